@@ -1,0 +1,28 @@
+import { BrowserWindow, nativeTheme } from 'electron';
+import type { AppFiles } from './app-files';
+
+/** The one window: isolated, sandboxed, no Node, shown once painted so it never flashes white. */
+export function createMainWindow(files: AppFiles): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 960,
+    minHeight: 620,
+    show: false,
+    title: 'TrainDeck',
+    icon: files.icon,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#0f1420' : '#f6f7fb',
+    webPreferences: {
+      preload: files.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadFile(files.rendererIndex);
+  return window;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { APP_VERSION } from '../core/version';
+import { runCli } from './cli';
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), env: { TRAINDECK_DATA_DIR: '/tmp/td', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' }, projectRoot: process.cwd() });
+  return { code, out, err };
+}
+
+describe('traindeck CLI', () => {
+  it('prints the version', async () => {
+    expect(await cli('--version')).toEqual({ code: 0, out: `${APP_VERSION}\n`, err: '' });
+  });
+
+  it('lists its commands in --help', async () => {
+    const { code, out } = await cli('--help');
+    expect(code).toBe(0);
+    expect(out).toMatch(/doctor\s+show the AWS profile/);
+  });
+
+  it('prints an unknown command as one line on stderr and exits 2', async () => {
+    const { code, out, err } = await cli('lauch');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe('traindeck: unknown command "lauch". Run `traindeck --help` for the list.\n');
+  });
+
+  it('prints a bad option as one line with the usage and exits 2', async () => {
+    const { code, err } = await cli('doctor', '--jsn');
+    expect(code).toBe(2);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain("'--jsn'");
+    expect(err).toContain('Usage: traindeck doctor [--json]');
+  });
+
+  it('doctor --json prints the report as JSON', async () => {
+    const { code, out } = await cli('doctor', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as { checks: Array<{ id: string; status: string }> };
+    expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['node', 'electron', 'aws-profile', 'aws-region', 'aws-endpoints']));
+  });
+
+  it('doctor prints one aligned line per check with fixes under them', async () => {
+    const { out } = await cli('doctor');
+    expect(out).toMatch(/^✓ Node\.js\s+v\d+/m);
+    expect(out).toMatch(/^! AWS region\s+not set\n\s+→ Set AWS_REGION/m);
+  });
+});

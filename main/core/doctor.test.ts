@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runDoctor } from './doctor';
+
+function home(files: { config?: string; credentials?: string } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'traindeck-doctor-'));
+  mkdirSync(join(dir, '.aws'));
+  if (files.config) writeFileSync(join(dir, '.aws', 'config'), files.config);
+  if (files.credentials) writeFileSync(join(dir, '.aws', 'credentials'), files.credentials);
+  return dir;
+}
+
+const base = { projectRoot: process.cwd(), dataDir: '/data', nodeVersion: 'v22.12.0' };
+const check = (report: Awaited<ReturnType<typeof runDoctor>>, id: string) => report.checks.find((c) => c.id === id)!;
+
+describe('doctor', () => {
+  it('reads profile, region, SSO and endpoint from the profile, never a secret', async () => {
+    const dir = home({
+      config: '[profile ml]\nregion = eu-west-1\nsso_session = corp\nendpoint_url = http://127.0.0.1:4566\n',
+      credentials: '[ml]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = SECRETSECRET\n',
+    });
+    const report = await runDoctor({ ...base, env: { AWS_PROFILE: 'ml' }, home: dir });
+    expect(check(report, 'aws-profile')).toMatchObject({ status: 'pass', value: 'ml (from AWS_PROFILE)' });
+    expect(check(report, 'aws-region')).toMatchObject({ status: 'pass', value: expect.stringContaining('eu-west-1') });
+    expect(check(report, 'aws-credentials')).toMatchObject({ status: 'pass', fix: expect.stringContaining('aws sso login --profile ml') });
+    expect(check(report, 'aws-endpoints').value).toContain('http://127.0.0.1:4566');
+    expect(JSON.stringify(report)).not.toMatch(/SECRETSECRET|AKIAEXAMPLE/);
+  });
+
+  it('prefers AWS_REGION and lists every endpoint override variable', async () => {
+    const report = await runDoctor({
+      ...base,
+      home: home({ config: '[default]\nregion = us-east-1\n' }),
+      env: { AWS_REGION: 'ap-south-1', AWS_ENDPOINT_URL: 'http://emu:1', AWS_ENDPOINT_URL_EC2: 'http://emu:2', AWS_ENDPOINT_URL_S3: 'http://emu:3' },
+    });
+    expect(check(report, 'aws-region').value).toBe('ap-south-1 (from AWS_REGION)');
+    const endpoints = check(report, 'aws-endpoints').value;
+    for (const url of ['http://emu:1', 'http://emu:2', 'http://emu:3']) expect(endpoints).toContain(url);
+    expect(endpoints).toContain('EC2');
+  });
+
+  it('ignores endpoint overrides when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true', async () => {
+    const report = await runDoctor({ ...base, home: home(), env: { AWS_ENDPOINT_URL: 'http://emu:1', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' } });
+    expect(check(report, 'aws-endpoints').value).toBe('AWS public endpoints (no override)');
+  });
+
+  it('warns with a fix when nothing is configured', async () => {
+    const report = await runDoctor({ ...base, home: home(), env: {} });
+    expect(check(report, 'aws-profile')).toMatchObject({ status: 'warn', fix: expect.stringContaining('aws configure') });
+    expect(check(report, 'aws-credentials').status).toBe('warn');
+    expect(check(report, 'aws-region')).toMatchObject({ status: 'warn', fix: expect.stringContaining('AWS_REGION') });
+  });
+
+  it('fails an old Node with the version to install', async () => {
+    const report = await runDoctor({ ...base, nodeVersion: 'v18.20.0', home: home(), env: {} });
+    expect(check(report, 'node')).toMatchObject({ status: 'fail', fix: expect.stringContaining('20.19') });
+  });
+
+  it('reports the Electron binary without loading the electron package', async () => {
+    const missing = await runDoctor({ ...base, home: home(), env: { ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent' } });
+    expect(check(missing, 'electron')).toMatchObject({ status: 'warn', value: expect.stringContaining('/nonexistent') });
+    const inside = await runDoctor({ ...base, home: home(), env: {}, electronVersion: '45.4.1' });
+    expect(check(inside, 'electron')).toMatchObject({ status: 'pass', value: 'running in Electron 45.4.1' });
+  });
+});

@@ -1,0 +1,107 @@
+import type { DoctorCheck, DoctorReport } from '../../shared/domain/doctor';
+import { inspectAwsSetup, type AwsSetup, type CredentialSource } from '../aws/aws-config';
+import { endpointOverridesFromEnv } from '../aws/endpoints';
+import { isoNow, systemClock, type Clock } from './clock';
+import { findElectronBinary } from './electron-binary';
+
+/** The lowest Node version the CLI, browser host and executor support (Vite 8 and the AWS SDK need it). */
+export const MIN_NODE = [20, 19] as const;
+
+/** What the doctor looks at; injected so tests control every input. */
+export interface DoctorInputs {
+  env: NodeJS.ProcessEnv;
+  home?: string;
+  projectRoot: string;
+  dataDir: string;
+  nodeVersion: string;
+  electronVersion?: string;
+  clock?: Clock;
+}
+
+/** Builds the report of `traindeck doctor` and the Settings page. Reads files, calls no network. */
+export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
+  const aws = await inspectAwsSetup(inputs.env, inputs.home);
+  const checks: DoctorCheck[] = [
+    nodeCheck(inputs.nodeVersion),
+    electronCheck(inputs),
+    { id: 'data-dir', label: 'App data folder', status: 'info', value: inputs.dataDir },
+    profileCheck(aws),
+    credentialsCheck(aws),
+    regionCheck(aws),
+    endpointCheck(inputs.env, aws),
+  ];
+  return { generatedAt: isoNow(inputs.clock ?? systemClock), checks };
+}
+
+function nodeCheck(version: string): DoctorCheck {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  const enough = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return {
+    id: 'node',
+    label: 'Node.js',
+    status: enough ? 'pass' : 'fail',
+    value: version,
+    ...(enough ? {} : { fix: `Install Node.js ${MIN_NODE.join('.')} or newer (22 LTS recommended).` }),
+  };
+}
+
+function electronCheck(inputs: DoctorInputs): DoctorCheck {
+  if (inputs.electronVersion) return { id: 'electron', label: 'Electron', status: 'pass', value: `running in Electron ${inputs.electronVersion}` };
+  const binary = findElectronBinary(inputs.projectRoot, inputs.env);
+  return binary.found
+    ? { id: 'electron', label: 'Electron', status: 'pass', value: `binary present at ${binary.path}` }
+    : { id: 'electron', label: 'Electron', status: 'warn', value: `not available: ${binary.reason}`, fix: 'Use `npm run start:web` (browser mode) until Electron is installed.' };
+}
+
+function profileCheck(aws: AwsSetup): DoctorCheck {
+  const value = `${aws.profile} (from ${aws.profileSource})`;
+  if (aws.profileFound || aws.credentialSource === 'environment') return { id: 'aws-profile', label: 'AWS profile', status: 'pass', value };
+  return {
+    id: 'aws-profile',
+    label: 'AWS profile',
+    status: 'warn',
+    value: `${value}; not found in ${aws.configFile} or ${aws.credentialsFile}`,
+    fix: `Run \`aws configure --profile ${aws.profile}\` (or \`aws configure sso\`), or set AWS_PROFILE to an existing profile.`,
+  };
+}
+
+const CREDENTIAL_LABELS: Record<CredentialSource, string> = {
+  environment: 'environment variables (AWS_ACCESS_KEY_ID)',
+  sso: 'IAM Identity Center (SSO) session',
+  'static-keys': 'access keys in the shared credentials file',
+  'assume-role': 'assumed role (role_arn)',
+  'credential-process': 'credential_process',
+  'web-identity': 'web identity token',
+  'none-found': 'none found',
+};
+
+function credentialsCheck(aws: AwsSetup): DoctorCheck {
+  const value = CREDENTIAL_LABELS[aws.credentialSource];
+  if (aws.credentialSource !== 'none-found') {
+    const fix = aws.credentialSource === 'sso' ? { fix: `If the session expired: \`aws sso login --profile ${aws.profile}\`.` } : {};
+    return { id: 'aws-credentials', label: 'AWS credentials', status: 'pass', value, ...fix };
+  }
+  return {
+    id: 'aws-credentials',
+    label: 'AWS credentials',
+    status: 'warn',
+    value,
+    fix: `Configure credentials for profile "${aws.profile}" (\`aws configure\` or \`aws configure sso\`); instance or container roles are only seen when TrainDeck calls AWS.`,
+  };
+}
+
+function regionCheck(aws: AwsSetup): DoctorCheck {
+  if (aws.region) return { id: 'aws-region', label: 'AWS region', status: 'pass', value: `${aws.region} (from ${aws.regionSource})` };
+  return { id: 'aws-region', label: 'AWS region', status: 'warn', value: 'not set', fix: `Set AWS_REGION, or \`aws configure set region eu-west-1 --profile ${aws.profile}\`.` };
+}
+
+function endpointCheck(env: NodeJS.ProcessEnv, aws: AwsSetup): DoctorCheck {
+  const overrides = endpointOverridesFromEnv(env).map((o) => `${o.service === 'ALL' ? 'all services' : o.service} → ${o.url} (${o.source})`);
+  if (aws.profileEndpoint && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true') overrides.push(`all services → ${aws.profileEndpoint} (endpoint_url in profile "${aws.profile}")`);
+  return {
+    id: 'aws-endpoints',
+    label: 'AWS endpoints',
+    status: 'info',
+    value: overrides.length ? overrides.join('; ') : 'AWS public endpoints (no override)',
+  };
+}

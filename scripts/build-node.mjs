@@ -1,0 +1,28 @@
+// Bundles every Node-side entry with esbuild: each bundle is self-contained, so the
+// packaged app ships no node_modules and the executor is one file to upload.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+// ESM bundles that inline CommonJS packages (ws) need a real `require`.
+const esmRequireBanner = "import { createRequire as __traindeckCreateRequire } from 'node:module'; const require = __traindeckCreateRequire(import.meta.url);";
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+  // Optional native speed-ups of ws; it falls back to JS when they are absent.
+  external: ['bufferutil', 'utf-8-validate'],
+};
+
+const entries = [
+  { entryPoints: ['main/app/main.ts'], outfile: 'dist/main/main.cjs', format: 'cjs', target: 'node22', external: [...common.external, 'electron'] },
+  { entryPoints: ['preload/index.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', target: 'node22', external: ['electron'] },
+  { entryPoints: ['main/cli/traindeck.ts'], outfile: 'dist/cli/traindeck.mjs', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
+  { entryPoints: ['main/web/host.ts'], outfile: 'dist/web/host.mjs', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
+  { entryPoints: ['main/executor/executor.ts'], outfile: 'dist/executor/executor.mjs', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
+];
+
+await Promise.all(['dist/main', 'dist/preload', 'dist/cli', 'dist/web', 'dist/executor'].map((dir) => rm(dir, { recursive: true, force: true })));
+await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
