@@ -1,0 +1,104 @@
+/**
+ * End-to-end check of the real desktop app: launches dist/main/main.cjs in Electron and checks
+ * the security boundary the renderer sees (no Node, a two-function bridge, no extra windows)
+ * and the IPC round trip. Needs `npm run build` first, and the Electron binary: where that
+ * was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD) the whole file is skipped with the reason.
+ */
+import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT, locateElectronForTests } from './electron-binary';
+
+/** What the page can reach on `window`; loose on purpose so the tests can send bad input. */
+interface PageGlobals {
+  require?: unknown;
+  traindeck: { invoke(command: string, request: unknown): Promise<unknown>; subscribe: unknown };
+  open(url: string): unknown;
+}
+
+const MAIN_BUNDLE = path.join(PROJECT_ROOT, 'dist', 'main', 'main.cjs');
+const SCREENSHOT = path.join(PROJECT_ROOT, 'e2e', 'artifacts', 'electron-main.png');
+
+const electronBinary = locateElectronForTests();
+// Print the skip reason once: Playwright loads this file in the runner (no TEST_WORKER_INDEX)
+// and again in a worker.
+if (!electronBinary.found && process.env.TEST_WORKER_INDEX === undefined) {
+  console.log(`[electron e2e] skipped: ${electronBinary.reason}`);
+}
+
+test.describe('TrainDeck desktop app', () => {
+  test.skip(!electronBinary.found, electronBinary.found ? '' : electronBinary.reason);
+  test.describe.configure({ mode: 'serial' });
+
+  let app: ElectronApplication | undefined;
+  let page: Page;
+  let dataDir = '';
+  let mainLog = '';
+  const running = (): ElectronApplication => {
+    if (!app) throw new Error('Electron app is not running');
+    return app;
+  };
+
+  test.beforeAll(async () => {
+    if (!electronBinary.found) return;
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'traindeck-electron-e2e-'));
+    // Never let the app see a real AWS account: no AWS_* variables, no ~/.aws files.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))) as Record<string, string>;
+    Object.assign(env, {
+      TRAINDECK_DATA_DIR: path.join(dataDir, 'data'),
+      AWS_CONFIG_FILE: path.join(dataDir, 'aws-config-none'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dataDir, 'aws-credentials-none'),
+    });
+    // Chromium refuses to start as root without --no-sandbox (CI containers run as root).
+    const args = process.getuid?.() === 0 ? ['--no-sandbox', MAIN_BUNDLE] : [MAIN_BUNDLE];
+    try {
+      app = await electron.launch({ executablePath: electronBinary.executablePath, args, cwd: PROJECT_ROOT, env });
+    } catch (error) {
+      const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+      const hint = noDisplay ? '\nNo DISPLAY is set: run the electron project under `xvfb-run -a`.' : '';
+      throw new Error(`Electron did not start: ${error instanceof Error ? error.message : String(error)}${hint}`, { cause: error });
+    }
+    app.process().stderr?.on('data', (chunk: Buffer) => (mainLog += chunk.toString()));
+    page = await app.firstWindow();
+    await page.locator('[data-app-ready="true"]').waitFor({ state: 'attached' });
+  });
+
+  test.afterAll(async () => {
+    if (mainLog) await test.info().attach('main-process-stderr', { body: mainLog, contentType: 'text/plain' });
+    await app?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the page has no Node integration', async () => {
+    expect(await page.evaluate(() => typeof (globalThis as unknown as PageGlobals).require)).toBe('undefined');
+  });
+
+  test('the bridge exposes exactly invoke and subscribe', async () => {
+    const keys = await page.evaluate(() => Object.keys((globalThis as unknown as PageGlobals).traindeck).sort());
+    expect(keys).toEqual(['invoke', 'subscribe']);
+  });
+
+  test('app.info answers over Electron IPC', async () => {
+    const result = await page.evaluate(() => (globalThis as unknown as PageGlobals).traindeck.invoke('app.info', {}));
+    expect(result).toMatchObject({ ok: true, value: { transport: 'electron' } });
+  });
+
+  test('an unknown command is refused', async () => {
+    const result = await page.evaluate(() => (globalThis as unknown as PageGlobals).traindeck.invoke('nope', {}));
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+  });
+
+  test('window.open does not create a second window', async () => {
+    // about:blank, not an https URL: those are handed to the user's browser by design.
+    const returnedNull = await page.evaluate(() => (globalThis as unknown as PageGlobals).open('about:blank') === null);
+    expect(returnedNull).toBe(true);
+    // The open handler decides synchronously in main, so by now a window would exist.
+    expect(await running().evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    expect(running().windows()).toHaveLength(1);
+  });
+
+  test('main window screenshot', async () => {
+    await page.screenshot({ path: SCREENSHOT });
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * Packaging check: electron-builder turns the built dist/ into an app whose app.asar holds every
+ * bundle and icon the app loads, and nothing unbundled (no node_modules/, no .ts sources).
+ *
+ * Runs offline on any machine: it packages the Linux `dir` target against a stub Electron
+ * distribution (electron-builder only copies that folder and renames its `electron` executable,
+ * so one executable shell script is enough), so neither the real Electron binary nor a network
+ * download is needed. It needs `npm run build` to have run first.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { builtinModules, createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BUILD_TIMEOUT_MS = 90_000;
+
+/**
+ * Bare modules a shipped bundle may still load at run time: Node built-ins, Electron, and the
+ * optional native helpers of `ws`, which it requires inside try/catch and does without.
+ */
+const RUNTIME_PROVIDED = new Set([...builtinModules, 'electron', 'bufferutil', 'utf-8-validate']);
+const NODE_BUNDLES = [
+  'dist/main/main.cjs',
+  'dist/preload/preload.cjs',
+  'dist/cli/traindeck.mjs',
+  'dist/web/host.mjs',
+  'dist/executor/executor.mjs',
+];
+
+/** Bare specifiers in require("x"), import("x"), `from "x"` and `import "x"` (relative ones skipped). */
+function bareImports(code: string): string[] {
+  const found = new Set<string>();
+  const pattern = /(?:\brequire\(|\bimport\(|\bfrom\s*|\bimport\s+)(["'])([^"'./][^"']*)\1/g;
+  for (const match of code.matchAll(pattern)) found.add(match[2] ?? '');
+  return [...found];
+}
+
+/** The two @electron/asar functions this test uses (typed here so no type import relies on hoisting). */
+interface AsarApi {
+  listPackage(archivePath: string, options: { isPack: boolean }): string[];
+  extractFile(archivePath: string, filename: string): Buffer;
+}
+
+/**
+ * Loads the @electron/asar that electron-builder itself uses, resolved through its dependency
+ * chain (electron-builder -> app-builder-lib -> @electron/asar) rather than relying on npm
+ * having hoisted it to the project's node_modules.
+ */
+function loadAsar(): AsarApi {
+  const fromProject = createRequire(path.join(projectRoot, 'package.json'));
+  const fromBuilder = createRequire(fromProject.resolve('electron-builder/package.json'));
+  const fromAppBuilderLib = createRequire(fromBuilder.resolve('app-builder-lib/package.json'));
+  return fromAppBuilderLib('@electron/asar') as AsarApi;
+}
+
+function electronBuilderCli(): string {
+  const fromProject = createRequire(path.join(projectRoot, 'package.json'));
+  return fromProject.resolve('electron-builder/cli.js');
+}
+
+function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      file,
+      args,
+      { cwd, env, timeout: BUILD_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        if (error) {
+          const why = error.killed ? `timed out after ${BUILD_TIMEOUT_MS / 1000}s` : `exit code ${String(error.code)}`;
+          reject(new Error(`electron-builder failed (${why}):\n${output}`));
+        } else {
+          resolve(output);
+        }
+      },
+    );
+  });
+}
+
+describe('electron-builder package (linux dir, stub Electron)', () => {
+  let tmp = '';
+  let unpackedDir = '';
+  let asarPath = '';
+  let entries: string[] = [];
+  let asar: AsarApi;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(projectRoot, 'dist', 'main', 'main.cjs'))) {
+      throw new Error('dist/main/main.cjs is missing: run npm run build first');
+    }
+    asar = loadAsar();
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'traindeck-packaging-'));
+
+    // Stub Electron distribution. On Linux, electron-builder copies the electronDist folder
+    // as-is into <out>/linux-unpacked and renames `electron` to the executable name; nothing
+    // else in the folder is read (no version file, LICENSE or resources/ needed).
+    const stubDist = path.join(tmp, 'electron-stub');
+    await mkdir(stubDist);
+    const stubExe = path.join(stubDist, 'electron');
+    await writeFile(stubExe, '#!/bin/sh\necho "stub Electron used by e2e/packaging; not runnable" >&2\nexit 1\n');
+    await chmod(stubExe, 0o755);
+
+    const outDir = path.join(tmp, 'out');
+    await run(
+      process.execPath,
+      [
+        electronBuilderCli(),
+        '--linux',
+        'dir',
+        '--config',
+        'electron-builder.yml',
+        '--publish',
+        'never',
+        `-c.electronDist=${stubDist}`,
+        `-c.directories.output=${outDir}`,
+        '-c.npmRebuild=false',
+      ],
+      projectRoot,
+      {
+        ...process.env,
+        // Keep electron-builder's tool cache (not used by the dir target) out of the user's home.
+        ELECTRON_BUILDER_CACHE: path.join(tmp, 'cache'),
+        ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+        // No code signing is attempted for Linux; make sure nothing picks up a developer's identity.
+        CSC_IDENTITY_AUTO_DISCOVERY: 'false',
+      },
+    );
+
+    // linux-unpacked on x64, linux-<arch>-unpacked elsewhere.
+    const unpacked = (await readdir(outDir)).filter((name) => /^linux(-[a-z0-9]+)?-unpacked$/.test(name));
+    expect(unpacked, `unpacked app folder in ${outDir}`).toHaveLength(1);
+    unpackedDir = path.join(outDir, unpacked[0] ?? '');
+    asarPath = path.join(unpackedDir, 'resources', 'app.asar');
+    entries = asar
+      .listPackage(asarPath, { isPack: false })
+      .map((entry) => `/${entry.replaceAll('\\', '/').replace(/^\/+/, '')}`);
+  }, BUILD_TIMEOUT_MS + 15_000);
+
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('produces the renamed executable and an app.asar', async () => {
+    expect((await stat(path.join(unpackedDir, 'traindeck'))).isFile()).toBe(true);
+    expect((await stat(asarPath)).isFile()).toBe(true);
+  });
+
+  it.each([
+    '/dist/main/main.cjs',
+    '/dist/preload/preload.cjs',
+    '/dist/renderer/index.html',
+    '/dist/executor/executor.mjs',
+    '/dist/cli/traindeck.mjs',
+    '/assets/icon.png',
+    '/assets/tray/tray-16.png',
+    '/package.json',
+  ])('contains %s', (entry) => {
+    expect(entries).toContain(entry);
+  });
+
+  it('contains the bundled renderer script', () => {
+    expect(entries.filter((entry) => /^\/dist\/renderer\/assets\/[^/]+\.js$/.test(entry)).length).toBeGreaterThan(0);
+  });
+
+  it('ships a package.json whose main is the bundled entry', () => {
+    const pkg = JSON.parse(asar.extractFile(asarPath, 'package.json').toString('utf8')) as Record<string, unknown>;
+    expect(pkg.main).toBe('dist/main/main.cjs');
+    expect(pkg.devDependencies).toBeUndefined();
+  });
+
+  it('ships nothing unbundled: no node_modules/', () => {
+    expect(entries.filter((entry) => entry.split('/').includes('node_modules'))).toEqual([]);
+  });
+
+  it('ships Node bundles that load nothing from node_modules', () => {
+    const unbundled = NODE_BUNDLES.flatMap((bundle) =>
+      bareImports(asar.extractFile(asarPath, bundle).toString('utf8'))
+        .filter((specifier) => !RUNTIME_PROVIDED.has(specifier.replace(/^node:/, '')))
+        .map((specifier) => `${bundle}: ${specifier}`),
+    );
+    expect(unbundled).toEqual([]);
+  });
+
+  it('ships no TypeScript sources or source maps', () => {
+    expect(entries.filter((entry) => /\.[cm]?tsx?$/.test(entry))).toEqual([]);
+    expect(entries.filter((entry) => entry.endsWith('.map'))).toEqual([]);
+  });
+});
