@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/**
+ * The run config: one versioned document for everything a run needs, written by the
+ * launch wizard or by hand for the CLI (`--config run.json`). Paths are resolved against
+ * the config file's folder. Secrets are never inline: only paths to key files.
+ */
+export const RUN_CONFIG_VERSION = 1;
+
+/** How a folder is synchronised (the product's sync rules). */
+export const SYNC_POLICIES = ['pull-only', 'local-wins', 'newest-wins'] as const;
+/** One of {@link SYNC_POLICIES}. */
+export type SyncPolicy = (typeof SYNC_POLICIES)[number];
+
+// S3 bucket naming rules (general purpose buckets), checked before any call.
+const bucketName = z
+  .string()
+  .min(3, 'a bucket name has 3 to 63 characters')
+  .max(63, 'a bucket name has 3 to 63 characters')
+  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'a bucket name uses lowercase letters, digits, dots and hyphens, and starts and ends with a letter or digit')
+  .refine((name) => !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name), 'not a valid bucket name (no "..", not an IP address)');
+
+const s3Prefix = z
+  .string()
+  .max(512)
+  .regex(/^[^/].*[^/]$|^[^/]$|^$/, 'write the prefix without a leading or trailing "/"')
+  .refine((prefix) => !prefix.split('/').some((part) => part === '..' || part === '.'), 'the prefix may not contain "." or ".." parts');
+
+const relativeFolder = z
+  .string()
+  .min(1)
+  .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'a sync folder is a path inside the data folder (no leading "/", no "..")');
+
+/** One folder mapping: local folder ↔ S3 prefix, with its policy. */
+export const syncFolderSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'folder names use lowercase letters, digits, "_" and "-"'),
+    local: relativeFolder,
+    remote: relativeFolder,
+    policy: z.enum(SYNC_POLICIES),
+  })
+  .strict();
+
+/** A folder mapping. */
+export type SyncFolder = z.infer<typeof syncFolderSchema>;
+
+/** The product's four folders and their policies. */
+export const DEFAULT_SYNC_FOLDERS: SyncFolder[] = [
+  { name: 'cached_datasets', local: 'cached_datasets', remote: 'cached-datasets', policy: 'pull-only' },
+  { name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' },
+  { name: 'models', local: 'models', remote: 'models', policy: 'local-wins' },
+  { name: 'checkpoints', local: 'checkpoints', remote: 'checkpoints', policy: 'newest-wins' },
+];
+
+/** Where data lives in S3 and how it is encrypted. */
+export const storageSchema = z
+  .object({
+    bucket: bucketName,
+    prefix: s3Prefix.default(''),
+    /** Region of the bucket; defaults to the run's region. */
+    region: z.string().optional(),
+    /** File holding the 32-byte SSE-C key (raw, base64 or hex). Never inline. */
+    sseKeyFile: z.string().min(1, 'sseKeyFile is required: every object is encrypted with your own key'),
+    /** Local data folder that holds the sync folders (relative to the config file). */
+    localRoot: z.string().min(1).default('data'),
+    folders: z.array(syncFolderSchema).min(1).default(DEFAULT_SYNC_FOLDERS),
+  })
+  .strict()
+  .superRefine((storage, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, folder] of storage.folders.entries()) {
+      for (const key of ['name', 'local', 'remote'] as const) {
+        const id = `${key}:${folder[key]}`;
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['folders', index, key], message: `two folders share the ${key} "${folder[key]}"` });
+        seen.add(id);
+      }
+    }
+  });
+
+/** The storage section. */
+export type StorageConfig = z.infer<typeof storageSchema>;
+
+/** AWS account settings. */
+export const awsSchema = z
+  .object({
+    profile: z.string().min(1).optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region looks like "eu-west-1"'),
+  })
+  .strict();
+
+/** The run config, version 1. Sections for compute, code and training join as their capabilities land. */
+export const runConfigSchema = z
+  .object({
+    version: z.literal(RUN_CONFIG_VERSION),
+    name: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'the run name uses letters, digits, ".", "_" and "-"').optional(),
+    aws: awsSchema,
+    storage: storageSchema,
+  })
+  .strict();
+
+/** A validated run config. */
+export type RunConfig = z.infer<typeof runConfigSchema>;
