@@ -1,5 +1,5 @@
 import { app, session, shell, type WebContents } from 'electron';
-import { RENDERER_CSP } from '../../shared/security/csp';
+import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
 import type { Logger } from '../core/logger';
 
 /**
@@ -13,7 +13,7 @@ export function hardenApp(log: Logger): void {
   });
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP_HEADER] } });
   });
   app.on('web-contents-created', (_event, contents) => lockDown(contents, log));
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { RENDERER_CSP } from '../../shared/security/csp';
+import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
 import { WIRE_PATH, WIRE_TOKEN_PARAM } from '../../shared/ipc/wire';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/logger';
@@ -34,7 +34,7 @@ export interface WebHostOptions {
 }
 
 const SECURITY_HEADERS = {
-  'content-security-policy': RENDERER_CSP,
+  'content-security-policy': RENDERER_CSP_HEADER,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',

@@ -1,10 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { clientFrameSchema, WIRE_CLOSE_BAD_FRAME, WIRE_PROTOCOL, type ServerFrame } from '../../shared/ipc/wire';
+import { z } from 'zod';
+import { WIRE_CLOSE_BAD_FRAME, WIRE_PROTOCOL, type ClientFrame, type ServerFrame } from '../../shared/ipc/wire';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
 import type { Router } from '../core/router';
+
+/** What a page may send; anything else closes its connection. */
+const clientFrameSchema = z
+  .object({
+    type: z.literal('invoke'),
+    id: z.number().int().nonnegative(),
+    command: z.string().min(1).max(100),
+    payload: z.unknown(),
+  })
+  .strict() satisfies z.ZodType<ClientFrame>;
 
 /** Largest frame a page may send; commands are small, so anything bigger is abuse. */
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -58,7 +69,7 @@ export class WsTransport {
   }
 }
 
-function parseFrame(text: string) {
+function parseFrame(text: string): ClientFrame | undefined {
   try {
     const parsed = clientFrameSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;

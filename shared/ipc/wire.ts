@@ -1,21 +1,18 @@
-import { z } from 'zod';
 import type { Result } from './result';
 
-/**
+/*
  * Frames of the browser host's WebSocket. The client only sends `invoke`; the server
- * answers each with `result` (same id) and pushes `event` frames.
+ * answers each with `result` (same id) and pushes `event` frames. No zod here: the
+ * renderer imports this module, and the host validates frames with its own schema.
  */
-export const clientFrameSchema = z
-  .object({
-    type: z.literal('invoke'),
-    id: z.number().int().nonnegative(),
-    command: z.string().min(1).max(100),
-    payload: z.unknown(),
-  })
-  .strict();
 
 /** A frame the renderer sends. */
-export type ClientFrame = z.infer<typeof clientFrameSchema>;
+export interface ClientFrame {
+  type: 'invoke';
+  id: number;
+  command: string;
+  payload: unknown;
+}
 
 /** A frame the browser host sends. */
 export type ServerFrame =

@@ -1,7 +1,8 @@
 /**
  * The renderer's Content-Security-Policy, one string for every way it is served: a meta
  * tag in the built index.html, the browser host's response header, and Electron's
- * response headers. `connect-src 'self'` also admits the host's same-origin WebSocket.
+ * response headers (the header form adds frame-ancestors). `connect-src 'self'` also
+ * admits the host's same-origin WebSocket.
  */
 export const RENDERER_CSP = [
   "default-src 'none'",
@@ -12,6 +13,8 @@ export const RENDERER_CSP = [
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/** The same policy plus what only a response header can carry (a meta tag ignores frame-ancestors). */
+export const RENDERER_CSP_HEADER = `${RENDERER_CSP}; frame-ancestors 'none'`;

@@ -1,0 +1,38 @@
+import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Shared by the web specs: where screenshots go, the app version, and a console watcher. */
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+export const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Each page: its sidebar label and h1, and text its empty state must show. */
+export const PAGES = [
+  { id: 'launch', title: 'Launch', text: ['No run configured yet', 'Start the launch wizard', 'Arrives with the AWS lifecycle.'] },
+  { id: 'runs', title: 'Runs', text: ['No run in progress', 'No background jobs', 'No finished runs yet'] },
+  { id: 'costs', title: 'Costs', text: ['$—/h', 'Kill all cost resources', 'No scan yet'] },
+  { id: 'settings', title: 'Settings', text: ['Environment check', 'Node.js', 'About'] },
+] as const;
+
+/** Records console errors, uncaught exceptions and CSP violations of a page (call before goto). */
+export async function collectProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  // CSP violations also reach the console, but this catches ones Chromium reports quietly.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  return problems;
+}
+
+/** A sidebar item by its label. */
+export function nav(page: Page, title: string) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: title });
+}

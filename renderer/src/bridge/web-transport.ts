@@ -1,0 +1,135 @@
+import type { TrainDeckApi } from '../../../shared/ipc/api';
+import { isEventName } from '../../../shared/ipc/events';
+import { fail, type Result } from '../../../shared/ipc/result';
+import { WIRE_PATH, WIRE_PROTOCOL, WIRE_TOKEN_PARAM, type ServerFrame } from '../../../shared/ipc/wire';
+import { StateCell, type ConnectionState, type Transport } from './connection';
+
+/** A command with no answer after this long fails with TIMEOUT instead of hanging the UI. */
+const COMMAND_TIMEOUT_MS = 30_000;
+/** Reconnect backoff: 0.5 s doubling to 10 s, with jitter. */
+const RETRY_BASE_MS = 500;
+const RETRY_MAX_MS = 10_000;
+
+interface Pending {
+  resolve: (result: Result<never>) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The browser host's transport: the contract over a WebSocket to the page's own origin,
+ * authenticated by the per-launch token. Reconnects by itself; commands sent while
+ * disconnected fail at once with UNAVAILABLE rather than queueing behind a dead socket.
+ */
+export function webTransport(location: { protocol: string; host: string }, token: string | undefined): Transport {
+  const state = new StateCell<ConnectionState>({ status: 'connecting' });
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  let socket: WebSocket | undefined;
+  let nextId = 1;
+  let attempt = 0;
+
+  const failAll = (message: string) => {
+    for (const [id, entry] of pending) {
+      clearTimeout(entry.timer);
+      entry.resolve(fail({ code: 'UNAVAILABLE', message }) as Result<never>);
+      pending.delete(id);
+    }
+  };
+
+  const onFrame = (frame: ServerFrame) => {
+    if (frame.type === 'hello') {
+      if (frame.protocol !== WIRE_PROTOCOL) {
+        state.set({ status: 'unauthorized', message: 'This page is from another TrainDeck version. Reload it.' });
+        // Close so no command goes to a host that speaks another protocol; onclose will not retry.
+        socket?.close();
+      }
+      return;
+    }
+    if (frame.type === 'result') {
+      const entry = pending.get(frame.id);
+      if (!entry) return;
+      clearTimeout(entry.timer);
+      pending.delete(frame.id);
+      entry.resolve(frame.result as Result<never>);
+      return;
+    }
+    for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload as never);
+  };
+
+  const scheduleReconnect = async () => {
+    attempt += 1;
+    if (token && !(await tokenAccepted(token))) {
+      state.set({ status: 'unauthorized', message: 'This link is not valid for the running TrainDeck. Open the URL printed by `npm run start:web`.' });
+      return;
+    }
+    const retryInMs = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
+    state.set({ status: 'reconnecting', attempt, retryInMs });
+    setTimeout(connect, retryInMs);
+  };
+
+  const connect = () => {
+    if (!token) {
+      state.set({ status: 'unauthorized', message: 'This page was opened without its access token. Open the URL printed by `npm run start:web`.' });
+      return;
+    }
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(`${scheme}//${location.host}${WIRE_PATH}?${WIRE_TOKEN_PARAM}=${encodeURIComponent(token)}`);
+    socket = ws;
+    ws.onopen = () => {
+      attempt = 0;
+      state.set({ status: 'connected' });
+    };
+    ws.onmessage = (message) => {
+      try {
+        onFrame(JSON.parse(String(message.data)) as ServerFrame);
+      } catch {
+        // A frame we cannot read is dropped; the host only sends what the wire type allows.
+      }
+    };
+    ws.onclose = () => {
+      socket = undefined;
+      failAll('Lost the connection to TrainDeck; reconnecting.');
+      // A version mismatch is final: retrying would only overwrite the message that says so.
+      if (state.get().status === 'unauthorized') return;
+      void scheduleReconnect();
+    };
+  };
+
+  // Same-origin check of the token, so a wrong link says so instead of retrying forever.
+  const tokenAccepted = async (candidate: string) => {
+    try {
+      const response = await fetch('/session', { headers: { authorization: `Bearer ${candidate}` }, cache: 'no-store' });
+      return response.status !== 401;
+    } catch {
+      return true; // Host unreachable: keep retrying; it may be restarting.
+    }
+  };
+
+  const api: TrainDeckApi = {
+    invoke(command, request) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) {
+        return Promise.resolve(fail({ code: 'UNAVAILABLE', message: 'Not connected to TrainDeck right now; reconnecting.' }));
+      }
+      const id = nextId++;
+      const ws = socket;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          resolve(fail({ code: 'TIMEOUT', message: `"${command}" got no answer within ${COMMAND_TIMEOUT_MS / 1000} s.` }));
+        }, COMMAND_TIMEOUT_MS);
+        pending.set(id, { resolve: resolve as Pending['resolve'], timer });
+        ws.send(JSON.stringify({ type: 'invoke', id, command, payload: request }));
+      });
+    },
+    subscribe(event, listener) {
+      if (!isEventName(event)) throw new TypeError(`Unknown event "${String(event)}".`);
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: never) => void);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+  };
+
+  connect();
+  return { kind: 'web', api, getState: () => state.get(), onState: (listener) => state.subscribe(listener) };
+}

@@ -1,0 +1,40 @@
+import './burn-rate.css';
+
+interface BurnRateProps {
+  /** Dollars per hour, or undefined while nothing has been scanned (shown as "$—/h", never a guess). */
+  dollarsPerHour: number | undefined;
+  regionsScanned: number | undefined;
+  resourcesFound: number | undefined;
+  lastScan: string | undefined;
+}
+
+/** The spend rate right now, large, with the facts it rests on. */
+export function BurnRate({ dollarsPerHour, regionsScanned, resourcesFound, lastScan }: BurnRateProps) {
+  const dash = '—';
+  return (
+    <div className="burn-rate">
+      <p className="burn-rate__label" id="burn-rate-label">
+        Spend rate right now
+      </p>
+      <p className="burn-rate__value tabular" aria-labelledby="burn-rate-label" data-testid="burn-rate">
+        <span className="burn-rate__amount">${dollarsPerHour === undefined ? dash : dollarsPerHour.toFixed(2)}</span>
+        <span className="burn-rate__unit">/h</span>
+      </p>
+      <p className="burn-rate__caption">{dollarsPerHour === undefined ? 'Unknown until the first all-region scan.' : 'Across every enabled region.'}</p>
+      <dl className="burn-rate__facts">
+        <div>
+          <dt>Regions scanned</dt>
+          <dd className="tabular">{regionsScanned ?? dash}</dd>
+        </div>
+        <div>
+          <dt>Billable resources</dt>
+          <dd className="tabular">{resourcesFound ?? dash}</dd>
+        </div>
+        <div>
+          <dt>Last scan</dt>
+          <dd>{lastScan ?? 'Never'}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { PageId } from '../../../../shared/domain/app-info';
+import type { ConnectionState } from '../../bridge/connection';
+import { ConnectionIndicator } from '../connection-indicator';
+import { LogoMark } from '../logo-mark';
+import { NavList, type NavEntry } from './nav-list';
+import './sidebar.css';
+
+interface SidebarProps {
+  entries: NavEntry[];
+  current: PageId;
+  onNavigate: (page: PageId) => void;
+  connection: ConnectionState;
+  retryAt: number | undefined;
+  /** From app.info; absent until it loads (and never shown without a session). */
+  version: string | undefined;
+  /** "Desktop" or "Browser mode". */
+  transportLabel: string | undefined;
+}
+
+/** The left column: mark, page list, and a footer saying what is running and how it is connected. */
+export function Sidebar({ entries, current, onNavigate, connection, retryAt, version, transportLabel }: SidebarProps) {
+  return (
+    <aside className="sidebar">
+      <div className="sidebar__brand">
+        <LogoMark size={28} />
+        <span className="sidebar__name">TrainDeck</span>
+      </div>
+      <nav className="sidebar__nav" aria-label="Main">
+        <NavList entries={entries} current={current} onNavigate={onNavigate} />
+      </nav>
+      <footer className="sidebar__footer">
+        <ConnectionIndicator state={connection} retryAt={retryAt} />
+        <div className="sidebar__meta" data-testid="app-meta">
+          {version ? (
+            <>
+              <span className="tabular">v{version}</span>
+              <span className="sidebar__chip">{transportLabel}</span>
+            </>
+          ) : (
+            <span className="sidebar__meta-placeholder">Version —</span>
+          )}
+        </div>
+      </footer>
+    </aside>
+  );
+}

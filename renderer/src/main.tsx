@@ -1,0 +1,20 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+// Tokens and base rules first, so component styles come after them in the bundle.
+import './styles/tokens.css';
+import './styles/base.css';
+import { App } from './app';
+import { startBridge } from './bridge/bridge';
+import { syncDocumentMarkers } from './bridge/document-markers';
+
+// The bridge starts outside React so StrictMode's double effects cannot subscribe twice.
+startBridge();
+syncDocumentMarkers();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,34 @@
+import type { PageId } from '../domain/app-info';
+import type { JobEvent } from '../domain/job';
+import type { AppNotification } from '../domain/notification';
+
+/** Declares an event pushed from main to the renderer (a payload type, nothing at run time). */
+interface EventDef<Payload> {
+  readonly payload?: Payload;
+}
+function event<Payload>(): EventDef<Payload> {
+  return {};
+}
+
+/** Payload types of every event main may push. */
+export const events = {
+  /** Something the user should see now (also shown by the OS in Electron). */
+  'app.notification': event<AppNotification>(),
+  /** Main asks the window to show a page (e.g. the tray's "Kill all cost resources"). */
+  'app.navigate': event<{ page: PageId }>(),
+  /** One event of a long-running job. */
+  'jobs.event': event<JobEvent>(),
+} satisfies Record<string, EventDef<unknown>>;
+
+/** The name of an event. */
+export type EventName = keyof typeof events;
+/** The payload type of event `E`. */
+export type EventPayload<E extends EventName> = NonNullable<(typeof events)[E]['payload']>;
+
+/** Every event name, derived from the map. */
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** True when `name` is an event of the contract. */
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
