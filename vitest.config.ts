@@ -1,16 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Unit and integration tests in plain Node: shared/, main/, preload/ (with a fake
- * ipcRenderer), renderer logic, and the packaging check. Electron is never loaded.
+ * Tests in plain Node; Electron is never loaded. Two projects:
+ * - unit: shared/, main/, preload/ (fake ipcRenderer), renderer logic, the packaging check;
+ * - s3: `*.s3.test.ts`, against a real S3 (a throw-away Ceph RGW started once for the run).
  */
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['{shared,main,preload,renderer}/**/*.test.{ts,tsx}', 'e2e/packaging/**/*.test.ts'],
     testTimeout: 20_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
     // Two cores: more workers only contend with the servers the tests start.
     maxWorkers: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['{shared,main,preload,renderer}/**/*.test.{ts,tsx}', 'e2e/packaging/**/*.test.ts'], exclude: ['**/*.s3.test.ts', '**/node_modules/**'] },
+      },
+      {
+        extends: true,
+        test: { name: 's3', include: ['main/**/*.s3.test.ts'], globalSetup: ['e2e/services/s3-global-setup.ts'], testTimeout: 120_000 },
+      },
+    ],
   },
 });

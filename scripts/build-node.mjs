@@ -12,8 +12,9 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   legalComments: 'none',
-  // Optional native speed-ups of ws; it falls back to JS when they are absent.
-  external: ['bufferutil', 'utf-8-validate'],
+  // Optional at run time: ws's native speed-ups, the AWS SDK's CRT and SigV4a signers (only
+  // S3 multi-region access points need them). Their users load them in try/catch.
+  external: ['bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a'],
 };
 
 const entries = [

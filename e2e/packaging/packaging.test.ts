@@ -23,7 +23,9 @@ const BUILD_TIMEOUT_MS = 90_000;
  * Bare modules a shipped bundle may still load at run time: Node built-ins, Electron, and the
  * optional native helpers of `ws`, which it requires inside try/catch and does without.
  */
-const RUNTIME_PROVIDED = new Set([...builtinModules, 'electron', 'bufferutil', 'utf-8-validate']);
+// Optional at run time, loaded in try/catch by their users: ws's native speed-ups, and the AWS
+// SDK's CRT and SigV4a signers (needed only for S3 multi-region access points, which TrainDeck does not use).
+const RUNTIME_PROVIDED = new Set([...builtinModules, 'electron', 'bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a']);
 const NODE_BUNDLES = [
   'dist/main/main.cjs',
   'dist/preload/preload.cjs',
@@ -35,7 +37,8 @@ const NODE_BUNDLES = [
 /** Bare specifiers in require("x"), import("x"), `from "x"` and `import "x"` (relative ones skipped). */
 function bareImports(code: string): string[] {
   const found = new Set<string>();
-  const pattern = /(?:\brequire\(|\bimport\(|\bfrom\s*|\bimport\s+)(["'])([^"'./][^"']*)\1/g;
+  // Specifiers hold no whitespace or ';', which keeps minified text like `"from";\n var x = "` out.
+  const pattern = /(?:\brequire\(|\bimport\(|\bfrom\s*|\bimport\s+)(["'])([^"'./;\s][^"';\s]*)\1/g;
   for (const match of code.matchAll(pattern)) found.add(match[2] ?? '');
   return [...found];
 }

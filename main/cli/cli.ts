@@ -1,9 +1,17 @@
 import { APP_VERSION } from '../core/version';
 import { CliError, type CliCommand, type CliIo } from './command';
 import { doctorCommand } from './commands/doctor';
+import { killAllCommand } from './commands/kill-all';
+import { launchCommand } from './commands/launch';
+import { preflightCommand } from './commands/preflight';
+import { scanCommand } from './commands/scan';
+import { teardownCommand } from './commands/teardown';
+import { keyCommand } from './commands/key';
+import { syncCommand } from './commands/sync';
+import { TypedError } from '../../shared/ipc/result';
 
 /** Every `traindeck` command; later capabilities add theirs here. */
-export const COMMANDS: readonly CliCommand[] = [doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [doctorCommand, preflightCommand, launchCommand, scanCommand, killAllCommand, teardownCommand, syncCommand, keyCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -35,8 +43,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : 1;
-    const message = error instanceof Error ? error.message : String(error);
-    io.err(`traindeck: ${message.split('\n')[0]}\n`);
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const fix = error instanceof TypedError && error.fix ? ` ${error.fix}` : '';
+    io.err(`traindeck: ${message}${fix}\n`);
     return exitCode;
   }
 }

@@ -1,0 +1,148 @@
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetBucketEncryptionCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { TAG_KEY_FINGERPRINT, type Body, type BucketFacts, type ListedObject, type ObjectStore } from '../sync/object-store';
+import type { SseKey } from '../sync/sse-key';
+import { toStoreError, type S3Operation } from './s3-errors';
+
+/** Every object is stored in the cheapest class that needs no decision: Intelligent-Tiering. */
+const STORAGE_CLASS = 'INTELLIGENT_TIERING';
+
+/**
+ * The sync engine's ObjectStore on S3. SSE-C parameters go on every request that reads or
+ * writes object data; every write carries INTELLIGENT_TIERING and the key-fingerprint tag.
+ */
+export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKey): ObjectStore {
+  const sse = () => key.params();
+  const call = async <T>(operation: S3Operation, objectKey: string | undefined, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toStoreError(error, operation, objectKey);
+    }
+  };
+  const body = (b: Body) => ('buffer' in b ? { Body: b.buffer, ContentLength: b.buffer.length } : { Body: b.stream(), ContentLength: b.length });
+  const tagging = `${TAG_KEY_FINGERPRINT}=${encodeURIComponent(key.fingerprint)}`;
+
+  return {
+    bucket,
+    keyFingerprint: key.fingerprint,
+    async checkBucket(signal) {
+      await call('bucket', undefined, () => client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }));
+      const versioning = await call('bucket', undefined, () => client.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal }));
+      return { versioning: versioningState(versioning.Status), sseCBlocked: await sseCBlocked(client, bucket, signal) };
+    },
+    async list(prefix, signal) {
+      return call('list', prefix, async () => {
+        const objects: ListedObject[] = [];
+        for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix }, { abortSignal: signal })) {
+          for (const o of page.Contents ?? []) {
+            if (!o.Key || o.Key.endsWith('/')) continue; // folder markers made by consoles hold no data
+            objects.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag ?? '', lastModifiedMs: o.LastModified?.getTime() ?? 0, ...(o.StorageClass ? { storageClass: o.StorageClass } : {}) });
+          }
+        }
+        return objects;
+      });
+    },
+    async head(objectKey, signal) {
+      const head = await call('head', objectKey, () => client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ...sse() }), { abortSignal: signal }));
+      return {
+        size: head.ContentLength ?? 0,
+        etag: head.ETag ?? '',
+        lastModifiedMs: head.LastModified?.getTime() ?? 0,
+        ...(head.StorageClass ? { storageClass: head.StorageClass } : {}),
+        metadata: head.Metadata ?? {},
+      };
+    },
+    async tags(objectKey, signal) {
+      const out = await call('tags', objectKey, () => client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: objectKey }), { abortSignal: signal }));
+      return Object.fromEntries((out.TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+    },
+    async put(request, signal) {
+      const out = await call('put', request.key, () =>
+        client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: request.key, ...body(request.body), ContentMD5: request.contentMd5, Metadata: request.metadata, StorageClass: STORAGE_CLASS, Tagging: tagging, ...sse() }),
+          { abortSignal: signal },
+        ),
+      );
+      return out.ETag ?? '';
+    },
+    async createMultipart(objectKey, metadata, signal) {
+      const out = await call('put', objectKey, () =>
+        client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: objectKey, Metadata: metadata, StorageClass: STORAGE_CLASS, Tagging: tagging, ...sse() }), { abortSignal: signal }),
+      );
+      if (!out.UploadId) throw new Error(`S3 returned no upload id for ${objectKey}`);
+      return out.UploadId;
+    },
+    async uploadPart(objectKey, uploadId, partNumber, partBody, contentMd5, signal) {
+      const out = await call('put', objectKey, () =>
+        client.send(new UploadPartCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId, PartNumber: partNumber, ...body(partBody), ContentMD5: contentMd5, ...sse() }), { abortSignal: signal }),
+      );
+      return out.ETag ?? '';
+    },
+    async completeMultipart(objectKey, uploadId, parts, signal) {
+      await call('put', objectKey, () =>
+        client.send(
+          new CompleteMultipartUploadCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId, MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) }, ...sse() }),
+          { abortSignal: signal },
+        ),
+      );
+    },
+    async abortMultipart(objectKey, uploadId) {
+      await call('put', objectKey, () => client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId })));
+    },
+    async get(objectKey, range, signal) {
+      const out = await call('get', objectKey, () =>
+        client.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}), ...sse() }), { abortSignal: signal }),
+      );
+      const head = {
+        size: out.ContentLength ?? 0,
+        etag: out.ETag ?? '',
+        lastModifiedMs: out.LastModified?.getTime() ?? 0,
+        ...(out.StorageClass ? { storageClass: out.StorageClass } : {}),
+        metadata: out.Metadata ?? {},
+      };
+      return { body: out.Body as Readable, head };
+    },
+    async deleteMany(keys, signal) {
+      if (keys.length === 0) return [];
+      const out = await call('delete', undefined, () =>
+        client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((k) => ({ Key: k })), Quiet: true } }), { abortSignal: signal }),
+      );
+      return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', message: `${e.Code ?? 'Error'}: ${e.Message ?? ''}` }));
+    },
+  };
+}
+
+function versioningState(status: string | undefined): BucketFacts['versioning'] {
+  if (status === 'Enabled') return 'enabled';
+  if (status === 'Suspended') return 'suspended';
+  return 'never';
+}
+
+/** True when the bucket's encryption configuration blocks SSE-C uploads (AWS default for new buckets since April 2026). */
+async function sseCBlocked(client: S3Client, bucket: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    const out = await client.send(new GetBucketEncryptionCommand({ Bucket: bucket }), { abortSignal: signal });
+    return (out.ServerSideEncryptionConfiguration?.Rules ?? []).some((rule) => rule.BlockedEncryptionTypes?.EncryptionType?.includes('SSE-C'));
+  } catch (error) {
+    // No configuration, or a server without the API (Ceph): nothing is blocked.
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 || status === 501 || status === 400) return false;
+    throw toStoreError(error, 'bucket');
+  }
+}

@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import type { SyncEvent } from '../../../shared/sync/events';
+import { folderPrefix } from '../../../shared/sync/keys';
+import { createS3Client } from '../../aws/client-factory';
+import { applyTieringLifecycle } from '../../aws/s3-lifecycle';
+import { loadRunConfig, type LoadedRunConfig } from '../../runs/load-run-config';
+import { runSync } from '../../sync/engine';
+import { assertPushable, openSync } from '../../sync/open-sync';
+import { loadSyncState, saveSyncState } from '../../sync/sync-state';
+import { buildLocalManifest, verifyAgainst } from '../../sync/verify';
+import { CliError, type CliCommand, type CliIo } from '../command';
+import { parseCommandArgs } from '../parse-args';
+import { formatPlan, formatProgress, formatSummary } from '../sync-output';
+
+const USAGE = 'traindeck sync pull|push|verify|lifecycle --config run.json [--folder NAME]... [--dry-run] [--json] [--concurrency N]';
+
+/** `traindeck sync`: pull before training, push after, verify S3 against the local files. */
+export const syncCommand: CliCommand = {
+  name: 'sync',
+  summary: 'pull, push or verify the run folders against S3 (SSE-C, Intelligent-Tiering, SHA-256)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(USAGE, () =>
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: { config: { type: 'string' }, folder: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, concurrency: { type: 'string' } },
+      }),
+    );
+    const [action, ...extra] = positionals;
+    if (action !== 'pull' && action !== 'push' && action !== 'verify' && action !== 'lifecycle') throw new CliError(`say pull, push, verify or lifecycle. Usage: ${USAGE}`);
+    if (extra.length) throw new CliError(`unexpected argument "${extra[0]}". Usage: ${USAGE}`);
+    if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
+    const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) throw new CliError('--concurrency is a whole number from 1 to 256');
+
+    const loaded = await loadRunConfig(values.config);
+    if (action === 'lifecycle') return lifecycle(loaded, io, values.json);
+    const opened = await openSync(loaded, { ...(values.folder ? { folders: values.folder } : {}), ...(concurrency ? { concurrency } : {}), env: io.env });
+    if (action === 'push') assertPushable(opened.spec, values.folder);
+    const emit = eventPrinter(io, values.json);
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      if (action === 'verify') return await verify(opened, emit, controller.signal);
+      const outcome = await runSync(action, { spec: opened.spec, store: opened.store, region: opened.region, dryRun: values['dry-run'], signal: controller.signal, onEvent: emit });
+      if (!outcome.summary) {
+        if (values.json) for (const folder of outcome.plan.folders) for (const { local: _l, remote: _r, ...rest } of folder.actions) emit({ type: 'action', action: rest });
+        else io.out(formatPlan(outcome.plan));
+        return 0;
+      }
+      return outcome.summary.failures.length || outcome.summary.cancelled ? 1 : 0;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (values.json) {
+        const usage = process.resourceUsage();
+        emit({ type: 'resources', peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 });
+      }
+    }
+  },
+};
+
+/** Applies the Intelligent-Tiering + abort-incomplete-uploads lifecycle rule to the run prefix. */
+async function lifecycle(loaded: LoadedRunConfig, io: CliIo, json: boolean): Promise<number> {
+  const { storage, aws } = loaded.config;
+  const client = createS3Client({ region: storage.region ?? aws.region, ...(aws.profile ? { profile: aws.profile } : {}), env: io.env });
+  const result = await applyTieringLifecycle(client, storage.bucket, storage.prefix);
+  io.out(json ? JSON.stringify({ type: 'lifecycle', bucket: storage.bucket, ...result }) + '\n' : `bucket ${storage.bucket}: rule ${result.ruleId} moves s3://${storage.bucket}/${storage.prefix ? `${storage.prefix}/` : ''} to INTELLIGENT_TIERING and aborts unfinished uploads after 1 day (${result.rules} rule(s) in all)\n`);
+  return 0;
+}
+
+async function verify(opened: Awaited<ReturnType<typeof openSync>>, emit: (e: SyncEvent) => void, signal: AbortSignal): Promise<number> {
+  const state = await loadSyncState(opened.spec.localRoot);
+  const expected = await buildLocalManifest(opened.spec, state, signal);
+  await saveSyncState(opened.spec.localRoot, state); // keep the hashes computed on the way
+  const prefixes = opened.spec.folders.map((f) => folderPrefix(opened.spec.prefix, f.remote));
+  const report = await verifyAgainst(expected, opened.store, prefixes, opened.spec.concurrency, signal);
+  emit({ type: 'verify', ...report });
+  return report.mismatches.length ? 1 : 0;
+}
+
+/** JSON lines with --json; otherwise readable lines, with a live progress line on a terminal. */
+function eventPrinter(io: CliIo, json: boolean): (event: SyncEvent) => void {
+  if (json) return (event) => io.out(JSON.stringify(event) + '\n');
+  const tty = process.stderr.isTTY;
+  return (event) => {
+    switch (event.type) {
+      case 'warning':
+        io.err(`warning: ${event.message}${event.fix ? ` ${event.fix}` : ''}\n`);
+        break;
+      case 'progress':
+        if (tty) io.err(`\r${formatProgress(event)}\x1b[K`);
+        break;
+      case 'failed-file':
+        io.err(`${tty ? '\r\x1b[K' : ''}✗ ${event.folder}/${event.relPath}: ${event.message}\n`);
+        break;
+      case 'summary':
+        io.out(`${tty ? '\r\x1b[K' : ''}${formatSummary(event.summary)}`);
+        break;
+      case 'verify':
+        io.out(event.mismatches.length ? `${event.mismatches.length} of ${event.checked} files differ in S3:\n${event.mismatches.map((m) => `  ✗ ${m.key}: ${m.problem}${m.expected ? ` (expected ${m.expected}, found ${m.actual})` : ''}`).join('\n')}\n` : `verified: all ${event.checked} local files are in S3 with the same size and SHA-256\n`);
+        if (event.extra.length) io.out(`${event.extra.length} object(s) in S3 have no local file (kept).\n`);
+        break;
+      default:
+        break;
+    }
+  };
+}

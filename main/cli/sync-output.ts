@@ -1,0 +1,45 @@
+import type { SyncEvent } from '../../shared/sync/events';
+import type { SyncPlan, SyncSummary } from '../../shared/sync/types';
+
+/** Human-readable size: 1.5 MB, 12 KB. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The dry run's listing: one line per action that would move something, then skipped folders. */
+export function formatPlan(plan: SyncPlan): string {
+  const lines: string[] = [];
+  for (const folder of plan.folders) {
+    if (folder.note) {
+      lines.push(`${folder.folder}: ${folder.note}`);
+      continue;
+    }
+    const moving = folder.actions.filter((a) => a.type !== 'skip');
+    const skipped = folder.actions.length - moving.length;
+    lines.push(`${folder.folder} (${folder.policy}, s3://${plan.bucket}/${folder.remotePrefix}): ${moving.length} to do, ${skipped} skipped`);
+    for (const action of moving) lines.push(`  ${action.type.padEnd(13)} ${action.relPath}${action.bytes ? ` (${formatBytes(action.bytes)})` : ''} — ${action.reason}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The closing lines of a sync: counts, bytes, rate, and every file that did not transfer. */
+export function formatSummary(summary: SyncSummary): string {
+  const rate = summary.seconds > 0 ? ` at ${formatBytes(summary.bytes / summary.seconds)}/s` : '';
+  const head = `${summary.direction}: ${summary.uploaded} uploaded, ${summary.downloaded} downloaded, ${summary.deleted} deleted, ${summary.skipped} unchanged; ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${rate}${summary.cancelled ? ' (cancelled)' : ''}`;
+  const failures = summary.failures.map((f) => `  ✗ ${f.folder}/${f.relPath} (${f.action}): ${f.message}`);
+  return [head, ...(failures.length ? [`${failures.length} file(s) did not transfer:`, ...failures] : [])].join('\n') + '\n';
+}
+
+/** A one-line progress status for a terminal. */
+export function formatProgress(event: Extract<SyncEvent, { type: 'progress' }>): string {
+  const p = event.progress;
+  const eta = p.etaSeconds !== undefined ? `, ETA ${p.etaSeconds} s` : '';
+  return `${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}, ${formatBytes(p.bytesPerSecond)}/s${eta}`;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createLimiter } from './limiter';
+import { StoreError } from './object-store';
+import { ProgressTracker } from './progress';
+import { isRetryable, withRetry } from './retry';
+
+describe('limiter', () => {
+  it('never runs more than its concurrency, and runs everything', async () => {
+    const limit = createLimiter(3);
+    let active = 0;
+    let peak = 0;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        limit(async () => {
+          active += 1;
+          peak = Math.max(peak, active);
+          await new Promise((r) => setTimeout(r, 1));
+          active -= 1;
+          return i;
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('frees the slot when a task throws', async () => {
+    const limit = createLimiter(1);
+    await expect(limit(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
+    expect(await limit(async () => 'next')).toBe('next');
+  });
+});
+
+describe('retry', () => {
+  const fast = { attempts: 4, baseMs: 1, capMs: 2 };
+
+  it('retries throttling and 5xx, then succeeds', async () => {
+    const op = vi.fn().mockRejectedValueOnce(new StoreError('transient', 'SlowDown')).mockRejectedValueOnce(new StoreError('bad-digest', 'BadDigest')).mockResolvedValue('ok');
+    expect(await withRetry(op, fast)).toBe('ok');
+    expect(op).toHaveBeenCalledTimes(3);
+  });
+
+  it('gives up after its attempts with the last error', async () => {
+    const op = vi.fn().mockRejectedValue(new StoreError('transient', 'SlowDown'));
+    await expect(withRetry(op, fast)).rejects.toThrow('SlowDown');
+    expect(op).toHaveBeenCalledTimes(4);
+  });
+
+  it('does not retry what another try cannot fix', async () => {
+    for (const kind of ['access-denied', 'wrong-key', 'not-found', 'no-bucket'] as const) expect(isRetryable(new StoreError(kind, kind))).toBe(false);
+    const op = vi.fn().mockRejectedValue(new StoreError('access-denied', 'denied'));
+    await expect(withRetry(op, fast)).rejects.toThrow('denied');
+    expect(op).toHaveBeenCalledOnce();
+  });
+
+  it('stops waiting when cancelled', async () => {
+    const controller = new AbortController();
+    const op = vi.fn().mockRejectedValue(new StoreError('transient', 'SlowDown'));
+    const pending = withRetry(op, { attempts: 10, baseMs: 10_000, capMs: 10_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 5);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('progress', () => {
+  it('counts files and bytes per folder, with rate and ETA from the clock', () => {
+    let now = 0;
+    const actions = [
+      { type: 'upload', folder: 'models', relPath: 'a', key: 'k/a', bytes: 1000, reason: '' },
+      { type: 'download', folder: 'logs', relPath: 'b', key: 'k/b', bytes: 3000, reason: '' },
+      { type: 'skip', folder: 'logs', relPath: 'c', key: 'k/c', bytes: 0, reason: '' },
+    ] as const;
+    const tracker = new ProgressTracker([...actions], () => now);
+    now = 1000;
+    tracker.addBytes('models', 1000);
+    tracker.fileDone('models');
+    const p = tracker.snapshot();
+    expect(p).toMatchObject({ filesDone: 1, filesTotal: 2, bytesDone: 1000, bytesTotal: 4000, bytesPerSecond: 1000, etaSeconds: 3 });
+    expect(p.folders).toEqual({ models: { filesDone: 1, filesTotal: 1, bytesDone: 1000, bytesTotal: 1000 }, logs: { filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 3000 } });
+  });
+});

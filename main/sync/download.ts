@@ -1,0 +1,130 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, utimes } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RemoteObject } from '../../shared/sync/types';
+import { hashFile } from './hash-file';
+import type { Limiter } from './limiter';
+import { PARTIAL_MARK } from './local-files';
+import type { ObjectHead, ObjectStore } from './object-store';
+import { metadataDetails } from './remote-details';
+import { SYNC_RETRY, withRetry } from './retry';
+import { partSizeFor, type SyncSpec } from './sync-spec';
+
+/** What a download leaves behind. */
+export interface Downloaded {
+  etag: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Shared by every download of one execution. */
+export interface DownloadContext {
+  store: ObjectStore;
+  spec: SyncSpec;
+  requests: Limiter;
+  signal?: AbortSignal;
+  onBytes: (bytes: number) => void;
+}
+
+/** A downloaded file whose bytes do not match what S3 recorded for it. */
+export class IntegrityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IntegrityError';
+  }
+}
+
+/**
+ * Downloads into a temp file beside the target, checks size and SHA-256 of what was written
+ * against the object's recorded hash, restores the mtime, then renames into place: an
+ * interrupted or corrupt download never leaves a truncated or wrong file under the real name.
+ */
+export async function downloadFile(target: string, remote: RemoteObject, ctx: DownloadContext): Promise<Downloaded> {
+  await mkdir(dirname(target), { recursive: true });
+  const temp = join(dirname(target), `.${basename(target)}${PARTIAL_MARK}${randomUUID().slice(0, 8)}`);
+  try {
+    const { head, sha256 } = remote.size >= ctx.spec.multipartThreshold ? await rangedDownload(temp, remote, ctx) : await singleDownload(temp, remote, ctx);
+    const recorded = metadataDetails(head);
+    if (head.size !== remote.size && remote.size > 0) throw new IntegrityError(`${remote.key}: S3 sent ${head.size} bytes, the listing said ${remote.size}`);
+    if (recorded.sha256 && recorded.sha256 !== sha256) throw new IntegrityError(`${remote.key} is corrupt: its SHA-256 is ${sha256.slice(0, 12)}…, S3 recorded ${recorded.sha256.slice(0, 12)}… (the object was changed outside TrainDeck or damaged)`);
+    const mtimeMs = recorded.mtimeMs ?? head.lastModifiedMs;
+    await utimes(temp, new Date(), new Date(mtimeMs));
+    await rename(temp, target);
+    return { etag: head.etag, sha256, size: head.size, mtimeMs };
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+const retry = (ctx: DownloadContext) => ({ ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+
+/** One GET, hashed as it is written. A retry starts the file over. */
+async function singleDownload(temp: string, remote: RemoteObject, ctx: DownloadContext): Promise<{ head: ObjectHead; sha256: string }> {
+  return ctx.requests(() =>
+    withRetry(async () => {
+      const { body, head } = await ctx.store.get(remote.key, undefined, ctx.signal);
+      const hash = createHash('sha256');
+      let counted = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          hash.update(chunk);
+          counted += chunk.length;
+          ctx.onBytes(chunk.length);
+          callback(null, chunk);
+        },
+      });
+      try {
+        await pipeline(body, meter, createWriteStream(temp), ctx.signal ? { signal: ctx.signal } : {});
+      } catch (error) {
+        ctx.onBytes(-counted); // the retry starts over: keep progress exact
+        throw error;
+      }
+      return { head, sha256: hash.digest('hex') };
+    }, retry(ctx)),
+  );
+}
+
+/** Parallel ranged GETs written at their offsets, then one hashing pass over what is on disk. */
+async function rangedDownload(temp: string, remote: RemoteObject, ctx: DownloadContext): Promise<{ head: ObjectHead; sha256: string }> {
+  const partSize = partSizeFor(remote.size, ctx.spec);
+  const count = Math.ceil(remote.size / partSize);
+  const handle = await open(temp, 'w');
+  let head: ObjectHead | undefined;
+  try {
+    await handle.truncate(remote.size);
+    await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        ctx.requests(() =>
+          withRetry(async () => {
+            const start = index * partSize;
+            const end = Math.min(remote.size, start + partSize) - 1;
+            const part = await ctx.store.get(remote.key, { start, end }, ctx.signal);
+            if (part.head.etag !== remote.etag) throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
+            head ??= part.head;
+            let position = start;
+            try {
+              for await (const chunk of part.body as AsyncIterable<Buffer>) {
+                await handle.write(chunk, 0, chunk.length, position);
+                position += chunk.length;
+                ctx.onBytes(chunk.length);
+              }
+              if (position !== end + 1) throw Object.assign(new Error(`short read of ${remote.key} bytes ${start}-${end}`), { code: 'ECONNRESET' });
+            } catch (error) {
+              ctx.onBytes(start - position); // the retry rewrites this range: keep progress exact
+              throw error;
+            }
+          }, retry(ctx)),
+        ),
+      ),
+    );
+  } finally {
+    await handle.close();
+  }
+  const { sha256 } = await hashFile(temp, ctx.signal ? { signal: ctx.signal } : {});
+  return { head: { ...head!, size: remote.size }, sha256 };
+}

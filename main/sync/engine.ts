@@ -1,0 +1,80 @@
+import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
+import type { SyncEvent } from '../../shared/sync/events';
+import type { SyncDirection, SyncPlan, SyncSummary } from '../../shared/sync/types';
+import { executePlan } from './execute';
+import { explainBucketError, sseCBlockedError } from './explain';
+import { createLimiter } from './limiter';
+import { folderKind, removePartials, scanLocalFolder } from './local-files';
+import type { ObjectStore } from './object-store';
+import { planSync } from './planner';
+import { SYNC_RETRY, withRetry } from './retry';
+import type { SyncSpec } from './sync-spec';
+import { acquireSyncLock, loadSyncState, saveSyncState, type SyncState } from './sync-state';
+
+/** One sync run's inputs. */
+export interface SyncRun {
+  spec: SyncSpec;
+  store: ObjectStore;
+  region: string;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: SyncEvent) => void;
+}
+
+/** A dry run returns the plan only; a real run also returns what happened. */
+export interface SyncOutcome {
+  plan: SyncPlan;
+  summary?: SyncSummary;
+}
+
+/**
+ * Pull or push: check the bucket, plan, then (unless dry run) execute and record the new
+ * baseline. One sync at a time per local folder. A pull forgets the old baseline before it
+ * starts, so a pull that fails midway can never license a delete on the next push.
+ */
+export async function runSync(direction: SyncDirection, run: SyncRun): Promise<SyncOutcome> {
+  // Every request in flight listens to the one signal; hundreds of listeners are expected here.
+  if (run.signal) setMaxListeners(0, run.signal);
+  const release = await acquireSyncLock(run.spec.localRoot);
+  try {
+    await checkBucket(direction, run);
+    const state = await loadSyncState(run.spec.localRoot);
+    const plan = await planSync(direction, { store: run.store, spec: run.spec, state, limit: createLimiter(run.spec.concurrency), ...(run.signal ? { signal: run.signal } : {}) });
+    run.onEvent?.(planEvent(plan, run.dryRun ?? false));
+    if (run.dryRun) return { plan };
+    if (direction === 'pull') await forgetBaselines(state, run.spec);
+    const summary = await executePlan(plan, { store: run.store, spec: run.spec, state, ...(run.signal ? { signal: run.signal } : {}), ...(run.onEvent ? { onEvent: run.onEvent } : {}) });
+    await saveSyncState(run.spec.localRoot, state);
+    run.onEvent?.({ type: 'summary', summary });
+    return { plan, summary };
+  } finally {
+    await release();
+  }
+}
+
+async function checkBucket(direction: SyncDirection, run: SyncRun): Promise<void> {
+  const facts = await withRetry(() => run.store.checkBucket(run.signal), { ...SYNC_RETRY, ...(run.signal ? { signal: run.signal } : {}) }).catch((error: unknown) => {
+    throw explainBucketError(error, run.spec.bucket, run.region);
+  });
+  if (facts.versioning === 'enabled') {
+    run.onEvent?.({ type: 'warning', message: `Bucket ${run.spec.bucket} has versioning on: overwritten and deleted objects stay billed as old versions.`, fix: 'TrainDeck is designed for no versioning: suspend it (aws s3api put-bucket-versioning --versioning-configuration Status=Suspended).' });
+  }
+  if (facts.sseCBlocked && direction === 'push') throw sseCBlockedError(run.spec.bucket);
+  // Clean up temp files of interrupted downloads before planning (they are never synced).
+  for (const folder of run.spec.folders) {
+    const dir = join(run.spec.localRoot, folder.local);
+    if ((await folderKind(dir)) === 'folder') await removePartials((await scanLocalFolder(dir)).partials);
+  }
+}
+
+async function forgetBaselines(state: SyncState, spec: SyncSpec): Promise<void> {
+  for (const folder of spec.folders) delete state.folders[folder.name];
+  await saveSyncState(spec.localRoot, state);
+}
+
+function planEvent(plan: SyncPlan, dryRun: boolean): SyncEvent {
+  const actions = plan.folders.flatMap((f) => f.actions);
+  const count = (type: string) => actions.filter((a) => a.type === type).length;
+  return { type: 'plan', direction: plan.direction, uploads: count('upload'), downloads: count('download'), deletes: count('delete-remote'), skips: count('skip'), bytes: actions.reduce((s, a) => s + a.bytes, 0), dryRun };
+}

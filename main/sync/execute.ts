@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import type { SyncEvent } from '../../shared/sync/events';
+import type { BaselineEntry, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
+import { downloadFile } from './download';
+import { explainObjectError } from './explain';
+import { createLimiter } from './limiter';
+import type { ObjectStore } from './object-store';
+import { ProgressTracker } from './progress';
+import { SYNC_RETRY, withRetry } from './retry';
+import type { SyncSpec } from './sync-spec';
+import type { SyncState } from './sync-state';
+import { uploadFile } from './upload';
+
+/** What execution needs besides the plan. */
+export interface ExecuteContext {
+  store: ObjectStore;
+  spec: SyncSpec;
+  state: SyncState;
+  signal?: AbortSignal;
+  onEvent?: (event: SyncEvent) => void;
+  /** Progress events at most this often (the last one always goes out). */
+  progressIntervalMs?: number;
+}
+
+/** DeleteObjects takes at most 1,000 keys. */
+const DELETE_BATCH = 1000;
+
+/**
+ * Carries out a plan with bounded concurrency. A file that fails is reported and the rest
+ * continue; the summary names every file that did not transfer. Afterwards the baseline of
+ * each folder is exactly the objects present on both sides.
+ */
+export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<SyncSummary> {
+  const started = Date.now();
+  const actions = plan.folders.flatMap((f) => f.actions);
+  const tracker = new ProgressTracker(actions);
+  const files = createLimiter(ctx.spec.concurrency);
+  const requests = createLimiter(ctx.spec.concurrency);
+  const failures: SyncFailure[] = [];
+  const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
+  let lastProgress = 0;
+  const emitProgress = (force = false) => {
+    if (!force && Date.now() - lastProgress < (ctx.progressIntervalMs ?? 250)) return;
+    lastProgress = Date.now();
+    ctx.onEvent?.({ type: 'progress', progress: tracker.snapshot() });
+  };
+  const fail = async (action: SyncAction, error: unknown) => {
+    const explained = await explainObjectError(error, ctx.store, action.key);
+    failures.push({ folder: action.folder, relPath: action.relPath, action: action.type, message: explained.message });
+    ctx.onEvent?.({ type: 'failed-file', folder: action.folder, relPath: action.relPath, message: explained.message });
+  };
+
+  const transfer = async (action: SyncAction) => {
+    if (ctx.signal?.aborted) return;
+    const local = join(ctx.spec.localRoot, folderLocal(ctx.spec, action.folder), action.relPath);
+    const onBytes = (bytes: number) => {
+      tracker.addBytes(action.folder, bytes);
+      emitProgress();
+    };
+    const shared = { store: ctx.store, spec: ctx.spec, requests, onBytes, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+    try {
+      const done = action.type === 'upload' ? await uploadFile(local, action.key, action.local!, shared) : await downloadFile(local, action.remote!, shared);
+      results.set(action, { size: done.size, etag: done.etag, sha256: done.sha256, mtimeMs: done.mtimeMs });
+      ctx.state.hashes[action.folder] ??= {};
+      ctx.state.hashes[action.folder]![action.relPath] = { size: done.size, mtimeMs: done.mtimeMs, sha256: done.sha256 };
+    } catch (error) {
+      if (!ctx.signal?.aborted) await fail(action, error);
+    } finally {
+      tracker.fileDone(action.folder);
+      emitProgress();
+    }
+  };
+
+  await Promise.all(actions.filter((a) => a.type === 'upload' || a.type === 'download').map((a) => files(() => transfer(a))));
+  if (!ctx.signal?.aborted) await deleteRemote(actions.filter((a) => a.type === 'delete-remote'), ctx, tracker, results, fail);
+  emitProgress(true);
+
+  updateBaselines(plan, ctx, results);
+  const count = (type: SyncAction['type']) => [...results.entries()].filter(([a, r]) => a.type === type && (type === 'delete-remote' ? r === 'deleted' : r !== 'deleted')).length;
+  return {
+    direction: plan.direction,
+    uploaded: count('upload'),
+    downloaded: count('download'),
+    deleted: count('delete-remote'),
+    skipped: actions.filter((a) => a.type === 'skip').length,
+    bytes: Math.max(0, tracker.snapshot().bytesDone),
+    seconds: (Date.now() - started) / 1000,
+    failures,
+    cancelled: ctx.signal?.aborted ?? false,
+  };
+}
+
+function folderLocal(spec: SyncSpec, name: string): string {
+  return spec.folders.find((f) => f.name === name)!.local;
+}
+
+async function deleteRemote(deletes: SyncAction[], ctx: ExecuteContext, tracker: ProgressTracker, results: Map<SyncAction, BaselineEntry | 'deleted'>, fail: (a: SyncAction, e: unknown) => Promise<void>): Promise<void> {
+  for (let i = 0; i < deletes.length; i += DELETE_BATCH) {
+    const batch = deletes.slice(i, i + DELETE_BATCH);
+    try {
+      const errors = await withRetry(() => ctx.store.deleteMany(batch.map((a) => a.key), ctx.signal), { ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const failed = new Map(errors.map((e) => [e.key, e.message]));
+      for (const action of batch) {
+        const message = failed.get(action.key);
+        if (message) await fail(action, new Error(message));
+        else results.set(action, 'deleted');
+        tracker.fileDone(action.folder);
+      }
+    } catch (error) {
+      for (const action of batch) {
+        await fail(action, error);
+        tracker.fileDone(action.folder);
+      }
+    }
+  }
+}
+
+/** New baseline per folder: every path that now exists on both sides, as S3 holds it. */
+function updateBaselines(plan: SyncPlan, ctx: ExecuteContext, results: Map<SyncAction, BaselineEntry | 'deleted'>): void {
+  const remote = `${ctx.spec.bucket}/${ctx.spec.prefix}`;
+  for (const folder of plan.folders) {
+    if (folder.note) continue;
+    const previous = ctx.state.folders[folder.folder]?.remote === remote ? ctx.state.folders[folder.folder]!.baseline : {};
+    const baseline: Record<string, BaselineEntry> = {};
+    for (const action of folder.actions) {
+      const result = results.get(action);
+      if (result === 'deleted') continue;
+      if (result) baseline[action.relPath] = result;
+      else if (action.remote && bothExistAfter(action)) baseline[action.relPath] = fromRemote(action, previous[action.relPath]);
+    }
+    ctx.state.folders[folder.folder] = { remote, baseline };
+  }
+}
+
+/** Without a successful transfer, a path is on both sides afterwards only if it already was. */
+function bothExistAfter(action: SyncAction): boolean {
+  return action.local !== undefined && action.remote !== undefined;
+}
+
+function fromRemote(action: SyncAction, previous: BaselineEntry | undefined): BaselineEntry {
+  const remote = action.remote!;
+  const known = previous && previous.etag === remote.etag ? previous : undefined;
+  const sha256 = remote.sha256 ?? known?.sha256;
+  const mtimeMs = remote.mtimeMs ?? known?.mtimeMs;
+  return { size: remote.size, etag: remote.etag, ...(sha256 ? { sha256 } : {}), ...(mtimeMs !== undefined ? { mtimeMs } : {}) };
+}

@@ -1,0 +1,95 @@
+import type { Readable } from 'node:stream';
+
+/** An object as listed (no metadata: that needs a HEAD, which under SSE-C needs the key). */
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModifiedMs: number;
+  storageClass?: string;
+}
+
+/** What HEAD tells about an object the engine wrote. */
+export interface ObjectHead {
+  size: number;
+  etag: string;
+  lastModifiedMs: number;
+  storageClass?: string;
+  metadata: Record<string, string>;
+}
+
+/** Metadata the engine records on every object (S3 user metadata, lowercase keys). */
+export const META_SHA256 = 'traindeck-sha256';
+export const META_MTIME = 'traindeck-mtime-ms';
+/** Object tag naming the SSE-C key's fingerprint; tags are readable without the key. */
+export const TAG_KEY_FINGERPRINT = 'traindeck-key';
+
+/** A body for a PUT or a part: bytes in memory, or a stream factory (called again on retry). */
+export type Body = { buffer: Buffer } | { stream: () => Readable; length: number };
+
+/** What the store needs to write an object. */
+export interface PutRequest {
+  key: string;
+  body: Body;
+  /** Base64 MD5 of the body: the server rejects a body that does not match (BadDigest). */
+  contentMd5: string;
+  metadata: Record<string, string>;
+}
+
+/** Why a store call failed, in the engine's terms (the adapter maps S3's codes to these). */
+export type StoreErrorKind =
+  | 'not-found'
+  | 'no-bucket'
+  | 'access-denied'
+  | 'wrong-region'
+  | 'wrong-key'
+  | 'key-required'
+  | 'sse-c-blocked'
+  | 'bad-digest'
+  | 'transient'
+  | 'other';
+
+/** A failed store call. `transient` ones are worth retrying. */
+export class StoreError extends Error {
+  constructor(
+    readonly kind: StoreErrorKind,
+    message: string,
+    readonly details: { status?: number; code?: string; region?: string; key?: string } = {},
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** Bucket-level facts checked before any transfer. */
+export interface BucketFacts {
+  versioning: 'enabled' | 'suspended' | 'never';
+  sseCBlocked: boolean;
+}
+
+/**
+ * The narrow port of the sync engine onto S3: only the calls it makes, with SSE-C applied
+ * by the adapter on every request that needs it (the engine never handles key headers).
+ */
+export interface ObjectStore {
+  readonly bucket: string;
+  /** Fingerprint of the SSE-C key this store reads and writes with (safe to show). */
+  readonly keyFingerprint: string;
+  /** Fails with `no-bucket`, `wrong-region` or `access-denied` when the bucket cannot be used. */
+  checkBucket(signal?: AbortSignal): Promise<BucketFacts>;
+  /** Every object under `prefix`, all pages. */
+  list(prefix: string, signal?: AbortSignal): Promise<ListedObject[]>;
+  head(key: string, signal?: AbortSignal): Promise<ObjectHead>;
+  /** The object's tags (no SSE-C key needed). */
+  tags(key: string, signal?: AbortSignal): Promise<Record<string, string>>;
+  /** Writes an object; returns its ETag as listings will show it. */
+  put(request: PutRequest, signal?: AbortSignal): Promise<string>;
+  createMultipart(key: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<string>;
+  uploadPart(key: string, uploadId: string, partNumber: number, body: Body, contentMd5: string, signal?: AbortSignal): Promise<string>;
+  completeMultipart(key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>, signal?: AbortSignal): Promise<void>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+  /** The object's bytes, or a byte range of them (inclusive end), with its head. */
+  get(key: string, range?: { start: number; end: number }, signal?: AbortSignal): Promise<{ body: Readable; head: ObjectHead }>;
+  /** Deletes up to 1,000 keys; returns the keys that failed with their messages. */
+  deleteMany(keys: string[], signal?: AbortSignal): Promise<Array<{ key: string; message: string }>>;
+}

@@ -1,0 +1,36 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { StorageConfig, SyncFolder } from '../../shared/run-config/schema';
+
+/** Everything the engine needs, resolved: absolute paths, tuned transfer sizes. */
+export interface SyncSpec {
+  bucket: string;
+  prefix: string;
+  /** Absolute local data folder holding the sync folders. */
+  localRoot: string;
+  folders: SyncFolder[];
+  /** Requests in flight at once (files and parts share it). */
+  concurrency: number;
+  /** Files at or above this size go multipart (uploads) or ranged (downloads). */
+  multipartThreshold: number;
+  partSize: number;
+}
+
+/** Defaults measured on 2 cores against Ceph RGW; see bench/sync. */
+export const SYNC_DEFAULTS = { concurrency: 16, multipartThreshold: 64 * 1024 * 1024, partSize: 16 * 1024 * 1024 };
+
+/** Builds the spec from the storage section of a run config (paths relative to `baseDir`). */
+export function syncSpecFrom(storage: StorageConfig, baseDir: string, overrides: Partial<Pick<SyncSpec, 'concurrency' | 'multipartThreshold' | 'partSize'>> = {}): SyncSpec {
+  return {
+    bucket: storage.bucket,
+    prefix: storage.prefix,
+    localRoot: isAbsolute(storage.localRoot) ? storage.localRoot : resolve(baseDir, storage.localRoot),
+    folders: storage.folders,
+    ...SYNC_DEFAULTS,
+    ...overrides,
+  };
+}
+
+/** S3 allows at most 10,000 parts: large files get larger parts. */
+export function partSizeFor(size: number, spec: SyncSpec): number {
+  return Math.max(spec.partSize, Math.ceil(size / 10_000));
+}

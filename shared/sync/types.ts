@@ -1,0 +1,112 @@
+import type { SyncPolicy } from '../run-config/schema';
+
+/** Pull before training, push after; verify compares without transferring. */
+export type SyncDirection = 'pull' | 'push';
+
+/** What the engine knows of a local file. `sha256` is filled lazily (hashing costs). */
+export interface LocalFile {
+  relPath: string;
+  size: number;
+  mtimeMs: number;
+  sha256?: string;
+}
+
+/** What the engine knows of an S3 object. `sha256`/`mtimeMs` come from its metadata (HEAD), when read. */
+export interface RemoteObject {
+  key: string;
+  relPath: string;
+  size: number;
+  etag: string;
+  lastModifiedMs: number;
+  storageClass?: string;
+  sha256?: string;
+  mtimeMs?: number;
+}
+
+/** One entry of a baseline manifest: an object the last pull saw and left in place locally. */
+export interface BaselineEntry {
+  size: number;
+  etag: string;
+  sha256?: string;
+  mtimeMs?: number;
+}
+
+/** What to do with one file, and why (shown by `--dry-run`). */
+export type SyncActionType = 'upload' | 'download' | 'delete-remote' | 'skip';
+
+/** One planned action. */
+export interface SyncAction {
+  type: SyncActionType;
+  folder: string;
+  relPath: string;
+  key: string;
+  /** Bytes this action moves (0 for skip and delete). */
+  bytes: number;
+  reason: string;
+  local?: LocalFile;
+  remote?: RemoteObject;
+}
+
+/** The plan of one folder. */
+export interface FolderPlan {
+  folder: string;
+  policy: SyncPolicy;
+  remotePrefix: string;
+  actions: SyncAction[];
+  /** Why the folder was passed over as a whole, when it was. */
+  note?: string;
+}
+
+/** A complete plan; `execute` carries it out. */
+export interface SyncPlan {
+  direction: SyncDirection;
+  bucket: string;
+  folders: FolderPlan[];
+}
+
+/** Live progress of an execution (JSON lines with `--json`). */
+export interface SyncProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  bytesPerSecond: number;
+  etaSeconds?: number;
+  folders: Record<string, { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }>;
+}
+
+/** A file that did not transfer, and why. */
+export interface SyncFailure {
+  folder: string;
+  relPath: string;
+  action: SyncActionType;
+  message: string;
+}
+
+/** The outcome of an execution: exactly which files moved and which did not. */
+export interface SyncSummary {
+  direction: SyncDirection;
+  uploaded: number;
+  downloaded: number;
+  deleted: number;
+  skipped: number;
+  bytes: number;
+  seconds: number;
+  failures: SyncFailure[];
+  cancelled: boolean;
+}
+
+/** One file of a final manifest (what the executor pushed; what the desktop verifies). */
+export interface ManifestFile {
+  key: string;
+  size: number;
+  sha256: string;
+}
+
+/** The difference between S3 and what was expected of it. */
+export interface VerifyMismatch {
+  key: string;
+  problem: 'missing' | 'size' | 'sha256' | 'unreadable' | 'unexpected';
+  expected?: string;
+  actual?: string;
+}
