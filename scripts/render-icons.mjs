@@ -48,9 +48,11 @@ for (const name of TRAY_VARIANTS) {
   jobs.push({ src: `assets/tray/${name}.svg`, out: `assets/tray/${name}-16@2x.png`, size: 32 });
 }
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The same browser and flags as the e2e tests (e2e/support/chromium-flags.json).
+const chromiumFlags = JSON.parse(await readFile(path.join(root, 'e2e', 'support', 'chromium-flags.json'), 'utf8'));
+const executablePath = process.env.TRAINDECK_CHROMIUM ?? chromiumFlags.path;
 if (!existsSync(executablePath)) {
-  console.error(`Chromium not found at ${executablePath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  console.error(`Chromium not found at ${executablePath}: apt-get install -y chromium (or set TRAINDECK_CHROMIUM)`);
   process.exit(1);
 }
 
@@ -62,15 +64,7 @@ function pngSize(buf) {
 
 const browser = await chromium.launch({
   executablePath,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: chromiumFlags.args,
 });
 try {
   const context = await browser.newContext({ deviceScaleFactor: 1 });

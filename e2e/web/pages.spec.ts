@@ -1,33 +1,22 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startWebHost, type RunningHost } from '../support/web-host';
-import { ARTIFACTS, PAGES, VERSION, collectProblems, nav } from './support';
+import { ARTIFACTS, PAGES, VERSION, collectProblems, nav, useWebHost } from './support';
 
 /**
  * The renderer shell through the browser host: every page, the doctor round trip, the
  * token leaving the address bar, both themes, the smallest window, and screenshots for
  * review. Waits only on DOM state, never sleeps.
  */
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  host = await startWebHost();
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-});
+const host = useWebHost();
 
 test('every page renders, Settings shows the real doctor report, no console errors', async ({ page }) => {
   const problems = await collectProblems(page);
-  await page.goto(host.url);
+  await page.goto(host().url);
   await page.locator('html[data-app-ready="true"]').waitFor();
 
   // The token moved to sessionStorage and left the address bar.
   expect(page.url()).not.toContain('token');
-  expect(page.url()).not.toContain(host.token);
+  expect(page.url()).not.toContain(host().token);
   await expect(page.locator('html')).toHaveAttribute('data-connection', 'connected');
 
   // Sidebar footer: version and transport come from app.info.

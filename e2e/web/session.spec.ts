@@ -1,23 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startWebHost, type RunningHost } from '../support/web-host';
-import { ARTIFACTS, VERSION } from './support';
+import { startWebHost } from '../support/web-host';
+import { ARTIFACTS, VERSION, useWebHost } from './support';
 
 /** How the page behaves without a valid session: no token, a wrong token, a host that went away. */
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  host = await startWebHost();
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-});
+const host = useWebHost();
 
 test('without the token the page says how to connect and shows no app data', async ({ page }) => {
-  await page.goto(`${host.origin}/`);
+  await page.goto(`${host().origin}/`);
   await page.locator('html[data-connection="unauthorized"]').waitFor();
   const banner = page.getByTestId('connection-banner');
   await expect(banner).toContainText('opened without its access token');
@@ -33,7 +23,7 @@ test('without the token the page says how to connect and shows no app data', asy
 });
 
 test('a wrong token says the link is not valid', async ({ page }) => {
-  await page.goto(`${host.origin}/#token=not-the-right-token`);
+  await page.goto(`${host().origin}/#token=not-the-right-token`);
   await page.locator('html[data-connection="unauthorized"]').waitFor();
   await expect(page.getByTestId('connection-banner')).toContainText('This link is not valid for the running TrainDeck');
   expect(page.url()).not.toContain('not-the-right-token');

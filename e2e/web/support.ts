@@ -1,5 +1,6 @@
-import type { Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { test, type Page } from '@playwright/test';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { startWebHost, type RunningHost } from '../support/web-host';
 import { join, resolve } from 'node:path';
 
 /** Shared by the web specs: where screenshots go, the app version, and a console watcher. */
@@ -35,4 +36,23 @@ export async function collectProblems(page: Page): Promise<string[]> {
 /** A sidebar item by its label. */
 export function nav(page: Page, title: string) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: title });
+}
+
+/**
+ * Starts one browser host for the spec file (and the artifacts folder), stops it by PID
+ * after the last test; returns a getter because the host exists only once beforeAll ran.
+ */
+export function useWebHost(): () => RunningHost {
+  let host: RunningHost | undefined;
+  test.beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    host = await startWebHost();
+  });
+  test.afterAll(async () => {
+    await host?.stop();
+  });
+  return () => {
+    if (!host) throw new Error('the web host is not running');
+    return host;
+  };
 }
