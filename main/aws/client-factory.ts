@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -87,3 +88,5 @@ export const createSsmClient = (settings: AwsSettings) => new SSMClient(baseConf
 export const createCloudWatchClient = (settings: AwsSettings) => new CloudWatchClient(baseConfig('CLOUDWATCH', settings));
 /** Service Quotas client (vCPU limits). */
 export const createServiceQuotasClient = (settings: AwsSettings) => new ServiceQuotasClient(baseConfig('SERVICE_QUOTAS', settings));
+/** Elastic Load Balancing v2 client (the cost scanner lists and kill-all deletes load balancers). */
+export const createElbv2Client = (settings: AwsSettings) => new ElasticLoadBalancingV2Client(baseConfig('ELASTIC_LOAD_BALANCING_V2', settings));

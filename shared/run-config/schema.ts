@@ -88,13 +88,54 @@ export const awsSchema = z
   })
   .strict();
 
-/** The run config, version 1. Sections for compute, code and training join as their capabilities land. */
+/** On-demand or spot (one-time, terminated on interruption). */
+export const COMPUTE_MARKETS = ['on-demand', 'spot'] as const;
+/** One of {@link COMPUTE_MARKETS}. */
+export type ComputeMarket = (typeof COMPUTE_MARKETS)[number];
+
+// An IPv4 CIDR narrow enough for an SSH rule: a world-open port 22 is what the product promises never to create.
+const sshCidr = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'allowedSshCidr is an IPv4 range such as "203.0.113.7/32"')
+  .refine((cidr) => cidr.split(/[./]/).slice(0, 4).every((octet) => Number(octet) <= 255), 'allowedSshCidr has an octet above 255')
+  .refine((cidr) => Number(cidr.split('/')[1]) >= 24 && Number(cidr.split('/')[1]) <= 32, 'allowedSshCidr must be /24 to /32: SSH is never opened wider');
+
+/** The one EC2 instance of a run: what it is, what it may cost, and when it must die. */
+export const computeSchema = z
+  .object({
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, 'an instance type looks like "g5.xlarge"'),
+    market: z.enum(COMPUTE_MARKETS, { error: 'market is "on-demand" or "spot"' }).default('on-demand'),
+    /** Size of the gp3 root volume. */
+    diskGb: z.number().int('diskGb is a whole number of GB').min(20, 'diskGb is at least 20 (the AMIs need it)').max(16384, 'diskGb is at most 16384 (the gp3 limit)').default(100),
+    /** Omit to use the default: Deep Learning Base GPU AMI for GPU types, Amazon Linux 2023 otherwise (public SSM parameters). */
+    amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'an AMI id looks like "ami-0123456789abcdef0"').optional(),
+    /** Hard maximum runtime, enforced on the instance itself from boot. */
+    ttlMinutes: z
+      .number({ error: (issue) => (issue.input === undefined ? 'ttlMinutes is required: the hard limit after which the instance powers itself off' : 'ttlMinutes is a number of minutes') })
+      .int('ttlMinutes is a whole number of minutes')
+      .min(15, 'ttlMinutes is at least 15')
+      .max(10080, 'ttlMinutes is at most 10080 (7 days)'),
+    /** Power off (and so terminate) as soon as the final push is verified. */
+    shutdownAfterPush: z.boolean().default(true),
+    /** SSH source range; omitted means the desktop's public IP as a /32, detected at preflight. */
+    allowedSshCidr: sshCidr.optional(),
+  })
+  .strict();
+
+/** The compute section. */
+export type ComputeConfig = z.infer<typeof computeSchema>;
+
+/**
+ * The run config, version 1. `compute` is optional so that storage-only tools (sync) accept
+ * a config without it; preflight and launch require it. Code and training sections join later.
+ */
 export const runConfigSchema = z
   .object({
     version: z.literal(RUN_CONFIG_VERSION),
     name: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'the run name uses letters, digits, ".", "_" and "-"').optional(),
     aws: awsSchema,
     storage: storageSchema,
+    compute: computeSchema.optional(),
   })
   .strict();
 

@@ -1,0 +1,21 @@
+import type { BucketPort, IdentityPort, InstanceRolePort, ParameterPort, QuotaPort } from './account-ports';
+import type { Ec2CleanupPort } from './ec2-cleanup-port';
+import type { Ec2InventoryPort, RegionListPort } from './ec2-inventory-port';
+import type { Ec2LaunchPort } from './ec2-launch-port';
+
+/** Every EC2 call the lifecycle makes in one region. */
+export type Ec2Port = Ec2InventoryPort & Ec2CleanupPort & Ec2LaunchPort;
+
+/**
+ * Everything the lifecycle needs from AWS, per region where it matters. Built from the SDK
+ * by `createSdkAwsPorts`, or by the in-memory fake for tests, the bench and the UI tests.
+ */
+export interface AwsPorts {
+  identity: IdentityPort;
+  regions: RegionListPort;
+  instanceRole: InstanceRolePort;
+  ec2(region: string): Ec2Port;
+  bucket(region: string): BucketPort;
+  quotas(region: string): QuotaPort;
+  parameters(region: string): ParameterPort;
+}

@@ -1,0 +1,57 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { TypedError } from '../../shared/ipc/result';
+import type { Clock } from '../core/clock';
+
+/** Waits `ms` or rejects when `signal` aborts. Injected so tests advance a fake clock instead. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** The real sleep. */
+export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : {});
+
+/** Limits of one wait: there is no unbounded wait anywhere. */
+export interface WaitOptions {
+  /** What is awaited, for the timeout message ("instance i-… to be running"). */
+  what: string;
+  maxMs: number;
+  intervalMs: number;
+  clock: Clock;
+  sleep: Sleep;
+  signal?: AbortSignal;
+}
+
+/**
+ * Polls `probe` until it returns a value, at most `maxMs` (then TIMEOUT), stopping at once
+ * when `signal` aborts. A probe that throws ends the wait with that error.
+ */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, options: WaitOptions): Promise<T> {
+  const deadline = options.clock.now() + options.maxMs;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const value = await probe();
+    if (value !== undefined) return value;
+    const left = deadline - options.clock.now();
+    if (left <= 0) throw new TypedError('TIMEOUT', `Gave up waiting for ${options.what} after ${Math.round(options.maxMs / 1000)} s.`);
+    await options.sleep(Math.min(options.intervalMs, left), options.signal);
+  }
+}
+
+/** Retry settings of {@link withRetry}. */
+export interface RetryOptions {
+  attempts: number;
+  baseMs: number;
+  retryable(error: unknown): boolean;
+  sleep: Sleep;
+  signal?: AbortSignal;
+}
+
+/** Runs `call`, retrying retryable errors with exponential backoff and full jitter. */
+export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= options.attempts || !options.retryable(error) || options.signal?.aborted) throw error;
+      await options.sleep(Math.random() * options.baseMs * 2 ** (attempt - 1), options.signal);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { isBillable, type CostResource, type RegionScan, type ScanResult } from '../../../shared/domain/cost';
+import type { AwsPorts } from '../../aws/ports/aws-ports';
+import type { Sleep } from '../../aws/waiters';
+import type { Clock } from '../../core/clock';
+import { deleteResources, DELETION_ORDER, type DeletionOutcome } from './delete-resources';
+import { scanAccount } from './scanner';
+
+/** What kill-all would delete, and what it leaves alone. */
+export interface KillAllPlan {
+  targets: CostResource[];
+  /** Untracked billable resources left alone (no --include-untracked). */
+  untouchedUntracked: CostResource[];
+}
+
+/** A survivor of kill-all or teardown, with the reason it is still there. */
+export interface Survivor {
+  resource: CostResource;
+  reason: string;
+}
+
+/** The verified end of a kill-all or teardown. */
+export interface CleanupReport {
+  outcomes: DeletionOutcome[];
+  rescan: ScanResult;
+  survivors: Survivor[];
+  /** Regions the rescan could not read: nothing is claimed about them. */
+  unverifiedRegions: RegionScan[];
+  /** $/hour still burning among the survivors. */
+  remainingHourlyUsd: number;
+}
+
+/** Ours always; untracked billable resources only when asked. Sorted in deletion order. */
+export function planKillAll(scan: ScanResult, includeUntracked: boolean): KillAllPlan {
+  const byOrder = (a: CostResource, b: CostResource) => DELETION_ORDER.indexOf(a.kind) - DELETION_ORDER.indexOf(b.kind) || a.region.localeCompare(b.region);
+  return {
+    targets: scan.resources.filter((r) => r.ours || (includeUntracked && isBillable(r))).sort(byOrder),
+    untouchedUntracked: includeUntracked ? [] : scan.resources.filter((r) => !r.ours && isBillable(r)),
+  };
+}
+
+/** Options of {@link executeCleanup}. */
+export interface CleanupOptions {
+  ports: Pick<AwsPorts, 'ec2' | 'regions'>;
+  clock: Clock;
+  sleep: Sleep;
+  signal?: AbortSignal;
+  /** Regions to rescan for verification; omitted means every enabled region. */
+  regions?: string[];
+  onProgress?: Parameters<typeof deleteResources>[1]['onProgress'];
+  instanceWaitMs?: number;
+}
+
+/**
+ * Deletes `targets`, then rescans and keeps as survivors every target (by id) the rescan
+ * still finds, plus anything `stillInScope` picks from the rescan: verification by looking,
+ * not by trusting the delete calls.
+ */
+export async function executeCleanup(targets: CostResource[], stillInScope: (resource: CostResource) => boolean, options: CleanupOptions): Promise<CleanupReport> {
+  const outcomes = await deleteResources(targets, { ec2: options.ports.ec2, clock: options.clock, sleep: options.sleep, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.instanceWaitMs ? { instanceWaitMs: options.instanceWaitMs } : {}) });
+  const rescan = await scanAccount({ ports: options.ports, clock: options.clock, sleep: options.sleep, ...(options.regions ? { regions: options.regions } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const targetIds = new Set(targets.map((t) => t.id));
+  const reasons = new Map(outcomes.filter((o) => o.reason).map((o) => [o.resource.id, o.reason ?? '']));
+  const survivors = rescan.resources
+    .filter((r) => targetIds.has(r.id) || stillInScope(r))
+    .map((resource) => ({ resource, reason: reasons.get(resource.id) ?? (targetIds.has(resource.id) ? `still ${resource.state} after deletion` : 'appeared after the plan was made') }));
+  const remainingHourlyUsd = survivors.reduce((sum, s) => sum + (s.resource.hourlyUsd ?? 0), 0);
+  const unverifiedRegions = rescan.regions.filter((r) => r.status !== 'ok');
+  return { outcomes, rescan, survivors, unverifiedRegions, remainingHourlyUsd: Math.round(remainingHourlyUsd * 10_000) / 10_000 };
+}

@@ -1,0 +1,70 @@
+import { setMaxListeners } from 'node:events';
+import type { CostResource, RegionScan, ScanResult } from '../../../shared/domain/cost';
+import { totalHourly } from '../../../shared/domain/cost';
+import { PRICE_TABLE } from '../../../shared/pricing/price-table';
+import { describeAwsError, isThrottling, regionRefusal } from '../../aws/aws-errors';
+import type { AwsPorts } from '../../aws/ports/aws-ports';
+import { withRetry, type Sleep } from '../../aws/waiters';
+import type { Clock } from '../../core/clock';
+import { mapBounded } from './map-bounded';
+import { toCostResources, type RegionInventory } from './to-cost-resources';
+
+/** How to scan. */
+export interface ScanOptions {
+  ports: Pick<AwsPorts, 'ec2' | 'regions'>;
+  /** Regions to scan; omitted means every enabled region. */
+  regions?: string[];
+  /** Regions scanned at once (each makes its 8 list calls at once). */
+  concurrency?: number;
+  /** `sequential` makes one call at a time: only the benchmark's baseline uses it. */
+  mode?: 'parallel' | 'sequential';
+  /** Attempts per call when AWS throttles (on top of the SDK's own retries). */
+  attempts?: number;
+  clock: Clock;
+  sleep: Sleep;
+  signal?: AbortSignal;
+}
+
+const LISTS = ['listInstances', 'listVolumes', 'listSnapshots', 'listAddresses', 'listNatGateways', 'listLoadBalancers', 'listOurKeyPairs', 'listOurSecurityGroups'] as const;
+const KEYS: Record<(typeof LISTS)[number], keyof RegionInventory> = {
+  listInstances: 'instances', listVolumes: 'volumes', listSnapshots: 'snapshots', listAddresses: 'addresses',
+  listNatGateways: 'natGateways', listLoadBalancers: 'loadBalancers', listOurKeyPairs: 'keyPairs', listOurSecurityGroups: 'securityGroups',
+};
+
+async function scanRegion(region: string, options: ScanOptions): Promise<{ scan: RegionScan; resources: CostResource[] }> {
+  const started = options.clock.now();
+  const retry = { attempts: options.attempts ?? 6, baseMs: 200, retryable: isThrottling, sleep: options.sleep, ...(options.signal ? { signal: options.signal } : {}) };
+  const call = (list: (typeof LISTS)[number]) => withRetry(() => options.ports.ec2(region)[list](options.signal ? { signal: options.signal } : {}) as Promise<unknown[]>, retry);
+  try {
+    const results = options.mode === 'sequential' ? await mapBounded(LISTS, 1, call) : await Promise.all(LISTS.map(call));
+    const inventory = Object.fromEntries(LISTS.map((list, index) => [KEYS[list], results[index]])) as unknown as RegionInventory;
+    const resources = toCostResources(region, inventory, options.clock.now());
+    return { scan: { region, status: 'ok', resourceCount: resources.length, durationMs: options.clock.now() - started }, resources };
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    const refusal = regionRefusal(error);
+    const scan: RegionScan = { region, status: refusal ? 'refused' : 'error', reason: refusal ?? describeAwsError(error), resourceCount: 0, durationMs: options.clock.now() - started };
+    return { scan, resources: [] };
+  }
+}
+
+/**
+ * Lists everything billable in the given (or every enabled) region, regions in parallel up
+ * to `concurrency`. A region that refuses or fails is reported in `regions`, never fatal;
+ * throttling is retried with backoff.
+ */
+export async function scanAccount(options: ScanOptions): Promise<ScanResult> {
+  // Every in-flight SDK call listens on the one signal: 10 regions × 8 calls is many listeners, by design.
+  if (options.signal) setMaxListeners(500, options.signal);
+  const regions = options.regions ?? (await withRetry(() => options.ports.regions.listEnabledRegions(options.signal ? { signal: options.signal } : {}), { attempts: 4, baseMs: 200, retryable: isThrottling, sleep: options.sleep }));
+  const limit = options.mode === 'sequential' ? 1 : (options.concurrency ?? 10);
+  const scanned = await mapBounded(regions, limit, (region) => scanRegion(region, options));
+  const resources = scanned.flatMap((entry) => entry.resources);
+  return {
+    scannedAt: new Date(options.clock.now()).toISOString(),
+    regions: scanned.map((entry) => entry.scan),
+    resources,
+    ...totalHourly(resources),
+    priceTableDate: PRICE_TABLE.asOf,
+  };
+}

@@ -1,0 +1,48 @@
+import { inspectAwsSetup } from '../aws/aws-config';
+import type { AwsPorts } from '../aws/ports/aws-ports';
+import { createSdkAwsPorts } from '../aws/sdk/sdk-aws-ports';
+import { realSleep, type Sleep } from '../aws/waiters';
+import { appDataDir } from '../core/app-paths';
+import { systemClock, type Clock } from '../core/clock';
+import { APP_VERSION } from '../core/version';
+import { createCheckIpPort, type PublicIpPort } from './preflight/public-ip';
+import { tcpSshProbe, type SshProbe } from './provision/ssh-probe';
+
+/** Which account and home region to talk to. */
+export interface AwsTarget {
+  profile?: string;
+  region: string;
+}
+
+/** Everything the lifecycle services need from the outside world; the CLI, the app and tests each build one. */
+export interface LifecycleDeps {
+  ports(target: AwsTarget): AwsPorts;
+  publicIp: PublicIpPort;
+  probe: SshProbe;
+  dataDir: string;
+  clock: Clock;
+  sleep: Sleep;
+  env: NodeJS.ProcessEnv;
+  /** Value of the `traindeck:created-by` tag. */
+  createdBy: string;
+}
+
+/** The real world: SDK clients from the client factory, the system clock, TCP probes. */
+export function defaultLifecycleDeps(env: NodeJS.ProcessEnv): LifecycleDeps {
+  return {
+    ports: (target) => createSdkAwsPorts({ region: target.region, env, ...(target.profile ? { profile: target.profile } : {}) }),
+    publicIp: createCheckIpPort(),
+    probe: tcpSshProbe,
+    dataDir: appDataDir(env),
+    clock: systemClock,
+    sleep: realSleep,
+    env,
+    createdBy: `traindeck/${APP_VERSION}`,
+  };
+}
+
+/** The home region when no run config names one: AWS_REGION, the profile's region, else us-east-1. */
+export async function homeTarget(env: NodeJS.ProcessEnv, region?: string): Promise<AwsTarget> {
+  const setup = await inspectAwsSetup(env);
+  return { region: region ?? setup.region ?? 'us-east-1', ...(env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {}) };
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { preflightReport, type PreflightCheck, type PreflightReport } from '../../../shared/domain/preflight';
+import type { ComputeConfig, RunConfig } from '../../../shared/run-config/schema';
+import { credentialsError, describeAwsError } from '../../aws/aws-errors';
+import type { AwsPorts } from '../../aws/ports/aws-ports';
+import type { ImageInfo } from '../../aws/ports/ec2-launch-port';
+import type { Clock } from '../../core/clock';
+import { bucketChecks } from './bucket-checks';
+import { check, skipped } from './check';
+import { amiCheck, computeSkipped, instanceTypeChecks, quotaCheck, type Placement } from './compute-checks';
+import { localChecks } from './local-checks';
+import type { PublicIpPort } from './public-ip';
+
+/** Everything provisioning needs, resolved by a preflight in which every check passed. */
+export interface LaunchPlan {
+  region: string;
+  account: string;
+  compute: ComputeConfig;
+  placement: Placement;
+  image: ImageInfo;
+  sshUser: string;
+  /** The only source allowed to reach port 22. */
+  sshCidr: string;
+  bucket: string;
+  prefix: string;
+}
+
+/** Inputs of {@link runPreflight}. */
+export interface PreflightInput {
+  config: RunConfig;
+  ports: AwsPorts;
+  publicIp: PublicIpPort;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  signal?: AbortSignal;
+}
+
+const AWS_CHECKS: Array<[string, string]> = [['identity', 'Identity'], ['bucket', 'Bucket'], ['versioning', 'Versioning'], ['sse-c', 'SSE-C'], ['instance-type', 'Instance type'], ['quota', 'vCPU quota'], ['ami', 'AMI'], ['ssh-source', 'SSH source']];
+
+/**
+ * Checks everything a launch needs, creating nothing (the SSE-C probe object is deleted at
+ * once). Local problems (profile, region name, key file) stop it before any network call;
+ * a failed identity stops it before any other AWS call. A plan is returned only when no
+ * check failed.
+ */
+export async function runPreflight(input: PreflightInput): Promise<{ report: PreflightReport; plan?: LaunchPlan }> {
+  const { config, ports } = input;
+  const options = input.signal ? { signal: input.signal } : {};
+  const finish = (checks: PreflightCheck[], plan?: LaunchPlan) => {
+    const report = preflightReport(new Date(input.clock.now()).toISOString(), checks);
+    return report.ok && plan ? { report, plan } : { report };
+  };
+  const compute = config.compute;
+  if (!compute) return finish([check('compute', 'Compute', 'fail', 'the run config has no "compute" section', 'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 } to the run config.')]);
+  const local = await localChecks(config, input.env);
+  const checks = [...local.checks, check('ttl', 'Time to live', 'pass', `the instance powers itself off after ${compute.ttlMinutes} min${compute.shutdownAfterPush ? ', or right after the final push' : ''}`)];
+  if (checks.some((c) => c.status === 'fail') || !local.sseKey) return finish([...checks, ...AWS_CHECKS.map(([id, label]) => skipped(id, label, 'fix the problems above first'))]);
+
+  let account: string;
+  try {
+    const identity = await ports.identity.whoAmI(options);
+    account = identity.account;
+    checks.push(check('identity', 'Identity', 'pass', `${identity.account} (${identity.arn})`));
+  } catch (error) {
+    const typed = credentialsError(error, config.aws.profile ?? input.env.AWS_PROFILE);
+    checks.push(check('identity', 'Identity', 'fail', typed?.message ?? describeAwsError(error), typed?.fix));
+    return finish([...checks, ...AWS_CHECKS.slice(1).map(([id, label]) => skipped(id, label, 'no valid credentials'))]);
+  }
+
+  const region = config.aws.region;
+  const ec2 = ports.ec2(region);
+  const probeName = `${new Date(input.clock.now()).toISOString().replace(/[:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+  const [bucket, type, source] = await Promise.all([
+    bucketChecks(config, ports.bucket, local.sseKey, probeName, options),
+    instanceTypeChecks(compute, region, ec2, options).catch((error: unknown) => ({ checks: [check('instance-type', 'Instance type', 'fail', describeAwsError(error))], info: undefined, placement: undefined })),
+    sshSource(compute, input.publicIp, options),
+  ]);
+  checks.push(...bucket.checks, ...type.checks);
+  let ami: Awaited<ReturnType<typeof amiCheck>> | undefined;
+  if (type.info) {
+    const [quota, resolved] = await Promise.all([
+      quotaCheck(compute, region, type.info, ec2, ports.quotas(region), options).catch((error: unknown) => check('quota', 'vCPU quota', 'warn', `could not check: ${describeAwsError(error)}`)),
+      amiCheck(compute, region, type.info, ec2, ports.parameters(region), options).catch((error: unknown) => ({ check: check('ami', 'AMI', 'fail', describeAwsError(error)), image: undefined, sshUser: undefined })),
+    ]);
+    ami = resolved;
+    checks.push(quota, resolved.check);
+  } else checks.push(...computeSkipped(`${compute.instanceType} is not usable in ${region}`));
+  checks.push(source.check);
+
+  const plan = type.placement && ami?.image && ami.sshUser && source.cidr
+    ? { region, account, compute, placement: type.placement, image: ami.image, sshUser: ami.sshUser, sshCidr: source.cidr, bucket: config.storage.bucket, prefix: config.storage.prefix }
+    : undefined;
+  return finish(checks, plan);
+}
+
+async function sshSource(compute: ComputeConfig, publicIp: PublicIpPort, options: { signal?: AbortSignal }): Promise<{ check: PreflightCheck; cidr?: string }> {
+  if (compute.allowedSshCidr) return { check: check('ssh-source', 'SSH source', 'pass', `${compute.allowedSshCidr} (from the run config), 22/tcp only`), cidr: compute.allowedSshCidr };
+  try {
+    const ip = await publicIp.publicIpv4(options);
+    return { check: check('ssh-source', 'SSH source', 'pass', `${ip}/32 (this machine's public IP), 22/tcp only`), cidr: `${ip}/32` };
+  } catch (error) {
+    return { check: check('ssh-source', 'SSH source', 'fail', `could not detect this machine's public IP (${describeAwsError(error)})`, 'Set compute.allowedSshCidr to your public IP followed by /32.') };
+  }
+}

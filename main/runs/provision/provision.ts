@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import type { JournalResourceKind } from '../../../shared/domain/run-journal';
+import { runTags } from '../../../shared/domain/tags';
+import { TypedError } from '../../../shared/ipc/result';
+import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-errors';
+import type { AwsPorts } from '../../aws/ports/aws-ports';
+import { waitFor, withRetry, type Sleep } from '../../aws/waiters';
+import type { Clock } from '../../core/clock';
+import { runDir, type JournalWriter } from '../journal/run-journal';
+import type { LaunchPlan } from '../preflight/run-preflight';
+import { parseHostKeyFingerprints } from './host-keys';
+import { instanceProfileSpec } from './instance-policy';
+import type { SshProbe } from './ssh-probe';
+import { generateSshKeyPair, writePrivateKey } from './ssh-key';
+import { userDataScript } from './user-data';
+
+/** Limits of the waits after RunInstances. */
+export interface ProvisionWaits {
+  runningMs: number;
+  statusChecksMs: number;
+  consoleMs: number;
+  sshMs: number;
+}
+
+/** What provisioning depends on. */
+export interface ProvisionDeps {
+  ports: AwsPorts;
+  journal: JournalWriter;
+  dataDir: string;
+  clock: Clock;
+  sleep: Sleep;
+  probe: SshProbe;
+  createdBy: string;
+  signal?: AbortSignal;
+  waits?: Partial<ProvisionWaits>;
+  onStep?(step: string, detail: string): void;
+}
+
+/** A reachable instance. */
+export interface ProvisionedRun {
+  runId: string;
+  region: string;
+  instanceId: string;
+  publicIp: string;
+  sshUser: string;
+  keyFile: string;
+  hostKeyFingerprints: string[];
+}
+
+const DEFAULT_WAITS: ProvisionWaits = { runningMs: 10 * 60_000, statusChecksMs: 15 * 60_000, consoleMs: 5 * 60_000, sshMs: 5 * 60_000 };
+
+/**
+ * Creates the run's key pair, security group, instance profile and instance, each announced
+ * in the journal (intent, fsync'd) before its create call and recorded after it, each tagged
+ * by the call that creates it; then waits, bounded, until the instance runs, passes its
+ * status checks and sshd answers. Errors are thrown as they are: the caller cleans up.
+ */
+export async function provisionRun(plan: LaunchPlan, runId: string, deps: ProvisionDeps): Promise<ProvisionedRun> {
+  const { journal, signal } = deps;
+  const options = signal ? { signal } : {};
+  const waits = { ...DEFAULT_WAITS, ...deps.waits };
+  const ec2 = deps.ports.ec2(plan.region);
+  const name = `traindeck-${runId}`;
+  const tags = runTags(runId, name, deps.createdBy);
+  const retry = { attempts: 5, baseMs: 500, retryable: isThrottling, sleep: deps.sleep, ...options };
+  const wait = { clock: deps.clock, sleep: deps.sleep, ...options };
+
+  const create = async (step: string, kind: JournalResourceKind, detail: string, call: () => Promise<string>): Promise<string> => {
+    deps.onStep?.(step, detail);
+    await journal.append({ type: 'intent', step, kind, name });
+    const id = await call();
+    await journal.append({ type: 'created', step, kind, id });
+    return id;
+  };
+
+  await journal.append({ type: 'opened', runId, region: plan.region, instanceType: plan.compute.instanceType, pid: process.pid });
+  const keyFile = join(runDir(deps.dataDir, runId), 'id_ed25519');
+  const keys = generateSshKeyPair(name);
+  await writePrivateKey(keyFile, keys.privateKeyPem);
+  await create('key-pair', 'key-pair', `importing ed25519 key ${name}`, () => withRetry(() => ec2.importKeyPair({ name, publicKey: keys.publicKey, tags }, options), retry));
+  const groupId = await create('security-group', 'security-group', `security group ${name}`, () =>
+    withRetry(() => ec2.createSecurityGroup({ name, description: `TrainDeck run ${runId}: SSH from one address`, vpcId: plan.placement.vpcId, tags }, options), retry),
+  );
+  await create('ssh-rule', 'security-group', `22/tcp from ${plan.sshCidr} only`, async () => {
+    await withRetry(() => ec2.authorizeSsh({ groupId, cidr: plan.sshCidr, tags }, options), retry);
+    return groupId;
+  });
+  const profile = instanceProfileSpec(plan.bucket, plan.prefix, deps.createdBy);
+  await create('instance-profile', 'instance-profile', `role ${profile.roleName} (s3://${plan.bucket}/${plan.prefix} only)`, async () => {
+    await withRetry(() => deps.ports.instanceRole.ensureInstanceProfile(profile, options), retry);
+    return profile.profileName;
+  });
+
+  const spec = {
+    clientToken: runId, imageId: plan.image.id, instanceType: plan.compute.instanceType, keyName: name, securityGroupId: groupId,
+    subnetId: plan.placement.subnetId, instanceProfileName: profile.profileName, rootDeviceName: plan.image.rootDeviceName,
+    extraEbsDeviceNames: plan.image.ebsDeviceNames, diskGb: plan.compute.diskGb, market: plan.compute.market,
+    userData: userDataScript(plan.compute.ttlMinutes, runId), tags,
+  };
+  // A new instance profile takes a few seconds to be visible to EC2: retry that error only, bounded.
+  const profilePending = (error: unknown) => isThrottling(error) || (awsErrorCode(error) === 'InvalidParameterValue' && /iamInstanceProfile/i.test(String((error as Error).message)));
+  const instanceId = await create('instance', 'instance', `${plan.compute.market} ${plan.compute.instanceType} in ${plan.placement.zone}`, () =>
+    withRetry(() => ec2.runInstance(spec, options), { ...retry, attempts: 8, baseMs: 2_000, retryable: profilePending }),
+  );
+
+  deps.onStep?.('running', `waiting for ${instanceId} to run`);
+  const running = await waitFor(async () => {
+    const instance = await ec2.describeInstance(instanceId, options);
+    if (instance && instance.state !== 'pending' && instance.state !== 'running') throw new TypedError('AWS', `Instance ${instanceId} went ${instance.state} during start-up.`);
+    return instance?.state === 'running' && instance.publicIp ? instance : undefined;
+  }, { ...wait, what: `${instanceId} to be running`, maxMs: waits.runningMs, intervalMs: 5_000 });
+  const publicIp = running.publicIp ?? '';
+
+  deps.onStep?.('status-checks', 'waiting for the status checks');
+  await waitFor(async () => {
+    const status = await ec2.statusChecks(instanceId, options);
+    if (status === 'impaired') throw new TypedError('AWS', `Instance ${instanceId} failed its status checks.`);
+    return status === 'ok' ? true : undefined;
+  }, { ...wait, what: `the status checks of ${instanceId}`, maxMs: waits.statusChecksMs, intervalMs: 10_000 });
+
+  deps.onStep?.('host-key', 'reading the SSH host key from the console');
+  const hostKeyFingerprints = await waitFor(async () => {
+    const fingerprints = parseHostKeyFingerprints((await ec2.consoleOutput(instanceId, options).catch(() => undefined)) ?? '');
+    return fingerprints.length > 0 ? fingerprints : undefined;
+  }, { ...wait, what: 'the host key in the console output', maxMs: waits.consoleMs, intervalMs: 10_000 }).catch((error: unknown) => {
+    // The console is best effort: without it the key is pinned at first sight (issue: connect phase).
+    if (error instanceof TypedError && error.code === 'TIMEOUT') return [];
+    throw error;
+  });
+
+  deps.onStep?.('ssh', `waiting for sshd at ${publicIp}:22`);
+  await waitFor(() => deps.probe.sshBanner(publicIp, 22, options), { ...wait, what: `sshd at ${publicIp}`, maxMs: waits.sshMs, intervalMs: 5_000 });
+  await journal.append({ type: 'ready', instanceId, publicIp, sshUser: plan.sshUser, keyFile, hostKeyFingerprints });
+  return { runId, region: plan.region, instanceId, publicIp, sshUser: plan.sshUser, keyFile, hostKeyFingerprints };
+}
+
+/** One line for a provisioning failure. */
+export function provisionFailure(error: unknown): string {
+  return error instanceof TypedError ? error.message : describeAwsError(error);
+}

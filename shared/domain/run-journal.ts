@@ -1,0 +1,59 @@
+import type { ResourceKind } from './cost';
+
+/** A resource a run may create; the instance profile is shared between runs and never deleted by one. */
+export type JournalResourceKind = ResourceKind | 'instance-profile';
+
+/**
+ * One line of a run's journal. `intent` is written (and fsync'd) before each create call and
+ * `created` after it, so a crash between them is recognisable: an intent without a result
+ * means "look for it in AWS by tag".
+ */
+export type JournalEntry =
+  | { type: 'opened'; at: string; runId: string; region: string; instanceType?: string; pid: number }
+  | { type: 'intent'; at: string; step: string; kind: JournalResourceKind; name: string }
+  | { type: 'created'; at: string; step: string; kind: JournalResourceKind; id: string }
+  | { type: 'ready'; at: string; instanceId: string; publicIp: string; sshUser: string; keyFile: string; hostKeyFingerprints: string[] }
+  | { type: 'failed'; at: string; step: string; message: string }
+  | { type: 'cleanup'; at: string; reason: string }
+  | { type: 'deleted'; at: string; kind: JournalResourceKind; id: string }
+  | { type: 'survivor'; at: string; kind: JournalResourceKind; id: string; reason: string }
+  | { type: 'closed'; at: string; outcome: 'torn-down' | 'nothing-created' | 'nothing-left' };
+
+/** What a journal says about its run, folded from its lines. */
+export interface JournalSummary {
+  runId: string;
+  region: string;
+  openedAt: string;
+  closed: boolean;
+  /** Resources whose create call returned, by id. */
+  created: Array<{ kind: JournalResourceKind; id: string }>;
+  /** Steps whose intent has no result: something may exist that only the tags can find. */
+  pendingIntents: string[];
+  ready?: Extract<JournalEntry, { type: 'ready' }>;
+  lastFailure?: string;
+  pid?: number;
+  /** Time of the last line: recent journals may describe resources EC2 does not list yet. */
+  lastAt: string;
+}
+
+/** Folds journal lines into a summary; undefined when the first line is not `opened`. */
+export function summarizeJournal(entries: JournalEntry[]): JournalSummary | undefined {
+  const first = entries[0];
+  if (first?.type !== 'opened') return undefined;
+  const summary: JournalSummary = { runId: first.runId, region: first.region, openedAt: first.at, closed: false, created: [], pendingIntents: [], pid: first.pid, lastAt: first.at };
+  const pending = new Set<string>();
+  for (const entry of entries) {
+    summary.lastAt = entry.at;
+    if (entry.type === 'intent') pending.add(entry.step);
+    else if (entry.type === 'created') {
+      pending.delete(entry.step);
+      summary.created.push({ kind: entry.kind, id: entry.id });
+    } else if (entry.type === 'failed') {
+      // A failed call may still have created something (a timeout after AWS acted): stays pending.
+      summary.lastFailure = `${entry.step}: ${entry.message}`;
+    } else if (entry.type === 'ready') summary.ready = entry;
+    else if (entry.type === 'closed') summary.closed = true;
+  }
+  summary.pendingIntents = [...pending];
+  return summary;
+}

@@ -1,0 +1,57 @@
+/**
+ * A bundled, dated price table: estimates for the cost panel without a pricing API call.
+ * Linux on-demand prices of us-east-1 (USD), rounded as AWS lists them. Other regions are
+ * estimated with the same prices (AWS is typically 0–30 % dearer elsewhere): the scanner
+ * says so. Refresh by hand from https://aws.amazon.com/ec2/pricing/on-demand/.
+ */
+export interface PriceTable {
+  /** The day these prices were read. */
+  asOf: string;
+  /** Region the prices are from. */
+  baseRegion: string;
+  /** $/hour per instance type (on-demand, Linux). */
+  instanceHourly: Record<string, number>;
+  /** $/GB-month per EBS volume type. */
+  ebsGbMonth: Record<string, number>;
+  /** $/GB-month of EBS snapshot storage (standard tier). */
+  snapshotGbMonth: number;
+  /** $/hour per public IPv4 address, attached or not. */
+  publicIpv4Hourly: number;
+  /** $/hour per NAT gateway (data processing not included). */
+  natGatewayHourly: number;
+  /** $/hour per load balancer by type (LCU usage not included). */
+  loadBalancerHourly: Record<string, number>;
+}
+
+/** Hours in AWS's billing month, to turn $/GB-month into $/hour. */
+export const HOURS_PER_MONTH = 730;
+
+/** The table bundled with this version. */
+export const PRICE_TABLE: PriceTable = {
+  asOf: '2025-06-15',
+  baseRegion: 'us-east-1',
+  instanceHourly: {
+    't3.micro': 0.0104, 't3.small': 0.0208, 't3.medium': 0.0416, 't3.large': 0.0832, 't3.xlarge': 0.1664, 't3.2xlarge': 0.3328,
+    't4g.micro': 0.0084, 't4g.small': 0.0168, 't4g.medium': 0.0336, 't4g.large': 0.0672, 't4g.xlarge': 0.1344,
+    'm5.large': 0.096, 'm5.xlarge': 0.192, 'm5.2xlarge': 0.384, 'm5.4xlarge': 0.768,
+    'm6i.large': 0.096, 'm6i.xlarge': 0.192, 'm6i.2xlarge': 0.384, 'm6i.4xlarge': 0.768, 'm6i.8xlarge': 1.536,
+    'm7i.large': 0.1008, 'm7i.xlarge': 0.2016, 'm7i.2xlarge': 0.4032, 'm7i.4xlarge': 0.8064,
+    'm7g.large': 0.0816, 'm7g.xlarge': 0.1632, 'm7g.2xlarge': 0.3264,
+    'c5.large': 0.085, 'c5.xlarge': 0.17, 'c5.2xlarge': 0.34, 'c5.4xlarge': 0.68,
+    'c6i.large': 0.085, 'c6i.xlarge': 0.17, 'c6i.2xlarge': 0.34, 'c6i.4xlarge': 0.68,
+    'c7i.large': 0.08925, 'c7i.xlarge': 0.1785, 'c7i.2xlarge': 0.357, 'c7i.4xlarge': 0.714,
+    'r5.large': 0.126, 'r5.xlarge': 0.252, 'r5.2xlarge': 0.504,
+    'r6i.large': 0.126, 'r6i.xlarge': 0.252, 'r6i.2xlarge': 0.504,
+    'g4dn.xlarge': 0.526, 'g4dn.2xlarge': 0.752, 'g4dn.4xlarge': 1.204, 'g4dn.8xlarge': 2.176, 'g4dn.12xlarge': 3.912, 'g4dn.16xlarge': 4.352,
+    'g5.xlarge': 1.006, 'g5.2xlarge': 1.212, 'g5.4xlarge': 1.624, 'g5.8xlarge': 2.448, 'g5.12xlarge': 5.672, 'g5.16xlarge': 4.096, 'g5.24xlarge': 8.144, 'g5.48xlarge': 16.288,
+    'g6.xlarge': 0.8048, 'g6.2xlarge': 0.9776, 'g6.4xlarge': 1.3232, 'g6.8xlarge': 2.0144, 'g6.12xlarge': 4.6016, 'g6.16xlarge': 3.3968, 'g6.24xlarge': 6.6752, 'g6.48xlarge': 13.3504,
+    'g6e.xlarge': 1.861, 'g6e.2xlarge': 2.242, 'g6e.4xlarge': 3.004, 'g6e.8xlarge': 4.529, 'g6e.12xlarge': 10.493, 'g6e.48xlarge': 30.131,
+    'p3.2xlarge': 3.06, 'p3.8xlarge': 12.24, 'p3.16xlarge': 24.48,
+    'p4d.24xlarge': 21.958, 'p5.48xlarge': 55.04,
+  },
+  ebsGbMonth: { gp3: 0.08, gp2: 0.1, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
+  snapshotGbMonth: 0.05,
+  publicIpv4Hourly: 0.005,
+  natGatewayHourly: 0.045,
+  loadBalancerHourly: { application: 0.0225, network: 0.0225, gateway: 0.0125 },
+};
