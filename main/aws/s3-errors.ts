@@ -34,7 +34,7 @@ function classify(e: SdkError, operation: S3Operation, status: number | undefine
   const errno = e.code ?? '';
   if (NETWORK_CODES.has(errno) || NETWORK_CODES.has(code) || /socket hang up|ECONNRESET|EPIPE/i.test(message)) return 'transient';
   if (TRANSIENT_CODES.has(code) || status === 429 || (status !== undefined && status >= 500)) return 'transient';
-  if (code === 'BadDigest' || code === 'InvalidDigest') return 'bad-digest';
+  if (code === 'BadDigest' || code === 'InvalidDigest' || code === 'XAmzContentSHA256Mismatch') return 'bad-digest';
   if (code === 'NoSuchBucket') return 'no-bucket';
   if (status === 301 || code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || (region && operation === 'bucket' && status === 400)) return 'wrong-region';
   if (status === 404 || code === 'NoSuchKey' || code === 'NotFound') return operation === 'bucket' ? 'no-bucket' : 'not-found';

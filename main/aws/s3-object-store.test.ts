@@ -22,11 +22,11 @@ const s3Error = (name: string, status: number, headers: Record<string, string> =
   Object.assign(new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name }), { $response: { headers, statusCode: status } });
 
 describe('S3 object store (call shapes and AWS-only answers)', () => {
-  it('sends SSE-C, INTELLIGENT_TIERING, Content-MD5, metadata and the key-fingerprint tag on every PUT', async () => {
+  it('sends SSE-C, INTELLIGENT_TIERING, metadata and the key-fingerprint tag on every PUT', async () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"x"' });
-    await createS3ObjectStore(client(), 'b', key).put({ key: 'p/k', body: { buffer: Buffer.from('hi') }, contentMd5: 'md5==', metadata: { 'traindeck-sha256': 'abc' } });
+    await createS3ObjectStore(client(), 'b', key).put({ key: 'p/k', body: { buffer: Buffer.from('hi') }, bodySha256: 'abc', metadata: { 'traindeck-sha256': 'abc' } });
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ Bucket: 'b', Key: 'p/k', StorageClass: 'INTELLIGENT_TIERING', ContentMD5: 'md5==', Metadata: { 'traindeck-sha256': 'abc' }, SSECustomerAlgorithm: 'AES256', Tagging: `traindeck-key=${encodeURIComponent(key.fingerprint)}` });
+    expect(input).toMatchObject({ Bucket: 'b', Key: 'p/k', StorageClass: 'INTELLIGENT_TIERING', Metadata: { 'traindeck-sha256': 'abc' }, SSECustomerAlgorithm: 'AES256', Tagging: `traindeck-key=${encodeURIComponent(key.fingerprint)}` });
     expect(input.SSECustomerKeyMD5).toMatch(/==$/);
   });
 

@@ -73,12 +73,8 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
       return Object.fromEntries((out.TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
     },
     async put(request, signal) {
-      const out = await call('put', request.key, () =>
-        client.send(
-          new PutObjectCommand({ Bucket: bucket, Key: request.key, ...body(request.body), ContentMD5: request.contentMd5, Metadata: request.metadata, StorageClass: STORAGE_CLASS, Tagging: tagging, ...sse() }),
-          { abortSignal: signal },
-        ),
-      );
+      const command = new PutObjectCommand({ Bucket: bucket, Key: request.key, ...body(request.body), Metadata: request.metadata, StorageClass: STORAGE_CLASS, Tagging: tagging, ...sse() });
+      const out = await call('put', request.key, () => client.send(withPayloadHash(command, request.bodySha256), { abortSignal: signal }));
       return out.ETag ?? '';
     },
     async createMultipart(objectKey, metadata, signal) {
@@ -88,10 +84,9 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
       if (!out.UploadId) throw new Error(`S3 returned no upload id for ${objectKey}`);
       return out.UploadId;
     },
-    async uploadPart(objectKey, uploadId, partNumber, partBody, contentMd5, signal) {
-      const out = await call('put', objectKey, () =>
-        client.send(new UploadPartCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId, PartNumber: partNumber, ...body(partBody), ContentMD5: contentMd5, ...sse() }), { abortSignal: signal }),
-      );
+    async uploadPart(objectKey, uploadId, partNumber, partBody, bodySha256, signal) {
+      const command = new UploadPartCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId, PartNumber: partNumber, ...body(partBody), ...sse() });
+      const out = await call('put', objectKey, () => client.send(withPayloadHash(command, bodySha256), { abortSignal: signal }));
       return out.ETag ?? '';
     },
     async completeMultipart(objectKey, uploadId, parts, signal) {
@@ -126,6 +121,22 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
       return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', message: `${e.Code ?? 'Error'}: ${e.Message ?? ''}` }));
     },
   };
+}
+
+/**
+ * Signs the request with the body's SHA-256 we already computed: SigV4 then covers the
+ * payload (S3 rejects a body that does not match, XAmzContentSHA256Mismatch), and the SDK
+ * skips hashing buffers again or sending streams as UNSIGNED-PAYLOAD.
+ */
+function withPayloadHash<C extends { middlewareStack: { add: (...args: never[]) => unknown } }>(command: C, sha256Hex: string): C {
+  (command.middlewareStack as unknown as { add: (m: unknown, o: unknown) => void }).add(
+    (next: (args: { request: { headers: Record<string, string> } }) => unknown) => (args: { request: { headers: Record<string, string> } }) => {
+      args.request.headers['x-amz-content-sha256'] = sha256Hex;
+      return next(args);
+    },
+    { step: 'build', name: 'traindeckPayloadHash' },
+  );
+  return command;
 }
 
 function versioningState(status: string | undefined): BucketFacts['versioning'] {

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, utimes } from 'node:fs/promises';
+import { mkdir, open, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RemoteObject } from '../../shared/sync/types';
-import { hashFile } from './hash-file';
+import { sha256Buffer, sha256File } from './hash-file';
 import type { Limiter } from './limiter';
 import { PARTIAL_MARK } from './local-files';
 import type { ObjectHead, ObjectStore } from './object-store';
@@ -28,7 +28,12 @@ export interface DownloadContext {
   requests: Limiter;
   signal?: AbortSignal;
   onBytes: (bytes: number) => void;
+  /** Folders already created in this execution (saves a mkdir per file). */
+  createdDirs?: Set<string>;
 }
+
+/** Objects up to this size are received into memory and written with one call. */
+const IN_MEMORY_MAX = 1024 * 1024;
 
 /** A downloaded file whose bytes do not match what S3 recorded for it. */
 export class IntegrityError extends Error {
@@ -44,10 +49,15 @@ export class IntegrityError extends Error {
  * interrupted or corrupt download never leaves a truncated or wrong file under the real name.
  */
 export async function downloadFile(target: string, remote: RemoteObject, ctx: DownloadContext): Promise<Downloaded> {
-  await mkdir(dirname(target), { recursive: true });
+  const dir = dirname(target);
+  if (!ctx.createdDirs?.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    ctx.createdDirs?.add(dir);
+  }
   const temp = join(dirname(target), `.${basename(target)}${PARTIAL_MARK}${randomUUID().slice(0, 8)}`);
   try {
-    const { head, sha256 } = remote.size >= ctx.spec.multipartThreshold ? await rangedDownload(temp, remote, ctx) : await singleDownload(temp, remote, ctx);
+    const download = remote.size >= ctx.spec.multipartThreshold ? rangedDownload : remote.size <= IN_MEMORY_MAX ? smallDownload : singleDownload;
+    const { head, sha256 } = await download(temp, remote, ctx);
     const recorded = metadataDetails(head);
     if (head.size !== remote.size && remote.size > 0) throw new IntegrityError(`${remote.key}: S3 sent ${head.size} bytes, the listing said ${remote.size}`);
     if (recorded.sha256 && recorded.sha256 !== sha256) throw new IntegrityError(`${remote.key} is corrupt: its SHA-256 is ${sha256.slice(0, 12)}…, S3 recorded ${recorded.sha256.slice(0, 12)}… (the object was changed outside TrainDeck or damaged)`);
@@ -62,6 +72,21 @@ export async function downloadFile(target: string, remote: RemoteObject, ctx: Do
 }
 
 const retry = (ctx: DownloadContext) => ({ ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+
+/** One GET of a small object into memory, hashed, then written with one call. */
+async function smallDownload(temp: string, remote: RemoteObject, ctx: DownloadContext): Promise<{ head: ObjectHead; sha256: string }> {
+  return ctx.requests(() =>
+    withRetry(async () => {
+      const { body, head } = await ctx.store.get(remote.key, undefined, ctx.signal);
+      const chunks: Buffer[] = [];
+      for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+      const bytes = Buffer.concat(chunks);
+      await writeFile(temp, bytes, ctx.signal ? { signal: ctx.signal } : {});
+      ctx.onBytes(bytes.length);
+      return { head, sha256: sha256Buffer(bytes) };
+    }, retry(ctx)),
+  );
+}
 
 /** One GET, hashed as it is written. A retry starts the file over. */
 async function singleDownload(temp: string, remote: RemoteObject, ctx: DownloadContext): Promise<{ head: ObjectHead; sha256: string }> {
@@ -125,6 +150,6 @@ async function rangedDownload(temp: string, remote: RemoteObject, ctx: DownloadC
   } finally {
     await handle.close();
   }
-  const { sha256 } = await hashFile(temp, ctx.signal ? { signal: ctx.signal } : {});
+  const sha256 = await sha256File(temp, ctx.signal ? { signal: ctx.signal } : {});
   return { head: { ...head!, size: remote.size }, sha256 };
 }

@@ -38,6 +38,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   const requests = createLimiter(ctx.spec.concurrency);
   const failures: SyncFailure[] = [];
   const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
+  const createdDirs = new Set<string>();
   let lastProgress = 0;
   const emitProgress = (force = false) => {
     if (!force && Date.now() - lastProgress < (ctx.progressIntervalMs ?? 250)) return;
@@ -57,7 +58,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       tracker.addBytes(action.folder, bytes);
       emitProgress();
     };
-    const shared = { store: ctx.store, spec: ctx.spec, requests, onBytes, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+    const shared = { store: ctx.store, spec: ctx.spec, requests, onBytes, createdDirs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
     try {
       const done = action.type === 'upload' ? await uploadFile(local, action.key, action.local!, shared) : await downloadFile(local, action.remote!, shared);
       results.set(action, { size: done.size, etag: done.etag, sha256: done.sha256, mtimeMs: done.mtimeMs });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rejection } from '../core/testing/rejection';
 import { PARTIAL_MARK } from './local-files';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 
@@ -46,7 +47,13 @@ describe('integrity', () => {
     expect(names.filter((n) => n.includes(PARTIAL_MARK))).toEqual([]);
   });
 
-  it('uploads large files in parts, each checked by S3 against its MD5, and records the whole-file SHA-256', async () => {
+  it('S3 itself refuses a body that does not match the SHA-256 it was signed with', async () => {
+    const error = await rejection(fx.store.put({ key: 'runs/test/models/x.bin', body: { buffer: Buffer.from('actual bytes') }, bodySha256: sha('other bytes'), metadata: {} }));
+    expect(error).toMatchObject({ kind: 'bad-digest' });
+    expect(await fx.keys()).toEqual([]);
+  });
+
+  it('uploads large files in parts, each checked by S3 against its SHA-256, and records the whole-file SHA-256', async () => {
     const data = randomBytes(12 * 1024 * 1024 + 123);
     await fx.writeLocal('models', 'large.safetensors', data);
     // 5 MiB parts (the S3 minimum) so that a 12 MiB file has three.

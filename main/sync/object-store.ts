@@ -31,8 +31,11 @@ export type Body = { buffer: Buffer } | { stream: () => Readable; length: number
 export interface PutRequest {
   key: string;
   body: Body;
-  /** Base64 MD5 of the body: the server rejects a body that does not match (BadDigest). */
-  contentMd5: string;
+  /**
+   * Hex SHA-256 of the body. Sent as the signed payload hash (x-amz-content-sha256), so S3
+   * itself rejects a body that differs from what was hashed, and the SDK need not hash again.
+   */
+  bodySha256: string;
   metadata: Record<string, string>;
 }
 
@@ -85,7 +88,8 @@ export interface ObjectStore {
   /** Writes an object; returns its ETag as listings will show it. */
   put(request: PutRequest, signal?: AbortSignal): Promise<string>;
   createMultipart(key: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<string>;
-  uploadPart(key: string, uploadId: string, partNumber: number, body: Body, contentMd5: string, signal?: AbortSignal): Promise<string>;
+  /** Uploads one part; `bodySha256` is the part's hex SHA-256 (checked by S3 as for put). */
+  uploadPart(key: string, uploadId: string, partNumber: number, body: Body, bodySha256: string, signal?: AbortSignal): Promise<string>;
   completeMultipart(key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>, signal?: AbortSignal): Promise<void>;
   abortMultipart(key: string, uploadId: string): Promise<void>;
   /** The object's bytes, or a byte range of them (inclusive end), with its head. */

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import { PARTIAL_MARK } from './local-files';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
+import { abortAfter } from './testing/abort-after';
 import { startFaultProxy, type FaultPlan } from './testing/fault-proxy';
 
 let fx: S3Fixture;
@@ -50,7 +51,7 @@ describe('interruptions', () => {
   it('an interrupted push resumes without re-sending finished files', async () => {
     for (let i = 0; i < 120; i += 1) await fx.writeLocal('logs', `l${String(i).padStart(3, '0')}.log`, randomBytes(5000));
     const controller = new AbortController();
-    const first = await fx.sync('push', { spec: { concurrency: 2 }, signal: controller.signal, onEvent: (e) => e.type === 'progress' && e.progress.filesDone >= 30 && controller.abort() });
+    const first = await fx.sync('push', { spec: { concurrency: 2 }, store: abortAfter(fx.store, 'put', 30, controller), signal: controller.signal });
     expect(first.summary?.cancelled).toBe(true);
     const already = (await fx.keys()).length;
     expect(already).toBeGreaterThanOrEqual(30);
@@ -68,7 +69,7 @@ describe('interruptions', () => {
     const controller = new AbortController();
     // Small ranges and a tiny threshold make the big file a ranged download to interrupt.
     const spec = { concurrency: 2, multipartThreshold: 1024 * 1024, partSize: 1024 * 1024 };
-    await fx.sync('pull', { spec, signal: controller.signal, onEvent: (e) => e.type === 'progress' && e.progress.bytesDone > 3 * 1024 * 1024 && controller.abort() });
+    await fx.sync('pull', { spec, store: abortAfter(fx.store, 'get', 4, controller), signal: controller.signal });
     const names = await readdir(fx.localPath('models', ''));
     expect(names.filter((n) => n.includes(PARTIAL_MARK))).toEqual([]);
     for (const name of names) if (name === 'big.bin') expect((await readFile(fx.localPath('models', name))).equals(big)).toBe(true);

@@ -2,7 +2,9 @@ import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createS3ObjectStore } from '../aws/s3-object-store';
+import { sha256Buffer } from './hash-file';
 import { SseKey } from './sse-key';
+import { abortAfter } from './testing/abort-after';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 
 let fx: S3Fixture;
@@ -46,7 +48,7 @@ describe('deletes on push are safe', () => {
     await fx.seed(key('ok.pkl'), 'fine');
     // Written with another key: this pull cannot read it.
     const otherStore = createS3ObjectStore(fx.client, fx.bucket, new SseKey(randomBytes(32)));
-    await otherStore.put({ key: key('locked.pkl'), body: { buffer: Buffer.from('secret') }, contentMd5: (await import('./hash-file')).hashBuffer(Buffer.from('secret')).md5, metadata: {} });
+    await otherStore.put({ key: key('locked.pkl'), body: { buffer: Buffer.from('secret') }, bodySha256: sha256Buffer(Buffer.from('secret')), metadata: {} });
     const pull = await fx.sync('pull');
     expect(pull.summary?.failures.map((f) => f.relPath)).toEqual(['locked.pkl']);
     const push = await fx.sync('push');
@@ -59,7 +61,8 @@ describe('deletes on push are safe', () => {
     await fx.sync('pull');
     const controller = new AbortController();
     await rm(fx.localPath('models', ''), { recursive: true });
-    await fx.sync('pull', { spec: { concurrency: 2 }, signal: controller.signal, onEvent: (e) => e.type === 'progress' && e.progress.filesDone >= 5 && controller.abort() }).catch(() => undefined);
+    const interrupted = await fx.sync('pull', { spec: { concurrency: 2 }, store: abortAfter(fx.store, 'get', 5, controller), signal: controller.signal });
+    expect(interrupted.summary?.cancelled).toBe(true);
     const push = await fx.sync('push');
     expect(push.summary?.deleted).toBe(0);
     expect(await fx.keys()).toHaveLength(40);

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { LocalFile } from '../../shared/sync/types';
-import { hashBuffer, hashFile, md5OfRange } from './hash-file';
+import { sha256Buffer, sha256File } from './hash-file';
 import { mtimeOf } from './local-files';
 import type { Limiter } from './limiter';
 import { META_MTIME, META_SHA256, type ObjectStore } from './object-store';
@@ -30,15 +30,15 @@ export interface UploadContext {
 }
 
 /**
- * Uploads one file with its SHA-256 and mtime recorded as metadata. Every request carries
- * Content-MD5, so S3 itself rejects a body that differs from what was hashed (BadDigest →
- * re-read and retry). A file that changes while it uploads fails instead of being half-recorded.
+ * Uploads one file with its SHA-256 and mtime recorded as metadata. Every request is signed
+ * with the SHA-256 of its body, so S3 itself rejects bytes that differ from what was hashed
+ * (re-read and retried). The size and mtime the plan saw are checked again afterwards: a file
+ * that changed meanwhile fails instead of being recorded with the wrong hash.
  */
 export async function uploadFile(path: string, key: string, file: LocalFile, ctx: UploadContext): Promise<Uploaded> {
-  const before = await stat(path);
-  const result = before.size >= ctx.spec.multipartThreshold ? await uploadMultipart(path, key, before.size, mtimeOf(before), ctx) : await uploadSingle(path, key, before.size, mtimeOf(before), ctx);
+  const result = file.size >= ctx.spec.multipartThreshold ? await uploadMultipart(path, key, file.size, file.mtimeMs, ctx) : await uploadSingle(path, key, file.size, file.mtimeMs, ctx);
   const after = await stat(path);
-  if (after.size !== before.size || mtimeOf(after) !== mtimeOf(before)) {
+  if (after.size !== file.size || mtimeOf(after) !== file.mtimeMs) {
     throw new Error(`${file.relPath} changed while it was uploading; push again once it is no longer being written`);
   }
   return result;
@@ -46,25 +46,26 @@ export async function uploadFile(path: string, key: string, file: LocalFile, ctx
 
 const metadata = (sha256: string, mtimeMs: number) => ({ [META_SHA256]: sha256, [META_MTIME]: String(mtimeMs) });
 const retry = (ctx: UploadContext) => ({ ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+const signal = (ctx: UploadContext) => (ctx.signal ? { signal: ctx.signal } : {});
 
 async function uploadSingle(path: string, key: string, size: number, mtimeMs: number, ctx: UploadContext): Promise<Uploaded> {
   if (size <= IN_MEMORY_MAX) {
-    const buffer = await readFile(path, ctx.signal ? { signal: ctx.signal } : {});
-    const { sha256, md5 } = hashBuffer(buffer);
-    const etag = await ctx.requests(() => withRetry(() => ctx.store.put({ key, body: { buffer }, contentMd5: md5, metadata: metadata(sha256, mtimeMs) }, ctx.signal), retry(ctx)));
+    const buffer = await readFile(path, signal(ctx));
+    const sha256 = sha256Buffer(buffer);
+    const etag = await ctx.requests(() => withRetry(() => ctx.store.put({ key, body: { buffer }, bodySha256: sha256, metadata: metadata(sha256, mtimeMs) }, ctx.signal), retry(ctx)));
     ctx.onBytes(buffer.length);
     return { etag, sha256, size: buffer.length, mtimeMs };
   }
-  const { sha256, md5 } = await hashFile(path, { md5: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const sha256 = await sha256File(path, signal(ctx));
   const etag = await ctx.requests(() =>
-    withRetry(() => ctx.store.put({ key, body: { stream: () => createReadStream(path, { highWaterMark: 1024 * 1024 }), length: size }, contentMd5: md5!, metadata: metadata(sha256, mtimeMs) }, ctx.signal), retry(ctx)),
+    withRetry(() => ctx.store.put({ key, body: { stream: () => createReadStream(path, { highWaterMark: 1024 * 1024 }), length: size }, bodySha256: sha256, metadata: metadata(sha256, mtimeMs) }, ctx.signal), retry(ctx)),
   );
   ctx.onBytes(size);
   return { etag, sha256, size, mtimeMs };
 }
 
 async function uploadMultipart(path: string, key: string, size: number, mtimeMs: number, ctx: UploadContext): Promise<Uploaded> {
-  const { sha256 } = await hashFile(path, ctx.signal ? { signal: ctx.signal } : {});
+  const sha256 = await sha256File(path, signal(ctx));
   const uploadId = await withRetry(() => ctx.store.createMultipart(key, metadata(sha256, mtimeMs), ctx.signal), retry(ctx));
   try {
     const partSize = partSizeFor(size, ctx.spec);
@@ -74,9 +75,9 @@ async function uploadMultipart(path: string, key: string, size: number, mtimeMs:
         ctx.requests(async () => {
           const start = index * partSize;
           const end = Math.min(size, start + partSize) - 1;
-          const md5 = await md5OfRange(path, start, end, ctx.signal);
+          const partSha256 = await sha256File(path, { start, end, ...signal(ctx) });
           const etag = await withRetry(
-            () => ctx.store.uploadPart(key, uploadId, index + 1, { stream: () => createReadStream(path, { start, end, highWaterMark: 1024 * 1024 }), length: end - start + 1 }, md5, ctx.signal),
+            () => ctx.store.uploadPart(key, uploadId, index + 1, { stream: () => createReadStream(path, { start, end, highWaterMark: 1024 * 1024 }), length: end - start + 1 }, partSha256, ctx.signal),
             retry(ctx),
           );
           ctx.onBytes(end - start + 1);
