@@ -20,7 +20,8 @@ const common = {
 const entries = [
   { entryPoints: ['main/app/main.ts'], outfile: 'dist/main/main.cjs', format: 'cjs', target: 'node22', external: [...common.external, 'electron'] },
   { entryPoints: ['preload/index.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', target: 'node22', external: ['electron'] },
-  { entryPoints: ['main/cli/traindeck.ts'], outfile: 'dist/cli/traindeck.mjs', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
+  // Split so that each command loads only its own code (see COMMAND_LOADERS in main/cli/cli.ts).
+  { entryPoints: { traindeck: 'main/cli/traindeck.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.mjs' }, splitting: true, chunkNames: 'chunks/[name]-[hash]', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
   { entryPoints: ['main/web/host.ts'], outfile: 'dist/web/host.mjs', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
   { entryPoints: ['main/executor/executor.ts'], outfile: 'dist/executor/executor.mjs', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
 ];

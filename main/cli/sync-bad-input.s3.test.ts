@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createS3Client } from '../aws/client-factory';
+import { createS3Client } from '../aws/s3-client';
 import type {} from '../../e2e/services/s3-global-setup';
 import { runCli } from './cli';
 

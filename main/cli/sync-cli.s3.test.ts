@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SyncEvent } from '../../shared/sync/events';
-import { createS3Client } from '../aws/client-factory';
+import { createS3Client } from '../aws/s3-client';
 import type {} from '../../e2e/services/s3-global-setup';
 
 const CLI = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'traindeck.mjs');

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { TypedError } from '../../shared/ipc/result';
-import { createS3Client } from '../aws/client-factory';
+import { createS3Client } from '../aws/s3-client';
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import type { LoadedRunConfig } from '../runs/load-run-config';
 import type { ObjectStore } from './object-store';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { SyncEvent } from '../../../shared/sync/events';
 import { folderPrefix } from '../../../shared/sync/keys';
-import { createS3Client } from '../../aws/client-factory';
+import { createS3Client } from '../../aws/s3-client';
 import { applyTieringLifecycle } from '../../aws/s3-lifecycle';
 import { loadRunConfig, type LoadedRunConfig } from '../../runs/load-run-config';
 import { runSync } from '../../sync/engine';

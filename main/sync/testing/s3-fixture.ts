@@ -10,7 +10,7 @@ import type { SyncFolder } from '../../../shared/run-config/schema';
 import { DEFAULT_SYNC_FOLDERS } from '../../../shared/run-config/schema';
 import type { SyncEvent } from '../../../shared/sync/events';
 import type { SyncDirection } from '../../../shared/sync/types';
-import { createS3Client } from '../../aws/client-factory';
+import { createS3Client } from '../../aws/s3-client';
 import { createS3ObjectStore } from '../../aws/s3-object-store';
 import { runSync, type SyncOutcome } from '../engine';
 import type { ObjectStore } from '../object-store';

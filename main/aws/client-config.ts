@@ -1,0 +1,33 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { APP_VERSION } from '../core/version';
+import type { AwsServiceId } from './endpoints';
+
+/** Everything that decides how a client talks to AWS (or an AWS-compatible endpoint). */
+export interface AwsSettings {
+  region: string;
+  /** A profile of ~/.aws; omitted means the SDK's default chain (AWS_PROFILE, env keys, SSO…). */
+  profile?: string;
+  /** Explicit credentials (tests, the executor with its instance role left to the chain). */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Explicit endpoints per service; otherwise the SDK's standard AWS_ENDPOINT_URL[_<ID>] apply. */
+  endpoints?: Partial<Record<AwsServiceId, string>>;
+  /** Attempts per call, including the first (SDK standard retry: backoff with jitter, throttling aware). */
+  maxAttempts?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_ATTEMPTS = 5;
+
+/** Settings every client shares: region, retries, user agent, credentials, endpoint override. */
+export function baseConfig(service: AwsServiceId, settings: AwsSettings) {
+  const endpoint = settings.endpoints?.[service];
+  return {
+    region: settings.region,
+    maxAttempts: settings.maxAttempts ?? DEFAULT_ATTEMPTS,
+    retryMode: 'standard',
+    customUserAgent: `traindeck/${APP_VERSION}`,
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
+}

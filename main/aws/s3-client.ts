@@ -1,0 +1,43 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { baseConfig, type AwsSettings } from './client-config';
+import { endpointOverridesFromEnv } from './endpoints';
+
+// Kept apart from the other clients so that code using S3 alone (sync, the executor) does not
+// load EC2, IAM, SSM… at startup.
+
+/** Connection pool options of the S3 client: sized to the sync engine's concurrency. */
+export interface S3PoolOptions {
+  maxSockets?: number;
+}
+
+/** True when S3 is served somewhere other than AWS (then bucket names go in the path). */
+export function hasCustomS3Endpoint(settings: AwsSettings): boolean {
+  if (settings.endpoints?.S3) return true;
+  return endpointOverridesFromEnv(settings.env ?? process.env).some((o) => o.service === 'S3' || o.service === 'ALL');
+}
+
+/**
+ * S3 client that works on AWS and on S3-compatible servers alike: path-style addressing for
+ * custom endpoints (virtual hosts do not resolve on localhost), and checksums only where S3
+ * requires them (the SDK's default streams aws-chunked bodies with trailing checksums, which
+ * Ceph RGW answers with 411; integrity is our own SHA-256 instead). Keep-alive agents are
+ * sized to the caller's concurrency so parallel transfers do not queue for sockets.
+ */
+export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}): S3Client {
+  const maxSockets = pool.maxSockets ?? 50;
+  return new S3Client({
+    ...baseConfig('S3', settings),
+    forcePathStyle: hasCustomS3Endpoint(settings),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+      connectionTimeout: 10_000,
+      requestTimeout: 120_000,
+    }),
+  });
+}
