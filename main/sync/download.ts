@@ -32,6 +32,9 @@ export interface DownloadContext {
   createdDirs?: Set<string>;
 }
 
+/** Ranged downloads write in batches of this size. */
+const WRITE_BATCH = 1024 * 1024;
+
 /** Objects up to this size are received into memory and written with one call. */
 const IN_MEMORY_MAX = 1024 * 1024;
 
@@ -132,12 +135,26 @@ async function rangedDownload(temp: string, remote: RemoteObject, ctx: DownloadC
             if (part.head.etag !== remote.etag) throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
             head ??= part.head;
             let position = start;
+            let pending: Buffer[] = [];
+            let pendingBytes = 0;
+            // Socket chunks are ~64 KiB; gathering them into larger writes saves thousands of
+            // thread-pool round trips per GiB (memory stays bounded: WRITE_BATCH per range in flight).
+            const flush = async () => {
+              if (pendingBytes === 0) return;
+              const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+              await handle.write(batch, 0, batch.length, position);
+              position += batch.length;
+              ctx.onBytes(batch.length);
+              pending = [];
+              pendingBytes = 0;
+            };
             try {
               for await (const chunk of part.body as AsyncIterable<Buffer>) {
-                await handle.write(chunk, 0, chunk.length, position);
-                position += chunk.length;
-                ctx.onBytes(chunk.length);
+                pending.push(chunk);
+                pendingBytes += chunk.length;
+                if (pendingBytes >= WRITE_BATCH) await flush();
               }
+              await flush();
               if (position !== end + 1) throw Object.assign(new Error(`short read of ${remote.key} bytes ${start}-${end}`), { code: 'ECONNRESET' });
             } catch (error) {
               ctx.onBytes(start - position); // the retry rewrites this range: keep progress exact
