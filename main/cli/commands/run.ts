@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { COMPUTE_BACKENDS, type ComputeBackendKind, type RunEvent } from '../../../shared/domain/run';
+import { sshHostSchema } from '../../../shared/ipc/run-commands';
+import { systemClock } from '../../core/clock';
+import { EventBus } from '../../core/event-bus';
+import { silentLogger } from '../../core/logger';
+import { appDataDir } from '../../core/app-paths';
+import { createRunService } from '../../runs/create-run-service';
+import { loadRunConfig } from '../../runs/load-run-config';
+import { CliError, type CliCommand, type CliIo } from '../command';
+import { asCli } from '../lifecycle/cli-failure';
+import { parseCommandArgs } from '../parse-args';
+import { formatRunEvent } from '../run-output';
+
+const USAGE = 'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--json]';
+
+/**
+ * `traindeck run`: the whole pipeline from the command line. Ctrl-C is a graceful stop
+ * (training gets SIGTERM and its grace period, data is pushed and verified, then teardown).
+ */
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'run the whole pipeline: machine, checkout, pull, verify, train, push, verify sync, teardown',
+  usage: USAGE,
+  async run(args, io) {
+    const { values } = parseCommandArgs(USAGE, () =>
+      parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, host: { type: 'string' }, identity: { type: 'string' }, 'host-key': { type: 'string' }, json: { type: 'boolean', default: false } } }),
+    );
+    if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
+    const backend = (values.backend ?? 'aws-ec2') as ComputeBackendKind;
+    if (!COMPUTE_BACKENDS.includes(backend)) throw new CliError(`--backend is one of ${COMPUTE_BACKENDS.join(', ')}.`);
+    const host = backend === 'ssh-host' ? parseHost(values.host, values.identity, values['host-key']) : undefined;
+    const configPath = values.config;
+    return asCli(async () => {
+      const { config, baseDir } = await loadRunConfig(configPath);
+      const service = createService(io);
+      const print = (event: RunEvent) => {
+        const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
+        if (text) io.out(text);
+      };
+      service.bus.on('runs.event', print);
+      const { runId } = service.runs.start({ config, baseDir, backend, ...(host ? { host } : {}) });
+      const onSigint = () => service.runs.cancel(runId);
+      process.once('SIGINT', onSigint);
+      try {
+        const snapshot = await service.runs.wait(runId);
+        return snapshot.state === 'succeeded' ? 0 : 1;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+  },
+};
+
+function parseHost(address: string | undefined, identity: string | undefined, hostKey: string | undefined) {
+  if (!address || !identity) throw new CliError(`--backend ssh-host needs --host user@host:port and --identity KEY. Usage: ${USAGE}`);
+  const parsed = sshHostSchema.safeParse({ address, identityFile: identity, ...(hostKey ? { hostKeyFingerprint: hostKey } : {}) });
+  if (!parsed.success) throw new CliError(parsed.error.issues[0]?.message ?? 'bad --host');
+  return parsed.data;
+}
+
+function createService(io: CliIo) {
+  const bus = new EventBus();
+  const dataDir = appDataDir(io.env);
+  return { bus, runs: createRunService({ env: io.env, dataDir, bus, clock: systemClock, log: silentLogger, projectRoot: io.projectRoot, bundleDir: join(io.projectRoot, 'dist', 'executor') }) };
+}

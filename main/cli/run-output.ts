@@ -1,0 +1,19 @@
+import type { RunEvent } from '../../shared/domain/run';
+
+/** One run event as the CLI prints it (empty for events not worth a line). */
+export function formatRunEvent(event: RunEvent): string {
+  switch (event.type) {
+    case 'started':
+      return `Run ${event.runId} on ${event.backend}${event.host ? ` (${event.host})` : ''}\n`;
+    case 'phase':
+      if (event.status === 'running') return `→ ${event.phase}\n`;
+      if (event.status === 'failed') return `✗ ${event.phase}: ${event.reason ?? 'failed'}${event.fix ? `\n  fix: ${event.fix}` : ''}\n`;
+      return `✓ ${event.phase}\n`;
+    case 'log':
+      return event.source === 'train' ? `  | ${event.line}\n` : `  · ${event.line}\n`;
+    case 'host-key':
+      return `  host key ${event.fingerprint}${event.firstSight ? ' (first sight, pinned for this run)' : ''}\n`;
+    case 'finished':
+      return `Run ${event.runId} ${event.outcome}${event.exitCode !== undefined && event.exitCode !== null ? ` (training exit code ${event.exitCode})` : ''}${event.reason ? `: ${event.reason}` : ''}\n`;
+  }
+}

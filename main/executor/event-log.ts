@@ -1,0 +1,28 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ExecutorEvent, ExecutorPhase } from '../../shared/executor/protocol';
+
+/**
+ * `logs/executor.jsonl`: one JSON line per phase event. Appended synchronously so that a line
+ * is complete on disk before the next starts: the desktop reads the file by byte offset and
+ * only ever consumes whole lines.
+ */
+export class EventLog {
+  private seq = 0;
+  readonly timings: Partial<Record<ExecutorPhase, { startedAt: string; endedAt?: string }>> = {};
+
+  constructor(
+    readonly path: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  write(phase: ExecutorPhase, status: ExecutorEvent['status'], extra: Pick<ExecutorEvent, 'reason' | 'fix' | 'detail'> = {}): void {
+    const at = new Date(this.now()).toISOString();
+    if (status === 'started') this.timings[phase] = { startedAt: at };
+    else if (status !== 'info' && this.timings[phase]) this.timings[phase].endedAt = at;
+    const event: ExecutorEvent = { seq: ++this.seq, at, phase, status, ...extra };
+    appendFileSync(this.path, JSON.stringify(event) + '\n');
+  }
+}

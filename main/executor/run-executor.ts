@@ -1,0 +1,150 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../shared/executor/protocol';
+import { checkout } from './checkout';
+import { checkDiskSpace, openRunStorage, pull, push } from './data-sync';
+import { EventLog } from './event-log';
+import { PhaseError, reasonOf } from './phase-error';
+import { powerOff } from './power-off';
+import { createRamFolder } from './secrets';
+import { watchSpotNotice } from './spot-watch';
+import { startTraining, type Training, type TrainingExit } from './train';
+import { verifyDatasets } from './verify-data';
+import { workLayout } from './work-layout';
+
+/** Inputs of one executor run. */
+export interface ExecutorRun {
+  workDir: string;
+  spec: ExecutorSpec;
+  secrets: ExecutorSecrets;
+  onInstance: boolean;
+  /** Stop requests (SIGTERM from the desktop's cancel); the TTL is armed here. */
+  stopSignal: AbortSignal;
+  now?: () => number;
+  /** IMDS address to watch for spot notices off-instance (tests); on an instance it is watched by default. */
+  imdsBase?: string;
+}
+
+const PUSH_LIMIT_MS = 60 * 60_000;
+
+const STOP_REASONS = {
+  'ttl-expired': 'time-to-live reached',
+  cancelled: 'stopped by request',
+  'spot-interrupted': 'spot interruption notice',
+} as const;
+
+/**
+ * checkout → pull → verify → train, then push whatever happened (failure, cancel, TTL), write
+ * status.json, and power off if asked. Every phase is one `started` and one `succeeded` or
+ * `failed` line in executor.jsonl.
+ */
+export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
+  const { spec, secrets, workDir } = run;
+  const layout = workLayout(workDir, spec);
+  await mkdir(layout.logsDir, { recursive: true });
+  const log = new EventLog(layout.eventsFile, run.now);
+  const stop = new AbortController();
+  let stopReason: 'cancelled' | 'ttl-expired' | 'spot-interrupted' | undefined;
+  let training: Training | undefined;
+  const requestStop = (reason: 'cancelled' | 'ttl-expired' | 'spot-interrupted') => {
+    if (stopReason) return;
+    stopReason = reason;
+    log.write('training', 'info', { reason: STOP_REASONS[reason] });
+    stop.abort(new PhaseError(STOP_REASONS[reason]));
+    void training?.stop(reason === 'spot-interrupted' ? Math.min(spec.training.graceSeconds, 30) : spec.training.graceSeconds);
+  };
+  const ttl = setTimeout(() => requestStop('ttl-expired'), spec.ttlSeconds * 1000);
+  // A spot reclaim leaves about two minutes: stop at once and push (the outcome says why).
+  const spotWatch = new AbortController();
+  if (run.onInstance || run.imdsBase) {
+    watchSpotNotice({ signal: spotWatch.signal, ...(run.imdsBase ? { imdsBase: run.imdsBase, intervalMs: 100 } : {}), onNotice: (action) => {
+      log.write('training', 'info', { reason: `spot interruption notice (${action.trim()}): stopping and pushing now` });
+      requestStop('spot-interrupted');
+    } });
+  }
+  run.stopSignal.addEventListener('abort', () => requestStop('cancelled'), { once: true });
+
+  let failure: { phase: ExecutorPhase; reason: string } | undefined;
+  const phase = async <T>(name: ExecutorPhase, work: () => Promise<T>, describe: (value: T) => Record<string, unknown> = () => ({})): Promise<T> => {
+    log.write(name, 'started');
+    try {
+      // A stop skips the phases still to come, except the push, which always runs.
+      if (name !== 'pushing') stop.signal.throwIfAborted();
+      const value = await work();
+      log.write(name, 'succeeded', { detail: describe(value) });
+      return value;
+    } catch (error) {
+      const why = reasonOf(error);
+      failure ??= { phase: name, reason: why.reason };
+      log.write(name, 'failed', why);
+      throw error;
+    }
+  };
+
+  const ram = createRamFolder(spec.runId, workDir);
+  const storage = openRunStorage(spec, secrets, layout.dataDir);
+  let facts: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
+  try {
+    await phase('checkout', () => checkout({ spec, workDir, repoDir: layout.repoDir, ramDir: ram.dir, signal: stop.signal, ...(secrets.deployKey ? { deployKey: secrets.deployKey } : {}) }), (r) => r).finally(() => ram.remove());
+    await phase('pulling', async () => ({ ...(await checkDiskSpace(storage, spec.diskReserveBytes, stop.signal)), ...(await pull(storage, stop.signal)) }), (r) => r);
+    await phase('verifying', () => verifyDatasets(storage, stop.signal), (r) => ({ ...r }));
+    facts = await phase('training', async () => {
+      const startedAt = (run.now ?? Date.now)();
+      training = startTraining(spec.training.command, { cwd: layout.repoDir, env: trainingEnv(spec, layout.dataDir), logFile: layout.trainLog, ...(run.now ? { now: run.now } : {}) });
+      log.write('training', 'info', { detail: { pid: training.pid } });
+      const ended = await training.exited;
+      const outcome = { exitCode: ended.code, signal: ended.signal, durationMs: (run.now ?? Date.now)() - startedAt };
+      if (stopReason) throw new PhaseError(`${STOP_REASONS[stopReason]}; training ${describeExit(ended)}`, undefined, { ...outcome, cancelled: stopReason === 'cancelled' });
+      if (ended.code !== 0) throw new PhaseError(`training ${describeExit(ended)}`, ended.signal === 'SIGKILL' ? 'Killed by SIGKILL: often the out-of-memory killer; check memory use.' : 'See logs/train.log.', outcome);
+      return outcome;
+    }, (r) => r);
+  } catch {
+    // Recorded by phase(); whatever failed, the push below still runs.
+  } finally {
+    ram.remove();
+  }
+  const exit: TrainingExit | undefined = facts ? { code: facts.exitCode, signal: facts.signal } : training ? await training.exited : undefined;
+  clearTimeout(ttl);
+  spotWatch.abort();
+
+  let pushed: Awaited<ReturnType<typeof push>> | undefined;
+  try {
+    pushed = await phase('pushing', () => push(storage, AbortSignal.timeout(PUSH_LIMIT_MS)), (r) => ({ files: r.manifest.length, failures: r.failures }));
+  } catch {
+    // Recorded; status.json says pushed: false and the desktop's verification will say what is missing.
+  }
+  const status: ExecutorStatus = {
+    runId: spec.runId,
+    outcome: stopReason ?? (failure ? 'failed' : 'succeeded'),
+    ...(failure ? { failedPhase: failure.phase, reason: failure.reason } : {}),
+    ...(exit ? { exitCode: exit.code, signal: exit.signal } : {}),
+    timings: log.timings,
+    pushed: Boolean(pushed && pushed.failures === 0),
+    manifest: pushed?.manifest ?? [],
+    prefixes: pushed?.prefixes ?? [],
+    finishedAt: new Date((run.now ?? Date.now)()).toISOString(),
+  };
+  await writeFile(layout.statusFile, JSON.stringify(status, null, 2));
+  log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', { ...(status.reason ? { reason: status.reason } : {}), detail: { outcome: status.outcome, exitCode: status.exitCode ?? null } });
+  if (stopReason === 'ttl-expired' || spec.powerOffAtEnd) log.write('done', 'info', { reason: await powerOff(spec.powerOff, run.onInstance) });
+  return status;
+}
+
+function describeExit(exit: TrainingExit): string {
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** The data folders in env vars, so a training script finds them without configuration. */
+function trainingEnv(spec: ExecutorSpec, dataDir: string): NodeJS.ProcessEnv {
+  const folder = (name: string) => join(dataDir, spec.storage.folders.find((f) => f.name === name)?.local ?? name);
+  return {
+    ...process.env,
+    ...spec.training.env,
+    TRAINDECK_RUN_ID: spec.runId,
+    TRAINDECK_DATA_DIR: dataDir,
+    TRAINDECK_DATASETS_DIR: folder('cached_datasets'),
+    TRAINDECK_MODELS_DIR: folder('models'),
+    TRAINDECK_CHECKPOINTS_DIR: folder('checkpoints'),
+    TRAINDECK_LOGS_DIR: folder('logs'),
+  };
+}

@@ -1,0 +1,45 @@
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExecutorSecrets } from '../../shared/executor/protocol';
+import { PhaseError } from './phase-error';
+
+/** Reads the secrets document from stdin (the SSH channel); bounded in size and time. */
+export async function readSecrets(stdin: NodeJS.ReadableStream, timeoutMs = 30_000): Promise<ExecutorSecrets> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new PhaseError('no secrets arrived on stdin in time')), timeoutMs);
+    stdin.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 64 * 1024) reject(new PhaseError('the secrets document is too large'));
+      chunks.push(chunk);
+    });
+    stdin.on('end', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stdin.on('error', reject);
+  });
+  const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExecutorSecrets;
+  if (typeof parsed.sseKey !== 'string' || Buffer.from(parsed.sseKey, 'base64').length !== 32) throw new PhaseError('the SSE-C key sent on stdin is not 32 bytes');
+  return parsed;
+}
+
+/**
+ * A folder in RAM for the files git's ssh must read (deploy key, known_hosts): /dev/shm is a
+ * tmpfs, so the key never reaches the EBS volume. Without /dev/shm (macOS, local runs) the
+ * caller's fallback folder is used, still 0700/0600, and removed at the end.
+ */
+export function createRamFolder(runId: string, fallbackParent: string): { dir: string; remove(): void } {
+  const parent = existsSync('/dev/shm') ? '/dev/shm' : fallbackParent;
+  const dir = join(parent, `traindeck-${runId}-${process.pid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes a secret file readable by its owner only. */
+export function writeSecretFile(path: string, content: string): void {
+  writeFileSync(path, content.endsWith('\n') ? content : content + '\n', { mode: 0o600 });
+  chmodSync(path, 0o600);
+}

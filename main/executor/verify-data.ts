@@ -1,0 +1,53 @@
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { folderPrefix } from '../../shared/sync/keys';
+import { loadSyncState } from '../sync/sync-state';
+import { buildLocalManifest, verifyAgainst } from '../sync/verify';
+import type { RunStorage } from './data-sync';
+import { PhaseError } from './phase-error';
+
+/** What the verify phase checked. */
+export interface DataSummary {
+  files: number;
+  bytes: number;
+  parquetFiles: number;
+}
+
+/**
+ * Every dataset object in S3 is present locally with the same size and SHA-256 (the hash
+ * recorded at upload), and every Parquet file starts and ends with the `PAR1` magic.
+ */
+export async function verifyDatasets(storage: RunStorage, signal?: AbortSignal): Promise<DataSummary> {
+  const datasets = { ...storage.spec, folders: storage.spec.folders.filter((f) => f.policy === 'pull-only') };
+  const manifest = await buildLocalManifest(datasets, await loadSyncState(storage.spec.localRoot), signal);
+  const prefixes = datasets.folders.map((f) => folderPrefix(datasets.prefix, f.remote));
+  const report = await verifyAgainst(manifest, storage.store, prefixes, 8, signal);
+  const problem = report.mismatches[0];
+  if (problem) throw new PhaseError(`dataset file ${problem.key} does not match S3 (${problem.problem}${problem.expected ? `: expected ${problem.expected}, got ${problem.actual}` : ''})`);
+  if (report.extra.length) throw new PhaseError(`dataset file ${report.extra[0]} is in S3 but missing locally (${report.extra.length} missing)`);
+  let parquetFiles = 0;
+  for (const folder of datasets.folders) {
+    const prefix = folderPrefix(datasets.prefix, folder.remote);
+    for (const file of manifest.filter((f) => f.key.startsWith(prefix) && f.key.toLowerCase().endsWith('.parquet'))) {
+      const path = join(storage.spec.localRoot, folder.local, file.key.slice(prefix.length));
+      if (!(await hasParquetMagic(path, file.size))) throw new PhaseError(`${file.key} is not a valid Parquet file (no PAR1 magic at its start and end)`, 'Re-upload the dataset file; it may be truncated.');
+      parquetFiles += 1;
+    }
+  }
+  return { files: manifest.length, bytes: manifest.reduce((sum, f) => sum + f.size, 0), parquetFiles };
+}
+
+/** Parquet files begin and end with the 4 bytes "PAR1". */
+export async function hasParquetMagic(path: string, size: number): Promise<boolean> {
+  if (size < 8) return false;
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const tail = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    await handle.read(tail, 0, 4, size - 4);
+    return head.toString('latin1') === 'PAR1' && tail.toString('latin1') === 'PAR1';
+  } finally {
+    await handle.close();
+  }
+}

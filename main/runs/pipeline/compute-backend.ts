@@ -1,0 +1,36 @@
+import type { PowerOff } from '../../../shared/executor/protocol';
+import type { ComputeBackendKind } from '../../../shared/domain/run';
+import type { HostConnector } from './remote-host';
+
+/** A machine ready for the executor. */
+export interface AcquiredHost {
+  connector: HostConnector;
+  /** Absolute work folder on that machine (created by the pipeline). */
+  workDir: string;
+  /** Pass `--on-instance`: the machine is a TrainDeck EC2 instance that may power itself off. */
+  onInstance: boolean;
+  powerOff: PowerOff;
+  powerOffAtEnd: boolean;
+  /** S3 endpoint as seen from the machine, when not AWS's. */
+  s3Endpoint?: string;
+  /** Send the desktop's S3 credentials to the executor (no instance role on that machine). */
+  sendS3Credentials: boolean;
+  /** Seconds the executor may run before it stops, pushes and powers off. */
+  ttlSeconds: number;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Where a run executes: `aws-ec2` (provisioned and torn down per run), `ssh-host` (a machine
+ * of the user's, nothing created or deleted) or `local` (this computer, a temp folder). The
+ * pipeline is the same for all three.
+ */
+export interface ComputeBackend {
+  readonly kind: ComputeBackendKind;
+  /** Checks before anything is created; returns facts to show. */
+  preflight(signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** Creates (aws-ec2) or names (ssh-host, local) the machine. `onFirstSight` records a host key seen for the first time. */
+  acquire(signal: AbortSignal, onFirstSight: (fingerprint: string) => void): Promise<AcquiredHost>;
+  /** Deletes what `acquire` created and proves it (aws-ec2); nothing for the others. */
+  release(signal: AbortSignal): Promise<Record<string, unknown>>;
+}

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { open, writeFile } from 'node:fs/promises';
+import type { ExecResult, HostConnector, RemoteHost } from './remote-host';
+
+/**
+ * The `local` backend's host: this computer. Same calls as over SSH, so the local dry run
+ * exercises exactly the pipeline and executor a real run uses.
+ */
+export const localConnector: HostConnector = {
+  label: 'this computer',
+  async connect() {
+    return localHost;
+  },
+};
+
+const localHost: RemoteHost = {
+  exec(command, options = {}) {
+    return new Promise<ExecResult>((resolve, reject) => {
+      const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 600_000, killSignal: 'SIGKILL', ...(options.signal ? { signal: options.signal } : {}) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      // The stdin pipe of `start` is handed to a detached child that may outlive this call.
+      child.stdout.on('close', () => undefined);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(options.stdin ?? '');
+    });
+  },
+  async writeFile(path, data, mode = 0o644) {
+    await writeFile(path, data, { mode });
+  },
+  async read(path, offset, maxBytes) {
+    const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!handle) return undefined;
+    try {
+      const buffer = Buffer.alloc(maxBytes);
+      const { bytesRead } = await handle.read(buffer, 0, maxBytes, offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  },
+  async close() {},
+};

@@ -1,0 +1,44 @@
+import type { RunEvent, RunPhase } from '../../../shared/domain/run';
+
+/** What a pipeline step emits; the run service stamps runId, seq and time. */
+export type RunEventBody = RunEvent extends infer E ? (E extends unknown ? Omit<E, 'runId' | 'seq' | 'at'> : never) : never;
+
+/** A phase that failed, with the reason the user sees. */
+export class PhaseFailure extends Error {
+  constructor(
+    readonly phase: RunPhase,
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'PhaseFailure';
+  }
+}
+
+/** Runs desktop-side phases: `running`, then `succeeded` with detail or `failed` with the reason. */
+export function createPhaseRunner(emit: (event: RunEventBody) => void) {
+  let firstFailure: PhaseFailure | undefined;
+  return {
+    get failure() {
+      return firstFailure;
+    },
+    fail(phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>) {
+      emit({ type: 'phase', phase, status: 'failed', reason, ...(fix ? { fix } : {}), ...(detail ? { detail } : {}) });
+      firstFailure ??= new PhaseFailure(phase, reason, fix);
+    },
+    async run<T>(phase: RunPhase, work: () => Promise<T>, describe: (value: T) => Record<string, unknown> | undefined = () => undefined): Promise<T> {
+      emit({ type: 'phase', phase, status: 'running' });
+      try {
+        const value = await work();
+        const detail = describe(value);
+        emit({ type: 'phase', phase, status: 'succeeded', ...(detail ? { detail } : {}) });
+        return value;
+      } catch (error) {
+        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
+        const fix = (error as { fix?: string }).fix;
+        this.fail(phase, message, fix);
+        throw new PhaseFailure(phase, message, fix);
+      }
+    },
+  };
+}

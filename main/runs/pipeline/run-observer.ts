@@ -1,0 +1,21 @@
+import type { RemoteHost } from './remote-host';
+
+/** Where the training writes, on the machine that runs it. */
+export interface TrainingPaths {
+  dataDir: string;
+  trainLog: string;
+  metricsJsonl: string;
+  executorJsonl: string;
+}
+
+/**
+ * Who else follows a run's machine while it trains (the monitor: health, progress, stall).
+ * The pipeline shares its live connection and tells when it changed.
+ */
+export interface RunObserver {
+  trainingStarted(runId: string, host: RemoteHost, paths: TrainingPaths): void;
+  /** The connection dropped and was re-established: use this one from now on. */
+  reconnected(runId: string, host: RemoteHost): void;
+  /** The run is over (before the connection closes). */
+  ended(runId: string): void;
+}

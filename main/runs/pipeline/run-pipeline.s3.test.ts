@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noticeFromRunEvent } from '../../monitor/run-event-notices';
+import { createRunFixture, type RunFixture } from './testing/run-fixture';
+
+let f: RunFixture;
+beforeAll(async () => {
+  f = await createRunFixture('pipeline');
+}, 120_000);
+afterAll(() => f?.cleanup());
+
+// Walks without following symlinks (the test repo links to /tmp on purpose).
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : []));
+}
+
+const phaseStatuses = (snapshot: { phases: Record<string, { status: string }> }) => Object.fromEntries(Object.entries(snapshot.phases).map(([k, v]) => [k, v.status]));
+
+describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () => {
+  it('success: checkout with the deploy key, override, pull + verify, train, push, verified sync; secrets never in args or on disk', async () => {
+    const secrets = [f.fx.keyBytes.toString('base64'), readFileSync(f.deployKeyFile, 'utf8').split('\n')[1]!];
+    let argsChecked = false;
+    const run = await f.run(f.config(), f.sshHost(), {
+      onEvent: (event) => {
+        if (argsChecked || event.type !== 'log' || event.source !== 'train') return;
+        argsChecked = true;
+        // While training runs: no process on this machine has a secret in its arguments.
+        for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+          const cmdline = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1'); } catch { return ''; } })();
+          for (const secret of secrets) expect(cmdline.includes(secret), `pid ${pid}`).toBe(false);
+        }
+      },
+    });
+    expect(argsChecked).toBe(true);
+    // Nothing in the run's work folder (the instance's disk) holds a secret.
+    for (const file of listFiles(join(f.dir, 'remote-work'))) {
+      const text = readFileSync(file, 'latin1');
+      for (const secret of secrets) expect(text.includes(secret), file).toBe(false);
+    }
+    expect(run.result.outcome, JSON.stringify(run.events.filter((e) => e.type === 'phase' && e.status === 'failed'))).toBe('succeeded');
+    expect(phaseStatuses(run.snapshot)).toEqual({
+      preflight: 'succeeded', provisioning: 'succeeded', connecting: 'succeeded', bootstrapping: 'succeeded', checkout: 'succeeded', pulling: 'succeeded',
+      verifying: 'succeeded', training: 'succeeded', pushing: 'succeeded', 'verifying-sync': 'succeeded', 'tearing-down': 'succeeded',
+    });
+    expect(run.trainLines.some((l) => l.endsWith('override: lr=0.1'))).toBe(true);
+    expect(run.trainLines.some((l) => l.endsWith('dataset bytes: 2056'))).toBe(true);
+    expect(run.trainLines.filter((l) => / line \d+ /.test(l))).toHaveLength(12);
+    expect(run.result.exitCode).toBe(0);
+    const keys = await f.fx.keys();
+    for (const key of ['models/model.pkl', 'models/model.json', 'checkpoints/epoch-3.ckpt', 'logs/train.log', 'logs/metrics.jsonl', 'logs/executor.jsonl']) expect(keys).toContain(`runs/test/${key}`);
+    expect(run.snapshot.phases['verifying-sync'].detail).toMatchObject({ rePushes: 0 });
+  });
+
+  it('training fails midway: push still happens, the run is failed with the exit code', async () => {
+    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'fail' })), f.sshHost());
+    expect(run.result.outcome).toBe('failed');
+    expect(run.result.exitCode).toBe(3);
+    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: 'training exited with code 3', detail: { exitCode: 3, durationMs: expect.any(Number) } });
+    // The monitor turns the same event into its "training finished" notification.
+    const trainingEnd = run.events.find((e) => e.type === 'phase' && e.phase === 'training' && e.status === 'failed')!;
+    expect(noticeFromRunEvent(trainingEnd)).toMatchObject({ kind: 'training-finished', exitCode: 3 });
+    expect(run.snapshot.phases.pushing.status).toBe('succeeded');
+    expect(run.snapshot.phases['verifying-sync'].status).toBe('succeeded');
+    expect(run.trainLines.some((l) => l.includes('[stderr] boom: failing on purpose'))).toBe(true);
+  });
+
+  it('training killed by SIGKILL (what the OOM killer does): push still happens, the reason says so', async () => {
+    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'oom' })), f.sshHost());
+    expect(run.result.outcome).toBe('failed');
+    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: 'training was killed by SIGKILL', fix: expect.stringContaining('out-of-memory') });
+    expect(run.snapshot.phases.pushing.status).toBe('succeeded');
+    expect(await f.fx.keys()).toContain('runs/test/checkpoints/epoch-2.ckpt');
+  });
+});

@@ -1,0 +1,144 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpProxy } from '../../../e2e/services/tcp-proxy';
+import type { RunObserver } from './run-observer';
+import { createRunFixture, type RunFixture } from './testing/run-fixture';
+
+let f: RunFixture;
+beforeAll(async () => {
+  f = await createRunFixture('resilience');
+}, 120_000);
+afterAll(() => f?.cleanup());
+
+describe('a run survives and stops safely', () => {
+  it('SSH connection killed mid-training and the network down for seconds: training goes on, the desktop reattaches, no log line lost or duplicated', async () => {
+    const proxy = await startTcpProxy(f.sshd.port);
+    let cut = false;
+    // The monitor's view: it gets the live connection at training start and the new one after the drop.
+    const seen: string[] = [];
+    let metricsFile = '';
+    let metrics: Promise<string> | undefined;
+    const observer: RunObserver = {
+      trainingStarted: (_id, _host, paths) => {
+        metricsFile = paths.metricsJsonl;
+        seen.push('started');
+      },
+      reconnected: (_id, host) => {
+        seen.push('reconnected');
+        metrics = host.exec(`head -n 1 '${metricsFile}'`, { timeoutMs: 10_000 }).then((r) => r.stdout.trim());
+      },
+      ended: () => seen.push('ended'),
+    };
+    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '3', LINES_PER_EPOCH: '10', STEP_SLEEP: '0.15' })), f.sshHost({ port: proxy.port }), {
+      observer,
+      onEvent: (event) => {
+        if (!cut && event.type === 'log' && event.source === 'train' && event.line.includes(' line 8 ')) {
+          cut = true;
+          // The link drops and stays down longer than one round of connect attempts.
+          proxy.pause();
+          proxy.cutAll();
+          setTimeout(() => proxy.resume(), 2_500);
+        }
+      },
+    });
+    await proxy.close();
+    expect(cut).toBe(true);
+    expect(seen).toEqual(['started', 'reconnected', 'ended']);
+    expect(JSON.parse((await metrics)!)).toEqual({ step: 1, epoch: 1, loss: 0.999 });
+    expect(run.result.outcome).toBe('succeeded');
+    expect(run.events.some((e) => e.type === 'log' && e.source === 'info' && e.line.startsWith('still cannot reach'))).toBe(true);
+    expect(run.events.some((e) => e.type === 'log' && e.source === 'info' && e.line.startsWith('reconnected'))).toBe(true);
+    expect(proxy.connections).toBeGreaterThanOrEqual(2);
+    const numbers = run.trainLines.flatMap((line) => / line (\d+) /.exec(line)?.[1] ?? []).map(Number);
+    expect(numbers).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // Every line of the training log arrived once: the same count as the file pushed to S3.
+    expect(run.trainLines.filter((l) => l.endsWith('training finished'))).toHaveLength(1);
+  });
+
+  it('TTL expires: training is stopped (SIGTERM, grace), data pushed, then the injected power-off runs', async () => {
+    const marker = join(f.dir, `powered-off-${Date.now()}`);
+    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })), f.sshHost({ ttlSeconds: 4, powerOff: { kind: 'command', argv: ['touch', marker] } }));
+    expect(run.result.outcome).toBe('failed');
+    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: expect.stringContaining('time-to-live reached') });
+    expect(run.snapshot.phases.pushing.status).toBe('succeeded');
+    expect(run.snapshot.phases['verifying-sync'].status).toBe('succeeded');
+    expect(await f.fx.keys()).toContain('runs/test/checkpoints/interrupted.ckpt');
+    expect(existsSync(marker)).toBe(true);
+    expect(run.events.some((e) => e.type === 'log' && e.line.includes('power-off command exited with 0'))).toBe(true);
+  });
+
+  it('cancel: graceful stop of training, push, verified sync, reported cancelled', async () => {
+    const controller = new AbortController();
+    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })), f.sshHost(), {
+      signal: controller.signal,
+      onEvent: (event) => event.type === 'log' && event.line.endsWith('hanging') && controller.abort(),
+    });
+    expect(run.result.outcome).toBe('cancelled');
+    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', detail: { cancelled: true, exitCode: 143 } });
+    expect(run.snapshot.phases.pushing.status).toBe('succeeded');
+    expect(run.trainLines.some((l) => l.endsWith('SIGTERM received, saving'))).toBe(true);
+  });
+
+  it('a changed host key is refused before anything is uploaded', async () => {
+    const run = await f.run(f.config(), f.sshHost({ pinned: ['SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] }));
+    expect(run.result.outcome).toBe('failed');
+    expect(run.snapshot.phases.connecting).toMatchObject({ status: 'failed', reason: expect.stringContaining('host key') });
+    expect(run.snapshot.phases.connecting.reason).toContain(f.sshd.hostKeyFingerprint);
+    expect(run.snapshot.phases.bootstrapping.status).toBe('pending');
+    expect(run.snapshot.phases['tearing-down'].status).toBe('succeeded');
+  });
+
+  it('first sight: an unpinned host key is accepted once and reported for the journal', async () => {
+    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '1' })), f.sshHost({ pinned: [] }));
+    expect(run.result.outcome).toBe('succeeded');
+    expect(run.events.filter((e) => e.type === 'host-key')).toEqual([expect.objectContaining({ fingerprint: f.sshd.hostKeyFingerprint, firstSight: true })]);
+    // The deploy key lived in /dev/shm only for the checkout.
+    expect(readdirSync('/dev/shm').filter((name) => name.startsWith('traindeck-resilience-'))).toEqual([]);
+  });
+
+  it('the executor itself dies (SIGKILL): the desktop notices within seconds, fails the phase it was in, pushes what exists', async () => {
+    const remoteWork = join(f.dir, 'remote-work');
+    let killed = false;
+    const started = Date.now();
+    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '2', LINES_PER_EPOCH: '50', STEP_SLEEP: '0.1' })), f.sshHost(), {
+      onEvent: (event) => {
+        if (killed || event.type !== 'log' || event.source !== 'train') return;
+        killed = true;
+        const newest = readdirSync(remoteWork).map((name) => join(remoteWork, name)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+        process.kill(Number(readFileSync(join(newest, 'executor.pid'), 'utf8')), 'SIGKILL');
+      },
+    });
+    expect(killed).toBe(true);
+    expect(run.result.outcome).toBe('failed');
+    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: expect.stringMatching(/the executor \(pid \d+\) stopped without finishing/) });
+    // The desktop pushed what the dead executor left (the training log so far) before teardown.
+    expect(run.snapshot.phases.pushing).toMatchObject({ status: 'succeeded', detail: { rescue: true } });
+    expect(await f.fx.keys()).toContain('runs/test/logs/train.log');
+    expect(run.snapshot.phases['tearing-down'].status).toBe('succeeded');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('spot interruption notice (IMDSv2): training stops at once and the data is pushed', async () => {
+    let reclaim = false;
+    const imds = createServer((request, response) => {
+      if (request.method === 'PUT') return response.end('token');
+      if (request.url === '/latest/meta-data/spot/instance-action' && reclaim) return response.end('{"action":"terminate","time":"2026-11-24T14:00:00Z"}');
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => imds.listen(0, '127.0.0.1', resolve));
+    const port = (imds.address() as { port: number }).port;
+    const started = Date.now();
+    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })), f.sshHost(), {
+      imdsBase: `http://127.0.0.1:${port}`,
+      onEvent: (event) => event.type === 'log' && event.line.endsWith('hanging') && (reclaim = true),
+    });
+    await new Promise<void>((resolve) => imds.close(() => resolve()));
+    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: expect.stringContaining('spot interruption notice') });
+    expect(run.events.some((e) => e.type === 'log' && e.line.includes('spot interruption notice ({"action":"terminate"'))).toBe(true);
+    expect(run.snapshot.phases.pushing.status).toBe('succeeded');
+    expect(run.trainLines.some((l) => l.endsWith('SIGTERM received, saving'))).toBe(true);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});

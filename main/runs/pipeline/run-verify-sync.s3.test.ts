@@ -1,0 +1,48 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ObjectStore } from '../../sync/object-store';
+import { createRunFixture, type RunFixture } from './testing/run-fixture';
+
+let f: RunFixture;
+beforeAll(async () => {
+  f = await createRunFixture('verifysync');
+}, 120_000);
+afterAll(() => f?.cleanup());
+
+const MODEL = 'runs/test/models/model.pkl';
+
+describe('sync verification from the desktop', () => {
+  it('catches an object deleted from S3 behind our back and makes the executor push again', async () => {
+    let deleted = false;
+    // The desktop's first listing happens after the executor's push: delete the model just before it.
+    const store: ObjectStore = Object.create(f.fx.store, {
+      list: {
+        value: async (prefix: string, signal?: AbortSignal) => {
+          if (!deleted) {
+            deleted = true;
+            await f.fx.client.send(new DeleteObjectCommand({ Bucket: f.fx.bucket, Key: MODEL }));
+          }
+          return f.fx.store.list(prefix, signal);
+        },
+      },
+    });
+    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '1' })), f.sshHost(), { store });
+    expect(deleted).toBe(true);
+    expect(run.result.outcome).toBe('succeeded');
+    expect(run.snapshot.phases['verifying-sync']).toMatchObject({ status: 'succeeded', detail: { rePushes: 1 } });
+    expect(run.events.some((e) => e.type === 'log' && e.line.includes(`${MODEL} (missing)`))).toBe(true);
+    expect(await f.fx.keys()).toContain(MODEL);
+  });
+
+  it('still different after the bounded re-pushes: alert, keep the machine for a bounded time, then tear down', async () => {
+    // S3 as this desktop sees it never shows the model: every re-push "fails".
+    const store: ObjectStore = Object.create(f.fx.store, {
+      list: { value: async (prefix: string, signal?: AbortSignal) => (await f.fx.store.list(prefix, signal)).filter((o) => o.key !== MODEL) },
+    });
+    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '1' })), f.sshHost(), { store, maxRePushes: 1, keepOnVerifyFailureMs: 300 });
+    expect(run.result.outcome).toBe('failed');
+    expect(run.snapshot.phases['verifying-sync']).toMatchObject({ status: 'failed', reason: expect.stringContaining('after 1 re-push') });
+    expect(run.events.some((e) => e.type === 'log' && e.line.startsWith('keeping the machine'))).toBe(true);
+    expect(run.snapshot.phases['tearing-down'].status).toBe('succeeded');
+  });
+});

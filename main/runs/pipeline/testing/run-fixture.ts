@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../../shared/domain/run';
+import { runConfigSchema, type RunConfig } from '../../../../shared/run-config/schema';
+import { createGitRemote, deployKeyLine, type GitRemote } from '../../../../e2e/services/git-remote';
+import { generateKey, startSshd, type Sshd } from '../../../../e2e/services/sshd';
+import { buildExecutorBundle } from '../../../executor/testing/build-executor';
+import type { ObjectStore } from '../../../sync/object-store';
+import { createS3Fixture, type S3Fixture } from '../../../sync/testing/s3-fixture';
+import type { PowerOff } from '../../../../shared/executor/protocol';
+import { createSshHostBackend } from '../../backends/ssh-host-backend';
+import type { ComputeBackend } from '../compute-backend';
+import { prepareRun } from '../prepare-run';
+import type { RunObserver } from '../run-observer';
+import { runPipeline, type PipelineResult } from '../run-pipeline';
+import { PARQUET_BYTES, TRAIN_SH } from './training-repo';
+
+/** The raw (unvalidated) config a test may patch. */
+export interface RawConfig {
+  [section: string]: unknown;
+  storage: Record<string, unknown>;
+  code: Record<string, unknown>;
+  training: Record<string, unknown>;
+}
+
+/** One pipeline run's outcome with every event and the folded snapshot. */
+export interface RunRecord {
+  result: PipelineResult;
+  events: RunEvent[];
+  snapshot: RunSnapshot;
+  trainLines: string[];
+}
+
+/** Everything the run tests share: sshd, git remote, S3 bucket, bundle, keys. */
+export interface RunFixture {
+  fx: S3Fixture;
+  sshd: Sshd;
+  remote: GitRemote;
+  dir: string;
+  bundleDir: string;
+  userKeyFile: string;
+  deployKeyFile: string;
+  /** A valid run config for this fixture; `patch` edits it before validation. */
+  config(patch?: (raw: RawConfig) => void): RunConfig;
+  sshHost(options?: { port?: number; pinned?: string[]; ttlSeconds?: number; powerOff?: PowerOff }): ComputeBackend;
+  run(config: RunConfig, backend: ComputeBackend, options?: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void; maxRePushes?: number; store?: ObjectStore; keepOnVerifyFailureMs?: number; observer?: RunObserver; imdsBase?: string }): Promise<RunRecord>;
+  cleanup(): Promise<void>;
+}
+
+/** Starts the services once per test file. */
+export async function createRunFixture(name: string): Promise<RunFixture> {
+  const s3 = inject('s3');
+  const dir = await mkdtemp(join(tmpdir(), `traindeck-run-${name}-`));
+  const user = generateKey(dir, 'user_key');
+  const deploy = generateKey(dir, 'deploy_key');
+  const sshd = await startSshd({ authorizedKeys: [user.publicKey, deployKeyLine(deploy.publicKey)].join('\n') });
+  const remote = createGitRemote({ 'train.sh': { executable: TRAIN_SH }, 'README.md': 'tiny training repo\n', 'escape': { symlink: '/tmp' } });
+  const fx = await createS3Fixture(name);
+  await fx.seed('runs/test/cached-datasets/train.parquet', PARQUET_BYTES);
+  await writeFile(join(dir, 'sse.key'), fx.keyBytes, { mode: 0o600 });
+  await writeFile(join(dir, 'override.txt'), 'lr=0.1\n');
+  const bundleDir = await buildExecutorBundle();
+  const workRoot = join(dir, 'remote-work');
+  let counter = 0;
+  return {
+    fx,
+    sshd,
+    remote,
+    dir,
+    bundleDir,
+    userKeyFile: user.privateKeyFile,
+    deployKeyFile: deploy.privateKeyFile,
+    config(patch) {
+      const raw: RawConfig = {
+        version: 1,
+        aws: { region: s3.region },
+        storage: { bucket: fx.bucket, prefix: 'runs/test', sseKeyFile: join(dir, 'sse.key') },
+        code: { repoUrl: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${remote.bareDir}`, branch: 'main', deployKeyFile: deploy.privateKeyFile, knownHosts: sshd.knownHostsLine, overrides: [{ source: join(dir, 'override.txt'), target: 'config/override.txt' }] },
+        training: { command: './train.sh', env: {}, graceSeconds: 5, diskReserveMb: 0 },
+      };
+      patch?.(raw);
+      return runConfigSchema.parse(raw);
+    },
+    sshHost(options = {}) {
+      return createSshHostBackend({
+        runId: `run-${++counter}-${Date.now()}`,
+        target: { host: '127.0.0.1', port: options.port ?? sshd.port, username: sshd.user, privateKey: readFileSync(user.privateKeyFile) },
+        pinnedFingerprints: options.pinned ?? [sshd.hostKeyFingerprint],
+        workRoot,
+        ttlSeconds: options.ttlSeconds ?? 600,
+        s3Endpoint: s3.endpoint,
+        connectPolicy: { attempts: 3, firstDelayMs: 200, maxDelayMs: 1000, readyTimeoutMs: 5000 },
+        ...(options.powerOff ? { powerOff: options.powerOff } : {}),
+      });
+    },
+    async run(config, backend, options = {}) {
+      // Unique across test files running at once (the RAM folder and S3 logs are named after it).
+      const runId = `${name}-${++counter}`;
+      const prepared = await prepareRun(runId, config, dir);
+      if (options.imdsBase) prepared.spec.imdsBase = options.imdsBase;
+      const events: RunEvent[] = [];
+      let seq = 0;
+      let snapshot = emptyRunSnapshot(runId, 'test', backend.kind, new Date().toISOString());
+      const result = await runPipeline({
+        runId,
+        ...prepared,
+        s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        backend,
+        store: options.store ?? fx.store,
+        ...(options.keepOnVerifyFailureMs ? { keepOnVerifyFailureMs: options.keepOnVerifyFailureMs } : {}),
+        ...(options.observer ? { observer: options.observer } : {}),
+        bundleDir,
+        pollMs: 200,
+        maxRePushes: options.maxRePushes ?? 2,
+        signal: options.signal ?? new AbortController().signal,
+        emit: (body) => {
+          const event = { ...body, runId, seq: ++seq, at: new Date().toISOString() } as RunEvent;
+          events.push(event);
+          snapshot = applyRunEvent(snapshot, event);
+          options.onEvent?.(event);
+        },
+      });
+      const trainLines = events.flatMap((e) => (e.type === 'log' && e.source === 'train' ? [e.line] : []));
+      return { result, events, snapshot, trainLines };
+    },
+    async cleanup() {
+      await sshd.stop();
+      remote.remove();
+      await fx.cleanup();
+      await rm(dir, { recursive: true, force: true });
+      await rm(bundleDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The tiny training repo of the end-to-end tests. `train.sh` behaves by env vars:
+ * TRAIN_MODE=ok|fail|oom|hang, EPOCHS, LINES_PER_EPOCH, STEP_SLEEP. It writes numbered log lines
+ * ("line N …"), logs/metrics.jsonl, a checkpoint per epoch, a model pickle + JSON metadata,
+ * and on SIGTERM saves an "interrupted" checkpoint before exiting.
+ */
+export const TRAIN_SH = `#!/bin/bash
+set -u
+MODE=\${TRAIN_MODE:-ok}
+EPOCHS=\${EPOCHS:-3}
+LINES=\${LINES_PER_EPOCH:-4}
+STEP_SLEEP=\${STEP_SLEEP:-0.02}
+mkdir -p "$TRAINDECK_CHECKPOINTS_DIR" "$TRAINDECK_MODELS_DIR" "$TRAINDECK_LOGS_DIR"
+trap 'echo "SIGTERM received, saving"; echo interrupted > "$TRAINDECK_CHECKPOINTS_DIR/interrupted.ckpt"; exit 143' TERM
+[ -f config/override.txt ] && echo "override: $(cat config/override.txt)"
+echo "dataset bytes: $(wc -c < "$TRAINDECK_DATASETS_DIR/train.parquet")"
+n=0
+for epoch in $(seq 1 "$EPOCHS"); do
+  for i in $(seq 1 "$LINES"); do
+    n=$((n + 1))
+    echo "line $n epoch $epoch step $i loss 0.$((1000 - n))"
+    echo "{\\"step\\":$n,\\"epoch\\":$epoch,\\"loss\\":0.$((1000 - n))}" >> "$TRAINDECK_LOGS_DIR/metrics.jsonl"
+    sleep "$STEP_SLEEP"
+  done
+  echo "checkpoint of epoch $epoch" > "$TRAINDECK_CHECKPOINTS_DIR/epoch-$epoch.ckpt"
+  if [ "$MODE" = fail ] && [ "$epoch" = 2 ]; then echo "boom: failing on purpose at epoch 2" >&2; exit 3; fi
+  if [ "$MODE" = oom ] && [ "$epoch" = 2 ]; then echo "allocating too much"; kill -KILL $$; fi
+done
+if [ "$MODE" = hang ]; then echo "hanging"; while true; do sleep 0.2; done; fi
+printf 'pickled-model-%s' "$n" > "$TRAINDECK_MODELS_DIR/model.pkl"
+echo "{\\"epochs\\":$EPOCHS,\\"steps\\":$n}" > "$TRAINDECK_MODELS_DIR/model.json"
+echo "training finished"
+`;
+
+/** A minimal valid Parquet-looking file: PAR1 magic at both ends. */
+export const PARQUET_BYTES = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(2048, 7), Buffer.from('PAR1')]);

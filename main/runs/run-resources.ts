@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { TypedError } from '../../shared/ipc/result';
+import { resolveS3Credentials, s3EndpointFromEnv } from '../aws/s3-credentials';
+import { openSync } from '../sync/open-sync';
+import { createEc2Backend } from './backends/ec2-backend';
+import { createLocalBackend } from './backends/local-backend';
+import { createSshHostBackend } from './backends/ssh-host-backend';
+import type { LifecycleDeps } from './lifecycle-deps';
+import type { RunResources, StartRunRequest } from './run-service';
+
+/** Parses `user@host[:port]`. */
+export function parseSshAddress(address: string): { username: string; host: string; port: number } {
+  const match = /^([^@\s]+)@([^:\s]+)(?::(\d{1,5}))?$/.exec(address);
+  if (!match) throw new TypedError('INVALID_REQUEST', `"${address}" is not user@host[:port].`, { fix: 'Example: ubuntu@10.0.0.5:22' });
+  return { username: match[1]!, host: match[2]!, port: match[3] ? Number(match[3]) : 22 };
+}
+
+/**
+ * The real world's resources for a run: the backend asked for, the desktop's own S3 view (for
+ * verification), credentials for machines without an instance role, and the executor bundle.
+ */
+export function createRunResources(options: { env: NodeJS.ProcessEnv; bundleDir: string; lifecycle: () => LifecycleDeps }) {
+  return async (request: StartRunRequest, runId: string): Promise<RunResources> => {
+    const { config } = request;
+    const opened = await openSync({ config, baseDir: request.baseDir }, { env: options.env });
+    const region = config.storage.region ?? config.aws.region;
+    const ttlSeconds = (config.training?.maxRuntimeMinutes ?? 1440) * 60;
+    const s3Endpoint = s3EndpointFromEnv(options.env);
+    const needsCredentials = request.backend !== 'aws-ec2';
+    const s3Credentials = needsCredentials ? await resolveS3Credentials({ region, env: options.env, ...(config.aws.profile ? { profile: config.aws.profile } : {}) }) : undefined;
+    const base = { store: opened.store, bundleDir: options.bundleDir, ...(s3Credentials ? { s3Credentials } : {}) };
+    if (request.backend === 'local') return { ...base, backend: createLocalBackend({ ttlSeconds, ...(s3Endpoint ? { s3Endpoint } : {}) }) };
+    if (request.backend === 'aws-ec2') return { ...base, backend: createEc2Backend(config, runId, options.lifecycle()) };
+    if (!request.host) throw new TypedError('INVALID_REQUEST', 'an ssh-host run needs --host user@host:port and --identity KEY');
+    const address = parseSshAddress(request.host.address);
+    const privateKey = await readFile(request.host.identityFile).catch(() => {
+      throw new TypedError('INVALID_REQUEST', `cannot read the SSH identity ${request.host!.identityFile}`);
+    });
+    const backend = createSshHostBackend({
+      runId,
+      target: { ...address, privateKey },
+      pinnedFingerprints: request.host.hostKeyFingerprint ? [request.host.hostKeyFingerprint] : [],
+      // TRAINDECK_SSH_WORK_ROOT: where run folders go on the host (tests use a temp folder).
+      workRoot: options.env.TRAINDECK_SSH_WORK_ROOT ?? (address.username === 'root' ? '/var/tmp/traindeck' : `/home/${address.username}/traindeck`),
+      ttlSeconds,
+      ...(s3Endpoint ? { s3Endpoint } : {}),
+    });
+    return { ...base, backend };
+  };
+}

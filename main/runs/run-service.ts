@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyRunEvent, emptyRunSnapshot, type ComputeBackendKind, type RunEvent, type RunSnapshot } from '../../shared/domain/run';
+import { TypedError } from '../../shared/ipc/result';
+import type { RunConfig } from '../../shared/run-config/schema';
+import { makeRunId } from '../../shared/domain/tags';
+import type { Logger } from '../core/logger';
+import type { ObjectStore } from '../sync/object-store';
+import type { ExecutorSecrets } from '../../shared/executor/protocol';
+import type { ComputeBackend } from './pipeline/compute-backend';
+import type { RunEventBody } from './pipeline/phase-tracker';
+import { prepareRun } from './pipeline/prepare-run';
+import type { RunObserver } from './pipeline/run-observer';
+import { runPipeline } from './pipeline/run-pipeline';
+
+/** What the UI or the CLI asks for. */
+export interface StartRunRequest {
+  config: RunConfig;
+  /** Folder relative config paths are resolved against. */
+  baseDir: string;
+  backend: ComputeBackendKind;
+  host?: { address: string; identityFile: string; hostKeyFingerprint?: string | undefined };
+}
+
+/** The pieces of one run that depend on the environment (AWS, SSH, where the bundle is). */
+export interface RunResources {
+  backend: ComputeBackend;
+  store: ObjectStore;
+  s3Credentials?: ExecutorSecrets['s3'];
+  bundleDir: string;
+}
+
+/** What the service needs; the composition root (or a test) provides it. */
+export interface RunServiceDeps {
+  dataDir: string;
+  emit(event: RunEvent): void;
+  now(): number;
+  log: Logger;
+  resources(request: StartRunRequest, runId: string): Promise<RunResources>;
+  pollMs?: number;
+  /** Follows each run's machine while it trains (the monitor). */
+  observer?: RunObserver;
+}
+
+interface LiveRun {
+  snapshot: RunSnapshot;
+  controller: AbortController;
+  done: Promise<RunSnapshot>;
+}
+
+/**
+ * Starts runs in the background and keeps their snapshots. Every event is appended to
+ * `<data>/runs/<id>/events.jsonl` (the run's pipeline journal: phases, the host key seen first,
+ * the outcome), so past runs are listed after a restart and a late renderer can catch up.
+ */
+export class RunService {
+  private readonly runs = new Map<string, LiveRun>();
+  private history: Map<string, RunSnapshot> | undefined;
+
+  constructor(private readonly deps: RunServiceDeps) {}
+
+  /** Returns the run id at once; the work continues in the background. */
+  start(request: StartRunRequest): { runId: string } {
+    const runId = makeRunId(request.config.name, new Date(this.deps.now()), randomBytes(2).toString('hex'));
+    const controller = new AbortController();
+    const dir = join(this.deps.dataDir, 'runs', runId);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    let seq = 0;
+    const live: LiveRun = { snapshot: emptyRunSnapshot(runId, request.config.name ?? runId, request.backend, this.iso()), controller, done: Promise.resolve(undefined as never) };
+    const emit = (body: RunEventBody) => {
+      const event = { ...body, runId, seq: ++seq, at: this.iso() } as RunEvent;
+      live.snapshot = applyRunEvent(live.snapshot, event);
+      // Training log lines are not journaled: they can be thousands a second, and train.log is in S3.
+      if (!(event.type === 'log' && event.source === 'train')) appendFileSync(join(dir, 'events.jsonl'), JSON.stringify(event) + '\n', { mode: 0o600 });
+      this.deps.emit(event);
+    };
+    this.runs.set(runId, live);
+    emit({ type: 'started', name: live.snapshot.name, backend: request.backend, ...(request.host ? { host: request.host.address } : {}) });
+    live.done = this.execute(runId, request, controller.signal, emit).then(() => live.snapshot);
+    return { runId };
+  }
+
+  private async execute(runId: string, request: StartRunRequest, signal: AbortSignal, emit: (body: RunEventBody) => void): Promise<void> {
+    try {
+      const prepared = await prepareRun(runId, request.config, request.baseDir);
+      const resources = await this.deps.resources(request, runId);
+      const result = await runPipeline({ runId, ...prepared, ...resources, ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}), emit, signal, ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}), ...(this.deps.observer ? { observer: this.deps.observer } : {}) });
+      emit({ type: 'finished', outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) });
+    } catch (error) {
+      // Only preparation can throw here (bad key file, unreadable override): nothing was created yet.
+      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
+      emit({ type: 'phase', phase: 'preflight', status: 'failed', reason: message, ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}) });
+      emit({ type: 'finished', outcome: 'failed', reason: `preflight: ${message}` });
+      this.deps.log.warn('run failed before provisioning', { runId, message });
+    }
+  }
+
+  /** Resolves when the run has finished (the CLI waits on it). */
+  wait(runId: string): Promise<RunSnapshot> {
+    const live = this.runs.get(runId);
+    if (!live) throw new TypedError('NOT_FOUND', `No running run ${runId}.`);
+    return live.done;
+  }
+
+  /** Graceful stop; false when the run is unknown or already over. */
+  cancel(runId: string): boolean {
+    const live = this.runs.get(runId);
+    if (!live || live.snapshot.state !== 'running' || live.controller.signal.aborted) return false;
+    live.controller.abort(new Error('cancelled by the user'));
+    return true;
+  }
+
+  get(runId: string): RunSnapshot {
+    const snapshot = this.runs.get(runId)?.snapshot ?? this.loadHistory().get(runId);
+    if (!snapshot) throw new TypedError('NOT_FOUND', `No run ${runId}.`, { fix: 'runs.list shows the runs this app knows.' });
+    return snapshot;
+  }
+
+  list(): RunSnapshot[] {
+    const all = new Map(this.loadHistory());
+    for (const [id, live] of this.runs) all.set(id, live.snapshot);
+    return [...all.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  // Past runs, folded once from their events.jsonl files.
+  private loadHistory(): Map<string, RunSnapshot> {
+    if (this.history) return this.history;
+    this.history = new Map();
+    const root = join(this.deps.dataDir, 'runs');
+    let names: string[];
+    try {
+      names = readdirSync(root);
+    } catch {
+      return this.history;
+    }
+    for (const name of names) {
+      if (this.runs.has(name)) continue;
+      let lines: string[];
+      try {
+        lines = readFileSync(join(root, name, 'events.jsonl'), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        continue;
+      }
+      let snapshot: RunSnapshot | undefined;
+      for (const line of lines) {
+        try {
+          const event = JSON.parse(line) as RunEvent;
+          snapshot ??= emptyRunSnapshot(event.runId, event.runId, 'local', event.at);
+          snapshot = applyRunEvent(snapshot, event);
+        } catch {
+          // A torn last line from a crash: the lines before it still count.
+        }
+      }
+      if (snapshot) this.history.set(name, snapshot);
+    }
+    return this.history;
+  }
+
+  private iso(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+}

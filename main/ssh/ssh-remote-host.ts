@@ -1,0 +1,95 @@
+import type { Client, SFTPWrapper } from 'ssh2';
+import { ConnectionLost, type ExecResult, type HostConnector, type RemoteHost } from '../runs/pipeline/remote-host';
+import type { HostKeyPin } from './host-key';
+import { connectWithBackoff, DEFAULT_CONNECT_POLICY, type ConnectPolicy, type SshTarget } from './ssh-connect';
+
+const EXEC_LIMIT_MS = 10 * 60_000;
+
+/** A {@link HostConnector} over ssh2: every connect pins the same host key. */
+export function createSshConnector(target: SshTarget, pin: HostKeyPin, policy: ConnectPolicy = DEFAULT_CONNECT_POLICY): HostConnector {
+  return {
+    label: `${target.username}@${target.host}:${target.port}`,
+    async connect(signal) {
+      return sshRemoteHost(await connectWithBackoff(target, pin, policy, signal));
+    },
+  };
+}
+
+/**
+ * Wraps a connected client. When the connection drops, every call in flight and every later
+ * call fails with {@link ConnectionLost}, which tells the pipeline to reconnect.
+ */
+export function sshRemoteHost(client: Client): RemoteHost {
+  let lost: string | undefined;
+  const pending = new Set<(error: Error) => void>();
+  const drop = (why: string) => {
+    lost ??= why;
+    for (const reject of pending) reject(new ConnectionLost(`SSH connection lost: ${lost}`));
+    pending.clear();
+  };
+  client.on('close', () => drop('closed'));
+  client.on('error', (error) => drop(error.message));
+  let sftp: Promise<SFTPWrapper> | undefined;
+
+  // Runs one operation, failing fast (and consistently) if the link is or goes down meanwhile.
+  const guarded = <T>(work: (resolve: (value: T) => void, reject: (error: Error) => void) => void): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (lost) return reject(new ConnectionLost(`SSH connection lost: ${lost}`));
+      const settle = (fn: () => void) => {
+        pending.delete(reject);
+        fn();
+      };
+      pending.add(reject);
+      work(
+        (value) => settle(() => resolve(value)),
+        (error) => settle(() => reject(lost ? new ConnectionLost(`SSH connection lost: ${lost}`) : error)),
+      );
+    });
+  const openSftp = () => (sftp ??= guarded<SFTPWrapper>((resolve, reject) => client.sftp((error, s) => (error ? reject(error) : resolve(s)))));
+
+  return {
+    exec(command, options = {}) {
+      return guarded<ExecResult>((resolve, reject) => {
+        client.exec(command, (error, channel) => {
+          if (error) return reject(error);
+          let stdout = '';
+          let stderr = '';
+          const timer = setTimeout(() => (channel.close(), reject(new Error(`remote command timed out after ${(options.timeoutMs ?? EXEC_LIMIT_MS) / 1000} s`))), options.timeoutMs ?? EXEC_LIMIT_MS);
+          options.signal?.addEventListener('abort', () => (clearTimeout(timer), channel.close(), reject(options.signal!.reason as Error)), { once: true });
+          channel.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+          channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+          channel.on('exit', () => {});
+          channel.on('close', (code: number | null) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? null, stdout, stderr });
+          });
+          channel.end(options.stdin ?? '');
+        });
+      });
+    },
+    async writeFile(path, data, mode = 0o644) {
+      const s = await openSftp();
+      await guarded<void>((resolve, reject) => s.writeFile(path, data, { mode }, (error) => (error ? reject(error) : resolve())));
+    },
+    async read(path, offset, maxBytes) {
+      const s = await openSftp();
+      return guarded<Buffer | undefined>((resolve, reject) => {
+        s.open(path, 'r', (error, handle) => {
+          if (error) return (error as { code?: number }).code === 2 ? resolve(undefined) : reject(error);
+          const buffer = Buffer.alloc(maxBytes);
+          s.read(handle, buffer, 0, maxBytes, offset, (readError, bytesRead) => {
+            s.close(handle, () => {});
+            // ssh2 reports end of file as an error with code 1 (SSH_FX_EOF).
+            if (readError) return (readError as { code?: number }).code === 1 ? resolve(Buffer.alloc(0)) : reject(readError);
+            resolve(buffer.subarray(0, bytesRead));
+          });
+        });
+      });
+    },
+    async close() {
+      client.end();
+    },
+  };
+}
+
+export { DEFAULT_CONNECT_POLICY };

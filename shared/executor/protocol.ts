@@ -1,0 +1,86 @@
+import type { SyncFolder } from '../run-config/schema';
+import type { ManifestFile } from '../sync/types';
+
+/**
+ * What the desktop and the instance-side executor exchange. The spec travels as a file
+ * (no secrets in it); secrets travel once over the SSH channel's stdin as {@link ExecutorSecrets}.
+ */
+
+/** The executor's own phases, in order; `done` is the last line of every run. */
+export const EXECUTOR_PHASES = ['bootstrap', 'checkout', 'pulling', 'verifying', 'training', 'pushing', 'done'] as const;
+/** One of {@link EXECUTOR_PHASES}. */
+export type ExecutorPhase = (typeof EXECUTOR_PHASES)[number];
+
+/** How the machine is switched off at the end or at the TTL. */
+export type PowerOff =
+  /** Leave the machine running (ssh-host, local). */
+  | { kind: 'none' }
+  /** Run this argv instead (tests: write a marker file). */
+  | { kind: 'command'; argv: string[] }
+  /** `shutdown -P now`: only honoured with `--on-instance` on a cloud-init machine. */
+  | { kind: 'system' };
+
+/** A local file the desktop uploaded, to be copied into the repo at `target`. */
+export interface OverrideSpec {
+  /** Path relative to the work folder where the desktop uploaded it. */
+  uploaded: string;
+  /** Path inside the repo. */
+  target: string;
+}
+
+/** Everything the executor needs to know, written to `WORK/spec.json` (no secrets). */
+export interface ExecutorSpec {
+  runId: string;
+  code: { repoUrl: string; branch?: string; commit?: string; knownHosts: string; overrides: OverrideSpec[] };
+  training: { command: string; env: Record<string, string>; graceSeconds: number };
+  storage: { bucket: string; prefix: string; region: string; endpoint?: string; folders: SyncFolder[]; concurrency?: number };
+  /** Seconds from executor start after which training is stopped, data pushed and power-off run. */
+  ttlSeconds: number;
+  /** Free bytes to keep on the data disk beyond the datasets to pull. */
+  diskReserveBytes: number;
+  powerOff: PowerOff;
+  /** Power off after the final push (not only at the TTL). */
+  powerOffAtEnd: boolean;
+  /** Watch this IMDS for spot notices even off an instance (tests; EC2's is watched on instances). */
+  imdsBase?: string;
+}
+
+/** Secrets sent on stdin as one JSON document; they live in memory (and /dev/shm for git's ssh). */
+export interface ExecutorSecrets {
+  /** Base64 of the 32-byte SSE-C key. */
+  sseKey: string;
+  /** OpenSSH private key for the repo; absent for https repos. */
+  deployKey?: string;
+  /** S3 credentials for hosts without an instance role (ssh-host backend). */
+  s3?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** One line of `logs/executor.jsonl`. */
+export interface ExecutorEvent {
+  seq: number;
+  at: string;
+  phase: ExecutorPhase;
+  status: 'started' | 'succeeded' | 'failed' | 'info';
+  /** Why a phase failed, in one line, with what to do in `fix`. */
+  reason?: string;
+  fix?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** `WORK/status.json`, written after the final push. */
+export interface ExecutorStatus {
+  runId: string;
+  outcome: 'succeeded' | 'failed' | 'cancelled' | 'ttl-expired' | 'spot-interrupted';
+  /** The first phase that failed, and why. */
+  failedPhase?: ExecutorPhase;
+  reason?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+  timings: Partial<Record<ExecutorPhase, { startedAt: string; endedAt?: string }>>;
+  pushed: boolean;
+  /** Every pushed file with its SHA-256 (the desktop verifies S3 against it). */
+  manifest: ManifestFile[];
+  /** Key prefixes of the pushed folders (for the desktop's listing). */
+  prefixes: string[];
+  finishedAt: string;
+}
