@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { CostResource } from '../../shared/domain/cost';
+import type { AppNotification } from '../../shared/domain/notification';
+import type { RunEvent } from '../../shared/domain/run';
+import { EventBus } from '../core/event-bus';
+import { NotificationService } from '../core/notifications';
+import { MonitorNotifier } from './monitor-notifier';
+
+function setup() {
+  const bus = new EventBus();
+  const page: AppNotification[] = [];
+  const os: AppNotification[] = [];
+  bus.on('app.notification', (n) => page.push(n));
+  const service = new NotificationService(bus, { now: () => 0 });
+  service.addSink((n) => os.push(n));
+  return { page, os, notifier: new MonitorNotifier(service) };
+}
+
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+type PhaseEvent = Extract<RunEvent, { type: 'phase' }>;
+const phase = (p: PhaseEvent['phase'], status: 'succeeded' | 'failed', detail?: Record<string, unknown>, minutes = 0): PhaseEvent => ({
+  type: 'phase',
+  runId: 'r1',
+  seq: 1,
+  at: new Date(T0 + minutes * 60_000).toISOString(),
+  phase: p,
+  status,
+  ...(detail ? { detail } : {}),
+});
+const brief = (n: AppNotification) => `${n.level}|${n.title}|${n.body}`;
+
+describe('MonitorNotifier → the one NotificationService (page and OS sinks)', () => {
+  it('training finished: success with exit code and duration; failure with the code; each once', () => {
+    const { page, os, notifier } = setup();
+    notifier.onRunEvent(phase('training', 'succeeded', { exitCode: 0 }, 125), T0);
+    notifier.onRunEvent(phase('training', 'succeeded', { exitCode: 0 }, 125), T0);
+    expect(page.map(brief)).toEqual(['success|Training finished|Run r1 succeeded (exit code 0) after 2 h 05 min.']);
+    expect(os).toEqual(page);
+    const other = setup();
+    other.notifier.onRunEvent(phase('training', 'failed', { exitCode: 137, durationMs: 61_000 }));
+    expect(other.page.map(brief)).toEqual(['error|Training failed|Run r1 ended with exit code 137 after 1 min 01 s; its data is pushed anyway.']);
+  });
+
+  it('sync verified, teardown with $0/h confirmed (AWS only: ssh-host tears nothing down), teardown that left something', () => {
+    const { page, notifier } = setup();
+    notifier.onRunEvent(phase('verifying-sync', 'succeeded', { files: 42 }));
+    notifier.onRunEvent(phase('tearing-down', 'succeeded', { deleted: 'nothing (ssh-host: the machine is yours)' }));
+    notifier.onRunEvent(phase('tearing-down', 'succeeded', { deleted: 4, remainingHourlyUsd: 0 }));
+    expect(page.map(brief)).toEqual([
+      'success|Sync verified|42 files of run r1 are in S3 with matching SHA-256.',
+      'success|Teardown complete|Run r1: everything deleted, $0/h confirmed by rescan.',
+    ]);
+    const other = setup();
+    other.notifier.onRunEvent(phase('tearing-down', 'failed', { remainingHourlyUsd: 0.0066, survivors: ['vol-1'] }));
+    other.notifier.onRunEvent({ ...phase('tearing-down', 'failed'), runId: 'r2', reason: 'teardown left 1 resource(s): i-0abc' });
+    expect(other.page.map(brief)).toEqual([
+      'error|Teardown left resources|Run r1: vol-1 still cost $0.007/h. Open Costs to delete them.',
+      'error|Teardown left resources|Run r2: teardown left 1 resource(s): i-0abc. resources may still cost money. Open Costs to delete them.',
+    ]);
+  });
+
+  it('stall and spot interruption', () => {
+    const { page, notifier } = setup();
+    notifier.notify({ kind: 'stall', runId: 'r1', quietMs: 600_000, gpu: true });
+    notifier.notify({ kind: 'spot-interruption', runId: 'r1', action: 'terminate', time: '2026-11-24T10:02:00Z' });
+    notifier.notify({ kind: 'spot-interruption', runId: 'r1', action: 'terminate', time: '2026-11-24T10:02:00Z' });
+    expect(page.map(brief)).toEqual([
+      'warning|Training may be stalled|Run r1: no new log line and GPU idle for 10 min 00 s.',
+      'error|Spot instance interrupted|Run r1: AWS will terminate the instance at 2026-11-24T10:02:00Z. The executor is pushing now.',
+    ]);
+  });
+
+  it('a scan with untracked billable resources notifies with count, regions and $/h; ours or free ones do not', () => {
+    const { page, notifier } = setup();
+    const r = (over: Partial<CostResource>): CostResource => ({ kind: 'volume', region: 'eu-west-1', id: 'vol', type: 'gp3', state: 'available', tags: {}, ours: false, hourlyUsd: 0.01, ...over });
+    notifier.onScan([r({ ours: true }), r({ kind: 'key-pair', hourlyUsd: 0 })]);
+    expect(page).toEqual([]);
+    notifier.onScan([r({}), r({ region: 'us-east-1', hourlyUsd: 0.005 }), r({ ours: true })]);
+    expect(page.map(brief)).toEqual(['warning|Untracked cost resources|The scan found 2 resource(s) not made by TrainDeck in eu-west-1, us-east-1, costing $0.015/h.']);
+  });
+
+  it('running phases and other phases notify nothing', () => {
+    const { page, notifier } = setup();
+    notifier.onRunEvent({ type: 'phase', runId: 'r1', seq: 1, at: new Date(T0).toISOString(), phase: 'training', status: 'running' });
+    notifier.onRunEvent(phase('pulling', 'succeeded'));
+    expect(page).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import type { RunEvent } from '../../shared/domain/run';
+import type { CostResource } from '../../shared/domain/cost';
+import { formatDuration, type MonitorNotice } from '../../shared/monitor/notices';
+import type { NotificationService } from '../core/notifications';
+import { noticeFromRunEvent } from './run-event-notices';
+
+// Notices that describe the end of something happen once per run; a repeat (replayed events
+// after a reconnect) must not notify twice.
+const ONCE = new Set<MonitorNotice['kind']>(['training-finished', 'sync-verified', 'teardown-complete', 'spot-interruption']);
+
+function usd(value: number): string {
+  return `$${value.toFixed(value < 1 ? 3 : 2)}`;
+}
+
+/**
+ * Turns monitor and run notices into notifications of the one {@link NotificationService}
+ * (page + tray + OS). Wording says what happened and what the user may need to do.
+ */
+export class MonitorNotifier {
+  private readonly sent = new Set<string>();
+
+  constructor(private readonly notifications: NotificationService) {}
+
+  notify(notice: MonitorNotice): void {
+    const key = 'runId' in notice ? `${notice.runId}:${notice.kind}` : '';
+    if (ONCE.has(notice.kind)) {
+      if (this.sent.has(key)) return;
+      this.sent.add(key);
+    }
+    const n = this.notifications;
+    switch (notice.kind) {
+      case 'training-finished': {
+        const took = notice.durationMs !== undefined ? ` after ${formatDuration(notice.durationMs)}` : '';
+        if (notice.cancelled) n.notify('warning', 'Training stopped', `Run ${notice.runId} was stopped${took}; pushing its data.`);
+        else if (notice.exitCode === 0) n.notify('success', 'Training finished', `Run ${notice.runId} succeeded (exit code 0)${took}.`);
+        else n.notify('error', 'Training failed', `Run ${notice.runId} ended with exit code ${notice.exitCode ?? 'none (killed by a signal)'}${took}; its data is pushed anyway.`);
+        return;
+      }
+      case 'sync-verified': {
+        const what = notice.files !== undefined ? `${notice.files} files` : 'Every file';
+        n.notify('success', 'Sync verified', `${what} of run ${notice.runId} are in S3 with matching SHA-256.`);
+        return;
+      }
+      case 'sync-failed':
+        n.notify('error', 'Sync not verified', `Run ${notice.runId}: ${notice.reason} The instance is kept for a bounded time; its TTL still ends it.`);
+        return;
+      case 'teardown-complete':
+        if (notice.remainingHourlyUsd === 0 && !notice.survivors?.length) n.notify('success', 'Teardown complete', `Run ${notice.runId}: everything deleted, $0/h confirmed by rescan.`);
+        else {
+          const what = notice.survivors?.join(', ') || 'resources';
+          const rate = notice.remainingHourlyUsd === null ? 'may still cost money' : `still cost ${usd(notice.remainingHourlyUsd)}/h`;
+          n.notify('error', 'Teardown left resources', `Run ${notice.runId}: ${notice.reason ? `${notice.reason}. ` : ''}${what} ${rate}. Open Costs to delete them.`);
+        }
+        return;
+      case 'stall':
+        n.notify('warning', 'Training may be stalled', `Run ${notice.runId}: no new log line and ${notice.gpu ? 'GPU' : 'CPU'} idle for ${formatDuration(notice.quietMs)}.`);
+        return;
+      case 'spot-interruption':
+        n.notify('error', 'Spot instance interrupted', `Run ${notice.runId}: AWS will ${notice.action} the instance at ${notice.time}. The executor is pushing now.`);
+        return;
+      case 'untracked-resources': {
+        const rate = notice.hourlyUsd === null ? 'an unknown amount' : `${usd(notice.hourlyUsd)}/h`;
+        n.notify('warning', 'Untracked cost resources', `The scan found ${notice.count} resource(s) not made by TrainDeck in ${notice.regions.join(', ')}, costing ${rate}.`);
+        return;
+      }
+    }
+  }
+
+  /** A pipeline event; only the ones worth a notification do anything. */
+  onRunEvent(event: RunEvent, runStartedAt?: number): void {
+    const notice = noticeFromRunEvent(event, runStartedAt);
+    if (notice) this.notify(notice);
+  }
+
+  /** The result of a cost scan: untracked billable resources are worth a notification. */
+  onScan(resources: readonly CostResource[]): void {
+    const untracked = resources.filter((r) => !r.ours && r.hourlyUsd !== 0);
+    if (!untracked.length) return;
+    const prices = untracked.map((r) => r.hourlyUsd);
+    const hourlyUsd = prices.some((p) => p === null) ? null : prices.reduce<number>((a, p) => a + (p ?? 0), 0);
+    this.notify({ kind: 'untracked-resources', count: untracked.length, hourlyUsd, regions: [...new Set(untracked.map((r) => r.region))].sort() });
+  }
+}

@@ -1,0 +1,140 @@
+import type { CostResource } from '../../shared/domain/cost';
+import type { RunEvent } from '../../shared/domain/run';
+import { TypedError } from '../../shared/ipc/result';
+import type { MonitorNotice } from '../../shared/monitor/notices';
+import type { MonitoredRun, MonitorSnapshot } from '../../shared/monitor/view';
+import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
+import { realSleep, type Sleep } from '../aws/waiters';
+import type { Clock } from '../core/clock';
+import type { EventBus } from '../core/event-bus';
+import type { Logger } from '../core/logger';
+import { CloudWatcher } from './cloud-watcher';
+import { notifyRunEvents } from './run-event-bridge';
+import type { Timers } from './coalescer';
+import type { MonitorNotifier } from './monitor-notifier';
+import type { RemoteShell } from './remote-shell';
+import { RunMonitor, type RunMonitorOptions } from './run-monitor';
+import { RunWatcher, type WatchOptions } from './run-watcher';
+
+/** Points per series in a snapshot unless the page asks otherwise: a chart's width in pixels. */
+export const DEFAULT_SNAPSHOT_POINTS = 500;
+
+/** What the pipeline passes when a run starts training. */
+export interface WatchRequest extends Pick<WatchOptions, 'paths' | 'burn' | 'intervalMs' | 'checkSpot' | 'source'> {
+  runId: string;
+  shell: RemoteShell;
+  stallRule?: RunMonitorOptions['stallRule'];
+  parse?: RunMonitorOptions['parse'];
+  /** AWS runs: CloudWatch and EC2 state, which keep working when SSH does not. */
+  cloud?: { port: InstanceMetricsPort; instanceId: string; intervalMs?: number };
+}
+
+interface Watched {
+  monitor: RunMonitor;
+  watcher: RunWatcher;
+  abort: AbortController;
+  since: number;
+}
+
+/**
+ * The monitor's service: one {@link RunMonitor} per watched run, its polling loops, the
+ * `monitor.delta` events and the notifications. The pipeline calls `watch` when training
+ * starts, `setShell` after a reconnect, `stop` at the end; handlers call `snapshot`.
+ */
+export class MonitorService {
+  private readonly runs = new Map<string, Watched>();
+
+  constructor(private readonly deps: { bus: EventBus; clock: Clock; log: Logger; notifier: MonitorNotifier; timers?: Timers; sleep?: Sleep }) {
+    notifyRunEvents(deps.bus, deps.notifier);
+  }
+
+  watch(request: WatchRequest): RunMonitor {
+    this.stop(request.runId);
+    const { bus, clock, log, notifier, timers } = this.deps;
+    const monitor = new RunMonitor({
+      runId: request.runId,
+      clock,
+      ...(timers ? { timers } : {}),
+      onDelta: (delta) => bus.emit('monitor.delta', delta),
+      onNotice: (notice: MonitorNotice) => notifier.notify(notice),
+      ...(request.stallRule ? { stallRule: request.stallRule } : {}),
+      ...(request.parse ? { parse: request.parse } : {}),
+    });
+    const sleep = this.deps.sleep ?? realSleep;
+    const watcher = new RunWatcher({ ...request, monitor, clock, log, sleep });
+    const abort = new AbortController();
+    this.runs.set(request.runId, { monitor, watcher, abort, since: clock.now() });
+    void watcher.run(abort.signal);
+    if (request.cloud) void this.cloudLoop(request.cloud, monitor, abort.signal, sleep);
+    return monitor;
+  }
+
+  /**
+   * For aws-ec2 runs, once the instance is known: the burn rate (instance type, volumes, launch
+   * time), the IMDS spot check when it is a spot instance, and CloudWatch + EC2 state polling,
+   * which keeps going when SSH does not. Unknown run → false.
+   */
+  attachAws(runId: string, aws: { burn: NonNullable<WatchRequest['burn']>; spot: boolean; cloud?: WatchRequest['cloud'] }): boolean {
+    const run = this.runs.get(runId);
+    if (!run || run.abort.signal.aborted) return false;
+    run.watcher.setAws({ burn: aws.burn, checkSpot: aws.spot });
+    if (aws.cloud) void this.cloudLoop(aws.cloud, run.monitor, run.abort.signal, this.deps.sleep ?? realSleep);
+    return true;
+  }
+
+  /** The pipeline reconnected: keep watching through the new session, from the same offsets. */
+  setShell(runId: string, shell: RemoteShell): void {
+    this.runs.get(runId)?.watcher.setShell(shell);
+  }
+
+  /** Stops the loops; the run's data stays until `forget`, so the page can still show it. */
+  stop(runId: string): void {
+    const run = this.runs.get(runId);
+    run?.abort.abort();
+    run?.monitor.close();
+  }
+
+  stopAll(): void {
+    for (const runId of this.runs.keys()) this.stop(runId);
+  }
+
+  list(): MonitoredRun[] {
+    return [...this.runs].map(([runId, run]) => ({ runId, since: run.since }));
+  }
+
+  snapshot(runId: string, points = DEFAULT_SNAPSHOT_POINTS): MonitorSnapshot {
+    const run = this.runs.get(runId);
+    if (!run) throw new TypedError('NOT_FOUND', `Run ${runId} is not being monitored.`, { fix: 'Start the run, or pick one from the run list.' });
+    return run.monitor.snapshot(points);
+  }
+
+  /**
+   * Pipeline events that deserve a notification (training finished, sync verified, teardown).
+   * Events emitted on the bus as `runs.event` arrive here by themselves; this is for callers
+   * without the bus.
+   */
+  onRunEvent(event: RunEvent, runStartedAt?: number): void {
+    this.deps.notifier.onRunEvent(event, runStartedAt);
+  }
+
+  /** A finished cost scan: untracked billable resources raise one notification (MonitorNotifier.onScan). */
+  onScan(resources: readonly CostResource[]): void {
+    this.deps.notifier.onScan(resources);
+  }
+
+  private async cloudLoop(cloud: NonNullable<WatchRequest['cloud']>, monitor: RunMonitor, signal: AbortSignal, sleep: Sleep): Promise<void> {
+    const watcher = new CloudWatcher({ port: cloud.port, instanceId: cloud.instanceId, monitor, clock: this.deps.clock });
+    while (!signal.aborted) {
+      try {
+        await watcher.poll(signal);
+      } catch (error) {
+        this.deps.log.debug('monitor: CloudWatch poll skipped', { error: error instanceof Error ? error.message : String(error) });
+      }
+      try {
+        await sleep(cloud.intervalMs ?? 60_000, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import type { CostBurn } from '../../shared/monitor/cost';
+import type { CloudHealth, HealthSample } from '../../shared/monitor/health';
+import { splitTimestamp } from '../../shared/monitor/log-line';
+import { parseLogLine, type LogParseOptions } from '../../shared/monitor/log-patterns';
+import { parseExecutorLine, parseMetricsRecord } from '../../shared/monitor/metrics-record';
+import type { MonitorNotice } from '../../shared/monitor/notices';
+import type { ProgressUpdate } from '../../shared/monitor/progress';
+import type { StallRule } from '../../shared/monitor/stall';
+import type { MonitorAlert, MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
+import type { Clock } from '../core/clock';
+import { Coalescer, type Timers } from './coalescer';
+import { addHealthSeries } from './health-series';
+import { LineRing } from './line-ring';
+import { ProgressTracker } from './progress-tracker';
+import { SeriesStore } from './series-store';
+import { StallDetector } from './stall-detector';
+
+/** Metric series keep one point per this many ms (the health cadence), whatever the log rate. */
+const METRIC_SPACING_MS = 5000;
+const MAX_ALERTS = 50;
+
+/** Settings of one run's monitor. */
+export interface RunMonitorOptions {
+  runId: string;
+  clock: Clock;
+  timers?: Timers;
+  /** Receives every coalesced delta (the service forwards it as `monitor.delta`). */
+  onDelta: (delta: MonitorDelta) => void;
+  /** Receives notices worth a notification (stall, spot interruption). */
+  onNotice?: (notice: MonitorNotice) => void;
+  stallRule?: StallRule;
+  parse?: LogParseOptions;
+  logLines?: number;
+  seriesCapacity?: number;
+  minIntervalMs?: number;
+}
+
+/**
+ * Everything known about one watched run: series, log tail, progress, health, cost, alerts.
+ * Inputs arrive from the watcher (log lines, samples); outputs leave as a snapshot on
+ * request and as coalesced deltas (≤ 10/s) carrying only what changed.
+ */
+export class RunMonitor {
+  readonly series: SeriesStore;
+  readonly log: LineRing;
+  private readonly progress = new ProgressTracker();
+  private readonly stall: StallDetector;
+  private readonly coalescer: Coalescer;
+  private health: HealthSample | undefined;
+  private cloud: CloudHealth = {};
+  private cost: CostBurn | undefined;
+  private readonly alerts: MonitorAlert[] = [];
+  private newAlerts: MonitorAlert[] = [];
+  private dirty = { progress: false, health: false, cloud: false, cost: false };
+  private seq = 0;
+
+  constructor(private readonly options: RunMonitorOptions) {
+    this.series = new SeriesStore(options.seriesCapacity);
+    this.log = new LineRing(options.logLines);
+    this.stall = new StallDetector(options.clock, options.stallRule);
+    this.coalescer = new Coalescer(() => this.flush(), options.clock, options.timers, options.minIntervalMs);
+  }
+
+  /** Lines of `logs/train.log`: tail, progress from patterns, activity for the stall detector. */
+  addTrainLines(lines: readonly string[]): void {
+    if (!lines.length) return;
+    const now = this.options.clock.now();
+    this.stall.onLine(now);
+    this.progress.touch(now);
+    for (const raw of lines) {
+      this.log.push(raw);
+      // Rates use the line's own time (a backlog read after a reconnect keeps its pace); the
+      // stall detector and "last line" use arrival time, immune to a skewed instance clock.
+      const { at = now, text } = splitTimestamp(raw);
+      const update = parseLogLine(text, this.options.parse);
+      if (update) this.applyProgress(update, at);
+    }
+    this.changed('progress');
+  }
+
+  /** Lines of `logs/metrics.jsonl`; a line that is not a JSON object is skipped. */
+  addMetricsLines(lines: readonly string[]): void {
+    const now = this.options.clock.now();
+    for (const line of lines) {
+      const update = parseMetricsRecord(line);
+      if (update) this.applyProgress(update, now);
+    }
+    if (lines.length) this.changed('progress');
+  }
+
+  /** Lines of `logs/executor.jsonl`: the executor's current phase. */
+  addExecutorLines(lines: readonly string[]): void {
+    for (const line of lines) {
+      const phase = parseExecutorLine(line);
+      if (phase) this.progress.setPhase(phase);
+    }
+    if (lines.length) this.changed('progress');
+  }
+
+  addHealth(sample: HealthSample): void {
+    const previousGpuError = this.health?.gpuError;
+    this.health = sample;
+    addHealthSeries(this.series, sample);
+    this.stall.onSample(sample);
+    if (sample.gpuError && sample.gpuError !== previousGpuError) this.alert('gpu-unavailable', sample.gpuError);
+    this.checkStall(sample);
+    this.changed('health');
+  }
+
+  /** CloudWatch points and instance state (AWS runs). */
+  addCloud(cloud: CloudHealth, points: { name: string; unit: string; t: number; v: number }[] = []): void {
+    for (const p of points) this.series.add(p.name, p.unit, p.t, p.v);
+    if (cloud.spotInterruption && !this.cloud.spotInterruption) {
+      const { action, time } = cloud.spotInterruption;
+      this.alert('spot-interruption', `AWS will ${action} this spot instance at ${time}; the executor is pushing now.`);
+      this.options.onNotice?.({ kind: 'spot-interruption', runId: this.options.runId, action, time });
+    }
+    if (cloud.statusCheckFailed && !this.cloud.statusCheckFailed) this.alert('status-check', 'An EC2 status check failed.');
+    this.cloud = { ...this.cloud, ...cloud };
+    this.changed('cloud');
+  }
+
+  setCost(cost: CostBurn): void {
+    this.cost = cost;
+    this.changed('cost');
+  }
+
+  /** The log was truncated or rotated: say so in the tail and as an alert. */
+  noteLogReset(kind: 'rotated' | 'truncated'): void {
+    this.alert('log-rotated', `The training log was ${kind}; reading the new file from its start.`);
+    this.changed('progress');
+  }
+
+  /** ETA of the training, for the cost projection. */
+  etaSeconds(): number | undefined {
+    return this.progress.snapshot().etaSeconds;
+  }
+
+  /**
+   * Everything, series downsampled to `points` each, as of `seq`. Pending changes go out as a
+   * delta first rather than being folded silently: another window subscribed to the deltas
+   * must not lose them because this one asked for a snapshot.
+   */
+  snapshot(points: number): MonitorSnapshot {
+    this.coalescer.flushNow();
+    return {
+      runId: this.options.runId,
+      seq: this.seq,
+      at: this.options.clock.now(),
+      series: this.series.view(points),
+      progress: this.progress.snapshot(),
+      ...(this.health ? { health: this.health } : {}),
+      cloud: this.cloud,
+      ...(this.cost ? { cost: this.cost } : {}),
+      log: this.log.tail(),
+      alerts: [...this.alerts],
+    };
+  }
+
+  /** Stops pending deltas (the run is no longer watched). */
+  close(): void {
+    this.coalescer.cancel();
+  }
+
+  private applyProgress(update: ProgressUpdate, at: number): void {
+    const changed = this.progress.apply(update, at);
+    for (const [name, value] of Object.entries(changed ?? {})) this.series.add(`metric.${name}`, '', at, value, METRIC_SPACING_MS);
+  }
+
+  private checkStall(sample: HealthSample): void {
+    const verdict = this.stall.check();
+    if (!verdict.stalled || !verdict.justNow) return;
+    const minutes = Math.round(verdict.quietMs / 60_000);
+    const gpu = Boolean(sample.gpus?.length);
+    this.alert('stall', `No new log line and ${gpu ? 'GPU' : 'CPU'} idle for ${minutes} min.`);
+    this.options.onNotice?.({ kind: 'stall', runId: this.options.runId, quietMs: verdict.quietMs, gpu });
+  }
+
+  private alert(kind: MonitorAlert['kind'], message: string): void {
+    const alert = { kind, message, at: this.options.clock.now() };
+    this.alerts.push(alert);
+    if (this.alerts.length > MAX_ALERTS) this.alerts.shift();
+    this.newAlerts.push(alert);
+  }
+
+  private changed(part: keyof RunMonitor['dirty']): void {
+    this.dirty[part] = true;
+    this.coalescer.mark();
+  }
+
+  private flush(): void {
+    const delta: MonitorDelta = { runId: this.options.runId, seq: ++this.seq, at: this.options.clock.now() };
+    const points = this.series.takeNew();
+    if (points) delta.points = points;
+    const log = this.log.takeNew();
+    if (log) delta.log = log;
+    if (this.dirty.progress) delta.progress = this.progress.snapshot();
+    if (this.dirty.health && this.health) delta.health = this.health;
+    if (this.dirty.cloud) delta.cloud = this.cloud;
+    if (this.dirty.cost && this.cost) delta.cost = this.cost;
+    if (this.newAlerts.length) delta.alerts = this.newAlerts;
+    this.newAlerts = [];
+    this.dirty = { progress: false, health: false, cloud: false, cost: false };
+    this.options.onDelta(delta);
+  }
+}

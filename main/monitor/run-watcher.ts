@@ -1,0 +1,140 @@
+import { computeBurn, type BurnInput } from '../../shared/monitor/burn';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import { realSleep, type Sleep } from '../aws/waiters';
+import { HealthSampler } from './health-sampler';
+import { LogTail } from './log-tail';
+import type { RemoteShell } from './remote-shell';
+import type { RunMonitor } from './run-monitor';
+import { checkSpotOverShell } from './spot-imds';
+import { shellTailSource, type TailSource } from './tail-source';
+
+/** Default sampling period: fine enough for charts, cheap enough for hours (one command per tick). */
+export const DEFAULT_SAMPLE_INTERVAL_MS = 5000;
+
+/** Where the run's files are on the watched machine. */
+export interface RunPaths {
+  /** The data volume (measured by df). */
+  dataDir: string;
+  trainLog: string;
+  metricsJsonl: string;
+  executorJsonl: string;
+}
+
+/** Settings of a {@link RunWatcher}. */
+export interface WatchOptions {
+  monitor: RunMonitor;
+  shell: RemoteShell;
+  paths: RunPaths;
+  clock: Clock;
+  log: Logger;
+  intervalMs?: number;
+  sleep?: Sleep;
+  /** The instance and volumes for the burn rate (absent for ssh-host and local runs). */
+  burn?: Omit<BurnInput, 'now' | 'etaSeconds'>;
+  /** Reads files some other way than through the shell (tests: local files). */
+  source?: (path: string) => TailSource;
+  /** A spot instance: ask IMDS for an interruption notice every tick. */
+  checkSpot?: boolean;
+}
+
+/**
+ * The loop behind a watched run: every interval, one health command and one bounded read of
+ * each log, then the cost. A failed step (SSH down, timeout) is logged and skipped; the loop
+ * ends only when its signal aborts. The tails keep their byte offsets, so after a reconnect
+ * (`setShell` with the new session) reading resumes where it stopped.
+ */
+export class RunWatcher {
+  private shell: RemoteShell;
+  private readonly sampler: HealthSampler;
+  private readonly train: LogTail;
+  private readonly metrics: LogTail;
+  private readonly executor: LogTail;
+
+  constructor(private readonly options: WatchOptions) {
+    this.shell = options.shell;
+    // Indirection so a reconnect swaps the session under the sampler and the tails.
+    const shell: RemoteShell = { exec: (command, execOptions) => this.shell.exec(command, execOptions) };
+    const source = options.source ?? ((path: string) => shellTailSource(shell, path));
+    this.sampler = new HealthSampler({ shell, clock: options.clock, dataDir: options.paths.dataDir });
+    this.train = new LogTail(source(options.paths.trainLog));
+    this.metrics = new LogTail(source(options.paths.metricsJsonl));
+    this.executor = new LogTail(source(options.paths.executorJsonl));
+  }
+
+  /** Starts pricing the run and/or asking IMDS for spot notices (facts known after the watch began). */
+  setAws(aws: { burn?: WatchOptions['burn']; checkSpot?: boolean }): void {
+    if (aws.burn) this.options.burn = aws.burn;
+    if (aws.checkSpot !== undefined) this.options.checkSpot = aws.checkSpot;
+    this.price();
+  }
+
+  /** Uses a new session from now on (after the pipeline reconnected). */
+  setShell(shell: RemoteShell): void {
+    this.shell = shell;
+  }
+
+  /** One round: health, the three logs, cost. Never rejects. */
+  async tick(watchSignal: AbortSignal): Promise<void> {
+    // A signal per tick, linked to the watch's: shells may leave an abort listener per command
+    // on the signal they get, and on one signal living for days those would pile up by the
+    // hundred thousand. A tick's signal is garbage once the tick is over.
+    if (watchSignal.aborted) return;
+    const tick = new AbortController();
+    const forward = () => tick.abort(watchSignal.reason);
+    watchSignal.addEventListener('abort', forward, { once: true });
+    try {
+      await this.round(tick.signal);
+    } finally {
+      watchSignal.removeEventListener('abort', forward);
+    }
+  }
+
+  private async round(signal: AbortSignal): Promise<void> {
+    const { monitor } = this.options;
+    await this.step('health', signal, async () => monitor.addHealth(await this.sampler.sample(signal)));
+    await this.step('train.log', signal, async () => {
+      const read = await this.train.poll(signal);
+      if (read.reset) monitor.noteLogReset(read.reset);
+      monitor.addTrainLines(read.lines);
+    });
+    await this.step('metrics.jsonl', signal, async () => monitor.addMetricsLines((await this.metrics.poll(signal)).lines));
+    await this.step('executor.jsonl', signal, async () => monitor.addExecutorLines((await this.executor.poll(signal)).lines));
+    if (this.options.checkSpot) {
+      await this.step('spot notice', signal, async () => {
+        const notice = await checkSpotOverShell(this.shell, signal);
+        if (notice) monitor.addCloud({ spotInterruption: notice });
+      });
+    }
+    this.price();
+  }
+
+  private price(): void {
+    const { monitor, clock, burn } = this.options;
+    if (!burn) return;
+    const eta = monitor.etaSeconds();
+    monitor.setCost(computeBurn({ ...burn, now: clock.now(), ...(eta !== undefined ? { etaSeconds: eta } : {}) }));
+  }
+
+  /** Ticks every interval until `signal` aborts (or `maxTicks`, for tests). */
+  async run(signal: AbortSignal, maxTicks = Infinity): Promise<void> {
+    const sleep = this.options.sleep ?? realSleep;
+    for (let tick = 0; tick < maxTicks && !signal.aborted; tick++) {
+      await this.tick(signal);
+      try {
+        await sleep(this.options.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  private async step(what: string, signal: AbortSignal, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (signal.aborted) return;
+      this.options.log.debug(`monitor: ${what} skipped`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { hourlyCost } from '../pricing/estimate';
+import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
+import type { CostBurn } from './cost';
+
+/** What the burn rate is computed from: the run's instance and its volumes. */
+export interface BurnInput {
+  instanceType: string;
+  /** EBS volumes attached to the instance. */
+  volumes: { volumeType: string; sizeGb: number }[];
+  /** Epoch ms the instance started billing (launch time). */
+  startedAt: number;
+  /** Epoch ms now (from the injected clock). */
+  now: number;
+  /** Seconds of training left, when the progress has an ETA. */
+  etaSeconds?: number;
+  /** A public IPv4 bills too. */
+  hasPublicIp?: boolean;
+}
+
+/**
+ * $/h of the instance (table price, on-demand: spot is cheaper, so this is an upper bound)
+ * plus its EBS, the cost so far at that rate, and the projection at the ETA.
+ */
+export function computeBurn(input: BurnInput, table: PriceTable = PRICE_TABLE): CostBurn {
+  const instance = hourlyCost({ kind: 'instance', instanceType: input.instanceType, state: 'running', hasPublicIp: input.hasPublicIp ?? false }, table);
+  let ebs: number | null = 0;
+  for (const volume of input.volumes) {
+    const price = hourlyCost({ kind: 'volume', volumeType: volume.volumeType, sizeGb: volume.sizeGb }, table);
+    ebs = ebs === null || price === null ? null : ebs + price;
+  }
+  const hourly = instance === null || ebs === null ? null : instance + ebs;
+  const hours = Math.max(0, input.now - input.startedAt) / 3_600_000;
+  const burn: CostBurn = {
+    hourlyUsd: hourly,
+    instanceHourlyUsd: instance,
+    ebsHourlyUsd: ebs,
+    soFarUsd: hourly === null ? null : hourly * hours,
+    pricesAsOf: table.asOf,
+  };
+  if (hourly !== null && input.etaSeconds !== undefined && Number.isFinite(input.etaSeconds)) {
+    burn.projectedUsd = hourly * (hours + input.etaSeconds / 3600);
+  }
+  return burn;
+}

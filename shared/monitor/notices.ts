@@ -1,0 +1,22 @@
+/**
+ * Things worth telling the user about a run or the account, as the monitor and the pipeline
+ * report them. `MonitorNotifier` (main/monitor) turns each into one notification.
+ */
+export type MonitorNotice =
+  | { kind: 'training-finished'; runId: string; exitCode: number | null; durationMs?: number; cancelled?: boolean }
+  | { kind: 'sync-verified'; runId: string; files?: number; bytes?: number }
+  | { kind: 'sync-failed'; runId: string; reason: string }
+  | { kind: 'teardown-complete'; runId: string; /** $/h still billed after the rescan; null when the teardown could not tell. */ remainingHourlyUsd: number | null; survivors?: string[]; /** Why the teardown failed, as the pipeline said. */ reason?: string }
+  | { kind: 'stall'; runId: string; quietMs: number; gpu: boolean }
+  | { kind: 'spot-interruption'; runId: string; action: string; time: string }
+  | { kind: 'untracked-resources'; count: number; hourlyUsd: number | null; regions: string[] };
+
+/** A readable duration: "2 h 05 min", "7 min 12 s", "45 s". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
+}
