@@ -1,14 +1,32 @@
+import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
+import { createSdkInstanceMetricsPort } from '../aws/sdk/cloudwatch-adapter';
 import type { MonitorService } from '../monitor/monitor-service';
+import type { AwsMachine } from './pipeline/compute-backend';
 import type { RunObserver } from './pipeline/run-observer';
+
+/** Builds the CloudWatch/EC2 metrics port of a region (injected in tests). */
+export type MetricsPortFactory = (machine: AwsMachine) => InstanceMetricsPort;
+
+const sdkMetricsPort: MetricsPortFactory = (machine) => createSdkInstanceMetricsPort({ region: machine.region, ...(machine.profile ? { profile: machine.profile } : {}) });
 
 /**
  * Hands a training run to the monitor: it samples health and tails the logs through the
  * pipeline's own SSH connection (or this computer for local runs), follows reconnects, and
- * stops when the run ends (its data stays for the page).
+ * stops when the run ends (its data stays for the page). On EC2 it also prices the instance
+ * (burn rate), watches for a spot notice, and polls CloudWatch, which keeps working when SSH
+ * does not.
  */
-export function monitorObserver(monitor: MonitorService): RunObserver {
+export function monitorObserver(monitor: MonitorService, metricsPort: MetricsPortFactory = sdkMetricsPort): RunObserver {
   return {
-    trainingStarted: (runId, host, paths) => void monitor.watch({ runId, shell: host, paths }),
+    trainingStarted: (runId, host, paths, aws) => {
+      void monitor.watch({ runId, shell: host, paths });
+      if (!aws) return;
+      monitor.attachAws(runId, {
+        burn: { instanceType: aws.instanceType, volumes: [{ volumeType: 'gp3', sizeGb: aws.diskGb }], startedAt: aws.launchedAt, hasPublicIp: true },
+        spot: aws.spot,
+        cloud: { port: metricsPort(aws), instanceId: aws.instanceId },
+      });
+    },
     reconnected: (runId, host) => monitor.setShell(runId, host),
     ended: (runId) => monitor.stop(runId),
   };

@@ -12,6 +12,8 @@ describe('aws-ec2 backend (against the in-memory EC2)', () => {
     const host = await backend.acquire(new AbortController().signal, (fp) => firstSight.push(fp));
     expect(host).toMatchObject({ onInstance: true, powerOff: { kind: 'system' }, powerOffAtEnd: true, sendS3Credentials: false, workDir: '/var/tmp/traindeck/demo-20250601-120000-ab12' });
     expect(host.connector.label).toMatch(/^ubuntu@203\.0\.113\.\d+:22$/);
+    // What the monitor needs to price and watch the instance.
+    expect(host.aws).toMatchObject({ instanceId: expect.stringMatching(/^i-/), instanceType: 'g5.xlarge', spot: false, diskGb: expect.any(Number) });
     // The executor stops 10 minutes before the instance's own TTL to leave time for the push.
     expect(host.ttlSeconds).toBeLessThanOrEqual(120 * 60 - 600);
     expect(host.ttlSeconds).toBeGreaterThan(60);

@@ -42,6 +42,15 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
         sendS3Credentials: false,
         ttlSeconds: Math.max(60, ttlMinutes * 60 - elapsed - PUSH_MARGIN_SECONDS),
         detail: { instanceId: run.instanceId, publicIp: run.publicIp, region: run.region, hostKeys: run.hostKeyFingerprints.length ? 'from the console' : 'first sight' },
+        aws: {
+          instanceId: run.instanceId,
+          region: run.region,
+          ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+          instanceType: compute!.instanceType,
+          diskGb: compute!.diskGb,
+          spot: compute!.market === 'spot',
+          launchedAt,
+        },
       };
     },
     async release(signal) {

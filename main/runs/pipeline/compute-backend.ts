@@ -18,6 +18,21 @@ export interface AcquiredHost {
   /** Seconds the executor may run before it stops, pushes and powers off. */
   ttlSeconds: number;
   detail?: Record<string, unknown>;
+  /** The EC2 instance behind the host (aws-ec2 only): what the monitor prices and watches. */
+  aws?: AwsMachine;
+}
+
+/** An EC2 instance a run trains on, as the monitor needs it (burn rate, CloudWatch, spot). */
+export interface AwsMachine {
+  instanceId: string;
+  region: string;
+  profile?: string;
+  instanceType: string;
+  /** Root gp3 volume size. */
+  diskGb: number;
+  spot: boolean;
+  /** Epoch ms the instance was launched (billing start). */
+  launchedAt: number;
 }
 
 /**

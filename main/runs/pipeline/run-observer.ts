@@ -1,3 +1,4 @@
+import type { AwsMachine } from './compute-backend';
 import type { RemoteHost } from './remote-host';
 
 /** Where the training writes, on the machine that runs it. */
@@ -13,7 +14,8 @@ export interface TrainingPaths {
  * The pipeline shares its live connection and tells when it changed.
  */
 export interface RunObserver {
-  trainingStarted(runId: string, host: RemoteHost, paths: TrainingPaths): void;
+  /** Training began on `host`; `aws` names the EC2 instance when there is one. */
+  trainingStarted(runId: string, host: RemoteHost, paths: TrainingPaths, aws?: AwsMachine): void;
   /** The connection dropped and was re-established: use this one from now on. */
   reconnected(runId: string, host: RemoteHost): void;
   /** The run is over (before the connection closes). */

@@ -92,7 +92,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       {
         onExecutorEvent: (event) => {
           if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) current = EXECUTOR_TO_RUN[event.phase]!;
-          if (event.phase === 'training' && event.status === 'started' && host) input.observer?.trainingStarted(input.runId, host, { dataDir: layout.dataDir, trainLog: layout.trainLog, metricsJsonl: `${layout.logsDir}/metrics.jsonl`, executorJsonl: layout.eventsFile });
+          if (event.phase === 'training' && event.status === 'started' && host) input.observer?.trainingStarted(input.runId, host, { dataDir: layout.dataDir, trainLog: layout.trainLog, metricsJsonl: `${layout.logsDir}/metrics.jsonl`, executorJsonl: layout.eventsFile }, machine.aws);
           forwardExecutorEvent(event, input.emit, phases.fail);
         },
         onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),

@@ -1,0 +1,40 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
+import type { MonitorService } from '../monitor/monitor-service';
+import { monitorObserver } from './monitor-observer';
+import type { RemoteHost } from './pipeline/remote-host';
+
+const paths = { dataDir: '/w/data', trainLog: '/w/logs/train.log', metricsJsonl: '/w/logs/metrics.jsonl', executorJsonl: '/w/logs/executor.jsonl' };
+const host = {} as RemoteHost;
+
+function fakeMonitor() {
+  return { watch: vi.fn(), attachAws: vi.fn(() => true), setShell: vi.fn(), stop: vi.fn() };
+}
+
+describe('monitor observer', () => {
+  it('watches health and logs through the run connection, and stops with the run', () => {
+    const monitor = fakeMonitor();
+    const observer = monitorObserver(monitor as unknown as MonitorService, () => ({}) as InstanceMetricsPort);
+    observer.trainingStarted('r1', host, paths);
+    observer.reconnected('r1', host);
+    observer.ended('r1');
+    expect(monitor.watch).toHaveBeenCalledWith({ runId: 'r1', shell: host, paths });
+    expect(monitor.attachAws).not.toHaveBeenCalled(); // ssh-host and local runs have no instance to price
+    expect(monitor.setShell).toHaveBeenCalledWith('r1', host);
+    expect(monitor.stop).toHaveBeenCalledWith('r1');
+  });
+
+  it('on EC2 prices the instance and its gp3 volume, checks spot notices, and polls CloudWatch in its region', () => {
+    const monitor = fakeMonitor();
+    const port = {} as InstanceMetricsPort;
+    const factory = vi.fn(() => port);
+    const machine = { instanceId: 'i-0abc', region: 'eu-west-1', profile: 'ml', instanceType: 'g5.xlarge', diskGb: 200, spot: true, launchedAt: 1_700_000_000_000 };
+    monitorObserver(monitor as unknown as MonitorService, factory).trainingStarted('r2', host, paths, machine);
+    expect(factory).toHaveBeenCalledWith(machine);
+    expect(monitor.attachAws).toHaveBeenCalledWith('r2', {
+      burn: { instanceType: 'g5.xlarge', volumes: [{ volumeType: 'gp3', sizeGb: 200 }], startedAt: 1_700_000_000_000, hasPublicIp: true },
+      spot: true,
+      cloud: { port, instanceId: 'i-0abc' },
+    });
+  });
+});
