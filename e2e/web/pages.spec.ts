@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
+import { expectAccessible } from './axe';
 import { ARTIFACTS, PAGES, VERSION, collectProblems, nav, useWebHost } from './support';
 
 /**
@@ -32,6 +33,7 @@ test('every page renders, Settings shows the real doctor report, no console erro
     await expect(page).toHaveTitle(`${title} · TrainDeck`);
     for (const snippet of text) await expect(page.getByRole('main')).toContainText(snippet);
     if (id === 'settings') await page.getByTestId('doctor-check-node').waitFor();
+    await expectAccessible(page, `${id} (light)`);
     await page.screenshot({ path: join(ARTIFACTS, `web-${id}.png`), fullPage: true, animations: 'disabled' });
   }
 
@@ -43,7 +45,7 @@ test('every page renders, Settings shows the real doctor report, no console erro
   const kill = page.getByRole('button', { name: 'Kill all cost resources' });
   await expect(kill).toBeVisible();
   await expect(kill).toBeDisabled();
-  await expect(kill).toHaveAccessibleDescription(/scanner arrives with the AWS lifecycle/);
+  await expect(kill).toHaveAccessibleDescription(/Scan all regions first/);
 
   // The round trip: system.doctor answered by the host's own Node.
   await nav(page, 'Settings').click();
@@ -77,6 +79,7 @@ test('every page renders, Settings shows the real doctor report, no console erro
   }
   for (const { id, title } of PAGES) {
     await nav(page, title).click();
+    await expectAccessible(page, `${id} (dark)`);
     await page.screenshot({ path: join(ARTIFACTS, `web-${id}-dark.png`), fullPage: true, animations: 'disabled' });
   }
 

@@ -1,4 +1,4 @@
-import { test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { startWebHost, type RunningHost } from '../support/web-host';
 import { join, resolve } from 'node:path';
@@ -11,7 +11,7 @@ export const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf
 
 /** Each page: its sidebar label and h1, and text its empty state must show. */
 export const PAGES = [
-  { id: 'launch', title: 'Launch', text: ['No run configured yet', 'Start the launch wizard', 'Arrives with the AWS lifecycle.'] },
+  { id: 'launch', title: 'Launch', text: ['Configure a run', 'Start the launch wizard', 'No templates yet'] },
   { id: 'runs', title: 'Runs', text: ['No run in progress', 'No background jobs', 'No finished runs yet'] },
   { id: 'costs', title: 'Costs', text: ['$—/h', 'Kill all cost resources', 'No scan yet'] },
   { id: 'settings', title: 'Settings', text: ['Environment check', 'Node.js', 'About'] },
@@ -41,12 +41,13 @@ export function nav(page: Page, title: string) {
 /**
  * Starts one browser host for the spec file (and the artifacts folder), stops it by PID
  * after the last test; returns a getter because the host exists only once beforeAll ran.
+ * `env` adds variables, e.g. TRAINDECK_FAKE_AWS=1 for the in-memory AWS account.
  */
-export function useWebHost(): () => RunningHost {
+export function useWebHost(env?: NodeJS.ProcessEnv): () => RunningHost {
   let host: RunningHost | undefined;
   test.beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    host = await startWebHost();
+    host = await startWebHost(env ? { env } : {});
   });
   test.afterAll(async () => {
     await host?.stop();
@@ -55,4 +56,32 @@ export function useWebHost(): () => RunningHost {
     if (!host) throw new Error('the web host is not running');
     return host;
   };
+}
+
+/**
+ * A screenshot of the whole page body: the app scrolls inside its shell (the document never
+ * does), so the viewport grows to the body's height for the shot, then returns to its size.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => {
+    const body = document.querySelector('.page-body');
+    return body ? body.getBoundingClientRect().top + body.scrollHeight : document.documentElement.scrollHeight;
+  });
+  if (viewport && height > viewport.height) await page.setViewportSize({ width: viewport.width, height: Math.ceil(height) });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
+  if (viewport) await page.setViewportSize(viewport);
+}
+
+/** At Electron's smallest window (960 × 620) the page body must not scroll sideways; screenshots it, then restores the size. */
+export async function expectFitsSmallestWindow(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 960, height: 620 });
+  const overflow = await page.evaluate(() => {
+    const body = document.querySelector('.page-body');
+    return { page: document.documentElement.scrollWidth - window.innerWidth, body: body ? body.scrollWidth - body.clientWidth : 0 };
+  });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
+  if (viewport) await page.setViewportSize(viewport);
+  expect(overflow, `horizontal overflow in ${name}`).toEqual({ page: 0, body: 0 });
 }

@@ -1,8 +1,11 @@
+// First: configures zod before any shared schema is built (see the file).
+import './zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 // Tokens and base rules first, so component styles come after them in the bundle.
 import './styles/tokens.css';
 import './styles/base.css';
+import './styles/forms.css';
 import { App } from './app';
 import { startBridge } from './bridge/bridge';
 import { syncDocumentMarkers } from './bridge/document-markers';

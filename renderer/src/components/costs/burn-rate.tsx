@@ -6,10 +6,13 @@ interface BurnRateProps {
   regionsScanned: number | undefined;
   resourcesFound: number | undefined;
   lastScan: string | undefined;
+  /** Resources the price table cannot price (left out of the total, and said so). */
+  unpricedCount?: number | undefined;
+  priceTableDate?: string | undefined;
 }
 
 /** The spend rate right now, large, with the facts it rests on. */
-export function BurnRate({ dollarsPerHour, regionsScanned, resourcesFound, lastScan }: BurnRateProps) {
+export function BurnRate({ dollarsPerHour, regionsScanned, resourcesFound, lastScan, unpricedCount, priceTableDate }: BurnRateProps) {
   const dash = '—';
   return (
     <div className="burn-rate">
@@ -20,7 +23,10 @@ export function BurnRate({ dollarsPerHour, regionsScanned, resourcesFound, lastS
         <span className="burn-rate__amount">${dollarsPerHour === undefined ? dash : dollarsPerHour.toFixed(2)}</span>
         <span className="burn-rate__unit">/h</span>
       </p>
-      <p className="burn-rate__caption">{dollarsPerHour === undefined ? 'Unknown until the first all-region scan.' : 'Across every enabled region.'}</p>
+      <p className="burn-rate__caption">
+        {dollarsPerHour === undefined ? 'Unknown until the first all-region scan.' : `Across every readable region; estimated from the price table of ${priceTableDate ?? 'this version'}.`}
+        {unpricedCount ? ` ${unpricedCount} resource${unpricedCount === 1 ? ' has' : 's have'} no price and ${unpricedCount === 1 ? 'is' : 'are'} not in the total.` : ''}
+      </p>
       <dl className="burn-rate__facts">
         <div>
           <dt>Regions scanned</dt>

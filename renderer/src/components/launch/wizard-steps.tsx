@@ -1,18 +1,18 @@
 import './wizard-steps.css';
 
-/** One step of the launch wizard as previewed before the wizard exists. */
+/** One step of the launch wizard, as previewed on the start screen. */
 export interface WizardStep {
   title: string;
   detail: string;
 }
 
-/** The six steps, in order, so the user knows what the wizard will ask before it arrives. */
+/** The six steps, in order, so the user knows what the wizard will ask before starting it. */
 export const WIZARD_STEPS: WizardStep[] = [
-  { title: 'Account', detail: 'AWS profile, region and S3 bucket' },
-  { title: 'Compute', detail: 'Instance type, spot or on-demand, disk' },
+  { title: 'Account', detail: 'AWS profile, region and identity' },
+  { title: 'Compute', detail: 'Instance type, spot or on-demand, disk, time limit' },
   { title: 'Code', detail: 'Git repository, branch and overrides' },
-  { title: 'Data', detail: 'Datasets, models and checkpoints to sync' },
-  { title: 'Training', detail: 'Command, time limit and notifications' },
+  { title: 'Data', detail: 'Bucket, folders to sync, encryption key' },
+  { title: 'Training', detail: 'Command and environment' },
   { title: 'Review', detail: 'Preflight checks and cost estimate' },
 ];
 

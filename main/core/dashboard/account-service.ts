@@ -1,0 +1,78 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import type { AwsIdentity, AwsProfiles, InstanceTypeOption } from '../../../shared/domain/account';
+import type { PreflightReport } from '../../../shared/domain/preflight';
+import { instanceSpec } from '../../../shared/pricing/instance-specs';
+import { PRICE_TABLE } from '../../../shared/pricing/price-table';
+import type { RunConfig } from '../../../shared/run-config/schema';
+import { inspectAwsSetup } from '../../aws/aws-config';
+import { credentialsError, describeAwsError } from '../../aws/aws-errors';
+import { mapBounded } from '../../runs/cost/map-bounded';
+import type { AwsTarget, LifecycleDeps } from '../../runs/lifecycle-deps';
+import { runPreflight } from '../../runs/preflight/run-preflight';
+import { TypedError } from '../../../shared/ipc/result';
+import { expandHome } from './paths';
+
+/**
+ * The launch wizard's view of AWS: profile names (never keys), identity, the instance type
+ * catalog with offerings, and preflight. Paths in a run config from the window may start
+ * with "~/"; they are expanded here, on the machine that reads them.
+ */
+export class AccountService {
+  private readonly offerings = new Map<string, Promise<InstanceTypeOption[]>>();
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  async profiles(): Promise<AwsProfiles> {
+    const env = this.deps.env;
+    const files = await loadSharedConfigFiles({
+      configFilepath: env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'),
+      filepath: env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials'),
+      ignoreCache: true,
+    });
+    const names = [...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)])].sort();
+    const setup = await inspectAwsSetup(env);
+    return { profiles: names, defaultProfile: setup.profile, ...(setup.region ? { defaultRegion: setup.region } : {}) };
+  }
+
+  async identity(target: AwsTarget): Promise<AwsIdentity> {
+    try {
+      return await this.deps.ports(target).identity.whoAmI({ signal: AbortSignal.timeout(20_000) });
+    } catch (error) {
+      throw credentialsError(error, target.profile ?? this.deps.env.AWS_PROFILE) ?? new TypedError('AWS', `Could not check the identity: ${describeAwsError(error)}`, { fix: 'Check the profile, the region and the network.' });
+    }
+  }
+
+  /** Every priced type with its hardware; offerings are asked once per region and profile. */
+  instanceTypes(target: AwsTarget): Promise<InstanceTypeOption[]> {
+    const key = `${target.profile ?? ''}@${target.region}`;
+    let cached = this.offerings.get(key);
+    if (!cached) {
+      cached = this.loadInstanceTypes(target);
+      this.offerings.set(key, cached);
+      cached.catch(() => this.offerings.delete(key));
+    }
+    return cached;
+  }
+
+  async preflight(config: RunConfig): Promise<PreflightReport> {
+    const resolved: RunConfig = { ...config, storage: { ...config.storage, sseKeyFile: expandHome(config.storage.sseKeyFile) } };
+    const ports = this.deps.ports({ region: config.aws.region, ...(config.aws.profile ? { profile: config.aws.profile } : {}) });
+    const { report } = await runPreflight({ config: resolved, ports, publicIp: this.deps.publicIp, env: this.deps.env, clock: this.deps.clock, signal: AbortSignal.timeout(120_000) });
+    return report;
+  }
+
+  private async loadInstanceTypes(target: AwsTarget): Promise<InstanceTypeOption[]> {
+    const ec2 = this.deps.ports(target).ec2(target.region);
+    const signal = AbortSignal.timeout(60_000);
+    const types = Object.entries(PRICE_TABLE.instanceHourly).flatMap(([type, hourlyUsd]) => {
+      const spec = instanceSpec(type);
+      return spec ? [{ type, hourlyUsd, ...spec }] : [];
+    });
+    return mapBounded(types, 8, async (option): Promise<InstanceTypeOption> => {
+      const offered = await ec2.offeredZones(option.type, { signal }).then((zones) => zones.length > 0, () => undefined);
+      return offered === undefined ? option : { ...option, offered };
+    });
+  }
+}

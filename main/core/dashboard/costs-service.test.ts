@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { DeletionEvent, KillAllResult } from '../../../shared/domain/kill-all';
+import { TypedError } from '../../../shared/ipc/result';
+import { demoAccount } from '../../aws/testing/demo-account';
+import { FakeClock } from '../../aws/testing/fake-clock';
+import type { LifecycleDeps } from '../../runs/lifecycle-deps';
+import { EventBus } from '../event-bus';
+import { JobRunner } from '../jobs';
+import { silentLogger } from '../logger';
+import { NotificationService } from '../notifications';
+import { CostsService } from './costs-service';
+
+function setup() {
+  const clock = new FakeClock();
+  const fake = demoAccount(clock, 0);
+  const bus = new EventBus();
+  const deletions: DeletionEvent[] = [];
+  bus.on('costs.deletion', (event) => deletions.push(event));
+  const deps = { ports: () => fake.ports(), clock, sleep: clock.sleep, env: { AWS_REGION: 'eu-west-1', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' } } as unknown as LifecycleDeps;
+  const jobs = new JobRunner(bus, silentLogger, clock);
+  const scanned: number[] = [];
+  return { costs: new CostsService(deps, jobs, bus, new NotificationService(bus, clock), (resources) => scanned.push(resources.length)), jobs, deletions, scanned };
+}
+
+const code = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof TypedError ? error.code : 'not typed';
+  }
+  return 'no error';
+};
+
+describe('CostsService (kill-all from the cost panel)', () => {
+  it('scans every region, reporting the refused one, and totals the burn rate', async () => {
+    const { costs, scanned } = setup();
+    const scan = await costs.scan();
+    expect(scan.resources).toHaveLength(9);
+    expect(scanned).toEqual([9]); // the monitor sees every finished scan (untracked-resource notice)
+    expect(scan.regions.find((r) => r.region === 'ap-southeast-4')?.status).toBe('refused');
+    expect(scan.totalHourlyUsd).toBeCloseTo(1.1451, 3);
+  });
+
+  it('refuses before a scan, ids not in the scan, and untracked resources without the exact phrase', async () => {
+    const { costs } = setup();
+    expect(code(() => costs.killAll({ resourceIds: ['i-0a1b2c3d4e5f60718'], includeUntracked: false }))).toBe('PRECONDITION_FAILED');
+    await costs.scan();
+    expect(code(() => costs.killAll({ resourceIds: ['i-nope'], includeUntracked: false }))).toBe('CONFLICT');
+    expect(code(() => costs.killAll({ resourceIds: ['i-07e57e57e57e57e57'], includeUntracked: false }))).toBe('INVALID_REQUEST');
+    expect(code(() => costs.killAll({ resourceIds: ['i-07e57e57e57e57e57'], includeUntracked: true, confirmation: 'delete all' }))).toBe('PRECONDITION_FAILED');
+  });
+
+  it('deletes exactly what was confirmed, reports each resource, and verifies by rescan', async () => {
+    const { costs, jobs, deletions } = setup();
+    const scan = await costs.scan();
+    const ids = scan.resources.map((r) => r.id);
+    const { jobId } = costs.killAll({ resourceIds: ids, includeUntracked: true, confirmation: 'delete 3 untracked' });
+    const snapshot = await new Promise<ReturnType<JobRunner['list']>[number]>((resolve) => {
+      const poll = () => {
+        const job = jobs.list().find((j) => j.jobId === jobId);
+        if (job && job.state !== 'running') resolve(job);
+        else setTimeout(poll, 5);
+      };
+      poll();
+    });
+    expect(snapshot.state).toBe('succeeded');
+    const result = snapshot.result as KillAllResult;
+    expect(result.survivors).toEqual([]);
+    expect(result.rescan.resources).toEqual([]);
+    expect(new Set(deletions.filter((d) => d.state === 'deleted').map((d) => d.resourceId))).toEqual(new Set(ids));
+  });
+});

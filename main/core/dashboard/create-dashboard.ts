@@ -1,0 +1,23 @@
+import type { CostResource } from '../../../shared/domain/cost';
+import type { LifecycleDeps } from '../../runs/lifecycle-deps';
+import type { Clock } from '../clock';
+import type { EventBus } from '../event-bus';
+import type { JobRunner } from '../jobs';
+import type { NotificationService } from '../notifications';
+import { AccountService } from './account-service';
+import { CostsService } from './costs-service';
+import type { DashboardServices } from './dashboard-handlers';
+import { TemplatesService } from './templates-service';
+
+/**
+ * Builds the dashboard's services over the lifecycle's world (real AWS, or the fake one for
+ * tests). `onScanned` sees every finished scan (the monitor notifies untracked resources).
+ */
+export function createDashboard(options: { world: LifecycleDeps; dataDir: string; clock: Clock; jobs: JobRunner; bus: EventBus; notifications: NotificationService; onScanned?: (resources: readonly CostResource[]) => void }): DashboardServices {
+  const deps = options.world;
+  return {
+    account: new AccountService(deps),
+    costs: new CostsService(deps, options.jobs, options.bus, options.notifications, options.onScanned),
+    templates: new TemplatesService(options.dataDir, options.clock),
+  };
+}

@@ -1,0 +1,37 @@
+import { AcceleratedClock } from '../../aws/testing/accelerated-clock';
+import { demoAccount } from '../../aws/testing/demo-account';
+import { FakeAws } from '../../aws/testing/fake-aws';
+import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
+import { APP_VERSION } from '../version';
+
+/** Set to "1" by the end-to-end tests (and for demos): the app talks to an in-memory AWS account. Never in a release path. */
+export const FAKE_AWS_ENV = 'TRAINDECK_FAKE_AWS';
+
+/** True when the in-memory AWS account was asked for. */
+export function usesFakeAws(env: NodeJS.ProcessEnv): boolean {
+  return env[FAKE_AWS_ENV] === '1';
+}
+
+/**
+ * The lifecycle's outside world for the app: the real SDK clients, or (with
+ * TRAINDECK_FAKE_AWS=1) the seeded in-memory account on an accelerated clock, so the cost
+ * panel has something to show and a kill-all finishes in seconds. The profile named
+ * "expired-sso" answers like an expired SSO session, for the wizard's login hint.
+ */
+export function lifecycleWorld(env: NodeJS.ProcessEnv, dataDir: string): LifecycleDeps {
+  if (!usesFakeAws(env)) return defaultLifecycleDeps(env);
+  const clock = new AcceleratedClock();
+  const fake = demoAccount(clock);
+  const expired = new FakeAws({ clock, regions: [] });
+  expired.identityFault = 'expired-sso';
+  return {
+    ports: (target) => (target.profile === 'expired-sso' ? { ...fake.ports(), identity: expired.ports().identity } : fake.ports()),
+    publicIp: { publicIpv4: async () => '198.51.100.23' },
+    probe: fake,
+    dataDir,
+    clock,
+    sleep: clock.sleep,
+    env,
+    createdBy: `traindeck/${APP_VERSION}`,
+  };
+}

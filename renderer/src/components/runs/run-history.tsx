@@ -1,0 +1,47 @@
+import type { RunSnapshot } from '../../../../shared/domain/run';
+import { formatDateTime, formatDuration } from '../../format/time';
+import { Badge, type BadgeTone } from '../badge';
+import './run-history.css';
+
+const OUTCOME: Record<RunSnapshot['state'], { label: string; tone: BadgeTone }> = {
+  running: { label: 'Running', tone: 'info' },
+  succeeded: { label: 'Succeeded', tone: 'success' },
+  failed: { label: 'Failed', tone: 'danger' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
+};
+
+/** Every run, newest first: outcome, backend, start, duration; selecting one shows it above. */
+export function RunHistory({ runs, selected, now, onSelect }: { runs: RunSnapshot[]; selected: string | undefined; now: number; onSelect: (runId: string) => void }) {
+  return (
+    <table className="run-history" data-testid="run-history">
+      <caption className="visually-hidden">Runs, newest first</caption>
+      <thead>
+        <tr>
+          <th scope="col">Run</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Backend</th>
+          <th scope="col">Started</th>
+          <th scope="col" className="num">Duration</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((run) => (
+          <tr key={run.runId} className={run.runId === selected ? 'is-selected' : undefined}>
+            <td>
+              <button type="button" className="run-history__link" onClick={() => onSelect(run.runId)} aria-current={run.runId === selected ? 'true' : undefined}>
+                {run.name}
+              </button>
+            </td>
+            <td>
+              <Badge tone={OUTCOME[run.state].tone}>{OUTCOME[run.state].label}</Badge>
+              {run.exitCode !== undefined && run.exitCode !== null && <span className="run-history__exit"> exit {run.exitCode}</span>}
+            </td>
+            <td>{run.backend}</td>
+            <td>{formatDateTime(run.startedAt)}</td>
+            <td className="num tabular">{formatDuration(((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) / 1000)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,39 @@
+import { create } from 'zustand';
+import { applyMonitorDelta } from '../../../shared/monitor/apply-delta';
+import type { MonitorDelta, MonitorSnapshot } from '../../../shared/monitor/view';
+import type { AppError } from '../../../shared/ipc/result';
+import { api } from '../bridge/api-ref';
+
+interface MonitorStore {
+  runId: string | undefined;
+  snapshot: MonitorSnapshot | undefined;
+  loading: boolean;
+  error: AppError | undefined;
+  /** Loads the monitor snapshot of a run (and forgets the previous run's). */
+  watch(runId: string | undefined): Promise<void>;
+  applyDelta(delta: MonitorDelta): void;
+}
+
+/** The shown run's monitor: one snapshot, then `monitor.delta` folded in; a gap reloads the snapshot. */
+export const useMonitor = create<MonitorStore>()((set, get) => ({
+  runId: undefined,
+  snapshot: undefined,
+  loading: false,
+  error: undefined,
+
+  watch: async (runId) => {
+    set({ runId, loading: Boolean(runId), error: undefined, ...(runId !== get().runId ? { snapshot: undefined } : {}) });
+    if (!runId) return;
+    const result = await api().invoke('monitor.snapshot', { runId, points: 500 });
+    if (get().runId !== runId) return;
+    set(result.ok ? { snapshot: result.value, loading: false } : { error: result.error, loading: false });
+  },
+
+  applyDelta: (delta) => {
+    const { snapshot, runId } = get();
+    if (delta.runId !== runId || !snapshot) return;
+    const applied = applyMonitorDelta(snapshot, delta, { points: 500, logLines: 100_000 });
+    if (applied.reload) void get().watch(runId);
+    else if (applied.snapshot !== snapshot) set({ snapshot: applied.snapshot });
+  },
+}));

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { emptyDraft } from './draft';
+import { humanize, stepErrors, validateDraft } from './validate';
+
+describe('wizard validation (the shared run config schema)', () => {
+  it('reports a missing TTL and a bad bucket name on their fields, per step', () => {
+    const draft = emptyDraft();
+    draft.data.bucket = 'Bad_Bucket';
+    const { errors, config } = validateDraft(draft);
+    expect(config).toBeUndefined();
+    expect(stepErrors(errors, 'compute')['compute.ttlMinutes']).toMatch(/^Required: the hard limit/);
+    expect(stepErrors(errors, 'data')['storage.bucket']).toMatch(/^A bucket name uses lowercase letters/);
+    expect(stepErrors(errors, 'data')['storage.key']).toMatch(/^Generate the key/);
+    expect(stepErrors(errors, 'account')).toEqual({});
+  });
+
+  it('refuses an override target outside the repo and a duplicated env var', () => {
+    const draft = emptyDraft();
+    draft.code = { repoUrl: 'https://github.com/acme/resnet.git', refKind: 'branch', ref: 'main', deployKeyFile: '', overrides: [{ source: '/tmp/a', target: '../x' }] };
+    draft.training.env = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }];
+    const { errors } = validateDraft(draft);
+    expect(errors['code.overrides.0.target']).toMatch(/must stay inside the repo/);
+    expect(errors['training.env.1.name']).toMatch(/set twice/);
+  });
+
+  it('turns a complete draft into a valid config', () => {
+    const draft = emptyDraft({ region: 'eu-west-1' });
+    draft.compute.ttlMinutes = '240';
+    draft.code.repoUrl = 'https://github.com/acme/resnet.git';
+    draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:0123456789abcdef', keyPath: '/k' };
+    draft.training.command = 'python train.py';
+    const { errors, config } = validateDraft(draft);
+    expect(errors).toEqual({});
+    expect(config?.compute).toMatchObject({ ttlMinutes: 240, diskGb: 100, instanceType: 'g5.xlarge' });
+  });
+
+  it('keeps messages that do not start with the key', () => {
+    expect(humanize(['compute', 'diskGb'], 'diskGb is at least 20 (the AMIs need it)')).toBe('At least 20 (the AMIs need it)');
+    expect(humanize(['training', 'command'], 'training.command is empty: give the command')).toBe('Required: give the command');
+    expect(humanize(['storage', 'bucket'], 'a bucket name has 3 to 63 characters')).toBe('a bucket name has 3 to 63 characters');
+  });
+});

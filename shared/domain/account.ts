@@ -1,0 +1,39 @@
+/** The AWS profiles of `~/.aws` by name only (never a key), and the defaults the SDK would use. */
+export interface AwsProfiles {
+  profiles: string[];
+  defaultProfile: string;
+  defaultRegion?: string;
+}
+
+/** Who the credentials of a profile belong to (STS GetCallerIdentity). */
+export interface AwsIdentity {
+  account: string;
+  arn: string;
+}
+
+/** One row of the instance type picker. */
+export interface InstanceTypeOption {
+  type: string;
+  vcpus: number;
+  memoryGiB: number;
+  gpus: number;
+  gpuModel?: string;
+  /** On-demand $/hour from the bundled price table. */
+  hourlyUsd: number;
+  /** Offered in at least one zone of the region; undefined when it could not be checked. */
+  offered?: boolean;
+}
+
+/** An SSE-C key file as the renderer may see it: its path and fingerprint, never its bytes. */
+export interface KeyFileInfo {
+  path: string;
+  fingerprint: string;
+}
+
+/** A saved wizard: a name and the run config it produced. */
+export interface RunTemplate {
+  name: string;
+  savedAt: string;
+  /** The run config (validated by the shared schema when saved). */
+  config: unknown;
+}

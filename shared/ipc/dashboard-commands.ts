@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { AwsIdentity, AwsProfiles, InstanceTypeOption, KeyFileInfo, RunTemplate } from '../domain/account';
+import type { ScanResult } from '../domain/cost';
+import type { PreflightReport } from '../domain/preflight';
+import { runConfigSchema } from '../run-config/schema';
+import type { CommandDef } from './contract';
+
+/**
+ * The dashboard's commands (cost panel, launch wizard, templates, keys), kept apart from
+ * contract.ts so that file stays a short index; contract.ts spreads them into `commands`.
+ * Secrets never travel: key commands take and return paths and fingerprints only.
+ */
+function command<Res>() {
+  return <Req extends z.ZodType>(request: Req): CommandDef<Req, Res> => ({ request });
+}
+
+const empty = z.object({}).strict();
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region looks like "eu-west-1"');
+const profile = z.string().min(1).max(128).regex(/^[A-Za-z0-9._@+=,-]+$/, 'not a profile name').optional();
+const target = z.object({ profile, region }).strict();
+const filePath = z.string().min(1).max(4096);
+const templateName = z.string().min(1).max(64).regex(/^[A-Za-z0-9._ -]+$/, 'a template name uses letters, digits, spaces, ".", "_" and "-"');
+
+/** Request schemas and response types of the dashboard's commands. */
+export const dashboardCommands = {
+  /** Profile names of ~/.aws (never a key) and the default profile and region. */
+  'aws.profiles': command<AwsProfiles>()(empty),
+  /** Who a profile's credentials belong to (STS); an expired SSO session fails with the login command as fix. */
+  'aws.identity': command<AwsIdentity>()(target),
+  /** The picker's instance types: hardware, on-demand $/h, and whether the region offers each. */
+  'aws.instanceTypes': command<InstanceTypeOption[]>()(target),
+  /** Every check a launch needs for this run config; creates nothing. */
+  'preflight.run': command<PreflightReport>()(z.object({ config: runConfigSchema }).strict()),
+  /** Every cost resource in every enabled region, with $/h. */
+  'costs.scan': command<ScanResult>()(empty),
+  /**
+   * Deletes exactly the listed resources of the last scan, then rescans: returns a job id at
+   * once; `costs.deletion` and `jobs.event` report progress; the job's result is a KillAllResult.
+   * Untracked resources need `includeUntracked` and the typed phrase "delete N untracked".
+   */
+  'costs.killAll': command<{ jobId: string }>()(
+    z.object({ resourceIds: z.array(z.string().min(1).max(2048)).min(1).max(1000), includeUntracked: z.boolean(), confirmation: z.string().max(100).optional() }).strict(),
+  ),
+  /**
+   * Tears one run down now: deletes everything tagged with its run id in every region, then
+   * rescans (the journal closes only when nothing of the run is left). Job result: a KillAllResult.
+   */
+  'costs.teardownRun': command<{ jobId: string }>()(z.object({ runId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'not a run id') }).strict()),
+  /** Saved wizard templates, newest first. */
+  'templates.list': command<RunTemplate[]>()(empty),
+  /** Saves (or replaces) a template under a name. */
+  'templates.save': command<RunTemplate>()(z.object({ name: templateName, config: runConfigSchema }).strict()),
+  /** Deletes a template. */
+  'templates.delete': command<{ deleted: boolean }>()(z.object({ name: templateName }).strict()),
+  /**
+   * Writes the run config as JSON for `traindeck … --config FILE` into the app's configs folder
+   * (never a path the window chooses: the window is untrusted and must not overwrite files); returns where.
+   */
+  'config.export': command<{ path: string }>()(z.object({ config: runConfigSchema }).strict()),
+  /** Whether local files the run needs (deploy key, override sources) exist and are readable; never their content. */
+  'config.checkFiles': command<Array<{ path: string; ok: boolean; problem?: string }>>()(z.object({ paths: z.array(filePath).max(200) }).strict()),
+  /** Makes a new 32-byte SSE-C key file (0600, never overwriting); only the fingerprint comes back. */
+  'keys.generate': command<KeyFileInfo>()(z.object({ path: filePath }).strict()),
+  /** Reads an existing key file and returns its fingerprint (the key never leaves main). */
+  'keys.inspect': command<KeyFileInfo>()(z.object({ path: filePath }).strict()),
+} satisfies Record<string, CommandDef>;
