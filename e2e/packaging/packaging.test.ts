@@ -23,9 +23,10 @@ const BUILD_TIMEOUT_MS = 90_000;
  * Bare modules a shipped bundle may still load at run time: Node built-ins, Electron, and the
  * optional native helpers of `ws`, which it requires inside try/catch and does without.
  */
-// Optional at run time, loaded in try/catch by their users: ws's native speed-ups, and the AWS
-// SDK's CRT and SigV4a signers (needed only for S3 multi-region access points, which TrainDeck does not use).
-const RUNTIME_PROVIDED = new Set([...builtinModules, 'electron', 'bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a']);
+// Optional at run time, loaded in try/catch by their users: ws's native speed-ups, the AWS SDK's
+// CRT and SigV4a signers (needed only for S3 multi-region access points, which TrainDeck does not
+// use), and ssh2's cpu-features (ssh2 falls back to JavaScript crypto without its native parts).
+const RUNTIME_PROVIDED = new Set([...builtinModules, 'electron', 'bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a', 'cpu-features']);
 const NODE_BUNDLES = [
   'dist/main/main.cjs',
   'dist/preload/preload.cjs',

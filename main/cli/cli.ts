@@ -16,6 +16,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<CliCommand>> = {
   teardown: async () => (await import('./commands/teardown')).teardownCommand,
   sync: async () => (await import('./commands/sync')).syncCommand,
   key: async () => (await import('./commands/key')).keyCommand,
+  run: async () => (await import('./commands/run')).runCommand,
 };
 
 async function helpText(): Promise<string> {

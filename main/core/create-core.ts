@@ -1,10 +1,17 @@
 import type { AppInfo, TransportKind } from '../../shared/domain/app-info';
 import { appDataDir, PRODUCT_NAME } from './app-paths';
 import { isoNow, systemClock, type Clock } from './clock';
+import { lifecycleWorld } from './dashboard/lifecycle-world';
+import { createDashboard } from './dashboard/create-dashboard';
 import { runDoctor } from './doctor';
 import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
 import { JobRunner } from './jobs';
+import { MonitorNotifier } from '../monitor/monitor-notifier';
+import { MonitorService } from '../monitor/monitor-service';
+import { createRunService } from '../runs/create-run-service';
+import { monitorObserver } from '../runs/monitor-observer';
+import type { RunService } from '../runs/run-service';
 import type { Logger } from './logger';
 import { NotificationService } from './notifications';
 import { createRouter, type Router, type SenderPolicy } from './router';
@@ -28,6 +35,10 @@ export interface Core {
   bus: EventBus;
   jobs: JobRunner;
   notifications: NotificationService;
+  /** Watches runs (the pipeline calls `watch` when training starts) and raises their notifications. */
+  monitor: MonitorService;
+  /** Runs of the pipeline (executor over SSH, local, or EC2), their snapshots and events. */
+  runs: RunService;
   router: Router;
   dataDir: string;
 }
@@ -59,7 +70,12 @@ export function createCore(options: CoreOptions): Core {
       clock,
       ...(options.electronVersion ? { electronVersion: options.electronVersion } : {}),
     });
-  const handlers = createHandlers({ info, clock, jobs, doctor });
+  // One world for the cost panel and the runs: a run launched on the fake account shows up in its scans.
+  const world = lifecycleWorld(env, dataDir);
+  const monitor = new MonitorService({ bus, clock, log: options.log, notifier: new MonitorNotifier(notifications) });
+  const dashboard = createDashboard({ world, dataDir, clock, jobs, bus, notifications, onScanned: (resources) => monitor.onScan(resources) });
+  const runs = createRunService({ env, dataDir, bus, clock, log: options.log, projectRoot: options.projectRoot, lifecycle: world, observer: monitorObserver(monitor) });
+  const handlers = createHandlers({ info, clock, jobs, doctor, dashboard, monitor, runs });
   const router = createRouter(handlers, { isTrusted: options.isTrusted, log: options.log });
-  return { info, bus, jobs, notifications, router, dataDir };
+  return { info, bus, jobs, notifications, monitor, runs, router, dataDir };
 }

@@ -1,7 +1,12 @@
 import type { AppInfo } from '../../shared/domain/app-info';
 import type { DoctorReport } from '../../shared/domain/doctor';
 import { isoNow, type Clock } from './clock';
+import { dashboardHandlers, type DashboardServices } from './dashboard/dashboard-handlers';
 import type { JobRunner } from './jobs';
+import { monitorHandlers } from '../monitor/monitor-handlers';
+import type { MonitorService } from '../monitor/monitor-service';
+import { runHandlers } from '../runs/run-handlers';
+import type { RunService } from '../runs/run-service';
 import type { Handlers } from './router';
 
 /** The services the handler table needs; the composition root provides them. */
@@ -10,6 +15,12 @@ export interface HandlerServices {
   clock: Clock;
   jobs: JobRunner;
   doctor: () => Promise<DoctorReport>;
+  /** Cost panel, launch wizard, templates and keys. */
+  dashboard: DashboardServices;
+  /** Health, progress, cost and log tail of watched runs. */
+  monitor: MonitorService;
+  /** The run pipeline: start, list, get, cancel. */
+  runs: RunService;
 }
 
 /**
@@ -23,5 +34,8 @@ export function createHandlers(services: HandlerServices): Handlers {
     'system.doctor': () => services.doctor(),
     'jobs.list': () => services.jobs.list(),
     'jobs.cancel': ({ jobId }) => ({ cancelled: services.jobs.cancel(jobId) }),
+    ...dashboardHandlers(services.dashboard),
+    ...monitorHandlers(services.monitor),
+    ...runHandlers(services.runs),
   };
 }

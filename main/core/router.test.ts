@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES } from '../../shared/ipc/contract';
 import { TypedError } from '../../shared/ipc/result';
 import { VALID_REQUESTS } from '../../shared/ipc/testing/valid-requests';
@@ -9,6 +10,9 @@ import { createRouter, type Handlers, type Sender } from './router';
 const trusted: Sender = { transport: 'in-process' };
 // TRAINDECK_FAKE_AWS: the dashboard's AWS commands answer from the in-memory account, never from AWS.
 const core = () => createCore({ transport: 'web', isTrusted: (s) => s.transport === 'in-process', log: silentLogger, projectRoot: process.cwd(), env: { TRAINDECK_DATA_DIR: '/tmp/traindeck-test', TRAINDECK_FAKE_AWS: '1' } });
+
+// keys.generate really writes its sample key file: remove it so runs leave nothing behind.
+afterAll(() => rmSync(VALID_REQUESTS['keys.generate'].path, { force: true }));
 
 describe('the router (the one handle() both transports call)', () => {
   it.each(COMMAND_NAMES)('answers a valid %s request with ok (or, for stateful commands, a typed domain error)', async (command) => {

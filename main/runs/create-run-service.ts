@@ -2,19 +2,22 @@ import { join } from 'node:path';
 import type { Clock } from '../core/clock';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
-import { defaultLifecycleDeps } from './lifecycle-deps';
+import type { LifecycleDeps } from './lifecycle-deps';
 import { createRunResources } from './run-resources';
 import type { RunObserver } from './pipeline/run-observer';
 import { RunService } from './run-service';
 
-/** The run service with the real world's resources; events go out on the bus as `runs.event`. */
-export function createRunService(options: { env: NodeJS.ProcessEnv; dataDir: string; bus: EventBus; clock: Clock; log: Logger; projectRoot: string; bundleDir?: string; observer?: RunObserver }): RunService {
+/**
+ * The run service over the lifecycle's world (the same one the cost panel scans: real AWS, or
+ * the fake account under TRAINDECK_FAKE_AWS); events go out on the bus as `runs.event`.
+ */
+export function createRunService(options: { env: NodeJS.ProcessEnv; dataDir: string; bus: EventBus; clock: Clock; log: Logger; projectRoot: string; lifecycle: LifecycleDeps; bundleDir?: string; observer?: RunObserver }): RunService {
   return new RunService({
     dataDir: options.dataDir,
     emit: (event) => options.bus.emit('runs.event', event),
     now: () => options.clock.now(),
     log: options.log,
     ...(options.observer ? { observer: options.observer } : {}),
-    resources: createRunResources({ env: options.env, bundleDir: options.bundleDir ?? join(options.projectRoot, 'dist', 'executor'), lifecycle: () => ({ ...defaultLifecycleDeps(options.env), dataDir: options.dataDir, clock: options.clock }) }),
+    resources: createRunResources({ env: options.env, bundleDir: options.bundleDir ?? join(options.projectRoot, 'dist', 'executor'), lifecycle: () => options.lifecycle }),
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import type { MonitorService } from '../monitor/monitor-service';
+import { monitoringSchema } from '../../shared/run-config/monitoring-section';
 import { monitorObserver } from './monitor-observer';
 import type { RemoteHost } from './pipeline/remote-host';
 
@@ -29,12 +30,27 @@ describe('monitor observer', () => {
     const port = {} as InstanceMetricsPort;
     const factory = vi.fn(() => port);
     const machine = { instanceId: 'i-0abc', region: 'eu-west-1', profile: 'ml', instanceType: 'g5.xlarge', diskGb: 200, spot: true, launchedAt: 1_700_000_000_000 };
-    monitorObserver(monitor as unknown as MonitorService, factory).trainingStarted('r2', host, paths, machine);
+    monitorObserver(monitor as unknown as MonitorService, factory).trainingStarted('r2', host, paths, { aws: machine });
     expect(factory).toHaveBeenCalledWith(machine);
     expect(monitor.attachAws).toHaveBeenCalledWith('r2', {
       burn: { instanceType: 'g5.xlarge', volumes: [{ volumeType: 'gp3', sizeGb: 200 }], startedAt: 1_700_000_000_000, hasPublicIp: true },
       spot: true,
       cloud: { port, instanceId: 'i-0abc' },
     });
+  });
+
+  it("passes the run config's sample interval, stall rule and extra progress patterns to the monitor", () => {
+    const monitor = fakeMonitor();
+    const monitoring = monitoringSchema.parse({ sampleIntervalSeconds: 15, stall: { minutes: 30, gpuIdlePct: 2 }, progressPatterns: ['iter (?<step>\\d+) of (?<total>\\d+)'] });
+    monitorObserver(monitor as unknown as MonitorService).trainingStarted('r3', host, paths, { monitoring });
+    const request = monitor.watch.mock.calls[0]![0] as { intervalMs: number; stallRule: unknown; parse: { patterns: RegExp[] } };
+    expect(request.intervalMs).toBe(15_000);
+    expect(request.stallRule).toEqual({ windowMs: 30 * 60_000, gpuIdlePct: 2, cpuIdlePct: 10 });
+    expect(request.parse.patterns[0]!.exec('iter 12 of 100')?.groups).toEqual({ step: '12', total: '100' });
+    expect(request.parse.patterns.length).toBeGreaterThan(1); // the built-in patterns still apply
+  });
+
+  it('refuses an invalid progress pattern in the run config', () => {
+    expect(monitoringSchema.safeParse({ progressPatterns: ['(unclosed'] }).error?.issues[0]?.message).toBe('not a valid regular expression');
   });
 });

@@ -1,6 +1,8 @@
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import { createSdkInstanceMetricsPort } from '../aws/sdk/cloudwatch-adapter';
-import type { MonitorService } from '../monitor/monitor-service';
+import { compilePatterns, DEFAULT_PROGRESS_PATTERNS } from '../../shared/monitor/log-patterns';
+import type { MonitoringConfig } from '../../shared/run-config/monitoring-section';
+import type { MonitorService, WatchRequest } from '../monitor/monitor-service';
 import type { AwsMachine } from './pipeline/compute-backend';
 import type { RunObserver } from './pipeline/run-observer';
 
@@ -18,8 +20,9 @@ const sdkMetricsPort: MetricsPortFactory = (machine) => createSdkInstanceMetrics
  */
 export function monitorObserver(monitor: MonitorService, metricsPort: MetricsPortFactory = sdkMetricsPort): RunObserver {
   return {
-    trainingStarted: (runId, host, paths, aws) => {
-      void monitor.watch({ runId, shell: host, paths });
+    trainingStarted: (runId, host, paths, context = {}) => {
+      void monitor.watch({ runId, shell: host, paths, ...watchSettings(context.monitoring) });
+      const aws = context.aws;
       if (!aws) return;
       monitor.attachAws(runId, {
         burn: { instanceType: aws.instanceType, volumes: [{ volumeType: 'gp3', sizeGb: aws.diskGb }], startedAt: aws.launchedAt, hasPublicIp: true },
@@ -29,5 +32,16 @@ export function monitorObserver(monitor: MonitorService, metricsPort: MetricsPor
     },
     reconnected: (runId, host) => monitor.setShell(runId, host),
     ended: (runId) => monitor.stop(runId),
+  };
+}
+
+/** The run config's monitoring section as watch options; user patterns are tried before the built-in ones. */
+export function watchSettings(monitoring: MonitoringConfig | undefined): Pick<WatchRequest, 'intervalMs' | 'stallRule' | 'parse'> {
+  if (!monitoring) return {};
+  const { patterns } = compilePatterns(monitoring.progressPatterns); // validated by the schema already
+  return {
+    intervalMs: monitoring.sampleIntervalSeconds * 1000,
+    stallRule: { windowMs: monitoring.stall.minutes * 60_000, gpuIdlePct: monitoring.stall.gpuIdlePct, cpuIdlePct: monitoring.stall.cpuIdlePct },
+    ...(patterns.length ? { parse: { patterns: [...patterns, ...DEFAULT_PROGRESS_PATTERNS] } } : {}),
   };
 }

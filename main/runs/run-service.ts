@@ -85,7 +85,7 @@ export class RunService {
     try {
       const prepared = await prepareRun(runId, request.config, request.baseDir);
       const resources = await this.deps.resources(request, runId);
-      const result = await runPipeline({ runId, ...prepared, ...resources, ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}), emit, signal, ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}), ...(this.deps.observer ? { observer: this.deps.observer } : {}) });
+      const result = await runPipeline({ runId, ...prepared, ...resources, ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}), emit, signal, ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}), ...(this.deps.observer ? { observer: this.deps.observer } : {}), ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}) });
       emit({ type: 'finished', outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) });
     } catch (error) {
       // Only preparation can throw here (bad key file, unreadable override): nothing was created yet.

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { AppInfo } from '../domain/app-info';
 import type { DoctorReport } from '../domain/doctor';
 import type { JobSnapshot } from '../domain/job';
+import { dashboardCommands } from './dashboard-commands';
+import { runCommands } from './run-commands';
+import { monitorCommands } from './monitor-commands';
 
 export { EVENT_NAMES, events, isEventName, type EventName, type EventPayload } from './events';
 
@@ -40,6 +43,12 @@ export const commands = {
   'jobs.list': command<JobSnapshot[]>()(empty),
   /** Asks a running job to stop; resolves once the request is delivered, not once it stopped. */
   'jobs.cancel': command<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
+  /** Cost panel, launch wizard, templates and keys (see ./dashboard-commands). */
+  ...dashboardCommands,
+  /** The run pipeline: start, list, get, cancel (see ./run-commands). */
+  ...runCommands,
+  /** The run monitor: snapshot of series, progress, health, cost, log tail (see ./monitor-commands). */
+  ...monitorCommands,
 } satisfies Record<string, CommandDef>;
 
 /** The name of a command. */

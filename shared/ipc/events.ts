@@ -1,6 +1,9 @@
 import type { PageId } from '../domain/app-info';
 import type { JobEvent } from '../domain/job';
+import type { DeletionEvent } from '../domain/kill-all';
 import type { AppNotification } from '../domain/notification';
+import type { RunEvent } from '../domain/run';
+import type { MonitorDelta } from '../monitor/view';
 
 /** Declares an event pushed from main to the renderer (a payload type, nothing at run time). */
 interface EventDef<Payload> {
@@ -18,6 +21,12 @@ export const events = {
   'app.navigate': event<{ page: PageId }>(),
   /** One event of a long-running job. */
   'jobs.event': event<JobEvent>(),
+  /** One resource's step in a running kill-all (deleting, deleted, failed with a reason). */
+  'costs.deletion': event<DeletionEvent>(),
+  /** What changed in a watched run since the previous delta (coalesced to ≤ 10 per second). */
+  'monitor.delta': event<MonitorDelta>(),
+  /** One event of a run (phase, log line, host key, finished), with a growing seq per run. */
+  'runs.event': event<RunEvent>(),
 } satisfies Record<string, EventDef<unknown>>;
 
 /** The name of an event. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { monitoringSchema } from './monitoring-section';
+import { codeSchema, trainingSchema } from './run-sections';
 
 /**
  * The run config: one versioned document for everything a run needs, written by the
@@ -136,6 +138,12 @@ export const runConfigSchema = z
     aws: awsSchema,
     storage: storageSchema,
     compute: computeSchema.optional(),
+    /** The repo to train from; required by `traindeck run`. */
+    code: codeSchema.optional(),
+    /** The training command; required by `traindeck run`. */
+    training: trainingSchema.optional(),
+    /** Sample interval, stall rule and extra progress patterns of the monitor. */
+    monitoring: monitoringSchema.optional(),
   })
   .strict();
 

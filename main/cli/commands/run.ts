@@ -7,6 +7,7 @@ import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
 import { appDataDir } from '../../core/app-paths';
 import { createRunService } from '../../runs/create-run-service';
+import { defaultLifecycleDeps } from '../../runs/lifecycle-deps';
 import { loadRunConfig } from '../../runs/load-run-config';
 import { CliError, type CliCommand, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
@@ -63,5 +64,5 @@ function parseHost(address: string | undefined, identity: string | undefined, ho
 function createService(io: CliIo) {
   const bus = new EventBus();
   const dataDir = appDataDir(io.env);
-  return { bus, runs: createRunService({ env: io.env, dataDir, bus, clock: systemClock, log: silentLogger, projectRoot: io.projectRoot, bundleDir: join(io.projectRoot, 'dist', 'executor') }) };
+  return { bus, runs: createRunService({ env: io.env, dataDir, bus, clock: systemClock, log: silentLogger, projectRoot: io.projectRoot, lifecycle: defaultLifecycleDeps(io.env), bundleDir: join(io.projectRoot, 'dist', 'executor') }) };
 }

@@ -1,3 +1,4 @@
+import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { AwsMachine } from './compute-backend';
 import type { RemoteHost } from './remote-host';
 
@@ -14,8 +15,8 @@ export interface TrainingPaths {
  * The pipeline shares its live connection and tells when it changed.
  */
 export interface RunObserver {
-  /** Training began on `host`; `aws` names the EC2 instance when there is one. */
-  trainingStarted(runId: string, host: RemoteHost, paths: TrainingPaths, aws?: AwsMachine): void;
+  /** Training began on `host`; `context` names the EC2 instance (if any) and the run's monitoring settings. */
+  trainingStarted(runId: string, host: RemoteHost, paths: TrainingPaths, context?: { aws?: AwsMachine; monitoring?: MonitoringConfig }): void;
   /** The connection dropped and was re-established: use this one from now on. */
   reconnected(runId: string, host: RemoteHost): void;
   /** The run is over (before the connection closes). */

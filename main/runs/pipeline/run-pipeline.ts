@@ -6,6 +6,7 @@ import type { AcquiredHost, ComputeBackend } from './compute-backend';
 import { followExecutor } from './follow-executor';
 import { createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
 import type { RemoteHost } from './remote-host';
+import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { RunObserver } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
 import { pushAgain, readWhole, verifySync } from './verify-sync';
@@ -36,6 +37,8 @@ export interface PipelineInput {
   now?: () => number;
   /** Follows the machine while it trains (the monitor). */
   observer?: RunObserver;
+  /** The run config's monitoring section, handed to the observer. */
+  monitoring?: MonitoringConfig;
 }
 
 /** How the run ended. */
@@ -92,7 +95,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       {
         onExecutorEvent: (event) => {
           if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) current = EXECUTOR_TO_RUN[event.phase]!;
-          if (event.phase === 'training' && event.status === 'started' && host) input.observer?.trainingStarted(input.runId, host, { dataDir: layout.dataDir, trainLog: layout.trainLog, metricsJsonl: `${layout.logsDir}/metrics.jsonl`, executorJsonl: layout.eventsFile }, machine.aws);
+          if (event.phase === 'training' && event.status === 'started' && host) input.observer?.trainingStarted(input.runId, host, { dataDir: layout.dataDir, trainLog: layout.trainLog, metricsJsonl: `${layout.logsDir}/metrics.jsonl`, executorJsonl: layout.eventsFile }, { ...(machine.aws ? { aws: machine.aws } : {}), ...(input.monitoring ? { monitoring: input.monitoring } : {}) });
           forwardExecutorEvent(event, input.emit, phases.fail);
         },
         onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),

@@ -1,4 +1,11 @@
 import type { CommandName, CommandRequest } from '../contract';
+import type { RunConfig } from '../../run-config/schema';
+
+const SAMPLE_CONFIG: RunConfig = {
+  version: 1,
+  aws: { region: 'eu-west-1' },
+  storage: { bucket: 'td-data', prefix: 'team/demo', sseKeyFile: 'traindeck.key', localRoot: 'data', folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }] },
+};
 
 /**
  * One valid request per command, for contract tests. A mapped type, so adding a command
@@ -10,4 +17,24 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'system.doctor': {},
   'jobs.list': {},
   'jobs.cancel': { jobId: 'no-such-job' },
+  'aws.profiles': {},
+  'aws.identity': { region: 'eu-west-1' },
+  'aws.instanceTypes': { profile: 'ml', region: 'eu-west-1' },
+  'preflight.run': { config: SAMPLE_CONFIG },
+  'costs.scan': {},
+  'costs.killAll': { resourceIds: ['i-0123456789abcdef0'], includeUntracked: false },
+  'costs.teardownRun': { runId: 'demo-20250601-120000-ab12' },
+  'templates.list': {},
+  'templates.save': { name: 'resnet nightly', config: SAMPLE_CONFIG },
+  'templates.delete': { name: 'resnet nightly' },
+  'config.export': { config: SAMPLE_CONFIG },
+  'config.checkFiles': { paths: ['/etc/hostname'] },
+  'keys.generate': { path: '/tmp/traindeck-contract-test.key' },
+  'keys.inspect': { path: '/tmp/traindeck-contract-test.key' },
+  'monitor.list': {},
+  'monitor.snapshot': { runId: 'run-2026-demo', points: 300 },
+  'runs.start': { config: SAMPLE_CONFIG, backend: 'ssh-host', host: { address: 'ubuntu@10.0.0.5:22', identityFile: '/home/me/.ssh/id_ed25519' } },
+  'runs.list': {},
+  'runs.get': { runId: 'run-1' },
+  'runs.cancel': { runId: 'run-1' },
 };
