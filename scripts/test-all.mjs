@@ -2,7 +2,8 @@
 // check each; unit/integration (vitest) and end-to-end (Playwright) count per test.
 // Ends with one line `total: N passed, N failed, N skipped` and a non-zero exit on any failure.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TMP = '.tmp/test-results';
@@ -11,10 +12,16 @@ mkdirSync(TMP, { recursive: true });
 
 const rows = [];
 
+// Every temp folder the tests make goes under one run folder, removed at the end, so a run
+// leaves nothing behind in /tmp even when a test forgets its own cleanup. Kept short: Ceph's
+// admin sockets live below it and Unix socket paths are limited to 108 bytes.
+const RUN_TMP = mkdtempSync(join(tmpdir(), 'td-test-'));
+process.on('exit', () => rmSync(RUN_TMP, { recursive: true, force: true }));
+
 function run(label, command, args, env = {}) {
   const started = Date.now();
   console.log(`\n━━ ${label}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, TMPDIR: RUN_TMP, ...env } });
   return { ok: result.status === 0, seconds: (Date.now() - started) / 1000, status: result.status ?? result.signal };
 }
 
