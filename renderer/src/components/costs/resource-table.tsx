@@ -21,7 +21,7 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
   return (
     // Focusable so keyboard users can scroll it sideways on narrow windows.
     <div className="resource-table__scroll" role="region" aria-label={caption} tabIndex={0}>
-      <table className="resource-table" data-testid={testId}>
+      <table className="resource-table table-head" data-testid={testId}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>

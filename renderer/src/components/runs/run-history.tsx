@@ -13,7 +13,7 @@ const OUTCOME: Record<RunSnapshot['state'], { label: string; tone: BadgeTone }> 
 /** Every run, newest first: outcome, backend, start, duration; selecting one shows it above. */
 export function RunHistory({ runs, selected, now, onSelect }: { runs: RunSnapshot[]; selected: string | undefined; now: number; onSelect: (runId: string) => void }) {
   return (
-    <table className="run-history" data-testid="run-history">
+    <table className="run-history table-head" data-testid="run-history">
       <caption className="visually-hidden">Runs, newest first</caption>
       <thead>
         <tr>

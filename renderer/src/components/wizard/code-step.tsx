@@ -38,7 +38,7 @@ export function CodeStep({ value, errors, onChange }: CodeStepProps) {
         {value.overrides.length === 0 ? (
           <p className="rows__empty">No overrides: the repository is used as it is.</p>
         ) : (
-          <table className="rows" data-testid="overrides">
+          <table className="rows table-head" data-testid="overrides">
             <thead>
               <tr>
                 <th scope="col">Local file</th>

@@ -24,7 +24,7 @@ export function FolderTable({ folders, prefix, errors, onChange }: FolderTablePr
   const at = (index: number, key: keyof Folder) => `storage.folders.${index}.${key}`;
   return (
     <>
-      <table className="rows" data-testid="folders">
+      <table className="rows table-head" data-testid="folders">
         <thead>
           <tr>
             <th scope="col">Name</th>

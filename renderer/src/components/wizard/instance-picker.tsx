@@ -41,7 +41,7 @@ export function InstancePicker({ options, loading, error, value, region, onChang
             <Spinner size={14} /> Asking {region} which types it offers…
           </p>
         ) : (
-          <table className="picker__table">
+          <table className="picker__table table-head">
             <thead>
               <tr>
                 <th scope="col">

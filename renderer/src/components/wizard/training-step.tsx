@@ -25,7 +25,7 @@ export function TrainingStep({ value, errors, onChange }: TrainingStepProps) {
         {value.env.length === 0 ? (
           <p className="rows__empty">None. Secrets do not belong here: they would be visible on the instance.</p>
         ) : (
-          <table className="rows" data-testid="env">
+          <table className="rows table-head" data-testid="env">
             <thead>
               <tr>
                 <th scope="col">Name</th>
