@@ -1,5 +1,5 @@
 import { isBillable, type CostResource, type ScanResult } from '../../../shared/domain/cost';
-import { untrackedPhrase, type KillAllResult } from '../../../shared/domain/kill-all';
+import { untrackedPhrase, type DeletionEvent, type KillAllResult } from '../../../shared/domain/kill-all';
 import { TypedError } from '../../../shared/ipc/result';
 import { credentialsError } from '../../aws/aws-errors';
 import { DELETION_ORDER } from '../../runs/cost/delete-resources';
@@ -77,8 +77,7 @@ export class CostsService {
         sleep: this.deps.sleep,
         signal: context.signal,
         onProgress: (event) => {
-          const reason = 'reason' in event ? event.reason : undefined;
-          this.bus.emit('costs.deletion', { jobId, resourceId: event.resource.id, region: event.resource.region, state: event.outcome, ...(reason ? { reason } : {}) });
+          const reason = this.forwardDeletion(jobId, event);
           if (event.outcome === 'deleting') return;
           finished += 1;
           context.log(`${event.outcome === 'deleted' ? 'deleted' : 'failed'} ${event.resource.kind} ${event.resource.id} (${event.resource.region})${reason ? `: ${reason}` : ''}`);
@@ -97,6 +96,13 @@ export class CostsService {
     return { jobId };
   }
 
+  /** Tells the window how one resource's deletion went (`costs.deletion`); returns the failure reason, if any. */
+  private forwardDeletion(jobId: string, event: { resource: { id: string; region: string }; outcome: DeletionEvent['state']; reason?: string }): string | undefined {
+    const reason = 'reason' in event ? event.reason : undefined;
+    this.bus.emit('costs.deletion', { jobId, resourceId: event.resource.id, region: event.resource.region, state: event.outcome, ...(reason ? { reason } : {}) });
+    return reason;
+  }
+
   /** Deletes what is tagged with `runId` (found by a fresh scan), verified by a rescan; a job. */
   teardownRun(runId: string): { jobId: string } {
     const { jobId } = this.jobs.start({ kind: 'costs.teardown', title: `Tear down ${runId}`, timeoutMs: KILL_LIMIT_MS }, async (context) => {
@@ -109,8 +115,7 @@ export class CostsService {
         sleep: this.deps.sleep,
         signal: context.signal,
         onProgress: (event) => {
-          const reason = 'reason' in event ? event.reason : undefined;
-          this.bus.emit('costs.deletion', { jobId, resourceId: event.resource.id, region: event.resource.region, state: event.outcome, ...(reason ? { reason } : {}) });
+          const reason = this.forwardDeletion(jobId, event);
           if (event.outcome === 'deleting') context.step('Deleting', `${event.resource.kind} ${event.resource.id}`);
           else context.log(`${event.outcome} ${event.resource.kind} ${event.resource.id}${reason ? `: ${reason}` : ''}`);
         },
