@@ -1,11 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import { join } from 'node:path';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { SyncDirection, SyncPlan, SyncSummary } from '../../shared/sync/types';
 import { executePlan } from './execute';
 import { explainBucketError, sseCBlockedError } from './explain';
 import { createLimiter } from './limiter';
-import { folderKind, removePartials, scanLocalFolder } from './local-files';
 import type { ObjectStore } from './object-store';
 import { planSync } from './planner';
 import { SYNC_RETRY, withRetry } from './retry';
@@ -61,11 +59,6 @@ async function checkBucket(direction: SyncDirection, run: SyncRun): Promise<void
     run.onEvent?.({ type: 'warning', message: `Bucket ${run.spec.bucket} has versioning on: overwritten and deleted objects stay billed as old versions.`, fix: 'TrainDeck is designed for no versioning: suspend it (aws s3api put-bucket-versioning --versioning-configuration Status=Suspended).' });
   }
   if (facts.sseCBlocked && direction === 'push') throw sseCBlockedError(run.spec.bucket);
-  // Clean up temp files of interrupted downloads before planning (they are never synced).
-  for (const folder of run.spec.folders) {
-    const dir = join(run.spec.localRoot, folder.local);
-    if ((await folderKind(dir)) === 'folder') await removePartials((await scanLocalFolder(dir)).partials);
-  }
 }
 
 async function forgetBaselines(state: SyncState, spec: SyncSpec): Promise<void> {

@@ -5,7 +5,7 @@ import { folderPrefix } from '../../shared/sync/keys';
 import { decide, outcomeDependsOnContent, type PathState } from '../../shared/sync/policy';
 import type { FolderPlan, LocalFile, RemoteObject, SyncAction, SyncDirection, SyncPlan } from '../../shared/sync/types';
 import type { Limiter } from './limiter';
-import { folderKind, scanLocalFolder } from './local-files';
+import { folderKind, removePartials, scanLocalFolder } from './local-files';
 import { remoteDetails } from './remote-details';
 import type { ObjectStore } from './object-store';
 import type { SyncSpec } from './sync-spec';
@@ -45,6 +45,8 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
 
   const retry = { ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) };
   const [listed, scan] = await Promise.all([withRetry(() => ctx.store.list(remotePrefix, ctx.signal), retry), kind === 'folder' ? scanLocalFolder(localDir) : Promise.resolve({ files: [], skipped: [], partials: [] })]);
+  // Temp files of interrupted downloads are never synced; the scan that found them removes them.
+  await removePartials(scan.partials);
   const baseline = baselineFor(ctx.state, folder.name, `${ctx.spec.bucket}/${ctx.spec.prefix}`);
   const hashes = (ctx.state.hashes[folder.name] ??= {});
   const locals = new Map(scan.files.map((file) => [file.relPath, file]));

@@ -62,6 +62,15 @@ describe('interruptions', () => {
     expect(await fx.keys()).toHaveLength(120);
   });
 
+  it('the next sync removes temp files left by a download that died with its process', async () => {
+    await fx.seed('runs/test/models/m.bin', randomBytes(1000));
+    const stale = await fx.writeLocal('models', `.m.bin${PARTIAL_MARK}dead1234`, 'half a file');
+    const out = await fx.sync('pull');
+    expect(out.summary?.downloaded).toBe(1);
+    expect(await readdir(fx.localPath('models', ''))).toEqual(['m.bin']);
+    expect(stale).toContain(PARTIAL_MARK);
+  });
+
   it('an interrupted download leaves no truncated file; the next pull completes it', async () => {
     const big = randomBytes(12 * 1024 * 1024);
     await fx.seed('runs/test/models/big.bin', big);
