@@ -10,7 +10,7 @@ import type { Limiter } from './limiter';
 import { PARTIAL_MARK } from './local-files';
 import type { ObjectHead, ObjectStore } from './object-store';
 import { metadataDetails } from './remote-details';
-import { SYNC_RETRY, withRetry } from './retry';
+import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';
 
 /** What a download leaves behind. */
@@ -74,7 +74,7 @@ export async function downloadFile(target: string, remote: RemoteObject, ctx: Do
   }
 }
 
-const retry = (ctx: DownloadContext) => ({ ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+const retry = (ctx: DownloadContext) => syncRetry(ctx.signal);
 
 /** One GET of a small object into memory, hashed, then written with one call. */
 async function smallDownload(temp: string, remote: RemoteObject, ctx: DownloadContext): Promise<{ head: ObjectHead; sha256: string }> {

@@ -6,7 +6,7 @@ import { explainBucketError, sseCBlockedError } from './explain';
 import { createLimiter } from './limiter';
 import type { ObjectStore } from './object-store';
 import { planSync } from './planner';
-import { SYNC_RETRY, withRetry } from './retry';
+import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { acquireSyncLock, loadSyncState, saveSyncState, type SyncState } from './sync-state';
 
@@ -52,7 +52,7 @@ export async function runSync(direction: SyncDirection, run: SyncRun): Promise<S
 }
 
 async function checkBucket(direction: SyncDirection, run: SyncRun): Promise<void> {
-  const facts = await withRetry(() => run.store.checkBucket(run.signal), { ...SYNC_RETRY, ...(run.signal ? { signal: run.signal } : {}) }).catch((error: unknown) => {
+  const facts = await withRetry(() => run.store.checkBucket(run.signal), syncRetry(run.signal)).catch((error: unknown) => {
     throw explainBucketError(error, run.spec.bucket, run.region);
   });
   if (facts.versioning === 'enabled') {

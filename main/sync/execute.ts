@@ -6,7 +6,7 @@ import { explainObjectError } from './explain';
 import { createLimiter } from './limiter';
 import type { ObjectStore } from './object-store';
 import { ProgressTracker } from './progress';
-import { SYNC_RETRY, withRetry } from './retry';
+import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import type { SyncState } from './sync-state';
 import { uploadFile } from './upload';
@@ -99,7 +99,7 @@ async function deleteRemote(deletes: SyncAction[], ctx: ExecuteContext, tracker:
   for (let i = 0; i < deletes.length; i += DELETE_BATCH) {
     const batch = deletes.slice(i, i + DELETE_BATCH);
     try {
-      const errors = await withRetry(() => ctx.store.deleteMany(batch.map((a) => a.key), ctx.signal), { ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const errors = await withRetry(() => ctx.store.deleteMany(batch.map((a) => a.key), ctx.signal), syncRetry(ctx.signal));
       const failed = new Map(errors.map((e) => [e.key, e.message]));
       for (const action of batch) {
         const message = failed.get(action.key);

@@ -11,7 +11,7 @@ import type { ObjectStore } from './object-store';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, type CachedHash, type SyncState } from './sync-state';
 import { localSha256 } from './local-hash';
-import { SYNC_RETRY, withRetry } from './retry';
+import { syncRetry, withRetry } from './retry';
 
 /** What planning needs besides the spec. */
 export interface PlanContext {
@@ -43,7 +43,7 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
   // A missing folder on push means "nothing here", not "everything deleted": push nothing, delete nothing.
   if (kind === 'missing' && direction === 'push') return { ...base, note: `local folder ${localDir} does not exist: nothing pushed, nothing deleted` };
 
-  const retry = { ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  const retry = syncRetry(ctx.signal);
   const [listed, scan] = await Promise.all([withRetry(() => ctx.store.list(remotePrefix, ctx.signal), retry), kind === 'folder' ? scanLocalFolder(localDir) : Promise.resolve({ files: [], skipped: [], partials: [] })]);
   // Temp files of interrupted downloads are never synced; the scan that found them removes them.
   await removePartials(scan.partials);

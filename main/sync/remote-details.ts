@@ -1,6 +1,6 @@
 import type { BaselineEntry, RemoteObject } from '../../shared/sync/types';
 import { META_MTIME, META_SHA256, type ObjectHead, type ObjectStore } from './object-store';
-import { SYNC_RETRY, withRetry } from './retry';
+import { syncRetry, withRetry } from './retry';
 
 /** The SHA-256 and file mtime recorded on an object, from its metadata. */
 export function metadataDetails(head: Pick<ObjectHead, 'metadata'>): { sha256?: string; mtimeMs?: number } {
@@ -17,6 +17,6 @@ export async function remoteDetails(store: ObjectStore, remote: RemoteObject, ba
   if (baseline && baseline.etag === remote.etag && baseline.size === remote.size && baseline.sha256) {
     return { ...remote, sha256: baseline.sha256, ...(baseline.mtimeMs !== undefined ? { mtimeMs: baseline.mtimeMs } : {}) };
   }
-  const head = await withRetry(() => store.head(remote.key, signal), { ...SYNC_RETRY, ...(signal ? { signal } : {}) });
+  const head = await withRetry(() => store.head(remote.key, signal), syncRetry(signal));
   return { ...remote, ...metadataDetails(head) };
 }

@@ -14,6 +14,11 @@ export interface RetryOptions {
 /** Retry settings of the sync engine: 6 attempts, 250 ms doubling to at most 8 s, full jitter. */
 export const SYNC_RETRY: Omit<RetryOptions, 'signal' | 'onRetry'> = { attempts: 6, baseMs: 250, capMs: 8_000 };
 
+/** {@link SYNC_RETRY} bound to a signal (every sync request retries the same way). */
+export function syncRetry(signal: AbortSignal | undefined): RetryOptions {
+  return { ...SYNC_RETRY, ...(signal ? { signal } : {}) };
+}
+
 /** Throttling, 5xx, connection resets and bad digests (the body is re-read) are worth another try. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof StoreError) return error.kind === 'transient' || error.kind === 'bad-digest';

@@ -5,7 +5,7 @@ import { sha256Buffer, sha256File } from './hash-file';
 import { mtimeOf } from './local-files';
 import type { Limiter } from './limiter';
 import { META_MTIME, META_SHA256, type ObjectStore } from './object-store';
-import { SYNC_RETRY, withRetry } from './retry';
+import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';
 
 /** Files up to this size are read into memory once: one read for hashes and body, trivial retries. */
@@ -45,7 +45,7 @@ export async function uploadFile(path: string, key: string, file: LocalFile, ctx
 }
 
 const metadata = (sha256: string, mtimeMs: number) => ({ [META_SHA256]: sha256, [META_MTIME]: String(mtimeMs) });
-const retry = (ctx: UploadContext) => ({ ...SYNC_RETRY, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+const retry = (ctx: UploadContext) => syncRetry(ctx.signal);
 const signal = (ctx: UploadContext) => (ctx.signal ? { signal: ctx.signal } : {});
 
 async function uploadSingle(path: string, key: string, size: number, mtimeMs: number, ctx: UploadContext): Promise<Uploaded> {

@@ -6,7 +6,7 @@ import { localSha256 } from './local-hash';
 import { folderKind, scanLocalFolder } from './local-files';
 import type { ListedObject, ObjectStore } from './object-store';
 import { metadataDetails } from './remote-details';
-import { SYNC_RETRY, withRetry } from './retry';
+import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import type { SyncState } from './sync-state';
 
@@ -52,7 +52,7 @@ async function check(file: ManifestFile, object: ListedObject | undefined, store
   if (!object) return { key: file.key, problem: 'missing' };
   if (object.size !== file.size) return { key: file.key, problem: 'size', expected: String(file.size), actual: String(object.size) };
   try {
-    const head = await withRetry(() => store.head(file.key, signal), { ...SYNC_RETRY, ...(signal ? { signal } : {}) });
+    const head = await withRetry(() => store.head(file.key, signal), syncRetry(signal));
     const { sha256 } = metadataDetails(head);
     if (sha256 !== file.sha256) return { key: file.key, problem: 'sha256', expected: file.sha256, actual: sha256 ?? '(none recorded)' };
     return undefined;
