@@ -25,6 +25,11 @@ const localHost: RemoteHost = {
       // The stdin pipe of `start` is handed to a detached child that may outlive this call.
       child.stdout.on('close', () => undefined);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
+      // A command may exit without reading its input (EPIPE): its exit code tells what happened,
+      // so that is not an error of the call. Anything else on stdin is.
+      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') reject(error);
+      });
       child.stdin.end(options.stdin ?? '');
     });
   },
