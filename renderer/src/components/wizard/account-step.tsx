@@ -1,19 +1,15 @@
 import type { AwsIdentity, AwsProfiles } from '../../../../shared/domain/account';
 import { KNOWN_REGIONS } from '../../../../shared/domain/regions';
 import type { Loaded } from '../../stores/wizard-aws';
-import type { FieldErrors } from '../../wizard/validate';
-import type { WizardDraft } from '../../wizard/draft';
 import { Button } from '../button';
 import { Field } from '../forms/field';
 import { RefreshIcon } from '../icons/ui-icons';
 import { IdentityPanel } from './identity-panel';
+import type { StepProps } from './step-props';
 
-interface AccountStepProps {
-  value: WizardDraft['account'];
-  errors: FieldErrors;
+interface AccountStepProps extends StepProps<'account'> {
   profiles: Loaded<AwsProfiles> | undefined;
   identity: Loaded<AwsIdentity> | undefined;
-  onChange: (patch: Partial<WizardDraft['account']>) => void;
   onCheckIdentity: () => void;
 }
 
