@@ -19,13 +19,25 @@ export interface RunningHost {
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const READY_TIMEOUT_MS = 15_000;
 
+/** Options of {@link startWebHost}; all optional, so `startWebHost()` is a fresh host on a free port. */
+export interface WebHostOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A fixed port, e.g. the one of a host this test stopped (0 or absent: a free one). */
+  port?: number;
+  /** More command-line arguments, e.g. `['--token-file', path]`. */
+  args?: string[];
+  /** Reuse this data folder (a restart); the caller removes it. Absent: a new one, removed on stop. */
+  dataDir?: string;
+}
+
 /**
- * Starts `dist/web/host.mjs` on a free port with its own data folder and waits for its
+ * Starts `dist/web/host.mjs` with its own data folder (or the given one) and waits for its
  * ready line (no sleeps). Requires `npm run build` first.
  */
-export async function startWebHost(options: { env?: NodeJS.ProcessEnv } = {}): Promise<RunningHost> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'traindeck-e2e-'));
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'web', 'host.mjs'), '--json'], {
+export async function startWebHost(options: WebHostOptions = {}): Promise<RunningHost> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'traindeck-e2e-'));
+  const args = [join(ROOT, 'dist', 'web', 'host.mjs'), '--json', ...(options.port ? ['--port', String(options.port)] : []), ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, TRAINDECK_DATA_DIR: dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,7 +55,7 @@ export async function startWebHost(options: { env?: NodeJS.ProcessEnv } = {}): P
     stderr: () => stderr,
     async stop() {
       await stopChild(child);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

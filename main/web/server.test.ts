@@ -98,9 +98,22 @@ describe('browser host: who may connect', () => {
 describe('browser host: the contract over the wire', () => {
   it('greets, then answers a round trip with the web transport', async () => {
     const client = await connect();
-    expect(await client.next((f) => f.type === 'hello')).toEqual({ type: 'hello', protocol: 1 });
+    expect(await client.next((f) => f.type === 'hello')).toEqual({ type: 'hello', protocol: 1, host: host.transport.instance });
     expect(await client.invoke('app.info', {})).toMatchObject({ ok: true, value: { transport: 'web', productName: 'TrainDeck' } });
     expect(await client.invoke('app.ping', { echo: 'hi' })).toMatchObject({ ok: true, value: { echo: 'hi' } });
+    client.ws.close();
+  });
+
+  it('restarted on the same port with the same token, takes the page back and says it is a new host', async () => {
+    const { port, token, transport } = host;
+    await host.close();
+    host = await startWebHost({ core, rendererDir: mkdtempSync(join(tmpdir(), 'traindeck-renderer-')), log: silentLogger, port, token });
+    expect(host.port).toBe(port);
+    const client = await connect();
+    const hello = await client.next((f) => f.type === 'hello');
+    expect(hello).toMatchObject({ type: 'hello', protocol: 1 });
+    expect(hello.type === 'hello' && hello.host).not.toBe(transport.instance);
+    expect(await client.invoke('app.ping', { echo: 'back' })).toMatchObject({ ok: true, value: { echo: 'back' } });
     client.ws.close();
   });
 

@@ -29,7 +29,7 @@ export interface WebHostOptions {
   log: Logger;
   /** 0 picks a free port. */
   port?: number;
-  /** Tests pass a known token; otherwise a fresh one per launch. */
+  /** A known token (tests, `--token-file`); otherwise a fresh one per launch. */
   token?: string;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -26,6 +27,8 @@ const MAX_FRAME_BYTES = 1024 * 1024;
  */
 export class WsTransport {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  /** Sent in `hello`; new at each start, so pages notice a restart (see ServerFrame). */
+  readonly instance = randomUUID();
 
   constructor(
     private readonly router: Router,
@@ -65,7 +68,7 @@ export class WsTransport {
       const result = await this.router.handle(frame.command, frame.payload, { transport: 'web', authenticated: true });
       send({ type: 'result', id: frame.id, result });
     });
-    send({ type: 'hello', protocol: WIRE_PROTOCOL });
+    send({ type: 'hello', protocol: WIRE_PROTOCOL, host: this.instance });
   }
 }
 

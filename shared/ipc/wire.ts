@@ -14,11 +14,15 @@ export interface ClientFrame {
   payload: unknown;
 }
 
-/** A frame the browser host sends. */
+/**
+ * A frame the browser host sends. `hello.host` is random per host process: a page that
+ * reconnects and sees a new one knows main restarted (its jobs are gone, its sequences
+ * started over), so it drops what it had instead of merging it with the new snapshots.
+ */
 export type ServerFrame =
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'event'; event: string; payload: unknown }
-  | { type: 'hello'; protocol: number };
+  | { type: 'hello'; protocol: number; host: string };
 
 /** Bumped when frames change incompatibly; a mismatch is shown, not guessed around. */
 export const WIRE_PROTOCOL = 1;

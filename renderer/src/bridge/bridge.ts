@@ -11,11 +11,14 @@ import { useNotifications } from '../stores/notifications';
 import { useRuns } from '../stores/runs';
 
 let transport: Transport | undefined;
+/** The host process last connected to; see `ConnectionState.host`. */
+let connectedHost: string | undefined;
 
 /**
  * Wires the page to main exactly once: picks the transport, subscribes to every event of
  * the contract, mirrors the connection state into its store, and reloads the snapshots
- * after every (re)connect because events pushed while disconnected are lost.
+ * after every (re)connect because events pushed while disconnected are lost. When the host
+ * itself restarted, what came from the old one is dropped first (see `forgetOldHost`).
  */
 export function startBridge(): Transport {
   if (transport) return transport;
@@ -36,11 +39,34 @@ export function startBridge(): Transport {
 
   const onState = (state: ConnectionState) => {
     useConnection.getState().setState(state);
-    if (state.status === 'connected') reloadSnapshots();
+    if (state.status !== 'connected') return;
+    if (state.host && connectedHost && state.host !== connectedHost) forgetOldHost();
+    connectedHost = state.host ?? connectedHost;
+    reloadSnapshots();
   };
   selected.onState(onState);
   onState(selected.getState());
   return selected;
+}
+
+/**
+ * Main restarted: its jobs died with it and its event sequences started over, so merging the
+ * new snapshots by seq would keep stale copies (a job "running" forever). Runs the page had are
+ * reloaded from main's journal; if jobs were running, the user is told they stopped.
+ */
+function forgetOldHost(): void {
+  const stopped = Object.values(useJobs.getState().jobs).filter((job) => job.state === 'running').length;
+  useJobs.getState().forgetAll();
+  useRuns.getState().forgetAll();
+  useCosts.getState().forgetKill();
+  if (!stopped) return;
+  useNotifications.getState().push({
+    id: `host-restarted-${Date.now()}`,
+    level: 'warning',
+    title: 'TrainDeck restarted',
+    body: `${stopped} background ${stopped === 1 ? 'job was' : 'jobs were'} running and stopped with it. Start again what you still need.`,
+    at: new Date().toISOString(),
+  });
 }
 
 function reloadSnapshots(): void {

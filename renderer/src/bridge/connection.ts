@@ -1,9 +1,12 @@
 import type { TrainDeckApi } from '../../../shared/ipc/api';
 
-/** How the page is connected to main, as shown in the status bar and the banner. */
+/**
+ * How the page is connected to main, as shown in the status bar and the banner. `host`
+ * (web only) names the host process: a different one after a reconnect means main restarted.
+ */
 export type ConnectionState =
   | { status: 'connecting' }
-  | { status: 'connected' }
+  | { status: 'connected'; host?: string }
   | { status: 'reconnecting'; attempt: number; retryInMs: number }
   | { status: 'unauthorized'; message: string };
 

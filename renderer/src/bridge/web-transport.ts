@@ -9,6 +9,12 @@ const COMMAND_TIMEOUT_MS = 30_000;
 /** Reconnect backoff: 0.5 s doubling to 10 s, with jitter. */
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 10_000;
+/** After a restart with a new token, how often to ask whether this tab's token works again. */
+const TOKEN_RECHECK_MS = 5_000;
+
+/** Said when the host came back but no longer accepts this tab's token. */
+const RESTARTED_WITH_NEW_TOKEN =
+  'TrainDeck restarted with a new access token, so this tab’s link no longer works. Open the new link it printed, or restart it with the `--token-file` and `--port` it used before: this tab then reconnects by itself.';
 
 interface Pending {
   resolve: (result: Result<never>) => void;
@@ -27,6 +33,8 @@ export function webTransport(location: { protocol: string; host: string }, token
   let socket: WebSocket | undefined;
   let nextId = 1;
   let attempt = 0;
+  // Once this tab has been in, a refused token means the host restarted with a new one.
+  let wasConnected = false;
 
   const failAll = (message: string) => {
     for (const [id, entry] of pending) {
@@ -42,7 +50,12 @@ export function webTransport(location: { protocol: string; host: string }, token
         state.set({ status: 'unauthorized', message: 'This page is from another TrainDeck version. Reload it.' });
         // Close so no command goes to a host that speaks another protocol; onclose will not retry.
         socket?.close();
+        return;
       }
+      // Connected only now: no command may go out before the protocol is known to match.
+      attempt = 0;
+      wasConnected = true;
+      state.set(typeof frame.host === 'string' ? { status: 'connected', host: frame.host } : { status: 'connected' });
       return;
     }
     if (frame.type === 'result') {
@@ -59,10 +72,14 @@ export function webTransport(location: { protocol: string; host: string }, token
   const scheduleReconnect = async () => {
     attempt += 1;
     if (token && !(await tokenAccepted(token))) {
-      state.set({ status: 'unauthorized', message: 'This link is not valid for the running TrainDeck. Open the URL printed by `npm run start:web`.' });
+      state.set({ status: 'unauthorized', message: wasConnected ? RESTARTED_WITH_NEW_TOKEN : 'This link is not valid for the running TrainDeck. Open the URL printed by `npm run start:web`.' });
+      // It may be restarted again with this tab's token (`--token-file`): keep asking, slowly.
+      if (wasConnected) setTimeout(() => void scheduleReconnect(), TOKEN_RECHECK_MS);
       return;
     }
-    const retryInMs = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
+    // Back from a refused token: the host answered just now, so connect at once.
+    if (state.get().status === 'unauthorized') attempt = 0;
+    const retryInMs = attempt === 0 ? 0 : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
     state.set({ status: 'reconnecting', attempt, retryInMs });
     setTimeout(connect, retryInMs);
   };
@@ -75,10 +92,6 @@ export function webTransport(location: { protocol: string; host: string }, token
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${scheme}//${location.host}${WIRE_PATH}?${WIRE_TOKEN_PARAM}=${encodeURIComponent(token)}`);
     socket = ws;
-    ws.onopen = () => {
-      attempt = 0;
-      state.set({ status: 'connected' });
-    };
     ws.onmessage = (message) => {
       try {
         onFrame(JSON.parse(String(message.data)) as ServerFrame);

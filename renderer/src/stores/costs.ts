@@ -34,6 +34,8 @@ interface CostsStore {
   applyDeletion(event: DeletionEvent): void;
   applyJobEvent(event: JobEvent): void;
   dismissKill(): void;
+  /** Main restarted: a kill-all still running ended with it, so its progress is dropped (the scan stays). */
+  forgetKill(): void;
 }
 
 /**
@@ -81,4 +83,8 @@ export const useCosts = create<CostsStore>()((set, get) => ({
   },
 
   dismissKill: () => set({ killJobId: undefined, killTargets: [], deletions: {}, killResult: undefined, killError: undefined }),
+
+  forgetKill: () => {
+    if (get().killJobId && !get().killResult) get().dismissKill();
+  },
 }));

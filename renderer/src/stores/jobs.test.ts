@@ -50,6 +50,16 @@ describe('jobs store', () => {
     expect(order).toEqual(['a', 'b']);
   });
 
+  it('after main restarted, forgets the jobs that ended with it instead of showing them running forever', async () => {
+    useJobs.getState().applyEvent(event({ jobId: 'old', seq: 1, type: 'started', kind: 'scan', title: 'Died with the host' }));
+    useJobs.getState().applyEvent(event({ jobId: 'old', seq: 2, type: 'log', stream: 'info', line: 'working' }));
+    useJobs.getState().forgetAll();
+    expect(useJobs.getState()).toMatchObject({ jobs: {}, order: [], logs: {}, loaded: false });
+    serve([snapshot('new', 1)]);
+    await useJobs.getState().loadJobs();
+    expect(useJobs.getState().order).toEqual(['new']);
+  });
+
   it('keeps a bounded log tail per job', () => {
     useJobs.getState().applyEvent(event({ jobId: 'a', seq: 1, type: 'started', kind: 'k', title: 't' }));
     for (let seq = 2; seq < LOG_LINES_KEPT + 12; seq++) {

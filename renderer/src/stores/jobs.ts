@@ -25,6 +25,8 @@ interface JobsStore {
   loadJobs(): Promise<void>;
   applyEvent(event: JobEvent): void;
   cancelJob(jobId: string): Promise<void>;
+  /** Drops every job: main restarted and they ended with it (the bridge reloads the list). */
+  forgetAll(): void;
 }
 
 /**
@@ -78,4 +80,6 @@ export const useJobs = create<JobsStore>()((set, get) => ({
     const { [jobId]: _previous, ...rest } = get().cancelErrors;
     set({ cancelErrors: result.ok ? rest : { ...rest, [jobId]: result.error } });
   },
+
+  forgetAll: () => set({ jobs: {}, order: [], logs: {}, loaded: false, error: undefined, cancelErrors: {} }),
 }));

@@ -21,6 +21,11 @@ interface RunsStore {
   teardownNow(runId: string): Promise<void>;
   dismissTeardown(runId: string): void;
   applyJobEvent(event: JobEvent): void;
+  /**
+   * Main restarted: drops the runs (reloaded from its journal, whose seqs may be lower than
+   * ours) and the teardowns still waiting on a job that ended with it.
+   */
+  forgetAll(): void;
 }
 
 /** Runs of the pipeline: a snapshot from `runs.list`, then `runs.event` folded in by seq. */
@@ -77,6 +82,8 @@ export const useRuns = create<RunsStore>()((set, get) => ({
     const entry = Object.entries(get().teardowns).find(([, t]) => t.jobId === event.jobId);
     if (entry) set({ teardowns: { ...get().teardowns, [entry[0]]: { ...entry[1], result: event.result as KillAllResult } } });
   },
+
+  forgetAll: () => set({ runs: {}, loaded: false, teardowns: Object.fromEntries(Object.entries(get().teardowns).filter(([, t]) => t.result || t.error)) }),
 }));
 
 /** Runs newest first. */

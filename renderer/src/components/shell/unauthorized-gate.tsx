@@ -20,7 +20,10 @@ export function UnauthorizedGate() {
         <li>
           Open the link printed after <strong>Open:</strong> — it carries this launch&rsquo;s access token.
         </li>
-        <li>Every launch makes a new token, so links from an earlier launch stop working. That is on purpose.</li>
+        <li>
+          Every launch makes a new token, so links from an earlier launch stop working. To keep one link across restarts, start it with{' '}
+          <code>--token-file PATH --port N</code>: tabs holding that token reconnect by themselves.
+        </li>
       </ol>
     </section>
   );
