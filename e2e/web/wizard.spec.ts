@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectAccessible } from './axe';
@@ -25,6 +25,22 @@ const field = (page: Page, key: string) => page.getByTestId(`field-${key}`);
 const error = (page: Page, key: string) => page.getByTestId(`error-${key}`);
 const next = (page: Page) => page.getByTestId('wizard-next').click();
 const atStep = (page: Page, step: string) => expect(page.getByTestId('wizard')).toHaveAttribute('data-step', step);
+
+/**
+ * A step in light, at the smallest window and in dark. The editable tables sit below the fold of
+ * the smallest window, so after its overflow check the narrow shot is retaken of the whole body.
+ */
+async function shotEveryWay(page: Page, name: string): Promise<void> {
+  await shot(page, name);
+  await expectFitsSmallestWindow(page, `${name}-narrow`);
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 960, height: 620 });
+  await shot(page, `${name}-narrow`);
+  if (viewport) await page.setViewportSize(viewport);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, `${name}-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
 
 test('the wizard validates each step next to its fields, keeps input on Back, saves, exports and guards Launch', async ({ page }) => {
   const problems = await collectProblems(page);
@@ -83,7 +99,7 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   await expect(error(page, 'code.deployKeyFile')).toContainText('Required for an ssh repo URL');
   await expect(error(page, 'code.overrides.0.target')).toContainText('must stay inside the repo');
   await expectAccessible(page, 'wizard: code with errors');
-  await shot(page, 'wizard-code-errors');
+  await shotEveryWay(page, 'wizard-code-errors');
   await field(page, 'code.deployKeyFile').getByRole('textbox').fill(deployKey);
   await page.getByRole('textbox', { name: 'Target path of override 1' }).fill('configs/local.yaml');
   await next(page);
@@ -91,10 +107,13 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   // Data: a bad bucket name and a missing key; then a generated key shows its fingerprint only.
   await atStep(page, 'data');
   await field(page, 'storage.bucket').getByRole('textbox').fill('Bad_Bucket');
+  await page.getByRole('textbox', { name: 'Name of folder 4' }).fill('Check Points');
   await next(page);
   await expect(error(page, 'storage.bucket')).toContainText('lowercase letters');
   await expect(error(page, 'storage.key')).toContainText('Generate the key');
-  await shot(page, 'wizard-data-errors');
+  await expect(error(page, 'storage.folders.3.name')).toContainText('lowercase letters');
+  await shotEveryWay(page, 'wizard-data-errors');
+  await page.getByRole('textbox', { name: 'Name of folder 4' }).fill('checkpoints');
   // A bucket whose policy refuses SSE-C: the schema accepts it, preflight will not.
   await field(page, 'storage.bucket').getByRole('textbox').fill('acme-shared');
   await field(page, 'storage.prefix').getByRole('textbox').fill('projects/resnet');
@@ -102,23 +121,55 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   await page.getByTestId('key-prepare').click();
   await expect(page.getByTestId('key-fingerprint')).toContainText(/sha256:[0-9a-f]{16}/);
   await expect(page.getByTestId('key-panel')).toContainText('Losing this key loses the data');
+  // The browser host has no OS keychain: the key is a plain 0600 file, and the panel says so.
+  await expect(page.getByTestId('key-storage')).toHaveAttribute('data-storage', 'file');
+  await expect(page.getByTestId('key-storage')).toContainText('Stored as a key file (mode 0600)');
+  await expect(page.getByTestId('key-seal')).toHaveCount(0);
+  // Export key: a plain 0600 copy of the same key, at a path the user types.
+  const backup = join(home, 'backup', 'resnet.key');
+  await field(page, 'key.backup').getByRole('textbox').fill(backup);
+  await page.getByTestId('key-export').click();
+  await expect(page.getByTestId('key-exported')).toContainText(backup);
+  expect(statSync(backup).mode & 0o777).toBe(0o600);
+  expect(readFileSync(backup).equals(readFileSync(keyPath))).toBe(true);
   await expectAccessible(page, 'wizard: data');
   await shot(page, 'wizard-data');
   await expectFitsSmallestWindow(page, 'wizard-data-narrow');
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot(page, 'wizard-data-dark');
   await page.emulateMedia({ colorScheme: 'light' });
+  // A second export to the same file is refused: a key file is never overwritten.
+  await page.getByTestId('key-export').click();
+  await expect(page.getByTestId('key-backup')).toContainText('never overwrites a key');
   await next(page);
 
-  // Training: the command is required; env vars are rows.
+  // Training: the command is required; env vars are rows, added and removed from the keyboard.
   await atStep(page, 'training');
   await next(page);
   await expect(error(page, 'training.command')).toContainText('Required: give the command');
   await field(page, 'training.command').getByRole('textbox').fill('python train.py --epochs 30');
-  await page.getByRole('button', { name: 'Add variable' }).click();
-  await page.getByRole('textbox', { name: 'Name of variable 1' }).fill('WANDB_MODE');
+  const addVariable = page.getByRole('button', { name: 'Add variable' });
+  await addVariable.click();
+  await expect(page.getByRole('textbox', { name: 'Name of variable 1' })).toBeFocused();
+  await page.keyboard.type('2FAST');
+  await expect(error(page, 'training.env.0.name')).toContainText('not starting with a digit');
+  await addVariable.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Name of variable 2' })).toBeFocused();
+  await page.keyboard.type('WANDB_MODE');
   await page.getByRole('textbox', { name: 'Value of WANDB_MODE' }).fill('offline');
   await expectAccessible(page, 'wizard: training');
+  await shotEveryWay(page, 'wizard-training-errors');
+  // Removing a row focuses the remove button of the row that moves up; removing the last one, Add.
+  await page.getByRole('button', { name: 'Remove variable 2FAST' }).click();
+  await expect(page.getByRole('button', { name: 'Remove variable WANDB_MODE' })).toBeFocused();
+  await expect(page.getByRole('textbox', { name: 'Value of WANDB_MODE' })).toHaveValue('offline');
+  await addVariable.press('Enter');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Remove variable 2' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(addVariable).toBeFocused();
+  await expect(page.getByTestId('env').getByRole('row')).toHaveCount(2);
   await next(page);
 
   // Review: a failing preflight check keeps Launch disabled and says how to fix it.
@@ -183,6 +234,7 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   await expect(page.getByTestId('preflight')).toHaveAttribute('data-state', 'pass', { timeout: 20_000 });
   await page.getByTestId('step-data').click();
   await expect(page.getByTestId('key-fingerprint')).toContainText('sha256:');
+  await expect(page.getByTestId('key-storage')).toContainText('Stored as a key file (mode 0600)');
 
   expect(problems).toEqual([]);
 });

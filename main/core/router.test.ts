@@ -11,8 +11,11 @@ const trusted: Sender = { transport: 'in-process' };
 // TRAINDECK_FAKE_AWS: the dashboard's AWS commands answer from the in-memory account, never from AWS.
 const core = () => createCore({ transport: 'web', isTrusted: (s) => s.transport === 'in-process', log: silentLogger, projectRoot: process.cwd(), env: { TRAINDECK_DATA_DIR: '/tmp/traindeck-test', TRAINDECK_FAKE_AWS: '1' } });
 
-// keys.generate really writes its sample key file: remove it so runs leave nothing behind.
-afterAll(() => rmSync(VALID_REQUESTS['keys.generate'].path, { force: true }));
+// keys.generate and keys.export really write their sample key files: remove them so runs leave nothing behind.
+afterAll(() => {
+  rmSync(VALID_REQUESTS['keys.generate'].path, { force: true });
+  rmSync(VALID_REQUESTS['keys.export'].to, { force: true });
+});
 
 describe('the router (the one handle() both transports call)', () => {
   it.each(COMMAND_NAMES)('answers a valid %s request with ok (or, for stateful commands, a typed domain error)', async (command) => {

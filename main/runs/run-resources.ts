@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { TypedError } from '../../shared/ipc/result';
 import { resolveS3Credentials, s3EndpointFromEnv } from '../aws/s3-credentials';
+import type { KeyVault } from '../sync/key-vault';
 import { openSync } from '../sync/open-sync';
 import { createEc2Backend } from './backends/ec2-backend';
 import { createLocalBackend } from './backends/local-backend';
@@ -19,10 +20,10 @@ export function parseSshAddress(address: string): { username: string; host: stri
  * The real world's resources for a run: the backend asked for, the desktop's own S3 view (for
  * verification), credentials for machines without an instance role, and the executor bundle.
  */
-export function createRunResources(options: { env: NodeJS.ProcessEnv; bundleDir: string; lifecycle: () => LifecycleDeps }) {
+export function createRunResources(options: { env: NodeJS.ProcessEnv; bundleDir: string; lifecycle: () => LifecycleDeps; keyVault?: KeyVault | undefined }) {
   return async (request: StartRunRequest, runId: string): Promise<RunResources> => {
     const { config } = request;
-    const opened = await openSync({ config, baseDir: request.baseDir }, { env: options.env });
+    const opened = await openSync({ config, baseDir: request.baseDir }, { env: options.env, keyVault: options.keyVault });
     const region = config.storage.region ?? config.aws.region;
     const ttlSeconds = (config.training?.maxRuntimeMinutes ?? 1440) * 60;
     const s3Endpoint = s3EndpointFromEnv(options.env);

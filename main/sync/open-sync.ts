@@ -4,6 +4,7 @@ import { createS3Client } from '../aws/s3-client';
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import type { LoadedRunConfig } from '../runs/load-run-config';
 import type { ObjectStore } from './object-store';
+import type { KeyVault } from './key-vault';
 import { loadSseKey, type SseKey } from './sse-key';
 import { syncSpecFrom, type SyncSpec } from './sync-spec';
 
@@ -17,9 +18,10 @@ export interface OpenedSync {
 
 /**
  * Builds spec, key and S3 store from a run config, checking inputs before any request:
- * the key file, the folder selection. `folders` limits the sync to some folders by name.
+ * the key file, the folder selection. `folders` limits the sync to some folders by name;
+ * `keyVault` opens a key sealed by the desktop app (the CLI has none: plain key files only).
  */
-export async function openSync(loaded: LoadedRunConfig, options: { folders?: string[]; concurrency?: number; env?: NodeJS.ProcessEnv } = {}): Promise<OpenedSync> {
+export async function openSync(loaded: LoadedRunConfig, options: { folders?: string[]; concurrency?: number; env?: NodeJS.ProcessEnv; keyVault?: KeyVault | undefined } = {}): Promise<OpenedSync> {
   const { config, baseDir } = loaded;
   const spec = syncSpecFrom(config.storage, baseDir, options.concurrency ? { concurrency: options.concurrency } : {});
   if (options.folders?.length) {
@@ -27,7 +29,7 @@ export async function openSync(loaded: LoadedRunConfig, options: { folders?: str
     if (unknown.length) throw new TypedError('INVALID_REQUEST', `Unknown folder "${unknown[0]}".`, { fix: `The config's folders are: ${spec.folders.map((f) => f.name).join(', ')}.` });
     spec.folders = spec.folders.filter((f) => options.folders!.includes(f.name));
   }
-  const key = await loadSseKey(resolve(baseDir, config.storage.sseKeyFile));
+  const key = await loadSseKey(resolve(baseDir, config.storage.sseKeyFile), options.keyVault);
   const region = config.storage.region ?? config.aws.region;
   // Our own retries re-open file streams; the SDK's cannot, so it makes one attempt per call.
   const client = createS3Client({ region, maxAttempts: 1, ...(config.aws.profile ? { profile: config.aws.profile } : {}), ...(options.env ? { env: options.env } : {}) }, { maxSockets: spec.concurrency * 2 });

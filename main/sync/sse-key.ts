@@ -2,9 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { TypedError } from '../../shared/ipc/result';
+import { keyFingerprint, SSE_KEY_BYTES } from './key-fingerprint';
+import { plainFileVault, type KeyVault } from './key-vault';
+import { isSealedKey, openSealedKey } from './sealed-key';
 
-/** AES-256 keys are 32 bytes. */
-export const SSE_KEY_BYTES = 32;
+export { keyFingerprint, SSE_KEY_BYTES };
 
 /**
  * A customer-provided SSE-C key. The key itself is reachable only through `headers()`;
@@ -40,23 +42,26 @@ export class SseKey {
   }
 }
 
-/** A short, safe-to-show name for a key: the first 16 hex digits of its SHA-256. */
-export function keyFingerprint(bytes: Buffer): string {
-  return 'sha256:' + createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-}
-
 /**
- * Reads a key file: 32 raw bytes, or the same as base64 (44 chars) or hex (64 chars) text.
+ * Reads a key file: 32 raw bytes, the same as base64 (44 chars) or hex (64 chars) text, or
+ * a key sealed with the desktop app's OS keychain (opened through `vault`; the default, the
+ * CLI's, has no keychain and says how to export one). Every caller that needs the key goes
+ * through here, so a sealed file works wherever the app passes its vault.
  * Errors say what was wrong with the file, never what is in it.
  */
-export async function loadSseKey(file: string): Promise<SseKey> {
+export async function loadSseKey(file: string, vault: KeyVault = plainFileVault()): Promise<SseKey> {
+  return new SseKey((await readKeyFile(file, vault)).bytes);
+}
+
+/** The raw 32 bytes of a key file and whether it was sealed, for the key service's copies; everything else uses {@link loadSseKey}. */
+export async function readKeyFile(file: string, vault: KeyVault = plainFileVault()): Promise<{ bytes: Buffer; sealed: boolean }> {
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} does not exist.`, { fix: 'Point storage.sseKeyFile at your key, or create one with `traindeck key generate FILE` (and keep a copy: losing the key loses the data).' });
   if (!info.isFile()) throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} is not a file.`);
   const raw = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new TypedError('INVALID_REQUEST', `Cannot read the SSE-C key file ${file} (${error.code ?? error.message}).`, { fix: 'Check its permissions.' });
   });
-  return new SseKey(decodeKey(raw, file));
+  return isSealedKey(raw) ? { bytes: await openSealedKey(raw, file, vault), sealed: true } : { bytes: decodeKey(raw, file), sealed: false };
 }
 
 function decodeKey(raw: Buffer, file: string): Buffer {
@@ -72,9 +77,14 @@ function decodeKey(raw: Buffer, file: string): Buffer {
 /** Writes a new random key to `file` (mode 0600, never overwriting) and returns its fingerprint. */
 export async function generateSseKey(file: string): Promise<string> {
   const bytes = randomBytes(SSE_KEY_BYTES);
-  await writeFile(file, bytes, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+  await writeNewKeyFile(file, bytes);
+  return keyFingerprint(bytes);
+}
+
+/** Creates `file` with `content`, mode 0600; an existing file is a CONFLICT (a key is never overwritten). */
+export async function writeNewKeyFile(file: string, content: Buffer): Promise<void> {
+  await writeFile(file, content, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EEXIST') throw new TypedError('CONFLICT', `${file} already exists; TrainDeck never overwrites a key.`, { fix: 'Choose another file name.' });
     throw error;
   });
-  return keyFingerprint(bytes);
 }

@@ -24,10 +24,19 @@ export interface InstanceTypeOption {
   offered?: boolean;
 }
 
+/** How a key file keeps the SSE-C key at rest: sealed with the OS keychain (Electron `safeStorage`), or plain bytes (mode 0600). */
+export type KeyStorage = 'os-keychain' | 'file';
+
 /** An SSE-C key file as the renderer may see it: its path and fingerprint, never its bytes. */
 export interface KeyFileInfo {
   path: string;
+  /** Of the raw key, so a sealed file and its exported plain copy show the same one. */
   fingerprint: string;
+  storage: KeyStorage;
+  /** This app can seal keys (an OS keychain is available here), so a plain key file could get a sealed copy. */
+  canSeal: boolean;
+  /** Why keys stay plain files although sealing was wanted (e.g. Linux without a keyring); absent when nothing needs saying. */
+  note?: string;
 }
 
 /** A saved wizard: a name and the run config it produced. */

@@ -59,8 +59,18 @@ export const dashboardCommands = {
   'config.export': command<{ path: string }>()(z.object({ config: runConfigSchema }).strict()),
   /** Whether local files the run needs (deploy key, override sources) exist and are readable; never their content. */
   'config.checkFiles': command<Array<{ path: string; ok: boolean; problem?: string }>>()(z.object({ paths: z.array(filePath).max(200) }).strict()),
-  /** Makes a new 32-byte SSE-C key file (0600, never overwriting); only the fingerprint comes back. */
+  /**
+   * Makes a new 32-byte SSE-C key file (0600, never overwriting): sealed with the OS keychain in the
+   * desktop app where one is available, else plain (`storage` says which). Only the fingerprint comes back.
+   */
   'keys.generate': command<KeyFileInfo>()(z.object({ path: filePath }).strict()),
-  /** Reads an existing key file and returns its fingerprint (the key never leaves main). */
+  /** Reads an existing key file, plain or sealed, and returns its fingerprint and storage (the key never leaves main). */
   'keys.inspect': command<KeyFileInfo>()(z.object({ path: filePath }).strict()),
+  /** Seals a copy of a plain key file with the OS keychain as `<path>.sealed` (never overwriting; the original is left alone). UNAVAILABLE without a keychain. */
+  'keys.seal': command<KeyFileInfo>()(z.object({ path: filePath }).strict()),
+  /**
+   * Writes a plain copy of the key at `path` (sealed or not) to `to`, a new file the user chose
+   * (0600, never overwriting): the backup that survives a lost keychain, and the file the CLI reads.
+   */
+  'keys.export': command<KeyFileInfo>()(z.object({ path: filePath, to: filePath }).strict()),
 } satisfies Record<string, CommandDef>;

@@ -4,20 +4,24 @@ import type { Clock } from '../clock';
 import type { EventBus } from '../event-bus';
 import type { JobRunner } from '../jobs';
 import type { NotificationService } from '../notifications';
+import type { KeyVault } from '../../sync/key-vault';
 import { AccountService } from './account-service';
 import { CostsService } from './costs-service';
 import type { DashboardServices } from './dashboard-handlers';
+import { createKeysService } from './keys-service';
 import { TemplatesService } from './templates-service';
 
 /**
  * Builds the dashboard's services over the lifecycle's world (real AWS, or the fake one for
  * tests). `onScanned` sees every finished scan (the monitor notifies untracked resources).
+ * `keyVault` seals SSE-C keys (the desktop app's OS keychain); without it keys are plain files.
  */
-export function createDashboard(options: { world: LifecycleDeps; dataDir: string; clock: Clock; jobs: JobRunner; bus: EventBus; notifications: NotificationService; onScanned?: (resources: readonly CostResource[]) => void }): DashboardServices {
+export function createDashboard(options: { world: LifecycleDeps; dataDir: string; clock: Clock; jobs: JobRunner; bus: EventBus; notifications: NotificationService; onScanned?: (resources: readonly CostResource[]) => void; keyVault?: KeyVault }): DashboardServices {
   const deps = options.world;
   return {
-    account: new AccountService(deps),
+    account: new AccountService(deps, options.keyVault),
     costs: new CostsService(deps, options.jobs, options.bus, options.notifications, options.onScanned),
     templates: new TemplatesService(options.dataDir, options.clock),
+    keys: createKeysService(options.keyVault),
   };
 }

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
+import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey } from '../../sync/sse-key';
 import type { SpecTemplate } from './run-pipeline';
 import type { Upload } from './start-executor';
@@ -19,12 +20,13 @@ export interface PreparedRun {
  * Reads the files a run config names (SSE-C key, deploy key, override sources) and builds the
  * executor's spec. Everything missing is a clear INVALID_REQUEST before any machine exists.
  * The SSE-C key goes into `secrets` only: it is sent over the SSH channel, never in the spec.
+ * `keyVault` opens a key file sealed by the desktop app.
  */
-export async function prepareRun(runId: string, config: RunConfig, baseDir: string): Promise<PreparedRun> {
+export async function prepareRun(runId: string, config: RunConfig, baseDir: string, keyVault?: KeyVault): Promise<PreparedRun> {
   if (!config.code) throw new TypedError('INVALID_REQUEST', 'the run config has no "code" section (repoUrl, branch, deployKeyFile)', { fix: 'Add "code": { "repoUrl": …, "branch": "main", "deployKeyFile": … }.' });
   if (!config.training) throw new TypedError('INVALID_REQUEST', 'the run config has no "training" section', { fix: 'Add "training": { "command": "python train.py" }.' });
   const path = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const key = await loadSseKey(path(config.storage.sseKeyFile));
+  const key = await loadSseKey(path(config.storage.sseKeyFile), keyVault);
   const secrets: ExecutorSecrets = { sseKey: Buffer.from(key.params().SSECustomerKey, 'base64').toString('base64') };
   if (config.code.deployKeyFile) {
     const file = path(config.code.deployKeyFile);

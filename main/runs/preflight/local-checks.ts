@@ -5,10 +5,11 @@ import type { RunConfig } from '../../../shared/run-config/schema';
 import { inspectAwsSetup } from '../../aws/aws-config';
 import { endpointOverridesFromEnv } from '../../aws/endpoints';
 import { check } from './check';
+import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey, type SseKey } from '../../sync/sse-key';
 
 /** The checks that need no network: profile, region name, key file. */
-export async function localChecks(config: RunConfig, env: NodeJS.ProcessEnv): Promise<{ checks: PreflightCheck[]; sseKey?: SseKey }> {
+export async function localChecks(config: RunConfig, env: NodeJS.ProcessEnv, keyVault?: KeyVault): Promise<{ checks: PreflightCheck[]; sseKey?: SseKey }> {
   const checks: PreflightCheck[] = [];
   const profileEnv = config.aws.profile ? { ...env, AWS_PROFILE: config.aws.profile } : env;
   const setup = await inspectAwsSetup(profileEnv);
@@ -28,7 +29,7 @@ export async function localChecks(config: RunConfig, env: NodeJS.ProcessEnv): Pr
 
   try {
     // The sync engine's own loader: one definition of what a valid key file is.
-    const key = await loadSseKey(config.storage.sseKeyFile);
+    const key = await loadSseKey(config.storage.sseKeyFile, keyVault);
     checks.push(check('sse-key', 'SSE-C key', 'pass', `32-byte key, fingerprint ${key.fingerprint}`));
     return { checks, sseKey: key };
   } catch (error) {

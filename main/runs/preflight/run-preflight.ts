@@ -5,6 +5,7 @@ import { credentialsError, describeAwsError } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { ImageInfo } from '../../aws/ports/ec2-launch-port';
 import type { Clock } from '../../core/clock';
+import type { KeyVault } from '../../sync/key-vault';
 import { bucketChecks } from './bucket-checks';
 import { check, skipped } from './check';
 import { amiCheck, computeSkipped, instanceTypeChecks, quotaCheck, type Placement } from './compute-checks';
@@ -33,6 +34,8 @@ export interface PreflightInput {
   env: NodeJS.ProcessEnv;
   clock: Clock;
   signal?: AbortSignal;
+  /** Opens SSE-C key files sealed by the desktop app; without it only plain key files load. */
+  keyVault?: KeyVault | undefined;
 }
 
 const AWS_CHECKS: Array<[string, string]> = [['identity', 'Identity'], ['bucket', 'Bucket'], ['versioning', 'Versioning'], ['sse-c', 'SSE-C'], ['instance-type', 'Instance type'], ['quota', 'vCPU quota'], ['ami', 'AMI'], ['ssh-source', 'SSH source']];
@@ -52,7 +55,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
   };
   const compute = config.compute;
   if (!compute) return finish([check('compute', 'Compute', 'fail', 'the run config has no "compute" section', 'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 } to the run config.')]);
-  const local = await localChecks(config, input.env);
+  const local = await localChecks(config, input.env, input.keyVault);
   const checks = [...local.checks, check('ttl', 'Time to live', 'pass', `the instance powers itself off after ${compute.ttlMinutes} min${compute.shutdownAfterPush ? ', or right after the final push' : ''}`)];
   if (checks.some((c) => c.status === 'fail') || !local.sseKey) return finish([...checks, ...AWS_CHECKS.map(([id, label]) => skipped(id, label, 'fix the problems above first'))]);
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AwsIdentity, AwsProfiles, InstanceTypeOption } from '../../../shared/domain/account';
+import type { AwsIdentity, AwsProfiles, InstanceTypeOption, KeyFileInfo } from '../../../shared/domain/account';
 import type { PreflightCheck, PreflightReport } from '../../../shared/domain/preflight';
 import type { AppError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
@@ -19,13 +19,16 @@ interface WizardAwsStore {
   identity: Loaded<AwsIdentity> | undefined;
   instanceTypes: Loaded<InstanceTypeOption[]> | undefined;
   preflight: Loaded<PreflightReport> | undefined;
-  key: { busy: boolean; error?: AppError };
+  /** The SSE-C key as main last described it (how it is stored, whether it could be sealed); never its bytes. */
+  key: { busy: boolean; error?: AppError; info?: KeyFileInfo };
   loadProfiles(): Promise<void>;
   checkIdentity(profile: string, region: string): Promise<void>;
   loadInstanceTypes(profile: string, region: string): Promise<void>;
   runPreflight(config: RunConfig): Promise<void>;
   /** Generates or imports the SSE-C key at the draft's path; only its fingerprint comes back. */
   prepareKey(): Promise<void>;
+  /** Seals a copy of the draft's plain key file with the OS keychain and uses the copy from then on. */
+  sealKey(): Promise<void>;
 }
 
 const target = (profile: string, region: string) => ({ region, ...(profile ? { profile } : {}) });
@@ -81,7 +84,17 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
     set({ key: { busy: true } });
     const result = await api().invoke(data.keyMode === 'generate' ? 'keys.generate' : 'keys.inspect', { path: data.keyPath.trim() });
     if (!result.ok) return set({ key: { busy: false, error: result.error } });
-    set({ key: { busy: false } });
+    set({ key: { busy: false, info: result.value } });
+    useWizard.getState().update('data', { keyPath: result.value.path, keyFingerprint: result.value.fingerprint });
+  },
+
+  sealKey: async () => {
+    const { data } = useWizard.getState().draft;
+    set({ key: { ...get().key, busy: true } });
+    const result = await api().invoke('keys.seal', { path: data.keyPath.trim() });
+    if (!result.ok) return set({ key: { ...get().key, busy: false, error: result.error } });
+    set({ key: { busy: false, info: result.value } });
+    // The run config now names the sealed copy; the user's plain file stays where it was.
     useWizard.getState().update('data', { keyPath: result.value.path, keyFingerprint: result.value.fingerprint });
   },
 }));

@@ -1,21 +1,21 @@
-import type { AppError } from '../../../../shared/ipc/result';
 import type { WizardDraft } from '../../wizard/draft';
 import type { FieldErrors } from '../../wizard/validate';
 import { Field } from '../forms/field';
 import { FolderTable } from './folder-table';
-import { KeyPanel } from './key-panel';
+import type { KeyBackupState } from './key-backup';
+import { KeyPanel, type KeyActions, type KeyStatus } from './key-panel';
 
 interface DataStepProps {
   value: WizardDraft['data'];
   errors: FieldErrors;
-  keyBusy: boolean;
-  keyError: AppError | undefined;
+  keyStatus: KeyStatus;
+  keyBackup: KeyBackupState;
+  keyActions: KeyActions;
   onChange: (patch: Partial<WizardDraft['data']>) => void;
-  onPrepareKey: () => void;
 }
 
 /** Step 4: where the data lives in S3, how each folder syncs, and the key that encrypts it. */
-export function DataStep({ value, errors, keyBusy, keyError, onChange, onPrepareKey }: DataStepProps) {
+export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, onChange }: DataStepProps) {
   return (
     <div className="wizard-step-body">
       <div className="field-grid">
@@ -31,7 +31,7 @@ export function DataStep({ value, errors, keyBusy, keyError, onChange, onPrepare
         <p className="wizard-subsection__text">Each folder of the instance's data directory and its S3 prefix. Pull only: S3 is the truth, never written. Local wins: the push overwrites S3. Newest wins: the newer file, both ways. A push only deletes what the last pull saw.</p>
         <FolderTable folders={value.folders} prefix={value.prefix} errors={errors} onChange={(folders) => onChange({ folders })} />
       </section>
-      <KeyPanel value={value} error={errors['storage.key']} busy={keyBusy} actionError={keyError} onChange={onChange} onPrepare={onPrepareKey} />
+      <KeyPanel value={value} error={errors['storage.key']} status={keyStatus} backup={keyBackup} actions={keyActions} onChange={onChange} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { TrainingStep } from '../../components/wizard/training-step';
 import { useLaunch } from '../../stores/launch';
 import { useWizard } from '../../stores/wizard';
 import { useWizardAws } from '../../stores/wizard-aws';
+import { useKeyBackup } from '../../stores/wizard-key-backup';
 import type { StepId } from '../../wizard/draft';
 import type { FieldErrors } from '../../wizard/validate';
 
@@ -17,6 +18,7 @@ export function StepBody({ step, errors, config }: { step: StepId; errors: Field
   const draft = useWizard((s) => s.draft);
   const update = useWizard.getState().update;
   const aws = useWizardAws(useShallow((s) => ({ profiles: s.profiles, identity: s.identity, instanceTypes: s.instanceTypes, preflight: s.preflight, key: s.key })));
+  const keyBackup = useKeyBackup(useShallow((s) => ({ path: s.path, busy: s.busy, forKey: s.forKey, exported: s.exported, error: s.error })));
   const launch = useLaunch(useShallow((s) => ({ saving: s.saving, savedAs: s.savedAs, exported: s.exported, actionError: s.actionError, launching: s.launching, launchError: s.launchError })));
   const actions = useWizardAws.getState();
   const launchActions = useLaunch.getState();
@@ -28,7 +30,16 @@ export function StepBody({ step, errors, config }: { step: StepId; errors: Field
     case 'code':
       return <CodeStep value={draft.code} errors={errors} onChange={(patch) => update('code', patch)} />;
     case 'data':
-      return <DataStep value={draft.data} errors={errors} keyBusy={aws.key.busy} keyError={aws.key.error} onChange={(patch) => update('data', patch)} onPrepareKey={() => void actions.prepareKey()} />;
+      return (
+        <DataStep
+          value={draft.data}
+          errors={errors}
+          keyStatus={{ busy: aws.key.busy, error: aws.key.error, info: aws.key.info }}
+          keyBackup={keyBackup}
+          keyActions={{ onPrepare: () => void actions.prepareKey(), onSeal: () => void actions.sealKey(), onBackupPathChange: (path) => useKeyBackup.getState().setPath(path), onExport: () => void useKeyBackup.getState().exportKey() }}
+          onChange={(patch) => update('data', patch)}
+        />
+      );
     case 'training':
       return <TrainingStep value={draft.training} errors={errors} onChange={(patch) => update('training', patch)} />;
     case 'review':
