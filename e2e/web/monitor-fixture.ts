@@ -1,4 +1,5 @@
 import type { RunSnapshot } from '../../shared/domain/run';
+import type { SyncFolderStatus } from '../../shared/domain/run-sync';
 import { RUN_PHASES } from '../../shared/domain/run';
 import type { MonitorSnapshot, SeriesView } from '../../shared/monitor/view';
 
@@ -13,12 +14,20 @@ const START = Math.floor(Date.now() / 1000) * 1000 - 3.2 * 3_600_000;
 const NOW = START + 3.2 * 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The finished pull: the datasets moved and verified, checkpoints of a previous run resumed, the rest empty. */
+export const PULLED: SyncFolderStatus[] = [
+  { folder: 'cached_datasets', policy: 'pull-only', filesDone: 128, filesTotal: 128, bytesDone: 15_300_000_000, bytesTotal: 15_300_000_000, bytesPerSecond: 212_000_000, state: 'done', failures: 0, verified: { ok: true, checked: 128, mismatches: 0 } },
+  { folder: 'logs', policy: 'local-wins', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, state: 'done', failures: 0 },
+  { folder: 'models', policy: 'local-wins', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, state: 'done', failures: 0 },
+  { folder: 'checkpoints', policy: 'newest-wins', filesDone: 2, filesTotal: 2, bytesDone: 1_840_000_000, bytesTotal: 1_840_000_000, bytesPerSecond: 181_000_000, state: 'done', failures: 0 },
+];
+
 export function runSnapshot(): RunSnapshot {
   const done = RUN_PHASES.indexOf('training');
   const phases = Object.fromEntries(
     RUN_PHASES.map((phase, index) => [phase, index < done ? { status: 'succeeded', startedAt: iso(START + index * 60_000), endedAt: iso(START + (index + 1) * 60_000) } : index === done ? { status: 'running', startedAt: iso(START + index * 60_000) } : { status: 'pending' }]),
   ) as RunSnapshot['phases'];
-  return { runId: RUN_ID, name: 'resnet50-baseline', backend: 'aws-ec2', host: 'ubuntu@34.243.17.102:22', state: 'running', phases, lastSeq: 40, startedAt: iso(START), logTail: [] };
+  return { runId: RUN_ID, name: 'resnet50-baseline', backend: 'aws-ec2', host: 'ubuntu@34.243.17.102:22', state: 'running', phases, lastSeq: 40, startedAt: iso(START), logTail: [], sync: { pull: PULLED } };
 }
 
 const wave = (n: number, base: number, amp: number, noise: number) => Array.from({ length: n }, (_, i) => Math.max(0, base + amp * Math.sin(i / 9) + noise * Math.sin(i * 7.3)));

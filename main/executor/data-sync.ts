@@ -2,6 +2,7 @@ import { statfs } from 'node:fs/promises';
 import { createS3Client } from '../aws/client-factory';
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import type { ExecutorSecrets, ExecutorSpec } from '../../shared/executor/protocol';
+import type { SyncEvent } from '../../shared/sync/events';
 import type { ManifestFile } from '../../shared/sync/types';
 import { folderPrefix } from '../../shared/sync/keys';
 import { runSync } from '../sync/engine';
@@ -11,6 +12,7 @@ import { SYNC_DEFAULTS, type SyncSpec } from '../sync/sync-spec';
 import { loadSyncState } from '../sync/sync-state';
 import { buildLocalManifest } from '../sync/verify';
 import { PhaseError } from './phase-error';
+import type { SyncObserver } from './sync-reporter';
 
 /** The sync engine bound to this run's bucket, data folder and in-memory key. */
 export interface RunStorage {
@@ -44,15 +46,15 @@ export async function checkDiskSpace(storage: RunStorage, reserveBytes: number, 
 }
 
 /** Pulls every folder by its policy; any failed file fails the phase. */
-export async function pull(storage: RunStorage, signal?: AbortSignal): Promise<{ files: number; bytes: number }> {
-  const { summary } = await runSync('pull', { ...storage, ...(signal ? { signal } : {}) });
+export async function pull(storage: RunStorage, signal?: AbortSignal, observer?: SyncObserver): Promise<{ files: number; bytes: number }> {
+  const { summary } = await runSync('pull', { ...storage, ...(signal ? { signal } : {}), ...(observer ? { onEvent: (event: SyncEvent) => observer.onEvent(event) } : {}) }).finally(() => observer?.end());
   if (summary?.failures.length) throw new PhaseError(`pull failed for ${summary.failures.length} file(s), first: ${summary.failures[0]!.relPath}: ${summary.failures[0]!.message}`);
   return { files: summary?.downloaded ?? 0, bytes: summary?.bytes ?? 0 };
 }
 
 /** Pushes by policy, then returns the final manifest of every pushable folder. */
-export async function push(storage: RunStorage, signal?: AbortSignal): Promise<{ manifest: ManifestFile[]; prefixes: string[]; failures: number }> {
-  const { summary } = await runSync('push', { ...storage, ...(signal ? { signal } : {}) });
+export async function push(storage: RunStorage, signal?: AbortSignal, observer?: SyncObserver): Promise<{ manifest: ManifestFile[]; prefixes: string[]; failures: number }> {
+  const { summary } = await runSync('push', { ...storage, ...(signal ? { signal } : {}), ...(observer ? { onEvent: (event: SyncEvent) => observer.onEvent(event) } : {}) }).finally(() => observer?.end());
   const pushable = { ...storage.spec, folders: storage.spec.folders.filter((f) => f.policy !== 'pull-only') };
   const manifest = await buildLocalManifest(pushable, await loadSyncState(storage.spec.localRoot), signal);
   return { manifest, prefixes: pushable.folders.map((f) => folderPrefix(pushable.prefix, f.remote)), failures: summary?.failures.length ?? 0 };

@@ -8,6 +8,7 @@ import { PhaseError, reasonOf } from './phase-error';
 import { powerOff } from './power-off';
 import { createRamFolder } from './secrets';
 import { watchSpotNotice } from './spot-watch';
+import { syncReporter } from './sync-reporter';
 import { startTraining, type Training, type TrainingExit } from './train';
 import { verifyDatasets } from './verify-data';
 import { workLayout } from './work-layout';
@@ -83,11 +84,14 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
 
   const ram = createRamFolder(spec.runId, workDir);
   const storage = openRunStorage(spec, secrets, layout.dataDir);
+  // Per-folder figures as `info` lines in sync.jsonl, throttled (the desktop follows and journals them).
+  const syncLog = new EventLog(layout.syncFile, run.now);
+  const figures = (direction: 'pull' | 'push') => syncReporter(direction, spec.storage.folders, (sync) => syncLog.write(direction === 'pull' ? 'pulling' : 'pushing', 'info', { sync }), run.now ? { now: run.now } : {});
   let facts: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
   try {
     await phase('checkout', () => checkout({ spec, workDir, repoDir: layout.repoDir, ramDir: ram.dir, signal: stop.signal, ...(secrets.deployKey ? { deployKey: secrets.deployKey } : {}) }), (r) => r).finally(() => ram.remove());
-    await phase('pulling', async () => ({ ...(await checkDiskSpace(storage, spec.diskReserveBytes, stop.signal)), ...(await pull(storage, stop.signal)) }), (r) => r);
-    await phase('verifying', () => verifyDatasets(storage, stop.signal), (r) => ({ ...r }));
+    await phase('pulling', async () => ({ ...(await checkDiskSpace(storage, spec.diskReserveBytes, stop.signal)), ...(await pull(storage, stop.signal, figures('pull'))) }), (r) => r);
+    await phase('verifying', () => verifyDatasets(storage, stop.signal, (folders) => syncLog.write('verifying', 'info', { sync: { type: 'sync-verified', direction: 'pull', folders } })), (r) => ({ ...r }));
     facts = await phase('training', async () => {
       const startedAt = (run.now ?? Date.now)();
       training = startTraining(spec.training.command, { cwd: layout.repoDir, env: trainingEnv(spec, layout.dataDir), logFile: layout.trainLog, ...(run.now ? { now: run.now } : {}) });
@@ -109,7 +113,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
 
   let pushed: Awaited<ReturnType<typeof push>> | undefined;
   try {
-    pushed = await phase('pushing', () => push(storage, AbortSignal.timeout(PUSH_LIMIT_MS)), (r) => ({ files: r.manifest.length, failures: r.failures }));
+    pushed = await phase('pushing', () => push(storage, AbortSignal.timeout(PUSH_LIMIT_MS), figures('push')), (r) => ({ files: r.manifest.length, failures: r.failures }));
   } catch {
     // Recorded; status.json says pushed: false and the desktop's verification will say what is missing.
   }

@@ -1,8 +1,10 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SyncFolderVerification } from '../../shared/domain/run-sync';
 import { folderPrefix } from '../../shared/sync/keys';
 import { loadSyncState } from '../sync/sync-state';
 import { buildLocalManifest, verifyAgainst } from '../sync/verify';
+import { verificationByFolder } from '../sync/verify-by-folder';
 import type { RunStorage } from './data-sync';
 import { PhaseError } from './phase-error';
 
@@ -16,24 +18,30 @@ export interface DataSummary {
 /**
  * Every dataset object in S3 is present locally with the same size and SHA-256 (the hash
  * recorded at upload), and every Parquet file starts and ends with the `PAR1` magic.
+ * `onVerified` gets the per-folder counts before a problem fails the phase.
  */
-export async function verifyDatasets(storage: RunStorage, signal?: AbortSignal): Promise<DataSummary> {
+export async function verifyDatasets(storage: RunStorage, signal?: AbortSignal, onVerified?: (folders: SyncFolderVerification[]) => void): Promise<DataSummary> {
   const datasets = { ...storage.spec, folders: storage.spec.folders.filter((f) => f.policy === 'pull-only') };
   const manifest = await buildLocalManifest(datasets, await loadSyncState(storage.spec.localRoot), signal);
   const prefixes = datasets.folders.map((f) => folderPrefix(datasets.prefix, f.remote));
   const report = await verifyAgainst(manifest, storage.store, prefixes, 8, signal);
-  const problem = report.mismatches[0];
-  if (problem) throw new PhaseError(`dataset file ${problem.key} does not match S3 (${problem.problem}${problem.expected ? `: expected ${problem.expected}, got ${problem.actual}` : ''})`);
-  if (report.extra.length) throw new PhaseError(`dataset file ${report.extra[0]} is in S3 but missing locally (${report.extra.length} missing)`);
+  const badParquet: string[] = [];
   let parquetFiles = 0;
   for (const folder of datasets.folders) {
     const prefix = folderPrefix(datasets.prefix, folder.remote);
     for (const file of manifest.filter((f) => f.key.startsWith(prefix) && f.key.toLowerCase().endsWith('.parquet'))) {
       const path = join(storage.spec.localRoot, folder.local, file.key.slice(prefix.length));
-      if (!(await hasParquetMagic(path, file.size))) throw new PhaseError(`${file.key} is not a valid Parquet file (no PAR1 magic at its start and end)`, 'Re-upload the dataset file; it may be truncated.');
-      parquetFiles += 1;
+      if (await hasParquetMagic(path, file.size)) parquetFiles += 1;
+      else badParquet.push(file.key);
     }
   }
+  // Every problem counts against its folder; an object in S3 that is missing locally is one too.
+  const problems = new Set([...report.mismatches.map((m) => m.key), ...report.extra, ...badParquet]);
+  onVerified?.(verificationByFolder(manifest, [...problems], datasets.folders, datasets.prefix));
+  const problem = report.mismatches[0];
+  if (problem) throw new PhaseError(`dataset file ${problem.key} does not match S3 (${problem.problem}${problem.expected ? `: expected ${problem.expected}, got ${problem.actual}` : ''})`);
+  if (report.extra.length) throw new PhaseError(`dataset file ${report.extra[0]} is in S3 but missing locally (${report.extra.length} missing)`);
+  if (badParquet.length) throw new PhaseError(`${badParquet[0]} is not a valid Parquet file (no PAR1 magic at its start and end)`, 'Re-upload the dataset file; it may be truncated.');
   return { files: manifest.length, bytes: manifest.reduce((sum, f) => sum + f.size, 0), parquetFiles };
 }
 

@@ -18,6 +18,8 @@ export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage'>)
     nodePathFile: join(workDir, 'node-path'),
     statusFile: join(workDir, 'status.json'),
     stderrFile: join(workDir, 'executor.err'),
+    // Sync figures live outside the pushed folders: a line appended to a file being uploaded fails its upload.
+    syncFile: join(workDir, 'sync.jsonl'),
     repoDir: join(workDir, 'repo'),
     dataDir,
     logsDir,

@@ -1,3 +1,4 @@
+import type { RunSyncReport } from '../domain/run-sync';
 import type { SyncFolder } from '../run-config/schema';
 import type { ManifestFile } from '../sync/types';
 
@@ -65,6 +66,13 @@ export interface ExecutorEvent {
   reason?: string;
   fix?: string;
   detail?: Record<string, unknown>;
+  /**
+   * Per-folder sync figures (at most one line a second per direction, and a final one) or
+   * verification results, on `info` lines of `pulling`, `pushing` and `verifying` in
+   * `WORK/sync.jsonl`: not in executor.jsonl, which the push uploads (a file that grows while
+   * it uploads fails). The desktop forwards it as a run event.
+   */
+  sync?: RunSyncReport;
 }
 
 /** `WORK/status.json`, written after the final push. */

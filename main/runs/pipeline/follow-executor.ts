@@ -31,13 +31,14 @@ export interface FollowOptions {
 }
 
 /**
- * Tails executor.jsonl and train.log by byte offset until the executor writes its final
+ * Tails executor.jsonl, train.log and sync.jsonl by byte offset until the executor writes its final
  * `done` line. A dropped connection is reconnected (bounded backoff in the connector) and
  * the offsets carry on, so every line arrives exactly once. Returns the live host.
  */
 export async function followExecutor(options: FollowOptions, callbacks: FollowCallbacks): Promise<RemoteHost> {
   const events = new LineReader(options.layout.eventsFile);
   const train = new LineReader(options.layout.trainLog);
+  const sync = new LineReader(options.layout.syncFile);
   let host = options.host;
   let cancelSent = false;
   let done = false;
@@ -58,10 +59,12 @@ export async function followExecutor(options: FollowOptions, callbacks: FollowCa
         callbacks.onExecutorEvent(event);
         if (event.phase === 'done' && event.status !== 'info' && event.status !== 'started') done = true;
       }
-      // After `done` one more read drains the training log's last lines.
+      // After `done` one more read drains the training log's last lines and the final sync figures.
       const trainLines = await train.next(host);
       for (const line of trainLines) callbacks.onTrainLine(line);
-      quiet = lines.length + trainLines.length > 0 ? 0 : quiet + 1;
+      const syncLines = await sync.next(host);
+      for (const event of syncLines.map(parseEvent)) if (event) callbacks.onExecutorEvent(event);
+      quiet = lines.length + trainLines.length + syncLines.length > 0 ? 0 : quiet + 1;
       if (!done && quiet >= (options.livenessEvery ?? 10)) {
         quiet = 0;
         await assertAlive(host, options);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticeFromRunEvent } from '../../monitor/run-event-notices';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
+import { PARQUET_BYTES } from './testing/training-repo';
 
 let f: RunFixture;
 beforeAll(async () => {
@@ -50,6 +51,22 @@ describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () 
     const keys = await f.fx.keys();
     for (const key of ['models/model.pkl', 'models/model.json', 'checkpoints/epoch-3.ckpt', 'logs/train.log', 'logs/metrics.jsonl', 'logs/executor.jsonl']) expect(keys).toContain(`runs/test/${key}`);
     expect(run.snapshot.phases['verifying-sync'].detail).toMatchObject({ rePushes: 0 });
+
+    // Per-folder sync figures of the pull and the push, each with its verification.
+    const byFolder = (direction: 'pull' | 'push') => Object.fromEntries((run.snapshot.sync?.[direction] ?? []).map((s) => [s.folder, s]));
+    const pulled = byFolder('pull');
+    expect(Object.keys(pulled)).toEqual(['cached_datasets', 'logs', 'models', 'checkpoints']);
+    expect(pulled.cached_datasets).toMatchObject({ policy: 'pull-only', filesDone: 1, filesTotal: 1, bytesDone: PARQUET_BYTES.length, bytesTotal: PARQUET_BYTES.length, state: 'done', failures: 0, verified: { ok: true, checked: 1, mismatches: 0 } });
+    expect(pulled.models).toMatchObject({ filesDone: 0, filesTotal: 0, state: 'done' });
+    const pushed = byFolder('push');
+    expect(Object.keys(pushed)).toEqual(['logs', 'models', 'checkpoints']);
+    expect(pushed.logs).toMatchObject({ policy: 'local-wins', filesDone: 3, filesTotal: 3, state: 'done', failures: 0, verified: { ok: true, checked: 3, mismatches: 0 } });
+    expect(pushed.models).toMatchObject({ filesDone: 2, filesTotal: 2, state: 'done', verified: { ok: true, checked: 2, mismatches: 0 } });
+    expect(pushed.checkpoints).toMatchObject({ policy: 'newest-wins', filesDone: 3, filesTotal: 3, state: 'done', verified: { ok: true, checked: 3, mismatches: 0 } });
+    expect(pushed.models!.bytesDone).toBeGreaterThan(0);
+    expect(pushed.models!.bytesPerSecond).toBeGreaterThan(0);
+    // Throttled at the source: a few lines per direction, not one per progress tick.
+    expect(run.events.filter((e) => e.type === 'sync').length).toBeLessThanOrEqual(8);
   });
 
   it('training fails midway: push still happens, the run is failed with the exit code', async () => {

@@ -42,6 +42,9 @@ describe('sync verification from the desktop', () => {
     const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '1' })), f.sshHost(), { store, maxRePushes: 1, keepOnVerifyFailureMs: 300 });
     expect(run.result.outcome).toBe('failed');
     expect(run.snapshot.phases['verifying-sync']).toMatchObject({ status: 'failed', reason: expect.stringContaining('after 1 re-push') });
+    // The monitor names the folder that differs.
+    const pushed = Object.fromEntries((run.snapshot.sync?.push ?? []).map((s) => [s.folder, s.verified]));
+    expect(pushed).toMatchObject({ models: { ok: false, mismatches: 1 }, logs: { ok: true, mismatches: 0 } });
     expect(run.events.some((e) => e.type === 'log' && e.line.startsWith('keeping the machine'))).toBe(true);
     expect(run.snapshot.phases['tearing-down'].status).toBe('succeeded');
   });

@@ -1,8 +1,10 @@
-import type { ExecutorSecrets, ExecutorStatus } from '../../../shared/executor/protocol';
+import type { SyncFolderVerification } from '../../../shared/domain/run-sync';
+import type { ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../../shared/executor/protocol';
 import type { VerifyMismatch } from '../../../shared/sync/types';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
-import { verifyAgainst } from '../../sync/verify';
+import { verifyAgainst, type VerifyReport } from '../../sync/verify';
+import { verificationByFolder } from '../../sync/verify-by-folder';
 import type { RemoteHost } from './remote-host';
 import { shellQuote } from './start-executor';
 
@@ -24,6 +26,8 @@ export interface SyncVerification {
   checked: number;
   rePushes: number;
   mismatches: VerifyMismatch[];
+  /** The last comparison per pushed folder (the run monitor shows it). */
+  folders: SyncFolderVerification[];
 }
 
 /**
@@ -31,14 +35,16 @@ export interface SyncVerification {
  * final manifest. Missing or different objects make the executor push again over SSH, at
  * most `maxRePushes` times; the manifest is re-read after each push.
  */
-export async function verifySync(input: { host: () => RemoteHost; layout: WorkLayout; store: ObjectStore; status: ExecutorStatus; secrets: ExecutorSecrets; maxRePushes: number; signal: AbortSignal; onInfo(message: string): void }): Promise<SyncVerification> {
+export async function verifySync(input: { host: () => RemoteHost; layout: WorkLayout; store: ObjectStore; status: ExecutorStatus; storage: Pick<ExecutorSpec['storage'], 'prefix' | 'folders'>; secrets: ExecutorSecrets; maxRePushes: number; signal: AbortSignal; onInfo(message: string): void }): Promise<SyncVerification> {
   let status = input.status;
+  const pushed = input.storage.folders.filter((f) => f.policy !== 'pull-only');
+  const byFolder = (report: VerifyReport) => verificationByFolder(status.manifest, report.mismatches.map((m) => m.key), pushed, input.storage.prefix);
   for (let rePushes = 0; ; rePushes++) {
     const report = await verifyAgainst(status.manifest, input.store, status.prefixes, 8, input.signal);
-    if (report.mismatches.length === 0) return { verified: true, checked: report.checked, rePushes, mismatches: [] };
+    if (report.mismatches.length === 0) return { verified: true, checked: report.checked, rePushes, mismatches: [], folders: byFolder(report) };
     const first = report.mismatches[0]!;
     input.onInfo(`S3 does not match the final manifest: ${report.mismatches.length} object(s), first ${first.key} (${first.problem})`);
-    if (rePushes >= input.maxRePushes) return { verified: false, checked: report.checked, rePushes, mismatches: report.mismatches };
+    if (rePushes >= input.maxRePushes) return { verified: false, checked: report.checked, rePushes, mismatches: report.mismatches, folders: byFolder(report) };
     input.onInfo(`pushing again (${rePushes + 1} of ${input.maxRePushes})`);
     const pushed = await pushAgain(input.host(), input.layout, input.secrets, input.signal);
     status = { ...status, manifest: pushed.manifest, prefixes: pushed.prefixes };
