@@ -1,6 +1,10 @@
 import { expect, test, type WebSocketRoute } from '@playwright/test';
 import { expectAccessible } from './axe';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatCostTotal } from '../../shared/report/format';
 import { RUN_ID, logLines, monitorSnapshot, runSnapshot } from './monitor-fixture';
+import { useFinishedRunOnDisk } from './report-fixture';
 import { collectProblems, expectFitsSmallestWindow, nav, screenshot, useWebHost } from './support';
 
 /**
@@ -8,9 +12,11 @@ import { collectProblems, expectFitsSmallestWindow, nav, screenshot, useWebHost 
  * everything except `runs.list`, `monitor.snapshot` and `runs.cancel`, which a route answers
  * with a run in training (the pipeline's end-to-end tests run real runs); then `monitor.delta`
  * and `runs.event` frames are pushed as main pushes them. "Tear down now" is real: the run id is
- * the one the in-memory AWS account (TRAINDECK_FAKE_AWS=1) has resources tagged with.
+ * the one the in-memory AWS account (TRAINDECK_FAKE_AWS=1) has resources tagged with. The run
+ * report is real too: the host's data folder holds the run as main leaves it once stopped.
  */
-const host = useWebHost({ TRAINDECK_FAKE_AWS: '1' });
+const finished = useFinishedRunOnDisk(Date.now());
+const host = useWebHost(finished.env);
 
 test('the monitor shows phases, progress and cost, charts with units, a virtualized log that follows, and stops a run', async ({ page }) => {
   const problems = await collectProblems(page);
@@ -41,6 +47,14 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await expect(page.getByTestId('run-stats')).toContainText('3.21 it/s');
   await expect(page.getByTestId('run-stats')).toContainText('$3.29');
   await expect(page.getByTestId('run-stats')).toContainText('$1.03/h');
+  // Sync per folder: the finished pull, the datasets verified; no push yet.
+  const pulled = page.getByTestId('sync-pull-cached_datasets');
+  await expect(page.getByRole('table', { name: 'Sync status per folder, pull then push' }).getByRole('rowheader', { name: 'cached_datasets' })).toBeVisible();
+  for (const text of ['pull-only', '128 / 128', '14.2 GiB', '202 MiB/s', 'Done']) await expect(pulled).toContainText(text);
+  await expect(page.getByTestId('sync-pull-cached_datasets-verified')).toHaveText('Passed: 128 verified');
+  await expect(page.getByTestId('sync-pull-models')).toContainText('Up to date');
+  await expect(page.getByTestId('sync-pull-checkpoints')).toContainText('1.7 GiB');
+  await expect(page.getByTestId('sync-push')).toHaveCount(0);
   for (const chart of ['cpu', 'gpu.util', 'gpu.mem', 'gpu.temp', 'memory', 'disk', 'net', 'metric.loss']) await expect(page.getByTestId(`chart-${chart}`).locator('svg.recharts-surface')).toBeVisible();
   await expect(page.getByTestId('chart-gpu.mem')).toContainText('GiB');
 
@@ -72,20 +86,73 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   push('runs.event', { runId: RUN_ID, seq: 41, at: new Date().toISOString(), type: 'phase', phase: 'training', status: 'succeeded' });
   push('runs.event', { runId: RUN_ID, seq: 42, at: new Date().toISOString(), type: 'phase', phase: 'pushing', status: 'running' });
   await expect(page.getByTestId('phase-pushing')).toHaveAttribute('data-status', 'running');
-  push('runs.event', { runId: RUN_ID, seq: 43, at: new Date().toISOString(), type: 'finished', outcome: 'cancelled', reason: 'Stopped by the user; data pushed and verified, resources deleted.', exitCode: 143 });
+  // The push's figures arrive live (about once a second), then the S3 verification per folder.
+  const pushing = (filesDone: number, state: 'running' | 'done') => [
+    { folder: 'logs', policy: 'local-wins', filesDone: Math.min(filesDone, 3), filesTotal: 3, bytesDone: 4_200_000, bytesTotal: 4_200_000, bytesPerSecond: 3_100_000, state, failures: 0 },
+    { folder: 'models', policy: 'local-wins', filesDone: Math.min(filesDone, 2), filesTotal: 2, bytesDone: filesDone >= 2 ? 98_000_000 : 41_000_000, bytesTotal: 98_000_000, bytesPerSecond: 88_000_000, state, failures: 0 },
+    { folder: 'checkpoints', policy: 'newest-wins', filesDone, filesTotal: 4, bytesDone: filesDone * 920_000_000, bytesTotal: 3_680_000_000, bytesPerSecond: 176_000_000, state, failures: 0 },
+  ];
+  push('runs.event', { runId: RUN_ID, seq: 43, at: new Date().toISOString(), type: 'sync', direction: 'push', folders: pushing(1, 'running') });
+  await expect(page.getByTestId('sync-push-checkpoints')).toContainText('1 / 4');
+  await expect(page.getByTestId('sync-push-checkpoints')).toContainText('877 MiB / 3.4 GiB');
+  await expect(page.getByTestId('sync-push-checkpoints')).toContainText('Moving');
+  await expect(page.getByTestId('sync-push-checkpoints-verified')).toHaveText('pending');
+  push('runs.event', { runId: RUN_ID, seq: 44, at: new Date().toISOString(), type: 'sync', direction: 'push', folders: pushing(4, 'done') });
+  push('runs.event', { runId: RUN_ID, seq: 45, at: new Date().toISOString(), type: 'sync-verified', direction: 'push', folders: [{ folder: 'logs', policy: 'local-wins', ok: true, checked: 3, mismatches: 0 }, { folder: 'models', policy: 'local-wins', ok: true, checked: 2, mismatches: 0 }, { folder: 'checkpoints', policy: 'newest-wins', ok: true, checked: 6, mismatches: 0 }] });
+  await expect(page.getByTestId('sync-push-checkpoints-verified')).toHaveText('Passed: 6 verified');
+  await expect(page.getByTestId('sync-push-checkpoints')).toContainText('4 / 4');
+  // main prices the run just before it says it finished.
+  push('runs.event', { runId: RUN_ID, seq: 46, at: new Date().toISOString(), type: 'cost', ...finished.cost });
+  push('runs.event', { runId: RUN_ID, seq: 47, at: new Date().toISOString(), type: 'finished', outcome: 'cancelled', reason: 'Stopped by the user; data pushed and verified, resources deleted.', exitCode: 143 });
   await expect(monitor).toHaveAttribute('data-state', 'cancelled');
   await expect(page.getByTestId('run-history')).toContainText('Cancelled');
   // A phase the run's end cut short stops spinning.
   await expect(page.getByTestId('phase-pushing')).toHaveAttribute('data-status', 'skipped');
 
-  // The finished run's report, as Markdown on the clipboard.
+  // The finished run's report (main's: its events, its journal): outcome, timeline, data, resources, itemized cost.
+  const total = formatCostTotal(finished.cost);
+  expect(total).toMatch(/^\$3\.\d\d$/);
+  const reportCard = page.getByTestId('run-report');
+  await expect(page.getByTestId('report-summary')).toContainText('cancelled');
+  await expect(page.getByTestId('report-summary')).toContainText('exit code 143');
+  await expect(page.getByTestId('report-summary')).toContainText(total);
+  await expect(page.getByTestId('report-summary')).toContainText('Not all confirmed gone');
+  await expect(page.getByTestId('report-timeline').getByRole('row', { name: /Train/ })).toContainText(/3 h \d\d min/);
+  await expect(page.getByTestId('report-data')).toContainText('130 files, 16.0 GiB');
+  await expect(page.getByTestId('report-data')).toContainText('verified: 128 files');
+  await expect(page.getByTestId('report-data')).toContainText('verified: 11 files compared with S3');
+  await expect(page.getByTestId('report-resources').getByRole('row', { name: /i-0a1b2c3d4e5f60718/ })).toContainText('Not confirmed deleted');
+  await expect(page.getByTestId('report-resources').getByRole('row', { name: /traindeck-executor/ })).toContainText('Kept · shared, free');
+  await expect(page.getByTestId('report-cost').getByRole('row', { name: /Instance g5\.xlarge \(on-demand\)/ })).toContainText('/h');
+  await expect(page.getByTestId('report-cost').getByRole('row', { name: /Data transfer EC2 ↔ S3/ })).toContainText('$0.00');
+  await expect(page.getByTestId('report-cost-total')).toHaveText(total);
+  // History: the cost column, from the run's `cost` event.
+  await expect(page.getByTestId('run-history').getByRole('columnheader', { name: 'Cost' })).toBeVisible();
+  await expect(page.getByTestId('run-history-cost')).toHaveText(total);
+
+  // As Markdown on the clipboard.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByTestId('copy-report').click();
   const report = await page.evaluate(() => navigator.clipboard.readText());
   expect(report).toContain('# Run resnet50-baseline');
   expect(report).toContain('Outcome: **cancelled** (exit code 143)');
   expect(report).toMatch(/\| training \| succeeded \| 3 h \d\d min \|/);
+  expect(report).toContain('| instance | `i-0a1b2c3d4e5f60718` | eu-west-1 |');
+  expect(report).toContain(`| **Total** |  | **${total}** |`);
+
+  // Save report: Markdown and HTML in the run's folder (owner-only); no PDF in browser mode.
+  await reportCard.getByRole('button', { name: 'Save report' }).click();
+  const saved = page.getByTestId('report-saved');
+  const runFolder = join(finished.dataDir(), 'runs', RUN_ID);
+  await expect(saved).toContainText(join(runFolder, 'report.md'));
+  await expect(saved).toContainText(join(runFolder, 'report.html'));
+  await expect(saved.getByRole('definition').last()).toHaveText('desktop app only');
+  for (const name of ['report.md', 'report.html']) expect(statSync(join(runFolder, name)).mode & 0o777).toBe(0o600);
+  await expectAccessible(page, 'finished run report');
   await screenshot(page, 'runs-finished');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'runs-finished-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
 
   // Tear down now: asked twice, then the run's resources are deleted and verified gone.
@@ -93,6 +160,9 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await page.getByTestId('teardown-confirm').click();
   await expect(page.getByTestId('kill-verdict')).toContainText('Nothing of this run remains', { timeout: 30_000 });
   await expect(page.getByTestId('kill-verdict')).toContainText('4 deleted');
+  // The report reads the journal again: every resource deleted, and the rescan verified it.
+  await expect(page.getByTestId('report-summary')).toContainText('All gone, verified');
+  await expect(page.getByTestId('report-resources').getByRole('row', { name: /i-0a1b2c3d4e5f60718/ })).toContainText('Deleted · verified');
   await expectAccessible(page, 'run after teardown');
   await screenshot(page, 'runs-teardown');
 

@@ -10,8 +10,10 @@ import { createLogger } from '../core/logger';
 import { desktopNotificationSink } from './desktop-notifications';
 import { registerIpc } from './ipc';
 import { hardenApp } from './security';
+import { electronPdfPrinter } from './pdf-printer';
 import { createTray } from './tray';
 import { appFiles, isRendererUrl } from './app-files';
+import { safeStorageVault } from './safe-storage-vault';
 import { createMainWindow } from './window';
 
 // One TrainDeck per user: two would race on the journal and on teardown.
@@ -31,6 +33,10 @@ async function start(): Promise<void> {
     log,
     projectRoot,
     electronVersion: process.versions.electron,
+    // Saved run reports also get a PDF: a hidden window prints them (desktop only).
+    pdfPrinter: electronPdfPrinter(),
+    // SSE-C keys sealed with the OS keychain; the vault checks availability at use, after ready.
+    keyVault: safeStorageVault(),
     isTrusted: (sender) => sender.transport === 'electron' && sender.isMainWindow && isRendererUrl(sender.frameUrl, files),
   });
 

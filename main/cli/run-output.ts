@@ -1,4 +1,6 @@
 import type { RunEvent } from '../../shared/domain/run';
+import { formatBytes } from './sync-output';
+import { formatCostTotal } from '../../shared/report/format';
 
 /** One run event as the CLI prints it (empty for events not worth a line). */
 export function formatRunEvent(event: RunEvent): string {
@@ -13,6 +15,14 @@ export function formatRunEvent(event: RunEvent): string {
       return event.source === 'train' ? `  | ${event.line}\n` : `  · ${event.line}\n`;
     case 'host-key':
       return `  host key ${event.fingerprint}${event.firstSight ? ' (first sight, pinned for this run)' : ''}\n`;
+    case 'sync':
+      // Only the final figures: the live ones arrive about once a second.
+      if (event.folders.some((f) => f.state === 'running')) return '';
+      return `  ${event.direction}: ${event.folders.map((f) => `${f.folder} ${f.filesDone}/${f.filesTotal} files ${formatBytes(f.bytesDone)}${f.failures ? ` (${f.failures} failed)` : ''}`).join(', ')}\n`;
+    case 'sync-verified':
+      return `  ${event.direction} verified: ${event.folders.map((f) => `${f.folder} ${f.ok ? '✓' : '✗'} ${f.checked} checked${f.mismatches ? `, ${f.mismatches} mismatched` : ''}`).join(', ')}\n`;
+    case 'cost':
+      return `  cost: ${formatCostTotal(event)} (estimate, prices as of ${event.pricesAsOf}; itemized in the run report)\n`;
     case 'finished':
       return `Run ${event.runId} ${event.outcome}${event.exitCode !== undefined && event.exitCode !== null ? ` (training exit code ${event.exitCode})` : ''}${event.reason ? `: ${event.reason}` : ''}\n`;
   }

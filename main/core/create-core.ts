@@ -12,9 +12,13 @@ import { MonitorService } from '../monitor/monitor-service';
 import { createRunService } from '../runs/create-run-service';
 import { monitorObserver } from '../runs/monitor-observer';
 import type { RunService } from '../runs/run-service';
+import { createRunReports } from '../runs/report/create-run-reports';
+import type { PdfPrinter } from '../runs/report/pdf-printer';
+import type { RunReports } from '../runs/report/run-reports';
 import type { Logger } from './logger';
 import { NotificationService } from './notifications';
 import { createRouter, type Router, type SenderPolicy } from './router';
+import type { KeyVault } from '../sync/key-vault';
 import { APP_VERSION } from './version';
 
 /** What differs between the desktop app, the browser host and tests. */
@@ -27,6 +31,10 @@ export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   electronVersion?: string;
   clock?: Clock;
+  /** Prints saved run reports to PDF: the desktop app's hidden window. Without it (browser host, tests) reports have no PDF. */
+  pdfPrinter?: PdfPrinter;
+  /** Seals SSE-C keys at rest: the desktop app's OS keychain. Without it (browser host, tests) keys are plain 0600 files. */
+  keyVault?: KeyVault;
 }
 
 /** Services, router and event bus: everything main does, without any window or socket. */
@@ -39,6 +47,8 @@ export interface Core {
   monitor: MonitorService;
   /** Runs of the pipeline (executor over SSH, local, or EC2), their snapshots and events. */
   runs: RunService;
+  /** Run reports: built from a run's events and journal, saved beside them. */
+  reports: RunReports;
   router: Router;
   dataDir: string;
 }
@@ -73,9 +83,10 @@ export function createCore(options: CoreOptions): Core {
   // One world for the cost panel and the runs: a run launched on the fake account shows up in its scans.
   const world = lifecycleWorld(env, dataDir);
   const monitor = new MonitorService({ bus, clock, log: options.log, notifier: new MonitorNotifier(notifications) });
-  const dashboard = createDashboard({ world, dataDir, clock, jobs, bus, notifications, onScanned: (resources) => monitor.onScan(resources) });
-  const runs = createRunService({ env, dataDir, bus, clock, log: options.log, projectRoot: options.projectRoot, lifecycle: world, observer: monitorObserver(monitor) });
-  const handlers = createHandlers({ info, clock, jobs, doctor, dashboard, monitor, runs });
+  const dashboard = createDashboard({ world, dataDir, clock, jobs, bus, notifications, onScanned: (resources) => monitor.onScan(resources), ...(options.keyVault ? { keyVault: options.keyVault } : {}) });
+  const runs = createRunService({ env, dataDir, bus, clock, log: options.log, projectRoot: options.projectRoot, lifecycle: world, observer: monitorObserver(monitor), ...(options.keyVault ? { keyVault: options.keyVault } : {}) });
+  const reports = createRunReports({ dataDir, runs, monitor, clock, log: options.log, pdf: options.pdfPrinter });
+  const handlers = createHandlers({ info, clock, jobs, doctor, dashboard, monitor, runs, reports });
   const router = createRouter(handlers, { isTrusted: options.isTrusted, log: options.log });
-  return { info, bus, jobs, notifications, monitor, runs, router, dataDir };
+  return { info, bus, jobs, notifications, monitor, runs, reports, router, dataDir };
 }

@@ -7,6 +7,8 @@ import { monitorHandlers } from '../monitor/monitor-handlers';
 import type { MonitorService } from '../monitor/monitor-service';
 import { runHandlers } from '../runs/run-handlers';
 import type { RunService } from '../runs/run-service';
+import { reportHandlers } from '../runs/report/report-handlers';
+import type { RunReports } from '../runs/report/run-reports';
 import type { Handlers } from './router';
 
 /** The services the handler table needs; the composition root provides them. */
@@ -21,6 +23,8 @@ export interface HandlerServices {
   monitor: MonitorService;
   /** The run pipeline: start, list, get, cancel. */
   runs: RunService;
+  /** Run reports: build and save. */
+  reports: RunReports;
 }
 
 /**
@@ -37,5 +41,6 @@ export function createHandlers(services: HandlerServices): Handlers {
     ...dashboardHandlers(services.dashboard),
     ...monitorHandlers(services.monitor),
     ...runHandlers(services.runs),
+    ...reportHandlers(services.reports),
   };
 }

@@ -6,12 +6,14 @@ import { TypedError } from '../../shared/ipc/result';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { makeRunId } from '../../shared/domain/tags';
 import type { Logger } from '../core/logger';
+import type { KeyVault } from '../sync/key-vault';
 import type { ObjectStore } from '../sync/object-store';
 import type { ExecutorSecrets } from '../../shared/executor/protocol';
 import type { ComputeBackend } from './pipeline/compute-backend';
 import type { RunEventBody } from './pipeline/phase-tracker';
 import { prepareRun } from './pipeline/prepare-run';
 import type { RunObserver } from './pipeline/run-observer';
+import { runCostEvent } from './run-cost-event';
 import { runPipeline } from './pipeline/run-pipeline';
 
 /** What the UI or the CLI asks for. */
@@ -41,6 +43,8 @@ export interface RunServiceDeps {
   pollMs?: number;
   /** Follows each run's machine while it trains (the monitor). */
   observer?: RunObserver;
+  /** Opens SSE-C key files sealed by the desktop app. */
+  keyVault?: KeyVault;
 }
 
 interface LiveRun {
@@ -77,20 +81,24 @@ export class RunService {
     };
     this.runs.set(runId, live);
     emit({ type: 'started', name: live.snapshot.name, backend: request.backend, ...(request.host ? { host: request.host.address } : {}) });
-    live.done = this.execute(runId, request, controller.signal, emit).then(() => live.snapshot);
+    live.done = this.execute(runId, request, controller.signal, emit, () => live.snapshot).then(() => live.snapshot);
     return { runId };
   }
 
-  private async execute(runId: string, request: StartRunRequest, signal: AbortSignal, emit: (body: RunEventBody) => void): Promise<void> {
+  private async execute(runId: string, request: StartRunRequest, signal: AbortSignal, emit: (body: RunEventBody) => void, current: () => RunSnapshot): Promise<void> {
+    // The itemized cost goes out (and into events.jsonl) just before `finished`, however the run ended.
+    const emitCost = () => emit(runCostEvent(current(), request, this.deps.now()));
     try {
-      const prepared = await prepareRun(runId, request.config, request.baseDir);
+      const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
       const resources = await this.deps.resources(request, runId);
       const result = await runPipeline({ runId, ...prepared, ...resources, ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}), emit, signal, ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}), ...(this.deps.observer ? { observer: this.deps.observer } : {}), ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}) });
+      emitCost();
       emit({ type: 'finished', outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) });
     } catch (error) {
       // Only preparation can throw here (bad key file, unreadable override): nothing was created yet.
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
       emit({ type: 'phase', phase: 'preflight', status: 'failed', reason: message, ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}) });
+      emitCost();
       emit({ type: 'finished', outcome: 'failed', reason: `preflight: ${message}` });
       this.deps.log.warn('run failed before provisioning', { runId, message });
     }

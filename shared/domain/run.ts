@@ -3,6 +3,8 @@
  * {@link RunEvent}s with a growing `seq`. A renderer that connects late loads a
  * {@link RunSnapshot} and applies only the events whose seq is newer ({@link applyRunEvent}).
  */
+import type { RunCost } from './run-cost';
+import { applySyncReport, type RunSyncReport, type RunSyncState } from './run-sync';
 
 /** The run's phases, in order. */
 export const RUN_PHASES = ['preflight', 'provisioning', 'connecting', 'bootstrapping', 'checkout', 'pulling', 'verifying', 'training', 'pushing', 'verifying-sync', 'tearing-down'] as const;
@@ -47,6 +49,10 @@ export type RunEvent = RunEventBase &
     | { type: 'log'; source: 'train' | 'info'; line: string }
     | { type: 'host-key'; fingerprint: string; firstSight: boolean }
     | { type: 'finished'; outcome: RunOutcome; reason?: string; exitCode?: number | null }
+    /** The itemized cost, computed by main just before `finished` (journaled, so history keeps it). */
+    | ({ type: 'cost' } & RunCost)
+    /** Per-folder figures of the pull or push, or a folder's verification result. */
+    | RunSyncReport
   );
 
 /** The state of a run folded from its events. */
@@ -66,6 +72,10 @@ export interface RunSnapshot {
   hostKeyFingerprint?: string;
   /** The newest log lines (bounded). */
   logTail: string[];
+  /** What the run cost, itemized (absent until the run's end, and for runs recorded before costs were). */
+  cost?: RunCost;
+  /** Per-folder sync figures and verification, per direction (absent until the pull reports). */
+  sync?: RunSyncState;
 }
 
 /** Lines of log kept in a snapshot. */
@@ -96,6 +106,13 @@ export function applyRunEvent(snapshot: RunSnapshot, event: RunEvent): RunSnapsh
       return { ...next, logTail: [...snapshot.logTail, event.line].slice(-SNAPSHOT_LOG_LINES) };
     case 'host-key':
       return { ...next, hostKeyFingerprint: event.fingerprint };
+    case 'sync':
+    case 'sync-verified':
+      return { ...next, sync: applySyncReport(snapshot.sync, event) };
+    case 'cost': {
+      const { runId: _runId, seq: _seq, at: _at, type: _type, ...cost } = event;
+      return { ...next, cost };
+    }
     case 'finished':
       return { ...next, state: event.outcome, endedAt: event.at, ...(event.reason ? { reason: event.reason } : {}), ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}) };
   }

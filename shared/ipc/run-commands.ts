@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { COMPUTE_BACKENDS, type RunSnapshot } from '../domain/run';
+import type { RunReport, SavedRunReport } from '../report/run-report';
 import { runConfigSchema } from '../run-config/schema';
+import { sshHostSchema } from '../run-config/ssh-host-section';
 import type { CommandDef } from './contract';
 
 /**
@@ -14,22 +16,6 @@ function command<Res>() {
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'not a run id');
 
-/** `user@host:port` of an existing machine (ssh-host backend). */
-export const sshAddressSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?$/, 'the host is user@host or user@host:port, e.g. ubuntu@10.0.0.5:22');
-
-/** The machine of an ssh-host run. */
-export const sshHostSchema = z
-  .object({
-    address: sshAddressSchema,
-    /** Private key file for the login (a path; the key stays on this computer). */
-    identityFile: z.string().min(1).max(4096),
-    /** Known host key fingerprint (`SHA256:…`); omitted = pin at first sight. */
-    hostKeyFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a host key fingerprint looks like SHA256: followed by 43 characters').optional(),
-  })
-  .strict();
-
 /** Request schemas and response types of the run commands. */
 export const runCommands = {
   /** Starts a run (config with absolute paths) on a backend; returns its id at once. */
@@ -37,7 +23,7 @@ export const runCommands = {
     z
       .object({ config: runConfigSchema, backend: z.enum(COMPUTE_BACKENDS), host: sshHostSchema.optional() })
       .strict()
-      .refine((r) => r.backend !== 'ssh-host' || r.host !== undefined, { message: 'an ssh-host run needs host (user@host:port and identityFile)', path: ['host'] }),
+      .refine((r) => r.backend !== 'ssh-host' || r.host !== undefined || r.config.sshHost !== undefined, { message: 'an ssh-host run needs host (user@host:port and identityFile), here or in the config\'s sshHost section', path: ['host'] }),
   ),
   /** Snapshots of every run this app knows about (also past ones), newest first. */
   'runs.list': command<RunSnapshot[]>()(z.object({}).strict()),
@@ -45,4 +31,8 @@ export const runCommands = {
   'runs.get': command<RunSnapshot>()(z.object({ runId }).strict()),
   /** Graceful stop: training gets SIGTERM and its grace period, data is pushed, then teardown. */
   'runs.cancel': command<{ cancelled: boolean }>()(z.object({ runId }).strict()),
+  /** A run's report (timeline, outcome, data, resources from its journal, itemized cost); writes nothing. */
+  'runs.report': command<RunReport>()(z.object({ runId }).strict()),
+  /** Writes the report as `<app data>/runs/<id>/report.md` and `.html` (0600), and `.pdf` in the desktop app. */
+  'runs.saveReport': command<SavedRunReport>()(z.object({ runId }).strict()),
 } satisfies Record<string, CommandDef>;

@@ -21,6 +21,8 @@ export interface PriceTable {
   natGatewayHourly: number;
   /** $/hour per load balancer by type (LCU usage not included). */
   loadBalancerHourly: Record<string, number>;
+  /** S3 request prices per 1,000 (Standard and Intelligent-Tiering): PUT/COPY/POST/LIST and GET. */
+  s3RequestsPer1000?: { put: number; get: number };
 }
 
 /** Hours in AWS's billing month, to turn $/GB-month into $/hour. */
@@ -54,4 +56,5 @@ export const PRICE_TABLE: PriceTable = {
   publicIpv4Hourly: 0.005,
   natGatewayHourly: 0.045,
   loadBalancerHourly: { application: 0.0225, network: 0.0225, gateway: 0.0125 },
+  s3RequestsPer1000: { put: 0.005, get: 0.0004 },
 };

@@ -1,11 +1,7 @@
-/** Dollars per hour as a person reads them: "$1.23", "$0.016", "$0.0069"; null is "unknown", never $0. */
-export function formatUsd(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'unknown';
-  if (value === 0) return '$0.00';
-  const abs = Math.abs(value);
-  const digits = abs >= 1 ? 2 : abs >= 0.01 ? 3 : 4;
-  return `$${value.toFixed(digits)}`;
-}
+import { formatUsd } from '../../../shared/report/format';
+
+// One formatter for the pages and the saved run reports, so a figure reads the same in both.
+export { formatUsd };
 
 /** "$1.23/h". */
 export function formatHourly(value: number | null | undefined): string {

@@ -1,3 +1,5 @@
+import { formatDuration } from '../../../shared/report/format';
+
 /** Wall-clock time of an ISO instant in the user's locale, e.g. "14:03:27". */
 export function formatClock(iso: string): string {
   const date = new Date(iso);
@@ -10,15 +12,8 @@ export function formatDateTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? '—' : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** A duration in seconds as people say it: "45 s", "12 min", "3 h 05 min". */
-export function formatDuration(totalSeconds: number): string {
-  const seconds = Math.max(0, Math.round(totalSeconds));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
+// The same durations as the saved run reports ("45 s", "12 min", "3 h 05 min").
+export { formatDuration };
 
 /** How long ago `iso` was, relative to `now` (epoch ms): "just now", "5 min ago". */
 export function formatAgo(iso: string, now: number): string {

@@ -5,6 +5,7 @@ import { ErrorCallout } from '../components/error-callout';
 import { JobList } from '../components/jobs/job-list';
 import { useJobs } from '../stores/jobs';
 import { CurrentRun, RunHistoryCard } from './runs/current-run';
+import { RunReportCard } from './runs/run-report-card';
 
 /** Runs: the live monitor of the selected run, background jobs, and history. */
 export function RunsPage() {
@@ -18,6 +19,7 @@ export function RunsPage() {
   return (
     <div className="page-content">
       <CurrentRun />
+      <RunReportCard />
       <RunHistoryCard />
       <Card title="Background jobs" subtitle={running ? `${running} running` : 'Syncs, scans and provisioning'} testId="runs-jobs">
         {error && (

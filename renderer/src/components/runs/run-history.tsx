@@ -1,4 +1,5 @@
 import type { RunSnapshot } from '../../../../shared/domain/run';
+import { formatRunTotal } from '../../../../shared/report/format';
 import { formatDateTime, formatDuration } from '../../format/time';
 import { Badge, type BadgeTone } from '../badge';
 import './run-history.css';
@@ -10,7 +11,7 @@ const OUTCOME: Record<RunSnapshot['state'], { label: string; tone: BadgeTone }> 
   cancelled: { label: 'Cancelled', tone: 'neutral' },
 };
 
-/** Every run, newest first: outcome, backend, start, duration; selecting one shows it above. */
+/** Every run, newest first: outcome, backend, start, duration, cost; selecting one shows it above. */
 export function RunHistory({ runs, selected, now, onSelect }: { runs: RunSnapshot[]; selected: string | undefined; now: number; onSelect: (runId: string) => void }) {
   return (
     <table className="run-history table-head" data-testid="run-history">
@@ -22,6 +23,7 @@ export function RunHistory({ runs, selected, now, onSelect }: { runs: RunSnapsho
           <th scope="col">Backend</th>
           <th scope="col">Started</th>
           <th scope="col" className="num">Duration</th>
+          <th scope="col" className="num">Cost</th>
         </tr>
       </thead>
       <tbody>
@@ -39,9 +41,18 @@ export function RunHistory({ runs, selected, now, onSelect }: { runs: RunSnapsho
             <td>{run.backend}</td>
             <td>{formatDateTime(run.startedAt)}</td>
             <td className="num tabular">{formatDuration(((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) / 1000)}</td>
+            <td className="num tabular" data-testid="run-history-cost" title={costTitle(run)}>
+              {run.state === 'running' && !run.cost && run.backend === 'aws-ec2' ? '…' : formatRunTotal(run.backend, run.cost)}
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+// The total is an estimate: say from which prices, and when it is still to come.
+function costTitle(run: RunSnapshot): string | undefined {
+  if (run.cost) return `Estimate at the bundled prices of ${run.cost.pricesAsOf}${run.cost.upperBound ? '; spot: an upper bound' : ''}`;
+  return run.state === 'running' && run.backend === 'aws-ec2' ? 'Computed when the run ends' : undefined;
 }

@@ -8,7 +8,6 @@ import { ArrowRightIcon } from '../../components/icons/ui-icons';
 import { RunsIllustration } from '../../components/illustrations/runs-illustration';
 import { RunHistory } from '../../components/runs/run-history';
 import { RunMonitor } from '../../components/runs/run-monitor';
-import { runReportMarkdown } from '../../format/run-report';
 import { useNow } from '../../hooks/use-now';
 import { useJobs } from '../../stores/jobs';
 import { useMonitor } from '../../stores/monitor';
@@ -16,7 +15,7 @@ import { useNavigation } from '../../stores/navigation';
 import { runsNewestFirst, useRuns } from '../../stores/runs';
 
 /** The shown run: the one picked in History, else the newest running one, else the newest. */
-function useShownRunId(): string | undefined {
+export function useShownRunId(): string | undefined {
   return useRuns((s) => {
     if (s.selected && s.runs[s.selected]) return s.selected;
     const all = runsNewestFirst(s.runs);
@@ -63,7 +62,6 @@ export function CurrentRun() {
         now={now}
         onStop={() => void useRuns.getState().cancel(run.runId)}
         onCopy={(text) => void navigator.clipboard?.writeText(text)}
-        report={run.state === 'running' ? undefined : runReportMarkdown(run, monitor)}
         teardown={teardown ? { ...teardown, job: teardownJob } : undefined}
         onTeardown={() => void useRuns.getState().teardownNow(run.runId)}
         onDismissTeardown={() => useRuns.getState().dismissTeardown(run.runId)}

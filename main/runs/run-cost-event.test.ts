@@ -1,0 +1,38 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../shared/domain/run';
+import { runConfigSchema } from '../../shared/run-config/schema';
+import { silentLogger } from '../core/logger';
+import { RunService } from './run-service';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'traindeck-run-cost-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const config = runConfigSchema.parse({
+  version: 1,
+  aws: { region: 'eu-west-1' },
+  storage: { bucket: 'td-data', sseKeyFile: 'missing.key' },
+  compute: { instanceType: 'g5.xlarge', ttlMinutes: 60, market: 'spot' },
+  code: { repoUrl: 'git@github.com:acme/train.git', branch: 'main', deployKeyFile: 'deploy' },
+  training: { command: 'python train.py' },
+});
+
+describe('the cost event of a run', () => {
+  it('is emitted and journaled just before `finished`, and is in the snapshot read back after a restart', async () => {
+    const events: RunEvent[] = [];
+    const service = new RunService({ dataDir: dir, emit: (e) => events.push(e), now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('not reached')) });
+    const { runId } = service.start({ config, baseDir: dir, backend: 'aws-ec2' });
+    await service.wait(runId);
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['cost', 'finished']);
+    const journaled = (await readFile(join(dir, 'runs', runId, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+    expect(journaled.find((e) => e.type === 'cost')).toMatchObject({ upperBound: true, ownMachine: false, totalUsd: 0 });
+    // Failed in preflight: nothing was launched, so nothing billed.
+    const restarted = new RunService({ dataDir: dir, emit: () => {}, now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')) });
+    expect(restarted.get(runId).cost).toMatchObject({ totalUsd: 0, pricesAsOf: expect.any(String), items: expect.arrayContaining([expect.objectContaining({ kind: 'instance', label: 'Instance g5.xlarge (spot)' })]) });
+  });
+});

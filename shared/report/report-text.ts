@@ -1,0 +1,44 @@
+import type { PhaseStatus } from '../domain/run';
+import type { ReportData } from './report-data';
+import type { ResourceFate } from './report-resources';
+import { formatBytes } from './format';
+
+/**
+ * The wording both renderers share (Markdown and HTML say the same things): data lines,
+ * resource fates. Plain text; each renderer escapes it for its own format.
+ */
+
+const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+const withBytes = (n: number, bytes: number | undefined) => `${files(n)}${bytes === undefined ? '' : `, ${formatBytes(bytes)}`}`;
+
+const CHECK: Record<PhaseStatus, string> = { succeeded: 'verified', failed: 'FAILED', running: 'in progress', pending: 'not run', skipped: 'skipped' };
+
+/** The data section as label/value lines. */
+export function dataLines(data: ReportData): Array<[string, string]> {
+  const lines: Array<[string, string]> = [];
+  lines.push(['Pulled (S3 → machine)', data.pulled ? withBytes(data.pulled.files, data.pulled.bytes) : 'nothing pulled']);
+  const d = data.datasets;
+  const datasetFigures = d.files === undefined ? '' : `: ${withBytes(d.files, d.bytes)}${d.parquetFiles ? `, ${d.parquetFiles} Parquet` : ''}`;
+  lines.push(['Datasets checked (size, SHA-256)', `${CHECK[d.status]}${datasetFigures}${d.reason ? ` (${d.reason})` : ''}`]);
+  const p = data.pushed;
+  lines.push(['Pushed (machine → S3)', p ? `${withBytes(p.files, p.bytes)}${p.uploaded !== undefined ? `, ${p.uploaded} uploaded` : ''}${p.failures ? `, ${p.failures} failed` : ''}` : 'nothing pushed']);
+  const s = data.syncCheck;
+  const checked = s.checked === undefined ? '' : `: ${files(s.checked)} compared with S3${s.rePushes ? ` after ${s.rePushes} re-push(es)` : ''}`;
+  lines.push(['S3 verification', `${CHECK[s.status]}${checked}${s.reason ? ` (${s.reason})` : ''}`]);
+  return lines;
+}
+
+/** How each resource fate reads in the "verified" column. */
+export const FATE_LABELS: Record<ResourceFate, string> = {
+  'deleted-verified': 'deleted, verified by rescan',
+  deleted: 'deleted, not yet verified',
+  'gone-verified': 'gone (with its instance), verified by rescan',
+  survivor: 'STILL EXISTS',
+  kept: 'kept: shared between runs, no cost',
+  unconfirmed: 'NOT CONFIRMED DELETED',
+};
+
+/** How the outcome reads, with its exit code. */
+export function outcomeText(outcome: string, exitCode: number | null | undefined): string {
+  return `${outcome}${exitCode !== undefined && exitCode !== null ? ` (exit code ${exitCode})` : ''}`;
+}
