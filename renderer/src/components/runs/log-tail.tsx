@@ -20,17 +20,22 @@ export function LogTail({ lines, first, onCopy }: LogTailProps) {
   const [follow, setFollow] = useState(true);
   const [query, setQuery] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
-  const shown = useMemo(() => {
+  // Indices of the lines a search keeps; none without a search, so a delta of 100 lines costs
+  // nothing per line already held (the tail holds up to 100k).
+  const matches = useMemo(() => {
     const needle = query.trim().toLowerCase();
-    const all = lines.map((line, index) => ({ line, number: first + index + 1 }));
-    return needle ? all.filter((entry) => entry.line.toLowerCase().includes(needle)) : all;
-  }, [lines, first, query]);
+    if (!needle) return undefined;
+    const kept: number[] = [];
+    lines.forEach((line, index) => line.toLowerCase().includes(needle) && kept.push(index));
+    return kept;
+  }, [lines, query]);
+  const count = matches ? matches.length : lines.length;
   // The app does not use the React Compiler; the virtualizer is used as TanStack documents it.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtual = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
   useEffect(() => {
-    if (follow && shown.length) virtual.scrollToIndex(shown.length - 1, { align: 'end' });
-  }, [follow, shown.length, virtual]);
+    if (follow && count) virtual.scrollToIndex(count - 1, { align: 'end' });
+  }, [follow, count, virtual]);
 
   return (
     <div className="log-tail">
@@ -40,8 +45,8 @@ export function LogTail({ lines, first, onCopy }: LogTailProps) {
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} data-testid="log-follow" />
           Follow
         </label>
-        <span className="log-tail__count tabular">{query ? `${shown.length} of ${lines.length}` : `${lines.length}`} lines</span>
-        <Button size="sm" onClick={() => onCopy(shown.map((e) => e.line).join('\n'))} disabled={!shown.length}>
+        <span className="log-tail__count tabular">{query ? `${count} of ${lines.length}` : `${lines.length}`} lines</span>
+        <Button size="sm" onClick={() => onCopy((matches ? matches.map((i) => lines[i]) : lines).join('\n'))} disabled={!count}>
           Copy
         </Button>
       </div>
@@ -54,18 +59,18 @@ export function LogTail({ lines, first, onCopy }: LogTailProps) {
         data-testid="log-tail"
         onWheel={(e) => e.deltaY < 0 && follow && setFollow(false)}
       >
-        {shown.length === 0 ? (
+        {count === 0 ? (
           <p className="log-tail__empty">{query ? 'No line matches.' : 'No log lines yet.'}</p>
         ) : (
           <div className="log-tail__canvas" style={{ height: virtual.getTotalSize() }}>
             {virtual.getVirtualItems().map((item) => {
-              const entry = shown[item.index];
+              const index = matches ? (matches[item.index] ?? 0) : item.index;
               return (
                 <div key={item.key} className="log-tail__row" style={{ transform: `translateY(${item.start}px)` }}>
                   <span className="log-tail__number" aria-hidden="true">
-                    {entry?.number}
+                    {first + index + 1}
                   </span>
-                  <span className="log-tail__line">{entry?.line}</span>
+                  <span className="log-tail__line">{lines[index]}</span>
                 </div>
               );
             })}
