@@ -18,7 +18,11 @@ import { MonitorService } from './monitor-service';
 import { ManualTimers } from './testing/manual-timers';
 
 // Sleeps until aborted: each watch runs exactly one tick, then waits for `stop`.
-const parked: Sleep = (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+const parked: Sleep = (_ms, signal) =>
+  new Promise((_resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+  });
 /** Waits (bounded) until the first tick's real I/O has landed; a loaded machine may take a while. */
 async function until(done: () => boolean, limitMs = 10_000): Promise<void> {
   const end = Date.now() + limitMs;
@@ -80,6 +84,30 @@ describe('MonitorService through the router', () => {
     bus.emit('runs.event', { type: 'phase', runId: 'run-1', seq: 10, at: '2026-11-24T11:31:00.000Z', phase: 'training', status: 'succeeded', detail: { exitCode: 0 } });
     expect(notes.map((n) => `${n.title}: ${n.body}`)).toEqual(['Training finished: Run run-1 succeeded (exit code 0) after 1 h 20 min.']);
     service.stopAll();
+  });
+
+  it('finish reads the lines written after the last round (the final step), then stops; snapshots stay for the page', async () => {
+    const { service, timers, paths } = setup();
+    writeFileSync(paths.trainLog, ' 40/100 [00:10<00:15, 4.00it/s, loss=0.25]\n');
+    service.watch({ runId: 'run-2', shell: createLocalShell(), paths });
+    await until(() => timers.pending > 0 && service.snapshot('run-2').progress.step === 40);
+    // Training ends between two samples: its last lines land after the round above.
+    writeFileSync(paths.trainLog, ' 40/100 [00:10<00:15, 4.00it/s, loss=0.25]\n100/100 [00:25<00:00, 4.00it/s, loss=0.05]\n');
+    await service.finish('run-2');
+    const snap = service.snapshot('run-2');
+    expect(snap.progress).toMatchObject({ step: 100, metrics: { loss: 0.05 } });
+    expect(snap.log.lines).toHaveLength(2);
+    expect(service.list()).toHaveLength(1);
+    await service.finish('unknown-run');
+    service.stopAll();
+  });
+
+  it('finish during the first round still ends (the loop never sleeps on a spent signal)', async () => {
+    const { service, paths } = setup();
+    writeFileSync(paths.trainLog, '1/10 [00:01<00:09, 1.00it/s, loss=0.9]\n');
+    service.watch({ runId: 'run-3', shell: createLocalShell(), paths });
+    await service.finish('run-3', 5_000);
+    expect(service.snapshot('run-3').progress.step).toBe(1);
   });
 
   it('spot run: the IMDS notice read over the run shell → alert, delta and one "Spot instance interrupted" notification', async () => {

@@ -33,8 +33,13 @@ interface Watched {
   monitor: RunMonitor;
   watcher: RunWatcher;
   abort: AbortController;
+  /** The polling loop; settles soon after `abort`. */
+  loop: Promise<void>;
   since: number;
 }
+
+/** How long the last round at the end of a run may take (the machine may already be unreachable). */
+export const FINAL_ROUND_LIMIT_MS = 15_000;
 
 /**
  * The monitor's service: one {@link RunMonitor} per watched run, its polling loops, the
@@ -63,8 +68,8 @@ export class MonitorService {
     const sleep = this.deps.sleep ?? realSleep;
     const watcher = new RunWatcher({ ...request, monitor, clock, log, sleep });
     const abort = new AbortController();
-    this.runs.set(request.runId, { monitor, watcher, abort, since: clock.now() });
-    void watcher.run(abort.signal);
+    const loop = watcher.run(abort.signal);
+    this.runs.set(request.runId, { monitor, watcher, abort, loop, since: clock.now() });
     if (request.cloud) void this.cloudLoop(request.cloud, monitor, abort.signal, sleep);
     return monitor;
   }
@@ -88,6 +93,21 @@ export class MonitorService {
   }
 
   /** Stops the loops; the run's data stays until `forget`, so the page can still show it. */
+  /**
+   * The end of a run: stops the loop, then reads one last time (health, train.log, metrics,
+   * executor.jsonl) so the final step, loss and log lines are shown even when training ended
+   * between two samples; then stops. Bounded; unknown run → nothing.
+   */
+  async finish(runId: string, limitMs = FINAL_ROUND_LIMIT_MS): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    run.abort.abort();
+    // The loop's round in flight must end first: two rounds at once would read the same bytes twice.
+    await run.loop;
+    await run.watcher.tick(AbortSignal.timeout(limitMs));
+    this.stop(runId);
+  }
+
   stop(runId: string): void {
     const run = this.runs.get(runId);
     run?.abort.abort();

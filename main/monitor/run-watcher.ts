@@ -121,6 +121,8 @@ export class RunWatcher {
     const sleep = this.options.sleep ?? realSleep;
     for (let tick = 0; tick < maxTicks && !signal.aborted; tick++) {
       await this.tick(signal);
+      // Aborted during the round: a sleep given a spent signal may never hear of it.
+      if (signal.aborted) return;
       try {
         await sleep(this.options.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS, signal);
       } catch {

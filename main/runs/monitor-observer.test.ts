@@ -9,20 +9,20 @@ const paths = { dataDir: '/w/data', trainLog: '/w/logs/train.log', metricsJsonl:
 const host = {} as RemoteHost;
 
 function fakeMonitor() {
-  return { watch: vi.fn(), attachAws: vi.fn(() => true), setShell: vi.fn(), stop: vi.fn() };
+  return { watch: vi.fn(), attachAws: vi.fn(() => true), setShell: vi.fn(), finish: vi.fn(async () => {}) };
 }
 
 describe('monitor observer', () => {
-  it('watches health and logs through the run connection, and stops with the run', () => {
+  it('watches health and logs through the run connection, and finishes (a last read) with the run', async () => {
     const monitor = fakeMonitor();
     const observer = monitorObserver(monitor as unknown as MonitorService, () => ({}) as InstanceMetricsPort);
     observer.trainingStarted('r1', host, paths);
     observer.reconnected('r1', host);
-    observer.ended('r1');
+    await observer.ended('r1');
     expect(monitor.watch).toHaveBeenCalledWith({ runId: 'r1', shell: host, paths });
     expect(monitor.attachAws).not.toHaveBeenCalled(); // ssh-host and local runs have no instance to price
     expect(monitor.setShell).toHaveBeenCalledWith('r1', host);
-    expect(monitor.stop).toHaveBeenCalledWith('r1');
+    expect(monitor.finish).toHaveBeenCalledWith('r1');
   });
 
   it('on EC2 prices the instance and its gp3 volume, checks spot notices, and polls CloudWatch in its region', () => {

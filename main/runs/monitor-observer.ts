@@ -31,7 +31,7 @@ export function monitorObserver(monitor: MonitorService, metricsPort: MetricsPor
       });
     },
     reconnected: (runId, host) => monitor.setShell(runId, host),
-    ended: (runId) => monitor.stop(runId),
+    ended: (runId) => monitor.finish(runId),
   };
 }
 

@@ -19,6 +19,6 @@ export interface RunObserver {
   trainingStarted(runId: string, host: RemoteHost, paths: TrainingPaths, context?: { aws?: AwsMachine; monitoring?: MonitoringConfig }): void;
   /** The connection dropped and was re-established: use this one from now on. */
   reconnected(runId: string, host: RemoteHost): void;
-  /** The run is over (before the connection closes). */
-  ended(runId: string): void;
+  /** The run is over (before the connection closes): a last look at the machine may be awaited. */
+  ended(runId: string): void | Promise<void>;
 }

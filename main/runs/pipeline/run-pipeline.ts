@@ -9,6 +9,7 @@ import type { RemoteHost } from './remote-host';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { RunObserver } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
+import { parseSyncReport } from './sync-report';
 import { pushAgain, readWhole, verifySync } from './verify-sync';
 
 /** The part of the executor's spec that does not depend on the machine. */
@@ -112,7 +113,8 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     const finalStatus = status;
     const verification = await phases
       .run('verifying-sync', async () => {
-        const result = await verifySync({ host: () => statusHost, layout, store: input.store, status: finalStatus, secrets, maxRePushes: input.maxRePushes ?? 2, signal: AbortSignal.timeout(2 * 60 * 60_000), onInfo: info });
+        const result = await verifySync({ host: () => statusHost, layout, store: input.store, status: finalStatus, storage: spec.storage, secrets, maxRePushes: input.maxRePushes ?? 2, signal: AbortSignal.timeout(2 * 60 * 60_000), onInfo: info });
+        input.emit({ type: 'sync-verified', direction: 'push', folders: result.folders });
         if (!result.verified) throw new Error(`S3 still differs from the final manifest after ${result.rePushes} re-push(es): ${result.mismatches.length} object(s), first ${result.mismatches[0]!.key} (${result.mismatches[0]!.problem})`);
         return result;
       }, (r) => ({ checked: r.checked, files: r.checked, rePushes: r.rePushes }))
@@ -129,7 +131,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       await phases.run('pushing', rescuePush, (r) => ({ files: (r as { manifest: unknown[] }).manifest.length, rescue: true })).catch(() => undefined);
     }
   } finally {
-    input.observer?.ended(input.runId);
+    await Promise.resolve(input.observer?.ended(input.runId)).catch(() => undefined);
     await host?.close().catch(() => undefined);
     if (acquired || phases.failure?.phase !== 'preflight') {
       await phases.run('tearing-down', () => input.backend.release(AbortSignal.timeout(30 * 60_000)), (facts) => facts).catch(() => undefined);
@@ -139,6 +141,9 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
 }
 
 function forwardExecutorEvent(event: ExecutorEvent, emit: PipelineInput['emit'], fail: (phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>) => void): void {
+  // Sync figures come already throttled by the executor (about one line a second while moving data).
+  const sync = event.sync === undefined ? undefined : parseSyncReport(event.sync);
+  if (sync) emit(sync);
   const phase = EXECUTOR_TO_RUN[event.phase];
   if (event.status === 'info' || !phase) {
     if (event.reason) emit({ type: 'log', source: 'info', line: `${event.phase}: ${event.reason}` });

@@ -29,7 +29,7 @@ describe('a run survives and stops safely', () => {
         seen.push('reconnected');
         metrics = host.exec(`head -n 1 '${metricsFile}'`, { timeoutMs: 10_000 }).then((r) => r.stdout.trim());
       },
-      ended: () => seen.push('ended'),
+      ended: () => void seen.push('ended'),
     };
     const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '3', LINES_PER_EPOCH: '10', STEP_SLEEP: '0.15' })), f.sshHost({ port: proxy.port }), {
       observer,

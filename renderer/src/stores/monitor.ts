@@ -26,12 +26,17 @@ export const useMonitor = create<MonitorStore>()((set, get) => ({
     if (!runId) return;
     const result = await api().invoke('monitor.snapshot', { runId, points: 500 });
     if (get().runId !== runId) return;
-    set(result.ok ? { snapshot: result.value, loading: false } : { error: result.error, loading: false });
+    // NOT_FOUND: the monitor starts with training; its first delta loads the snapshot (below).
+    set(result.ok ? { snapshot: result.value, loading: false } : { error: result.error.code === 'NOT_FOUND' ? undefined : result.error, loading: false });
   },
 
   applyDelta: (delta) => {
-    const { snapshot, runId } = get();
-    if (delta.runId !== runId || !snapshot) return;
+    const { snapshot, runId, loading } = get();
+    if (delta.runId !== runId) return;
+    if (!snapshot) {
+      if (!loading) void get().watch(runId);
+      return;
+    }
     const applied = applyMonitorDelta(snapshot, delta, { points: 500, logLines: 100_000 });
     if (applied.reload) void get().watch(runId);
     else if (applied.snapshot !== snapshot) set({ snapshot: applied.snapshot });
