@@ -1,6 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium';
 
+// Specs that seed a real S3 load the AWS SDK in the runner: its Node 20 notice is not a test problem.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * Two projects: `web` drives the built renderer in Debian's Chromium through the browser
  * host; `electron` drives the real app where the Electron binary exists (skips otherwise).

@@ -63,6 +63,8 @@ export function useWebHost(env?: NodeJS.ProcessEnv): () => RunningHost {
  * does), so the viewport grows to the body's height for the shot, then returns to its size.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  // The pointer rests where the last click left it: off the page, no hover state or chart tooltip in the shot.
+  await page.mouse.move(0, 0);
   const viewport = page.viewportSize();
   const height = await page.evaluate(() => {
     const body = document.querySelector('.page-body');

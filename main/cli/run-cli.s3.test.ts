@@ -67,9 +67,12 @@ describe('traindeck run', () => {
     const failed = await cli(['run', '--config', await writeConfig('fail.json', (raw) => (raw.code.branch = 'nope')), '--backend', 'local', '--json']);
     expect(failed.code).toBe(1);
     expect(failed.events.at(-1)).toMatchObject({ type: 'finished', outcome: 'failed', reason: expect.stringContaining('checkout: branch "nope" does not exist') });
-    const usage = await cli(['run', '--config', 'x.json', '--backend', 'ssh-host']);
+    const usage = await cli(['run', '--config', await writeConfig('no-host.json'), '--backend', 'ssh-host']);
     expect(usage.code).toBe(2);
-    expect(usage.err).toMatch(/needs --host user@host:port and --identity KEY/);
+    expect(usage.err).toMatch(/needs --host user@host:port and --identity KEY, or an "sshHost" section/);
+    const half = await cli(['run', '--config', 'x.json', '--host', 'u@h']);
+    expect(half.code).toBe(2);
+    expect(half.err).toMatch(/--host and --identity go together/);
   });
 
   it('the built CLI (dist/cli + dist/executor, as shipped) runs on the ssh host', async () => {

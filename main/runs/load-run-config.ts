@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { runConfigSchema, type RunConfig } from '../../shared/run-config/schema';
 import { TypedError } from '../../shared/ipc/result';
+import { resolveConfigPaths } from './resolve-config-paths';
 
 /** A validated run config whose file paths are absolute, and the folder they were relative to. */
 export interface LoadedRunConfig {
@@ -17,8 +18,6 @@ export function formatConfigIssues(error: z.ZodError, limit = 1): string {
     .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
     .join('; ');
 }
-
-const absolute = (baseDir: string, path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
 
 /**
  * Reads a run config (JSON), validates it, and resolves its relative paths (key files, data
@@ -47,9 +46,5 @@ export async function loadRunConfig(path: string): Promise<LoadedRunConfig> {
     throw new TypedError('INVALID_REQUEST', `${name}: ${formatConfigIssues(parsed.error)}`, { details: { issues } });
   }
   const baseDir = dirname(resolve(path));
-  const config = parsed.data;
-  return {
-    baseDir,
-    config: { ...config, storage: { ...config.storage, sseKeyFile: absolute(baseDir, config.storage.sseKeyFile), localRoot: absolute(baseDir, config.storage.localRoot) } },
-  };
+  return { baseDir, config: resolveConfigPaths(parsed.data, baseDir) };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { monitoringSchema } from './monitoring-section';
 import { codeSchema, trainingSchema } from './run-sections';
+import { sshHostSchema } from './ssh-host-section';
 
 /**
  * The run config: one versioned document for everything a run needs, written by the
@@ -138,6 +139,8 @@ export const runConfigSchema = z
     aws: awsSchema,
     storage: storageSchema,
     compute: computeSchema.optional(),
+    /** Train on this existing machine over SSH instead of a new EC2 instance (the ssh-host backend). */
+    sshHost: sshHostSchema.optional(),
     /** The repo to train from; required by `traindeck run`. */
     code: codeSchema.optional(),
     /** The training command; required by `traindeck run`. */

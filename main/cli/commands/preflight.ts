@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { loadRunConfig } from '../../runs/load-run-config';
-import { runPreflight } from '../../runs/preflight/run-preflight';
+import { preflightFor } from '../../runs/preflight/host-preflight';
 import { CliError, type CliCommand, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatPreflight } from '../lifecycle/format';
@@ -12,7 +12,7 @@ import { parseCommandArgs } from '../parse-args';
 export function createPreflightCommand(makeDeps: (io: CliIo) => LifecycleDeps = (io) => defaultLifecycleDeps(io.env)): CliCommand {
   return {
     name: 'preflight',
-    summary: 'check credentials, bucket, instance type, quota, AMI and network for a run; creates nothing',
+    summary: 'check credentials, bucket, and the machine (instance type, quota, AMI, network — or your SSH host) for a run; creates nothing',
     usage: 'traindeck preflight --config run.json [--json]',
     async run(args, io) {
       const { values } = parseCommandArgs(this.usage, () => parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean', default: false } } }));
@@ -23,7 +23,7 @@ export function createPreflightCommand(makeDeps: (io: CliIo) => LifecycleDeps = 
         const deps = makeDeps(io);
         await reportUnfinishedRuns(deps, io, config.aws.profile);
         const ports = deps.ports({ region: config.aws.region, ...(config.aws.profile ? { profile: config.aws.profile } : {}) });
-        const { report } = await runPreflight({ config, ports, publicIp: deps.publicIp, env: deps.env, clock: deps.clock, signal: AbortSignal.timeout(120_000) });
+        const report = await preflightFor({ config, ports, publicIp: deps.publicIp, env: deps.env, clock: deps.clock, signal: AbortSignal.timeout(120_000) });
         io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : formatPreflight(report));
         return report.ok ? 0 : 1;
       });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMPUTE_BACKENDS, type ComputeBackendKind, type RunEvent } from '../../../shared/domain/run';
-import { sshHostSchema } from '../../../shared/ipc/run-commands';
+import { sshHostSchema } from '../../../shared/run-config/ssh-host-section';
 import { systemClock } from '../../core/clock';
 import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
@@ -29,12 +29,16 @@ export const runCommand: CliCommand = {
       parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, host: { type: 'string' }, identity: { type: 'string' }, 'host-key': { type: 'string' }, json: { type: 'boolean', default: false } } }),
     );
     if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
-    const backend = (values.backend ?? 'aws-ec2') as ComputeBackendKind;
-    if (!COMPUTE_BACKENDS.includes(backend)) throw new CliError(`--backend is one of ${COMPUTE_BACKENDS.join(', ')}.`);
-    const host = backend === 'ssh-host' ? parseHost(values.host, values.identity, values['host-key']) : undefined;
+    const asked = values.backend as ComputeBackendKind | undefined;
+    if (asked && !COMPUTE_BACKENDS.includes(asked)) throw new CliError(`--backend is one of ${COMPUTE_BACKENDS.join(', ')}.`);
+    const hostFlags = values.host || values.identity ? parseHost(values.host, values.identity, values['host-key']) : undefined;
     const configPath = values.config;
     return asCli(async () => {
       const { config, baseDir } = await loadRunConfig(configPath);
+      // A config with an sshHost section runs there unless --backend says otherwise.
+      const backend = asked ?? (config.sshHost || hostFlags ? 'ssh-host' : 'aws-ec2');
+      const host = backend === 'ssh-host' ? (hostFlags ?? config.sshHost) : undefined;
+      if (backend === 'ssh-host' && !host) throw new CliError(`--backend ssh-host needs --host user@host:port and --identity KEY, or an "sshHost" section in the run config. Usage: ${USAGE}`);
       const service = createService(io);
       const print = (event: RunEvent) => {
         const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
@@ -55,7 +59,7 @@ export const runCommand: CliCommand = {
 };
 
 function parseHost(address: string | undefined, identity: string | undefined, hostKey: string | undefined) {
-  if (!address || !identity) throw new CliError(`--backend ssh-host needs --host user@host:port and --identity KEY. Usage: ${USAGE}`);
+  if (!address || !identity) throw new CliError(`--host and --identity go together: --host user@host:port --identity KEY. Usage: ${USAGE}`);
   const parsed = sshHostSchema.safeParse({ address, identityFile: identity, ...(hostKey ? { hostKeyFingerprint: hostKey } : {}) });
   if (!parsed.success) throw new CliError(parsed.error.issues[0]?.message ?? 'bad --host');
   return parsed.data;

@@ -10,9 +10,10 @@ import { inspectAwsSetup } from '../../aws/aws-config';
 import { credentialsError, describeAwsError } from '../../aws/aws-errors';
 import { mapBounded } from '../../runs/cost/map-bounded';
 import type { AwsTarget, LifecycleDeps } from '../../runs/lifecycle-deps';
-import { runPreflight } from '../../runs/preflight/run-preflight';
+import type { KeyVault } from '../../sync/key-vault';
+import { preflightFor } from '../../runs/preflight/host-preflight';
 import { TypedError } from '../../../shared/ipc/result';
-import { expandHome } from './paths';
+import { resolveConfigPaths } from '../../runs/resolve-config-paths';
 
 /**
  * The launch wizard's view of AWS: profile names (never keys), identity, the instance type
@@ -22,7 +23,11 @@ import { expandHome } from './paths';
 export class AccountService {
   private readonly offerings = new Map<string, Promise<InstanceTypeOption[]>>();
 
-  constructor(private readonly deps: LifecycleDeps) {}
+  /** `keyVault` opens key files sealed by the desktop app for the preflight's key check. */
+  constructor(
+    private readonly deps: LifecycleDeps,
+    private readonly keyVault?: KeyVault,
+  ) {}
 
   async profiles(): Promise<AwsProfiles> {
     const env = this.deps.env;
@@ -57,10 +62,9 @@ export class AccountService {
   }
 
   async preflight(config: RunConfig): Promise<PreflightReport> {
-    const resolved: RunConfig = { ...config, storage: { ...config.storage, sseKeyFile: expandHome(config.storage.sseKeyFile) } };
+    const resolved = resolveConfigPaths(config, homedir());
     const ports = this.deps.ports({ region: config.aws.region, ...(config.aws.profile ? { profile: config.aws.profile } : {}) });
-    const { report } = await runPreflight({ config: resolved, ports, publicIp: this.deps.publicIp, env: this.deps.env, clock: this.deps.clock, signal: AbortSignal.timeout(120_000) });
-    return report;
+    return preflightFor({ config: resolved, ports, publicIp: this.deps.publicIp, env: this.deps.env, clock: this.deps.clock, signal: AbortSignal.timeout(120_000), keyVault: this.keyVault });
   }
 
   private async loadInstanceTypes(target: AwsTarget): Promise<InstanceTypeOption[]> {

@@ -1,7 +1,10 @@
 import { AcceleratedClock } from '../../aws/testing/accelerated-clock';
 import { demoAccount } from '../../aws/testing/demo-account';
 import { FakeAws } from '../../aws/testing/fake-aws';
-import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
+import { s3EndpointFromEnv } from '../../aws/s3-credentials';
+import type { AwsPorts } from '../../aws/ports/aws-ports';
+import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
+import { defaultLifecycleDeps, type AwsTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { APP_VERSION } from '../version';
 
 /** Set to "1" by the end-to-end tests (and for demos): the app talks to an in-memory AWS account. Never in a release path. */
@@ -15,7 +18,8 @@ export function usesFakeAws(env: NodeJS.ProcessEnv): boolean {
 /**
  * The lifecycle's outside world for the app: the real SDK clients, or (with
  * TRAINDECK_FAKE_AWS=1) the seeded in-memory account on an accelerated clock, so the cost
- * panel has something to show and a kill-all finishes in seconds. The profile named
+ * panel has something to show and a kill-all finishes in seconds (S3 stays real when an S3
+ * endpoint is configured, see below). The profile named
  * "expired-sso" answers like an expired SSO session, for the wizard's login hint.
  */
 export function lifecycleWorld(env: NodeJS.ProcessEnv, dataDir: string): LifecycleDeps {
@@ -24,8 +28,12 @@ export function lifecycleWorld(env: NodeJS.ProcessEnv, dataDir: string): Lifecyc
   const fake = demoAccount(clock);
   const expired = new FakeAws({ clock, regions: [] });
   expired.identityFault = 'expired-sso';
+  // S3 has real local implementations (Ceph RGW, MinIO): with an S3 endpoint set, buckets are
+  // that store's, and only what nothing local serves (STS, EC2, CloudWatch…) stays in memory.
+  const realS3 = s3EndpointFromEnv(env) !== undefined;
+  const withS3 = (ports: AwsPorts, target: AwsTarget): AwsPorts => (realS3 ? { ...ports, bucket: createSdkAwsPorts({ region: target.region, env }).bucket } : ports);
   return {
-    ports: (target) => (target.profile === 'expired-sso' ? { ...fake.ports(), identity: expired.ports().identity } : fake.ports()),
+    ports: (target) => withS3(target.profile === 'expired-sso' ? { ...fake.ports(), identity: expired.ports().identity } : fake.ports(), target),
     publicIp: { publicIpv4: async () => '198.51.100.23' },
     probe: fake,
     dataDir,

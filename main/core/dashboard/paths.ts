@@ -1,11 +1,8 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { TypedError } from '../../../shared/ipc/result';
+import { expandHome } from '../../runs/resolve-config-paths';
 
-/** "~/x" → the home folder's x; other paths unchanged. */
-export function expandHome(path: string): string {
-  return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
-}
+export { expandHome };
 
 /** An absolute path from the window: "~/" expanded; a relative path is refused (relative to what?). */
 export function absoluteFromWindow(path: string, what: string): string {

@@ -26,7 +26,7 @@ interface LaunchStore {
   reset(): void;
 }
 
-/** Review's actions: templates, export for the CLI, and Launch (the run pipeline's `runs.start` on EC2). */
+/** Review's actions: templates, export for the CLI, and Launch (the run pipeline's `runs.start` on EC2 or the user's SSH machine). */
 export const useLaunch = create<LaunchStore>()((set, get) => ({
   templates: [],
   templatesLoaded: false,
@@ -65,7 +65,8 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
 
   launch: async (config) => {
     set({ launching: true, launchError: undefined, launchedRunId: undefined });
-    const result = await api().invoke('runs.start', { config, backend: 'aws-ec2' });
+    // The config's sshHost section names the machine; main expands "~/" in its paths.
+    const result = await api().invoke('runs.start', config.sshHost ? { config, backend: 'ssh-host', host: config.sshHost } : { config, backend: 'aws-ec2' });
     if (!result.ok) return set({ launching: false, launchError: result.error });
     set({ launching: false, launchedRunId: result.value.runId });
     useRuns.getState().select(result.value.runId);

@@ -6,11 +6,15 @@ import type { SyncFolder, SyncPolicy } from '../../../shared/run-config/schema';
  */
 export interface WizardDraft {
   account: { name: string; profile: string; region: string };
-  compute: { instanceType: string; market: 'on-demand' | 'spot'; amiId: string; diskGb: string; ttlMinutes: string; shutdownAfterPush: boolean };
-  code: { repoUrl: string; refKind: 'branch' | 'commit'; ref: string; deployKeyFile: string; overrides: Array<{ source: string; target: string }> };
+  /** `target` picks the machine: a new EC2 instance, or the user's own over SSH (the `ssh*` fields). */
+  compute: { target: MachineTarget; instanceType: string; market: 'on-demand' | 'spot'; amiId: string; diskGb: string; ttlMinutes: string; shutdownAfterPush: boolean; sshAddress: string; sshIdentityFile: string; sshHostKey: string };
+  code: { repoUrl: string; refKind: 'branch' | 'commit'; ref: string; deployKeyFile: string; knownHosts: string; overrides: Array<{ source: string; target: string }> };
   data: { bucket: string; prefix: string; folders: Array<{ name: string; local: string; remote: string; policy: SyncPolicy }>; keyMode: 'generate' | 'import'; keyPath: string; keyFingerprint: string };
   training: { command: string; env: Array<{ name: string; value: string }> };
 }
+
+/** Where the run trains: a new EC2 instance (created and deleted by the run) or an existing machine over SSH. */
+export type MachineTarget = 'aws-ec2' | 'ssh-host';
 
 /** The wizard's steps, in order. */
 export const STEP_IDS = ['account', 'compute', 'code', 'data', 'training', 'review'] as const;
@@ -20,7 +24,7 @@ export type StepId = (typeof STEP_IDS)[number];
 /** Titles and one-line summaries of the steps, for the stepper. */
 export const STEP_META: Record<StepId, { title: string; detail: string }> = {
   account: { title: 'Account', detail: 'Profile, region, identity' },
-  compute: { title: 'Compute', detail: 'Instance, disk, time limit' },
+  compute: { title: 'Compute', detail: 'Machine, disk, time limit' },
   code: { title: 'Code', detail: 'Repository and overrides' },
   data: { title: 'Data', detail: 'Bucket, folders, key' },
   training: { title: 'Training', detail: 'Command and environment' },
@@ -39,8 +43,8 @@ export const DEFAULT_FOLDERS: SyncFolder[] = [
 export function emptyDraft(defaults: { profile?: string; region?: string } = {}): WizardDraft {
   return {
     account: { name: '', profile: defaults.profile ?? '', region: defaults.region ?? 'eu-west-1' },
-    compute: { instanceType: 'g5.xlarge', market: 'on-demand', amiId: '', diskGb: '100', ttlMinutes: '', shutdownAfterPush: true },
-    code: { repoUrl: '', refKind: 'branch', ref: 'main', deployKeyFile: '', overrides: [] },
+    compute: { target: 'aws-ec2', instanceType: 'g5.xlarge', market: 'on-demand', amiId: '', diskGb: '100', ttlMinutes: '', shutdownAfterPush: true, sshAddress: '', sshIdentityFile: '~/.ssh/id_ed25519', sshHostKey: '' },
+    code: { repoUrl: '', refKind: 'branch', ref: 'main', deployKeyFile: '', knownHosts: '', overrides: [] },
     data: { bucket: '', prefix: '', folders: DEFAULT_FOLDERS.map((folder) => ({ ...folder })), keyMode: 'generate', keyPath: '~/.traindeck/keys/traindeck.key', keyFingerprint: '' },
     training: { command: '', env: [] },
   };

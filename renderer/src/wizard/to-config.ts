@@ -21,21 +21,31 @@ export function draftToConfig(draft: WizardDraft): unknown {
     ...optional('name', account.name),
     aws: { region: account.region.trim(), ...optional('profile', account.profile) },
     storage: { bucket: data.bucket.trim(), prefix: data.prefix.trim(), sseKeyFile: data.keyPath.trim(), localRoot: 'data', folders: data.folders },
-    compute: {
-      instanceType: compute.instanceType,
-      market: compute.market,
-      ...(disk === undefined ? {} : { diskGb: disk }),
-      ...optional('amiId', compute.amiId),
-      ...(ttl === undefined ? {} : { ttlMinutes: ttl }),
-      shutdownAfterPush: compute.shutdownAfterPush,
-    },
+    ...(compute.target === 'ssh-host'
+      ? { sshHost: { address: compute.sshAddress.trim(), identityFile: compute.sshIdentityFile.trim(), ...optional('hostKeyFingerprint', compute.sshHostKey) } }
+      : {
+          compute: {
+            instanceType: compute.instanceType,
+            market: compute.market,
+            ...(disk === undefined ? {} : { diskGb: disk }),
+            ...optional('amiId', compute.amiId),
+            ...(ttl === undefined ? {} : { ttlMinutes: ttl }),
+            shutdownAfterPush: compute.shutdownAfterPush,
+          },
+        }),
     code: {
       repoUrl: code.repoUrl.trim(),
       ...(code.refKind === 'branch' ? optional('branch', code.ref) : optional('commit', code.ref)),
       ...optional('deployKeyFile', code.deployKeyFile),
+      ...optional('knownHosts', code.knownHosts),
       overrides: code.overrides.map((o) => ({ source: o.source.trim(), target: o.target.trim() })),
     },
-    training: { command: training.command, env: Object.fromEntries(training.env.filter((e) => e.name.trim()).map((e) => [e.name.trim(), e.value])) },
+    training: {
+      command: training.command,
+      env: Object.fromEntries(training.env.filter((e) => e.name.trim()).map((e) => [e.name.trim(), e.value])),
+      // On the user's own machine the wizard's time limit stops the training (nothing to power off).
+      ...(compute.target === 'ssh-host' && ttl !== undefined ? { maxRuntimeMinutes: ttl } : {}),
+    },
   };
 }
 
@@ -44,11 +54,13 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
   const base = emptyDraft();
   return {
     account: { name: config.name ?? '', profile: config.aws.profile ?? '', region: config.aws.region },
-    compute: config.compute
-      ? { instanceType: config.compute.instanceType, market: config.compute.market, amiId: config.compute.amiId ?? '', diskGb: String(config.compute.diskGb), ttlMinutes: String(config.compute.ttlMinutes), shutdownAfterPush: config.compute.shutdownAfterPush }
-      : base.compute,
+    compute: config.sshHost
+      ? { ...base.compute, target: 'ssh-host', ttlMinutes: String(config.training?.maxRuntimeMinutes ?? ''), sshAddress: config.sshHost.address, sshIdentityFile: config.sshHost.identityFile, sshHostKey: config.sshHost.hostKeyFingerprint ?? '' }
+      : config.compute
+        ? { ...base.compute, instanceType: config.compute.instanceType, market: config.compute.market, amiId: config.compute.amiId ?? '', diskGb: String(config.compute.diskGb), ttlMinutes: String(config.compute.ttlMinutes), shutdownAfterPush: config.compute.shutdownAfterPush }
+        : base.compute,
     code: config.code
-      ? { repoUrl: config.code.repoUrl, refKind: config.code.commit ? 'commit' : 'branch', ref: config.code.commit ?? config.code.branch ?? '', deployKeyFile: config.code.deployKeyFile ?? '', overrides: config.code.overrides.map((o) => ({ ...o })) }
+      ? { repoUrl: config.code.repoUrl, refKind: config.code.commit ? 'commit' : 'branch', ref: config.code.commit ?? config.code.branch ?? '', deployKeyFile: config.code.deployKeyFile ?? '', knownHosts: config.code.knownHosts ?? '', overrides: config.code.overrides.map((o) => ({ ...o })) }
       : base.code,
     data: { bucket: config.storage.bucket, prefix: config.storage.prefix, folders: config.storage.folders.map((f) => ({ ...f })), keyMode: 'import', keyPath: config.storage.sseKeyFile, keyFingerprint: fingerprint },
     training: config.training ? { command: config.training.command, env: Object.entries(config.training.env).map(([name, value]) => ({ name, value })) } : base.training,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDraft } from './draft';
+import { configToDraft } from './to-config';
 import { humanize, stepErrors, validateDraft } from './validate';
 
 describe('wizard validation (the shared run config schema)', () => {
@@ -16,7 +17,7 @@ describe('wizard validation (the shared run config schema)', () => {
 
   it('refuses an override target outside the repo and a duplicated env var', () => {
     const draft = emptyDraft();
-    draft.code = { repoUrl: 'https://github.com/acme/resnet.git', refKind: 'branch', ref: 'main', deployKeyFile: '', overrides: [{ source: '/tmp/a', target: '../x' }] };
+    draft.code = { repoUrl: 'https://github.com/acme/resnet.git', refKind: 'branch', ref: 'main', deployKeyFile: '', knownHosts: '', overrides: [{ source: '/tmp/a', target: '../x' }] };
     draft.training.env = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }];
     const { errors } = validateDraft(draft);
     expect(errors['code.overrides.0.target']).toMatch(/must stay inside the repo/);
@@ -32,6 +33,31 @@ describe('wizard validation (the shared run config schema)', () => {
     const { errors, config } = validateDraft(draft);
     expect(errors).toEqual({});
     expect(config?.compute).toMatchObject({ ttlMinutes: 240, diskGb: 100, instanceType: 'g5.xlarge' });
+  });
+
+  it('an ssh-host draft becomes an sshHost section (no compute), its time limit the training limit, and round-trips as a template', () => {
+    const draft = emptyDraft({ region: 'eu-west-1' });
+    draft.compute = { ...draft.compute, target: 'ssh-host', sshAddress: 'me@127.0.0.1:2222', sshIdentityFile: '~/.ssh/id_ed25519', ttlMinutes: '90' };
+    draft.code.repoUrl = 'https://github.com/acme/resnet.git';
+    draft.data = { ...draft.data, bucket: 'acme-ml-data', keyFingerprint: 'sha256:0123456789abcdef', keyPath: '/k' };
+    draft.training.command = 'python train.py';
+    const { errors, config } = validateDraft(draft);
+    expect(errors).toEqual({});
+    expect(config?.compute).toBeUndefined();
+    expect(config?.sshHost).toEqual({ address: 'me@127.0.0.1:2222', identityFile: '~/.ssh/id_ed25519' });
+    expect(config?.training?.maxRuntimeMinutes).toBe(90);
+    expect(configToDraft(config!).compute).toMatchObject({ target: 'ssh-host', sshAddress: 'me@127.0.0.1:2222', ttlMinutes: '90', sshHostKey: '' });
+  });
+
+  it('shows ssh-host mistakes on the Compute step fields', () => {
+    const draft = emptyDraft();
+    draft.compute = { ...draft.compute, target: 'ssh-host', sshAddress: 'no-user-here', sshIdentityFile: '', sshHostKey: 'MD5:xx', ttlMinutes: '0' };
+    const compute = stepErrors(validateDraft(draft).errors, 'compute');
+    expect(compute['sshHost.address']).toMatch(/user@host/);
+    expect(compute['sshHost.identityFile']).toMatch(/identity file is required/i);
+    expect(compute['sshHost.hostKeyFingerprint']).toMatch(/SHA256:/);
+    expect(compute['compute.ttlMinutes']).toBeDefined();
+    expect(compute['compute.instanceType']).toBeUndefined();
   });
 
   it('keeps messages that do not start with the key', () => {

@@ -8,7 +8,7 @@ export type FieldErrors = Record<string, string>;
 // Which config paths each step owns (its fields, and so its errors).
 const STEP_ROOTS: Record<Exclude<StepId, 'review'>, string[]> = {
   account: ['aws', 'name'],
-  compute: ['compute'],
+  compute: ['compute', 'sshHost'],
   code: ['code'],
   data: ['storage'],
   training: ['training'],
@@ -31,7 +31,8 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String).join('.');
       if (path.startsWith('training.env')) continue;
-      const key = ALIASES[path] ?? (path || 'config');
+      // An ssh-host run's time limit is typed in the Compute step.
+      const key = path === 'training.maxRuntimeMinutes' ? 'compute.ttlMinutes' : (ALIASES[path] ?? (path || 'config'));
       errors[key] ??= sentence(humanize(issue.path.map(String), issue.message));
     }
   }

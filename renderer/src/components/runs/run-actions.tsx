@@ -5,15 +5,16 @@ import './run-monitor.css';
 interface RunActionsProps {
   running: boolean;
   sshCommand: string | undefined;
-  report: string | undefined;
   tearingDown: boolean;
+  /** Only an EC2 run has cloud resources to delete; a machine of the user's is left alone. */
+  canTearDown: boolean;
   onCopy: (text: string) => void;
   onStop: () => void;
   onTeardown: () => void;
 }
 
-/** A run's actions: copy the SSH command or the report, stop training, and tear down now (asked twice). */
-export function RunActions({ running, sshCommand, report, tearingDown, onCopy, onStop, onTeardown }: RunActionsProps) {
+/** A run's actions: copy the SSH command, stop training, and tear down now (asked twice). The report has its own card. */
+export function RunActions({ running, sshCommand, tearingDown, canTearDown, onCopy, onStop, onTeardown }: RunActionsProps) {
   const [confirming, setConfirming] = useState(false);
   if (confirming) {
     return (
@@ -43,19 +44,16 @@ export function RunActions({ running, sshCommand, report, tearingDown, onCopy, o
           Copy SSH command
         </Button>
       )}
-      {report && (
-        <Button size="sm" onClick={() => onCopy(report)} data-testid="copy-report">
-          Copy report (Markdown)
-        </Button>
-      )}
       {running && (
-        <Button size="sm" onClick={onStop} title="Stops training, pushes the data, then tears down">
+        <Button size="sm" onClick={onStop} title={canTearDown ? 'Stops training, pushes the data, then tears down' : 'Stops training and pushes the data'}>
           Stop training
         </Button>
       )}
-      <Button size="sm" variant="danger" onClick={() => setConfirming(true)} loading={tearingDown} disabled={tearingDown} data-testid="teardown">
-        Tear down now
-      </Button>
+      {canTearDown && (
+        <Button size="sm" variant="danger" onClick={() => setConfirming(true)} loading={tearingDown} disabled={tearingDown} data-testid="teardown">
+          Tear down now
+        </Button>
+      )}
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { LogTail } from './log-tail';
 import { PhaseTimeline } from './phase-timeline';
 import { RunActions } from './run-actions';
 import { RunStats } from './run-stats';
+import { SyncStatus } from './sync-status';
 import './run-monitor.css';
 
 interface RunMonitorProps {
@@ -23,8 +24,6 @@ interface RunMonitorProps {
   now: number;
   onStop: () => void;
   onCopy: (text: string) => void;
-  /** The report as Markdown, for finished runs. */
-  report: string | undefined;
   teardown: { job?: JobSnapshot | undefined; result?: KillAllResult | undefined; error?: AppError | undefined } | undefined;
   onTeardown: () => void;
   onDismissTeardown: () => void;
@@ -37,7 +36,7 @@ export function sshCommand(host: string): string {
 }
 
 /** One run, live: phases, progress and cost, health charts, log tail, alerts, and its actions. */
-export function RunMonitor({ run, monitor, monitorError, actionError, now, onStop, onCopy, report, teardown, onTeardown, onDismissTeardown }: RunMonitorProps) {
+export function RunMonitor({ run, monitor, monitorError, actionError, now, onStop, onCopy, teardown, onTeardown, onDismissTeardown }: RunMonitorProps) {
   const running = run.state === 'running';
   const groups = chartGroups(monitor?.series ?? []);
   const log = monitor?.log ?? { first: 0, lines: run.logTail };
@@ -54,7 +53,7 @@ export function RunMonitor({ run, monitor, monitorError, actionError, now, onSto
             {run.exitCode !== undefined && run.exitCode !== null ? ` · exit code ${run.exitCode}` : ''}
           </span>
         </div>
-        <RunActions running={running} sshCommand={run.host ? sshCommand(run.host) : undefined} report={report} tearingDown={teardown?.job?.state === 'running'} onCopy={onCopy} onStop={onStop} onTeardown={onTeardown} />
+        <RunActions running={running} sshCommand={run.host ? sshCommand(run.host) : undefined} tearingDown={teardown?.job?.state === 'running'} canTearDown={run.backend === 'aws-ec2'} onCopy={onCopy} onStop={onStop} onTeardown={onTeardown} />
       </header>
       {actionError && <ErrorCallout error={actionError} />}
       {teardown?.error && <ErrorCallout error={teardown.error} title="Teardown did not start" />}
@@ -67,6 +66,7 @@ export function RunMonitor({ run, monitor, monitorError, actionError, now, onSto
         </p>
       ))}
       <RunStats progress={monitor?.progress} cost={monitor?.cost} />
+      <SyncStatus sync={run.sync} ended={!running} />
       {monitorError && <ErrorCallout error={monitorError} title="Monitoring unavailable" />}
       {gpuError && <p className="run-monitor__note">{gpuError}</p>}
       {groups.length > 0 ? (

@@ -1,21 +1,16 @@
 import type { WizardDraft } from '../../wizard/draft';
-import type { FieldErrors } from '../../wizard/validate';
-import { Button } from '../button';
+import { EditableRows, type RowColumn } from '../forms/editable-rows';
 import { Field } from '../forms/field';
 import { Segmented } from '../forms/segmented';
-import { CloseIcon } from '../icons/ui-icons';
-import { RowInput } from './row-input';
-import './rows.css';
+import type { StepProps } from './step-props';
 
-interface CodeStepProps {
-  value: WizardDraft['code'];
-  errors: FieldErrors;
-  onChange: (patch: Partial<WizardDraft['code']>) => void;
-}
+const OVERRIDE_COLUMNS: Array<RowColumn<WizardDraft['code']['overrides'][number]>> = [
+  { kind: 'text', field: 'source', label: 'Local file', mono: true, placeholder: '~/work/resnet/local.yaml' },
+  { kind: 'text', field: 'target', label: 'Target path', header: 'Target path in the repo', mono: true, placeholder: 'configs/local.yaml' },
+];
 
 /** Step 3: the repository, the branch or commit, the deploy key, and local files copied over the checkout. */
-export function CodeStep({ value, errors, onChange }: CodeStepProps) {
-  const setOverride = (index: number, patch: Partial<{ source: string; target: string }>) => onChange({ overrides: value.overrides.map((o, i) => (i === index ? { ...o, ...patch } : o)) });
+export function CodeStep({ value, errors, onChange }: StepProps<'code'>) {
   return (
     <div className="wizard-step-body">
       <div className="field-grid">
@@ -31,43 +26,14 @@ export function CodeStep({ value, errors, onChange }: CodeStepProps) {
         <Field label="Deploy key file" name="code.deployKeyFile" error={errors['code.deployKeyFile']} hint="A read-only deploy key (OpenSSH private key) on this machine; it goes to the instance's RAM only, never its disk." className="field--wide">
           <input className="input input--mono" value={value.deployKeyFile} onChange={(e) => onChange({ deployKeyFile: e.target.value })} placeholder="~/.ssh/resnet_deploy_key" spellCheck={false} />
         </Field>
+        <Field label="Git server host key (optional)" name="code.knownHosts" error={errors['code.knownHosts']} hint="Not needed for github.com: its published keys are built in. For another git server over ssh, paste its known_hosts line (ssh-keyscan -p PORT HOST); the checkout refuses any other key." className="field--wide">
+          <textarea className="textarea" rows={2} value={value.knownHosts} onChange={(e) => onChange({ knownHosts: e.target.value })} placeholder="[git.example.com]:22 ssh-ed25519 AAAAC3Nz…" spellCheck={false} />
+        </Field>
       </div>
       <section className="wizard-subsection" aria-labelledby="overrides-title">
         <h3 id="overrides-title" className="wizard-subsection__title">Override files</h3>
         <p className="wizard-subsection__text">Local files copied over the checkout before training, e.g. a config with local settings.</p>
-        {value.overrides.length === 0 ? (
-          <p className="rows__empty">No overrides: the repository is used as it is.</p>
-        ) : (
-          <table className="rows table-head" data-testid="overrides">
-            <thead>
-              <tr>
-                <th scope="col">Local file</th>
-                <th scope="col">Target path in the repo</th>
-                <th scope="col">
-                  <span className="visually-hidden">Remove</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {value.overrides.map((override, index) => (
-                <tr key={index}>
-                  <td>
-                    <RowInput label={`Local file of override ${index + 1}`} mono value={override.source} placeholder="~/work/resnet/local.yaml" error={errors[`code.overrides.${index}.source`]} errorKey={`code.overrides.${index}.source`} onChange={(source) => setOverride(index, { source })} />
-                  </td>
-                  <td>
-                    <RowInput label={`Target path of override ${index + 1}`} mono value={override.target} placeholder="configs/local.yaml" error={errors[`code.overrides.${index}.target`]} errorKey={`code.overrides.${index}.target`} onChange={(target) => setOverride(index, { target })} />
-                  </td>
-                  <td>
-                    <Button variant="ghost" size="sm" icon={<CloseIcon size={13} />} aria-label={`Remove override ${index + 1}`} onClick={() => onChange({ overrides: value.overrides.filter((_, i) => i !== index) })} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <Button size="sm" className="rows__add" onClick={() => onChange({ overrides: [...value.overrides, { source: '', target: '' }] })}>
-          Add override file
-        </Button>
+        <EditableRows rows={value.overrides} columns={OVERRIDE_COLUMNS} item="override" errorKey="code.overrides" errors={errors} addLabel="Add override file" empty="No overrides: the repository is used as it is." newRow={() => ({ source: '', target: '' })} onChange={(overrides) => onChange({ overrides })} testId="overrides" />
       </section>
     </div>
   );

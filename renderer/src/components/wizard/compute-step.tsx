@@ -1,11 +1,12 @@
 import type { InstanceTypeOption } from '../../../../shared/domain/account';
 import { isGpuType } from '../../../../shared/domain/instance-family';
 import type { Loaded } from '../../stores/wizard-aws';
-import type { WizardDraft } from '../../wizard/draft';
+import type { MachineTarget, WizardDraft } from '../../wizard/draft';
 import type { FieldErrors } from '../../wizard/validate';
 import { Field } from '../forms/field';
 import { Segmented } from '../forms/segmented';
 import { InstancePicker } from './instance-picker';
+import { SshHostFields } from './ssh-host-fields';
 
 interface ComputeStepProps {
   value: WizardDraft['compute'];
@@ -15,11 +16,33 @@ interface ComputeStepProps {
   onChange: (patch: Partial<WizardDraft['compute']>) => void;
 }
 
-/** Step 2: the one instance — type, market, image, disk — and the hard time limit that kills it. */
+const TARGETS: Array<{ value: MachineTarget; label: string }> = [
+  { value: 'aws-ec2', label: 'New EC2 instance' },
+  { value: 'ssh-host', label: 'My machine over SSH' },
+];
+
+/**
+ * Step 2: the machine. Usually the one EC2 instance — type, market, image, disk — and the hard
+ * time limit that kills it; or a machine of the user's, reached over SSH, that nothing deletes.
+ */
 export function ComputeStep({ value, region, errors, types, onChange }: ComputeStepProps) {
+  const target = (
+    <Field group label="Runs on" name="compute.target" hint={value.target === 'ssh-host' ? 'Nothing is created in AWS; S3 is used as usual. You pay for your machine, not this run.' : 'Created for this run, tagged, and deleted when it ends.'}>
+      <Segmented label="Runs on" name="target" value={value.target} options={TARGETS} onChange={(next) => onChange({ target: next })} />
+    </Field>
+  );
+  if (value.target === 'ssh-host') {
+    return (
+      <div className="wizard-step-body">
+        {target}
+        <SshHostFields value={value} errors={errors} onChange={onChange} />
+      </div>
+    );
+  }
   const defaultAmi = isGpuType(value.instanceType) ? 'AWS Deep Learning Base GPU AMI (Ubuntu 22.04), latest' : 'Amazon Linux 2023, latest';
   return (
     <div className="wizard-step-body">
+      {target}
       <Field group label="Instance type" name="compute.instanceType" error={errors['compute.instanceType']} hint={`Selected: ${value.instanceType}. Prices are us-east-1 on-demand from the bundled table; other regions are typically 0–30 % dearer.`}>
         <InstancePicker options={types?.value} loading={types?.loading ?? true} error={types?.error} value={value.instanceType} region={region} onChange={(instanceType) => onChange({ instanceType })} />
       </Field>

@@ -7,6 +7,17 @@ import './cost-estimate.css';
 /** Estimated $/h of the run (instance with its public IPv4, plus the gp3 disk) and the most the TTL allows. */
 export function CostEstimate({ config }: { config: RunConfig }) {
   const compute = config.compute;
+  if (config.sshHost) {
+    return (
+      <div className="estimate" data-testid="cost-estimate">
+        <div>
+          <p className="estimate__label">Estimated AWS compute cost</p>
+          <p className="estimate__value tabular">{formatUsd(0)}/h</p>
+          <p className="estimate__detail">The run uses your machine; S3 storage and requests are billed as usual.</p>
+        </div>
+      </div>
+    );
+  }
   if (!compute) return null;
   const instance = hourlyCost({ kind: 'instance', instanceType: compute.instanceType, state: 'running', hasPublicIp: true });
   const disk = hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: compute.diskGb }) ?? 0;

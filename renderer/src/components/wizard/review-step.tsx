@@ -35,10 +35,10 @@ export function ReviewStep({ config, preflight, onRerun, ...actions }: ReviewSte
           </Button>
         </header>
         {preflight?.error && <ErrorCallout error={preflight.error} title="Preflight could not run" />}
-        {report ? <PreflightList checks={report.checks} /> : <p className="review__pending">Checking credentials, bucket, instance type, quota and AMI… nothing is created.</p>}
+        {report ? <PreflightList checks={report.checks} /> : <p className="review__pending">{config.sshHost ? 'Checking credentials, bucket and your machine' : 'Checking credentials, bucket, instance type, quota and AMI'}… nothing is created.</p>}
       </section>
       <section className="review__section" aria-labelledby="create-title">
-        <h3 id="create-title" className="wizard-subsection__title">Launch will create</h3>
+        <h3 id="create-title" className="wizard-subsection__title">{config.sshHost ? 'Launch will use' : 'Launch will create'}</h3>
         <WillCreate config={config} />
       </section>
       <section className="review__section" aria-labelledby="cost-title">

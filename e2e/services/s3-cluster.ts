@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** How tests reach the S3 under test. */
+export interface S3TestEnv {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
+
+/** A running S3 for tests and how to stop it. */
+export interface S3Cluster {
+  env: S3TestEnv;
+  /** Stops exactly the processes it started (by PID) and deletes its folder; a no-op for an external S3. */
+  stop(): void;
+}
+
+const SCRIPTS = resolve(import.meta.dirname);
+
+/**
+ * Starts one throw-away Ceph RGW (≈2 s, see README.md here), or uses the S3 named by
+ * TRAINDECK_TEST_S3_ENDPOINT (+ _ACCESS_KEY, _SECRET_KEY, _REGION): MinIO on a laptop, say.
+ * Shared by vitest's S3 project and the Playwright specs that need a real S3.
+ */
+export function startS3Cluster(env: NodeJS.ProcessEnv = process.env): S3Cluster {
+  if (env.TRAINDECK_TEST_S3_ENDPOINT) {
+    return {
+      env: { endpoint: env.TRAINDECK_TEST_S3_ENDPOINT, accessKeyId: env.TRAINDECK_TEST_S3_ACCESS_KEY ?? '', secretAccessKey: env.TRAINDECK_TEST_S3_SECRET_KEY ?? '', region: env.TRAINDECK_TEST_S3_REGION ?? 'us-east-1' },
+      stop: () => {},
+    };
+  }
+  const parent = mkdtempSync(join(tmpdir(), 'traindeck-s3-'));
+  const dir = join(parent, 'cluster');
+  execFileSync('bash', [join(SCRIPTS, 's3-up.sh'), dir], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  const started = JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8')) as Record<string, string>;
+  return {
+    env: { endpoint: started.TRAINDECK_TEST_S3_ENDPOINT!, accessKeyId: started.TRAINDECK_TEST_S3_ACCESS_KEY!, secretAccessKey: started.TRAINDECK_TEST_S3_SECRET_KEY!, region: started.TRAINDECK_TEST_S3_REGION! },
+    stop() {
+      execFileSync('bash', [join(SCRIPTS, 's3-down.sh'), dir], { stdio: 'inherit', timeout: 60_000 });
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PreflightReport } from '../../../shared/domain/preflight';
+import { runConfigSchema, type RunConfig } from '../../../shared/run-config/schema';
+import { freePort, generateKey, startSshd, type Sshd } from '../../../e2e/services/sshd';
+import { fakeWorld, type FakeWorld } from '../testing/fake-lifecycle';
+import { preflightFor } from './host-preflight';
+
+// The machine is a real sshd on 127.0.0.1; the account and bucket are the in-memory fake.
+let world: FakeWorld;
+let sshd: Sshd;
+let userKey: string;
+beforeAll(async () => {
+  world = await fakeWorld();
+  const key = generateKey(world.dir, 'user_key');
+  userKey = key.privateKeyFile;
+  sshd = await startSshd({ authorizedKeys: key.publicKey });
+});
+afterAll(async () => {
+  await sshd?.stop();
+  await rm(world.dir, { recursive: true, force: true });
+});
+
+const onHost = (sshHost: Record<string, unknown>): RunConfig => {
+  const { compute: _ec2, ...rest } = world.config;
+  return runConfigSchema.parse({ ...rest, sshHost });
+};
+const run = (config: RunConfig) => preflightFor({ config, ports: world.fake.ports(), publicIp: world.deps.publicIp, env: world.deps.env, clock: world.clock, signal: AbortSignal.timeout(30_000) });
+const byId = (report: PreflightReport) => Object.fromEntries(report.checks.map((c) => [c.id, c]));
+
+describe('preflight of an ssh-host run', () => {
+  it('checks the bucket and the machine instead of EC2, and shows an unpinned host key as a warning to compare', async () => {
+    const report = await run(onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey }));
+    const checks = byId(report);
+    expect(report.ok).toBe(true);
+    expect(checks.ssh).toMatchObject({ status: 'pass', value: expect.stringMatching(/answers \(Linux /) });
+    expect(checks['host-key']).toMatchObject({ status: 'warn', value: expect.stringContaining(sshd.hostKeyFingerprint), fix: expect.stringContaining('ssh-keygen -lf') });
+    expect(checks['sse-c']).toMatchObject({ status: 'pass' });
+    expect(checks.ttl?.value).toMatch(/machine stays on/);
+    for (const ec2Only of ['instance-type', 'quota', 'ami', 'ssh-source']) expect(checks[ec2Only]).toBeUndefined();
+  });
+
+  it('passes a pinned key and refuses a different one before logging in', async () => {
+    const pinned = byId(await run(onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey, hostKeyFingerprint: sshd.hostKeyFingerprint })));
+    expect(pinned['host-key']).toMatchObject({ status: 'pass', value: `${sshd.hostKeyFingerprint} (pinned)` });
+    const other = `SHA256:${'A'.repeat(43)}`;
+    const report = await run(onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey, hostKeyFingerprint: other }));
+    expect(report.ok).toBe(false);
+    expect(byId(report)['host-key']).toMatchObject({ status: 'fail', value: expect.stringContaining('changed') });
+  });
+
+  it('names an unreadable identity file and a machine that does not answer, each with a fix', async () => {
+    const missing = byId(await run(onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: join(world.dir, 'nope') })));
+    expect(missing.ssh).toMatchObject({ status: 'fail', value: expect.stringContaining('no such file'), fix: expect.stringContaining('private key') });
+    const port = await freePort();
+    const down = byId(await run(onHost({ address: `${sshd.user}@127.0.0.1:${port}`, identityFile: userKey })));
+    expect(down.ssh).toMatchObject({ status: 'fail', value: expect.stringContaining('cannot log in'), fix: expect.stringContaining('sshd runs') });
+    expect(down['host-key']).toMatchObject({ status: 'skipped' });
+  });
+
+  it('stops before any network call when the key file is bad', async () => {
+    const config = onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey });
+    const report = await run({ ...config, storage: { ...config.storage, sseKeyFile: join(world.dir, 'missing.key') } });
+    const checks = byId(report);
+    expect(checks['sse-key']?.status).toBe('fail');
+    expect(checks.ssh).toMatchObject({ status: 'skipped' });
+    expect(checks.identity).toMatchObject({ status: 'skipped' });
+  });
+});
