@@ -162,6 +162,7 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   // The monitor follows the machine over the run's SSH connection: health samples, progress from the log.
   await expect(page.getByTestId('chart-cpu').locator('svg.recharts-surface')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText('Monitoring unavailable')).toHaveCount(0);
+  await expect(page.getByTestId('run-stats')).toContainText('$0.00/h');
   // Nothing to tear down on a machine of the user's.
   await expect(page.getByTestId('teardown')).toHaveCount(0);
   await screenshot(page, 'run-ssh-training');

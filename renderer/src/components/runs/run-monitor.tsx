@@ -65,7 +65,7 @@ export function RunMonitor({ run, monitor, monitorError, actionError, now, onSto
           <AlertIcon size={14} /> {alert.message}
         </p>
       ))}
-      <RunStats progress={monitor?.progress} cost={monitor?.cost} />
+      <RunStats progress={monitor?.progress} cost={monitor?.cost} ownMachine={run.backend !== 'aws-ec2'} />
       <SyncStatus sync={run.sync} ended={!running} />
       {monitorError && <ErrorCallout error={monitorError} title="Monitoring unavailable" />}
       {gpuError && <p className="run-monitor__note">{gpuError}</p>}

@@ -5,7 +5,7 @@ import { formatDuration } from '../../format/time';
 import './run-stats.css';
 
 /** Training progress (step/epoch, metrics, it/s, ETA) and money (so far, burn rate, projected). */
-export function RunStats({ progress, cost }: { progress: TrainingProgress | undefined; cost: CostBurn | undefined }) {
+export function RunStats({ progress, cost, ownMachine = false }: { progress: TrainingProgress | undefined; cost: CostBurn | undefined; ownMachine?: boolean }) {
   const metrics = Object.entries(progress?.metrics ?? {}).filter(([name]) => name !== 'step' && name !== 'epoch').slice(0, 6);
   return (
     <dl className="run-stats" data-testid="run-stats">
@@ -16,8 +16,15 @@ export function RunStats({ progress, cost }: { progress: TrainingProgress | unde
       {metrics.map(([name, value]) => (
         <Stat key={name} label={name} value={Math.abs(value) < 0.01 ? value.toExponential(2) : value.toFixed(4)} />
       ))}
-      <Stat label="Cost so far" value={cost?.soFarUsd === undefined || cost.soFarUsd === null ? '—' : formatUsd(cost.soFarUsd)} detail={cost?.projectedUsd === undefined ? undefined : `${formatUsd(cost.projectedUsd)} projected`} />
-      <Stat label="Burn rate" value={cost ? formatHourly(cost.hourlyUsd) : '—'} detail={cost ? `prices as of ${cost.pricesAsOf}` : undefined} />
+      {ownMachine ? (
+        // Nothing rented: saying "—" would read as "unknown" when the answer is known.
+        <Stat label="AWS compute" value={formatHourly(0)} detail="your own machine" />
+      ) : (
+        <>
+          <Stat label="Cost so far" value={cost?.soFarUsd === undefined || cost.soFarUsd === null ? '—' : formatUsd(cost.soFarUsd)} detail={cost?.projectedUsd === undefined ? undefined : `${formatUsd(cost.projectedUsd)} projected`} />
+          <Stat label="Burn rate" value={cost ? formatHourly(cost.hourlyUsd) : '—'} detail={cost ? `prices as of ${cost.pricesAsOf}` : undefined} />
+        </>
+      )}
     </dl>
   );
 }
