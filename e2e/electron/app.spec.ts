@@ -4,11 +4,12 @@
  * and the IPC round trip. Needs `npm run build` first, and the Electron binary: where that
  * was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD) the whole file is skipped with the reason.
  */
-import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, locateElectronForTests } from './electron-binary';
+import { launchApp } from './launch-app';
 
 /** What the page can reach on `window`; loose on purpose so the tests can send bad input. */
 interface PageGlobals {
@@ -17,7 +18,6 @@ interface PageGlobals {
   open(url: string): unknown;
 }
 
-const MAIN_BUNDLE = path.join(PROJECT_ROOT, 'dist', 'main', 'main.cjs');
 const SCREENSHOT = path.join(PROJECT_ROOT, 'e2e', 'artifacts', 'electron-main.png');
 
 const electronBinary = locateElectronForTests();
@@ -34,7 +34,7 @@ test.describe('TrainDeck desktop app', () => {
   let app: ElectronApplication | undefined;
   let page: Page;
   let dataDir = '';
-  let mainLog = '';
+  let mainLog: () => string = () => '';
   const running = (): ElectronApplication => {
     if (!app) throw new Error('Electron app is not running');
     return app;
@@ -43,29 +43,15 @@ test.describe('TrainDeck desktop app', () => {
   test.beforeAll(async () => {
     if (!electronBinary.found) return;
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'traindeck-electron-e2e-'));
-    // Never let the app see a real AWS account: no AWS_* variables, no ~/.aws files.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))) as Record<string, string>;
-    Object.assign(env, {
-      TRAINDECK_DATA_DIR: path.join(dataDir, 'data'),
-      AWS_CONFIG_FILE: path.join(dataDir, 'aws-config-none'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(dataDir, 'aws-credentials-none'),
-    });
-    // Chromium refuses to start as root without --no-sandbox (CI containers run as root).
-    const args = process.getuid?.() === 0 ? ['--no-sandbox', MAIN_BUNDLE] : [MAIN_BUNDLE];
-    try {
-      app = await electron.launch({ executablePath: electronBinary.executablePath, args, cwd: PROJECT_ROOT, env });
-    } catch (error) {
-      const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
-      const hint = noDisplay ? '\nNo DISPLAY is set: run the electron project under `xvfb-run -a`.' : '';
-      throw new Error(`Electron did not start: ${error instanceof Error ? error.message : String(error)}${hint}`, { cause: error });
-    }
-    app.process().stderr?.on('data', (chunk: Buffer) => (mainLog += chunk.toString()));
-    page = await app.firstWindow();
-    await page.locator('[data-app-ready="true"]').waitFor({ state: 'attached' });
+    // launchApp hides every AWS_* variable and ~/.aws file: the app never sees a real account.
+    const launched = await launchApp(electronBinary.executablePath, dataDir);
+    app = launched.app;
+    page = launched.page;
+    mainLog = launched.log;
   });
 
   test.afterAll(async () => {
-    if (mainLog) await test.info().attach('main-process-stderr', { body: mainLog, contentType: 'text/plain' });
+    if (mainLog()) await test.info().attach('main-process-stderr', { body: mainLog(), contentType: 'text/plain' });
     await app?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
