@@ -7,11 +7,13 @@ import type { LifecycleDeps } from './lifecycle-deps';
 import { createRunResources } from './run-resources';
 import type { RunObserver } from './pipeline/run-observer';
 import { RunService } from './run-service';
+import { priceSpotRun } from './spot-cost';
 
 /**
  * The run service over the lifecycle's world (the same one the cost panel scans: real AWS, or
  * the fake account under TRAINDECK_FAKE_AWS); events go out on the bus as `runs.event`.
- * `keyVault` opens SSE-C key files sealed by the desktop app.
+ * `keyVault` opens SSE-C key files sealed by the desktop app. A spot run's instance is priced
+ * from that world's spot price history.
  */
 export function createRunService(options: { env: NodeJS.ProcessEnv; dataDir: string; bus: EventBus; clock: Clock; log: Logger; projectRoot: string; lifecycle: LifecycleDeps; bundleDir?: string; observer?: RunObserver; keyVault?: KeyVault }): RunService {
   return new RunService({
@@ -21,6 +23,13 @@ export function createRunService(options: { env: NodeJS.ProcessEnv; dataDir: str
     log: options.log,
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
+    // The same world as the launch: its journal folder, its clock, its EC2 (real or the fake account).
+    spotPricing: (runId, request) =>
+      priceSpotRun(runId, { instanceType: request.config.compute?.instanceType ?? 'unknown', profile: request.config.aws.profile }, {
+        dataDir: options.lifecycle.dataDir,
+        spotPrices: (target) => options.lifecycle.ports(target).ec2(target.region),
+        now: () => options.lifecycle.clock.now(),
+      }),
     resources: createRunResources({ env: options.env, bundleDir: options.bundleDir ?? join(options.projectRoot, 'dist', 'executor'), lifecycle: () => options.lifecycle, keyVault: options.keyVault }),
   });
 }

@@ -35,4 +35,31 @@ describe('the cost event of a run', () => {
     const restarted = new RunService({ dataDir: dir, emit: () => {}, now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')) });
     expect(restarted.get(runId).cost).toMatchObject({ totalUsd: 0, pricesAsOf: expect.any(String), items: expect.arrayContaining([expect.objectContaining({ kind: 'instance', label: 'Instance g5.xlarge (spot)' })]) });
   });
+
+  it('prices a spot instance from the price history the lifecycle read', async () => {
+    const events: RunEvent[] = [];
+    const asked: string[] = [];
+    const charge = { usd: 0.42, hours: 1.5, avgHourlyUsd: 0.28, points: 3, zone: 'eu-west-1a' };
+    const spotPricing = async (runId: string) => (asked.push(runId), { source: 'history' as const, charge });
+    const service = new RunService({ dataDir: dir, emit: (e) => events.push(e), now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')), spotPricing });
+    const { runId } = service.start({ config, baseDir: dir, backend: 'aws-ec2' });
+    await service.wait(runId);
+    expect(asked).toEqual([runId]);
+    const cost = events.find((e) => e.type === 'cost');
+    expect(cost).toMatchObject({ upperBound: false, items: expect.arrayContaining([expect.objectContaining({ kind: 'instance', usd: 0.42, note: expect.stringContaining('from the price history: avg $0.28/h over 3 price points') })]) });
+    // Not asked for what is not a spot instance on EC2.
+    const onDemand = service.start({ config: { ...config, compute: { ...config.compute!, market: 'on-demand' } }, baseDir: dir, backend: 'aws-ec2' });
+    await service.wait(onDemand.runId);
+    expect(asked).toEqual([runId]);
+  });
+
+  it('still finishes, at the upper bound, when the price lookup itself breaks', async () => {
+    const events: RunEvent[] = [];
+    const spotPricing = () => Promise.reject(new Error('bug'));
+    const service = new RunService({ dataDir: dir, emit: (e) => events.push(e), now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')), spotPricing });
+    const { runId } = service.start({ config, baseDir: dir, backend: 'aws-ec2' });
+    await service.wait(runId);
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['cost', 'finished']);
+    expect(events.find((e) => e.type === 'cost')).toMatchObject({ upperBound: true, items: expect.arrayContaining([expect.objectContaining({ kind: 'instance', note: expect.stringContaining('upper bound (the spot price history could not be read)') })]) });
+  });
 });

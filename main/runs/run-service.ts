@@ -13,7 +13,8 @@ import type { ComputeBackend } from './pipeline/compute-backend';
 import type { RunEventBody } from './pipeline/phase-tracker';
 import { prepareRun } from './pipeline/prepare-run';
 import type { RunObserver } from './pipeline/run-observer';
-import { runCostEvent } from './run-cost-event';
+import type { SpotPricing } from '../../shared/pricing/spot-history';
+import { needsSpotPricing, runCostEvent } from './run-cost-event';
 import { runPipeline } from './pipeline/run-pipeline';
 
 /** What the UI or the CLI asks for. */
@@ -45,6 +46,11 @@ export interface RunServiceDeps {
   observer?: RunObserver;
   /** Opens SSE-C key files sealed by the desktop app. */
   keyVault?: KeyVault;
+  /**
+   * Prices a spot run's instance from EC2's price history (bounded, never throws); without
+   * it, or when it has nothing, spot is priced at the on-demand upper bound.
+   */
+  spotPricing?(runId: string, request: StartRunRequest): Promise<SpotPricing | undefined>;
 }
 
 interface LiveRun {
@@ -87,20 +93,31 @@ export class RunService {
 
   private async execute(runId: string, request: StartRunRequest, signal: AbortSignal, emit: (body: RunEventBody) => void, current: () => RunSnapshot): Promise<void> {
     // The itemized cost goes out (and into events.jsonl) just before `finished`, however the run ended.
-    const emitCost = () => emit(runCostEvent(current(), request, this.deps.now()));
+    const emitCost = async () => emit(runCostEvent(current(), request, this.deps.now(), await this.spotPricing(runId, request)));
     try {
       const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
       const resources = await this.deps.resources(request, runId);
       const result = await runPipeline({ runId, ...prepared, ...resources, ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}), emit, signal, ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}), ...(this.deps.observer ? { observer: this.deps.observer } : {}), ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}) });
-      emitCost();
+      await emitCost();
       emit({ type: 'finished', outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) });
     } catch (error) {
       // Only preparation can throw here (bad key file, unreadable override): nothing was created yet.
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
       emit({ type: 'phase', phase: 'preflight', status: 'failed', reason: message, ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}) });
-      emitCost();
+      await emitCost();
       emit({ type: 'finished', outcome: 'failed', reason: `preflight: ${message}` });
       this.deps.log.warn('run failed before provisioning', { runId, message });
+    }
+  }
+
+  // A lookup that fails anyway (a bug, not AWS) costs the run its exact spot figure, never its finish.
+  private async spotPricing(runId: string, request: StartRunRequest): Promise<SpotPricing | undefined> {
+    if (!this.deps.spotPricing || !needsSpotPricing(request)) return undefined;
+    try {
+      return await this.deps.spotPricing(runId, request);
+    } catch (error) {
+      this.deps.log.warn('spot price history failed', { runId, message: error instanceof Error ? error.message : String(error) });
+      return { source: 'unavailable', reason: 'the spot price history could not be read' };
     }
   }
 

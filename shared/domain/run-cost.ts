@@ -1,7 +1,8 @@
 /**
  * What a finished run cost, itemized. Main computes it once at the run's end from the bundled
- * price table and journals it as a `cost` run event, so the figure survives restarts with the
- * rest of the run's history (the monitor's live burn rate is memory only).
+ * price table (and, for a spot instance, EC2's spot price history) and journals it as a `cost`
+ * run event, so the figure survives restarts with the rest of the run's history (the
+ * monitor's live burn rate is memory only).
  */
 
 /** What a cost line is for. */
@@ -16,7 +17,7 @@ export interface CostItem {
   quantity: string;
   /** US dollars; null when the bundled table has no price for it (never shown as $0). */
   usd: number | null;
-  /** Why the line is what it is (spot upper bound, same-region transfer is free…). */
+  /** Why the line is what it is (spot from the price history or an upper bound, same-region transfer is free…). */
   note?: string;
 }
 
@@ -29,7 +30,10 @@ export interface RunCost {
   pricesAsOf: string;
   /** The compute was the user's own machine (ssh-host, local): nothing was rented. */
   ownMachine: boolean;
-  /** The total is an upper bound: spot is billed at the market price, at most the on-demand price used here. */
+  /**
+   * The total is an upper bound: a spot instance priced at the on-demand price (its price
+   * history was not available), or at the dearest zone's history (its zone was not recorded).
+   */
   upperBound: boolean;
   /** Caveats that apply to the whole estimate (region of the prices, unconfirmed teardown). */
   notes: string[];

@@ -9,7 +9,8 @@ export type JournalResourceKind = ResourceKind | 'instance-profile';
  * means "look for it in AWS by tag".
  */
 export type JournalEntry =
-  | { type: 'opened'; at: string; runId: string; region: string; instanceType?: string; pid: number }
+  /** `zone`: the instance's availability zone (prices its spot history; absent in older journals). */
+  | { type: 'opened'; at: string; runId: string; region: string; instanceType?: string; zone?: string; pid: number }
   | { type: 'intent'; at: string; step: string; kind: JournalResourceKind; name: string }
   | { type: 'created'; at: string; step: string; kind: JournalResourceKind; id: string }
   | { type: 'ready'; at: string; instanceId: string; publicIp: string; sshUser: string; keyFile: string; hostKeyFingerprints: string[] }

@@ -37,6 +37,39 @@ describe('computeRunCost', () => {
     expect(formatRunTotal('aws-ec2', cost)).toMatch(/^≤ \$\d+\.\d\d$/);
   });
 
+  it('prices spot from the price history of its zone: the exact charge, no upper bound', () => {
+    const spot = { source: 'history' as const, charge: { usd: 0.9876, hours: 3, avgHourlyUsd: 0.3292, points: 4, zone: 'eu-west-1a' } };
+    const cost = computeRunCost(run, { ...ec2('spot'), spot }, START);
+    expect(cost.items[0]).toEqual({
+      kind: 'instance',
+      label: 'Instance g5.xlarge (spot)',
+      quantity: '3.00 h × avg $0.3292/h',
+      usd: 0.9876,
+      note: 'Spot, from the price history: avg $0.3292/h over 4 price points in eu-west-1a; launch to termination.',
+    });
+    expect(cost.upperBound).toBe(false);
+    // EBS and the address are billed as before; only the instance line changed.
+    const bound = computeRunCost(run, ec2('spot'), START);
+    expect(cost.totalUsd).toBeCloseTo(bound.totalUsd! - bound.items[0]!.usd! + 0.9876, 9);
+    expect(formatRunTotal('aws-ec2', cost)).toMatch(/^\$\d+\.\d\d$/);
+  });
+
+  it('says so when the zone was unknown and the dearest zone was priced: still at most this', () => {
+    const spot = { source: 'history' as const, charge: { usd: 1.2, hours: 3, avgHourlyUsd: 0.4, points: 1, zone: 'eu-west-1b', zonesCompared: 3 } };
+    const cost = computeRunCost(run, { ...ec2('spot'), spot }, START);
+    expect(cost.items[0]).toMatchObject({ usd: 1.2, note: expect.stringContaining('over 1 price point in eu-west-1b, the dearest of 3 zones') });
+    expect(cost.upperBound).toBe(true);
+  });
+
+  it('falls back to the on-demand upper bound when the history was unavailable, and says why', () => {
+    const cost = computeRunCost(run, { ...ec2('spot'), spot: { source: 'unavailable', reason: 'Timeout: no answer within 20 s' } }, START);
+    expect(cost.items[0]).toMatchObject({ quantity: '3.15 h × $1.006/h', note: expect.stringMatching(/upper bound \(Timeout: no answer within 20 s\)\.$/) });
+    expect(cost.upperBound).toBe(true);
+    expect(cost.totalUsd).toBeCloseTo(computeRunCost(run, ec2('on-demand'), START).totalUsd!, 9);
+    // History is for spot only: an on-demand run ignores it.
+    expect(computeRunCost(run, { ...ec2('on-demand'), spot: { source: 'history', charge: { usd: 0.01, hours: 3, avgHourlyUsd: 0.003, points: 1, zone: 'eu-west-1a' } } }, START).items[0]!.usd).toBeCloseTo(HOURS * 1.006, 6);
+  });
+
   it('costs $0 of compute on ssh-host and local, and says so', () => {
     for (const backend of ['ssh-host', 'local'] as const) {
       const own = finishedRun({ runId: 'r-2', name: 'own', backend, start: START });

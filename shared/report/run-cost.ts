@@ -3,6 +3,7 @@ import type { CostItem, RunCost } from '../domain/run-cost';
 import { computeBurn } from '../monitor/burn';
 import { hourlyCost } from '../pricing/estimate';
 import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
+import type { SpotCharge, SpotPricing } from '../pricing/spot-history';
 import { formatBytes } from './format';
 import { reportData } from './report-data';
 
@@ -14,6 +15,8 @@ export interface RunCostSetup {
   instanceRegion: string;
   /** The bucket's region: EC2 ↔ S3 transfer is free only within one region. */
   bucketRegion: string;
+  /** A spot instance priced from EC2's price history (main reads it); absent: the on-demand upper bound. */
+  spot?: SpotPricing | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -26,8 +29,10 @@ const FREE_EGRESS_BYTES = 100 * 2 ** 30;
 /**
  * The itemized cost of a run at the bundled table's prices. EC2: instance, root gp3 volume and
  * public IPv4 billed from the start of provisioning to the end of teardown (an upper bound: AWS
- * bills from launch to termination), same-region S3 transfer at $0, S3 requests. ssh-host and
- * local: no compute is rented; the pull leaves AWS, which is free within the monthly 100 GB.
+ * bills from launch to termination), same-region S3 transfer at $0, S3 requests. A spot
+ * instance is priced from its price history over launch → termination when `setup.spot` has
+ * it, else at the on-demand price (an upper bound). ssh-host and local: no compute is rented;
+ * the pull leaves AWS, which is free within the monthly 100 GB.
  */
 export function computeRunCost(run: RunSnapshot, setup: RunCostSetup, now: number, table: PriceTable = PRICE_TABLE): RunCost {
   const data = reportData(run.phases, run.sync);
@@ -42,7 +47,7 @@ export function computeRunCost(run: RunSnapshot, setup: RunCostSetup, now: numbe
   if (requests) items.push(requests);
   const totalUsd = items.some((item) => item.usd === null) ? null : items.reduce((sum, item) => sum + (item.usd ?? 0), 0);
   if (!own && setup.instanceRegion !== table.baseRegion) notes.push(`Prices are ${table.baseRegion}'s; ${setup.instanceRegion} is typically 0–30 % dearer.`);
-  return { items, totalUsd, pricesAsOf: table.asOf, ownMachine: own, upperBound: !own && setup.compute?.market === 'spot', notes };
+  return { items, totalUsd, pricesAsOf: table.asOf, ownMachine: own, upperBound: !own && setup.compute?.market === 'spot' && !exactSpot(setup.spot), notes };
 }
 
 function ownMachineItem(backend: ComputeBackendKind): CostItem {
@@ -67,20 +72,39 @@ function ec2Items(run: RunSnapshot, setup: RunCostSetup, now: number, table: Pri
   const times = (hourly: number | null) => (hourly === null ? null : hourly * hours);
   if (run.phases['tearing-down'].status === 'failed') notes.push('Teardown did not confirm every deletion: whatever is left keeps billing until it is deleted (traindeck teardown, or Tear down now).');
   return [
-    {
-      kind: 'instance',
-      label: `Instance ${compute.instanceType} (${compute.market})`,
-      quantity: `${h} × ${rate(burn.instanceHourlyUsd)}`,
-      usd: times(burn.instanceHourlyUsd),
-      ...(compute.market === 'spot'
-        ? { note: 'Spot is billed at the market price, at most the on-demand price used here: an upper bound.' }
-        : burn.instanceHourlyUsd === null
-          ? { note: `${compute.instanceType} is not in the bundled price table.` }
-          : {}),
-    },
+    compute.market === 'spot' && setup.spot?.source === 'history'
+      ? spotHistoryItem(compute.instanceType, setup.spot.charge)
+      : {
+          kind: 'instance',
+          label: `Instance ${compute.instanceType} (${compute.market})`,
+          quantity: `${h} × ${rate(burn.instanceHourlyUsd)}`,
+          usd: times(burn.instanceHourlyUsd),
+          ...(compute.market === 'spot'
+            ? { note: `Spot is billed at the market price, at most the on-demand price used here: an upper bound${setup.spot?.source === 'unavailable' ? ` (${setup.spot.reason})` : ''}.` }
+            : burn.instanceHourlyUsd === null
+              ? { note: `${compute.instanceType} is not in the bundled price table.` }
+              : {}),
+        },
     { kind: 'ebs', label: `EBS gp3 root volume, ${compute.diskGb} GB`, quantity: `${compute.diskGb} GB × ${h}`, usd: times(burn.ebsHourlyUsd) },
     { kind: 'public-ipv4', label: 'Public IPv4 address', quantity: `1 × ${h} × ${rate(ipHourly)}`, usd: times(ipHourly) },
   ];
+}
+
+// Priced from the history of the instance's own zone: what AWS billed, not a bound.
+function exactSpot(spot: SpotPricing | undefined): boolean {
+  return spot?.source === 'history' && spot.charge.zonesCompared === undefined;
+}
+
+function spotHistoryItem(instanceType: string, charge: SpotCharge): CostItem {
+  const points = `${charge.points} price point${charge.points === 1 ? '' : 's'}`;
+  const where = charge.zonesCompared === undefined ? `in ${charge.zone}` : `in ${charge.zone}, the dearest of ${charge.zonesCompared} zones (the instance's zone was not recorded): at most this`;
+  return {
+    kind: 'instance',
+    label: `Instance ${instanceType} (spot)`,
+    quantity: `${charge.hours.toFixed(2)} h × avg ${rate(charge.avgHourlyUsd)}`,
+    usd: charge.usd,
+    note: `Spot, from the price history: avg ${rate(charge.avgHourlyUsd)} over ${points} ${where}; launch to termination.`,
+  };
 }
 
 function transferItem(setup: RunCostSetup, moved: string): CostItem {

@@ -2,9 +2,10 @@ import type { BucketPort, IdentityPort, InstanceRolePort, ParameterPort, QuotaPo
 import type { Ec2CleanupPort } from './ec2-cleanup-port';
 import type { Ec2InventoryPort, RegionListPort } from './ec2-inventory-port';
 import type { Ec2LaunchPort } from './ec2-launch-port';
+import type { Ec2SpotPricePort } from './ec2-spot-price-port';
 
 /** Every EC2 call the lifecycle makes in one region. */
-export type Ec2Port = Ec2InventoryPort & Ec2CleanupPort & Ec2LaunchPort;
+export type Ec2Port = Ec2InventoryPort & Ec2CleanupPort & Ec2LaunchPort & Ec2SpotPricePort;
 
 /**
  * Everything the lifecycle needs from AWS, per region where it matters. Built from the SDK

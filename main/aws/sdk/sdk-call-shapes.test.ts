@@ -6,6 +6,7 @@ import {
   CreateSecurityGroupCommand,
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeSpotPriceHistoryCommand,
   EC2Client,
   GetConsoleOutputCommand,
   ImportKeyPairCommand,
@@ -123,5 +124,39 @@ describe('SDK call shapes of provisioning', () => {
       { Sid: 'ReadWriteRunPrefix', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: 'arn:aws:s3:::td-data/team/demo/*' },
     ]);
     expect(iam.commandCalls(AddRoleToInstanceProfileCommand)[0]?.args[0].input).toMatchObject({ InstanceProfileName: expect.stringMatching(/^TrainDeck-td-data-[0-9a-f]{8}$/) });
+  });
+});
+
+describe('SDK call shape of the spot price history', () => {
+  const ports = () => createSdkAwsPorts({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' }, env: {} });
+  const from = new Date('2025-06-01T12:00:00Z');
+  const to = new Date('2025-06-01T15:30:00Z');
+
+  it('asks for Linux/UNIX prices of the type in the zone over the window, and flattens every page', async () => {
+    const pages = [
+      { SpotPriceHistory: [{ AvailabilityZone: 'eu-west-1a', InstanceType: 'g5.xlarge' as const, ProductDescription: 'Linux/UNIX' as const, SpotPrice: '0.412300', Timestamp: new Date('2025-06-01T14:00:00Z') }], NextToken: 'page-2' },
+      { SpotPriceHistory: [{ AvailabilityZone: 'eu-west-1a', SpotPrice: '0.390000', Timestamp: new Date('2025-06-01T09:12:00Z') }, { AvailabilityZone: 'eu-west-1a', SpotPrice: 'n/a', Timestamp: new Date('2025-06-01T13:00:00Z') }] },
+    ];
+    // The paginator reuses one input object across pages: copy each as it is sent.
+    const inputs: unknown[] = [];
+    ec2.on(DescribeSpotPriceHistoryCommand).callsFake((input: object) => (inputs.push(structuredClone(input)), pages.shift()));
+    const controller = new AbortController();
+    const points = await ports().ec2('eu-west-1').spotPriceHistory('g5.xlarge', 'eu-west-1a', from, to, { signal: controller.signal });
+    expect(points).toEqual([
+      { zone: 'eu-west-1a', t: Date.parse('2025-06-01T14:00:00Z'), usdPerHour: 0.4123 },
+      { zone: 'eu-west-1a', t: Date.parse('2025-06-01T09:12:00Z'), usdPerHour: 0.39 },
+    ]);
+    const calls = ec2.commandCalls(DescribeSpotPriceHistoryCommand);
+    expect(calls).toHaveLength(2);
+    const first = { ProductDescriptions: ['Linux/UNIX'], InstanceTypes: ['g5.xlarge'], AvailabilityZone: 'eu-west-1a', StartTime: from, EndTime: to, MaxResults: 1000 };
+    expect(inputs).toEqual([first, { ...first, NextToken: 'page-2' }]);
+    // Every page is sent with the caller's signal: the wait is bounded by it.
+    for (const call of calls) expect((call.args as unknown[])[1]).toMatchObject({ abortSignal: controller.signal });
+  });
+
+  it('asks for every zone of the region when the zone is unknown', async () => {
+    ec2.on(DescribeSpotPriceHistoryCommand).resolves({ SpotPriceHistory: [] });
+    expect(await ports().ec2('eu-west-1').spotPriceHistory('g5.xlarge', undefined, from, to)).toEqual([]);
+    expect(ec2.commandCalls(DescribeSpotPriceHistoryCommand)[0]?.args[0].input).not.toHaveProperty('AvailabilityZone');
   });
 });

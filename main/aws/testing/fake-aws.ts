@@ -6,6 +6,7 @@ import type { AwsPorts, Ec2Port } from '../ports/aws-ports';
 import { FAKE_IMAGES, FAKE_INSTANCE_TYPES } from './fake-catalog';
 import { fakeCleanup, fakeInventory } from './fake-ec2-ports';
 import { fakeLaunch } from './fake-ec2-launch';
+import { fakeSpotPrices } from './fake-ec2-spot';
 import { FakeEc2Region, FAKE_TIMING } from './fake-ec2-region';
 import { awsError, ProcessKilled } from './fake-error';
 
@@ -149,7 +150,7 @@ export class FakeAws {
         const region = this.region(name);
         const now = () => this.options.clock.now();
         const context = { now, nextId: (prefix: string) => this.nextId(prefix), profileReadyAt: (profile: string) => this.profiles.get(profile)?.readyAt, checkQuota: this.checkQuota };
-        return this.wrap(name, { ...fakeInventory(region), ...fakeCleanup(region, now), ...fakeLaunch(region, context) } satisfies Ec2Port);
+        return this.wrap(name, { ...fakeInventory(region), ...fakeCleanup(region, now), ...fakeLaunch(region, context), ...fakeSpotPrices(region) } satisfies Ec2Port);
       },
       bucket: (name) => this.wrap(name, this.bucketPort()),
       quotas: (name) => this.wrap(name, this.quotaPort()),

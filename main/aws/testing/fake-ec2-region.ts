@@ -1,4 +1,5 @@
 import type { TagMap } from '../../../shared/domain/tags';
+import type { SpotPricePoint } from '../../../shared/pricing/spot-history';
 import type { Ec2Address, Ec2Instance, Ec2KeyPair, Ec2NatGateway, Ec2SecurityGroup, Ec2Snapshot, Ec2Volume, LoadBalancer } from '../ports/ec2-types';
 import type { FakeImage } from './fake-catalog';
 import { awsError } from './fake-error';
@@ -33,6 +34,8 @@ export class FakeEc2Region {
   keyPairs = new Map<string, Ec2KeyPair & { publicKey: string }>();
   securityGroups = new Map<string, Ec2SecurityGroup & { ingress: Array<{ protocol: string; fromPort: number; toPort: number; cidr: string; tags: TagMap }> }>();
   images = new Map<string, FakeImage>();
+  /** Instance type → its spot price history in every zone (unseeded types get a made-up market). */
+  spotPrices = new Map<string, SpotPricePoint[]>();
   /** Instance type → zones where it is offered. */
   offerings = new Map<string, string[]>();
   zones: string[];

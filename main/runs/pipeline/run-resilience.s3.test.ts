@@ -59,7 +59,8 @@ describe('a run survives and stops safely', () => {
 
   it('TTL expires: training is stopped (SIGTERM, grace), data pushed, then the injected power-off runs', async () => {
     const marker = join(f.dir, `powered-off-${Date.now()}`);
-    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })), f.sshHost({ ttlSeconds: 4, powerOff: { kind: 'command', argv: ['touch', marker] } }));
+    // 10 s: checkout, pull and verify must be over before the TTL, even on a loaded 2-core machine.
+    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })), f.sshHost({ ttlSeconds: 10, powerOff: { kind: 'command', argv: ['touch', marker] } }));
     expect(run.result.outcome).toBe('failed');
     expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: expect.stringContaining('time-to-live reached') });
     expect(run.snapshot.phases.pushing.status).toBe('succeeded');

@@ -73,7 +73,7 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     return id;
   };
 
-  await journal.append({ type: 'opened', runId, region: plan.region, instanceType: plan.compute.instanceType, pid: process.pid });
+  await journal.append({ type: 'opened', runId, region: plan.region, instanceType: plan.compute.instanceType, zone: plan.placement.zone, pid: process.pid });
   const keyFile = join(runDir(deps.dataDir, runId), 'id_ed25519');
   const keys = generateSshKeyPair(name);
   await writePrivateKey(keyFile, keys.privateKeyPem);

@@ -1,0 +1,83 @@
+import type { JournalEntry } from '../../shared/domain/run-journal';
+import { priceSpotInterval, type SpotPricing } from '../../shared/pricing/spot-history';
+import { describeAwsError } from '../aws/aws-errors';
+import type { Ec2SpotPricePort } from '../aws/ports/ec2-spot-price-port';
+import { readJournal } from './journal/run-journal';
+import type { AwsTarget } from './lifecycle-deps';
+
+/** How long the price history may take before the cost falls back to the on-demand upper bound. */
+export const SPOT_HISTORY_LIMIT_MS = 20_000;
+
+/** What pricing a spot run reads: its journal and EC2's spot price history. */
+export interface SpotCostDeps {
+  /** Where the run journals are (the lifecycle's data folder). */
+  dataDir: string;
+  spotPrices(target: AwsTarget): Ec2SpotPricePort;
+  /** The clock the journal was stamped with: the end of an instance not yet seen gone. */
+  now(): number;
+  limitMs?: number;
+}
+
+/** The instance's billed interval and placement, as the run's journal tells them. */
+export interface JournaledInstance {
+  region: string;
+  zone?: string;
+  instanceType?: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * Prices a spot run's instance from the price history of its zone (or, for a journal without
+ * the zone, the dearest zone of its region) over launch → termination. undefined when the
+ * journal shows no instance (nothing was launched: the on-demand figure stays as it is). Never
+ * throws, and gives up after {@link SPOT_HISTORY_LIMIT_MS}: a run's finish must not wait on it.
+ */
+export async function priceSpotRun(runId: string, setup: { instanceType: string; profile?: string | undefined }, deps: SpotCostDeps): Promise<SpotPricing | undefined> {
+  const entries = await readJournal(deps.dataDir, runId).catch((): JournalEntry[] => []);
+  const instance = journaledInstance(entries, deps.now());
+  if (!instance) return undefined;
+  const instanceType = instance.instanceType ?? setup.instanceType;
+  const limitMs = deps.limitMs ?? SPOT_HISTORY_LIMIT_MS;
+  try {
+    const port = deps.spotPrices({ region: instance.region, ...(setup.profile ? { profile: setup.profile } : {}) });
+    const points = await bounded((signal) => port.spotPriceHistory(instanceType, instance.zone, new Date(instance.from), new Date(instance.to), { signal }), limitMs);
+    const charge = priceSpotInterval(points, instance.from, instance.to, instance.zone);
+    if (!charge) return { source: 'unavailable', reason: `EC2 has no spot price history for ${instanceType} in ${instance.zone ?? instance.region}` };
+    return { source: 'history', charge };
+  } catch (error) {
+    return { source: 'unavailable', reason: `the spot price history could not be read (${describeAwsError(error).split('\n')[0]})` };
+  }
+}
+
+/**
+ * The run's instance from its journal: launched when RunInstances returned (`created`),
+ * terminated when teardown deleted it; an instance teardown did not find had already ended
+ * itself (time-to-live, power-off after the push, interruption) before that scan. One still
+ * there, or never torn down, is billed until `now`.
+ */
+export function journaledInstance(entries: JournalEntry[], now: number): JournaledInstance | undefined {
+  const opened = entries.find((e) => e.type === 'opened');
+  const created = entries.find((e) => e.type === 'created' && e.kind === 'instance');
+  if (opened?.type !== 'opened' || created?.type !== 'created') return undefined;
+  const from = Date.parse(created.at);
+  const after = entries.filter((e) => Date.parse(e.at) >= from);
+  const deleted = after.find((e) => e.type === 'deleted' && e.kind === 'instance' && e.id === created.id);
+  const survived = after.some((e) => e.type === 'survivor' && e.kind === 'instance' && e.id === created.id);
+  const cleanup = after.find((e) => e.type === 'cleanup');
+  const end = deleted ?? (survived ? undefined : cleanup);
+  const to = Math.max(from, end ? Date.parse(end.at) : now);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
+  return { region: opened.region, ...(opened.zone ? { zone: opened.zone } : {}), ...(opened.instanceType ? { instanceType: opened.instanceType } : {}), from, to };
+}
+
+// The call gets an abort signal; the race is for a port that would not honour it.
+async function bounded<T>(call: (signal: AbortSignal) => Promise<T>, limitMs: number): Promise<T> {
+  const signal = AbortSignal.timeout(limitMs);
+  const timeout = () => Object.assign(new Error(`no answer within ${limitMs / 1000} s`), { name: 'Timeout' });
+  const expired = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(timeout()), { once: true }));
+  const answer = call(signal).catch((error: unknown) => {
+    throw signal.aborted ? timeout() : error;
+  });
+  return Promise.race([answer, expired]);
+}
