@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMonitorDelta } from './apply-delta';
+import { applyMonitorDelta, applyMonitorFields } from './apply-delta';
 import type { MonitorSnapshot } from './view';
 
 const base: MonitorSnapshot = {
@@ -49,5 +49,14 @@ describe('applyMonitorDelta (the renderer folds deltas into its snapshot)', () =
     const { snapshot } = applyMonitorDelta(base, { runId: 'r1', seq: 4, at: 1, points: { cpu: { t, v: t, unit: '%' } }, log: { first: 2, lines: ['c', 'd', 'e'] } }, { points: 10, logLines: 3 });
     expect(snapshot.series[0]?.t).toHaveLength(10);
     expect(snapshot.log).toEqual({ first: 2, lines: ['c', 'd', 'e'] });
+  });
+
+  it('applyMonitorFields folds all but the log and keeps the caller’s own log (the page keeps it apart)', () => {
+    const { log: _log, ...fields } = base;
+    const own = { ...fields, log: 'kept by the caller' };
+    const { snapshot, reload } = applyMonitorFields(own, { runId: 'r1', seq: 4, at: 7, log: { first: 2, lines: ['c'] }, progress: { step: 9, metrics: {} } });
+    expect(reload).toBe(false);
+    expect(snapshot).toMatchObject({ seq: 4, at: 7, log: 'kept by the caller', progress: { step: 9 } });
+    expect(applyMonitorFields(own, { runId: 'r1', seq: 3, at: 1 }).snapshot).toBe(own);
   });
 });

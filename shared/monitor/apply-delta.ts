@@ -1,16 +1,19 @@
 import { lttbIndices } from './lttb';
-import type { MonitorDelta, MonitorSnapshot, SeriesView } from './view';
+import type { LogLines, MonitorDelta, MonitorSnapshot, SeriesView } from './view';
 
 /** Limits the renderer keeps while folding deltas into a snapshot. */
 export interface ApplyLimits {
   /** A series longer than twice this is downsampled back to it (LTTB). Default 500. */
   points?: number;
-  /** Log lines kept. Default 10,000. */
+  /** Log lines {@link applyMonitorDelta} keeps. Default 10,000. */
   logLines?: number;
 }
 
 /** What {@link applyMonitorDelta} returns: the new snapshot, or `reload` after a missed delta. */
-export type ApplyResult = { snapshot: MonitorSnapshot; reload: false } | { snapshot: MonitorSnapshot; reload: true };
+export type ApplyResult<S = MonitorSnapshot> = { snapshot: S; reload: boolean };
+
+/** A snapshot but its log: what {@link applyMonitorFields} folds (the renderer keeps its log apart). */
+export type MonitorFields = Omit<MonitorSnapshot, 'log'>;
 
 function appendSeries(series: SeriesView[], points: NonNullable<MonitorDelta['points']>, limit: number): SeriesView[] {
   const byName = new Map(series.map((s) => [s.name, s]));
@@ -37,28 +40,42 @@ function appendSeries(series: SeriesView[], points: NonNullable<MonitorDelta['po
 }
 
 /**
- * Folds one `monitor.delta` into a snapshot (pure; the renderer's store uses it). Deltas at or
- * below the snapshot's seq are ignored; a gap (a delta lost while reconnecting) asks the caller
- * to reload the snapshot instead of showing a chart with a hole.
+ * Appends a delta's lines to a log tail, keeping the last `maxLines` (pure: copies the lines).
+ * Lines before the delta's first that the tail lacks were dropped by main's ring: the tail restarts there.
  */
-export function applyMonitorDelta(snapshot: MonitorSnapshot, delta: MonitorDelta, limits: ApplyLimits = {}): ApplyResult {
+function appendLogLines(log: LogLines, fresh: LogLines, maxLines: number): LogLines {
+  const contiguous = log.first + log.lines.length === fresh.first;
+  const lines = contiguous ? [...log.lines, ...fresh.lines] : [...fresh.lines];
+  const first = contiguous ? log.first : fresh.first;
+  const cut = Math.max(0, lines.length - maxLines);
+  return { first: first + cut, lines: cut ? lines.slice(cut) : lines };
+}
+
+/**
+ * Folds one `monitor.delta` into everything of a snapshot but its log (pure), for a caller that
+ * keeps the log in its own structure (the renderer's store: 100k lines are not copied per delta).
+ * Deltas at or below the snapshot's seq are ignored (the same object comes back); a gap (a delta
+ * lost while reconnecting) asks the caller to reload the snapshot instead of showing a chart with a hole.
+ */
+export function applyMonitorFields<S extends MonitorFields>(snapshot: S, delta: MonitorDelta, limits: ApplyLimits = {}): ApplyResult<S> {
   if (delta.runId !== snapshot.runId || delta.seq <= snapshot.seq) return { snapshot, reload: false };
   if (delta.seq > snapshot.seq + 1) return { snapshot, reload: true };
-  const next: MonitorSnapshot = { ...snapshot, seq: delta.seq, at: delta.at };
+  const next: S = { ...snapshot, seq: delta.seq, at: delta.at };
   if (delta.points) next.series = appendSeries(snapshot.series, delta.points, limits.points ?? 500);
-  if (delta.log) {
-    const maxLines = limits.logLines ?? 10_000;
-    // Lines before the delta's first that the snapshot lacks were dropped by main's ring: the tail restarts there.
-    const contiguous = snapshot.log.first + snapshot.log.lines.length === delta.log.first;
-    const lines = contiguous ? [...snapshot.log.lines, ...delta.log.lines] : [...delta.log.lines];
-    const first = contiguous ? snapshot.log.first : delta.log.first;
-    const cut = Math.max(0, lines.length - maxLines);
-    next.log = { first: first + cut, lines: cut ? lines.slice(cut) : lines };
-  }
   if (delta.progress) next.progress = delta.progress;
   if (delta.health) next.health = delta.health;
   if (delta.cloud) next.cloud = delta.cloud;
   if (delta.cost) next.cost = delta.cost;
   if (delta.alerts) next.alerts = [...snapshot.alerts, ...delta.alerts].slice(-50);
   return { snapshot: next, reload: false };
+}
+
+/**
+ * Folds one `monitor.delta` into a whole snapshot, log included (pure): {@link applyMonitorFields}
+ * plus {@link appendLogLines}, which copies the tail, so fine for a short log, not for 100k lines at 10 deltas/s.
+ */
+export function applyMonitorDelta(snapshot: MonitorSnapshot, delta: MonitorDelta, limits: ApplyLimits = {}): ApplyResult {
+  const applied = applyMonitorFields(snapshot, delta, limits);
+  if (applied.reload || applied.snapshot === snapshot || !delta.log) return applied;
+  return { snapshot: { ...applied.snapshot, log: appendLogLines(snapshot.log, delta.log, limits.logLines ?? 10_000) }, reload: false };
 }

@@ -7,6 +7,6 @@ import { buildRunReport, type RunReport } from '../../../shared/report/run-repor
  * the resources (main reads those from the run's journal, see `runs.report`). Shown until
  * main's report arrives, or instead of it when main cannot answer.
  */
-export function localRunReport(run: RunSnapshot, monitor: MonitorSnapshot | undefined): RunReport {
+export function localRunReport(run: RunSnapshot, monitor: Pick<MonitorSnapshot, 'progress'> | undefined): RunReport {
   return buildRunReport(run, { progress: monitor?.progress, generatedAt: new Date().toISOString() });
 }

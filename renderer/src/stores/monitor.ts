@@ -1,12 +1,25 @@
 import { create } from 'zustand';
-import { applyMonitorDelta } from '../../../shared/monitor/apply-delta';
+import { applyMonitorFields, type MonitorFields } from '../../../shared/monitor/apply-delta';
 import type { MonitorDelta, MonitorSnapshot } from '../../../shared/monitor/view';
 import type { AppError } from '../../../shared/ipc/result';
 import { api } from '../bridge/api-ref';
+import { LogBuffer } from './log-buffer';
+
+/** Log lines the page keeps for the shown run. */
+const LOG_LINES = 100_000;
+
+/** A monitor snapshot as the page holds it: the log in an append-only buffer, not an array copied per delta. */
+export interface MonitorView extends MonitorFields {
+  log: LogBuffer;
+}
+
+function toView({ log, ...fields }: MonitorSnapshot): MonitorView {
+  return { ...fields, log: LogBuffer.of(log, LOG_LINES) };
+}
 
 interface MonitorStore {
   runId: string | undefined;
-  snapshot: MonitorSnapshot | undefined;
+  snapshot: MonitorView | undefined;
   loading: boolean;
   error: AppError | undefined;
   /** Loads the monitor snapshot of a run (and forgets the previous run's). */
@@ -27,7 +40,7 @@ export const useMonitor = create<MonitorStore>()((set, get) => ({
     const result = await api().invoke('monitor.snapshot', { runId, points: 500 });
     if (get().runId !== runId) return;
     // NOT_FOUND: the monitor starts with training; its first delta loads the snapshot (below).
-    set(result.ok ? { snapshot: result.value, loading: false } : { error: result.error.code === 'NOT_FOUND' ? undefined : result.error, loading: false });
+    set(result.ok ? { snapshot: toView(result.value), loading: false } : { error: result.error.code === 'NOT_FOUND' ? undefined : result.error, loading: false });
   },
 
   applyDelta: (delta) => {
@@ -37,8 +50,8 @@ export const useMonitor = create<MonitorStore>()((set, get) => ({
       if (!loading) void get().watch(runId);
       return;
     }
-    const applied = applyMonitorDelta(snapshot, delta, { points: 500, logLines: 100_000 });
+    const applied = applyMonitorFields(snapshot, delta, { points: 500 });
     if (applied.reload) void get().watch(runId);
-    else if (applied.snapshot !== snapshot) set({ snapshot: applied.snapshot });
+    else if (applied.snapshot !== snapshot) set({ snapshot: delta.log ? { ...applied.snapshot, log: snapshot.log.append(delta.log) } : applied.snapshot });
   },
 }));

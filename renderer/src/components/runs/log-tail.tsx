@@ -1,41 +1,42 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useFixedRows } from '../../hooks/use-fixed-rows';
+import type { LogBuffer } from '../../stores/log-buffer';
+import { hitIndex, searchLog, type LogSearch } from '../../stores/log-search';
 import { Button } from '../button';
 import './log-tail.css';
 
 interface LogTailProps {
-  lines: string[];
-  /** Absolute number of the first line (lines dropped by the ring are not shown). */
-  first: number;
+  /** The lines held, numbered from `log.first` (lines dropped by the ring are not shown). */
+  log: LogBuffer;
   onCopy: (text: string) => void;
 }
 
+/** Every row is this tall (log-tail.css): positions are arithmetic, nothing is measured. */
 const ROW_HEIGHT = 20;
+const OVERSCAN = 20;
 
 /**
  * The training log, virtualized (only visible rows exist in the DOM, so 100k lines scroll
  * smoothly), following the end unless the user scrolls up or turns follow off; search filters.
  */
-export function LogTail({ lines, first, onCopy }: LogTailProps) {
+export function LogTail({ log, onCopy }: LogTailProps) {
   const [follow, setFollow] = useState(true);
   const [query, setQuery] = useState('');
-  const scroller = useRef<HTMLDivElement>(null);
-  // Indices of the lines a search keeps; none without a search, so a delta of 100 lines costs
-  // nothing per line already held (the tail holds up to 100k).
-  const matches = useMemo(() => {
-    const needle = query.trim().toLowerCase();
-    if (!needle) return undefined;
-    const kept: number[] = [];
-    lines.forEach((line, index) => line.toLowerCase().includes(needle) && kept.push(index));
-    return kept;
-  }, [lines, query]);
-  const count = matches ? matches.length : lines.length;
-  // The app does not use the React Compiler; the virtualizer is used as TanStack documents it.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtual = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  // Lines a search keeps, carried from render to render so a delta reads only its own lines.
+  const needle = query.trim().toLowerCase();
+  const [search, setSearch] = useState<LogSearch>();
+  const current = needle ? searchLog(search, log, needle) : undefined;
+  if (current !== search) setSearch(current);
+  const count = current ? current.hits.length : log.length;
+  const indexAt = (k: number) => (current ? hitIndex(current, log, k) : k);
+  const rows = useFixedRows(scroller, count, ROW_HEIGHT, OVERSCAN);
+  // After the paint that shows the new lines; its scroll event renders the new bottom rows before the next paint.
+  // On every new buffer, not only a new count: at the cap the count stays while the lines move on.
   useEffect(() => {
-    if (follow && count) virtual.scrollToIndex(count - 1, { align: 'end' });
-  }, [follow, count, virtual]);
+    if (follow && scroller && count) scroller.scrollTo({ top: count * ROW_HEIGHT });
+  }, [follow, scroller, count, log]);
+  const copy = () => onCopy(log.text(current?.hits.toArray().map((n) => n - log.first)));
 
   return (
     <div className="log-tail">
@@ -45,13 +46,13 @@ export function LogTail({ lines, first, onCopy }: LogTailProps) {
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} data-testid="log-follow" />
           Follow
         </label>
-        <span className="log-tail__count tabular">{query ? `${count} of ${lines.length}` : `${lines.length}`} lines</span>
-        <Button size="sm" onClick={() => onCopy((matches ? matches.map((i) => lines[i]) : lines).join('\n'))} disabled={!count}>
+        <span className="log-tail__count tabular">{query ? `${count} of ${log.length}` : `${log.length}`} lines</span>
+        <Button size="sm" onClick={copy} disabled={!count}>
           Copy
         </Button>
       </div>
       <div
-        ref={scroller}
+        ref={setScroller}
         className="log-tail__scroll"
         tabIndex={0}
         role="log"
@@ -62,15 +63,16 @@ export function LogTail({ lines, first, onCopy }: LogTailProps) {
         {count === 0 ? (
           <p className="log-tail__empty">{query ? 'No line matches.' : 'No log lines yet.'}</p>
         ) : (
-          <div className="log-tail__canvas" style={{ height: virtual.getTotalSize() }}>
-            {virtual.getVirtualItems().map((item) => {
-              const index = matches ? (matches[item.index] ?? 0) : item.index;
+          <div className="log-tail__canvas" style={{ height: count * ROW_HEIGHT }}>
+            {Array.from({ length: rows.end - rows.start }, (_, offset) => {
+              const row = rows.start + offset;
+              const index = indexAt(row) ?? 0;
               return (
-                <div key={item.key} className="log-tail__row" style={{ transform: `translateY(${item.start}px)` }}>
+                <div key={row} className="log-tail__row" style={{ transform: `translateY(${row * ROW_HEIGHT}px)` }}>
                   <span className="log-tail__number" aria-hidden="true">
-                    {first + index + 1}
+                    {log.first + index + 1}
                   </span>
-                  <span className="log-tail__line">{lines[index]}</span>
+                  <span className="log-tail__line">{log.get(index)}</span>
                 </div>
               );
             })}

@@ -1,8 +1,10 @@
+import { useMemo } from 'react';
 import type { RunSnapshot } from '../../../../shared/domain/run';
-import type { MonitorSnapshot } from '../../../../shared/monitor/view';
 import type { AppError } from '../../../../shared/ipc/result';
 import type { JobSnapshot } from '../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../shared/domain/kill-all';
+import { LogBuffer } from '../../stores/log-buffer';
+import type { MonitorView } from '../../stores/monitor';
 import { Badge } from '../badge';
 import { KillProgress } from '../costs/kill-progress';
 import { ErrorCallout } from '../error-callout';
@@ -18,7 +20,7 @@ import './run-monitor.css';
 
 interface RunMonitorProps {
   run: RunSnapshot;
-  monitor: MonitorSnapshot | undefined;
+  monitor: MonitorView | undefined;
   monitorError: AppError | undefined;
   actionError: AppError | undefined;
   now: number;
@@ -39,7 +41,9 @@ export function sshCommand(host: string): string {
 export function RunMonitor({ run, monitor, monitorError, actionError, now, onStop, onCopy, teardown, onTeardown, onDismissTeardown }: RunMonitorProps) {
   const running = run.state === 'running';
   const groups = chartGroups(monitor?.series ?? []);
-  const log = monitor?.log ?? { first: 0, lines: run.logTail };
+  // Before the monitor's snapshot (or without one), the run's own last lines.
+  const ownTail = useMemo(() => LogBuffer.of({ first: 0, lines: run.logTail }), [run.logTail]);
+  const log = monitor?.log ?? ownTail;
   const gpuError = monitor?.health?.gpuError;
   return (
     <div className="run-monitor" data-testid="run-monitor" data-state={run.state}>
@@ -80,7 +84,7 @@ export function RunMonitor({ run, monitor, monitorError, actionError, now, onSto
       )}
       <section aria-labelledby="log-title" className="run-monitor__log">
         <h3 id="log-title" className="wizard-subsection__title">Training log</h3>
-        <LogTail lines={log.lines} first={log.first} onCopy={onCopy} />
+        <LogTail log={log} onCopy={onCopy} />
       </section>
     </div>
   );
