@@ -1,11 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRunEvent, type RunEvent, type RunSnapshot } from '../../shared/domain/run';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { createCore } from '../core/create-core';
 import { silentLogger } from '../core/logger';
+import { createRouter } from '../core/router';
+import { runHandlers } from './run-handlers';
+import type { RunService, StartRunRequest } from './run-service';
 
 let dir: string;
 beforeAll(async () => {
@@ -44,5 +47,30 @@ describe('runs.* through the router (both transports use this)', () => {
     const core = createCore({ transport: 'web', isTrusted: () => true, log: silentLogger, projectRoot: dir, env: { TRAINDECK_DATA_DIR: join(dir, 'data2') } });
     const result = await core.router.handle('runs.start', { config: { version: 1, aws: { region: 'eu-west-1' }, storage: { bucket: 'td-data', sseKeyFile: '/k' } }, backend: 'ssh-host' }, { transport: 'in-process' });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('an ssh-host run needs host') } });
+  });
+
+  it('the machine comes from config.sshHost, its identity file resolved like preflight resolves it ("~/", relative to home)', async () => {
+    const started: StartRunRequest[] = [];
+    const runs = { start: (request: StartRunRequest) => (started.push(request), { runId: 'run-x' }) } as unknown as RunService;
+    const router = createRouter(runHandlers(runs) as never, { isTrusted: () => true, log: silentLogger });
+    const storage = { bucket: 'td-data', sseKeyFile: '/k' };
+    const base = { version: 1, aws: { region: 'eu-west-1' }, storage };
+    const sender = { transport: 'in-process' } as const;
+
+    // A relative identity path in the config's section: taken from the home folder.
+    expect(await router.handle('runs.start', { config: { ...base, sshHost: { address: 'me@10.0.0.5:22', identityFile: 'keys/id_ed25519' } }, backend: 'ssh-host' }, sender)).toEqual({ ok: true, value: { runId: 'run-x' } });
+    expect(started[0]?.host).toEqual({ address: 'me@10.0.0.5:22', identityFile: join(homedir(), 'keys/id_ed25519') });
+    expect(started[0]?.config.sshHost).toEqual(started[0]?.host);
+
+    // A host sent beside the config replaces its section and is resolved the same way: one source.
+    await router.handle('runs.start', { config: { ...base, sshHost: { address: 'old@10.0.0.9', identityFile: '/old' } }, backend: 'ssh-host', host: { address: 'me@10.0.0.5', identityFile: '~/.ssh/id_ed25519' } }, sender);
+    expect(started[1]?.host).toEqual({ address: 'me@10.0.0.5', identityFile: join(homedir(), '.ssh/id_ed25519') });
+    expect(started[1]?.config.sshHost).toEqual(started[1]?.host);
+    await router.handle('runs.start', { config: base, backend: 'ssh-host', host: { address: 'me@10.0.0.5', identityFile: 'id_rsa' } }, sender);
+    expect(started[2]?.host?.identityFile).toBe(join(homedir(), 'id_rsa'));
+
+    // No machine at all for EC2.
+    await router.handle('runs.start', { config: base, backend: 'aws-ec2' }, sender);
+    expect(started[3]).not.toHaveProperty('host');
   });
 });

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import type { Handlers } from '../core/router';
-import { expandHome, resolveConfigPaths } from './resolve-config-paths';
+import { resolveConfigPaths } from './resolve-config-paths';
 import type { RunService } from './run-service';
 
 type RunCommand = 'runs.start' | 'runs.list' | 'runs.get' | 'runs.cancel';
@@ -12,9 +12,10 @@ type RunCommand = 'runs.start' | 'runs.list' | 'runs.get' | 'runs.cancel';
 export function runHandlers(runs: RunService): Pick<Handlers, RunCommand> {
   return {
     'runs.start': ({ config, backend, host }) => {
-      const resolved = resolveConfigPaths(config, homedir());
-      const machine = host ? { ...host, identityFile: expandHome(host.identityFile) } : resolved.sshHost;
-      return runs.start({ config: resolved, baseDir: homedir(), backend, ...(machine ? { host: machine } : {}) });
+      // config.sshHost is the one source of the machine (a `host` sent beside the config replaces
+      // it), so the run reads the same identity file as preflight, resolved the same way.
+      const resolved = resolveConfigPaths(host ? { ...config, sshHost: host } : config, homedir());
+      return runs.start({ config: resolved, baseDir: homedir(), backend, ...(resolved.sshHost ? { host: resolved.sshHost } : {}) });
     },
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.get(runId),

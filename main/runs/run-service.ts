@@ -15,7 +15,7 @@ import { prepareRun } from './pipeline/prepare-run';
 import type { RunObserver } from './pipeline/run-observer';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
-import { runPipeline } from './pipeline/run-pipeline';
+import { runPipeline, type PipelineResult } from './pipeline/run-pipeline';
 
 /** What the UI or the CLI asks for. */
 export interface StartRunRequest {
@@ -81,8 +81,7 @@ export class RunService {
     const emit = (body: RunEventBody) => {
       const event = { ...body, runId, seq: ++seq, at: this.iso() } as RunEvent;
       live.snapshot = applyRunEvent(live.snapshot, event);
-      // Training log lines are not journaled: they can be thousands a second, and train.log is in S3.
-      if (!(event.type === 'log' && event.source === 'train')) appendFileSync(join(dir, 'events.jsonl'), JSON.stringify(event) + '\n', { mode: 0o600 });
+      if (journaled(event)) appendFileSync(join(dir, 'events.jsonl'), JSON.stringify(event) + '\n', { mode: 0o600 });
       this.deps.emit(event);
     };
     this.runs.set(runId, live);
@@ -92,25 +91,31 @@ export class RunService {
   }
 
   private async execute(runId: string, request: StartRunRequest, signal: AbortSignal, emit: (body: RunEventBody) => void, current: () => RunSnapshot): Promise<void> {
-    // The itemized cost goes out (and into events.jsonl) just before `finished`, however the run ended.
-    const emitCost = async () => emit(runCostEvent(current(), request, this.deps.now(), await this.spotPricing(runId, request)));
+    let ending: Omit<PipelineResult, 'status'>;
     try {
       const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
       const resources = await this.deps.resources(request, runId);
       const result = await runPipeline({ runId, ...prepared, ...resources, ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}), emit, signal, ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}), ...(this.deps.observer ? { observer: this.deps.observer } : {}), ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}) });
-      await emitCost();
-      emit({ type: 'finished', outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) });
+      ending = { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
     } catch (error) {
       // Only preparation can throw here (bad key file, unreadable override): nothing was created yet.
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
       emit({ type: 'phase', phase: 'preflight', status: 'failed', reason: message, ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}) });
-      await emitCost();
-      emit({ type: 'finished', outcome: 'failed', reason: `preflight: ${message}` });
+      ending = { outcome: 'failed', reason: `preflight: ${message}` };
       this.deps.log.warn('run failed before provisioning', { runId, message });
     }
+    // The itemized cost goes out (and into events.jsonl) just before `finished`, however the run
+    // ended; a cost that cannot be computed costs the run its cost line, never its outcome or finish.
+    await this.emitCost(runId, request, emit, current).catch((error: unknown) => this.deps.log.warn('run cost not computed', { runId, message: error instanceof Error ? error.message : String(error) }));
+    emit({ type: 'finished', ...ending });
   }
 
-  // A lookup that fails anyway (a bug, not AWS) costs the run its exact spot figure, never its finish.
+  private async emitCost(runId: string, request: StartRunRequest, emit: (body: RunEventBody) => void, current: () => RunSnapshot): Promise<void> {
+    emit(runCostEvent(current(), request, this.deps.now(), await this.spotPricing(runId, request)));
+  }
+
+  // The one guard around the lookup (priceSpotRun never throws; an injected pricing might): a
+  // lookup that fails anyway (a bug, not AWS) costs the run its exact spot figure, never its cost line.
   private async spotPricing(runId: string, request: StartRunRequest): Promise<SpotPricing | undefined> {
     if (!this.deps.spotPricing || !needsSpotPricing(request)) return undefined;
     try {
@@ -185,4 +190,16 @@ export class RunService {
   private iso(): string {
     return new Date(this.deps.now()).toISOString();
   }
+}
+
+/**
+ * Whether an event goes into events.jsonl. Training log lines do not: they can be thousands a
+ * second, and train.log is in S3. Nor do the sync figures of a transfer still running (about
+ * one a second per direction): the executor always reports a direction's final figures, and
+ * only those count afterwards (history, report, cost). Verification results always do.
+ */
+function journaled(event: RunEvent): boolean {
+  if (event.type === 'log') return event.source !== 'train';
+  if (event.type === 'sync') return !event.folders.some((f) => f.state === 'running');
+  return true;
 }

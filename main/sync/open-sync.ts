@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { TypedError } from '../../shared/ipc/result';
 import { createS3Client } from '../aws/s3-client';
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import type { LoadedRunConfig } from '../runs/load-run-config';
+import { resolveConfigPaths } from '../runs/resolve-config-paths';
 import type { ObjectStore } from './object-store';
 import type { KeyVault } from './key-vault';
 import { loadSseKey, type SseKey } from './sse-key';
@@ -22,14 +22,16 @@ export interface OpenedSync {
  * `keyVault` opens a key sealed by the desktop app (the CLI has none: plain key files only).
  */
 export async function openSync(loaded: LoadedRunConfig, options: { folders?: string[]; concurrency?: number; env?: NodeJS.ProcessEnv; keyVault?: KeyVault | undefined } = {}): Promise<OpenedSync> {
-  const { config, baseDir } = loaded;
+  const { baseDir } = loaded;
+  // The one resolver (a no-op on configs already resolved): "~/" and relative paths as preflight reads them.
+  const config = resolveConfigPaths(loaded.config, baseDir);
   const spec = syncSpecFrom(config.storage, baseDir, options.concurrency ? { concurrency: options.concurrency } : {});
   if (options.folders?.length) {
     const unknown = options.folders.filter((name) => !spec.folders.some((f) => f.name === name));
     if (unknown.length) throw new TypedError('INVALID_REQUEST', `Unknown folder "${unknown[0]}".`, { fix: `The config's folders are: ${spec.folders.map((f) => f.name).join(', ')}.` });
     spec.folders = spec.folders.filter((f) => options.folders!.includes(f.name));
   }
-  const key = await loadSseKey(resolve(baseDir, config.storage.sseKeyFile), options.keyVault);
+  const key = await loadSseKey(config.storage.sseKeyFile, options.keyVault);
   const region = config.storage.region ?? config.aws.region;
   // Our own retries re-open file streams; the SDK's cannot, so it makes one attempt per call.
   const client = createS3Client({ region, maxAttempts: 1, ...(config.aws.profile ? { profile: config.aws.profile } : {}), ...(options.env ? { env: options.env } : {}) }, { maxSockets: spec.concurrency * 2 });

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey } from '../../sync/sse-key';
+import { resolveConfigPaths } from '../resolve-config-paths';
 import type { SpecTemplate } from './run-pipeline';
 import type { Upload } from './start-executor';
 
@@ -22,21 +22,22 @@ export interface PreparedRun {
  * The SSE-C key goes into `secrets` only: it is sent over the SSH channel, never in the spec.
  * `keyVault` opens a key file sealed by the desktop app.
  */
-export async function prepareRun(runId: string, config: RunConfig, baseDir: string, keyVault?: KeyVault): Promise<PreparedRun> {
+export async function prepareRun(runId: string, unresolved: RunConfig, baseDir: string, keyVault?: KeyVault): Promise<PreparedRun> {
+  // The one resolver (a no-op on configs already resolved): these are the files preflight checked.
+  const config = resolveConfigPaths(unresolved, baseDir);
   if (!config.code) throw new TypedError('INVALID_REQUEST', 'the run config has no "code" section (repoUrl, branch, deployKeyFile)', { fix: 'Add "code": { "repoUrl": …, "branch": "main", "deployKeyFile": … }.' });
   if (!config.training) throw new TypedError('INVALID_REQUEST', 'the run config has no "training" section', { fix: 'Add "training": { "command": "python train.py" }.' });
-  const path = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const key = await loadSseKey(path(config.storage.sseKeyFile), keyVault);
+  const key = await loadSseKey(config.storage.sseKeyFile, keyVault);
   const secrets: ExecutorSecrets = { sseKey: Buffer.from(key.params().SSECustomerKey, 'base64').toString('base64') };
   if (config.code.deployKeyFile) {
-    const file = path(config.code.deployKeyFile);
+    const file = config.code.deployKeyFile;
     secrets.deployKey = await readFile(file, 'utf8').catch(() => {
       throw new TypedError('INVALID_REQUEST', `the deploy key file ${file} cannot be read`, { fix: 'Point code.deployKeyFile at the private half of the repo\'s deploy key.' });
     });
   }
   const uploads: Upload[] = [];
   for (const [index, override] of config.code.overrides.entries()) {
-    const file = path(override.source);
+    const file = override.source;
     const data = await readFile(file).catch(() => {
       throw new TypedError('INVALID_REQUEST', `override source ${file} cannot be read`, { fix: 'Check code.overrides[].source.' });
     });

@@ -65,8 +65,8 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
 
   launch: async (config) => {
     set({ launching: true, launchError: undefined, launchedRunId: undefined });
-    // The config's sshHost section names the machine; main expands "~/" in its paths.
-    const result = await api().invoke('runs.start', config.sshHost ? { config, backend: 'ssh-host', host: config.sshHost } : { config, backend: 'aws-ec2' });
+    // The config's sshHost section names the machine; main resolves its paths ("~/", relative to home).
+    const result = await api().invoke('runs.start', { config, backend: config.sshHost ? 'ssh-host' : 'aws-ec2' });
     if (!result.ok) return set({ launching: false, launchError: result.error });
     set({ launching: false, launchedRunId: result.value.runId });
     useRuns.getState().select(result.value.runId);
