@@ -1,4 +1,5 @@
 import { BrowserWindow, session } from 'electron';
+import { raceAbort } from '../core/abort';
 import type { PdfPrinter } from '../runs/report/pdf-printer';
 
 // Its own in-memory session: none of the app window's state, and a permission policy of its own.
@@ -20,19 +21,16 @@ export function electronPdfPrinter(): PdfPrinter {
         show: false,
         webPreferences: { partition: PARTITION, javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, spellcheck: false },
       });
-      let onAbort = () => {};
-      const aborted = new Promise<never>((_resolve, reject) => {
-        onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('printing the PDF timed out'));
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-      // The limit may strike after the print is done: that rejection has nobody left to tell.
-      aborted.catch(() => {});
+      // A reason that is not an Error (a bare abort()) still reads as a timeout.
+      const bounded = <T>(work: Promise<T>) =>
+        raceAbort(work, signal).catch((error: unknown) => {
+          throw signal.aborted && error === signal.reason && !(error instanceof Error) ? new Error('printing the PDF timed out') : error;
+        });
       try {
-        await Promise.race([window.loadFile(htmlPath), aborted]);
-        const pdf = await Promise.race([window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true }), aborted]);
+        await bounded(window.loadFile(htmlPath));
+        const pdf = await bounded(window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true }));
         return new Uint8Array(pdf);
       } finally {
-        signal.removeEventListener('abort', onAbort);
         window.destroy();
       }
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyJobEvent, type JobEvent, type JobProgress, type JobSnapshot } from '../../shared/domain/job';
 import { TypedError } from '../../shared/ipc/result';
+import { raceAbort } from './abort';
 import { isoNow, systemClock, type Clock } from './clock';
 import type { EventBus } from './event-bus';
 import type { Logger } from './logger';
@@ -106,23 +107,4 @@ export class JobRunner {
     const finished = [...this.snapshots.values()].filter((job) => job.state !== 'running');
     for (const job of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT))) this.snapshots.delete(job.jobId);
   }
-}
-
-/** Settles with `promise`, or rejects as soon as `signal` aborts (work that ignores its signal cannot hold a job open). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

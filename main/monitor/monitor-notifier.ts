@@ -1,6 +1,6 @@
 import type { RunEvent } from '../../shared/domain/run';
 import type { CostResource } from '../../shared/domain/cost';
-import { formatDuration, type MonitorNotice } from '../../shared/monitor/notices';
+import { formatDurationMs, type MonitorNotice } from '../../shared/monitor/notices';
 import type { NotificationService } from '../core/notifications';
 import { noticeFromRunEvent } from './run-event-notices';
 
@@ -30,7 +30,7 @@ export class MonitorNotifier {
     const n = this.notifications;
     switch (notice.kind) {
       case 'training-finished': {
-        const took = notice.durationMs !== undefined ? ` after ${formatDuration(notice.durationMs)}` : '';
+        const took = notice.durationMs !== undefined ? ` after ${formatDurationMs(notice.durationMs)}` : '';
         if (notice.cancelled) n.notify('warning', 'Training stopped', `Run ${notice.runId} was stopped${took}; pushing its data.`);
         else if (notice.exitCode === 0) n.notify('success', 'Training finished', `Run ${notice.runId} succeeded (exit code 0)${took}.`);
         else n.notify('error', 'Training failed', `Run ${notice.runId} ended with exit code ${notice.exitCode ?? 'none (killed by a signal)'}${took}; its data is pushed anyway.`);
@@ -53,7 +53,7 @@ export class MonitorNotifier {
         }
         return;
       case 'stall':
-        n.notify('warning', 'Training may be stalled', `Run ${notice.runId}: no new log line and ${notice.gpu ? 'GPU' : 'CPU'} idle for ${formatDuration(notice.quietMs)}.`);
+        n.notify('warning', 'Training may be stalled', `Run ${notice.runId}: no new log line and ${notice.gpu ? 'GPU' : 'CPU'} idle for ${formatDurationMs(notice.quietMs)}.`);
         return;
       case 'spot-interruption':
         n.notify('error', 'Spot instance interrupted', `Run ${notice.runId}: AWS will ${notice.action} the instance at ${notice.time}. The executor is pushing now.`);

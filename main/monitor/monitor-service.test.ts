@@ -110,6 +110,33 @@ describe('MonitorService through the router', () => {
     expect(service.snapshot('run-3').progress.step).toBe(1);
   });
 
+  it('finish is bounded as a whole: a shell that never answers and ignores its signal cannot hold the run\'s end', async () => {
+    const { service, paths } = setup();
+    let calls = 0;
+    const hung = { exec: () => (calls++, new Promise<never>(() => {})) };
+    service.watch({ runId: 'hung-1', shell: hung, paths });
+    await until(() => calls > 0);
+    const started = Date.now();
+    await service.finish('hung-1', 200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Stopped, and the run stays listed for the page.
+    expect(service.list().map((r) => r.runId)).toEqual(['hung-1']);
+    expect(calls).toBe(1);
+  });
+
+  it('progress reads where training stands without flushing a delta (a snapshot does); unknown run → undefined', async () => {
+    const { service, deltas, paths } = setup();
+    writeFileSync(paths.trainLog, ' 40/100 [00:10<00:15, 4.00it/s, loss=0.25]\n');
+    service.watch({ runId: 'run-4', shell: createLocalShell(), paths });
+    await until(() => service.progress('run-4')?.step === 40);
+    expect(service.progress('run-4')).toMatchObject({ step: 40, totalSteps: 100, metrics: { loss: 0.25 } });
+    expect(deltas).toHaveLength(0);
+    service.snapshot('run-4');
+    expect(deltas).toHaveLength(1);
+    expect(service.progress('nope')).toBeUndefined();
+    service.stopAll();
+  });
+
   it('spot run: the IMDS notice read over the run shell → alert, delta and one "Spot instance interrupted" notification', async () => {
     const { service, timers, deltas, notes, paths } = setup();
     const shell = {

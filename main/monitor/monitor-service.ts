@@ -2,9 +2,11 @@ import type { CostResource } from '../../shared/domain/cost';
 import type { RunEvent } from '../../shared/domain/run';
 import { TypedError } from '../../shared/ipc/result';
 import type { MonitorNotice } from '../../shared/monitor/notices';
+import type { TrainingProgress } from '../../shared/monitor/progress';
 import type { MonitoredRun, MonitorSnapshot } from '../../shared/monitor/view';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import { realSleep, type Sleep } from '../aws/waiters';
+import { raceAbort } from '../core/abort';
 import type { Clock } from '../core/clock';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
@@ -92,26 +94,42 @@ export class MonitorService {
     this.runs.get(runId)?.watcher.setShell(shell);
   }
 
-  /** Stops the loops; the run's data stays until `forget`, so the page can still show it. */
   /**
    * The end of a run: stops the loop, then reads one last time (health, train.log, metrics,
    * executor.jsonl) so the final step, loss and log lines are shown even when training ended
-   * between two samples; then stops. Bounded; unknown run → nothing.
+   * between two samples; then stops. The whole of it (the round in flight included) is bounded
+   * by `limitMs`: a machine that no longer answers cannot hold the run's end. Unknown run → nothing.
    */
   async finish(runId: string, limitMs = FINAL_ROUND_LIMIT_MS): Promise<void> {
     const run = this.runs.get(runId);
     if (!run) return;
     run.abort.abort();
-    // The loop's round in flight must end first: two rounds at once would read the same bytes twice.
-    await run.loop;
-    await run.watcher.tick(AbortSignal.timeout(limitMs));
-    this.stop(runId);
+    const limit = AbortSignal.timeout(limitMs);
+    const lastRound = async () => {
+      // The loop's round in flight must end first: two rounds at once would read the same bytes twice.
+      await run.loop;
+      if (!limit.aborted) await run.watcher.tick(limit);
+    };
+    try {
+      await raceAbort(lastRound(), limit);
+    } catch (error) {
+      const why = limit.aborted ? `did not end within ${limitMs / 1000} s` : error instanceof Error ? error.message : String(error);
+      this.deps.log.warn('monitor: the last round was cut short', { runId, why });
+    } finally {
+      this.stop(runId);
+    }
   }
 
+  /** Stops the loops; the run's data stays until `forget`, so the page can still show it. */
   stop(runId: string): void {
     const run = this.runs.get(runId);
     run?.abort.abort();
     run?.monitor.close();
+  }
+
+  /** The run's training progress (step, ETA, metrics, phase) as of now, without a snapshot's side effects; undefined when the run is not monitored. */
+  progress(runId: string): TrainingProgress | undefined {
+    return this.runs.get(runId)?.monitor.progressSnapshot();
   }
 
   stopAll(): void {

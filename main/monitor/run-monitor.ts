@@ -4,7 +4,7 @@ import { splitTimestamp } from '../../shared/monitor/log-line';
 import { parseLogLine, type LogParseOptions } from '../../shared/monitor/log-patterns';
 import { parseExecutorLine, parseMetricsRecord } from '../../shared/monitor/metrics-record';
 import type { MonitorNotice } from '../../shared/monitor/notices';
-import type { ProgressUpdate } from '../../shared/monitor/progress';
+import type { ProgressUpdate, TrainingProgress } from '../../shared/monitor/progress';
 import type { StallRule } from '../../shared/monitor/stall';
 import type { MonitorAlert, MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
 import type { Clock } from '../core/clock';
@@ -129,6 +129,11 @@ export class RunMonitor {
   noteLogReset(kind: 'rotated' | 'truncated'): void {
     this.alert('log-rotated', `The training log was ${kind}; reading the new file from its start.`);
     this.changed('progress');
+  }
+
+  /** The training progress as of now (no delta flushed, no series or log copied). */
+  progressSnapshot(): TrainingProgress {
+    return this.progress.snapshot();
   }
 
   /** ETA of the training, for the cost projection. */

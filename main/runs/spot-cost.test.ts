@@ -1,9 +1,10 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../shared/domain/run-journal';
+import { journaledInstance, type JournalEntry } from '../../shared/domain/run-journal';
 import type { SpotPricePoint } from '../../shared/pricing/spot-history';
 import { appendToJournal, readJournal } from './journal/run-journal';
 import { launchRun } from './launch';
-import { journaledInstance, priceSpotRun, type SpotCostDeps } from './spot-cost';
+import { priceSpotRun, type SpotCostDeps } from './spot-cost';
 import { teardownRun } from './teardown';
 import { fakeWorld, type FakeWorld } from './testing/fake-lifecycle';
 
@@ -90,6 +91,15 @@ describe('pricing a spot run from the price history', () => {
     expect(await priceSpotRun(RUN, { instanceType: 'g5.xlarge' }, spotDeps(silent, { spotPrices: () => hanging, limitMs: 100 }))).toEqual({ source: 'unavailable', reason: 'the spot price history could not be read (Timeout: no answer within 0.1 s)' });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(signal?.aborted).toBe(true);
+  });
+
+  it('a prompt answer leaves no abort listener on the limit\'s signal (the race is over)', async () => {
+    const world = await fakeWorld();
+    await oldJournal(world, world.clock.now());
+    let signal: AbortSignal | undefined;
+    const prompt = { spotPriceHistory: (_type: string, _zone: string | undefined, _from: Date, _to: Date, options?: { signal?: AbortSignal }) => ((signal = options?.signal), Promise.resolve<SpotPricePoint[]>([])) };
+    expect(await priceSpotRun(RUN, { instanceType: 'g5.xlarge' }, spotDeps(world, { spotPrices: () => prompt }))).toMatchObject({ source: 'unavailable' });
+    expect(signal && getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('has nothing to price when the journal shows no instance (nothing was launched)', async () => {

@@ -1,7 +1,8 @@
-import type { JournalEntry } from '../../shared/domain/run-journal';
+import { journaledInstance, type JournalEntry } from '../../shared/domain/run-journal';
 import { priceSpotInterval, type SpotPricing } from '../../shared/pricing/spot-history';
 import { describeAwsError } from '../aws/aws-errors';
 import type { Ec2SpotPricePort } from '../aws/ports/ec2-spot-price-port';
+import { raceAbort } from '../core/abort';
 import { readJournal } from './journal/run-journal';
 import type { AwsTarget } from './lifecycle-deps';
 
@@ -16,15 +17,6 @@ export interface SpotCostDeps {
   /** The clock the journal was stamped with: the end of an instance not yet seen gone. */
   now(): number;
   limitMs?: number;
-}
-
-/** The instance's billed interval and placement, as the run's journal tells them. */
-export interface JournaledInstance {
-  region: string;
-  zone?: string;
-  instanceType?: string;
-  from: number;
-  to: number;
 }
 
 /**
@@ -50,34 +42,10 @@ export async function priceSpotRun(runId: string, setup: { instanceType: string;
   }
 }
 
-/**
- * The run's instance from its journal: launched when RunInstances returned (`created`),
- * terminated when teardown deleted it; an instance teardown did not find had already ended
- * itself (time-to-live, power-off after the push, interruption) before that scan. One still
- * there, or never torn down, is billed until `now`.
- */
-export function journaledInstance(entries: JournalEntry[], now: number): JournaledInstance | undefined {
-  const opened = entries.find((e) => e.type === 'opened');
-  const created = entries.find((e) => e.type === 'created' && e.kind === 'instance');
-  if (opened?.type !== 'opened' || created?.type !== 'created') return undefined;
-  const from = Date.parse(created.at);
-  const after = entries.filter((e) => Date.parse(e.at) >= from);
-  const deleted = after.find((e) => e.type === 'deleted' && e.kind === 'instance' && e.id === created.id);
-  const survived = after.some((e) => e.type === 'survivor' && e.kind === 'instance' && e.id === created.id);
-  const cleanup = after.find((e) => e.type === 'cleanup');
-  const end = deleted ?? (survived ? undefined : cleanup);
-  const to = Math.max(from, end ? Date.parse(end.at) : now);
-  if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
-  return { region: opened.region, ...(opened.zone ? { zone: opened.zone } : {}), ...(opened.instanceType ? { instanceType: opened.instanceType } : {}), from, to };
-}
-
 // The call gets an abort signal; the race is for a port that would not honour it.
 async function bounded<T>(call: (signal: AbortSignal) => Promise<T>, limitMs: number): Promise<T> {
   const signal = AbortSignal.timeout(limitMs);
-  const timeout = () => Object.assign(new Error(`no answer within ${limitMs / 1000} s`), { name: 'Timeout' });
-  const expired = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(timeout()), { once: true }));
-  const answer = call(signal).catch((error: unknown) => {
-    throw signal.aborted ? timeout() : error;
+  return raceAbort(call(signal), signal).catch((error: unknown) => {
+    throw signal.aborted ? Object.assign(new Error(`no answer within ${limitMs / 1000} s`), { name: 'Timeout' }) : error;
   });
-  return Promise.race([answer, expired]);
 }

@@ -58,3 +58,33 @@ export function summarizeJournal(entries: JournalEntry[]): JournalSummary | unde
   summary.pendingIntents = [...pending];
   return summary;
 }
+
+/** The instance's billed interval (`from`/`to`, epoch milliseconds) and placement, as the run's journal tells them. */
+export interface JournaledInstance {
+  region: string;
+  zone?: string;
+  instanceType?: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The run's instance from its journal: launched when RunInstances returned (`created`),
+ * terminated when teardown deleted it; an instance teardown did not find had already ended
+ * itself (time-to-live, power-off after the push, interruption) before that scan. One still
+ * there, or never torn down, is billed until `now`.
+ */
+export function journaledInstance(entries: JournalEntry[], now: number): JournaledInstance | undefined {
+  const opened = entries.find((e) => e.type === 'opened');
+  const created = entries.find((e) => e.type === 'created' && e.kind === 'instance');
+  if (opened?.type !== 'opened' || created?.type !== 'created') return undefined;
+  const from = Date.parse(created.at);
+  const after = entries.filter((e) => Date.parse(e.at) >= from);
+  const deleted = after.find((e) => e.type === 'deleted' && e.kind === 'instance' && e.id === created.id);
+  const survived = after.some((e) => e.type === 'survivor' && e.kind === 'instance' && e.id === created.id);
+  const cleanup = after.find((e) => e.type === 'cleanup');
+  const end = deleted ?? (survived ? undefined : cleanup);
+  const to = Math.max(from, end ? Date.parse(end.at) : now);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
+  return { region: opened.region, ...(opened.zone ? { zone: opened.zone } : {}), ...(opened.instanceType ? { instanceType: opened.instanceType } : {}), from, to };
+}

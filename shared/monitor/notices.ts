@@ -11,8 +11,8 @@ export type MonitorNotice =
   | { kind: 'spot-interruption'; runId: string; action: string; time: string }
   | { kind: 'untracked-resources'; count: number; hourlyUsd: number | null; regions: string[] };
 
-/** A readable duration: "2 h 05 min", "7 min 12 s", "45 s". */
-export function formatDuration(ms: number): string {
+/** A readable duration from milliseconds: "2 h 05 min", "7 min 12 s", "45 s" (shared/report's `formatDuration` takes seconds). */
+export function formatDurationMs(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

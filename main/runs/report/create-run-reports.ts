@@ -12,14 +12,7 @@ export function createRunReports(options: { dataDir: string; runs: RunService; m
     run: (runId) => options.runs.get(runId),
     now: () => options.clock.now(),
     log: options.log,
-    progressOf: (runId) => {
-      try {
-        // Three points per series is the fewest the downsampler honours; only the progress is read.
-        return options.monitor.snapshot(runId, 3).progress;
-      } catch {
-        return undefined;
-      }
-    },
+    progressOf: (runId) => options.monitor.progress(runId),
     ...(options.pdf ? { pdf: options.pdf } : {}),
   });
 }
