@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BaselineEntry } from '../../shared/sync/types';
+import { writeFileAtomic } from '../core/write-file-atomic';
 
 /** Kept beside the sync folders, never inside one, so it is never synced itself. */
 export const STATE_DIR = '.traindeck';
@@ -39,19 +39,11 @@ export async function loadSyncState(localRoot: string): Promise<SyncState> {
   }
 }
 
-/** Writes the state atomically (temp file, fsync, rename): a crash leaves the old or the new state. */
+/** Writes the state atomically (temp file, fsync, rename), mode 0600: a crash leaves the old or the new state. */
 export async function saveSyncState(localRoot: string, state: SyncState): Promise<void> {
   const dir = join(localRoot, STATE_DIR);
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `sync-state.${randomUUID()}.tmp`);
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(state));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, join(dir, 'sync-state.json'));
+  await writeFileAtomic(join(dir, 'sync-state.json'), JSON.stringify(state));
 }
 
 /** The baseline of a folder if it belongs to `remote`, else none. */

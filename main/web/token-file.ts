@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomicSync } from '../core/write-file-atomic';
 import { createToken } from './token';
 
 /**
@@ -30,69 +30,79 @@ export interface TokenFileOptions {
 export function loadOrCreateTokenFile(path: string, options: TokenFileOptions = {}): TokenFileResult {
   const posix = options.posix ?? process.platform !== 'win32';
   const uid = options.uid ?? process.getuid?.();
-  const existing = statOrUndefined(path);
-  if (existing) return { token: readTokenFile(path, existing, posix, uid), created: false };
+  const existing = readTokenFile(path, posix, uid, { missingOk: true });
+  if (existing !== undefined) return { token: existing, created: false };
   const written = writeTokenFile(path);
   // Another host may have created the file first; then its token is the one to share.
-  if (written === undefined) return { token: readTokenFile(path, lstatSync(path), posix, uid), created: false };
+  if (written === undefined) return { token: readTokenFile(path, posix, uid, { missingOk: false }), created: false };
   return { token: written, created: true };
 }
 
-function readTokenFile(path: string, stats: Stats, posix: boolean, uid: number | undefined): string {
-  // A symlink could point the host at any file the user can read; only a plain file is trusted.
-  if (!stats.isFile()) throw new Error(`token file ${path} is not a regular file: delete it, and TrainDeck will write a new one`);
-  if (posix) {
-    if (uid !== undefined && stats.uid !== uid) throw new Error(`token file ${path} belongs to another user (uid ${stats.uid}): delete it, or pass a path you own`);
-    const mode = stats.mode & 0o777;
-    // Anyone who can read the token can drive TrainDeck, so group and others get nothing.
-    if ((mode & 0o077) !== 0) throw new Error(`token file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${path}\``);
+// One descriptor for the checks and the read: a file swapped between them is never read.
+// No symlinks followed (a link could point the host at any file the user can read), and no
+// wait on a FIFO someone left in its place. Windows has neither flag.
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+function readTokenFile(path: string, posix: boolean, uid: number | undefined, how: { missingOk: true }): string | undefined;
+function readTokenFile(path: string, posix: boolean, uid: number | undefined, how: { missingOk: false }): string;
+function readTokenFile(path: string, posix: boolean, uid: number | undefined, how: { missingOk: boolean }): string | undefined {
+  const fd = openTokenFile(path, how.missingOk);
+  if (fd === undefined) return undefined;
+  try {
+    checkTokenFile(path, fstatSync(fd), posix, uid);
+    const token = readFileSync(fd, 'utf8').trim();
+    if (!TOKEN_PATTERN.test(token)) throw new Error(`token file ${path} does not hold a TrainDeck token (43 to 256 of A-Z a-z 0-9 _ -): delete it, and TrainDeck will write a new one`);
+    return token;
+  } finally {
+    closeSync(fd);
   }
-  const token = readFileSync(path, 'utf8').trim();
-  if (!TOKEN_PATTERN.test(token)) throw new Error(`token file ${path} does not hold a TrainDeck token (43 to 256 of A-Z a-z 0-9 _ -): delete it, and TrainDeck will write a new one`);
-  return token;
+}
+
+function openTokenFile(path: string, missingOk: boolean): number | undefined {
+  // Without O_NOFOLLOW (Windows) the link is looked at first: not race-free, but still refused.
+  if (!constants.O_NOFOLLOW && isSymlink(path)) throw notRegularFile(path);
+  try {
+    return openSync(path, READ_FLAGS);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && missingOk) return undefined;
+    // What O_NOFOLLOW answers for a symlink: ELOOP (Linux, macOS), EMLINK (FreeBSD).
+    if (code === 'ELOOP' || code === 'EMLINK') throw notRegularFile(path);
+    throw error;
+  }
+}
+
+function checkTokenFile(path: string, stats: Stats, posix: boolean, uid: number | undefined): void {
+  if (!stats.isFile()) throw notRegularFile(path);
+  if (!posix) return;
+  if (uid !== undefined && stats.uid !== uid) throw new Error(`token file ${path} belongs to another user (uid ${stats.uid}): delete it, or pass a path you own`);
+  const mode = stats.mode & 0o777;
+  // Anyone who can read the token can drive TrainDeck, so group and others get nothing.
+  if ((mode & 0o077) !== 0) throw new Error(`token file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${path}\``);
+}
+
+function notRegularFile(path: string): Error {
+  return new Error(`token file ${path} is not a regular file: delete it, and TrainDeck will write a new one`);
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Writes a fresh token; undefined when the file appeared meanwhile (the caller reads it). */
 function writeTokenFile(path: string): string | undefined {
   const token = createToken();
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  // Written in full beside the target, then linked into place: a reader never sees half a token.
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temporary, 'wx', 0o600);
   try {
-    writeSync(fd, `${token}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    // link, unlike rename, never replaces a file another launch wrote a moment ago.
-    linkSync(temporary, path);
+    // Exclusive: never replaces a file another launch wrote a moment ago.
+    writeFileAtomicSync(path, `${token}\n`, { mode: 0o600, exclusive: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return undefined;
-    // File systems without hard links: rename is still atomic, just not exclusive.
-    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') renameSync(temporary, path);
-    else throw error;
-  } finally {
-    unlinkQuietly(temporary);
-  }
-  return token;
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw error;
   }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already renamed into place, or gone.
-  }
+  return token;
 }

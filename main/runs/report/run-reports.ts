@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSnapshot } from '../../../shared/domain/run';
 import type { JournalEntry } from '../../../shared/domain/run-journal';
@@ -8,6 +6,7 @@ import { reportHtml } from '../../../shared/report/report-html';
 import { reportMarkdown } from '../../../shared/report/report-markdown';
 import { buildRunReport, type RunReport, type SavedRunReport } from '../../../shared/report/run-report';
 import type { Logger } from '../../core/logger';
+import { writeFileAtomic } from '../../core/write-file-atomic';
 import { readJournal, runDir } from '../journal/run-journal';
 import type { PdfPrinter } from './pdf-printer';
 
@@ -47,13 +46,14 @@ export class RunReports {
     const markdown = reportMarkdown(report);
     const html = reportHtml(report);
     const files: SavedRunReport['files'] = { markdown: join(dir, 'report.md'), html: join(dir, 'report.html') };
-    await writePrivate(files.markdown, markdown);
-    await writePrivate(files.html, html);
+    // Owner-only (reports name the run's resources), and whole.
+    await writeFileAtomic(files.markdown, markdown);
+    await writeFileAtomic(files.html, html);
     if (!this.deps.pdf) return { markdown, html, files, pdf: { status: 'desktop-only' } };
     try {
       const pdf = await this.deps.pdf.print(files.html, AbortSignal.timeout(PDF_LIMIT_MS));
       files.pdf = join(dir, 'report.pdf');
-      await writePrivate(files.pdf, pdf);
+      await writeFileAtomic(files.pdf, pdf);
       return { markdown, html, files, pdf: { status: 'saved' } };
     } catch (error) {
       // The Markdown and HTML are saved; a failed print costs the PDF only.
@@ -61,17 +61,5 @@ export class RunReports {
       this.deps.log.warn('report PDF failed', { runId, reason });
       return { markdown, html, files, pdf: { status: 'failed', reason } };
     }
-  }
-}
-
-// Owner-only (reports name the run's resources), and whole: written beside, then renamed over.
-async function writePrivate(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, data, { mode: 0o600, flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }
