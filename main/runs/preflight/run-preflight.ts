@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { preflightReport, type PreflightCheck, type PreflightReport } from '../../../shared/domain/preflight';
 import type { ComputeConfig, RunConfig } from '../../../shared/run-config/schema';
-import { credentialsError, describeAwsError } from '../../aws/aws-errors';
+import { describeAwsError } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { ImageInfo } from '../../aws/ports/ec2-launch-port';
 import type { Clock } from '../../core/clock';
 import type { KeyVault } from '../../sync/key-vault';
 import { bucketChecks } from './bucket-checks';
-import { check, skipped } from './check';
+import { accountChecks } from './account-checks';
+import { check } from './check';
 import { amiCheck, computeSkipped, instanceTypeChecks, quotaCheck, type Placement } from './compute-checks';
-import { localChecks } from './local-checks';
 import type { PublicIpPort } from './public-ip';
 
 /** Everything provisioning needs, resolved by a preflight in which every check passed. */
@@ -55,26 +54,15 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
   };
   const compute = config.compute;
   if (!compute) return finish([check('compute', 'Compute', 'fail', 'the run config has no "compute" section', 'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 } to the run config.')]);
-  const local = await localChecks(config, input.env, input.keyVault);
-  const checks = [...local.checks, check('ttl', 'Time to live', 'pass', `the instance powers itself off after ${compute.ttlMinutes} min${compute.shutdownAfterPush ? ', or right after the final push' : ''}`)];
-  if (checks.some((c) => c.status === 'fail') || !local.sseKey) return finish([...checks, ...AWS_CHECKS.map(([id, label]) => skipped(id, label, 'fix the problems above first'))]);
-
-  let account: string;
-  try {
-    const identity = await ports.identity.whoAmI(options);
-    account = identity.account;
-    checks.push(check('identity', 'Identity', 'pass', `${identity.account} (${identity.arn})`));
-  } catch (error) {
-    const typed = credentialsError(error, config.aws.profile ?? input.env.AWS_PROFILE);
-    checks.push(check('identity', 'Identity', 'fail', typed?.message ?? describeAwsError(error), typed?.fix));
-    return finish([...checks, ...AWS_CHECKS.slice(1).map(([id, label]) => skipped(id, label, 'no valid credentials'))]);
-  }
+  const ttl = check('ttl', 'Time to live', 'pass', `the instance powers itself off after ${compute.ttlMinutes} min${compute.shutdownAfterPush ? ', or right after the final push' : ''}`);
+  const ready = await accountChecks(input, ttl, AWS_CHECKS);
+  if ('report' in ready) return ready;
+  const { checks, account } = ready;
 
   const region = config.aws.region;
   const ec2 = ports.ec2(region);
-  const probeName = `${new Date(input.clock.now()).toISOString().replace(/[:.]/g, '')}-${randomBytes(4).toString('hex')}`;
   const [bucket, type, source] = await Promise.all([
-    bucketChecks(config, ports.bucket, local.sseKey, probeName, options),
+    bucketChecks(config, ports.bucket, ready.sseKey, ready.probeName, options),
     instanceTypeChecks(compute, region, ec2, options).catch((error: unknown) => ({ checks: [check('instance-type', 'Instance type', 'fail', describeAwsError(error))], info: undefined, placement: undefined })),
     sshSource(compute, input.publicIp, options),
   ]);

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { preflightReport, type PreflightCheck, type PreflightReport } from '../../../shared/domain/preflight';
+import { credentialsError, describeAwsError } from '../../aws/aws-errors';
+import type { SseKey } from '../../sync/sse-key';
+import { check, skipped } from './check';
+import { localChecks } from './local-checks';
+import type { PreflightInput } from './run-preflight';
+
+/** What the rest of a preflight builds on once the local checks and the identity passed. */
+export interface AccountReady {
+  checks: PreflightCheck[];
+  sseKey: SseKey;
+  account: string;
+  /** Names the bucket check's SSE-C probe object: when, plus a random part (two preflights never share one). */
+  probeName: string;
+}
+
+/**
+ * The first half of every preflight: the local checks (no network) and the caller's `ttl`
+ * line, then who the credentials are (STS). A failure stops the preflight there with a
+ * finished report, every check of `remaining` (identity first, as [id, label]) skipped.
+ */
+export async function accountChecks(input: Omit<PreflightInput, 'publicIp'>, ttl: PreflightCheck, remaining: ReadonlyArray<[string, string]>): Promise<{ report: PreflightReport } | AccountReady> {
+  const { config } = input;
+  const stop = (checks: PreflightCheck[], because: string, skip: ReadonlyArray<[string, string]>) => ({
+    report: preflightReport(new Date(input.clock.now()).toISOString(), [...checks, ...skip.map(([id, label]) => skipped(id, label, because))]),
+  });
+  const local = await localChecks(config, input.env, input.keyVault);
+  const checks = [...local.checks, ttl];
+  if (checks.some((c) => c.status === 'fail') || !local.sseKey) return stop(checks, 'fix the problems above first', remaining);
+
+  let identity: { account: string; arn: string };
+  try {
+    identity = await input.ports.identity.whoAmI(input.signal ? { signal: input.signal } : {});
+  } catch (error) {
+    const typed = credentialsError(error, config.aws.profile ?? input.env.AWS_PROFILE);
+    checks.push(check('identity', 'Identity', 'fail', typed?.message ?? describeAwsError(error), typed?.fix));
+    return stop(checks, 'no valid credentials', remaining.slice(1));
+  }
+  checks.push(check('identity', 'Identity', 'pass', `${identity.account} (${identity.arn})`));
+  const probeName = `${new Date(input.clock.now()).toISOString().replace(/[:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+  return { checks, sseKey: local.sseKey, account: identity.account, probeName };
+}
