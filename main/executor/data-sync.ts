@@ -47,17 +47,22 @@ export async function checkDiskSpace(storage: RunStorage, reserveBytes: number, 
 
 /** Pulls every folder by its policy; any failed file fails the phase. */
 export async function pull(storage: RunStorage, signal?: AbortSignal, observer?: SyncObserver): Promise<{ files: number; bytes: number }> {
-  const { summary } = await runSync('pull', { ...storage, ...(signal ? { signal } : {}), ...(observer ? { onEvent: (event: SyncEvent) => observer.onEvent(event) } : {}) }).finally(() => observer?.end());
+  const { summary } = await runSync('pull', { ...storage, ...(signal ? { signal } : {}), ...observed(observer) }).finally(() => observer?.end());
   if (summary?.failures.length) throw new PhaseError(`pull failed for ${summary.failures.length} file(s), first: ${summary.failures[0]!.relPath}: ${summary.failures[0]!.message}`);
   return { files: summary?.downloaded ?? 0, bytes: summary?.bytes ?? 0 };
 }
 
 /** Pushes by policy, then returns the final manifest of every pushable folder. */
 export async function push(storage: RunStorage, signal?: AbortSignal, observer?: SyncObserver): Promise<{ manifest: ManifestFile[]; prefixes: string[]; failures: number }> {
-  const { summary } = await runSync('push', { ...storage, ...(signal ? { signal } : {}), ...(observer ? { onEvent: (event: SyncEvent) => observer.onEvent(event) } : {}) }).finally(() => observer?.end());
+  const { summary } = await runSync('push', { ...storage, ...(signal ? { signal } : {}), ...observed(observer) }).finally(() => observer?.end());
   const pushable = { ...storage.spec, folders: storage.spec.folders.filter((f) => f.policy !== 'pull-only') };
   const manifest = await buildLocalManifest(pushable, await loadSyncState(storage.spec.localRoot), signal);
   return { manifest, prefixes: pushable.folders.map((f) => folderPrefix(pushable.prefix, f.remote)), failures: summary?.failures.length ?? 0 };
+}
+
+// The observer's events, as often as it asks for them.
+function observed(observer: SyncObserver | undefined): { onEvent?: (event: SyncEvent) => void; progressIntervalMs?: number } {
+  return observer ? { onEvent: (event) => observer.onEvent(event), progressIntervalMs: observer.progressIntervalMs } : {};
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -3,24 +3,15 @@ import type { SyncFolder } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { SyncDirection, SyncProgress } from '../../shared/sync/types';
 
-/** Per-folder rate over this window: steady enough to read, quick enough to follow a stall. */
-const RATE_WINDOW_MS = 5_000;
-
-interface Sample {
-  at: number;
-  bytes: number;
-}
-
 /**
- * Turns one sync's events into per-folder figures: files and bytes (from the engine's
- * progress), failures (from its failed files), a rate per folder and a state. The engine
- * reports only folders with something to move; the others are shown done with zero figures.
+ * Turns one sync's events into per-folder figures: files, bytes and the recent rate (from the
+ * engine's progress), failures (from its failed files) and a state. The engine reports only
+ * folders with something to move; the others are shown done with zero figures.
  */
 export class SyncFigures {
   private readonly folders: SyncFolder[];
   private progress: SyncProgress['folders'] | undefined;
   private readonly failures = new Map<string, number>();
-  private readonly samples = new Map<string, Sample[]>();
   private readonly doneAt = new Map<string, number>();
   private startedAt: number;
   private ended: 'done' | 'failed' | undefined;
@@ -53,14 +44,19 @@ export class SyncFigures {
     return this.ended !== undefined;
   }
 
+  /** Every folder with something to move has finished: the engine's last progress (the final line says the same). */
+  get allFinished(): boolean {
+    return this.progress !== undefined && Object.values(this.progress).every((f) => f.filesDone >= f.filesTotal);
+  }
+
   /** Every folder of the direction, in the config's order. */
   snapshot(): SyncFolderStatus[] {
     const at = this.now();
     return this.folders.map((folder) => {
-      const figures = this.progress?.[folder.name] ?? { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
+      const { bytesPerSecond, ...figures } = this.progress?.[folder.name] ?? { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0 };
       const failures = this.failures.get(folder.name) ?? 0;
       const state = this.stateOf(figures, failures);
-      return { folder: folder.name, policy: folder.policy, ...figures, bytesPerSecond: this.rateOf(folder.name, figures.bytesDone, state, at), state, failures };
+      return { folder: folder.name, policy: folder.policy, ...figures, bytesPerSecond: state === 'running' ? bytesPerSecond : this.averageOf(folder.name, figures.bytesDone, at), state, failures };
     });
   }
 
@@ -68,10 +64,6 @@ export class SyncFigures {
     const at = this.now();
     this.progress = folders;
     for (const [name, figures] of Object.entries(folders)) {
-      const samples = this.samples.get(name) ?? [{ at: this.startedAt, bytes: 0 }];
-      samples.push({ at, bytes: figures.bytesDone });
-      while (samples.length > 2 && samples[0]!.at < at - RATE_WINDOW_MS) samples.shift();
-      this.samples.set(name, samples);
       if (figures.filesDone >= figures.filesTotal && !this.doneAt.has(name)) this.doneAt.set(name, at);
     }
   }
@@ -83,14 +75,9 @@ export class SyncFigures {
     return failures > 0 || (this.ended === 'failed' && figures.filesDone < figures.filesTotal) ? 'failed' : 'done';
   }
 
-  private rateOf(name: string, bytesDone: number, state: SyncFolderState, at: number): number {
-    if (state !== 'running') {
-      // A finished folder keeps its average, which says more in a finished run than a last burst.
-      const seconds = ((this.doneAt.get(name) ?? at) - this.startedAt) / 1000;
-      return seconds > 0 ? Math.round(bytesDone / seconds) : 0;
-    }
-    const first = this.samples.get(name)?.[0];
-    const seconds = first ? (at - first.at) / 1000 : 0;
-    return first && seconds > 0 ? Math.max(0, Math.round((bytesDone - first.bytes) / seconds)) : 0;
+  // A finished folder keeps its average, which says more in a finished run than a last burst.
+  private averageOf(name: string, bytesDone: number, at: number): number {
+    const seconds = ((this.doneAt.get(name) ?? at) - this.startedAt) / 1000;
+    return seconds > 0 ? Math.round(bytesDone / seconds) : 0;
   }
 }

@@ -76,6 +76,31 @@ describe('progress', () => {
     tracker.fileDone('models');
     const p = tracker.snapshot();
     expect(p).toMatchObject({ filesDone: 1, filesTotal: 2, bytesDone: 1000, bytesTotal: 4000, bytesPerSecond: 1000, etaSeconds: 3 });
-    expect(p.folders).toEqual({ models: { filesDone: 1, filesTotal: 1, bytesDone: 1000, bytesTotal: 1000 }, logs: { filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 3000 } });
+    expect(p.folders).toEqual({ models: { filesDone: 1, filesTotal: 1, bytesDone: 1000, bytesTotal: 1000, bytesPerSecond: 1000 }, logs: { filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 3000, bytesPerSecond: 0 } });
+  });
+
+  it('gives each folder its own rate over the recent window, sampled as its bytes move', () => {
+    let now = 0;
+    const actions = [
+      { type: 'download', folder: 'models', relPath: 'a', key: 'k/a', bytes: 100_000, reason: '' },
+      { type: 'download', folder: 'logs', relPath: 'b', key: 'k/b', bytes: 100_000, reason: '' },
+    ] as const;
+    const tracker = new ProgressTracker([...actions], () => now);
+    // models: 1,000 B/s for 10 s, then 4,000 B/s for 4 s; logs starts late, at 2,000 B/s.
+    for (let t = 1; t <= 10; t++) {
+      now = t * 1000;
+      tracker.addBytes('models', 1000);
+    }
+    for (let t = 11; t <= 14; t++) {
+      now = t * 1000;
+      tracker.addBytes('models', 4000);
+      tracker.addBytes('logs', 2000);
+    }
+    const p = tracker.snapshot();
+    // The window (5 s, from the sample at 9 s): (26,000 - 9,000) / 5 s, not the 1,857 B/s average.
+    expect(p.folders.models!.bytesPerSecond).toBe(3400);
+    // logs started late: its window soon starts at its own first bytes, not at the sync's start.
+    expect(p.folders.logs!.bytesPerSecond).toBe(2000);
+    expect(p.bytesPerSecond).toBe(Math.round((34_000 - 9_000) / 5));
   });
 });

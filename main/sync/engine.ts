@@ -18,6 +18,8 @@ export interface SyncRun {
   dryRun?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: SyncEvent) => void;
+  /** Progress events at most this often (the engine's default otherwise; the last one always goes out). */
+  progressIntervalMs?: number;
 }
 
 /** A dry run returns the plan only; a real run also returns what happened. */
@@ -42,7 +44,7 @@ export async function runSync(direction: SyncDirection, run: SyncRun): Promise<S
     run.onEvent?.(planEvent(plan, run.dryRun ?? false));
     if (run.dryRun) return { plan };
     if (direction === 'pull') await forgetBaselines(state, run.spec);
-    const summary = await executePlan(plan, { store: run.store, spec: run.spec, state, ...(run.signal ? { signal: run.signal } : {}), ...(run.onEvent ? { onEvent: run.onEvent } : {}) });
+    const summary = await executePlan(plan, { store: run.store, spec: run.spec, state, ...(run.signal ? { signal: run.signal } : {}), ...(run.onEvent ? { onEvent: run.onEvent } : {}), ...(run.progressIntervalMs !== undefined ? { progressIntervalMs: run.progressIntervalMs } : {}) });
     await saveSyncState(run.spec.localRoot, state);
     run.onEvent?.({ type: 'summary', summary });
     return { plan, summary };

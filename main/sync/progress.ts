@@ -3,19 +3,41 @@ import type { SyncAction, SyncProgress } from '../../shared/sync/types';
 /** Rate is averaged over this window: smooth enough to read, quick enough to follow changes. */
 const RATE_WINDOW_MS = 5_000;
 
-/** Counts files and bytes per folder and derives rate and ETA. */
+/** A byte count sampled as it grows, read as bytes per second over the recent window. */
+class RateWindow {
+  private readonly samples: Array<{ at: number; bytes: number }>;
+
+  constructor(at: number) {
+    this.samples = [{ at, bytes: 0 }];
+  }
+
+  add(at: number, bytes: number): void {
+    this.samples.push({ at, bytes });
+    while (this.samples.length > 2 && this.samples[0]!.at < at - RATE_WINDOW_MS) this.samples.shift();
+  }
+
+  perSecond(at: number, bytes: number): number {
+    const first = this.samples[0]!;
+    const elapsed = (at - first.at) / 1000;
+    return elapsed > 0 ? Math.max(0, (bytes - first.bytes) / elapsed) : 0;
+  }
+}
+
+/** Counts files and bytes, in total and per folder, and derives rates and ETA. */
 export class ProgressTracker {
-  private readonly folders: SyncProgress['folders'] = {};
+  private readonly folders: Record<string, { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }> = {};
   private filesDone = 0;
   private bytesDone = 0;
   private readonly filesTotal: number;
   private readonly bytesTotal: number;
-  private readonly samples: Array<{ at: number; bytes: number }> = [];
+  private readonly rate: RateWindow;
+  private readonly folderRates = new Map<string, RateWindow>();
 
   constructor(
     actions: readonly SyncAction[],
     private readonly now: () => number = Date.now,
   ) {
+    const at = this.now();
     const moving = actions.filter((a) => a.type !== 'skip');
     this.filesTotal = moving.length;
     this.bytesTotal = moving.reduce((sum, a) => sum + a.bytes, 0);
@@ -23,18 +45,20 @@ export class ProgressTracker {
       const folder = (this.folders[action.folder] ??= { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
       folder.filesTotal += 1;
       folder.bytesTotal += action.bytes;
+      if (!this.folderRates.has(action.folder)) this.folderRates.set(action.folder, new RateWindow(at));
     }
-    this.samples.push({ at: this.now(), bytes: 0 });
+    this.rate = new RateWindow(at);
   }
 
   /** Bytes moved (negative when a retry starts a transfer over). */
   addBytes(folder: string, bytes: number): void {
-    this.bytesDone += bytes;
-    const entry = this.folders[folder];
-    if (entry) entry.bytesDone += bytes;
     const at = this.now();
-    this.samples.push({ at, bytes: this.bytesDone });
-    while (this.samples.length > 2 && this.samples[0]!.at < at - RATE_WINDOW_MS) this.samples.shift();
+    this.bytesDone += bytes;
+    this.rate.add(at, this.bytesDone);
+    const entry = this.folders[folder];
+    if (!entry) return;
+    entry.bytesDone += bytes;
+    this.folderRates.get(folder)!.add(at, entry.bytesDone);
   }
 
   /** One file finished (successfully or not). */
@@ -45,10 +69,13 @@ export class ProgressTracker {
   }
 
   snapshot(): SyncProgress {
-    const first = this.samples[0]!;
-    const elapsed = (this.now() - first.at) / 1000;
-    const bytesPerSecond = elapsed > 0 ? Math.max(0, (this.bytesDone - first.bytes) / elapsed) : 0;
+    const at = this.now();
+    const bytesPerSecond = this.rate.perSecond(at, this.bytesDone);
     const remaining = this.bytesTotal - this.bytesDone;
+    const folders: SyncProgress['folders'] = {};
+    for (const [name, entry] of Object.entries(this.folders)) {
+      folders[name] = { ...entry, bytesPerSecond: Math.round(this.folderRates.get(name)!.perSecond(at, entry.bytesDone)) };
+    }
     return {
       filesDone: this.filesDone,
       filesTotal: this.filesTotal,
@@ -56,7 +83,7 @@ export class ProgressTracker {
       bytesTotal: this.bytesTotal,
       bytesPerSecond: Math.round(bytesPerSecond),
       ...(bytesPerSecond > 0 && remaining > 0 ? { etaSeconds: Math.ceil(remaining / bytesPerSecond) } : {}),
-      folders: structuredClone(this.folders),
+      folders,
     };
   }
 }

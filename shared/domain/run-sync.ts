@@ -1,5 +1,6 @@
 import type { SyncPolicy } from '../run-config/schema';
 import type { SyncDirection } from '../sync/types';
+import type { RunSyncReport, SyncFolderStatus } from '../executor/sync-report-schema';
 
 /**
  * Per-folder sync figures of a run: the pull (S3 → machine) and the push (machine → S3) as the
@@ -7,50 +8,9 @@ import type { SyncDirection } from '../sync/types';
  * run's snapshot, so a finished run still shows how its data moved.
  */
 
-/** Where a folder's transfer stands. */
-export type SyncFolderState = 'running' | 'done' | 'failed';
-
-/** What a verification found for one folder. */
-export interface SyncFolderVerified {
-  /** True when every checked file matched. */
-  ok: boolean;
-  /** Files compared (size and SHA-256). */
-  checked: number;
-  /** Files that were missing or different. */
-  mismatches: number;
-}
-
-/** One folder's transfer figures in one direction. */
-export interface SyncFolderStatus {
-  /** The folder's name in the run config (`cached_datasets`, `models`…). */
-  folder: string;
-  policy: SyncPolicy;
-  /** Files (and deletes) to carry out, and those finished (successfully or not). */
-  filesDone: number;
-  filesTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
-  /** Recent rate while running; the average over the transfer once done. */
-  bytesPerSecond: number;
-  state: SyncFolderState;
-  /** Files that did not transfer. */
-  failures: number;
-  /** Set by the verification after the transfer (datasets after the pull; S3 after the push). */
-  verified?: SyncFolderVerified;
-}
-
-/** One folder's verification result, as reported (with its policy, for a folder not seen moving). */
-export type SyncFolderVerification = SyncFolderVerified & { folder: string; policy: SyncPolicy };
-
-/**
- * What the executor (and the desktop's S3 verification) report about the sync: the same
- * bodies travel in `executor.jsonl` and as run events.
- */
-export type RunSyncReport =
-  /** Figures of every folder of one direction (the whole list, each time). */
-  | { type: 'sync'; direction: SyncDirection; folders: SyncFolderStatus[] }
-  /** Verification results of some folders of one direction. */
-  | { type: 'sync-verified'; direction: SyncDirection; folders: SyncFolderVerification[] };
+// The report types are derived from the executor line schema (one definition); type-only, so
+// importing this module never loads zod.
+export type { RunSyncReport, SyncFolderState, SyncFolderStatus, SyncFolderVerification, SyncFolderVerified } from '../executor/sync-report-schema';
 
 /** The sync part of a run snapshot: the folders of each direction, in the config's order. */
 export type RunSyncState = Partial<Record<SyncDirection, SyncFolderStatus[]>>;

@@ -72,7 +72,8 @@ export interface SyncProgress {
   bytesTotal: number;
   bytesPerSecond: number;
   etaSeconds?: number;
-  folders: Record<string, { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }>;
+  /** Per folder with something to move; `bytesPerSecond` over the same recent window as the total's. */
+  folders: Record<string, { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; bytesPerSecond: number }>;
 }
 
 /** A file that did not transfer, and why. */
