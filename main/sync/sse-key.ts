@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { TypedError } from '../../shared/ipc/result';
 import { keyFingerprint, SSE_KEY_BYTES } from './key-fingerprint';
 import { plainFileVault, type KeyVault } from './key-vault';
-import { isSealedKey, openSealedKey } from './sealed-key';
+import { isSealedKey, openSealedKey, sealKey } from './sealed-key';
 
 export { keyFingerprint, SSE_KEY_BYTES };
 
@@ -74,10 +74,14 @@ function decodeKey(raw: Buffer, file: string): Buffer {
   });
 }
 
-/** Writes a new random key to `file` (mode 0600, never overwriting) and returns its fingerprint. */
-export async function generateSseKey(file: string): Promise<string> {
+/**
+ * Writes a new random key to `file` (mode 0600, never overwriting) and returns its fingerprint.
+ * With `vault` the file holds the key sealed with it (the caller has checked `vault.status()`,
+ * as for every seal); without, the raw 32 bytes.
+ */
+export async function generateSseKey(file: string, vault?: KeyVault): Promise<string> {
   const bytes = randomBytes(SSE_KEY_BYTES);
-  await writeNewKeyFile(file, bytes);
+  await writeNewKeyFile(file, vault ? await sealKey(bytes, vault) : bytes);
   return keyFingerprint(bytes);
 }
 

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KeyFileInfo } from '../../../shared/domain/account';
 import { TypedError } from '../../../shared/ipc/result';
-import { plainFileVault, type KeyVault } from '../../sync/key-vault';
+import { plainFileVault, type KeyVault, type KeyVaultStatus } from '../../sync/key-vault';
 import { sealKey } from '../../sync/sealed-key';
-import { keyFingerprint, readKeyFile, SSE_KEY_BYTES, writeNewKeyFile } from '../../sync/sse-key';
+import { generateSseKey, keyFingerprint, readKeyFile, writeNewKeyFile } from '../../sync/sse-key';
 import { absoluteFromWindow } from './paths';
 
 /** The wizard's SSE-C key commands; built by {@link createKeysService} over the app's vault. */
@@ -26,10 +25,14 @@ export interface KeysService {
  * a key that replaced another would make the data encrypted with the old one unreadable.
  */
 export function createKeysService(vault: KeyVault = plainFileVault()): KeysService {
-  const describe = async (path: string, bytes: Buffer, sealed: boolean): Promise<KeyFileInfo> => {
-    const status = await vault.status();
-    return { path, fingerprint: keyFingerprint(bytes), storage: sealed ? 'os-keychain' : 'file', canSeal: status.kind === 'os-keychain', ...(status.note ? { note: status.note } : {}) };
-  };
+  // Asked once per operation: the keychain's answer can change between operations, not within one.
+  const describe = (path: string, fingerprint: string, sealed: boolean, status: KeyVaultStatus): KeyFileInfo => ({
+    path,
+    fingerprint,
+    storage: sealed ? 'os-keychain' : 'file',
+    canSeal: status.kind === 'os-keychain',
+    ...(status.note ? { note: status.note } : {}),
+  });
   const newFile = async (path: string, what: string) => {
     const file = absoluteFromWindow(path, what);
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
@@ -38,15 +41,15 @@ export function createKeysService(vault: KeyVault = plainFileVault()): KeysServi
   return {
     async generate(path) {
       const file = await newFile(path, 'key file');
-      const bytes = randomBytes(SSE_KEY_BYTES);
-      const sealed = (await vault.status()).kind === 'os-keychain';
-      await writeNewKeyFile(file, sealed ? await sealKey(bytes, vault) : bytes);
-      return describe(file, bytes, sealed);
+      const status = await vault.status();
+      const sealed = status.kind === 'os-keychain';
+      const fingerprint = await generateSseKey(file, sealed ? vault : undefined);
+      return describe(file, fingerprint, sealed, status);
     },
     async inspect(path) {
       const file = absoluteFromWindow(path, 'key file');
       const { bytes, sealed } = await readKeyFile(file, vault);
-      return describe(file, bytes, sealed);
+      return describe(file, keyFingerprint(bytes), sealed, await vault.status());
     },
     async seal(path) {
       const file = absoluteFromWindow(path, 'key file');
@@ -56,14 +59,14 @@ export function createKeysService(vault: KeyVault = plainFileVault()): KeysServi
       if (sealed) throw new TypedError('CONFLICT', `${file} is already sealed with the OS keychain.`);
       const copy = `${file}.sealed`;
       await writeNewKeyFile(copy, await sealKey(bytes, vault));
-      return describe(copy, bytes, true);
+      return describe(copy, keyFingerprint(bytes), true, status);
     },
     async export(path, to) {
       const from = absoluteFromWindow(path, 'key file');
       const { bytes } = await readKeyFile(from, vault);
       const file = await newFile(to, 'export');
       await writeNewKeyFile(file, bytes);
-      return describe(file, bytes, false);
+      return describe(file, keyFingerprint(bytes), false, await vault.status());
     },
   };
 }

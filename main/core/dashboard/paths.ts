@@ -2,8 +2,6 @@ import { isAbsolute, resolve } from 'node:path';
 import { TypedError } from '../../../shared/ipc/result';
 import { expandHome } from '../../runs/resolve-config-paths';
 
-export { expandHome };
-
 /** An absolute path from the window: "~/" expanded; a relative path is refused (relative to what?). */
 export function absoluteFromWindow(path: string, what: string): string {
   const expanded = expandHome(path.trim());
