@@ -1,20 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { applyMonitorDelta, applyMonitorFields } from './apply-delta';
-import type { MonitorSnapshot } from './view';
+import { applyMonitorFields, type MonitorFields } from './apply-delta';
 
-const base: MonitorSnapshot = {
+const base: MonitorFields = {
   runId: 'r1',
   seq: 3,
   at: 0,
   series: [{ name: 'cpu', unit: '%', t: [0, 5000], v: [10, 20] }],
   progress: { metrics: {} },
-  log: { first: 0, lines: ['a', 'b'] },
   alerts: [],
 };
 
-describe('applyMonitorDelta (the renderer folds deltas into its snapshot)', () => {
-  it('appends points and lines, replaces progress, advances seq', () => {
-    const { snapshot, reload } = applyMonitorDelta(base, {
+describe('applyMonitorFields (the renderer folds deltas into its snapshot)', () => {
+  it('appends points, replaces progress, advances seq', () => {
+    const { snapshot, reload } = applyMonitorFields(base, {
       runId: 'r1',
       seq: 4,
       at: 10_000,
@@ -28,32 +26,29 @@ describe('applyMonitorDelta (the renderer folds deltas into its snapshot)', () =
       { name: 'cpu', unit: '%', t: [0, 5000, 10_000], v: [10, 20, 30] },
       { name: 'gpu0.util', unit: '%', t: [10_000], v: [90] },
     ]);
-    expect(snapshot.log).toEqual({ first: 0, lines: ['a', 'b', 'c'] });
     expect(snapshot.progress.step).toBe(5);
     expect(base.series[0]?.t).toHaveLength(2);
   });
 
   it('a re-sent point of the same time bucket replaces the value instead of adding a point', () => {
-    const { snapshot } = applyMonitorDelta(base, { runId: 'r1', seq: 4, at: 1, points: { cpu: { t: [5000, 10_000], v: [25, 30], unit: '%' } } });
+    const { snapshot } = applyMonitorFields(base, { runId: 'r1', seq: 4, at: 1, points: { cpu: { t: [5000, 10_000], v: [25, 30], unit: '%' } } });
     expect(snapshot.series[0]).toMatchObject({ t: [0, 5000, 10_000], v: [10, 25, 30] });
   });
 
   it('ignores old deltas, asks for a reload after a gap', () => {
-    expect(applyMonitorDelta(base, { runId: 'r1', seq: 3, at: 1 })).toEqual({ snapshot: base, reload: false });
-    expect(applyMonitorDelta(base, { runId: 'r1', seq: 6, at: 1 }).reload).toBe(true);
-    expect(applyMonitorDelta(base, { runId: 'other', seq: 4, at: 1 }).snapshot).toBe(base);
+    expect(applyMonitorFields(base, { runId: 'r1', seq: 3, at: 1 })).toEqual({ snapshot: base, reload: false });
+    expect(applyMonitorFields(base, { runId: 'r1', seq: 6, at: 1 }).reload).toBe(true);
+    expect(applyMonitorFields(base, { runId: 'other', seq: 4, at: 1 }).snapshot).toBe(base);
   });
 
-  it('keeps series and log bounded', () => {
+  it('keeps series bounded', () => {
     const t = Array.from({ length: 30 }, (_, i) => i);
-    const { snapshot } = applyMonitorDelta(base, { runId: 'r1', seq: 4, at: 1, points: { cpu: { t, v: t, unit: '%' } }, log: { first: 2, lines: ['c', 'd', 'e'] } }, { points: 10, logLines: 3 });
+    const { snapshot } = applyMonitorFields(base, { runId: 'r1', seq: 4, at: 1, points: { cpu: { t, v: t, unit: '%' } } }, { points: 10 });
     expect(snapshot.series[0]?.t).toHaveLength(10);
-    expect(snapshot.log).toEqual({ first: 2, lines: ['c', 'd', 'e'] });
   });
 
-  it('applyMonitorFields folds all but the log and keeps the caller’s own log (the page keeps it apart)', () => {
-    const { log: _log, ...fields } = base;
-    const own = { ...fields, log: 'kept by the caller' };
+  it('folds all but the log and keeps the caller’s own log (the page keeps it apart)', () => {
+    const own = { ...base, log: 'kept by the caller' };
     const { snapshot, reload } = applyMonitorFields(own, { runId: 'r1', seq: 4, at: 7, log: { first: 2, lines: ['c'] }, progress: { step: 9, metrics: {} } });
     expect(reload).toBe(false);
     expect(snapshot).toMatchObject({ seq: 4, at: 7, log: 'kept by the caller', progress: { step: 9 } });

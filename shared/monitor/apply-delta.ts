@@ -1,16 +1,14 @@
 import { lttbIndices } from './lttb';
-import type { LogLines, MonitorDelta, MonitorSnapshot, SeriesView } from './view';
+import type { MonitorDelta, MonitorSnapshot, SeriesView } from './view';
 
 /** Limits the renderer keeps while folding deltas into a snapshot. */
 export interface ApplyLimits {
   /** A series longer than twice this is downsampled back to it (LTTB). Default 500. */
   points?: number;
-  /** Log lines {@link applyMonitorDelta} keeps. Default 10,000. */
-  logLines?: number;
 }
 
-/** What {@link applyMonitorDelta} returns: the new snapshot, or `reload` after a missed delta. */
-export type ApplyResult<S = MonitorSnapshot> = { snapshot: S; reload: boolean };
+/** What {@link applyMonitorFields} returns: the new snapshot, or `reload` after a missed delta. */
+export type ApplyResult<S extends MonitorFields = MonitorFields> = { snapshot: S; reload: boolean };
 
 /** A snapshot but its log: what {@link applyMonitorFields} folds (the renderer keeps its log apart). */
 export type MonitorFields = Omit<MonitorSnapshot, 'log'>;
@@ -40,18 +38,6 @@ function appendSeries(series: SeriesView[], points: NonNullable<MonitorDelta['po
 }
 
 /**
- * Appends a delta's lines to a log tail, keeping the last `maxLines` (pure: copies the lines).
- * Lines before the delta's first that the tail lacks were dropped by main's ring: the tail restarts there.
- */
-function appendLogLines(log: LogLines, fresh: LogLines, maxLines: number): LogLines {
-  const contiguous = log.first + log.lines.length === fresh.first;
-  const lines = contiguous ? [...log.lines, ...fresh.lines] : [...fresh.lines];
-  const first = contiguous ? log.first : fresh.first;
-  const cut = Math.max(0, lines.length - maxLines);
-  return { first: first + cut, lines: cut ? lines.slice(cut) : lines };
-}
-
-/**
  * Folds one `monitor.delta` into everything of a snapshot but its log (pure), for a caller that
  * keeps the log in its own structure (the renderer's store: 100k lines are not copied per delta).
  * Deltas at or below the snapshot's seq are ignored (the same object comes back); a gap (a delta
@@ -70,12 +56,3 @@ export function applyMonitorFields<S extends MonitorFields>(snapshot: S, delta: 
   return { snapshot: next, reload: false };
 }
 
-/**
- * Folds one `monitor.delta` into a whole snapshot, log included (pure): {@link applyMonitorFields}
- * plus {@link appendLogLines}, which copies the tail, so fine for a short log, not for 100k lines at 10 deltas/s.
- */
-export function applyMonitorDelta(snapshot: MonitorSnapshot, delta: MonitorDelta, limits: ApplyLimits = {}): ApplyResult {
-  const applied = applyMonitorFields(snapshot, delta, limits);
-  if (applied.reload || applied.snapshot === snapshot || !delta.log) return applied;
-  return { snapshot: { ...applied.snapshot, log: appendLogLines(snapshot.log, delta.log, limits.logLines ?? 10_000) }, reload: false };
-}

@@ -52,13 +52,15 @@ export function startBridge(): Transport {
 /**
  * Main restarted: its jobs died with it and its event sequences started over, so merging the
  * new snapshots by seq would keep stale copies (a job "running" forever). Runs the page had are
- * reloaded from main's journal; if jobs were running, the user is told they stopped.
+ * reloaded from main's journal, the watched run's monitor from its new snapshot; if jobs were
+ * running, the user is told they stopped.
  */
 function forgetOldHost(): void {
   const stopped = Object.values(useJobs.getState().jobs).filter((job) => job.state === 'running').length;
   useJobs.getState().forgetAll();
   useRuns.getState().forgetAll();
   useCosts.getState().forgetKill();
+  useMonitor.getState().forgetSnapshot();
   if (!stopped) return;
   useNotifications.getState().push({
     id: `host-restarted-${Date.now()}`,

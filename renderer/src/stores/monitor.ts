@@ -25,6 +25,8 @@ interface MonitorStore {
   /** Loads the monitor snapshot of a run (and forgets the previous run's). */
   watch(runId: string | undefined): Promise<void>;
   applyDelta(delta: MonitorDelta): void;
+  /** Main restarted: its monitor seqs started over, so the old snapshot would ignore every new delta. Keeps `runId` to watch again. */
+  forgetSnapshot(): void;
 }
 
 /** The shown run's monitor: one snapshot, then `monitor.delta` folded in; a gap reloads the snapshot. */
@@ -44,14 +46,17 @@ export const useMonitor = create<MonitorStore>()((set, get) => ({
   },
 
   applyDelta: (delta) => {
-    const { snapshot, runId, loading } = get();
+    const { snapshot, runId } = get();
     if (delta.runId !== runId) return;
-    if (!snapshot) {
-      if (!loading) void get().watch(runId);
+    const applied = snapshot ? applyMonitorFields(snapshot, delta, { points: 500 }) : undefined;
+    if (!snapshot || !applied || applied.reload) {
+      // One snapshot request at a time, and none after one failed (its error stays shown until the next
+      // watch: another run, or a reconnect): deltas arrive 10 times a second, each would start another heavy load.
+      if (!get().loading && !get().error) void get().watch(runId);
       return;
     }
-    const applied = applyMonitorFields(snapshot, delta, { points: 500 });
-    if (applied.reload) void get().watch(runId);
-    else if (applied.snapshot !== snapshot) set({ snapshot: delta.log ? { ...applied.snapshot, log: snapshot.log.append(delta.log) } : applied.snapshot });
+    if (applied.snapshot !== snapshot) set({ snapshot: delta.log ? { ...applied.snapshot, log: snapshot.log.append(delta.log) } : applied.snapshot });
   },
+
+  forgetSnapshot: () => set({ snapshot: undefined, error: undefined }),
 }));
