@@ -25,7 +25,11 @@ export function formatDuration(totalSeconds: number): string {
   return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
-/** Bytes in binary units, as AWS bills them ("GB" there is 2^30): "512 B", "3.4 MiB", "12.0 GiB". */
+/**
+ * Bytes in binary units, as AWS bills them ("GB" there is 2^30): "512 B", "3.4 MiB", "14.2 GiB",
+ * "877 MiB" (one decimal below 100, where the tenths still say something). The sync table and the
+ * report print the same figures, so they share this one.
+ */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
@@ -34,7 +38,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+  return `${value.toFixed(unit > 0 && Math.abs(value) < 100 ? 1 : 0)} ${units[unit]}`;
 }
 
 /** An ISO instant as a saved report shows it, in UTC (the file outlives the reader's time zone): "2026-11-24 10:01 UTC". */

@@ -50,7 +50,7 @@ export function reportHtml(report: RunReport): string {
 <dl class="summary">
 <div><dt>Outcome</dt><dd class="status-${report.outcome === 'succeeded' ? 'succeeded' : report.outcome === 'failed' ? 'failed' : 'skipped'}">${outcomeText(report.outcome, report.exitCode)}</dd></div>
 <div><dt>Duration</dt><dd>${duration}</dd></div>
-<div><dt>Cost</dt><dd>${report.cost || report.backend !== 'aws-ec2' ? formatRunTotal(report.backend, report.cost) : '—'}</dd></div>
+<div><dt>Cost</dt><dd>${formatRunTotal(report.backend, report.cost)}</dd></div>
 <div><dt>Resources</dt><dd>${report.resources ? (report.resources.verified ? 'all gone, verified' : 'NOT all confirmed gone') : '—'}</dd></div>
 </dl>
 ${report.reason ? html`<p class="reason">${report.reason}</p>` : ''}

@@ -1,4 +1,4 @@
-import { formatDuration, formatRunTotal, formatUsd, formatUtc } from './format';
+import { formatDuration, formatRunTotal, formatUsd, formatUtc, isOwnMachine } from './format';
 import { dataLines, FATE_LABELS } from './report-text';
 import type { RunReport } from './run-report';
 
@@ -16,7 +16,7 @@ export function reportMarkdown(report: RunReport): string {
     `- Run id: \`${report.runId}\` on ${report.backend}${report.host ? ` (${md(report.host)})` : ''}`,
     `- Started: ${formatUtc(report.startedAt)}${report.endedAt ? `, ended ${formatUtc(report.endedAt)}` : ''}${report.durationSeconds === undefined ? '' : ` (${formatDuration(report.durationSeconds)})`}`,
     ...(report.reason ? [`- Reason: ${md(report.reason)}`] : []),
-    ...(report.cost || report.backend !== 'aws-ec2' ? [`- Cost: ${formatRunTotal(report.backend, report.cost)}`] : []),
+    ...(report.cost || isOwnMachine(report.backend) ? [`- Cost: ${formatRunTotal(report.backend, report.cost)}`] : []),
     '',
     '## Phases',
     '',

@@ -1,5 +1,6 @@
 import type { ComputeBackendKind } from '../domain/run';
 import type { JournalEntry, JournalResourceKind } from '../domain/run-journal';
+import { isOwnMachine } from './format';
 
 /** Where one created resource ended. */
 export type ResourceFate =
@@ -46,7 +47,7 @@ export function reportResources(entries: JournalEntry[] | undefined, backend: Co
   const opened = entries?.[0]?.type === 'opened' ? entries[0] : undefined;
   if (!entries || !opened) {
     const summary = backend === 'aws-ec2' ? 'No journal: nothing was created in AWS (or it was recorded elsewhere).' : backend === 'local' ? 'Nothing was created in AWS: the run used this computer (its temp folder is removed).' : 'Nothing was created in AWS: the run used your own machine.';
-    return { rows: [], verified: backend !== 'aws-ec2', summary };
+    return { rows: [], verified: isOwnMachine(backend), summary };
   }
   const rows = new Map<string, ReportResource>();
   const row = (kind: JournalResourceKind, id: string) => {

@@ -8,8 +8,11 @@ import { formatBytes } from './format';
  * resource fates. Plain text; each renderer escapes it for its own format.
  */
 
-const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-const withBytes = (n: number, bytes: number | undefined) => `${files(n)}${bytes === undefined ? '' : `, ${formatBytes(bytes)}`}`;
+/** A file count: "1 file", "12 files". */
+export const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+
+/** A file count and, when known, their size: "12 files, 4.7 GiB". */
+export const withBytes = (n: number, bytes: number | undefined): string => `${files(n)}${bytes === undefined ? '' : `, ${formatBytes(bytes)}`}`;
 
 const CHECK: Record<PhaseStatus, string> = { succeeded: 'verified', failed: 'FAILED', running: 'in progress', pending: 'not run', skipped: 'skipped' };
 

@@ -4,8 +4,9 @@ import { computeBurn } from '../monitor/burn';
 import { hourlyCost } from '../pricing/estimate';
 import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
 import type { SpotCharge, SpotPricing } from '../pricing/spot-history';
-import { formatBytes } from './format';
+import { isOwnMachine } from './format';
 import { reportData } from './report-data';
+import { withBytes } from './report-text';
 
 /** What the run was set up with: the compute section (aws-ec2) and where the bucket is. */
 export interface RunCostSetup {
@@ -20,7 +21,6 @@ export interface RunCostSetup {
 }
 
 const HOUR_MS = 3_600_000;
-const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
 // A table price as listed ("$1.006/h", "$0.005/h"): the quantity shows what was multiplied.
 const rate = (hourly: number | null) => (hourly === null ? 'unknown' : `$${Number(hourly.toPrecision(4))}/h`);
 // AWS gives every account 100 GB a month of transfer to the internet free (all services together).
@@ -38,8 +38,8 @@ export function computeRunCost(run: RunSnapshot, setup: RunCostSetup, now: numbe
   const data = reportData(run.phases, run.sync);
   const pulled = data.pulled ?? { files: 0, bytes: 0 };
   const pushed = data.pushed ?? { files: 0 };
-  const moved = `pulled ${files(pulled.files)}${pulled.bytes === undefined ? '' : `, ${formatBytes(pulled.bytes)}`}; pushed ${files(pushed.files)}${pushed.bytes === undefined ? '' : `, ${formatBytes(pushed.bytes)}`}`;
-  const own = setup.backend !== 'aws-ec2';
+  const moved = `pulled ${withBytes(pulled.files, pulled.bytes)}; pushed ${withBytes(pushed.files, pushed.bytes)}`;
+  const own = isOwnMachine(setup.backend);
   const notes: string[] = [];
   const items: CostItem[] = own ? [ownMachineItem(setup.backend)] : ec2Items(run, setup, now, table, notes);
   items.push(own ? egressItem(pulled.bytes, moved) : transferItem(setup, moved));

@@ -90,3 +90,12 @@ export const useRuns = create<RunsStore>()((set, get) => ({
 export function runsNewestFirst(runs: Record<string, RunSnapshot>): RunSnapshot[] {
   return Object.values(runs).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
+
+/** The shown run: the one picked in History, else the newest running one, else the newest. */
+export function useShownRunId(): string | undefined {
+  return useRuns((s) => {
+    if (s.selected && s.runs[s.selected]) return s.selected;
+    const all = runsNewestFirst(s.runs);
+    return (all.find((r) => r.state === 'running') ?? all[0])?.runId;
+  });
+}

@@ -50,7 +50,7 @@ export function RunActions({ running, sshCommand, tearingDown, canTearDown, onCo
         </Button>
       )}
       {canTearDown && (
-        <Button size="sm" variant="danger" onClick={() => setConfirming(true)} loading={tearingDown} disabled={tearingDown} data-testid="teardown">
+        <Button size="sm" variant="danger" onClick={() => setConfirming(true)} loading={tearingDown} data-testid="teardown">
           Tear down now
         </Button>
       )}

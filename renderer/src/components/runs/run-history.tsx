@@ -1,15 +1,8 @@
 import type { RunSnapshot } from '../../../../shared/domain/run';
-import { formatRunTotal } from '../../../../shared/report/format';
+import { formatRunTotal, isOwnMachine } from '../../../../shared/report/format';
 import { formatDateTime, formatDuration } from '../../format/time';
-import { Badge, type BadgeTone } from '../badge';
+import { RunStateBadge } from './run-state-badge';
 import './run-history.css';
-
-const OUTCOME: Record<RunSnapshot['state'], { label: string; tone: BadgeTone }> = {
-  running: { label: 'Running', tone: 'info' },
-  succeeded: { label: 'Succeeded', tone: 'success' },
-  failed: { label: 'Failed', tone: 'danger' },
-  cancelled: { label: 'Cancelled', tone: 'neutral' },
-};
 
 /** Every run, newest first: outcome, backend, start, duration, cost; selecting one shows it above. */
 export function RunHistory({ runs, selected, now, onSelect }: { runs: RunSnapshot[]; selected: string | undefined; now: number; onSelect: (runId: string) => void }) {
@@ -35,14 +28,14 @@ export function RunHistory({ runs, selected, now, onSelect }: { runs: RunSnapsho
               </button>
             </td>
             <td>
-              <Badge tone={OUTCOME[run.state].tone}>{OUTCOME[run.state].label}</Badge>
+              <RunStateBadge state={run.state} />
               {run.exitCode !== undefined && run.exitCode !== null && <span className="run-history__exit"> exit {run.exitCode}</span>}
             </td>
             <td>{run.backend}</td>
             <td>{formatDateTime(run.startedAt)}</td>
             <td className="num tabular">{formatDuration(((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) / 1000)}</td>
             <td className="num tabular" data-testid="run-history-cost" title={costTitle(run)}>
-              {run.state === 'running' && !run.cost && run.backend === 'aws-ec2' ? '…' : formatRunTotal(run.backend, run.cost)}
+              {run.state === 'running' && !run.cost && !isOwnMachine(run.backend) ? '…' : formatRunTotal(run.backend, run.cost)}
             </td>
           </tr>
         ))}
@@ -54,5 +47,5 @@ export function RunHistory({ runs, selected, now, onSelect }: { runs: RunSnapsho
 // The total is an estimate: say from which prices, and when it is still to come.
 function costTitle(run: RunSnapshot): string | undefined {
   if (run.cost) return `Estimate at the bundled prices of ${run.cost.pricesAsOf}${run.cost.upperBound ? '; spot: an upper bound' : ''}`;
-  return run.state === 'running' && run.backend === 'aws-ec2' ? 'Computed when the run ends' : undefined;
+  return run.state === 'running' && !isOwnMachine(run.backend) ? 'Computed when the run ends' : undefined;
 }

@@ -3,9 +3,9 @@ import type { RunSnapshot } from '../../../../shared/domain/run';
 import type { AppError } from '../../../../shared/ipc/result';
 import type { JobSnapshot } from '../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../shared/domain/kill-all';
+import { isOwnMachine } from '../../../../shared/report/format';
 import { LogBuffer } from '../../stores/log-buffer';
 import type { MonitorView } from '../../stores/monitor';
-import { Badge } from '../badge';
 import { KillProgress } from '../costs/kill-progress';
 import { ErrorCallout } from '../error-callout';
 import { AlertIcon } from '../icons/ui-icons';
@@ -14,6 +14,7 @@ import { HealthChart } from './health-chart';
 import { LogTail } from './log-tail';
 import { PhaseTimeline } from './phase-timeline';
 import { RunActions } from './run-actions';
+import { RunStateBadge } from './run-state-badge';
 import { RunStats } from './run-stats';
 import { SyncStatus } from './sync-status';
 import './run-monitor.css';
@@ -45,19 +46,20 @@ export function RunMonitor({ run, monitor, monitorError, actionError, now, onSto
   const ownTail = useMemo(() => LogBuffer.of({ first: 0, lines: run.logTail }), [run.logTail]);
   const log = monitor?.log ?? ownTail;
   const gpuError = monitor?.health?.gpuError;
+  const ownMachine = isOwnMachine(run.backend);
   return (
     <div className="run-monitor" data-testid="run-monitor" data-state={run.state}>
       <header className="run-monitor__head">
         <div className="run-monitor__title">
           <h2>{run.name}</h2>
-          <Badge tone={running ? 'info' : run.state === 'succeeded' ? 'success' : run.state === 'failed' ? 'danger' : 'neutral'}>{run.state.charAt(0).toUpperCase() + run.state.slice(1)}</Badge>
+          <RunStateBadge state={run.state} />
           <span className="run-monitor__meta">
             {run.backend}
             {run.host ? ` · ${run.host}` : ''}
             {run.exitCode !== undefined && run.exitCode !== null ? ` · exit code ${run.exitCode}` : ''}
           </span>
         </div>
-        <RunActions running={running} sshCommand={run.host ? sshCommand(run.host) : undefined} tearingDown={teardown?.job?.state === 'running'} canTearDown={run.backend === 'aws-ec2'} onCopy={onCopy} onStop={onStop} onTeardown={onTeardown} />
+        <RunActions running={running} sshCommand={run.host ? sshCommand(run.host) : undefined} tearingDown={teardown?.job?.state === 'running'} canTearDown={!ownMachine} onCopy={onCopy} onStop={onStop} onTeardown={onTeardown} />
       </header>
       {actionError && <ErrorCallout error={actionError} />}
       {teardown?.error && <ErrorCallout error={teardown.error} title="Teardown did not start" />}
@@ -69,7 +71,7 @@ export function RunMonitor({ run, monitor, monitorError, actionError, now, onSto
           <AlertIcon size={14} /> {alert.message}
         </p>
       ))}
-      <RunStats progress={monitor?.progress} cost={monitor?.cost} ownMachine={run.backend !== 'aws-ec2'} />
+      <RunStats progress={monitor?.progress} cost={monitor?.cost} ownMachine={ownMachine} />
       <SyncStatus sync={run.sync} ended={!running} />
       {monitorError && <ErrorCallout error={monitorError} title="Monitoring unavailable" />}
       {gpuError && <p className="run-monitor__note">{gpuError}</p>}

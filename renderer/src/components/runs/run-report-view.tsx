@@ -3,11 +3,12 @@ import type { AppError } from '../../../../shared/ipc/result';
 import { formatRunTotal } from '../../../../shared/report/format';
 import type { RunReport, SavedRunReport } from '../../../../shared/report/run-report';
 import { formatDuration } from '../../format/time';
-import { Badge } from '../badge';
 import { Button } from '../button';
 import { Card } from '../card';
 import { ErrorCallout } from '../error-callout';
 import { ReportCostTable, ReportDataList, ReportResourcesTable, ReportTimeline } from './report-tables';
+import { RunStateBadge } from './run-state-badge';
+import { Stat } from './run-stats';
 import './run-report-view.css';
 
 interface RunReportViewProps {
@@ -35,7 +36,7 @@ export function RunReportView({ report, loading, loadError, saving, saved, saveE
           <Button size="sm" onClick={onCopyMarkdown} data-testid="copy-report">
             Copy Markdown
           </Button>
-          <Button size="sm" variant="primary" onClick={onSave} loading={saving} disabled={saving} data-testid="save-report">
+          <Button size="sm" variant="primary" onClick={onSave} loading={saving} data-testid="save-report">
             Save report
           </Button>
         </>
@@ -45,28 +46,21 @@ export function RunReportView({ report, loading, loadError, saving, saved, saveE
         {saveError && <ErrorCallout error={saveError} title="The report was not saved" />}
         {saved && <SavedFiles saved={saved} />}
         {loadError && <ErrorCallout error={loadError} title="Resources could not be read from the run's journal" />}
+        {/* The run's reason is not repeated here: the monitor above says it, under the same outcome. */}
         <dl className="run-report__summary" data-testid="report-summary">
-          <div>
-            <dt>Outcome</dt>
-            <dd>
-              <Badge tone={report.outcome === 'succeeded' ? 'success' : report.outcome === 'failed' ? 'danger' : 'neutral'}>{report.outcome}</Badge>
-              {report.exitCode !== undefined && report.exitCode !== null && <span className="run-report__exit"> exit code {report.exitCode}</span>}
-            </dd>
-          </div>
-          <div>
-            <dt>Duration</dt>
-            <dd className="tabular">{report.durationSeconds === undefined ? '—' : formatDuration(report.durationSeconds)}</dd>
-          </div>
-          <div>
-            <dt>Cost</dt>
-            <dd className="tabular">{formatRunTotal(report.backend, report.cost)}</dd>
-          </div>
-          <div>
-            <dt>Resources</dt>
-            <dd>{resources ? (resources.verified ? (resources.rows.length ? 'All gone, verified' : 'None created') : 'Not all confirmed gone') : loading ? 'Reading the journal…' : '—'}</dd>
-          </div>
+          <Stat
+            label="Outcome"
+            value={
+              <>
+                <RunStateBadge state={report.outcome} />
+                {report.exitCode !== undefined && report.exitCode !== null && <span className="run-report__exit"> exit code {report.exitCode}</span>}
+              </>
+            }
+          />
+          <Stat label="Duration" value={report.durationSeconds === undefined ? '—' : formatDuration(report.durationSeconds)} />
+          <Stat label="Cost" value={formatRunTotal(report.backend, report.cost)} />
+          <Stat label="Resources" value={resources ? (resources.verified ? (resources.rows.length ? 'All gone, verified' : 'None created') : 'Not all confirmed gone') : loading ? 'Reading the journal…' : '—'} />
         </dl>
-        {report.reason && <p className="run-report__reason">{report.reason}</p>}
         <Section title="Timeline">
           <ReportTimeline phases={report.phases} />
         </Section>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { CostBurn } from '../../../../shared/monitor/cost';
 import type { TrainingProgress } from '../../../../shared/monitor/progress';
 import { formatHourly, formatUsd } from '../../format/money';
@@ -29,7 +30,8 @@ export function RunStats({ progress, cost, ownMachine = false }: { progress: Tra
   );
 }
 
-function Stat({ label, value, detail }: { label: string; value: string; detail?: string | undefined }) {
+/** One figure with its label and an optional muted line under it (the report's summary uses it too). */
+export function Stat({ label, value, detail }: { label: string; value: ReactNode; detail?: string | undefined }) {
   return (
     <div className="run-stats__item">
       <dt>{label}</dt>

@@ -1,21 +1,9 @@
 import type { SyncFolderStatus, SyncFolderVerified } from '../../../../shared/domain/run-sync';
+import { formatBytes } from '../../../../shared/report/format';
 import type { BadgeTone } from '../badge';
 
 /** How each direction is titled above its folders. */
 export const DIRECTION_TITLES = { pull: 'Pull · S3 → machine', push: 'Push · machine → S3' } as const;
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** Binary units as the health charts, one decimal below 100 so "14.2 GiB" keeps its tenths. */
-export function formatSize(bytes: number): string {
-  let value = Math.max(0, bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit > 0 && value < 100 ? 1 : 0)} ${UNITS[unit]}`;
-}
 
 /** "3 / 10" files. */
 export function filesText(f: SyncFolderStatus): string {
@@ -24,13 +12,13 @@ export function filesText(f: SyncFolderStatus): string {
 
 /** Bytes done and total ("1.2 GiB", "3.4 GiB"), or one figure once they are equal. */
 export function bytesParts(f: SyncFolderStatus): string[] {
-  const done = formatSize(f.bytesDone);
-  return f.bytesDone === f.bytesTotal ? [done] : [done, formatSize(f.bytesTotal)];
+  const done = formatBytes(f.bytesDone);
+  return f.bytesDone === f.bytesTotal ? [done] : [done, formatBytes(f.bytesTotal)];
 }
 
 /** The live rate, or the average of a finished folder; a dash when nothing moved. */
 export function rateText(f: SyncFolderStatus): string {
-  return f.bytesPerSecond > 0 ? `${formatSize(f.bytesPerSecond)}/s` : '—';
+  return f.bytesPerSecond > 0 ? `${formatBytes(f.bytesPerSecond)}/s` : '—';
 }
 
 /** The state as a badge: a folder with nothing to move is up to date; one still running when the run ended stopped. */

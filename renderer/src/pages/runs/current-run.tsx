@@ -12,16 +12,7 @@ import { useNow } from '../../hooks/use-now';
 import { useJobs } from '../../stores/jobs';
 import { useMonitor } from '../../stores/monitor';
 import { useNavigation } from '../../stores/navigation';
-import { runsNewestFirst, useRuns } from '../../stores/runs';
-
-/** The shown run: the one picked in History, else the newest running one, else the newest. */
-export function useShownRunId(): string | undefined {
-  return useRuns((s) => {
-    if (s.selected && s.runs[s.selected]) return s.selected;
-    const all = runsNewestFirst(s.runs);
-    return (all.find((r) => r.state === 'running') ?? all[0])?.runId;
-  });
-}
+import { runsNewestFirst, useRuns, useShownRunId } from '../../stores/runs';
 
 /** The live monitor card (or what to do when there is no run). */
 export function CurrentRun() {

@@ -4,8 +4,7 @@ import { RunReportView } from '../../components/runs/run-report-view';
 import { localRunReport } from '../../format/run-report';
 import { useMonitor } from '../../stores/monitor';
 import { useRunReports } from '../../stores/run-reports';
-import { useRuns } from '../../stores/runs';
-import { useShownRunId } from './current-run';
+import { useRuns, useShownRunId } from '../../stores/runs';
 
 /** The shown run's report, once it has finished: main's (with the journal's resources), else the page's own. */
 export function RunReportCard() {
@@ -13,13 +12,14 @@ export function RunReportCard() {
   const run = useRuns((s) => (runId ? s.runs[runId] : undefined));
   const teardownResult = useRuns((s) => (runId ? s.teardowns[runId]?.result : undefined));
   const entry = useRunReports((s) => (runId ? s.reports[runId] : undefined));
-  const monitor = useMonitor((s) => s.snapshot);
+  // Only the progress, and only the shown run's: the snapshot changes with every delta (10 a second while training).
+  const progress = useMonitor((s) => (runId && s.snapshot?.runId === runId ? s.snapshot.progress : undefined));
   const finished = run !== undefined && run.state !== 'running';
   // Asked again when the run's events move on or a teardown ends: the resources it lists change.
   useEffect(() => {
     if (runId && finished) void useRunReports.getState().load(runId);
   }, [runId, finished, run?.lastSeq, teardownResult]);
-  const local = useMemo(() => (run && finished ? localRunReport(run, monitor?.runId === run.runId ? monitor : undefined) : undefined), [run, finished, monitor]);
+  const local = useMemo(() => (run && finished ? localRunReport(run, progress ? { progress } : undefined) : undefined), [run, finished, progress]);
   if (!run || !local || !runId) return null;
   // main's report may predate the page's snapshot (its `finished` still on the way): then the page's, with main's resources.
   // The training progress is the page's when main's monitor no longer has the run.
