@@ -5,11 +5,11 @@
  * was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD) the whole file is skipped with the reason.
  */
 import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, locateElectronForTests } from './electron-binary';
-import { launchApp } from './launch-app';
+import { launchApp, type LaunchedApp } from './launch-app';
 
 /** What the page can reach on `window`; loose on purpose so the tests can send bad input. */
 interface PageGlobals {
@@ -31,29 +31,23 @@ test.describe('TrainDeck desktop app', () => {
   test.skip(!electronBinary.found, electronBinary.found ? '' : electronBinary.reason);
   test.describe.configure({ mode: 'serial' });
 
-  let app: ElectronApplication | undefined;
+  let launched: LaunchedApp | undefined;
   let page: Page;
-  let dataDir = '';
-  let mainLog: () => string = () => '';
   const running = (): ElectronApplication => {
-    if (!app) throw new Error('Electron app is not running');
-    return app;
+    if (!launched) throw new Error('Electron app is not running');
+    return launched.app;
   };
 
   test.beforeAll(async () => {
     if (!electronBinary.found) return;
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'traindeck-electron-e2e-'));
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'traindeck-electron-e2e-'));
     // launchApp hides every AWS_* variable and ~/.aws file: the app never sees a real account.
-    const launched = await launchApp(electronBinary.executablePath, dataDir);
-    app = launched.app;
+    launched = await launchApp(electronBinary.executablePath, dataDir);
     page = launched.page;
-    mainLog = launched.log;
   });
 
   test.afterAll(async () => {
-    if (mainLog()) await test.info().attach('main-process-stderr', { body: mainLog(), contentType: 'text/plain' });
-    await app?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await launched?.close();
   });
 
   test('the page has no Node integration', async () => {

@@ -6,17 +6,13 @@
  * binary the file is skipped with the reason.
  */
 import { expect, test } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { finishedRunFiles } from '../web/report-fixture';
+import { writeFinishedRun } from '../web/report-fixture';
 import { RUN_ID } from '../web/monitor-fixture';
 import { locateElectronForTests } from './electron-binary';
 import { launchApp, type LaunchedApp } from './launch-app';
-
-interface Bridge {
-  traindeck: { invoke(command: string, request: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> };
-}
 
 const electronBinary = locateElectronForTests();
 // Print the skip reason once: Playwright loads this file in the runner (no TEST_WORKER_INDEX) and again in a worker.
@@ -28,28 +24,21 @@ test.describe('the run report in the desktop app', () => {
   test.skip(!electronBinary.found, electronBinary.found ? '' : electronBinary.reason);
 
   let launched: LaunchedApp | undefined;
-  let dir = '';
 
   test.beforeAll(async () => {
     if (!electronBinary.found) return;
-    dir = mkdtempSync(path.join(os.tmpdir(), 'traindeck-electron-report-'));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'traindeck-electron-report-'));
     // launchApp points TRAINDECK_DATA_DIR at DIR/data.
-    const runDir = path.join(dir, 'data', 'runs', RUN_ID);
-    mkdirSync(runDir, { recursive: true, mode: 0o700 });
-    const files = finishedRunFiles(Date.now());
-    writeFileSync(path.join(runDir, 'events.jsonl'), files.events.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
-    writeFileSync(path.join(runDir, 'journal.jsonl'), files.journal.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
+    writeFinishedRun(path.join(dir, 'data'), Date.now());
     launched = await launchApp(electronBinary.executablePath, dir);
   });
 
   test.afterAll(async () => {
-    if (launched?.log()) await test.info().attach('main-process-stderr', { body: launched.log(), contentType: 'text/plain' });
-    await launched?.app.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await launched?.close();
   });
 
   test('Save report writes Markdown, HTML and a PDF printed by Chromium (0600 each)', async () => {
-    const result = await launched!.page.evaluate((runId) => (globalThis as unknown as Bridge).traindeck.invoke('runs.saveReport', { runId }), RUN_ID);
+    const result = await launched!.invoke('runs.saveReport', { runId: RUN_ID });
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
     const files = (result.value as { files: { markdown: string; html: string; pdf?: string } }).files;
     expect(files.pdf, 'the desktop app prints a PDF').toBeDefined();

@@ -7,7 +7,7 @@
  * Needs `npm run build` and the Electron binary; without the binary the file is skipped.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KeyFileInfo } from '../../shared/domain/account';
@@ -15,10 +15,6 @@ import { SEALED_KEY_MAGIC } from '../../main/sync/sealed-key';
 import { keyFingerprint, loadSseKey } from '../../main/sync/sse-key';
 import { locateElectronForTests } from './electron-binary';
 import { launchApp, type LaunchedApp } from './launch-app';
-
-interface Bridge {
-  traindeck: { invoke(command: string, request: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> };
-}
 
 const electronBinary = locateElectronForTests();
 // Print the skip reason once: Playwright loads this file in the runner (no TEST_WORKER_INDEX) and again in a worker.
@@ -34,7 +30,7 @@ test.describe('the SSE-C key in the desktop app', () => {
   let dir = '';
   let generated: KeyFileInfo;
   const invoke = async (command: string, request: unknown) => {
-    const result = await launched!.page.evaluate(([c, r]) => (globalThis as unknown as Bridge).traindeck.invoke(c as string, r), [command, request] as const);
+    const result = await launched!.invoke(command, request);
     expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
     return result.value as KeyFileInfo;
   };
@@ -47,9 +43,7 @@ test.describe('the SSE-C key in the desktop app', () => {
   });
 
   test.afterAll(async () => {
-    if (launched?.log()) await test.info().attach('main-process-stderr', { body: launched.log(), contentType: 'text/plain' });
-    await launched?.app.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await launched?.close();
   });
 
   test('keys.generate seals the key with the OS keychain: the file has the header, not the raw key', async () => {

@@ -4,8 +4,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCostTotal } from '../../shared/report/format';
 import { RUN_ID, logLines, monitorSnapshot, runSnapshot } from './monitor-fixture';
-import { useFinishedRunOnDisk } from './report-fixture';
-import { collectProblems, expectFitsSmallestWindow, nav, screenshot, useWebHost } from './support';
+import { PUSHED, useFinishedRunOnDisk } from './report-fixture';
+import { collectProblems, nav, screenshot, shotEveryWay, useWebHost } from './support';
 
 /**
  * The run monitor page against the contract's own frames: the real browser host answers
@@ -64,11 +64,7 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   expect(await tail.locator('.log-tail__row').count()).toBeLessThan(100);
   await expect(page.getByTestId('run-history')).toContainText('resnet50-baseline');
   await expectAccessible(page, 'run monitor');
-  await screenshot(page, 'runs-monitor');
-  await expectFitsSmallestWindow(page, 'runs-monitor-narrow');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(page, 'runs-monitor-dark');
-  await page.emulateMedia({ colorScheme: 'light' });
+  await shotEveryWay(page, 'runs-monitor');
 
   // Deltas append: new log lines arrive and the tail follows them.
   push('monitor.delta', { runId: RUN_ID, seq: 11, at: Date.now(), log: { first: 5_000, lines: logLines(3, 5_000) }, progress: { step: 5203, totalSteps: 13000, metrics: { loss: 0.41 }, itPerSec: 3.3 } });
@@ -87,18 +83,16 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   push('runs.event', { runId: RUN_ID, seq: 42, at: new Date().toISOString(), type: 'phase', phase: 'pushing', status: 'running' });
   await expect(page.getByTestId('phase-pushing')).toHaveAttribute('data-status', 'running');
   // The push's figures arrive live (about once a second), then the S3 verification per folder.
-  const pushing = (filesDone: number, state: 'running' | 'done') => [
-    { folder: 'logs', policy: 'local-wins', filesDone: Math.min(filesDone, 3), filesTotal: 3, bytesDone: 4_200_000, bytesTotal: 4_200_000, bytesPerSecond: 3_100_000, state, failures: 0 },
-    { folder: 'models', policy: 'local-wins', filesDone: Math.min(filesDone, 2), filesTotal: 2, bytesDone: filesDone >= 2 ? 98_000_000 : 41_000_000, bytesTotal: 98_000_000, bytesPerSecond: 88_000_000, state, failures: 0 },
-    { folder: 'checkpoints', policy: 'newest-wins', filesDone, filesTotal: 4, bytesDone: filesDone * 920_000_000, bytesTotal: 3_680_000_000, bytesPerSecond: 176_000_000, state, failures: 0 },
-  ];
+  // The final figures of the run on disk (PUSHED), `filesDone` files into each folder; the verification comes in its own event.
+  const pushing = (filesDone: number, state: 'running' | 'done') =>
+    PUSHED.map(({ verified: _verified, ...f }) => ({ ...f, state, filesDone: Math.min(filesDone, f.filesTotal), bytesDone: Math.min(f.bytesTotal, Math.round((f.bytesTotal / f.filesTotal) * filesDone)) }));
   push('runs.event', { runId: RUN_ID, seq: 43, at: new Date().toISOString(), type: 'sync', direction: 'push', folders: pushing(1, 'running') });
   await expect(page.getByTestId('sync-push-checkpoints')).toContainText('1 / 4');
   await expect(page.getByTestId('sync-push-checkpoints')).toContainText('877 MiB / 3.4 GiB');
   await expect(page.getByTestId('sync-push-checkpoints')).toContainText('Moving');
   await expect(page.getByTestId('sync-push-checkpoints-verified')).toHaveText('pending');
   push('runs.event', { runId: RUN_ID, seq: 44, at: new Date().toISOString(), type: 'sync', direction: 'push', folders: pushing(4, 'done') });
-  push('runs.event', { runId: RUN_ID, seq: 45, at: new Date().toISOString(), type: 'sync-verified', direction: 'push', folders: [{ folder: 'logs', policy: 'local-wins', ok: true, checked: 3, mismatches: 0 }, { folder: 'models', policy: 'local-wins', ok: true, checked: 2, mismatches: 0 }, { folder: 'checkpoints', policy: 'newest-wins', ok: true, checked: 6, mismatches: 0 }] });
+  push('runs.event', { runId: RUN_ID, seq: 45, at: new Date().toISOString(), type: 'sync-verified', direction: 'push', folders: PUSHED.map((f) => ({ folder: f.folder, policy: f.policy, ...f.verified })) });
   await expect(page.getByTestId('sync-push-checkpoints-verified')).toHaveText('Passed: 6 verified');
   await expect(page.getByTestId('sync-push-checkpoints')).toContainText('4 / 4');
   // main prices the run just before it says it finished.
@@ -113,7 +107,7 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   const total = formatCostTotal(finished.cost);
   expect(total).toMatch(/^\$3\.\d\d$/);
   const reportCard = page.getByTestId('run-report');
-  await expect(page.getByTestId('report-summary')).toContainText('cancelled');
+  await expect(page.getByTestId('report-summary')).toContainText('Cancelled');
   await expect(page.getByTestId('report-summary')).toContainText('exit code 143');
   await expect(page.getByTestId('report-summary')).toContainText(total);
   await expect(page.getByTestId('report-summary')).toContainText('Not all confirmed gone');

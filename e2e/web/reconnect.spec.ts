@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebHost, type RunningHost } from '../support/web-host';
-import { ARTIFACTS, collectProblems, nav, VERSION } from './support';
+import { ARTIFACTS, collectProblems, nav, screenshot, VERSION } from './support';
 
 /**
  * Reconnect after the host process restarts: with `--token-file` and the same port an open tab
@@ -42,8 +42,6 @@ async function stopAndSeeBanner(page: Page, host: RunningHost): Promise<void> {
   await host.stop();
   await page.locator('html[data-connection="reconnecting"]').waitFor();
   await expect(page.getByTestId('connection-banner')).toContainText('Lost the connection to TrainDeck.');
-  // The banner pushes the layout down under a still pointer; park it so no item shows hovered.
-  await page.mouse.move(0, 0);
 }
 
 test('reconnect after the host process restarts', async ({ page }) => {
@@ -55,7 +53,8 @@ test('reconnect after the host process restarts', async ({ page }) => {
   await expect(page.getByTestId('doctor-check-node')).toContainText(process.version);
 
   await stopAndSeeBanner(page, first);
-  await page.screenshot({ path: join(ARTIFACTS, 'web-reconnect-down.png'), animations: 'disabled' });
+  // The banner pushed the layout down under a still pointer: screenshot() parks it, so no item shows hovered.
+  await screenshot(page, 'web-reconnect-down');
 
   const second = await start({ port: first.port });
   expect(second.token).toBe(first.token);
@@ -75,14 +74,15 @@ test('reconnect after the host process restarts', async ({ page }) => {
   await nav(page, 'Settings').click();
   // Nothing was running, so nothing to report: the banner going away is the whole story.
   await expect(page.getByText('TrainDeck restarted')).toHaveCount(0);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: join(ARTIFACTS, 'web-reconnect-back.png'), animations: 'disabled' });
+  await screenshot(page, 'web-reconnect-back');
 
   // Commands failed while the host was down (that is the UNAVAILABLE answer); nothing else may.
   expect(problems.filter((problem) => !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(problem))).toEqual([]);
 });
 
 test('a host restarted with a new token sends the tab to the gate, which says why', async ({ page }) => {
+  // Three host starts and two waits of up to BACK_WITHIN_MS each: more than the default minute.
+  test.setTimeout(120_000);
   const first = await start();
   await page.goto(first.url);
   await page.locator('html[data-app-ready="true"]').waitFor();
@@ -99,7 +99,7 @@ test('a host restarted with a new token sends the tab to the gate, which says wh
   await expect(page.getByTestId('unauthorized-gate')).toBeVisible();
   await expect(page.getByTestId('unauthorized-gate')).toContainText('--token-file PATH --port N');
   await expect(page.locator('html')).toHaveAttribute('data-app-ready', 'false');
-  await page.screenshot({ path: join(ARTIFACTS, 'web-reconnect-new-token.png'), animations: 'disabled' });
+  await screenshot(page, 'web-reconnect-new-token');
 
   // Restarted again with the kept token, the same tab gets back in without a reload.
   await other.stop();

@@ -56,6 +56,21 @@ export function finishedRunFiles(finishedAt: number): { events: RunEvent[]; jour
   return { events, journal, cost };
 }
 
+const jsonl = (entries: unknown[]) => entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
+
+/**
+ * Writes {@link finishedRunFiles} into the app's data folder `dataDir` (its `runs/RUN_ID/`, as main
+ * keeps a run: owner-only) and returns them.
+ */
+export function writeFinishedRun(dataDir: string, finishedAt: number): ReturnType<typeof finishedRunFiles> {
+  const files = finishedRunFiles(finishedAt);
+  const runDir = join(dataDir, 'runs', RUN_ID);
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(runDir, 'events.jsonl'), jsonl(files.events), { mode: 0o600 });
+  writeFileSync(join(runDir, 'journal.jsonl'), jsonl(files.journal), { mode: 0o600 });
+  return files;
+}
+
 /**
  * A data folder holding {@link finishedRunFiles} for the spec's browser host: `env` is handed to
  * `useWebHost` (call this first: its beforeAll must run before the host starts), `dataDir()`
@@ -63,14 +78,11 @@ export function finishedRunFiles(finishedAt: number): { events: RunEvent[]; jour
  */
 export function useFinishedRunOnDisk(finishedAt: number): { env: NodeJS.ProcessEnv; dataDir: () => string; cost: RunCost } {
   const env: NodeJS.ProcessEnv = { TRAINDECK_FAKE_AWS: '1' };
-  const files = finishedRunFiles(finishedAt);
+  const { cost } = finishedRunFiles(finishedAt);
   let dir: string | undefined;
   test.beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'traindeck-e2e-report-'));
-    const runDir = join(dir, 'runs', RUN_ID);
-    mkdirSync(runDir, { recursive: true, mode: 0o700 });
-    writeFileSync(join(runDir, 'events.jsonl'), files.events.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
-    writeFileSync(join(runDir, 'journal.jsonl'), files.journal.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
+    writeFinishedRun(dir, finishedAt);
     // Read by startWebHost when the host starts, after this hook.
     env.TRAINDECK_DATA_DIR = dir;
   });
@@ -79,7 +91,7 @@ export function useFinishedRunOnDisk(finishedAt: number): { env: NodeJS.ProcessE
   });
   return {
     env,
-    cost: files.cost,
+    cost,
     dataDir: () => {
       if (!dir) throw new Error('the finished run is not on disk yet');
       return dir;

@@ -75,7 +75,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (viewport) await page.setViewportSize(viewport);
 }
 
-/** At Electron's smallest window (960 × 620) the page body must not scroll sideways; screenshots it, then restores the size. */
+/**
+ * At Electron's smallest window (960 × 620) the page body must not scroll sideways; screenshots
+ * the whole body at that width ({@link screenshot}: what sits below the fold is in the shot too),
+ * then restores the size.
+ */
 export async function expectFitsSmallestWindow(page: Page, name: string): Promise<void> {
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: 960, height: 620 });
@@ -83,7 +87,25 @@ export async function expectFitsSmallestWindow(page: Page, name: string): Promis
     const body = document.querySelector('.page-body');
     return { page: document.documentElement.scrollWidth - window.innerWidth, body: body ? body.scrollWidth - body.clientWidth : 0 };
   });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
+  await screenshot(page, name);
   if (viewport) await page.setViewportSize(viewport);
   expect(overflow, `horizontal overflow in ${name}`).toEqual({ page: 0, body: 0 });
 }
+
+/** A page in light, at the smallest window (checked for sideways overflow) and in dark: `NAME`, `NAME-narrow`, `NAME-dark`. */
+export async function shotEveryWay(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  await expectFitsSmallestWindow(page, `${name}-narrow`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, `${name}-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** A wizard field by its key ("compute.ttlMinutes"): its label, control, hint and error. */
+export const field = (page: Page, key: string) => page.getByTestId(`field-${key}`);
+
+/** Clicks the wizard's Next. */
+export const next = (page: Page) => page.getByTestId('wizard-next').click();
+
+/** Waits until the wizard shows `step`. */
+export const atStep = (page: Page, step: string) => expect(page.getByTestId('wizard')).toHaveAttribute('data-step', step);

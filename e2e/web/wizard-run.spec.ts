@@ -1,15 +1,16 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PARQUET_BYTES, TRAIN_SH } from '../../main/runs/pipeline/testing/training-repo';
+import { SseKey } from '../../main/sync/sse-key';
 import { createGitRemote, deployKeyLine, type GitRemote } from '../services/git-remote';
 import { startS3Cluster, type S3Cluster } from '../services/s3-cluster';
 import { generateKey, startSshd, type Sshd } from '../services/sshd';
 import { expectAccessible } from './axe';
-import { collectProblems, nav, screenshot, useWebHost } from './support';
+import { atStep, collectProblems, field, nav, next, screenshot, useWebHost } from './support';
 
 /**
  * The whole product path a user clicks through, against real parts: the wizard launches a run
@@ -44,7 +45,7 @@ test.beforeAll(async () => {
   const keyBytes = randomBytes(32);
   files.sseKey = join(dir, 'keys', 'e2e.key');
   writeFileSync(files.sseKey, keyBytes, { mode: 0o600 });
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${PREFIX}/cached-datasets/train.parquet`, Body: PARQUET_BYTES, Metadata: { 'traindeck-sha256': createHash('sha256').update(PARQUET_BYTES).digest('hex'), 'traindeck-mtime-ms': String(Date.now()) }, ...sseParams(keyBytes) }));
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${PREFIX}/cached-datasets/train.parquet`, Body: PARQUET_BYTES, Metadata: { 'traindeck-sha256': createHash('sha256').update(PARQUET_BYTES).digest('hex'), 'traindeck-mtime-ms': String(Date.now()) }, ...new SseKey(keyBytes).params() }));
   const user = generateKey(dir, 'user_key');
   const deploy = generateKey(dir, 'deploy_key');
   files.userKey = user.privateKeyFile;
@@ -73,14 +74,6 @@ test.afterAll(async () => {
   s3?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function sseParams(key: Buffer) {
-  return { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.toString('base64'), SSECustomerKeyMD5: createHash('md5').update(key).digest('base64') };
-}
-
-const field = (page: Page, key: string) => page.getByTestId(`field-${key}`);
-const next = (page: Page) => page.getByTestId('wizard-next').click();
-const atStep = (page: Page, step: string) => expect(page.getByTestId('wizard')).toHaveAttribute('data-step', step);
 
 test('launch from the wizard on my machine over SSH → monitor with progress and log → finished toast → outcome, data in S3', async ({ page }) => {
   const problems = await collectProblems(page);
@@ -132,9 +125,9 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   // Training: the repo's script, slowed down enough for the monitor to see it train.
   await atStep(page, 'training');
   await field(page, 'training.command').getByRole('textbox').fill('./train.sh');
-  for (const [name, value] of [['EPOCHS', '3'], ['LINES_PER_EPOCH', '8'], ['STEP_SLEEP', '0.4']] as const) {
+  for (const [index, [name, value]] of ([['EPOCHS', '3'], ['LINES_PER_EPOCH', '8'], ['STEP_SLEEP', '0.4']] as const).entries()) {
     await page.getByRole('button', { name: 'Add variable' }).click();
-    await page.keyboard.type(name);
+    await page.getByRole('textbox', { name: `Name of variable ${index + 1}` }).fill(name);
     await page.getByRole('textbox', { name: `Value of ${name}` }).fill(value);
   }
   await next(page);
@@ -177,7 +170,7 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   await expect(page.getByTestId('run-stats')).toContainText('0.9760');
   await expect(page.getByTestId('sync-status')).toContainText('Passed: 2 verified');
   // The report: outcome, $0 compute on the user's machine, nothing created in AWS; saved as files.
-  await expect(page.getByTestId('report-summary')).toContainText('succeeded');
+  await expect(page.getByTestId('report-summary')).toContainText('Succeeded');
   await expect(page.getByTestId('report-summary')).toContainText('$0.00');
   await page.getByTestId('save-report').click();
   await expect(page.getByTestId('report-saved')).toContainText('report.html');
@@ -187,7 +180,7 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   // What the run promised is in S3: the log and the model, encrypted with the key.
   const keys = ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: PREFIX }))).Contents ?? []).map((o) => o.Key);
   expect(keys).toEqual(expect.arrayContaining([`${PREFIX}/logs/train.log`, `${PREFIX}/models/model.pkl`, `${PREFIX}/checkpoints/epoch-3.ckpt`]));
-  const model = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${PREFIX}/models/model.pkl`, ...sseParams(readFileSync(files.sseKey)) }));
+  const model = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${PREFIX}/models/model.pkl`, ...new SseKey(readFileSync(files.sseKey)).params() }));
   expect(await model.Body?.transformToString()).toBe('pickled-model-24');
   expect(problems).toEqual([]);
 });

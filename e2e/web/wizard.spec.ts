@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectAccessible } from './axe';
-import { collectProblems, expectFitsSmallestWindow, nav, screenshot, useWebHost } from './support';
+import { atStep, collectProblems, field, nav, next, screenshot, shotEveryWay, useWebHost } from './support';
 
 /**
  * The launch wizard against the in-memory AWS account: profiles from a test ~/.aws/config
@@ -21,26 +21,7 @@ writeFileSync(override, 'batch_size: 64\n');
 const host = useWebHost({ TRAINDECK_FAKE_AWS: '1', AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials') });
 
 const shot = screenshot;
-const field = (page: Page, key: string) => page.getByTestId(`field-${key}`);
 const error = (page: Page, key: string) => page.getByTestId(`error-${key}`);
-const next = (page: Page) => page.getByTestId('wizard-next').click();
-const atStep = (page: Page, step: string) => expect(page.getByTestId('wizard')).toHaveAttribute('data-step', step);
-
-/**
- * A step in light, at the smallest window and in dark. The editable tables sit below the fold of
- * the smallest window, so after its overflow check the narrow shot is retaken of the whole body.
- */
-async function shotEveryWay(page: Page, name: string): Promise<void> {
-  await shot(page, name);
-  await expectFitsSmallestWindow(page, `${name}-narrow`);
-  const viewport = page.viewportSize();
-  await page.setViewportSize({ width: 960, height: 620 });
-  await shot(page, `${name}-narrow`);
-  if (viewport) await page.setViewportSize(viewport);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await shot(page, `${name}-dark`);
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 test('the wizard validates each step next to its fields, keeps input on Back, saves, exports and guards Launch', async ({ page }) => {
   const problems = await collectProblems(page);
@@ -133,11 +114,7 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   expect(statSync(backup).mode & 0o777).toBe(0o600);
   expect(readFileSync(backup).equals(readFileSync(keyPath))).toBe(true);
   await expectAccessible(page, 'wizard: data');
-  await shot(page, 'wizard-data');
-  await expectFitsSmallestWindow(page, 'wizard-data-narrow');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await shot(page, 'wizard-data-dark');
-  await page.emulateMedia({ colorScheme: 'light' });
+  await shotEveryWay(page, 'wizard-data');
   // A second export to the same file is refused: a key file is never overwritten.
   await page.getByTestId('key-export').click();
   await expect(page.getByTestId('key-backup')).toContainText('never overwrites a key');
@@ -164,7 +141,9 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   await expect(page.getByRole('button', { name: 'Remove variable WANDB_MODE' })).toBeFocused();
   await expect(page.getByRole('textbox', { name: 'Value of WANDB_MODE' })).toHaveValue('offline');
   await addVariable.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Name of variable 2' })).toBeFocused();
   await page.keyboard.press('Tab');
+  await expect(page.getByRole('textbox', { name: 'Value of variable 2' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Remove variable 2' })).toBeFocused();
   await page.keyboard.press('Enter');
@@ -196,11 +175,7 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   await expect(page.getByTestId('cost-ttl')).toHaveText(/^\$\d+\.\d\d$/);
   await expect(page.getByTestId('launch')).toBeEnabled();
   await expectAccessible(page, 'wizard: review');
-  await shot(page, 'wizard-review');
-  await expectFitsSmallestWindow(page, 'wizard-review-narrow');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await shot(page, 'wizard-review-dark');
-  await page.emulateMedia({ colorScheme: 'light' });
+  await shotEveryWay(page, 'wizard-review');
 
   // Back through the stepper keeps every input.
   await page.getByTestId('step-compute').click();

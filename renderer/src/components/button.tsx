@@ -11,7 +11,7 @@ interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   icon?: ReactNode;
   /** An icon after the label, e.g. an arrow for "go there". */
   iconEnd?: ReactNode;
-  /** Shows a spinner in place of the icon and marks the button busy. */
+  /** Shows a spinner in place of the icon, marks the button busy and disables it (no second click while the first runs). */
   loading?: boolean;
   /**
    * Visible and focusable but inert (aria-disabled): for actions that exist in the product
@@ -24,7 +24,7 @@ interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 export function Button({ variant = 'secondary', size = 'md', icon, iconEnd, loading = false, unavailable = false, className, children, type = 'button', onClick, ...rest }: ButtonProps) {
   const classes = ['button', `button--${variant}`, `button--${size}`, className].filter(Boolean).join(' ');
   return (
-    <button type={type} className={classes} aria-busy={loading || undefined} aria-disabled={unavailable || undefined} onClick={unavailable ? undefined : onClick} {...rest}>
+    <button type={type} className={classes} aria-busy={loading || undefined} aria-disabled={unavailable || undefined} onClick={unavailable ? undefined : onClick} {...rest} disabled={rest.disabled || loading}>
       {loading ? <Spinner size={size === 'lg' ? 16 : 14} /> : icon}
       {children !== undefined && <span className="button__label">{children}</span>}
       {iconEnd}

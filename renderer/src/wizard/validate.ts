@@ -14,8 +14,13 @@ const STEP_ROOTS: Record<Exclude<StepId, 'review'>, string[]> = {
   training: ['training'],
 };
 
-// Schema paths that the wizard shows on a differently named control.
-const ALIASES: Record<string, string> = { 'code.branch': 'code.ref', 'code.commit': 'code.ref', 'storage.sseKeyFile': 'storage.key' };
+// Schema paths that the wizard shows on a differently named control (an ssh-host run's time limit is typed in the Compute step).
+const ALIASES: Record<string, string> = {
+  'code.branch': 'code.ref',
+  'code.commit': 'code.ref',
+  'storage.sseKeyFile': 'storage.key',
+  'training.maxRuntimeMinutes': 'compute.ttlMinutes',
+};
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -31,8 +36,7 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String).join('.');
       if (path.startsWith('training.env')) continue;
-      // An ssh-host run's time limit is typed in the Compute step.
-      const key = path === 'training.maxRuntimeMinutes' ? 'compute.ttlMinutes' : (ALIASES[path] ?? (path || 'config'));
+      const key = ALIASES[path] ?? (path || 'config');
       errors[key] ??= sentence(humanize(issue.path.map(String), issue.message));
     }
   }

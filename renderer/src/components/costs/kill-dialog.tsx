@@ -79,7 +79,7 @@ export function KillDialog({ ours, untracked, error, busy, onConfirm, onClose }:
       <footer className="kill-dialog__footer">
         <span className="kill-dialog__total tabular">Stops {formatHourly(total)}</span>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="danger" icon={<PowerIcon size={15} />} disabled={!phraseOk || targets.length === 0 || busy} loading={busy} onClick={confirm} data-testid="kill-confirm">
+        <Button variant="danger" icon={<PowerIcon size={15} />} disabled={!phraseOk || targets.length === 0} loading={busy} onClick={confirm} data-testid="kill-confirm">
           Delete {targets.length} resource{targets.length === 1 ? '' : 's'}
         </Button>
       </footer>

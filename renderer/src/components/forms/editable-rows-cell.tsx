@@ -31,19 +31,8 @@ export type TextColumn<Row> = ColumnBase & {
 /** A select bound to one string field; the options are typed by that field. */
 export type SelectColumn<Row> = ColumnBase & { [K in TextKey<Row>]: { kind: 'select'; field: K; options: ReadonlyArray<{ value: Row[K]; label: string }> } }[TextKey<Row>];
 
-/** Anything else: the cell draws itself from the label, error wiring and an updater. */
-export type CustomColumn<Row> = ColumnBase & { kind: 'custom'; key: string; render: (row: Row, cell: CellContext<Row>) => ReactNode };
-
 /** One column of an EditableRows table. */
-export type RowColumn<Row> = TextColumn<Row> | SelectColumn<Row> | CustomColumn<Row>;
-
-/** What a custom cell needs to behave like the built-in ones. */
-export interface CellContext<Row> {
-  label: string;
-  invalid: boolean;
-  describedBy: string | undefined;
-  update: (patch: Partial<Row>) => void;
-}
+export type RowColumn<Row> = TextColumn<Row> | SelectColumn<Row>;
 
 interface RowCellProps<Row> {
   column: RowColumn<Row>;
@@ -74,7 +63,6 @@ export function RowCell<Row>({ column, row, label, errorKey, error, update }: Ro
           ))}
         </select>
       )}
-      {column.kind === 'custom' && column.render(row, { label, invalid: Boolean(error), describedBy: errorId, update })}
       {error && (
         <p className="field__error" id={errorId} data-testid={`error-${errorKey}`}>
           <AlertIcon size={12} />

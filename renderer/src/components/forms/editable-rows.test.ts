@@ -9,7 +9,6 @@ const columns: Array<RowColumn<Env>> = [
   { kind: 'text', field: 'name', label: 'Name', mono: true, isName: true },
   { kind: 'text', field: 'value', label: 'Value', header: 'Value (plain text)', hint: 'as/typed' },
   { kind: 'select', field: 'scope', label: 'Scope', width: '8rem', options: [{ value: 'run', label: 'Run' }, { value: 'shell', label: 'Shell' }] },
-  { kind: 'custom', key: 'note', label: 'Note', render: (row, cell) => createElement('output', { 'aria-label': cell.label, 'aria-describedby': cell.describedBy }, row.value.length) },
 ];
 
 // Markup only (the unit tests run in Node, without a DOM); focus moves are covered by e2e/web/wizard.spec.ts.
@@ -26,7 +25,6 @@ describe('EditableRows', () => {
     expect(html).toContain('aria-label="Name of variable 1"');
     expect(html).toContain('aria-label="Value of WANDB_MODE"');
     expect(html).toContain('aria-label="Scope of WANDB_MODE"');
-    expect(html).toContain('aria-label="Note of WANDB_MODE"');
     expect(html).toContain('aria-label="Remove variable WANDB_MODE"');
     expect(html).toContain('aria-label="Value of variable 2"');
     expect(html).toContain('aria-label="Remove variable 2"');
@@ -36,9 +34,8 @@ describe('EditableRows', () => {
   });
 
   it('puts each error under its own cell, wired to the control, and the list error above Add', () => {
-    const html = render([{ name: '2FAST', value: 'x', scope: 'run' }], { 'training.env.0.name': 'Not starting with a digit.', 'training.env.0.note': 'Too short.', 'training.env': 'Too many.' });
+    const html = render([{ name: '2FAST', value: 'x', scope: 'run' }], { 'training.env.0.name': 'Not starting with a digit.', 'training.env': 'Too many.' });
     expect(html).toMatch(/<td><input class="input input--mono" aria-label="Name of variable 1" aria-invalid="true" aria-describedby="error-training.env.0.name"[^>]*\/><p class="field__error" id="error-training.env.0.name" data-testid="error-training.env.0.name">.*Not starting with a digit\.<\/p><\/td>/);
-    expect(html).toMatch(/<output aria-label="Note of 2FAST" aria-describedby="error-training.env.0.note">1<\/output><p class="field__error" id="error-training.env.0.note"/);
     expect(html).not.toContain('aria-describedby="error-training.env.0.value"');
     expect(html).toMatch(/data-testid="error-training.env">.*Too many\.<\/p><button[^>]*aria-describedby=/);
   });

@@ -33,7 +33,7 @@ export function focusAfterRemove(index: number, count: number): FocusTarget {
 
 /**
  * A table of rows the user adds, edits and removes, each cell with its error under it. Columns
- * are data (text input, select, or a custom cell); the rows stay the caller's (controlled).
+ * are data (a text input or a select); the rows stay the caller's (controlled).
  */
 export function EditableRows<Row extends object>({ rows, columns, item, errorKey, errors, addLabel, empty, newRow, onChange, testId }: EditableRowsProps<Row>) {
   const root = useRef<HTMLDivElement>(null);
@@ -64,14 +64,14 @@ export function EditableRows<Row extends object>({ rows, columns, item, errorKey
         <table className="editable-rows__table table-head" data-testid={testId}>
           <colgroup>
             {columns.map((column) => (
-              <col key={columnKey(column)} style={column.width ? { width: column.width } : undefined} />
+              <col key={column.field} style={column.width ? { width: column.width } : undefined} />
             ))}
             <col className="editable-rows__remove-col" />
           </colgroup>
           <thead>
             <tr>
               {columns.map((column) => (
-                <th key={columnKey(column)} scope="col">
+                <th key={column.field} scope="col">
                   {column.header ?? column.label}
                   {column.hint && <span className="editable-rows__hint">{column.hint}</span>}
                 </th>
@@ -89,7 +89,7 @@ export function EditableRows<Row extends object>({ rows, columns, item, errorKey
                 // Rows have no id of their own; the wizard's errors name them by index too.
                 <tr key={index}>
                   {columns.map((column) => {
-                    const key = `${errorKey}.${index}.${columnKey(column)}`;
+                    const key = `${errorKey}.${index}.${column.field}`;
                     const of = column === nameColumn ? numbered : name || numbered;
                     return <RowCell key={key} column={column} row={row} label={`${column.label} of ${of}`} errorKey={key} error={errors[key]} update={(patch) => update(index, patch)} />;
                   })}
@@ -113,10 +113,6 @@ export function EditableRows<Row extends object>({ rows, columns, item, errorKey
       </Button>
     </div>
   );
-}
-
-function columnKey<Row>(column: RowColumn<Row>): string {
-  return column.kind === 'custom' ? column.key : column.field;
 }
 
 function focusable(root: HTMLElement, target: FocusTarget): HTMLElement | null {

@@ -1,19 +1,16 @@
 import type { InstanceTypeOption } from '../../../../shared/domain/account';
 import { isGpuType } from '../../../../shared/domain/instance-family';
 import type { Loaded } from '../../stores/wizard-aws';
-import type { MachineTarget, WizardDraft } from '../../wizard/draft';
-import type { FieldErrors } from '../../wizard/validate';
+import type { MachineTarget } from '../../wizard/draft';
 import { Field } from '../forms/field';
 import { Segmented } from '../forms/segmented';
 import { InstancePicker } from './instance-picker';
 import { SshHostFields } from './ssh-host-fields';
+import type { StepProps } from './step-props';
 
-interface ComputeStepProps {
-  value: WizardDraft['compute'];
+interface ComputeStepProps extends StepProps<'compute'> {
   region: string;
-  errors: FieldErrors;
   types: Loaded<InstanceTypeOption[]> | undefined;
-  onChange: (patch: Partial<WizardDraft['compute']>) => void;
 }
 
 const TARGETS: Array<{ value: MachineTarget; label: string }> = [

@@ -1,17 +1,13 @@
-import type { WizardDraft } from '../../wizard/draft';
-import type { FieldErrors } from '../../wizard/validate';
 import { Field } from '../forms/field';
 import { FolderTable } from './folder-table';
 import type { KeyBackupState } from './key-backup';
 import { KeyPanel, type KeyActions, type KeyStatus } from './key-panel';
+import type { StepProps } from './step-props';
 
-interface DataStepProps {
-  value: WizardDraft['data'];
-  errors: FieldErrors;
+interface DataStepProps extends StepProps<'data'> {
   keyStatus: KeyStatus;
   keyBackup: KeyBackupState;
   keyActions: KeyActions;
-  onChange: (patch: Partial<WizardDraft['data']>) => void;
 }
 
 /** Step 4: where the data lives in S3, how each folder syncs, and the key that encrypts it. */

@@ -64,7 +64,7 @@ export function ReviewActions({ config, canLaunch, saving, savedAs, exported, ac
         <p id={launchNote} className="review__launch-note">
           {canLaunch ? 'Every check passed. Launch creates the resources above and starts the run.' : 'Launch is available once every preflight check passes.'}
         </p>
-        <Button variant="primary" size="lg" iconEnd={<ArrowRightIcon size={15} />} disabled={!canLaunch || launching} loading={launching} onClick={onLaunch} aria-describedby={launchNote} data-testid="launch">
+        <Button variant="primary" size="lg" iconEnd={<ArrowRightIcon size={15} />} disabled={!canLaunch} loading={launching} onClick={onLaunch} aria-describedby={launchNote} data-testid="launch">
           Launch
         </Button>
       </div>

@@ -1,15 +1,8 @@
-import type { WizardDraft } from '../../wizard/draft';
-import type { FieldErrors } from '../../wizard/validate';
 import { Field } from '../forms/field';
+import type { StepProps } from './step-props';
 
-interface SshHostFieldsProps {
-  value: WizardDraft['compute'];
-  errors: FieldErrors;
-  onChange: (patch: Partial<WizardDraft['compute']>) => void;
-}
-
-/** The user's own machine: login, key, optional pinned host key, and the training's time limit. */
-export function SshHostFields({ value, errors, onChange }: SshHostFieldsProps) {
+/** The user's own machine: login, key, optional pinned host key, and the training's time limit (the Compute step's slice of the draft). */
+export function SshHostFields({ value, errors, onChange }: StepProps<'compute'>) {
   return (
     <div className="field-grid">
       <Field label="Machine (user@host:port)" name="sshHost.address" error={errors['sshHost.address']} hint="A Linux machine with bash; Node.js 20+ is installed by the run if missing.">
