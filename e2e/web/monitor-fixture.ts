@@ -59,7 +59,7 @@ export function monitorSnapshot(): MonitorSnapshot {
       series('gpu0.util', '%', wave(n, 91, 5, 3)),
       series('gpu0.mem', 'MiB', wave(n, 18_400, 300, 50)),
       series('gpu0.temp', '°C', wave(n, 71, 3, 1)),
-      series('loss', '', Array.from({ length: n }, (_, i) => 2.3 * Math.exp(-i / 60) + 0.25)),
+      series('metric.loss', '', Array.from({ length: n }, (_, i) => 2.3 * Math.exp(-i / 60) + 0.25)),
     ],
     progress: { step: 5200, totalSteps: 13000, epoch: 4, totalEpochs: 10, metrics: { loss: 0.4123, lr: 0.0003 }, itPerSec: 3.21, etaSeconds: 2430, fraction: 0.4 },
     health: { at: NOW, cpuPct: 41, gpus: [{ index: 0, name: 'NVIDIA A10G', utilizationPct: 93, memoryUsedMiB: 18_420, memoryTotalMiB: 23_028, temperatureC: 72, powerW: 201 }] },

@@ -165,6 +165,8 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   await expect(monitor).toHaveAttribute('data-state', 'succeeded', { timeout: 90_000 });
   for (const phase of ['checkout', 'pulling', 'verifying', 'training', 'pushing', 'verifying-sync']) await expect(page.getByTestId(`phase-${phase}`)).toHaveAttribute('data-status', 'succeeded');
   await expect(page.getByTestId('log-tail')).toContainText('training finished');
+  await expect(page.getByTestId('chart-metric.loss')).toContainText('loss');
+  await expect(page.getByTestId('chart-metric.loss')).not.toContainText('metric.');
   // The last read at the end shows the final step and loss (training ended between two samples).
   await expect(page.getByTestId('run-stats')).toContainText('24');
   await expect(page.getByTestId('run-stats')).toContainText('0.9760');

@@ -32,7 +32,11 @@ export function chartGroups(series: SeriesView[]): ChartGroup[] {
     if (fixed) put(s.name, fixed.title, fixed.order, s, fixed.max);
     else if (gpu?.[2]) put(`gpu.${gpu[2]}`, GPU_TITLES[gpu[2]] ?? 'GPU', 1 + ['util', 'mem', 'temp', 'power'].indexOf(gpu[2]) * 0.1, s, gpu[2] === 'util' ? 100 : undefined);
     else if (s.name.startsWith('net.')) put('net', 'Network', 7, s);
-    else put(`metric.${s.name}`, s.name, 10, s);
+    else {
+      // main names training metrics "metric.<name>" (from metrics.jsonl or the log); the chart shows the name.
+      const metric = s.name.replace(/^metric\./, '');
+      put(`metric.${metric}`, metric, 10, s);
+    }
   }
   return [...groups.values()].sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
 }
