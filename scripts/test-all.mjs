@@ -48,6 +48,7 @@ function suite(label, command, args, env, reportPath, count) {
   rows.push({ label, ...counts, seconds: outcome.seconds });
 }
 
+check('format', 'npm', ['run', '--silent', 'format:check']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npm', ['run', '--silent', 'lint']);
 const built = check('build', 'npm', ['run', '--silent', 'build']);
