@@ -9,26 +9,66 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const R = {
-  ipc: { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Only main/app/ipc.ts and preload/index.ts use Electron IPC; go through the typed contract.' }] },
+  ipc: {
+    paths: [
+      {
+        name: 'electron',
+        importNames: ['ipcMain', 'ipcRenderer'],
+        message: 'Only main/app/ipc.ts and preload/index.ts use Electron IPC; go through the typed contract.',
+      },
+    ],
+  },
   electron: { paths: [{ name: 'electron', message: 'Domain code never imports electron; only main/app/ does.' }] },
-  awsSdk: { patterns: [{ group: ['@aws-sdk/*'], message: 'Only main/aws/ adapters import the AWS SDK; depend on their ports.' }] },
+  awsSdk: {
+    patterns: [
+      { group: ['@aws-sdk/*'], message: 'Only main/aws/ adapters import the AWS SDK; depend on their ports.' },
+    ],
+  },
   ssh2: { paths: [{ name: 'ssh2', message: 'Only main/ssh/ adapters import ssh2.' }] },
-  node: { patterns: [{ group: ['node:*'], message: 'No Node APIs here (shared/ is platform-free; the renderer is a sandboxed page).' }] },
-  uiLayers: { patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'main/ and shared/ do not import the renderer or preload.' }] },
-  mainLayer: { patterns: [{ group: ['**/main/**', '**/preload/**'], message: 'This code reaches main only through the contract.' }] },
+  node: {
+    patterns: [
+      { group: ['node:*'], message: 'No Node APIs here (shared/ is platform-free; the renderer is a sandboxed page).' },
+    ],
+  },
+  uiLayers: {
+    patterns: [
+      {
+        group: ['**/renderer/**', '**/preload/**'],
+        message: 'main/ and shared/ do not import the renderer or preload.',
+      },
+    ],
+  },
+  mainLayer: {
+    patterns: [
+      { group: ['**/main/**', '**/preload/**'], message: 'This code reaches main only through the contract.' },
+    ],
+  },
 };
 
 /** One `no-restricted-imports` rule from several restriction groups. */
 function restrict(...groups) {
   return {
-    'no-restricted-imports': ['error', { paths: groups.flatMap((g) => g.paths ?? []), patterns: groups.flatMap((g) => g.patterns ?? []) }],
+    'no-restricted-imports': [
+      'error',
+      { paths: groups.flatMap((g) => g.paths ?? []), patterns: groups.flatMap((g) => g.patterns ?? []) },
+    ],
   };
 }
 
 const IPC_FILES = ['main/app/ipc.ts', 'preload/index.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'e2e/artifacts/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'e2e/artifacts/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,7 +80,11 @@ export default tseslint.config(
     },
   },
   { files: ['shared/**/*.ts'], rules: restrict(R.electron, R.node, R.uiLayers, R.awsSdk, R.ssh2) },
-  { files: ['main/**/*.ts'], ignores: ['main/app/**', 'main/aws/**', 'main/ssh/**'], rules: restrict(R.electron, R.awsSdk, R.ssh2, R.uiLayers) },
+  {
+    files: ['main/**/*.ts'],
+    ignores: ['main/app/**', 'main/aws/**', 'main/ssh/**'],
+    rules: restrict(R.electron, R.awsSdk, R.ssh2, R.uiLayers),
+  },
   { files: ['main/aws/**/*.ts'], rules: restrict(R.electron, R.ssh2, R.uiLayers) },
   { files: ['main/ssh/**/*.ts'], rules: restrict(R.electron, R.awsSdk, R.uiLayers) },
   { files: ['main/app/**/*.ts'], rules: restrict(R.ipc, R.awsSdk, R.ssh2, R.uiLayers) },

@@ -16,7 +16,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  reporter: process.env.TRAINDECK_PW_JSON ? [['list'], ['json', { outputFile: process.env.TRAINDECK_PW_JSON }]] : 'list',
+  reporter: process.env.TRAINDECK_PW_JSON
+    ? [['list'], ['json', { outputFile: process.env.TRAINDECK_PW_JSON }]]
+    : 'list',
   projects: [
     {
       name: 'web',

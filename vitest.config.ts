@@ -16,11 +16,20 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['{shared,main,preload,renderer}/**/*.test.{ts,tsx}', 'e2e/packaging/**/*.test.ts'], exclude: ['**/*.s3.test.ts', '**/node_modules/**'] },
+        test: {
+          name: 'unit',
+          include: ['{shared,main,preload,renderer}/**/*.test.{ts,tsx}', 'e2e/packaging/**/*.test.ts'],
+          exclude: ['**/*.s3.test.ts', '**/node_modules/**'],
+        },
       },
       {
         extends: true,
-        test: { name: 's3', include: ['main/**/*.s3.test.ts'], globalSetup: ['e2e/services/s3-global-setup.ts'], testTimeout: 120_000 },
+        test: {
+          name: 's3',
+          include: ['main/**/*.s3.test.ts'],
+          globalSetup: ['e2e/services/s3-global-setup.ts'],
+          testTimeout: 120_000,
+        },
       },
     ],
   },

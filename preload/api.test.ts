@@ -9,7 +9,8 @@ function fakeIpc() {
     invoke: vi.fn(async (_channel: string, payload: unknown) => ({ ok: true, value: payload })),
     on: (channel, listener) => listeners.set(channel, (listeners.get(channel) ?? new Set()).add(listener)),
     removeListener: (channel, listener) => listeners.get(channel)?.delete(listener),
-    emit: (channel, payload) => listeners.get(channel)?.forEach((listener) => listener({ sender: 'electron-internals' }, payload)),
+    emit: (channel, payload) =>
+      listeners.get(channel)?.forEach((listener) => listener({ sender: 'electron-internals' }, payload)),
   };
   return ipc;
 }
@@ -44,7 +45,10 @@ describe('preload API (window.traindeck)', () => {
     ipc.invoke = vi.fn(async () => {
       throw new Error('render frame was disposed');
     });
-    expect(await createPreloadApi(ipc).invoke('app.info', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(await createPreloadApi(ipc).invoke('app.info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE' },
+    });
   });
 
   it('delivers event payloads without the Electron event object, until unsubscribed', () => {

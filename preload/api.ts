@@ -25,7 +25,10 @@ export function createPreloadApi(ipc: IpcRendererLike): TrainDeckApi {
         return (await ipc.invoke(channel, request)) as Result<never>;
       } catch (error) {
         // Main never throws across the bridge; this is Electron failing to deliver.
-        return fail({ code: 'UNAVAILABLE', message: `Main process did not answer: ${error instanceof Error ? error.message : String(error)}` });
+        return fail({
+          code: 'UNAVAILABLE',
+          message: `Main process did not answer: ${error instanceof Error ? error.message : String(error)}`,
+        });
       }
     },
     subscribe(event, listener) {
@@ -40,4 +43,3 @@ export function createPreloadApi(ipc: IpcRendererLike): TrainDeckApi {
   };
   return Object.freeze(api);
 }
-

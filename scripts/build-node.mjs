@@ -17,19 +17,63 @@ const common = {
   // Optional at run time: ws's native speed-ups, the AWS SDK's CRT and SigV4a signers (only
   // S3 multi-region access points need them), ssh2's native crypto and cpu-features. Their
   // users load them in try/catch and fall back to JavaScript, so the bundles stay portable.
-  external: ['bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a', 'cpu-features', '*.node'],
+  external: [
+    'bufferutil',
+    'utf-8-validate',
+    '@aws-sdk/signature-v4-crt',
+    '@aws-sdk/signature-v4a',
+    'cpu-features',
+    '*.node',
+  ],
 };
 
 const entries = [
-  { entryPoints: ['main/app/main.ts'], outfile: 'dist/main/main.cjs', format: 'cjs', target: 'node22', external: [...common.external, 'electron'] },
-  { entryPoints: ['preload/index.ts'], outfile: 'dist/preload/preload.cjs', format: 'cjs', target: 'node22', external: ['electron'] },
+  {
+    entryPoints: ['main/app/main.ts'],
+    outfile: 'dist/main/main.cjs',
+    format: 'cjs',
+    target: 'node22',
+    external: [...common.external, 'electron'],
+  },
+  {
+    entryPoints: ['preload/index.ts'],
+    outfile: 'dist/preload/preload.cjs',
+    format: 'cjs',
+    target: 'node22',
+    external: ['electron'],
+  },
   // Split so that each command loads only its own code (see COMMAND_LOADERS in main/cli/cli.ts).
-  { entryPoints: { traindeck: 'main/cli/traindeck.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.mjs' }, splitting: true, chunkNames: 'chunks/[name]-[hash]', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
-  { entryPoints: ['main/web/host.ts'], outfile: 'dist/web/host.mjs', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
-  { entryPoints: ['main/executor/executor.ts'], outfile: 'dist/executor/executor.mjs', format: 'esm', target: 'node20', banner: { js: esmRequireBanner } },
+  {
+    entryPoints: { traindeck: 'main/cli/traindeck.ts' },
+    outdir: 'dist/cli',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: esmRequireBanner },
+  },
+  {
+    entryPoints: ['main/web/host.ts'],
+    outfile: 'dist/web/host.mjs',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: esmRequireBanner },
+  },
+  {
+    entryPoints: ['main/executor/executor.ts'],
+    outfile: 'dist/executor/executor.mjs',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: esmRequireBanner },
+  },
 ];
 
-await Promise.all(['dist/main', 'dist/preload', 'dist/cli', 'dist/web', 'dist/executor'].map((dir) => rm(dir, { recursive: true, force: true })));
+await Promise.all(
+  ['dist/main', 'dist/preload', 'dist/cli', 'dist/web', 'dist/executor'].map((dir) =>
+    rm(dir, { recursive: true, force: true }),
+  ),
+);
 await Promise.all(entries.map((entry) => build({ ...common, ...entry })));
 // The executor's POSIX bootstrap is uploaded next to its bundle.
 await copyFile('main/executor/bootstrap.sh', 'dist/executor/bootstrap.sh');

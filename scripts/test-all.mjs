@@ -55,32 +55,57 @@ const built = check('build', 'npm', ['run', '--silent', 'build']);
 
 if (built) {
   const vitestReport = join(TMP, 'vitest.json');
-  suite('unit + integration (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], {}, vitestReport, (r) => ({
-    passed: r.numPassedTests,
-    failed: r.numFailedTests + suitesThatFailedToLoad(r),
-    skipped: r.numPendingTests + r.numTodoTests,
-  }));
+  suite(
+    'unit + integration (vitest)',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+    {},
+    vitestReport,
+    (r) => ({
+      passed: r.numPassedTests,
+      failed: r.numFailedTests + suitesThatFailedToLoad(r),
+      skipped: r.numPendingTests + r.numTodoTests,
+    }),
+  );
   const playwrightReport = join(TMP, 'playwright.json');
-  suite('end-to-end (playwright)', 'npx', ['playwright', 'test'], { TRAINDECK_PW_JSON: playwrightReport }, playwrightReport, (r) => ({
-    passed: r.stats.expected + r.stats.flaky,
-    failed: r.stats.unexpected + (r.errors?.length ?? 0),
-    skipped: r.stats.skipped,
-  }));
+  suite(
+    'end-to-end (playwright)',
+    'npx',
+    ['playwright', 'test'],
+    { TRAINDECK_PW_JSON: playwrightReport },
+    playwrightReport,
+    (r) => ({
+      passed: r.stats.expected + r.stats.flaky,
+      failed: r.stats.unexpected + (r.errors?.length ?? 0),
+      skipped: r.stats.skipped,
+    }),
+  );
 } else {
   rows.push({ label: 'tests (not run: the build failed)', passed: 0, failed: 1, skipped: 0, seconds: 0 });
 }
 
 /** A test file that failed to load has no failed test of its own; count it once. */
 function suitesThatFailedToLoad(r) {
-  return r.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed')).length;
+  return r.testResults.filter(
+    (file) => file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed'),
+  ).length;
 }
 
-const total = rows.reduce((sum, row) => ({ passed: sum.passed + row.passed, failed: sum.failed + row.failed, skipped: sum.skipped + row.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = rows.reduce(
+  (sum, row) => ({
+    passed: sum.passed + row.passed,
+    failed: sum.failed + row.failed,
+    skipped: sum.skipped + row.skipped,
+  }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 const width = Math.max(...rows.map((row) => row.label.length));
 console.log('\n━━ summary');
 for (const row of rows) {
   const mark = row.failed ? '✗' : '✓';
-  console.log(`${mark} ${row.label.padEnd(width)}  ${String(row.passed).padStart(4)} passed  ${String(row.failed).padStart(3)} failed  ${String(row.skipped).padStart(3)} skipped  ${row.seconds.toFixed(1).padStart(6)} s`);
+  console.log(
+    `${mark} ${row.label.padEnd(width)}  ${String(row.passed).padStart(4)} passed  ${String(row.failed).padStart(3)} failed  ${String(row.skipped).padStart(3)} skipped  ${row.seconds.toFixed(1).padStart(6)} s`,
+  );
 }
 console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed === 0 ? 0 : 1);

@@ -50,7 +50,9 @@ const simulatedMs = hours * 3_600_000;
 const perChunk = (rate * CHUNK_MS) / 1000;
 // The workload is made before the clock starts (it is not the monitor's work): 600 distinct
 // chunks (one simulated minute), replayed; the lines' own timestamps are ignored by the clock.
-const chunks = Array.from({ length: 600 }, (_, i) => encoder.encode(makeLines(Math.floor(i / 10), perChunk, i * perChunk)));
+const chunks = Array.from({ length: 600 }, (_, i) =>
+  encoder.encode(makeLines(Math.floor(i / 10), perChunk, i * perChunk)),
+);
 let lines = 0;
 let peakHeap = 0;
 const cpu0 = process.cpuUsage();
@@ -80,10 +82,16 @@ const rows: [string, string][] = [
   ['series in store', `${snapshot.series.length} (${snapshot.series.map((s) => s.name).join(', ')})`],
   ['wall time', `${(wallMs / 1000).toFixed(1)} s`],
   ['main-process CPU time', `${(cpuMs / 1000).toFixed(1)} s`],
-  ['CPU % at real time (CPU time / simulated time)', `${((cpuMs / 1000 / simulatedSeconds) * 100).toFixed(3)} % of one core`],
+  [
+    'CPU % at real time (CPU time / simulated time)',
+    `${((cpuMs / 1000 / simulatedSeconds) * 100).toFixed(3)} % of one core`,
+  ],
   ['heap used at end / peak sampled', `${mb(memory.heapUsed)} / ${mb(peakHeap)}`],
   ['RSS at end', mb(memory.rss)],
-  ['events to renderer', `${events.toLocaleString('en-US')} = ${(events / simulatedSeconds).toFixed(2)}/s average, max ${maxPerSecond} in any second`],
+  [
+    'events to renderer',
+    `${events.toLocaleString('en-US')} = ${(events / simulatedSeconds).toFixed(2)}/s average, max ${maxPerSecond} in any second`,
+  ],
   ['bytes to renderer', `${mb(bytes)} = ${(bytes / simulatedSeconds / 1024).toFixed(1)} KB/s`],
   ['snapshot (500 points/series, LTTB)', `${snapshotMs.toFixed(1)} ms, ${mb(JSON.stringify(snapshot).length)}`],
 ];

@@ -10,7 +10,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = await mkdtemp(join(tmpdir(), 'traindeck-bench-scan-'));
 const outfile = join(out, 'scan-bench.mjs');
 try {
-  await build({ entryPoints: [join(here, 'scan-bench.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(here, 'scan-bench.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+  });
   await import(pathToFileURL(outfile).href);
 } finally {
   await rm(out, { recursive: true, force: true });

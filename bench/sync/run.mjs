@@ -55,7 +55,11 @@ async function cleanup() {
   return state.cleaning;
 }
 
-for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+for (const [sig, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+]) {
   process.on(sig, () => {
     state.aborting = true;
     log(`${sig}: stopping children and the S3 server...`);
@@ -70,7 +74,10 @@ async function ensureMemory(mem, bytes) {
     await mem.sample();
     const avail = mem.now().availKiB * 1024;
     if (avail >= need) return;
-    if (waited >= 180) throw new Error(`only ${(avail / GiB).toFixed(1)} GiB available, need ${(need / GiB).toFixed(1)} GiB; stopping (memory not sane)`);
+    if (waited >= 180)
+      throw new Error(
+        `only ${(avail / GiB).toFixed(1)} GiB available, need ${(need / GiB).toFixed(1)} GiB; stopping (memory not sane)`,
+      );
     if (waited === 0) log(`low memory (${(avail / GiB).toFixed(1)} GiB available): waiting up to 180 s...`);
     await new Promise((r) => setTimeout(r, 5000));
   }
@@ -93,12 +100,25 @@ async function main() {
   const server = await startServer(REPO, state.serverDir, cleanEnv());
   state.serverUp = true;
   log(`S3 endpoint ${server.endpoint}`);
-  const ctx = await toolContext({ repo: REPO, tmp: state.tmp, server, keyFile, key, oursCli: opts.oursCli && resolve(opts.oursCli), rcloneFlags: opts.rcloneFlags });
+  const ctx = await toolContext({
+    repo: REPO,
+    tmp: state.tmp,
+    server,
+    keyFile,
+    key,
+    oursCli: opts.oursCli && resolve(opts.oursCli),
+    rcloneFlags: opts.rcloneFlags,
+  });
 
   const tools = {};
   for (const tool of wanted) {
     const c = await tool.check(ctx);
-    tools[tool.name] = { available: c.ok, reason: c.reason ?? null, version: c.version ?? null, note: TOOL_NOTES[tool.name] ?? null };
+    tools[tool.name] = {
+      available: c.ok,
+      reason: c.reason ?? null,
+      version: c.version ?? null,
+      note: TOOL_NOTES[tool.name] ?? null,
+    };
     if (!c.ok) log(`SKIP ${tool.name}: ${c.reason}`);
   }
 
@@ -109,15 +129,24 @@ async function main() {
   const datasets = [];
   let t = Date.now();
   for (const spec of specs) datasets.push({ ...spec, ...(await generate(spec, dataRoot, opts.seed)) });
-  log(`generated ${datasets.map((d) => `${d.label} (${(d.bytes / 2 ** 20).toFixed(0)} MiB)`).join(', ')} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  log(
+    `generated ${datasets.map((d) => `${d.label} (${(d.bytes / 2 ** 20).toFixed(0)} MiB)`).join(', ')} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
 
   // Which storage settings does each tool really apply on this server?
   const active = [];
   for (const tool of wanted.filter((w) => tools[w.name].available)) {
     const p = await probeTool(ctx, tool, probe);
     const sseWanted = tool.modes.some((m) => m.sse);
-    Object.assign(tools[tool.name], { mode: p.mode, sseWanted, sseC: p.sseC, storageClass: p.storageClass, probe: p.attempts });
-    for (const a of p.attempts.filter((x) => !x.ok)) log(`probe ${tool.name} (SSE-C ${a.mode.sse ? 'on' : 'off'}): FAILED: ${a.error.split('\n').at(-1)}`);
+    Object.assign(tools[tool.name], {
+      mode: p.mode,
+      sseWanted,
+      sseC: p.sseC,
+      storageClass: p.storageClass,
+      probe: p.attempts,
+    });
+    for (const a of p.attempts.filter((x) => !x.ok))
+      log(`probe ${tool.name} (SSE-C ${a.mode.sse ? 'on' : 'off'}): FAILED: ${a.error.split('\n').at(-1)}`);
     if (!p.mode) {
       tools[tool.name].available = false;
       tools[tool.name].reason = `probe failed: ${p.attempts.at(-1)?.error}`;
@@ -150,8 +179,13 @@ async function main() {
         row(ds.id, 'up', tool.name).runs.push(res.up);
         row(ds.id, 'down', tool.name).runs.push(res.down);
         if (res.object) row(ds.id, 'up', tool.name).object = res.object;
-        const fmt = (x) => (x.ok ? `${x.seconds.toFixed(2)} s, ${x.rssKiB == null ? '?' : (x.rssKiB / 1024).toFixed(0)} MiB` : `FAILED ${x.skipped ? '(skipped)' : x.error}`);
-        log(`${ds.id} run ${run + 1}/${opts.runs} ${tool.name.padEnd(9)} up ${fmt(res.up)} | down ${fmt(res.down)} | server RSS ${(mem.now().serverKiB / 1024).toFixed(0)} MiB`);
+        const fmt = (x) =>
+          x.ok
+            ? `${x.seconds.toFixed(2)} s, ${x.rssKiB == null ? '?' : (x.rssKiB / 1024).toFixed(0)} MiB`
+            : `FAILED ${x.skipped ? '(skipped)' : x.error}`;
+        log(
+          `${ds.id} run ${run + 1}/${opts.runs} ${tool.name.padEnd(9)} up ${fmt(res.up)} | down ${fmt(res.down)} | server RSS ${(mem.now().serverKiB / 1024).toFixed(0)} MiB`,
+        );
       }
     }
   }
@@ -162,22 +196,45 @@ async function main() {
   const targetList = targets(summary, tools);
   const out = resolve(opts.out ?? join(HERE, 'results/latest.json'));
 
-  console.log(`\nSync benchmark ${opts.quick ? '(QUICK: small datasets, indicative only) ' : ''}- ${opts.runs} run(s) each, median; ${cpus().length} CPUs shared by clients and the RGW; load at start ${state.load.join(' ')}`);
+  console.log(
+    `\nSync benchmark ${opts.quick ? '(QUICK: small datasets, indicative only) ' : ''}- ${opts.runs} run(s) each, median; ${cpus().length} CPUs shared by clients and the RGW; load at start ${state.load.join(' ')}`,
+  );
   const loadEnd = loadavg().map((x) => x.toFixed(2));
   if (Math.max(...state.load, ...loadEnd) > cpus().length) {
-    console.log(`WARNING: the machine was busy (load ${state.load[0]} at start, ${loadEnd[0]} at end, ${cpus().length} CPUs): other processes share the CPUs, expect noise; compare the min-max spread`);
+    console.log(
+      `WARNING: the machine was busy (load ${state.load[0]} at start, ${loadEnd[0]} at end, ${cpus().length} CPUs): other processes share the CPUs, expect noise; compare the min-max spread`,
+    );
   }
-  console.log(`server ${server.endpoint} (Ceph RGW, memstore); warm page cache; every download verified byte for byte (SHA-256)`);
+  console.log(
+    `server ${server.endpoint} (Ceph RGW, memstore); warm page cache; every download verified byte for byte (SHA-256)`,
+  );
   for (const [name, info] of Object.entries(tools)) {
-    const how = info.available ? `SSE-C ${info.sseC ? 'yes' : info.sseWanted ? 'NO (failed, see probe)' : 'off'}, storage class ${info.storageClass}` : `SKIPPED: ${info.reason}`;
-    console.log(`  ${name.padEnd(9)} ${info.version ? `${info.version} - ` : ''}${how}${info.note ? ` - ${info.note}` : ''}`);
+    const how = info.available
+      ? `SSE-C ${info.sseC ? 'yes' : info.sseWanted ? 'NO (failed, see probe)' : 'off'}, storage class ${info.storageClass}`
+      : `SKIPPED: ${info.reason}`;
+    console.log(
+      `  ${name.padEnd(9)} ${info.version ? `${info.version} - ` : ''}${how}${info.note ? ` - ${info.note}` : ''}`,
+    );
   }
-  console.log(`  rclone flags: ${ctx.rcloneFlags.join(' ') || '(its defaults: --transfers 4 --checkers 8)'}; aws: CLI defaults (10 concurrent requests, 8 MiB parts), --only-show-errors\n`);
+  console.log(
+    `  rclone flags: ${ctx.rcloneFlags.join(' ') || '(its defaults: --transfers 4 --checkers 8)'}; aws: CLI defaults (10 concurrent requests, 8 MiB parts), --only-show-errors\n`,
+  );
   console.log(formatTable(summary, ratioList, tools, datasets));
-  if (Object.values(tools).some((x) => x.available && x.sseWanted && !x.sseC)) console.log('  * NO: this tool could not do SSE-C against this server and ran without it (see the probe errors in the JSON).');
-  console.log(`\nTargets (issue 3, point 10)${opts.quick ? ' - quick run, indicative only' : ''}:\n${formatTargets(targetList)}`);
+  if (Object.values(tools).some((x) => x.available && x.sseWanted && !x.sseC))
+    console.log(
+      '  * NO: this tool could not do SSE-C against this server and ran without it (see the probe errors in the JSON).',
+    );
+  console.log(
+    `\nTargets (issue 3, point 10)${opts.quick ? ' - quick run, indicative only' : ''}:\n${formatTargets(targetList)}`,
+  );
   const peaks = mem.peaks();
-  console.log(`\nserver RSS peak (mon+OSD+RGW) per dataset: ${Object.entries(peaks).map(([k, v]) => `${k} ${(v.serverKiB / 1024).toFixed(0)} MiB`).join(', ')}; lowest MemAvailable ${(Math.min(...Object.values(peaks).map((v) => v.minAvailKiB)) / 1024 / 1024).toFixed(1)} GiB`);
+  console.log(
+    `\nserver RSS peak (mon+OSD+RGW) per dataset: ${Object.entries(peaks)
+      .map(([k, v]) => `${k} ${(v.serverKiB / 1024).toFixed(0)} MiB`)
+      .join(
+        ', ',
+      )}; lowest MemAvailable ${(Math.min(...Object.values(peaks).map((v) => v.minAvailKiB)) / 1024 / 1024).toFixed(1)} GiB`,
+  );
   console.log(`benchmark phase ${benchSeconds.toFixed(0)} s; results: ${out}`);
 
   await mkdir(dirname(out), { recursive: true });
@@ -186,14 +243,24 @@ async function main() {
     started: started.toISOString(),
     finished: new Date().toISOString(),
     options: { ...opts, out },
-    machine: { cpus: cpus().length, totalMemGiB: totalmem() / GiB, freeMemGiBAtEnd: freemem() / GiB, loadAtStart: state.load, loadAtEnd: loadavg() },
+    machine: {
+      cpus: cpus().length,
+      totalMemGiB: totalmem() / GiB,
+      freeMemGiBAtEnd: freemem() / GiB,
+      loadAtStart: state.load,
+      loadAtEnd: loadavg(),
+    },
     server: { endpoint: server.endpoint, kind: 'Ceph RGW (e2e/services/s3-up.sh), memstore', memoryPeaks: peaks },
     method: {
       prefix: PREFIX,
       rss: 'GNU time %M (wait4 ru_maxrss of the tool process), KiB',
       seconds: 'wall clock around the tool process',
-      perRun: 'fresh bucket; upload to an empty prefix; download into an empty folder; verify sizes + SHA-256; bucket rm --purge-objects --bypass-gc',
-      peerFlags: { rclone: ctx.rcloneFlags, aws: ['--only-show-errors', 'CLI defaults: max_concurrent_requests 10, multipart 8 MiB'] },
+      perRun:
+        'fresh bucket; upload to an empty prefix; download into an empty folder; verify sizes + SHA-256; bucket rm --purge-objects --bypass-gc',
+      peerFlags: {
+        rclone: ctx.rcloneFlags,
+        aws: ['--only-show-errors', 'CLI defaults: max_concurrent_requests 10, multipart 8 MiB'],
+      },
     },
     tools,
     datasets: datasets.map((d) => ({ id: d.id, label: d.label, files: d.files.length, bytes: d.bytes })),

@@ -35,7 +35,8 @@ export class LogFeed {
     this.monitor = new RunMonitor({ runId: RUN_ID, clock: systemClock, onDelta: (delta) => this.sink?.(delta) });
     // An hour of history and 5,000 lines, as a run that has been training a while has.
     const now = systemClock.now();
-    for (let i = 720; i > 0; i--) this.monitor.addHealth(this.sampler.parse(healthOutput(this.healthTick++), now - i * HEALTH_MS));
+    for (let i = 720; i > 0; i--)
+      this.monitor.addHealth(this.sampler.parse(healthOutput(this.healthTick++), now - i * HEALTH_MS));
     this.push(5_000);
   }
 
@@ -134,7 +135,10 @@ export class ChartFeed {
   private addSample(): void {
     const x = this.i++;
     for (const [k, [name, unit, base, amp]] of CHART_SERIES.entries()) {
-      const wave = name === 'metric.loss' ? base * Math.exp(-x / 4000) + 0.2 : base + amp * Math.sin(x / (40 + k * 7)) + amp * 0.2 * Math.sin(x * 7.3);
+      const wave =
+        name === 'metric.loss'
+          ? base * Math.exp(-x / 4000) + 0.2
+          : base + amp * Math.sin(x / (40 + k * 7)) + amp * 0.2 * Math.sin(x * 7.3);
       this.store.add(name, unit, this.t, Math.max(0, wave));
     }
     this.t += HEALTH_MS;

@@ -18,7 +18,14 @@ import { failures, formatTable, targets } from './lib/report.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const log = (message) => console.error(`[bench:ui] ${message}`);
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, 'chart-seconds': { type: 'string', default: '20' }, rate: { type: 'string', default: '1000' }, out: { type: 'string', default: '.tmp/bench-ui.json' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    'chart-seconds': { type: 'string', default: '20' },
+    rate: { type: 'string', default: '1000' },
+    out: { type: 'string', default: '.tmp/bench-ui.json' },
+  },
+});
 const seconds = Number(values.seconds);
 const chartSeconds = Number(values['chart-seconds']);
 const rate = Number(values.rate);
@@ -40,7 +47,9 @@ const ownDirname = {
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
       const text = await readFile(path, 'utf8');
-      return text.includes('import.meta.dirname') ? { contents: text.replaceAll('import.meta.dirname', JSON.stringify(dirname(path))), loader: 'ts' } : undefined;
+      return text.includes('import.meta.dirname')
+        ? { contents: text.replaceAll('import.meta.dirname', JSON.stringify(dirname(path))), loader: 'ts' }
+        : undefined;
     });
   },
 };
@@ -56,13 +65,27 @@ process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
 try {
   const outfile = join(tmp, 'feed.mjs');
-  await build({ entryPoints: [join(here, 'feed.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', plugins: [ownDirname] });
+  await build({
+    entryPoints: [join(here, 'feed.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    plugins: [ownDirname],
+  });
   const feed = await import(pathToFileURL(outfile).href);
   // launchServer, not launch: its process id lets the bench read the renderers' RSS from /proc.
   state.server = await chromium.launchServer({ executablePath, args: flags.args, headless: true });
   state.browser = await chromium.connect(state.server.wsEndpoint());
   state.host = await feed.startWebHost({ env: { TRAINDECK_FAKE_AWS: '1' } });
-  const common = { browser: state.browser, browserPid: state.server.process().pid, hostUrl: state.host.url, build: feed };
+  const common = {
+    browser: state.browser,
+    browserPid: state.server.process().pid,
+    hostUrl: state.host.url,
+    build: feed,
+  };
   const load0 = loadavg()[0];
   const started = new Date();
 
@@ -81,18 +104,36 @@ try {
   const version = state.browser.version();
   const targetList = targets(results);
   const failed = failures(results);
-  console.log(`\nbench:ui (Chromium ${version} headless, ${cpus().length} CPUs, load ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end; viewport 1280x820)`);
-  console.log(`log: ${seconds} s at ${rate} lines/s through main's RunMonitor (${results.log.ours.deltas} deltas, ${results.log.ours.lines} lines in the tail), monitor open and following`);
-  console.log(`charts: 8 series of 17,280 points (24 h at 5 s); appending 1 point per series per delta at 10 deltas/s for ${chartSeconds} s`);
-  console.log('peers: log = one DOM row per line, no virtualization; charts = one SVG polyline per series, every point, redrawn per delta\n');
+  console.log(
+    `\nbench:ui (Chromium ${version} headless, ${cpus().length} CPUs, load ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end; viewport 1280x820)`,
+  );
+  console.log(
+    `log: ${seconds} s at ${rate} lines/s through main's RunMonitor (${results.log.ours.deltas} deltas, ${results.log.ours.lines} lines in the tail), monitor open and following`,
+  );
+  console.log(
+    `charts: 8 series of 17,280 points (24 h at 5 s); appending 1 point per series per delta at 10 deltas/s for ${chartSeconds} s`,
+  );
+  console.log(
+    'peers: log = one DOM row per line, no virtualization; charts = one SVG polyline per series, every point, redrawn per delta\n',
+  );
   console.log(formatTable(results));
-  console.log(`\nTargets (printed, not enforced):\n${targetList.map((t) => `  ${t.status}  ${t.name}: ${t.detail}`).join('\n')}`);
-  const consoleErrors = [results.log.ours, results.charts.served, results.charts.raw].flatMap((r) => r.errors.filter((e) => e.startsWith('console')));
-  if (consoleErrors.length) console.log(`\nconsole errors in our page (${consoleErrors.length}): ${[...new Set(consoleErrors)].slice(0, 5).join(' | ')}`);
+  console.log(
+    `\nTargets (printed, not enforced):\n${targetList.map((t) => `  ${t.status}  ${t.name}: ${t.detail}`).join('\n')}`,
+  );
+  const consoleErrors = [results.log.ours, results.charts.served, results.charts.raw].flatMap((r) =>
+    r.errors.filter((e) => e.startsWith('console')),
+  );
+  if (consoleErrors.length)
+    console.log(
+      `\nconsole errors in our page (${consoleErrors.length}): ${[...new Set(consoleErrors)].slice(0, 5).join(' | ')}`,
+    );
 
   const out = resolve(root, values.out);
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ version: 1, started: started.toISOString(), finished: new Date().toISOString(), chromium: version, cpus: cpus().length, options: { seconds, chartSeconds, rate }, results, targets: targetList, failures: failed }, null, 2)}\n`);
+  await writeFile(
+    out,
+    `${JSON.stringify({ version: 1, started: started.toISOString(), finished: new Date().toISOString(), chromium: version, cpus: cpus().length, options: { seconds, chartSeconds, rate }, results, targets: targetList, failures: failed }, null, 2)}\n`,
+  );
   console.log(`\nresults: ${out}`);
   if (failed.length) {
     console.error(`\nFAIL:\n${failed.map((x) => `  ${x}`).join('\n')}`);

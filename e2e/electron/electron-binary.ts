@@ -26,6 +26,7 @@ export function locateElectronForTests(env: NodeJS.ProcessEnv = process.env): El
   if (env.ELECTRON_OVERRIDE_DIST_PATH) return { found: false, reason: `Electron binary not found: ${binary.reason}` };
   return {
     found: false,
-    reason: 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD); run `npx install-electron` on a machine with internet',
+    reason:
+      'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD); run `npx install-electron` on a machine with internet',
   };
 }

@@ -32,7 +32,10 @@ export interface LaunchedApp {
  * `dataDir` is the app's from then on: `close()` removes it.
  */
 export async function launchApp(executablePath: string, dataDir: string): Promise<LaunchedApp> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))) as Record<string, string>;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_'))) as Record<
+    string,
+    string
+  >;
   Object.assign(env, {
     TRAINDECK_DATA_DIR: path.join(dataDir, 'data'),
     AWS_CONFIG_FILE: path.join(dataDir, 'aws-config-none'),
@@ -48,7 +51,9 @@ export async function launchApp(executablePath: string, dataDir: string): Promis
     const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
     const hint = noDisplay ? '\nNo DISPLAY is set: run the electron project under `xvfb-run -a`.' : '';
     rmSync(dataDir, { recursive: true, force: true });
-    throw new Error(`Electron did not start: ${error instanceof Error ? error.message : String(error)}${hint}`, { cause: error });
+    throw new Error(`Electron did not start: ${error instanceof Error ? error.message : String(error)}${hint}`, {
+      cause: error,
+    });
   }
   let log = '';
   app.process().stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -70,7 +75,8 @@ export async function launchApp(executablePath: string, dataDir: string): Promis
     app,
     page,
     log: () => log,
-    invoke: (command, request) => page.evaluate(([c, r]) => (globalThis as unknown as Bridge).traindeck.invoke(c, r), [command, request] as const),
+    invoke: (command, request) =>
+      page.evaluate(([c, r]) => (globalThis as unknown as Bridge).traindeck.invoke(c, r), [command, request] as const),
     close,
   };
 }

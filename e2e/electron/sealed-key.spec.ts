@@ -47,7 +47,10 @@ test.describe('the SSE-C key in the desktop app', () => {
   });
 
   test('keys.generate seals the key with the OS keychain: the file has the header, not the raw key', async () => {
-    test.skip(generated.storage !== 'os-keychain', `no OS keychain on this machine: ${generated.note ?? 'safeStorage unavailable'}`);
+    test.skip(
+      generated.storage !== 'os-keychain',
+      `no OS keychain on this machine: ${generated.note ?? 'safeStorage unavailable'}`,
+    );
     const raw = readFileSync(generated.path);
     expect(raw.subarray(0, SEALED_KEY_MAGIC.length).toString('latin1')).toBe(SEALED_KEY_MAGIC);
     expect(raw.length).not.toBe(32);
@@ -56,7 +59,8 @@ test.describe('the SSE-C key in the desktop app', () => {
     const plain = readFileSync(copy.path);
     expect(plain.length).toBe(32);
     expect(keyFingerprint(plain)).toBe(generated.fingerprint);
-    for (const form of [plain, Buffer.from(plain.toString('base64')), Buffer.from(plain.toString('hex'))]) expect(raw.includes(form)).toBe(false);
+    for (const form of [plain, Buffer.from(plain.toString('base64')), Buffer.from(plain.toString('hex'))])
+      expect(raw.includes(form)).toBe(false);
     // The CLI's loader (no keychain) refuses the sealed file and says how to export it.
     await expect(loadSseKey(generated.path)).rejects.toMatchObject({ fix: expect.stringContaining('Export key') });
     expect(await invoke('keys.inspect', { path: generated.path })).toEqual(generated);

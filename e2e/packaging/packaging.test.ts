@@ -26,7 +26,15 @@ const BUILD_TIMEOUT_MS = 90_000;
 // Optional at run time, loaded in try/catch by their users: ws's native speed-ups, the AWS SDK's
 // CRT and SigV4a signers (needed only for S3 multi-region access points, which TrainDeck does not
 // use), and ssh2's cpu-features (ssh2 falls back to JavaScript crypto without its native parts).
-const RUNTIME_PROVIDED = new Set([...builtinModules, 'electron', 'bufferutil', 'utf-8-validate', '@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a', 'cpu-features']);
+const RUNTIME_PROVIDED = new Set([
+  ...builtinModules,
+  'electron',
+  'bufferutil',
+  'utf-8-validate',
+  '@aws-sdk/signature-v4-crt',
+  '@aws-sdk/signature-v4a',
+  'cpu-features',
+]);
 const NODE_BUNDLES = [
   'dist/main/main.cjs',
   'dist/preload/preload.cjs',
@@ -183,7 +191,9 @@ describe('electron-builder package (linux dir, stub Electron)', () => {
 
   it('ships Node bundles that load nothing from node_modules', () => {
     // The CLI is split into chunks loaded on demand; they must be as self-contained as the entries.
-    const chunks = entries.filter((entry) => /^\/dist\/cli\/chunks\/[^/]+\.mjs$/.test(entry)).map((entry) => entry.slice(1));
+    const chunks = entries
+      .filter((entry) => /^\/dist\/cli\/chunks\/[^/]+\.mjs$/.test(entry))
+      .map((entry) => entry.slice(1));
     expect(chunks.length).toBeGreaterThan(0);
     const unbundled = [...NODE_BUNDLES, ...chunks].flatMap((bundle) =>
       bareImports(asar.extractFile(asarPath, bundle).toString('utf8'))

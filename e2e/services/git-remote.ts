@@ -17,11 +17,18 @@ export interface GitRemote {
  * `{ symlink }` makes a symlink). Served over sshd with a deploy key restricted by
  * {@link deployKeyLine}.
  */
-export function createGitRemote(files: Record<string, string | { symlink: string } | { executable: string }>, branch = 'main'): GitRemote {
+export function createGitRemote(
+  files: Record<string, string | { symlink: string } | { executable: string }>,
+  branch = 'main',
+): GitRemote {
   const root = mkdtempSync(join(tmpdir(), 'traindeck-git-'));
   const work = join(root, 'work');
   const bareDir = join(root, 'repo.git');
-  const git = (args: string[], cwd = work) => execFileSync('git', ['-c', 'user.name=TrainDeck Test', '-c', 'user.email=test@traindeck.invalid', ...args], { cwd, encoding: 'utf8' }).trim();
+  const git = (args: string[], cwd = work) =>
+    execFileSync('git', ['-c', 'user.name=TrainDeck Test', '-c', 'user.email=test@traindeck.invalid', ...args], {
+      cwd,
+      encoding: 'utf8',
+    }).trim();
   execFileSync('git', ['init', '-q', '-b', branch, work]);
   for (const [path, content] of Object.entries(files)) {
     const target = join(work, path);

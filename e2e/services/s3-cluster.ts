@@ -28,7 +28,12 @@ const SCRIPTS = resolve(import.meta.dirname);
 export function startS3Cluster(env: NodeJS.ProcessEnv = process.env): S3Cluster {
   if (env.TRAINDECK_TEST_S3_ENDPOINT) {
     return {
-      env: { endpoint: env.TRAINDECK_TEST_S3_ENDPOINT, accessKeyId: env.TRAINDECK_TEST_S3_ACCESS_KEY ?? '', secretAccessKey: env.TRAINDECK_TEST_S3_SECRET_KEY ?? '', region: env.TRAINDECK_TEST_S3_REGION ?? 'us-east-1' },
+      env: {
+        endpoint: env.TRAINDECK_TEST_S3_ENDPOINT,
+        accessKeyId: env.TRAINDECK_TEST_S3_ACCESS_KEY ?? '',
+        secretAccessKey: env.TRAINDECK_TEST_S3_SECRET_KEY ?? '',
+        region: env.TRAINDECK_TEST_S3_REGION ?? 'us-east-1',
+      },
       stop: () => {},
     };
   }
@@ -37,7 +42,12 @@ export function startS3Cluster(env: NodeJS.ProcessEnv = process.env): S3Cluster 
   execFileSync('bash', [join(SCRIPTS, 's3-up.sh'), dir], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
   const started = JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8')) as Record<string, string>;
   return {
-    env: { endpoint: started.TRAINDECK_TEST_S3_ENDPOINT!, accessKeyId: started.TRAINDECK_TEST_S3_ACCESS_KEY!, secretAccessKey: started.TRAINDECK_TEST_S3_SECRET_KEY!, region: started.TRAINDECK_TEST_S3_REGION! },
+    env: {
+      endpoint: started.TRAINDECK_TEST_S3_ENDPOINT!,
+      accessKeyId: started.TRAINDECK_TEST_S3_ACCESS_KEY!,
+      secretAccessKey: started.TRAINDECK_TEST_S3_SECRET_KEY!,
+      region: started.TRAINDECK_TEST_S3_REGION!,
+    },
     stop() {
       execFileSync('bash', [join(SCRIPTS, 's3-down.sh'), dir], { stdio: 'inherit', timeout: 60_000 });
       rmSync(parent, { recursive: true, force: true });

@@ -48,10 +48,11 @@ export function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         },
         pause: () => void (paused = true),
         resume: () => void (paused = false),
-        close: () => new Promise<void>((done) => {
-          for (const socket of open) socket.destroy();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of open) socket.destroy();
+            server.close(() => done());
+          }),
       });
     });
   });

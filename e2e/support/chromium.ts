@@ -6,7 +6,10 @@ import { join } from 'node:path';
  * keep it from reaching for the network (refused here, and slow to fail) at every start.
  * Kept in JSON so that plain scripts (scripts/render-icons.mjs) read the same flags.
  */
-const flags = JSON.parse(readFileSync(join(import.meta.dirname, 'chromium-flags.json'), 'utf8')) as { path: string; args: string[] };
+const flags = JSON.parse(readFileSync(join(import.meta.dirname, 'chromium-flags.json'), 'utf8')) as {
+  path: string;
+  args: string[];
+};
 
 export const CHROMIUM_PATH = process.env.TRAINDECK_CHROMIUM ?? flags.path;
 

@@ -36,7 +36,12 @@ export interface WebHostOptions {
  */
 export async function startWebHost(options: WebHostOptions = {}): Promise<RunningHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'traindeck-e2e-'));
-  const args = [join(ROOT, 'dist', 'web', 'host.mjs'), '--json', ...(options.port ? ['--port', String(options.port)] : []), ...(options.args ?? [])];
+  const args = [
+    join(ROOT, 'dist', 'web', 'host.mjs'),
+    '--json',
+    ...(options.port ? ['--port', String(options.port)] : []),
+    ...(options.args ?? []),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, TRAINDECK_DATA_DIR: dataDir, ...options.env },

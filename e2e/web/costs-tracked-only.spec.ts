@@ -4,7 +4,9 @@ import { collectProblems, nav, screenshot, useWebHost } from './support';
 /** Kill-all without the untracked box: TrainDeck's resources go, everyone else's stay, and the verdict says only what is true. */
 const host = useWebHost({ TRAINDECK_FAKE_AWS: '1' });
 
-test('kill-all of TrainDeck resources leaves untracked ones and does not claim the account is clean', async ({ page }) => {
+test('kill-all of TrainDeck resources leaves untracked ones and does not claim the account is clean', async ({
+  page,
+}) => {
   const problems = await collectProblems(page);
   await page.goto(host().url);
   await page.locator('html[data-app-ready="true"]').waitFor();

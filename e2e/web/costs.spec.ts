@@ -12,7 +12,9 @@ const host = useWebHost({ TRAINDECK_FAKE_AWS: '1' });
 
 const shot = screenshot;
 
-test('scan lists every region, kill-all confirms exactly what it deletes and ends with 0 cost resources', async ({ page }) => {
+test('scan lists every region, kill-all confirms exactly what it deletes and ends with 0 cost resources', async ({
+  page,
+}) => {
   const problems = await collectProblems(page);
   await page.goto(host().url);
   await page.locator('html[data-app-ready="true"]').waitFor();
@@ -39,7 +41,10 @@ test('scan lists every region, kill-all confirms exactly what it deletes and end
   await page.setViewportSize({ width: 960, height: 620 });
   const overflow = await page.evaluate(() => {
     const body = document.querySelector('.page-body');
-    return { page: document.documentElement.scrollWidth - window.innerWidth, body: body ? body.scrollWidth - body.clientWidth : 0 };
+    return {
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      body: body ? body.scrollWidth - body.clientWidth : 0,
+    };
   });
   expect(overflow).toEqual({ page: 0, body: 0 });
   await page.screenshot({ path: `${ARTIFACTS}/costs-scan-narrow.png`, animations: 'disabled' });

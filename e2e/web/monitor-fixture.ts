@@ -16,21 +16,81 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The finished pull: the datasets moved and verified, checkpoints of a previous run resumed, the rest empty. */
 export const PULLED: SyncFolderStatus[] = [
-  { folder: 'cached_datasets', policy: 'pull-only', filesDone: 128, filesTotal: 128, bytesDone: 15_300_000_000, bytesTotal: 15_300_000_000, bytesPerSecond: 212_000_000, state: 'done', failures: 0, verified: { ok: true, checked: 128, mismatches: 0 } },
-  { folder: 'logs', policy: 'local-wins', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, state: 'done', failures: 0 },
-  { folder: 'models', policy: 'local-wins', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, state: 'done', failures: 0 },
-  { folder: 'checkpoints', policy: 'newest-wins', filesDone: 2, filesTotal: 2, bytesDone: 1_840_000_000, bytesTotal: 1_840_000_000, bytesPerSecond: 181_000_000, state: 'done', failures: 0 },
+  {
+    folder: 'cached_datasets',
+    policy: 'pull-only',
+    filesDone: 128,
+    filesTotal: 128,
+    bytesDone: 15_300_000_000,
+    bytesTotal: 15_300_000_000,
+    bytesPerSecond: 212_000_000,
+    state: 'done',
+    failures: 0,
+    verified: { ok: true, checked: 128, mismatches: 0 },
+  },
+  {
+    folder: 'logs',
+    policy: 'local-wins',
+    filesDone: 0,
+    filesTotal: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    bytesPerSecond: 0,
+    state: 'done',
+    failures: 0,
+  },
+  {
+    folder: 'models',
+    policy: 'local-wins',
+    filesDone: 0,
+    filesTotal: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    bytesPerSecond: 0,
+    state: 'done',
+    failures: 0,
+  },
+  {
+    folder: 'checkpoints',
+    policy: 'newest-wins',
+    filesDone: 2,
+    filesTotal: 2,
+    bytesDone: 1_840_000_000,
+    bytesTotal: 1_840_000_000,
+    bytesPerSecond: 181_000_000,
+    state: 'done',
+    failures: 0,
+  },
 ];
 
 export function runSnapshot(): RunSnapshot {
   const done = RUN_PHASES.indexOf('training');
   const phases = Object.fromEntries(
-    RUN_PHASES.map((phase, index) => [phase, index < done ? { status: 'succeeded', startedAt: iso(START + index * 60_000), endedAt: iso(START + (index + 1) * 60_000) } : index === done ? { status: 'running', startedAt: iso(START + index * 60_000) } : { status: 'pending' }]),
+    RUN_PHASES.map((phase, index) => [
+      phase,
+      index < done
+        ? { status: 'succeeded', startedAt: iso(START + index * 60_000), endedAt: iso(START + (index + 1) * 60_000) }
+        : index === done
+          ? { status: 'running', startedAt: iso(START + index * 60_000) }
+          : { status: 'pending' },
+    ]),
   ) as RunSnapshot['phases'];
-  return { runId: RUN_ID, name: 'resnet50-baseline', backend: 'aws-ec2', host: 'ubuntu@34.243.17.102:22', state: 'running', phases, lastSeq: 40, startedAt: iso(START), logTail: [], sync: { pull: PULLED } };
+  return {
+    runId: RUN_ID,
+    name: 'resnet50-baseline',
+    backend: 'aws-ec2',
+    host: 'ubuntu@34.243.17.102:22',
+    state: 'running',
+    phases,
+    lastSeq: 40,
+    startedAt: iso(START),
+    logTail: [],
+    sync: { pull: PULLED },
+  };
 }
 
-const wave = (n: number, base: number, amp: number, noise: number) => Array.from({ length: n }, (_, i) => Math.max(0, base + amp * Math.sin(i / 9) + noise * Math.sin(i * 7.3)));
+const wave = (n: number, base: number, amp: number, noise: number) =>
+  Array.from({ length: n }, (_, i) => Math.max(0, base + amp * Math.sin(i / 9) + noise * Math.sin(i * 7.3)));
 
 function series(name: string, unit: string, v: number[]): SeriesView {
   return { name, unit, t: v.map((_, i) => NOW - (v.length - i) * 5_000), v };
@@ -53,17 +113,55 @@ export function monitorSnapshot(): MonitorSnapshot {
     series: [
       series('cpu', '%', wave(n, 38, 12, 4)),
       series('memory', 'B', wave(n, 9.6e9, 0.4e9, 0.1e9)),
-      series('disk', 'B', wave(n, 61e9, 0, 0).map((v, i) => v + i * 2e7)),
+      series(
+        'disk',
+        'B',
+        wave(n, 61e9, 0, 0).map((v, i) => v + i * 2e7),
+      ),
       series('net.rx', 'B/s', wave(n, 18e6, 9e6, 3e6)),
       series('net.tx', 'B/s', wave(n, 2e6, 1e6, 0.5e6)),
       series('gpu0.util', '%', wave(n, 91, 5, 3)),
       series('gpu0.mem', 'MiB', wave(n, 18_400, 300, 50)),
       series('gpu0.temp', '°C', wave(n, 71, 3, 1)),
-      series('metric.loss', '', Array.from({ length: n }, (_, i) => 2.3 * Math.exp(-i / 60) + 0.25)),
+      series(
+        'metric.loss',
+        '',
+        Array.from({ length: n }, (_, i) => 2.3 * Math.exp(-i / 60) + 0.25),
+      ),
     ],
-    progress: { step: 5200, totalSteps: 13000, epoch: 4, totalEpochs: 10, metrics: { loss: 0.4123, lr: 0.0003 }, itPerSec: 3.21, etaSeconds: 2430, fraction: 0.4 },
-    health: { at: NOW, cpuPct: 41, gpus: [{ index: 0, name: 'NVIDIA A10G', utilizationPct: 93, memoryUsedMiB: 18_420, memoryTotalMiB: 23_028, temperatureC: 72, powerW: 201 }] },
-    cost: { hourlyUsd: 1.0274, instanceHourlyUsd: 1.011, ebsHourlyUsd: 0.0164, soFarUsd: 3.29, projectedUsd: 3.98, pricesAsOf: '2025-06-15' },
+    progress: {
+      step: 5200,
+      totalSteps: 13000,
+      epoch: 4,
+      totalEpochs: 10,
+      metrics: { loss: 0.4123, lr: 0.0003 },
+      itPerSec: 3.21,
+      etaSeconds: 2430,
+      fraction: 0.4,
+    },
+    health: {
+      at: NOW,
+      cpuPct: 41,
+      gpus: [
+        {
+          index: 0,
+          name: 'NVIDIA A10G',
+          utilizationPct: 93,
+          memoryUsedMiB: 18_420,
+          memoryTotalMiB: 23_028,
+          temperatureC: 72,
+          powerW: 201,
+        },
+      ],
+    },
+    cost: {
+      hourlyUsd: 1.0274,
+      instanceHourlyUsd: 1.011,
+      ebsHourlyUsd: 0.0164,
+      soFarUsd: 3.29,
+      projectedUsd: 3.98,
+      pricesAsOf: '2025-06-15',
+    },
     log: { first: 0, lines: logLines(5_000) },
     alerts: [],
   };

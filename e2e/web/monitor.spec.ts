@@ -18,7 +18,9 @@ import { collectProblems, nav, screenshot, shotEveryWay, useWebHost } from './su
 const finished = useFinishedRunOnDisk(Date.now());
 const host = useWebHost(finished.env);
 
-test('the monitor shows phases, progress and cost, charts with units, a virtualized log that follows, and stops a run', async ({ page }) => {
+test('the monitor shows phases, progress and cost, charts with units, a virtualized log that follows, and stops a run', async ({
+  page,
+}) => {
   const problems = await collectProblems(page);
   const sent: string[] = [];
   let client: WebSocketRoute | undefined;
@@ -28,7 +30,14 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
     ws.onMessage((message) => {
       const frame = JSON.parse(String(message)) as { id: number; command: string; payload: unknown };
       sent.push(frame.command);
-      const answer = frame.command === 'runs.list' ? [runSnapshot()] : frame.command === 'monitor.snapshot' ? monitorSnapshot() : frame.command === 'runs.cancel' ? { cancelled: true } : undefined;
+      const answer =
+        frame.command === 'runs.list'
+          ? [runSnapshot()]
+          : frame.command === 'monitor.snapshot'
+            ? monitorSnapshot()
+            : frame.command === 'runs.cancel'
+              ? { cancelled: true }
+              : undefined;
       if (answer === undefined) server.send(message);
       else ws.send(JSON.stringify({ type: 'result', id: frame.id, result: { ok: true, value: answer } }));
     });
@@ -49,13 +58,19 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await expect(page.getByTestId('run-stats')).toContainText('$1.03/h');
   // Sync per folder: the finished pull, the datasets verified; no push yet.
   const pulled = page.getByTestId('sync-pull-cached_datasets');
-  await expect(page.getByRole('table', { name: 'Sync status per folder, pull then push' }).getByRole('rowheader', { name: 'cached_datasets' })).toBeVisible();
-  for (const text of ['pull-only', '128 / 128', '14.2 GiB', '202 MiB/s', 'Done']) await expect(pulled).toContainText(text);
+  await expect(
+    page
+      .getByRole('table', { name: 'Sync status per folder, pull then push' })
+      .getByRole('rowheader', { name: 'cached_datasets' }),
+  ).toBeVisible();
+  for (const text of ['pull-only', '128 / 128', '14.2 GiB', '202 MiB/s', 'Done'])
+    await expect(pulled).toContainText(text);
   await expect(page.getByTestId('sync-pull-cached_datasets-verified')).toHaveText('Passed: 128 verified');
   await expect(page.getByTestId('sync-pull-models')).toContainText('Up to date');
   await expect(page.getByTestId('sync-pull-checkpoints')).toContainText('1.7 GiB');
   await expect(page.getByTestId('sync-push')).toHaveCount(0);
-  for (const chart of ['cpu', 'gpu.util', 'gpu.mem', 'gpu.temp', 'memory', 'disk', 'net', 'metric.loss']) await expect(page.getByTestId(`chart-${chart}`).locator('svg.recharts-surface')).toBeVisible();
+  for (const chart of ['cpu', 'gpu.util', 'gpu.mem', 'gpu.temp', 'memory', 'disk', 'net', 'metric.loss'])
+    await expect(page.getByTestId(`chart-${chart}`).locator('svg.recharts-surface')).toBeVisible();
   await expect(page.getByTestId('chart-gpu.mem')).toContainText('GiB');
 
   // 5,000 lines, a few dozen rows in the DOM; following shows the last one.
@@ -67,7 +82,13 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await shotEveryWay(page, 'runs-monitor');
 
   // Deltas append: new log lines arrive and the tail follows them.
-  push('monitor.delta', { runId: RUN_ID, seq: 11, at: Date.now(), log: { first: 5_000, lines: logLines(3, 5_000) }, progress: { step: 5203, totalSteps: 13000, metrics: { loss: 0.41 }, itPerSec: 3.3 } });
+  push('monitor.delta', {
+    runId: RUN_ID,
+    seq: 11,
+    at: Date.now(),
+    log: { first: 5_000, lines: logLines(3, 5_000) },
+    progress: { step: 5203, totalSteps: 13000, metrics: { loss: 0.41 }, itPerSec: 3.3 },
+  });
   await expect(tail).toContainText('step 5002 ');
   await expect(page.getByTestId('run-stats')).toContainText('5203 / 13000');
 
@@ -79,25 +100,73 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   // Stop training sends runs.cancel; the run's events then move it on.
   await page.getByRole('button', { name: 'Stop training' }).click();
   await expect.poll(() => sent.includes('runs.cancel')).toBe(true);
-  push('runs.event', { runId: RUN_ID, seq: 41, at: new Date().toISOString(), type: 'phase', phase: 'training', status: 'succeeded' });
-  push('runs.event', { runId: RUN_ID, seq: 42, at: new Date().toISOString(), type: 'phase', phase: 'pushing', status: 'running' });
+  push('runs.event', {
+    runId: RUN_ID,
+    seq: 41,
+    at: new Date().toISOString(),
+    type: 'phase',
+    phase: 'training',
+    status: 'succeeded',
+  });
+  push('runs.event', {
+    runId: RUN_ID,
+    seq: 42,
+    at: new Date().toISOString(),
+    type: 'phase',
+    phase: 'pushing',
+    status: 'running',
+  });
   await expect(page.getByTestId('phase-pushing')).toHaveAttribute('data-status', 'running');
   // The push's figures arrive live (about once a second), then the S3 verification per folder.
   // The final figures of the run on disk (PUSHED), `filesDone` files into each folder; the verification comes in its own event.
   const pushing = (filesDone: number, state: 'running' | 'done') =>
-    PUSHED.map(({ verified: _verified, ...f }) => ({ ...f, state, filesDone: Math.min(filesDone, f.filesTotal), bytesDone: Math.min(f.bytesTotal, Math.round((f.bytesTotal / f.filesTotal) * filesDone)) }));
-  push('runs.event', { runId: RUN_ID, seq: 43, at: new Date().toISOString(), type: 'sync', direction: 'push', folders: pushing(1, 'running') });
+    PUSHED.map(({ verified: _verified, ...f }) => ({
+      ...f,
+      state,
+      filesDone: Math.min(filesDone, f.filesTotal),
+      bytesDone: Math.min(f.bytesTotal, Math.round((f.bytesTotal / f.filesTotal) * filesDone)),
+    }));
+  push('runs.event', {
+    runId: RUN_ID,
+    seq: 43,
+    at: new Date().toISOString(),
+    type: 'sync',
+    direction: 'push',
+    folders: pushing(1, 'running'),
+  });
   await expect(page.getByTestId('sync-push-checkpoints')).toContainText('1 / 4');
   await expect(page.getByTestId('sync-push-checkpoints')).toContainText('877 MiB / 3.4 GiB');
   await expect(page.getByTestId('sync-push-checkpoints')).toContainText('Moving');
   await expect(page.getByTestId('sync-push-checkpoints-verified')).toHaveText('pending');
-  push('runs.event', { runId: RUN_ID, seq: 44, at: new Date().toISOString(), type: 'sync', direction: 'push', folders: pushing(4, 'done') });
-  push('runs.event', { runId: RUN_ID, seq: 45, at: new Date().toISOString(), type: 'sync-verified', direction: 'push', folders: PUSHED.map((f) => ({ folder: f.folder, policy: f.policy, ...f.verified })) });
+  push('runs.event', {
+    runId: RUN_ID,
+    seq: 44,
+    at: new Date().toISOString(),
+    type: 'sync',
+    direction: 'push',
+    folders: pushing(4, 'done'),
+  });
+  push('runs.event', {
+    runId: RUN_ID,
+    seq: 45,
+    at: new Date().toISOString(),
+    type: 'sync-verified',
+    direction: 'push',
+    folders: PUSHED.map((f) => ({ folder: f.folder, policy: f.policy, ...f.verified })),
+  });
   await expect(page.getByTestId('sync-push-checkpoints-verified')).toHaveText('Passed: 6 verified');
   await expect(page.getByTestId('sync-push-checkpoints')).toContainText('4 / 4');
   // main prices the run just before it says it finished.
   push('runs.event', { runId: RUN_ID, seq: 46, at: new Date().toISOString(), type: 'cost', ...finished.cost });
-  push('runs.event', { runId: RUN_ID, seq: 47, at: new Date().toISOString(), type: 'finished', outcome: 'cancelled', reason: 'Stopped by the user; data pushed and verified, resources deleted.', exitCode: 143 });
+  push('runs.event', {
+    runId: RUN_ID,
+    seq: 47,
+    at: new Date().toISOString(),
+    type: 'finished',
+    outcome: 'cancelled',
+    reason: 'Stopped by the user; data pushed and verified, resources deleted.',
+    exitCode: 143,
+  });
   await expect(monitor).toHaveAttribute('data-state', 'cancelled');
   await expect(page.getByTestId('run-history')).toContainText('Cancelled');
   // A phase the run's end cut short stops spinning.
@@ -115,10 +184,18 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await expect(page.getByTestId('report-data')).toContainText('130 files, 16.0 GiB');
   await expect(page.getByTestId('report-data')).toContainText('verified: 128 files');
   await expect(page.getByTestId('report-data')).toContainText('verified: 11 files compared with S3');
-  await expect(page.getByTestId('report-resources').getByRole('row', { name: /i-0a1b2c3d4e5f60718/ })).toContainText('Not confirmed deleted');
-  await expect(page.getByTestId('report-resources').getByRole('row', { name: /traindeck-executor/ })).toContainText('Kept · shared, free');
-  await expect(page.getByTestId('report-cost').getByRole('row', { name: /Instance g5\.xlarge \(on-demand\)/ })).toContainText('/h');
-  await expect(page.getByTestId('report-cost').getByRole('row', { name: /Data transfer EC2 ↔ S3/ })).toContainText('$0.00');
+  await expect(page.getByTestId('report-resources').getByRole('row', { name: /i-0a1b2c3d4e5f60718/ })).toContainText(
+    'Not confirmed deleted',
+  );
+  await expect(page.getByTestId('report-resources').getByRole('row', { name: /traindeck-executor/ })).toContainText(
+    'Kept · shared, free',
+  );
+  await expect(
+    page.getByTestId('report-cost').getByRole('row', { name: /Instance g5\.xlarge \(on-demand\)/ }),
+  ).toContainText('/h');
+  await expect(page.getByTestId('report-cost').getByRole('row', { name: /Data transfer EC2 ↔ S3/ })).toContainText(
+    '$0.00',
+  );
   await expect(page.getByTestId('report-cost-total')).toHaveText(total);
   // History: the cost column, from the run's `cost` event.
   await expect(page.getByTestId('run-history').getByRole('columnheader', { name: 'Cost' })).toBeVisible();
@@ -148,7 +225,6 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await screenshot(page, 'runs-finished-dark');
   await page.emulateMedia({ colorScheme: 'light' });
 
-
   // Tear down now: asked twice, then the run's resources are deleted and verified gone.
   await page.getByTestId('teardown').click();
   await page.getByTestId('teardown-confirm').click();
@@ -156,7 +232,9 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await expect(page.getByTestId('kill-verdict')).toContainText('4 deleted');
   // The report reads the journal again: every resource deleted, and the rescan verified it.
   await expect(page.getByTestId('report-summary')).toContainText('All gone, verified');
-  await expect(page.getByTestId('report-resources').getByRole('row', { name: /i-0a1b2c3d4e5f60718/ })).toContainText('Deleted · verified');
+  await expect(page.getByTestId('report-resources').getByRole('row', { name: /i-0a1b2c3d4e5f60718/ })).toContainText(
+    'Deleted · verified',
+  );
   await expectAccessible(page, 'run after teardown');
   await screenshot(page, 'runs-teardown');
 

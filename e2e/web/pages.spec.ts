@@ -89,7 +89,10 @@ test('every page renders, Settings shows the real doctor report, no console erro
     await nav(page, title).click();
     const overflow = await page.evaluate(() => {
       const body = document.querySelector('.page-body');
-      return { page: document.documentElement.scrollWidth - window.innerWidth, body: body ? body.scrollWidth - body.clientWidth : 0 };
+      return {
+        page: document.documentElement.scrollWidth - window.innerWidth,
+        body: body ? body.scrollWidth - body.clientWidth : 0,
+      };
     });
     expect(overflow, `horizontal overflow on ${id}`).toEqual({ page: 0, body: 0 });
   }

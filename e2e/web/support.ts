@@ -70,7 +70,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     const body = document.querySelector('.page-body');
     return body ? body.getBoundingClientRect().top + body.scrollHeight : document.documentElement.scrollHeight;
   });
-  if (viewport && height > viewport.height) await page.setViewportSize({ width: viewport.width, height: Math.ceil(height) });
+  if (viewport && height > viewport.height)
+    await page.setViewportSize({ width: viewport.width, height: Math.ceil(height) });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
   if (viewport) await page.setViewportSize(viewport);
 }
@@ -85,7 +86,10 @@ export async function expectFitsSmallestWindow(page: Page, name: string): Promis
   await page.setViewportSize({ width: 960, height: 620 });
   const overflow = await page.evaluate(() => {
     const body = document.querySelector('.page-body');
-    return { page: document.documentElement.scrollWidth - window.innerWidth, body: body ? body.scrollWidth - body.clientWidth : 0 };
+    return {
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      body: body ? body.scrollWidth - body.clientWidth : 0,
+    };
   });
   await screenshot(page, name);
   if (viewport) await page.setViewportSize(viewport);
@@ -108,4 +112,5 @@ export const field = (page: Page, key: string) => page.getByTestId(`field-${key}
 export const next = (page: Page) => page.getByTestId('wizard-next').click();
 
 /** Waits until the wizard shows `step`. */
-export const atStep = (page: Page, step: string) => expect(page.getByTestId('wizard')).toHaveAttribute('data-step', step);
+export const atStep = (page: Page, step: string) =>
+  expect(page.getByTestId('wizard')).toHaveAttribute('data-step', step);

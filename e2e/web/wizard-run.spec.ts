@@ -3,7 +3,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { PARQUET_BYTES, TRAIN_SH } from '../../main/runs/pipeline/testing/training-repo';
 import { SseKey } from '../../main/sync/sse-key';
 import { createGitRemote, deployKeyLine, type GitRemote } from '../services/git-remote';
@@ -38,14 +44,32 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'traindeck-wizard-run-'));
   s3 = startS3Cluster();
   // RGW settings from ../services/README.md: path-style, and no aws-chunked checksum trailers.
-  client = new S3Client({ region: s3.env.region, endpoint: s3.env.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', credentials: { accessKeyId: s3.env.accessKeyId, secretAccessKey: s3.env.secretAccessKey } });
+  client = new S3Client({
+    region: s3.env.region,
+    endpoint: s3.env.endpoint,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: s3.env.accessKeyId, secretAccessKey: s3.env.secretAccessKey },
+  });
   bucket = `td-e2e-${randomBytes(4).toString('hex')}`;
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   mkdirSync(join(dir, 'keys'), { mode: 0o700 });
   const keyBytes = randomBytes(32);
   files.sseKey = join(dir, 'keys', 'e2e.key');
   writeFileSync(files.sseKey, keyBytes, { mode: 0o600 });
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${PREFIX}/cached-datasets/train.parquet`, Body: PARQUET_BYTES, Metadata: { 'traindeck-sha256': createHash('sha256').update(PARQUET_BYTES).digest('hex'), 'traindeck-mtime-ms': String(Date.now()) }, ...new SseKey(keyBytes).params() }));
+  await client.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: `${PREFIX}/cached-datasets/train.parquet`,
+      Body: PARQUET_BYTES,
+      Metadata: {
+        'traindeck-sha256': createHash('sha256').update(PARQUET_BYTES).digest('hex'),
+        'traindeck-mtime-ms': String(Date.now()),
+      },
+      ...new SseKey(keyBytes).params(),
+    }),
+  );
   const user = generateKey(dir, 'user_key');
   const deploy = generateKey(dir, 'deploy_key');
   files.userKey = user.privateKeyFile;
@@ -75,7 +99,9 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('launch from the wizard on my machine over SSH → monitor with progress and log → finished toast → outcome, data in S3', async ({ page }) => {
+test('launch from the wizard on my machine over SSH → monitor with progress and log → finished toast → outcome, data in S3', async ({
+  page,
+}) => {
   const problems = await collectProblems(page);
   await page.goto(host().url);
   await page.locator('html[data-app-ready="true"]').waitFor();
@@ -104,7 +130,9 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
 
   // Code: the repo over SSH with its deploy key and the server's host key, one override file.
   await atStep(page, 'code');
-  await field(page, 'code.repoUrl').getByRole('textbox').fill(`ssh://${sshd.user}@127.0.0.1:${sshd.port}${remote.bareDir}`);
+  await field(page, 'code.repoUrl')
+    .getByRole('textbox')
+    .fill(`ssh://${sshd.user}@127.0.0.1:${sshd.port}${remote.bareDir}`);
   await field(page, 'code.deployKeyFile').getByRole('textbox').fill(files.deployKey);
   await field(page, 'code.knownHosts').getByRole('textbox').fill(sshd.knownHostsLine);
   await page.getByRole('button', { name: 'Add override file' }).click();
@@ -125,7 +153,13 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   // Training: the repo's script, slowed down enough for the monitor to see it train.
   await atStep(page, 'training');
   await field(page, 'training.command').getByRole('textbox').fill('./train.sh');
-  for (const [index, [name, value]] of ([['EPOCHS', '3'], ['LINES_PER_EPOCH', '8'], ['STEP_SLEEP', '0.4']] as const).entries()) {
+  for (const [index, [name, value]] of (
+    [
+      ['EPOCHS', '3'],
+      ['LINES_PER_EPOCH', '8'],
+      ['STEP_SLEEP', '0.4'],
+    ] as const
+  ).entries()) {
     await page.getByRole('button', { name: 'Add variable' }).click();
     await page.getByRole('textbox', { name: `Name of variable ${index + 1}` }).fill(name);
     await page.getByRole('textbox', { name: `Value of ${name}` }).fill(value);
@@ -163,7 +197,8 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   // The end: the toast, every phase done, the outcome.
   await expect(page.getByTestId('toast').getByText('Training finished')).toBeVisible({ timeout: 90_000 });
   await expect(monitor).toHaveAttribute('data-state', 'succeeded', { timeout: 90_000 });
-  for (const phase of ['checkout', 'pulling', 'verifying', 'training', 'pushing', 'verifying-sync']) await expect(page.getByTestId(`phase-${phase}`)).toHaveAttribute('data-status', 'succeeded');
+  for (const phase of ['checkout', 'pulling', 'verifying', 'training', 'pushing', 'verifying-sync'])
+    await expect(page.getByTestId(`phase-${phase}`)).toHaveAttribute('data-status', 'succeeded');
   await expect(page.getByTestId('log-tail')).toContainText('training finished');
   await expect(page.getByTestId('chart-metric.loss')).toContainText('loss');
   await expect(page.getByTestId('chart-metric.loss')).not.toContainText('metric.');
@@ -180,9 +215,23 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   await screenshot(page, 'run-ssh-finished');
 
   // What the run promised is in S3: the log and the model, encrypted with the key.
-  const keys = ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: PREFIX }))).Contents ?? []).map((o) => o.Key);
-  expect(keys).toEqual(expect.arrayContaining([`${PREFIX}/logs/train.log`, `${PREFIX}/models/model.pkl`, `${PREFIX}/checkpoints/epoch-3.ckpt`]));
-  const model = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${PREFIX}/models/model.pkl`, ...new SseKey(readFileSync(files.sseKey)).params() }));
+  const keys = ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: PREFIX }))).Contents ?? []).map(
+    (o) => o.Key,
+  );
+  expect(keys).toEqual(
+    expect.arrayContaining([
+      `${PREFIX}/logs/train.log`,
+      `${PREFIX}/models/model.pkl`,
+      `${PREFIX}/checkpoints/epoch-3.ckpt`,
+    ]),
+  );
+  const model = await client.send(
+    new GetObjectCommand({
+      Bucket: bucket,
+      Key: `${PREFIX}/models/model.pkl`,
+      ...new SseKey(readFileSync(files.sseKey)).params(),
+    }),
+  );
   expect(await model.Body?.transformToString()).toBe('pickled-model-24');
   expect(problems).toEqual([]);
 });

@@ -12,18 +12,27 @@ import { atStep, collectProblems, field, nav, next, screenshot, shotEveryWay, us
  * and Launch enabled only once preflight passes.
  */
 const home = mkdtempSync(join(tmpdir(), 'traindeck-wizard-'));
-writeFileSync(join(home, 'config'), '[default]\nregion = eu-west-1\n\n[profile ml-research]\nregion = eu-west-1\n\n[profile expired-sso]\nsso_session = corp\nregion = eu-west-1\n');
+writeFileSync(
+  join(home, 'config'),
+  '[default]\nregion = eu-west-1\n\n[profile ml-research]\nregion = eu-west-1\n\n[profile expired-sso]\nsso_session = corp\nregion = eu-west-1\n',
+);
 const keyPath = join(home, 'keys', 'resnet.key');
 const deployKey = join(home, 'resnet_deploy_key');
 writeFileSync(deployKey, 'not a real key: only its existence is checked\n', { mode: 0o600 });
 const override = join(home, 'local.yaml');
 writeFileSync(override, 'batch_size: 64\n');
-const host = useWebHost({ TRAINDECK_FAKE_AWS: '1', AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials') });
+const host = useWebHost({
+  TRAINDECK_FAKE_AWS: '1',
+  AWS_CONFIG_FILE: join(home, 'config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+});
 
 const shot = screenshot;
 const error = (page: Page, key: string) => page.getByTestId(`error-${key}`);
 
-test('the wizard validates each step next to its fields, keeps input on Back, saves, exports and guards Launch', async ({ page }) => {
+test('the wizard validates each step next to its fields, keeps input on Back, saves, exports and guards Launch', async ({
+  page,
+}) => {
   const problems = await collectProblems(page);
   await page.goto(host().url);
   await page.locator('html[data-app-ready="true"]').waitFor();
@@ -32,7 +41,12 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
 
   // Account: profile names from ~/.aws, identity, and the SSO hint for an expired session.
   const profile = field(page, 'aws.profile').getByRole('combobox');
-  await expect(profile.locator('option')).toHaveText(['Default credential chain (default)', 'default', 'expired-sso', 'ml-research']);
+  await expect(profile.locator('option')).toHaveText([
+    'Default credential chain (default)',
+    'default',
+    'expired-sso',
+    'ml-research',
+  ]);
   await expect(page.getByTestId('identity')).toContainText('123456789012');
   await profile.selectOption('expired-sso');
   await expect(page.getByTestId('identity')).toHaveAttribute('data-state', 'error');
@@ -193,7 +207,10 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   await expect(page.getByTestId('template-saved')).toContainText('resnet nightly');
   await page.getByTestId('export-json').click();
   await expect(page.getByTestId('exported')).toContainText('resnet50-baseline.json');
-  const json = JSON.parse(await page.getByTestId('exported-json').innerText()) as { compute: { ttlMinutes: number; instanceType: string }; storage: { sseKeyFile: string } };
+  const json = JSON.parse(await page.getByTestId('exported-json').innerText()) as {
+    compute: { ttlMinutes: number; instanceType: string };
+    storage: { sseKeyFile: string };
+  };
   expect(json.compute).toMatchObject({ ttlMinutes: 240, instanceType: 'g6.xlarge' });
   expect(json.storage.sseKeyFile).toBe(keyPath);
   // Launch itself is not clicked here: the run pipeline provisions through its own (real) AWS world.

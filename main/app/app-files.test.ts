@@ -18,7 +18,14 @@ describe('the IPC sender check', () => {
   });
 
   it('refuses any other page, including look-alike paths and remote pages', () => {
-    for (const url of [`${index}.evil.html`, 'file:///tmp/index.html', 'https://example.com/', '', 'about:blank', index.replace('file://', 'http://')]) {
+    for (const url of [
+      `${index}.evil.html`,
+      'file:///tmp/index.html',
+      'https://example.com/',
+      '',
+      'about:blank',
+      index.replace('file://', 'http://'),
+    ]) {
       expect(isRendererUrl(url, files), url).toBe(false);
     }
   });

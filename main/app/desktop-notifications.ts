@@ -5,7 +5,12 @@ import type { NotificationSink } from '../core/notifications';
 export function desktopNotificationSink(iconPath: string, focusWindow: () => void): NotificationSink {
   return (notification) => {
     if (!Notification.isSupported()) return;
-    const shown = new Notification({ title: notification.title, body: notification.body, icon: iconPath, urgency: notification.level === 'error' ? 'critical' : 'normal' });
+    const shown = new Notification({
+      title: notification.title,
+      body: notification.body,
+      icon: iconPath,
+      urgency: notification.level === 'error' ? 'critical' : 'normal',
+    });
     shown.on('click', focusWindow);
     shown.show();
   };

@@ -16,7 +16,10 @@ export function registerIpc(router: Router, bus: EventBus, getWindow: () => Brow
       return router.handle(command, payload, {
         transport: 'electron',
         frameUrl: event.senderFrame?.url ?? '',
-        isMainWindow: window !== undefined && event.sender.id === window.webContents.id && event.senderFrame === window.webContents.mainFrame,
+        isMainWindow:
+          window !== undefined &&
+          event.sender.id === window.webContents.id &&
+          event.senderFrame === window.webContents.mainFrame,
       });
     });
   }

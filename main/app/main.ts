@@ -37,7 +37,8 @@ async function start(): Promise<void> {
     pdfPrinter: electronPdfPrinter(),
     // SSE-C keys sealed with the OS keychain; the vault checks availability at use, after ready.
     keyVault: safeStorageVault(),
-    isTrusted: (sender) => sender.transport === 'electron' && sender.isMainWindow && isRendererUrl(sender.frameUrl, files),
+    isTrusted: (sender) =>
+      sender.transport === 'electron' && sender.isMainWindow && isRendererUrl(sender.frameUrl, files),
   });
 
   await app.whenReady();

@@ -19,16 +19,28 @@ export function electronPdfPrinter(): PdfPrinter {
       pdfSession.setPermissionCheckHandler(() => false);
       const window = new BrowserWindow({
         show: false,
-        webPreferences: { partition: PARTITION, javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, spellcheck: false },
+        webPreferences: {
+          partition: PARTITION,
+          javascript: false,
+          sandbox: true,
+          contextIsolation: true,
+          nodeIntegration: false,
+          webviewTag: false,
+          spellcheck: false,
+        },
       });
       // A reason that is not an Error (a bare abort()) still reads as a timeout.
       const bounded = <T>(work: Promise<T>) =>
         raceAbort(work, signal).catch((error: unknown) => {
-          throw signal.aborted && error === signal.reason && !(error instanceof Error) ? new Error('printing the PDF timed out') : error;
+          throw signal.aborted && error === signal.reason && !(error instanceof Error)
+            ? new Error('printing the PDF timed out')
+            : error;
         });
       try {
         await bounded(window.loadFile(htmlPath));
-        const pdf = await bounded(window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true }));
+        const pdf = await bounded(
+          window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true }),
+        );
         return new Uint8Array(pdf);
       } finally {
         window.destroy();

@@ -6,7 +6,8 @@ import type { KeyVault, KeyVaultStatus } from '../sync/key-vault';
  * (the `basic_text` backend): a file sealed that way only looks protected. We keep a plain
  * 0600 file instead and say so, rather than pretend.
  */
-const NO_KEYRING = 'No OS keyring was found (GNOME Keyring, KWallet…), so the key is a plain file (mode 0600) rather than sealed with a password anyone can look up.';
+const NO_KEYRING =
+  'No OS keyring was found (GNOME Keyring, KWallet…), so the key is a plain file (mode 0600) rather than sealed with a password anyone can look up.';
 const UNAVAILABLE = 'The OS keychain is not available right now, so the key is a plain file (mode 0600).';
 
 /**

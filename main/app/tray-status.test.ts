@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../shared/domain/job';
 import { trayStatus } from './tray-status';
 
-const job = (over: Partial<JobSnapshot>): JobSnapshot => ({ jobId: 'j', kind: 'run', title: 'Run resnet', state: 'running', lastSeq: 1, startedAt: '2026-01-01T00:00:00Z', ...over });
+const job = (over: Partial<JobSnapshot>): JobSnapshot => ({
+  jobId: 'j',
+  kind: 'run',
+  title: 'Run resnet',
+  state: 'running',
+  lastSeq: 1,
+  startedAt: '2026-01-01T00:00:00Z',
+  ...over,
+});
 
 describe('tray status', () => {
   it('is idle with no jobs', () => {
@@ -14,10 +22,16 @@ describe('tray status', () => {
   });
 
   it('counts several running jobs', () => {
-    expect(trayStatus([job({ jobId: 'a' }), job({ jobId: 'b' })])).toEqual({ icon: 'active', label: '2 tasks running' });
+    expect(trayStatus([job({ jobId: 'a' }), job({ jobId: 'b' })])).toEqual({
+      icon: 'active',
+      label: '2 tasks running',
+    });
   });
 
   it('raises the alert icon when the last job failed', () => {
-    expect(trayStatus([job({ state: 'succeeded' }), job({ jobId: 'x', state: 'failed', title: 'Teardown' })])).toEqual({ icon: 'alert', label: 'Failed: Teardown' });
+    expect(trayStatus([job({ state: 'succeeded' }), job({ jobId: 'x', state: 'failed', title: 'Teardown' })])).toEqual({
+      icon: 'alert',
+      label: 'Failed: Teardown',
+    });
   });
 });

@@ -15,7 +15,10 @@ export function trayStatus(jobs: readonly JobSnapshot[]): TrayStatus {
   const [first] = running;
   if (first) {
     const step = first.step ? ` — ${first.step}` : '';
-    return { icon: 'active', label: running.length === 1 ? `${first.title}${step}` : `${running.length} tasks running` };
+    return {
+      icon: 'active',
+      label: running.length === 1 ? `${first.title}${step}` : `${running.length} tasks running`,
+    };
   }
   const last = jobs.at(-1);
   if (last?.state === 'failed') return { icon: 'alert', label: `Failed: ${last.title}` };

@@ -11,10 +11,19 @@ export interface TrayActions {
   quit(): void;
 }
 
-const ICON_FILES: Record<TrayStatus['icon'], string> = { idle: 'tray-16.png', active: 'tray-active-16.png', alert: 'tray-alert-16.png' };
+const ICON_FILES: Record<TrayStatus['icon'], string> = {
+  idle: 'tray-16.png',
+  active: 'tray-active-16.png',
+  alert: 'tray-alert-16.png',
+};
 
 /** The tray icon: current run status at a glance, and "Kill all cost resources" one click away. */
-export function createTray(assetsDir: string, jobs: JobRunner, bus: EventBus, actions: TrayActions): { destroy(): void } {
+export function createTray(
+  assetsDir: string,
+  jobs: JobRunner,
+  bus: EventBus,
+  actions: TrayActions,
+): { destroy(): void } {
   const tray = new Tray(nativeImage.createFromPath(join(assetsDir, 'tray', ICON_FILES.idle)));
   tray.setToolTip('TrainDeck');
   tray.on('click', actions.showWindow);

@@ -4,13 +4,7 @@ import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 
 /** How the SDK's default chain would find credentials for a profile (never the values). */
 export type CredentialSource =
-  | 'environment'
-  | 'sso'
-  | 'static-keys'
-  | 'assume-role'
-  | 'credential-process'
-  | 'web-identity'
-  | 'none-found';
+  'environment' | 'sso' | 'static-keys' | 'assume-role' | 'credential-process' | 'web-identity' | 'none-found';
 
 /** What the standard AWS configuration would make TrainDeck use, without calling AWS. */
 export interface AwsSetup {
@@ -34,14 +28,26 @@ export interface AwsSetup {
 export async function inspectAwsSetup(env: NodeJS.ProcessEnv = process.env, home = homedir()): Promise<AwsSetup> {
   const configFile = env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config');
   const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials');
-  const files = await loadSharedConfigFiles({ configFilepath: configFile, filepath: credentialsFile, ignoreCache: true });
+  const files = await loadSharedConfigFiles({
+    configFilepath: configFile,
+    filepath: credentialsFile,
+    ignoreCache: true,
+  });
   const profile = env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default';
-  const profileSource = env.AWS_PROFILE ? 'AWS_PROFILE' : env.AWS_DEFAULT_PROFILE ? 'AWS_DEFAULT_PROFILE' : 'the default profile';
+  const profileSource = env.AWS_PROFILE
+    ? 'AWS_PROFILE'
+    : env.AWS_DEFAULT_PROFILE
+      ? 'AWS_DEFAULT_PROFILE'
+      : 'the default profile';
   const config = files.configFile[profile] ?? {};
   const credentials = files.credentialsFile[profile] ?? {};
   const profileFound = profile in files.configFile || profile in files.credentialsFile;
 
-  const envRegion = env.AWS_REGION ? ['AWS_REGION', env.AWS_REGION] : env.AWS_DEFAULT_REGION ? ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION] : undefined;
+  const envRegion = env.AWS_REGION
+    ? ['AWS_REGION', env.AWS_REGION]
+    : env.AWS_DEFAULT_REGION
+      ? ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION]
+      : undefined;
   const region = envRegion?.[1] ?? config.region;
   const regionSource = envRegion?.[0] ?? (config.region ? `profile "${profile}" in ${configFile}` : undefined);
 

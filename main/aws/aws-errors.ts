@@ -6,7 +6,15 @@ export function awsErrorCode(error: unknown): string {
   return 'Unknown';
 }
 
-const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown', 'RequestThrottled', 'RequestThrottledException']);
+const THROTTLING = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'SlowDown',
+  'RequestThrottled',
+  'RequestThrottledException',
+]);
 
 /** True when AWS asked us to slow down: retry with backoff. */
 export function isThrottling(error: unknown): boolean {
@@ -25,7 +33,13 @@ export function regionRefusal(error: unknown): string | undefined {
 /** True when the resource is already gone: a delete that finds nothing has done its job. */
 export function isNotFound(error: unknown): boolean {
   const code = awsErrorCode(error);
-  return code.endsWith('.NotFound') || code === 'NotFound' || code === 'NoSuchEntity' || code === 'LoadBalancerNotFound' || code === 'InvalidAllocationID.NotFound';
+  return (
+    code.endsWith('.NotFound') ||
+    code === 'NotFound' ||
+    code === 'NoSuchEntity' ||
+    code === 'LoadBalancerNotFound' ||
+    code === 'InvalidAllocationID.NotFound'
+  );
 }
 
 /**
@@ -36,17 +50,40 @@ export function credentialsError(error: unknown, profile: string | undefined): T
   const message = error instanceof Error ? error.message : String(error);
   const code = awsErrorCode(error);
   const named = profile ?? 'default';
-  if (/sso session .*(expired|invalid)|token .*expired|SSO.*refresh/i.test(message) || code === 'ExpiredToken' || code === 'ExpiredTokenException') {
-    return new TypedError('UNAUTHORIZED', `The AWS session of profile "${named}" has expired.`, { fix: `Run \`aws sso login --profile ${named}\`, then try again.`, cause: error });
+  if (
+    /sso session .*(expired|invalid)|token .*expired|SSO.*refresh/i.test(message) ||
+    code === 'ExpiredToken' ||
+    code === 'ExpiredTokenException'
+  ) {
+    return new TypedError('UNAUTHORIZED', `The AWS session of profile "${named}" has expired.`, {
+      fix: `Run \`aws sso login --profile ${named}\`, then try again.`,
+      cause: error,
+    });
   }
-  if (/profile.*(not found|could not be found)|Could not resolve credentials using profile/i.test(message) || code === 'ProfileNotFound') {
-    return new TypedError('UNAUTHORIZED', `AWS profile "${named}" was not found in ~/.aws/config or ~/.aws/credentials.`, { fix: 'Check the name with `aws configure list-profiles`, or create it with `aws configure --profile NAME`.', cause: error });
+  if (
+    /profile.*(not found|could not be found)|Could not resolve credentials using profile/i.test(message) ||
+    code === 'ProfileNotFound'
+  ) {
+    return new TypedError(
+      'UNAUTHORIZED',
+      `AWS profile "${named}" was not found in ~/.aws/config or ~/.aws/credentials.`,
+      {
+        fix: 'Check the name with `aws configure list-profiles`, or create it with `aws configure --profile NAME`.',
+        cause: error,
+      },
+    );
   }
   if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new TypedError('UNAUTHORIZED', 'No AWS credentials were found.', { fix: 'Set AWS_PROFILE to a configured profile, or run `aws configure`.', cause: error });
+    return new TypedError('UNAUTHORIZED', 'No AWS credentials were found.', {
+      fix: 'Set AWS_PROFILE to a configured profile, or run `aws configure`.',
+      cause: error,
+    });
   }
   if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch' || code === 'UnrecognizedClientException') {
-    return new TypedError('UNAUTHORIZED', `AWS rejected the credentials of profile "${named}" (${code}).`, { fix: 'Check the access key, or sign in again.', cause: error });
+    return new TypedError('UNAUTHORIZED', `AWS rejected the credentials of profile "${named}" (${code}).`, {
+      fix: 'Check the access key, or sign in again.',
+      cause: error,
+    });
   }
   return undefined;
 }

@@ -19,8 +19,11 @@ export const createIamClient = (settings: AwsSettings) => new IAMClient(baseConf
 /** SSM client (public AMI parameters). */
 export const createSsmClient = (settings: AwsSettings) => new SSMClient(baseConfig('SSM', settings));
 /** CloudWatch client (instance metrics). */
-export const createCloudWatchClient = (settings: AwsSettings) => new CloudWatchClient(baseConfig('CLOUDWATCH', settings));
+export const createCloudWatchClient = (settings: AwsSettings) =>
+  new CloudWatchClient(baseConfig('CLOUDWATCH', settings));
 /** Service Quotas client (vCPU limits). */
-export const createServiceQuotasClient = (settings: AwsSettings) => new ServiceQuotasClient(baseConfig('SERVICE_QUOTAS', settings));
+export const createServiceQuotasClient = (settings: AwsSettings) =>
+  new ServiceQuotasClient(baseConfig('SERVICE_QUOTAS', settings));
 /** Elastic Load Balancing v2 client (the cost scanner lists and kill-all deletes load balancers). */
-export const createElbv2Client = (settings: AwsSettings) => new ElasticLoadBalancingV2Client(baseConfig('ELASTIC_LOAD_BALANCING_V2', settings));
+export const createElbv2Client = (settings: AwsSettings) =>
+  new ElasticLoadBalancingV2Client(baseConfig('ELASTIC_LOAD_BALANCING_V2', settings));

@@ -3,7 +3,16 @@
  * endpoint variables (`AWS_ENDPOINT_URL_<ID>`). Every client honours these, so the whole
  * app can be pointed at an AWS-compatible emulator.
  */
-export const AWS_SERVICE_IDS = ['EC2', 'S3', 'STS', 'IAM', 'SSM', 'CLOUDWATCH', 'SERVICE_QUOTAS', 'ELASTIC_LOAD_BALANCING_V2'] as const;
+export const AWS_SERVICE_IDS = [
+  'EC2',
+  'S3',
+  'STS',
+  'IAM',
+  'SSM',
+  'CLOUDWATCH',
+  'SERVICE_QUOTAS',
+  'ELASTIC_LOAD_BALANCING_V2',
+] as const;
 
 /** One of {@link AWS_SERVICE_IDS}. */
 export type AwsServiceId = (typeof AWS_SERVICE_IDS)[number];

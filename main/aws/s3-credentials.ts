@@ -5,11 +5,17 @@ import { createS3Client, type AwsSettings } from './client-factory';
  * they can be handed to an executor on a machine without an instance role (ssh-host, local).
  * They travel only over the SSH channel's stdin and live in the executor's memory.
  */
-export async function resolveS3Credentials(settings: AwsSettings): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> {
+export async function resolveS3Credentials(
+  settings: AwsSettings,
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> {
   const client = createS3Client(settings);
   try {
     const credentials = await client.config.credentials();
-    return { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) };
+    return {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    };
   } finally {
     client.destroy();
   }

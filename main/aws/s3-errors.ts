@@ -9,8 +9,29 @@ interface SdkError {
   $response?: { headers?: Record<string, string | undefined> };
 }
 
-const TRANSIENT_CODES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestTimeout', 'RequestTimeTooSkewed', 'InternalError', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeoutException']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'ECONNABORTED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestTimeout',
+  'RequestTimeTooSkewed',
+  'InternalError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeoutException',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 /** What the failing call was doing; some S3 answers only make sense per operation. */
 export type S3Operation = 'bucket' | 'list' | 'head' | 'get' | 'put' | 'delete' | 'tags';
@@ -25,20 +46,40 @@ export function toStoreError(error: unknown, operation: S3Operation, key?: strin
   const status = e.$metadata?.httpStatusCode;
   const code = e.Code ?? e.name ?? e.code ?? '';
   const region = e.$response?.headers?.['x-amz-bucket-region'];
-  const details = { ...(status !== undefined ? { status } : {}), code, ...(region ? { region } : {}), ...(key ? { key } : {}) };
+  const details = {
+    ...(status !== undefined ? { status } : {}),
+    code,
+    ...(region ? { region } : {}),
+    ...(key ? { key } : {}),
+  };
   return new StoreError(classify(e, operation, status, code, region), e.message || code || `HTTP ${status}`, details);
 }
 
-function classify(e: SdkError, operation: S3Operation, status: number | undefined, code: string, region: string | undefined): StoreErrorKind {
+function classify(
+  e: SdkError,
+  operation: S3Operation,
+  status: number | undefined,
+  code: string,
+  region: string | undefined,
+): StoreErrorKind {
   const message = e.message ?? '';
   const errno = e.code ?? '';
-  if (NETWORK_CODES.has(errno) || NETWORK_CODES.has(code) || /socket hang up|ECONNRESET|EPIPE/i.test(message)) return 'transient';
+  if (NETWORK_CODES.has(errno) || NETWORK_CODES.has(code) || /socket hang up|ECONNRESET|EPIPE/i.test(message))
+    return 'transient';
   if (TRANSIENT_CODES.has(code) || status === 429 || (status !== undefined && status >= 500)) return 'transient';
   if (code === 'BadDigest' || code === 'InvalidDigest' || code === 'XAmzContentSHA256Mismatch') return 'bad-digest';
   if (code === 'NoSuchBucket') return 'no-bucket';
-  if (status === 301 || code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || (region && operation === 'bucket' && status === 400)) return 'wrong-region';
-  if (status === 404 || code === 'NoSuchKey' || code === 'NotFound') return operation === 'bucket' ? 'no-bucket' : 'not-found';
-  if (operation === 'put' && /SSE-C|encryption type|blocked/i.test(message) && (status === 403 || status === 400)) return 'sse-c-blocked';
+  if (
+    status === 301 ||
+    code === 'PermanentRedirect' ||
+    code === 'AuthorizationHeaderMalformed' ||
+    (region && operation === 'bucket' && status === 400)
+  )
+    return 'wrong-region';
+  if (status === 404 || code === 'NoSuchKey' || code === 'NotFound')
+    return operation === 'bucket' ? 'no-bucket' : 'not-found';
+  if (operation === 'put' && /SSE-C|encryption type|blocked/i.test(message) && (status === 403 || status === 400))
+    return 'sse-c-blocked';
   if ((operation === 'head' || operation === 'get') && status === 400) {
     // Ceph and AWS: a missing algorithm/key is "InvalidArgument"/"InvalidRequest"; a key that
     // does not match the object's is reported as an MD5 mismatch of the key.
@@ -46,6 +87,13 @@ function classify(e: SdkError, operation: S3Operation, status: number | undefine
     if (/must provide|requires? .*(algorithm|key)/i.test(message)) return 'key-required';
     return 'wrong-key';
   }
-  if (status === 403 || code === 'AccessDenied' || code === 'Forbidden' || code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch') return 'access-denied';
+  if (
+    status === 403 ||
+    code === 'AccessDenied' ||
+    code === 'Forbidden' ||
+    code === 'InvalidAccessKeyId' ||
+    code === 'SignatureDoesNotMatch'
+  )
+    return 'access-denied';
   return 'other';
 }

@@ -1,4 +1,9 @@
-import { GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketLifecycleConfigurationCommand,
+  PutBucketLifecycleConfigurationCommand,
+  type LifecycleRule,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { toStoreError } from './s3-errors';
 
@@ -13,7 +18,11 @@ export function tieringRuleId(prefix: string): string {
  * uploads are aborted after a day (they are billed and invisible). Other rules are kept:
  * S3 replaces the whole configuration on every put, so it is read first.
  */
-export async function applyTieringLifecycle(client: S3Client, bucket: string, prefix: string): Promise<{ ruleId: string; rules: number }> {
+export async function applyTieringLifecycle(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<{ ruleId: string; rules: number }> {
   const existing = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })).then(
     (out) => out.Rules ?? [],
     (error: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
@@ -30,8 +39,10 @@ export async function applyTieringLifecycle(client: S3Client, bucket: string, pr
     AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
   };
   const rules = [...existing.filter((r) => r.ID !== ruleId), rule];
-  await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } })).catch((error: unknown) => {
-    throw toStoreError(error, 'bucket');
-  });
+  await client
+    .send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: rules } }))
+    .catch((error: unknown) => {
+      throw toStoreError(error, 'bucket');
+    });
   return { ruleId, rules: rules.length };
 }

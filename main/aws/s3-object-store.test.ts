@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, HeadBucketCommand, PutBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketVersioningCommand,
+  HeadBucketCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rejection } from '../core/testing/rejection';
@@ -19,27 +28,50 @@ afterEach(() => s3.reset());
 const client = () => new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const key = new SseKey(randomBytes(32));
 const s3Error = (name: string, status: number, headers: Record<string, string> = {}) =>
-  Object.assign(new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name }), { $response: { headers, statusCode: status } });
+  Object.assign(
+    new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name }),
+    { $response: { headers, statusCode: status } },
+  );
 
 describe('S3 object store (call shapes and AWS-only answers)', () => {
   it('sends SSE-C, INTELLIGENT_TIERING, metadata and the key-fingerprint tag on every PUT', async () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"x"' });
-    await createS3ObjectStore(client(), 'b', key).put({ key: 'p/k', body: { buffer: Buffer.from('hi') }, bodySha256: 'abc', metadata: { 'traindeck-sha256': 'abc' } });
+    await createS3ObjectStore(client(), 'b', key).put({
+      key: 'p/k',
+      body: { buffer: Buffer.from('hi') },
+      bodySha256: 'abc',
+      metadata: { 'traindeck-sha256': 'abc' },
+    });
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ Bucket: 'b', Key: 'p/k', StorageClass: 'INTELLIGENT_TIERING', Metadata: { 'traindeck-sha256': 'abc' }, SSECustomerAlgorithm: 'AES256', Tagging: `traindeck-key=${encodeURIComponent(key.fingerprint)}` });
+    expect(input).toMatchObject({
+      Bucket: 'b',
+      Key: 'p/k',
+      StorageClass: 'INTELLIGENT_TIERING',
+      Metadata: { 'traindeck-sha256': 'abc' },
+      SSECustomerAlgorithm: 'AES256',
+      Tagging: `traindeck-key=${encodeURIComponent(key.fingerprint)}`,
+    });
     expect(input.SSECustomerKeyMD5).toMatch(/==$/);
   });
 
   it('reports a bucket in another region with the region to use', async () => {
     s3.on(HeadBucketCommand).rejects(s3Error('PermanentRedirect', 301, { 'x-amz-bucket-region': 'ap-south-1' }));
-    const error = explainBucketError(await rejection(createS3ObjectStore(client(), 'b', key).checkBucket()), 'b', 'eu-west-1');
+    const error = explainBucketError(
+      await rejection(createS3ObjectStore(client(), 'b', key).checkBucket()),
+      'b',
+      'eu-west-1',
+    );
     expect(error.message).toBe('Bucket b is in ap-south-1, not eu-west-1.');
     expect((error as { fix?: string }).fix).toBe('Set storage.region to "ap-south-1".');
   });
 
   it('reports no permission on the bucket with the permissions needed', async () => {
     s3.on(HeadBucketCommand).rejects(s3Error('Forbidden', 403));
-    const error = explainBucketError(await rejection(createS3ObjectStore(client(), 'b', key).checkBucket()), 'b', 'eu-west-1');
+    const error = explainBucketError(
+      await rejection(createS3ObjectStore(client(), 'b', key).checkBucket()),
+      'b',
+      'eu-west-1',
+    );
     expect(error.message).toMatch(/^Access denied to bucket b/);
     expect((error as { fix?: string }).fix).toMatch(/s3:ListBucket/);
   });
@@ -47,13 +79,37 @@ describe('S3 object store (call shapes and AWS-only answers)', () => {
   it('refuses to push to a bucket that blocks SSE-C, saying exactly how to allow it, before any upload', async () => {
     s3.on(HeadBucketCommand).resolves({});
     s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
-    s3.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] } }] } });
+    s3.on(GetBucketEncryptionCommand).resolves({
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+          },
+        ],
+      },
+    });
     const events: unknown[] = [];
-    const spec = { bucket: 'b', prefix: 'p', localRoot: mkdtempSync(join(tmpdir(), 'td-mock-')), folders: [{ name: 'models', local: 'models', remote: 'models', policy: 'local-wins' as const }], ...SYNC_DEFAULTS };
-    const error = await rejection(runSync('push', { spec, store: createS3ObjectStore(client(), 'b', key), region: 'eu-west-1', onEvent: (e) => events.push(e) }));
+    const spec = {
+      bucket: 'b',
+      prefix: 'p',
+      localRoot: mkdtempSync(join(tmpdir(), 'td-mock-')),
+      folders: [{ name: 'models', local: 'models', remote: 'models', policy: 'local-wins' as const }],
+      ...SYNC_DEFAULTS,
+    };
+    const error = await rejection(
+      runSync('push', {
+        spec,
+        store: createS3ObjectStore(client(), 'b', key),
+        region: 'eu-west-1',
+        onEvent: (e) => events.push(e),
+      }),
+    );
     expect(error.message).toMatch(/Bucket b blocks SSE-C uploads \(BlockedEncryptionTypes includes SSE-C/);
     expect(error.fix).toContain('"BlockedEncryptionTypes":{"EncryptionType":["NONE"]}');
-    expect(events).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('versioning on') })]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'warning', message: expect.stringContaining('versioning on') }),
+    ]);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 });
@@ -61,13 +117,22 @@ describe('S3 object store (call shapes and AWS-only answers)', () => {
 describe('lifecycle rule', () => {
   it('adds the tiering rule for the prefix, keeps other rules, and replaces its own on re-apply', async () => {
     const other = { ID: 'user-rule', Status: 'Enabled' as const, Filter: { Prefix: 'tmp/' }, Expiration: { Days: 3 } };
-    s3.on(GetBucketLifecycleConfigurationCommand).resolves({ Rules: [other, { ID: tieringRuleId('runs/a'), Status: 'Enabled', Filter: { Prefix: 'old' } }] });
+    s3.on(GetBucketLifecycleConfigurationCommand).resolves({
+      Rules: [other, { ID: tieringRuleId('runs/a'), Status: 'Enabled', Filter: { Prefix: 'old' } }],
+    });
     s3.on(PutBucketLifecycleConfigurationCommand).resolves({});
     expect(await applyTieringLifecycle(client(), 'b', 'runs/a')).toEqual({ ruleId: tieringRuleId('runs/a'), rules: 2 });
-    const rules = s3.commandCalls(PutBucketLifecycleConfigurationCommand)[0]!.args[0].input.LifecycleConfiguration!.Rules!;
+    const rules = s3.commandCalls(PutBucketLifecycleConfigurationCommand)[0]!.args[0].input.LifecycleConfiguration!
+      .Rules!;
     expect(rules).toEqual([
       other,
-      { ID: tieringRuleId('runs/a'), Status: 'Enabled', Filter: { Prefix: 'runs/a/' }, Transitions: [{ Days: 0, StorageClass: 'INTELLIGENT_TIERING' }], AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+      {
+        ID: tieringRuleId('runs/a'),
+        Status: 'Enabled',
+        Filter: { Prefix: 'runs/a/' },
+        Transitions: [{ Days: 0, StorageClass: 'INTELLIGENT_TIERING' }],
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
     ]);
   });
 

@@ -15,7 +15,13 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { TAG_KEY_FINGERPRINT, type Body, type BucketFacts, type ListedObject, type ObjectStore } from '../sync/object-store';
+import {
+  TAG_KEY_FINGERPRINT,
+  type Body,
+  type BucketFacts,
+  type ListedObject,
+  type ObjectStore,
+} from '../sync/object-store';
 import type { SseKey } from '../sync/sse-key';
 import { toStoreError, type S3Operation } from './s3-errors';
 
@@ -35,31 +41,48 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
       throw toStoreError(error, operation, objectKey);
     }
   };
-  const body = (b: Body) => ('buffer' in b ? { Body: b.buffer, ContentLength: b.buffer.length } : { Body: b.stream(), ContentLength: b.length });
+  const body = (b: Body) =>
+    'buffer' in b ? { Body: b.buffer, ContentLength: b.buffer.length } : { Body: b.stream(), ContentLength: b.length };
   const tagging = `${TAG_KEY_FINGERPRINT}=${encodeURIComponent(key.fingerprint)}`;
 
   return {
     bucket,
     keyFingerprint: key.fingerprint,
     async checkBucket(signal) {
-      await call('bucket', undefined, () => client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }));
-      const versioning = await call('bucket', undefined, () => client.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal }));
+      await call('bucket', undefined, () =>
+        client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }),
+      );
+      const versioning = await call('bucket', undefined, () =>
+        client.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal }),
+      );
       return { versioning: versioningState(versioning.Status), sseCBlocked: await sseCBlocked(client, bucket, signal) };
     },
     async list(prefix, signal) {
       return call('list', prefix, async () => {
         const objects: ListedObject[] = [];
-        for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix }, { abortSignal: signal })) {
+        for await (const page of paginateListObjectsV2(
+          { client, pageSize: 1000 },
+          { Bucket: bucket, Prefix: prefix },
+          { abortSignal: signal },
+        )) {
           for (const o of page.Contents ?? []) {
             if (!o.Key || o.Key.endsWith('/')) continue; // folder markers made by consoles hold no data
-            objects.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag ?? '', lastModifiedMs: o.LastModified?.getTime() ?? 0, ...(o.StorageClass ? { storageClass: o.StorageClass } : {}) });
+            objects.push({
+              key: o.Key,
+              size: o.Size ?? 0,
+              etag: o.ETag ?? '',
+              lastModifiedMs: o.LastModified?.getTime() ?? 0,
+              ...(o.StorageClass ? { storageClass: o.StorageClass } : {}),
+            });
           }
         }
         return objects;
       });
     },
     async head(objectKey, signal) {
-      const head = await call('head', objectKey, () => client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ...sse() }), { abortSignal: signal }));
+      const head = await call('head', objectKey, () =>
+        client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ...sse() }), { abortSignal: signal }),
+      );
       return {
         size: head.ContentLength ?? 0,
         etag: head.ETag ?? '',
@@ -69,40 +92,87 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
       };
     },
     async tags(objectKey, signal) {
-      const out = await call('tags', objectKey, () => client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: objectKey }), { abortSignal: signal }));
+      const out = await call('tags', objectKey, () =>
+        client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: objectKey }), { abortSignal: signal }),
+      );
       return Object.fromEntries((out.TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
     },
     async put(request, signal) {
-      const command = new PutObjectCommand({ Bucket: bucket, Key: request.key, ...body(request.body), Metadata: request.metadata, StorageClass: STORAGE_CLASS, Tagging: tagging, ...sse() });
-      const out = await call('put', request.key, () => client.send(withPayloadHash(command, request.bodySha256), { abortSignal: signal }));
+      const command = new PutObjectCommand({
+        Bucket: bucket,
+        Key: request.key,
+        ...body(request.body),
+        Metadata: request.metadata,
+        StorageClass: STORAGE_CLASS,
+        Tagging: tagging,
+        ...sse(),
+      });
+      const out = await call('put', request.key, () =>
+        client.send(withPayloadHash(command, request.bodySha256), { abortSignal: signal }),
+      );
       return out.ETag ?? '';
     },
     async createMultipart(objectKey, metadata, signal) {
       const out = await call('put', objectKey, () =>
-        client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: objectKey, Metadata: metadata, StorageClass: STORAGE_CLASS, Tagging: tagging, ...sse() }), { abortSignal: signal }),
+        client.send(
+          new CreateMultipartUploadCommand({
+            Bucket: bucket,
+            Key: objectKey,
+            Metadata: metadata,
+            StorageClass: STORAGE_CLASS,
+            Tagging: tagging,
+            ...sse(),
+          }),
+          { abortSignal: signal },
+        ),
       );
       if (!out.UploadId) throw new Error(`S3 returned no upload id for ${objectKey}`);
       return out.UploadId;
     },
     async uploadPart(objectKey, uploadId, partNumber, partBody, bodySha256, signal) {
-      const command = new UploadPartCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId, PartNumber: partNumber, ...body(partBody), ...sse() });
-      const out = await call('put', objectKey, () => client.send(withPayloadHash(command, bodySha256), { abortSignal: signal }));
+      const command = new UploadPartCommand({
+        Bucket: bucket,
+        Key: objectKey,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        ...body(partBody),
+        ...sse(),
+      });
+      const out = await call('put', objectKey, () =>
+        client.send(withPayloadHash(command, bodySha256), { abortSignal: signal }),
+      );
       return out.ETag ?? '';
     },
     async completeMultipart(objectKey, uploadId, parts, signal) {
       await call('put', objectKey, () =>
         client.send(
-          new CompleteMultipartUploadCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId, MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) }, ...sse() }),
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: objectKey,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+            ...sse(),
+          }),
           { abortSignal: signal },
         ),
       );
     },
     async abortMultipart(objectKey, uploadId) {
-      await call('put', objectKey, () => client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId })));
+      await call('put', objectKey, () =>
+        client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId })),
+      );
     },
     async get(objectKey, range, signal) {
       const out = await call('get', objectKey, () =>
-        client.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}), ...sse() }), { abortSignal: signal }),
+        client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: objectKey,
+            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+            ...sse(),
+          }),
+          { abortSignal: signal },
+        ),
       );
       const head = {
         size: out.ContentLength ?? 0,
@@ -116,7 +186,10 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
     async deleteMany(keys, signal) {
       if (keys.length === 0) return [];
       const out = await call('delete', undefined, () =>
-        client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((k) => ({ Key: k })), Quiet: true } }), { abortSignal: signal }),
+        client.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((k) => ({ Key: k })), Quiet: true } }),
+          { abortSignal: signal },
+        ),
       );
       return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', message: `${e.Code ?? 'Error'}: ${e.Message ?? ''}` }));
     },
@@ -128,12 +201,16 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
  * payload (S3 rejects a body that does not match, XAmzContentSHA256Mismatch), and the SDK
  * skips hashing buffers again or sending streams as UNSIGNED-PAYLOAD.
  */
-function withPayloadHash<C extends { middlewareStack: { add: (...args: never[]) => unknown } }>(command: C, sha256Hex: string): C {
+function withPayloadHash<C extends { middlewareStack: { add: (...args: never[]) => unknown } }>(
+  command: C,
+  sha256Hex: string,
+): C {
   (command.middlewareStack as unknown as { add: (m: unknown, o: unknown) => void }).add(
-    (next: (args: { request: { headers: Record<string, string> } }) => unknown) => (args: { request: { headers: Record<string, string> } }) => {
-      args.request.headers['x-amz-content-sha256'] = sha256Hex;
-      return next(args);
-    },
+    (next: (args: { request: { headers: Record<string, string> } }) => unknown) =>
+      (args: { request: { headers: Record<string, string> } }) => {
+        args.request.headers['x-amz-content-sha256'] = sha256Hex;
+        return next(args);
+      },
     { step: 'build', name: 'traindeckPayloadHash' },
   );
   return command;
@@ -149,7 +226,9 @@ function versioningState(status: string | undefined): BucketFacts['versioning'] 
 async function sseCBlocked(client: S3Client, bucket: string, signal?: AbortSignal): Promise<boolean> {
   try {
     const out = await client.send(new GetBucketEncryptionCommand({ Bucket: bucket }), { abortSignal: signal });
-    return (out.ServerSideEncryptionConfiguration?.Rules ?? []).some((rule) => rule.BlockedEncryptionTypes?.EncryptionType?.includes('SSE-C'));
+    return (out.ServerSideEncryptionConfiguration?.Rules ?? []).some((rule) =>
+      rule.BlockedEncryptionTypes?.EncryptionType?.includes('SSE-C'),
+    );
   } catch (error) {
     // No configuration, or a server without the API (Ceph): nothing is blocked.
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

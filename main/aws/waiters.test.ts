@@ -6,7 +6,9 @@ describe('bounded waits', () => {
   it('gives up with TIMEOUT after maxMs', async () => {
     const clock = new FakeClock();
     const start = clock.now();
-    await expect(waitFor(async () => undefined, { what: 'Godot', maxMs: 60_000, intervalMs: 5_000, clock, sleep: clock.sleep })).rejects.toMatchObject({ code: 'TIMEOUT', message: 'Gave up waiting for Godot after 60 s.' });
+    await expect(
+      waitFor(async () => undefined, { what: 'Godot', maxMs: 60_000, intervalMs: 5_000, clock, sleep: clock.sleep }),
+    ).rejects.toMatchObject({ code: 'TIMEOUT', message: 'Gave up waiting for Godot after 60 s.' });
     expect(clock.now() - start).toBe(60_000);
   });
 
@@ -14,7 +16,10 @@ describe('bounded waits', () => {
     const clock = new FakeClock();
     const controller = new AbortController();
     let polls = 0;
-    const waiting = waitFor(async () => (++polls === 3 ? (controller.abort(new Error('stop')), undefined) : undefined), { what: 'x', maxMs: 3_600_000, intervalMs: 1_000, clock, sleep: clock.sleep, signal: controller.signal });
+    const waiting = waitFor(
+      async () => (++polls === 3 ? (controller.abort(new Error('stop')), undefined) : undefined),
+      { what: 'x', maxMs: 3_600_000, intervalMs: 1_000, clock, sleep: clock.sleep, signal: controller.signal },
+    );
     await expect(waiting).rejects.toThrow('stop');
     expect(polls).toBe(3);
   });
@@ -22,11 +27,18 @@ describe('bounded waits', () => {
   it('retries only retryable errors, at most `attempts` times', async () => {
     const clock = new FakeClock();
     let calls = 0;
-    const failing = () => { calls++; return Promise.reject(new Error('busy')); };
-    await expect(withRetry(failing, { attempts: 4, baseMs: 100, retryable: () => true, sleep: clock.sleep })).rejects.toThrow('busy');
+    const failing = () => {
+      calls++;
+      return Promise.reject(new Error('busy'));
+    };
+    await expect(
+      withRetry(failing, { attempts: 4, baseMs: 100, retryable: () => true, sleep: clock.sleep }),
+    ).rejects.toThrow('busy');
     expect(calls).toBe(4);
     calls = 0;
-    await expect(withRetry(failing, { attempts: 4, baseMs: 100, retryable: () => false, sleep: clock.sleep })).rejects.toThrow('busy');
+    await expect(
+      withRetry(failing, { attempts: 4, baseMs: 100, retryable: () => false, sleep: clock.sleep }),
+    ).rejects.toThrow('busy');
     expect(calls).toBe(1);
   });
 });

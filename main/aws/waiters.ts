@@ -30,7 +30,11 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, options: W
     const value = await probe();
     if (value !== undefined) return value;
     const left = deadline - options.clock.now();
-    if (left <= 0) throw new TypedError('TIMEOUT', `Gave up waiting for ${options.what} after ${Math.round(options.maxMs / 1000)} s.`);
+    if (left <= 0)
+      throw new TypedError(
+        'TIMEOUT',
+        `Gave up waiting for ${options.what} after ${Math.round(options.maxMs / 1000)} s.`,
+      );
     await options.sleep(Math.min(options.intervalMs, left), options.signal);
   }
 }

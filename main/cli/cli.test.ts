@@ -5,7 +5,16 @@ import { runCli } from './cli';
 async function cli(...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), env: { TRAINDECK_DATA_DIR: '/tmp/td', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' }, projectRoot: process.cwd() });
+  const code = await runCli(argv, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    env: {
+      TRAINDECK_DATA_DIR: '/tmp/td',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    },
+    projectRoot: process.cwd(),
+  });
   return { code, out, err };
 }
 
@@ -39,7 +48,9 @@ describe('traindeck CLI', () => {
     const { code, out } = await cli('doctor', '--json');
     expect(code).toBe(0);
     const report = JSON.parse(out) as { checks: Array<{ id: string; status: string }> };
-    expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['node', 'electron', 'aws-profile', 'aws-region', 'aws-endpoints']));
+    expect(report.checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['node', 'electron', 'aws-profile', 'aws-region', 'aws-endpoints']),
+    );
   });
 
   it('doctor prints one aligned line per check with fixes under them', async () => {

@@ -23,7 +23,19 @@ async function helpText(): Promise<string> {
   const commands = await Promise.all(Object.values(COMMAND_LOADERS).map((load) => load()));
   const width = Math.max(...commands.map((command) => command.name.length));
   const rows = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return [`TrainDeck ${APP_VERSION}: train on one EC2 instance, pay nothing after.`, '', 'Usage: traindeck <command> [options]', '', 'Commands:', ...rows, '', 'Options:', '  --version  print the version', '  --help     print this help', ''].join('\n');
+  return [
+    `TrainDeck ${APP_VERSION}: train on one EC2 instance, pay nothing after.`,
+    '',
+    'Usage: traindeck <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Options:',
+    '  --version  print the version',
+    '  --help     print this help',
+    '',
+  ].join('\n');
 }
 
 /**

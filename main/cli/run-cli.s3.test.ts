@@ -19,7 +19,13 @@ beforeAll(async () => {
   await symlink(f.bundleDir, join(projectRoot, 'dist', 'executor'));
   // The SDK's credential chain and endpoint settings read the process environment.
   const s3 = inject('s3');
-  for (const [name, value] of Object.entries({ AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region })) vi.stubEnv(name, value);
+  for (const [name, value] of Object.entries({
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: s3.region,
+  }))
+    vi.stubEnv(name, value);
 }, 120_000);
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -28,11 +34,27 @@ afterAll(async () => {
 
 async function cli(args: string[]): Promise<{ code: number; events: RunEvent[]; err: string }> {
   const s3 = inject('s3');
-  const env = { PATH: process.env.PATH, HOME: f.dir, TRAINDECK_DATA_DIR: join(f.dir, 'app-data'), TRAINDECK_SSH_WORK_ROOT: join(f.dir, 'ssh-work'), AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: f.dir,
+    TRAINDECK_DATA_DIR: join(f.dir, 'app-data'),
+    TRAINDECK_SSH_WORK_ROOT: join(f.dir, 'ssh-work'),
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: s3.region,
+  };
   let out = '';
   let err = '';
   const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env, projectRoot });
-  return { code, err, events: out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RunEvent) };
+  return {
+    code,
+    err,
+    events: out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as RunEvent),
+  };
 }
 
 async function writeConfig(name: string, patch?: Parameters<RunFixture['config']>[0]): Promise<string> {
@@ -43,30 +65,84 @@ async function writeConfig(name: string, patch?: Parameters<RunFixture['config']
 
 describe('traindeck run', () => {
   it('--backend local: the same executor on this computer in a temp folder, events as JSON lines', async () => {
-    const { code, events, err } = await cli(['run', '--config', await writeConfig('local.json', (raw) => (raw.training.env = { EPOCHS: '1' })), '--backend', 'local', '--json']);
+    const { code, events, err } = await cli([
+      'run',
+      '--config',
+      await writeConfig('local.json', (raw) => (raw.training.env = { EPOCHS: '1' })),
+      '--backend',
+      'local',
+      '--json',
+    ]);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(events[0]).toMatchObject({ type: 'started', backend: 'local' });
     expect(events.at(-1)).toMatchObject({ type: 'finished', outcome: 'succeeded', exitCode: 0 });
-    expect(events.filter((e) => e.type === 'phase' && e.status === 'succeeded').map((e) => (e as { phase: string }).phase)).toEqual([
-      'preflight', 'provisioning', 'connecting', 'bootstrapping', 'checkout', 'pulling', 'verifying', 'training', 'pushing', 'verifying-sync', 'tearing-down',
+    expect(
+      events.filter((e) => e.type === 'phase' && e.status === 'succeeded').map((e) => (e as { phase: string }).phase),
+    ).toEqual([
+      'preflight',
+      'provisioning',
+      'connecting',
+      'bootstrapping',
+      'checkout',
+      'pulling',
+      'verifying',
+      'training',
+      'pushing',
+      'verifying-sync',
+      'tearing-down',
     ]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   });
 
   it('--backend ssh-host with --host/--identity/--host-key; the run is listed from its journal afterwards', async () => {
-    const { code, events } = await cli(['run', '--config', await writeConfig('ssh.json', (raw) => (raw.training.env = { EPOCHS: '1' })), '--backend', 'ssh-host', '--host', `${f.sshd.user}@127.0.0.1:${f.sshd.port}`, '--identity', f.userKeyFile, '--host-key', f.sshd.hostKeyFingerprint, '--json']);
+    const { code, events } = await cli([
+      'run',
+      '--config',
+      await writeConfig('ssh.json', (raw) => (raw.training.env = { EPOCHS: '1' })),
+      '--backend',
+      'ssh-host',
+      '--host',
+      `${f.sshd.user}@127.0.0.1:${f.sshd.port}`,
+      '--identity',
+      f.userKeyFile,
+      '--host-key',
+      f.sshd.hostKeyFingerprint,
+      '--json',
+    ]);
     expect(code).toBe(0);
     expect(events.at(-1)).toMatchObject({ type: 'finished', outcome: 'succeeded' });
     // A new process (the desktop app, say) finds the finished run in <data>/runs/<id>/events.jsonl.
-    const later = new RunService({ dataDir: join(f.dir, 'app-data'), emit: () => {}, now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('unused')) });
-    expect(later.get(events[0]!.runId)).toMatchObject({ state: 'succeeded', backend: 'ssh-host', host: `${f.sshd.user}@127.0.0.1:${f.sshd.port}`, phases: { training: { status: 'succeeded' } } });
+    const later = new RunService({
+      dataDir: join(f.dir, 'app-data'),
+      emit: () => {},
+      now: Date.now,
+      log: silentLogger,
+      resources: () => Promise.reject(new Error('unused')),
+    });
+    expect(later.get(events[0]!.runId)).toMatchObject({
+      state: 'succeeded',
+      backend: 'ssh-host',
+      host: `${f.sshd.user}@127.0.0.1:${f.sshd.port}`,
+      phases: { training: { status: 'succeeded' } },
+    });
   });
 
   it('a failing run exits 1 and names the phase; bad usage exits 2', async () => {
-    const failed = await cli(['run', '--config', await writeConfig('fail.json', (raw) => (raw.code.branch = 'nope')), '--backend', 'local', '--json']);
+    const failed = await cli([
+      'run',
+      '--config',
+      await writeConfig('fail.json', (raw) => (raw.code.branch = 'nope')),
+      '--backend',
+      'local',
+      '--json',
+    ]);
     expect(failed.code).toBe(1);
-    expect(failed.events.at(-1)).toMatchObject({ type: 'finished', outcome: 'failed', reason: expect.stringContaining('checkout: branch "nope" does not exist') });
+    expect(failed.events.at(-1)).toMatchObject({
+      type: 'finished',
+      outcome: 'failed',
+      reason: expect.stringContaining('checkout: branch "nope" does not exist'),
+    });
     const usage = await cli(['run', '--config', await writeConfig('no-host.json'), '--backend', 'ssh-host']);
     expect(usage.code).toBe(2);
     expect(usage.err).toMatch(/needs --host user@host:port and --identity KEY, or an "sshHost" section/);
@@ -80,11 +156,38 @@ describe('traindeck run', () => {
     if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first`);
     const s3 = inject('s3');
     const config = await writeConfig('built.json', (raw) => (raw.training.env = { EPOCHS: '1' }));
-    const child = spawnSync(process.execPath, [built, 'run', '--config', config, '--backend', 'ssh-host', '--host', `${f.sshd.user}@127.0.0.1:${f.sshd.port}`, '--identity', f.userKeyFile, '--host-key', f.sshd.hostKeyFingerprint], {
-      env: { PATH: process.env.PATH, HOME: f.dir, TRAINDECK_DATA_DIR: join(f.dir, 'app-data'), TRAINDECK_SSH_WORK_ROOT: join(f.dir, 'ssh-work'), AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      encoding: 'utf8',
-      timeout: 90_000,
-    });
+    const child = spawnSync(
+      process.execPath,
+      [
+        built,
+        'run',
+        '--config',
+        config,
+        '--backend',
+        'ssh-host',
+        '--host',
+        `${f.sshd.user}@127.0.0.1:${f.sshd.port}`,
+        '--identity',
+        f.userKeyFile,
+        '--host-key',
+        f.sshd.hostKeyFingerprint,
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: f.dir,
+          TRAINDECK_DATA_DIR: join(f.dir, 'app-data'),
+          TRAINDECK_SSH_WORK_ROOT: join(f.dir, 'ssh-work'),
+          AWS_ENDPOINT_URL_S3: s3.endpoint,
+          AWS_ACCESS_KEY_ID: s3.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+          AWS_REGION: s3.region,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        encoding: 'utf8',
+        timeout: 90_000,
+      },
+    );
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     expect(child.stdout).toMatch(/✓ checkout\n/);

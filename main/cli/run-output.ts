@@ -9,7 +9,8 @@ export function formatRunEvent(event: RunEvent): string {
       return `Run ${event.runId} on ${event.backend}${event.host ? ` (${event.host})` : ''}\n`;
     case 'phase':
       if (event.status === 'running') return `→ ${event.phase}\n`;
-      if (event.status === 'failed') return `✗ ${event.phase}: ${event.reason ?? 'failed'}${event.fix ? `\n  fix: ${event.fix}` : ''}\n`;
+      if (event.status === 'failed')
+        return `✗ ${event.phase}: ${event.reason ?? 'failed'}${event.fix ? `\n  fix: ${event.fix}` : ''}\n`;
       return `✓ ${event.phase}\n`;
     case 'log':
       return event.source === 'train' ? `  | ${event.line}\n` : `  · ${event.line}\n`;

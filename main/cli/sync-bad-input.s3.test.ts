@@ -23,7 +23,11 @@ beforeAll(async () => {
   await mkdir(join(dir, 'data', 'models'), { recursive: true });
   await writeFile(join(dir, 'data', 'models', 'm.pkl'), 'model');
   await mkdir(join(dir, 'data', 'cached_datasets'), { recursive: true });
-  client = createS3Client({ region: s3.region, endpoints: { S3: s3.endpoint }, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  client = createS3Client({
+    region: s3.region,
+    endpoints: { S3: s3.endpoint },
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   bucket = `td-bad-${randomBytes(4).toString('hex')}`;
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
 });
@@ -34,10 +38,22 @@ afterAll(async () => {
 
 async function sync(storage: Record<string, unknown>, ...args: string[]) {
   const path = join(dir, `run-${randomBytes(3).toString('hex')}.json`);
-  await writeFile(path, JSON.stringify({ version: 1, aws: { region: 'us-east-1' }, storage: { bucket, sseKeyFile: 'key.bin', ...storage } }));
+  await writeFile(
+    path,
+    JSON.stringify({
+      version: 1,
+      aws: { region: 'us-east-1' },
+      storage: { bucket, sseKeyFile: 'key.bin', ...storage },
+    }),
+  );
   let out = '';
   let err = '';
-  const code = await runCli(['sync', ...(args.length ? args : ['push']), '--config', path], { out: (t) => (out += t), err: (t) => (err += t), env: process.env, projectRoot: process.cwd() });
+  const code = await runCli(['sync', ...(args.length ? args : ['push']), '--config', path], {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    env: process.env,
+    projectRoot: process.cwd(),
+  });
   return { code, out, err };
 }
 
@@ -45,12 +61,24 @@ const objects = async () => (await client.send(new ListObjectsV2Command({ Bucket
 
 describe('bad input: one clear line, before any transfer', () => {
   it.each([
-    ['a missing bucket', { bucket: 'no-such-bucket-traindeck' }, /Bucket no-such-bucket-traindeck does not exist \(looked in us-east-1\)\. Create it, or fix storage\.bucket/],
+    [
+      'a missing bucket',
+      { bucket: 'no-such-bucket-traindeck' },
+      /Bucket no-such-bucket-traindeck does not exist \(looked in us-east-1\)\. Create it, or fix storage\.bucket/,
+    ],
     ['an SSE-C key of the wrong length', { sseKeyFile: 'short.key' }, /does not hold a 32-byte key \(it has 16 bytes/],
     ['a missing key file', { sseKeyFile: 'nope.key' }, /SSE-C key file .*nope\.key does not exist/],
     ['an invalid bucket name', { bucket: 'Bad_Bucket' }, /storage\.bucket: a bucket name uses lowercase letters/],
-    ['a prefix with a trailing slash', { prefix: 'runs/' }, /storage\.prefix: write the prefix without a leading or trailing "\/"/],
-    ['a sync folder escaping the data folder', { folders: [{ name: 'x', local: '../etc', remote: 'x', policy: 'local-wins' }] }, /a sync folder is a path inside the data folder/],
+    [
+      'a prefix with a trailing slash',
+      { prefix: 'runs/' },
+      /storage\.prefix: write the prefix without a leading or trailing "\/"/,
+    ],
+    [
+      'a sync folder escaping the data folder',
+      { folders: [{ name: 'x', local: '../etc', remote: 'x', policy: 'local-wins' }] },
+      /a sync folder is a path inside the data folder/,
+    ],
   ])('%s', async (_label, storage, message) => {
     const { code, err } = await sync(storage);
     expect(code).toBe(1);
@@ -95,7 +123,12 @@ describe('bad input: one clear line, before any transfer', () => {
     expect(out).toMatch(/moves s3:\/\/td-bad-[0-9a-f]+\/runs\/one\/ to INTELLIGENT_TIERING/);
     const { GetBucketLifecycleConfigurationCommand } = await import('@aws-sdk/client-s3');
     const rules = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? [];
-    expect(rules).toEqual([expect.objectContaining({ Filter: expect.objectContaining({ Prefix: 'runs/one/' }), Transitions: [expect.objectContaining({ StorageClass: 'INTELLIGENT_TIERING' })] })]);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        Filter: expect.objectContaining({ Prefix: 'runs/one/' }),
+        Transitions: [expect.objectContaining({ StorageClass: 'INTELLIGENT_TIERING' })],
+      }),
+    ]);
   });
 
   it('a dry run prints the plan and transfers nothing', async () => {

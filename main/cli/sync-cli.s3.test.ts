@@ -16,10 +16,22 @@ let dir: string;
 let bucket: string;
 
 /** Runs the built CLI with the test S3 in its environment; returns the JSON lines and the exit code. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; events: SyncEvent[]; stderr: string }> {
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; events: SyncEvent[]; stderr: string }> {
   const s3 = inject('s3');
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, HOME: dir, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      AWS_REGION: s3.region,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: SyncEvent[] = [];
@@ -31,7 +43,14 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 
 async function config(name: string, storage: Record<string, unknown>): Promise<string> {
   const path = join(dir, name);
-  await writeFile(path, JSON.stringify({ version: 1, aws: { region: 'us-east-1' }, storage: { bucket, prefix: 'cli', sseKeyFile: 'key.bin', localRoot: 'data', ...storage } }));
+  await writeFile(
+    path,
+    JSON.stringify({
+      version: 1,
+      aws: { region: 'us-east-1' },
+      storage: { bucket, prefix: 'cli', sseKeyFile: 'key.bin', localRoot: 'data', ...storage },
+    }),
+  );
   return path;
 }
 
@@ -41,7 +60,11 @@ beforeAll(async () => {
   await writeFile(join(dir, 'key.bin'), randomBytes(32));
   const s3 = inject('s3');
   bucket = `td-cli-${randomBytes(4).toString('hex')}`;
-  await createS3Client({ region: s3.region, endpoints: { S3: s3.endpoint }, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }).send(new CreateBucketCommand({ Bucket: bucket }));
+  await createS3Client({
+    region: s3.region,
+    endpoints: { S3: s3.endpoint },
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  }).send(new CreateBucketCommand({ Bucket: bucket }));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -49,7 +72,8 @@ describe('traindeck sync (the built CLI against real S3)', () => {
   it('pushes and pulls 2,000 small files, JSON lines ending with summary and resources', async () => {
     const local = join(dir, 'data', 'logs');
     await mkdir(local, { recursive: true });
-    for (let i = 0; i < 2000; i += 1) await writeFile(join(local, `f${String(i).padStart(4, '0')}.txt`), randomBytes(4096 + (i % 60) * 1024));
+    for (let i = 0; i < 2000; i += 1)
+      await writeFile(join(local, `f${String(i).padStart(4, '0')}.txt`), randomBytes(4096 + (i % 60) * 1024));
     const push = await cli(['sync', 'push', '--config', await config('run.json', {}), '--json']);
     expect(push.stderr).toBe('');
     expect(push.code).toBe(0);
@@ -57,8 +81,18 @@ describe('traindeck sync (the built CLI against real S3)', () => {
     expect(push.events.at(-1)?.type).toBe('resources');
 
     const pull = await cli(['sync', 'pull', '--config', await config('copy.json', { localRoot: 'copy' }), '--json']);
-    expect(pull.events.find((e) => e.type === 'summary')).toMatchObject({ summary: { downloaded: 2000, failures: [] } });
-    const verify = await cli(['sync', 'verify', '--config', await config('run.json', {}), '--json', '--folder', 'logs']);
+    expect(pull.events.find((e) => e.type === 'summary')).toMatchObject({
+      summary: { downloaded: 2000, failures: [] },
+    });
+    const verify = await cli([
+      'sync',
+      'verify',
+      '--config',
+      await config('run.json', {}),
+      '--json',
+      '--folder',
+      'logs',
+    ]);
     expect(verify.events.find((e) => e.type === 'verify')).toMatchObject({ checked: 2000, mismatches: [] });
     expect(verify.code).toBe(0);
   });
@@ -73,14 +107,33 @@ describe('traindeck sync (the built CLI against real S3)', () => {
       await handle.write(block);
     }
     await handle.close();
-    const push = await cli(['sync', 'push', '--config', await config('big.json', { localRoot: 'big', prefix: 'big' }), '--json', '--folder', 'models']);
-    expect(push.events.find((e) => e.type === 'summary')).toMatchObject({ summary: { uploaded: 1, bytes: 1024 * 1024 * 1024, failures: [] } });
+    const push = await cli([
+      'sync',
+      'push',
+      '--config',
+      await config('big.json', { localRoot: 'big', prefix: 'big' }),
+      '--json',
+      '--folder',
+      'models',
+    ]);
+    expect(push.events.find((e) => e.type === 'summary')).toMatchObject({
+      summary: { uploaded: 1, bytes: 1024 * 1024 * 1024, failures: [] },
+    });
     const pushRss = push.events.find((e) => e.type === 'resources');
     await rm(join(dir, 'big'), { recursive: true });
-    const pull = await cli(['sync', 'pull', '--config', await config('big.json', { localRoot: 'big', prefix: 'big' }), '--json', '--folder', 'models']);
+    const pull = await cli([
+      'sync',
+      'pull',
+      '--config',
+      await config('big.json', { localRoot: 'big', prefix: 'big' }),
+      '--json',
+      '--folder',
+      'models',
+    ]);
     expect(pull.events.find((e) => e.type === 'summary')).toMatchObject({ summary: { downloaded: 1, failures: [] } });
     const pullRss = pull.events.find((e) => e.type === 'resources');
-    for (const rss of [pushRss, pullRss]) expect(rss && rss.type === 'resources' && rss.peakRssBytes).toBeLessThan(300 * 1024 * 1024);
+    for (const rss of [pushRss, pullRss])
+      expect(rss && rss.type === 'resources' && rss.peakRssBytes).toBeLessThan(300 * 1024 * 1024);
     await rm(join(dir, 'big'), { recursive: true });
   }, 240_000);
 });

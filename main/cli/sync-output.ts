@@ -23,8 +23,13 @@ export function formatPlan(plan: SyncPlan): string {
     }
     const moving = folder.actions.filter((a) => a.type !== 'skip');
     const skipped = folder.actions.length - moving.length;
-    lines.push(`${folder.folder} (${folder.policy}, s3://${plan.bucket}/${folder.remotePrefix}): ${moving.length} to do, ${skipped} skipped`);
-    for (const action of moving) lines.push(`  ${action.type.padEnd(13)} ${action.relPath}${action.bytes ? ` (${formatBytes(action.bytes)})` : ''} — ${action.reason}`);
+    lines.push(
+      `${folder.folder} (${folder.policy}, s3://${plan.bucket}/${folder.remotePrefix}): ${moving.length} to do, ${skipped} skipped`,
+    );
+    for (const action of moving)
+      lines.push(
+        `  ${action.type.padEnd(13)} ${action.relPath}${action.bytes ? ` (${formatBytes(action.bytes)})` : ''} — ${action.reason}`,
+      );
   }
   return lines.join('\n') + '\n';
 }
@@ -34,7 +39,9 @@ export function formatSummary(summary: SyncSummary): string {
   const rate = summary.seconds > 0 ? ` at ${formatBytes(summary.bytes / summary.seconds)}/s` : '';
   const head = `${summary.direction}: ${summary.uploaded} uploaded, ${summary.downloaded} downloaded, ${summary.deleted} deleted, ${summary.skipped} unchanged; ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${rate}${summary.cancelled ? ' (cancelled)' : ''}`;
   const failures = summary.failures.map((f) => `  ✗ ${f.folder}/${f.relPath} (${f.action}): ${f.message}`);
-  return [head, ...(failures.length ? [`${failures.length} file(s) did not transfer:`, ...failures] : [])].join('\n') + '\n';
+  return (
+    [head, ...(failures.length ? [`${failures.length} file(s) did not transfer:`, ...failures] : [])].join('\n') + '\n'
+  );
 }
 
 /** A one-line progress status for a terminal. */

@@ -9,7 +9,11 @@ export const PRODUCT_NAME = 'TrainDeck';
  * journal written by one is found by the others. Matches Electron's default `userData`;
  * `TRAINDECK_DATA_DIR` overrides it (tests, portable installs).
  */
-export function appDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function appDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   if (env.TRAINDECK_DATA_DIR) return env.TRAINDECK_DATA_DIR;
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);

@@ -83,8 +83,27 @@ export function createCore(options: CoreOptions): Core {
   // One world for the cost panel and the runs: a run launched on the fake account shows up in its scans.
   const world = lifecycleWorld(env, dataDir);
   const monitor = new MonitorService({ bus, clock, log: options.log, notifier: new MonitorNotifier(notifications) });
-  const dashboard = createDashboard({ world, dataDir, clock, jobs, bus, notifications, onScanned: (resources) => monitor.onScan(resources), ...(options.keyVault ? { keyVault: options.keyVault } : {}) });
-  const runs = createRunService({ env, dataDir, bus, clock, log: options.log, projectRoot: options.projectRoot, lifecycle: world, observer: monitorObserver(monitor), ...(options.keyVault ? { keyVault: options.keyVault } : {}) });
+  const dashboard = createDashboard({
+    world,
+    dataDir,
+    clock,
+    jobs,
+    bus,
+    notifications,
+    onScanned: (resources) => monitor.onScan(resources),
+    ...(options.keyVault ? { keyVault: options.keyVault } : {}),
+  });
+  const runs = createRunService({
+    env,
+    dataDir,
+    bus,
+    clock,
+    log: options.log,
+    projectRoot: options.projectRoot,
+    lifecycle: world,
+    observer: monitorObserver(monitor),
+    ...(options.keyVault ? { keyVault: options.keyVault } : {}),
+  });
   const reports = createRunReports({ dataDir, runs, monitor, clock, log: options.log, pdf: options.pdfPrinter });
   const handlers = createHandlers({ info, clock, jobs, doctor, dashboard, monitor, runs, reports });
   const router = createRouter(handlers, { isTrusted: options.isTrusted, log: options.log });

@@ -24,7 +24,10 @@ describe('doctor', () => {
     const report = await runDoctor({ ...base, env: { AWS_PROFILE: 'ml' }, home: dir });
     expect(check(report, 'aws-profile')).toMatchObject({ status: 'pass', value: 'ml (from AWS_PROFILE)' });
     expect(check(report, 'aws-region')).toMatchObject({ status: 'pass', value: expect.stringContaining('eu-west-1') });
-    expect(check(report, 'aws-credentials')).toMatchObject({ status: 'pass', fix: expect.stringContaining('aws sso login --profile ml') });
+    expect(check(report, 'aws-credentials')).toMatchObject({
+      status: 'pass',
+      fix: expect.stringContaining('aws sso login --profile ml'),
+    });
     expect(check(report, 'aws-endpoints').value).toContain('http://127.0.0.1:4566');
     expect(JSON.stringify(report)).not.toMatch(/SECRETSECRET|AKIAEXAMPLE/);
   });
@@ -33,7 +36,12 @@ describe('doctor', () => {
     const report = await runDoctor({
       ...base,
       home: home({ config: '[default]\nregion = us-east-1\n' }),
-      env: { AWS_REGION: 'ap-south-1', AWS_ENDPOINT_URL: 'http://emu:1', AWS_ENDPOINT_URL_EC2: 'http://emu:2', AWS_ENDPOINT_URL_S3: 'http://emu:3' },
+      env: {
+        AWS_REGION: 'ap-south-1',
+        AWS_ENDPOINT_URL: 'http://emu:1',
+        AWS_ENDPOINT_URL_EC2: 'http://emu:2',
+        AWS_ENDPOINT_URL_S3: 'http://emu:3',
+      },
     });
     expect(check(report, 'aws-region').value).toBe('ap-south-1 (from AWS_REGION)');
     const endpoints = check(report, 'aws-endpoints').value;
@@ -42,13 +50,20 @@ describe('doctor', () => {
   });
 
   it('ignores endpoint overrides when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true', async () => {
-    const report = await runDoctor({ ...base, home: home(), env: { AWS_ENDPOINT_URL: 'http://emu:1', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' } });
+    const report = await runDoctor({
+      ...base,
+      home: home(),
+      env: { AWS_ENDPOINT_URL: 'http://emu:1', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' },
+    });
     expect(check(report, 'aws-endpoints').value).toBe('AWS public endpoints (no override)');
   });
 
   it('warns with a fix when nothing is configured', async () => {
     const report = await runDoctor({ ...base, home: home(), env: {} });
-    expect(check(report, 'aws-profile')).toMatchObject({ status: 'warn', fix: expect.stringContaining('aws configure') });
+    expect(check(report, 'aws-profile')).toMatchObject({
+      status: 'warn',
+      fix: expect.stringContaining('aws configure'),
+    });
     expect(check(report, 'aws-credentials').status).toBe('warn');
     expect(check(report, 'aws-region')).toMatchObject({ status: 'warn', fix: expect.stringContaining('AWS_REGION') });
   });
@@ -60,7 +75,10 @@ describe('doctor', () => {
 
   it('reports the Electron binary without loading the electron package', async () => {
     const missing = await runDoctor({ ...base, home: home(), env: { ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent' } });
-    expect(check(missing, 'electron')).toMatchObject({ status: 'warn', value: expect.stringContaining('/nonexistent') });
+    expect(check(missing, 'electron')).toMatchObject({
+      status: 'warn',
+      value: expect.stringContaining('/nonexistent'),
+    });
     const inside = await runDoctor({ ...base, home: home(), env: {}, electronVersion: '45.4.1' });
     expect(check(inside, 'electron')).toMatchObject({ status: 'pass', value: 'running in Electron 45.4.1' });
   });

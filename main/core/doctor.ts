@@ -46,16 +46,29 @@ function nodeCheck(version: string): DoctorCheck {
 }
 
 function electronCheck(inputs: DoctorInputs): DoctorCheck {
-  if (inputs.electronVersion) return { id: 'electron', label: 'Electron', status: 'pass', value: `running in Electron ${inputs.electronVersion}` };
+  if (inputs.electronVersion)
+    return {
+      id: 'electron',
+      label: 'Electron',
+      status: 'pass',
+      value: `running in Electron ${inputs.electronVersion}`,
+    };
   const binary = findElectronBinary(inputs.projectRoot, inputs.env);
   return binary.found
     ? { id: 'electron', label: 'Electron', status: 'pass', value: `binary present at ${binary.path}` }
-    : { id: 'electron', label: 'Electron', status: 'warn', value: `not available: ${binary.reason}`, fix: 'Use `npm run start:web` (browser mode) until Electron is installed.' };
+    : {
+        id: 'electron',
+        label: 'Electron',
+        status: 'warn',
+        value: `not available: ${binary.reason}`,
+        fix: 'Use `npm run start:web` (browser mode) until Electron is installed.',
+      };
 }
 
 function profileCheck(aws: AwsSetup): DoctorCheck {
   const value = `${aws.profile} (from ${aws.profileSource})`;
-  if (aws.profileFound || aws.credentialSource === 'environment') return { id: 'aws-profile', label: 'AWS profile', status: 'pass', value };
+  if (aws.profileFound || aws.credentialSource === 'environment')
+    return { id: 'aws-profile', label: 'AWS profile', status: 'pass', value };
   return {
     id: 'aws-profile',
     label: 'AWS profile',
@@ -78,7 +91,10 @@ const CREDENTIAL_LABELS: Record<CredentialSource, string> = {
 function credentialsCheck(aws: AwsSetup): DoctorCheck {
   const value = CREDENTIAL_LABELS[aws.credentialSource];
   if (aws.credentialSource !== 'none-found') {
-    const fix = aws.credentialSource === 'sso' ? { fix: `If the session expired: \`aws sso login --profile ${aws.profile}\`.` } : {};
+    const fix =
+      aws.credentialSource === 'sso'
+        ? { fix: `If the session expired: \`aws sso login --profile ${aws.profile}\`.` }
+        : {};
     return { id: 'aws-credentials', label: 'AWS credentials', status: 'pass', value, ...fix };
   }
   return {
@@ -91,13 +107,23 @@ function credentialsCheck(aws: AwsSetup): DoctorCheck {
 }
 
 function regionCheck(aws: AwsSetup): DoctorCheck {
-  if (aws.region) return { id: 'aws-region', label: 'AWS region', status: 'pass', value: `${aws.region} (from ${aws.regionSource})` };
-  return { id: 'aws-region', label: 'AWS region', status: 'warn', value: 'not set', fix: `Set AWS_REGION, or \`aws configure set region eu-west-1 --profile ${aws.profile}\`.` };
+  if (aws.region)
+    return { id: 'aws-region', label: 'AWS region', status: 'pass', value: `${aws.region} (from ${aws.regionSource})` };
+  return {
+    id: 'aws-region',
+    label: 'AWS region',
+    status: 'warn',
+    value: 'not set',
+    fix: `Set AWS_REGION, or \`aws configure set region eu-west-1 --profile ${aws.profile}\`.`,
+  };
 }
 
 function endpointCheck(env: NodeJS.ProcessEnv, aws: AwsSetup): DoctorCheck {
-  const overrides = endpointOverridesFromEnv(env).map((o) => `${o.service === 'ALL' ? 'all services' : o.service} → ${o.url} (${o.source})`);
-  if (aws.profileEndpoint && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true') overrides.push(`all services → ${aws.profileEndpoint} (endpoint_url in profile "${aws.profile}")`);
+  const overrides = endpointOverridesFromEnv(env).map(
+    (o) => `${o.service === 'ALL' ? 'all services' : o.service} → ${o.url} (${o.source})`,
+  );
+  if (aws.profileEndpoint && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true')
+    overrides.push(`all services → ${aws.profileEndpoint} (endpoint_url in profile "${aws.profile}")`);
   return {
     id: 'aws-endpoints',
     label: 'AWS endpoints',

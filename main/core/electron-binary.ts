@@ -21,9 +21,21 @@ export function findElectronBinary(projectRoot: string, env: NodeJS.ProcessEnv =
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
   if (env.ELECTRON_OVERRIDE_DIST_PATH) {
     const overridden = join(env.ELECTRON_OVERRIDE_DIST_PATH, relative ?? 'electron');
-    return existsSync(overridden) ? { found: true, path: overridden } : { found: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no binary at ${overridden}` };
+    return existsSync(overridden)
+      ? { found: true, path: overridden }
+      : { found: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no binary at ${overridden}` };
   }
-  if (!relative) return { found: false, reason: 'the Electron binary was not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD); `npm start` fetches it on a machine with internet' };
+  if (!relative)
+    return {
+      found: false,
+      reason:
+        'the Electron binary was not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD); `npm start` fetches it on a machine with internet',
+    };
   const binary = join(packageDir, 'dist', relative);
-  return existsSync(binary) ? { found: true, path: binary } : { found: false, reason: `the Electron binary is missing at ${binary}; \`npm start\` fetches it on a machine with internet` };
+  return existsSync(binary)
+    ? { found: true, path: binary }
+    : {
+        found: false,
+        reason: `the Electron binary is missing at ${binary}; \`npm start\` fetches it on a machine with internet`,
+      };
 }

@@ -35,7 +35,10 @@ describe('JobRunner', () => {
     const { done } = jobs.start({ kind: 'demo', title: 'Demo', timeoutMs: 5_000 }, async () => {
       throw new Error('disk full');
     });
-    expect(await done).toMatchObject({ state: 'failed', error: { code: 'INTERNAL', message: expect.stringContaining('disk full') } });
+    expect(await done).toMatchObject({
+      state: 'failed',
+      error: { code: 'INTERNAL', message: expect.stringContaining('disk full') },
+    });
   });
 
   it('cancels through the job signal, even when the work ignores it', async () => {
@@ -49,7 +52,10 @@ describe('JobRunner', () => {
   it('stops a job at its time limit with TIMEOUT', async () => {
     const { jobs } = setup();
     const { done } = jobs.start({ kind: 'demo', title: 'Slow', timeoutMs: 20 }, () => new Promise(() => {}));
-    expect(await done).toMatchObject({ state: 'failed', error: { code: 'TIMEOUT', message: expect.stringContaining('Slow') } });
+    expect(await done).toMatchObject({
+      state: 'failed',
+      error: { code: 'TIMEOUT', message: expect.stringContaining('Slow') },
+    });
   });
 
   it('says false when cancelling an unknown job', () => {

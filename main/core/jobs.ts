@@ -43,7 +43,10 @@ export class JobRunner {
   ) {}
 
   /** Starts `work` and returns its job id; `done` settles when it has ended, for callers that wait. */
-  start<T>(options: JobOptions, work: (context: JobContext) => Promise<T>): { jobId: string; done: Promise<JobSnapshot> } {
+  start<T>(
+    options: JobOptions,
+    work: (context: JobContext) => Promise<T>,
+  ): { jobId: string; done: Promise<JobSnapshot> } {
     const jobId = randomUUID();
     const controller = new AbortController();
     this.controllers.set(jobId, controller);
@@ -51,7 +54,8 @@ export class JobRunner {
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(options.timeoutMs)]);
     const context: JobContext = {
       signal,
-      step: (step, detail) => this.emit(jobId, detail === undefined ? { type: 'step', step } : { type: 'step', step, detail }),
+      step: (step, detail) =>
+        this.emit(jobId, detail === undefined ? { type: 'step', step } : { type: 'step', step, detail }),
       progress: (progress) => this.emit(jobId, { type: 'progress', progress }),
       log: (line, stream = 'info') => this.emit(jobId, { type: 'log', stream, line }),
     };
@@ -72,7 +76,13 @@ export class JobRunner {
     return [...this.snapshots.values()];
   }
 
-  private async run<T>(jobId: string, options: JobOptions, controller: AbortController, signal: AbortSignal, work: () => Promise<T>): Promise<JobSnapshot> {
+  private async run<T>(
+    jobId: string,
+    options: JobOptions,
+    controller: AbortController,
+    signal: AbortSignal,
+    work: () => Promise<T>,
+  ): Promise<JobSnapshot> {
     try {
       const result = await raceAbort(work(), signal);
       this.emit(jobId, { type: 'succeeded', result });
@@ -105,6 +115,7 @@ export class JobRunner {
 
   private forgetOldJobs(): void {
     const finished = [...this.snapshots.values()].filter((job) => job.state !== 'running');
-    for (const job of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT))) this.snapshots.delete(job.jobId);
+    for (const job of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT)))
+      this.snapshots.delete(job.jobId);
   }
 }

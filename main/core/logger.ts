@@ -17,7 +17,8 @@ export function redact(fields: Record<string, unknown>): Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELD.test(key)) out[key] = '[redacted]';
-    else if (value && typeof value === 'object' && !Array.isArray(value)) out[key] = redact(value as Record<string, unknown>);
+    else if (value && typeof value === 'object' && !Array.isArray(value))
+      out[key] = redact(value as Record<string, unknown>);
     else out[key] = value;
   }
   return out;
@@ -27,10 +28,20 @@ export function redact(fields: Record<string, unknown>): Record<string, unknown>
 export function createLogger(options: { level?: Level; write?: (line: string) => void; name?: string } = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
-  const emit = (level: Level) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level, ...(options.name ? { name: options.name } : {}), message, ...redact(fields) }));
-  };
+  const emit =
+    (level: Level) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[level] < min) return;
+      write(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level,
+          ...(options.name ? { name: options.name } : {}),
+          message,
+          ...redact(fields),
+        }),
+      );
+    };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 

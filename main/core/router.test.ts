@@ -9,7 +9,14 @@ import { createRouter, type Handlers, type Sender } from './router';
 
 const trusted: Sender = { transport: 'in-process' };
 // TRAINDECK_FAKE_AWS: the dashboard's AWS commands answer from the in-memory account, never from AWS.
-const core = () => createCore({ transport: 'web', isTrusted: (s) => s.transport === 'in-process', log: silentLogger, projectRoot: process.cwd(), env: { TRAINDECK_DATA_DIR: '/tmp/traindeck-test', TRAINDECK_FAKE_AWS: '1' } });
+const core = () =>
+  createCore({
+    transport: 'web',
+    isTrusted: (s) => s.transport === 'in-process',
+    log: silentLogger,
+    projectRoot: process.cwd(),
+    env: { TRAINDECK_DATA_DIR: '/tmp/traindeck-test', TRAINDECK_FAKE_AWS: '1' },
+  });
 
 // keys.generate and keys.export really write their sample key files: remove them so runs leave nothing behind.
 afterAll(() => {
@@ -18,12 +25,18 @@ afterAll(() => {
 });
 
 describe('the router (the one handle() both transports call)', () => {
-  it.each(COMMAND_NAMES)('answers a valid %s request with ok (or, for stateful commands, a typed domain error)', async (command) => {
-    const result = await core().router.handle(command, VALID_REQUESTS[command], trusted);
-    // A valid request passes validation and reaches its service; some services answer from state
-    // (no such run yet → NOT_FOUND). Never a validation error, an unknown command or a crash.
-    if (!result.ok) expect(['INVALID_REQUEST', 'UNKNOWN_COMMAND', 'INTERNAL'], JSON.stringify(result)).not.toContain(result.error.code);
-  });
+  it.each(COMMAND_NAMES)(
+    'answers a valid %s request with ok (or, for stateful commands, a typed domain error)',
+    async (command) => {
+      const result = await core().router.handle(command, VALID_REQUESTS[command], trusted);
+      // A valid request passes validation and reaches its service; some services answer from state
+      // (no such run yet → NOT_FOUND). Never a validation error, an unknown command or a crash.
+      if (!result.ok)
+        expect(['INVALID_REQUEST', 'UNKNOWN_COMMAND', 'INTERNAL'], JSON.stringify(result)).not.toContain(
+          result.error.code,
+        );
+    },
+  );
 
   it.each(COMMAND_NAMES)('rejects an invalid %s payload with INVALID_REQUEST, naming the problem', async (command) => {
     for (const payload of ['garbage', 42, [], { ...VALID_REQUESTS[command], surprise: 1 }]) {
@@ -71,7 +84,10 @@ describe('the router (the one handle() both transports call)', () => {
         throw new RangeError('boom');
       }, log);
       const result = await router.handle('app.ping', { echo: 'x' }, trusted);
-      expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('boom') } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'INTERNAL', message: expect.stringContaining('boom') },
+      });
       expect(log.error).toHaveBeenCalledOnce();
     });
 
@@ -79,7 +95,10 @@ describe('the router (the one handle() both transports call)', () => {
       const router = withPing(() => {
         throw new DOMException('aborted', 'AbortError');
       });
-      expect(await router.handle('app.ping', { echo: 'x' }, trusted)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+      expect(await router.handle('app.ping', { echo: 'x' }, trusted)).toMatchObject({
+        ok: false,
+        error: { code: 'CANCELLED' },
+      });
     });
   });
 });

@@ -22,7 +22,10 @@ export interface RequestContext {
 
 /** One function per command; a command without a handler is a compile error. */
 export type Handlers = {
-  [C in CommandName]: (request: CommandRequest<C>, context: RequestContext) => Promise<CommandResponse<C>> | CommandResponse<C>;
+  [C in CommandName]: (
+    request: CommandRequest<C>,
+    context: RequestContext,
+  ) => Promise<CommandResponse<C>> | CommandResponse<C>;
 };
 
 /** Decides whether a sender may talk to main at all; each transport brings its own rule. */
@@ -78,8 +81,11 @@ function invalidRequest(command: CommandName, error: z.ZodError): AppError {
 /** Turns anything thrown by a handler into an AppError; unexpected errors are logged, not shown raw. */
 export function toAppError(error: unknown, command: string, log: Logger): AppError {
   if (error instanceof TypedError) return error.toAppError();
-  if (error instanceof Error && error.name === 'AbortError') return { code: 'CANCELLED', message: `"${command}" was cancelled.` };
-  log.error(`command "${command}" failed unexpectedly`, { error: error instanceof Error ? error.stack ?? error.message : String(error) });
+  if (error instanceof Error && error.name === 'AbortError')
+    return { code: 'CANCELLED', message: `"${command}" was cancelled.` };
+  log.error(`command "${command}" failed unexpectedly`, {
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: `"${command}" failed: ${message}`, fix: 'See the TrainDeck log for details.' };
 }

@@ -20,7 +20,11 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'ENOSYS']);
  * fails if `path` exists). A reader sees the old file or the new one, never half of one;
  * a crash leaves at most a stray `.NAME.*.tmp`, and an error leaves nothing.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
   const temp = tempPathFor(path);
   let placed = false;
   try {
@@ -42,7 +46,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
 }
 
 /** {@link writeFileAtomic} for the few callers that must stay synchronous (start-up, before the event loop matters). */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): void {
+export function writeFileAtomicSync(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): void {
   const temp = tempPathFor(path);
   let placed = false;
   try {
@@ -75,7 +83,13 @@ async function linkExclusive(temp: string, path: string): Promise<void> {
   } catch (error) {
     if (!NO_HARD_LINKS.has(codeOf(error))) throw error;
     // Without hard links rename is still atomic, and exclusive but for a short race.
-    if (await lstat(path).then(() => true, () => false)) throw existsError(path);
+    if (
+      await lstat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw existsError(path);
     await rename(temp, path);
   }
 }
@@ -91,7 +105,7 @@ function linkExclusiveSync(temp: string, path: string): void {
 }
 
 function writeAllSync(fd: number, bytes: Uint8Array): void {
-  for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+  for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
 }
 
 function pathExists(path: string): boolean {

@@ -9,7 +9,10 @@ let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'traindeck-bootstrap-'));
   // A stand-in executor that shows what it was started with and what arrived on stdin.
-  await writeFile(join(work, 'executor.mjs'), "let input = ''; process.stdin.on('data', (d) => (input += d)); process.stdin.on('end', () => console.log(JSON.stringify({ args: process.argv.slice(2), stdin: input })));");
+  await writeFile(
+    join(work, 'executor.mjs'),
+    "let input = ''; process.stdin.on('data', (d) => (input += d)); process.stdin.on('end', () => console.log(JSON.stringify({ args: process.argv.slice(2), stdin: input })));",
+  );
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -17,7 +20,11 @@ describe('bootstrap.sh', () => {
   // SAFETY: never pass --on-instance here. On a cloud-init machine (a CI runner on EC2) it would
   // arm a real power-off; without it the script must not touch the machine's power at all.
   it('without --on-instance arms no power-off, finds Node >= 20, and hands stdin (the secrets) to `executor start`', () => {
-    const result = spawnSync('sh', [BOOTSTRAP, work, '600'], { input: '{"sseKey":"secret"}', encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('sh', [BOOTSTRAP, work, '600'], {
+      input: '{"sseKey":"secret"}',
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('time-to-live enforced by the executor only');
     expect(JSON.parse(result.stdout)).toEqual({ args: ['start', '--work', work], stdin: '{"sseKey":"secret"}' });

@@ -25,44 +25,94 @@ export interface RunStorage {
 export function openRunStorage(spec: ExecutorSpec, secrets: ExecutorSecrets, dataDir: string): RunStorage {
   const { storage } = spec;
   const client = createS3Client(
-    { region: storage.region, maxAttempts: 1, ...(storage.endpoint ? { endpoints: { S3: storage.endpoint } } : {}), ...(secrets.s3 ? { credentials: secrets.s3 } : {}) },
+    {
+      region: storage.region,
+      maxAttempts: 1,
+      ...(storage.endpoint ? { endpoints: { S3: storage.endpoint } } : {}),
+      ...(secrets.s3 ? { credentials: secrets.s3 } : {}),
+    },
     { maxSockets: 32 },
   );
   const key = new SseKey(Buffer.from(secrets.sseKey, 'base64'));
-  const syncSpec: SyncSpec = { bucket: storage.bucket, prefix: storage.prefix, localRoot: dataDir, folders: storage.folders, ...SYNC_DEFAULTS, ...(storage.concurrency ? { concurrency: storage.concurrency } : {}) };
+  const syncSpec: SyncSpec = {
+    bucket: storage.bucket,
+    prefix: storage.prefix,
+    localRoot: dataDir,
+    folders: storage.folders,
+    ...SYNC_DEFAULTS,
+    ...(storage.concurrency ? { concurrency: storage.concurrency } : {}),
+  };
   return { spec: syncSpec, store: createS3ObjectStore(client, storage.bucket, key), region: storage.region };
 }
 
 /** Refuses to pull when the datasets (sizes from S3) plus the reserve do not fit on the data disk. */
-export async function checkDiskSpace(storage: RunStorage, reserveBytes: number, signal?: AbortSignal): Promise<{ needBytes: number; freeBytes: number }> {
+export async function checkDiskSpace(
+  storage: RunStorage,
+  reserveBytes: number,
+  signal?: AbortSignal,
+): Promise<{ needBytes: number; freeBytes: number }> {
   const { plan } = await runSync('pull', { ...storage, dryRun: true, ...(signal ? { signal } : {}) });
-  const needBytes = plan.folders.flatMap((f) => f.actions).filter((a) => a.type === 'download').reduce((sum, a) => sum + a.bytes, 0);
+  const needBytes = plan.folders
+    .flatMap((f) => f.actions)
+    .filter((a) => a.type === 'download')
+    .reduce((sum, a) => sum + a.bytes, 0);
   const fs = await statfs(storage.spec.localRoot);
   const freeBytes = fs.bavail * fs.bsize;
   if (needBytes + reserveBytes > freeBytes) {
-    throw new PhaseError(`disk too small: the pull needs ${mb(needBytes)} + ${mb(reserveBytes)} reserve, ${mb(freeBytes)} free`, 'Give the instance a larger disk (compute.diskGb) or lower training.diskReserveMb.');
+    throw new PhaseError(
+      `disk too small: the pull needs ${mb(needBytes)} + ${mb(reserveBytes)} reserve, ${mb(freeBytes)} free`,
+      'Give the instance a larger disk (compute.diskGb) or lower training.diskReserveMb.',
+    );
   }
   return { needBytes, freeBytes };
 }
 
 /** Pulls every folder by its policy; any failed file fails the phase. */
-export async function pull(storage: RunStorage, signal?: AbortSignal, observer?: SyncObserver): Promise<{ files: number; bytes: number }> {
-  const { summary } = await runSync('pull', { ...storage, ...(signal ? { signal } : {}), ...observed(observer) }).finally(() => observer?.end());
-  if (summary?.failures.length) throw new PhaseError(`pull failed for ${summary.failures.length} file(s), first: ${summary.failures[0]!.relPath}: ${summary.failures[0]!.message}`);
+export async function pull(
+  storage: RunStorage,
+  signal?: AbortSignal,
+  observer?: SyncObserver,
+): Promise<{ files: number; bytes: number }> {
+  const { summary } = await runSync('pull', {
+    ...storage,
+    ...(signal ? { signal } : {}),
+    ...observed(observer),
+  }).finally(() => observer?.end());
+  if (summary?.failures.length)
+    throw new PhaseError(
+      `pull failed for ${summary.failures.length} file(s), first: ${summary.failures[0]!.relPath}: ${summary.failures[0]!.message}`,
+    );
   return { files: summary?.downloaded ?? 0, bytes: summary?.bytes ?? 0 };
 }
 
 /** Pushes by policy, then returns the final manifest of every pushable folder. */
-export async function push(storage: RunStorage, signal?: AbortSignal, observer?: SyncObserver): Promise<{ manifest: ManifestFile[]; prefixes: string[]; failures: number }> {
-  const { summary } = await runSync('push', { ...storage, ...(signal ? { signal } : {}), ...observed(observer) }).finally(() => observer?.end());
+export async function push(
+  storage: RunStorage,
+  signal?: AbortSignal,
+  observer?: SyncObserver,
+): Promise<{ manifest: ManifestFile[]; prefixes: string[]; failures: number }> {
+  const { summary } = await runSync('push', {
+    ...storage,
+    ...(signal ? { signal } : {}),
+    ...observed(observer),
+  }).finally(() => observer?.end());
   const pushable = { ...storage.spec, folders: storage.spec.folders.filter((f) => f.policy !== 'pull-only') };
   const manifest = await buildLocalManifest(pushable, await loadSyncState(storage.spec.localRoot), signal);
-  return { manifest, prefixes: pushable.folders.map((f) => folderPrefix(pushable.prefix, f.remote)), failures: summary?.failures.length ?? 0 };
+  return {
+    manifest,
+    prefixes: pushable.folders.map((f) => folderPrefix(pushable.prefix, f.remote)),
+    failures: summary?.failures.length ?? 0,
+  };
 }
 
 // The observer's events, as often as it asks for them.
-function observed(observer: SyncObserver | undefined): { onEvent?: (event: SyncEvent) => void; progressIntervalMs?: number } {
-  return observer ? { onEvent: (event) => observer.onEvent(event), progressIntervalMs: observer.progressIntervalMs } : {};
+function observed(observer: SyncObserver | undefined): {
+  onEvent?: (event: SyncEvent) => void;
+  progressIntervalMs?: number;
+} {
+  return observer
+    ? { onEvent: (event) => observer.onEvent(event), progressIntervalMs: observer.progressIntervalMs }
+    : {};
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -18,7 +18,11 @@ export class EventLog {
     mkdirSync(dirname(path), { recursive: true });
   }
 
-  write(phase: ExecutorPhase, status: ExecutorEvent['status'], extra: Pick<ExecutorEvent, 'reason' | 'fix' | 'detail' | 'sync'> = {}): void {
+  write(
+    phase: ExecutorPhase,
+    status: ExecutorEvent['status'],
+    extra: Pick<ExecutorEvent, 'reason' | 'fix' | 'detail' | 'sync'> = {},
+  ): void {
     const at = new Date(this.now()).toISOString();
     if (status === 'started') this.timings[phase] = { startedAt: at };
     else if (status !== 'info' && this.timings[phase]) this.timings[phase].endedAt = at;

@@ -36,10 +36,27 @@ describe('executor parts', () => {
   });
 
   it('git failures become reasons a user can act on', () => {
-    expect(explainGitFailure('git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.', spec).message).toMatch(/deploy key was refused/);
-    expect(explainGitFailure('warning: Could not find remote branch dev to clone.\nfatal: Remote branch dev not found in upstream origin', spec).message).toBe('branch "dev" does not exist in git@github.com:acme/train.git');
-    expect(explainGitFailure('No ED25519 host key is known for github.com and you have requested strict checking.\nHost key verification failed.', spec).message).toMatch(/host key .* is not the pinned one/);
-    expect(explainGitFailure('ssh: Could not resolve hostname github.com: Name or service not known', spec).message).toMatch(/unreachable/);
+    expect(
+      explainGitFailure(
+        'git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.',
+        spec,
+      ).message,
+    ).toMatch(/deploy key was refused/);
+    expect(
+      explainGitFailure(
+        'warning: Could not find remote branch dev to clone.\nfatal: Remote branch dev not found in upstream origin',
+        spec,
+      ).message,
+    ).toBe('branch "dev" does not exist in git@github.com:acme/train.git');
+    expect(
+      explainGitFailure(
+        'No ED25519 host key is known for github.com and you have requested strict checking.\nHost key verification failed.',
+        spec,
+      ).message,
+    ).toMatch(/host key .* is not the pinned one/);
+    expect(
+      explainGitFailure('ssh: Could not resolve hostname github.com: Name or service not known', spec).message,
+    ).toMatch(/unreachable/);
   });
 
   it('executor.jsonl: one whole JSON line per event, with timings', async () => {
@@ -52,6 +69,9 @@ describe('executor parts', () => {
       { seq: 1, at: '2026-01-01T00:00:00.000Z', phase: 'checkout', status: 'started' },
       { seq: 2, at: '2026-01-01T00:00:00.000Z', phase: 'checkout', status: 'failed', reason: 'nope', fix: 'do this' },
     ]);
-    expect(log.timings.checkout).toEqual({ startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:00.000Z' });
+    expect(log.timings.checkout).toEqual({
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 });

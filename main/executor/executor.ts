@@ -25,7 +25,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${APP_VERSION}\n`);
     return 0;
   }
-  const { values } = parseArgs({ args: rest, options: { work: { type: 'string' }, 'on-instance': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: rest,
+    options: { work: { type: 'string' }, 'on-instance': { type: 'boolean', default: false } },
+  });
   if (!values.work || !['start', 'run', 'push'].includes(command ?? '')) {
     process.stderr.write('usage: executor.mjs --version | start|run|push --work DIR [--on-instance]\n');
     return 2;
@@ -58,7 +61,14 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => stop.abort());
   // A dropped session must not end the run even if a SIGHUP does arrive.
   process.on('SIGHUP', () => {});
-  const status = await runExecutor({ workDir: values.work, spec, secrets, onInstance: values['on-instance'], stopSignal: stop.signal, ...(spec.imdsBase ? { imdsBase: spec.imdsBase } : {}) });
+  const status = await runExecutor({
+    workDir: values.work,
+    spec,
+    secrets,
+    onInstance: values['on-instance'],
+    stopSignal: stop.signal,
+    ...(spec.imdsBase ? { imdsBase: spec.imdsBase } : {}),
+  });
   return status.outcome === 'succeeded' ? 0 : 1;
 }
 

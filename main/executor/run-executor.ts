@@ -52,21 +52,33 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
     stopReason = reason;
     log.write('training', 'info', { reason: STOP_REASONS[reason] });
     stop.abort(new PhaseError(STOP_REASONS[reason]));
-    void training?.stop(reason === 'spot-interrupted' ? Math.min(spec.training.graceSeconds, 30) : spec.training.graceSeconds);
+    void training?.stop(
+      reason === 'spot-interrupted' ? Math.min(spec.training.graceSeconds, 30) : spec.training.graceSeconds,
+    );
   };
   const ttl = setTimeout(() => requestStop('ttl-expired'), spec.ttlSeconds * 1000);
   // A spot reclaim leaves about two minutes: stop at once and push (the outcome says why).
   const spotWatch = new AbortController();
   if (run.onInstance || run.imdsBase) {
-    watchSpotNotice({ signal: spotWatch.signal, ...(run.imdsBase ? { imdsBase: run.imdsBase, intervalMs: 100 } : {}), onNotice: (action) => {
-      log.write('training', 'info', { reason: `spot interruption notice (${action.trim()}): stopping and pushing now` });
-      requestStop('spot-interrupted');
-    } });
+    watchSpotNotice({
+      signal: spotWatch.signal,
+      ...(run.imdsBase ? { imdsBase: run.imdsBase, intervalMs: 100 } : {}),
+      onNotice: (action) => {
+        log.write('training', 'info', {
+          reason: `spot interruption notice (${action.trim()}): stopping and pushing now`,
+        });
+        requestStop('spot-interrupted');
+      },
+    });
   }
   run.stopSignal.addEventListener('abort', () => requestStop('cancelled'), { once: true });
 
   let failure: { phase: ExecutorPhase; reason: string } | undefined;
-  const phase = async <T>(name: ExecutorPhase, work: () => Promise<T>, describe: (value: T) => Record<string, unknown> = () => ({})): Promise<T> => {
+  const phase = async <T>(
+    name: ExecutorPhase,
+    work: () => Promise<T>,
+    describe: (value: T) => Record<string, unknown> = () => ({}),
+  ): Promise<T> => {
     log.write(name, 'started');
     try {
       // A stop skips the phases still to come, except the push, which always runs.
@@ -86,34 +98,94 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
   const storage = openRunStorage(spec, secrets, layout.dataDir);
   // Per-folder figures as `info` lines in sync.jsonl, throttled (the desktop follows and journals them).
   const syncLog = new EventLog(layout.syncFile, run.now);
-  const figures = (direction: 'pull' | 'push') => syncReporter(direction, spec.storage.folders, (sync) => syncLog.write(direction === 'pull' ? 'pulling' : 'pushing', 'info', { sync }), run.now ? { now: run.now } : {});
+  const figures = (direction: 'pull' | 'push') =>
+    syncReporter(
+      direction,
+      spec.storage.folders,
+      (sync) => syncLog.write(direction === 'pull' ? 'pulling' : 'pushing', 'info', { sync }),
+      run.now ? { now: run.now } : {},
+    );
   let facts: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
   try {
-    await phase('checkout', () => checkout({ spec, workDir, repoDir: layout.repoDir, ramDir: ram.dir, signal: stop.signal, ...(secrets.deployKey ? { deployKey: secrets.deployKey } : {}) }), (r) => r).finally(() => ram.remove());
-    await phase('pulling', async () => ({ ...(await checkDiskSpace(storage, spec.diskReserveBytes, stop.signal)), ...(await pull(storage, stop.signal, figures('pull'))) }), (r) => r);
-    await phase('verifying', () => verifyDatasets(storage, stop.signal, (folders) => syncLog.write('verifying', 'info', { sync: { type: 'sync-verified', direction: 'pull', folders } })), (r) => ({ ...r }));
-    facts = await phase('training', async () => {
-      const startedAt = (run.now ?? Date.now)();
-      training = startTraining(spec.training.command, { cwd: layout.repoDir, env: trainingEnv(spec, layout.dataDir), logFile: layout.trainLog, ...(run.now ? { now: run.now } : {}) });
-      log.write('training', 'info', { detail: { pid: training.pid } });
-      const ended = await training.exited;
-      const outcome = { exitCode: ended.code, signal: ended.signal, durationMs: (run.now ?? Date.now)() - startedAt };
-      if (stopReason) throw new PhaseError(`${STOP_REASONS[stopReason]}; training ${describeExit(ended)}`, undefined, { ...outcome, cancelled: stopReason === 'cancelled' });
-      if (ended.code !== 0) throw new PhaseError(`training ${describeExit(ended)}`, ended.signal === 'SIGKILL' ? 'Killed by SIGKILL: often the out-of-memory killer; check memory use.' : 'See logs/train.log.', outcome);
-      return outcome;
-    }, (r) => r);
+    await phase(
+      'checkout',
+      () =>
+        checkout({
+          spec,
+          workDir,
+          repoDir: layout.repoDir,
+          ramDir: ram.dir,
+          signal: stop.signal,
+          ...(secrets.deployKey ? { deployKey: secrets.deployKey } : {}),
+        }),
+      (r) => r,
+    ).finally(() => ram.remove());
+    await phase(
+      'pulling',
+      async () => ({
+        ...(await checkDiskSpace(storage, spec.diskReserveBytes, stop.signal)),
+        ...(await pull(storage, stop.signal, figures('pull'))),
+      }),
+      (r) => r,
+    );
+    await phase(
+      'verifying',
+      () =>
+        verifyDatasets(storage, stop.signal, (folders) =>
+          syncLog.write('verifying', 'info', { sync: { type: 'sync-verified', direction: 'pull', folders } }),
+        ),
+      (r) => ({ ...r }),
+    );
+    facts = await phase(
+      'training',
+      async () => {
+        const startedAt = (run.now ?? Date.now)();
+        training = startTraining(spec.training.command, {
+          cwd: layout.repoDir,
+          env: trainingEnv(spec, layout.dataDir),
+          logFile: layout.trainLog,
+          ...(run.now ? { now: run.now } : {}),
+        });
+        log.write('training', 'info', { detail: { pid: training.pid } });
+        const ended = await training.exited;
+        const outcome = { exitCode: ended.code, signal: ended.signal, durationMs: (run.now ?? Date.now)() - startedAt };
+        if (stopReason)
+          throw new PhaseError(`${STOP_REASONS[stopReason]}; training ${describeExit(ended)}`, undefined, {
+            ...outcome,
+            cancelled: stopReason === 'cancelled',
+          });
+        if (ended.code !== 0)
+          throw new PhaseError(
+            `training ${describeExit(ended)}`,
+            ended.signal === 'SIGKILL'
+              ? 'Killed by SIGKILL: often the out-of-memory killer; check memory use.'
+              : 'See logs/train.log.',
+            outcome,
+          );
+        return outcome;
+      },
+      (r) => r,
+    );
   } catch {
     // Recorded by phase(); whatever failed, the push below still runs.
   } finally {
     ram.remove();
   }
-  const exit: TrainingExit | undefined = facts ? { code: facts.exitCode, signal: facts.signal } : training ? await training.exited : undefined;
+  const exit: TrainingExit | undefined = facts
+    ? { code: facts.exitCode, signal: facts.signal }
+    : training
+      ? await training.exited
+      : undefined;
   clearTimeout(ttl);
   spotWatch.abort();
 
   let pushed: Awaited<ReturnType<typeof push>> | undefined;
   try {
-    pushed = await phase('pushing', () => push(storage, AbortSignal.timeout(PUSH_LIMIT_MS), figures('push')), (r) => ({ files: r.manifest.length, failures: r.failures }));
+    pushed = await phase(
+      'pushing',
+      () => push(storage, AbortSignal.timeout(PUSH_LIMIT_MS), figures('push')),
+      (r) => ({ files: r.manifest.length, failures: r.failures }),
+    );
   } catch {
     // Recorded; status.json says pushed: false and the desktop's verification will say what is missing.
   }
@@ -129,8 +201,12 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
     finishedAt: new Date((run.now ?? Date.now)()).toISOString(),
   };
   await writeFile(layout.statusFile, JSON.stringify(status, null, 2));
-  log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', { ...(status.reason ? { reason: status.reason } : {}), detail: { outcome: status.outcome, exitCode: status.exitCode ?? null } });
-  if (stopReason === 'ttl-expired' || spec.powerOffAtEnd) log.write('done', 'info', { reason: await powerOff(spec.powerOff, run.onInstance) });
+  log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', {
+    ...(status.reason ? { reason: status.reason } : {}),
+    detail: { outcome: status.outcome, exitCode: status.exitCode ?? null },
+  });
+  if (stopReason === 'ttl-expired' || spec.powerOffAtEnd)
+    log.write('done', 'info', { reason: await powerOff(spec.powerOff, run.onInstance) });
   return status;
 }
 

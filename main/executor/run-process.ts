@@ -12,11 +12,21 @@ export interface ProcessResult {
  * Runs argv (never through a shell) with a hard time limit; output is capped so a chatty
  * tool cannot fill memory. The limit kills the process, it never waits forever.
  */
-export function runProcess(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; signal?: AbortSignal }): Promise<ProcessResult> {
+export function runProcess(
+  argv: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; signal?: AbortSignal },
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const [file, ...args] = argv;
     if (!file) return reject(new Error('empty command'));
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs, killSignal: 'SIGKILL', ...(options.signal ? { signal: options.signal } : {}) });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
+      killSignal: 'SIGKILL',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     let stdout = '';
     let stderr = '';
     const cap = (text: string, chunk: Buffer) => (text.length > 64_000 ? text : text + chunk.toString('utf8'));

@@ -26,7 +26,9 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 describe('spot interruption watch (IMDSv2)', () => {
   it('stays quiet while the notice path answers 404, and reports the notice once it appears', async () => {
     const controller = new AbortController();
-    const notice = new Promise<string>((resolve) => watchSpotNotice({ signal: controller.signal, imdsBase: base, intervalMs: 20, onNotice: resolve }));
+    const notice = new Promise<string>((resolve) =>
+      watchSpotNotice({ signal: controller.signal, imdsBase: base, intervalMs: 20, onNotice: resolve }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.every((t) => t === 'token-1')).toBe(true);

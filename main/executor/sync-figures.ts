@@ -53,10 +53,23 @@ export class SyncFigures {
   snapshot(): SyncFolderStatus[] {
     const at = this.now();
     return this.folders.map((folder) => {
-      const { bytesPerSecond, ...figures } = this.progress?.[folder.name] ?? { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0 };
+      const { bytesPerSecond, ...figures } = this.progress?.[folder.name] ?? {
+        filesDone: 0,
+        filesTotal: 0,
+        bytesDone: 0,
+        bytesTotal: 0,
+        bytesPerSecond: 0,
+      };
       const failures = this.failures.get(folder.name) ?? 0;
       const state = this.stateOf(figures, failures);
-      return { folder: folder.name, policy: folder.policy, ...figures, bytesPerSecond: state === 'running' ? bytesPerSecond : this.averageOf(folder.name, figures.bytesDone, at), state, failures };
+      return {
+        folder: folder.name,
+        policy: folder.policy,
+        ...figures,
+        bytesPerSecond: state === 'running' ? bytesPerSecond : this.averageOf(folder.name, figures.bytesDone, at),
+        state,
+        failures,
+      };
     });
   }
 
@@ -70,7 +83,8 @@ export class SyncFigures {
 
   private stateOf(figures: { filesDone: number; filesTotal: number }, failures: number): SyncFolderState {
     // Before the first progress nothing is known of the totals: the folder is still being planned.
-    const finished = this.ended !== undefined || (this.progress !== undefined && figures.filesDone >= figures.filesTotal);
+    const finished =
+      this.ended !== undefined || (this.progress !== undefined && figures.filesDone >= figures.filesTotal);
     if (!finished) return 'running';
     return failures > 0 || (this.ended === 'failed' && figures.filesDone < figures.filesTotal) ? 'failed' : 'done';
   }

@@ -22,7 +22,12 @@ export const SYNC_REPORT_INTERVAL_MS = 1_000;
  * (the engine sends them at most every `progressIntervalMs`), plus one final line when the sync
  * ends (its summary, an error or a cancel), so the last figures are always exact.
  */
-export function syncReporter(direction: SyncDirection, folders: readonly SyncFolder[], write: (report: RunSyncReport) => void, options: { now?: () => number; intervalMs?: number } = {}): SyncObserver {
+export function syncReporter(
+  direction: SyncDirection,
+  folders: readonly SyncFolder[],
+  write: (report: RunSyncReport) => void,
+  options: { now?: () => number; intervalMs?: number } = {},
+): SyncObserver {
   const figures = new SyncFigures(direction, folders, options.now);
   let finalSent = false;
   const send = () => write({ type: 'sync', direction, folders: figures.snapshot() });

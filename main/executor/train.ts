@@ -21,10 +21,18 @@ export interface Training {
  * own process group, so stopping it also stops what it spawned (data loader workers…).
  * Every output line is written to `logFile` prefixed with its time; stderr lines are marked.
  */
-export function startTraining(command: string, options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; now?: () => number }): Training {
+export function startTraining(
+  command: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; now?: () => number },
+): Training {
   const now = options.now ?? Date.now;
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn('bash', ['-c', command], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('bash', ['-c', command], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const pid = child.pid ?? -1;
   const pipes = [timestampLines(child.stdout, '', log, now), timestampLines(child.stderr, '[stderr] ', log, now)];
   const exited = new Promise<TrainingExit>((resolve) => {

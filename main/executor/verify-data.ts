@@ -20,7 +20,11 @@ export interface DataSummary {
  * recorded at upload), and every Parquet file starts and ends with the `PAR1` magic.
  * `onVerified` gets the per-folder counts before a problem fails the phase.
  */
-export async function verifyDatasets(storage: RunStorage, signal?: AbortSignal, onVerified?: (folders: SyncFolderVerification[]) => void): Promise<DataSummary> {
+export async function verifyDatasets(
+  storage: RunStorage,
+  signal?: AbortSignal,
+  onVerified?: (folders: SyncFolderVerification[]) => void,
+): Promise<DataSummary> {
   const datasets = { ...storage.spec, folders: storage.spec.folders.filter((f) => f.policy === 'pull-only') };
   const manifest = await buildLocalManifest(datasets, await loadSyncState(storage.spec.localRoot), signal);
   const prefixes = datasets.folders.map((f) => folderPrefix(datasets.prefix, f.remote));
@@ -39,9 +43,19 @@ export async function verifyDatasets(storage: RunStorage, signal?: AbortSignal, 
   const problems = new Set([...report.mismatches.map((m) => m.key), ...report.extra, ...badParquet]);
   onVerified?.(verificationByFolder(manifest, [...problems], datasets.folders, datasets.prefix));
   const problem = report.mismatches[0];
-  if (problem) throw new PhaseError(`dataset file ${problem.key} does not match S3 (${problem.problem}${problem.expected ? `: expected ${problem.expected}, got ${problem.actual}` : ''})`);
-  if (report.extra.length) throw new PhaseError(`dataset file ${report.extra[0]} is in S3 but missing locally (${report.extra.length} missing)`);
-  if (badParquet.length) throw new PhaseError(`${badParquet[0]} is not a valid Parquet file (no PAR1 magic at its start and end)`, 'Re-upload the dataset file; it may be truncated.');
+  if (problem)
+    throw new PhaseError(
+      `dataset file ${problem.key} does not match S3 (${problem.problem}${problem.expected ? `: expected ${problem.expected}, got ${problem.actual}` : ''})`,
+    );
+  if (report.extra.length)
+    throw new PhaseError(
+      `dataset file ${report.extra[0]} is in S3 but missing locally (${report.extra.length} missing)`,
+    );
+  if (badParquet.length)
+    throw new PhaseError(
+      `${badParquet[0]} is not a valid Parquet file (no PAR1 magic at its start and end)`,
+      'Re-upload the dataset file; it may be truncated.',
+    );
   return { files: manifest.length, bytes: manifest.reduce((sum, f) => sum + f.size, 0), parquetFiles };
 }
 

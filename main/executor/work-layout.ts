@@ -7,7 +7,8 @@ import type { ExecutorSpec } from '../../shared/executor/protocol';
  */
 export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage'>) {
   const dataDir = join(workDir, 'data');
-  const logsFolder = spec.storage.folders.find((f) => f.name === 'logs') ?? spec.storage.folders.find((f) => f.policy === 'local-wins');
+  const logsFolder =
+    spec.storage.folders.find((f) => f.name === 'logs') ?? spec.storage.folders.find((f) => f.policy === 'local-wins');
   const logsDir = join(dataDir, logsFolder?.local ?? 'logs');
   return {
     workDir,

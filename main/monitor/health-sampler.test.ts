@@ -21,7 +21,9 @@ function sampler(pathDirs: string[]) {
 
 describe('HealthSampler on this machine through the local shell', () => {
   it('two samples: CPU %, load, memory, disk of the data folder, network rate, 2 GPUs from a fake nvidia-smi', async () => {
-    const { clock, sampler: s } = sampler([writeFakeNvidiaSmi(join(root, 'gpu2'), TWO_GPU_CSV).replace(/\/nvidia-smi$/, '')]);
+    const { clock, sampler: s } = sampler([
+      writeFakeNvidiaSmi(join(root, 'gpu2'), TWO_GPU_CSV).replace(/\/nvidia-smi$/, ''),
+    ]);
     const first = await s.sample();
     expect(first.cpuPct).toBeUndefined();
     await new Promise((r) => setTimeout(r, 120));
@@ -34,7 +36,15 @@ describe('HealthSampler on this machine through the local shell', () => {
     expect(second.disk!.totalBytes).toBeGreaterThan(0);
     expect(second.network?.rxBytesPerSec).toBeGreaterThanOrEqual(0);
     expect(second.gpus).toHaveLength(2);
-    expect(second.gpus![1]).toEqual({ index: 1, name: 'NVIDIA A10G', utilizationPct: 64, memoryUsedMiB: 18001, memoryTotalMiB: 23028, temperatureC: 66, powerW: 187.1 });
+    expect(second.gpus![1]).toEqual({
+      index: 1,
+      name: 'NVIDIA A10G',
+      utilizationPct: 64,
+      memoryUsedMiB: 18001,
+      memoryTotalMiB: 23028,
+      temperatureC: 66,
+      powerW: 187.1,
+    });
     expect(second.gpuError).toBeUndefined();
     expect(second.problems).toBeUndefined();
   });
@@ -48,7 +58,9 @@ describe('HealthSampler on this machine through the local shell', () => {
   });
 
   it('nvidia-smi failing → "GPU metrics unavailable: <reason>", the rest of the sample intact', async () => {
-    const { sampler: s } = sampler([writeFakeNvidiaSmi(join(root, 'broken'), DRIVER_FAILURE, 9).replace(/\/nvidia-smi$/, '')]);
+    const { sampler: s } = sampler([
+      writeFakeNvidiaSmi(join(root, 'broken'), DRIVER_FAILURE, 9).replace(/\/nvidia-smi$/, ''),
+    ]);
     const sample = await s.sample();
     expect(sample.gpuError).toBe(`GPU metrics unavailable: ${DRIVER_FAILURE}`);
     expect(sample.memory).toBeDefined();
@@ -57,8 +69,15 @@ describe('HealthSampler on this machine through the local shell', () => {
 
   it('garbled sections cost only their fields; the next good sample is whole', () => {
     const s = new HealthSampler({ shell: createLocalShell(), clock: new FakeClock(0), dataDir: '/' });
-    const bad = s.parse(`${MARK}stat\n\u0000\u00ff garbage\n${MARK}mem\nMemTotal: lots\n${MARK}df\ndf: /data: No such file or directory\n${MARK}gpu\n0, A10G, 1`, 0);
-    expect(bad).toEqual({ at: 0, problems: ['cpu', 'memory', 'disk: df: /data: No such file or directory'], gpuError: 'GPU metrics unavailable: 0, A10G, 1' });
+    const bad = s.parse(
+      `${MARK}stat\n\u0000\u00ff garbage\n${MARK}mem\nMemTotal: lots\n${MARK}df\ndf: /data: No such file or directory\n${MARK}gpu\n0, A10G, 1`,
+      0,
+    );
+    expect(bad).toEqual({
+      at: 0,
+      problems: ['cpu', 'memory', 'disk: df: /data: No such file or directory'],
+      gpuError: 'GPU metrics unavailable: 0, A10G, 1',
+    });
     const good = s.parse(`${MARK}mem\nMemTotal: 100 kB\nMemAvailable: 40 kB\n${MARK}load\n1 2 3 1/2 3`, 5000);
     expect(good.memory).toEqual({ usedBytes: 60 * 1024, totalBytes: 100 * 1024 });
     expect(good.load).toEqual({ one: 1, five: 2, fifteen: 3 });

@@ -1,6 +1,15 @@
 import type { HealthSample } from '../../shared/monitor/health';
 import { parseNvidiaSmi } from '../../shared/monitor/nvidia-smi';
-import { cpuPercent, parseDf, parseLoadAvg, parseMemInfo, parseNetDev, parseProcStat, parseUptime, type CpuTimes } from '../../shared/monitor/proc-parse';
+import {
+  cpuPercent,
+  parseDf,
+  parseLoadAvg,
+  parseMemInfo,
+  parseNetDev,
+  parseProcStat,
+  parseUptime,
+  type CpuTimes,
+} from '../../shared/monitor/proc-parse';
 import { fillEtaSeconds, type UsagePoint } from '../../shared/monitor/fill-eta';
 import type { Clock } from '../core/clock';
 import { healthCommand, splitSections } from './health-command';
@@ -33,7 +42,10 @@ export class HealthSampler {
   /** Runs the command and parses it. Rejects only if the command itself could not run. */
   async sample(signal?: AbortSignal): Promise<HealthSample> {
     const { shell, clock, dataDir } = this.options;
-    const { stdout } = await shell.exec(healthCommand(dataDir), { signal, timeoutMs: this.options.timeoutMs ?? 10_000 });
+    const { stdout } = await shell.exec(healthCommand(dataDir), {
+      signal,
+      timeoutMs: this.options.timeoutMs ?? 10_000,
+    });
     const at = clock.now();
     return this.parse(stdout, at);
   }
@@ -72,7 +84,8 @@ export class HealthSampler {
       return;
     }
     this.diskHistory.push({ at, usedBytes: disk.usedBytes });
-    while (this.diskHistory.length > 2 && (this.diskHistory[0] as UsagePoint).at < at - DISK_WINDOW_MS) this.diskHistory.shift();
+    while (this.diskHistory.length > 2 && (this.diskHistory[0] as UsagePoint).at < at - DISK_WINDOW_MS)
+      this.diskHistory.shift();
     const eta = fillEtaSeconds(this.diskHistory, disk.totalBytes);
     sample.disk = { ...disk, ...(eta !== undefined ? { fillEtaSeconds: eta } : {}) };
   }

@@ -6,7 +6,11 @@ describe('local RemoteShell (child process)', () => {
   const shell = createLocalShell();
 
   it('returns stdout, stderr and a non-zero exit as a normal result', async () => {
-    expect(await shell.exec('echo out; echo err >&2; exit 3', { timeoutMs: 5000 })).toEqual({ stdout: 'out\n', stderr: 'err\n', code: 3 });
+    expect(await shell.exec('echo out; echo err >&2; exit 3', { timeoutMs: 5000 })).toEqual({
+      stdout: 'out\n',
+      stderr: 'err\n',
+      code: 3,
+    });
   });
 
   it('every wait is bounded: a hanging command is killed at the timeout', async () => {

@@ -13,10 +13,16 @@ export function createLocalShell(options: { env?: NodeJS.ProcessEnv; cwd?: strin
   return {
     exec(command: string, { signal, timeoutMs }: ExecOptions): Promise<ExecResult> {
       return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
+        if (signal?.aborted)
+          return reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
         // Its own process group, so a timeout kills the whole command (sh and what it started),
         // not only sh while a grandchild keeps the pipes open.
-        const child = spawn('sh', ['-c', command], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const child = spawn('sh', ['-c', command], {
+          env: options.env ?? process.env,
+          cwd: options.cwd,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         let size = 0;
@@ -40,7 +46,10 @@ export function createLocalShell(options: { env?: NodeJS.ProcessEnv; cwd?: strin
           }
           reject(error);
         };
-        const timer = setTimeout(() => stop(new TypedError('TIMEOUT', `Command timed out after ${timeoutMs} ms.`)), timeoutMs);
+        const timer = setTimeout(
+          () => stop(new TypedError('TIMEOUT', `Command timed out after ${timeoutMs} ms.`)),
+          timeoutMs,
+        );
         const onAbort = () => stop(new DOMException('Aborted', 'AbortError'));
         signal?.addEventListener('abort', onAbort, { once: true });
         child.on('error', (error) => stop(error));

@@ -93,7 +93,10 @@ describe.each([
   });
 
   it('non-UTF-8 bytes do not lose the following lines', async () => {
-    writeFileSync(file, Buffer.concat([Buffer.from('x='), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.from('\nloss=0.5\n')]));
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('x='), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.from('\nloss=0.5\n')]),
+    );
     const lines = (await new LogTail(makeSource(file)).poll()).lines;
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('loss=0.5');

@@ -46,7 +46,10 @@ export class LogTail {
     const maxBytes = this.options.maxBytesPerRead ?? 1024 * 1024;
     const result: TailPoll = { lines: [] };
     for (let read = 0; read < (this.options.maxReadsPerPoll ?? 4); read++) {
-      const chunk = await this.source.read(this.offset, maxBytes, { signal, timeoutMs: this.options.timeoutMs ?? 15_000 });
+      const chunk = await this.source.read(this.offset, maxBytes, {
+        signal,
+        timeoutMs: this.options.timeoutMs ?? 15_000,
+      });
       if (chunk.size < 0) {
         result.missing = true;
         return result;

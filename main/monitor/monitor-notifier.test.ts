@@ -18,7 +18,12 @@ function setup() {
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 type PhaseEvent = Extract<RunEvent, { type: 'phase' }>;
-const phase = (p: PhaseEvent['phase'], status: 'succeeded' | 'failed', detail?: Record<string, unknown>, minutes = 0): PhaseEvent => ({
+const phase = (
+  p: PhaseEvent['phase'],
+  status: 'succeeded' | 'failed',
+  detail?: Record<string, unknown>,
+  minutes = 0,
+): PhaseEvent => ({
   type: 'phase',
   runId: 'r1',
   seq: 1,
@@ -38,7 +43,9 @@ describe('MonitorNotifier → the one NotificationService (page and OS sinks)', 
     expect(os).toEqual(page);
     const other = setup();
     other.notifier.onRunEvent(phase('training', 'failed', { exitCode: 137, durationMs: 61_000 }));
-    expect(other.page.map(brief)).toEqual(['error|Training failed|Run r1 ended with exit code 137 after 1 min 01 s; its data is pushed anyway.']);
+    expect(other.page.map(brief)).toEqual([
+      'error|Training failed|Run r1 ended with exit code 137 after 1 min 01 s; its data is pushed anyway.',
+    ]);
   });
 
   it('sync verified, teardown with $0/h confirmed (AWS only: ssh-host tears nothing down), teardown that left something', () => {
@@ -52,7 +59,11 @@ describe('MonitorNotifier → the one NotificationService (page and OS sinks)', 
     ]);
     const other = setup();
     other.notifier.onRunEvent(phase('tearing-down', 'failed', { remainingHourlyUsd: 0.0066, survivors: ['vol-1'] }));
-    other.notifier.onRunEvent({ ...phase('tearing-down', 'failed'), runId: 'r2', reason: 'teardown left 1 resource(s): i-0abc' });
+    other.notifier.onRunEvent({
+      ...phase('tearing-down', 'failed'),
+      runId: 'r2',
+      reason: 'teardown left 1 resource(s): i-0abc',
+    });
     expect(other.page.map(brief)).toEqual([
       'error|Teardown left resources|Run r1: vol-1 still cost $0.007/h. Open Costs to delete them.',
       'error|Teardown left resources|Run r2: teardown left 1 resource(s): i-0abc. resources may still cost money. Open Costs to delete them.',
@@ -72,16 +83,35 @@ describe('MonitorNotifier → the one NotificationService (page and OS sinks)', 
 
   it('a scan with untracked billable resources notifies with count, regions and $/h; ours or free ones do not', () => {
     const { page, notifier } = setup();
-    const r = (over: Partial<CostResource>): CostResource => ({ kind: 'volume', region: 'eu-west-1', id: 'vol', type: 'gp3', state: 'available', tags: {}, ours: false, hourlyUsd: 0.01, ...over });
+    const r = (over: Partial<CostResource>): CostResource => ({
+      kind: 'volume',
+      region: 'eu-west-1',
+      id: 'vol',
+      type: 'gp3',
+      state: 'available',
+      tags: {},
+      ours: false,
+      hourlyUsd: 0.01,
+      ...over,
+    });
     notifier.onScan([r({ ours: true }), r({ kind: 'key-pair', hourlyUsd: 0 })]);
     expect(page).toEqual([]);
     notifier.onScan([r({}), r({ region: 'us-east-1', hourlyUsd: 0.005 }), r({ ours: true })]);
-    expect(page.map(brief)).toEqual(['warning|Untracked cost resources|The scan found 2 resource(s) not made by TrainDeck in eu-west-1, us-east-1, costing $0.015/h.']);
+    expect(page.map(brief)).toEqual([
+      'warning|Untracked cost resources|The scan found 2 resource(s) not made by TrainDeck in eu-west-1, us-east-1, costing $0.015/h.',
+    ]);
   });
 
   it('running phases and other phases notify nothing', () => {
     const { page, notifier } = setup();
-    notifier.onRunEvent({ type: 'phase', runId: 'r1', seq: 1, at: new Date(T0).toISOString(), phase: 'training', status: 'running' });
+    notifier.onRunEvent({
+      type: 'phase',
+      runId: 'r1',
+      seq: 1,
+      at: new Date(T0).toISOString(),
+      phase: 'training',
+      status: 'running',
+    });
     notifier.onRunEvent(phase('pulling', 'succeeded'));
     expect(page).toEqual([]);
   });

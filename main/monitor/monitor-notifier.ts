@@ -6,7 +6,12 @@ import { noticeFromRunEvent } from './run-event-notices';
 
 // Notices that describe the end of something happen once per run; a repeat (replayed events
 // after a reconnect) must not notify twice.
-const ONCE = new Set<MonitorNotice['kind']>(['training-finished', 'sync-verified', 'teardown-complete', 'spot-interruption']);
+const ONCE = new Set<MonitorNotice['kind']>([
+  'training-finished',
+  'sync-verified',
+  'teardown-complete',
+  'spot-interruption',
+]);
 
 function usd(value: number): string {
   return `$${value.toFixed(value < 1 ? 3 : 2)}`;
@@ -31,9 +36,16 @@ export class MonitorNotifier {
     switch (notice.kind) {
       case 'training-finished': {
         const took = notice.durationMs !== undefined ? ` after ${formatDurationMs(notice.durationMs)}` : '';
-        if (notice.cancelled) n.notify('warning', 'Training stopped', `Run ${notice.runId} was stopped${took}; pushing its data.`);
-        else if (notice.exitCode === 0) n.notify('success', 'Training finished', `Run ${notice.runId} succeeded (exit code 0)${took}.`);
-        else n.notify('error', 'Training failed', `Run ${notice.runId} ended with exit code ${notice.exitCode ?? 'none (killed by a signal)'}${took}; its data is pushed anyway.`);
+        if (notice.cancelled)
+          n.notify('warning', 'Training stopped', `Run ${notice.runId} was stopped${took}; pushing its data.`);
+        else if (notice.exitCode === 0)
+          n.notify('success', 'Training finished', `Run ${notice.runId} succeeded (exit code 0)${took}.`);
+        else
+          n.notify(
+            'error',
+            'Training failed',
+            `Run ${notice.runId} ended with exit code ${notice.exitCode ?? 'none (killed by a signal)'}${took}; its data is pushed anyway.`,
+          );
         return;
       }
       case 'sync-verified': {
@@ -42,25 +54,53 @@ export class MonitorNotifier {
         return;
       }
       case 'sync-failed':
-        n.notify('error', 'Sync not verified', `Run ${notice.runId}: ${notice.reason} The instance is kept for a bounded time; its TTL still ends it.`);
+        n.notify(
+          'error',
+          'Sync not verified',
+          `Run ${notice.runId}: ${notice.reason} The instance is kept for a bounded time; its TTL still ends it.`,
+        );
         return;
       case 'teardown-complete':
-        if (notice.remainingHourlyUsd === 0 && !notice.survivors?.length) n.notify('success', 'Teardown complete', `Run ${notice.runId}: everything deleted, $0/h confirmed by rescan.`);
+        if (notice.remainingHourlyUsd === 0 && !notice.survivors?.length)
+          n.notify(
+            'success',
+            'Teardown complete',
+            `Run ${notice.runId}: everything deleted, $0/h confirmed by rescan.`,
+          );
         else {
           const what = notice.survivors?.join(', ') || 'resources';
-          const rate = notice.remainingHourlyUsd === null ? 'may still cost money' : `still cost ${usd(notice.remainingHourlyUsd)}/h`;
-          n.notify('error', 'Teardown left resources', `Run ${notice.runId}: ${notice.reason ? `${notice.reason}. ` : ''}${what} ${rate}. Open Costs to delete them.`);
+          const rate =
+            notice.remainingHourlyUsd === null
+              ? 'may still cost money'
+              : `still cost ${usd(notice.remainingHourlyUsd)}/h`;
+          n.notify(
+            'error',
+            'Teardown left resources',
+            `Run ${notice.runId}: ${notice.reason ? `${notice.reason}. ` : ''}${what} ${rate}. Open Costs to delete them.`,
+          );
         }
         return;
       case 'stall':
-        n.notify('warning', 'Training may be stalled', `Run ${notice.runId}: no new log line and ${notice.gpu ? 'GPU' : 'CPU'} idle for ${formatDurationMs(notice.quietMs)}.`);
+        n.notify(
+          'warning',
+          'Training may be stalled',
+          `Run ${notice.runId}: no new log line and ${notice.gpu ? 'GPU' : 'CPU'} idle for ${formatDurationMs(notice.quietMs)}.`,
+        );
         return;
       case 'spot-interruption':
-        n.notify('error', 'Spot instance interrupted', `Run ${notice.runId}: AWS will ${notice.action} the instance at ${notice.time}. The executor is pushing now.`);
+        n.notify(
+          'error',
+          'Spot instance interrupted',
+          `Run ${notice.runId}: AWS will ${notice.action} the instance at ${notice.time}. The executor is pushing now.`,
+        );
         return;
       case 'untracked-resources': {
         const rate = notice.hourlyUsd === null ? 'an unknown amount' : `${usd(notice.hourlyUsd)}/h`;
-        n.notify('warning', 'Untracked cost resources', `The scan found ${notice.count} resource(s) not made by TrainDeck in ${notice.regions.join(', ')}, costing ${rate}.`);
+        n.notify(
+          'warning',
+          'Untracked cost resources',
+          `The scan found ${notice.count} resource(s) not made by TrainDeck in ${notice.regions.join(', ')}, costing ${rate}.`,
+        );
         return;
       }
     }
@@ -78,6 +118,11 @@ export class MonitorNotifier {
     if (!untracked.length) return;
     const prices = untracked.map((r) => r.hourlyUsd);
     const hourlyUsd = prices.some((p) => p === null) ? null : prices.reduce<number>((a, p) => a + (p ?? 0), 0);
-    this.notify({ kind: 'untracked-resources', count: untracked.length, hourlyUsd, regions: [...new Set(untracked.map((r) => r.region))].sort() });
+    this.notify({
+      kind: 'untracked-resources',
+      count: untracked.length,
+      hourlyUsd,
+      regions: [...new Set(untracked.map((r) => r.region))].sort(),
+    });
   }
 }

@@ -51,7 +51,16 @@ export const FINAL_ROUND_LIMIT_MS = 15_000;
 export class MonitorService {
   private readonly runs = new Map<string, Watched>();
 
-  constructor(private readonly deps: { bus: EventBus; clock: Clock; log: Logger; notifier: MonitorNotifier; timers?: Timers; sleep?: Sleep }) {
+  constructor(
+    private readonly deps: {
+      bus: EventBus;
+      clock: Clock;
+      log: Logger;
+      notifier: MonitorNotifier;
+      timers?: Timers;
+      sleep?: Sleep;
+    },
+  ) {
     notifyRunEvents(deps.bus, deps.notifier);
   }
 
@@ -81,7 +90,10 @@ export class MonitorService {
    * time), the IMDS spot check when it is a spot instance, and CloudWatch + EC2 state polling,
    * which keeps going when SSH does not. Unknown run → false.
    */
-  attachAws(runId: string, aws: { burn: NonNullable<WatchRequest['burn']>; spot: boolean; cloud?: WatchRequest['cloud'] }): boolean {
+  attachAws(
+    runId: string,
+    aws: { burn: NonNullable<WatchRequest['burn']>; spot: boolean; cloud?: WatchRequest['cloud'] },
+  ): boolean {
     const run = this.runs.get(runId);
     if (!run || run.abort.signal.aborted) return false;
     run.watcher.setAws({ burn: aws.burn, checkSpot: aws.spot });
@@ -113,7 +125,11 @@ export class MonitorService {
     try {
       await raceAbort(lastRound(), limit);
     } catch (error) {
-      const why = limit.aborted ? `did not end within ${limitMs / 1000} s` : error instanceof Error ? error.message : String(error);
+      const why = limit.aborted
+        ? `did not end within ${limitMs / 1000} s`
+        : error instanceof Error
+          ? error.message
+          : String(error);
       this.deps.log.warn('monitor: the last round was cut short', { runId, why });
     } finally {
       this.stop(runId);
@@ -142,7 +158,10 @@ export class MonitorService {
 
   snapshot(runId: string, points = DEFAULT_SNAPSHOT_POINTS): MonitorSnapshot {
     const run = this.runs.get(runId);
-    if (!run) throw new TypedError('NOT_FOUND', `Run ${runId} is not being monitored.`, { fix: 'Start the run, or pick one from the run list.' });
+    if (!run)
+      throw new TypedError('NOT_FOUND', `Run ${runId} is not being monitored.`, {
+        fix: 'Start the run, or pick one from the run list.',
+      });
     return run.monitor.snapshot(points);
   }
 
@@ -160,13 +179,25 @@ export class MonitorService {
     this.deps.notifier.onScan(resources);
   }
 
-  private async cloudLoop(cloud: NonNullable<WatchRequest['cloud']>, monitor: RunMonitor, signal: AbortSignal, sleep: Sleep): Promise<void> {
-    const watcher = new CloudWatcher({ port: cloud.port, instanceId: cloud.instanceId, monitor, clock: this.deps.clock });
+  private async cloudLoop(
+    cloud: NonNullable<WatchRequest['cloud']>,
+    monitor: RunMonitor,
+    signal: AbortSignal,
+    sleep: Sleep,
+  ): Promise<void> {
+    const watcher = new CloudWatcher({
+      port: cloud.port,
+      instanceId: cloud.instanceId,
+      monitor,
+      clock: this.deps.clock,
+    });
     while (!signal.aborted) {
       try {
         await watcher.poll(signal);
       } catch (error) {
-        this.deps.log.debug('monitor: CloudWatch poll skipped', { error: error instanceof Error ? error.message : String(error) });
+        this.deps.log.debug('monitor: CloudWatch poll skipped', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
       try {
         await sleep(cloud.intervalMs ?? 60_000, signal);

@@ -44,7 +44,9 @@ afterAll(async () => {
 });
 
 /** The fake nvidia-smi goes first on PATH of every command (a login shell's PATH is sshd's). */
-const withPath = (shell: RemoteShell, bin: string): RemoteShell => ({ exec: (command, options) => shell.exec(`PATH=${bin}:$PATH; ${command}`, options) });
+const withPath = (shell: RemoteShell, bin: string): RemoteShell => ({
+  exec: (command, options) => shell.exec(`PATH=${bin}:$PATH; ${command}`, options),
+});
 
 const TRAIN = `#!/bin/sh
 # A tiny "training": tqdm bars with \\r redraws, metrics.jsonl, the executor's phase line.
@@ -60,10 +62,17 @@ describe('monitor over a real sshd (ssh2 RemoteHost + remoteHostShell)', () => {
   it('samples health with 2 GPUs from a fake nvidia-smi on PATH', async () => {
     const bin = join(dir, 'bin');
     writeFakeNvidiaSmi(bin, TWO_GPU_CSV);
-    const sampler = new HealthSampler({ shell: withPath(remoteHostShell(await connect()), bin), clock: new FakeClock(0), dataDir: dir });
+    const sampler = new HealthSampler({
+      shell: withPath(remoteHostShell(await connect()), bin),
+      clock: new FakeClock(0),
+      dataDir: dir,
+    });
     await sampler.sample();
     const sample = await sampler.sample();
-    expect(sample.gpus?.map((g) => [g.index, g.utilizationPct, g.temperatureC])).toEqual([[0, 87, 71], [1, 64, 66]]);
+    expect(sample.gpus?.map((g) => [g.index, g.utilizationPct, g.temperatureC])).toEqual([
+      [0, 87, 71],
+      [1, 64, 66],
+    ]);
     expect(sample.cpuPct).toBeGreaterThanOrEqual(0);
     expect(sample.memory?.totalBytes).toBeGreaterThan(0);
     expect(sample.disk?.totalBytes).toBeGreaterThan(0);
@@ -79,8 +88,19 @@ describe('monitor over a real sshd (ssh2 RemoteHost + remoteHostShell)', () => {
     const monitor = new RunMonitor({ runId: 'ssh-run', clock, timers, onDelta: () => {} });
     let host = await connect();
     await host.exec(`${work}/train.sh 1 40`);
-    const paths = { dataDir: work, trainLog: `${work}/logs/train.log`, metricsJsonl: `${work}/logs/metrics.jsonl`, executorJsonl: `${work}/logs/executor.jsonl` };
-    const watcher = new RunWatcher({ monitor, shell: remoteHostShell(host), paths, clock, log: createLogger({ level: 'error' }) });
+    const paths = {
+      dataDir: work,
+      trainLog: `${work}/logs/train.log`,
+      metricsJsonl: `${work}/logs/metrics.jsonl`,
+      executorJsonl: `${work}/logs/executor.jsonl`,
+    };
+    const watcher = new RunWatcher({
+      monitor,
+      shell: remoteHostShell(host),
+      paths,
+      clock,
+      log: createLogger({ level: 'error' }),
+    });
     await watcher.tick(new AbortController().signal);
     expect(monitor.snapshot(50).progress).toMatchObject({ step: 40, totalSteps: 100, phase: { phase: 'training' } });
 

@@ -29,7 +29,8 @@ export class ProgressTracker {
     if (update.totalEpochs !== undefined) s.totalEpochs = update.totalEpochs;
     if (update.totalSteps !== undefined) s.totalSteps = update.totalSteps;
     if (update.step !== undefined) {
-      const delta = this.lastStep === undefined ? 0 : update.step >= this.lastStep ? update.step - this.lastStep : update.step;
+      const delta =
+        this.lastStep === undefined ? 0 : update.step >= this.lastStep ? update.step - this.lastStep : update.step;
       this.cumulative += delta;
       this.lastStep = update.step;
       s.step = update.step;

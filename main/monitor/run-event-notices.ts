@@ -20,11 +20,19 @@ export function noticeFromRunEvent(event: RunEvent, runStartedAt?: number): Moni
   if (event.phase === 'training') {
     const exit = detail?.exitCode;
     const exitCode = typeof exit === 'number' ? exit : event.status === 'succeeded' ? 0 : null;
-    const durationMs = num(detail, 'durationMs') ?? (runStartedAt !== undefined ? Date.parse(event.at) - runStartedAt : undefined);
-    return { kind: 'training-finished', runId, exitCode, ...(durationMs !== undefined && Number.isFinite(durationMs) ? { durationMs } : {}), ...(detail?.cancelled === true ? { cancelled: true } : {}) };
+    const durationMs =
+      num(detail, 'durationMs') ?? (runStartedAt !== undefined ? Date.parse(event.at) - runStartedAt : undefined);
+    return {
+      kind: 'training-finished',
+      runId,
+      exitCode,
+      ...(durationMs !== undefined && Number.isFinite(durationMs) ? { durationMs } : {}),
+      ...(detail?.cancelled === true ? { cancelled: true } : {}),
+    };
   }
   if (event.phase === 'verifying-sync') {
-    if (event.status === 'failed') return { kind: 'sync-failed', runId, reason: event.reason ?? 'S3 does not match the final manifest.' };
+    if (event.status === 'failed')
+      return { kind: 'sync-failed', runId, reason: event.reason ?? 'S3 does not match the final manifest.' };
     const files = num(detail, 'files', 'fileCount');
     return { kind: 'sync-verified', runId, ...(files !== undefined ? { files } : {}) };
   }

@@ -17,7 +17,13 @@ function setup() {
   const timers = new ManualTimers(clock);
   const deltas: MonitorDelta[] = [];
   const notices: MonitorNotice[] = [];
-  const monitor = new RunMonitor({ runId: 'r1', clock, timers, onDelta: (d) => deltas.push(d), onNotice: (n) => notices.push(n) });
+  const monitor = new RunMonitor({
+    runId: 'r1',
+    clock,
+    timers,
+    onDelta: (d) => deltas.push(d),
+    onNotice: (n) => notices.push(n),
+  });
   return { clock, timers, deltas, notices, monitor };
 }
 
@@ -43,7 +49,10 @@ describe('RunMonitor', () => {
     const snap = monitor.snapshot(100);
     expect(snap.log.lines).toHaveLength(2);
     // Pending changes went out as a delta first: another window's subscription loses nothing.
-    expect(deltas.at(-1)).toMatchObject({ seq: snap.seq, log: { first: 0, lines: ['epoch 1/2', ' 10/100 [00:01<00:09, 10it/s, loss=0.5]'] } });
+    expect(deltas.at(-1)).toMatchObject({
+      seq: snap.seq,
+      log: { first: 0, lines: ['epoch 1/2', ' 10/100 [00:01<00:09, 10it/s, loss=0.5]'] },
+    });
     expect(snap.progress).toMatchObject({ epoch: 1, totalEpochs: 2, step: 10, metrics: { loss: 0.5, accuracy: 0.7 } });
     expect(snap.series.map((s) => s.name).sort()).toEqual(['metric.accuracy', 'metric.loss']);
     monitor.addTrainLines(['after']);
@@ -56,7 +65,21 @@ describe('RunMonitor', () => {
     const { clock, timers, notices, monitor } = setup();
     monitor.addTrainLines(['started']);
     for (let i = 0; i <= 150; i++) {
-      monitor.addHealth({ at: clock.now(), cpuPct: 40, gpus: [{ index: 0, name: 'A10G', utilizationPct: 0, memoryUsedMiB: 1, memoryTotalMiB: 2, temperatureC: 30, powerW: 20 }] });
+      monitor.addHealth({
+        at: clock.now(),
+        cpuPct: 40,
+        gpus: [
+          {
+            index: 0,
+            name: 'A10G',
+            utilizationPct: 0,
+            memoryUsedMiB: 1,
+            memoryTotalMiB: 2,
+            temperatureC: 30,
+            powerW: 20,
+          },
+        ],
+      });
       timers.advance(5000);
     }
     expect(notices).toEqual([{ kind: 'stall', runId: 'r1', quietMs: 600_000, gpu: true }]);
@@ -93,14 +116,35 @@ describe('RunWatcher on a local "instance" with a training script writing tqdm l
     await shell.exec(`sh ${script}`, { timeoutMs: 5000 });
     const { clock, timers, monitor } = setup();
     const controller = new AbortController();
-    const paths = { dataDir: dir, trainLog: join(dir, 'logs/train.log'), metricsJsonl: join(dir, 'logs/metrics.jsonl'), executorJsonl: join(dir, 'logs/executor.jsonl') };
-    const burn = { instanceType: 'g5.xlarge', volumes: [{ volumeType: 'gp3', sizeGb: 100 }], startedAt: clock.now() - 3_600_000 };
-    const watcher = new RunWatcher({ monitor, shell, paths, clock, log: createLogger({ level: 'error' }), sleep: clock.sleep, burn });
+    const paths = {
+      dataDir: dir,
+      trainLog: join(dir, 'logs/train.log'),
+      metricsJsonl: join(dir, 'logs/metrics.jsonl'),
+      executorJsonl: join(dir, 'logs/executor.jsonl'),
+    };
+    const burn = {
+      instanceType: 'g5.xlarge',
+      volumes: [{ volumeType: 'gp3', sizeGb: 100 }],
+      startedAt: clock.now() - 3_600_000,
+    };
+    const watcher = new RunWatcher({
+      monitor,
+      shell,
+      paths,
+      clock,
+      log: createLogger({ level: 'error' }),
+      sleep: clock.sleep,
+      burn,
+    });
     const run = (ticks: number) => watcher.run(controller.signal, ticks);
     await run(1);
     timers.advance(200);
     const snap = monitor.snapshot(100);
-    expect(snap.progress).toMatchObject({ step: 5, metrics: { loss: 0.4, lr: 0.001 }, phase: { phase: 'training', status: 'started' } });
+    expect(snap.progress).toMatchObject({
+      step: 5,
+      metrics: { loss: 0.4, lr: 0.001 },
+      phase: { phase: 'training', status: 'started' },
+    });
     expect(snap.log.lines).toHaveLength(6);
     expect(snap.health?.memory).toBeDefined();
     expect(snap.cost?.soFarUsd).toBeGreaterThan(1);
@@ -113,9 +157,21 @@ describe('RunWatcher on a local "instance" with a training script writing tqdm l
 
   it('a long watch leaves no listeners on its signal, even with a shell that never removes its own', async () => {
     const { clock, monitor } = setup();
-    const leaky = { exec: async (_command: string, options: { signal?: AbortSignal }) => (options.signal?.addEventListener('abort', () => {}), { stdout: '', stderr: '', code: 1 }) };
+    const leaky = {
+      exec: async (_command: string, options: { signal?: AbortSignal }) => (
+        options.signal?.addEventListener('abort', () => {}),
+        { stdout: '', stderr: '', code: 1 }
+      ),
+    };
     const paths = { dataDir: dir, trainLog: 'x', metricsJsonl: 'y', executorJsonl: 'z' };
-    const watcher = new RunWatcher({ monitor, shell: leaky, paths, clock, log: createLogger({ level: 'error' }), sleep: clock.sleep });
+    const watcher = new RunWatcher({
+      monitor,
+      shell: leaky,
+      paths,
+      clock,
+      log: createLogger({ level: 'error' }),
+      sleep: clock.sleep,
+    });
     const controller = new AbortController();
     await watcher.run(controller.signal, 200);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);

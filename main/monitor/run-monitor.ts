@@ -115,7 +115,8 @@ export class RunMonitor {
       this.alert('spot-interruption', `AWS will ${action} this spot instance at ${time}; the executor is pushing now.`);
       this.options.onNotice?.({ kind: 'spot-interruption', runId: this.options.runId, action, time });
     }
-    if (cloud.statusCheckFailed && !this.cloud.statusCheckFailed) this.alert('status-check', 'An EC2 status check failed.');
+    if (cloud.statusCheckFailed && !this.cloud.statusCheckFailed)
+      this.alert('status-check', 'An EC2 status check failed.');
     this.cloud = { ...this.cloud, ...cloud };
     this.changed('cloud');
   }
@@ -169,7 +170,8 @@ export class RunMonitor {
 
   private applyProgress(update: ProgressUpdate, at: number): void {
     const changed = this.progress.apply(update, at);
-    for (const [name, value] of Object.entries(changed ?? {})) this.series.add(`metric.${name}`, '', at, value, METRIC_SPACING_MS);
+    for (const [name, value] of Object.entries(changed ?? {}))
+      this.series.add(`metric.${name}`, '', at, value, METRIC_SPACING_MS);
   }
 
   private checkStall(sample: HealthSample): void {

@@ -98,8 +98,12 @@ export class RunWatcher {
       if (read.reset) monitor.noteLogReset(read.reset);
       monitor.addTrainLines(read.lines);
     });
-    await this.step('metrics.jsonl', signal, async () => monitor.addMetricsLines((await this.metrics.poll(signal)).lines));
-    await this.step('executor.jsonl', signal, async () => monitor.addExecutorLines((await this.executor.poll(signal)).lines));
+    await this.step('metrics.jsonl', signal, async () =>
+      monitor.addMetricsLines((await this.metrics.poll(signal)).lines),
+    );
+    await this.step('executor.jsonl', signal, async () =>
+      monitor.addExecutorLines((await this.executor.poll(signal)).lines),
+    );
     if (this.options.checkSpot) {
       await this.step('spot notice', signal, async () => {
         const notice = await checkSpotOverShell(this.shell, signal);
@@ -136,7 +140,9 @@ export class RunWatcher {
       await work();
     } catch (error) {
       if (signal.aborted) return;
-      this.options.log.debug(`monitor: ${what} skipped`, { error: error instanceof Error ? error.message : String(error) });
+      this.options.log.debug(`monitor: ${what} skipped`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

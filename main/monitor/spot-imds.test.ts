@@ -13,7 +13,9 @@ function fakeImds(clock: FakeClock, interruptAt: number) {
     calls.push(`${init.method} ${url.replace('http://169.254.169.254', '')}`);
     if (init.method === 'PUT') return { status: 200, text: async () => 'TOKEN-1\n' };
     if (init.headers['X-aws-ec2-metadata-token'] !== 'TOKEN-1') return { status: 401, text: async () => '' };
-    return clock.now() >= interruptAt ? { status: 200, text: async () => NOTICE } : { status: 404, text: async () => '<html>Not Found</html>' };
+    return clock.now() >= interruptAt
+      ? { status: 200, text: async () => NOTICE }
+      : { status: 404, text: async () => '<html>Not Found</html>' };
   };
   return { fetch, calls };
 }
@@ -23,7 +25,12 @@ describe('spot interruption through IMDSv2', () => {
     const clock = new FakeClock(0);
     const imds = fakeImds(clock, 60_000);
     const seen: unknown[] = [];
-    const notice = await watchSpotInterruption({ fetch: imds.fetch, sleep: clock.sleep, signal: new AbortController().signal, onInterruption: (n) => seen.push(n) });
+    const notice = await watchSpotInterruption({
+      fetch: imds.fetch,
+      sleep: clock.sleep,
+      signal: new AbortController().signal,
+      onInterruption: (n) => seen.push(n),
+    });
     expect(notice).toEqual({ action: 'terminate', time: '2026-11-24T10:02:00Z' });
     expect(seen).toHaveLength(1);
     expect(clock.now()).toBe(60_000);
@@ -40,16 +47,23 @@ describe('spot interruption through IMDSv2', () => {
       if (++calls === 5) controller.abort();
       throw new TypeError('fetch failed');
     };
-    await expect(watchSpotInterruption({ fetch, sleep: clock.sleep, signal: controller.signal, onInterruption: () => {} })).resolves.toBeUndefined();
+    await expect(
+      watchSpotInterruption({ fetch, sleep: clock.sleep, signal: controller.signal, onInterruption: () => {} }),
+    ).resolves.toBeUndefined();
     expect(calls).toBe(5);
   });
 
   it('desktop check over the run shell: 200 + JSON → notice; 404 or curl failure → none', async () => {
     const reply = (stdout: string, code = 0): RemoteShell => ({ exec: async () => ({ stdout, stderr: '', code }) });
-    expect(await checkSpotOverShell(reply(`${NOTICE}\n200`))).toEqual({ action: 'terminate', time: '2026-11-24T10:02:00Z' });
+    expect(await checkSpotOverShell(reply(`${NOTICE}\n200`))).toEqual({
+      action: 'terminate',
+      time: '2026-11-24T10:02:00Z',
+    });
     expect(await checkSpotOverShell(reply('<html>404</html>\n404'))).toBeUndefined();
     expect(await checkSpotOverShell(reply('', 7))).toBeUndefined();
-    expect(spotCheckCommand()).toMatch(/-X PUT .*ttl-seconds.*api\/token.*X-aws-ec2-metadata-token: \$t.*spot\/instance-action/);
+    expect(spotCheckCommand()).toMatch(
+      /-X PUT .*ttl-seconds.*api\/token.*X-aws-ec2-metadata-token: \$t.*spot\/instance-action/,
+    );
   });
 
   it('garbage bodies are never a notice', () => {

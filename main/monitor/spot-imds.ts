@@ -16,7 +16,10 @@ export function spotCheckCommand(): string {
 }
 
 /** Reads the notice through the run's shell; undefined when none is scheduled or IMDS is unreachable. */
-export async function checkSpotOverShell(shell: RemoteShell, signal?: AbortSignal): Promise<SpotInterruption | undefined> {
+export async function checkSpotOverShell(
+  shell: RemoteShell,
+  signal?: AbortSignal,
+): Promise<SpotInterruption | undefined> {
   const { stdout, code } = await shell.exec(spotCheckCommand(), { signal, timeoutMs: 10_000 });
   if (code !== 0) return undefined;
   const lines = stdout.trimEnd().split('\n');
@@ -25,7 +28,10 @@ export async function checkSpotOverShell(shell: RemoteShell, signal?: AbortSigna
 }
 
 /** The part of `fetch` the watch uses (injected by tests; the global fetch on the instance). */
-export type ImdsFetch = (url: string, init: { method: string; headers: Record<string, string>; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+export type ImdsFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 /** Settings of {@link watchSpotInterruption}. */
 export interface SpotWatchOptions {
@@ -58,9 +64,15 @@ export async function watchSpotInterruption(options: SpotWatchOptions): Promise<
   while (!options.signal.aborted) {
     try {
       const request = (path: string, method: string, headers: Record<string, string>) =>
-        fetchFn(`${IMDS_BASE}${path}`, { method, headers, signal: AbortSignal.any([options.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) });
+        fetchFn(`${IMDS_BASE}${path}`, {
+          method,
+          headers,
+          signal: AbortSignal.any([options.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+        });
       if (!token) {
-        const response = await request(IMDS_TOKEN_PATH, 'PUT', { 'X-aws-ec2-metadata-token-ttl-seconds': String(TOKEN_TTL_SECONDS) });
+        const response = await request(IMDS_TOKEN_PATH, 'PUT', {
+          'X-aws-ec2-metadata-token-ttl-seconds': String(TOKEN_TTL_SECONDS),
+        });
         if (response.status === 200) token = (await response.text()).trim();
       }
       if (token) {

@@ -12,7 +12,12 @@ import { prepareRun } from './pipeline/prepare-run';
  * preflight does: "~/" is the home folder, a relative path is taken from the base folder.
  */
 let dir: string;
-const env = { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+const env = {
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+};
 const missing = `.traindeck-no-such-${randomBytes(4).toString('hex')}/a.key`;
 
 beforeAll(async () => {
@@ -26,8 +31,18 @@ const config = (sseKeyFile: string) =>
   runConfigSchema.parse({
     version: 1,
     aws: { region: 'eu-west-1' },
-    storage: { bucket: 'td-data', prefix: 'p', sseKeyFile, localRoot: 'data', folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }] },
-    code: { repoUrl: 'https://github.com/acme/train.git', branch: 'main', overrides: [{ source: 'params.yaml', target: 'configs/params.yaml' }] },
+    storage: {
+      bucket: 'td-data',
+      prefix: 'p',
+      sseKeyFile,
+      localRoot: 'data',
+      folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }],
+    },
+    code: {
+      repoUrl: 'https://github.com/acme/train.git',
+      branch: 'main',
+      overrides: [{ source: 'params.yaml', target: 'configs/params.yaml' }],
+    },
     training: { command: 'python train.py' },
   });
 

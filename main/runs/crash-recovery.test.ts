@@ -13,9 +13,19 @@ const JOURNAL_LINES = 12; // opened, 5 × (intent + created), ready
 const AWS_WRITES = 5; // key pair, security group, ssh rule, instance profile, instance
 
 /** Provisions until the simulated kill (after a journal line or right after an AWS write). */
-async function provisionUntilKilled(world: FakeWorld, kill: { afterJournalLine?: number; afterWrite?: number }, runId: string): Promise<void> {
+async function provisionUntilKilled(
+  world: FakeWorld,
+  kill: { afterJournalLine?: number; afterWrite?: number },
+  runId: string,
+): Promise<void> {
   const { fake, deps, config } = world;
-  const { plan } = await runPreflight({ config, ports: fake.ports(), publicIp: deps.publicIp, env: deps.env, clock: deps.clock });
+  const { plan } = await runPreflight({
+    config,
+    ports: fake.ports(),
+    publicIp: deps.publicIp,
+    env: deps.env,
+    clock: deps.clock,
+  });
   if (!plan) throw new Error('preflight should pass');
   const real = await RunJournal.open(deps.dataDir, runId, () => deps.clock.now());
   let lines = 0;
@@ -31,7 +41,17 @@ async function provisionUntilKilled(world: FakeWorld, kill: { afterJournalLine?:
     },
   };
   if (kill.afterWrite !== undefined) fake.killAfterWrites(kill.afterWrite);
-  await expect(provisionRun(plan, runId, { ports: fake.ports(), journal, dataDir: deps.dataDir, clock: deps.clock, sleep: deps.sleep, probe: fake, createdBy: deps.createdBy })).rejects.toBeInstanceOf(ProcessKilled);
+  await expect(
+    provisionRun(plan, runId, {
+      ports: fake.ports(),
+      journal,
+      dataDir: deps.dataDir,
+      clock: deps.clock,
+      sleep: deps.sleep,
+      probe: fake,
+      createdBy: deps.createdBy,
+    }),
+  ).rejects.toBeInstanceOf(ProcessKilled);
   await real.close();
 }
 
@@ -39,7 +59,13 @@ async function recoverAndClean(world: FakeWorld, runId: string) {
   const { fake, deps, clock } = world;
   fake.revive();
   clock.advance(10 * 60_000);
-  const unfinished = await reconcileOpenRuns({ dataDir: deps.dataDir, ports: fake.ports(), clock, sleep: clock.sleep, isAlive: () => false });
+  const unfinished = await reconcileOpenRuns({
+    dataDir: deps.dataDir,
+    ports: fake.ports(),
+    clock,
+    sleep: clock.sleep,
+    isAlive: () => false,
+  });
   const found = unfinished.find((run) => run.runId === runId);
   const beforeCleanup = await scanAccount({ ports: fake.ports(), clock, sleep: clock.sleep });
   const created = beforeCleanup.resources.filter((resource) => resource.runId === runId);
@@ -58,20 +84,26 @@ async function recoverAndClean(world: FakeWorld, runId: string) {
 }
 
 describe('crash recovery: a kill at any point of provisioning leaves nothing unfindable', () => {
-  it.each(Array.from({ length: JOURNAL_LINES }, (_, i) => i + 1))('killed right after journal line %i', async (line) => {
-    const world = await fakeWorld();
-    const runId = `crash-line-${line}-aaaa`;
-    await provisionUntilKilled(world, { afterJournalLine: line }, runId);
-    await recoverAndClean(world, runId);
-  });
+  it.each(Array.from({ length: JOURNAL_LINES }, (_, i) => i + 1))(
+    'killed right after journal line %i',
+    async (line) => {
+      const world = await fakeWorld();
+      const runId = `crash-line-${line}-aaaa`;
+      await provisionUntilKilled(world, { afterJournalLine: line }, runId);
+      await recoverAndClean(world, runId);
+    },
+  );
 
-  it.each(Array.from({ length: AWS_WRITES }, (_, i) => i + 1))('killed right after AWS write %i, before its result was journaled', async (write) => {
-    const world = await fakeWorld();
-    const runId = `crash-write-${write}-bbbb`;
-    await provisionUntilKilled(world, { afterWrite: write }, runId);
-    const cleaned = await recoverAndClean(world, runId);
-    // Tag-at-creation is what makes the write that the journal never heard of findable.
-    if (write === 1) expect(cleaned).toBe(1);
-    if (write === 5) expect(cleaned).toBe(4);
-  });
+  it.each(Array.from({ length: AWS_WRITES }, (_, i) => i + 1))(
+    'killed right after AWS write %i, before its result was journaled',
+    async (write) => {
+      const world = await fakeWorld();
+      const runId = `crash-write-${write}-bbbb`;
+      await provisionUntilKilled(world, { afterWrite: write }, runId);
+      const cleaned = await recoverAndClean(world, runId);
+      // Tag-at-creation is what makes the write that the journal never heard of findable.
+      if (write === 1) expect(cleaned).toBe(1);
+      if (write === 5) expect(cleaned).toBe(4);
+    },
+  );
 });

@@ -15,7 +15,18 @@ import { priceSpotRun } from './spot-cost';
  * `keyVault` opens SSE-C key files sealed by the desktop app. A spot run's instance is priced
  * from that world's spot price history.
  */
-export function createRunService(options: { env: NodeJS.ProcessEnv; dataDir: string; bus: EventBus; clock: Clock; log: Logger; projectRoot: string; lifecycle: LifecycleDeps; bundleDir?: string; observer?: RunObserver; keyVault?: KeyVault }): RunService {
+export function createRunService(options: {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  projectRoot: string;
+  lifecycle: LifecycleDeps;
+  bundleDir?: string;
+  observer?: RunObserver;
+  keyVault?: KeyVault;
+}): RunService {
   return new RunService({
     dataDir: options.dataDir,
     emit: (event) => options.bus.emit('runs.event', event),
@@ -25,11 +36,20 @@ export function createRunService(options: { env: NodeJS.ProcessEnv; dataDir: str
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     // The same world as the launch: its journal folder, its clock, its EC2 (real or the fake account).
     spotPricing: (runId, request) =>
-      priceSpotRun(runId, { instanceType: request.config.compute?.instanceType ?? 'unknown', profile: request.config.aws.profile }, {
-        dataDir: options.lifecycle.dataDir,
-        spotPrices: (target) => options.lifecycle.ports(target).ec2(target.region),
-        now: () => options.lifecycle.clock.now(),
-      }),
-    resources: createRunResources({ env: options.env, bundleDir: options.bundleDir ?? join(options.projectRoot, 'dist', 'executor'), lifecycle: () => options.lifecycle, keyVault: options.keyVault }),
+      priceSpotRun(
+        runId,
+        { instanceType: request.config.compute?.instanceType ?? 'unknown', profile: request.config.aws.profile },
+        {
+          dataDir: options.lifecycle.dataDir,
+          spotPrices: (target) => options.lifecycle.ports(target).ec2(target.region),
+          now: () => options.lifecycle.clock.now(),
+        },
+      ),
+    resources: createRunResources({
+      env: options.env,
+      bundleDir: options.bundleDir ?? join(options.projectRoot, 'dist', 'executor'),
+      lifecycle: () => options.lifecycle,
+      keyVault: options.keyVault,
+    }),
   });
 }

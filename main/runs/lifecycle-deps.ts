@@ -30,7 +30,8 @@ export interface LifecycleDeps {
 /** The real world: SDK clients from the client factory, the system clock, TCP probes. */
 export function defaultLifecycleDeps(env: NodeJS.ProcessEnv): LifecycleDeps {
   return {
-    ports: (target) => createSdkAwsPorts({ region: target.region, env, ...(target.profile ? { profile: target.profile } : {}) }),
+    ports: (target) =>
+      createSdkAwsPorts({ region: target.region, env, ...(target.profile ? { profile: target.profile } : {}) }),
     publicIp: createCheckIpPort(),
     probe: tcpSshProbe,
     dataDir: appDataDir(env),

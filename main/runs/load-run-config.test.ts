@@ -23,16 +23,26 @@ describe('loadRunConfig', () => {
 
   it('names the file and the field of the first problem in one line', async () => {
     const path = await configFile({ ...valid, storage: { ...valid.storage, bucket: 'ab' } });
-    await expect(loadRunConfig(path)).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: 'run.json: storage.bucket: a bucket name has 3 to 63 characters' });
+    await expect(loadRunConfig(path)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: 'run.json: storage.bucket: a bucket name has 3 to 63 characters',
+    });
   });
 
   it('reports nested compute problems by path', async () => {
-    const path = await configFile({ ...valid, compute: { instanceType: 'g5.xlarge', ttlMinutes: 60, allowedSshCidr: '0.0.0.0/0' } });
-    await expect(loadRunConfig(path)).rejects.toThrow('run.json: compute.allowedSshCidr: allowedSshCidr must be /24 to /32: SSH is never opened wider');
+    const path = await configFile({
+      ...valid,
+      compute: { instanceType: 'g5.xlarge', ttlMinutes: 60, allowedSshCidr: '0.0.0.0/0' },
+    });
+    await expect(loadRunConfig(path)).rejects.toThrow(
+      'run.json: compute.allowedSshCidr: allowedSshCidr must be /24 to /32: SSH is never opened wider',
+    );
   });
 
   it('explains missing files and broken JSON', async () => {
-    await expect(loadRunConfig('/nonexistent/run.json')).rejects.toThrow('run.json: cannot read the run config (no such file).');
+    await expect(loadRunConfig('/nonexistent/run.json')).rejects.toThrow(
+      'run.json: cannot read the run config (no such file).',
+    );
     await expect(loadRunConfig(await configFile('{"version": 1,'))).rejects.toThrow(/^run\.json: not valid JSON \(/);
   });
 

@@ -31,8 +31,17 @@ export async function loadRunConfig(path: string): Promise<LoadedRunConfig> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : String(code ?? error);
-    throw new TypedError('INVALID_REQUEST', `${name}: cannot read the run config (${why}).`, { fix: `Check the path: ${resolve(path)}` });
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a folder'
+            : String(code ?? error);
+    throw new TypedError('INVALID_REQUEST', `${name}: cannot read the run config (${why}).`, {
+      fix: `Check the path: ${resolve(path)}`,
+    });
   }
   let json: unknown;
   try {
@@ -42,7 +51,10 @@ export async function loadRunConfig(path: string): Promise<LoadedRunConfig> {
   }
   const parsed = runConfigSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    }));
     throw new TypedError('INVALID_REQUEST', `${name}: ${formatConfigIssues(parsed.error)}`, { details: { issues } });
   }
   const baseDir = dirname(resolve(path));

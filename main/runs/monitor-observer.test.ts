@@ -5,7 +5,12 @@ import { monitoringSchema } from '../../shared/run-config/monitoring-section';
 import { monitorObserver } from './monitor-observer';
 import type { RemoteHost } from './pipeline/remote-host';
 
-const paths = { dataDir: '/w/data', trainLog: '/w/logs/train.log', metricsJsonl: '/w/logs/metrics.jsonl', executorJsonl: '/w/logs/executor.jsonl' };
+const paths = {
+  dataDir: '/w/data',
+  trainLog: '/w/logs/train.log',
+  metricsJsonl: '/w/logs/metrics.jsonl',
+  executorJsonl: '/w/logs/executor.jsonl',
+};
 const host = {} as RemoteHost;
 
 function fakeMonitor() {
@@ -29,11 +34,24 @@ describe('monitor observer', () => {
     const monitor = fakeMonitor();
     const port = {} as InstanceMetricsPort;
     const factory = vi.fn(() => port);
-    const machine = { instanceId: 'i-0abc', region: 'eu-west-1', profile: 'ml', instanceType: 'g5.xlarge', diskGb: 200, spot: true, launchedAt: 1_700_000_000_000 };
+    const machine = {
+      instanceId: 'i-0abc',
+      region: 'eu-west-1',
+      profile: 'ml',
+      instanceType: 'g5.xlarge',
+      diskGb: 200,
+      spot: true,
+      launchedAt: 1_700_000_000_000,
+    };
     monitorObserver(monitor as unknown as MonitorService, factory).trainingStarted('r2', host, paths, { aws: machine });
     expect(factory).toHaveBeenCalledWith(machine);
     expect(monitor.attachAws).toHaveBeenCalledWith('r2', {
-      burn: { instanceType: 'g5.xlarge', volumes: [{ volumeType: 'gp3', sizeGb: 200 }], startedAt: 1_700_000_000_000, hasPublicIp: true },
+      burn: {
+        instanceType: 'g5.xlarge',
+        volumes: [{ volumeType: 'gp3', sizeGb: 200 }],
+        startedAt: 1_700_000_000_000,
+        hasPublicIp: true,
+      },
       spot: true,
       cloud: { port, instanceId: 'i-0abc' },
     });
@@ -41,9 +59,17 @@ describe('monitor observer', () => {
 
   it("passes the run config's sample interval, stall rule and extra progress patterns to the monitor", () => {
     const monitor = fakeMonitor();
-    const monitoring = monitoringSchema.parse({ sampleIntervalSeconds: 15, stall: { minutes: 30, gpuIdlePct: 2 }, progressPatterns: ['iter (?<step>\\d+) of (?<total>\\d+)'] });
+    const monitoring = monitoringSchema.parse({
+      sampleIntervalSeconds: 15,
+      stall: { minutes: 30, gpuIdlePct: 2 },
+      progressPatterns: ['iter (?<step>\\d+) of (?<total>\\d+)'],
+    });
     monitorObserver(monitor as unknown as MonitorService).trainingStarted('r3', host, paths, { monitoring });
-    const request = monitor.watch.mock.calls[0]![0] as { intervalMs: number; stallRule: unknown; parse: { patterns: RegExp[] } };
+    const request = monitor.watch.mock.calls[0]![0] as {
+      intervalMs: number;
+      stallRule: unknown;
+      parse: { patterns: RegExp[] };
+    };
     expect(request.intervalMs).toBe(15_000);
     expect(request.stallRule).toEqual({ windowMs: 30 * 60_000, gpuIdlePct: 2, cpuIdlePct: 10 });
     expect(request.parse.patterns[0]!.exec('iter 12 of 100')?.groups).toEqual({ step: '12', total: '100' });
@@ -51,6 +77,8 @@ describe('monitor observer', () => {
   });
 
   it('refuses an invalid progress pattern in the run config', () => {
-    expect(monitoringSchema.safeParse({ progressPatterns: ['(unclosed'] }).error?.issues[0]?.message).toBe('not a valid regular expression');
+    expect(monitoringSchema.safeParse({ progressPatterns: ['(unclosed'] }).error?.issues[0]?.message).toBe(
+      'not a valid regular expression',
+    );
   });
 });

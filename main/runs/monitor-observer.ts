@@ -9,7 +9,8 @@ import type { RunObserver } from './pipeline/run-observer';
 /** Builds the CloudWatch/EC2 metrics port of a region (injected in tests). */
 export type MetricsPortFactory = (machine: AwsMachine) => InstanceMetricsPort;
 
-const sdkMetricsPort: MetricsPortFactory = (machine) => createSdkInstanceMetricsPort({ region: machine.region, ...(machine.profile ? { profile: machine.profile } : {}) });
+const sdkMetricsPort: MetricsPortFactory = (machine) =>
+  createSdkInstanceMetricsPort({ region: machine.region, ...(machine.profile ? { profile: machine.profile } : {}) });
 
 /**
  * Hands a training run to the monitor: it samples health and tails the logs through the
@@ -18,14 +19,22 @@ const sdkMetricsPort: MetricsPortFactory = (machine) => createSdkInstanceMetrics
  * (burn rate), watches for a spot notice, and polls CloudWatch, which keeps working when SSH
  * does not.
  */
-export function monitorObserver(monitor: MonitorService, metricsPort: MetricsPortFactory = sdkMetricsPort): RunObserver {
+export function monitorObserver(
+  monitor: MonitorService,
+  metricsPort: MetricsPortFactory = sdkMetricsPort,
+): RunObserver {
   return {
     trainingStarted: (runId, host, paths, context = {}) => {
       void monitor.watch({ runId, shell: host, paths, ...watchSettings(context.monitoring) });
       const aws = context.aws;
       if (!aws) return;
       monitor.attachAws(runId, {
-        burn: { instanceType: aws.instanceType, volumes: [{ volumeType: 'gp3', sizeGb: aws.diskGb }], startedAt: aws.launchedAt, hasPublicIp: true },
+        burn: {
+          instanceType: aws.instanceType,
+          volumes: [{ volumeType: 'gp3', sizeGb: aws.diskGb }],
+          startedAt: aws.launchedAt,
+          hasPublicIp: true,
+        },
         spot: aws.spot,
         cloud: { port: metricsPort(aws), instanceId: aws.instanceId },
       });
@@ -36,12 +45,18 @@ export function monitorObserver(monitor: MonitorService, metricsPort: MetricsPor
 }
 
 /** The run config's monitoring section as watch options; user patterns are tried before the built-in ones. */
-export function watchSettings(monitoring: MonitoringConfig | undefined): Pick<WatchRequest, 'intervalMs' | 'stallRule' | 'parse'> {
+export function watchSettings(
+  monitoring: MonitoringConfig | undefined,
+): Pick<WatchRequest, 'intervalMs' | 'stallRule' | 'parse'> {
   if (!monitoring) return {};
   const { patterns } = compilePatterns(monitoring.progressPatterns); // validated by the schema already
   return {
     intervalMs: monitoring.sampleIntervalSeconds * 1000,
-    stallRule: { windowMs: monitoring.stall.minutes * 60_000, gpuIdlePct: monitoring.stall.gpuIdlePct, cpuIdlePct: monitoring.stall.cpuIdlePct },
+    stallRule: {
+      windowMs: monitoring.stall.minutes * 60_000,
+      gpuIdlePct: monitoring.stall.gpuIdlePct,
+      cpuIdlePct: monitoring.stall.cpuIdlePct,
+    },
     ...(patterns.length ? { parse: { patterns: [...patterns, ...DEFAULT_PROGRESS_PATTERNS] } } : {}),
   };
 }

@@ -49,10 +49,18 @@ export function processAlive(pid: number): boolean {
  */
 export async function reconcileOpenRuns(options: ReconcileOptions): Promise<UnfinishedRun[]> {
   const alive = options.isAlive ?? processAlive;
-  const open = (await listJournals(options.dataDir)).filter((summary) => !summary.closed && !(summary.pid !== undefined && alive(summary.pid)));
+  const open = (await listJournals(options.dataDir)).filter(
+    (summary) => !summary.closed && !(summary.pid !== undefined && alive(summary.pid)),
+  );
   if (open.length === 0) return [];
   const regions = [...new Set(open.map((summary) => summary.region))];
-  const scan = await scanAccount({ ports: options.ports, regions, clock: options.clock, sleep: options.sleep, ...(options.signal ? { signal: options.signal } : {}) });
+  const scan = await scanAccount({
+    ports: options.ports,
+    regions,
+    clock: options.clock,
+    sleep: options.sleep,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const unfinished: UnfinishedRun[] = [];
   for (const summary of open) {
     const regionOk = scan.regions.some((region) => region.region === summary.region && region.status === 'ok');
@@ -61,14 +69,26 @@ export async function reconcileOpenRuns(options: ReconcileOptions): Promise<Unfi
     // EC2 lists new instances with a delay: only a journal quiet for a while may be closed as empty.
     const quiet = options.clock.now() - Date.parse(summary.lastAt) > QUIET_MS;
     const advice = resources.length === 0 && !quiet ? 'cleanup' : adviceFor(summary, resources);
-    if (advice === 'closed') await appendToJournal(options.dataDir, summary.runId, () => options.clock.now(), [{ type: 'closed', outcome: summary.created.length > 0 ? 'nothing-left' : 'nothing-created' }]);
-    unfinished.push({ runId: summary.runId, region: summary.region, openedAt: summary.openedAt, resources, advice, ...(summary.lastFailure ? { lastFailure: summary.lastFailure } : {}) });
+    if (advice === 'closed')
+      await appendToJournal(options.dataDir, summary.runId, () => options.clock.now(), [
+        { type: 'closed', outcome: summary.created.length > 0 ? 'nothing-left' : 'nothing-created' },
+      ]);
+    unfinished.push({
+      runId: summary.runId,
+      region: summary.region,
+      openedAt: summary.openedAt,
+      resources,
+      advice,
+      ...(summary.lastFailure ? { lastFailure: summary.lastFailure } : {}),
+    });
   }
   return unfinished;
 }
 
 function adviceFor(summary: JournalSummary, resources: CostResource[]): UnfinishedRun['advice'] {
   if (resources.length === 0) return 'closed';
-  const instance = resources.find((resource) => resource.kind === 'instance' && resource.id === summary.ready?.instanceId);
+  const instance = resources.find(
+    (resource) => resource.kind === 'instance' && resource.id === summary.ready?.instanceId,
+  );
   return instance?.state === 'running' ? 'resume' : 'cleanup';
 }

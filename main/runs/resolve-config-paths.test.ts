@@ -8,7 +8,14 @@ const config = runConfigSchema.parse({
   version: 1,
   aws: { region: 'eu-west-1' },
   storage: { bucket: 'td-data', sseKeyFile: '~/.traindeck/keys/a.key', localRoot: 'data' },
-  code: { repoUrl: 'git@github.com:acme/x.git', deployKeyFile: '~/keys/deploy', overrides: [{ source: 'params.yaml', target: 'configs/params.yaml' }, { source: '/abs/o.txt', target: 'o.txt' }] },
+  code: {
+    repoUrl: 'git@github.com:acme/x.git',
+    deployKeyFile: '~/keys/deploy',
+    overrides: [
+      { source: 'params.yaml', target: 'configs/params.yaml' },
+      { source: '/abs/o.txt', target: 'o.txt' },
+    ],
+  },
   sshHost: { address: 'me@10.0.0.5:22', identityFile: '~/.ssh/id_ed25519' },
 });
 
@@ -25,7 +32,11 @@ describe('resolveConfigPaths', () => {
   });
 
   it('leaves absent sections absent', () => {
-    const bare = runConfigSchema.parse({ version: 1, aws: { region: 'eu-west-1' }, storage: { bucket: 'td-data', sseKeyFile: 'k' } });
+    const bare = runConfigSchema.parse({
+      version: 1,
+      aws: { region: 'eu-west-1' },
+      storage: { bucket: 'td-data', sseKeyFile: 'k' },
+    });
     const resolved = resolveConfigPaths(bare, '/base');
     expect(resolved).not.toHaveProperty('code');
     expect(resolved).not.toHaveProperty('sshHost');

@@ -19,9 +19,19 @@ export function resolveConfigPaths(config: RunConfig, baseDir: string): RunConfi
   };
   return {
     ...config,
-    storage: { ...config.storage, sseKeyFile: absolute(config.storage.sseKeyFile), localRoot: absolute(config.storage.localRoot) },
+    storage: {
+      ...config.storage,
+      sseKeyFile: absolute(config.storage.sseKeyFile),
+      localRoot: absolute(config.storage.localRoot),
+    },
     ...(config.code
-      ? { code: { ...config.code, ...(config.code.deployKeyFile ? { deployKeyFile: absolute(config.code.deployKeyFile) } : {}), overrides: config.code.overrides.map((o) => ({ ...o, source: absolute(o.source) })) } }
+      ? {
+          code: {
+            ...config.code,
+            ...(config.code.deployKeyFile ? { deployKeyFile: absolute(config.code.deployKeyFile) } : {}),
+            overrides: config.code.overrides.map((o) => ({ ...o, source: absolute(o.source) })),
+          },
+        }
       : {}),
     ...(config.sshHost ? { sshHost: { ...config.sshHost, identityFile: absolute(config.sshHost.identityFile) } } : {}),
   };

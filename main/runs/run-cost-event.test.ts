@@ -25,15 +25,40 @@ const config = runConfigSchema.parse({
 describe('the cost event of a run', () => {
   it('is emitted and journaled just before `finished`, and is in the snapshot read back after a restart', async () => {
     const events: RunEvent[] = [];
-    const service = new RunService({ dataDir: dir, emit: (e) => events.push(e), now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('not reached')) });
+    const service = new RunService({
+      dataDir: dir,
+      emit: (e) => events.push(e),
+      now: Date.now,
+      log: silentLogger,
+      resources: () => Promise.reject(new Error('not reached')),
+    });
     const { runId } = service.start({ config, baseDir: dir, backend: 'aws-ec2' });
     await service.wait(runId);
     expect(events.slice(-2).map((e) => e.type)).toEqual(['cost', 'finished']);
-    const journaled = (await readFile(join(dir, 'runs', runId, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
-    expect(journaled.find((e) => e.type === 'cost')).toMatchObject({ upperBound: true, ownMachine: false, totalUsd: 0 });
+    const journaled = (await readFile(join(dir, 'runs', runId, 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunEvent);
+    expect(journaled.find((e) => e.type === 'cost')).toMatchObject({
+      upperBound: true,
+      ownMachine: false,
+      totalUsd: 0,
+    });
     // Failed in preflight: nothing was launched, so nothing billed.
-    const restarted = new RunService({ dataDir: dir, emit: () => {}, now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')) });
-    expect(restarted.get(runId).cost).toMatchObject({ totalUsd: 0, pricesAsOf: expect.any(String), items: expect.arrayContaining([expect.objectContaining({ kind: 'instance', label: 'Instance g5.xlarge (spot)' })]) });
+    const restarted = new RunService({
+      dataDir: dir,
+      emit: () => {},
+      now: Date.now,
+      log: silentLogger,
+      resources: () => Promise.reject(new Error('x')),
+    });
+    expect(restarted.get(runId).cost).toMatchObject({
+      totalUsd: 0,
+      pricesAsOf: expect.any(String),
+      items: expect.arrayContaining([
+        expect.objectContaining({ kind: 'instance', label: 'Instance g5.xlarge (spot)' }),
+      ]),
+    });
   });
 
   it('prices a spot instance from the price history the lifecycle read', async () => {
@@ -41,14 +66,34 @@ describe('the cost event of a run', () => {
     const asked: string[] = [];
     const charge = { usd: 0.42, hours: 1.5, avgHourlyUsd: 0.28, points: 3, zone: 'eu-west-1a' };
     const spotPricing = async (runId: string) => (asked.push(runId), { source: 'history' as const, charge });
-    const service = new RunService({ dataDir: dir, emit: (e) => events.push(e), now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')), spotPricing });
+    const service = new RunService({
+      dataDir: dir,
+      emit: (e) => events.push(e),
+      now: Date.now,
+      log: silentLogger,
+      resources: () => Promise.reject(new Error('x')),
+      spotPricing,
+    });
     const { runId } = service.start({ config, baseDir: dir, backend: 'aws-ec2' });
     await service.wait(runId);
     expect(asked).toEqual([runId]);
     const cost = events.find((e) => e.type === 'cost');
-    expect(cost).toMatchObject({ upperBound: false, items: expect.arrayContaining([expect.objectContaining({ kind: 'instance', usd: 0.42, note: expect.stringContaining('from the price history: avg $0.28/h over 3 price points') })]) });
+    expect(cost).toMatchObject({
+      upperBound: false,
+      items: expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'instance',
+          usd: 0.42,
+          note: expect.stringContaining('from the price history: avg $0.28/h over 3 price points'),
+        }),
+      ]),
+    });
     // Not asked for what is not a spot instance on EC2.
-    const onDemand = service.start({ config: { ...config, compute: { ...config.compute!, market: 'on-demand' } }, baseDir: dir, backend: 'aws-ec2' });
+    const onDemand = service.start({
+      config: { ...config, compute: { ...config.compute!, market: 'on-demand' } },
+      baseDir: dir,
+      backend: 'aws-ec2',
+    });
     await service.wait(onDemand.runId);
     expect(asked).toEqual([runId]);
   });
@@ -56,10 +101,25 @@ describe('the cost event of a run', () => {
   it('still finishes, at the upper bound, when the price lookup itself breaks', async () => {
     const events: RunEvent[] = [];
     const spotPricing = () => Promise.reject(new Error('bug'));
-    const service = new RunService({ dataDir: dir, emit: (e) => events.push(e), now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')), spotPricing });
+    const service = new RunService({
+      dataDir: dir,
+      emit: (e) => events.push(e),
+      now: Date.now,
+      log: silentLogger,
+      resources: () => Promise.reject(new Error('x')),
+      spotPricing,
+    });
     const { runId } = service.start({ config, baseDir: dir, backend: 'aws-ec2' });
     await service.wait(runId);
     expect(events.slice(-2).map((e) => e.type)).toEqual(['cost', 'finished']);
-    expect(events.find((e) => e.type === 'cost')).toMatchObject({ upperBound: true, items: expect.arrayContaining([expect.objectContaining({ kind: 'instance', note: expect.stringContaining('upper bound (the spot price history could not be read)') })]) });
+    expect(events.find((e) => e.type === 'cost')).toMatchObject({
+      upperBound: true,
+      items: expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'instance',
+          note: expect.stringContaining('upper bound (the spot price history could not be read)'),
+        }),
+      ]),
+    });
   });
 });

@@ -10,13 +10,26 @@ import type { StartRunRequest } from './run-service';
  * a spot instance at its price history when `spot` has it (else the on-demand upper bound).
  * It is journaled like every event, so the cost is still there after a restart.
  */
-export function runCostEvent(snapshot: RunSnapshot, request: Pick<StartRunRequest, 'config' | 'backend'>, now: number, spot?: SpotPricing): RunEventBody {
+export function runCostEvent(
+  snapshot: RunSnapshot,
+  request: Pick<StartRunRequest, 'config' | 'backend'>,
+  now: number,
+  spot?: SpotPricing,
+): RunEventBody {
   const { config } = request;
   const cost = computeRunCost(
     snapshot,
     {
       backend: request.backend,
-      ...(config.compute ? { compute: { instanceType: config.compute.instanceType, diskGb: config.compute.diskGb, market: config.compute.market } } : {}),
+      ...(config.compute
+        ? {
+            compute: {
+              instanceType: config.compute.instanceType,
+              diskGb: config.compute.diskGb,
+              market: config.compute.market,
+            },
+          }
+        : {}),
       instanceRegion: config.aws.region,
       bucketRegion: config.storage.region ?? config.aws.region,
       ...(spot ? { spot } : {}),

@@ -18,13 +18,25 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('runs.* through the router (both transports use this)', () => {
   it('runs.start returns an id at once; runs.event streams; runs.get + newer events = the final snapshot; runs.list has it', async () => {
-    const core = createCore({ transport: 'web', isTrusted: () => true, log: silentLogger, projectRoot: dir, env: { TRAINDECK_DATA_DIR: join(dir, 'data') } });
+    const core = createCore({
+      transport: 'web',
+      isTrusted: () => true,
+      log: silentLogger,
+      projectRoot: dir,
+      env: { TRAINDECK_DATA_DIR: join(dir, 'data') },
+    });
     const events: RunEvent[] = [];
     core.bus.on('runs.event', (event) => events.push(event));
     const config: RunConfig = {
       version: 1,
       aws: { region: 'eu-west-1' },
-      storage: { bucket: 'td-data', prefix: 'p', sseKeyFile: join(dir, 'no-such.key'), localRoot: join(dir, 'local'), folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }] },
+      storage: {
+        bucket: 'td-data',
+        prefix: 'p',
+        sseKeyFile: join(dir, 'no-such.key'),
+        localRoot: join(dir, 'local'),
+        folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }],
+      },
       code: { repoUrl: 'https://github.com/acme/train.git', branch: 'main', overrides: [] },
       training: { command: 'python train.py', env: {}, graceSeconds: 5, diskReserveMb: 0, maxRuntimeMinutes: 60 },
     };
@@ -40,33 +52,75 @@ describe('runs.* through the router (both transports use this)', () => {
     expect(caughtUp.phases.preflight.reason).toMatch(/no-such\.key does not exist/);
     const listed = await core.router.handle('runs.list', {}, { transport: 'in-process' });
     expect(listed.ok && (listed.value as RunSnapshot[]).map((r) => r.runId)).toEqual([runId]);
-    expect(await core.router.handle('runs.cancel', { runId }, { transport: 'in-process' })).toEqual({ ok: true, value: { cancelled: false } });
+    expect(await core.router.handle('runs.cancel', { runId }, { transport: 'in-process' })).toEqual({
+      ok: true,
+      value: { cancelled: false },
+    });
   });
 
   it('an ssh-host run without its host is refused by validation', async () => {
-    const core = createCore({ transport: 'web', isTrusted: () => true, log: silentLogger, projectRoot: dir, env: { TRAINDECK_DATA_DIR: join(dir, 'data2') } });
-    const result = await core.router.handle('runs.start', { config: { version: 1, aws: { region: 'eu-west-1' }, storage: { bucket: 'td-data', sseKeyFile: '/k' } }, backend: 'ssh-host' }, { transport: 'in-process' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('an ssh-host run needs host') } });
+    const core = createCore({
+      transport: 'web',
+      isTrusted: () => true,
+      log: silentLogger,
+      projectRoot: dir,
+      env: { TRAINDECK_DATA_DIR: join(dir, 'data2') },
+    });
+    const result = await core.router.handle(
+      'runs.start',
+      {
+        config: { version: 1, aws: { region: 'eu-west-1' }, storage: { bucket: 'td-data', sseKeyFile: '/k' } },
+        backend: 'ssh-host',
+      },
+      { transport: 'in-process' },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringContaining('an ssh-host run needs host') },
+    });
   });
 
   it('the machine comes from config.sshHost, its identity file resolved like preflight resolves it ("~/", relative to home)', async () => {
     const started: StartRunRequest[] = [];
-    const runs = { start: (request: StartRunRequest) => (started.push(request), { runId: 'run-x' }) } as unknown as RunService;
+    const runs = {
+      start: (request: StartRunRequest) => (started.push(request), { runId: 'run-x' }),
+    } as unknown as RunService;
     const router = createRouter(runHandlers(runs) as never, { isTrusted: () => true, log: silentLogger });
     const storage = { bucket: 'td-data', sseKeyFile: '/k' };
     const base = { version: 1, aws: { region: 'eu-west-1' }, storage };
     const sender = { transport: 'in-process' } as const;
 
     // A relative identity path in the config's section: taken from the home folder.
-    expect(await router.handle('runs.start', { config: { ...base, sshHost: { address: 'me@10.0.0.5:22', identityFile: 'keys/id_ed25519' } }, backend: 'ssh-host' }, sender)).toEqual({ ok: true, value: { runId: 'run-x' } });
+    expect(
+      await router.handle(
+        'runs.start',
+        {
+          config: { ...base, sshHost: { address: 'me@10.0.0.5:22', identityFile: 'keys/id_ed25519' } },
+          backend: 'ssh-host',
+        },
+        sender,
+      ),
+    ).toEqual({ ok: true, value: { runId: 'run-x' } });
     expect(started[0]?.host).toEqual({ address: 'me@10.0.0.5:22', identityFile: join(homedir(), 'keys/id_ed25519') });
     expect(started[0]?.config.sshHost).toEqual(started[0]?.host);
 
     // A host sent beside the config replaces its section and is resolved the same way: one source.
-    await router.handle('runs.start', { config: { ...base, sshHost: { address: 'old@10.0.0.9', identityFile: '/old' } }, backend: 'ssh-host', host: { address: 'me@10.0.0.5', identityFile: '~/.ssh/id_ed25519' } }, sender);
+    await router.handle(
+      'runs.start',
+      {
+        config: { ...base, sshHost: { address: 'old@10.0.0.9', identityFile: '/old' } },
+        backend: 'ssh-host',
+        host: { address: 'me@10.0.0.5', identityFile: '~/.ssh/id_ed25519' },
+      },
+      sender,
+    );
     expect(started[1]?.host).toEqual({ address: 'me@10.0.0.5', identityFile: join(homedir(), '.ssh/id_ed25519') });
     expect(started[1]?.config.sshHost).toEqual(started[1]?.host);
-    await router.handle('runs.start', { config: base, backend: 'ssh-host', host: { address: 'me@10.0.0.5', identityFile: 'id_rsa' } }, sender);
+    await router.handle(
+      'runs.start',
+      { config: base, backend: 'ssh-host', host: { address: 'me@10.0.0.5', identityFile: 'id_rsa' } },
+      sender,
+    );
     expect(started[2]?.host?.identityFile).toBe(join(homedir(), 'id_rsa'));
 
     // No machine at all for EC2.

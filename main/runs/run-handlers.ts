@@ -15,7 +15,12 @@ export function runHandlers(runs: RunService): Pick<Handlers, RunCommand> {
       // config.sshHost is the one source of the machine (a `host` sent beside the config replaces
       // it), so the run reads the same identity file as preflight, resolved the same way.
       const resolved = resolveConfigPaths(host ? { ...config, sshHost: host } : config, homedir());
-      return runs.start({ config: resolved, baseDir: homedir(), backend, ...(resolved.sshHost ? { host: resolved.sshHost } : {}) });
+      return runs.start({
+        config: resolved,
+        baseDir: homedir(),
+        backend,
+        ...(resolved.sshHost ? { host: resolved.sshHost } : {}),
+      });
     },
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.get(runId),

@@ -12,7 +12,10 @@ import type { RunResources, StartRunRequest } from './run-service';
 /** Parses `user@host[:port]`. */
 export function parseSshAddress(address: string): { username: string; host: string; port: number } {
   const match = /^([^@\s]+)@([^:\s]+)(?::(\d{1,5}))?$/.exec(address);
-  if (!match) throw new TypedError('INVALID_REQUEST', `"${address}" is not user@host[:port].`, { fix: 'Example: ubuntu@10.0.0.5:22' });
+  if (!match)
+    throw new TypedError('INVALID_REQUEST', `"${address}" is not user@host[:port].`, {
+      fix: 'Example: ubuntu@10.0.0.5:22',
+    });
   return { username: match[1]!, host: match[2]!, port: match[3] ? Number(match[3]) : 22 };
 }
 
@@ -20,19 +23,36 @@ export function parseSshAddress(address: string): { username: string; host: stri
  * The real world's resources for a run: the backend asked for, the desktop's own S3 view (for
  * verification), credentials for machines without an instance role, and the executor bundle.
  */
-export function createRunResources(options: { env: NodeJS.ProcessEnv; bundleDir: string; lifecycle: () => LifecycleDeps; keyVault?: KeyVault | undefined }) {
+export function createRunResources(options: {
+  env: NodeJS.ProcessEnv;
+  bundleDir: string;
+  lifecycle: () => LifecycleDeps;
+  keyVault?: KeyVault | undefined;
+}) {
   return async (request: StartRunRequest, runId: string): Promise<RunResources> => {
     const { config } = request;
-    const opened = await openSync({ config, baseDir: request.baseDir }, { env: options.env, keyVault: options.keyVault });
+    const opened = await openSync(
+      { config, baseDir: request.baseDir },
+      { env: options.env, keyVault: options.keyVault },
+    );
     const region = config.storage.region ?? config.aws.region;
     const ttlSeconds = (config.training?.maxRuntimeMinutes ?? 1440) * 60;
     const s3Endpoint = s3EndpointFromEnv(options.env);
     const needsCredentials = request.backend !== 'aws-ec2';
-    const s3Credentials = needsCredentials ? await resolveS3Credentials({ region, env: options.env, ...(config.aws.profile ? { profile: config.aws.profile } : {}) }) : undefined;
+    const s3Credentials = needsCredentials
+      ? await resolveS3Credentials({
+          region,
+          env: options.env,
+          ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+        })
+      : undefined;
     const base = { store: opened.store, bundleDir: options.bundleDir, ...(s3Credentials ? { s3Credentials } : {}) };
-    if (request.backend === 'local') return { ...base, backend: createLocalBackend({ ttlSeconds, ...(s3Endpoint ? { s3Endpoint } : {}) }) };
-    if (request.backend === 'aws-ec2') return { ...base, backend: createEc2Backend(config, runId, options.lifecycle()) };
-    if (!request.host) throw new TypedError('INVALID_REQUEST', 'an ssh-host run needs --host user@host:port and --identity KEY');
+    if (request.backend === 'local')
+      return { ...base, backend: createLocalBackend({ ttlSeconds, ...(s3Endpoint ? { s3Endpoint } : {}) }) };
+    if (request.backend === 'aws-ec2')
+      return { ...base, backend: createEc2Backend(config, runId, options.lifecycle()) };
+    if (!request.host)
+      throw new TypedError('INVALID_REQUEST', 'an ssh-host run needs --host user@host:port and --identity KEY');
     const address = parseSshAddress(request.host.address);
     const privateKey = await readFile(request.host.identityFile).catch(() => {
       throw new TypedError('INVALID_REQUEST', `cannot read the SSH identity ${request.host!.identityFile}`);
@@ -42,7 +62,9 @@ export function createRunResources(options: { env: NodeJS.ProcessEnv; bundleDir:
       target: { ...address, privateKey },
       pinnedFingerprints: request.host.hostKeyFingerprint ? [request.host.hostKeyFingerprint] : [],
       // TRAINDECK_SSH_WORK_ROOT: where run folders go on the host (tests use a temp folder).
-      workRoot: options.env.TRAINDECK_SSH_WORK_ROOT ?? (address.username === 'root' ? '/var/tmp/traindeck' : `/home/${address.username}/traindeck`),
+      workRoot:
+        options.env.TRAINDECK_SSH_WORK_ROOT ??
+        (address.username === 'root' ? '/var/tmp/traindeck' : `/home/${address.username}/traindeck`),
       ttlSeconds,
       ...(s3Endpoint ? { s3Endpoint } : {}),
     });

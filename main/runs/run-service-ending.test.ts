@@ -40,14 +40,43 @@ const config = runConfigSchema.parse({
 });
 
 function service(events: RunEvent[] = []): RunService {
-  return new RunService({ dataDir: dir, emit: (e) => events.push(e), now: Date.now, log: silentLogger, resources: async () => ({}) as RunResources });
+  return new RunService({
+    dataDir: dir,
+    emit: (e) => events.push(e),
+    now: Date.now,
+    log: silentLogger,
+    resources: async () => ({}) as RunResources,
+  });
 }
 
-const models = (state: SyncFolderStatus['state'], bytesDone: number): SyncFolderStatus => ({ folder: 'models', policy: 'local-wins', filesDone: state === 'done' ? 2 : 1, filesTotal: 2, bytesDone, bytesTotal: 200, bytesPerSecond: 50, state, failures: 0 });
-const logs = (state: SyncFolderStatus['state']): SyncFolderStatus => ({ folder: 'logs', policy: 'local-wins', filesDone: 1, filesTotal: 1, bytesDone: 10, bytesTotal: 10, bytesPerSecond: 10, state, failures: 0 });
+const models = (state: SyncFolderStatus['state'], bytesDone: number): SyncFolderStatus => ({
+  folder: 'models',
+  policy: 'local-wins',
+  filesDone: state === 'done' ? 2 : 1,
+  filesTotal: 2,
+  bytesDone,
+  bytesTotal: 200,
+  bytesPerSecond: 50,
+  state,
+  failures: 0,
+});
+const logs = (state: SyncFolderStatus['state']): SyncFolderStatus => ({
+  folder: 'logs',
+  policy: 'local-wins',
+  filesDone: 1,
+  filesTotal: 1,
+  bytesDone: 10,
+  bytesTotal: 10,
+  bytesPerSecond: 10,
+  state,
+  failures: 0,
+});
 
 async function journal(runId: string): Promise<RunEvent[]> {
-  return (await readFile(join(dir, 'runs', runId, 'events.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as RunEvent);
+  return (await readFile(join(dir, 'runs', runId, 'events.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RunEvent);
 }
 
 describe('RunService: what events.jsonl keeps, and how a run ends', () => {
@@ -56,7 +85,11 @@ describe('RunService: what events.jsonl keeps, and how a run ends', () => {
       emit({ type: 'sync', direction: 'push', folders: [models('running', 50), logs('done')] });
       emit({ type: 'sync', direction: 'push', folders: [models('running', 150), logs('done')] });
       emit({ type: 'sync', direction: 'push', folders: [models('done', 200), logs('done')] });
-      emit({ type: 'sync-verified', direction: 'push', folders: [{ folder: 'models', policy: 'local-wins', ok: true, checked: 2, mismatches: 0 }] });
+      emit({
+        type: 'sync-verified',
+        direction: 'push',
+        folders: [{ folder: 'models', policy: 'local-wins', ok: true, checked: 2, mismatches: 0 }],
+      });
       return { outcome: 'succeeded', exitCode: 0 };
     });
     const events: RunEvent[] = [];
@@ -73,7 +106,11 @@ describe('RunService: what events.jsonl keeps, and how a run ends', () => {
 
     const restarted = service().get(runId);
     expect(restarted.sync).toEqual(final.sync);
-    expect(restarted.sync?.push?.find((f) => f.folder === 'models')).toMatchObject({ state: 'done', bytesDone: 200, verified: { ok: true, checked: 2, mismatches: 0 } });
+    expect(restarted.sync?.push?.find((f) => f.folder === 'models')).toMatchObject({
+      state: 'done',
+      bytesDone: 200,
+      verified: { ok: true, checked: 2, mismatches: 0 },
+    });
     expect(restarted.state).toBe('succeeded');
   });
 

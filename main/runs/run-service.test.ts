@@ -24,14 +24,23 @@ const config = runConfigSchema.parse({
 describe('RunService', () => {
   it('returns the run id at once, streams numbered events, and a late snapshot + newer events agree with the live one', async () => {
     const events: RunEvent[] = [];
-    const service = new RunService({ dataDir: dir, emit: (e) => events.push(e), now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('not reached')) });
+    const service = new RunService({
+      dataDir: dir,
+      emit: (e) => events.push(e),
+      now: Date.now,
+      log: silentLogger,
+      resources: () => Promise.reject(new Error('not reached')),
+    });
     const { runId } = service.start({ config, baseDir: dir, backend: 'local' });
     expect(runId).toMatch(/^run-\d{8}-\d{6}-[0-9a-f]{4}$/);
     const late = service.get(runId);
     const final = await service.wait(runId);
     // The missing key file fails the run in preflight, before any machine exists.
     expect(final.state).toBe('failed');
-    expect(final.phases.preflight).toMatchObject({ status: 'failed', reason: expect.stringContaining('missing.key does not exist') });
+    expect(final.phases.preflight).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('missing.key does not exist'),
+    });
     expect(final.phases.provisioning.status).toBe('pending');
     const caughtUp = events.filter((e) => e.seq > late.lastSeq).reduce<RunSnapshot>(applyRunEvent, late);
     expect(caughtUp).toEqual(final);
@@ -39,10 +48,22 @@ describe('RunService', () => {
   });
 
   it('lists past runs from their events.jsonl after a restart', async () => {
-    const first = new RunService({ dataDir: dir, emit: () => {}, now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')) });
+    const first = new RunService({
+      dataDir: dir,
+      emit: () => {},
+      now: Date.now,
+      log: silentLogger,
+      resources: () => Promise.reject(new Error('x')),
+    });
     const { runId } = first.start({ config, baseDir: dir, backend: 'ssh-host' });
     await first.wait(runId);
-    const second = new RunService({ dataDir: dir, emit: () => {}, now: Date.now, log: silentLogger, resources: () => Promise.reject(new Error('x')) });
+    const second = new RunService({
+      dataDir: dir,
+      emit: () => {},
+      now: Date.now,
+      log: silentLogger,
+      resources: () => Promise.reject(new Error('x')),
+    });
     expect(second.list().map((r) => [r.runId, r.state, r.backend])).toEqual([[runId, 'failed', 'ssh-host']]);
     expect(() => second.get('nope')).toThrow(/No run nope/);
   });

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyRunEvent, emptyRunSnapshot, type ComputeBackendKind, type RunEvent, type RunSnapshot } from '../../shared/domain/run';
+import {
+  applyRunEvent,
+  emptyRunSnapshot,
+  type ComputeBackendKind,
+  type RunEvent,
+  type RunSnapshot,
+} from '../../shared/domain/run';
 import { TypedError } from '../../shared/ipc/result';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { makeRunId } from '../../shared/domain/tags';
@@ -77,7 +83,11 @@ export class RunService {
     const dir = join(this.deps.dataDir, 'runs', runId);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let seq = 0;
-    const live: LiveRun = { snapshot: emptyRunSnapshot(runId, request.config.name ?? runId, request.backend, this.iso()), controller, done: Promise.resolve(undefined as never) };
+    const live: LiveRun = {
+      snapshot: emptyRunSnapshot(runId, request.config.name ?? runId, request.backend, this.iso()),
+      controller,
+      done: Promise.resolve(undefined as never),
+    };
     const emit = (body: RunEventBody) => {
       const event = { ...body, runId, seq: ++seq, at: this.iso() } as RunEvent;
       live.snapshot = applyRunEvent(live.snapshot, event);
@@ -85,32 +95,73 @@ export class RunService {
       this.deps.emit(event);
     };
     this.runs.set(runId, live);
-    emit({ type: 'started', name: live.snapshot.name, backend: request.backend, ...(request.host ? { host: request.host.address } : {}) });
+    emit({
+      type: 'started',
+      name: live.snapshot.name,
+      backend: request.backend,
+      ...(request.host ? { host: request.host.address } : {}),
+    });
     live.done = this.execute(runId, request, controller.signal, emit, () => live.snapshot).then(() => live.snapshot);
     return { runId };
   }
 
-  private async execute(runId: string, request: StartRunRequest, signal: AbortSignal, emit: (body: RunEventBody) => void, current: () => RunSnapshot): Promise<void> {
+  private async execute(
+    runId: string,
+    request: StartRunRequest,
+    signal: AbortSignal,
+    emit: (body: RunEventBody) => void,
+    current: () => RunSnapshot,
+  ): Promise<void> {
     let ending: Omit<PipelineResult, 'status'>;
     try {
       const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
       const resources = await this.deps.resources(request, runId);
-      const result = await runPipeline({ runId, ...prepared, ...resources, ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}), emit, signal, ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}), ...(this.deps.observer ? { observer: this.deps.observer } : {}), ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}) });
-      ending = { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}) };
+      const result = await runPipeline({
+        runId,
+        ...prepared,
+        ...resources,
+        ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}),
+        emit,
+        signal,
+        ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}),
+        ...(this.deps.observer ? { observer: this.deps.observer } : {}),
+        ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
+      });
+      ending = {
+        outcome: result.outcome,
+        ...(result.reason ? { reason: result.reason } : {}),
+        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      };
     } catch (error) {
       // Only preparation can throw here (bad key file, unreadable override): nothing was created yet.
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
-      emit({ type: 'phase', phase: 'preflight', status: 'failed', reason: message, ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}) });
+      emit({
+        type: 'phase',
+        phase: 'preflight',
+        status: 'failed',
+        reason: message,
+        ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}),
+      });
       ending = { outcome: 'failed', reason: `preflight: ${message}` };
       this.deps.log.warn('run failed before provisioning', { runId, message });
     }
     // The itemized cost goes out (and into events.jsonl) just before `finished`, however the run
     // ended; a cost that cannot be computed costs the run its cost line, never its outcome or finish.
-    await this.emitCost(runId, request, emit, current).catch((error: unknown) => this.deps.log.warn('run cost not computed', { runId, message: error instanceof Error ? error.message : String(error) }));
+    await this.emitCost(runId, request, emit, current).catch((error: unknown) =>
+      this.deps.log.warn('run cost not computed', {
+        runId,
+        message: error instanceof Error ? error.message : String(error),
+      }),
+    );
     emit({ type: 'finished', ...ending });
   }
 
-  private async emitCost(runId: string, request: StartRunRequest, emit: (body: RunEventBody) => void, current: () => RunSnapshot): Promise<void> {
+  private async emitCost(
+    runId: string,
+    request: StartRunRequest,
+    emit: (body: RunEventBody) => void,
+    current: () => RunSnapshot,
+  ): Promise<void> {
     emit(runCostEvent(current(), request, this.deps.now(), await this.spotPricing(runId, request)));
   }
 
@@ -121,7 +172,10 @@ export class RunService {
     try {
       return await this.deps.spotPricing(runId, request);
     } catch (error) {
-      this.deps.log.warn('spot price history failed', { runId, message: error instanceof Error ? error.message : String(error) });
+      this.deps.log.warn('spot price history failed', {
+        runId,
+        message: error instanceof Error ? error.message : String(error),
+      });
       return { source: 'unavailable', reason: 'the spot price history could not be read' };
     }
   }
@@ -143,7 +197,8 @@ export class RunService {
 
   get(runId: string): RunSnapshot {
     const snapshot = this.runs.get(runId)?.snapshot ?? this.loadHistory().get(runId);
-    if (!snapshot) throw new TypedError('NOT_FOUND', `No run ${runId}.`, { fix: 'runs.list shows the runs this app knows.' });
+    if (!snapshot)
+      throw new TypedError('NOT_FOUND', `No run ${runId}.`, { fix: 'runs.list shows the runs this app knows.' });
     return snapshot;
   }
 
@@ -168,7 +223,9 @@ export class RunService {
       if (this.runs.has(name)) continue;
       let lines: string[];
       try {
-        lines = readFileSync(join(root, name, 'events.jsonl'), 'utf8').split('\n').filter(Boolean);
+        lines = readFileSync(join(root, name, 'events.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean);
       } catch {
         continue;
       }

@@ -20,7 +20,12 @@ let dir: string;
 let config: RunConfig;
 const key = randomBytes(32);
 const vault = fakeKeyVault();
-const env = { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+const env = {
+  AWS_CONFIG_FILE: '/nonexistent/config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'traindeck-sealed-callers-'));
@@ -29,7 +34,13 @@ beforeAll(async () => {
   config = runConfigSchema.parse({
     version: 1,
     aws: { region: 'eu-west-1' },
-    storage: { bucket: 'td-data', prefix: 'p', sseKeyFile: join(dir, 'sealed.key'), localRoot: join(dir, 'data'), folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }] },
+    storage: {
+      bucket: 'td-data',
+      prefix: 'p',
+      sseKeyFile: join(dir, 'sealed.key'),
+      localRoot: join(dir, 'data'),
+      folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }],
+    },
     code: { repoUrl: 'git@github.com:acme/resnet.git', branch: 'main', deployKeyFile: join(dir, 'deploy_key') },
     training: { command: 'python train.py' },
   });
@@ -44,7 +55,10 @@ describe('a sealed key at every caller', () => {
   });
 
   it('prepareRun without a vault fails before any machine, saying to export the key', async () => {
-    await expect(prepareRun('run-1', config, dir)).rejects.toMatchObject({ code: 'INVALID_REQUEST', fix: expect.stringContaining('Export key') });
+    await expect(prepareRun('run-1', config, dir)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      fix: expect.stringContaining('Export key'),
+    });
   });
 
   it('openSync opens it with the vault', async () => {
@@ -53,14 +67,24 @@ describe('a sealed key at every caller', () => {
   });
 
   it('preflight passes the key check with the vault and fails it, with the fix, without', async () => {
-    expect((await localChecks(config, env, vault)).checks.find((c) => c.id === 'sse-key')).toMatchObject({ status: 'pass' });
-    expect((await localChecks(config, env)).checks.find((c) => c.id === 'sse-key')).toMatchObject({ status: 'fail', fix: expect.stringContaining('Export key') });
+    expect((await localChecks(config, env, vault)).checks.find((c) => c.id === 'sse-key')).toMatchObject({
+      status: 'pass',
+    });
+    expect((await localChecks(config, env)).checks.find((c) => c.id === 'sse-key')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('Export key'),
+    });
   });
 
   it('the CLI refuses it in one line with the fix, and never prints the key', async () => {
     let out = '';
     let err = '';
-    const code = await runCli(['key', 'fingerprint', join(dir, 'sealed.key')], { out: (t) => (out += t), err: (t) => (err += t), env: { TRAINDECK_DATA_DIR: join(dir, 'td') }, projectRoot: process.cwd() });
+    const code = await runCli(['key', 'fingerprint', join(dir, 'sealed.key')], {
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+      env: { TRAINDECK_DATA_DIR: join(dir, 'td') },
+      projectRoot: process.cwd(),
+    });
     expect(code).not.toBe(0);
     expect(out).toBe('');
     expect(err).toContain("is sealed with the desktop app's OS keychain");

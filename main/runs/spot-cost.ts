@@ -25,7 +25,11 @@ export interface SpotCostDeps {
  * journal shows no instance (nothing was launched: the on-demand figure stays as it is). Never
  * throws, and gives up after {@link SPOT_HISTORY_LIMIT_MS}: a run's finish must not wait on it.
  */
-export async function priceSpotRun(runId: string, setup: { instanceType: string; profile?: string | undefined }, deps: SpotCostDeps): Promise<SpotPricing | undefined> {
+export async function priceSpotRun(
+  runId: string,
+  setup: { instanceType: string; profile?: string | undefined },
+  deps: SpotCostDeps,
+): Promise<SpotPricing | undefined> {
   const entries = await readJournal(deps.dataDir, runId).catch((): JournalEntry[] => []);
   const instance = journaledInstance(entries, deps.now());
   if (!instance) return undefined;
@@ -33,12 +37,23 @@ export async function priceSpotRun(runId: string, setup: { instanceType: string;
   const limitMs = deps.limitMs ?? SPOT_HISTORY_LIMIT_MS;
   try {
     const port = deps.spotPrices({ region: instance.region, ...(setup.profile ? { profile: setup.profile } : {}) });
-    const points = await bounded((signal) => port.spotPriceHistory(instanceType, instance.zone, new Date(instance.from), new Date(instance.to), { signal }), limitMs);
+    const points = await bounded(
+      (signal) =>
+        port.spotPriceHistory(instanceType, instance.zone, new Date(instance.from), new Date(instance.to), { signal }),
+      limitMs,
+    );
     const charge = priceSpotInterval(points, instance.from, instance.to, instance.zone);
-    if (!charge) return { source: 'unavailable', reason: `EC2 has no spot price history for ${instanceType} in ${instance.zone ?? instance.region}` };
+    if (!charge)
+      return {
+        source: 'unavailable',
+        reason: `EC2 has no spot price history for ${instanceType} in ${instance.zone ?? instance.region}`,
+      };
     return { source: 'history', charge };
   } catch (error) {
-    return { source: 'unavailable', reason: `the spot price history could not be read (${describeAwsError(error).split('\n')[0]})` };
+    return {
+      source: 'unavailable',
+      reason: `the spot price history could not be read (${describeAwsError(error).split('\n')[0]})`,
+    };
   }
 }
 
@@ -46,6 +61,8 @@ export async function priceSpotRun(runId: string, setup: { instanceType: string;
 async function bounded<T>(call: (signal: AbortSignal) => Promise<T>, limitMs: number): Promise<T> {
   const signal = AbortSignal.timeout(limitMs);
   return raceAbort(call(signal), signal).catch((error: unknown) => {
-    throw signal.aborted ? Object.assign(new Error(`no answer within ${limitMs / 1000} s`), { name: 'Timeout' }) : error;
+    throw signal.aborted
+      ? Object.assign(new Error(`no answer within ${limitMs / 1000} s`), { name: 'Timeout' })
+      : error;
   });
 }

@@ -7,8 +7,16 @@ describe('SSH connect', () => {
   it('gives up after the bounded attempts with UNAVAILABLE and a fix', async () => {
     const port = await freePort();
     const started = Date.now();
-    const error = await connectWithBackoff({ host: '127.0.0.1', port, username: 'x', privateKey: 'unused' }, { expected: [] }, { attempts: 3, firstDelayMs: 50, maxDelayMs: 100, readyTimeoutMs: 1000 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('did not answer after 3 attempts'), fix: expect.stringContaining('sshd') });
+    const error = await connectWithBackoff(
+      { host: '127.0.0.1', port, username: 'x', privateKey: 'unused' },
+      { expected: [] },
+      { attempts: 3, firstDelayMs: 50, maxDelayMs: 100, readyTimeoutMs: 1000 },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('did not answer after 3 attempts'),
+      fix: expect.stringContaining('sshd'),
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -16,7 +24,14 @@ describe('SSH connect', () => {
     const port = await freePort();
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('cancelled by the user')), 100);
-    await expect(connectWithBackoff({ host: '127.0.0.1', port, username: 'x', privateKey: 'unused' }, { expected: [] }, { attempts: 50, firstDelayMs: 1000, maxDelayMs: 1000, readyTimeoutMs: 1000 }, controller.signal)).rejects.toThrow('cancelled by the user');
+    await expect(
+      connectWithBackoff(
+        { host: '127.0.0.1', port, username: 'x', privateKey: 'unused' },
+        { expected: [] },
+        { attempts: 50, firstDelayMs: 1000, maxDelayMs: 1000, readyTimeoutMs: 1000 },
+        controller.signal,
+      ),
+    ).rejects.toThrow('cancelled by the user');
   });
 
   it('pins at first sight, then accepts only that key', () => {

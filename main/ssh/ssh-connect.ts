@@ -20,13 +20,23 @@ export interface ConnectPolicy {
 }
 
 /** Defaults: about 2 minutes in total, enough for a booting instance, bounded for a dead one. */
-export const DEFAULT_CONNECT_POLICY: ConnectPolicy = { attempts: 12, firstDelayMs: 500, maxDelayMs: 15_000, readyTimeoutMs: 20_000 };
+export const DEFAULT_CONNECT_POLICY: ConnectPolicy = {
+  attempts: 12,
+  firstDelayMs: 500,
+  maxDelayMs: 15_000,
+  readyTimeoutMs: 20_000,
+};
 
 /**
  * Connects with bounded exponential backoff. A changed host key is never retried: it fails at
  * once with PRECONDITION_FAILED (retrying would only ask the attacker again).
  */
-export async function connectWithBackoff(target: SshTarget, pin: HostKeyPin, policy: ConnectPolicy = DEFAULT_CONNECT_POLICY, signal?: AbortSignal): Promise<Client> {
+export async function connectWithBackoff(
+  target: SshTarget,
+  pin: HostKeyPin,
+  policy: ConnectPolicy = DEFAULT_CONNECT_POLICY,
+  signal?: AbortSignal,
+): Promise<Client> {
   let delay = policy.firstDelayMs;
   let last: unknown;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
@@ -41,7 +51,11 @@ export async function connectWithBackoff(target: SshTarget, pin: HostKeyPin, pol
     delay = Math.min(delay * 2, policy.maxDelayMs);
   }
   const why = last instanceof Error ? last.message : String(last);
-  throw new TypedError('UNAVAILABLE', `SSH to ${target.username}@${target.host}:${target.port} did not answer after ${policy.attempts} attempts (${why}).`, { fix: 'Check that the host is up, sshd runs, and port and key are right.' });
+  throw new TypedError(
+    'UNAVAILABLE',
+    `SSH to ${target.username}@${target.host}:${target.port} did not answer after ${policy.attempts} attempts (${why}).`,
+    { fix: 'Check that the host is up, sshd runs, and port and key are right.' },
+  );
 }
 
 function connectOnce(target: SshTarget, pin: HostKeyPin, readyTimeout: number, signal?: AbortSignal): Promise<Client> {
@@ -77,9 +91,13 @@ function connectOnce(target: SshTarget, pin: HostKeyPin, readyTimeout: number, s
       client.end();
       if (refused) {
         reject(
-          new TypedError('PRECONDITION_FAILED', `The host key of ${target.host}:${target.port} changed: it is ${refused}, the run pinned ${pin.expected.join(', ')}. Connection refused.`, {
-            fix: 'Someone may be intercepting the connection, or the machine was rebuilt. Check the key on the machine (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before starting a new run.',
-          }),
+          new TypedError(
+            'PRECONDITION_FAILED',
+            `The host key of ${target.host}:${target.port} changed: it is ${refused}, the run pinned ${pin.expected.join(', ')}. Connection refused.`,
+            {
+              fix: 'Someone may be intercepting the connection, or the machine was rebuilt. Check the key on the machine (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) before starting a new run.',
+            },
+          ),
         );
       } else reject(error);
     });

@@ -6,7 +6,11 @@ import { connectWithBackoff, DEFAULT_CONNECT_POLICY, type ConnectPolicy, type Ss
 const EXEC_LIMIT_MS = 10 * 60_000;
 
 /** A {@link HostConnector} over ssh2: every connect pins the same host key. */
-export function createSshConnector(target: SshTarget, pin: HostKeyPin, policy: ConnectPolicy = DEFAULT_CONNECT_POLICY): HostConnector {
+export function createSshConnector(
+  target: SshTarget,
+  pin: HostKeyPin,
+  policy: ConnectPolicy = DEFAULT_CONNECT_POLICY,
+): HostConnector {
   return {
     label: `${target.username}@${target.host}:${target.port}`,
     async connect(signal) {
@@ -45,7 +49,10 @@ export function sshRemoteHost(client: Client): RemoteHost {
         (error) => settle(() => reject(lost ? new ConnectionLost(`SSH connection lost: ${lost}`) : error)),
       );
     });
-  const openSftp = () => (sftp ??= guarded<SFTPWrapper>((resolve, reject) => client.sftp((error, s) => (error ? reject(error) : resolve(s)))));
+  const openSftp = () =>
+    (sftp ??= guarded<SFTPWrapper>((resolve, reject) =>
+      client.sftp((error, s) => (error ? reject(error) : resolve(s))),
+    ));
 
   return {
     exec(command, options = {}) {
@@ -54,8 +61,18 @@ export function sshRemoteHost(client: Client): RemoteHost {
           if (error) return reject(error);
           let stdout = '';
           let stderr = '';
-          const timer = setTimeout(() => (channel.close(), reject(new Error(`remote command timed out after ${(options.timeoutMs ?? EXEC_LIMIT_MS) / 1000} s`))), options.timeoutMs ?? EXEC_LIMIT_MS);
-          options.signal?.addEventListener('abort', () => (clearTimeout(timer), channel.close(), reject(options.signal!.reason as Error)), { once: true });
+          const timer = setTimeout(
+            () => (
+              channel.close(),
+              reject(new Error(`remote command timed out after ${(options.timeoutMs ?? EXEC_LIMIT_MS) / 1000} s`))
+            ),
+            options.timeoutMs ?? EXEC_LIMIT_MS,
+          );
+          options.signal?.addEventListener(
+            'abort',
+            () => (clearTimeout(timer), channel.close(), reject(options.signal!.reason as Error)),
+            { once: true },
+          );
           channel.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
           channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
           channel.on('exit', () => {});
@@ -69,7 +86,9 @@ export function sshRemoteHost(client: Client): RemoteHost {
     },
     async writeFile(path, data, mode = 0o644) {
       const s = await openSftp();
-      await guarded<void>((resolve, reject) => s.writeFile(path, data, { mode }, (error) => (error ? reject(error) : resolve())));
+      await guarded<void>((resolve, reject) =>
+        s.writeFile(path, data, { mode }, (error) => (error ? reject(error) : resolve())),
+      );
     },
     async read(path, offset, maxBytes) {
       const s = await openSftp();
@@ -80,7 +99,8 @@ export function sshRemoteHost(client: Client): RemoteHost {
           s.read(handle, buffer, 0, maxBytes, offset, (readError, bytesRead) => {
             s.close(handle, () => {});
             // ssh2 reports end of file as an error with code 1 (SSH_FX_EOF).
-            if (readError) return (readError as { code?: number }).code === 1 ? resolve(Buffer.alloc(0)) : reject(readError);
+            if (readError)
+              return (readError as { code?: number }).code === 1 ? resolve(Buffer.alloc(0)) : reject(readError);
             resolve(buffer.subarray(0, bytesRead));
           });
         });

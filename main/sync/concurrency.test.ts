@@ -35,7 +35,11 @@ describe('retry', () => {
   const fast = { attempts: 4, baseMs: 1, capMs: 2 };
 
   it('retries throttling and 5xx, then succeeds', async () => {
-    const op = vi.fn().mockRejectedValueOnce(new StoreError('transient', 'SlowDown')).mockRejectedValueOnce(new StoreError('bad-digest', 'BadDigest')).mockResolvedValue('ok');
+    const op = vi
+      .fn()
+      .mockRejectedValueOnce(new StoreError('transient', 'SlowDown'))
+      .mockRejectedValueOnce(new StoreError('bad-digest', 'BadDigest'))
+      .mockResolvedValue('ok');
     expect(await withRetry(op, fast)).toBe('ok');
     expect(op).toHaveBeenCalledTimes(3);
   });
@@ -47,7 +51,8 @@ describe('retry', () => {
   });
 
   it('does not retry what another try cannot fix', async () => {
-    for (const kind of ['access-denied', 'wrong-key', 'not-found', 'no-bucket'] as const) expect(isRetryable(new StoreError(kind, kind))).toBe(false);
+    for (const kind of ['access-denied', 'wrong-key', 'not-found', 'no-bucket'] as const)
+      expect(isRetryable(new StoreError(kind, kind))).toBe(false);
     const op = vi.fn().mockRejectedValue(new StoreError('access-denied', 'denied'));
     await expect(withRetry(op, fast)).rejects.toThrow('denied');
     expect(op).toHaveBeenCalledOnce();
@@ -75,8 +80,18 @@ describe('progress', () => {
     tracker.addBytes('models', 1000);
     tracker.fileDone('models');
     const p = tracker.snapshot();
-    expect(p).toMatchObject({ filesDone: 1, filesTotal: 2, bytesDone: 1000, bytesTotal: 4000, bytesPerSecond: 1000, etaSeconds: 3 });
-    expect(p.folders).toEqual({ models: { filesDone: 1, filesTotal: 1, bytesDone: 1000, bytesTotal: 1000, bytesPerSecond: 1000 }, logs: { filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 3000, bytesPerSecond: 0 } });
+    expect(p).toMatchObject({
+      filesDone: 1,
+      filesTotal: 2,
+      bytesDone: 1000,
+      bytesTotal: 4000,
+      bytesPerSecond: 1000,
+      etaSeconds: 3,
+    });
+    expect(p.folders).toEqual({
+      models: { filesDone: 1, filesTotal: 1, bytesDone: 1000, bytesTotal: 1000, bytesPerSecond: 1000 },
+      logs: { filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 3000, bytesPerSecond: 0 },
+    });
   });
 
   it('gives each folder its own rate over the recent window, sampled as its bytes move', () => {

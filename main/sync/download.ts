@@ -59,11 +59,20 @@ export async function downloadFile(target: string, remote: RemoteObject, ctx: Do
   }
   const temp = join(dirname(target), `.${basename(target)}${PARTIAL_MARK}${randomUUID().slice(0, 8)}`);
   try {
-    const download = remote.size >= ctx.spec.multipartThreshold ? rangedDownload : remote.size <= IN_MEMORY_MAX ? smallDownload : singleDownload;
+    const download =
+      remote.size >= ctx.spec.multipartThreshold
+        ? rangedDownload
+        : remote.size <= IN_MEMORY_MAX
+          ? smallDownload
+          : singleDownload;
     const { head, sha256 } = await download(temp, remote, ctx);
     const recorded = metadataDetails(head);
-    if (head.size !== remote.size && remote.size > 0) throw new IntegrityError(`${remote.key}: S3 sent ${head.size} bytes, the listing said ${remote.size}`);
-    if (recorded.sha256 && recorded.sha256 !== sha256) throw new IntegrityError(`${remote.key} is corrupt: its SHA-256 is ${sha256.slice(0, 12)}…, S3 recorded ${recorded.sha256.slice(0, 12)}… (the object was changed outside TrainDeck or damaged)`);
+    if (head.size !== remote.size && remote.size > 0)
+      throw new IntegrityError(`${remote.key}: S3 sent ${head.size} bytes, the listing said ${remote.size}`);
+    if (recorded.sha256 && recorded.sha256 !== sha256)
+      throw new IntegrityError(
+        `${remote.key} is corrupt: its SHA-256 is ${sha256.slice(0, 12)}…, S3 recorded ${recorded.sha256.slice(0, 12)}… (the object was changed outside TrainDeck or damaged)`,
+      );
     const mtimeMs = recorded.mtimeMs ?? head.lastModifiedMs;
     await utimes(temp, new Date(), new Date(mtimeMs));
     await rename(temp, target);
@@ -77,7 +86,11 @@ export async function downloadFile(target: string, remote: RemoteObject, ctx: Do
 const retry = (ctx: DownloadContext) => syncRetry(ctx.signal);
 
 /** One GET of a small object into memory, hashed, then written with one call. */
-async function smallDownload(temp: string, remote: RemoteObject, ctx: DownloadContext): Promise<{ head: ObjectHead; sha256: string }> {
+async function smallDownload(
+  temp: string,
+  remote: RemoteObject,
+  ctx: DownloadContext,
+): Promise<{ head: ObjectHead; sha256: string }> {
   return ctx.requests(() =>
     withRetry(async () => {
       const { body, head } = await ctx.store.get(remote.key, undefined, ctx.signal);
@@ -92,7 +105,11 @@ async function smallDownload(temp: string, remote: RemoteObject, ctx: DownloadCo
 }
 
 /** One GET, hashed as it is written. A retry starts the file over. */
-async function singleDownload(temp: string, remote: RemoteObject, ctx: DownloadContext): Promise<{ head: ObjectHead; sha256: string }> {
+async function singleDownload(
+  temp: string,
+  remote: RemoteObject,
+  ctx: DownloadContext,
+): Promise<{ head: ObjectHead; sha256: string }> {
   return ctx.requests(() =>
     withRetry(async () => {
       const { body, head } = await ctx.store.get(remote.key, undefined, ctx.signal);
@@ -118,7 +135,11 @@ async function singleDownload(temp: string, remote: RemoteObject, ctx: DownloadC
 }
 
 /** Parallel ranged GETs written at their offsets, then one hashing pass over what is on disk. */
-async function rangedDownload(temp: string, remote: RemoteObject, ctx: DownloadContext): Promise<{ head: ObjectHead; sha256: string }> {
+async function rangedDownload(
+  temp: string,
+  remote: RemoteObject,
+  ctx: DownloadContext,
+): Promise<{ head: ObjectHead; sha256: string }> {
   const partSize = partSizeFor(remote.size, ctx.spec);
   const count = Math.ceil(remote.size / partSize);
   const handle = await open(temp, 'w');
@@ -132,7 +153,8 @@ async function rangedDownload(temp: string, remote: RemoteObject, ctx: DownloadC
             const start = index * partSize;
             const end = Math.min(remote.size, start + partSize) - 1;
             const part = await ctx.store.get(remote.key, { start, end }, ctx.signal);
-            if (part.head.etag !== remote.etag) throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
+            if (part.head.etag !== remote.etag)
+              throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
             head ??= part.head;
             let position = start;
             let pending: Buffer[] = [];
@@ -155,7 +177,10 @@ async function rangedDownload(temp: string, remote: RemoteObject, ctx: DownloadC
                 if (pendingBytes >= WRITE_BATCH) await flush();
               }
               await flush();
-              if (position !== end + 1) throw Object.assign(new Error(`short read of ${remote.key} bytes ${start}-${end}`), { code: 'ECONNRESET' });
+              if (position !== end + 1)
+                throw Object.assign(new Error(`short read of ${remote.key} bytes ${start}-${end}`), {
+                  code: 'ECONNRESET',
+                });
             } catch (error) {
               ctx.onBytes(start - position); // the retry rewrites this range: keep progress exact
               throw error;

@@ -31,9 +31,22 @@ const store = {
 } as unknown as ObjectStore;
 
 async function push(progressIntervalMs?: number): Promise<SyncEvent[]> {
-  const spec: SyncSpec = { bucket: 'b', prefix: 'runs/test', localRoot: root, folders: DEFAULT_SYNC_FOLDERS, ...SYNC_DEFAULTS, concurrency: 1 };
+  const spec: SyncSpec = {
+    bucket: 'b',
+    prefix: 'runs/test',
+    localRoot: root,
+    folders: DEFAULT_SYNC_FOLDERS,
+    ...SYNC_DEFAULTS,
+    concurrency: 1,
+  };
   const events: SyncEvent[] = [];
-  const { summary } = await runSync('push', { spec, store, region: 'us-east-1', onEvent: (e) => events.push(e), ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}) });
+  const { summary } = await runSync('push', {
+    spec,
+    store,
+    region: 'us-east-1',
+    onEvent: (e) => events.push(e),
+    ...(progressIntervalMs !== undefined ? { progressIntervalMs } : {}),
+  });
   expect(summary).toMatchObject({ uploaded: FILES, failures: [] });
   return events.filter((e) => e.type === 'progress');
 }
@@ -46,6 +59,12 @@ describe('runSync progress', () => {
     rmSync(join(root, '.traindeck'), { recursive: true, force: true });
     const throttled = await push(60_000);
     expect(throttled).toHaveLength(2);
-    expect(throttled[1]).toMatchObject({ progress: { filesDone: FILES, filesTotal: FILES, folders: { models: { filesDone: FILES, filesTotal: FILES, bytesPerSecond: expect.any(Number) } } } });
+    expect(throttled[1]).toMatchObject({
+      progress: {
+        filesDone: FILES,
+        filesTotal: FILES,
+        folders: { models: { filesDone: FILES, filesTotal: FILES, bytesPerSecond: expect.any(Number) } },
+      },
+    });
   });
 });

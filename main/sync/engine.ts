@@ -40,11 +40,24 @@ export async function runSync(direction: SyncDirection, run: SyncRun): Promise<S
   try {
     await checkBucket(direction, run);
     const state = await loadSyncState(run.spec.localRoot);
-    const plan = await planSync(direction, { store: run.store, spec: run.spec, state, limit: createLimiter(run.spec.concurrency), ...(run.signal ? { signal: run.signal } : {}) });
+    const plan = await planSync(direction, {
+      store: run.store,
+      spec: run.spec,
+      state,
+      limit: createLimiter(run.spec.concurrency),
+      ...(run.signal ? { signal: run.signal } : {}),
+    });
     run.onEvent?.(planEvent(plan, run.dryRun ?? false));
     if (run.dryRun) return { plan };
     if (direction === 'pull') await forgetBaselines(state, run.spec);
-    const summary = await executePlan(plan, { store: run.store, spec: run.spec, state, ...(run.signal ? { signal: run.signal } : {}), ...(run.onEvent ? { onEvent: run.onEvent } : {}), ...(run.progressIntervalMs !== undefined ? { progressIntervalMs: run.progressIntervalMs } : {}) });
+    const summary = await executePlan(plan, {
+      store: run.store,
+      spec: run.spec,
+      state,
+      ...(run.signal ? { signal: run.signal } : {}),
+      ...(run.onEvent ? { onEvent: run.onEvent } : {}),
+      ...(run.progressIntervalMs !== undefined ? { progressIntervalMs: run.progressIntervalMs } : {}),
+    });
     await saveSyncState(run.spec.localRoot, state);
     run.onEvent?.({ type: 'summary', summary });
     return { plan, summary };
@@ -54,11 +67,17 @@ export async function runSync(direction: SyncDirection, run: SyncRun): Promise<S
 }
 
 async function checkBucket(direction: SyncDirection, run: SyncRun): Promise<void> {
-  const facts = await withRetry(() => run.store.checkBucket(run.signal), syncRetry(run.signal)).catch((error: unknown) => {
-    throw explainBucketError(error, run.spec.bucket, run.region);
-  });
+  const facts = await withRetry(() => run.store.checkBucket(run.signal), syncRetry(run.signal)).catch(
+    (error: unknown) => {
+      throw explainBucketError(error, run.spec.bucket, run.region);
+    },
+  );
   if (facts.versioning === 'enabled') {
-    run.onEvent?.({ type: 'warning', message: `Bucket ${run.spec.bucket} has versioning on: overwritten and deleted objects stay billed as old versions.`, fix: 'TrainDeck is designed for no versioning: suspend it (aws s3api put-bucket-versioning --versioning-configuration Status=Suspended).' });
+    run.onEvent?.({
+      type: 'warning',
+      message: `Bucket ${run.spec.bucket} has versioning on: overwritten and deleted objects stay billed as old versions.`,
+      fix: 'TrainDeck is designed for no versioning: suspend it (aws s3api put-bucket-versioning --versioning-configuration Status=Suspended).',
+    });
   }
   if (facts.sseCBlocked && direction === 'push') throw sseCBlockedError(run.spec.bucket);
 }
@@ -71,5 +90,14 @@ async function forgetBaselines(state: SyncState, spec: SyncSpec): Promise<void> 
 function planEvent(plan: SyncPlan, dryRun: boolean): SyncEvent {
   const actions = plan.folders.flatMap((f) => f.actions);
   const count = (type: string) => actions.filter((a) => a.type === type).length;
-  return { type: 'plan', direction: plan.direction, uploads: count('upload'), downloads: count('download'), deletes: count('delete-remote'), skips: count('skip'), bytes: actions.reduce((s, a) => s + a.bytes, 0), dryRun };
+  return {
+    type: 'plan',
+    direction: plan.direction,
+    uploads: count('upload'),
+    downloads: count('download'),
+    deletes: count('delete-remote'),
+    skips: count('skip'),
+    bytes: actions.reduce((s, a) => s + a.bytes, 0),
+    dryRun,
+  };
 }

@@ -58,12 +58,26 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       tracker.addBytes(action.folder, bytes);
       emitProgress();
     };
-    const shared = { store: ctx.store, spec: ctx.spec, requests, onBytes, createdDirs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+    const shared = {
+      store: ctx.store,
+      spec: ctx.spec,
+      requests,
+      onBytes,
+      createdDirs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    };
     try {
-      const done = action.type === 'upload' ? await uploadFile(local, action.key, action.local!, shared) : await downloadFile(local, action.remote!, shared);
+      const done =
+        action.type === 'upload'
+          ? await uploadFile(local, action.key, action.local!, shared)
+          : await downloadFile(local, action.remote!, shared);
       results.set(action, { size: done.size, etag: done.etag, sha256: done.sha256, mtimeMs: done.mtimeMs });
       ctx.state.hashes[action.folder] ??= {};
-      ctx.state.hashes[action.folder]![action.relPath] = { size: done.size, mtimeMs: done.mtimeMs, sha256: done.sha256 };
+      ctx.state.hashes[action.folder]![action.relPath] = {
+        size: done.size,
+        mtimeMs: done.mtimeMs,
+        sha256: done.sha256,
+      };
     } catch (error) {
       if (!ctx.signal?.aborted) await fail(action, error);
     } finally {
@@ -72,12 +86,24 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     }
   };
 
-  await Promise.all(actions.filter((a) => a.type === 'upload' || a.type === 'download').map((a) => files(() => transfer(a))));
-  if (!ctx.signal?.aborted) await deleteRemote(actions.filter((a) => a.type === 'delete-remote'), ctx, tracker, results, fail);
+  await Promise.all(
+    actions.filter((a) => a.type === 'upload' || a.type === 'download').map((a) => files(() => transfer(a))),
+  );
+  if (!ctx.signal?.aborted)
+    await deleteRemote(
+      actions.filter((a) => a.type === 'delete-remote'),
+      ctx,
+      tracker,
+      results,
+      fail,
+    );
   emitProgress(true);
 
   updateBaselines(plan, ctx, results);
-  const count = (type: SyncAction['type']) => [...results.entries()].filter(([a, r]) => a.type === type && (type === 'delete-remote' ? r === 'deleted' : r !== 'deleted')).length;
+  const count = (type: SyncAction['type']) =>
+    [...results.entries()].filter(
+      ([a, r]) => a.type === type && (type === 'delete-remote' ? r === 'deleted' : r !== 'deleted'),
+    ).length;
   return {
     direction: plan.direction,
     uploaded: count('upload'),
@@ -95,11 +121,24 @@ function folderLocal(spec: SyncSpec, name: string): string {
   return spec.folders.find((f) => f.name === name)!.local;
 }
 
-async function deleteRemote(deletes: SyncAction[], ctx: ExecuteContext, tracker: ProgressTracker, results: Map<SyncAction, BaselineEntry | 'deleted'>, fail: (a: SyncAction, e: unknown) => Promise<void>): Promise<void> {
+async function deleteRemote(
+  deletes: SyncAction[],
+  ctx: ExecuteContext,
+  tracker: ProgressTracker,
+  results: Map<SyncAction, BaselineEntry | 'deleted'>,
+  fail: (a: SyncAction, e: unknown) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < deletes.length; i += DELETE_BATCH) {
     const batch = deletes.slice(i, i + DELETE_BATCH);
     try {
-      const errors = await withRetry(() => ctx.store.deleteMany(batch.map((a) => a.key), ctx.signal), syncRetry(ctx.signal));
+      const errors = await withRetry(
+        () =>
+          ctx.store.deleteMany(
+            batch.map((a) => a.key),
+            ctx.signal,
+          ),
+        syncRetry(ctx.signal),
+      );
       const failed = new Map(errors.map((e) => [e.key, e.message]));
       for (const action of batch) {
         const message = failed.get(action.key);
@@ -117,17 +156,23 @@ async function deleteRemote(deletes: SyncAction[], ctx: ExecuteContext, tracker:
 }
 
 /** New baseline per folder: every path that now exists on both sides, as S3 holds it. */
-function updateBaselines(plan: SyncPlan, ctx: ExecuteContext, results: Map<SyncAction, BaselineEntry | 'deleted'>): void {
+function updateBaselines(
+  plan: SyncPlan,
+  ctx: ExecuteContext,
+  results: Map<SyncAction, BaselineEntry | 'deleted'>,
+): void {
   const remote = `${ctx.spec.bucket}/${ctx.spec.prefix}`;
   for (const folder of plan.folders) {
     if (folder.note) continue;
-    const previous = ctx.state.folders[folder.folder]?.remote === remote ? ctx.state.folders[folder.folder]!.baseline : {};
+    const previous =
+      ctx.state.folders[folder.folder]?.remote === remote ? ctx.state.folders[folder.folder]!.baseline : {};
     const baseline: Record<string, BaselineEntry> = {};
     for (const action of folder.actions) {
       const result = results.get(action);
       if (result === 'deleted') continue;
       if (result) baseline[action.relPath] = result;
-      else if (action.remote && bothExistAfter(action)) baseline[action.relPath] = fromRemote(action, previous[action.relPath]);
+      else if (action.remote && bothExistAfter(action))
+        baseline[action.relPath] = fromRemote(action, previous[action.relPath]);
     }
     ctx.state.folders[folder.folder] = { remote, baseline };
   }
@@ -143,5 +188,10 @@ function fromRemote(action: SyncAction, previous: BaselineEntry | undefined): Ba
   const known = previous && previous.etag === remote.etag ? previous : undefined;
   const sha256 = remote.sha256 ?? known?.sha256;
   const mtimeMs = remote.mtimeMs ?? known?.mtimeMs;
-  return { size: remote.size, etag: remote.etag, ...(sha256 ? { sha256 } : {}), ...(mtimeMs !== undefined ? { mtimeMs } : {}) };
+  return {
+    size: remote.size,
+    etag: remote.etag,
+    ...(sha256 ? { sha256 } : {}),
+    ...(mtimeMs !== undefined ? { mtimeMs } : {}),
+  };
 }

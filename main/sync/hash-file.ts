@@ -5,10 +5,21 @@ import { createReadStream } from 'node:fs';
 const READ_CHUNK = 1024 * 1024;
 
 /** Hex SHA-256 of a file, or of its bytes [start, end] (one multipart part). */
-export async function sha256File(path: string, options: { start?: number; end?: number; signal?: AbortSignal } = {}): Promise<string> {
+export async function sha256File(
+  path: string,
+  options: { start?: number; end?: number; signal?: AbortSignal } = {},
+): Promise<string> {
   const sha = createHash('sha256');
-  const range = { ...(options.start !== undefined ? { start: options.start } : {}), ...(options.end !== undefined ? { end: options.end } : {}) };
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK, ...range, ...(options.signal ? { signal: options.signal } : {}) })) sha.update(chunk as Buffer);
+  const range = {
+    ...(options.start !== undefined ? { start: options.start } : {}),
+    ...(options.end !== undefined ? { end: options.end } : {}),
+  };
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: READ_CHUNK,
+    ...range,
+    ...(options.signal ? { signal: options.signal } : {}),
+  }))
+    sha.update(chunk as Buffer);
   return sha.digest('hex');
 }
 

@@ -18,7 +18,15 @@ const sha = (data: Buffer | string) => createHash('sha256').update(data).digest(
 async function corrupt(key: string, original: Buffer): Promise<void> {
   const damaged = Buffer.from(original);
   damaged[damaged.length >> 1]! ^= 0xff;
-  await fx.client.send(new PutObjectCommand({ Bucket: fx.bucket, Key: key, Body: damaged, Metadata: { 'traindeck-sha256': sha(original), 'traindeck-mtime-ms': '1700000000000' }, ...fx.key.params() }));
+  await fx.client.send(
+    new PutObjectCommand({
+      Bucket: fx.bucket,
+      Key: key,
+      Body: damaged,
+      Metadata: { 'traindeck-sha256': sha(original), 'traindeck-mtime-ms': '1700000000000' },
+      ...fx.key.params(),
+    }),
+  );
 }
 
 describe('integrity', () => {
@@ -32,7 +40,14 @@ describe('integrity', () => {
     const copy = `${fx.root}-copy`;
     const out = await fx.sync('pull', { spec: { localRoot: copy } });
     expect(out.summary?.downloaded).toBe(1);
-    expect(out.summary?.failures).toEqual([{ folder: 'models', relPath: 'model.pkl', action: 'download', message: expect.stringMatching(/runs\/test\/models\/model\.pkl is corrupt/) }]);
+    expect(out.summary?.failures).toEqual([
+      {
+        folder: 'models',
+        relPath: 'model.pkl',
+        action: 'download',
+        message: expect.stringMatching(/runs\/test\/models\/model\.pkl is corrupt/),
+      },
+    ]);
     expect(await readdir(`${copy}/models`)).toEqual(['fine.json']);
   });
 
@@ -48,7 +63,14 @@ describe('integrity', () => {
   });
 
   it('S3 itself refuses a body that does not match the SHA-256 it was signed with', async () => {
-    const error = await rejection(fx.store.put({ key: 'runs/test/models/x.bin', body: { buffer: Buffer.from('actual bytes') }, bodySha256: sha('other bytes'), metadata: {} }));
+    const error = await rejection(
+      fx.store.put({
+        key: 'runs/test/models/x.bin',
+        body: { buffer: Buffer.from('actual bytes') },
+        bodySha256: sha('other bytes'),
+        metadata: {},
+      }),
+    );
     expect(error).toMatchObject({ kind: 'bad-digest' });
     expect(await fx.keys()).toEqual([]);
   });

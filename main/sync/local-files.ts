@@ -24,7 +24,9 @@ export function mtimeOf(info: { mtimeMs: number }): number {
 
 /** What a local sync folder is: a folder, missing, or something else (an error for the caller). */
 export async function folderKind(path: string): Promise<'folder' | 'missing' | 'not-a-folder'> {
-  const info = await lstat(path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+  const info = await lstat(path).catch((error: NodeJS.ErrnoException) =>
+    error.code === 'ENOENT' ? undefined : Promise.reject(error),
+  );
   if (!info) return 'missing';
   return info.isDirectory() ? 'folder' : 'not-a-folder';
 }
@@ -46,7 +48,11 @@ export async function scanLocalFolder(root: string): Promise<LocalScan> {
       else if (entry.isFile()) {
         const info = await lstat(path);
         scan.files.push({ relPath, size: info.size, mtimeMs: mtimeOf(info) });
-      } else scan.skipped.push({ relPath, reason: entry.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
+      } else
+        scan.skipped.push({
+          relPath,
+          reason: entry.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file',
+        });
     }
   }
   scan.files.sort((a, b) => a.relPath.localeCompare(b.relPath));

@@ -3,7 +3,12 @@ import { sha256File } from './hash-file';
 import type { CachedHash } from './sync-state';
 
 /** A file's SHA-256, from the cache when size and mtime are unchanged, else by reading it (and caching). */
-export async function localSha256(path: string, file: LocalFile, cache: Record<string, CachedHash>, signal?: AbortSignal): Promise<string> {
+export async function localSha256(
+  path: string,
+  file: LocalFile,
+  cache: Record<string, CachedHash>,
+  signal?: AbortSignal,
+): Promise<string> {
   const cached = cache[file.relPath];
   if (cached && cached.size === file.size && cached.mtimeMs === file.mtimeMs) return cached.sha256;
   const sha256 = await sha256File(path, signal ? { signal } : {});

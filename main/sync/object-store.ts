@@ -89,11 +89,27 @@ export interface ObjectStore {
   put(request: PutRequest, signal?: AbortSignal): Promise<string>;
   createMultipart(key: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<string>;
   /** Uploads one part; `bodySha256` is the part's hex SHA-256 (checked by S3 as for put). */
-  uploadPart(key: string, uploadId: string, partNumber: number, body: Body, bodySha256: string, signal?: AbortSignal): Promise<string>;
-  completeMultipart(key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>, signal?: AbortSignal): Promise<void>;
+  uploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Body,
+    bodySha256: string,
+    signal?: AbortSignal,
+  ): Promise<string>;
+  completeMultipart(
+    key: string,
+    uploadId: string,
+    parts: Array<{ partNumber: number; etag: string }>,
+    signal?: AbortSignal,
+  ): Promise<void>;
   abortMultipart(key: string, uploadId: string): Promise<void>;
   /** The object's bytes, or a byte range of them (inclusive end), with its head. */
-  get(key: string, range?: { start: number; end: number }, signal?: AbortSignal): Promise<{ body: Readable; head: ObjectHead }>;
+  get(
+    key: string,
+    range?: { start: number; end: number },
+    signal?: AbortSignal,
+  ): Promise<{ body: Readable; head: ObjectHead }>;
   /** Deletes up to 1,000 keys; returns the keys that failed with their messages. */
   deleteMany(keys: string[], signal?: AbortSignal): Promise<Array<{ key: string; message: string }>>;
 }

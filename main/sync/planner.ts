@@ -36,43 +36,67 @@ export async function planSync(direction: SyncDirection, ctx: PlanContext): Prom
 async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: PlanContext): Promise<FolderPlan> {
   const remotePrefix = folderPrefix(ctx.spec.prefix, folder.remote);
   const base = { folder: folder.name, policy: folder.policy, remotePrefix, actions: [] as SyncAction[] };
-  if (direction === 'push' && folder.policy === 'pull-only') return { ...base, note: 'pull-only folder: push never writes to it' };
+  if (direction === 'push' && folder.policy === 'pull-only')
+    return { ...base, note: 'pull-only folder: push never writes to it' };
   const localDir = join(ctx.spec.localRoot, folder.local);
   const kind = await folderKind(localDir);
-  if (kind === 'not-a-folder') throw new TypedError('INVALID_REQUEST', `The local path of folder "${folder.name}" is not a folder: ${localDir}.`, { fix: 'Move the file away or change storage.localRoot / the folder mapping.' });
+  if (kind === 'not-a-folder')
+    throw new TypedError('INVALID_REQUEST', `The local path of folder "${folder.name}" is not a folder: ${localDir}.`, {
+      fix: 'Move the file away or change storage.localRoot / the folder mapping.',
+    });
   // A missing folder on push means "nothing here", not "everything deleted": push nothing, delete nothing.
-  if (kind === 'missing' && direction === 'push') return { ...base, note: `local folder ${localDir} does not exist: nothing pushed, nothing deleted` };
+  if (kind === 'missing' && direction === 'push')
+    return { ...base, note: `local folder ${localDir} does not exist: nothing pushed, nothing deleted` };
 
   const retry = syncRetry(ctx.signal);
-  const [listed, scan] = await Promise.all([withRetry(() => ctx.store.list(remotePrefix, ctx.signal), retry), kind === 'folder' ? scanLocalFolder(localDir) : Promise.resolve({ files: [], skipped: [], partials: [] })]);
+  const [listed, scan] = await Promise.all([
+    withRetry(() => ctx.store.list(remotePrefix, ctx.signal), retry),
+    kind === 'folder' ? scanLocalFolder(localDir) : Promise.resolve({ files: [], skipped: [], partials: [] }),
+  ]);
   // Temp files of interrupted downloads are never synced; the scan that found them removes them.
   await removePartials(scan.partials);
   const baseline = baselineFor(ctx.state, folder.name, `${ctx.spec.bucket}/${ctx.spec.prefix}`);
   const hashes = (ctx.state.hashes[folder.name] ??= {});
   const locals = new Map(scan.files.map((file) => [file.relPath, file]));
-  const remotes = new Map<string, RemoteObject>(listed.map((o) => [o.key.slice(remotePrefix.length), { ...o, relPath: o.key.slice(remotePrefix.length) }]));
+  const remotes = new Map<string, RemoteObject>(
+    listed.map((o) => [o.key.slice(remotePrefix.length), { ...o, relPath: o.key.slice(remotePrefix.length) }]),
+  );
   const paths = [...new Set([...locals.keys(), ...remotes.keys()])].sort();
 
   const actions = await Promise.all(
     paths.map((relPath) =>
       ctx.limit(async () => {
-        const state: PathState = { local: locals.get(relPath), remote: remotes.get(relPath), baseline: baseline[relPath] };
+        const state: PathState = {
+          local: locals.get(relPath),
+          remote: remotes.get(relPath),
+          baseline: baseline[relPath],
+        };
         await fillDetails(folder, direction, state, localDir, hashes, ctx);
         const decision = decide(folder.policy, direction, state);
         return toAction(folder.name, remotePrefix + relPath, relPath, decision.type, decision.reason, state);
       }),
     ),
   );
-  const skippedLocal = scan.skipped.map((s) => toAction(folder.name, remotePrefix + s.relPath, s.relPath, 'skip', s.reason, {}));
+  const skippedLocal = scan.skipped.map((s) =>
+    toAction(folder.name, remotePrefix + s.relPath, s.relPath, 'skip', s.reason, {}),
+  );
   return { ...base, actions: [...actions, ...skippedLocal] };
 }
 
 /** Reads remote metadata and local hashes only where the policy needs them to decide. */
-async function fillDetails(folder: SyncFolder, direction: SyncDirection, state: PathState, localDir: string, hashes: Record<string, CachedHash>, ctx: PlanContext): Promise<void> {
+async function fillDetails(
+  folder: SyncFolder,
+  direction: SyncDirection,
+  state: PathState,
+  localDir: string,
+  hashes: Record<string, CachedHash>,
+  ctx: PlanContext,
+): Promise<void> {
   const { local, remote } = state;
   if (!local || !remote) return;
   const needsContent = outcomeDependsOnContent(folder.policy, direction, state);
-  if (needsContent || folder.policy === 'newest-wins') state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
+  if (needsContent || folder.policy === 'newest-wins')
+    state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
   if (local.size !== remote.size) state.same = false;
   else if (needsContent) {
     local.sha256 = await localSha256(join(localDir, local.relPath), local, hashes, ctx.signal);
@@ -80,7 +104,23 @@ async function fillDetails(folder: SyncFolder, direction: SyncDirection, state: 
   }
 }
 
-function toAction(folder: string, key: string, relPath: string, type: SyncAction['type'], reason: string, state: { local?: LocalFile; remote?: RemoteObject }): SyncAction {
+function toAction(
+  folder: string,
+  key: string,
+  relPath: string,
+  type: SyncAction['type'],
+  reason: string,
+  state: { local?: LocalFile; remote?: RemoteObject },
+): SyncAction {
   const bytes = type === 'upload' ? (state.local?.size ?? 0) : type === 'download' ? (state.remote?.size ?? 0) : 0;
-  return { type, folder, relPath, key, bytes, reason, ...(state.local ? { local: state.local } : {}), ...(state.remote ? { remote: state.remote } : {}) };
+  return {
+    type,
+    folder,
+    relPath,
+    key,
+    bytes,
+    reason,
+    ...(state.local ? { local: state.local } : {}),
+    ...(state.remote ? { remote: state.remote } : {}),
+  };
 }

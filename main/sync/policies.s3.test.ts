@@ -26,7 +26,11 @@ describe('cached datasets (pull-only)', () => {
 
     await fx.writeLocal('cached_datasets', 'train.parquet', 'PAR1 edited locally PAR1');
     const again = await fx.sync('pull');
-    expect(again.plan.folders.find((f) => f.folder === 'cached_datasets')!.actions.find((a) => a.relPath === 'train.parquet')).toMatchObject({ type: 'download', reason: expect.stringContaining('source of truth') });
+    expect(
+      again.plan.folders
+        .find((f) => f.folder === 'cached_datasets')!
+        .actions.find((a) => a.relPath === 'train.parquet'),
+    ).toMatchObject({ type: 'download', reason: expect.stringContaining('source of truth') });
     expect(await readFile(fx.localPath('cached_datasets', 'train.parquet'), 'utf8')).toBe('PAR1 rows PAR1');
 
     await fx.writeLocal('cached_datasets', 'local-only.parquet', 'PAR1 mine PAR1');
@@ -42,8 +46,12 @@ describe('logs and models (local-wins)', () => {
     await fx.sync('push');
     await fx.writeLocal('models', 'model.pkl', 'v2-longer');
     const second = await fx.sync('push');
-    expect(second.plan.folders.find((f) => f.folder === 'models')!.actions.find((a) => a.relPath === 'model.pkl')).toMatchObject({ type: 'upload', reason: expect.stringContaining('local overwrites') });
-    const head = await fx.client.send(new HeadObjectCommand({ Bucket: fx.bucket, Key: key('models', 'model.pkl'), ...fx.key.params() }));
+    expect(
+      second.plan.folders.find((f) => f.folder === 'models')!.actions.find((a) => a.relPath === 'model.pkl'),
+    ).toMatchObject({ type: 'upload', reason: expect.stringContaining('local overwrites') });
+    const head = await fx.client.send(
+      new HeadObjectCommand({ Bucket: fx.bucket, Key: key('models', 'model.pkl'), ...fx.key.params() }),
+    );
     expect(head.ContentLength).toBe('v2-longer'.length);
     expect(head.Metadata?.['traindeck-sha256']).toBe(createHash('sha256').update('v2-longer').digest('hex'));
   });
@@ -53,7 +61,9 @@ describe('logs and models (local-wins)', () => {
     await fx.sync('push');
     await fx.writeLocal('logs', 'train.log', 'bbbb');
     const out = await fx.sync('push');
-    expect(out.plan.folders.find((f) => f.folder === 'logs')!.actions.find((a) => a.relPath === 'train.log')!.type).toBe('upload');
+    expect(
+      out.plan.folders.find((f) => f.folder === 'logs')!.actions.find((a) => a.relPath === 'train.log')!.type,
+    ).toBe('upload');
   });
 
   it('pull fills in what is missing locally but never overwrites a differing local file', async () => {
@@ -62,7 +72,10 @@ describe('logs and models (local-wins)', () => {
     await fx.writeLocal('models', 'keep.txt', 'newer local edit, not pushed');
     const out = await fx.sync('pull');
     const models = out.plan.folders.find((f) => f.folder === 'models')!;
-    expect(models.actions.find((a) => a.relPath === 'keep.txt')).toMatchObject({ type: 'skip', reason: expect.stringContaining('local wins') });
+    expect(models.actions.find((a) => a.relPath === 'keep.txt')).toMatchObject({
+      type: 'skip',
+      reason: expect.stringContaining('local wins'),
+    });
     expect(await readFile(fx.localPath('models', 'keep.txt'), 'utf8')).toBe('newer local edit, not pushed');
   });
 });
@@ -76,7 +89,10 @@ describe('checkpoints (newest-wins)', () => {
     await fx.seed(key('checkpoints', 'epoch-1.pt'), 'newer in S3', base + HOUR);
 
     const push = await fx.sync('push');
-    expect(push.plan.folders.find((f) => f.folder === 'checkpoints')!.actions[0]).toMatchObject({ type: 'skip', reason: expect.stringContaining('S3 copy is newer') });
+    expect(push.plan.folders.find((f) => f.folder === 'checkpoints')!.actions[0]).toMatchObject({
+      type: 'skip',
+      reason: expect.stringContaining('S3 copy is newer'),
+    });
     const pull = await fx.sync('pull');
     expect(pull.summary?.downloaded).toBeGreaterThanOrEqual(1);
     expect(await readFile(fx.localPath('checkpoints', 'epoch-1.pt'), 'utf8')).toBe('newer in S3');
@@ -84,7 +100,10 @@ describe('checkpoints (newest-wins)', () => {
 
     await fx.writeLocal('checkpoints', 'epoch-1.pt', 'newest, local', base + 2 * HOUR);
     const pullAgain = await fx.sync('pull');
-    expect(pullAgain.plan.folders.find((f) => f.folder === 'checkpoints')!.actions[0]).toMatchObject({ type: 'skip', reason: expect.stringContaining('local copy is newer') });
+    expect(pullAgain.plan.folders.find((f) => f.folder === 'checkpoints')!.actions[0]).toMatchObject({
+      type: 'skip',
+      reason: expect.stringContaining('local copy is newer'),
+    });
     const pushAgain = await fx.sync('push');
     expect(pushAgain.summary?.uploaded).toBe(1);
   });

@@ -25,7 +25,10 @@ class RateWindow {
 
 /** Counts files and bytes, in total and per folder, and derives rates and ETA. */
 export class ProgressTracker {
-  private readonly folders: Record<string, { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }> = {};
+  private readonly folders: Record<
+    string,
+    { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }
+  > = {};
   private filesDone = 0;
   private bytesDone = 0;
   private readonly filesTotal: number;
@@ -74,7 +77,10 @@ export class ProgressTracker {
     const remaining = this.bytesTotal - this.bytesDone;
     const folders: SyncProgress['folders'] = {};
     for (const [name, entry] of Object.entries(this.folders)) {
-      folders[name] = { ...entry, bytesPerSecond: Math.round(this.folderRates.get(name)!.perSecond(at, entry.bytesDone)) };
+      folders[name] = {
+        ...entry,
+        bytesPerSecond: Math.round(this.folderRates.get(name)!.perSecond(at, entry.bytesDone)),
+      };
     }
     return {
       filesDone: this.filesDone,

@@ -13,9 +13,18 @@ export function metadataDetails(head: Pick<ObjectHead, 'metadata'>): { sha256?: 
  * The object with its recorded SHA-256 and mtime. The baseline already knows them when the
  * object is unchanged since (same ETag and size), which saves a HEAD per file on re-runs.
  */
-export async function remoteDetails(store: ObjectStore, remote: RemoteObject, baseline: BaselineEntry | undefined, signal?: AbortSignal): Promise<RemoteObject> {
+export async function remoteDetails(
+  store: ObjectStore,
+  remote: RemoteObject,
+  baseline: BaselineEntry | undefined,
+  signal?: AbortSignal,
+): Promise<RemoteObject> {
   if (baseline && baseline.etag === remote.etag && baseline.size === remote.size && baseline.sha256) {
-    return { ...remote, sha256: baseline.sha256, ...(baseline.mtimeMs !== undefined ? { mtimeMs: baseline.mtimeMs } : {}) };
+    return {
+      ...remote,
+      sha256: baseline.sha256,
+      ...(baseline.mtimeMs !== undefined ? { mtimeMs: baseline.mtimeMs } : {}),
+    };
   }
   const head = await withRetry(() => store.head(remote.key, signal), syncRetry(signal));
   return { ...remote, ...metadataDetails(head) };

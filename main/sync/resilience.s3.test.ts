@@ -13,7 +13,10 @@ beforeEach(async () => {
 });
 afterEach(() => fx.cleanup());
 
-async function withProxy<T>(plan: FaultPlan, run: (store: ReturnType<typeof createS3ObjectStore>) => Promise<T>): Promise<{ result: T; faults: number }> {
+async function withProxy<T>(
+  plan: FaultPlan,
+  run: (store: ReturnType<typeof createS3ObjectStore>) => Promise<T>,
+): Promise<{ result: T; faults: number }> {
   const proxy = await startFaultProxy(inject('s3').endpoint, plan);
   try {
     const result = await run(createS3ObjectStore(fx.clientFor(proxy.endpoint), fx.bucket, fx.key));
@@ -26,7 +29,14 @@ async function withProxy<T>(plan: FaultPlan, run: (store: ReturnType<typeof crea
 describe('retries', () => {
   it('pushes and pulls through 503 SlowDown, 500s and connection resets', async () => {
     for (let i = 0; i < 30; i += 1) await fx.writeLocal('models', `m${i}.bin`, randomBytes(3000 + i));
-    const flaky: FaultPlan = (_req, n) => (n % 4 === 0 ? { status: 503, code: 'SlowDown' } : n % 7 === 0 ? 'reset' : n % 11 === 0 ? { status: 500, code: 'InternalError' } : 'pass');
+    const flaky: FaultPlan = (_req, n) =>
+      n % 4 === 0
+        ? { status: 503, code: 'SlowDown' }
+        : n % 7 === 0
+          ? 'reset'
+          : n % 11 === 0
+            ? { status: 500, code: 'InternalError' }
+            : 'pass';
     const push = await withProxy(flaky, (store) => fx.sync('push', { store }));
     expect(push.faults).toBeGreaterThan(5);
     expect(push.result.summary).toMatchObject({ uploaded: 30, failures: [] });
@@ -38,20 +48,28 @@ describe('retries', () => {
   });
 
   it('a file that keeps failing is reported by name while the rest transfer', async () => {
-    for (const name of ['good-1.bin', 'cursed.bin', 'good-2.bin']) await fx.writeLocal('models', name, randomBytes(1000));
+    for (const name of ['good-1.bin', 'cursed.bin', 'good-2.bin'])
+      await fx.writeLocal('models', name, randomBytes(1000));
     const cursed: FaultPlan = (req) => (req.url?.includes('cursed.bin') ? { status: 503, code: 'SlowDown' } : 'pass');
     const { result } = await withProxy(cursed, (store) => fx.sync('push', { store }));
     expect(result.summary?.uploaded).toBe(2);
-    expect(result.summary?.failures).toEqual([{ folder: 'models', relPath: 'cursed.bin', action: 'upload', message: expect.stringContaining('cursed.bin') }]);
+    expect(result.summary?.failures).toEqual([
+      { folder: 'models', relPath: 'cursed.bin', action: 'upload', message: expect.stringContaining('cursed.bin') },
+    ]);
     expect(await fx.keys()).toEqual(['runs/test/models/good-1.bin', 'runs/test/models/good-2.bin']);
   });
 });
 
 describe('interruptions', () => {
   it('an interrupted push resumes without re-sending finished files', async () => {
-    for (let i = 0; i < 120; i += 1) await fx.writeLocal('logs', `l${String(i).padStart(3, '0')}.log`, randomBytes(5000));
+    for (let i = 0; i < 120; i += 1)
+      await fx.writeLocal('logs', `l${String(i).padStart(3, '0')}.log`, randomBytes(5000));
     const controller = new AbortController();
-    const first = await fx.sync('push', { spec: { concurrency: 2 }, store: abortAfter(fx.store, 'put', 30, controller), signal: controller.signal });
+    const first = await fx.sync('push', {
+      spec: { concurrency: 2 },
+      store: abortAfter(fx.store, 'put', 30, controller),
+      signal: controller.signal,
+    });
     expect(first.summary?.cancelled).toBe(true);
     const already = (await fx.keys()).length;
     expect(already).toBeGreaterThanOrEqual(30);
@@ -81,7 +99,8 @@ describe('interruptions', () => {
     await fx.sync('pull', { spec, store: abortAfter(fx.store, 'get', 4, controller), signal: controller.signal });
     const names = await readdir(fx.localPath('models', ''));
     expect(names.filter((n) => n.includes(PARTIAL_MARK))).toEqual([]);
-    for (const name of names) if (name === 'big.bin') expect((await readFile(fx.localPath('models', name))).equals(big)).toBe(true);
+    for (const name of names)
+      if (name === 'big.bin') expect((await readFile(fx.localPath('models', name))).equals(big)).toBe(true);
 
     const again = await fx.sync('pull', { spec });
     expect(again.summary?.failures).toEqual([]);

@@ -20,7 +20,9 @@ describe('deletes on push are safe', () => {
     await fx.seed(key('theirs.pkl'), 'not ours');
     await fx.writeLocal('models', 'mine.pkl', 'ours');
     const out = await fx.sync('push');
-    expect(out.plan.folders.find((f) => f.folder === 'models')!.actions.find((a) => a.relPath === 'theirs.pkl')).toMatchObject({ type: 'skip', reason: expect.stringContaining('never seen') });
+    expect(
+      out.plan.folders.find((f) => f.folder === 'models')!.actions.find((a) => a.relPath === 'theirs.pkl'),
+    ).toMatchObject({ type: 'skip', reason: expect.stringContaining('never seen') });
     expect(await fx.keys()).toEqual([key('mine.pkl'), key('theirs.pkl')]);
   });
 
@@ -48,7 +50,12 @@ describe('deletes on push are safe', () => {
     await fx.seed(key('ok.pkl'), 'fine');
     // Written with another key: this pull cannot read it.
     const otherStore = createS3ObjectStore(fx.client, fx.bucket, new SseKey(randomBytes(32)));
-    await otherStore.put({ key: key('locked.pkl'), body: { buffer: Buffer.from('secret') }, bodySha256: sha256Buffer(Buffer.from('secret')), metadata: {} });
+    await otherStore.put({
+      key: key('locked.pkl'),
+      body: { buffer: Buffer.from('secret') },
+      bodySha256: sha256Buffer(Buffer.from('secret')),
+      metadata: {},
+    });
     const pull = await fx.sync('pull');
     expect(pull.summary?.failures.map((f) => f.relPath)).toEqual(['locked.pkl']);
     const push = await fx.sync('push');
@@ -61,7 +68,11 @@ describe('deletes on push are safe', () => {
     await fx.sync('pull');
     const controller = new AbortController();
     await rm(fx.localPath('models', ''), { recursive: true });
-    const interrupted = await fx.sync('pull', { spec: { concurrency: 2 }, store: abortAfter(fx.store, 'get', 5, controller), signal: controller.signal });
+    const interrupted = await fx.sync('pull', {
+      spec: { concurrency: 2 },
+      store: abortAfter(fx.store, 'get', 5, controller),
+      signal: controller.signal,
+    });
     expect(interrupted.summary?.cancelled).toBe(true);
     const push = await fx.sync('push');
     expect(push.summary?.deleted).toBe(0);
@@ -73,7 +84,9 @@ describe('deletes on push are safe', () => {
     await fx.sync('pull');
     await rm(fx.localPath('models', ''), { recursive: true });
     const out = await fx.sync('push');
-    expect(out.plan.folders.find((f) => f.folder === 'models')!.note).toMatch(/does not exist: nothing pushed, nothing deleted/);
+    expect(out.plan.folders.find((f) => f.folder === 'models')!.note).toMatch(
+      /does not exist: nothing pushed, nothing deleted/,
+    );
     expect(await fx.keys()).toEqual([key('x.pkl')]);
   });
 });

@@ -28,7 +28,7 @@ describe('sealed SSE-C key files', () => {
     for (const secret of secrets) expect(raw.toString('latin1')).not.toContain(secret);
   });
 
-  it('opens through the vault that sealed it, with the raw key\'s fingerprint', async () => {
+  it("opens through the vault that sealed it, with the raw key's fingerprint", async () => {
     const before = vault.opened;
     const loaded = await loadSseKey(join(dir, 'sealed.key'), vault);
     expect(loaded.fingerprint).toBe(keyFingerprint(key));
@@ -60,7 +60,10 @@ describe('sealed SSE-C key files', () => {
 
   it('refuses a key that opens to another fingerprint than the header says', async () => {
     const other = randomBytes(32);
-    const forged = Buffer.concat([Buffer.from(`${SEALED_KEY_MAGIC}${keyFingerprint(key)}\n`, 'latin1'), await vault.seal(other)]);
+    const forged = Buffer.concat([
+      Buffer.from(`${SEALED_KEY_MAGIC}${keyFingerprint(key)}\n`, 'latin1'),
+      await vault.seal(other),
+    ]);
     await writeFile(join(dir, 'forged.key'), forged);
     expect((await rejection(loadSseKey(join(dir, 'forged.key'), vault))).message).toContain('cannot open it');
   });

@@ -31,18 +31,29 @@ export async function sealKey(bytes: Buffer, vault: KeyVault): Promise<Buffer> {
 export async function openSealedKey(raw: Buffer, file: string, vault: KeyVault): Promise<Buffer> {
   const newline = raw.indexOf(0x0a, MAGIC.length);
   const fingerprint = newline > 0 ? raw.subarray(MAGIC.length, newline).toString('latin1') : '';
-  if (!FINGERPRINT.test(fingerprint)) throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} starts like a sealed key but is damaged.`, { fix: 'Use your exported copy of the key (Export key in the app).' });
+  if (!FINGERPRINT.test(fingerprint))
+    throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} starts like a sealed key but is damaged.`, {
+      fix: 'Use your exported copy of the key (Export key in the app).',
+    });
   const status = await vault.status();
   if (status.kind !== 'os-keychain') {
-    throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} (key ${fingerprint}) is sealed with the desktop app's OS keychain; only TrainDeck on the computer and user account that sealed it can open it.`, {
-      fix: 'Export it from the app (Export key, in the launch wizard\'s Data step) and point storage.sseKeyFile at the exported copy to use it with the CLI.',
-    });
+    throw new TypedError(
+      'INVALID_REQUEST',
+      `The SSE-C key file ${file} (key ${fingerprint}) is sealed with the desktop app's OS keychain; only TrainDeck on the computer and user account that sealed it can open it.`,
+      {
+        fix: "Export it from the app (Export key, in the launch wizard's Data step) and point storage.sseKeyFile at the exported copy to use it with the CLI.",
+      },
+    );
   }
   const opened = await vault.open(raw.subarray(newline + 1)).catch(() => undefined);
   if (!opened || opened.length !== SSE_KEY_BYTES || keyFingerprint(opened) !== fingerprint) {
-    throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} (key ${fingerprint}) is sealed, but this computer's OS keychain cannot open it: it was sealed on another computer or user account, or the keychain was reset.`, {
-      fix: 'Use the plain copy you exported (Export key) and point storage.sseKeyFile at it; losing the key loses the data.',
-    });
+    throw new TypedError(
+      'INVALID_REQUEST',
+      `The SSE-C key file ${file} (key ${fingerprint}) is sealed, but this computer's OS keychain cannot open it: it was sealed on another computer or user account, or the keychain was reset.`,
+      {
+        fix: 'Use the plain copy you exported (Export key) and point storage.sseKeyFile at it; losing the key loses the data.',
+      },
+    );
   }
   return opened;
 }

@@ -20,13 +20,17 @@ const status = (error: unknown) => (error as { $metadata?: { httpStatusCode?: nu
 
 describe('SSE-C with the customer key', () => {
   it('refuses to serve an object the engine wrote without the key', async () => {
-    const error = await fx.client.send(new GetObjectCommand({ Bucket: fx.bucket, Key: objectKey })).catch((e: unknown) => e);
+    const error = await fx.client
+      .send(new GetObjectCommand({ Bucket: fx.bucket, Key: objectKey }))
+      .catch((e: unknown) => e);
     expect(status(error)).toBe(400);
   });
 
   it('refuses a wrong key', async () => {
     const wrong = new SseKey(randomBytes(32));
-    const error = await fx.client.send(new GetObjectCommand({ Bucket: fx.bucket, Key: objectKey, ...wrong.params() })).catch((e: unknown) => e);
+    const error = await fx.client
+      .send(new GetObjectCommand({ Bucket: fx.bucket, Key: objectKey, ...wrong.params() }))
+      .catch((e: unknown) => e);
     expect(status(error)).toBeGreaterThanOrEqual(400);
     expect(status(error)).toBeLessThan(500);
   });
@@ -40,11 +44,16 @@ describe('SSE-C with the customer key', () => {
 
   it('a pull with another key names the object and both key fingerprints', async () => {
     const otherKey = new SseKey(randomBytes(32));
-    const out = await fx.sync('pull', { store: createS3ObjectStore(fx.client, fx.bucket, otherKey), spec: { localRoot: `${fx.root}-other` } });
+    const out = await fx.sync('pull', {
+      store: createS3ObjectStore(fx.client, fx.bucket, otherKey),
+      spec: { localRoot: `${fx.root}-other` },
+    });
     const failure = out.summary!.failures.find((f) => f.relPath === 'weights.bin');
     expect(failure?.message).toContain(`s3://${fx.bucket}/${objectKey}`);
     expect(failure?.message).toContain(fx.key.fingerprint);
     // The run's own fingerprint is what the store reports as "yours"; here the fixture's.
-    expect(failure?.message).toMatch(/written with another SSE-C key \(object: sha256:[0-9a-f]{16}, yours: sha256:[0-9a-f]{16}\)/);
+    expect(failure?.message).toMatch(
+      /written with another SSE-C key \(object: sha256:[0-9a-f]{16}, yours: sha256:[0-9a-f]{16}\)/,
+    );
   });
 });

@@ -31,7 +31,10 @@ describe('SSE-C key files', () => {
   });
 
   it('refuses a missing file with how to make one', async () => {
-    await expect(loadSseKey(join(dir, 'nope'))).rejects.toMatchObject({ message: expect.stringContaining('does not exist'), fix: expect.stringContaining('traindeck key generate') });
+    await expect(loadSseKey(join(dir, 'nope'))).rejects.toMatchObject({
+      message: expect.stringContaining('does not exist'),
+      fix: expect.stringContaining('traindeck key generate'),
+    });
   });
 
   it('generates a 0600 key and never overwrites one', async () => {

@@ -18,7 +18,12 @@ export class SseKey {
   readonly #md5: string;
 
   constructor(bytes: Buffer) {
-    if (bytes.length !== SSE_KEY_BYTES) throw new TypedError('INVALID_REQUEST', `An SSE-C key has ${SSE_KEY_BYTES} bytes; this one has ${bytes.length}.`, { fix: 'Generate one with `traindeck key generate FILE`.' });
+    if (bytes.length !== SSE_KEY_BYTES)
+      throw new TypedError(
+        'INVALID_REQUEST',
+        `An SSE-C key has ${SSE_KEY_BYTES} bytes; this one has ${bytes.length}.`,
+        { fix: 'Generate one with `traindeck key generate FILE`.' },
+      );
     this.#base64 = bytes.toString('base64');
     this.#md5 = createHash('md5').update(bytes).digest('base64');
     this.fingerprint = keyFingerprint(bytes);
@@ -54,14 +59,26 @@ export async function loadSseKey(file: string, vault: KeyVault = plainFileVault(
 }
 
 /** The raw 32 bytes of a key file and whether it was sealed, for the key service's copies; everything else uses {@link loadSseKey}. */
-export async function readKeyFile(file: string, vault: KeyVault = plainFileVault()): Promise<{ bytes: Buffer; sealed: boolean }> {
+export async function readKeyFile(
+  file: string,
+  vault: KeyVault = plainFileVault(),
+): Promise<{ bytes: Buffer; sealed: boolean }> {
   const info = await stat(file).catch(() => undefined);
-  if (!info) throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} does not exist.`, { fix: 'Point storage.sseKeyFile at your key, or create one with `traindeck key generate FILE` (and keep a copy: losing the key loses the data).' });
+  if (!info)
+    throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} does not exist.`, {
+      fix: 'Point storage.sseKeyFile at your key, or create one with `traindeck key generate FILE` (and keep a copy: losing the key loses the data).',
+    });
   if (!info.isFile()) throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} is not a file.`);
   const raw = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new TypedError('INVALID_REQUEST', `Cannot read the SSE-C key file ${file} (${error.code ?? error.message}).`, { fix: 'Check its permissions.' });
+    throw new TypedError(
+      'INVALID_REQUEST',
+      `Cannot read the SSE-C key file ${file} (${error.code ?? error.message}).`,
+      { fix: 'Check its permissions.' },
+    );
   });
-  return isSealedKey(raw) ? { bytes: await openSealedKey(raw, file, vault), sealed: true } : { bytes: decodeKey(raw, file), sealed: false };
+  return isSealedKey(raw)
+    ? { bytes: await openSealedKey(raw, file, vault), sealed: true }
+    : { bytes: decodeKey(raw, file), sealed: false };
 }
 
 function decodeKey(raw: Buffer, file: string): Buffer {
@@ -69,9 +86,13 @@ function decodeKey(raw: Buffer, file: string): Buffer {
   const text = raw.toString('latin1').trim();
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
   if (/^[A-Za-z0-9+/]{43}=$/.test(text)) return Buffer.from(text, 'base64');
-  throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} does not hold a 32-byte key (it has ${raw.length} bytes; expected 32 raw bytes, 44 base64 or 64 hex characters).`, {
-    fix: 'Generate one with `traindeck key generate FILE`.',
-  });
+  throw new TypedError(
+    'INVALID_REQUEST',
+    `The SSE-C key file ${file} does not hold a 32-byte key (it has ${raw.length} bytes; expected 32 raw bytes, 44 base64 or 64 hex characters).`,
+    {
+      fix: 'Generate one with `traindeck key generate FILE`.',
+    },
+  );
 }
 
 /**
@@ -88,7 +109,10 @@ export async function generateSseKey(file: string, vault?: KeyVault): Promise<st
 /** Creates `file` with `content`, mode 0600; an existing file is a CONFLICT (a key is never overwritten). */
 export async function writeNewKeyFile(file: string, content: Buffer): Promise<void> {
   await writeFile(file, content, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EEXIST') throw new TypedError('CONFLICT', `${file} already exists; TrainDeck never overwrites a key.`, { fix: 'Choose another file name.' });
+    if (error.code === 'EEXIST')
+      throw new TypedError('CONFLICT', `${file} already exists; TrainDeck never overwrites a key.`, {
+        fix: 'Choose another file name.',
+      });
     throw error;
   });
 }

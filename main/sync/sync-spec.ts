@@ -19,7 +19,11 @@ export interface SyncSpec {
 export const SYNC_DEFAULTS = { concurrency: 16, multipartThreshold: 64 * 1024 * 1024, partSize: 16 * 1024 * 1024 };
 
 /** Builds the spec from the storage section of a run config (paths relative to `baseDir`). */
-export function syncSpecFrom(storage: StorageConfig, baseDir: string, overrides: Partial<Pick<SyncSpec, 'concurrency' | 'multipartThreshold' | 'partSize'>> = {}): SyncSpec {
+export function syncSpecFrom(
+  storage: StorageConfig,
+  baseDir: string,
+  overrides: Partial<Pick<SyncSpec, 'concurrency' | 'multipartThreshold' | 'partSize'>> = {},
+): SyncSpec {
   return {
     bucket: storage.bucket,
     prefix: storage.prefix,

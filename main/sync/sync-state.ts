@@ -33,7 +33,9 @@ const EMPTY: SyncState = { version: 1, folders: {}, hashes: {} };
 export async function loadSyncState(localRoot: string): Promise<SyncState> {
   try {
     const parsed = JSON.parse(await readFile(join(localRoot, STATE_DIR, 'sync-state.json'), 'utf8')) as SyncState;
-    return parsed.version === 1 ? { version: 1, folders: parsed.folders ?? {}, hashes: parsed.hashes ?? {} } : structuredClone(EMPTY);
+    return parsed.version === 1
+      ? { version: 1, folders: parsed.folders ?? {}, hashes: parsed.hashes ?? {} }
+      : structuredClone(EMPTY);
   } catch {
     return structuredClone(EMPTY);
   }
@@ -70,7 +72,9 @@ export async function acquireSyncLock(localRoot: string): Promise<() => Promise<
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(await readFile(path, 'utf8').catch(() => ''));
       if (holder && holder !== process.pid && isAlive(holder)) {
-        throw Object.assign(new Error(`another sync (PID ${holder}) is using ${localRoot}; wait for it to finish`), { code: 'SYNC_LOCKED' });
+        throw Object.assign(new Error(`another sync (PID ${holder}) is using ${localRoot}; wait for it to finish`), {
+          code: 'SYNC_LOCKED',
+        });
       }
       await rm(path, { force: true });
     }

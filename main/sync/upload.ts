@@ -36,7 +36,10 @@ export interface UploadContext {
  * that changed meanwhile fails instead of being recorded with the wrong hash.
  */
 export async function uploadFile(path: string, key: string, file: LocalFile, ctx: UploadContext): Promise<Uploaded> {
-  const result = file.size >= ctx.spec.multipartThreshold ? await uploadMultipart(path, key, file.size, file.mtimeMs, ctx) : await uploadSingle(path, key, file.size, file.mtimeMs, ctx);
+  const result =
+    file.size >= ctx.spec.multipartThreshold
+      ? await uploadMultipart(path, key, file.size, file.mtimeMs, ctx)
+      : await uploadSingle(path, key, file.size, file.mtimeMs, ctx);
   const after = await stat(path);
   if (after.size !== file.size || mtimeOf(after) !== file.mtimeMs) {
     throw new Error(`${file.relPath} changed while it was uploading; push again once it is no longer being written`);
@@ -48,25 +51,58 @@ const metadata = (sha256: string, mtimeMs: number) => ({ [META_SHA256]: sha256, 
 const retry = (ctx: UploadContext) => syncRetry(ctx.signal);
 const signal = (ctx: UploadContext) => (ctx.signal ? { signal: ctx.signal } : {});
 
-async function uploadSingle(path: string, key: string, size: number, mtimeMs: number, ctx: UploadContext): Promise<Uploaded> {
+async function uploadSingle(
+  path: string,
+  key: string,
+  size: number,
+  mtimeMs: number,
+  ctx: UploadContext,
+): Promise<Uploaded> {
   if (size <= IN_MEMORY_MAX) {
     const buffer = await readFile(path, signal(ctx));
     const sha256 = sha256Buffer(buffer);
-    const etag = await ctx.requests(() => withRetry(() => ctx.store.put({ key, body: { buffer }, bodySha256: sha256, metadata: metadata(sha256, mtimeMs) }, ctx.signal), retry(ctx)));
+    const etag = await ctx.requests(() =>
+      withRetry(
+        () =>
+          ctx.store.put({ key, body: { buffer }, bodySha256: sha256, metadata: metadata(sha256, mtimeMs) }, ctx.signal),
+        retry(ctx),
+      ),
+    );
     ctx.onBytes(buffer.length);
     return { etag, sha256, size: buffer.length, mtimeMs };
   }
   const sha256 = await sha256File(path, signal(ctx));
   const etag = await ctx.requests(() =>
-    withRetry(() => ctx.store.put({ key, body: { stream: () => createReadStream(path, { highWaterMark: 1024 * 1024 }), length: size }, bodySha256: sha256, metadata: metadata(sha256, mtimeMs) }, ctx.signal), retry(ctx)),
+    withRetry(
+      () =>
+        ctx.store.put(
+          {
+            key,
+            body: { stream: () => createReadStream(path, { highWaterMark: 1024 * 1024 }), length: size },
+            bodySha256: sha256,
+            metadata: metadata(sha256, mtimeMs),
+          },
+          ctx.signal,
+        ),
+      retry(ctx),
+    ),
   );
   ctx.onBytes(size);
   return { etag, sha256, size, mtimeMs };
 }
 
-async function uploadMultipart(path: string, key: string, size: number, mtimeMs: number, ctx: UploadContext): Promise<Uploaded> {
+async function uploadMultipart(
+  path: string,
+  key: string,
+  size: number,
+  mtimeMs: number,
+  ctx: UploadContext,
+): Promise<Uploaded> {
   const sha256 = await sha256File(path, signal(ctx));
-  const uploadId = await withRetry(() => ctx.store.createMultipart(key, metadata(sha256, mtimeMs), ctx.signal), retry(ctx));
+  const uploadId = await withRetry(
+    () => ctx.store.createMultipart(key, metadata(sha256, mtimeMs), ctx.signal),
+    retry(ctx),
+  );
   try {
     const partSize = partSizeFor(size, ctx.spec);
     const count = Math.ceil(size / partSize);
@@ -77,7 +113,18 @@ async function uploadMultipart(path: string, key: string, size: number, mtimeMs:
           const end = Math.min(size, start + partSize) - 1;
           const partSha256 = await sha256File(path, { start, end, ...signal(ctx) });
           const etag = await withRetry(
-            () => ctx.store.uploadPart(key, uploadId, index + 1, { stream: () => createReadStream(path, { start, end, highWaterMark: 1024 * 1024 }), length: end - start + 1 }, partSha256, ctx.signal),
+            () =>
+              ctx.store.uploadPart(
+                key,
+                uploadId,
+                index + 1,
+                {
+                  stream: () => createReadStream(path, { start, end, highWaterMark: 1024 * 1024 }),
+                  length: end - start + 1,
+                },
+                partSha256,
+                ctx.signal,
+              ),
             retry(ctx),
           );
           ctx.onBytes(end - start + 1);

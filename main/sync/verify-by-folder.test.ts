@@ -7,7 +7,9 @@ const file = (key: string) => ({ key, size: 1, sha256: 'x' });
 describe('verificationByFolder', () => {
   it('counts checked files and problems under each folder prefix, every folder listed', () => {
     const expected = ['p/logs/train.log', 'p/logs/metrics.jsonl', 'p/models/model.pkl'].map(file);
-    expect(verificationByFolder(expected, ['p/models/model.pkl', 'elsewhere/x'], DEFAULT_SYNC_FOLDERS.slice(1), 'p')).toEqual([
+    expect(
+      verificationByFolder(expected, ['p/models/model.pkl', 'elsewhere/x'], DEFAULT_SYNC_FOLDERS.slice(1), 'p'),
+    ).toEqual([
       { folder: 'logs', policy: 'local-wins', ok: true, checked: 2, mismatches: 0 },
       { folder: 'models', policy: 'local-wins', ok: false, checked: 1, mismatches: 1 },
       { folder: 'checkpoints', policy: 'newest-wins', ok: true, checked: 0, mismatches: 0 },

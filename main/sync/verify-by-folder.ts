@@ -8,8 +8,15 @@ import type { ManifestFile } from '../../shared/sync/types';
  * keys among them. A key belongs to the folder with the longest matching prefix (folders may
  * nest in S3).
  */
-export function verificationByFolder(expected: readonly ManifestFile[], problemKeys: readonly string[], folders: readonly SyncFolder[], prefix: string): SyncFolderVerification[] {
-  const prefixes = folders.map((folder) => ({ folder, prefix: folderPrefix(prefix, folder.remote) })).sort((a, b) => b.prefix.length - a.prefix.length);
+export function verificationByFolder(
+  expected: readonly ManifestFile[],
+  problemKeys: readonly string[],
+  folders: readonly SyncFolder[],
+  prefix: string,
+): SyncFolderVerification[] {
+  const prefixes = folders
+    .map((folder) => ({ folder, prefix: folderPrefix(prefix, folder.remote) }))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
   const owner = (key: string) => prefixes.find((p) => key.startsWith(p.prefix))?.folder.name;
   const count = (keys: Iterable<string>) => {
     const counts = new Map<string, number>();
@@ -23,6 +30,12 @@ export function verificationByFolder(expected: readonly ManifestFile[], problemK
   const problems = count(problemKeys);
   return folders.map((folder) => {
     const mismatches = problems.get(folder.name) ?? 0;
-    return { folder: folder.name, policy: folder.policy, ok: mismatches === 0, checked: checked.get(folder.name) ?? 0, mismatches };
+    return {
+      folder: folder.name,
+      policy: folder.policy,
+      ok: mismatches === 0,
+      checked: checked.get(folder.name) ?? 0,
+      mismatches,
+    };
   });
 }

@@ -20,7 +20,11 @@ export interface VerifyReport {
 }
 
 /** Every local file of the spec's folders as a manifest entry (key, size, SHA-256). */
-export async function buildLocalManifest(spec: SyncSpec, state: SyncState, signal?: AbortSignal): Promise<ManifestFile[]> {
+export async function buildLocalManifest(
+  spec: SyncSpec,
+  state: SyncState,
+  signal?: AbortSignal,
+): Promise<ManifestFile[]> {
   const files: ManifestFile[] = [];
   const limit = createLimiter(4);
   for (const folder of spec.folders) {
@@ -29,7 +33,17 @@ export async function buildLocalManifest(spec: SyncSpec, state: SyncState, signa
     const cache = (state.hashes[folder.name] ??= {});
     const scan = await scanLocalFolder(dir);
     const prefix = folderPrefix(spec.prefix, folder.remote);
-    files.push(...(await Promise.all(scan.files.map((f) => limit(async () => ({ key: prefix + f.relPath, size: f.size, sha256: await localSha256(join(dir, f.relPath), f, cache, signal) }))))));
+    files.push(
+      ...(await Promise.all(
+        scan.files.map((f) =>
+          limit(async () => ({
+            key: prefix + f.relPath,
+            size: f.size,
+            sha256: await localSha256(join(dir, f.relPath), f, cache, signal),
+          })),
+        ),
+      )),
+    );
   }
   return files;
 }
@@ -39,22 +53,41 @@ export async function buildLocalManifest(spec: SyncSpec, state: SyncState, signa
  * local files): each expected object must exist with the same size and recorded SHA-256.
  * Reads S3 only; never trusts what a transfer reported.
  */
-export async function verifyAgainst(expected: ManifestFile[], store: ObjectStore, prefixes: string[], concurrency: number, signal?: AbortSignal): Promise<VerifyReport> {
+export async function verifyAgainst(
+  expected: ManifestFile[],
+  store: ObjectStore,
+  prefixes: string[],
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<VerifyReport> {
   const listed = new Map<string, ListedObject>();
   for (const prefix of prefixes) for (const object of await store.list(prefix, signal)) listed.set(object.key, object);
   const limit = createLimiter(concurrency);
-  const results = await Promise.all(expected.map((file) => limit(() => check(file, listed.get(file.key), store, signal))));
+  const results = await Promise.all(
+    expected.map((file) => limit(() => check(file, listed.get(file.key), store, signal))),
+  );
   const expectedKeys = new Set(expected.map((f) => f.key));
-  return { checked: expected.length, mismatches: results.filter((r): r is VerifyMismatch => r !== undefined), extra: [...listed.keys()].filter((k) => !expectedKeys.has(k)).sort() };
+  return {
+    checked: expected.length,
+    mismatches: results.filter((r): r is VerifyMismatch => r !== undefined),
+    extra: [...listed.keys()].filter((k) => !expectedKeys.has(k)).sort(),
+  };
 }
 
-async function check(file: ManifestFile, object: ListedObject | undefined, store: ObjectStore, signal?: AbortSignal): Promise<VerifyMismatch | undefined> {
+async function check(
+  file: ManifestFile,
+  object: ListedObject | undefined,
+  store: ObjectStore,
+  signal?: AbortSignal,
+): Promise<VerifyMismatch | undefined> {
   if (!object) return { key: file.key, problem: 'missing' };
-  if (object.size !== file.size) return { key: file.key, problem: 'size', expected: String(file.size), actual: String(object.size) };
+  if (object.size !== file.size)
+    return { key: file.key, problem: 'size', expected: String(file.size), actual: String(object.size) };
   try {
     const head = await withRetry(() => store.head(file.key, signal), syncRetry(signal));
     const { sha256 } = metadataDetails(head);
-    if (sha256 !== file.sha256) return { key: file.key, problem: 'sha256', expected: file.sha256, actual: sha256 ?? '(none recorded)' };
+    if (sha256 !== file.sha256)
+      return { key: file.key, problem: 'sha256', expected: file.sha256, actual: sha256 ?? '(none recorded)' };
     return undefined;
   } catch (error) {
     return { key: file.key, problem: 'unreadable', actual: error instanceof Error ? error.message : String(error) };

@@ -23,10 +23,12 @@ async function main(): Promise<void> {
     },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535 (got "${values.port}")`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a whole number from 0 to 65535 (got "${values.port}")`);
   const paths = bundlePaths(import.meta.url);
   const rendererDir = values.renderer ?? paths.rendererDir;
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`no built renderer in ${rendererDir}: run \`npm run build\` first`);
+  if (!existsSync(join(rendererDir, 'index.html')))
+    throw new Error(`no built renderer in ${rendererDir}: run \`npm run build\` first`);
 
   const named = values['token-file'] ?? (process.env.TRAINDECK_WEB_TOKEN_FILE || undefined);
   // npm runs scripts in the project folder; a relative path means the folder the user typed it in.
@@ -35,7 +37,12 @@ async function main(): Promise<void> {
 
   const log = createLogger({ name: 'web-host' });
   // Only the authenticated WebSocket reaches the router; the token check happened at upgrade.
-  const core = createCore({ transport: 'web', isTrusted: (sender) => sender.transport === 'web' && sender.authenticated, log, projectRoot: paths.projectRoot });
+  const core = createCore({
+    transport: 'web',
+    isTrusted: (sender) => sender.transport === 'web' && sender.authenticated,
+    log,
+    projectRoot: paths.projectRoot,
+  });
   const host = await startWebHost({ core, rendererDir, log, port, ...(kept ? { token: kept.token } : {}) });
   if (tokenFile) log.info('access token kept in a file', { tokenFile, created: kept?.created });
 

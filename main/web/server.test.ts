@@ -14,12 +14,19 @@ let host: WebHost;
 beforeEach(async () => {
   const rendererDir = mkdtempSync(join(tmpdir(), 'traindeck-renderer-'));
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>TrainDeck</title>');
-  core = createCore({ transport: 'web', isTrusted: (s) => s.transport === 'web' && s.authenticated, log: silentLogger, projectRoot: process.cwd(), env: { TRAINDECK_DATA_DIR: rendererDir } });
+  core = createCore({
+    transport: 'web',
+    isTrusted: (s) => s.transport === 'web' && s.authenticated,
+    log: silentLogger,
+    projectRoot: process.cwd(),
+    env: { TRAINDECK_DATA_DIR: rendererDir },
+  });
   host = await startWebHost({ core, rendererDir, log: silentLogger });
 });
 afterEach(() => host.close());
 
-const wsUrl = (token?: string) => `ws://127.0.0.1:${host.port}/ipc${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`;
+const wsUrl = (token?: string) =>
+  `ws://127.0.0.1:${host.port}/ipc${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`;
 
 /** Resolves with the HTTP status of a refused upgrade, or 101 when it opened. */
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
@@ -84,7 +91,10 @@ describe('browser host: who may connect', () => {
   });
 
   it('answers /session with 204 for the token and 401 otherwise', async () => {
-    const status = (auth?: string) => fetch(`http://127.0.0.1:${host.port}/session`, { headers: auth ? { authorization: auth } : {} }).then((r) => r.status);
+    const status = (auth?: string) =>
+      fetch(`http://127.0.0.1:${host.port}/session`, { headers: auth ? { authorization: auth } : {} }).then(
+        (r) => r.status,
+      );
     expect(await status(`Bearer ${host.token}`)).toBe(204);
     expect(await status('Bearer wrong')).toBe(401);
     expect(await status()).toBe(401);
@@ -98,8 +108,15 @@ describe('browser host: who may connect', () => {
 describe('browser host: the contract over the wire', () => {
   it('greets, then answers a round trip with the web transport', async () => {
     const client = await connect();
-    expect(await client.next((f) => f.type === 'hello')).toEqual({ type: 'hello', protocol: 1, host: host.transport.instance });
-    expect(await client.invoke('app.info', {})).toMatchObject({ ok: true, value: { transport: 'web', productName: 'TrainDeck' } });
+    expect(await client.next((f) => f.type === 'hello')).toEqual({
+      type: 'hello',
+      protocol: 1,
+      host: host.transport.instance,
+    });
+    expect(await client.invoke('app.info', {})).toMatchObject({
+      ok: true,
+      value: { transport: 'web', productName: 'TrainDeck' },
+    });
     expect(await client.invoke('app.ping', { echo: 'hi' })).toMatchObject({ ok: true, value: { echo: 'hi' } });
     client.ws.close();
   });
@@ -107,7 +124,13 @@ describe('browser host: the contract over the wire', () => {
   it('restarted on the same port with the same token, takes the page back and says it is a new host', async () => {
     const { port, token, transport } = host;
     await host.close();
-    host = await startWebHost({ core, rendererDir: mkdtempSync(join(tmpdir(), 'traindeck-renderer-')), log: silentLogger, port, token });
+    host = await startWebHost({
+      core,
+      rendererDir: mkdtempSync(join(tmpdir(), 'traindeck-renderer-')),
+      log: silentLogger,
+      port,
+      token,
+    });
     expect(host.port).toBe(port);
     const client = await connect();
     const hello = await client.next((f) => f.type === 'hello');
@@ -119,8 +142,14 @@ describe('browser host: the contract over the wire', () => {
 
   it('answers an unknown command and an invalid payload with typed errors, and stays up', async () => {
     const client = await connect();
-    expect(await client.invoke('shell.exec', { cmd: 'rm -rf /' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
-    expect(await client.invoke('app.ping', { echo: 7 })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    expect(await client.invoke('shell.exec', { cmd: 'rm -rf /' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_COMMAND' },
+    });
+    expect(await client.invoke('app.ping', { echo: 7 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
     expect(await client.invoke('app.ping', { echo: 'still here' })).toMatchObject({ ok: true });
     client.ws.close();
   });

@@ -99,12 +99,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
-function refuseUpgrade(request: IncomingMessage, token: string, isOwnHost: (host: string | undefined) => boolean): { status: string; reason: string } | undefined {
+function refuseUpgrade(
+  request: IncomingMessage,
+  token: string,
+  isOwnHost: (host: string | undefined) => boolean,
+): { status: string; reason: string } | undefined {
   const url = new URL(request.url ?? '/', 'http://host');
   if (url.pathname !== WIRE_PATH) return { status: '404 Not Found', reason: 'wrong path' };
   if (!isOwnHost(request.headers.host)) return { status: '421 Misdirected Request', reason: 'foreign host header' };
   const origin = request.headers.origin;
-  if (origin !== undefined && !isOwnHost(origin.replace(/^http:\/\//, ''))) return { status: '403 Forbidden', reason: 'foreign origin' };
-  if (!tokensMatch(url.searchParams.get(WIRE_TOKEN_PARAM), token)) return { status: '401 Unauthorized', reason: 'missing or wrong token' };
+  if (origin !== undefined && !isOwnHost(origin.replace(/^http:\/\//, '')))
+    return { status: '403 Forbidden', reason: 'foreign origin' };
+  if (!tokensMatch(url.searchParams.get(WIRE_TOKEN_PARAM), token))
+    return { status: '401 Unauthorized', reason: 'missing or wrong token' };
   return undefined;
 }

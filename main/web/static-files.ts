@@ -19,7 +19,12 @@ const CONTENT_TYPES: Record<string, string> = {
  * Serves the built renderer from `root`. Only GET/HEAD, only files inside `root`
  * (a path that escapes it is a 404, never a read), and `/` maps to index.html.
  */
-export async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse, headers: Record<string, string>): Promise<void> {
+export async function serveStatic(
+  root: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  headers: Record<string, string>,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
     return;

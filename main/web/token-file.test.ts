@@ -1,5 +1,14 @@
 import * as fs from 'node:fs';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -65,7 +74,9 @@ describe('token file', () => {
     const path = join(dir, 'web-token');
     loadOrCreateTokenFile(path);
     chmodSync(path, 0o644);
-    expect(() => loadOrCreateTokenFile(path)).toThrow(`can be read by other users (mode 0644): run \`chmod 600 ${path}\``);
+    expect(() => loadOrCreateTokenFile(path)).toThrow(
+      `can be read by other users (mode 0644): run \`chmod 600 ${path}\``,
+    );
   });
 
   posixOnly('refuses a file owned by another user', () => {

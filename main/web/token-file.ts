@@ -43,15 +43,28 @@ export function loadOrCreateTokenFile(path: string, options: TokenFileOptions = 
 // wait on a FIFO someone left in its place. Windows has neither flag.
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-function readTokenFile(path: string, posix: boolean, uid: number | undefined, how: { missingOk: true }): string | undefined;
+function readTokenFile(
+  path: string,
+  posix: boolean,
+  uid: number | undefined,
+  how: { missingOk: true },
+): string | undefined;
 function readTokenFile(path: string, posix: boolean, uid: number | undefined, how: { missingOk: false }): string;
-function readTokenFile(path: string, posix: boolean, uid: number | undefined, how: { missingOk: boolean }): string | undefined {
+function readTokenFile(
+  path: string,
+  posix: boolean,
+  uid: number | undefined,
+  how: { missingOk: boolean },
+): string | undefined {
   const fd = openTokenFile(path, how.missingOk);
   if (fd === undefined) return undefined;
   try {
     checkTokenFile(path, fstatSync(fd), posix, uid);
     const token = readFileSync(fd, 'utf8').trim();
-    if (!TOKEN_PATTERN.test(token)) throw new Error(`token file ${path} does not hold a TrainDeck token (43 to 256 of A-Z a-z 0-9 _ -): delete it, and TrainDeck will write a new one`);
+    if (!TOKEN_PATTERN.test(token))
+      throw new Error(
+        `token file ${path} does not hold a TrainDeck token (43 to 256 of A-Z a-z 0-9 _ -): delete it, and TrainDeck will write a new one`,
+      );
     return token;
   } finally {
     closeSync(fd);
@@ -75,10 +88,14 @@ function openTokenFile(path: string, missingOk: boolean): number | undefined {
 function checkTokenFile(path: string, stats: Stats, posix: boolean, uid: number | undefined): void {
   if (!stats.isFile()) throw notRegularFile(path);
   if (!posix) return;
-  if (uid !== undefined && stats.uid !== uid) throw new Error(`token file ${path} belongs to another user (uid ${stats.uid}): delete it, or pass a path you own`);
+  if (uid !== undefined && stats.uid !== uid)
+    throw new Error(`token file ${path} belongs to another user (uid ${stats.uid}): delete it, or pass a path you own`);
   const mode = stats.mode & 0o777;
   // Anyone who can read the token can drive TrainDeck, so group and others get nothing.
-  if ((mode & 0o077) !== 0) throw new Error(`token file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${path}\``);
+  if ((mode & 0o077) !== 0)
+    throw new Error(
+      `token file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${path}\``,
+    );
 }
 
 function notRegularFile(path: string): Error {

@@ -49,7 +49,10 @@ export function App() {
         <main className="shell__main" aria-labelledby="page-title">
           {unauthorized ? (
             <>
-              <PageHeader title="Not connected" description="This tab needs the link the browser host prints when it starts." />
+              <PageHeader
+                title="Not connected"
+                description="This tab needs the link the browser host prints when it starts."
+              />
               <div className="page-body">
                 <UnauthorizedGate />
               </div>
@@ -77,7 +80,13 @@ function navEntries(checks: DoctorCheck[] | undefined): NavEntry[] {
     label: PAGES[id].title,
     icon: ICONS[id],
     ...(id === 'settings' && problems > 0
-      ? { badge: { text: String(problems), tone: failed ? 'danger' : 'warn', description: `${problems} setup ${problems === 1 ? 'issue' : 'issues'} to review` } as const }
+      ? {
+          badge: {
+            text: String(problems),
+            tone: failed ? 'danger' : 'warn',
+            description: `${problems} setup ${problems === 1 ? 'issue' : 'issues'} to review`,
+          } as const,
+        }
       : {}),
   }));
 }

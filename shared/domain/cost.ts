@@ -1,7 +1,16 @@
 import type { TagMap } from './tags';
 
 /** Every kind of resource the scanner lists. Key pairs and security groups cost nothing; only ours are listed. */
-export const RESOURCE_KINDS = ['instance', 'volume', 'snapshot', 'address', 'nat-gateway', 'load-balancer', 'key-pair', 'security-group'] as const;
+export const RESOURCE_KINDS = [
+  'instance',
+  'volume',
+  'snapshot',
+  'address',
+  'nat-gateway',
+  'load-balancer',
+  'key-pair',
+  'security-group',
+] as const;
 /** One of {@link RESOURCE_KINDS}. */
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 

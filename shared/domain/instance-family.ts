@@ -10,13 +10,41 @@ export interface VcpuQuota {
 
 // Quota groups by the letters before the generation digit. Order matters: "inf" before "i".
 const GROUPS: Array<{ series: RegExp; onDemand: VcpuQuota; spot: VcpuQuota }> = [
-  { series: /^inf$/, onDemand: { code: 'L-1945791B', name: 'Running On-Demand Inf instances' }, spot: { code: 'L-B5D1601B', name: 'All Inf Spot Instance Requests' } },
-  { series: /^trn$/, onDemand: { code: 'L-2C3B7624', name: 'Running On-Demand Trn instances' }, spot: { code: 'L-6B0D517C', name: 'All Trn Spot Instance Requests' } },
-  { series: /^dl$/, onDemand: { code: 'L-6E869C2A', name: 'Running On-Demand DL instances' }, spot: { code: 'L-85EED4F7', name: 'All DL Spot Instance Requests' } },
-  { series: /^(g|gr|vt)$/, onDemand: { code: 'L-DB2E81BA', name: 'Running On-Demand G and VT instances' }, spot: { code: 'L-3819A6DF', name: 'All G and VT Spot Instance Requests' } },
-  { series: /^p$/, onDemand: { code: 'L-417A185B', name: 'Running On-Demand P instances' }, spot: { code: 'L-7212CCBC', name: 'All P Spot Instance Requests' } },
-  { series: /^f$/, onDemand: { code: 'L-74FC7D96', name: 'Running On-Demand F instances' }, spot: { code: 'L-88CF9481', name: 'All F Spot Instance Requests' } },
-  { series: /^x$/, onDemand: { code: 'L-7295265B', name: 'Running On-Demand X instances' }, spot: { code: 'L-E3A00192', name: 'All X Spot Instance Requests' } },
+  {
+    series: /^inf$/,
+    onDemand: { code: 'L-1945791B', name: 'Running On-Demand Inf instances' },
+    spot: { code: 'L-B5D1601B', name: 'All Inf Spot Instance Requests' },
+  },
+  {
+    series: /^trn$/,
+    onDemand: { code: 'L-2C3B7624', name: 'Running On-Demand Trn instances' },
+    spot: { code: 'L-6B0D517C', name: 'All Trn Spot Instance Requests' },
+  },
+  {
+    series: /^dl$/,
+    onDemand: { code: 'L-6E869C2A', name: 'Running On-Demand DL instances' },
+    spot: { code: 'L-85EED4F7', name: 'All DL Spot Instance Requests' },
+  },
+  {
+    series: /^(g|gr|vt)$/,
+    onDemand: { code: 'L-DB2E81BA', name: 'Running On-Demand G and VT instances' },
+    spot: { code: 'L-3819A6DF', name: 'All G and VT Spot Instance Requests' },
+  },
+  {
+    series: /^p$/,
+    onDemand: { code: 'L-417A185B', name: 'Running On-Demand P instances' },
+    spot: { code: 'L-7212CCBC', name: 'All P Spot Instance Requests' },
+  },
+  {
+    series: /^f$/,
+    onDemand: { code: 'L-74FC7D96', name: 'Running On-Demand F instances' },
+    spot: { code: 'L-88CF9481', name: 'All F Spot Instance Requests' },
+  },
+  {
+    series: /^x$/,
+    onDemand: { code: 'L-7295265B', name: 'Running On-Demand X instances' },
+    spot: { code: 'L-E3A00192', name: 'All X Spot Instance Requests' },
+  },
   {
     series: /^(a|c|d|h|i|im|is|m|r|t|z)$/,
     onDemand: { code: 'L-1216C47A', name: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances' },

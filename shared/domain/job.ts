@@ -63,7 +63,14 @@ export interface JobSnapshot {
 export function applyJobEvent(snapshot: JobSnapshot | undefined, event: JobEvent): JobSnapshot | undefined {
   if (event.type === 'started') {
     if (snapshot) return snapshot;
-    return { jobId: event.jobId, kind: event.kind, title: event.title, state: 'running', lastSeq: event.seq, startedAt: event.at };
+    return {
+      jobId: event.jobId,
+      kind: event.kind,
+      title: event.title,
+      state: 'running',
+      lastSeq: event.seq,
+      startedAt: event.at,
+    };
   }
   if (!snapshot || event.seq <= snapshot.lastSeq) return snapshot;
   const next: JobSnapshot = { ...snapshot, lastSeq: event.seq };

@@ -18,8 +18,12 @@ describe('instance families', () => {
   it('picks the Deep Learning AMI for NVIDIA GPU types and Amazon Linux 2023 otherwise', () => {
     expect(isGpuType('g6e.xlarge')).toBe(true);
     expect(isGpuType('m6g.large')).toBe(false); // Graviton's "g" is a suffix, not the series
-    expect(defaultAmiParameter('g5.xlarge', 'x86_64')).toBe('/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id');
-    expect(defaultAmiParameter('t4g.small', 'arm64')).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
+    expect(defaultAmiParameter('g5.xlarge', 'x86_64')).toBe(
+      '/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id',
+    );
+    expect(defaultAmiParameter('t4g.small', 'arm64')).toBe(
+      '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+    );
     expect(sshUserFor('Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04)')).toBe('ubuntu');
     expect(sshUserFor('al2023-ami-2023.7')).toBe('ec2-user');
   });
@@ -35,7 +39,9 @@ describe('regions', () => {
 
 describe('price estimates', () => {
   it('prices running instances with their public IPv4, and stopped ones at zero', () => {
-    expect(hourlyCost({ kind: 'instance', instanceType: 'g5.xlarge', state: 'running', hasPublicIp: true })).toBeCloseTo(1.011);
+    expect(
+      hourlyCost({ kind: 'instance', instanceType: 'g5.xlarge', state: 'running', hasPublicIp: true }),
+    ).toBeCloseTo(1.011);
     expect(hourlyCost({ kind: 'instance', instanceType: 'g5.xlarge', state: 'stopped', hasPublicIp: false })).toBe(0);
     expect(hourlyCost({ kind: 'instance', instanceType: 'zz9.huge', state: 'running', hasPublicIp: false })).toBeNull();
     expect(hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: 730 })).toBeCloseTo(0.08);
@@ -58,6 +64,12 @@ describe('run ids and journals', () => {
       { type: 'intent', at, step: 'instance', kind: 'instance', name: 'n' },
       { type: 'failed', at: '2025-06-01T00:01:00Z', step: 'instance', message: 'timeout' },
     ];
-    expect(summarizeJournal(entries)).toMatchObject({ closed: false, created: [{ kind: 'key-pair', id: 'key-1' }], pendingIntents: ['instance'], lastFailure: 'instance: timeout', lastAt: '2025-06-01T00:01:00Z' });
+    expect(summarizeJournal(entries)).toMatchObject({
+      closed: false,
+      created: [{ kind: 'key-pair', id: 'key-1' }],
+      pendingIntents: ['instance'],
+      lastFailure: 'instance: timeout',
+      lastAt: '2025-06-01T00:01:00Z',
+    });
   });
 });

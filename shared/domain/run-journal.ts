@@ -13,7 +13,15 @@ export type JournalEntry =
   | { type: 'opened'; at: string; runId: string; region: string; instanceType?: string; zone?: string; pid: number }
   | { type: 'intent'; at: string; step: string; kind: JournalResourceKind; name: string }
   | { type: 'created'; at: string; step: string; kind: JournalResourceKind; id: string }
-  | { type: 'ready'; at: string; instanceId: string; publicIp: string; sshUser: string; keyFile: string; hostKeyFingerprints: string[] }
+  | {
+      type: 'ready';
+      at: string;
+      instanceId: string;
+      publicIp: string;
+      sshUser: string;
+      keyFile: string;
+      hostKeyFingerprints: string[];
+    }
   | { type: 'failed'; at: string; step: string; message: string }
   | { type: 'cleanup'; at: string; reason: string }
   | { type: 'deleted'; at: string; kind: JournalResourceKind; id: string }
@@ -41,7 +49,16 @@ export interface JournalSummary {
 export function summarizeJournal(entries: JournalEntry[]): JournalSummary | undefined {
   const first = entries[0];
   if (first?.type !== 'opened') return undefined;
-  const summary: JournalSummary = { runId: first.runId, region: first.region, openedAt: first.at, closed: false, created: [], pendingIntents: [], pid: first.pid, lastAt: first.at };
+  const summary: JournalSummary = {
+    runId: first.runId,
+    region: first.region,
+    openedAt: first.at,
+    closed: false,
+    created: [],
+    pendingIntents: [],
+    pid: first.pid,
+    lastAt: first.at,
+  };
   const pending = new Set<string>();
   for (const entry of entries) {
     summary.lastAt = entry.at;
@@ -86,5 +103,11 @@ export function journaledInstance(entries: JournalEntry[], now: number): Journal
   const end = deleted ?? (survived ? undefined : cleanup);
   const to = Math.max(from, end ? Date.parse(end.at) : now);
   if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
-  return { region: opened.region, ...(opened.zone ? { zone: opened.zone } : {}), ...(opened.instanceType ? { instanceType: opened.instanceType } : {}), from, to };
+  return {
+    region: opened.region,
+    ...(opened.zone ? { zone: opened.zone } : {}),
+    ...(opened.instanceType ? { instanceType: opened.instanceType } : {}),
+    from,
+    to,
+  };
 }

@@ -10,7 +10,13 @@ import type { RunSyncReport, SyncFolderStatus } from '../executor/sync-report-sc
 
 // The report types are derived from the executor line schema (one definition); type-only, so
 // importing this module never loads zod.
-export type { RunSyncReport, SyncFolderState, SyncFolderStatus, SyncFolderVerification, SyncFolderVerified } from '../executor/sync-report-schema';
+export type {
+  RunSyncReport,
+  SyncFolderState,
+  SyncFolderStatus,
+  SyncFolderVerification,
+  SyncFolderVerified,
+} from '../executor/sync-report-schema';
 
 /** The sync part of a run snapshot: the folders of each direction, in the config's order. */
 export type RunSyncState = Partial<Record<SyncDirection, SyncFolderStatus[]>>;
@@ -37,12 +43,23 @@ export function applySyncReport(state: RunSyncState | undefined, report: RunSync
   } else {
     const results = new Map(report.folders.map(({ folder, policy, ...verified }) => [folder, { policy, verified }]));
     folders = before.map((f) => (results.has(f.folder) ? { ...f, verified: results.get(f.folder)!.verified } : f));
-    for (const [folder, { policy, verified }] of results) if (!known.has(folder)) folders.push({ ...emptyFolder(folder, policy), verified });
+    for (const [folder, { policy, verified }] of results)
+      if (!known.has(folder)) folders.push({ ...emptyFolder(folder, policy), verified });
   }
   return { ...state, [report.direction]: folders };
 }
 
 // Nothing moved in this folder (or no figures arrived): zero figures, not a transfer in progress.
 function emptyFolder(folder: string, policy: SyncPolicy): SyncFolderStatus {
-  return { folder, policy, filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, state: 'done', failures: 0 };
+  return {
+    folder,
+    policy,
+    filesDone: 0,
+    filesTotal: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    bytesPerSecond: 0,
+    state: 'done',
+    failures: 0,
+  };
 }

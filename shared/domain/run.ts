@@ -7,7 +7,19 @@ import type { RunCost } from './run-cost';
 import { applySyncReport, type RunSyncReport, type RunSyncState } from './run-sync';
 
 /** The run's phases, in order. */
-export const RUN_PHASES = ['preflight', 'provisioning', 'connecting', 'bootstrapping', 'checkout', 'pulling', 'verifying', 'training', 'pushing', 'verifying-sync', 'tearing-down'] as const;
+export const RUN_PHASES = [
+  'preflight',
+  'provisioning',
+  'connecting',
+  'bootstrapping',
+  'checkout',
+  'pulling',
+  'verifying',
+  'training',
+  'pushing',
+  'verifying-sync',
+  'tearing-down',
+] as const;
 /** One of {@link RUN_PHASES}. */
 export type RunPhase = (typeof RUN_PHASES)[number];
 
@@ -44,7 +56,14 @@ interface RunEventBase {
 export type RunEvent = RunEventBase &
   (
     | { type: 'started'; name: string; backend: ComputeBackendKind; host?: string }
-    | { type: 'phase'; phase: RunPhase; status: Exclude<PhaseStatus, 'pending'>; reason?: string; fix?: string; detail?: Record<string, unknown> }
+    | {
+        type: 'phase';
+        phase: RunPhase;
+        status: Exclude<PhaseStatus, 'pending'>;
+        reason?: string;
+        fix?: string;
+        detail?: Record<string, unknown>;
+      }
     /** A line of the training log (`train`) or a note from the pipeline (`info`). */
     | { type: 'log'; source: 'train' | 'info'; line: string }
     | { type: 'host-key'; fingerprint: string; firstSight: boolean }
@@ -83,7 +102,10 @@ export const SNAPSHOT_LOG_LINES = 200;
 
 /** An empty snapshot for a run that has just been created. */
 export function emptyRunSnapshot(runId: string, name: string, backend: ComputeBackendKind, at: string): RunSnapshot {
-  const phases = Object.fromEntries(RUN_PHASES.map((phase) => [phase, { status: 'pending' }])) as Record<RunPhase, PhaseState>;
+  const phases = Object.fromEntries(RUN_PHASES.map((phase) => [phase, { status: 'pending' }])) as Record<
+    RunPhase,
+    PhaseState
+  >;
   return { runId, name, backend, state: 'running', phases, lastSeq: 0, startedAt: at, logTail: [] };
 }
 
@@ -99,7 +121,14 @@ export function applyRunEvent(snapshot: RunSnapshot, event: RunEvent): RunSnapsh
       const state: PhaseState =
         event.status === 'running'
           ? { status: 'running', startedAt: event.at }
-          : { ...before, status: event.status, endedAt: event.at, ...(event.reason ? { reason: event.reason } : {}), ...(event.fix ? { fix: event.fix } : {}), ...(event.detail ? { detail: event.detail } : {}) };
+          : {
+              ...before,
+              status: event.status,
+              endedAt: event.at,
+              ...(event.reason ? { reason: event.reason } : {}),
+              ...(event.fix ? { fix: event.fix } : {}),
+              ...(event.detail ? { detail: event.detail } : {}),
+            };
       return { ...next, phases: { ...snapshot.phases, [event.phase]: state } };
     }
     case 'log':
@@ -114,6 +143,12 @@ export function applyRunEvent(snapshot: RunSnapshot, event: RunEvent): RunSnapsh
       return { ...next, cost };
     }
     case 'finished':
-      return { ...next, state: event.outcome, endedAt: event.at, ...(event.reason ? { reason: event.reason } : {}), ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}) };
+      return {
+        ...next,
+        state: event.outcome,
+        endedAt: event.at,
+        ...(event.reason ? { reason: event.reason } : {}),
+        ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}),
+      };
   }
 }

@@ -32,7 +32,12 @@ export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,62}$/;
 
 /** A new run id from a run name and a time: `name-YYYYMMDD-HHMMSS-xxxx`. */
 export function makeRunId(name: string | undefined, at: Date, random4: string): string {
-  const base = (name ?? 'run').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30) || 'run';
+  const base =
+    (name ?? 'run')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 30) || 'run';
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${base}-${stamp}-${random4}`;
 }

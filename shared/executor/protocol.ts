@@ -8,7 +8,15 @@ import type { ManifestFile } from '../sync/types';
  */
 
 /** The executor's own phases, in order; `done` is the last line of every run. */
-export const EXECUTOR_PHASES = ['bootstrap', 'checkout', 'pulling', 'verifying', 'training', 'pushing', 'done'] as const;
+export const EXECUTOR_PHASES = [
+  'bootstrap',
+  'checkout',
+  'pulling',
+  'verifying',
+  'training',
+  'pushing',
+  'done',
+] as const;
 /** One of {@link EXECUTOR_PHASES}. */
 export type ExecutorPhase = (typeof EXECUTOR_PHASES)[number];
 
@@ -34,7 +42,14 @@ export interface ExecutorSpec {
   runId: string;
   code: { repoUrl: string; branch?: string; commit?: string; knownHosts: string; overrides: OverrideSpec[] };
   training: { command: string; env: Record<string, string>; graceSeconds: number };
-  storage: { bucket: string; prefix: string; region: string; endpoint?: string; folders: SyncFolder[]; concurrency?: number };
+  storage: {
+    bucket: string;
+    prefix: string;
+    region: string;
+    endpoint?: string;
+    folders: SyncFolder[];
+    concurrency?: number;
+  };
   /** Seconds from executor start after which training is stopped, data pushed and power-off run. */
   ttlSeconds: number;
   /** Free bytes to keep on the data disk beyond the datasets to pull. */

@@ -12,7 +12,9 @@ describe('the IPC contract', () => {
 
   it('accepts its sample request and rejects the same request with an unknown field (strict schemas)', () => {
     for (const name of COMMAND_NAMES) {
-      expect(commands[name].request.safeParse(VALID_REQUESTS[name]).success, `${name} refused its valid sample`).toBe(true);
+      expect(commands[name].request.safeParse(VALID_REQUESTS[name]).success, `${name} refused its valid sample`).toBe(
+        true,
+      );
       const withExtra = { ...VALID_REQUESTS[name], surprise: true };
       expect(commands[name].request.safeParse(withExtra).success, `${name} accepted an unknown field`).toBe(false);
     }

@@ -16,10 +16,19 @@ function command<Res>() {
 
 const empty = z.object({}).strict();
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region looks like "eu-west-1"');
-const profile = z.string().min(1).max(128).regex(/^[A-Za-z0-9._@+=,-]+$/, 'not a profile name').optional();
+const profile = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._@+=,-]+$/, 'not a profile name')
+  .optional();
 const target = z.object({ profile, region }).strict();
 const filePath = z.string().min(1).max(4096);
-const templateName = z.string().min(1).max(64).regex(/^[A-Za-z0-9._ -]+$/, 'a template name uses letters, digits, spaces, ".", "_" and "-"');
+const templateName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._ -]+$/, 'a template name uses letters, digits, spaces, ".", "_" and "-"');
 
 /** Request schemas and response types of the dashboard's commands. */
 export const dashboardCommands = {
@@ -39,13 +48,21 @@ export const dashboardCommands = {
    * Untracked resources need `includeUntracked` and the typed phrase "delete N untracked".
    */
   'costs.killAll': command<{ jobId: string }>()(
-    z.object({ resourceIds: z.array(z.string().min(1).max(2048)).min(1).max(1000), includeUntracked: z.boolean(), confirmation: z.string().max(100).optional() }).strict(),
+    z
+      .object({
+        resourceIds: z.array(z.string().min(1).max(2048)).min(1).max(1000),
+        includeUntracked: z.boolean(),
+        confirmation: z.string().max(100).optional(),
+      })
+      .strict(),
   ),
   /**
    * Tears one run down now: deletes everything tagged with its run id in every region, then
    * rescans (the journal closes only when nothing of the run is left). Job result: a KillAllResult.
    */
-  'costs.teardownRun': command<{ jobId: string }>()(z.object({ runId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'not a run id') }).strict()),
+  'costs.teardownRun': command<{ jobId: string }>()(
+    z.object({ runId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'not a run id') }).strict(),
+  ),
   /** Saved wizard templates, newest first. */
   'templates.list': command<RunTemplate[]>()(empty),
   /** Saves (or replaces) a template under a name. */
@@ -58,7 +75,9 @@ export const dashboardCommands = {
    */
   'config.export': command<{ path: string }>()(z.object({ config: runConfigSchema }).strict()),
   /** Whether local files the run needs (deploy key, override sources) exist and are readable; never their content. */
-  'config.checkFiles': command<Array<{ path: string; ok: boolean; problem?: string }>>()(z.object({ paths: z.array(filePath).max(200) }).strict()),
+  'config.checkFiles': command<Array<{ path: string; ok: boolean; problem?: string }>>()(
+    z.object({ paths: z.array(filePath).max(200) }).strict(),
+  ),
   /**
    * Makes a new 32-byte SSE-C key file (0600, never overwriting): sealed with the OS keychain in the
    * desktop app where one is available, else plain (`storage` says which). Only the fingerprint comes back.

@@ -10,12 +10,18 @@ function command<Res>() {
   return <Req extends z.ZodType>(request: Req): CommandDef<Req, Res> => ({ request });
 }
 
-const runId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'not a run id');
+const runId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._-]+$/, 'not a run id');
 
 /** Request schemas and response types of the monitor's commands. */
 export const monitorCommands = {
   /** Runs being watched, with when watching started. */
   'monitor.list': command<MonitoredRun[]>()(z.object({}).strict()),
   /** Everything the monitor page shows for one run, each series downsampled to `points` (default 500). */
-  'monitor.snapshot': command<MonitorSnapshot>()(z.object({ runId, points: z.number().int().min(10).max(5000).optional() }).strict()),
+  'monitor.snapshot': command<MonitorSnapshot>()(
+    z.object({ runId, points: z.number().int().min(10).max(5000).optional() }).strict(),
+  ),
 } satisfies Record<string, CommandDef>;

@@ -23,7 +23,11 @@ export const runCommands = {
     z
       .object({ config: runConfigSchema, backend: z.enum(COMPUTE_BACKENDS), host: sshHostSchema.optional() })
       .strict()
-      .refine((r) => r.backend !== 'ssh-host' || r.host !== undefined || r.config.sshHost !== undefined, { message: 'an ssh-host run needs host (user@host:port and identityFile), here or in the config\'s sshHost section', path: ['host'] }),
+      .refine((r) => r.backend !== 'ssh-host' || r.host !== undefined || r.config.sshHost !== undefined, {
+        message:
+          "an ssh-host run needs host (user@host:port and identityFile), here or in the config's sshHost section",
+        path: ['host'],
+      }),
   ),
   /** Snapshots of every run this app knows about (also past ones), newest first. */
   'runs.list': command<RunSnapshot[]>()(z.object({}).strict()),

@@ -31,7 +31,12 @@ describe('applyMonitorFields (the renderer folds deltas into its snapshot)', () 
   });
 
   it('a re-sent point of the same time bucket replaces the value instead of adding a point', () => {
-    const { snapshot } = applyMonitorFields(base, { runId: 'r1', seq: 4, at: 1, points: { cpu: { t: [5000, 10_000], v: [25, 30], unit: '%' } } });
+    const { snapshot } = applyMonitorFields(base, {
+      runId: 'r1',
+      seq: 4,
+      at: 1,
+      points: { cpu: { t: [5000, 10_000], v: [25, 30], unit: '%' } },
+    });
     expect(snapshot.series[0]).toMatchObject({ t: [0, 5000, 10_000], v: [10, 25, 30] });
   });
 
@@ -43,13 +48,23 @@ describe('applyMonitorFields (the renderer folds deltas into its snapshot)', () 
 
   it('keeps series bounded', () => {
     const t = Array.from({ length: 30 }, (_, i) => i);
-    const { snapshot } = applyMonitorFields(base, { runId: 'r1', seq: 4, at: 1, points: { cpu: { t, v: t, unit: '%' } } }, { points: 10 });
+    const { snapshot } = applyMonitorFields(
+      base,
+      { runId: 'r1', seq: 4, at: 1, points: { cpu: { t, v: t, unit: '%' } } },
+      { points: 10 },
+    );
     expect(snapshot.series[0]?.t).toHaveLength(10);
   });
 
   it('folds all but the log and keeps the caller’s own log (the page keeps it apart)', () => {
     const own = { ...base, log: 'kept by the caller' };
-    const { snapshot, reload } = applyMonitorFields(own, { runId: 'r1', seq: 4, at: 7, log: { first: 2, lines: ['c'] }, progress: { step: 9, metrics: {} } });
+    const { snapshot, reload } = applyMonitorFields(own, {
+      runId: 'r1',
+      seq: 4,
+      at: 7,
+      log: { first: 2, lines: ['c'] },
+      progress: { step: 9, metrics: {} },
+    });
     expect(reload).toBe(false);
     expect(snapshot).toMatchObject({ seq: 4, at: 7, log: 'kept by the caller', progress: { step: 9 } });
     expect(applyMonitorFields(own, { runId: 'r1', seq: 3, at: 1 }).snapshot).toBe(own);

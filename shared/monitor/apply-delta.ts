@@ -43,7 +43,11 @@ function appendSeries(series: SeriesView[], points: NonNullable<MonitorDelta['po
  * Deltas at or below the snapshot's seq are ignored (the same object comes back); a gap (a delta
  * lost while reconnecting) asks the caller to reload the snapshot instead of showing a chart with a hole.
  */
-export function applyMonitorFields<S extends MonitorFields>(snapshot: S, delta: MonitorDelta, limits: ApplyLimits = {}): ApplyResult<S> {
+export function applyMonitorFields<S extends MonitorFields>(
+  snapshot: S,
+  delta: MonitorDelta,
+  limits: ApplyLimits = {},
+): ApplyResult<S> {
   if (delta.runId !== snapshot.runId || delta.seq <= snapshot.seq) return { snapshot, reload: false };
   if (delta.seq > snapshot.seq + 1) return { snapshot, reload: true };
   const next: S = { ...snapshot, seq: delta.seq, at: delta.at };
@@ -55,4 +59,3 @@ export function applyMonitorFields<S extends MonitorFields>(snapshot: S, delta: 
   if (delta.alerts) next.alerts = [...snapshot.alerts, ...delta.alerts].slice(-50);
   return { snapshot: next, reload: false };
 }
-

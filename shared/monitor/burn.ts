@@ -22,7 +22,10 @@ export interface BurnInput {
  * plus its EBS, the cost so far at that rate, and the projection at the ETA.
  */
 export function computeBurn(input: BurnInput, table: PriceTable = PRICE_TABLE): CostBurn {
-  const instance = hourlyCost({ kind: 'instance', instanceType: input.instanceType, state: 'running', hasPublicIp: input.hasPublicIp ?? false }, table);
+  const instance = hourlyCost(
+    { kind: 'instance', instanceType: input.instanceType, state: 'running', hasPublicIp: input.hasPublicIp ?? false },
+    table,
+  );
   let ebs: number | null = 0;
   for (const volume of input.volumes) {
     const price = hourlyCost({ kind: 'volume', volumeType: volume.volumeType, sizeGb: volume.sizeGb }, table);

@@ -1,5 +1,6 @@
 // The executor prefixes each line of train.log with an ISO time (and maybe the stream).
-const STAMP = /^\[?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))\]?\s?(?:\[?(?:stdout|stderr|out|err)\]?\s)?/;
+const STAMP =
+  /^\[?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))\]?\s?(?:\[?(?:stdout|stderr|out|err)\]?\s)?/;
 
 /**
  * Splits a leading ISO timestamp off a log line. Rates and the stall detector use that time

@@ -4,7 +4,18 @@ const STEP_KEYS = ['step', 'global_step', 'iteration', 'iter'];
 const TOTAL_STEP_KEYS = ['total_steps', 'max_steps', 'num_steps', 'total'];
 const TOTAL_EPOCH_KEYS = ['total_epochs', 'max_epochs', 'num_epochs', 'epochs'];
 // Keys that are bookkeeping, not metrics worth a chart.
-const NOT_METRICS = new Set([...STEP_KEYS, ...TOTAL_STEP_KEYS, ...TOTAL_EPOCH_KEYS, 'epoch', 'time', 'timestamp', 'ts', 'at', 'wall_time', 'pid']);
+const NOT_METRICS = new Set([
+  ...STEP_KEYS,
+  ...TOTAL_STEP_KEYS,
+  ...TOTAL_EPOCH_KEYS,
+  'epoch',
+  'time',
+  'timestamp',
+  'ts',
+  'at',
+  'wall_time',
+  'pid',
+]);
 
 function parseObject(line: string): Record<string, unknown> | undefined {
   const text = line.trim();

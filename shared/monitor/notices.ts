@@ -6,7 +6,14 @@ export type MonitorNotice =
   | { kind: 'training-finished'; runId: string; exitCode: number | null; durationMs?: number; cancelled?: boolean }
   | { kind: 'sync-verified'; runId: string; files?: number; bytes?: number }
   | { kind: 'sync-failed'; runId: string; reason: string }
-  | { kind: 'teardown-complete'; runId: string; /** $/h still billed after the rescan; null when the teardown could not tell. */ remainingHourlyUsd: number | null; survivors?: string[]; /** Why the teardown failed, as the pipeline said. */ reason?: string }
+  | {
+      kind: 'teardown-complete';
+      runId: string;
+      /** $/h still billed after the rescan; null when the teardown could not tell. */ remainingHourlyUsd:
+        number | null;
+      survivors?: string[];
+      /** Why the teardown failed, as the pipeline said. */ reason?: string;
+    }
   | { kind: 'stall'; runId: string; quietMs: number; gpu: boolean }
   | { kind: 'spot-interruption'; runId: string; action: string; time: string }
   | { kind: 'untracked-resources'; count: number; hourlyUsd: number | null; regions: string[] };

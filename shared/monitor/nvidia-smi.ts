@@ -42,7 +42,9 @@ export function parseNvidiaSmi(output: string, exitCode: number | null): GpuRead
     });
   }
   if (exitCode !== 0 || gpus.length === 0) {
-    const reason = other.join(' ').slice(0, 300) || (exitCode !== 0 ? `nvidia-smi exited with ${exitCode}` : 'nvidia-smi printed no GPU');
+    const reason =
+      other.join(' ').slice(0, 300) ||
+      (exitCode !== 0 ? `nvidia-smi exited with ${exitCode}` : 'nvidia-smi printed no GPU');
     return { error: `GPU metrics unavailable: ${reason}` };
   }
   return { gpus };

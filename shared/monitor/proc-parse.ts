@@ -47,13 +47,17 @@ export function parseMemInfo(text: string): { usedBytes: number; totalBytes: num
   const total = kb.get('MemTotal');
   if (!total) return undefined;
   // Kernels before 3.14 lack MemAvailable: approximate it as the kernel later defined it.
-  const available = kb.get('MemAvailable') ?? (kb.get('MemFree') ?? 0) + (kb.get('Buffers') ?? 0) + (kb.get('Cached') ?? 0);
+  const available =
+    kb.get('MemAvailable') ?? (kb.get('MemFree') ?? 0) + (kb.get('Buffers') ?? 0) + (kb.get('Cached') ?? 0);
   return { usedBytes: Math.max(0, total - available) * 1024, totalBytes: total * 1024 };
 }
 
 /** Reads the last data line of `df -Pk PATH` (POSIX format, 1 KiB blocks). */
 export function parseDf(text: string): { mount: string; usedBytes: number; totalBytes: number } | undefined {
-  const lines = text.trim().split('\n').filter((l) => l.trim() && !/^Filesystem\s/i.test(l));
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() && !/^Filesystem\s/i.test(l));
   const fields = lines.at(-1)?.trim().split(/\s+/);
   if (!fields || fields.length < 6) return undefined;
   const total = Number(fields[1]);
@@ -71,7 +75,11 @@ export function parseNetDev(text: string): { rx: number; tx: number } | undefine
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
-    const fields = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     if (!name || name === 'lo' || fields.length < 9 || fields.some((v) => !Number.isFinite(v))) continue;
     rx += fields[0] as number;
     tx += fields[8] as number;

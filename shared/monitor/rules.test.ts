@@ -7,7 +7,11 @@ import { DEFAULT_STALL_RULE, isIdle } from './stall';
 
 describe('metrics.jsonl and executor.jsonl records', () => {
   it('any numeric field is a metric; step/epoch/totals are progress; one nesting level is flattened', () => {
-    expect(parseMetricsRecord('{"step": 120, "max_steps": 1000, "epoch": 2, "loss": 0.31, "lr": 3e-4, "eval": {"acc": 0.9}, "tag": "x"}')).toEqual({
+    expect(
+      parseMetricsRecord(
+        '{"step": 120, "max_steps": 1000, "epoch": 2, "loss": 0.31, "lr": 3e-4, "eval": {"acc": 0.9}, "tag": "x"}',
+      ),
+    ).toEqual({
       step: 120,
       totalSteps: 1000,
       epoch: 2,
@@ -16,17 +20,23 @@ describe('metrics.jsonl and executor.jsonl records', () => {
   });
 
   it('non-JSON, arrays, truncated JSON → undefined', () => {
-    for (const bad of ['', 'loss=1', '[1,2]', '{"loss": 0.', 'null', '{"loss": "NaN"}']) expect(parseMetricsRecord(bad)).toBeUndefined();
+    for (const bad of ['', 'loss=1', '[1,2]', '{"loss": 0.', 'null', '{"loss": "NaN"}'])
+      expect(parseMetricsRecord(bad)).toBeUndefined();
   });
 
   it('executor lines are read leniently', () => {
-    expect(parseExecutorLine('{"phase":"training","status":"succeeded","at":"2026-11-24T10:00:00Z","exitCode":0}')).toEqual({
+    expect(
+      parseExecutorLine('{"phase":"training","status":"succeeded","at":"2026-11-24T10:00:00Z","exitCode":0}'),
+    ).toEqual({
       phase: 'training',
       status: 'succeeded',
       at: Date.parse('2026-11-24T10:00:00Z'),
       exitCode: 0,
     });
-    expect(parseExecutorLine('{"event":"pushing","time":1700000000}')).toEqual({ phase: 'pushing', at: 1_700_000_000_000 });
+    expect(parseExecutorLine('{"event":"pushing","time":1700000000}')).toEqual({
+      phase: 'pushing',
+      at: 1_700_000_000_000,
+    });
     expect(parseExecutorLine('{"no":"phase"}')).toBeUndefined();
   });
 });
@@ -51,7 +61,13 @@ describe('largest-triangle-three-buckets', () => {
 
 describe('burn rate, disk fill ETA, idleness', () => {
   it('g5.xlarge + 200 GB gp3 for 2 h, ETA 1 h', () => {
-    const burn = computeBurn({ instanceType: 'g5.xlarge', volumes: [{ volumeType: 'gp3', sizeGb: 200 }], startedAt: 0, now: 7_200_000, etaSeconds: 3600 });
+    const burn = computeBurn({
+      instanceType: 'g5.xlarge',
+      volumes: [{ volumeType: 'gp3', sizeGb: 200 }],
+      startedAt: 0,
+      now: 7_200_000,
+      etaSeconds: 3600,
+    });
     const ebs = (0.08 * 200) / 730;
     expect(burn.instanceHourlyUsd).toBe(1.006);
     expect(burn.ebsHourlyUsd).toBeCloseTo(ebs, 10);
@@ -70,13 +86,20 @@ describe('burn rate, disk fill ETA, idleness', () => {
     const GB = 1e9;
     const points = [0, 1, 2, 3].map((m) => ({ at: m * 60_000, usedBytes: (50 + m) * GB }));
     expect(fillEtaSeconds(points, 63 * GB)).toBeCloseTo(600, 5);
-    expect(fillEtaSeconds(points.map((p) => ({ ...p, usedBytes: GB })), 2 * GB)).toBeUndefined();
+    expect(
+      fillEtaSeconds(
+        points.map((p) => ({ ...p, usedBytes: GB })),
+        2 * GB,
+      ),
+    ).toBeUndefined();
     expect(fillEtaSeconds(points.slice(0, 1), GB)).toBeUndefined();
   });
 
   it('GPUs decide idleness when present, else the CPU; unknown is never idle', () => {
     expect(isIdle({ cpuPct: 90, gpus: [{ utilizationPct: 1 }, { utilizationPct: 2 }] }, DEFAULT_STALL_RULE)).toBe(true);
-    expect(isIdle({ cpuPct: 1, gpus: [{ utilizationPct: 1 }, { utilizationPct: 80 }] }, DEFAULT_STALL_RULE)).toBe(false);
+    expect(isIdle({ cpuPct: 1, gpus: [{ utilizationPct: 1 }, { utilizationPct: 80 }] }, DEFAULT_STALL_RULE)).toBe(
+      false,
+    );
     expect(isIdle({ cpuPct: 3 }, DEFAULT_STALL_RULE)).toBe(true);
     expect(isIdle({}, DEFAULT_STALL_RULE)).toBe(false);
   });

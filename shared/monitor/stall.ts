@@ -16,7 +16,10 @@ export const DEFAULT_STALL_RULE: StallRule = { windowMs: 10 * 60_000, gpuIdlePct
  * keep a CPU busy while the GPU starves); otherwise the CPU. Unknown → not idle, so missing
  * metrics never raise a false alarm.
  */
-export function isIdle(sample: { cpuPct?: number; gpus?: { utilizationPct: number | null }[] }, rule: StallRule): boolean {
+export function isIdle(
+  sample: { cpuPct?: number; gpus?: { utilizationPct: number | null }[] },
+  rule: StallRule,
+): boolean {
   const gpuUtils = (sample.gpus ?? []).map((g) => g.utilizationPct).filter((u): u is number => u !== null);
   if (gpuUtils.length) return Math.max(...gpuUtils) <= rule.gpuIdlePct;
   return sample.cpuPct !== undefined && sample.cpuPct <= rule.cpuIdlePct;

@@ -9,17 +9,74 @@ export interface InstanceSpec {
   gpuModel?: string;
 }
 
-const SIZE_VCPUS: Record<string, number> = { micro: 2, small: 2, medium: 2, large: 2, xlarge: 4, '2xlarge': 8, '4xlarge': 16, '8xlarge': 32, '12xlarge': 48, '16xlarge': 64, '24xlarge': 96, '48xlarge': 192 };
+const SIZE_VCPUS: Record<string, number> = {
+  micro: 2,
+  small: 2,
+  medium: 2,
+  large: 2,
+  xlarge: 4,
+  '2xlarge': 8,
+  '4xlarge': 16,
+  '8xlarge': 32,
+  '12xlarge': 48,
+  '16xlarge': 64,
+  '24xlarge': 96,
+  '48xlarge': 192,
+};
 const BURSTABLE_MEMORY: Record<string, number> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, '2xlarge': 32 };
 // GiB per vCPU of the general families.
 const MEMORY_PER_VCPU: Record<string, number> = { m: 4, c: 2, r: 8 };
 
 // GPU families: [memory GiB, GPU count] per size, and the GPU model.
 const GPU_FAMILIES: Record<string, { model: string; sizes: Record<string, [number, number]> }> = {
-  g4dn: { model: 'NVIDIA T4', sizes: { xlarge: [16, 1], '2xlarge': [32, 1], '4xlarge': [64, 1], '8xlarge': [128, 1], '12xlarge': [192, 4], '16xlarge': [256, 1] } },
-  g5: { model: 'NVIDIA A10G', sizes: { xlarge: [16, 1], '2xlarge': [32, 1], '4xlarge': [64, 1], '8xlarge': [128, 1], '12xlarge': [192, 4], '16xlarge': [256, 1], '24xlarge': [384, 4], '48xlarge': [768, 8] } },
-  g6: { model: 'NVIDIA L4', sizes: { xlarge: [16, 1], '2xlarge': [32, 1], '4xlarge': [64, 1], '8xlarge': [128, 1], '12xlarge': [192, 4], '16xlarge': [256, 1], '24xlarge': [384, 4], '48xlarge': [768, 8] } },
-  g6e: { model: 'NVIDIA L40S', sizes: { xlarge: [32, 1], '2xlarge': [64, 1], '4xlarge': [128, 1], '8xlarge': [256, 1], '12xlarge': [384, 4], '48xlarge': [1536, 8] } },
+  g4dn: {
+    model: 'NVIDIA T4',
+    sizes: {
+      xlarge: [16, 1],
+      '2xlarge': [32, 1],
+      '4xlarge': [64, 1],
+      '8xlarge': [128, 1],
+      '12xlarge': [192, 4],
+      '16xlarge': [256, 1],
+    },
+  },
+  g5: {
+    model: 'NVIDIA A10G',
+    sizes: {
+      xlarge: [16, 1],
+      '2xlarge': [32, 1],
+      '4xlarge': [64, 1],
+      '8xlarge': [128, 1],
+      '12xlarge': [192, 4],
+      '16xlarge': [256, 1],
+      '24xlarge': [384, 4],
+      '48xlarge': [768, 8],
+    },
+  },
+  g6: {
+    model: 'NVIDIA L4',
+    sizes: {
+      xlarge: [16, 1],
+      '2xlarge': [32, 1],
+      '4xlarge': [64, 1],
+      '8xlarge': [128, 1],
+      '12xlarge': [192, 4],
+      '16xlarge': [256, 1],
+      '24xlarge': [384, 4],
+      '48xlarge': [768, 8],
+    },
+  },
+  g6e: {
+    model: 'NVIDIA L40S',
+    sizes: {
+      xlarge: [32, 1],
+      '2xlarge': [64, 1],
+      '4xlarge': [128, 1],
+      '8xlarge': [256, 1],
+      '12xlarge': [384, 4],
+      '48xlarge': [1536, 8],
+    },
+  },
 };
 const FIXED: Record<string, InstanceSpec> = {
   'p3.2xlarge': { vcpus: 8, memoryGiB: 61, gpus: 1, gpuModel: 'NVIDIA V100' },
@@ -43,7 +100,9 @@ export function instanceSpec(instanceType: string): InstanceSpec | undefined {
   }
   if (family.startsWith('t')) {
     const memory = BURSTABLE_MEMORY[size];
-    return memory === undefined ? undefined : { vcpus: size === 'xlarge' || size === '2xlarge' ? vcpus : 2, memoryGiB: memory, gpus: 0 };
+    return memory === undefined
+      ? undefined
+      : { vcpus: size === 'xlarge' || size === '2xlarge' ? vcpus : 2, memoryGiB: memory, gpus: 0 };
   }
   const perVcpu = MEMORY_PER_VCPU[family.charAt(0)];
   return perVcpu === undefined ? undefined : { vcpus, memoryGiB: vcpus * perVcpu, gpus: 0 };

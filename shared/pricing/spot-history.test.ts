@@ -4,7 +4,11 @@ import { integrateSpotPrices, priceSpotInterval, type SpotPricePoint } from './s
 const H = 3_600_000;
 const T0 = Date.parse('2025-06-01T12:00:00Z');
 const at = (hours: number) => T0 + hours * H;
-const point = (hours: number, usdPerHour: number, zone = 'eu-west-1a'): SpotPricePoint => ({ zone, t: at(hours), usdPerHour });
+const point = (hours: number, usdPerHour: number, zone = 'eu-west-1a'): SpotPricePoint => ({
+  zone,
+  t: at(hours),
+  usdPerHour,
+});
 
 describe('integrateSpotPrices', () => {
   it('integrates a step function: each price holds until the next point', () => {
@@ -37,7 +41,12 @@ describe('integrateSpotPrices', () => {
   it('has nothing to say without points, and an empty interval costs nothing at the price then', () => {
     expect(integrateSpotPrices([], at(0), at(1))).toBeUndefined();
     expect(integrateSpotPrices([{ zone: 'z', t: Number.NaN, usdPerHour: 1 }], at(0), at(1))).toBeUndefined();
-    expect(integrateSpotPrices([point(-1, 0.25), point(1, 0.5)], at(0), at(0))).toEqual({ usd: 0, hours: 0, avgHourlyUsd: 0.25, points: 1 });
+    expect(integrateSpotPrices([point(-1, 0.25), point(1, 0.5)], at(0), at(0))).toEqual({
+      usd: 0,
+      hours: 0,
+      avgHourlyUsd: 0.25,
+      points: 1,
+    });
   });
 
   it('takes the higher price when a zone reports two at one instant', () => {
@@ -46,7 +55,12 @@ describe('integrateSpotPrices', () => {
 });
 
 describe('priceSpotInterval', () => {
-  const history = [point(0, 0.3, 'eu-west-1a'), point(1, 0.35, 'eu-west-1a'), point(0, 0.5, 'eu-west-1b'), point(0, 0.2, 'eu-west-1c')];
+  const history = [
+    point(0, 0.3, 'eu-west-1a'),
+    point(1, 0.35, 'eu-west-1a'),
+    point(0, 0.5, 'eu-west-1b'),
+    point(0, 0.2, 'eu-west-1c'),
+  ];
 
   it('prices the instance zone only', () => {
     const charge = priceSpotInterval(history, at(0), at(2), 'eu-west-1a')!;

@@ -64,7 +64,12 @@ export function integrateSpotPrices(points: SpotPricePoint[], from: number, to: 
  * (an old journal): every zone of the region is integrated and the dearest kept, an upper
  * bound that still follows the market. undefined when no point applies.
  */
-export function priceSpotInterval(points: SpotPricePoint[], from: number, to: number, zone?: string): SpotCharge | undefined {
+export function priceSpotInterval(
+  points: SpotPricePoint[],
+  from: number,
+  to: number,
+  zone?: string,
+): SpotCharge | undefined {
   const byZone = new Map<string, SpotPricePoint[]>();
   for (const point of points) {
     if (zone !== undefined && point.zone !== zone) continue;
@@ -81,7 +86,9 @@ export function priceSpotInterval(points: SpotPricePoint[], from: number, to: nu
 
 // Ascending by time; one price per instant (the highest, when a zone reports two).
 function distinctSteps(points: SpotPricePoint[]): SpotPricePoint[] {
-  const valid = points.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.usdPerHour) && p.usdPerHour >= 0).sort((a, b) => a.t - b.t || a.usdPerHour - b.usdPerHour);
+  const valid = points
+    .filter((p) => Number.isFinite(p.t) && Number.isFinite(p.usdPerHour) && p.usdPerHour >= 0)
+    .sort((a, b) => a.t - b.t || a.usdPerHour - b.usdPerHour);
   const steps: SpotPricePoint[] = [];
   for (const point of valid) {
     if (steps.at(-1)?.t === point.t) steps[steps.length - 1] = point;

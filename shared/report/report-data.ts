@@ -26,17 +26,24 @@ const num = (detail: Record<string, unknown> | undefined, key: string): number |
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 };
 
-const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+const defined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /** Sum of one direction's per-folder figures, when the run reported them. */
-function syncTotals(sync: RunSyncState | undefined, direction: 'pull' | 'push'): { files: number; bytes: number } | undefined {
+function syncTotals(
+  sync: RunSyncState | undefined,
+  direction: 'pull' | 'push',
+): { files: number; bytes: number } | undefined {
   const folders = sync?.[direction];
   if (!folders?.length) return undefined;
   return { files: folders.reduce((n, f) => n + f.filesDone, 0), bytes: folders.reduce((n, f) => n + f.bytesDone, 0) };
 }
 
 /** What one direction's per-folder verifications found, when every folder of it reported one. */
-function syncVerified(sync: RunSyncState | undefined, direction: 'pull' | 'push'): { ok: boolean; checked: number } | undefined {
+function syncVerified(
+  sync: RunSyncState | undefined,
+  direction: 'pull' | 'push',
+): { ok: boolean; checked: number } | undefined {
   const folders = (sync?.[direction] ?? []).filter((f) => direction === 'push' || f.policy === 'pull-only');
   if (!folders.length || folders.some((f) => !f.verified)) return undefined;
   return { ok: folders.every((f) => f.verified!.ok), checked: folders.reduce((n, f) => n + f.verified!.checked, 0) };
@@ -55,18 +62,44 @@ export function reportData(phases: Record<RunPhase, PhaseState>, sync?: RunSyncS
   const pushSync = syncTotals(sync, 'push');
   const pushFiles = num(pushing.detail, 'files');
   const data: ReportData = {
-    datasets: defined({ status: phases.verifying.status, files: num(phases.verifying.detail, 'files'), bytes: num(phases.verifying.detail, 'bytes'), parquetFiles: num(phases.verifying.detail, 'parquetFiles'), reason: phases.verifying.reason }),
-    syncCheck: defined({ status: phases['verifying-sync'].status, checked: num(phases['verifying-sync'].detail, 'checked'), rePushes: num(phases['verifying-sync'].detail, 'rePushes'), reason: phases['verifying-sync'].reason }),
+    datasets: defined({
+      status: phases.verifying.status,
+      files: num(phases.verifying.detail, 'files'),
+      bytes: num(phases.verifying.detail, 'bytes'),
+      parquetFiles: num(phases.verifying.detail, 'parquetFiles'),
+      reason: phases.verifying.reason,
+    }),
+    syncCheck: defined({
+      status: phases['verifying-sync'].status,
+      checked: num(phases['verifying-sync'].detail, 'checked'),
+      rePushes: num(phases['verifying-sync'].detail, 'rePushes'),
+      reason: phases['verifying-sync'].reason,
+    }),
   };
   // Phase details first; a run that reported per-folder verifications fills in what its phases did not record.
   const datasetsChecked = syncVerified(sync, 'pull');
-  if (data.datasets.files === undefined && datasetsChecked) data.datasets = { ...data.datasets, files: datasetsChecked.checked, ...(data.datasets.status === 'pending' ? { status: datasetsChecked.ok ? 'succeeded' : 'failed' } : {}) };
+  if (data.datasets.files === undefined && datasetsChecked)
+    data.datasets = {
+      ...data.datasets,
+      files: datasetsChecked.checked,
+      ...(data.datasets.status === 'pending' ? { status: datasetsChecked.ok ? 'succeeded' : 'failed' } : {}),
+    };
   const s3Checked = syncVerified(sync, 'push');
-  if (data.syncCheck.checked === undefined && s3Checked) data.syncCheck = { ...data.syncCheck, checked: s3Checked.checked, ...(data.syncCheck.status === 'pending' ? { status: s3Checked.ok ? 'succeeded' : 'failed' } : {}) };
+  if (data.syncCheck.checked === undefined && s3Checked)
+    data.syncCheck = {
+      ...data.syncCheck,
+      checked: s3Checked.checked,
+      ...(data.syncCheck.status === 'pending' ? { status: s3Checked.ok ? 'succeeded' : 'failed' } : {}),
+    };
   if (pullFiles !== undefined) data.pulled = defined({ files: pullFiles, bytes: num(pullDetail, 'bytes') });
   else if (pullSync) data.pulled = pullSync;
   if (pushFiles !== undefined || pushSync) {
-    data.pushed = defined({ files: pushFiles ?? pushSync!.files, bytes: num(pushing.detail, 'bytes') ?? pushSync?.bytes, uploaded: num(pushing.detail, 'uploaded'), failures: num(pushing.detail, 'failures') });
+    data.pushed = defined({
+      files: pushFiles ?? pushSync!.files,
+      bytes: num(pushing.detail, 'bytes') ?? pushSync?.bytes,
+      uploaded: num(pushing.detail, 'uploaded'),
+      failures: num(pushing.detail, 'failures'),
+    });
   }
   return data;
 }

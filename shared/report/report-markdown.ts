@@ -22,7 +22,14 @@ export function reportMarkdown(report: RunReport): string {
     '',
     row(['phase', 'status', 'duration', 'note']),
     row(['---', '---', '---', '---']),
-    ...report.phases.map((p) => row([p.phase, p.status, p.durationSeconds === undefined ? '—' : formatDuration(p.durationSeconds), md([p.reason, p.fix].filter(Boolean).join(' — '))])),
+    ...report.phases.map((p) =>
+      row([
+        p.phase,
+        p.status,
+        p.durationSeconds === undefined ? '—' : formatDuration(p.durationSeconds),
+        md([p.reason, p.fix].filter(Boolean).join(' — ')),
+      ]),
+    ),
     '',
     '## Data',
     '',
@@ -31,14 +38,31 @@ export function reportMarkdown(report: RunReport): string {
   const training = report.training;
   if (training) {
     lines.push('', '## Training', '');
-    if (training.step !== undefined) lines.push(`- Step ${training.step}${training.totalSteps ? ` of ${training.totalSteps}` : ''}${training.epoch !== undefined ? `, epoch ${training.epoch}${training.totalEpochs ? ` of ${training.totalEpochs}` : ''}` : ''}`);
+    if (training.step !== undefined)
+      lines.push(
+        `- Step ${training.step}${training.totalSteps ? ` of ${training.totalSteps}` : ''}${training.epoch !== undefined ? `, epoch ${training.epoch}${training.totalEpochs ? ` of ${training.totalEpochs}` : ''}` : ''}`,
+      );
     for (const [name, value] of Object.entries(training.metrics)) lines.push(`- Last ${md(name)}: ${value}`);
   }
   if (report.resources) {
     lines.push('', '## Resources', '', md(report.resources.summary));
     if (report.resources.rows.length) {
-      lines.push('', row(['kind', 'id', 'region', 'created', 'deleted', 'verified']), row(['---', '---', '---', '---', '---', '---']));
-      for (const r of report.resources.rows) lines.push(row([r.kind, `\`${md(r.id)}\``, r.region, r.createdAt ? formatUtc(r.createdAt) : '—', r.deletedAt ? formatUtc(r.deletedAt) : '—', md(r.fate === 'survivor' && r.reason ? `${FATE_LABELS[r.fate]}: ${r.reason}` : FATE_LABELS[r.fate])]));
+      lines.push(
+        '',
+        row(['kind', 'id', 'region', 'created', 'deleted', 'verified']),
+        row(['---', '---', '---', '---', '---', '---']),
+      );
+      for (const r of report.resources.rows)
+        lines.push(
+          row([
+            r.kind,
+            `\`${md(r.id)}\``,
+            r.region,
+            r.createdAt ? formatUtc(r.createdAt) : '—',
+            r.deletedAt ? formatUtc(r.deletedAt) : '—',
+            md(r.fate === 'survivor' && r.reason ? `${FATE_LABELS[r.fate]}: ${r.reason}` : FATE_LABELS[r.fate]),
+          ]),
+        );
     }
   }
   lines.push('', '## Cost', '');
@@ -46,9 +70,20 @@ export function reportMarkdown(report: RunReport): string {
   if (!cost) lines.push(report.outcome === 'running' ? 'Computed when the run ends.' : 'Not recorded for this run.');
   else {
     lines.push(row(['item', 'quantity', 'amount', 'note']), row(['---', '---', '---:', '---']));
-    for (const item of cost.items) lines.push(row([md(item.label), md(item.quantity), formatUsd(item.usd), md(item.note ?? '')]));
-    lines.push(row(['**Total**', '', `**${formatRunTotal(report.backend, cost)}**`, cost.upperBound ? 'upper bound (spot)' : '']));
-    lines.push('', `Estimate at the bundled price table of ${cost.pricesAsOf}.${cost.notes.length ? ' ' + cost.notes.map(md).join(' ') : ''}`);
+    for (const item of cost.items)
+      lines.push(row([md(item.label), md(item.quantity), formatUsd(item.usd), md(item.note ?? '')]));
+    lines.push(
+      row([
+        '**Total**',
+        '',
+        `**${formatRunTotal(report.backend, cost)}**`,
+        cost.upperBound ? 'upper bound (spot)' : '',
+      ]),
+    );
+    lines.push(
+      '',
+      `Estimate at the bundled price table of ${cost.pricesAsOf}.${cost.notes.length ? ' ' + cost.notes.map(md).join(' ') : ''}`,
+    );
   }
   lines.push('', `_Report generated ${formatUtc(report.generatedAt)} by TrainDeck._`);
   return lines.join('\n') + '\n';

@@ -43,10 +43,19 @@ export interface ReportResources {
  * Folds a run's journal (`journal.jsonl`: creates, deletions, survivors, the closing rescan)
  * into one row per resource. Runs on the user's own machine have no journal and create nothing.
  */
-export function reportResources(entries: JournalEntry[] | undefined, backend: ComputeBackendKind, runId = 'RUN'): ReportResources {
+export function reportResources(
+  entries: JournalEntry[] | undefined,
+  backend: ComputeBackendKind,
+  runId = 'RUN',
+): ReportResources {
   const opened = entries?.[0]?.type === 'opened' ? entries[0] : undefined;
   if (!entries || !opened) {
-    const summary = backend === 'aws-ec2' ? 'No journal: nothing was created in AWS (or it was recorded elsewhere).' : backend === 'local' ? 'Nothing was created in AWS: the run used this computer (its temp folder is removed).' : 'Nothing was created in AWS: the run used your own machine.';
+    const summary =
+      backend === 'aws-ec2'
+        ? 'No journal: nothing was created in AWS (or it was recorded elsewhere).'
+        : backend === 'local'
+          ? 'Nothing was created in AWS: the run used this computer (its temp folder is removed).'
+          : 'Nothing was created in AWS: the run used your own machine.';
     return { rows: [], verified: isOwnMachine(backend), summary };
   }
   const rows = new Map<string, ReportResource>();
@@ -59,8 +68,10 @@ export function reportResources(entries: JournalEntry[] | undefined, backend: Co
   let closedAt: string | undefined;
   for (const entry of entries) {
     if (entry.type === 'created') row(entry.kind, entry.id).createdAt ??= entry.at;
-    else if (entry.type === 'deleted') Object.assign(row(entry.kind, entry.id), { deletedAt: entry.at, fate: 'deleted' });
-    else if (entry.type === 'survivor') Object.assign(row(entry.kind, entry.id), { fate: 'survivor', reason: entry.reason });
+    else if (entry.type === 'deleted')
+      Object.assign(row(entry.kind, entry.id), { deletedAt: entry.at, fate: 'deleted' });
+    else if (entry.type === 'survivor')
+      Object.assign(row(entry.kind, entry.id), { fate: 'survivor', reason: entry.reason });
     // A teardown after a close (a second one) reopens the question until it closes again.
     else if (entry.type === 'cleanup') closedAt = undefined;
     else if (entry.type === 'closed') closedAt = entry.at;

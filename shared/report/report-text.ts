@@ -12,21 +12,45 @@ import { formatBytes } from './format';
 export const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
 
 /** A file count and, when known, their size: "12 files, 4.7 GiB". */
-export const withBytes = (n: number, bytes: number | undefined): string => `${files(n)}${bytes === undefined ? '' : `, ${formatBytes(bytes)}`}`;
+export const withBytes = (n: number, bytes: number | undefined): string =>
+  `${files(n)}${bytes === undefined ? '' : `, ${formatBytes(bytes)}`}`;
 
-const CHECK: Record<PhaseStatus, string> = { succeeded: 'verified', failed: 'FAILED', running: 'in progress', pending: 'not run', skipped: 'skipped' };
+const CHECK: Record<PhaseStatus, string> = {
+  succeeded: 'verified',
+  failed: 'FAILED',
+  running: 'in progress',
+  pending: 'not run',
+  skipped: 'skipped',
+};
 
 /** The data section as label/value lines. */
 export function dataLines(data: ReportData): Array<[string, string]> {
   const lines: Array<[string, string]> = [];
-  lines.push(['Pulled (S3 → machine)', data.pulled ? withBytes(data.pulled.files, data.pulled.bytes) : 'nothing pulled']);
+  lines.push([
+    'Pulled (S3 → machine)',
+    data.pulled ? withBytes(data.pulled.files, data.pulled.bytes) : 'nothing pulled',
+  ]);
   const d = data.datasets;
-  const datasetFigures = d.files === undefined ? '' : `: ${withBytes(d.files, d.bytes)}${d.parquetFiles ? `, ${d.parquetFiles} Parquet` : ''}`;
-  lines.push(['Datasets checked (size, SHA-256)', `${CHECK[d.status]}${datasetFigures}${d.reason ? ` (${d.reason})` : ''}`]);
+  const datasetFigures =
+    d.files === undefined
+      ? ''
+      : `: ${withBytes(d.files, d.bytes)}${d.parquetFiles ? `, ${d.parquetFiles} Parquet` : ''}`;
+  lines.push([
+    'Datasets checked (size, SHA-256)',
+    `${CHECK[d.status]}${datasetFigures}${d.reason ? ` (${d.reason})` : ''}`,
+  ]);
   const p = data.pushed;
-  lines.push(['Pushed (machine → S3)', p ? `${withBytes(p.files, p.bytes)}${p.uploaded !== undefined ? `, ${p.uploaded} uploaded` : ''}${p.failures ? `, ${p.failures} failed` : ''}` : 'nothing pushed']);
+  lines.push([
+    'Pushed (machine → S3)',
+    p
+      ? `${withBytes(p.files, p.bytes)}${p.uploaded !== undefined ? `, ${p.uploaded} uploaded` : ''}${p.failures ? `, ${p.failures} failed` : ''}`
+      : 'nothing pushed',
+  ]);
   const s = data.syncCheck;
-  const checked = s.checked === undefined ? '' : `: ${files(s.checked)} compared with S3${s.rePushes ? ` after ${s.rePushes} re-push(es)` : ''}`;
+  const checked =
+    s.checked === undefined
+      ? ''
+      : `: ${files(s.checked)} compared with S3${s.rePushes ? ` after ${s.rePushes} re-push(es)` : ''}`;
   lines.push(['S3 verification', `${CHECK[s.status]}${checked}${s.reason ? ` (${s.reason})` : ''}`]);
   return lines;
 }

@@ -34,7 +34,12 @@ const FREE_EGRESS_BYTES = 100 * 2 ** 30;
  * it, else at the on-demand price (an upper bound). ssh-host and local: no compute is rented;
  * the pull leaves AWS, which is free within the monthly 100 GB.
  */
-export function computeRunCost(run: RunSnapshot, setup: RunCostSetup, now: number, table: PriceTable = PRICE_TABLE): RunCost {
+export function computeRunCost(
+  run: RunSnapshot,
+  setup: RunCostSetup,
+  now: number,
+  table: PriceTable = PRICE_TABLE,
+): RunCost {
   const data = reportData(run.phases, run.sync);
   const pulled = data.pulled ?? { files: 0, bytes: 0 };
   const pushed = data.pushed ?? { files: 0 };
@@ -45,13 +50,29 @@ export function computeRunCost(run: RunSnapshot, setup: RunCostSetup, now: numbe
   items.push(own ? egressItem(pulled.bytes, moved) : transferItem(setup, moved));
   const requests = requestsItem(pulled.files, data.pushed?.uploaded ?? pushed.files, table);
   if (requests) items.push(requests);
-  const totalUsd = items.some((item) => item.usd === null) ? null : items.reduce((sum, item) => sum + (item.usd ?? 0), 0);
-  if (!own && setup.instanceRegion !== table.baseRegion) notes.push(`Prices are ${table.baseRegion}'s; ${setup.instanceRegion} is typically 0–30 % dearer.`);
-  return { items, totalUsd, pricesAsOf: table.asOf, ownMachine: own, upperBound: !own && setup.compute?.market === 'spot' && !exactSpot(setup.spot), notes };
+  const totalUsd = items.some((item) => item.usd === null)
+    ? null
+    : items.reduce((sum, item) => sum + (item.usd ?? 0), 0);
+  if (!own && setup.instanceRegion !== table.baseRegion)
+    notes.push(`Prices are ${table.baseRegion}'s; ${setup.instanceRegion} is typically 0–30 % dearer.`);
+  return {
+    items,
+    totalUsd,
+    pricesAsOf: table.asOf,
+    ownMachine: own,
+    upperBound: !own && setup.compute?.market === 'spot' && !exactSpot(setup.spot),
+    notes,
+  };
 }
 
 function ownMachineItem(backend: ComputeBackendKind): CostItem {
-  return { kind: 'own-machine', label: backend === 'local' ? 'Compute: this computer (local)' : 'Compute: your own machine (ssh-host)', quantity: 'nothing rented', usd: 0, note: 'No instance, volume or address was created in AWS.' };
+  return {
+    kind: 'own-machine',
+    label: backend === 'local' ? 'Compute: this computer (local)' : 'Compute: your own machine (ssh-host)',
+    quantity: 'nothing rented',
+    usd: 0,
+    note: 'No instance, volume or address was created in AWS.',
+  };
 }
 
 // The billed window of the instance: provisioning start → teardown end (now if teardown never ended).
@@ -64,13 +85,33 @@ function billedHours(run: RunSnapshot, now: number): number {
 
 function ec2Items(run: RunSnapshot, setup: RunCostSetup, now: number, table: PriceTable, notes: string[]): CostItem[] {
   const compute = setup.compute;
-  if (!compute) return [{ kind: 'instance', label: 'Instance', quantity: 'no compute section', usd: null, note: 'The run config had no compute section: nothing to price.' }];
+  if (!compute)
+    return [
+      {
+        kind: 'instance',
+        label: 'Instance',
+        quantity: 'no compute section',
+        usd: null,
+        note: 'The run config had no compute section: nothing to price.',
+      },
+    ];
   const hours = billedHours(run, now);
-  const burn = computeBurn({ instanceType: compute.instanceType, volumes: [{ volumeType: 'gp3', sizeGb: compute.diskGb }], startedAt: 0, now: hours * HOUR_MS }, table);
+  const burn = computeBurn(
+    {
+      instanceType: compute.instanceType,
+      volumes: [{ volumeType: 'gp3', sizeGb: compute.diskGb }],
+      startedAt: 0,
+      now: hours * HOUR_MS,
+    },
+    table,
+  );
   const ipHourly = hourlyCost({ kind: 'address' }, table);
   const h = `${hours.toFixed(2)} h`;
   const times = (hourly: number | null) => (hourly === null ? null : hourly * hours);
-  if (run.phases['tearing-down'].status === 'failed') notes.push('Teardown did not confirm every deletion: whatever is left keeps billing until it is deleted (traindeck teardown, or Tear down now).');
+  if (run.phases['tearing-down'].status === 'failed')
+    notes.push(
+      'Teardown did not confirm every deletion: whatever is left keeps billing until it is deleted (traindeck teardown, or Tear down now).',
+    );
   return [
     compute.market === 'spot' && setup.spot?.source === 'history'
       ? spotHistoryItem(compute.instanceType, setup.spot.charge)
@@ -80,13 +121,25 @@ function ec2Items(run: RunSnapshot, setup: RunCostSetup, now: number, table: Pri
           quantity: `${h} × ${rate(burn.instanceHourlyUsd)}`,
           usd: times(burn.instanceHourlyUsd),
           ...(compute.market === 'spot'
-            ? { note: `Spot is billed at the market price, at most the on-demand price used here: an upper bound${setup.spot?.source === 'unavailable' ? ` (${setup.spot.reason})` : ''}.` }
+            ? {
+                note: `Spot is billed at the market price, at most the on-demand price used here: an upper bound${setup.spot?.source === 'unavailable' ? ` (${setup.spot.reason})` : ''}.`,
+              }
             : burn.instanceHourlyUsd === null
               ? { note: `${compute.instanceType} is not in the bundled price table.` }
               : {}),
         },
-    { kind: 'ebs', label: `EBS gp3 root volume, ${compute.diskGb} GB`, quantity: `${compute.diskGb} GB × ${h}`, usd: times(burn.ebsHourlyUsd) },
-    { kind: 'public-ipv4', label: 'Public IPv4 address', quantity: `1 × ${h} × ${rate(ipHourly)}`, usd: times(ipHourly) },
+    {
+      kind: 'ebs',
+      label: `EBS gp3 root volume, ${compute.diskGb} GB`,
+      quantity: `${compute.diskGb} GB × ${h}`,
+      usd: times(burn.ebsHourlyUsd),
+    },
+    {
+      kind: 'public-ipv4',
+      label: 'Public IPv4 address',
+      quantity: `1 × ${h} × ${rate(ipHourly)}`,
+      usd: times(ipHourly),
+    },
   ];
 }
 
@@ -97,7 +150,10 @@ function exactSpot(spot: SpotPricing | undefined): boolean {
 
 function spotHistoryItem(instanceType: string, charge: SpotCharge): CostItem {
   const points = `${charge.points} price point${charge.points === 1 ? '' : 's'}`;
-  const where = charge.zonesCompared === undefined ? `in ${charge.zone}` : `in ${charge.zone}, the dearest of ${charge.zonesCompared} zones (the instance's zone was not recorded): at most this`;
+  const where =
+    charge.zonesCompared === undefined
+      ? `in ${charge.zone}`
+      : `in ${charge.zone}, the dearest of ${charge.zonesCompared} zones (the instance's zone was not recorded): at most this`;
   return {
     kind: 'instance',
     label: `Instance ${instanceType} (spot)`,
@@ -108,14 +164,36 @@ function spotHistoryItem(instanceType: string, charge: SpotCharge): CostItem {
 }
 
 function transferItem(setup: RunCostSetup, moved: string): CostItem {
-  if (setup.instanceRegion === setup.bucketRegion) return { kind: 'transfer', label: 'Data transfer EC2 ↔ S3', quantity: moved, usd: 0, note: `Free: the instance and the bucket are both in ${setup.bucketRegion}.` };
-  return { kind: 'transfer', label: 'Data transfer EC2 ↔ S3 (cross-region)', quantity: moved, usd: null, note: `The bucket is in ${setup.bucketRegion}, the instance in ${setup.instanceRegion}: inter-region transfer is billed per GB, not in the bundled table.` };
+  if (setup.instanceRegion === setup.bucketRegion)
+    return {
+      kind: 'transfer',
+      label: 'Data transfer EC2 ↔ S3',
+      quantity: moved,
+      usd: 0,
+      note: `Free: the instance and the bucket are both in ${setup.bucketRegion}.`,
+    };
+  return {
+    kind: 'transfer',
+    label: 'Data transfer EC2 ↔ S3 (cross-region)',
+    quantity: moved,
+    usd: null,
+    note: `The bucket is in ${setup.bucketRegion}, the instance in ${setup.instanceRegion}: inter-region transfer is billed per GB, not in the bundled table.`,
+  };
 }
 
 function egressItem(pulledBytes: number | undefined, moved: string): CostItem {
   const base = { kind: 'transfer' as const, label: 'Data transfer S3 → your machine', quantity: moved };
-  if (pulledBytes !== undefined && pulledBytes <= FREE_EGRESS_BYTES) return { ...base, usd: 0, note: 'Within the 100 GB a month AWS transfers to the internet free (account-wide); pushes in are free.' };
-  return { ...base, usd: null, note: 'Transfer out of AWS beyond 100 GB a month is billed per GB, not in the bundled table.' };
+  if (pulledBytes !== undefined && pulledBytes <= FREE_EGRESS_BYTES)
+    return {
+      ...base,
+      usd: 0,
+      note: 'Within the 100 GB a month AWS transfers to the internet free (account-wide); pushes in are free.',
+    };
+  return {
+    ...base,
+    usd: null,
+    note: 'Transfer out of AWS beyond 100 GB a month is billed per GB, not in the bundled table.',
+  };
 }
 
 function requestsItem(gets: number, puts: number, table: PriceTable): CostItem | undefined {

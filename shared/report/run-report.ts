@@ -35,7 +35,13 @@ export interface RunReport {
   phases: ReportPhase[];
   data: ReportData;
   /** Step, epoch and last metrics, when the monitor still had them. */
-  training?: { step?: number; totalSteps?: number; epoch?: number; totalEpochs?: number; metrics: Record<string, number> };
+  training?: {
+    step?: number;
+    totalSteps?: number;
+    epoch?: number;
+    totalEpochs?: number;
+    metrics: Record<string, number>;
+  };
   /** Absent when the report was built without the journal (in the page). */
   resources?: ReportResources;
   /** Absent for runs recorded before costs were, or still running. */
@@ -52,7 +58,8 @@ export interface RunReportInputs {
   generatedAt: string;
 }
 
-const seconds = (from?: string, to?: string) => (from && to ? Math.max(0, Date.parse(to) - Date.parse(from)) / 1000 : undefined);
+const seconds = (from?: string, to?: string) =>
+  from && to ? Math.max(0, Date.parse(to) - Date.parse(from)) / 1000 : undefined;
 
 /** Builds the report model of a run (pure). */
 export function buildRunReport(run: RunSnapshot, inputs: RunReportInputs): RunReport {
@@ -62,7 +69,15 @@ export function buildRunReport(run: RunSnapshot, inputs: RunReportInputs): RunRe
     const cutShort = run.endedAt && state.status === 'running';
     const endedAt = cutShort ? run.endedAt : state.endedAt;
     const took = seconds(state.startedAt, endedAt);
-    return { phase, status: cutShort ? 'skipped' : state.status, ...(state.startedAt ? { startedAt: state.startedAt } : {}), ...(endedAt ? { endedAt } : {}), ...(took !== undefined ? { durationSeconds: took } : {}), ...(state.reason ? { reason: state.reason } : {}), ...(state.fix ? { fix: state.fix } : {}) };
+    return {
+      phase,
+      status: cutShort ? 'skipped' : state.status,
+      ...(state.startedAt ? { startedAt: state.startedAt } : {}),
+      ...(endedAt ? { endedAt } : {}),
+      ...(took !== undefined ? { durationSeconds: took } : {}),
+      ...(state.reason ? { reason: state.reason } : {}),
+      ...(state.fix ? { fix: state.fix } : {}),
+    };
   });
   const duration = seconds(run.startedAt, run.endedAt);
   const progress = inputs.progress;
@@ -80,14 +95,26 @@ export function buildRunReport(run: RunSnapshot, inputs: RunReportInputs): RunRe
     ...(duration !== undefined ? { durationSeconds: duration } : {}),
     phases,
     data: reportData(run.phases, run.sync),
-    ...(hasTraining ? { training: { ...pick(progress, ['step', 'totalSteps', 'epoch', 'totalEpochs']), metrics: { ...progress.metrics } } } : {}),
-    ...(inputs.journal !== undefined ? { resources: reportResources(inputs.journal ?? undefined, run.backend, run.runId) } : {}),
+    ...(hasTraining
+      ? {
+          training: {
+            ...pick(progress, ['step', 'totalSteps', 'epoch', 'totalEpochs']),
+            metrics: { ...progress.metrics },
+          },
+        }
+      : {}),
+    ...(inputs.journal !== undefined
+      ? { resources: reportResources(inputs.journal ?? undefined, run.backend, run.runId) }
+      : {}),
     ...(run.cost ? { cost: run.cost } : {}),
     generatedAt: inputs.generatedAt,
   };
 }
 
-function pick(progress: TrainingProgress, keys: Array<'step' | 'totalSteps' | 'epoch' | 'totalEpochs'>): Partial<Record<(typeof keys)[number], number>> {
+function pick(
+  progress: TrainingProgress,
+  keys: Array<'step' | 'totalSteps' | 'epoch' | 'totalEpochs'>,
+): Partial<Record<(typeof keys)[number], number>> {
   return Object.fromEntries(keys.filter((key) => typeof progress[key] === 'number').map((key) => [key, progress[key]]));
 }
 

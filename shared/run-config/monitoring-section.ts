@@ -27,7 +27,10 @@ export const monitoringSchema = z
      * Extra regular expressions for plain logs, tried before the built-in ones (tqdm, epoch x/y,
      * step=, loss=…); named groups `step`, `total`, `epoch`, `epochs` and metric names are read.
      */
-    progressPatterns: z.array(z.string().min(1).max(500).refine(isRegex, 'not a valid regular expression')).max(20).default([]),
+    progressPatterns: z
+      .array(z.string().min(1).max(500).refine(isRegex, 'not a valid regular expression'))
+      .max(20)
+      .default([]),
   })
   .strict();
 

@@ -11,24 +11,39 @@ const repoUrl = z
   .string()
   .min(1, 'code.repoUrl is required')
   .refine(
-    (url) => /^ssh:\/\/[^\s/@]+@[^\s/]+(:\d+)?\/\S+$/.test(url) || /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/]\S*$/.test(url) || /^https:\/\/[^\s/]+\/\S+$/.test(url),
+    (url) =>
+      /^ssh:\/\/[^\s/@]+@[^\s/]+(:\d+)?\/\S+$/.test(url) ||
+      /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/]\S*$/.test(url) ||
+      /^https:\/\/[^\s/]+\/\S+$/.test(url),
     'code.repoUrl is an ssh URL (git@github.com:owner/repo.git or ssh://git@host:22/owner/repo.git) or an https URL',
   );
 
 const repoPath = z
   .string()
   .min(1, 'an override target is a path inside the repo')
-  .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'an override target must stay inside the repo (no leading "/", no "..")');
+  .refine(
+    (path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'),
+    'an override target must stay inside the repo (no leading "/", no "..")',
+  );
 
 /** A local file copied over the checked-out tree. */
-export const overrideSchema = z.object({ source: z.string().min(1, 'an override needs its local source file'), target: repoPath }).strict();
+export const overrideSchema = z
+  .object({ source: z.string().min(1, 'an override needs its local source file'), target: repoPath })
+  .strict();
 
 /** The repository to train from. */
 export const codeSchema = z
   .object({
     repoUrl,
-    branch: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, 'code.branch is a branch name such as "main"').refine((b) => !b.startsWith('-'), 'code.branch may not start with "-"').optional(),
-    commit: z.string().regex(/^[0-9a-f]{7,40}$/, 'code.commit is a hex commit id (7 to 40 digits)').optional(),
+    branch: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{1,200}$/, 'code.branch is a branch name such as "main"')
+      .refine((b) => !b.startsWith('-'), 'code.branch may not start with "-"')
+      .optional(),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{7,40}$/, 'code.commit is a hex commit id (7 to 40 digits)')
+      .optional(),
     /** OpenSSH private key with read access to the repo (a GitHub deploy key). Required for ssh URLs. */
     deployKeyFile: z.string().min(1).optional(),
     /** Extra known_hosts lines for a remote other than GitHub (GitHub's published keys are built in). */
@@ -37,8 +52,14 @@ export const codeSchema = z
   })
   .strict()
   .superRefine((code, ctx) => {
-    if (code.branch && code.commit) ctx.addIssue({ code: 'custom', path: ['commit'], message: 'give code.branch or code.commit, not both' });
-    if (!code.repoUrl.startsWith('https://') && !code.deployKeyFile) ctx.addIssue({ code: 'custom', path: ['deployKeyFile'], message: 'code.deployKeyFile is required for an ssh repo URL (a read-only deploy key)' });
+    if (code.branch && code.commit)
+      ctx.addIssue({ code: 'custom', path: ['commit'], message: 'give code.branch or code.commit, not both' });
+    if (!code.repoUrl.startsWith('https://') && !code.deployKeyFile)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deployKeyFile'],
+        message: 'code.deployKeyFile is required for an ssh repo URL (a read-only deploy key)',
+      });
   });
 
 /** The code section. */
@@ -47,8 +68,17 @@ export type CodeConfig = z.infer<typeof codeSchema>;
 /** The training command and how it is stopped. */
 export const trainingSchema = z
   .object({
-    command: z.string().trim().min(1, 'training.command is empty: give the command that trains, e.g. "python train.py"').max(4000),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names use letters, digits and "_"'), z.string().max(4000)).default({}),
+    command: z
+      .string()
+      .trim()
+      .min(1, 'training.command is empty: give the command that trains, e.g. "python train.py"')
+      .max(4000),
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names use letters, digits and "_"'),
+        z.string().max(4000),
+      )
+      .default({}),
     /** Seconds between SIGTERM and SIGKILL when training must stop (cancel, TTL). */
     graceSeconds: z.number().int().min(1).max(3600).default(60),
     /** Free disk to keep beyond the datasets, checked before pull. */

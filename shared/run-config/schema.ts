@@ -20,19 +20,31 @@ const bucketName = z
   .string()
   .min(3, 'a bucket name has 3 to 63 characters')
   .max(63, 'a bucket name has 3 to 63 characters')
-  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'a bucket name uses lowercase letters, digits, dots and hyphens, and starts and ends with a letter or digit')
-  .refine((name) => !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name), 'not a valid bucket name (no "..", not an IP address)');
+  .regex(
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    'a bucket name uses lowercase letters, digits, dots and hyphens, and starts and ends with a letter or digit',
+  )
+  .refine(
+    (name) => !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name),
+    'not a valid bucket name (no "..", not an IP address)',
+  );
 
 const s3Prefix = z
   .string()
   .max(512)
   .regex(/^[^/].*[^/]$|^[^/]$|^$/, 'write the prefix without a leading or trailing "/"')
-  .refine((prefix) => !prefix.split('/').some((part) => part === '..' || part === '.'), 'the prefix may not contain "." or ".." parts');
+  .refine(
+    (prefix) => !prefix.split('/').some((part) => part === '..' || part === '.'),
+    'the prefix may not contain "." or ".." parts',
+  );
 
 const relativeFolder = z
   .string()
   .min(1)
-  .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'a sync folder is a path inside the data folder (no leading "/", no "..")');
+  .refine(
+    (path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'),
+    'a sync folder is a path inside the data folder (no leading "/", no "..")',
+  );
 
 /** One folder mapping: local folder ↔ S3 prefix, with its policy. */
 export const syncFolderSchema = z
@@ -74,7 +86,12 @@ export const storageSchema = z
     for (const [index, folder] of storage.folders.entries()) {
       for (const key of ['name', 'local', 'remote'] as const) {
         const id = `${key}:${folder[key]}`;
-        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['folders', index, key], message: `two folders share the ${key} "${folder[key]}"` });
+        if (seen.has(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['folders', index, key],
+            message: `two folders share the ${key} "${folder[key]}"`,
+          });
         seen.add(id);
       }
     }
@@ -99,9 +116,22 @@ export type ComputeMarket = (typeof COMPUTE_MARKETS)[number];
 // An IPv4 CIDR narrow enough for an SSH rule: a world-open port 22 is what the product promises never to create.
 const sshCidr = z
   .string()
-  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'allowedSshCidr is an IPv4 range such as "203.0.113.7/32"')
-  .refine((cidr) => cidr.split(/[./]/).slice(0, 4).every((octet) => Number(octet) <= 255), 'allowedSshCidr has an octet above 255')
-  .refine((cidr) => Number(cidr.split('/')[1]) >= 24 && Number(cidr.split('/')[1]) <= 32, 'allowedSshCidr must be /24 to /32: SSH is never opened wider');
+  .regex(
+    /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/,
+    'allowedSshCidr is an IPv4 range such as "203.0.113.7/32"',
+  )
+  .refine(
+    (cidr) =>
+      cidr
+        .split(/[./]/)
+        .slice(0, 4)
+        .every((octet) => Number(octet) <= 255),
+    'allowedSshCidr has an octet above 255',
+  )
+  .refine(
+    (cidr) => Number(cidr.split('/')[1]) >= 24 && Number(cidr.split('/')[1]) <= 32,
+    'allowedSshCidr must be /24 to /32: SSH is never opened wider',
+  );
 
 /** The one EC2 instance of a run: what it is, what it may cost, and when it must die. */
 export const computeSchema = z
@@ -109,12 +139,25 @@ export const computeSchema = z
     instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, 'an instance type looks like "g5.xlarge"'),
     market: z.enum(COMPUTE_MARKETS, { error: 'market is "on-demand" or "spot"' }).default('on-demand'),
     /** Size of the gp3 root volume. */
-    diskGb: z.number().int('diskGb is a whole number of GB').min(20, 'diskGb is at least 20 (the AMIs need it)').max(16384, 'diskGb is at most 16384 (the gp3 limit)').default(100),
+    diskGb: z
+      .number()
+      .int('diskGb is a whole number of GB')
+      .min(20, 'diskGb is at least 20 (the AMIs need it)')
+      .max(16384, 'diskGb is at most 16384 (the gp3 limit)')
+      .default(100),
     /** Omit to use the default: Deep Learning Base GPU AMI for GPU types, Amazon Linux 2023 otherwise (public SSM parameters). */
-    amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'an AMI id looks like "ami-0123456789abcdef0"').optional(),
+    amiId: z
+      .string()
+      .regex(/^ami-[0-9a-f]{8,17}$/, 'an AMI id looks like "ami-0123456789abcdef0"')
+      .optional(),
     /** Hard maximum runtime, enforced on the instance itself from boot. */
     ttlMinutes: z
-      .number({ error: (issue) => (issue.input === undefined ? 'ttlMinutes is required: the hard limit after which the instance powers itself off' : 'ttlMinutes is a number of minutes') })
+      .number({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'ttlMinutes is required: the hard limit after which the instance powers itself off'
+            : 'ttlMinutes is a number of minutes',
+      })
       .int('ttlMinutes is a whole number of minutes')
       .min(15, 'ttlMinutes is at least 15')
       .max(10080, 'ttlMinutes is at most 10080 (7 days)'),
@@ -135,7 +178,12 @@ export type ComputeConfig = z.infer<typeof computeSchema>;
 export const runConfigSchema = z
   .object({
     version: z.literal(RUN_CONFIG_VERSION),
-    name: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'the run name uses letters, digits, ".", "_" and "-"').optional(),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._-]+$/, 'the run name uses letters, digits, ".", "_" and "-"')
+      .optional(),
     aws: awsSchema,
     storage: storageSchema,
     compute: computeSchema.optional(),

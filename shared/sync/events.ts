@@ -6,7 +6,16 @@ import type { SyncAction, SyncDirection, SyncProgress, SyncSummary, VerifyMismat
  */
 export type SyncEvent =
   | { type: 'warning'; message: string; fix?: string }
-  | { type: 'plan'; direction: SyncDirection; uploads: number; downloads: number; deletes: number; skips: number; bytes: number; dryRun: boolean }
+  | {
+      type: 'plan';
+      direction: SyncDirection;
+      uploads: number;
+      downloads: number;
+      deletes: number;
+      skips: number;
+      bytes: number;
+      dryRun: boolean;
+    }
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'retry'; key: string; attempt: number; message: string }
   | { type: 'failed-file'; folder: string; relPath: string; message: string }

@@ -4,7 +4,14 @@ import { decide, outcomeDependsOnContent, type PathState } from './policy';
 import type { LocalFile, RemoteObject } from './types';
 
 const local = (over: Partial<LocalFile> = {}): LocalFile => ({ relPath: 'f', size: 10, mtimeMs: 1_000, ...over });
-const remote = (over: Partial<RemoteObject> = {}): RemoteObject => ({ key: 'p/f', relPath: 'f', size: 10, etag: '"e1"', lastModifiedMs: 5_000, ...over });
+const remote = (over: Partial<RemoteObject> = {}): RemoteObject => ({
+  key: 'p/f',
+  relPath: 'f',
+  size: 10,
+  etag: '"e1"',
+  lastModifiedMs: 5_000,
+  ...over,
+});
 const d = (policy: SyncPolicy, direction: 'pull' | 'push', state: PathState) => decide(policy, direction, state).type;
 
 describe('sync policy', () => {
@@ -33,7 +40,9 @@ describe('sync policy', () => {
     expect(d('newest-wins', 'push', { local: local(), remote: olderRemote, same: false })).toBe('upload');
     expect(d('newest-wins', 'push', { local: local(), remote: newerRemote, same: false })).toBe('skip');
     expect(d('newest-wins', 'push', { local: local(), remote: remote(), same: false })).toBe('skip'); // lastModified 5000 > 1000
-    expect(d('newest-wins', 'push', { local: local({ mtimeMs: 2_000 }), remote: remote({ mtimeMs: 2_000 }), same: false })).toBe('upload');
+    expect(
+      d('newest-wins', 'push', { local: local({ mtimeMs: 2_000 }), remote: remote({ mtimeMs: 2_000 }), same: false }),
+    ).toBe('upload');
   });
 
   it('deletes only what the baseline saw, unchanged in S3, and gone locally', () => {
@@ -51,7 +60,11 @@ describe('sync policy', () => {
     expect(outcomeDependsOnContent('local-wins', 'pull', { local: local(), remote: remote() })).toBe(false); // skip either way
     expect(outcomeDependsOnContent('local-wins', 'push', { local: local({ size: 9 }), remote: remote() })).toBe(false); // sizes differ
     expect(outcomeDependsOnContent('pull-only', 'push', { local: local(), remote: remote() })).toBe(false);
-    expect(outcomeDependsOnContent('newest-wins', 'push', { local: local(), remote: remote({ mtimeMs: 500 }) })).toBe(true);
-    expect(outcomeDependsOnContent('newest-wins', 'push', { local: local(), remote: remote({ mtimeMs: 2_000 }) })).toBe(false); // remote newer: skip either way
+    expect(outcomeDependsOnContent('newest-wins', 'push', { local: local(), remote: remote({ mtimeMs: 500 }) })).toBe(
+      true,
+    );
+    expect(outcomeDependsOnContent('newest-wins', 'push', { local: local(), remote: remote({ mtimeMs: 2_000 }) })).toBe(
+      false,
+    ); // remote newer: skip either way
   });
 });

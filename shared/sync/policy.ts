@@ -26,7 +26,8 @@ export interface PathState {
  */
 export function decide(policy: SyncPolicy, direction: SyncDirection, state: PathState): Decision {
   const { local, remote } = state;
-  if (direction === 'push' && policy === 'pull-only') return { type: 'skip', reason: 'pull-only folder: push never writes to it' };
+  if (direction === 'push' && policy === 'pull-only')
+    return { type: 'skip', reason: 'pull-only folder: push never writes to it' };
   if (!local && !remote) return { type: 'skip', reason: 'absent on both sides' };
 
   if (direction === 'pull') {
@@ -35,20 +36,25 @@ export function decide(policy: SyncPolicy, direction: SyncDirection, state: Path
     if (state.same) return { type: 'skip', reason: 'identical' };
     if (policy === 'pull-only') return { type: 'download', reason: 'differs from S3, which is the source of truth' };
     if (policy === 'local-wins') return { type: 'skip', reason: 'differs; local wins (push will overwrite S3)' };
-    return newer(remote, local) ? { type: 'download', reason: 'S3 copy is newer' } : { type: 'skip', reason: 'local copy is newer or as new' };
+    return newer(remote, local)
+      ? { type: 'download', reason: 'S3 copy is newer' }
+      : { type: 'skip', reason: 'local copy is newer or as new' };
   }
 
   if (!local) return deleteDecision(state);
   if (!remote) return { type: 'upload', reason: 'missing in S3' };
   if (state.same) return { type: 'skip', reason: 'identical' };
   if (policy === 'local-wins') return { type: 'upload', reason: 'differs; local overwrites S3' };
-  return newer(remote, local) ? { type: 'skip', reason: 'S3 copy is newer (pull will fetch it)' } : { type: 'upload', reason: 'local copy is newer' };
+  return newer(remote, local)
+    ? { type: 'skip', reason: 'S3 copy is newer (pull will fetch it)' }
+    : { type: 'upload', reason: 'local copy is newer' };
 }
 
 function deleteDecision({ remote, baseline }: PathState): Decision {
   if (!remote) return { type: 'skip', reason: 'absent on both sides' };
   if (!baseline) return { type: 'skip', reason: 'only in S3 and never seen by a sync: kept' };
-  if (baseline.etag !== remote.etag || baseline.size !== remote.size) return { type: 'skip', reason: 'deleted locally, but changed in S3 since the last sync: kept' };
+  if (baseline.etag !== remote.etag || baseline.size !== remote.size)
+    return { type: 'skip', reason: 'deleted locally, but changed in S3 since the last sync: kept' };
   return { type: 'delete-remote', reason: 'deleted locally since the last sync' };
 }
 
@@ -69,5 +75,8 @@ function newer(remote: RemoteObject, local: LocalFile): boolean {
 export function outcomeDependsOnContent(policy: SyncPolicy, direction: SyncDirection, state: PathState): boolean {
   const { local, remote } = state;
   if (!local || !remote || local.size !== remote.size) return false;
-  return decide(policy, direction, { ...state, same: true }).type !== decide(policy, direction, { ...state, same: false }).type;
+  return (
+    decide(policy, direction, { ...state, same: true }).type !==
+    decide(policy, direction, { ...state, same: false }).type
+  );
 }

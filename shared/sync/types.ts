@@ -73,7 +73,10 @@ export interface SyncProgress {
   bytesPerSecond: number;
   etaSeconds?: number;
   /** Per folder with something to move; `bytesPerSecond` over the same recent window as the total's. */
-  folders: Record<string, { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; bytesPerSecond: number }>;
+  folders: Record<
+    string,
+    { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; bytesPerSecond: number }
+  >;
 }
 
 /** A file that did not transfer, and why. */

@@ -35,9 +35,11 @@ export async function ensurePackages(binaries, log) {
   const missing = [];
   for (const bin of binaries) if (!(await executable(bin))) missing.push(PACKAGES[bin]);
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new Error(`missing ${missing.join(' ')}: run as root or apt-get install -y ${missing.join(' ')}`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`missing ${missing.join(' ')}: run as root or apt-get install -y ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', ...missing], { env });
+  const install = () =>
+    run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', ...missing], { env });
   log(`installing ${missing.join(' ')} (apt-get)...`);
   await waitForApt(log);
   let r = await install();
@@ -47,6 +49,10 @@ export async function ensurePackages(binaries, log) {
     await run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update'], { env });
     r = await install();
   }
-  if (r.code !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed:\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
-  for (const bin of binaries) if (!(await executable(bin))) throw new Error(`${bin} still missing after installing ${missing.join(' ')}`);
+  if (r.code !== 0)
+    throw new Error(
+      `apt-get install ${missing.join(' ')} failed:\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
+    );
+  for (const bin of binaries)
+    if (!(await executable(bin))) throw new Error(`${bin} still missing after installing ${missing.join(' ')}`);
 }

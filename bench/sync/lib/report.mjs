@@ -30,14 +30,18 @@ export function summarize(rows, datasets) {
 }
 
 function find(summary, dataset, direction, tool) {
-  return summary.find((s) => s.dataset === dataset && s.direction === direction && s.tool === tool && s.medianSeconds != null);
+  return summary.find(
+    (s) => s.dataset === dataset && s.direction === direction && s.tool === tool && s.medianSeconds != null,
+  );
 }
 
 /** peer seconds / our seconds (> 1: we are faster), per dataset x direction x peer. */
 export function ratios(summary) {
   const out = [];
   for (const o of summary.filter((s) => s.tool === 'ours' && s.medianSeconds != null)) {
-    for (const p of summary.filter((s) => s.tool !== 'ours' && s.dataset === o.dataset && s.direction === o.direction && s.medianSeconds != null)) {
+    for (const p of summary.filter(
+      (s) => s.tool !== 'ours' && s.dataset === o.dataset && s.direction === o.direction && s.medianSeconds != null,
+    )) {
       out.push({ dataset: o.dataset, direction: o.direction, peer: p.tool, ratio: p.medianSeconds / o.medianSeconds });
     }
   }
@@ -52,30 +56,52 @@ export function targets(summary, tools) {
   const judge = (name, dataset, direction, peers, min) => {
     const o = find(summary, dataset, direction, 'ours');
     const ps = peers.map((p) => find(summary, dataset, direction, p)).filter(Boolean);
-    if (!summary.some((s) => s.dataset === dataset)) return list.push({ name, status: 'n/a', detail: 'dataset not run' });
-    if (!o) return list.push({ name, status: 'n/a', detail: oursRan ? 'our engine failed here' : 'our engine not run' });
+    if (!summary.some((s) => s.dataset === dataset))
+      return list.push({ name, status: 'n/a', detail: 'dataset not run' });
+    if (!o)
+      return list.push({ name, status: 'n/a', detail: oursRan ? 'our engine failed here' : 'our engine not run' });
     if (ps.length === 0) return list.push({ name, status: 'n/a', detail: `${peers.join('/')} not run` });
     const best = ps.reduce((a, b) => (a.medianSeconds <= b.medianSeconds ? a : b));
     const ratio = best.medianSeconds / o.medianSeconds;
-    list.push({ name, status: ratio >= min ? 'PASS' : 'MISS', ratio, min, vs: best.tool, detail: `${ratio.toFixed(2)}x vs ${best.tool}, need >= ${min}${note(best.tool)}` });
+    list.push({
+      name,
+      status: ratio >= min ? 'PASS' : 'MISS',
+      ratio,
+      min,
+      vs: best.tool,
+      detail: `${ratio.toFixed(2)}x vs ${best.tool}, need >= ${min}${note(best.tool)}`,
+    });
   };
   for (const dir of ['up', 'down']) {
     judge(`small ${dir}: >= 1.5x aws s3 sync`, 'small', dir, ['aws'], 1.5);
     judge(`small ${dir}: >= rclone`, 'small', dir, ['rclone'], 1.0);
   }
-  for (const ds of ['medium', 'large']) for (const dir of ['up', 'down']) judge(`${ds} ${dir}: >= 0.9x best peer (aws, rclone)`, ds, dir, ['aws', 'rclone'], 0.9);
+  for (const ds of ['medium', 'large'])
+    for (const dir of ['up', 'down'])
+      judge(`${ds} ${dir}: >= 0.9x best peer (aws, rclone)`, ds, dir, ['aws', 'rclone'], 0.9);
   const rss = summary.filter((s) => s.tool === 'ours' && s.peakRssMiB != null).map((s) => s.peakRssMiB);
-  if (rss.length === 0) list.push({ name: `our peak RSS < ${RSS_LIMIT_MIB} MiB`, status: 'n/a', detail: oursRan ? 'no RSS measured' : 'our engine not run' });
+  if (rss.length === 0)
+    list.push({
+      name: `our peak RSS < ${RSS_LIMIT_MIB} MiB`,
+      status: 'n/a',
+      detail: oursRan ? 'no RSS measured' : 'our engine not run',
+    });
   else {
     const peak = Math.max(...rss);
-    list.push({ name: `our peak RSS < ${RSS_LIMIT_MIB} MiB`, status: peak < RSS_LIMIT_MIB ? 'PASS' : 'MISS', peakMiB: peak, detail: `${peak.toFixed(0)} MiB` });
+    list.push({
+      name: `our peak RSS < ${RSS_LIMIT_MIB} MiB`,
+      status: peak < RSS_LIMIT_MIB ? 'PASS' : 'MISS',
+      peakMiB: peak,
+      detail: `${peak.toFixed(0)} MiB`,
+    });
   }
   return list;
 }
 
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => (i < 3 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i < 3 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -90,9 +116,36 @@ export function formatTable(summary, ratioList, tools, datasets) {
     const sse = info.sseC ? 'yes' : info.sseWanted ? 'NO*' : 'off';
     const spread = s.okRuns > 1 ? `${f(s.minSeconds)}-${f(s.maxSeconds)}` : '';
     const runs = `${s.okRuns}/${s.runs.length}`;
-    return [ds.label, s.direction, s.tool, sse, s.medianSeconds == null ? 'FAIL' : f(s.medianSeconds), spread, f(s.mibPerSecond, 1), f(s.filesPerSecond, 1), ratio, f(s.peakRssMiB, 0), runs];
+    return [
+      ds.label,
+      s.direction,
+      s.tool,
+      sse,
+      s.medianSeconds == null ? 'FAIL' : f(s.medianSeconds),
+      spread,
+      f(s.mibPerSecond, 1),
+      f(s.filesPerSecond, 1),
+      ratio,
+      f(s.peakRssMiB, 0),
+      runs,
+    ];
   });
-  return table(['dataset', 'dir', 'tool', 'SSE-C', 'median s', 'min-max s', 'MiB/s', 'files/s', 'peer s/our s', 'peak RSS MiB', 'runs ok'], rows);
+  return table(
+    [
+      'dataset',
+      'dir',
+      'tool',
+      'SSE-C',
+      'median s',
+      'min-max s',
+      'MiB/s',
+      'files/s',
+      'peer s/our s',
+      'peak RSS MiB',
+      'runs ok',
+    ],
+    rows,
+  );
 }
 
 export function formatTargets(list) {

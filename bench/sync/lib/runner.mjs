@@ -9,7 +9,12 @@ import { removeBucket } from './server.mjs';
 export const PREFIX = 'bench';
 
 async function measure(ctx, tool, spec, label) {
-  const r = await timed(spec.cmd, spec.args, { env: spec.env, cwd: spec.cwd, timeoutMs: 20 * 60_000 }, join(ctx.tmp, 'rss.txt'));
+  const r = await timed(
+    spec.cmd,
+    spec.args,
+    { env: spec.env, cwd: spec.cwd, timeoutMs: 20 * 60_000 },
+    join(ctx.tmp, 'rss.txt'),
+  );
   let error = r.code !== 0 ? `exit ${r.code ?? r.signal}: ${lastLines(r.stderr || r.stdout, 6)}` : tool.outputError(r);
   if (error) error = `${label}: ${error}`;
   return { ok: !error, seconds: r.seconds, rssKiB: r.rssKiB, error };
@@ -20,7 +25,8 @@ async function inspectSample(ctx, bucket, files) {
   const largest = files.reduce((a, b) => (b.size > a.size ? b : a));
   const sample = [...new Set([files[0], largest])];
   const seen = [];
-  for (const f of sample) seen.push({ key: f.rel, size: f.size, ...(await ctx.inspectObject(bucket, `${PREFIX}/data/${f.rel}`)) });
+  for (const f of sample)
+    seen.push({ key: f.rel, size: f.size, ...(await ctx.inspectObject(bucket, `${PREFIX}/data/${f.rel}`)) });
   const classes = [...new Set(seen.map((o) => o.storageClass))];
   return { sseC: seen.every((o) => o.sseC), storageClass: classes.join(','), objects: seen };
 }
@@ -36,7 +42,12 @@ export async function transferPair(ctx, tool, mode, data, bucket, { inspect = fa
   await mkdir(dlRoot, { recursive: true }); // empty local root; `data/` is the tool's to create
   await ctx.createBucket(bucket);
   try {
-    const up = await measure(ctx, tool, await tool.upload(ctx, { bucket, prefix: PREFIX, src: data.dir, mode }), 'upload');
+    const up = await measure(
+      ctx,
+      tool,
+      await tool.upload(ctx, { bucket, prefix: PREFIX, src: data.dir, mode }),
+      'upload',
+    );
     if (!up.ok) return { up, down: { ok: false, skipped: true, error: 'upload failed' } };
     const object = inspect ? await inspectSample(ctx, bucket, data.files) : undefined;
     const down = await measure(ctx, tool, await tool.download(ctx, { bucket, prefix: PREFIX, dst, mode }), 'download');
@@ -69,7 +80,8 @@ export async function probeTool(ctx, tool, probe) {
     }
     const { up, down, object } = res;
     const attempt = { mode, ok: up.ok && down.ok, error: up.error ?? down.error ?? null, object };
-    if (attempt.ok && mode.sse && !object?.sseC) Object.assign(attempt, { ok: false, error: 'objects were stored without SSE-C although asked for it' });
+    if (attempt.ok && mode.sse && !object?.sseC)
+      Object.assign(attempt, { ok: false, error: 'objects were stored without SSE-C although asked for it' });
     attempts.push(attempt);
     if (attempt.ok) return { mode, sseC: Boolean(object?.sseC), storageClass: object?.storageClass ?? null, attempts };
   }

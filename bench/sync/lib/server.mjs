@@ -22,16 +22,25 @@ export async function startServer(repo, dir, env) {
 }
 
 export async function stopServer(repo, dir, env) {
-  const r = await run(join(repo, 'e2e/services/s3-down.sh'), [dir], { env, timeoutMs: 120_000, evenWhenStopping: true });
+  const r = await run(join(repo, 'e2e/services/s3-down.sh'), [dir], {
+    env,
+    timeoutMs: 120_000,
+    evenWhenStopping: true,
+  });
   if (r.code !== 0) throw new Error(`s3-down.sh failed (exit ${r.code}): ${lastLines(r.stderr, 5)}`);
 }
 
 export async function removeBucket(server, bucket, env) {
-  const r = await run('radosgw-admin', ['-c', join(server.dir, 'ceph.conf'), 'bucket', 'rm', `--bucket=${bucket}`, '--purge-objects', '--bypass-gc'], {
-    env,
-    timeoutMs: 10 * 60_000,
-  });
-  if (r.code !== 0) throw new Error(`radosgw-admin bucket rm ${bucket} failed (exit ${r.code}): ${lastLines(r.stderr, 5)}`);
+  const r = await run(
+    'radosgw-admin',
+    ['-c', join(server.dir, 'ceph.conf'), 'bucket', 'rm', `--bucket=${bucket}`, '--purge-objects', '--bypass-gc'],
+    {
+      env,
+      timeoutMs: 10 * 60_000,
+    },
+  );
+  if (r.code !== 0)
+    throw new Error(`radosgw-admin bucket rm ${bucket} failed (exit ${r.code}): ${lastLines(r.stderr, 5)}`);
 }
 
 function kib(text, field) {

@@ -107,36 +107,77 @@ function awsTool(name, withSse) {
     peer: true,
     modes: withSse ? [{ sse: true }, { sse: false }] : [{ sse: false }],
     async check() {
-      const r = await run(AWS, ['--version'], { env: cleanEnv() }).catch((e) => ({ code: -1, stderr: e.message, stdout: '' }));
-      return r.code === 0 ? { ok: true, version: r.stdout.trim() } : { ok: false, reason: `${AWS} --version failed: ${lastLines(r.stderr, 1)}` };
+      const r = await run(AWS, ['--version'], { env: cleanEnv() }).catch((e) => ({
+        code: -1,
+        stderr: e.message,
+        stdout: '',
+      }));
+      return r.code === 0
+        ? { ok: true, version: r.stdout.trim() }
+        : { ok: false, reason: `${AWS} --version failed: ${lastLines(r.stderr, 1)}` };
     },
     upload: async (ctx, { bucket, prefix, src, mode }) => ({
       cmd: AWS,
-      args: ['--endpoint-url', ctx.server.endpoint, 's3', 'sync', src, `s3://${bucket}/${prefix}/data/`, '--only-show-errors', '--storage-class', 'INTELLIGENT_TIERING', ...sseArgs(ctx, mode)],
+      args: [
+        '--endpoint-url',
+        ctx.server.endpoint,
+        's3',
+        'sync',
+        src,
+        `s3://${bucket}/${prefix}/data/`,
+        '--only-show-errors',
+        '--storage-class',
+        'INTELLIGENT_TIERING',
+        ...sseArgs(ctx, mode),
+      ],
       env: ctx.awsEnv,
     }),
     download: async (ctx, { bucket, prefix, dst, mode }) => ({
       cmd: AWS,
-      args: ['--endpoint-url', ctx.server.endpoint, 's3', 'sync', `s3://${bucket}/${prefix}/data/`, dst, '--only-show-errors', ...sseArgs(ctx, mode)],
+      args: [
+        '--endpoint-url',
+        ctx.server.endpoint,
+        's3',
+        'sync',
+        `s3://${bucket}/${prefix}/data/`,
+        dst,
+        '--only-show-errors',
+        ...sseArgs(ctx, mode),
+      ],
       env: ctx.awsEnv,
     }),
     outputError: () => null,
   };
 }
 
-const rcloneSse = (ctx, mode) => (mode.sse ? ['--s3-sse-customer-algorithm', 'AES256', '--s3-sse-customer-key-base64', ctx.keyB64] : []);
+const rcloneSse = (ctx, mode) =>
+  mode.sse ? ['--s3-sse-customer-algorithm', 'AES256', '--s3-sse-customer-key-base64', ctx.keyB64] : [];
 
 const rclone = {
   name: 'rclone',
   peer: true,
   modes: [{ sse: true }, { sse: false }],
   async check() {
-    const r = await run(RCLONE, ['version'], { env: cleanEnv() }).catch((e) => ({ code: -1, stderr: e.message, stdout: '' }));
-    return r.code === 0 ? { ok: true, version: r.stdout.split('\n')[0].trim() } : { ok: false, reason: `${RCLONE} version failed: ${lastLines(r.stderr, 1)}` };
+    const r = await run(RCLONE, ['version'], { env: cleanEnv() }).catch((e) => ({
+      code: -1,
+      stderr: e.message,
+      stdout: '',
+    }));
+    return r.code === 0
+      ? { ok: true, version: r.stdout.split('\n')[0].trim() }
+      : { ok: false, reason: `${RCLONE} version failed: ${lastLines(r.stderr, 1)}` };
   },
   upload: async (ctx, { bucket, prefix, src, mode }) => ({
     cmd: RCLONE,
-    args: ['copy', src, `bench:${bucket}/${prefix}/data`, ...ctx.rcloneFlags, '--s3-storage-class', 'INTELLIGENT_TIERING', ...rcloneSse(ctx, mode)],
+    args: [
+      'copy',
+      src,
+      `bench:${bucket}/${prefix}/data`,
+      ...ctx.rcloneFlags,
+      '--s3-storage-class',
+      'INTELLIGENT_TIERING',
+      ...rcloneSse(ctx, mode),
+    ],
     env: ctx.rcloneEnv,
   }),
   download: async (ctx, { bucket, prefix, dst, mode }) => ({
@@ -151,7 +192,13 @@ function oursConfig(ctx, { bucket, prefix, localRoot, policy }) {
   return {
     version: 1,
     aws: { region: ctx.server.region },
-    storage: { bucket, prefix, sseKeyFile: ctx.keyFile, localRoot, folders: [{ name: 'data', local: 'data', remote: 'data', policy }] },
+    storage: {
+      bucket,
+      prefix,
+      sseKeyFile: ctx.keyFile,
+      localRoot,
+      folders: [{ name: 'data', local: 'data', remote: 'data', policy }],
+    },
   };
 }
 
@@ -162,21 +209,40 @@ const ours = {
   cli: (ctx) => ctx.oursCli,
   async check(ctx) {
     const cli = this.cli(ctx);
-    const r = await run(process.execPath, [cli, 'sync', '--help'], { env: ctx.oursEnv, cwd: ctx.repo, timeoutMs: 60_000 }).catch((e) => ({ code: -1, stderr: e.message, stdout: '' }));
+    const r = await run(process.execPath, [cli, 'sync', '--help'], {
+      env: ctx.oursEnv,
+      cwd: ctx.repo,
+      timeoutMs: 60_000,
+    }).catch((e) => ({ code: -1, stderr: e.message, stdout: '' }));
     if (r.code !== 0) {
       const why = lastLines(r.stderr || r.stdout, 1) || `exit ${r.code}`;
-      return { ok: false, reason: `\`node ${relative(ctx.repo, cli)} sync --help\` failed (exit ${r.code}: ${why}); build it with \`npm run build:node\`` };
+      return {
+        ok: false,
+        reason: `\`node ${relative(ctx.repo, cli)} sync --help\` failed (exit ${r.code}: ${why}); build it with \`npm run build:node\``,
+      };
     }
-    const built = await stat(cli).then((s) => s.mtime.toISOString(), () => null);
+    const built = await stat(cli).then(
+      (s) => s.mtime.toISOString(),
+      () => null,
+    );
     return { ok: true, version: `${relative(ctx.repo, cli)} built ${built}` };
   },
   async command(ctx, verb, cfg) {
     const path = join(ctx.tmp, `ours-${verb}.json`);
     await writeFile(path, JSON.stringify(cfg, null, 2));
-    return { cmd: process.execPath, args: [this.cli(ctx), 'sync', verb, '--config', path, '--json'], env: ctx.oursEnv, cwd: ctx.repo };
+    return {
+      cmd: process.execPath,
+      args: [this.cli(ctx), 'sync', verb, '--config', path, '--json'],
+      env: ctx.oursEnv,
+      cwd: ctx.repo,
+    };
   },
   upload(ctx, { bucket, prefix, src }) {
-    return this.command(ctx, 'push', oursConfig(ctx, { bucket, prefix, localRoot: dirname(src), policy: 'local-wins' }));
+    return this.command(
+      ctx,
+      'push',
+      oursConfig(ctx, { bucket, prefix, localRoot: dirname(src), policy: 'local-wins' }),
+    );
   },
   download(ctx, { bucket, prefix, dst }) {
     return this.command(ctx, 'pull', oursConfig(ctx, { bucket, prefix, localRoot: dirname(dst), policy: 'pull-only' }));
@@ -193,7 +259,8 @@ const ours = {
     }
     const summary = events.findLast((e) => e?.type === 'summary')?.summary;
     if (!summary) return `no {"type":"summary"} line in: ${r.stdout.trim().split('\n').at(-1)?.slice(0, 200)}`;
-    if (summary.failures?.length > 0 || summary.cancelled) return `summary reports failures: ${JSON.stringify(summary.failures).slice(0, 300)}`;
+    if (summary.failures?.length > 0 || summary.cancelled)
+      return `summary reports failures: ${JSON.stringify(summary.failures).slice(0, 300)}`;
     return null;
   },
 };

@@ -12,11 +12,17 @@ const DELTA_MS = 100;
 const DRAW_TIMEOUT_MS = 180_000;
 
 /** The `d` of every drawn line, to tell whether the plots followed the appended points. */
-const paths = (page, selector) => page.evaluate((s) => [...document.querySelectorAll(s)].map((p) => p.getAttribute('d') ?? p.getAttribute('points')), selector);
+const paths = (page, selector) =>
+  page.evaluate(
+    (s) => [...document.querySelectorAll(s)].map((p) => p.getAttribute('d') ?? p.getAttribute('points')),
+    selector,
+  );
 
 function withTimeout(promise, ms, what) {
   let timer;
-  const limit = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not within ${ms / 1000} s`)), ms)));
+  const limit = new Promise(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not within ${ms / 1000} s`)), ms)),
+  );
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
@@ -31,19 +37,34 @@ export async function charts({ browser, browserPid, hostUrl, build, seconds, var
   const drawnSelector = peer ? 'svg polyline[points]' : '.recharts-line-curve';
   const opened = peer
     ? await openPeer(browser, CHART_PEER)
-    : await openApp(browser, hostUrl, (command, payload) => (command === 'runs.list' ? [build.runSnapshot()] : command === 'monitor.snapshot' ? feed.snapshot(variant === 'raw' ? undefined : (payload?.points ?? 500)) : undefined));
+    : await openApp(browser, hostUrl, (command, payload) =>
+        command === 'runs.list'
+          ? [build.runSnapshot()]
+          : command === 'monitor.snapshot'
+            ? feed.snapshot(variant === 'raw' ? undefined : (payload?.points ?? 500))
+            : undefined,
+      );
   const { page, cdp } = opened;
   const drawnCount = () => page.evaluate((selector) => document.querySelectorAll(selector).length, drawnSelector);
   try {
     await page.evaluate(() => window.__benchProbe.start());
-    const drawn = page.evaluate(([selector, count]) => window.__benchProbe.waitFor(selector, count), [drawnSelector, CHARTS]);
+    const drawn = page.evaluate(
+      ([selector, count]) => window.__benchProbe.waitFor(selector, count),
+      [drawnSelector, CHARTS],
+    );
     if (peer) opened.push('monitor.snapshot', feed.snapshot(undefined));
     else await openRuns(page);
     const drawnAt = await withTimeout(drawn, DRAW_TIMEOUT_MS, `${variant}: ${CHARTS} charts drawn`);
     const firstRenderMs = drawnAt - (opened.sentAt['monitor.snapshot'] ?? NaN);
     await sleep(1_000);
     const render = frameStats(await page.evaluate(() => window.__benchProbe.stop()));
-    const result = { firstRenderMs, pointsPerSeries: feed.pointsPerSeries, render, heapAfterRender: await heapAfterGc(cdp), errors: opened.errors };
+    const result = {
+      firstRenderMs,
+      pointsPerSeries: feed.pointsPerSeries,
+      render,
+      heapAfterRender: await heapAfterGc(cdp),
+      errors: opened.errors,
+    };
     if (!seconds) return { ...result, drawn: await drawnCount(), rendererRss: rendererRssBytes(browserPid) };
 
     const before = await paths(page, drawnSelector);
@@ -60,7 +81,12 @@ export async function charts({ browser, browserPid, hostUrl, build, seconds, var
     const moved = (await paths(page, drawnSelector)).filter((d, i) => d !== before[i]).length;
     return {
       ...result,
-      append: { ...append, deltas, heapPeak: Math.max(heap.stop(), after.JSHeapUsedSize), heapEnd: await heapAfterGc(cdp) },
+      append: {
+        ...append,
+        deltas,
+        heapPeak: Math.max(heap.stop(), after.JSHeapUsedSize),
+        heapEnd: await heapAfterGc(cdp),
+      },
       drawn: await drawnCount(),
       redrawn: moved,
       rendererRss: rendererRssBytes(browserPid),

@@ -11,7 +11,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 export function installProbe() {
   const state = { recording: false, t0: 0, frames: [], longtasks: [] };
   const keep = (entries) => {
-    for (const e of entries) if (state.recording && e.startTime >= state.t0) state.longtasks.push([e.startTime, e.duration]);
+    for (const e of entries)
+      if (state.recording && e.startTime >= state.t0) state.longtasks.push([e.startTime, e.duration]);
   };
   const observer = new PerformanceObserver((list) => keep(list.getEntries()));
   observer.observe({ type: 'longtask' });
@@ -33,7 +34,10 @@ export function installProbe() {
     /** Epoch ms of the first frame in which `selector` matches at least `count` elements. */
     waitFor(selector, count) {
       return new Promise((resolve) => {
-        const tick = () => (document.querySelectorAll(selector).length >= count ? resolve(performance.timeOrigin + performance.now()) : requestAnimationFrame(tick));
+        const tick = () =>
+          document.querySelectorAll(selector).length >= count
+            ? resolve(performance.timeOrigin + performance.now())
+            : requestAnimationFrame(tick);
         tick();
       });
     },
@@ -57,8 +61,12 @@ export function frameStats({ ms, frames, longtasks }) {
   const intervals = frames.slice(1).map((t, i) => t - frames[i]);
   const sorted = [...intervals].sort((a, b) => a - b);
   const perSecond = new Map();
-  for (const t of frames) perSecond.set(Math.floor((t - frames[0]) / 1000), (perSecond.get(Math.floor((t - frames[0]) / 1000)) ?? 0) + 1);
-  const whole = [...perSecond.entries()].filter(([s]) => s < Math.floor((frames.at(-1) - frames[0]) / 1000)).map(([, n]) => n).sort((a, b) => a - b);
+  for (const t of frames)
+    perSecond.set(Math.floor((t - frames[0]) / 1000), (perSecond.get(Math.floor((t - frames[0]) / 1000)) ?? 0) + 1);
+  const whole = [...perSecond.entries()]
+    .filter(([s]) => s < Math.floor((frames.at(-1) - frames[0]) / 1000))
+    .map(([, n]) => n)
+    .sort((a, b) => a - b);
   const durations = longtasks.map(([, d]) => d);
   return {
     seconds: ms / 1000,
@@ -93,7 +101,14 @@ export async function heapAfterGc(cdp) {
 /** Samples the (uncollected) JS heap every `everyMs` until stopped; returns the peak. */
 export function heapSampler(cdp, everyMs = 2_000) {
   let peak = 0;
-  const timer = setInterval(() => void metrics(cdp).then((m) => (peak = Math.max(peak, m.JSHeapUsedSize)), () => {}), everyMs);
+  const timer = setInterval(
+    () =>
+      void metrics(cdp).then(
+        (m) => (peak = Math.max(peak, m.JSHeapUsedSize)),
+        () => {},
+      ),
+    everyMs,
+  );
   return { stop: () => (clearInterval(timer), peak) };
 }
 

@@ -28,7 +28,10 @@ export interface BucketPort {
 /** vCPU quotas of the `ec2` service. */
 export interface QuotaPort {
   /** The applied value, else AWS's default; undefined when neither can be read. */
-  vcpuQuota(quotaCode: string, options?: CallOptions): Promise<{ value: number; source: 'applied' | 'default' } | undefined>;
+  vcpuQuota(
+    quotaCode: string,
+    options?: CallOptions,
+  ): Promise<{ value: number; source: 'applied' | 'default' } | undefined>;
 }
 
 /** Public SSM parameters (default AMI ids). */

@@ -1,4 +1,14 @@
-import type { CallOptions, Ec2Address, Ec2Instance, Ec2KeyPair, Ec2NatGateway, Ec2SecurityGroup, Ec2Snapshot, Ec2Volume, LoadBalancer } from './ec2-types';
+import type {
+  CallOptions,
+  Ec2Address,
+  Ec2Instance,
+  Ec2KeyPair,
+  Ec2NatGateway,
+  Ec2SecurityGroup,
+  Ec2Snapshot,
+  Ec2Volume,
+  LoadBalancer,
+} from './ec2-types';
 
 /**
  * Reads what may cost money in one region. Every list is complete (paginators flattened).

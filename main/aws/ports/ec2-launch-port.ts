@@ -63,7 +63,10 @@ export interface Ec2LaunchPort {
   /** undefined when the region has no default VPC. */
   defaultNetwork(options?: CallOptions): Promise<DefaultNetwork | undefined>;
   importKeyPair(input: { name: string; publicKey: string; tags: TagMap }, options?: CallOptions): Promise<string>;
-  createSecurityGroup(input: { name: string; description: string; vpcId: string; tags: TagMap }, options?: CallOptions): Promise<string>;
+  createSecurityGroup(
+    input: { name: string; description: string; vpcId: string; tags: TagMap },
+    options?: CallOptions,
+  ): Promise<string>;
   /** The only ingress rule: 22/tcp from `cidr`. */
   authorizeSsh(input: { groupId: string; cidr: string; tags: TagMap }, options?: CallOptions): Promise<void>;
   runInstance(spec: RunInstanceSpec, options?: CallOptions): Promise<string>;

@@ -9,5 +9,11 @@ export interface Ec2SpotPricePort {
    * particular order; as EC2 does, it includes the last change before `from` (the price in
    * effect then). Empty when EC2 has no history for it.
    */
-  spotPriceHistory(instanceType: string, availabilityZone: string | undefined, from: Date, to: Date, options?: CallOptions): Promise<SpotPricePoint[]>;
+  spotPriceHistory(
+    instanceType: string,
+    availabilityZone: string | undefined,
+    from: Date,
+    to: Date,
+    options?: CallOptions,
+  ): Promise<SpotPricePoint[]>;
 }

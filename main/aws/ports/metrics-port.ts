@@ -1,7 +1,14 @@
 import type { CallOptions } from './ec2-types';
 
 /** The EC2 metrics the monitor reads from CloudWatch (namespace AWS/EC2). */
-export const INSTANCE_METRICS = ['CPUUtilization', 'NetworkIn', 'NetworkOut', 'EBSReadBytes', 'EBSWriteBytes', 'StatusCheckFailed'] as const;
+export const INSTANCE_METRICS = [
+  'CPUUtilization',
+  'NetworkIn',
+  'NetworkOut',
+  'EBSReadBytes',
+  'EBSWriteBytes',
+  'StatusCheckFailed',
+] as const;
 /** One of {@link INSTANCE_METRICS}. */
 export type InstanceMetric = (typeof INSTANCE_METRICS)[number];
 
@@ -30,7 +37,10 @@ export interface InstanceMetricsPort {
    * One GetMetricData call (paginated internally) for every {@link INSTANCE_METRICS} of one
    * instance between `start` and `end`; points ascending in time, missing metrics empty.
    */
-  getInstanceMetrics(input: { instanceId: string; start: Date; end: Date; periodSeconds: number }, options?: CallOptions): Promise<Record<InstanceMetric, MetricPoint[]>>;
+  getInstanceMetrics(
+    input: { instanceId: string; start: Date; end: Date; periodSeconds: number },
+    options?: CallOptions,
+  ): Promise<Record<InstanceMetric, MetricPoint[]>>;
   /** The instance's state; undefined when EC2 no longer knows it. */
   describeInstance(instanceId: string, options?: CallOptions): Promise<InstanceStatus | undefined>;
 }

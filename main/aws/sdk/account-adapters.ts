@@ -1,5 +1,15 @@
-import { DeleteObjectCommand, GetBucketVersioningCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, type ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import {
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  GetAWSDefaultServiceQuotaCommand,
+  GetServiceQuotaCommand,
+  type ServiceQuotasClient,
+} from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { awsErrorCode } from '../aws-errors';
@@ -52,12 +62,18 @@ export function createQuotaAdapter(quotas: ServiceQuotasClient): QuotaPort {
   return {
     async vcpuQuota(QuotaCode, { signal } = {}) {
       try {
-        const { Quota } = await quotas.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode }), sendOptions(signal));
+        const { Quota } = await quotas.send(
+          new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode }),
+          sendOptions(signal),
+        );
         if (Quota?.Value !== undefined) return { value: Quota.Value, source: 'applied' };
       } catch (error) {
         if (awsErrorCode(error) !== 'NoSuchResourceException') throw error;
       }
-      const { Quota } = await quotas.send(new GetAWSDefaultServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode }), sendOptions(signal));
+      const { Quota } = await quotas.send(
+        new GetAWSDefaultServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode }),
+        sendOptions(signal),
+      );
       return Quota?.Value === undefined ? undefined : { value: Quota.Value, source: 'default' };
     },
   };

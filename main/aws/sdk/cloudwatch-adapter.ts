@@ -1,6 +1,11 @@
 import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { INSTANCE_METRICS, type InstanceMetric, type InstanceMetricsPort, type MetricPoint } from '../ports/metrics-port';
+import {
+  INSTANCE_METRICS,
+  type InstanceMetric,
+  type InstanceMetricsPort,
+  type MetricPoint,
+} from '../ports/metrics-port';
 import { createCloudWatchClient, createEc2Client, type AwsSettings } from '../client-factory';
 import { sendOptions } from './sdk-tags';
 
@@ -33,11 +38,20 @@ function queries(instanceId: string, periodSeconds: number): MetricDataQuery[] {
 export function createInstanceMetricsAdapter(cloudwatch: CloudWatchClient, ec2: EC2Client): InstanceMetricsPort {
   return {
     async getInstanceMetrics({ instanceId, start, end, periodSeconds }, { signal } = {}) {
-      const out = Object.fromEntries(INSTANCE_METRICS.map((m) => [m, [] as MetricPoint[]])) as Record<InstanceMetric, MetricPoint[]>;
+      const out = Object.fromEntries(INSTANCE_METRICS.map((m) => [m, [] as MetricPoint[]])) as Record<
+        InstanceMetric,
+        MetricPoint[]
+      >;
       let nextToken: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
         const response = await cloudwatch.send(
-          new GetMetricDataCommand({ MetricDataQueries: queries(instanceId, periodSeconds), StartTime: start, EndTime: end, ScanBy: 'TimestampAscending', NextToken: nextToken }),
+          new GetMetricDataCommand({
+            MetricDataQueries: queries(instanceId, periodSeconds),
+            StartTime: start,
+            EndTime: end,
+            ScanBy: 'TimestampAscending',
+            NextToken: nextToken,
+          }),
           sendOptions(signal),
         );
         for (const result of response.MetricDataResults ?? []) {
@@ -57,7 +71,10 @@ export function createInstanceMetricsAdapter(cloudwatch: CloudWatchClient, ec2: 
     },
     async describeInstance(instanceId, { signal } = {}) {
       try {
-        const response = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }), sendOptions(signal));
+        const response = await ec2.send(
+          new DescribeInstancesCommand({ InstanceIds: [instanceId] }),
+          sendOptions(signal),
+        );
         const instance = response.Reservations?.[0]?.Instances?.[0];
         if (!instance) return undefined;
         return {

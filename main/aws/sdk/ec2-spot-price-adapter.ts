@@ -15,11 +15,16 @@ export function createEc2SpotPriceAdapter(ec2: EC2Client): Ec2SpotPricePort {
         EndTime: to,
       };
       const points: SpotPricePoint[] = [];
-      for await (const page of paginateDescribeSpotPriceHistory({ client: ec2, pageSize: 1000 }, input, sendOptions(signal))) {
+      for await (const page of paginateDescribeSpotPriceHistory(
+        { client: ec2, pageSize: 1000 },
+        input,
+        sendOptions(signal),
+      )) {
         for (const price of page.SpotPriceHistory ?? []) {
           const usdPerHour = Number(price.SpotPrice);
           // A point without its zone, time or a readable price cannot be placed on the step function.
-          if (price.AvailabilityZone && price.Timestamp && price.SpotPrice && Number.isFinite(usdPerHour)) points.push({ zone: price.AvailabilityZone, t: price.Timestamp.getTime(), usdPerHour });
+          if (price.AvailabilityZone && price.Timestamp && price.SpotPrice && Number.isFinite(usdPerHour))
+            points.push({ zone: price.AvailabilityZone, t: price.Timestamp.getTime(), usdPerHour });
         }
       }
       return points;

@@ -37,21 +37,45 @@ export function createInstanceRoleAdapter(iam: IAMClient): InstanceRolePort {
       const options = sendOptions(signal);
       let created = false;
       if (!(await exists(() => iam.send(new GetRoleCommand({ RoleName: spec.roleName }), options)))) {
-        await iam.send(new CreateRoleCommand({ RoleName: spec.roleName, AssumeRolePolicyDocument: EC2_TRUST, Description: spec.description, Tags: toTagList(spec.tags) }), options);
+        await iam.send(
+          new CreateRoleCommand({
+            RoleName: spec.roleName,
+            AssumeRolePolicyDocument: EC2_TRUST,
+            Description: spec.description,
+            Tags: toTagList(spec.tags),
+          }),
+          options,
+        );
         created = true;
       }
-      await iam.send(new PutRolePolicyCommand({ RoleName: spec.roleName, PolicyName: spec.policyName, PolicyDocument: spec.policyDocument }), options);
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: spec.roleName,
+          PolicyName: spec.policyName,
+          PolicyDocument: spec.policyDocument,
+        }),
+        options,
+      );
       let roles: string[] = [];
       try {
-        const { InstanceProfile } = await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: spec.profileName }), options);
+        const { InstanceProfile } = await iam.send(
+          new GetInstanceProfileCommand({ InstanceProfileName: spec.profileName }),
+          options,
+        );
         roles = (InstanceProfile?.Roles ?? []).map((role) => role.RoleName ?? '');
       } catch (error) {
         if (awsErrorCode(error) !== 'NoSuchEntity' && awsErrorCode(error) !== 'NoSuchEntityException') throw error;
-        await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: spec.profileName, Tags: toTagList(spec.tags) }), options);
+        await iam.send(
+          new CreateInstanceProfileCommand({ InstanceProfileName: spec.profileName, Tags: toTagList(spec.tags) }),
+          options,
+        );
         created = true;
       }
       if (!roles.includes(spec.roleName)) {
-        await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: spec.profileName, RoleName: spec.roleName }), options);
+        await iam.send(
+          new AddRoleToInstanceProfileCommand({ InstanceProfileName: spec.profileName, RoleName: spec.roleName }),
+          options,
+        );
         created = true;
       }
       return { created };

@@ -19,17 +19,33 @@ export function buildRunInstancesInput(spec: RunInstanceSpec): RunInstancesComma
     MinCount: 1,
     MaxCount: 1,
     KeyName: spec.keyName,
-    NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: spec.subnetId, Groups: [spec.securityGroupId], AssociatePublicIpAddress: true, DeleteOnTermination: true }],
+    NetworkInterfaces: [
+      {
+        DeviceIndex: 0,
+        SubnetId: spec.subnetId,
+        Groups: [spec.securityGroupId],
+        AssociatePublicIpAddress: true,
+        DeleteOnTermination: true,
+      },
+    ],
     IamInstanceProfile: { Name: spec.instanceProfileName },
     BlockDeviceMappings: [
-      { DeviceName: spec.rootDeviceName, Ebs: { VolumeSize: spec.diskGb, VolumeType: 'gp3', DeleteOnTermination: true, Encrypted: true } },
+      {
+        DeviceName: spec.rootDeviceName,
+        Ebs: { VolumeSize: spec.diskGb, VolumeType: 'gp3', DeleteOnTermination: true, Encrypted: true },
+      },
       ...extra.map((DeviceName) => ({ DeviceName, Ebs: { DeleteOnTermination: true } })),
     ],
     InstanceInitiatedShutdownBehavior: 'terminate',
     // Hop limit 2: training in a container on the instance still reaches IMDSv2 through the bridge.
     MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2 },
     ...(spec.market === 'spot'
-      ? { InstanceMarketOptions: { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } } }
+      ? {
+          InstanceMarketOptions: {
+            MarketType: 'spot',
+            SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' },
+          },
+        }
       : {}),
     UserData: Buffer.from(spec.userData, 'utf8').toString('base64'),
     TagSpecifications: [

@@ -9,7 +9,12 @@ import {
   createStsClient,
 } from '../client-factory';
 import type { AwsPorts, Ec2Port } from '../ports/aws-ports';
-import { createBucketAdapter, createIdentityAdapter, createParameterAdapter, createQuotaAdapter } from './account-adapters';
+import {
+  createBucketAdapter,
+  createIdentityAdapter,
+  createParameterAdapter,
+  createQuotaAdapter,
+} from './account-adapters';
 import { createEc2CleanupAdapter } from './ec2-cleanup-adapter';
 import { createEc2InventoryAdapter, createRegionListAdapter } from './ec2-inventory-adapter';
 import { createEc2LaunchAdapter } from './ec2-launch-adapter';
@@ -39,7 +44,12 @@ export function createSdkAwsPorts(settings: AwsSettings): AwsPorts {
     ec2: perRegion((region): Ec2Port => {
       const ec2 = createEc2Client(at(region));
       const elb = createElbv2Client(at(region));
-      return { ...createEc2InventoryAdapter(ec2, elb), ...createEc2CleanupAdapter(ec2, elb), ...createEc2LaunchAdapter(ec2), ...createEc2SpotPriceAdapter(ec2) };
+      return {
+        ...createEc2InventoryAdapter(ec2, elb),
+        ...createEc2CleanupAdapter(ec2, elb),
+        ...createEc2LaunchAdapter(ec2),
+        ...createEc2SpotPriceAdapter(ec2),
+      };
     }),
     bucket: perRegion((region) => createBucketAdapter(createS3Client(at(region), { maxSockets: 4 }))),
     quotas: perRegion((region) => createQuotaAdapter(createServiceQuotasClient(at(region)))),

@@ -4,7 +4,11 @@ import { FakeAws } from './fake-aws';
 import type { FakeInstance } from './fake-ec2-region';
 
 const HOUR = 3_600_000;
-const ours = (runId: string, name: string) => ({ [TAG_RUN_ID]: runId, [TAG_CREATED_BY]: 'traindeck/0.1.0', Name: name });
+const ours = (runId: string, name: string) => ({
+  [TAG_RUN_ID]: runId,
+  [TAG_CREATED_BY]: 'traindeck/0.1.0',
+  Name: name,
+});
 const RESNET = 'resnet50-20261124-093012-a1b2';
 const BERT = 'bert-ft-20261122-181544-9f3c';
 
@@ -25,23 +29,103 @@ export function demoAccount(clock: Clock, latencyMs = 40): FakeAws {
 
   const eu = fake.region('eu-west-1');
   const resnet = ours(RESNET, 'traindeck-resnet50');
-  eu.instances.set('i-0a1b2c3d4e5f60718', instance('i-0a1b2c3d4e5f60718', 'g5.xlarge', resnet, at(3.2), now, { publicIp: '34.243.17.102', securityGroupIds: ['sg-0f1e2d3c4b5a69788'], keyName: `traindeck-${RESNET}`, zone: 'eu-west-1a' }));
-  eu.volumes.set('vol-0aa11bb22cc33dd44', { id: 'vol-0aa11bb22cc33dd44', volumeType: 'gp3', sizeGb: 150, state: 'in-use', attachedTo: 'i-0a1b2c3d4e5f60718', createTime: at(3.2), tags: resnet, deleteOnTermination: true });
-  eu.securityGroups.set('sg-0f1e2d3c4b5a69788', { id: 'sg-0f1e2d3c4b5a69788', name: `traindeck-${RESNET}`, tags: resnet, ingress: [] });
-  eu.keyPairs.set(`traindeck-${RESNET}`, { id: 'key-0c0ffee0c0ffee001', name: `traindeck-${RESNET}`, tags: resnet, publicKey: '' });
+  eu.instances.set(
+    'i-0a1b2c3d4e5f60718',
+    instance('i-0a1b2c3d4e5f60718', 'g5.xlarge', resnet, at(3.2), now, {
+      publicIp: '34.243.17.102',
+      securityGroupIds: ['sg-0f1e2d3c4b5a69788'],
+      keyName: `traindeck-${RESNET}`,
+      zone: 'eu-west-1a',
+    }),
+  );
+  eu.volumes.set('vol-0aa11bb22cc33dd44', {
+    id: 'vol-0aa11bb22cc33dd44',
+    volumeType: 'gp3',
+    sizeGb: 150,
+    state: 'in-use',
+    attachedTo: 'i-0a1b2c3d4e5f60718',
+    createTime: at(3.2),
+    tags: resnet,
+    deleteOnTermination: true,
+  });
+  eu.securityGroups.set('sg-0f1e2d3c4b5a69788', {
+    id: 'sg-0f1e2d3c4b5a69788',
+    name: `traindeck-${RESNET}`,
+    tags: resnet,
+    ingress: [],
+  });
+  eu.keyPairs.set(`traindeck-${RESNET}`, {
+    id: 'key-0c0ffee0c0ffee001',
+    name: `traindeck-${RESNET}`,
+    tags: resnet,
+    publicKey: '',
+  });
 
   const us = fake.region('us-east-1');
   const bert = ours(BERT, 'traindeck-bert-ft');
-  us.volumes.set('vol-0bert0000leftover1', { id: 'vol-0bert0000leftover1', volumeType: 'gp3', sizeGb: 200, state: 'available', createTime: at(42.5), tags: bert, deleteOnTermination: false });
-  us.addresses.set('eipalloc-0b3r7f7000000001', { allocationId: 'eipalloc-0b3r7f7000000001', publicIp: '52.20.144.9', tags: bert });
+  us.volumes.set('vol-0bert0000leftover1', {
+    id: 'vol-0bert0000leftover1',
+    volumeType: 'gp3',
+    sizeGb: 200,
+    state: 'available',
+    createTime: at(42.5),
+    tags: bert,
+    deleteOnTermination: false,
+  });
+  us.addresses.set('eipalloc-0b3r7f7000000001', {
+    allocationId: 'eipalloc-0b3r7f7000000001',
+    publicIp: '52.20.144.9',
+    tags: bert,
+  });
 
   const west = fake.region('us-west-2');
-  west.instances.set('i-07e57e57e57e57e57', instance('i-07e57e57e57e57e57', 't3.large', { Name: 'jupyter-sandbox' }, at(26), now, { securityGroupIds: [], zone: 'us-west-2b' }));
-  west.volumes.set('vol-07e57000000000001', { id: 'vol-07e57000000000001', volumeType: 'gp2', sizeGb: 30, state: 'in-use', attachedTo: 'i-07e57e57e57e57e57', createTime: at(26), tags: { Name: 'jupyter-sandbox' }, deleteOnTermination: true });
-  west.snapshots.set('snap-0d474000000000001', { id: 'snap-0d474000000000001', sizeGb: 50, state: 'completed', startTime: at(300), tags: { Name: 'imagenet-subset-backup' } });
+  west.instances.set(
+    'i-07e57e57e57e57e57',
+    instance('i-07e57e57e57e57e57', 't3.large', { Name: 'jupyter-sandbox' }, at(26), now, {
+      securityGroupIds: [],
+      zone: 'us-west-2b',
+    }),
+  );
+  west.volumes.set('vol-07e57000000000001', {
+    id: 'vol-07e57000000000001',
+    volumeType: 'gp2',
+    sizeGb: 30,
+    state: 'in-use',
+    attachedTo: 'i-07e57e57e57e57e57',
+    createTime: at(26),
+    tags: { Name: 'jupyter-sandbox' },
+    deleteOnTermination: true,
+  });
+  west.snapshots.set('snap-0d474000000000001', {
+    id: 'snap-0d474000000000001',
+    sizeGb: 50,
+    state: 'completed',
+    startTime: at(300),
+    tags: { Name: 'imagenet-subset-backup' },
+  });
   return fake;
 }
 
-function instance(id: string, instanceType: string, tags: Record<string, string>, launchTime: string, now: number, extra: Partial<FakeInstance>): FakeInstance {
-  return { id, instanceType, state: 'running', since: now, runningSince: now, launchTime, tags, securityGroupIds: [], market: 'on-demand', zone: 'eu-west-1a', hostKeyFingerprints: [], ...extra };
+function instance(
+  id: string,
+  instanceType: string,
+  tags: Record<string, string>,
+  launchTime: string,
+  now: number,
+  extra: Partial<FakeInstance>,
+): FakeInstance {
+  return {
+    id,
+    instanceType,
+    state: 'running',
+    since: now,
+    runningSince: now,
+    launchTime,
+    tags,
+    securityGroupIds: [],
+    market: 'on-demand',
+    zone: 'eu-west-1a',
+    hostKeyFingerprints: [],
+    ...extra,
+  };
 }

@@ -1,7 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sameQuotaGroup, vcpuQuotaFor } from '../../../shared/domain/instance-family';
 import type { Clock } from '../../core/clock';
-import type { BucketPort, IdentityPort, InstanceRolePort, ParameterPort, QuotaPort, VersioningState } from '../ports/account-ports';
+import type {
+  BucketPort,
+  IdentityPort,
+  InstanceRolePort,
+  ParameterPort,
+  QuotaPort,
+  VersioningState,
+} from '../ports/account-ports';
 import type { AwsPorts, Ec2Port } from '../ports/aws-ports';
 import { FAKE_IMAGES, FAKE_INSTANCE_TYPES } from './fake-catalog';
 import { fakeCleanup, fakeInventory } from './fake-ec2-ports';
@@ -11,7 +18,22 @@ import { FakeEc2Region, FAKE_TIMING } from './fake-ec2-region';
 import { awsError, ProcessKilled } from './fake-error';
 
 /** Which calls change the account: the crash injection counts these. */
-const WRITES = new Set(['terminateInstances', 'deleteVolume', 'disassociateAddress', 'releaseAddress', 'deleteNatGateway', 'deleteLoadBalancer', 'deleteSnapshot', 'deleteKeyPair', 'deleteSecurityGroup', 'importKeyPair', 'createSecurityGroup', 'authorizeSsh', 'runInstance', 'ensureInstanceProfile']);
+const WRITES = new Set([
+  'terminateInstances',
+  'deleteVolume',
+  'disassociateAddress',
+  'releaseAddress',
+  'deleteNatGateway',
+  'deleteLoadBalancer',
+  'deleteSnapshot',
+  'deleteKeyPair',
+  'deleteSecurityGroup',
+  'importKeyPair',
+  'createSecurityGroup',
+  'authorizeSsh',
+  'runInstance',
+  'ensureInstanceProfile',
+]);
 
 /** A bucket of the fake account. */
 export interface FakeBucket {
@@ -149,12 +171,25 @@ export class FakeAws {
       ec2: (name) => {
         const region = this.region(name);
         const now = () => this.options.clock.now();
-        const context = { now, nextId: (prefix: string) => this.nextId(prefix), profileReadyAt: (profile: string) => this.profiles.get(profile)?.readyAt, checkQuota: this.checkQuota };
-        return this.wrap(name, { ...fakeInventory(region), ...fakeCleanup(region, now), ...fakeLaunch(region, context), ...fakeSpotPrices(region) } satisfies Ec2Port);
+        const context = {
+          now,
+          nextId: (prefix: string) => this.nextId(prefix),
+          profileReadyAt: (profile: string) => this.profiles.get(profile)?.readyAt,
+          checkQuota: this.checkQuota,
+        };
+        return this.wrap(name, {
+          ...fakeInventory(region),
+          ...fakeCleanup(region, now),
+          ...fakeLaunch(region, context),
+          ...fakeSpotPrices(region),
+        } satisfies Ec2Port);
       },
       bucket: (name) => this.wrap(name, this.bucketPort()),
       quotas: (name) => this.wrap(name, this.quotaPort()),
-      parameters: (name) => this.wrap(name, { getParameter: async (parameter) => this.parameters.get(`${name}:${parameter}`) } satisfies ParameterPort),
+      parameters: (name) =>
+        this.wrap(name, {
+          getParameter: async (parameter) => this.parameters.get(`${name}:${parameter}`),
+        } satisfies ParameterPort),
     };
   }
 
@@ -164,34 +199,59 @@ export class FakeAws {
     for (const region of this.regions.values()) {
       region.settle(this.options.clock.now());
       const instance = [...region.instances.values()].find((i) => i.publicIp === host && i.state === 'running');
-      if (instance?.runningSince !== undefined && this.options.clock.now() - instance.runningSince >= FAKE_TIMING.sshdMs) return 'SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.10';
+      if (
+        instance?.runningSince !== undefined &&
+        this.options.clock.now() - instance.runningSince >= FAKE_TIMING.sshdMs
+      )
+        return 'SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.10';
     }
     return undefined;
   }
 
   /** Total vCPUs of running instances in the quota group of `type`. */
   vcpusInUse(region: FakeEc2Region, type: string): number {
-    return [...region.instances.values()].filter((i) => (i.state === 'pending' || i.state === 'running') && sameQuotaGroup(i.instanceType, type)).reduce((sum, i) => sum + (FAKE_INSTANCE_TYPES[i.instanceType]?.vcpus ?? 0), 0);
+    return [...region.instances.values()]
+      .filter((i) => (i.state === 'pending' || i.state === 'running') && sameQuotaGroup(i.instanceType, type))
+      .reduce((sum, i) => sum + (FAKE_INSTANCE_TYPES[i.instanceType]?.vcpus ?? 0), 0);
   }
 
   private readonly checkQuota = (region: FakeEc2Region, type: string, market: 'on-demand' | 'spot') => {
     const quota = vcpuQuotaFor(type, market);
     const limit = quota ? (this.quotas.get(quota.code) ?? 64) : 64;
-    if (this.vcpusInUse(region, type) + (FAKE_INSTANCE_TYPES[type]?.vcpus ?? 0) > limit) throw awsError('VcpuLimitExceeded', `You have requested more vCPU capacity than your current vCPU limit of ${limit} allows.`);
+    if (this.vcpusInUse(region, type) + (FAKE_INSTANCE_TYPES[type]?.vcpus ?? 0) > limit)
+      throw awsError(
+        'VcpuLimitExceeded',
+        `You have requested more vCPU capacity than your current vCPU limit of ${limit} allows.`,
+      );
   };
 
   private wrap<T extends object>(region: string, port: T): T {
     const wrapped = {} as Record<string, unknown>;
-    for (const [op, fn] of Object.entries(port)) wrapped[op] = (...args: unknown[]) => this.call(region, op, () => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
+    for (const [op, fn] of Object.entries(port))
+      wrapped[op] = (...args: unknown[]) =>
+        this.call(region, op, () => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
     return wrapped as T;
   }
 
   private identityPort(): IdentityPort {
     return {
       whoAmI: async () => {
-        if (this.identityFault === 'expired-sso') throw Object.assign(new Error('The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.'), { name: 'CredentialsProviderError' });
-        if (this.identityFault === 'unknown-profile') throw Object.assign(new Error('Could not resolve credentials using profile: [nope] in configuration/credentials file(s).'), { name: 'CredentialsProviderError' });
-        if (this.identityFault === 'no-credentials') throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+        if (this.identityFault === 'expired-sso')
+          throw Object.assign(
+            new Error(
+              'The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.',
+            ),
+            { name: 'CredentialsProviderError' },
+          );
+        if (this.identityFault === 'unknown-profile')
+          throw Object.assign(
+            new Error('Could not resolve credentials using profile: [nope] in configuration/credentials file(s).'),
+            { name: 'CredentialsProviderError' },
+          );
+        if (this.identityFault === 'no-credentials')
+          throw Object.assign(new Error('Could not load credentials from any providers'), {
+            name: 'CredentialsProviderError',
+          });
         return { account: this.account, arn: `arn:aws:iam::${this.account}:user/ana` };
       },
     };
@@ -207,13 +267,22 @@ export class FakeAws {
       bucketRegion: async (name) => find(name).region,
       versioning: async (name) => find(name).versioning,
       probeSseC: async (name) => {
-        if (find(name).blocksSseC) throw awsError('AccessDenied', 'Requests specifying Server Side Encryption with Customer provided keys are not allowed for this bucket.');
+        if (find(name).blocksSseC)
+          throw awsError(
+            'AccessDenied',
+            'Requests specifying Server Side Encryption with Customer provided keys are not allowed for this bucket.',
+          );
       },
     };
   }
 
   private quotaPort(): QuotaPort {
-    return { vcpuQuota: async (code) => ({ value: this.quotas.get(code) ?? 64, source: this.quotas.has(code) ? 'applied' : 'default' }) };
+    return {
+      vcpuQuota: async (code) => ({
+        value: this.quotas.get(code) ?? 64,
+        source: this.quotas.has(code) ? 'applied' : 'default',
+      }),
+    };
   }
 
   private rolePort(): InstanceRolePort {
@@ -226,7 +295,10 @@ export class FakeAws {
         }
         this.roles.get(spec.roleName)?.policies.set(spec.policyName, spec.policyDocument);
         if (!this.profiles.has(spec.profileName)) {
-          this.profiles.set(spec.profileName, { roles: [spec.roleName], readyAt: this.options.clock.now() + (this.options.profilePropagationMs ?? 0) });
+          this.profiles.set(spec.profileName, {
+            roles: [spec.roleName],
+            readyAt: this.options.clock.now() + (this.options.profilePropagationMs ?? 0),
+          });
           created = true;
         }
         return { created };

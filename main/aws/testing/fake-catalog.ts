@@ -29,14 +29,38 @@ export interface FakeImage {
 export const FAKE_IMAGES: Array<{ parameter: string; image: FakeImage }> = [
   {
     parameter: '/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id',
-    image: { id: 'ami-0d1a0000000000001', name: 'Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04) 20250601', architecture: 'x86_64', rootDeviceName: '/dev/sda1', ebsDeviceNames: ['/dev/sda1'], rootSizeGb: 75, snapshotIds: [] },
+    image: {
+      id: 'ami-0d1a0000000000001',
+      name: 'Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04) 20250601',
+      architecture: 'x86_64',
+      rootDeviceName: '/dev/sda1',
+      ebsDeviceNames: ['/dev/sda1'],
+      rootSizeGb: 75,
+      snapshotIds: [],
+    },
   },
   {
     parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-    image: { id: 'ami-0a12023000000086', name: 'al2023-ami-2023.7.20250527.1-kernel-6.1-x86_64', architecture: 'x86_64', rootDeviceName: '/dev/xvda', ebsDeviceNames: ['/dev/xvda'], rootSizeGb: 8, snapshotIds: [] },
+    image: {
+      id: 'ami-0a12023000000086',
+      name: 'al2023-ami-2023.7.20250527.1-kernel-6.1-x86_64',
+      architecture: 'x86_64',
+      rootDeviceName: '/dev/xvda',
+      ebsDeviceNames: ['/dev/xvda'],
+      rootSizeGb: 8,
+      snapshotIds: [],
+    },
   },
   {
     parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
-    image: { id: 'ami-0a12023000000a64', name: 'al2023-ami-2023.7.20250527.1-kernel-6.1-arm64', architecture: 'arm64', rootDeviceName: '/dev/xvda', ebsDeviceNames: ['/dev/xvda'], rootSizeGb: 8, snapshotIds: [] },
+    image: {
+      id: 'ami-0a12023000000a64',
+      name: 'al2023-ami-2023.7.20250527.1-kernel-6.1-arm64',
+      architecture: 'arm64',
+      rootDeviceName: '/dev/xvda',
+      ebsDeviceNames: ['/dev/xvda'],
+      rootSizeGb: 8,
+      snapshotIds: [],
+    },
   },
 ];

@@ -18,18 +18,41 @@ export interface FakeLaunchContext {
 export function fakeLaunch(region: FakeEc2Region, context: FakeLaunchContext): Ec2LaunchPort {
   const tokens = new Map<string, string>();
   return {
-    offeredZones: async (type) => [...(region.offerings.get(type) ?? (type in FAKE_INSTANCE_TYPES ? region.zones : []))],
-    describeInstanceType: async (type) => (FAKE_INSTANCE_TYPES[type] ? structuredClone(FAKE_INSTANCE_TYPES[type]) : undefined),
+    offeredZones: async (type) => [
+      ...(region.offerings.get(type) ?? (type in FAKE_INSTANCE_TYPES ? region.zones : [])),
+    ],
+    describeInstanceType: async (type) =>
+      FAKE_INSTANCE_TYPES[type] ? structuredClone(FAKE_INSTANCE_TYPES[type]) : undefined,
     describeImage: async (id) => {
       const image = region.images.get(id);
-      return image ? { id, name: image.name, architecture: image.architecture, state: 'available', rootDeviceName: image.rootDeviceName, ebsDeviceNames: [...image.ebsDeviceNames], rootSizeGb: image.rootSizeGb } : undefined;
+      return image
+        ? {
+            id,
+            name: image.name,
+            architecture: image.architecture,
+            state: 'available',
+            rootDeviceName: image.rootDeviceName,
+            ebsDeviceNames: [...image.ebsDeviceNames],
+            rootSizeGb: image.rootSizeGb,
+          }
+        : undefined;
     },
-    defaultNetwork: async () => (region.vpcId ? { vpcId: region.vpcId, subnets: region.zones.map((zone) => ({ subnetId: `subnet-${zone}`, zone })) } : undefined),
+    defaultNetwork: async () =>
+      region.vpcId
+        ? { vpcId: region.vpcId, subnets: region.zones.map((zone) => ({ subnetId: `subnet-${zone}`, zone })) }
+        : undefined,
     importKeyPair: async ({ name, publicKey, tags }) => {
       if (region.keyPairs.has(name)) duplicate('KeyPair', name);
-      if (!/^ssh-ed25519 [A-Za-z0-9+/=]+/.test(publicKey)) throw awsError('InvalidKey.Format', 'Key is not in valid OpenSSH public key format');
+      if (!/^ssh-ed25519 [A-Za-z0-9+/=]+/.test(publicKey))
+        throw awsError('InvalidKey.Format', 'Key is not in valid OpenSSH public key format');
       const id = context.nextId('key');
-      region.keyPairs.set(name, { id, name, createTime: new Date(context.now()).toISOString(), tags: { ...tags }, publicKey });
+      region.keyPairs.set(name, {
+        id,
+        name,
+        createTime: new Date(context.now()).toISOString(),
+        tags: { ...tags },
+        publicKey,
+      });
       return id;
     },
     createSecurityGroup: async ({ name, vpcId, tags }) => {
@@ -49,23 +72,52 @@ export function fakeLaunch(region: FakeEc2Region, context: FakeLaunchContext): E
       const zone = spec.subnetId.replace(/^subnet-/, '');
       const image = region.images.get(spec.imageId);
       if (!image) throw awsError('InvalidAMIID.NotFound', `The image id '[${spec.imageId}]' does not exist`);
-      if (!(region.offerings.get(spec.instanceType) ?? region.zones).includes(zone)) throw awsError('Unsupported', `Your requested instance type (${spec.instanceType}) is not supported in your requested Availability Zone (${zone}).`);
-      if (!region.keyPairs.has(spec.keyName)) throw awsError('InvalidKeyPair.NotFound', `The key pair '${spec.keyName}' does not exist`);
-      if (!region.securityGroups.has(spec.securityGroupId)) throw awsError('InvalidGroup.NotFound', `The security group '${spec.securityGroupId}' does not exist`);
+      if (!(region.offerings.get(spec.instanceType) ?? region.zones).includes(zone))
+        throw awsError(
+          'Unsupported',
+          `Your requested instance type (${spec.instanceType}) is not supported in your requested Availability Zone (${zone}).`,
+        );
+      if (!region.keyPairs.has(spec.keyName))
+        throw awsError('InvalidKeyPair.NotFound', `The key pair '${spec.keyName}' does not exist`);
+      if (!region.securityGroups.has(spec.securityGroupId))
+        throw awsError('InvalidGroup.NotFound', `The security group '${spec.securityGroupId}' does not exist`);
       const readyAt = context.profileReadyAt(spec.instanceProfileName);
-      if (readyAt === undefined || readyAt > context.now()) throw awsError('InvalidParameterValue', `Value (${spec.instanceProfileName}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`);
+      if (readyAt === undefined || readyAt > context.now())
+        throw awsError(
+          'InvalidParameterValue',
+          `Value (${spec.instanceProfileName}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`,
+        );
       context.checkQuota(region, spec.instanceType, spec.market);
       const id = context.nextId('i');
       const now = context.now();
       region.instances.set(id, {
-        id, instanceType: spec.instanceType, state: 'pending', since: now, launchTime: new Date(now).toISOString(), tags: { ...spec.tags },
-        publicIp: `203.0.113.${(region.instances.size % 250) + 1}`, securityGroupIds: [spec.securityGroupId], keyName: spec.keyName, market: spec.market,
-        subnetId: spec.subnetId, zone, hostKeyFingerprints: [`SHA256:${Buffer.from(id).toString('base64').replace(/=+$/, '')}fakehostkey`],
+        id,
+        instanceType: spec.instanceType,
+        state: 'pending',
+        since: now,
+        launchTime: new Date(now).toISOString(),
+        tags: { ...spec.tags },
+        publicIp: `203.0.113.${(region.instances.size % 250) + 1}`,
+        securityGroupIds: [spec.securityGroupId],
+        keyName: spec.keyName,
+        market: spec.market,
+        subnetId: spec.subnetId,
+        zone,
+        hostKeyFingerprints: [`SHA256:${Buffer.from(id).toString('base64').replace(/=+$/, '')}fakehostkey`],
       });
       for (const device of new Set([spec.rootDeviceName, ...spec.extraEbsDeviceNames])) {
         const volumeId = context.nextId('vol');
         const sizeGb = device === spec.rootDeviceName ? spec.diskGb : image.rootSizeGb;
-        region.volumes.set(volumeId, { id: volumeId, volumeType: 'gp3', sizeGb, state: 'in-use', createTime: new Date(now).toISOString(), tags: { ...spec.tags }, attachedTo: id, deleteOnTermination: true });
+        region.volumes.set(volumeId, {
+          id: volumeId,
+          volumeType: 'gp3',
+          sizeGb,
+          state: 'in-use',
+          createTime: new Date(now).toISOString(),
+          tags: { ...spec.tags },
+          attachedTo: id,
+          deleteOnTermination: true,
+        });
       }
       tokens.set(spec.clientToken, id);
       return id;
@@ -73,7 +125,15 @@ export function fakeLaunch(region: FakeEc2Region, context: FakeLaunchContext): E
     describeInstance: async (id) => {
       const instance = region.instances.get(id);
       if (!instance) return undefined;
-      const { since: _s, runningSince: _r, subnetId: _n, zone: _z, stuck: _x, hostKeyFingerprints: _h, ...visible } = instance;
+      const {
+        since: _s,
+        runningSince: _r,
+        subnetId: _n,
+        zone: _z,
+        stuck: _x,
+        hostKeyFingerprints: _h,
+        ...visible
+      } = instance;
       return structuredClone(visible);
     },
     statusChecks: async (id) => {

@@ -12,14 +12,32 @@ export function fakeInventory(region: FakeEc2Region): Ec2InventoryPort {
     listInstances: async () =>
       [...region.instances.values()]
         .filter((i) => i.state !== 'terminated')
-        .map((i) => clone({ id: i.id, instanceType: i.instanceType, state: i.state, ...(i.launchTime ? { launchTime: i.launchTime } : {}), tags: i.tags, ...(i.publicIp ? { publicIp: i.publicIp } : {}), securityGroupIds: i.securityGroupIds, ...(i.keyName ? { keyName: i.keyName } : {}), market: i.market })),
-    listVolumes: async () => [...region.volumes.values()].map(({ deleteOnTermination: _dot, ...volume }) => clone(volume)),
+        .map((i) =>
+          clone({
+            id: i.id,
+            instanceType: i.instanceType,
+            state: i.state,
+            ...(i.launchTime ? { launchTime: i.launchTime } : {}),
+            tags: i.tags,
+            ...(i.publicIp ? { publicIp: i.publicIp } : {}),
+            securityGroupIds: i.securityGroupIds,
+            ...(i.keyName ? { keyName: i.keyName } : {}),
+            market: i.market,
+          }),
+        ),
+    listVolumes: async () =>
+      [...region.volumes.values()].map(({ deleteOnTermination: _dot, ...volume }) => clone(volume)),
     listSnapshots: async () => [...region.snapshots.values()].map(clone),
     listAddresses: async () => [...region.addresses.values()].map(clone),
-    listNatGateways: async () => [...region.natGateways.values()].map(({ deletingSince: _since, ...gateway }) => clone(gateway)),
+    listNatGateways: async () =>
+      [...region.natGateways.values()].map(({ deletingSince: _since, ...gateway }) => clone(gateway)),
     listLoadBalancers: async () => [...region.loadBalancers.values()].map(clone),
-    listOurKeyPairs: async () => [...region.keyPairs.values()].filter((k) => isOurs(k.tags)).map(({ publicKey: _key, ...pair }) => clone(pair)),
-    listOurSecurityGroups: async () => [...region.securityGroups.values()].filter((g) => isOurs(g.tags)).map(({ ingress: _rules, ...group }) => clone(group)),
+    listOurKeyPairs: async () =>
+      [...region.keyPairs.values()].filter((k) => isOurs(k.tags)).map(({ publicKey: _key, ...pair }) => clone(pair)),
+    listOurSecurityGroups: async () =>
+      [...region.securityGroups.values()]
+        .filter((g) => isOurs(g.tags))
+        .map(({ ingress: _rules, ...group }) => clone(group)),
   };
 }
 

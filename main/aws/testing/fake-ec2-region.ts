@@ -1,11 +1,28 @@
 import type { TagMap } from '../../../shared/domain/tags';
 import type { SpotPricePoint } from '../../../shared/pricing/spot-history';
-import type { Ec2Address, Ec2Instance, Ec2KeyPair, Ec2NatGateway, Ec2SecurityGroup, Ec2Snapshot, Ec2Volume, LoadBalancer } from '../ports/ec2-types';
+import type {
+  Ec2Address,
+  Ec2Instance,
+  Ec2KeyPair,
+  Ec2NatGateway,
+  Ec2SecurityGroup,
+  Ec2Snapshot,
+  Ec2Volume,
+  LoadBalancer,
+} from '../ports/ec2-types';
 import type { FakeImage } from './fake-catalog';
 import { awsError } from './fake-error';
 
 /** How long each transition takes in the fake, roughly what EC2 shows. */
-export const FAKE_TIMING = { pendingMs: 20_000, shuttingDownMs: 40_000, stoppingMs: 30_000, statusInitMs: 60_000, consoleMs: 30_000, sshdMs: 45_000, natDeleteMs: 60_000 };
+export const FAKE_TIMING = {
+  pendingMs: 20_000,
+  shuttingDownMs: 40_000,
+  stoppingMs: 30_000,
+  statusInitMs: 60_000,
+  consoleMs: 30_000,
+  sshdMs: 45_000,
+  natDeleteMs: 60_000,
+};
 
 /** An instance with what the fake needs to move it through its states. */
 export interface FakeInstance extends Ec2Instance {
@@ -32,7 +49,12 @@ export class FakeEc2Region {
   natGateways = new Map<string, Ec2NatGateway & { deletingSince?: number }>();
   loadBalancers = new Map<string, LoadBalancer>();
   keyPairs = new Map<string, Ec2KeyPair & { publicKey: string }>();
-  securityGroups = new Map<string, Ec2SecurityGroup & { ingress: Array<{ protocol: string; fromPort: number; toPort: number; cidr: string; tags: TagMap }> }>();
+  securityGroups = new Map<
+    string,
+    Ec2SecurityGroup & {
+      ingress: Array<{ protocol: string; fromPort: number; toPort: number; cidr: string; tags: TagMap }>;
+    }
+  >();
   images = new Map<string, FakeImage>();
   /** Instance type → its spot price history in every zone (unseeded types get a made-up market). */
   spotPrices = new Map<string, SpotPricePoint[]>();
@@ -49,15 +71,18 @@ export class FakeEc2Region {
   /** Moves every resource to the state it has reached at `now`. */
   settle(now: number): void {
     for (const instance of this.instances.values()) {
-      if (instance.state === 'pending' && now - instance.since >= FAKE_TIMING.pendingMs) this.move(instance, 'running', instance.since + FAKE_TIMING.pendingMs);
-      if (instance.state === 'stopping' && now - instance.since >= FAKE_TIMING.stoppingMs) this.move(instance, 'stopped', instance.since + FAKE_TIMING.stoppingMs);
+      if (instance.state === 'pending' && now - instance.since >= FAKE_TIMING.pendingMs)
+        this.move(instance, 'running', instance.since + FAKE_TIMING.pendingMs);
+      if (instance.state === 'stopping' && now - instance.since >= FAKE_TIMING.stoppingMs)
+        this.move(instance, 'stopped', instance.since + FAKE_TIMING.stoppingMs);
       if (instance.state === 'shutting-down' && !instance.stuck && now - instance.since >= FAKE_TIMING.shuttingDownMs) {
         this.move(instance, 'terminated', instance.since + FAKE_TIMING.shuttingDownMs);
         this.onTerminated(instance);
       }
     }
     for (const gateway of this.natGateways.values()) {
-      if (gateway.deletingSince !== undefined && now - gateway.deletingSince >= FAKE_TIMING.natDeleteMs) this.natGateways.delete(gateway.id);
+      if (gateway.deletingSince !== undefined && now - gateway.deletingSince >= FAKE_TIMING.natDeleteMs)
+        this.natGateways.delete(gateway.id);
     }
   }
 
@@ -110,7 +135,8 @@ export class FakeEc2Region {
 
   disassociateAddress(associationId: string): void {
     const address = [...this.addresses.values()].find((a) => a.associationId === associationId);
-    if (!address) throw awsError('InvalidAssociationID.NotFound', `The association ID '${associationId}' does not exist`);
+    if (!address)
+      throw awsError('InvalidAssociationID.NotFound', `The association ID '${associationId}' does not exist`);
     delete address.associationId;
     delete address.instanceId;
   }
@@ -123,7 +149,8 @@ export class FakeEc2Region {
   }
 
   deleteSecurityGroup(id: string): void {
-    if (!this.securityGroups.has(id)) throw awsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+    if (!this.securityGroups.has(id))
+      throw awsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
     const user = [...this.instances.values()].find((i) => i.state !== 'terminated' && i.securityGroupIds.includes(id));
     if (user) throw awsError('DependencyViolation', `resource ${id} has a dependent object`);
     this.securityGroups.delete(id);
@@ -143,7 +170,14 @@ export class FakeEc2Region {
     const instance = this.instances.get(id);
     if (!instance?.runningSince || now - instance.runningSince < FAKE_TIMING.consoleMs) return undefined;
     const lines = instance.hostKeyFingerprints.map((fingerprint) => `256 ${fingerprint} root@ip-172-31-0-10 (ED25519)`);
-    return ['[    0.000000] Linux version 6.1', 'ci-info: no authorized SSH keys fingerprints found for user ubuntu.', '-----BEGIN SSH HOST KEY FINGERPRINTS-----', ...lines, '-----END SSH HOST KEY FINGERPRINTS-----', 'Cloud-init finished'].join('\n');
+    return [
+      '[    0.000000] Linux version 6.1',
+      'ci-info: no authorized SSH keys fingerprints found for user ubuntu.',
+      '-----BEGIN SSH HOST KEY FINGERPRINTS-----',
+      ...lines,
+      '-----END SSH HOST KEY FINGERPRINTS-----',
+      'Cloud-init finished',
+    ].join('\n');
   }
 }
 

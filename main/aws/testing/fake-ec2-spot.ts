@@ -15,8 +15,10 @@ const STEP_MS = 6 * 3_600_000;
 export function fakeSpotPrices(region: FakeEc2Region): Ec2SpotPricePort {
   return {
     spotPriceHistory: async (instanceType, zone, from, to) => {
-      if (zone !== undefined && !region.zones.includes(zone)) throw awsError('InvalidParameterValue', `Invalid availability zone: [${zone}]`);
-      const all = region.spotPrices.get(instanceType) ?? madeUpHistory(region, instanceType, from.getTime(), to.getTime());
+      if (zone !== undefined && !region.zones.includes(zone))
+        throw awsError('InvalidParameterValue', `Invalid availability zone: [${zone}]`);
+      const all =
+        region.spotPrices.get(instanceType) ?? madeUpHistory(region, instanceType, from.getTime(), to.getTime());
       const answer: SpotPricePoint[] = [];
       for (const name of zone === undefined ? region.zones : [zone]) {
         const mine = all.filter((p) => p.zone === name && p.t <= to.getTime()).sort((a, b) => a.t - b.t);

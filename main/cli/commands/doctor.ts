@@ -23,8 +23,15 @@ export const doctorCommand: CliCommand = {
   summary: 'show the AWS profile, region, endpoints and runtime TrainDeck would use',
   usage: 'traindeck doctor [--json]',
   async run(args, io) {
-    const { json } = parseCommandArgs(this.usage, () => parseArgs({ args, options: { json: { type: 'boolean', default: false } } })).values;
-    const report = await runDoctor({ env: io.env, projectRoot: io.projectRoot, dataDir: appDataDir(io.env), nodeVersion: process.version });
+    const { json } = parseCommandArgs(this.usage, () =>
+      parseArgs({ args, options: { json: { type: 'boolean', default: false } } }),
+    ).values;
+    const report = await runDoctor({
+      env: io.env,
+      projectRoot: io.projectRoot,
+      dataDir: appDataDir(io.env),
+      nodeVersion: process.version,
+    });
     io.out(json ? JSON.stringify(report, null, 2) + '\n' : formatDoctorReport(report));
     return report.checks.some((check) => check.status === 'fail') ? 1 : 0;
   },

@@ -13,10 +13,13 @@ export const keyCommand: CliCommand = {
   async run(args, io) {
     const { positionals } = parseCommandArgs(USAGE, () => parseArgs({ args, allowPositionals: true, options: {} }));
     const [action, file, ...extra] = positionals;
-    if ((action !== 'generate' && action !== 'fingerprint') || !file || extra.length) throw new CliError(`usage: ${USAGE}`);
+    if ((action !== 'generate' && action !== 'fingerprint') || !file || extra.length)
+      throw new CliError(`usage: ${USAGE}`);
     if (action === 'generate') {
       const fingerprint = await generateSseKey(file);
-      io.out(`wrote a new SSE-C key to ${file} (fingerprint ${fingerprint}). Keep a copy somewhere safe: without it the data cannot be read.\n`);
+      io.out(
+        `wrote a new SSE-C key to ${file} (fingerprint ${fingerprint}). Keep a copy somewhere safe: without it the data cannot be read.\n`,
+      );
     } else {
       io.out(`${(await loadSseKey(file)).fingerprint}\n`);
     }

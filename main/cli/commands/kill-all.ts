@@ -16,13 +16,24 @@ export const untrackedPhrase = (count: number) => `delete ${count} untracked`;
  * `--yes` deletes TrainDeck's resources in every region; untracked ones also need
  * `--include-untracked` and the typed phrase the dry run prints.
  */
-export function createKillAllCommand(makeDeps: (io: CliIo) => LifecycleDeps = (io) => defaultLifecycleDeps(io.env)): CliCommand {
+export function createKillAllCommand(
+  makeDeps: (io: CliIo) => LifecycleDeps = (io) => defaultLifecycleDeps(io.env),
+): CliCommand {
   return {
     name: 'kill-all',
     summary: 'delete every cost resource TrainDeck made in every region (dry run unless --yes), then verify',
     usage: 'traindeck kill-all [--include-untracked] [--yes] [--confirm "delete N untracked"]',
     async run(args, io) {
-      const { values } = parseCommandArgs(this.usage, () => parseArgs({ args, options: { 'include-untracked': { type: 'boolean', default: false }, yes: { type: 'boolean', default: false }, confirm: { type: 'string' } } }));
+      const { values } = parseCommandArgs(this.usage, () =>
+        parseArgs({
+          args,
+          options: {
+            'include-untracked': { type: 'boolean', default: false },
+            yes: { type: 'boolean', default: false },
+            confirm: { type: 'string' },
+          },
+        }),
+      );
       return asCli(async () => {
         const deps = makeDeps(io);
         await reportUnfinishedRuns(deps, io);
@@ -31,17 +42,37 @@ export function createKillAllCommand(makeDeps: (io: CliIo) => LifecycleDeps = (i
         const plan = planKillAll(await scanAccount({ ports, ...common }), values['include-untracked']);
         const untracked = plan.targets.filter((r) => !r.ours).length;
         if (plan.targets.length === 0) {
-          io.out(`Nothing to delete.${plan.untouchedUntracked.length ? ` ${plan.untouchedUntracked.length} untracked resource(s) exist; see \`traindeck scan --all-regions\`.` : ''}\n`);
+          io.out(
+            `Nothing to delete.${plan.untouchedUntracked.length ? ` ${plan.untouchedUntracked.length} untracked resource(s) exist; see \`traindeck scan --all-regions\`.` : ''}\n`,
+          );
           return 0;
         }
-        io.out(`${values.yes ? 'Deleting' : 'Would delete'} ${plan.targets.length} resource(s):\n${formatResources(plan.targets)}`);
-        if (plan.untouchedUntracked.length) io.out(`Left alone: ${plan.untouchedUntracked.length} untracked resource(s) (add --include-untracked to include them).\n`);
+        io.out(
+          `${values.yes ? 'Deleting' : 'Would delete'} ${plan.targets.length} resource(s):\n${formatResources(plan.targets)}`,
+        );
+        if (plan.untouchedUntracked.length)
+          io.out(
+            `Left alone: ${plan.untouchedUntracked.length} untracked resource(s) (add --include-untracked to include them).\n`,
+          );
         if (!values.yes) {
-          io.out(`Dry run: nothing deleted. Run again with --yes${untracked ? ` --confirm "${untrackedPhrase(untracked)}"` : ''} to delete.\n`);
+          io.out(
+            `Dry run: nothing deleted. Run again with --yes${untracked ? ` --confirm "${untrackedPhrase(untracked)}"` : ''} to delete.\n`,
+          );
           return 0;
         }
-        if (untracked > 0 && values.confirm !== untrackedPhrase(untracked)) throw new CliError(`deleting ${untracked} untracked resource(s) needs --confirm "${untrackedPhrase(untracked)}".`);
-        const report = await executeCleanup(plan.targets, (r) => r.ours || values['include-untracked'], { ports, ...common, onProgress: (event) => event.outcome !== 'deleting' && io.out(`  ${event.outcome === 'deleted' ? '✓' : '✗'} ${event.resource.kind} ${event.resource.id}${event.reason ? `: ${event.reason}` : ''}\n`) });
+        if (untracked > 0 && values.confirm !== untrackedPhrase(untracked))
+          throw new CliError(
+            `deleting ${untracked} untracked resource(s) needs --confirm "${untrackedPhrase(untracked)}".`,
+          );
+        const report = await executeCleanup(plan.targets, (r) => r.ours || values['include-untracked'], {
+          ports,
+          ...common,
+          onProgress: (event) =>
+            event.outcome !== 'deleting' &&
+            io.out(
+              `  ${event.outcome === 'deleted' ? '✓' : '✗'} ${event.resource.kind} ${event.resource.id}${event.reason ? `: ${event.reason}` : ''}\n`,
+            ),
+        });
         io.out(formatCleanup(report));
         return report.survivors.length === 0 ? 0 : 1;
       });

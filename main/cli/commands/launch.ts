@@ -17,13 +17,17 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
 }
 
 /** `traindeck launch --config run.json [--json]`: preflight, provision, stop when SSH answers. */
-export function createLaunchCommand(makeDeps: (io: CliIo) => LifecycleDeps = (io) => defaultLifecycleDeps(io.env)): CliCommand {
+export function createLaunchCommand(
+  makeDeps: (io: CliIo) => LifecycleDeps = (io) => defaultLifecycleDeps(io.env),
+): CliCommand {
   return {
     name: 'launch',
     summary: 'preflight, then create the run instance and wait until SSH answers (cleans up on failure)',
     usage: 'traindeck launch --config run.json [--json]',
     async run(args, io) {
-      const { values } = parseCommandArgs(this.usage, () => parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean', default: false } } }));
+      const { values } = parseCommandArgs(this.usage, () =>
+        parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean', default: false } } }),
+      );
       if (!values.config) throw new CliError(`--config is required. Usage: ${this.usage}`);
       const configPath = values.config;
       const interrupt = interruptSignal();
@@ -37,7 +41,11 @@ export function createLaunchCommand(makeDeps: (io: CliIo) => LifecycleDeps = (io
           onStep: (_step, detail) => !values.json && io.out(`→ ${detail}\n`),
         });
         const ssh = `ssh -i ${run.keyFile} ${run.sshUser}@${run.publicIp}`;
-        io.out(values.json ? JSON.stringify(run, null, 2) + '\n' : `Run ${run.runId}: ${run.instanceId} is reachable at ${run.publicIp}.\n  ${ssh}\n  host key ${run.hostKeyFingerprints.join(', ') || 'not in the console yet (pin at first sight)'}\n  stop it: traindeck teardown ${run.runId}\n`);
+        io.out(
+          values.json
+            ? JSON.stringify(run, null, 2) + '\n'
+            : `Run ${run.runId}: ${run.instanceId} is reachable at ${run.publicIp}.\n  ${ssh}\n  host key ${run.hostKeyFingerprints.join(', ') || 'not in the console yet (pin at first sight)'}\n  stop it: traindeck teardown ${run.runId}\n`,
+        );
         return 0;
       }).finally(interrupt.dispose);
     },

@@ -14,7 +14,8 @@ import { asCli } from '../lifecycle/cli-failure';
 import { parseCommandArgs } from '../parse-args';
 import { formatRunEvent } from '../run-output';
 
-const USAGE = 'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--json]';
+const USAGE =
+  'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--json]';
 
 /**
  * `traindeck run`: the whole pipeline from the command line. Ctrl-C is a graceful stop
@@ -26,19 +27,34 @@ export const runCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const { values } = parseCommandArgs(USAGE, () =>
-      parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, host: { type: 'string' }, identity: { type: 'string' }, 'host-key': { type: 'string' }, json: { type: 'boolean', default: false } } }),
+      parseArgs({
+        args,
+        options: {
+          config: { type: 'string' },
+          backend: { type: 'string' },
+          host: { type: 'string' },
+          identity: { type: 'string' },
+          'host-key': { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+      }),
     );
     if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
     const asked = values.backend as ComputeBackendKind | undefined;
-    if (asked && !COMPUTE_BACKENDS.includes(asked)) throw new CliError(`--backend is one of ${COMPUTE_BACKENDS.join(', ')}.`);
-    const hostFlags = values.host || values.identity ? parseHost(values.host, values.identity, values['host-key']) : undefined;
+    if (asked && !COMPUTE_BACKENDS.includes(asked))
+      throw new CliError(`--backend is one of ${COMPUTE_BACKENDS.join(', ')}.`);
+    const hostFlags =
+      values.host || values.identity ? parseHost(values.host, values.identity, values['host-key']) : undefined;
     const configPath = values.config;
     return asCli(async () => {
       const { config, baseDir } = await loadRunConfig(configPath);
       // A config with an sshHost section runs there unless --backend says otherwise.
       const backend = asked ?? (config.sshHost || hostFlags ? 'ssh-host' : 'aws-ec2');
       const host = backend === 'ssh-host' ? (hostFlags ?? config.sshHost) : undefined;
-      if (backend === 'ssh-host' && !host) throw new CliError(`--backend ssh-host needs --host user@host:port and --identity KEY, or an "sshHost" section in the run config. Usage: ${USAGE}`);
+      if (backend === 'ssh-host' && !host)
+        throw new CliError(
+          `--backend ssh-host needs --host user@host:port and --identity KEY, or an "sshHost" section in the run config. Usage: ${USAGE}`,
+        );
       const service = createService(io);
       const print = (event: RunEvent) => {
         const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
@@ -59,8 +75,13 @@ export const runCommand: CliCommand = {
 };
 
 function parseHost(address: string | undefined, identity: string | undefined, hostKey: string | undefined) {
-  if (!address || !identity) throw new CliError(`--host and --identity go together: --host user@host:port --identity KEY. Usage: ${USAGE}`);
-  const parsed = sshHostSchema.safeParse({ address, identityFile: identity, ...(hostKey ? { hostKeyFingerprint: hostKey } : {}) });
+  if (!address || !identity)
+    throw new CliError(`--host and --identity go together: --host user@host:port --identity KEY. Usage: ${USAGE}`);
+  const parsed = sshHostSchema.safeParse({
+    address,
+    identityFile: identity,
+    ...(hostKey ? { hostKeyFingerprint: hostKey } : {}),
+  });
   if (!parsed.success) throw new CliError(parsed.error.issues[0]?.message ?? 'bad --host');
   return parsed.data;
 }
@@ -68,5 +89,17 @@ function parseHost(address: string | undefined, identity: string | undefined, ho
 function createService(io: CliIo) {
   const bus = new EventBus();
   const dataDir = appDataDir(io.env);
-  return { bus, runs: createRunService({ env: io.env, dataDir, bus, clock: systemClock, log: silentLogger, projectRoot: io.projectRoot, lifecycle: defaultLifecycleDeps(io.env), bundleDir: join(io.projectRoot, 'dist', 'executor') }) };
+  return {
+    bus,
+    runs: createRunService({
+      env: io.env,
+      dataDir,
+      bus,
+      clock: systemClock,
+      log: silentLogger,
+      projectRoot: io.projectRoot,
+      lifecycle: defaultLifecycleDeps(io.env),
+      bundleDir: join(io.projectRoot, 'dist', 'executor'),
+    }),
+  };
 }

@@ -12,7 +12,8 @@ import { CliError, type CliCommand, type CliIo } from '../command';
 import { parseCommandArgs } from '../parse-args';
 import { formatPlan, formatProgress, formatSummary } from '../sync-output';
 
-const USAGE = 'traindeck sync pull|push|verify|lifecycle --config run.json [--folder NAME]... [--dry-run] [--json] [--concurrency N]';
+const USAGE =
+  'traindeck sync pull|push|verify|lifecycle --config run.json [--folder NAME]... [--dry-run] [--json] [--concurrency N]';
 
 /** `traindeck sync`: pull before training, push after, verify S3 against the local files. */
 export const syncCommand: CliCommand = {
@@ -24,19 +25,31 @@ export const syncCommand: CliCommand = {
       parseArgs({
         args,
         allowPositionals: true,
-        options: { config: { type: 'string' }, folder: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, concurrency: { type: 'string' } },
+        options: {
+          config: { type: 'string' },
+          folder: { type: 'string', multiple: true },
+          'dry-run': { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          concurrency: { type: 'string' },
+        },
       }),
     );
     const [action, ...extra] = positionals;
-    if (action !== 'pull' && action !== 'push' && action !== 'verify' && action !== 'lifecycle') throw new CliError(`say pull, push, verify or lifecycle. Usage: ${USAGE}`);
+    if (action !== 'pull' && action !== 'push' && action !== 'verify' && action !== 'lifecycle')
+      throw new CliError(`say pull, push, verify or lifecycle. Usage: ${USAGE}`);
     if (extra.length) throw new CliError(`unexpected argument "${extra[0]}". Usage: ${USAGE}`);
     if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
     const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) throw new CliError('--concurrency is a whole number from 1 to 256');
+    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256))
+      throw new CliError('--concurrency is a whole number from 1 to 256');
 
     const loaded = await loadRunConfig(values.config);
     if (action === 'lifecycle') return lifecycle(loaded, io, values.json);
-    const opened = await openSync(loaded, { ...(values.folder ? { folders: values.folder } : {}), ...(concurrency ? { concurrency } : {}), env: io.env });
+    const opened = await openSync(loaded, {
+      ...(values.folder ? { folders: values.folder } : {}),
+      ...(concurrency ? { concurrency } : {}),
+      env: io.env,
+    });
     if (action === 'push') assertPushable(opened.spec, values.folder);
     const emit = eventPrinter(io, values.json);
     const controller = new AbortController();
@@ -45,9 +58,18 @@ export const syncCommand: CliCommand = {
     process.once('SIGTERM', onSignal);
     try {
       if (action === 'verify') return await verify(opened, emit, controller.signal);
-      const outcome = await runSync(action, { spec: opened.spec, store: opened.store, region: opened.region, dryRun: values['dry-run'], signal: controller.signal, onEvent: emit });
+      const outcome = await runSync(action, {
+        spec: opened.spec,
+        store: opened.store,
+        region: opened.region,
+        dryRun: values['dry-run'],
+        signal: controller.signal,
+        onEvent: emit,
+      });
       if (!outcome.summary) {
-        if (values.json) for (const folder of outcome.plan.folders) for (const { local: _l, remote: _r, ...rest } of folder.actions) emit({ type: 'action', action: rest });
+        if (values.json)
+          for (const folder of outcome.plan.folders)
+            for (const { local: _l, remote: _r, ...rest } of folder.actions) emit({ type: 'action', action: rest });
         else io.out(formatPlan(outcome.plan));
         return 0;
       }
@@ -57,7 +79,11 @@ export const syncCommand: CliCommand = {
       process.off('SIGTERM', onSignal);
       if (values.json) {
         const usage = process.resourceUsage();
-        emit({ type: 'resources', peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 });
+        emit({
+          type: 'resources',
+          peakRssBytes: usage.maxRSS * 1024,
+          cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+        });
       }
     }
   },
@@ -66,13 +92,25 @@ export const syncCommand: CliCommand = {
 /** Applies the Intelligent-Tiering + abort-incomplete-uploads lifecycle rule to the run prefix. */
 async function lifecycle(loaded: LoadedRunConfig, io: CliIo, json: boolean): Promise<number> {
   const { storage, aws } = loaded.config;
-  const client = createS3Client({ region: storage.region ?? aws.region, ...(aws.profile ? { profile: aws.profile } : {}), env: io.env });
+  const client = createS3Client({
+    region: storage.region ?? aws.region,
+    ...(aws.profile ? { profile: aws.profile } : {}),
+    env: io.env,
+  });
   const result = await applyTieringLifecycle(client, storage.bucket, storage.prefix);
-  io.out(json ? JSON.stringify({ type: 'lifecycle', bucket: storage.bucket, ...result }) + '\n' : `bucket ${storage.bucket}: rule ${result.ruleId} moves s3://${storage.bucket}/${storage.prefix ? `${storage.prefix}/` : ''} to INTELLIGENT_TIERING and aborts unfinished uploads after 1 day (${result.rules} rule(s) in all)\n`);
+  io.out(
+    json
+      ? JSON.stringify({ type: 'lifecycle', bucket: storage.bucket, ...result }) + '\n'
+      : `bucket ${storage.bucket}: rule ${result.ruleId} moves s3://${storage.bucket}/${storage.prefix ? `${storage.prefix}/` : ''} to INTELLIGENT_TIERING and aborts unfinished uploads after 1 day (${result.rules} rule(s) in all)\n`,
+  );
   return 0;
 }
 
-async function verify(opened: Awaited<ReturnType<typeof openSync>>, emit: (e: SyncEvent) => void, signal: AbortSignal): Promise<number> {
+async function verify(
+  opened: Awaited<ReturnType<typeof openSync>>,
+  emit: (e: SyncEvent) => void,
+  signal: AbortSignal,
+): Promise<number> {
   const state = await loadSyncState(opened.spec.localRoot);
   const expected = await buildLocalManifest(opened.spec, state, signal);
   await saveSyncState(opened.spec.localRoot, state); // keep the hashes computed on the way
@@ -101,7 +139,11 @@ function eventPrinter(io: CliIo, json: boolean): (event: SyncEvent) => void {
         io.out(`${tty ? '\r\x1b[K' : ''}${formatSummary(event.summary)}`);
         break;
       case 'verify':
-        io.out(event.mismatches.length ? `${event.mismatches.length} of ${event.checked} files differ in S3:\n${event.mismatches.map((m) => `  ✗ ${m.key}: ${m.problem}${m.expected ? ` (expected ${m.expected}, found ${m.actual})` : ''}`).join('\n')}\n` : `verified: all ${event.checked} local files are in S3 with the same size and SHA-256\n`);
+        io.out(
+          event.mismatches.length
+            ? `${event.mismatches.length} of ${event.checked} files differ in S3:\n${event.mismatches.map((m) => `  ✗ ${m.key}: ${m.problem}${m.expected ? ` (expected ${m.expected}, found ${m.actual})` : ''}`).join('\n')}\n`
+            : `verified: all ${event.checked} local files are in S3 with the same size and SHA-256\n`,
+        );
         if (event.extra.length) io.out(`${event.extra.length} object(s) in S3 have no local file (kept).\n`);
         break;
       default:

@@ -4,7 +4,11 @@ import { CliError } from '../command';
 /** Turns a service error into the CLI's one line: message and fix; exit 2 for bad input, 1 otherwise. */
 export function cliFailure(error: unknown): CliError {
   if (error instanceof CliError) return error;
-  if (error instanceof TypedError) return new CliError(error.fix ? `${error.message} — ${error.fix}` : error.message, error.code === 'INVALID_REQUEST' ? 2 : 1);
+  if (error instanceof TypedError)
+    return new CliError(
+      error.fix ? `${error.message} — ${error.fix}` : error.message,
+      error.code === 'INVALID_REQUEST' ? 2 : 1,
+    );
   return new CliError(error instanceof Error ? error.message : String(error), 1);
 }
 

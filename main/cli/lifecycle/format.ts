@@ -20,10 +20,28 @@ const usd = (value: number | null) => (value === null ? '?' : `$${value.toFixed(
 /** A fixed-width table of resources. */
 export function formatResources(resources: CostResource[]): string {
   if (resources.length === 0) return '';
-  const rows = resources.map((r) => [r.region, r.kind, r.id, r.type, r.state, r.ageHours === undefined ? '' : `${r.ageHours}h`, usd(r.hourlyUsd), r.ours ? `ours ${r.runId ?? ''}`.trim() : 'untracked']);
+  const rows = resources.map((r) => [
+    r.region,
+    r.kind,
+    r.id,
+    r.type,
+    r.state,
+    r.ageHours === undefined ? '' : `${r.ageHours}h`,
+    usd(r.hourlyUsd),
+    r.ours ? `ours ${r.runId ?? ''}`.trim() : 'untracked',
+  ]);
   const header = ['REGION', 'KIND', 'ID', 'TYPE', 'STATE', 'AGE', '$/H', 'OWNER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    [header, ...rows]
+      .map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** The scan table, the regions that did not answer, and the total. */
@@ -40,8 +58,17 @@ export function formatScan(scan: ScanResult): string {
 /** The verified end of a kill-all or teardown. */
 export function formatCleanup(report: CleanupReport): string {
   const deleted = report.outcomes.filter((o) => o.outcome === 'deleted').length;
-  const unverified = report.unverifiedRegions.length ? ` (not verified: ${report.unverifiedRegions.map((r) => `${r.region}: ${r.reason}`).join('; ')})` : '';
-  if (report.survivors.length === 0) return `Deleted ${deleted} resource(s). Rescan: 0 cost resources remain${unverified}.\n`;
-  const survivors = report.survivors.map((s) => `  ${s.resource.region}  ${s.resource.kind} ${s.resource.id}: ${s.reason}`);
-  return [`Deleted ${deleted} resource(s). Rescan: ${report.survivors.length} remain (${usd(report.remainingHourlyUsd)}/h)${unverified}:`, ...survivors, ''].join('\n');
+  const unverified = report.unverifiedRegions.length
+    ? ` (not verified: ${report.unverifiedRegions.map((r) => `${r.region}: ${r.reason}`).join('; ')})`
+    : '';
+  if (report.survivors.length === 0)
+    return `Deleted ${deleted} resource(s). Rescan: 0 cost resources remain${unverified}.\n`;
+  const survivors = report.survivors.map(
+    (s) => `  ${s.resource.region}  ${s.resource.kind} ${s.resource.id}: ${s.reason}`,
+  );
+  return [
+    `Deleted ${deleted} resource(s). Rescan: ${report.survivors.length} remain (${usd(report.remainingHourlyUsd)}/h)${unverified}:`,
+    ...survivors,
+    '',
+  ].join('\n');
 }

@@ -17,7 +17,12 @@ async function run(world: FakeWorld, make: (deps: () => FakeWorld['deps']) => Cl
   let out = '';
   let err = '';
   const command = make(() => world.deps);
-  const io = { out: (t: string) => (out += t), err: (t: string) => (err += t), env: world.deps.env, projectRoot: process.cwd() };
+  const io = {
+    out: (t: string) => (out += t),
+    err: (t: string) => (err += t),
+    env: world.deps.env,
+    projectRoot: process.cwd(),
+  };
   const code = await command.run(args, io).catch(async (error: unknown) => {
     // As runCli does: an error is one line on stderr and its exit code.
     const message = error instanceof Error ? error.message : String(error);
@@ -37,7 +42,8 @@ describe('lifecycle commands over the in-memory EC2', () => {
   it('are listed in --help', async () => {
     let out = '';
     await runCli(['--help'], { out: (t) => (out += t), err: () => {}, env: {}, projectRoot: process.cwd() });
-    for (const name of ['preflight', 'launch', 'scan', 'kill-all', 'teardown']) expect(out).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
+    for (const name of ['preflight', 'launch', 'scan', 'kill-all', 'teardown'])
+      expect(out).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
   });
 
   it('preflight prints every check and passes; --json is machine-readable', async () => {
@@ -53,15 +59,27 @@ describe('lifecycle commands over the in-memory EC2', () => {
 
   it('an invalid config is one line naming the field, exit 2; a failing preflight exits 1', async () => {
     const world = await fakeWorld();
-    const bad = await run(world, createPreflightCommand, '--config', await writeConfig(world, { storage: { ...world.config.storage, bucket: 'ab' } }));
-    expect(bad).toEqual({ code: 2, out: '', err: 'traindeck: run.json: storage.bucket: a bucket name has 3 to 63 characters\n' });
+    const bad = await run(
+      world,
+      createPreflightCommand,
+      '--config',
+      await writeConfig(world, { storage: { ...world.config.storage, bucket: 'ab' } }),
+    );
+    expect(bad).toEqual({
+      code: 2,
+      out: '',
+      err: 'traindeck: run.json: storage.bucket: a bucket name has 3 to 63 characters\n',
+    });
     world.fake.quotas.set('L-DB2E81BA', 0);
     const failing = await run(world, createPreflightCommand, '--config', await writeConfig(world));
     expect(failing.code).toBe(1);
     expect(failing.out).toMatch(/^✗ vCPU quota .*\n\s+→ Request 4 or more/m);
     expect(failing.out).toMatch(/Preflight failed: nothing was created\.\n$/);
     const missing = await run(world, createPreflightCommand);
-    expect(missing).toMatchObject({ code: 2, err: 'traindeck: --config is required. Usage: traindeck preflight --config run.json [--json]\n' });
+    expect(missing).toMatchObject({
+      code: 2,
+      err: 'traindeck: --config is required. Usage: traindeck preflight --config run.json [--json]\n',
+    });
   });
 
   it('launch → scan → kill-all (dry run, then --yes) leaves 0 cost resources', async () => {
@@ -69,7 +87,9 @@ describe('lifecycle commands over the in-memory EC2', () => {
     const launched = await run(world, createLaunchCommand, '--config', await writeConfig(world));
     expect(launched.code).toBe(0);
     expect(launched.out).toMatch(/→ 22\/tcp from 198\.51\.100\.23\/32 only/);
-    expect(launched.out).toMatch(/Run demo-\d{8}-\d{6}-[0-9a-f]{4}: i-\w+ is reachable at 203\.0\.113\.\d+\.\n\s+ssh -i \S+id_ed25519 ubuntu@203\.0\.113\.\d+/);
+    expect(launched.out).toMatch(
+      /Run demo-\d{8}-\d{6}-[0-9a-f]{4}: i-\w+ is reachable at 203\.0\.113\.\d+\.\n\s+ssh -i \S+id_ed25519 ubuntu@203\.0\.113\.\d+/,
+    );
 
     const scan = await run(world, createScanCommand, '--all-regions');
     expect(scan.out).toMatch(/^eu-west-1\s+instance\s+i-\w+\s+g5\.xlarge\s+running\s+\S+\s+\$1\.0110\s+ours demo-/m);
@@ -90,15 +110,32 @@ describe('lifecycle commands over the in-memory EC2', () => {
 
   it('untracked resources need --include-untracked and the typed phrase', async () => {
     const world = await fakeWorld();
-    world.fake.region('us-east-1').volumes.set('vol-theirs', { id: 'vol-theirs', volumeType: 'gp2', sizeGb: 10, state: 'available', tags: {}, deleteOnTermination: false });
+    world.fake.region('us-east-1').volumes.set('vol-theirs', {
+      id: 'vol-theirs',
+      volumeType: 'gp2',
+      sizeGb: 10,
+      state: 'available',
+      tags: {},
+      deleteOnTermination: false,
+    });
     const untouched = await run(world, createKillAllCommand, '--yes');
     expect(untouched.out).toMatch(/^Nothing to delete\. 1 untracked resource\(s\) exist/);
     const dry = await run(world, createKillAllCommand, '--include-untracked');
     expect(dry.out).toContain('--yes --confirm "delete 1 untracked"');
     const refused = await run(world, createKillAllCommand, '--include-untracked', '--yes');
-    expect(refused).toMatchObject({ code: 2, err: 'traindeck: deleting 1 untracked resource(s) needs --confirm "delete 1 untracked".\n' });
+    expect(refused).toMatchObject({
+      code: 2,
+      err: 'traindeck: deleting 1 untracked resource(s) needs --confirm "delete 1 untracked".\n',
+    });
     expect(world.fake.region('us-east-1').volumes.has('vol-theirs')).toBe(true);
-    const done = await run(world, createKillAllCommand, '--include-untracked', '--yes', '--confirm', 'delete 1 untracked');
+    const done = await run(
+      world,
+      createKillAllCommand,
+      '--include-untracked',
+      '--yes',
+      '--confirm',
+      'delete 1 untracked',
+    );
     expect(done.code).toBe(0);
     expect(world.fake.region('us-east-1').volumes.size).toBe(0);
   });
@@ -107,13 +144,26 @@ describe('lifecycle commands over the in-memory EC2', () => {
     const world = await fakeWorld();
     const unknown = await run(world, createTeardownCommand, 'ghost-20250601-000000-0000');
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toBe('traindeck: No journal and no resource tagged with run "ghost-20250601-000000-0000". — Check the id with `traindeck scan --all-regions`.\n');
+    expect(unknown.err).toBe(
+      'traindeck: No journal and no resource tagged with run "ghost-20250601-000000-0000". — Check the id with `traindeck scan --all-regions`.\n',
+    );
 
     const runId = 'crashed-20250601-000000-1111';
-    await appendToJournal(world.deps.dataDir, runId, () => world.clock.now(), [{ type: 'opened', runId, region: 'eu-west-1', pid: 2 ** 22 + 12345 }]);
-    world.fake.region('eu-west-1').volumes.set('vol-orphan', { id: 'vol-orphan', volumeType: 'gp3', sizeGb: 100, state: 'available', tags: { [TAG_RUN_ID]: runId, [TAG_CREATED_BY]: 'traindeck/test' }, deleteOnTermination: false });
+    await appendToJournal(world.deps.dataDir, runId, () => world.clock.now(), [
+      { type: 'opened', runId, region: 'eu-west-1', pid: 2 ** 22 + 12345 },
+    ]);
+    world.fake.region('eu-west-1').volumes.set('vol-orphan', {
+      id: 'vol-orphan',
+      volumeType: 'gp3',
+      sizeGb: 100,
+      state: 'available',
+      tags: { [TAG_RUN_ID]: runId, [TAG_CREATED_BY]: 'traindeck/test' },
+      deleteOnTermination: false,
+    });
     const scan = await run(world, createScanCommand);
-    expect(scan.err).toBe(`! unfinished run ${runId} (eu-west-1): 1 resource(s), $0.0110/h — clean it up with \`traindeck teardown ${runId}\`.\n`);
+    expect(scan.err).toBe(
+      `! unfinished run ${runId} (eu-west-1): 1 resource(s), $0.0110/h — clean it up with \`traindeck teardown ${runId}\`.\n`,
+    );
     const teardown = await run(world, createTeardownCommand, runId);
     expect(teardown).toMatchObject({ code: 0, out: expect.stringContaining(`Run ${runId} is closed.`) });
   });
@@ -124,6 +174,9 @@ describe('scan when no region answers', () => {
     const world = await fakeWorld({ regions: ['eu-west-1'] });
     world.fake.refuseRegion('eu-west-1', 'UnauthorizedOperation');
     const result = await run(world, createScanCommand, '--region', 'eu-west-1');
-    expect(result).toMatchObject({ code: 1, err: 'traindeck: No region could be read: eu-west-1: no permission (UnauthorizedOperation). — Check the credentials and the network (`traindeck doctor`).\n' });
+    expect(result).toMatchObject({
+      code: 1,
+      err: 'traindeck: No region could be read: eu-west-1: no permission (UnauthorizedOperation). — Check the credentials and the network (`traindeck doctor`).\n',
+    });
   });
 });

@@ -10,12 +10,22 @@ export async function reportUnfinishedRuns(deps: LifecycleDeps, io: CliIo, profi
   try {
     const target = await homeTarget(deps.env);
     const ports = deps.ports({ ...target, ...(profile ? { profile } : {}) });
-    for (const run of await reconcileOpenRuns({ dataDir: deps.dataDir, ports, clock: deps.clock, sleep: deps.sleep, signal: AbortSignal.timeout(60_000) })) {
-      if (run.advice === 'closed') io.err(`· unfinished run ${run.runId}: nothing of it is left in AWS; its journal is now closed.\n`);
+    for (const run of await reconcileOpenRuns({
+      dataDir: deps.dataDir,
+      ports,
+      clock: deps.clock,
+      sleep: deps.sleep,
+      signal: AbortSignal.timeout(60_000),
+    })) {
+      if (run.advice === 'closed')
+        io.err(`· unfinished run ${run.runId}: nothing of it is left in AWS; its journal is now closed.\n`);
       else {
         const cost = run.resources.reduce((sum, r) => sum + (r.hourlyUsd ?? 0), 0);
-        const next = run.advice === 'resume' ? 'its instance is still running; resume it from the app, or' : 'clean it up with';
-        io.err(`! unfinished run ${run.runId} (${run.region}): ${run.resources.length} resource(s), $${cost.toFixed(4)}/h — ${next} \`traindeck teardown ${run.runId}\`.\n`);
+        const next =
+          run.advice === 'resume' ? 'its instance is still running; resume it from the app, or' : 'clean it up with';
+        io.err(
+          `! unfinished run ${run.runId} (${run.region}): ${run.resources.length} resource(s), $${cost.toFixed(4)}/h — ${next} \`traindeck teardown ${run.runId}\`.\n`,
+        );
       }
     }
   } catch (error) {

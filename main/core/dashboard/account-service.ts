@@ -45,7 +45,12 @@ export class AccountService {
     try {
       return await this.deps.ports(target).identity.whoAmI({ signal: AbortSignal.timeout(20_000) });
     } catch (error) {
-      throw credentialsError(error, target.profile ?? this.deps.env.AWS_PROFILE) ?? new TypedError('AWS', `Could not check the identity: ${describeAwsError(error)}`, { fix: 'Check the profile, the region and the network.' });
+      throw (
+        credentialsError(error, target.profile ?? this.deps.env.AWS_PROFILE) ??
+        new TypedError('AWS', `Could not check the identity: ${describeAwsError(error)}`, {
+          fix: 'Check the profile, the region and the network.',
+        })
+      );
     }
   }
 
@@ -63,8 +68,19 @@ export class AccountService {
 
   async preflight(config: RunConfig): Promise<PreflightReport> {
     const resolved = resolveConfigPaths(config, homedir());
-    const ports = this.deps.ports({ region: config.aws.region, ...(config.aws.profile ? { profile: config.aws.profile } : {}) });
-    return preflightFor({ config: resolved, ports, publicIp: this.deps.publicIp, env: this.deps.env, clock: this.deps.clock, signal: AbortSignal.timeout(120_000), keyVault: this.keyVault });
+    const ports = this.deps.ports({
+      region: config.aws.region,
+      ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+    });
+    return preflightFor({
+      config: resolved,
+      ports,
+      publicIp: this.deps.publicIp,
+      env: this.deps.env,
+      clock: this.deps.clock,
+      signal: AbortSignal.timeout(120_000),
+      keyVault: this.keyVault,
+    });
   }
 
   private async loadInstanceTypes(target: AwsTarget): Promise<InstanceTypeOption[]> {
@@ -75,7 +91,10 @@ export class AccountService {
       return spec ? [{ type, hourlyUsd, ...spec }] : [];
     });
     return mapBounded(types, 8, async (option): Promise<InstanceTypeOption> => {
-      const offered = await ec2.offeredZones(option.type, { signal }).then((zones) => zones.length > 0, () => undefined);
+      const offered = await ec2.offeredZones(option.type, { signal }).then(
+        (zones) => zones.length > 0,
+        () => undefined,
+      );
       return offered === undefined ? option : { ...option, offered };
     });
   }

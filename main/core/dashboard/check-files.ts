@@ -20,9 +20,17 @@ export async function checkFiles(paths: string[]): Promise<FileCheck[]> {
       const full = expandHome(path.trim());
       if (!isAbsolute(full)) return { path, ok: false, problem: 'give the full path (or start it with ~/)' };
       const info = await stat(full).catch((error: NodeJS.ErrnoException) => error);
-      if (info instanceof Error) return { path, ok: false, problem: info.code === 'ENOENT' ? 'no such file' : `cannot be read (${info.code ?? info.message})` };
+      if (info instanceof Error)
+        return {
+          path,
+          ok: false,
+          problem: info.code === 'ENOENT' ? 'no such file' : `cannot be read (${info.code ?? info.message})`,
+        };
       if (!info.isFile()) return { path, ok: false, problem: 'is not a file' };
-      const readable = await access(full, constants.R_OK).then(() => true, () => false);
+      const readable = await access(full, constants.R_OK).then(
+        () => true,
+        () => false,
+      );
       return readable ? { path, ok: true } : { path, ok: false, problem: 'is not readable by this user' };
     }),
   );

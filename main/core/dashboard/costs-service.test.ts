@@ -16,10 +16,22 @@ function setup() {
   const bus = new EventBus();
   const deletions: DeletionEvent[] = [];
   bus.on('costs.deletion', (event) => deletions.push(event));
-  const deps = { ports: () => fake.ports(), clock, sleep: clock.sleep, env: { AWS_REGION: 'eu-west-1', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' } } as unknown as LifecycleDeps;
+  const deps = {
+    ports: () => fake.ports(),
+    clock,
+    sleep: clock.sleep,
+    env: { AWS_REGION: 'eu-west-1', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+  } as unknown as LifecycleDeps;
   const jobs = new JobRunner(bus, silentLogger, clock);
   const scanned: number[] = [];
-  return { costs: new CostsService(deps, jobs, bus, new NotificationService(bus, clock), (resources) => scanned.push(resources.length)), jobs, deletions, scanned };
+  return {
+    costs: new CostsService(deps, jobs, bus, new NotificationService(bus, clock), (resources) =>
+      scanned.push(resources.length),
+    ),
+    jobs,
+    deletions,
+    scanned,
+  };
 }
 
 const code = (run: () => unknown) => {
@@ -43,11 +55,19 @@ describe('CostsService (kill-all from the cost panel)', () => {
 
   it('refuses before a scan, ids not in the scan, and untracked resources without the exact phrase', async () => {
     const { costs } = setup();
-    expect(code(() => costs.killAll({ resourceIds: ['i-0a1b2c3d4e5f60718'], includeUntracked: false }))).toBe('PRECONDITION_FAILED');
+    expect(code(() => costs.killAll({ resourceIds: ['i-0a1b2c3d4e5f60718'], includeUntracked: false }))).toBe(
+      'PRECONDITION_FAILED',
+    );
     await costs.scan();
     expect(code(() => costs.killAll({ resourceIds: ['i-nope'], includeUntracked: false }))).toBe('CONFLICT');
-    expect(code(() => costs.killAll({ resourceIds: ['i-07e57e57e57e57e57'], includeUntracked: false }))).toBe('INVALID_REQUEST');
-    expect(code(() => costs.killAll({ resourceIds: ['i-07e57e57e57e57e57'], includeUntracked: true, confirmation: 'delete all' }))).toBe('PRECONDITION_FAILED');
+    expect(code(() => costs.killAll({ resourceIds: ['i-07e57e57e57e57e57'], includeUntracked: false }))).toBe(
+      'INVALID_REQUEST',
+    );
+    expect(
+      code(() =>
+        costs.killAll({ resourceIds: ['i-07e57e57e57e57e57'], includeUntracked: true, confirmation: 'delete all' }),
+      ),
+    ).toBe('PRECONDITION_FAILED');
   });
 
   it('deletes exactly what was confirmed, reports each resource, and verifies by rescan', async () => {

@@ -41,12 +41,19 @@ export class CostsService {
 
   async scan(): Promise<ScanResult> {
     const target = await homeTarget(this.deps.env);
-    const scan = await scanAccount({ ports: this.deps.ports(target), clock: this.deps.clock, sleep: this.deps.sleep, signal: AbortSignal.timeout(SCAN_LIMIT_MS) }).catch((error: unknown) => {
+    const scan = await scanAccount({
+      ports: this.deps.ports(target),
+      clock: this.deps.clock,
+      sleep: this.deps.sleep,
+      signal: AbortSignal.timeout(SCAN_LIMIT_MS),
+    }).catch((error: unknown) => {
       throw credentialsError(error, target.profile) ?? error;
     });
     if (!scan.regions.some((region) => region.status === 'ok')) {
       const why = scan.regions.map((r) => `${r.region}: ${r.reason ?? r.status}`).join('; ');
-      throw new TypedError('UNAVAILABLE', `No region could be read (${why}).`, { fix: 'Check the AWS profile and credentials in Settings, and the network.' });
+      throw new TypedError('UNAVAILABLE', `No region could be read (${why}).`, {
+        fix: 'Check the AWS profile and credentials in Settings, and the network.',
+      });
     }
     this.lastScan = scan;
     this.onScanned(scan.resources);
@@ -55,39 +62,67 @@ export class CostsService {
 
   killAll(request: KillAllRequest): { jobId: string } {
     const scan = this.lastScan;
-    if (!scan) throw new TypedError('PRECONDITION_FAILED', 'There is no scan to delete from.', { fix: 'Scan all regions first.' });
-    if (this.runningKill) throw new TypedError('CONFLICT', 'A kill-all is already running.', { fix: 'Wait for it to finish; its progress is on the Costs page.' });
+    if (!scan)
+      throw new TypedError('PRECONDITION_FAILED', 'There is no scan to delete from.', {
+        fix: 'Scan all regions first.',
+      });
+    if (this.runningKill)
+      throw new TypedError('CONFLICT', 'A kill-all is already running.', {
+        fix: 'Wait for it to finish; its progress is on the Costs page.',
+      });
     const byId = new Map(scan.resources.map((resource) => [resource.id, resource]));
     const missing = request.resourceIds.filter((id) => !byId.has(id));
-    if (missing.length) throw new TypedError('CONFLICT', `${missing.length} resource(s) are not in the last scan.`, { fix: 'Rescan, then confirm again.' });
-    const targets = [...new Set(request.resourceIds)].map((id) => byId.get(id)!).sort((a, b) => DELETION_ORDER.indexOf(a.kind) - DELETION_ORDER.indexOf(b.kind) || a.region.localeCompare(b.region));
-    const untracked = targets.filter((resource) => !resource.ours).length;
-    if (untracked && !request.includeUntracked) throw new TypedError('INVALID_REQUEST', `${untracked} of these resources were not made by TrainDeck.`, { fix: 'Include untracked resources explicitly, or leave them out.' });
-    if (untracked && request.confirmation !== untrackedPhrase(untracked)) {
-      throw new TypedError('PRECONDITION_FAILED', `Deleting ${untracked} untracked resource(s) needs the typed confirmation.`, { fix: `Type "${untrackedPhrase(untracked)}" exactly.` });
-    }
-    const { jobId, done } = this.jobs.start({ kind: 'costs.kill-all', title: 'Kill all cost resources', timeoutMs: KILL_LIMIT_MS }, async (context) => {
-      let finished = 0;
-      context.step('Deleting', `${targets.length} resource(s) in ${new Set(targets.map((t) => t.region)).size} region(s)`);
-      context.progress({ done: 0, total: targets.length, unit: 'resources' });
-      const ports = this.deps.ports(await homeTarget(this.deps.env));
-      const report = await executeCleanup(targets, (resource) => resource.ours || request.includeUntracked, {
-        ports,
-        clock: this.deps.clock,
-        sleep: this.deps.sleep,
-        signal: context.signal,
-        onProgress: (event) => {
-          const reason = this.forwardDeletion(jobId, event);
-          if (event.outcome === 'deleting') return;
-          finished += 1;
-          context.log(`${event.outcome === 'deleted' ? 'deleted' : 'failed'} ${event.resource.kind} ${event.resource.id} (${event.resource.region})${reason ? `: ${reason}` : ''}`);
-          context.progress({ done: finished, total: targets.length, unit: 'resources' });
-          if (finished === targets.length) context.step('Verifying', 'rescanning every region');
-        },
+    if (missing.length)
+      throw new TypedError('CONFLICT', `${missing.length} resource(s) are not in the last scan.`, {
+        fix: 'Rescan, then confirm again.',
       });
-      this.lastScan = report.rescan;
-      return toResult(report);
-    });
+    const targets = [...new Set(request.resourceIds)]
+      .map((id) => byId.get(id)!)
+      .sort(
+        (a, b) => DELETION_ORDER.indexOf(a.kind) - DELETION_ORDER.indexOf(b.kind) || a.region.localeCompare(b.region),
+      );
+    const untracked = targets.filter((resource) => !resource.ours).length;
+    if (untracked && !request.includeUntracked)
+      throw new TypedError('INVALID_REQUEST', `${untracked} of these resources were not made by TrainDeck.`, {
+        fix: 'Include untracked resources explicitly, or leave them out.',
+      });
+    if (untracked && request.confirmation !== untrackedPhrase(untracked)) {
+      throw new TypedError(
+        'PRECONDITION_FAILED',
+        `Deleting ${untracked} untracked resource(s) needs the typed confirmation.`,
+        { fix: `Type "${untrackedPhrase(untracked)}" exactly.` },
+      );
+    }
+    const { jobId, done } = this.jobs.start(
+      { kind: 'costs.kill-all', title: 'Kill all cost resources', timeoutMs: KILL_LIMIT_MS },
+      async (context) => {
+        let finished = 0;
+        context.step(
+          'Deleting',
+          `${targets.length} resource(s) in ${new Set(targets.map((t) => t.region)).size} region(s)`,
+        );
+        context.progress({ done: 0, total: targets.length, unit: 'resources' });
+        const ports = this.deps.ports(await homeTarget(this.deps.env));
+        const report = await executeCleanup(targets, (resource) => resource.ours || request.includeUntracked, {
+          ports,
+          clock: this.deps.clock,
+          sleep: this.deps.sleep,
+          signal: context.signal,
+          onProgress: (event) => {
+            const reason = this.forwardDeletion(jobId, event);
+            if (event.outcome === 'deleting') return;
+            finished += 1;
+            context.log(
+              `${event.outcome === 'deleted' ? 'deleted' : 'failed'} ${event.resource.kind} ${event.resource.id} (${event.resource.region})${reason ? `: ${reason}` : ''}`,
+            );
+            context.progress({ done: finished, total: targets.length, unit: 'resources' });
+            if (finished === targets.length) context.step('Verifying', 'rescanning every region');
+          },
+        });
+        this.lastScan = report.rescan;
+        return toResult(report);
+      },
+    );
     this.runningKill = jobId;
     void done.then((snapshot) => {
       this.runningKill = undefined;
@@ -97,48 +132,76 @@ export class CostsService {
   }
 
   /** Tells the window how one resource's deletion went (`costs.deletion`); returns the failure reason, if any. */
-  private forwardDeletion(jobId: string, event: { resource: { id: string; region: string }; outcome: DeletionEvent['state']; reason?: string }): string | undefined {
+  private forwardDeletion(
+    jobId: string,
+    event: { resource: { id: string; region: string }; outcome: DeletionEvent['state']; reason?: string },
+  ): string | undefined {
     const reason = 'reason' in event ? event.reason : undefined;
-    this.bus.emit('costs.deletion', { jobId, resourceId: event.resource.id, region: event.resource.region, state: event.outcome, ...(reason ? { reason } : {}) });
+    this.bus.emit('costs.deletion', {
+      jobId,
+      resourceId: event.resource.id,
+      region: event.resource.region,
+      state: event.outcome,
+      ...(reason ? { reason } : {}),
+    });
     return reason;
   }
 
   /** Deletes what is tagged with `runId` (found by a fresh scan), verified by a rescan; a job. */
   teardownRun(runId: string): { jobId: string } {
-    const { jobId } = this.jobs.start({ kind: 'costs.teardown', title: `Tear down ${runId}`, timeoutMs: KILL_LIMIT_MS }, async (context) => {
-      context.step('Scanning', 'finding everything tagged with the run');
-      const ports = this.deps.ports(await homeTarget(this.deps.env));
-      const report = await teardownRun(runId, {
-        ports,
-        dataDir: this.deps.dataDir,
-        clock: this.deps.clock,
-        sleep: this.deps.sleep,
-        signal: context.signal,
-        onProgress: (event) => {
-          const reason = this.forwardDeletion(jobId, event);
-          if (event.outcome === 'deleting') context.step('Deleting', `${event.resource.kind} ${event.resource.id}`);
-          else context.log(`${event.outcome} ${event.resource.kind} ${event.resource.id}${reason ? `: ${reason}` : ''}`);
-        },
-      });
-      this.lastScan = report.rescan;
-      return toResult(report);
-    });
+    const { jobId } = this.jobs.start(
+      { kind: 'costs.teardown', title: `Tear down ${runId}`, timeoutMs: KILL_LIMIT_MS },
+      async (context) => {
+        context.step('Scanning', 'finding everything tagged with the run');
+        const ports = this.deps.ports(await homeTarget(this.deps.env));
+        const report = await teardownRun(runId, {
+          ports,
+          dataDir: this.deps.dataDir,
+          clock: this.deps.clock,
+          sleep: this.deps.sleep,
+          signal: context.signal,
+          onProgress: (event) => {
+            const reason = this.forwardDeletion(jobId, event);
+            if (event.outcome === 'deleting') context.step('Deleting', `${event.resource.kind} ${event.resource.id}`);
+            else
+              context.log(`${event.outcome} ${event.resource.kind} ${event.resource.id}${reason ? `: ${reason}` : ''}`);
+          },
+        });
+        this.lastScan = report.rescan;
+        return toResult(report);
+      },
+    );
     return { jobId };
   }
 
   private announce(state: string, result: KillAllResult | undefined): void {
     if (state !== 'succeeded' || !result) return;
     if (result.survivors.length > 0) {
-      this.notifications.notify('error', 'Kill-all left resources behind', `${result.survivors.length} resource(s) remain, $${result.remainingHourlyUsd.toFixed(2)}/h. See the Costs page for why.`);
+      this.notifications.notify(
+        'error',
+        'Kill-all left resources behind',
+        `${result.survivors.length} resource(s) remain, $${result.remainingHourlyUsd.toFixed(2)}/h. See the Costs page for why.`,
+      );
       return;
     }
-    const unread = result.unverifiedRegions.length ? `; not readable: ${result.unverifiedRegions.map((r) => r.region).join(', ')}` : '';
+    const unread = result.unverifiedRegions.length
+      ? `; not readable: ${result.unverifiedRegions.map((r) => r.region).join(', ')}`
+      : '';
     const others = result.rescan.resources.filter(isBillable);
     // Only say "0 cost resources remain" when the rescan shows it of the whole account.
-    if (others.length === 0) this.notifications.notify('success', 'Kill-all complete', `0 cost resources remain (verified by a rescan of every readable region${unread}).`);
-    else this.notifications.notify('success', 'Kill-all complete', `Everything you confirmed is gone (verified by a rescan${unread}). ${others.length} other resource(s) still cost $${result.rescan.totalHourlyUsd.toFixed(2)}/h.`);
+    if (others.length === 0)
+      this.notifications.notify(
+        'success',
+        'Kill-all complete',
+        `0 cost resources remain (verified by a rescan of every readable region${unread}).`,
+      );
+    else
+      this.notifications.notify(
+        'success',
+        'Kill-all complete',
+        `Everything you confirmed is gone (verified by a rescan${unread}). ${others.length} other resource(s) still cost $${result.rescan.totalHourlyUsd.toFixed(2)}/h.`,
+      );
   }
-
 }
 
 function toResult(report: CleanupReport): KillAllResult {

@@ -16,7 +16,16 @@ import { TemplatesService } from './templates-service';
  * tests). `onScanned` sees every finished scan (the monitor notifies untracked resources).
  * `keyVault` seals SSE-C keys (the desktop app's OS keychain); without it keys are plain files.
  */
-export function createDashboard(options: { world: LifecycleDeps; dataDir: string; clock: Clock; jobs: JobRunner; bus: EventBus; notifications: NotificationService; onScanned?: (resources: readonly CostResource[]) => void; keyVault?: KeyVault }): DashboardServices {
+export function createDashboard(options: {
+  world: LifecycleDeps;
+  dataDir: string;
+  clock: Clock;
+  jobs: JobRunner;
+  bus: EventBus;
+  notifications: NotificationService;
+  onScanned?: (resources: readonly CostResource[]) => void;
+  keyVault?: KeyVault;
+}): DashboardServices {
   const deps = options.world;
   return {
     account: new AccountService(deps, options.keyVault),

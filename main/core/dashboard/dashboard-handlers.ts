@@ -13,9 +13,28 @@ export interface DashboardServices {
   keys: KeysService;
 }
 
-type DashboardCommand = 'aws.profiles' | 'aws.identity' | 'aws.instanceTypes' | 'preflight.run' | 'costs.scan' | 'costs.killAll' | 'costs.teardownRun' | 'templates.list' | 'templates.save' | 'templates.delete' | 'config.export' | 'config.checkFiles' | 'keys.generate' | 'keys.inspect' | 'keys.seal' | 'keys.export';
+type DashboardCommand =
+  | 'aws.profiles'
+  | 'aws.identity'
+  | 'aws.instanceTypes'
+  | 'preflight.run'
+  | 'costs.scan'
+  | 'costs.killAll'
+  | 'costs.teardownRun'
+  | 'templates.list'
+  | 'templates.save'
+  | 'templates.delete'
+  | 'config.export'
+  | 'config.checkFiles'
+  | 'keys.generate'
+  | 'keys.inspect'
+  | 'keys.seal'
+  | 'keys.export';
 
-const target = (request: { profile?: string | undefined; region: string }) => ({ region: request.region, ...(request.profile ? { profile: request.profile } : {}) });
+const target = (request: { profile?: string | undefined; region: string }) => ({
+  region: request.region,
+  ...(request.profile ? { profile: request.profile } : {}),
+});
 
 /** Thin handlers of the dashboard's commands; handlers.ts spreads them into the table. */
 export function dashboardHandlers(services: DashboardServices): Pick<Handlers, DashboardCommand> {
@@ -26,7 +45,8 @@ export function dashboardHandlers(services: DashboardServices): Pick<Handlers, D
     'aws.instanceTypes': (request) => account.instanceTypes(target(request)),
     'preflight.run': ({ config }) => account.preflight(config),
     'costs.scan': () => costs.scan(),
-    'costs.killAll': ({ resourceIds, includeUntracked, confirmation }) => costs.killAll({ resourceIds, includeUntracked, confirmation }),
+    'costs.killAll': ({ resourceIds, includeUntracked, confirmation }) =>
+      costs.killAll({ resourceIds, includeUntracked, confirmation }),
     'costs.teardownRun': ({ runId }) => costs.teardownRun(runId),
     'templates.list': () => templates.list(),
     'templates.save': ({ name, config }) => templates.save(name, config),

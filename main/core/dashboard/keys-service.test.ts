@@ -16,7 +16,8 @@ beforeEach(async () => {
 });
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
-const sealed = async (path: string) => (await readFile(path)).subarray(0, SEALED_KEY_MAGIC.length).toString('latin1') === SEALED_KEY_MAGIC;
+const sealed = async (path: string) =>
+  (await readFile(path)).subarray(0, SEALED_KEY_MAGIC.length).toString('latin1') === SEALED_KEY_MAGIC;
 
 describe('the keys service with an OS keychain', () => {
   const vault = fakeKeyVault();
@@ -25,7 +26,12 @@ describe('the keys service with an OS keychain', () => {
   it('generates a sealed 0600 key file in a 0700 folder it creates', async () => {
     const path = join(dir, 'new', 'train.key');
     const info = await keys.generate(path);
-    expect(info).toEqual({ path, fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{16}$/), storage: 'os-keychain', canSeal: true });
+    expect(info).toEqual({
+      path,
+      fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+      storage: 'os-keychain',
+      canSeal: true,
+    });
     expect(await sealed(path)).toBe(true);
     expect(await mode(path)).toBe(0o600);
     expect(await mode(join(dir, 'new'))).toBe(0o700);
@@ -36,8 +42,15 @@ describe('the keys service with an OS keychain', () => {
     const generated = await keys.generate(join(dir, 'sealed.key'));
     const raw = randomBytes(32);
     await writeFile(join(dir, 'plain.key'), raw, { mode: 0o600 });
-    expect(await keys.inspect(join(dir, 'sealed.key'))).toMatchObject({ fingerprint: generated.fingerprint, storage: 'os-keychain' });
-    expect(await keys.inspect(join(dir, 'plain.key'))).toMatchObject({ fingerprint: keyFingerprint(raw), storage: 'file', canSeal: true });
+    expect(await keys.inspect(join(dir, 'sealed.key'))).toMatchObject({
+      fingerprint: generated.fingerprint,
+      storage: 'os-keychain',
+    });
+    expect(await keys.inspect(join(dir, 'plain.key'))).toMatchObject({
+      fingerprint: keyFingerprint(raw),
+      storage: 'file',
+      canSeal: true,
+    });
   });
 
   it('exports a plain 0600 copy with the same fingerprint, which the CLI (no keychain) reads', async () => {
@@ -55,7 +68,11 @@ describe('the keys service with an OS keychain', () => {
     const original = join(dir, 'mine.key');
     await writeFile(original, raw, { mode: 0o600 });
     const copy = await keys.seal(original);
-    expect(copy).toMatchObject({ path: `${original}.sealed`, fingerprint: keyFingerprint(raw), storage: 'os-keychain' });
+    expect(copy).toMatchObject({
+      path: `${original}.sealed`,
+      fingerprint: keyFingerprint(raw),
+      storage: 'os-keychain',
+    });
     expect(await sealed(copy.path)).toBe(true);
     expect(await mode(copy.path)).toBe(0o600);
     expect(await readFile(original)).toEqual(raw);
@@ -76,7 +93,10 @@ describe('the keys service with an OS keychain', () => {
   });
 
   it('refuses relative paths from the window', async () => {
-    await expect(keys.generate('keys/k.key')).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('must be absolute') });
+    await expect(keys.generate('keys/k.key')).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('must be absolute'),
+    });
     await expect(keys.export(join(dir, 'k.key'), 'backup.key')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 });
@@ -103,6 +123,11 @@ describe('the keys service without a keychain (browser host, or Linux without a 
   });
 
   it('has no note by default (the browser host keeps files by design)', async () => {
-    expect(await createKeysService().generate(join(dir, 'b.key'))).toEqual({ path: join(dir, 'b.key'), fingerprint: expect.any(String), storage: 'file', canSeal: false });
+    expect(await createKeysService().generate(join(dir, 'b.key'))).toEqual({
+      path: join(dir, 'b.key'),
+      fingerprint: expect.any(String),
+      storage: 'file',
+      canSeal: false,
+    });
   });
 });

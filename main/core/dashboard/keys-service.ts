@@ -54,7 +54,12 @@ export function createKeysService(vault: KeyVault = plainFileVault()): KeysServi
     async seal(path) {
       const file = absoluteFromWindow(path, 'key file');
       const status = await vault.status();
-      if (status.kind !== 'os-keychain') throw new TypedError('UNAVAILABLE', 'There is no OS keychain here to seal the key with.', { fix: status.note ?? 'Keep the key file as it is (mode 0600); the desktop app seals keys where the OS keychain is available.' });
+      if (status.kind !== 'os-keychain')
+        throw new TypedError('UNAVAILABLE', 'There is no OS keychain here to seal the key with.', {
+          fix:
+            status.note ??
+            'Keep the key file as it is (mode 0600); the desktop app seals keys where the OS keychain is available.',
+        });
       const { bytes, sealed } = await readKeyFile(file, vault);
       if (sealed) throw new TypedError('CONFLICT', `${file} is already sealed with the OS keychain.`);
       const copy = `${file}.sealed`;

@@ -31,9 +31,14 @@ export function lifecycleWorld(env: NodeJS.ProcessEnv, dataDir: string): Lifecyc
   // S3 has real local implementations (Ceph RGW, MinIO): with an S3 endpoint set, buckets are
   // that store's, and only what nothing local serves (STS, EC2, CloudWatch…) stays in memory.
   const realS3 = s3EndpointFromEnv(env) !== undefined;
-  const withS3 = (ports: AwsPorts, target: AwsTarget): AwsPorts => (realS3 ? { ...ports, bucket: createSdkAwsPorts({ region: target.region, env }).bucket } : ports);
+  const withS3 = (ports: AwsPorts, target: AwsTarget): AwsPorts =>
+    realS3 ? { ...ports, bucket: createSdkAwsPorts({ region: target.region, env }).bucket } : ports;
   return {
-    ports: (target) => withS3(target.profile === 'expired-sso' ? { ...fake.ports(), identity: expired.ports().identity } : fake.ports(), target),
+    ports: (target) =>
+      withS3(
+        target.profile === 'expired-sso' ? { ...fake.ports(), identity: expired.ports().identity } : fake.ports(),
+        target,
+      ),
     publicIp: { publicIpv4: async () => '198.51.100.23' },
     probe: fake,
     dataDir,

@@ -5,6 +5,9 @@ import { expandHome } from '../../runs/resolve-config-paths';
 /** An absolute path from the window: "~/" expanded; a relative path is refused (relative to what?). */
 export function absoluteFromWindow(path: string, what: string): string {
   const expanded = expandHome(path.trim());
-  if (!isAbsolute(expanded)) throw new TypedError('INVALID_REQUEST', `The ${what} path must be absolute (or start with "~/"): ${path}`, { fix: 'Give the full path, e.g. ~/keys/traindeck.key.' });
+  if (!isAbsolute(expanded))
+    throw new TypedError('INVALID_REQUEST', `The ${what} path must be absolute (or start with "~/"): ${path}`, {
+      fix: 'Give the full path, e.g. ~/keys/traindeck.key.',
+    });
   return resolve(expanded);
 }

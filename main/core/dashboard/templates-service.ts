@@ -5,20 +5,31 @@ import { runConfigSchema, type RunConfig } from '../../../shared/run-config/sche
 import { isoNow, type Clock } from '../clock';
 
 // A file name per template: readable, and never a path (the name's charset is checked by the contract too).
-const fileOf = (name: string) => `${name.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}.json`;
+const fileOf = (name: string) =>
+  `${name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')}.json`;
 
 /** Saved wizard templates (one JSON file each in `<data>/templates`) and run config export. */
 export class TemplatesService {
   private readonly dir: string;
 
-  constructor(private readonly dataDir: string, private readonly clock: Clock) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly clock: Clock,
+  ) {
     this.dir = join(dataDir, 'templates');
   }
 
   async list(): Promise<RunTemplate[]> {
     const files = await readdir(this.dir).catch(() => [] as string[]);
-    const templates = await Promise.all(files.filter((f) => f.endsWith('.json')).map((f) => this.read(join(this.dir, f))));
-    return templates.filter((t): t is RunTemplate => t !== undefined).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+    const templates = await Promise.all(
+      files.filter((f) => f.endsWith('.json')).map((f) => this.read(join(this.dir, f))),
+    );
+    return templates
+      .filter((t): t is RunTemplate => t !== undefined)
+      .sort((a, b) => b.savedAt.localeCompare(a.savedAt));
   }
 
   async save(name: string, config: RunConfig): Promise<RunTemplate> {

@@ -21,7 +21,9 @@ export async function buildExecutorBundle(): Promise<string> {
     logLevel: 'warning',
     legalComments: 'none',
     external: ['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a'],
-    banner: { js: "import { createRequire as __traindeckCreateRequire } from 'node:module'; const require = __traindeckCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __traindeckCreateRequire } from 'node:module'; const require = __traindeckCreateRequire(import.meta.url);",
+    },
   });
   await copyFile(join(ROOT, 'main/executor/bootstrap.sh'), join(dir, 'bootstrap.sh'));
   return dir;

@@ -25,7 +25,10 @@ export class ManualTimers implements Timers {
   advance(ms: number): void {
     const end = this.clock.now() + ms;
     for (;;) {
-      const next = this.queue.reduce<(typeof this.queue)[number] | undefined>((a, t) => (t.due <= end && (!a || t.due < a.due) ? t : a), undefined);
+      const next = this.queue.reduce<(typeof this.queue)[number] | undefined>(
+        (a, t) => (t.due <= end && (!a || t.due < a.due) ? t : a),
+        undefined,
+      );
       if (!next) break;
       this.queue = this.queue.filter((t) => t !== next);
       if (next.due > this.clock.now()) this.clock.advance(next.due - this.clock.now());

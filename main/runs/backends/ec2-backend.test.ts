@@ -7,13 +7,28 @@ describe('aws-ec2 backend (against the in-memory EC2)', () => {
   it('acquire launches a pinned, self-terminating instance; release tears it down to $0/h', async () => {
     const { fake, deps, config, clock } = await fakeWorld({ compute: { ttlMinutes: 120, shutdownAfterPush: true } });
     const backend = createEc2Backend(config, 'demo-20250601-120000-ab12', deps);
-    expect(await backend.preflight(new AbortController().signal)).toEqual({ instanceType: 'g5.xlarge', ttlMinutes: 120, market: 'on-demand' });
+    expect(await backend.preflight(new AbortController().signal)).toEqual({
+      instanceType: 'g5.xlarge',
+      ttlMinutes: 120,
+      market: 'on-demand',
+    });
     const firstSight: string[] = [];
     const host = await backend.acquire(new AbortController().signal, (fp) => firstSight.push(fp));
-    expect(host).toMatchObject({ onInstance: true, powerOff: { kind: 'system' }, powerOffAtEnd: true, sendS3Credentials: false, workDir: '/var/tmp/traindeck/demo-20250601-120000-ab12' });
+    expect(host).toMatchObject({
+      onInstance: true,
+      powerOff: { kind: 'system' },
+      powerOffAtEnd: true,
+      sendS3Credentials: false,
+      workDir: '/var/tmp/traindeck/demo-20250601-120000-ab12',
+    });
     expect(host.connector.label).toMatch(/^ubuntu@203\.0\.113\.\d+:22$/);
     // What the monitor needs to price and watch the instance.
-    expect(host.aws).toMatchObject({ instanceId: expect.stringMatching(/^i-/), instanceType: 'g5.xlarge', spot: false, diskGb: expect.any(Number) });
+    expect(host.aws).toMatchObject({
+      instanceId: expect.stringMatching(/^i-/),
+      instanceType: 'g5.xlarge',
+      spot: false,
+      diskGb: expect.any(Number),
+    });
     // The executor stops 10 minutes before the instance's own TTL to leave time for the push.
     expect(host.ttlSeconds).toBeLessThanOrEqual(120 * 60 - 600);
     expect(host.ttlSeconds).toBeGreaterThan(60);
@@ -26,6 +41,9 @@ describe('aws-ec2 backend (against the in-memory EC2)', () => {
   it('a config without a compute section fails preflight with the fix', async () => {
     const { deps, config } = await fakeWorld();
     const backend = createEc2Backend({ ...config, compute: undefined }, 'demo-20250601-120000-ab13', deps);
-    await expect(backend.preflight(new AbortController().signal)).rejects.toMatchObject({ message: expect.stringContaining('no "compute" section'), fix: expect.stringContaining('instanceType') });
+    await expect(backend.preflight(new AbortController().signal)).rejects.toMatchObject({
+      message: expect.stringContaining('no "compute" section'),
+      fix: expect.stringContaining('instanceType'),
+    });
   });
 });

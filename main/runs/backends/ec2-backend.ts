@@ -22,7 +22,10 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
   return {
     kind: 'aws-ec2',
     async preflight() {
-      if (!compute) throw Object.assign(new Error('the run config has no "compute" section (instanceType, ttlMinutes)'), { fix: 'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 }.' });
+      if (!compute)
+        throw Object.assign(new Error('the run config has no "compute" section (instanceType, ttlMinutes)'), {
+          fix: 'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 }.',
+        });
       return { instanceType: compute.instanceType, ttlMinutes: compute.ttlMinutes, market: compute.market };
     },
     async acquire(signal, onFirstSight) {
@@ -41,7 +44,12 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
         powerOffAtEnd: compute!.shutdownAfterPush,
         sendS3Credentials: false,
         ttlSeconds: Math.max(60, ttlMinutes * 60 - elapsed - PUSH_MARGIN_SECONDS),
-        detail: { instanceId: run.instanceId, publicIp: run.publicIp, region: run.region, hostKeys: run.hostKeyFingerprints.length ? 'from the console' : 'first sight' },
+        detail: {
+          instanceId: run.instanceId,
+          publicIp: run.publicIp,
+          region: run.region,
+          hostKeys: run.hostKeyFingerprints.length ? 'from the console' : 'first sight',
+        },
         aws: {
           instanceId: run.instanceId,
           region: run.region,
@@ -55,8 +63,21 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
     },
     async release(signal) {
       if (!run) return { deleted: 'nothing was launched' };
-      const report = await teardownRun(runId, { dataDir: deps.dataDir, ports: deps.ports({ region: run.region, ...(config.aws.profile ? { profile: config.aws.profile } : {}) }), clock: deps.clock, sleep: deps.sleep, regions: [run.region], signal });
-      if (!report.closed) throw Object.assign(new Error(`teardown left ${report.survivors.length} resource(s): ${report.survivors.map((s) => s.resource.id).join(', ')}`), { fix: `Run \`traindeck teardown ${runId}\` or \`traindeck kill-all\`.` });
+      const report = await teardownRun(runId, {
+        dataDir: deps.dataDir,
+        ports: deps.ports({ region: run.region, ...(config.aws.profile ? { profile: config.aws.profile } : {}) }),
+        clock: deps.clock,
+        sleep: deps.sleep,
+        regions: [run.region],
+        signal,
+      });
+      if (!report.closed)
+        throw Object.assign(
+          new Error(
+            `teardown left ${report.survivors.length} resource(s): ${report.survivors.map((s) => s.resource.id).join(', ')}`,
+          ),
+          { fix: `Run \`traindeck teardown ${runId}\` or \`traindeck kill-all\`.` },
+        );
       return { deleted: report.outcomes.filter((o) => o.outcome === 'deleted').length, remainingHourlyUsd: 0 };
     },
   };

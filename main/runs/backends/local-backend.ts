@@ -25,11 +25,21 @@ export function createLocalBackend(options: LocalBackendOptions): ComputeBackend
     },
     async acquire() {
       workDir = await mkdtemp(join(tmpdir(), 'traindeck-local-run-'));
-      return { connector: localConnector, workDir, onInstance: false, powerOff: options.powerOff ?? { kind: 'none' }, powerOffAtEnd: false, sendS3Credentials: true, ttlSeconds: options.ttlSeconds, ...(options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {}), detail: { workDir } };
+      return {
+        connector: localConnector,
+        workDir,
+        onInstance: false,
+        powerOff: options.powerOff ?? { kind: 'none' },
+        powerOffAtEnd: false,
+        sendS3Credentials: true,
+        ttlSeconds: options.ttlSeconds,
+        ...(options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {}),
+        detail: { workDir },
+      };
     },
     async release() {
       if (workDir && !options.keep) await rm(workDir, { recursive: true, force: true });
-      return { removed: options.keep ? 'nothing (kept)' : workDir ?? 'nothing' };
+      return { removed: options.keep ? 'nothing (kept)' : (workDir ?? 'nothing') };
     },
   };
 }

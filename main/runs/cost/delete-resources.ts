@@ -27,10 +27,23 @@ export interface DeleteOptions {
 }
 
 /** The dependency order: what holds others goes first (instances hold volumes, addresses and groups). */
-export const DELETION_ORDER: ResourceKind[] = ['instance', 'volume', 'nat-gateway', 'address', 'load-balancer', 'snapshot', 'key-pair', 'security-group'];
+export const DELETION_ORDER: ResourceKind[] = [
+  'instance',
+  'volume',
+  'nat-gateway',
+  'address',
+  'load-balancer',
+  'snapshot',
+  'key-pair',
+  'security-group',
+];
 
 // ENIs of terminated instances detach lazily: a security group may stay "in use" for a minute.
-const retryable = (error: unknown) => isThrottling(error) || awsErrorCode(error) === 'DependencyViolation' || awsErrorCode(error) === 'VolumeInUse' || awsErrorCode(error) === 'InvalidIPAddress.InUse';
+const retryable = (error: unknown) =>
+  isThrottling(error) ||
+  awsErrorCode(error) === 'DependencyViolation' ||
+  awsErrorCode(error) === 'VolumeInUse' ||
+  awsErrorCode(error) === 'InvalidIPAddress.InUse';
 
 const why = (error: unknown): string => {
   const code = awsErrorCode(error);
@@ -49,11 +62,21 @@ const why = (error: unknown): string => {
 export async function deleteResources(targets: CostResource[], options: DeleteOptions): Promise<DeletionOutcome[]> {
   if (options.signal) setMaxListeners(500, options.signal);
   const regions = [...new Set(targets.map((resource) => resource.region))];
-  const perRegion = await mapBounded(regions, 8, (region) => deleteInRegion(region, targets.filter((resource) => resource.region === region), options));
+  const perRegion = await mapBounded(regions, 8, (region) =>
+    deleteInRegion(
+      region,
+      targets.filter((resource) => resource.region === region),
+      options,
+    ),
+  );
   return perRegion.flat();
 }
 
-async function deleteInRegion(region: string, targets: CostResource[], options: DeleteOptions): Promise<DeletionOutcome[]> {
+async function deleteInRegion(
+  region: string,
+  targets: CostResource[],
+  options: DeleteOptions,
+): Promise<DeletionOutcome[]> {
   const ec2 = options.ec2(region);
   const signalOption = options.signal ? { signal: options.signal } : {};
   const retry = { attempts: 8, baseMs: 1_000, retryable, sleep: options.sleep, ...signalOption };
@@ -68,13 +91,29 @@ async function deleteInRegion(region: string, targets: CostResource[], options: 
   if (instances.length > 0) {
     instances.forEach((resource) => options.onProgress?.({ resource, outcome: 'deleting' }));
     try {
-      await withRetry(() => ec2.terminateInstances(instances.map((i) => i.id), signalOption), retry);
+      await withRetry(
+        () =>
+          ec2.terminateInstances(
+            instances.map((i) => i.id),
+            signalOption,
+          ),
+        retry,
+      );
       await waitFor(
         async () => {
-          const alive = (await ec2.listInstances(signalOption)).filter((i) => instances.some((target) => target.id === i.id));
+          const alive = (await ec2.listInstances(signalOption)).filter((i) =>
+            instances.some((target) => target.id === i.id),
+          );
           return alive.length === 0 ? true : undefined;
         },
-        { what: `${instances.length} instance(s) in ${region} to terminate`, maxMs: options.instanceWaitMs ?? 10 * 60_000, intervalMs: 5_000, clock: options.clock, sleep: options.sleep, ...signalOption },
+        {
+          what: `${instances.length} instance(s) in ${region} to terminate`,
+          maxMs: options.instanceWaitMs ?? 10 * 60_000,
+          intervalMs: 5_000,
+          clock: options.clock,
+          sleep: options.sleep,
+          ...signalOption,
+        },
       );
       instances.forEach((resource) => record({ resource, outcome: 'deleted' }));
     } catch (error) {
@@ -83,7 +122,15 @@ async function deleteInRegion(region: string, targets: CostResource[], options: 
       for (const resource of instances) {
         const state = states.get(resource.id);
         if (state === undefined) record({ resource, outcome: 'deleted' });
-        else record({ resource, outcome: 'failed', reason: error instanceof TypedError && error.code === 'TIMEOUT' ? `still ${state} after the wait; AWS usually finishes it, rerun to confirm` : why(error) });
+        else
+          record({
+            resource,
+            outcome: 'failed',
+            reason:
+              error instanceof TypedError && error.code === 'TIMEOUT'
+                ? `still ${state} after the wait; AWS usually finishes it, rerun to confirm`
+                : why(error),
+          });
       }
     }
   }
@@ -104,8 +151,18 @@ async function deleteInRegion(region: string, targets: CostResource[], options: 
   for (const resource of gateways) await one(resource, () => ec2.deleteNatGateway(resource.id, signalOption));
   if (gateways.length > 0) {
     await waitFor(
-      async () => ((await ec2.listNatGateways(signalOption)).some((g) => gateways.some((target) => target.id === g.id)) ? undefined : true),
-      { what: `NAT gateways in ${region} to be deleted`, maxMs: options.natWaitMs ?? 5 * 60_000, intervalMs: 10_000, clock: options.clock, sleep: options.sleep, ...signalOption },
+      async () =>
+        (await ec2.listNatGateways(signalOption)).some((g) => gateways.some((target) => target.id === g.id))
+          ? undefined
+          : true,
+      {
+        what: `NAT gateways in ${region} to be deleted`,
+        maxMs: options.natWaitMs ?? 5 * 60_000,
+        intervalMs: 10_000,
+        clock: options.clock,
+        sleep: options.sleep,
+        ...signalOption,
+      },
     ).catch(() => undefined);
   }
   const addresses = new Map((await ec2.listAddresses(signalOption).catch(() => [])).map((a) => [a.allocationId, a]));
@@ -116,9 +173,11 @@ async function deleteInRegion(region: string, targets: CostResource[], options: 
       await ec2.releaseAddress(resource.id, signalOption);
     });
   }
-  for (const resource of ofKind('load-balancer')) await one(resource, () => ec2.deleteLoadBalancer(resource.id, signalOption));
+  for (const resource of ofKind('load-balancer'))
+    await one(resource, () => ec2.deleteLoadBalancer(resource.id, signalOption));
   for (const resource of ofKind('snapshot')) await one(resource, () => ec2.deleteSnapshot(resource.id, signalOption));
   for (const resource of ofKind('key-pair')) await one(resource, () => ec2.deleteKeyPair(resource.id, signalOption));
-  for (const resource of ofKind('security-group')) await one(resource, () => ec2.deleteSecurityGroup(resource.id, signalOption));
+  for (const resource of ofKind('security-group'))
+    await one(resource, () => ec2.deleteSecurityGroup(resource.id, signalOption));
   return outcomes;
 }

@@ -31,7 +31,8 @@ export interface CleanupReport {
 
 /** Ours always; untracked billable resources only when asked. Sorted in deletion order. */
 export function planKillAll(scan: ScanResult, includeUntracked: boolean): KillAllPlan {
-  const byOrder = (a: CostResource, b: CostResource) => DELETION_ORDER.indexOf(a.kind) - DELETION_ORDER.indexOf(b.kind) || a.region.localeCompare(b.region);
+  const byOrder = (a: CostResource, b: CostResource) =>
+    DELETION_ORDER.indexOf(a.kind) - DELETION_ORDER.indexOf(b.kind) || a.region.localeCompare(b.region);
   return {
     targets: scan.resources.filter((r) => r.ours || (includeUntracked && isBillable(r))).sort(byOrder),
     untouchedUntracked: includeUntracked ? [] : scan.resources.filter((r) => !r.ours && isBillable(r)),
@@ -55,15 +56,43 @@ export interface CleanupOptions {
  * still finds, plus anything `stillInScope` picks from the rescan: verification by looking,
  * not by trusting the delete calls.
  */
-export async function executeCleanup(targets: CostResource[], stillInScope: (resource: CostResource) => boolean, options: CleanupOptions): Promise<CleanupReport> {
-  const outcomes = await deleteResources(targets, { ec2: options.ports.ec2, clock: options.clock, sleep: options.sleep, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.instanceWaitMs ? { instanceWaitMs: options.instanceWaitMs } : {}) });
-  const rescan = await scanAccount({ ports: options.ports, clock: options.clock, sleep: options.sleep, ...(options.regions ? { regions: options.regions } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+export async function executeCleanup(
+  targets: CostResource[],
+  stillInScope: (resource: CostResource) => boolean,
+  options: CleanupOptions,
+): Promise<CleanupReport> {
+  const outcomes = await deleteResources(targets, {
+    ec2: options.ports.ec2,
+    clock: options.clock,
+    sleep: options.sleep,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.instanceWaitMs ? { instanceWaitMs: options.instanceWaitMs } : {}),
+  });
+  const rescan = await scanAccount({
+    ports: options.ports,
+    clock: options.clock,
+    sleep: options.sleep,
+    ...(options.regions ? { regions: options.regions } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const targetIds = new Set(targets.map((t) => t.id));
   const reasons = new Map(outcomes.filter((o) => o.reason).map((o) => [o.resource.id, o.reason ?? '']));
   const survivors = rescan.resources
     .filter((r) => targetIds.has(r.id) || stillInScope(r))
-    .map((resource) => ({ resource, reason: reasons.get(resource.id) ?? (targetIds.has(resource.id) ? `still ${resource.state} after deletion` : 'appeared after the plan was made') }));
+    .map((resource) => ({
+      resource,
+      reason:
+        reasons.get(resource.id) ??
+        (targetIds.has(resource.id) ? `still ${resource.state} after deletion` : 'appeared after the plan was made'),
+    }));
   const remainingHourlyUsd = survivors.reduce((sum, s) => sum + (s.resource.hourlyUsd ?? 0), 0);
   const unverifiedRegions = rescan.regions.filter((r) => r.status !== 'ok');
-  return { outcomes, rescan, survivors, unverifiedRegions, remainingHourlyUsd: Math.round(remainingHourlyUsd * 10_000) / 10_000 };
+  return {
+    outcomes,
+    rescan,
+    survivors,
+    unverifiedRegions,
+    remainingHourlyUsd: Math.round(remainingHourlyUsd * 10_000) / 10_000,
+  };
 }

@@ -10,9 +10,39 @@ function seededAccount() {
   const region = fake.region('us-east-1');
   const ours = { [TAG_RUN_ID]: 'r1-20250601-000000-aaaa', [TAG_CREATED_BY]: 'traindeck/test', Name: 'x' };
   const launchTime = new Date(clock.now() - 3 * 3_600_000).toISOString();
-  region.instances.set('i-1', { id: 'i-1', instanceType: 'g5.xlarge', state: 'running', since: 0, runningSince: 0, launchTime, tags: ours, publicIp: '203.0.113.9', securityGroupIds: [], market: 'on-demand', zone: 'us-east-1a', hostKeyFingerprints: [] });
-  region.instances.set('i-2', { id: 'i-2', instanceType: 'x9.mystery', state: 'running', since: 0, tags: {}, securityGroupIds: [], market: 'on-demand', zone: 'us-east-1a', hostKeyFingerprints: [] });
-  region.volumes.set('vol-1', { id: 'vol-1', volumeType: 'gp3', sizeGb: 730, state: 'available', tags: {}, deleteOnTermination: false });
+  region.instances.set('i-1', {
+    id: 'i-1',
+    instanceType: 'g5.xlarge',
+    state: 'running',
+    since: 0,
+    runningSince: 0,
+    launchTime,
+    tags: ours,
+    publicIp: '203.0.113.9',
+    securityGroupIds: [],
+    market: 'on-demand',
+    zone: 'us-east-1a',
+    hostKeyFingerprints: [],
+  });
+  region.instances.set('i-2', {
+    id: 'i-2',
+    instanceType: 'x9.mystery',
+    state: 'running',
+    since: 0,
+    tags: {},
+    securityGroupIds: [],
+    market: 'on-demand',
+    zone: 'us-east-1a',
+    hostKeyFingerprints: [],
+  });
+  region.volumes.set('vol-1', {
+    id: 'vol-1',
+    volumeType: 'gp3',
+    sizeGb: 730,
+    state: 'available',
+    tags: {},
+    deleteOnTermination: false,
+  });
   region.addresses.set('eipalloc-1', { allocationId: 'eipalloc-1', publicIp: '198.51.100.1', tags: {} });
   region.snapshots.set('snap-1', { id: 'snap-1', sizeGb: 146, state: 'completed', tags: {} });
   region.natGateways.set('nat-1', { id: 'nat-1', state: 'available', tags: {} });
@@ -27,7 +57,13 @@ describe('the cost scanner', () => {
     const { clock, fake } = seededAccount();
     const scan = await scanAccount({ ports: fake.ports(), clock, sleep: clock.sleep });
     const byId = Object.fromEntries(scan.resources.map((r) => [r.id, r]));
-    expect(byId['i-1']).toMatchObject({ kind: 'instance', ours: true, runId: 'r1-20250601-000000-aaaa', ageHours: 3, hourlyUsd: 1.011 });
+    expect(byId['i-1']).toMatchObject({
+      kind: 'instance',
+      ours: true,
+      runId: 'r1-20250601-000000-aaaa',
+      ageHours: 3,
+      hourlyUsd: 1.011,
+    });
     expect(byId['i-2']).toMatchObject({ ours: false, hourlyUsd: null });
     expect(byId['vol-1']).toMatchObject({ type: 'gp3 730 GB', hourlyUsd: 0.08 });
     expect(byId['snap-1']?.hourlyUsd).toBe(0.01);
@@ -46,8 +82,14 @@ describe('the cost scanner', () => {
     fake.refuseRegion('ap-south-2', 'OptInRequired');
     fake.refuseRegion('eu-west-1', 'UnauthorizedOperation');
     const scan = await scanAccount({ ports: fake.ports(), clock, sleep: clock.sleep });
-    expect(scan.regions.find((r) => r.region === 'ap-south-2')).toMatchObject({ status: 'refused', reason: 'not opted in' });
-    expect(scan.regions.find((r) => r.region === 'eu-west-1')).toMatchObject({ status: 'refused', reason: 'no permission (UnauthorizedOperation)' });
+    expect(scan.regions.find((r) => r.region === 'ap-south-2')).toMatchObject({
+      status: 'refused',
+      reason: 'not opted in',
+    });
+    expect(scan.regions.find((r) => r.region === 'eu-west-1')).toMatchObject({
+      status: 'refused',
+      reason: 'no permission (UnauthorizedOperation)',
+    });
     expect(scan.resources.some((r) => r.id === 'i-1')).toBe(true);
   });
 
@@ -63,18 +105,36 @@ describe('the cost scanner', () => {
     const { clock, fake } = seededAccount();
     fake.throttle('us-east-1', 1000);
     const scan = await scanAccount({ ports: fake.ports(), clock, sleep: clock.sleep, attempts: 3 });
-    expect(scan.regions.find((r) => r.region === 'us-east-1')).toMatchObject({ status: 'error', reason: expect.stringContaining('RequestLimitExceeded') });
+    expect(scan.regions.find((r) => r.region === 'us-east-1')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('RequestLimitExceeded'),
+    });
   });
 
   it('keeps at most `concurrency` regions in flight', async () => {
     const clock = new FakeClock();
-    const fake = new FakeAws({ clock, regions: Array.from({ length: 12 }, (_, i) => `eu-test-${i + 1}`), latencyMs: 5 });
+    const fake = new FakeAws({
+      clock,
+      regions: Array.from({ length: 12 }, (_, i) => `eu-test-${i + 1}`),
+      latencyMs: 5,
+    });
     let inFlight = 0;
     let peak = 0;
     const ports = fake.ports();
     const ec2 = (region: string) => {
       const port = ports.ec2(region);
-      return { ...port, listInstances: async () => { inFlight++; peak = Math.max(peak, inFlight); try { return await port.listInstances(); } finally { inFlight--; } } };
+      return {
+        ...port,
+        listInstances: async () => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          try {
+            return await port.listInstances();
+          } finally {
+            inFlight--;
+          }
+        },
+      };
     };
     await scanAccount({ ports: { ...ports, ec2 }, clock, sleep: clock.sleep, concurrency: 4 });
     expect(peak).toBeLessThanOrEqual(4);

@@ -25,25 +25,65 @@ export interface ScanOptions {
   signal?: AbortSignal;
 }
 
-const LISTS = ['listInstances', 'listVolumes', 'listSnapshots', 'listAddresses', 'listNatGateways', 'listLoadBalancers', 'listOurKeyPairs', 'listOurSecurityGroups'] as const;
+const LISTS = [
+  'listInstances',
+  'listVolumes',
+  'listSnapshots',
+  'listAddresses',
+  'listNatGateways',
+  'listLoadBalancers',
+  'listOurKeyPairs',
+  'listOurSecurityGroups',
+] as const;
 const KEYS: Record<(typeof LISTS)[number], keyof RegionInventory> = {
-  listInstances: 'instances', listVolumes: 'volumes', listSnapshots: 'snapshots', listAddresses: 'addresses',
-  listNatGateways: 'natGateways', listLoadBalancers: 'loadBalancers', listOurKeyPairs: 'keyPairs', listOurSecurityGroups: 'securityGroups',
+  listInstances: 'instances',
+  listVolumes: 'volumes',
+  listSnapshots: 'snapshots',
+  listAddresses: 'addresses',
+  listNatGateways: 'natGateways',
+  listLoadBalancers: 'loadBalancers',
+  listOurKeyPairs: 'keyPairs',
+  listOurSecurityGroups: 'securityGroups',
 };
 
-async function scanRegion(region: string, options: ScanOptions): Promise<{ scan: RegionScan; resources: CostResource[] }> {
+async function scanRegion(
+  region: string,
+  options: ScanOptions,
+): Promise<{ scan: RegionScan; resources: CostResource[] }> {
   const started = options.clock.now();
-  const retry = { attempts: options.attempts ?? 6, baseMs: 200, retryable: isThrottling, sleep: options.sleep, ...(options.signal ? { signal: options.signal } : {}) };
-  const call = (list: (typeof LISTS)[number]) => withRetry(() => options.ports.ec2(region)[list](options.signal ? { signal: options.signal } : {}) as Promise<unknown[]>, retry);
+  const retry = {
+    attempts: options.attempts ?? 6,
+    baseMs: 200,
+    retryable: isThrottling,
+    sleep: options.sleep,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const call = (list: (typeof LISTS)[number]) =>
+    withRetry(
+      () => options.ports.ec2(region)[list](options.signal ? { signal: options.signal } : {}) as Promise<unknown[]>,
+      retry,
+    );
   try {
-    const results = options.mode === 'sequential' ? await mapBounded(LISTS, 1, call) : await Promise.all(LISTS.map(call));
-    const inventory = Object.fromEntries(LISTS.map((list, index) => [KEYS[list], results[index]])) as unknown as RegionInventory;
+    const results =
+      options.mode === 'sequential' ? await mapBounded(LISTS, 1, call) : await Promise.all(LISTS.map(call));
+    const inventory = Object.fromEntries(
+      LISTS.map((list, index) => [KEYS[list], results[index]]),
+    ) as unknown as RegionInventory;
     const resources = toCostResources(region, inventory, options.clock.now());
-    return { scan: { region, status: 'ok', resourceCount: resources.length, durationMs: options.clock.now() - started }, resources };
+    return {
+      scan: { region, status: 'ok', resourceCount: resources.length, durationMs: options.clock.now() - started },
+      resources,
+    };
   } catch (error) {
     options.signal?.throwIfAborted();
     const refusal = regionRefusal(error);
-    const scan: RegionScan = { region, status: refusal ? 'refused' : 'error', reason: refusal ?? describeAwsError(error), resourceCount: 0, durationMs: options.clock.now() - started };
+    const scan: RegionScan = {
+      region,
+      status: refusal ? 'refused' : 'error',
+      reason: refusal ?? describeAwsError(error),
+      resourceCount: 0,
+      durationMs: options.clock.now() - started,
+    };
     return { scan, resources: [] };
   }
 }
@@ -56,7 +96,14 @@ async function scanRegion(region: string, options: ScanOptions): Promise<{ scan:
 export async function scanAccount(options: ScanOptions): Promise<ScanResult> {
   // Every in-flight SDK call listens on the one signal: 10 regions × 8 calls is many listeners, by design.
   if (options.signal) setMaxListeners(500, options.signal);
-  const regions = options.regions ?? (await withRetry(() => options.ports.regions.listEnabledRegions(options.signal ? { signal: options.signal } : {}), { attempts: 4, baseMs: 200, retryable: isThrottling, sleep: options.sleep }));
+  const regions =
+    options.regions ??
+    (await withRetry(() => options.ports.regions.listEnabledRegions(options.signal ? { signal: options.signal } : {}), {
+      attempts: 4,
+      baseMs: 200,
+      retryable: isThrottling,
+      sleep: options.sleep,
+    }));
   const limit = options.mode === 'sequential' ? 1 : (options.concurrency ?? 10);
   const scanned = await mapBounded(regions, limit, (region) => scanRegion(region, options));
   const resources = scanned.flatMap((entry) => entry.resources);

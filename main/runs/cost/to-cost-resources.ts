@@ -1,7 +1,16 @@
 import type { CostResource } from '../../../shared/domain/cost';
 import { isOurs, runIdOf, type TagMap } from '../../../shared/domain/tags';
 import { hourlyCost } from '../../../shared/pricing/estimate';
-import type { Ec2Address, Ec2Instance, Ec2KeyPair, Ec2NatGateway, Ec2SecurityGroup, Ec2Snapshot, Ec2Volume, LoadBalancer } from '../../aws/ports/ec2-types';
+import type {
+  Ec2Address,
+  Ec2Instance,
+  Ec2KeyPair,
+  Ec2NatGateway,
+  Ec2SecurityGroup,
+  Ec2Snapshot,
+  Ec2Volume,
+  LoadBalancer,
+} from '../../aws/ports/ec2-types';
 
 /** Everything one region holds, as the inventory port lists it. */
 export interface RegionInventory {
@@ -19,20 +28,107 @@ const round = (value: number | null) => (value === null ? null : Math.round(valu
 
 /** Turns a region's inventory into priced, tagged, aged scan rows. */
 export function toCostResources(region: string, inventory: RegionInventory, now: number): CostResource[] {
-  const row = (kind: CostResource['kind'], id: string, type: string, state: string, tags: TagMap, createdAt: string | undefined, hourly: number | null, note?: string): CostResource => ({
-    kind, region, id, type, state, tags, ours: isOurs(tags), hourlyUsd: round(hourly),
+  const row = (
+    kind: CostResource['kind'],
+    id: string,
+    type: string,
+    state: string,
+    tags: TagMap,
+    createdAt: string | undefined,
+    hourly: number | null,
+    note?: string,
+  ): CostResource => ({
+    kind,
+    region,
+    id,
+    type,
+    state,
+    tags,
+    ours: isOurs(tags),
+    hourlyUsd: round(hourly),
     ...(runIdOf(tags) ? { runId: runIdOf(tags) } : {}),
-    ...(createdAt ? { createdAt, ageHours: Math.max(0, Math.round(((now - Date.parse(createdAt)) / 3_600_000) * 10) / 10) } : {}),
+    ...(createdAt
+      ? { createdAt, ageHours: Math.max(0, Math.round(((now - Date.parse(createdAt)) / 3_600_000) * 10) / 10) }
+      : {}),
     ...(note ? { note } : {}),
   });
   return [
-    ...inventory.instances.map((i) => row('instance', i.id, i.market === 'spot' ? `${i.instanceType} (spot, priced on-demand)` : i.instanceType, i.state, i.tags, i.launchTime, hourlyCost({ kind: 'instance', instanceType: i.instanceType, state: i.state, hasPublicIp: Boolean(i.publicIp) }))),
-    ...inventory.volumes.map((v) => row('volume', v.id, `${v.volumeType} ${v.sizeGb} GB`, v.state, v.tags, v.createTime, hourlyCost({ kind: 'volume', volumeType: v.volumeType, sizeGb: v.sizeGb }), v.attachedTo ? `attached to ${v.attachedTo}` : undefined)),
-    ...inventory.snapshots.map((s) => row('snapshot', s.id, `${s.sizeGb} GB`, s.state, s.tags, s.startTime, hourlyCost({ kind: 'snapshot', sizeGb: s.sizeGb }))),
-    ...inventory.addresses.map((a) => row('address', a.allocationId, `IPv4 ${a.publicIp}`, a.associationId ? 'associated' : 'unassociated', a.tags, undefined, hourlyCost({ kind: 'address' }), a.instanceId ? `associated with ${a.instanceId}` : undefined)),
-    ...inventory.natGateways.map((g) => row('nat-gateway', g.id, 'NAT gateway', g.state, g.tags, g.createTime, hourlyCost({ kind: 'nat-gateway', state: g.state }))),
-    ...inventory.loadBalancers.map((lb) => row('load-balancer', lb.arn, `${lb.lbType} ${lb.name}`, lb.state, lb.tags, lb.createdTime, hourlyCost({ kind: 'load-balancer', lbType: lb.lbType }))),
+    ...inventory.instances.map((i) =>
+      row(
+        'instance',
+        i.id,
+        i.market === 'spot' ? `${i.instanceType} (spot, priced on-demand)` : i.instanceType,
+        i.state,
+        i.tags,
+        i.launchTime,
+        hourlyCost({
+          kind: 'instance',
+          instanceType: i.instanceType,
+          state: i.state,
+          hasPublicIp: Boolean(i.publicIp),
+        }),
+      ),
+    ),
+    ...inventory.volumes.map((v) =>
+      row(
+        'volume',
+        v.id,
+        `${v.volumeType} ${v.sizeGb} GB`,
+        v.state,
+        v.tags,
+        v.createTime,
+        hourlyCost({ kind: 'volume', volumeType: v.volumeType, sizeGb: v.sizeGb }),
+        v.attachedTo ? `attached to ${v.attachedTo}` : undefined,
+      ),
+    ),
+    ...inventory.snapshots.map((s) =>
+      row(
+        'snapshot',
+        s.id,
+        `${s.sizeGb} GB`,
+        s.state,
+        s.tags,
+        s.startTime,
+        hourlyCost({ kind: 'snapshot', sizeGb: s.sizeGb }),
+      ),
+    ),
+    ...inventory.addresses.map((a) =>
+      row(
+        'address',
+        a.allocationId,
+        `IPv4 ${a.publicIp}`,
+        a.associationId ? 'associated' : 'unassociated',
+        a.tags,
+        undefined,
+        hourlyCost({ kind: 'address' }),
+        a.instanceId ? `associated with ${a.instanceId}` : undefined,
+      ),
+    ),
+    ...inventory.natGateways.map((g) =>
+      row(
+        'nat-gateway',
+        g.id,
+        'NAT gateway',
+        g.state,
+        g.tags,
+        g.createTime,
+        hourlyCost({ kind: 'nat-gateway', state: g.state }),
+      ),
+    ),
+    ...inventory.loadBalancers.map((lb) =>
+      row(
+        'load-balancer',
+        lb.arn,
+        `${lb.lbType} ${lb.name}`,
+        lb.state,
+        lb.tags,
+        lb.createdTime,
+        hourlyCost({ kind: 'load-balancer', lbType: lb.lbType }),
+      ),
+    ),
     ...inventory.keyPairs.map((k) => row('key-pair', k.id, `key pair ${k.name}`, 'available', k.tags, k.createTime, 0)),
-    ...inventory.securityGroups.map((g) => row('security-group', g.id, `security group ${g.name}`, 'available', g.tags, undefined, 0)),
+    ...inventory.securityGroups.map((g) =>
+      row('security-group', g.id, `security group ${g.name}`, 'available', g.tags, undefined, 0),
+    ),
   ];
 }

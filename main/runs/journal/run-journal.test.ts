@@ -15,7 +15,9 @@ describe('the run journal', () => {
     const entries = await readJournal(dataDir, 'r1-20250601-000000-aaaa');
     expect(entries.map((e) => e.type)).toEqual(['opened', 'intent']);
     expect(entries[0]?.at).toBe('2025-06-01T00:00:00.000Z');
-    expect((await listJournals(dataDir)).map((s) => [s.runId, s.pendingIntents])).toEqual([['r1-20250601-000000-aaaa', ['key-pair']]]);
+    expect((await listJournals(dataDir)).map((s) => [s.runId, s.pendingIntents])).toEqual([
+      ['r1-20250601-000000-aaaa', ['key-pair']],
+    ]);
   });
 
   it('lists nothing when there is no runs folder yet', async () => {

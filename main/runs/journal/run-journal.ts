@@ -95,7 +95,12 @@ export async function listJournals(dataDir: string): Promise<JournalSummary[]> {
 }
 
 /** Appends one line to a run's journal (teardown and recovery, from any process). */
-export async function appendToJournal(dataDir: string, runId: string, now: () => number, entries: Unstamped[]): Promise<void> {
+export async function appendToJournal(
+  dataDir: string,
+  runId: string,
+  now: () => number,
+  entries: Unstamped[],
+): Promise<void> {
   const journal = await RunJournal.open(dataDir, runId, now);
   try {
     for (const entry of entries) await journal.append(entry);

@@ -94,9 +94,15 @@ async function reconnect(options: FollowOptions, callbacks: FollowCallbacks): Pr
       return await options.connector.connect(AbortSignal.timeout(5 * 60_000));
     } catch (error) {
       if ((error as { code?: string }).code === 'PRECONDITION_FAILED') throw error;
-      if (options.signal.aborted) throw new Error(`cannot reach ${options.connector.label} to stop the training; its time-to-live will stop it (${(error as Error).message})`, { cause: error });
+      if (options.signal.aborted)
+        throw new Error(
+          `cannot reach ${options.connector.label} to stop the training; its time-to-live will stop it (${(error as Error).message})`,
+          { cause: error },
+        );
       if (options.now() > options.deadline) throw error;
-      callbacks.onInfo(`still cannot reach ${options.connector.label} (attempt round ${round}); the run goes on there, retrying`);
+      callbacks.onInfo(
+        `still cannot reach ${options.connector.label} (attempt round ${round}); the run goes on there, retrying`,
+      );
       await sleep(Math.min(60_000, options.pollMs * 10));
     }
   }
@@ -108,7 +114,13 @@ async function assertAlive(host: RemoteHost, options: FollowOptions): Promise<vo
   if (probe.stdout.includes('alive')) return;
   // It may have finished between our read and the probe: one more read of the events decides.
   const last = await host.read(options.layout.eventsFile, 0, 64 * 1024 * 1024);
-  if (last?.toString('utf8').split('\n').some((line) => /"phase":"done","status":"(succeeded|failed)"/.test(line))) return;
+  if (
+    last
+      ?.toString('utf8')
+      .split('\n')
+      .some((line) => /"phase":"done","status":"(succeeded|failed)"/.test(line))
+  )
+    return;
   const err = (await host.read(options.layout.stderrFile, 0, 64 * 1024))?.toString('utf8').trim().split('\n').pop();
   throw new Error(`the executor (pid ${options.pid}) stopped without finishing${err ? `: ${err}` : ''}`);
 }

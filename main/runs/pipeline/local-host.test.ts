@@ -12,6 +12,9 @@ describe('local host exec', () => {
 
   it('passes stdin to a command that reads it', async () => {
     const host = await localConnector.connect(new AbortController().signal);
-    expect(await host.exec('cat', { stdin: 'secret-free text' })).toMatchObject({ code: 0, stdout: 'secret-free text' });
+    expect(await host.exec('cat', { stdin: 'secret-free text' })).toMatchObject({
+      code: 0,
+      stdout: 'secret-free text',
+    });
   });
 });

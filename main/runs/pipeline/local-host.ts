@@ -16,7 +16,12 @@ export const localConnector: HostConnector = {
 const localHost: RemoteHost = {
   exec(command, options = {}) {
     return new Promise<ExecResult>((resolve, reject) => {
-      const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 600_000, killSignal: 'SIGKILL', ...(options.signal ? { signal: options.signal } : {}) });
+      const child = spawn('sh', ['-c', command], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        timeout: options.timeoutMs ?? 600_000,
+        killSignal: 'SIGKILL',
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

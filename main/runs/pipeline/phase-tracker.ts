@@ -1,7 +1,11 @@
 import type { RunEvent, RunPhase } from '../../../shared/domain/run';
 
 /** What a pipeline step emits; the run service stamps runId, seq and time. */
-export type RunEventBody = RunEvent extends infer E ? (E extends unknown ? Omit<E, 'runId' | 'seq' | 'at'> : never) : never;
+export type RunEventBody = RunEvent extends infer E
+  ? E extends unknown
+    ? Omit<E, 'runId' | 'seq' | 'at'>
+    : never
+  : never;
 
 /** A phase that failed, with the reason the user sees. */
 export class PhaseFailure extends Error {
@@ -26,7 +30,11 @@ export function createPhaseRunner(emit: (event: RunEventBody) => void) {
       emit({ type: 'phase', phase, status: 'failed', reason, ...(fix ? { fix } : {}), ...(detail ? { detail } : {}) });
       firstFailure ??= new PhaseFailure(phase, reason, fix);
     },
-    async run<T>(phase: RunPhase, work: () => Promise<T>, describe: (value: T) => Record<string, unknown> | undefined = () => undefined): Promise<T> {
+    async run<T>(
+      phase: RunPhase,
+      work: () => Promise<T>,
+      describe: (value: T) => Record<string, unknown> | undefined = () => undefined,
+    ): Promise<T> {
       emit({ type: 'phase', phase, status: 'running' });
       try {
         const value = await work();

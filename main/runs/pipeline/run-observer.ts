@@ -16,7 +16,12 @@ export interface TrainingPaths {
  */
 export interface RunObserver {
   /** Training began on `host`; `context` names the EC2 instance (if any) and the run's monitoring settings. */
-  trainingStarted(runId: string, host: RemoteHost, paths: TrainingPaths, context?: { aws?: AwsMachine; monitoring?: MonitoringConfig }): void;
+  trainingStarted(
+    runId: string,
+    host: RemoteHost,
+    paths: TrainingPaths,
+    context?: { aws?: AwsMachine; monitoring?: MonitoringConfig },
+  ): void;
   /** The connection dropped and was re-established: use this one from now on. */
   reconnected(runId: string, host: RemoteHost): void;
   /** The run is over (before the connection closes): a last look at the machine may be awaited. */

@@ -13,10 +13,13 @@ afterAll(() => f?.cleanup());
 
 // Walks without following symlinks (the test repo links to /tmp on purpose).
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
+  );
 }
 
-const phaseStatuses = (snapshot: { phases: Record<string, { status: string }> }) => Object.fromEntries(Object.entries(snapshot.phases).map(([k, v]) => [k, v.status]));
+const phaseStatuses = (snapshot: { phases: Record<string, { status: string }> }) =>
+  Object.fromEntries(Object.entries(snapshot.phases).map(([k, v]) => [k, v.status]));
 
 describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () => {
   it('success: checkout with the deploy key, override, pull + verify, train, push, verified sync; secrets never in args or on disk', async () => {
@@ -28,7 +31,13 @@ describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () 
         argsChecked = true;
         // While training runs: no process on this machine has a secret in its arguments.
         for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-          const cmdline = (() => { try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1'); } catch { return ''; } })();
+          const cmdline = (() => {
+            try {
+              return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+            } catch {
+              return '';
+            }
+          })();
           for (const secret of secrets) expect(cmdline.includes(secret), `pid ${pid}`).toBe(false);
         }
       },
@@ -39,30 +48,78 @@ describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () 
       const text = readFileSync(file, 'latin1');
       for (const secret of secrets) expect(text.includes(secret), file).toBe(false);
     }
-    expect(run.result.outcome, JSON.stringify(run.events.filter((e) => e.type === 'phase' && e.status === 'failed'))).toBe('succeeded');
+    expect(
+      run.result.outcome,
+      JSON.stringify(run.events.filter((e) => e.type === 'phase' && e.status === 'failed')),
+    ).toBe('succeeded');
     expect(phaseStatuses(run.snapshot)).toEqual({
-      preflight: 'succeeded', provisioning: 'succeeded', connecting: 'succeeded', bootstrapping: 'succeeded', checkout: 'succeeded', pulling: 'succeeded',
-      verifying: 'succeeded', training: 'succeeded', pushing: 'succeeded', 'verifying-sync': 'succeeded', 'tearing-down': 'succeeded',
+      preflight: 'succeeded',
+      provisioning: 'succeeded',
+      connecting: 'succeeded',
+      bootstrapping: 'succeeded',
+      checkout: 'succeeded',
+      pulling: 'succeeded',
+      verifying: 'succeeded',
+      training: 'succeeded',
+      pushing: 'succeeded',
+      'verifying-sync': 'succeeded',
+      'tearing-down': 'succeeded',
     });
     expect(run.trainLines.some((l) => l.endsWith('override: lr=0.1'))).toBe(true);
     expect(run.trainLines.some((l) => l.endsWith('dataset bytes: 2056'))).toBe(true);
     expect(run.trainLines.filter((l) => / line \d+ /.test(l))).toHaveLength(12);
     expect(run.result.exitCode).toBe(0);
     const keys = await f.fx.keys();
-    for (const key of ['models/model.pkl', 'models/model.json', 'checkpoints/epoch-3.ckpt', 'logs/train.log', 'logs/metrics.jsonl', 'logs/executor.jsonl']) expect(keys).toContain(`runs/test/${key}`);
+    for (const key of [
+      'models/model.pkl',
+      'models/model.json',
+      'checkpoints/epoch-3.ckpt',
+      'logs/train.log',
+      'logs/metrics.jsonl',
+      'logs/executor.jsonl',
+    ])
+      expect(keys).toContain(`runs/test/${key}`);
     expect(run.snapshot.phases['verifying-sync'].detail).toMatchObject({ rePushes: 0 });
 
     // Per-folder sync figures of the pull and the push, each with its verification.
-    const byFolder = (direction: 'pull' | 'push') => Object.fromEntries((run.snapshot.sync?.[direction] ?? []).map((s) => [s.folder, s]));
+    const byFolder = (direction: 'pull' | 'push') =>
+      Object.fromEntries((run.snapshot.sync?.[direction] ?? []).map((s) => [s.folder, s]));
     const pulled = byFolder('pull');
     expect(Object.keys(pulled)).toEqual(['cached_datasets', 'logs', 'models', 'checkpoints']);
-    expect(pulled.cached_datasets).toMatchObject({ policy: 'pull-only', filesDone: 1, filesTotal: 1, bytesDone: PARQUET_BYTES.length, bytesTotal: PARQUET_BYTES.length, state: 'done', failures: 0, verified: { ok: true, checked: 1, mismatches: 0 } });
+    expect(pulled.cached_datasets).toMatchObject({
+      policy: 'pull-only',
+      filesDone: 1,
+      filesTotal: 1,
+      bytesDone: PARQUET_BYTES.length,
+      bytesTotal: PARQUET_BYTES.length,
+      state: 'done',
+      failures: 0,
+      verified: { ok: true, checked: 1, mismatches: 0 },
+    });
     expect(pulled.models).toMatchObject({ filesDone: 0, filesTotal: 0, state: 'done' });
     const pushed = byFolder('push');
     expect(Object.keys(pushed)).toEqual(['logs', 'models', 'checkpoints']);
-    expect(pushed.logs).toMatchObject({ policy: 'local-wins', filesDone: 3, filesTotal: 3, state: 'done', failures: 0, verified: { ok: true, checked: 3, mismatches: 0 } });
-    expect(pushed.models).toMatchObject({ filesDone: 2, filesTotal: 2, state: 'done', verified: { ok: true, checked: 2, mismatches: 0 } });
-    expect(pushed.checkpoints).toMatchObject({ policy: 'newest-wins', filesDone: 3, filesTotal: 3, state: 'done', verified: { ok: true, checked: 3, mismatches: 0 } });
+    expect(pushed.logs).toMatchObject({
+      policy: 'local-wins',
+      filesDone: 3,
+      filesTotal: 3,
+      state: 'done',
+      failures: 0,
+      verified: { ok: true, checked: 3, mismatches: 0 },
+    });
+    expect(pushed.models).toMatchObject({
+      filesDone: 2,
+      filesTotal: 2,
+      state: 'done',
+      verified: { ok: true, checked: 2, mismatches: 0 },
+    });
+    expect(pushed.checkpoints).toMatchObject({
+      policy: 'newest-wins',
+      filesDone: 3,
+      filesTotal: 3,
+      state: 'done',
+      verified: { ok: true, checked: 3, mismatches: 0 },
+    });
     expect(pushed.models!.bytesDone).toBeGreaterThan(0);
     expect(pushed.models!.bytesPerSecond).toBeGreaterThan(0);
     // Throttled at the source: a few lines per direction, not one per progress tick.
@@ -70,10 +127,17 @@ describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () 
   });
 
   it('training fails midway: push still happens, the run is failed with the exit code', async () => {
-    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'fail' })), f.sshHost());
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { TRAIN_MODE: 'fail' })),
+      f.sshHost(),
+    );
     expect(run.result.outcome).toBe('failed');
     expect(run.result.exitCode).toBe(3);
-    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: 'training exited with code 3', detail: { exitCode: 3, durationMs: expect.any(Number) } });
+    expect(run.snapshot.phases.training).toMatchObject({
+      status: 'failed',
+      reason: 'training exited with code 3',
+      detail: { exitCode: 3, durationMs: expect.any(Number) },
+    });
     // The monitor turns the same event into its "training finished" notification.
     const trainingEnd = run.events.find((e) => e.type === 'phase' && e.phase === 'training' && e.status === 'failed')!;
     expect(noticeFromRunEvent(trainingEnd)).toMatchObject({ kind: 'training-finished', exitCode: 3 });
@@ -83,9 +147,16 @@ describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () 
   });
 
   it('training killed by SIGKILL (what the OOM killer does): push still happens, the reason says so', async () => {
-    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'oom' })), f.sshHost());
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { TRAIN_MODE: 'oom' })),
+      f.sshHost(),
+    );
     expect(run.result.outcome).toBe('failed');
-    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: 'training was killed by SIGKILL', fix: expect.stringContaining('out-of-memory') });
+    expect(run.snapshot.phases.training).toMatchObject({
+      status: 'failed',
+      reason: 'training was killed by SIGKILL',
+      fix: expect.stringContaining('out-of-memory'),
+    });
     expect(run.snapshot.phases.pushing.status).toBe('succeeded');
     expect(await f.fx.keys()).toContain('runs/test/checkpoints/epoch-2.ckpt');
   });

@@ -1,5 +1,11 @@
 import type { RunOutcome, RunPhase } from '../../../shared/domain/run';
-import type { ExecutorEvent, ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../../shared/executor/protocol';
+import type {
+  ExecutorEvent,
+  ExecutorPhase,
+  ExecutorSecrets,
+  ExecutorSpec,
+  ExecutorStatus,
+} from '../../../shared/executor/protocol';
 import { workLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
 import type { AcquiredHost, ComputeBackend } from './compute-backend';
@@ -13,7 +19,9 @@ import { parseSyncReport } from './sync-report';
 import { pushAgain, readWhole, verifySync } from './verify-sync';
 
 /** The part of the executor's spec that does not depend on the machine. */
-export type SpecTemplate = Omit<ExecutorSpec, 'ttlSeconds' | 'powerOff' | 'powerOffAtEnd' | 'storage'> & { storage: Omit<ExecutorSpec['storage'], 'endpoint'> };
+export type SpecTemplate = Omit<ExecutorSpec, 'ttlSeconds' | 'powerOff' | 'powerOffAtEnd' | 'storage'> & {
+  storage: Omit<ExecutorSpec['storage'], 'endpoint'>;
+};
 
 /** Everything one run needs; built by the run service from a run config. */
 export interface PipelineInput {
@@ -53,7 +61,13 @@ export interface PipelineResult {
 // How long a machine whose data could not be verified in S3 stays up for a rescue (cancel ends it sooner).
 const DEFAULT_KEEP_MS = 30 * 60_000;
 
-const EXECUTOR_TO_RUN: Partial<Record<ExecutorPhase, RunPhase>> = { checkout: 'checkout', pulling: 'pulling', verifying: 'verifying', training: 'training', pushing: 'pushing' };
+const EXECUTOR_TO_RUN: Partial<Record<ExecutorPhase, RunPhase>> = {
+  checkout: 'checkout',
+  pulling: 'pulling',
+  verifying: 'verifying',
+  training: 'training',
+  pushing: 'pushing',
+};
 
 /**
  * preflight → provisioning → connecting → bootstrapping → (executor: checkout → pulling →
@@ -73,15 +87,50 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   // Once the executor runs, this pushes its data even if it dies before its own push.
   let rescuePush: (() => Promise<unknown>) | undefined;
   try {
-    await phases.run('preflight', () => input.backend.preflight(setup), (facts) => facts);
-    acquired = await phases.run('provisioning', () => input.backend.acquire(setup, (fingerprint) => input.emit({ type: 'host-key', fingerprint, firstSight: true })), (a) => a.detail);
+    await phases.run(
+      'preflight',
+      () => input.backend.preflight(setup),
+      (facts) => facts,
+    );
+    acquired = await phases.run(
+      'provisioning',
+      () =>
+        input.backend.acquire(setup, (fingerprint) => input.emit({ type: 'host-key', fingerprint, firstSight: true })),
+      (a) => a.detail,
+    );
     const machine = acquired;
-    host = await phases.run('connecting', () => machine.connector.connect(setup), () => ({ host: machine.connector.label }));
-    const spec: ExecutorSpec = { ...input.spec, storage: { ...input.spec.storage, ...(machine.s3Endpoint ? { endpoint: machine.s3Endpoint } : {}) }, ttlSeconds: machine.ttlSeconds, powerOff: machine.powerOff, powerOffAtEnd: machine.powerOffAtEnd };
-    const secrets: ExecutorSecrets = { ...input.secrets, ...(machine.sendS3Credentials && input.s3Credentials ? { s3: input.s3Credentials } : {}) };
+    host = await phases.run(
+      'connecting',
+      () => machine.connector.connect(setup),
+      () => ({ host: machine.connector.label }),
+    );
+    const spec: ExecutorSpec = {
+      ...input.spec,
+      storage: { ...input.spec.storage, ...(machine.s3Endpoint ? { endpoint: machine.s3Endpoint } : {}) },
+      ttlSeconds: machine.ttlSeconds,
+      powerOff: machine.powerOff,
+      powerOffAtEnd: machine.powerOffAtEnd,
+    };
+    const secrets: ExecutorSecrets = {
+      ...input.secrets,
+      ...(machine.sendS3Credentials && input.s3Credentials ? { s3: input.s3Credentials } : {}),
+    };
     const layout = workLayout(machine.workDir, spec);
     const live = host;
-    const { pid } = await phases.run('bootstrapping', () => startExecutor(live, { layout, bundleDir: input.bundleDir, spec, secrets, uploads: input.uploads, onInstance: machine.onInstance, signal: setup }), (r) => ({ pid: r.pid, workDir: layout.workDir }));
+    const { pid } = await phases.run(
+      'bootstrapping',
+      () =>
+        startExecutor(live, {
+          layout,
+          bundleDir: input.bundleDir,
+          spec,
+          secrets,
+          uploads: input.uploads,
+          onInstance: machine.onInstance,
+          signal: setup,
+        }),
+      (r) => ({ pid: r.pid, workDir: layout.workDir }),
+    );
     rescuePush = async () => {
       const fresh = await machine.connector.connect(AbortSignal.timeout(3 * 60_000));
       try {
@@ -92,11 +141,35 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     };
     const deadline = now() + (machine.ttlSeconds + spec.training.graceSeconds) * 1000 + 75 * 60_000;
     host = await followExecutor(
-      { layout, connector: machine.connector, host, pid, pollMs: input.pollMs ?? 1000, deadline, now, signal: input.signal, onCancel: (h) => h.exec(`kill -TERM ${pid}`, { timeoutMs: 30_000 }).then(() => undefined) },
+      {
+        layout,
+        connector: machine.connector,
+        host,
+        pid,
+        pollMs: input.pollMs ?? 1000,
+        deadline,
+        now,
+        signal: input.signal,
+        onCancel: (h) => h.exec(`kill -TERM ${pid}`, { timeoutMs: 30_000 }).then(() => undefined),
+      },
       {
         onExecutorEvent: (event) => {
           if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) current = EXECUTOR_TO_RUN[event.phase]!;
-          if (event.phase === 'training' && event.status === 'started' && host) input.observer?.trainingStarted(input.runId, host, { dataDir: layout.dataDir, trainLog: layout.trainLog, metricsJsonl: `${layout.logsDir}/metrics.jsonl`, executorJsonl: layout.eventsFile }, { ...(machine.aws ? { aws: machine.aws } : {}), ...(input.monitoring ? { monitoring: input.monitoring } : {}) });
+          if (event.phase === 'training' && event.status === 'started' && host)
+            input.observer?.trainingStarted(
+              input.runId,
+              host,
+              {
+                dataDir: layout.dataDir,
+                trainLog: layout.trainLog,
+                metricsJsonl: `${layout.logsDir}/metrics.jsonl`,
+                executorJsonl: layout.eventsFile,
+              },
+              {
+                ...(machine.aws ? { aws: machine.aws } : {}),
+                ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+              },
+            );
           forwardExecutorEvent(event, input.emit, phases.fail);
         },
         onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),
@@ -108,39 +181,71 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       },
     );
     const statusHost = host;
-    status = JSON.parse((await readWhole(statusHost, layout.statusFile))?.toString('utf8') ?? 'null') as ExecutorStatus | undefined;
+    status = JSON.parse((await readWhole(statusHost, layout.statusFile))?.toString('utf8') ?? 'null') as
+      ExecutorStatus | undefined;
     if (!status) throw new PhaseFailure('pushing', 'the executor ended without writing status.json');
     const finalStatus = status;
     const verification = await phases
-      .run('verifying-sync', async () => {
-        const result = await verifySync({ host: () => statusHost, layout, store: input.store, status: finalStatus, storage: spec.storage, secrets, maxRePushes: input.maxRePushes ?? 2, signal: AbortSignal.timeout(2 * 60 * 60_000), onInfo: info });
-        input.emit({ type: 'sync-verified', direction: 'push', folders: result.folders });
-        if (!result.verified) throw new Error(`S3 still differs from the final manifest after ${result.rePushes} re-push(es): ${result.mismatches.length} object(s), first ${result.mismatches[0]!.key} (${result.mismatches[0]!.problem})`);
-        return result;
-      }, (r) => ({ checked: r.checked, files: r.checked, rePushes: r.rePushes }))
+      .run(
+        'verifying-sync',
+        async () => {
+          const result = await verifySync({
+            host: () => statusHost,
+            layout,
+            store: input.store,
+            status: finalStatus,
+            storage: spec.storage,
+            secrets,
+            maxRePushes: input.maxRePushes ?? 2,
+            signal: AbortSignal.timeout(2 * 60 * 60_000),
+            onInfo: info,
+          });
+          input.emit({ type: 'sync-verified', direction: 'push', folders: result.folders });
+          if (!result.verified)
+            throw new Error(
+              `S3 still differs from the final manifest after ${result.rePushes} re-push(es): ${result.mismatches.length} object(s), first ${result.mismatches[0]!.key} (${result.mismatches[0]!.problem})`,
+            );
+          return result;
+        },
+        (r) => ({ checked: r.checked, files: r.checked, rePushes: r.rePushes }),
+      )
       .catch(() => undefined);
     const keepMs = input.keepOnVerifyFailureMs ?? DEFAULT_KEEP_MS;
     if (!verification && keepMs > 0) {
-      info(`keeping the machine for ${Math.round(keepMs / 60_000)} min so the data can be rescued (its time-to-live still applies)`);
+      info(
+        `keeping the machine for ${Math.round(keepMs / 60_000)} min so the data can be rescued (its time-to-live still applies)`,
+      );
       await sleepUnless(keepMs, input.signal);
     }
   } catch (error) {
     if (!(error instanceof PhaseFailure)) phases.fail(current, error instanceof Error ? error.message : String(error));
     if (rescuePush && !status) {
       info('the executor did not finish: pushing what exists before teardown');
-      await phases.run('pushing', rescuePush, (r) => ({ files: (r as { manifest: unknown[] }).manifest.length, rescue: true })).catch(() => undefined);
+      await phases
+        .run('pushing', rescuePush, (r) => ({ files: (r as { manifest: unknown[] }).manifest.length, rescue: true }))
+        .catch(() => undefined);
     }
   } finally {
     await Promise.resolve(input.observer?.ended(input.runId)).catch(() => undefined);
     await host?.close().catch(() => undefined);
     if (acquired || phases.failure?.phase !== 'preflight') {
-      await phases.run('tearing-down', () => input.backend.release(AbortSignal.timeout(30 * 60_000)), (facts) => facts).catch(() => undefined);
+      await phases
+        .run(
+          'tearing-down',
+          () => input.backend.release(AbortSignal.timeout(30 * 60_000)),
+          (facts) => facts,
+        )
+        .catch(() => undefined);
     }
   }
   return resultOf(status, phases.failure, input.signal.aborted);
 }
 
-function forwardExecutorEvent(event: ExecutorEvent, emit: PipelineInput['emit'], fail: (phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>) => void): void {
+function forwardExecutorEvent(
+  event: ExecutorEvent,
+  emit: PipelineInput['emit'],
+  fail: (phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>) => void,
+): void {
   // Sync figures come already throttled by the executor (about one line a second while moving data).
   const sync = event.sync === undefined ? undefined : parseSyncReport(event.sync);
   if (sync) emit(sync);
@@ -150,14 +255,26 @@ function forwardExecutorEvent(event: ExecutorEvent, emit: PipelineInput['emit'],
     return;
   }
   if (event.status === 'started') emit({ type: 'phase', phase, status: 'running' });
-  else if (event.status === 'succeeded') emit({ type: 'phase', phase, status: 'succeeded', ...(event.detail ? { detail: event.detail } : {}) });
+  else if (event.status === 'succeeded')
+    emit({ type: 'phase', phase, status: 'succeeded', ...(event.detail ? { detail: event.detail } : {}) });
   else fail(phase, event.reason ?? `${phase} failed`, event.fix, event.detail);
 }
 
-function resultOf(status: ExecutorStatus | undefined, failure: PhaseFailure | undefined, cancelled: boolean): PipelineResult {
+function resultOf(
+  status: ExecutorStatus | undefined,
+  failure: PhaseFailure | undefined,
+  cancelled: boolean,
+): PipelineResult {
   const exit = status && status.exitCode !== undefined ? { exitCode: status.exitCode } : {};
-  if (cancelled || status?.outcome === 'cancelled') return { outcome: 'cancelled', reason: 'stopped by request; data pushed', ...exit, ...(status ? { status } : {}) };
-  if (failure) return { outcome: 'failed', reason: `${failure.phase}: ${failure.message}`, ...exit, ...(status ? { status } : {}) };
+  if (cancelled || status?.outcome === 'cancelled')
+    return { outcome: 'cancelled', reason: 'stopped by request; data pushed', ...exit, ...(status ? { status } : {}) };
+  if (failure)
+    return {
+      outcome: 'failed',
+      reason: `${failure.phase}: ${failure.message}`,
+      ...exit,
+      ...(status ? { status } : {}),
+    };
   return { outcome: 'succeeded', ...exit, ...(status ? { status } : {}) };
 }
 
@@ -167,4 +284,3 @@ function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });
 }
-

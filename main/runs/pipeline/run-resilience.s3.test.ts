@@ -15,7 +15,9 @@ afterAll(() => f?.cleanup());
 /** The executor.jsonl of the newest run folder on the test host, once `ready` holds (or after 10 s). */
 async function executorLogOfNewestRun(ready: (text: string) => boolean): Promise<string> {
   const root = join(f.dir, 'remote-work');
-  const files = readdirSync(root).map((name) => join(root, name, 'data', 'logs', 'executor.jsonl')).filter((file) => existsSync(file));
+  const files = readdirSync(root)
+    .map((name) => join(root, name, 'data', 'logs', 'executor.jsonl'))
+    .filter((file) => existsSync(file));
   const newest = files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (!newest) throw new Error(`no executor.jsonl under ${root}`);
   const end = Date.now() + 10_000;
@@ -45,25 +47,33 @@ describe('a run survives and stops safely', () => {
       },
       ended: () => void seen.push('ended'),
     };
-    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '3', LINES_PER_EPOCH: '10', STEP_SLEEP: '0.15' })), f.sshHost({ port: proxy.port }), {
-      observer,
-      onEvent: (event) => {
-        if (!cut && event.type === 'log' && event.source === 'train' && event.line.includes(' line 8 ')) {
-          cut = true;
-          // The link drops and stays down longer than one round of connect attempts.
-          proxy.pause();
-          proxy.cutAll();
-          setTimeout(() => proxy.resume(), 2_500);
-        }
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '3', LINES_PER_EPOCH: '10', STEP_SLEEP: '0.15' })),
+      f.sshHost({ port: proxy.port }),
+      {
+        observer,
+        onEvent: (event) => {
+          if (!cut && event.type === 'log' && event.source === 'train' && event.line.includes(' line 8 ')) {
+            cut = true;
+            // The link drops and stays down longer than one round of connect attempts.
+            proxy.pause();
+            proxy.cutAll();
+            setTimeout(() => proxy.resume(), 2_500);
+          }
+        },
       },
-    });
+    );
     await proxy.close();
     expect(cut).toBe(true);
     expect(seen).toEqual(['started', 'reconnected', 'ended']);
     expect(JSON.parse((await metrics)!)).toEqual({ step: 1, epoch: 1, loss: 0.999 });
     expect(run.result.outcome).toBe('succeeded');
-    expect(run.events.some((e) => e.type === 'log' && e.source === 'info' && e.line.startsWith('still cannot reach'))).toBe(true);
-    expect(run.events.some((e) => e.type === 'log' && e.source === 'info' && e.line.startsWith('reconnected'))).toBe(true);
+    expect(
+      run.events.some((e) => e.type === 'log' && e.source === 'info' && e.line.startsWith('still cannot reach')),
+    ).toBe(true);
+    expect(run.events.some((e) => e.type === 'log' && e.source === 'info' && e.line.startsWith('reconnected'))).toBe(
+      true,
+    );
     expect(proxy.connections).toBeGreaterThanOrEqual(2);
     const numbers = run.trainLines.flatMap((line) => / line (\d+) /.exec(line)?.[1] ?? []).map(Number);
     expect(numbers).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
@@ -74,25 +84,40 @@ describe('a run survives and stops safely', () => {
   it('TTL expires: training is stopped (SIGTERM, grace), data pushed, then the injected power-off runs', async () => {
     const marker = join(f.dir, `powered-off-${Date.now()}`);
     // 10 s: checkout, pull and verify must be over before the TTL, even on a loaded 2-core machine.
-    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })), f.sshHost({ ttlSeconds: 10, powerOff: { kind: 'command', argv: ['touch', marker] } }));
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })),
+      f.sshHost({ ttlSeconds: 10, powerOff: { kind: 'command', argv: ['touch', marker] } }),
+    );
     expect(run.result.outcome).toBe('failed');
-    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: expect.stringContaining('time-to-live reached') });
+    expect(run.snapshot.phases.training).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('time-to-live reached'),
+    });
     expect(run.snapshot.phases.pushing.status).toBe('succeeded');
     expect(run.snapshot.phases['verifying-sync'].status).toBe('succeeded');
     expect(await f.fx.keys()).toContain('runs/test/checkpoints/interrupted.ckpt');
     expect(existsSync(marker)).toBe(true);
     // The executor notes the power-off after its `done` line, which the desktop stops following at: read its own log.
-    expect(await executorLogOfNewestRun((text) => text.includes('power-off command exited with 0'))).toContain('power-off command exited with 0');
+    expect(await executorLogOfNewestRun((text) => text.includes('power-off command exited with 0'))).toContain(
+      'power-off command exited with 0',
+    );
   });
 
   it('cancel: graceful stop of training, push, verified sync, reported cancelled', async () => {
     const controller = new AbortController();
-    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })), f.sshHost(), {
-      signal: controller.signal,
-      onEvent: (event) => event.type === 'log' && event.line.endsWith('hanging') && controller.abort(),
-    });
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })),
+      f.sshHost(),
+      {
+        signal: controller.signal,
+        onEvent: (event) => event.type === 'log' && event.line.endsWith('hanging') && controller.abort(),
+      },
+    );
     expect(run.result.outcome).toBe('cancelled');
-    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', detail: { cancelled: true, exitCode: 143 } });
+    expect(run.snapshot.phases.training).toMatchObject({
+      status: 'failed',
+      detail: { cancelled: true, exitCode: 143 },
+    });
     expect(run.snapshot.phases.pushing.status).toBe('succeeded');
     expect(run.trainLines.some((l) => l.endsWith('SIGTERM received, saving'))).toBe(true);
   });
@@ -100,16 +125,24 @@ describe('a run survives and stops safely', () => {
   it('a changed host key is refused before anything is uploaded', async () => {
     const run = await f.run(f.config(), f.sshHost({ pinned: ['SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] }));
     expect(run.result.outcome).toBe('failed');
-    expect(run.snapshot.phases.connecting).toMatchObject({ status: 'failed', reason: expect.stringContaining('host key') });
+    expect(run.snapshot.phases.connecting).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('host key'),
+    });
     expect(run.snapshot.phases.connecting.reason).toContain(f.sshd.hostKeyFingerprint);
     expect(run.snapshot.phases.bootstrapping.status).toBe('pending');
     expect(run.snapshot.phases['tearing-down'].status).toBe('succeeded');
   });
 
   it('first sight: an unpinned host key is accepted once and reported for the journal', async () => {
-    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '1' })), f.sshHost({ pinned: [] }));
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '1' })),
+      f.sshHost({ pinned: [] }),
+    );
     expect(run.result.outcome).toBe('succeeded');
-    expect(run.events.filter((e) => e.type === 'host-key')).toEqual([expect.objectContaining({ fingerprint: f.sshd.hostKeyFingerprint, firstSight: true })]);
+    expect(run.events.filter((e) => e.type === 'host-key')).toEqual([
+      expect.objectContaining({ fingerprint: f.sshd.hostKeyFingerprint, firstSight: true }),
+    ]);
     // The deploy key lived in /dev/shm only for the checkout.
     expect(readdirSync('/dev/shm').filter((name) => name.startsWith('traindeck-resilience-'))).toEqual([]);
   });
@@ -118,17 +151,26 @@ describe('a run survives and stops safely', () => {
     const remoteWork = join(f.dir, 'remote-work');
     let killed = false;
     const started = Date.now();
-    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '2', LINES_PER_EPOCH: '50', STEP_SLEEP: '0.1' })), f.sshHost(), {
-      onEvent: (event) => {
-        if (killed || event.type !== 'log' || event.source !== 'train') return;
-        killed = true;
-        const newest = readdirSync(remoteWork).map((name) => join(remoteWork, name)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
-        process.kill(Number(readFileSync(join(newest, 'executor.pid'), 'utf8')), 'SIGKILL');
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '2', LINES_PER_EPOCH: '50', STEP_SLEEP: '0.1' })),
+      f.sshHost(),
+      {
+        onEvent: (event) => {
+          if (killed || event.type !== 'log' || event.source !== 'train') return;
+          killed = true;
+          const newest = readdirSync(remoteWork)
+            .map((name) => join(remoteWork, name))
+            .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+          process.kill(Number(readFileSync(join(newest, 'executor.pid'), 'utf8')), 'SIGKILL');
+        },
       },
-    });
+    );
     expect(killed).toBe(true);
     expect(run.result.outcome).toBe('failed');
-    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: expect.stringMatching(/the executor \(pid \d+\) stopped without finishing/) });
+    expect(run.snapshot.phases.training).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/the executor \(pid \d+\) stopped without finishing/),
+    });
     // The desktop pushed what the dead executor left (the training log so far) before teardown.
     expect(run.snapshot.phases.pushing).toMatchObject({ status: 'succeeded', detail: { rescue: true } });
     expect(await f.fx.keys()).toContain('runs/test/logs/train.log');
@@ -140,19 +182,29 @@ describe('a run survives and stops safely', () => {
     let reclaim = false;
     const imds = createServer((request, response) => {
       if (request.method === 'PUT') return response.end('token');
-      if (request.url === '/latest/meta-data/spot/instance-action' && reclaim) return response.end('{"action":"terminate","time":"2026-11-24T14:00:00Z"}');
+      if (request.url === '/latest/meta-data/spot/instance-action' && reclaim)
+        return response.end('{"action":"terminate","time":"2026-11-24T14:00:00Z"}');
       response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => imds.listen(0, '127.0.0.1', resolve));
     const port = (imds.address() as { port: number }).port;
     const started = Date.now();
-    const run = await f.run(f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })), f.sshHost(), {
-      imdsBase: `http://127.0.0.1:${port}`,
-      onEvent: (event) => event.type === 'log' && event.line.endsWith('hanging') && (reclaim = true),
-    });
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })),
+      f.sshHost(),
+      {
+        imdsBase: `http://127.0.0.1:${port}`,
+        onEvent: (event) => event.type === 'log' && event.line.endsWith('hanging') && (reclaim = true),
+      },
+    );
     await new Promise<void>((resolve) => imds.close(() => resolve()));
-    expect(run.snapshot.phases.training).toMatchObject({ status: 'failed', reason: expect.stringContaining('spot interruption notice') });
-    expect(run.events.some((e) => e.type === 'log' && e.line.includes('spot interruption notice ({"action":"terminate"'))).toBe(true);
+    expect(run.snapshot.phases.training).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('spot interruption notice'),
+    });
+    expect(
+      run.events.some((e) => e.type === 'log' && e.line.includes('spot interruption notice ({"action":"terminate"')),
+    ).toBe(true);
     expect(run.snapshot.phases.pushing.status).toBe('succeeded');
     expect(run.trainLines.some((l) => l.endsWith('SIGTERM received, saving'))).toBe(true);
     expect(Date.now() - started).toBeLessThan(30_000);

@@ -26,7 +26,11 @@ describe('sync verification from the desktop', () => {
         },
       },
     });
-    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '1' })), f.sshHost(), { store });
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '1' })),
+      f.sshHost(),
+      { store },
+    );
     expect(deleted).toBe(true);
     expect(run.result.outcome).toBe('succeeded');
     expect(run.snapshot.phases['verifying-sync']).toMatchObject({ status: 'succeeded', detail: { rePushes: 1 } });
@@ -37,11 +41,21 @@ describe('sync verification from the desktop', () => {
   it('still different after the bounded re-pushes: alert, keep the machine for a bounded time, then tear down', async () => {
     // S3 as this desktop sees it never shows the model: every re-push "fails".
     const store: ObjectStore = Object.create(f.fx.store, {
-      list: { value: async (prefix: string, signal?: AbortSignal) => (await f.fx.store.list(prefix, signal)).filter((o) => o.key !== MODEL) },
+      list: {
+        value: async (prefix: string, signal?: AbortSignal) =>
+          (await f.fx.store.list(prefix, signal)).filter((o) => o.key !== MODEL),
+      },
     });
-    const run = await f.run(f.config((raw) => (raw.training.env = { EPOCHS: '1' })), f.sshHost(), { store, maxRePushes: 1, keepOnVerifyFailureMs: 300 });
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '1' })),
+      f.sshHost(),
+      { store, maxRePushes: 1, keepOnVerifyFailureMs: 300 },
+    );
     expect(run.result.outcome).toBe('failed');
-    expect(run.snapshot.phases['verifying-sync']).toMatchObject({ status: 'failed', reason: expect.stringContaining('after 1 re-push') });
+    expect(run.snapshot.phases['verifying-sync']).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('after 1 re-push'),
+    });
     // The monitor names the folder that differs.
     const pushed = Object.fromEntries((run.snapshot.sync?.push ?? []).map((s) => [s.folder, s.verified]));
     expect(pushed).toMatchObject({ models: { ok: false, mismatches: 1 }, logs: { ok: true, mismatches: 0 } });

@@ -21,17 +21,38 @@ export function shellQuote(value: string): string {
  * secrets on stdin: it arms the TTL, finds Node and starts the executor detached. Returns the
  * executor's pid.
  */
-export async function startExecutor(host: RemoteHost, input: { layout: WorkLayout; bundleDir: string; spec: ExecutorSpec; secrets: ExecutorSecrets; uploads: Upload[]; onInstance: boolean; signal: AbortSignal }): Promise<{ pid: number }> {
+export async function startExecutor(
+  host: RemoteHost,
+  input: {
+    layout: WorkLayout;
+    bundleDir: string;
+    spec: ExecutorSpec;
+    secrets: ExecutorSecrets;
+    uploads: Upload[];
+    onInstance: boolean;
+    signal: AbortSignal;
+  },
+): Promise<{ pid: number }> {
   const { layout } = input;
-  const mk = await host.exec(`umask 077 && mkdir -p ${shellQuote(join(layout.workDir, 'overrides'))} ${shellQuote(layout.dataDir)}`, { timeoutMs: 30_000, signal: input.signal });
+  const mk = await host.exec(
+    `umask 077 && mkdir -p ${shellQuote(join(layout.workDir, 'overrides'))} ${shellQuote(layout.dataDir)}`,
+    { timeoutMs: 30_000, signal: input.signal },
+  );
   if (mk.code !== 0) throw new Error(`cannot create the work folder ${layout.workDir}: ${mk.stderr.trim()}`);
   await host.writeFile(layout.bundle, await readFile(join(input.bundleDir, 'executor.mjs')), 0o600);
   await host.writeFile(layout.bootstrap, await readFile(join(input.bundleDir, 'bootstrap.sh')), 0o700);
   await host.writeFile(layout.specFile, Buffer.from(JSON.stringify(input.spec, null, 2)), 0o600);
   for (const upload of input.uploads) await host.writeFile(join(layout.workDir, upload.path), upload.data, 0o600);
   const command = `sh ${shellQuote(layout.bootstrap)} ${shellQuote(layout.workDir)} ${input.spec.ttlSeconds}${input.onInstance ? ' --on-instance' : ''}`;
-  const started = await host.exec(command, { stdin: JSON.stringify(input.secrets), timeoutMs: 10 * 60_000, signal: input.signal });
+  const started = await host.exec(command, {
+    stdin: JSON.stringify(input.secrets),
+    timeoutMs: 10 * 60_000,
+    signal: input.signal,
+  });
   const pid = /"pid":\s*(\d+)/.exec(started.stdout)?.[1];
-  if (started.code !== 0 || !pid) throw new Error(`the executor did not start (exit ${started.code}): ${started.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+  if (started.code !== 0 || !pid)
+    throw new Error(
+      `the executor did not start (exit ${started.code}): ${started.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+    );
   return { pid: Number(pid) };
 }

@@ -20,14 +20,22 @@ export interface AccountReady {
  * line, then who the credentials are (STS). A failure stops the preflight there with a
  * finished report, every check of `remaining` (identity first, as [id, label]) skipped.
  */
-export async function accountChecks(input: Omit<PreflightInput, 'publicIp'>, ttl: PreflightCheck, remaining: ReadonlyArray<[string, string]>): Promise<{ report: PreflightReport } | AccountReady> {
+export async function accountChecks(
+  input: Omit<PreflightInput, 'publicIp'>,
+  ttl: PreflightCheck,
+  remaining: ReadonlyArray<[string, string]>,
+): Promise<{ report: PreflightReport } | AccountReady> {
   const { config } = input;
   const stop = (checks: PreflightCheck[], because: string, skip: ReadonlyArray<[string, string]>) => ({
-    report: preflightReport(new Date(input.clock.now()).toISOString(), [...checks, ...skip.map(([id, label]) => skipped(id, label, because))]),
+    report: preflightReport(new Date(input.clock.now()).toISOString(), [
+      ...checks,
+      ...skip.map(([id, label]) => skipped(id, label, because)),
+    ]),
   });
   const local = await localChecks(config, input.env, input.keyVault);
   const checks = [...local.checks, ttl];
-  if (checks.some((c) => c.status === 'fail') || !local.sseKey) return stop(checks, 'fix the problems above first', remaining);
+  if (checks.some((c) => c.status === 'fail') || !local.sseKey)
+    return stop(checks, 'fix the problems above first', remaining);
 
   let identity: { account: string; arn: string };
   try {

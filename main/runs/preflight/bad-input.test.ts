@@ -23,7 +23,11 @@ describe('bad input: a clear preflight error and no resource created', () => {
     const world = await fakeWorld();
     world.deps.env = { AWS_CONFIG_FILE: join(world.dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(world.dir, 'none') };
     const failed = await refused(world, { ...world.config, aws: { ...world.config.aws, profile: 'nope' } });
-    expect(failed).toMatchObject({ id: 'aws-profile', value: expect.stringContaining('profile "nope" not found'), fix: expect.stringContaining('aws configure list-profiles') });
+    expect(failed).toMatchObject({
+      id: 'aws-profile',
+      value: expect.stringContaining('profile "nope" not found'),
+      fix: expect.stringContaining('aws configure list-profiles'),
+    });
     expect(world.fake.calls).toEqual([]);
   });
 
@@ -37,7 +41,11 @@ describe('bad input: a clear preflight error and no resource created', () => {
   it('region typo suggests the region meant', async () => {
     const world = await fakeWorld();
     const failed = await refused(world, { ...world.config, aws: { region: 'eu-wset-1' } });
-    expect(failed).toMatchObject({ id: 'region', value: '"eu-wset-1" is not an AWS region', fix: expect.stringContaining('"eu-west-1"') });
+    expect(failed).toMatchObject({
+      id: 'region',
+      value: '"eu-wset-1" is not an AWS region',
+      fix: expect.stringContaining('"eu-west-1"'),
+    });
     expect(world.fake.calls).toEqual([]);
   });
 
@@ -45,7 +53,11 @@ describe('bad input: a clear preflight error and no resource created', () => {
     const world = await fakeWorld();
     world.fake.region('eu-west-1').offerings.set('g5.xlarge', []);
     const failed = await refused(world);
-    expect(failed).toMatchObject({ id: 'instance-type', value: 'g5.xlarge is not offered in eu-west-1', fix: expect.stringContaining('describe-instance-type-offerings') });
+    expect(failed).toMatchObject({
+      id: 'instance-type',
+      value: 'g5.xlarge is not offered in eu-west-1',
+      fix: expect.stringContaining('describe-instance-type-offerings'),
+    });
   });
 
   it('instance type unknown to EC2', async () => {
@@ -57,7 +69,9 @@ describe('bad input: a clear preflight error and no resource created', () => {
     const world = await fakeWorld({ compute: { instanceType: 'g5.2xlarge' } });
     world.fake.quotas.set('L-DB2E81BA', 4);
     const failed = await refused(world);
-    expect(failed.value).toBe('"Running On-Demand G and VT instances" (L-DB2E81BA) allows 4 vCPU; 0 in use, g5.2xlarge needs 8');
+    expect(failed.value).toBe(
+      '"Running On-Demand G and VT instances" (L-DB2E81BA) allows 4 vCPU; 0 in use, g5.2xlarge needs 8',
+    );
     expect(failed.fix).toContain('--quota-code L-DB2E81BA --desired-value 8 --region eu-west-1');
   });
 
@@ -71,7 +85,11 @@ describe('bad input: a clear preflight error and no resource created', () => {
     const world = await fakeWorld();
     world.fake.buckets.set('td-data', { region: 'us-west-2', versioning: 'off' });
     const failed = await refused(world);
-    expect(failed).toMatchObject({ id: 'bucket', value: 's3://td-data is in us-west-2, not eu-west-1', fix: expect.stringContaining('storage.region to "us-west-2"') });
+    expect(failed).toMatchObject({
+      id: 'bucket',
+      value: 's3://td-data is in us-west-2, not eu-west-1',
+      fix: expect.stringContaining('storage.region to "us-west-2"'),
+    });
   });
 
   it('bucket that refuses SSE-C', async () => {
@@ -82,13 +100,24 @@ describe('bad input: a clear preflight error and no resource created', () => {
 
   it('AMI not found', async () => {
     const world = await fakeWorld({ compute: { amiId: 'ami-0123456789abcdef0' } });
-    expect(await refused(world)).toMatchObject({ id: 'ami', value: 'AMI ami-0123456789abcdef0 not found in eu-west-1', fix: expect.stringContaining('AMIs are regional') });
+    expect(await refused(world)).toMatchObject({
+      id: 'ami',
+      value: 'AMI ami-0123456789abcdef0 not found in eu-west-1',
+      fix: expect.stringContaining('AMIs are regional'),
+    });
   });
 
   it('key file unreadable (before any AWS call)', async () => {
     const world = await fakeWorld();
-    const config = { ...world.config, storage: { ...world.config.storage, sseKeyFile: join(world.dir, 'missing.key') } };
-    expect(await refused(world, config)).toMatchObject({ id: 'sse-key', value: expect.stringMatching(/SSE-C key file .*missing\.key does not exist/), fix: expect.stringContaining('traindeck key generate') });
+    const config = {
+      ...world.config,
+      storage: { ...world.config.storage, sseKeyFile: join(world.dir, 'missing.key') },
+    };
+    expect(await refused(world, config)).toMatchObject({
+      id: 'sse-key',
+      value: expect.stringMatching(/SSE-C key file .*missing\.key does not exist/),
+      fix: expect.stringContaining('traindeck key generate'),
+    });
     expect(world.fake.calls).toEqual([]);
   });
 
@@ -102,7 +131,9 @@ describe('bad input: a clear preflight error and no resource created', () => {
     const world = await fakeWorld();
     world.fake.buckets.set('td-data', { region: 'us-west-2', versioning: 'enabled' });
     let report: PreflightReport | undefined;
-    await launchRun({ ...world.config, storage: { ...world.config.storage, region: 'us-west-2' } }, world.deps, { onPreflight: (r) => (report = r) });
+    await launchRun({ ...world.config, storage: { ...world.config.storage, region: 'us-west-2' } }, world.deps, {
+      onPreflight: (r) => (report = r),
+    });
     expect(report?.checks.filter((c) => c.status === 'warn').map((c) => c.id)).toEqual(['bucket', 'versioning']);
   });
 });
@@ -111,9 +142,25 @@ describe('a failure after the first create cleans up and says so', () => {
   it('RunInstances refused: the key pair and security group are deleted, nothing is left', async () => {
     const world = await fakeWorld();
     const ports = world.fake.ports();
-    world.deps.ports = () => ({ ...ports, ec2: (region) => ({ ...ports.ec2(region), runInstance: async () => { throw awsError('InsufficientInstanceCapacity', 'We currently do not have sufficient g5.xlarge capacity in the Availability Zone you requested.'); } }) });
-    const error = await launchRun(world.config, world.deps, { runId: 'nocap-20250601-000000-ffff' }).then(() => new Error('launched'), (e: unknown) => e as Error);
-    expect(error.message).toMatch(/^Launch failed at "instance": InsufficientInstanceCapacity: .*Cleaned up: 2 resource\(s\) deleted, nothing of run nocap-20250601-000000-ffff is left\.$/);
+    world.deps.ports = () => ({
+      ...ports,
+      ec2: (region) => ({
+        ...ports.ec2(region),
+        runInstance: async () => {
+          throw awsError(
+            'InsufficientInstanceCapacity',
+            'We currently do not have sufficient g5.xlarge capacity in the Availability Zone you requested.',
+          );
+        },
+      }),
+    });
+    const error = await launchRun(world.config, world.deps, { runId: 'nocap-20250601-000000-ffff' }).then(
+      () => new Error('launched'),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(
+      /^Launch failed at "instance": InsufficientInstanceCapacity: .*Cleaned up: 2 resource\(s\) deleted, nothing of run nocap-20250601-000000-ffff is left\.$/,
+    );
     const eu = world.fake.region('eu-west-1');
     expect(eu.keyPairs.size + eu.securityGroups.size + eu.instances.size).toBe(0);
   });
@@ -121,7 +168,14 @@ describe('a failure after the first create cleans up and says so', () => {
   it('a cancel during the waits terminates the instance and verifies', async () => {
     const world = await fakeWorld();
     const controller = new AbortController();
-    const error = await launchRun(world.config, world.deps, { runId: 'cancel-20250601-000000-abcd', signal: controller.signal, onStep: (step) => step === 'status-checks' && controller.abort() }).then(() => new Error('launched'), (e: unknown) => e as Error);
+    const error = await launchRun(world.config, world.deps, {
+      runId: 'cancel-20250601-000000-abcd',
+      signal: controller.signal,
+      onStep: (step) => step === 'status-checks' && controller.abort(),
+    }).then(
+      () => new Error('launched'),
+      (e: unknown) => e as Error,
+    );
     expect(error.message).toMatch(/^Launch failed at "status-checks": cancelled\. Cleaned up: 4 resource\(s\) deleted/);
     expect([...world.fake.region('eu-west-1').instances.values()].map((i) => i.state)).toEqual(['terminated']);
   });

@@ -7,7 +7,13 @@ import type { SseKey } from '../../sync/sse-key';
 import { check, skipped } from './check';
 
 /** Bucket reachable and in the expected region, versioning state, SSE-C allowed (probe write + delete). */
-export async function bucketChecks(config: RunConfig, bucketAt: (region: string) => BucketPort, sseKey: SseKey, probeName: string, options: CallOptions): Promise<{ checks: PreflightCheck[]; bucketRegion?: string }> {
+export async function bucketChecks(
+  config: RunConfig,
+  bucketAt: (region: string) => BucketPort,
+  sseKey: SseKey,
+  probeName: string,
+  options: CallOptions,
+): Promise<{ checks: PreflightCheck[]; bucketRegion?: string }> {
   const { bucket, prefix } = config.storage;
   const runRegion = config.aws.region;
   const expected = config.storage.region ?? runRegion;
@@ -16,37 +22,94 @@ export async function bucketChecks(config: RunConfig, bucketAt: (region: string)
     actual = await bucketAt(expected).bucketRegion(bucket, options);
   } catch (error) {
     const code = awsErrorCode(error);
-    const fail = code === 'NotFound' || code === 'NoSuchBucket'
-      ? check('bucket', 'Bucket', 'fail', `s3://${bucket} does not exist`, `Create it: aws s3 mb s3://${bucket} --region ${expected}`)
-      : code === 'Forbidden' || code.startsWith('AccessDenied')
-        ? check('bucket', 'Bucket', 'fail', `no access to s3://${bucket} (${code})`, 'Allow s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on the bucket for these credentials.')
-        : check('bucket', 'Bucket', 'fail', `s3://${bucket}: ${describeAwsError(error)}`);
-    return { checks: [fail, skipped('versioning', 'Versioning', 'the bucket is not reachable'), skipped('sse-c', 'SSE-C', 'the bucket is not reachable')] };
+    const fail =
+      code === 'NotFound' || code === 'NoSuchBucket'
+        ? check(
+            'bucket',
+            'Bucket',
+            'fail',
+            `s3://${bucket} does not exist`,
+            `Create it: aws s3 mb s3://${bucket} --region ${expected}`,
+          )
+        : code === 'Forbidden' || code.startsWith('AccessDenied')
+          ? check(
+              'bucket',
+              'Bucket',
+              'fail',
+              `no access to s3://${bucket} (${code})`,
+              'Allow s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on the bucket for these credentials.',
+            )
+          : check('bucket', 'Bucket', 'fail', `s3://${bucket}: ${describeAwsError(error)}`);
+    return {
+      checks: [
+        fail,
+        skipped('versioning', 'Versioning', 'the bucket is not reachable'),
+        skipped('sse-c', 'SSE-C', 'the bucket is not reachable'),
+      ],
+    };
   }
   if (actual !== expected) {
     const fix = config.storage.region
       ? `Set storage.region to "${actual}".`
       : `Use a bucket in ${runRegion}, or set storage.region to "${actual}" to accept cross-region transfer (about $0.02/GB each way).`;
-    return { checks: [check('bucket', 'Bucket', 'fail', `s3://${bucket} is in ${actual}, not ${expected}`, fix), skipped('versioning', 'Versioning', 'wrong bucket region'), skipped('sse-c', 'SSE-C', 'wrong bucket region')] };
+    return {
+      checks: [
+        check('bucket', 'Bucket', 'fail', `s3://${bucket} is in ${actual}, not ${expected}`, fix),
+        skipped('versioning', 'Versioning', 'wrong bucket region'),
+        skipped('sse-c', 'SSE-C', 'wrong bucket region'),
+      ],
+    };
   }
-  const checks = [actual === runRegion ? check('bucket', 'Bucket', 'pass', `s3://${bucket} (${actual})`) : check('bucket', 'Bucket', 'warn', `s3://${bucket} is in ${actual}, the instance in ${runRegion}`, 'Cross-region transfer costs about $0.02/GB; a bucket in the run region is free to reach.')];
+  const checks = [
+    actual === runRegion
+      ? check('bucket', 'Bucket', 'pass', `s3://${bucket} (${actual})`)
+      : check(
+          'bucket',
+          'Bucket',
+          'warn',
+          `s3://${bucket} is in ${actual}, the instance in ${runRegion}`,
+          'Cross-region transfer costs about $0.02/GB; a bucket in the run region is free to reach.',
+        ),
+  ];
   const port = bucketAt(actual);
   try {
     const versioning = await port.versioning(bucket, options);
     checks.push(
       versioning === 'off'
         ? check('versioning', 'Versioning', 'pass', 'off')
-        : check('versioning', 'Versioning', 'warn', `${versioning}: overwritten checkpoints and logs keep old versions, and they cost`, `Suspend versioning (aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Suspended) or add a lifecycle rule expiring noncurrent versions.`),
+        : check(
+            'versioning',
+            'Versioning',
+            'warn',
+            `${versioning}: overwritten checkpoints and logs keep old versions, and they cost`,
+            `Suspend versioning (aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Suspended) or add a lifecycle rule expiring noncurrent versions.`,
+          ),
     );
   } catch (error) {
-    checks.push(check('versioning', 'Versioning', 'warn', `could not read (${awsErrorCode(error)})`, 'Allow s3:GetBucketVersioning to see whether old versions pile up.'));
+    checks.push(
+      check(
+        'versioning',
+        'Versioning',
+        'warn',
+        `could not read (${awsErrorCode(error)})`,
+        'Allow s3:GetBucketVersioning to see whether old versions pile up.',
+      ),
+    );
   }
   const probeKey = `${prefix ? `${prefix}/` : ''}.traindeck-preflight/${probeName}`;
   try {
     await port.probeSseC(bucket, probeKey, sseKey.params(), options);
     checks.push(check('sse-c', 'SSE-C', 'pass', `write + delete with your key under s3://${bucket}/${prefix}`));
   } catch (error) {
-    checks.push(check('sse-c', 'SSE-C', 'fail', `a write with your key was refused: ${describeAwsError(error)}`, 'Allow SSE-C on the bucket (S3 console → Properties → Default encryption → blocked encryption types) and s3:PutObject/s3:DeleteObject on the prefix.'));
+    checks.push(
+      check(
+        'sse-c',
+        'SSE-C',
+        'fail',
+        `a write with your key was refused: ${describeAwsError(error)}`,
+        'Allow SSE-C on the bucket (S3 console → Properties → Default encryption → blocked encryption types) and s3:PutObject/s3:DeleteObject on the prefix.',
+      ),
+    );
   }
   return { checks, bucketRegion: actual };
 }

@@ -1,4 +1,10 @@
-import { defaultAmiParameter, sameQuotaGroup, sshUserFor, vcpuQuotaFor, type Architecture } from '../../../shared/domain/instance-family';
+import {
+  defaultAmiParameter,
+  sameQuotaGroup,
+  sshUserFor,
+  vcpuQuotaFor,
+  type Architecture,
+} from '../../../shared/domain/instance-family';
 import type { PreflightCheck } from '../../../shared/domain/preflight';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
 import { awsErrorCode, describeAwsError } from '../../aws/aws-errors';
@@ -16,34 +22,119 @@ export interface Placement {
 }
 
 /** Instance type known, offered in the region, and a default subnet in a zone that offers it. */
-export async function instanceTypeChecks(compute: ComputeConfig, region: string, ec2: Ec2Port, options: CallOptions): Promise<{ checks: PreflightCheck[]; info?: InstanceTypeInfo; placement?: Placement }> {
+export async function instanceTypeChecks(
+  compute: ComputeConfig,
+  region: string,
+  ec2: Ec2Port,
+  options: CallOptions,
+): Promise<{ checks: PreflightCheck[]; info?: InstanceTypeInfo; placement?: Placement }> {
   const type = compute.instanceType;
   const info = await ec2.describeInstanceType(type, options);
-  if (!info) return { checks: [check('instance-type', 'Instance type', 'fail', `EC2 does not know "${type}"`, 'Check the name at https://aws.amazon.com/ec2/instance-types/ (e.g. "g5.xlarge").')] };
+  if (!info)
+    return {
+      checks: [
+        check(
+          'instance-type',
+          'Instance type',
+          'fail',
+          `EC2 does not know "${type}"`,
+          'Check the name at https://aws.amazon.com/ec2/instance-types/ (e.g. "g5.xlarge").',
+        ),
+      ],
+    };
   const zones = await ec2.offeredZones(type, options);
   const described = `${type}: ${info.vcpus} vCPU, ${Math.round(info.memoryMiB / 1024)} GiB${info.gpus ? `, ${info.gpus} GPU` : ''}`;
   if (zones.length === 0) {
-    return { checks: [check('instance-type', 'Instance type', 'fail', `${type} is not offered in ${region}`, `Choose another type or region; list where it is offered: aws ec2 describe-instance-type-offerings --location-type region --filters Name=instance-type,Values=${type}`)], info };
+    return {
+      checks: [
+        check(
+          'instance-type',
+          'Instance type',
+          'fail',
+          `${type} is not offered in ${region}`,
+          `Choose another type or region; list where it is offered: aws ec2 describe-instance-type-offerings --location-type region --filters Name=instance-type,Values=${type}`,
+        ),
+      ],
+      info,
+    };
   }
   const network = await ec2.defaultNetwork(options);
-  if (!network) return { checks: [check('instance-type', 'Instance type', 'pass', described), check('network', 'Network', 'fail', `${region} has no default VPC`, `Create one: aws ec2 create-default-vpc --region ${region}`)], info };
+  if (!network)
+    return {
+      checks: [
+        check('instance-type', 'Instance type', 'pass', described),
+        check(
+          'network',
+          'Network',
+          'fail',
+          `${region} has no default VPC`,
+          `Create one: aws ec2 create-default-vpc --region ${region}`,
+        ),
+      ],
+      info,
+    };
   const subnet = network.subnets.find((candidate) => zones.includes(candidate.zone));
-  if (!subnet) return { checks: [check('instance-type', 'Instance type', 'pass', described), check('network', 'Network', 'fail', `no default subnet in a zone offering ${type} (${zones.join(', ')})`, `Create one: aws ec2 create-default-subnet --availability-zone ${zones[0]}`)], info };
-  return { checks: [check('instance-type', 'Instance type', 'pass', `${described}, offered in ${zones.join(', ')}`), check('network', 'Network', 'pass', `default VPC ${network.vpcId}, subnet ${subnet.subnetId} (${subnet.zone})`)], info, placement: { vpcId: network.vpcId, subnetId: subnet.subnetId, zone: subnet.zone } };
+  if (!subnet)
+    return {
+      checks: [
+        check('instance-type', 'Instance type', 'pass', described),
+        check(
+          'network',
+          'Network',
+          'fail',
+          `no default subnet in a zone offering ${type} (${zones.join(', ')})`,
+          `Create one: aws ec2 create-default-subnet --availability-zone ${zones[0]}`,
+        ),
+      ],
+      info,
+    };
+  return {
+    checks: [
+      check('instance-type', 'Instance type', 'pass', `${described}, offered in ${zones.join(', ')}`),
+      check('network', 'Network', 'pass', `default VPC ${network.vpcId}, subnet ${subnet.subnetId} (${subnet.zone})`),
+    ],
+    info,
+    placement: { vpcId: network.vpcId, subnetId: subnet.subnetId, zone: subnet.zone },
+  };
 }
 
 /** The family's on-demand or spot vCPU quota holds what is running plus this instance. */
-export async function quotaCheck(compute: ComputeConfig, region: string, info: InstanceTypeInfo, ec2: Ec2Port, quotas: QuotaPort, options: CallOptions): Promise<PreflightCheck> {
+export async function quotaCheck(
+  compute: ComputeConfig,
+  region: string,
+  info: InstanceTypeInfo,
+  ec2: Ec2Port,
+  quotas: QuotaPort,
+  options: CallOptions,
+): Promise<PreflightCheck> {
   const quota = vcpuQuotaFor(compute.instanceType, compute.market);
-  if (!quota) return check('quota', 'vCPU quota', 'warn', `no known vCPU quota for the family of ${compute.instanceType}`, 'EC2 will tell at launch if a limit applies.');
+  if (!quota)
+    return check(
+      'quota',
+      'vCPU quota',
+      'warn',
+      `no known vCPU quota for the family of ${compute.instanceType}`,
+      'EC2 will tell at launch if a limit applies.',
+    );
   let value: { value: number; source: string } | undefined;
   try {
     value = await quotas.vcpuQuota(quota.code, options);
   } catch (error) {
-    return check('quota', 'vCPU quota', 'warn', `could not read "${quota.name}" (${awsErrorCode(error)})`, 'Allow servicequotas:GetServiceQuota to check before launch; EC2 refuses a launch over quota.');
+    return check(
+      'quota',
+      'vCPU quota',
+      'warn',
+      `could not read "${quota.name}" (${awsErrorCode(error)})`,
+      'Allow servicequotas:GetServiceQuota to check before launch; EC2 refuses a launch over quota.',
+    );
   }
   if (!value) return check('quota', 'vCPU quota', 'warn', `"${quota.name}" has no value in ${region}`);
-  const running = (await ec2.listInstances(options)).filter((i) => (i.state === 'pending' || i.state === 'running') && i.market === compute.market && sameQuotaGroup(i.instanceType, compute.instanceType));
+  const running = (await ec2.listInstances(options)).filter(
+    (i) =>
+      (i.state === 'pending' || i.state === 'running') &&
+      i.market === compute.market &&
+      sameQuotaGroup(i.instanceType, compute.instanceType),
+  );
   let inUse = 0;
   for (const instance of running) inUse += (await ec2.describeInstanceType(instance.instanceType, options))?.vcpus ?? 0;
   const needed = inUse + info.vcpus;
@@ -54,7 +145,14 @@ export async function quotaCheck(compute: ComputeConfig, region: string, info: I
 }
 
 /** The AMI resolves (given, or the default through its public SSM parameter), fits the architecture and the disk. */
-export async function amiCheck(compute: ComputeConfig, region: string, info: InstanceTypeInfo, ec2: Ec2Port, parameters: ParameterPort, options: CallOptions): Promise<{ check: PreflightCheck; image?: ImageInfo; sshUser?: string }> {
+export async function amiCheck(
+  compute: ComputeConfig,
+  region: string,
+  info: InstanceTypeInfo,
+  ec2: Ec2Port,
+  parameters: ParameterPort,
+  options: CallOptions,
+): Promise<{ check: PreflightCheck; image?: ImageInfo; sshUser?: string }> {
   const arch: Architecture = info.architectures.includes('x86_64') ? 'x86_64' : 'arm64';
   let imageId = compute.amiId;
   if (!imageId) {
@@ -62,14 +160,58 @@ export async function amiCheck(compute: ComputeConfig, region: string, info: Ins
     try {
       imageId = await parameters.getParameter(parameter, options);
     } catch (error) {
-      return { check: check('ami', 'AMI', 'fail', `cannot read ${parameter}: ${describeAwsError(error)}`, 'Allow ssm:GetParameter on public parameters, or set compute.amiId.') };
+      return {
+        check: check(
+          'ami',
+          'AMI',
+          'fail',
+          `cannot read ${parameter}: ${describeAwsError(error)}`,
+          'Allow ssm:GetParameter on public parameters, or set compute.amiId.',
+        ),
+      };
     }
-    if (!imageId) return { check: check('ami', 'AMI', 'fail', `the default AMI parameter ${parameter} does not exist in ${region}`, 'Set compute.amiId to an AMI available in this region.') };
+    if (!imageId)
+      return {
+        check: check(
+          'ami',
+          'AMI',
+          'fail',
+          `the default AMI parameter ${parameter} does not exist in ${region}`,
+          'Set compute.amiId to an AMI available in this region.',
+        ),
+      };
   }
   const image = await ec2.describeImage(imageId, options);
-  if (!image || image.state !== 'available') return { check: check('ami', 'AMI', 'fail', `AMI ${imageId} not found in ${region}${image ? ` (state ${image.state})` : ''}`, 'AMIs are regional: use one from this region, or omit compute.amiId for the default.') };
-  if (!info.architectures.includes(image.architecture as Architecture)) return { check: check('ami', 'AMI', 'fail', `${imageId} is ${image.architecture}, ${compute.instanceType} runs ${info.architectures.join('/')}`, 'Pick an AMI of the same architecture, or omit compute.amiId.') };
-  if (image.rootSizeGb && image.rootSizeGb > compute.diskGb) return { check: check('ami', 'AMI', 'fail', `${imageId} needs a root disk of at least ${image.rootSizeGb} GB, diskGb is ${compute.diskGb}`, `Set compute.diskGb to ${image.rootSizeGb} or more.`) };
+  if (!image || image.state !== 'available')
+    return {
+      check: check(
+        'ami',
+        'AMI',
+        'fail',
+        `AMI ${imageId} not found in ${region}${image ? ` (state ${image.state})` : ''}`,
+        'AMIs are regional: use one from this region, or omit compute.amiId for the default.',
+      ),
+    };
+  if (!info.architectures.includes(image.architecture as Architecture))
+    return {
+      check: check(
+        'ami',
+        'AMI',
+        'fail',
+        `${imageId} is ${image.architecture}, ${compute.instanceType} runs ${info.architectures.join('/')}`,
+        'Pick an AMI of the same architecture, or omit compute.amiId.',
+      ),
+    };
+  if (image.rootSizeGb && image.rootSizeGb > compute.diskGb)
+    return {
+      check: check(
+        'ami',
+        'AMI',
+        'fail',
+        `${imageId} needs a root disk of at least ${image.rootSizeGb} GB, diskGb is ${compute.diskGb}`,
+        `Set compute.diskGb to ${image.rootSizeGb} or more.`,
+      ),
+    };
   return { check: check('ami', 'AMI', 'pass', `${imageId} ${image.name}`), image, sshUser: sshUserFor(image.name) };
 }
 

@@ -26,7 +26,15 @@ const onHost = (sshHost: Record<string, unknown>): RunConfig => {
   const { compute: _ec2, ...rest } = world.config;
   return runConfigSchema.parse({ ...rest, sshHost });
 };
-const run = (config: RunConfig) => preflightFor({ config, ports: world.fake.ports(), publicIp: world.deps.publicIp, env: world.deps.env, clock: world.clock, signal: AbortSignal.timeout(30_000) });
+const run = (config: RunConfig) =>
+  preflightFor({
+    config,
+    ports: world.fake.ports(),
+    publicIp: world.deps.publicIp,
+    env: world.deps.env,
+    clock: world.clock,
+    signal: AbortSignal.timeout(30_000),
+  });
 const byId = (report: PreflightReport) => Object.fromEntries(report.checks.map((c) => [c.id, c]));
 
 describe('preflight of an ssh-host run', () => {
@@ -35,27 +43,51 @@ describe('preflight of an ssh-host run', () => {
     const checks = byId(report);
     expect(report.ok).toBe(true);
     expect(checks.ssh).toMatchObject({ status: 'pass', value: expect.stringMatching(/answers \(Linux /) });
-    expect(checks['host-key']).toMatchObject({ status: 'warn', value: expect.stringContaining(sshd.hostKeyFingerprint), fix: expect.stringContaining('ssh-keygen -lf') });
+    expect(checks['host-key']).toMatchObject({
+      status: 'warn',
+      value: expect.stringContaining(sshd.hostKeyFingerprint),
+      fix: expect.stringContaining('ssh-keygen -lf'),
+    });
     expect(checks['sse-c']).toMatchObject({ status: 'pass' });
     expect(checks.ttl?.value).toMatch(/machine stays on/);
     for (const ec2Only of ['instance-type', 'quota', 'ami', 'ssh-source']) expect(checks[ec2Only]).toBeUndefined();
   });
 
   it('passes a pinned key and refuses a different one before logging in', async () => {
-    const pinned = byId(await run(onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey, hostKeyFingerprint: sshd.hostKeyFingerprint })));
+    const pinned = byId(
+      await run(
+        onHost({
+          address: `${sshd.user}@127.0.0.1:${sshd.port}`,
+          identityFile: userKey,
+          hostKeyFingerprint: sshd.hostKeyFingerprint,
+        }),
+      ),
+    );
     expect(pinned['host-key']).toMatchObject({ status: 'pass', value: `${sshd.hostKeyFingerprint} (pinned)` });
     const other = `SHA256:${'A'.repeat(43)}`;
-    const report = await run(onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey, hostKeyFingerprint: other }));
+    const report = await run(
+      onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey, hostKeyFingerprint: other }),
+    );
     expect(report.ok).toBe(false);
     expect(byId(report)['host-key']).toMatchObject({ status: 'fail', value: expect.stringContaining('changed') });
   });
 
   it('names an unreadable identity file and a machine that does not answer, each with a fix', async () => {
-    const missing = byId(await run(onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: join(world.dir, 'nope') })));
-    expect(missing.ssh).toMatchObject({ status: 'fail', value: expect.stringContaining('no such file'), fix: expect.stringContaining('private key') });
+    const missing = byId(
+      await run(onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: join(world.dir, 'nope') })),
+    );
+    expect(missing.ssh).toMatchObject({
+      status: 'fail',
+      value: expect.stringContaining('no such file'),
+      fix: expect.stringContaining('private key'),
+    });
     const port = await freePort();
     const down = byId(await run(onHost({ address: `${sshd.user}@127.0.0.1:${port}`, identityFile: userKey })));
-    expect(down.ssh).toMatchObject({ status: 'fail', value: expect.stringContaining('cannot log in'), fix: expect.stringContaining('sshd runs') });
+    expect(down.ssh).toMatchObject({
+      status: 'fail',
+      value: expect.stringContaining('cannot log in'),
+      fix: expect.stringContaining('sshd runs'),
+    });
     expect(down['host-key']).toMatchObject({ status: 'skipped' });
   });
 

@@ -9,22 +9,53 @@ import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey, type SseKey } from '../../sync/sse-key';
 
 /** The checks that need no network: profile, region name, key file. */
-export async function localChecks(config: RunConfig, env: NodeJS.ProcessEnv, keyVault?: KeyVault): Promise<{ checks: PreflightCheck[]; sseKey?: SseKey }> {
+export async function localChecks(
+  config: RunConfig,
+  env: NodeJS.ProcessEnv,
+  keyVault?: KeyVault,
+): Promise<{ checks: PreflightCheck[]; sseKey?: SseKey }> {
   const checks: PreflightCheck[] = [];
   const profileEnv = config.aws.profile ? { ...env, AWS_PROFILE: config.aws.profile } : env;
   const setup = await inspectAwsSetup(profileEnv);
   const explicit = Boolean(config.aws.profile || env.AWS_PROFILE);
-  if (setup.credentialSource === 'environment') checks.push(check('aws-profile', 'AWS credentials', 'pass', 'from environment variables'));
+  if (setup.credentialSource === 'environment')
+    checks.push(check('aws-profile', 'AWS credentials', 'pass', 'from environment variables'));
   else if (!setup.profileFound && explicit) {
-    checks.push(check('aws-profile', 'AWS profile', 'fail', `profile "${setup.profile}" not found in ${setup.configFile} or ${setup.credentialsFile}`, 'Check the name with `aws configure list-profiles`, or create it with `aws configure --profile NAME` (SSO: `aws configure sso`).'));
+    checks.push(
+      check(
+        'aws-profile',
+        'AWS profile',
+        'fail',
+        `profile "${setup.profile}" not found in ${setup.configFile} or ${setup.credentialsFile}`,
+        'Check the name with `aws configure list-profiles`, or create it with `aws configure --profile NAME` (SSO: `aws configure sso`).',
+      ),
+    );
   } else checks.push(check('aws-profile', 'AWS profile', 'pass', `${setup.profile} (${setup.credentialSource})`));
 
   const region = config.aws.region;
   if (isKnownRegion(region)) checks.push(check('region', 'Region', 'pass', region));
-  else if (endpointOverridesFromEnv(env).length > 0) checks.push(check('region', 'Region', 'warn', `${region} is not a known AWS region (an endpoint override is set, so it is used as is)`));
+  else if (endpointOverridesFromEnv(env).length > 0)
+    checks.push(
+      check(
+        'region',
+        'Region',
+        'warn',
+        `${region} is not a known AWS region (an endpoint override is set, so it is used as is)`,
+      ),
+    );
   else {
     const suggestion = suggestRegion(region);
-    checks.push(check('region', 'Region', 'fail', `"${region}" is not an AWS region`, suggestion ? `Did you mean "${suggestion}"? Fix aws.region in the run config.` : 'Fix aws.region in the run config, e.g. "eu-west-1".'));
+    checks.push(
+      check(
+        'region',
+        'Region',
+        'fail',
+        `"${region}" is not an AWS region`,
+        suggestion
+          ? `Did you mean "${suggestion}"? Fix aws.region in the run config.`
+          : 'Fix aws.region in the run config, e.g. "eu-west-1".',
+      ),
+    );
   }
 
   try {

@@ -9,13 +9,17 @@ export interface PublicIpPort {
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** Asks AWS's own echo service (plain text, no account needed), with a 5 s limit. */
-export function createCheckIpPort(url = 'https://checkip.amazonaws.com', fetchImpl: typeof fetch = fetch): PublicIpPort {
+export function createCheckIpPort(
+  url = 'https://checkip.amazonaws.com',
+  fetchImpl: typeof fetch = fetch,
+): PublicIpPort {
   return {
     async publicIpv4({ signal } = {}) {
       const limit = AbortSignal.timeout(5_000);
       const response = await fetchImpl(url, { signal: signal ? AbortSignal.any([signal, limit]) : limit });
       const text = (await response.text()).trim();
-      if (!response.ok || !IPV4.test(text)) throw new TypedError('UNAVAILABLE', `${url} answered ${response.status} "${text.slice(0, 40)}"`);
+      if (!response.ok || !IPV4.test(text))
+        throw new TypedError('UNAVAILABLE', `${url} answered ${response.status} "${text.slice(0, 40)}"`);
       return text;
     },
   };

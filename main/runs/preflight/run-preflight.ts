@@ -37,7 +37,16 @@ export interface PreflightInput {
   keyVault?: KeyVault | undefined;
 }
 
-const AWS_CHECKS: Array<[string, string]> = [['identity', 'Identity'], ['bucket', 'Bucket'], ['versioning', 'Versioning'], ['sse-c', 'SSE-C'], ['instance-type', 'Instance type'], ['quota', 'vCPU quota'], ['ami', 'AMI'], ['ssh-source', 'SSH source']];
+const AWS_CHECKS: Array<[string, string]> = [
+  ['identity', 'Identity'],
+  ['bucket', 'Bucket'],
+  ['versioning', 'Versioning'],
+  ['sse-c', 'SSE-C'],
+  ['instance-type', 'Instance type'],
+  ['quota', 'vCPU quota'],
+  ['ami', 'AMI'],
+  ['ssh-source', 'SSH source'],
+];
 
 /**
  * Checks everything a launch needs, creating nothing (the SSE-C probe object is deleted at
@@ -53,8 +62,22 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
     return report.ok && plan ? { report, plan } : { report };
   };
   const compute = config.compute;
-  if (!compute) return finish([check('compute', 'Compute', 'fail', 'the run config has no "compute" section', 'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 } to the run config.')]);
-  const ttl = check('ttl', 'Time to live', 'pass', `the instance powers itself off after ${compute.ttlMinutes} min${compute.shutdownAfterPush ? ', or right after the final push' : ''}`);
+  if (!compute)
+    return finish([
+      check(
+        'compute',
+        'Compute',
+        'fail',
+        'the run config has no "compute" section',
+        'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 } to the run config.',
+      ),
+    ]);
+  const ttl = check(
+    'ttl',
+    'Time to live',
+    'pass',
+    `the instance powers itself off after ${compute.ttlMinutes} min${compute.shutdownAfterPush ? ', or right after the final push' : ''}`,
+  );
   const ready = await accountChecks(input, ttl, AWS_CHECKS);
   if ('report' in ready) return ready;
   const { checks, account } = ready;
@@ -63,33 +86,73 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
   const ec2 = ports.ec2(region);
   const [bucket, type, source] = await Promise.all([
     bucketChecks(config, ports.bucket, ready.sseKey, ready.probeName, options),
-    instanceTypeChecks(compute, region, ec2, options).catch((error: unknown) => ({ checks: [check('instance-type', 'Instance type', 'fail', describeAwsError(error))], info: undefined, placement: undefined })),
+    instanceTypeChecks(compute, region, ec2, options).catch((error: unknown) => ({
+      checks: [check('instance-type', 'Instance type', 'fail', describeAwsError(error))],
+      info: undefined,
+      placement: undefined,
+    })),
     sshSource(compute, input.publicIp, options),
   ]);
   checks.push(...bucket.checks, ...type.checks);
   let ami: Awaited<ReturnType<typeof amiCheck>> | undefined;
   if (type.info) {
     const [quota, resolved] = await Promise.all([
-      quotaCheck(compute, region, type.info, ec2, ports.quotas(region), options).catch((error: unknown) => check('quota', 'vCPU quota', 'warn', `could not check: ${describeAwsError(error)}`)),
-      amiCheck(compute, region, type.info, ec2, ports.parameters(region), options).catch((error: unknown) => ({ check: check('ami', 'AMI', 'fail', describeAwsError(error)), image: undefined, sshUser: undefined })),
+      quotaCheck(compute, region, type.info, ec2, ports.quotas(region), options).catch((error: unknown) =>
+        check('quota', 'vCPU quota', 'warn', `could not check: ${describeAwsError(error)}`),
+      ),
+      amiCheck(compute, region, type.info, ec2, ports.parameters(region), options).catch((error: unknown) => ({
+        check: check('ami', 'AMI', 'fail', describeAwsError(error)),
+        image: undefined,
+        sshUser: undefined,
+      })),
     ]);
     ami = resolved;
     checks.push(quota, resolved.check);
   } else checks.push(...computeSkipped(`${compute.instanceType} is not usable in ${region}`));
   checks.push(source.check);
 
-  const plan = type.placement && ami?.image && ami.sshUser && source.cidr
-    ? { region, account, compute, placement: type.placement, image: ami.image, sshUser: ami.sshUser, sshCidr: source.cidr, bucket: config.storage.bucket, prefix: config.storage.prefix }
-    : undefined;
+  const plan =
+    type.placement && ami?.image && ami.sshUser && source.cidr
+      ? {
+          region,
+          account,
+          compute,
+          placement: type.placement,
+          image: ami.image,
+          sshUser: ami.sshUser,
+          sshCidr: source.cidr,
+          bucket: config.storage.bucket,
+          prefix: config.storage.prefix,
+        }
+      : undefined;
   return finish(checks, plan);
 }
 
-async function sshSource(compute: ComputeConfig, publicIp: PublicIpPort, options: { signal?: AbortSignal }): Promise<{ check: PreflightCheck; cidr?: string }> {
-  if (compute.allowedSshCidr) return { check: check('ssh-source', 'SSH source', 'pass', `${compute.allowedSshCidr} (from the run config), 22/tcp only`), cidr: compute.allowedSshCidr };
+async function sshSource(
+  compute: ComputeConfig,
+  publicIp: PublicIpPort,
+  options: { signal?: AbortSignal },
+): Promise<{ check: PreflightCheck; cidr?: string }> {
+  if (compute.allowedSshCidr)
+    return {
+      check: check('ssh-source', 'SSH source', 'pass', `${compute.allowedSshCidr} (from the run config), 22/tcp only`),
+      cidr: compute.allowedSshCidr,
+    };
   try {
     const ip = await publicIp.publicIpv4(options);
-    return { check: check('ssh-source', 'SSH source', 'pass', `${ip}/32 (this machine's public IP), 22/tcp only`), cidr: `${ip}/32` };
+    return {
+      check: check('ssh-source', 'SSH source', 'pass', `${ip}/32 (this machine's public IP), 22/tcp only`),
+      cidr: `${ip}/32`,
+    };
   } catch (error) {
-    return { check: check('ssh-source', 'SSH source', 'fail', `could not detect this machine's public IP (${describeAwsError(error)})`, 'Set compute.allowedSshCidr to your public IP followed by /32.') };
+    return {
+      check: check(
+        'ssh-source',
+        'SSH source',
+        'fail',
+        `could not detect this machine's public IP (${describeAwsError(error)})`,
+        'Set compute.allowedSshCidr to your public IP followed by /32.',
+      ),
+    };
   }
 }

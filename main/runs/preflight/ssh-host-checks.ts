@@ -21,35 +21,80 @@ export async function sshHostChecks(host: SshHostConfig, signal?: AbortSignal): 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return [
-      check('ssh', 'Machine', 'fail', `cannot read the identity file ${host.identityFile} (${code === 'ENOENT' ? 'no such file' : code})`, 'Give the private key that logs in to the machine, e.g. ~/.ssh/id_ed25519.'),
+      check(
+        'ssh',
+        'Machine',
+        'fail',
+        `cannot read the identity file ${host.identityFile} (${code === 'ENOENT' ? 'no such file' : code})`,
+        'Give the private key that logs in to the machine, e.g. ~/.ssh/id_ed25519.',
+      ),
       skipped('host-key', 'Host key', 'no login'),
     ];
   }
   const target = { ...parseSshAddress(host.address), privateKey };
   let seen: string | undefined;
-  const pin = { expected: host.hostKeyFingerprint ? [host.hostKeyFingerprint] : [], onFirstSight: (fingerprint: string) => (seen = fingerprint) };
+  const pin = {
+    expected: host.hostKeyFingerprint ? [host.hostKeyFingerprint] : [],
+    onFirstSight: (fingerprint: string) => (seen = fingerprint),
+  };
   try {
-    const remote = await createSshConnector(target, pin, PREFLIGHT_CONNECT).connect(signal ?? AbortSignal.timeout(30_000));
+    const remote = await createSshConnector(target, pin, PREFLIGHT_CONNECT).connect(
+      signal ?? AbortSignal.timeout(30_000),
+    );
     try {
-      const probe = await remote.exec('uname -sm; command -v bash >/dev/null && echo bash-ok', { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+      const probe = await remote.exec('uname -sm; command -v bash >/dev/null && echo bash-ok', {
+        timeoutMs: 15_000,
+        ...(signal ? { signal } : {}),
+      });
       const system = probe.stdout.split('\n')[0]?.trim() || 'unknown system';
       const login = probe.stdout.includes('bash-ok')
         ? check('ssh', 'Machine', 'pass', `${host.address} answers (${system})`)
-        : check('ssh', 'Machine', 'fail', `${host.address} has no bash`, 'The executor needs bash and a Linux user that can write its work folder.');
+        : check(
+            'ssh',
+            'Machine',
+            'fail',
+            `${host.address} has no bash`,
+            'The executor needs bash and a Linux user that can write its work folder.',
+          );
       return [login, hostKeyCheck(host, seen)];
     } finally {
       await remote.close().catch(() => undefined);
     }
   } catch (error) {
     if (error instanceof TypedError && error.code === 'PRECONDITION_FAILED') {
-      return [check('ssh', 'Machine', 'fail', `${host.address} refused: its host key is not the pinned one`), check('host-key', 'Host key', 'fail', error.message, error.fix ?? 'If the machine was reinstalled, check its new key and update the fingerprint in the Compute step.')];
+      return [
+        check('ssh', 'Machine', 'fail', `${host.address} refused: its host key is not the pinned one`),
+        check(
+          'host-key',
+          'Host key',
+          'fail',
+          error.message,
+          error.fix ??
+            'If the machine was reinstalled, check its new key and update the fingerprint in the Compute step.',
+        ),
+      ];
     }
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    return [check('ssh', 'Machine', 'fail', `cannot log in to ${host.address}: ${message}`, 'Check the address and port, that sshd runs, and that the identity file is authorized on the machine (~/.ssh/authorized_keys).'), skipped('host-key', 'Host key', 'no login')];
+    return [
+      check(
+        'ssh',
+        'Machine',
+        'fail',
+        `cannot log in to ${host.address}: ${message}`,
+        'Check the address and port, that sshd runs, and that the identity file is authorized on the machine (~/.ssh/authorized_keys).',
+      ),
+      skipped('host-key', 'Host key', 'no login'),
+    ];
   }
 }
 
 function hostKeyCheck(host: SshHostConfig, seen: string | undefined): PreflightCheck {
   if (host.hostKeyFingerprint) return check('host-key', 'Host key', 'pass', `${host.hostKeyFingerprint} (pinned)`);
-  return check('host-key', 'Host key', 'warn', `${seen ?? 'unknown'}: seen for the first time; the run pins it`, 'Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the machine, and paste it in Compute → Host key to pin it now.');
+  return check(
+    'host-key',
+    'Host key',
+    'warn',
+    `${seen ?? 'unknown'}: seen for the first time; the run pins it`,
+    'Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the machine, and paste it in Compute → Host key to pin it now.',
+  );
 }

@@ -12,8 +12,19 @@ export function instancePolicyDocument(bucket: string, prefix: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'ListRunPrefix', Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}`, ...(listing ? { Condition: listing } : {}) },
-      { Sid: 'ReadWriteRunPrefix', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: objects },
+      {
+        Sid: 'ListRunPrefix',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: `arn:aws:s3:::${bucket}`,
+        ...(listing ? { Condition: listing } : {}),
+      },
+      {
+        Sid: 'ReadWriteRunPrefix',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Resource: objects,
+      },
     ],
   });
 }

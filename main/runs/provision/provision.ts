@@ -47,7 +47,12 @@ export interface ProvisionedRun {
   hostKeyFingerprints: string[];
 }
 
-const DEFAULT_WAITS: ProvisionWaits = { runningMs: 10 * 60_000, statusChecksMs: 15 * 60_000, consoleMs: 5 * 60_000, sshMs: 5 * 60_000 };
+const DEFAULT_WAITS: ProvisionWaits = {
+  runningMs: 10 * 60_000,
+  statusChecksMs: 15 * 60_000,
+  consoleMs: 5 * 60_000,
+  sshMs: 5 * 60_000,
+};
 
 /**
  * Creates the run's key pair, security group, instance profile and instance, each announced
@@ -65,7 +70,12 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
   const retry = { attempts: 5, baseMs: 500, retryable: isThrottling, sleep: deps.sleep, ...options };
   const wait = { clock: deps.clock, sleep: deps.sleep, ...options };
 
-  const create = async (step: string, kind: JournalResourceKind, detail: string, call: () => Promise<string>): Promise<string> => {
+  const create = async (
+    step: string,
+    kind: JournalResourceKind,
+    detail: string,
+    call: () => Promise<string>,
+  ): Promise<string> => {
     deps.onStep?.(step, detail);
     await journal.append({ type: 'intent', step, kind, name });
     const id = await call();
@@ -73,63 +83,121 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     return id;
   };
 
-  await journal.append({ type: 'opened', runId, region: plan.region, instanceType: plan.compute.instanceType, zone: plan.placement.zone, pid: process.pid });
+  await journal.append({
+    type: 'opened',
+    runId,
+    region: plan.region,
+    instanceType: plan.compute.instanceType,
+    zone: plan.placement.zone,
+    pid: process.pid,
+  });
   const keyFile = join(runDir(deps.dataDir, runId), 'id_ed25519');
   const keys = generateSshKeyPair(name);
   await writePrivateKey(keyFile, keys.privateKeyPem);
-  await create('key-pair', 'key-pair', `importing ed25519 key ${name}`, () => withRetry(() => ec2.importKeyPair({ name, publicKey: keys.publicKey, tags }, options), retry));
+  await create('key-pair', 'key-pair', `importing ed25519 key ${name}`, () =>
+    withRetry(() => ec2.importKeyPair({ name, publicKey: keys.publicKey, tags }, options), retry),
+  );
   const groupId = await create('security-group', 'security-group', `security group ${name}`, () =>
-    withRetry(() => ec2.createSecurityGroup({ name, description: `TrainDeck run ${runId}: SSH from one address`, vpcId: plan.placement.vpcId, tags }, options), retry),
+    withRetry(
+      () =>
+        ec2.createSecurityGroup(
+          { name, description: `TrainDeck run ${runId}: SSH from one address`, vpcId: plan.placement.vpcId, tags },
+          options,
+        ),
+      retry,
+    ),
   );
   await create('ssh-rule', 'security-group', `22/tcp from ${plan.sshCidr} only`, async () => {
     await withRetry(() => ec2.authorizeSsh({ groupId, cidr: plan.sshCidr, tags }, options), retry);
     return groupId;
   });
   const profile = instanceProfileSpec(plan.bucket, plan.prefix, deps.createdBy);
-  await create('instance-profile', 'instance-profile', `role ${profile.roleName} (s3://${plan.bucket}/${plan.prefix} only)`, async () => {
-    await withRetry(() => deps.ports.instanceRole.ensureInstanceProfile(profile, options), retry);
-    return profile.profileName;
-  });
+  await create(
+    'instance-profile',
+    'instance-profile',
+    `role ${profile.roleName} (s3://${plan.bucket}/${plan.prefix} only)`,
+    async () => {
+      await withRetry(() => deps.ports.instanceRole.ensureInstanceProfile(profile, options), retry);
+      return profile.profileName;
+    },
+  );
 
   const spec = {
-    clientToken: runId, imageId: plan.image.id, instanceType: plan.compute.instanceType, keyName: name, securityGroupId: groupId,
-    subnetId: plan.placement.subnetId, instanceProfileName: profile.profileName, rootDeviceName: plan.image.rootDeviceName,
-    extraEbsDeviceNames: plan.image.ebsDeviceNames, diskGb: plan.compute.diskGb, market: plan.compute.market,
-    userData: userDataScript(plan.compute.ttlMinutes, runId), tags,
+    clientToken: runId,
+    imageId: plan.image.id,
+    instanceType: plan.compute.instanceType,
+    keyName: name,
+    securityGroupId: groupId,
+    subnetId: plan.placement.subnetId,
+    instanceProfileName: profile.profileName,
+    rootDeviceName: plan.image.rootDeviceName,
+    extraEbsDeviceNames: plan.image.ebsDeviceNames,
+    diskGb: plan.compute.diskGb,
+    market: plan.compute.market,
+    userData: userDataScript(plan.compute.ttlMinutes, runId),
+    tags,
   };
   // A new instance profile takes a few seconds to be visible to EC2: retry that error only, bounded.
-  const profilePending = (error: unknown) => isThrottling(error) || (awsErrorCode(error) === 'InvalidParameterValue' && /iamInstanceProfile/i.test(String((error as Error).message)));
-  const instanceId = await create('instance', 'instance', `${plan.compute.market} ${plan.compute.instanceType} in ${plan.placement.zone}`, () =>
-    withRetry(() => ec2.runInstance(spec, options), { ...retry, attempts: 8, baseMs: 2_000, retryable: profilePending }),
+  const profilePending = (error: unknown) =>
+    isThrottling(error) ||
+    (awsErrorCode(error) === 'InvalidParameterValue' && /iamInstanceProfile/i.test(String((error as Error).message)));
+  const instanceId = await create(
+    'instance',
+    'instance',
+    `${plan.compute.market} ${plan.compute.instanceType} in ${plan.placement.zone}`,
+    () =>
+      withRetry(() => ec2.runInstance(spec, options), {
+        ...retry,
+        attempts: 8,
+        baseMs: 2_000,
+        retryable: profilePending,
+      }),
   );
 
   deps.onStep?.('running', `waiting for ${instanceId} to run`);
-  const running = await waitFor(async () => {
-    const instance = await ec2.describeInstance(instanceId, options);
-    if (instance && instance.state !== 'pending' && instance.state !== 'running') throw new TypedError('AWS', `Instance ${instanceId} went ${instance.state} during start-up.`);
-    return instance?.state === 'running' && instance.publicIp ? instance : undefined;
-  }, { ...wait, what: `${instanceId} to be running`, maxMs: waits.runningMs, intervalMs: 5_000 });
+  const running = await waitFor(
+    async () => {
+      const instance = await ec2.describeInstance(instanceId, options);
+      if (instance && instance.state !== 'pending' && instance.state !== 'running')
+        throw new TypedError('AWS', `Instance ${instanceId} went ${instance.state} during start-up.`);
+      return instance?.state === 'running' && instance.publicIp ? instance : undefined;
+    },
+    { ...wait, what: `${instanceId} to be running`, maxMs: waits.runningMs, intervalMs: 5_000 },
+  );
   const publicIp = running.publicIp ?? '';
 
   deps.onStep?.('status-checks', 'waiting for the status checks');
-  await waitFor(async () => {
-    const status = await ec2.statusChecks(instanceId, options);
-    if (status === 'impaired') throw new TypedError('AWS', `Instance ${instanceId} failed its status checks.`);
-    return status === 'ok' ? true : undefined;
-  }, { ...wait, what: `the status checks of ${instanceId}`, maxMs: waits.statusChecksMs, intervalMs: 10_000 });
+  await waitFor(
+    async () => {
+      const status = await ec2.statusChecks(instanceId, options);
+      if (status === 'impaired') throw new TypedError('AWS', `Instance ${instanceId} failed its status checks.`);
+      return status === 'ok' ? true : undefined;
+    },
+    { ...wait, what: `the status checks of ${instanceId}`, maxMs: waits.statusChecksMs, intervalMs: 10_000 },
+  );
 
   deps.onStep?.('host-key', 'reading the SSH host key from the console');
-  const hostKeyFingerprints = await waitFor(async () => {
-    const fingerprints = parseHostKeyFingerprints((await ec2.consoleOutput(instanceId, options).catch(() => undefined)) ?? '');
-    return fingerprints.length > 0 ? fingerprints : undefined;
-  }, { ...wait, what: 'the host key in the console output', maxMs: waits.consoleMs, intervalMs: 10_000 }).catch((error: unknown) => {
+  const hostKeyFingerprints = await waitFor(
+    async () => {
+      const fingerprints = parseHostKeyFingerprints(
+        (await ec2.consoleOutput(instanceId, options).catch(() => undefined)) ?? '',
+      );
+      return fingerprints.length > 0 ? fingerprints : undefined;
+    },
+    { ...wait, what: 'the host key in the console output', maxMs: waits.consoleMs, intervalMs: 10_000 },
+  ).catch((error: unknown) => {
     // The console is best effort: without it the key is pinned at first sight (issue: connect phase).
     if (error instanceof TypedError && error.code === 'TIMEOUT') return [];
     throw error;
   });
 
   deps.onStep?.('ssh', `waiting for sshd at ${publicIp}:22`);
-  await waitFor(() => deps.probe.sshBanner(publicIp, 22, options), { ...wait, what: `sshd at ${publicIp}`, maxMs: waits.sshMs, intervalMs: 5_000 });
+  await waitFor(() => deps.probe.sshBanner(publicIp, 22, options), {
+    ...wait,
+    what: `sshd at ${publicIp}`,
+    maxMs: waits.sshMs,
+    intervalMs: 5_000,
+  });
   await journal.append({ type: 'ready', instanceId, publicIp, sshUser: plan.sshUser, keyFile, hostKeyFingerprints });
   return { runId, region: plan.region, instanceId, publicIp, sshUser: plan.sshUser, keyFile, hostKeyFingerprints };
 }

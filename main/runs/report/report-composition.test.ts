@@ -18,19 +18,41 @@ beforeAll(async () => {
   // A past run as RunService finds it after a restart: its events.jsonl, the cost event included.
   const options = { runId: RUN_ID, name: 'bert', backend: 'ssh-host' as const, start: START };
   const events = finishedRunEvents(options);
-  const cost = computeRunCost(finishedRun(options), { backend: 'ssh-host', instanceRegion: 'eu-west-1', bucketRegion: 'eu-west-1' }, START);
-  events.splice(events.length - 1, 0, { runId: RUN_ID, seq: events.length, at: events.at(-1)!.at, type: 'cost', ...cost });
+  const cost = computeRunCost(
+    finishedRun(options),
+    { backend: 'ssh-host', instanceRegion: 'eu-west-1', bucketRegion: 'eu-west-1' },
+    START,
+  );
+  events.splice(events.length - 1, 0, {
+    runId: RUN_ID,
+    seq: events.length,
+    at: events.at(-1)!.at,
+    type: 'cost',
+    ...cost,
+  });
   events.at(-1)!.seq = events.length;
   mkdirSync(join(dir, 'data', 'runs', RUN_ID), { recursive: true });
-  writeFileSync(join(dir, 'data', 'runs', RUN_ID, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'data', 'runs', RUN_ID, 'events.jsonl'),
+    events.map((e) => JSON.stringify(e)).join('\n') + '\n',
+  );
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('runs.saveReport in the composed core', () => {
   it('uses the PDF printer the Electron shell injects (a fake here), through the router', async () => {
     const calls: string[] = [];
-    const printer: PdfPrinter = { print: async (htmlPath) => (calls.push(htmlPath), new Uint8Array([0x25, 0x50, 0x44, 0x46])) };
-    const core = createCore({ transport: 'electron', isTrusted: () => true, log: silentLogger, projectRoot: dir, env: { TRAINDECK_DATA_DIR: join(dir, 'data') }, pdfPrinter: printer });
+    const printer: PdfPrinter = {
+      print: async (htmlPath) => (calls.push(htmlPath), new Uint8Array([0x25, 0x50, 0x44, 0x46])),
+    };
+    const core = createCore({
+      transport: 'electron',
+      isTrusted: () => true,
+      log: silentLogger,
+      projectRoot: dir,
+      env: { TRAINDECK_DATA_DIR: join(dir, 'data') },
+      pdfPrinter: printer,
+    });
     const result = await core.router.handle('runs.saveReport', { runId: RUN_ID }, { transport: 'in-process' });
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     const saved = result.value as SavedRunReport;
@@ -42,9 +64,18 @@ describe('runs.saveReport in the composed core', () => {
   });
 
   it('has no PDF in browser mode (no printer injected)', async () => {
-    const core = createCore({ transport: 'web', isTrusted: () => true, log: silentLogger, projectRoot: dir, env: { TRAINDECK_DATA_DIR: join(dir, 'data') } });
+    const core = createCore({
+      transport: 'web',
+      isTrusted: () => true,
+      log: silentLogger,
+      projectRoot: dir,
+      env: { TRAINDECK_DATA_DIR: join(dir, 'data') },
+    });
     const result = await core.router.handle('runs.saveReport', { runId: RUN_ID }, { transport: 'in-process' });
-    expect(result).toMatchObject({ ok: true, value: { pdf: { status: 'desktop-only' }, files: { markdown: join(dir, 'data', 'runs', RUN_ID, 'report.md') } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { pdf: { status: 'desktop-only' }, files: { markdown: join(dir, 'data', 'runs', RUN_ID, 'report.md') } },
+    });
     expect(result.ok && 'pdf' in (result.value as SavedRunReport).files).toBe(false);
     const report = await core.router.handle('runs.report', { runId: 'no-such-run' }, { transport: 'in-process' });
     expect(report).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

@@ -19,7 +19,22 @@ beforeEach(async () => {
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
 const base = finishedRun({ runId: RUN_ID, name: '<script>x</script>', backend: 'aws-ec2', start: START });
-const run = applyRunEvent(base, { runId: RUN_ID, seq: 999, at: new Date(START).toISOString(), type: 'cost', ...computeRunCost(base, { backend: 'aws-ec2', compute: { instanceType: 'g5.xlarge', diskGb: 100, market: 'spot' }, instanceRegion: 'eu-west-1', bucketRegion: 'eu-west-1' }, START) });
+const run = applyRunEvent(base, {
+  runId: RUN_ID,
+  seq: 999,
+  at: new Date(START).toISOString(),
+  type: 'cost',
+  ...computeRunCost(
+    base,
+    {
+      backend: 'aws-ec2',
+      compute: { instanceType: 'g5.xlarge', diskGb: 100, market: 'spot' },
+      instanceRegion: 'eu-west-1',
+      bucketRegion: 'eu-west-1',
+    },
+    START,
+  ),
+});
 
 const reports = (pdf?: PdfPrinter) =>
   new RunReports({
@@ -49,7 +64,9 @@ describe('RunReports', () => {
 
   it('builds the report from the snapshot, the journal and the monitor, writing nothing', async () => {
     const report = await reports().build(RUN_ID);
-    expect(report.resources!.rows).toEqual([expect.objectContaining({ kind: 'instance', id: 'i-0abc', fate: 'deleted-verified' })]);
+    expect(report.resources!.rows).toEqual([
+      expect.objectContaining({ kind: 'instance', id: 'i-0abc', fate: 'deleted-verified' }),
+    ]);
     expect(report.cost!.upperBound).toBe(true);
     expect(report.training).toEqual({ step: 900, totalSteps: 1000, metrics: { loss: 0.25 } });
     await expect(stat(join(runDir(dataDir, RUN_ID), 'report.md'))).rejects.toThrow();
@@ -59,7 +76,10 @@ describe('RunReports', () => {
     // An older, world-readable report is replaced, not reused with its mode.
     await writeFile(join(runDir(dataDir, RUN_ID), 'report.md'), 'old', { mode: 0o644 });
     const saved = await reports().save(RUN_ID);
-    expect(saved.files).toEqual({ markdown: join(runDir(dataDir, RUN_ID), 'report.md'), html: join(runDir(dataDir, RUN_ID), 'report.html') });
+    expect(saved.files).toEqual({
+      markdown: join(runDir(dataDir, RUN_ID), 'report.md'),
+      html: join(runDir(dataDir, RUN_ID), 'report.html'),
+    });
     expect(saved.pdf).toEqual({ status: 'desktop-only' });
     expect(await readFile(saved.files.markdown, 'utf8')).toBe(saved.markdown);
     expect(await readFile(saved.files.html, 'utf8')).toBe(saved.html);
@@ -72,7 +92,9 @@ describe('RunReports', () => {
 
   it('prints the saved HTML file to report.pdf through the port, and keeps the rest when printing fails', async () => {
     const printed: string[] = [];
-    const saved = await reports({ print: async (path) => (printed.push(path), new TextEncoder().encode('%PDF-1.7 fake')) }).save(RUN_ID);
+    const saved = await reports({
+      print: async (path) => (printed.push(path), new TextEncoder().encode('%PDF-1.7 fake')),
+    }).save(RUN_ID);
     expect(printed).toEqual([saved.files.html]);
     expect(saved.pdf).toEqual({ status: 'saved' });
     expect(await readFile(saved.files.pdf!, 'utf8')).toBe('%PDF-1.7 fake');

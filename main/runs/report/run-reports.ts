@@ -37,7 +37,11 @@ export class RunReports {
   async build(runId: string): Promise<RunReport> {
     const run = this.deps.run(runId);
     const journal = await readJournal(this.deps.dataDir, runId).catch((): JournalEntry[] | null => null);
-    return buildRunReport(run, { journal, progress: this.deps.progressOf?.(runId), generatedAt: new Date(this.deps.now()).toISOString() });
+    return buildRunReport(run, {
+      journal,
+      progress: this.deps.progressOf?.(runId),
+      generatedAt: new Date(this.deps.now()).toISOString(),
+    });
   }
 
   async save(runId: string): Promise<SavedRunReport> {

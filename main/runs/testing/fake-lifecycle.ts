@@ -17,7 +17,9 @@ export interface FakeWorld {
 }
 
 /** Builds a {@link FakeWorld}; `configPatch` overrides parts of the compute section. */
-export async function fakeWorld(options: { regions?: string[]; compute?: Partial<NonNullable<RunConfig['compute']>> } = {}): Promise<FakeWorld> {
+export async function fakeWorld(
+  options: { regions?: string[]; compute?: Partial<NonNullable<RunConfig['compute']>> } = {},
+): Promise<FakeWorld> {
   const clock = new FakeClock();
   const fake = new FakeAws({ clock, regions: options.regions ?? ['us-east-1', 'eu-west-1', 'us-west-2'] });
   fake.buckets.set('td-data', { region: 'eu-west-1', versioning: 'off' });
@@ -38,7 +40,12 @@ export async function fakeWorld(options: { regions?: string[]; compute?: Partial
     dataDir: join(dir, 'data'),
     clock,
     sleep: clock.sleep,
-    env: { AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake', AWS_CONFIG_FILE: join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },
+    env: {
+      AWS_ACCESS_KEY_ID: 'AKIAFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+      AWS_CONFIG_FILE: join(dir, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    },
     createdBy: 'traindeck/test',
   };
   return { fake, clock, deps, dir, config };

@@ -5,7 +5,12 @@ import type { ObjectStore } from '../object-store';
  * an interruption at an exact point, whatever the speed of the machine (progress events
  * are throttled and cannot be relied on to stop a fast run in time).
  */
-export function abortAfter(store: ObjectStore, method: 'put' | 'get', count: number, controller: AbortController): ObjectStore {
+export function abortAfter(
+  store: ObjectStore,
+  method: 'put' | 'get',
+  count: number,
+  controller: AbortController,
+): ObjectStore {
   let done = 0;
   const counted = async <T>(result: Promise<T>): Promise<T> => {
     const value = await result;
@@ -18,6 +23,7 @@ export function abortAfter(store: ObjectStore, method: 'put' | 'get', count: num
     bucket: store.bucket,
     keyFingerprint: store.keyFingerprint,
     put: (request, signal) => (method === 'put' ? counted(store.put(request, signal)) : store.put(request, signal)),
-    get: (key, range, signal) => (method === 'get' ? counted(store.get(key, range, signal)) : store.get(key, range, signal)),
+    get: (key, range, signal) =>
+      method === 'get' ? counted(store.get(key, range, signal)) : store.get(key, range, signal),
   };
 }

@@ -11,7 +11,10 @@ export type FaultPlan = (request: IncomingMessage, n: number) => Fault;
  * A real HTTP proxy in front of the test S3 that injects the failures S3 produces in the
  * wild (503 SlowDown, 500s, connection resets), so retries are tested against real traffic.
  */
-export async function startFaultProxy(target: string, plan: FaultPlan): Promise<{ endpoint: string; requests: () => number; faults: () => number; close(): Promise<void> }> {
+export async function startFaultProxy(
+  target: string,
+  plan: FaultPlan,
+): Promise<{ endpoint: string; requests: () => number; faults: () => number; close(): Promise<void> }> {
   const upstream = new URL(target);
   let count = 0;
   let faults = 0;
@@ -27,13 +30,18 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
       faults += 1;
       req.resume();
       const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected by the test</Message></Error>`;
-      res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(req.method === 'HEAD' ? undefined : body);
+      res
+        .writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) })
+        .end(req.method === 'HEAD' ? undefined : body);
       return;
     }
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (upstreamRes) => {
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-      upstreamRes.pipe(res);
-    });
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
     forward.on('error', () => req.socket.destroy());
     req.pipe(forward);
   });

@@ -2,7 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 // Declares the provided 's3' context (started once per run by the global setup).
 import type {} from '../../../e2e/services/s3-global-setup';
@@ -27,7 +34,16 @@ export interface S3Fixture {
   spec: SyncSpec;
   store: ObjectStore;
   /** Runs pull or push with this fixture's spec (overridable), collecting events. */
-  sync(direction: SyncDirection, options?: { spec?: Partial<SyncSpec>; store?: ObjectStore; signal?: AbortSignal; dryRun?: boolean; onEvent?: (e: SyncEvent) => void }): Promise<SyncOutcome & { events: SyncEvent[] }>;
+  sync(
+    direction: SyncDirection,
+    options?: {
+      spec?: Partial<SyncSpec>;
+      store?: ObjectStore;
+      signal?: AbortSignal;
+      dryRun?: boolean;
+      onEvent?: (e: SyncEvent) => void;
+    },
+  ): Promise<SyncOutcome & { events: SyncEvent[] }>;
   /** Writes a local file under folder/relPath, optionally with an mtime. */
   writeLocal(folder: string, relPath: string, content: string | Buffer, mtimeMs?: number): Promise<string>;
   localPath(folder: string, relPath: string): string;
@@ -43,7 +59,13 @@ export interface S3Fixture {
 /** Creates the fixture: a unique bucket named after the test file. */
 export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFAULT_SYNC_FOLDERS): Promise<S3Fixture> {
   const env = inject('s3');
-  const clientFor = (endpoint: string) => createS3Client({ region: env.region, endpoints: { S3: endpoint }, credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey }, maxAttempts: 1 });
+  const clientFor = (endpoint: string) =>
+    createS3Client({
+      region: env.region,
+      endpoints: { S3: endpoint },
+      credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey },
+      maxAttempts: 1,
+    });
   const client = clientFor(env.endpoint);
   const bucket = `td-${name}-${randomBytes(4).toString('hex')}`.toLowerCase().slice(0, 63);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -52,7 +74,8 @@ export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFA
   const root = await mkdtemp(join(tmpdir(), `traindeck-${name}-`));
   const spec: SyncSpec = { bucket, prefix: 'runs/test', localRoot: root, folders, ...SYNC_DEFAULTS };
   const store = createS3ObjectStore(client, bucket, key);
-  const localPath = (folder: string, relPath: string) => join(root, folders.find((f) => f.name === folder)!.local, relPath);
+  const localPath = (folder: string, relPath: string) =>
+    join(root, folders.find((f) => f.name === folder)!.local, relPath);
 
   return {
     client,
@@ -89,7 +112,15 @@ export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFA
     async seed(objectKey, content, mtimeMs = Date.now()) {
       const body = Buffer.from(content);
       const sha256 = createHash('sha256').update(body).digest('hex');
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey, Body: body, Metadata: { 'traindeck-sha256': sha256, 'traindeck-mtime-ms': String(mtimeMs) }, ...key.params() }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: objectKey,
+          Body: body,
+          Metadata: { 'traindeck-sha256': sha256, 'traindeck-mtime-ms': String(mtimeMs) },
+          ...key.params(),
+        }),
+      );
     },
     async keys() {
       const out = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -99,7 +130,9 @@ export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFA
       for (;;) {
         const out = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
         if (!out.Contents?.length) break;
-        await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: out.Contents.map((o) => ({ Key: o.Key! })) } }));
+        await client.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: out.Contents.map((o) => ({ Key: o.Key! })) } }),
+        );
       }
       await client.send(new DeleteBucketCommand({ Bucket: bucket }));
       await rm(root, { recursive: true, force: true });

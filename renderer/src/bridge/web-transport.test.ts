@@ -38,7 +38,9 @@ beforeEach(() => {
   FakeSocket.all = [];
   session = 204;
   vi.stubGlobal('WebSocket', FakeSocket);
-  vi.stubGlobal('fetch', () => (session === 'down' ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve({ status: session })));
+  vi.stubGlobal('fetch', () =>
+    session === 'down' ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve({ status: session }),
+  );
 });
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -73,8 +75,13 @@ describe('web transport across a host restart', () => {
     session = 401;
     latest().drop();
     await vi.advanceTimersByTimeAsync(0);
-    expect(transport.getState()).toMatchObject({ status: 'unauthorized', message: expect.stringContaining('restarted with a new access token') });
-    expect(transport.getState()).toMatchObject({ message: expect.stringContaining('restart it with the `--token-file` and `--port` it used before') });
+    expect(transport.getState()).toMatchObject({
+      status: 'unauthorized',
+      message: expect.stringContaining('restarted with a new access token'),
+    });
+    expect(transport.getState()).toMatchObject({
+      message: expect.stringContaining('restart it with the `--token-file` and `--port` it used before'),
+    });
     const sockets = FakeSocket.all.length;
     session = 204;
     await vi.advanceTimersByTimeAsync(5_100);
@@ -88,7 +95,10 @@ describe('web transport across a host restart', () => {
     session = 401;
     latest().drop();
     await vi.advanceTimersByTimeAsync(0);
-    expect(transport.getState()).toMatchObject({ status: 'unauthorized', message: expect.stringContaining('This link is not valid') });
+    expect(transport.getState()).toMatchObject({
+      status: 'unauthorized',
+      message: expect.stringContaining('This link is not valid'),
+    });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.all).toHaveLength(1);
   });

@@ -72,25 +72,36 @@ export function webTransport(location: { protocol: string; host: string }, token
   const scheduleReconnect = async () => {
     attempt += 1;
     if (token && !(await tokenAccepted(token))) {
-      state.set({ status: 'unauthorized', message: wasConnected ? RESTARTED_WITH_NEW_TOKEN : 'This link is not valid for the running TrainDeck. Open the URL printed by `npm run start:web`.' });
+      state.set({
+        status: 'unauthorized',
+        message: wasConnected
+          ? RESTARTED_WITH_NEW_TOKEN
+          : 'This link is not valid for the running TrainDeck. Open the URL printed by `npm run start:web`.',
+      });
       // It may be restarted again with this tab's token (`--token-file`): keep asking, slowly.
       if (wasConnected) setTimeout(() => void scheduleReconnect(), TOKEN_RECHECK_MS);
       return;
     }
     // Back from a refused token: the host answered just now, so connect at once.
     if (state.get().status === 'unauthorized') attempt = 0;
-    const retryInMs = attempt === 0 ? 0 : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
+    const retryInMs =
+      attempt === 0 ? 0 : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
     state.set({ status: 'reconnecting', attempt, retryInMs });
     setTimeout(connect, retryInMs);
   };
 
   const connect = () => {
     if (!token) {
-      state.set({ status: 'unauthorized', message: 'This page was opened without its access token. Open the URL printed by `npm run start:web`.' });
+      state.set({
+        status: 'unauthorized',
+        message: 'This page was opened without its access token. Open the URL printed by `npm run start:web`.',
+      });
       return;
     }
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${scheme}//${location.host}${WIRE_PATH}?${WIRE_TOKEN_PARAM}=${encodeURIComponent(token)}`);
+    const ws = new WebSocket(
+      `${scheme}//${location.host}${WIRE_PATH}?${WIRE_TOKEN_PARAM}=${encodeURIComponent(token)}`,
+    );
     socket = ws;
     ws.onmessage = (message) => {
       try {
@@ -111,7 +122,10 @@ export function webTransport(location: { protocol: string; host: string }, token
   // Same-origin check of the token, so a wrong link says so instead of retrying forever.
   const tokenAccepted = async (candidate: string) => {
     try {
-      const response = await fetch('/session', { headers: { authorization: `Bearer ${candidate}` }, cache: 'no-store' });
+      const response = await fetch('/session', {
+        headers: { authorization: `Bearer ${candidate}` },
+        cache: 'no-store',
+      });
       return response.status !== 401;
     } catch {
       return true; // Host unreachable: keep retrying; it may be restarting.
@@ -121,14 +135,18 @@ export function webTransport(location: { protocol: string; host: string }, token
   const api: TrainDeckApi = {
     invoke(command, request) {
       if (!socket || socket.readyState !== WebSocket.OPEN) {
-        return Promise.resolve(fail({ code: 'UNAVAILABLE', message: 'Not connected to TrainDeck right now; reconnecting.' }));
+        return Promise.resolve(
+          fail({ code: 'UNAVAILABLE', message: 'Not connected to TrainDeck right now; reconnecting.' }),
+        );
       }
       const id = nextId++;
       const ws = socket;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          resolve(fail({ code: 'TIMEOUT', message: `"${command}" got no answer within ${COMMAND_TIMEOUT_MS / 1000} s.` }));
+          resolve(
+            fail({ code: 'TIMEOUT', message: `"${command}" got no answer within ${COMMAND_TIMEOUT_MS / 1000} s.` }),
+          );
         }, COMMAND_TIMEOUT_MS);
         pending.set(id, { resolve: resolve as Pending['resolve'], timer });
         ws.send(JSON.stringify({ type: 'invoke', id, command, payload: request }));

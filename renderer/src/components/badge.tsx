@@ -5,7 +5,15 @@ import './badge.css';
 export type BadgeTone = 'neutral' | 'accent' | 'success' | 'warn' | 'danger' | 'info';
 
 /** A small pill with a label (state, owner, policy…). */
-export function Badge({ tone = 'neutral', children, title }: { tone?: BadgeTone; children: ReactNode; title?: string }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+  title,
+}: {
+  tone?: BadgeTone;
+  children: ReactNode;
+  title?: string;
+}) {
   return (
     <span className={`badge badge--${tone}`} title={title}>
       {children}

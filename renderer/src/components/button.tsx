@@ -21,10 +21,30 @@ interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 }
 
 /** The one button of the app. */
-export function Button({ variant = 'secondary', size = 'md', icon, iconEnd, loading = false, unavailable = false, className, children, type = 'button', onClick, ...rest }: ButtonProps) {
+export function Button({
+  variant = 'secondary',
+  size = 'md',
+  icon,
+  iconEnd,
+  loading = false,
+  unavailable = false,
+  className,
+  children,
+  type = 'button',
+  onClick,
+  ...rest
+}: ButtonProps) {
   const classes = ['button', `button--${variant}`, `button--${size}`, className].filter(Boolean).join(' ');
   return (
-    <button type={type} className={classes} aria-busy={loading || undefined} aria-disabled={unavailable || undefined} onClick={unavailable ? undefined : onClick} {...rest} disabled={rest.disabled || loading}>
+    <button
+      type={type}
+      className={classes}
+      aria-busy={loading || undefined}
+      aria-disabled={unavailable || undefined}
+      onClick={unavailable ? undefined : onClick}
+      {...rest}
+      disabled={rest.disabled || loading}
+    >
       {loading ? <Spinner size={size === 'lg' ? 16 : 14} /> : icon}
       {children !== undefined && <span className="button__label">{children}</span>}
       {iconEnd}

@@ -16,7 +16,11 @@ interface CardProps {
 export function Card({ title, subtitle, actions, className, children, testId }: CardProps) {
   const titleId = useId();
   return (
-    <section className={['card', className].filter(Boolean).join(' ')} aria-labelledby={title ? titleId : undefined} data-testid={testId}>
+    <section
+      className={['card', className].filter(Boolean).join(' ')}
+      aria-labelledby={title ? titleId : undefined}
+      data-testid={testId}
+    >
       {title && (
         <header className="card__header">
           <div className="card__heading">

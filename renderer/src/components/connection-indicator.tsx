@@ -15,7 +15,12 @@ export function ConnectionIndicator({ state, retryAt }: ConnectionIndicatorProps
   const seconds = useSecondsUntil(state.status === 'reconnecting' ? retryAt : undefined);
   const [tone, label] = describe(state, seconds);
   return (
-    <div className={`connection connection--${tone}`} role="status" aria-live="polite" data-testid="connection-indicator">
+    <div
+      className={`connection connection--${tone}`}
+      role="status"
+      aria-live="polite"
+      data-testid="connection-indicator"
+    >
       <span className="connection__dot" aria-hidden="true" />
       <span className="connection__label">{label}</span>
     </div>

@@ -21,7 +21,18 @@ interface EmptyStateProps {
 }
 
 /** What an empty area will hold and what to do first. */
-export function EmptyState({ illustration, title, body, action, note, noteId, compact = false, headingLevel = 3, children, testId }: EmptyStateProps) {
+export function EmptyState({
+  illustration,
+  title,
+  body,
+  action,
+  note,
+  noteId,
+  compact = false,
+  headingLevel = 3,
+  children,
+  testId,
+}: EmptyStateProps) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <div className={`empty-state${compact ? ' empty-state--compact' : ''}`} data-testid={testId}>

@@ -17,7 +17,13 @@ export function LogoMark({ size = 28 }: { size?: number }) {
         </linearGradient>
       </defs>
       <rect x="0.5" y="0.5" width="15" height="15" rx="3.6" fill={`url(#${id})`} />
-      <path d="M3.8 12.2 C 5.1 7.8, 7.4 5.2, 11.5 4.5" fill="none" stroke="#5EEAD4" strokeWidth="1.7" strokeLinecap="round" />
+      <path
+        d="M3.8 12.2 C 5.1 7.8, 7.4 5.2, 11.5 4.5"
+        fill="none"
+        stroke="#5EEAD4"
+        strokeWidth="1.7"
+        strokeLinecap="round"
+      />
       <circle cx="11.5" cy="4.5" r="1.85" fill="#FFFFFF" />
       <circle cx="11.5" cy="4.5" r="0.85" fill="#14B8A6" />
     </svg>

@@ -14,5 +14,5 @@ export const KIND_LABELS: Record<ResourceKind, string> = {
 
 /** An id short enough for a table cell: load balancer ARNs keep their name part. */
 export function shortId(id: string): string {
-  return id.startsWith('arn:') ? (id.split('/').slice(-2).join('/') || id) : id;
+  return id.startsWith('arn:') ? id.split('/').slice(-2).join('/') || id : id;
 }

@@ -1,7 +1,13 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
 /** Rows [start, end) of `count` rows of `rowHeight` px to render for a scroll position, with `overscan` rows either side. */
-export function rowRange(scrollTop: number, viewHeight: number, count: number, rowHeight: number, overscan: number): { start: number; end: number } {
+export function rowRange(
+  scrollTop: number,
+  viewHeight: number,
+  count: number,
+  rowHeight: number,
+  overscan: number,
+): { start: number; end: number } {
   const top = Math.floor(Math.max(0, scrollTop) / rowHeight);
   const shown = Math.ceil(Math.max(0, viewHeight) / rowHeight) + 1;
   return { start: Math.max(0, Math.min(top, count) - overscan), end: Math.min(count, top + shown + overscan) };
@@ -15,7 +21,12 @@ const noop = () => {};
  * `count` (a log delta) costs nothing per row, unlike a measuring virtualizer, which rebuilds a
  * table of every row's position on each change of count.
  */
-export function useFixedRows(el: HTMLElement | null, count: number, rowHeight: number, overscan: number): { start: number; end: number } {
+export function useFixedRows(
+  el: HTMLElement | null,
+  count: number,
+  rowHeight: number,
+  overscan: number,
+): { start: number; end: number } {
   const subscribe = useCallback(
     (changed: () => void) => {
       if (!el) return noop;

@@ -21,7 +21,17 @@ import './costs-page.css';
 
 /** Costs: the spend rate, the kill switch, and every cost resource in every region. */
 export function CostsPage() {
-  const costs = useCosts(useShallow((s) => ({ scan: s.scan, scanning: s.scanning, scanError: s.scanError, killJobId: s.killJobId, deletions: s.deletions, killError: s.killError, killResult: s.killResult })));
+  const costs = useCosts(
+    useShallow((s) => ({
+      scan: s.scan,
+      scanning: s.scanning,
+      scanError: s.scanError,
+      killJobId: s.killJobId,
+      deletions: s.deletions,
+      killError: s.killError,
+      killResult: s.killResult,
+    })),
+  );
   const { runScan, startKillAll, dismissKill } = useCosts.getState();
   const killJob = useJobs((s) => (costs.killJobId ? s.jobs[costs.killJobId] : undefined));
   const now = useNow(30_000);
@@ -31,7 +41,13 @@ export function CostsPage() {
   const killing = costs.killJobId !== undefined && (!killJob || killJob.state === 'running');
   const ours = scan?.resources.filter((r) => r.ours) ?? [];
   const untracked = scan?.resources.filter((r) => !r.ours && isBillable(r)) ?? [];
-  const unavailable = !scan ? 'Scan all regions first: the button deletes exactly what the scan found.' : killing ? 'A kill-all is running.' : ours.length + untracked.length === 0 ? 'Nothing to delete: the last scan found no cost resources.' : undefined;
+  const unavailable = !scan
+    ? 'Scan all regions first: the button deletes exactly what the scan found.'
+    : killing
+      ? 'A kill-all is running.'
+      : ours.length + untracked.length === 0
+        ? 'Nothing to delete: the last scan found no cost resources.'
+        : undefined;
 
   const confirm = async (choice: KillAllChoice) => {
     setStarting(true);
@@ -41,7 +57,13 @@ export function CostsPage() {
   };
 
   const rescan = (
-    <Button icon={<RefreshIcon size={14} />} loading={costs.scanning} onClick={() => void runScan()} disabled={killing} data-testid="rescan">
+    <Button
+      icon={<RefreshIcon size={14} />}
+      loading={costs.scanning}
+      onClick={() => void runScan()}
+      disabled={killing}
+      data-testid="rescan"
+    >
       {scan ? 'Rescan' : 'Scan all regions'}
     </Button>
   );
@@ -65,10 +87,19 @@ export function CostsPage() {
           result={costs.killResult}
           onDismiss={dismissKill}
           // "0 cost resources remain" only when it is true of the whole account, not just of the selection.
-          cleanTitle={costs.killResult?.rescan.resources.some(isBillable) ? 'None of the deleted resources remain' : '0 cost resources remain'}
+          cleanTitle={
+            costs.killResult?.rescan.resources.some(isBillable)
+              ? 'None of the deleted resources remain'
+              : '0 cost resources remain'
+          }
         />
       )}
-      <Card title="Resources in every region" subtitle="Anything that bills by the hour or by the gigabyte, plus TrainDeck's key pairs and security groups" actions={scan ? rescan : undefined} testId="costs-resources">
+      <Card
+        title="Resources in every region"
+        subtitle="Anything that bills by the hour or by the gigabyte, plus TrainDeck's key pairs and security groups"
+        actions={scan ? rescan : undefined}
+        testId="costs-resources"
+      >
         {costs.scanError && (
           <div className="card-error">
             <ErrorCallout error={costs.scanError} title="The scan failed" />
@@ -78,9 +109,19 @@ export function CostsPage() {
           <>
             <RegionStrip regions={scan.regions} />
             {scan.resources.length ? (
-              <ResourceTable resources={scan.resources} deletions={costs.deletions} caption="Cost resources in every region" testId="resource-table" />
+              <ResourceTable
+                resources={scan.resources}
+                deletions={costs.deletions}
+                caption="Cost resources in every region"
+                testId="resource-table"
+              />
             ) : (
-              <EmptyState compact title="Nothing billable found" body="Every readable region is clean: $0/h." testId="costs-clean" />
+              <EmptyState
+                compact
+                title="Nothing billable found"
+                body="Every readable region is clean: $0/h."
+                testId="costs-clean"
+              />
             )}
           </>
         ) : (
@@ -89,14 +130,29 @@ export function CostsPage() {
             title={costs.scanning ? 'Scanning every region…' : 'No scan yet'}
             body="The scanner looks through every enabled region and lists each billable resource — instances, volumes, snapshots, addresses, NAT gateways, load balancers — with what it costs per hour and which run made it."
             action={
-              <Button variant="primary" icon={<GlobeIcon size={15} />} loading={costs.scanning} onClick={() => void runScan()} data-testid="scan">
+              <Button
+                variant="primary"
+                icon={<GlobeIcon size={15} />}
+                loading={costs.scanning}
+                onClick={() => void runScan()}
+                data-testid="scan"
+              >
                 Scan all regions
               </Button>
             }
           />
         )}
       </Card>
-      {confirming && <KillDialog ours={ours} untracked={untracked} error={costs.killError} busy={starting} onConfirm={(choice) => void confirm(choice)} onClose={() => setConfirming(false)} />}
+      {confirming && (
+        <KillDialog
+          ours={ours}
+          untracked={untracked}
+          error={costs.killError}
+          busy={starting}
+          onConfirm={(choice) => void confirm(choice)}
+          onClose={() => setConfirming(false)}
+        />
+      )}
     </div>
   );
 }

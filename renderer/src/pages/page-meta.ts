@@ -11,5 +11,8 @@ export const PAGES: Record<PageId, PageMeta> = {
   launch: { title: 'Launch', description: 'Configure a training run on one EC2 instance and start it with one click.' },
   runs: { title: 'Runs', description: 'Watch the current run live and look back at the ones that finished.' },
   costs: { title: 'Costs', description: 'Everything billable in every region, and the button that removes it.' },
-  settings: { title: 'Settings', description: 'What TrainDeck will use: AWS profile, credentials, region, endpoints and runtime.' },
+  settings: {
+    title: 'Settings',
+    description: 'What TrainDeck will use: AWS profile, credentials, region, endpoints and runtime.',
+  },
 };

@@ -24,7 +24,12 @@ export function SettingsPage() {
           <>
             {report && <span className="card-meta tabular">Checked {formatClock(report.generatedAt)}</span>}
             {/* The label stays put while loading (the spinner says it) so the header does not shift. */}
-            <Button icon={<RefreshIcon size={14} />} loading={doctor.loading} onClick={() => void loadDoctor()} data-testid="doctor-recheck">
+            <Button
+              icon={<RefreshIcon size={14} />}
+              loading={doctor.loading}
+              onClick={() => void loadDoctor()}
+              data-testid="doctor-recheck"
+            >
               Re-check
             </Button>
           </>

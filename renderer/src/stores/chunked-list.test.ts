@@ -25,7 +25,12 @@ describe('ChunkedList (append at the end, drop at the front, items shared betwee
 
   it('get out of range (and not an integer) is undefined', () => {
     const list = ChunkedList.empty<string>().append(['a', 'b']);
-    expect([list.get(-1), list.get(2), list.get(1.5), list.get(Number.NaN)]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([list.get(-1), list.get(2), list.get(1.5), list.get(Number.NaN)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(ChunkedList.empty<string>().get(0)).toBeUndefined();
   });
 

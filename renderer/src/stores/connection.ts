@@ -12,5 +12,6 @@ interface ConnectionStore {
 export const useConnection = create<ConnectionStore>()((set) => ({
   state: { status: 'connecting' },
   retryAt: undefined,
-  setState: (state) => set({ state, retryAt: state.status === 'reconnecting' ? Date.now() + state.retryInMs : undefined }),
+  setState: (state) =>
+    set({ state, retryAt: state.status === 'reconnecting' ? Date.now() + state.retryInMs : undefined }),
 }));

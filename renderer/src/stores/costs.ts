@@ -61,7 +61,11 @@ export const useCosts = create<CostsStore>()((set, get) => ({
 
   startKillAll: async (choice) => {
     set({ killError: undefined, killResult: undefined, deletions: {}, killTargets: choice.resourceIds });
-    const result = await api().invoke('costs.killAll', { resourceIds: choice.resourceIds, includeUntracked: choice.includeUntracked, ...(choice.confirmation ? { confirmation: choice.confirmation } : {}) });
+    const result = await api().invoke('costs.killAll', {
+      resourceIds: choice.resourceIds,
+      includeUntracked: choice.includeUntracked,
+      ...(choice.confirmation ? { confirmation: choice.confirmation } : {}),
+    });
     if (!result.ok) {
       set({ killError: result.error, killTargets: [] });
       return false;
@@ -82,7 +86,8 @@ export const useCosts = create<CostsStore>()((set, get) => ({
     if (result) set({ killResult: result, scan: result.rescan });
   },
 
-  dismissKill: () => set({ killJobId: undefined, killTargets: [], deletions: {}, killResult: undefined, killError: undefined }),
+  dismissKill: () =>
+    set({ killJobId: undefined, killTargets: [], deletions: {}, killResult: undefined, killError: undefined }),
 
   forgetKill: () => {
     if (get().killJobId && !get().killResult) get().dismissKill();

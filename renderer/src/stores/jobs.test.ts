@@ -51,7 +51,9 @@ describe('jobs store', () => {
   });
 
   it('after main restarted, forgets the jobs that ended with it instead of showing them running forever', async () => {
-    useJobs.getState().applyEvent(event({ jobId: 'old', seq: 1, type: 'started', kind: 'scan', title: 'Died with the host' }));
+    useJobs
+      .getState()
+      .applyEvent(event({ jobId: 'old', seq: 1, type: 'started', kind: 'scan', title: 'Died with the host' }));
     useJobs.getState().applyEvent(event({ jobId: 'old', seq: 2, type: 'log', stream: 'info', line: 'working' }));
     useJobs.getState().forgetAll();
     expect(useJobs.getState()).toMatchObject({ jobs: {}, order: [], logs: {}, loaded: false });

@@ -41,7 +41,11 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
 
   loadTemplates: async () => {
     const result = await api().invoke('templates.list', {});
-    set(result.ok ? { templates: result.value, templatesLoaded: true, templatesError: undefined } : { templatesLoaded: true, templatesError: result.error });
+    set(
+      result.ok
+        ? { templates: result.value, templatesLoaded: true, templatesError: undefined }
+        : { templatesLoaded: true, templatesError: result.error },
+    );
   },
 
   saveTemplate: async (name, config) => {
@@ -60,7 +64,11 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
   exportConfig: async (config) => {
     set({ actionError: undefined });
     const result = await api().invoke('config.export', { config });
-    set(result.ok ? { exported: { path: result.value.path, json: JSON.stringify(config, null, 2) } } : { actionError: result.error });
+    set(
+      result.ok
+        ? { exported: { path: result.value.path, json: JSON.stringify(config, null, 2) } }
+        : { actionError: result.error },
+    );
   },
 
   launch: async (config) => {

@@ -19,7 +19,9 @@ export class LogBuffer {
 
   /** A buffer holding the last `cap` of `log`'s lines. */
   static of(log: LogLines, cap = 10_000): LogBuffer {
-    return new LogBuffer(log.first, ChunkedList.empty<string>(), Math.max(1, Math.floor(cap)), Symbol('log')).append(log);
+    return new LogBuffer(log.first, ChunkedList.empty<string>(), Math.max(1, Math.floor(cap)), Symbol('log')).append(
+      log,
+    );
   }
 
   /** Lines held. */

@@ -27,7 +27,13 @@ export function searchLog(prev: LogSearch | undefined, log: LogBuffer, needle: s
   hits = hits.dropFront(gone);
   const found: number[] = [];
   for (let n = resume ? Math.max(prev.end, log.first) : log.first; n < end; n++) {
-    if (log.get(n - log.first)?.toLowerCase().includes(needle)) found.push(n);
+    if (
+      log
+        .get(n - log.first)
+        ?.toLowerCase()
+        .includes(needle)
+    )
+      found.push(n);
   }
   return { needle, lineage: log.lineage, end, hits: hits.append(found) };
 }

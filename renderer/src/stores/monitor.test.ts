@@ -4,7 +4,15 @@ import type { MonitorSnapshot } from '../../../shared/monitor/view';
 import { setApi } from '../bridge/api-ref';
 import { useMonitor } from './monitor';
 
-const snapshot = (seq: number): MonitorSnapshot => ({ runId: 'r1', seq, at: 0, series: [], progress: { metrics: {} }, log: { first: 0, lines: ['a'] }, alerts: [] });
+const snapshot = (seq: number): MonitorSnapshot => ({
+  runId: 'r1',
+  seq,
+  at: 0,
+  series: [],
+  progress: { metrics: {} },
+  log: { first: 0, lines: ['a'] },
+  alerts: [],
+});
 
 /** Counts `monitor.snapshot` requests; each waits until the test answers it. */
 function serve() {
@@ -29,7 +37,9 @@ describe('monitor store', () => {
     const watching = useMonitor.getState().watch('r1');
     pending[0]?.(ok(snapshot(3)));
     await watching;
-    useMonitor.getState().applyDelta({ runId: 'r1', seq: 4, at: 1, log: { first: 1, lines: ['b'] }, progress: { step: 7, metrics: {} } });
+    useMonitor
+      .getState()
+      .applyDelta({ runId: 'r1', seq: 4, at: 1, log: { first: 1, lines: ['b'] }, progress: { step: 7, metrics: {} } });
     const view = useMonitor.getState().snapshot;
     expect([view?.seq, view?.progress.step, view?.log.length, view?.log.get(1)]).toEqual([4, 7, 2, 'b']);
     expect(pending).toHaveLength(1);

@@ -37,12 +37,21 @@ export const useMonitor = create<MonitorStore>()((set, get) => ({
   error: undefined,
 
   watch: async (runId) => {
-    set({ runId, loading: Boolean(runId), error: undefined, ...(runId !== get().runId ? { snapshot: undefined } : {}) });
+    set({
+      runId,
+      loading: Boolean(runId),
+      error: undefined,
+      ...(runId !== get().runId ? { snapshot: undefined } : {}),
+    });
     if (!runId) return;
     const result = await api().invoke('monitor.snapshot', { runId, points: 500 });
     if (get().runId !== runId) return;
     // NOT_FOUND: the monitor starts with training; its first delta loads the snapshot (below).
-    set(result.ok ? { snapshot: toView(result.value), loading: false } : { error: result.error.code === 'NOT_FOUND' ? undefined : result.error, loading: false });
+    set(
+      result.ok
+        ? { snapshot: toView(result.value), loading: false }
+        : { error: result.error.code === 'NOT_FOUND' ? undefined : result.error, loading: false },
+    );
   },
 
   applyDelta: (delta) => {
@@ -55,7 +64,8 @@ export const useMonitor = create<MonitorStore>()((set, get) => ({
       if (!get().loading && !get().error) void get().watch(runId);
       return;
     }
-    if (applied.snapshot !== snapshot) set({ snapshot: delta.log ? { ...applied.snapshot, log: snapshot.log.append(delta.log) } : applied.snapshot });
+    if (applied.snapshot !== snapshot)
+      set({ snapshot: delta.log ? { ...applied.snapshot, log: snapshot.log.append(delta.log) } : applied.snapshot });
   },
 
   forgetSnapshot: () => set({ snapshot: undefined, error: undefined }),

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppNotification } from '../../../shared/domain/notification';
 import { MAX_TOASTS, useNotifications } from './notifications';
 
-const note = (id: string, level: AppNotification['level'] = 'info'): AppNotification => ({ id, level, title: id, body: '', at: '2025-01-01T00:00:00.000Z' });
+const note = (id: string, level: AppNotification['level'] = 'info'): AppNotification => ({
+  id,
+  level,
+  title: id,
+  body: '',
+  at: '2025-01-01T00:00:00.000Z',
+});
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -5,7 +5,12 @@ import type { AppNotification, NotificationLevel } from '../../../shared/domain/
 export const MAX_TOASTS = 4;
 
 /** Errors stay longer: they are the ones a user must not miss. */
-const DISMISS_AFTER_MS: Record<NotificationLevel, number> = { info: 6_000, success: 6_000, warning: 10_000, error: 16_000 };
+const DISMISS_AFTER_MS: Record<NotificationLevel, number> = {
+  info: 6_000,
+  success: 6_000,
+  warning: 10_000,
+  error: 16_000,
+};
 
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -25,7 +30,10 @@ export const useNotifications = create<NotificationsStore>()((set, get) => ({
     for (const dropped of toasts.splice(0, Math.max(0, toasts.length - MAX_TOASTS))) clearTimer(dropped.id);
     set({ toasts });
     clearTimer(notification.id);
-    timers.set(notification.id, setTimeout(() => get().dismiss(notification.id), DISMISS_AFTER_MS[notification.level]));
+    timers.set(
+      notification.id,
+      setTimeout(() => get().dismiss(notification.id), DISMISS_AFTER_MS[notification.level]),
+    );
   },
 
   dismiss: (id) => {

@@ -13,8 +13,17 @@ beforeEach(() => {
   setApi({
     invoke: (command, payload) => {
       calls.push([command, payload]);
-      if (command === 'runs.report') return Promise.resolve(ok({ runId: 'r-1', name: 'resnet', resources: { summary: resources } })) as never;
-      if (command === 'runs.saveReport') return Promise.resolve(ok({ markdown: '# big', html: '<html>', files: { markdown: '/d/report.md', html: '/d/report.html' }, pdf: { status: 'desktop-only' } })) as never;
+      if (command === 'runs.report')
+        return Promise.resolve(ok({ runId: 'r-1', name: 'resnet', resources: { summary: resources } })) as never;
+      if (command === 'runs.saveReport')
+        return Promise.resolve(
+          ok({
+            markdown: '# big',
+            html: '<html>',
+            files: { markdown: '/d/report.md', html: '/d/report.html' },
+            pdf: { status: 'desktop-only' },
+          }),
+        ) as never;
       return Promise.resolve(fail({ code: 'NOT_FOUND', message: 'no' })) as never;
     },
     subscribe: () => () => {},
@@ -26,8 +35,14 @@ describe('run reports store', () => {
     await useRunReports.getState().load('r-1');
     expect(useRunReports.getState().reports['r-1']).toMatchObject({ loading: false, report: { name: 'resnet' } });
     await useRunReports.getState().save('r-1');
-    expect(useRunReports.getState().reports['r-1']!.saved).toEqual({ files: { markdown: '/d/report.md', html: '/d/report.html' }, pdf: { status: 'desktop-only' } });
-    expect(calls).toEqual([['runs.report', { runId: 'r-1' }], ['runs.saveReport', { runId: 'r-1' }]]);
+    expect(useRunReports.getState().reports['r-1']!.saved).toEqual({
+      files: { markdown: '/d/report.md', html: '/d/report.html' },
+      pdf: { status: 'desktop-only' },
+    });
+    expect(calls).toEqual([
+      ['runs.report', { runId: 'r-1' }],
+      ['runs.saveReport', { runId: 'r-1' }],
+    ]);
     // The same report again: the saved files still say what it says.
     await useRunReports.getState().load('r-1');
     expect(useRunReports.getState().reports['r-1']!.saved).toBeDefined();

@@ -27,7 +27,8 @@ const EMPTY: ReportEntry = { loading: false, saving: false };
 
 /** Reports of finished runs: `runs.report` to show, `runs.saveReport` to write the files. */
 export const useRunReports = create<RunReportsStore>()((set, get) => {
-  const patch = (runId: string, change: Partial<ReportEntry>) => set({ reports: { ...get().reports, [runId]: { ...(get().reports[runId] ?? EMPTY), ...change } } });
+  const patch = (runId: string, change: Partial<ReportEntry>) =>
+    set({ reports: { ...get().reports, [runId]: { ...(get().reports[runId] ?? EMPTY), ...change } } });
   return {
     reports: {},
 
@@ -37,8 +38,15 @@ export const useRunReports = create<RunReportsStore>()((set, get) => {
       if (!result.ok) return patch(runId, { loading: false, error: result.error });
       // Saved files that no longer say what the report says (a teardown since) are not shown as current.
       const before = get().reports[runId];
-      const changed = before?.report !== undefined && JSON.stringify({ ...before.report, generatedAt: '' }) !== JSON.stringify({ ...result.value, generatedAt: '' });
-      patch(runId, { loading: false, report: result.value, error: undefined, ...(changed ? { saved: undefined } : {}) });
+      const changed =
+        before?.report !== undefined &&
+        JSON.stringify({ ...before.report, generatedAt: '' }) !== JSON.stringify({ ...result.value, generatedAt: '' });
+      patch(runId, {
+        loading: false,
+        report: result.value,
+        error: undefined,
+        ...(changed ? { saved: undefined } : {}),
+      });
     },
 
     save: async (runId) => {

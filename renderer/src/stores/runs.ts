@@ -50,7 +50,9 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   },
 
   applyEvent: (event) => {
-    const before = get().runs[event.runId] ?? (event.type === 'started' ? emptyRunSnapshot(event.runId, event.name, event.backend, event.at) : undefined);
+    const before =
+      get().runs[event.runId] ??
+      (event.type === 'started' ? emptyRunSnapshot(event.runId, event.name, event.backend, event.at) : undefined);
     if (!before) {
       void get().loadRuns();
       return;
@@ -69,7 +71,9 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   teardownNow: async (runId) => {
     set({ teardowns: { ...get().teardowns, [runId]: {} } });
     const result = await api().invoke('costs.teardownRun', { runId });
-    set({ teardowns: { ...get().teardowns, [runId]: result.ok ? { jobId: result.value.jobId } : { error: result.error } } });
+    set({
+      teardowns: { ...get().teardowns, [runId]: result.ok ? { jobId: result.value.jobId } : { error: result.error } },
+    });
   },
 
   dismissTeardown: (runId) => {
@@ -80,10 +84,16 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   applyJobEvent: (event) => {
     if (event.type !== 'succeeded') return;
     const entry = Object.entries(get().teardowns).find(([, t]) => t.jobId === event.jobId);
-    if (entry) set({ teardowns: { ...get().teardowns, [entry[0]]: { ...entry[1], result: event.result as KillAllResult } } });
+    if (entry)
+      set({ teardowns: { ...get().teardowns, [entry[0]]: { ...entry[1], result: event.result as KillAllResult } } });
   },
 
-  forgetAll: () => set({ runs: {}, loaded: false, teardowns: Object.fromEntries(Object.entries(get().teardowns).filter(([, t]) => t.result || t.error)) }),
+  forgetAll: () =>
+    set({
+      runs: {},
+      loaded: false,
+      teardowns: Object.fromEntries(Object.entries(get().teardowns).filter(([, t]) => t.result || t.error)),
+    }),
 }));
 
 /** Runs newest first. */

@@ -44,7 +44,11 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
   loadProfiles: async () => {
     set({ profiles: { key: 'profiles', loading: true } });
     const result = await api().invoke('aws.profiles', {});
-    set({ profiles: result.ok ? { key: 'profiles', loading: false, value: result.value } : { key: 'profiles', loading: false, error: result.error } });
+    set({
+      profiles: result.ok
+        ? { key: 'profiles', loading: false, value: result.value }
+        : { key: 'profiles', loading: false, error: result.error },
+    });
   },
 
   checkIdentity: async (profile, region) => {
@@ -52,7 +56,9 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
     set({ identity: { key, loading: true } });
     const result = await api().invoke('aws.identity', target(profile, region));
     if (get().identity?.key !== key) return;
-    set({ identity: result.ok ? { key, loading: false, value: result.value } : { key, loading: false, error: result.error } });
+    set({
+      identity: result.ok ? { key, loading: false, value: result.value } : { key, loading: false, error: result.error },
+    });
   },
 
   loadInstanceTypes: async (profile, region) => {
@@ -61,28 +67,55 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
     set({ instanceTypes: { key, loading: true } });
     const result = await api().invoke('aws.instanceTypes', target(profile, region));
     if (get().instanceTypes?.key !== key) return;
-    set({ instanceTypes: result.ok ? { key, loading: false, value: result.value } : { key, loading: false, error: result.error } });
+    set({
+      instanceTypes: result.ok
+        ? { key, loading: false, value: result.value }
+        : { key, loading: false, error: result.error },
+    });
   },
 
   runPreflight: async (config) => {
     const key = JSON.stringify(config);
-    set({ preflight: { key, loading: true, ...(get().preflight?.value ? { value: get().preflight?.value } : {}) } as Loaded<PreflightReport> });
+    set({
+      preflight: {
+        key,
+        loading: true,
+        ...(get().preflight?.value ? { value: get().preflight?.value } : {}),
+      } as Loaded<PreflightReport>,
+    });
     const files = localFiles(config);
-    const [result, checked] = await Promise.all([api().invoke('preflight.run', { config }), files.length ? api().invoke('config.checkFiles', { paths: files.map((f) => f.path) }) : undefined]);
+    const [result, checked] = await Promise.all([
+      api().invoke('preflight.run', { config }),
+      files.length ? api().invoke('config.checkFiles', { paths: files.map((f) => f.path) }) : undefined,
+    ]);
     if (get().preflight?.key !== key) return;
     if (!result.ok) return set({ preflight: { key, loading: false, error: result.error } });
     // The run's local files (deploy key, overrides) join the AWS checks: a missing one blocks Launch too.
     const fileChecks: PreflightCheck[] = checked?.ok
-      ? checked.value.map((c, i) => ({ id: `file-${i}`, label: files[i]?.label ?? 'File', status: c.ok ? 'pass' : 'fail', value: c.ok ? c.path : `${c.path}: ${c.problem ?? 'unusable'}`, ...(c.ok ? {} : { fix: 'Fix the path in the Code step.' }) }))
+      ? checked.value.map((c, i) => ({
+          id: `file-${i}`,
+          label: files[i]?.label ?? 'File',
+          status: c.ok ? 'pass' : 'fail',
+          value: c.ok ? c.path : `${c.path}: ${c.problem ?? 'unusable'}`,
+          ...(c.ok ? {} : { fix: 'Fix the path in the Code step.' }),
+        }))
       : [];
     const checks = [...result.value.checks, ...fileChecks];
-    set({ preflight: { key, loading: false, value: { ...result.value, checks, ok: result.value.ok && fileChecks.every((c) => c.status === 'pass') } } });
+    set({
+      preflight: {
+        key,
+        loading: false,
+        value: { ...result.value, checks, ok: result.value.ok && fileChecks.every((c) => c.status === 'pass') },
+      },
+    });
   },
 
   prepareKey: async () => {
     const { data } = useWizard.getState().draft;
     set({ key: { busy: true } });
-    const result = await api().invoke(data.keyMode === 'generate' ? 'keys.generate' : 'keys.inspect', { path: data.keyPath.trim() });
+    const result = await api().invoke(data.keyMode === 'generate' ? 'keys.generate' : 'keys.inspect', {
+      path: data.keyPath.trim(),
+    });
     if (!result.ok) return set({ key: { busy: false, error: result.error } });
     set({ key: { busy: false, info: result.value } });
     useWizard.getState().update('data', { keyPath: result.value.path, keyFingerprint: result.value.fingerprint });
@@ -102,5 +135,8 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
 /** The local files a run config names that must exist on this machine. */
 function localFiles(config: RunConfig): Array<{ label: string; path: string }> {
   const files = config.code?.deployKeyFile ? [{ label: 'Deploy key file', path: config.code.deployKeyFile }] : [];
-  return [...files, ...(config.code?.overrides ?? []).map((o, i) => ({ label: `Override file ${i + 1}`, path: o.source }))];
+  return [
+    ...files,
+    ...(config.code?.overrides ?? []).map((o, i) => ({ label: `Override file ${i + 1}`, path: o.source })),
+  ];
 }

@@ -42,7 +42,14 @@ export const useWizard = create<WizardStore>()((set, get) => ({
   start: (defaults) => set({ open: true, step: 'account', reached: 0, draft: emptyDraft(defaults), shown: {} }),
 
   // A template is a finished wizard: every step is reachable and checked, Review comes first.
-  startFrom: (config, fingerprint) => set({ open: true, step: 'review', reached: STEP_IDS.length - 1, draft: configToDraft(config, fingerprint), shown: Object.fromEntries(STEP_IDS.map((s) => [s, true])) }),
+  startFrom: (config, fingerprint) =>
+    set({
+      open: true,
+      step: 'review',
+      reached: STEP_IDS.length - 1,
+      draft: configToDraft(config, fingerprint),
+      shown: Object.fromEntries(STEP_IDS.map((s) => [s, true])),
+    }),
 
   close: () => set({ open: false }),
 

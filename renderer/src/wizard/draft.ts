@@ -7,9 +7,34 @@ import type { SyncFolder, SyncPolicy } from '../../../shared/run-config/schema';
 export interface WizardDraft {
   account: { name: string; profile: string; region: string };
   /** `target` picks the machine: a new EC2 instance, or the user's own over SSH (the `ssh*` fields). */
-  compute: { target: MachineTarget; instanceType: string; market: 'on-demand' | 'spot'; amiId: string; diskGb: string; ttlMinutes: string; shutdownAfterPush: boolean; sshAddress: string; sshIdentityFile: string; sshHostKey: string };
-  code: { repoUrl: string; refKind: 'branch' | 'commit'; ref: string; deployKeyFile: string; knownHosts: string; overrides: Array<{ source: string; target: string }> };
-  data: { bucket: string; prefix: string; folders: Array<{ name: string; local: string; remote: string; policy: SyncPolicy }>; keyMode: 'generate' | 'import'; keyPath: string; keyFingerprint: string };
+  compute: {
+    target: MachineTarget;
+    instanceType: string;
+    market: 'on-demand' | 'spot';
+    amiId: string;
+    diskGb: string;
+    ttlMinutes: string;
+    shutdownAfterPush: boolean;
+    sshAddress: string;
+    sshIdentityFile: string;
+    sshHostKey: string;
+  };
+  code: {
+    repoUrl: string;
+    refKind: 'branch' | 'commit';
+    ref: string;
+    deployKeyFile: string;
+    knownHosts: string;
+    overrides: Array<{ source: string; target: string }>;
+  };
+  data: {
+    bucket: string;
+    prefix: string;
+    folders: Array<{ name: string; local: string; remote: string; policy: SyncPolicy }>;
+    keyMode: 'generate' | 'import';
+    keyPath: string;
+    keyFingerprint: string;
+  };
   training: { command: string; env: Array<{ name: string; value: string }> };
 }
 
@@ -43,9 +68,27 @@ export const DEFAULT_FOLDERS: SyncFolder[] = [
 export function emptyDraft(defaults: { profile?: string; region?: string } = {}): WizardDraft {
   return {
     account: { name: '', profile: defaults.profile ?? '', region: defaults.region ?? 'eu-west-1' },
-    compute: { target: 'aws-ec2', instanceType: 'g5.xlarge', market: 'on-demand', amiId: '', diskGb: '100', ttlMinutes: '', shutdownAfterPush: true, sshAddress: '', sshIdentityFile: '~/.ssh/id_ed25519', sshHostKey: '' },
+    compute: {
+      target: 'aws-ec2',
+      instanceType: 'g5.xlarge',
+      market: 'on-demand',
+      amiId: '',
+      diskGb: '100',
+      ttlMinutes: '',
+      shutdownAfterPush: true,
+      sshAddress: '',
+      sshIdentityFile: '~/.ssh/id_ed25519',
+      sshHostKey: '',
+    },
     code: { repoUrl: '', refKind: 'branch', ref: 'main', deployKeyFile: '', knownHosts: '', overrides: [] },
-    data: { bucket: '', prefix: '', folders: DEFAULT_FOLDERS.map((folder) => ({ ...folder })), keyMode: 'generate', keyPath: '~/.traindeck/keys/traindeck.key', keyFingerprint: '' },
+    data: {
+      bucket: '',
+      prefix: '',
+      folders: DEFAULT_FOLDERS.map((folder) => ({ ...folder })),
+      keyMode: 'generate',
+      keyPath: '~/.traindeck/keys/traindeck.key',
+      keyFingerprint: '',
+    },
     training: { command: '', env: [] },
   };
 }

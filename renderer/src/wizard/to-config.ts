@@ -9,7 +9,8 @@ const numberOrText = (text: string): number | string | undefined => {
   const value = Number(trimmed);
   return Number.isFinite(value) ? value : trimmed;
 };
-const optional = <K extends string>(key: K, text: string): Partial<Record<K, string>> => (text.trim() ? ({ [key]: text.trim() } as Record<K, string>) : {});
+const optional = <K extends string>(key: K, text: string): Partial<Record<K, string>> =>
+  text.trim() ? ({ [key]: text.trim() } as Record<K, string>) : {};
 
 /** The run config the draft describes, unvalidated: the shared schema decides. */
 export function draftToConfig(draft: WizardDraft): unknown {
@@ -20,9 +21,21 @@ export function draftToConfig(draft: WizardDraft): unknown {
     version: 1,
     ...optional('name', account.name),
     aws: { region: account.region.trim(), ...optional('profile', account.profile) },
-    storage: { bucket: data.bucket.trim(), prefix: data.prefix.trim(), sseKeyFile: data.keyPath.trim(), localRoot: 'data', folders: data.folders },
+    storage: {
+      bucket: data.bucket.trim(),
+      prefix: data.prefix.trim(),
+      sseKeyFile: data.keyPath.trim(),
+      localRoot: 'data',
+      folders: data.folders,
+    },
     ...(compute.target === 'ssh-host'
-      ? { sshHost: { address: compute.sshAddress.trim(), identityFile: compute.sshIdentityFile.trim(), ...optional('hostKeyFingerprint', compute.sshHostKey) } }
+      ? {
+          sshHost: {
+            address: compute.sshAddress.trim(),
+            identityFile: compute.sshIdentityFile.trim(),
+            ...optional('hostKeyFingerprint', compute.sshHostKey),
+          },
+        }
       : {
           compute: {
             instanceType: compute.instanceType,
@@ -55,14 +68,48 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
   return {
     account: { name: config.name ?? '', profile: config.aws.profile ?? '', region: config.aws.region },
     compute: config.sshHost
-      ? { ...base.compute, target: 'ssh-host', ttlMinutes: String(config.training?.maxRuntimeMinutes ?? ''), sshAddress: config.sshHost.address, sshIdentityFile: config.sshHost.identityFile, sshHostKey: config.sshHost.hostKeyFingerprint ?? '' }
+      ? {
+          ...base.compute,
+          target: 'ssh-host',
+          ttlMinutes: String(config.training?.maxRuntimeMinutes ?? ''),
+          sshAddress: config.sshHost.address,
+          sshIdentityFile: config.sshHost.identityFile,
+          sshHostKey: config.sshHost.hostKeyFingerprint ?? '',
+        }
       : config.compute
-        ? { ...base.compute, instanceType: config.compute.instanceType, market: config.compute.market, amiId: config.compute.amiId ?? '', diskGb: String(config.compute.diskGb), ttlMinutes: String(config.compute.ttlMinutes), shutdownAfterPush: config.compute.shutdownAfterPush }
+        ? {
+            ...base.compute,
+            instanceType: config.compute.instanceType,
+            market: config.compute.market,
+            amiId: config.compute.amiId ?? '',
+            diskGb: String(config.compute.diskGb),
+            ttlMinutes: String(config.compute.ttlMinutes),
+            shutdownAfterPush: config.compute.shutdownAfterPush,
+          }
         : base.compute,
     code: config.code
-      ? { repoUrl: config.code.repoUrl, refKind: config.code.commit ? 'commit' : 'branch', ref: config.code.commit ?? config.code.branch ?? '', deployKeyFile: config.code.deployKeyFile ?? '', knownHosts: config.code.knownHosts ?? '', overrides: config.code.overrides.map((o) => ({ ...o })) }
+      ? {
+          repoUrl: config.code.repoUrl,
+          refKind: config.code.commit ? 'commit' : 'branch',
+          ref: config.code.commit ?? config.code.branch ?? '',
+          deployKeyFile: config.code.deployKeyFile ?? '',
+          knownHosts: config.code.knownHosts ?? '',
+          overrides: config.code.overrides.map((o) => ({ ...o })),
+        }
       : base.code,
-    data: { bucket: config.storage.bucket, prefix: config.storage.prefix, folders: config.storage.folders.map((f) => ({ ...f })), keyMode: 'import', keyPath: config.storage.sseKeyFile, keyFingerprint: fingerprint },
-    training: config.training ? { command: config.training.command, env: Object.entries(config.training.env).map(([name, value]) => ({ name, value })) } : base.training,
+    data: {
+      bucket: config.storage.bucket,
+      prefix: config.storage.prefix,
+      folders: config.storage.folders.map((f) => ({ ...f })),
+      keyMode: 'import',
+      keyPath: config.storage.sseKeyFile,
+      keyFingerprint: fingerprint,
+    },
+    training: config.training
+      ? {
+          command: config.training.command,
+          env: Object.entries(config.training.env).map(([name, value]) => ({ name, value })),
+        }
+      : base.training,
   };
 }

@@ -17,8 +17,18 @@ describe('wizard validation (the shared run config schema)', () => {
 
   it('refuses an override target outside the repo and a duplicated env var', () => {
     const draft = emptyDraft();
-    draft.code = { repoUrl: 'https://github.com/acme/resnet.git', refKind: 'branch', ref: 'main', deployKeyFile: '', knownHosts: '', overrides: [{ source: '/tmp/a', target: '../x' }] };
-    draft.training.env = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }];
+    draft.code = {
+      repoUrl: 'https://github.com/acme/resnet.git',
+      refKind: 'branch',
+      ref: 'main',
+      deployKeyFile: '',
+      knownHosts: '',
+      overrides: [{ source: '/tmp/a', target: '../x' }],
+    };
+    draft.training.env = [
+      { name: 'A', value: '1' },
+      { name: 'A', value: '2' },
+    ];
     const { errors } = validateDraft(draft);
     expect(errors['code.overrides.0.target']).toMatch(/must stay inside the repo/);
     expect(errors['training.env.1.name']).toMatch(/set twice/);
@@ -28,7 +38,13 @@ describe('wizard validation (the shared run config schema)', () => {
     const draft = emptyDraft({ region: 'eu-west-1' });
     draft.compute.ttlMinutes = '240';
     draft.code.repoUrl = 'https://github.com/acme/resnet.git';
-    draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:0123456789abcdef', keyPath: '/k' };
+    draft.data = {
+      ...draft.data,
+      bucket: 'acme-ml-data',
+      prefix: 'p',
+      keyFingerprint: 'sha256:0123456789abcdef',
+      keyPath: '/k',
+    };
     draft.training.command = 'python train.py';
     const { errors, config } = validateDraft(draft);
     expect(errors).toEqual({});
@@ -37,7 +53,13 @@ describe('wizard validation (the shared run config schema)', () => {
 
   it('an ssh-host draft becomes an sshHost section (no compute), its time limit the training limit, and round-trips as a template', () => {
     const draft = emptyDraft({ region: 'eu-west-1' });
-    draft.compute = { ...draft.compute, target: 'ssh-host', sshAddress: 'me@127.0.0.1:2222', sshIdentityFile: '~/.ssh/id_ed25519', ttlMinutes: '90' };
+    draft.compute = {
+      ...draft.compute,
+      target: 'ssh-host',
+      sshAddress: 'me@127.0.0.1:2222',
+      sshIdentityFile: '~/.ssh/id_ed25519',
+      ttlMinutes: '90',
+    };
     draft.code.repoUrl = 'https://github.com/acme/resnet.git';
     draft.data = { ...draft.data, bucket: 'acme-ml-data', keyFingerprint: 'sha256:0123456789abcdef', keyPath: '/k' };
     draft.training.command = 'python train.py';
@@ -46,12 +68,24 @@ describe('wizard validation (the shared run config schema)', () => {
     expect(config?.compute).toBeUndefined();
     expect(config?.sshHost).toEqual({ address: 'me@127.0.0.1:2222', identityFile: '~/.ssh/id_ed25519' });
     expect(config?.training?.maxRuntimeMinutes).toBe(90);
-    expect(configToDraft(config!).compute).toMatchObject({ target: 'ssh-host', sshAddress: 'me@127.0.0.1:2222', ttlMinutes: '90', sshHostKey: '' });
+    expect(configToDraft(config!).compute).toMatchObject({
+      target: 'ssh-host',
+      sshAddress: 'me@127.0.0.1:2222',
+      ttlMinutes: '90',
+      sshHostKey: '',
+    });
   });
 
   it('shows ssh-host mistakes on the Compute step fields', () => {
     const draft = emptyDraft();
-    draft.compute = { ...draft.compute, target: 'ssh-host', sshAddress: 'no-user-here', sshIdentityFile: '', sshHostKey: 'MD5:xx', ttlMinutes: '0' };
+    draft.compute = {
+      ...draft.compute,
+      target: 'ssh-host',
+      sshAddress: 'no-user-here',
+      sshIdentityFile: '',
+      sshHostKey: 'MD5:xx',
+      ttlMinutes: '0',
+    };
     const compute = stepErrors(validateDraft(draft).errors, 'compute');
     expect(compute['sshHost.address']).toMatch(/user@host/);
     expect(compute['sshHost.identityFile']).toMatch(/identity file is required/i);
@@ -61,8 +95,14 @@ describe('wizard validation (the shared run config schema)', () => {
   });
 
   it('keeps messages that do not start with the key', () => {
-    expect(humanize(['compute', 'diskGb'], 'diskGb is at least 20 (the AMIs need it)')).toBe('At least 20 (the AMIs need it)');
-    expect(humanize(['training', 'command'], 'training.command is empty: give the command')).toBe('Required: give the command');
-    expect(humanize(['storage', 'bucket'], 'a bucket name has 3 to 63 characters')).toBe('a bucket name has 3 to 63 characters');
+    expect(humanize(['compute', 'diskGb'], 'diskGb is at least 20 (the AMIs need it)')).toBe(
+      'At least 20 (the AMIs need it)',
+    );
+    expect(humanize(['training', 'command'], 'training.command is empty: give the command')).toBe(
+      'Required: give the command',
+    );
+    expect(humanize(['storage', 'bucket'], 'a bucket name has 3 to 63 characters')).toBe(
+      'a bucket name has 3 to 63 characters',
+    );
   });
 });

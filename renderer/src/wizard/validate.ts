@@ -40,12 +40,17 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
       errors[key] ??= sentence(humanize(issue.path.map(String), issue.message));
     }
   }
-  if (!draft.data.keyFingerprint) errors['storage.key'] ??= draft.data.keyMode === 'generate' ? 'Generate the key: every object is encrypted with it.' : 'Check the key file: every object is encrypted with it.';
+  if (!draft.data.keyFingerprint)
+    errors['storage.key'] ??=
+      draft.data.keyMode === 'generate'
+        ? 'Generate the key: every object is encrypted with it.'
+        : 'Check the key file: every object is encrypted with it.';
   const seen = new Set<string>();
   draft.training.env.forEach((row, index) => {
     const name = row.name.trim();
     if (!name && !row.value) return;
-    if (!ENV_NAME.test(name)) errors[`training.env.${index}.name`] = 'Use letters, digits and "_", not starting with a digit.';
+    if (!ENV_NAME.test(name))
+      errors[`training.env.${index}.name`] = 'Use letters, digits and "_", not starting with a digit.';
     else if (seen.has(name)) errors[`training.env.${index}.name`] = `"${name}" is set twice.`;
     seen.add(name);
   });
@@ -57,7 +62,9 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
 export function stepErrors(errors: FieldErrors, step: StepId): FieldErrors {
   if (step === 'review') return {};
   const roots = STEP_ROOTS[step];
-  return Object.fromEntries(Object.entries(errors).filter(([key]) => roots.some((root) => key === root || key.startsWith(`${root}.`))));
+  return Object.fromEntries(
+    Object.entries(errors).filter(([key]) => roots.some((root) => key === root || key.startsWith(`${root}.`))),
+  );
 }
 
 /**
@@ -65,7 +72,9 @@ export function stepErrors(errors: FieldErrors, step: StepId): FieldErrors {
  * field the key is noise, so a leading "<key> is" becomes a plain sentence ("Required: …").
  */
 export function humanize(path: string[], message: string): string {
-  const keys = [path.join('.'), path.slice(-1)[0], path.slice(-2).join('.')].filter(Boolean).map((k) => (k as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const keys = [path.join('.'), path.slice(-1)[0], path.slice(-2).join('.')]
+    .filter(Boolean)
+    .map((k) => (k as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const match = new RegExp(`^(?:${keys.join('|')}) (?:is|must be) (?:a |an )?(.*)$`).exec(message);
   if (!match?.[1]) return message;
   const rest = match[1].replace(/^empty\b/, 'required');

@@ -4,7 +4,13 @@ import type { RunConfig } from '../../run-config/schema';
 const SAMPLE_CONFIG: RunConfig = {
   version: 1,
   aws: { region: 'eu-west-1' },
-  storage: { bucket: 'td-data', prefix: 'team/demo', sseKeyFile: 'traindeck.key', localRoot: 'data', folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }] },
+  storage: {
+    bucket: 'td-data',
+    prefix: 'team/demo',
+    sseKeyFile: 'traindeck.key',
+    localRoot: 'data',
+    folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }],
+  },
 };
 
 /**
@@ -35,7 +41,11 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'keys.export': { path: '/tmp/traindeck-contract-test.key', to: '/tmp/traindeck-contract-test.backup.key' },
   'monitor.list': {},
   'monitor.snapshot': { runId: 'run-2026-demo', points: 300 },
-  'runs.start': { config: SAMPLE_CONFIG, backend: 'ssh-host', host: { address: 'ubuntu@10.0.0.5:22', identityFile: '/home/me/.ssh/id_ed25519' } },
+  'runs.start': {
+    config: SAMPLE_CONFIG,
+    backend: 'ssh-host',
+    host: { address: 'ubuntu@10.0.0.5:22', identityFile: '/home/me/.ssh/id_ed25519' },
+  },
   'runs.list': {},
   'runs.get': { runId: 'run-1' },
   'runs.cancel': { runId: 'run-1' },

@@ -1,4 +1,12 @@
-import { applyRunEvent, emptyRunSnapshot, RUN_PHASES, type ComputeBackendKind, type RunEvent, type RunPhase, type RunSnapshot } from '../../domain/run';
+import {
+  applyRunEvent,
+  emptyRunSnapshot,
+  RUN_PHASES,
+  type ComputeBackendKind,
+  type RunEvent,
+  type RunPhase,
+  type RunSnapshot,
+} from '../../domain/run';
 
 /** Options of {@link finishedRunEvents}. */
 export interface FinishedRunOptions {
@@ -37,14 +45,32 @@ export function finishedRunEvents(options: FinishedRunOptions): RunEvent[] {
     events.push({ runId, seq: ++seq, at: iso(), type: 'phase', phase, status: 'running' });
     t += (options.minutes?.[phase] ?? (phase === 'training' ? 180 : 1)) * 60_000;
     const detail = details[phase];
-    events.push({ runId, seq: ++seq, at: iso(), type: 'phase', phase, status: 'succeeded', ...(detail ? { detail } : {}) });
+    events.push({
+      runId,
+      seq: ++seq,
+      at: iso(),
+      type: 'phase',
+      phase,
+      status: 'succeeded',
+      ...(detail ? { detail } : {}),
+    });
   }
-  events.push({ runId, seq: seq + 1, at: iso(), type: 'finished', outcome: options.outcome ?? 'succeeded', exitCode: options.exitCode === undefined ? 0 : options.exitCode });
+  events.push({
+    runId,
+    seq: seq + 1,
+    at: iso(),
+    type: 'finished',
+    outcome: options.outcome ?? 'succeeded',
+    exitCode: options.exitCode === undefined ? 0 : options.exitCode,
+  });
   return events;
 }
 
 /** The snapshot folded from {@link finishedRunEvents}. */
 export function finishedRun(options: FinishedRunOptions): RunSnapshot {
   const events = finishedRunEvents(options);
-  return events.reduce(applyRunEvent, emptyRunSnapshot(options.runId, options.name, options.backend, new Date(options.start).toISOString()));
+  return events.reduce(
+    applyRunEvent,
+    emptyRunSnapshot(options.runId, options.name, options.backend, new Date(options.start).toISOString()),
+  );
 }

@@ -46,7 +46,19 @@ export interface RunFixture {
   /** A valid run config for this fixture; `patch` edits it before validation. */
   config(patch?: (raw: RawConfig) => void): RunConfig;
   sshHost(options?: { port?: number; pinned?: string[]; ttlSeconds?: number; powerOff?: PowerOff }): ComputeBackend;
-  run(config: RunConfig, backend: ComputeBackend, options?: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void; maxRePushes?: number; store?: ObjectStore; keepOnVerifyFailureMs?: number; observer?: RunObserver; imdsBase?: string }): Promise<RunRecord>;
+  run(
+    config: RunConfig,
+    backend: ComputeBackend,
+    options?: {
+      signal?: AbortSignal;
+      onEvent?: (event: RunEvent) => void;
+      maxRePushes?: number;
+      store?: ObjectStore;
+      keepOnVerifyFailureMs?: number;
+      observer?: RunObserver;
+      imdsBase?: string;
+    },
+  ): Promise<RunRecord>;
   cleanup(): Promise<void>;
 }
 
@@ -57,7 +69,11 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
   const user = generateKey(dir, 'user_key');
   const deploy = generateKey(dir, 'deploy_key');
   const sshd = await startSshd({ authorizedKeys: [user.publicKey, deployKeyLine(deploy.publicKey)].join('\n') });
-  const remote = createGitRemote({ 'train.sh': { executable: TRAIN_SH }, 'README.md': 'tiny training repo\n', 'escape': { symlink: '/tmp' } });
+  const remote = createGitRemote({
+    'train.sh': { executable: TRAIN_SH },
+    'README.md': 'tiny training repo\n',
+    escape: { symlink: '/tmp' },
+  });
   const fx = await createS3Fixture(name);
   await fx.seed('runs/test/cached-datasets/train.parquet', PARQUET_BYTES);
   await writeFile(join(dir, 'sse.key'), fx.keyBytes, { mode: 0o600 });
@@ -78,7 +94,13 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
         version: 1,
         aws: { region: s3.region },
         storage: { bucket: fx.bucket, prefix: 'runs/test', sseKeyFile: join(dir, 'sse.key') },
-        code: { repoUrl: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${remote.bareDir}`, branch: 'main', deployKeyFile: deploy.privateKeyFile, knownHosts: sshd.knownHostsLine, overrides: [{ source: join(dir, 'override.txt'), target: 'config/override.txt' }] },
+        code: {
+          repoUrl: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${remote.bareDir}`,
+          branch: 'main',
+          deployKeyFile: deploy.privateKeyFile,
+          knownHosts: sshd.knownHostsLine,
+          overrides: [{ source: join(dir, 'override.txt'), target: 'config/override.txt' }],
+        },
         training: { command: './train.sh', env: {}, graceSeconds: 5, diskReserveMb: 0 },
       };
       patch?.(raw);
@@ -87,7 +109,12 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
     sshHost(options = {}) {
       return createSshHostBackend({
         runId: `run-${++counter}-${Date.now()}`,
-        target: { host: '127.0.0.1', port: options.port ?? sshd.port, username: sshd.user, privateKey: readFileSync(user.privateKeyFile) },
+        target: {
+          host: '127.0.0.1',
+          port: options.port ?? sshd.port,
+          username: sshd.user,
+          privateKey: readFileSync(user.privateKeyFile),
+        },
         pinnedFingerprints: options.pinned ?? [sshd.hostKeyFingerprint],
         workRoot,
         ttlSeconds: options.ttlSeconds ?? 600,

@@ -12,7 +12,14 @@ interface BurnRateProps {
 }
 
 /** The spend rate right now, large, with the facts it rests on. */
-export function BurnRate({ dollarsPerHour, regionsScanned, resourcesFound, lastScan, unpricedCount, priceTableDate }: BurnRateProps) {
+export function BurnRate({
+  dollarsPerHour,
+  regionsScanned,
+  resourcesFound,
+  lastScan,
+  unpricedCount,
+  priceTableDate,
+}: BurnRateProps) {
   const dash = '—';
   return (
     <div className="burn-rate">
@@ -24,8 +31,12 @@ export function BurnRate({ dollarsPerHour, regionsScanned, resourcesFound, lastS
         <span className="burn-rate__unit">/h</span>
       </p>
       <p className="burn-rate__caption">
-        {dollarsPerHour === undefined ? 'Unknown until the first all-region scan.' : `Across every readable region; estimated from the price table of ${priceTableDate ?? 'this version'}.`}
-        {unpricedCount ? ` ${unpricedCount} resource${unpricedCount === 1 ? ' has' : 's have'} no price and ${unpricedCount === 1 ? 'is' : 'are'} not in the total.` : ''}
+        {dollarsPerHour === undefined
+          ? 'Unknown until the first all-region scan.'
+          : `Across every readable region; estimated from the price table of ${priceTableDate ?? 'this version'}.`}
+        {unpricedCount
+          ? ` ${unpricedCount} resource${unpricedCount === 1 ? ' has' : 's have'} no price and ${unpricedCount === 1 ? 'is' : 'are'} not in the total.`
+          : ''}
       </p>
       <dl className="burn-rate__facts">
         <div>

@@ -16,7 +16,10 @@ export function KillSwitch({ unavailableReason, onKill }: KillSwitchProps) {
   return (
     <div className="kill-switch">
       <h2 className="kill-switch__title">Emergency stop</h2>
-      <p className="kill-switch__text">Terminates TrainDeck's instances and deletes everything they left, in every enabled region, then rescans to prove it. Untracked resources only with a typed confirmation.</p>
+      <p className="kill-switch__text">
+        Terminates TrainDeck's instances and deletes everything they left, in every enabled region, then rescans to
+        prove it. Untracked resources only with a typed confirmation.
+      </p>
       <span className="kill-switch__button" title={unavailableReason}>
         <Button
           variant="danger"

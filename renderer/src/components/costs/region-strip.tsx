@@ -10,10 +10,14 @@ export function RegionStrip({ regions }: { regions: RegionScan[] }) {
         <li key={region.region} className="region-strip__item" data-status={region.status}>
           <span className="mono">{region.region}</span>
           {region.status === 'ok' ? (
-            <Badge tone={region.resourceCount ? 'neutral' : 'success'}>{region.resourceCount ? `${region.resourceCount} found` : 'clean'}</Badge>
+            <Badge tone={region.resourceCount ? 'neutral' : 'success'}>
+              {region.resourceCount ? `${region.resourceCount} found` : 'clean'}
+            </Badge>
           ) : (
             <Badge tone="warn" title={region.reason}>
-              {region.status === 'refused' ? `not readable: ${region.reason ?? 'refused'}` : `error: ${region.reason ?? 'unknown'}`}
+              {region.status === 'refused'
+                ? `not readable: ${region.reason ?? 'refused'}`
+                : `error: ${region.reason ?? 'unknown'}`}
             </Badge>
           )}
         </li>

@@ -29,8 +29,12 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
             <th scope="col">Resource</th>
             <th scope="col">ID</th>
             <th scope="col">State</th>
-            <th scope="col" className="num">Age</th>
-            <th scope="col" className="num">$/h</th>
+            <th scope="col" className="num">
+              Age
+            </th>
+            <th scope="col" className="num">
+              $/h
+            </th>
             {!compact && <th scope="col">Owner</th>}
           </tr>
         </thead>
@@ -38,7 +42,12 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
           {resources.map((resource) => {
             const deletion = deletions?.[resource.id];
             return (
-              <tr key={`${resource.region}/${resource.id}`} data-testid={`resource-${resource.id}`} data-ours={resource.ours} data-deletion={deletion?.state}>
+              <tr
+                key={`${resource.region}/${resource.id}`}
+                data-testid={`resource-${resource.id}`}
+                data-ours={resource.ours}
+                data-deletion={deletion?.state}
+              >
                 <td className="mono">{resource.region}</td>
                 <td>
                   <span className="resource-table__kind">{KIND_LABELS[resource.kind]}</span>
@@ -49,7 +58,13 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
                 <td className="mono selectable" title={resource.id}>
                   {shortId(resource.id)}
                 </td>
-                <td>{deletion ? <DeletionMark status={deletion} /> : <span className="resource-table__state">{resource.state}</span>}</td>
+                <td>
+                  {deletion ? (
+                    <DeletionMark status={deletion} />
+                  ) : (
+                    <span className="resource-table__state">{resource.state}</span>
+                  )}
+                </td>
                 <td className="num tabular">{formatAgeHours(resource.ageHours)}</td>
                 <td className="num tabular">{formatHourly(resource.hourlyUsd)}</td>
                 {!compact && <OwnerCell resource={resource} />}
@@ -64,7 +79,9 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
 
 // "key pair traindeck-run-…" under "Key pair" says it twice: keep the name only.
 function typeLabel(resource: CostResource): string {
-  return resource.kind === 'key-pair' || resource.kind === 'security-group' ? resource.type.replace(/^(key pair|security group)\s+/, '') : resource.type;
+  return resource.kind === 'key-pair' || resource.kind === 'security-group'
+    ? resource.type.replace(/^(key pair|security group)\s+/, '')
+    : resource.type;
 }
 
 function OwnerCell({ resource }: { resource: CostResource }) {

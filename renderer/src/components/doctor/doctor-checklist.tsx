@@ -17,7 +17,9 @@ export function DoctorChecklist({ checks }: { checks: DoctorCheck[] }) {
             </p>
             {check.fix && (
               <p className={`check__fix check__fix--${check.status}`}>
-                <span className="check__fix-label">{check.status === 'warn' || check.status === 'fail' ? 'Fix' : 'Tip'}</span>
+                <span className="check__fix-label">
+                  {check.status === 'warn' || check.status === 'fail' ? 'Fix' : 'Tip'}
+                </span>
                 <span className="selectable">
                   <RichText text={check.fix} />
                 </span>

@@ -11,7 +11,9 @@ const WORDS: Record<CheckStatus, [string, string]> = {
 
 /** "1 failed · 2 warnings · 4 passed": counts per status, problems first. */
 export function DoctorSummary({ checks }: { checks: DoctorCheck[] }) {
-  const counts = ORDER.map((status) => [status, checks.filter((check) => check.status === status).length] as const).filter(([, n]) => n > 0);
+  const counts = ORDER.map(
+    (status) => [status, checks.filter((check) => check.status === status).length] as const,
+  ).filter(([, n]) => n > 0);
   return (
     <span className="doctor-summary" data-testid="doctor-summary">
       {counts.map(([status, n]) => (

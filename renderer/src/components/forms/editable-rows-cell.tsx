@@ -29,7 +29,10 @@ export type TextColumn<Row> = ColumnBase & {
 };
 
 /** A select bound to one string field; the options are typed by that field. */
-export type SelectColumn<Row> = ColumnBase & { [K in TextKey<Row>]: { kind: 'select'; field: K; options: ReadonlyArray<{ value: Row[K]; label: string }> } }[TextKey<Row>];
+export type SelectColumn<Row> = ColumnBase &
+  {
+    [K in TextKey<Row>]: { kind: 'select'; field: K; options: ReadonlyArray<{ value: Row[K]; label: string }> };
+  }[TextKey<Row>];
 
 /** One column of an EditableRows table. */
 export type RowColumn<Row> = TextColumn<Row> | SelectColumn<Row>;
@@ -51,11 +54,23 @@ export function RowCell<Row>({ column, row, label, errorKey, error, update }: Ro
   return (
     <td>
       {column.kind === 'text' && (
-        <input className={column.mono ? 'input input--mono' : 'input'} {...aria} value={row[column.field] as string} placeholder={column.placeholder} spellCheck={false} onChange={(e) => update({ [column.field]: e.target.value } as Partial<Row>)} />
+        <input
+          className={column.mono ? 'input input--mono' : 'input'}
+          {...aria}
+          value={row[column.field] as string}
+          placeholder={column.placeholder}
+          spellCheck={false}
+          onChange={(e) => update({ [column.field]: e.target.value } as Partial<Row>)}
+        />
       )}
       {column.kind === 'select' && (
         // The select only offers the column's options, each a value of the field's own type.
-        <select className="select" {...aria} value={row[column.field] as string} onChange={(e) => update({ [column.field]: e.target.value } as Partial<Row>)}>
+        <select
+          className="select"
+          {...aria}
+          value={row[column.field] as string}
+          onChange={(e) => update({ [column.field]: e.target.value } as Partial<Row>)}
+        >
           {column.options.map((option) => (
             <option key={option.value as string} value={option.value as string}>
               {option.label}

@@ -8,12 +8,34 @@ type Env = { name: string; value: string; scope: 'run' | 'shell' };
 const columns: Array<RowColumn<Env>> = [
   { kind: 'text', field: 'name', label: 'Name', mono: true, isName: true },
   { kind: 'text', field: 'value', label: 'Value', header: 'Value (plain text)', hint: 'as/typed' },
-  { kind: 'select', field: 'scope', label: 'Scope', width: '8rem', options: [{ value: 'run', label: 'Run' }, { value: 'shell', label: 'Shell' }] },
+  {
+    kind: 'select',
+    field: 'scope',
+    label: 'Scope',
+    width: '8rem',
+    options: [
+      { value: 'run', label: 'Run' },
+      { value: 'shell', label: 'Shell' },
+    ],
+  },
 ];
 
 // Markup only (the unit tests run in Node, without a DOM); focus moves are covered by e2e/web/wizard.spec.ts.
 function render(rows: Env[], errors: Record<string, string> = {}): string {
-  return renderToStaticMarkup(createElement(EditableRows<Env>, { rows, columns, item: 'variable', errorKey: 'training.env', errors, addLabel: 'Add variable', empty: 'No variables.', newRow: () => ({ name: '', value: '', scope: 'run' }), onChange: () => undefined, testId: 'env' }));
+  return renderToStaticMarkup(
+    createElement(EditableRows<Env>, {
+      rows,
+      columns,
+      item: 'variable',
+      errorKey: 'training.env',
+      errors,
+      addLabel: 'Add variable',
+      empty: 'No variables.',
+      newRow: () => ({ name: '', value: '', scope: 'run' }),
+      onChange: () => undefined,
+      testId: 'env',
+    }),
+  );
 }
 
 describe('EditableRows', () => {
@@ -34,8 +56,13 @@ describe('EditableRows', () => {
   });
 
   it('puts each error under its own cell, wired to the control, and the list error above Add', () => {
-    const html = render([{ name: '2FAST', value: 'x', scope: 'run' }], { 'training.env.0.name': 'Not starting with a digit.', 'training.env': 'Too many.' });
-    expect(html).toMatch(/<td><input class="input input--mono" aria-label="Name of variable 1" aria-invalid="true" aria-describedby="error-training.env.0.name"[^>]*\/><p class="field__error" id="error-training.env.0.name" data-testid="error-training.env.0.name">.*Not starting with a digit\.<\/p><\/td>/);
+    const html = render([{ name: '2FAST', value: 'x', scope: 'run' }], {
+      'training.env.0.name': 'Not starting with a digit.',
+      'training.env': 'Too many.',
+    });
+    expect(html).toMatch(
+      /<td><input class="input input--mono" aria-label="Name of variable 1" aria-invalid="true" aria-describedby="error-training.env.0.name"[^>]*\/><p class="field__error" id="error-training.env.0.name" data-testid="error-training.env.0.name">.*Not starting with a digit\.<\/p><\/td>/,
+    );
     expect(html).not.toContain('aria-describedby="error-training.env.0.value"');
     expect(html).toMatch(/data-testid="error-training.env">.*Too many\.<\/p><button[^>]*aria-describedby=/);
   });

@@ -35,7 +35,18 @@ export function focusAfterRemove(index: number, count: number): FocusTarget {
  * A table of rows the user adds, edits and removes, each cell with its error under it. Columns
  * are data (a text input or a select); the rows stay the caller's (controlled).
  */
-export function EditableRows<Row extends object>({ rows, columns, item, errorKey, errors, addLabel, empty, newRow, onChange, testId }: EditableRowsProps<Row>) {
+export function EditableRows<Row extends object>({
+  rows,
+  columns,
+  item,
+  errorKey,
+  errors,
+  addLabel,
+  empty,
+  newRow,
+  onChange,
+  testId,
+}: EditableRowsProps<Row>) {
   const root = useRef<HTMLDivElement>(null);
   const pending = useRef<FocusTarget | undefined>(undefined);
   const listErrorId = useId();
@@ -45,8 +56,11 @@ export function EditableRows<Row extends object>({ rows, columns, item, errorKey
     pending.current = undefined;
     if (target && root.current) focusable(root.current, target)?.focus();
   });
-  const nameColumn = columns.find((column): column is TextColumn<Row> => column.kind === 'text' && Boolean(column.isName));
-  const update = (index: number, patch: Partial<Row>) => onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+  const nameColumn = columns.find(
+    (column): column is TextColumn<Row> => column.kind === 'text' && Boolean(column.isName),
+  );
+  const update = (index: number, patch: Partial<Row>) =>
+    onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
   const add = () => {
     pending.current = { to: 'cell', index: rows.length };
     onChange([...rows, newRow()]);
@@ -91,10 +105,27 @@ export function EditableRows<Row extends object>({ rows, columns, item, errorKey
                   {columns.map((column) => {
                     const key = `${errorKey}.${index}.${column.field}`;
                     const of = column === nameColumn ? numbered : name || numbered;
-                    return <RowCell key={key} column={column} row={row} label={`${column.label} of ${of}`} errorKey={key} error={errors[key]} update={(patch) => update(index, patch)} />;
+                    return (
+                      <RowCell
+                        key={key}
+                        column={column}
+                        row={row}
+                        label={`${column.label} of ${of}`}
+                        errorKey={key}
+                        error={errors[key]}
+                        update={(patch) => update(index, patch)}
+                      />
+                    );
                   })}
                   <td>
-                    <Button variant="ghost" size="sm" icon={<CloseIcon size={13} />} aria-label={`Remove ${item} ${name || index + 1}`} data-rows-remove onClick={() => remove(index)} />
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      icon={<CloseIcon size={13} />}
+                      aria-label={`Remove ${item} ${name || index + 1}`}
+                      data-rows-remove
+                      onClick={() => remove(index)}
+                    />
                   </td>
                 </tr>
               );
@@ -108,7 +139,13 @@ export function EditableRows<Row extends object>({ rows, columns, item, errorKey
           {listError}
         </p>
       )}
-      <Button size="sm" className="editable-rows__add" aria-describedby={listError ? listErrorId : undefined} data-rows-add onClick={add}>
+      <Button
+        size="sm"
+        className="editable-rows__add"
+        aria-describedby={listError ? listErrorId : undefined}
+        data-rows-add
+        onClick={add}
+      >
         {addLabel}
       </Button>
     </div>
@@ -118,5 +155,8 @@ export function EditableRows<Row extends object>({ rows, columns, item, errorKey
 function focusable(root: HTMLElement, target: FocusTarget): HTMLElement | null {
   if (target.to === 'add') return root.querySelector<HTMLElement>('[data-rows-add]');
   const row = root.querySelectorAll('tbody > tr')[target.index];
-  return row?.querySelector<HTMLElement>(target.to === 'cell' ? 'input, select, textarea, button' : '[data-rows-remove]') ?? null;
+  return (
+    row?.querySelector<HTMLElement>(target.to === 'cell' ? 'input, select, textarea, button' : '[data-rows-remove]') ??
+    null
+  );
 }

@@ -22,7 +22,11 @@ export function Field({ label, children, hint, error, name, className, group = f
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={['field', className].filter(Boolean).join(' ')} data-testid={name ? `field-${name}` : undefined} data-invalid={error ? true : undefined}>
+    <div
+      className={['field', className].filter(Boolean).join(' ')}
+      data-testid={name ? `field-${name}` : undefined}
+      data-invalid={error ? true : undefined}
+    >
       {group ? (
         <span className="field__label" aria-hidden="true">
           {label}
@@ -32,7 +36,9 @@ export function Field({ label, children, hint, error, name, className, group = f
           {label}
         </label>
       )}
-      {group ? children : cloneElement(children, { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+      {group
+        ? children
+        : cloneElement(children, { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
       {error && (
         <p className="field__error" id={errorId} data-testid={name ? `error-${name}` : undefined}>
           <AlertIcon size={12} />

@@ -17,7 +17,13 @@ export function JobList({ jobs, logs, cancelErrors, onCancel }: JobListProps) {
   return (
     <ul className="job-list" aria-label="Background jobs">
       {jobs.map((job) => (
-        <JobRow key={job.jobId} job={job} lastLog={logs[job.jobId]?.at(-1)} cancelError={cancelErrors[job.jobId]} onCancel={onCancel} />
+        <JobRow
+          key={job.jobId}
+          job={job}
+          lastLog={logs[job.jobId]?.at(-1)}
+          cancelError={cancelErrors[job.jobId]}
+          onCancel={onCancel}
+        />
       ))}
     </ul>
   );

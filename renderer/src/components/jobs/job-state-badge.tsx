@@ -3,7 +3,12 @@ import { CheckIcon, CloseIcon, AlertIcon } from '../icons/ui-icons';
 import { Spinner } from '../spinner';
 import './job-state-badge.css';
 
-const LABELS: Record<JobState, string> = { running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' };
+const LABELS: Record<JobState, string> = {
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
 
 /** A job's lifecycle state as a colored pill with a glyph. */
 export function JobStateBadge({ state }: { state: JobState }) {

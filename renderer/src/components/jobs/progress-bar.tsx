@@ -16,7 +16,10 @@ export function ProgressBar({ progress, label }: { progress: JobProgress; label:
         aria-valuenow={progress.total ? progress.done : undefined}
       >
         {/* Width via the style prop: CSSOM, which the CSP's style-src 'self' allows. */}
-        <div className="progress__fill" style={{ width: fraction === undefined ? undefined : `${(fraction * 100).toFixed(1)}%` }} />
+        <div
+          className="progress__fill"
+          style={{ width: fraction === undefined ? undefined : `${(fraction * 100).toFixed(1)}%` }}
+        />
       </div>
       <p className="progress__text tabular">{describe(progress, fraction)}</p>
     </div>
@@ -24,9 +27,12 @@ export function ProgressBar({ progress, label }: { progress: JobProgress; label:
 }
 
 function describe(progress: JobProgress, fraction: number | undefined): string {
-  const parts = [progress.total ? `${progress.done} / ${progress.total} ${progress.unit}` : `${progress.done} ${progress.unit}`];
+  const parts = [
+    progress.total ? `${progress.done} / ${progress.total} ${progress.unit}` : `${progress.done} ${progress.unit}`,
+  ];
   if (fraction !== undefined) parts.unshift(`${Math.floor(fraction * 100)}%`);
-  if (progress.rate !== undefined) parts.push(`${progress.rate.toFixed(progress.rate < 10 ? 1 : 0)} ${progress.unit}/s`);
+  if (progress.rate !== undefined)
+    parts.push(`${progress.rate.toFixed(progress.rate < 10 ? 1 : 0)} ${progress.unit}/s`);
   if (progress.etaSeconds !== undefined) parts.push(`ETA ${formatDuration(progress.etaSeconds)}`);
   return parts.join(' · ');
 }

@@ -25,7 +25,12 @@ export function TemplateList({ templates, onOpen, onDelete }: TemplateListProps)
                 {config.storage.prefix ? `/${config.storage.prefix}` : ''} · saved {formatDateTime(template.savedAt)}
               </span>
             </div>
-            <Button size="sm" variant="ghost" onClick={() => onDelete(template.name)} aria-label={`Delete template ${template.name}`}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => onDelete(template.name)}
+              aria-label={`Delete template ${template.name}`}
+            >
               Delete
             </Button>
             <Button size="sm" onClick={() => onOpen(template)} aria-label={`Open template ${template.name}`}>

@@ -11,7 +11,12 @@ export interface ChartGroup {
 }
 
 const GPU = /^gpu(\d+)\.(util|mem|temp|power)$/;
-const GPU_TITLES: Record<string, string> = { util: 'GPU utilization', mem: 'GPU memory', temp: 'GPU temperature', power: 'GPU power' };
+const GPU_TITLES: Record<string, string> = {
+  util: 'GPU utilization',
+  mem: 'GPU memory',
+  temp: 'GPU temperature',
+  power: 'GPU power',
+};
 const FIXED: Record<string, { title: string; order: number; max?: number }> = {
   cpu: { title: 'CPU', order: 0, max: 100 },
   memory: { title: 'Memory used', order: 5 },
@@ -22,7 +27,14 @@ const FIXED: Record<string, { title: string; order: number; max?: number }> = {
 export function chartGroups(series: SeriesView[]): ChartGroup[] {
   const groups = new Map<string, ChartGroup & { order: number }>();
   const put = (id: string, title: string, order: number, s: SeriesView, max?: number) => {
-    const group = groups.get(id) ?? { id, title, unit: s.unit, series: [], order, ...(max === undefined ? {} : { max }) };
+    const group = groups.get(id) ?? {
+      id,
+      title,
+      unit: s.unit,
+      series: [],
+      order,
+      ...(max === undefined ? {} : { max }),
+    };
     group.series.push(s);
     groups.set(id, group);
   };
@@ -30,7 +42,14 @@ export function chartGroups(series: SeriesView[]): ChartGroup[] {
     const gpu = GPU.exec(s.name);
     const fixed = FIXED[s.name];
     if (fixed) put(s.name, fixed.title, fixed.order, s, fixed.max);
-    else if (gpu?.[2]) put(`gpu.${gpu[2]}`, GPU_TITLES[gpu[2]] ?? 'GPU', 1 + ['util', 'mem', 'temp', 'power'].indexOf(gpu[2]) * 0.1, s, gpu[2] === 'util' ? 100 : undefined);
+    else if (gpu?.[2])
+      put(
+        `gpu.${gpu[2]}`,
+        GPU_TITLES[gpu[2]] ?? 'GPU',
+        1 + ['util', 'mem', 'temp', 'power'].indexOf(gpu[2]) * 0.1,
+        s,
+        gpu[2] === 'util' ? 100 : undefined,
+      );
     else if (s.name.startsWith('net.')) put('net', 'Network', 7, s);
     else {
       // main names training metrics "metric.<name>" (from metrics.jsonl or the log); the chart shows the name.

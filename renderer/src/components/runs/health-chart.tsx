@@ -5,7 +5,16 @@ import type { ChartGroup } from './chart-groups';
 import { formatValue, seriesLabel } from './chart-groups';
 import './health-chart.css';
 
-const COLORS = ['var(--accent)', 'var(--teal)', 'var(--warn)', 'var(--danger)', 'var(--info)', 'var(--success)', '#a855f7', '#ec4899'];
+const COLORS = [
+  'var(--accent)',
+  'var(--teal)',
+  'var(--warn)',
+  'var(--danger)',
+  'var(--info)',
+  'var(--success)',
+  '#a855f7',
+  '#ec4899',
+];
 // One formatter for every tick: toLocaleTimeString builds an Intl.DateTimeFormat per call, which
 // took a tenth of the page's script time in bench:ui.
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -44,7 +53,14 @@ export const HealthChart = memo(function HealthChart({ group }: { group: ChartGr
  */
 function sameSeries(a: { group: ChartGroup }, b: { group: ChartGroup }): boolean {
   const [x, y] = [a.group, b.group];
-  return x.id === y.id && x.title === y.title && x.unit === y.unit && x.max === y.max && x.series.length === y.series.length && x.series.every((s, i) => s === y.series[i]);
+  return (
+    x.id === y.id &&
+    x.title === y.title &&
+    x.unit === y.unit &&
+    x.max === y.max &&
+    x.series.length === y.series.length &&
+    x.series.every((s, i) => s === y.series[i])
+  );
 }
 
 /** Time on x, the group's unit on y, a line per series; no animation (it redraws often). */
@@ -52,13 +68,52 @@ const Plot = memo(function Plot({ group }: { group: ChartGroup }) {
   const rows = merge(group);
   return (
     <ResponsiveContainer width="100%" height={140}>
-      <LineChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }} title={`${group.title} over time`} desc={`Arrow keys move through the samples (${group.unit || 'value'} by time).`}>
+      <LineChart
+        data={rows}
+        margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
+        title={`${group.title} over time`}
+        desc={`Arrow keys move through the samples (${group.unit || 'value'} by time).`}
+      >
         <CartesianGrid stroke="var(--border)" vertical={false} />
-        <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={clock} stroke="var(--text-subtle)" fontSize={11} tickLine={false} minTickGap={40} />
-        <YAxis domain={[0, group.max ?? 'auto']} tickFormatter={(v: number) => formatValue(v, group.unit)} stroke="var(--text-subtle)" fontSize={11} tickLine={false} width={64} />
-        <Tooltip labelFormatter={(t) => clock(Number(t))} formatter={(v) => formatValue(Number(v), group.unit)} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12 }} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          domain={['dataMin', 'dataMax']}
+          tickFormatter={clock}
+          stroke="var(--text-subtle)"
+          fontSize={11}
+          tickLine={false}
+          minTickGap={40}
+        />
+        <YAxis
+          domain={[0, group.max ?? 'auto']}
+          tickFormatter={(v: number) => formatValue(v, group.unit)}
+          stroke="var(--text-subtle)"
+          fontSize={11}
+          tickLine={false}
+          width={64}
+        />
+        <Tooltip
+          labelFormatter={(t) => clock(Number(t))}
+          formatter={(v) => formatValue(Number(v), group.unit)}
+          contentStyle={{
+            background: 'var(--surface)',
+            border: '1px solid var(--border)',
+            borderRadius: 6,
+            fontSize: 12,
+          }}
+        />
         {group.series.map((s, i) => (
-          <Line key={s.name} dataKey={s.name} name={seriesLabel(s.name)} stroke={COLORS[i % COLORS.length]} dot={false} strokeWidth={1.6} isAnimationActive={false} connectNulls />
+          <Line
+            key={s.name}
+            dataKey={s.name}
+            name={seriesLabel(s.name)}
+            stroke={COLORS[i % COLORS.length]}
+            dot={false}
+            strokeWidth={1.6}
+            isAnimationActive={false}
+            connectNulls
+          />
         ))}
       </LineChart>
     </ResponsiveContainer>

@@ -41,9 +41,21 @@ export function LogTail({ log, onCopy }: LogTailProps) {
   return (
     <div className="log-tail">
       <div className="log-tail__tools">
-        <input className="input" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search the log" aria-label="Search the log" />
+        <input
+          className="input"
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          placeholder="Search the log"
+          aria-label="Search the log"
+        />
         <label className="checkbox">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} data-testid="log-follow" />
+          <input
+            type="checkbox"
+            checked={follow}
+            onChange={(e) => setFollow(e.target.checked)}
+            data-testid="log-follow"
+          />
           Follow
         </label>
         <span className="log-tail__count tabular">{query ? `${count} of ${log.length}` : `${log.length}`} lines</span>

@@ -19,7 +19,12 @@ export function ReportTimeline({ phases }: { phases: ReportPhase[] }) {
         <div className="run-report__bar" aria-hidden="true">
           {ran.map((p) => (
             // Short phases keep a sliver so every phase that ran stays visible next to hours of training.
-            <span key={p.phase} className={`run-report__segment run-report__segment--${p.status}`} style={{ flexGrow: Math.max(p.durationSeconds! / total, 0.025) }} title={`${PHASE_LABELS[p.phase]}: ${formatDuration(p.durationSeconds!)}`} />
+            <span
+              key={p.phase}
+              className={`run-report__segment run-report__segment--${p.status}`}
+              style={{ flexGrow: Math.max(p.durationSeconds! / total, 0.025) }}
+              title={`${PHASE_LABELS[p.phase]}: ${formatDuration(p.durationSeconds!)}`}
+            />
           ))}
         </div>
       )}
@@ -42,7 +47,9 @@ export function ReportTimeline({ phases }: { phases: ReportPhase[] }) {
               <th scope="row">{PHASE_LABELS[p.phase]}</th>
               <td className={`run-report__status run-report__status--${p.status}`}>{p.status}</td>
               <td className="tabular">{p.startedAt ? formatClock(p.startedAt) : '—'}</td>
-              <td className="num tabular">{p.durationSeconds === undefined ? '—' : formatDuration(p.durationSeconds)}</td>
+              <td className="num tabular">
+                {p.durationSeconds === undefined ? '—' : formatDuration(p.durationSeconds)}
+              </td>
               <td className="run-report__note">{[p.reason, p.fix].filter(Boolean).join(' — ')}</td>
             </tr>
           ))}
@@ -79,7 +86,9 @@ const FATES: Record<ResourceFate, { label: string; tone: BadgeTone }> = {
 export function ReportResourcesTable({ resources }: { resources: ReportResources }) {
   return (
     <>
-      <p className={resources.verified ? 'run-report__lead' : 'run-report__lead run-report__lead--bad'}>{resources.summary}</p>
+      <p className={resources.verified ? 'run-report__lead' : 'run-report__lead run-report__lead--bad'}>
+        {resources.summary}
+      </p>
       {resources.rows.length > 0 && (
         <table className="run-report__table table-head" data-testid="report-resources">
           <caption className="visually-hidden">Resources of the run</caption>

@@ -14,7 +14,15 @@ interface RunActionsProps {
 }
 
 /** A run's actions: copy the SSH command, stop training, and tear down now (asked twice). The report has its own card. */
-export function RunActions({ running, sshCommand, tearingDown, canTearDown, onCopy, onStop, onTeardown }: RunActionsProps) {
+export function RunActions({
+  running,
+  sshCommand,
+  tearingDown,
+  canTearDown,
+  onCopy,
+  onStop,
+  onTeardown,
+}: RunActionsProps) {
   const [confirming, setConfirming] = useState(false);
   if (confirming) {
     return (
@@ -45,12 +53,24 @@ export function RunActions({ running, sshCommand, tearingDown, canTearDown, onCo
         </Button>
       )}
       {running && (
-        <Button size="sm" onClick={onStop} title={canTearDown ? 'Stops training, pushes the data, then tears down' : 'Stops training and pushes the data'}>
+        <Button
+          size="sm"
+          onClick={onStop}
+          title={
+            canTearDown ? 'Stops training, pushes the data, then tears down' : 'Stops training and pushes the data'
+          }
+        >
           Stop training
         </Button>
       )}
       {canTearDown && (
-        <Button size="sm" variant="danger" onClick={() => setConfirming(true)} loading={tearingDown} data-testid="teardown">
+        <Button
+          size="sm"
+          variant="danger"
+          onClick={() => setConfirming(true)}
+          loading={tearingDown}
+          data-testid="teardown"
+        >
           Tear down now
         </Button>
       )}

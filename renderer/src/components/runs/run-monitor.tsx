@@ -27,7 +27,8 @@ interface RunMonitorProps {
   now: number;
   onStop: () => void;
   onCopy: (text: string) => void;
-  teardown: { job?: JobSnapshot | undefined; result?: KillAllResult | undefined; error?: AppError | undefined } | undefined;
+  teardown:
+    { job?: JobSnapshot | undefined; result?: KillAllResult | undefined; error?: AppError | undefined } | undefined;
   onTeardown: () => void;
   onDismissTeardown: () => void;
 }
@@ -39,7 +40,18 @@ export function sshCommand(host: string): string {
 }
 
 /** One run, live: phases, progress and cost, health charts, log tail, alerts, and its actions. */
-export function RunMonitor({ run, monitor, monitorError, actionError, now, onStop, onCopy, teardown, onTeardown, onDismissTeardown }: RunMonitorProps) {
+export function RunMonitor({
+  run,
+  monitor,
+  monitorError,
+  actionError,
+  now,
+  onStop,
+  onCopy,
+  teardown,
+  onTeardown,
+  onDismissTeardown,
+}: RunMonitorProps) {
   const running = run.state === 'running';
   const groups = chartGroups(monitor?.series ?? []);
   // Before the monitor's snapshot (or without one), the run's own last lines.
@@ -59,11 +71,27 @@ export function RunMonitor({ run, monitor, monitorError, actionError, now, onSto
             {run.exitCode !== undefined && run.exitCode !== null ? ` · exit code ${run.exitCode}` : ''}
           </span>
         </div>
-        <RunActions running={running} sshCommand={run.host ? sshCommand(run.host) : undefined} tearingDown={teardown?.job?.state === 'running'} canTearDown={!ownMachine} onCopy={onCopy} onStop={onStop} onTeardown={onTeardown} />
+        <RunActions
+          running={running}
+          sshCommand={run.host ? sshCommand(run.host) : undefined}
+          tearingDown={teardown?.job?.state === 'running'}
+          canTearDown={!ownMachine}
+          onCopy={onCopy}
+          onStop={onStop}
+          onTeardown={onTeardown}
+        />
       </header>
       {actionError && <ErrorCallout error={actionError} />}
       {teardown?.error && <ErrorCallout error={teardown.error} title="Teardown did not start" />}
-      {teardown?.job && <KillProgress job={teardown.job} result={teardown.result} onDismiss={onDismissTeardown} label="Teardown" cleanTitle="Nothing of this run remains" />}
+      {teardown?.job && (
+        <KillProgress
+          job={teardown.job}
+          result={teardown.result}
+          onDismiss={onDismissTeardown}
+          label="Teardown"
+          cleanTitle="Nothing of this run remains"
+        />
+      )}
       {run.reason && !running && <p className="run-monitor__reason">{run.reason}</p>}
       <PhaseTimeline phases={run.phases} now={now} endedAt={run.endedAt} />
       {(monitor?.alerts ?? []).slice(-3).map((alert) => (
@@ -82,10 +110,16 @@ export function RunMonitor({ run, monitor, monitorError, actionError, now, onSto
           ))}
         </div>
       ) : (
-        <p className="run-monitor__note">{running ? 'Health charts appear with the first sample from the instance (every 5 s).' : 'No health samples were recorded for this run.'}</p>
+        <p className="run-monitor__note">
+          {running
+            ? 'Health charts appear with the first sample from the instance (every 5 s).'
+            : 'No health samples were recorded for this run.'}
+        </p>
       )}
       <section aria-labelledby="log-title" className="run-monitor__log">
-        <h3 id="log-title" className="wizard-subsection__title">Training log</h3>
+        <h3 id="log-title" className="wizard-subsection__title">
+          Training log
+        </h3>
         <LogTail log={log} onCopy={onCopy} />
       </section>
     </div>

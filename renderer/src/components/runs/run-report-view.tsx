@@ -24,7 +24,16 @@ interface RunReportViewProps {
 }
 
 /** A finished run's report: outcome, timeline, data, resources, itemized cost; save it or copy it. */
-export function RunReportView({ report, loading, loadError, saving, saved, saveError, onSave, onCopyMarkdown }: RunReportViewProps) {
+export function RunReportView({
+  report,
+  loading,
+  loadError,
+  saving,
+  saved,
+  saveError,
+  onSave,
+  onCopyMarkdown,
+}: RunReportViewProps) {
   const resources = report.resources;
   return (
     <Card
@@ -53,13 +62,31 @@ export function RunReportView({ report, loading, loadError, saving, saved, saveE
             value={
               <>
                 <RunStateBadge state={report.outcome} />
-                {report.exitCode !== undefined && report.exitCode !== null && <span className="run-report__exit"> exit code {report.exitCode}</span>}
+                {report.exitCode !== undefined && report.exitCode !== null && (
+                  <span className="run-report__exit"> exit code {report.exitCode}</span>
+                )}
               </>
             }
           />
-          <Stat label="Duration" value={report.durationSeconds === undefined ? '—' : formatDuration(report.durationSeconds)} />
+          <Stat
+            label="Duration"
+            value={report.durationSeconds === undefined ? '—' : formatDuration(report.durationSeconds)}
+          />
           <Stat label="Cost" value={formatRunTotal(report.backend, report.cost)} />
-          <Stat label="Resources" value={resources ? (resources.verified ? (resources.rows.length ? 'All gone, verified' : 'None created') : 'Not all confirmed gone') : loading ? 'Reading the journal…' : '—'} />
+          <Stat
+            label="Resources"
+            value={
+              resources
+                ? resources.verified
+                  ? resources.rows.length
+                    ? 'All gone, verified'
+                    : 'None created'
+                  : 'Not all confirmed gone'
+                : loading
+                  ? 'Reading the journal…'
+                  : '—'
+            }
+          />
         </dl>
         <Section title="Timeline">
           <ReportTimeline phases={report.phases} />
@@ -67,8 +94,22 @@ export function RunReportView({ report, loading, loadError, saving, saved, saveE
         <Section title="Data">
           <ReportDataList data={report.data} />
         </Section>
-        <Section title="Resources">{resources ? <ReportResourcesTable resources={resources} /> : <p className="run-report__note">{loading ? 'Reading the run’s journal…' : 'Not available.'}</p>}</Section>
-        <Section title="Cost">{report.cost ? <ReportCostTable cost={report.cost} /> : <p className="run-report__note">No cost was recorded for this run (it predates cost reports, or ended without one).</p>}</Section>
+        <Section title="Resources">
+          {resources ? (
+            <ReportResourcesTable resources={resources} />
+          ) : (
+            <p className="run-report__note">{loading ? 'Reading the run’s journal…' : 'Not available.'}</p>
+          )}
+        </Section>
+        <Section title="Cost">
+          {report.cost ? (
+            <ReportCostTable cost={report.cost} />
+          ) : (
+            <p className="run-report__note">
+              No cost was recorded for this run (it predates cost reports, or ended without one).
+            </p>
+          )}
+        </Section>
       </div>
     </Card>
   );
@@ -84,7 +125,9 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 function SavedFiles({ saved }: { saved: Pick<SavedRunReport, 'files' | 'pdf'> }) {
-  const pdf = saved.files.pdf ?? (saved.pdf.status === 'desktop-only' ? 'desktop app only' : `not saved: ${saved.pdf.reason ?? 'printing failed'}`);
+  const pdf =
+    saved.files.pdf ??
+    (saved.pdf.status === 'desktop-only' ? 'desktop app only' : `not saved: ${saved.pdf.reason ?? 'printing failed'}`);
   return (
     <div className="run-report__saved" role="status" data-testid="report-saved">
       <strong>Report saved</strong>

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { SyncFolderStatus } from '../../../../shared/domain/run-sync';
 import { bytesParts, rateText, stateBadge, verifiedText } from './sync-cells';
 
-const folder = (patch: Partial<SyncFolderStatus> = {}): SyncFolderStatus => ({ folder: 'models', policy: 'local-wins', filesDone: 1, filesTotal: 2, bytesDone: 512 * 1024 * 1024, bytesTotal: 3 * 1024 ** 3, bytesPerSecond: 0, state: 'running', failures: 0, ...patch });
+const folder = (patch: Partial<SyncFolderStatus> = {}): SyncFolderStatus => ({
+  folder: 'models',
+  policy: 'local-wins',
+  filesDone: 1,
+  filesTotal: 2,
+  bytesDone: 512 * 1024 * 1024,
+  bytesTotal: 3 * 1024 ** 3,
+  bytesPerSecond: 0,
+  state: 'running',
+  failures: 0,
+  ...patch,
+});
 
 describe('sync table cells', () => {
   it('bytes in binary units, one figure once complete; a dash for no rate', () => {
@@ -18,7 +29,10 @@ describe('sync table cells', () => {
     expect(stateBadge(folder(), true)).toEqual({ label: 'Stopped', tone: 'neutral' });
     expect(stateBadge(folder({ state: 'failed', failures: 2 }), true)).toEqual({ label: '2 failed', tone: 'danger' });
     expect(stateBadge(folder({ state: 'done', filesDone: 2 }), false)).toEqual({ label: 'Done', tone: 'success' });
-    expect(stateBadge(folder({ state: 'done', filesDone: 0, filesTotal: 0 }), false)).toEqual({ label: 'Up to date', tone: 'neutral' });
+    expect(stateBadge(folder({ state: 'done', filesDone: 0, filesTotal: 0 }), false)).toEqual({
+      label: 'Up to date',
+      tone: 'neutral',
+    });
   });
 
   it('verification: passed with its count, failed with mismatches', () => {

@@ -13,7 +13,9 @@ const COLUMNS = 6;
  * rate, state and what its verification found. Live while the data moves; kept afterwards.
  */
 export function SyncStatus({ sync, ended }: { sync: RunSyncState | undefined; ended: boolean }) {
-  const groups = DIRECTIONS.map((direction) => [direction, sync?.[direction] ?? []] as const).filter(([, folders]) => folders.length > 0);
+  const groups = DIRECTIONS.map((direction) => [direction, sync?.[direction] ?? []] as const).filter(
+    ([, folders]) => folders.length > 0,
+  );
   return (
     <section className="sync-status" aria-labelledby="sync-title">
       <h3 id="sync-title" className="wizard-subsection__title">
@@ -30,9 +32,15 @@ export function SyncStatus({ sync, ended }: { sync: RunSyncState | undefined; en
             <thead>
               <tr>
                 <th scope="col">Folder · policy</th>
-                <th scope="col" className="num">Files</th>
-                <th scope="col" className="num">Bytes</th>
-                <th scope="col" className="num">Rate</th>
+                <th scope="col" className="num">
+                  Files
+                </th>
+                <th scope="col" className="num">
+                  Bytes
+                </th>
+                <th scope="col" className="num">
+                  Rate
+                </th>
                 <th scope="col">State</th>
                 <th scope="col">Verification</th>
               </tr>
@@ -45,7 +53,13 @@ export function SyncStatus({ sync, ended }: { sync: RunSyncState | undefined; en
                   </th>
                 </tr>
                 {folders.map((folder) => (
-                  <FolderRow key={folder.folder} folder={folder} ended={ended} verifies={direction === 'push' || folder.policy === 'pull-only'} testId={`sync-${direction}-${folder.folder}`} />
+                  <FolderRow
+                    key={folder.folder}
+                    folder={folder}
+                    ended={ended}
+                    verifies={direction === 'push' || folder.policy === 'pull-only'}
+                    testId={`sync-${direction}-${folder.folder}`}
+                  />
                 ))}
               </tbody>
             ))}
@@ -57,14 +71,25 @@ export function SyncStatus({ sync, ended }: { sync: RunSyncState | undefined; en
 }
 
 // The datasets are verified after the pull, every pushed folder after the push; the other pulled folders never are.
-function FolderRow({ folder, ended, verifies, testId }: { folder: SyncFolderStatus; ended: boolean; verifies: boolean; testId: string }) {
+function FolderRow({
+  folder,
+  ended,
+  verifies,
+  testId,
+}: {
+  folder: SyncFolderStatus;
+  ended: boolean;
+  verifies: boolean;
+  testId: string;
+}) {
   const state = stateBadge(folder, ended);
   const verified = folder.verified;
   return (
     <tr data-testid={testId} data-state={folder.state}>
       {/* Name and policy wrap onto two lines in a narrow window instead of widening the table. */}
       <th scope="row" className="sync-status__folder">
-        <span className="sync-status__name">{folder.folder}</span> <span className="sync-status__policy">{folder.policy}</span>
+        <span className="sync-status__name">{folder.folder}</span>{' '}
+        <span className="sync-status__policy">{folder.policy}</span>
       </th>
       <td className="num tabular">{filesText(folder)}</td>
       <td className="num tabular sync-status__bytes">
@@ -82,7 +107,10 @@ function FolderRow({ folder, ended, verifies, testId }: { folder: SyncFolderStat
           {state.label}
         </Badge>
       </td>
-      <td className={`sync-status__verified${verified ? (verified.ok ? ' is-ok' : ' is-bad') : ''}`} data-testid={`${testId}-verified`}>
+      <td
+        className={`sync-status__verified${verified ? (verified.ok ? ' is-ok' : ' is-bad') : ''}`}
+        data-testid={`${testId}-verified`}
+      >
         {verified ? (
           <span className="sync-status__mark">
             {verified.ok ? <CheckIcon size={12} /> : <AlertIcon size={12} />}
@@ -90,7 +118,16 @@ function FolderRow({ folder, ended, verifies, testId }: { folder: SyncFolderStat
             {verifiedText(verified)}
           </span>
         ) : (
-          <span className="sync-status__none">{verifies && !ended ? 'pending' : <><span aria-hidden="true">—</span><span className="visually-hidden">not verified</span></>}</span>
+          <span className="sync-status__none">
+            {verifies && !ended ? (
+              'pending'
+            ) : (
+              <>
+                <span aria-hidden="true">—</span>
+                <span className="visually-hidden">not verified</span>
+              </>
+            )}
+          </span>
         )}
       </td>
     </tr>

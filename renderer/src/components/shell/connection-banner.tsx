@@ -22,8 +22,13 @@ export function ConnectionBanner({ state, retryAt }: ConnectionBannerProps) {
         <Spinner size={14} />
         <p>
           <strong>Lost the connection to TrainDeck.</strong>{' '}
-          <span className="tabular">{seconds ? `Reconnecting in ${seconds} s (attempt ${state.attempt}).` : 'Reconnecting now…'}</span>{' '}
-          <span className="connection-banner__hint">If you stopped the browser host, start it again: with the same --token-file and --port it takes this tab back, otherwise open the new link it prints.</span>
+          <span className="tabular">
+            {seconds ? `Reconnecting in ${seconds} s (attempt ${state.attempt}).` : 'Reconnecting now…'}
+          </span>{' '}
+          <span className="connection-banner__hint">
+            If you stopped the browser host, start it again: with the same --token-file and --port it takes this tab
+            back, otherwise open the new link it prints.
+          </span>
         </p>
       </div>
     );

@@ -12,7 +12,9 @@ export function UnauthorizedGate() {
       <h2 id="gate-title" className="gate__title">
         This tab is not connected to TrainDeck
       </h2>
-      <p className="gate__lead">Browser mode only answers the link printed when it starts, so no other page or program can drive it.</p>
+      <p className="gate__lead">
+        Browser mode only answers the link printed when it starts, so no other page or program can drive it.
+      </p>
       <ol className="gate__steps">
         <li>
           Find the terminal running <code>npm run start:web</code> (start it if it is not running).
@@ -21,8 +23,9 @@ export function UnauthorizedGate() {
           Open the link printed after <strong>Open:</strong> — it carries this launch&rsquo;s access token.
         </li>
         <li>
-          Every launch makes a new token, so links from an earlier launch stop working. To keep one link across restarts, start it with{' '}
-          <code>--token-file PATH --port N</code>: tabs holding that token reconnect by themselves.
+          Every launch makes a new token, so links from an earlier launch stop working. To keep one link across
+          restarts, start it with <code>--token-file PATH --port N</code>: tabs holding that token reconnect by
+          themselves.
         </li>
       </ol>
     </section>

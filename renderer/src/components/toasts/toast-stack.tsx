@@ -4,7 +4,12 @@ import { AlertIcon, CheckIcon, CloseIcon, InfoIcon } from '../icons/ui-icons';
 import { RichText } from '../rich-text';
 import './toast-stack.css';
 
-const GLYPHS: Record<NotificationLevel, typeof InfoIcon> = { info: InfoIcon, success: CheckIcon, warning: AlertIcon, error: AlertIcon };
+const GLYPHS: Record<NotificationLevel, typeof InfoIcon> = {
+  info: InfoIcon,
+  success: CheckIcon,
+  warning: AlertIcon,
+  error: AlertIcon,
+};
 
 interface ToastStackProps {
   toasts: AppNotification[];
@@ -18,7 +23,12 @@ export function ToastStack({ toasts, onDismiss }: ToastStackProps) {
       {toasts.map((toast) => {
         const Glyph = GLYPHS[toast.level];
         return (
-          <div key={toast.id} className={`toast toast--${toast.level}`} role={toast.level === 'error' ? 'alert' : 'status'} data-testid="toast">
+          <div
+            key={toast.id}
+            className={`toast toast--${toast.level}`}
+            role={toast.level === 'error' ? 'alert' : 'status'}
+            data-testid="toast"
+          >
             <span className="toast__icon">
               <Glyph size={16} />
             </span>
@@ -31,7 +41,12 @@ export function ToastStack({ toasts, onDismiss }: ToastStackProps) {
               )}
               <p className="toast__time tabular">{formatClock(toast.at)}</p>
             </div>
-            <button type="button" className="toast__dismiss" onClick={() => onDismiss(toast.id)} aria-label={`Dismiss notification: ${toast.title}`}>
+            <button
+              type="button"
+              className="toast__dismiss"
+              onClick={() => onDismiss(toast.id)}
+              aria-label={`Dismiss notification: ${toast.title}`}
+            >
               <CloseIcon size={14} />
             </button>
           </div>

@@ -20,8 +20,22 @@ export function AccountStep({ value, errors, profiles, identity, onChange, onChe
   return (
     <div className="wizard-step-body">
       <div className="field-grid">
-        <Field label="AWS profile" name="aws.profile" error={errors['aws.profile']} hint={names.length ? `From ~/.aws (names only; keys never leave the machine). Default: ${defaultProfile ?? 'default'}.` : 'No profiles in ~/.aws: the default credential chain (environment variables, instance role) is used.'}>
-          <select className="select" value={value.profile} onChange={(e) => onChange({ profile: e.target.value })} disabled={profiles?.loading}>
+        <Field
+          label="AWS profile"
+          name="aws.profile"
+          error={errors['aws.profile']}
+          hint={
+            names.length
+              ? `From ~/.aws (names only; keys never leave the machine). Default: ${defaultProfile ?? 'default'}.`
+              : 'No profiles in ~/.aws: the default credential chain (environment variables, instance role) is used.'
+          }
+        >
+          <select
+            className="select"
+            value={value.profile}
+            onChange={(e) => onChange({ profile: e.target.value })}
+            disabled={profiles?.loading}
+          >
             <option value="">Default credential chain{defaultProfile ? ` (${defaultProfile})` : ''}</option>
             {names.map((name) => (
               <option key={name} value={name}>
@@ -30,9 +44,16 @@ export function AccountStep({ value, errors, profiles, identity, onChange, onChe
             ))}
           </select>
         </Field>
-        <Field label="Region" name="aws.region" error={errors['aws.region']} hint="Where the instance runs; the bucket may be elsewhere (preflight says so).">
+        <Field
+          label="Region"
+          name="aws.region"
+          error={errors['aws.region']}
+          hint="Where the instance runs; the bucket may be elsewhere (preflight says so)."
+        >
           <select className="select" value={value.region} onChange={(e) => onChange({ region: e.target.value })}>
-            {(KNOWN_REGIONS as readonly string[]).includes(value.region) ? null : <option value={value.region}>{value.region}</option>}
+            {(KNOWN_REGIONS as readonly string[]).includes(value.region) ? null : (
+              <option value={value.region}>{value.region}</option>
+            )}
             {KNOWN_REGIONS.map((region) => (
               <option key={region} value={region}>
                 {region}
@@ -40,8 +61,20 @@ export function AccountStep({ value, errors, profiles, identity, onChange, onChe
             ))}
           </select>
         </Field>
-        <Field label="Run name" name="name" error={errors.name} hint="Optional; names the run's resources and its report, e.g. resnet50-baseline." className="field--wide">
-          <input className="input" value={value.name} onChange={(e) => onChange({ name: e.target.value })} placeholder="resnet50-baseline" spellCheck={false} />
+        <Field
+          label="Run name"
+          name="name"
+          error={errors.name}
+          hint="Optional; names the run's resources and its report, e.g. resnet50-baseline."
+          className="field--wide"
+        >
+          <input
+            className="input"
+            value={value.name}
+            onChange={(e) => onChange({ name: e.target.value })}
+            placeholder="resnet50-baseline"
+            spellCheck={false}
+          />
         </Field>
       </div>
       <div className="wizard-identity">

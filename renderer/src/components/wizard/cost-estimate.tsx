@@ -19,7 +19,12 @@ export function CostEstimate({ config }: { config: RunConfig }) {
     );
   }
   if (!compute) return null;
-  const instance = hourlyCost({ kind: 'instance', instanceType: compute.instanceType, state: 'running', hasPublicIp: true });
+  const instance = hourlyCost({
+    kind: 'instance',
+    instanceType: compute.instanceType,
+    state: 'running',
+    hasPublicIp: true,
+  });
   const disk = hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: compute.diskGb }) ?? 0;
   const hourly = instance === null ? null : instance + disk;
   return (
@@ -28,13 +33,16 @@ export function CostEstimate({ config }: { config: RunConfig }) {
         <p className="estimate__label">Estimated cost per hour</p>
         <p className="estimate__value tabular">{hourly === null ? 'unknown' : `${formatUsd(hourly)}/h`}</p>
         <p className="estimate__detail">
-          {compute.instanceType} {instance === null ? '(not in the price table)' : formatUsd(instance)} + {compute.diskGb} GB gp3 {formatUsd(disk)}
+          {compute.instanceType} {instance === null ? '(not in the price table)' : formatUsd(instance)} +{' '}
+          {compute.diskGb} GB gp3 {formatUsd(disk)}
           {compute.market === 'spot' ? '; spot is usually far cheaper' : ''}
         </p>
       </div>
       <div>
         <p className="estimate__label">At most, for the TTL ({formatDuration(compute.ttlMinutes * 60)})</p>
-        <p className="estimate__value tabular" data-testid="cost-ttl">{hourly === null ? 'unknown' : formatUsd((hourly * compute.ttlMinutes) / 60)}</p>
+        <p className="estimate__value tabular" data-testid="cost-ttl">
+          {hourly === null ? 'unknown' : formatUsd((hourly * compute.ttlMinutes) / 60)}
+        </p>
         <p className="estimate__detail">The instance powers itself off at the limit, whatever happens to this app.</p>
       </div>
     </div>

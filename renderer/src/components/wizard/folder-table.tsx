@@ -6,7 +6,11 @@ import { EditableRows, type RowColumn } from '../forms/editable-rows';
 type Folder = WizardDraft['data']['folders'][number];
 
 // Short enough for the narrowest window; the section text explains them.
-const POLICY_LABELS: Record<SyncPolicy, string> = { 'pull-only': 'Pull only', 'local-wins': 'Local wins', 'newest-wins': 'Newest wins' };
+const POLICY_LABELS: Record<SyncPolicy, string> = {
+  'pull-only': 'Pull only',
+  'local-wins': 'Local wins',
+  'newest-wins': 'Newest wins',
+};
 const POLICY_OPTIONS = SYNC_POLICIES.map((policy) => ({ value: policy, label: POLICY_LABELS[policy] }));
 const newFolder = (): Folder => ({ name: '', local: '', remote: '', policy: 'local-wins' });
 
@@ -26,6 +30,18 @@ export function FolderTable({ folders, prefix, errors, onChange }: FolderTablePr
     // Wide enough for "Newest wins" and the arrow.
     { kind: 'select', field: 'policy', label: 'Policy', options: POLICY_OPTIONS, width: '8.5rem' },
   ];
-  return <EditableRows rows={folders} columns={columns} item="folder" errorKey="storage.folders" errors={errors} addLabel="Add folder" empty="No folders: the run would sync nothing. Add at least one." newRow={newFolder} onChange={onChange} testId="folders" />;
+  return (
+    <EditableRows
+      rows={folders}
+      columns={columns}
+      item="folder"
+      errorKey="storage.folders"
+      errors={errors}
+      addLabel="Add folder"
+      empty="No folders: the run would sync nothing. Add at least one."
+      newRow={newFolder}
+      onChange={onChange}
+      testId="folders"
+    />
+  );
 }
-

@@ -8,7 +8,12 @@ import './identity-panel.css';
 /** Who the chosen profile is (account and ARN), or why it could not be told, with the fix (e.g. `aws sso login`). */
 export function IdentityPanel({ identity, profile }: { identity: Loaded<AwsIdentity> | undefined; profile: string }) {
   return (
-    <div className="identity" data-testid="identity" data-state={identity?.loading ? 'checking' : identity?.error ? 'error' : identity?.value ? 'ok' : 'idle'} aria-live="polite">
+    <div
+      className="identity"
+      data-testid="identity"
+      data-state={identity?.loading ? 'checking' : identity?.error ? 'error' : identity?.value ? 'ok' : 'idle'}
+      aria-live="polite"
+    >
       {!identity || identity.loading ? (
         <>
           <Spinner size={14} />

@@ -28,14 +28,27 @@ export function InstancePicker({ options, loading, error, value, region, onChang
   return (
     <div className="picker">
       <div className="picker__tools">
-        <input className="input" type="search" placeholder="Filter, e.g. g6" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter instance types" />
+        <input
+          className="input"
+          type="search"
+          placeholder="Filter, e.g. g6"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="Filter instance types"
+        />
         <label className="checkbox">
           <input type="checkbox" checked={gpuOnly} onChange={(e) => setGpuOnly(e.target.checked)} />
           GPU types only
         </label>
       </div>
       {error && <ErrorCallout error={error} title="Could not list instance types" />}
-      <div className="picker__scroll" role="radiogroup" aria-label="Instance type" data-testid="instance-picker" tabIndex={-1}>
+      <div
+        className="picker__scroll"
+        role="radiogroup"
+        aria-label="Instance type"
+        data-testid="instance-picker"
+        tabIndex={-1}
+      >
         {loading && !options ? (
           <p className="picker__loading">
             <Spinner size={14} /> Asking {region} which types it offers…
@@ -48,25 +61,51 @@ export function InstancePicker({ options, loading, error, value, region, onChang
                   <span className="visually-hidden">Selected</span>
                 </th>
                 <th scope="col">Type</th>
-                <th scope="col" className="num">vCPU</th>
-                <th scope="col" className="num">Memory</th>
+                <th scope="col" className="num">
+                  vCPU
+                </th>
+                <th scope="col" className="num">
+                  Memory
+                </th>
                 <th scope="col">GPU</th>
-                <th scope="col" className="num">On-demand</th>
+                <th scope="col" className="num">
+                  On-demand
+                </th>
                 <th scope="col">In {region}</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((o) => (
-                <tr key={o.type} className={o.type === value ? 'is-selected' : undefined} onClick={() => onChange(o.type)} data-testid={`type-${o.type}`}>
+                <tr
+                  key={o.type}
+                  className={o.type === value ? 'is-selected' : undefined}
+                  onClick={() => onChange(o.type)}
+                  data-testid={`type-${o.type}`}
+                >
                   <td>
-                    <input type="radio" name="instance-type" value={o.type} checked={o.type === value} onChange={() => onChange(o.type)} aria-label={o.type} />
+                    <input
+                      type="radio"
+                      name="instance-type"
+                      value={o.type}
+                      checked={o.type === value}
+                      onChange={() => onChange(o.type)}
+                      aria-label={o.type}
+                    />
                   </td>
                   <td className="mono">{o.type}</td>
                   <td className="num tabular">{o.vcpus}</td>
                   <td className="num tabular">{o.memoryGiB} GiB</td>
                   <td>{o.gpus ? `${o.gpus} × ${o.gpuModel ?? 'GPU'}` : '—'}</td>
                   <td className="num tabular">{formatHourly(o.hourlyUsd)}</td>
-                  <td>{o.offered === undefined ? <Badge>unknown</Badge> : o.offered ? <Badge tone="success">offered</Badge> : <Badge tone="warn">not offered</Badge>}</td>
+                  <td>
+                    {o.offered === undefined ? (
+                      <Badge>unknown</Badge>
+                    ) : o.offered ? (
+                      <Badge tone="success">offered</Badge>
+                    ) : (
+                      <Badge tone="warn">not offered</Badge>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

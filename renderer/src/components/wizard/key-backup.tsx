@@ -30,8 +30,18 @@ export function KeyBackup({ backup, fingerprint, onPathChange, onExport }: KeyBa
   return (
     <div className="key-panel__backup" data-testid="key-backup">
       <div className="key-panel__row">
-        <Field label="Back up the key to" name="key.backup" hint="A new file with a plain copy (mode 0600; an existing file is never overwritten). Move it somewhere safe, off this computer. The CLI reads this copy.">
-          <input className="input input--mono" value={backup.path} onChange={(e) => onPathChange(e.target.value)} placeholder="~/traindeck-key-backup.key" spellCheck={false} />
+        <Field
+          label="Back up the key to"
+          name="key.backup"
+          hint="A new file with a plain copy (mode 0600; an existing file is never overwritten). Move it somewhere safe, off this computer. The CLI reads this copy."
+        >
+          <input
+            className="input input--mono"
+            value={backup.path}
+            onChange={(e) => onPathChange(e.target.value)}
+            placeholder="~/traindeck-key-backup.key"
+            spellCheck={false}
+          />
         </Field>
         <Button onClick={onExport} loading={backup.busy} disabled={!backup.path.trim()} data-testid="key-export">
           Export key

@@ -23,7 +23,20 @@ export interface ReviewActionsProps {
 }
 
 /** Save as template, export JSON for the CLI, and Launch (disabled until preflight passed). */
-export function ReviewActions({ config, canLaunch, saving, savedAs, exported, actionError, launching, launchError, onSave, onExport, onCopy, onLaunch }: ReviewActionsProps) {
+export function ReviewActions({
+  config,
+  canLaunch,
+  saving,
+  savedAs,
+  exported,
+  actionError,
+  launching,
+  launchError,
+  onSave,
+  onExport,
+  onCopy,
+  onLaunch,
+}: ReviewActionsProps) {
   const [name, setName] = useState(config.name ?? '');
   const nameId = useId();
   const launchNote = useId();
@@ -33,8 +46,20 @@ export function ReviewActions({ config, canLaunch, saving, savedAs, exported, ac
         <label htmlFor={nameId} className="review__row-label">
           Template name
         </label>
-        <input id={nameId} className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="resnet nightly" data-testid="template-name" />
-        <Button onClick={() => onSave(name.trim())} loading={saving} disabled={!name.trim()} data-testid="template-save">
+        <input
+          id={nameId}
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="resnet nightly"
+          data-testid="template-name"
+        />
+        <Button
+          onClick={() => onSave(name.trim())}
+          loading={saving}
+          disabled={!name.trim()}
+          data-testid="template-save"
+        >
           Save as template
         </Button>
         <Button onClick={onExport} data-testid="export-json">
@@ -49,12 +74,18 @@ export function ReviewActions({ config, canLaunch, saving, savedAs, exported, ac
       {exported && (
         <div className="review__export" data-testid="exported">
           <p className="review__ok">
-            <CheckIcon size={13} /> Written to <code className="selectable">{exported.path}</code> — run <code className="code--short">traindeck preflight --config {exported.path.split('/').pop()}</code>
+            <CheckIcon size={13} /> Written to <code className="selectable">{exported.path}</code> — run{' '}
+            <code className="code--short">traindeck preflight --config {exported.path.split('/').pop()}</code>
           </p>
           <Button size="sm" onClick={() => onCopy(exported.json)}>
             Copy JSON
           </Button>
-          <pre className="review__json selectable" data-testid="exported-json" tabIndex={0} aria-label="Exported run config">
+          <pre
+            className="review__json selectable"
+            data-testid="exported-json"
+            tabIndex={0}
+            aria-label="Exported run config"
+          >
             {exported.json}
           </pre>
         </div>
@@ -62,9 +93,20 @@ export function ReviewActions({ config, canLaunch, saving, savedAs, exported, ac
       {actionError && <ErrorCallout error={actionError} />}
       <div className="review__launch">
         <p id={launchNote} className="review__launch-note">
-          {canLaunch ? 'Every check passed. Launch creates the resources above and starts the run.' : 'Launch is available once every preflight check passes.'}
+          {canLaunch
+            ? 'Every check passed. Launch creates the resources above and starts the run.'
+            : 'Launch is available once every preflight check passes.'}
         </p>
-        <Button variant="primary" size="lg" iconEnd={<ArrowRightIcon size={15} />} disabled={!canLaunch} loading={launching} onClick={onLaunch} aria-describedby={launchNote} data-testid="launch">
+        <Button
+          variant="primary"
+          size="lg"
+          iconEnd={<ArrowRightIcon size={15} />}
+          disabled={!canLaunch}
+          loading={launching}
+          onClick={onLaunch}
+          aria-describedby={launchNote}
+          data-testid="launch"
+        >
           Launch
         </Button>
       </div>

@@ -17,13 +17,33 @@ export function Stepper({ current, reached, invalid, onGo }: StepperProps) {
     <nav aria-label="Launch wizard steps">
       <ol className="stepper">
         {STEP_IDS.map((step, index) => {
-          const state = step === current ? 'current' : invalid[step] ? 'invalid' : index < currentIndex || index <= reached ? 'done' : 'todo';
+          const state =
+            step === current
+              ? 'current'
+              : invalid[step]
+                ? 'invalid'
+                : index < currentIndex || index <= reached
+                  ? 'done'
+                  : 'todo';
           const reachable = index <= reached && step !== current;
           return (
             <li key={step} className={`stepper__item stepper__item--${state}`}>
-              <button type="button" className="stepper__button" onClick={() => onGo(step)} disabled={!reachable} aria-current={step === current ? 'step' : undefined} data-testid={`step-${step}`}>
+              <button
+                type="button"
+                className="stepper__button"
+                onClick={() => onGo(step)}
+                disabled={!reachable}
+                aria-current={step === current ? 'step' : undefined}
+                data-testid={`step-${step}`}
+              >
                 <span className="stepper__number" aria-hidden="true">
-                  {state === 'invalid' ? <AlertIcon size={12} /> : state === 'done' ? <CheckIcon size={12} /> : index + 1}
+                  {state === 'invalid' ? (
+                    <AlertIcon size={12} />
+                  ) : state === 'done' ? (
+                    <CheckIcon size={12} />
+                  ) : (
+                    index + 1
+                  )}
                 </span>
                 <span className="stepper__text">
                   <span className="stepper__title">

@@ -8,16 +8,22 @@ export function WillCreate({ config }: { config: RunConfig }) {
   const items = config.sshHost
     ? [
         ['In AWS', 'nothing: no instance, volume, key pair or security group'],
-        ['On your machine', `a work folder for the run on ${config.sshHost.address} (executor, repo checkout, data); it stays there`],
+        [
+          'On your machine',
+          `a work folder for the run on ${config.sshHost.address} (executor, repo checkout, data); it stays there`,
+        ],
         ['In S3', `the run's logs, models and checkpoints under ${prefix}, encrypted with your key`],
       ]
     : [
-    ['Key pair', 'ed25519, imported; the private half stays on this machine (0600)'],
-    ['Security group', '22/tcp from your public IP (/32) only'],
-    ['Instance profile', `may read and write ${prefix}* only`],
-    ['Instance', compute ? `${compute.instanceType}, ${compute.market}, IMDSv2 required, terminates on shutdown` : '—'],
-    ['EBS volume', compute ? `gp3 ${compute.diskGb} GB, deleted with the instance` : '—'],
-  ];
+        ['Key pair', 'ed25519, imported; the private half stays on this machine (0600)'],
+        ['Security group', '22/tcp from your public IP (/32) only'],
+        ['Instance profile', `may read and write ${prefix}* only`],
+        [
+          'Instance',
+          compute ? `${compute.instanceType}, ${compute.market}, IMDSv2 required, terminates on shutdown` : '—',
+        ],
+        ['EBS volume', compute ? `gp3 ${compute.diskGb} GB, deleted with the instance` : '—'],
+      ];
   return (
     <dl className="will-create" data-testid="will-create">
       {items.map(([what, detail]) => (

@@ -22,7 +22,13 @@ import { useWizardAws } from '../../stores/wizard-aws';
 export function StartView() {
   const report = useApp((s) => s.doctor.report);
   const navigate = useNavigation((s) => s.navigate);
-  const { templates, templatesLoaded, templatesError } = useLaunch(useShallow((s) => ({ templates: s.templates, templatesLoaded: s.templatesLoaded, templatesError: s.templatesError })));
+  const { templates, templatesLoaded, templatesError } = useLaunch(
+    useShallow((s) => ({
+      templates: s.templates,
+      templatesLoaded: s.templatesLoaded,
+      templatesError: s.templatesError,
+    })),
+  );
   useEffect(() => void useLaunch.getState().loadTemplates(), []);
   const awsChecks = report?.checks.filter((check) => check.id.startsWith('aws-')) ?? [];
   // The doctor says e.g. "eu-west-1 (from profile …)": its first word is the region.
@@ -59,7 +65,17 @@ export function StartView() {
               <ErrorCallout error={templatesError} title="Templates could not be loaded" />
             </div>
           )}
-          {!templatesLoaded ? <DoctorChecklistSkeleton rows={2} /> : templates.length ? <TemplateList templates={templates} onOpen={(t) => open(t.config as RunConfig)} onDelete={(name) => void useLaunch.getState().deleteTemplate(name)} /> : <p className="card-message">No templates yet. Save one from the wizard's Review step.</p>}
+          {!templatesLoaded ? (
+            <DoctorChecklistSkeleton rows={2} />
+          ) : templates.length ? (
+            <TemplateList
+              templates={templates}
+              onOpen={(t) => open(t.config as RunConfig)}
+              onDelete={(name) => void useLaunch.getState().deleteTemplate(name)}
+            />
+          ) : (
+            <p className="card-message">No templates yet. Save one from the wizard's Review step.</p>
+          )}
         </Card>
       </div>
       <Card title="Before you launch" subtitle="From the environment check" testId="launch-readiness">

@@ -12,11 +12,15 @@ import '../../components/wizard/wizard.css';
 
 /** The open wizard: stepper, the current step, Back/Next. Loads what each step needs as it is shown. */
 export function WizardView() {
-  const { step, reached, draft, shown } = useWizard(useShallow((s) => ({ step: s.step, reached: s.reached, draft: s.draft, shown: s.shown })));
+  const { step, reached, draft, shown } = useWizard(
+    useShallow((s) => ({ step: s.step, reached: s.reached, draft: s.draft, shown: s.shown })),
+  );
   const { next, back, goTo, close } = useWizard.getState();
   const aws = useWizardAws.getState();
   const validation = useMemo(() => validateDraft(draft), [draft]);
-  const invalid = Object.fromEntries(STEP_IDS.map((s) => [s, Boolean(shown[s]) && Object.keys(stepErrors(validation.errors, s)).length > 0])) as Partial<Record<StepId, boolean>>;
+  const invalid = Object.fromEntries(
+    STEP_IDS.map((s) => [s, Boolean(shown[s]) && Object.keys(stepErrors(validation.errors, s)).length > 0]),
+  ) as Partial<Record<StepId, boolean>>;
   const errors = shown[step] ? stepErrors(validation.errors, step) : {};
   const { profile, region } = draft.account;
   const configKey = validation.config ? JSON.stringify(validation.config) : undefined;
@@ -29,7 +33,8 @@ export function WizardView() {
     if (step === 'compute') void aws.loadInstanceTypes(profile, region);
   }, [aws, step, profile, region]);
   useEffect(() => {
-    if (step === 'review' && validation.config && useWizardAws.getState().preflight?.key !== configKey) void aws.runPreflight(validation.config);
+    if (step === 'review' && validation.config && useWizardAws.getState().preflight?.key !== configKey)
+      void aws.runPreflight(validation.config);
   }, [aws, step, configKey, validation.config]);
 
   const index = STEP_IDS.indexOf(step);
@@ -39,7 +44,9 @@ export function WizardView() {
       <header className="card__header">
         <div className="card__heading">
           <h2 className="card__title">New run{draft.account.name ? `: ${draft.account.name}` : ''}</h2>
-          <p className="card__subtitle">Step {index + 1} of {STEP_IDS.length}. Nothing is created in AWS before Launch.</p>
+          <p className="card__subtitle">
+            Step {index + 1} of {STEP_IDS.length}. Nothing is created in AWS before Launch.
+          </p>
         </div>
         <Button variant="ghost" size="sm" icon={<CloseIcon size={13} />} onClick={close}>
           Close
@@ -65,13 +72,20 @@ export function WizardView() {
       </form>
       <footer className="wizard__footer">
         <span className="wizard__footer-note" role="status" data-testid="wizard-status">
-          {errorCount ? `${errorCount} field${errorCount === 1 ? ' needs' : 's need'} attention before you continue.` : ''}
+          {errorCount
+            ? `${errorCount} field${errorCount === 1 ? ' needs' : 's need'} attention before you continue.`
+            : ''}
         </span>
         <Button onClick={back} disabled={index === 0} data-testid="wizard-back">
           Back
         </Button>
         {step !== 'review' && (
-          <Button variant="primary" iconEnd={<ArrowRightIcon size={14} />} onClick={() => next()} data-testid="wizard-next">
+          <Button
+            variant="primary"
+            iconEnd={<ArrowRightIcon size={14} />}
+            onClick={() => next()}
+            data-testid="wizard-next"
+          >
             Next: {STEP_META[STEP_IDS[index + 1] ?? 'review'].title}
           </Button>
         )}

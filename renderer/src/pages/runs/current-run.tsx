@@ -77,7 +77,11 @@ export function RunHistoryCard() {
       {list.length ? (
         <RunHistory runs={list} selected={shown} now={now} onSelect={(id) => useRuns.getState().select(id)} />
       ) : (
-        <EmptyState compact title={loaded ? 'No finished runs yet' : 'Loading runs…'} body="Each run is listed here with its outcome, backend, start and duration." />
+        <EmptyState
+          compact
+          title={loaded ? 'No finished runs yet' : 'Loading runs…'}
+          body="Each run is listed here with its outcome, backend, start and duration."
+        />
       )}
     </Card>
   );

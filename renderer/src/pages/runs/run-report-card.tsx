@@ -19,12 +19,18 @@ export function RunReportCard() {
   useEffect(() => {
     if (runId && finished) void useRunReports.getState().load(runId);
   }, [runId, finished, run?.lastSeq, teardownResult]);
-  const local = useMemo(() => (run && finished ? localRunReport(run, progress ? { progress } : undefined) : undefined), [run, finished, progress]);
+  const local = useMemo(
+    () => (run && finished ? localRunReport(run, progress ? { progress } : undefined) : undefined),
+    [run, finished, progress],
+  );
   if (!run || !local || !runId) return null;
   // main's report may predate the page's snapshot (its `finished` still on the way): then the page's, with main's resources.
   // The training progress is the page's when main's monitor no longer has the run.
   const fromMain = entry?.report;
-  const report = fromMain && fromMain.outcome !== 'running' ? { ...fromMain, ...(!fromMain.training && local.training ? { training: local.training } : {}) } : { ...local, ...(fromMain?.resources ? { resources: fromMain.resources } : {}) };
+  const report =
+    fromMain && fromMain.outcome !== 'running'
+      ? { ...fromMain, ...(!fromMain.training && local.training ? { training: local.training } : {}) }
+      : { ...local, ...(fromMain?.resources ? { resources: fromMain.resources } : {}) };
   return (
     <RunReportView
       report={report}
