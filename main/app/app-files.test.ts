@@ -17,6 +17,24 @@ describe('the IPC sender check', () => {
     expect(isRendererUrl(`${index}#/costs`, files)).toBe(true);
   });
 
+  it('trusts our page however Chromium encodes its path (spaces, non-ASCII, hex case, query)', () => {
+    const spaced = appFiles('/Applications/Train Deck.app/Contents/Resources/app.asar/dist/main');
+    const accented = appFiles('/home/zoë/Téléchargements/TrainDeck/resources/app.asar/dist/main');
+    expect(isRendererUrl(pathToFileURL(spaced.rendererIndex).href, spaced)).toBe(true);
+    expect(
+      isRendererUrl(
+        'file:///Applications/Train%20Deck.app/Contents/Resources/app.asar/dist/renderer/index.html',
+        spaced,
+      ),
+    ).toBe(true);
+    const lowerHex = pathToFileURL(accented.rendererIndex).href.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
+    expect(isRendererUrl(lowerHex, accented)).toBe(true);
+    expect(isRendererUrl(`${index}?x=1#/runs`, files)).toBe(true);
+    expect(isRendererUrl('file://localhost/opt/TrainDeck/resources/app.asar/dist/renderer/index.html', files)).toBe(
+      true,
+    );
+  });
+
   it('refuses any other page, including look-alike paths and remote pages', () => {
     for (const url of [
       `${index}.evil.html`,
@@ -25,6 +43,9 @@ describe('the IPC sender check', () => {
       '',
       'about:blank',
       index.replace('file://', 'http://'),
+      'file:///opt/TrainDeck/resources/app.asar/dist/renderer/../renderer/other.html',
+      'file://evil.example/opt/TrainDeck/resources/app.asar/dist/renderer/index.html',
+      'not a url',
     ]) {
       expect(isRendererUrl(url, files), url).toBe(false);
     }

@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Where the built app lives, from the main bundle's folder (`dist/main`). */
 export interface AppFiles {
@@ -17,8 +17,25 @@ export function appFiles(mainBundleDir: string): AppFiles {
   };
 }
 
-/** True when a frame URL is our own renderer page (the sender check of every IPC call). */
+/**
+ * True when a frame URL is our own renderer page (the sender check of every IPC call and of
+ * permissions). Compares the parsed file path, not URL strings: Chromium and Node do not
+ * percent-encode a path alike (spaces, non-ASCII folder names, hex case), and a fragment or a
+ * query must not matter.
+ */
 export function isRendererUrl(frameUrl: string, files: AppFiles): boolean {
-  const expected = pathToFileURL(files.rendererIndex).href;
-  return frameUrl === expected || frameUrl.startsWith(expected + '#') || frameUrl.startsWith(expected + '?');
+  let url: URL;
+  try {
+    url = new URL(frameUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'file:' || (url.host !== '' && url.host !== 'localhost')) return false;
+  let path: string;
+  try {
+    path = fileURLToPath(url);
+  } catch {
+    return false;
+  }
+  return normalize(path) === normalize(files.rendererIndex);
 }

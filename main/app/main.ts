@@ -42,9 +42,13 @@ async function start(): Promise<void> {
   });
 
   await app.whenReady();
-  hardenApp(log);
-
   let window: BrowserWindow | undefined;
+  hardenApp(
+    log,
+    (contents, isMainFrame) =>
+      isMainFrame && contents !== null && contents === window?.webContents && isRendererUrl(contents.getURL(), files),
+  );
+
   const showWindow = () => {
     if (!window || window.isDestroyed()) window = createMainWindow(files);
     if (window.isMinimized()) window.restore();

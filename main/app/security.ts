@@ -1,17 +1,27 @@
 import { app, session, shell, type WebContents } from 'electron';
 import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
 import type { Logger } from '../core/logger';
+import { isPermissionGranted } from './permission-policy';
+
+/** Tells whether a web contents is the main window's top frame showing our renderer page. */
+export type IsMainWindowRenderer = (contents: WebContents | null, isMainFrame: boolean) => boolean;
 
 /**
  * App-wide hardening, applied before any window exists: the renderer may not navigate,
- * open windows, attach webviews or get any permission, and every response carries the CSP.
+ * open windows or attach webviews, gets no permission but the clipboard write of its Copy
+ * buttons (main window only, see ./permission-policy), and every response carries the CSP.
  */
-export function hardenApp(log: Logger): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => {
-    log.warn('denied a permission request', { permission });
-    callback(false);
+export function hardenApp(log: Logger, isMainWindowRenderer: IsMainWindowRenderer): void {
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const granted = isPermissionGranted(permission, {
+      isMainWindowRenderer: isMainWindowRenderer(contents, details.isMainFrame),
+    });
+    if (!granted) log.warn('denied a permission request', { permission });
+    callback(granted);
   });
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionCheckHandler((contents, permission, _origin, details) =>
+    isPermissionGranted(permission, { isMainWindowRenderer: isMainWindowRenderer(contents, details.isMainFrame) }),
+  );
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP_HEADER] } });
   });
@@ -19,9 +29,10 @@ export function hardenApp(log: Logger): void {
 }
 
 function lockDown(contents: WebContents, log: Logger): void {
-  contents.on('will-navigate', (event, url) => {
-    event.preventDefault();
-    log.warn('blocked a navigation', { url });
+  // Electron 45 passes a details object; the positional URL argument is deprecated.
+  contents.on('will-navigate', (details) => {
+    details.preventDefault();
+    log.warn('blocked a navigation', { url: details.url });
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {

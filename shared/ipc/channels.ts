@@ -1,4 +1,7 @@
-import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName } from './contract';
+// Zod-free imports only: the preload bundle is built from this file (preload.bundle.test.ts checks it).
+import { COMMAND_NAME_LIST } from './command-names';
+import type { CommandName } from './contract';
+import { EVENT_NAMES, type EventName } from './events';
 
 /**
  * The only place that spells Electron IPC channel strings. Preload and main use these
@@ -18,6 +21,6 @@ export function eventChannel(name: EventName): string {
 }
 
 /** Every command channel; preload refuses any other. */
-export const COMMAND_CHANNELS: ReadonlySet<string> = new Set(COMMAND_NAMES.map(commandChannel));
+export const COMMAND_CHANNELS: ReadonlySet<string> = new Set(COMMAND_NAME_LIST.map(commandChannel));
 /** Every event channel; preload refuses to subscribe to any other. */
 export const EVENT_CHANNELS: ReadonlySet<string> = new Set(EVENT_NAMES.map(eventChannel));

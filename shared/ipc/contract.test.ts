@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { COMMAND_NAME_LIST } from './command-names';
 import { COMMAND_CHANNELS, EVENT_CHANNELS, commandChannel, eventChannel } from './channels';
 import { COMMAND_NAMES, EVENT_NAMES, commands, isCommandName, isEventName } from './contract';
 import { VALID_REQUESTS } from './testing/valid-requests';
@@ -18,6 +19,10 @@ describe('the IPC contract', () => {
       const withExtra = { ...VALID_REQUESTS[name], surprise: true };
       expect(commands[name].request.safeParse(withExtra).success, `${name} accepted an unknown field`).toBe(false);
     }
+  });
+
+  it('spells every command name in the zod-free list the preload uses, in the same order', () => {
+    expect([...COMMAND_NAME_LIST]).toEqual(COMMAND_NAMES);
   });
 
   it('derives one channel per command and per event, and nothing else', () => {

@@ -8,7 +8,8 @@ import './log-tail.css';
 interface LogTailProps {
   /** The lines held, numbered from `log.first` (lines dropped by the ring are not shown). */
   log: LogBuffer;
-  onCopy: (text: string) => void;
+  /** Copies `text`; `what` names it in the "Copied" toast or the error. */
+  onCopy: (text: string, what: string) => void;
 }
 
 /** Every row is this tall (log-tail.css): positions are arithmetic, nothing is measured. */
@@ -36,7 +37,8 @@ export function LogTail({ log, onCopy }: LogTailProps) {
   useEffect(() => {
     if (follow && scroller && count) scroller.scrollTo({ top: count * ROW_HEIGHT });
   }, [follow, scroller, count, log]);
-  const copy = () => onCopy(log.text(current?.hits.toArray().map((n) => n - log.first)));
+  const copy = () =>
+    onCopy(log.text(current?.hits.toArray().map((n) => n - log.first)), current ? 'The matching log lines' : 'The log');
 
   return (
     <div className="log-tail">

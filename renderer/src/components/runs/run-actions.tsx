@@ -8,7 +8,8 @@ interface RunActionsProps {
   tearingDown: boolean;
   /** Only an EC2 run has cloud resources to delete; a machine of the user's is left alone. */
   canTearDown: boolean;
-  onCopy: (text: string) => void;
+  /** Copies `text`; `what` names it in the "Copied" toast or the error. */
+  onCopy: (text: string, what: string) => void;
   onStop: () => void;
   onTeardown: () => void;
 }
@@ -48,7 +49,7 @@ export function RunActions({
   return (
     <div className="run-actions">
       {sshCommand && (
-        <Button size="sm" onClick={() => onCopy(sshCommand)}>
+        <Button size="sm" onClick={() => onCopy(sshCommand, 'The SSH command')}>
           Copy SSH command
         </Button>
       )}

@@ -26,7 +26,8 @@ interface RunMonitorProps {
   actionError: AppError | undefined;
   now: number;
   onStop: () => void;
-  onCopy: (text: string) => void;
+  /** Copies `text`; `what` names it in the "Copied" toast or the error. */
+  onCopy: (text: string, what: string) => void;
   teardown:
     { job?: JobSnapshot | undefined; result?: KillAllResult | undefined; error?: AppError | undefined } | undefined;
   onTeardown: () => void;

@@ -6,6 +6,7 @@ import { ComputeStep } from '../../components/wizard/compute-step';
 import { DataStep } from '../../components/wizard/data-step';
 import { ReviewStep } from '../../components/wizard/review-step';
 import { TrainingStep } from '../../components/wizard/training-step';
+import { copyText } from '../../stores/copy-text';
 import { useLaunch } from '../../stores/launch';
 import { useWizard } from '../../stores/wizard';
 import { useWizardAws } from '../../stores/wizard-aws';
@@ -100,7 +101,7 @@ export function StepBody({
           {...launch}
           onSave={(name) => config && void launchActions.saveTemplate(name, config)}
           onExport={() => config && void launchActions.exportConfig(config)}
-          onCopy={(text) => void navigator.clipboard?.writeText(text)}
+          onCopy={(text) => void copyText(text, 'The run config (JSON)')}
           onLaunch={() => config && void launchActions.launch(config)}
         />
       );

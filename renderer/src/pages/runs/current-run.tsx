@@ -9,6 +9,7 @@ import { RunsIllustration } from '../../components/illustrations/runs-illustrati
 import { RunHistory } from '../../components/runs/run-history';
 import { RunMonitor } from '../../components/runs/run-monitor';
 import { useNow } from '../../hooks/use-now';
+import { copyText } from '../../stores/copy-text';
 import { useJobs } from '../../stores/jobs';
 import { useMonitor } from '../../stores/monitor';
 import { useNavigation } from '../../stores/navigation';
@@ -52,7 +53,7 @@ export function CurrentRun() {
         actionError={actionError}
         now={now}
         onStop={() => void useRuns.getState().cancel(run.runId)}
-        onCopy={(text) => void navigator.clipboard?.writeText(text)}
+        onCopy={(text, what) => void copyText(text, what)}
         teardown={teardown ? { ...teardown, job: teardownJob } : undefined}
         onTeardown={() => void useRuns.getState().teardownNow(run.runId)}
         onDismissTeardown={() => useRuns.getState().dismissTeardown(run.runId)}

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { reportMarkdown } from '../../../../shared/report/report-markdown';
 import { RunReportView } from '../../components/runs/run-report-view';
 import { localRunReport } from '../../format/run-report';
+import { copyText } from '../../stores/copy-text';
 import { useMonitor } from '../../stores/monitor';
 import { useRunReports } from '../../stores/run-reports';
 import { useRuns, useShownRunId } from '../../stores/runs';
@@ -40,7 +41,7 @@ export function RunReportCard() {
       saved={entry?.saved}
       saveError={entry?.saveError}
       onSave={() => void useRunReports.getState().save(runId)}
-      onCopyMarkdown={() => void navigator.clipboard?.writeText(reportMarkdown(report))}
+      onCopyMarkdown={() => void copyText(reportMarkdown(report), 'The report (Markdown)')}
     />
   );
 }
