@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureSystemPackages } from './system-packages.mjs';
 
 const TMP = '.tmp/test-results';
 rmSync(TMP, { recursive: true, force: true });
@@ -47,6 +48,8 @@ function suite(label, command, args, env, reportPath, count) {
   if (!outcome.ok && counts.failed === 0) counts.failed = 1;
   rows.push({ label, ...counts, seconds: outcome.seconds });
 }
+
+ensureSystemPackages();
 
 check('format', 'npm', ['run', '--silent', 'format:check']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
