@@ -39,8 +39,20 @@ export function formatSummary(summary: SyncSummary): string {
   const rate = summary.seconds > 0 ? ` at ${formatBytes(summary.bytes / summary.seconds)}/s` : '';
   const head = `${summary.direction}: ${summary.uploaded} uploaded, ${summary.downloaded} downloaded, ${summary.deleted} deleted, ${summary.skipped} unchanged; ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${rate}${summary.cancelled ? ' (cancelled)' : ''}`;
   const failures = summary.failures.map((f) => `  ✗ ${f.folder}/${f.relPath} (${f.action}): ${f.message}`);
+  const conflicts = (summary.conflicts ?? []).map(
+    (c) => `  ! ${c.folder}/${c.relPath}: ${c.reason} (${c.conflictKey})`,
+  );
   return (
-    [head, ...(failures.length ? [`${failures.length} file(s) did not transfer:`, ...failures] : [])].join('\n') + '\n'
+    [
+      head,
+      ...(failures.length ? [`${failures.length} file(s) did not transfer:`, ...failures] : []),
+      ...(conflicts.length
+        ? [
+            `${conflicts.length} conflict(s), both copies kept (compare them and delete the one you do not want):`,
+            ...conflicts,
+          ]
+        : []),
+    ].join('\n') + '\n'
   );
 }
 

@@ -41,6 +41,8 @@ export function openRunStorage(spec: ExecutorSpec, secrets: ExecutorSecrets, dat
     folders: storage.folders,
     ...SYNC_DEFAULTS,
     ...(storage.concurrency ? { concurrency: storage.concurrency } : {}),
+    // Conflict copies name the run (the desktop's verification finds them by it).
+    conflictTag: spec.runId,
   };
   return { spec: syncSpec, store: createS3ObjectStore(client, storage.bucket, key), region: storage.region };
 }

@@ -48,6 +48,7 @@ export async function runSync(direction: SyncDirection, run: SyncRun): Promise<S
       ...(run.signal ? { signal: run.signal } : {}),
     });
     run.onEvent?.(planEvent(plan, run.dryRun ?? false));
+    for (const warning of planWarnings(plan)) run.onEvent?.(warning);
     if (run.dryRun) return { plan };
     if (direction === 'pull') await forgetBaselines(state, run.spec);
     const summary = await executePlan(plan, {
@@ -85,6 +86,17 @@ async function checkBucket(direction: SyncDirection, run: SyncRun): Promise<void
 async function forgetBaselines(state: SyncState, spec: SyncSpec): Promise<void> {
   for (const folder of spec.folders) delete state.folders[folder.name];
   await saveSyncState(spec.localRoot, state);
+}
+
+/** What the user must hear about before anything moves: conflicts kept both ways. */
+function planWarnings(plan: SyncPlan): SyncEvent[] {
+  return plan.folders.flatMap((folder) =>
+    (folder.conflicts ?? []).map((c) => ({
+      type: 'warning' as const,
+      message: `Conflict in ${folder.folder}/${c.relPath}: ${c.reason}; ${plan.direction === 'push' ? 'the local copy goes' : 'the next push puts the local copy'} to ${c.conflictKey}.`,
+      fix: 'Compare the two copies, keep the right one under the original name and delete the other.',
+    })),
+  );
 }
 
 function planEvent(plan: SyncPlan, dryRun: boolean): SyncEvent {

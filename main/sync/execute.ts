@@ -53,7 +53,9 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
 
   const transfer = async (action: SyncAction) => {
     if (ctx.signal?.aborted) return;
-    const local = join(ctx.spec.localRoot, folderLocal(ctx.spec, action.folder), action.relPath);
+    // A conflict copy uploads the local file under another name (sourceRelPath is the file).
+    const localRel = action.sourceRelPath ?? action.relPath;
+    const local = join(ctx.spec.localRoot, folderLocal(ctx.spec, action.folder), localRel);
     const onBytes = (bytes: number) => {
       tracker.addBytes(action.folder, bytes);
       emitProgress();
@@ -73,7 +75,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
           : await downloadFile(local, action.remote!, shared);
       results.set(action, { size: done.size, etag: done.etag, sha256: done.sha256, mtimeMs: done.mtimeMs });
       ctx.state.hashes[action.folder] ??= {};
-      ctx.state.hashes[action.folder]![action.relPath] = {
+      ctx.state.hashes[action.folder]![localRel] = {
         size: done.size,
         mtimeMs: done.mtimeMs,
         sha256: done.sha256,
@@ -100,6 +102,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   emitProgress(true);
 
   updateBaselines(plan, ctx, results);
+  const conflicts = plan.folders.flatMap((f) => f.conflicts ?? []);
   const count = (type: SyncAction['type']) =>
     [...results.entries()].filter(
       ([a, r]) => a.type === type && (type === 'delete-remote' ? r === 'deleted' : r !== 'deleted'),
@@ -114,6 +117,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     seconds: (Date.now() - started) / 1000,
     failures,
     cancelled: ctx.signal?.aborted ?? false,
+    ...(conflicts.length ? { conflicts } : {}),
   };
 }
 
@@ -168,6 +172,7 @@ function updateBaselines(
       ctx.state.folders[folder.folder]?.remote === remote ? ctx.state.folders[folder.folder]!.baseline : {};
     const baseline: Record<string, BaselineEntry> = {};
     for (const action of folder.actions) {
+      if (action.sourceRelPath) continue; // a conflict copy exists in S3 only: no local file to baseline
       const result = results.get(action);
       if (result === 'deleted') continue;
       if (result) baseline[action.relPath] = result;

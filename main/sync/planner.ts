@@ -1,9 +1,18 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TypedError } from '../../shared/ipc/result';
 import type { SyncFolder } from '../../shared/run-config/schema';
 import { folderPrefix } from '../../shared/sync/keys';
-import { decide, outcomeDependsOnContent, type PathState } from '../../shared/sync/policy';
-import type { FolderPlan, LocalFile, RemoteObject, SyncAction, SyncDirection, SyncPlan } from '../../shared/sync/types';
+import { conflictRelPath, decide, outcomeDependsOnContent, type PathState } from '../../shared/sync/policy';
+import type {
+  FolderPlan,
+  LocalFile,
+  RemoteObject,
+  SyncAction,
+  SyncConflict,
+  SyncDirection,
+  SyncPlan,
+} from '../../shared/sync/types';
 import type { Limiter } from './limiter';
 import { folderKind, removePartials, scanLocalFolder } from './local-files';
 import { remoteDetails } from './remote-details';
@@ -63,6 +72,7 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
   );
   const paths = [...new Set([...locals.keys(), ...remotes.keys()])].sort();
 
+  const conflicts: SyncConflict[] = [];
   const actions = await Promise.all(
     paths.map((relPath) =>
       ctx.limit(async () => {
@@ -73,14 +83,37 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
         };
         await fillDetails(folder, direction, state, localDir, hashes, ctx);
         const decision = decide(folder.policy, direction, state);
-        return toAction(folder.name, remotePrefix + relPath, relPath, decision.type, decision.reason, state);
+        const key = remotePrefix + relPath;
+        if (decision.type !== 'keep-both')
+          return [toAction(folder.name, key, relPath, decision.type, decision.reason, state)];
+        // Keep both: the path itself is left alone; on push the local copy goes up beside S3's.
+        const local = state.local!;
+        local.sha256 ??= await localSha256(join(localDir, relPath), local, hashes, ctx.signal);
+        const copy = conflictRelPath(relPath, ctx.spec.conflictTag ?? hostname(), local.sha256);
+        const already = remotes.get(copy);
+        conflicts.push({ folder: folder.name, relPath, conflictKey: remotePrefix + copy, reason: decision.reason });
+        const kept = toAction(folder.name, key, relPath, 'skip', decision.reason, state);
+        if (direction === 'pull') return [kept];
+        if (already && already.size === local.size)
+          return [{ ...kept, reason: `${decision.reason} (already there as ${copy})` }];
+        return [
+          kept,
+          {
+            ...toAction(folder.name, remotePrefix + copy, copy, 'upload', `conflict copy of ${relPath}`, { local }),
+            sourceRelPath: relPath,
+          },
+        ];
       }),
     ),
   );
   const skippedLocal = scan.skipped.map((s) =>
     toAction(folder.name, remotePrefix + s.relPath, s.relPath, 'skip', s.reason, {}),
   );
-  return { ...base, actions: [...actions, ...skippedLocal] };
+  return {
+    ...base,
+    actions: [...actions.flat(), ...skippedLocal],
+    ...(conflicts.length ? { conflicts: conflicts.sort((a, b) => a.relPath.localeCompare(b.relPath)) } : {}),
+  };
 }
 
 /** Reads remote metadata and local hashes only where the policy needs them to decide. */
@@ -94,8 +127,11 @@ async function fillDetails(
 ): Promise<void> {
   const { local, remote } = state;
   if (!local || !remote) return;
+  // Newest-wins needs the recorded mtime before it can tell whether contents matter.
+  if (folder.policy === 'newest-wins')
+    state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
   const needsContent = outcomeDependsOnContent(folder.policy, direction, state);
-  if (needsContent || folder.policy === 'newest-wins')
+  if (needsContent && folder.policy !== 'newest-wins')
     state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
   if (local.size !== remote.size) state.same = false;
   else if (needsContent) {

@@ -13,6 +13,11 @@ export interface SyncSpec {
   /** Files at or above this size go multipart (uploads) or ranged (downloads). */
   multipartThreshold: number;
   partSize: number;
+  /**
+   * Names this machine or run in conflict copies (`NAME.conflict-<tag>-<sha8>.EXT`); the
+   * host name when unset.
+   */
+  conflictTag?: string;
 }
 
 /** Defaults measured on 2 cores against Ceph RGW; see bench/sync. */

@@ -39,6 +39,7 @@ export async function buildLocalManifest(
           limit(async () => ({
             key: prefix + f.relPath,
             size: f.size,
+            mtimeMs: f.mtimeMs,
             sha256: await localSha256(join(dir, f.relPath), f, cache, signal),
           })),
         ),

@@ -32,17 +32,24 @@ describe('sync policy', () => {
     expect(d('local-wins', 'pull', { remote: remote() })).toBe('download');
   });
 
-  it('newest-wins: compares the recorded file mtime, falling back to the S3 time', () => {
+  it('newest-wins: compares the recorded file mtime, never the S3 time', () => {
     const newerRemote = remote({ mtimeMs: 2_000 });
     const olderRemote = remote({ mtimeMs: 500 });
     expect(d('newest-wins', 'pull', { local: local(), remote: newerRemote, same: false })).toBe('download');
     expect(d('newest-wins', 'pull', { local: local(), remote: olderRemote, same: false })).toBe('skip');
     expect(d('newest-wins', 'push', { local: local(), remote: olderRemote, same: false })).toBe('upload');
     expect(d('newest-wins', 'push', { local: local(), remote: newerRemote, same: false })).toBe('skip');
-    expect(d('newest-wins', 'push', { local: local(), remote: remote(), same: false })).toBe('skip'); // lastModified 5000 > 1000
+    // No recorded mtime: which copy is newer is unknown (LastModified is upload time), so keep both.
+    expect(d('newest-wins', 'push', { local: local(), remote: remote(), same: false })).toBe('keep-both');
+    expect(d('newest-wins', 'pull', { local: local(), remote: remote(), same: false })).toBe('keep-both');
+    // A tie with different contents keeps both, both ways; with equal contents nothing moves.
+    const tie = { local: local({ mtimeMs: 2_000 }), remote: remote({ mtimeMs: 2_000 }) };
+    expect(d('newest-wins', 'push', { ...tie, same: false })).toBe('keep-both');
+    expect(d('newest-wins', 'pull', { ...tie, same: false })).toBe('keep-both');
+    expect(d('newest-wins', 'push', { ...tie, same: true })).toBe('skip');
     expect(
-      d('newest-wins', 'push', { local: local({ mtimeMs: 2_000 }), remote: remote({ mtimeMs: 2_000 }), same: false }),
-    ).toBe('upload');
+      d('newest-wins', 'push', { local: local({ sha256: 'a' }), remote: remote({ mtimeMs: 500, sha256: 'a' }) }),
+    ).toBe('skip');
   });
 
   it('deletes only what the baseline saw, unchanged in S3, and gone locally', () => {

@@ -45,6 +45,19 @@ export interface SyncAction {
   reason: string;
   local?: LocalFile;
   remote?: RemoteObject;
+  /**
+   * A conflict copy (newest-wins keep-both): the local file that is uploaded, while `relPath`
+   * and `key` name the copy beside the S3 object. Never part of a baseline (no local file has its name).
+   */
+  sourceRelPath?: string;
+}
+
+/** A newest-wins conflict: both copies kept, the local one uploaded beside S3's as `conflictKey`. */
+export interface SyncConflict {
+  folder: string;
+  relPath: string;
+  conflictKey: string;
+  reason: string;
 }
 
 /** The plan of one folder. */
@@ -55,6 +68,8 @@ export interface FolderPlan {
   actions: SyncAction[];
   /** Why the folder was passed over as a whole, when it was. */
   note?: string;
+  /** Newest-wins conflicts found by this plan (both copies kept). */
+  conflicts?: SyncConflict[];
 }
 
 /** A complete plan; `execute` carries it out. */
@@ -98,6 +113,8 @@ export interface SyncSummary {
   seconds: number;
   failures: SyncFailure[];
   cancelled: boolean;
+  /** Newest-wins conflicts: both copies kept, the user decides. */
+  conflicts?: SyncConflict[];
 }
 
 /** One file of a final manifest (what the executor pushed; what the desktop verifies). */
@@ -105,6 +122,8 @@ export interface ManifestFile {
   key: string;
   size: number;
   sha256: string;
+  /** The file's mtime (ms): lets the verification accept a newer copy that newest-wins kept in S3. */
+  mtimeMs?: number;
 }
 
 /** The difference between S3 and what was expected of it. */

@@ -1,8 +1,13 @@
 import type { SyncFolderVerification } from '../../../shared/domain/run-sync';
 import type { ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../../shared/executor/protocol';
-import type { VerifyMismatch } from '../../../shared/sync/types';
+import type { SyncFolder } from '../../../shared/run-config/schema';
+import { folderPrefix } from '../../../shared/sync/keys';
+import { conflictRelPath, decide } from '../../../shared/sync/policy';
+import type { ManifestFile, VerifyMismatch } from '../../../shared/sync/types';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
+import { metadataDetails } from '../../sync/remote-details';
+import { syncRetry, withRetry } from '../../sync/retry';
 import { verifyAgainst, type VerifyReport } from '../../sync/verify';
 import { verificationByFolder } from '../../sync/verify-by-folder';
 import type { RemoteHost } from './remote-host';
@@ -56,7 +61,8 @@ export async function verifySync(input: {
       input.storage.prefix,
     );
   for (let rePushes = 0; ; rePushes++) {
-    const report = await verifyAgainst(status.manifest, input.store, status.prefixes, 8, input.signal);
+    const found = await verifyAgainst(status.manifest, input.store, status.prefixes, 8, input.signal);
+    const report = await withPolicyOutcomes(found, status, input);
     if (report.mismatches.length === 0)
       return { verified: true, checked: report.checked, rePushes, mismatches: [], folders: byFolder(report) };
     const first = report.mismatches[0]!;
@@ -75,6 +81,80 @@ export async function verifySync(input: {
     const pushed = await pushAgain(input.host(), input.layout, input.secrets, input.signal);
     status = { ...status, manifest: pushed.manifest, prefixes: pushed.prefixes };
   }
+}
+
+/**
+ * Drops the differences the sync policy allows: in a newest-wins folder S3 may keep a copy
+ * newer than the machine's (the push rightly skipped it), or keep both copies of a tie (the
+ * machine's went up beside S3's under its conflict name). Each is accepted with a note;
+ * re-pushing would change nothing.
+ */
+async function withPolicyOutcomes(
+  report: VerifyReport,
+  status: ExecutorStatus,
+  input: {
+    store: ObjectStore;
+    storage: Pick<ExecutorSpec['storage'], 'prefix' | 'folders'>;
+    signal: AbortSignal;
+    onInfo(message: string): void;
+  },
+): Promise<VerifyReport> {
+  const files = new Map(status.manifest.map((f) => [f.key, f]));
+  const mismatches: VerifyMismatch[] = [];
+  for (const mismatch of report.mismatches) {
+    const file = files.get(mismatch.key);
+    const folder = newestWinsFolder(mismatch.key, input.storage);
+    const note =
+      file && folder && (mismatch.problem === 'size' || mismatch.problem === 'sha256')
+        ? await policyNote(file, folder, status.runId, input)
+        : undefined;
+    if (note) input.onInfo(`${mismatch.key}: ${note}`);
+    else mismatches.push(mismatch);
+  }
+  return { ...report, mismatches };
+}
+
+function newestWinsFolder(
+  key: string,
+  storage: Pick<ExecutorSpec['storage'], 'prefix' | 'folders'>,
+): { folder: SyncFolder; prefix: string } | undefined {
+  return storage.folders
+    .filter((f) => f.policy === 'newest-wins')
+    .map((folder) => ({ folder, prefix: folderPrefix(storage.prefix, folder.remote) }))
+    .find((f) => key.startsWith(f.prefix));
+}
+
+/** Why newest-wins allows S3 to differ from the machine's file, or undefined when it does not. */
+async function policyNote(
+  file: ManifestFile,
+  { prefix }: { folder: SyncFolder; prefix: string },
+  runId: string,
+  input: { store: ObjectStore; signal: AbortSignal },
+): Promise<string | undefined> {
+  if (file.mtimeMs === undefined) return undefined;
+  const head = async (key: string) => withRetry(() => input.store.head(key, input.signal), syncRetry(input.signal));
+  const object = await head(file.key);
+  const relPath = file.key.slice(prefix.length);
+  const remote = {
+    key: file.key,
+    relPath,
+    size: object.size,
+    etag: object.etag,
+    lastModifiedMs: object.lastModifiedMs,
+    ...metadataDetails(object),
+  };
+  const decision = decide('newest-wins', 'push', {
+    local: { relPath, size: file.size, mtimeMs: file.mtimeMs, sha256: file.sha256 },
+    remote,
+  });
+  if (decision.type === 'skip' && remote.mtimeMs !== undefined && remote.mtimeMs > file.mtimeMs)
+    return 'S3 kept a newer copy (newest-wins); the machine’s older copy was rightly not pushed';
+  if (decision.type !== 'keep-both') return undefined;
+  const copyKey = prefix + conflictRelPath(relPath, runId, file.sha256);
+  const copy = await head(copyKey).catch(() => undefined);
+  return copy && metadataDetails(copy).sha256 === file.sha256
+    ? `conflict: S3's copy kept, the machine's copy is beside it as ${copyKey}`
+    : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The tiny training repo of the end-to-end tests. `train.sh` behaves by env vars:
- * TRAIN_MODE=ok|fail|oom|hang, EPOCHS, LINES_PER_EPOCH, STEP_SLEEP. It writes numbered log lines
+ * TRAIN_MODE=ok|fail|oom|hang, EPOCHS, LINES_PER_EPOCH, STEP_SLEEP, CKPT_MTIME (epoch seconds given to
+ * every checkpoint, for newest-wins ties). It writes numbered log lines
  * ("line N …"), logs/metrics.jsonl, a checkpoint per epoch, a model pickle + JSON metadata,
  * and on SIGTERM saves an "interrupted" checkpoint before exiting.
  */
@@ -23,6 +24,7 @@ for epoch in $(seq 1 "$EPOCHS"); do
     sleep "$STEP_SLEEP"
   done
   echo "checkpoint of epoch $epoch" > "$TRAINDECK_CHECKPOINTS_DIR/epoch-$epoch.ckpt"
+  [ -n "\${CKPT_MTIME:-}" ] && touch -d "@$CKPT_MTIME" "$TRAINDECK_CHECKPOINTS_DIR/epoch-$epoch.ckpt"
   if [ "$MODE" = fail ] && [ "$epoch" = 2 ]; then echo "boom: failing on purpose at epoch 2" >&2; exit 3; fi
   if [ "$MODE" = oom ] && [ "$epoch" = 2 ]; then echo "allocating too much"; kill -KILL $$; fi
 done
