@@ -38,6 +38,14 @@ const R = {
       },
     ],
   },
+  // node:path follows the desktop's OS (backslashes on Windows); a remote machine is POSIX.
+  localPath: {
+    paths: ['node:path', 'path'].map((name) => ({
+      name,
+      allowImportNames: ['posix'],
+      message: 'This code builds remote (POSIX) paths: import from node:path/posix, or { posix } from node:path.',
+    })),
+  },
   mainLayer: {
     patterns: [
       { group: ['**/main/**', '**/preload/**'], message: 'This code reaches main only through the contract.' },
@@ -56,6 +64,18 @@ function restrict(...groups) {
 }
 
 const IPC_FILES = ['main/app/ipc.ts', 'preload/index.ts'];
+
+/** Code that builds paths on the training machine (remote-paths-windows.test.ts checks the rule holds). */
+export const REMOTE_PATH_FILES = [
+  'main/executor/work-layout.ts',
+  'main/runs/pipeline/start-executor.ts',
+  'main/runs/pipeline/follow-executor.ts',
+  'main/runs/pipeline/verify-sync.ts',
+  'main/runs/pipeline/run-pipeline.ts',
+  'main/runs/backends/ssh-host-backend.ts',
+  'main/runs/backends/ec2-backend.ts',
+  'main/monitor/**/*.ts',
+];
 
 export default tseslint.config(
   {
@@ -84,6 +104,11 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     ignores: ['main/app/**', 'main/aws/**', 'main/ssh/**'],
     rules: restrict(R.electron, R.awsSdk, R.ssh2, R.uiLayers),
+  },
+  {
+    files: REMOTE_PATH_FILES,
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: restrict(R.electron, R.awsSdk, R.ssh2, R.uiLayers, R.localPath),
   },
   { files: ['main/aws/**/*.ts'], rules: restrict(R.electron, R.ssh2, R.uiLayers) },
   { files: ['main/ssh/**/*.ts'], rules: restrict(R.electron, R.awsSdk, R.uiLayers) },

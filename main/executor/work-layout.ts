@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+// Remote paths are POSIX whatever the desktop's OS (eslint.config.js holds this file to it).
+import { join } from 'node:path/posix';
 import type { ExecutorSpec } from '../../shared/executor/protocol';
 
 /**

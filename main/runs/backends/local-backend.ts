@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PowerOff } from '../../../shared/executor/protocol';
 import type { ComputeBackend } from '../pipeline/compute-backend';
-import { localConnector } from '../pipeline/local-host';
+import { createLocalConnector } from '../pipeline/local-host';
+import { findLocalTools, type LocalTools, type LocalToolsOptions } from './local-tools';
 
 /** The local dry run: the same executor on this computer, in a temporary folder. */
 export interface LocalBackendOptions {
@@ -13,20 +14,26 @@ export interface LocalBackendOptions {
   keep?: boolean;
   /** Tests inject a harmless action; the default never touches this computer's power. */
   powerOff?: PowerOff;
+  /** Tests inject how the shell and Node are found (see ./local-tools). */
+  tools?: Omit<LocalToolsOptions, 'signal'>;
 }
 
 /** The `local` backend: validates repo, overrides, data and the first minutes of training for free. */
 export function createLocalBackend(options: LocalBackendOptions): ComputeBackend {
   let workDir: string | undefined;
+  let tools: LocalTools | undefined;
+  // Before anything starts: a missing shell or Node is a sentence with a fix, not a bootstrap that installs Node here.
+  const findTools = async (signal: AbortSignal) => (tools ??= await findLocalTools({ ...options.tools, signal }));
   return {
     kind: 'local',
-    async preflight() {
-      return { host: 'this computer' };
+    async preflight(signal) {
+      return { host: 'this computer', node: (await findTools(signal)).node };
     },
-    async acquire() {
+    async acquire(signal) {
+      const { env } = await findTools(signal);
       workDir = await mkdtemp(join(tmpdir(), 'traindeck-local-run-'));
       return {
-        connector: localConnector,
+        connector: createLocalConnector(env),
         workDir,
         onInstance: false,
         powerOff: options.powerOff ?? { kind: 'none' },

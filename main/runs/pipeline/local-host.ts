@@ -4,19 +4,24 @@ import type { ExecResult, HostConnector, RemoteHost } from './remote-host';
 
 /**
  * The `local` backend's host: this computer. Same calls as over SSH, so the local dry run
- * exercises exactly the pipeline and executor a real run uses.
+ * exercises exactly the pipeline and executor a real run uses. Commands run with `env` (the
+ * local backend passes the login shell's PATH), or this process's environment.
  */
-export const localConnector: HostConnector = {
-  label: 'this computer',
-  async connect() {
-    return localHost;
-  },
-};
+export function createLocalConnector(env?: NodeJS.ProcessEnv): HostConnector {
+  const host = localHost(env);
+  return {
+    label: 'this computer',
+    async connect() {
+      return host;
+    },
+  };
+}
 
-const localHost: RemoteHost = {
+const localHost = (env?: NodeJS.ProcessEnv): RemoteHost => ({
   exec(command, options = {}) {
     return new Promise<ExecResult>((resolve, reject) => {
       const child = spawn('sh', ['-c', command], {
+        ...(env ? { env } : {}),
         stdio: ['pipe', 'pipe', 'pipe'],
         timeout: options.timeoutMs ?? 600_000,
         killSignal: 'SIGKILL',
@@ -56,4 +61,7 @@ const localHost: RemoteHost = {
     }
   },
   async close() {},
-};
+});
+
+/** This computer, with TrainDeck's own environment. */
+export const localConnector: HostConnector = createLocalConnector();

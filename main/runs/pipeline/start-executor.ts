@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Remote paths are POSIX whatever the desktop's OS (eslint.config.js holds this file to it). The one
+// local path here (the bundle folder) takes a '/' too: Node's fs accepts it on Windows.
+import { join } from 'node:path/posix';
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { RemoteHost } from './remote-host';
