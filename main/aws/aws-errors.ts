@@ -1,96 +1,36 @@
-import { TypedError } from '../../shared/ipc/result';
+/**
+ * The one home of AWS error handling: codes and their classes (throttling, not found, region
+ * refusals, credentials), the per-call context every SDK client records, and the typed
+ * failure (service, operation, region, HTTP status, AWS code, a sentence and a fix).
+ */
+import { awsFailure, type AwsFailureOptions } from './aws-failure';
 
-/** The AWS error code of a thrown value (the SDK and the fake both put it in `name`). */
-export function awsErrorCode(error: unknown): string {
-  if (error instanceof Error) return (error as Error & { Code?: string }).Code ?? error.name;
-  return 'Unknown';
-}
-
-const THROTTLING = new Set([
-  'RequestLimitExceeded',
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'SlowDown',
-  'RequestThrottled',
-  'RequestThrottledException',
-]);
-
-/** True when AWS asked us to slow down: retry with backoff. */
-export function isThrottling(error: unknown): boolean {
-  return THROTTLING.has(awsErrorCode(error));
-}
-
-/** True when a region refuses us (not opted in, or no permission): report it, do not fail the scan. */
-export function regionRefusal(error: unknown): string | undefined {
-  const code = awsErrorCode(error);
-  if (code === 'OptInRequired') return 'not opted in';
-  if (code === 'AuthFailure' || code === 'InvalidClientTokenId') return 'credentials not valid in this region';
-  if (code === 'UnauthorizedOperation' || code.startsWith('AccessDenied')) return `no permission (${code})`;
-  return undefined;
-}
-
-/** True when the resource is already gone: a delete that finds nothing has done its job. */
-export function isNotFound(error: unknown): boolean {
-  const code = awsErrorCode(error);
-  return (
-    code.endsWith('.NotFound') ||
-    code === 'NotFound' ||
-    code === 'NoSuchEntity' ||
-    code === 'LoadBalancerNotFound' ||
-    code === 'InvalidAllocationID.NotFound'
-  );
-}
+export {
+  awsErrorCode,
+  credentialsError,
+  isNotFound,
+  isThrottling,
+  networkErrorCode,
+  regionRefusal,
+} from './aws-error-codes';
+export {
+  awsFailure,
+  awsFailureError,
+  type AwsFailure,
+  type AwsFailureKind,
+  type AwsFailureOptions,
+} from './aws-failure';
+export { annotateAwsCalls, awsCallOf, type AwsCall } from './aws-call-context';
 
 /**
- * Turns a credentials failure into a readable error with its fix, or undefined when the
- * error is something else. The SDK reports these as CredentialsProviderError with text only.
+ * Any AWS failure as a clause to embed in a longer line ("could not read (…)", "eu-west-1: …"):
+ * the sentence of {@link awsFailure} without its full stop. Its fix is {@link awsFix}.
  */
-export function credentialsError(error: unknown, profile: string | undefined): TypedError | undefined {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = awsErrorCode(error);
-  const named = profile ?? 'default';
-  if (
-    /sso session .*(expired|invalid)|token .*expired|SSO.*refresh/i.test(message) ||
-    code === 'ExpiredToken' ||
-    code === 'ExpiredTokenException'
-  ) {
-    return new TypedError('UNAUTHORIZED', `The AWS session of profile "${named}" has expired.`, {
-      fix: `Run \`aws sso login --profile ${named}\`, then try again.`,
-      cause: error,
-    });
-  }
-  if (
-    /profile.*(not found|could not be found)|Could not resolve credentials using profile/i.test(message) ||
-    code === 'ProfileNotFound'
-  ) {
-    return new TypedError(
-      'UNAUTHORIZED',
-      `AWS profile "${named}" was not found in ~/.aws/config or ~/.aws/credentials.`,
-      {
-        fix: 'Check the name with `aws configure list-profiles`, or create it with `aws configure --profile NAME`.',
-        cause: error,
-      },
-    );
-  }
-  if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new TypedError('UNAUTHORIZED', 'No AWS credentials were found.', {
-      fix: 'Set AWS_PROFILE to a configured profile, or run `aws configure`.',
-      cause: error,
-    });
-  }
-  if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch' || code === 'UnrecognizedClientException') {
-    return new TypedError('UNAUTHORIZED', `AWS rejected the credentials of profile "${named}" (${code}).`, {
-      fix: 'Check the access key, or sign in again.',
-      cause: error,
-    });
-  }
-  return undefined;
+export function describeAwsError(error: unknown, options: AwsFailureOptions = {}): string {
+  return awsFailure(error, options).message.replace(/\.$/, '');
 }
 
-/** One readable line for any AWS failure. */
-export function describeAwsError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = awsErrorCode(error);
-  return message.includes(code) ? message : `${code}: ${message}`;
+/** What to do about any AWS failure, one sentence. */
+export function awsFix(error: unknown, options: AwsFailureOptions = {}): string {
+  return awsFailure(error, options).fix;
 }

@@ -5,25 +5,34 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { annotateAwsCalls } from './aws-call-context';
 import { baseConfig, type AwsSettings } from './client-config';
 
 export type { AwsSettings } from './client-config';
 export { createS3Client, hasCustomS3Endpoint, type S3PoolOptions } from './s3-client';
 
 /** EC2 client for one region. */
-export const createEc2Client = (settings: AwsSettings) => new EC2Client(baseConfig('EC2', settings));
+export const createEc2Client = (settings: AwsSettings) =>
+  annotateAwsCalls(new EC2Client(baseConfig('EC2', settings)), 'EC2', settings);
 /** STS client (identity checks). */
-export const createStsClient = (settings: AwsSettings) => new STSClient(baseConfig('STS', settings));
+export const createStsClient = (settings: AwsSettings) =>
+  annotateAwsCalls(new STSClient(baseConfig('STS', settings)), 'STS', settings);
 /** IAM client (the instance role and profile). */
-export const createIamClient = (settings: AwsSettings) => new IAMClient(baseConfig('IAM', settings));
+export const createIamClient = (settings: AwsSettings) =>
+  annotateAwsCalls(new IAMClient(baseConfig('IAM', settings)), 'IAM', settings);
 /** SSM client (public AMI parameters). */
-export const createSsmClient = (settings: AwsSettings) => new SSMClient(baseConfig('SSM', settings));
+export const createSsmClient = (settings: AwsSettings) =>
+  annotateAwsCalls(new SSMClient(baseConfig('SSM', settings)), 'SSM', settings);
 /** CloudWatch client (instance metrics). */
 export const createCloudWatchClient = (settings: AwsSettings) =>
-  new CloudWatchClient(baseConfig('CLOUDWATCH', settings));
+  annotateAwsCalls(new CloudWatchClient(baseConfig('CLOUDWATCH', settings)), 'CLOUDWATCH', settings);
 /** Service Quotas client (vCPU limits). */
 export const createServiceQuotasClient = (settings: AwsSettings) =>
-  new ServiceQuotasClient(baseConfig('SERVICE_QUOTAS', settings));
+  annotateAwsCalls(new ServiceQuotasClient(baseConfig('SERVICE_QUOTAS', settings)), 'SERVICE_QUOTAS', settings);
 /** Elastic Load Balancing v2 client (the cost scanner lists and kill-all deletes load balancers). */
 export const createElbv2Client = (settings: AwsSettings) =>
-  new ElasticLoadBalancingV2Client(baseConfig('ELASTIC_LOAD_BALANCING_V2', settings));
+  annotateAwsCalls(
+    new ElasticLoadBalancingV2Client(baseConfig('ELASTIC_LOAD_BALANCING_V2', settings)),
+    'ELASTIC_LOAD_BALANCING_V2',
+    settings,
+  );

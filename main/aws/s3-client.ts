@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { annotateAwsCalls } from './aws-call-context';
 import { baseConfig, type AwsSettings } from './client-config';
 import { endpointOverridesFromEnv } from './endpoints';
 
@@ -28,7 +29,7 @@ export function hasCustomS3Endpoint(settings: AwsSettings): boolean {
  */
 export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}): S3Client {
   const maxSockets = pool.maxSockets ?? 50;
-  return new S3Client({
+  const client = new S3Client({
     ...baseConfig('S3', settings),
     forcePathStyle: hasCustomS3Endpoint(settings),
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -40,4 +41,5 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
       requestTimeout: 120_000,
     }),
   });
+  return annotateAwsCalls(client, 'S3', settings);
 }

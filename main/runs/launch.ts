@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { makeRunId } from '../../shared/domain/tags';
 import type { PreflightReport } from '../../shared/domain/preflight';
 import { TypedError } from '../../shared/ipc/result';
+import { joinSentences } from '../../shared/text/sentences';
 import type { RunConfig } from '../../shared/run-config/schema';
 import type { AwsPorts } from '../aws/ports/aws-ports';
 import { RunJournal } from './journal/run-journal';
@@ -47,7 +48,10 @@ export async function launchRun(
     const first = report.checks.find((c) => c.status === 'fail');
     throw new TypedError(
       'PRECONDITION_FAILED',
-      `Preflight failed: ${first ? `${first.label}: ${first.value}` : 'see the report'}. Nothing was created.`,
+      joinSentences(
+        `Preflight failed: ${first ? `${first.label}: ${first.value}` : 'see the report'}`,
+        'Nothing was created',
+      ),
       { ...(first?.fix ? { fix: first.fix } : {}), details: { report } },
     );
   }

@@ -68,7 +68,14 @@ export async function readKeyFile(
     throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} does not exist.`, {
       fix: 'Point storage.sseKeyFile at your key, or create one with `traindeck key generate FILE` (and keep a copy: losing the key loses the data).',
     });
-  if (!info.isFile()) throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} is not a file.`);
+  if (!info.isFile())
+    throw new TypedError(
+      'INVALID_REQUEST',
+      `The SSE-C key file ${file} is ${info.isDirectory() ? 'a folder' : 'not a file'}.`,
+      {
+        fix: 'Point storage.sseKeyFile at the key file itself (e.g. ~/.traindeck/keys/data.key), or create one with `traindeck key generate FILE`.',
+      },
+    );
   const raw = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new TypedError(
       'INVALID_REQUEST',

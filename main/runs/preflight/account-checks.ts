@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { preflightReport, type PreflightCheck, type PreflightReport } from '../../../shared/domain/preflight';
-import { credentialsError, describeAwsError } from '../../aws/aws-errors';
+import { awsFailure } from '../../aws/aws-errors';
 import type { SseKey } from '../../sync/sse-key';
 import { check, skipped } from './check';
 import { localChecks } from './local-checks';
@@ -41,8 +41,8 @@ export async function accountChecks(
   try {
     identity = await input.ports.identity.whoAmI(input.signal ? { signal: input.signal } : {});
   } catch (error) {
-    const typed = credentialsError(error, config.aws.profile ?? input.env.AWS_PROFILE);
-    checks.push(check('identity', 'Identity', 'fail', typed?.message ?? describeAwsError(error), typed?.fix));
+    const failure = awsFailure(error, { profile: config.aws.profile ?? input.env.AWS_PROFILE, signal: input.signal });
+    checks.push(check('identity', 'Identity', 'fail', failure.message, failure.fix));
     return stop(checks, 'no valid credentials', remaining.slice(1));
   }
   checks.push(check('identity', 'Identity', 'pass', `${identity.account} (${identity.arn})`));

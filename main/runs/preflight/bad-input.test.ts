@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import { TypedError } from '../../../shared/ipc/result';
+import { hasDoubledPeriod } from '../../../shared/text/sentences';
 import { awsError } from '../../aws/testing/fake-error';
 import { launchRun } from '../launch';
 import { fakeWorld, type FakeWorld } from '../testing/fake-lifecycle';
@@ -119,6 +120,41 @@ describe('bad input: a clear preflight error and no resource created', () => {
       fix: expect.stringContaining('traindeck key generate'),
     });
     expect(world.fake.calls).toEqual([]);
+  });
+
+  it('key file that is a folder says so, with a fix (was: no fix line)', async () => {
+    const world = await fakeWorld();
+    const config = { ...world.config, storage: { ...world.config.storage, sseKeyFile: world.dir } };
+    expect(await refused(world, config)).toMatchObject({
+      id: 'sse-key',
+      value: `The SSE-C key file ${world.dir} is a folder.`,
+      fix: expect.stringContaining('storage.sseKeyFile'),
+    });
+  });
+
+  it('no credentials anywhere is a warning with a fix, never a pass (was "✓ AWS profile default (none-found)")', async () => {
+    const world = await fakeWorld();
+    world.deps.env = { AWS_CONFIG_FILE: join(world.dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(world.dir, 'none') };
+    let report: PreflightReport | undefined;
+    await launchRun(world.config, world.deps, { onPreflight: (r) => (report = r) }).catch(() => undefined);
+    expect(report?.checks.find((c) => c.id === 'aws-profile')).toMatchObject({
+      status: 'warn',
+      label: 'AWS credentials',
+      value: expect.stringContaining('none found'),
+      fix: expect.stringContaining('aws configure'),
+    });
+  });
+
+  it('no preflight line, fix or launch error has a doubled period', async () => {
+    const world = await fakeWorld();
+    world.fake.identityFault = 'expired-sso';
+    const config = { ...world.config, storage: { ...world.config.storage, sseKeyFile: world.dir } };
+    for (const c of [config, world.config]) {
+      let report: PreflightReport | undefined;
+      const error = await launchRun(c, world.deps, { onPreflight: (r) => (report = r) }).catch((e: unknown) => e);
+      const texts = [(error as Error).message, ...(report?.checks ?? []).flatMap((k) => [k.value, k.fix ?? ''])];
+      for (const text of texts) expect(hasDoubledPeriod(text), text).toBe(false);
+    }
   });
 
   it('a missing compute section', async () => {

@@ -1,10 +1,10 @@
 import type { PreflightCheck } from '../../../shared/domain/preflight';
 import type { RunConfig } from '../../../shared/run-config/schema';
-import { awsErrorCode, describeAwsError } from '../../aws/aws-errors';
+import { awsErrorCode, awsFailure } from '../../aws/aws-errors';
 import type { BucketPort } from '../../aws/ports/account-ports';
 import type { CallOptions } from '../../aws/ports/ec2-types';
 import type { SseKey } from '../../sync/sse-key';
-import { check, skipped } from './check';
+import { awsCallCheck, check, skipped } from './check';
 
 /** Bucket reachable and in the expected region, versioning state, SSE-C allowed (probe write + delete). */
 export async function bucketChecks(
@@ -39,7 +39,7 @@ export async function bucketChecks(
               `no access to s3://${bucket} (${code})`,
               'Allow s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on the bucket for these credentials.',
             )
-          : check('bucket', 'Bucket', 'fail', `s3://${bucket}: ${describeAwsError(error)}`);
+          : awsCallCheck('bucket', 'Bucket', 'fail', error, { ...options, context: `s3://${bucket}` });
     return {
       checks: [
         fail,
@@ -87,13 +87,11 @@ export async function bucketChecks(
     );
   } catch (error) {
     checks.push(
-      check(
-        'versioning',
-        'Versioning',
-        'warn',
-        `could not read (${awsErrorCode(error)})`,
-        'Allow s3:GetBucketVersioning to see whether old versions pile up.',
-      ),
+      awsCallCheck('versioning', 'Versioning', 'warn', error, {
+        ...options,
+        context: 'could not read',
+        deniedFix: 'Allow s3:GetBucketVersioning to see whether old versions pile up.',
+      }),
     );
   }
   const probeKey = `${prefix ? `${prefix}/` : ''}.traindeck-preflight/${probeName}`;
@@ -101,13 +99,19 @@ export async function bucketChecks(
     await port.probeSseC(bucket, probeKey, sseKey.params(), options);
     checks.push(check('sse-c', 'SSE-C', 'pass', `write + delete with your key under s3://${bucket}/${prefix}`));
   } catch (error) {
+    const failure = awsFailure(error, options);
+    const refused = failure.kind === 'denied' || failure.kind === 'aws';
     checks.push(
       check(
         'sse-c',
         'SSE-C',
         'fail',
-        `a write with your key was refused: ${describeAwsError(error)}`,
-        'Allow SSE-C on the bucket (S3 console → Properties → Default encryption → blocked encryption types) and s3:PutObject/s3:DeleteObject on the prefix.',
+        refused
+          ? `a write with your key was refused: ${failure.message}`
+          : `the probe write failed: ${failure.message}`,
+        refused
+          ? 'Allow SSE-C on the bucket (S3 console → Properties → Default encryption → blocked encryption types) and s3:PutObject/s3:DeleteObject on the prefix.'
+          : failure.fix,
       ),
     );
   }

@@ -7,12 +7,12 @@ import {
 } from '../../../shared/domain/instance-family';
 import type { PreflightCheck } from '../../../shared/domain/preflight';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
-import { awsErrorCode, describeAwsError } from '../../aws/aws-errors';
+
 import type { QuotaPort, ParameterPort } from '../../aws/ports/account-ports';
 import type { Ec2Port } from '../../aws/ports/aws-ports';
 import type { ImageInfo, InstanceTypeInfo } from '../../aws/ports/ec2-launch-port';
 import type { CallOptions } from '../../aws/ports/ec2-types';
-import { check, skipped } from './check';
+import { awsCallCheck, check, skipped } from './check';
 
 /** Where the instance will go: a default subnet in a zone that offers the type. */
 export interface Placement {
@@ -120,13 +120,10 @@ export async function quotaCheck(
   try {
     value = await quotas.vcpuQuota(quota.code, options);
   } catch (error) {
-    return check(
-      'quota',
-      'vCPU quota',
-      'warn',
-      `could not read "${quota.name}" (${awsErrorCode(error)})`,
-      'Allow servicequotas:GetServiceQuota to check before launch; EC2 refuses a launch over quota.',
-    );
+    return awsCallCheck('quota', 'vCPU quota', 'warn', error, {
+      context: `could not read "${quota.name}"`,
+      deniedFix: 'Allow servicequotas:GetServiceQuota to check before launch; EC2 refuses a launch over quota.',
+    });
   }
   if (!value) return check('quota', 'vCPU quota', 'warn', `"${quota.name}" has no value in ${region}`);
   const running = (await ec2.listInstances(options)).filter(
@@ -161,13 +158,10 @@ export async function amiCheck(
       imageId = await parameters.getParameter(parameter, options);
     } catch (error) {
       return {
-        check: check(
-          'ami',
-          'AMI',
-          'fail',
-          `cannot read ${parameter}: ${describeAwsError(error)}`,
-          'Allow ssm:GetParameter on public parameters, or set compute.amiId.',
-        ),
+        check: awsCallCheck('ami', 'AMI', 'fail', error, {
+          context: `cannot read ${parameter}`,
+          deniedFix: 'Allow ssm:GetParameter on public parameters, or set compute.amiId.',
+        }),
       };
     }
     if (!imageId)

@@ -30,7 +30,18 @@ export async function localChecks(
         'Check the name with `aws configure list-profiles`, or create it with `aws configure --profile NAME` (SSO: `aws configure sso`).',
       ),
     );
-  } else checks.push(check('aws-profile', 'AWS profile', 'pass', `${setup.profile} (${setup.credentialSource})`));
+  } else if (setup.credentialSource === 'none-found')
+    // The SDK may still find an instance role or container credentials: a warning, and STS or S3 decides.
+    checks.push(
+      check(
+        'aws-profile',
+        'AWS credentials',
+        'warn',
+        `none found: no AWS_ACCESS_KEY_ID, and profile "${setup.profile}" has no keys, SSO or role in ${setup.configFile} or ${setup.credentialsFile}`,
+        'Set AWS_PROFILE to a configured profile, or run `aws configure` (SSO: `aws configure sso`).',
+      ),
+    );
+  else checks.push(check('aws-profile', 'AWS profile', 'pass', `${setup.profile} (${setup.credentialSource})`));
 
   const region = config.aws.region;
   if (isKnownRegion(region)) checks.push(check('region', 'Region', 'pass', region));

@@ -7,7 +7,7 @@ import type { Clock } from '../../core/clock';
 import type { KeyVault } from '../../sync/key-vault';
 import { bucketChecks } from './bucket-checks';
 import { accountChecks } from './account-checks';
-import { check } from './check';
+import { awsCallCheck, check } from './check';
 import { amiCheck, computeSkipped, instanceTypeChecks, quotaCheck, type Placement } from './compute-checks';
 import type { PublicIpPort } from './public-ip';
 
@@ -87,7 +87,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
   const [bucket, type, source] = await Promise.all([
     bucketChecks(config, ports.bucket, ready.sseKey, ready.probeName, options),
     instanceTypeChecks(compute, region, ec2, options).catch((error: unknown) => ({
-      checks: [check('instance-type', 'Instance type', 'fail', describeAwsError(error))],
+      checks: [awsCallCheck('instance-type', 'Instance type', 'fail', error, options)],
       info: undefined,
       placement: undefined,
     })),
@@ -98,10 +98,10 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
   if (type.info) {
     const [quota, resolved] = await Promise.all([
       quotaCheck(compute, region, type.info, ec2, ports.quotas(region), options).catch((error: unknown) =>
-        check('quota', 'vCPU quota', 'warn', `could not check: ${describeAwsError(error)}`),
+        awsCallCheck('quota', 'vCPU quota', 'warn', error, { ...options, context: 'could not check' }),
       ),
       amiCheck(compute, region, type.info, ec2, ports.parameters(region), options).catch((error: unknown) => ({
-        check: check('ami', 'AMI', 'fail', describeAwsError(error)),
+        check: awsCallCheck('ami', 'AMI', 'fail', error, options),
         image: undefined,
         sshUser: undefined,
       })),

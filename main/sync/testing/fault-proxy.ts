@@ -1,58 +1,170 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What to do with one request: forward it, answer with an S3 error, or cut the connection. */
-export type Fault = 'pass' | 'reset' | { status: number; code: string };
+/**
+ * What to do with one request:
+ * - `pass`: forward it;
+ * - `reset`: cut the connection without an answer;
+ * - `{ status, code }`: answer with an AWS error in the protocol of the request (S3/EC2/query XML, JSON);
+ * - `{ html: status }`: answer with an HTML page (a proxy's or a load balancer's error page);
+ * - `{ hold: 'request' | 'response', ms? }`: hold the request before forwarding it, or the upstream's
+ *   answer before sending it, for `ms` (or until the client gives up or the proxy closes).
+ */
+export type Fault =
+  | 'pass'
+  | 'reset'
+  | { status: number; code: string; message?: string }
+  | { html: number }
+  | { hold: 'request' | 'response'; ms?: number };
+
+/** One request as a fault plan sees it. */
+export interface FaultRequest {
+  method: string;
+  /** Path and query as sent. */
+  url: string;
+  path: string;
+  /** Query parameters, and a query API's form body parameters. */
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /**
+   * The API operation: `Action=` of a query API (EC2, STS, IAM; from the query or the form body),
+   * the `X-Amz-Target` operation of a JSON API (Service Quotas), else `METHOD /path` (S3).
+   */
+  operation: string;
+}
 
 /** Decides per request; `n` counts requests from 1. */
-export type FaultPlan = (request: IncomingMessage, n: number) => Fault;
+export type FaultPlan = (request: FaultRequest, n: number) => Fault;
+
+/** A running fault proxy. */
+export interface FaultProxy {
+  endpoint: string;
+  requests(): number;
+  faults(): number;
+  /** Operation and fault of every request, in order. */
+  log(): Array<{ operation: string; fault: string }>;
+  close(): Promise<void>;
+}
 
 /**
- * A real HTTP proxy in front of the test S3 that injects the failures S3 produces in the
- * wild (503 SlowDown, 500s, connection resets), so retries are tested against real traffic.
+ * A real HTTP proxy in front of a test server (Ceph RGW, the AWS query server) that injects the
+ * failures AWS and the networks in between produce in the wild: 500/503 SlowDown/throttling,
+ * HTML error pages, connection resets, held requests and held answers, per operation. Retries
+ * and error messages are tested against real traffic through the SDK's own HTTP stack.
  */
-export async function startFaultProxy(
-  target: string,
-  plan: FaultPlan,
-): Promise<{ endpoint: string; requests: () => number; faults: () => number; close(): Promise<void> }> {
+export async function startFaultProxy(target: string, plan: FaultPlan): Promise<FaultProxy> {
   const upstream = new URL(target);
   let count = 0;
   let faults = 0;
+  const log: Array<{ operation: string; fault: string }> = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number | undefined, then: () => void) => {
+    if (ms === undefined) return; // held until the client or close() ends it
+    const timer = setTimeout(() => (timers.delete(timer), then()), ms);
+    timers.add(timer);
+  };
+
   const server: Server = createServer((req, res) => {
-    count += 1;
-    const fault = plan(req, count);
-    if (fault === 'reset') {
-      faults += 1;
-      req.socket.destroy();
-      return;
-    }
-    if (fault !== 'pass') {
-      faults += 1;
-      req.resume();
-      const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected by the test</Message></Error>`;
-      res
-        .writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) })
-        .end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
-    );
-    forward.on('error', () => req.socket.destroy());
-    req.pipe(forward);
+    const forms = /x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
+    // A query API's Action may be in the form body: read it first (small); anything else streams.
+    const bodyReady: Promise<Buffer | undefined> = forms
+      ? new Promise((resolve) => {
+          const chunks: Buffer[] = [];
+          req.on('data', (chunk: Buffer) => chunks.push(chunk));
+          req.on('end', () => resolve(Buffer.concat(chunks)));
+          req.on('error', () => resolve(Buffer.alloc(0)));
+        })
+      : Promise.resolve(undefined);
+    void bodyReady.then((body) => {
+      count += 1;
+      const request = describe(req.method ?? 'GET', req.url ?? '/', req.headers, body);
+      const fault = plan(request, count);
+      log.push({ operation: request.operation, fault: typeof fault === 'string' ? fault : JSON.stringify(fault) });
+      if (fault !== 'pass') faults += 1;
+      if (fault === 'reset') return void req.socket.destroy();
+      if (typeof fault === 'object' && 'status' in fault) {
+        if (!body) req.resume();
+        const answer = awsErrorBody(request, fault.status, fault.code, fault.message ?? 'injected by the test');
+        return void res
+          .writeHead(fault.status, { 'content-type': answer.type, 'content-length': Buffer.byteLength(answer.body) })
+          .end(req.method === 'HEAD' ? undefined : answer.body);
+      }
+      if (typeof fault === 'object' && 'html' in fault) {
+        if (!body) req.resume();
+        const page = `<html><head><title>${fault.html} Error</title></head><body><h1>${fault.html} Error</h1><hr><center>nginx</center></body></html>`;
+        return void res
+          .writeHead(fault.html, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) })
+          .end(req.method === 'HEAD' ? undefined : page);
+      }
+      const holdRequest = typeof fault === 'object' && fault.hold === 'request';
+      const holdResponse = typeof fault === 'object' && fault.hold === 'response';
+      const ms = typeof fault === 'object' && 'hold' in fault ? fault.ms : undefined;
+      const forward = () => {
+        const outgoing = httpRequest(
+          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+          (upstreamRes) => {
+            const send = () => {
+              res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+              upstreamRes.pipe(res);
+            };
+            if (holdResponse) later(ms, send);
+            else send();
+          },
+        );
+        outgoing.on('error', () => req.socket.destroy());
+        if (body) outgoing.end(body);
+        else req.pipe(outgoing);
+      };
+      if (holdRequest) later(ms, forward);
+      else forward();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests: () => count,
     faults: () => faults,
+    log: () => [...log],
     close: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function describe(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer | undefined): FaultRequest {
+  const parsed = new URL(url, 'http://proxy');
+  const form = body ? new URLSearchParams(body.toString('utf8')) : undefined;
+  // Query APIs send their parameters in the query or the form body: a plan sees both as one.
+  const query = new URLSearchParams(parsed.searchParams);
+  form?.forEach((value, key) => query.append(key, value));
+  const action = query.get('Action') ?? undefined;
+  const target = headers['x-amz-target'];
+  const jsonOperation = typeof target === 'string' ? target.split('.').pop() : undefined;
+  return {
+    method,
+    url,
+    path: parsed.pathname,
+    query,
+    headers,
+    operation: action ?? jsonOperation ?? `${method} ${parsed.pathname}`,
+  };
+}
+
+/** An AWS error answer in the request's protocol, as the SDK's deserializers expect it. */
+function awsErrorBody(request: FaultRequest, status: number, code: string, message: string) {
+  if (request.headers['x-amz-target'])
+    return { type: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: code, message }) };
+  const isQuery = request.operation !== `${request.method} ${request.path}`;
+  const version = request.query.get('Version') ?? '';
+  // EC2's query dialect wraps errors in Response/Errors; STS, IAM and the other query APIs in ErrorResponse.
+  const ec2 = isQuery && version === '2016-11-15';
+  const xml = isQuery
+    ? ec2
+      ? `<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>`
+      : `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`
+    : `<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  return { type: 'text/xml', body: `<?xml version="1.0" encoding="UTF-8"?>${xml}` };
 }

@@ -1,0 +1,83 @@
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
+import type { AwsSettings } from './client-config';
+import { endpointOverridesFromEnv, type AwsServiceId } from './endpoints';
+
+/** Which call failed: what an error message needs that the SDK's errors do not carry. */
+export interface AwsCall {
+  /** Readable service name, e.g. "EC2", "Service Quotas". */
+  service: string;
+  /** The API operation, e.g. "DescribeInstances". */
+  operation: string;
+  region: string;
+  /** The endpoint override in force, when the client does not talk to AWS itself. */
+  endpoint?: string;
+  /** Where that override came from: an environment variable, or "settings". */
+  endpointSource?: string;
+}
+
+const SERVICE_NAMES: Record<AwsServiceId, string> = {
+  EC2: 'EC2',
+  S3: 'S3',
+  STS: 'STS',
+  IAM: 'IAM',
+  SSM: 'SSM',
+  CLOUDWATCH: 'CloudWatch',
+  SERVICE_QUOTAS: 'Service Quotas',
+  ELASTIC_LOAD_BALANCING_V2: 'Elastic Load Balancing',
+};
+
+// A symbol, not a field: the SDK's error objects stay as they are for every other reader.
+const CALL = Symbol.for('traindeck.aws-call');
+
+/** The call an SDK error came from, as recorded by {@link annotateAwsCalls}. */
+export function awsCallOf(error: unknown): AwsCall | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  return (error as { [CALL]?: AwsCall })[CALL];
+}
+
+/** Records `call` on an error (tests, and errors raised outside a client). */
+export function withAwsCall<T>(error: T, call: AwsCall): T {
+  if (error !== null && typeof error === 'object' && !awsCallOf(error))
+    Object.defineProperty(error, CALL, { value: call, enumerable: false, configurable: true });
+  return error;
+}
+
+/** The endpoint a client of `service` talks to when it is not AWS's: settings first, then the standard variables. */
+export function endpointOverride(
+  service: AwsServiceId,
+  settings: Pick<AwsSettings, 'endpoints' | 'env'>,
+): { url: string; source: string } | undefined {
+  const explicit = settings.endpoints?.[service];
+  if (explicit) return { url: explicit, source: 'the endpoint setting' };
+  const overrides = endpointOverridesFromEnv(settings.env ?? process.env);
+  const found = overrides.find((o) => o.service === service) ?? overrides.find((o) => o.service === 'ALL');
+  return found ? { url: found.url, source: found.source } : undefined;
+}
+
+/**
+ * Adds a middleware, outermost (around retries), that records on every error which service,
+ * operation, region and endpoint it came from, so {@link awsFailure} can say so in a sentence.
+ */
+export function annotateAwsCalls<
+  I extends object,
+  O extends MetadataBearer,
+  C extends { middlewareStack: MiddlewareStack<I, O> },
+>(client: C, service: AwsServiceId, settings: AwsSettings): C {
+  const override = endpointOverride(service, settings);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw withAwsCall(error, {
+          service: SERVICE_NAMES[service],
+          operation: (context.commandName ?? 'call').replace(/Command$/, ''),
+          region: settings.region,
+          ...(override ? { endpoint: override.url, endpointSource: override.source } : {}),
+        });
+      }
+    },
+    { step: 'initialize', name: 'traindeckAwsCallContext', priority: 'high' },
+  );
+  return client;
+}
