@@ -100,18 +100,19 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
   const what = call ? `${call.service} ${call.operation}${call.region ? ` in ${call.region}` : ''}` : 'The AWS call';
   const endpoint = endpointPhrase(call);
   const rawMessage = firstLine(error instanceof Error ? error.message : String(error));
+  const timedOut = () =>
+    make(
+      'timeout',
+      `${capitalize(endpoint)} did not answer ${call?.operation ?? 'the call'} in time`,
+      call?.endpoint
+        ? `Check that the service at ${call.endpoint} is up and not overloaded`
+        : 'Check the network connection, then try again',
+    );
 
   if (code === 'AbortError' || e.name === 'AbortError') {
     // The SDK reports every abort alike; the caller's signal says whether it was a time limit.
     const reason = options.signal?.reason as { name?: string } | undefined;
-    if (reason?.name === 'TimeoutError')
-      return make(
-        'timeout',
-        `${capitalize(endpoint)} did not answer ${call?.operation ?? 'the call'} in time`,
-        call?.endpoint
-          ? `Check that the service at ${call.endpoint} is up and not overloaded`
-          : 'Check the network connection, then try again',
-      );
+    if (reason?.name === 'TimeoutError') return timedOut();
     return make('cancelled', `${what} was cancelled`, 'Nothing to fix: it was stopped on request');
   }
   const credentials = credentialsError(error, options.profile);
@@ -154,13 +155,7 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
     );
   }
   if (status === undefined && (code === 'TimeoutError' || code === 'RequestTimeout' || /timed? ?out/i.test(rawMessage)))
-    return make(
-      'timeout',
-      `${capitalize(endpoint)} did not answer ${call?.operation ?? 'the call'} in time`,
-      call?.endpoint
-        ? `Check that the service at ${call.endpoint} is up and not overloaded`
-        : 'Check the network connection, then try again',
-    );
+    return timedOut();
   if (status !== undefined && isNotAnAwsAnswer(e, code, rawMessage)) {
     const body = isHtml(e, rawMessage) ? 'an HTML page' : 'a body that is not an AWS response';
     return make(
