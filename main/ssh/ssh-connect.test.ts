@@ -1,14 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { freePort } from '../../e2e/services/sshd';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, generateKey } from '../../e2e/services/sshd';
 import { checkHostKey, hostKeyFingerprint } from './host-key';
 import { connectWithBackoff } from './ssh-connect';
+
+const dir = mkdtempSync(join(tmpdir(), 'traindeck-ssh-connect-'));
+const privateKey = readFileSync(generateKey(dir, 'user_key').privateKeyFile);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SSH connect', () => {
   it('gives up after the bounded attempts with UNAVAILABLE and a fix', async () => {
     const port = await freePort();
     const started = Date.now();
     const error = await connectWithBackoff(
-      { host: '127.0.0.1', port, username: 'x', privateKey: 'unused' },
+      { host: '127.0.0.1', port, username: 'x', privateKey },
       { expected: [] },
       { attempts: 3, firstDelayMs: 50, maxDelayMs: 100, readyTimeoutMs: 1000 },
     ).catch((e: unknown) => e);
@@ -26,12 +33,27 @@ describe('SSH connect', () => {
     setTimeout(() => controller.abort(new Error('cancelled by the user')), 100);
     await expect(
       connectWithBackoff(
-        { host: '127.0.0.1', port, username: 'x', privateKey: 'unused' },
+        { host: '127.0.0.1', port, username: 'x', privateKey },
         { expected: [] },
         { attempts: 50, firstDelayMs: 1000, maxDelayMs: 1000, readyTimeoutMs: 1000 },
         controller.signal,
       ),
     ).rejects.toThrow('cancelled by the user');
+  });
+
+  it('a private key ssh2 cannot parse fails at once with INVALID_REQUEST and a fix, never retried', async () => {
+    const port = await freePort();
+    await expect(
+      connectWithBackoff(
+        { host: '127.0.0.1', port, username: 'x', privateKey: 'not a key' },
+        { expected: [] },
+        { attempts: 50, firstDelayMs: 1000, maxDelayMs: 1000, readyTimeoutMs: 1000 },
+      ),
+    ).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(/^The SSH private key cannot be used: .*[^.]\.$/),
+      fix: expect.stringContaining('ssh-keygen'),
+    });
   });
 
   it('pins at first sight, then accepts only that key', () => {

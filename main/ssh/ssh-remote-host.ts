@@ -1,5 +1,6 @@
 import type { Client, SFTPWrapper } from 'ssh2';
 import { ConnectionLost, type ExecResult, type HostConnector, type RemoteHost } from '../runs/pipeline/remote-host';
+import { whenAborted } from '../core/abort';
 import type { HostKeyPin } from './host-key';
 import { connectWithBackoff, DEFAULT_CONNECT_POLICY, type ConnectPolicy, type SshTarget } from './ssh-connect';
 
@@ -25,61 +26,82 @@ export function createSshConnector(
  */
 export function sshRemoteHost(client: Client): RemoteHost {
   let lost: string | undefined;
-  const pending = new Set<(error: Error) => void>();
+  const lostError = () => new ConnectionLost(`SSH connection lost: ${lost}`);
+  const pending = new Set<() => void>();
   const drop = (why: string) => {
     lost ??= why;
-    for (const reject of pending) reject(new ConnectionLost(`SSH connection lost: ${lost}`));
-    pending.clear();
+    for (const onLost of [...pending]) onLost();
   };
   client.on('close', () => drop('closed'));
   client.on('error', (error) => drop(error.message));
   let sftp: Promise<SFTPWrapper> | undefined;
 
-  // Runs one operation, failing fast (and consistently) if the link is or goes down meanwhile.
-  const guarded = <T>(work: (resolve: (value: T) => void, reject: (error: Error) => void) => void): Promise<T> =>
+  /**
+   * Runs one operation and settles it exactly once: with its own result, or with ConnectionLost
+   * the moment the link is (or goes) down. `cleanup` registers what to undo on any of those
+   * paths (timers, abort listeners), so nothing outlives the call.
+   */
+  const guarded = <T>(
+    work: (resolve: (value: T) => void, reject: (error: Error) => void, cleanup: (undo: () => void) => void) => void,
+  ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      if (lost) return reject(new ConnectionLost(`SSH connection lost: ${lost}`));
+      if (lost) return reject(lostError());
+      const undos: Array<() => void> = [];
+      let settled = false;
       const settle = (fn: () => void) => {
-        pending.delete(reject);
+        if (settled) return;
+        settled = true;
+        pending.delete(onLost);
+        for (const undo of undos) undo();
         fn();
       };
-      pending.add(reject);
+      const onLost = () => settle(() => reject(lostError()));
+      pending.add(onLost);
       work(
         (value) => settle(() => resolve(value)),
-        (error) => settle(() => reject(lost ? new ConnectionLost(`SSH connection lost: ${lost}`) : error)),
+        (error) => settle(() => reject(lost ? lostError() : error)),
+        (undo) => (settled ? undo() : undos.push(undo)),
       );
     });
   const openSftp = () =>
     (sftp ??= guarded<SFTPWrapper>((resolve, reject) =>
-      client.sftp((error, s) => (error ? reject(error) : resolve(s))),
+      client.sftp((error, s) => {
+        if (error) {
+          sftp = undefined;
+          return reject(error);
+        }
+        // A subsystem that ends (or fails) is opened afresh by the next call; its errors never crash.
+        s.on('error', () => (sftp = undefined));
+        s.on('close', () => (sftp = undefined));
+        resolve(s);
+      }),
     ));
 
   return {
     exec(command, options = {}) {
-      return guarded<ExecResult>((resolve, reject) => {
+      return guarded<ExecResult>((resolve, reject, cleanup) => {
+        if (options.signal?.aborted) return reject(options.signal.reason as Error);
+        const limitMs = options.timeoutMs ?? EXEC_LIMIT_MS;
         client.exec(command, (error, channel) => {
           if (error) return reject(error);
           let stdout = '';
           let stderr = '';
-          const timer = setTimeout(
-            () => (
-              channel.close(),
-              reject(new Error(`remote command timed out after ${(options.timeoutMs ?? EXEC_LIMIT_MS) / 1000} s`))
-            ),
-            options.timeoutMs ?? EXEC_LIMIT_MS,
-          );
-          options.signal?.addEventListener(
-            'abort',
-            () => (clearTimeout(timer), channel.close(), reject(options.signal!.reason as Error)),
-            { once: true },
+          const timer = setTimeout(() => {
+            channel.close();
+            reject(new Error(`remote command timed out after ${limitMs / 1000} s`));
+          }, limitMs);
+          cleanup(() => clearTimeout(timer));
+          cleanup(
+            whenAborted(options.signal, (reason) => {
+              channel.close();
+              reject(reason as Error);
+            }),
           );
           channel.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
           channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
           channel.on('exit', () => {});
-          channel.on('close', (code: number | null) => {
-            clearTimeout(timer);
-            resolve({ code: code ?? null, stdout, stderr });
-          });
+          channel.on('error', (channelError: Error) => reject(channelError));
+          channel.on('close', (code: number | null) => resolve({ code: code ?? null, stdout, stderr }));
           channel.end(options.stdin ?? '');
         });
       });

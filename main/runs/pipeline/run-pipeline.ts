@@ -6,6 +6,7 @@ import type {
   ExecutorSpec,
   ExecutorStatus,
 } from '../../../shared/executor/protocol';
+import { sleep } from '../../core/abort';
 import { workLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
 import type { AcquiredHost, ComputeBackend } from './compute-backend';
@@ -215,7 +216,8 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       info(
         `keeping the machine for ${Math.round(keepMs / 60_000)} min so the data can be rescued (its time-to-live still applies)`,
       );
-      await sleepUnless(keepMs, input.signal);
+      // A cancel ends the wait early (and leaves no listener behind on the run's signal).
+      await sleep(keepMs, input.signal).catch(() => undefined);
     }
   } catch (error) {
     if (!(error instanceof PhaseFailure)) phases.fail(current, error instanceof Error ? error.message : String(error));
@@ -276,11 +278,4 @@ function resultOf(
       ...(status ? { status } : {}),
     };
   return { outcome: 'succeeded', ...exit, ...(status ? { status } : {}) };
-}
-
-function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 }
