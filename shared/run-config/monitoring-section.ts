@@ -1,13 +1,6 @@
 import { z } from 'zod';
 
-function isRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { userPatternError } from '../monitor/user-pattern';
 
 /** How closely a run is watched and when it counts as stalled (all optional, with defaults). */
 export const monitoringSchema = z
@@ -25,10 +18,20 @@ export const monitoringSchema = z
       .default({ minutes: 10, gpuIdlePct: 5, cpuIdlePct: 10 }),
     /**
      * Extra regular expressions for plain logs, tried before the built-in ones (tqdm, epoch x/y,
-     * step=, loss=…); named groups `step`, `total`, `epoch`, `epochs` and metric names are read.
+     * step=, loss=…); named groups `step`, `totalSteps` (or `total`), `epoch`, `totalEpochs` (or `epochs`)
+     * are read. RE2 syntax: they run in linear time, so no pattern can stall the main process.
      */
     progressPatterns: z
-      .array(z.string().min(1).max(500).refine(isRegex, 'not a valid regular expression'))
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(500)
+          .superRefine((source, ctx) => {
+            const error = userPatternError(source);
+            if (error) ctx.addIssue({ code: 'custom', message: error });
+          }),
+      )
       .max(20)
       .default([]),
   })
