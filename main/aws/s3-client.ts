@@ -9,6 +9,9 @@ import { endpointOverridesFromEnv } from './endpoints';
 // Kept apart from the other clients so that code using S3 alone (sync, the executor) does not
 // load EC2, IAM, SSM… at startup.
 
+/** The SDK's logger, silenced: every failure reaches the user once, as our own sentence. */
+const QUIET = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 /** Connection pool options of the S3 client: sized to the sync engine's concurrency. */
 export interface S3PoolOptions {
   maxSockets?: number;
@@ -29,8 +32,12 @@ export function hasCustomS3Endpoint(settings: AwsSettings): boolean {
  */
 export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}): S3Client {
   const maxSockets = pool.maxSockets ?? 50;
+  // The SDK prints a multi-line Node-version notice once per process, on every CLI command: not
+  // the user's concern here (the app pins its Node), and our own errors say what matters.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = new S3Client({
     ...baseConfig('S3', settings),
+    logger: QUIET,
     forcePathStyle: hasCustomS3Endpoint(settings),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -39,6 +46,8 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
       connectionTimeout: 10_000,
       requestTimeout: 120_000,
+      // Its default logger is the console: a queue for sockets (expected at our concurrency) printed three lines each time.
+      logger: QUIET,
     }),
   });
   return annotateAwsCalls(client, 'S3', settings);

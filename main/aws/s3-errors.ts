@@ -44,13 +44,17 @@ export function toStoreError(error: unknown, operation: S3Operation, key?: strin
   if (!(error instanceof Error) || error.name === 'AbortError') return error;
   const e = error as Error & SdkError;
   const status = e.$metadata?.httpStatusCode;
-  const code = e.Code ?? e.name ?? e.code ?? '';
+  // Answers without an S3 error body (HEAD, or a proxy's page) reach us as name "Unknown", message "UnknownError".
+  const named = e.Code ?? e.name ?? e.code ?? '';
+  const code = named === 'Unknown' || named === 'UnknownError' ? (e.code ?? '') : named;
   const region = e.$response?.headers?.['x-amz-bucket-region'];
+  const notS3 = /html/i.test(e.$response?.headers?.['content-type'] ?? '');
   const details = {
     ...(status !== undefined ? { status } : {}),
     code,
     ...(region ? { region } : {}),
     ...(key ? { key } : {}),
+    ...(notS3 ? { notS3 } : {}),
   };
   return new StoreError(classify(e, operation, status, code, region), e.message || code || `HTTP ${status}`, details);
 }

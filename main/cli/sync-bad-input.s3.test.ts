@@ -87,6 +87,17 @@ describe('bad input: one clear line, before any transfer', () => {
     expect(await objects()).toBe(0);
   });
 
+  it.each([
+    ['a missing key file', { sseKeyFile: 'nope.key' }, /SSE-C key file .*nope\.key does not exist/],
+    ['a missing bucket', { bucket: 'no-such-bucket-traindeck' }, /Bucket no-such-bucket-traindeck does not exist/],
+  ])('with --json, %s still ends the JSON lines with an error line', async (_label, storage, message) => {
+    const { code, out, err } = await sync(storage, 'push', '--json');
+    expect(code).toBe(1);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    const last = JSON.parse(out.trim().split('\n').at(-1)!) as { type: string; message: string; fix?: string };
+    expect(last).toMatchObject({ type: 'error', message: expect.stringMatching(message), fix: expect.any(String) });
+  });
+
   it('a local sync path that is a file, not a folder', async () => {
     await writeFile(join(dir, 'data', 'logs'), 'I am a file');
     const { code, err } = await sync({});

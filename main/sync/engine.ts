@@ -2,11 +2,12 @@ import { setMaxListeners } from 'node:events';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { SyncDirection, SyncPlan, SyncSummary } from '../../shared/sync/types';
 import { executePlan } from './execute';
-import { explainBucketError, sseCBlockedError } from './explain';
+import { describeFailure, explainBucketError, explainSyncError, sseCBlockedError } from './explain';
 import { createLimiter } from './limiter';
 import type { ObjectStore } from './object-store';
 import { planSync } from './planner';
-import { syncRetry, withRetry } from './retry';
+import { StoreError } from './object-store';
+import { syncRetry, withRetry, withSyncRetryScope, type RetryNotice, type SyncRetryScope } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { acquireSyncLock, loadSyncState, saveSyncState, type SyncState } from './sync-state';
 
@@ -20,6 +21,8 @@ export interface SyncRun {
   onEvent?: (event: SyncEvent) => void;
   /** Progress events at most this often (the engine's default otherwise; the last one always goes out). */
   progressIntervalMs?: number;
+  /** Overrides of the engine's retry settings (a short budget or a fake clock in tests). */
+  retry?: SyncRetryScope['overrides'];
 }
 
 /** A dry run returns the plan only; a real run also returns what happened. */
@@ -36,6 +39,25 @@ export interface SyncOutcome {
 export async function runSync(direction: SyncDirection, run: SyncRun): Promise<SyncOutcome> {
   // Every request in flight listens to the one signal; hundreds of listeners are expected here.
   if (run.signal) setMaxListeners(0, run.signal);
+  const scope: SyncRetryScope = {
+    onRetry: (notice) => run.onEvent?.(retryEvent(notice)),
+    ...(run.retry ? { overrides: run.retry } : {}),
+  };
+  try {
+    return await withSyncRetryScope(scope, () => syncLocked(direction, run));
+  } catch (error) {
+    // Whatever escaped (planning, listing, the key check) leaves as a sentence with a fix.
+    throw error instanceof StoreError ? await explainSyncError(error, run.store) : error;
+  }
+}
+
+function retryEvent({ attempt, error, delayMs }: RetryNotice): SyncEvent {
+  const key = error instanceof StoreError ? (error.details.key ?? '') : '';
+  const message = `${describeFailure(error)}; retrying in ${(delayMs / 1000).toFixed(1)} s`;
+  return { type: 'retry', key, attempt, message };
+}
+
+async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncOutcome> {
   const release = await acquireSyncLock(run.spec.localRoot);
   try {
     await checkBucket(direction, run);

@@ -31,7 +31,95 @@ export async function explainObjectError(error: unknown, store: ObjectStore, key
     });
   }
   if (error.kind === 'sse-c-blocked') return sseCBlockedError(store.bucket);
-  return new TypedError(error.kind === 'transient' ? 'UNAVAILABLE' : 'AWS', `${where}: ${error.message}`);
+  return explainByKind(error, where, store.bucket);
+}
+
+/**
+ * A store failure that is not about one transferred file (planning, listing, the key check):
+ * explained like a file's, for the object it names if any.
+ */
+export async function explainSyncError(error: unknown, store: ObjectStore): Promise<Error> {
+  if (!(error instanceof StoreError)) return error instanceof Error ? error : new Error(String(error));
+  if (error.details.key !== undefined && error.kind !== 'no-bucket')
+    return explainObjectError(error, store, error.details.key);
+  return explainByKind(error, `s3://${store.bucket}`, store.bucket);
+}
+
+/** One short sentence on why a request failed, for `retry` events and their stderr line. */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof StoreError)) return error instanceof Error ? error.message : String(error);
+  return error.kind === 'transient' ? transientCause(error) : `${error.kind} (${codeOf(error)})`;
+}
+
+function explainByKind(error: StoreError, where: string, bucket: string): TypedError {
+  const code = codeOf(error);
+  if (error.details.notS3 && error.kind !== 'transient')
+    return new TypedError('AWS', `The answer for ${where} was not from S3 (${code}, a web page).`, {
+      fix: 'Something between you and S3 answers instead (a proxy or captive portal): check the network, HTTPS_PROXY and AWS_ENDPOINT_URL_S3.',
+    });
+  switch (error.kind) {
+    case 'transient': {
+      const tried = error.details.retriedMs
+        ? ` and kept failing for ${Math.round(error.details.retriedMs / 1000)} s (${error.details.attempts} attempts)`
+        : '';
+      return new TypedError('UNAVAILABLE', `S3 could not be reached for ${where}: ${transientCause(error)}${tried}.`, {
+        fix: 'Check the network and the S3 endpoint, then sync again (files already transferred are not sent again).',
+      });
+    }
+    case 'bad-digest':
+      return new TypedError('AWS', `S3 received bytes for ${where} that do not match their SHA-256 (${code}).`, {
+        fix: 'Sync again; if it persists, something between you and S3 alters requests (a proxy).',
+      });
+    case 'changed-while-uploading':
+      return new TypedError('CONFLICT', error.message, {
+        fix: 'It will go up on the next push; wait until the program writing it has finished.',
+      });
+    case 'not-found':
+      return new TypedError('NOT_FOUND', `${where} no longer exists (deleted by something else during the sync).`, {
+        fix: 'Sync again.',
+      });
+    case 'no-bucket':
+      return new TypedError('NOT_FOUND', `Bucket ${bucket} does not exist.`, {
+        fix: 'Create it, or fix storage.bucket in the run config.',
+      });
+    case 'wrong-region':
+      return new TypedError(
+        'PRECONDITION_FAILED',
+        `Bucket ${bucket} is in ${error.details.region ?? 'another region'} (${code}).`,
+        { fix: `Set storage.region to "${error.details.region ?? 'its region'}".` },
+      );
+    case 'access-denied':
+      return new TypedError('AWS', `Access denied to ${where} (${code}).`, {
+        fix: 'Check the AWS profile, and give it s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject, s3:ListBucketMultipartUploads and s3:AbortMultipartUpload on the prefix.',
+      });
+    default:
+      return new TypedError('AWS', `S3 refused a request for ${where} (${code}${messageOf(error)}).`, {
+        fix: 'Check the bucket policy and the endpoint (storage.bucket, AWS_ENDPOINT_URL_S3); the code above names the refusal.',
+      });
+  }
+}
+
+function codeOf(error: StoreError): string {
+  const { code, status } = error.details;
+  const named = code && code !== 'UnknownError' && code !== 'Error' ? code : undefined;
+  if (named && status) return `${named}, HTTP ${status}`;
+  return named ?? (status ? `HTTP ${status}` : 'no answer');
+}
+
+function messageOf(error: StoreError): string {
+  const message = error.message.replace(/\.$/, '');
+  return message && message !== 'UnknownError' && message !== error.details.code ? `: ${message}` : '';
+}
+
+function transientCause(error: StoreError): string {
+  const { code = '', status } = error.details;
+  if (error.details.notS3)
+    return `the answer was not from S3 (HTTP ${status ?? '?'} with a web page; a proxy in the way?)`;
+  if (code === 'SlowDown' || code.startsWith('Throttl') || status === 429)
+    return `S3 is throttling requests (${codeOf(error)})`;
+  if (/Timeout/i.test(code) || code === 'ETIMEDOUT') return `no answer in time (${code})`;
+  if (status && status >= 500) return `S3 answered with a server error (${codeOf(error)})`;
+  return `the connection failed (${code || error.message})`;
 }
 
 /** The bucket refuses SSE-C uploads (the AWS default for new buckets since April 2026). */

@@ -49,15 +49,29 @@ export type StoreErrorKind =
   | 'key-required'
   | 'sse-c-blocked'
   | 'bad-digest'
+  | 'changed-while-uploading'
   | 'transient'
   | 'other';
+
+/** What is known of a failed store call, for its message. */
+export interface StoreErrorDetails {
+  status?: number;
+  code?: string;
+  region?: string;
+  key?: string;
+  /** The answer was not S3's XML (an HTML page from a proxy or captive portal). */
+  notS3?: boolean;
+  /** Set when retries ran out: how many attempts, over how long. */
+  attempts?: number;
+  retriedMs?: number;
+}
 
 /** A failed store call. `transient` ones are worth retrying. */
 export class StoreError extends Error {
   constructor(
     readonly kind: StoreErrorKind,
     message: string,
-    readonly details: { status?: number; code?: string; region?: string; key?: string } = {},
+    readonly details: StoreErrorDetails = {},
   ) {
     super(message);
     this.name = 'StoreError';

@@ -51,7 +51,7 @@ describe('retries', () => {
     for (const name of ['good-1.bin', 'cursed.bin', 'good-2.bin'])
       await fx.writeLocal('models', name, randomBytes(1000));
     const cursed: FaultPlan = (req) => (req.url?.includes('cursed.bin') ? { status: 503, code: 'SlowDown' } : 'pass');
-    const { result } = await withProxy(cursed, (store) => fx.sync('push', { store }));
+    const { result } = await withProxy(cursed, (store) => fx.sync('push', { store, retry: { budgetMs: 1_500 } }));
     expect(result.summary?.uploaded).toBe(2);
     expect(result.summary?.failures).toEqual([
       { folder: 'models', relPath: 'cursed.bin', action: 'upload', message: expect.stringContaining('cursed.bin') },

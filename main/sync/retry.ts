@@ -1,46 +1,114 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from './object-store';
 
-/** How hard to retry one request. */
+/** Time as retries see it; tests pass a fake one so a 60-s budget runs in milliseconds. */
+export interface RetryClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** What a retry is about to do: reported as the `retry` event and one stderr line. */
+export interface RetryNotice {
+  attempt: number;
+  error: unknown;
+  delayMs: number;
+}
+
+/** How hard to retry one request. The first limit reached (attempts or time) ends it. */
 export interface RetryOptions {
-  attempts: number;
+  /** At most this many attempts (including the first). */
+  attempts?: number;
+  /** No new attempt once this long has passed since the first began. */
+  budgetMs?: number;
   baseMs: number;
   capMs: number;
   signal?: AbortSignal;
-  /** Called before each new attempt (progress lines, tests). */
-  onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
+  clock?: RetryClock;
+  /** Called before each new attempt (the `retry` event, tests). */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
-/** Retry settings of the sync engine: 6 attempts, 250 ms doubling to at most 8 s, full jitter. */
-export const SYNC_RETRY: Omit<RetryOptions, 'signal' | 'onRetry'> = { attempts: 6, baseMs: 250, capMs: 8_000 };
+/**
+ * Retry settings of the sync engine: every request keeps trying for 60 s (a gateway restart,
+ * a short network outage, a throttling burst), 250 ms doubling to at most 10 s, full jitter.
+ * The attempt cap only bounds a pathological run of near-zero jitters.
+ */
+export const SYNC_RETRY: Omit<RetryOptions, 'signal' | 'onRetry'> = {
+  budgetMs: 60_000,
+  attempts: 60,
+  baseMs: 250,
+  capMs: 10_000,
+};
 
-/** {@link SYNC_RETRY} bound to a signal (every sync request retries the same way). */
+/** What one sync run sets for all its requests (see {@link withSyncRetryScope}). */
+export interface SyncRetryScope {
+  onRetry?: (notice: RetryNotice) => void;
+  /** Overrides of {@link SYNC_RETRY}: a shorter budget or a fake clock in tests. */
+  overrides?: Partial<Omit<RetryOptions, 'signal' | 'onRetry'>>;
+}
+
+// The scope rides on the async context rather than on every call's arguments: planning, uploads,
+// downloads and deletes all retry through `syncRetry(signal)`, and each reports to its own run.
+const scope = new AsyncLocalStorage<SyncRetryScope>();
+
+/** Runs `operation` with every {@link syncRetry} inside it reporting to `retryScope`. */
+export function withSyncRetryScope<T>(retryScope: SyncRetryScope, operation: () => Promise<T>): Promise<T> {
+  return scope.run(retryScope, operation);
+}
+
+/** {@link SYNC_RETRY} bound to a signal and the current run's scope (every sync request retries the same way). */
 export function syncRetry(signal: AbortSignal | undefined): RetryOptions {
-  return { ...SYNC_RETRY, ...(signal ? { signal } : {}) };
+  const current = scope.getStore();
+  return {
+    ...SYNC_RETRY,
+    ...current?.overrides,
+    ...(signal ? { signal } : {}),
+    ...(current?.onRetry ? { onRetry: current.onRetry } : {}),
+  };
 }
 
-/** Throttling, 5xx, connection resets and bad digests (the body is re-read) are worth another try. */
+/** Throttling, 5xx, connection resets and timeouts are worth another try. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof StoreError) return error.kind === 'transient' || error.kind === 'bad-digest';
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT';
 }
 
+const realClock: RetryClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
+};
+
 /**
- * Runs `operation` until it succeeds, fails with a non-retryable error, runs out of attempts,
- * or the signal aborts. Backoff is capped exponential with full jitter, so many parallel
- * transfers that hit SlowDown together do not retry in lockstep.
+ * Runs `operation` until it succeeds, fails with a non-retryable error, runs out of attempts
+ * or time, or the signal aborts. Backoff is capped exponential with full jitter, so many
+ * parallel transfers that hit SlowDown together do not retry in lockstep. A store error that
+ * ran out of retries says so (`details.attempts`, `details.retriedMs`) for the message.
  */
 export async function withRetry<T>(operation: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
   for (let attempt = 1; ; attempt += 1) {
     options.signal?.throwIfAborted();
     try {
       return await operation();
     } catch (error) {
-      if (attempt >= options.attempts || !isRetryable(error) || options.signal?.aborted) throw error;
-      const delayMs = Math.random() * Math.min(options.capMs, options.baseMs * 2 ** (attempt - 1));
-      options.onRetry?.(attempt, error, delayMs);
-      await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : {});
+      if (!isRetryable(error) || options.signal?.aborted) throw error;
+      const elapsed = clock.now() - started;
+      const outOfAttempts = options.attempts !== undefined && attempt >= options.attempts;
+      const outOfTime = options.budgetMs !== undefined && elapsed >= options.budgetMs;
+      if (outOfAttempts || outOfTime) throw gaveUp(error, attempt, elapsed);
+      const ceiling = Math.min(options.capMs, options.baseMs * 2 ** (attempt - 1));
+      const left = options.budgetMs === undefined ? ceiling : Math.max(0, options.budgetMs - elapsed);
+      const delayMs = Math.min(left, Math.random() * ceiling);
+      options.onRetry?.({ attempt, error, delayMs });
+      await clock.sleep(delayMs, options.signal);
     }
   }
+}
+
+function gaveUp(error: unknown, attempts: number, retriedMs: number): unknown {
+  if (!(error instanceof StoreError) || attempts === 1) return error;
+  return new StoreError(error.kind, error.message, { ...error.details, attempts, retriedMs });
 }

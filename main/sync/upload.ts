@@ -1,12 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { LocalFile } from '../../shared/sync/types';
-import { sha256Buffer, sha256File } from './hash-file';
+import { sha256Buffer } from './hash-file';
 import { mtimeOf } from './local-files';
 import type { Limiter } from './limiter';
-import { META_MTIME, META_SHA256, type ObjectStore } from './object-store';
+import { META_MTIME, META_SHA256, StoreError, type Body, type ObjectStore } from './object-store';
 import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';
+import { hashFileParts, verifiedFileStream } from './verified-body';
 
 /** Files up to this size are read into memory once: one read for hashes and body, trivial retries. */
 const IN_MEMORY_MAX = 1024 * 1024;
@@ -30,100 +30,140 @@ export interface UploadContext {
 }
 
 /**
- * Uploads one file with its SHA-256 and mtime recorded as metadata. Every request is signed
- * with the SHA-256 of its body, so S3 itself rejects bytes that differ from what was hashed
- * (re-read and retried). The size and mtime the plan saw are checked again afterwards: a file
- * that changed meanwhile fails instead of being recorded with the wrong hash.
+ * Uploads one file with its SHA-256 and mtime recorded as metadata, so that the object is
+ * exactly one version of the file or is left as it was:
+ * - the bytes sent are hashed while they are read, and the last chunk of every body is held
+ *   back until its hash matches the one in the metadata and the file still has the size and
+ *   mtime the plan saw (every write changes the mtime); otherwise the request is aborted;
+ * - a multipart upload is completed only after every part matched and the file is unchanged,
+ *   and is aborted otherwise (the old object stays).
+ * Every request is also signed with its body's SHA-256, so S3 rejects bytes altered in transit.
  */
 export async function uploadFile(path: string, key: string, file: LocalFile, ctx: UploadContext): Promise<Uploaded> {
-  const result =
-    file.size >= ctx.spec.multipartThreshold
-      ? await uploadMultipart(path, key, file.size, file.mtimeMs, ctx)
-      : await uploadSingle(path, key, file.size, file.mtimeMs, ctx);
-  const after = await stat(path);
-  if (after.size !== file.size || mtimeOf(after) !== file.mtimeMs) {
-    throw new Error(`${file.relPath} changed while it was uploading; push again once it is no longer being written`);
-  }
-  return result;
+  const job: UploadJob = { path, key, file, ctx, unchanged: () => unchanged(path, file) };
+  return file.size >= ctx.spec.multipartThreshold ? uploadMultipart(job) : uploadSingle(job);
+}
+
+interface UploadJob {
+  path: string;
+  key: string;
+  file: LocalFile;
+  ctx: UploadContext;
+  /** True while the file still has the size and mtime the plan saw. */
+  unchanged: () => Promise<boolean>;
+}
+
+/** The error of an upload whose file was written to while it went up. */
+export function changedWhileUploading(file: LocalFile, key: string): StoreError {
+  return new StoreError(
+    'changed-while-uploading',
+    `${file.relPath} changed while uploading; it will go up on the next push.`,
+    { key },
+  );
+}
+
+async function unchanged(path: string, file: LocalFile): Promise<boolean> {
+  const now = await stat(path).catch(() => undefined);
+  return now !== undefined && now.size === file.size && mtimeOf(now) === file.mtimeMs;
 }
 
 const metadata = (sha256: string, mtimeMs: number) => ({ [META_SHA256]: sha256, [META_MTIME]: String(mtimeMs) });
 const retry = (ctx: UploadContext) => syncRetry(ctx.signal);
-const signal = (ctx: UploadContext) => (ctx.signal ? { signal: ctx.signal } : {});
 
-async function uploadSingle(
-  path: string,
-  key: string,
-  size: number,
-  mtimeMs: number,
-  ctx: UploadContext,
-): Promise<Uploaded> {
-  if (size <= IN_MEMORY_MAX) {
-    const buffer = await readFile(path, signal(ctx));
+async function uploadSingle(job: UploadJob): Promise<Uploaded> {
+  const { path, key, file, ctx } = job;
+  if (file.size <= IN_MEMORY_MAX) {
+    const buffer = await readFile(path, ctx.signal ? { signal: ctx.signal } : {});
+    // What was read is one version of the file only if no write touched it since the plan.
+    if (buffer.length !== file.size || !(await job.unchanged())) throw changedWhileUploading(file, key);
     const sha256 = sha256Buffer(buffer);
     const etag = await ctx.requests(() =>
       withRetry(
         () =>
-          ctx.store.put({ key, body: { buffer }, bodySha256: sha256, metadata: metadata(sha256, mtimeMs) }, ctx.signal),
+          ctx.store.put(
+            { key, body: { buffer }, bodySha256: sha256, metadata: metadata(sha256, file.mtimeMs) },
+            ctx.signal,
+          ),
         retry(ctx),
       ),
     );
     ctx.onBytes(buffer.length);
-    return { etag, sha256, size: buffer.length, mtimeMs };
+    return { etag, sha256, size: buffer.length, mtimeMs: file.mtimeMs };
   }
-  const sha256 = await sha256File(path, signal(ctx));
+  const hashes = await hashFileParts(path, file.size, file.size, ctx.signal);
+  if (hashes === 'changed') throw changedWhileUploading(file, key);
   const etag = await ctx.requests(() =>
     withRetry(
       () =>
-        ctx.store.put(
-          {
-            key,
-            body: { stream: () => createReadStream(path, { highWaterMark: 1024 * 1024 }), length: size },
-            bodySha256: sha256,
-            metadata: metadata(sha256, mtimeMs),
-          },
-          ctx.signal,
+        sendVerified(job, { start: 0, end: file.size - 1 }, hashes.sha256, (body, signal) =>
+          ctx.store.put(
+            { key, body, bodySha256: hashes.sha256, metadata: metadata(hashes.sha256, file.mtimeMs) },
+            signal,
+          ),
         ),
       retry(ctx),
     ),
   );
-  ctx.onBytes(size);
-  return { etag, sha256, size, mtimeMs };
+  ctx.onBytes(file.size);
+  return { etag, sha256: hashes.sha256, size: file.size, mtimeMs: file.mtimeMs };
 }
 
-async function uploadMultipart(
-  path: string,
-  key: string,
-  size: number,
-  mtimeMs: number,
-  ctx: UploadContext,
-): Promise<Uploaded> {
-  const sha256 = await sha256File(path, signal(ctx));
+/**
+ * Sends one body from the file through {@link verifiedFileStream}: a mismatch aborts this
+ * request (not the sync) and fails it as changed, never retried.
+ */
+async function sendVerified<T>(
+  job: UploadJob,
+  range: { start: number; end: number },
+  sha256: string,
+  send: (body: Body, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const request = new AbortController();
+  const outer = job.ctx.signal;
+  const cancel = () => request.abort(outer?.reason);
+  outer?.addEventListener('abort', cancel, { once: true });
+  let mismatch: { readError?: Error } | undefined;
+  const body: Body = {
+    stream: () =>
+      verifiedFileStream(job.path, range, sha256, {
+        // Only the body's last chunk checks the file: for a part, the whole file is checked before completion.
+        ...(range.end === job.file.size - 1 ? { beforeLastChunk: job.unchanged } : {}),
+        onMismatch: (readError) => {
+          mismatch = readError ? { readError } : {};
+          request.abort();
+        },
+      }),
+    length: range.end - range.start + 1,
+  };
+  try {
+    return await send(body, request.signal);
+  } catch (error) {
+    if (!mismatch || outer?.aborted) throw error;
+    throw mismatch.readError ?? changedWhileUploading(job.file, job.key);
+  } finally {
+    outer?.removeEventListener('abort', cancel);
+  }
+}
+
+async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
+  const { key, file, ctx } = job;
+  const partSize = partSizeFor(file.size, ctx.spec);
+  const hashes = await hashFileParts(job.path, file.size, partSize, ctx.signal);
+  if (hashes === 'changed') throw changedWhileUploading(file, key);
   const uploadId = await withRetry(
-    () => ctx.store.createMultipart(key, metadata(sha256, mtimeMs), ctx.signal),
+    () => ctx.store.createMultipart(key, metadata(hashes.sha256, file.mtimeMs), ctx.signal),
     retry(ctx),
   );
   try {
-    const partSize = partSizeFor(size, ctx.spec);
-    const count = Math.ceil(size / partSize);
     const parts = await Promise.all(
-      Array.from({ length: count }, (_, index) =>
+      hashes.parts.map((partSha256, index) =>
         ctx.requests(async () => {
           const start = index * partSize;
-          const end = Math.min(size, start + partSize) - 1;
-          const partSha256 = await sha256File(path, { start, end, ...signal(ctx) });
+          const end = Math.min(file.size, start + partSize) - 1;
           const etag = await withRetry(
             () =>
-              ctx.store.uploadPart(
-                key,
-                uploadId,
-                index + 1,
-                {
-                  stream: () => createReadStream(path, { start, end, highWaterMark: 1024 * 1024 }),
-                  length: end - start + 1,
-                },
-                partSha256,
-                ctx.signal,
+              sendVerified(job, { start, end }, partSha256, (body, signal) =>
+                ctx.store.uploadPart(key, uploadId, index + 1, body, partSha256, signal),
               ),
             retry(ctx),
           );
@@ -132,6 +172,9 @@ async function uploadMultipart(
         }),
       ),
     );
+    // Every part is the bytes hashed into the metadata; completing is safe only if the file is
+    // still the version they came from.
+    if (!(await job.unchanged())) throw changedWhileUploading(file, key);
     await withRetry(() => ctx.store.completeMultipart(key, uploadId, parts, ctx.signal), retry(ctx));
   } catch (error) {
     // An unfinished multipart upload is billed storage nobody sees: always abort it.
@@ -140,5 +183,5 @@ async function uploadMultipart(
   }
   // Some servers (Ceph) return an empty ETag on completion; HEAD tells the real one.
   const head = await withRetry(() => ctx.store.head(key, ctx.signal), retry(ctx));
-  return { etag: head.etag, sha256, size, mtimeMs };
+  return { etag: head.etag, sha256: hashes.sha256, size: file.size, mtimeMs: file.mtimeMs };
 }

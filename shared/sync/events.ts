@@ -17,10 +17,13 @@ export type SyncEvent =
       dryRun: boolean;
     }
   | { type: 'progress'; progress: SyncProgress }
+  /** A request failed and will be tried again (`key` is empty for bucket-level requests). */
   | { type: 'retry'; key: string; attempt: number; message: string }
   | { type: 'failed-file'; folder: string; relPath: string; message: string }
   | { type: 'action'; action: Omit<SyncAction, 'local' | 'remote'> }
   | { type: 'summary'; summary: SyncSummary }
   | { type: 'verify'; checked: number; mismatches: VerifyMismatch[]; extra: string[] }
-  /** Last line of the CLI with --json: what the process cost (benchmarks and memory tests read it). */
-  | { type: 'resources'; peakRssBytes: number; cpuSeconds: number };
+  /** What the process cost (benchmarks and memory tests read it); the last line of the CLI with --json on success. */
+  | { type: 'resources'; peakRssBytes: number; cpuSeconds: number }
+  /** The last line of the CLI with --json when it fails: the error as a sentence and its fix. */
+  | { type: 'error'; message: string; fix?: string };

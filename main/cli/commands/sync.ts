@@ -8,6 +8,7 @@ import { runSync } from '../../sync/engine';
 import { assertPushable, openSync } from '../../sync/open-sync';
 import { loadSyncState, saveSyncState } from '../../sync/sync-state';
 import { buildLocalManifest, verifyAgainst } from '../../sync/verify';
+import { TypedError } from '../../../shared/ipc/result';
 import { CliError, type CliCommand, type CliIo } from '../command';
 import { parseCommandArgs } from '../parse-args';
 import { formatPlan, formatProgress, formatSummary } from '../sync-output';
@@ -43,41 +44,21 @@ export const syncCommand: CliCommand = {
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256))
       throw new CliError('--concurrency is a whole number from 1 to 256');
 
-    const loaded = await loadRunConfig(values.config);
-    if (action === 'lifecycle') return lifecycle(loaded, io, values.json);
-    const opened = await openSync(loaded, {
-      ...(values.folder ? { folders: values.folder } : {}),
-      ...(concurrency ? { concurrency } : {}),
-      env: io.env,
-    });
-    if (action === 'push') assertPushable(opened.spec, values.folder);
-    const emit = eventPrinter(io, values.json);
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const json = values.json;
+    const emit = eventPrinter(io, json);
+    let failure: { message: string; fix?: string } | undefined;
     try {
-      if (action === 'verify') return await verify(opened, emit, controller.signal);
-      const outcome = await runSync(action, {
-        spec: opened.spec,
-        store: opened.store,
-        region: opened.region,
-        dryRun: values['dry-run'],
-        signal: controller.signal,
-        onEvent: emit,
-      });
-      if (!outcome.summary) {
-        if (values.json)
-          for (const folder of outcome.plan.folders)
-            for (const { local: _l, remote: _r, ...rest } of folder.actions) emit({ type: 'action', action: rest });
-        else io.out(formatPlan(outcome.plan));
-        return 0;
-      }
-      return outcome.summary.failures.length || outcome.summary.cancelled ? 1 : 0;
+      const code = await syncAction(action, { ...values, config: values.config }, concurrency, io, emit);
+      if (typeof code !== 'number') failure = code;
+      return typeof code === 'number' ? code : 1;
+    } catch (error) {
+      failure = {
+        message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}),
+      };
+      throw error;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      if (values.json) {
+      if (json && action !== 'lifecycle') {
         const usage = process.resourceUsage();
         emit({
           type: 'resources',
@@ -85,9 +66,63 @@ export const syncCommand: CliCommand = {
           cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
         });
       }
+      // With --json the stream ends with the error itself on failure (stderr still gets its one line).
+      if (json && failure) emit({ type: 'error', ...failure });
     }
   },
 };
+
+/** Runs one action; a failure that is not an exception (files that did not transfer) comes back as its sentence. */
+async function syncAction(
+  action: 'pull' | 'push' | 'verify' | 'lifecycle',
+  values: { config: string; folder?: string[] | undefined; 'dry-run': boolean; json: boolean },
+  concurrency: number | undefined,
+  io: CliIo,
+  emit: (event: SyncEvent) => void,
+): Promise<number | { message: string; fix: string }> {
+  const loaded = await loadRunConfig(values.config);
+  if (action === 'lifecycle') return lifecycle(loaded, io, values.json);
+  const opened = await openSync(loaded, {
+    ...(values.folder ? { folders: values.folder } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    env: io.env,
+  });
+  if (action === 'push') assertPushable(opened.spec, values.folder);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (action === 'verify') return await verify(opened, emit, controller.signal);
+    const outcome = await runSync(action, {
+      spec: opened.spec,
+      store: opened.store,
+      region: opened.region,
+      dryRun: values['dry-run'],
+      signal: controller.signal,
+      onEvent: emit,
+    });
+    if (!outcome.summary) {
+      if (values.json)
+        for (const folder of outcome.plan.folders)
+          for (const { local: _l, remote: _r, ...rest } of folder.actions) emit({ type: 'action', action: rest });
+      else io.out(formatPlan(outcome.plan));
+      return 0;
+    }
+    const { failures, cancelled } = outcome.summary;
+    const first = failures[0];
+    if (first)
+      return {
+        message: `${failures.length} file(s) did not transfer; the first, ${first.folder}/${first.relPath}: ${first.message}`,
+        fix: 'See the failed-file lines; sync again once their cause is fixed (what transferred is not sent again).',
+      };
+    if (cancelled) return { message: 'The sync was cancelled.', fix: 'Run it again to finish.' };
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
 
 /** Applies the Intelligent-Tiering + abort-incomplete-uploads lifecycle rule to the run prefix. */
 async function lifecycle(loaded: LoadedRunConfig, io: CliIo, json: boolean): Promise<number> {
@@ -131,6 +166,11 @@ function eventPrinter(io: CliIo, json: boolean): (event: SyncEvent) => void {
         break;
       case 'progress':
         if (tty) io.err(`\r${formatProgress(event)}\x1b[K`);
+        break;
+      case 'retry':
+        io.err(
+          `${tty ? '\r\x1b[K' : ''}retrying ${event.key || 'a bucket request'} (attempt ${event.attempt + 1}): ${event.message}\n`,
+        );
         break;
       case 'failed-file':
         io.err(`${tty ? '\r\x1b[K' : ''}✗ ${event.folder}/${event.relPath}: ${event.message}\n`);

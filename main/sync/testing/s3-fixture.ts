@@ -19,7 +19,7 @@ import type { SyncEvent } from '../../../shared/sync/events';
 import type { SyncDirection } from '../../../shared/sync/types';
 import { createS3Client } from '../../aws/s3-client';
 import { createS3ObjectStore } from '../../aws/s3-object-store';
-import { runSync, type SyncOutcome } from '../engine';
+import { runSync, type SyncOutcome, type SyncRun } from '../engine';
 import type { ObjectStore } from '../object-store';
 import { SseKey } from '../sse-key';
 import { SYNC_DEFAULTS, type SyncSpec } from '../sync-spec';
@@ -42,6 +42,8 @@ export interface S3Fixture {
       signal?: AbortSignal;
       dryRun?: boolean;
       onEvent?: (e: SyncEvent) => void;
+      /** Retry overrides (a short budget where a test expects requests to keep failing). */
+      retry?: SyncRun['retry'];
     },
   ): Promise<SyncOutcome & { events: SyncEvent[] }>;
   /** Writes a local file under folder/relPath, optionally with an mtime. */
@@ -95,6 +97,7 @@ export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFA
         region: env.region,
         dryRun: options.dryRun ?? false,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
         onEvent: (event) => {
           events.push(event);
           options.onEvent?.(event);
