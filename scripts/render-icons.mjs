@@ -10,6 +10,8 @@
  *   assets/icon-small.svg    simplified app icon -> assets/icons/16x16.png and 32x32.png, where the
  *                            full icon's rails and sleepers would blur into noise
  *   assets/tray/*.svg        tray icons (16-unit grid) -> tray*-16.png and tray*-16@2x.png
+ *   assets/tray/mac/*Template.svg  macOS menu bar template images (black + alpha; the name ending
+ *                            in "Template" is how Electron and macOS know) -> *Template.png and @2x
  *
  * The SVGs are rendered by headless Chromium (through @playwright/test, using the
  * system /usr/bin/chromium or $CHROMIUM_PATH) with a transparent background, so the
@@ -46,6 +48,11 @@ for (const size of APP_ICON_SIZES) {
 for (const name of TRAY_VARIANTS) {
   jobs.push({ src: `assets/tray/${name}.svg`, out: `assets/tray/${name}-16.png`, size: 16 });
   jobs.push({ src: `assets/tray/${name}.svg`, out: `assets/tray/${name}-16@2x.png`, size: 32 });
+}
+
+for (const name of ['idle', 'active', 'alert']) {
+  jobs.push({ src: `assets/tray/mac/${name}Template.svg`, out: `assets/tray/mac/${name}Template.png`, size: 16 });
+  jobs.push({ src: `assets/tray/mac/${name}Template.svg`, out: `assets/tray/mac/${name}Template@2x.png`, size: 32 });
 }
 
 // The same browser and flags as the e2e tests (e2e/support/chromium-flags.json).

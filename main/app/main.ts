@@ -1,31 +1,96 @@
 /**
  * The Electron shell's composition root: core (adapters → services → handlers) first,
  * then IPC, the window and the tray. Domain code never imports electron; only main/app does.
+ *
+ * Startup order matters, and main-startup.test.ts checks it by running this bundle under a
+ * stand-in `electron` module:
+ * 1. the data folder becomes `userData` (and holds the logs when TRAINDECK_DATA_DIR is set)
+ *    BEFORE the single-instance lock, whose key is derived from `userData`: so an instance with
+ *    its own TRAINDECK_DATA_DIR (a test, a portable copy) does not collide with a running TrainDeck;
+ * 2. the AppUserModelId (Windows shows no notification without it);
+ * 3. the lock, then `second-instance` at once (a second launch during startup is not lost);
+ * 4. `start()`, whose failure shows an error dialog and exits: never an invisible process
+ *    holding the lock.
  */
-import { app, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import type { PageId } from '../../shared/domain/app-info';
 import { appDataDir } from '../core/app-paths';
 import { createCore } from '../core/create-core';
-import { createLogger } from '../core/logger';
+import { createLogger, type Logger } from '../core/logger';
+import { appFiles, isRendererUrl } from './app-files';
+import { appMenuTemplate } from './app-menu';
 import { desktopNotificationSink } from './desktop-notifications';
 import { registerIpc } from './ipc';
-import { hardenApp } from './security';
+import { openLogFile, type LogFile } from './log-file';
 import { electronPdfPrinter } from './pdf-printer';
-import { createTray } from './tray';
-import { appFiles, isRendererUrl } from './app-files';
+import { recoverCrashedRenderer } from './renderer-recovery';
 import { safeStorageVault } from './safe-storage-vault';
+import { hardenApp } from './security';
+import { createTray } from './tray';
+import { probeStatusNotifierWatcher, trayHostVerdict } from './tray-host';
 import { createMainWindow } from './window';
 
-// One TrainDeck per user: two would race on the journal and on teardown.
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.setPath('userData', appDataDir());
-  void start();
+/** Matches `appId` in electron-builder.yml: Windows ties notifications and the taskbar to it. */
+const APP_USER_MODEL_ID = 'dev.traindeck.app';
+
+/** What the running shell offers to the code that outlives `start()`. */
+interface DesktopShell {
+  showWindow(page?: PageId): void;
 }
 
-async function start(): Promise<void> {
-  const log = createLogger({ name: 'main' });
+let shellReady: DesktopShell | undefined;
+let logFile: LogFile | undefined;
+
+try {
+  const dataDir = appDataDir();
+  app.setPath('userData', dataDir);
+  if (process.env.TRAINDECK_DATA_DIR) app.setAppLogsPath(join(dataDir, 'logs'));
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+  // One TrainDeck per data folder: two would race on the journal and on teardown.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+  } else {
+    app.on('second-instance', () => shellReady?.showWindow());
+    logFile = tryOpenLogFile(app.getPath('logs'));
+    const log = createLogger({ name: 'main', write: teeToLogFile(logFile) });
+    start(log, logFile?.path ?? 'stderr').then((ready) => (shellReady = ready), failStartup);
+  }
+} catch (error) {
+  failStartup(error);
+}
+
+/** The log file, or none (stderr only) when its folder cannot be written: a log must not stop TrainDeck. */
+function tryOpenLogFile(dir: string): LogFile | undefined {
+  try {
+    return openLogFile(dir);
+  } catch (error) {
+    process.stderr.write(`TrainDeck keeps no log file: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
+}
+
+/** Writes each log line to stderr and to the log file. */
+function teeToLogFile(file: LogFile | undefined): (line: string) => void {
+  return (line) => {
+    process.stderr.write(line + '\n');
+    file?.write(line);
+  };
+}
+
+/** A startup that throws: say so in a dialog (stderr before `ready` on Linux), then exit. */
+function failStartup(error: unknown): void {
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, '');
+  const where = logFile ? ` The log is at ${logFile.path}.` : '';
+  logFile?.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', message: 'startup failed', reason }));
+  dialog.showErrorBox(
+    'TrainDeck could not start',
+    `${reason}.${where} Fix the cause, then start TrainDeck again; runs already on an instance keep their time limit and are picked up at the next start.`,
+  );
+  app.exit(1);
+}
+
+async function start(log: Logger, logPath: string): Promise<DesktopShell> {
   const files = appFiles(__dirname);
   const projectRoot = join(__dirname, '..', '..');
   const core = createCore({
@@ -49,30 +114,58 @@ async function start(): Promise<void> {
       isMainFrame && contents !== null && contents === window?.webContents && isRendererUrl(contents.getURL(), files),
   );
 
-  const showWindow = () => {
-    if (!window || window.isDestroyed()) window = createMainWindow(files);
+  /** Shows the window, on `page` when given; a new window is shown by itself once painted. */
+  const showWindow = (page?: PageId) => {
+    if (!window || window.isDestroyed()) {
+      window = createMainWindow(files, page);
+      recoverCrashedRenderer(window, log, logPath);
+      return;
+    }
+    if (page) core.bus.emit('app.navigate', { page });
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
   };
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        isPackaged: app.isPackaged,
+        showWindow: () => showWindow(),
+        openCosts: () => showWindow('costs'),
+        openLogFolder: () => void shell.openPath(app.getPath('logs')),
+      }),
+    ),
+  );
   registerIpc(core.router, core.bus, () => window);
-  core.notifications.addSink(desktopNotificationSink(files.icon, showWindow));
+  core.notifications.addSink(desktopNotificationSink(files.icon, () => showWindow()));
   showWindow();
 
   const tray = createTray(join(projectRoot, 'assets'), core.jobs, core.bus, {
-    showWindow,
-    killAll: () => {
-      showWindow();
-      core.bus.emit('app.navigate', { page: 'costs' });
-    },
+    showWindow: () => showWindow(),
+    killAll: () => showWindow('costs'),
     quit: () => app.quit(),
   });
 
-  app.on('second-instance', showWindow);
-  app.on('activate', showWindow);
+  app.on('activate', () => showWindow());
   // Closing the window keeps TrainDeck in the tray: a run being watched must not lose its watcher.
-  app.on('window-all-closed', () => {
-    // Having this listener is what stops Electron from quitting.
-  });
+  // Unless no tray icon can be seen (stock GNOME): then an invisible process would be left behind.
+  app.on('window-all-closed', () => void quitWithoutTrayHost(log));
   app.on('before-quit', () => tray.destroy());
+  app.on('will-quit', () => logFile?.close());
+  log.info('started', { version: app.getVersion(), userData: app.getPath('userData'), log: logPath });
+  return { showWindow };
+}
+
+/** Quits when the desktop shows no tray icon (see ./tray-host for how that is decided). */
+async function quitWithoutTrayHost(log: Logger): Promise<void> {
+  const watcherOwned = process.platform === 'linux' ? await probeStatusNotifierWatcher() : undefined;
+  const verdict = trayHostVerdict({
+    platform: process.platform,
+    watcherOwned,
+    currentDesktop: process.env.XDG_CURRENT_DESKTOP,
+  });
+  if (verdict.visible) return;
+  log.info('the window was closed and no tray icon can be seen: quitting', { why: verdict.why });
+  app.quit();
 }

@@ -1,8 +1,13 @@
 import { BrowserWindow, nativeTheme } from 'electron';
+import type { PageId } from '../../shared/domain/app-info';
 import type { AppFiles } from './app-files';
 
-/** The one window: isolated, sandboxed, no Node, shown once painted so it never flashes white. */
-export function createMainWindow(files: AppFiles): BrowserWindow {
+/**
+ * The one window: isolated, sandboxed, no Node, shown once painted so it never flashes white.
+ * `page` opens it straight on that page (read by the renderer from the hash): an event sent
+ * before the page has loaded would be lost.
+ */
+export function createMainWindow(files: AppFiles, page?: PageId): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -22,7 +27,10 @@ export function createMainWindow(files: AppFiles): BrowserWindow {
       spellcheck: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
-  void window.loadFile(files.rendererIndex);
+  window.once('ready-to-show', () => {
+    window.show();
+    window.focus();
+  });
+  void window.loadFile(files.rendererIndex, page ? { hash: `page=${page}` } : {});
   return window;
 }

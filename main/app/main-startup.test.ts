@@ -1,0 +1,253 @@
+/**
+ * The desktop app's startup, run for real in plain Node: the main bundle (main/app/main.ts,
+ * bundled as scripts/build-node.mjs does) is evaluated with `require('electron')` answered by a
+ * STAND-IN that records every call (./testing/electron-stand-in). This checks the order and the
+ * paths; the real Electron specs in e2e/electron check the rest where the binary exists.
+ */
+import { build } from 'esbuild';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { eventChannel } from '../../shared/ipc/channels';
+import { createElectronStandIn, type ElectronStandIn, type StandInOptions } from './testing/electron-stand-in';
+
+const nodeRequire = createRequire(import.meta.url);
+const DIST_MAIN = resolve('dist', 'main');
+let mainBundle = '';
+
+beforeAll(async () => {
+  const result = await build({
+    entryPoints: ['main/app/main.ts'],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node22',
+    logLevel: 'silent',
+    external: [
+      'electron',
+      'bufferutil',
+      'utf-8-validate',
+      '@aws-sdk/signature-v4-crt',
+      '@aws-sdk/signature-v4a',
+      'cpu-features',
+      '*.node',
+    ],
+  });
+  mainBundle = result.outputFiles[0]!.text;
+}, 120_000);
+
+interface Launch {
+  standIn: ElectronStandIn;
+  stderr: string[];
+  dataDir: string;
+}
+
+/** Evaluates the main bundle under the stand-in, with its own environment and platform. */
+function launch(options: StandInOptions & { env?: Record<string, string>; platform?: NodeJS.Platform } = {}): Launch {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'traindeck-startup-')), 'data');
+  const env = {
+    TRAINDECK_DATA_DIR: dataDir,
+    TRAINDECK_FAKE_AWS: '1',
+    HOME: tmpdir(),
+    PATH: process.env.PATH ?? '',
+    AWS_CONFIG_FILE: join(dataDir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'no-aws-credentials'),
+    ...options.env,
+  };
+  const standIn = createElectronStandIn(options);
+  const stderr: string[] = [];
+  const fakeStderr = { write: (text: string) => void stderr.push(String(text)) };
+  const standInProcess = new Proxy(process, {
+    get(target, key) {
+      if (key === 'env') return env;
+      if (key === 'platform') return options.platform ?? 'linux';
+      if (key === 'stderr') return fakeStderr;
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const requireWithStandIn = (id: string) => (id === 'electron' ? standIn.electron : nodeRequire(id));
+  const module = { exports: {} };
+  new Function('require', 'module', 'exports', '__filename', '__dirname', 'process', mainBundle)(
+    requireWithStandIn,
+    module,
+    module.exports,
+    join(DIST_MAIN, 'main.cjs'),
+    DIST_MAIN,
+    standInProcess,
+  );
+  return { standIn, stderr, dataDir: env.TRAINDECK_DATA_DIR };
+}
+
+/** Lets promise callbacks run, until `done()` holds (bounded: 200 turns of the event loop). */
+async function settle(done: () => boolean = () => false): Promise<void> {
+  for (let turn = 0; turn < 200 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function launchReady(options: Parameters<typeof launch>[0] = {}) {
+  const launched = launch(options);
+  launched.standIn.becomeReady();
+  await settle(() => launched.standIn.windows.length > 0 || launched.standIn.names().includes('app.exit'));
+  return launched;
+}
+
+interface MenuItem {
+  label?: string;
+  role?: string;
+  click?: () => void;
+  submenu?: MenuItem[];
+}
+const trayMenu = (standIn: ElectronStandIn): MenuItem[] => {
+  const menus = standIn.calls.filter(([name]) => name === 'tray.setContextMenu');
+  return (menus.at(-1)?.[1] as { template: MenuItem[] }).template;
+};
+
+describe('desktop startup under a stand-in electron module', () => {
+  it('sets userData before the single-instance lock, so TRAINDECK_DATA_DIR isolates instances', () => {
+    const { standIn, dataDir } = launch();
+    const names = standIn.names();
+    expect(names.indexOf('app.setPath')).toBeLessThan(names.indexOf('app.requestSingleInstanceLock'));
+    expect(standIn.calls.find(([name]) => name === 'app.requestSingleInstanceLock')?.[1]).toBe(dataDir);
+    // Logs live in the isolated folder too.
+    expect(standIn.calls).toContainEqual(['app.setAppLogsPath', join(dataDir, 'logs')]);
+  });
+
+  it('registers second-instance at once, before anything waits for ready', () => {
+    const names = launch().standIn.names();
+    expect(names.indexOf('app.on second-instance')).toBeGreaterThan(names.indexOf('app.requestSingleInstanceLock'));
+    expect(names.indexOf('app.on second-instance')).toBeLessThan(names.indexOf('app.whenReady'));
+  });
+
+  it('takes a relative TRAINDECK_DATA_DIR from the current folder instead of throwing', () => {
+    const folder = relative(process.cwd(), join(mkdtempSync(join(tmpdir(), 'traindeck-rel-')), 'data'));
+    const { standIn } = launch({ env: { TRAINDECK_DATA_DIR: folder } });
+    expect(standIn.calls).toContainEqual(['app.setPath', 'userData', resolve(folder)]);
+    expect(standIn.names()).not.toContain('dialog.showErrorBox');
+  });
+
+  it('quits without a window when another instance holds the lock', async () => {
+    const { standIn } = launch({ lockGranted: false });
+    standIn.becomeReady();
+    await settle();
+    expect(standIn.names()).toContain('app.quit');
+    expect(standIn.names()).not.toContain('new BrowserWindow');
+    expect(standIn.names()).not.toContain('app.on second-instance');
+  });
+
+  it('sets the AppUserModelId on Windows (no notifications without it), before the lock', () => {
+    const windows = launch({ platform: 'win32' }).standIn;
+    expect(windows.calls).toContainEqual(['app.setAppUserModelId', 'dev.traindeck.app']);
+    expect(windows.names().indexOf('app.setAppUserModelId')).toBeLessThan(
+      windows.names().indexOf('app.requestSingleInstanceLock'),
+    );
+    expect(launch({ platform: 'linux' }).standIn.names()).not.toContain('app.setAppUserModelId');
+  });
+
+  it('shows the window once it has painted, not before', async () => {
+    const { standIn } = await launchReady();
+    const [window] = standIn.windows;
+    expect(standIn.calls).toContainEqual(['new BrowserWindow', { show: false }]);
+    expect(standIn.names()).not.toContain('window.show');
+    window!.emit('ready-to-show');
+    expect(standIn.names()).toContain('window.show');
+  });
+
+  it('writes a log file under the logs path', async () => {
+    const { dataDir } = await launchReady();
+    const logFile = join(dataDir, 'logs', 'main.log');
+    expect(existsSync(logFile)).toBe(true);
+    expect(readFileSync(logFile, 'utf8')).toMatch(/"message":"started"/);
+  });
+
+  it('a startup that throws shows an error dialog naming the cause and the log, then exits', async () => {
+    const { standIn, dataDir } = await launchReady({ windowThrows: 'GPU process isn’t usable' });
+    const dialog = standIn.calls.find(([name]) => name === 'dialog.showErrorBox');
+    expect(dialog?.[1]).toBe('TrainDeck could not start');
+    expect(dialog?.[2]).toContain('GPU process isn’t usable.');
+    expect(dialog?.[2]).toContain(join(dataDir, 'logs', 'main.log'));
+    expect(dialog?.[2]).not.toMatch(/\.\./);
+    expect(standIn.calls).toContainEqual(['app.exit', 1]);
+  });
+
+  it('installs an app menu without developer tools in a release build', async () => {
+    const { standIn } = await launchReady({ isPackaged: true });
+    const menu = standIn.calls.find(([name]) => name === 'Menu.setApplicationMenu')?.[1] as { template: MenuItem[] };
+    const all = (items: MenuItem[]): MenuItem[] => items.flatMap((item) => [item, ...all(item.submenu ?? [])]);
+    expect(all(menu.template).map((item) => item.role)).not.toContain('toggleDevTools');
+  });
+
+  it("tray → Kill all cost resources… with the window closed opens it straight on Costs (in the page's address)", async () => {
+    const { standIn } = await launchReady();
+    standIn.windows[0]!.destroy();
+    trayMenu(standIn).find((item) => item.label === 'Kill all cost resources…')!.click!();
+    expect(standIn.windows).toHaveLength(2);
+    expect(standIn.calls.filter(([name]) => name === 'window.loadFile').at(-1)?.[2]).toEqual({ hash: 'page=costs' });
+  });
+
+  it('tray → Kill all cost resources… with the window open sends it to Costs', async () => {
+    const { standIn } = await launchReady();
+    trayMenu(standIn).find((item) => item.label === 'Kill all cost resources…')!.click!();
+    expect(standIn.windows).toHaveLength(1);
+    expect(standIn.calls).toContainEqual(['webContents.send', eventChannel('app.navigate'), { page: 'costs' }]);
+  });
+
+  it("blocks navigation, reading the URL from Electron 45's details object", async () => {
+    const { standIn, stderr } = await launchReady();
+    const preventDefault = vi.fn();
+    standIn.windows[0]!.webContents.emit(
+      'will-navigate',
+      { url: 'https://evil.example/', preventDefault },
+      'deprecated',
+    );
+    expect(preventDefault).toHaveBeenCalled();
+    expect(stderr.join('')).toContain('"url":"https://evil.example/"');
+  });
+
+  it('grants the clipboard write to the main window only', async () => {
+    const { standIn } = await launchReady();
+    const request = standIn.permissionHandlers.request as (
+      contents: unknown,
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: { isMainFrame: boolean },
+    ) => void;
+    const ask = (contents: unknown, permission: string, isMainFrame = true) => {
+      let granted: boolean | undefined;
+      request(contents, permission, (answer) => (granted = answer), { isMainFrame });
+      return granted;
+    };
+    const main = standIn.windows[0]!.webContents;
+    expect(ask(main, 'clipboard-sanitized-write')).toBe(true);
+    expect(ask(main, 'clipboard-sanitized-write', false)).toBe(false);
+    expect(ask(main, 'clipboard-read')).toBe(false);
+    expect(ask({ getURL: () => main.getURL() }, 'clipboard-sanitized-write')).toBe(false);
+  });
+
+  it('reloads a crashed window at most three times a minute, then says so', async () => {
+    const { standIn } = await launchReady();
+    const contents = standIn.windows[0]!.webContents;
+    for (let crash = 0; crash < 4; crash++)
+      contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    contents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(standIn.names().filter((name) => name === 'webContents.reload')).toHaveLength(3);
+    const dialog = standIn.calls.find(([name]) => name === 'dialog.showErrorBox');
+    expect(dialog?.[1]).toBe('The TrainDeck window keeps crashing');
+  });
+
+  it('quits when the window closes on stock GNOME, where no tray icon can be seen', async () => {
+    vi.stubEnv('DBUS_SESSION_BUS_ADDRESS', 'unix:path=/nonexistent/traindeck-test-bus');
+    try {
+      const { standIn } = await launchReady({ env: { XDG_CURRENT_DESKTOP: 'GNOME' } });
+      standIn.electron.app.emit('window-all-closed');
+      // The D-Bus probe is a child process (gdbus, 2 s limit): wait for it, within a bound.
+      for (let wait = 0; wait < 300 && !standIn.names().includes('app.quit'); wait++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(standIn.names()).toContain('app.quit');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
