@@ -1,3 +1,5 @@
+import { redactUrlUserinfo } from '../../shared/security/redact-url';
+
 /** Structured, leveled logging. Secrets must never be passed in; see redact(). */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -12,11 +14,12 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 /** Field names whose values are always replaced, in case a caller slips. */
 const SECRET_FIELD = /secret|password|token|private|credential|sse.?c.?key|session.?key/i;
 
-/** Replaces the values of secret-looking fields, recursively. */
+/** Replaces the values of secret-looking fields and URL credentials in strings, recursively. */
 export function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELD.test(key)) out[key] = '[redacted]';
+    else if (typeof value === 'string') out[key] = redactUrlUserinfo(value);
     else if (value && typeof value === 'object' && !Array.isArray(value))
       out[key] = redact(value as Record<string, unknown>);
     else out[key] = value;
@@ -37,7 +40,7 @@ export function createLogger(options: { level?: Level; write?: (line: string) =>
           time: new Date().toISOString(),
           level,
           ...(options.name ? { name: options.name } : {}),
-          message,
+          message: redactUrlUserinfo(message),
           ...redact(fields),
         }),
       );

@@ -42,6 +42,15 @@ describe('RunMonitor', () => {
     expect(deltas.at(-1)?.progress?.step).toBe(999);
   });
 
+  it('never shows URL credentials a training prints (the window is untrusted)', () => {
+    const { timers, deltas, monitor } = setup();
+    monitor.addTrainLines(['pushing to https://user:hf_SECRET2@huggingface.co/acme/model step=3']);
+    timers.advance(200);
+    const shown = JSON.stringify([deltas, monitor.snapshot(100)]);
+    expect(shown).toContain('https://***@huggingface.co/acme/model');
+    expect(shown).not.toContain('hf_SECRET2');
+  });
+
   it('a snapshot carries everything and never swallows what other subscribers await; the next delta has seq + 1', () => {
     const { timers, deltas, monitor } = setup();
     monitor.addTrainLines(['epoch 1/2', ' 10/100 [00:01<00:09, 10it/s, loss=0.5]']);

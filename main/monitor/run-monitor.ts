@@ -14,6 +14,7 @@ import { LineRing } from './line-ring';
 import { ProgressTracker } from './progress-tracker';
 import { SeriesStore } from './series-store';
 import { StallDetector } from './stall-detector';
+import { redactUrlUserinfo } from '../../shared/security/redact-url';
 
 /** Metric series keep one point per this many ms (the health cadence), whatever the log rate. */
 const METRIC_SPACING_MS = 5000;
@@ -67,7 +68,9 @@ export class RunMonitor {
     const now = this.options.clock.now();
     this.stall.onLine(now);
     this.progress.touch(now);
-    for (const raw of lines) {
+    for (const line of lines) {
+      // The training's own output may print a URL with a token in it; the window never shows one.
+      const raw = redactUrlUserinfo(line);
       this.log.push(raw);
       // Rates use the line's own time (a backlog read after a reconnect keeps its pace); the
       // stall detector and "last line" use arrival time, immune to a skewed instance clock.

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,26 @@ describe('RunService', () => {
     });
     expect(second.list().map((r) => [r.runId, r.state, r.backend])).toEqual([[runId, 'failed', 'ssh-host']]);
     expect(() => second.get('nope')).toThrow(/No run nope/);
+  });
+
+  it('no URL credentials reach the journal or the window, whatever a failure says', async () => {
+    const events: RunEvent[] = [];
+    await writeFile(join(dir, 'k.key'), Buffer.alloc(32, 7));
+    await writeFile(join(dir, 'deploy'), 'not a real key, never used: the run fails before it connects\n');
+    const service = new RunService({
+      dataDir: dir,
+      emit: (e) => events.push(e),
+      now: Date.now,
+      log: silentLogger,
+      resources: () =>
+        Promise.reject(new Error('git clone of https://x-access-token:ghp_SECRET1@github.com/a/b failed')),
+    });
+    const withKey = runConfigSchema.parse({ ...config, storage: { bucket: 'td-data', sseKeyFile: 'k.key' } });
+    const { runId } = service.start({ config: withKey, baseDir: dir, backend: 'local' });
+    const final = await service.wait(runId);
+    const journal = await readFile(join(dir, 'runs', runId, 'events.jsonl'), 'utf8');
+    expect(JSON.stringify(final)).toContain('https://***@github.com/a/b');
+    for (const text of [journal, JSON.stringify(events), JSON.stringify(final)])
+      expect(text).not.toContain('ghp_SECRET1');
   });
 });

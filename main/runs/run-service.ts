@@ -22,6 +22,7 @@ import type { RunObserver } from './pipeline/run-observer';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
 import { runPipeline, type PipelineResult } from './pipeline/run-pipeline';
+import { redactStrings } from '../../shared/security/redact-url';
 
 /** What the UI or the CLI asks for. */
 export interface StartRunRequest {
@@ -89,7 +90,8 @@ export class RunService {
       done: Promise.resolve(undefined as never),
     };
     const emit = (body: RunEventBody) => {
-      const event = { ...body, runId, seq: ++seq, at: this.iso() } as RunEvent;
+      // One gate for everything a run says (journal, window, report): no URL credentials pass it.
+      const event = redactStrings({ ...body, runId, seq: ++seq, at: this.iso() } as RunEvent);
       live.snapshot = applyRunEvent(live.snapshot, event);
       if (journaled(event)) appendFileSync(join(dir, 'events.jsonl'), JSON.stringify(event) + '\n', { mode: 0o600 });
       this.deps.emit(event);

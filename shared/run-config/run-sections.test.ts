@@ -9,6 +9,14 @@ describe('code and training sections', () => {
     for (const repoUrl of ['git@github.com:acme/train.git', 'ssh://git@git.example.com:2222/acme/train.git'])
       expect(codeSchema.safeParse({ repoUrl, deployKeyFile: 'k' }).success, repoUrl).toBe(true);
     expect(codeSchema.safeParse({ repoUrl: 'https://github.com/acme/train.git' }).success).toBe(true);
+    // A token in an https URL would reach argv, .git/config, logs and the report: refused with the fix.
+    for (const repoUrl of [
+      'https://x-access-token:ghp_abc@github.com/acme/train.git',
+      'https://ghp_abc@github.com/a/b.git',
+    ])
+      expect(message(codeSchema.safeParse({ repoUrl }))).toMatch(
+        /credentials in it .* use an ssh URL with a read-only deploy key/,
+      );
     for (const repoUrl of ['file:///etc', 'ext::sh -c id', '/srv/repo.git'])
       expect(message(codeSchema.safeParse({ repoUrl, deployKeyFile: 'k' }))).toMatch(/ssh URL .* or an https URL/);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUrlUserinfo } from '../security/redact-url';
 
 /**
  * The code and training sections of the run config: what the executor checks out and runs.
@@ -16,6 +17,11 @@ const repoUrl = z
       /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/]\S*$/.test(url) ||
       /^https:\/\/[^\s/]+\/\S+$/.test(url),
     'code.repoUrl is an ssh URL (git@github.com:owner/repo.git or ssh://git@host:22/owner/repo.git) or an https URL',
+  )
+  .refine(
+    (url) => !hasUrlUserinfo(url),
+    'code.repoUrl has credentials in it (https://user:token@…), which would end up in process arguments, ' +
+      '.git/config, logs and the report: use an ssh URL with a read-only deploy key (code.deployKeyFile) instead',
   );
 
 const repoPath = z
