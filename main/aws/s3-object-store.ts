@@ -66,7 +66,8 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
           { abortSignal: signal },
         )) {
           for (const o of page.Contents ?? []) {
-            if (!o.Key || o.Key.endsWith('/')) continue; // folder markers made by consoles hold no data
+            // Folder markers ("dir/") are listed too: the engine's key↔path mapping decides (shared/sync/key-path).
+            if (!o.Key) continue;
             objects.push({
               key: o.Key,
               size: o.Size ?? 0,

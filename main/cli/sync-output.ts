@@ -1,4 +1,5 @@
 import type { SyncEvent } from '../../shared/sync/events';
+import { printable } from '../../shared/sync/printable';
 import type { SyncPlan, SyncSummary } from '../../shared/sync/types';
 
 /** Human-readable size: 1.5 MB, 12 KB. */
@@ -28,8 +29,11 @@ export function formatPlan(plan: SyncPlan): string {
     );
     for (const action of moving)
       lines.push(
-        `  ${action.type.padEnd(13)} ${action.relPath}${action.bytes ? ` (${formatBytes(action.bytes)})` : ''} — ${action.reason}`,
+        `  ${action.type.padEnd(13)} ${printable(action.relPath)}${action.bytes ? ` (${formatBytes(action.bytes)})` : ''} — ${action.reason}`,
       );
+    for (const skipped of folder.skippedPaths)
+      lines.push(`  ${'skip'.padEnd(13)} ${printable(skipped.relPath)} — ${skipped.reason}`);
+    for (const failure of folder.failures) lines.push(`  ✗ ${failure.message}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -37,14 +41,17 @@ export function formatPlan(plan: SyncPlan): string {
 /** The closing lines of a sync: counts, bytes, rate, and every file that did not transfer. */
 export function formatSummary(summary: SyncSummary): string {
   const rate = summary.seconds > 0 ? ` at ${formatBytes(summary.bytes / summary.seconds)}/s` : '';
-  const head = `${summary.direction}: ${summary.uploaded} uploaded, ${summary.downloaded} downloaded, ${summary.deleted} deleted, ${summary.skipped} unchanged; ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${rate}${summary.cancelled ? ' (cancelled)' : ''}`;
-  const failures = summary.failures.map((f) => `  ✗ ${f.folder}/${f.relPath} (${f.action}): ${f.message}`);
+  const passed = summary.skippedPaths.length ? `, ${summary.skippedPaths.length} skipped` : '';
+  const head = `${summary.direction}: ${summary.uploaded} uploaded, ${summary.downloaded} downloaded, ${summary.deleted} deleted, ${summary.skipped} unchanged${passed}; ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${rate}${summary.cancelled ? ' (cancelled)' : ''}`;
+  const skipped = summary.skippedPaths.map((s) => `  - ${s.folder}/${printable(s.relPath)}: ${s.reason}`);
+  const failures = summary.failures.map((f) => `  ✗ ${f.folder}/${printable(f.relPath)} (${f.action}): ${f.message}`);
   const conflicts = (summary.conflicts ?? []).map(
-    (c) => `  ! ${c.folder}/${c.relPath}: ${c.reason} (${c.conflictKey})`,
+    (c) => `  ! ${c.folder}/${printable(c.relPath)}: ${c.reason} (${printable(c.conflictKey)})`,
   );
   return (
     [
       head,
+      ...(skipped.length ? [`${skipped.length} path(s) skipped by policy:`, ...skipped] : []),
       ...(failures.length ? [`${failures.length} file(s) did not transfer:`, ...failures] : []),
       ...(conflicts.length
         ? [

@@ -33,6 +33,7 @@ const summary = (patch: Partial<SyncSummary> = {}): SyncEvent => ({
     bytes: 0,
     seconds: 1,
     failures: [],
+    skippedPaths: [],
     cancelled: false,
     ...patch,
   },

@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, utimes, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RemoteObject } from '../../shared/sync/types';
 import { sha256Buffer, sha256File } from './hash-file';
 import type { Limiter } from './limiter';
-import { PARTIAL_MARK } from './local-files';
+import { targetInside } from './inside-root';
 import type { ObjectHead, ObjectStore } from './object-store';
 import { metadataDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
@@ -28,9 +28,18 @@ export interface DownloadContext {
   requests: Limiter;
   signal?: AbortSignal;
   onBytes: (bytes: number) => void;
-  /** Folders already created in this execution (saves a mkdir per file). */
+  /** Folders already created and checked in this execution (saves syscalls per file). */
   createdDirs?: Set<string>;
 }
+
+/** Where one folder's downloads go: its real root, and the temp folder for their partial files. */
+export interface DownloadFolder {
+  realRoot: string;
+  tempDir: string;
+}
+
+/** Marks the temp files of downloads in progress (they live only in the engine's temp folder). */
+export const PARTIAL_SUFFIX = '.partial';
 
 /** Ranged downloads write in batches of this size. */
 const WRITE_BATCH = 1024 * 1024;
@@ -47,17 +56,19 @@ export class IntegrityError extends Error {
 }
 
 /**
- * Downloads into a temp file beside the target, checks size and SHA-256 of what was written
- * against the object's recorded hash, restores the mtime, then renames into place: an
- * interrupted or corrupt download never leaves a truncated or wrong file under the real name.
+ * Downloads into a temp file of the engine's temp folder (never beside user files, never named
+ * after them), checks size and SHA-256 of what was written against the object's recorded hash,
+ * restores the mtime, then renames into place through the one inside-the-folder gate: an
+ * interrupted or corrupt download never leaves a truncated or wrong file under the real name,
+ * and no file lands outside the folder.
  */
-export async function downloadFile(target: string, remote: RemoteObject, ctx: DownloadContext): Promise<Downloaded> {
-  const dir = dirname(target);
-  if (!ctx.createdDirs?.has(dir)) {
-    await mkdir(dir, { recursive: true });
-    ctx.createdDirs?.add(dir);
-  }
-  const temp = join(dirname(target), `.${basename(target)}${PARTIAL_MARK}${randomUUID().slice(0, 8)}`);
+export async function downloadFile(
+  folder: DownloadFolder,
+  relPath: string,
+  remote: RemoteObject,
+  ctx: DownloadContext,
+): Promise<Downloaded> {
+  const temp = join(folder.tempDir, `${randomUUID()}${PARTIAL_SUFFIX}`);
   try {
     const download =
       remote.size >= ctx.spec.multipartThreshold
@@ -75,7 +86,7 @@ export async function downloadFile(target: string, remote: RemoteObject, ctx: Do
       );
     const mtimeMs = recorded.mtimeMs ?? head.lastModifiedMs;
     await utimes(temp, new Date(), new Date(mtimeMs));
-    await rename(temp, target);
+    await rename(temp, await targetInside(folder.realRoot, relPath, ctx.createdDirs));
     return { etag: head.etag, sha256, size: head.size, mtimeMs };
   } catch (error) {
     await rm(temp, { force: true });

@@ -1,8 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { SyncDirection, SyncPlan, SyncSummary } from '../../shared/sync/types';
+import { join } from 'node:path';
 import { executePlan } from './execute';
 import { describeFailure, explainBucketError, explainSyncError, sseCBlockedError } from './explain';
+import { cleanStaleTemp } from './inside-root';
 import { createLimiter } from './limiter';
 import type { ObjectStore } from './object-store';
 import { planSync } from './planner';
@@ -71,7 +73,18 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
     });
     run.onEvent?.(planEvent(plan, run.dryRun ?? false));
     for (const warning of planWarnings(plan)) run.onEvent?.(warning);
+    for (const failure of plan.folders.flatMap((f) => f.failures))
+      run.onEvent?.({
+        type: 'failed-file',
+        folder: failure.folder,
+        relPath: failure.relPath,
+        message: failure.message,
+      });
     if (run.dryRun) return { plan };
+    await cleanStaleTemp(
+      run.spec.localRoot,
+      run.spec.folders.map((f) => join(run.spec.localRoot, f.local)),
+    );
     if (direction === 'pull') await forgetBaselines(state, run.spec);
     const summary = await executePlan(plan, {
       store: run.store,

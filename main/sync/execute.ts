@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { BaselineEntry, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
-import { downloadFile } from './download';
+import { mkdir } from 'node:fs/promises';
+import { downloadFile, type DownloadFolder } from './download';
+import { realFolderRoot, tempDirFor } from './inside-root';
 import { explainObjectError } from './explain';
 import { createLimiter } from './limiter';
 import type { ObjectStore } from './object-store';
@@ -36,7 +38,8 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   const tracker = new ProgressTracker(actions);
   const files = createLimiter(ctx.spec.concurrency);
   const requests = createLimiter(ctx.spec.concurrency);
-  const failures: SyncFailure[] = [];
+  // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
+  const failures: SyncFailure[] = plan.folders.flatMap((f) => f.failures);
   const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
   const createdDirs = new Set<string>();
   let lastProgress = 0;
@@ -49,6 +52,13 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     const explained = await explainObjectError(error, ctx.store, action.key);
     failures.push({ folder: action.folder, relPath: action.relPath, action: action.type, message: explained.message });
     ctx.onEvent?.({ type: 'failed-file', folder: action.folder, relPath: action.relPath, message: explained.message });
+  };
+
+  const downloadFolders = new Map<string, Promise<DownloadFolder>>();
+  const downloadFolder = (name: string) => {
+    let folder = downloadFolders.get(name);
+    if (!folder) downloadFolders.set(name, (folder = prepareDownloadFolder(ctx.spec, name)));
+    return folder;
   };
 
   const transfer = async (action: SyncAction) => {
@@ -72,7 +82,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       const done =
         action.type === 'upload'
           ? await uploadFile(local, action.key, action.local!, shared)
-          : await downloadFile(local, action.remote!, shared);
+          : await downloadFile(await downloadFolder(action.folder), action.relPath, action.remote!, shared);
       results.set(action, { size: done.size, etag: done.etag, sha256: done.sha256, mtimeMs: done.mtimeMs });
       ctx.state.hashes[action.folder] ??= {};
       ctx.state.hashes[action.folder]![localRel] = {
@@ -113,6 +123,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     downloaded: count('download'),
     deleted: count('delete-remote'),
     skipped: actions.filter((a) => a.type === 'skip').length,
+    skippedPaths: plan.folders.flatMap((f) => f.skippedPaths),
     bytes: Math.max(0, tracker.snapshot().bytesDone),
     seconds: (Date.now() - started) / 1000,
     failures,
@@ -123,6 +134,14 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
 
 function folderLocal(spec: SyncSpec, name: string): string {
   return spec.folders.find((f) => f.name === name)!.local;
+}
+
+/** Creates a folder's root for its first download and finds its real root and temp folder. */
+async function prepareDownloadFolder(spec: SyncSpec, name: string): Promise<DownloadFolder> {
+  const dir = join(spec.localRoot, folderLocal(spec, name));
+  await mkdir(dir, { recursive: true });
+  const realRoot = await realFolderRoot(dir);
+  return { realRoot, tempDir: await tempDirFor(spec.localRoot, realRoot) };
 }
 
 async function deleteRemote(

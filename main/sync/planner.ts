@@ -4,19 +4,23 @@ import { TypedError } from '../../shared/ipc/result';
 import type { SyncFolder } from '../../shared/run-config/schema';
 import { folderPrefix } from '../../shared/sync/keys';
 import { conflictRelPath, decide, outcomeDependsOnContent, type PathState } from '../../shared/sync/policy';
+import { foldFor, foldTwins, keyForLocalPath, mapObjectKey } from '../../shared/sync/key-path';
+import { printable } from '../../shared/sync/printable';
 import type {
   FolderPlan,
   LocalFile,
   RemoteObject,
+  SkippedPath,
   SyncAction,
   SyncConflict,
   SyncDirection,
+  SyncFailure,
   SyncPlan,
 } from '../../shared/sync/types';
 import type { Limiter } from './limiter';
-import { folderKind, removePartials, scanLocalFolder } from './local-files';
+import { folderKind, scanLocalFolder, type LocalScan } from './local-files';
 import { remoteDetails } from './remote-details';
-import type { ObjectStore } from './object-store';
+import type { ListedObject, ObjectStore } from './object-store';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, type CachedHash, type SyncState } from './sync-state';
 import { localSha256 } from './local-hash';
@@ -44,7 +48,14 @@ export async function planSync(direction: SyncDirection, ctx: PlanContext): Prom
 
 async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: PlanContext): Promise<FolderPlan> {
   const remotePrefix = folderPrefix(ctx.spec.prefix, folder.remote);
-  const base = { folder: folder.name, policy: folder.policy, remotePrefix, actions: [] as SyncAction[] };
+  const base = {
+    folder: folder.name,
+    policy: folder.policy,
+    remotePrefix,
+    actions: [] as SyncAction[],
+    failures: [] as SyncFailure[],
+    skippedPaths: [] as SkippedPath[],
+  };
   if (direction === 'push' && folder.policy === 'pull-only')
     return { ...base, note: 'pull-only folder: push never writes to it' };
   const localDir = join(ctx.spec.localRoot, folder.local);
@@ -60,28 +71,37 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
   const retry = syncRetry(ctx.signal);
   const [listed, scan] = await Promise.all([
     withRetry(() => ctx.store.list(remotePrefix, ctx.signal), retry),
-    kind === 'folder' ? scanLocalFolder(localDir) : Promise.resolve({ files: [], skipped: [], partials: [] }),
+    kind === 'folder' ? scanLocalFolder(localDir) : Promise.resolve(undefined),
   ]);
-  // Temp files of interrupted downloads are never synced; the scan that found them removes them.
-  await removePartials(scan.partials);
+  const named = nameBothSides(direction, folder.name, remotePrefix, listed, scan);
+  const { failures, skippedPaths } = named;
   const baseline = baselineFor(ctx.state, folder.name, `${ctx.spec.bucket}/${ctx.spec.prefix}`);
   const hashes = (ctx.state.hashes[folder.name] ??= {});
-  const locals = new Map(scan.files.map((file) => [file.relPath, file]));
-  const remotes = new Map<string, RemoteObject>(
-    listed.map((o) => [o.key.slice(remotePrefix.length), { ...o, relPath: o.key.slice(remotePrefix.length) }]),
-  );
-  const paths = [...new Set([...locals.keys(), ...remotes.keys()])].sort();
+  const paths = [...new Set([...named.locals.keys(), ...named.remotes.keys()])].sort();
 
   const conflicts: SyncConflict[] = [];
-  const actions = await Promise.all(
+  const planned = await Promise.all(
     paths.map((relPath) =>
-      ctx.limit(async () => {
+      ctx.limit(async (): Promise<Array<SyncAction | SyncFailure>> => {
         const state: PathState = {
-          local: locals.get(relPath),
-          remote: remotes.get(relPath),
+          local: named.locals.get(relPath),
+          remote: named.remotes.get(relPath),
           baseline: baseline[relPath],
         };
-        await fillDetails(folder, direction, state, localDir, hashes, ctx);
+        try {
+          await fillDetails(folder, direction, state, localDir, hashes, ctx);
+        } catch (error) {
+          // One file that cannot be read fails alone; the rest of the folder still syncs.
+          if (!state.local || !isFileSystemError(error)) throw error;
+          return [
+            {
+              folder: folder.name,
+              relPath,
+              action: direction === 'push' ? 'upload' : 'download',
+              message: unreadableMessage(relPath, error as Error),
+            },
+          ];
+        }
         const decision = decide(folder.policy, direction, state);
         const key = remotePrefix + relPath;
         if (decision.type !== 'keep-both')
@@ -90,10 +110,21 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
         const local = state.local!;
         local.sha256 ??= await localSha256(join(localDir, relPath), local, hashes, ctx.signal);
         const copy = conflictRelPath(relPath, ctx.spec.conflictTag ?? hostname(), local.sha256);
-        const already = remotes.get(copy);
+        const already = named.remotes.get(copy);
         conflicts.push({ folder: folder.name, relPath, conflictKey: remotePrefix + copy, reason: decision.reason });
         const kept = toAction(folder.name, key, relPath, 'skip', decision.reason, state);
         if (direction === 'pull') return [kept];
+        const copyKey = keyForLocalPath(remotePrefix, copy);
+        if (!copyKey.ok)
+          return [
+            kept,
+            {
+              folder: folder.name,
+              relPath,
+              action: 'upload' as const,
+              message: `The conflict copy of "${printable(relPath)}" cannot be named ${printable(copy)}: ${copyKey.reason}; it was not uploaded. Shorten the file's name, then push again.`,
+            },
+          ];
         if (already && already.size === local.size)
           return [{ ...kept, reason: `${decision.reason} (already there as ${copy})` }];
         return [
@@ -106,14 +137,99 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
       }),
     ),
   );
-  const skippedLocal = scan.skipped.map((s) =>
-    toAction(folder.name, remotePrefix + s.relPath, s.relPath, 'skip', s.reason, {}),
-  );
+  const actions = planned.flat().filter((p): p is SyncAction => 'type' in p);
+  failures.push(...planned.flat().filter((p): p is SyncFailure => !('type' in p)));
   return {
     ...base,
-    actions: [...actions.flat(), ...skippedLocal],
+    actions,
+    failures,
+    skippedPaths,
     ...(conflicts.length ? { conflicts: conflicts.sort((a, b) => a.relPath.localeCompare(b.relPath)) } : {}),
   };
+}
+
+/** Both sides of one folder, named by relative path through the one key↔path mapping. */
+interface NamedSides {
+  locals: Map<string, LocalFile>;
+  remotes: Map<string, RemoteObject>;
+  failures: SyncFailure[];
+  skippedPaths: SkippedPath[];
+}
+
+/**
+ * Applies the key↔path mapping (shared/sync/key-path) to the listing and the scan: rejected
+ * keys and names become failures (never written, never deleted), and every path below one the
+ * scan could not see (a symbolic link, an unreadable folder) is left out on both sides, so
+ * that nothing is downloaded through it or deleted because it looked gone.
+ */
+function nameBothSides(
+  direction: SyncDirection,
+  folder: string,
+  remotePrefix: string,
+  listed: ListedObject[],
+  scan: LocalScan | undefined,
+): NamedSides {
+  const failures: SyncFailure[] = [];
+  const reject = (relPath: string, message: string) => failures.push({ folder, relPath, action: 'reject', message });
+  const remotes = new Map<string, RemoteObject>();
+  for (const object of listed) {
+    const relKey = object.key.slice(remotePrefix.length);
+    const mapped = mapObjectKey(relKey, object.size);
+    if (mapped.kind === 'file') remotes.set(mapped.relPath, { ...object, relPath: mapped.relPath });
+    else if (mapped.kind === 'rejected') reject(relKey, rejectedKeyMessage(object.key, mapped.reason));
+  }
+  const locals = new Map<string, LocalFile>();
+  for (const file of scan?.files ?? []) {
+    const mapped = keyForLocalPath(remotePrefix, file.relPath);
+    if (mapped.ok) locals.set(file.relPath, file);
+    else if (direction === 'push') reject(file.relPath, rejectedNameMessage(file.relPath, mapped.reason));
+  }
+  if (direction === 'push')
+    for (const name of scan?.rejected ?? []) reject(name.relPath, rejectedNameMessage(name.relPath, name.reason));
+  for (const entry of scan?.unreadable ?? [])
+    failures.push({
+      folder,
+      relPath: entry.relPath,
+      action: direction === 'push' ? 'upload' : 'download',
+      message: unreadableMessage(entry.relPath, entry),
+    });
+  const skippedPaths = (scan?.skipped ?? []).map((s) => ({ folder, ...s }));
+
+  // Names this computer's file system would store as one file: none is synced, all are reported.
+  for (const [relPath, twin] of foldTwins([...remotes.keys(), ...locals.keys()], foldFor(process.platform))) {
+    remotes.delete(relPath);
+    locals.delete(relPath);
+    reject(
+      relPath,
+      `"${printable(relPath)}" and "${printable(twin)}" would be one file on this computer's file system, so neither is synced. Rename one of them.`,
+    );
+  }
+  const unseen = [...skippedPaths.map((s) => s.relPath), ...(scan?.unreadable ?? []).map((u) => u.relPath)];
+  if (unseen.length)
+    for (const relPath of [...remotes.keys(), ...locals.keys()])
+      if (unseen.some((dir) => dir === '' || relPath === dir || relPath.startsWith(`${dir}/`))) {
+        remotes.delete(relPath);
+        locals.delete(relPath);
+      }
+  return { locals, remotes, failures, skippedPaths };
+}
+
+function rejectedKeyMessage(key: string, reason: string): string {
+  return `Object key "${printable(key)}" cannot be a local path: ${reason}; it was not downloaded and nothing was written for it. Rename or delete the object in S3 (aws s3 mv or aws s3 rm), then sync again.`;
+}
+
+function rejectedNameMessage(relPath: string, reason: string): string {
+  return `Local file "${printable(relPath)}" cannot be an object key: ${reason}; it was not uploaded. Rename the file, then sync again.`;
+}
+
+function unreadableMessage(relPath: string, error: { message: string }): string {
+  const what = relPath === '' ? 'The folder' : `"${printable(relPath)}"`;
+  return `${what} could not be read (${error.message.replace(/\.$/, '')}), so it was not synced. Check its permissions, then sync again.`;
+}
+
+function isFileSystemError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && error instanceof Error && 'syscall' in error;
 }
 
 /** Reads remote metadata and local hashes only where the policy needs them to decide. */

@@ -1,8 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createS3ObjectStore } from '../aws/s3-object-store';
-import { PARTIAL_MARK } from './local-files';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 import { abortAfter } from './testing/abort-after';
 import { startFaultProxy, type FaultPlan } from './testing/fault-proxy';
@@ -80,13 +79,14 @@ describe('interruptions', () => {
     expect(await fx.keys()).toHaveLength(120);
   });
 
-  it('the next sync removes temp files left by a download that died with its process', async () => {
+  it('the next sync removes temp files left by a download that died with its process, only in its temp folder', async () => {
     await fx.seed('runs/test/models/m.bin', randomBytes(1000));
-    const stale = await fx.writeLocal('models', `.m.bin${PARTIAL_MARK}dead1234`, 'half a file');
+    await mkdir(`${fx.root}/.traindeck/tmp`, { recursive: true });
+    await writeFile(`${fx.root}/.traindeck/tmp/0123.partial`, 'half a file');
     const out = await fx.sync('pull');
     expect(out.summary?.downloaded).toBe(1);
     expect(await readdir(fx.localPath('models', ''))).toEqual(['m.bin']);
-    expect(stale).toContain(PARTIAL_MARK);
+    expect(await readdir(`${fx.root}/.traindeck/tmp`)).toEqual([]);
   });
 
   it('an interrupted download leaves no truncated file; the next pull completes it', async () => {
@@ -98,7 +98,7 @@ describe('interruptions', () => {
     const spec = { concurrency: 2, multipartThreshold: 1024 * 1024, partSize: 1024 * 1024 };
     await fx.sync('pull', { spec, store: abortAfter(fx.store, 'get', 4, controller), signal: controller.signal });
     const names = await readdir(fx.localPath('models', ''));
-    expect(names.filter((n) => n.includes(PARTIAL_MARK))).toEqual([]);
+    expect(names.filter((n) => n.endsWith('.partial'))).toEqual([]);
     for (const name of names)
       if (name === 'big.bin') expect((await readFile(fx.localPath('models', name))).equals(big)).toBe(true);
 

@@ -1,10 +1,11 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RESERVED_NAME } from '../../shared/sync/key-path';
 import type { BaselineEntry } from '../../shared/sync/types';
 import { writeFileAtomic } from '../core/write-file-atomic';
 
-/** Kept beside the sync folders, never inside one, so it is never synced itself. */
-export const STATE_DIR = '.traindeck';
+/** Kept beside the sync folders, never inside one, so it is never synced itself (a reserved name of the key↔path mapping). */
+export const STATE_DIR = RESERVED_NAME;
 
 /** A remembered SHA-256, valid while size and mtime are unchanged. */
 export interface CachedHash {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { mapObjectKey } from '../../shared/sync/key-path';
 import { folderPrefix } from '../../shared/sync/keys';
 import type { ManifestFile, VerifyMismatch } from '../../shared/sync/types';
 import { createLimiter } from './limiter';
@@ -71,8 +72,17 @@ export async function verifyAgainst(
   return {
     checked: expected.length,
     mismatches: results.filter((r): r is VerifyMismatch => r !== undefined),
-    extra: [...listed.keys()].filter((k) => !expectedKeys.has(k)).sort(),
+    extra: [...listed.values()]
+      .filter((o) => !expectedKeys.has(o.key) && !isEmptyMarker(o, prefixes))
+      .map((o) => o.key)
+      .sort(),
   };
+}
+
+/** An empty folder marker stands for no file (the key↔path mapping ignores it). */
+function isEmptyMarker(object: ListedObject, prefixes: string[]): boolean {
+  const prefix = prefixes.find((p) => object.key.startsWith(p));
+  return prefix !== undefined && mapObjectKey(object.key.slice(prefix.length), object.size).kind === 'marker';
 }
 
 async function check(

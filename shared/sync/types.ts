@@ -70,6 +70,20 @@ export interface FolderPlan {
   note?: string;
   /** Newest-wins conflicts found by this plan (both copies kept). */
   conflicts?: SyncConflict[];
+  /**
+   * Names found while planning that fail without any transfer: object keys or local names that
+   * cannot be synced (`reject`), files or folders that could not be read. Each is in the summary.
+   */
+  failures: SyncFailure[];
+  /** Local paths never synced by policy (symbolic links, special files), with the reason. */
+  skippedPaths: SkippedPath[];
+}
+
+/** A local path left alone by policy (not "unchanged": it was never compared). */
+export interface SkippedPath {
+  folder: string;
+  relPath: string;
+  reason: string;
 }
 
 /** A complete plan; `execute` carries it out. */
@@ -94,11 +108,11 @@ export interface SyncProgress {
   >;
 }
 
-/** A file that did not transfer, and why. */
+/** A file that did not transfer, and why. `reject`: a name that cannot be synced (never written). */
 export interface SyncFailure {
   folder: string;
   relPath: string;
-  action: SyncActionType;
+  action: SyncActionType | 'reject';
   message: string;
 }
 
@@ -112,6 +126,8 @@ export interface SyncSummary {
   bytes: number;
   seconds: number;
   failures: SyncFailure[];
+  /** Local paths never synced by policy (symbolic links, special files); not counted in `skipped`. */
+  skippedPaths: SkippedPath[];
   cancelled: boolean;
   /** Newest-wins conflicts: both copies kept, the user decides. */
   conflicts?: SyncConflict[];

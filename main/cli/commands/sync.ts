@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { SyncEvent } from '../../../shared/sync/events';
 import { folderPrefix } from '../../../shared/sync/keys';
+import { printable } from '../../../shared/sync/printable';
 import { createS3Client } from '../../aws/s3-client';
 import { applyTieringLifecycle } from '../../aws/s3-lifecycle';
 import { loadRunConfig, type LoadedRunConfig } from '../../runs/load-run-config';
@@ -107,13 +108,20 @@ async function syncAction(
         for (const folder of outcome.plan.folders)
           for (const { local: _l, remote: _r, ...rest } of folder.actions) emit({ type: 'action', action: rest });
       else io.out(formatPlan(outcome.plan));
-      return 0;
+      // A dry run that found names it cannot sync says so, as the real run would.
+      const planned = outcome.plan.folders.flatMap((f) => f.failures);
+      return planned.length
+        ? {
+            message: `${planned.length} name(s) cannot be synced; the first, ${planned[0]!.folder}/${printable(planned[0]!.relPath)}: ${planned[0]!.message}`,
+            fix: 'See the failed-file lines; fix those names, then sync again.',
+          }
+        : 0;
     }
     const { failures, cancelled } = outcome.summary;
     const first = failures[0];
     if (first)
       return {
-        message: `${failures.length} file(s) did not transfer; the first, ${first.folder}/${first.relPath}: ${first.message}`,
+        message: `${failures.length} file(s) did not transfer; the first, ${first.folder}/${printable(first.relPath)}: ${first.message}`,
         fix: 'See the failed-file lines; sync again once their cause is fixed (what transferred is not sent again).',
       };
     if (cancelled) return { message: 'The sync was cancelled.', fix: 'Run it again to finish.' };
@@ -173,7 +181,7 @@ function eventPrinter(io: CliIo, json: boolean): (event: SyncEvent) => void {
         );
         break;
       case 'failed-file':
-        io.err(`${tty ? '\r\x1b[K' : ''}✗ ${event.folder}/${event.relPath}: ${event.message}\n`);
+        io.err(`${tty ? '\r\x1b[K' : ''}✗ ${event.folder}/${printable(event.relPath)}: ${event.message}\n`);
         break;
       case 'summary':
         io.out(`${tty ? '\r\x1b[K' : ''}${formatSummary(event.summary)}`);
