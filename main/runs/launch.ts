@@ -9,7 +9,10 @@ import { RunJournal } from './journal/run-journal';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { runPreflight } from './preflight/run-preflight';
 import { provisionFailure, provisionRun, type ProvisionedRun, type ProvisionWaits } from './provision/provision';
+import { confirmedDeleted } from './cost/kill-all';
+import { readJournal } from './journal/run-journal';
 import { teardownRun } from './teardown';
+import { summarizeJournal } from '../../shared/domain/run-journal';
 
 /** Options of {@link launchRun}. */
 export interface LaunchOptions {
@@ -83,6 +86,29 @@ export async function launchRun(
   }
 }
 
+/**
+ * What a failed launch's own cleanup did, carried by its error so the run's tearing-down phase,
+ * its report and its journal tell the same story ("nothing was launched" only when nothing was).
+ */
+export interface LaunchCleanup {
+  runId: string;
+  /** Resources the journal says were created (the shared instance profile aside). */
+  created: Array<{ kind: string; id: string }>;
+  /** Deletions the rescan confirmed. */
+  deleted: Array<{ kind: string; id: string }>;
+  /** What the rescan still found, and why it is still there. */
+  survivors: Array<{ kind: string; id: string; reason: string }>;
+  /** True when the rescan found nothing of the run and the journal was closed. */
+  closed: boolean;
+  /** Why the cleanup itself failed, when it did (then nothing is known about what is left). */
+  error?: string;
+}
+
+/** The cleanup result a failed {@link launchRun} carries, if its failure came after the journal opened. */
+export function launchCleanupOf(error: unknown): LaunchCleanup | undefined {
+  return error instanceof TypedError ? (error.details?.cleanup as LaunchCleanup | undefined) : undefined;
+}
+
 async function cleanUpAfterFailure(
   runId: string,
   region: string,
@@ -92,6 +118,12 @@ async function cleanUpAfterFailure(
   options: LaunchOptions,
 ): Promise<TypedError> {
   options.onStep?.('cleanup', `deleting what run ${runId} created`);
+  // Each resource once (the SSH rule is journaled as its security group), the shared instance profile aside.
+  const created = async () => {
+    const journaled = summarizeJournal(await readJournal(deps.dataDir, runId).catch(() => []))?.created ?? [];
+    const byId = new Map(journaled.filter((r) => r.kind !== 'instance-profile').map((r) => [r.id, r]));
+    return [...byId.values()];
+  };
   try {
     // The run's own signal may be the reason we are here: cleanup gets a fresh, bounded one.
     const report = await teardownRun(runId, {
@@ -102,19 +134,39 @@ async function cleanUpAfterFailure(
       regions: [region],
       signal: AbortSignal.timeout(20 * 60_000),
     });
-    const deleted = report.outcomes.filter((o) => o.outcome === 'deleted').length;
+    const deleted = confirmedDeleted(report).map((o) => ({ kind: o.resource.kind, id: o.resource.id }));
+    const cleanup: LaunchCleanup = {
+      runId,
+      created: await created(),
+      deleted,
+      survivors: report.survivors.map((s) => ({ kind: s.resource.kind, id: s.resource.id, reason: s.reason })),
+      closed: report.closed,
+    };
     if (report.closed)
       return new TypedError(
         'AWS',
-        `${headline}. Cleaned up: ${deleted} resource(s) deleted, nothing of run ${runId} is left.`,
+        joinSentences(headline, `Cleaned up: ${deleted.length} resource(s) deleted, nothing of run ${runId} is left`),
+        { details: { cleanup } },
       );
     const left = report.survivors.map((s) => `${s.resource.id} (${s.reason})`).join(', ');
-    return new TypedError('AWS', `${headline}. Cleanup left ${report.survivors.length} resource(s): ${left}.`, {
-      fix: `Run \`traindeck teardown ${runId}\` again, or \`traindeck kill-all\`.`,
-    });
+    return new TypedError(
+      'AWS',
+      joinSentences(headline, `Cleanup left ${report.survivors.length} resource(s): ${left}`),
+      { fix: `Run \`traindeck teardown ${runId}\` again, or \`traindeck kill-all\`.`, details: { cleanup } },
+    );
   } catch (error) {
-    return new TypedError('AWS', `${headline}. Cleanup failed too (${provisionFailure(error)}).`, {
+    const reason = provisionFailure(error);
+    const cleanup: LaunchCleanup = {
+      runId,
+      created: await created(),
+      deleted: [],
+      survivors: [],
+      closed: false,
+      error: reason,
+    };
+    return new TypedError('AWS', joinSentences(headline, `Cleanup failed too (${reason})`), {
       fix: `Run \`traindeck teardown ${runId}\`; its resources are tagged traindeck:run-id=${runId}.`,
+      details: { cleanup },
     });
   }
 }

@@ -4,7 +4,7 @@ import type { AwsPorts } from '../aws/ports/aws-ports';
 import type { Sleep } from '../aws/waiters';
 import type { Clock } from '../core/clock';
 import { scanAccount } from './cost/scanner';
-import { appendToJournal, listJournals } from './journal/run-journal';
+import { closeRunJournal, listJournals } from './journal/run-journal';
 
 const QUIET_MS = 5 * 60_000;
 
@@ -70,9 +70,12 @@ export async function reconcileOpenRuns(options: ReconcileOptions): Promise<Unfi
     const quiet = options.clock.now() - Date.parse(summary.lastAt) > QUIET_MS;
     const advice = resources.length === 0 && !quiet ? 'cleanup' : adviceFor(summary, resources);
     if (advice === 'closed')
-      await appendToJournal(options.dataDir, summary.runId, () => options.clock.now(), [
-        { type: 'closed', outcome: summary.created.length > 0 ? 'nothing-left' : 'nothing-created' },
-      ]);
+      await closeRunJournal(
+        options.dataDir,
+        summary.runId,
+        () => options.clock.now(),
+        summary.created.length > 0 ? 'nothing-left' : 'nothing-created',
+      );
     unfinished.push({
       runId: summary.runId,
       region: summary.region,

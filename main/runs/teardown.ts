@@ -1,9 +1,9 @@
 import { summarizeJournal } from '../../shared/domain/run-journal';
 import { RUN_ID_PATTERN } from '../../shared/domain/tags';
 import { TypedError } from '../../shared/ipc/result';
-import { executeCleanup, type CleanupOptions, type CleanupReport } from './cost/kill-all';
+import { confirmedDeleted, executeCleanup, type CleanupOptions, type CleanupReport } from './cost/kill-all';
 import { scanAccount } from './cost/scanner';
-import { appendToJournal, readJournal } from './journal/run-journal';
+import { appendToJournal, closeRunJournal, listJournals, readJournal } from './journal/run-journal';
 
 /** Options of {@link teardownRun}. */
 export interface TeardownOptions extends CleanupOptions {
@@ -52,25 +52,44 @@ export async function teardownRun(runId: string, options: TeardownOptions): Prom
     !summary || report.rescan.regions.some((region) => region.region === summary.region && region.status === 'ok');
   const closed = report.survivors.length === 0 && runRegionVerified;
   if (summary) {
-    await appendToJournal(options.dataDir, runId, now, [
-      ...report.outcomes
-        .filter((o) => o.outcome === 'deleted')
-        .map((o) => ({ type: 'deleted' as const, kind: o.resource.kind, id: o.resource.id })),
+    const entries = [
+      ...confirmedDeleted(report).map((o) => ({ type: 'deleted' as const, kind: o.resource.kind, id: o.resource.id })),
       ...report.survivors.map((s) => ({
         type: 'survivor' as const,
         kind: s.resource.kind,
         id: s.resource.id,
         reason: s.reason,
       })),
-      ...(closed
-        ? [
-            {
-              type: 'closed' as const,
-              outcome: targets.length > 0 ? ('torn-down' as const) : ('nothing-left' as const),
-            },
-          ]
-        : []),
-    ]);
+    ];
+    if (closed)
+      await closeRunJournal(options.dataDir, runId, now, targets.length > 0 ? 'torn-down' : 'nothing-left', entries);
+    else await appendToJournal(options.dataDir, runId, now, entries);
   }
   return { ...report, runId, closed };
+}
+
+/**
+ * After a kill-all: closes the journal of every run the cleanup left nothing of (its region
+ * verified by the rescan, no survivor of it), with the deletions that justify it; the run's
+ * key goes with it. Runs with survivors, or in unread regions, stay open for `traindeck teardown`.
+ * Returns the run ids closed.
+ */
+export async function closeCleanedRuns(dataDir: string, report: CleanupReport, now: () => number): Promise<string[]> {
+  const touched = new Set(report.outcomes.map((o) => o.resource.runId).filter((id): id is string => Boolean(id)));
+  const surviving = new Set(report.survivors.map((s) => s.resource.runId));
+  const closed: string[] = [];
+  for (const summary of await listJournals(dataDir)) {
+    if (summary.closed || !touched.has(summary.runId) || surviving.has(summary.runId)) continue;
+    const verified = report.rescan.regions.some((r) => r.region === summary.region && r.status === 'ok');
+    if (!verified) continue;
+    const deleted = confirmedDeleted(report)
+      .filter((o) => o.resource.runId === summary.runId)
+      .map((o) => ({ type: 'deleted' as const, kind: o.resource.kind, id: o.resource.id }));
+    await closeRunJournal(dataDir, summary.runId, now, 'torn-down', [
+      { type: 'cleanup', reason: 'kill-all' },
+      ...deleted,
+    ]);
+    closed.push(summary.runId);
+  }
+  return closed;
 }

@@ -57,7 +57,7 @@ export interface FakeAwsOptions {
  * A stateful in-memory AWS account: every region's EC2 resources with realistic state
  * transitions driven by the injected clock, plus the STS, S3, Service Quotas, SSM and IAM
  * answers preflight and provisioning need. It satisfies the same ports as the SDK adapters.
- * Faults: throttling, refusing regions, credential failures, instances stuck in shutting-down,
+ * Faults: throttling, refusing regions or single operations, credential failures, instances stuck in shutting-down,
  * and a simulated process kill after the n-th write.
  */
 export class FakeAws {
@@ -76,6 +76,7 @@ export class FakeAws {
   latencyMs: number;
   private readonly throttles = new Map<string, number>();
   private readonly refusals = new Map<string, string>();
+  private readonly operationFaults = new Map<string, string>();
   private killAfter: number | undefined;
   private dead = false;
   private counter = 0;
@@ -112,6 +113,15 @@ export class FakeAws {
     this.refusals.set(region, code);
   }
 
+  /** Every call of `op` (a port method, e.g. `deleteSecurityGroup`) in any region fails with `code`, until `clearFault(op)`. */
+  failOperation(op: string, code: string): void {
+    this.operationFaults.set(op, code);
+  }
+
+  clearFault(op: string): void {
+    this.operationFaults.delete(op);
+  }
+
   /** The process "dies" right after the n-th successful write: it and every later call throw ProcessKilled. */
   killAfterWrites(count: number): void {
     this.killAfter = this.writes.length + count;
@@ -145,6 +155,8 @@ export class FakeAws {
     this.calls.push(`${region} ${op}`);
     const refusal = this.refusals.get(region);
     if (refusal) throw awsError(refusal, `You are not authorized to perform ${op} in ${region}.`);
+    const fault = this.operationFaults.get(op);
+    if (fault) throw awsError(fault, `${op} refused by the test.`);
     const throttled = this.throttles.get(region) ?? 0;
     if (throttled > 0) {
       this.throttles.set(region, throttled - 1);

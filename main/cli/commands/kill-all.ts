@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { closeCleanedRuns } from '../../runs/teardown';
 import { executeCleanup, planKillAll } from '../../runs/cost/kill-all';
 import { scanAccount } from '../../runs/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
@@ -74,6 +75,9 @@ export function createKillAllCommand(
             ),
         });
         io.out(formatCleanup(report));
+        const closed = await closeCleanedRuns(deps.dataDir, report, () => deps.clock.now());
+        if (closed.length)
+          io.out(`Closed the journal of ${closed.length} run(s) and removed their SSH keys: ${closed.join(', ')}.\n`);
         return report.survivors.length === 0 ? 0 : 1;
       });
     },

@@ -1,6 +1,6 @@
 import type { CostResource, ScanResult } from '../../../shared/domain/cost';
 import type { PreflightReport } from '../../../shared/domain/preflight';
-import type { CleanupReport } from '../../runs/cost/kill-all';
+import { confirmedDeleted, type CleanupReport } from '../../runs/cost/kill-all';
 
 const MARKS = { pass: '✓', warn: '!', fail: '✗', skipped: '-' } as const;
 
@@ -57,7 +57,7 @@ export function formatScan(scan: ScanResult): string {
 
 /** The verified end of a kill-all or teardown. */
 export function formatCleanup(report: CleanupReport): string {
-  const deleted = report.outcomes.filter((o) => o.outcome === 'deleted').length;
+  const deleted = confirmedDeleted(report).length;
   const unverified = report.unverifiedRegions.length
     ? ` (not verified: ${report.unverifiedRegions.map((r) => `${r.region}: ${r.reason}`).join('; ')})`
     : '';

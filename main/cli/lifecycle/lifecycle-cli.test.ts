@@ -1,3 +1,6 @@
+import { access } from 'node:fs/promises';
+import { summarizeJournal } from '../../../shared/domain/run-journal';
+import { readJournal, runKeyFile } from '../../runs/journal/run-journal';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,7 +106,12 @@ describe('lifecycle commands over the in-memory EC2', () => {
 
     const real = await run(world, createKillAllCommand, '--yes');
     expect(real.code).toBe(0);
-    expect(real.out).toMatch(/Rescan: 0 cost resources remain\.\n$/);
+    expect(real.out).toMatch(/Rescan: 0 cost resources remain\.\n/);
+    // The run's journal closes with the kill-all, and its private key goes with it.
+    const runId = /Run (demo-\d{8}-\d{6}-[0-9a-f]{4})/.exec(launched.out)![1]!;
+    expect(real.out).toContain(`Closed the journal of 1 run(s) and removed their SSH keys: ${runId}.`);
+    expect(summarizeJournal(await readJournal(world.deps.dataDir, runId))?.closed).toBe(true);
+    await expect(access(runKeyFile(world.deps.dataDir, runId))).rejects.toThrow(/ENOENT/);
     const after = await run(world, createScanCommand, '--all-regions', '--json');
     expect(JSON.parse(after.out)).toMatchObject({ totalHourlyUsd: 0, resources: [] });
   });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
-import { launchRun } from '../launch';
+import { confirmedDeleted } from '../cost/kill-all';
+import { launchCleanupOf, launchRun, type LaunchCleanup } from '../launch';
 import type { LifecycleDeps } from '../lifecycle-deps';
 import type { ProvisionedRun } from '../provision/provision';
 import { teardownRun } from '../teardown';
@@ -18,6 +19,8 @@ const PUSH_MARGIN_SECONDS = 10 * 60;
 export function createEc2Backend(config: RunConfig, runId: string, deps: LifecycleDeps): ComputeBackend {
   const compute = config.compute;
   let run: ProvisionedRun | undefined;
+  // What a failed launch's own cleanup did: the tearing-down phase reports it, never "nothing was launched".
+  let launchCleanup: LaunchCleanup | undefined;
   let launchedAt = 0;
   return {
     kind: 'aws-ec2',
@@ -31,7 +34,12 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
     async acquire(signal, onFirstSight) {
       launchedAt = deps.clock.now();
       // launchRun runs its own full preflight before any create, and cleans up after a failed launch.
-      run = await launchRun(config, deps, { runId, signal });
+      try {
+        run = await launchRun(config, deps, { runId, signal });
+      } catch (error) {
+        launchCleanup = launchCleanupOf(error);
+        throw error;
+      }
       const ttlMinutes = compute!.ttlMinutes;
       const elapsed = Math.round((deps.clock.now() - launchedAt) / 1000);
       const pin = { expected: [...run.hostKeyFingerprints], onFirstSight };
@@ -62,23 +70,42 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
       };
     },
     async release(signal) {
-      if (!run) return { deleted: 'nothing was launched' };
+      if (!run && !launchCleanup) return { deleted: 'nothing was launched' };
+      if (!run && launchCleanup?.closed)
+        return {
+          created: launchCleanup.created.length,
+          deleted: launchCleanup.deleted.length,
+          by: 'the launch cleanup, verified by rescan',
+          remainingHourlyUsd: 0,
+        };
+      // Something may be left (the launch's cleanup met survivors or failed): one more verified teardown.
       const report = await teardownRun(runId, {
         dataDir: deps.dataDir,
-        ports: deps.ports({ region: run.region, ...(config.aws.profile ? { profile: config.aws.profile } : {}) }),
+        ports: deps.ports({
+          region: run?.region ?? config.aws.region,
+          ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+        }),
         clock: deps.clock,
         sleep: deps.sleep,
-        regions: [run.region],
+        regions: [run?.region ?? config.aws.region],
         signal,
       });
-      if (!report.closed)
+      const deleted = confirmedDeleted(report).length + (launchCleanup?.deleted.length ?? 0);
+      if (!report.closed) {
+        const survivors = report.survivors.map((s) => `${s.resource.kind} ${s.resource.id} (${s.reason})`);
         throw Object.assign(
           new Error(
-            `teardown left ${report.survivors.length} resource(s): ${report.survivors.map((s) => s.resource.id).join(', ')}`,
+            report.survivors.length > 0
+              ? `teardown left ${report.survivors.length} resource(s): ${survivors.join(', ')}`
+              : `teardown could not verify that nothing of run ${runId} is left in ${run?.region ?? config.aws.region}`,
           ),
-          { fix: `Run \`traindeck teardown ${runId}\` or \`traindeck kill-all\`.` },
+          {
+            fix: `Run \`traindeck teardown ${runId}\` (the run's journal stays open until it is clean), or \`traindeck kill-all\`.`,
+            detail: { deleted, survivors, remainingHourlyUsd: report.remainingHourlyUsd },
+          },
         );
-      return { deleted: report.outcomes.filter((o) => o.outcome === 'deleted').length, remainingHourlyUsd: 0 };
+      }
+      return { deleted, remainingHourlyUsd: 0 };
     },
   };
 }

@@ -3,7 +3,8 @@ import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
 import { FakeAws } from '../../aws/testing/fake-aws';
 import { FakeClock } from '../../aws/testing/fake-clock';
 import type { FakeInstance } from '../../aws/testing/fake-ec2-region';
-import { executeCleanup, planKillAll } from './kill-all';
+import { formatCleanup } from '../../cli/lifecycle/format';
+import { confirmedDeleted, executeCleanup, planKillAll } from './kill-all';
 import { scanAccount } from './scanner';
 
 const OURS = { [TAG_RUN_ID]: 'r1-20250601-000000-aaaa', [TAG_CREATED_BY]: 'traindeck/test', Name: 'traindeck-r1' };
@@ -135,6 +136,22 @@ describe('kill-all', () => {
     expect(reasons['vol-root']).toMatch(/VolumeInUse|attached/);
     expect(reasons['sg-ours']).toMatch(/still in use/);
     expect(reasons['vol-left']).toBeUndefined(); // what could go, went
+  });
+
+  it('"Deleted N" counts only what the rescan confirms gone, not every delete call that returned', async () => {
+    const { clock, fake } = messyAccount();
+    const ports = fake.ports();
+    // An endpoint that answers a delete with success and deletes nothing.
+    const lying = {
+      ...ports,
+      ec2: (region: string) => ({ ...ports.ec2(region), deleteSecurityGroup: async () => undefined }),
+    };
+    const plan = planKillAll(await scanAccount({ ports, clock, sleep: clock.sleep }), false);
+    const report = await executeCleanup(plan.targets, (r) => r.ours, { ports: lying, clock, sleep: clock.sleep });
+    const claimed = report.outcomes.filter((o) => o.outcome === 'deleted').length;
+    expect(report.survivors.map((s) => s.resource.id)).toContain('sg-ours');
+    expect(confirmedDeleted(report)).toHaveLength(claimed - 1);
+    expect(formatCleanup(report)).toMatch(new RegExp(`^Deleted ${claimed - 1} resource\\(s\\)\\. Rescan: 1 remain`));
   });
 
   it('explains a snapshot that an AMI still uses', async () => {

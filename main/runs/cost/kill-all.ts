@@ -29,6 +29,15 @@ export interface CleanupReport {
   remainingHourlyUsd: number;
 }
 
+/**
+ * The deletions the rescan confirms: a delete call that succeeded while the resource is still
+ * listed (a survivor) is not counted. "Deleted N" is this count.
+ */
+export function confirmedDeleted(report: Pick<CleanupReport, 'outcomes' | 'survivors'>): DeletionOutcome[] {
+  const surviving = new Set(report.survivors.map((s) => s.resource.id));
+  return report.outcomes.filter((o) => o.outcome === 'deleted' && !surviving.has(o.resource.id));
+}
+
 /** Ours always; untracked billable resources only when asked. Sorted in deletion order. */
 export function planKillAll(scan: ScanResult, includeUntracked: boolean): KillAllPlan {
   const byOrder = (a: CostResource, b: CostResource) =>

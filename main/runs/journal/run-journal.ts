@@ -1,10 +1,15 @@
-import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarizeJournal, type JournalEntry, type JournalSummary } from '../../../shared/domain/run-journal';
 
 /** Where runs live: `<app data>/runs/<run id>/` holds the journal and the run's SSH key. */
 export function runDir(dataDir: string, runId: string): string {
   return join(dataDir, 'runs', runId);
+}
+
+/** The run's private SSH key (the key pair's other half lives in EC2 until teardown). */
+export function runKeyFile(dataDir: string, runId: string): string {
+  return join(runDir(dataDir, runId), 'id_ed25519');
 }
 
 const JOURNAL = 'journal.jsonl';
@@ -107,4 +112,23 @@ export async function appendToJournal(
   } finally {
     await journal.close();
   }
+}
+
+/** How a journal closes. */
+export type ClosedOutcome = Extract<JournalEntry, { type: 'closed' }>['outcome'];
+
+/**
+ * Closes a run's journal (after `entries`, e.g. the deletions that justify it) and removes the
+ * run's private key with it: once nothing of the run is left, its key opens nothing and is not
+ * left on the desktop. The one way a journal closes.
+ */
+export async function closeRunJournal(
+  dataDir: string,
+  runId: string,
+  now: () => number,
+  outcome: ClosedOutcome,
+  entries: Unstamped[] = [],
+): Promise<void> {
+  await appendToJournal(dataDir, runId, now, [...entries, { type: 'closed', outcome }]);
+  await rm(runKeyFile(dataDir, runId), { force: true });
 }

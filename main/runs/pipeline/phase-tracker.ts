@@ -44,7 +44,9 @@ export function createPhaseRunner(emit: (event: RunEventBody) => void) {
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
         const fix = (error as { fix?: string }).fix;
-        this.fail(phase, message, fix);
+        // A failure may carry figures for the phase (e.g. a teardown's survivors).
+        const detail = (error as { detail?: Record<string, unknown> }).detail;
+        this.fail(phase, message, fix, detail);
         throw new PhaseFailure(phase, message, fix);
       }
     },

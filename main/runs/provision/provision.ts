@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { JournalResourceKind } from '../../../shared/domain/run-journal';
 import { runTags } from '../../../shared/domain/tags';
 import { TypedError } from '../../../shared/ipc/result';
@@ -6,7 +5,7 @@ import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-erro
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import { waitFor, withRetry, type Sleep } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
-import { runDir, type JournalWriter } from '../journal/run-journal';
+import { runKeyFile, type JournalWriter } from '../journal/run-journal';
 import type { LaunchPlan } from '../preflight/run-preflight';
 import { parseHostKeyFingerprints } from './host-keys';
 import { instanceProfileSpec } from './instance-policy';
@@ -91,7 +90,7 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     zone: plan.placement.zone,
     pid: process.pid,
   });
-  const keyFile = join(runDir(deps.dataDir, runId), 'id_ed25519');
+  const keyFile = runKeyFile(deps.dataDir, runId);
   const keys = generateSshKeyPair(name);
   await writePrivateKey(keyFile, keys.privateKeyPem);
   await create('key-pair', 'key-pair', `importing ed25519 key ${name}`, () =>

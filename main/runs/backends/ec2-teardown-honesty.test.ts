@@ -1,0 +1,94 @@
+import { access } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { summarizeJournal } from '../../../shared/domain/run-journal';
+import type { ExecutorSecrets } from '../../../shared/executor/protocol';
+import type { ObjectStore } from '../../sync/object-store';
+import { readJournal, runKeyFile } from '../journal/run-journal';
+import type { RunEventBody } from '../pipeline/phase-tracker';
+import { runPipeline, type SpecTemplate } from '../pipeline/run-pipeline';
+import { teardownRun } from '../teardown';
+import { fakeWorld } from '../testing/fake-lifecycle';
+import { createEc2Backend } from './ec2-backend';
+
+const RUN = 'demo-20250601-120000-ab12';
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** Runs the pipeline on the aws-ec2 backend of a fake world until it ends (it never gets past provisioning here). */
+async function runOn(world: Awaited<ReturnType<typeof fakeWorld>>) {
+  const events: RunEventBody[] = [];
+  const result = await runPipeline({
+    runId: RUN,
+    spec: {} as SpecTemplate,
+    secrets: {} as ExecutorSecrets,
+    uploads: [],
+    backend: createEc2Backend(world.config, RUN, world.deps),
+    store: {} as ObjectStore,
+    bundleDir: '',
+    emit: (event) => events.push(event),
+    signal: new AbortController().signal,
+  });
+  const phase = (name: string, status: string) =>
+    events.find(
+      (e): e is Extract<RunEventBody, { type: 'phase' }> =>
+        e.type === 'phase' && e.phase === name && e.status === status,
+    );
+  return { result, events, phase };
+}
+
+describe('honest teardown after a failed launch', () => {
+  it('sshd never answers and a delete is refused: tearing-down names the survivor, the run fails, the journal stays open', async () => {
+    const world = await fakeWorld();
+    world.deps.probe = { sshBanner: async () => undefined };
+    world.fake.failOperation('deleteSecurityGroup', 'UnauthorizedOperation');
+
+    const { result, phase } = await runOn(world);
+    expect(result.outcome).toBe('failed');
+    expect(result.reason).toMatch(/^provisioning: Launch failed at "ssh"/);
+    const teardown = phase('tearing-down', 'failed');
+    expect(teardown?.reason).toMatch(/^teardown left 1 resource\(s\): security-group sg-\w+ \(.*UnauthorizedOperation/);
+    expect(teardown?.fix).toContain(`traindeck teardown ${RUN}`);
+    expect(teardown?.detail).toMatchObject({ survivors: [expect.stringMatching(/^security-group sg-/)] });
+    expect(phase('tearing-down', 'succeeded')).toBeUndefined();
+
+    // The journal is left open for `traindeck teardown`, and the run's key stays with it.
+    const summary = summarizeJournal(await readJournal(world.deps.dataDir, RUN));
+    expect(summary?.closed).toBe(false);
+    expect(await exists(runKeyFile(world.deps.dataDir, RUN))).toBe(true);
+
+    // Once AWS lets go, `traindeck teardown` closes the journal and removes the run's private key.
+    world.fake.clearFault('deleteSecurityGroup');
+    const report = await teardownRun(RUN, {
+      dataDir: world.deps.dataDir,
+      ports: world.fake.ports(),
+      clock: world.clock,
+      sleep: world.clock.sleep,
+      regions: ['eu-west-1'],
+    });
+    expect(report.closed).toBe(true);
+    expect(summarizeJournal(await readJournal(world.deps.dataDir, RUN))?.closed).toBe(true);
+    expect(await exists(runKeyFile(world.deps.dataDir, RUN))).toBe(false);
+  });
+
+  it('a launch whose own cleanup left nothing reports what it created and deleted, not "nothing was launched"', async () => {
+    const world = await fakeWorld();
+    world.deps.probe = { sshBanner: async () => undefined };
+    const { result, phase } = await runOn(world);
+    expect(result.outcome).toBe('failed');
+    const teardown = phase('tearing-down', 'succeeded');
+    // Created: key pair, security group, instance; deleted adds the instance's root volume, found by its tag.
+    expect(teardown?.detail).toMatchObject({ created: 3, deleted: 4, remainingHourlyUsd: 0 });
+    expect(JSON.stringify(teardown?.detail)).not.toContain('nothing was launched');
+    expect(await exists(runKeyFile(world.deps.dataDir, RUN))).toBe(false);
+  });
+
+  it('a preflight failure launched nothing, and says so', async () => {
+    const world = await fakeWorld();
+    world.fake.identityFault = 'no-credentials';
+    const { phase } = await runOn(world);
+    expect(phase('tearing-down', 'succeeded')?.detail).toEqual({ deleted: 'nothing was launched' });
+  });
+});
