@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Tests in plain Node; Electron is never loaded. Two projects:
- * - unit: shared/, main/, preload/ (fake ipcRenderer), renderer logic, the packaging check;
+ * - unit: shared/, main/, preload/ (fake ipcRenderer), renderer logic and components (`*.test.tsx` in
+ *   happy-dom with Testing Library, see renderer/src/testing/render.ts), the packaging check;
  * - s3: `*.s3.test.ts`, against a real S3 (a throw-away Ceph RGW started once for the run).
  */
 export default defineConfig({
