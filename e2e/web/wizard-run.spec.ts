@@ -220,7 +220,7 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   );
   expect(keys).toEqual(
     expect.arrayContaining([
-      `${PREFIX}/logs/train.log`,
+      expect.stringMatching(new RegExp(`^${PREFIX}/logs/[a-z0-9-]+/train\\.log$`)), // the run's own logs folder
       `${PREFIX}/models/model.pkl`,
       `${PREFIX}/checkpoints/epoch-3.ckpt`,
     ]),

@@ -4,6 +4,7 @@ import { createS3ObjectStore } from '../aws/s3-object-store';
 import type { ExecutorSecrets, ExecutorSpec } from '../../shared/executor/protocol';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { ManifestFile } from '../../shared/sync/types';
+import { logsFolderOf, runFolders } from '../../shared/executor/run-folders';
 import { folderPrefix } from '../../shared/sync/keys';
 import { runSync } from '../sync/engine';
 import type { ObjectStore } from '../sync/object-store';
@@ -38,7 +39,8 @@ export function openRunStorage(spec: ExecutorSpec, secrets: ExecutorSecrets, dat
     bucket: storage.bucket,
     prefix: storage.prefix,
     localRoot: dataDir,
-    folders: storage.folders,
+    // The run's own logs subfolder only: nothing of an earlier run is pulled, pushed or deleted.
+    folders: runFolders(storage.folders, spec.runId),
     ...SYNC_DEFAULTS,
     ...(storage.concurrency ? { concurrency: storage.concurrency } : {}),
     // Conflict copies name the run (the desktop's verification finds them by it).
@@ -105,6 +107,28 @@ export async function push(
     prefixes: pushable.folders.map((f) => folderPrefix(pushable.prefix, f.remote)),
     failures: summary?.failures.length ?? 0,
   };
+}
+
+/**
+ * One last small push of the run's logs folder, after the `done` line is written, so that the
+ * S3 copy of `executor.jsonl` holds the end of the run. Returns the logs' manifest entries.
+ */
+export async function pushLogs(storage: RunStorage, signal?: AbortSignal): Promise<ManifestFile[]> {
+  const logs = logsFolderOf(storage.spec.folders);
+  if (!logs) return [];
+  const spec = { ...storage.spec, folders: [logs] };
+  const { summary } = await runSync('push', { ...storage, spec, ...(signal ? { signal } : {}) });
+  if (summary?.failures.length)
+    throw new PhaseError(`the final push of the logs failed: ${summary.failures[0]!.message}`);
+  return buildLocalManifest(spec, await loadSyncState(spec.localRoot), signal);
+}
+
+/** Replaces the logs folder's entries of a manifest with fresher ones. */
+export function withLogs(manifest: ManifestFile[], logs: ManifestFile[], storage: RunStorage): ManifestFile[] {
+  const folder = logsFolderOf(storage.spec.folders);
+  if (!folder) return manifest;
+  const prefix = folderPrefix(storage.spec.prefix, folder.remote);
+  return [...manifest.filter((f) => !f.key.startsWith(prefix)), ...logs];
 }
 
 // The observer's events, as often as it asks for them.

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { ExecutorEvent, ExecutorPhase } from '../../shared/executor/protocol';
 
 /**
- * `logs/executor.jsonl`: one JSON line per phase event. Appended synchronously so that a line
+ * `logs/<run-id>/executor.jsonl` (paths: work-layout.ts): one JSON line per phase event. Appended synchronously so that a line
  * is complete on disk before the next starts: the desktop reads the file by byte offset and
  * only ever consumes whole lines.
  */

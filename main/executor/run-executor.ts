@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../shared/executor/protocol';
 import { checkout } from './checkout';
-import { checkDiskSpace, openRunStorage, pull, push } from './data-sync';
+import { writeFileAtomic } from '../core/write-file-atomic';
+import { checkDiskSpace, openRunStorage, pull, push, pushLogs, withLogs } from './data-sync';
 import { EventLog } from './event-log';
 import { PhaseError, reasonOf } from './phase-error';
 import { powerOff } from './power-off';
@@ -11,7 +12,7 @@ import { watchSpotNotice } from './spot-watch';
 import { syncReporter } from './sync-reporter';
 import { startTraining, type Training, type TrainingExit } from './train';
 import { verifyDatasets } from './verify-data';
-import { workLayout } from './work-layout';
+import { workLayout, type WorkLayout } from './work-layout';
 
 /** Inputs of one executor run. */
 export interface ExecutorRun {
@@ -27,6 +28,8 @@ export interface ExecutorRun {
 }
 
 const PUSH_LIMIT_MS = 60 * 60_000;
+/** The last push after `done` moves a few small log files. */
+const FINAL_LOGS_PUSH_LIMIT_MS = 5 * 60_000;
 
 const STOP_REASONS = {
   'ttl-expired': 'time-to-live reached',
@@ -142,7 +145,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
         const startedAt = (run.now ?? Date.now)();
         training = startTraining(spec.training.command, {
           cwd: layout.repoDir,
-          env: trainingEnv(spec, layout.dataDir),
+          env: trainingEnv(spec, layout),
           logFile: layout.trainLog,
           ...(run.now ? { now: run.now } : {}),
         });
@@ -159,7 +162,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
             `training ${describeExit(ended)}`,
             ended.signal === 'SIGKILL'
               ? 'Killed by SIGKILL: often the out-of-memory killer; check memory use.'
-              : 'See logs/train.log.',
+              : `See ${relative(layout.dataDir, layout.trainLog)}.`,
             outcome,
           );
         return outcome;
@@ -200,11 +203,15 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
     prefixes: pushed?.prefixes ?? [],
     finishedAt: new Date((run.now ?? Date.now)()).toISOString(),
   };
-  await writeFile(layout.statusFile, JSON.stringify(status, null, 2));
   log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', {
     ...(status.reason ? { reason: status.reason } : {}),
     detail: { outcome: status.outcome, exitCode: status.exitCode ?? null },
   });
+  // The S3 copy of the logs must end with `done`: one last small push of the logs folder, then
+  // status.json (the desktop waits for it after `done`) with the logs as they now are in S3.
+  const logs = await pushLogs(storage, AbortSignal.timeout(FINAL_LOGS_PUSH_LIMIT_MS)).catch(() => undefined);
+  if (logs) status.manifest = withLogs(status.manifest, logs, storage);
+  await writeFileAtomic(layout.statusFile, JSON.stringify(status, null, 2));
   if (stopReason === 'ttl-expired' || spec.powerOffAtEnd)
     log.write('done', 'info', { reason: await powerOff(spec.powerOff, run.onInstance) });
   return status;
@@ -214,17 +221,17 @@ function describeExit(exit: TrainingExit): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
-/** The data folders in env vars, so a training script finds them without configuration. */
-function trainingEnv(spec: ExecutorSpec, dataDir: string): NodeJS.ProcessEnv {
-  const folder = (name: string) => join(dataDir, spec.storage.folders.find((f) => f.name === name)?.local ?? name);
+/** The data folders in env vars, so a training script finds them without configuration (logs: the run's own). */
+function trainingEnv(spec: ExecutorSpec, layout: WorkLayout): NodeJS.ProcessEnv {
+  const folder = (name: string) => join(layout.dataDir, layout.folders.find((f) => f.name === name)?.local ?? name);
   return {
     ...process.env,
     ...spec.training.env,
     TRAINDECK_RUN_ID: spec.runId,
-    TRAINDECK_DATA_DIR: dataDir,
+    TRAINDECK_DATA_DIR: layout.dataDir,
     TRAINDECK_DATASETS_DIR: folder('cached_datasets'),
     TRAINDECK_MODELS_DIR: folder('models'),
     TRAINDECK_CHECKPOINTS_DIR: folder('checkpoints'),
-    TRAINDECK_LOGS_DIR: folder('logs'),
+    TRAINDECK_LOGS_DIR: layout.logsDir,
   };
 }

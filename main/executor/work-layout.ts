@@ -1,16 +1,17 @@
 // Remote paths are POSIX whatever the desktop's OS (eslint.config.js holds this file to it).
 import { join } from 'node:path/posix';
 import type { ExecutorSpec } from '../../shared/executor/protocol';
+import { RUN_LOG_FILES, logsFolderOf, runFolders } from '../../shared/executor/run-folders';
 
 /**
  * Where everything lives in the run's work folder on the instance. The desktop uses the
- * same function to know which paths to upload to and tail.
+ * same function to know which paths to upload to and tail. The logs are the run's own
+ * (`data/logs/<run-id>/`), never an earlier run's.
  */
-export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage'>) {
+export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage' | 'runId'>) {
   const dataDir = join(workDir, 'data');
-  const logsFolder =
-    spec.storage.folders.find((f) => f.name === 'logs') ?? spec.storage.folders.find((f) => f.policy === 'local-wins');
-  const logsDir = join(dataDir, logsFolder?.local ?? 'logs');
+  const folders = runFolders(spec.storage.folders, spec.runId);
+  const logsDir = join(dataDir, logsFolderOf(folders)?.local ?? join('logs', spec.runId));
   return {
     workDir,
     specFile: join(workDir, 'spec.json'),
@@ -24,9 +25,12 @@ export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage'>)
     syncFile: join(workDir, 'sync.jsonl'),
     repoDir: join(workDir, 'repo'),
     dataDir,
+    /** The folders this run syncs (the logs folder narrowed to the run's own subfolder). */
+    folders,
     logsDir,
-    eventsFile: join(logsDir, 'executor.jsonl'),
-    trainLog: join(logsDir, 'train.log'),
+    eventsFile: join(logsDir, RUN_LOG_FILES.events),
+    trainLog: join(logsDir, RUN_LOG_FILES.train),
+    metricsFile: join(logsDir, RUN_LOG_FILES.metrics),
   };
 }
 

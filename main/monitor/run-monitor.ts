@@ -62,7 +62,7 @@ export class RunMonitor {
     this.coalescer = new Coalescer(() => this.flush(), options.clock, options.timers, options.minIntervalMs);
   }
 
-  /** Lines of `logs/train.log`: tail, progress from patterns, activity for the stall detector. */
+  /** Lines of `logs/<run-id>/train.log`: tail, progress from patterns, activity for the stall detector. */
   addTrainLines(lines: readonly string[]): void {
     if (!lines.length) return;
     const now = this.options.clock.now();
@@ -81,7 +81,7 @@ export class RunMonitor {
     this.changed('progress');
   }
 
-  /** Lines of `logs/metrics.jsonl`; a line that is not a JSON object is skipped. */
+  /** Lines of `logs/<run-id>/metrics.jsonl`; a line that is not a JSON object is skipped. */
   addMetricsLines(lines: readonly string[]): void {
     const now = this.options.clock.now();
     for (const line of lines) {
@@ -91,7 +91,7 @@ export class RunMonitor {
     if (lines.length) this.changed('progress');
   }
 
-  /** Lines of `logs/executor.jsonl`: the executor's current phase. */
+  /** Lines of `logs/<run-id>/executor.jsonl`: the executor's current phase. */
   addExecutorLines(lines: readonly string[]): void {
     for (const line of lines) {
       const phase = parseExecutorLine(line);

@@ -71,7 +71,7 @@ export interface ExecutorSecrets {
   s3?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
-/** One line of `logs/executor.jsonl`. */
+/** One line of `logs/<run-id>/executor.jsonl` (file names: run-folders.ts `RUN_LOG_FILES`). */
 export interface ExecutorEvent {
   seq: number;
   at: string;

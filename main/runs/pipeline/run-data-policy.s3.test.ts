@@ -1,5 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutorEvent } from '../../../shared/executor/protocol';
+import type { RemoteHost } from './remote-host';
+import type { RunObserver, TrainingPaths } from './run-observer';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
 
 // Issue 11 in a real run (sshd + git over SSH + Ceph RGW): newest-wins outcomes, per-run logs, foreign datasets.
@@ -38,5 +41,61 @@ describe('checkpoints in a run (newest-wins)', () => {
     const infos = run.events.flatMap((e) => (e.type === 'log' && e.source === 'info' ? [e.line] : []));
     expect(infos.some((l) => l.includes('epoch-2.ckpt: S3 kept a newer copy'))).toBe(true);
     expect(infos.some((l) => l.includes('epoch-1.ckpt: conflict'))).toBe(true);
+  });
+});
+
+/** What the monitor sees: the paths it is given, and the train.log it reads there at the end. */
+function monitorProbe(): { observer: RunObserver; seen: { paths?: TrainingPaths; trainLog?: string } } {
+  const seen: { paths?: TrainingPaths; trainLog?: string } = {};
+  let host: RemoteHost | undefined;
+  return {
+    seen,
+    observer: {
+      trainingStarted: (_runId, h, paths) => ((host = h), (seen.paths = paths)),
+      reconnected: (_runId, h) => (host = h),
+      ended: async () => {
+        if (host && seen.paths) seen.trainLog = (await host.read(seen.paths.trainLog, 0, 1 << 20))?.toString('utf8');
+      },
+    },
+  };
+}
+
+describe('logs of a run (per run id)', () => {
+  it("two runs on one prefix keep separate logs; the second replays none of the first's lines; S3's executor.jsonl ends with done", async () => {
+    const config = f.config((raw) => (raw.training.env = { EPOCHS: '1' }));
+    const first = await f.run(config, f.sshHost());
+    expect(first.result.outcome, failedPhases(first)).toBe('succeeded');
+    const firstId = first.snapshot.runId;
+    const firstLog = `runs/test/logs/${firstId}/train.log`;
+    const firstLogText = await objectText(firstLog);
+
+    const probe = monitorProbe();
+    const second = await f.run(config, f.sshHost(), { observer: probe.observer });
+    expect(second.result.outcome, failedPhases(second)).toBe('succeeded');
+    const secondId = second.snapshot.runId;
+
+    // The run's log stream and the monitor's file hold exactly this run's 4 training lines.
+    expect(second.trainLines.filter((l) => / line \d+ /.test(l))).toHaveLength(4);
+    expect(probe.seen.paths?.trainLog).toMatch(new RegExp(`/data/logs/${secondId}/train\\.log$`));
+    expect(probe.seen.paths?.metricsJsonl).toMatch(new RegExp(`/data/logs/${secondId}/metrics\\.jsonl$`));
+    expect(probe.seen.trainLog?.split('\n').filter((l) => / line \d+ /.test(l))).toHaveLength(4);
+
+    // Each run's logs in S3 under its own id; the first run's are untouched by the second.
+    const keys = await f.fx.keys();
+    for (const id of [firstId, secondId])
+      for (const file of ['train.log', 'metrics.jsonl', 'executor.jsonl'])
+        expect(keys).toContain(`runs/test/logs/${id}/${file}`);
+    expect(await objectText(firstLog)).toBe(firstLogText);
+    // Nothing is written to the shared logs/ folder itself any more.
+    expect(keys.filter((k) => /^runs\/test\/logs\/[^/]+$/.test(k))).toEqual([]);
+
+    // The S3 copy of the executor's events holds the run's end.
+    const events = (await objectText(`runs/test/logs/${secondId}/executor.jsonl`))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ExecutorEvent);
+    expect(events.at(-1)).toMatchObject({ phase: 'done', status: 'succeeded' });
+    expect(events.some((e) => e.phase === 'pushing' && e.status === 'succeeded')).toBe(true);
+    expect(second.snapshot.phases['verifying-sync'].detail).toMatchObject({ rePushes: 0 });
   });
 });

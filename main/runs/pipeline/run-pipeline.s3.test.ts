@@ -74,9 +74,9 @@ describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () 
       'models/model.pkl',
       'models/model.json',
       'checkpoints/epoch-3.ckpt',
-      'logs/train.log',
-      'logs/metrics.jsonl',
-      'logs/executor.jsonl',
+      `logs/${run.snapshot.runId}/train.log`,
+      `logs/${run.snapshot.runId}/metrics.jsonl`,
+      `logs/${run.snapshot.runId}/executor.jsonl`,
     ])
       expect(keys).toContain(`runs/test/${key}`);
     expect(run.snapshot.phases['verifying-sync'].detail).toMatchObject({ rePushes: 0 });

@@ -17,7 +17,7 @@ import type { MonitoringConfig } from '../../../shared/run-config/monitoring-sec
 import type { RunObserver } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
 import { parseSyncReport } from './sync-report';
-import { pushAgain, readWhole, verifySync } from './verify-sync';
+import { FINAL_STATUS_WAIT_MS, pushAgain, readFinalStatus, verifySync } from './verify-sync';
 
 /** The part of the executor's spec that does not depend on the machine. */
 export type SpecTemplate = Omit<ExecutorSpec, 'ttlSeconds' | 'powerOff' | 'powerOffAtEnd' | 'storage'> & {
@@ -163,7 +163,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
               {
                 dataDir: layout.dataDir,
                 trainLog: layout.trainLog,
-                metricsJsonl: `${layout.logsDir}/metrics.jsonl`,
+                metricsJsonl: layout.metricsFile,
                 executorJsonl: layout.eventsFile,
               },
               {
@@ -182,8 +182,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       },
     );
     const statusHost = host;
-    status = JSON.parse((await readWhole(statusHost, layout.statusFile))?.toString('utf8') ?? 'null') as
-      ExecutorStatus | undefined;
+    status = await readFinalStatus(statusHost, layout, pid, AbortSignal.timeout(FINAL_STATUS_WAIT_MS));
     if (!status) throw new PhaseFailure('pushing', 'the executor ended without writing status.json');
     const finalStatus = status;
     const verification = await phases

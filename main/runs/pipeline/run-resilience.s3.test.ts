@@ -15,8 +15,11 @@ afterAll(() => f?.cleanup());
 /** The executor.jsonl of the newest run folder on the test host, once `ready` holds (or after 10 s). */
 async function executorLogOfNewestRun(ready: (text: string) => boolean): Promise<string> {
   const root = join(f.dir, 'remote-work');
+  // Each run's logs are in data/logs/<run-id>/.
   const files = readdirSync(root)
-    .map((name) => join(root, name, 'data', 'logs', 'executor.jsonl'))
+    .map((name) => join(root, name, 'data', 'logs'))
+    .filter((logs) => existsSync(logs))
+    .flatMap((logs) => readdirSync(logs).map((runId) => join(logs, runId, 'executor.jsonl')))
     .filter((file) => existsSync(file));
   const newest = files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (!newest) throw new Error(`no executor.jsonl under ${root}`);
@@ -173,7 +176,7 @@ describe('a run survives and stops safely', () => {
     });
     // The desktop pushed what the dead executor left (the training log so far) before teardown.
     expect(run.snapshot.phases.pushing).toMatchObject({ status: 'succeeded', detail: { rescue: true } });
-    expect(await f.fx.keys()).toContain('runs/test/logs/train.log');
+    expect(await f.fx.keys()).toContain(`runs/test/logs/${run.snapshot.runId}/train.log`);
     expect(run.snapshot.phases['tearing-down'].status).toBe('succeeded');
     expect(Date.now() - started).toBeLessThan(20_000);
   });

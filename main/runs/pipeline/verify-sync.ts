@@ -25,6 +25,36 @@ export async function readWhole(host: RemoteHost, path: string): Promise<Buffer 
   }
 }
 
+/** How long the desktop waits for status.json after `done` (the executor's final logs push takes at most 5 min). */
+export const FINAL_STATUS_WAIT_MS = 6 * 60_000;
+
+/**
+ * `status.json`, which the executor writes after its `done` line and one last push of the logs.
+ * Waits for it while the executor lives (polling; `signal` bounds the wait); undefined when the
+ * executor is gone without writing it.
+ */
+export async function readFinalStatus(
+  host: RemoteHost,
+  layout: WorkLayout,
+  pid: number,
+  signal: AbortSignal,
+  pollMs = 500,
+): Promise<ExecutorStatus | undefined> {
+  for (let poll = 1; ; poll++) {
+    const raw = await readWhole(host, layout.statusFile);
+    if (raw) return JSON.parse(raw.toString('utf8')) as ExecutorStatus;
+    if (poll % 10 === 0) {
+      const probe = await host.exec(`kill -0 ${pid} 2>/dev/null && echo alive || echo gone`, { timeoutMs: 30_000 });
+      if (!probe.stdout.includes('alive')) {
+        const last = await readWhole(host, layout.statusFile);
+        return last ? (JSON.parse(last.toString('utf8')) as ExecutorStatus) : undefined;
+      }
+    }
+    if (signal.aborted) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
 /** The outcome of the desktop's verification. */
 export interface SyncVerification {
   verified: boolean;

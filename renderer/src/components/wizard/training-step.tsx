@@ -16,7 +16,7 @@ export function TrainingStep({ value, errors, onChange }: StepProps<'training'>)
         label="Command"
         name="training.command"
         error={errors['training.command']}
-        hint="Run from the repository root, detached from SSH; output goes to logs/train.log. The data folders are in DATA_DIR, CHECKPOINT_DIR… env vars."
+        hint="Run from the repository root, detached from SSH; output goes to logs/RUN-ID/train.log. The data folders are in DATA_DIR, CHECKPOINT_DIR… env vars."
       >
         <textarea
           className="textarea"
