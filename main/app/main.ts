@@ -93,6 +93,7 @@ function failStartup(error: unknown): void {
 async function start(log: Logger, logPath: string): Promise<DesktopShell> {
   const files = appFiles(__dirname);
   const projectRoot = join(__dirname, '..', '..');
+  const keyVault = safeStorageVault();
   const core = createCore({
     transport: 'electron',
     log,
@@ -101,7 +102,7 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
     // Saved run reports also get a PDF: a hidden window prints them (desktop only).
     pdfPrinter: electronPdfPrinter(),
     // SSE-C keys sealed with the OS keychain; the vault checks availability at use, after ready.
-    keyVault: safeStorageVault(),
+    keyVault,
     isTrusted: (sender) =>
       sender.transport === 'electron' && sender.isMainWindow && isRendererUrl(sender.frameUrl, files),
   });
@@ -154,6 +155,8 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
   app.on('before-quit', () => tray.destroy());
   app.on('will-quit', () => logFile?.close());
   log.info('started', { version: app.getVersion(), userData: app.getPath('userData'), log: logPath });
+  // One real encryption now, so that the first key the user creates already knows where it goes.
+  void keyVault.status().then((status) => log.info('key storage', { ...status }));
   return { showWindow };
 }
 

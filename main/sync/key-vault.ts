@@ -21,7 +21,17 @@ export interface KeyVault {
   /** Encrypts the raw key with the OS keychain; only this computer and user can open the result. */
   seal(bytes: Buffer): Promise<Buffer>;
   /** The raw key back; throws when this keychain did not seal it (another computer, user or a reset keychain). */
-  open(sealed: Buffer): Promise<Buffer>;
+  open(sealed: Buffer): Promise<OpenedKey>;
+}
+
+/** A key opened by a {@link KeyVault}. */
+export interface OpenedKey {
+  bytes: Buffer;
+  /**
+   * The keychain rotated its key since this was sealed (safeStorage's `shouldReEncrypt`): the
+   * caller seals the bytes again and rewrites the file, or the old seal stops opening one day.
+   */
+  reseal: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -82,5 +82,32 @@ describe('sealed SSE-C key files', () => {
     const plain = plainFileVault('no keyring');
     expect(await plain.status()).toEqual({ kind: 'file', note: 'no keyring' });
     await expect(plain.seal(key)).rejects.toThrow(/no OS keychain/);
+  });
+});
+
+describe('a keychain that rotated its key (safeStorage shouldReEncrypt)', () => {
+  it('re-seals the file with the new key, keeping the same key and a private file', async () => {
+    const rotating = fakeKeyVault();
+    const file = join(dir, 'rotated.key');
+    await writeFile(file, await sealKey(key, rotating), { mode: 0o600 });
+    const before = await readFile(file);
+    rotating.rotate();
+    expect((await loadSseKey(file, rotating)).fingerprint).toBe(keyFingerprint(key));
+    const after = await readFile(file);
+    expect(after.equals(before)).toBe(false);
+    expect(isSealedKey(after)).toBe(true);
+    expect((await stat(file)).mode & 0o077).toBe(0);
+    // Sealed with the new key now: opening it asks for nothing more.
+    expect(await rotating.open(after.subarray(after.indexOf(0x0a, SEALED_KEY_MAGIC.length) + 1))).toMatchObject({
+      reseal: false,
+    });
+  });
+
+  it('leaves a file that needs no re-sealing untouched', async () => {
+    const file = join(dir, 'steady.key');
+    await writeFile(file, await sealKey(key, vault), { mode: 0o600 });
+    const before = await readFile(file);
+    await loadSseKey(file, vault);
+    expect((await readFile(file)).equals(before)).toBe(true);
   });
 });

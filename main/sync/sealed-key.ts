@@ -1,5 +1,6 @@
 import { TypedError } from '../../shared/ipc/result';
-import type { KeyVault } from './key-vault';
+import { writeFileAtomic } from '../core/write-file-atomic';
+import type { KeyVault, OpenedKey } from './key-vault';
 import { keyFingerprint, SSE_KEY_BYTES } from './key-fingerprint';
 
 /**
@@ -29,6 +30,20 @@ export async function sealKey(bytes: Buffer, vault: KeyVault): Promise<Buffer> {
  * browser host) export it from the app; where the keychain cannot open it, use the backup.
  */
 export async function openSealedKey(raw: Buffer, file: string, vault: KeyVault): Promise<Buffer> {
+  const { bytes, reseal } = await openSealed(raw, file, vault);
+  // The keychain rotated its key: seal again with the new one (whole or not at all). A failed
+  // rewrite leaves the old seal, which still opens; the next use tries again.
+  if (reseal)
+    await sealKey(bytes, vault)
+      .then(
+        (content) => writeFileAtomic(file, content, { mode: 0o600 }),
+        () => undefined,
+      )
+      .catch(() => undefined);
+  return bytes;
+}
+
+async function openSealed(raw: Buffer, file: string, vault: KeyVault): Promise<OpenedKey> {
   const newline = raw.indexOf(0x0a, MAGIC.length);
   const fingerprint = newline > 0 ? raw.subarray(MAGIC.length, newline).toString('latin1') : '';
   if (!FINGERPRINT.test(fingerprint))
@@ -46,7 +61,7 @@ export async function openSealedKey(raw: Buffer, file: string, vault: KeyVault):
     );
   }
   const opened = await vault.open(raw.subarray(newline + 1)).catch(() => undefined);
-  if (!opened || opened.length !== SSE_KEY_BYTES || keyFingerprint(opened) !== fingerprint) {
+  if (!opened || opened.bytes.length !== SSE_KEY_BYTES || keyFingerprint(opened.bytes) !== fingerprint) {
     throw new TypedError(
       'INVALID_REQUEST',
       `The SSE-C key file ${file} (key ${fingerprint}) is sealed, but this computer's OS keychain cannot open it: it was sealed on another computer or user account, or the keychain was reset.`,

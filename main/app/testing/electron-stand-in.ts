@@ -24,6 +24,10 @@ export interface StandInOptions {
   /** safeStorage: the backend name Linux reports, and whether a real encryption works. */
   storageBackend?: string;
   encryptionWorks?: boolean;
+  /** safeStorage: the tag it puts in front of what it seals (OSCrypt: v10 hard-coded key, v11 keyring). */
+  sealTag?: string;
+  /** safeStorage: what decryptStringAsync says about a rotated key. */
+  shouldReEncrypt?: boolean;
 }
 
 /** A BrowserWindow's webContents, enough for main's code paths. */
@@ -221,11 +225,11 @@ export function createElectronStandIn(options: StandInOptions = {}) {
       encryptStringAsync: async (text: string) => {
         record('safeStorage.encryptStringAsync');
         if (!encryptionWorks) throw new Error('Encryption is not available.');
-        return Buffer.from(`sealed:${text}`);
+        return Buffer.from(`${options.sealTag ?? 'v11'}${text}`);
       },
       decryptStringAsync: async (sealed: Buffer) => ({
-        result: sealed.toString().replace(/^sealed:/, ''),
-        shouldReEncrypt: false,
+        result: sealed.subarray(3).toString(),
+        shouldReEncrypt: options.shouldReEncrypt ?? false,
       }),
     },
     powerMonitor: recordedEmitter('powerMonitor', new EventEmitter()),

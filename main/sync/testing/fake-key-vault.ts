@@ -5,6 +5,8 @@ import type { KeyVault, KeyVaultStatus } from '../key-vault';
 export interface FakeKeyVault extends KeyVault {
   /** How many times a key was opened (a test can see the vault was really used). */
   opened: number;
+  /** Rotates the keychain's key, as an OS may: old seals still open, asking to be sealed again. */
+  rotate(): void;
 }
 
 /**
@@ -13,9 +15,19 @@ export interface FakeKeyVault extends KeyVault {
  * as safeStorage behaves. `status` can make it report no keychain.
  */
 export function fakeKeyVault(status: KeyVaultStatus = { kind: 'os-keychain' }): FakeKeyVault {
-  const secret = randomBytes(32);
+  let secret = randomBytes(32);
+  const retired: Buffer[] = [];
+  const openWith = (key: Buffer, sealed: Buffer) => {
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+    decipher.setAuthTag(sealed.subarray(12, 28));
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+  };
   const vault: FakeKeyVault = {
     opened: 0,
+    rotate() {
+      retired.push(secret);
+      secret = randomBytes(32);
+    },
     status: async () => status,
     async seal(bytes) {
       const iv = randomBytes(12);
@@ -24,11 +36,16 @@ export function fakeKeyVault(status: KeyVaultStatus = { kind: 'os-keychain' }): 
       return Buffer.concat([iv, cipher.getAuthTag(), body]);
     },
     async open(sealed) {
-      const decipher = createDecipheriv('aes-256-gcm', secret, sealed.subarray(0, 12));
-      decipher.setAuthTag(sealed.subarray(12, 28));
-      const bytes = Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
-      vault.opened += 1;
-      return bytes;
+      for (const [index, key] of [secret, ...retired].entries()) {
+        try {
+          const bytes = openWith(key, sealed);
+          vault.opened += 1;
+          return { bytes, reseal: index > 0 };
+        } catch {
+          // Not sealed with this key: try an older one.
+        }
+      }
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     },
   };
   return vault;
