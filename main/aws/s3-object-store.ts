@@ -16,6 +16,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import {
+  META_KEY_FINGERPRINT,
   TAG_KEY_FINGERPRINT,
   type Body,
   type BucketFacts,
@@ -103,7 +104,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
         Bucket: bucket,
         Key: request.key,
         ...body(request.body),
-        Metadata: request.metadata,
+        Metadata: { ...request.metadata, [META_KEY_FINGERPRINT]: key.fingerprint },
         StorageClass: STORAGE_CLASS,
         Tagging: tagging,
         ...sse(),
@@ -119,7 +120,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
           new CreateMultipartUploadCommand({
             Bucket: bucket,
             Key: objectKey,
-            Metadata: metadata,
+            Metadata: { ...metadata, [META_KEY_FINGERPRINT]: key.fingerprint },
             StorageClass: STORAGE_CLASS,
             Tagging: tagging,
             ...sse(),

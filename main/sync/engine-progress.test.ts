@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
 import { runSync } from './engine';
-import type { ObjectStore } from './object-store';
+import { StoreError, type ObjectStore } from './object-store';
 import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 
 const FILES = 12;
@@ -24,6 +24,9 @@ const store = {
   keyFingerprint: 'sha256:0000000000000000',
   checkBucket: async () => ({ versioning: 'never', sseCBlocked: false }),
   list: async () => [],
+  head: async () => {
+    throw new StoreError('not-found', 'NotFound');
+  },
   put: async () => {
     await new Promise((resolve) => setTimeout(resolve, 3));
     return '"etag"';

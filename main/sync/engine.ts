@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { executePlan } from './execute';
 import { describeFailure, explainBucketError, explainSyncError, sseCBlockedError } from './explain';
 import { cleanStaleTemp } from './inside-root';
+import { checkKeyIdentity, writeKeyMarker } from './key-identity';
 import { createLimiter } from './limiter';
 import type { ObjectStore } from './object-store';
 import { planSync } from './planner';
@@ -63,6 +64,8 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
   const release = await acquireSyncLock(run.spec.localRoot);
   try {
     await checkBucket(direction, run);
+    // Before anything is read or written: a key that is not the prefix's is refused here.
+    const identity = await checkKeyIdentity(run.store, run.spec.prefix, run.signal);
     const state = await loadSyncState(run.spec.localRoot);
     const plan = await planSync(direction, {
       store: run.store,
@@ -86,6 +89,7 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
       run.spec.folders.map((f) => join(run.spec.localRoot, f.local)),
     );
     if (direction === 'pull') await forgetBaselines(state, run.spec);
+    if (direction === 'push' && identity === 'unmarked') await writeKeyMarker(run.store, run.spec.prefix, run.signal);
     const summary = await executePlan(plan, {
       store: run.store,
       spec: run.spec,

@@ -23,6 +23,8 @@ export const META_SHA256 = 'traindeck-sha256';
 export const META_MTIME = 'traindeck-mtime-ms';
 /** Object tag naming the SSE-C key's fingerprint; tags are readable without the key. */
 export const TAG_KEY_FINGERPRINT = 'traindeck-key';
+/** The same fingerprint as metadata on every object (the adapter adds it to every write). */
+export const META_KEY_FINGERPRINT = 'traindeck-key';
 
 /** A body for a PUT or a part: bytes in memory, or a stream factory (called again on retry). */
 export type Body = { buffer: Buffer } | { stream: () => Readable; length: number };

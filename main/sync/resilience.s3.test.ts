@@ -66,7 +66,8 @@ describe('interruptions', () => {
     const controller = new AbortController();
     const first = await fx.sync('push', {
       spec: { concurrency: 2 },
-      store: abortAfter(fx.store, 'put', 30, controller),
+      // 31 PUTs: the prefix's key marker, then 30 files.
+      store: abortAfter(fx.store, 'put', 31, controller),
       signal: controller.signal,
     });
     expect(first.summary?.cancelled).toBe(true);

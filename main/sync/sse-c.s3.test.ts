@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,18 +43,17 @@ describe('SSE-C with the customer key', () => {
     expect(head.SSECustomerAlgorithm).toBe('AES256');
   });
 
-  it('a pull with another key names the object and both key fingerprints', async () => {
+  it('a pull with another key is refused before anything is written, naming both key fingerprints', async () => {
     const otherKey = new SseKey(randomBytes(32));
-    const out = await fx.sync('pull', {
-      store: createS3ObjectStore(fx.client, fx.bucket, otherKey),
-      spec: { localRoot: `${fx.root}-other` },
-    });
-    const failure = out.summary!.failures.find((f) => f.relPath === 'weights.bin');
-    expect(failure?.message).toContain(`s3://${fx.bucket}/${objectKey}`);
-    expect(failure?.message).toContain(fx.key.fingerprint);
-    // The run's own fingerprint is what the store reports as "yours"; here the fixture's.
-    expect(failure?.message).toMatch(
-      /written with another SSE-C key \(object: sha256:[0-9a-f]{16}, yours: sha256:[0-9a-f]{16}\)/,
+    const error = await fx
+      .sync('pull', {
+        store: createS3ObjectStore(fx.client, fx.bucket, otherKey),
+        spec: { localRoot: `${fx.root}-other` },
+      })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `s3://${fx.bucket}/runs/test/ is written with the SSE-C key ${fx.key.fingerprint}, not with yours (${otherKey.fingerprint}); nothing was read or written.`,
     );
+    expect(existsSync(`${fx.root}-other/models`)).toBe(false);
   });
 });

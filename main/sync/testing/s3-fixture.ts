@@ -51,7 +51,7 @@ export interface S3Fixture {
   localPath(folder: string, relPath: string): string;
   /** Puts an object straight into S3 the way TrainDeck writes one (SSE-C, SHA-256 and mtime metadata). */
   seed(key: string, content: string | Buffer, mtimeMs?: number): Promise<void>;
-  /** Every key in the bucket. */
+  /** Every key in the bucket but the prefix's key marker (which every push writes). */
   keys(): Promise<string[]>;
   /** A client for the same S3 with other settings (a proxy endpoint, say). */
   clientFor(endpoint: string): S3Client;
@@ -127,7 +127,10 @@ export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFA
     },
     async keys() {
       const out = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-      return (out.Contents ?? []).map((o) => o.Key!).sort();
+      return (out.Contents ?? [])
+        .map((o) => o.Key!)
+        .filter((k) => !k.endsWith('/.traindeck/key-fingerprint'))
+        .sort();
     },
     async cleanup() {
       for (;;) {
