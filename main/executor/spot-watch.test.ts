@@ -29,7 +29,10 @@ describe('spot interruption watch (IMDSv2)', () => {
     const notice = new Promise<string>((resolve) =>
       watchSpotNotice({ signal: controller.signal, imdsBase: base, intervalMs: 20, onNotice: resolve }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Several polls, each with the one token, and no notice yet (waits for the polls, not for a fixed time:
+    // a busy machine may take longer than 100 ms for two 20-ms rounds).
+    for (let waited = 0; tokens.length < 3 && waited < 10_000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.every((t) => t === 'token-1')).toBe(true);
     noticeIssued = true;
