@@ -5,6 +5,7 @@ import { realSleep, type Sleep } from '../aws/waiters';
 import { appDataDir } from '../core/app-paths';
 import { systemClock, type Clock } from '../core/clock';
 import { APP_VERSION } from '../core/version';
+import type { ConnectPolicy } from '../ssh/ssh-connect';
 import { createCheckIpPort, type PublicIpPort } from './preflight/public-ip';
 import { tcpSshProbe, type SshProbe } from './provision/ssh-probe';
 
@@ -25,6 +26,11 @@ export interface LifecycleDeps {
   env: NodeJS.ProcessEnv;
   /** Value of the `traindeck:created-by` tag. */
   createdBy: string;
+  /**
+   * How a run reaches its instance's sshd: port 22 of its public IP with the default connect
+   * policy unless set (the fake account points its "instances" at a server on loopback).
+   */
+  instanceSsh?: { endpoint(publicIp: string): { host: string; port: number }; policy?: ConnectPolicy };
 }
 
 /** The real world: SDK clients from the client factory, the system clock, TCP probes. */

@@ -7,7 +7,9 @@ import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
 import { appDataDir } from '../../core/app-paths';
 import { createRunService } from '../../runs/create-run-service';
-import { defaultLifecycleDeps } from '../../runs/lifecycle-deps';
+import type { LifecycleDeps } from '../../runs/lifecycle-deps';
+import { emergencyTeardown, holdsCloudResources } from '../../runs/run-guard';
+import { lifecycleWorld } from '../../core/dashboard/lifecycle-world';
 import { loadRunConfig } from '../../runs/load-run-config';
 import { CliError, type CliCommand, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
@@ -18,61 +20,84 @@ const USAGE =
   'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--json]';
 
 /**
- * `traindeck run`: the whole pipeline from the command line. Ctrl-C is a graceful stop
- * (training gets SIGTERM and its grace period, data is pushed and verified, then teardown).
+ * `traindeck run`: the whole pipeline from the command line. Ctrl-C, SIGTERM and a closed
+ * terminal (SIGHUP) are a graceful stop (training gets SIGTERM and its grace period, data is
+ * pushed and verified, then teardown). While the run may hold cloud resources, the process
+ * guard (cli-process) tears them down before any unexpected exit.
  */
-export const runCommand: CliCommand = {
-  name: 'run',
-  summary: 'run the whole pipeline: machine, checkout, pull, verify, train, push, verify sync, teardown',
-  usage: USAGE,
-  async run(args, io) {
-    const { values } = parseCommandArgs(USAGE, () =>
-      parseArgs({
-        args,
-        options: {
-          config: { type: 'string' },
-          backend: { type: 'string' },
-          host: { type: 'string' },
-          identity: { type: 'string' },
-          'host-key': { type: 'string' },
-          json: { type: 'boolean', default: false },
-        },
-      }),
-    );
-    if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
-    const asked = values.backend as ComputeBackendKind | undefined;
-    if (asked && !COMPUTE_BACKENDS.includes(asked))
-      throw new CliError(`--backend is one of ${COMPUTE_BACKENDS.join(', ')}.`);
-    const hostFlags =
-      values.host || values.identity ? parseHost(values.host, values.identity, values['host-key']) : undefined;
-    const configPath = values.config;
-    return asCli(async () => {
-      const { config, baseDir } = await loadRunConfig(configPath);
-      // A config with an sshHost section runs there unless --backend says otherwise.
-      const backend = asked ?? (config.sshHost || hostFlags ? 'ssh-host' : 'aws-ec2');
-      const host = backend === 'ssh-host' ? (hostFlags ?? config.sshHost) : undefined;
-      if (backend === 'ssh-host' && !host)
-        throw new CliError(
-          `--backend ssh-host needs --host user@host:port and --identity KEY, or an "sshHost" section in the run config. Usage: ${USAGE}`,
-        );
-      const service = createService(io);
-      const print = (event: RunEvent) => {
-        const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
-        if (text) io.out(text);
-      };
-      service.bus.on('runs.event', print);
-      const { runId } = service.runs.start({ config, baseDir, backend, ...(host ? { host } : {}) });
-      const onSigint = () => service.runs.cancel(runId);
-      process.once('SIGINT', onSigint);
-      try {
-        const snapshot = await service.runs.wait(runId);
-        return snapshot.state === 'succeeded' ? 0 : 1;
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-    });
-  },
-};
+export function createRunCommand(
+  makeDeps: (io: CliIo) => LifecycleDeps = (io) => lifecycleWorld(io.env, appDataDir(io.env)),
+): CliCommand {
+  return {
+    name: 'run',
+    summary: 'run the whole pipeline: machine, checkout, pull, verify, train, push, verify sync, teardown',
+    usage: USAGE,
+    async run(args, io) {
+      const { values } = parseCommandArgs(USAGE, () =>
+        parseArgs({
+          args,
+          options: {
+            config: { type: 'string' },
+            backend: { type: 'string' },
+            host: { type: 'string' },
+            identity: { type: 'string' },
+            'host-key': { type: 'string' },
+            json: { type: 'boolean', default: false },
+          },
+        }),
+      );
+      if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
+      const asked = values.backend as ComputeBackendKind | undefined;
+      if (asked && !COMPUTE_BACKENDS.includes(asked))
+        throw new CliError(`--backend is one of ${COMPUTE_BACKENDS.join(', ')}.`);
+      const hostFlags =
+        values.host || values.identity ? parseHost(values.host, values.identity, values['host-key']) : undefined;
+      const configPath = values.config;
+      return asCli(async () => {
+        const { config, baseDir } = await loadRunConfig(configPath);
+        // A config with an sshHost section runs there unless --backend says otherwise.
+        const backend = asked ?? (config.sshHost || hostFlags ? 'ssh-host' : 'aws-ec2');
+        const host = backend === 'ssh-host' ? (hostFlags ?? config.sshHost) : undefined;
+        if (backend === 'ssh-host' && !host)
+          throw new CliError(
+            `--backend ssh-host needs --host user@host:port and --identity KEY, or an "sshHost" section in the run config. Usage: ${USAGE}`,
+          );
+        const lifecycle = makeDeps(io);
+        const service = createService(io, lifecycle);
+        const print = (event: RunEvent) => {
+          const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
+          if (text) io.out(text);
+        };
+        service.bus.on('runs.event', print);
+        const { runId } = service.runs.start({ config, baseDir, backend, ...(host ? { host } : {}) });
+        const stopOnSignal = io.host?.onStopSignal((signal, count) => {
+          if (count === 1 && service.runs.cancel(runId))
+            io.err(
+              `traindeck: ${signal}: stopping run ${runId} gracefully (training gets SIGTERM, its data is pushed and verified, then teardown).\n`,
+            );
+          else io.err(`traindeck: ${signal}: run ${runId} is already stopping; teardown follows.\n`);
+        });
+        const release = io.host?.holdResources({
+          describe: () => `run ${runId} (${backend})`,
+          async teardown() {
+            if (!holdsCloudResources(service.runs.get(runId))) return `Run ${runId} holds no cloud resources.`;
+            return (await emergencyTeardown(runId, config, lifecycle, AbortSignal.timeout(30 * 60_000))).line;
+          },
+        });
+        try {
+          const snapshot = await service.runs.wait(runId);
+          return snapshot.state === 'succeeded' ? 0 : 1;
+        } finally {
+          stopOnSignal?.();
+          release?.();
+        }
+      });
+    },
+  };
+}
+
+/** The real command. */
+export const runCommand = createRunCommand();
 
 function parseHost(address: string | undefined, identity: string | undefined, hostKey: string | undefined) {
   if (!address || !identity)
@@ -86,7 +111,7 @@ function parseHost(address: string | undefined, identity: string | undefined, ho
   return parsed.data;
 }
 
-function createService(io: CliIo) {
+function createService(io: CliIo, lifecycle: LifecycleDeps) {
   const bus = new EventBus();
   const dataDir = appDataDir(io.env);
   return {
@@ -98,7 +123,7 @@ function createService(io: CliIo) {
       clock: systemClock,
       log: silentLogger,
       projectRoot: io.projectRoot,
-      lifecycle: defaultLifecycleDeps(io.env),
+      lifecycle,
       bundleDir: join(io.projectRoot, 'dist', 'executor'),
     }),
   };

@@ -90,9 +90,8 @@ async function syncAction(
   });
   if (action === 'push') assertPushable(opened.spec, values.folder);
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C, kill or a closed terminal: stop the transfers, report what was done.
+  const stopOnSignal = io.host?.onStopSignal(() => controller.abort());
   try {
     if (action === 'verify') return await verify(opened, emit, controller.signal);
     const outcome = await runSync(action, {
@@ -127,8 +126,7 @@ async function syncAction(
     if (cancelled) return { message: 'The sync was cancelled.', fix: 'Run it again to finish.' };
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopOnSignal?.();
   }
 }
 

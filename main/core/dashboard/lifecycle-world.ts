@@ -46,5 +46,22 @@ export function lifecycleWorld(env: NodeJS.ProcessEnv, dataDir: string): Lifecyc
     sleep: clock.sleep,
     env,
     createdBy: `traindeck/${APP_VERSION}`,
+    ...fakeInstanceSsh(env),
+  };
+}
+
+/**
+ * TRAINDECK_FAKE_AWS_SSH=127.0.0.1:PORT: the fake account's instances answer SSH there (a real
+ * sshd, or the tests' fault server), tried for 10 s in all. Without it they are unreachable.
+ */
+function fakeInstanceSsh(env: NodeJS.ProcessEnv): Pick<LifecycleDeps, 'instanceSsh'> {
+  const match = /^([\w.:-]+):(\d{1,5})$/.exec(env.TRAINDECK_FAKE_AWS_SSH ?? '');
+  if (!match) return {};
+  const endpoint = { host: match[1]!, port: Number(match[2]) };
+  return {
+    instanceSsh: {
+      endpoint: () => endpoint,
+      policy: { attempts: 5, firstDelayMs: 200, maxDelayMs: 2_000, readyTimeoutMs: 3_000, totalMs: 10_000 },
+    },
   };
 }

@@ -43,9 +43,10 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
       const ttlMinutes = compute!.ttlMinutes;
       const elapsed = Math.round((deps.clock.now() - launchedAt) / 1000);
       const pin = { expected: [...run.hostKeyFingerprints], onFirstSight };
-      const target = { host: run.publicIp, port: 22, username: run.sshUser, privateKey: await readFile(run.keyFile) };
+      const endpoint = deps.instanceSsh?.endpoint(run.publicIp) ?? { host: run.publicIp, port: 22 };
+      const target = { ...endpoint, username: run.sshUser, privateKey: await readFile(run.keyFile) };
       return {
-        connector: createSshConnector(target, pin),
+        connector: createSshConnector(target, pin, deps.instanceSsh?.policy),
         workDir: `/var/tmp/traindeck/${runId}`,
         onInstance: true,
         powerOff: { kind: 'system' },
