@@ -1,27 +1,17 @@
 import { join, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
+import { common, esmRequireBanner } from '../../../scripts/node-bundle-options.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
-// As scripts/build-node.mjs bundles the CLI: ESM that inlines CommonJS (ssh2) needs `require` and `__dirname`.
-const REQUIRE_BANNER =
-  "import { createRequire as __tdRequire } from 'node:module'; import { fileURLToPath as __tdPath } from 'node:url'; import { dirname as __tdDirname } from 'node:path'; const require = __tdRequire(import.meta.url); const __filename = __tdPath(import.meta.url); const __dirname = __tdDirname(__filename);";
-
+// As scripts/build-node.mjs bundles the CLI, quieter and without source maps.
 const OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
+  ...common,
+  sourcemap: false,
+  logLevel: 'error',
   format: 'esm',
   target: 'node20',
-  logLevel: 'error',
-  banner: { js: REQUIRE_BANNER },
-  external: [
-    'bufferutil',
-    'utf-8-validate',
-    '@aws-sdk/signature-v4-crt',
-    '@aws-sdk/signature-v4a',
-    'cpu-features',
-    '*.node',
-  ],
+  banner: { js: esmRequireBanner },
 };
 
 /**
