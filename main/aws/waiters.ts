@@ -17,6 +17,8 @@ export interface WaitOptions {
   clock: Clock;
   sleep: Sleep;
   signal?: AbortSignal;
+  /** Called after each probe that found nothing yet, with the time waited so far (progress lines). */
+  onPoll?(elapsedMs: number): void;
 }
 
 /**
@@ -24,7 +26,8 @@ export interface WaitOptions {
  * when `signal` aborts. A probe that throws ends the wait with that error.
  */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, options: WaitOptions): Promise<T> {
-  const deadline = options.clock.now() + options.maxMs;
+  const started = options.clock.now();
+  const deadline = started + options.maxMs;
   for (;;) {
     options.signal?.throwIfAborted();
     const value = await probe();
@@ -35,6 +38,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, options: W
         'TIMEOUT',
         `Gave up waiting for ${options.what} after ${Math.round(options.maxMs / 1000)} s.`,
       );
+    options.onPoll?.(options.clock.now() - started);
     await options.sleep(Math.min(options.intervalMs, left), options.signal);
   }
 }

@@ -8,7 +8,9 @@ export function formatRunEvent(event: RunEvent): string {
     case 'started':
       return `Run ${event.runId} on ${event.backend}${event.host ? ` (${event.host})` : ''}\n`;
     case 'phase':
-      if (event.status === 'running') return `→ ${event.phase}\n`;
+      // A running phase's progress (a provisioning step or wait) is a line under it.
+      if (event.status === 'running')
+        return typeof event.detail?.progress === 'string' ? `  · ${event.detail.progress}\n` : `→ ${event.phase}\n`;
       if (event.status === 'failed')
         return `✗ ${event.phase}: ${event.reason ?? 'failed'}${event.fix ? `\n  fix: ${event.fix}` : ''}\n`;
       return `✓ ${event.phase}\n`;

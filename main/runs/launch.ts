@@ -8,7 +8,13 @@ import type { AwsPorts } from '../aws/ports/aws-ports';
 import { RunJournal } from './journal/run-journal';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { runPreflight } from './preflight/run-preflight';
-import { provisionFailure, provisionRun, type ProvisionedRun, type ProvisionWaits } from './provision/provision';
+import {
+  provisionFailure,
+  provisionRun,
+  type ProvisionedRun,
+  type ProvisionWait,
+  type ProvisionWaits,
+} from './provision/provision';
 import { confirmedDeleted } from './cost/kill-all';
 import { readJournal } from './journal/run-journal';
 import { teardownRun } from './teardown';
@@ -18,6 +24,8 @@ import { summarizeJournal } from '../../shared/domain/run-journal';
 export interface LaunchOptions {
   signal?: AbortSignal;
   onStep?(step: string, detail: string): void;
+  /** Progress of the waits after the instance is created (elapsed and limit of each). */
+  onWait?(wait: ProvisionWait): void;
   onPreflight?(report: PreflightReport): void;
   waits?: Partial<ProvisionWaits>;
   /** Fixed run id (tests); otherwise from the run name and the time. */
@@ -72,6 +80,7 @@ export async function launchRun(
       createdBy: deps.createdBy,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.waits ? { waits: options.waits } : {}),
+      ...(options.onWait ? { onWait: options.onWait } : {}),
       onStep: (name, detail) => {
         step = name;
         options.onStep?.(name, detail);

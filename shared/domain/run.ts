@@ -120,7 +120,12 @@ export function applyRunEvent(snapshot: RunSnapshot, event: RunEvent): RunSnapsh
       const before = snapshot.phases[event.phase];
       const state: PhaseState =
         event.status === 'running'
-          ? { status: 'running', startedAt: event.at }
+          ? // A running phase may report progress (detail) again: it keeps its start.
+            {
+              status: 'running',
+              startedAt: before.status === 'running' && before.startedAt ? before.startedAt : event.at,
+              ...(event.detail ? { detail: event.detail } : {}),
+            }
           : {
               ...before,
               status: event.status,

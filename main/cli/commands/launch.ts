@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { launchRun } from '../../runs/launch';
+import { formatWait } from '../../runs/provision/provision';
 import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { loadRunConfig } from '../../runs/load-run-config';
 import { CliError, type CliCommand, type CliIo } from '../command';
@@ -39,6 +40,7 @@ export function createLaunchCommand(
           signal: AbortSignal.any([interrupt.signal, AbortSignal.timeout(45 * 60_000)]),
           onPreflight: (report) => !values.json && io.out(formatPreflight(report)),
           onStep: (_step, detail) => !values.json && io.out(`→ ${detail}\n`),
+          onWait: (wait) => !values.json && io.out(`  · ${formatWait(wait)}\n`),
         });
         const ssh = `ssh -i ${run.keyFile} ${run.sshUser}@${run.publicIp}`;
         io.out(

@@ -4,7 +4,7 @@ import { createSshConnector } from '../../ssh/ssh-remote-host';
 import { confirmedDeleted } from '../cost/kill-all';
 import { launchCleanupOf, launchRun, type LaunchCleanup } from '../launch';
 import type { LifecycleDeps } from '../lifecycle-deps';
-import type { ProvisionedRun } from '../provision/provision';
+import { formatWait, type ProvisionedRun } from '../provision/provision';
 import { teardownRun } from '../teardown';
 import type { ComputeBackend } from '../pipeline/compute-backend';
 
@@ -31,11 +31,22 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
         });
       return { instanceType: compute.instanceType, ttlMinutes: compute.ttlMinutes, market: compute.market };
     },
-    async acquire(signal, onFirstSight) {
+    async acquire(signal, onFirstSight, onProgress) {
       launchedAt = deps.clock.now();
       // launchRun runs its own full preflight before any create, and cleans up after a failed launch.
       try {
-        run = await launchRun(config, deps, { runId, signal });
+        run = await launchRun(config, deps, {
+          runId,
+          signal,
+          onStep: (step, line) => onProgress?.({ step, line }),
+          onWait: (wait) =>
+            onProgress?.({
+              step: wait.step,
+              line: formatWait(wait),
+              elapsedSeconds: Math.round(wait.elapsedMs / 1000),
+              limitSeconds: Math.round(wait.limitMs / 1000),
+            }),
+        });
       } catch (error) {
         launchCleanup = launchCleanupOf(error);
         throw error;

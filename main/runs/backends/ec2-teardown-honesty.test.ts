@@ -1,14 +1,10 @@
 import { access } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { summarizeJournal } from '../../../shared/domain/run-journal';
-import type { ExecutorSecrets } from '../../../shared/executor/protocol';
-import type { ObjectStore } from '../../sync/object-store';
 import { readJournal, runKeyFile } from '../journal/run-journal';
-import type { RunEventBody } from '../pipeline/phase-tracker';
-import { runPipeline, type SpecTemplate } from '../pipeline/run-pipeline';
 import { teardownRun } from '../teardown';
-import { fakeWorld } from '../testing/fake-lifecycle';
-import { createEc2Backend } from './ec2-backend';
+import { runEc2PipelineOn } from '../testing/ec2-pipeline';
+import { fakeWorld, type FakeWorld } from '../testing/fake-lifecycle';
 
 const RUN = 'demo-20250601-120000-ab12';
 const exists = (path: string) =>
@@ -17,27 +13,7 @@ const exists = (path: string) =>
     () => false,
   );
 
-/** Runs the pipeline on the aws-ec2 backend of a fake world until it ends (it never gets past provisioning here). */
-async function runOn(world: Awaited<ReturnType<typeof fakeWorld>>) {
-  const events: RunEventBody[] = [];
-  const result = await runPipeline({
-    runId: RUN,
-    spec: {} as SpecTemplate,
-    secrets: {} as ExecutorSecrets,
-    uploads: [],
-    backend: createEc2Backend(world.config, RUN, world.deps),
-    store: {} as ObjectStore,
-    bundleDir: '',
-    emit: (event) => events.push(event),
-    signal: new AbortController().signal,
-  });
-  const phase = (name: string, status: string) =>
-    events.find(
-      (e): e is Extract<RunEventBody, { type: 'phase' }> =>
-        e.type === 'phase' && e.phase === name && e.status === status,
-    );
-  return { result, events, phase };
-}
+const runOn = (world: FakeWorld) => runEc2PipelineOn(world, RUN);
 
 describe('honest teardown after a failed launch', () => {
   it('sshd never answers and a delete is refused: tearing-down names the survivor, the run fails, the journal stays open', async () => {

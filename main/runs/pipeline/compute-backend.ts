@@ -2,6 +2,16 @@ import type { PowerOff } from '../../../shared/executor/protocol';
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import type { HostConnector } from './remote-host';
 
+/** One step or wait of a provisioning, as the run shows it. */
+export interface AcquireProgress {
+  step: string;
+  /** One line, e.g. "waiting for sshd at 203.0.113.4:22: 45 s of 5 min". */
+  line: string;
+  /** For waits: seconds waited and the wait's limit. */
+  elapsedSeconds?: number;
+  limitSeconds?: number;
+}
+
 /** A machine ready for the executor. */
 export interface AcquiredHost {
   connector: HostConnector;
@@ -44,8 +54,15 @@ export interface ComputeBackend {
   readonly kind: ComputeBackendKind;
   /** Checks before anything is created; returns facts to show. */
   preflight(signal: AbortSignal): Promise<Record<string, unknown>>;
-  /** Creates (aws-ec2) or names (ssh-host, local) the machine. `onFirstSight` records a host key seen for the first time. */
-  acquire(signal: AbortSignal, onFirstSight: (fingerprint: string) => void): Promise<AcquiredHost>;
+  /**
+   * Creates (aws-ec2) or names (ssh-host, local) the machine. `onFirstSight` records a host key seen
+   * for the first time; `onProgress` reports each step and wait of a provisioning (one line each).
+   */
+  acquire(
+    signal: AbortSignal,
+    onFirstSight: (fingerprint: string) => void,
+    onProgress?: (progress: AcquireProgress) => void,
+  ): Promise<AcquiredHost>;
   /** Deletes what `acquire` created and proves it (aws-ec2); nothing for the others. */
   release(signal: AbortSignal): Promise<Record<string, unknown>>;
 }

@@ -96,7 +96,23 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     acquired = await phases.run(
       'provisioning',
       () =>
-        input.backend.acquire(setup, (fingerprint) => input.emit({ type: 'host-key', fingerprint, firstSight: true })),
+        input.backend.acquire(
+          setup,
+          (fingerprint) => input.emit({ type: 'host-key', fingerprint, firstSight: true }),
+          // Each step and wait of a provisioning: the phase's live detail (the monitor) and a line (the CLI).
+          ({ step, line, elapsedSeconds, limitSeconds }) =>
+            input.emit({
+              type: 'phase',
+              phase: 'provisioning',
+              status: 'running',
+              detail: {
+                step,
+                progress: line,
+                ...(elapsedSeconds !== undefined ? { elapsedSeconds } : {}),
+                ...(limitSeconds !== undefined ? { limitSeconds } : {}),
+              },
+            }),
+        ),
       (a) => a.detail,
     );
     const machine = acquired;

@@ -33,6 +33,33 @@ export interface ProvisionDeps {
   signal?: AbortSignal;
   waits?: Partial<ProvisionWaits>;
   onStep?(step: string, detail: string): void;
+  /** Progress of each wait: at its start, then about every {@link WAIT_REPORT_MS}. */
+  onWait?(wait: ProvisionWait): void;
+}
+
+/** Where one of the waits after RunInstances stands. */
+export interface ProvisionWait {
+  step: 'running' | 'status-checks' | 'host-key' | 'ssh';
+  /** What is awaited, e.g. "sshd at 203.0.113.4:22". */
+  what: string;
+  elapsedMs: number;
+  limitMs: number;
+}
+
+/** How often a wait reports its progress (the first report is at its start). */
+export const WAIT_REPORT_MS = 30_000;
+
+/** One line for a wait: "waiting for sshd at 203.0.113.4:22: 45 s of 5 min". */
+export function formatWait(wait: ProvisionWait): string {
+  return `waiting for ${wait.what}: ${duration(wait.elapsedMs)} of ${duration(wait.limitMs)}`;
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
 }
 
 /** A reachable instance. */
@@ -68,6 +95,17 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
   const tags = runTags(runId, name, deps.createdBy);
   const retry = { attempts: 5, baseMs: 500, retryable: isThrottling, sleep: deps.sleep, ...options };
   const wait = { clock: deps.clock, sleep: deps.sleep, ...options };
+  // Each wait reports at its start and then every WAIT_REPORT_MS, so a run is never silent for minutes.
+  const progress = (step: ProvisionWait['step'], what: string, limitMs: number) => {
+    let next = 0;
+    const report = (elapsedMs: number) => {
+      if (elapsedMs < next) return;
+      next = elapsedMs + WAIT_REPORT_MS;
+      deps.onWait?.({ step, what, elapsedMs, limitMs });
+    };
+    report(0);
+    return { onPoll: report };
+  };
 
   const create = async (
     step: string,
@@ -161,7 +199,13 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
         throw new TypedError('AWS', `Instance ${instanceId} went ${instance.state} during start-up.`);
       return instance?.state === 'running' && instance.publicIp ? instance : undefined;
     },
-    { ...wait, what: `${instanceId} to be running`, maxMs: waits.runningMs, intervalMs: 5_000 },
+    {
+      ...wait,
+      ...progress('running', `${instanceId} to be running`, waits.runningMs),
+      what: `${instanceId} to be running`,
+      maxMs: waits.runningMs,
+      intervalMs: 5_000,
+    },
   );
   const publicIp = running.publicIp ?? '';
 
@@ -172,7 +216,13 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
       if (status === 'impaired') throw new TypedError('AWS', `Instance ${instanceId} failed its status checks.`);
       return status === 'ok' ? true : undefined;
     },
-    { ...wait, what: `the status checks of ${instanceId}`, maxMs: waits.statusChecksMs, intervalMs: 10_000 },
+    {
+      ...wait,
+      ...progress('status-checks', `the status checks of ${instanceId}`, waits.statusChecksMs),
+      what: `the status checks of ${instanceId}`,
+      maxMs: waits.statusChecksMs,
+      intervalMs: 10_000,
+    },
   );
 
   deps.onStep?.('host-key', 'reading the SSH host key from the console');
@@ -183,7 +233,13 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
       );
       return fingerprints.length > 0 ? fingerprints : undefined;
     },
-    { ...wait, what: 'the host key in the console output', maxMs: waits.consoleMs, intervalMs: 10_000 },
+    {
+      ...wait,
+      ...progress('host-key', 'the SSH host key in the console output', waits.consoleMs),
+      what: 'the host key in the console output',
+      maxMs: waits.consoleMs,
+      intervalMs: 10_000,
+    },
   ).catch((error: unknown) => {
     // The console is best effort: without it the key is pinned at first sight (issue: connect phase).
     if (error instanceof TypedError && error.code === 'TIMEOUT') return [];
@@ -193,6 +249,7 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
   deps.onStep?.('ssh', `waiting for sshd at ${publicIp}:22`);
   await waitFor(() => deps.probe.sshBanner(publicIp, 22, options), {
     ...wait,
+    ...progress('ssh', `sshd at ${publicIp}:22`, waits.sshMs),
     what: `sshd at ${publicIp}`,
     maxMs: waits.sshMs,
     intervalMs: 5_000,
