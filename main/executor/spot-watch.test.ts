@@ -21,7 +21,11 @@ beforeAll(async () => {
   const address = server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+  // A failed test may leave the watcher's keep-alive connection open: close it, or close() waits for ever.
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 describe('spot interruption watch (IMDSv2)', () => {
   it('stays quiet while the notice path answers 404, and reports the notice once it appears', async () => {
