@@ -30,6 +30,7 @@ import { hardenApp } from './security';
 import { createTray } from './tray';
 import { probeStatusNotifierWatcher, trayHostVerdict } from './tray-host';
 import { createMainWindow } from './window';
+import { installRunLifecycle } from './run-lifecycle';
 
 /** Matches `appId` in electron-builder.yml: Windows ties notifications and the taskbar to it. */
 const APP_USER_MODEL_ID = 'dev.traindeck.app';
@@ -152,7 +153,9 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
   // Closing the window keeps TrainDeck in the tray: a run being watched must not lose its watcher.
   // Unless no tray icon can be seen (stock GNOME): then an invisible process would be left behind.
   app.on('window-all-closed', () => void quitWithoutTrayHost(log));
-  app.on('before-quit', () => tray.destroy());
+  // Quit, logout and shutdown with runs or jobs going on ask first; wake and network return reconnect.
+  installRunLifecycle(core, showWindow);
+  app.on('will-quit', () => tray.destroy());
   app.on('will-quit', () => logFile?.close());
   log.info('started', { version: app.getVersion(), userData: app.getPath('userData'), log: logPath });
   // One real encryption now, so that the first key the user creates already knows where it goes.

@@ -23,6 +23,8 @@ import type { SpotPricing } from '../../shared/pricing/spot-history';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
 import { runPipeline, type PipelineResult } from './pipeline/run-pipeline';
 import { redactStrings } from '../../shared/security/redact-url';
+import type { ReconnectPolicy } from './pipeline/follow-executor';
+import { Waker } from './pipeline/waker';
 
 /** What the UI or the CLI asks for. */
 export interface StartRunRequest {
@@ -49,6 +51,8 @@ export interface RunServiceDeps {
   log: Logger;
   resources(request: StartRunRequest, runId: string): Promise<RunResources>;
   pollMs?: number;
+  /** How a dropped connection to a run's machine is retried (tests shorten it). */
+  reconnect?: ReconnectPolicy;
   /** Follows each run's machine while it trains (the monitor). */
   observer?: RunObserver;
   /** Opens SSE-C key files sealed by the desktop app. */
@@ -61,9 +65,13 @@ export interface RunServiceDeps {
 }
 
 interface LiveRun {
+  request: StartRunRequest;
   snapshot: RunSnapshot;
   controller: AbortController;
   done: Promise<RunSnapshot>;
+  waker: Waker;
+  /** Appends an info line to the run's events. */
+  note(line: string): void;
 }
 
 /**
@@ -85,9 +93,12 @@ export class RunService {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let seq = 0;
     const live: LiveRun = {
+      request,
       snapshot: emptyRunSnapshot(runId, request.config.name ?? runId, request.backend, this.iso()),
       controller,
       done: Promise.resolve(undefined as never),
+      waker: new Waker(),
+      note: (line) => emit({ type: 'log', source: 'info', line }),
     };
     const emit = (body: RunEventBody) => {
       // One gate for everything a run says (journal, window, report): no URL credentials pass it.
@@ -103,7 +114,9 @@ export class RunService {
       backend: request.backend,
       ...(request.host ? { host: request.host.address } : {}),
     });
-    live.done = this.execute(runId, request, controller.signal, emit, () => live.snapshot).then(() => live.snapshot);
+    live.done = this.execute(runId, request, controller.signal, emit, () => live.snapshot, live.waker).then(
+      () => live.snapshot,
+    );
     return { runId };
   }
 
@@ -113,6 +126,7 @@ export class RunService {
     signal: AbortSignal,
     emit: (body: RunEventBody) => void,
     current: () => RunSnapshot,
+    waker: Waker,
   ): Promise<void> {
     let ending: Omit<PipelineResult, 'status'>;
     try {
@@ -126,6 +140,8 @@ export class RunService {
         emit,
         signal,
         ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}),
+        ...(this.deps.reconnect ? { reconnect: this.deps.reconnect } : {}),
+        waker,
         ...(this.deps.observer ? { observer: this.deps.observer } : {}),
         ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
       });
@@ -194,6 +210,55 @@ export class RunService {
     const live = this.runs.get(runId);
     if (!live || live.snapshot.state !== 'running' || live.controller.signal.aborted) return false;
     live.controller.abort(new Error('cancelled by the user'));
+    return true;
+  }
+
+  /**
+   * Retries every lost connection now instead of at the end of its pause, and checks the
+   * ones believed open: the app calls it when the computer wakes from sleep or the network
+   * returns, the UI for "retry now". Returns how many running runs were told.
+   */
+  wake(): number {
+    let told = 0;
+    for (const live of this.runs.values())
+      if (live.snapshot.state === 'running') {
+        live.waker.wake();
+        told += 1;
+      }
+    return told;
+  }
+
+  /**
+   * The runs going on now, each with the latest time its machine runs on by itself: the
+   * instance's time-to-live (aws-ec2) or the training's max runtime (ssh-host, local).
+   */
+  active(): Array<{ snapshot: RunSnapshot; until: string }> {
+    return [...this.runs.values()]
+      .filter((live) => live.snapshot.state === 'running')
+      .map((live) => {
+        const { config, backend } = live.request;
+        const minutes =
+          backend === 'aws-ec2' && config.compute
+            ? config.compute.ttlMinutes
+            : (config.training?.maxRuntimeMinutes ?? 1440) + Math.ceil((config.training?.graceSeconds ?? 0) / 60);
+        return {
+          snapshot: live.snapshot,
+          until: new Date(Date.parse(live.snapshot.startedAt) + minutes * 60_000).toISOString(),
+        };
+      });
+  }
+
+  /** Adds a note to a running run's events (journaled): why it is left without a watcher. */
+  note(runId: string, line: string): void {
+    const live = this.runs.get(runId);
+    if (live?.snapshot.state === 'running') live.note(line);
+  }
+
+  /** {@link RunService.wake} for one run; false when it is unknown or over. */
+  retryNow(runId: string): boolean {
+    const live = this.runs.get(runId);
+    if (!live || live.snapshot.state !== 'running') return false;
+    live.waker.wake();
     return true;
   }
 

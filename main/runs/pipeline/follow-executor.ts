@@ -1,7 +1,8 @@
 import type { ExecutorEvent } from '../../../shared/executor/protocol';
 import type { WorkLayout } from '../../executor/work-layout';
 import { LineReader } from './line-reader';
-import { isConnectionLost, type HostConnector, type RemoteHost } from './remote-host';
+import { ConnectionLost, isConnectionLost, type HostConnector, type RemoteHost } from './remote-host';
+import { Waker } from './waker';
 
 /** What the follower reports. */
 export interface FollowCallbacks {
@@ -10,6 +11,29 @@ export interface FollowCallbacks {
   onInfo(message: string): void;
   /** The new connection after a drop. */
   onReconnect?(host: RemoteHost): void;
+}
+
+/** Byte offsets of the three files the follower tails: where a reattach resumes. */
+export interface FollowOffsets {
+  events: number;
+  train: number;
+  sync: number;
+}
+
+/**
+ * How the follower keeps trying after the link drops: a few fast rounds (each one a
+ * `connector.connect` with its own bounded backoff), then a slow retry that goes on until the
+ * run's deadline. A lost connection never fails a run whose executor is still training.
+ */
+export interface ReconnectPolicy {
+  fastRounds: number;
+  fastPauseMs: number;
+  slowPauseMs: number;
+}
+
+/** Three fast rounds ten polls apart (10 s at the default 1 s poll), then every 45 s. */
+export function defaultReconnectPolicy(pollMs: number): ReconnectPolicy {
+  return { fastRounds: 3, fastPauseMs: Math.min(10_000, pollMs * 10), slowPauseMs: 45_000 };
 }
 
 /** Follows until the executor's `done` line, reconnecting on drops. */
@@ -28,21 +52,37 @@ export interface FollowOptions {
   pid: number;
   /** Quiet polls between liveness checks. */
   livenessEvery?: number;
+  reconnect?: ReconnectPolicy;
+  /** Cuts the reconnect pause short (wake from sleep, network back, "retry now"). */
+  waker?: Waker;
+  /** Where to resume reading (a reattach); from the start when absent. */
+  start?: FollowOffsets;
+  /**
+   * The offsets once the lines before them were handed out: at once when executor events were
+   * read, at most every 10 s for the training log and sync figures (what a reattach needs).
+   */
+  onOffsets?(offsets: FollowOffsets): void;
 }
+
+// How often moving training-log offsets are reported (executor events are reported at once).
+const OFFSETS_EVERY_MS = 10_000;
 
 /**
  * Tails executor.jsonl, train.log and sync.jsonl by byte offset until the executor writes its final
- * `done` line. A dropped connection is reconnected (bounded backoff in the connector) and
- * the offsets carry on, so every line arrives exactly once. Returns the live host.
+ * `done` line. A dropped (or stalled) connection is reconnected and the offsets carry on, so every
+ * line arrives exactly once. Returns the live host.
  */
 export async function followExecutor(options: FollowOptions, callbacks: FollowCallbacks): Promise<RemoteHost> {
-  const events = new LineReader(options.layout.eventsFile);
-  const train = new LineReader(options.layout.trainLog);
-  const sync = new LineReader(options.layout.syncFile);
+  const events = new LineReader(options.layout.eventsFile, options.start?.events);
+  const train = new LineReader(options.layout.trainLog, options.start?.train);
+  const sync = new LineReader(options.layout.syncFile, options.start?.sync);
+  const waker = options.waker ?? new Waker();
+  let wakes = waker.count;
   let host = options.host;
   let cancelSent = false;
   let done = false;
   let quiet = 0;
+  let reported = { events: events.offset, train: train.offset, sync: sync.offset, at: options.now() };
   while (!done) {
     if (options.now() > options.deadline) throw new Error('the executor did not finish before its time limit');
     try {
@@ -64,8 +104,17 @@ export async function followExecutor(options: FollowOptions, callbacks: FollowCa
       for (const line of trainLines) callbacks.onTrainLine(line);
       const syncLines = await sync.next(host);
       for (const event of syncLines.map(parseEvent)) if (event) callbacks.onExecutorEvent(event);
+      const moved = events.offset !== reported.events;
+      const drifted = train.offset !== reported.train || sync.offset !== reported.sync;
+      if (moved || (drifted && options.now() - reported.at >= OFFSETS_EVERY_MS)) {
+        reported = { events: events.offset, train: train.offset, sync: sync.offset, at: options.now() };
+        options.onOffsets?.({ events: events.offset, train: train.offset, sync: sync.offset });
+      }
       quiet = lines.length + trainLines.length + syncLines.length > 0 ? 0 : quiet + 1;
-      if (!done && quiet >= (options.livenessEvery ?? 10)) {
+      // After a wake the link may look open though it died during sleep: check it now.
+      const woken = waker.count !== wakes;
+      wakes = waker.count;
+      if (!done && (quiet >= (options.livenessEvery ?? 10) || woken)) {
         quiet = 0;
         await assertAlive(host, options);
       }
@@ -73,44 +122,69 @@ export async function followExecutor(options: FollowOptions, callbacks: FollowCa
       if (!isConnectionLost(error)) throw error;
       callbacks.onInfo(`connection lost (${(error as Error).message}); reconnecting`);
       await host.close().catch(() => undefined);
-      host = await reconnect(options, callbacks);
+      host = await reconnect(options, callbacks, waker);
+      wakes = waker.count;
       callbacks.onReconnect?.(host);
       callbacks.onInfo(`reconnected; resuming at byte ${train.offset} of train.log`);
       continue;
     }
-    if (!done) await sleep(options.pollMs);
+    // A cancel cuts the pause short once (to send the stop); after that the poll keeps its pace.
+    if (!done) await waker.sleep(options.pollMs, cancelSent ? undefined : options.signal);
   }
   return host;
 }
 
 /**
  * The desktop losing its network (a laptop asleep) must not end a run that is fine on its
- * machine: keep trying until the deadline. A changed host key or a cancel that cannot be
- * delivered ends the wait (the machine's TTL still stops it).
+ * machine: a few fast rounds, then a slow retry until the deadline, each pause cut short by
+ * the waker (and by a cancel, which then gets its own try). A changed host key or a cancel that
+ * cannot be delivered ends the wait (the machine's TTL still stops it).
  */
-async function reconnect(options: FollowOptions, callbacks: FollowCallbacks): Promise<RemoteHost> {
+async function reconnect(options: FollowOptions, callbacks: FollowCallbacks, waker: Waker): Promise<RemoteHost> {
+  const policy = options.reconnect ?? defaultReconnectPolicy(options.pollMs);
+  const label = options.connector.label;
   for (let round = 1; ; round++) {
+    // A wake during this attempt (the network came back while it failed) skips the pause.
+    const seen = waker.count;
     try {
       return await options.connector.connect(AbortSignal.timeout(5 * 60_000));
     } catch (error) {
       if ((error as { code?: string }).code === 'PRECONDITION_FAILED') throw error;
+      const why = (error as Error).message;
       if (options.signal.aborted)
+        throw new Error(`cannot reach ${label} to stop the training; its time-to-live will stop it (${why})`, {
+          cause: error,
+        });
+      if (options.now() > options.deadline)
         throw new Error(
-          `cannot reach ${options.connector.label} to stop the training; its time-to-live will stop it (${(error as Error).message})`,
-          { cause: error },
+          `cannot reach ${label} and the run's time limit has passed; its time-to-live stopped it (${why})`,
+          {
+            cause: error,
+          },
         );
-      if (options.now() > options.deadline) throw error;
+      const slow = round > policy.fastRounds;
+      const pause = slow ? policy.slowPauseMs : policy.fastPauseMs;
       callbacks.onInfo(
-        `still cannot reach ${options.connector.label} (attempt round ${round}); the run goes on there, retrying`,
+        slow
+          ? `connection lost, retrying every ${Math.round(pause / 1000)} s until ${new Date(options.deadline).toISOString()}: still cannot reach ${label} (round ${round}); the run goes on there`
+          : `still cannot reach ${label} (attempt round ${round}); the run goes on there, retrying`,
       );
-      await sleep(Math.min(60_000, options.pollMs * 10));
+      if ((await waker.sleep(pause, options.signal, seen)) === 'woken') callbacks.onInfo(`retrying ${label} now`);
     }
   }
 }
 
 // A crashed executor writes no `done`: without this check the desktop would wait for the deadline.
 async function assertAlive(host: RemoteHost, options: FollowOptions): Promise<void> {
-  const probe = await host.exec(`kill -0 ${options.pid} 2>/dev/null && echo alive || echo gone`, { timeoutMs: 30_000 });
+  // No answer within the limit is a stalled link (a socket that died during sleep), not a dead executor.
+  const probe = await host
+    .exec(`kill -0 ${options.pid} 2>/dev/null && echo alive || echo gone`, { timeoutMs: 30_000 })
+    .catch((error: unknown) => {
+      if (isConnectionLost(error)) throw error;
+      throw new ConnectionLost(
+        `no answer to a liveness check (${error instanceof Error ? error.message : String(error)})`,
+      );
+    });
   if (probe.stdout.includes('alive')) return;
   // It may have finished between our read and the probe: one more read of the events decides.
   const last = await host.read(options.layout.eventsFile, 0, 64 * 1024 * 1024);
@@ -133,5 +207,3 @@ function parseEvent(line: string): ExecutorEvent | undefined {
     return undefined;
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

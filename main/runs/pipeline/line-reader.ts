@@ -8,9 +8,11 @@ const CHUNK = 256 * 1024;
  * reconnect resumes at the same offset: no line is lost or repeated.
  */
 export class LineReader {
-  offset = 0;
-
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    /** Bytes already handed out (a reattach resumes there). */
+    public offset = 0,
+  ) {}
 
   /** New complete lines since the last call (reads until caught up). */
   async next(host: RemoteHost): Promise<string[]> {

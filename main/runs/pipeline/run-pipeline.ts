@@ -10,12 +10,13 @@ import { sleep } from '../../core/abort';
 import { workLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
 import type { AcquiredHost, ComputeBackend } from './compute-backend';
-import { followExecutor } from './follow-executor';
+import { followExecutor, type ReconnectPolicy } from './follow-executor';
 import { createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
 import type { RemoteHost } from './remote-host';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { RunObserver } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
+import type { Waker } from './waker';
 import { parseSyncReport } from './sync-report';
 import { FINAL_STATUS_WAIT_MS, pushAgain, readFinalStatus, verifySync } from './verify-sync';
 
@@ -49,6 +50,10 @@ export interface PipelineInput {
   observer?: RunObserver;
   /** The run config's monitoring section, handed to the observer. */
   monitoring?: MonitoringConfig;
+  /** How a dropped connection is retried (fast rounds, then slow until the deadline). */
+  reconnect?: ReconnectPolicy;
+  /** Cuts a reconnect pause short: wake from sleep, network back, "retry now". */
+  waker?: Waker;
 }
 
 /** How the run ended. */
@@ -168,6 +173,8 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         now,
         signal: input.signal,
         onCancel: (h) => h.exec(`kill -TERM ${pid}`, { timeoutMs: 30_000 }).then(() => undefined),
+        ...(input.reconnect ? { reconnect: input.reconnect } : {}),
+        ...(input.waker ? { waker: input.waker } : {}),
       },
       {
         onExecutorEvent: (event) => {

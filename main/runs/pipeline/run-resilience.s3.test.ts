@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpProxy } from '../../../e2e/services/tcp-proxy';
 import type { RunObserver } from './run-observer';
+import { Waker } from './waker';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
 
 let f: RunFixture;
@@ -29,6 +30,12 @@ async function executorLogOfNewestRun(ready: (text: string) => boolean): Promise
     if (ready(text) || Date.now() > end) return text;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The lines this run's training wrote: train.log is pulled first, so earlier runs' lines come before. */
+function thisRunsLines(lines: string[]): string[] {
+  const start = lines.findLastIndex((line) => line.includes('dataset bytes:'));
+  return lines.slice(start + 1);
 }
 
 describe('a run survives and stops safely', () => {
@@ -82,6 +89,69 @@ describe('a run survives and stops safely', () => {
     expect(numbers).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     // Every line of the training log arrived once: the same count as the file pushed to S3.
     expect(run.trainLines.filter((l) => l.endsWith('training finished'))).toHaveLength(1);
+  });
+
+  it('the link stays down longer than the fast retries: the follower goes slow, never fails the run, and "retry now" reconnects at once', async () => {
+    const proxy = await startTcpProxy(f.sshd.port);
+    const waker = new Waker();
+    let cut = false;
+    let woken = false;
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '3', LINES_PER_EPOCH: '10', STEP_SLEEP: '0.15' })),
+      f.sshHost({ port: proxy.port }),
+      {
+        waker,
+        // A slow pause of ten minutes: only the wake can bring the follower back within the test.
+        reconnect: { fastRounds: 1, fastPauseMs: 100, slowPauseMs: 600_000 },
+        onEvent: (event) => {
+          if (!cut && event.type === 'log' && event.source === 'train' && event.line.includes(' line 5 ')) {
+            cut = true;
+            proxy.pause();
+            proxy.cutAll();
+          }
+          if (!woken && event.type === 'log' && event.line.startsWith('connection lost, retrying every 600 s')) {
+            woken = true;
+            proxy.resume();
+            waker.wake();
+          }
+        },
+      },
+    );
+    await proxy.close();
+    expect(woken).toBe(true);
+    expect(run.result.outcome).toBe('succeeded');
+    expect(run.events.some((e) => e.type === 'log' && /^retrying \S+@127\.0\.0\.1:\d+ now$/.test(e.line))).toBe(true);
+    const numbers = thisRunsLines(run.trainLines).flatMap((line) => / line (\d+) /.exec(line)?.[1] ?? []);
+    expect(numbers.map(Number)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(run.snapshot.phases['verifying-sync'].status).toBe('succeeded');
+  });
+
+  it('the link comes back by itself after the fast retries ran out: the slow retry finds it and the run succeeds', async () => {
+    const proxy = await startTcpProxy(f.sshd.port);
+    let cut = false;
+    let slow = false;
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '2', LINES_PER_EPOCH: '10', STEP_SLEEP: '0.15' })),
+      f.sshHost({ port: proxy.port }),
+      {
+        reconnect: { fastRounds: 1, fastPauseMs: 100, slowPauseMs: 1_000 },
+        onEvent: (event) => {
+          if (!cut && event.type === 'log' && event.source === 'train' && event.line.includes(' line 3 ')) {
+            cut = true;
+            proxy.pause();
+            proxy.cutAll();
+          }
+          if (!slow && event.type === 'log' && event.line.startsWith('connection lost, retrying every 1 s')) {
+            slow = true;
+            setTimeout(() => proxy.resume(), 1_500);
+          }
+        },
+      },
+    );
+    await proxy.close();
+    expect(slow).toBe(true);
+    expect(run.result.outcome).toBe('succeeded');
+    expect(thisRunsLines(run.trainLines).filter((l) => l.endsWith('training finished'))).toHaveLength(1);
   });
 
   it('TTL expires: training is stopped (SIGTERM, grace), data pushed, then the injected power-off runs', async () => {

@@ -16,6 +16,8 @@ import type { ComputeBackend } from '../compute-backend';
 import { prepareRun } from '../prepare-run';
 import type { RunObserver } from '../run-observer';
 import { runPipeline, type PipelineResult } from '../run-pipeline';
+import type { ReconnectPolicy } from '../follow-executor';
+import type { Waker } from '../waker';
 import { PARQUET_BYTES, TRAIN_SH } from './training-repo';
 
 /** The raw (unvalidated) config a test may patch. */
@@ -57,6 +59,8 @@ export interface RunFixture {
       keepOnVerifyFailureMs?: number;
       observer?: RunObserver;
       imdsBase?: string;
+      reconnect?: ReconnectPolicy;
+      waker?: Waker;
     },
   ): Promise<RunRecord>;
   cleanup(): Promise<void>;
@@ -139,6 +143,8 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
         store: options.store ?? fx.store,
         ...(options.keepOnVerifyFailureMs ? { keepOnVerifyFailureMs: options.keepOnVerifyFailureMs } : {}),
         ...(options.observer ? { observer: options.observer } : {}),
+        ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+        ...(options.waker ? { waker: options.waker } : {}),
         bundleDir,
         pollMs: 200,
         maxRePushes: options.maxRePushes ?? 2,
