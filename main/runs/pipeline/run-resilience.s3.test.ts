@@ -178,12 +178,17 @@ describe('a run survives and stops safely', () => {
 
   it('cancel: graceful stop of training, push, verified sync, reported cancelled', async () => {
     const controller = new AbortController();
+    let training = false;
     const run = await f.run(
       f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })),
       f.sshHost(),
       {
         signal: controller.signal,
-        onEvent: (event) => event.type === 'log' && event.line.endsWith('hanging') && controller.abort(),
+        // train.log is pulled first with earlier runs' lines (an earlier "hanging" too): only this run's count.
+        onEvent: (event) => {
+          if (event.type === 'phase' && event.phase === 'training' && event.status === 'running') training = true;
+          if (training && event.type === 'log' && event.line.endsWith('hanging')) controller.abort();
+        },
       },
     );
     expect(run.result.outcome).toBe('cancelled');
@@ -223,13 +228,16 @@ describe('a run survives and stops safely', () => {
   it('the executor itself dies (SIGKILL): the desktop notices within seconds, fails the phase it was in, pushes what exists', async () => {
     const remoteWork = join(f.dir, 'remote-work');
     let killed = false;
+    let training = false;
     const started = Date.now();
     const run = await f.run(
       f.config((raw) => (raw.training.env = { EPOCHS: '2', LINES_PER_EPOCH: '50', STEP_SLEEP: '0.1' })),
       f.sshHost(),
       {
         onEvent: (event) => {
-          if (killed || event.type !== 'log' || event.source !== 'train') return;
+          // train.log is pulled first with earlier runs' lines: wait for this run's training.
+          if (event.type === 'phase' && event.phase === 'training' && event.status === 'running') training = true;
+          if (killed || !training || event.type !== 'log' || event.source !== 'train') return;
           killed = true;
           const newest = readdirSync(remoteWork)
             .map((name) => join(remoteWork, name))
