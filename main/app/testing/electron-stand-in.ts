@@ -233,6 +233,12 @@ export function createElectronStandIn(options: StandInOptions = {}) {
       }),
     },
     powerMonitor: recordedEmitter('powerMonitor', new EventEmitter()),
+    net: {
+      isOnline: () => {
+        record('net.isOnline');
+        return true;
+      },
+    },
     powerSaveBlocker: {
       start: () => {
         record('powerSaveBlocker.start');
