@@ -19,7 +19,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{shared,main,preload,renderer}/**/*.test.{ts,tsx}', 'e2e/packaging/**/*.test.ts'],
+          include: [
+            '{shared,main,preload,renderer}/**/*.test.{ts,tsx}',
+            'e2e/packaging/**/*.test.ts',
+            'scripts/**/*.test.mjs',
+          ],
           exclude: ['**/*.s3.test.ts', '**/node_modules/**'],
         },
       },

@@ -1,11 +1,12 @@
 // The Debian packages the test suite runs against: Chromium (renderer e2e), Ceph RGW (a real S3),
-// OpenSSH server and git (the run pipeline's "instance" and its repository served over SSH).
+// OpenSSH server and git (the run pipeline's "instance" and its repository served over SSH), xvfb
+// (xvfb-run: a display for the Electron specs where the Electron binary exists and no desktop does).
 // `npm test` calls ensureSystemPackages() first: as root it installs what is missing (as .ci/run did),
 // otherwise it names the exact command and the suite goes on (the tests that need a package then fail
 // with their own reason).
 import { spawnSync } from 'node:child_process';
 
-export const SYSTEM_PACKAGES = ['chromium', 'radosgw', 'ceph-mon', 'ceph-osd', 'openssh-server', 'git'];
+export const SYSTEM_PACKAGES = ['chromium', 'radosgw', 'ceph-mon', 'ceph-osd', 'openssh-server', 'git', 'xvfb'];
 
 /** The packages of SYSTEM_PACKAGES that dpkg does not list as installed (all of them where there is no dpkg). */
 export function missingPackages(packages = SYSTEM_PACKAGES) {

@@ -73,8 +73,9 @@ if (built) {
   const playwrightReport = join(TMP, 'playwright.json');
   suite(
     'end-to-end (playwright)',
-    'npx',
-    ['playwright', 'test'],
+    'node',
+    // Under `xvfb-run -a` where the Electron specs need a display and there is none.
+    ['scripts/e2e.mjs'],
     { TRAINDECK_PW_JSON: playwrightReport },
     playwrightReport,
     (r) => ({

@@ -2,7 +2,7 @@
  * End-to-end check of the real desktop app: launches dist/main/main.cjs in Electron and checks
  * the security boundary the renderer sees (no Node, a two-function bridge, no extra windows)
  * and the IPC round trip. Needs `npm run build` first, and the Electron binary: where that
- * was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD) the whole file is skipped with the reason.
+ * was never downloaded (`npm run electron:fetch`) the whole file is skipped with the reason.
  */
 import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';

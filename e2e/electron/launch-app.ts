@@ -42,8 +42,9 @@ export async function launchApp(executablePath: string, dataDir: string): Promis
     AWS_SHARED_CREDENTIALS_FILE: path.join(dataDir, 'aws-credentials-none'),
   });
   const main = path.join(PROJECT_ROOT, 'dist', 'main', 'main.cjs');
-  // Chromium refuses to start as root without --no-sandbox (CI containers run as root).
-  const args = process.getuid?.() === 0 ? ['--no-sandbox', main] : [main];
+  // Chromium refuses to start as root without --no-sandbox (CI containers run as root), and a
+  // container's /dev/shm (64 MB by default) is too small for it: shared memory goes to /tmp instead.
+  const args = process.getuid?.() === 0 ? ['--no-sandbox', '--disable-dev-shm-usage', main] : [main];
   let app: ElectronApplication;
   try {
     app = await electron.launch({ executablePath, args, cwd: PROJECT_ROOT, env });

@@ -8,7 +8,7 @@
  * download is needed. It needs `npm run build` to have run first.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
@@ -35,13 +35,10 @@ const RUNTIME_PROVIDED = new Set([
   '@aws-sdk/signature-v4a',
   'cpu-features',
 ]);
-const NODE_BUNDLES = [
-  'dist/main/main.cjs',
-  'dist/preload/preload.cjs',
-  'dist/cli/traindeck.mjs',
-  'dist/web/host.mjs',
-  'dist/executor/executor.mjs',
-];
+/** The Node bundles the desktop app ships (in app.asar). */
+const SHIPPED_BUNDLES = ['dist/main/main.cjs', 'dist/preload/preload.cjs', 'dist/executor/executor.mjs'];
+/** Built for npm (the CLI, the browser host), not shipped in the app: checked in dist/. */
+const NPM_BUNDLES = ['dist/cli/traindeck.mjs', 'dist/web/host.mjs'];
 
 /** Bare specifiers in require("x"), import("x"), `from "x"` and `import "x"` (relative ones skipped). */
 function bareImports(code: string): string[] {
@@ -167,7 +164,6 @@ describe('electron-builder package (linux dir, stub Electron)', () => {
     '/dist/preload/preload.cjs',
     '/dist/renderer/index.html',
     '/dist/executor/executor.mjs',
-    '/dist/cli/traindeck.mjs',
     '/assets/icon.png',
     '/assets/tray/tray-16.png',
     '/package.json',
@@ -189,14 +185,27 @@ describe('electron-builder package (linux dir, stub Electron)', () => {
     expect(entries.filter((entry) => entry.split('/').includes('node_modules'))).toEqual([]);
   });
 
+  it('leaves out the CLI and the browser host, which the app never loads (about 10 MB)', () => {
+    expect(entries.filter((entry) => entry.startsWith('/dist/cli/') || entry.startsWith('/dist/web/'))).toEqual([]);
+  });
+
   it('ships Node bundles that load nothing from node_modules', () => {
-    // The CLI is split into chunks loaded on demand; they must be as self-contained as the entries.
-    const chunks = entries
-      .filter((entry) => /^\/dist\/cli\/chunks\/[^/]+\.mjs$/.test(entry))
-      .map((entry) => entry.slice(1));
-    expect(chunks.length).toBeGreaterThan(0);
-    const unbundled = [...NODE_BUNDLES, ...chunks].flatMap((bundle) =>
+    const unbundled = SHIPPED_BUNDLES.flatMap((bundle) =>
       bareImports(asar.extractFile(asarPath, bundle).toString('utf8'))
+        .filter((specifier) => !RUNTIME_PROVIDED.has(specifier.replace(/^node:/, '')))
+        .map((specifier) => `${bundle}: ${specifier}`),
+    );
+    expect(unbundled).toEqual([]);
+  });
+
+  it('builds the CLI and browser host for npm just as self-contained', async () => {
+    // The CLI is split into chunks loaded on demand; they must be as self-contained as the entries.
+    const chunks = (await readdir(path.join(projectRoot, 'dist', 'cli', 'chunks')))
+      .filter((name) => name.endsWith('.mjs'))
+      .map((name) => `dist/cli/chunks/${name}`);
+    expect(chunks.length).toBeGreaterThan(0);
+    const unbundled = [...NPM_BUNDLES, ...chunks].flatMap((bundle) =>
+      bareImports(readFileSync(path.join(projectRoot, bundle), 'utf8'))
         .filter((specifier) => !RUNTIME_PROVIDED.has(specifier.replace(/^node:/, '')))
         .map((specifier) => `${bundle}: ${specifier}`),
     );

@@ -12,6 +12,15 @@ function home(files: { config?: string; credentials?: string } = {}): string {
   return dir;
 }
 
+/** A project whose electron package was installed but never ran (no path.txt, no dist/): as after `npm ci`. */
+function fakeElectronPackage(): string {
+  const root = mkdtempSync(join(tmpdir(), 'traindeck-doctor-project-'));
+  writeFileSync(join(root, 'package.json'), '{"name":"p"}');
+  mkdirSync(join(root, 'node_modules', 'electron'), { recursive: true });
+  writeFileSync(join(root, 'node_modules', 'electron', 'package.json'), '{"name":"electron","version":"45.4.1"}');
+  return root;
+}
+
 const base = { projectRoot: process.cwd(), dataDir: '/data', nodeVersion: 'v22.12.0' };
 const check = (report: Awaited<ReturnType<typeof runDoctor>>, id: string) => report.checks.find((c) => c.id === id)!;
 
@@ -79,6 +88,17 @@ describe('doctor', () => {
       status: 'warn',
       value: expect.stringContaining('/nonexistent'),
     });
+    // The true reason where it was never downloaded: not a variable that is not set.
+    const notDownloaded = await runDoctor({
+      ...base,
+      projectRoot: fakeElectronPackage(),
+      home: home(),
+      env: {},
+    });
+    expect(check(notDownloaded, 'electron').value).toBe(
+      'not available: the Electron binary has not been downloaded yet (the electron package fetches it on first run, not at npm install); `npm run electron:fetch` (or the first `npm start`) downloads it where the network reaches github.com',
+    );
+    expect(check(notDownloaded, 'electron').value).not.toContain('ELECTRON_SKIP_BINARY_DOWNLOAD');
     const inside = await runDoctor({ ...base, home: home(), env: {}, electronVersion: '45.4.1' });
     expect(check(inside, 'electron')).toMatchObject({ status: 'pass', value: 'running in Electron 45.4.1' });
   });

@@ -2,6 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
+/**
+ * The electron package (45) has no install script: `npm ci` never downloads the binary, whatever
+ * ELECTRON_SKIP_BINARY_DOWNLOAD says; the first `electron` run does. Nothing here can tell
+ * whether the network allows it, so the reason says what downloads it and what that needs.
+ */
+const FETCH_IT =
+  '`npm run electron:fetch` (or the first `npm start`) downloads it where the network reaches github.com';
+const NOT_DOWNLOADED = `the Electron binary has not been downloaded yet (the electron package fetches it on first run, not at npm install); ${FETCH_IT}`;
+
 /** Where the Electron binary is, or why there is none. */
 export type ElectronBinary = { found: true; path: string } | { found: false; reason: string };
 
@@ -25,17 +34,9 @@ export function findElectronBinary(projectRoot: string, env: NodeJS.ProcessEnv =
       ? { found: true, path: overridden }
       : { found: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no binary at ${overridden}` };
   }
-  if (!relative)
-    return {
-      found: false,
-      reason:
-        'the Electron binary was not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD); `npm start` fetches it on a machine with internet',
-    };
+  if (!relative) return { found: false, reason: NOT_DOWNLOADED };
   const binary = join(packageDir, 'dist', relative);
   return existsSync(binary)
     ? { found: true, path: binary }
-    : {
-        found: false,
-        reason: `the Electron binary is missing at ${binary}; \`npm start\` fetches it on a machine with internet`,
-      };
+    : { found: false, reason: `the Electron binary is missing at ${binary}; ${FETCH_IT}` };
 }
