@@ -12,7 +12,8 @@ import { planSync } from './planner';
 import { StoreError } from './object-store';
 import { syncRetry, withRetry, withSyncRetryScope, type RetryNotice, type SyncRetryScope } from './retry';
 import type { SyncSpec } from './sync-spec';
-import { acquireSyncLock, loadSyncState, saveSyncState, type SyncState } from './sync-state';
+import { acquireSyncLock } from './sync-lock';
+import { loadSyncState, saveSyncState, type SyncState } from './sync-state';
 
 /** One sync run's inputs. */
 export interface SyncRun {

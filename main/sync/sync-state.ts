@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RESERVED_NAME } from '../../shared/sync/key-path';
 import type { BaselineEntry } from '../../shared/sync/types';
@@ -53,41 +53,4 @@ export async function saveSyncState(localRoot: string, state: SyncState): Promis
 export function baselineFor(state: SyncState, folder: string, remote: string): Record<string, BaselineEntry> {
   const entry = state.folders[folder];
   return entry && entry.remote === remote ? entry.baseline : {};
-}
-
-/**
- * One sync at a time per local root: an exclusive lock file holding our PID. A lock whose
- * process is gone (a crash) is taken over.
- */
-export async function acquireSyncLock(localRoot: string): Promise<() => Promise<void>> {
-  const dir = join(localRoot, STATE_DIR);
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, 'sync.lock');
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-      if (holder && holder !== process.pid && isAlive(holder)) {
-        throw Object.assign(new Error(`another sync (PID ${holder}) is using ${localRoot}; wait for it to finish`), {
-          code: 'SYNC_LOCKED',
-        });
-      }
-      await rm(path, { force: true });
-    }
-  }
-  throw new Error(`could not take the sync lock in ${dir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

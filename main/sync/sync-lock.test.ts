@@ -1,0 +1,139 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from '../core/testing/rejection';
+import { acquireSyncLock } from './sync-lock';
+
+let root: string;
+const lockPath = () => join(root, '.traindeck', 'sync.lock');
+/** A PID no process has (above the kernel's pid_max default of 4,194,304). */
+const DEAD_PID = 4_194_400;
+const BOOT_ID = await readFile('/proc/sys/kernel/random/boot_id', 'utf8').then(
+  (t) => t.trim(),
+  () => undefined,
+);
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'traindeck-lock-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+async function plant(content: string): Promise<void> {
+  await mkdir(join(root, '.traindeck'), { recursive: true });
+  await writeFile(lockPath(), content);
+}
+const staleJson = () =>
+  JSON.stringify({ id: randomUUID(), pid: DEAD_PID, host: hostname(), bootId: BOOT_ID, since: '2026-01-01T00:00:00Z' });
+
+describe('sync lock', () => {
+  it('one holder at a time within a process; the second is told who holds it', async () => {
+    const release = await acquireSyncLock(root);
+    const error = await rejection(acquireSyncLock(root));
+    expect(error).toMatchObject({ code: 'SYNC_LOCKED' });
+    expect((error as Error).message).toMatch(new RegExp(`^Another sync \\(PID ${process.pid} since \\d{4}-`));
+    await release();
+    await (
+      await acquireSyncLock(root)
+    )();
+    expect(await readdir(join(root, '.traindeck'))).toEqual([]);
+  });
+
+  it.each([
+    ['a dead PID', () => staleJson()],
+    ['an older plain-PID lock', () => String(DEAD_PID)],
+    ['an empty or garbled file', () => '{"pi'],
+    [
+      'a live PID of another boot',
+      () => JSON.stringify({ id: 'x', pid: process.pid, host: hostname(), bootId: 'another-boot', since: '?' }),
+    ],
+  ])('takes over a stale lock: %s', async (_name, content) => {
+    await plant(content());
+    const release = await acquireSyncLock(root);
+    expect(JSON.parse(await readFile(lockPath(), 'utf8'))).toMatchObject({ pid: process.pid });
+    await release();
+  });
+
+  it('never takes over a lock held on another host, and says which', async () => {
+    await plant(JSON.stringify({ id: 'y', pid: DEAD_PID, host: 'gpu-box', since: '2026-12-05T10:00:00Z' }));
+    const error = (await rejection(acquireSyncLock(root))) as Error & { fix?: string };
+    expect(error.message).toBe(
+      `Another sync (PID ${DEAD_PID} on host gpu-box since 2026-12-05T10:00:00Z) is using ${root}.`,
+    );
+    expect(error.fix).toMatch(/if no sync runs on gpu-box, delete .*sync\.lock/);
+    await rm(lockPath());
+  });
+});
+
+describe('sync lock, raced by separate processes', () => {
+  const RACERS = 3;
+  const TRIALS = 48;
+  let racers: Array<{ child: ChildProcessWithoutNullStreams; next: () => Promise<string> }> = [];
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'traindeck-racer-'));
+    const script = join(dir, 'racer.mjs');
+    await build({
+      entryPoints: [resolve(import.meta.dirname, 'testing', 'lock-racer.ts')],
+      outfile: script,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'warning',
+    });
+    racers = Array.from({ length: RACERS }, () => {
+      const child = spawn(process.execPath, [script, root], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const lines: string[] = [];
+      const waiting: Array<(line: string) => void> = [];
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const waiter = waiting.shift();
+        if (waiter) waiter(line);
+        else lines.push(line);
+      });
+      const next = () =>
+        new Promise<string>((done, fail) => {
+          const line = lines.shift();
+          if (line !== undefined) return done(line);
+          const timer = setTimeout(() => fail(new Error('racer did not answer in 10 s')), 10_000);
+          waiting.push((l) => {
+            clearTimeout(timer);
+            done(l);
+          });
+        });
+      return { child, next };
+    });
+    for (const racer of racers) expect(await racer.next()).toBe('ready');
+  }, 60_000);
+  afterAll(() => {
+    for (const { child } of racers) child.kill();
+  });
+
+  it(`exactly one of ${RACERS} processes takes over a stale lock, in each of ${TRIALS} trials`, async () => {
+    const winners: number[] = [];
+    const losers: string[] = [];
+    for (let trial = 0; trial < TRIALS; trial += 1) {
+      await plant(trial % 2 ? staleJson() : String(DEAD_PID));
+      for (const { child } of racers) child.stdin.write('go\n');
+      const answers = await Promise.all(racers.map((r) => r.next()));
+      const won = answers.flatMap((a, i) => (a === 'won' ? [i] : []));
+      winners.push(won.length);
+      if (won.length === 1) {
+        const pid = racers[won[0]!]!.child.pid;
+        losers.push(...answers.filter((a) => a !== 'won').map((a) => a.replace(String(pid), 'WINNER')));
+      }
+      for (const i of won) {
+        racers[i]!.child.stdin.write('release\n');
+        expect(await racers[i]!.next()).toBe('released');
+      }
+      await rm(lockPath(), { force: true });
+    }
+    expect(winners).toEqual(Array.from({ length: TRIALS }, () => 1));
+    for (const loser of losers) expect(loser).toMatch(/^lost Another sync \(PID WINNER since \d{4}-/);
+    // Nothing left behind: no guard, no temp file.
+    expect(await readdir(join(root, '.traindeck'))).toEqual([]);
+  }, 120_000);
+});
