@@ -1,4 +1,3 @@
-import { statfs } from 'node:fs/promises';
 import { createS3Client } from '../aws/client-factory';
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import type { ExecutorSecrets, ExecutorSpec } from '../../shared/executor/protocol';
@@ -7,6 +6,7 @@ import type { ManifestFile } from '../../shared/sync/types';
 import { logsFolderOf, runFolders } from '../../shared/executor/run-folders';
 import { folderPrefix } from '../../shared/sync/keys';
 import { runSync } from '../sync/engine';
+import { freeSpaceFor } from '../sync/free-space';
 import type { ObjectStore } from '../sync/object-store';
 import { SseKey } from '../sync/sse-key';
 import { SYNC_DEFAULTS, type SyncSpec } from '../sync/sync-spec';
@@ -56,15 +56,13 @@ export async function checkDiskSpace(
   signal?: AbortSignal,
 ): Promise<{ needBytes: number; freeBytes: number }> {
   const { plan } = await runSync('pull', { ...storage, dryRun: true, ...(signal ? { signal } : {}) });
-  const needBytes = plan.folders
-    .flatMap((f) => f.actions)
-    .filter((a) => a.type === 'download')
-    .reduce((sum, a) => sum + a.bytes, 0);
-  const fs = await statfs(storage.spec.localRoot);
-  const freeBytes = fs.bavail * fs.bsize;
-  if (needBytes + reserveBytes > freeBytes) {
+  // The engine's one free-space figure (per disk, with its margin); the executor adds its reserve.
+  const space = await freeSpaceFor(plan, storage.spec, reserveBytes);
+  const needBytes = space.downloadBytes;
+  const freeBytes = space.freeBytes;
+  if (space.needBytes > freeBytes) {
     throw new PhaseError(
-      `disk too small: the pull needs ${mb(needBytes)} + ${mb(reserveBytes)} reserve, ${mb(freeBytes)} free`,
+      `disk too small: the pull needs ${mb(needBytes)} + ${mb(space.needBytes - needBytes)} reserve, ${mb(freeBytes)} free`,
       'Give the instance a larger disk (compute.diskGb) or lower training.diskReserveMb.',
     );
   }

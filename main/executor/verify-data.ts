@@ -26,7 +26,10 @@ export async function verifyDatasets(
   onVerified?: (folders: SyncFolderVerification[]) => void,
 ): Promise<DataSummary> {
   const datasets = { ...storage.spec, folders: storage.spec.folders.filter((f) => f.policy === 'pull-only') };
-  const manifest = await buildLocalManifest(datasets, await loadSyncState(storage.spec.localRoot), signal);
+  // Deep: every dataset file is re-hashed before training, never trusted to the size+mtime cache.
+  const manifest = await buildLocalManifest(datasets, await loadSyncState(storage.spec.localRoot), signal, {
+    deep: true,
+  });
   const prefixes = datasets.folders.map((f) => folderPrefix(datasets.prefix, f.remote));
   const report = await verifyAgainst(manifest, storage.store, prefixes, 8, signal);
   const badParquet: string[] = [];

@@ -4,6 +4,7 @@ import type { SyncDirection, SyncPlan, SyncSummary } from '../../shared/sync/typ
 import { join } from 'node:path';
 import { executePlan } from './execute';
 import { describeFailure, explainBucketError, explainSyncError, sseCBlockedError } from './explain';
+import { checkFreeSpace } from './free-space';
 import { cleanStaleTemp } from './inside-root';
 import { checkKeyIdentity, writeKeyMarker } from './key-identity';
 import { createLimiter } from './limiter';
@@ -23,6 +24,10 @@ export interface SyncRun {
   dryRun?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: SyncEvent) => void;
+  /** A pull also leaves this much free on each disk it writes to (the executor's training reserve). */
+  reserveBytes?: number;
+  /** Re-hash local files where the plan compares contents, instead of trusting the size+mtime hash cache. */
+  deep?: boolean;
   /** Progress events at most this often (the engine's default otherwise; the last one always goes out). */
   progressIntervalMs?: number;
   /** Overrides of the engine's retry settings (a short budget or a fake clock in tests). */
@@ -73,6 +78,7 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
       spec: run.spec,
       state,
       limit: createLimiter(run.spec.concurrency),
+      ...(run.deep ? { deep: true } : {}),
       ...(run.signal ? { signal: run.signal } : {}),
     });
     run.onEvent?.(planEvent(plan, run.dryRun ?? false));
@@ -85,6 +91,8 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
         message: failure.message,
       });
     if (run.dryRun) return { plan };
+    // Before a byte moves: a pull that cannot fit fails whole, not file by file on a full disk.
+    if (direction === 'pull') await checkFreeSpace(plan, run.spec, run.reserveBytes);
     await cleanStaleTemp(
       run.spec.localRoot,
       run.spec.folders.map((f) => join(run.spec.localRoot, f.local)),

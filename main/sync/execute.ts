@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { SyncFolder } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { BaselineEntry, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
 import { mkdir } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import type { ObjectStore } from './object-store';
 import { ProgressTracker } from './progress';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
-import type { SyncState } from './sync-state';
+import { baselineFor, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
 import { uploadFile } from './upload';
 
 /** What execution needs besides the plan. */
@@ -84,8 +85,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
           ? await uploadFile(local, action.key, action.local!, shared)
           : await downloadFile(await downloadFolder(action.folder), action.relPath, action.remote!, shared);
       results.set(action, { size: done.size, etag: done.etag, sha256: done.sha256, mtimeMs: done.mtimeMs });
-      ctx.state.hashes[action.folder] ??= {};
-      ctx.state.hashes[action.folder]![localRel] = {
+      hashCacheFor(ctx.state, ctx.spec, specFolder(ctx.spec, action.folder))[localRel] = {
         size: done.size,
         mtimeMs: done.mtimeMs,
         sha256: done.sha256,
@@ -132,8 +132,12 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   };
 }
 
+function specFolder(spec: SyncSpec, name: string): SyncFolder {
+  return spec.folders.find((f) => f.name === name)!;
+}
+
 function folderLocal(spec: SyncSpec, name: string): string {
-  return spec.folders.find((f) => f.name === name)!.local;
+  return specFolder(spec, name).local;
 }
 
 /** Creates a folder's root for its first download and finds its real root and temp folder. */
@@ -184,11 +188,10 @@ function updateBaselines(
   ctx: ExecuteContext,
   results: Map<SyncAction, BaselineEntry | 'deleted'>,
 ): void {
-  const remote = `${ctx.spec.bucket}/${ctx.spec.prefix}`;
   for (const folder of plan.folders) {
     if (folder.note) continue;
-    const previous =
-      ctx.state.folders[folder.folder]?.remote === remote ? ctx.state.folders[folder.folder]!.baseline : {};
+    const identity = folderIdentity(ctx.spec, specFolder(ctx.spec, folder.folder));
+    const previous = baselineFor(ctx.state, folder.folder, identity);
     const baseline: Record<string, BaselineEntry> = {};
     for (const action of folder.actions) {
       if (action.sourceRelPath) continue; // a conflict copy exists in S3 only: no local file to baseline
@@ -198,7 +201,7 @@ function updateBaselines(
       else if (action.remote && bothExistAfter(action))
         baseline[action.relPath] = fromRemote(action, previous[action.relPath]);
     }
-    ctx.state.folders[folder.folder] = { remote, baseline };
+    ctx.state.folders[folder.folder] = { identity, baseline };
   }
 }
 

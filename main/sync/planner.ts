@@ -22,7 +22,7 @@ import { folderKind, scanLocalFolder, type LocalScan } from './local-files';
 import { remoteDetails } from './remote-details';
 import type { ListedObject, ObjectStore } from './object-store';
 import type { SyncSpec } from './sync-spec';
-import { baselineFor, type CachedHash, type SyncState } from './sync-state';
+import { baselineFor, folderIdentity, hashCacheFor, type CachedHash, type SyncState } from './sync-state';
 import { localSha256 } from './local-hash';
 import { syncRetry, withRetry } from './retry';
 
@@ -33,6 +33,8 @@ export interface PlanContext {
   state: SyncState;
   /** Bounds HEAD requests and hashing. */
   limit: Limiter;
+  /** Re-hash compared local files instead of trusting the size+mtime hash cache. */
+  deep?: boolean;
   signal?: AbortSignal;
 }
 
@@ -75,8 +77,8 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
   ]);
   const named = nameBothSides(direction, folder.name, remotePrefix, listed, scan);
   const { failures, skippedPaths } = named;
-  const baseline = baselineFor(ctx.state, folder.name, `${ctx.spec.bucket}/${ctx.spec.prefix}`);
-  const hashes = (ctx.state.hashes[folder.name] ??= {});
+  const baseline = baselineFor(ctx.state, folder.name, folderIdentity(ctx.spec, folder));
+  const hashes = hashCacheFor(ctx.state, ctx.spec, folder);
   const paths = [...new Set([...named.locals.keys(), ...named.remotes.keys()])].sort();
 
   const conflicts: SyncConflict[] = [];
@@ -108,7 +110,7 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
           return [toAction(folder.name, key, relPath, decision.type, decision.reason, state)];
         // Keep both: the path itself is left alone; on push the local copy goes up beside S3's.
         const local = state.local!;
-        local.sha256 ??= await localSha256(join(localDir, relPath), local, hashes, ctx.signal);
+        local.sha256 ??= await localSha256(join(localDir, relPath), local, hashes, ctx.signal, ctx.deep);
         const copy = conflictRelPath(relPath, ctx.spec.conflictTag ?? hostname(), local.sha256);
         const already = named.remotes.get(copy);
         conflicts.push({ folder: folder.name, relPath, conflictKey: remotePrefix + copy, reason: decision.reason });
@@ -251,7 +253,7 @@ async function fillDetails(
     state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
   if (local.size !== remote.size) state.same = false;
   else if (needsContent) {
-    local.sha256 = await localSha256(join(localDir, local.relPath), local, hashes, ctx.signal);
+    local.sha256 = await localSha256(join(localDir, local.relPath), local, hashes, ctx.signal, ctx.deep);
     state.same = state.remote?.sha256 !== undefined && state.remote.sha256 === local.sha256;
   }
 }

@@ -1,8 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { SyncFolder } from '../../shared/run-config/schema';
+import { folderPrefix } from '../../shared/sync/keys';
 import { RESERVED_NAME } from '../../shared/sync/key-path';
 import type { BaselineEntry } from '../../shared/sync/types';
 import { writeFileAtomic } from '../core/write-file-atomic';
+import type { SyncSpec } from './sync-spec';
 
 /** Kept beside the sync folders, never inside one, so it is never synced itself (a reserved name of the key↔path mapping). */
 export const STATE_DIR = RESERVED_NAME;
@@ -16,8 +19,8 @@ export interface CachedHash {
 
 /** What the engine remembers about one folder between runs. */
 export interface FolderState {
-  /** `bucket/prefix` the baseline belongs to: a baseline of another place never applies. */
-  remote: string;
+  /** The mapping the baseline belongs to ({@link folderIdentity}): a baseline of another mapping never applies. */
+  identity: string;
   baseline: Record<string, BaselineEntry>;
 }
 
@@ -49,8 +52,29 @@ export async function saveSyncState(localRoot: string, state: SyncState): Promis
   await writeFileAtomic(join(dir, 'sync-state.json'), JSON.stringify(state));
 }
 
-/** The baseline of a folder if it belongs to `remote`, else none. */
-export function baselineFor(state: SyncState, folder: string, remote: string): Record<string, BaselineEntry> {
+/**
+ * What a folder's baseline is about: bucket, prefix, the folder's S3 prefix and its absolute
+ * local folder. Change any of them (a new local path in the config, say) and the folder starts
+ * with no baseline, so nothing is deleted on the strength of what another mapping saw.
+ */
+export function folderIdentity(
+  spec: Pick<SyncSpec, 'bucket' | 'prefix' | 'localRoot'>,
+  folder: Pick<SyncFolder, 'remote' | 'local'>,
+): string {
+  return `s3://${spec.bucket}/${folderPrefix(spec.prefix, folder.remote)} <-> ${resolve(spec.localRoot, folder.local)}`;
+}
+
+/** The baseline of a folder if it belongs to this `identity` ({@link folderIdentity}), else none. */
+export function baselineFor(state: SyncState, folder: string, identity: string): Record<string, BaselineEntry> {
   const entry = state.folders[folder];
-  return entry && entry.remote === remote ? entry.baseline : {};
+  return entry && entry.identity === identity ? entry.baseline : {};
+}
+
+/** The hash cache of a folder's files, keyed by its absolute local folder (a cache describes files, not names). */
+export function hashCacheFor(
+  state: SyncState,
+  spec: Pick<SyncSpec, 'localRoot'>,
+  folder: Pick<SyncFolder, 'local'>,
+): Record<string, CachedHash> {
+  return (state.hashes[resolve(spec.localRoot, folder.local)] ??= {});
 }

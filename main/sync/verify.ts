@@ -9,7 +9,7 @@ import type { ListedObject, ObjectStore } from './object-store';
 import { metadataDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
-import type { SyncState } from './sync-state';
+import { hashCacheFor, type SyncState } from './sync-state';
 
 /** The result of a verification: what was checked and every difference. */
 export interface VerifyReport {
@@ -20,18 +20,23 @@ export interface VerifyReport {
   extra: string[];
 }
 
-/** Every local file of the spec's folders as a manifest entry (key, size, SHA-256). */
+/**
+ * Every local file of the spec's folders as a manifest entry (key, size, SHA-256). Hashes come
+ * from the size+mtime cache unless `deep`, which re-reads every file (`sync verify --deep`, and
+ * datasets before training): a file corrupted with its mtime restored is caught only that way.
+ */
 export async function buildLocalManifest(
   spec: SyncSpec,
   state: SyncState,
   signal?: AbortSignal,
+  options: { deep?: boolean } = {},
 ): Promise<ManifestFile[]> {
   const files: ManifestFile[] = [];
   const limit = createLimiter(4);
   for (const folder of spec.folders) {
     const dir = join(spec.localRoot, folder.local);
     if ((await folderKind(dir)) !== 'folder') continue;
-    const cache = (state.hashes[folder.name] ??= {});
+    const cache = hashCacheFor(state, spec, folder);
     const scan = await scanLocalFolder(dir);
     const prefix = folderPrefix(spec.prefix, folder.remote);
     files.push(
@@ -41,7 +46,7 @@ export async function buildLocalManifest(
             key: prefix + f.relPath,
             size: f.size,
             mtimeMs: f.mtimeMs,
-            sha256: await localSha256(join(dir, f.relPath), f, cache, signal),
+            sha256: await localSha256(join(dir, f.relPath), f, cache, signal, options.deep),
           })),
         ),
       )),

@@ -15,7 +15,7 @@ import { parseCommandArgs } from '../parse-args';
 import { formatPlan, formatProgress, formatSummary } from '../sync-output';
 
 const USAGE =
-  'traindeck sync pull|push|verify|lifecycle --config run.json [--folder NAME]... [--dry-run] [--json] [--concurrency N]';
+  'traindeck sync pull|push|verify|lifecycle --config run.json [--folder NAME]... [--dry-run] [--deep] [--json] [--concurrency N]';
 
 /** `traindeck sync`: pull before training, push after, verify S3 against the local files. */
 export const syncCommand: CliCommand = {
@@ -31,6 +31,7 @@ export const syncCommand: CliCommand = {
           config: { type: 'string' },
           folder: { type: 'string', multiple: true },
           'dry-run': { type: 'boolean', default: false },
+          deep: { type: 'boolean', default: false },
           json: { type: 'boolean', default: false },
           concurrency: { type: 'string' },
         },
@@ -76,7 +77,7 @@ export const syncCommand: CliCommand = {
 /** Runs one action; a failure that is not an exception (files that did not transfer) comes back as its sentence. */
 async function syncAction(
   action: 'pull' | 'push' | 'verify' | 'lifecycle',
-  values: { config: string; folder?: string[] | undefined; 'dry-run': boolean; json: boolean },
+  values: { config: string; folder?: string[] | undefined; 'dry-run': boolean; deep: boolean; json: boolean },
   concurrency: number | undefined,
   io: CliIo,
   emit: (event: SyncEvent) => void,
@@ -93,7 +94,7 @@ async function syncAction(
   // Ctrl-C, kill or a closed terminal: stop the transfers, report what was done.
   const stopOnSignal = io.host?.onStopSignal(() => controller.abort());
   try {
-    if (action === 'verify') return await verify(opened, emit, controller.signal);
+    if (action === 'verify') return await verify(opened, emit, controller.signal, values.deep);
     const outcome = await runSync(action, {
       spec: opened.spec,
       store: opened.store,
@@ -151,9 +152,11 @@ async function verify(
   opened: Awaited<ReturnType<typeof openSync>>,
   emit: (e: SyncEvent) => void,
   signal: AbortSignal,
+  deep: boolean,
 ): Promise<number> {
   const state = await loadSyncState(opened.spec.localRoot);
-  const expected = await buildLocalManifest(opened.spec, state, signal);
+  // --deep re-reads every file: the hash cache trusts size+mtime, which a restored mtime fools.
+  const expected = await buildLocalManifest(opened.spec, state, signal, { deep });
   await saveSyncState(opened.spec.localRoot, state); // keep the hashes computed on the way
   const prefixes = opened.spec.folders.map((f) => folderPrefix(opened.spec.prefix, f.remote));
   const report = await verifyAgainst(expected, opened.store, prefixes, opened.spec.concurrency, signal);
