@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncEvent } from '../../shared/sync/events';
-import { runCli } from '../cli/cli';
+import { fixtureCli } from './testing/fixture-cli';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 
 let fx: S3Fixture;
@@ -151,34 +151,9 @@ describe("the engine's temp files", () => {
 describe('traindeck sync with rejected keys', () => {
   it('exits non-zero and names the key in --json, dry run included', async () => {
     await fx.seed('runs/test/models/../evil', 'planted');
-    const s3 = inject('s3');
-    const dir = join(fx.root, 'cli');
-    await mkdir(dir);
-    await writeFile(join(dir, 'key.bin'), fx.keyBytes);
-    const config = join(dir, 'run.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        version: 1,
-        aws: { region: s3.region },
-        storage: { bucket: fx.bucket, prefix: 'runs/test', sseKeyFile: 'key.bin', localRoot: 'data' },
-      }),
-    );
-    // The SDK's credential chain reads the process environment.
-    vi.stubEnv('AWS_ENDPOINT_URL_S3', s3.endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', s3.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', s3.secretAccessKey);
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
+    const cli = await fixtureCli(fx, join(fx.root, 'cli'), 'data');
     const run = async (...args: string[]) => {
-      let out = '';
-      let err = '';
-      const code = await runCli(['sync', ...args, '--config', config, '--json'], {
-        out: (t) => (out += t),
-        err: (t) => (err += t),
-        env: process.env,
-        projectRoot: process.cwd(),
-      });
+      const { code, out, err } = await cli(...args, '--json');
       expect(err, 'stderr of the CLI').not.toMatch(/^traindeck:/);
       return {
         code,

@@ -1,17 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, open, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { chmod, mkdir, open, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import type { SyncSummary } from '../../shared/sync/types';
-import { runCli } from '../cli/cli';
 import { verifyDatasets } from '../executor/verify-data';
 import { rejection } from '../core/testing/rejection';
 import { loadSyncState } from './sync-state';
 import type { SyncChildInput } from './testing/sync-child';
+import { bundleTestScript } from './testing/bundle-script';
+import { fixtureCli } from './testing/fixture-cli';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 import { buildLocalManifest, verifyAgainst } from './verify';
 
@@ -28,18 +27,7 @@ afterEach(async () => {
 describe('unreadable files and folders (run without CAP_DAC_OVERRIDE, so that mode 000 denies root too)', () => {
   let childScript: string;
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'traindeck-sync-child-'));
-    childScript = join(dir, 'sync-child.mjs');
-    await build({
-      entryPoints: [resolve(import.meta.dirname, 'testing', 'sync-child.ts')],
-      outfile: childScript,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      logLevel: 'warning',
-      external: ['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a'],
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    });
+    childScript = await bundleTestScript('sync-child');
   }, 60_000);
 
   /** A push in a child process whose capability bounding set lacks DAC override and DAC read-search. */
@@ -173,34 +161,8 @@ describe('deep verification', () => {
     );
 
     // And the CLI: `sync verify --deep` exits 1 naming the file; without --deep it trusts the cache.
-    const s3 = inject('s3');
-    await writeFile(join(fx.root, 'key.bin'), fx.keyBytes);
-    await writeFile(
-      join(fx.root, 'run.json'),
-      JSON.stringify({
-        version: 1,
-        aws: { region: s3.region },
-        storage: { bucket: fx.bucket, prefix: 'runs/test', sseKeyFile: 'key.bin', localRoot: '.' },
-      }),
-    );
-    vi.stubEnv('AWS_ENDPOINT_URL_S3', s3.endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', s3.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', s3.secretAccessKey);
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
-    const cli = async (...args: string[]) => {
-      let out = '';
-      const code = await runCli(
-        ['sync', 'verify', '--config', join(fx.root, 'run.json'), '--folder', 'cached_datasets', ...args],
-        {
-          out: (t) => (out += t),
-          err: () => undefined,
-          env: process.env,
-          projectRoot: process.cwd(),
-        },
-      );
-      return { code, out };
-    };
+    const sync = await fixtureCli(fx, fx.root, '.');
+    const cli = (...args: string[]) => sync('verify', '--folder', 'cached_datasets', ...args);
     expect((await cli()).code).toBe(0);
     const strict = await cli('--deep');
     expect(strict.code).toBe(1);

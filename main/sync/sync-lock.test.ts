@@ -2,12 +2,12 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejection } from '../core/testing/rejection';
 import { acquireSyncLock } from './sync-lock';
+import { bundleTestScript } from './testing/bundle-script';
 
 let root: string;
 const lockPath = () => join(root, '.traindeck', 'sync.lock');
@@ -75,16 +75,7 @@ describe('sync lock, raced by separate processes', () => {
   let racers: Array<{ child: ChildProcessWithoutNullStreams; next: () => Promise<string> }> = [];
 
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'traindeck-racer-'));
-    const script = join(dir, 'racer.mjs');
-    await build({
-      entryPoints: [resolve(import.meta.dirname, 'testing', 'lock-racer.ts')],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      logLevel: 'warning',
-    });
+    const script = await bundleTestScript('lock-racer');
     racers = Array.from({ length: RACERS }, () => {
       const child = spawn(process.execPath, [script, root], { stdio: ['pipe', 'pipe', 'pipe'] });
       const lines: string[] = [];
