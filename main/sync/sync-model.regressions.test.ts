@@ -15,9 +15,59 @@ const sync = (direction: 'pull' | 'push'): ModelStep => ({
   concurrency: 1,
   dryRun: false,
 });
+const DATASETS = 0;
+const LOGS = 1;
+const MODELS = 2;
 const CHECKPOINTS = 3;
+const remote = (folder: number, suffix: string, content = 'bytes'): ModelStep => ({
+  t: 'remote-write',
+  folder,
+  suffix,
+  content,
+  mtime: T,
+  by: 'traindeck',
+});
+const local = (folder: number, path: string[], content = 'bytes'): ModelStep => ({
+  t: 'local-write',
+  folder,
+  path,
+  content,
+  mtime: T,
+});
 
 describe('sync model regressions', () => {
+  it('class 1: a key with ".." is never written outside its folder (outside-root)', async () => {
+    await runModel([remote(DATASETS, '../a'), { t: 'round-trip' }]);
+  });
+
+  it('class 1: a key with a "." segment is neither pulled onto another path nor deleted (local-provenance, safe-delete)', async () => {
+    await runModel([remote(LOGS, 'a/../a'), { t: 'round-trip' }]);
+  });
+
+  it('class 1: keys differing by "//" do not share a file, and push deletes neither (safe-delete)', async () => {
+    await runModel([remote(LOGS, 'a//b', 'one'), remote(LOGS, 'a/b', 'two'), { t: 'round-trip' }]);
+  });
+
+  it('class 1: a key with a control character is not written (local-provenance)', async () => {
+    await runModel([remote(DATASETS, 'bell\u0007'), sync('pull')]);
+  });
+
+  it('class 1: a 255-byte name pushed can be pulled again (no-spurious-failure)', async () => {
+    await runModel([local(MODELS, ['n'.repeat(255)]), sync('push'), { t: 'local-delete', pick: 0 }, sync('pull')]);
+  });
+
+  it('class 2: a user file named like a temp file survives a dry run (user-files-kept)', async () => {
+    await runModel([local(MODELS, ['ckpt.traindeck-partial-1a2b']), { ...sync('push'), dryRun: true } as ModelStep]);
+  });
+
+  it('class 2: a pull killed mid-download leaves no temp file among the user files (local-provenance)', async () => {
+    await runModel([
+      remote(DATASETS, 'a', 'y'.repeat(70)),
+      { ...sync('pull'), fault: { kind: 'crash', at: 6, mode: 'before' } } as ModelStep,
+      sync('pull'),
+    ]);
+  });
+
   it('class 6: a pushed checkpoint is not uploaded again by the next pull and push (no-idle-transfer)', async () => {
     await runModel([
       { t: 'local-write', folder: CHECKPOINTS, path: ['a'], content: 'v1', mtime: T },

@@ -11,9 +11,8 @@ export const ACTIVE_INVARIANTS: ReadonlySet<InvariantName> = new Set(INVARIANTS)
  */
 export const ACTIVE_CLASSES: ScenarioClasses = {
   ...ALL_CLASSES,
-  names: 'plain', // classes 1-2: the key↔path mapping and temp files under .traindeck/tmp
   foreignObjects: false, // class 8: objects without TrainDeck metadata are re-uploaded after every pull
-  crashes: false, // classes 2 and 4: a killed pull leaves temp files in the folder; a killed push, orphan uploads
+  crashesInPush: false, // class 4: a killed push leaves incomplete multipart uploads no later sync aborts
   keyChanges: false, // class 5: a push with another key writes
   mappingChanges: false, // class 12: baselines keyed by the mapping
 };

@@ -167,6 +167,8 @@ const noIdleTransfer: Check = (o) => {
   const problems: string[] = [];
   const uploaded = new Set(o.calls.filter((c) => c.write && c.bytes > 0 && c.key).map((c) => c.key!));
   for (const key of uploaded) {
+    const source = o.layout.localPathOf(key);
+    if (source && o.edited.has(source)) continue;
     const before = o.pre.get(key);
     const after = o.post.get(key);
     if (before && after && before.keyIndex === o.keyIndex && before.sha256 === after.sha256)
@@ -175,7 +177,7 @@ const noIdleTransfer: Check = (o) => {
   for (const call of o.calls.filter((c) => c.method === 'get' && c.ok && c.key)) {
     const before = o.pre.get(call.key!);
     const path = o.layout.localPathOf(call.key!);
-    const local = path ? o.preLocal.get(path) : undefined;
+    const local = path && !o.edited.has(path) ? o.preLocal.get(path) : undefined;
     if (before?.metadata[META_SHA256] && local?.sha256 === before.sha256)
       problems.push(`${call.key} was downloaded although ${show(o, path!)} already held its bytes`);
   }
@@ -250,13 +252,21 @@ const policy: Check = (o) => {
   return problems;
 };
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, or a file where a parent folder would be
+  }
+}
+
 /** Whether `key`'s path and another object's or file's path need a file and a folder at one place. */
 function pathClash(o: SyncObservation, key: string): boolean {
   const path = o.layout.localPathOf(key);
   if (!path) return false;
   const others = [...o.pre.keys()].filter((k) => k !== key && o.layout.folderOfKey(k) === o.layout.folderOfKey(key));
   const paths = [...others.map((k) => o.layout.localPathOf(k)), ...o.preLocal.keys()].filter((p) => p !== undefined);
-  const folderInTheWay = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  const folderInTheWay = isFolder(path);
   return folderInTheWay || paths.some((p) => p.startsWith(path + sep) || path.startsWith(p + sep));
 }
 

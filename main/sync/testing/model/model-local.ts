@@ -65,16 +65,21 @@ export class FolderLayout {
   /**
    * The one local path an object key may be written to: its key below the folder prefix, when
    * that is a plain relative path (no empty, `.` or `..` segment, no backslash or control
-   * character, every component a legal file name). Any other key has no local path: writing
-   * it anywhere, or deleting it because of a local file, is a defect.
+   * character, every component a legal file name, not under the engine's own `.traindeck`).
+   * Any other key has no local path: writing it anywhere, or deleting it because of a local
+   * file, is a defect. Written from the issue's rules, not from the engine's mapping, so that
+   * a mistake there shows here.
    */
   localPathOf(key: string): string | undefined {
     const folder = this.folderOfKey(key);
     if (!folder) return undefined;
     const segments = key.slice(this.remotePrefix(folder).length).split('/');
-    const plain = segments.every(
-      (s) => s !== '' && s !== '.' && s !== '..' && !s.includes('\\') && !hasControl(s) && Buffer.byteLength(s) <= 255,
-    );
+    const plain =
+      segments[0] !== STATE_DIR &&
+      segments.every(
+        (s) =>
+          s !== '' && s !== '.' && s !== '..' && !s.includes('\\') && !hasControl(s) && Buffer.byteLength(s) <= 255,
+      );
     return plain ? join(this.dir(folder), ...segments) : undefined;
   }
 
@@ -85,5 +90,5 @@ export class FolderLayout {
 }
 
 function hasControl(segment: string): boolean {
-  return [...segment].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  return [...segment].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 }

@@ -66,8 +66,10 @@ export interface ScenarioClasses {
   names: NameSet;
   /** Class 8: objects written by awscli (no TrainDeck metadata) or stored without SSE-C. */
   foreignObjects: boolean;
-  /** Class 2/4: kill -9 at any S3 call (temp files and incomplete multipart uploads left behind). */
-  crashes: boolean;
+  /** Class 2: kill -9 of a pull at any S3 call (temp files and the lock left behind). */
+  crashesInPull: boolean;
+  /** Class 4: kill -9 of a push at any S3 call (incomplete multipart uploads left behind). */
+  crashesInPush: boolean;
   /** Class 3: a file rewritten while it uploads. */
   editsDuringSync: boolean;
   /** Class 5: syncs with another SSE-C key than the prefix's. */
@@ -80,7 +82,8 @@ export interface ScenarioClasses {
 export const ALL_CLASSES: ScenarioClasses = {
   names: 'adversarial',
   foreignObjects: true,
-  crashes: true,
+  crashesInPull: true,
+  crashesInPush: true,
   editsDuringSync: true,
   keyChanges: true,
   mappingChanges: true,
@@ -88,9 +91,11 @@ export const ALL_CLASSES: ScenarioClasses = {
 
 const PLAIN_SEGMENTS = ['a', 'b', 'c'];
 
+// Files of 48 bytes or more go multipart in memory (16-byte parts): about half of them.
 const content = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('', 'v1', 'v2', 'same', 'x'.repeat(100), 'y'.repeat(70)) },
-  { weight: 2, arbitrary: fc.string({ maxLength: 120 }) },
+  { weight: 3, arbitrary: fc.constantFrom('', 'v1', 'v2', 'same') },
+  { weight: 2, arbitrary: fc.constantFrom('x'.repeat(100), 'y'.repeat(70), 'z'.repeat(48)) },
+  { weight: 2, arbitrary: fc.string({ minLength: 40, maxLength: 120 }) },
 );
 const mtime = fc.integer({ min: 0, max: 3 }).map((k) => MTIME_BASE + k * MTIME_STEP);
 const folder = fc.nat({ max: 3 });
@@ -116,12 +121,12 @@ function remoteSuffix(names: NameSet): fc.Arbitrary<string> {
     .filter((suffix) => suffix.split('/').filter((s) => s === '..').length <= MAX_DOT_DOT);
 }
 
-function fault(classes: ScenarioClasses): fc.Arbitrary<SyncFault> {
+function fault(classes: ScenarioClasses, direction: 'pull' | 'push'): fc.Arbitrary<SyncFault> {
   const faults: Array<fc.WeightedArbitrary<SyncFault>> = [
     { weight: 4, arbitrary: fc.constant({ kind: 'none' as const }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('fail' as const), at: callNumber }) },
   ];
-  if (classes.crashes)
+  if (direction === 'pull' ? classes.crashesInPull : classes.crashesInPush)
     faults.push({
       weight: 3,
       arbitrary: fc.record({
@@ -163,16 +168,16 @@ export function modelStep(classes: ScenarioClasses): fc.Arbitrary<ModelStep> {
     { weight: 3, arbitrary: fc.record({ t: fc.constant('local-delete' as const), pick: fc.nat() }) },
     { weight: 4, arbitrary: remoteWrite(classes) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('remote-delete' as const), pick: fc.nat() }) },
-    {
-      weight: 9,
+    ...(['pull', 'push'] as const).map((direction) => ({
+      weight: 5,
       arbitrary: fc.record({
         t: fc.constant('sync' as const),
-        direction: fc.constantFrom('pull' as const, 'push' as const),
-        fault: fault(classes),
+        direction: fc.constant(direction),
+        fault: fault(classes, direction),
         concurrency: fc.constantFrom(1, 3),
         dryRun: fc.constantFrom(false, false, false, true),
       }),
-    },
+    })),
     { weight: 2, arbitrary: fc.constant({ t: 'round-trip' as const }) },
   ];
   if (classes.keyChanges)
