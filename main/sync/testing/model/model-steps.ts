@@ -165,7 +165,7 @@ function remoteWrite(classes: ScenarioClasses) {
 export function modelStep(classes: ScenarioClasses): fc.Arbitrary<ModelStep> {
   const steps: Array<fc.WeightedArbitrary<ModelStep>> = [
     { weight: 5, arbitrary: localWrite(classes) },
-    { weight: 3, arbitrary: fc.record({ t: fc.constant('local-delete' as const), pick: fc.nat() }) },
+    { weight: 4, arbitrary: fc.record({ t: fc.constant('local-delete' as const), pick: fc.nat() }) },
     { weight: 4, arbitrary: remoteWrite(classes) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('remote-delete' as const), pick: fc.nat() }) },
     ...(['pull', 'push'] as const).map((direction) => ({
@@ -178,7 +178,7 @@ export function modelStep(classes: ScenarioClasses): fc.Arbitrary<ModelStep> {
         dryRun: fc.constantFrom(false, false, false, true),
       }),
     })),
-    { weight: 2, arbitrary: fc.constant({ t: 'round-trip' as const }) },
+    { weight: 3, arbitrary: fc.constant({ t: 'round-trip' as const }) },
   ];
   if (classes.keyChanges)
     steps.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('key-change' as const), key: fc.nat({ max: 1 }) }) });
