@@ -123,6 +123,24 @@ describe('object keys that are not safe local paths', () => {
   });
 });
 
+describe('local names that cannot be keys', () => {
+  it('a file name that is not valid UTF-8, or holds a backslash or a newline, is reported and not uploaded', async () => {
+    await mkdir(local('models'), { recursive: true });
+    await writeFile(Buffer.concat([Buffer.from(`${local('models')}/bad-`), Buffer.from([0xff, 0xfe])]), 'x');
+    await writeFile(local('models', 'back\\slash'), 'x');
+    await writeFile(local('models', 'new\nline'), 'x');
+    await writeFile(local('models', 'fine.bin'), 'x');
+    const out = await push();
+    expect(out.summary?.uploaded).toBe(1);
+    expect(out.summary?.failures.map((f) => [f.relPath, f.action]).sort()).toEqual([
+      ['back\\slash', 'reject'],
+      ['bad-\ufffd\ufffd', 'reject'],
+      ['new\nline', 'reject'],
+    ]);
+    expect(await fx.keys()).toEqual(['runs/test/models/fine.bin']);
+  });
+});
+
 describe("the engine's temp files", () => {
   it('a user file named like an old temp file is an ordinary file: kept by every sync, dry runs included', async () => {
     const name = '.model.bin.traindeck-partial-1234abcd';
