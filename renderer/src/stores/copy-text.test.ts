@@ -22,9 +22,9 @@ describe('copyText (every Copy button)', () => {
     const writeText = vi.fn(async () => {
       throw new DOMException('Write permission denied.', 'NotAllowedError');
     });
-    expect(await copyText('x', 'The report', { writeText })).toBe(false);
+    expect(await copyText('x', 'The report (Markdown)', { writeText })).toBe(false);
     const [toast] = useNotifications.getState().toasts;
-    expect(toast).toMatchObject({ level: 'error', title: 'Could not copy the report' });
+    expect(toast).toMatchObject({ level: 'error', title: 'Could not copy the report (Markdown)' });
     expect(toast?.body).toBe(
       'The clipboard refused it (Write permission denied). Select the text and press Ctrl+C (⌘C on a Mac) instead.',
     );

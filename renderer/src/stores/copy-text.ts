@@ -30,7 +30,7 @@ export async function copyText(
     useNotifications.getState().push({
       id,
       level: 'error',
-      title: `Could not copy ${what.toLowerCase()}`,
+      title: `Could not copy ${what.charAt(0).toLowerCase()}${what.slice(1)}`,
       body: `The clipboard refused it (${reason}). Select the text and press Ctrl+C (⌘C on a Mac) instead.`,
       at,
     });
