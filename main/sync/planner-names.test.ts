@@ -23,7 +23,7 @@ function listingOnly(objects: ListedObject[]): ObjectStore {
     bucket: 'b',
     keyFingerprint: 'f',
     checkBucket: refuse,
-    list: async (prefix) => objects.filter((o) => o.key.startsWith(prefix)),
+    list: async (prefix: string) => objects.filter((o) => o.key.startsWith(prefix)),
     head: refuse,
     tags: refuse,
     put: refuse,
