@@ -149,6 +149,15 @@ describe('desktop startup under a stand-in electron module', () => {
     expect(standIn.names()).toContain('window.show');
   });
 
+  it('a second launch brings the running window forward', async () => {
+    const { standIn } = await launchReady();
+    standIn.windows[0]!.emit('ready-to-show');
+    const before = standIn.names().filter((name) => name === 'window.focus').length;
+    standIn.electron.app.emit('second-instance', {}, ['traindeck'], '/home');
+    expect(standIn.names().filter((name) => name === 'window.focus').length).toBe(before + 1);
+    expect(standIn.windows).toHaveLength(1);
+  });
+
   it('writes a log file under the logs path', async () => {
     const { dataDir } = await launchReady();
     const logFile = join(dataDir, 'logs', 'main.log');
