@@ -68,6 +68,16 @@ describe('sync model regressions', () => {
     ]);
   });
 
+  it('class 12: after a folder moves locally, push deletes nothing whose file is still at the old path (safe-delete)', async () => {
+    await runModel([
+      local(MODELS, ['a'], 'v1'),
+      sync('push'),
+      { t: 'mapping-change', folder: MODELS, side: 'local', variant: 1 },
+      local(MODELS, ['b'], 'v2'),
+      sync('push'),
+    ]);
+  });
+
   it('class 6: a pushed checkpoint is not uploaded again by the next pull and push (no-idle-transfer)', async () => {
     await runModel([
       { t: 'local-write', folder: CHECKPOINTS, path: ['a'], content: 'v1', mtime: T },
