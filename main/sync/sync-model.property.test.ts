@@ -13,7 +13,7 @@ import { emptyStats } from './testing/model/model-world';
  * TRAINDECK_FUZZ_RUNS scenarios (500 by default; seed TRAINDECK_FUZZ_SEED, random when unset, and printed).
  */
 const fuzz = process.env.npm_lifecycle_event === 'test:fuzz' || process.env.TRAINDECK_FUZZ_RUNS !== undefined;
-const numRuns = Number(process.env.TRAINDECK_FUZZ_RUNS ?? (fuzz ? 500 : 60));
+const numRuns = Number(process.env.TRAINDECK_FUZZ_RUNS ?? (fuzz ? 500 : 40));
 const seed = process.env.TRAINDECK_FUZZ_SEED ? Number(process.env.TRAINDECK_FUZZ_SEED) : fuzz ? Date.now() : 42;
 const maxSteps = fuzz ? 40 : 16;
 const classes = process.env.TRAINDECK_FUZZ_CLASSES === 'all' ? ALL_CLASSES : ACTIVE_CLASSES;

@@ -68,6 +68,16 @@ describe('sync model regressions', () => {
     ]);
   });
 
+  it("class 5: a push with another key than the prefix's writes nothing (wrong-key-writes-nothing)", async () => {
+    await runModel([
+      local(LOGS, ['a'], 'v1'),
+      sync('push'),
+      { t: 'key-change', key: 1 },
+      local(LOGS, ['b'], 'v2'),
+      sync('push'),
+    ]);
+  });
+
   it('class 12: after a folder moves locally, push deletes nothing whose file is still at the old path (safe-delete)', async () => {
     await runModel([
       local(MODELS, ['a'], 'v1'),

@@ -13,5 +13,4 @@ export const ACTIVE_CLASSES: ScenarioClasses = {
   ...ALL_CLASSES,
   foreignObjects: false, // class 8: objects without TrainDeck metadata are re-uploaded after every pull
   crashesInPush: false, // class 4: a killed push leaves incomplete multipart uploads no later sync aborts
-  keyChanges: false, // class 5: a push with another key writes
 };

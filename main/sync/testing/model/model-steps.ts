@@ -12,6 +12,8 @@ export type RemoteWriter = 'traindeck' | 'awscli' | 'no-sse-c';
 export type ModelStep =
   | { t: 'local-write'; folder: number; path: string[]; content: string; mtime: number }
   | { t: 'local-delete'; pick: number }
+  /** The user removes a file the last sync saw and pushes at once (the deletes a push makes). */
+  | { t: 'clean-and-push'; pick: number }
   | { t: 'remote-write'; folder: number; suffix: string; content: string; mtime: number; by: RemoteWriter }
   | { t: 'remote-delete'; pick: number }
   | { t: 'sync'; direction: 'pull' | 'push'; fault: SyncFault; concurrency: number; dryRun: boolean }
@@ -165,7 +167,8 @@ function remoteWrite(classes: ScenarioClasses) {
 export function modelStep(classes: ScenarioClasses): fc.Arbitrary<ModelStep> {
   const steps: Array<fc.WeightedArbitrary<ModelStep>> = [
     { weight: 5, arbitrary: localWrite(classes) },
-    { weight: 4, arbitrary: fc.record({ t: fc.constant('local-delete' as const), pick: fc.nat() }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('local-delete' as const), pick: fc.nat() }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('clean-and-push' as const), pick: fc.nat() }) },
     { weight: 4, arbitrary: remoteWrite(classes) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('remote-delete' as const), pick: fc.nat() }) },
     ...(['pull', 'push'] as const).map((direction) => ({

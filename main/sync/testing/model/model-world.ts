@@ -1,5 +1,5 @@
 import { lstat, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SYNC_FOLDERS, type SyncFolder } from '../../../../shared/run-config/schema';
 import { runSync, type SyncOutcome } from '../../engine';
@@ -111,6 +111,10 @@ export class SyncModel {
         return this.localWrite(this.folder(step.folder), step.path, step.content, step.mtime);
       case 'local-delete':
         return this.localDelete(step.pick);
+      case 'clean-and-push':
+        await this.localDelete(step.pick * 2);
+        await this.sync('push', { kind: 'none' }, 1, false);
+        return;
       case 'remote-write':
         return this.remoteWrite(step);
       case 'remote-delete':
@@ -175,9 +179,17 @@ export class SyncModel {
     return files.sort();
   }
 
+  /** Every other pick removes a file the last sync saw on both sides: the deletes a push then makes are the point. */
   private async localDelete(pick: number): Promise<void> {
     const files = await this.folderFiles();
-    if (files.length > 0) await rm(files[pick % files.length]!);
+    const layout = this.layout();
+    const synced = files.filter((path) => {
+      const folder = layout.folderOfPath(path)!;
+      const key = layout.remotePrefix(folder) + relative(layout.dir(folder), path).split(sep).join('/');
+      return this.lastSeen.get(layout.mappingId(folder))?.has(key);
+    });
+    const from = pick % 2 === 0 && synced.length > 0 ? synced : files;
+    if (from.length > 0) await rm(from[Math.floor(pick / 2) % from.length]!);
   }
 
   private async remoteWrite(step: Extract<ModelStep, { t: 'remote-write' }>): Promise<void> {
@@ -187,6 +199,8 @@ export class SyncModel {
       step.by === 'traindeck' ? { [META_SHA256]: sha256Buffer(bytes), [META_MTIME]: String(step.mtime) } : {};
     const keyIndex = step.by === 'no-sse-c' ? -1 : (this.prefixKey ?? 0);
     await this.options.backend.putDirect(key, bytes, metadata, keyIndex);
+    // Another machine's SSE-C object makes its key the prefix's, as an engine write would.
+    if (keyIndex >= 0) this.prefixKey ??= keyIndex;
     this.remoteVersions(key).add(sha256Buffer(bytes));
   }
 
