@@ -10,6 +10,8 @@ import {
   GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
   paginateListObjectsV2,
@@ -163,6 +165,52 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
       await call('put', objectKey, () =>
         client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: objectKey, UploadId: uploadId })),
       );
+    },
+    async listMultipartUploads(prefix, signal) {
+      return call('list', prefix, async () => {
+        const uploads = [];
+        let keyMarker: string | undefined;
+        let uploadIdMarker: string | undefined;
+        for (;;) {
+          const page = await client.send(
+            new ListMultipartUploadsCommand({
+              Bucket: bucket,
+              Prefix: prefix,
+              ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+              ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
+            }),
+            { abortSignal: signal },
+          );
+          for (const u of page.Uploads ?? [])
+            if (u.Key && u.UploadId)
+              uploads.push({ key: u.Key, uploadId: u.UploadId, initiatedMs: u.Initiated?.getTime() ?? 0 });
+          if (!page.IsTruncated) return uploads;
+          keyMarker = page.NextKeyMarker;
+          uploadIdMarker = page.NextUploadIdMarker;
+        }
+      });
+    },
+    async listParts(objectKey, uploadId, signal) {
+      return call('list', objectKey, async () => {
+        const parts = [];
+        let marker: string | undefined;
+        for (;;) {
+          const page = await client.send(
+            new ListPartsCommand({
+              Bucket: bucket,
+              Key: objectKey,
+              UploadId: uploadId,
+              ...(marker ? { PartNumberMarker: marker } : {}),
+              ...sse(),
+            }),
+            { abortSignal: signal },
+          );
+          for (const p of page.Parts ?? [])
+            if (p.PartNumber) parts.push({ partNumber: p.PartNumber, etag: p.ETag ?? '', size: p.Size ?? 0 });
+          if (!page.IsTruncated) return parts;
+          marker = page.NextPartNumberMarker;
+        }
+      });
     },
     async get(objectKey, range, signal) {
       const out = await call('get', objectKey, () =>

@@ -8,6 +8,8 @@ import { checkFreeSpace } from './free-space';
 import { cleanStaleTemp } from './inside-root';
 import { checkKeyIdentity, writeKeyMarker } from './key-identity';
 import { createLimiter } from './limiter';
+import { cleanOrphanUploads } from './orphan-uploads';
+import { openUploadJournal } from './upload-journal';
 import type { ObjectStore } from './object-store';
 import { planSync } from './planner';
 import { StoreError } from './object-store';
@@ -99,10 +101,20 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
     );
     if (direction === 'pull') await forgetBaselines(state, run.spec);
     if (direction === 'push' && identity === 'unmarked') await writeKeyMarker(run.store, run.spec.prefix, run.signal);
+    const journal = await openUploadJournal(run.spec.localRoot);
+    await cleanOrphanUploads({
+      store: run.store,
+      prefix: run.spec.prefix,
+      journal,
+      plan,
+      ...(run.signal ? { signal: run.signal } : {}),
+      ...(run.onEvent ? { onEvent: run.onEvent } : {}),
+    });
     const summary = await executePlan(plan, {
       store: run.store,
       spec: run.spec,
       state,
+      journal,
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.onEvent ? { onEvent: run.onEvent } : {}),
       ...(run.progressIntervalMs !== undefined ? { progressIntervalMs: run.progressIntervalMs } : {}),

@@ -13,12 +13,15 @@ import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
 import { uploadFile } from './upload';
+import type { UploadJournal } from './upload-journal';
 
 /** What execution needs besides the plan. */
 export interface ExecuteContext {
   store: ObjectStore;
   spec: SyncSpec;
   state: SyncState;
+  /** Records multipart uploads so that the next sync resumes or aborts them. */
+  journal?: UploadJournal;
   signal?: AbortSignal;
   onEvent?: (event: SyncEvent) => void;
   /** Progress events at most this often (the last one always goes out). */
@@ -78,6 +81,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       onBytes,
       createdDirs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.journal ? { journal: ctx.journal } : {}),
     };
     try {
       const done =

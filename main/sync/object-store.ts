@@ -80,6 +80,20 @@ export class StoreError extends Error {
   }
 }
 
+/** An unfinished multipart upload as S3 lists it. */
+export interface MultipartUploadInfo {
+  key: string;
+  uploadId: string;
+  initiatedMs: number;
+}
+
+/** A part already held by an unfinished multipart upload. */
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
 /** Bucket-level facts checked before any transfer. */
 export interface BucketFacts {
   versioning: 'enabled' | 'suspended' | 'never';
@@ -120,6 +134,10 @@ export interface ObjectStore {
     signal?: AbortSignal,
   ): Promise<void>;
   abortMultipart(key: string, uploadId: string): Promise<void>;
+  /** Unfinished multipart uploads under `prefix`, all pages (absent on stores without multipart). */
+  listMultipartUploads?(prefix: string, signal?: AbortSignal): Promise<MultipartUploadInfo[]>;
+  /** The parts an unfinished upload holds (absent on stores without multipart). */
+  listParts?(key: string, uploadId: string, signal?: AbortSignal): Promise<UploadedPart[]>;
   /** The object's bytes, or a byte range of them (inclusive end), with its head. */
   get(
     key: string,

@@ -6,7 +6,8 @@ import type { Limiter } from './limiter';
 import { META_MTIME, META_SHA256, StoreError, type Body, type ObjectStore } from './object-store';
 import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';
-import { hashFileParts, verifiedFileStream } from './verified-body';
+import type { UploadJournal } from './upload-journal';
+import { hashFileParts, verifiedFileStream, type PartHashes } from './verified-body';
 
 /** Files up to this size are read into memory once: one read for hashes and body, trivial retries. */
 const IN_MEMORY_MAX = 1024 * 1024;
@@ -27,6 +28,8 @@ export interface UploadContext {
   requests: Limiter;
   signal?: AbortSignal;
   onBytes: (bytes: number) => void;
+  /** Where multipart uploads are recorded so that the next sync can resume or abort them. */
+  journal?: UploadJournal;
 }
 
 /**
@@ -150,16 +153,38 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
   const partSize = partSizeFor(file.size, ctx.spec);
   const hashes = await hashFileParts(job.path, file.size, partSize, ctx.signal);
   if (hashes === 'changed') throw changedWhileUploading(file, key);
-  const uploadId = await withRetry(
-    () => ctx.store.createMultipart(key, metadata(hashes.sha256, file.mtimeMs), ctx.signal),
-    retry(ctx),
-  );
+  const resumed = await resumable(job, hashes, partSize);
+  const uploadId =
+    resumed?.uploadId ??
+    (await withRetry(
+      () => ctx.store.createMultipart(key, metadata(hashes.sha256, file.mtimeMs), ctx.signal),
+      retry(ctx),
+    ));
+  const journal = ctx.journal;
+  const bucket = ctx.store.bucket;
+  if (!resumed)
+    await journal?.put({
+      bucket,
+      key,
+      uploadId,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      sha256: hashes.sha256,
+      partSize,
+      startedMs: Date.now(),
+      parts: {},
+    });
   try {
     const parts = await Promise.all(
       hashes.parts.map((partSha256, index) =>
         ctx.requests(async () => {
           const start = index * partSize;
           const end = Math.min(file.size, start + partSize) - 1;
+          const reused = resumed?.parts.get(index + 1);
+          if (reused) {
+            ctx.onBytes(end - start + 1);
+            return { partNumber: index + 1, etag: reused };
+          }
           const etag = await withRetry(
             () =>
               sendVerified(job, { start, end }, partSha256, (body, signal) =>
@@ -167,6 +192,7 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
               ),
             retry(ctx),
           );
+          await journal?.addPart(bucket, key, uploadId, index + 1, { sha256: partSha256, etag });
           ctx.onBytes(end - start + 1);
           return { partNumber: index + 1, etag };
         }),
@@ -177,11 +203,65 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
     if (!(await job.unchanged())) throw changedWhileUploading(file, key);
     await withRetry(() => ctx.store.completeMultipart(key, uploadId, parts, ctx.signal), retry(ctx));
   } catch (error) {
-    // An unfinished multipart upload is billed storage nobody sees: always abort it.
-    await ctx.store.abortMultipart(key, uploadId).catch(() => undefined);
+    // Kept for the next sync to resume only when nothing is wrong with the parts: a cancelled
+    // sync or an outage that outlasted the retries. Anything else is billed storage nobody sees.
+    if (!journal || !resumableAfter(error, ctx.signal)) {
+      await ctx.store.abortMultipart(key, uploadId).catch(() => undefined);
+      await journal?.remove(bucket, key, uploadId);
+    }
     throw error;
   }
+  await journal?.remove(bucket, key, uploadId);
   // Some servers (Ceph) return an empty ETag on completion; HEAD tells the real one.
   const head = await withRetry(() => ctx.store.head(key, ctx.signal), retry(ctx));
   return { etag: head.etag, sha256: hashes.sha256, size: file.size, mtimeMs: file.mtimeMs };
+}
+
+function resumableAfter(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || (error instanceof StoreError && error.kind === 'transient');
+}
+
+/**
+ * The upload this machine left unfinished for exactly this file version, with the parts S3
+ * still holds that are byte-for-byte the local ones: same part number, size and ETag as
+ * when S3 accepted them, and the local bytes' SHA-256 is the one they had then. An upload
+ * of another version is aborted (its parts would mix two versions).
+ */
+async function resumable(
+  job: UploadJob,
+  hashes: PartHashes,
+  partSize: number,
+): Promise<{ uploadId: string; parts: Map<number, string> } | undefined> {
+  const { ctx, file, key } = job;
+  const entry = ctx.journal?.find(ctx.store.bucket, key);
+  if (!entry || !ctx.store.listParts) return undefined;
+  const sameVersion =
+    entry.size === file.size &&
+    entry.mtimeMs === file.mtimeMs &&
+    entry.sha256 === hashes.sha256 &&
+    entry.partSize === partSize;
+  const listed = sameVersion
+    ? await withRetry(() => ctx.store.listParts!(key, entry.uploadId, ctx.signal), retry(ctx)).catch(
+        (error: unknown) =>
+          error instanceof StoreError && error.kind === 'not-found' ? undefined : Promise.reject(error),
+      )
+    : undefined;
+  if (!listed) {
+    if (!sameVersion) await ctx.store.abortMultipart(key, entry.uploadId).catch(() => undefined);
+    await ctx.journal!.remove(ctx.store.bucket, key, entry.uploadId);
+    return undefined;
+  }
+  const parts = new Map<number, string>();
+  for (const part of listed) {
+    const sent = entry.parts[String(part.partNumber)];
+    const expectedSize = Math.min(file.size, part.partNumber * partSize) - (part.partNumber - 1) * partSize;
+    if (
+      sent &&
+      sent.etag === part.etag &&
+      sent.sha256 === hashes.parts[part.partNumber - 1] &&
+      part.size === expectedSize
+    )
+      parts.set(part.partNumber, part.etag);
+  }
+  return { uploadId: entry.uploadId, parts };
 }

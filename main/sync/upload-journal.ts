@@ -1,0 +1,85 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/write-file-atomic';
+import { STATE_DIR } from './sync-state';
+
+/** A part this machine sent, as it was when S3 accepted it. */
+export interface JournalPart {
+  /** SHA-256 of the part's bytes (S3 checked it against the signed payload hash). */
+  sha256: string;
+  /** The ETag S3 answered: a part listed with another ETag is not the one we sent. */
+  etag: string;
+}
+
+/** One multipart upload this machine started and has not finished. */
+export interface JournalEntry {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  /** The file version it uploads: resumable only while the file is still exactly this. */
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+  partSize: number;
+  startedMs: number;
+  parts: Record<string, JournalPart>;
+}
+
+/**
+ * The multipart uploads this local root has in flight (`.traindeck/uploads.json`): written as
+ * soon as an upload is created and after every part, so that after a crash or kill -9 the next
+ * sync can tell its own unfinished uploads from anybody else's, resume them from the parts
+ * already in S3, or abort them. Writes are serialised and atomic.
+ */
+export interface UploadJournal {
+  entries(): JournalEntry[];
+  find(bucket: string, key: string): JournalEntry | undefined;
+  put(entry: JournalEntry): Promise<void>;
+  addPart(bucket: string, key: string, uploadId: string, partNumber: number, part: JournalPart): Promise<void>;
+  remove(bucket: string, key: string, uploadId: string): Promise<void>;
+}
+
+const FILE = 'uploads.json';
+
+/** Reads the journal of a local root; a missing or unreadable one is empty (its uploads then count as foreign). */
+export async function openUploadJournal(localRoot: string): Promise<UploadJournal> {
+  const path = join(localRoot, STATE_DIR, FILE);
+  let entries: JournalEntry[] = [];
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as { version?: number; uploads?: JournalEntry[] };
+    if (parsed.version === 1 && Array.isArray(parsed.uploads)) entries = parsed.uploads;
+  } catch {
+    entries = [];
+  }
+  let writing = Promise.resolve();
+  const save = () => {
+    const snapshot = JSON.stringify({ version: 1, uploads: entries });
+    writing = writing
+      .catch(() => undefined)
+      .then(async () => {
+        await mkdir(join(localRoot, STATE_DIR), { recursive: true });
+        await writeFileAtomic(path, snapshot);
+      });
+    return writing;
+  };
+  const same = (e: JournalEntry, bucket: string, key: string) => e.bucket === bucket && e.key === key;
+  return {
+    entries: () => [...entries],
+    find: (bucket, key) => entries.find((e) => same(e, bucket, key)),
+    put(entry) {
+      entries = [...entries.filter((e) => !same(e, entry.bucket, entry.key)), entry];
+      return save();
+    },
+    addPart(bucket, key, uploadId, partNumber, part) {
+      const entry = entries.find((e) => same(e, bucket, key) && e.uploadId === uploadId);
+      if (!entry) return Promise.resolve();
+      entry.parts[String(partNumber)] = part;
+      return save();
+    },
+    remove(bucket, key, uploadId) {
+      const before = entries.length;
+      entries = entries.filter((e) => !(same(e, bucket, key) && e.uploadId === uploadId));
+      return entries.length === before ? Promise.resolve() : save();
+    },
+  };
+}
