@@ -68,6 +68,16 @@ describe('sync model regressions', () => {
     ]);
   });
 
+  it('class 3: a file rewritten while it uploads in parts never leaves a mixed object (complete-version)', async () => {
+    // Rewritten right after each store call in turn: before, between and after its parts.
+    for (let at = 1; at <= 14; at += 1)
+      await runModel([
+        local(MODELS, ['big'], 'x'.repeat(100)),
+        { ...sync('push'), fault: { kind: 'edit', at, content: 'y'.repeat(100), mtime: T + 1000 } } as ModelStep,
+        sync('push'),
+      ]);
+  });
+
   it("class 5: a push with another key than the prefix's writes nothing (wrong-key-writes-nothing)", async () => {
     await runModel([
       local(LOGS, ['a'], 'v1'),
