@@ -61,10 +61,11 @@ export function createRunResources(options: {
       runId,
       target: { ...address, privateKey },
       pinnedFingerprints: request.host.hostKeyFingerprint ? [request.host.hostKeyFingerprint] : [],
-      // TRAINDECK_SSH_WORK_ROOT: where run folders go on the host (tests use a temp folder).
+      // TRAINDECK_SSH_WORK_ROOT: where run folders go on the host (tests use a temp folder). Not /var/tmp:
+      // start-executor refuses any folder on the way that another user owns or can write.
       workRoot:
         options.env.TRAINDECK_SSH_WORK_ROOT ??
-        (address.username === 'root' ? '/var/tmp/traindeck' : `/home/${address.username}/traindeck`),
+        (address.username === 'root' ? '/var/lib/traindeck' : `/home/${address.username}/traindeck`),
       ttlSeconds,
       ...(s3Endpoint ? { s3Endpoint } : {}),
     });

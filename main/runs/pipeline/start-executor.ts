@@ -5,6 +5,8 @@ import { join } from 'node:path/posix';
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { RemoteHost } from './remote-host';
+import { safeWorkFolderScript, UNSAFE_MARK } from './safe-work-folder';
+import { TypedError } from '../../../shared/ipc/result';
 
 /** A file to place in the work folder before the executor starts (override sources). */
 export interface Upload {
@@ -36,10 +38,23 @@ export async function startExecutor(
   },
 ): Promise<{ pid: number }> {
   const { layout } = input;
+  // Nothing is uploaded (and no secret sent) until no other user can change the work folder.
   const mk = await host.exec(
-    `umask 077 && mkdir -p ${shellQuote(join(layout.workDir, 'overrides'))} ${shellQuote(layout.dataDir)}`,
-    { timeoutMs: 30_000, signal: input.signal },
+    safeWorkFolderScript(layout.workDir, [join(layout.workDir, 'overrides'), layout.dataDir]),
+    {
+      timeoutMs: 30_000,
+      signal: input.signal,
+    },
   );
+  const unsafe = mk.stderr.split('\n').find((line) => line.startsWith(UNSAFE_MARK));
+  if (unsafe)
+    throw new TypedError(
+      'PRECONDITION_FAILED',
+      `The work folder is not safe: ${unsafe.slice(UNSAFE_MARK.length).trim()}.`,
+      {
+        fix: 'Remove or fix that folder on the machine (it must belong to you or root and be writable by you alone), or set TRAINDECK_SSH_WORK_ROOT to a folder of yours.',
+      },
+    );
   if (mk.code !== 0) throw new Error(`cannot create the work folder ${layout.workDir}: ${mk.stderr.trim()}`);
   await host.writeFile(layout.bundle, await readFile(join(input.bundleDir, 'executor.mjs')), 0o600);
   await host.writeFile(layout.bootstrap, await readFile(join(input.bundleDir, 'bootstrap.sh')), 0o700);
