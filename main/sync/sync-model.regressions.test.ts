@@ -78,6 +78,16 @@ describe('sync model regressions', () => {
       ]);
   });
 
+  it('class 4: a push killed mid-multipart leaves no orphan upload after the next push (no-orphan-upload)', async () => {
+    // Killed at each store call in turn: before, between and after its parts.
+    for (let at = 1; at <= 14; at += 1)
+      await runModel([
+        local(MODELS, ['big'], 'x'.repeat(75)),
+        { ...sync('push'), fault: { kind: 'crash', at, mode: 'before' } } as ModelStep,
+        sync('push'),
+      ]);
+  });
+
   it("class 5: a push with another key than the prefix's writes nothing (wrong-key-writes-nothing)", async () => {
     await runModel([
       local(LOGS, ['a'], 'v1'),

@@ -5,8 +5,10 @@ import {
   TAG_KEY_FINGERPRINT,
   type Body,
   type ListedObject,
+  type MultipartUploadInfo,
   type ObjectHead,
   type ObjectStore,
+  type UploadedPart,
 } from '../object-store';
 
 /** One object as the in-memory S3 holds it. */
@@ -212,10 +214,17 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   /** Incomplete multipart uploads under `prefix`, as ListMultipartUploads returns them (no key needed). */
-  async listIncompleteUploads(prefix: string): Promise<Array<{ key: string; uploadId: string; initiatedMs: number }>> {
+  async listMultipartUploads(prefix: string): Promise<MultipartUploadInfo[]> {
     return this.memory
       .incompleteUploads(prefix)
       .map((u) => ({ key: u.key, uploadId: u.uploadId, initiatedMs: u.initiatedMs }));
+  }
+
+  /** The parts an incomplete upload holds (ListParts). */
+  async listParts(key: string, uploadId: string): Promise<UploadedPart[]> {
+    return [...this.upload(key, uploadId).parts.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([partNumber, part]) => ({ partNumber, etag: part.etag, size: part.bytes.length }));
   }
 
   private existing(key: string): MemoryObject {

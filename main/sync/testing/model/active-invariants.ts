@@ -11,6 +11,8 @@ export const ACTIVE_INVARIANTS: ReadonlySet<InvariantName> = new Set(INVARIANTS)
  */
 export const ACTIVE_CLASSES: ScenarioClasses = {
   ...ALL_CLASSES,
-  foreignObjects: false, // class 8: objects without TrainDeck metadata are re-uploaded after every pull
-  crashesInPush: false, // class 4: a killed push leaves incomplete multipart uploads no later sync aborts
+  // Class 8: objects without TrainDeck metadata are uploaded again after every pull (round-trip-idle,
+  // no-idle-transfer), and one object stored without SSE-C makes every sync refuse as if another
+  // key wrote the prefix (no-spurious-failure).
+  foreignObjects: false,
 };
