@@ -93,6 +93,8 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
         lastModifiedMs: head.LastModified?.getTime() ?? 0,
         ...(head.StorageClass ? { storageClass: head.StorageClass } : {}),
         metadata: head.Metadata ?? {},
+        // SSE-C was sent: an object stored with it answers with the algorithm, one stored without does not.
+        encrypted: head.SSECustomerAlgorithm !== undefined,
       };
     },
     async tags(objectKey, signal) {
@@ -230,6 +232,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
         lastModifiedMs: out.LastModified?.getTime() ?? 0,
         ...(out.StorageClass ? { storageClass: out.StorageClass } : {}),
         metadata: out.Metadata ?? {},
+        encrypted: out.SSECustomerAlgorithm !== undefined,
       };
       return { body: out.Body as Readable, head };
     },

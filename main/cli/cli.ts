@@ -15,6 +15,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<CliCommand>> = {
   'kill-all': async () => (await import('./commands/kill-all')).killAllCommand,
   teardown: async () => (await import('./commands/teardown')).teardownCommand,
   sync: async () => (await import('./commands/sync')).syncCommand,
+  datasets: async () => (await import('./commands/datasets')).datasetsCommand,
   key: async () => (await import('./commands/key')).keyCommand,
   run: async () => (await import('./commands/run')).runCommand,
 };

@@ -45,6 +45,7 @@ export function formatSummary(summary: SyncSummary): string {
   const head = `${summary.direction}: ${summary.uploaded} uploaded, ${summary.downloaded} downloaded, ${summary.deleted} deleted, ${summary.skipped} unchanged${passed}; ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${rate}${summary.cancelled ? ' (cancelled)' : ''}`;
   const skipped = summary.skippedPaths.map((s) => `  - ${s.folder}/${printable(s.relPath)}: ${s.reason}`);
   const failures = summary.failures.map((f) => `  ✗ ${f.folder}/${printable(f.relPath)} (${f.action}): ${f.message}`);
+  const unencrypted = (summary.unencrypted ?? []).map((key) => `  ! ${printable(key)}`);
   const conflicts = (summary.conflicts ?? []).map(
     (c) => `  ! ${c.folder}/${printable(c.relPath)}: ${c.reason} (${printable(c.conflictKey)})`,
   );
@@ -57,6 +58,12 @@ export function formatSummary(summary: SyncSummary): string {
         ? [
             `${conflicts.length} conflict(s), both copies kept (compare them and delete the one you do not want):`,
             ...conflicts,
+          ]
+        : []),
+      ...(unencrypted.length
+        ? [
+            `${unencrypted.length} object(s) stored without SSE-C (re-encrypt them: traindeck sync encrypt --config run.json):`,
+            ...unencrypted,
           ]
         : []),
     ].join('\n') + '\n'

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SyncFolderVerification } from '../../shared/domain/run-sync';
 import { folderPrefix } from '../../shared/sync/keys';
+import { locallyRecordedHashes } from '../sync/remote-details';
 import { loadSyncState } from '../sync/sync-state';
 import { buildLocalManifest, verifyAgainst } from '../sync/verify';
 import { verificationByFolder } from '../sync/verify-by-folder';
@@ -26,12 +27,18 @@ export async function verifyDatasets(
   onVerified?: (folders: SyncFolderVerification[]) => void,
 ): Promise<DataSummary> {
   const datasets = { ...storage.spec, folders: storage.spec.folders.filter((f) => f.policy === 'pull-only') };
+  const state = await loadSyncState(storage.spec.localRoot);
   // Deep: every dataset file is re-hashed before training, never trusted to the size+mtime cache.
-  const manifest = await buildLocalManifest(datasets, await loadSyncState(storage.spec.localRoot), signal, {
-    deep: true,
-  });
+  const manifest = await buildLocalManifest(datasets, state, signal, { deep: true });
   const prefixes = datasets.folders.map((f) => folderPrefix(datasets.prefix, f.remote));
-  const report = await verifyAgainst(manifest, storage.store, prefixes, 8, signal);
+  const report = await verifyAgainst(
+    manifest,
+    storage.store,
+    prefixes,
+    8,
+    signal,
+    locallyRecordedHashes(datasets, state),
+  );
   const badParquet: string[] = [];
   let parquetFiles = 0;
   for (const folder of datasets.folders) {

@@ -150,13 +150,22 @@ async function forgetBaselines(state: SyncState, spec: SyncSpec): Promise<void> 
 
 /** What the user must hear about before anything moves: conflicts kept both ways. */
 function planWarnings(plan: SyncPlan): SyncEvent[] {
-  return plan.folders.flatMap((folder) =>
-    (folder.conflicts ?? []).map((c) => ({
+  return plan.folders.flatMap((folder) => [
+    ...(folder.conflicts ?? []).map((c) => ({
       type: 'warning' as const,
       message: `Conflict in ${folder.folder}/${c.relPath}: ${c.reason}; ${plan.direction === 'push' ? 'the local copy goes' : 'the next push puts the local copy'} to ${c.conflictKey}.`,
       fix: 'Compare the two copies, keep the right one under the original name and delete the other.',
     })),
-  );
+    ...(folder.unencrypted?.length
+      ? [
+          {
+            type: 'warning' as const,
+            message: `${folder.unencrypted.length} object(s) in ${folder.folder} are stored without SSE-C (not encrypted with your key): ${folder.unencrypted.slice(0, 5).join(', ')}${folder.unencrypted.length > 5 ? ', …' : ''}.`,
+            fix: 'Run traindeck sync encrypt --config run.json to re-encrypt them with your key.',
+          },
+        ]
+      : []),
+  ]);
 }
 
 function planEvent(plan: SyncPlan, dryRun: boolean): SyncEvent {

@@ -117,6 +117,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
 
   updateBaselines(plan, ctx, results);
   const conflicts = plan.folders.flatMap((f) => f.conflicts ?? []);
+  const unencrypted = plan.folders.flatMap((f) => f.unencrypted ?? []);
   const count = (type: SyncAction['type']) =>
     [...results.entries()].filter(
       ([a, r]) => a.type === type && (type === 'delete-remote' ? r === 'deleted' : r !== 'deleted'),
@@ -133,6 +134,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     failures,
     cancelled: ctx.signal?.aborted ?? false,
     ...(conflicts.length ? { conflicts } : {}),
+    ...(unencrypted.length ? { unencrypted } : {}),
   };
 }
 

@@ -16,6 +16,11 @@ export interface ObjectHead {
   lastModifiedMs: number;
   storageClass?: string;
   metadata: Record<string, string>;
+  /**
+   * Whether S3 says the object is stored with SSE-C (it answered the key's algorithm). False for
+   * an object stored without it (written by another tool); undefined when the store cannot tell.
+   */
+  encrypted?: boolean;
 }
 
 /** Metadata the engine records on every object (S3 user metadata, lowercase keys). */

@@ -59,7 +59,7 @@ export function assertPushable(spec: SyncSpec, requested: string[] | undefined):
     throw new TypedError(
       'INVALID_REQUEST',
       `Folder "${datasets[0]!.name}" is pull-only (S3 is its source of truth): TrainDeck never pushes it.`,
-      { fix: 'Upload datasets to the bucket yourself once; runs only pull them.' },
+      { fix: 'Publish datasets with traindeck datasets publish --config run.json SRC; runs only pull them.' },
     );
   }
 }

@@ -19,7 +19,7 @@ import type {
 } from '../../shared/sync/types';
 import type { Limiter } from './limiter';
 import { folderKind, scanLocalFolder, type LocalScan } from './local-files';
-import { remoteDetails } from './remote-details';
+import { knownToBaseline, remoteDetails } from './remote-details';
 import type { ListedObject, ObjectStore } from './object-store';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, folderIdentity, hashCacheFor, type CachedHash, type SyncState } from './sync-state';
@@ -82,6 +82,7 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
   const paths = [...new Set([...named.locals.keys(), ...named.remotes.keys()])].sort();
 
   const conflicts: SyncConflict[] = [];
+  const unencrypted: string[] = [];
   const planned = await Promise.all(
     paths.map((relPath) =>
       ctx.limit(async (): Promise<Array<SyncAction | SyncFailure>> => {
@@ -104,6 +105,7 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
             },
           ];
         }
+        if (state.remote?.encrypted === false) unencrypted.push(state.remote.key);
         const decision = decide(folder.policy, direction, state);
         const key = remotePrefix + relPath;
         if (decision.type !== 'keep-both')
@@ -147,6 +149,7 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
     failures,
     skippedPaths,
     ...(conflicts.length ? { conflicts: conflicts.sort((a, b) => a.relPath.localeCompare(b.relPath)) } : {}),
+    ...(unencrypted.length ? { unencrypted: unencrypted.sort() } : {}),
   };
 }
 
@@ -244,6 +247,10 @@ async function fillDetails(
   ctx: PlanContext,
 ): Promise<void> {
   const { local, remote } = state;
+  // An object no sync has seen is HEADed once: its hash and mtime, and whether it is stored with SSE-C.
+  // Best effort: an object that cannot be read here (wrong key…) fails later, by name, where it is used.
+  if (remote && !knownToBaseline(remote, state.baseline))
+    state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal).catch(() => remote);
   if (!local || !remote) return;
   // Newest-wins needs the recorded mtime before it can tell whether contents matter.
   if (folder.policy === 'newest-wins')

@@ -1,12 +1,44 @@
+import { folderPrefix } from '../../shared/sync/keys';
 import type { BaselineEntry, RemoteObject } from '../../shared/sync/types';
 import { META_MTIME, META_SHA256, type ObjectHead, type ObjectStore } from './object-store';
 import { syncRetry, withRetry } from './retry';
+import type { SyncSpec } from './sync-spec';
+import { baselineFor, folderIdentity, type SyncState } from './sync-state';
 
 /** The SHA-256 and file mtime recorded on an object, from its metadata. */
 export function metadataDetails(head: Pick<ObjectHead, 'metadata'>): { sha256?: string; mtimeMs?: number } {
   const sha256 = head.metadata[META_SHA256];
   const mtime = Number(head.metadata[META_MTIME]);
   return { ...(sha256 ? { sha256 } : {}), ...(Number.isFinite(mtime) && mtime > 0 ? { mtimeMs: mtime } : {}) };
+}
+
+/**
+ * Whether the baseline already knows this exact object (same ETag and size) with its SHA-256:
+ * then it was written or read by TrainDeck with the key, and needs no HEAD.
+ */
+export function knownToBaseline(remote: RemoteObject, baseline: BaselineEntry | undefined): boolean {
+  return Boolean(baseline && baseline.etag === remote.etag && baseline.size === remote.size && baseline.sha256);
+}
+
+/** A SHA-256 TrainDeck knows for an object (by key, valid for this ETag and size), if any. */
+export type RecordedHash = (key: string, object: { etag: string; size: number }) => string | undefined;
+
+/**
+ * The SHA-256 TrainDeck recorded locally for objects S3 holds no hash for (written by another
+ * tool, hashed on their first download, kept in the sync state's baselines): by key, valid
+ * while ETag and size match. Never a guess: no recorded hash, no answer.
+ */
+export function locallyRecordedHashes(spec: SyncSpec, state: SyncState): RecordedHash {
+  const known = new Map<string, BaselineEntry>();
+  for (const folder of spec.folders) {
+    const prefix = folderPrefix(spec.prefix, folder.remote);
+    const baseline = baselineFor(state, folder.name, folderIdentity(spec, folder));
+    for (const [relPath, entry] of Object.entries(baseline)) known.set(prefix + relPath, entry);
+  }
+  return (key, object) => {
+    const entry = known.get(key);
+    return entry && entry.etag === object.etag && entry.size === object.size ? entry.sha256 : undefined;
+  };
 }
 
 /**
@@ -19,13 +51,13 @@ export async function remoteDetails(
   baseline: BaselineEntry | undefined,
   signal?: AbortSignal,
 ): Promise<RemoteObject> {
-  if (baseline && baseline.etag === remote.etag && baseline.size === remote.size && baseline.sha256) {
+  if (knownToBaseline(remote, baseline)) {
     return {
       ...remote,
-      sha256: baseline.sha256,
-      ...(baseline.mtimeMs !== undefined ? { mtimeMs: baseline.mtimeMs } : {}),
+      sha256: baseline!.sha256!,
+      ...(baseline!.mtimeMs !== undefined ? { mtimeMs: baseline!.mtimeMs } : {}),
     };
   }
   const head = await withRetry(() => store.head(remote.key, signal), syncRetry(signal));
-  return { ...remote, ...metadataDetails(head) };
+  return { ...remote, ...metadataDetails(head), ...(head.encrypted === false ? { encrypted: false } : {}) };
 }

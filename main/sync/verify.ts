@@ -6,7 +6,7 @@ import { createLimiter } from './limiter';
 import { localSha256 } from './local-hash';
 import { folderKind, scanLocalFolder } from './local-files';
 import type { ListedObject, ObjectStore } from './object-store';
-import { metadataDetails } from './remote-details';
+import { metadataDetails, type RecordedHash } from './remote-details';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { hashCacheFor, type SyncState } from './sync-state';
@@ -66,12 +66,14 @@ export async function verifyAgainst(
   prefixes: string[],
   concurrency: number,
   signal?: AbortSignal,
+  /** Hashes TrainDeck recorded itself for objects that carry none (see locallyRecordedHashes). */
+  recorded?: RecordedHash,
 ): Promise<VerifyReport> {
   const listed = new Map<string, ListedObject>();
   for (const prefix of prefixes) for (const object of await store.list(prefix, signal)) listed.set(object.key, object);
   const limit = createLimiter(concurrency);
   const results = await Promise.all(
-    expected.map((file) => limit(() => check(file, listed.get(file.key), store, signal))),
+    expected.map((file) => limit(() => check(file, listed.get(file.key), store, signal, recorded))),
   );
   const expectedKeys = new Set(expected.map((f) => f.key));
   return {
@@ -95,15 +97,24 @@ async function check(
   object: ListedObject | undefined,
   store: ObjectStore,
   signal?: AbortSignal,
+  recorded?: RecordedHash,
 ): Promise<VerifyMismatch | undefined> {
   if (!object) return { key: file.key, problem: 'missing' };
   if (object.size !== file.size)
     return { key: file.key, problem: 'size', expected: String(file.size), actual: String(object.size) };
   try {
     const head = await withRetry(() => store.head(file.key, signal), syncRetry(signal));
-    const { sha256 } = metadataDetails(head);
+    // An object written by another tool has no hash on it: the one recorded at its first download counts.
+    const sha256 = metadataDetails(head).sha256 ?? recorded?.(file.key, object);
     if (sha256 !== file.sha256)
-      return { key: file.key, problem: 'sha256', expected: file.sha256, actual: sha256 ?? '(none recorded)' };
+      return {
+        key: file.key,
+        problem: 'sha256',
+        expected: file.sha256,
+        actual:
+          sha256 ??
+          '(none recorded: the object has no TrainDeck hash; pull it once, or publish it with traindeck datasets publish)',
+      };
     return undefined;
   } catch (error) {
     return { key: file.key, problem: 'unreadable', actual: error instanceof Error ? error.message : String(error) };

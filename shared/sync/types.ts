@@ -21,6 +21,8 @@ export interface RemoteObject {
   storageClass?: string;
   sha256?: string;
   mtimeMs?: number;
+  /** False when HEAD showed the object is stored without SSE-C (flagged, see `sync encrypt`). */
+  encrypted?: boolean;
 }
 
 /** One entry of a baseline manifest: an object the last pull saw and left in place locally. */
@@ -70,6 +72,8 @@ export interface FolderPlan {
   note?: string;
   /** Newest-wins conflicts found by this plan (both copies kept). */
   conflicts?: SyncConflict[];
+  /** Keys of objects stored without SSE-C (by another tool): flagged, re-encrypted by `sync encrypt`. */
+  unencrypted?: string[];
   /**
    * Names found while planning that fail without any transfer: object keys or local names that
    * cannot be synced (`reject`), files or folders that could not be read. Each is in the summary.
@@ -131,6 +135,8 @@ export interface SyncSummary {
   cancelled: boolean;
   /** Newest-wins conflicts: both copies kept, the user decides. */
   conflicts?: SyncConflict[];
+  /** Keys of objects stored without SSE-C: never silently mixed, see `traindeck sync encrypt`. */
+  unencrypted?: string[];
 }
 
 /** One file of a final manifest (what the executor pushed; what the desktop verifies). */

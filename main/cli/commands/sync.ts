@@ -7,6 +7,7 @@ import { applyTieringLifecycle } from '../../aws/s3-lifecycle';
 import { loadRunConfig, type LoadedRunConfig } from '../../runs/load-run-config';
 import { runSync } from '../../sync/engine';
 import { assertPushable, openSync } from '../../sync/open-sync';
+import { locallyRecordedHashes } from '../../sync/remote-details';
 import { loadSyncState, saveSyncState } from '../../sync/sync-state';
 import { buildLocalManifest, verifyAgainst } from '../../sync/verify';
 import { TypedError } from '../../../shared/ipc/result';
@@ -159,7 +160,14 @@ async function verify(
   const expected = await buildLocalManifest(opened.spec, state, signal, { deep });
   await saveSyncState(opened.spec.localRoot, state); // keep the hashes computed on the way
   const prefixes = opened.spec.folders.map((f) => folderPrefix(opened.spec.prefix, f.remote));
-  const report = await verifyAgainst(expected, opened.store, prefixes, opened.spec.concurrency, signal);
+  const report = await verifyAgainst(
+    expected,
+    opened.store,
+    prefixes,
+    opened.spec.concurrency,
+    signal,
+    locallyRecordedHashes(opened.spec, state),
+  );
   emit({ type: 'verify', ...report });
   return report.mismatches.length ? 1 : 0;
 }

@@ -1,9 +1,10 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorEvent } from '../../../shared/executor/protocol';
 import type { RemoteHost } from './remote-host';
 import type { RunObserver, TrainingPaths } from './run-observer';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
+import { PARQUET_BYTES } from './testing/training-repo';
 
 // Issue 11 in a real run (sshd + git over SSH + Ceph RGW): newest-wins outcomes, per-run logs, foreign datasets.
 let f: RunFixture;
@@ -97,5 +98,25 @@ describe('logs of a run (per run id)', () => {
     expect(events.at(-1)).toMatchObject({ phase: 'done', status: 'succeeded' });
     expect(events.some((e) => e.phase === 'pushing' && e.status === 'succeeded')).toBe(true);
     expect(second.snapshot.phases['verifying-sync'].detail).toMatchObject({ rePushes: 0 });
+  });
+});
+
+describe('datasets written by another tool', () => {
+  it('a run with a dataset uploaded without TrainDeck metadata (as awscli + SSE-C leaves it) succeeds and verifies it', async () => {
+    await f.fx.client.send(
+      new PutObjectCommand({
+        Bucket: f.fx.bucket,
+        Key: 'runs/test/cached-datasets/train.parquet',
+        Body: PARQUET_BYTES,
+        ...f.fx.key.params(),
+      }),
+    );
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '1' })),
+      f.sshHost(),
+    );
+    expect(run.result.outcome, failedPhases(run)).toBe('succeeded');
+    expect(run.snapshot.phases.verifying.status).toBe('succeeded');
+    expect(run.trainLines.some((l) => l.endsWith('dataset bytes: 2056'))).toBe(true);
   });
 });
