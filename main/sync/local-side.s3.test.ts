@@ -143,6 +143,14 @@ describe('deep verification', () => {
     await utimes(path, before.atime, before.mtime);
 
     const prefixes = ['runs/test/cached-datasets/'];
+    const handle2 = async (file: string, original: Buffer) => {
+      // Damage it again (mtime restored) for the checks below.
+      const info = await stat(file);
+      const h = await open(file, 'r+');
+      await h.write(Buffer.from([original[500]! ^ 0xff]), 0, 1, 500);
+      await h.close();
+      await utimes(file, info.atime, info.mtime);
+    };
     const state = await loadSyncState(fx.root);
     const cached = await verifyAgainst(await buildLocalManifest(fx.spec, state), fx.store, prefixes, 4);
     expect(cached.mismatches).toEqual([]); // what "trusting the cache" cannot see
@@ -153,6 +161,12 @@ describe('deep verification', () => {
       4,
     );
     expect(deep.mismatches).toMatchObject([{ key: 'runs/test/cached-datasets/train.bin', problem: 'sha256' }]);
+
+    // A plain pull trusts the cache and keeps the damaged copy; a deep pull re-hashes and repairs it.
+    expect((await fx.sync('pull')).summary).toMatchObject({ downloaded: 0 });
+    expect((await fx.sync('pull', { deep: true })).summary).toMatchObject({ downloaded: 1, failures: [] });
+    expect((await readFile(path)).equals(data)).toBe(true);
+    await handle2(path, data);
 
     // The executor verifies datasets deeply before training.
     const error = await rejection(verifyDatasets({ spec: fx.spec, store: fx.store, region: 'us-east-1' }));
@@ -170,19 +184,49 @@ describe('deep verification', () => {
   });
 });
 
+/** Mounts a real tmpfs of `size` at `dir` for `body`, or skips the test (with the reason printed) where that is not allowed. */
+async function withTmpfs(
+  ctx: { skip: () => void },
+  dir: string,
+  size: string,
+  body: () => Promise<void>,
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const mounted = await run('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).then(
+    () => true,
+    (error: Error) => error.message,
+  );
+  if (mounted !== true) {
+    console.log(`skipped: cannot mount a tmpfs here (${mounted}); this test needs root`);
+    return ctx.skip();
+  }
+  try {
+    await body();
+  } finally {
+    await run('umount', [dir]);
+  }
+}
+
+describe('a folder on another disk', () => {
+  it('pulls into a symlinked folder root on another file system (temp files on that disk, never beside user files)', async (ctx) => {
+    const disk = join(fx.root, 'disk2');
+    await withTmpfs(ctx, disk, '100m', async () => {
+      await mkdir(join(disk, 'models'));
+      await symlink(join(disk, 'models'), join(fx.root, 'models'));
+      await fx.seed('runs/test/models/m.bin', 'on the other disk');
+      expect((await fx.sync('pull')).summary).toMatchObject({ downloaded: 1, failures: [] });
+      expect(await readFile(join(disk, 'models', 'm.bin'), 'utf8')).toBe('on the other disk');
+      expect(await readdir(join(disk, 'models', '.traindeck', 'tmp'))).toEqual([]);
+      // Its temp folder is the engine's: never pushed, never reported.
+      expect((await fx.sync('push')).summary).toMatchObject({ uploaded: 0, failures: [], skippedPaths: [] });
+    });
+  });
+});
+
 describe('free space', () => {
   it('a pull that does not fit on a (real, 4 MiB tmpfs) disk fails before a byte moves, naming both figures and the fix', async (ctx) => {
     const small = join(fx.root, 'small');
-    await mkdir(small);
-    const mounted = await run('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', small]).then(
-      () => true,
-      (error: Error) => error.message,
-    );
-    if (mounted !== true) {
-      console.log(`skipped: cannot mount a small tmpfs here (${mounted}); this test needs root`);
-      return ctx.skip();
-    }
-    try {
+    await withTmpfs(ctx, small, '4m', async () => {
       await fx.seed('runs/test/models/big.bin', randomBytes(6 * 1024 * 1024));
       await fx.seed('runs/test/models/small.bin', 'tiny');
       const error = (await rejection(fx.sync('pull', { spec: { localRoot: small } }))) as Error & { fix?: string };
@@ -193,8 +237,6 @@ describe('free space', () => {
       );
       expect(error.fix).toMatch(/Free up space on that disk/);
       expect(await readdir(small)).toEqual(['.traindeck']);
-    } finally {
-      await run('umount', [small]);
-    }
+    });
   });
 });

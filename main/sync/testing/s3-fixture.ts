@@ -41,6 +41,8 @@ export interface S3Fixture {
       store?: ObjectStore;
       signal?: AbortSignal;
       dryRun?: boolean;
+      /** Re-hash local files instead of trusting the hash cache. */
+      deep?: boolean;
       onEvent?: (e: SyncEvent) => void;
       /** Retry overrides (a short budget where a test expects requests to keep failing). */
       retry?: SyncRun['retry'];
@@ -96,6 +98,7 @@ export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFA
         store: options.store ?? store,
         region: env.region,
         dryRun: options.dryRun ?? false,
+        ...(options.deep ? { deep: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.retry ? { retry: options.retry } : {}),
         onEvent: (event) => {
