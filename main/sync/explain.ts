@@ -26,9 +26,7 @@ export async function explainObjectError(error: unknown, store: ObjectStore, key
         { fix: 'Use the key that wrote it, or remove the object from the prefix.' },
       );
     }
-    return new TypedError('AWS', `Access denied to ${where}.`, {
-      fix: 'Give your AWS identity s3:GetObject, s3:PutObject, s3:DeleteObject and s3:ListBucket on this prefix.',
-    });
+    return explainByKind(error, where, store.bucket);
   }
   if (error.kind === 'sse-c-blocked') return sseCBlockedError(store.bucket);
   return explainByKind(error, where, store.bucket);
