@@ -7,7 +7,8 @@ import type { RunConfig } from '../../shared/run-config/schema';
 import type { AwsPorts } from '../aws/ports/aws-ports';
 import { RunJournal } from './journal/run-journal';
 import type { LifecycleDeps } from './lifecycle-deps';
-import { runPreflight } from './preflight/run-preflight';
+import { preflightError } from './preflight/host-preflight';
+import { runPreflight, type LaunchPlan } from './preflight/run-preflight';
 import {
   provisionFailure,
   provisionRun,
@@ -30,6 +31,8 @@ export interface LaunchOptions {
   waits?: Partial<ProvisionWaits>;
   /** Fixed run id (tests); otherwise from the run name and the time. */
   runId?: string;
+  /** A preflight just run for this launch (a run's preflight phase): not repeated. */
+  preflight?: { report: PreflightReport; plan?: LaunchPlan };
 }
 
 /**
@@ -46,26 +49,18 @@ export async function launchRun(
     region: config.aws.region,
     ...(config.aws.profile ? { profile: config.aws.profile } : {}),
   });
-  const { report, plan } = await runPreflight({
-    config,
-    ports,
-    publicIp: deps.publicIp,
-    env: deps.env,
-    clock: deps.clock,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const { report, plan } =
+    options.preflight ??
+    (await runPreflight({
+      config,
+      ports,
+      publicIp: deps.publicIp,
+      env: deps.env,
+      clock: deps.clock,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }));
   options.onPreflight?.(report);
-  if (!plan) {
-    const first = report.checks.find((c) => c.status === 'fail');
-    throw new TypedError(
-      'PRECONDITION_FAILED',
-      joinSentences(
-        `Preflight failed: ${first ? `${first.label}: ${first.value}` : 'see the report'}`,
-        'Nothing was created',
-      ),
-      { ...(first?.fix ? { fix: first.fix } : {}), details: { report } },
-    );
-  }
+  if (!plan) throw preflightError(report);
   const runId = options.runId ?? makeRunId(config.name, new Date(deps.clock.now()), randomBytes(2).toString('hex'));
   const journal = await RunJournal.open(deps.dataDir, runId, () => deps.clock.now());
   let step = 'start';

@@ -1,4 +1,8 @@
+import type { RunConfig } from '../../shared/run-config/schema';
 import { inspectAwsSetup } from '../aws/aws-config';
+import type { KeyVault } from '../sync/key-vault';
+import type { ObjectStore } from '../sync/object-store';
+import { openSync } from '../sync/open-sync';
 import type { AwsPorts } from '../aws/ports/aws-ports';
 import { createSdkAwsPorts } from '../aws/sdk/sdk-aws-ports';
 import { realSleep, type Sleep } from '../aws/waiters';
@@ -31,6 +35,8 @@ export interface LifecycleDeps {
    * policy unless set (the fake account points its "instances" at a server on loopback).
    */
   instanceSsh?: { endpoint(publicIp: string): { host: string; port: number }; policy?: ConnectPolicy };
+  /** The sync engine's store of a config's prefix (preflight's key identity and dataset checks); absent: not checked. */
+  openStore?(loaded: { config: RunConfig; baseDir: string }, keyVault?: KeyVault): Promise<ObjectStore>;
 }
 
 /** The real world: SDK clients from the client factory, the system clock, TCP probes. */
@@ -45,6 +51,7 @@ export function defaultLifecycleDeps(env: NodeJS.ProcessEnv): LifecycleDeps {
     sleep: realSleep,
     env,
     createdBy: `traindeck/${APP_VERSION}`,
+    openStore: async (loaded, keyVault) => (await openSync(loaded, { env, keyVault })).store,
   };
 }
 

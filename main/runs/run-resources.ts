@@ -7,6 +7,8 @@ import { createEc2Backend } from './backends/ec2-backend';
 import { createLocalBackend } from './backends/local-backend';
 import { createSshHostBackend } from './backends/ssh-host-backend';
 import type { LifecycleDeps } from './lifecycle-deps';
+import { preflightFor } from './preflight/host-preflight';
+import { resolveConfigPaths } from './resolve-config-paths';
 import type { RunResources, StartRunRequest } from './run-service';
 
 /** Parses `user@host[:port]`. */
@@ -47,10 +49,34 @@ export function createRunResources(options: {
         })
       : undefined;
     const base = { store: opened.store, bundleDir: options.bundleDir, ...(s3Credentials ? { s3Credentials } : {}) };
+    // The one preflight, on the config as the run reads it (paths resolved, the --host flags as its sshHost).
+    const resolved = resolveConfigPaths(
+      request.host ? { ...config, sshHost: { ...config.sshHost, ...request.host } } : config,
+      request.baseDir,
+    );
+    const extras = { objectStore: opened.store, keyVault: options.keyVault };
+    const preflight = (signal: AbortSignal) => {
+      const deps = options.lifecycle();
+      return preflightFor(
+        {
+          config: resolved,
+          ports: deps.ports({
+            region: config.aws.region,
+            ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+          }),
+          publicIp: deps.publicIp,
+          env: options.env,
+          clock: deps.clock,
+          signal,
+          ...extras,
+        },
+        request.backend,
+      );
+    };
     if (request.backend === 'local')
-      return { ...base, backend: createLocalBackend({ ttlSeconds, ...(s3Endpoint ? { s3Endpoint } : {}) }) };
+      return { ...base, backend: createLocalBackend({ ttlSeconds, preflight, ...(s3Endpoint ? { s3Endpoint } : {}) }) };
     if (request.backend === 'aws-ec2')
-      return { ...base, backend: createEc2Backend(config, runId, options.lifecycle()) };
+      return { ...base, backend: createEc2Backend(resolved, runId, options.lifecycle(), extras) };
     if (!request.host)
       throw new TypedError('INVALID_REQUEST', 'an ssh-host run needs --host user@host:port and --identity KEY');
     const address = parseSshAddress(request.host.address);
@@ -67,6 +93,7 @@ export function createRunResources(options: {
         options.env.TRAINDECK_SSH_WORK_ROOT ??
         (address.username === 'root' ? '/var/lib/traindeck' : `/home/${address.username}/traindeck`),
       ttlSeconds,
+      preflight,
       ...(s3Endpoint ? { s3Endpoint } : {}),
     });
     return { ...base, backend };

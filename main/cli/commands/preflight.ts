@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { loadRunConfig } from '../../runs/load-run-config';
-import { preflightFor } from '../../runs/preflight/host-preflight';
+import { preflightRunConfig } from '../../runs/preflight/preflight-run-config';
 import { CliError, type CliCommand, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatPreflight } from '../lifecycle/format';
@@ -24,14 +24,16 @@ export function createPreflightCommand(
       if (!values.config) throw new CliError(`--config is required. Usage: ${this.usage}`);
       const configPath = values.config;
       return asCli(async () => {
-        const { config } = await loadRunConfig(configPath);
+        const { config, baseDir } = await loadRunConfig(configPath);
         const deps = makeDeps(io);
         await reportUnfinishedRuns(deps, io, config.aws.profile);
         const ports = deps.ports({
           region: config.aws.region,
           ...(config.aws.profile ? { profile: config.aws.profile } : {}),
         });
-        const report = await preflightFor({
+        const report = await preflightRunConfig({
+          baseDir,
+          ...(deps.openStore ? { openStore: deps.openStore } : {}),
           config,
           ports,
           publicIp: deps.publicIp,

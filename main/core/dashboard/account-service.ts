@@ -11,7 +11,7 @@ import { credentialsError, describeAwsError } from '../../aws/aws-errors';
 import { mapBounded } from '../../runs/cost/map-bounded';
 import type { AwsTarget, LifecycleDeps } from '../../runs/lifecycle-deps';
 import type { KeyVault } from '../../sync/key-vault';
-import { preflightFor } from '../../runs/preflight/host-preflight';
+import { preflightRunConfig } from '../../runs/preflight/preflight-run-config';
 import { TypedError } from '../../../shared/ipc/result';
 import { resolveConfigPaths } from '../../runs/resolve-config-paths';
 
@@ -72,7 +72,9 @@ export class AccountService {
       region: config.aws.region,
       ...(config.aws.profile ? { profile: config.aws.profile } : {}),
     });
-    return preflightFor({
+    return preflightRunConfig({
+      baseDir: homedir(),
+      ...(this.deps.openStore ? { openStore: this.deps.openStore } : {}),
       config: resolved,
       ports,
       publicIp: this.deps.publicIp,

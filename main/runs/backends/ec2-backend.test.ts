@@ -7,11 +7,14 @@ describe('aws-ec2 backend (against the in-memory EC2)', () => {
   it('acquire launches a pinned, self-terminating instance; release tears it down to $0/h', async () => {
     const { fake, deps, config, clock } = await fakeWorld({ compute: { ttlMinutes: 120, shutdownAfterPush: true } });
     const backend = createEc2Backend(config, 'demo-20250601-120000-ab12', deps);
-    expect(await backend.preflight(new AbortController().signal)).toEqual({
+    // The run's preflight phase is the one preflight (the launch then uses its plan, not a second one).
+    expect(await backend.preflight(new AbortController().signal)).toMatchObject({
       instanceType: 'g5.xlarge',
       ttlMinutes: 120,
       market: 'on-demand',
+      checks: expect.any(Number),
     });
+    const identityCalls = fake.calls.filter((c) => c.endsWith('whoAmI')).length;
     const firstSight: string[] = [];
     const host = await backend.acquire(new AbortController().signal, (fp) => firstSight.push(fp));
     expect(host).toMatchObject({
@@ -33,6 +36,7 @@ describe('aws-ec2 backend (against the in-memory EC2)', () => {
     expect(host.ttlSeconds).toBeLessThanOrEqual(120 * 60 - 600);
     expect(host.ttlSeconds).toBeGreaterThan(60);
     expect(firstSight).toEqual([]);
+    expect(fake.calls.filter((c) => c.endsWith('whoAmI')).length).toBe(identityCalls);
 
     expect(await backend.release(AbortSignal.timeout(60_000))).toMatchObject({ remainingHourlyUsd: 0 });
     expect((await scanAccount({ ports: fake.ports(), clock, sleep: clock.sleep })).resources).toEqual([]);

@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { RunConfig } from '../../../shared/run-config/schema';
+import { preflightError, preflightFacts } from '../preflight/host-preflight';
+import { runPreflight, type LaunchPlan, type PreflightInput } from '../preflight/run-preflight';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import { confirmedDeleted } from '../cost/kill-all';
 import { launchCleanupOf, launchRun, type LaunchCleanup } from '../launch';
@@ -16,20 +19,46 @@ const PUSH_MARGIN_SECONDS = 10 * 60;
  * boot-time TTL, stops when SSH answers) and its verified teardown by run tag. The executor
  * uses the instance role for S3 (no credentials sent) and may power the instance off.
  */
-export function createEc2Backend(config: RunConfig, runId: string, deps: LifecycleDeps): ComputeBackend {
+export function createEc2Backend(
+  config: RunConfig,
+  runId: string,
+  deps: LifecycleDeps,
+  /** The sync store and key vault: the preflight then also checks key identity and datasets. */
+  extras: Pick<PreflightInput, 'objectStore' | 'keyVault'> = {},
+): ComputeBackend {
   const compute = config.compute;
   let run: ProvisionedRun | undefined;
+  // The run's preflight phase runs the one preflight; the launch uses its plan instead of repeating it.
+  let preflight: { report: PreflightReport; plan?: LaunchPlan } | undefined;
   // What a failed launch's own cleanup did: the tearing-down phase reports it, never "nothing was launched".
   let launchCleanup: LaunchCleanup | undefined;
   let launchedAt = 0;
   return {
     kind: 'aws-ec2',
-    async preflight() {
+    async preflight(signal) {
       if (!compute)
         throw Object.assign(new Error('the run config has no "compute" section (instanceType, ttlMinutes)'), {
           fix: 'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 }.',
         });
-      return { instanceType: compute.instanceType, ttlMinutes: compute.ttlMinutes, market: compute.market };
+      preflight = await runPreflight({
+        config,
+        ports: deps.ports({
+          region: config.aws.region,
+          ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+        }),
+        publicIp: deps.publicIp,
+        env: deps.env,
+        clock: deps.clock,
+        signal,
+        ...extras,
+      });
+      if (!preflight.plan) throw preflightError(preflight.report);
+      return {
+        instanceType: compute.instanceType,
+        ttlMinutes: compute.ttlMinutes,
+        market: compute.market,
+        ...preflightFacts(preflight.report),
+      };
     },
     async acquire(signal, onFirstSight, onProgress) {
       launchedAt = deps.clock.now();
@@ -38,6 +67,7 @@ export function createEc2Backend(config: RunConfig, runId: string, deps: Lifecyc
         run = await launchRun(config, deps, {
           runId,
           signal,
+          ...(preflight ? { preflight } : {}),
           onStep: (step, line) => onProgress?.({ step, line }),
           onWait: (wait) =>
             onProgress?.({

@@ -61,10 +61,15 @@ describe('honest teardown after a failed launch', () => {
     expect(await exists(runKeyFile(world.deps.dataDir, RUN))).toBe(false);
   });
 
-  it('a preflight failure launched nothing, and says so', async () => {
+  it('a preflight failure stops the run in its preflight phase: nothing created, nothing to tear down', async () => {
     const world = await fakeWorld();
     world.fake.identityFault = 'no-credentials';
-    const { phase } = await runOn(world);
-    expect(phase('tearing-down', 'succeeded')?.detail).toEqual({ deleted: 'nothing was launched' });
+    const { result, events, phase } = await runOn(world);
+    expect(result.outcome).toBe('failed');
+    expect(phase('preflight', 'failed')?.reason).toMatch(
+      /^Preflight failed: Identity: No AWS credentials were found\./,
+    );
+    expect(events.some((e) => e.type === 'phase' && e.phase === 'provisioning')).toBe(false);
+    expect(world.fake.writes).toEqual([]);
   });
 });

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PowerOff } from '../../../shared/executor/protocol';
+import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { ComputeBackend } from '../pipeline/compute-backend';
+import { passedPreflight } from '../preflight/host-preflight';
 import { createLocalConnector } from '../pipeline/local-host';
 import { findLocalTools, type LocalTools, type LocalToolsOptions } from './local-tools';
 
@@ -16,6 +18,8 @@ export interface LocalBackendOptions {
   powerOff?: PowerOff;
   /** Tests inject how the shell and Node are found (see ./local-tools). */
   tools?: Omit<LocalToolsOptions, 'signal'>;
+  /** The one preflight (storage, key identity, datasets); without it only the facts are shown. */
+  preflight?: (signal: AbortSignal) => Promise<PreflightReport>;
 }
 
 /** The `local` backend: validates repo, overrides, data and the first minutes of training for free. */
@@ -27,7 +31,8 @@ export function createLocalBackend(options: LocalBackendOptions): ComputeBackend
   return {
     kind: 'local',
     async preflight(signal) {
-      return { host: 'this computer', node: (await findTools(signal)).node };
+      const facts = { host: 'this computer', node: (await findTools(signal)).node };
+      return options.preflight ? { ...facts, ...(await passedPreflight(options.preflight(signal))) } : facts;
     },
     async acquire(signal) {
       const { env } = await findTools(signal);

@@ -2,7 +2,9 @@ import { posix } from 'node:path';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import type { ConnectPolicy, SshTarget } from '../../ssh/ssh-connect';
 import type { PowerOff } from '../../../shared/executor/protocol';
+import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { ComputeBackend } from '../pipeline/compute-backend';
+import { passedPreflight } from '../preflight/host-preflight';
 
 /** A machine of the user's: reachable over SSH, never created or deleted by TrainDeck. */
 export interface SshHostOptions {
@@ -18,6 +20,8 @@ export interface SshHostOptions {
   connectPolicy?: ConnectPolicy;
   /** What "power off" means at the TTL; `none` by default (tests inject a marker command). */
   powerOff?: PowerOff;
+  /** The one preflight (storage, key identity, datasets, login, host key); without it only the facts are shown. */
+  preflight?: (signal: AbortSignal) => Promise<PreflightReport>;
 }
 
 /** The `ssh-host` backend: nothing provisioned, nothing torn down, never powered off. */
@@ -25,8 +29,9 @@ export function createSshHostBackend(options: SshHostOptions): ComputeBackend {
   const label = `${options.target.username}@${options.target.host}:${options.target.port}`;
   return {
     kind: 'ssh-host',
-    async preflight() {
-      return { host: label, pinned: options.pinnedFingerprints.length > 0 };
+    async preflight(signal) {
+      const facts = { host: label, pinned: options.pinnedFingerprints.length > 0 };
+      return options.preflight ? { ...facts, ...(await passedPreflight(options.preflight(signal))) } : facts;
     },
     async acquire(_signal, onFirstSight) {
       const pin = { expected: [...options.pinnedFingerprints], onFirstSight };

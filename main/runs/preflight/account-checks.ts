@@ -24,6 +24,8 @@ export async function accountChecks(
   input: Omit<PreflightInput, 'publicIp'>,
   ttl: PreflightCheck,
   remaining: ReadonlyArray<[string, string]>,
+  /** Why the run needs no identity (ssh-host, local: nothing is created in AWS); a failed STS call is then a warning. */
+  stsOptional?: string,
 ): Promise<{ report: PreflightReport } | AccountReady> {
   const { config } = input;
   const stop = (checks: PreflightCheck[], because: string, skip: ReadonlyArray<[string, string]>) => ({
@@ -42,10 +44,23 @@ export async function accountChecks(
     identity = await input.ports.identity.whoAmI(input.signal ? { signal: input.signal } : {});
   } catch (error) {
     const failure = awsFailure(error, { profile: config.aws.profile ?? input.env.AWS_PROFILE, signal: input.signal });
-    checks.push(check('identity', 'Identity', 'fail', failure.message, failure.fix));
-    return stop(checks, 'no valid credentials', remaining.slice(1));
+    if (!stsOptional || failure.kind === 'credentials' || failure.kind === 'cancelled') {
+      checks.push(check('identity', 'Identity', 'fail', failure.message, failure.fix));
+      return stop(checks, 'no valid credentials', remaining.slice(1));
+    }
+    // Only S3 is needed (e.g. an S3-compatible store without STS): say so, and let the bucket checks decide.
+    checks.push(
+      check(
+        'identity',
+        'Identity',
+        'warn',
+        `${failure.message.replace(/\.$/, '')}; not needed: ${stsOptional}`,
+        failure.fix,
+      ),
+    );
+    identity = { account: '', arn: '' };
   }
-  checks.push(check('identity', 'Identity', 'pass', `${identity.account} (${identity.arn})`));
+  if (identity.account) checks.push(check('identity', 'Identity', 'pass', `${identity.account} (${identity.arn})`));
   const probeName = `${new Date(input.clock.now()).toISOString().replace(/[:.]/g, '')}-${randomBytes(4).toString('hex')}`;
   return { checks, sseKey: local.sseKey, account: identity.account, probeName };
 }

@@ -1,8 +1,10 @@
 import { preflightReport, type PreflightCheck, type PreflightReport } from '../../../shared/domain/preflight';
 import { accountChecks } from './account-checks';
-import { bucketChecks } from './bucket-checks';
-import { check } from './check';
-import { runPreflight, type PreflightInput } from './run-preflight';
+import type { ComputeBackendKind } from '../../../shared/domain/run';
+import { TypedError } from '../../../shared/ipc/result';
+import { joinSentences } from '../../../shared/text/sentences';
+import { check, skipped } from './check';
+import { bucketAndDataChecks, runPreflight, type PreflightInput } from './run-preflight';
 import { sshHostChecks } from './ssh-host-checks';
 
 const REMOTE_CHECKS: Array<[string, string]> = [
@@ -20,8 +22,7 @@ const REMOTE_CHECKS: Array<[string, string]> = [
  * Nothing is created in AWS; the machine's data stays its own.
  */
 export async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>): Promise<PreflightReport> {
-  const { config, ports } = input;
-  const options = input.signal ? { signal: input.signal } : {};
+  const { config } = input;
   const finish = (checks: PreflightCheck[]) => preflightReport(new Date(input.clock.now()).toISOString(), checks);
   const host = config.sshHost;
   if (!host)
@@ -41,17 +42,71 @@ export async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>):
     'pass',
     `training stops after ${limit} min and the data is pushed; the machine stays on (it is yours)`,
   );
-  const ready = await accountChecks(input, ttl, REMOTE_CHECKS);
+  const ready = await accountChecks(input, ttl, REMOTE_CHECKS, NOTHING_IN_AWS);
   if ('report' in ready) return ready.report;
-  const [bucket, machine] = await Promise.all([
-    bucketChecks(config, ports.bucket, ready.sseKey, ready.probeName, options),
-    sshHostChecks(host, input.signal),
-  ]);
-  return finish([...ready.checks, ...bucket.checks, ...machine]);
+  // Data first: a wrong key or a bad bucket fails here, before the machine is logged in to.
+  const data = await bucketAndDataChecks(input, ready.sseKey, ready.probeName);
+  const machine = data.checks.some((c) => c.status === 'fail')
+    ? [skipped('ssh', 'Machine', 'fix the storage problems above first'), skipped('host-key', 'Host key', 'no login')]
+    : await sshHostChecks(host, input.signal);
+  return finish([...ready.checks, ...data.checks, ...machine]);
 }
 
-/** The preflight a config asks for: its own machine (`sshHost`) or a new EC2 instance. */
-export async function preflightFor(input: PreflightInput): Promise<PreflightReport> {
-  if (input.config.sshHost) return runHostPreflight(input);
+const NOTHING_IN_AWS = 'this run creates nothing in AWS, and the bucket is checked below';
+
+const LOCAL_CHECKS: Array<[string, string]> = [
+  ['identity', 'Identity'],
+  ['bucket', 'Bucket'],
+  ['versioning', 'Versioning'],
+  ['sse-c', 'SSE-C'],
+];
+
+/** The preflight of a local dry run: the same local, identity, bucket and data checks; the machine is this one. */
+export async function runLocalPreflight(input: Omit<PreflightInput, 'publicIp'>): Promise<PreflightReport> {
+  const limit = input.config.training?.maxRuntimeMinutes ?? 1440;
+  const ttl = check('ttl', 'Time to live', 'pass', `training stops after ${limit} min and the data is pushed`);
+  const ready = await accountChecks(input, ttl, LOCAL_CHECKS, NOTHING_IN_AWS);
+  if ('report' in ready) return ready.report;
+  const data = await bucketAndDataChecks(input, ready.sseKey, ready.probeName);
+  return preflightReport(new Date(input.clock.now()).toISOString(), [...ready.checks, ...data.checks]);
+}
+
+/**
+ * The one preflight of every backend, the same for `traindeck preflight`, the app's review step
+ * and a run's preflight phase: a new EC2 instance, your own machine (`sshHost`), or this computer.
+ * Without `backend`, the config decides (an `sshHost` section runs there).
+ */
+export async function preflightFor(input: PreflightInput, backend?: ComputeBackendKind): Promise<PreflightReport> {
+  const kind = backend ?? (input.config.sshHost ? 'ssh-host' : 'aws-ec2');
+  if (kind === 'ssh-host') return runHostPreflight(input);
+  if (kind === 'local') return runLocalPreflight(input);
   return (await runPreflight(input)).report;
+}
+
+/** A failed preflight as the error a run's preflight phase shows: the first failing check and its fix. */
+export function preflightError(report: PreflightReport): TypedError {
+  const failed = report.checks.filter((c) => c.status === 'fail');
+  const first = failed[0];
+  return new TypedError(
+    'PRECONDITION_FAILED',
+    joinSentences(
+      `Preflight failed: ${first ? `${first.label}: ${first.value}` : 'see the report'}`,
+      failed.length > 1 ? `${failed.length - 1} more check(s) failed` : undefined,
+      'Nothing was created',
+    ),
+    { ...(first?.fix ? { fix: first.fix } : {}), details: { report } },
+  );
+}
+
+/** What a passed preflight shows in a run's preflight phase: how many checks, and every warning. */
+export function preflightFacts(report: PreflightReport): Record<string, unknown> {
+  const warnings = report.checks.filter((c) => c.status === 'warn').map((c) => `${c.label}: ${c.value}`);
+  return { checks: report.checks.length, ...(warnings.length ? { warnings } : {}) };
+}
+
+/** A run's preflight phase: the report, or its first failure as the phase's error. */
+export async function passedPreflight(report: Promise<PreflightReport>): Promise<Record<string, unknown>> {
+  const done = await report;
+  if (!done.ok) throw preflightError(done);
+  return preflightFacts(done);
 }

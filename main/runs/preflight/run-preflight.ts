@@ -5,9 +5,12 @@ import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { ImageInfo } from '../../aws/ports/ec2-launch-port';
 import type { Clock } from '../../core/clock';
 import type { KeyVault } from '../../sync/key-vault';
+import type { SseKey } from '../../sync/sse-key';
+import type { ObjectStore } from '../../sync/object-store';
+import { dataChecks } from './data-checks';
 import { bucketChecks } from './bucket-checks';
 import { accountChecks } from './account-checks';
-import { awsCallCheck, check } from './check';
+import { awsCallCheck, check, skipped } from './check';
 import { amiCheck, computeSkipped, instanceTypeChecks, quotaCheck, type Placement } from './compute-checks';
 import type { PublicIpPort } from './public-ip';
 
@@ -35,6 +38,11 @@ export interface PreflightInput {
   signal?: AbortSignal;
   /** Opens SSE-C key files sealed by the desktop app; without it only plain key files load. */
   keyVault?: KeyVault | undefined;
+  /**
+   * The sync engine's store of the run's prefix: with it, the preflight checks the key's
+   * identity and the datasets the run will pull (the same checks every sync makes).
+   */
+  objectStore?: ObjectStore | undefined;
 }
 
 const AWS_CHECKS: Array<[string, string]> = [
@@ -85,7 +93,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
   const region = config.aws.region;
   const ec2 = ports.ec2(region);
   const [bucket, type, source] = await Promise.all([
-    bucketChecks(config, ports.bucket, ready.sseKey, ready.probeName, options),
+    bucketAndDataChecks(input, ready.sseKey, ready.probeName),
     instanceTypeChecks(compute, region, ec2, options).catch((error: unknown) => ({
       checks: [awsCallCheck('instance-type', 'Instance type', 'fail', error, options)],
       info: undefined,
@@ -155,4 +163,21 @@ async function sshSource(
       ),
     };
   }
+}
+
+/**
+ * The bucket checks, then (when they pass and a store is given) the data checks: key identity
+ * and datasets. Every backend's preflight runs this same part.
+ */
+export async function bucketAndDataChecks(
+  input: Pick<PreflightInput, 'config' | 'ports' | 'signal' | 'objectStore'>,
+  sseKey: SseKey,
+  probeName: string,
+): Promise<{ checks: PreflightCheck[] }> {
+  const options = input.signal ? { signal: input.signal } : {};
+  const bucket = await bucketChecks(input.config, input.ports.bucket, sseKey, probeName, options);
+  if (!input.objectStore) return bucket;
+  if (bucket.checks.some((c) => c.status === 'fail'))
+    return { checks: [...bucket.checks, skipped('key-identity', 'Key identity', 'the bucket checks failed')] };
+  return { checks: [...bucket.checks, ...(await dataChecks(input.config, input.objectStore, input.signal))] };
 }
