@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -49,7 +50,11 @@ export async function serveStatic(
     response.end();
     return;
   }
-  createReadStream(file).pipe(response);
+  // pipeline, not pipe: a read error (the file went away) or a page that leaves mid-download
+  // destroys both streams instead of crashing the host or leaking the file descriptor.
+  pipeline(createReadStream(file), response, (error) => {
+    if (error) response.destroy();
+  });
 }
 
 function decodeURIComponentSafe(value: string): string {

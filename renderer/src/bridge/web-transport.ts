@@ -125,6 +125,8 @@ export function webTransport(location: { protocol: string; host: string }, token
       const response = await fetch('/session', {
         headers: { authorization: `Bearer ${candidate}` },
         cache: 'no-store',
+        // A host that accepts and never answers must not stop the reconnect loop.
+        signal: AbortSignal.timeout(5_000),
       });
       return response.status !== 401;
     } catch {
