@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,5 +176,64 @@ describe('signals and closed pipes (real process)', () => {
     const journal = journalOf(ended.dataDir);
     expectVerifiedTeardown(journal);
     expect(journal.at(-1)).toMatchObject({ type: 'finished', outcome: 'cancelled' });
+  }, 120_000);
+});
+
+// A real terminal: tmux runs `traindeck run … | head -n 3` in a shell, and Ctrl-C is typed, so the
+// kernel sends SIGINT to the whole foreground group (the CLI and head) as it does for a person.
+const TMUX = spawnSync('tmux', ['-V']).status === 0;
+if (!TMUX) console.warn('Skipping the tmux terminal test: tmux is not installed (apt-get install tmux).');
+describe.skipIf(!TMUX)('in a real terminal (tmux)', () => {
+  it('`traindeck run … | head -n 3`, then Ctrl-C typed: the run stops gracefully, tears down, exits 1', async () => {
+    server.setFault('stall-after-banner');
+    const dataDir = mkdtempSync(join(dir, 'tty-'));
+    const session = `traindeck-ctrl-c-${process.pid}`;
+    const env = [
+      `HOME=${dir}`,
+      `TRAINDECK_DATA_DIR=${dataDir}`,
+      'TRAINDECK_FAKE_AWS=1',
+      `TRAINDECK_FAKE_AWS_SSH=${server.host}:${server.port}`,
+      'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true',
+    ].join(' ');
+    const done = join(dataDir, 'exit-code');
+    const line = `cd ${dir} && env ${env} ${process.execPath} ${cli} run --config ${config} --backend aws-ec2 | head -n 3; echo \${PIPESTATUS[0]} > ${done}`;
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '200',
+      '-y',
+      '50',
+      'bash',
+      '--norc',
+      '-c',
+      `${line}; sleep 30`,
+    ]);
+    const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+    try {
+      // Wait until the run is in `connecting` (its journal says so; head has exited by then).
+      const connecting = () => {
+        try {
+          return journalOf(dataDir).some((e) => e.type === 'phase' && e.phase === 'connecting');
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 300 && !connecting(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(connecting()).toBe(true);
+      execFileSync('tmux', ['send-keys', '-t', session, 'C-c']);
+      for (let i = 0; i < 600 && !existsSync(done); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(readFileSync(done, 'utf8').trim()).toBe('1');
+      const text = screen();
+      expect(text).toMatch(/SIGINT: stopping run \S+ gracefully/);
+      expect(text).not.toMatch(/EPIPE|Error:/);
+      const journal = journalOf(dataDir);
+      expectVerifiedTeardown(journal);
+      expect(journal.at(-1)).toMatchObject({ type: 'finished', outcome: 'cancelled' });
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session]);
+    }
   }, 120_000);
 });
