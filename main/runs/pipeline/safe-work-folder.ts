@@ -13,12 +13,13 @@ export const UNSAFE_MARK = 'traindeck-unsafe-work-folder:';
  * - the work folder itself is the login user's, not a link, and has no group or other permissions
  *   (it is made with mode 0700 when missing).
  * It exits 3 with one line `UNSAFE_MARK reason` when a check fails, before anything is uploaded.
- * `ls -ldn` is read instead of `stat -c` so that BSD and GNU userlands both work.
+ * `ls -ldn` is read instead of `stat -c` so that BSD and GNU userlands both work. No backslash anywhere: the
+ * command must stay a plain POSIX string whatever the desktop's OS (remote-paths-windows.test.ts).
  */
 export function safeWorkFolderScript(workDir: string, subfolders: readonly string[]): string {
   return `umask 077
 uid=$(id -u)
-refuse() { printf '%s %s\\n' ${shellQuote(UNSAFE_MARK)} "$*" >&2; exit 3; }
+refuse() { printf '%s %s' ${shellQuote(UNSAFE_MARK)} "$*" >&2; echo >&2; exit 3; }
 owner_of() { set -- $(ls -ldn "$1"); printf '%s' "$3"; }
 perms_of() { set -- $(ls -ldn "$1"); printf '%s' "$1"; }
 check_link() {
