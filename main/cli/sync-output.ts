@@ -62,7 +62,7 @@ export function formatSummary(summary: SyncSummary): string {
         : []),
       ...(unencrypted.length
         ? [
-            `${unencrypted.length} object(s) stored without SSE-C (re-encrypt them: traindeck sync encrypt --config run.json):`,
+            `${unencrypted.length} object(s) stored without SSE-C (re-upload them with your key, e.g. traindeck datasets publish):`,
             ...unencrypted,
           ]
         : []),

@@ -21,7 +21,7 @@ export interface RemoteObject {
   storageClass?: string;
   sha256?: string;
   mtimeMs?: number;
-  /** False when HEAD showed the object is stored without SSE-C (flagged, see `sync encrypt`). */
+  /** False when HEAD showed the object is stored without SSE-C (flagged by name; re-upload it with SSE-C). */
   encrypted?: boolean;
 }
 
@@ -72,7 +72,7 @@ export interface FolderPlan {
   note?: string;
   /** Newest-wins conflicts found by this plan (both copies kept). */
   conflicts?: SyncConflict[];
-  /** Keys of objects stored without SSE-C (by another tool): flagged, re-encrypted by `sync encrypt`. */
+  /** Keys of objects stored without SSE-C (by another tool): flagged (re-upload them with SSE-C, e.g. `datasets publish`). */
   unencrypted?: string[];
   /**
    * Names found while planning that fail without any transfer: object keys or local names that
@@ -135,7 +135,7 @@ export interface SyncSummary {
   cancelled: boolean;
   /** Newest-wins conflicts: both copies kept, the user decides. */
   conflicts?: SyncConflict[];
-  /** Keys of objects stored without SSE-C: never silently mixed, see `traindeck sync encrypt`. */
+  /** Keys of objects stored without SSE-C: never silently mixed. */
   unencrypted?: string[];
 }
 
