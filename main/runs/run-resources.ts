@@ -54,7 +54,12 @@ export function createRunResources(options: {
       request.host ? { ...config, sshHost: { ...config.sshHost, ...request.host } } : config,
       request.baseDir,
     );
-    const extras = { objectStore: opened.store, keyVault: options.keyVault };
+    // The data checks (key identity, datasets) read the run's own store where the world has one: the
+    // demo account without an S3 endpoint keeps buckets in memory, and there they are not checked.
+    const extras = {
+      ...(options.lifecycle().openStore ? { objectStore: opened.store } : {}),
+      keyVault: options.keyVault,
+    };
     const preflight = (signal: AbortSignal) => {
       const deps = options.lifecycle();
       return preflightFor(

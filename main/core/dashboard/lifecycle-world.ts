@@ -46,6 +46,8 @@ export function lifecycleWorld(env: NodeJS.ProcessEnv, dataDir: string): Lifecyc
     sleep: clock.sleep,
     env,
     createdBy: `traindeck/${APP_VERSION}`,
+    // With a real S3 store, preflight's data checks read it as the real world does; without one, none.
+    ...(realS3 ? { openStore: defaultLifecycleDeps(env).openStore! } : {}),
     ...fakeInstanceSsh(env),
   };
 }
