@@ -24,7 +24,7 @@ export default defineConfig({
             'e2e/packaging/**/*.test.ts',
             'scripts/**/*.test.mjs',
           ],
-          exclude: ['**/*.s3.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.s3.test.ts', '**/*.slow.test.ts', '**/node_modules/**'],
         },
       },
       {
@@ -32,6 +32,16 @@ export default defineConfig({
         test: {
           name: 's3',
           include: ['main/**/*.s3.test.ts'],
+          globalSetup: ['e2e/services/s3-global-setup.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Slow fault scenarios (kill -9 and restart, real processes): `npm test` runs them too.
+          name: 'slow',
+          include: ['main/**/*.slow.test.ts'],
           globalSetup: ['e2e/services/s3-global-setup.ts'],
           testTimeout: 120_000,
         },

@@ -18,6 +18,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<CliCommand>> = {
   datasets: async () => (await import('./commands/datasets')).datasetsCommand,
   key: async () => (await import('./commands/key')).keyCommand,
   run: async () => (await import('./commands/run')).runCommand,
+  reattach: async () => (await import('./commands/reattach')).reattachCommand,
 };
 
 async function helpText(): Promise<string> {

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import type { KeyVault } from '../sync/key-vault';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { createRunResources } from './run-resources';
+import { createReattachPort } from './reattach/reattach-resources';
 import type { RunObserver } from './pipeline/run-observer';
 import { RunService } from './run-service';
 import { priceSpotRun } from './spot-cost';
@@ -45,6 +46,11 @@ export function createRunService(options: {
           now: () => options.lifecycle.clock.now(),
         },
       ),
+    reattach: createReattachPort({
+      env: options.env,
+      lifecycle: () => options.lifecycle,
+      keyVault: options.keyVault,
+    }),
     resources: createRunResources({
       env: options.env,
       bundleDir: options.bundleDir ?? join(options.projectRoot, 'dist', 'executor'),

@@ -91,6 +91,7 @@ export function createRunResources(options: {
     const backend = createSshHostBackend({
       runId,
       target: { ...address, privateKey },
+      identityFile: request.host.identityFile,
       pinnedFingerprints: request.host.hostKeyFingerprint ? [request.host.hostKeyFingerprint] : [],
       // TRAINDECK_SSH_WORK_ROOT: where run folders go on the host (tests use a temp folder). Not /var/tmp:
       // start-executor refuses any folder on the way that another user owns or can write.

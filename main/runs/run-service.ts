@@ -25,6 +25,14 @@ import { runPipeline, type PipelineResult } from './pipeline/run-pipeline';
 import { redactStrings } from '../../shared/security/redact-url';
 import type { ReconnectPolicy } from './pipeline/follow-executor';
 import { Waker } from './pipeline/waker';
+import { RUN_PHASES, type RunPhase } from '../../shared/domain/run';
+import { createPhaseRunner } from './pipeline/phase-tracker';
+import { runDir } from './journal/run-journal';
+import { processAlive } from './reconcile';
+import { appendAttach, readAttach, type AttachState } from './reattach/attach-journal';
+import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
+import { resumeRun } from './reattach/resume-run';
+import { resolveConfigPaths } from './resolve-config-paths';
 
 /** What the UI or the CLI asks for. */
 export interface StartRunRequest {
@@ -53,6 +61,10 @@ export interface RunServiceDeps {
   pollMs?: number;
   /** How a dropped connection to a run's machine is retried (tests shorten it). */
   reconnect?: ReconnectPolicy;
+  /** Rebuilds connection, secrets, S3 view and teardown of a run a killed TrainDeck left (reattach). */
+  reattach?: ReattachPort;
+  /** Whether the process that ran a run still runs (its run is then not ours to take over). */
+  isAlive?(pid: number): boolean;
   /** Follows each run's machine while it trains (the monitor). */
   observer?: RunObserver;
   /** Opens SSE-C key files sealed by the desktop app. */
@@ -65,8 +77,9 @@ export interface RunServiceDeps {
 }
 
 interface LiveRun {
-  request: StartRunRequest;
   snapshot: RunSnapshot;
+  /** The latest time its machine runs on by itself (time-to-live or max runtime). */
+  until: string;
   controller: AbortController;
   done: Promise<RunSnapshot>;
   waker: Waker;
@@ -88,14 +101,156 @@ export class RunService {
   /** Returns the run id at once; the work continues in the background. */
   start(request: StartRunRequest): { runId: string } {
     const runId = makeRunId(request.config.name, new Date(this.deps.now()), randomBytes(2).toString('hex'));
-    const controller = new AbortController();
-    const dir = join(this.deps.dataDir, 'runs', runId);
+    const snapshot = emptyRunSnapshot(runId, request.config.name ?? runId, request.backend, this.iso());
+    const { live, emit, dir } = this.open(snapshot, untilOf(request, snapshot.startedAt));
+    const { aws, storage } = resolveConfigPaths(request.config, request.baseDir);
+    // Who runs it and where its data goes: what a later TrainDeck needs if this one is killed.
+    appendAttach(dir, {
+      type: 'run',
+      pid: process.pid,
+      backend: request.backend,
+      name: snapshot.name,
+      aws,
+      storage,
+      baseDir: request.baseDir,
+    });
+    emit({
+      type: 'started',
+      name: live.snapshot.name,
+      backend: request.backend,
+      ...(request.host ? { host: request.host.address } : {}),
+    });
+    live.done = this.execute(runId, request, live.controller.signal, emit, () => live.snapshot, live.waker).then(
+      () => live.snapshot,
+    );
+    return { runId };
+  }
+
+  /**
+   * Takes over a run that a killed TrainDeck (CLI or app) left unfinished: reconnects to its
+   * still-running executor, follows it from the journaled offsets to its end, verifies the push
+   * and tears down. `stop` first stops the training gracefully (push, verify, tear down): the
+   * teardown of a run whose executor may still train. Returns at once; `wait` waits.
+   */
+  reattach(runId: string, options: { stop?: boolean } = {}): { runId: string } {
+    const found = this.unfinished().find((run) => run.runId === runId);
+    if (!found)
+      throw new TypedError('NOT_FOUND', `No unfinished run ${runId} to reattach.`, {
+        fix: 'The runs a killed TrainDeck left are listed at start; a finished run needs nothing more.',
+      });
+    const dir = runDir(this.deps.dataDir, runId);
+    const attach = readAttach(dir) ?? {};
+    const before = this.loadHistory().get(runId)!;
+    this.history?.delete(runId);
+    const until = attach.machine ? new Date(attach.machine.deadline).toISOString() : this.iso();
+    const { live, emit } = this.open(before, until);
+    appendAttach(dir, { type: 'owner', pid: process.pid });
+    if (options.stop) live.controller.abort(new Error('teardown requested'));
+    emit({
+      type: 'log',
+      source: 'info',
+      line: `reattaching: the TrainDeck that ran this (pid ${attach.owner ?? '?'}) stopped during ${found.phase ?? 'the run'}${options.stop ? '; stopping it: training is stopped, data pushed, then torn down' : ''}`,
+    });
+    live.done = this.resume(runId, attach, found.phase ?? 'training', live, emit).then(() => live.snapshot);
+    return { runId };
+  }
+
+  /**
+   * Runs that a killed TrainDeck left unfinished: their events have no `finished` and the
+   * process that ran them is gone. `canFollow` when the machine was reached (an executor may run).
+   */
+  unfinished(): UnfinishedRunInfo[] {
+    const alive = this.deps.isAlive ?? processAlive;
+    const found: UnfinishedRunInfo[] = [];
+    for (const [runId, snapshot] of this.loadHistory()) {
+      if (snapshot.state !== 'running' || this.runs.has(runId)) continue;
+      const attach = readAttach(runDir(this.deps.dataDir, runId));
+      if (!attach?.run || (attach.owner !== undefined && alive(attach.owner))) continue;
+      // An EC2 run torn down meanwhile (`traindeck teardown`): its journal is closed, nothing is left.
+      if (snapshot.backend === 'aws-ec2' && journalClosed(this.deps.dataDir, runId)) continue;
+      const phase = RUN_PHASES.filter((p) => snapshot.phases[p].status !== 'pending').at(-1);
+      found.push({
+        runId,
+        name: snapshot.name,
+        backend: snapshot.backend,
+        ...(snapshot.host ? { host: snapshot.host } : {}),
+        startedAt: snapshot.startedAt,
+        ...(phase ? { phase } : {}),
+        canFollow: attach.machine !== undefined,
+      });
+    }
+    return found;
+  }
+
+  private async resume(
+    runId: string,
+    attach: AttachState,
+    phase: RunPhase,
+    live: LiveRun,
+    emit: (body: RunEventBody) => void,
+  ): Promise<void> {
+    const dir = runDir(this.deps.dataDir, runId);
+    let ending: Omit<PipelineResult, 'status'>;
+    try {
+      const port = this.deps.reattach;
+      if (!port) throw new Error('this TrainDeck cannot reattach runs');
+      if (!attach.run || !attach.machine) {
+        // Killed before the machine was reached: no executor can run; only what was created needs deleting.
+        await createPhaseRunner(emit)
+          .run(
+            'tearing-down',
+            () => port.release(runId, attach, AbortSignal.timeout(30 * 60_000)),
+            (facts) => facts,
+          )
+          .catch(() => undefined);
+        ending = { outcome: 'failed', reason: `${phase}: TrainDeck stopped before the executor started` };
+      } else {
+        const attachable = attach as AttachableState;
+        const resources = await port.resources(runId, attachable);
+        const result = await resumeRun({
+          runId,
+          attach: attachable,
+          phase,
+          ...resources,
+          emit,
+          signal: live.controller.signal,
+          ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}),
+          ...(this.deps.reconnect ? { reconnect: this.deps.reconnect } : {}),
+          waker: live.waker,
+          onOffsets: (offsets) => appendAttach(dir, { type: 'offsets', ...offsets }),
+        });
+        ending = {
+          outcome: result.outcome,
+          ...(result.reason ? { reason: result.reason } : {}),
+          ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+        };
+      }
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
+      emit({
+        type: 'phase',
+        phase: 'connecting',
+        status: 'failed',
+        reason: message,
+        ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}),
+      });
+      ending = { outcome: 'failed', reason: `reattach: ${message}` };
+    }
+    emit({ type: 'finished', ...ending });
+  }
+
+  // A live run: its snapshot, controls, and the one emit that journals and publishes its events.
+  private open(snapshot: RunSnapshot, until: string) {
+    const runId = snapshot.runId;
+    const dir = runDir(this.deps.dataDir, runId);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    let seq = 0;
+    const eventsFile = join(dir, 'events.jsonl');
+    endTornLine(eventsFile);
+    let seq = snapshot.lastSeq;
     const live: LiveRun = {
-      request,
-      snapshot: emptyRunSnapshot(runId, request.config.name ?? runId, request.backend, this.iso()),
-      controller,
+      snapshot,
+      until,
+      controller: new AbortController(),
       done: Promise.resolve(undefined as never),
       waker: new Waker(),
       note: (line) => emit({ type: 'log', source: 'info', line }),
@@ -104,20 +259,11 @@ export class RunService {
       // One gate for everything a run says (journal, window, report): no URL credentials pass it.
       const event = redactStrings({ ...body, runId, seq: ++seq, at: this.iso() } as RunEvent);
       live.snapshot = applyRunEvent(live.snapshot, event);
-      if (journaled(event)) appendFileSync(join(dir, 'events.jsonl'), JSON.stringify(event) + '\n', { mode: 0o600 });
+      if (journaled(event)) appendFileSync(eventsFile, JSON.stringify(event) + '\n', { mode: 0o600 });
       this.deps.emit(event);
     };
     this.runs.set(runId, live);
-    emit({
-      type: 'started',
-      name: live.snapshot.name,
-      backend: request.backend,
-      ...(request.host ? { host: request.host.address } : {}),
-    });
-    live.done = this.execute(runId, request, controller.signal, emit, () => live.snapshot, live.waker).then(
-      () => live.snapshot,
-    );
-    return { runId };
+    return { live, emit, dir };
   }
 
   private async execute(
@@ -142,6 +288,7 @@ export class RunService {
         ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}),
         ...(this.deps.reconnect ? { reconnect: this.deps.reconnect } : {}),
         waker,
+        onAttach: (entry) => appendAttach(runDir(this.deps.dataDir, runId), entry),
         ...(this.deps.observer ? { observer: this.deps.observer } : {}),
         ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
       });
@@ -235,17 +382,7 @@ export class RunService {
   active(): Array<{ snapshot: RunSnapshot; until: string }> {
     return [...this.runs.values()]
       .filter((live) => live.snapshot.state === 'running')
-      .map((live) => {
-        const { config, backend } = live.request;
-        const minutes =
-          backend === 'aws-ec2' && config.compute
-            ? config.compute.ttlMinutes
-            : (config.training?.maxRuntimeMinutes ?? 1440) + Math.ceil((config.training?.graceSeconds ?? 0) / 60);
-        return {
-          snapshot: live.snapshot,
-          until: new Date(Date.parse(live.snapshot.startedAt) + minutes * 60_000).toISOString(),
-        };
-      });
+      .map((live) => ({ snapshot: live.snapshot, until: live.until }));
   }
 
   /** Adds a note to a running run's events (journaled): why it is left without a watcher. */
@@ -326,4 +463,45 @@ function journaled(event: RunEvent): boolean {
   if (event.type === 'log') return event.source !== 'train';
   if (event.type === 'sync') return !event.folders.some((f) => f.state === 'running');
   return true;
+}
+
+/** A run a killed TrainDeck left unfinished (see {@link RunService.unfinished}). */
+export interface UnfinishedRunInfo {
+  runId: string;
+  name: string;
+  backend: ComputeBackendKind;
+  host?: string;
+  startedAt: string;
+  /** The last phase it reached. */
+  phase?: RunPhase;
+  /** The machine was reached: an executor may still train there, and a reattach can follow it. */
+  canFollow: boolean;
+}
+
+// How long a run's machine runs on by itself: the instance's time-to-live, or the training's max runtime + grace.
+function untilOf(request: StartRunRequest, startedAt: string): string {
+  const { config, backend } = request;
+  const minutes =
+    backend === 'aws-ec2' && config.compute
+      ? config.compute.ttlMinutes
+      : (config.training?.maxRuntimeMinutes ?? 1440) + Math.ceil((config.training?.graceSeconds ?? 0) / 60);
+  return new Date(Date.parse(startedAt) + minutes * 60_000).toISOString();
+}
+
+function journalClosed(dataDir: string, runId: string): boolean {
+  try {
+    return readFileSync(join(runDir(dataDir, runId), 'journal.jsonl'), 'utf8').includes('"type":"closed"');
+  } catch {
+    return false;
+  }
+}
+
+// A kill mid-write leaves a last line without its newline: end it, so the next event is a line of its own.
+function endTornLine(file: string): void {
+  try {
+    const text = readFileSync(file);
+    if (text.length > 0 && text[text.length - 1] !== 0x0a) appendFileSync(file, '\n');
+  } catch {
+    // No events yet.
+  }
 }

@@ -17,7 +17,7 @@ import { parseCommandArgs } from '../parse-args';
 import { formatRunEvent } from '../run-output';
 
 const USAGE =
-  'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--json]';
+  'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--json] | traindeck run --reattach RUN';
 
 /**
  * `traindeck run`: the whole pipeline from the command line. Ctrl-C, SIGTERM and a closed
@@ -43,9 +43,16 @@ export function createRunCommand(
             identity: { type: 'string' },
             'host-key': { type: 'string' },
             json: { type: 'boolean', default: false },
+            reattach: { type: 'string' },
           },
         }),
       );
+      // `run --reattach RUN`: the same as `traindeck reattach RUN`.
+      if (values.reattach)
+        return (await import('./reattach')).reattachCommand.run(
+          [values.reattach, ...(values.json ? ['--json'] : [])],
+          io,
+        );
       if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
       const asked = values.backend as ComputeBackendKind | undefined;
       if (asked && !COMPUTE_BACKENDS.includes(asked))
@@ -63,7 +70,7 @@ export function createRunCommand(
             `--backend ssh-host needs --host user@host:port and --identity KEY, or an "sshHost" section in the run config. Usage: ${USAGE}`,
           );
         const lifecycle = makeDeps(io);
-        const service = createService(io, lifecycle);
+        const service = createRunCliService(io, lifecycle);
         const print = (event: RunEvent) => {
           const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
           if (text) io.out(text);
@@ -111,7 +118,8 @@ function parseHost(address: string | undefined, identity: string | undefined, ho
   return parsed.data;
 }
 
-function createService(io: CliIo, lifecycle: LifecycleDeps) {
+/** The run service as the CLI uses it (events on a bus it prints from); `reattach` uses it too. */
+export function createRunCliService(io: CliIo, lifecycle: LifecycleDeps) {
   const bus = new EventBus();
   const dataDir = appDataDir(io.env);
   return {

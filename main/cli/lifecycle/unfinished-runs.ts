@@ -22,7 +22,9 @@ export async function reportUnfinishedRuns(deps: LifecycleDeps, io: CliIo, profi
       else {
         const cost = run.resources.reduce((sum, r) => sum + (r.hourlyUsd ?? 0), 0);
         const next =
-          run.advice === 'resume' ? 'its instance is still running; resume it from the app, or' : 'clean it up with';
+          run.advice === 'resume'
+            ? `its instance is still running: follow it to the end (verify, tear down) with \`traindeck reattach ${run.runId}\`, or delete it now with`
+            : 'clean it up with';
         io.err(
           `! unfinished run ${run.runId} (${run.region}): ${run.resources.length} resource(s), $${cost.toFixed(4)}/h — ${next} \`traindeck teardown ${run.runId}\`.\n`,
         );

@@ -88,6 +88,14 @@ export function createEc2Backend(
       const target = { ...endpoint, username: run.sshUser, privateKey: await readFile(run.keyFile) };
       return {
         connector: createSshConnector(target, pin, deps.instanceSsh?.policy),
+        reattach: {
+          kind: 'ssh',
+          host: run.publicIp,
+          port: 22,
+          username: run.sshUser,
+          identityFile: run.keyFile,
+          hostKeyFingerprints: [...run.hostKeyFingerprints],
+        },
         workDir: `/var/tmp/traindeck/${runId}`,
         onInstance: true,
         powerOff: { kind: 'system' },

@@ -39,6 +39,7 @@ export function createLocalBackend(options: LocalBackendOptions): ComputeBackend
       workDir = await mkdtemp(join(tmpdir(), 'traindeck-local-run-'));
       return {
         connector: createLocalConnector(env),
+        reattach: { kind: 'local' },
         workDir,
         onInstance: false,
         powerOff: options.powerOff ?? { kind: 'none' },

@@ -10,6 +10,8 @@ import { passedPreflight } from '../preflight/host-preflight';
 export interface SshHostOptions {
   runId: string;
   target: SshTarget;
+  /** The file the private key was read from: what a reattach after a crash reads again. */
+  identityFile?: string;
   /** Host key fingerprints known for it; empty = pin at first sight (recorded in the journal). */
   pinnedFingerprints: string[];
   /** Absolute folder on the host under which each run gets its work folder. */
@@ -37,6 +39,18 @@ export function createSshHostBackend(options: SshHostOptions): ComputeBackend {
       const pin = { expected: [...options.pinnedFingerprints], onFirstSight };
       return {
         connector: createSshConnector(options.target, pin, options.connectPolicy),
+        ...(options.identityFile
+          ? {
+              reattach: {
+                kind: 'ssh' as const,
+                host: options.target.host,
+                port: options.target.port,
+                username: options.target.username,
+                identityFile: options.identityFile,
+                hostKeyFingerprints: [...options.pinnedFingerprints],
+              },
+            }
+          : {}),
         workDir: posix.join(options.workRoot, options.runId),
         onInstance: false,
         // Someone's own machine is never switched off by a run.

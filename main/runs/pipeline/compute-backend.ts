@@ -12,9 +12,27 @@ export interface AcquireProgress {
   limitSeconds?: number;
 }
 
+/**
+ * How to reach the machine again from another process after a crash (journaled, so no secret:
+ * the SSH key is the path of a file that already exists). `hostKeyFingerprints` are the pinned
+ * keys; the pipeline adds the one seen at first sight.
+ */
+export type ReattachTarget =
+  | {
+      kind: 'ssh';
+      host: string;
+      port: number;
+      username: string;
+      identityFile: string;
+      hostKeyFingerprints: string[];
+    }
+  | { kind: 'local' };
+
 /** A machine ready for the executor. */
 export interface AcquiredHost {
   connector: HostConnector;
+  /** How a later TrainDeck reaches it again (absent: the run cannot be reattached). */
+  reattach?: ReattachTarget;
   /** Absolute work folder on that machine (created by the pipeline). */
   workDir: string;
   /** Pass `--on-instance`: the machine is a TrainDeck EC2 instance that may power itself off. */

@@ -1,24 +1,16 @@
-import type { RunOutcome, RunPhase } from '../../../shared/domain/run';
-import type {
-  ExecutorEvent,
-  ExecutorPhase,
-  ExecutorSecrets,
-  ExecutorSpec,
-  ExecutorStatus,
-} from '../../../shared/executor/protocol';
-import { sleep } from '../../core/abort';
+import type { RunOutcome } from '../../../shared/domain/run';
+import type { ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../../shared/executor/protocol';
+import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import { workLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
+import type { AttachEntry } from '../reattach/attach-journal';
 import type { AcquiredHost, ComputeBackend } from './compute-backend';
-import { followExecutor, type ReconnectPolicy } from './follow-executor';
+import type { ReconnectPolicy } from './follow-executor';
+import { followToEnd, type FollowState } from './follow-to-end';
 import { createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
-import type { RemoteHost } from './remote-host';
-import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { RunObserver } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
 import type { Waker } from './waker';
-import { parseSyncReport } from './sync-report';
-import { FINAL_STATUS_WAIT_MS, pushAgain, readFinalStatus, verifySync } from './verify-sync';
 
 /** The part of the executor's spec that does not depend on the machine. */
 export type SpecTemplate = Omit<ExecutorSpec, 'ttlSeconds' | 'powerOff' | 'powerOffAtEnd' | 'storage'> & {
@@ -54,7 +46,12 @@ export interface PipelineInput {
   reconnect?: ReconnectPolicy;
   /** Cuts a reconnect pause short: wake from sleep, network back, "retry now". */
   waker?: Waker;
+  /** Journals what a later TrainDeck needs to reattach, the moment it is known (no secrets). */
+  onAttach?(entry: AttachFacts): void;
 }
+
+/** The reattach facts the pipeline learns: the machine (before the executor starts), its pid, the read offsets. */
+export type AttachFacts = Exclude<AttachEntry, { type: 'run' } | { type: 'owner' }>;
 
 /** How the run ended. */
 export interface PipelineResult {
@@ -63,17 +60,6 @@ export interface PipelineResult {
   exitCode?: number | null;
   status?: ExecutorStatus;
 }
-
-// How long a machine whose data could not be verified in S3 stays up for a rescue (cancel ends it sooner).
-const DEFAULT_KEEP_MS = 30 * 60_000;
-
-const EXECUTOR_TO_RUN: Partial<Record<ExecutorPhase, RunPhase>> = {
-  checkout: 'checkout',
-  pulling: 'pulling',
-  verifying: 'verifying',
-  training: 'training',
-  pushing: 'pushing',
-};
 
 /**
  * preflight → provisioning → connecting → bootstrapping → (executor: checkout → pulling →
@@ -86,12 +72,10 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   const info = (line: string) => input.emit({ type: 'log', source: 'info', line });
   const setup = AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)]);
   let acquired: AcquiredHost | undefined;
-  let host: RemoteHost | undefined;
-  let status: ExecutorStatus | undefined;
-  // The phase an unexpected error belongs to (the executor's current one once it runs).
-  let current: RunPhase = 'bootstrapping';
-  // Once the executor runs, this pushes its data even if it dies before its own push.
-  let rescuePush: (() => Promise<unknown>) | undefined;
+  // Host, status, the phase an unexpected error belongs to, and (once the executor runs) its rescue push.
+  const state: FollowState = { current: 'bootstrapping' };
+  // Host keys seen at first sight (an unpinned ssh-host): a reattach pins them.
+  const firstSight: string[] = [];
   try {
     await phases.run(
       'preflight',
@@ -103,7 +87,10 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       () =>
         input.backend.acquire(
           setup,
-          (fingerprint) => input.emit({ type: 'host-key', fingerprint, firstSight: true }),
+          (fingerprint) => {
+            firstSight.push(fingerprint);
+            input.emit({ type: 'host-key', fingerprint, firstSight: true });
+          },
           // Each step and wait of a provisioning: the phase's live detail (the monitor) and a line (the CLI).
           ({ step, line, elapsedSeconds, limitSeconds }) =>
             input.emit({
@@ -121,11 +108,12 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       (a) => a.detail,
     );
     const machine = acquired;
-    host = await phases.run(
+    const host = await phases.run(
       'connecting',
       () => machine.connector.connect(setup),
       () => ({ host: machine.connector.label }),
     );
+    state.host = host;
     const spec: ExecutorSpec = {
       ...input.spec,
       storage: { ...input.spec.storage, ...(machine.s3Endpoint ? { endpoint: machine.s3Endpoint } : {}) },
@@ -138,11 +126,27 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       ...(machine.sendS3Credentials && input.s3Credentials ? { s3: input.s3Credentials } : {}),
     };
     const layout = workLayout(machine.workDir, spec);
-    const live = host;
+    const deadline = now() + (machine.ttlSeconds + spec.training.graceSeconds) * 1000 + 75 * 60_000;
+    // Before the executor starts: a kill from here on leaves a run a later TrainDeck can find and follow.
+    if (machine.reattach)
+      input.onAttach?.({
+        type: 'machine',
+        target:
+          machine.reattach.kind === 'ssh'
+            ? {
+                ...machine.reattach,
+                hostKeyFingerprints: [...new Set([...machine.reattach.hostKeyFingerprints, ...firstSight])],
+              }
+            : machine.reattach,
+        workDir: machine.workDir,
+        storage: spec.storage,
+        sendS3Credentials: machine.sendS3Credentials,
+        deadline,
+      });
     const { pid } = await phases.run(
       'bootstrapping',
       () =>
-        startExecutor(live, {
+        startExecutor(host, {
           layout,
           bundleDir: input.bundleDir,
           spec,
@@ -153,105 +157,48 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         }),
       (r) => ({ pid: r.pid, workDir: layout.workDir }),
     );
-    rescuePush = async () => {
-      const fresh = await machine.connector.connect(AbortSignal.timeout(3 * 60_000));
-      try {
-        return await pushAgain(fresh, layout, secrets, AbortSignal.timeout(60 * 60_000));
-      } finally {
-        await fresh.close();
-      }
-    };
-    const deadline = now() + (machine.ttlSeconds + spec.training.graceSeconds) * 1000 + 75 * 60_000;
-    host = await followExecutor(
+    input.onAttach?.({ type: 'executor', pid });
+    await followToEnd(
       {
+        runId: input.runId,
         layout,
         connector: machine.connector,
-        host,
         pid,
-        pollMs: input.pollMs ?? 1000,
         deadline,
-        now,
+        secrets,
+        storage: spec.storage,
+        store: input.store,
+        emit: input.emit,
         signal: input.signal,
-        onCancel: (h) => h.exec(`kill -TERM ${pid}`, { timeoutMs: 30_000 }).then(() => undefined),
+        now,
+        ...(input.pollMs ? { pollMs: input.pollMs } : {}),
+        ...(input.maxRePushes !== undefined ? { maxRePushes: input.maxRePushes } : {}),
+        ...(input.keepOnVerifyFailureMs !== undefined ? { keepOnVerifyFailureMs: input.keepOnVerifyFailureMs } : {}),
+        ...(input.observer ? { observer: input.observer } : {}),
+        ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+        ...(machine.aws ? { aws: machine.aws } : {}),
         ...(input.reconnect ? { reconnect: input.reconnect } : {}),
         ...(input.waker ? { waker: input.waker } : {}),
+        ...(input.onAttach ? { onOffsets: (offsets) => input.onAttach!({ type: 'offsets', ...offsets }) } : {}),
       },
-      {
-        onExecutorEvent: (event) => {
-          if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) current = EXECUTOR_TO_RUN[event.phase]!;
-          if (event.phase === 'training' && event.status === 'started' && host)
-            input.observer?.trainingStarted(
-              input.runId,
-              host,
-              {
-                dataDir: layout.dataDir,
-                trainLog: layout.trainLog,
-                metricsJsonl: layout.metricsFile,
-                executorJsonl: layout.eventsFile,
-              },
-              {
-                ...(machine.aws ? { aws: machine.aws } : {}),
-                ...(input.monitoring ? { monitoring: input.monitoring } : {}),
-              },
-            );
-          forwardExecutorEvent(event, input.emit, phases.fail);
-        },
-        onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),
-        onInfo: info,
-        onReconnect: (fresh) => {
-          host = fresh;
-          input.observer?.reconnected(input.runId, fresh);
-        },
-      },
+      phases,
+      state,
     );
-    const statusHost = host;
-    status = await readFinalStatus(statusHost, layout, pid, AbortSignal.timeout(FINAL_STATUS_WAIT_MS));
-    if (!status) throw new PhaseFailure('pushing', 'the executor ended without writing status.json');
-    const finalStatus = status;
-    const verification = await phases
-      .run(
-        'verifying-sync',
-        async () => {
-          const result = await verifySync({
-            host: () => statusHost,
-            layout,
-            store: input.store,
-            status: finalStatus,
-            storage: spec.storage,
-            secrets,
-            maxRePushes: input.maxRePushes ?? 2,
-            signal: AbortSignal.timeout(2 * 60 * 60_000),
-            onInfo: info,
-          });
-          input.emit({ type: 'sync-verified', direction: 'push', folders: result.folders });
-          if (!result.verified)
-            throw new Error(
-              `S3 still differs from the final manifest after ${result.rePushes} re-push(es): ${result.mismatches.length} object(s), first ${result.mismatches[0]!.key} (${result.mismatches[0]!.problem})`,
-            );
-          return result;
-        },
-        (r) => ({ checked: r.checked, files: r.checked, rePushes: r.rePushes }),
-      )
-      .catch(() => undefined);
-    const keepMs = input.keepOnVerifyFailureMs ?? DEFAULT_KEEP_MS;
-    if (!verification && keepMs > 0) {
-      info(
-        `keeping the machine for ${Math.round(keepMs / 60_000)} min so the data can be rescued (its time-to-live still applies)`,
-      );
-      // A cancel ends the wait early (and leaves no listener behind on the run's signal).
-      await sleep(keepMs, input.signal).catch(() => undefined);
-    }
   } catch (error) {
-    if (!(error instanceof PhaseFailure)) phases.fail(current, error instanceof Error ? error.message : String(error));
-    if (rescuePush && !status) {
+    if (!(error instanceof PhaseFailure))
+      phases.fail(state.current, error instanceof Error ? error.message : String(error));
+    if (state.rescuePush && !state.status) {
       info('the executor did not finish: pushing what exists before teardown');
       await phases
-        .run('pushing', rescuePush, (r) => ({ files: (r as { manifest: unknown[] }).manifest.length, rescue: true }))
+        .run('pushing', state.rescuePush, (r) => ({
+          files: (r as { manifest: unknown[] }).manifest.length,
+          rescue: true,
+        }))
         .catch(() => undefined);
     }
   } finally {
     await Promise.resolve(input.observer?.ended(input.runId)).catch(() => undefined);
-    await host?.close().catch(() => undefined);
+    await state.host?.close().catch(() => undefined);
     if (acquired || phases.failure?.phase !== 'preflight') {
       await phases
         .run(
@@ -262,29 +209,11 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         .catch(() => undefined);
     }
   }
-  return resultOf(status, phases.failure, input.signal.aborted);
+  return resultOf(state.status, phases.failure, input.signal.aborted);
 }
 
-function forwardExecutorEvent(
-  event: ExecutorEvent,
-  emit: PipelineInput['emit'],
-  fail: (phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>) => void,
-): void {
-  // Sync figures come already throttled by the executor (about one line a second while moving data).
-  const sync = event.sync === undefined ? undefined : parseSyncReport(event.sync);
-  if (sync) emit(sync);
-  const phase = EXECUTOR_TO_RUN[event.phase];
-  if (event.status === 'info' || !phase) {
-    if (event.reason) emit({ type: 'log', source: 'info', line: `${event.phase}: ${event.reason}` });
-    return;
-  }
-  if (event.status === 'started') emit({ type: 'phase', phase, status: 'running' });
-  else if (event.status === 'succeeded')
-    emit({ type: 'phase', phase, status: 'succeeded', ...(event.detail ? { detail: event.detail } : {}) });
-  else fail(phase, event.reason ?? `${phase} failed`, event.fix, event.detail);
-}
-
-function resultOf(
+/** How a run ended, from the executor's status, the first failed phase and whether it was cancelled. */
+export function resultOf(
   status: ExecutorStatus | undefined,
   failure: PhaseFailure | undefined,
   cancelled: boolean,

@@ -119,6 +119,7 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
           username: sshd.user,
           privateKey: readFileSync(user.privateKeyFile),
         },
+        identityFile: user.privateKeyFile,
         pinnedFingerprints: options.pinned ?? [sshd.hostKeyFingerprint],
         workRoot,
         ttlSeconds: options.ttlSeconds ?? 600,

@@ -1,0 +1,53 @@
+import { parseArgs } from 'node:util';
+import type { RunEvent } from '../../../shared/domain/run';
+import { appDataDir } from '../../core/app-paths';
+import { lifecycleWorld } from '../../core/dashboard/lifecycle-world';
+import { CliError, type CliCommand } from '../command';
+import { asCli } from '../lifecycle/cli-failure';
+import { parseCommandArgs } from '../parse-args';
+import { formatRunEvent } from '../run-output';
+import { createRunCliService } from './run';
+
+const USAGE = 'traindeck reattach RUN [--stop] [--json]';
+
+/**
+ * `traindeck reattach RUN` (also `traindeck run --reattach RUN`): takes over a run a killed
+ * TrainDeck left unfinished. Its executor trains and pushes on its own; this reconnects with the
+ * pinned host key and the run's key, follows it from where the last one stopped reading, verifies
+ * the push in S3 and tears down. `--stop` (or Ctrl-C) stops the training first: push, verify,
+ * tear down. A run killed before its machine was reached is torn down at once.
+ */
+export const reattachCommand: CliCommand = {
+  name: 'reattach',
+  summary: 'take over a run a killed TrainDeck left: follow it to the end, verify the push, tear down',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(USAGE, () =>
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: { stop: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      }),
+    );
+    const [runId, ...extra] = positionals;
+    if (!runId || extra.length > 0) throw new CliError(`give exactly one run id. Usage: ${USAGE}`);
+    return asCli(async () => {
+      const service = createRunCliService(io, lifecycleWorld(io.env, appDataDir(io.env)));
+      service.bus.on('runs.event', (event: RunEvent) => {
+        const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
+        if (text) io.out(text);
+      });
+      service.runs.reattach(runId, { stop: values.stop });
+      const stopOnSignal = io.host?.onStopSignal((signal) => {
+        if (service.runs.cancel(runId))
+          io.err(`traindeck: ${signal}: stopping run ${runId} gracefully (push, verify, then teardown).\n`);
+      });
+      try {
+        const snapshot = await service.runs.wait(runId);
+        return snapshot.state === 'succeeded' || (values.stop && snapshot.state === 'cancelled') ? 0 : 1;
+      } finally {
+        stopOnSignal?.();
+      }
+    });
+  },
+};

@@ -1,0 +1,90 @@
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ComputeBackendKind } from '../../../shared/domain/run';
+import type { ExecutorSpec } from '../../../shared/executor/protocol';
+import type { StorageConfig } from '../../../shared/run-config/schema';
+import type { FollowOffsets } from '../pipeline/follow-executor';
+import type { ReattachTarget } from '../pipeline/compute-backend';
+
+const FILE = 'attach.jsonl';
+
+/**
+ * One line of `<app data>/runs/RUN/attach.jsonl`: what a later TrainDeck needs to reach the
+ * run's executor again after this one was killed, written (and fsync'd) the moment it is known.
+ * No secrets: the SSH key and the SSE-C key are paths to files that already exist.
+ */
+export type AttachEntry =
+  /** At start: who runs it (pid) and where its data goes (the desktop's S3 view for the verification). */
+  | {
+      type: 'run';
+      pid: number;
+      backend: ComputeBackendKind;
+      name: string;
+      aws: { region: string; profile?: string };
+      storage: StorageConfig;
+      baseDir: string;
+    }
+  /** A later TrainDeck took the run over (its pid now decides whether the run is orphaned). */
+  | { type: 'owner'; pid: number }
+  /** Once connected (the host key is known): how to reach the machine and where the run lives on it. */
+  | {
+      type: 'machine';
+      target: ReattachTarget;
+      workDir: string;
+      storage: ExecutorSpec['storage'];
+      sendS3Credentials: boolean;
+      /** Epoch ms after which the follow gives up (time-to-live + grace + push). */
+      deadline: number;
+    }
+  /** The executor runs (detached: it trains and pushes without the desktop). */
+  | { type: 'executor'; pid: number }
+  /** How far the desktop read the executor's files. */
+  | ({ type: 'offsets' } & FollowOffsets);
+
+/** What the attach journal says, folded: the last of each kind wins. */
+export interface AttachState {
+  run?: Extract<AttachEntry, { type: 'run' }>;
+  owner?: number;
+  machine?: Extract<AttachEntry, { type: 'machine' }>;
+  executor?: Extract<AttachEntry, { type: 'executor' }>;
+  offsets?: FollowOffsets;
+}
+
+/** Appends one line and fsyncs it before returning (a kill right after leaves it on disk). */
+export function appendAttach(runDir: string, entry: AttachEntry): void {
+  const fd = openSync(join(runDir, FILE), 'a', 0o600);
+  try {
+    writeSync(fd, JSON.stringify({ ...entry, at: new Date().toISOString() }) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads and folds the attach journal; a torn last line (a kill mid-write) is ignored. */
+export function readAttach(runDir: string): AttachState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(runDir, FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const state: AttachState = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let entry: AttachEntry;
+    try {
+      entry = JSON.parse(line) as AttachEntry;
+    } catch {
+      break;
+    }
+    if (entry.type === 'run') {
+      state.run = entry;
+      state.owner = entry.pid;
+    } else if (entry.type === 'owner') state.owner = entry.pid;
+    else if (entry.type === 'machine') state.machine = entry;
+    else if (entry.type === 'executor') state.executor = entry;
+    else if (entry.type === 'offsets') state.offsets = { events: entry.events, train: entry.train, sync: entry.sync };
+  }
+  return state;
+}

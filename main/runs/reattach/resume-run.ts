@@ -1,0 +1,117 @@
+import type { RunPhase } from '../../../shared/domain/run';
+import type { ExecutorSecrets } from '../../../shared/executor/protocol';
+import { workLayout } from '../../executor/work-layout';
+import type { ObjectStore } from '../../sync/object-store';
+import type { FollowOffsets, ReconnectPolicy } from '../pipeline/follow-executor';
+import { followToEnd, type FollowState } from '../pipeline/follow-to-end';
+import { createPhaseRunner, PhaseFailure, type RunEventBody } from '../pipeline/phase-tracker';
+import type { HostConnector } from '../pipeline/remote-host';
+import { resultOf, type PipelineResult } from '../pipeline/run-pipeline';
+import type { Waker } from '../pipeline/waker';
+import type { AttachState } from './attach-journal';
+
+/** What taking over a run left by a killed TrainDeck needs. */
+export interface ResumeInput {
+  runId: string;
+  /** The run's attach journal, with its `machine` entry. */
+  attach: AttachState & { machine: NonNullable<AttachState['machine']> };
+  /** The phase the run was in (what an unexpected error fails). */
+  phase: RunPhase;
+  connector: HostConnector;
+  secrets: ExecutorSecrets;
+  store: ObjectStore;
+  /** The backend's teardown (EC2: delete by run tag and verify; ssh-host: nothing; local: the temp folder). */
+  release(signal: AbortSignal): Promise<Record<string, unknown>>;
+  emit(event: RunEventBody): void;
+  signal: AbortSignal;
+  now?: () => number;
+  pollMs?: number;
+  reconnect?: ReconnectPolicy;
+  waker?: Waker;
+  onOffsets?(offsets: FollowOffsets): void;
+}
+
+/**
+ * The second half of the pipeline for a run whose desktop was killed: reconnect with the
+ * pinned host key, find the executor (its pid from the journal, else from its pid file: a kill
+ * during bootstrapping), follow executor.jsonl and train.log from the journaled offsets to the
+ * `done` line, verify the push in S3, tear down. An executor that never started means nothing
+ * trains: the run fails and tears down at once.
+ */
+export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
+  const now = input.now ?? Date.now;
+  const phases = createPhaseRunner(input.emit);
+  const info = (line: string) => input.emit({ type: 'log', source: 'info', line });
+  const { machine } = input.attach;
+  const layout = workLayout(machine.workDir, { storage: machine.storage, runId: input.runId });
+  const state: FollowState = { current: input.phase };
+  try {
+    const host = await phases.run(
+      'connecting',
+      () => input.connector.connect(AbortSignal.any([input.signal, AbortSignal.timeout(10 * 60_000)])),
+      () => ({ host: input.connector.label, reattached: true }),
+    );
+    state.host = host;
+    const pid = input.attach.executor?.pid ?? (await pidFromFile(host, layout.pidFile));
+    if (!pid)
+      throw new PhaseFailure(
+        'bootstrapping',
+        'the executor never started on the machine (TrainDeck stopped before it did): nothing trains there',
+      );
+    info(`reattached to the executor (pid ${pid}) on ${input.connector.label}`);
+    await followToEnd(
+      {
+        runId: input.runId,
+        layout,
+        connector: input.connector,
+        pid,
+        deadline: machine.deadline,
+        secrets: input.secrets,
+        storage: machine.storage,
+        store: input.store,
+        emit: input.emit,
+        signal: input.signal,
+        now,
+        ...(input.pollMs ? { pollMs: input.pollMs } : {}),
+        ...(input.reconnect ? { reconnect: input.reconnect } : {}),
+        ...(input.waker ? { waker: input.waker } : {}),
+        ...(input.attach.offsets ? { start: input.attach.offsets } : {}),
+        ...(input.onOffsets ? { onOffsets: input.onOffsets } : {}),
+      },
+      phases,
+      state,
+    );
+  } catch (error) {
+    if (!(error instanceof PhaseFailure))
+      phases.fail(state.current, error instanceof Error ? error.message : String(error));
+    else if (!phases.failure) phases.fail(error.phase, error.message, error.fix);
+    if (state.rescuePush && !state.status) {
+      info('the executor did not finish: pushing what exists before teardown');
+      await phases
+        .run('pushing', state.rescuePush, (r) => ({
+          files: (r as { manifest: unknown[] }).manifest.length,
+          rescue: true,
+        }))
+        .catch(() => undefined);
+    }
+  } finally {
+    await state.host?.close().catch(() => undefined);
+    await phases
+      .run(
+        'tearing-down',
+        () => input.release(AbortSignal.timeout(30 * 60_000)),
+        (facts) => facts,
+      )
+      .catch(() => undefined);
+  }
+  return resultOf(state.status, phases.failure, input.signal.aborted);
+}
+
+// The bootstrap writes the executor's pid before it returns it: a kill in between leaves only the file.
+async function pidFromFile(
+  host: { read(path: string, offset: number, max: number): Promise<Buffer | undefined> },
+  path: string,
+) {
+  const text = (await host.read(path, 0, 64))?.toString('utf8').trim();
+  return text && /^\d+$/.test(text) ? Number(text) : undefined;
+}
