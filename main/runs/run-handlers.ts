@@ -3,7 +3,7 @@ import type { Handlers } from '../core/router';
 import { resolveConfigPaths } from './resolve-config-paths';
 import type { RunService } from './run-service';
 
-type RunCommand = 'runs.start' | 'runs.list' | 'runs.get' | 'runs.cancel';
+type RunCommand = 'runs.start' | 'runs.list' | 'runs.get' | 'runs.cancel' | 'runs.unfinished' | 'runs.reattach';
 
 /**
  * Thin handlers of the run commands; handlers.ts spreads them into the table. The UI sends
@@ -25,5 +25,7 @@ export function runHandlers(runs: RunService): Pick<Handlers, RunCommand> {
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.get(runId),
     'runs.cancel': ({ runId }) => ({ cancelled: runs.cancel(runId) }),
+    'runs.unfinished': () => runs.unfinished(),
+    'runs.reattach': ({ runId, stop }) => runs.reattach(runId, { stop: stop ?? false }),
   };
 }

@@ -9,6 +9,7 @@ import {
   type RunSnapshot,
 } from '../../shared/domain/run';
 import { TypedError } from '../../shared/ipc/result';
+import type { UnfinishedRun } from '../../shared/ipc/run-commands';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { makeRunId } from '../../shared/domain/tags';
 import type { Logger } from '../core/logger';
@@ -466,17 +467,7 @@ function journaled(event: RunEvent): boolean {
 }
 
 /** A run a killed TrainDeck left unfinished (see {@link RunService.unfinished}). */
-export interface UnfinishedRunInfo {
-  runId: string;
-  name: string;
-  backend: ComputeBackendKind;
-  host?: string;
-  startedAt: string;
-  /** The last phase it reached. */
-  phase?: RunPhase;
-  /** The machine was reached: an executor may still train there, and a reattach can follow it. */
-  canFollow: boolean;
-}
+export type UnfinishedRunInfo = UnfinishedRun;
 
 // How long a run's machine runs on by itself: the instance's time-to-live, or the training's max runtime + grace.
 function untilOf(request: StartRunRequest, startedAt: string): string {

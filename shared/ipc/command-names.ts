@@ -31,6 +31,8 @@ export const COMMAND_NAME_LIST = [
   'runs.start',
   'runs.list',
   'runs.get',
+  'runs.unfinished',
+  'runs.reattach',
   'runs.cancel',
   'runs.report',
   'runs.saveReport',

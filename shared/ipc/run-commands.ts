@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPUTE_BACKENDS, type RunSnapshot } from '../domain/run';
+import { COMPUTE_BACKENDS, type RunPhase, type RunSnapshot } from '../domain/run';
 import type { RunReport, SavedRunReport } from '../report/run-report';
 import { runConfigSchema } from '../run-config/schema';
 import { sshHostSchema } from '../run-config/ssh-host-section';
@@ -12,6 +12,19 @@ import type { CommandDef } from './contract';
  */
 function command<Res>() {
   return <Req extends z.ZodType>(request: Req): CommandDef<Req, Res> => ({ request });
+}
+
+/** A run a killed TrainDeck (CLI or app) left unfinished: its machine may still train. */
+export interface UnfinishedRun {
+  runId: string;
+  name: string;
+  backend: (typeof COMPUTE_BACKENDS)[number];
+  host?: string;
+  startedAt: string;
+  /** The last phase it reached. */
+  phase?: RunPhase;
+  /** The machine was reached: an executor may still train there, and a reattach can follow it. */
+  canFollow: boolean;
 }
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'not a run id');
@@ -33,6 +46,13 @@ export const runCommands = {
   'runs.list': command<RunSnapshot[]>()(z.object({}).strict()),
   /** One run's snapshot; apply `runs.event` events with a greater seq. */
   'runs.get': command<RunSnapshot>()(z.object({ runId }).strict()),
+  /** Runs a killed TrainDeck left unfinished (the banner's Reattach / Tear down). */
+  'runs.unfinished': command<UnfinishedRun[]>()(z.object({}).strict()),
+  /**
+   * Takes over an unfinished run: follow its executor to the end, verify the push, tear down;
+   * with `stop`, stop the training first (push, verify, tear down). Returns at once.
+   */
+  'runs.reattach': command<{ runId: string }>()(z.object({ runId, stop: z.boolean().optional() }).strict()),
   /** Graceful stop: training gets SIGTERM and its grace period, data is pushed, then teardown. */
   'runs.cancel': command<{ cancelled: boolean }>()(z.object({ runId }).strict()),
   /** A run's report (timeline, outcome, data, resources from its journal, itemized cost); writes nothing. */

@@ -81,7 +81,8 @@ export async function followExecutor(options: FollowOptions, callbacks: FollowCa
   let host = options.host;
   let cancelSent = false;
   let done = false;
-  let quiet = 0;
+  // A reattach checks at once whether the executor is still there (it may have ended meanwhile).
+  let quiet = options.start ? (options.livenessEvery ?? 10) - 1 : 0;
   let reported = { events: events.offset, train: train.offset, sync: sync.offset, at: options.now() };
   while (!done) {
     if (options.now() > options.deadline) throw new Error('the executor did not finish before its time limit');
@@ -116,7 +117,7 @@ export async function followExecutor(options: FollowOptions, callbacks: FollowCa
       wakes = waker.count;
       if (!done && (quiet >= (options.livenessEvery ?? 10) || woken)) {
         quiet = 0;
-        await assertAlive(host, options);
+        done = await assertAlive(host, options, events.offset);
       }
     } catch (error) {
       if (!isConnectionLost(error)) throw error;
@@ -175,7 +176,8 @@ async function reconnect(options: FollowOptions, callbacks: FollowCallbacks, wak
 }
 
 // A crashed executor writes no `done`: without this check the desktop would wait for the deadline.
-async function assertAlive(host: RemoteHost, options: FollowOptions): Promise<void> {
+// True when the executor ended with its `done` line before `offset` (a reattach that started reading after it).
+async function assertAlive(host: RemoteHost, options: FollowOptions, offset: number): Promise<boolean> {
   // No answer within the limit is a stalled link (a socket that died during sleep), not a dead executor.
   const probe = await host
     .exec(`kill -0 ${options.pid} 2>/dev/null && echo alive || echo gone`, { timeoutMs: 30_000 })
@@ -185,16 +187,12 @@ async function assertAlive(host: RemoteHost, options: FollowOptions): Promise<vo
         `no answer to a liveness check (${error instanceof Error ? error.message : String(error)})`,
       );
     });
-  if (probe.stdout.includes('alive')) return;
+  if (probe.stdout.includes('alive')) return false;
   // It may have finished between our read and the probe: one more read of the events decides.
   const last = await host.read(options.layout.eventsFile, 0, 64 * 1024 * 1024);
-  if (
-    last
-      ?.toString('utf8')
-      .split('\n')
-      .some((line) => /"phase":"done","status":"(succeeded|failed)"/.test(line))
-  )
-    return;
+  const finished = (text: string) =>
+    text.split('\n').some((line) => /"phase":"done","status":"(succeeded|failed)"/.test(line));
+  if (last && finished(last.toString('utf8'))) return finished(last.subarray(0, offset).toString('utf8'));
   const err = (await host.read(options.layout.stderrFile, 0, 64 * 1024))?.toString('utf8').trim().split('\n').pop();
   throw new Error(`the executor (pid ${options.pid}) stopped without finishing${err ? `: ${err}` : ''}`);
 }

@@ -49,6 +49,8 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'runs.list': {},
   'runs.get': { runId: 'run-1' },
   'runs.cancel': { runId: 'run-1' },
+  'runs.unfinished': {},
+  'runs.reattach': { runId: 'run-1' },
   'runs.report': { runId: 'run-1' },
   'runs.saveReport': { runId: 'run-1' },
 };
