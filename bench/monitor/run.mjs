@@ -1,25 +1,6 @@
 #!/usr/bin/env node
-// Bundles the TypeScript bench with esbuild (as bench/scan does) and runs it; arguments pass through.
-import { build } from 'esbuild';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// npm run bench:monitor: bundles monitor-bench.ts and runs it; arguments pass through.
+import { fileURLToPath } from 'node:url';
+import { runTsBench } from '../run-ts-bench.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const out = await mkdtemp(join(tmpdir(), 'traindeck-bench-monitor-'));
-const outfile = join(out, 'monitor-bench.mjs');
-try {
-  await build({
-    entryPoints: [join(here, 'monitor-bench.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-  await import(pathToFileURL(outfile).href);
-} finally {
-  await rm(out, { recursive: true, force: true });
-}
+await runTsBench(fileURLToPath(new URL('./monitor-bench.ts', import.meta.url)));
