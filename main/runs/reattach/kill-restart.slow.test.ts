@@ -143,8 +143,11 @@ describe('kill -9 of `traindeck run` at each phase, then `traindeck reattach RUN
       const work = join(f.dir, 'remote-work', runId);
       const pidFile = join(work, 'executor.pid');
       if (existsSync(pidFile)) {
-        // The executor started: it finished (no process left), pushed, and the reattach verified it.
-        expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+        // The executor started: it finished (no process left within a bounded time: it writes status.json,
+        // which ends the reattach's wait, a moment before it exits), pushed, and the reattach verified it.
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        for (let waited = 0; alive(pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+        expect(alive(pid), 'the executor still runs 15 s after the reattach ended').toBe(false);
         expect(finished).toMatchObject({ outcome: 'succeeded' });
         expect(after.code).toBe(0);
         expect(await f.fx.keys()).toContain(`runs/test/logs/${runId}/train.log`);
