@@ -54,7 +54,10 @@ export async function connectWithBackoff(
   let delay = policy.firstDelayMs;
   let last: unknown;
   let attempt = 0;
-  while (attempt < policy.attempts && remaining() > 0) {
+  // A retry started with a sliver of the limit left cannot finish a handshake, and its failure ("no TCP
+  // connection within 0 s") would replace the real reason: a retry gets at least this long, or none.
+  const minAttemptMs = Math.min(500, policy.readyTimeoutMs);
+  while (attempt < policy.attempts && (attempt === 0 || remaining() >= minAttemptMs)) {
     signal?.throwIfAborted();
     attempt += 1;
     try {
@@ -63,14 +66,15 @@ export async function connectWithBackoff(
       if (error instanceof TypedError || signal?.aborted) throw error;
       last = error;
     }
-    if (attempt < policy.attempts && remaining() > 0) await sleep(Math.min(delay, remaining()), signal);
+    if (attempt < policy.attempts && remaining() > minAttemptMs)
+      await sleep(Math.min(delay, remaining() - minAttemptMs), signal);
     delay = Math.min(delay * 2, policy.maxDelayMs);
   }
   const why = (last instanceof Error ? last.message : String(last)).replace(/\.$/, '');
   const address = `${target.username}@${target.host}:${target.port}`;
   throw new TypedError(
     'UNAVAILABLE',
-    remaining() <= 0
+    remaining() < minAttemptMs
       ? `SSH to ${address} did not answer within the ${formatSeconds(totalMs)} connect limit (${attempt} attempt${attempt === 1 ? '' : 's'}; last: ${why}).`
       : `SSH to ${address} did not answer after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${formatSeconds(Date.now() - started)} (last: ${why}).`,
     { fix: 'Check that the host is up, sshd runs, and port and key are right.' },
