@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium';
 
 // Specs that seed a real S3 load the AWS SDK in the runner: its Node 20 notice is not a test problem.

@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+
 import { RENDERER_CSP } from './shared/security/csp.ts';
 
 /** Puts the one CSP into the built index.html (the dev server needs inline scripts, so build only). */

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+
 import { commandChannel, eventChannel } from '../shared/ipc/channels';
 import type { CommandName, EventName } from '../shared/ipc/contract';
 import { createPreloadApi, type IpcRendererLike } from './api';

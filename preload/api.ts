@@ -1,5 +1,5 @@
 import type { TrainDeckApi } from '../shared/ipc/api';
-import { COMMAND_CHANNELS, EVENT_CHANNELS, commandChannel, eventChannel } from '../shared/ipc/channels';
+import { COMMAND_CHANNELS, commandChannel, EVENT_CHANNELS, eventChannel } from '../shared/ipc/channels';
 import { fail, type Result } from '../shared/ipc/result';
 
 /** The part of Electron's ipcRenderer the bridge uses; a fake implements it in tests. */

@@ -3,6 +3,7 @@
  * Bundled to CommonJS (a sandboxed preload cannot load ES modules or other files).
  */
 import { contextBridge, ipcRenderer } from 'electron';
+
 import { createPreloadApi } from './api';
 
 contextBridge.exposeInMainWorld('traindeck', createPreloadApi(ipcRenderer));

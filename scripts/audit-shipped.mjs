@@ -29,8 +29,9 @@ console.log(
 );
 if (serious > 0) {
   for (const [name, entry] of Object.entries(report.vulnerabilities ?? {})) {
-    if (entry.severity === 'high' || entry.severity === 'critical')
+    if (entry.severity === 'high' || entry.severity === 'critical') {
       console.log(`  ${entry.severity}: ${name} ${entry.range ?? ''}`);
+    }
   }
   console.log('Fix: npm audit fix --omit=dev, or update the named packages; see npm audit --omit=dev for details.');
   process.exit(1);

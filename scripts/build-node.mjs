@@ -1,7 +1,9 @@
 // Bundles every Node-side entry with esbuild: each bundle is self-contained, so the
 // packaged app ships no node_modules and the executor is one file to upload.
-import { build } from 'esbuild';
 import { copyFile, rm } from 'node:fs/promises';
+
+import { build } from 'esbuild';
+
 import { common, esmRequireBanner } from './node-bundle-options.mjs';
 
 const entries = [

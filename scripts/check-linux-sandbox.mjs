@@ -5,8 +5,9 @@
 // first when it is missing (electron 45 would do it at launch anyway), since the helper ships with it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
 import { linuxSandboxProblem } from './linux-sandbox.mjs';
 
 if (process.platform !== 'linux') process.exit(0);

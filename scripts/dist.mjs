@@ -3,6 +3,7 @@
 // build without its signing and notarization variables stops first, with what to set
 // (see ./mac-release.mjs), rather than producing an app that Gatekeeper blocks.
 import { spawnSync } from 'node:child_process';
+
 import { buildsForMac, macReleaseProblem } from './mac-release.mjs';
 
 const args = process.argv.slice(2);

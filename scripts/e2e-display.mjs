@@ -11,11 +11,12 @@ export function playwrightInvocation(input) {
   const noDisplay = input.platform === 'linux' && !input.env.DISPLAY && !input.env.WAYLAND_DISPLAY;
   // Without the binary the Electron specs skip (with their reason): no display is needed then.
   if (!noDisplay || !input.electronFound) return { command: 'npx', args: playwright };
-  if (!input.hasXvfbRun)
+  if (!input.hasXvfbRun) {
     return {
       command: 'npx',
       args: playwright,
       note: 'No DISPLAY and no xvfb-run: the Electron specs cannot open a window. Install xvfb (apt-get install xvfb) or run them in a desktop session.',
     };
+  }
   return { command: 'xvfb-run', args: ['-a', 'npx', ...playwright] };
 }

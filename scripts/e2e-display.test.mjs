@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { playwrightInvocation } from './e2e-display.mjs';
 
 const base = { platform: 'linux', env: {}, hasXvfbRun: true, electronFound: true, args: ['--project', 'electron'] };

@@ -3,8 +3,9 @@
 // need a display and there is none (see ./e2e-display.mjs). Exits with Playwright's code.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
 import { playwrightInvocation } from './e2e-display.mjs';
 
 /** Whether the Electron binary is there, read as main/core/electron-binary.ts does (without loading electron). */

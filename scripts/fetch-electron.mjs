@@ -5,8 +5,8 @@
 // now, through electron's own installer (@electron/get, checked against electron's checksums),
 // so that the Electron specs and `npm start` find it. Bounded: 10 minutes.
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const electronDir = dirname(createRequire(join(process.cwd(), 'package.json')).resolve('electron/package.json'));
 const { version } = createRequire(import.meta.url)(join(electronDir, 'package.json'));

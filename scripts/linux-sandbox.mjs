@@ -22,11 +22,12 @@ export const APPARMOR_PROFILE = 'traindeck-electron';
  */
 export function linuxSandboxProblem(facts) {
   if (facts.platform !== 'linux') return undefined;
-  if (facts.uid === 0)
+  if (facts.uid === 0) {
     return [
       'Electron refuses to start as root without --no-sandbox, which turns off the renderer sandbox TrainDeck relies on.',
       'Start TrainDeck as your own user (`npm start` without sudo). In a throw-away container only: `npx electron --no-sandbox .`',
     ];
+  }
   const namespacesBlocked = facts.restrictUserns === '1' || facts.usernsClone === '0';
   if (!namespacesBlocked || !facts.sandbox) return undefined;
   const { path, uid, mode } = facts.sandbox;

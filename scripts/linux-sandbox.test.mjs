@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { linuxSandboxProblem } from './linux-sandbox.mjs';
 
 const SANDBOX = '/home/me/traindeck/node_modules/electron/dist/chrome-sandbox';

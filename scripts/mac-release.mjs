@@ -30,8 +30,9 @@ export function macReleaseProblem(env) {
   const missing = [];
   // A keychain identity (CSC_NAME) works on a Mac that has it; CSC_LINK is the portable way.
   if (!env.CSC_LINK && !env.CSC_NAME) missing.push('a signing certificate: CSC_LINK (+ CSC_KEY_PASSWORD) or CSC_NAME');
-  if (!NOTARY_CREDENTIALS.some((set) => set.every((name) => env[name])))
+  if (!NOTARY_CREDENTIALS.some((set) => set.every((name) => env[name]))) {
     missing.push(`notarization credentials: ${NOTARY_CREDENTIALS.map((set) => set.join(' + ')).join(', or ')}`);
+  }
   if (missing.length === 0) return undefined;
   return [
     `A macOS build of TrainDeck must be signed and notarized (Gatekeeper blocks an unsigned download, and macOS delivers no notifications to it), and this environment lacks ${missing.join('; and ')}.`,

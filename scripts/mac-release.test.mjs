@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { buildsForMac, macReleaseProblem } from './mac-release.mjs';
 
 const signed = { CSC_LINK: 'cert.p12', CSC_KEY_PASSWORD: 'x' };

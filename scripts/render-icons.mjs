@@ -18,11 +18,12 @@
  * output matches what a browser draws. The PNGs are committed; this script only exists
  * so that they can be regenerated after the SVGs change.
  */
-import { chromium } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { chromium } from '@playwright/test';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

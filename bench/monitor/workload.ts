@@ -11,11 +11,11 @@ export function makeLines(second: number, count: number, startIndex: number): st
     const n = startIndex + i;
     const kind = n % 20;
     let text: string;
-    if (kind < 14)
+    if (kind < 14) {
       text = ` ${(n % 100).toString().padStart(2)}%|████▌     | ${n % 10_000}/10000 [01:23<01:42, 5.37it/s, loss=${(1 / (1 + n / 1e5)).toFixed(4)}, lr=3e-4]`;
-    else if (kind < 16)
+    } else if (kind < 16) {
       text = `{'loss': ${(1 / (1 + n / 1e5)).toFixed(4)}, 'grad_norm': 1.23, 'learning_rate': 4.7e-05, 'epoch': ${(n / 1e6).toFixed(2)}}`;
-    else if (kind < 18) text = `Epoch ${1 + Math.floor(n / 1e6)}/10`;
+    } else if (kind < 18) text = `Epoch ${1 + Math.floor(n / 1e6)}/10`;
     else if (kind < 19) text = 'UserWarning: TypedStorage is deprecated. It will be removed in the future.';
     else text = '\u00ff\u00fe%%% ::: garbage ETA: 1:23:45 [[[';
     out += `${stamp} ${text}\n`;

@@ -1,10 +1,10 @@
 // `npm run bench:scan`: the cost scanner against the in-memory EC2 with 30 regions and a
 // simulated latency per call, bounded-parallel vs one call at a time. Target: < 3 s parallel.
-import { TAG_CREATED_BY, TAG_RUN_ID } from '../../shared/domain/tags';
 import { FakeAws } from '../../main/aws/testing/fake-aws';
 import { realSleep } from '../../main/aws/waiters';
 import { systemClock } from '../../main/core/clock';
 import { scanAccount, type ScanOptions } from '../../main/runs/cost/scanner';
+import { TAG_CREATED_BY, TAG_RUN_ID } from '../../shared/domain/tags';
 
 const REGIONS = 30;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 80);
@@ -42,8 +42,9 @@ async function timed(mode: ScanOptions['mode']) {
     concurrency: CONCURRENCY,
   });
   const ms = performance.now() - started;
-  if (scan.resources.length !== REGIONS || scan.regions.some((r) => r.status !== 'ok'))
+  if (scan.resources.length !== REGIONS || scan.regions.some((r) => r.status !== 'ok')) {
     throw new Error(`scan incomplete in ${mode} mode`);
+  }
   return { mode, ms, calls: fake.calls.length, total: scan.totalHourlyUsd };
 }
 
@@ -60,13 +61,14 @@ const rows = [
   ]),
 ];
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-for (const row of rows)
+for (const row of rows) {
   console.log(
     row
       .map((cell, i) => cell.padEnd(widths[i]!))
       .join('  ')
       .trimEnd(),
   );
+}
 const ratio = sequential.ms / parallel.ms;
 const pass = parallel.ms < TARGET_MS;
 console.log(`speed-up: ${ratio.toFixed(1)}×   target: parallel < ${TARGET_MS / 1000} s → ${pass ? 'PASS' : 'FAIL'}`);

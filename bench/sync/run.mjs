@@ -6,14 +6,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { USAGE, parseArgs } from './lib/args.mjs';
+
+import { parseArgs, USAGE } from './lib/args.mjs';
+import { datasetSpecs, generate, PROBE_SPEC } from './lib/datasets.mjs';
 import { ensurePackages } from './lib/deps.mjs';
-import { PROBE_SPEC, datasetSpecs, generate } from './lib/datasets.mjs';
 import { stopAll } from './lib/proc.mjs';
 import { formatTable, formatTargets, ratios, summarize, targets } from './lib/report.mjs';
 import { PREFIX, probeTool, transferPair } from './lib/runner.mjs';
 import { memoryWatch, startServer, stopServer } from './lib/server.mjs';
-import { AWS, RCLONE, TOOLS, TOOL_NOTES, cleanEnv, toolContext } from './lib/tools.mjs';
+import { AWS, cleanEnv, RCLONE, TOOL_NOTES, toolContext, TOOLS } from './lib/tools.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -74,10 +75,11 @@ async function ensureMemory(mem, bytes) {
     await mem.sample();
     const avail = mem.now().availKiB * 1024;
     if (avail >= need) return;
-    if (waited >= 180)
+    if (waited >= 180) {
       throw new Error(
         `only ${(avail / GiB).toFixed(1)} GiB available, need ${(need / GiB).toFixed(1)} GiB; stopping (memory not sane)`,
       );
+    }
     if (waited === 0) log(`low memory (${(avail / GiB).toFixed(1)} GiB available): waiting up to 180 s...`);
     await new Promise((r) => setTimeout(r, 5000));
   }
@@ -145,8 +147,9 @@ async function main() {
       storageClass: p.storageClass,
       probe: p.attempts,
     });
-    for (const a of p.attempts.filter((x) => !x.ok))
+    for (const a of p.attempts.filter((x) => !x.ok)) {
       log(`probe ${tool.name} (SSE-C ${a.mode.sse ? 'on' : 'off'}): FAILED: ${a.error.split('\n').at(-1)}`);
+    }
     if (!p.mode) {
       tools[tool.name].available = false;
       tools[tool.name].reason = `probe failed: ${p.attempts.at(-1)?.error}`;
@@ -220,10 +223,11 @@ async function main() {
     `  rclone flags: ${ctx.rcloneFlags.join(' ') || '(its defaults: --transfers 4 --checkers 8)'}; aws: CLI defaults (10 concurrent requests, 8 MiB parts), --only-show-errors\n`,
   );
   console.log(formatTable(summary, ratioList, tools, datasets));
-  if (Object.values(tools).some((x) => x.available && x.sseWanted && !x.sseC))
+  if (Object.values(tools).some((x) => x.available && x.sseWanted && !x.sseC)) {
     console.log(
       '  * NO: this tool could not do SSE-C against this server and ran without it (see the probe errors in the JSON).',
     );
+  }
   console.log(
     `\nTargets (issue 3, point 10)${opts.quick ? ' - quick run, indicative only' : ''}:\n${formatTargets(targetList)}`,
   );

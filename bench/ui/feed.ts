@@ -4,13 +4,13 @@
  * deltas coalesced exactly as main does it; chart series live in main's own SeriesStore, so
  * "as served" snapshots are downsampled by the same LTTB. The browser side is in lib/*.mjs.
  */
+import { RUN_ID, runSnapshot } from '../../e2e/web/monitor-fixture';
 import { systemClock } from '../../main/core/clock';
 import { HealthSampler } from '../../main/monitor/health-sampler';
 import { createLocalShell } from '../../main/monitor/local-shell';
 import { RunMonitor } from '../../main/monitor/run-monitor';
 import { SeriesStore } from '../../main/monitor/series-store';
 import type { MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
-import { RUN_ID, runSnapshot } from '../../e2e/web/monitor-fixture';
 import { healthOutput, makeLines } from '../monitor/workload';
 
 export { startWebHost } from '../../e2e/support/web-host';
@@ -35,8 +35,9 @@ export class LogFeed {
     this.monitor = new RunMonitor({ runId: RUN_ID, clock: systemClock, onDelta: (delta) => this.sink?.(delta) });
     // An hour of history and 5,000 lines, as a run that has been training a while has.
     const now = systemClock.now();
-    for (let i = 720; i > 0; i--)
+    for (let i = 720; i > 0; i--) {
       this.monitor.addHealth(this.sampler.parse(healthOutput(this.healthTick++), now - i * HEALTH_MS));
+    }
     this.push(5_000);
   }
 

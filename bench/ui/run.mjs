@@ -3,14 +3,16 @@
 // charts of 17,280 points, against naive peers in the same browser. Needs `npm run build`.
 // Options: --seconds N (log stream, default 60), --chart-seconds N (appending, default 20),
 // --rate N (lines/s, default 1000), --out FILE (default .tmp/bench-ui.json).
-import { chromium } from '@playwright/test';
-import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { chromium } from '@playwright/test';
+import { build } from 'esbuild';
+
 import { charts } from './lib/charts.mjs';
 import { logStream } from './lib/log-stream.mjs';
 import { failures, formatTable, targets } from './lib/report.mjs';
@@ -123,10 +125,11 @@ try {
   const consoleErrors = [results.log.ours, results.charts.served, results.charts.raw].flatMap((r) =>
     r.errors.filter((e) => e.startsWith('console')),
   );
-  if (consoleErrors.length)
+  if (consoleErrors.length) {
     console.log(
       `\nconsole errors in our page (${consoleErrors.length}): ${[...new Set(consoleErrors)].slice(0, 5).join(' | ')}`,
     );
+  }
 
   const out = resolve(root, values.out);
   await mkdir(dirname(out), { recursive: true });

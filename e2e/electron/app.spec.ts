@@ -4,11 +4,13 @@
  * and the IPC round trip. Needs `npm run build` first, and the Electron binary: where that
  * was never downloaded (`npm run electron:fetch`) the whole file is skipped with the reason.
  */
-import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT, locateElectronForTests } from './electron-binary';
+
+import { type ElectronApplication, expect, type Page, test } from '@playwright/test';
+
+import { locateElectronForTests, PROJECT_ROOT } from './electron-binary';
 import { launchApp, type LaunchedApp } from './launch-app';
 
 /** What the page can reach on `window`; loose on purpose so the tests can send bad input. */

@@ -4,10 +4,12 @@
  * closed window straight on Costs, and the log file. The same paths run under a stand-in
  * `electron` module in main/app/main-startup.test.ts, which runs everywhere.
  */
-import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import { type ElectronApplication, expect, type Page, test } from '@playwright/test';
+
 import { locateElectronForTests } from './electron-binary';
 import { launchApp, type LaunchedApp } from './launch-app';
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { findElectronBinary } from '../../main/core/electron-binary';
 
 /** The repository root (this file is e2e/electron/electron-binary.ts). */

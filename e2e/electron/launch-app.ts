@@ -1,6 +1,8 @@
-import { _electron as electron, test, type ElectronApplication, type Page } from '@playwright/test';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+
+import { _electron as electron, type ElectronApplication, type Page, test } from '@playwright/test';
+
 import { PROJECT_ROOT } from './electron-binary';
 
 /** A command's answer as the page's bridge returns it (a `Result`). */

@@ -6,11 +6,13 @@
  * (retrying) long enough, and nothing real is reached. Needs `npm run build` and the Electron
  * binary; without the binary the file is skipped with the reason.
  */
-import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import { expect, test } from '@playwright/test';
+
 import { locateElectronForTests } from './electron-binary';
 import { launchApp } from './launch-app';
 

@@ -5,12 +5,14 @@
  * check "PDF: desktop app only"). Needs `npm run build` and the Electron binary; without the
  * binary the file is skipped with the reason.
  */
-import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFinishedRun } from '../web/report-fixture';
+
+import { expect, test } from '@playwright/test';
+
 import { RUN_ID } from '../web/monitor-fixture';
+import { writeFinishedRun } from '../web/report-fixture';
 import { locateElectronForTests } from './electron-binary';
 import { launchApp, type LaunchedApp } from './launch-app';
 

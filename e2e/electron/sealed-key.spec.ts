@@ -6,13 +6,15 @@
  * the app keeps a plain 0600 file and says why; each test checks the case it can see.
  * Needs `npm run build` and the Electron binary; without the binary the file is skipped.
  */
-import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { KeyFileInfo } from '../../shared/domain/account';
+
+import { expect, test } from '@playwright/test';
+
 import { SEALED_KEY_MAGIC } from '../../main/sync/sealed-key';
 import { keyFingerprint, loadSseKey } from '../../main/sync/sse-key';
+import type { KeyFileInfo } from '../../shared/domain/account';
 import { locateElectronForTests } from './electron-binary';
 import { launchApp, type LaunchedApp } from './launch-app';
 
@@ -59,8 +61,9 @@ test.describe('the SSE-C key in the desktop app', () => {
     const plain = readFileSync(copy.path);
     expect(plain.length).toBe(32);
     expect(keyFingerprint(plain)).toBe(generated.fingerprint);
-    for (const form of [plain, Buffer.from(plain.toString('base64')), Buffer.from(plain.toString('hex'))])
+    for (const form of [plain, Buffer.from(plain.toString('base64')), Buffer.from(plain.toString('hex'))]) {
       expect(raw.includes(form)).toBe(false);
+    }
     // The CLI's loader (no keychain) refuses the sealed file and says how to export it.
     await expect(loadSseKey(generated.path)).rejects.toMatchObject({ fix: expect.stringContaining('Export key') });
     expect(await invoke('keys.inspect', { path: generated.path })).toEqual(generated);

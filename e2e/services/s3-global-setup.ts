@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startS3Cluster, type S3TestEnv } from './s3-cluster';
+
+import { type S3TestEnv, startS3Cluster } from './s3-cluster';
 
 export type { S3TestEnv };
 

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+
 import { collectProblems, nav, screenshot, useWebHost } from './support';
 
 /** Kill-all without the untracked box: TrainDeck's resources go, everyone else's stay, and the verdict says only what is true. */

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+
 import { expectAccessible } from './axe';
 import { ARTIFACTS, collectProblems, nav, screenshot, useWebHost } from './support';
 

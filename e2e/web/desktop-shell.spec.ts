@@ -3,9 +3,11 @@
  * the window opens on the page main asks for (`#page=costs`, as the tray's "Kill all cost
  * resources…" opens it), and every Copy button says "Copied" or why the clipboard refused.
  */
-import { expect, test } from '@playwright/test';
-import { useFinishedRunOnDisk } from './report-fixture';
 import { join } from 'node:path';
+
+import { expect, test } from '@playwright/test';
+
+import { useFinishedRunOnDisk } from './report-fixture';
 import { ARTIFACTS, nav, screenshot, useWebHost } from './support';
 
 const finished = useFinishedRunOnDisk(Date.now());

@@ -1,6 +1,6 @@
 import type { RunSnapshot } from '../../shared/domain/run';
-import type { SyncFolderStatus } from '../../shared/domain/run-sync';
 import { RUN_PHASES } from '../../shared/domain/run';
+import type { SyncFolderStatus } from '../../shared/domain/run-sync';
 import type { MonitorSnapshot, SeriesView } from '../../shared/monitor/view';
 
 /**

@@ -1,9 +1,11 @@
-import { expect, test, type WebSocketRoute } from '@playwright/test';
-import { expectAccessible } from './axe';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { expect, test, type WebSocketRoute } from '@playwright/test';
+
 import { formatCostTotal } from '../../shared/report/format';
-import { RUN_ID, logLines, monitorSnapshot, runSnapshot } from './monitor-fixture';
+import { expectAccessible } from './axe';
+import { logLines, monitorSnapshot, RUN_ID, runSnapshot } from './monitor-fixture';
 import { PUSHED, useFinishedRunOnDisk } from './report-fixture';
 import { collectProblems, nav, screenshot, shotEveryWay, useWebHost } from './support';
 
@@ -63,14 +65,16 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
       .getByRole('table', { name: 'Sync status per folder, pull then push' })
       .getByRole('rowheader', { name: 'cached_datasets' }),
   ).toBeVisible();
-  for (const text of ['pull-only', '128 / 128', '14.2 GiB', '202 MiB/s', 'Done'])
+  for (const text of ['pull-only', '128 / 128', '14.2 GiB', '202 MiB/s', 'Done']) {
     await expect(pulled).toContainText(text);
+  }
   await expect(page.getByTestId('sync-pull-cached_datasets-verified')).toHaveText('Passed: 128 verified');
   await expect(page.getByTestId('sync-pull-models')).toContainText('Up to date');
   await expect(page.getByTestId('sync-pull-checkpoints')).toContainText('1.7 GiB');
   await expect(page.getByTestId('sync-push')).toHaveCount(0);
-  for (const chart of ['cpu', 'gpu.util', 'gpu.mem', 'gpu.temp', 'memory', 'disk', 'net', 'metric.loss'])
+  for (const chart of ['cpu', 'gpu.util', 'gpu.mem', 'gpu.temp', 'memory', 'disk', 'net', 'metric.loss']) {
     await expect(page.getByTestId(`chart-${chart}`).locator('svg.recharts-surface')).toBeVisible();
+  }
   await expect(page.getByTestId('chart-gpu.mem')).toContainText('GiB');
 
   // 5,000 lines, a few dozen rows in the DOM; following shows the last one.

@@ -1,7 +1,9 @@
-import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
+
+import { expect, test } from '@playwright/test';
+
 import { expectAccessible } from './axe';
-import { ARTIFACTS, PAGES, VERSION, collectProblems, nav, useWebHost } from './support';
+import { ARTIFACTS, collectProblems, nav, PAGES, useWebHost, VERSION } from './support';
 
 /**
  * The renderer shell through the browser host: every page, the doctor round trip, the

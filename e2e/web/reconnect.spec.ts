@@ -1,8 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWebHost, type RunningHost } from '../support/web-host';
+
+import { expect, type Page, test } from '@playwright/test';
+
+import { type RunningHost, startWebHost } from '../support/web-host';
 import { ARTIFACTS, collectProblems, nav, screenshot, VERSION } from './support';
 
 /**

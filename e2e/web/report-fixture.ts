@@ -1,7 +1,9 @@
-import { test } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { test } from '@playwright/test';
+
 import { applyRunEvent, emptyRunSnapshot, RUN_PHASES, type RunEvent } from '../../shared/domain/run';
 import type { RunCost } from '../../shared/domain/run-cost';
 import type { JournalEntry } from '../../shared/domain/run-journal';

@@ -1,7 +1,9 @@
-import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
+
+import { expect, test } from '@playwright/test';
+
 import { startWebHost } from '../support/web-host';
-import { ARTIFACTS, VERSION, useWebHost } from './support';
+import { ARTIFACTS, useWebHost, VERSION } from './support';
 
 /** How the page behaves without a valid session: no token, a wrong token, a host that went away. */
 const host = useWebHost();

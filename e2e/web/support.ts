@@ -1,7 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { startWebHost, type RunningHost } from '../support/web-host';
 import { join, resolve } from 'node:path';
+
+import { expect, type Page, test } from '@playwright/test';
+
+import { type RunningHost, startWebHost } from '../support/web-host';
 
 /** Shared by the web specs: where screenshots go, the app version, and a console watcher. */
 
@@ -70,8 +72,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     const body = document.querySelector('.page-body');
     return body ? body.getBoundingClientRect().top + body.scrollHeight : document.documentElement.scrollHeight;
   });
-  if (viewport && height > viewport.height)
+  if (viewport && height > viewport.height) {
     await page.setViewportSize({ width: viewport.width, height: Math.ceil(height) });
+  }
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
   if (viewport) await page.setViewportSize(viewport);
 }

@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -10,11 +10,13 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { expect, test } from '@playwright/test';
+
 import { PARQUET_BYTES, TRAIN_SH } from '../../main/runs/pipeline/testing/training-repo';
 import { SseKey } from '../../main/sync/sse-key';
 import { createGitRemote, deployKeyLine, type GitRemote } from '../services/git-remote';
-import { startS3Cluster, type S3Cluster } from '../services/s3-cluster';
-import { generateKey, startSshd, type Sshd } from '../services/sshd';
+import { type S3Cluster, startS3Cluster } from '../services/s3-cluster';
+import { generateKey, type Sshd, startSshd } from '../services/sshd';
 import { expectAccessible } from './axe';
 import { atStep, collectProblems, field, nav, next, screenshot, useWebHost } from './support';
 
@@ -197,8 +199,9 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   // The end: the toast, every phase done, the outcome.
   await expect(page.getByTestId('toast').getByText('Training finished')).toBeVisible({ timeout: 90_000 });
   await expect(monitor).toHaveAttribute('data-state', 'succeeded', { timeout: 90_000 });
-  for (const phase of ['checkout', 'pulling', 'verifying', 'training', 'pushing', 'verifying-sync'])
+  for (const phase of ['checkout', 'pulling', 'verifying', 'training', 'pushing', 'verifying-sync']) {
     await expect(page.getByTestId(`phase-${phase}`)).toHaveAttribute('data-status', 'succeeded');
+  }
   await expect(page.getByTestId('log-tail')).toContainText('training finished');
   await expect(page.getByTestId('chart-metric.loss')).toContainText('loss');
   await expect(page.getByTestId('chart-metric.loss')).not.toContainText('metric.');

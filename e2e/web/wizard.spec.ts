@@ -1,7 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { expect, type Page, test } from '@playwright/test';
+
 import { expectAccessible } from './axe';
 import { atStep, collectProblems, field, nav, next, screenshot, shotEveryWay, useWebHost } from './support';
 

@@ -1,5 +1,7 @@
 import { pathToFileURL } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
+
 import { appFiles, isRendererUrl } from './app-files';
 
 describe('the IPC sender check', () => {

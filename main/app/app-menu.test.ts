@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appMenuTemplate, type AppMenuOptions } from './app-menu';
+
+import { type AppMenuOptions, appMenuTemplate } from './app-menu';
 
 type MenuItemConstructorOptions = ReturnType<typeof appMenuTemplate>[number];
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { crashBudget } from './crash-budget';
 
 describe('the renderer crash budget', () => {
@@ -20,8 +21,9 @@ describe('the renderer crash budget', () => {
           now += gap;
           if (allow(now)) allowed.push(now);
         }
-        for (const at of allowed)
+        for (const at of allowed) {
           expect(allowed.filter((t) => t > at - 10_000 && t <= at).length).toBeLessThanOrEqual(3);
+        }
       }),
       { seed: 42, numRuns: 300 },
     );

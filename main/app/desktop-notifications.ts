@@ -1,4 +1,5 @@
 import { Notification } from 'electron';
+
 import type { NotificationSink } from '../core/notifications';
 
 /** Notifications kept referenced at once; the oldest is let go past this (the OS may never say "closed"). */

@@ -1,4 +1,5 @@
-import { ipcMain, type BrowserWindow } from 'electron';
+import { type BrowserWindow, ipcMain } from 'electron';
+
 import { commandChannel, eventChannel } from '../../shared/ipc/channels';
 import { COMMAND_NAMES } from '../../shared/ipc/contract';
 import type { EventBus } from '../core/event-bus';

@@ -4,12 +4,14 @@
  * STAND-IN that records every call (./testing/electron-stand-in). This checks the order and the
  * paths; the real Electron specs in e2e/electron check the rest where the binary exists.
  */
-import { build } from 'esbuild';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { eventChannel } from '../../shared/ipc/channels';
 import { createElectronStandIn, type ElectronStandIn, type StandInOptions } from './testing/electron-stand-in';
 
@@ -232,8 +234,9 @@ describe('desktop startup under a stand-in electron module', () => {
   it('reloads a crashed window at most three times a minute, then says so', async () => {
     const { standIn } = await launchReady();
     const contents = standIn.windows[0]!.webContents;
-    for (let crash = 0; crash < 4; crash++)
+    for (let crash = 0; crash < 4; crash++) {
       contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    }
     contents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
     expect(standIn.names().filter((name) => name === 'webContents.reload')).toHaveLength(3);
     const dialog = standIn.calls.find(([name]) => name === 'dialog.showErrorBox');
@@ -246,8 +249,9 @@ describe('desktop startup under a stand-in electron module', () => {
       const { standIn } = await launchReady({ env: { XDG_CURRENT_DESKTOP: 'GNOME' } });
       standIn.electron.app.emit('window-all-closed');
       // The D-Bus probe is a child process (gdbus, 2 s limit): wait for it, within a bound.
-      for (let wait = 0; wait < 300 && !standIn.names().includes('app.quit'); wait++)
+      for (let wait = 0; wait < 300 && !standIn.names().includes('app.quit'); wait++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect(standIn.names()).toContain('app.quit');
     } finally {
       vi.unstubAllEnvs();

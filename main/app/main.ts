@@ -12,8 +12,10 @@
  * 4. `start()`, whose failure shows an error dialog and exits: never an invisible process
  *    holding the lock.
  */
-import { app, dialog, Menu, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
+
+import { app, type BrowserWindow, dialog, Menu, shell } from 'electron';
+
 import type { PageId } from '../../shared/domain/app-info';
 import { appDataDir } from '../core/app-paths';
 import { createCore } from '../core/create-core';
@@ -22,15 +24,15 @@ import { appFiles, isRendererUrl } from './app-files';
 import { appMenuTemplate } from './app-menu';
 import { desktopNotificationSink } from './desktop-notifications';
 import { registerIpc } from './ipc';
-import { openLogFile, type LogFile } from './log-file';
+import { type LogFile, openLogFile } from './log-file';
 import { electronPdfPrinter } from './pdf-printer';
 import { recoverCrashedRenderer } from './renderer-recovery';
+import { installRunLifecycle } from './run-lifecycle';
 import { safeStorageVault } from './safe-storage-vault';
 import { hardenApp } from './security';
 import { createTray } from './tray';
 import { probeStatusNotifierWatcher, trayHostVerdict } from './tray-host';
 import { createMainWindow } from './window';
-import { installRunLifecycle } from './run-lifecycle';
 
 /** Matches `appId` in electron-builder.yml: Windows ties notifications and the taskbar to it. */
 const APP_USER_MODEL_ID = 'dev.traindeck.app';

@@ -1,4 +1,5 @@
 import { BrowserWindow, session } from 'electron';
+
 import { raceAbort } from '../core/abort';
 import type { PdfPrinter } from '../runs/report/pdf-printer';
 

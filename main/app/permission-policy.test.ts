@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { isPermissionGranted } from './permission-policy';
 
 describe('the permission policy', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { JobRunner } from '../core/jobs';
+
 import { EventBus } from '../core/event-bus';
+import { JobRunner } from '../core/jobs';
 import { silentLogger } from '../core/logger';
-import { createQuitGuard, QUIT_CHOICES, quitQuestion, type ActiveWork, type QuitChoice } from './quit-guard';
+import { type ActiveWork, createQuitGuard, QUIT_CHOICES, type QuitChoice, quitQuestion } from './quit-guard';
 import { quitWork } from './quit-work';
 
 const RUN: ActiveWork = {

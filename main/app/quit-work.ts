@@ -36,8 +36,9 @@ export function quitWork(
     async stopAll(progress: (line: string) => void): Promise<void> {
       const active = runs.active();
       for (const { snapshot } of active) runs.cancel(snapshot.runId);
-      for (const job of runningJobs())
+      for (const job of runningJobs()) {
         if (!FINISH_BEFORE_QUIT.has(job.kind)) jobs.cancel(job.jobId, 'TrainDeck quits.');
+      }
       const limit = AbortSignal.timeout(STOP_LIMIT_MS);
       const ticker = setInterval(() => {
         const left = [
@@ -62,20 +63,23 @@ export function quitWork(
 
     /** Writes into each run's events that TrainDeck quit while it went on (the next start offers reattach). */
     noteLeftRunning(work: ActiveWork[]): void {
-      for (const item of work)
-        if (item.kind === 'run')
+      for (const item of work) {
+        if (item.kind === 'run') {
           runs.note(
             item.id,
             'TrainDeck quit while this run went on: the next start offers Reattach (follow it to the end, verify, tear down) or Tear down.',
           );
+        }
+      }
     },
   };
 }
 
 function afterQuitSentence(snapshot: { name: string; backend: string; host?: string }, until: string): string {
   const time = `${until.slice(0, 16).replace('T', ' ')} UTC`;
-  if (snapshot.backend === 'aws-ec2')
+  if (snapshot.backend === 'aws-ec2') {
     return `Run "${snapshot.name}": its EC2 instance keeps training and billing until the training ends and it powers itself off, at the latest at its time-to-live (${time}); its key pair and security group stay until the next start tears them down.`;
+  }
   const where = snapshot.backend === 'ssh-host' ? `on ${snapshot.host ?? 'your machine'}` : 'on this computer';
   return `Run "${snapshot.name}" ${where}: training goes on there (at the latest until ${time}) and pushes its data, but nobody verifies the push.`;
 }

@@ -1,4 +1,5 @@
-import { dialog, type BrowserWindow } from 'electron';
+import { type BrowserWindow, dialog } from 'electron';
+
 import type { Logger } from '../core/logger';
 import { crashBudget } from './crash-budget';
 

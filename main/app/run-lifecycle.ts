@@ -5,6 +5,7 @@
  * (quit-guard.ts, quit-work.ts, RunService.wake); this file only binds them to Electron.
  */
 import { app, BrowserWindow, dialog, net, powerMonitor, powerSaveBlocker } from 'electron';
+
 import type { PageId } from '../../shared/domain/app-info';
 import type { Core } from '../core/create-core';
 import { createQuitGuard, QUIT_CHOICES } from './quit-guard';

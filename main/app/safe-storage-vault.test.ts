@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+
 import type { StandInOptions } from './testing/electron-stand-in';
 
 // A stand-in, not Electron (see ./testing/electron-stand-in); each test sets how it behaves.

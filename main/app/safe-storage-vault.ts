@@ -1,4 +1,5 @@
 import { safeStorage } from 'electron';
+
 import type { KeyVault, KeyVaultStatus } from '../sync/key-vault';
 
 /**

@@ -1,4 +1,5 @@
 import { app, session, shell, type WebContents } from 'electron';
+
 import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
 import type { Logger } from '../core/logger';
 import { isPermissionGranted } from './permission-policy';

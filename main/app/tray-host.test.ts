@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { trayHostVerdict } from './tray-host';
 
 const visible = (platform: NodeJS.Platform, watcherOwned: boolean | undefined, currentDesktop?: string) =>

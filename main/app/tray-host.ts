@@ -26,12 +26,14 @@ export function trayHostVerdict(input: {
   const desktops = (input.currentDesktop ?? '').split(':').map((name) => name.trim().toLowerCase());
   const gnome = desktops.includes('gnome');
   if (input.watcherOwned === true) return { visible: true, why: 'a StatusNotifierWatcher is running' };
-  if (input.watcherOwned === false)
+  if (input.watcherOwned === false) {
     return gnome
       ? { visible: false, why: 'GNOME without a StatusNotifierWatcher (no AppIndicator extension)' }
       : { visible: true, why: 'no StatusNotifierWatcher, but this desktop shows XEmbed tray icons' };
-  if (gnome && !desktops.includes('ubuntu'))
+  }
+  if (gnome && !desktops.includes('ubuntu')) {
     return { visible: false, why: 'GNOME, and D-Bus could not be asked for a StatusNotifierWatcher' };
+  }
   return { visible: true, why: 'D-Bus could not be asked; assumed this desktop has a tray' };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { JobSnapshot } from '../../shared/domain/job';
 import { menuChanged, trayStatus } from './tray-status';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+
 import type { JobSnapshot } from '../../shared/domain/job';
 import { EventBus } from '../core/event-bus';
 import type { JobRunner } from '../core/jobs';

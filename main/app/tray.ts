@@ -1,8 +1,10 @@
-import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import { join } from 'node:path';
-import type { JobRunner } from '../core/jobs';
+
+import { Menu, type NativeImage, nativeImage, Tray } from 'electron';
+
 import type { EventBus } from '../core/event-bus';
-import { menuChanged, trayStatus, type TrayStatus } from './tray-status';
+import type { JobRunner } from '../core/jobs';
+import { menuChanged, type TrayStatus, trayStatus } from './tray-status';
 
 /** What the tray's menu items do; the composition root wires them to the window. */
 export interface TrayActions {

@@ -1,4 +1,5 @@
 import { BrowserWindow, nativeTheme } from 'electron';
+
 import type { PageId } from '../../shared/domain/app-info';
 import type { AppFiles } from './app-files';
 

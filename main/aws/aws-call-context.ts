@@ -1,6 +1,7 @@
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
+
 import type { AwsSettings } from './client-config';
-import { endpointOverridesFromEnv, type AwsServiceId } from './endpoints';
+import { type AwsServiceId, endpointOverridesFromEnv } from './endpoints';
 
 /** Which call failed: what an error message needs that the SDK's errors do not carry. */
 export interface AwsCall {
@@ -37,8 +38,9 @@ export function awsCallOf(error: unknown): AwsCall | undefined {
 
 /** Records `call` on an error (tests, and errors raised outside a client). */
 export function withAwsCall<T>(error: T, call: AwsCall): T {
-  if (error !== null && typeof error === 'object' && !awsCallOf(error))
+  if (error !== null && typeof error === 'object' && !awsCallOf(error)) {
     Object.defineProperty(error, CALL, { value: call, enumerable: false, configurable: true });
+  }
   return error;
 }
 

@@ -1,5 +1,6 @@
-import { join } from 'node:path';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
+
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 
 /** How the SDK's default chain would find credentials for a profile (never the values). */

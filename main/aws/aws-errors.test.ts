@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { credentialsError, isNotFound, isThrottling, regionRefusal } from './aws-errors';
 import { awsError } from './testing/fake-error';
 

@@ -5,6 +5,7 @@
  */
 import { awsFailure, type AwsFailureOptions } from './aws-failure';
 
+export { annotateAwsCalls, type AwsCall, awsCallOf } from './aws-call-context';
 export {
   awsErrorCode,
   credentialsError,
@@ -14,13 +15,12 @@ export {
   regionRefusal,
 } from './aws-error-codes';
 export {
+  type AwsFailure,
   awsFailure,
   awsFailureError,
-  type AwsFailure,
   type AwsFailureKind,
   type AwsFailureOptions,
 } from './aws-failure';
-export { annotateAwsCalls, awsCallOf, type AwsCall } from './aws-call-context';
 
 /**
  * Any AWS failure as a clause to embed in a longer line ("could not read (…)", "eu-west-1: …"):

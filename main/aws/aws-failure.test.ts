@@ -2,6 +2,7 @@ import { DescribeInstancesCommand, EC2Client, EC2ServiceException } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { asSentence, hasDoubledPeriod, joinSentences } from '../../shared/text/sentences';
 import { withAwsCall } from './aws-call-context';
 import { awsFailure, awsFailureError, describeAwsError } from './aws-errors';
@@ -105,11 +106,12 @@ describe('awsFailure', () => {
         let error: Error = awsError(shape.code, shape.message);
         if (shape.status !== undefined) Object.assign(error, { $metadata: { httpStatusCode: shape.status } });
         if (shape.network) Object.assign(error, { code: shape.network });
-        if (shape.withCall)
+        if (shape.withCall) {
           error = withAwsCall(error, {
             ...call,
             ...(shape.endpoint ? { endpoint: shape.endpoint, endpointSource: 'AWS_ENDPOINT_URL_EC2' } : {}),
           });
+        }
         const failure = awsFailure(error);
         for (const text of [failure.message, failure.fix]) {
           expect(text.length).toBeGreaterThan(3);

@@ -1,6 +1,6 @@
-import { TypedError, type ErrorCode } from '../../shared/ipc/result';
+import { type ErrorCode, TypedError } from '../../shared/ipc/result';
 import { asSentence } from '../../shared/text/sentences';
-import { awsCallOf, type AwsCall } from './aws-call-context';
+import { type AwsCall, awsCallOf } from './aws-call-context';
 import { awsErrorCode, credentialsError, isNotFound, isThrottling, networkErrorCode } from './aws-error-codes';
 
 /** What kind of failure a call met; decides the sentence and the fix. */
@@ -122,13 +122,14 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
     const overrideFix = call?.endpoint
       ? `Check ${call.endpointSource ?? 'the endpoint setting'} (${call.endpoint}), or unset it to use AWS`
       : undefined;
-    if (network === 'ENOTFOUND' || network === 'EAI_AGAIN')
+    if (network === 'ENOTFOUND' || network === 'EAI_AGAIN') {
       return make(
         'dns',
         `${capitalize(endpoint)} could not be found (${network}): the host name does not resolve`,
         overrideFix ?? 'Check the network connection and DNS; a VPN or proxy may be needed to reach AWS',
       );
-    if (network === 'ECONNREFUSED')
+    }
+    if (network === 'ECONNREFUSED') {
       return make(
         'refused',
         `${capitalize(endpoint)} refused the connection (${network})`,
@@ -136,26 +137,33 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
           ? `Start the service at ${call.endpoint}, or fix ${call.endpointSource ?? 'the endpoint setting'}`
           : 'Check the network connection; a firewall or proxy may block AWS',
       );
-    if (network === 'ETIMEDOUT')
+    }
+    if (network === 'ETIMEDOUT') {
       return make(
         'timeout',
         `${capitalize(endpoint)} did not answer ${call?.operation ?? 'the call'} in time (${network})`,
         overrideFix ?? 'Check the network connection, then try again',
       );
-    if (network === 'ECONNRESET' || network === 'EPIPE' || network.startsWith('UND_ERR'))
+    }
+    if (network === 'ECONNRESET' || network === 'EPIPE' || network.startsWith('UND_ERR')) {
       return make(
         'reset',
         `${capitalize(endpoint)} cut the connection during ${call?.operation ?? 'the call'} (${network})`,
         'Try again; if it keeps happening, check for a proxy or VPN cutting connections',
       );
+    }
     return make(
       'network',
       `${what} could not reach ${endpoint} (${network})`,
       overrideFix ?? 'Check the network connection, then try again',
     );
   }
-  if (status === undefined && (code === 'TimeoutError' || code === 'RequestTimeout' || /timed? ?out/i.test(rawMessage)))
+  if (
+    status === undefined &&
+    (code === 'TimeoutError' || code === 'RequestTimeout' || /timed? ?out/i.test(rawMessage))
+  ) {
     return timedOut();
+  }
   if (status !== undefined && isNotAnAwsAnswer(e, code, rawMessage)) {
     const body = isHtml(e, rawMessage) ? 'an HTML page' : 'a body that is not an AWS response';
     return make(
@@ -171,19 +179,20 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
   const answered = (kind: AwsFailureKind, message: string, fix: string) =>
     make(kind, call ? message : withCode(rawMessage, code), fix);
   const awsSaid = rawMessage && rawMessage !== code && rawMessage !== 'UnknownError' ? `: ${rawMessage}` : '';
-  if (isThrottling(error) || status === 429)
+  if (isThrottling(error) || status === 429) {
     return answered(
       'throttled',
       `${what} was throttled (${answer})`,
       `Wait a minute and try again; every tool using this account shares the ${call?.service ?? 'AWS'} request limit`,
     );
+  }
   if (
     status === 403 ||
     code === 'UnauthorizedOperation' ||
     code === 'Forbidden' ||
     code.startsWith('AccessDenied') ||
     code === 'AuthFailure'
-  )
+  ) {
     return answered(
       'denied',
       `${what} was denied (${answer})`,
@@ -191,13 +200,15 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
         ? `Allow ${iamAction(call)} for these credentials in their IAM policy`
         : 'Allow the action in the IAM policy of these credentials',
     );
-  if (isNotFound(error) || status === 404)
+  }
+  if (isNotFound(error) || status === 404) {
     return answered(
       'not-found',
       `${what} found nothing (${answer})${awsSaid}`,
       'Check the name or id; it may have been deleted already',
     );
-  if (status !== undefined && status >= 500)
+  }
+  if (status !== undefined && status >= 500) {
     return answered(
       'server',
       `${what} failed on the service's side (${answer})${awsSaid}`,
@@ -205,6 +216,7 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
         ? `Check the service at ${call.endpoint}, then try again`
         : 'Try again in a few minutes; if it persists, check the AWS Health Dashboard',
     );
+  }
   return answered(
     'aws',
     `${what} failed (${answer})${awsSaid}`,

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { hasDoubledPeriod } from '../../shared/text/sentences';
-import { startFaultProxy, type Fault, type FaultProxy } from '../sync/testing/fault-proxy';
+import { type Fault, type FaultProxy, startFaultProxy } from '../sync/testing/fault-proxy';
 import { awsFailure, awsFailureError } from './aws-errors';
 import { createSdkAwsPorts } from './sdk/sdk-aws-ports';
-import { startAwsQueryServer, type AwsQueryServer } from './testing/aws-query-server';
+import { type AwsQueryServer, startAwsQueryServer } from './testing/aws-query-server';
 
 // The SDK's real HTTP path: clients from the client factory, pointed with the standard
 // AWS_ENDPOINT_URL_<SERVICE> variables at a fault proxy in front of a tiny AWS-compatible server.

@@ -1,4 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
 import { APP_VERSION } from '../core/version';
 import type { AwsServiceId } from './endpoints';
 

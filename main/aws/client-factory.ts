@@ -5,8 +5,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+
 import { annotateAwsCalls } from './aws-call-context';
-import { baseConfig, type AwsSettings } from './client-config';
+import { type AwsSettings, baseConfig } from './client-config';
 
 export type { AwsSettings } from './client-config';
 export { createS3Client, hasCustomS3Endpoint, type S3PoolOptions } from './s3-client';

@@ -1,9 +1,11 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+
 import { annotateAwsCalls } from './aws-call-context';
-import { baseConfig, type AwsSettings } from './client-config';
+import { type AwsSettings, baseConfig } from './client-config';
 import { endpointOverridesFromEnv } from './endpoints';
 
 // Kept apart from the other clients so that code using S3 alone (sync, the executor) does not

@@ -1,4 +1,4 @@
-import { createS3Client, type AwsSettings } from './client-factory';
+import { type AwsSettings, createS3Client } from './client-factory';
 
 /**
  * The desktop's S3 credentials from the standard chain (profile, SSO, env), resolved once so

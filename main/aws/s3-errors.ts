@@ -68,8 +68,9 @@ function classify(
 ): StoreErrorKind {
   const message = e.message ?? '';
   const errno = e.code ?? '';
-  if (NETWORK_CODES.has(errno) || NETWORK_CODES.has(code) || /socket hang up|ECONNRESET|EPIPE/i.test(message))
+  if (NETWORK_CODES.has(errno) || NETWORK_CODES.has(code) || /socket hang up|ECONNRESET|EPIPE/i.test(message)) {
     return 'transient';
+  }
   if (TRANSIENT_CODES.has(code) || status === 429 || (status !== undefined && status >= 500)) return 'transient';
   if (code === 'BadDigest' || code === 'InvalidDigest' || code === 'XAmzContentSHA256Mismatch') return 'bad-digest';
   if (code === 'NoSuchBucket') return 'no-bucket';
@@ -78,12 +79,15 @@ function classify(
     code === 'PermanentRedirect' ||
     code === 'AuthorizationHeaderMalformed' ||
     (region && operation === 'bucket' && status === 400)
-  )
+  ) {
     return 'wrong-region';
-  if (status === 404 || code === 'NoSuchKey' || code === 'NotFound')
+  }
+  if (status === 404 || code === 'NoSuchKey' || code === 'NotFound') {
     return operation === 'bucket' ? 'no-bucket' : 'not-found';
-  if (operation === 'put' && /SSE-C|encryption type|blocked/i.test(message) && (status === 403 || status === 400))
+  }
+  if (operation === 'put' && /SSE-C|encryption type|blocked/i.test(message) && (status === 403 || status === 400)) {
     return 'sse-c-blocked';
+  }
   if ((operation === 'head' || operation === 'get') && status === 400) {
     // Ceph and AWS: a missing algorithm/key is "InvalidArgument"/"InvalidRequest"; a key that
     // does not match the object's is reported as an MD5 mismatch of the key.
@@ -97,7 +101,8 @@ function classify(
     code === 'Forbidden' ||
     code === 'InvalidAccessKeyId' ||
     code === 'SignatureDoesNotMatch'
-  )
+  ) {
     return 'access-denied';
+  }
   return 'other';
 }

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
+
 import {
   GetBucketLifecycleConfigurationCommand,
-  PutBucketLifecycleConfigurationCommand,
   type LifecycleRule,
+  PutBucketLifecycleConfigurationCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
+
 import { toStoreError } from './s3-errors';
 
 /** The rule's id is derived from the prefix, so re-applying replaces it instead of piling up. */

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import {
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -11,14 +15,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { rejection } from '../core/testing/rejection';
-import { explainBucketError } from '../sync/explain';
 import { runSync } from '../sync/engine';
+import { explainBucketError } from '../sync/explain';
 import { SseKey } from '../sync/sse-key';
 import { SYNC_DEFAULTS } from '../sync/sync-spec';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { applyTieringLifecycle, tieringRuleId } from './s3-lifecycle';
 import { createS3ObjectStore } from './s3-object-store';
 

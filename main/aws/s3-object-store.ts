@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -12,21 +13,22 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
-  PutObjectCommand,
-  UploadPartCommand,
   paginateListObjectsV2,
+  PutObjectCommand,
   type S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
+
 import {
-  META_KEY_FINGERPRINT,
-  TAG_KEY_FINGERPRINT,
   type Body,
   type BucketFacts,
   type ListedObject,
+  META_KEY_FINGERPRINT,
   type ObjectStore,
+  TAG_KEY_FINGERPRINT,
 } from '../sync/object-store';
 import type { SseKey } from '../sync/sse-key';
-import { toStoreError, type S3Operation } from './s3-errors';
+import { type S3Operation, toStoreError } from './s3-errors';
 
 /** Every object is stored in the cheapest class that needs no decision: Intelligent-Tiering. */
 const STORAGE_CLASS = 'INTELLIGENT_TIERING';
@@ -183,9 +185,11 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
             }),
             { abortSignal: signal },
           );
-          for (const u of page.Uploads ?? [])
-            if (u.Key && u.UploadId)
+          for (const u of page.Uploads ?? []) {
+            if (u.Key && u.UploadId) {
               uploads.push({ key: u.Key, uploadId: u.UploadId, initiatedMs: u.Initiated?.getTime() ?? 0 });
+            }
+          }
           if (!page.IsTruncated) return uploads;
           keyMarker = page.NextKeyMarker;
           uploadIdMarker = page.NextUploadIdMarker;
@@ -207,8 +211,9 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
             }),
             { abortSignal: signal },
           );
-          for (const p of page.Parts ?? [])
+          for (const p of page.Parts ?? []) {
             if (p.PartNumber) parts.push({ partNumber: p.PartNumber, etag: p.ETag ?? '', size: p.Size ?? 0 });
+          }
           if (!page.IsTruncated) return parts;
           marker = page.NextPartNumberMarker;
         }

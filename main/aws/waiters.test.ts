@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { FakeClock } from './testing/fake-clock';
 import { waitFor, withRetry } from './waiters';
 

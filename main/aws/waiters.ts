@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+
 import { TypedError } from '../../shared/ipc/result';
 import type { Clock } from '../core/clock';
 
@@ -33,11 +34,12 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, options: W
     const value = await probe();
     if (value !== undefined) return value;
     const left = deadline - options.clock.now();
-    if (left <= 0)
+    if (left <= 0) {
       throw new TypedError(
         'TIMEOUT',
         `Gave up waiting for ${options.what} after ${Math.round(options.maxMs / 1000)} s.`,
       );
+    }
     options.onPoll?.(options.clock.now() - started);
     await options.sleep(Math.min(options.intervalMs, left), options.signal);
   }

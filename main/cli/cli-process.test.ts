@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { cliOutput, createCliHost, type GuardedProcess } from './cli-process';
 import { buildScript } from './testing/build-cli';
 
@@ -103,7 +105,7 @@ describe('the guard in a real process', () => {
     ['throw', /unexpected error: boom/],
     ['reject', /unexpected error: lost promise/],
   ];
-  for (const [mode, reason] of cases)
+  for (const [mode, reason] of cases) {
     it(`${mode}: exits 1 (not 13, not silently) after the teardown path`, () => {
       const child = spawnSync(process.execPath, [script, mode], { encoding: 'utf8', timeout: 30_000 });
       expect(child.status).toBe(1);
@@ -113,4 +115,5 @@ describe('the guard in a real process', () => {
       );
       expect(child.stderr).not.toMatch(/unsettled top-level await/);
     });
+  }
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { APP_VERSION } from '../core/version';
 import { runCli } from './cli';
 

@@ -1,6 +1,6 @@
-import { APP_VERSION } from '../core/version';
-import { CliError, type CliCommand, type CliIo } from './command';
 import { TypedError } from '../../shared/ipc/result';
+import { APP_VERSION } from '../core/version';
+import { type CliCommand, CliError, type CliIo } from './command';
 
 /**
  * Every `traindeck` command, loaded on demand: running one command loads only the code it

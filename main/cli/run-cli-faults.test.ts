@@ -2,9 +2,11 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { RunEvent } from '../../shared/domain/run';
-import { startSshFaultServer, type SshFault, type SshFaultServer } from '../ssh/testing/ssh-fault-server';
+import { type SshFault, type SshFaultServer, startSshFaultServer } from '../ssh/testing/ssh-fault-server';
 import { buildCli } from './testing/build-cli';
 
 // The headline scenario of issue 12, in a real process: `traindeck run --backend aws-ec2` against
@@ -134,7 +136,7 @@ describe('traindeck run --backend aws-ec2 whose instance sshd misbehaves (real p
     ['no-banner', /sent no SSH banner/],
     ['close-before-banner', /closed it without sending an SSH banner/],
   ];
-  for (const [fault, reason] of faults)
+  for (const [fault, reason] of faults) {
     it(`${String(fault)}: exits 1 (never 13) with the reason, after a verified teardown`, async () => {
       const ended = await runCli(fault);
       expect(ended.signal, 'the run hung and was killed').toBeNull();
@@ -145,10 +147,11 @@ describe('traindeck run --backend aws-ec2 whose instance sshd misbehaves (real p
       expect(events.at(-1)).toMatchObject({ type: 'finished', outcome: 'failed' });
       expect(ended.stderr).not.toMatch(/Warning|EPIPE|at .*\.mjs/);
     }, 120_000);
+  }
 });
 
 describe('signals and closed pipes (real process)', () => {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${signal} while connecting takes the graceful path: stop, teardown verified, exit 1, outcome cancelled`, async () => {
       const ended = await runCli('stall-after-banner', (child) => child.kill(signal));
       expect(ended.signal).toBeNull();
@@ -158,6 +161,7 @@ describe('signals and closed pipes (real process)', () => {
       expectVerifiedTeardown(events);
       expect(events.at(-1)).toMatchObject({ type: 'finished', outcome: 'cancelled' });
     }, 120_000);
+  }
 
   it('`| head` then Ctrl-C: stdout closed early, SIGINT: no EPIPE crash, the run still stops and tears down', async () => {
     const ended = await runCli(

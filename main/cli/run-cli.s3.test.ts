@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+
 import type { RunEvent } from '../../shared/domain/run';
-import { createRunFixture, type RunFixture } from '../runs/pipeline/testing/run-fixture';
 import { silentLogger } from '../core/logger';
+import { createRunFixture, type RunFixture } from '../runs/pipeline/testing/run-fixture';
 import { RunService } from '../runs/run-service';
 import { runCli } from './cli';
 
@@ -24,8 +26,9 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
     AWS_REGION: s3.region,
-  }))
+  })) {
     vi.stubEnv(name, value);
+  }
 }, 120_000);
 afterAll(async () => {
   vi.unstubAllEnvs();

@@ -1,6 +1,6 @@
 import type { RunEvent } from '../../shared/domain/run';
-import { formatBytes } from './sync-output';
 import { formatCostTotal } from '../../shared/report/format';
+import { formatBytes } from './sync-output';
 
 /** One run event as the CLI prints it (empty for events not worth a line). */
 export function formatRunEvent(event: RunEvent): string {
@@ -9,10 +9,12 @@ export function formatRunEvent(event: RunEvent): string {
       return `Run ${event.runId} on ${event.backend}${event.host ? ` (${event.host})` : ''}\n`;
     case 'phase':
       // A running phase's progress (a provisioning step or wait) is a line under it.
-      if (event.status === 'running')
+      if (event.status === 'running') {
         return typeof event.detail?.progress === 'string' ? `  · ${event.detail.progress}\n` : `→ ${event.phase}\n`;
-      if (event.status === 'failed')
+      }
+      if (event.status === 'failed') {
         return `✗ ${event.phase}: ${event.reason ?? 'failed'}${event.fix ? `\n  fix: ${event.fix}` : ''}\n`;
+      }
       return `✓ ${event.phase}\n`;
     case 'log':
       return event.source === 'train' ? `  | ${event.line}\n` : `  · ${event.line}\n`;

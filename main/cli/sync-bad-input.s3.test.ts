@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createS3Client } from '../aws/s3-client';
+
 import type {} from '../../e2e/services/s3-global-setup';
+import { createS3Client } from '../aws/s3-client';
 import { runCli } from './cli';
 
 let dir: string;

@@ -4,12 +4,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import type {} from '../../e2e/services/s3-global-setup';
 import type { SyncEvent } from '../../shared/sync/events';
 import { createS3Client } from '../aws/s3-client';
 import { startFaultProxy } from '../sync/testing/fault-proxy';
-import type {} from '../../e2e/services/s3-global-setup';
 
 const CLI = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'traindeck.mjs');
 let dir: string;
@@ -74,10 +76,11 @@ describe('the CLI through a flaky S3 (503 SlowDown)', () => {
       expect(plain.code).toBe(0);
       const lines = plain.stderr.split('\n').filter(Boolean);
       expect(lines.length).toBeGreaterThan(0);
-      for (const line of lines)
+      for (const line of lines) {
         expect(line).toMatch(
           /^retrying cli\/logs\/f\d+\.txt \(attempt \d+\): S3 is throttling requests \(SlowDown, HTTP 503\); retrying in \d+\.\d s$/,
         );
+      }
 
       for (let i = 0; i < 40; i += 1) await writeFile(join(dir, 'data', 'logs', `g${i}.txt`), randomBytes(2000));
       const json = await run(true);

@@ -5,11 +5,13 @@ import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import type {} from '../../e2e/services/s3-global-setup';
 import type { SyncEvent } from '../../shared/sync/events';
 import { createS3Client } from '../aws/s3-client';
-import type {} from '../../e2e/services/s3-global-setup';
 
 const CLI = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'traindeck.mjs');
 let dir: string;
@@ -72,8 +74,9 @@ describe('traindeck sync (the built CLI against real S3)', () => {
   it('pushes and pulls 2,000 small files, JSON lines ending with summary and resources', async () => {
     const local = join(dir, 'data', 'logs');
     await mkdir(local, { recursive: true });
-    for (let i = 0; i < 2000; i += 1)
+    for (let i = 0; i < 2000; i += 1) {
       await writeFile(join(local, `f${String(i).padStart(4, '0')}.txt`), randomBytes(4096 + (i % 60) * 1024));
+    }
     const push = await cli(['sync', 'push', '--config', await config('run.json', {}), '--json']);
     expect(push.stderr).toBe('');
     expect(push.code).toBe(0);
@@ -132,8 +135,9 @@ describe('traindeck sync (the built CLI against real S3)', () => {
     ]);
     expect(pull.events.find((e) => e.type === 'summary')).toMatchObject({ summary: { downloaded: 1, failures: [] } });
     const pullRss = pull.events.find((e) => e.type === 'resources');
-    for (const rss of [pushRss, pullRss])
+    for (const rss of [pushRss, pullRss]) {
       expect(rss && rss.type === 'resources' && rss.peakRssBytes).toBeLessThan(300 * 1024 * 1024);
+    }
     await rm(join(dir, 'big'), { recursive: true });
   }, 240_000);
 });

@@ -27,12 +27,14 @@ export function formatPlan(plan: SyncPlan): string {
     lines.push(
       `${folder.folder} (${folder.policy}, s3://${plan.bucket}/${folder.remotePrefix}): ${moving.length} to do, ${skipped} skipped`,
     );
-    for (const action of moving)
+    for (const action of moving) {
       lines.push(
         `  ${action.type.padEnd(13)} ${printable(action.relPath)}${action.bytes ? ` (${formatBytes(action.bytes)})` : ''} — ${action.reason}`,
       );
-    for (const skipped of folder.skippedPaths)
+    }
+    for (const skipped of folder.skippedPaths) {
       lines.push(`  ${'skip'.padEnd(13)} ${printable(skipped.relPath)} — ${skipped.reason}`);
+    }
     for (const failure of folder.failures) lines.push(`  ✗ ${failure.message}`);
   }
   return lines.join('\n') + '\n';

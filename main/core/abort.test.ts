@@ -1,5 +1,7 @@
 import { getEventListeners } from 'node:events';
+
 import { describe, expect, it } from 'vitest';
+
 import { raceAbort, sleep, whenAborted } from './abort';
 
 describe('raceAbort', () => {

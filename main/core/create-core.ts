@@ -1,24 +1,24 @@
 import type { AppInfo, TransportKind } from '../../shared/domain/app-info';
-import { appDataDir, PRODUCT_NAME } from './app-paths';
-import { isoNow, systemClock, type Clock } from './clock';
-import { lifecycleWorld } from './dashboard/lifecycle-world';
-import { createDashboard } from './dashboard/create-dashboard';
-import { runDoctor } from './doctor';
-import { EventBus } from './event-bus';
-import { createHandlers } from './handlers';
-import { JobRunner } from './jobs';
 import { MonitorNotifier } from '../monitor/monitor-notifier';
 import { MonitorService } from '../monitor/monitor-service';
 import { createRunService } from '../runs/create-run-service';
 import { monitorObserver } from '../runs/monitor-observer';
-import type { RunService } from '../runs/run-service';
 import { createRunReports } from '../runs/report/create-run-reports';
 import type { PdfPrinter } from '../runs/report/pdf-printer';
 import type { RunReports } from '../runs/report/run-reports';
+import type { RunService } from '../runs/run-service';
+import type { KeyVault } from '../sync/key-vault';
+import { appDataDir, PRODUCT_NAME } from './app-paths';
+import { type Clock, isoNow, systemClock } from './clock';
+import { createDashboard } from './dashboard/create-dashboard';
+import { lifecycleWorld } from './dashboard/lifecycle-world';
+import { runDoctor } from './doctor';
+import { EventBus } from './event-bus';
+import { createHandlers } from './handlers';
+import { JobRunner } from './jobs';
 import type { Logger } from './logger';
 import { NotificationService } from './notifications';
 import { createRouter, type Router, type SenderPolicy } from './router';
-import type { KeyVault } from '../sync/key-vault';
 import { APP_VERSION } from './version';
 
 /** What differs between the desktop app, the browser host and tests. */

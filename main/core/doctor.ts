@@ -1,7 +1,7 @@
 import type { DoctorCheck, DoctorReport } from '../../shared/domain/doctor';
-import { inspectAwsSetup, type AwsSetup, type CredentialSource } from '../aws/aws-config';
+import { type AwsSetup, type CredentialSource, inspectAwsSetup } from '../aws/aws-config';
 import { endpointOverridesFromEnv } from '../aws/endpoints';
-import { isoNow, systemClock, type Clock } from './clock';
+import { type Clock, isoNow, systemClock } from './clock';
 import { findElectronBinary } from './electron-binary';
 
 /** The lowest Node version the CLI, browser host and executor support (Vite 8 and the AWS SDK need it). */
@@ -46,13 +46,14 @@ function nodeCheck(version: string): DoctorCheck {
 }
 
 function electronCheck(inputs: DoctorInputs): DoctorCheck {
-  if (inputs.electronVersion)
+  if (inputs.electronVersion) {
     return {
       id: 'electron',
       label: 'Electron',
       status: 'pass',
       value: `running in Electron ${inputs.electronVersion}`,
     };
+  }
   const binary = findElectronBinary(inputs.projectRoot, inputs.env);
   return binary.found
     ? { id: 'electron', label: 'Electron', status: 'pass', value: `binary present at ${binary.path}` }
@@ -67,8 +68,9 @@ function electronCheck(inputs: DoctorInputs): DoctorCheck {
 
 function profileCheck(aws: AwsSetup): DoctorCheck {
   const value = `${aws.profile} (from ${aws.profileSource})`;
-  if (aws.profileFound || aws.credentialSource === 'environment')
+  if (aws.profileFound || aws.credentialSource === 'environment') {
     return { id: 'aws-profile', label: 'AWS profile', status: 'pass', value };
+  }
   return {
     id: 'aws-profile',
     label: 'AWS profile',
@@ -107,8 +109,9 @@ function credentialsCheck(aws: AwsSetup): DoctorCheck {
 }
 
 function regionCheck(aws: AwsSetup): DoctorCheck {
-  if (aws.region)
+  if (aws.region) {
     return { id: 'aws-region', label: 'AWS region', status: 'pass', value: `${aws.region} (from ${aws.regionSource})` };
+  }
   return {
     id: 'aws-region',
     label: 'AWS region',
@@ -122,8 +125,9 @@ function endpointCheck(env: NodeJS.ProcessEnv, aws: AwsSetup): DoctorCheck {
   const overrides = endpointOverridesFromEnv(env).map(
     (o) => `${o.service === 'ALL' ? 'all services' : o.service} → ${o.url} (${o.source})`,
   );
-  if (aws.profileEndpoint && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true')
+  if (aws.profileEndpoint && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true') {
     overrides.push(`all services → ${aws.profileEndpoint} (endpoint_url in profile "${aws.profile}")`);
+  }
   return {
     id: 'aws-endpoints',
     label: 'AWS endpoints',

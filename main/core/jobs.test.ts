@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { JobEvent } from '../../shared/domain/job';
 import { EventBus } from './event-bus';
 import { JobRunner } from './jobs';

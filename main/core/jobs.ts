@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+
 import { applyJobEvent, type JobEvent, type JobProgress, type JobSnapshot } from '../../shared/domain/job';
 import { TypedError } from '../../shared/ipc/result';
 import { raceAbort } from './abort';
-import { isoNow, systemClock, type Clock } from './clock';
+import { type Clock, isoNow, systemClock } from './clock';
 import type { EventBus } from './event-bus';
 import type { Logger } from './logger';
 import { toAppError } from './router';
@@ -115,7 +116,8 @@ export class JobRunner {
 
   private forgetOldJobs(): void {
     const finished = [...this.snapshots.values()].filter((job) => job.state !== 'running');
-    for (const job of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT)))
+    for (const job of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT))) {
       this.snapshots.delete(job.jobId);
+    }
   }
 }

@@ -20,9 +20,9 @@ export function redact(fields: Record<string, unknown>): Record<string, unknown>
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELD.test(key)) out[key] = '[redacted]';
     else if (typeof value === 'string') out[key] = redactUrlUserinfo(value);
-    else if (value && typeof value === 'object' && !Array.isArray(value))
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
       out[key] = redact(value as Record<string, unknown>);
-    else out[key] = value;
+    } else out[key] = value;
   }
   return out;
 }

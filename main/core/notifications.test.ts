@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { AppNotification } from '../../shared/domain/notification';
 import { EventBus } from './event-bus';
 import { NotificationService } from './notifications';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { AppNotification, NotificationLevel } from '../../shared/domain/notification';
-import { isoNow, systemClock, type Clock } from './clock';
+import { type Clock, isoNow, systemClock } from './clock';
 import type { EventBus } from './event-bus';
 
 /** Where a notification may go besides the window: the OS (Electron), a test recorder… */

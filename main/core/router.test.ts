@@ -1,10 +1,12 @@
 import { rmSync } from 'node:fs';
+
 import { afterAll, describe, expect, it, vi } from 'vitest';
+
 import { COMMAND_NAMES } from '../../shared/ipc/contract';
 import { TypedError } from '../../shared/ipc/result';
 import { VALID_REQUESTS } from '../../shared/ipc/testing/valid-requests';
 import { createCore } from './create-core';
-import { silentLogger, type Logger } from './logger';
+import { type Logger, silentLogger } from './logger';
 import { createRouter, type Handlers, type Sender } from './router';
 
 const trusted: Sender = { transport: 'in-process' };
@@ -31,10 +33,11 @@ describe('the router (the one handle() both transports call)', () => {
       const result = await core().router.handle(command, VALID_REQUESTS[command], trusted);
       // A valid request passes validation and reaches its service; some services answer from state
       // (no such run yet → NOT_FOUND). Never a validation error, an unknown command or a crash.
-      if (!result.ok)
+      if (!result.ok) {
         expect(['INVALID_REQUEST', 'UNKNOWN_COMMAND', 'INTERNAL'], JSON.stringify(result)).not.toContain(
           result.error.code,
         );
+      }
     },
   );
 

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
+
 import {
-  commands,
-  isCommandName,
   type CommandName,
   type CommandRequest,
   type CommandResponse,
+  commands,
+  isCommandName,
 } from '../../shared/ipc/contract';
-import { fail, ok, TypedError, type AppError, type Result } from '../../shared/ipc/result';
+import { type AppError, fail, ok, type Result, TypedError } from '../../shared/ipc/result';
 import type { Logger } from './logger';
 
 /** Who sent a request, as far as the transport could tell. */
@@ -81,8 +82,9 @@ function invalidRequest(command: CommandName, error: z.ZodError): AppError {
 /** Turns anything thrown by a handler into an AppError; unexpected errors are logged, not shown raw. */
 export function toAppError(error: unknown, command: string, log: Logger): AppError {
   if (error instanceof TypedError) return error.toAppError();
-  if (error instanceof Error && error.name === 'AbortError')
+  if (error instanceof Error && error.name === 'AbortError') {
     return { code: 'CANCELLED', message: `"${command}" was cancelled.` };
+  }
   log.error(`command "${command}" failed unexpectedly`, {
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   });

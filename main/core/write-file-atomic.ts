@@ -88,8 +88,9 @@ async function linkExclusive(temp: string, path: string): Promise<void> {
         () => true,
         () => false,
       )
-    )
+    ) {
       throw existsError(path);
+    }
     await rename(temp, path);
   }
 }

@@ -1,5 +1,6 @@
 import { copyFile, mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+
 import type { ExecutorSpec } from '../../shared/executor/protocol';
 import { GITHUB_KNOWN_HOSTS } from './github-known-hosts';
 import { PhaseError } from './phase-error';
@@ -43,15 +44,17 @@ export async function checkout(input: CheckoutInput): Promise<{ commit: string }
   if (clone.code !== 0) throw explainGitFailure(clone.stderr, spec);
   if (spec.code.commit) {
     const co = await git(['checkout', '--quiet', '--detach', spec.code.commit], repoDir);
-    if (co.code !== 0)
+    if (co.code !== 0) {
       throw new PhaseError(
         `commit ${spec.code.commit} is not in ${spec.code.repoUrl}`,
         'Check code.commit: push the commit, or give its full id.',
       );
+    }
   }
   const head = await git(['rev-parse', 'HEAD'], repoDir);
-  for (const override of spec.code.overrides)
+  for (const override of spec.code.overrides) {
     await applyOverride(input.workDir, repoDir, override.uploaded, override.target);
+  }
   return { commit: head.stdout.trim() };
 }
 
@@ -59,27 +62,31 @@ export async function checkout(input: CheckoutInput): Promise<{ commit: string }
 export function explainGitFailure(stderr: string, spec: ExecutorSpec): PhaseError {
   const url = spec.code.repoUrl;
   const last = stderr.trim().split('\n').filter(Boolean).slice(-1)[0] ?? 'git clone failed';
-  if (/Permission denied \(publickey/.test(stderr))
+  if (/Permission denied \(publickey/.test(stderr)) {
     return new PhaseError(
       `the deploy key was refused by ${url}`,
       'Add the public half of code.deployKeyFile to the repo as a deploy key (read access).',
     );
-  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/.test(stderr))
+  }
+  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/.test(stderr)) {
     return new PhaseError(
       `the host key of ${url} is not the pinned one`,
       'For a remote other than GitHub, put its key in code.knownHosts.',
     );
-  if (/Remote branch .* not found|couldn't find remote ref/.test(stderr))
+  }
+  if (/Remote branch .* not found|couldn't find remote ref/.test(stderr)) {
     return new PhaseError(`branch "${spec.code.branch}" does not exist in ${url}`, 'Check code.branch.');
+  }
   if (
     /Could not resolve hostname|Connection refused|Connection timed out|Network is unreachable|No route to host|does not appear to be a git repository|not found/i.test(
       stderr,
     )
-  )
+  ) {
     return new PhaseError(
       `the repository ${url} is unreachable: ${last}`,
       'Check code.repoUrl and that the instance can reach it.',
     );
+  }
   return new PhaseError(`git clone of ${url} failed: ${last}`);
 }
 
@@ -89,21 +96,24 @@ async function applyOverride(workDir: string, repoDir: string, uploaded: string,
   const wanted = resolve(root, target);
   const parent = await deepestExisting(dirname(wanted));
   const inside = (path: string) => path === root || path.startsWith(root + sep);
-  if (!inside(wanted) || !inside(await realpath(parent)))
+  if (!inside(wanted) || !inside(await realpath(parent))) {
     throw new PhaseError(
       `override target "${target}" is outside the repo`,
       'An override target is a path inside the repository (no "..", no symlink out of it).',
     );
+  }
   await mkdir(dirname(wanted), { recursive: true });
   const source = join(workDir, uploaded);
-  if (!(await stat(source).catch(() => undefined))?.isFile())
+  if (!(await stat(source).catch(() => undefined))?.isFile()) {
     throw new PhaseError(`override source for "${target}" was not uploaded`);
+  }
   const existing = await realpath(wanted).catch(() => undefined);
-  if (existing && !inside(existing))
+  if (existing && !inside(existing)) {
     throw new PhaseError(
       `override target "${target}" is outside the repo`,
       'An override target is a path inside the repository (no symlink out of it).',
     );
+  }
   await copyFile(source, wanted);
 }
 

@@ -1,10 +1,10 @@
+import type { ExecutorSecrets, ExecutorSpec } from '../../shared/executor/protocol';
+import { logsFolderOf, runFolders } from '../../shared/executor/run-folders';
+import type { SyncEvent } from '../../shared/sync/events';
+import { folderPrefix } from '../../shared/sync/keys';
+import type { ManifestFile } from '../../shared/sync/types';
 import { createS3Client } from '../aws/client-factory';
 import { createS3ObjectStore } from '../aws/s3-object-store';
-import type { ExecutorSecrets, ExecutorSpec } from '../../shared/executor/protocol';
-import type { SyncEvent } from '../../shared/sync/events';
-import type { ManifestFile } from '../../shared/sync/types';
-import { logsFolderOf, runFolders } from '../../shared/executor/run-folders';
-import { folderPrefix } from '../../shared/sync/keys';
 import { runSync } from '../sync/engine';
 import { freeSpaceFor } from '../sync/free-space';
 import type { ObjectStore } from '../sync/object-store';
@@ -80,10 +80,11 @@ export async function pull(
     ...(signal ? { signal } : {}),
     ...observed(observer),
   }).finally(() => observer?.end());
-  if (summary?.failures.length)
+  if (summary?.failures.length) {
     throw new PhaseError(
       `pull failed for ${summary.failures.length} file(s), first: ${summary.failures[0]!.relPath}: ${summary.failures[0]!.message}`,
     );
+  }
   return { files: summary?.downloaded ?? 0, bytes: summary?.bytes ?? 0 };
 }
 
@@ -116,8 +117,9 @@ export async function pushLogs(storage: RunStorage, signal?: AbortSignal): Promi
   if (!logs) return [];
   const spec = { ...storage.spec, folders: [logs] };
   const { summary } = await runSync('push', { ...storage, spec, ...(signal ? { signal } : {}) });
-  if (summary?.failures.length)
+  if (summary?.failures.length) {
     throw new PhaseError(`the final push of the logs failed: ${summary.failures[0]!.message}`);
+  }
   return buildLocalManifest(spec, await loadSyncState(spec.localRoot), signal);
 }
 

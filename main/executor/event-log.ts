@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+
 import type { ExecutorEvent, ExecutorPhase } from '../../shared/executor/protocol';
 
 /**

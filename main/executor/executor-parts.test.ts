@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { ExecutorSpec } from '../../shared/executor/protocol';
 import { explainGitFailure } from './checkout';
 import { EventLog } from './event-log';

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+
 import type { ExecutorSpec } from '../../shared/executor/protocol';
 import { APP_VERSION } from '../core/version';
 import { openRunStorage, push } from './data-sync';

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+
 import type { PowerOff } from '../../shared/executor/protocol';
 import { runProcess } from './run-process';
 
@@ -21,8 +22,9 @@ export async function powerOff(action: PowerOff, onInstance: boolean): Promise<s
     const result = await runProcess(action.argv, { timeoutMs: 30_000 });
     return `power-off command exited with ${result.code}`;
   }
-  if (!mayPowerOffMachine(onInstance))
+  if (!mayPowerOffMachine(onInstance)) {
     return 'power-off refused: not running on a TrainDeck instance (needs --on-instance and cloud-init)';
+  }
   // -P: power off (EC2 then terminates, InstanceInitiatedShutdownBehavior=terminate).
   const asRoot = process.getuid?.() === 0;
   const result = await runProcess([...(asRoot ? [] : ['sudo', '-n']), 'shutdown', '-P', 'now'], { timeoutMs: 30_000 });

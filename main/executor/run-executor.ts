@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+
 import type { ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../shared/executor/protocol';
-import { checkout } from './checkout';
 import { writeFileAtomic } from '../core/write-file-atomic';
+import { checkout } from './checkout';
 import { checkDiskSpace, openRunStorage, pull, push, pushLogs, withLogs } from './data-sync';
 import { EventLog } from './event-log';
 import { PhaseError, reasonOf } from './phase-error';
@@ -12,7 +13,7 @@ import { watchSpotNotice } from './spot-watch';
 import { syncReporter } from './sync-reporter';
 import { startTraining, type Training, type TrainingExit } from './train';
 import { verifyDatasets } from './verify-data';
-import { workLayout, type WorkLayout } from './work-layout';
+import { type WorkLayout, workLayout } from './work-layout';
 
 /** Inputs of one executor run. */
 export interface ExecutorRun {
@@ -152,12 +153,13 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
         log.write('training', 'info', { detail: { pid: training.pid } });
         const ended = await training.exited;
         const outcome = { exitCode: ended.code, signal: ended.signal, durationMs: (run.now ?? Date.now)() - startedAt };
-        if (stopReason)
+        if (stopReason) {
           throw new PhaseError(`${STOP_REASONS[stopReason]}; training ${describeExit(ended)}`, undefined, {
             ...outcome,
             cancelled: stopReason === 'cancelled',
           });
-        if (ended.code !== 0)
+        }
+        if (ended.code !== 0) {
           throw new PhaseError(
             `training ${describeExit(ended)}`,
             ended.signal === 'SIGKILL'
@@ -165,6 +167,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
               : `See ${relative(layout.dataDir, layout.trainLog)}.`,
             outcome,
           );
+        }
         return outcome;
       },
       (r) => r,
@@ -212,8 +215,9 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
   const logs = await pushLogs(storage, AbortSignal.timeout(FINAL_LOGS_PUSH_LIMIT_MS)).catch(() => undefined);
   if (logs) status.manifest = withLogs(status.manifest, logs, storage);
   await writeFileAtomic(layout.statusFile, JSON.stringify(status, null, 2));
-  if (stopReason === 'ttl-expired' || spec.powerOffAtEnd)
+  if (stopReason === 'ttl-expired' || spec.powerOffAtEnd) {
     log.write('done', 'info', { reason: await powerOff(spec.powerOff, run.onInstance) });
+  }
   return status;
 }
 

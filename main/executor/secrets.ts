@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import type { ExecutorSecrets } from '../../shared/executor/protocol';
 import { PhaseError } from './phase-error';
 
@@ -21,8 +22,9 @@ export async function readSecrets(stdin: NodeJS.ReadableStream, timeoutMs = 30_0
     stdin.on('error', reject);
   });
   const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExecutorSecrets;
-  if (typeof parsed.sseKey !== 'string' || Buffer.from(parsed.sseKey, 'base64').length !== 32)
+  if (typeof parsed.sseKey !== 'string' || Buffer.from(parsed.sseKey, 'base64').length !== 32) {
     throw new PhaseError('the SSE-C key sent on stdin is not 32 bytes');
+  }
   return parsed;
 }
 

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { watchSpotNotice } from './spot-watch';
 
 let server: Server;
@@ -35,8 +37,9 @@ describe('spot interruption watch (IMDSv2)', () => {
     );
     // Several polls, each with the one token, and no notice yet (waits for the polls, not for a fixed time:
     // a busy machine may take longer than 100 ms for two 20-ms rounds).
-    for (let waited = 0; tokens.length < 3 && waited < 10_000; waited += 20)
+    for (let waited = 0; tokens.length < 3 && waited < 10_000; waited += 20) {
       await new Promise((r) => setTimeout(r, 20));
+    }
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.every((t) => t === 'token-1')).toBe(true);
     noticeIssued = true;

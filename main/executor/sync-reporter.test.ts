@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { RunSyncReport, SyncFolderStatus } from '../../shared/domain/run-sync';
 import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { SyncFolderVerification } from '../../shared/domain/run-sync';
 import { folderPrefix } from '../../shared/sync/keys';
 import { locallyRecordedHashes } from '../sync/remote-details';
@@ -53,19 +54,22 @@ export async function verifyDatasets(
   const problems = new Set([...report.mismatches.map((m) => m.key), ...report.extra, ...badParquet]);
   onVerified?.(verificationByFolder(manifest, [...problems], datasets.folders, datasets.prefix));
   const problem = report.mismatches[0];
-  if (problem)
+  if (problem) {
     throw new PhaseError(
       `dataset file ${problem.key} does not match S3 (${problem.problem}${problem.expected ? `: expected ${problem.expected}, got ${problem.actual}` : ''})`,
     );
-  if (report.extra.length)
+  }
+  if (report.extra.length) {
     throw new PhaseError(
       `dataset file ${report.extra[0]} is in S3 but missing locally (${report.extra.length} missing)`,
     );
-  if (badParquet.length)
+  }
+  if (badParquet.length) {
     throw new PhaseError(
       `${badParquet[0]} is not a valid Parquet file (no PAR1 magic at its start and end)`,
       'Re-upload the dataset file; it may be truncated.',
     );
+  }
   return { files: manifest.length, bytes: manifest.reduce((sum, f) => sum + f.size, 0), parquetFiles };
 }
 

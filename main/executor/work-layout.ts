@@ -1,7 +1,8 @@
 // Remote paths are POSIX whatever the desktop's OS (eslint.config.js holds this file to it).
 import { join } from 'node:path/posix';
+
 import type { ExecutorSpec } from '../../shared/executor/protocol';
-import { RUN_LOG_FILES, logsFolderOf, runFolders } from '../../shared/executor/run-folders';
+import { logsFolderOf, RUN_LOG_FILES, runFolders } from '../../shared/executor/run-folders';
 
 /**
  * Where everything lives in the run's work folder on the instance. The desktop uses the

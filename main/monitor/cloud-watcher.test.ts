@@ -2,6 +2,7 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { createInstanceMetricsAdapter } from '../aws/sdk/cloudwatch-adapter';
 import { FakeClock } from '../aws/testing/fake-clock';
 import { awsError } from '../aws/testing/fake-error';

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { FakeClock } from '../aws/testing/fake-clock';
 import { healthCommand, MARK } from './health-command';
 import { HealthSampler } from './health-sampler';

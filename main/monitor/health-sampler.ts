@@ -1,16 +1,16 @@
+import { fillEtaSeconds, type UsagePoint } from '../../shared/monitor/fill-eta';
 import type { HealthSample } from '../../shared/monitor/health';
 import { parseNvidiaSmi } from '../../shared/monitor/nvidia-smi';
 import {
   cpuPercent,
+  type CpuTimes,
   parseDf,
   parseLoadAvg,
   parseMemInfo,
   parseNetDev,
   parseProcStat,
   parseUptime,
-  type CpuTimes,
 } from '../../shared/monitor/proc-parse';
-import { fillEtaSeconds, type UsagePoint } from '../../shared/monitor/fill-eta';
 import type { Clock } from '../core/clock';
 import { healthCommand, splitSections } from './health-command';
 import type { RemoteShell } from './remote-shell';
@@ -84,8 +84,9 @@ export class HealthSampler {
       return;
     }
     this.diskHistory.push({ at, usedBytes: disk.usedBytes });
-    while (this.diskHistory.length > 2 && (this.diskHistory[0] as UsagePoint).at < at - DISK_WINDOW_MS)
+    while (this.diskHistory.length > 2 && (this.diskHistory[0] as UsagePoint).at < at - DISK_WINDOW_MS) {
       this.diskHistory.shift();
+    }
     const eta = fillEtaSeconds(this.diskHistory, disk.totalBytes);
     sample.disk = { ...disk, ...(eta !== undefined ? { fillEtaSeconds: eta } : {}) };
   }

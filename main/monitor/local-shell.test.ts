@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { createLocalShell } from './local-shell';
 import { shellQuote } from './remote-shell';
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+
 import { TypedError } from '../../shared/ipc/result';
 import type { ExecOptions, ExecResult, RemoteShell } from './remote-shell';
 
@@ -13,8 +14,9 @@ export function createLocalShell(options: { env?: NodeJS.ProcessEnv; cwd?: strin
   return {
     exec(command: string, { signal, timeoutMs }: ExecOptions): Promise<ExecResult> {
       return new Promise((resolve, reject) => {
-        if (signal?.aborted)
+        if (signal?.aborted) {
           return reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
+        }
         // Its own process group, so a timeout kills the whole command (sh and what it started),
         // not only sh while a grandchild keeps the pipes open.
         const child = spawn('sh', ['-c', command], {

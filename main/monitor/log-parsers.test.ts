@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
-import { compilePatterns, DEFAULT_PROGRESS_PATTERNS, parseLogLine } from '../../shared/monitor/log-patterns';
+
 import { splitTimestamp } from '../../shared/monitor/log-line';
+import { compilePatterns, DEFAULT_PROGRESS_PATTERNS, parseLogLine } from '../../shared/monitor/log-patterns';
 import type { ProgressUpdate } from '../../shared/monitor/progress';
 
 const fixture = (name: string) =>

@@ -1,7 +1,9 @@
 import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { LineRing } from './line-ring';
 import { LineSplitter, MAX_LINE_BYTES } from './line-splitter';
 import { createLocalShell } from './local-shell';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { CostResource } from '../../shared/domain/cost';
 import type { AppNotification } from '../../shared/domain/notification';
 import type { RunEvent } from '../../shared/domain/run';

@@ -1,5 +1,5 @@
-import type { RunEvent } from '../../shared/domain/run';
 import type { CostResource } from '../../shared/domain/cost';
+import type { RunEvent } from '../../shared/domain/run';
 import { formatDurationMs, type MonitorNotice } from '../../shared/monitor/notices';
 import type { NotificationService } from '../core/notifications';
 import { noticeFromRunEvent } from './run-event-notices';
@@ -36,16 +36,17 @@ export class MonitorNotifier {
     switch (notice.kind) {
       case 'training-finished': {
         const took = notice.durationMs !== undefined ? ` after ${formatDurationMs(notice.durationMs)}` : '';
-        if (notice.cancelled)
+        if (notice.cancelled) {
           n.notify('warning', 'Training stopped', `Run ${notice.runId} was stopped${took}; pushing its data.`);
-        else if (notice.exitCode === 0)
+        } else if (notice.exitCode === 0) {
           n.notify('success', 'Training finished', `Run ${notice.runId} succeeded (exit code 0)${took}.`);
-        else
+        } else {
           n.notify(
             'error',
             'Training failed',
             `Run ${notice.runId} ended with exit code ${notice.exitCode ?? 'none (killed by a signal)'}${took}; its data is pushed anyway.`,
           );
+        }
         return;
       }
       case 'sync-verified': {
@@ -61,13 +62,13 @@ export class MonitorNotifier {
         );
         return;
       case 'teardown-complete':
-        if (notice.remainingHourlyUsd === 0 && !notice.survivors?.length)
+        if (notice.remainingHourlyUsd === 0 && !notice.survivors?.length) {
           n.notify(
             'success',
             'Teardown complete',
             `Run ${notice.runId}: everything deleted, $0/h confirmed by rescan.`,
           );
-        else {
+        } else {
           const what = notice.survivors?.join(', ') || 'resources';
           const rate =
             notice.remainingHourlyUsd === null

@@ -1,12 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { AppNotification } from '../../shared/domain/notification';
 import type { MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
-import type { Sleep } from '../aws/waiters';
 import { FakeClock } from '../aws/testing/fake-clock';
+import type { Sleep } from '../aws/waiters';
 import { EventBus } from '../core/event-bus';
 import { createLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';

@@ -11,10 +11,10 @@ import type { Clock } from '../core/clock';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
 import { CloudWatcher } from './cloud-watcher';
-import { notifyRunEvents } from './run-event-bridge';
 import type { Timers } from './coalescer';
 import type { MonitorNotifier } from './monitor-notifier';
 import type { RemoteShell } from './remote-shell';
+import { notifyRunEvents } from './run-event-bridge';
 import { RunMonitor, type RunMonitorOptions } from './run-monitor';
 import { RunWatcher, type WatchOptions } from './run-watcher';
 
@@ -158,10 +158,11 @@ export class MonitorService {
 
   snapshot(runId: string, points = DEFAULT_SNAPSHOT_POINTS): MonitorSnapshot {
     const run = this.runs.get(runId);
-    if (!run)
+    if (!run) {
       throw new TypedError('NOT_FOUND', `Run ${runId} is not being monitored.`, {
         fix: 'Start the run, or pick one from the run list.',
       });
+    }
     return run.monitor.snapshot(points);
   }
 

@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, startSshd, type Sshd } from '../../e2e/services/sshd';
+
+import { generateKey, type Sshd, startSshd } from '../../e2e/services/sshd';
 import { FakeClock } from '../aws/testing/fake-clock';
 import { createLogger } from '../core/logger';
 import type { RemoteHost } from '../runs/pipeline/remote-host';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { FakeClock } from '../aws/testing/fake-clock';
 import { ProgressTracker } from './progress-tracker';
 import { StallDetector } from './stall-detector';

@@ -12,8 +12,9 @@ export function notifyRunEvents(bus: EventBus, notifier: MonitorNotifier): () =>
   const started = new Map<string, number>();
   return bus.on('runs.event', (event) => {
     if (event.type === 'started') started.set(event.runId, Date.parse(event.at));
-    if (event.type === 'phase' && event.phase === 'training' && event.status === 'running')
+    if (event.type === 'phase' && event.phase === 'training' && event.status === 'running') {
       started.set(event.runId, Date.parse(event.at));
+    }
     notifier.onRunEvent(event, started.get(event.runId));
     // A run's start time is only needed until it ends; keep the map from growing with history.
     if (event.type === 'finished') started.delete(event.runId);

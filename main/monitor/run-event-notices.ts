@@ -31,8 +31,9 @@ export function noticeFromRunEvent(event: RunEvent, runStartedAt?: number): Moni
     };
   }
   if (event.phase === 'verifying-sync') {
-    if (event.status === 'failed')
+    if (event.status === 'failed') {
       return { kind: 'sync-failed', runId, reason: event.reason ?? 'S3 does not match the final manifest.' };
+    }
     const files = num(detail, 'files', 'fileCount');
     return { kind: 'sync-verified', runId, ...(files !== undefined ? { files } : {}) };
   }

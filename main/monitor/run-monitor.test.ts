@@ -2,7 +2,9 @@ import { getEventListeners } from 'node:events';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import type { MonitorNotice } from '../../shared/monitor/notices';
 import type { MonitorDelta } from '../../shared/monitor/view';
 import { FakeClock } from '../aws/testing/fake-clock';

@@ -1,12 +1,13 @@
 import type { CostBurn } from '../../shared/monitor/cost';
 import type { CloudHealth, HealthSample } from '../../shared/monitor/health';
 import { splitTimestamp } from '../../shared/monitor/log-line';
-import { parseLogLine, type LogParseOptions } from '../../shared/monitor/log-patterns';
+import { type LogParseOptions, parseLogLine } from '../../shared/monitor/log-patterns';
 import { parseExecutorLine, parseMetricsRecord } from '../../shared/monitor/metrics-record';
 import type { MonitorNotice } from '../../shared/monitor/notices';
 import type { ProgressUpdate, TrainingProgress } from '../../shared/monitor/progress';
 import type { StallRule } from '../../shared/monitor/stall';
 import type { MonitorAlert, MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
+import { redactUrlUserinfo } from '../../shared/security/redact-url';
 import type { Clock } from '../core/clock';
 import { Coalescer, type Timers } from './coalescer';
 import { addHealthSeries } from './health-series';
@@ -14,7 +15,6 @@ import { LineRing } from './line-ring';
 import { ProgressTracker } from './progress-tracker';
 import { SeriesStore } from './series-store';
 import { StallDetector } from './stall-detector';
-import { redactUrlUserinfo } from '../../shared/security/redact-url';
 
 /** Metric series keep one point per this many ms (the health cadence), whatever the log rate. */
 const METRIC_SPACING_MS = 5000;
@@ -118,8 +118,9 @@ export class RunMonitor {
       this.alert('spot-interruption', `AWS will ${action} this spot instance at ${time}; the executor is pushing now.`);
       this.options.onNotice?.({ kind: 'spot-interruption', runId: this.options.runId, action, time });
     }
-    if (cloud.statusCheckFailed && !this.cloud.statusCheckFailed)
+    if (cloud.statusCheckFailed && !this.cloud.statusCheckFailed) {
       this.alert('status-check', 'An EC2 status check failed.');
+    }
     this.cloud = { ...this.cloud, ...cloud };
     this.changed('cloud');
   }
@@ -173,8 +174,9 @@ export class RunMonitor {
 
   private applyProgress(update: ProgressUpdate, at: number): void {
     const changed = this.progress.apply(update, at);
-    for (const [name, value] of Object.entries(changed ?? {}))
+    for (const [name, value] of Object.entries(changed ?? {})) {
       this.series.add(`metric.${name}`, '', at, value, METRIC_SPACING_MS);
+    }
   }
 
   private checkStall(sample: HealthSample): void {

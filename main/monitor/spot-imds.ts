@@ -1,5 +1,5 @@
-import { IMDS_BASE, IMDS_TOKEN_PATH, parseSpotAction, SPOT_ACTION_PATH } from '../../shared/monitor/spot-notice';
 import type { SpotInterruption } from '../../shared/monitor/health';
+import { IMDS_BASE, IMDS_TOKEN_PATH, parseSpotAction, SPOT_ACTION_PATH } from '../../shared/monitor/spot-notice';
 import { realSleep, type Sleep } from '../aws/waiters';
 import type { RemoteShell } from './remote-shell';
 

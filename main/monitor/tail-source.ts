@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
-import { shellQuote, type RemoteShell } from './remote-shell';
+
+import { type RemoteShell, shellQuote } from './remote-shell';
 
 /** One read of a growing file. */
 export interface TailRead {

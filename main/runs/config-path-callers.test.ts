@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { runConfigSchema } from '../../shared/run-config/schema';
 import { openSync } from '../sync/open-sync';
 import { prepareRun } from './pipeline/prepare-run';

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+
 import { summarizeJournal } from '../../shared/domain/run-journal';
 import { ProcessKilled } from '../aws/testing/fake-error';
 import { scanAccount } from './cost/scanner';
-import { readJournal, RunJournal, type JournalWriter } from './journal/run-journal';
+import { type JournalWriter, readJournal, RunJournal } from './journal/run-journal';
 import { runPreflight } from './preflight/run-preflight';
 import { provisionRun } from './provision/provision';
 import { reconcileOpenRuns } from './reconcile';
 import { teardownRun } from './teardown';
-import { fakeWorld, type FakeWorld } from './testing/fake-lifecycle';
+import { type FakeWorld, fakeWorld } from './testing/fake-lifecycle';
 
 const JOURNAL_LINES = 12; // opened, 5 × (intent + created), ready
 const AWS_WRITES = 5; // key pair, security group, ssh rule, instance profile, instance

@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
+
 import { describe, expect, it } from 'vitest';
+
 import { summarizeJournal } from '../../shared/domain/run-journal';
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../shared/domain/tags';
 import { scanAccount } from './cost/scanner';
@@ -44,12 +46,13 @@ describe('launch against the in-memory EC2', () => {
       ...region.securityGroups.values(),
     ];
     expect(everything.length).toBe(4);
-    for (const resource of everything)
+    for (const resource of everything) {
       expect(resource.tags).toMatchObject({
         [TAG_RUN_ID]: run.runId,
         [TAG_CREATED_BY]: 'traindeck/test',
         Name: `traindeck-${run.runId}`,
       });
+    }
     expect([...region.volumes.values()].every((volume) => volume.deleteOnTermination)).toBe(true);
     expect([...region.securityGroups.values()][0]?.ingress).toEqual([
       { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '198.51.100.23/32', tags: expect.any(Object) },

@@ -1,25 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { makeRunId } from '../../shared/domain/tags';
+
 import type { PreflightReport } from '../../shared/domain/preflight';
+import { summarizeJournal } from '../../shared/domain/run-journal';
+import { makeRunId } from '../../shared/domain/tags';
 import { TypedError } from '../../shared/ipc/result';
-import { joinSentences } from '../../shared/text/sentences';
 import type { RunConfig } from '../../shared/run-config/schema';
+import { joinSentences } from '../../shared/text/sentences';
 import type { AwsPorts } from '../aws/ports/aws-ports';
+import { confirmedDeleted } from './cost/kill-all';
 import { RunJournal } from './journal/run-journal';
+import { readJournal } from './journal/run-journal';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { preflightError } from './preflight/host-preflight';
-import { runPreflight, type LaunchPlan } from './preflight/run-preflight';
+import { type LaunchPlan, runPreflight } from './preflight/run-preflight';
 import {
+  type ProvisionedRun,
   provisionFailure,
   provisionRun,
-  type ProvisionedRun,
   type ProvisionWait,
   type ProvisionWaits,
 } from './provision/provision';
-import { confirmedDeleted } from './cost/kill-all';
-import { readJournal } from './journal/run-journal';
 import { teardownRun } from './teardown';
-import { summarizeJournal } from '../../shared/domain/run-journal';
 
 /** Options of {@link launchRun}. */
 export interface LaunchOptions {
@@ -146,12 +147,13 @@ async function cleanUpAfterFailure(
       survivors: report.survivors.map((s) => ({ kind: s.resource.kind, id: s.resource.id, reason: s.reason })),
       closed: report.closed,
     };
-    if (report.closed)
+    if (report.closed) {
       return new TypedError(
         'AWS',
         joinSentences(headline, `Cleaned up: ${deleted.length} resource(s) deleted, nothing of run ${runId} is left`),
         { details: { cleanup } },
       );
+    }
     const left = report.survivors.map((s) => `${s.resource.id} (${s.reason})`).join(', ');
     return new TypedError(
       'AWS',

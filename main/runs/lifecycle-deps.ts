@@ -1,17 +1,17 @@
 import type { RunConfig } from '../../shared/run-config/schema';
 import { inspectAwsSetup } from '../aws/aws-config';
-import type { KeyVault } from '../sync/key-vault';
-import type { ObjectStore } from '../sync/object-store';
-import { openSync } from '../sync/open-sync';
 import type { AwsPorts } from '../aws/ports/aws-ports';
 import { createSdkAwsPorts } from '../aws/sdk/sdk-aws-ports';
 import { realSleep, type Sleep } from '../aws/waiters';
 import { appDataDir } from '../core/app-paths';
-import { systemClock, type Clock } from '../core/clock';
+import { type Clock, systemClock } from '../core/clock';
 import { APP_VERSION } from '../core/version';
 import type { ConnectPolicy } from '../ssh/ssh-connect';
+import type { KeyVault } from '../sync/key-vault';
+import type { ObjectStore } from '../sync/object-store';
+import { openSync } from '../sync/open-sync';
 import { createCheckIpPort, type PublicIpPort } from './preflight/public-ip';
-import { tcpSshProbe, type SshProbe } from './provision/ssh-probe';
+import { type SshProbe, tcpSshProbe } from './provision/ssh-probe';
 
 /** Which account and home region to talk to. */
 export interface AwsTarget {

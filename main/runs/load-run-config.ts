@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+
 import type { z } from 'zod';
-import { runConfigSchema, type RunConfig } from '../../shared/run-config/schema';
+
 import { TypedError } from '../../shared/ipc/result';
+import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
 import { resolveConfigPaths } from './resolve-config-paths';
 
 /** A validated run config whose file paths are absolute, and the folder they were relative to. */

@@ -1,7 +1,7 @@
-import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
-import { createSdkInstanceMetricsPort } from '../aws/sdk/cloudwatch-adapter';
 import { compilePatterns, DEFAULT_PROGRESS_PATTERNS } from '../../shared/monitor/log-patterns';
 import type { MonitoringConfig } from '../../shared/run-config/monitoring-section';
+import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
+import { createSdkInstanceMetricsPort } from '../aws/sdk/cloudwatch-adapter';
 import type { MonitorService, WatchRequest } from '../monitor/monitor-service';
 import type { AwsMachine } from './pipeline/compute-backend';
 import type { RunObserver } from './pipeline/run-observer';

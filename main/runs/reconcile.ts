@@ -69,13 +69,14 @@ export async function reconcileOpenRuns(options: ReconcileOptions): Promise<Unfi
     // EC2 lists new instances with a delay: only a journal quiet for a while may be closed as empty.
     const quiet = options.clock.now() - Date.parse(summary.lastAt) > QUIET_MS;
     const advice = resources.length === 0 && !quiet ? 'cleanup' : adviceFor(summary, resources);
-    if (advice === 'closed')
+    if (advice === 'closed') {
       await closeRunJournal(
         options.dataDir,
         summary.runId,
         () => options.clock.now(),
         summary.created.length > 0 ? 'nothing-left' : 'nothing-created',
       );
+    }
     unfinished.push({
       runId: summary.runId,
       region: summary.region,

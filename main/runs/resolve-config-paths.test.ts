@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { runConfigSchema } from '../../shared/run-config/schema';
 import { resolveConfigPaths } from './resolve-config-paths';
 

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+
 import type { RunConfig } from '../../shared/run-config/schema';
 
 /** "~" and "~/x" → the home folder (what a user types in the wizard or a config by hand). */

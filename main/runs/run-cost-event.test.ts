@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import type { RunEvent } from '../../shared/domain/run';
 import { runConfigSchema } from '../../shared/run-config/schema';
 import { silentLogger } from '../core/logger';

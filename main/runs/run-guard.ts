@@ -53,12 +53,13 @@ export async function emergencyTeardown(
       signal,
     });
     const deleted = report.outcomes.filter((o) => o.outcome === 'deleted').length;
-    if (report.closed)
+    if (report.closed) {
       return {
         runId,
         closed: true,
         line: `Teardown of ${runId}: ${deleted} resource(s) deleted; the rescan found none left.`,
       };
+    }
     const survivors = report.survivors.map((s) => `${s.resource.id} (${s.reason})`).join(', ');
     return {
       runId,
@@ -68,8 +69,9 @@ export async function emergencyTeardown(
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\.$/, '');
     // A run whose launch never created anything has no journal and no tagged resource.
-    if ((error as { code?: string }).code === 'NOT_FOUND')
+    if ((error as { code?: string }).code === 'NOT_FOUND') {
       return { runId, closed: true, line: `Teardown of ${runId}: nothing was created.` };
+    }
     return { runId, closed: false, line: `Teardown of ${runId} failed: ${message}. ${later}` };
   }
 }

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { applyRunEvent, type RunEvent, type RunSnapshot } from '../../shared/domain/run';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { createCore } from '../core/create-core';

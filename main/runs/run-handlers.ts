@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+
 import type { Handlers } from '../core/router';
 import { resolveConfigPaths } from './resolve-config-paths';
 import type { RunService } from './run-service';

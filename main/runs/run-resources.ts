@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+
 import { TypedError } from '../../shared/ipc/result';
 import { resolveS3Credentials, s3EndpointFromEnv } from '../aws/s3-credentials';
 import type { KeyVault } from '../sync/key-vault';
@@ -14,10 +15,11 @@ import type { RunResources, StartRunRequest } from './run-service';
 /** Parses `user@host[:port]`. */
 export function parseSshAddress(address: string): { username: string; host: string; port: number } {
   const match = /^([^@\s]+)@([^:\s]+)(?::(\d{1,5}))?$/.exec(address);
-  if (!match)
+  if (!match) {
     throw new TypedError('INVALID_REQUEST', `"${address}" is not user@host[:port].`, {
       fix: 'Example: ubuntu@10.0.0.5:22',
     });
+  }
   return { username: match[1]!, host: match[2]!, port: match[3] ? Number(match[3]) : 22 };
 }
 
@@ -78,12 +80,15 @@ export function createRunResources(options: {
         request.backend,
       );
     };
-    if (request.backend === 'local')
+    if (request.backend === 'local') {
       return { ...base, backend: createLocalBackend({ ttlSeconds, preflight, ...(s3Endpoint ? { s3Endpoint } : {}) }) };
-    if (request.backend === 'aws-ec2')
+    }
+    if (request.backend === 'aws-ec2') {
       return { ...base, backend: createEc2Backend(resolved, runId, options.lifecycle(), extras) };
-    if (!request.host)
+    }
+    if (!request.host) {
       throw new TypedError('INVALID_REQUEST', 'an ssh-host run needs --host user@host:port and --identity KEY');
+    }
     const address = parseSshAddress(request.host.address);
     const privateKey = await readFile(request.host.identityFile).catch(() => {
       throw new TypedError('INVALID_REQUEST', `cannot read the SSH identity ${request.host!.identityFile}`);

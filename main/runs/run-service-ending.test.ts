@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import type { RunEvent } from '../../shared/domain/run';
 import type { SyncFolderStatus } from '../../shared/domain/run-sync';
 import { runConfigSchema } from '../../shared/run-config/schema';
@@ -9,9 +11,9 @@ import { silentLogger } from '../core/logger';
 import type { PreparedRun } from './pipeline/prepare-run';
 import { prepareRun } from './pipeline/prepare-run';
 import { runPipeline } from './pipeline/run-pipeline';
-import { runCostEvent } from './run-cost-event';
 import type * as RunCostEventModule from './run-cost-event';
-import { RunService, type RunResources } from './run-service';
+import { runCostEvent } from './run-cost-event';
+import { type RunResources, RunService } from './run-service';
 
 // The pipeline itself is covered by the S3 tests; here it only emits what a run would and ends.
 vi.mock('./pipeline/prepare-run', () => ({ prepareRun: vi.fn() }));

@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { applyRunEvent, type RunEvent, type RunSnapshot } from '../../shared/domain/run';
 import { runConfigSchema } from '../../shared/run-config/schema';
 import { silentLogger } from '../core/logger';
@@ -85,7 +87,8 @@ describe('RunService', () => {
     const final = await service.wait(runId);
     const journal = await readFile(join(dir, 'runs', runId, 'events.jsonl'), 'utf8');
     expect(JSON.stringify(final)).toContain('https://***@github.com/a/b');
-    for (const text of [journal, JSON.stringify(events), JSON.stringify(final)])
+    for (const text of [journal, JSON.stringify(events), JSON.stringify(final)]) {
       expect(text).not.toContain('ghp_SECRET1');
+    }
   });
 });

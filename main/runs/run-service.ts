@@ -1,39 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import {
   applyRunEvent,
-  emptyRunSnapshot,
   type ComputeBackendKind,
+  emptyRunSnapshot,
   type RunEvent,
   type RunSnapshot,
 } from '../../shared/domain/run';
+import { RUN_PHASES, type RunPhase } from '../../shared/domain/run';
+import { makeRunId } from '../../shared/domain/tags';
+import type { ExecutorSecrets } from '../../shared/executor/protocol';
 import { TypedError } from '../../shared/ipc/result';
 import type { UnfinishedRun } from '../../shared/ipc/run-commands';
+import type { SpotPricing } from '../../shared/pricing/spot-history';
 import type { RunConfig } from '../../shared/run-config/schema';
-import { makeRunId } from '../../shared/domain/tags';
+import { redactStrings } from '../../shared/security/redact-url';
 import type { Logger } from '../core/logger';
 import type { KeyVault } from '../sync/key-vault';
 import type { ObjectStore } from '../sync/object-store';
-import type { ExecutorSecrets } from '../../shared/executor/protocol';
+import { runDir } from './journal/run-journal';
 import type { ComputeBackend } from './pipeline/compute-backend';
+import type { ReconnectPolicy } from './pipeline/follow-executor';
 import type { RunEventBody } from './pipeline/phase-tracker';
+import { createPhaseRunner } from './pipeline/phase-tracker';
 import { prepareRun } from './pipeline/prepare-run';
 import type { RunObserver } from './pipeline/run-observer';
-import type { SpotPricing } from '../../shared/pricing/spot-history';
-import { needsSpotPricing, runCostEvent } from './run-cost-event';
-import { runPipeline, type PipelineResult } from './pipeline/run-pipeline';
-import { redactStrings } from '../../shared/security/redact-url';
-import type { ReconnectPolicy } from './pipeline/follow-executor';
+import { type PipelineResult, runPipeline } from './pipeline/run-pipeline';
 import { Waker } from './pipeline/waker';
-import { RUN_PHASES, type RunPhase } from '../../shared/domain/run';
-import { createPhaseRunner } from './pipeline/phase-tracker';
-import { runDir } from './journal/run-journal';
-import { processAlive } from './reconcile';
-import { appendAttach, readAttach, type AttachState } from './reattach/attach-journal';
+import { appendAttach, type AttachState, readAttach } from './reattach/attach-journal';
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
 import { resumeRun } from './reattach/resume-run';
+import { processAlive } from './reconcile';
 import { resolveConfigPaths } from './resolve-config-paths';
+import { needsSpotPricing, runCostEvent } from './run-cost-event';
 
 /** What the UI or the CLI asks for. */
 export interface StartRunRequest {
@@ -135,10 +136,11 @@ export class RunService {
    */
   reattach(runId: string, options: { stop?: boolean } = {}): { runId: string } {
     const found = this.unfinished().find((run) => run.runId === runId);
-    if (!found)
+    if (!found) {
       throw new TypedError('NOT_FOUND', `No unfinished run ${runId} to reattach.`, {
         fix: 'The runs a killed TrainDeck left are listed at start; a finished run needs nothing more.',
       });
+    }
     const dir = runDir(this.deps.dataDir, runId);
     const attach = readAttach(dir) ?? {};
     const before = this.loadHistory().get(runId)!;
@@ -368,11 +370,12 @@ export class RunService {
    */
   wake(): number {
     let told = 0;
-    for (const live of this.runs.values())
+    for (const live of this.runs.values()) {
       if (live.snapshot.state === 'running') {
         live.waker.wake();
         told += 1;
       }
+    }
     return told;
   }
 
@@ -402,8 +405,9 @@ export class RunService {
 
   get(runId: string): RunSnapshot {
     const snapshot = this.runs.get(runId)?.snapshot ?? this.loadHistory().get(runId);
-    if (!snapshot)
+    if (!snapshot) {
       throw new TypedError('NOT_FOUND', `No run ${runId}.`, { fix: 'runs.list shows the runs this app knows.' });
+    }
     return snapshot;
   }
 

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runConfigSchema, type RunConfig } from '../../shared/run-config/schema';
+
+import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
 import { runCli } from '../cli/cli';
 import { openSync } from '../sync/open-sync';
 import { sealKey } from '../sync/sealed-key';

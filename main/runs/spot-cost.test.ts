@@ -1,12 +1,14 @@
 import { getEventListeners } from 'node:events';
+
 import { describe, expect, it } from 'vitest';
+
 import { journaledInstance, type JournalEntry } from '../../shared/domain/run-journal';
 import type { SpotPricePoint } from '../../shared/pricing/spot-history';
 import { appendToJournal, readJournal } from './journal/run-journal';
 import { launchRun } from './launch';
 import { priceSpotRun, type SpotCostDeps } from './spot-cost';
 import { teardownRun } from './teardown';
-import { fakeWorld, type FakeWorld } from './testing/fake-lifecycle';
+import { type FakeWorld, fakeWorld } from './testing/fake-lifecycle';
 
 const H = 3_600_000;
 const RUN = 'spot-20250601-120000-ab12';

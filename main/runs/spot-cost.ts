@@ -43,11 +43,12 @@ export async function priceSpotRun(
       limitMs,
     );
     const charge = priceSpotInterval(points, instance.from, instance.to, instance.zone);
-    if (!charge)
+    if (!charge) {
       return {
         source: 'unavailable',
         reason: `EC2 has no spot price history for ${instanceType} in ${instance.zone ?? instance.region}`,
       };
+    }
     return { source: 'history', charge };
   } catch (error) {
     return {

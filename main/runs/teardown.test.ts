@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { summarizeJournal } from '../../shared/domain/run-journal';
 import { readJournal } from './journal/run-journal';
 import { launchRun } from './launch';

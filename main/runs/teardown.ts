@@ -1,7 +1,7 @@
 import { summarizeJournal } from '../../shared/domain/run-journal';
 import { RUN_ID_PATTERN } from '../../shared/domain/tags';
 import { TypedError } from '../../shared/ipc/result';
-import { confirmedDeleted, executeCleanup, type CleanupOptions, type CleanupReport } from './cost/kill-all';
+import { type CleanupOptions, type CleanupReport, confirmedDeleted, executeCleanup } from './cost/kill-all';
 import { scanAccount } from './cost/scanner';
 import { appendToJournal, closeRunJournal, listJournals, readJournal } from './journal/run-journal';
 
@@ -23,10 +23,11 @@ export interface TeardownReport extends CleanupReport {
  * nothing of the run left in any region it could read, the run's own region included.
  */
 export async function teardownRun(runId: string, options: TeardownOptions): Promise<TeardownReport> {
-  if (!RUN_ID_PATTERN.test(runId))
+  if (!RUN_ID_PATTERN.test(runId)) {
     throw new TypedError('INVALID_REQUEST', `"${runId}" is not a run id.`, {
       fix: 'Run ids look like "my-run-20250601-120000-ab12"; `traindeck scan` shows them.',
     });
+  }
   const entries = await readJournal(options.dataDir, runId).catch(() => []);
   const summary = summarizeJournal(entries);
   const scan = await scanAccount({
@@ -37,15 +38,17 @@ export async function teardownRun(runId: string, options: TeardownOptions): Prom
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const targets = scan.resources.filter((resource) => resource.runId === runId);
-  if (!summary && targets.length === 0)
+  if (!summary && targets.length === 0) {
     throw new TypedError('NOT_FOUND', `No journal and no resource tagged with run "${runId}".`, {
       fix: 'Check the id with `traindeck scan --all-regions`.',
     });
+  }
   const now = () => options.clock.now();
-  if (summary)
+  if (summary) {
     await appendToJournal(options.dataDir, runId, now, [
       { type: 'cleanup', reason: `teardown of ${targets.length} resource(s)` },
     ]);
+  }
 
   const report = await executeCleanup(targets, (resource) => resource.runId === runId, options);
   const runRegionVerified =
@@ -61,9 +64,9 @@ export async function teardownRun(runId: string, options: TeardownOptions): Prom
         reason: s.reason,
       })),
     ];
-    if (closed)
+    if (closed) {
       await closeRunJournal(options.dataDir, runId, now, targets.length > 0 ? 'torn-down' : 'nothing-left', entries);
-    else await appendToJournal(options.dataDir, runId, now, entries);
+    } else await appendToJournal(options.dataDir, runId, now, entries);
   }
   return { ...report, runId, closed };
 }

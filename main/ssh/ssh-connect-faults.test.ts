@@ -2,12 +2,14 @@ import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, startSshd, type Sshd } from '../../e2e/services/sshd';
+
+import { generateKey, type Sshd, startSshd } from '../../e2e/services/sshd';
 import { isConnectionLost } from '../runs/pipeline/remote-host';
-import { connectWithBackoff, type ConnectPolicy, type SshTarget } from './ssh-connect';
+import { type ConnectPolicy, connectWithBackoff, type SshTarget } from './ssh-connect';
 import { sshRemoteHost } from './ssh-remote-host';
-import { startSshFaultServer, type SshFault, type SshFaultServer } from './testing/ssh-fault-server';
+import { type SshFault, type SshFaultServer, startSshFaultServer } from './testing/ssh-fault-server';
 
 // Invariant: whatever the server does, a connect settles within its limit (policy.totalMs) with
 // a reason that names what happened: never a hang (in the CLI: exit code 13, an unsettled await).
@@ -59,7 +61,7 @@ describe('SSH connect under server faults (fault server on loopback)', () => {
     ['no-banner', /accepted the connection but sent no SSH banner within [\d.]+ s/],
     ['close-before-banner', /accepted the connection and closed it without sending an SSH banner/],
   ];
-  for (const [fault, reason] of cases)
+  for (const [fault, reason] of cases) {
     it(`${String(fault)}: fails within the limit with UNAVAILABLE naming it, after every try`, async () => {
       const { outcome, tries } = await connectUnder(fault);
       expect(outcome).not.toBe('hang');
@@ -71,6 +73,7 @@ describe('SSH connect under server faults (fault server on loopback)', () => {
       // Every failure was retried (a stall may use up the limit before the last try).
       expect(tries).toBeGreaterThanOrEqual(2);
     });
+  }
 
   it('a stall bounded by the whole connect limit, not attempts × (handshake limit + backoff)', async () => {
     const policy = { attempts: 50, firstDelayMs: 50, maxDelayMs: 50, readyTimeoutMs: 1_500, totalMs: 2_500 };

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { freePort, generateKey } from '../../e2e/services/sshd';
 import { checkHostKey, hostKeyFingerprint } from './host-key';
 import { connectWithBackoff } from './ssh-connect';

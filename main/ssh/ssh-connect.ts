@@ -1,5 +1,7 @@
 import { Socket } from 'node:net';
+
 import { Client, type ConnectConfig } from 'ssh2';
+
 import { TypedError } from '../../shared/ipc/result';
 import { sleep, whenAborted } from '../core/abort';
 import { checkHostKey, hostKeyFingerprint, type HostKeyPin } from './host-key';
@@ -66,8 +68,9 @@ export async function connectWithBackoff(
       if (error instanceof TypedError || signal?.aborted) throw error;
       last = error;
     }
-    if (attempt < policy.attempts && remaining() > minAttemptMs)
+    if (attempt < policy.attempts && remaining() > minAttemptMs) {
       await sleep(Math.min(delay, remaining() - minAttemptMs), signal);
+    }
     delay = Math.min(delay * 2, policy.maxDelayMs);
   }
   const why = (last instanceof Error ? last.message : String(last)).replace(/\.$/, '');
@@ -171,13 +174,15 @@ function describeFailure(stage: Stage, target: SshTarget, error: Error & { code?
   const address = `${target.host}:${target.port}`;
   if (error.code === 'ECONNREFUSED') return `connection refused: nothing listens on ${address} (yet)`;
   if (error.code === 'ECONNRESET') return `${address} reset the connection ${STAGE_WORDS[stage]}`;
-  if (error.code === 'ETIMEDOUT' || error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH')
+  if (error.code === 'ETIMEDOUT' || error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') {
     return `${address} is not reachable (${error.code})`;
+  }
   if (error.code === 'ENOTFOUND') return `the host name ${target.host} does not resolve`;
   // ssh2's words for "closed before any banner" and a refused login.
   if (/Connection lost before handshake/.test(error.message)) return describeClose(stage, target);
-  if (error.level === 'client-authentication')
+  if (error.level === 'client-authentication') {
     return `${address} refused the key for user ${target.username} (${error.message})`;
+  }
   return `${error.message.replace(/\.$/, '')} ${STAGE_WORDS[stage]}`;
 }
 

@@ -1,8 +1,9 @@
 import type { Client, SFTPWrapper } from 'ssh2';
-import { ConnectionLost, type ExecResult, type HostConnector, type RemoteHost } from '../runs/pipeline/remote-host';
+
 import { whenAborted } from '../core/abort';
+import { ConnectionLost, type ExecResult, type HostConnector, type RemoteHost } from '../runs/pipeline/remote-host';
 import type { HostKeyPin } from './host-key';
-import { connectWithBackoff, DEFAULT_CONNECT_POLICY, type ConnectPolicy, type SshTarget } from './ssh-connect';
+import { type ConnectPolicy, connectWithBackoff, DEFAULT_CONNECT_POLICY, type SshTarget } from './ssh-connect';
 
 const EXEC_LIMIT_MS = 10 * 60_000;
 
@@ -121,8 +122,9 @@ export function sshRemoteHost(client: Client): RemoteHost {
           s.read(handle, buffer, 0, maxBytes, offset, (readError, bytesRead) => {
             s.close(handle, () => {});
             // ssh2 reports end of file as an error with code 1 (SSH_FX_EOF).
-            if (readError)
+            if (readError) {
               return (readError as { code?: number }).code === 1 ? resolve(Buffer.alloc(0)) : reject(readError);
+            }
             resolve(buffer.subarray(0, bytesRead));
           });
         });

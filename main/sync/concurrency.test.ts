@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+
 import { createLimiter } from './limiter';
 import { StoreError } from './object-store';
 import { ProgressTracker } from './progress';
@@ -51,8 +52,9 @@ describe('retry', () => {
   });
 
   it('does not retry what another try cannot fix', async () => {
-    for (const kind of ['access-denied', 'wrong-key', 'not-found', 'no-bucket'] as const)
+    for (const kind of ['access-denied', 'wrong-key', 'not-found', 'no-bucket'] as const) {
       expect(isRetryable(new StoreError(kind, kind))).toBe(false);
+    }
     const op = vi.fn().mockRejectedValue(new StoreError('access-denied', 'denied'));
     await expect(withRetry(op, fast)).rejects.toThrow('denied');
     expect(op).toHaveBeenCalledOnce();

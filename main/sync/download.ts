@@ -4,10 +4,11 @@ import { open, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
 import type { RemoteObject } from '../../shared/sync/types';
 import { sha256Buffer, sha256File } from './hash-file';
-import type { Limiter } from './limiter';
 import { targetInside } from './inside-root';
+import type { Limiter } from './limiter';
 import type { ObjectHead, ObjectStore } from './object-store';
 import { metadataDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
@@ -78,12 +79,14 @@ export async function downloadFile(
           : singleDownload;
     const { head, sha256 } = await download(temp, remote, ctx);
     const recorded = metadataDetails(head);
-    if (head.size !== remote.size && remote.size > 0)
+    if (head.size !== remote.size && remote.size > 0) {
       throw new IntegrityError(`${remote.key}: S3 sent ${head.size} bytes, the listing said ${remote.size}`);
-    if (recorded.sha256 && recorded.sha256 !== sha256)
+    }
+    if (recorded.sha256 && recorded.sha256 !== sha256) {
       throw new IntegrityError(
         `${remote.key} is corrupt: its SHA-256 is ${sha256.slice(0, 12)}…, S3 recorded ${recorded.sha256.slice(0, 12)}… (the object was changed outside TrainDeck or damaged)`,
       );
+    }
     const mtimeMs = recorded.mtimeMs ?? head.lastModifiedMs;
     await utimes(temp, new Date(), new Date(mtimeMs));
     await rename(temp, await targetInside(folder.realRoot, relPath, ctx.createdDirs));
@@ -164,8 +167,9 @@ async function rangedDownload(
             const start = index * partSize;
             const end = Math.min(remote.size, start + partSize) - 1;
             const part = await ctx.store.get(remote.key, { start, end }, ctx.signal);
-            if (part.head.etag !== remote.etag)
+            if (part.head.etag !== remote.etag) {
               throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
+            }
             head ??= part.head;
             let position = start;
             let pending: Buffer[] = [];
@@ -188,10 +192,11 @@ async function rangedDownload(
                 if (pendingBytes >= WRITE_BATCH) await flush();
               }
               await flush();
-              if (position !== end + 1)
+              if (position !== end + 1) {
                 throw Object.assign(new Error(`short read of ${remote.key} bytes ${start}-${end}`), {
                   code: 'ECONNRESET',
                 });
+              }
             } catch (error) {
               ctx.onBytes(start - position); // the retry rewrites this range: keep progress exact
               throw error;

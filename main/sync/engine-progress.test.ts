@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
 import { runSync } from './engine';
-import { StoreError, type ObjectStore } from './object-store';
+import { type ObjectStore, StoreError } from './object-store';
 import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 
 const FILES = 12;

@@ -1,22 +1,23 @@
 import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
+
 import type { SyncEvent } from '../../shared/sync/events';
 import type { SyncDirection, SyncPlan, SyncSummary } from '../../shared/sync/types';
-import { join } from 'node:path';
 import { executePlan } from './execute';
 import { describeFailure, explainBucketError, explainSyncError, sseCBlockedError } from './explain';
 import { checkFreeSpace } from './free-space';
 import { cleanStaleTemp } from './inside-root';
 import { checkKeyIdentity, writeKeyMarker } from './key-identity';
 import { createLimiter } from './limiter';
-import { cleanOrphanUploads } from './orphan-uploads';
-import { openUploadJournal } from './upload-journal';
 import type { ObjectStore } from './object-store';
-import { planSync } from './planner';
 import { StoreError } from './object-store';
-import { syncRetry, withRetry, withSyncRetryScope, type RetryNotice, type SyncRetryScope } from './retry';
-import type { SyncSpec } from './sync-spec';
+import { cleanOrphanUploads } from './orphan-uploads';
+import { planSync } from './planner';
+import { type RetryNotice, syncRetry, type SyncRetryScope, withRetry, withSyncRetryScope } from './retry';
 import { acquireSyncLock } from './sync-lock';
+import type { SyncSpec } from './sync-spec';
 import { loadSyncState, saveSyncState, type SyncState } from './sync-state';
+import { openUploadJournal } from './upload-journal';
 
 /** One sync run's inputs. */
 export interface SyncRun {
@@ -85,13 +86,14 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
     });
     run.onEvent?.(planEvent(plan, run.dryRun ?? false));
     for (const warning of planWarnings(plan)) run.onEvent?.(warning);
-    for (const failure of plan.folders.flatMap((f) => f.failures))
+    for (const failure of plan.folders.flatMap((f) => f.failures)) {
       run.onEvent?.({
         type: 'failed-file',
         folder: failure.folder,
         relPath: failure.relPath,
         message: failure.message,
       });
+    }
     if (run.dryRun) return { plan };
     // Before a byte moves: a pull that cannot fit fails whole, not file by file on a full disk.
     if (direction === 'pull') await checkFreeSpace(plan, run.spec, run.reserveBytes);

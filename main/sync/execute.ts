@@ -1,11 +1,12 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { SyncFolder } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { BaselineEntry, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
-import { mkdir } from 'node:fs/promises';
 import { downloadFile, type DownloadFolder } from './download';
-import { realFolderRoot, tempDirFor } from './inside-root';
 import { explainObjectError } from './explain';
+import { realFolderRoot, tempDirFor } from './inside-root';
 import { createLimiter } from './limiter';
 import type { ObjectStore } from './object-store';
 import { ProgressTracker } from './progress';
@@ -105,7 +106,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   await Promise.all(
     actions.filter((a) => a.type === 'upload' || a.type === 'download').map((a) => files(() => transfer(a))),
   );
-  if (!ctx.signal?.aborted)
+  if (!ctx.signal?.aborted) {
     await deleteRemote(
       actions.filter((a) => a.type === 'delete-remote'),
       ctx,
@@ -113,6 +114,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       results,
       fail,
     );
+  }
   emitProgress(true);
 
   updateBaselines(plan, ctx, results);
@@ -204,8 +206,9 @@ function updateBaselines(
       const result = results.get(action);
       if (result === 'deleted') continue;
       if (result) baseline[action.relPath] = result;
-      else if (action.remote && bothExistAfter(action))
+      else if (action.remote && bothExistAfter(action)) {
         baseline[action.relPath] = fromRemote(action, previous[action.relPath]);
+      }
     }
     ctx.state.folders[folder.folder] = { identity, baseline };
   }

@@ -1,5 +1,5 @@
 import { TypedError } from '../../shared/ipc/result';
-import { StoreError, TAG_KEY_FINGERPRINT, type ObjectStore } from './object-store';
+import { type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from './object-store';
 
 /**
  * Turns a store failure into a message that says what is wrong and what to do. For an
@@ -38,8 +38,9 @@ export async function explainObjectError(error: unknown, store: ObjectStore, key
  */
 export async function explainSyncError(error: unknown, store: ObjectStore): Promise<Error> {
   if (!(error instanceof StoreError)) return error instanceof Error ? error : new Error(String(error));
-  if (error.details.key !== undefined && error.kind !== 'no-bucket')
+  if (error.details.key !== undefined && error.kind !== 'no-bucket') {
     return explainObjectError(error, store, error.details.key);
+  }
   return explainByKind(error, `s3://${store.bucket}`, store.bucket);
 }
 
@@ -51,10 +52,11 @@ export function describeFailure(error: unknown): string {
 
 function explainByKind(error: StoreError, where: string, bucket: string): TypedError {
   const code = codeOf(error);
-  if (error.details.notS3 && error.kind !== 'transient')
+  if (error.details.notS3 && error.kind !== 'transient') {
     return new TypedError('AWS', `The answer for ${where} was not from S3 (${code}, a web page).`, {
       fix: 'Something between you and S3 answers instead (a proxy or captive portal): check the network, HTTPS_PROXY and AWS_ENDPOINT_URL_S3.',
     });
+  }
   switch (error.kind) {
     case 'transient': {
       const tried = error.details.retriedMs
@@ -111,10 +113,12 @@ function messageOf(error: StoreError): string {
 
 function transientCause(error: StoreError): string {
   const { code = '', status } = error.details;
-  if (error.details.notS3)
+  if (error.details.notS3) {
     return `the answer was not from S3 (HTTP ${status ?? '?'} with a web page; a proxy in the way?)`;
-  if (code === 'SlowDown' || code.startsWith('Throttl') || status === 429)
+  }
+  if (code === 'SlowDown' || code.startsWith('Throttl') || status === 429) {
     return `S3 is throttling requests (${codeOf(error)})`;
+  }
   if (/Timeout/i.test(code) || code === 'ETIMEDOUT') return `no answer in time (${code})`;
   if (status && status >= 500) return `S3 answered with a server error (${codeOf(error)})`;
   return `the connection failed (${code || error.message})`;

@@ -1,5 +1,6 @@
 import { stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+
 import { TypedError } from '../../shared/ipc/result';
 import { formatBytes } from '../../shared/report/format';
 import type { SyncPlan } from '../../shared/sync/types';
@@ -45,8 +46,9 @@ export async function freeSpaceFor(plan: SyncPlan, spec: SyncSpec, reserveBytes 
     const fs = await statfs(path);
     const freeBytes = fs.bavail * fs.bsize;
     const needBytes = download + (download > 0 ? FREE_SPACE_MARGIN_BYTES : 0) + reserveBytes;
-    if (!tightest || freeBytes - needBytes < tightest.freeBytes - tightest.needBytes)
+    if (!tightest || freeBytes - needBytes < tightest.freeBytes - tightest.needBytes) {
       tightest = { downloadBytes: download, needBytes, freeBytes, path };
+    }
   }
   return tightest!;
 }
@@ -54,7 +56,7 @@ export async function freeSpaceFor(plan: SyncPlan, spec: SyncSpec, reserveBytes 
 /** Refuses a pull, before it moves a byte, when a disk it writes to lacks the room {@link freeSpaceFor} counts. */
 export async function checkFreeSpace(plan: SyncPlan, spec: SyncSpec, reserveBytes = 0): Promise<void> {
   const { downloadBytes, needBytes, freeBytes, path } = await freeSpaceFor(plan, spec, reserveBytes);
-  if (needBytes > freeBytes)
+  if (needBytes > freeBytes) {
     throw new TypedError(
       'INVALID_REQUEST',
       `Not enough free space for the pull: it needs ${formatBytes(needBytes)} on the disk of ${path} (${formatBytes(downloadBytes)} to download + ${formatBytes(needBytes - downloadBytes)} kept free), which has ${formatBytes(freeBytes)} free.`,
@@ -62,6 +64,7 @@ export async function checkFreeSpace(plan: SyncPlan, spec: SyncSpec, reserveByte
         fix: 'Free up space on that disk, pull fewer folders (--folder NAME), or point storage.localRoot at a larger disk.',
       },
     );
+  }
 }
 
 /** The nearest folder of `path` that exists (a pull creates the rest). */

@@ -18,8 +18,9 @@ export async function sha256File(
     highWaterMark: READ_CHUNK,
     ...range,
     ...(options.signal ? { signal: options.signal } : {}),
-  }))
+  })) {
     sha.update(chunk as Buffer);
+  }
   return sha.digest('hex');
 }
 

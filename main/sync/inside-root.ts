@@ -1,5 +1,6 @@
 import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+
 import { pathProblem } from '../../shared/sync/key-path';
 import { printable } from '../../shared/sync/printable';
 import { STATE_DIR } from './sync-state';
@@ -44,13 +45,15 @@ export async function targetInside(realRoot: string, relPath: string, verified?:
       );
       info = await lstat(dir);
     }
-    if (info.isSymbolicLink() || !info.isDirectory())
+    if (info.isSymbolicLink() || !info.isDirectory()) {
       throw new OutsideFolderError(
         `"${printable(relPath)}" was not written: "${printable(dir.slice(realRoot.length + 1))}" is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, and TrainDeck never writes through one. Move it away, then pull again.`,
       );
+    }
     const real = await realpath(dir);
-    if (real !== dir || !(real + sep).startsWith(realRoot + sep))
+    if (real !== dir || !(real + sep).startsWith(realRoot + sep)) {
       throw new OutsideFolderError(`"${printable(relPath)}" was not written: its folder resolves outside ${realRoot}.`);
+    }
     verified?.add(dir);
   }
   return join(realRoot, ...parts);

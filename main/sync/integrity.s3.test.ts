@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
+
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { rejection } from '../core/testing/rejection';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 

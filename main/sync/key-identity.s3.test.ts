@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import { checkKeyIdentity, keyMarkerKey } from './key-identity';
 import { SseKey } from './sse-key';

@@ -1,6 +1,6 @@
 import { TypedError } from '../../shared/ipc/result';
 import { sha256Buffer } from './hash-file';
-import { StoreError, TAG_KEY_FINGERPRINT, type ObjectStore } from './object-store';
+import { type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from './object-store';
 import { syncRetry, withRetry } from './retry';
 
 /** The marker object of a prefix, written with the prefix's key: `PREFIX/.traindeck/key-fingerprint`. */
@@ -48,8 +48,9 @@ export async function checkKeyIdentity(store: ObjectStore, prefix: string, signa
     }
     const readable = await withRetry(() => store.head(object.key, signal), retry).catch((error: unknown) => error);
     if (!(readable instanceof Error)) return 'unmarked';
-    if (readable instanceof StoreError && (readable.kind === 'wrong-key' || readable.kind === 'key-required'))
+    if (readable instanceof StoreError && (readable.kind === 'wrong-key' || readable.kind === 'key-required')) {
       foreign ??= {};
+    }
   }
   if (foreign) throw wrongKey(store, prefix, foreign.fingerprint);
   return 'unmarked';

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import type { SyncEvent } from '../../shared/sync/events';
 import { fixtureCli } from './testing/fixture-cli';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';

@@ -3,8 +3,9 @@ export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
 /** A FIFO semaphore: bounded concurrency for transfers and requests. */
 export function createLimiter(concurrency: number): Limiter {
-  if (!Number.isInteger(concurrency) || concurrency < 1)
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive whole number (got ${concurrency})`);
+  }
   let active = 0;
   const waiting: Array<() => void> = [];
   const release = () => {

@@ -1,5 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
+
 import type { LocalFile } from '../../shared/sync/types';
 import { STATE_DIR } from './sync-state';
 
@@ -61,9 +62,9 @@ export async function scanLocalFolder(root: string): Promise<LocalScan> {
       const path = join(dir, name);
       const relPath = relOf(path);
       if (path === exclude) continue;
-      if (!Buffer.from(name, 'utf8').equals(entry.name))
+      if (!Buffer.from(name, 'utf8').equals(entry.name)) {
         scan.rejected.push({ relPath, reason: 'its name is not valid UTF-8, so it cannot be an object key' });
-      else if (entry.isDirectory()) pending.push(path);
+      } else if (entry.isDirectory()) pending.push(path);
       else if (entry.isFile()) {
         const info = await lstat(path).catch((error: Error) => {
           scan.unreadable.push({ relPath, message: error.message });

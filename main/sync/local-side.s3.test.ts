@@ -3,15 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+
 import type { SyncSummary } from '../../shared/sync/types';
-import { verifyDatasets } from '../executor/verify-data';
 import { rejection } from '../core/testing/rejection';
+import { verifyDatasets } from '../executor/verify-data';
 import { loadSyncState } from './sync-state';
-import type { SyncChildInput } from './testing/sync-child';
 import { bundleTestScript } from './testing/bundle-script';
 import { fixtureCli } from './testing/fixture-cli';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
+import type { SyncChildInput } from './testing/sync-child';
 import { buildLocalManifest, verifyAgainst } from './verify';
 
 const run = promisify(execFile);

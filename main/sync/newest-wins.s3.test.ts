@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { SyncOutcome } from './engine';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 

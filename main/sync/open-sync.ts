@@ -3,10 +3,10 @@ import { createS3Client } from '../aws/s3-client';
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import type { LoadedRunConfig } from '../runs/load-run-config';
 import { resolveConfigPaths } from '../runs/resolve-config-paths';
-import type { ObjectStore } from './object-store';
 import type { KeyVault } from './key-vault';
+import type { ObjectStore } from './object-store';
 import { loadSseKey, type SseKey } from './sse-key';
-import { syncSpecFrom, type SyncSpec } from './sync-spec';
+import { type SyncSpec, syncSpecFrom } from './sync-spec';
 
 /** Everything a sync needs, built from a run config. */
 export interface OpenedSync {
@@ -31,10 +31,11 @@ export async function openSync(
   const spec = syncSpecFrom(config.storage, baseDir, options.concurrency ? { concurrency: options.concurrency } : {});
   if (options.folders?.length) {
     const unknown = options.folders.filter((name) => !spec.folders.some((f) => f.name === name));
-    if (unknown.length)
+    if (unknown.length) {
       throw new TypedError('INVALID_REQUEST', `Unknown folder "${unknown[0]}".`, {
         fix: `The config's folders are: ${spec.folders.map((f) => f.name).join(', ')}.`,
       });
+    }
     spec.folders = spec.folders.filter((f) => options.folders!.includes(f.name));
   }
   const key = await loadSseKey(config.storage.sseKeyFile, options.keyVault);

@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
 import { CreateMultipartUploadCommand, GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+
 import type { SyncEvent } from '../../shared/sync/events';
 import type { ObjectStore } from './object-store';
 import { cleanOrphanUploads } from './orphan-uploads';
@@ -149,8 +151,9 @@ describe('kill -9 of the CLI in the middle of an upload', () => {
     // Counts the part bytes each process sends, through a proxy.
     let partBytes = 0;
     const proxy = await startFaultProxy(s3.endpoint, (req) => {
-      if (req.method === 'PUT' && req.url?.includes('uploadId='))
+      if (req.method === 'PUT' && req.url?.includes('uploadId=')) {
         partBytes += Number(req.headers['content-length'] ?? 0);
+      }
       return 'pass';
     });
     const cli = () =>

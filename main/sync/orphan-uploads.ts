@@ -56,9 +56,9 @@ export async function cleanOrphanUploads(cleanup: OrphanCleanup): Promise<void> 
     const ours = journal.find(store.bucket, upload.key)?.uploadId === upload.uploadId;
     const hours = Math.round((now - upload.initiatedMs) / 3_600_000);
     let why: string | undefined;
-    if (ours && plan.direction === 'push' && !uploading.has(upload.key))
+    if (ours && plan.direction === 'push' && !uploading.has(upload.key)) {
       why = 'started by an earlier sync here; its file changed or is gone';
-    else if (!ours && now - upload.initiatedMs >= maxAge) why = `started ${hours} h ago and never finished`;
+    } else if (!ours && now - upload.initiatedMs >= maxAge) why = `started ${hours} h ago and never finished`;
     if (!why) {
       if (!ours) leftAlone += 1;
       continue;
@@ -76,18 +76,22 @@ export async function cleanOrphanUploads(cleanup: OrphanCleanup): Promise<void> 
     }
   }
   const live = new Set(listed.map((u) => `${u.key}\n${u.uploadId}`));
-  for (const entry of journal.entries())
-    if (entry.bucket === store.bucket && !live.has(`${entry.key}\n${entry.uploadId}`))
+  for (const entry of journal.entries()) {
+    if (entry.bucket === store.bucket && !live.has(`${entry.key}\n${entry.uploadId}`)) {
       await journal.remove(entry.bucket, entry.key, entry.uploadId);
-  if (aborted.length)
+    }
+  }
+  if (aborted.length) {
     cleanup.onEvent?.({
       type: 'warning',
       message: `Aborted ${aborted.length} unfinished upload(s) under ${where} that no sync would finish (their parts were billed): ${aborted.join('; ')}.`,
     });
-  if (leftAlone)
+  }
+  if (leftAlone) {
     cleanup.onEvent?.({
       type: 'warning',
       message: `${leftAlone} unfinished upload(s) under ${where} were started less than ${Math.round(maxAge / 3_600_000)} h ago by another sync and are left alone.`,
       fix: 'If no other machine is syncing this prefix, the next sync after that aborts them.',
     });
+  }
 }

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+
 import type { SyncEvent } from '../../shared/sync/events';
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import type { ObjectStore } from './object-store';
 import { startFaultProxy } from './testing/fault-proxy';
-import { startRelayProcess, type RelayProcess } from './testing/relay-process';
+import { type RelayProcess, startRelayProcess } from './testing/relay-process';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 
 let fx: S3Fixture;

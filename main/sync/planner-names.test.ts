@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import { mapObjectKey } from '../../shared/sync/key-path';
 import { createLimiter } from './limiter';
@@ -90,8 +92,9 @@ describe('planning names both sides through the key↔path mapping', () => {
             paths.add(path);
           }
         }
-        for (const f of plan.folders)
+        for (const f of plan.folders) {
           for (const failure of f.failures) expect(failure).toMatchObject({ action: 'reject', folder: f.folder });
+        }
       }),
       { seed: 42, numRuns: 300 },
     );

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+
 import { TypedError } from '../../shared/ipc/result';
 import type { SyncFolder } from '../../shared/run-config/schema';
+import { foldFor, foldTwins, keyForLocalPath, mapObjectKey } from '../../shared/sync/key-path';
 import { folderPrefix } from '../../shared/sync/keys';
 import { conflictRelPath, decide, outcomeDependsOnContent, type PathState } from '../../shared/sync/policy';
-import { foldFor, foldTwins, keyForLocalPath, mapObjectKey } from '../../shared/sync/key-path';
 import { printable } from '../../shared/sync/printable';
 import type {
   FolderPlan,
@@ -18,13 +19,13 @@ import type {
   SyncPlan,
 } from '../../shared/sync/types';
 import type { Limiter } from './limiter';
-import { folderKind, scanLocalFolder, type LocalScan } from './local-files';
-import { knownToBaseline, remoteDetails } from './remote-details';
-import type { ListedObject, ObjectStore } from './object-store';
-import type { SyncSpec } from './sync-spec';
-import { baselineFor, folderIdentity, hashCacheFor, type CachedHash, type SyncState } from './sync-state';
+import { folderKind, type LocalScan, scanLocalFolder } from './local-files';
 import { localSha256 } from './local-hash';
+import type { ListedObject, ObjectStore } from './object-store';
+import { knownToBaseline, remoteDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
+import type { SyncSpec } from './sync-spec';
+import { baselineFor, type CachedHash, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
 
 /** What planning needs besides the spec. */
 export interface PlanContext {
@@ -58,17 +59,20 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
     failures: [] as SyncFailure[],
     skippedPaths: [] as SkippedPath[],
   };
-  if (direction === 'push' && folder.policy === 'pull-only')
+  if (direction === 'push' && folder.policy === 'pull-only') {
     return { ...base, note: 'pull-only folder: push never writes to it' };
+  }
   const localDir = join(ctx.spec.localRoot, folder.local);
   const kind = await folderKind(localDir);
-  if (kind === 'not-a-folder')
+  if (kind === 'not-a-folder') {
     throw new TypedError('INVALID_REQUEST', `The local path of folder "${folder.name}" is not a folder: ${localDir}.`, {
       fix: 'Move the file away or change storage.localRoot / the folder mapping.',
     });
+  }
   // A missing folder on push means "nothing here", not "everything deleted": push nothing, delete nothing.
-  if (kind === 'missing' && direction === 'push')
+  if (kind === 'missing' && direction === 'push') {
     return { ...base, note: `local folder ${localDir} does not exist: nothing pushed, nothing deleted` };
+  }
 
   const retry = syncRetry(ctx.signal);
   const [listed, scan] = await Promise.all([
@@ -108,8 +112,9 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
         if (state.remote?.encrypted === false) unencrypted.push(state.remote.key);
         const decision = decide(folder.policy, direction, state);
         const key = remotePrefix + relPath;
-        if (decision.type !== 'keep-both')
+        if (decision.type !== 'keep-both') {
           return [toAction(folder.name, key, relPath, decision.type, decision.reason, state)];
+        }
         // Keep both: the path itself is left alone; on push the local copy goes up beside S3's.
         const local = state.local!;
         local.sha256 ??= await localSha256(join(localDir, relPath), local, hashes, ctx.signal, ctx.deep);
@@ -119,7 +124,7 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
         const kept = toAction(folder.name, key, relPath, 'skip', decision.reason, state);
         if (direction === 'pull') return [kept];
         const copyKey = keyForLocalPath(remotePrefix, copy);
-        if (!copyKey.ok)
+        if (!copyKey.ok) {
           return [
             kept,
             {
@@ -129,8 +134,10 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
               message: `The conflict copy of "${printable(relPath)}" cannot be named ${printable(copy)}: ${copyKey.reason}; it was not uploaded. Shorten the file's name, then push again.`,
             },
           ];
-        if (already && already.size === local.size)
+        }
+        if (already && already.size === local.size) {
           return [{ ...kept, reason: `${decision.reason} (already there as ${copy})` }];
+        }
         return [
           kept,
           {
@@ -189,15 +196,17 @@ function nameBothSides(
     if (mapped.ok) locals.set(file.relPath, file);
     else if (direction === 'push') reject(file.relPath, rejectedNameMessage(file.relPath, mapped.reason));
   }
-  if (direction === 'push')
+  if (direction === 'push') {
     for (const name of scan?.rejected ?? []) reject(name.relPath, rejectedNameMessage(name.relPath, name.reason));
-  for (const entry of scan?.unreadable ?? [])
+  }
+  for (const entry of scan?.unreadable ?? []) {
     failures.push({
       folder,
       relPath: entry.relPath,
       action: direction === 'push' ? 'upload' : 'download',
       message: unreadableMessage(entry.relPath, entry),
     });
+  }
   const skippedPaths = (scan?.skipped ?? []).map((s) => ({ folder, ...s }));
 
   // Names this computer's file system would store as one file: none is synced, all are reported.
@@ -210,12 +219,14 @@ function nameBothSides(
     );
   }
   const unseen = [...skippedPaths.map((s) => s.relPath), ...(scan?.unreadable ?? []).map((u) => u.relPath)];
-  if (unseen.length)
-    for (const relPath of [...remotes.keys(), ...locals.keys()])
+  if (unseen.length) {
+    for (const relPath of [...remotes.keys(), ...locals.keys()]) {
       if (unseen.some((dir) => dir === '' || relPath === dir || relPath.startsWith(`${dir}/`))) {
         remotes.delete(relPath);
         locals.delete(relPath);
       }
+    }
+  }
   return { locals, remotes, failures, skippedPaths };
 }
 
@@ -249,15 +260,18 @@ async function fillDetails(
   const { local, remote } = state;
   // An object no sync has seen is HEADed once: its hash and mtime, and whether it is stored with SSE-C.
   // Best effort: an object that cannot be read here (wrong key…) fails later, by name, where it is used.
-  if (remote && !knownToBaseline(remote, state.baseline))
+  if (remote && !knownToBaseline(remote, state.baseline)) {
     state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal).catch(() => remote);
+  }
   if (!local || !remote) return;
   // Newest-wins needs the recorded mtime before it can tell whether contents matter.
-  if (folder.policy === 'newest-wins')
+  if (folder.policy === 'newest-wins') {
     state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
+  }
   const needsContent = outcomeDependsOnContent(folder.policy, direction, state);
-  if (needsContent && folder.policy !== 'newest-wins')
+  if (needsContent && folder.policy !== 'newest-wins') {
     state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
+  }
   if (local.size !== remote.size) state.same = false;
   else if (needsContent) {
     local.sha256 = await localSha256(join(localDir, local.relPath), local, hashes, ctx.signal, ctx.deep);

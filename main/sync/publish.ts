@@ -1,14 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+
 import { TypedError } from '../../shared/ipc/result';
+import type { SyncEvent } from '../../shared/sync/events';
 import { keyForLocalPath } from '../../shared/sync/key-path';
 import { folderPrefix } from '../../shared/sync/keys';
-import type { SyncEvent } from '../../shared/sync/events';
 import type { LocalFile, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
 import { executePlan } from './execute';
 import { createLimiter } from './limiter';
-import { localSha256 } from './local-hash';
 import { mtimeOf, scanLocalFolder } from './local-files';
+import { localSha256 } from './local-hash';
 import type { ObjectStore } from './object-store';
 import { remoteDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
@@ -36,7 +37,7 @@ export interface PublishInput {
  */
 export async function publishDatasets(input: PublishInput): Promise<{ plan: SyncPlan; summary?: SyncSummary }> {
   const folder = input.spec.folders.find((f) => f.name === input.folder);
-  if (!folder || folder.policy !== 'pull-only')
+  if (!folder || folder.policy !== 'pull-only') {
     throw new TypedError('INVALID_REQUEST', `Folder "${input.folder}" is not a pull-only (datasets) folder.`, {
       fix: `Publish into one of: ${
         input.spec.folders
@@ -45,12 +46,14 @@ export async function publishDatasets(input: PublishInput): Promise<{ plan: Sync
           .join(', ') || '(none: add a pull-only folder to storage.folders)'
       }; other folders are written by sync push.`,
     });
+  }
   const source = resolve(input.source);
   const info = await stat(source).catch(() => undefined);
-  if (!info || (!info.isFile() && !info.isDirectory()))
+  if (!info || (!info.isFile() && !info.isDirectory())) {
     throw new TypedError('INVALID_REQUEST', `Nothing to publish at ${source}.`, {
       fix: 'Give a dataset file or a folder of them.',
     });
+  }
   const root = info.isFile() ? dirname(source) : source;
   const scan = info.isFile()
     ? { files: [{ relPath: basename(source), size: info.size, mtimeMs: mtimeOf(info) }], skipped: [], unreadable: [] }

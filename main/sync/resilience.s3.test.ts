@@ -1,10 +1,12 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+
 import { createS3ObjectStore } from '../aws/s3-object-store';
-import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 import { abortAfter } from './testing/abort-after';
-import { startFaultProxy, type FaultPlan } from './testing/fault-proxy';
+import { type FaultPlan, startFaultProxy } from './testing/fault-proxy';
+import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 
 let fx: S3Fixture;
 beforeEach(async () => {
@@ -47,8 +49,9 @@ describe('retries', () => {
   });
 
   it('a file that keeps failing is reported by name while the rest transfer', async () => {
-    for (const name of ['good-1.bin', 'cursed.bin', 'good-2.bin'])
+    for (const name of ['good-1.bin', 'cursed.bin', 'good-2.bin']) {
       await fx.writeLocal('models', name, randomBytes(1000));
+    }
     const cursed: FaultPlan = (req) => (req.url?.includes('cursed.bin') ? { status: 503, code: 'SlowDown' } : 'pass');
     const { result } = await withProxy(cursed, (store) => fx.sync('push', { store, retry: { budgetMs: 1_500 } }));
     expect(result.summary?.uploaded).toBe(2);
@@ -61,8 +64,9 @@ describe('retries', () => {
 
 describe('interruptions', () => {
   it('an interrupted push resumes without re-sending finished files', async () => {
-    for (let i = 0; i < 120; i += 1)
+    for (let i = 0; i < 120; i += 1) {
       await fx.writeLocal('logs', `l${String(i).padStart(3, '0')}.log`, randomBytes(5000));
+    }
     const controller = new AbortController();
     const first = await fx.sync('push', {
       spec: { concurrency: 2 },
@@ -100,8 +104,9 @@ describe('interruptions', () => {
     await fx.sync('pull', { spec, store: abortAfter(fx.store, 'get', 4, controller), signal: controller.signal });
     const names = await readdir(fx.localPath('models', ''));
     expect(names.filter((n) => n.endsWith('.partial'))).toEqual([]);
-    for (const name of names)
+    for (const name of names) {
       if (name === 'big.bin') expect((await readFile(fx.localPath('models', name))).equals(big)).toBe(true);
+    }
 
     const again = await fx.sync('pull', { spec });
     expect(again.summary?.failures).toEqual([]);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+
 import { StoreError } from './object-store';
-import { syncRetry, withRetry, withSyncRetryScope, type RetryClock, type RetryNotice } from './retry';
+import { type RetryClock, type RetryNotice, syncRetry, withRetry, withSyncRetryScope } from './retry';
 
 /** A clock that only moves when slept on: a 60-s budget runs in microseconds, and the waits are visible. */
 function fakeClock(): RetryClock & { slept: number[] } {

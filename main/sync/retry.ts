@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { StoreError } from './object-store';
 
 /** Time as retries see it; tests pass a fake one so a 60-s budget runs in milliseconds. */

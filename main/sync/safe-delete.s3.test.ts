@@ -1,6 +1,8 @@
-import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import { sha256Buffer } from './hash-file';
 import { SseKey } from './sse-key';

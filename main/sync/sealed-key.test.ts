@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { rejection } from '../core/testing/rejection';
 import { plainFileVault } from './key-vault';
 import { isSealedKey, SEALED_KEY_MAGIC, sealKey } from './sealed-key';

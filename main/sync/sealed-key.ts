@@ -1,7 +1,7 @@
 import { TypedError } from '../../shared/ipc/result';
 import { writeFileAtomic } from '../core/write-file-atomic';
-import type { KeyVault, OpenedKey } from './key-vault';
 import { keyFingerprint, SSE_KEY_BYTES } from './key-fingerprint';
+import type { KeyVault, OpenedKey } from './key-vault';
 
 /**
  * A sealed key file: `TDKEY1\n`, the raw key's fingerprint and `\n`, then the vault's sealed
@@ -33,23 +33,25 @@ export async function openSealedKey(raw: Buffer, file: string, vault: KeyVault):
   const { bytes, reseal } = await openSealed(raw, file, vault);
   // The keychain rotated its key: seal again with the new one (whole or not at all). A failed
   // rewrite leaves the old seal, which still opens; the next use tries again.
-  if (reseal)
+  if (reseal) {
     await sealKey(bytes, vault)
       .then(
         (content) => writeFileAtomic(file, content, { mode: 0o600 }),
         () => undefined,
       )
       .catch(() => undefined);
+  }
   return bytes;
 }
 
 async function openSealed(raw: Buffer, file: string, vault: KeyVault): Promise<OpenedKey> {
   const newline = raw.indexOf(0x0a, MAGIC.length);
   const fingerprint = newline > 0 ? raw.subarray(MAGIC.length, newline).toString('latin1') : '';
-  if (!FINGERPRINT.test(fingerprint))
+  if (!FINGERPRINT.test(fingerprint)) {
     throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} starts like a sealed key but is damaged.`, {
       fix: 'Use your exported copy of the key (Export key in the app).',
     });
+  }
   const status = await vault.status();
   if (status.kind !== 'os-keychain') {
     throw new TypedError(

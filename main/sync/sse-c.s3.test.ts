@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createS3ObjectStore } from '../aws/s3-object-store';
 import { SseKey } from './sse-key';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';

@@ -3,7 +3,9 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { rejection } from '../core/testing/rejection';
 import { generateSseKey, keyFingerprint, loadSseKey, SseKey } from './sse-key';
 

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
+
 import { TypedError } from '../../shared/ipc/result';
 import { keyFingerprint, SSE_KEY_BYTES } from './key-fingerprint';
-import { plainFileVault, type KeyVault } from './key-vault';
+import { type KeyVault, plainFileVault } from './key-vault';
 import { isSealedKey, openSealedKey, sealKey } from './sealed-key';
 
 export { keyFingerprint, SSE_KEY_BYTES };
@@ -18,12 +19,13 @@ export class SseKey {
   readonly #md5: string;
 
   constructor(bytes: Buffer) {
-    if (bytes.length !== SSE_KEY_BYTES)
+    if (bytes.length !== SSE_KEY_BYTES) {
       throw new TypedError(
         'INVALID_REQUEST',
         `An SSE-C key has ${SSE_KEY_BYTES} bytes; this one has ${bytes.length}.`,
         { fix: 'Generate one with `traindeck key generate FILE`.' },
       );
+    }
     this.#base64 = bytes.toString('base64');
     this.#md5 = createHash('md5').update(bytes).digest('base64');
     this.fingerprint = keyFingerprint(bytes);
@@ -64,11 +66,12 @@ export async function readKeyFile(
   vault: KeyVault = plainFileVault(),
 ): Promise<{ bytes: Buffer; sealed: boolean }> {
   const info = await stat(file).catch(() => undefined);
-  if (!info)
+  if (!info) {
     throw new TypedError('INVALID_REQUEST', `The SSE-C key file ${file} does not exist.`, {
       fix: 'Point storage.sseKeyFile at your key, or create one with `traindeck key generate FILE` (and keep a copy: losing the key loses the data).',
     });
-  if (!info.isFile())
+  }
+  if (!info.isFile()) {
     throw new TypedError(
       'INVALID_REQUEST',
       `The SSE-C key file ${file} is ${info.isDirectory() ? 'a folder' : 'not a file'}.`,
@@ -76,6 +79,7 @@ export async function readKeyFile(
         fix: 'Point storage.sseKeyFile at the key file itself (e.g. ~/.traindeck/keys/data.key), or create one with `traindeck key generate FILE`.',
       },
     );
+  }
   const raw = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new TypedError(
       'INVALID_REQUEST',
@@ -116,10 +120,11 @@ export async function generateSseKey(file: string, vault?: KeyVault): Promise<st
 /** Creates `file` with `content`, mode 0600; an existing file is a CONFLICT (a key is never overwritten). */
 export async function writeNewKeyFile(file: string, content: Buffer): Promise<void> {
   await writeFile(file, content, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EEXIST')
+    if (error.code === 'EEXIST') {
       throw new TypedError('CONFLICT', `${file} already exists; TrainDeck never overwrites a key.`, {
         fix: 'Choose another file name.',
       });
+    }
     throw error;
   });
 }

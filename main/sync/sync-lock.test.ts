@@ -1,10 +1,12 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { rejection } from '../core/testing/rejection';
 import { acquireSyncLock } from './sync-lock';
 import { bundleTestScript } from './testing/bundle-script';

@@ -4,6 +4,7 @@ import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/p
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { TypedError } from '../../shared/ipc/result';
 import { STATE_DIR } from './sync-state';
 
@@ -130,7 +131,7 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
   const contentId = createHash('sha256').update(text).digest('hex').slice(0, 32);
   try {
     const parsed = JSON.parse(text) as Partial<LockHolder>;
-    if (typeof parsed.id === 'string' && typeof parsed.pid === 'number')
+    if (typeof parsed.id === 'string' && typeof parsed.pid === 'number') {
       return {
         id: parsed.id,
         pid: parsed.pid,
@@ -138,6 +139,7 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
         ...(parsed.bootId ? { bootId: parsed.bootId } : {}),
         since: parsed.since ?? '?',
       };
+    }
   } catch {
     // not JSON: an older lock holding only a PID, or garbage (a dead holder)
   }
@@ -162,8 +164,9 @@ async function removeLeftovers(dir: string): Promise<void> {
     // A guard is only ever checked against the lock's current holder, which is now us: all are obsolete.
     if (/^sync\.lock\.takeover-[A-Za-z0-9.-]+$/.test(name)) await rm(join(dir, name), { force: true });
     const temp = /^sync\.lock\.tmp-(\d+)-/.exec(name);
-    if (temp && !isAlive({ id: '', pid: Number(temp[1]), host: hostname(), since: '' }))
+    if (temp && !isAlive({ id: '', pid: Number(temp[1]), host: hostname(), since: '' })) {
       await rm(join(dir, name), { force: true });
+    }
   }
 }
 

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { ACTIVE_CLASSES } from './testing/model/active-invariants';
 import { ALL_CLASSES, modelScenario } from './testing/model/model-steps';
-import { runModel } from './testing/model/run-model';
 import { emptyStats } from './testing/model/model-world';
+import { runModel } from './testing/model/run-model';
 
 /**
  * The sync engine against a model of what it must never do (ARCHITECTURE.md, "The promises,

@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
-import { MTIME_BASE, type ModelStep } from './testing/model/model-steps';
+
+import { type ModelStep, MTIME_BASE } from './testing/model/model-steps';
 import { runModel } from './testing/model/run-model';
 
 /**
@@ -70,22 +71,24 @@ describe('sync model regressions', () => {
 
   it('class 3: a file rewritten while it uploads in parts never leaves a mixed object (complete-version)', async () => {
     // Rewritten right after each store call in turn: before, between and after its parts.
-    for (let at = 1; at <= 14; at += 1)
+    for (let at = 1; at <= 14; at += 1) {
       await runModel([
         local(MODELS, ['big'], 'x'.repeat(100)),
         { ...sync('push'), fault: { kind: 'edit', at, content: 'y'.repeat(100), mtime: T + 1000 } } as ModelStep,
         sync('push'),
       ]);
+    }
   });
 
   it('class 4: a push killed mid-multipart leaves no orphan upload after the next push (no-orphan-upload)', async () => {
     // Killed at each store call in turn: before, between and after its parts.
-    for (let at = 1; at <= 14; at += 1)
+    for (let at = 1; at <= 14; at += 1) {
       await runModel([
         local(MODELS, ['big'], 'x'.repeat(75)),
         { ...sync('push'), fault: { kind: 'crash', at, mode: 'before' } } as ModelStep,
         sync('push'),
       ]);
+    }
   });
 
   it("class 5: a push with another key than the prefix's writes nothing (wrong-key-writes-nothing)", async () => {

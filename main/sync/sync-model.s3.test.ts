@@ -1,12 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
+import { ACTIVE_CLASSES, ACTIVE_INVARIANTS } from './testing/model/active-invariants';
 import { modelScenario } from './testing/model/model-steps';
 import { emptyStats, SyncModel } from './testing/model/model-world';
 import { s3ModelBackend } from './testing/model/s3-model-backend';
-import { ACTIVE_CLASSES, ACTIVE_INVARIANTS } from './testing/model/active-invariants';
 import { createS3Fixture } from './testing/s3-fixture';
 
 /**

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+
 import type { StorageConfig, SyncFolder } from '../../shared/run-config/schema';
 
 /** Everything the engine needs, resolved: absolute paths, tuned transfer sizes. */

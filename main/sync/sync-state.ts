@@ -1,8 +1,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
 import type { SyncFolder } from '../../shared/run-config/schema';
-import { folderPrefix } from '../../shared/sync/keys';
 import { RESERVED_NAME } from '../../shared/sync/key-path';
+import { folderPrefix } from '../../shared/sync/keys';
 import type { BaselineEntry } from '../../shared/sync/types';
 import { writeFileAtomic } from '../core/write-file-atomic';
 import type { SyncSpec } from './sync-spec';

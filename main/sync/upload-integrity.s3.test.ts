@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+
 import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import type { ObjectStore } from './object-store';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 

@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { writeFileAtomic } from '../core/write-file-atomic';
 import { STATE_DIR } from './sync-state';
 

@@ -1,13 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
+
 import type { LocalFile } from '../../shared/sync/types';
 import { sha256Buffer } from './hash-file';
-import { mtimeOf } from './local-files';
 import type { Limiter } from './limiter';
-import { META_MTIME, META_SHA256, StoreError, type Body, type ObjectStore } from './object-store';
+import { mtimeOf } from './local-files';
+import { type Body, META_MTIME, META_SHA256, type ObjectStore, StoreError } from './object-store';
 import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';
 import type { UploadJournal } from './upload-journal';
-import { hashFileParts, verifiedFileStream, type PartHashes } from './verified-body';
+import { hashFileParts, type PartHashes, verifiedFileStream } from './verified-body';
 
 /** Files up to this size are read into memory once: one read for hashes and body, trivial retries. */
 const IN_MEMORY_MAX = 1024 * 1024;
@@ -162,7 +163,7 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
     ));
   const journal = ctx.journal;
   const bucket = ctx.store.bucket;
-  if (!resumed)
+  if (!resumed) {
     await journal?.put({
       bucket,
       key,
@@ -174,6 +175,7 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
       startedMs: Date.now(),
       parts: {},
     });
+  }
   try {
     const parts = await Promise.all(
       hashes.parts.map((partSha256, index) =>
@@ -260,8 +262,9 @@ async function resumable(
       sent.etag === part.etag &&
       sent.sha256 === hashes.parts[part.partNumber - 1] &&
       part.size === expectedSize
-    )
+    ) {
       parts.set(part.partNumber, part.etag);
+    }
   }
   return { uploadId: entry.uploadId, parts };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { DEFAULT_SYNC_FOLDERS, type SyncFolder } from '../../shared/run-config/schema';
 import { verificationByFolder } from './verify-by-folder';
 

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+
 import { mapObjectKey } from '../../shared/sync/key-path';
 import { folderPrefix } from '../../shared/sync/keys';
 import type { ManifestFile, VerifyMismatch } from '../../shared/sync/types';
 import { createLimiter } from './limiter';
-import { localSha256 } from './local-hash';
 import { folderKind, scanLocalFolder } from './local-files';
+import { localSha256 } from './local-hash';
 import type { ListedObject, ObjectStore } from './object-store';
 import { metadataDetails, type RecordedHash } from './remote-details';
 import { syncRetry, withRetry } from './retry';
@@ -100,13 +101,14 @@ async function check(
   recorded?: RecordedHash,
 ): Promise<VerifyMismatch | undefined> {
   if (!object) return { key: file.key, problem: 'missing' };
-  if (object.size !== file.size)
+  if (object.size !== file.size) {
     return { key: file.key, problem: 'size', expected: String(file.size), actual: String(object.size) };
+  }
   try {
     const head = await withRetry(() => store.head(file.key, signal), syncRetry(signal));
     // An object written by another tool has no hash on it: the one recorded at its first download counts.
     const sha256 = metadataDetails(head).sha256 ?? recorded?.(file.key, object);
-    if (sha256 !== file.sha256)
+    if (sha256 !== file.sha256) {
       return {
         key: file.key,
         problem: 'sha256',
@@ -115,6 +117,7 @@ async function check(
           sha256 ??
           '(none recorded: the object has no TrainDeck hash; pull it once, or publish it with traindeck datasets publish)',
       };
+    }
     return undefined;
   } catch (error) {
     return { key: file.key, problem: 'unreadable', actual: error instanceof Error ? error.message : String(error) };

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+
 import { bundlePaths } from '../core/bundle-paths';
 import { createCore } from '../core/create-core';
 import { createLogger } from '../core/logger';
@@ -23,12 +24,14 @@ async function main(): Promise<void> {
     },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a whole number from 0 to 65535 (got "${values.port}")`);
+  }
   const paths = bundlePaths(import.meta.url);
   const rendererDir = values.renderer ?? paths.rendererDir;
-  if (!existsSync(join(rendererDir, 'index.html')))
+  if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`no built renderer in ${rendererDir}: run \`npm run build\` first`);
+  }
 
   const named = values['token-file'] ?? (process.env.TRAINDECK_WEB_TOKEN_FILE || undefined);
   // npm runs scripts in the project folder; a relative path means the folder the user typed it in.

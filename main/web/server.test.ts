@@ -1,10 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+
 import type { ServerFrame } from '../../shared/ipc/wire';
-import { createCore, type Core } from '../core/create-core';
+import { type Core, createCore } from '../core/create-core';
 import { silentLogger } from '../core/logger';
 import { startWebHost, type WebHost } from './server';
 

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
+
 import { WIRE_PATH, WIRE_TOKEN_PARAM } from '../../shared/ipc/wire';
+import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
 import type { Core } from '../core/create-core';
 import type { Logger } from '../core/logger';
 import { serveStatic } from './static-files';
@@ -108,9 +109,11 @@ function refuseUpgrade(
   if (url.pathname !== WIRE_PATH) return { status: '404 Not Found', reason: 'wrong path' };
   if (!isOwnHost(request.headers.host)) return { status: '421 Misdirected Request', reason: 'foreign host header' };
   const origin = request.headers.origin;
-  if (origin !== undefined && !isOwnHost(origin.replace(/^http:\/\//, '')))
+  if (origin !== undefined && !isOwnHost(origin.replace(/^http:\/\//, ''))) {
     return { status: '403 Forbidden', reason: 'foreign origin' };
-  if (!tokensMatch(url.searchParams.get(WIRE_TOKEN_PARAM), token))
+  }
+  if (!tokensMatch(url.searchParams.get(WIRE_TOKEN_PARAM), token)) {
     return { status: '401 Unauthorized', reason: 'missing or wrong token' };
+  }
   return undefined;
 }

@@ -11,7 +11,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { loadOrCreateTokenFile } from './token-file';
 
 // linkSync passes through; one test lets another launch "win" the race just before it.

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
+
 import { writeFileAtomicSync } from '../core/write-file-atomic';
 import { createToken } from './token';
 
@@ -61,10 +62,11 @@ function readTokenFile(
   try {
     checkTokenFile(path, fstatSync(fd), posix, uid);
     const token = readFileSync(fd, 'utf8').trim();
-    if (!TOKEN_PATTERN.test(token))
+    if (!TOKEN_PATTERN.test(token)) {
       throw new Error(
         `token file ${path} does not hold a TrainDeck token (43 to 256 of A-Z a-z 0-9 _ -): delete it, and TrainDeck will write a new one`,
       );
+    }
     return token;
   } finally {
     closeSync(fd);
@@ -88,14 +90,16 @@ function openTokenFile(path: string, missingOk: boolean): number | undefined {
 function checkTokenFile(path: string, stats: Stats, posix: boolean, uid: number | undefined): void {
   if (!stats.isFile()) throw notRegularFile(path);
   if (!posix) return;
-  if (uid !== undefined && stats.uid !== uid)
+  if (uid !== undefined && stats.uid !== uid) {
     throw new Error(`token file ${path} belongs to another user (uid ${stats.uid}): delete it, or pass a path you own`);
+  }
   const mode = stats.mode & 0o777;
   // Anyone who can read the token can drive TrainDeck, so group and others get nothing.
-  if ((mode & 0o077) !== 0)
+  if ((mode & 0o077) !== 0) {
     throw new Error(
       `token file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${path}\``,
     );
+  }
 }
 
 function notRegularFile(path: string): Error {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+
+import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { WIRE_CLOSE_BAD_FRAME, WIRE_PROTOCOL, type ClientFrame, type ServerFrame } from '../../shared/ipc/wire';
+
+import { type ClientFrame, type ServerFrame, WIRE_CLOSE_BAD_FRAME, WIRE_PROTOCOL } from '../../shared/ipc/wire';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
 import type { Router } from '../core/router';

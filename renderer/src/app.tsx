@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+
 import type { PageId } from '../../shared/domain/app-info';
 import type { DoctorCheck } from '../../shared/domain/doctor';
 import { CostsIcon, LaunchIcon, RunsIcon, SettingsIcon } from './components/icons/nav-icons';
@@ -15,6 +16,7 @@ import { useApp } from './stores/app';
 import { useConnection } from './stores/connection';
 import { useNavigation } from './stores/navigation';
 import { useNotifications } from './stores/notifications';
+
 import './app.css';
 
 const ICONS: Record<PageId, React.JSX.Element> = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { applyJobEvent, type JobEvent, type JobSnapshot } from './job';
 
 const at = '2026-01-01T00:00:00.000Z';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+
 import { hourlyCost } from '../pricing/estimate';
 import { defaultAmiParameter, isGpuType, sshUserFor, vcpuQuotaFor } from './instance-family';
-import { suggestRegion, isKnownRegion } from './regions';
-import { summarizeJournal, type JournalEntry } from './run-journal';
+import { isKnownRegion, suggestRegion } from './regions';
+import { type JournalEntry, summarizeJournal } from './run-journal';
 import { makeRunId, RUN_ID_PATTERN } from './tags';
 
 describe('instance families', () => {

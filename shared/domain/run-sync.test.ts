@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from './run';
 import type { SyncFolderStatus } from './run-sync';
 

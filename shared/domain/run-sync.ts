@@ -1,6 +1,6 @@
+import type { RunSyncReport, SyncFolderStatus } from '../executor/sync-report-schema';
 import type { SyncPolicy } from '../run-config/schema';
 import type { SyncDirection } from '../sync/types';
-import type { RunSyncReport, SyncFolderStatus } from '../executor/sync-report-schema';
 
 /**
  * Per-folder sync figures of a run: the pull (S3 → machine) and the push (machine → S3) as the
@@ -43,8 +43,9 @@ export function applySyncReport(state: RunSyncState | undefined, report: RunSync
   } else {
     const results = new Map(report.folders.map(({ folder, policy, ...verified }) => [folder, { policy, verified }]));
     folders = before.map((f) => (results.has(f.folder) ? { ...f, verified: results.get(f.folder)!.verified } : f));
-    for (const [folder, { policy, verified }] of results)
+    for (const [folder, { policy, verified }] of results) {
       if (!known.has(folder)) folders.push({ ...emptyFolder(folder, policy), verified });
+    }
   }
   return { ...state, [report.direction]: folders };
 }

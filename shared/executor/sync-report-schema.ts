@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { SYNC_POLICIES } from '../run-config/schema';
 import type { SyncDirection } from '../sync/types';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
+import { COMMAND_CHANNELS, commandChannel, EVENT_CHANNELS, eventChannel } from './channels';
 import { COMMAND_NAME_LIST } from './command-names';
-import { COMMAND_CHANNELS, EVENT_CHANNELS, commandChannel, eventChannel } from './channels';
-import { COMMAND_NAMES, EVENT_NAMES, commands, isCommandName, isEventName } from './contract';
+import { COMMAND_NAMES, commands, EVENT_NAMES, isCommandName, isEventName } from './contract';
 import { VALID_REQUESTS } from './testing/valid-requests';
 
 describe('the IPC contract', () => {

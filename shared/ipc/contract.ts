@@ -1,12 +1,13 @@
 import { z } from 'zod';
+
 import type { AppInfo } from '../domain/app-info';
 import type { DoctorReport } from '../domain/doctor';
 import type { JobSnapshot } from '../domain/job';
 import { dashboardCommands } from './dashboard-commands';
-import { runCommands } from './run-commands';
 import { monitorCommands } from './monitor-commands';
+import { runCommands } from './run-commands';
 
-export { EVENT_NAMES, events, isEventName, type EventName, type EventPayload } from './events';
+export { EVENT_NAMES, type EventName, type EventPayload, events, isEventName } from './events';
 
 /**
  * The one contract between renderer and main. Both transports (Electron IPC and the

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { AwsIdentity, AwsProfiles, InstanceTypeOption, KeyFileInfo, RunTemplate } from '../domain/account';
 import type { ScanResult } from '../domain/cost';
 import type { PreflightReport } from '../domain/preflight';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { MonitoredRun, MonitorSnapshot } from '../monitor/view';
 import type { CommandDef } from './contract';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { formatAppError, isAppError, TypedError } from './result';
 
 describe('Result helpers', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { COMPUTE_BACKENDS, type RunPhase, type RunSnapshot } from '../domain/run';
 import type { RunReport, SavedRunReport } from '../report/run-report';
 import { runConfigSchema } from '../run-config/schema';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { applyMonitorFields, type MonitorFields } from './apply-delta';
 
 const base: MonitorFields = {

@@ -1,5 +1,5 @@
-import { compileUserPattern, describeRefusal } from './user-pattern';
 import type { ProgressUpdate } from './progress';
+import { compileUserPattern, describeRefusal } from './user-pattern';
 
 /**
  * A progress pattern: its named groups `step`, `totalSteps` (or `total`), `epoch` and `totalEpochs`

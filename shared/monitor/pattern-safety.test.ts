@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { BUILT_IN_PATTERN_SOURCES, compilePatterns, METRIC, parseLogLine } from './log-patterns';
 import { USER_PATTERN_MAX_CHARS } from './user-pattern';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { NVIDIA_SMI_QUERY, parseNvidiaSmi } from './nvidia-smi';
 import { cpuPercent, parseDf, parseLoadAvg, parseMemInfo, parseNetDev, parseProcStat, parseUptime } from './proc-parse';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { computeBurn } from './burn';
 import { fillEtaSeconds } from './fill-eta';
 import { lttbIndices } from './lttb';
@@ -20,8 +21,9 @@ describe('metrics.jsonl and executor.jsonl records', () => {
   });
 
   it('non-JSON, arrays, truncated JSON → undefined', () => {
-    for (const bad of ['', 'loss=1', '[1,2]', '{"loss": 0.', 'null', '{"loss": "NaN"}'])
+    for (const bad of ['', 'loss=1', '[1,2]', '{"loss": 0.', 'null', '{"loss": "NaN"}']) {
       expect(parseMetricsRecord(bad)).toBeUndefined();
+    }
   });
 
   it('executor lines are read leniently', () => {

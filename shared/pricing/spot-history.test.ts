@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { integrateSpotPrices, priceSpotInterval, type SpotPricePoint } from './spot-history';
 
 const H = 3_600_000;

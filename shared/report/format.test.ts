@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { formatBytes } from './format';
 
 describe('formatBytes (the sync table and the report print the same figure the same way)', () => {

@@ -78,19 +78,21 @@ export function reportData(phases: Record<RunPhase, PhaseState>, sync?: RunSyncS
   };
   // Phase details first; a run that reported per-folder verifications fills in what its phases did not record.
   const datasetsChecked = syncVerified(sync, 'pull');
-  if (data.datasets.files === undefined && datasetsChecked)
+  if (data.datasets.files === undefined && datasetsChecked) {
     data.datasets = {
       ...data.datasets,
       files: datasetsChecked.checked,
       ...(data.datasets.status === 'pending' ? { status: datasetsChecked.ok ? 'succeeded' : 'failed' } : {}),
     };
+  }
   const s3Checked = syncVerified(sync, 'push');
-  if (data.syncCheck.checked === undefined && s3Checked)
+  if (data.syncCheck.checked === undefined && s3Checked) {
     data.syncCheck = {
       ...data.syncCheck,
       checked: s3Checked.checked,
       ...(data.syncCheck.status === 'pending' ? { status: s3Checked.ok ? 'succeeded' : 'failed' } : {}),
     };
+  }
   if (pullFiles !== undefined) data.pulled = defined({ files: pullFiles, bytes: num(pullDetail, 'bytes') });
   else if (pullSync) data.pulled = pullSync;
   if (pushFiles !== undefined || pushSync) {

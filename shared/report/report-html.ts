@@ -1,7 +1,7 @@
 import type { CostItem } from '../domain/run-cost';
 import { formatDuration, formatRunTotal, formatUsd, formatUtc } from './format';
-import { dataLines, FATE_LABELS, outcomeText } from './report-text';
 import { REPORT_CSS } from './report-style';
+import { dataLines, FATE_LABELS, outcomeText } from './report-text';
 import type { RunReport } from './run-report';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -194,11 +194,12 @@ function resourcesSection(report: RunReport): SafeHtml | string {
 
 function costSection(report: RunReport): SafeHtml {
   const cost = report.cost;
-  if (!cost)
+  if (!cost) {
     return html`<h2>Cost</h2>
       <p class="note">
         ${report.outcome === 'running' ? 'Computed when the run ends.' : 'Not recorded for this run.'}
       </p> `;
+  }
   const item = (i: CostItem) =>
     html`<tr>
       <td>${i.label}</td>

@@ -38,10 +38,11 @@ export function reportMarkdown(report: RunReport): string {
   const training = report.training;
   if (training) {
     lines.push('', '## Training', '');
-    if (training.step !== undefined)
+    if (training.step !== undefined) {
       lines.push(
         `- Step ${training.step}${training.totalSteps ? ` of ${training.totalSteps}` : ''}${training.epoch !== undefined ? `, epoch ${training.epoch}${training.totalEpochs ? ` of ${training.totalEpochs}` : ''}` : ''}`,
       );
+    }
     for (const [name, value] of Object.entries(training.metrics)) lines.push(`- Last ${md(name)}: ${value}`);
   }
   if (report.resources) {
@@ -52,7 +53,7 @@ export function reportMarkdown(report: RunReport): string {
         row(['kind', 'id', 'region', 'created', 'deleted', 'verified']),
         row(['---', '---', '---', '---', '---', '---']),
       );
-      for (const r of report.resources.rows)
+      for (const r of report.resources.rows) {
         lines.push(
           row([
             r.kind,
@@ -63,6 +64,7 @@ export function reportMarkdown(report: RunReport): string {
             md(r.fate === 'survivor' && r.reason ? `${FATE_LABELS[r.fate]}: ${r.reason}` : FATE_LABELS[r.fate]),
           ]),
         );
+      }
     }
   }
   lines.push('', '## Cost', '');
@@ -70,8 +72,9 @@ export function reportMarkdown(report: RunReport): string {
   if (!cost) lines.push(report.outcome === 'running' ? 'Computed when the run ends.' : 'Not recorded for this run.');
   else {
     lines.push(row(['item', 'quantity', 'amount', 'note']), row(['---', '---', '---:', '---']));
-    for (const item of cost.items)
+    for (const item of cost.items) {
       lines.push(row([md(item.label), md(item.quantity), formatUsd(item.usd), md(item.note ?? '')]));
+    }
     lines.push(
       row([
         '**Total**',

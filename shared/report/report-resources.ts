@@ -68,10 +68,11 @@ export function reportResources(
   let closedAt: string | undefined;
   for (const entry of entries) {
     if (entry.type === 'created') row(entry.kind, entry.id).createdAt ??= entry.at;
-    else if (entry.type === 'deleted')
+    else if (entry.type === 'deleted') {
       Object.assign(row(entry.kind, entry.id), { deletedAt: entry.at, fate: 'deleted' });
-    else if (entry.type === 'survivor')
+    } else if (entry.type === 'survivor') {
       Object.assign(row(entry.kind, entry.id), { fate: 'survivor', reason: entry.reason });
+    }
     // A teardown after a close (a second one) reopens the question until it closes again.
     else if (entry.type === 'cleanup') closedAt = undefined;
     else if (entry.type === 'closed') closedAt = entry.at;

@@ -1,7 +1,7 @@
 import type { PhaseStatus } from '../domain/run';
+import { formatBytes } from './format';
 import type { ReportData } from './report-data';
 import type { ResourceFate } from './report-resources';
-import { formatBytes } from './format';
 
 /**
  * The wording both renderers share (Markdown and HTML say the same things): data lines,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { applyRunEvent, emptyRunSnapshot, type RunEvent } from '../domain/run';
 import { PRICE_TABLE } from '../pricing/price-table';
 import { formatRunTotal } from './format';

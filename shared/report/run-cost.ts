@@ -53,8 +53,9 @@ export function computeRunCost(
   const totalUsd = items.some((item) => item.usd === null)
     ? null
     : items.reduce((sum, item) => sum + (item.usd ?? 0), 0);
-  if (!own && setup.instanceRegion !== table.baseRegion)
+  if (!own && setup.instanceRegion !== table.baseRegion) {
     notes.push(`Prices are ${table.baseRegion}'s; ${setup.instanceRegion} is typically 0–30 % dearer.`);
+  }
   return {
     items,
     totalUsd,
@@ -85,7 +86,7 @@ function billedHours(run: RunSnapshot, now: number): number {
 
 function ec2Items(run: RunSnapshot, setup: RunCostSetup, now: number, table: PriceTable, notes: string[]): CostItem[] {
   const compute = setup.compute;
-  if (!compute)
+  if (!compute) {
     return [
       {
         kind: 'instance',
@@ -95,6 +96,7 @@ function ec2Items(run: RunSnapshot, setup: RunCostSetup, now: number, table: Pri
         note: 'The run config had no compute section: nothing to price.',
       },
     ];
+  }
   const hours = billedHours(run, now);
   const burn = computeBurn(
     {
@@ -108,10 +110,11 @@ function ec2Items(run: RunSnapshot, setup: RunCostSetup, now: number, table: Pri
   const ipHourly = hourlyCost({ kind: 'address' }, table);
   const h = `${hours.toFixed(2)} h`;
   const times = (hourly: number | null) => (hourly === null ? null : hourly * hours);
-  if (run.phases['tearing-down'].status === 'failed')
+  if (run.phases['tearing-down'].status === 'failed') {
     notes.push(
       'Teardown did not confirm every deletion: whatever is left keeps billing until it is deleted (traindeck teardown, or Tear down now).',
     );
+  }
   return [
     compute.market === 'spot' && setup.spot?.source === 'history'
       ? spotHistoryItem(compute.instanceType, setup.spot.charge)
@@ -164,7 +167,7 @@ function spotHistoryItem(instanceType: string, charge: SpotCharge): CostItem {
 }
 
 function transferItem(setup: RunCostSetup, moved: string): CostItem {
-  if (setup.instanceRegion === setup.bucketRegion)
+  if (setup.instanceRegion === setup.bucketRegion) {
     return {
       kind: 'transfer',
       label: 'Data transfer EC2 ↔ S3',
@@ -172,6 +175,7 @@ function transferItem(setup: RunCostSetup, moved: string): CostItem {
       usd: 0,
       note: `Free: the instance and the bucket are both in ${setup.bucketRegion}.`,
     };
+  }
   return {
     kind: 'transfer',
     label: 'Data transfer EC2 ↔ S3 (cross-region)',
@@ -183,12 +187,13 @@ function transferItem(setup: RunCostSetup, moved: string): CostItem {
 
 function egressItem(pulledBytes: number | undefined, moved: string): CostItem {
   const base = { kind: 'transfer' as const, label: 'Data transfer S3 → your machine', quantity: moved };
-  if (pulledBytes !== undefined && pulledBytes <= FREE_EGRESS_BYTES)
+  if (pulledBytes !== undefined && pulledBytes <= FREE_EGRESS_BYTES) {
     return {
       ...base,
       usd: 0,
       note: 'Within the 100 GB a month AWS transfers to the internet free (account-wide); pushes in are free.',
     };
+  }
   return {
     ...base,
     usd: null,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { applyRunEvent, emptyRunSnapshot, type RunEvent } from '../domain/run';
 import type { JournalEntry } from '../domain/run-journal';
 import { reportHtml } from './report-html';

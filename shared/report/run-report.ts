@@ -1,8 +1,8 @@
-import { RUN_PHASES, type ComputeBackendKind, type PhaseStatus, type RunPhase, type RunSnapshot } from '../domain/run';
+import { type ComputeBackendKind, type PhaseStatus, RUN_PHASES, type RunPhase, type RunSnapshot } from '../domain/run';
 import type { RunCost } from '../domain/run-cost';
 import type { TrainingProgress } from '../monitor/progress';
-import { reportData, type ReportData } from './report-data';
-import { reportResources, type ReportResources } from './report-resources';
+import { type ReportData, reportData } from './report-data';
+import { type ReportResources, reportResources } from './report-resources';
 
 /** One phase in the report's timeline. */
 export interface ReportPhase {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { computeSchema, runConfigSchema } from './schema';
 
 const first = (input: unknown) => {

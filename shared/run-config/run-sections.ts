@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { hasUrlUserinfo } from '../security/redact-url';
 
 /**
@@ -58,14 +59,16 @@ export const codeSchema = z
   })
   .strict()
   .superRefine((code, ctx) => {
-    if (code.branch && code.commit)
+    if (code.branch && code.commit) {
       ctx.addIssue({ code: 'custom', path: ['commit'], message: 'give code.branch or code.commit, not both' });
-    if (!code.repoUrl.startsWith('https://') && !code.deployKeyFile)
+    }
+    if (!code.repoUrl.startsWith('https://') && !code.deployKeyFile) {
       ctx.addIssue({
         code: 'custom',
         path: ['deployKeyFile'],
         message: 'code.deployKeyFile is required for an ssh repo URL (a read-only deploy key)',
       });
+    }
   });
 
 /** The code section. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { monitoringSchema } from './monitoring-section';
 import { codeSchema, trainingSchema } from './run-sections';
 import { sshHostSchema } from './ssh-host-section';
@@ -86,12 +87,13 @@ export const storageSchema = z
     for (const [index, folder] of storage.folders.entries()) {
       for (const key of ['name', 'local', 'remote'] as const) {
         const id = `${key}:${folder[key]}`;
-        if (seen.has(id))
+        if (seen.has(id)) {
           ctx.addIssue({
             code: 'custom',
             path: ['folders', index, key],
             message: `two folders share the ${key} "${folder[key]}"`,
           });
+        }
         seen.add(id);
       }
     }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { hasUrlUserinfo, redactStrings, redactUrlUserinfo } from './redact-url';
 
 // Userinfo characters as git and browsers accept them: anything but separators and whitespace.

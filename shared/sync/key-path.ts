@@ -72,8 +72,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
 export function pathProblem(relPath: string): string | undefined {
   if (relPath.length === 0) return 'it is empty';
   const components = relPath.split('/');
-  if (components[0] === RESERVED_NAME)
+  if (components[0] === RESERVED_NAME) {
     return `its first folder "${RESERVED_NAME}" is reserved for TrainDeck's own files`;
+  }
   for (const component of components) {
     if (component === '') return 'it has an empty path segment ("//", or a leading or trailing "/")';
     if (component === '.' || component === '..') return `it has a "${component}" path segment`;
@@ -81,8 +82,9 @@ export function pathProblem(relPath: string): string | undefined {
     if (CONTROL.test(component)) return 'it contains a control character';
     if (LONE_SURROGATE.test(component)) return 'it is not valid Unicode';
     const bytes = utf8Bytes(component);
-    if (bytes > NAME_MAX_BYTES)
+    if (bytes > NAME_MAX_BYTES) {
       return `its name "${component.slice(0, 24)}…" is ${bytes} bytes long, more than a file name can be (${NAME_MAX_BYTES})`;
+    }
   }
   return undefined;
 }
@@ -115,8 +117,9 @@ export function keyForLocalPath(
   if (problem) return { ok: false, reason: problem };
   const key = folderPrefix + relPath;
   const bytes = utf8Bytes(key);
-  if (bytes > KEY_MAX_BYTES)
+  if (bytes > KEY_MAX_BYTES) {
     return { ok: false, reason: `its object key would be ${bytes} bytes long, more than S3 allows (${KEY_MAX_BYTES})` };
+  }
   return { ok: true, key };
 }
 
@@ -147,12 +150,15 @@ export function foldTwins(relPaths: Iterable<string>, fold: NameFold): Map<strin
     else byFold.set(folded, [relPath]);
   }
   const twins = new Map<string, string>();
-  for (const group of byFold.values())
-    if (group.length > 1)
-      for (const relPath of group)
+  for (const group of byFold.values()) {
+    if (group.length > 1) {
+      for (const relPath of group) {
         twins.set(
           relPath,
           group.find((other) => other !== relPath)!,
         );
+      }
+    }
+  }
   return twins;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { SYNC_POLICIES } from '../run-config/schema';
 import { conflictRelPath, decide, outcomeDependsOnContent, type PathState } from './policy';
 import type { SyncDirection } from './types';
@@ -58,14 +59,16 @@ describe('newest-wins policy (property)', () => {
           if (type === 'upload') expect(remote.mtimeMs !== undefined && local.mtimeMs > remote.mtimeMs).toBe(true);
           // Overwriting the local file needs an S3 copy strictly newer.
           if (type === 'download') expect(remote.mtimeMs !== undefined && remote.mtimeMs > local.mtimeMs).toBe(true);
-          if (!state.same && (remote.mtimeMs === undefined || remote.mtimeMs === local.mtimeMs))
+          if (!state.same && (remote.mtimeMs === undefined || remote.mtimeMs === local.mtimeMs)) {
             expect(type).toBe('keep-both');
+          }
           expect(type).not.toBe('delete-remote');
         }
-        if (type === 'delete-remote')
+        if (type === 'delete-remote') {
           expect(!local && remote && state.baseline?.etag === remote.etag && state.baseline.size === remote.size).toBe(
             true,
           );
+        }
       }),
       { seed: 42, numRuns: 2000 },
     );

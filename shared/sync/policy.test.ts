@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { SyncPolicy } from '../run-config/schema';
 import { decide, outcomeDependsOnContent, type PathState } from './policy';
 import type { LocalFile, RemoteObject } from './types';

@@ -35,8 +35,9 @@ export interface PathState {
  */
 export function decide(policy: SyncPolicy, direction: SyncDirection, state: PathState): Decision {
   const { local, remote } = state;
-  if (direction === 'push' && policy === 'pull-only')
+  if (direction === 'push' && policy === 'pull-only') {
     return { type: 'skip', reason: 'pull-only folder: push never writes to it' };
+  }
   if (!local && !remote) return { type: 'skip', reason: 'absent on both sides' };
 
   if (direction === 'pull') {
@@ -74,7 +75,7 @@ function newestWins(
 ): Decision {
   // Equal sizes not compared by content: moving bytes could overwrite an identical or a newer copy.
   if (same === undefined) return { type: 'skip', reason: 'contents not compared: nothing moved' };
-  if (remote.mtimeMs === undefined)
+  if (remote.mtimeMs === undefined) {
     return {
       type: 'keep-both',
       reason:
@@ -82,14 +83,17 @@ function newestWins(
           ? 'differs from an S3 copy with no recorded mtime: S3 copy kept, local copy uploaded beside it'
           : 'differs from an S3 copy with no recorded mtime: local copy kept (push uploads it beside the S3 copy)',
     };
-  if (remote.mtimeMs > local.mtimeMs)
+  }
+  if (remote.mtimeMs > local.mtimeMs) {
     return direction === 'pull'
       ? { type: 'download', reason: 'S3 copy is newer' }
       : { type: 'skip', reason: 'S3 copy is newer (pull will fetch it)' };
-  if (local.mtimeMs > remote.mtimeMs)
+  }
+  if (local.mtimeMs > remote.mtimeMs) {
     return direction === 'push'
       ? { type: 'upload', reason: 'local copy is newer' }
       : { type: 'skip', reason: 'local copy is newer (push will upload it)' };
+  }
   return {
     type: 'keep-both',
     reason:
@@ -102,8 +106,9 @@ function newestWins(
 function deleteDecision({ remote, baseline }: PathState): Decision {
   if (!remote) return { type: 'skip', reason: 'absent on both sides' };
   if (!baseline) return { type: 'skip', reason: 'only in S3 and never seen by a sync: kept' };
-  if (baseline.etag !== remote.etag || baseline.size !== remote.size)
+  if (baseline.etag !== remote.etag || baseline.size !== remote.size) {
     return { type: 'skip', reason: 'deleted locally, but changed in S3 since the last sync: kept' };
+  }
   return { type: 'delete-remote', reason: 'deleted locally since the last sync' };
 }
 

@@ -34,28 +34,30 @@ export function parseArgs(argv) {
     if (a === '--quick') opts.quick = true;
     else if (a === '--keep-server') opts.keepServer = true;
     else if (a === '-h' || a === '--help') opts.help = true;
-    else if (a === '--tools')
+    else if (a === '--tools') {
       opts.tools = value(i++, a)
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-    else if (a === '--datasets')
+    } else if (a === '--datasets') {
       opts.datasets = value(i++, a)
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-    else if (a === '--runs') opts.runs = Number(value(i++, a));
+    } else if (a === '--runs') opts.runs = Number(value(i++, a));
     else if (a === '--seed') opts.seed = Number(value(i++, a));
     else if (a === '--out') opts.out = value(i++, a);
     else if (a === '--ours-cli') opts.oursCli = value(i++, a);
     else if (a === '--rclone-flags') opts.rcloneFlags = value(i++, a).split(/\s+/).filter(Boolean);
     else throw new Error(`unknown option ${a}`);
   }
-  for (const t of opts.tools)
+  for (const t of opts.tools) {
     if (!TOOLS[t]) throw new Error(`unknown tool "${t}" (known: ${Object.keys(TOOLS).join(', ')})`);
+  }
   if (opts.tools.length === 0) throw new Error('--tools is empty');
-  for (const d of opts.datasets ?? [])
+  for (const d of opts.datasets ?? []) {
     if (!['small', 'medium', 'large'].includes(d)) throw new Error(`unknown dataset "${d}"`);
+  }
   if (opts.runs === null) opts.runs = opts.quick ? 1 : 3;
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--runs must be a positive integer');
   if (!Number.isInteger(opts.seed)) throw new Error('--seed must be an integer');

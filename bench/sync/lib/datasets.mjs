@@ -2,10 +2,10 @@
 // run into a temp folder (never into the repo). Contents are an AES-256-CTR keystream, which
 // is incompressible like real random bytes but reproducible and fast to make (~1 GB/s).
 import { createCipheriv, createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { once } from 'node:events';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -1,6 +1,7 @@
 // Debian packages the benchmark needs: installed with apt-get if missing (root), waiting
 // for another apt/dpkg run to release its lock instead of failing.
 import { access, constants } from 'node:fs/promises';
+
 import { run } from './proc.mjs';
 
 const PACKAGES = { '/usr/bin/aws': 'awscli', '/usr/bin/rclone': 'rclone', '/usr/bin/time': 'time' };
@@ -35,8 +36,9 @@ export async function ensurePackages(binaries, log) {
   const missing = [];
   for (const bin of binaries) if (!(await executable(bin))) missing.push(PACKAGES[bin]);
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0)
+  if (process.getuid?.() !== 0) {
     throw new Error(`missing ${missing.join(' ')}: run as root or apt-get install -y ${missing.join(' ')}`);
+  }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = () =>
     run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', ...missing], { env });
@@ -49,10 +51,12 @@ export async function ensurePackages(binaries, log) {
     await run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update'], { env });
     r = await install();
   }
-  if (r.code !== 0)
+  if (r.code !== 0) {
     throw new Error(
       `apt-get install ${missing.join(' ')} failed:\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
     );
-  for (const bin of binaries)
+  }
+  for (const bin of binaries) {
     if (!(await executable(bin))) throw new Error(`${bin} still missing after installing ${missing.join(' ')}`);
+  }
 }

@@ -56,10 +56,12 @@ export function targets(summary, tools) {
   const judge = (name, dataset, direction, peers, min) => {
     const o = find(summary, dataset, direction, 'ours');
     const ps = peers.map((p) => find(summary, dataset, direction, p)).filter(Boolean);
-    if (!summary.some((s) => s.dataset === dataset))
+    if (!summary.some((s) => s.dataset === dataset)) {
       return list.push({ name, status: 'n/a', detail: 'dataset not run' });
-    if (!o)
+    }
+    if (!o) {
       return list.push({ name, status: 'n/a', detail: oursRan ? 'our engine failed here' : 'our engine not run' });
+    }
     if (ps.length === 0) return list.push({ name, status: 'n/a', detail: `${peers.join('/')} not run` });
     const best = ps.reduce((a, b) => (a.medianSeconds <= b.medianSeconds ? a : b));
     const ratio = best.medianSeconds / o.medianSeconds;
@@ -76,17 +78,19 @@ export function targets(summary, tools) {
     judge(`small ${dir}: >= 1.5x aws s3 sync`, 'small', dir, ['aws'], 1.5);
     judge(`small ${dir}: >= rclone`, 'small', dir, ['rclone'], 1.0);
   }
-  for (const ds of ['medium', 'large'])
-    for (const dir of ['up', 'down'])
+  for (const ds of ['medium', 'large']) {
+    for (const dir of ['up', 'down']) {
       judge(`${ds} ${dir}: >= 0.9x best peer (aws, rclone)`, ds, dir, ['aws', 'rclone'], 0.9);
+    }
+  }
   const rss = summary.filter((s) => s.tool === 'ours' && s.peakRssMiB != null).map((s) => s.peakRssMiB);
-  if (rss.length === 0)
+  if (rss.length === 0) {
     list.push({
       name: `our peak RSS < ${RSS_LIMIT_MIB} MiB`,
       status: 'n/a',
       detail: oursRan ? 'no RSS measured' : 'our engine not run',
     });
-  else {
+  } else {
     const peak = Math.max(...rss);
     list.push({
       name: `our peak RSS < ${RSS_LIMIT_MIB} MiB`,

@@ -2,6 +2,7 @@
 // empty folder, verify every byte, drop the bucket), and the SSE-C/storage-class probe.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { verifyCopy } from './datasets.mjs';
 import { lastLines, timed } from './proc.mjs';
 import { removeBucket } from './server.mjs';
@@ -25,8 +26,9 @@ async function inspectSample(ctx, bucket, files) {
   const largest = files.reduce((a, b) => (b.size > a.size ? b : a));
   const sample = [...new Set([files[0], largest])];
   const seen = [];
-  for (const f of sample)
+  for (const f of sample) {
     seen.push({ key: f.rel, size: f.size, ...(await ctx.inspectObject(bucket, `${PREFIX}/data/${f.rel}`)) });
+  }
   const classes = [...new Set(seen.map((o) => o.storageClass))];
   return { sseC: seen.every((o) => o.sseC), storageClass: classes.join(','), objects: seen };
 }
@@ -80,8 +82,9 @@ export async function probeTool(ctx, tool, probe) {
     }
     const { up, down, object } = res;
     const attempt = { mode, ok: up.ok && down.ok, error: up.error ?? down.error ?? null, object };
-    if (attempt.ok && mode.sse && !object?.sseC)
+    if (attempt.ok && mode.sse && !object?.sseC) {
       Object.assign(attempt, { ok: false, error: 'objects were stored without SSE-C although asked for it' });
+    }
     attempts.push(attempt);
     if (attempt.ok) return { mode, sseC: Boolean(object?.sseC), storageClass: object?.storageClass ?? null, attempts };
   }

@@ -4,6 +4,7 @@
 // --bypass-gc`, which frees memstore's RAM at once (an S3 delete waits for GC, >= 60 s).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { lastLines, run } from './proc.mjs';
 
 export async function startServer(repo, dir, env) {
@@ -39,8 +40,9 @@ export async function removeBucket(server, bucket, env) {
       timeoutMs: 10 * 60_000,
     },
   );
-  if (r.code !== 0)
+  if (r.code !== 0) {
     throw new Error(`radosgw-admin bucket rm ${bucket} failed (exit ${r.code}): ${lastLines(r.stderr, 5)}`);
+  }
 }
 
 function kib(text, field) {

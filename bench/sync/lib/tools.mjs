@@ -3,6 +3,7 @@
 // (AWS_CA_BUNDLE breaks Debian's rclone; ~/.aws settings must not tune one tool only).
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+
 import { lastLines, run } from './proc.mjs';
 
 export const AWS = '/usr/bin/aws';
@@ -259,8 +260,9 @@ const ours = {
     }
     const summary = events.findLast((e) => e?.type === 'summary')?.summary;
     if (!summary) return `no {"type":"summary"} line in: ${r.stdout.trim().split('\n').at(-1)?.slice(0, 200)}`;
-    if (summary.failures?.length > 0 || summary.cancelled)
+    if (summary.failures?.length > 0 || summary.cancelled) {
       return `summary reports failures: ${JSON.stringify(summary.failures).slice(0, 300)}`;
+    }
     return null;
   },
 };

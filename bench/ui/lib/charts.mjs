@@ -2,8 +2,9 @@
 // appended at 10 deltas/s. Ours "served" is what main answers (LTTB to the 500 points the store
 // asks for); ours "raw" answers every point, the case the issue names; the peer draws raw.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHART_PEER } from './peer-pages.mjs';
+
 import { openApp, openPeer, openRuns } from './pages.mjs';
+import { CHART_PEER } from './peer-pages.mjs';
 import { frameStats, heapAfterGc, heapSampler, metrics, rendererRssBytes } from './probe.mjs';
 
 /* global window, document */

@@ -1,7 +1,8 @@
 // Scenario 1: the monitor open and following while 1,000 lines/s arrive, batched by main's RunMonitor.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOG_PEER } from './peer-pages.mjs';
+
 import { openApp, openPeer, openRuns } from './pages.mjs';
+import { LOG_PEER } from './peer-pages.mjs';
 import { frameStats, heapAfterGc, heapSampler, metrics, rendererRssBytes } from './probe.mjs';
 
 /* global window, document */
@@ -55,10 +56,11 @@ export async function logStream({ browser, browserPid, hostUrl, build, seconds, 
     if (peer) opened.push('monitor.snapshot', feed.snapshot(500));
     else await openRuns(page);
     await page.getByTestId('log-tail').scrollIntoViewIfNeeded();
-    if (!(await waitForLine(page, feed.last, peer, 15_000)))
+    if (!(await waitForLine(page, feed.last, peer, 15_000))) {
       throw new Error(
         `the log tail never showed the snapshot's last line ${JSON.stringify(feed.last)}; it shows: ${await lastRowText(page)}`,
       );
+    }
     await sleep(1_000);
     const heapStart = await heapAfterGc(cdp);
     const before = await metrics(cdp);

@@ -1,6 +1,6 @@
 // Opening a measured page: ours (the real renderer from the browser host) or a peer. Each gets a
 // fresh browser context (its own renderer process, so heap and RSS are that page's alone).
-import { installProbe, epochNow } from './probe.mjs';
+import { epochNow, installProbe } from './probe.mjs';
 
 /* global window */
 /** Electron's default window (main/app/window.ts). */

@@ -1,6 +1,6 @@
 // What bench:ui measures and how: frame times and long tasks in the page, JS heap and DOM
 // counters over CDP, renderer RSS from /proc. The same probe is installed in our page and the peers'.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /* global window, document, requestAnimationFrame */
 /**
@@ -11,8 +11,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 export function installProbe() {
   const state = { recording: false, t0: 0, frames: [], longtasks: [] };
   const keep = (entries) => {
-    for (const e of entries)
+    for (const e of entries) {
       if (state.recording && e.startTime >= state.t0) state.longtasks.push([e.startTime, e.duration]);
+    }
   };
   const observer = new PerformanceObserver((list) => keep(list.getEntries()));
   observer.observe({ type: 'longtask' });
@@ -61,8 +62,9 @@ export function frameStats({ ms, frames, longtasks }) {
   const intervals = frames.slice(1).map((t, i) => t - frames[i]);
   const sorted = [...intervals].sort((a, b) => a - b);
   const perSecond = new Map();
-  for (const t of frames)
+  for (const t of frames) {
     perSecond.set(Math.floor((t - frames[0]) / 1000), (perSecond.get(Math.floor((t - frames[0]) / 1000)) ?? 0) + 1);
+  }
   const whole = [...perSecond.entries()]
     .filter(([s]) => s < Math.floor((frames.at(-1) - frames[0]) / 1000))
     .map(([, n]) => n)

@@ -177,15 +177,18 @@ export function targets({ log, charts }) {
 /** Correctness: what makes the bench exit 1 (our page only; a peer's failure is just reported). */
 export function failures({ log, charts }) {
   const out = [];
-  if (!log.ours.lastVisible)
+  if (!log.ours.lastVisible) {
     out.push(`log stream: line ${log.ours.lines} (the last pushed) is not visible in the log tail`);
+  }
   for (const [name, r] of [
     ['as served', charts.served],
     ['raw', charts.raw],
-  ])
+  ]) {
     if (r.drawn < 8) out.push(`charts ${name}: ${r.drawn} of 8 charts drawn`);
-  if (charts.served.redrawn < 8)
+  }
+  if (charts.served.redrawn < 8) {
     out.push(`charts as served: ${8 - charts.served.redrawn} of 8 plots did not follow the appended points`);
+  }
   for (const [name, r] of [
     ['log stream', log.ours],
     ['charts as served', charts.served],

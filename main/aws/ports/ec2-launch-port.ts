@@ -1,5 +1,5 @@
-import type { TagMap } from '../../../shared/domain/tags';
 import type { Architecture } from '../../../shared/domain/instance-family';
+import type { TagMap } from '../../../shared/domain/tags';
 import type { CallOptions, Ec2Instance } from './ec2-types';
 
 /** What preflight needs to know of an instance type. */

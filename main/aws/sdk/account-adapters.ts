@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-service-quotas';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+
 import { awsErrorCode } from '../aws-errors';
 import type { BucketPort, IdentityPort, ParameterPort, QuotaPort } from '../ports/account-ports';
 import { sendOptions } from './sdk-tags';

@@ -1,12 +1,13 @@
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+
+import { type AwsSettings, createCloudWatchClient, createEc2Client } from '../client-factory';
 import {
   INSTANCE_METRICS,
   type InstanceMetric,
   type InstanceMetricsPort,
   type MetricPoint,
 } from '../ports/metrics-port';
-import { createCloudWatchClient, createEc2Client, type AwsSettings } from '../client-factory';
 import { sendOptions } from './sdk-tags';
 
 // Bytes are summed per period (the caller divides by the period for a rate); CPU is averaged;

@@ -5,14 +5,15 @@ import {
   DeleteSnapshotCommand,
   DeleteVolumeCommand,
   DisassociateAddressCommand,
+  type EC2Client,
   ReleaseAddressCommand,
   TerminateInstancesCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
   DeleteLoadBalancerCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+
 import { isNotFound } from '../aws-errors';
 import type { Ec2CleanupPort } from '../ports/ec2-cleanup-port';
 import { sendOptions } from './sdk-tags';

@@ -2,18 +2,19 @@ import {
   DescribeAddressesCommand,
   DescribeKeyPairsCommand,
   DescribeRegionsCommand,
+  type EC2Client,
   paginateDescribeInstances,
   paginateDescribeNatGateways,
   paginateDescribeSecurityGroups,
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
   DescribeTagsCommand,
-  paginateDescribeLoadBalancers,
   type ElasticLoadBalancingV2Client,
+  paginateDescribeLoadBalancers,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+
 import { TAG_CREATED_BY } from '../../../shared/domain/tags';
 import type { Ec2InventoryPort, RegionListPort } from '../ports/ec2-inventory-port';
 import type { LoadBalancer } from '../ports/ec2-types';

@@ -2,17 +2,18 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DescribeImagesCommand,
+  DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
   DescribeInstanceTypesCommand,
-  DescribeInstancesCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
+  type EC2Client,
   GetConsoleOutputCommand,
   ImportKeyPairCommand,
-  RunInstancesCommand,
   paginateDescribeInstanceTypeOfferings,
-  type EC2Client,
+  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
+
 import type { Architecture } from '../../../shared/domain/instance-family';
 import { awsErrorCode } from '../aws-errors';
 import type { Ec2LaunchPort, StatusChecks } from '../ports/ec2-launch-port';

@@ -1,4 +1,5 @@
-import { paginateDescribeSpotPriceHistory, type _InstanceType, type EC2Client } from '@aws-sdk/client-ec2';
+import { type _InstanceType, type EC2Client, paginateDescribeSpotPriceHistory } from '@aws-sdk/client-ec2';
+
 import type { SpotPricePoint } from '../../../shared/pricing/spot-history';
 import type { Ec2SpotPricePort } from '../ports/ec2-spot-price-port';
 import { sendOptions } from './sdk-tags';
@@ -23,8 +24,9 @@ export function createEc2SpotPriceAdapter(ec2: EC2Client): Ec2SpotPricePort {
         for (const price of page.SpotPriceHistory ?? []) {
           const usdPerHour = Number(price.SpotPrice);
           // A point without its zone, time or a readable price cannot be placed on the step function.
-          if (price.AvailabilityZone && price.Timestamp && price.SpotPrice && Number.isFinite(usdPerHour))
+          if (price.AvailabilityZone && price.Timestamp && price.SpotPrice && Number.isFinite(usdPerHour)) {
             points.push({ zone: price.AvailabilityZone, t: price.Timestamp.getTime(), usdPerHour });
+          }
         }
       }
       return points;

@@ -4,9 +4,10 @@ import {
   CreateRoleCommand,
   GetInstanceProfileCommand,
   GetRoleCommand,
-  PutRolePolicyCommand,
   type IAMClient,
+  PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+
 import { awsErrorCode } from '../aws-errors';
 import type { InstanceRolePort } from '../ports/account-ports';
 import { sendOptions, toTagList } from './sdk-tags';

@@ -1,4 +1,5 @@
 import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+
 import type { RunInstanceSpec } from '../ports/ec2-launch-port';
 import { tagSpec } from './sdk-tags';
 

@@ -1,11 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
-  DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
+  DescribeInstanceStatusCommand,
   DescribeSpotPriceHistoryCommand,
   EC2Client,
   GetConsoleOutputCommand,
@@ -24,6 +25,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
 import { computeSchema } from '../../../shared/run-config/schema';
 import { RunJournal } from '../../runs/journal/run-journal';

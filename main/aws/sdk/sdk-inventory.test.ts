@@ -8,6 +8,7 @@ import {
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { awsError } from '../testing/fake-error';
 import { createEc2CleanupAdapter } from './ec2-cleanup-adapter';
 import { createEc2InventoryAdapter, createRegionListAdapter } from './ec2-inventory-adapter';

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+
 import type { Clock } from '../../core/clock';
 import type { Sleep } from '../waiters';
 

@@ -67,14 +67,16 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
 function queryAnswer(action: string, regions: string[], account: string): string | undefined {
   const ec2 = (name: string, inner: string) =>
     `<?xml version="1.0" encoding="UTF-8"?><${name} xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>q</requestId>${inner}</${name}>`;
-  if (action === 'DescribeRegions')
+  if (action === 'DescribeRegions') {
     return ec2(
       'DescribeRegionsResponse',
       `<regionInfo>${regions.map((r) => `<item><regionName>${r}</regionName><regionEndpoint>ec2.${r}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`).join('')}</regionInfo>`,
     );
+  }
   if (action === 'DescribeInstances') return ec2('DescribeInstancesResponse', '<reservationSet/>');
-  if (action === 'GetCallerIdentity')
+  if (action === 'GetCallerIdentity') {
     return `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${account}:user/test</Arn><UserId>AIDTEST</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>q</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
+  }
   return undefined;
 }
 

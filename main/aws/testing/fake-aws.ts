@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+
 import { sameQuotaGroup, vcpuQuotaFor } from '../../../shared/domain/instance-family';
 import type { Clock } from '../../core/clock';
 import type {
@@ -11,10 +12,10 @@ import type {
 } from '../ports/account-ports';
 import type { AwsPorts, Ec2Port } from '../ports/aws-ports';
 import { FAKE_IMAGES, FAKE_INSTANCE_TYPES } from './fake-catalog';
-import { fakeCleanup, fakeInventory } from './fake-ec2-ports';
 import { fakeLaunch } from './fake-ec2-launch';
+import { fakeCleanup, fakeInventory } from './fake-ec2-ports';
+import { FAKE_TIMING, FakeEc2Region } from './fake-ec2-region';
 import { fakeSpotPrices } from './fake-ec2-spot';
-import { FakeEc2Region, FAKE_TIMING } from './fake-ec2-region';
 import { awsError, ProcessKilled } from './fake-error';
 
 /** Which calls change the account: the crash injection counts these. */
@@ -214,8 +215,9 @@ export class FakeAws {
       if (
         instance?.runningSince !== undefined &&
         this.options.clock.now() - instance.runningSince >= FAKE_TIMING.sshdMs
-      )
+      ) {
         return 'SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.10';
+      }
     }
     return undefined;
   }
@@ -230,40 +232,45 @@ export class FakeAws {
   private readonly checkQuota = (region: FakeEc2Region, type: string, market: 'on-demand' | 'spot') => {
     const quota = vcpuQuotaFor(type, market);
     const limit = quota ? (this.quotas.get(quota.code) ?? 64) : 64;
-    if (this.vcpusInUse(region, type) + (FAKE_INSTANCE_TYPES[type]?.vcpus ?? 0) > limit)
+    if (this.vcpusInUse(region, type) + (FAKE_INSTANCE_TYPES[type]?.vcpus ?? 0) > limit) {
       throw awsError(
         'VcpuLimitExceeded',
         `You have requested more vCPU capacity than your current vCPU limit of ${limit} allows.`,
       );
+    }
   };
 
   private wrap<T extends object>(region: string, port: T): T {
     const wrapped = {} as Record<string, unknown>;
-    for (const [op, fn] of Object.entries(port))
+    for (const [op, fn] of Object.entries(port)) {
       wrapped[op] = (...args: unknown[]) =>
         this.call(region, op, () => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
+    }
     return wrapped as T;
   }
 
   private identityPort(): IdentityPort {
     return {
       whoAmI: async () => {
-        if (this.identityFault === 'expired-sso')
+        if (this.identityFault === 'expired-sso') {
           throw Object.assign(
             new Error(
               'The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.',
             ),
             { name: 'CredentialsProviderError' },
           );
-        if (this.identityFault === 'unknown-profile')
+        }
+        if (this.identityFault === 'unknown-profile') {
           throw Object.assign(
             new Error('Could not resolve credentials using profile: [nope] in configuration/credentials file(s).'),
             { name: 'CredentialsProviderError' },
           );
-        if (this.identityFault === 'no-credentials')
+        }
+        if (this.identityFault === 'no-credentials') {
           throw Object.assign(new Error('Could not load credentials from any providers'), {
             name: 'CredentialsProviderError',
           });
+        }
         return { account: this.account, arn: `arn:aws:iam::${this.account}:user/ana` };
       },
     };
@@ -279,11 +286,12 @@ export class FakeAws {
       bucketRegion: async (name) => find(name).region,
       versioning: async (name) => find(name).versioning,
       probeSseC: async (name) => {
-        if (find(name).blocksSseC)
+        if (find(name).blocksSseC) {
           throw awsError(
             'AccessDenied',
             'Requests specifying Server Side Encryption with Customer provided keys are not allowed for this bucket.',
           );
+        }
       },
     };
   }

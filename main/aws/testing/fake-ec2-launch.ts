@@ -1,7 +1,7 @@
 import type { Ec2LaunchPort } from '../ports/ec2-launch-port';
 import { FAKE_INSTANCE_TYPES } from './fake-catalog';
-import { FAKE_TIMING, type FakeEc2Region } from './fake-ec2-region';
 import { duplicate } from './fake-ec2-ports';
+import { FAKE_TIMING, type FakeEc2Region } from './fake-ec2-region';
 import { awsError } from './fake-error';
 
 /** What the launch calls need from the rest of the fake account. */
@@ -43,8 +43,9 @@ export function fakeLaunch(region: FakeEc2Region, context: FakeLaunchContext): E
         : undefined,
     importKeyPair: async ({ name, publicKey, tags }) => {
       if (region.keyPairs.has(name)) duplicate('KeyPair', name);
-      if (!/^ssh-ed25519 [A-Za-z0-9+/=]+/.test(publicKey))
+      if (!/^ssh-ed25519 [A-Za-z0-9+/=]+/.test(publicKey)) {
         throw awsError('InvalidKey.Format', 'Key is not in valid OpenSSH public key format');
+      }
       const id = context.nextId('key');
       region.keyPairs.set(name, {
         id,
@@ -72,21 +73,25 @@ export function fakeLaunch(region: FakeEc2Region, context: FakeLaunchContext): E
       const zone = spec.subnetId.replace(/^subnet-/, '');
       const image = region.images.get(spec.imageId);
       if (!image) throw awsError('InvalidAMIID.NotFound', `The image id '[${spec.imageId}]' does not exist`);
-      if (!(region.offerings.get(spec.instanceType) ?? region.zones).includes(zone))
+      if (!(region.offerings.get(spec.instanceType) ?? region.zones).includes(zone)) {
         throw awsError(
           'Unsupported',
           `Your requested instance type (${spec.instanceType}) is not supported in your requested Availability Zone (${zone}).`,
         );
-      if (!region.keyPairs.has(spec.keyName))
+      }
+      if (!region.keyPairs.has(spec.keyName)) {
         throw awsError('InvalidKeyPair.NotFound', `The key pair '${spec.keyName}' does not exist`);
-      if (!region.securityGroups.has(spec.securityGroupId))
+      }
+      if (!region.securityGroups.has(spec.securityGroupId)) {
         throw awsError('InvalidGroup.NotFound', `The security group '${spec.securityGroupId}' does not exist`);
+      }
       const readyAt = context.profileReadyAt(spec.instanceProfileName);
-      if (readyAt === undefined || readyAt > context.now())
+      if (readyAt === undefined || readyAt > context.now()) {
         throw awsError(
           'InvalidParameterValue',
           `Value (${spec.instanceProfileName}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`,
         );
+      }
       context.checkQuota(region, spec.instanceType, spec.market);
       const id = context.nextId('i');
       const now = context.now();

@@ -71,18 +71,21 @@ export class FakeEc2Region {
   /** Moves every resource to the state it has reached at `now`. */
   settle(now: number): void {
     for (const instance of this.instances.values()) {
-      if (instance.state === 'pending' && now - instance.since >= FAKE_TIMING.pendingMs)
+      if (instance.state === 'pending' && now - instance.since >= FAKE_TIMING.pendingMs) {
         this.move(instance, 'running', instance.since + FAKE_TIMING.pendingMs);
-      if (instance.state === 'stopping' && now - instance.since >= FAKE_TIMING.stoppingMs)
+      }
+      if (instance.state === 'stopping' && now - instance.since >= FAKE_TIMING.stoppingMs) {
         this.move(instance, 'stopped', instance.since + FAKE_TIMING.stoppingMs);
+      }
       if (instance.state === 'shutting-down' && !instance.stuck && now - instance.since >= FAKE_TIMING.shuttingDownMs) {
         this.move(instance, 'terminated', instance.since + FAKE_TIMING.shuttingDownMs);
         this.onTerminated(instance);
       }
     }
     for (const gateway of this.natGateways.values()) {
-      if (gateway.deletingSince !== undefined && now - gateway.deletingSince >= FAKE_TIMING.natDeleteMs)
+      if (gateway.deletingSince !== undefined && now - gateway.deletingSince >= FAKE_TIMING.natDeleteMs) {
         this.natGateways.delete(gateway.id);
+      }
     }
   }
 
@@ -135,8 +138,9 @@ export class FakeEc2Region {
 
   disassociateAddress(associationId: string): void {
     const address = [...this.addresses.values()].find((a) => a.associationId === associationId);
-    if (!address)
+    if (!address) {
       throw awsError('InvalidAssociationID.NotFound', `The association ID '${associationId}' does not exist`);
+    }
     delete address.associationId;
     delete address.instanceId;
   }
@@ -149,8 +153,9 @@ export class FakeEc2Region {
   }
 
   deleteSecurityGroup(id: string): void {
-    if (!this.securityGroups.has(id))
+    if (!this.securityGroups.has(id)) {
       throw awsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+    }
     const user = [...this.instances.values()].find((i) => i.state !== 'terminated' && i.securityGroupIds.includes(id));
     if (user) throw awsError('DependencyViolation', `resource ${id} has a dependent object`);
     this.securityGroups.delete(id);

@@ -1,7 +1,7 @@
 import { PRICE_TABLE } from '../../../shared/pricing/price-table';
 import type { SpotPricePoint } from '../../../shared/pricing/spot-history';
 import type { Ec2SpotPricePort } from '../ports/ec2-spot-price-port';
-import { hex, type FakeEc2Region } from './fake-ec2-region';
+import { type FakeEc2Region, hex } from './fake-ec2-region';
 import { awsError } from './fake-error';
 
 const STEP_MS = 6 * 3_600_000;
@@ -15,8 +15,9 @@ const STEP_MS = 6 * 3_600_000;
 export function fakeSpotPrices(region: FakeEc2Region): Ec2SpotPricePort {
   return {
     spotPriceHistory: async (instanceType, zone, from, to) => {
-      if (zone !== undefined && !region.zones.includes(zone))
+      if (zone !== undefined && !region.zones.includes(zone)) {
         throw awsError('InvalidParameterValue', `Invalid availability zone: [${zone}]`);
+      }
       const all =
         region.spotPrices.get(instanceType) ?? madeUpHistory(region, instanceType, from.getTime(), to.getTime());
       const answer: SpotPricePoint[] = [];

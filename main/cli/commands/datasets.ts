@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+
 import type { SyncEvent } from '../../../shared/sync/events';
 import { loadRunConfig } from '../../runs/load-run-config';
 import { openSync } from '../../sync/open-sync';
 import { publishDatasets } from '../../sync/publish';
-import { CliError, type CliCommand } from '../command';
+import { type CliCommand, CliError } from '../command';
 import { parseCommandArgs } from '../parse-args';
 import { formatPlan, formatSummary } from '../sync-output';
 
@@ -40,10 +41,11 @@ export const datasetsCommand: CliCommand = {
     const opened = await openSync(loaded, { env: io.env });
     const datasets = opened.spec.folders.filter((f) => f.policy === 'pull-only');
     const folder = values.folder ?? (datasets.length === 1 ? datasets[0]!.name : undefined);
-    if (!folder)
+    if (!folder) {
       throw new CliError(
         `the config has ${datasets.length} pull-only folders: say which with --folder (${datasets.map((f) => f.name).join(', ') || 'none'})`,
       );
+    }
     const emit = (event: SyncEvent) => {
       if (values.json) io.out(JSON.stringify(event) + '\n');
       else if (event.type === 'failed-file') io.err(`✗ ${event.folder}/${event.relPath}: ${event.message}\n`);
@@ -62,10 +64,11 @@ export const datasetsCommand: CliCommand = {
         onEvent: emit,
       });
       if (!summary) {
-        if (values.json)
-          for (const { local: _l, remote: _r, ...rest } of plan.folders.flatMap((f) => f.actions))
+        if (values.json) {
+          for (const { local: _l, remote: _r, ...rest } of plan.folders.flatMap((f) => f.actions)) {
             emit({ type: 'action', action: rest });
-        else io.out(formatPlan(plan));
+          }
+        } else io.out(formatPlan(plan));
         return 0;
       }
       if (values.json) emit({ type: 'summary', summary });

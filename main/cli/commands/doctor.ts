@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+
 import type { DoctorReport } from '../../../shared/domain/doctor';
 import { appDataDir } from '../../core/app-paths';
 import { runDoctor } from '../../core/doctor';
-import { parseCommandArgs } from '../parse-args';
 import type { CliCommand } from '../command';
+import { parseCommandArgs } from '../parse-args';
 
 const MARKS = { pass: '✓', warn: '!', fail: '✗', info: '·' } as const;
 

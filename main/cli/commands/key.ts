@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+
 import { generateSseKey, loadSseKey } from '../../sync/sse-key';
-import { CliError, type CliCommand } from '../command';
+import { type CliCommand, CliError } from '../command';
 import { parseCommandArgs } from '../parse-args';
 
 const USAGE = 'traindeck key generate FILE | traindeck key fingerprint FILE';
@@ -13,8 +14,9 @@ export const keyCommand: CliCommand = {
   async run(args, io) {
     const { positionals } = parseCommandArgs(USAGE, () => parseArgs({ args, allowPositionals: true, options: {} }));
     const [action, file, ...extra] = positionals;
-    if ((action !== 'generate' && action !== 'fingerprint') || !file || extra.length)
+    if ((action !== 'generate' && action !== 'fingerprint') || !file || extra.length) {
       throw new CliError(`usage: ${USAGE}`);
+    }
     if (action === 'generate') {
       const fingerprint = await generateSseKey(file);
       io.out(

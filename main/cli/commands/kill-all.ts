@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { closeCleanedRuns } from '../../runs/teardown';
+
 import { executeCleanup, planKillAll } from '../../runs/cost/kill-all';
 import { scanAccount } from '../../runs/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { CliError, type CliCommand, type CliIo } from '../command';
+import { closeCleanedRuns } from '../../runs/teardown';
+import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatCleanup, formatResources } from '../lifecycle/format';
 import { reportUnfinishedRuns } from '../lifecycle/unfinished-runs';
@@ -51,20 +52,22 @@ export function createKillAllCommand(
         io.out(
           `${values.yes ? 'Deleting' : 'Would delete'} ${plan.targets.length} resource(s):\n${formatResources(plan.targets)}`,
         );
-        if (plan.untouchedUntracked.length)
+        if (plan.untouchedUntracked.length) {
           io.out(
             `Left alone: ${plan.untouchedUntracked.length} untracked resource(s) (add --include-untracked to include them).\n`,
           );
+        }
         if (!values.yes) {
           io.out(
             `Dry run: nothing deleted. Run again with --yes${untracked ? ` --confirm "${untrackedPhrase(untracked)}"` : ''} to delete.\n`,
           );
           return 0;
         }
-        if (untracked > 0 && values.confirm !== untrackedPhrase(untracked))
+        if (untracked > 0 && values.confirm !== untrackedPhrase(untracked)) {
           throw new CliError(
             `deleting ${untracked} untracked resource(s) needs --confirm "${untrackedPhrase(untracked)}".`,
           );
+        }
         const report = await executeCleanup(plan.targets, (r) => r.ours || values['include-untracked'], {
           ports,
           ...common,
@@ -76,8 +79,9 @@ export function createKillAllCommand(
         });
         io.out(formatCleanup(report));
         const closed = await closeCleanedRuns(deps.dataDir, report, () => deps.clock.now());
-        if (closed.length)
+        if (closed.length) {
           io.out(`Closed the journal of ${closed.length} run(s) and removed their SSH keys: ${closed.join(', ')}.\n`);
+        }
         return report.survivors.length === 0 ? 0 : 1;
       });
     },

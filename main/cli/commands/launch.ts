@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+
 import { launchRun } from '../../runs/launch';
-import { formatWait } from '../../runs/provision/provision';
 import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { loadRunConfig } from '../../runs/load-run-config';
-import { CliError, type CliCommand, type CliIo } from '../command';
+import { formatWait } from '../../runs/provision/provision';
+import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatPreflight } from '../lifecycle/format';
 import { reportUnfinishedRuns } from '../lifecycle/unfinished-runs';

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+
 import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { loadRunConfig } from '../../runs/load-run-config';
 import { preflightRunConfig } from '../../runs/preflight/preflight-run-config';
-import { CliError, type CliCommand, type CliIo } from '../command';
+import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatPreflight } from '../lifecycle/format';
 import { reportUnfinishedRuns } from '../lifecycle/unfinished-runs';

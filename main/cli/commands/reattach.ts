@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+
 import type { RunEvent } from '../../../shared/domain/run';
 import { appDataDir } from '../../core/app-paths';
 import { lifecycleWorld } from '../../core/dashboard/lifecycle-world';
-import { CliError, type CliCommand } from '../command';
+import { type CliCommand, CliError } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { parseCommandArgs } from '../parse-args';
 import { formatRunEvent } from '../run-output';
@@ -39,8 +40,9 @@ export const reattachCommand: CliCommand = {
       });
       service.runs.reattach(runId, { stop: values.stop });
       const stopOnSignal = io.host?.onStopSignal((signal) => {
-        if (service.runs.cancel(runId))
+        if (service.runs.cancel(runId)) {
           io.err(`traindeck: ${signal}: stopping run ${runId} gracefully (push, verify, then teardown).\n`);
+        }
       });
       try {
         const snapshot = await service.runs.wait(runId);

@@ -1,17 +1,18 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+
 import { COMPUTE_BACKENDS, type ComputeBackendKind, type RunEvent } from '../../../shared/domain/run';
 import { sshHostSchema } from '../../../shared/run-config/ssh-host-section';
+import { appDataDir } from '../../core/app-paths';
 import { systemClock } from '../../core/clock';
+import { lifecycleWorld } from '../../core/dashboard/lifecycle-world';
 import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
-import { appDataDir } from '../../core/app-paths';
 import { createRunService } from '../../runs/create-run-service';
 import type { LifecycleDeps } from '../../runs/lifecycle-deps';
-import { emergencyTeardown, holdsCloudResources } from '../../runs/run-guard';
-import { lifecycleWorld } from '../../core/dashboard/lifecycle-world';
 import { loadRunConfig } from '../../runs/load-run-config';
-import { CliError, type CliCommand, type CliIo } from '../command';
+import { emergencyTeardown, holdsCloudResources } from '../../runs/run-guard';
+import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { parseCommandArgs } from '../parse-args';
 import { formatRunEvent } from '../run-output';
@@ -48,15 +49,17 @@ export function createRunCommand(
         }),
       );
       // `run --reattach RUN`: the same as `traindeck reattach RUN`.
-      if (values.reattach)
+      if (values.reattach) {
         return (await import('./reattach')).reattachCommand.run(
           [values.reattach, ...(values.json ? ['--json'] : [])],
           io,
         );
+      }
       if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
       const asked = values.backend as ComputeBackendKind | undefined;
-      if (asked && !COMPUTE_BACKENDS.includes(asked))
+      if (asked && !COMPUTE_BACKENDS.includes(asked)) {
         throw new CliError(`--backend is one of ${COMPUTE_BACKENDS.join(', ')}.`);
+      }
       const hostFlags =
         values.host || values.identity ? parseHost(values.host, values.identity, values['host-key']) : undefined;
       const configPath = values.config;
@@ -65,10 +68,11 @@ export function createRunCommand(
         // A config with an sshHost section runs there unless --backend says otherwise.
         const backend = asked ?? (config.sshHost || hostFlags ? 'ssh-host' : 'aws-ec2');
         const host = backend === 'ssh-host' ? (hostFlags ?? config.sshHost) : undefined;
-        if (backend === 'ssh-host' && !host)
+        if (backend === 'ssh-host' && !host) {
           throw new CliError(
             `--backend ssh-host needs --host user@host:port and --identity KEY, or an "sshHost" section in the run config. Usage: ${USAGE}`,
           );
+        }
         const lifecycle = makeDeps(io);
         const service = createRunCliService(io, lifecycle);
         const print = (event: RunEvent) => {
@@ -78,11 +82,11 @@ export function createRunCommand(
         service.bus.on('runs.event', print);
         const { runId } = service.runs.start({ config, baseDir, backend, ...(host ? { host } : {}) });
         const stopOnSignal = io.host?.onStopSignal((signal, count) => {
-          if (count === 1 && service.runs.cancel(runId))
+          if (count === 1 && service.runs.cancel(runId)) {
             io.err(
               `traindeck: ${signal}: stopping run ${runId} gracefully (training gets SIGTERM, its data is pushed and verified, then teardown).\n`,
             );
-          else io.err(`traindeck: ${signal}: run ${runId} is already stopping; teardown follows.\n`);
+          } else io.err(`traindeck: ${signal}: run ${runId} is already stopping; teardown follows.\n`);
         });
         const release = io.host?.holdResources({
           describe: () => `run ${runId} (${backend})`,
@@ -107,8 +111,9 @@ export function createRunCommand(
 export const runCommand = createRunCommand();
 
 function parseHost(address: string | undefined, identity: string | undefined, hostKey: string | undefined) {
-  if (!address || !identity)
+  if (!address || !identity) {
     throw new CliError(`--host and --identity go together: --host user@host:port --identity KEY. Usage: ${USAGE}`);
+  }
   const parsed = sshHostSchema.safeParse({
     address,
     identityFile: identity,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import { TypedError } from '../../../shared/ipc/result';
 import { scanAccount } from '../../runs/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';

@@ -1,17 +1,18 @@
 import { parseArgs } from 'node:util';
+
+import { TypedError } from '../../../shared/ipc/result';
 import type { SyncEvent } from '../../../shared/sync/events';
 import { folderPrefix } from '../../../shared/sync/keys';
 import { printable } from '../../../shared/sync/printable';
 import { createS3Client } from '../../aws/s3-client';
 import { applyTieringLifecycle } from '../../aws/s3-lifecycle';
-import { loadRunConfig, type LoadedRunConfig } from '../../runs/load-run-config';
+import { type LoadedRunConfig, loadRunConfig } from '../../runs/load-run-config';
 import { runSync } from '../../sync/engine';
 import { assertPushable, openSync } from '../../sync/open-sync';
 import { locallyRecordedHashes } from '../../sync/remote-details';
 import { loadSyncState, saveSyncState } from '../../sync/sync-state';
 import { buildLocalManifest, verifyAgainst } from '../../sync/verify';
-import { TypedError } from '../../../shared/ipc/result';
-import { CliError, type CliCommand, type CliIo } from '../command';
+import { type CliCommand, CliError, type CliIo } from '../command';
 import { parseCommandArgs } from '../parse-args';
 import { formatPlan, formatProgress, formatSummary } from '../sync-output';
 
@@ -39,13 +40,15 @@ export const syncCommand: CliCommand = {
       }),
     );
     const [action, ...extra] = positionals;
-    if (action !== 'pull' && action !== 'push' && action !== 'verify' && action !== 'lifecycle')
+    if (action !== 'pull' && action !== 'push' && action !== 'verify' && action !== 'lifecycle') {
       throw new CliError(`say pull, push, verify or lifecycle. Usage: ${USAGE}`);
+    }
     if (extra.length) throw new CliError(`unexpected argument "${extra[0]}". Usage: ${USAGE}`);
     if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
     const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256))
+    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
       throw new CliError('--concurrency is a whole number from 1 to 256');
+    }
 
     const json = values.json;
     const emit = eventPrinter(io, json);
@@ -105,10 +108,11 @@ async function syncAction(
       onEvent: emit,
     });
     if (!outcome.summary) {
-      if (values.json)
-        for (const folder of outcome.plan.folders)
+      if (values.json) {
+        for (const folder of outcome.plan.folders) {
           for (const { local: _l, remote: _r, ...rest } of folder.actions) emit({ type: 'action', action: rest });
-      else io.out(formatPlan(outcome.plan));
+        }
+      } else io.out(formatPlan(outcome.plan));
       // A dry run that found names it cannot sync says so, as the real run would.
       const planned = outcome.plan.folders.flatMap((f) => f.failures);
       return planned.length
@@ -120,11 +124,12 @@ async function syncAction(
     }
     const { failures, cancelled } = outcome.summary;
     const first = failures[0];
-    if (first)
+    if (first) {
       return {
         message: `${failures.length} file(s) did not transfer; the first, ${first.folder}/${printable(first.relPath)}: ${first.message}`,
         fix: 'See the failed-file lines; sync again once their cause is fixed (what transferred is not sent again).',
       };
+    }
     if (cancelled) return { message: 'The sync was cancelled.', fix: 'Run it again to finish.' };
     return 0;
   } finally {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { teardownRun } from '../../runs/teardown';
-import { CliError, type CliCommand, type CliIo } from '../command';
+import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatCleanup } from '../lifecycle/format';
 import { parseCommandArgs } from '../parse-args';
@@ -29,7 +30,7 @@ export function createTeardownCommand(
           sleep: deps.sleep,
           signal: AbortSignal.timeout(30 * 60_000),
         });
-        if (values.json)
+        if (values.json) {
           io.out(
             JSON.stringify(
               {
@@ -43,13 +44,14 @@ export function createTeardownCommand(
               2,
             ) + '\n',
           );
-        else
+        } else {
           io.out(
             formatCleanup(report) +
               (report.closed
                 ? `Run ${runId} is closed.\n`
                 : `Run ${runId} stays open: run this again once the survivors are gone.\n`),
           );
+        }
         return report.closed ? 0 : 1;
       });
     },

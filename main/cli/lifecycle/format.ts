@@ -1,6 +1,6 @@
 import type { CostResource, ScanResult } from '../../../shared/domain/cost';
 import type { PreflightReport } from '../../../shared/domain/preflight';
-import { confirmedDeleted, type CleanupReport } from '../../runs/cost/kill-all';
+import { type CleanupReport, confirmedDeleted } from '../../runs/cost/kill-all';
 
 const MARKS = { pass: '✓', warn: '!', fail: '✗', skipped: '-' } as const;
 
@@ -61,8 +61,9 @@ export function formatCleanup(report: CleanupReport): string {
   const unverified = report.unverifiedRegions.length
     ? ` (not verified: ${report.unverifiedRegions.map((r) => `${r.region}: ${r.reason}`).join('; ')})`
     : '';
-  if (report.survivors.length === 0)
+  if (report.survivors.length === 0) {
     return `Deleted ${deleted} resource(s). Rescan: 0 cost resources remain${unverified}.\n`;
+  }
   const survivors = report.survivors.map(
     (s) => `  ${s.resource.region}  ${s.resource.kind} ${s.resource.id}: ${s.reason}`,
   );

@@ -1,19 +1,21 @@
 import { access } from 'node:fs/promises';
-import { summarizeJournal } from '../../../shared/domain/run-journal';
-import { readJournal, runKeyFile } from '../../runs/journal/run-journal';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
+import { summarizeJournal } from '../../../shared/domain/run-journal';
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
+import { readJournal, runKeyFile } from '../../runs/journal/run-journal';
 import { appendToJournal } from '../../runs/journal/run-journal';
-import { fakeWorld, type FakeWorld } from '../../runs/testing/fake-lifecycle';
+import { type FakeWorld, fakeWorld } from '../../runs/testing/fake-lifecycle';
+import { runCli } from '../cli';
 import type { CliCommand } from '../command';
 import { createKillAllCommand } from '../commands/kill-all';
 import { createLaunchCommand } from '../commands/launch';
 import { createPreflightCommand } from '../commands/preflight';
 import { createScanCommand } from '../commands/scan';
 import { createTeardownCommand } from '../commands/teardown';
-import { runCli } from '../cli';
 
 /** Runs one command built over the fake world, through the real CLI error handling. */
 async function run(world: FakeWorld, make: (deps: () => FakeWorld['deps']) => CliCommand, ...args: string[]) {
@@ -45,8 +47,9 @@ describe('lifecycle commands over the in-memory EC2', () => {
   it('are listed in --help', async () => {
     let out = '';
     await runCli(['--help'], { out: (t) => (out += t), err: () => {}, env: {}, projectRoot: process.cwd() });
-    for (const name of ['preflight', 'launch', 'scan', 'kill-all', 'teardown'])
+    for (const name of ['preflight', 'launch', 'scan', 'kill-all', 'teardown']) {
       expect(out).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
+    }
   });
 
   it('preflight prints every check and passes; --json is machine-readable', async () => {

@@ -1,6 +1,6 @@
-import type { CliIo } from '../command';
 import { homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { reconcileOpenRuns } from '../../runs/reconcile';
+import type { CliIo } from '../command';
 
 /**
  * Looks for runs a crashed process left open and prints one line each on stderr. Runs at the
@@ -17,9 +17,9 @@ export async function reportUnfinishedRuns(deps: LifecycleDeps, io: CliIo, profi
       sleep: deps.sleep,
       signal: AbortSignal.timeout(60_000),
     })) {
-      if (run.advice === 'closed')
+      if (run.advice === 'closed') {
         io.err(`· unfinished run ${run.runId}: nothing of it is left in AWS; its journal is now closed.\n`);
-      else {
+      } else {
         const cost = run.resources.reduce((sum, r) => sum + (r.hourlyUsd ?? 0), 0);
         const next =
           run.advice === 'resume'

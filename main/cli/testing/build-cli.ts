@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
+
 import { build, type BuildOptions } from 'esbuild';
+
 import { common, esmRequireBanner } from '../../../scripts/node-bundle-options.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');

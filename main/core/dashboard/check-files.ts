@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
+
 import { expandHome } from '../../runs/resolve-config-paths';
 
 /** One path's verdict: usable, or why not. */
@@ -20,12 +21,13 @@ export async function checkFiles(paths: string[]): Promise<FileCheck[]> {
       const full = expandHome(path.trim());
       if (!isAbsolute(full)) return { path, ok: false, problem: 'give the full path (or start it with ~/)' };
       const info = await stat(full).catch((error: NodeJS.ErrnoException) => error);
-      if (info instanceof Error)
+      if (info instanceof Error) {
         return {
           path,
           ok: false,
           problem: info.code === 'ENOENT' ? 'no such file' : `cannot be read (${info.code ?? info.message})`,
         };
+      }
       if (!info.isFile()) return { path, ok: false, problem: 'is not a file' };
       const readable = await access(full, constants.R_OK).then(
         () => true,

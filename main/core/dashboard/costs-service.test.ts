@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { DeletionEvent, KillAllResult } from '../../../shared/domain/kill-all';
 import { TypedError } from '../../../shared/ipc/result';
 import { demoAccount } from '../../aws/testing/demo-account';

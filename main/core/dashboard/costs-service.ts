@@ -1,12 +1,12 @@
-import { isBillable, type CostResource, type ScanResult } from '../../../shared/domain/cost';
-import { untrackedPhrase, type DeletionEvent, type KillAllResult } from '../../../shared/domain/kill-all';
+import { type CostResource, isBillable, type ScanResult } from '../../../shared/domain/cost';
+import { type DeletionEvent, type KillAllResult, untrackedPhrase } from '../../../shared/domain/kill-all';
 import { TypedError } from '../../../shared/ipc/result';
 import { credentialsError } from '../../aws/aws-errors';
 import { DELETION_ORDER } from '../../runs/cost/delete-resources';
-import { executeCleanup, type CleanupReport } from '../../runs/cost/kill-all';
+import { type CleanupReport, executeCleanup } from '../../runs/cost/kill-all';
 import { scanAccount } from '../../runs/cost/scanner';
-import { teardownRun } from '../../runs/teardown';
 import { homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
+import { teardownRun } from '../../runs/teardown';
 import type { EventBus } from '../event-bus';
 import type { JobRunner } from '../jobs';
 import type { NotificationService } from '../notifications';
@@ -62,30 +62,34 @@ export class CostsService {
 
   killAll(request: KillAllRequest): { jobId: string } {
     const scan = this.lastScan;
-    if (!scan)
+    if (!scan) {
       throw new TypedError('PRECONDITION_FAILED', 'There is no scan to delete from.', {
         fix: 'Scan all regions first.',
       });
-    if (this.runningKill)
+    }
+    if (this.runningKill) {
       throw new TypedError('CONFLICT', 'A kill-all is already running.', {
         fix: 'Wait for it to finish; its progress is on the Costs page.',
       });
+    }
     const byId = new Map(scan.resources.map((resource) => [resource.id, resource]));
     const missing = request.resourceIds.filter((id) => !byId.has(id));
-    if (missing.length)
+    if (missing.length) {
       throw new TypedError('CONFLICT', `${missing.length} resource(s) are not in the last scan.`, {
         fix: 'Rescan, then confirm again.',
       });
+    }
     const targets = [...new Set(request.resourceIds)]
       .map((id) => byId.get(id)!)
       .sort(
         (a, b) => DELETION_ORDER.indexOf(a.kind) - DELETION_ORDER.indexOf(b.kind) || a.region.localeCompare(b.region),
       );
     const untracked = targets.filter((resource) => !resource.ours).length;
-    if (untracked && !request.includeUntracked)
+    if (untracked && !request.includeUntracked) {
       throw new TypedError('INVALID_REQUEST', `${untracked} of these resources were not made by TrainDeck.`, {
         fix: 'Include untracked resources explicitly, or leave them out.',
       });
+    }
     if (untracked && request.confirmation !== untrackedPhrase(untracked)) {
       throw new TypedError(
         'PRECONDITION_FAILED',
@@ -163,8 +167,9 @@ export class CostsService {
           onProgress: (event) => {
             const reason = this.forwardDeletion(jobId, event);
             if (event.outcome === 'deleting') context.step('Deleting', `${event.resource.kind} ${event.resource.id}`);
-            else
+            else {
               context.log(`${event.outcome} ${event.resource.kind} ${event.resource.id}${reason ? `: ${reason}` : ''}`);
+            }
           },
         });
         this.lastScan = report.rescan;
@@ -189,18 +194,19 @@ export class CostsService {
       : '';
     const others = result.rescan.resources.filter(isBillable);
     // Only say "0 cost resources remain" when the rescan shows it of the whole account.
-    if (others.length === 0)
+    if (others.length === 0) {
       this.notifications.notify(
         'success',
         'Kill-all complete',
         `0 cost resources remain (verified by a rescan of every readable region${unread}).`,
       );
-    else
+    } else {
       this.notifications.notify(
         'success',
         'Kill-all complete',
         `Everything you confirmed is gone (verified by a rescan${unread}). ${others.length} other resource(s) still cost $${result.rescan.totalHourlyUsd.toFixed(2)}/h.`,
       );
+    }
   }
 }
 

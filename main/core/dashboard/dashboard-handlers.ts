@@ -1,7 +1,7 @@
 import type { Handlers } from '../router';
 import type { AccountService } from './account-service';
-import type { CostsService } from './costs-service';
 import { checkFiles } from './check-files';
+import type { CostsService } from './costs-service';
 import type { KeysService } from './keys-service';
 import type { TemplatesService } from './templates-service';
 

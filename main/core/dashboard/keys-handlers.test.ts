@@ -1,7 +1,9 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { beforeEach, describe, expect, it } from 'vitest';
+
 import type { KeyFileInfo } from '../../../shared/domain/account';
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { KeyVault } from '../../sync/key-vault';

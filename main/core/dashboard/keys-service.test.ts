@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { beforeEach, describe, expect, it } from 'vitest';
+
 import { plainFileVault } from '../../sync/key-vault';
 import { SEALED_KEY_MAGIC } from '../../sync/sealed-key';
 import { keyFingerprint, loadSseKey } from '../../sync/sse-key';

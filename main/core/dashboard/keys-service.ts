@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+
 import type { KeyFileInfo } from '../../../shared/domain/account';
 import { TypedError } from '../../../shared/ipc/result';
-import { plainFileVault, type KeyVault, type KeyVaultStatus } from '../../sync/key-vault';
+import { type KeyVault, type KeyVaultStatus, plainFileVault } from '../../sync/key-vault';
 import { sealKey } from '../../sync/sealed-key';
 import { generateSseKey, keyFingerprint, readKeyFile, writeNewKeyFile } from '../../sync/sse-key';
 import { absoluteFromWindow } from './paths';
@@ -54,12 +55,13 @@ export function createKeysService(vault: KeyVault = plainFileVault()): KeysServi
     async seal(path) {
       const file = absoluteFromWindow(path, 'key file');
       const status = await vault.status();
-      if (status.kind !== 'os-keychain')
+      if (status.kind !== 'os-keychain') {
         throw new TypedError('UNAVAILABLE', 'There is no OS keychain here to seal the key with.', {
           fix:
             status.note ??
             'Keep the key file as it is (mode 0600); the desktop app seals keys where the OS keychain is available.',
         });
+      }
       const { bytes, sealed } = await readKeyFile(file, vault);
       if (sealed) throw new TypedError('CONFLICT', `${file} is already sealed with the OS keychain.`);
       const copy = `${file}.sealed`;

@@ -1,10 +1,10 @@
+import type { AwsPorts } from '../../aws/ports/aws-ports';
+import { s3EndpointFromEnv } from '../../aws/s3-credentials';
+import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
 import { AcceleratedClock } from '../../aws/testing/accelerated-clock';
 import { demoAccount } from '../../aws/testing/demo-account';
 import { FakeAws } from '../../aws/testing/fake-aws';
-import { s3EndpointFromEnv } from '../../aws/s3-credentials';
-import type { AwsPorts } from '../../aws/ports/aws-ports';
-import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
-import { defaultLifecycleDeps, type AwsTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
+import { type AwsTarget, defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { APP_VERSION } from '../version';
 
 /** Set to "1" by the end-to-end tests (and for demos): the app talks to an in-memory AWS account. Never in a release path. */

@@ -1,6 +1,7 @@
 import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import { build } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');

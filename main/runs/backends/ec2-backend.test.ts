@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { scanAccount } from '../cost/scanner';
 import { fakeWorld } from '../testing/fake-lifecycle';
 import { createEc2Backend } from './ec2-backend';

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
+
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { RunConfig } from '../../../shared/run-config/schema';
-import { preflightError, preflightFacts } from '../preflight/host-preflight';
-import { runPreflight, type LaunchPlan, type PreflightInput } from '../preflight/run-preflight';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import { confirmedDeleted } from '../cost/kill-all';
-import { launchCleanupOf, launchRun, type LaunchCleanup } from '../launch';
+import { type LaunchCleanup, launchCleanupOf, launchRun } from '../launch';
 import type { LifecycleDeps } from '../lifecycle-deps';
+import type { ComputeBackend } from '../pipeline/compute-backend';
+import { preflightError, preflightFacts } from '../preflight/host-preflight';
+import { type LaunchPlan, type PreflightInput, runPreflight } from '../preflight/run-preflight';
 import { formatWait, type ProvisionedRun } from '../provision/provision';
 import { teardownRun } from '../teardown';
-import type { ComputeBackend } from '../pipeline/compute-backend';
 
 // Time kept back from the instance's own TTL for the executor's final push (and its power-off).
 const PUSH_MARGIN_SECONDS = 10 * 60;
@@ -36,10 +37,11 @@ export function createEc2Backend(
   return {
     kind: 'aws-ec2',
     async preflight(signal) {
-      if (!compute)
+      if (!compute) {
         throw Object.assign(new Error('the run config has no "compute" section (instanceType, ttlMinutes)'), {
           fix: 'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 }.',
         });
+      }
       preflight = await runPreflight({
         config,
         ports: deps.ports({
@@ -121,13 +123,14 @@ export function createEc2Backend(
     },
     async release(signal) {
       if (!run && !launchCleanup) return { deleted: 'nothing was launched' };
-      if (!run && launchCleanup?.closed)
+      if (!run && launchCleanup?.closed) {
         return {
           created: launchCleanup.created.length,
           deleted: launchCleanup.deleted.length,
           by: 'the launch cleanup, verified by rescan',
           remainingHourlyUsd: 0,
         };
+      }
       // Something may be left (the launch's cleanup met survivors or failed): one more verified teardown.
       const report = await teardownRun(runId, {
         dataDir: deps.dataDir,

@@ -1,10 +1,12 @@
 import { access } from 'node:fs/promises';
+
 import { describe, expect, it } from 'vitest';
+
 import { summarizeJournal } from '../../../shared/domain/run-journal';
 import { readJournal, runKeyFile } from '../journal/run-journal';
 import { teardownRun } from '../teardown';
 import { runEc2PipelineOn } from '../testing/ec2-pipeline';
-import { fakeWorld, type FakeWorld } from '../testing/fake-lifecycle';
+import { type FakeWorld, fakeWorld } from '../testing/fake-lifecycle';
 
 const RUN = 'demo-20250601-120000-ab12';
 const exists = (path: string) =>

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PowerOff } from '../../../shared/executor/protocol';
+
 import type { PreflightReport } from '../../../shared/domain/preflight';
+import type { PowerOff } from '../../../shared/executor/protocol';
 import type { ComputeBackend } from '../pipeline/compute-backend';
-import { passedPreflight } from '../preflight/host-preflight';
 import { createLocalConnector } from '../pipeline/local-host';
+import { passedPreflight } from '../preflight/host-preflight';
 import { findLocalTools, type LocalTools, type LocalToolsOptions } from './local-tools';
 
 /** The local dry run: the same executor on this computer, in a temporary folder. */

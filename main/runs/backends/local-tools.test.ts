@@ -1,7 +1,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { findLocalTools, readLoginShellPath } from './local-tools';
 
 const signal = () => new AbortController().signal;

@@ -61,7 +61,7 @@ export async function findLocalTools(options: LocalToolsOptions): Promise<LocalT
 }
 
 async function findExecutable(name: string, dirs: string[], extensions: string[]): Promise<string | undefined> {
-  for (const dir of dirs)
+  for (const dir of dirs) {
     for (const extension of extensions) {
       const candidate = join(dir, name + extension);
       if (
@@ -69,9 +69,11 @@ async function findExecutable(name: string, dirs: string[], extensions: string[]
           () => true,
           () => false,
         )
-      )
+      ) {
         return candidate;
+      }
     }
+  }
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { applyRunEvent, emptyRunSnapshot, type RunEvent } from '../../../shared/domain/run';
 import { formatRunEvent } from '../../cli/run-output';
 import { runEc2PipelineOn } from '../testing/ec2-pipeline';

@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
-import { createSshConnector } from '../../ssh/ssh-remote-host';
-import type { ConnectPolicy, SshTarget } from '../../ssh/ssh-connect';
-import type { PowerOff } from '../../../shared/executor/protocol';
+
 import type { PreflightReport } from '../../../shared/domain/preflight';
+import type { PowerOff } from '../../../shared/executor/protocol';
+import type { ConnectPolicy, SshTarget } from '../../ssh/ssh-connect';
+import { createSshConnector } from '../../ssh/ssh-remote-host';
 import type { ComputeBackend } from '../pipeline/compute-backend';
 import { passedPreflight } from '../preflight/host-preflight';
 

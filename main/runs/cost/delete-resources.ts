@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
+
 import type { CostResource, ResourceKind } from '../../../shared/domain/cost';
 import { TypedError } from '../../../shared/ipc/result';
 import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-errors';
 import type { Ec2Port } from '../../aws/ports/aws-ports';
-import { waitFor, withRetry, type Sleep } from '../../aws/waiters';
+import { type Sleep, waitFor, withRetry } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
 import { mapBounded } from './map-bounded';
 
@@ -122,7 +123,7 @@ async function deleteInRegion(
       for (const resource of instances) {
         const state = states.get(resource.id);
         if (state === undefined) record({ resource, outcome: 'deleted' });
-        else
+        else {
           record({
             resource,
             outcome: 'failed',
@@ -131,6 +132,7 @@ async function deleteInRegion(
                 ? `still ${state} after the wait; AWS usually finishes it, rerun to confirm`
                 : why(error),
           });
+        }
       }
     }
   }
@@ -173,11 +175,13 @@ async function deleteInRegion(
       await ec2.releaseAddress(resource.id, signalOption);
     });
   }
-  for (const resource of ofKind('load-balancer'))
+  for (const resource of ofKind('load-balancer')) {
     await one(resource, () => ec2.deleteLoadBalancer(resource.id, signalOption));
+  }
   for (const resource of ofKind('snapshot')) await one(resource, () => ec2.deleteSnapshot(resource.id, signalOption));
   for (const resource of ofKind('key-pair')) await one(resource, () => ec2.deleteKeyPair(resource.id, signalOption));
-  for (const resource of ofKind('security-group'))
+  for (const resource of ofKind('security-group')) {
     await one(resource, () => ec2.deleteSecurityGroup(resource.id, signalOption));
+  }
   return outcomes;
 }

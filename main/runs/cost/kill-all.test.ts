@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
 import { FakeAws } from '../../aws/testing/fake-aws';
 import { FakeClock } from '../../aws/testing/fake-clock';

@@ -1,4 +1,4 @@
-import { isBillable, type CostResource, type RegionScan, type ScanResult } from '../../../shared/domain/cost';
+import { type CostResource, isBillable, type RegionScan, type ScanResult } from '../../../shared/domain/cost';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { Sleep } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';

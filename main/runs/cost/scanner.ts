@@ -1,13 +1,14 @@
 import { setMaxListeners } from 'node:events';
+
 import type { CostResource, RegionScan, ScanResult } from '../../../shared/domain/cost';
 import { totalHourly } from '../../../shared/domain/cost';
 import { PRICE_TABLE } from '../../../shared/pricing/price-table';
 import { describeAwsError, isThrottling, regionRefusal } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
-import { withRetry, type Sleep } from '../../aws/waiters';
+import { type Sleep, withRetry } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
 import { mapBounded } from './map-bounded';
-import { toCostResources, type RegionInventory } from './to-cost-resources';
+import { type RegionInventory, toCostResources } from './to-cost-resources';
 
 /** How to scan. */
 export interface ScanOptions {

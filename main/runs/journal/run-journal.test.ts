@@ -1,7 +1,9 @@
 import { appendFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { listJournals, readJournal, RunJournal } from './run-journal';
 
 describe('the run journal', () => {

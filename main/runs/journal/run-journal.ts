@@ -1,6 +1,7 @@
-import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { summarizeJournal, type JournalEntry, type JournalSummary } from '../../../shared/domain/run-journal';
+
+import { type JournalEntry, type JournalSummary, summarizeJournal } from '../../../shared/domain/run-journal';
 
 /** Where runs live: `<app data>/runs/<run id>/` holds the journal and the run's SSH key. */
 export function runDir(dataDir: string, runId: string): string {

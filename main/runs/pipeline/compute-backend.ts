@@ -1,5 +1,5 @@
-import type { PowerOff } from '../../../shared/executor/protocol';
 import type { ComputeBackendKind } from '../../../shared/domain/run';
+import type { PowerOff } from '../../../shared/executor/protocol';
 import type { HostConnector } from './remote-host';
 
 /** One step or wait of a provisioning, as the run shows it. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { workLayout } from '../../executor/work-layout';
 import { followExecutor, type FollowOffsets, type FollowOptions } from './follow-executor';
 import { ConnectionLost, type HostConnector, type RemoteHost } from './remote-host';

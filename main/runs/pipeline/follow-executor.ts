@@ -1,7 +1,7 @@
 import type { ExecutorEvent } from '../../../shared/executor/protocol';
 import type { WorkLayout } from '../../executor/work-layout';
 import { LineReader } from './line-reader';
-import { ConnectionLost, isConnectionLost, type HostConnector, type RemoteHost } from './remote-host';
+import { ConnectionLost, type HostConnector, isConnectionLost, type RemoteHost } from './remote-host';
 import { Waker } from './waker';
 
 /** What the follower reports. */
@@ -152,17 +152,19 @@ async function reconnect(options: FollowOptions, callbacks: FollowCallbacks, wak
     } catch (error) {
       if ((error as { code?: string }).code === 'PRECONDITION_FAILED') throw error;
       const why = (error as Error).message;
-      if (options.signal.aborted)
+      if (options.signal.aborted) {
         throw new Error(`cannot reach ${label} to stop the training; its time-to-live will stop it (${why})`, {
           cause: error,
         });
-      if (options.now() > options.deadline)
+      }
+      if (options.now() > options.deadline) {
         throw new Error(
           `cannot reach ${label} and the run's time limit has passed; its time-to-live stopped it (${why})`,
           {
             cause: error,
           },
         );
+      }
       const slow = round > policy.fastRounds;
       const pause = slow ? policy.slowPauseMs : policy.fastPauseMs;
       callbacks.onInfo(

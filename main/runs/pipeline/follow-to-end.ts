@@ -12,7 +12,7 @@ import type { WorkLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
 import type { AwsMachine } from './compute-backend';
 import { followExecutor, type FollowOffsets, type ReconnectPolicy } from './follow-executor';
-import { PhaseFailure, type createPhaseRunner, type RunEventBody } from './phase-tracker';
+import { type createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
 import type { HostConnector, RemoteHost } from './remote-host';
 import type { RunObserver } from './run-observer';
 import { parseSyncReport } from './sync-report';
@@ -110,7 +110,7 @@ export async function followToEnd(
     {
       onExecutorEvent: (event) => {
         if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) state.current = EXECUTOR_TO_RUN[event.phase]!;
-        if (event.phase === 'training' && event.status === 'started' && state.host)
+        if (event.phase === 'training' && event.status === 'started' && state.host) {
           input.observer?.trainingStarted(
             input.runId,
             state.host,
@@ -125,6 +125,7 @@ export async function followToEnd(
               ...(input.monitoring ? { monitoring: input.monitoring } : {}),
             },
           );
+        }
         forwardExecutorEvent(event, input.emit, phases.fail);
       },
       onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),
@@ -155,10 +156,11 @@ export async function followToEnd(
           onInfo: info,
         });
         input.emit({ type: 'sync-verified', direction: 'push', folders: result.folders });
-        if (!result.verified)
+        if (!result.verified) {
           throw new Error(
             `S3 still differs from the final manifest after ${result.rePushes} re-push(es): ${result.mismatches.length} object(s), first ${result.mismatches[0]!.key} (${result.mismatches[0]!.problem})`,
           );
+        }
         return result;
       },
       (r) => ({ checked: r.checked, files: r.checked, rePushes: r.rePushes }),
@@ -188,7 +190,7 @@ function forwardExecutorEvent(
     return;
   }
   if (event.status === 'started') emit({ type: 'phase', phase, status: 'running' });
-  else if (event.status === 'succeeded')
+  else if (event.status === 'succeeded') {
     emit({ type: 'phase', phase, status: 'succeeded', ...(event.detail ? { detail: event.detail } : {}) });
-  else fail(phase, event.reason ?? `${phase} failed`, event.fix, event.detail);
+  } else fail(phase, event.reason ?? `${phase} failed`, event.fix, event.detail);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { LineReader } from './line-reader';
 import { ConnectionLost, type RemoteHost } from './remote-host';
 

@@ -1,5 +1,7 @@
 import { getEventListeners } from 'node:events';
+
 import { describe, expect, it } from 'vitest';
+
 import { localConnector } from './local-host';
 
 describe('local host exec', () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { open, writeFile } from 'node:fs/promises';
+
 import { whenAborted } from '../../core/abort';
 import type { ExecResult, HostConnector, RemoteHost } from './remote-host';
 

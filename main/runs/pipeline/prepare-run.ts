@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
@@ -30,14 +31,16 @@ export async function prepareRun(
 ): Promise<PreparedRun> {
   // The one resolver (a no-op on configs already resolved): these are the files preflight checked.
   const config = resolveConfigPaths(unresolved, baseDir);
-  if (!config.code)
+  if (!config.code) {
     throw new TypedError('INVALID_REQUEST', 'the run config has no "code" section (repoUrl, branch, deployKeyFile)', {
       fix: 'Add "code": { "repoUrl": …, "branch": "main", "deployKeyFile": … }.',
     });
-  if (!config.training)
+  }
+  if (!config.training) {
     throw new TypedError('INVALID_REQUEST', 'the run config has no "training" section', {
       fix: 'Add "training": { "command": "python train.py" }.',
     });
+  }
   const key = await loadSseKey(config.storage.sseKeyFile, keyVault);
   const secrets: ExecutorSecrets = { sseKey: Buffer.from(key.params().SSECustomerKey, 'base64').toString('base64') };
   if (config.code.deployKeyFile) {

@@ -6,8 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type * as NodePath from 'node:path';
+
 import { ESLint } from 'eslint';
 import { describe, expect, it, vi } from 'vitest';
+
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
 import { workLayout } from '../../executor/work-layout';
 import type { RemoteHost } from './remote-host';

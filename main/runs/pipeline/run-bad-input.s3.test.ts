@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { generateKey } from '../../../e2e/services/sshd';
 import { freePort } from '../../../e2e/services/sshd';
 import { createRunFixture, type RunFixture, type RunRecord } from './testing/run-fixture';

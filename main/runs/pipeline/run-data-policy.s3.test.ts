@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { ExecutorEvent } from '../../../shared/executor/protocol';
 import type { RemoteHost } from './remote-host';
 import type { RunObserver, TrainingPaths } from './run-observer';
@@ -83,9 +84,11 @@ describe('logs of a run (per run id)', () => {
 
     // Each run's logs in S3 under its own id; the first run's are untouched by the second.
     const keys = await f.fx.keys();
-    for (const id of [firstId, secondId])
-      for (const file of ['train.log', 'metrics.jsonl', 'executor.jsonl'])
+    for (const id of [firstId, secondId]) {
+      for (const file of ['train.log', 'metrics.jsonl', 'executor.jsonl']) {
         expect(keys).toContain(`runs/test/logs/${id}/${file}`);
+      }
+    }
     expect(await objectText(firstLog)).toBe(firstLogText);
     // Nothing is written to the shared logs/ folder itself any more.
     expect(keys.filter((k) => /^runs\/test\/logs\/[^/]+$/.test(k))).toEqual([]);

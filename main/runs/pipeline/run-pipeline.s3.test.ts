@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { noticeFromRunEvent } from '../../monitor/run-event-notices';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
 import { PARQUET_BYTES } from './testing/training-repo';
@@ -77,8 +79,9 @@ describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () 
       `logs/${run.snapshot.runId}/train.log`,
       `logs/${run.snapshot.runId}/metrics.jsonl`,
       `logs/${run.snapshot.runId}/executor.jsonl`,
-    ])
+    ]) {
       expect(keys).toContain(`runs/test/${key}`);
+    }
     expect(run.snapshot.phases['verifying-sync'].detail).toMatchObject({ rePushes: 0 });
 
     // Per-folder sync figures of the pull and the push, each with its verification.

@@ -6,7 +6,7 @@ import type { ObjectStore } from '../../sync/object-store';
 import type { AttachEntry } from '../reattach/attach-journal';
 import type { AcquiredHost, ComputeBackend } from './compute-backend';
 import type { ReconnectPolicy } from './follow-executor';
-import { followToEnd, type FollowState } from './follow-to-end';
+import { type FollowState, followToEnd } from './follow-to-end';
 import { createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
 import type { RunObserver } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
@@ -128,7 +128,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     const layout = workLayout(machine.workDir, spec);
     const deadline = now() + (machine.ttlSeconds + spec.training.graceSeconds) * 1000 + 75 * 60_000;
     // Before the executor starts: a kill from here on leaves a run a later TrainDeck can find and follow.
-    if (machine.reattach)
+    if (machine.reattach) {
       input.onAttach?.({
         type: 'machine',
         target:
@@ -143,6 +143,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         sendS3Credentials: machine.sendS3Credentials,
         deadline,
       });
+    }
     const { pid } = await phases.run(
       'bootstrapping',
       () =>
@@ -185,8 +186,9 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       state,
     );
   } catch (error) {
-    if (!(error instanceof PhaseFailure))
+    if (!(error instanceof PhaseFailure)) {
       phases.fail(state.current, error instanceof Error ? error.message : String(error));
+    }
     if (state.rescuePush && !state.status) {
       info('the executor did not finish: pushing what exists before teardown');
       await phases
@@ -219,14 +221,16 @@ export function resultOf(
   cancelled: boolean,
 ): PipelineResult {
   const exit = status && status.exitCode !== undefined ? { exitCode: status.exitCode } : {};
-  if (cancelled || status?.outcome === 'cancelled')
+  if (cancelled || status?.outcome === 'cancelled') {
     return { outcome: 'cancelled', reason: 'stopped by request; data pushed', ...exit, ...(status ? { status } : {}) };
-  if (failure)
+  }
+  if (failure) {
     return {
       outcome: 'failed',
       reason: `${failure.phase}: ${failure.message}`,
       ...exit,
       ...(status ? { status } : {}),
     };
+  }
   return { outcome: 'succeeded', ...exit, ...(status ? { status } : {}) };
 }

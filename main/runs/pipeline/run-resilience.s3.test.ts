@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { startTcpProxy } from '../../../e2e/services/tcp-proxy';
 import type { RunObserver } from './run-observer';
-import { Waker } from './waker';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
+import { Waker } from './waker';
 
 let f: RunFixture;
 beforeAll(async () => {
@@ -186,8 +188,9 @@ describe('a run survives and stops safely', () => {
         signal: controller.signal,
         // train.log is pulled first with earlier runs' lines (an earlier "hanging" too): only this run's count.
         onEvent: (event) => {
-          if (event.type === 'log' && event.line.endsWith('hanging') && Date.parse(event.line.slice(0, 24)) >= since)
+          if (event.type === 'log' && event.line.endsWith('hanging') && Date.parse(event.line.slice(0, 24)) >= since) {
             controller.abort();
+          }
         },
       },
     );
@@ -263,8 +266,9 @@ describe('a run survives and stops safely', () => {
     let reclaim = false;
     const imds = createServer((request, response) => {
       if (request.method === 'PUT') return response.end('token');
-      if (request.url === '/latest/meta-data/spot/instance-action' && reclaim)
+      if (request.url === '/latest/meta-data/spot/instance-action' && reclaim) {
         return response.end('{"action":"terminate","time":"2026-11-24T14:00:00Z"}');
+      }
       response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => imds.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { ObjectStore } from '../../sync/object-store';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
 

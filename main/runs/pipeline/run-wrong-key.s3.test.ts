@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
 
 // Issue 11, class 5: a run configured with another SSE-C key used to fail its pull and then

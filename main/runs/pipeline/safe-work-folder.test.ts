@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { safeWorkFolderScript, UNSAFE_MARK } from './safe-work-folder';
 
 // The script runs in the machine's own sh here, as it does over SSH on the instance.

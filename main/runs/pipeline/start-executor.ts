@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 // Remote paths are POSIX whatever the desktop's OS (eslint.config.js holds this file to it). The one
 // local path here (the bundle folder) takes a '/' too: Node's fs accepts it on Windows.
 import { join } from 'node:path/posix';
+
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
+import { TypedError } from '../../../shared/ipc/result';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { RemoteHost } from './remote-host';
 import { safeWorkFolderScript, UNSAFE_MARK } from './safe-work-folder';
-import { TypedError } from '../../../shared/ipc/result';
 
 /** A file to place in the work folder before the executor starts (override sources). */
 export interface Upload {
@@ -47,7 +48,7 @@ export async function startExecutor(
     },
   );
   const unsafe = mk.stderr.split('\n').find((line) => line.startsWith(UNSAFE_MARK));
-  if (unsafe)
+  if (unsafe) {
     throw new TypedError(
       'PRECONDITION_FAILED',
       `The work folder is not safe: ${unsafe.slice(UNSAFE_MARK.length).trim()}.`,
@@ -55,6 +56,7 @@ export async function startExecutor(
         fix: 'Remove or fix that folder on the machine (it must belong to you or root and be writable by you alone), or set TRAINDECK_SSH_WORK_ROOT to a folder of yours.',
       },
     );
+  }
   if (mk.code !== 0) throw new Error(`cannot create the work folder ${layout.workDir}: ${mk.stderr.trim()}`);
   await host.writeFile(layout.bundle, await readFile(join(input.bundleDir, 'executor.mjs')), 0o600);
   await host.writeFile(layout.bootstrap, await readFile(join(input.bundleDir, 'bootstrap.sh')), 0o700);
@@ -67,9 +69,10 @@ export async function startExecutor(
     signal: input.signal,
   });
   const pid = /"pid":\s*(\d+)/.exec(started.stdout)?.[1];
-  if (started.code !== 0 || !pid)
+  if (started.code !== 0 || !pid) {
     throw new Error(
       `the executor did not start (exit ${started.code}): ${started.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
     );
+  }
   return { pid: Number(pid) };
 }

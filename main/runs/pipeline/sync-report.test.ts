@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { parseSyncReport } from './sync-report';
 
 const figures = {

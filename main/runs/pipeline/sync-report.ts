@@ -1,4 +1,4 @@
-import { runSyncReportSchema, type RunSyncReport } from '../../../shared/executor/sync-report-schema';
+import { type RunSyncReport, runSyncReportSchema } from '../../../shared/executor/sync-report-schema';
 
 /**
  * The sync report of an executor line, checked and stripped of unknown fields; undefined when

@@ -93,13 +93,14 @@ export async function verifySync(input: {
   for (let rePushes = 0; ; rePushes++) {
     const found = await verifyAgainst(status.manifest, input.store, status.prefixes, 8, input.signal);
     const report = await withPolicyOutcomes(found, status, input);
-    if (report.mismatches.length === 0)
+    if (report.mismatches.length === 0) {
       return { verified: true, checked: report.checked, rePushes, mismatches: [], folders: byFolder(report) };
+    }
     const first = report.mismatches[0]!;
     input.onInfo(
       `S3 does not match the final manifest: ${report.mismatches.length} object(s), first ${first.key} (${first.problem})`,
     );
-    if (rePushes >= input.maxRePushes)
+    if (rePushes >= input.maxRePushes) {
       return {
         verified: false,
         checked: report.checked,
@@ -107,6 +108,7 @@ export async function verifySync(input: {
         mismatches: report.mismatches,
         folders: byFolder(report),
       };
+    }
     input.onInfo(`pushing again (${rePushes + 1} of ${input.maxRePushes})`);
     const pushed = await pushAgain(input.host(), input.layout, input.secrets, input.signal);
     status = { ...status, manifest: pushed.manifest, prefixes: pushed.prefixes };
@@ -177,8 +179,9 @@ async function policyNote(
     local: { relPath, size: file.size, mtimeMs: file.mtimeMs, sha256: file.sha256 },
     remote,
   });
-  if (decision.type === 'skip' && remote.mtimeMs !== undefined && remote.mtimeMs > file.mtimeMs)
+  if (decision.type === 'skip' && remote.mtimeMs !== undefined && remote.mtimeMs > file.mtimeMs) {
     return 'S3 kept a newer copy (newest-wins); the machine’s older copy was rightly not pushed';
+  }
   if (decision.type !== 'keep-both') return undefined;
   const copyKey = prefix + conflictRelPath(relPath, runId, file.sha256);
   const copy = await head(copyKey).catch(() => undefined);
@@ -204,7 +207,8 @@ export async function pushAgain(
     { stdin: JSON.stringify(secrets), timeoutMs: 60 * 60_000, signal },
   );
   const line = result.stdout.trim().split('\n').pop();
-  if (result.code !== 0 || !line)
+  if (result.code !== 0 || !line) {
     throw new Error(`the push failed (exit ${result.code}): ${result.stderr.trim().split('\n').pop() ?? ''}`);
+  }
   return JSON.parse(line) as Pick<ExecutorStatus, 'manifest' | 'prefixes'>;
 }

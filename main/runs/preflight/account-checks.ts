@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { preflightReport, type PreflightCheck, type PreflightReport } from '../../../shared/domain/preflight';
+
+import { type PreflightCheck, type PreflightReport, preflightReport } from '../../../shared/domain/preflight';
 import { awsFailure } from '../../aws/aws-errors';
 import type { SseKey } from '../../sync/sse-key';
 import { check, skipped } from './check';
@@ -36,8 +37,9 @@ export async function accountChecks(
   });
   const local = await localChecks(config, input.env, input.keyVault);
   const checks = [...local.checks, ttl];
-  if (checks.some((c) => c.status === 'fail') || !local.sseKey)
+  if (checks.some((c) => c.status === 'fail') || !local.sseKey) {
     return stop(checks, 'fix the problems above first', remaining);
+  }
 
   let identity: { account: string; arn: string };
   try {

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import { TypedError } from '../../../shared/ipc/result';
 import { hasDoubledPeriod } from '../../../shared/text/sentences';
 import { awsError } from '../../aws/testing/fake-error';
 import { launchRun } from '../launch';
-import { fakeWorld, type FakeWorld } from '../testing/fake-lifecycle';
+import { type FakeWorld, fakeWorld } from '../testing/fake-lifecycle';
 
 /** Launches and expects preflight to stop it: returns the failing check; asserts nothing was written to AWS. */
 async function refused(world: FakeWorld, config = world.config) {

@@ -1,14 +1,13 @@
 import {
+  type Architecture,
   defaultAmiParameter,
   sameQuotaGroup,
   sshUserFor,
   vcpuQuotaFor,
-  type Architecture,
 } from '../../../shared/domain/instance-family';
 import type { PreflightCheck } from '../../../shared/domain/preflight';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
-
-import type { QuotaPort, ParameterPort } from '../../aws/ports/account-ports';
+import type { ParameterPort, QuotaPort } from '../../aws/ports/account-ports';
 import type { Ec2Port } from '../../aws/ports/aws-ports';
 import type { ImageInfo, InstanceTypeInfo } from '../../aws/ports/ec2-launch-port';
 import type { CallOptions } from '../../aws/ports/ec2-types';
@@ -30,7 +29,7 @@ export async function instanceTypeChecks(
 ): Promise<{ checks: PreflightCheck[]; info?: InstanceTypeInfo; placement?: Placement }> {
   const type = compute.instanceType;
   const info = await ec2.describeInstanceType(type, options);
-  if (!info)
+  if (!info) {
     return {
       checks: [
         check(
@@ -42,6 +41,7 @@ export async function instanceTypeChecks(
         ),
       ],
     };
+  }
   const zones = await ec2.offeredZones(type, options);
   const described = `${type}: ${info.vcpus} vCPU, ${Math.round(info.memoryMiB / 1024)} GiB${info.gpus ? `, ${info.gpus} GPU` : ''}`;
   if (zones.length === 0) {
@@ -59,7 +59,7 @@ export async function instanceTypeChecks(
     };
   }
   const network = await ec2.defaultNetwork(options);
-  if (!network)
+  if (!network) {
     return {
       checks: [
         check('instance-type', 'Instance type', 'pass', described),
@@ -73,8 +73,9 @@ export async function instanceTypeChecks(
       ],
       info,
     };
+  }
   const subnet = network.subnets.find((candidate) => zones.includes(candidate.zone));
-  if (!subnet)
+  if (!subnet) {
     return {
       checks: [
         check('instance-type', 'Instance type', 'pass', described),
@@ -88,6 +89,7 @@ export async function instanceTypeChecks(
       ],
       info,
     };
+  }
   return {
     checks: [
       check('instance-type', 'Instance type', 'pass', `${described}, offered in ${zones.join(', ')}`),
@@ -108,7 +110,7 @@ export async function quotaCheck(
   options: CallOptions,
 ): Promise<PreflightCheck> {
   const quota = vcpuQuotaFor(compute.instanceType, compute.market);
-  if (!quota)
+  if (!quota) {
     return check(
       'quota',
       'vCPU quota',
@@ -116,6 +118,7 @@ export async function quotaCheck(
       `no known vCPU quota for the family of ${compute.instanceType}`,
       'EC2 will tell at launch if a limit applies.',
     );
+  }
   let value: { value: number; source: string } | undefined;
   try {
     value = await quotas.vcpuQuota(quota.code, options);
@@ -164,7 +167,7 @@ export async function amiCheck(
         }),
       };
     }
-    if (!imageId)
+    if (!imageId) {
       return {
         check: check(
           'ami',
@@ -174,9 +177,10 @@ export async function amiCheck(
           'Set compute.amiId to an AMI available in this region.',
         ),
       };
+    }
   }
   const image = await ec2.describeImage(imageId, options);
-  if (!image || image.state !== 'available')
+  if (!image || image.state !== 'available') {
     return {
       check: check(
         'ami',
@@ -186,7 +190,8 @@ export async function amiCheck(
         'AMIs are regional: use one from this region, or omit compute.amiId for the default.',
       ),
     };
-  if (!info.architectures.includes(image.architecture as Architecture))
+  }
+  if (!info.architectures.includes(image.architecture as Architecture)) {
     return {
       check: check(
         'ami',
@@ -196,7 +201,8 @@ export async function amiCheck(
         'Pick an AMI of the same architecture, or omit compute.amiId.',
       ),
     };
-  if (image.rootSizeGb && image.rootSizeGb > compute.diskGb)
+  }
+  if (image.rootSizeGb && image.rootSizeGb > compute.diskGb) {
     return {
       check: check(
         'ami',
@@ -206,6 +212,7 @@ export async function amiCheck(
         `Set compute.diskGb to ${image.rootSizeGb} or more.`,
       ),
     };
+  }
   return { check: check('ami', 'AMI', 'pass', `${imageId} ${image.name}`), image, sshUser: sshUserFor(image.name) };
 }
 

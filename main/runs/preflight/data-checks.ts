@@ -30,12 +30,14 @@ export async function dataChecks(
           : `${where} has no key marker yet and nothing written with another key`,
       ),
     ];
-    for (const folder of config.storage.folders.filter((f) => f.policy === 'pull-only'))
+    for (const folder of config.storage.folders.filter((f) => f.policy === 'pull-only')) {
       checks.push(await datasetCheck(store, prefix, folder.remote, folder.name, signal));
+    }
     return checks;
   } catch (error) {
-    if (error instanceof TypedError && error.code === 'PRECONDITION_FAILED')
+    if (error instanceof TypedError && error.code === 'PRECONDITION_FAILED') {
       return [check('key-identity', 'Key identity', 'fail', error.message, error.fix)];
+    }
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
     return [
       check(
@@ -58,7 +60,7 @@ async function datasetCheck(
 ): Promise<PreflightCheck> {
   const folder = [prefix, remote].filter(Boolean).join('/');
   const objects = await store.list(`${folder}/`, signal);
-  if (objects.length === 0)
+  if (objects.length === 0) {
     return check(
       'dataset',
       'Dataset',
@@ -66,6 +68,7 @@ async function datasetCheck(
       `${name}: s3://${store.bucket}/${folder}/ is empty, so training starts without it`,
       `Upload the dataset under s3://${store.bucket}/${folder}/ first, if the training needs it.`,
     );
+  }
   const bytes = objects.reduce((sum, o) => sum + o.size, 0);
   const newest = new Date(Math.max(...objects.map((o) => o.lastModifiedMs))).toISOString().slice(0, 10);
   return check(

@@ -1,10 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { freePort, generateKey, type Sshd, startSshd } from '../../../e2e/services/sshd';
 import type { PreflightReport } from '../../../shared/domain/preflight';
-import { runConfigSchema, type RunConfig } from '../../../shared/run-config/schema';
-import { freePort, generateKey, startSshd, type Sshd } from '../../../e2e/services/sshd';
-import { fakeWorld, type FakeWorld } from '../testing/fake-lifecycle';
+import { type RunConfig, runConfigSchema } from '../../../shared/run-config/schema';
+import { type FakeWorld, fakeWorld } from '../testing/fake-lifecycle';
 import { preflightFor } from './host-preflight';
 
 // The machine is a real sshd on 127.0.0.1; the account and bucket are the in-memory fake.

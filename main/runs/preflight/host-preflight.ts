@@ -1,10 +1,10 @@
-import { preflightReport, type PreflightCheck, type PreflightReport } from '../../../shared/domain/preflight';
-import { accountChecks } from './account-checks';
+import { type PreflightCheck, type PreflightReport, preflightReport } from '../../../shared/domain/preflight';
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import { TypedError } from '../../../shared/ipc/result';
 import { joinSentences } from '../../../shared/text/sentences';
+import { accountChecks } from './account-checks';
 import { check, skipped } from './check';
-import { bucketAndDataChecks, runPreflight, type PreflightInput } from './run-preflight';
+import { bucketAndDataChecks, type PreflightInput, runPreflight } from './run-preflight';
 import { sshHostChecks } from './ssh-host-checks';
 
 const REMOTE_CHECKS: Array<[string, string]> = [
@@ -25,7 +25,7 @@ export async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>):
   const { config } = input;
   const finish = (checks: PreflightCheck[]) => preflightReport(new Date(input.clock.now()).toISOString(), checks);
   const host = config.sshHost;
-  if (!host)
+  if (!host) {
     return finish([
       check(
         'ssh',
@@ -35,6 +35,7 @@ export async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>):
         'Choose "My machine over SSH" in the Compute step, or add "sshHost": { "address": "me@host:22", "identityFile": "~/.ssh/id_ed25519" }.',
       ),
     ]);
+  }
   const limit = config.training?.maxRuntimeMinutes ?? 1440;
   const ttl = check(
     'ttl',

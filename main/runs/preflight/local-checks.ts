@@ -4,9 +4,9 @@ import { TypedError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { inspectAwsSetup } from '../../aws/aws-config';
 import { endpointOverridesFromEnv } from '../../aws/endpoints';
-import { check } from './check';
 import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey, type SseKey } from '../../sync/sse-key';
+import { check } from './check';
 
 /** The checks that need no network: profile, region name, key file. */
 export async function localChecks(
@@ -18,9 +18,9 @@ export async function localChecks(
   const profileEnv = config.aws.profile ? { ...env, AWS_PROFILE: config.aws.profile } : env;
   const setup = await inspectAwsSetup(profileEnv);
   const explicit = Boolean(config.aws.profile || env.AWS_PROFILE);
-  if (setup.credentialSource === 'environment')
+  if (setup.credentialSource === 'environment') {
     checks.push(check('aws-profile', 'AWS credentials', 'pass', 'from environment variables'));
-  else if (!setup.profileFound && explicit) {
+  } else if (!setup.profileFound && explicit) {
     checks.push(
       check(
         'aws-profile',
@@ -31,7 +31,8 @@ export async function localChecks(
       ),
     );
   } else if (setup.credentialSource === 'none-found')
-    // The SDK may still find an instance role or container credentials: a warning, and STS or S3 decides.
+  // The SDK may still find an instance role or container credentials: a warning, and STS or S3 decides.
+  {
     checks.push(
       check(
         'aws-profile',
@@ -41,11 +42,11 @@ export async function localChecks(
         'Set AWS_PROFILE to a configured profile, or run `aws configure` (SSO: `aws configure sso`).',
       ),
     );
-  else checks.push(check('aws-profile', 'AWS profile', 'pass', `${setup.profile} (${setup.credentialSource})`));
+  } else checks.push(check('aws-profile', 'AWS profile', 'pass', `${setup.profile} (${setup.credentialSource})`));
 
   const region = config.aws.region;
   if (isKnownRegion(region)) checks.push(check('region', 'Region', 'pass', region));
-  else if (endpointOverridesFromEnv(env).length > 0)
+  else if (endpointOverridesFromEnv(env).length > 0) {
     checks.push(
       check(
         'region',
@@ -54,7 +55,7 @@ export async function localChecks(
         `${region} is not a known AWS region (an endpoint override is set, so it is used as is)`,
       ),
     );
-  else {
+  } else {
     const suggestion = suggestRegion(region);
     checks.push(
       check(

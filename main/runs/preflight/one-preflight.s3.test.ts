@@ -2,18 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateKey, startSshd, type Sshd } from '../../../e2e/services/sshd';
-import { runConfigSchema, type RunConfig } from '../../../shared/run-config/schema';
+
+import { generateKey, type Sshd, startSshd } from '../../../e2e/services/sshd';
+import { type RunConfig, runConfigSchema } from '../../../shared/run-config/schema';
 import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
+import { systemClock } from '../../core/clock';
 import { createS3Fixture, type S3Fixture } from '../../sync/testing/s3-fixture';
 import { defaultLifecycleDeps } from '../lifecycle-deps';
-import { runPipeline, type SpecTemplate } from '../pipeline/run-pipeline';
 import type { RunEventBody } from '../pipeline/phase-tracker';
+import { runPipeline, type SpecTemplate } from '../pipeline/run-pipeline';
 import { createRunResources } from '../run-resources';
 import type { StartRunRequest } from '../run-service';
 import { preflightFor } from './host-preflight';
-import { systemClock } from '../../core/clock';
 
 // A user with their own machine and an S3-compatible store: Ceph RGW serves S3, nothing serves STS.
 let fx: S3Fixture;
@@ -51,9 +53,10 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved))
+  for (const [name, value] of Object.entries(saved)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
+  }
   await sshd?.stop();
   await fx?.cleanup();
   await rm(dir, { recursive: true, force: true });
@@ -103,8 +106,9 @@ describe('one preflight for an ssh-host run with only S3 served (Ceph RGW + real
         /^The STS endpoint http:\/\/sts\.traindeck-test\.invalid could not be found \(ENOTFOUND\).*; not needed: this run creates nothing in AWS/,
       ),
     });
-    for (const id of ['bucket', 'sse-c', 'key-identity', 'dataset', 'ssh', 'host-key'])
+    for (const id of ['bucket', 'sse-c', 'key-identity', 'dataset', 'ssh', 'host-key']) {
       expect(byId[id]?.status, `${id}: ${byId[id]?.value}`).toBe('pass');
+    }
     expect(byId.dataset?.value).toMatch(/^cached_datasets: 1 object\(s\), 2\.0 KiB/);
   });
 

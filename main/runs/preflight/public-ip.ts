@@ -18,8 +18,9 @@ export function createCheckIpPort(
       const limit = AbortSignal.timeout(5_000);
       const response = await fetchImpl(url, { signal: signal ? AbortSignal.any([signal, limit]) : limit });
       const text = (await response.text()).trim();
-      if (!response.ok || !IPV4.test(text))
+      if (!response.ok || !IPV4.test(text)) {
         throw new TypedError('UNAVAILABLE', `${url} answered ${response.status} "${text.slice(0, 40)}"`);
+      }
       return text;
     },
   };

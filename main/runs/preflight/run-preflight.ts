@@ -1,17 +1,17 @@
-import { preflightReport, type PreflightCheck, type PreflightReport } from '../../../shared/domain/preflight';
+import { type PreflightCheck, type PreflightReport, preflightReport } from '../../../shared/domain/preflight';
 import type { ComputeConfig, RunConfig } from '../../../shared/run-config/schema';
 import { describeAwsError } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { ImageInfo } from '../../aws/ports/ec2-launch-port';
 import type { Clock } from '../../core/clock';
 import type { KeyVault } from '../../sync/key-vault';
-import type { SseKey } from '../../sync/sse-key';
 import type { ObjectStore } from '../../sync/object-store';
-import { dataChecks } from './data-checks';
-import { bucketChecks } from './bucket-checks';
+import type { SseKey } from '../../sync/sse-key';
 import { accountChecks } from './account-checks';
+import { bucketChecks } from './bucket-checks';
 import { awsCallCheck, check, skipped } from './check';
-import { amiCheck, computeSkipped, instanceTypeChecks, quotaCheck, type Placement } from './compute-checks';
+import { amiCheck, computeSkipped, instanceTypeChecks, type Placement, quotaCheck } from './compute-checks';
+import { dataChecks } from './data-checks';
 import type { PublicIpPort } from './public-ip';
 
 /** Everything provisioning needs, resolved by a preflight in which every check passed. */
@@ -70,7 +70,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
     return report.ok && plan ? { report, plan } : { report };
   };
   const compute = config.compute;
-  if (!compute)
+  if (!compute) {
     return finish([
       check(
         'compute',
@@ -80,6 +80,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
         'Add "compute": { "instanceType": "g5.xlarge", "ttlMinutes": 240 } to the run config.',
       ),
     ]);
+  }
   const ttl = check(
     'ttl',
     'Time to live',
@@ -141,11 +142,12 @@ async function sshSource(
   publicIp: PublicIpPort,
   options: { signal?: AbortSignal },
 ): Promise<{ check: PreflightCheck; cidr?: string }> {
-  if (compute.allowedSshCidr)
+  if (compute.allowedSshCidr) {
     return {
       check: check('ssh-source', 'SSH source', 'pass', `${compute.allowedSshCidr} (from the run config), 22/tcp only`),
       cidr: compute.allowedSshCidr,
     };
+  }
   try {
     const ip = await publicIp.publicIpv4(options);
     return {
@@ -177,7 +179,8 @@ export async function bucketAndDataChecks(
   const options = input.signal ? { signal: input.signal } : {};
   const bucket = await bucketChecks(input.config, input.ports.bucket, sseKey, probeName, options);
   if (!input.objectStore) return bucket;
-  if (bucket.checks.some((c) => c.status === 'fail'))
+  if (bucket.checks.some((c) => c.status === 'fail')) {
     return { checks: [...bucket.checks, skipped('key-identity', 'Key identity', 'the bucket checks failed')] };
+  }
   return { checks: [...bucket.checks, ...(await dataChecks(input.config, input.objectStore, input.signal))] };
 }

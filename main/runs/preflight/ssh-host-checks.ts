@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+
 import type { PreflightCheck } from '../../../shared/domain/preflight';
-import type { SshHostConfig } from '../../../shared/run-config/ssh-host-section';
 import { TypedError } from '../../../shared/ipc/result';
+import type { SshHostConfig } from '../../../shared/run-config/ssh-host-section';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import { parseSshAddress } from '../run-resources';
 import { check, skipped } from './check';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { InstanceProfileSpec } from '../../aws/ports/account-ports';
+
 import { TAG_CREATED_BY } from '../../../shared/domain/tags';
+import type { InstanceProfileSpec } from '../../aws/ports/account-ports';
 
 /**
  * The IAM policy of the instance: list only the run's prefix, and read/write/delete only the

@@ -3,7 +3,9 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { describe, expect, it } from 'vitest';
+
 import { parseHostKeyFingerprints } from './host-keys';
 import { instancePolicyDocument } from './instance-policy';
 import { generateSshKeyPair, writePrivateKey } from './ssh-key';

@@ -3,14 +3,14 @@ import { runTags } from '../../../shared/domain/tags';
 import { TypedError } from '../../../shared/ipc/result';
 import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
-import { waitFor, withRetry, type Sleep } from '../../aws/waiters';
+import { type Sleep, waitFor, withRetry } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
-import { runKeyFile, type JournalWriter } from '../journal/run-journal';
+import { type JournalWriter, runKeyFile } from '../journal/run-journal';
 import type { LaunchPlan } from '../preflight/run-preflight';
 import { parseHostKeyFingerprints } from './host-keys';
 import { instanceProfileSpec } from './instance-policy';
-import type { SshProbe } from './ssh-probe';
 import { generateSshKeyPair, writePrivateKey } from './ssh-key';
+import type { SshProbe } from './ssh-probe';
 import { userDataScript } from './user-data';
 
 /** Limits of the waits after RunInstances. */
@@ -195,8 +195,9 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
   const running = await waitFor(
     async () => {
       const instance = await ec2.describeInstance(instanceId, options);
-      if (instance && instance.state !== 'pending' && instance.state !== 'running')
+      if (instance && instance.state !== 'pending' && instance.state !== 'running') {
         throw new TypedError('AWS', `Instance ${instanceId} went ${instance.state} during start-up.`);
+      }
       return instance?.state === 'running' && instance.publicIp ? instance : undefined;
     },
     {

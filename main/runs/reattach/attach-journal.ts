@@ -1,10 +1,11 @@
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import type { ExecutorSpec } from '../../../shared/executor/protocol';
 import type { StorageConfig } from '../../../shared/run-config/schema';
-import type { FollowOffsets } from '../pipeline/follow-executor';
 import type { ReattachTarget } from '../pipeline/compute-backend';
+import type { FollowOffsets } from '../pipeline/follow-executor';
 
 const FILE = 'attach.jsonl';
 

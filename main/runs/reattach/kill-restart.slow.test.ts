@@ -2,7 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
 import type { RunEvent, RunPhase } from '../../../shared/domain/run';
 import { buildCli } from '../../cli/testing/build-cli';
 import { createRunFixture, type RunFixture } from '../pipeline/testing/run-fixture';
@@ -118,7 +120,7 @@ const alive = (pid: number) => {
 };
 
 describe('kill -9 of `traindeck run` at each phase, then `traindeck reattach RUN`', () => {
-  for (const phase of PHASES)
+  for (const phase of PHASES) {
     it(`killed in ${phase}: one reattach ends the run; an executor that started finished and pushed`, async () => {
       const dataDir = join(f.dir, `data-${phase}`);
       const { runId, killedAt } = await runAndKill(dataDir, phase);
@@ -159,4 +161,5 @@ describe('kill -9 of `traindeck run` at each phase, then `traindeck reattach RUN
         expect(finished).toMatchObject({ outcome: 'failed' });
       }
     });
+  }
 });

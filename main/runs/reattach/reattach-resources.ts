@@ -1,12 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
+
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import { runConfigSchema } from '../../../shared/run-config/schema';
 import { resolveS3Credentials } from '../../aws/s3-credentials';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import type { KeyVault } from '../../sync/key-vault';
-import { openSync } from '../../sync/open-sync';
 import type { ObjectStore } from '../../sync/object-store';
+import { openSync } from '../../sync/open-sync';
 import { findLocalTools } from '../backends/local-tools';
 import type { LifecycleDeps } from '../lifecycle-deps';
 import { createLocalConnector } from '../pipeline/local-host';
@@ -53,12 +54,13 @@ export function createReattachPort(options: {
       const secrets: ExecutorSecrets = {
         sseKey: Buffer.from(opened.key.params().SSECustomerKey, 'base64').toString('base64'),
       };
-      if (machine.sendS3Credentials)
+      if (machine.sendS3Credentials) {
         secrets.s3 = await resolveS3Credentials({
           region: opened.region,
           env: options.env,
           ...(run.aws.profile ? { profile: run.aws.profile } : {}),
         });
+      }
       return {
         connector: await connectorFor(machine.target, options.env),
         secrets,
@@ -71,17 +73,19 @@ export function createReattachPort(options: {
 }
 
 async function connectorFor(target: AttachableState['machine']['target'], env: NodeJS.ProcessEnv) {
-  if (target.kind === 'local')
+  if (target.kind === 'local') {
     return createLocalConnector((await findLocalTools({ env, signal: AbortSignal.timeout(60_000) })).env);
+  }
   const privateKey = await readFile(target.identityFile).catch(() => {
     throw new TypedError('PRECONDITION_FAILED', `cannot read the run's SSH key ${target.identityFile}`, {
       fix: 'Restore the key file, or tear the run down instead.',
     });
   });
-  if (target.hostKeyFingerprints.length === 0)
+  if (target.hostKeyFingerprints.length === 0) {
     throw new TypedError('PRECONDITION_FAILED', 'the run never recorded the host key of its machine', {
       fix: 'Tear the run down instead; a reattach never trusts a host key at first sight.',
     });
+  }
   const { host, port, username } = target;
   // Only the keys pinned when the run started are accepted: a reattach never pins at first sight.
   return createSshConnector(
@@ -113,9 +117,10 @@ async function releaseFor(
     regions: [region],
     signal,
   });
-  if (!report.closed)
+  if (!report.closed) {
     throw Object.assign(new Error(`teardown left ${report.survivors.length} resource(s) of run ${runId}`), {
       fix: `Run \`traindeck teardown ${runId}\` (the run's journal stays open until it is clean), or \`traindeck kill-all\`.`,
     });
+  }
   return { remainingHourlyUsd: 0 };
 }

@@ -3,10 +3,10 @@ import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { workLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
 import type { FollowOffsets, ReconnectPolicy } from '../pipeline/follow-executor';
-import { followToEnd, type FollowState } from '../pipeline/follow-to-end';
+import { type FollowState, followToEnd } from '../pipeline/follow-to-end';
 import { createPhaseRunner, PhaseFailure, type RunEventBody } from '../pipeline/phase-tracker';
 import type { HostConnector } from '../pipeline/remote-host';
-import { resultOf, type PipelineResult } from '../pipeline/run-pipeline';
+import { type PipelineResult, resultOf } from '../pipeline/run-pipeline';
 import type { Waker } from '../pipeline/waker';
 import type { AttachState } from './attach-journal';
 
@@ -53,11 +53,12 @@ export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
     );
     state.host = host;
     const pid = input.attach.executor?.pid ?? (await pidFromFile(host, layout.pidFile));
-    if (!pid)
+    if (!pid) {
       throw new PhaseFailure(
         'bootstrapping',
         'the executor never started on the machine (TrainDeck stopped before it did): nothing trains there',
       );
+    }
     info(`reattached to the executor (pid ${pid}) on ${input.connector.label}`);
     await followToEnd(
       {
@@ -82,9 +83,9 @@ export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
       state,
     );
   } catch (error) {
-    if (!(error instanceof PhaseFailure))
+    if (!(error instanceof PhaseFailure)) {
       phases.fail(state.current, error instanceof Error ? error.message : String(error));
-    else if (!phases.failure) phases.fail(error.phase, error.message, error.fix);
+    } else if (!phases.failure) phases.fail(error.phase, error.message, error.fix);
     if (state.rescuePush && !state.status) {
       info('the executor did not finish: pushing what exists before teardown');
       await phases

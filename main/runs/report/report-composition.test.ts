@@ -2,10 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { computeRunCost } from '../../../shared/report/run-cost';
-import { finishedRun, finishedRunEvents } from '../../../shared/report/testing/finished-run';
 import type { SavedRunReport } from '../../../shared/report/run-report';
+import { finishedRun, finishedRunEvents } from '../../../shared/report/testing/finished-run';
 import { createCore } from '../../core/create-core';
 import { silentLogger } from '../../core/logger';
 import type { PdfPrinter } from './pdf-printer';

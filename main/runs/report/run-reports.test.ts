@@ -1,11 +1,13 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/logger';
+
 import { applyRunEvent } from '../../../shared/domain/run';
 import { computeRunCost } from '../../../shared/report/run-cost';
 import { finishedRun } from '../../../shared/report/testing/finished-run';
+import { silentLogger } from '../../core/logger';
 import { appendToJournal, runDir } from '../journal/run-journal';
 import type { PdfPrinter } from './pdf-printer';
 import { RunReports } from './run-reports';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 import type { RunSnapshot } from '../../../shared/domain/run';
 import type { JournalEntry } from '../../../shared/domain/run-journal';
 import type { TrainingProgress } from '../../../shared/monitor/progress';

@@ -1,7 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigSchema, type RunConfig } from '../../../shared/run-config/schema';
+
+import { type RunConfig, runConfigSchema } from '../../../shared/run-config/schema';
 import { FakeAws } from '../../aws/testing/fake-aws';
 import { FakeClock } from '../../aws/testing/fake-clock';
 import type { LifecycleDeps } from '../lifecycle-deps';

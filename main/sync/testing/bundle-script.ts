@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
 import { build } from 'esbuild';
 
 /** Bundles a TypeScript script of this folder into one .mjs in a temp folder, to run as its own process. */

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
 import type { KeyVault, KeyVaultStatus } from '../key-vault';
 
 /** A test keychain: real code, not a mock. */

@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -155,8 +155,9 @@ function describe(method: string, url: string, headers: IncomingHttpHeaders, bod
 
 /** An AWS error answer in the request's protocol, as the SDK's deserializers expect it. */
 function awsErrorBody(request: FaultRequest, status: number, code: string, message: string) {
-  if (request.headers['x-amz-target'])
+  if (request.headers['x-amz-target']) {
     return { type: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: code, message }) };
+  }
   const isQuery = request.operation !== `${request.method} ${request.path}`;
   const version = request.query.get('Version') ?? '';
   // EC2's query dialect wraps errors in Response/Errors; STS, IAM and the other query APIs in ErrorResponse.

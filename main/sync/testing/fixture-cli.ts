@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import { inject, vi } from 'vitest';
+
 import { runCli } from '../../cli/cli';
 import type { S3Fixture } from './s3-fixture';
 

@@ -1,5 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { StoreError, type Body, type ObjectStore } from '../object-store';
+
+import { type Body, type ObjectStore, StoreError } from '../object-store';
 
 /** One call the engine made on the store (numbered from 1 per instrumented store). */
 export interface StoreCall {
@@ -72,7 +73,7 @@ export function instrumentStore(
       calls.push(call);
       await beforeCall?.(call);
       if (crashedFlag) return hang();
-      if (fault.kind === 'fail' && call.n === fault.at)
+      if (fault.kind === 'fail' && call.n === fault.at) {
         throw new StoreError(
           fault.transient ? 'transient' : 'other',
           `InternalError: injected failure at call ${call.n}`,
@@ -82,6 +83,7 @@ export function instrumentStore(
             ...(call.key ? { key: call.key } : {}),
           },
         );
+      }
       if (fault.kind === 'crash' && call.n === fault.at && fault.mode === 'before') {
         crash();
         return hang();
@@ -119,8 +121,9 @@ function describeCall(n: number, method: string, args: unknown[]): StoreCall {
     const request = args[0] as { key: string; body: Body; bodySha256: string };
     return { ...call, key: request.key, bytes: bodyLength(request.body), sha256: request.bodySha256 };
   }
-  if (method === 'uploadPart')
+  if (method === 'uploadPart') {
     return { ...call, key: args[0] as string, bytes: bodyLength(args[3] as Body), sha256: args[4] as string };
+  }
   if (method === 'deleteMany') return { ...call, keys: [...(args[0] as string[])] };
   if (typeof args[0] === 'string') return { ...call, key: args[0] };
   return call;

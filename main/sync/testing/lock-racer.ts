@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+
 import { acquireSyncLock } from '../sync-lock';
 
 /**
@@ -9,7 +10,7 @@ const root = process.argv[2]!;
 let release: (() => Promise<void>) | undefined;
 const say = (line: string) => process.stdout.write(`${line.replace(/\n/g, ' ')}\n`);
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'go')
+  if (line === 'go') {
     acquireSyncLock(root).then(
       (done) => {
         release = done;
@@ -17,11 +18,11 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       },
       (error: Error) => say(`lost ${error.message}`),
     );
-  else if (line === 'release')
+  } else if (line === 'release') {
     void (release ?? (() => Promise.resolve()))().then(() => {
       release = undefined;
       say('released');
     });
-  else if (line === 'exit') process.exit(0);
+  } else if (line === 'exit') process.exit(0);
 });
 say('ready');

@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+
 import {
-  StoreError,
-  TAG_KEY_FINGERPRINT,
   type Body,
   type ListedObject,
   type MultipartUploadInfo,
   type ObjectHead,
   type ObjectStore,
+  StoreError,
+  TAG_KEY_FINGERPRINT,
   type UploadedPart,
 } from '../object-store';
 
@@ -167,8 +168,9 @@ export class MemoryObjectStore implements ObjectStore {
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Body, bodySha256: string) {
     const upload = this.upload(key, uploadId);
     if (upload.sseKey !== this.keyFingerprint) throw wrongKey(key);
-    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000)
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000) {
       throw new StoreError('other', `InvalidArgument: part number ${partNumber}`, { status: 400, key });
+    }
     const bytes = await readBody(body);
     checkDigest(bytes, bodySha256, key);
     const etag = `"${md5(bytes)}"`;
@@ -181,8 +183,9 @@ export class MemoryObjectStore implements ObjectStore {
     let previous = 0;
     for (const part of parts) {
       const stored = upload.parts.get(part.partNumber);
-      if (!stored || stored.etag !== part.etag)
+      if (!stored || stored.etag !== part.etag) {
         throw new StoreError('other', `InvalidPart: part ${part.partNumber} of ${key}`, { status: 400, key });
+      }
       if (part.partNumber <= previous) throw new StoreError('other', `InvalidPartOrder: ${key}`, { status: 400, key });
       previous = part.partNumber;
     }
@@ -201,8 +204,9 @@ export class MemoryObjectStore implements ObjectStore {
 
   async get(key: string, range?: { start: number; end: number }) {
     const object = this.readable(key);
-    if (range && (range.start > range.end || range.start >= object.bytes.length))
+    if (range && (range.start > range.end || range.start >= object.bytes.length)) {
       throw new StoreError('other', `InvalidRange: ${key}`, { status: 416, key });
+    }
     const bytes = range ? object.bytes.subarray(range.start, range.end + 1) : object.bytes;
     return { body: Readable.from([Buffer.from(bytes)]), head: { ...headOf(object), size: bytes.length } };
   }
@@ -242,8 +246,9 @@ export class MemoryObjectStore implements ObjectStore {
 
   private upload(key: string, uploadId: string): MemoryUpload {
     const upload = this.memory.uploads.get(uploadId);
-    if (!upload || upload.key !== key)
+    if (!upload || upload.key !== key) {
       throw new StoreError('not-found', `NoSuchUpload: ${uploadId}`, { status: 404, code: 'NoSuchUpload', key });
+    }
     return upload;
   }
 }
@@ -267,12 +272,13 @@ function wrongKey(key: string): StoreError {
 }
 
 function checkDigest(bytes: Buffer, sha256: string, key: string): void {
-  if (createHash('sha256').update(bytes).digest('hex') !== sha256)
+  if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
     throw new StoreError('bad-digest', `XAmzContentSHA256Mismatch: ${key}`, {
       status: 400,
       code: 'XAmzContentSHA256Mismatch',
       key,
     });
+  }
 }
 
 async function readBody(body: Body): Promise<Buffer> {
@@ -280,8 +286,9 @@ async function readBody(body: Body): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body.stream()) chunks.push(chunk as Buffer);
   const bytes = Buffer.concat(chunks);
-  if (bytes.length !== body.length)
+  if (bytes.length !== body.length) {
     throw new StoreError('other', `IncompleteBody: ${bytes.length} of ${body.length} bytes`, { status: 400 });
+  }
   return bytes;
 }
 

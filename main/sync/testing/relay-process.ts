@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 // A TCP relay in its own process, so that a test can stop it (SIGSTOP) or kill it like a gateway.

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -11,6 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
+
 // Declares the provided 's3' context (started once per run by the global setup).
 import type {} from '../../../e2e/services/s3-global-setup';
 import type { SyncFolder } from '../../../shared/run-config/schema';

@@ -1,6 +1,3 @@
-import type { ConnectionState, Transport } from './connection';
-import { setApi } from './api-ref';
-import { selectTransport } from './select-transport';
 import { useApp } from '../stores/app';
 import { useConnection } from '../stores/connection';
 import { useCosts } from '../stores/costs';
@@ -9,6 +6,9 @@ import { useMonitor } from '../stores/monitor';
 import { useNavigation } from '../stores/navigation';
 import { useNotifications } from '../stores/notifications';
 import { useRuns } from '../stores/runs';
+import { setApi } from './api-ref';
+import type { ConnectionState, Transport } from './connection';
+import { selectTransport } from './select-transport';
 
 let transport: Transport | undefined;
 /** The host process last connected to; see `ConnectionState.host`. */

@@ -1,7 +1,7 @@
+import { PAGES } from '../pages/page-meta';
 import { useApp } from '../stores/app';
 import { useConnection } from '../stores/connection';
 import { useNavigation } from '../stores/navigation';
-import { PAGES } from '../pages/page-meta';
 
 /**
  * Mirrors app state onto <html> for tests and the window title: `data-connection` is the

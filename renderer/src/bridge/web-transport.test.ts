@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import type { ServerFrame } from '../../../shared/ipc/wire';
 import { webTransport } from './web-transport';
 

@@ -1,8 +1,8 @@
 import type { TrainDeckApi } from '../../../shared/ipc/api';
 import { isEventName } from '../../../shared/ipc/events';
 import { fail, type Result } from '../../../shared/ipc/result';
-import { WIRE_PATH, WIRE_PROTOCOL, WIRE_TOKEN_PARAM, type ServerFrame } from '../../../shared/ipc/wire';
-import { StateCell, type ConnectionState, type Transport } from './connection';
+import { type ServerFrame, WIRE_PATH, WIRE_PROTOCOL, WIRE_TOKEN_PARAM } from '../../../shared/ipc/wire';
+import { type ConnectionState, StateCell, type Transport } from './connection';
 
 /** A command with no answer after this long fails with TIMEOUT instead of hanging the UI. */
 const COMMAND_TIMEOUT_MS = 30_000;

@@ -4,6 +4,7 @@ import { formatAgo, formatDateTime } from '../format/time';
 import { useNow } from '../hooks/use-now';
 import { Card } from './card';
 import { LogoMark } from './logo-mark';
+
 import './about-card.css';
 
 /** Name, version, mode and platform of the running app, from app.info. */

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+
 import './badge.css';
 
 /** The tones a badge can take; each pairs a soft background with a readable text color. */

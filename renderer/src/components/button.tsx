@@ -1,5 +1,7 @@
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
+
 import { Spinner } from './spinner';
+
 import './button.css';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';

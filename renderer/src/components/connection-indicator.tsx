@@ -1,5 +1,6 @@
 import type { ConnectionState } from '../bridge/connection';
 import { useSecondsUntil } from '../hooks/use-seconds-until';
+
 import './connection-indicator.css';
 
 interface ConnectionIndicatorProps {

@@ -1,6 +1,7 @@
 import type { AppError } from '../../../shared/ipc/result';
 import { AlertIcon } from './icons/ui-icons';
 import { RichText } from './rich-text';
+
 import './error-callout.css';
 
 /** An AppError shown where it happened: its message and, when main gave one, its fix. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { applyRunEvent, emptyRunSnapshot } from '../../../shared/domain/run';
 import { reportMarkdown } from '../../../shared/report/report-markdown';
 import { localRunReport } from './run-report';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { rowRange } from './use-fixed-rows';
 
 describe('rowRange (fixed-height rows to render for a scroll position)', () => {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+
 import { isBillable } from '../../../shared/domain/cost';
 import { Button } from '../components/button';
 import { Card } from '../components/card';
@@ -15,8 +16,9 @@ import { GlobeIcon, RefreshIcon } from '../components/icons/ui-icons';
 import { CostsIllustration } from '../components/illustrations/costs-illustration';
 import { formatAgo } from '../format/time';
 import { useNow } from '../hooks/use-now';
-import { useCosts, type KillAllChoice } from '../stores/costs';
+import { type KillAllChoice, useCosts } from '../stores/costs';
 import { useJobs } from '../stores/jobs';
+
 import './costs-page.css';
 
 /** Costs: the spend rate, the kill switch, and every cost resource in every region. */

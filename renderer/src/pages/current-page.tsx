@@ -3,6 +3,7 @@ import { CostsPage } from './costs-page';
 import { LaunchPage } from './launch-page';
 import { RunsPage } from './runs-page';
 import { SettingsPage } from './settings-page';
+
 import './pages.css';
 
 const BODIES: Record<PageId, () => React.JSX.Element> = {

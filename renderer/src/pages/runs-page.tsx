@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+
 import { Card } from '../components/card';
 import { EmptyState } from '../components/empty-state';
 import { ErrorCallout } from '../components/error-callout';

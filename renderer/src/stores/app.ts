@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { AppInfo } from '../../../shared/domain/app-info';
 import type { DoctorReport } from '../../../shared/domain/doctor';
 import type { AppError } from '../../../shared/ipc/result';

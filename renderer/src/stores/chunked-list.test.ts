@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { ChunkedList } from './chunked-list';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { ConnectionState } from '../bridge/connection';
 
 interface ConnectionStore {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { copyText } from './copy-text';
 import { useNotifications } from './notifications';
 

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { ScanResult } from '../../../shared/domain/cost';
 import type { JobEvent } from '../../../shared/domain/job';
 import type { DeletionEvent, DeletionState, KillAllResult } from '../../../shared/domain/kill-all';

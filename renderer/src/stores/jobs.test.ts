@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+
 import type { JobEvent, JobSnapshot } from '../../../shared/domain/job';
 import { ok } from '../../../shared/ipc/result';
 import { setApi } from '../bridge/api-ref';

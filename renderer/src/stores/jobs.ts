@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import { applyJobEvent, type JobEvent, type JobSnapshot } from '../../../shared/domain/job';
 import type { AppError } from '../../../shared/ipc/result';
 import { api } from '../bridge/api-ref';

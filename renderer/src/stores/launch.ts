@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { RunTemplate } from '../../../shared/domain/account';
 import type { AppError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { LogBuffer } from './log-buffer';
 import { hitIndex, searchLog } from './log-search';
 

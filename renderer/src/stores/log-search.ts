@@ -32,8 +32,9 @@ export function searchLog(prev: LogSearch | undefined, log: LogBuffer, needle: s
         .get(n - log.first)
         ?.toLowerCase()
         .includes(needle)
-    )
+    ) {
       found.push(n);
+    }
   }
   return { needle, lineage: log.lineage, end, hits: hits.append(found) };
 }

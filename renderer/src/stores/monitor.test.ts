@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+
 import { fail, ok, type Result } from '../../../shared/ipc/result';
 import type { MonitorSnapshot } from '../../../shared/monitor/view';
 import { setApi } from '../bridge/api-ref';

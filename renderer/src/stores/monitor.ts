@@ -1,7 +1,8 @@
 import { create } from 'zustand';
+
+import type { AppError } from '../../../shared/ipc/result';
 import { applyMonitorFields, type MonitorFields } from '../../../shared/monitor/apply-delta';
 import type { MonitorDelta, MonitorSnapshot } from '../../../shared/monitor/view';
-import type { AppError } from '../../../shared/ipc/result';
 import { api } from '../bridge/api-ref';
 import { LogBuffer } from './log-buffer';
 
@@ -64,8 +65,9 @@ export const useMonitor = create<MonitorStore>()((set, get) => ({
       if (!get().loading && !get().error) void get().watch(runId);
       return;
     }
-    if (applied.snapshot !== snapshot)
+    if (applied.snapshot !== snapshot) {
       set({ snapshot: delta.log ? { ...applied.snapshot, log: snapshot.log.append(delta.log) } : applied.snapshot });
+    }
   },
 
   forgetSnapshot: () => set({ snapshot: undefined, error: undefined }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { PageId } from '../../../shared/domain/app-info';
 import { initialPage, useNavigation } from './navigation';
 

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import { PAGE_IDS, type PageId } from '../../../shared/domain/app-info';
 
 interface NavigationStore {

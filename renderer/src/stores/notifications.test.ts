@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import type { AppNotification } from '../../../shared/domain/notification';
 import { MAX_TOASTS, useNotifications } from './notifications';
 

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { AppNotification, NotificationLevel } from '../../../shared/domain/notification';
 
 /** More than this many toasts is noise; the oldest goes first. */

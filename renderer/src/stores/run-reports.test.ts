@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+
 import { fail, ok } from '../../../shared/ipc/result';
 import { setApi } from '../bridge/api-ref';
 import { useRunReports } from './run-reports';
@@ -13,9 +14,10 @@ beforeEach(() => {
   setApi({
     invoke: (command, payload) => {
       calls.push([command, payload]);
-      if (command === 'runs.report')
+      if (command === 'runs.report') {
         return Promise.resolve(ok({ runId: 'r-1', name: 'resnet', resources: { summary: resources } })) as never;
-      if (command === 'runs.saveReport')
+      }
+      if (command === 'runs.saveReport') {
         return Promise.resolve(
           ok({
             markdown: '# big',
@@ -24,6 +26,7 @@ beforeEach(() => {
             pdf: { status: 'desktop-only' },
           }),
         ) as never;
+      }
       return Promise.resolve(fail({ code: 'NOT_FOUND', message: 'no' })) as never;
     },
     subscribe: () => () => {},

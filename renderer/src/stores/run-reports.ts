@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { AppError } from '../../../shared/ipc/result';
 import type { RunReport, SavedRunReport } from '../../../shared/report/run-report';
 import { api } from '../bridge/api-ref';

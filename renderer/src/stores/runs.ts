@@ -1,7 +1,8 @@
 import { create } from 'zustand';
-import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../shared/domain/run';
+
 import type { JobEvent } from '../../../shared/domain/job';
 import type { KillAllResult } from '../../../shared/domain/kill-all';
+import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../shared/domain/run';
 import type { AppError } from '../../../shared/ipc/result';
 import { api } from '../bridge/api-ref';
 
@@ -84,8 +85,9 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   applyJobEvent: (event) => {
     if (event.type !== 'succeeded') return;
     const entry = Object.entries(get().teardowns).find(([, t]) => t.jobId === event.jobId);
-    if (entry)
+    if (entry) {
       set({ teardowns: { ...get().teardowns, [entry[0]]: { ...entry[1], result: event.result as KillAllResult } } });
+    }
   },
 
   forgetAll: () =>

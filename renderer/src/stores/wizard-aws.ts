@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { AwsIdentity, AwsProfiles, InstanceTypeOption, KeyFileInfo } from '../../../shared/domain/account';
 import type { PreflightCheck, PreflightReport } from '../../../shared/domain/preflight';
 import type { AppError } from '../../../shared/ipc/result';

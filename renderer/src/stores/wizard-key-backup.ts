@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { KeyFileInfo } from '../../../shared/domain/account';
 import type { AppError } from '../../../shared/ipc/result';
 import { api } from '../bridge/api-ref';

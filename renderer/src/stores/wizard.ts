@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { emptyDraft, STEP_IDS, type StepId, type WizardDraft } from '../wizard/draft';
 import { configToDraft } from '../wizard/to-config';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { emptyDraft } from './draft';
 import { configToDraft } from './to-config';
 import { humanize, stepErrors, validateDraft } from './validate';

@@ -1,4 +1,4 @@
-import { runConfigSchema, type RunConfig } from '../../../shared/run-config/schema';
+import { type RunConfig, runConfigSchema } from '../../../shared/run-config/schema';
 import type { StepId, WizardDraft } from './draft';
 import { draftToConfig } from './to-config';
 
@@ -40,18 +40,19 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
       errors[key] ??= sentence(humanize(issue.path.map(String), issue.message));
     }
   }
-  if (!draft.data.keyFingerprint)
+  if (!draft.data.keyFingerprint) {
     errors['storage.key'] ??=
       draft.data.keyMode === 'generate'
         ? 'Generate the key: every object is encrypted with it.'
         : 'Check the key file: every object is encrypted with it.';
+  }
   const seen = new Set<string>();
   draft.training.env.forEach((row, index) => {
     const name = row.name.trim();
     if (!name && !row.value) return;
-    if (!ENV_NAME.test(name))
+    if (!ENV_NAME.test(name)) {
       errors[`training.env.${index}.name`] = 'Use letters, digits and "_", not starting with a digit.';
-    else if (seen.has(name)) errors[`training.env.${index}.name`] = `"${name}" is set twice.`;
+    } else if (seen.has(name)) errors[`training.env.${index}.name`] = `"${name}" is set twice.`;
     seen.add(name);
   });
   const ok = Object.keys(errors).length === 0 && parsed.success;

@@ -1,5 +1,5 @@
-import type { CommandName, CommandRequest } from '../contract';
 import type { RunConfig } from '../../run-config/schema';
+import type { CommandName, CommandRequest } from '../contract';
 
 const SAMPLE_CONFIG: RunConfig = {
   version: 1,

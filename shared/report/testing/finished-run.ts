@@ -1,8 +1,8 @@
 import {
   applyRunEvent,
+  type ComputeBackendKind,
   emptyRunSnapshot,
   RUN_PHASES,
-  type ComputeBackendKind,
   type RunEvent,
   type RunPhase,
   type RunSnapshot,

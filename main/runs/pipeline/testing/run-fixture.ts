@@ -2,21 +2,23 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { inject } from 'vitest';
-import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../../shared/domain/run';
-import { runConfigSchema, type RunConfig } from '../../../../shared/run-config/schema';
+
 import { createGitRemote, deployKeyLine, type GitRemote } from '../../../../e2e/services/git-remote';
-import { generateKey, startSshd, type Sshd } from '../../../../e2e/services/sshd';
+import { generateKey, type Sshd, startSshd } from '../../../../e2e/services/sshd';
+import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../../shared/domain/run';
+import type { PowerOff } from '../../../../shared/executor/protocol';
+import { type RunConfig, runConfigSchema } from '../../../../shared/run-config/schema';
 import { buildExecutorBundle } from '../../../executor/testing/build-executor';
 import type { ObjectStore } from '../../../sync/object-store';
 import { createS3Fixture, type S3Fixture } from '../../../sync/testing/s3-fixture';
-import type { PowerOff } from '../../../../shared/executor/protocol';
 import { createSshHostBackend } from '../../backends/ssh-host-backend';
 import type { ComputeBackend } from '../compute-backend';
+import type { ReconnectPolicy } from '../follow-executor';
 import { prepareRun } from '../prepare-run';
 import type { RunObserver } from '../run-observer';
-import { runPipeline, type PipelineResult } from '../run-pipeline';
-import type { ReconnectPolicy } from '../follow-executor';
+import { type PipelineResult, runPipeline } from '../run-pipeline';
 import type { Waker } from '../waker';
 import { PARQUET_BYTES, TRAIN_SH } from './training-repo';
 

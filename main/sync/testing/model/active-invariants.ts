@@ -1,4 +1,4 @@
-import { INVARIANTS, type InvariantName } from './model-invariants';
+import { type InvariantName, INVARIANTS } from './model-invariants';
 import { ALL_CLASSES, type ScenarioClasses } from './model-steps';
 
 /** Every invariant is held on every scenario the model generates. */

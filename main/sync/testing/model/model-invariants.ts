@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
+
 import type { SyncOutcome } from '../../engine';
 import { META_MTIME, META_SHA256 } from '../../object-store';
 import type { StoreCall } from '../instrumented-store';
@@ -94,8 +95,9 @@ export function engineWritten(o: SyncObservation): RemoteEntry[] {
 
 function outsideFiles(o: SyncObservation, files: Map<string, LocalEntry>): Map<string, string> {
   const outside = new Map<string, string>();
-  for (const [path, entry] of files)
+  for (const [path, entry] of files) {
     if (!o.layout.folderOfPath(path) && !o.layout.isState(path)) outside.set(path, entry.sha256);
+  }
   return outside;
 }
 
@@ -103,8 +105,9 @@ const outsideRoot: Check = (o) => {
   const before = outsideFiles(o, o.preLocal);
   const after = outsideFiles(o, o.postLocal);
   const problems: string[] = [];
-  for (const [path, sha] of after)
+  for (const [path, sha] of after) {
     if (before.get(path) !== sha) problems.push(`${before.has(path) ? 'changed' : 'created'} ${show(o, path)}`);
+  }
   for (const path of before.keys()) if (!after.has(path)) problems.push(`removed ${show(o, path)}`);
   return problems;
 };
@@ -127,10 +130,11 @@ const localProvenance: Check = (o) => {
     if (!o.layout.folderOfPath(path) || o.edited.has(path) || o.preLocal.get(path)?.sha256 === entry.sha256) continue;
     const sources = [...o.post.values(), ...o.pre.values()].filter((r) => o.layout.localPathOf(r.key) === path);
     const legit = sources.some((r) => r.sha256 === entry.sha256 || o.remoteVersions(r.key).has(entry.sha256));
-    if (!legit)
+    if (!legit) {
       problems.push(
         `${show(o, path)} was written with bytes of no version of ${sources.length ? sources.map((r) => r.key).join(', ') : 'any object that maps to it'}`,
       );
+    }
   }
   return problems;
 };
@@ -148,11 +152,13 @@ const completeVersion: Check = (o) => {
     const source = conflictSource(entry.key);
     const paths = [path, ...(source ? [o.layout.localPathOf(source)] : [])].filter((p) => p !== undefined);
     const versions = new Set(paths.flatMap((p) => [...o.localVersions(p), o.preLocal.get(p)?.sha256]));
-    if (!versions.has(entry.sha256))
+    if (!versions.has(entry.sha256)) {
       problems.push(`${entry.key} holds ${entry.size} bytes that match no version of ${show(o, path)}`);
+    }
     const recorded = entry.metadata[META_SHA256];
-    if (recorded !== undefined && recorded !== entry.sha256)
+    if (recorded !== undefined && recorded !== entry.sha256) {
       problems.push(`${entry.key} records SHA-256 ${recorded.slice(0, 12)}… but holds ${entry.sha256.slice(0, 12)}…`);
+    }
   }
   return problems;
 };
@@ -171,15 +177,17 @@ const noIdleTransfer: Check = (o) => {
     if (source && o.edited.has(source)) continue;
     const before = o.pre.get(key);
     const after = o.post.get(key);
-    if (before && after && before.keyIndex === o.keyIndex && before.sha256 === after.sha256)
+    if (before && after && before.keyIndex === o.keyIndex && before.sha256 === after.sha256) {
       problems.push(`${key} was uploaded again with the bytes S3 already held`);
+    }
   }
   for (const call of o.calls.filter((c) => c.method === 'get' && c.ok && c.key)) {
     const before = o.pre.get(call.key!);
     const path = o.layout.localPathOf(call.key!);
     const local = path && !o.edited.has(path) ? o.preLocal.get(path) : undefined;
-    if (before?.metadata[META_SHA256] && local?.sha256 === before.sha256)
+    if (before?.metadata[META_SHA256] && local?.sha256 === before.sha256) {
       problems.push(`${call.key} was downloaded although ${show(o, path!)} already held its bytes`);
+    }
   }
   return problems;
 };
@@ -205,12 +213,15 @@ const newestWins: Check = (o) => {
       ...[...o.postLocal].filter(([p]) => o.layout.folderOfPath(p) === folder).map(([, e]) => e.sha256),
     ]);
     const rm = remoteMtime(before);
-    if (rm > local.mtimeMs && !here.includes(before.sha256))
+    if (rm > local.mtimeMs && !here.includes(before.sha256)) {
       problems.push(`lost the newer S3 copy of ${before.key} (mtime ${rm} > local ${local.mtimeMs})`);
-    if (rm < local.mtimeMs && !here.includes(local.sha256))
+    }
+    if (rm < local.mtimeMs && !here.includes(local.sha256)) {
       problems.push(`lost the newer local copy ${show(o, path)} (mtime ${local.mtimeMs} > S3 ${rm})`);
-    if (rm === local.mtimeMs && (!here.includes(before.sha256) || !anywhere.has(local.sha256)))
+    }
+    if (rm === local.mtimeMs && (!here.includes(before.sha256) || !anywhere.has(local.sha256))) {
       problems.push(`an equal-mtime conflict on ${before.key} did not keep both copies`);
+    }
   }
   return problems;
 };
@@ -227,28 +238,37 @@ const noOrphanUpload: Check = (o) => o.orphans.map((u) => `incomplete multipart 
 const dryRunWritesNothing: Check = (o) => {
   if (!o.dryRun) return [];
   const problems = o.calls.filter((c) => c.write).map((c) => `a dry run called ${c.method} ${c.key ?? ''}`);
-  for (const [path, entry] of o.preLocal)
-    if (!o.layout.isState(path) && !o.edited.has(path) && o.postLocal.get(path)?.sha256 !== entry.sha256)
+  for (const [path, entry] of o.preLocal) {
+    if (!o.layout.isState(path) && !o.edited.has(path) && o.postLocal.get(path)?.sha256 !== entry.sha256) {
       problems.push(`a dry run changed ${show(o, path)}`);
-  for (const path of o.postLocal.keys())
-    if (!o.layout.isState(path) && !o.edited.has(path) && !o.preLocal.has(path))
+    }
+  }
+  for (const path of o.postLocal.keys()) {
+    if (!o.layout.isState(path) && !o.edited.has(path) && !o.preLocal.has(path)) {
       problems.push(`a dry run created ${show(o, path)}`);
+    }
+  }
   return problems;
 };
 
 const policy: Check = (o) => {
   const problems: string[] = [];
-  if (o.direction === 'pull')
+  if (o.direction === 'pull') {
     for (const [path, entry] of o.preLocal) {
       const after = o.postLocal.get(path);
       const local = o.layout.folderOfPath(path)?.policy === 'local-wins';
-      if (local && after && !o.edited.has(path) && after.sha256 !== entry.sha256)
+      if (local && after && !o.edited.has(path) && after.sha256 !== entry.sha256) {
         problems.push(`a pull replaced ${show(o, path)} in a local-wins folder`);
+      }
     }
-  if (o.direction === 'push')
-    for (const call of o.calls.filter((c) => c.write))
-      for (const key of call.key ? [call.key] : (call.keys ?? []))
+  }
+  if (o.direction === 'push') {
+    for (const call of o.calls.filter((c) => c.write)) {
+      for (const key of call.key ? [call.key] : (call.keys ?? [])) {
         if (o.layout.folderOfKey(key)?.policy === 'pull-only') problems.push(`a push called ${call.method} ${key}`);
+      }
+    }
+  }
   return problems;
 };
 
@@ -272,10 +292,11 @@ function pathClash(o: SyncObservation, key: string): boolean {
 
 const noSpuriousFailure: Check = (o) => {
   if (!o.faultFree) return [];
-  if (o.outcome === 'error')
+  if (o.outcome === 'error') {
     return o.prefixKey !== undefined && o.prefixKey !== o.keyIndex
       ? []
       : [`the sync failed as a whole: ${(o.error as Error)?.message}`];
+  }
   const problems: string[] = [];
   for (const failure of o.result?.summary?.failures ?? []) {
     const folder = o.layout.folders.find((f) => f.name === failure.folder);

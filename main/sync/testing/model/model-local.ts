@@ -1,5 +1,6 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+
 import type { SyncFolder } from '../../../../shared/run-config/schema';
 import { folderPrefix } from '../../../../shared/sync/keys';
 import { sha256Buffer } from '../../hash-file';

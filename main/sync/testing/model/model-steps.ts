@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+
 import type { StoreFault } from '../instrumented-store';
 
 /** Local file mtimes and remote recorded mtimes come from one small range, so ties are common. */
@@ -128,7 +129,7 @@ function fault(classes: ScenarioClasses, direction: 'pull' | 'push'): fc.Arbitra
     { weight: 4, arbitrary: fc.constant({ kind: 'none' as const }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('fail' as const), at: callNumber }) },
   ];
-  if (direction === 'pull' ? classes.crashesInPull : classes.crashesInPush)
+  if (direction === 'pull' ? classes.crashesInPull : classes.crashesInPush) {
     faults.push({
       weight: 3,
       arbitrary: fc.record({
@@ -137,11 +138,13 @@ function fault(classes: ScenarioClasses, direction: 'pull' | 'push'): fc.Arbitra
         mode: fc.constantFrom('before' as const, 'after' as const, 'mid-body' as const),
       }),
     });
-  if (classes.editsDuringSync)
+  }
+  if (classes.editsDuringSync) {
     faults.push({
       weight: 2,
       arbitrary: fc.record({ kind: fc.constant('edit' as const), at: callNumber, content, mtime }),
     });
+  }
   return fc.oneof(...faults);
 }
 
@@ -183,9 +186,10 @@ export function modelStep(classes: ScenarioClasses): fc.Arbitrary<ModelStep> {
     })),
     { weight: 3, arbitrary: fc.constant({ t: 'round-trip' as const }) },
   ];
-  if (classes.keyChanges)
+  if (classes.keyChanges) {
     steps.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('key-change' as const), key: fc.nat({ max: 1 }) }) });
-  if (classes.mappingChanges)
+  }
+  if (classes.mappingChanges) {
     steps.push({
       weight: 2,
       arbitrary: fc.record({
@@ -195,6 +199,7 @@ export function modelStep(classes: ScenarioClasses): fc.Arbitrary<ModelStep> {
         variant: fc.nat({ max: 2 }),
       }),
     });
+  }
   return fc.oneof(...steps);
 }
 

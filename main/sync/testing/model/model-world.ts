@@ -1,6 +1,7 @@
 import { lstat, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { DEFAULT_SYNC_FOLDERS, type SyncFolder } from '../../../../shared/run-config/schema';
 import { runSync, type SyncOutcome } from '../../engine';
 import { sha256Buffer } from '../../hash-file';
@@ -9,9 +10,9 @@ import type { SyncSpec } from '../../sync-spec';
 import { STATE_DIR } from '../../sync-state';
 import { instrumentStore, type StoreCall, type StoreFault } from '../instrumented-store';
 import type { ModelBackend, RemoteEntry } from './model-backend';
-import { CHECKS, INVARIANTS, InvariantViolation, type InvariantName, type SyncObservation } from './model-invariants';
+import { CHECKS, type InvariantName, INVARIANTS, InvariantViolation, type SyncObservation } from './model-invariants';
 import { FolderLayout, scanTree } from './model-local';
-import { MTIME_STEP, type ModelStep, type SyncFault } from './model-steps';
+import { type ModelStep, MTIME_STEP, type SyncFault } from './model-steps';
 
 /** How the model runs: against which S3, where, and which invariants it holds the engine to. */
 export interface ModelOptions {
@@ -92,8 +93,9 @@ export class SyncModel {
   /** Creates the local root and the files around it that no sync may touch. */
   async init(): Promise<void> {
     await mkdir(this.root, { recursive: true });
-    for (const dir of [this.options.sandbox, join(this.options.sandbox, 'l1'), dirname(this.root), this.root])
+    for (const dir of [this.options.sandbox, join(this.options.sandbox, 'l1'), dirname(this.root), this.root]) {
       for (const name of SENTINELS) await writeFile(join(dir, name), `sentinel ${name}`).catch(() => undefined);
+    }
   }
 
   async run(steps: readonly ModelStep[]): Promise<void> {
@@ -165,8 +167,9 @@ export class SyncModel {
       await writeFile(target, bytes);
       await utimes(target, new Date(mtime), new Date(mtime));
     } catch (error) {
-      if (['ENOTDIR', 'EISDIR', 'EEXIST', 'ENAMETOOLONG'].includes((error as NodeJS.ErrnoException).code ?? ''))
+      if (['ENOTDIR', 'EISDIR', 'EEXIST', 'ENAMETOOLONG'].includes((error as NodeJS.ErrnoException).code ?? '')) {
         return false;
+      }
       throw error;
     }
     this.localVersions(target).add(sha256Buffer(bytes));
@@ -246,11 +249,12 @@ export class SyncModel {
       if (fault.kind === 'edit' && call.n === fault.at) await this.editDuringSync(call, fault, layout, edited);
     };
     const beforeCall = async (call: StoreCall) => {
-      if (call.method === 'deleteMany')
+      if (call.method === 'deleteMany') {
         for (const key of call.keys ?? []) {
           const problem = await this.deleteProblem(key, pre.get(key), layout);
           if (problem) unsafeDeletes.push(`deleted ${key}: ${problem}`);
         }
+      }
     };
     const storeFault: StoreFault = fault.kind === 'edit' ? { kind: 'none' } : fault;
     const instrumented = instrumentStore(backend.store(this.keyIndex), storeFault, beforeCall, afterCall);
@@ -335,8 +339,9 @@ export class SyncModel {
         o.edited.has(path) ||
         this.localVersions(path).has(entry.sha256) ||
         sources.some((r) => this.remoteVersions(r.key).has(entry.sha256))
-      )
+      ) {
         this.localVersions(path).add(entry.sha256);
+      }
     }
     const wrote = o.calls.some((c) => c.write && c.ok);
     if (this.prefixKey === undefined && wrote) this.prefixKey = o.keyIndex;
@@ -347,8 +352,9 @@ export class SyncModel {
       const seen = new Map<string, { etag: string; size: number }>();
       for (const entry of o.post.values()) {
         const path = o.layout.localPathOf(entry.key);
-        if (o.layout.folderOfKey(entry.key) === folder && path && o.postLocal.has(path))
+        if (o.layout.folderOfKey(entry.key) === folder && path && o.postLocal.has(path)) {
           seen.set(entry.key, { etag: entry.etag, size: entry.size });
+        }
       }
       this.lastSeen.set(o.layout.mappingId(folder), seen);
     }
@@ -362,8 +368,9 @@ export class SyncModel {
     if (await exists(path)) return `its local file ${path} exists`;
     const seen = this.lastSeen.get(layout.mappingId(folder))?.get(key);
     if (!seen) return 'the last sync of this folder mapping never saw it on both sides';
-    if (!before || before.etag !== seen.etag || before.size !== seen.size)
+    if (!before || before.etag !== seen.etag || before.size !== seen.size) {
       return `S3 holds ${before?.etag ?? 'nothing'} (${before?.size ?? 0} B), the last sync saw ${seen.etag} (${seen.size} B)`;
+    }
     return '';
   }
 

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { ACTIVE_INVARIANTS } from './active-invariants';
 import { memoryBackend } from './model-backend';
 import type { InvariantName } from './model-invariants';
 import type { ModelStep } from './model-steps';
-import { SyncModel, type ModelStats } from './model-world';
+import { type ModelStats, SyncModel } from './model-world';
 
 /** Runs one scenario against the in-memory S3 in a fresh temp folder (removed afterwards). */
 export async function runModel(

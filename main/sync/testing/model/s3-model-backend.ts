@@ -3,9 +3,10 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
-  PutObjectCommand,
   paginateListObjectsV2,
+  PutObjectCommand,
 } from '@aws-sdk/client-s3';
+
 import { createS3ObjectStore } from '../../../aws/s3-object-store';
 import { sha256Buffer } from '../../hash-file';
 import { TAG_KEY_FINGERPRINT } from '../../object-store';
@@ -82,10 +83,11 @@ export function s3ModelBackend(fx: S3Fixture): ModelBackend {
     },
     advance() {},
     async cleanup() {
-      for (const upload of await uploads(''))
+      for (const upload of await uploads('')) {
         await client.send(
           new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId }),
         );
+      }
       await fx.cleanup();
     },
   };

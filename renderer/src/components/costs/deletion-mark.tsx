@@ -1,6 +1,7 @@
 import type { DeletionStatus } from '../../stores/costs';
 import { AlertIcon, CheckIcon } from '../icons/ui-icons';
 import { Spinner } from '../spinner';
+
 import './deletion-mark.css';
 
 const LABELS = { deleting: 'Deleting…', deleted: 'Deleted', failed: 'Failed' } as const;

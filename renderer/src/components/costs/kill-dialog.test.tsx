@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
+
 import type { CostResource } from '../../../../shared/domain/cost';
 import { untrackedPhrase } from '../../../../shared/domain/kill-all';
 import { render, screen, userEvent } from '../../testing/render';

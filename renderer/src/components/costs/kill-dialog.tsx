@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+
 import type { CostResource } from '../../../../shared/domain/cost';
 import { untrackedPhrase } from '../../../../shared/domain/kill-all';
 import type { AppError } from '../../../../shared/ipc/result';
@@ -8,6 +9,7 @@ import { Button } from '../button';
 import { ErrorCallout } from '../error-callout';
 import { PowerIcon } from '../icons/ui-icons';
 import { ResourceTable } from './resource-table';
+
 import './kill-dialog.css';
 
 interface KillDialogProps {

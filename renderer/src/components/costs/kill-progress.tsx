@@ -5,9 +5,10 @@ import { formatHourly } from '../../format/money';
 import { KIND_LABELS, shortId } from '../../format/resources';
 import { Button } from '../button';
 import { ErrorCallout } from '../error-callout';
-import { CheckIcon, AlertIcon } from '../icons/ui-icons';
+import { AlertIcon, CheckIcon } from '../icons/ui-icons';
 import { ProgressBar } from '../jobs/progress-bar';
 import { Spinner } from '../spinner';
+
 import './kill-progress.css';
 
 interface KillProgressProps {

@@ -1,5 +1,6 @@
 import { Button } from '../button';
 import { LockIcon, PowerIcon } from '../icons/ui-icons';
+
 import './kill-switch.css';
 
 interface KillSwitchProps {

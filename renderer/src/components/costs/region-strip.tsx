@@ -1,5 +1,6 @@
 import type { RegionScan } from '../../../../shared/domain/cost';
 import { Badge } from '../badge';
+
 import './region-strip.css';
 
 /** How each region answered the scan: counts for the readable ones, the reason for the others. */

@@ -4,6 +4,7 @@ import { KIND_LABELS, shortId } from '../../format/resources';
 import type { DeletionStatus } from '../../stores/costs';
 import { Badge } from '../badge';
 import { DeletionMark } from './deletion-mark';
+
 import './resource-table.css';
 
 interface ResourceTableProps {

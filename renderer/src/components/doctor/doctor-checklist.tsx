@@ -1,6 +1,7 @@
 import type { DoctorCheck } from '../../../../shared/domain/doctor';
 import { RichText } from '../rich-text';
 import { StatusMark } from './status-mark';
+
 import './doctor-checklist.css';
 
 /** The doctor report as a checklist: mark, what was checked, what was found, how to fix it. */

@@ -1,4 +1,5 @@
 import type { CheckStatus, DoctorCheck } from '../../../../shared/domain/doctor';
+
 import './doctor-summary.css';
 
 const ORDER: CheckStatus[] = ['fail', 'warn', 'pass', 'info'];

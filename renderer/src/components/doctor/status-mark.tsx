@@ -1,5 +1,6 @@
 import type { CheckStatus } from '../../../../shared/domain/doctor';
 import { AlertIcon, CheckIcon, CloseIcon, InfoIcon } from '../icons/ui-icons';
+
 import './status-mark.css';
 
 /** Spoken names of the statuses (the mark itself is a colored glyph). */

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+
 import { AlertIcon } from '../icons/ui-icons';
 
 /** The keys of a row whose values are strings: what a text or select cell edits. */

@@ -1,6 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+
 import { EditableRows, focusAfterRemove, type RowColumn } from './editable-rows';
 
 type Env = { name: string; value: string; scope: 'run' | 'shell' };

@@ -1,7 +1,9 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+
 import { Button } from '../button';
 import { AlertIcon, CloseIcon } from '../icons/ui-icons';
 import { RowCell, type RowColumn, type TextColumn } from './editable-rows-cell';
+
 import './field.css';
 import './editable-rows.css';
 

@@ -1,5 +1,7 @@
-import { cloneElement, useId, type ReactElement, type ReactNode } from 'react';
+import { cloneElement, type ReactElement, type ReactNode, useId } from 'react';
+
 import { AlertIcon } from '../icons/ui-icons';
+
 import './field.css';
 
 interface FieldProps {

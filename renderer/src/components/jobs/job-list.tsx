@@ -2,6 +2,7 @@ import type { JobSnapshot } from '../../../../shared/domain/job';
 import type { AppError } from '../../../../shared/ipc/result';
 import type { JobLogLine } from '../../stores/jobs';
 import { JobRow } from './job-row';
+
 import './job-list.css';
 
 interface JobListProps {

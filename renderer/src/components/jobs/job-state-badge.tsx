@@ -1,6 +1,7 @@
 import type { JobState } from '../../../../shared/domain/job';
-import { CheckIcon, CloseIcon, AlertIcon } from '../icons/ui-icons';
+import { AlertIcon, CheckIcon, CloseIcon } from '../icons/ui-icons';
 import { Spinner } from '../spinner';
+
 import './job-state-badge.css';
 
 const LABELS: Record<JobState, string> = {

@@ -1,5 +1,6 @@
 import type { JobProgress } from '../../../../shared/domain/job';
 import { formatDuration } from '../../format/time';
+
 import './progress-bar.css';
 
 /** A job's progress: a bar when the total is known, an indeterminate stripe otherwise. */
@@ -31,8 +32,9 @@ function describe(progress: JobProgress, fraction: number | undefined): string {
     progress.total ? `${progress.done} / ${progress.total} ${progress.unit}` : `${progress.done} ${progress.unit}`,
   ];
   if (fraction !== undefined) parts.unshift(`${Math.floor(fraction * 100)}%`);
-  if (progress.rate !== undefined)
+  if (progress.rate !== undefined) {
     parts.push(`${progress.rate.toFixed(progress.rate < 10 ? 1 : 0)} ${progress.unit}/s`);
+  }
   if (progress.etaSeconds !== undefined) parts.push(`ETA ${formatDuration(progress.etaSeconds)}`);
   return parts.join(' · ');
 }

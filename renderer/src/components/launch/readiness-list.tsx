@@ -1,5 +1,6 @@
 import type { DoctorCheck } from '../../../../shared/domain/doctor';
 import { StatusMark } from '../doctor/status-mark';
+
 import './readiness-list.css';
 
 /** A short list of doctor checks (the AWS ones) shown where the user is about to launch. */

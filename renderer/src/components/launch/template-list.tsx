@@ -2,6 +2,7 @@ import type { RunTemplate } from '../../../../shared/domain/account';
 import type { RunConfig } from '../../../../shared/run-config/schema';
 import { formatDateTime } from '../../format/time';
 import { Button } from '../button';
+
 import './template-list.css';
 
 interface TemplateListProps {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { SeriesView } from '../../../../shared/monitor/view';
 import { chartGroups } from './chart-groups';
 

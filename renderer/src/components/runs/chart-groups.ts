@@ -42,7 +42,7 @@ export function chartGroups(series: SeriesView[]): ChartGroup[] {
     const gpu = GPU.exec(s.name);
     const fixed = FIXED[s.name];
     if (fixed) put(s.name, fixed.title, fixed.order, s, fixed.max);
-    else if (gpu?.[2])
+    else if (gpu?.[2]) {
       put(
         `gpu.${gpu[2]}`,
         GPU_TITLES[gpu[2]] ?? 'GPU',
@@ -50,7 +50,7 @@ export function chartGroups(series: SeriesView[]): ChartGroup[] {
         s,
         gpu[2] === 'util' ? 100 : undefined,
       );
-    else if (s.name.startsWith('net.')) put('net', 'Network', 7, s);
+    } else if (s.name.startsWith('net.')) put('net', 'Network', 7, s);
     else {
       // main names training metrics "metric.<name>" (from metrics.jsonl or the log); the chart shows the name.
       const metric = s.name.replace(/^metric\./, '');

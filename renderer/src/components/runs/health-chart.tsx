@@ -1,8 +1,10 @@
 import { memo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
 import { useThrottled } from '../../hooks/use-throttled';
 import type { ChartGroup } from './chart-groups';
 import { formatValue, seriesLabel } from './chart-groups';
+
 import './health-chart.css';
 
 const COLORS = [

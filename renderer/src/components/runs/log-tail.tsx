@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
+
 import { useFixedRows } from '../../hooks/use-fixed-rows';
 import type { LogBuffer } from '../../stores/log-buffer';
-import { hitIndex, searchLog, type LogSearch } from '../../stores/log-search';
+import { hitIndex, type LogSearch, searchLog } from '../../stores/log-search';
 import { Button } from '../button';
+
 import './log-tail.css';
 
 interface LogTailProps {

@@ -1,8 +1,9 @@
-import { RUN_PHASES, type PhaseState, type RunPhase } from '../../../../shared/domain/run';
+import { type PhaseState, RUN_PHASES, type RunPhase } from '../../../../shared/domain/run';
 import { formatDuration } from '../../format/time';
 import { AlertIcon, CheckIcon } from '../icons/ui-icons';
 import { RichText } from '../rich-text';
 import { Spinner } from '../spinner';
+
 import './phase-timeline.css';
 
 /** How each phase is named on screen. */

@@ -1,5 +1,7 @@
 import { useState } from 'react';
+
 import { Button } from '../button';
+
 import './run-monitor.css';
 
 interface RunActionsProps {

@@ -2,6 +2,7 @@ import type { RunSnapshot } from '../../../../shared/domain/run';
 import { formatRunTotal, isOwnMachine } from '../../../../shared/report/format';
 import { formatDateTime, formatDuration } from '../../format/time';
 import { RunStateBadge } from './run-state-badge';
+
 import './run-history.css';
 
 /** Every run, newest first: outcome, backend, start, duration, cost; selecting one shows it above. */
@@ -71,7 +72,8 @@ export function RunHistory({
 
 // The total is an estimate: say from which prices, and when it is still to come.
 function costTitle(run: RunSnapshot): string | undefined {
-  if (run.cost)
+  if (run.cost) {
     return `Estimate at the bundled prices of ${run.cost.pricesAsOf}${run.cost.upperBound ? '; spot: an upper bound' : ''}`;
+  }
   return run.state === 'running' && !isOwnMachine(run.backend) ? 'Computed when the run ends' : undefined;
 }

@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
-import type { RunSnapshot } from '../../../../shared/domain/run';
-import type { AppError } from '../../../../shared/ipc/result';
+
 import type { JobSnapshot } from '../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../shared/domain/kill-all';
+import type { RunSnapshot } from '../../../../shared/domain/run';
+import type { AppError } from '../../../../shared/ipc/result';
 import { isOwnMachine } from '../../../../shared/report/format';
 import { LogBuffer } from '../../stores/log-buffer';
 import type { MonitorView } from '../../stores/monitor';
@@ -17,6 +18,7 @@ import { RunActions } from './run-actions';
 import { RunStateBadge } from './run-state-badge';
 import { RunStats } from './run-stats';
 import { SyncStatus } from './sync-status';
+
 import './run-monitor.css';
 
 interface RunMonitorProps {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+
 import type { AppError } from '../../../../shared/ipc/result';
 import { formatRunTotal } from '../../../../shared/report/format';
 import type { RunReport, SavedRunReport } from '../../../../shared/report/run-report';
@@ -9,6 +10,7 @@ import { ErrorCallout } from '../error-callout';
 import { ReportCostTable, ReportDataList, ReportResourcesTable, ReportTimeline } from './report-tables';
 import { RunStateBadge } from './run-state-badge';
 import { Stat } from './run-stats';
+
 import './run-report-view.css';
 
 interface RunReportViewProps {

@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
+
 import type { CostBurn } from '../../../../shared/monitor/cost';
 import type { TrainingProgress } from '../../../../shared/monitor/progress';
 import { formatHourly, formatUsd } from '../../format/money';
 import { formatDuration } from '../../format/time';
+
 import './run-stats.css';
 
 /** Training progress (step/epoch, metrics, it/s, ETA) and money (so far, burn rate, projected). */

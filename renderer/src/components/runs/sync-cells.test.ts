@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import type { SyncFolderStatus } from '../../../../shared/domain/run-sync';
 import { bytesParts, rateText, stateBadge, verifiedText } from './sync-cells';
 

@@ -2,7 +2,8 @@ import type { RunSyncState, SyncFolderStatus } from '../../../../shared/domain/r
 import { Badge } from '../badge';
 import { AlertIcon, CheckIcon } from '../icons/ui-icons';
 import { Spinner } from '../spinner';
-import { DIRECTION_TITLES, bytesParts, filesText, rateText, stateBadge, verifiedText } from './sync-cells';
+import { bytesParts, DIRECTION_TITLES, filesText, rateText, stateBadge, verifiedText } from './sync-cells';
+
 import './sync-status.css';
 
 const DIRECTIONS = ['pull', 'push'] as const;

@@ -3,6 +3,7 @@ import { useSecondsUntil } from '../../hooks/use-seconds-until';
 import { LockIcon } from '../icons/ui-icons';
 import { RichText } from '../rich-text';
 import { Spinner } from '../spinner';
+
 import './connection-banner.css';
 
 interface ConnectionBannerProps {

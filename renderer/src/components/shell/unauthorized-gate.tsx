@@ -1,4 +1,5 @@
 import { LockIllustration } from '../illustrations/lock-illustration';
+
 import './unauthorized-gate.css';
 
 /**

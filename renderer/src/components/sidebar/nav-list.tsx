@@ -1,4 +1,5 @@
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { type KeyboardEvent, type ReactNode, useRef } from 'react';
+
 import type { PageId } from '../../../../shared/domain/app-info';
 
 /** One entry of the sidebar. */

@@ -2,7 +2,8 @@ import type { PageId } from '../../../../shared/domain/app-info';
 import type { ConnectionState } from '../../bridge/connection';
 import { ConnectionIndicator } from '../connection-indicator';
 import { LogoMark } from '../logo-mark';
-import { NavList, type NavEntry } from './nav-list';
+import { type NavEntry, NavList } from './nav-list';
+
 import './sidebar.css';
 
 interface SidebarProps {

@@ -2,6 +2,7 @@ import type { AppNotification, NotificationLevel } from '../../../../shared/doma
 import { formatClock } from '../../format/time';
 import { AlertIcon, CheckIcon, CloseIcon, InfoIcon } from '../icons/ui-icons';
 import { RichText } from '../rich-text';
+
 import './toast-stack.css';
 
 const GLYPHS: Record<NotificationLevel, typeof InfoIcon> = {

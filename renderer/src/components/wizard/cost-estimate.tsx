@@ -2,6 +2,7 @@ import { hourlyCost } from '../../../../shared/pricing/estimate';
 import type { RunConfig } from '../../../../shared/run-config/schema';
 import { formatUsd } from '../../format/money';
 import { formatDuration } from '../../format/time';
+
 import './cost-estimate.css';
 
 /** Estimated $/h of the run (instance with its public IPv4, plus the gp3 disk) and the most the TTL allows. */

@@ -1,7 +1,7 @@
 import { Field } from '../forms/field';
 import { FolderTable } from './folder-table';
 import type { KeyBackupState } from './key-backup';
-import { KeyPanel, type KeyActions, type KeyStatus } from './key-panel';
+import { type KeyActions, KeyPanel, type KeyStatus } from './key-panel';
 import type { StepProps } from './step-props';
 
 interface DataStepProps extends StepProps<'data'> {

@@ -3,6 +3,7 @@ import type { Loaded } from '../../stores/wizard-aws';
 import { StatusMark } from '../doctor/status-mark';
 import { RichText } from '../rich-text';
 import { Spinner } from '../spinner';
+
 import './identity-panel.css';
 
 /** Who the chosen profile is (account and ARN), or why it could not be told, with the fix (e.g. `aws sso login`). */

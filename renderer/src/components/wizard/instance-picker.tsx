@@ -1,10 +1,12 @@
 import { useState } from 'react';
+
 import type { InstanceTypeOption } from '../../../../shared/domain/account';
 import type { AppError } from '../../../../shared/ipc/result';
 import { formatHourly } from '../../format/money';
 import { Badge } from '../badge';
 import { ErrorCallout } from '../error-callout';
 import { Spinner } from '../spinner';
+
 import './instance-picker.css';
 
 interface InstancePickerProps {

@@ -8,6 +8,7 @@ import { Segmented } from '../forms/segmented';
 import { AlertIcon, CheckIcon, LockIcon } from '../icons/ui-icons';
 import { KeyBackup, type KeyBackupState } from './key-backup';
 import { KeyStorage } from './key-storage';
+
 import './key-panel.css';
 
 /** What main last said about the key (never its bytes), from the stores. */

@@ -1,7 +1,8 @@
-import type { PreflightCheck, PreflightStatus } from '../../../../shared/domain/preflight';
 import type { CheckStatus } from '../../../../shared/domain/doctor';
+import type { PreflightCheck, PreflightStatus } from '../../../../shared/domain/preflight';
 import { StatusMark } from '../doctor/status-mark';
 import { RichText } from '../rich-text';
+
 import './preflight-list.css';
 
 // Skipped checks read as "info": they did not fail, they were not run because of one that did.

@@ -1,9 +1,11 @@
 import { useId, useState } from 'react';
+
 import type { AppError } from '../../../../shared/ipc/result';
 import type { RunConfig } from '../../../../shared/run-config/schema';
 import { Button } from '../button';
 import { ErrorCallout } from '../error-callout';
 import { ArrowRightIcon, CheckIcon } from '../icons/ui-icons';
+
 import './review-step.css';
 
 /** The Review step's actions and their outcomes. */

@@ -9,6 +9,7 @@ import { CostEstimate } from './cost-estimate';
 import { PreflightList } from './preflight-list';
 import { ReviewActions, type ReviewActionsProps } from './review-actions';
 import { WillCreate } from './will-create';
+
 import './review-step.css';
 
 interface ReviewStepProps extends Omit<ReviewActionsProps, 'config' | 'canLaunch'> {
@@ -19,7 +20,7 @@ interface ReviewStepProps extends Omit<ReviewActionsProps, 'config' | 'canLaunch
 
 /** Step 6: preflight (live), what will be created, the cost, and the actions — Launch only when preflight passed. */
 export function ReviewStep({ config, preflight, onRerun, ...actions }: ReviewStepProps) {
-  if (!config)
+  if (!config) {
     return (
       <ErrorCallout
         error={{
@@ -29,6 +30,7 @@ export function ReviewStep({ config, preflight, onRerun, ...actions }: ReviewSte
         }}
       />
     );
+  }
   const report = preflight?.value;
   const canLaunch = Boolean(report?.ok) && !preflight?.loading && !preflight?.error;
   return (

@@ -1,5 +1,6 @@
 import { STEP_IDS, STEP_META, type StepId } from '../../wizard/draft';
 import { AlertIcon, CheckIcon } from '../icons/ui-icons';
+
 import './stepper.css';
 
 interface StepperProps {

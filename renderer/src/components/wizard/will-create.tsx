@@ -1,4 +1,5 @@
 import type { RunConfig } from '../../../../shared/run-config/schema';
+
 import './will-create.css';
 
 /** What Launch creates in AWS, each tagged with the run id and deleted at teardown (nothing for a machine of the user's). */

@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
-import { useState, type ReactElement } from 'react';
+import { type ReactElement, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
+
 import { render, screen, userEvent, within } from '../../testing/render';
 import { emptyDraft, type WizardDraft } from '../../wizard/draft';
-import { validateDraft, type FieldErrors } from '../../wizard/validate';
+import { type FieldErrors, validateDraft } from '../../wizard/validate';
 import { CodeStep } from './code-step';
 import { ComputeStep } from './compute-step';
 import { TrainingStep } from './training-step';

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+
 import type { DoctorCheck } from '../../../../shared/domain/doctor';
 import type { RunConfig } from '../../../../shared/run-config/schema';
 import { Button } from '../../components/button';

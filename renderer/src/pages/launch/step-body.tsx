@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+
 import type { RunConfig } from '../../../../shared/run-config/schema';
 import { AccountStep } from '../../components/wizard/account-step';
 import { CodeStep } from '../../components/wizard/code-step';

@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+
 import { Button } from '../../components/button';
 import { ArrowRightIcon, CloseIcon } from '../../components/icons/ui-icons';
 import { Stepper } from '../../components/wizard/stepper';
@@ -8,6 +9,7 @@ import { useWizardAws } from '../../stores/wizard-aws';
 import { STEP_IDS, STEP_META, type StepId } from '../../wizard/draft';
 import { stepErrors, validateDraft } from '../../wizard/validate';
 import { StepBody } from './step-body';
+
 import '../../components/wizard/wizard.css';
 
 /** The open wizard: stepper, the current step, Back/Next. Loads what each step needs as it is shown. */
@@ -33,8 +35,9 @@ export function WizardView() {
     if (step === 'compute') void aws.loadInstanceTypes(profile, region);
   }, [aws, step, profile, region]);
   useEffect(() => {
-    if (step === 'review' && validation.config && useWizardAws.getState().preflight?.key !== configKey)
+    if (step === 'review' && validation.config && useWizardAws.getState().preflight?.key !== configKey) {
       void aws.runPreflight(validation.config);
+    }
   }, [aws, step, configKey, validation.config]);
 
   const index = STEP_IDS.indexOf(step);

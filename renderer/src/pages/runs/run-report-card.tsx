@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+
 import { reportMarkdown } from '../../../../shared/report/report-markdown';
 import { RunReportView } from '../../components/runs/run-report-view';
 import { localRunReport } from '../../format/run-report';
