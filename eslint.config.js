@@ -5,6 +5,7 @@
 // complete list of restrictions from `restrict()`.
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -93,7 +94,15 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    plugins: { 'simple-import-sort': simpleImportSort },
     rules: {
+      // Braces may be left out only when the body sits on the same line as its `if`.
+      curly: ['error', 'multi-line'],
+      // One import order everywhere (packages, then absolute, then relative), so merges do not fight over it.
+      // Side-effect imports (component CSS) stay last, in their order: a component's own CSS must load after its
+      // children's so that its rules win the cascade.
+      'simple-import-sort/imports': ['error', { groups: [['^node:'], ['^@?\\w'], ['^'], ['^\\.'], ['^\\u0000']] }],
+      'simple-import-sort/exports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       ...restrict(R.ipc),

@@ -1,3 +1,4 @@
+/* eslint-disable simple-import-sort/imports -- here the import order is the load order: zod config, then base CSS, then components. */
 // First: configures zod before any shared schema is built (see the file).
 import './zod-jitless';
 import { StrictMode } from 'react';
