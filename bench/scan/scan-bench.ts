@@ -1,6 +1,6 @@
 // `npm run bench:scan`: the cost scanner against the in-memory EC2 with 30 regions and a
 // simulated latency per call, bounded-parallel vs one call at a time. Target: < 3 s parallel.
-import { FakeAws } from '../../main/aws/testing/fake-aws';
+import { FakeAws } from '../../main/aws/fake/fake-aws';
 import { realSleep } from '../../main/aws/waiters';
 import { systemClock } from '../../main/core/clock';
 import { scanAccount, type ScanOptions } from '../../main/runs/cost/scanner';

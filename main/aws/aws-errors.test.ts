@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { credentialsError, isNotFound, isThrottling, regionRefusal } from './aws-errors';
-import { awsError } from './testing/fake-error';
+import { awsError } from './fake/fake-error';
 
 const sdkCredentialsError = (message: string) =>
   Object.assign(new Error(message), { name: 'CredentialsProviderError' });

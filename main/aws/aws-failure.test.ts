@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { asSentence, hasDoubledPeriod, joinSentences } from '../../shared/text/sentences';
 import { withAwsCall } from './aws-call-context';
 import { awsFailure, awsFailureError, describeAwsError } from './aws-errors';
+import { awsError } from './fake/fake-error';
 import { createEc2InventoryAdapter } from './sdk/ec2-inventory-adapter';
-import { awsError } from './testing/fake-error';
 
 const call = { service: 'EC2', operation: 'DescribeInstances', region: 'eu-west-1' };
 

@@ -3,9 +3,9 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { awsError } from '../aws/fake/fake-error';
 import { createInstanceMetricsAdapter } from '../aws/sdk/cloudwatch-adapter';
 import { FakeClock } from '../aws/testing/fake-clock';
-import { awsError } from '../aws/testing/fake-error';
 import { CloudWatcher } from './cloud-watcher';
 import { RunMonitor } from './run-monitor';
 

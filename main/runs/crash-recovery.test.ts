@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { summarizeJournal } from '../../shared/domain/run-journal';
-import { ProcessKilled } from '../aws/testing/fake-error';
+import { ProcessKilled } from '../aws/fake/fake-error';
 import { scanAccount } from './cost/scanner';
 import { type JournalWriter, readJournal, RunJournal } from './journal/run-journal';
 import { runPreflight } from './preflight/run-preflight';

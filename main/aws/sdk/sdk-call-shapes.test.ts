@@ -30,8 +30,8 @@ import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
 import { computeSchema } from '../../../shared/run-config/schema';
 import { RunJournal } from '../../runs/journal/run-journal';
 import { provisionRun } from '../../runs/provision/provision';
+import { awsError } from '../fake/fake-error';
 import { FakeClock } from '../testing/fake-clock';
-import { awsError } from '../testing/fake-error';
 import { createSdkAwsPorts } from './sdk-aws-ports';
 
 const ec2 = mockClient(EC2Client);

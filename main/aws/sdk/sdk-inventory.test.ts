@@ -9,7 +9,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { awsError } from '../testing/fake-error';
+import { awsError } from '../fake/fake-error';
 import { createEc2CleanupAdapter } from './ec2-cleanup-adapter';
 import { createEc2InventoryAdapter, createRegionListAdapter } from './ec2-inventory-adapter';
 

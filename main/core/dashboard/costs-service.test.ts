@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { DeletionEvent, KillAllResult } from '../../../shared/domain/kill-all';
 import { TypedError } from '../../../shared/ipc/result';
-import { demoAccount } from '../../aws/testing/demo-account';
+import { demoAccount } from '../../aws/fake/demo-account';
 import { FakeClock } from '../../aws/testing/fake-clock';
 import type { LifecycleDeps } from '../../runs/lifecycle-deps';
 import { EventBus } from '../event-bus';

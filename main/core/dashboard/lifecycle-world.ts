@@ -1,9 +1,9 @@
+import { AcceleratedClock } from '../../aws/fake/accelerated-clock';
+import { demoAccount } from '../../aws/fake/demo-account';
+import { FakeAws } from '../../aws/fake/fake-aws';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import { s3EndpointFromEnv } from '../../aws/s3-credentials';
 import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
-import { AcceleratedClock } from '../../aws/testing/accelerated-clock';
-import { demoAccount } from '../../aws/testing/demo-account';
-import { FakeAws } from '../../aws/testing/fake-aws';
 import { type AwsTarget, defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
 import { APP_VERSION } from '../version';
 

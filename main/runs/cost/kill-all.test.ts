@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
-import { FakeAws } from '../../aws/testing/fake-aws';
+import { FakeAws } from '../../aws/fake/fake-aws';
+import type { FakeInstance } from '../../aws/fake/fake-ec2-region';
 import { FakeClock } from '../../aws/testing/fake-clock';
-import type { FakeInstance } from '../../aws/testing/fake-ec2-region';
 import { formatCleanup } from '../../cli/lifecycle/format';
 import { confirmedDeleted, executeCleanup, planKillAll } from './kill-all';
 import { scanAccount } from './scanner';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
-import { FakeAws } from '../../aws/testing/fake-aws';
+import { FakeAws } from '../../aws/fake/fake-aws';
 import { FakeClock } from '../../aws/testing/fake-clock';
 import { scanAccount } from './scanner';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import { TypedError } from '../../../shared/ipc/result';
 import { hasDoubledPeriod } from '../../../shared/text/sentences';
-import { awsError } from '../../aws/testing/fake-error';
+import { awsError } from '../../aws/fake/fake-error';
 import { launchRun } from '../launch';
 import { type FakeWorld, fakeWorld } from '../testing/fake-lifecycle';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type RunConfig, runConfigSchema } from '../../../shared/run-config/schema';
-import { FakeAws } from '../../aws/testing/fake-aws';
+import { FakeAws } from '../../aws/fake/fake-aws';
 import { FakeClock } from '../../aws/testing/fake-clock';
 import type { LifecycleDeps } from '../lifecycle-deps';
 
