@@ -14,6 +14,7 @@ import { makeRunId } from '../../shared/domain/tags';
 import type { ExecutorSecrets } from '../../shared/executor/protocol';
 import { TypedError } from '../../shared/ipc/result';
 import type { UnfinishedRun } from '../../shared/ipc/run-commands';
+import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { redactStrings } from '../../shared/security/redact-url';
@@ -115,6 +116,7 @@ export class RunService {
       aws,
       storage,
       baseDir: request.baseDir,
+      ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
     });
     emit({
       type: 'started',
@@ -180,6 +182,7 @@ export class RunService {
         startedAt: snapshot.startedAt,
         ...(phase ? { phase } : {}),
         canFollow: attach.machine !== undefined,
+        ...billingOf(snapshot, attach, phase),
       });
     }
     return found;
@@ -221,6 +224,9 @@ export class RunService {
           ...(this.deps.reconnect ? { reconnect: this.deps.reconnect } : {}),
           waker: live.waker,
           onOffsets: (offsets) => appendAttach(dir, { type: 'offsets', ...offsets }),
+          // The monitor follows a reattached run again (health, log tail, progress) as it did the first time.
+          ...(this.deps.observer ? { observer: this.deps.observer } : {}),
+          ...(attachable.run.monitoring ? { monitoring: attachable.run.monitoring } : {}),
         });
         ending = {
           outcome: result.outcome,
@@ -481,6 +487,24 @@ function untilOf(request: StartRunRequest, startedAt: string): string {
       ? config.compute.ttlMinutes
       : (config.training?.maxRuntimeMinutes ?? 1440) + Math.ceil((config.training?.graceSeconds ?? 0) / 60);
   return new Date(Date.parse(startedAt) + minutes * 60_000).toISOString();
+}
+
+// What an unfinished EC2 run may still bill: its instance (once provisioning began), priced on demand.
+function billingOf(
+  snapshot: RunSnapshot,
+  attach: AttachState,
+  phase: RunPhase | undefined,
+): Pick<UnfinishedRun, 'instanceType' | 'hourlyUsd'> {
+  if (snapshot.backend !== 'aws-ec2') return {};
+  const machine = attach.machine?.aws;
+  const planned = snapshot.phases.preflight.detail?.instanceType;
+  const instanceType = machine?.instanceType ?? (typeof planned === 'string' ? planned : undefined);
+  if (!instanceType) return {};
+  if (!phase || RUN_PHASES.indexOf(phase) < RUN_PHASES.indexOf('provisioning')) return { instanceType };
+  const instance = hourlyCost({ kind: 'instance', instanceType, state: 'running', hasPublicIp: true });
+  if (instance === null) return { instanceType };
+  const disk = machine ? (hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: machine.diskGb }) ?? 0) : 0;
+  return { instanceType, hourlyUsd: instance + disk };
 }
 
 function journalClosed(dataDir: string, runId: string): boolean {

@@ -26,6 +26,10 @@ export interface UnfinishedRun {
   phase?: RunPhase;
   /** The machine was reached: an executor may still train there, and a reattach can follow it. */
   canFollow: boolean;
+  /** aws-ec2: the instance type the run launched (or was to launch). */
+  instanceType?: string;
+  /** aws-ec2, once provisioning began: what its instance (public IPv4 and root disk when known) bills per hour at on-demand price. */
+  hourlyUsd?: number;
 }
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'not a run id');

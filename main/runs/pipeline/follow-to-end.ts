@@ -57,6 +57,11 @@ export interface FollowToEndInput {
   start?: FollowOffsets;
   /** How far the follow has read (journaled for a later reattach). */
   onOffsets?(offsets: FollowOffsets): void;
+  /**
+   * The executor was already training when the follow started (a reattach from offsets past its
+   * `training started` line): the observer is told at once, not on a line that will not come again.
+   */
+  training?: boolean;
 }
 
 /** What the caller's error handling and teardown need, kept current while following. */
@@ -91,6 +96,22 @@ export async function followToEnd(
     }
   };
   state.host ??= await input.connector.connect(AbortSignal.timeout(5 * 60_000));
+  const trainingStarted = (host: RemoteHost) =>
+    input.observer?.trainingStarted(
+      input.runId,
+      host,
+      {
+        dataDir: layout.dataDir,
+        trainLog: layout.trainLog,
+        metricsJsonl: layout.metricsFile,
+        executorJsonl: layout.eventsFile,
+      },
+      {
+        ...(input.aws ? { aws: input.aws } : {}),
+        ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+      },
+    );
+  if (input.training) trainingStarted(state.host);
   state.host = await followExecutor(
     {
       layout,
@@ -110,22 +131,7 @@ export async function followToEnd(
     {
       onExecutorEvent: (event) => {
         if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) state.current = EXECUTOR_TO_RUN[event.phase]!;
-        if (event.phase === 'training' && event.status === 'started' && state.host) {
-          input.observer?.trainingStarted(
-            input.runId,
-            state.host,
-            {
-              dataDir: layout.dataDir,
-              trainLog: layout.trainLog,
-              metricsJsonl: layout.metricsFile,
-              executorJsonl: layout.eventsFile,
-            },
-            {
-              ...(input.aws ? { aws: input.aws } : {}),
-              ...(input.monitoring ? { monitoring: input.monitoring } : {}),
-            },
-          );
-        }
+        if (event.phase === 'training' && event.status === 'started' && state.host) trainingStarted(state.host);
         forwardExecutorEvent(event, input.emit, phases.fail);
       },
       onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),

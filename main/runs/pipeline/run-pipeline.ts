@@ -142,6 +142,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         storage: spec.storage,
         sendS3Credentials: machine.sendS3Credentials,
         deadline,
+        ...(machine.aws ? { aws: machine.aws } : {}),
       });
     }
     const { pid } = await phases.run(

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import type { ExecutorSpec } from '../../../shared/executor/protocol';
+import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { StorageConfig } from '../../../shared/run-config/schema';
-import type { ReattachTarget } from '../pipeline/compute-backend';
+import type { AwsMachine, ReattachTarget } from '../pipeline/compute-backend';
 import type { FollowOffsets } from '../pipeline/follow-executor';
 
 const FILE = 'attach.jsonl';
@@ -24,6 +25,8 @@ export type AttachEntry =
       aws: { region: string; profile?: string };
       storage: StorageConfig;
       baseDir: string;
+      /** The run config's monitoring settings: a reattach watches the machine with them again. */
+      monitoring?: MonitoringConfig;
     }
   /** A later TrainDeck took the run over (its pid now decides whether the run is orphaned). */
   | { type: 'owner'; pid: number }
@@ -36,6 +39,8 @@ export type AttachEntry =
       sendS3Credentials: boolean;
       /** Epoch ms after which the follow gives up (time-to-live + grace + push). */
       deadline: number;
+      /** The EC2 instance (aws-ec2): what a reattach's monitor prices and watches. */
+      aws?: AwsMachine;
     }
   /** The executor runs (detached: it trains and pushes without the desktop). */
   | { type: 'executor'; pid: number }

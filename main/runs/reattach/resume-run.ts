@@ -1,11 +1,13 @@
 import type { RunPhase } from '../../../shared/domain/run';
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
+import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import { workLayout } from '../../executor/work-layout';
 import type { ObjectStore } from '../../sync/object-store';
 import type { FollowOffsets, ReconnectPolicy } from '../pipeline/follow-executor';
 import { type FollowState, followToEnd } from '../pipeline/follow-to-end';
 import { createPhaseRunner, PhaseFailure, type RunEventBody } from '../pipeline/phase-tracker';
 import type { HostConnector } from '../pipeline/remote-host';
+import type { RunObserver } from '../pipeline/run-observer';
 import { type PipelineResult, resultOf } from '../pipeline/run-pipeline';
 import type { Waker } from '../pipeline/waker';
 import type { AttachState } from './attach-journal';
@@ -29,6 +31,10 @@ export interface ResumeInput {
   reconnect?: ReconnectPolicy;
   waker?: Waker;
   onOffsets?(offsets: FollowOffsets): void;
+  /** The monitor: it watches the machine again from the reconnect on (health, log tail, progress). */
+  observer?: RunObserver;
+  /** The run config's monitoring settings, handed to the observer. */
+  monitoring?: MonitoringConfig;
 }
 
 /**
@@ -78,6 +84,11 @@ export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
         ...(input.waker ? { waker: input.waker } : {}),
         ...(input.attach.offsets ? { start: input.attach.offsets } : {}),
         ...(input.onOffsets ? { onOffsets: input.onOffsets } : {}),
+        ...(input.observer ? { observer: input.observer } : {}),
+        ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+        ...(machine.aws ? { aws: machine.aws } : {}),
+        // The executor's `training started` line was read before the kill: the monitor starts at once.
+        training: input.phase === 'training',
       },
       phases,
       state,
@@ -96,6 +107,7 @@ export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
         .catch(() => undefined);
     }
   } finally {
+    await Promise.resolve(input.observer?.ended(input.runId)).catch(() => undefined);
     await state.host?.close().catch(() => undefined);
     await phases
       .run(
