@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 
 import { playwrightInvocation } from './e2e-display.mjs';
 
-/** Whether the Electron binary is there, read as main/core/electron-binary.ts does (without loading electron). */
+/** Whether the Electron binary is there, read as main/composition/electron-binary.ts does (without loading electron). */
 function electronFound() {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return existsSync(process.env.ELECTRON_OVERRIDE_DIST_PATH);
   try {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { findElectronBinary } from '../../main/core/electron-binary';
+import { findElectronBinary } from '../../main/composition/electron-binary';
 
 /** The repository root (this file is e2e/electron/electron-binary.ts). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,7 +16,7 @@ export type ElectronForTests = { found: true; executablePath: string } | { found
  *
  * Honours `ELECTRON_OVERRIDE_DIST_PATH` (a folder holding the executable); otherwise it reads
  * `node_modules/electron/path.txt` and checks that `node_modules/electron/dist/<path.txt>`
- * exists (the lookup itself lives in main/core/electron-binary.ts, shared with `traindeck doctor`).
+ * exists (the lookup itself lives in main/composition/electron-binary.ts, shared with `traindeck doctor`).
  *
  * Returns `{ found: false, reason }` where there is no binary (electron 45 downloads it on first
  * run, not at `npm ci`; `npm run electron:fetch` does it); the reason is one line for `test.skip`.

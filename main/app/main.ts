@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { app, type BrowserWindow, dialog, Menu, shell } from 'electron';
 
 import type { PageId } from '../../shared/domain/app-info';
+import { createCore } from '../composition/create-core';
 import { appDataDir } from '../core/app-paths';
-import { createCore } from '../core/create-core';
 import { createLogger, type Logger } from '../core/logger';
 import { appFiles, isRendererUrl } from './app-files';
 import { appMenuTemplate } from './app-menu';

@@ -7,7 +7,7 @@
 import { app, BrowserWindow, dialog, net, powerMonitor, powerSaveBlocker } from 'electron';
 
 import type { PageId } from '../../shared/domain/app-info';
-import type { Core } from '../core/create-core';
+import type { Core } from '../composition/create-core';
 import { createQuitGuard, QUIT_CHOICES } from './quit-guard';
 import { quitWork } from './quit-work';
 

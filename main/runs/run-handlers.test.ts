@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { applyRunEvent, type RunEvent, type RunSnapshot } from '../../shared/domain/run';
 import type { RunConfig } from '../../shared/run-config/schema';
-import { createCore } from '../core/create-core';
+import { createCore } from '../composition/create-core';
 import { silentLogger } from '../core/logger';
 import { createRouter } from '../core/router';
 import { runHandlers } from './run-handlers';

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { createCore } from '../composition/create-core';
 import { bundlePaths } from '../core/bundle-paths';
-import { createCore } from '../core/create-core';
 import { createLogger } from '../core/logger';
 import { startWebHost } from './server';
 import { loadOrCreateTokenFile } from './token-file';

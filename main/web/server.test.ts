@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
 import type { ServerFrame } from '../../shared/ipc/wire';
-import { type Core, createCore } from '../core/create-core';
+import { type Core, createCore } from '../composition/create-core';
 import { silentLogger } from '../core/logger';
 import { startWebHost, type WebHost } from './server';
 

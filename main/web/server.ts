@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 
 import { WIRE_PATH, WIRE_TOKEN_PARAM } from '../../shared/ipc/wire';
 import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
-import type { Core } from '../core/create-core';
+import type { Core } from '../composition/create-core';
 import type { Logger } from '../core/logger';
 import { serveStatic } from './static-files';
 import { bearerToken, createToken, tokensMatch } from './token';

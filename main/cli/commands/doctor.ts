@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 
 import type { DoctorReport } from '../../../shared/domain/doctor';
+import { runDoctor } from '../../composition/doctor';
 import { appDataDir } from '../../core/app-paths';
-import { runDoctor } from '../../core/doctor';
 import type { CliCommand } from '../command';
 import { parseCommandArgs } from '../parse-args';
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 
 import type { RunEvent } from '../../../shared/domain/run';
+import { lifecycleWorld } from '../../composition/lifecycle-world';
 import { appDataDir } from '../../core/app-paths';
-import { lifecycleWorld } from '../../core/dashboard/lifecycle-world';
 import { type CliCommand, CliError } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { parseCommandArgs } from '../parse-args';

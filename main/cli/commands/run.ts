@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 
 import { COMPUTE_BACKENDS, type ComputeBackendKind, type RunEvent } from '../../../shared/domain/run';
 import { sshHostSchema } from '../../../shared/run-config/ssh-host-section';
+import { lifecycleWorld } from '../../composition/lifecycle-world';
 import { appDataDir } from '../../core/app-paths';
 import { systemClock } from '../../core/clock';
-import { lifecycleWorld } from '../../core/dashboard/lifecycle-world';
 import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
 import { createRunService } from '../../runs/create-run-service';

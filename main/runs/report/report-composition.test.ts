@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeRunCost } from '../../../shared/report/run-cost';
 import type { SavedRunReport } from '../../../shared/report/run-report';
 import { finishedRun, finishedRunEvents } from '../../../shared/report/testing/finished-run';
-import { createCore } from '../../core/create-core';
+import { createCore } from '../../composition/create-core';
 import { silentLogger } from '../../core/logger';
 import type { PdfPrinter } from './pdf-printer';
 

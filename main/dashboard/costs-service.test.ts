@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import type { DeletionEvent, KillAllResult } from '../../../shared/domain/kill-all';
-import { TypedError } from '../../../shared/ipc/result';
-import { demoAccount } from '../../aws/fake/demo-account';
-import { FakeClock } from '../../aws/testing/fake-clock';
-import type { LifecycleDeps } from '../../runs/lifecycle-deps';
-import { EventBus } from '../event-bus';
-import { JobRunner } from '../jobs';
-import { silentLogger } from '../logger';
-import { NotificationService } from '../notifications';
+import type { DeletionEvent, KillAllResult } from '../../shared/domain/kill-all';
+import { TypedError } from '../../shared/ipc/result';
+import { demoAccount } from '../aws/fake/demo-account';
+import { FakeClock } from '../aws/testing/fake-clock';
+import { EventBus } from '../core/event-bus';
+import { JobRunner } from '../core/jobs';
+import { silentLogger } from '../core/logger';
+import { NotificationService } from '../core/notifications';
+import type { LifecycleDeps } from '../runs/lifecycle-deps';
 import { CostsService } from './costs-service';
 
 function setup() {

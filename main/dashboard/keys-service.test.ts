@@ -5,11 +5,11 @@ import { join } from 'node:path';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { plainFileVault } from '../../sync/key-vault';
-import { SEALED_KEY_MAGIC } from '../../sync/sealed-key';
-import { keyFingerprint, loadSseKey } from '../../sync/sse-key';
-import { fakeKeyVault } from '../../sync/testing/fake-key-vault';
-import { rejection } from '../testing/rejection';
+import { rejection } from '../core/testing/rejection';
+import { plainFileVault } from '../sync/key-vault';
+import { SEALED_KEY_MAGIC } from '../sync/sealed-key';
+import { keyFingerprint, loadSseKey } from '../sync/sse-key';
+import { fakeKeyVault } from '../sync/testing/fake-key-vault';
 import { createKeysService } from './keys-service';
 
 let dir: string;

@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-import type { KeyFileInfo } from '../../../shared/domain/account';
-import { TypedError } from '../../../shared/ipc/result';
-import { type KeyVault, type KeyVaultStatus, plainFileVault } from '../../sync/key-vault';
-import { sealKey } from '../../sync/sealed-key';
-import { generateSseKey, keyFingerprint, readKeyFile, writeNewKeyFile } from '../../sync/sse-key';
+import type { KeyFileInfo } from '../../shared/domain/account';
+import { TypedError } from '../../shared/ipc/result';
+import { type KeyVault, type KeyVaultStatus, plainFileVault } from '../sync/key-vault';
+import { sealKey } from '../sync/sealed-key';
+import { generateSseKey, keyFingerprint, readKeyFile, writeNewKeyFile } from '../sync/sse-key';
 import { absoluteFromWindow } from './paths';
 
 /** The wizard's SSE-C key commands; built by {@link createKeysService} over the app's vault. */

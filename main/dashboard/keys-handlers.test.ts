@@ -4,12 +4,12 @@ import { join } from 'node:path';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import type { KeyFileInfo } from '../../../shared/domain/account';
-import type { PreflightReport } from '../../../shared/domain/preflight';
-import type { KeyVault } from '../../sync/key-vault';
-import { fakeKeyVault } from '../../sync/testing/fake-key-vault';
-import { createCore } from '../create-core';
-import { silentLogger } from '../logger';
+import type { KeyFileInfo } from '../../shared/domain/account';
+import type { PreflightReport } from '../../shared/domain/preflight';
+import { createCore } from '../composition/create-core';
+import { silentLogger } from '../core/logger';
+import type { KeyVault } from '../sync/key-vault';
+import { fakeKeyVault } from '../sync/testing/fake-key-vault';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,4 +1,4 @@
-import type { Handlers } from '../router';
+import type { Handlers } from '../core/router';
 import type { AccountService } from './account-service';
 import { checkFiles } from './check-files';
 import type { CostsService } from './costs-service';

@@ -1,4 +1,13 @@
 import type { AppInfo, TransportKind } from '../../shared/domain/app-info';
+import { appDataDir, PRODUCT_NAME } from '../core/app-paths';
+import { type Clock, isoNow, systemClock } from '../core/clock';
+import { EventBus } from '../core/event-bus';
+import { JobRunner } from '../core/jobs';
+import type { Logger } from '../core/logger';
+import { NotificationService } from '../core/notifications';
+import { createRouter, type Router, type SenderPolicy } from '../core/router';
+import { APP_VERSION } from '../core/version';
+import { createDashboard } from '../dashboard/create-dashboard';
 import { MonitorNotifier } from '../monitor/monitor-notifier';
 import { MonitorService } from '../monitor/monitor-service';
 import { createRunService } from '../runs/create-run-service';
@@ -8,18 +17,9 @@ import type { PdfPrinter } from '../runs/report/pdf-printer';
 import type { RunReports } from '../runs/report/run-reports';
 import type { RunService } from '../runs/run-service';
 import type { KeyVault } from '../sync/key-vault';
-import { appDataDir, PRODUCT_NAME } from './app-paths';
-import { type Clock, isoNow, systemClock } from './clock';
-import { createDashboard } from './dashboard/create-dashboard';
-import { lifecycleWorld } from './dashboard/lifecycle-world';
 import { runDoctor } from './doctor';
-import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
-import { JobRunner } from './jobs';
-import type { Logger } from './logger';
-import { NotificationService } from './notifications';
-import { createRouter, type Router, type SenderPolicy } from './router';
-import { APP_VERSION } from './version';
+import { lifecycleWorld } from './lifecycle-world';
 
 /** What differs between the desktop app, the browser host and tests. */
 export interface CoreOptions {

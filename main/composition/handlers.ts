@@ -1,15 +1,15 @@
 import type { AppInfo } from '../../shared/domain/app-info';
 import type { DoctorReport } from '../../shared/domain/doctor';
+import { type Clock, isoNow } from '../core/clock';
+import type { JobRunner } from '../core/jobs';
+import type { Handlers } from '../core/router';
+import { dashboardHandlers, type DashboardServices } from '../dashboard/dashboard-handlers';
 import { monitorHandlers } from '../monitor/monitor-handlers';
 import type { MonitorService } from '../monitor/monitor-service';
 import { reportHandlers } from '../runs/report/report-handlers';
 import type { RunReports } from '../runs/report/run-reports';
 import { runHandlers } from '../runs/run-handlers';
 import type { RunService } from '../runs/run-service';
-import { type Clock, isoNow } from './clock';
-import { dashboardHandlers, type DashboardServices } from './dashboard/dashboard-handlers';
-import type { JobRunner } from './jobs';
-import type { Handlers } from './router';
 
 /** The services the handler table needs; the composition root provides them. */
 export interface HandlerServices {

@@ -1,15 +1,15 @@
-import { type CostResource, isBillable, type ScanResult } from '../../../shared/domain/cost';
-import { type DeletionEvent, type KillAllResult, untrackedPhrase } from '../../../shared/domain/kill-all';
-import { TypedError } from '../../../shared/ipc/result';
-import { credentialsError } from '../../aws/aws-errors';
-import { DELETION_ORDER } from '../../runs/cost/delete-resources';
-import { type CleanupReport, executeCleanup } from '../../runs/cost/kill-all';
-import { scanAccount } from '../../runs/cost/scanner';
-import { homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { teardownRun } from '../../runs/teardown';
-import type { EventBus } from '../event-bus';
-import type { JobRunner } from '../jobs';
-import type { NotificationService } from '../notifications';
+import { type CostResource, isBillable, type ScanResult } from '../../shared/domain/cost';
+import { type DeletionEvent, type KillAllResult, untrackedPhrase } from '../../shared/domain/kill-all';
+import { TypedError } from '../../shared/ipc/result';
+import { credentialsError } from '../aws/aws-errors';
+import type { EventBus } from '../core/event-bus';
+import type { JobRunner } from '../core/jobs';
+import type { NotificationService } from '../core/notifications';
+import { DELETION_ORDER } from '../runs/cost/delete-resources';
+import { type CleanupReport, executeCleanup } from '../runs/cost/kill-all';
+import { scanAccount } from '../runs/cost/scanner';
+import { homeTarget, type LifecycleDeps } from '../runs/lifecycle-deps';
+import { teardownRun } from '../runs/teardown';
 
 /** A kill-all request as the handler validated it. */
 export interface KillAllRequest {

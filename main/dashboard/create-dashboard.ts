@@ -1,10 +1,10 @@
-import type { CostResource } from '../../../shared/domain/cost';
-import type { LifecycleDeps } from '../../runs/lifecycle-deps';
-import type { KeyVault } from '../../sync/key-vault';
-import type { Clock } from '../clock';
-import type { EventBus } from '../event-bus';
-import type { JobRunner } from '../jobs';
-import type { NotificationService } from '../notifications';
+import type { CostResource } from '../../shared/domain/cost';
+import type { Clock } from '../core/clock';
+import type { EventBus } from '../core/event-bus';
+import type { JobRunner } from '../core/jobs';
+import type { NotificationService } from '../core/notifications';
+import type { LifecycleDeps } from '../runs/lifecycle-deps';
+import type { KeyVault } from '../sync/key-vault';
 import { AccountService } from './account-service';
 import { CostsService } from './costs-service';
 import type { DashboardServices } from './dashboard-handlers';

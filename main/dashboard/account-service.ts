@@ -3,19 +3,19 @@ import { join } from 'node:path';
 
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 
-import type { AwsIdentity, AwsProfiles, InstanceTypeOption } from '../../../shared/domain/account';
-import type { PreflightReport } from '../../../shared/domain/preflight';
-import { TypedError } from '../../../shared/ipc/result';
-import { instanceSpec } from '../../../shared/pricing/instance-specs';
-import { PRICE_TABLE } from '../../../shared/pricing/price-table';
-import type { RunConfig } from '../../../shared/run-config/schema';
-import { inspectAwsSetup } from '../../aws/aws-config';
-import { credentialsError, describeAwsError } from '../../aws/aws-errors';
-import { mapBounded } from '../../runs/cost/map-bounded';
-import type { AwsTarget, LifecycleDeps } from '../../runs/lifecycle-deps';
-import { preflightRunConfig } from '../../runs/preflight/preflight-run-config';
-import { resolveConfigPaths } from '../../runs/resolve-config-paths';
-import type { KeyVault } from '../../sync/key-vault';
+import type { AwsIdentity, AwsProfiles, InstanceTypeOption } from '../../shared/domain/account';
+import type { PreflightReport } from '../../shared/domain/preflight';
+import { TypedError } from '../../shared/ipc/result';
+import { instanceSpec } from '../../shared/pricing/instance-specs';
+import { PRICE_TABLE } from '../../shared/pricing/price-table';
+import type { RunConfig } from '../../shared/run-config/schema';
+import { inspectAwsSetup } from '../aws/aws-config';
+import { credentialsError, describeAwsError } from '../aws/aws-errors';
+import { mapBounded } from '../runs/cost/map-bounded';
+import type { AwsTarget, LifecycleDeps } from '../runs/lifecycle-deps';
+import { preflightRunConfig } from '../runs/preflight/preflight-run-config';
+import { resolveConfigPaths } from '../runs/resolve-config-paths';
+import type { KeyVault } from '../sync/key-vault';
 
 /**
  * The launch wizard's view of AWS: profile names (never keys), identity, the instance type

@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import type { RunTemplate } from '../../../shared/domain/account';
-import { type RunConfig, runConfigSchema } from '../../../shared/run-config/schema';
-import { type Clock, isoNow } from '../clock';
+import type { RunTemplate } from '../../shared/domain/account';
+import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
+import { type Clock, isoNow } from '../core/clock';
 
 // A file name per template: readable, and never a path (the name's charset is checked by the contract too).
 const fileOf = (name: string) =>

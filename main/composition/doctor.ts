@@ -1,7 +1,7 @@
 import type { DoctorCheck, DoctorReport } from '../../shared/domain/doctor';
 import { type AwsSetup, type CredentialSource, inspectAwsSetup } from '../aws/aws-config';
 import { endpointOverridesFromEnv } from '../aws/endpoints';
-import { type Clock, isoNow, systemClock } from './clock';
+import { type Clock, isoNow, systemClock } from '../core/clock';
 import { findElectronBinary } from './electron-binary';
 
 /** The lowest Node version the CLI, browser host and executor support (Vite 8 and the AWS SDK need it). */

@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES } from '../../shared/ipc/contract';
 import { TypedError } from '../../shared/ipc/result';
 import { VALID_REQUESTS } from '../../shared/ipc/testing/valid-requests';
+import { type Logger, silentLogger } from '../core/logger';
+import { createRouter, type Handlers, type Sender } from '../core/router';
 import { createCore } from './create-core';
-import { type Logger, silentLogger } from './logger';
-import { createRouter, type Handlers, type Sender } from './router';
 
 const trusted: Sender = { transport: 'in-process' };
 // TRAINDECK_FAKE_AWS: the dashboard's AWS commands answer from the in-memory account, never from AWS.
