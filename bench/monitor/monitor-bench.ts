@@ -7,9 +7,9 @@
  * Options: --hours N (default 24), --rate N lines/s (default 1000).
  */
 import { FakeClock } from '../../main/aws/testing/fake-clock';
+import { localHost } from '../../main/host/local-host';
 import { HealthSampler } from '../../main/monitor/health-sampler';
 import { LineSplitter } from '../../main/monitor/line-splitter';
-import { createLocalShell } from '../../main/monitor/local-shell';
 import { RunMonitor } from '../../main/monitor/run-monitor';
 import { ManualTimers } from '../../main/monitor/testing/manual-timers';
 import { healthOutput, makeLines } from './workload';
@@ -42,7 +42,7 @@ const monitor = new RunMonitor({
     maxPerSecond = Math.max(maxPerSecond, ++inSecond);
   },
 });
-const sampler = new HealthSampler({ shell: createLocalShell(), clock, dataDir: '/data' });
+const sampler = new HealthSampler({ shell: localHost(), clock, dataDir: '/data' });
 const splitter = new LineSplitter();
 const encoder = new TextEncoder();
 

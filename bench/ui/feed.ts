@@ -6,8 +6,8 @@
  */
 import { RUN_ID, runSnapshot } from '../../e2e/web/monitor-fixture';
 import { systemClock } from '../../main/core/clock';
+import { localHost } from '../../main/host/local-host';
 import { HealthSampler } from '../../main/monitor/health-sampler';
-import { createLocalShell } from '../../main/monitor/local-shell';
 import { RunMonitor } from '../../main/monitor/run-monitor';
 import { SeriesStore } from '../../main/monitor/series-store';
 import type { MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
@@ -22,7 +22,7 @@ const TICK_MS = 100;
 /** A watched run fed with `rate` log lines/s and a health sample every 5 s, in real time. */
 export class LogFeed {
   private readonly monitor: RunMonitor;
-  private readonly sampler = new HealthSampler({ shell: createLocalShell(), clock: systemClock, dataDir: '/data' });
+  private readonly sampler = new HealthSampler({ shell: localHost(), clock: systemClock, dataDir: '/data' });
   private sink: ((delta: MonitorDelta) => void) | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private sent = 0;

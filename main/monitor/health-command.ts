@@ -1,5 +1,5 @@
 import { NVIDIA_SMI_QUERY } from '../../shared/monitor/nvidia-smi';
-import { shellQuote } from './remote-shell';
+import { shellQuote } from '../host/shell-quote';
 
 /** Section markers: unlikely in /proc output, easy to split on. */
 export const MARK = '@@td:';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { FakeClock } from '../aws/testing/fake-clock';
+import { localHost } from '../host/local-host';
 import { healthCommand, MARK } from './health-command';
 import { HealthSampler } from './health-sampler';
-import { createLocalShell } from './local-shell';
 import { DRIVER_FAILURE, TWO_GPU_CSV, writeFakeNvidiaSmi } from './testing/fake-nvidia-smi';
 
 // No sshd helper (e2e/services/sshd.ts) existed when this was written: the sampler runs its
@@ -18,7 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function sampler(pathDirs: string[]) {
   const clock = new FakeClock(0);
   const env = { ...process.env, PATH: [...pathDirs, '/usr/bin', '/bin'].join(':') };
-  return { clock, sampler: new HealthSampler({ shell: createLocalShell({ env }), clock, dataDir: root }) };
+  return { clock, sampler: new HealthSampler({ shell: localHost(env), clock, dataDir: root }) };
 }
 
 describe('HealthSampler on this machine through the local shell', () => {
@@ -70,7 +70,7 @@ describe('HealthSampler on this machine through the local shell', () => {
   });
 
   it('garbled sections cost only their fields; the next good sample is whole', () => {
-    const s = new HealthSampler({ shell: createLocalShell(), clock: new FakeClock(0), dataDir: '/' });
+    const s = new HealthSampler({ shell: localHost(), clock: new FakeClock(0), dataDir: '/' });
     const bad = s.parse(
       `${MARK}stat\n\u0000\u00ff garbage\n${MARK}mem\nMemTotal: lots\n${MARK}df\ndf: /data: No such file or directory\n${MARK}gpu\n0, A10G, 1`,
       0,
@@ -86,7 +86,7 @@ describe('HealthSampler on this machine through the local shell', () => {
   });
 
   it('network rates use /proc/uptime as the time base; disk fill ETA from growth', () => {
-    const s = new HealthSampler({ shell: createLocalShell(), clock: new FakeClock(0), dataDir: '/' });
+    const s = new HealthSampler({ shell: localHost(), clock: new FakeClock(0), dataDir: '/' });
     const out = (uptime: number, rx: number, usedKb: number) =>
       `${MARK}uptime\n${uptime} 1\n${MARK}net\n ens5: ${rx} 0 0 0 0 0 0 0 ${rx / 2} 0 0 0 0 0 0 0\n${MARK}df\n/dev/x 1000000 ${usedKb} 0 0% /data\n`;
     s.parse(out(100, 1000, 500_000), 0);

@@ -12,8 +12,8 @@ import {
   parseUptime,
 } from '../../shared/monitor/proc-parse';
 import type { Clock } from '../core/clock';
+import type { RemoteShell } from '../host/remote-host';
 import { healthCommand, splitSections } from './health-command';
-import type { RemoteShell } from './remote-shell';
 
 /** Disk growth is judged over this window: long enough to smooth checkpoint bursts. */
 const DISK_WINDOW_MS = 15 * 60_000;

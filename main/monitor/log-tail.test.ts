@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { localHost } from '../host/local-host';
 import { LineRing } from './line-ring';
 import { LineSplitter, MAX_LINE_BYTES } from './line-splitter';
-import { createLocalShell } from './local-shell';
 import { LogTail } from './log-tail';
 import { fileTailSource, shellTailSource, type TailSource } from './tail-source';
 
@@ -53,7 +53,7 @@ describe('LineRing', () => {
 
 describe.each([
   ['a local file', (path: string): TailSource => fileTailSource(path)],
-  ['a shell (stat + tail + base64)', (path: string): TailSource => shellTailSource(createLocalShell(), path)],
+  ['a shell (stat + tail + base64)', (path: string): TailSource => shellTailSource(localHost(), path)],
 ])('LogTail through %s', (_name, makeSource) => {
   let dir: string;
   let file: string;

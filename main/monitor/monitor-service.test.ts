@@ -13,7 +13,7 @@ import { EventBus } from '../core/event-bus';
 import { createLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
 import { createRouter } from '../core/router';
-import { createLocalShell } from './local-shell';
+import { localHost } from '../host/local-host';
 import { monitorHandlers } from './monitor-handlers';
 import { MonitorNotifier } from './monitor-notifier';
 import { MonitorService } from './monitor-service';
@@ -88,7 +88,7 @@ describe('MonitorService through the router', () => {
     writeFileSync(paths.executorJsonl, '{"seq":1,"at":"2026-11-24T10:00:00Z","phase":"training","status":"started"}\n');
     service.watch({
       runId: 'run-1',
-      shell: createLocalShell(),
+      shell: localHost(),
       paths,
       burn: { instanceType: 'g5.xlarge', volumes: [], startedAt: Date.parse('2026-11-24T09:00:00Z') },
     });
@@ -151,7 +151,7 @@ describe('MonitorService through the router', () => {
   it('finish reads the lines written after the last round (the final step), then stops; snapshots stay for the page', async () => {
     const { service, timers, paths } = setup();
     writeFileSync(paths.trainLog, ' 40/100 [00:10<00:15, 4.00it/s, loss=0.25]\n');
-    service.watch({ runId: 'run-2', shell: createLocalShell(), paths });
+    service.watch({ runId: 'run-2', shell: localHost(), paths });
     await until(() => timers.pending > 0 && service.snapshot('run-2').progress.step === 40);
     // Training ends between two samples: its last lines land after the round above.
     writeFileSync(
@@ -170,7 +170,7 @@ describe('MonitorService through the router', () => {
   it('finish during the first round still ends (the loop never sleeps on a spent signal)', async () => {
     const { service, paths } = setup();
     writeFileSync(paths.trainLog, '1/10 [00:01<00:09, 1.00it/s, loss=0.9]\n');
-    service.watch({ runId: 'run-3', shell: createLocalShell(), paths });
+    service.watch({ runId: 'run-3', shell: localHost(), paths });
     await service.finish('run-3', 5_000);
     expect(service.snapshot('run-3').progress.step).toBe(1);
   });
@@ -192,7 +192,7 @@ describe('MonitorService through the router', () => {
   it('progress reads where training stands without flushing a delta (a snapshot does); unknown run → undefined', async () => {
     const { service, deltas, paths } = setup();
     writeFileSync(paths.trainLog, ' 40/100 [00:10<00:15, 4.00it/s, loss=0.25]\n');
-    service.watch({ runId: 'run-4', shell: createLocalShell(), paths });
+    service.watch({ runId: 'run-4', shell: localHost(), paths });
     await until(() => service.progress('run-4')?.step === 40);
     expect(service.progress('run-4')).toMatchObject({ step: 40, totalSteps: 100, metrics: { loss: 0.25 } });
     expect(deltas).toHaveLength(0);
@@ -224,7 +224,7 @@ describe('MonitorService through the router', () => {
 
   it('attachAws: burn rate, spot check and CloudWatch/EC2 polling join a running watch', async () => {
     const { service, paths, clock } = setup();
-    service.watch({ runId: 'aws-1', shell: createLocalShell(), paths });
+    service.watch({ runId: 'aws-1', shell: localHost(), paths });
     const port: InstanceMetricsPort = {
       getInstanceMetrics: async () => ({
         CPUUtilization: [{ t: clock.now() - 60_000, v: 97 }],

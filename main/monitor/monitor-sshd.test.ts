@@ -7,11 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, type Sshd, startSshd } from '../../e2e/services/sshd';
 import { FakeClock } from '../aws/testing/fake-clock';
 import { createLogger } from '../core/logger';
-import type { RemoteHost } from '../runs/pipeline/remote-host';
+import type { RemoteHost } from '../host/remote-host';
+import type { RemoteShell } from '../host/remote-host';
 import { createSshConnector } from '../ssh/ssh-remote-host';
 import { HealthSampler } from './health-sampler';
-import { remoteHostShell } from './remote-host-shell';
-import type { RemoteShell } from './remote-shell';
 import { RunMonitor } from './run-monitor';
 import { RunWatcher } from './run-watcher';
 import { TWO_GPU_CSV, writeFakeNvidiaSmi } from './testing/fake-nvidia-smi';
@@ -60,12 +59,12 @@ for i in $(seq $1 $2); do
 done
 `;
 
-describe('monitor over a real sshd (ssh2 RemoteHost + remoteHostShell)', () => {
+describe('monitor over a real sshd (the ssh2 RemoteHost is the monitor shell)', () => {
   it('samples health with 2 GPUs from a fake nvidia-smi on PATH', async () => {
     const bin = join(dir, 'bin');
     writeFakeNvidiaSmi(bin, TWO_GPU_CSV);
     const sampler = new HealthSampler({
-      shell: withPath(remoteHostShell(await connect()), bin),
+      shell: withPath(await connect(), bin),
       clock: new FakeClock(0),
       dataDir: dir,
     });
@@ -98,7 +97,7 @@ describe('monitor over a real sshd (ssh2 RemoteHost + remoteHostShell)', () => {
     };
     const watcher = new RunWatcher({
       monitor,
-      shell: remoteHostShell(host),
+      shell: host,
       paths,
       clock,
       log: createLogger({ level: 'error' }),
@@ -110,7 +109,7 @@ describe('monitor over a real sshd (ssh2 RemoteHost + remoteHostShell)', () => {
     await (await connect()).exec(`${work}/train.sh 41 70`); // training goes on while the monitor is cut off
     await watcher.tick(new AbortController().signal); // every step fails on the closed link: skipped, not fatal
     host = await connect();
-    watcher.setShell(remoteHostShell(host));
+    watcher.setShell(host);
     await watcher.tick(new AbortController().signal);
     const snap = monitor.snapshot(50);
     const steps = snap.log.lines.map((l) => Number(/ (\d+)\/100 /.exec(l)?.[1]));

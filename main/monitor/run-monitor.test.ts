@@ -9,7 +9,7 @@ import type { MonitorNotice } from '../../shared/monitor/notices';
 import type { MonitorDelta } from '../../shared/monitor/view';
 import { FakeClock } from '../aws/testing/fake-clock';
 import { createLogger } from '../core/logger';
-import { createLocalShell } from './local-shell';
+import { localHost } from '../host/local-host';
 import { RunMonitor } from './run-monitor';
 import { RunWatcher } from './run-watcher';
 import { ManualTimers } from './testing/manual-timers';
@@ -118,7 +118,7 @@ describe('RunWatcher on a local "instance" with a training script writing tqdm l
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('follows the logs, the executor phase, health and cost; survives a truncated log and garbage', async () => {
-    const shell = createLocalShell();
+    const shell = localHost();
     const script = join(dir, 'train.sh');
     writeFileSync(
       script,

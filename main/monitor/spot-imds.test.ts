@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parseSpotAction } from '../../shared/monitor/spot-notice';
 import { FakeClock } from '../aws/testing/fake-clock';
-import type { RemoteShell } from './remote-shell';
+import type { RemoteShell } from '../host/remote-host';
 import { checkSpotOverShell, type ImdsFetch, spotCheckCommand, watchSpotInterruption } from './spot-imds';
 
 const NOTICE = '{"action": "terminate", "time": "2026-11-24T10:02:00Z"}';

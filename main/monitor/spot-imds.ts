@@ -1,7 +1,7 @@
 import type { SpotInterruption } from '../../shared/monitor/health';
 import { IMDS_BASE, IMDS_TOKEN_PATH, parseSpotAction, SPOT_ACTION_PATH } from '../../shared/monitor/spot-notice';
 import { realSleep, type Sleep } from '../aws/waiters';
-import type { RemoteShell } from './remote-shell';
+import type { RemoteShell } from '../host/remote-host';
 
 const TOKEN_TTL_SECONDS = 21_600;
 const REQUEST_TIMEOUT_MS = 2000;

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 
-import { type RemoteShell, shellQuote } from './remote-shell';
+import type { RemoteShell } from '../host/remote-host';
+import { shellQuote } from '../host/shell-quote';
 
 /** One read of a growing file. */
 export interface TailRead {

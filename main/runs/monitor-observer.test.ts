@@ -3,9 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ProgressPattern } from '../../shared/monitor/log-patterns';
 import { monitoringSchema } from '../../shared/run-config/monitoring-section';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
+import type { RemoteHost } from '../host/remote-host';
 import type { MonitorService } from '../monitor/monitor-service';
 import { monitorObserver } from './monitor-observer';
-import type { RemoteHost } from './pipeline/remote-host';
 
 const paths = {
   dataDir: '/w/data',

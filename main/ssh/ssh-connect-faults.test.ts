@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { generateKey, type Sshd, startSshd } from '../../e2e/services/sshd';
-import { isConnectionLost } from '../runs/pipeline/remote-host';
+import { isConnectionLost } from '../host/remote-host';
 import { type ConnectPolicy, connectWithBackoff, type SshTarget } from './ssh-connect';
 import { sshRemoteHost } from './ssh-remote-host';
 import { type SshFault, type SshFaultServer, startSshFaultServer } from './testing/ssh-fault-server';

@@ -1,7 +1,7 @@
 import type { Client, SFTPWrapper } from 'ssh2';
 
 import { whenAborted } from '../core/abort';
-import { ConnectionLost, type ExecResult, type HostConnector, type RemoteHost } from '../runs/pipeline/remote-host';
+import { ConnectionLost, type ExecResult, type HostConnector, type RemoteHost } from '../host/remote-host';
 import type { HostKeyPin } from './host-key';
 import { type ConnectPolicy, connectWithBackoff, DEFAULT_CONNECT_POLICY, type SshTarget } from './ssh-connect';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { PowerOff } from '../../../shared/executor/protocol';
+import { createLocalConnector } from '../../host/local-host';
 import type { ComputeBackend } from '../pipeline/compute-backend';
-import { createLocalConnector } from '../pipeline/local-host';
 import { passedPreflight } from '../preflight/host-preflight';
 import { findLocalTools, type LocalTools, type LocalToolsOptions } from './local-tools';
 

@@ -1,6 +1,6 @@
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import type { PowerOff } from '../../../shared/executor/protocol';
-import type { HostConnector } from './remote-host';
+import type { HostConnector } from '../../host/remote-host';
 
 /** One step or wait of a provisioning, as the run shows it. */
 export interface AcquireProgress {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { workLayout } from '../../executor/work-layout';
+import { ConnectionLost, type HostConnector, type RemoteHost } from '../../host/remote-host';
 import { followExecutor, type FollowOffsets, type FollowOptions } from './follow-executor';
-import { ConnectionLost, type HostConnector, type RemoteHost } from './remote-host';
 import { Waker } from './waker';
 
 const layout = workLayout('/work/run', { storage: { folders: [{ name: 'logs', local: 'logs' }] } } as never);

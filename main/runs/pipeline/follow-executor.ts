@@ -1,7 +1,7 @@
 import type { ExecutorEvent } from '../../../shared/executor/protocol';
 import type { WorkLayout } from '../../executor/work-layout';
+import { ConnectionLost, type HostConnector, isConnectionLost, type RemoteHost } from '../../host/remote-host';
 import { LineReader } from './line-reader';
-import { ConnectionLost, type HostConnector, isConnectionLost, type RemoteHost } from './remote-host';
 import { Waker } from './waker';
 
 /** What the follower reports. */

@@ -9,11 +9,11 @@ import type {
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import { sleep } from '../../core/abort';
 import type { WorkLayout } from '../../executor/work-layout';
+import type { HostConnector, RemoteHost } from '../../host/remote-host';
 import type { ObjectStore } from '../../sync/object-store';
 import type { AwsMachine } from './compute-backend';
 import { followExecutor, type FollowOffsets, type ReconnectPolicy } from './follow-executor';
 import { type createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
-import type { HostConnector, RemoteHost } from './remote-host';
 import type { RunObserver } from './run-observer';
 import { parseSyncReport } from './sync-report';
 import { FINAL_STATUS_WAIT_MS, pushAgain, readFinalStatus, verifySync } from './verify-sync';

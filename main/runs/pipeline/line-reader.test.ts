@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { ConnectionLost, type RemoteHost } from '../../host/remote-host';
 import { LineReader } from './line-reader';
-import { ConnectionLost, type RemoteHost } from './remote-host';
 
 /** A host whose file grows under the test's control and whose link can drop. */
 function fakeHost(state: { file?: Buffer; down?: boolean }): RemoteHost {

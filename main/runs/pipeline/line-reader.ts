@@ -1,4 +1,4 @@
-import type { RemoteHost } from './remote-host';
+import type { RemoteHost } from '../../host/remote-host';
 
 const CHUNK = 256 * 1024;
 

@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
 import { workLayout } from '../../executor/work-layout';
-import type { RemoteHost } from './remote-host';
+import type { RemoteHost } from '../../host/remote-host';
 import { startExecutor } from './start-executor';
 
 vi.mock('node:path', async () => {

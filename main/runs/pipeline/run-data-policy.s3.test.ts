@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ExecutorEvent } from '../../../shared/executor/protocol';
-import type { RemoteHost } from './remote-host';
+import type { RemoteHost } from '../../host/remote-host';
 import type { RunObserver, TrainingPaths } from './run-observer';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
 import { PARQUET_BYTES } from './testing/training-repo';

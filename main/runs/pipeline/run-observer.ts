@@ -1,6 +1,6 @@
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
+import type { RemoteHost } from '../../host/remote-host';
 import type { AwsMachine } from './compute-backend';
-import type { RemoteHost } from './remote-host';
 
 /** Where the training writes, on the machine that runs it. */
 export interface TrainingPaths {

@@ -1,4 +1,4 @@
-import { shellQuote } from './start-executor';
+import { shellQuote } from '../../host/shell-quote';
 
 /** What the script prints before it exits 3 on an unsafe path (the reason follows on the same line). */
 export const UNSAFE_MARK = 'traindeck-unsafe-work-folder:';

@@ -6,7 +6,8 @@ import { join } from 'node:path/posix';
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import type { WorkLayout } from '../../executor/work-layout';
-import type { RemoteHost } from './remote-host';
+import type { RemoteHost } from '../../host/remote-host';
+import { shellQuote } from '../../host/shell-quote';
 import { safeWorkFolderScript, UNSAFE_MARK } from './safe-work-folder';
 
 /** A file to place in the work folder before the executor starts (override sources). */
@@ -14,11 +15,6 @@ export interface Upload {
   /** Path relative to the work folder. */
   path: string;
   data: Buffer;
-}
-
-/** Single-quotes a value for a POSIX shell command line (paths only; secrets never go here). */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -5,13 +5,13 @@ import { folderPrefix } from '../../../shared/sync/keys';
 import { conflictRelPath, decide } from '../../../shared/sync/policy';
 import type { ManifestFile, VerifyMismatch } from '../../../shared/sync/types';
 import type { WorkLayout } from '../../executor/work-layout';
+import type { RemoteHost } from '../../host/remote-host';
+import { shellQuote } from '../../host/shell-quote';
 import type { ObjectStore } from '../../sync/object-store';
 import { metadataDetails } from '../../sync/remote-details';
 import { syncRetry, withRetry } from '../../sync/retry';
 import { verifyAgainst, type VerifyReport } from '../../sync/verify';
 import { verificationByFolder } from '../../sync/verify-by-folder';
-import type { RemoteHost } from './remote-host';
-import { shellQuote } from './start-executor';
 
 /** Reads a whole remote file (status.json may hold a large manifest). */
 export async function readWhole(host: RemoteHost, path: string): Promise<Buffer | undefined> {

@@ -4,14 +4,14 @@ import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import { runConfigSchema } from '../../../shared/run-config/schema';
 import { resolveS3Credentials } from '../../aws/s3-credentials';
+import { createLocalConnector } from '../../host/local-host';
+import type { HostConnector } from '../../host/remote-host';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import type { KeyVault } from '../../sync/key-vault';
 import type { ObjectStore } from '../../sync/object-store';
 import { openSync } from '../../sync/open-sync';
 import { findLocalTools } from '../backends/local-tools';
 import type { LifecycleDeps } from '../lifecycle-deps';
-import { createLocalConnector } from '../pipeline/local-host';
-import type { HostConnector } from '../pipeline/remote-host';
 import { teardownRun } from '../teardown';
 import type { AttachState } from './attach-journal';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { createLocalShell } from './local-shell';
-import { shellQuote } from './remote-shell';
+import { localHost } from './local-host';
+import { shellQuote } from './shell-quote';
 
 describe('local RemoteShell (child process)', () => {
-  const shell = createLocalShell();
+  const shell = localHost();
 
   it('returns stdout, stderr and a non-zero exit as a normal result', async () => {
     expect(await shell.exec('echo out; echo err >&2; exit 3', { timeoutMs: 5000 })).toEqual({
