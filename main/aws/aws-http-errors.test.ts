@@ -12,7 +12,7 @@ const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 let server: AwsQueryServer;
 let proxy: FaultProxy | undefined;
 beforeEach(async () => {
-  server = await startAwsQueryServer({ regions: ['eu-west-1', 'us-east-1'] });
+  server = await startAwsQueryServer({ regions: ['eu-west-1', 'us-east-1'], vcpuQuota: 64 });
 });
 afterEach(async () => {
   vi.unstubAllEnvs();

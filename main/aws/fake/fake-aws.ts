@@ -80,7 +80,8 @@ export class FakeAws {
   private readonly operationFaults = new Map<string, string>();
   private killAfter: number | undefined;
   private dead = false;
-  private counter = 0;
+  /** Ids issued so far (public so a saved account resumes without reusing one). */
+  idsIssued = 0;
 
   constructor(readonly options: FakeAwsOptions) {
     this.latencyMs = options.latencyMs ?? 0;
@@ -145,8 +146,8 @@ export class FakeAws {
   }
 
   nextId(prefix: string): string {
-    this.counter += 1;
-    return `${prefix}-${this.counter.toString(16).padStart(17, '0')}`;
+    this.idsIssued += 1;
+    return `${prefix}-${this.idsIssued.toString(16).padStart(17, '0')}`;
   }
 
   /** Runs one call with the fault model: latency, kill, refusal, throttling, then state settling. */

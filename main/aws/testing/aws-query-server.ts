@@ -1,62 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What the server answers: region names and the account; everything else is an empty success or an error. */
+import { systemClock } from '../../core/clock';
+import type { Ec2Port } from '../ports/aws-ports';
+import { accountAction } from './account-query-actions';
+import { ec2Action } from './ec2-query-actions';
+import { FakeAws } from './fake-aws';
+import { loadFakeAws, persistFakeAws, scaledClock } from './fake-aws-state';
+import type { FakeInstance } from './fake-ec2-region';
+import {
+  ec2Answer,
+  el,
+  errorAnswer,
+  itemSet,
+  type QueryAnswer,
+  type QueryRequest,
+  signingScope,
+} from './query-protocol';
+
+/** Where the fake's instances answer SSH: their public IP (port 22 there) and the host key cloud-init prints. */
+export interface InstanceSsh {
+  /** A loopback address (127.x.y.z) whose port 22 is a real sshd or the SSH fault server. */
+  address: string;
+  hostKeyFingerprint: string;
+}
+
+/** What the server answers. */
 export interface AwsQueryServerOptions {
+  /** Regions of a new account (ignored when `account` or a saved `stateFile` gives one). */
   regions?: string[];
   account?: string;
-  /** vCPU quota Service Quotas reports. */
+  /** The applied vCPU quota Service Quotas reports where the account has none set (else: none applied, the default 64). */
   vcpuQuota?: number;
+  /** The stateful account behind the endpoint; by default a new one on the wall clock. */
+  fake?: FakeAws;
+  /**
+   * The account's state file: loaded when it exists (a restarted server sees the same account),
+   * rewritten atomically after every request that changed it.
+   */
+  stateFile?: string;
+  /** Speed of the fake's time for an account made or loaded here (e.g. 100: a 60-s boot takes 0.6 s). */
+  timeScale?: number;
+  /** Where launched instances answer SSH; without it they keep the fake's unreachable 203.0.113.x addresses. */
+  instanceSsh?: InstanceSsh;
 }
 
 /** A running {@link startAwsQueryServer}. */
 export interface AwsQueryServer {
   endpoint: string;
+  /** The account behind it (inspect or seed it; the state file follows the next request). */
+  fake: FakeAws;
   /** Operations served, in order. */
   calls(): string[];
+  /** Where instances launched from now on answer SSH. */
+  setInstanceSsh(ssh: InstanceSsh | undefined): void;
+  /** The `AWS_ENDPOINT_URL_*` variables (and test credentials) that send every client but S3 here. */
+  env(): Record<string, string>;
   close(): Promise<void>;
 }
 
 /**
- * A tiny AWS-compatible endpoint on loopback for the SDK's HTTP path: EC2 (DescribeRegions,
- * DescribeInstances), STS (GetCallerIdentity) and Service Quotas (GetServiceQuota) answer as
- * AWS does, in their own protocols; any other operation gets the protocol's `InvalidAction`.
- * The stateful fake (`fake-aws.ts`) stays behind the ports; this one exists so the SDK's real
- * serializers, retries and error parsers run (put `startFaultProxy` in front to break it).
+ * An AWS-compatible endpoint on loopback over the stateful fake account (`fake-aws.ts`): EC2
+ * (launch, inventory, cleanup, status, console, spot prices), STS, IAM, SSM, Service Quotas,
+ * ELB v2 and CloudWatch answer in their own protocols, so the SDK's real serializers, retries
+ * and error parsers run; anything else gets the protocol's `InvalidAction`. Region and service
+ * come from the request's SigV4 scope, so one URL serves every `AWS_ENDPOINT_URL_<ID>`. With a
+ * `stateFile` the account outlives any process that used it (kill -9 of the CLI, a restart of
+ * this server). Put `startFaultProxy` in front to break it.
  */
 export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): Promise<AwsQueryServer> {
-  const regions = options.regions ?? ['us-east-1', 'eu-west-1'];
+  const scale = options.timeScale ?? 1;
+  const fake =
+    options.fake ??
+    (options.stateFile && existsSync(options.stateFile)
+      ? loadFakeAws(readFileSync(options.stateFile, 'utf8'), (now) => scaledClock(now, scale))
+      : new FakeAws({
+          clock: scale === 1 ? systemClock : scaledClock(Date.now(), scale),
+          regions: options.regions ?? ['us-east-1', 'eu-west-1'],
+        }));
+  if (options.account) fake.account = options.account;
+  const persist = options.stateFile ? persistFakeAws(fake, options.stateFile) : () => undefined;
+  persist();
+  let instanceSsh = options.instanceSsh;
+  // One port per region, kept: RunInstances' client tokens are remembered by it.
+  const ports = fake.ports();
+  const ec2Ports = new Map<string, Ec2Port>();
+  const ec2Of = (region: string) => {
+    if (!ec2Ports.has(region)) ec2Ports.set(region, ports.ec2(region));
+    return ec2Ports.get(region)!;
+  };
   const calls: string[] = [];
+  const answer = async (request: QueryRequest, isJson: boolean): Promise<QueryAnswer> => {
+    try {
+      const served =
+        request.service !== 'ec2'
+          ? await accountAction(fake, request, options.vcpuQuota)
+          : request.action === 'DescribeRegions'
+            ? regionsAnswer(await ports.regions.listEnabledRegions())
+            : await ec2Action(ec2Of(request.region), request);
+      const launched = request.action === 'RunInstances' && /<instanceId>([^<]+)</.exec(served?.body ?? '')?.[1];
+      if (launched && instanceSsh) pointAtSsh(fake.region(request.region).instances.get(launched), instanceSsh);
+      return served ?? errorAnswer(request.service, 'InvalidAction', `${request.action} is not served here`, isJson);
+    } catch (error) {
+      const code = error instanceof Error ? error.name : 'InternalError';
+      return errorAnswer(request.service, code, error instanceof Error ? error.message : String(error), isJson);
+    } finally {
+      persist();
+    }
+  };
   const server: Server = createServer((req, res) => {
-    void readBody(req).then((body) => {
+    void readBody(req).then(async (body) => {
+      const scope = signingScope(req.headers.authorization);
       const target = req.headers['x-amz-target'];
-      if (typeof target === 'string') {
-        const operation = target.split('.').pop() ?? '';
-        calls.push(operation);
-        const answer =
-          operation === 'GetServiceQuota' || operation === 'GetAWSDefaultServiceQuota'
-            ? { status: 200, body: { Quota: { Value: options.vcpuQuota ?? 64 } } }
-            : { status: 400, body: { __type: 'InvalidAction', message: `${operation} is not served here` } };
-        const text = JSON.stringify(answer.body);
-        res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' }).end(text);
-        return;
-      }
-      const params = new URLSearchParams(body);
+      const isJson = typeof target === 'string';
+      const params = new URLSearchParams(isJson ? '' : body);
       new URL(req.url ?? '/', 'http://x').searchParams.forEach((value, key) => params.append(key, value));
-      const action = params.get('Action') ?? '';
+      const action = isJson ? (target.split('.').pop() ?? '') : (params.get('Action') ?? '');
       calls.push(action);
-      const xml = queryAnswer(action, regions, options.account ?? '123456789012');
-      res.writeHead(xml ? 200 : 400, { 'content-type': 'text/xml' });
-      res.end(
-        xml ??
-          `<Response><Errors><Error><Code>InvalidAction</Code><Message>${action} is not served here</Message></Error></Errors><RequestID>q</RequestID></Response>`,
-      );
+      const json = isJson && body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const reply = await answer({ ...scope, action, params, json }, isJson);
+      res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
+    fake,
     calls: () => [...calls],
+    setInstanceSsh: (ssh) => void (instanceSsh = ssh),
+    env: () => ({
+      ...Object.fromEntries(
+        ['EC2', 'STS', 'IAM', 'SSM', 'CLOUDWATCH', 'SERVICE_QUOTAS', 'ELASTIC_LOAD_BALANCING_V2'].map((id) => [
+          `AWS_ENDPOINT_URL_${id}`,
+          endpoint,
+        ]),
+      ),
+    }),
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -64,21 +145,26 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
   };
 }
 
-function queryAnswer(action: string, regions: string[], account: string): string | undefined {
-  const ec2 = (name: string, inner: string) =>
-    `<?xml version="1.0" encoding="UTF-8"?><${name} xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>q</requestId>${inner}</${name}>`;
-  if (action === 'DescribeRegions') {
-    return ec2(
-      'DescribeRegionsResponse',
-      `<regionInfo>${regions.map((r) => `<item><regionName>${r}</regionName><regionEndpoint>ec2.${r}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`).join('')}</regionInfo>`,
-    );
-  }
-  if (action === 'DescribeInstances') return ec2('DescribeInstancesResponse', '<reservationSet/>');
-  if (action === 'GetCallerIdentity') {
-    return `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${account}:user/test</Arn><UserId>AIDTEST</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>q</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
-  }
-  return undefined;
+// A launched instance answers SSH where the test says, with the host key cloud-init would print.
+function pointAtSsh(instance: FakeInstance | undefined, ssh: InstanceSsh): void {
+  if (!instance) return;
+  instance.publicIp = ssh.address;
+  instance.hostKeyFingerprints = [ssh.hostKeyFingerprint];
 }
+
+const regionsAnswer = (regions: string[]) =>
+  ec2Answer(
+    'DescribeRegions',
+    itemSet(
+      'regionInfo',
+      regions.map(
+        (r) =>
+          el('regionName', r) +
+          el('regionEndpoint', `ec2.${r}.amazonaws.com`) +
+          el('optInStatus', 'opt-in-not-required'),
+      ),
+    ),
+  );
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
