@@ -1,5 +1,5 @@
-import type { FakeAws } from './fake-aws';
-import { awsError } from './fake-error';
+import type { FakeAws } from '../fake/fake-aws';
+import { awsError } from '../fake/fake-error';
 import { el, type QueryAnswer, queryAnswer, type QueryRequest } from './query-protocol';
 
 const STS = 'https://sts.amazonaws.com/doc/2011-06-15/';

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
+import { FakeAws } from '../fake/fake-aws';
+import { FAKE_TIMING } from '../fake/fake-ec2-region';
 import type { AwsPorts } from '../ports/aws-ports';
+import type { RunInstanceSpec } from '../ports/ec2-launch-port';
 import { createSdkInstanceMetricsPort } from '../sdk/cloudwatch-adapter';
 import { createSdkAwsPorts } from '../sdk/sdk-aws-ports';
 import { type AwsQueryServer, startAwsQueryServer } from './aws-query-server';
-import { FakeAws } from './fake-aws';
 import { FakeClock } from './fake-clock';
-import { FAKE_TIMING } from './fake-ec2-region';
 
 // The HTTP fake is the in-memory fake behind the SDK's real HTTP path. Invariant: it is
 // transparent — the same port calls give the same answers through the SDK over HTTP as on the
@@ -39,6 +40,37 @@ function sdkPorts(endpoint: string): AwsPorts {
 }
 
 const tags = { [TAG_RUN_ID]: 'r1', [TAG_CREATED_BY]: 'traindeck/test', Name: 'a <b> & "c"' };
+const profileSpec = {
+  roleName: 'role',
+  profileName: 'profile',
+  policyName: 'p',
+  policyDocument: '{}',
+  description: 'd',
+  tags,
+};
+
+function launchSpec(
+  securityGroupId: string,
+  subnetId: string,
+  overrides: Partial<RunInstanceSpec> = {},
+): RunInstanceSpec {
+  return {
+    clientToken: 'token-1',
+    imageId: 'ami-0a12023000000086',
+    instanceType: 't3.micro',
+    keyName: 'kp',
+    securityGroupId,
+    subnetId,
+    instanceProfileName: 'profile',
+    rootDeviceName: '/dev/xvda',
+    extraEbsDeviceNames: [],
+    diskGb: 30,
+    market: 'on-demand',
+    userData: '#!/bin/sh\necho hi',
+    tags,
+    ...overrides,
+  };
+}
 
 /** A launch and teardown as the lifecycle does it, every answer recorded (ids are the fake's, so equal on both sides). */
 async function scenario(ports: AwsPorts, clock: FakeClock): Promise<unknown[]> {
@@ -58,35 +90,17 @@ async function scenario(ports: AwsPorts, clock: FakeClock): Promise<unknown[]> {
   );
   const network = (await ec2.defaultNetwork())!;
   seen.push(network);
-  seen.push(
-    await ports.instanceRole.ensureInstanceProfile({
-      roleName: 'role',
-      profileName: 'profile',
-      policyName: 'p',
-      policyDocument: '{}',
-      description: 'd',
-      tags,
-    }),
-  );
+  seen.push(await ports.instanceRole.ensureInstanceProfile(profileSpec));
   const publicKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ0000000000000000000000000000000000000000 k';
   seen.push(await ec2.importKeyPair({ name: 'kp', publicKey, tags }));
   const group = await ec2.createSecurityGroup({ name: 'sg', description: 'd', vpcId: network.vpcId, tags });
   await ec2.authorizeSsh({ groupId: group, cidr: '127.0.0.1/32', tags });
-  const spec = {
-    clientToken: 'token-1',
+  const spec = launchSpec(group, network.subnets[0]!.subnetId, {
     imageId: ami!,
     instanceType: 'g5.xlarge',
-    keyName: 'kp',
-    securityGroupId: group,
-    subnetId: network.subnets[0]!.subnetId,
-    instanceProfileName: 'profile',
-    rootDeviceName: '/dev/xvda',
-    extraEbsDeviceNames: [],
     diskGb: 120,
-    market: 'on-demand' as const,
-    userData: '#!/bin/sh\necho hi',
-    tags,
-  };
+  });
+
   const id = await ec2.runInstance(spec);
   seen.push(id, await ec2.runInstance(spec), await ec2.describeInstance(id), await ec2.statusChecks(id));
   clock.advance(FAKE_TIMING.pendingMs + FAKE_TIMING.statusInitMs);
@@ -131,31 +145,10 @@ describe('the HTTP fake (EC2 query protocol and friends over the stateful fake)'
     const ports = sdkPorts(server.endpoint);
     const ec2 = ports.ec2('eu-west-1');
     const network = (await ec2.defaultNetwork())!;
-    await ports.instanceRole.ensureInstanceProfile({
-      roleName: 'role',
-      profileName: 'profile',
-      policyName: 'p',
-      policyDocument: '{}',
-      description: 'd',
-      tags,
-    });
+    await ports.instanceRole.ensureInstanceProfile(profileSpec);
     await ec2.importKeyPair({ name: 'kp', publicKey: 'ssh-ed25519 AAAA k', tags });
     const group = await ec2.createSecurityGroup({ name: 'sg', description: 'd', vpcId: network.vpcId, tags });
-    const id = await ec2.runInstance({
-      clientToken: 't',
-      imageId: 'ami-0a12023000000086',
-      instanceType: 't3.micro',
-      keyName: 'kp',
-      securityGroupId: group,
-      subnetId: network.subnets[0]!.subnetId,
-      instanceProfileName: 'profile',
-      rootDeviceName: '/dev/xvda',
-      extraEbsDeviceNames: [],
-      diskGb: 30,
-      market: 'on-demand',
-      userData: '',
-      tags,
-    });
+    const id = await ec2.runInstance(launchSpec(group, network.subnets[0]!.subnetId));
     // Written before the answer went out: the file already holds the instance.
     expect(readFileSync(stateFile, 'utf8')).toContain(id);
     await server.close();
@@ -179,14 +172,7 @@ describe('the HTTP fake (EC2 query protocol and friends over the stateful fake)'
     await ports.regions.listEnabledRegions();
     await ports.parameters('eu-west-1').getParameter('/x');
     await ports.quotas('eu-west-1').vcpuQuota('L-DB2E81BA');
-    await ports.instanceRole.ensureInstanceProfile({
-      roleName: 'role',
-      profileName: 'profile',
-      policyName: 'p',
-      policyDocument: '{}',
-      description: 'd',
-      tags,
-    });
+    await ports.instanceRole.ensureInstanceProfile(profileSpec);
     await ports.ec2('eu-west-1').listLoadBalancers();
     const metrics = createSdkInstanceMetricsPort(settings);
     await metrics.describeInstance('i-0000000000000dead').catch(() => undefined);

@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { systemClock } from '../../core/clock';
+import { FakeAws } from '../fake/fake-aws';
+import type { FakeInstance } from '../fake/fake-ec2-region';
 import type { Ec2Port } from '../ports/aws-ports';
 import { accountAction } from './account-query-actions';
 import { ec2Action } from './ec2-query-actions';
-import { FakeAws } from './fake-aws';
 import { loadFakeAws, persistFakeAws, scaledClock } from './fake-aws-state';
-import type { FakeInstance } from './fake-ec2-region';
 import {
   ec2Answer,
   el,

@@ -1,7 +1,7 @@
+import { FAKE_INSTANCE_TYPES } from '../fake/fake-catalog';
+import { awsError } from '../fake/fake-error';
 import type { Ec2Port } from '../ports/aws-ports';
 import type { Ec2Instance } from '../ports/ec2-types';
-import { FAKE_INSTANCE_TYPES } from './fake-catalog';
-import { awsError } from './fake-error';
 import {
   ec2Answer,
   el,

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 import type { Clock } from '../../core/clock';
-import { FakeAws } from './fake-aws';
-import { FakeEc2Region } from './fake-ec2-region';
+import { FakeAws } from '../fake/fake-aws';
+import { FakeEc2Region } from '../fake/fake-ec2-region';
 
 /**
  * Real time running `scale` times faster from `start`: the fake's boot and shutdown delays
