@@ -47,9 +47,9 @@ async function main(argv: string[]): Promise<number> {
     await new Promise<void>((resolve) => child.stdin!.end(JSON.stringify(secrets), resolve));
     child.unref();
     writeFileSync(layout.pidFile, `${child.pid}\n`);
-    // The desktop's re-push runs the same Node the bootstrap found.
-    writeFileSync(layout.nodePathFile, process.execPath);
-    process.stdout.write(JSON.stringify({ pid: child.pid }) + '\n');
+    // The desktop records the Node the bootstrap found (its re-push runs that one, never a path read
+    // back from the work folder, which the training code can rewrite).
+    process.stdout.write(JSON.stringify({ pid: child.pid, node: process.execPath }) + '\n');
     return 0;
   }
   if (command === 'push') {

@@ -19,7 +19,6 @@ export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage' |
     bundle: join(workDir, 'executor.mjs'),
     bootstrap: join(workDir, 'bootstrap.sh'),
     pidFile: join(workDir, 'executor.pid'),
-    nodePathFile: join(workDir, 'node-path'),
     statusFile: join(workDir, 'status.json'),
     stderrFile: join(workDir, 'executor.err'),
     // Sync figures live outside the pushed folders: a line appended to a file being uploaded fails its upload.

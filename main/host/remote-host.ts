@@ -37,6 +37,18 @@ export interface RemoteHost {
  */
 export type RemoteShell = Pick<RemoteHost, 'exec'>;
 
+/** Reads a whole remote file (status.json may hold a large manifest; executor.mjs is hashed whole). */
+export async function readWhole(host: RemoteHost, path: string): Promise<Buffer | undefined> {
+  const parts: Buffer[] = [];
+  for (let offset = 0; ;) {
+    const chunk = await host.read(path, offset, 1024 * 1024);
+    if (chunk === undefined) return offset === 0 ? undefined : Buffer.concat(parts);
+    if (chunk.length === 0) return Buffer.concat(parts);
+    parts.push(chunk);
+    offset += chunk.length;
+  }
+}
+
 /** Opens a {@link RemoteHost}; called again after a dropped connection. */
 export interface HostConnector {
   /** A short description for events ("root@127.0.0.1:2222", "this computer"). */

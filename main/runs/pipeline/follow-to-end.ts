@@ -12,6 +12,7 @@ import type { WorkLayout } from '../../executor/work-layout';
 import type { HostConnector, RemoteHost } from '../../host/remote-host';
 import type { ObjectStore } from '../../sync/object-store';
 import type { AwsMachine } from './compute-backend';
+import type { ExecutorIdentity } from './executor-identity';
 import { followExecutor, type FollowOffsets, type ReconnectPolicy } from './follow-executor';
 import { type createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
 import type { RunObserver } from './run-observer';
@@ -36,6 +37,8 @@ export interface FollowToEndInput {
   layout: WorkLayout;
   connector: HostConnector;
   pid: number;
+  /** The Node and executor recorded at start; a re-push runs only those (undefined: it refuses). */
+  identity: ExecutorIdentity | undefined;
   /** Epoch ms after which the follow gives up (time-to-live + grace + push). */
   deadline: number;
   secrets: ExecutorSecrets;
@@ -90,7 +93,7 @@ export async function followToEnd(
   state.rescuePush = async () => {
     const fresh = await input.connector.connect(AbortSignal.timeout(3 * 60_000));
     try {
-      return await pushAgain(fresh, layout, secrets, AbortSignal.timeout(60 * 60_000));
+      return await pushAgain(fresh, layout, secrets, input.identity, AbortSignal.timeout(60 * 60_000));
     } finally {
       await fresh.close();
     }
@@ -157,6 +160,7 @@ export async function followToEnd(
           status,
           storage: input.storage,
           secrets,
+          identity: input.identity,
           maxRePushes: input.maxRePushes ?? 2,
           signal: AbortSignal.timeout(2 * 60 * 60_000),
           onInfo: info,

@@ -43,7 +43,7 @@ describe('remote paths built on a Windows desktop', () => {
     const host: RemoteHost = {
       exec: async (command) => {
         commands.push(command);
-        return { code: 0, stdout: '{"pid": 42}', stderr: '' };
+        return { code: 0, stdout: '{"pid": 42, "node": "/usr/bin/node"}', stderr: '' };
       },
       writeFile: async (path) => void paths.push(path),
       read: async () => undefined,

@@ -145,7 +145,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         ...(machine.aws ? { aws: machine.aws } : {}),
       });
     }
-    const { pid } = await phases.run(
+    const started = await phases.run(
       'bootstrapping',
       () =>
         startExecutor(host, {
@@ -159,13 +159,15 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         }),
       (r) => ({ pid: r.pid, workDir: layout.workDir }),
     );
-    input.onAttach?.({ type: 'executor', pid });
+    const { pid, ...identity } = started;
+    input.onAttach?.({ type: 'executor', pid, ...identity });
     await followToEnd(
       {
         runId: input.runId,
         layout,
         connector: machine.connector,
         pid,
+        identity,
         deadline,
         secrets,
         storage: spec.storage,

@@ -63,4 +63,28 @@ describe('sync verification from the desktop', () => {
     expect(run.events.some((e) => e.type === 'log' && e.line.startsWith('keeping the machine'))).toBe(true);
     expect(run.snapshot.phases['tearing-down'].status).toBe('succeeded');
   });
+
+  it('a re-push over real SSH refuses an executor.mjs the training code rewrote, and sends it no secret', async () => {
+    // The training command appends to the executor it runs beside (cwd is WORK/repo); S3 then misses the model.
+    const store: ObjectStore = Object.create(f.fx.store, {
+      list: {
+        value: async (prefix: string, signal?: AbortSignal) =>
+          (await f.fx.store.list(prefix, signal)).filter((o) => o.key !== MODEL),
+      },
+    });
+    const run = await f.run(
+      f.config((raw) => {
+        raw.training.env = { EPOCHS: '1' };
+        raw.training.command = "./train.sh && printf '\\n// rewritten\\n' >> ../executor.mjs";
+      }),
+      f.sshHost(),
+      { store, maxRePushes: 1, keepOnVerifyFailureMs: 1 },
+    );
+    expect(run.result.outcome).toBe('failed');
+    expect(run.snapshot.phases['verifying-sync']).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/is not the executor TrainDeck uploaded .*no secrets were sent/),
+    });
+    expect(run.events.some((e) => e.type === 'log' && e.line.startsWith('pushing again'))).toBe(true);
+  });
 });

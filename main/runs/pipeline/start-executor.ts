@@ -8,6 +8,7 @@ import { TypedError } from '../../../shared/ipc/result';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import { shellQuote } from '../../host/shell-quote';
+import { type ExecutorIdentity, sha256Hex } from './executor-identity';
 import { safeWorkFolderScript, UNSAFE_MARK } from './safe-work-folder';
 
 /** A file to place in the work folder before the executor starts (override sources). */
@@ -20,7 +21,7 @@ export interface Upload {
 /**
  * Uploads bundle, bootstrap, spec and overrides over SFTP, then runs the bootstrap with the
  * secrets on stdin: it arms the TTL, finds Node and starts the executor detached. Returns the
- * executor's pid.
+ * executor's pid, the Node it runs on and the SHA-256 of the executor uploaded.
  */
 export async function startExecutor(
   host: RemoteHost,
@@ -33,7 +34,7 @@ export async function startExecutor(
     onInstance: boolean;
     signal: AbortSignal;
   },
-): Promise<{ pid: number }> {
+): Promise<{ pid: number } & ExecutorIdentity> {
   const { layout } = input;
   // Nothing is uploaded (and no secret sent) until no other user can change the work folder.
   const mk = await host.exec(
@@ -54,7 +55,8 @@ export async function startExecutor(
     );
   }
   if (mk.code !== 0) throw new Error(`cannot create the work folder ${layout.workDir}: ${mk.stderr.trim()}`);
-  await host.writeFile(layout.bundle, await readFile(join(input.bundleDir, 'executor.mjs')), 0o600);
+  const bundle = await readFile(join(input.bundleDir, 'executor.mjs'));
+  await host.writeFile(layout.bundle, bundle, 0o600);
   await host.writeFile(layout.bootstrap, await readFile(join(input.bundleDir, 'bootstrap.sh')), 0o700);
   await host.writeFile(layout.specFile, Buffer.from(JSON.stringify(input.spec, null, 2)), 0o600);
   for (const upload of input.uploads) await host.writeFile(join(layout.workDir, upload.path), upload.data, 0o600);
@@ -64,11 +66,19 @@ export async function startExecutor(
     timeoutMs: 10 * 60_000,
     signal: input.signal,
   });
-  const pid = /"pid":\s*(\d+)/.exec(started.stdout)?.[1];
-  if (started.code !== 0 || !pid) {
+  const reply = lastJsonLine(started.stdout);
+  if (started.code !== 0 || typeof reply?.pid !== 'number' || typeof reply.node !== 'string') {
     throw new Error(
       `the executor did not start (exit ${started.code}): ${started.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
     );
   }
-  return { pid: Number(pid) };
+  return { pid: reply.pid, node: reply.node, bundleSha256: sha256Hex(bundle) };
+}
+
+function lastJsonLine(stdout: string): { pid?: unknown; node?: unknown } | undefined {
+  try {
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { pid?: unknown; node?: unknown };
+  } catch {
+    return undefined;
+  }
 }

@@ -5,25 +5,14 @@ import { folderPrefix } from '../../../shared/sync/keys';
 import { conflictRelPath, decide } from '../../../shared/sync/policy';
 import type { ManifestFile, VerifyMismatch } from '../../../shared/sync/types';
 import type { WorkLayout } from '../../executor/work-layout';
-import type { RemoteHost } from '../../host/remote-host';
+import { readWhole, type RemoteHost } from '../../host/remote-host';
 import { shellQuote } from '../../host/shell-quote';
 import type { ObjectStore } from '../../sync/object-store';
 import { metadataDetails } from '../../sync/remote-details';
 import { syncRetry, withRetry } from '../../sync/retry';
 import { verifyAgainst, type VerifyReport } from '../../sync/verify';
 import { verificationByFolder } from '../../sync/verify-by-folder';
-
-/** Reads a whole remote file (status.json may hold a large manifest). */
-export async function readWhole(host: RemoteHost, path: string): Promise<Buffer | undefined> {
-  const parts: Buffer[] = [];
-  for (let offset = 0; ;) {
-    const chunk = await host.read(path, offset, 1024 * 1024);
-    if (chunk === undefined) return offset === 0 ? undefined : Buffer.concat(parts);
-    if (chunk.length === 0) return Buffer.concat(parts);
-    parts.push(chunk);
-    offset += chunk.length;
-  }
-}
+import { checkExecutorIdentity, type ExecutorIdentity, pushSecrets } from './executor-identity';
 
 /** How long the desktop waits for status.json after `done` (the executor's final logs push takes at most 5 min). */
 export const FINAL_STATUS_WAIT_MS = 6 * 60_000;
@@ -77,6 +66,8 @@ export async function verifySync(input: {
   status: ExecutorStatus;
   storage: Pick<ExecutorSpec['storage'], 'prefix' | 'folders'>;
   secrets: ExecutorSecrets;
+  /** The Node and executor recorded at start (a re-push runs only those). */
+  identity: ExecutorIdentity | undefined;
   maxRePushes: number;
   signal: AbortSignal;
   onInfo(message: string): void;
@@ -110,7 +101,7 @@ export async function verifySync(input: {
       };
     }
     input.onInfo(`pushing again (${rePushes + 1} of ${input.maxRePushes})`);
-    const pushed = await pushAgain(input.host(), input.layout, input.secrets, input.signal);
+    const pushed = await pushAgain(input.host(), input.layout, input.secrets, input.identity, input.signal);
     status = { ...status, manifest: pushed.manifest, prefixes: pushed.prefixes };
   }
 }
@@ -193,18 +184,20 @@ async function policyNote(
 /**
  * Runs `executor.mjs push` on the machine (secrets on stdin again: the first executor kept them
  * in memory only). Used to re-push after a failed verification, and to rescue the data when
- * the executor died before its own push.
+ * the executor died before its own push. Runs the Node recorded at start on the executor
+ * uploaded at start (its SHA-256 checked first), and sends only what a push needs.
  */
 export async function pushAgain(
   host: RemoteHost,
   layout: WorkLayout,
   secrets: ExecutorSecrets,
+  identity: ExecutorIdentity | undefined,
   signal: AbortSignal,
 ): Promise<Pick<ExecutorStatus, 'manifest' | 'prefixes'>> {
-  const node = (await readWhole(host, layout.nodePathFile))?.toString('utf8').trim() || 'node';
+  const { node } = await checkExecutorIdentity(host, layout, identity);
   const result = await host.exec(
     `${shellQuote(node)} ${shellQuote(layout.bundle)} push --work ${shellQuote(layout.workDir)}`,
-    { stdin: JSON.stringify(secrets), timeoutMs: 60 * 60_000, signal },
+    { stdin: JSON.stringify(pushSecrets(secrets)), timeoutMs: 60 * 60_000, signal },
   );
   const line = result.stdout.trim().split('\n').pop();
   if (result.code !== 0 || !line) {

@@ -6,6 +6,7 @@ import type { ExecutorSpec } from '../../../shared/executor/protocol';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { StorageConfig } from '../../../shared/run-config/schema';
 import type { AwsMachine, ReattachTarget } from '../pipeline/compute-backend';
+import type { ExecutorIdentity } from '../pipeline/executor-identity';
 import type { FollowOffsets } from '../pipeline/follow-executor';
 
 const FILE = 'attach.jsonl';
@@ -42,8 +43,8 @@ export type AttachEntry =
       /** The EC2 instance (aws-ec2): what a reattach's monitor prices and watches. */
       aws?: AwsMachine;
     }
-  /** The executor runs (detached: it trains and pushes without the desktop). */
-  | { type: 'executor'; pid: number }
+  /** The executor runs (detached: it trains and pushes without the desktop); a re-push runs only this Node and executor. */
+  | ({ type: 'executor'; pid: number } & Partial<ExecutorIdentity>)
   /** How far the desktop read the executor's files. */
   | ({ type: 'offsets' } & FollowOffsets);
 

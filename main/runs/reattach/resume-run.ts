@@ -4,6 +4,7 @@ import type { MonitoringConfig } from '../../../shared/run-config/monitoring-sec
 import { workLayout } from '../../executor/work-layout';
 import type { HostConnector } from '../../host/remote-host';
 import type { ObjectStore } from '../../sync/object-store';
+import type { ExecutorIdentity } from '../pipeline/executor-identity';
 import type { FollowOffsets, ReconnectPolicy } from '../pipeline/follow-executor';
 import { type FollowState, followToEnd } from '../pipeline/follow-to-end';
 import { createPhaseRunner, PhaseFailure, type RunEventBody } from '../pipeline/phase-tracker';
@@ -72,6 +73,7 @@ export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
         layout,
         connector: input.connector,
         pid,
+        identity: identityOf(input.attach.executor),
         deadline: machine.deadline,
         secrets: input.secrets,
         storage: machine.storage,
@@ -118,6 +120,13 @@ export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
       .catch(() => undefined);
   }
   return resultOf(state.status, phases.failure, input.signal.aborted);
+}
+
+// Recorded when the executor started; a journal without it (a kill during bootstrapping) allows no re-push.
+function identityOf(executor: AttachState['executor']): ExecutorIdentity | undefined {
+  return executor?.node && executor.bundleSha256
+    ? { node: executor.node, bundleSha256: executor.bundleSha256 }
+    : undefined;
 }
 
 // The bootstrap writes the executor's pid before it returns it: a kill in between leaves only the file.
