@@ -12,6 +12,15 @@ afterAll(() => f?.cleanup());
 
 const MODEL = 'runs/test/models/model.pkl';
 
+/** The desktop's S3 view with the model never listed: every verification finds it missing. */
+const withoutModel = (): ObjectStore =>
+  Object.create(f.fx.store, {
+    list: {
+      value: async (prefix: string, signal?: AbortSignal) =>
+        (await f.fx.store.list(prefix, signal)).filter((o) => o.key !== MODEL),
+    },
+  }) as ObjectStore;
+
 describe('sync verification from the desktop', () => {
   it('catches an object deleted from S3 behind our back and makes the executor push again', async () => {
     let deleted = false;
@@ -41,12 +50,7 @@ describe('sync verification from the desktop', () => {
 
   it('still different after the bounded re-pushes: alert, keep the machine for a bounded time, then tear down', async () => {
     // S3 as this desktop sees it never shows the model: every re-push "fails".
-    const store: ObjectStore = Object.create(f.fx.store, {
-      list: {
-        value: async (prefix: string, signal?: AbortSignal) =>
-          (await f.fx.store.list(prefix, signal)).filter((o) => o.key !== MODEL),
-      },
-    });
+    const store = withoutModel();
     const run = await f.run(
       f.config((raw) => (raw.training.env = { EPOCHS: '1' })),
       f.sshHost(),
@@ -66,12 +70,7 @@ describe('sync verification from the desktop', () => {
 
   it('a re-push over real SSH refuses an executor.mjs the training code rewrote, and sends it no secret', async () => {
     // The training command appends to the executor it runs beside (cwd is WORK/repo); S3 then misses the model.
-    const store: ObjectStore = Object.create(f.fx.store, {
-      list: {
-        value: async (prefix: string, signal?: AbortSignal) =>
-          (await f.fx.store.list(prefix, signal)).filter((o) => o.key !== MODEL),
-      },
-    });
+    const store = withoutModel();
     const run = await f.run(
       f.config((raw) => {
         raw.training.env = { EPOCHS: '1' };
