@@ -12,6 +12,7 @@ import { ToastStack } from './components/toasts/toast-stack';
 import { TRANSPORT_LABELS } from './format/labels';
 import { CurrentPage } from './pages/current-page';
 import { PAGES } from './pages/page-meta';
+import { UnfinishedRunsBanner } from './pages/unfinished-runs-banner';
 import { useApp } from './stores/app';
 import { useConnection } from './stores/connection';
 import { useNavigation } from './stores/navigation';
@@ -38,6 +39,7 @@ export function App() {
   return (
     <div className="shell">
       <ConnectionBanner state={state} retryAt={retryAt} />
+      {!unauthorized && <UnfinishedRunsBanner />}
       <div className="shell__body">
         <Sidebar
           entries={navEntries(checks)}

@@ -6,6 +6,7 @@ import { useMonitor } from '../stores/monitor';
 import { useNavigation } from '../stores/navigation';
 import { useNotifications } from '../stores/notifications';
 import { useRuns } from '../stores/runs';
+import { useUnfinishedRuns } from '../stores/unfinished-runs';
 import { setApi } from './api-ref';
 import type { ConnectionState, Transport } from './connection';
 import { selectTransport } from './select-transport';
@@ -59,6 +60,7 @@ function forgetOldHost(): void {
   const stopped = Object.values(useJobs.getState().jobs).filter((job) => job.state === 'running').length;
   useJobs.getState().forgetAll();
   useRuns.getState().forgetAll();
+  useUnfinishedRuns.getState().forgetAll();
   useCosts.getState().forgetKill();
   useMonitor.getState().forgetSnapshot();
   if (!stopped) return;
@@ -76,6 +78,8 @@ function reloadSnapshots(): void {
   void useApp.getState().loadDoctor();
   void useJobs.getState().loadJobs();
   void useRuns.getState().loadRuns();
+  // Runs a killed TrainDeck left (the banner): asked at start and after every reconnect.
+  void useUnfinishedRuns.getState().load();
   const watched = useMonitor.getState().runId;
   if (watched) void useMonitor.getState().watch(watched);
 }

@@ -3,6 +3,7 @@ import { formatDuration } from '../../format/time';
 import { AlertIcon, CheckIcon } from '../icons/ui-icons';
 import { RichText } from '../rich-text';
 import { Spinner } from '../spinner';
+import { provisioningStep, ProvisioningWait } from './provisioning-wait';
 
 import './phase-timeline.css';
 
@@ -32,6 +33,7 @@ export function PhaseTimeline({
   endedAt?: string | undefined;
 }) {
   const failed = RUN_PHASES.map((p) => [p, phases[p]] as const).find(([, state]) => state.status === 'failed');
+  const provisioning = endedAt ? undefined : provisioningStep(phases.provisioning);
   return (
     <div className="timeline">
       <ol className="timeline__list" aria-label="Run phases">
@@ -67,6 +69,7 @@ export function PhaseTimeline({
           );
         })}
       </ol>
+      {provisioning && <ProvisioningWait step={provisioning} />}
       {failed && (
         <p className="timeline__failure" role="alert">
           <strong>{PHASE_LABELS[failed[0]]} failed:</strong> {failed[1].reason ?? 'no reason given'}
