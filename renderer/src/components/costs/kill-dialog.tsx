@@ -1,9 +1,10 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 
 import type { CostResource } from '../../../../shared/domain/cost';
 import { untrackedPhrase } from '../../../../shared/domain/kill-all';
 import type { AppError } from '../../../../shared/ipc/result';
 import { formatHourly } from '../../format/money';
+import { useShownModal } from '../../hooks/use-shown-modal';
 import type { KillAllChoice } from '../../stores/costs';
 import { Button } from '../button';
 import { ErrorCallout } from '../error-callout';
@@ -27,17 +28,11 @@ interface KillDialogProps {
  * show it; it starts fresh every time.
  */
 export function KillDialog({ ours, untracked, error, busy, onConfirm, onClose }: KillDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useShownModal();
   const titleId = useId();
   const phraseId = useId();
   const [includeUntracked, setIncludeUntracked] = useState(false);
   const [phrase, setPhrase] = useState('');
-  // Mounted means shown: the native modal gives focus trapping, Escape and the top layer.
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   const expected = untrackedPhrase(untracked.length);
   const targets = includeUntracked ? [...ours, ...untracked] : ours;

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
 
 import type { UnfinishedRun } from '../../../../shared/ipc/run-commands';
+import { useShownModal } from '../../hooks/use-shown-modal';
 import { Button } from '../button';
 import { PowerIcon } from '../icons/ui-icons';
 import { billingLabel, whereLabel } from './reattach-banner-labels';
@@ -22,15 +23,9 @@ export function TeardownConfirmDialog({
   onConfirm(): void;
   onClose(): void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useShownModal();
   const titleId = useId();
   const bodyId = useId();
-  // Mounted means shown: the native modal gives focus trapping, Escape and the top layer.
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   return (
     <dialog
       ref={ref}
