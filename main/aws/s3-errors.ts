@@ -34,7 +34,7 @@ const NETWORK_CODES = new Set([
 ]);
 
 /** What the failing call was doing; some S3 answers only make sense per operation. */
-export type S3Operation = 'bucket' | 'list' | 'head' | 'get' | 'put' | 'delete' | 'tags';
+export type S3Operation = 'bucket' | 'list' | 'head' | 'get' | 'put' | 'copy' | 'delete' | 'tags';
 
 /**
  * Maps an SDK error to the engine's StoreError kinds. Abort errors pass through untouched
@@ -71,7 +71,10 @@ function classify(
   if (NETWORK_CODES.has(errno) || NETWORK_CODES.has(code) || /socket hang up|ECONNRESET|EPIPE/i.test(message)) {
     return 'transient';
   }
+  // 501: the server does not do this at all (Ceph RGW and a same-key SSE-C copy); asking again never helps.
+  if (status === 501 || code === 'NotImplemented') return 'not-implemented';
   if (TRANSIENT_CODES.has(code) || status === 429 || (status !== undefined && status >= 500)) return 'transient';
+  if (status === 412 || code === 'PreconditionFailed') return 'precondition';
   if (code === 'BadDigest' || code === 'InvalidDigest' || code === 'XAmzContentSHA256Mismatch') return 'bad-digest';
   if (code === 'NoSuchBucket') return 'no-bucket';
   if (

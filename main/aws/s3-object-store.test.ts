@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
+  CopyObjectCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketVersioningCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
   S3Client,
@@ -54,6 +56,59 @@ describe('S3 object store (call shapes and AWS-only answers)', () => {
       Tagging: `traindeck-key=${encodeURIComponent(key.fingerprint)}`,
     });
     expect(input.SSECustomerKeyMD5).toMatch(/==$/);
+  });
+
+  it('writes metadata back with a same-key copy: SSE-C on source and destination, only the verified ETag, REPLACE, Intelligent-Tiering', async () => {
+    s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"new"' } });
+    const etag = await createS3ObjectStore(client(), 'b', key).copyWithMetadata!('p/a b/ü.csv', '"old"', {
+      'traindeck-sha256': 'abc',
+    });
+    expect(etag).toBe('"new"');
+    const input = s3.commandCalls(CopyObjectCommand)[0]!.args[0].input;
+    const sse = key.params();
+    expect(input).toEqual({
+      Bucket: 'b',
+      Key: 'p/a b/ü.csv',
+      CopySource: 'b/p/a%20b/%C3%BC.csv',
+      CopySourceIfMatch: '"old"',
+      CopySourceSSECustomerAlgorithm: 'AES256',
+      CopySourceSSECustomerKey: sse.SSECustomerKey,
+      CopySourceSSECustomerKeyMD5: sse.SSECustomerKeyMD5,
+      MetadataDirective: 'REPLACE',
+      Metadata: { 'traindeck-sha256': 'abc', 'traindeck-key': key.fingerprint },
+      StorageClass: 'INTELLIGENT_TIERING',
+      TaggingDirective: 'REPLACE',
+      Tagging: `traindeck-key=${encodeURIComponent(key.fingerprint)}`,
+      ...sse,
+    });
+  });
+
+  it('a 501 to the copy is "not-implemented" (never retried as transient), a 412 is "precondition"', async () => {
+    const store = createS3ObjectStore(client(), 'b', key);
+    s3.on(CopyObjectCommand).rejects(s3Error('NotImplemented', 501));
+    expect(await rejection(store.copyWithMetadata!('k', '"e"', {}))).toMatchObject({ kind: 'not-implemented' });
+    s3.on(CopyObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+    expect(await rejection(store.copyWithMetadata!('k', '"e"', {}))).toMatchObject({ kind: 'precondition' });
+  });
+
+  it('HEAD of an object stored without SSE-C: AWS answers the keyed HEAD 400, the plain one 200: not encrypted, not a wrong key', async () => {
+    s3.on(HeadObjectCommand).callsFake((input: { SSECustomerKey?: string }) => {
+      if (input.SSECustomerKey) throw s3Error('BadRequest', 400);
+      return { ContentLength: 3, ETag: '"p"', Metadata: {} };
+    });
+    const head = await createS3ObjectStore(client(), 'b', key).head('plain.csv');
+    expect(head).toMatchObject({ size: 3, etag: '"p"', encrypted: false });
+    expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.SSECustomerAlgorithm)).toEqual([
+      'AES256',
+      undefined,
+    ]);
+  });
+
+  it('HEAD of an object written with another key stays a wrong key (the plain HEAD is refused too)', async () => {
+    s3.on(HeadObjectCommand).rejects(s3Error('BadRequest', 400));
+    expect(await rejection(createS3ObjectStore(client(), 'b', key).head('theirs.bin'))).toMatchObject({
+      kind: 'wrong-key',
+    });
   });
 
   it('reports a bucket in another region with the region to use', async () => {

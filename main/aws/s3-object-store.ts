@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetBucketEncryptionCommand,
@@ -86,8 +87,15 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
       });
     },
     async head(objectKey, signal) {
+      const send = (keyed: boolean) =>
+        client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ...(keyed ? sse() : {}) }), {
+          abortSignal: signal,
+        });
       const head = await call('head', objectKey, () =>
-        client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ...sse() }), { abortSignal: signal }),
+        orStoredPlain(
+          () => send(true),
+          () => send(false),
+        ),
       );
       return {
         size: head.ContentLength ?? 0,
@@ -219,16 +227,46 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
         }
       });
     },
+    async copyWithMetadata(objectKey, etag, metadata, signal) {
+      const { SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 } = sse();
+      const out = await call('copy', objectKey, () =>
+        client.send(
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key: objectKey,
+            CopySource: `${bucket}/${objectKey.split('/').map(encodeURIComponent).join('/')}`,
+            // Only the object whose bytes were just verified: a changed one answers 412 and is left alone.
+            CopySourceIfMatch: etag,
+            CopySourceSSECustomerAlgorithm: SSECustomerAlgorithm,
+            CopySourceSSECustomerKey: SSECustomerKey,
+            CopySourceSSECustomerKeyMD5: SSECustomerKeyMD5,
+            MetadataDirective: 'REPLACE',
+            Metadata: { ...metadata, [META_KEY_FINGERPRINT]: key.fingerprint },
+            StorageClass: STORAGE_CLASS,
+            TaggingDirective: 'REPLACE',
+            Tagging: tagging,
+            ...sse(),
+          }),
+          { abortSignal: signal },
+        ),
+      );
+      return out.CopyObjectResult?.ETag ?? '';
+    },
     async get(objectKey, range, signal) {
-      const out = await call('get', objectKey, () =>
+      const send = (keyed: boolean) =>
         client.send(
           new GetObjectCommand({
             Bucket: bucket,
             Key: objectKey,
             ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
-            ...sse(),
+            ...(keyed ? sse() : {}),
           }),
           { abortSignal: signal },
+        );
+      const out = await call('get', objectKey, () =>
+        orStoredPlain(
+          () => send(true),
+          () => send(false),
         ),
       );
       const head = {
@@ -252,6 +290,33 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKe
       return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', message: `${e.Code ?? 'Error'}: ${e.Message ?? ''}` }));
     },
   };
+}
+
+/**
+ * A read with the key, or, when S3 refuses the key because the object is stored without SSE-C,
+ * the same read without it. AWS answers a keyed read of a plain object with 400 (InvalidRequest,
+ * "The encryption parameters are not applicable to this object"; a HEAD carries no body, so a
+ * bare 400), which on its own looks like a wrong key; Ceph RGW answers it with 200 and no
+ * SSE-C algorithm. Only an answer without SSE-C counts: an object written with another key
+ * refuses the plain read too, and then the keyed read's error stands (it is a wrong key).
+ */
+async function orStoredPlain<T extends { SSECustomerAlgorithm?: string | undefined }>(
+  keyed: () => Promise<T>,
+  plain: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await keyed();
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 400) throw error;
+    let out: T | undefined;
+    try {
+      out = await plain();
+    } catch {
+      throw error; // refused without the key too: the keyed read's answer stands
+    }
+    if (out.SSECustomerAlgorithm === undefined) return out;
+    throw error;
+  }
 }
 
 /**

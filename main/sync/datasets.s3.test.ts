@@ -3,12 +3,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { folderPrefix } from '../../shared/sync/keys';
+import { createS3ObjectStore } from '../aws/s3-object-store';
 import { publishDatasets } from './publish';
 import { locallyRecordedHashes } from './remote-details';
 import { loadSyncState } from './sync-state';
+import { type FaultPlan, startFaultProxy } from './testing/fault-proxy';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 import { buildLocalManifest, verifyAgainst } from './verify';
 
@@ -64,6 +66,61 @@ describe('datasets without TrainDeck metadata (uploaded with awscli + SSE-C)', (
     expect(pull.events).toContainEqual(
       expect.objectContaining({ type: 'warning', message: expect.stringContaining(`${DS}plain/val.csv`) }),
     );
+  });
+});
+
+describe('objects stored without SSE-C, as AWS answers a keyed read of them', () => {
+  it('a 400 InvalidRequest ("not applicable") to the keyed HEAD and GET is read without the key and flagged, never taken for another key', async () => {
+    await putLikeAwscli(`${DS}plain/aws.csv`, 'plain bytes\n', false);
+    // AWS refuses SSE-C headers on an object stored without SSE-C (Ceph RGW answers 200).
+    const notApplicable: FaultPlan = (request) =>
+      request.path.endsWith('/plain/aws.csv') && request.headers['x-amz-server-side-encryption-customer-algorithm']
+        ? {
+            status: 400,
+            code: 'InvalidRequest',
+            message: 'The encryption parameters are not applicable to this object.',
+          }
+        : 'pass';
+    const proxy = await startFaultProxy(inject('s3').endpoint, notApplicable);
+    try {
+      const store = createS3ObjectStore(fx.clientFor(proxy.endpoint), fx.bucket, fx.key);
+      const pull = await fx.sync('pull', { store, spec: datasetsOnly() });
+      expect(proxy.faults()).toBeGreaterThanOrEqual(2); // the HEAD and the GET were refused with the key
+      expect(pull.summary).toMatchObject({ downloaded: 1, failures: [] });
+      expect(pull.summary?.unencrypted).toContain(`${DS}plain/aws.csv`);
+      expect(await readFile(fx.localPath('cached_datasets', 'plain/aws.csv'), 'utf8')).toBe('plain bytes\n');
+      // Still flagged on the next sync (the baseline remembers), and still no refusal.
+      const again = await fx.sync('pull', { store, spec: datasetsOnly() });
+      expect(again.summary).toMatchObject({ downloaded: 0, failures: [] });
+      expect(again.summary?.unencrypted).toContain(`${DS}plain/aws.csv`);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('metadata write-back on Ceph RGW', () => {
+  it('a same-key SSE-C copy is refused (501): said once for the sync, hashes kept locally, nothing changed in S3, nothing pulled again', async () => {
+    const logs = 'runs/test/logs/';
+    await putLikeAwscli(`${logs}w1.log`, 'one\n');
+    await putLikeAwscli(`${logs}w2.log`, 'two\n');
+    const logsOnly = { folders: fx.spec.folders.filter((f) => f.name === 'logs') };
+    const first = await fx.sync('pull', { spec: logsOnly });
+    expect(first.summary).toMatchObject({ downloaded: 2, failures: [] });
+    const warnings = first.events.filter((e) => e.type === 'warning' && /write|written/.test(e.message));
+    expect(warnings).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('cannot copy an SSE-C object onto itself (501') }),
+    ]);
+    const head = await fx.client.send(
+      new HeadObjectCommand({ Bucket: fx.bucket, Key: `${logs}w1.log`, ...fx.key.params() }),
+    );
+    expect(head.Metadata?.['traindeck-sha256']).toBeUndefined();
+    const state = await loadSyncState(fx.root);
+    expect(state.folders.logs!.baseline['w2.log']!.sha256).toBe(sha('two\n'));
+    const second = await fx.sync('pull', { spec: logsOnly });
+    expect(second.summary).toMatchObject({ downloaded: 0, failures: [] });
+    const push = await fx.sync('push', { spec: logsOnly });
+    expect(push.summary).toMatchObject({ uploaded: 0, failures: [] });
   });
 });
 

@@ -20,6 +20,10 @@ export interface Downloaded {
   sha256: string;
   size: number;
   mtimeMs: number;
+  /** False when S3 sent the object as stored without SSE-C. */
+  encrypted?: false;
+  /** The object had no TrainDeck SHA-256: `sha256` was learned by this download (a write-back candidate). */
+  learned?: true;
 }
 
 /** Shared by every download of one execution. */
@@ -90,7 +94,14 @@ export async function downloadFile(
     const mtimeMs = recorded.mtimeMs ?? head.lastModifiedMs;
     await utimes(temp, new Date(), new Date(mtimeMs));
     await rename(temp, await targetInside(folder.realRoot, relPath, ctx.createdDirs));
-    return { etag: head.etag, sha256, size: head.size, mtimeMs };
+    return {
+      etag: head.etag,
+      sha256,
+      size: head.size,
+      mtimeMs,
+      ...(head.encrypted === false || remote.encrypted === false ? { encrypted: false as const } : {}),
+      ...(recorded.sha256 ? {} : { learned: true as const }),
+    };
   } catch (error) {
     await rm(temp, { force: true });
     throw error;

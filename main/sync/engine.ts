@@ -35,6 +35,8 @@ export interface SyncRun {
   progressIntervalMs?: number;
   /** Overrides of the engine's retry settings (a short budget or a fake clock in tests). */
   retry?: SyncRetryScope['overrides'];
+  /** Write the hashes learned on download back onto objects of pull-only folders too (metadata-write-back.ts). */
+  writeMetadataToDatasets?: boolean;
 }
 
 /** A dry run returns the plan only; a real run also returns what happened. */
@@ -120,6 +122,7 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.onEvent ? { onEvent: run.onEvent } : {}),
       ...(run.progressIntervalMs !== undefined ? { progressIntervalMs: run.progressIntervalMs } : {}),
+      ...(run.writeMetadataToDatasets ? { writeMetadataToDatasets: true } : {}),
     });
     await saveSyncState(run.spec.localRoot, state);
     run.onEvent?.({ type: 'summary', summary });

@@ -4,16 +4,17 @@ import { join } from 'node:path';
 import type { SyncFolder } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { BaselineEntry, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
-import { downloadFile, type DownloadFolder } from './download';
+import { type Downloaded, downloadFile, type DownloadFolder } from './download';
 import { explainObjectError } from './explain';
 import { realFolderRoot, tempDirFor } from './inside-root';
 import { createLimiter } from './limiter';
+import { createMetadataWriteBack, writesBackMetadata } from './metadata-write-back';
 import type { ObjectStore } from './object-store';
 import { ProgressTracker } from './progress';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
-import { uploadFile } from './upload';
+import { type Uploaded, uploadFile } from './upload';
 import type { UploadJournal } from './upload-journal';
 
 /** What execution needs besides the plan. */
@@ -27,6 +28,8 @@ export interface ExecuteContext {
   onEvent?: (event: SyncEvent) => void;
   /** Progress events at most this often (the last one always goes out). */
   progressIntervalMs?: number;
+  /** Write learned hashes back onto objects of pull-only folders too (see metadata-write-back). */
+  writeMetadataToDatasets?: boolean;
 }
 
 /** DeleteObjects takes at most 1,000 keys. */
@@ -59,6 +62,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     ctx.onEvent?.({ type: 'failed-file', folder: action.folder, relPath: action.relPath, message: explained.message });
   };
 
+  const writeBack = createMetadataWriteBack(ctx.store, ctx.onEvent, ctx.signal);
   const downloadFolders = new Map<string, Promise<DownloadFolder>>();
   const downloadFolder = (name: string) => {
     let folder = downloadFolders.get(name);
@@ -85,11 +89,25 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       ...(ctx.journal ? { journal: ctx.journal } : {}),
     };
     try {
-      const done =
+      const done: Downloaded | Uploaded =
         action.type === 'upload'
           ? await uploadFile(local, action.key, action.local!, shared)
           : await downloadFile(await downloadFolder(action.folder), action.relPath, action.remote!, shared);
-      results.set(action, { size: done.size, etag: done.etag, sha256: done.sha256, mtimeMs: done.mtimeMs });
+      const downloaded = action.type === 'download' ? (done as Downloaded) : undefined;
+      // An object another tool wrote (SSE-C, no TrainDeck hash) gets the hash this download learned.
+      const rewritten =
+        downloaded?.learned &&
+        downloaded.encrypted !== false &&
+        writesBackMetadata(specFolder(ctx.spec, action.folder), ctx.writeMetadataToDatasets ?? false)
+          ? await requests(() => writeBack({ key: action.key, ...done }))
+          : undefined;
+      results.set(action, {
+        size: done.size,
+        etag: rewritten ?? done.etag,
+        sha256: done.sha256,
+        mtimeMs: done.mtimeMs,
+        ...(downloaded?.encrypted === false ? { encrypted: false as const } : {}),
+      });
       hashCacheFor(ctx.state, ctx.spec, specFolder(ctx.spec, action.folder))[localRel] = {
         size: done.size,
         mtimeMs: done.mtimeMs,
@@ -229,5 +247,6 @@ function fromRemote(action: SyncAction, previous: BaselineEntry | undefined): Ba
     etag: remote.etag,
     ...(sha256 ? { sha256 } : {}),
     ...(mtimeMs !== undefined ? { mtimeMs } : {}),
+    ...(remote.encrypted === false ? { encrypted: false as const } : {}),
   };
 }

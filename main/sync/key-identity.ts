@@ -1,6 +1,6 @@
 import { TypedError } from '../../shared/ipc/result';
 import { sha256Buffer } from './hash-file';
-import { type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from './object-store';
+import { type ObjectHead, type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from './object-store';
 import { syncRetry, withRetry } from './retry';
 
 /** The marker object of a prefix, written with the prefix's key: `PREFIX/.traindeck/key-fingerprint`. */
@@ -46,7 +46,11 @@ export async function checkKeyIdentity(store: ObjectStore, prefix: string, signa
       foreign ??= { fingerprint: theirs };
       continue;
     }
-    const readable = await withRetry(() => store.head(object.key, signal), retry).catch((error: unknown) => error);
+    const readable: ObjectHead | unknown = await withRetry(() => store.head(object.key, signal), retry).catch(
+      (error: unknown) => error,
+    );
+    // An object stored without SSE-C says nothing about keys (any key reads it): not "another key", not this one.
+    if (!(readable instanceof Error) && (readable as ObjectHead).encrypted === false) continue;
     if (!(readable instanceof Error)) return 'unmarked';
     if (readable instanceof StoreError && (readable.kind === 'wrong-key' || readable.kind === 'key-required')) {
       foreign ??= {};

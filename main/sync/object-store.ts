@@ -57,6 +57,8 @@ export type StoreErrorKind =
   | 'sse-c-blocked'
   | 'bad-digest'
   | 'changed-while-uploading'
+  | 'precondition'
+  | 'not-implemented'
   | 'transient'
   | 'other';
 
@@ -143,6 +145,14 @@ export interface ObjectStore {
   listMultipartUploads?(prefix: string, signal?: AbortSignal): Promise<MultipartUploadInfo[]>;
   /** The parts an unfinished upload holds (absent on stores without multipart). */
   listParts?(key: string, uploadId: string, signal?: AbortSignal): Promise<UploadedPart[]>;
+  /**
+   * Replaces an object's metadata without moving its bytes: a server-side copy onto itself
+   * (same key, SSE-C on source and destination, metadata replaced, Intelligent-Tiering kept),
+   * only while the object still has `etag` (a changed object is left alone: `precondition`
+   * StoreError). Returns the new ETag. A server without same-key SSE-C copies answers
+   * `not-implemented` (Ceph RGW 16: 501). Absent on stores that cannot copy.
+   */
+  copyWithMetadata?(key: string, etag: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<string>;
   /** The object's bytes, or a byte range of them (inclusive end), with its head. */
   get(
     key: string,

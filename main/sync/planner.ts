@@ -22,7 +22,7 @@ import type { Limiter } from './limiter';
 import { folderKind, type LocalScan, scanLocalFolder } from './local-files';
 import { localSha256 } from './local-hash';
 import type { ListedObject, ObjectStore } from './object-store';
-import { knownToBaseline, remoteDetails } from './remote-details';
+import { remoteDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, type CachedHash, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
@@ -259,8 +259,11 @@ async function fillDetails(
 ): Promise<void> {
   const { local, remote } = state;
   // An object no sync has seen is HEADed once: its hash and mtime, and whether it is stored with SSE-C.
+  // One the baseline knows (same ETag and size) takes them from there, without a request, so that
+  // they reach the next baseline too: a pull that rebuilt its baseline without them would make
+  // the next push upload an object written by another tool again (it has no hash of its own).
   // Best effort: an object that cannot be read here (wrong key…) fails later, by name, where it is used.
-  if (remote && !knownToBaseline(remote, state.baseline)) {
+  if (remote) {
     state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal).catch(() => remote);
   }
   if (!local || !remote) return;

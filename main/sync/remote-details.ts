@@ -56,6 +56,7 @@ export async function remoteDetails(
       ...remote,
       sha256: baseline!.sha256!,
       ...(baseline!.mtimeMs !== undefined ? { mtimeMs: baseline!.mtimeMs } : {}),
+      ...(baseline!.encrypted === false ? { encrypted: false } : {}),
     };
   }
   const head = await withRetry(() => store.head(remote.key, signal), syncRetry(signal));

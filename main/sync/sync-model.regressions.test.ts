@@ -127,4 +127,49 @@ describe('sync model regressions', () => {
       { t: 'round-trip' },
     ]);
   });
+
+  it('class 8: an object awscli wrote in logs/ is not uploaded again after a pull (no-idle-transfer, round-trip-idle)', async () => {
+    // Hashed on its first download; the pull that finds it unchanged keeps that hash in the baseline.
+    await runModel([
+      { t: 'remote-write', folder: LOGS, suffix: 'a', content: 'v1', mtime: T, by: 'awscli' },
+      { t: 'round-trip' },
+      { t: 'round-trip' },
+    ]);
+  });
+
+  it('class 8: one object stored without SSE-C is not taken for another key (no-spurious-failure)', async () => {
+    await runModel([
+      { t: 'remote-write', folder: DATASETS, suffix: 'a', content: 'x'.repeat(100), mtime: T, by: 'no-sse-c' },
+      { t: 'round-trip' },
+    ]);
+  });
+
+  it('model: a prefix whose only object was deleted behind the engine takes the next key (wrong-key-writes-nothing)', async () => {
+    // Found with class 8 on: the model kept the deleted object's key as the prefix's.
+    await runModel([
+      remote(DATASETS, 'a', ''),
+      { t: 'remote-delete', pick: 0 },
+      { t: 'key-change', key: 1 },
+      { ...sync('push'), fault: { kind: 'crash', at: 4, mode: 'before' } } as ModelStep,
+    ]);
+  });
+
+  it('model: a push may replace an object without a TrainDeck hash it never read, though the bytes were equal (no-idle-transfer)', async () => {
+    // Found with class 8 on. Uploading costs no more than reading the object to hash it, and gives it a hash.
+    await runModel([
+      local(LOGS, ['a'], 'same'),
+      { t: 'remote-write', folder: LOGS, suffix: 'a', content: 'same', mtime: T, by: 'awscli' },
+      { ...sync('push'), fault: { kind: 'fail', at: 4 } } as ModelStep,
+      sync('pull'),
+    ]);
+  });
+
+  it('class 8: the metadata write-back of a pulled awscli object keeps its bytes (complete-version)', async () => {
+    // Found once the write-back landed: a copy onto itself is not a new version of the file.
+    await runModel([
+      { t: 'remote-write', folder: LOGS, suffix: 'a', content: '', mtime: T, by: 'awscli' },
+      { ...sync('pull'), fault: { kind: 'edit', at: 1, content: '', mtime: T } } as ModelStep,
+      { t: 'key-change', key: 0 },
+    ]);
+  });
 });

@@ -31,6 +31,8 @@ export interface BaselineEntry {
   etag: string;
   sha256?: string;
   mtimeMs?: number;
+  /** False when the object is stored without SSE-C: flagged again on every sync while its ETag is unchanged. */
+  encrypted?: false;
 }
 
 /** What to do with one file, and why (shown by `--dry-run`). */

@@ -17,7 +17,7 @@ import { parseCommandArgs } from '../parse-args';
 import { formatPlan, formatProgress, formatSummary } from '../sync-output';
 
 const USAGE =
-  'traindeck sync pull|push|verify|lifecycle --config run.json [--folder NAME]... [--dry-run] [--deep] [--json] [--concurrency N]';
+  'traindeck sync pull|push|verify|lifecycle --config run.json [--folder NAME]... [--dry-run] [--deep] [--json] [--concurrency N] [--write-metadata]';
 
 /** `traindeck sync`: pull before training, push after, verify S3 against the local files. */
 export const syncCommand: CliCommand = {
@@ -36,6 +36,7 @@ export const syncCommand: CliCommand = {
           deep: { type: 'boolean', default: false },
           json: { type: 'boolean', default: false },
           concurrency: { type: 'string' },
+          'write-metadata': { type: 'boolean', default: false },
         },
       }),
     );
@@ -81,7 +82,14 @@ export const syncCommand: CliCommand = {
 /** Runs one action; a failure that is not an exception (files that did not transfer) comes back as its sentence. */
 async function syncAction(
   action: 'pull' | 'push' | 'verify' | 'lifecycle',
-  values: { config: string; folder?: string[] | undefined; 'dry-run': boolean; deep: boolean; json: boolean },
+  values: {
+    config: string;
+    folder?: string[] | undefined;
+    'dry-run': boolean;
+    deep: boolean;
+    json: boolean;
+    'write-metadata': boolean;
+  },
   concurrency: number | undefined,
   io: CliIo,
   emit: (event: SyncEvent) => void,
@@ -106,6 +114,8 @@ async function syncAction(
       dryRun: values['dry-run'],
       signal: controller.signal,
       onEvent: emit,
+      // Hashes learned on download go back onto datasets' objects only when asked (metadata-write-back.ts).
+      ...(values['write-metadata'] ? { writeMetadataToDatasets: true } : {}),
     });
     if (!outcome.summary) {
       if (values.json) {

@@ -47,6 +47,8 @@ export interface MemoryUpload {
 export class MemoryBucket {
   readonly objects = new Map<string, MemoryObject>();
   readonly uploads = new Map<string, MemoryUpload>();
+  /** Answer a same-key SSE-C copy with 501 NotImplemented, as Ceph RGW 16 does. */
+  copyNotImplemented = false;
   private writes = 0;
 
   constructor(
@@ -202,6 +204,33 @@ export class MemoryObjectStore implements ObjectStore {
     this.memory.uploads.delete(uploadId);
   }
 
+  /** CopyObject onto itself with SSE-C on both sides, MetadataDirective REPLACE, CopySourceIfMatch. */
+  async copyWithMetadata(key: string, etag: string, metadata: Record<string, string>): Promise<string> {
+    if (this.memory.copyNotImplemented) {
+      throw new StoreError('not-implemented', 'NotImplemented', { status: 501, code: 'NotImplemented', key });
+    }
+    const object = this.readable(key);
+    if (object.sseKey === undefined) {
+      throw new StoreError('other', 'InvalidRequest: The encryption parameters are not applicable to this object.', {
+        status: 400,
+        code: 'InvalidRequest',
+        key,
+      });
+    }
+    if (object.etag !== etag) {
+      throw new StoreError('precondition', `PreconditionFailed: ${key}`, {
+        status: 412,
+        code: 'PreconditionFailed',
+        key,
+      });
+    }
+    return this.memory.putDirect(key, object.bytes, {
+      metadata,
+      sseKey: this.keyFingerprint,
+      tags: { [TAG_KEY_FINGERPRINT]: this.keyFingerprint },
+    }).etag;
+  }
+
   async get(key: string, range?: { start: number; end: number }) {
     const object = this.readable(key);
     if (range && (range.start > range.end || range.start >= object.bytes.length)) {
@@ -237,10 +266,14 @@ export class MemoryObjectStore implements ObjectStore {
     return object;
   }
 
-  /** SSE-C: reads need the key the object was written with; an object without SSE-C refuses a key (AWS). */
+  /**
+   * SSE-C: reads need the key the object was written with. An object stored without SSE-C is
+   * read as the S3 adapter reads it (Ceph answers a keyed read of it; AWS refuses the key and
+   * the adapter reads it again without one): its head says `encrypted: false`.
+   */
   private readable(key: string): MemoryObject {
     const object = this.existing(key);
-    if (object.sseKey !== this.keyFingerprint) throw wrongKey(key);
+    if (object.sseKey !== undefined && object.sseKey !== this.keyFingerprint) throw wrongKey(key);
     return object;
   }
 
@@ -260,6 +293,7 @@ function headOf(object: MemoryObject): ObjectHead {
     lastModifiedMs: object.lastModifiedMs,
     storageClass: 'INTELLIGENT_TIERING',
     metadata: { ...object.metadata },
+    encrypted: object.sseKey !== undefined,
   };
 }
 

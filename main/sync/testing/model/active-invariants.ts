@@ -9,10 +9,4 @@ export const ACTIVE_INVARIANTS: ReadonlySet<InvariantName> = new Set(INVARIANTS)
  * still off names the issue-11 class and the fix it waits for; switch it on when that lands
  * (`TRAINDECK_FUZZ_CLASSES=all npm run test:fuzz` runs every class on today's code).
  */
-export const ACTIVE_CLASSES: ScenarioClasses = {
-  ...ALL_CLASSES,
-  // Class 8: objects without TrainDeck metadata are uploaded again after every pull (round-trip-idle,
-  // no-idle-transfer), and one object stored without SSE-C makes every sync refuse as if another
-  // key wrote the prefix (no-spurious-failure).
-  foreignObjects: false,
-};
+export const ACTIVE_CLASSES: ScenarioClasses = ALL_CLASSES;

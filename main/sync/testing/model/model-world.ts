@@ -80,6 +80,11 @@ export class SyncModel {
   private readonly localVersionsMap = new Map<string, Set<string>>();
   private readonly remoteVersionsMap = new Map<string, Set<string>>();
   private readonly lastSeen = new Map<string, Map<string, { etag: string; size: number }>>();
+  /**
+   * Objects without a TrainDeck hash whose bytes the engine has read and still remembers
+   * (`mapping id`, key and ETag): read by a completed sync and kept in its baseline since.
+   */
+  private hashLearned = new Set<string>();
   private readonly active: ReadonlySet<InvariantName>;
   private readonly transfer: Pick<SyncSpec, 'multipartThreshold' | 'partSize'>;
 
@@ -213,6 +218,10 @@ export class SyncModel {
       .filter((key) => layout.folderOfKey(key))
       .sort();
     if (keys.length > 0) await this.options.backend.deleteDirect(keys[pick % keys.length]!);
+    // A prefix whose last SSE-C object is gone (and that has no marker) belongs to no key any more:
+    // the next writer's key becomes its key, as the engine's check sees it.
+    const left = await this.options.backend.snapshot(this.prefix + '/');
+    if (![...left.values()].some((entry) => entry.keyIndex >= 0)) this.prefixKey = undefined;
   }
 
   private changeMapping(index: number, side: 'local' | 'remote', variant: number): void {
@@ -299,6 +308,7 @@ export class SyncModel {
       unsafeDeletes,
       localVersions: (path) => this.localVersions(path),
       remoteVersions: (key) => this.remoteVersions(key),
+      hashLearned: (key, etag) => this.hashLearned.has(learnedId(layout, key, etag)),
       orphans:
         record.outcome === 'done' && direction === 'push' && !dryRun
           ? await backend.incompleteUploads(this.prefix + '/')
@@ -306,7 +316,27 @@ export class SyncModel {
     };
     this.check(observation);
     this.remember(observation);
+    this.learnHashes(observation);
     return record;
+  }
+
+  /** What the engine's baselines know of objects it read: a pull that did not finish forgot every baseline. */
+  private learnHashes(o: SyncObservation): void {
+    if (o.dryRun) return;
+    if (o.outcome !== 'done') {
+      if (o.direction === 'pull') this.hashLearned.clear();
+      return;
+    }
+    const read = new Set(o.calls.filter((c) => c.method === 'get' && c.ok && c.key).map((c) => c.key!));
+    const learned = new Set<string>();
+    for (const entry of o.post.values()) {
+      const path = o.layout.localPathOf(entry.key);
+      if (!path || !o.postLocal.has(path)) continue;
+      const id = learnedId(o.layout, entry.key, entry.etag);
+      const before = o.pre.get(entry.key);
+      if (this.hashLearned.has(id) || (read.has(entry.key) && before?.etag === entry.etag)) learned.add(id);
+    }
+    this.hashLearned = learned;
   }
 
   private count(record: SyncRecord): void {
@@ -435,4 +465,9 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+function learnedId(layout: FolderLayout, key: string, etag: string): string {
+  const folder = layout.folderOfKey(key);
+  return `${folder ? layout.mappingId(folder) : ''}\n${key}\n${etag}`;
 }
