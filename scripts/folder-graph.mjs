@@ -1,10 +1,13 @@
 // `node scripts/folder-graph.mjs`: the dependency graph between TrainDeck's own folders (main/<module>, shared,
 // preload, renderer), printed as `from → to (edges)`, and a non-zero exit when two folders reach each other
 // through imports (a cycle). Lint (`eslint.config.js`) says which edges are allowed; this says the allowed edges
-// still form layers. Test files (`*.test.ts[x]`) are left out: a test may import across its own folder's layer.
+// still form layers. Tests (`*.test.ts[x]`) and their fixtures (`testing/` folders, which lint keeps out of product
+// code) are left out: they wire real adapters to engines on purpose.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { MAIN_LAYERS } from '../eslint.config.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOP_FOLDERS = ['main', 'shared', 'preload', 'renderer'];
@@ -20,7 +23,7 @@ function sourceFiles(dir) {
     if (name === 'node_modules' || name === 'dist') continue;
     const path = `${dir}/${name}`;
     if (statSync(join(ROOT, path)).isDirectory()) out.push(...sourceFiles(path));
-    else if (SOURCE.test(name) && !TEST.test(name)) out.push(path);
+    else if (SOURCE.test(name) && !TEST.test(name) && !path.includes('/testing/')) out.push(path);
   }
   return out;
 }
@@ -107,15 +110,26 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
   }
   const found = cycles(graph);
+  const modules = readdirSync(join(ROOT, 'main')).filter((name) => statSync(join(ROOT, 'main', name)).isDirectory());
+  const unlayered = modules.filter((name) => !(name in MAIN_LAYERS));
+  for (const name of unlayered) {
+    console.error(
+      `main/${name} has no layer: add it to MAIN_LAYERS in eslint.config.js (and to docs/ARCHITECTURE.md).`,
+    );
+  }
   for (const component of found) {
     console.error(`cycle: ${component.join(' ⇄ ')}`);
     for (const a of component) {
       for (const b of component) {
-        for (const edge of graph.get(a)?.get(b) ?? []) console.error(`    ${edge}`);
+        const edges = graph.get(a)?.get(b) ?? [];
+        if (edges.length) {
+          console.error(`  ${a} → ${b}: ${edges.slice(0, 3).join(', ')}${edges.length > 3 ? ', …' : ''}`);
+        }
       }
     }
   }
   console.log(`${found.length} folder cycle${found.length === 1 ? '' : 's'}`);
+  if (unlayered.length > 0) process.exitCode = 1;
   if (found.length > 0) {
     console.error('Fix: move the shared port or type to a folder both may import (see docs/ARCHITECTURE.md).');
     process.exit(1);

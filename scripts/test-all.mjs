@@ -65,6 +65,7 @@ rows.push({
 });
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('lint', 'npm', ['run', '--silent', 'lint']);
+check('folder cycles', 'npm', ['run', '--silent', 'lint:folders']);
 const built = check('build', 'npm', ['run', '--silent', 'build']);
 
 if (built) {

@@ -1,8 +1,8 @@
 // `npm run bench:scan`: the cost scanner against the in-memory EC2 with 30 regions and a
 // simulated latency per call, bounded-parallel vs one call at a time. Target: < 3 s parallel.
 import { FakeAws } from '../../main/aws/fake/fake-aws';
-import { realSleep } from '../../main/aws/waiters';
 import { systemClock } from '../../main/core/clock';
+import { realSleep } from '../../main/core/sleep';
 import { scanAccount, type ScanOptions } from '../../main/runs/cost/scanner';
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../shared/domain/tags';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { explainSyncError } from '../sync/explain';
-import { type ObjectStore, StoreError } from '../sync/object-store';
+import { type ObjectStore, StoreError } from './ports/object-store';
 import { toStoreError } from './s3-errors';
 
 /** What the SDK throws for an answer (name "Unknown"/message "UnknownError" when the body is not S3's XML). */

@@ -1,4 +1,4 @@
-import { StoreError, type StoreErrorKind } from '../sync/object-store';
+import { StoreError, type StoreErrorKind } from './ports/object-store';
 
 interface SdkError {
   name?: string;

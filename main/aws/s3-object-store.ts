@@ -26,9 +26,9 @@ import {
   type ListedObject,
   META_KEY_FINGERPRINT,
   type ObjectStore,
+  type SseCustomerKey,
   TAG_KEY_FINGERPRINT,
-} from '../sync/object-store';
-import type { SseKey } from '../sync/sse-key';
+} from './ports/object-store';
 import { type S3Operation, toStoreError } from './s3-errors';
 
 /** Every object is stored in the cheapest class that needs no decision: Intelligent-Tiering. */
@@ -38,7 +38,7 @@ const STORAGE_CLASS = 'INTELLIGENT_TIERING';
  * The sync engine's ObjectStore on S3. SSE-C parameters go on every request that reads or
  * writes object data; every write carries INTELLIGENT_TIERING and the key-fingerprint tag.
  */
-export function createS3ObjectStore(client: S3Client, bucket: string, key: SseKey): ObjectStore {
+export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCustomerKey): ObjectStore {
   const sse = () => key.params();
   const call = async <T>(operation: S3Operation, objectKey: string | undefined, run: () => Promise<T>): Promise<T> => {
     try {

@@ -1,13 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
-
 import { TypedError } from '../../shared/ipc/result';
 import type { Clock } from '../core/clock';
-
-/** Waits `ms` or rejects when `signal` aborts. Injected so tests advance a fake clock instead. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** The real sleep. */
-export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : {});
+import type { Sleep } from '../core/sleep';
 
 /** Limits of one wait: there is no unbounded wait anywhere. */
 export interface WaitOptions {

@@ -11,10 +11,10 @@ import { PRICE_TABLE } from '../../shared/pricing/price-table';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { inspectAwsSetup } from '../aws/aws-config';
 import { credentialsError, describeAwsError } from '../aws/aws-errors';
+import { resolveConfigPaths } from '../config/resolve-config-paths';
 import { mapBounded } from '../runs/cost/map-bounded';
 import type { AwsTarget, LifecycleDeps } from '../runs/lifecycle-deps';
 import { preflightRunConfig } from '../runs/preflight/preflight-run-config';
-import { resolveConfigPaths } from '../runs/resolve-config-paths';
 import type { KeyVault } from '../sync/key-vault';
 
 /**

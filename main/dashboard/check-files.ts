@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 
-import { expandHome } from '../runs/resolve-config-paths';
+import { expandHome } from '../config/resolve-config-paths';
 
 /** One path's verdict: usable, or why not. */
 export interface FileCheck {

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 
 import { TypedError } from '../../shared/ipc/result';
-import { expandHome } from '../runs/resolve-config-paths';
+import { expandHome } from '../config/resolve-config-paths';
 
 /** An absolute path from the window: "~/" expanded; a relative path is refused (relative to what?). */
 export function absoluteFromWindow(path: string, what: string): string {

@@ -1,7 +1,7 @@
 import { type BurnInput, computeBurn } from '../../shared/monitor/burn';
-import { realSleep, type Sleep } from '../aws/waiters';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import { realSleep, type Sleep } from '../core/sleep';
 import type { RemoteShell } from '../host/remote-host';
 import { HealthSampler } from './health-sampler';
 import { LogTail } from './log-tail';

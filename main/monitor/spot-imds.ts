@@ -1,6 +1,6 @@
 import type { SpotInterruption } from '../../shared/monitor/health';
 import { IMDS_BASE, IMDS_TOKEN_PATH, parseSpotAction, SPOT_ACTION_PATH } from '../../shared/monitor/spot-notice';
-import { realSleep, type Sleep } from '../aws/waiters';
+import { realSleep, type Sleep } from '../core/sleep';
 import type { RemoteShell } from '../host/remote-host';
 
 const TOKEN_TTL_SECONDS = 21_600;

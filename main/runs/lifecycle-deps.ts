@@ -1,14 +1,14 @@
 import type { RunConfig } from '../../shared/run-config/schema';
 import { inspectAwsSetup } from '../aws/aws-config';
 import type { AwsPorts } from '../aws/ports/aws-ports';
+import type { ObjectStore } from '../aws/ports/object-store';
 import { createSdkAwsPorts } from '../aws/sdk/sdk-aws-ports';
-import { realSleep, type Sleep } from '../aws/waiters';
 import { appDataDir } from '../core/app-paths';
 import { type Clock, systemClock } from '../core/clock';
+import { realSleep, type Sleep } from '../core/sleep';
 import { APP_VERSION } from '../core/version';
 import type { ConnectPolicy } from '../ssh/ssh-connect';
 import type { KeyVault } from '../sync/key-vault';
-import type { ObjectStore } from '../sync/object-store';
 import { openSync } from '../sync/open-sync';
 import { createCheckIpPort, type PublicIpPort } from './preflight/public-ip';
 import { type SshProbe, tcpSshProbe } from './provision/ssh-probe';

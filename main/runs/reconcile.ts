@@ -1,8 +1,8 @@
 import type { CostResource } from '../../shared/domain/cost';
 import type { JournalSummary } from '../../shared/domain/run-journal';
 import type { AwsPorts } from '../aws/ports/aws-ports';
-import type { Sleep } from '../aws/waiters';
 import type { Clock } from '../core/clock';
+import type { Sleep } from '../core/sleep';
 import { scanAccount } from './cost/scanner';
 import { closeRunJournal, listJournals } from './journal/run-journal';
 

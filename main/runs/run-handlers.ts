@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 
+import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Handlers } from '../core/router';
-import { resolveConfigPaths } from './resolve-config-paths';
 import type { RunService } from './run-service';
 
 type RunCommand = 'runs.start' | 'runs.list' | 'runs.get' | 'runs.cancel' | 'runs.unfinished' | 'runs.reattach';

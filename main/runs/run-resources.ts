@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 import { TypedError } from '../../shared/ipc/result';
 import { resolveS3Credentials, s3EndpointFromEnv } from '../aws/s3-credentials';
+import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { KeyVault } from '../sync/key-vault';
 import { openSync } from '../sync/open-sync';
 import { createEc2Backend } from './backends/ec2-backend';
@@ -9,7 +10,6 @@ import { createLocalBackend } from './backends/local-backend';
 import { createSshHostBackend } from './backends/ssh-host-backend';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { preflightFor } from './preflight/host-preflight';
-import { resolveConfigPaths } from './resolve-config-paths';
 import type { RunResources, StartRunRequest } from './run-service';
 
 /** Parses `user@host[:port]`. */

@@ -18,9 +18,10 @@ import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { redactStrings } from '../../shared/security/redact-url';
+import type { ObjectStore } from '../aws/ports/object-store';
+import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Logger } from '../core/logger';
 import type { KeyVault } from '../sync/key-vault';
-import type { ObjectStore } from '../sync/object-store';
 import { runDir } from './journal/run-journal';
 import type { ComputeBackend } from './pipeline/compute-backend';
 import type { ReconnectPolicy } from './pipeline/follow-executor';
@@ -34,7 +35,6 @@ import { appendAttach, type AttachState, readAttach } from './reattach/attach-jo
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
 import { resumeRun } from './reattach/resume-run';
 import { processAlive } from './reconcile';
-import { resolveConfigPaths } from './resolve-config-paths';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
 
 /** What the UI or the CLI asks for. */

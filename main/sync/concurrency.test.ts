@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
+import { StoreError } from '../aws/ports/object-store';
 import { createLimiter } from './limiter';
-import { StoreError } from './object-store';
 import { ProgressTracker } from './progress';
 import { isRetryable, withRetry } from './retry';
 

@@ -6,10 +6,10 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import type { RemoteObject } from '../../shared/sync/types';
+import type { ObjectHead, ObjectStore } from '../aws/ports/object-store';
 import { sha256Buffer, sha256File } from './hash-file';
 import { targetInside } from './inside-root';
 import type { Limiter } from './limiter';
-import type { ObjectHead, ObjectStore } from './object-store';
 import { metadataDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
+import { type ObjectStore, StoreError } from '../aws/ports/object-store';
 import { runSync } from './engine';
-import { type ObjectStore, StoreError } from './object-store';
 import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 
 const FILES = 12;

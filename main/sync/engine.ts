@@ -3,14 +3,14 @@ import { join } from 'node:path';
 
 import type { SyncEvent } from '../../shared/sync/events';
 import type { SyncDirection, SyncPlan, SyncSummary } from '../../shared/sync/types';
+import type { ObjectStore } from '../aws/ports/object-store';
+import { StoreError } from '../aws/ports/object-store';
 import { executePlan } from './execute';
 import { describeFailure, explainBucketError, explainSyncError, sseCBlockedError } from './explain';
 import { checkFreeSpace } from './free-space';
 import { cleanStaleTemp } from './inside-root';
 import { checkKeyIdentity, writeKeyMarker } from './key-identity';
 import { createLimiter } from './limiter';
-import type { ObjectStore } from './object-store';
-import { StoreError } from './object-store';
 import { cleanOrphanUploads } from './orphan-uploads';
 import { planSync } from './planner';
 import { type RetryNotice, syncRetry, type SyncRetryScope, withRetry, withSyncRetryScope } from './retry';

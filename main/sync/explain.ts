@@ -1,5 +1,5 @@
 import { TypedError } from '../../shared/ipc/result';
-import { type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from './object-store';
+import { type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from '../aws/ports/object-store';
 
 /**
  * Turns a store failure into a message that says what is wrong and what to do. For an

@@ -1,6 +1,6 @@
 import { TypedError } from '../../shared/ipc/result';
+import { type ObjectHead, type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from '../aws/ports/object-store';
 import { sha256Buffer } from './hash-file';
-import { type ObjectHead, type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from './object-store';
 import { syncRetry, withRetry } from './retry';
 
 /** The marker object of a prefix, written with the prefix's key: `PREFIX/.traindeck/key-fingerprint`. */

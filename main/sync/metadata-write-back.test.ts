@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
+import { META_MTIME, META_SHA256 } from '../aws/ports/object-store';
 import { runSync, type SyncRun } from './engine';
 import { sha256Buffer } from './hash-file';
-import { META_MTIME, META_SHA256 } from './object-store';
 import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 import { loadSyncState } from './sync-state';
 import { MemoryBucket } from './testing/memory-object-store';

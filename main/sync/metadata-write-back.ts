@@ -1,7 +1,7 @@
 import type { SyncFolder } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
+import { META_MTIME, META_SHA256, type ObjectStore, StoreError } from '../aws/ports/object-store';
 import { describeFailure } from './explain';
-import { META_MTIME, META_SHA256, type ObjectStore, StoreError } from './object-store';
 
 /** An object another tool wrote, just downloaded and hashed: what to write back onto it. */
 export interface LearnedObject {

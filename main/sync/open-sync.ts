@@ -1,10 +1,10 @@
 import { TypedError } from '../../shared/ipc/result';
+import type { ObjectStore } from '../aws/ports/object-store';
 import { createS3Client } from '../aws/s3-client';
 import { createS3ObjectStore } from '../aws/s3-object-store';
-import type { LoadedRunConfig } from '../runs/load-run-config';
-import { resolveConfigPaths } from '../runs/resolve-config-paths';
+import type { LoadedRunConfig } from '../config/load-run-config';
+import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { KeyVault } from './key-vault';
-import type { ObjectStore } from './object-store';
 import { loadSseKey, type SseKey } from './sse-key';
 import { type SyncSpec, syncSpecFrom } from './sync-spec';
 

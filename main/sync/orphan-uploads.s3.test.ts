@@ -8,7 +8,7 @@ import { CreateMultipartUploadCommand, GetObjectCommand, ListMultipartUploadsCom
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 
 import type { SyncEvent } from '../../shared/sync/events';
-import type { ObjectStore } from './object-store';
+import type { ObjectStore } from '../aws/ports/object-store';
 import { cleanOrphanUploads } from './orphan-uploads';
 import { startFaultProxy } from './testing/fault-proxy';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';

@@ -1,7 +1,7 @@
 import type { SyncEvent } from '../../shared/sync/events';
 import type { SyncPlan } from '../../shared/sync/types';
+import type { ObjectStore } from '../aws/ports/object-store';
 import { describeFailure } from './explain';
-import type { ObjectStore } from './object-store';
 import { syncRetry, withRetry } from './retry';
 import type { UploadJournal } from './upload-journal';
 

@@ -4,8 +4,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 
 import type { SyncEvent } from '../../shared/sync/events';
+import type { ObjectStore } from '../aws/ports/object-store';
 import { createS3ObjectStore } from '../aws/s3-object-store';
-import type { ObjectStore } from './object-store';
 import { startFaultProxy } from './testing/fault-proxy';
 import { type RelayProcess, startRelayProcess } from './testing/relay-process';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import { mapObjectKey } from '../../shared/sync/key-path';
+import type { ListedObject, ObjectStore } from '../aws/ports/object-store';
 import { createLimiter } from './limiter';
-import type { ListedObject, ObjectStore } from './object-store';
 import { planSync } from './planner';
 import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 

@@ -18,10 +18,10 @@ import type {
   SyncFailure,
   SyncPlan,
 } from '../../shared/sync/types';
+import type { ListedObject, ObjectStore } from '../aws/ports/object-store';
 import type { Limiter } from './limiter';
 import { folderKind, type LocalScan, scanLocalFolder } from './local-files';
 import { localSha256 } from './local-hash';
-import type { ListedObject, ObjectStore } from './object-store';
 import { remoteDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';

@@ -1,6 +1,6 @@
 import { folderPrefix } from '../../shared/sync/keys';
 import type { BaselineEntry, RemoteObject } from '../../shared/sync/types';
-import { META_MTIME, META_SHA256, type ObjectHead, type ObjectStore } from './object-store';
+import { META_MTIME, META_SHA256, type ObjectHead, type ObjectStore } from '../aws/ports/object-store';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, folderIdentity, type SyncState } from './sync-state';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { StoreError } from './object-store';
+import { StoreError } from '../aws/ports/object-store';
 import { type RetryClock, type RetryNotice, syncRetry, withRetry, withSyncRetryScope } from './retry';
 
 /** A clock that only moves when slept on: a 60-s budget runs in microseconds, and the waits are visible. */

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { StoreError } from './object-store';
+import { StoreError } from '../aws/ports/object-store';
 
 /** Time as retries see it; tests pass a fake one so a 60-s budget runs in milliseconds. */
 export interface RetryClock {

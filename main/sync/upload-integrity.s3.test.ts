@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { ObjectStore } from './object-store';
+import type { ObjectStore } from '../aws/ports/object-store';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 
 let fx: S3Fixture;

@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 
 import type { LocalFile } from '../../shared/sync/types';
+import { type Body, META_MTIME, META_SHA256, type ObjectStore, StoreError } from '../aws/ports/object-store';
 import { sha256Buffer } from './hash-file';
 import type { Limiter } from './limiter';
 import { mtimeOf } from './local-files';
-import { type Body, META_MTIME, META_SHA256, type ObjectStore, StoreError } from './object-store';
 import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';
 import type { UploadJournal } from './upload-journal';

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
 import type { Clock } from '../../core/clock';
-import type { Sleep } from '../waiters';
+import type { Sleep } from '../../core/sleep';
 
 /**
  * Wall-clock time plus an offset that every `sleep` advances: a bounded ten-minute wait in the

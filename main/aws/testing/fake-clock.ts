@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock';
-import type { Sleep } from '../waiters';
+import type { Sleep } from '../../core/sleep';
 
 /**
  * A clock that only moves when told to. Its `sleep` advances time instead of waiting, so a

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import type { SyncEvent } from '../../../shared/sync/events';
-import { loadRunConfig } from '../../runs/load-run-config';
+import { loadRunConfig } from '../../config/load-run-config';
 import { openSync } from '../../sync/open-sync';
 import { publishDatasets } from '../../sync/publish';
 import { type CliCommand, CliError } from '../command';

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 
+import { loadRunConfig } from '../../config/load-run-config';
 import { launchRun } from '../../runs/launch';
 import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { loadRunConfig } from '../../runs/load-run-config';
 import { formatWait } from '../../runs/provision/provision';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import { loadRunConfig } from '../../config/load-run-config';
 import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { loadRunConfig } from '../../runs/load-run-config';
 import { preflightRunConfig } from '../../runs/preflight/preflight-run-config';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';

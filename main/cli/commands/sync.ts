@@ -6,7 +6,7 @@ import { folderPrefix } from '../../../shared/sync/keys';
 import { printable } from '../../../shared/sync/printable';
 import { createS3Client } from '../../aws/s3-client';
 import { applyTieringLifecycle } from '../../aws/s3-lifecycle';
-import { type LoadedRunConfig, loadRunConfig } from '../../runs/load-run-config';
+import { type LoadedRunConfig, loadRunConfig } from '../../config/load-run-config';
 import { runSync } from '../../sync/engine';
 import { assertPushable, openSync } from '../../sync/open-sync';
 import { locallyRecordedHashes } from '../../sync/remote-details';

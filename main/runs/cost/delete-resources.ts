@@ -4,8 +4,9 @@ import type { CostResource, ResourceKind } from '../../../shared/domain/cost';
 import { TypedError } from '../../../shared/ipc/result';
 import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-errors';
 import type { Ec2Port } from '../../aws/ports/aws-ports';
-import { type Sleep, waitFor, withRetry } from '../../aws/waiters';
+import { waitFor, withRetry } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
+import { type Sleep } from '../../core/sleep';
 import { mapBounded } from './map-bounded';
 
 /** What happened to one resource. */

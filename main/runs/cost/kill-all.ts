@@ -1,7 +1,7 @@
 import { type CostResource, isBillable, type RegionScan, type ScanResult } from '../../../shared/domain/cost';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
-import type { Sleep } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
+import type { Sleep } from '../../core/sleep';
 import { deleteResources, DELETION_ORDER, type DeletionOutcome } from './delete-resources';
 import { scanAccount } from './scanner';
 

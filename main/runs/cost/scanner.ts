@@ -5,8 +5,9 @@ import { totalHourly } from '../../../shared/domain/cost';
 import { PRICE_TABLE } from '../../../shared/pricing/price-table';
 import { describeAwsError, isThrottling, regionRefusal } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
-import { type Sleep, withRetry } from '../../aws/waiters';
+import { withRetry } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
+import { type Sleep } from '../../core/sleep';
 import { mapBounded } from './map-bounded';
 import { type RegionInventory, toCostResources } from './to-cost-resources';
 

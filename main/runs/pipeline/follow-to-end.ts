@@ -7,10 +7,10 @@ import type {
   ExecutorStatus,
 } from '../../../shared/executor/protocol';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
+import type { ObjectStore } from '../../aws/ports/object-store';
 import { sleep } from '../../core/abort';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { HostConnector, RemoteHost } from '../../host/remote-host';
-import type { ObjectStore } from '../../sync/object-store';
 import type { AwsMachine } from './compute-backend';
 import type { ExecutorIdentity } from './executor-identity';
 import { followExecutor, type FollowOffsets, type ReconnectPolicy } from './follow-executor';

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
+import { resolveConfigPaths } from '../../config/resolve-config-paths';
 import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey } from '../../sync/sse-key';
-import { resolveConfigPaths } from '../resolve-config-paths';
 import type { SpecTemplate } from './run-pipeline';
 import type { Upload } from './start-executor';
 

@@ -1,8 +1,8 @@
 import type { RunOutcome } from '../../../shared/domain/run';
 import type { ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../../shared/executor/protocol';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
+import type { ObjectStore } from '../../aws/ports/object-store';
 import { workLayout } from '../../executor/work-layout';
-import type { ObjectStore } from '../../sync/object-store';
 import type { AttachEntry } from '../reattach/attach-journal';
 import type { AcquiredHost, ComputeBackend } from './compute-backend';
 import type { ReconnectPolicy } from './follow-executor';

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { ObjectStore } from '../../sync/object-store';
+import type { ObjectStore } from '../../aws/ports/object-store';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
 
 let f: RunFixture;

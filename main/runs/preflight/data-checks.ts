@@ -2,8 +2,8 @@ import type { PreflightCheck } from '../../../shared/domain/preflight';
 import { TypedError } from '../../../shared/ipc/result';
 import { formatBytes } from '../../../shared/report/format';
 import type { RunConfig } from '../../../shared/run-config/schema';
+import type { ObjectStore } from '../../aws/ports/object-store';
 import { checkKeyIdentity } from '../../sync/key-identity';
-import type { ObjectStore } from '../../sync/object-store';
 import { check } from './check';
 
 /**

@@ -3,9 +3,9 @@ import type { ComputeConfig, RunConfig } from '../../../shared/run-config/schema
 import { describeAwsError } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { ImageInfo } from '../../aws/ports/ec2-launch-port';
+import type { ObjectStore } from '../../aws/ports/object-store';
 import type { Clock } from '../../core/clock';
 import type { KeyVault } from '../../sync/key-vault';
-import type { ObjectStore } from '../../sync/object-store';
 import type { SseKey } from '../../sync/sse-key';
 import { accountChecks } from './account-checks';
 import { bucketChecks } from './bucket-checks';

@@ -1,9 +1,9 @@
 import type { RunPhase } from '../../../shared/domain/run';
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
+import type { ObjectStore } from '../../aws/ports/object-store';
 import { workLayout } from '../../executor/work-layout';
 import type { HostConnector } from '../../host/remote-host';
-import type { ObjectStore } from '../../sync/object-store';
 import type { ExecutorIdentity } from '../pipeline/executor-identity';
 import type { FollowOffsets, ReconnectPolicy } from '../pipeline/follow-executor';
 import { type FollowState, followToEnd } from '../pipeline/follow-to-end';

@@ -1,5 +1,5 @@
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
-import type { ObjectStore } from '../../sync/object-store';
+import type { ObjectStore } from '../../aws/ports/object-store';
 import { createEc2Backend } from '../backends/ec2-backend';
 import type { RunEventBody } from '../pipeline/phase-tracker';
 import { runPipeline, type SpecTemplate } from '../pipeline/run-pipeline';

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../object-store';
+import type { ObjectStore } from '../../aws/ports/object-store';
 
 /**
  * Wraps a store so that `controller` aborts once `count` calls of `method` have succeeded:

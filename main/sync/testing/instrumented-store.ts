@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 
-import { type Body, type ObjectStore, StoreError } from '../object-store';
+import { type Body, type ObjectStore, StoreError } from '../../aws/ports/object-store';
 
 /** One call the engine made on the store (numbered from 1 per instrumented store). */
 export interface StoreCall {

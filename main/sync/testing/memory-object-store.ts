@@ -10,7 +10,7 @@ import {
   StoreError,
   TAG_KEY_FINGERPRINT,
   type UploadedPart,
-} from '../object-store';
+} from '../../aws/ports/object-store';
 
 /** One object as the in-memory S3 holds it. */
 export interface MemoryObject {

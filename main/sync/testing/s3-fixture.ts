@@ -19,10 +19,10 @@ import type { SyncFolder } from '../../../shared/run-config/schema';
 import { DEFAULT_SYNC_FOLDERS } from '../../../shared/run-config/schema';
 import type { SyncEvent } from '../../../shared/sync/events';
 import type { SyncDirection } from '../../../shared/sync/types';
+import type { ObjectStore } from '../../aws/ports/object-store';
 import { createS3Client } from '../../aws/s3-client';
 import { createS3ObjectStore } from '../../aws/s3-object-store';
 import { runSync, type SyncOutcome, type SyncRun } from '../engine';
-import type { ObjectStore } from '../object-store';
 import { SseKey } from '../sse-key';
 import { SYNC_DEFAULTS, type SyncSpec } from '../sync-spec';
 

@@ -4,7 +4,7 @@ import type { AppError } from '../../../shared/ipc/result';
 import { applyMonitorFields, type MonitorFields } from '../../../shared/monitor/apply-delta';
 import type { MonitorDelta, MonitorSnapshot } from '../../../shared/monitor/view';
 import { api } from '../bridge/api-ref';
-import { LogBuffer } from './log-buffer';
+import { LogBuffer } from '../features/runs/log/log-buffer';
 
 /** Log lines the page keeps for the shown run. */
 const LOG_LINES = 100_000;

@@ -10,8 +10,8 @@ import { generateKey, type Sshd, startSshd } from '../../../../e2e/services/sshd
 import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../../shared/domain/run';
 import type { PowerOff } from '../../../../shared/executor/protocol';
 import { type RunConfig, runConfigSchema } from '../../../../shared/run-config/schema';
+import type { ObjectStore } from '../../../aws/ports/object-store';
 import { buildExecutorBundle } from '../../../executor/testing/build-executor';
-import type { ObjectStore } from '../../../sync/object-store';
 import { createS3Fixture, type S3Fixture } from '../../../sync/testing/s3-fixture';
 import { createSshHostBackend } from '../../backends/ssh-host-backend';
 import type { ComputeBackend } from '../compute-backend';

@@ -1,6 +1,6 @@
+import { type ObjectStore, TAG_KEY_FINGERPRINT } from '../../../aws/ports/object-store';
 import { sha256Buffer } from '../../hash-file';
 import { keyFingerprint } from '../../key-fingerprint';
-import { type ObjectStore, TAG_KEY_FINGERPRINT } from '../../object-store';
 import { MemoryBucket } from '../memory-object-store';
 import { MTIME_BASE } from './model-steps';
 

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 
+import { META_MTIME, META_SHA256 } from '../../../aws/ports/object-store';
 import type { SyncOutcome } from '../../engine';
-import { META_MTIME, META_SHA256 } from '../../object-store';
 import type { StoreCall } from '../instrumented-store';
 import type { RemoteEntry } from './model-backend';
 import type { FolderLayout, LocalEntry } from './model-local';

@@ -3,9 +3,9 @@ import { dirname, join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { DEFAULT_SYNC_FOLDERS, type SyncFolder } from '../../../../shared/run-config/schema';
+import { META_MTIME, META_SHA256 } from '../../../aws/ports/object-store';
 import { runSync, type SyncOutcome } from '../../engine';
 import { sha256Buffer } from '../../hash-file';
-import { META_MTIME, META_SHA256 } from '../../object-store';
 import type { SyncSpec } from '../../sync-spec';
 import { STATE_DIR } from '../../sync-state';
 import { instrumentStore, type StoreCall, type StoreFault } from '../instrumented-store';

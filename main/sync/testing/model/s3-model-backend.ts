@@ -7,9 +7,9 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 
+import { TAG_KEY_FINGERPRINT } from '../../../aws/ports/object-store';
 import { createS3ObjectStore } from '../../../aws/s3-object-store';
 import { sha256Buffer } from '../../hash-file';
-import { TAG_KEY_FINGERPRINT } from '../../object-store';
 import { SseKey } from '../../sse-key';
 import type { S3Fixture } from '../s3-fixture';
 import { MODEL_KEYS, type ModelBackend, type RemoteEntry } from './model-backend';

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 
+import type { LogBuffer } from '../../features/runs/log/log-buffer';
+import { hitIndex, type LogSearch, searchLog } from '../../features/runs/log/log-search';
 import { useFixedRows } from '../../hooks/use-fixed-rows';
-import type { LogBuffer } from '../../stores/log-buffer';
-import { hitIndex, type LogSearch, searchLog } from '../../stores/log-search';
 import { Button } from '../button';
 
 import './log-tail.css';

@@ -5,7 +5,7 @@ import type { KillAllResult } from '../../../../shared/domain/kill-all';
 import type { RunSnapshot } from '../../../../shared/domain/run';
 import type { AppError } from '../../../../shared/ipc/result';
 import { isOwnMachine } from '../../../../shared/report/format';
-import { LogBuffer } from '../../stores/log-buffer';
+import { LogBuffer } from '../../features/runs/log/log-buffer';
 import type { MonitorView } from '../../stores/monitor';
 import { KillProgress } from '../costs/kill-progress';
 import { ErrorCallout } from '../error-callout';

@@ -1,4 +1,4 @@
-import type { LogLines } from '../../../shared/monitor/view';
+import type { LogLines } from '../../../../../shared/monitor/view';
 import { ChunkedList } from './chunked-list';
 
 /**

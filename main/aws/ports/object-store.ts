@@ -1,5 +1,14 @@
 import type { Readable } from 'node:stream';
 
+/**
+ * The SSE-C key as a store uses it (main/sync/sse-key.ts's `SseKey`): its fingerprint for tags and
+ * metadata, and the three request parameters. The key bytes stay inside `params()`.
+ */
+export interface SseCustomerKey {
+  readonly fingerprint: string;
+  params(): { SSECustomerAlgorithm: 'AES256'; SSECustomerKey: string; SSECustomerKeyMD5: string };
+}
+
 /** An object as listed (no metadata: that needs a HEAD, which under SSE-C needs the key). */
 export interface ListedObject {
   key: string;
