@@ -52,7 +52,7 @@ describe('the reattach banner', () => {
     const { onAction } = setup(reattachItems([ec2], {}, {}, {}));
     const banner = screen.getByRole('region', { name: 'An unfinished run' });
     const item = within(banner).getByTestId(`unfinished-${ec2.runId}`);
-    expect(item.textContent).toContain('resnet was left unfinished when TrainDeck stopped during train.');
+    expect(item.textContent).toContain('resnet was left unfinished when TrainDeck stopped during training.');
     expect(item.textContent).toContain('AWS EC2 g5.xlarge');
     expect(item.textContent).toContain('still billing about $1.02/h');
     await userEvent.tab();

@@ -94,7 +94,8 @@ export function ReattachBanner({ items, loadError, onReload, onAction, onRetry, 
 
 function ItemBody({ item }: { item: ReattachItem }) {
   const { run, state } = item;
-  const phase = run.phase ? PHASE_LABELS[run.phase].toLowerCase() : 'its start';
+  // The phase ids read as what was going on: "provisioning", "training", "verifying S3", "tearing down".
+  const phase = run.phase ? run.phase.replace('-sync', ' S3').replace('-', ' ') : 'its start';
   if (state.status === 'working') {
     const doing =
       state.action === 'reattach' ? 'Reattached: following it to its end' : 'Tearing down: stopping, pushing, deleting';
