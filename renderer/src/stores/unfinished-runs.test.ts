@@ -1,0 +1,92 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+
+import { fail, ok } from '../../../shared/ipc/result';
+import type { UnfinishedRun } from '../../../shared/ipc/run-commands';
+import { setApi } from '../bridge/api-ref';
+import { useUnfinishedRuns } from './unfinished-runs';
+
+const run = (runId: string): UnfinishedRun => ({
+  runId,
+  name: runId.split('-')[0]!,
+  backend: 'aws-ec2',
+  startedAt: '2026-12-05T14:00:00.000Z',
+  phase: 'training',
+  canFollow: true,
+});
+
+const calls: Array<[string, unknown]> = [];
+let listed: UnfinishedRun[] = [];
+let refuse = false;
+
+beforeEach(() => {
+  calls.length = 0;
+  listed = [run('a-1'), run('b-2')];
+  refuse = false;
+  useUnfinishedRuns.setState({ runs: [], actions: {}, loadError: undefined });
+  setApi({
+    invoke: (command, payload) => {
+      calls.push([command, payload]);
+      if (command === 'runs.unfinished') return Promise.resolve(ok(listed)) as never;
+      if (command === 'runs.reattach' && !refuse) {
+        // Taken over: main no longer lists it as unfinished.
+        listed = listed.filter((r) => r.runId !== (payload as { runId: string }).runId);
+        return Promise.resolve(ok({ runId: (payload as { runId: string }).runId })) as never;
+      }
+      return Promise.resolve(
+        fail({ code: 'NOT_FOUND', message: 'No unfinished run a-1 to reattach.', fix: 'Check again.' }),
+      ) as never;
+    },
+    subscribe: () => () => {},
+  });
+});
+
+describe('unfinished runs store', () => {
+  it('a run being reattached stays in the banner after a reload (main no longer lists it) until forgotten', async () => {
+    const store = useUnfinishedRuns.getState();
+    await store.load();
+    await store.start('a-1', 'reattach');
+    await store.start('b-2', 'teardown');
+    expect(calls.filter(([c]) => c === 'runs.reattach').map(([, p]) => p)).toEqual([
+      { runId: 'a-1' },
+      { runId: 'b-2', stop: true },
+    ]);
+    // The reconnect's reload: main lists neither any more; both stay, with their actions.
+    await store.load();
+    expect(useUnfinishedRuns.getState().runs.map((r) => r.runId)).toEqual(['a-1', 'b-2']);
+    expect(useUnfinishedRuns.getState().actions).toEqual({
+      'a-1': { action: 'reattach' },
+      'b-2': { action: 'teardown' },
+    });
+    store.forget('a-1');
+    await store.load();
+    expect(useUnfinishedRuns.getState().runs.map((r) => r.runId)).toEqual(['b-2']);
+  });
+
+  it('a refused action keeps its error (sentence and fix) for the retry; main restarting drops every action', async () => {
+    const store = useUnfinishedRuns.getState();
+    await store.load();
+    refuse = true;
+    await store.start('a-1', 'reattach');
+    expect(useUnfinishedRuns.getState().actions['a-1']).toEqual({
+      action: 'reattach',
+      error: { code: 'NOT_FOUND', message: 'No unfinished run a-1 to reattach.', fix: 'Check again.' },
+    });
+    store.forgetAll();
+    expect(useUnfinishedRuns.getState()).toMatchObject({ runs: [], actions: {} });
+    await store.load();
+    expect(useUnfinishedRuns.getState().runs.map((r) => r.runId)).toEqual(['a-1', 'b-2']);
+  });
+
+  it('a list that cannot be read is kept as the error the banner shows, and cleared by the next good load', async () => {
+    setApi({
+      invoke: () => Promise.resolve(fail({ code: 'UNAVAILABLE', message: 'TrainDeck is still starting.' })) as never,
+      subscribe: () => () => {},
+    });
+    await useUnfinishedRuns.getState().load();
+    expect(useUnfinishedRuns.getState().loadError?.message).toBe('TrainDeck is still starting.');
+    setApi({ invoke: () => Promise.resolve(ok(listed)) as never, subscribe: () => () => {} });
+    await useUnfinishedRuns.getState().load();
+    expect(useUnfinishedRuns.getState().loadError).toBeUndefined();
+    expect(useUnfinishedRuns.getState().runs).toHaveLength(2);
+  });
+});
