@@ -3,7 +3,7 @@
 import { FakeAws } from '../../main/aws/fake/fake-aws';
 import { systemClock } from '../../main/core/clock';
 import { realSleep } from '../../main/core/sleep';
-import { scanAccount, type ScanOptions } from '../../main/runs/cost/scanner';
+import { scanAccount, type ScanOptions } from '../../main/lifecycle/cost/scanner';
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../shared/domain/tags';
 
 const REGIONS = 30;

@@ -5,7 +5,7 @@ import type { AwsPorts } from '../aws/ports/aws-ports';
 import { s3EndpointFromEnv } from '../aws/s3-credentials';
 import { createSdkAwsPorts } from '../aws/sdk/sdk-aws-ports';
 import { APP_VERSION } from '../core/version';
-import { type AwsTarget, defaultLifecycleDeps, type LifecycleDeps } from '../runs/lifecycle-deps';
+import { type AwsTarget, defaultLifecycleDeps, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
 
 /** Set to "1" by the end-to-end tests (and for demos): the app talks to an in-memory AWS account. Never in a release path. */
 export const FAKE_AWS_ENV = 'TRAINDECK_FAKE_AWS';

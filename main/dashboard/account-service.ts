@@ -12,9 +12,9 @@ import type { RunConfig } from '../../shared/run-config/schema';
 import { inspectAwsSetup } from '../aws/aws-config';
 import { credentialsError, describeAwsError } from '../aws/aws-errors';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
-import { mapBounded } from '../runs/cost/map-bounded';
-import type { AwsTarget, LifecycleDeps } from '../runs/lifecycle-deps';
-import { preflightRunConfig } from '../runs/preflight/preflight-run-config';
+import { mapBounded } from '../lifecycle/cost/map-bounded';
+import type { AwsTarget, LifecycleDeps } from '../lifecycle/lifecycle-deps';
+import { preflightRunConfig } from '../lifecycle/preflight/preflight-run-config';
 import type { KeyVault } from '../sync/key-vault';
 
 /**

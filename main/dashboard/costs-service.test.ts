@@ -8,7 +8,7 @@ import { EventBus } from '../core/event-bus';
 import { JobRunner } from '../core/jobs';
 import { silentLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
-import type { LifecycleDeps } from '../runs/lifecycle-deps';
+import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { CostsService } from './costs-service';
 
 function setup() {

@@ -5,11 +5,11 @@ import { credentialsError } from '../aws/aws-errors';
 import type { EventBus } from '../core/event-bus';
 import type { JobRunner } from '../core/jobs';
 import type { NotificationService } from '../core/notifications';
-import { DELETION_ORDER } from '../runs/cost/delete-resources';
-import { type CleanupReport, executeCleanup } from '../runs/cost/kill-all';
-import { scanAccount } from '../runs/cost/scanner';
-import { homeTarget, type LifecycleDeps } from '../runs/lifecycle-deps';
-import { teardownRun } from '../runs/teardown';
+import { DELETION_ORDER } from '../lifecycle/cost/delete-resources';
+import { type CleanupReport, executeCleanup } from '../lifecycle/cost/kill-all';
+import { scanAccount } from '../lifecycle/cost/scanner';
+import { homeTarget, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
+import { teardownRun } from '../lifecycle/teardown';
 
 /** A kill-all request as the handler validated it. */
 export interface KillAllRequest {

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import type { EventBus } from '../core/event-bus';
 import type { JobRunner } from '../core/jobs';
 import type { NotificationService } from '../core/notifications';
-import type { LifecycleDeps } from '../runs/lifecycle-deps';
+import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import type { KeyVault } from '../sync/key-vault';
 import { AccountService } from './account-service';
 import { CostsService } from './costs-service';

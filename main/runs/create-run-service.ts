@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import type { Clock } from '../core/clock';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
+import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
+import { priceSpotRun } from '../lifecycle/spot-cost';
 import type { KeyVault } from '../sync/key-vault';
-import type { LifecycleDeps } from './lifecycle-deps';
 import type { RunObserver } from './pipeline/run-observer';
 import { createReattachPort } from './reattach/reattach-resources';
 import { createRunResources } from './run-resources';
 import { RunService } from './run-service';
-import { priceSpotRun } from './spot-cost';
 
 /**
  * The run service over the lifecycle's world (the same one the cost panel scans: real AWS, or

@@ -1,7 +1,7 @@
 import type { RunSnapshot } from '../../shared/domain/run';
 import type { RunConfig } from '../../shared/run-config/schema';
-import type { LifecycleDeps } from './lifecycle-deps';
-import { teardownRun } from './teardown';
+import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
+import { teardownRun } from '../lifecycle/teardown';
 
 /**
  * Whether a run may hold cloud resources right now: an `aws-ec2` run that began provisioning

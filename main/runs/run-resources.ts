@@ -3,25 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { TypedError } from '../../shared/ipc/result';
 import { resolveS3Credentials, s3EndpointFromEnv } from '../aws/s3-credentials';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
+import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
+import { preflightFor } from '../lifecycle/preflight/host-preflight';
+import { parseSshAddress } from '../ssh/ssh-address';
 import type { KeyVault } from '../sync/key-vault';
 import { openSync } from '../sync/open-sync';
 import { createEc2Backend } from './backends/ec2-backend';
 import { createLocalBackend } from './backends/local-backend';
 import { createSshHostBackend } from './backends/ssh-host-backend';
-import type { LifecycleDeps } from './lifecycle-deps';
-import { preflightFor } from './preflight/host-preflight';
 import type { RunResources, StartRunRequest } from './run-service';
-
-/** Parses `user@host[:port]`. */
-export function parseSshAddress(address: string): { username: string; host: string; port: number } {
-  const match = /^([^@\s]+)@([^:\s]+)(?::(\d{1,5}))?$/.exec(address);
-  if (!match) {
-    throw new TypedError('INVALID_REQUEST', `"${address}" is not user@host[:port].`, {
-      fix: 'Example: ubuntu@10.0.0.5:22',
-    });
-  }
-  return { username: match[1]!, host: match[2]!, port: match[3] ? Number(match[3]) : 22 };
-}
 
 /**
  * The real world's resources for a run: the backend asked for, the desktop's own S3 view (for

@@ -21,8 +21,9 @@ import { redactStrings } from '../../shared/security/redact-url';
 import type { ObjectStore } from '../aws/ports/object-store';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Logger } from '../core/logger';
+import { runDir } from '../lifecycle/journal/run-journal';
+import { processAlive } from '../lifecycle/reconcile';
 import type { KeyVault } from '../sync/key-vault';
-import { runDir } from './journal/run-journal';
 import type { ComputeBackend } from './pipeline/compute-backend';
 import type { ReconnectPolicy } from './pipeline/follow-executor';
 import type { RunEventBody } from './pipeline/phase-tracker';
@@ -34,7 +35,6 @@ import { Waker } from './pipeline/waker';
 import { appendAttach, type AttachState, readAttach } from './reattach/attach-journal';
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
 import { resumeRun } from './reattach/resume-run';
-import { processAlive } from './reconcile';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
 
 /** What the UI or the CLI asks for. */

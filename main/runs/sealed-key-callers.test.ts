@@ -7,12 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
 import { runCli } from '../cli/cli';
+import { localChecks } from '../lifecycle/preflight/local-checks';
 import { openSync } from '../sync/open-sync';
 import { sealKey } from '../sync/sealed-key';
 import { keyFingerprint } from '../sync/sse-key';
 import { fakeKeyVault } from '../sync/testing/fake-key-vault';
 import { prepareRun } from './pipeline/prepare-run';
-import { localChecks } from './preflight/local-checks';
 
 /**
  * Every place that needs the SSE-C key (run preparation, the sync engine, preflight, the CLI)

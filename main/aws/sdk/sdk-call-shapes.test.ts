@@ -28,8 +28,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
 import { computeSchema } from '../../../shared/run-config/schema';
-import { RunJournal } from '../../runs/journal/run-journal';
-import { provisionRun } from '../../runs/provision/provision';
+import { RunJournal } from '../../lifecycle/journal/run-journal';
+import { provisionRun } from '../../lifecycle/provision/provision';
 import { awsError } from '../fake/fake-error';
 import { FakeClock } from '../testing/fake-clock';
 import { createSdkAwsPorts } from './sdk-aws-ports';

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-import { executeCleanup, planKillAll } from '../../runs/cost/kill-all';
-import { scanAccount } from '../../runs/cost/scanner';
-import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { closeCleanedRuns } from '../../runs/teardown';
+import { executeCleanup, planKillAll } from '../../lifecycle/cost/kill-all';
+import { scanAccount } from '../../lifecycle/cost/scanner';
+import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { closeCleanedRuns } from '../../lifecycle/teardown';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatCleanup, formatResources } from '../lifecycle/format';

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
 import { loadRunConfig } from '../../config/load-run-config';
-import { launchRun } from '../../runs/launch';
-import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { formatWait } from '../../runs/provision/provision';
+import { launchRun } from '../../lifecycle/launch';
+import { defaultLifecycleDeps, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { formatWait } from '../../lifecycle/provision/provision';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatPreflight } from '../lifecycle/format';

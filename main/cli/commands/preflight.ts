@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 
 import { loadRunConfig } from '../../config/load-run-config';
-import { defaultLifecycleDeps, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { preflightRunConfig } from '../../runs/preflight/preflight-run-config';
+import { defaultLifecycleDeps, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { preflightRunConfig } from '../../lifecycle/preflight/preflight-run-config';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatPreflight } from '../lifecycle/format';

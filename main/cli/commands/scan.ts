@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 
 import { TypedError } from '../../../shared/ipc/result';
-import { scanAccount } from '../../runs/cost/scanner';
-import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
+import { scanAccount } from '../../lifecycle/cost/scanner';
+import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import type { CliCommand, CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatScan } from '../lifecycle/format';

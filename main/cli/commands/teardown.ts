@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
-import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { teardownRun } from '../../runs/teardown';
+import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { teardownRun } from '../../lifecycle/teardown';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatCleanup } from '../lifecycle/format';

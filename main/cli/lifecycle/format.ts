@@ -1,6 +1,6 @@
 import type { CostResource, ScanResult } from '../../../shared/domain/cost';
 import type { PreflightReport } from '../../../shared/domain/preflight';
-import { type CleanupReport, confirmedDeleted } from '../../runs/cost/kill-all';
+import { type CleanupReport, confirmedDeleted } from '../../lifecycle/cost/kill-all';
 
 const MARKS = { pass: '✓', warn: '!', fail: '✗', skipped: '-' } as const;
 

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 
 import { summarizeJournal } from '../../../shared/domain/run-journal';
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
-import { readJournal, runKeyFile } from '../../runs/journal/run-journal';
-import { appendToJournal } from '../../runs/journal/run-journal';
-import { type FakeWorld, fakeWorld } from '../../runs/testing/fake-lifecycle';
+import { readJournal, runKeyFile } from '../../lifecycle/journal/run-journal';
+import { appendToJournal } from '../../lifecycle/journal/run-journal';
+import { type FakeWorld, fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
 import { runCli } from '../cli';
 import type { CliCommand } from '../command';
 import { createKillAllCommand } from '../commands/kill-all';

@@ -1,5 +1,5 @@
-import { homeTarget, type LifecycleDeps } from '../../runs/lifecycle-deps';
-import { reconcileOpenRuns } from '../../runs/reconcile';
+import { homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { reconcileOpenRuns } from '../../lifecycle/reconcile';
 import type { CliIo } from '../command';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { scanAccount } from '../cost/scanner';
-import { fakeWorld } from '../testing/fake-lifecycle';
+import { scanAccount } from '../../lifecycle/cost/scanner';
+import { fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
 import { createEc2Backend } from './ec2-backend';
 
 describe('aws-ec2 backend (against the in-memory EC2)', () => {

@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { RunConfig } from '../../../shared/run-config/schema';
+import { confirmedDeleted } from '../../lifecycle/cost/kill-all';
+import { type LaunchCleanup, launchCleanupOf, launchRun } from '../../lifecycle/launch';
+import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { preflightError, preflightFacts } from '../../lifecycle/preflight/host-preflight';
+import { type LaunchPlan, type PreflightInput, runPreflight } from '../../lifecycle/preflight/run-preflight';
+import { formatWait, type ProvisionedRun } from '../../lifecycle/provision/provision';
+import { teardownRun } from '../../lifecycle/teardown';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
-import { confirmedDeleted } from '../cost/kill-all';
-import { type LaunchCleanup, launchCleanupOf, launchRun } from '../launch';
-import type { LifecycleDeps } from '../lifecycle-deps';
 import type { ComputeBackend } from '../pipeline/compute-backend';
-import { preflightError, preflightFacts } from '../preflight/host-preflight';
-import { type LaunchPlan, type PreflightInput, runPreflight } from '../preflight/run-preflight';
-import { formatWait, type ProvisionedRun } from '../provision/provision';
-import { teardownRun } from '../teardown';
 
 // Time kept back from the instance's own TTL for the executor's final push (and its power-off).
 const PUSH_MARGIN_SECONDS = 10 * 60;

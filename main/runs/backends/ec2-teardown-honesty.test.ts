@@ -3,10 +3,10 @@ import { access } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
 import { summarizeJournal } from '../../../shared/domain/run-journal';
-import { readJournal, runKeyFile } from '../journal/run-journal';
-import { teardownRun } from '../teardown';
+import { readJournal, runKeyFile } from '../../lifecycle/journal/run-journal';
+import { teardownRun } from '../../lifecycle/teardown';
+import { type FakeWorld, fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
 import { runEc2PipelineOn } from '../testing/ec2-pipeline';
-import { type FakeWorld, fakeWorld } from '../testing/fake-lifecycle';
 
 const RUN = 'demo-20250601-120000-ab12';
 const exists = (path: string) =>

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { PowerOff } from '../../../shared/executor/protocol';
 import { createLocalConnector } from '../../host/local-host';
+import { passedPreflight } from '../../lifecycle/preflight/host-preflight';
 import type { ComputeBackend } from '../pipeline/compute-backend';
-import { passedPreflight } from '../preflight/host-preflight';
 import { findLocalTools, type LocalTools, type LocalToolsOptions } from './local-tools';
 
 /** The local dry run: the same executor on this computer, in a temporary folder. */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { applyRunEvent, emptyRunSnapshot, type RunEvent } from '../../../shared/domain/run';
 import { formatRunEvent } from '../../cli/run-output';
+import { fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
 import { runEc2PipelineOn } from '../testing/ec2-pipeline';
-import { fakeWorld } from '../testing/fake-lifecycle';
 
 const RUN = 'demo-20250601-120000-ab12';
 

@@ -2,10 +2,10 @@ import { posix } from 'node:path';
 
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { PowerOff } from '../../../shared/executor/protocol';
+import { passedPreflight } from '../../lifecycle/preflight/host-preflight';
 import type { ConnectPolicy, SshTarget } from '../../ssh/ssh-connect';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import type { ComputeBackend } from '../pipeline/compute-backend';
-import { passedPreflight } from '../preflight/host-preflight';
 
 /** A machine of the user's: reachable over SSH, never created or deleted by TrainDeck. */
 export interface SshHostOptions {

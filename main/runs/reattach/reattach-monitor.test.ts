@@ -13,8 +13,8 @@ import { monitoringSchema } from '../../../shared/run-config/monitoring-section'
 import { silentLogger } from '../../core/logger';
 import { workLayout } from '../../executor/work-layout';
 import { createLocalConnector } from '../../host/local-host';
+import { runDir } from '../../lifecycle/journal/run-journal';
 import { MemoryBucket, MemoryObjectStore } from '../../sync/testing/memory-object-store';
-import { runDir } from '../journal/run-journal';
 import type { AwsMachine } from '../pipeline/compute-backend';
 import type { RunObserver, TrainingPaths } from '../pipeline/run-observer';
 import { RunService } from '../run-service';

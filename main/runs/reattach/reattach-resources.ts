@@ -7,12 +7,12 @@ import type { ObjectStore } from '../../aws/ports/object-store';
 import { resolveS3Credentials } from '../../aws/s3-credentials';
 import { createLocalConnector } from '../../host/local-host';
 import type { HostConnector } from '../../host/remote-host';
+import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { teardownRun } from '../../lifecycle/teardown';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import type { KeyVault } from '../../sync/key-vault';
 import { openSync } from '../../sync/open-sync';
 import { findLocalTools } from '../backends/local-tools';
-import type { LifecycleDeps } from '../lifecycle-deps';
-import { teardownRun } from '../teardown';
 import type { AttachState } from './attach-journal';
 
 /** What a reattach needs from the environment, rebuilt from the attach journal and the files it names. */

@@ -8,7 +8,7 @@ import { applyRunEvent } from '../../../shared/domain/run';
 import { computeRunCost } from '../../../shared/report/run-cost';
 import { finishedRun } from '../../../shared/report/testing/finished-run';
 import { silentLogger } from '../../core/logger';
-import { appendToJournal, runDir } from '../journal/run-journal';
+import { appendToJournal, runDir } from '../../lifecycle/journal/run-journal';
 import type { PdfPrinter } from './pdf-printer';
 import { RunReports } from './run-reports';
 

@@ -8,7 +8,7 @@ import { reportMarkdown } from '../../../shared/report/report-markdown';
 import { buildRunReport, type RunReport, type SavedRunReport } from '../../../shared/report/run-report';
 import type { Logger } from '../../core/logger';
 import { writeFileAtomic } from '../../core/write-file-atomic';
-import { readJournal, runDir } from '../journal/run-journal';
+import { readJournal, runDir } from '../../lifecycle/journal/run-journal';
 import type { PdfPrinter } from './pdf-printer';
 
 /** What the report service needs; the composition root provides it. */

@@ -1,9 +1,9 @@
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import type { ObjectStore } from '../../aws/ports/object-store';
+import type { FakeWorld } from '../../lifecycle/testing/fake-lifecycle';
 import { createEc2Backend } from '../backends/ec2-backend';
 import type { RunEventBody } from '../pipeline/phase-tracker';
 import { runPipeline, type SpecTemplate } from '../pipeline/run-pipeline';
-import type { FakeWorld } from './fake-lifecycle';
 
 /**
  * Runs the pipeline on the aws-ec2 backend of a fake world, for scenarios that end during

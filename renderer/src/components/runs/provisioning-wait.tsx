@@ -4,7 +4,7 @@ import { formatDuration } from '../../format/time';
 // The progress bar's track and fill (one look for every bar of the app).
 import '../jobs/progress-bar.css';
 
-/** How each provisioning wait or step is named (the EC2 launch's steps, see main/runs/provision). */
+/** How each provisioning wait or step is named (the EC2 launch's steps, see main/lifecycle/provision). */
 const STEP_LABELS: Record<string, string> = {
   running: 'Instance running',
   'status-checks': 'Status checks',

@@ -9,12 +9,12 @@ import { generateKey, type Sshd, startSshd } from '../../../e2e/services/sshd';
 import { type RunConfig, runConfigSchema } from '../../../shared/run-config/schema';
 import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
 import { systemClock } from '../../core/clock';
+import type { RunEventBody } from '../../runs/pipeline/phase-tracker';
+import { runPipeline, type SpecTemplate } from '../../runs/pipeline/run-pipeline';
+import { createRunResources } from '../../runs/run-resources';
+import type { StartRunRequest } from '../../runs/run-service';
 import { createS3Fixture, type S3Fixture } from '../../sync/testing/s3-fixture';
 import { defaultLifecycleDeps } from '../lifecycle-deps';
-import type { RunEventBody } from '../pipeline/phase-tracker';
-import { runPipeline, type SpecTemplate } from '../pipeline/run-pipeline';
-import { createRunResources } from '../run-resources';
-import type { StartRunRequest } from '../run-service';
 import { preflightFor } from './host-preflight';
 
 // A user with their own machine and an S3-compatible store: Ceph RGW serves S3, nothing serves STS.

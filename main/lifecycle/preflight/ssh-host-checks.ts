@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import type { PreflightCheck } from '../../../shared/domain/preflight';
 import { TypedError } from '../../../shared/ipc/result';
 import type { SshHostConfig } from '../../../shared/run-config/ssh-host-section';
+import { parseSshAddress } from '../../ssh/ssh-address';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
-import { parseSshAddress } from '../run-resources';
 import { check, skipped } from './check';
 
 // One try with a short handshake limit: a preflight answers in seconds, it does not wait for a boot.
