@@ -50,6 +50,20 @@ function bareImports(code: string): string[] {
   return [...found];
 }
 
+/** Every `*.map` below `dir` with the bundle it describes (relative to dist/) and its sources (inputs). */
+async function sourceMaps(dir: string, base = dir): Promise<{ bundle: string; sources: string[] }[]> {
+  const found: { bundle: string; sources: string[] }[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await sourceMaps(full, base)));
+    else if (entry.name.endsWith('.map')) {
+      const { sources } = JSON.parse(readFileSync(full, 'utf8')) as { sources: string[] };
+      found.push({ bundle: path.relative(base, full).split(path.sep).join('/'), sources });
+    }
+  }
+  return found;
+}
+
 /** The two @electron/asar functions this test uses (typed here so no type import relies on hoisting). */
 interface AsarApi {
   listPackage(archivePath: string, options: { isPack: boolean }): string[];
@@ -211,6 +225,34 @@ describe('electron-builder package (linux dir, stub Electron)', () => {
         .map((specifier) => `${bundle}: ${specifier}`),
     );
     expect(unbundled).toEqual([]);
+  });
+
+  it('bundles nothing from a testing/ folder (the inputs each bundle source map lists)', async () => {
+    // dist/ keeps each bundle's source map (the app leaves them out, see below): its `sources` are the
+    // bundle's inputs. Code under testing/ never ships; a fake that ships lives in fake/ (the demo account).
+    const maps = await sourceMaps(path.join(projectRoot, 'dist'));
+    const bundles = [
+      'main/main.cjs',
+      'preload/preload.cjs',
+      'executor/executor.mjs',
+      'cli/traindeck.mjs',
+      'web/host.mjs',
+    ];
+    for (const bundle of bundles) {
+      expect(
+        maps.map((map) => map.bundle),
+        bundle,
+      ).toContain(`${bundle}.map`);
+    }
+    expect(maps.some((map) => map.bundle.startsWith('renderer/'))).toBe(true);
+    const inputs = maps.flatMap((map) => map.sources.map((source) => ({ bundle: map.bundle, source })));
+    // The check reads real inputs: the demo account (main/aws/fake) is in the app's main bundle.
+    expect(inputs.some((i) => i.bundle === 'main/main.cjs.map' && i.source.includes('main/aws/fake/'))).toBe(true);
+    // Our own sources only: a package may have a testing/ folder of its own.
+    const fromTesting = inputs.filter(
+      (i) => !i.source.includes('node_modules/') && i.source.split('/').includes('testing'),
+    );
+    expect(fromTesting.map((i) => `${i.bundle}: ${i.source}`)).toEqual([]);
   });
 
   it('ships no TypeScript sources or source maps', () => {
