@@ -1,11 +1,11 @@
+import { useCosts } from '../features/costs/stores/costs';
+import { useMonitor } from '../features/runs/stores/monitor';
+import { useRuns } from '../features/runs/stores/runs';
 import { useApp } from '../stores/app';
 import { useConnection } from '../stores/connection';
-import { useCosts } from '../stores/costs';
 import { useJobs } from '../stores/jobs';
-import { useMonitor } from '../stores/monitor';
 import { useNavigation } from '../stores/navigation';
 import { useNotifications } from '../stores/notifications';
-import { useRuns } from '../stores/runs';
 import { useUnfinishedRuns } from '../stores/unfinished-runs';
 import { setApi } from './api-ref';
 import type { ConnectionState, Transport } from './connection';

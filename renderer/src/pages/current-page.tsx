@@ -1,8 +1,8 @@
 import type { PageId } from '../../../shared/domain/app-info';
-import { CostsPage } from './costs-page';
-import { LaunchPage } from './launch-page';
-import { RunsPage } from './runs-page';
-import { SettingsPage } from './settings-page';
+import { CostsPage } from '../features/costs/pages/costs-page';
+import { LaunchPage } from '../features/launch/pages/launch-page';
+import { RunsPage } from '../features/runs/pages/runs-page';
+import { SettingsPage } from '../features/settings/pages/settings-page';
 
 import './pages.css';
 

@@ -2,10 +2,10 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
 import { ReattachBanner } from '../components/shell/reattach-banner';
+import { useRuns } from '../features/runs/stores/runs';
 import { useJobs } from '../stores/jobs';
 import { useNavigation } from '../stores/navigation';
 import { useNotifications } from '../stores/notifications';
-import { useRuns } from '../stores/runs';
 import { reattachItems, type TeardownRetry, useUnfinishedRuns } from '../stores/unfinished-runs';
 
 /** The reattach banner over the stores: main's list, the runs' live snapshots, a retried teardown's job. */

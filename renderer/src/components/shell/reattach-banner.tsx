@@ -2,11 +2,11 @@ import { useState } from 'react';
 
 import type { AppError } from '../../../../shared/ipc/result';
 import type { UnfinishedRun } from '../../../../shared/ipc/run-commands';
+import { PHASE_LABELS } from '../../features/runs/components/phase-timeline';
 import type { ReattachAction, ReattachItem } from '../../stores/unfinished-runs';
 import { Button } from '../button';
 import { AlertIcon, ArrowRightIcon, PowerIcon, RefreshIcon } from '../icons/ui-icons';
 import { RichText } from '../rich-text';
-import { PHASE_LABELS } from '../runs/phase-timeline';
 import { Spinner } from '../spinner';
 import { billingLabel, whereLabel } from './reattach-banner-labels';
 import { TeardownConfirmDialog } from './teardown-confirm-dialog';

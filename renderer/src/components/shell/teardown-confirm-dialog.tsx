@@ -7,7 +7,7 @@ import { PowerIcon } from '../icons/ui-icons';
 import { billingLabel, whereLabel } from './reattach-banner-labels';
 
 // The same modal frame as kill-all's confirmation.
-import '../costs/kill-dialog.css';
+import '../../features/costs/components/kill-dialog.css';
 import './reattach-banner.css';
 
 /**

@@ -1,0 +1,19 @@
+import { AlertIcon, CheckIcon } from '../../../components/icons/ui-icons';
+import { Spinner } from '../../../components/spinner';
+import type { DeletionStatus } from '../stores/costs';
+
+import './deletion-mark.css';
+
+const LABELS = { deleting: 'Deleting…', deleted: 'Deleted', failed: 'Failed' } as const;
+
+/** A resource's kill-all state: spinner, check, or alert with the reason. */
+export function DeletionMark({ status }: { status: DeletionStatus }) {
+  return (
+    <span className={`deletion-mark deletion-mark--${status.state}`} title={status.reason}>
+      {status.state === 'deleting' && <Spinner size={12} />}
+      {status.state === 'deleted' && <CheckIcon size={12} />}
+      {status.state === 'failed' && <AlertIcon size={12} />}
+      {LABELS[status.state]}
+    </span>
+  );
+}

@@ -1,0 +1,96 @@
+import { create } from 'zustand';
+
+import type { ScanResult } from '../../../../../shared/domain/cost';
+import type { JobEvent } from '../../../../../shared/domain/job';
+import type { DeletionEvent, DeletionState, KillAllResult } from '../../../../../shared/domain/kill-all';
+import type { AppError } from '../../../../../shared/ipc/result';
+import { api } from '../../../bridge/api-ref';
+
+/** Where one resource is in the running (or last) kill-all. */
+export interface DeletionStatus {
+  state: DeletionState;
+  reason?: string;
+}
+
+/** What the user confirmed in the dialog. */
+export interface KillAllChoice {
+  resourceIds: string[];
+  includeUntracked: boolean;
+  confirmation?: string;
+}
+
+interface CostsStore {
+  scan: ScanResult | undefined;
+  scanning: boolean;
+  scanError: AppError | undefined;
+  /** The kill-all job this window started (its snapshot lives in the jobs store). */
+  killJobId: string | undefined;
+  /** The resources of that kill-all, as confirmed, for the progress list. */
+  killTargets: string[];
+  deletions: Record<string, DeletionStatus>;
+  killError: AppError | undefined;
+  killResult: KillAllResult | undefined;
+  runScan(): Promise<void>;
+  startKillAll(choice: KillAllChoice): Promise<boolean>;
+  applyDeletion(event: DeletionEvent): void;
+  applyJobEvent(event: JobEvent): void;
+  dismissKill(): void;
+  /** Main restarted: a kill-all still running ended with it, so its progress is dropped (the scan stays). */
+  forgetKill(): void;
+}
+
+/**
+ * The cost panel: the last all-region scan and the kill-all this window started. Per-resource
+ * progress comes from `costs.deletion`, the verified end from the job's `succeeded` result.
+ */
+export const useCosts = create<CostsStore>()((set, get) => ({
+  scan: undefined,
+  scanning: false,
+  scanError: undefined,
+  killJobId: undefined,
+  killTargets: [],
+  deletions: {},
+  killError: undefined,
+  killResult: undefined,
+
+  runScan: async () => {
+    if (get().scanning) return;
+    set({ scanning: true, scanError: undefined });
+    const result = await api().invoke('costs.scan', {});
+    set(result.ok ? { scan: result.value, scanning: false } : { scanError: result.error, scanning: false });
+  },
+
+  startKillAll: async (choice) => {
+    set({ killError: undefined, killResult: undefined, deletions: {}, killTargets: choice.resourceIds });
+    const result = await api().invoke('costs.killAll', {
+      resourceIds: choice.resourceIds,
+      includeUntracked: choice.includeUntracked,
+      ...(choice.confirmation ? { confirmation: choice.confirmation } : {}),
+    });
+    if (!result.ok) {
+      set({ killError: result.error, killTargets: [] });
+      return false;
+    }
+    set({ killJobId: result.value.jobId });
+    return true;
+  },
+
+  applyDeletion: (event) => {
+    if (event.jobId !== get().killJobId) return;
+    const status: DeletionStatus = event.reason ? { state: event.state, reason: event.reason } : { state: event.state };
+    set({ deletions: { ...get().deletions, [event.resourceId]: status } });
+  },
+
+  applyJobEvent: (event) => {
+    if (event.jobId !== get().killJobId || event.type !== 'succeeded') return;
+    const result = event.result as KillAllResult | undefined;
+    if (result) set({ killResult: result, scan: result.rescan });
+  },
+
+  dismissKill: () =>
+    set({ killJobId: undefined, killTargets: [], deletions: {}, killResult: undefined, killError: undefined }),
+
+  forgetKill: () => {
+    if (get().killJobId && !get().killResult) get().dismissKill();
+  },
+}));

@@ -1,0 +1,88 @@
+import type { AwsIdentity, AwsProfiles } from '../../../../../../shared/domain/account';
+import { KNOWN_REGIONS } from '../../../../../../shared/domain/regions';
+import { Button } from '../../../../components/button';
+import { Field } from '../../../../components/forms/field';
+import { RefreshIcon } from '../../../../components/icons/ui-icons';
+import type { Loaded } from '../../stores/wizard-aws';
+import { IdentityPanel } from './identity-panel';
+import type { StepProps } from './step-props';
+
+interface AccountStepProps extends StepProps<'account'> {
+  profiles: Loaded<AwsProfiles> | undefined;
+  identity: Loaded<AwsIdentity> | undefined;
+  onCheckIdentity: () => void;
+}
+
+/** Step 1: which AWS account (a profile of ~/.aws, by name only), which region, and who that is. */
+export function AccountStep({ value, errors, profiles, identity, onChange, onCheckIdentity }: AccountStepProps) {
+  const names = profiles?.value?.profiles ?? [];
+  const defaultProfile = profiles?.value?.defaultProfile;
+  return (
+    <div className="wizard-step-body">
+      <div className="field-grid">
+        <Field
+          label="AWS profile"
+          name="aws.profile"
+          error={errors['aws.profile']}
+          hint={
+            names.length
+              ? `From ~/.aws (names only; keys never leave the machine). Default: ${defaultProfile ?? 'default'}.`
+              : 'No profiles in ~/.aws: the default credential chain (environment variables, instance role) is used.'
+          }
+        >
+          <select
+            className="select"
+            value={value.profile}
+            onChange={(e) => onChange({ profile: e.target.value })}
+            disabled={profiles?.loading}
+          >
+            <option value="">Default credential chain{defaultProfile ? ` (${defaultProfile})` : ''}</option>
+            {names.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label="Region"
+          name="aws.region"
+          error={errors['aws.region']}
+          hint="Where the instance runs; the bucket may be elsewhere (preflight says so)."
+        >
+          <select className="select" value={value.region} onChange={(e) => onChange({ region: e.target.value })}>
+            {(KNOWN_REGIONS as readonly string[]).includes(value.region) ? null : (
+              <option value={value.region}>{value.region}</option>
+            )}
+            {KNOWN_REGIONS.map((region) => (
+              <option key={region} value={region}>
+                {region}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label="Run name"
+          name="name"
+          error={errors.name}
+          hint="Optional; names the run's resources and its report, e.g. resnet50-baseline."
+          className="field--wide"
+        >
+          <input
+            className="input"
+            value={value.name}
+            onChange={(e) => onChange({ name: e.target.value })}
+            placeholder="resnet50-baseline"
+            spellCheck={false}
+          />
+        </Field>
+      </div>
+      <div className="wizard-identity">
+        <IdentityPanel identity={identity} profile={value.profile || defaultProfile || 'default'} />
+        <Button size="sm" icon={<RefreshIcon size={13} />} loading={identity?.loading} onClick={onCheckIdentity}>
+          Check again
+        </Button>
+      </div>
+    </div>
+  );
+}

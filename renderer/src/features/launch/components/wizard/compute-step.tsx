@@ -1,0 +1,152 @@
+import type { InstanceTypeOption } from '../../../../../../shared/domain/account';
+import { isGpuType } from '../../../../../../shared/domain/instance-family';
+import { Field } from '../../../../components/forms/field';
+import { Segmented } from '../../../../components/forms/segmented';
+import type { Loaded } from '../../stores/wizard-aws';
+import type { MachineTarget } from '../../wizard/draft';
+import { InstancePicker } from './instance-picker';
+import { SshHostFields } from './ssh-host-fields';
+import type { StepProps } from './step-props';
+
+interface ComputeStepProps extends StepProps<'compute'> {
+  region: string;
+  types: Loaded<InstanceTypeOption[]> | undefined;
+}
+
+const TARGETS: Array<{ value: MachineTarget; label: string }> = [
+  { value: 'aws-ec2', label: 'New EC2 instance' },
+  { value: 'ssh-host', label: 'My machine over SSH' },
+];
+
+/**
+ * Step 2: the machine. Usually the one EC2 instance — type, market, image, disk — and the hard
+ * time limit that kills it; or a machine of the user's, reached over SSH, that nothing deletes.
+ */
+export function ComputeStep({ value, region, errors, types, onChange }: ComputeStepProps) {
+  const target = (
+    <Field
+      group
+      label="Runs on"
+      name="compute.target"
+      hint={
+        value.target === 'ssh-host'
+          ? 'Nothing is created in AWS; S3 is used as usual. You pay for your machine, not this run.'
+          : 'Created for this run, tagged, and deleted when it ends.'
+      }
+    >
+      <Segmented
+        label="Runs on"
+        name="target"
+        value={value.target}
+        options={TARGETS}
+        onChange={(next) => onChange({ target: next })}
+      />
+    </Field>
+  );
+  if (value.target === 'ssh-host') {
+    return (
+      <div className="wizard-step-body">
+        {target}
+        <SshHostFields value={value} errors={errors} onChange={onChange} />
+      </div>
+    );
+  }
+  const defaultAmi = isGpuType(value.instanceType)
+    ? 'AWS Deep Learning Base GPU AMI (Ubuntu 22.04), latest'
+    : 'Amazon Linux 2023, latest';
+  return (
+    <div className="wizard-step-body">
+      {target}
+      <Field
+        group
+        label="Instance type"
+        name="compute.instanceType"
+        error={errors['compute.instanceType']}
+        hint={`Selected: ${value.instanceType}. Prices are us-east-1 on-demand from the bundled table; other regions are typically 0–30 % dearer.`}
+      >
+        <InstancePicker
+          options={types?.value}
+          loading={types?.loading ?? true}
+          error={types?.error}
+          value={value.instanceType}
+          region={region}
+          onChange={(instanceType) => onChange({ instanceType })}
+        />
+      </Field>
+      <div className="field-grid field-grid--3">
+        <Field
+          group
+          label="Market"
+          name="compute.market"
+          error={errors['compute.market']}
+          hint={
+            value.market === 'spot'
+              ? 'Cheaper, but AWS may reclaim it; the run pushes and stops.'
+              : 'Billed per second while running.'
+          }
+        >
+          <Segmented
+            label="Market"
+            name="market"
+            value={value.market}
+            options={[
+              { value: 'on-demand', label: 'On-demand' },
+              { value: 'spot', label: 'Spot' },
+            ]}
+            onChange={(market) => onChange({ market })}
+          />
+        </Field>
+        <Field
+          label="Disk (GB, gp3)"
+          name="compute.diskGb"
+          error={errors['compute.diskGb']}
+          hint="Deleted with the instance."
+        >
+          <input
+            className="input tabular"
+            inputMode="numeric"
+            value={value.diskGb}
+            onChange={(e) => onChange({ diskGb: e.target.value })}
+          />
+        </Field>
+        <Field
+          label="Max runtime (TTL, minutes)"
+          name="compute.ttlMinutes"
+          error={errors['compute.ttlMinutes']}
+          hint="Hard limit armed on the instance itself: it powers off even if this app is gone."
+        >
+          <input
+            className="input tabular"
+            inputMode="numeric"
+            value={value.ttlMinutes}
+            onChange={(e) => onChange({ ttlMinutes: e.target.value })}
+            placeholder="e.g. 240"
+          />
+        </Field>
+        <Field
+          label="AMI"
+          name="compute.amiId"
+          error={errors['compute.amiId']}
+          hint={`Leave empty for the default: ${defaultAmi}.`}
+          className="field--wide"
+        >
+          <input
+            className="input input--mono"
+            value={value.amiId}
+            onChange={(e) => onChange({ amiId: e.target.value })}
+            placeholder="ami-0123456789abcdef0 (optional)"
+            spellCheck={false}
+          />
+        </Field>
+      </div>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={value.shutdownAfterPush}
+          onChange={(e) => onChange({ shutdownAfterPush: e.target.checked })}
+        />
+        Shut down (and so terminate) as soon as the final push is verified
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { Field } from '../../../../components/forms/field';
+import { FolderTable } from './folder-table';
+import type { KeyBackupState } from './key-backup';
+import { type KeyActions, KeyPanel, type KeyStatus } from './key-panel';
+import type { StepProps } from './step-props';
+
+interface DataStepProps extends StepProps<'data'> {
+  keyStatus: KeyStatus;
+  keyBackup: KeyBackupState;
+  keyActions: KeyActions;
+}
+
+/** Step 4: where the data lives in S3, how each folder syncs, and the key that encrypts it. */
+export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, onChange }: DataStepProps) {
+  return (
+    <div className="wizard-step-body">
+      <div className="field-grid">
+        <Field
+          label="Bucket"
+          name="storage.bucket"
+          error={errors['storage.bucket']}
+          hint="An existing S3 bucket; versioning off."
+        >
+          <input
+            className="input input--mono"
+            value={value.bucket}
+            onChange={(e) => onChange({ bucket: e.target.value })}
+            placeholder="acme-ml-data"
+            spellCheck={false}
+          />
+        </Field>
+        <Field
+          label="Prefix"
+          name="storage.prefix"
+          error={errors['storage.prefix']}
+          hint="The run's folder in the bucket; the instance may touch nothing else."
+        >
+          <input
+            className="input input--mono"
+            value={value.prefix}
+            onChange={(e) => onChange({ prefix: e.target.value })}
+            placeholder="projects/resnet"
+            spellCheck={false}
+          />
+        </Field>
+      </div>
+      <section className="wizard-subsection" aria-labelledby="folders-title">
+        <h3 id="folders-title" className="wizard-subsection__title">
+          Folders
+        </h3>
+        <p className="wizard-subsection__text">
+          Each folder of the instance's data directory and its S3 prefix. Pull only: S3 is the truth, never written.
+          Local wins: the push overwrites S3. Newest wins: the newer file, both ways. A push only deletes what the last
+          pull saw.
+        </p>
+        <FolderTable
+          folders={value.folders}
+          prefix={value.prefix}
+          errors={errors}
+          onChange={(folders) => onChange({ folders })}
+        />
+      </section>
+      <KeyPanel
+        value={value}
+        error={errors['storage.key']}
+        status={keyStatus}
+        backup={keyBackup}
+        actions={keyActions}
+        onChange={onChange}
+      />
+    </div>
+  );
+}

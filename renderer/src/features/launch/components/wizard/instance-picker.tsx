@@ -1,0 +1,119 @@
+import { useState } from 'react';
+
+import type { InstanceTypeOption } from '../../../../../../shared/domain/account';
+import type { AppError } from '../../../../../../shared/ipc/result';
+import { Badge } from '../../../../components/badge';
+import { ErrorCallout } from '../../../../components/error-callout';
+import { Spinner } from '../../../../components/spinner';
+import { formatHourly } from '../../../../format/money';
+
+import './instance-picker.css';
+
+interface InstancePickerProps {
+  options: InstanceTypeOption[] | undefined;
+  loading: boolean;
+  error: AppError | undefined;
+  value: string;
+  region: string;
+  onChange: (type: string) => void;
+}
+
+/** A filterable table of instance types (radio rows): hardware, $/h, and whether the region offers it. */
+export function InstancePicker({ options, loading, error, value, region, onChange }: InstancePickerProps) {
+  const [filter, setFilter] = useState('');
+  const [gpuOnly, setGpuOnly] = useState(true);
+  // Offered types first, cheapest first: what can actually run here comes to the top.
+  const rank = (o: InstanceTypeOption) => (o.offered === false ? 1 : 0);
+  const rows = (options ?? [])
+    .filter((o) => (!gpuOnly || o.gpus > 0 || o.type === value) && o.type.includes(filter.trim().toLowerCase()))
+    .sort((a, b) => rank(a) - rank(b) || a.hourlyUsd - b.hourlyUsd);
+  return (
+    <div className="picker">
+      <div className="picker__tools">
+        <input
+          className="input"
+          type="search"
+          placeholder="Filter, e.g. g6"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="Filter instance types"
+        />
+        <label className="checkbox">
+          <input type="checkbox" checked={gpuOnly} onChange={(e) => setGpuOnly(e.target.checked)} />
+          GPU types only
+        </label>
+      </div>
+      {error && <ErrorCallout error={error} title="Could not list instance types" />}
+      <div
+        className="picker__scroll"
+        role="radiogroup"
+        aria-label="Instance type"
+        data-testid="instance-picker"
+        tabIndex={-1}
+      >
+        {loading && !options ? (
+          <p className="picker__loading">
+            <Spinner size={14} /> Asking {region} which types it offers…
+          </p>
+        ) : (
+          <table className="picker__table table-head">
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="visually-hidden">Selected</span>
+                </th>
+                <th scope="col">Type</th>
+                <th scope="col" className="num">
+                  vCPU
+                </th>
+                <th scope="col" className="num">
+                  Memory
+                </th>
+                <th scope="col">GPU</th>
+                <th scope="col" className="num">
+                  On-demand
+                </th>
+                <th scope="col">In {region}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((o) => (
+                <tr
+                  key={o.type}
+                  className={o.type === value ? 'is-selected' : undefined}
+                  onClick={() => onChange(o.type)}
+                  data-testid={`type-${o.type}`}
+                >
+                  <td>
+                    <input
+                      type="radio"
+                      name="instance-type"
+                      value={o.type}
+                      checked={o.type === value}
+                      onChange={() => onChange(o.type)}
+                      aria-label={o.type}
+                    />
+                  </td>
+                  <td className="mono">{o.type}</td>
+                  <td className="num tabular">{o.vcpus}</td>
+                  <td className="num tabular">{o.memoryGiB} GiB</td>
+                  <td>{o.gpus ? `${o.gpus} × ${o.gpuModel ?? 'GPU'}` : '—'}</td>
+                  <td className="num tabular">{formatHourly(o.hourlyUsd)}</td>
+                  <td>
+                    {o.offered === undefined ? (
+                      <Badge>unknown</Badge>
+                    ) : o.offered ? (
+                      <Badge tone="success">offered</Badge>
+                    ) : (
+                      <Badge tone="warn">not offered</Badge>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+import { useId, useState } from 'react';
+
+import type { AppError } from '../../../../../../shared/ipc/result';
+import type { RunConfig } from '../../../../../../shared/run-config/schema';
+import { Button } from '../../../../components/button';
+import { ErrorCallout } from '../../../../components/error-callout';
+import { ArrowRightIcon, CheckIcon } from '../../../../components/icons/ui-icons';
+
+import './review-step.css';
+
+/** The Review step's actions and their outcomes. */
+export interface ReviewActionsProps {
+  config: RunConfig;
+  canLaunch: boolean;
+  saving: boolean;
+  savedAs: string | undefined;
+  exported: { path: string; json: string } | undefined;
+  actionError: AppError | undefined;
+  launching: boolean;
+  launchError: AppError | undefined;
+  onSave: (name: string) => void;
+  onExport: () => void;
+  onCopy: (text: string) => void;
+  onLaunch: () => void;
+}
+
+/** Save as template, export JSON for the CLI, and Launch (disabled until preflight passed). */
+export function ReviewActions({
+  config,
+  canLaunch,
+  saving,
+  savedAs,
+  exported,
+  actionError,
+  launching,
+  launchError,
+  onSave,
+  onExport,
+  onCopy,
+  onLaunch,
+}: ReviewActionsProps) {
+  const [name, setName] = useState(config.name ?? '');
+  const nameId = useId();
+  const launchNote = useId();
+  return (
+    <section className="review__section review__actions" aria-label="Save, export and launch">
+      <div className="review__row">
+        <label htmlFor={nameId} className="review__row-label">
+          Template name
+        </label>
+        <input
+          id={nameId}
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="resnet nightly"
+          data-testid="template-name"
+        />
+        <Button
+          onClick={() => onSave(name.trim())}
+          loading={saving}
+          disabled={!name.trim()}
+          data-testid="template-save"
+        >
+          Save as template
+        </Button>
+        <Button onClick={onExport} data-testid="export-json">
+          Export JSON
+        </Button>
+      </div>
+      {savedAs && (
+        <p className="review__ok" data-testid="template-saved">
+          <CheckIcon size={13} /> Saved as template “{savedAs}”.
+        </p>
+      )}
+      {exported && (
+        <div className="review__export" data-testid="exported">
+          <p className="review__ok">
+            <CheckIcon size={13} /> Written to <code className="selectable">{exported.path}</code> — run{' '}
+            <code className="code--short">traindeck preflight --config {exported.path.split('/').pop()}</code>
+          </p>
+          <Button size="sm" onClick={() => onCopy(exported.json)}>
+            Copy JSON
+          </Button>
+          <pre
+            className="review__json selectable"
+            data-testid="exported-json"
+            tabIndex={0}
+            aria-label="Exported run config"
+          >
+            {exported.json}
+          </pre>
+        </div>
+      )}
+      {actionError && <ErrorCallout error={actionError} />}
+      <div className="review__launch">
+        <p id={launchNote} className="review__launch-note">
+          {canLaunch
+            ? 'Every check passed. Launch creates the resources above and starts the run.'
+            : 'Launch is available once every preflight check passes.'}
+        </p>
+        <Button
+          variant="primary"
+          size="lg"
+          iconEnd={<ArrowRightIcon size={15} />}
+          disabled={!canLaunch}
+          loading={launching}
+          onClick={onLaunch}
+          aria-describedby={launchNote}
+          data-testid="launch"
+        >
+          Launch
+        </Button>
+      </div>
+      {launchError && <ErrorCallout error={launchError} title="Not launched" />}
+    </section>
+  );
+}

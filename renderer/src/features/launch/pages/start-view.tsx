@@ -1,0 +1,99 @@
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+
+import type { DoctorCheck } from '../../../../../shared/domain/doctor';
+import type { RunConfig } from '../../../../../shared/run-config/schema';
+import { Button } from '../../../components/button';
+import { Card } from '../../../components/card';
+import { DoctorChecklistSkeleton } from '../../../components/doctor/doctor-checklist';
+import { EmptyState } from '../../../components/empty-state';
+import { ErrorCallout } from '../../../components/error-callout';
+import { ArrowRightIcon } from '../../../components/icons/ui-icons';
+import { LaunchIllustration } from '../../../components/illustrations/launch-illustration';
+import { useApp } from '../../../stores/app';
+import { useNavigation } from '../../../stores/navigation';
+import { ReadinessList } from '../components/readiness-list';
+import { TemplateList } from '../components/template-list';
+import { WIZARD_STEPS, WizardSteps } from '../components/wizard-steps';
+import { useLaunch } from '../stores/launch';
+import { useWizard } from '../stores/wizard';
+import { useWizardAws } from '../stores/wizard-aws';
+
+/** Before the wizard: start it, or open a saved template; and whether AWS looks ready. */
+export function StartView() {
+  const report = useApp((s) => s.doctor.report);
+  const navigate = useNavigation((s) => s.navigate);
+  const { templates, templatesLoaded, templatesError } = useLaunch(
+    useShallow((s) => ({
+      templates: s.templates,
+      templatesLoaded: s.templatesLoaded,
+      templatesError: s.templatesError,
+    })),
+  );
+  useEffect(() => void useLaunch.getState().loadTemplates(), []);
+  const awsChecks = report?.checks.filter((check) => check.id.startsWith('aws-')) ?? [];
+  // The doctor says e.g. "eu-west-1 (from profile …)": its first word is the region.
+  const region = report?.checks.find((c) => c.id === 'aws-region' && c.status === 'pass')?.value.split(' ')[0];
+  const start = () => {
+    useLaunch.getState().reset();
+    useWizard.getState().start(region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? { region } : {});
+  };
+  const open = (config: RunConfig) => {
+    useLaunch.getState().reset();
+    useWizard.getState().startFrom(config);
+    void useWizardAws.getState().prepareKey();
+  };
+  return (
+    <div className="page-grid">
+      <div className="page-column">
+        <Card testId="launch-empty">
+          <EmptyState
+            headingLevel={2}
+            illustration={<LaunchIllustration />}
+            title="Configure a run"
+            body="Six steps, each checked as you go. Preflight verifies everything in AWS before anything is created; then one click starts your training."
+            action={
+              <Button variant="primary" size="lg" onClick={start} data-testid="start-wizard">
+                Start the launch wizard
+              </Button>
+            }
+          />
+          <WizardSteps steps={WIZARD_STEPS} />
+        </Card>
+        <Card title="Templates" subtitle="Finished wizards you saved, ready to launch again" testId="launch-templates">
+          {templatesError && (
+            <div className="card-error">
+              <ErrorCallout error={templatesError} title="Templates could not be loaded" />
+            </div>
+          )}
+          {!templatesLoaded ? (
+            <DoctorChecklistSkeleton rows={2} />
+          ) : templates.length ? (
+            <TemplateList
+              templates={templates}
+              onOpen={(t) => open(t.config as RunConfig)}
+              onDelete={(name) => void useLaunch.getState().deleteTemplate(name)}
+            />
+          ) : (
+            <p className="card-message">No templates yet. Save one from the wizard's Review step.</p>
+          )}
+        </Card>
+      </div>
+      <Card title="Before you launch" subtitle="From the environment check" testId="launch-readiness">
+        {report ? <ReadinessList checks={awsChecks} /> : <DoctorChecklistSkeleton rows={4} />}
+        <div className="card-footer">
+          <span>{report ? summarize(awsChecks) : 'Checking…'}</span>
+          <Button size="sm" iconEnd={<ArrowRightIcon size={14} />} onClick={() => navigate('settings')}>
+            Open Settings
+          </Button>
+        </div>
+      </Card>
+    </div>
+  );
+}
+
+/** "3 need attention" or "All set" for the readiness footer. */
+function summarize(checks: DoctorCheck[]): string {
+  const problems = checks.filter((check) => check.status === 'warn' || check.status === 'fail').length;
+  return problems ? `${problems} to fix before launch` : 'Ready for launch';
+}

@@ -1,0 +1,110 @@
+import { useShallow } from 'zustand/react/shallow';
+
+import type { RunConfig } from '../../../../../shared/run-config/schema';
+import { copyText } from '../../../stores/copy-text';
+import { AccountStep } from '../components/wizard/account-step';
+import { CodeStep } from '../components/wizard/code-step';
+import { ComputeStep } from '../components/wizard/compute-step';
+import { DataStep } from '../components/wizard/data-step';
+import { ReviewStep } from '../components/wizard/review-step';
+import { TrainingStep } from '../components/wizard/training-step';
+import { useLaunch } from '../stores/launch';
+import { useWizard } from '../stores/wizard';
+import { useWizardAws } from '../stores/wizard-aws';
+import { useKeyBackup } from '../stores/wizard-key-backup';
+import type { StepId } from '../wizard/draft';
+import type { FieldErrors } from '../wizard/validate';
+
+/** The current step's component, wired to the stores (the components themselves take props only). */
+export function StepBody({
+  step,
+  errors,
+  config,
+}: {
+  step: StepId;
+  errors: FieldErrors;
+  config: RunConfig | undefined;
+}) {
+  const draft = useWizard((s) => s.draft);
+  const update = useWizard.getState().update;
+  const aws = useWizardAws(
+    useShallow((s) => ({
+      profiles: s.profiles,
+      identity: s.identity,
+      instanceTypes: s.instanceTypes,
+      preflight: s.preflight,
+      key: s.key,
+    })),
+  );
+  const keyBackup = useKeyBackup(
+    useShallow((s) => ({ path: s.path, busy: s.busy, forKey: s.forKey, exported: s.exported, error: s.error })),
+  );
+  const launch = useLaunch(
+    useShallow((s) => ({
+      saving: s.saving,
+      savedAs: s.savedAs,
+      exported: s.exported,
+      actionError: s.actionError,
+      launching: s.launching,
+      launchError: s.launchError,
+    })),
+  );
+  const actions = useWizardAws.getState();
+  const launchActions = useLaunch.getState();
+  switch (step) {
+    case 'account':
+      return (
+        <AccountStep
+          value={draft.account}
+          errors={errors}
+          profiles={aws.profiles}
+          identity={aws.identity}
+          onChange={(patch) => update('account', patch)}
+          onCheckIdentity={() => void actions.checkIdentity(draft.account.profile, draft.account.region)}
+        />
+      );
+    case 'compute':
+      return (
+        <ComputeStep
+          value={draft.compute}
+          region={draft.account.region}
+          errors={errors}
+          types={aws.instanceTypes}
+          onChange={(patch) => update('compute', patch)}
+        />
+      );
+    case 'code':
+      return <CodeStep value={draft.code} errors={errors} onChange={(patch) => update('code', patch)} />;
+    case 'data':
+      return (
+        <DataStep
+          value={draft.data}
+          errors={errors}
+          keyStatus={{ busy: aws.key.busy, error: aws.key.error, info: aws.key.info }}
+          keyBackup={keyBackup}
+          keyActions={{
+            onPrepare: () => void actions.prepareKey(),
+            onSeal: () => void actions.sealKey(),
+            onBackupPathChange: (path) => useKeyBackup.getState().setPath(path),
+            onExport: () => void useKeyBackup.getState().exportKey(),
+          }}
+          onChange={(patch) => update('data', patch)}
+        />
+      );
+    case 'training':
+      return <TrainingStep value={draft.training} errors={errors} onChange={(patch) => update('training', patch)} />;
+    case 'review':
+      return (
+        <ReviewStep
+          config={config}
+          preflight={aws.preflight}
+          onRerun={() => config && void actions.runPreflight(config)}
+          {...launch}
+          onSave={(name) => config && void launchActions.saveTemplate(name, config)}
+          onExport={() => config && void launchActions.exportConfig(config)}
+          onCopy={(text) => void copyText(text, 'The run config (JSON)')}
+          onLaunch={() => config && void launchActions.launch(config)}
+        />
+      );
+  }
+}

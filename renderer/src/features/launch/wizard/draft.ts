@@ -1,0 +1,94 @@
+import type { SyncFolder, SyncPolicy } from '../../../../../shared/run-config/schema';
+
+/**
+ * What the launch wizard holds while the user types: strings as typed (so "12a" stays on
+ * screen with its error instead of vanishing), turned into a run config by ./to-config.ts.
+ */
+export interface WizardDraft {
+  account: { name: string; profile: string; region: string };
+  /** `target` picks the machine: a new EC2 instance, or the user's own over SSH (the `ssh*` fields). */
+  compute: {
+    target: MachineTarget;
+    instanceType: string;
+    market: 'on-demand' | 'spot';
+    amiId: string;
+    diskGb: string;
+    ttlMinutes: string;
+    shutdownAfterPush: boolean;
+    sshAddress: string;
+    sshIdentityFile: string;
+    sshHostKey: string;
+  };
+  code: {
+    repoUrl: string;
+    refKind: 'branch' | 'commit';
+    ref: string;
+    deployKeyFile: string;
+    knownHosts: string;
+    overrides: Array<{ source: string; target: string }>;
+  };
+  data: {
+    bucket: string;
+    prefix: string;
+    folders: Array<{ name: string; local: string; remote: string; policy: SyncPolicy }>;
+    keyMode: 'generate' | 'import';
+    keyPath: string;
+    keyFingerprint: string;
+  };
+  training: { command: string; env: Array<{ name: string; value: string }> };
+}
+
+/** Where the run trains: a new EC2 instance (created and deleted by the run) or an existing machine over SSH. */
+export type MachineTarget = 'aws-ec2' | 'ssh-host';
+
+/** The wizard's steps, in order. */
+export const STEP_IDS = ['account', 'compute', 'code', 'data', 'training', 'review'] as const;
+/** One step. */
+export type StepId = (typeof STEP_IDS)[number];
+
+/** Titles and one-line summaries of the steps, for the stepper. */
+export const STEP_META: Record<StepId, { title: string; detail: string }> = {
+  account: { title: 'Account', detail: 'Profile, region, identity' },
+  compute: { title: 'Compute', detail: 'Machine, disk, time limit' },
+  code: { title: 'Code', detail: 'Repository and overrides' },
+  data: { title: 'Data', detail: 'Bucket, folders, key' },
+  training: { title: 'Training', detail: 'Command and environment' },
+  review: { title: 'Review', detail: 'Preflight, cost, launch' },
+};
+
+/** The four product folders, editable in the Data step. */
+export const DEFAULT_FOLDERS: SyncFolder[] = [
+  { name: 'cached_datasets', local: 'cached_datasets', remote: 'cached-datasets', policy: 'pull-only' },
+  { name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' },
+  { name: 'models', local: 'models', remote: 'models', policy: 'local-wins' },
+  { name: 'checkpoints', local: 'checkpoints', remote: 'checkpoints', policy: 'newest-wins' },
+];
+
+/** A fresh wizard. */
+export function emptyDraft(defaults: { profile?: string; region?: string } = {}): WizardDraft {
+  return {
+    account: { name: '', profile: defaults.profile ?? '', region: defaults.region ?? 'eu-west-1' },
+    compute: {
+      target: 'aws-ec2',
+      instanceType: 'g5.xlarge',
+      market: 'on-demand',
+      amiId: '',
+      diskGb: '100',
+      ttlMinutes: '',
+      shutdownAfterPush: true,
+      sshAddress: '',
+      sshIdentityFile: '~/.ssh/id_ed25519',
+      sshHostKey: '',
+    },
+    code: { repoUrl: '', refKind: 'branch', ref: 'main', deployKeyFile: '', knownHosts: '', overrides: [] },
+    data: {
+      bucket: '',
+      prefix: '',
+      folders: DEFAULT_FOLDERS.map((folder) => ({ ...folder })),
+      keyMode: 'generate',
+      keyPath: '~/.traindeck/keys/traindeck.key',
+      keyFingerprint: '',
+    },
+    training: { command: '', env: [] },
+  };
+}

@@ -1,0 +1,115 @@
+import type { RunConfig } from '../../../../../shared/run-config/schema';
+import { emptyDraft, type WizardDraft } from './draft';
+
+// "" means "not given" (so the schema's required/default rules apply); anything else is passed on,
+// and a non-number stays a string so the schema names the problem.
+const numberOrText = (text: string): number | string | undefined => {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : trimmed;
+};
+const optional = <K extends string>(key: K, text: string): Partial<Record<K, string>> =>
+  text.trim() ? ({ [key]: text.trim() } as Record<K, string>) : {};
+
+/** The run config the draft describes, unvalidated: the shared schema decides. */
+export function draftToConfig(draft: WizardDraft): unknown {
+  const { account, compute, code, data, training } = draft;
+  const ttl = numberOrText(compute.ttlMinutes);
+  const disk = numberOrText(compute.diskGb);
+  return {
+    version: 1,
+    ...optional('name', account.name),
+    aws: { region: account.region.trim(), ...optional('profile', account.profile) },
+    storage: {
+      bucket: data.bucket.trim(),
+      prefix: data.prefix.trim(),
+      sseKeyFile: data.keyPath.trim(),
+      localRoot: 'data',
+      folders: data.folders,
+    },
+    ...(compute.target === 'ssh-host'
+      ? {
+          sshHost: {
+            address: compute.sshAddress.trim(),
+            identityFile: compute.sshIdentityFile.trim(),
+            ...optional('hostKeyFingerprint', compute.sshHostKey),
+          },
+        }
+      : {
+          compute: {
+            instanceType: compute.instanceType,
+            market: compute.market,
+            ...(disk === undefined ? {} : { diskGb: disk }),
+            ...optional('amiId', compute.amiId),
+            ...(ttl === undefined ? {} : { ttlMinutes: ttl }),
+            shutdownAfterPush: compute.shutdownAfterPush,
+          },
+        }),
+    code: {
+      repoUrl: code.repoUrl.trim(),
+      ...(code.refKind === 'branch' ? optional('branch', code.ref) : optional('commit', code.ref)),
+      ...optional('deployKeyFile', code.deployKeyFile),
+      ...optional('knownHosts', code.knownHosts),
+      overrides: code.overrides.map((o) => ({ source: o.source.trim(), target: o.target.trim() })),
+    },
+    training: {
+      command: training.command,
+      env: Object.fromEntries(training.env.filter((e) => e.name.trim()).map((e) => [e.name.trim(), e.value])),
+      // On the user's own machine the wizard's time limit stops the training (nothing to power off).
+      ...(compute.target === 'ssh-host' && ttl !== undefined ? { maxRuntimeMinutes: ttl } : {}),
+    },
+  };
+}
+
+/** A draft from a saved config (a template), so the wizard can show and edit it. */
+export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft {
+  const base = emptyDraft();
+  return {
+    account: { name: config.name ?? '', profile: config.aws.profile ?? '', region: config.aws.region },
+    compute: config.sshHost
+      ? {
+          ...base.compute,
+          target: 'ssh-host',
+          ttlMinutes: String(config.training?.maxRuntimeMinutes ?? ''),
+          sshAddress: config.sshHost.address,
+          sshIdentityFile: config.sshHost.identityFile,
+          sshHostKey: config.sshHost.hostKeyFingerprint ?? '',
+        }
+      : config.compute
+        ? {
+            ...base.compute,
+            instanceType: config.compute.instanceType,
+            market: config.compute.market,
+            amiId: config.compute.amiId ?? '',
+            diskGb: String(config.compute.diskGb),
+            ttlMinutes: String(config.compute.ttlMinutes),
+            shutdownAfterPush: config.compute.shutdownAfterPush,
+          }
+        : base.compute,
+    code: config.code
+      ? {
+          repoUrl: config.code.repoUrl,
+          refKind: config.code.commit ? 'commit' : 'branch',
+          ref: config.code.commit ?? config.code.branch ?? '',
+          deployKeyFile: config.code.deployKeyFile ?? '',
+          knownHosts: config.code.knownHosts ?? '',
+          overrides: config.code.overrides.map((o) => ({ ...o })),
+        }
+      : base.code,
+    data: {
+      bucket: config.storage.bucket,
+      prefix: config.storage.prefix,
+      folders: config.storage.folders.map((f) => ({ ...f })),
+      keyMode: 'import',
+      keyPath: config.storage.sseKeyFile,
+      keyFingerprint: fingerprint,
+    },
+    training: config.training
+      ? {
+          command: config.training.command,
+          env: Object.entries(config.training.env).map(([name, value]) => ({ name, value })),
+        }
+      : base.training,
+  };
+}

@@ -1,0 +1,88 @@
+import { type RunConfig, runConfigSchema } from '../../../../../shared/run-config/schema';
+import type { StepId, WizardDraft } from './draft';
+import { draftToConfig } from './to-config';
+
+/** Messages by field key; keys are run config paths ("compute.ttlMinutes", "code.overrides.0.target"). */
+export type FieldErrors = Record<string, string>;
+
+// Which config paths each step owns (its fields, and so its errors).
+const STEP_ROOTS: Record<Exclude<StepId, 'review'>, string[]> = {
+  account: ['aws', 'name'],
+  compute: ['compute', 'sshHost'],
+  code: ['code'],
+  data: ['storage'],
+  training: ['training'],
+};
+
+// Schema paths that the wizard shows on a differently named control (an ssh-host run's time limit is typed in the Compute step).
+const ALIASES: Record<string, string> = {
+  'code.branch': 'code.ref',
+  'code.commit': 'code.ref',
+  'storage.sseKeyFile': 'storage.key',
+  'training.maxRuntimeMinutes': 'compute.ttlMinutes',
+};
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Validates the whole draft with the shared run config schema (the CLI's own rules), plus the
+ * few things only the wizard knows (the key must be generated or imported; env rows). Returns
+ * every error by field and, when there is none, the config.
+ */
+export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config?: RunConfig } {
+  const errors: FieldErrors = {};
+  const parsed = runConfigSchema.safeParse(draftToConfig(draft));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join('.');
+      if (path.startsWith('training.env')) continue;
+      const key = ALIASES[path] ?? (path || 'config');
+      errors[key] ??= sentence(humanize(issue.path.map(String), issue.message));
+    }
+  }
+  if (!draft.data.keyFingerprint) {
+    errors['storage.key'] ??=
+      draft.data.keyMode === 'generate'
+        ? 'Generate the key: every object is encrypted with it.'
+        : 'Check the key file: every object is encrypted with it.';
+  }
+  const seen = new Set<string>();
+  draft.training.env.forEach((row, index) => {
+    const name = row.name.trim();
+    if (!name && !row.value) return;
+    if (!ENV_NAME.test(name)) {
+      errors[`training.env.${index}.name`] = 'Use letters, digits and "_", not starting with a digit.';
+    } else if (seen.has(name)) errors[`training.env.${index}.name`] = `"${name}" is set twice.`;
+    seen.add(name);
+  });
+  const ok = Object.keys(errors).length === 0 && parsed.success;
+  return ok ? { errors, config: parsed.data } : { errors };
+}
+
+/** The errors that belong to one step. */
+export function stepErrors(errors: FieldErrors, step: StepId): FieldErrors {
+  if (step === 'review') return {};
+  const roots = STEP_ROOTS[step];
+  return Object.fromEntries(
+    Object.entries(errors).filter(([key]) => roots.some((root) => key === root || key.startsWith(`${root}.`))),
+  );
+}
+
+/**
+ * The schema speaks config keys for the CLI ("ttlMinutes is required: …"); next to a labelled
+ * field the key is noise, so a leading "<key> is" becomes a plain sentence ("Required: …").
+ */
+export function humanize(path: string[], message: string): string {
+  const keys = [path.join('.'), path.slice(-1)[0], path.slice(-2).join('.')]
+    .filter(Boolean)
+    .map((k) => (k as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const match = new RegExp(`^(?:${keys.join('|')}) (?:is|must be) (?:a |an )?(.*)$`).exec(message);
+  if (!match?.[1]) return message;
+  const rest = match[1].replace(/^empty\b/, 'required');
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+/** Messages under fields read as sentences: a capital first letter. */
+function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}

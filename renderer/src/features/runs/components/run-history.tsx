@@ -1,0 +1,79 @@
+import type { RunSnapshot } from '../../../../../shared/domain/run';
+import { formatRunTotal, isOwnMachine } from '../../../../../shared/report/format';
+import { formatDateTime, formatDuration } from '../../../format/time';
+import { RunStateBadge } from './run-state-badge';
+
+import './run-history.css';
+
+/** Every run, newest first: outcome, backend, start, duration, cost; selecting one shows it above. */
+export function RunHistory({
+  runs,
+  selected,
+  now,
+  onSelect,
+}: {
+  runs: RunSnapshot[];
+  selected: string | undefined;
+  now: number;
+  onSelect: (runId: string) => void;
+}) {
+  return (
+    <table className="run-history table-head" data-testid="run-history">
+      <caption className="visually-hidden">Runs, newest first</caption>
+      <thead>
+        <tr>
+          <th scope="col">Run</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Backend</th>
+          <th scope="col">Started</th>
+          <th scope="col" className="num">
+            Duration
+          </th>
+          <th scope="col" className="num">
+            Cost
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((run) => (
+          <tr key={run.runId} className={run.runId === selected ? 'is-selected' : undefined}>
+            <td>
+              <button
+                type="button"
+                className="run-history__link"
+                onClick={() => onSelect(run.runId)}
+                aria-current={run.runId === selected ? 'true' : undefined}
+              >
+                {run.name}
+              </button>
+            </td>
+            <td>
+              <RunStateBadge state={run.state} />
+              {run.exitCode !== undefined && run.exitCode !== null && (
+                <span className="run-history__exit"> exit {run.exitCode}</span>
+              )}
+            </td>
+            <td>{run.backend}</td>
+            <td>{formatDateTime(run.startedAt)}</td>
+            <td className="num tabular">
+              {formatDuration(((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) / 1000)}
+            </td>
+            <td className="num tabular" data-testid="run-history-cost" title={costTitle(run)}>
+              {run.state === 'running' && !run.cost && !isOwnMachine(run.backend)
+                ? '…'
+                : formatRunTotal(run.backend, run.cost)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+// The total is an estimate: say from which prices, and when it is still to come.
+function costTitle(run: RunSnapshot): string | undefined {
+  if (run.cost) {
+    return `Estimate at the bundled prices of ${run.cost.pricesAsOf}${run.cost.upperBound ? '; spot: an upper bound' : ''}`;
+  }
+  return run.state === 'running' && !isOwnMachine(run.backend) ? 'Computed when the run ends' : undefined;
+}

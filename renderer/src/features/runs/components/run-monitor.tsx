@@ -1,0 +1,130 @@
+import { useMemo } from 'react';
+
+import type { JobSnapshot } from '../../../../../shared/domain/job';
+import type { KillAllResult } from '../../../../../shared/domain/kill-all';
+import type { RunSnapshot } from '../../../../../shared/domain/run';
+import type { AppError } from '../../../../../shared/ipc/result';
+import { isOwnMachine } from '../../../../../shared/report/format';
+import { ErrorCallout } from '../../../components/error-callout';
+import { AlertIcon } from '../../../components/icons/ui-icons';
+import { KillProgress } from '../../costs/components/kill-progress';
+import { LogBuffer } from '../log/log-buffer';
+import type { MonitorView } from '../stores/monitor';
+import { chartGroups } from './chart-groups';
+import { HealthChart } from './health-chart';
+import { LogTail } from './log-tail';
+import { PhaseTimeline } from './phase-timeline';
+import { RunActions } from './run-actions';
+import { RunStateBadge } from './run-state-badge';
+import { RunStats } from './run-stats';
+import { SyncStatus } from './sync-status';
+
+import './run-monitor.css';
+
+interface RunMonitorProps {
+  run: RunSnapshot;
+  monitor: MonitorView | undefined;
+  monitorError: AppError | undefined;
+  actionError: AppError | undefined;
+  now: number;
+  onStop: () => void;
+  /** Copies `text`; `what` names it in the "Copied" toast or the error. */
+  onCopy: (text: string, what: string) => void;
+  teardown:
+    { job?: JobSnapshot | undefined; result?: KillAllResult | undefined; error?: AppError | undefined } | undefined;
+  onTeardown: () => void;
+  onDismissTeardown: () => void;
+}
+
+/** "ssh -p 2222 ubuntu@10.0.0.5" from "ubuntu@10.0.0.5:2222". */
+export function sshCommand(host: string): string {
+  const match = /^(.+@[^:]+):(\d+)$/.exec(host);
+  return match ? `ssh -p ${match[2]} ${match[1]}` : `ssh ${host}`;
+}
+
+/** One run, live: phases, progress and cost, health charts, log tail, alerts, and its actions. */
+export function RunMonitor({
+  run,
+  monitor,
+  monitorError,
+  actionError,
+  now,
+  onStop,
+  onCopy,
+  teardown,
+  onTeardown,
+  onDismissTeardown,
+}: RunMonitorProps) {
+  const running = run.state === 'running';
+  const groups = chartGroups(monitor?.series ?? []);
+  // Before the monitor's snapshot (or without one), the run's own last lines.
+  const ownTail = useMemo(() => LogBuffer.of({ first: 0, lines: run.logTail }), [run.logTail]);
+  const log = monitor?.log ?? ownTail;
+  const gpuError = monitor?.health?.gpuError;
+  const ownMachine = isOwnMachine(run.backend);
+  return (
+    <div className="run-monitor" data-testid="run-monitor" data-state={run.state}>
+      <header className="run-monitor__head">
+        <div className="run-monitor__title">
+          <h2>{run.name}</h2>
+          <RunStateBadge state={run.state} />
+          <span className="run-monitor__meta">
+            {run.backend}
+            {run.host ? ` · ${run.host}` : ''}
+            {run.exitCode !== undefined && run.exitCode !== null ? ` · exit code ${run.exitCode}` : ''}
+          </span>
+        </div>
+        <RunActions
+          running={running}
+          sshCommand={run.host ? sshCommand(run.host) : undefined}
+          tearingDown={teardown?.job?.state === 'running'}
+          canTearDown={!ownMachine}
+          onCopy={onCopy}
+          onStop={onStop}
+          onTeardown={onTeardown}
+        />
+      </header>
+      {actionError && <ErrorCallout error={actionError} />}
+      {teardown?.error && <ErrorCallout error={teardown.error} title="Teardown did not start" />}
+      {teardown?.job && (
+        <KillProgress
+          job={teardown.job}
+          result={teardown.result}
+          onDismiss={onDismissTeardown}
+          label="Teardown"
+          cleanTitle="Nothing of this run remains"
+        />
+      )}
+      {run.reason && !running && <p className="run-monitor__reason">{run.reason}</p>}
+      <PhaseTimeline phases={run.phases} now={now} endedAt={run.endedAt} />
+      {(monitor?.alerts ?? []).slice(-3).map((alert) => (
+        <p key={`${alert.kind}-${alert.at}`} className="run-monitor__alert" role="alert">
+          <AlertIcon size={14} /> {alert.message}
+        </p>
+      ))}
+      <RunStats progress={monitor?.progress} cost={monitor?.cost} ownMachine={ownMachine} />
+      <SyncStatus sync={run.sync} ended={!running} />
+      {monitorError && <ErrorCallout error={monitorError} title="Monitoring unavailable" />}
+      {gpuError && <p className="run-monitor__note">{gpuError}</p>}
+      {groups.length > 0 ? (
+        <div className="health-grid">
+          {groups.map((group) => (
+            <HealthChart key={group.id} group={group} />
+          ))}
+        </div>
+      ) : (
+        <p className="run-monitor__note">
+          {running
+            ? 'Health charts appear with the first sample from the instance (every 5 s).'
+            : 'No health samples were recorded for this run.'}
+        </p>
+      )}
+      <section aria-labelledby="log-title" className="run-monitor__log">
+        <h3 id="log-title" className="wizard-subsection__title">
+          Training log
+        </h3>
+        <LogTail log={log} onCopy={onCopy} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import type { ReactNode } from 'react';
+
+import type { CostBurn } from '../../../../../shared/monitor/cost';
+import type { TrainingProgress } from '../../../../../shared/monitor/progress';
+import { formatHourly, formatUsd } from '../../../format/money';
+import { formatDuration } from '../../../format/time';
+
+import './run-stats.css';
+
+/** Training progress (step/epoch, metrics, it/s, ETA) and money (so far, burn rate, projected). */
+export function RunStats({
+  progress,
+  cost,
+  ownMachine = false,
+}: {
+  progress: TrainingProgress | undefined;
+  cost: CostBurn | undefined;
+  ownMachine?: boolean;
+}) {
+  const metrics = Object.entries(progress?.metrics ?? {})
+    .filter(([name]) => name !== 'step' && name !== 'epoch')
+    .slice(0, 6);
+  return (
+    <dl className="run-stats" data-testid="run-stats">
+      <Stat
+        label="Step"
+        value={
+          progress?.step === undefined
+            ? '—'
+            : `${progress.step}${progress.totalSteps ? ` / ${progress.totalSteps}` : ''}`
+        }
+      />
+      <Stat
+        label="Epoch"
+        value={
+          progress?.epoch === undefined
+            ? '—'
+            : `${progress.epoch}${progress.totalEpochs ? ` / ${progress.totalEpochs}` : ''}`
+        }
+      />
+      <Stat
+        label="Speed"
+        value={
+          progress?.itPerSec === undefined ? '—' : `${progress.itPerSec.toFixed(progress.itPerSec < 10 ? 2 : 0)} it/s`
+        }
+      />
+      <Stat
+        label="ETA"
+        value={progress?.etaSeconds === undefined ? '—' : formatDuration(progress.etaSeconds)}
+        detail={progress?.fraction === undefined ? undefined : `${Math.floor(progress.fraction * 100)} % done`}
+      />
+      {metrics.map(([name, value]) => (
+        <Stat key={name} label={name} value={Math.abs(value) < 0.01 ? value.toExponential(2) : value.toFixed(4)} />
+      ))}
+      {ownMachine ? (
+        // Nothing rented: saying "—" would read as "unknown" when the answer is known.
+        <Stat label="AWS compute" value={formatHourly(0)} detail="your own machine" />
+      ) : (
+        <>
+          <Stat
+            label="Cost so far"
+            value={cost?.soFarUsd === undefined || cost.soFarUsd === null ? '—' : formatUsd(cost.soFarUsd)}
+            detail={cost?.projectedUsd === undefined ? undefined : `${formatUsd(cost.projectedUsd)} projected`}
+          />
+          <Stat
+            label="Burn rate"
+            value={cost ? formatHourly(cost.hourlyUsd) : '—'}
+            detail={cost ? `prices as of ${cost.pricesAsOf}` : undefined}
+          />
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** One figure with its label and an optional muted line under it (the report's summary uses it too). */
+export function Stat({ label, value, detail }: { label: string; value: ReactNode; detail?: string | undefined }) {
+  return (
+    <div className="run-stats__item">
+      <dt>{label}</dt>
+      <dd className="tabular">{value}</dd>
+      {detail && <dd className="run-stats__detail">{detail}</dd>}
+    </div>
+  );
+}
