@@ -64,7 +64,7 @@ export function formatSummary(summary: SyncSummary): string {
         : []),
       ...(unencrypted.length
         ? [
-            `${unencrypted.length} object(s) stored without SSE-C (re-upload them with your key, e.g. traindeck datasets publish):`,
+            `${unencrypted.length} object(s) stored without SSE-C (encrypt them with your key: traindeck sync encrypt --config run.json):`,
             ...unencrypted,
           ]
         : []),

@@ -166,7 +166,7 @@ function planWarnings(plan: SyncPlan): SyncEvent[] {
           {
             type: 'warning' as const,
             message: `${folder.unencrypted.length} object(s) in ${folder.folder} are stored without SSE-C (not encrypted with your key): ${folder.unencrypted.slice(0, 5).join(', ')}${folder.unencrypted.length > 5 ? ', …' : ''}.`,
-            fix: 'Re-upload them with your key: traindeck datasets publish --config run.json SRC for datasets (it replaces an object stored without SSE-C), or your own tool with SSE-C.',
+            fix: 'Encrypt them with your key where they are: traindeck sync encrypt --config run.json (add --dry-run to list them first).',
           },
         ]
       : []),

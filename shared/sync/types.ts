@@ -74,7 +74,7 @@ export interface FolderPlan {
   note?: string;
   /** Newest-wins conflicts found by this plan (both copies kept). */
   conflicts?: SyncConflict[];
-  /** Keys of objects stored without SSE-C (by another tool): flagged (re-upload them with SSE-C, e.g. `datasets publish`). */
+  /** Keys of objects stored without SSE-C (by another tool): flagged (encrypt them with `traindeck sync encrypt`). */
   unencrypted?: string[];
   /**
    * Names found while planning that fail without any transfer: object keys or local names that

@@ -7,6 +7,7 @@ import { printable } from '../../../shared/sync/printable';
 import { createS3Client } from '../../aws/s3-client';
 import { applyTieringLifecycle } from '../../aws/s3-lifecycle';
 import { type LoadedRunConfig, loadRunConfig } from '../../config/load-run-config';
+import { encryptPlainObjects } from '../../sync/encrypt';
 import { runSync } from '../../sync/engine';
 import { assertPushable, openSync } from '../../sync/open-sync';
 import { locallyRecordedHashes } from '../../sync/remote-details';
@@ -17,7 +18,7 @@ import { parseCommandArgs } from '../parse-args';
 import { formatPlan, formatProgress, formatSummary } from '../sync-output';
 
 const USAGE =
-  'traindeck sync pull|push|verify|lifecycle --config run.json [--folder NAME]... [--dry-run] [--deep] [--json] [--concurrency N] [--write-metadata]';
+  'traindeck sync pull|push|verify|encrypt|lifecycle --config run.json [--folder NAME]... [--dry-run] [--deep] [--json] [--concurrency N] [--write-metadata]';
 
 /** `traindeck sync`: pull before training, push after, verify S3 against the local files. */
 export const syncCommand: CliCommand = {
@@ -41,9 +42,7 @@ export const syncCommand: CliCommand = {
       }),
     );
     const [action, ...extra] = positionals;
-    if (action !== 'pull' && action !== 'push' && action !== 'verify' && action !== 'lifecycle') {
-      throw new CliError(`say pull, push, verify or lifecycle. Usage: ${USAGE}`);
-    }
+    if (!isSyncAction(action)) throw new CliError(`say pull, push, verify, encrypt or lifecycle. Usage: ${USAGE}`);
     if (extra.length) throw new CliError(`unexpected argument "${extra[0]}". Usage: ${USAGE}`);
     if (!values.config) throw new CliError(`--config is required. Usage: ${USAGE}`);
     const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
@@ -79,9 +78,14 @@ export const syncCommand: CliCommand = {
   },
 };
 
+const SYNC_ACTIONS = ['pull', 'push', 'verify', 'encrypt', 'lifecycle'] as const;
+type SyncCliAction = (typeof SYNC_ACTIONS)[number];
+const isSyncAction = (word: string | undefined): word is SyncCliAction =>
+  (SYNC_ACTIONS as readonly string[]).includes(word ?? '');
+
 /** Runs one action; a failure that is not an exception (files that did not transfer) comes back as its sentence. */
 async function syncAction(
-  action: 'pull' | 'push' | 'verify' | 'lifecycle',
+  action: SyncCliAction,
   values: {
     config: string;
     folder?: string[] | undefined;
@@ -107,6 +111,7 @@ async function syncAction(
   const stopOnSignal = io.host?.onStopSignal(() => controller.abort());
   try {
     if (action === 'verify') return await verify(opened, emit, controller.signal, values.deep);
+    if (action === 'encrypt') return await encrypt(opened, io, values, controller.signal);
     const outcome = await runSync(action, {
       spec: opened.spec,
       store: opened.store,
@@ -162,6 +167,42 @@ async function lifecycle(loaded: LoadedRunConfig, io: CliIo, json: boolean): Pro
       : `bucket ${storage.bucket}: rule ${result.ruleId} moves s3://${storage.bucket}/${storage.prefix ? `${storage.prefix}/` : ''} to INTELLIGENT_TIERING and aborts unfinished uploads after 1 day (${result.rules} rule(s) in all)\n`,
   );
   return 0;
+}
+
+/** Re-encrypts the objects stored without SSE-C (encrypt.ts); one line per object, JSON lines with --json. */
+async function encrypt(
+  opened: Awaited<ReturnType<typeof openSync>>,
+  io: CliIo,
+  values: { 'dry-run': boolean; json: boolean },
+  signal: AbortSignal,
+): Promise<number | { message: string; fix: string }> {
+  const dryRun = values['dry-run'];
+  const outcome = await encryptPlainObjects({
+    store: opened.store,
+    spec: opened.spec,
+    dryRun,
+    signal,
+    onObject: ({ key, outcome: done, message }) =>
+      values.json
+        ? io.out(JSON.stringify({ type: 'encrypt', key, outcome: done, ...(message ? { message } : {}) }) + '\n')
+        : done === 'failed'
+          ? io.err(`✗ ${printable(key)}: ${message}\n`)
+          : io.out(`${done === 'found' ? 'stored without SSE-C' : 'encrypted'}: ${printable(key)}\n`),
+  });
+  if (values.json) io.out(JSON.stringify({ type: 'encrypt-summary', dryRun, ...outcome }) + '\n');
+  else if (!outcome.found.length) io.out('every object is stored with SSE-C: nothing to encrypt\n');
+  else if (dryRun) {
+    io.out(`${outcome.found.length} object(s) would be encrypted with your key (run without --dry-run)\n`);
+  } else {
+    io.out(`${outcome.encrypted.length} of ${outcome.found.length} object(s) now stored with SSE-C under your key\n`);
+  }
+  const first = outcome.failures[0];
+  return first
+    ? {
+        message: `${outcome.failures.length} object(s) were not encrypted and stay as they were; the first, ${printable(first.key)}: ${first.message}`,
+        fix: 'Fix the cause named, then run traindeck sync encrypt again (objects already encrypted are not touched).',
+      }
+    : 0;
 }
 
 async function verify(
