@@ -9,6 +9,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { workLayout } from '../../main/executor/work-layout';
 import type { AttachEntry } from '../../main/runs/reattach/attach-journal';
 import type { RunEvent } from '../../shared/domain/run';
+import type { JournalEntry } from '../../shared/domain/run-journal';
 import type { ExecutorStatus } from '../../shared/executor/protocol';
 import { expectAccessible } from './axe';
 import { collectProblems, nav, screenshot, useWebHost } from './support';
@@ -91,6 +92,15 @@ test.beforeAll(() => {
       },
     ],
   );
+
+  // Its lifecycle journal, as the launch leaves it: what it created so far (the demo account has both).
+  const launched = new Date(Date.now() - 19 * 60_000).toISOString();
+  const journal: JournalEntry[] = [
+    { type: 'opened', at: launched, runId: EC2_RUN, region: 'us-east-1', instanceType: 'g5.xlarge', pid: DEAD_PID },
+    { type: 'created', at: launched, step: 'volume', kind: 'volume', id: 'vol-0bert0000leftover1' },
+    { type: 'created', at: launched, step: 'address', kind: 'address', id: 'eipalloc-0b3r7f7000000001' },
+  ];
+  writeFileSync(join(dataDir, 'runs', EC2_RUN, 'journal.jsonl'), jsonl(journal), { mode: 0o600 });
 
   // The run on this computer: its executor is a process that lives until the test ends it.
   layout = workLayout(join(dir, 'work', LOCAL_RUN), { storage, runId: LOCAL_RUN });
@@ -245,6 +255,15 @@ test('the banner offers the unfinished runs on every page; Reattach follows one 
   await expect(ec2).toHaveCount(0, { timeout: 90_000 });
   await expect(page.getByTestId('reattach-banner')).toHaveCount(0);
   await expect(page.getByText('bert-ft: failed')).toBeVisible();
+  await expect(
+    page.getByText(
+      /TrainDeck stopped before the executor started\. Its teardown is verified: nothing of this run bills/,
+    ),
+  ).toBeVisible();
+  // Its report: everything the journal names was deleted and confirmed gone by the rescan.
+  await expect(page.getByTestId('runs-current')).toContainText('Failed');
+  await expect(page.getByText('All gone, verified')).toBeVisible();
+  await screenshot(page, 'reattach-all-done');
 
   // The next start (a reload asks main again) finds nothing unfinished.
   await page.reload();

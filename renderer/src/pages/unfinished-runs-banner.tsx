@@ -36,7 +36,7 @@ export function UnfinishedRunsBanner() {
         id: `unfinished-done-${run.runId}`,
         level: state.outcome === 'succeeded' ? 'success' : 'info',
         title: `${run.name}: ${state.outcome}`,
-        body: 'Its teardown is verified: nothing of this run bills any more. The Runs page has its report.',
+        body: `${state.reason ? `${state.reason.replace(/\.$/, '')}. ` : ''}Its teardown is verified: nothing of this run bills any more. The Runs page has its report.`,
         at: new Date().toISOString(),
       });
       useUnfinishedRuns.getState().forget(run.runId);
@@ -59,7 +59,8 @@ export function UnfinishedRunsBanner() {
       onRetry={(item) => {
         const { state, run } = item;
         if (state.status !== 'failed') return;
-        if (state.retry === 'teardown') void useRuns.getState().teardownNow(run.runId);
+        if (state.retry === 'dismiss') useUnfinishedRuns.getState().forget(run.runId);
+        else if (state.retry === 'teardown') void useRuns.getState().teardownNow(run.runId);
         else void useUnfinishedRuns.getState().start(run.runId, state.action);
       }}
       onShow={show}

@@ -65,9 +65,12 @@ export const useUnfinishedRuns = create<UnfinishedRunsStore>()((set, get) => ({
 export type ReattachItemStatus =
   | { status: 'offered' }
   | { status: 'working'; action: ReattachAction; phase: RunPhase | undefined }
-  /** `retry` says what the retry button does: the same action again, or the verified teardown by tag. */
-  | { status: 'failed'; action: ReattachAction; error: AppError; retry: 'action' | 'teardown' }
-  | { status: 'done'; outcome: RunSnapshot['state'] };
+  /**
+   * `retry` says what the button does: the same action again, the verified teardown by tag
+   * (aws-ec2), or, for a run on the user's own machine that ended (nothing of it bills), dismiss.
+   */
+  | { status: 'failed'; action: ReattachAction; error: AppError; retry: 'action' | 'teardown' | 'dismiss' }
+  | { status: 'done'; outcome: RunSnapshot['state']; reason?: string };
 
 /** One banner entry: the run and where it stands. */
 export interface ReattachItem {
@@ -93,10 +96,14 @@ export function reattachItems(
   snapshots: Record<string, RunSnapshot>,
   retries: Record<string, TeardownRetry | undefined>,
 ): ReattachItem[] {
-  return runs.map((run) => ({ run, state: itemState(actions[run.runId], snapshots[run.runId], retries[run.runId]) }));
+  return runs.map((run) => ({
+    run,
+    state: itemState(run, actions[run.runId], snapshots[run.runId], retries[run.runId]),
+  }));
 }
 
 function itemState(
+  run: UnfinishedRun,
   action: ActionState | undefined,
   snapshot: RunSnapshot | undefined,
   retry: TeardownRetry | undefined,
@@ -106,10 +113,29 @@ function itemState(
   if (action.starting || !snapshot || snapshot.state === 'running') {
     return { status: 'working', action: action.action, phase: currentPhase(snapshot) };
   }
-  if (snapshot.phases['tearing-down'].status === 'succeeded') return { status: 'done', outcome: snapshot.state };
+  const done = {
+    status: 'done',
+    outcome: snapshot.state,
+    ...(snapshot.reason ? { reason: snapshot.reason } : {}),
+  } as const;
+  if (snapshot.phases['tearing-down'].status === 'succeeded') return done;
+  if (run.backend !== 'aws-ec2') {
+    // Its own machine: no cloud teardown exists to retry (the run is over, nothing of it bills).
+    const reason = (snapshot.reason ?? 'the run ended without its teardown').replace(/\.$/, '');
+    return {
+      status: 'failed',
+      action: action.action,
+      error: {
+        code: 'INTERNAL',
+        message: `It ended without a teardown: ${reason}.`,
+        fix: 'It ran on your own machine, so nothing bills; if its training may still run there, stop it on that machine.',
+      },
+      retry: 'dismiss',
+    };
+  }
   if (retry?.jobRunning) return { status: 'working', action: 'teardown', phase: 'tearing-down' };
   if (retry?.result && retry.result.survivors.length === 0 && retry.result.unverifiedRegions.length === 0) {
-    return { status: 'done', outcome: snapshot.state };
+    return done;
   }
   return { status: 'failed', action: action.action, error: teardownError(snapshot, retry), retry: 'teardown' };
 }

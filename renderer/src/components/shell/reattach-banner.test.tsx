@@ -179,6 +179,23 @@ describe('the reattach banner', () => {
     expect(verified[0]!.state.status).toBe('done');
   });
 
+  it('failed: a run on its own machine that ended without a teardown (reattach could not connect) says so and can be dismissed', async () => {
+    const following = { ...box, canFollow: true };
+    const ended = snapshot(following, [
+      { type: 'phase', phase: 'connecting', status: 'failed', reason: "cannot read the run's SSH key /k" },
+      { type: 'finished', outcome: 'failed', reason: "reattach: cannot read the run's SSH key /k" },
+    ]);
+    const items = reattachItems([following], { [box.runId]: { action: 'reattach' } }, { [box.runId]: ended }, {});
+    expect(items[0]!.state).toMatchObject({ status: 'failed', retry: 'dismiss' });
+    const { onRetry } = setup(items);
+    expect(screen.getByRole('alert').textContent).toContain(
+      "It ended without a teardown: reattach: cannot read the run's SSH key /k.",
+    );
+    expect(screen.getByRole('alert').textContent).toContain('nothing bills');
+    await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(onRetry).toHaveBeenCalledWith(items[0]);
+  });
+
   it('the list could not be read: a sentence with its fix and a way to check again', async () => {
     const { onReload } = setup([], {
       code: 'UNAVAILABLE',

@@ -166,8 +166,17 @@ function ItemActions({
   if (state.status === 'failed') {
     return (
       <div className="reattach-banner__actions">
-        <Button size="sm" variant="primary" icon={<RefreshIcon size={13} />} onClick={onRetry}>
-          {state.retry === 'teardown' ? 'Retry teardown' : `Retry ${actionName(state.action).toLowerCase()}`}
+        <Button
+          size="sm"
+          variant="primary"
+          icon={state.retry === 'dismiss' ? undefined : <RefreshIcon size={13} />}
+          onClick={onRetry}
+        >
+          {state.retry === 'teardown'
+            ? 'Retry teardown'
+            : state.retry === 'dismiss'
+              ? 'Dismiss'
+              : `Retry ${actionName(state.action).toLowerCase()}`}
         </Button>
         <Button size="sm" variant="ghost" onClick={onShow}>
           Show on Runs
