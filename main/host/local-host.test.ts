@@ -1,8 +1,13 @@
 import { getEventListeners } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { processAlive } from '../lifecycle/reconcile';
 import { localConnector } from './local-host';
+import { shellQuote } from './shell-quote';
 
 describe('local host exec', () => {
   it('a command that exits without reading its stdin is its exit code, not a crash (EPIPE)', async () => {
@@ -41,5 +46,56 @@ describe('local host exec settles on every path', () => {
     setTimeout(() => controller.abort(new Error('cancelled by the user')), 100);
     await expect(running).rejects.toThrow('cancelled by the user');
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+/** Waits (bounded) for a pid to be gone; returns whether it went. */
+async function gone(pid: number, limitMs = 5_000): Promise<boolean> {
+  for (let waited = 0; waited < limitMs; waited += 50) {
+    if (!processAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return !processAlive(pid);
+}
+
+describe('local host exec is the merged, safer shell (shipped = tested)', () => {
+  it('a timeout kills the whole command, not only sh: a grandchild holding the pipes dies too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-local-host-'));
+    const pidFile = join(dir, 'pid');
+    const host = await localConnector.connect(new AbortController().signal);
+    try {
+      await expect(
+        host.exec(`sleep 30 & echo $! > ${shellQuote(pidFile)}; wait`, { timeoutMs: 500 }),
+      ).rejects.toMatchObject({ code: 'TIMEOUT' });
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(pid).toBeGreaterThan(0);
+      expect(await gone(pid)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an abort kills the whole command too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-local-host-'));
+    const pidFile = join(dir, 'pid');
+    const host = await localConnector.connect(new AbortController().signal);
+    const controller = new AbortController();
+    try {
+      const running = host.exec(`sleep 30 & echo $! > ${shellQuote(pidFile)}; wait`, { signal: controller.signal });
+      for (let i = 0; i < 100 && !existsSync(pidFile); i += 1) await new Promise((r) => setTimeout(r, 20));
+      controller.abort(new Error('cancelled by the user'));
+      await expect(running).rejects.toThrow('cancelled by the user');
+      expect(await gone(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('caps what it keeps of a runaway output at 8 MiB (plus one chunk), and still returns the exit code', async () => {
+    const host = await localConnector.connect(new AbortController().signal);
+    const result = await host.exec('head -c 20000000 /dev/zero; exit 5', { timeoutMs: 60_000 });
+    expect(result.code).toBe(5);
+    expect(result.stdout.length).toBeGreaterThan(0);
+    expect(result.stdout.length).toBeLessThanOrEqual(8 * 1024 * 1024 + 1024 * 1024);
   });
 });
