@@ -31,7 +31,7 @@ function account(): FakeAws {
   return fake;
 }
 
-async function timed(mode: ScanOptions['mode']) {
+async function timed(mode: NonNullable<ScanOptions['mode']>) {
   const fake = account();
   const started = performance.now();
   const scan = await scanAccount({

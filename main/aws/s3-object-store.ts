@@ -30,6 +30,7 @@ import {
   TAG_KEY_FINGERPRINT,
 } from './ports/object-store';
 import { type S3Operation, toStoreError } from './s3-errors';
+import { sendOptions } from './sdk/sdk-tags';
 
 /** Every object is stored in the cheapest class that needs no decision: Intelligent-Tiering. */
 const STORAGE_CLASS = 'INTELLIGENT_TIERING';
@@ -56,10 +57,10 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
     keyFingerprint: key.fingerprint,
     async checkBucket(signal) {
       await call('bucket', undefined, () =>
-        client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }),
+        client.send(new HeadBucketCommand({ Bucket: bucket }), sendOptions(signal)),
       );
       const versioning = await call('bucket', undefined, () =>
-        client.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal }),
+        client.send(new GetBucketVersioningCommand({ Bucket: bucket }), sendOptions(signal)),
       );
       return { versioning: versioningState(versioning.Status), sseCBlocked: await sseCBlocked(client, bucket, signal) };
     },
@@ -69,7 +70,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
         for await (const page of paginateListObjectsV2(
           { client, pageSize: 1000 },
           { Bucket: bucket, Prefix: prefix },
-          { abortSignal: signal },
+          sendOptions(signal),
         )) {
           for (const o of page.Contents ?? []) {
             // Folder markers ("dir/") are listed too: the engine's key↔path mapping decides (shared/sync/key-path).
@@ -88,9 +89,10 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
     },
     async head(objectKey, signal) {
       const send = (keyed: boolean) =>
-        client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ...(keyed ? sse() : {}) }), {
-          abortSignal: signal,
-        });
+        client.send(
+          new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ...(keyed ? sse() : {}) }),
+          sendOptions(signal),
+        );
       const head = await call('head', objectKey, () =>
         orStoredPlain(
           () => send(true),
@@ -109,7 +111,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
     },
     async tags(objectKey, signal) {
       const out = await call('tags', objectKey, () =>
-        client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: objectKey }), { abortSignal: signal }),
+        client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: objectKey }), sendOptions(signal)),
       );
       return Object.fromEntries((out.TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
     },
@@ -124,7 +126,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
         ...sse(),
       });
       const out = await call('put', request.key, () =>
-        client.send(withPayloadHash(command, request.bodySha256), { abortSignal: signal }),
+        client.send(withPayloadHash(command, request.bodySha256), sendOptions(signal)),
       );
       return out.ETag ?? '';
     },
@@ -139,7 +141,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
             Tagging: tagging,
             ...sse(),
           }),
-          { abortSignal: signal },
+          sendOptions(signal),
         ),
       );
       if (!out.UploadId) throw new Error(`S3 returned no upload id for ${objectKey}`);
@@ -155,7 +157,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
         ...sse(),
       });
       const out = await call('put', objectKey, () =>
-        client.send(withPayloadHash(command, bodySha256), { abortSignal: signal }),
+        client.send(withPayloadHash(command, bodySha256), sendOptions(signal)),
       );
       return out.ETag ?? '';
     },
@@ -169,7 +171,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
             MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
             ...sse(),
           }),
-          { abortSignal: signal },
+          sendOptions(signal),
         ),
       );
     },
@@ -191,7 +193,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
               ...(keyMarker ? { KeyMarker: keyMarker } : {}),
               ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
             }),
-            { abortSignal: signal },
+            sendOptions(signal),
           );
           for (const u of page.Uploads ?? []) {
             if (u.Key && u.UploadId) {
@@ -217,7 +219,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
               ...(marker ? { PartNumberMarker: marker } : {}),
               ...sse(),
             }),
-            { abortSignal: signal },
+            sendOptions(signal),
           );
           for (const p of page.Parts ?? []) {
             if (p.PartNumber) parts.push({ partNumber: p.PartNumber, etag: p.ETag ?? '', size: p.Size ?? 0 });
@@ -247,7 +249,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
             Tagging: tagging,
             ...sse(),
           }),
-          { abortSignal: signal },
+          sendOptions(signal),
         ),
       );
       return out.CopyObjectResult?.ETag ?? '';
@@ -261,7 +263,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
             ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
             ...(keyed ? sse() : {}),
           }),
-          { abortSignal: signal },
+          sendOptions(signal),
         );
       const out = await call('get', objectKey, () =>
         orStoredPlain(
@@ -284,7 +286,7 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
       const out = await call('delete', undefined, () =>
         client.send(
           new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((k) => ({ Key: k })), Quiet: true } }),
-          { abortSignal: signal },
+          sendOptions(signal),
         ),
       );
       return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', message: `${e.Code ?? 'Error'}: ${e.Message ?? ''}` }));
@@ -348,7 +350,7 @@ function versioningState(status: string | undefined): BucketFacts['versioning'] 
 /** True when the bucket's encryption configuration blocks SSE-C uploads (AWS default for new buckets since April 2026). */
 async function sseCBlocked(client: S3Client, bucket: string, signal?: AbortSignal): Promise<boolean> {
   try {
-    const out = await client.send(new GetBucketEncryptionCommand({ Bucket: bucket }), { abortSignal: signal });
+    const out = await client.send(new GetBucketEncryptionCommand({ Bucket: bucket }), sendOptions(signal));
     return (out.ServerSideEncryptionConfiguration?.Rules ?? []).some((rule) =>
       rule.BlockedEncryptionTypes?.EncryptionType?.includes('SSE-C'),
     );

@@ -5,7 +5,7 @@ export interface ExecOptions {
   /** Hard limit; the command is killed and the call rejects. */
   timeoutMs?: number;
   /** Aborting kills the command (locally) or closes its channel (SSH). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What a finished command printed and how it ended. `code` is null when it died by a signal. */

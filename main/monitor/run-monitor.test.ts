@@ -169,7 +169,7 @@ describe('RunWatcher on a local "instance" with a training script writing tqdm l
   it('a long watch leaves no listeners on its signal, even with a shell that never removes its own', async () => {
     const { clock, monitor } = setup();
     const leaky = {
-      exec: async (_command: string, options: { signal?: AbortSignal }) => (
+      exec: async (_command: string, options: { signal?: AbortSignal | undefined }) => (
         options.signal?.addEventListener('abort', () => {}),
         { stdout: '', stderr: '', code: 1 }
       ),

@@ -15,7 +15,11 @@ export interface TailRead {
 /** Reads a file by byte offset, wherever it lives. */
 export interface TailSource {
   /** Up to `maxBytes` from `offset`, with the file's current size and identity; bounded by `timeoutMs`. */
-  read(offset: number, maxBytes: number, options: { signal?: AbortSignal; timeoutMs: number }): Promise<TailRead>;
+  read(
+    offset: number,
+    maxBytes: number,
+    options: { signal?: AbortSignal | undefined; timeoutMs: number },
+  ): Promise<TailRead>;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -288,7 +288,7 @@ function toAction(
   relPath: string,
   type: SyncAction['type'],
   reason: string,
-  state: { local?: LocalFile; remote?: RemoteObject },
+  state: Pick<PathState, 'local' | 'remote'>,
 ): SyncAction {
   const bytes = type === 'upload' ? (state.local?.size ?? 0) : type === 'download' ? (state.remote?.size ?? 0) : 0;
   return {

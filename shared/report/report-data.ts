@@ -1,5 +1,6 @@
 import type { PhaseState, PhaseStatus, RunPhase } from '../domain/run';
 import type { RunSyncState } from '../domain/run-sync';
+import { defined } from '../object/defined';
 
 /** Files and bytes of one transfer. */
 export interface TransferFigures {
@@ -25,9 +26,6 @@ const num = (detail: Record<string, unknown> | undefined, key: string): number |
   const value = detail?.[key];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 };
-
-const defined = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /** Sum of one direction's per-folder figures, when the run reported them. */
 function syncTotals(

@@ -16,9 +16,10 @@ export interface Decision {
 
 /** Everything known about one path when deciding. `same` is undefined until contents are compared. */
 export interface PathState {
-  local?: LocalFile;
-  remote?: RemoteObject;
-  baseline?: BaselineEntry;
+  // `| undefined`: the planner fills these straight from its maps' `get`.
+  local?: LocalFile | undefined;
+  remote?: RemoteObject | undefined;
+  baseline?: BaselineEntry | undefined;
   /** Whether local and remote contents are equal (size, then SHA-256); only asked when both exist. */
   same?: boolean;
 }

@@ -2,7 +2,7 @@ import type { TagMap } from '../../../shared/domain/tags';
 
 /** Options every port call takes: an abort signal, so no call outlives its job. */
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** An EC2 instance as the lifecycle needs it (not terminated). */

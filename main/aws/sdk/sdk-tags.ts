@@ -17,7 +17,9 @@ export function tagSpec<T extends string>(resourceType: T, tags: TagMap) {
   return { ResourceType: resourceType, Tags: toTagList(tags) };
 }
 
-/** ISO string of an SDK date, if any. */
+/** ISO string of an SDK date, if any (a string whenever a date is given). */
+export function iso(date: Date): string;
+export function iso(date: Date | undefined): string | undefined;
 export function iso(date: Date | undefined): string | undefined {
   return date ? date.toISOString() : undefined;
 }

@@ -1,5 +1,6 @@
 import type { CostResource } from '../../../shared/domain/cost';
 import { isOurs, runIdOf, type TagMap } from '../../../shared/domain/tags';
+import { defined } from '../../../shared/object/defined';
 import { hourlyCost } from '../../../shared/pricing/estimate';
 import type {
   Ec2Address,
@@ -46,7 +47,7 @@ export function toCostResources(region: string, inventory: RegionInventory, now:
     tags,
     ours: isOurs(tags),
     hourlyUsd: round(hourly),
-    ...(runIdOf(tags) ? { runId: runIdOf(tags) } : {}),
+    ...defined({ runId: runIdOf(tags) }),
     ...(createdAt
       ? { createdAt, ageHours: Math.max(0, Math.round(((now - Date.parse(createdAt)) / 3_600_000) * 10) / 10) }
       : {}),

@@ -111,8 +111,6 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
       ),
       amiCheck(compute, region, type.info, ec2, ports.parameters(region), options).catch((error: unknown) => ({
         check: awsCallCheck('ami', 'AMI', 'fail', error, options),
-        image: undefined,
-        sshUser: undefined,
       })),
     ]);
     ami = resolved;

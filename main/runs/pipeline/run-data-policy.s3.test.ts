@@ -47,8 +47,8 @@ describe('checkpoints in a run (newest-wins)', () => {
 });
 
 /** What the monitor sees: the paths it is given, and the train.log it reads there at the end. */
-function monitorProbe(): { observer: RunObserver; seen: { paths?: TrainingPaths; trainLog?: string } } {
-  const seen: { paths?: TrainingPaths; trainLog?: string } = {};
+function monitorProbe(): { observer: RunObserver; seen: { paths?: TrainingPaths; trainLog?: string | undefined } } {
+  const seen: { paths?: TrainingPaths; trainLog?: string | undefined } = {};
   let host: RemoteHost | undefined;
   return {
     seen,

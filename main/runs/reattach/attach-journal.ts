@@ -23,7 +23,7 @@ export type AttachEntry =
       pid: number;
       backend: ComputeBackendKind;
       name: string;
-      aws: { region: string; profile?: string };
+      aws: { region: string; profile?: string | undefined };
       storage: StorageConfig;
       baseDir: string;
       /** The run config's monitoring settings: a reattach watches the machine with them again. */

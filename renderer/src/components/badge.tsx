@@ -13,7 +13,7 @@ export function Badge({
 }: {
   tone?: BadgeTone;
   children: ReactNode;
-  title?: string;
+  title?: string | undefined;
 }) {
   return (
     <span className={`badge badge--${tone}`} title={title}>

@@ -14,7 +14,7 @@ interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   /** An icon after the label, e.g. an arrow for "go there". */
   iconEnd?: ReactNode;
   /** Shows a spinner in place of the icon, marks the button busy and disables it (no second click while the first runs). */
-  loading?: boolean;
+  loading?: boolean | undefined;
   /**
    * Visible and focusable but inert (aria-disabled): for actions that exist in the product
    * but cannot run yet, so keyboard and screen-reader users still reach the reason why.

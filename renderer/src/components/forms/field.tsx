@@ -7,7 +7,12 @@ import './field.css';
 interface FieldProps {
   label: ReactNode;
   /** The control; it gets id, aria-invalid and aria-describedby from here. */
-  children: ReactElement<{ id?: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }>;
+  // `| undefined`: the clone sets them to undefined to clear what the child had.
+  children: ReactElement<{
+    id?: string;
+    'aria-invalid'?: boolean | undefined;
+    'aria-describedby'?: string | undefined;
+  }>;
   hint?: ReactNode;
   error?: string | undefined;
   /** Field key, for tests: `field-<key>` on the wrapper, `error-<key>` on the message. */

@@ -12,8 +12,9 @@ interface KeyBackupStore {
   /** The fingerprint of the key the last export was of: its outcome is shown only next to that key. */
   forKey: string;
   /** The last copy written: its path and fingerprint, never the key. */
-  exported?: KeyFileInfo;
-  error?: AppError;
+  // `| undefined`: `set` clears these by writing undefined (leaving them out would keep the old value).
+  exported?: KeyFileInfo | undefined;
+  error?: AppError | undefined;
   setPath(path: string): void;
   /** Writes a plain 0600 copy of the draft's key to `path`; main never overwrites a file. */
   exportKey(): Promise<void>;

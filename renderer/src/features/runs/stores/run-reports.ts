@@ -8,12 +8,13 @@ import { api } from '../../../bridge/api-ref';
 export interface ReportEntry {
   /** main's report (with the journal's resources); absent until loaded. */
   report?: RunReport;
-  error?: AppError;
+  // `| undefined` here and below: `set` clears a value by writing undefined (leaving it out keeps the old one).
+  error?: AppError | undefined;
   loading: boolean;
   saving: boolean;
   /** Where "Save report" wrote the files (the texts themselves are not kept). */
-  saved?: Pick<SavedRunReport, 'files' | 'pdf'>;
-  saveError?: AppError;
+  saved?: Pick<SavedRunReport, 'files' | 'pdf'> | undefined;
+  saveError?: AppError | undefined;
 }
 
 interface RunReportsStore {
