@@ -1,6 +1,6 @@
 import type { RunEvent } from '../../shared/domain/run';
 import { formatCostTotal } from '../../shared/report/format';
-import { formatBytes } from './sync-output';
+import { formatBytes } from '../../shared/report/format';
 
 /** One run event as the CLI prints it (empty for events not worth a line). */
 export function formatRunEvent(event: RunEvent): string {

@@ -1,18 +1,7 @@
+import { formatBytes } from '../../shared/report/format';
 import type { SyncEvent } from '../../shared/sync/events';
 import { printable } from '../../shared/sync/printable';
 import type { SyncPlan, SyncSummary } from '../../shared/sync/types';
-
-/** Human-readable size: 1.5 MB, 12 KB. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** The dry run's listing: one line per action that would move something, then skipped folders. */
 export function formatPlan(plan: SyncPlan): string {

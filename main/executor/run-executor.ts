@@ -9,7 +9,7 @@ import { EventLog } from './event-log';
 import { PhaseError, reasonOf } from './phase-error';
 import { powerOff } from './power-off';
 import { createRamFolder } from './secrets';
-import { watchSpotNotice } from './spot-watch';
+import { watchSpotInterruption } from './spot-watch';
 import { syncReporter } from './sync-reporter';
 import { startTraining, type Training, type TrainingExit } from './train';
 import { verifyDatasets } from './verify-data';
@@ -64,12 +64,12 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
   // A spot reclaim leaves about two minutes: stop at once and push (the outcome says why).
   const spotWatch = new AbortController();
   if (run.onInstance || run.imdsBase) {
-    watchSpotNotice({
+    void watchSpotInterruption({
       signal: spotWatch.signal,
       ...(run.imdsBase ? { imdsBase: run.imdsBase, intervalMs: 100 } : {}),
-      onNotice: (action) => {
+      onInterruption: (notice) => {
         log.write('training', 'info', {
-          reason: `spot interruption notice (${action.trim()}): stopping and pushing now`,
+          reason: `spot interruption notice (${JSON.stringify(notice)}): stopping and pushing now`,
         });
         requestStop('spot-interrupted');
       },
