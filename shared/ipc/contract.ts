@@ -3,10 +3,12 @@ import { z } from 'zod';
 import type { AppInfo } from '../domain/app-info';
 import type { DoctorReport } from '../domain/doctor';
 import type { JobSnapshot } from '../domain/job';
+import { command, type CommandDef, emptyRequest } from './command-def';
 import { dashboardCommands } from './dashboard-commands';
 import { monitorCommands } from './monitor-commands';
 import { runCommands } from './run-commands';
 
+export type { CommandDef } from './command-def';
 export { EVENT_NAMES, type EventName, type EventPayload, events, isEventName } from './events';
 
 /**
@@ -14,34 +16,19 @@ export { EVENT_NAMES, type EventName, type EventPayload, events, isEventName } f
  * browser host's WebSocket) carry exactly these commands and the events of ./events;
  * nothing else. Events live apart because they need no zod: the renderer imports them at
  * run time and so never loads schemas (whose JIT probe the CSP would report).
- *
- * A command is a zod request schema plus a phantom response type. The `satisfies`
- * below makes a command without a schema a compile error, and `Handlers` in main makes
- * a command without a handler a compile error.
+ * A command is declared in ./command-def.
  */
-export interface CommandDef<Req extends z.ZodType = z.ZodType, Res = unknown> {
-  request: Req;
-  /** Type-only marker; never read at run time. */
-  readonly response?: Res;
-}
-
-/** Declares a command: `command<Response>()(requestSchema)`. */
-function command<Res>() {
-  return <Req extends z.ZodType>(request: Req): CommandDef<Req, Res> => ({ request });
-}
-
-const empty = z.object({}).strict();
 
 /** Request schemas and response types of every command. */
 export const commands = {
   /** Name, version and transport of the running app. */
-  'app.info': command<AppInfo>()(empty),
+  'app.info': command<AppInfo>()(emptyRequest),
   /** Echoes a short text: the cheapest round trip, used by tests and the connection probe. */
   'app.ping': command<{ echo: string; at: string }>()(z.object({ echo: z.string().max(200) }).strict()),
   /** What TrainDeck would use right now: AWS profile, region, endpoints, runtime. */
-  'system.doctor': command<DoctorReport>()(empty),
+  'system.doctor': command<DoctorReport>()(emptyRequest),
   /** Snapshots of every job main knows about, oldest first. */
-  'jobs.list': command<JobSnapshot[]>()(empty),
+  'jobs.list': command<JobSnapshot[]>()(emptyRequest),
   /** Asks a running job to stop; resolves once the request is delivered, not once it stopped. */
   'jobs.cancel': command<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
   /** Cost panel, launch wizard, templates and keys (see ./dashboard-commands). */

@@ -4,18 +4,14 @@ import type { AwsIdentity, AwsProfiles, InstanceTypeOption, KeyFileInfo, RunTemp
 import type { ScanResult } from '../domain/cost';
 import type { PreflightReport } from '../domain/preflight';
 import { runConfigSchema } from '../run-config/schema';
-import type { CommandDef } from './contract';
+import { command, type CommandDef, emptyRequest } from './command-def';
 
 /**
  * The dashboard's commands (cost panel, launch wizard, templates, keys), kept apart from
  * contract.ts so that file stays a short index; contract.ts spreads them into `commands`.
  * Secrets never travel: key commands take and return paths and fingerprints only.
  */
-function command<Res>() {
-  return <Req extends z.ZodType>(request: Req): CommandDef<Req, Res> => ({ request });
-}
 
-const empty = z.object({}).strict();
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region looks like "eu-west-1"');
 const profile = z
   .string()
@@ -34,7 +30,7 @@ const templateName = z
 /** Request schemas and response types of the dashboard's commands. */
 export const dashboardCommands = {
   /** Profile names of ~/.aws (never a key) and the default profile and region. */
-  'aws.profiles': command<AwsProfiles>()(empty),
+  'aws.profiles': command<AwsProfiles>()(emptyRequest),
   /** Who a profile's credentials belong to (STS); an expired SSO session fails with the login command as fix. */
   'aws.identity': command<AwsIdentity>()(target),
   /** The picker's instance types: hardware, on-demand $/h, and whether the region offers each. */
@@ -42,7 +38,7 @@ export const dashboardCommands = {
   /** Every check a launch needs for this run config; creates nothing. */
   'preflight.run': command<PreflightReport>()(z.object({ config: runConfigSchema }).strict()),
   /** Every cost resource in every enabled region, with $/h. */
-  'costs.scan': command<ScanResult>()(empty),
+  'costs.scan': command<ScanResult>()(emptyRequest),
   /**
    * Deletes exactly the listed resources of the last scan, then rescans: returns a job id at
    * once; `costs.deletion` and `jobs.event` report progress; the job's result is a KillAllResult.
@@ -65,7 +61,7 @@ export const dashboardCommands = {
     z.object({ runId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'not a run id') }).strict(),
   ),
   /** Saved wizard templates, newest first. */
-  'templates.list': command<RunTemplate[]>()(empty),
+  'templates.list': command<RunTemplate[]>()(emptyRequest),
   /** Saves (or replaces) a template under a name. */
   'templates.save': command<RunTemplate>()(z.object({ name: templateName, config: runConfigSchema }).strict()),
   /** Deletes a template. */

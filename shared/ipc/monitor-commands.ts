@@ -1,15 +1,12 @@
 import { z } from 'zod';
 
 import type { MonitoredRun, MonitorSnapshot } from '../monitor/view';
-import type { CommandDef } from './contract';
+import { command, type CommandDef, emptyRequest } from './command-def';
 
 /**
  * The run monitor's commands, kept apart from contract.ts (which spreads them in). The page
  * loads `monitor.snapshot` once, then applies `monitor.delta` events with a higher seq.
  */
-function command<Res>() {
-  return <Req extends z.ZodType>(request: Req): CommandDef<Req, Res> => ({ request });
-}
 
 const runId = z
   .string()
@@ -20,7 +17,7 @@ const runId = z
 /** Request schemas and response types of the monitor's commands. */
 export const monitorCommands = {
   /** Runs being watched, with when watching started. */
-  'monitor.list': command<MonitoredRun[]>()(z.object({}).strict()),
+  'monitor.list': command<MonitoredRun[]>()(emptyRequest),
   /** Everything the monitor page shows for one run, each series downsampled to `points` (default 500). */
   'monitor.snapshot': command<MonitorSnapshot>()(
     z.object({ runId, points: z.number().int().min(10).max(5000).optional() }).strict(),

@@ -4,16 +4,13 @@ import { COMPUTE_BACKENDS, type RunPhase, type RunSnapshot } from '../domain/run
 import type { RunReport, SavedRunReport } from '../report/run-report';
 import { runConfigSchema } from '../run-config/schema';
 import { sshHostSchema } from '../run-config/ssh-host-section';
-import type { CommandDef } from './contract';
+import { command, type CommandDef, emptyRequest } from './command-def';
 
 /**
  * The run pipeline's commands. A run is long work: `runs.start` returns the run id at once,
  * `runs.event` streams its events, `runs.get` gives the snapshot a late renderer starts from.
  * Keys never travel: the SSH identity and the config's key files are paths.
  */
-function command<Res>() {
-  return <Req extends z.ZodType>(request: Req): CommandDef<Req, Res> => ({ request });
-}
 
 /** A run a killed TrainDeck (CLI or app) left unfinished: its machine may still train. */
 export interface UnfinishedRun {
@@ -48,11 +45,11 @@ export const runCommands = {
       }),
   ),
   /** Snapshots of every run this app knows about (also past ones), newest first. */
-  'runs.list': command<RunSnapshot[]>()(z.object({}).strict()),
+  'runs.list': command<RunSnapshot[]>()(emptyRequest),
   /** One run's snapshot; apply `runs.event` events with a greater seq. */
   'runs.get': command<RunSnapshot>()(z.object({ runId }).strict()),
   /** Runs a killed TrainDeck left unfinished (the banner's Reattach / Tear down). */
-  'runs.unfinished': command<UnfinishedRun[]>()(z.object({}).strict()),
+  'runs.unfinished': command<UnfinishedRun[]>()(emptyRequest),
   /**
    * Takes over an unfinished run: follow its executor to the end, verify the push, tear down;
    * with `stop`, stop the training first (push, verify, tear down). Returns at once.

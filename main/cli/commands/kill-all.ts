@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 
+import { untrackedPhrase } from '../../../shared/domain/kill-all';
 import { executeCleanup, planKillAll } from '../../lifecycle/cost/kill-all';
 import { scanAccount } from '../../lifecycle/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
@@ -9,9 +10,6 @@ import { asCli } from '../lifecycle/cli-failure';
 import { formatCleanup, formatResources } from '../lifecycle/format';
 import { reportUnfinishedRuns } from '../lifecycle/unfinished-runs';
 import { parseCommandArgs } from '../parse-args';
-
-/** The phrase that confirms deleting untracked resources: typed, and tied to what the dry run showed. */
-export const untrackedPhrase = (count: number) => `delete ${count} untracked`;
 
 /**
  * `traindeck kill-all [--include-untracked] [--yes] [--confirm PHRASE]`: a dry run by default;
