@@ -3,7 +3,7 @@
  * and only to our own renderer page in the main window. Everything else, and any other page or
  * window (the hidden PDF printer, a stray frame), is refused. Pure, so it is unit tested.
  */
-export const GRANTED_PERMISSION = 'clipboard-sanitized-write';
+const GRANTED_PERMISSION = 'clipboard-sanitized-write';
 
 /** Who asks: whether it is the main window's top frame showing our renderer page. */
 export interface PermissionAsker {

@@ -45,7 +45,7 @@ export function withAwsCall<T>(error: T, call: AwsCall): T {
 }
 
 /** The endpoint a client of `service` talks to when it is not AWS's: settings first, then the standard variables. */
-export function endpointOverride(
+function endpointOverride(
   service: AwsServiceId,
   settings: Pick<AwsSettings, 'endpoints' | 'env'>,
 ): { url: string; source: string } | undefined {

@@ -24,13 +24,8 @@ export {
 
 /**
  * Any AWS failure as a clause to embed in a longer line ("could not read (…)", "eu-west-1: …"):
- * the sentence of {@link awsFailure} without its full stop. Its fix is {@link awsFix}.
+ * the sentence of {@link awsFailure} without its full stop. Its fix is `awsFailure(…).fix`.
  */
 export function describeAwsError(error: unknown, options: AwsFailureOptions = {}): string {
   return awsFailure(error, options).message.replace(/\.$/, '');
-}
-
-/** What to do about any AWS failure, one sentence. */
-export function awsFix(error: unknown, options: AwsFailureOptions = {}): string {
-  return awsFailure(error, options).fix;
 }

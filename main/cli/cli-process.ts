@@ -34,7 +34,7 @@ export function cliOutput(stream: NodeJS.WritableStream): CliOutput {
 }
 
 /** The signals that mean "stop, please": Ctrl-C, `kill`, and the terminal closing. */
-export const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** The part of `process` the guard uses (tests pass an EventEmitter with an `exit`). */
 export interface GuardedProcess {

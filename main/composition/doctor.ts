@@ -5,7 +5,7 @@ import { type Clock, isoNow, systemClock } from '../core/clock';
 import { findElectronBinary } from './electron-binary';
 
 /** The lowest Node version the CLI, browser host and executor support (Vite 8 and the AWS SDK need it). */
-export const MIN_NODE = [20, 19] as const;
+const MIN_NODE = [20, 19] as const;
 
 /** What the doctor looks at; injected so tests control every input. */
 export interface DoctorInputs {

@@ -8,10 +8,10 @@ import { APP_VERSION } from '../core/version';
 import { type AwsTarget, defaultLifecycleDeps, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
 
 /** Set to "1" by the end-to-end tests (and for demos): the app talks to an in-memory AWS account. Never in a release path. */
-export const FAKE_AWS_ENV = 'TRAINDECK_FAKE_AWS';
+const FAKE_AWS_ENV = 'TRAINDECK_FAKE_AWS';
 
 /** True when the in-memory AWS account was asked for. */
-export function usesFakeAws(env: NodeJS.ProcessEnv): boolean {
+function usesFakeAws(env: NodeJS.ProcessEnv): boolean {
   return env[FAKE_AWS_ENV] === '1';
 }
 

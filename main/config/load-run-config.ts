@@ -14,7 +14,7 @@ export interface LoadedRunConfig {
 }
 
 /** The first schema problems as one line: `storage.bucket: a bucket name has 3 to 63 characters`. */
-export function formatConfigIssues(error: z.ZodError, limit = 1): string {
+function formatConfigIssues(error: z.ZodError, limit = 1): string {
   return error.issues
     .slice(0, limit)
     .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)

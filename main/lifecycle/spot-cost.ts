@@ -7,7 +7,7 @@ import { readJournal } from './journal/run-journal';
 import type { AwsTarget } from './lifecycle-deps';
 
 /** How long the price history may take before the cost falls back to the on-demand upper bound. */
-export const SPOT_HISTORY_LIMIT_MS = 20_000;
+const SPOT_HISTORY_LIMIT_MS = 20_000;
 
 /** What pricing a spot run reads: its journal and EC2's spot price history. */
 export interface SpotCostDeps {

@@ -7,13 +7,13 @@ export interface Timers {
 }
 
 /** The real timers. */
-export const realTimers: Timers = {
+const realTimers: Timers = {
   set: (callback, ms) => setTimeout(callback, ms),
   clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
 /** At most 10 renderer updates per second: charts and the log tail redraw once per frame batch. */
-export const DEFAULT_MIN_INTERVAL_MS = 100;
+const DEFAULT_MIN_INTERVAL_MS = 100;
 
 /**
  * Collapses bursts of changes into at most one flush per `minIntervalMs`. The first change

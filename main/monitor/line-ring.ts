@@ -13,11 +13,6 @@ export class LineRing {
     this.lines = new Array<string | undefined>(capacity);
   }
 
-  /** Absolute number of the next line to arrive (= lines seen so far). */
-  get total(): number {
-    return this.next;
-  }
-
   push(line: string): void {
     this.lines[this.next % this.capacity] = line;
     this.next++;

@@ -19,7 +19,7 @@ import { RunMonitor, type RunMonitorOptions } from './run-monitor';
 import { RunWatcher, type WatchOptions } from './run-watcher';
 
 /** Points per series in a snapshot unless the page asks otherwise: a chart's width in pixels. */
-export const DEFAULT_SNAPSHOT_POINTS = 500;
+const DEFAULT_SNAPSHOT_POINTS = 500;
 
 /** What the pipeline passes when a run starts training. */
 export interface WatchRequest extends Pick<WatchOptions, 'paths' | 'burn' | 'intervalMs' | 'checkSpot' | 'source'> {
@@ -41,7 +41,7 @@ interface Watched {
 }
 
 /** How long the last round at the end of a run may take (the machine may already be unreachable). */
-export const FINAL_ROUND_LIMIT_MS = 15_000;
+const FINAL_ROUND_LIMIT_MS = 15_000;
 
 /**
  * The monitor's service: one {@link RunMonitor} per watched run, its polling loops, the

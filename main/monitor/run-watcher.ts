@@ -10,7 +10,7 @@ import { checkSpotOverShell } from './spot-imds';
 import { shellTailSource, type TailSource } from './tail-source';
 
 /** Default sampling period: fine enough for charts, cheap enough for hours (one command per tick). */
-export const DEFAULT_SAMPLE_INTERVAL_MS = 5000;
+const DEFAULT_SAMPLE_INTERVAL_MS = 5000;
 
 /** Where the run's files are on the watched machine. */
 export interface RunPaths {

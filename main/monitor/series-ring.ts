@@ -19,10 +19,6 @@ export class SeriesRing {
     this.values = new Float64Array(capacity);
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** Appends a point; non-finite values are dropped (a garbled sample must not poison a chart). */
   push(t: number, v: number): boolean {
     if (!Number.isFinite(t) || !Number.isFinite(v)) return false;

@@ -2,9 +2,9 @@ import type { SeriesView } from '../../shared/monitor/view';
 import { SeriesRing } from './series-ring';
 
 /** Enough for 24 h at 5 s (17,280 points) with room to spare. */
-export const DEFAULT_SERIES_CAPACITY = 20_000;
+const DEFAULT_SERIES_CAPACITY = 20_000;
 /** New series beyond this are refused: a log that invents a metric name per line stays bounded. */
-export const MAX_SERIES = 64;
+const MAX_SERIES = 64;
 
 /**
  * The named series of one run, each in a fixed-size ring, plus the points added since the
@@ -44,10 +44,6 @@ export class SeriesStore {
       fresh.v.push(v);
     }
     return true;
-  }
-
-  names(): string[] {
-    return [...this.series.keys()];
   }
 
   get(name: string): SeriesRing | undefined {

@@ -45,7 +45,7 @@ export function monitorObserver(
 }
 
 /** The run config's monitoring section as watch options; user patterns are tried before the built-in ones. */
-export function watchSettings(
+function watchSettings(
   monitoring: MonitoringConfig | undefined,
 ): Pick<WatchRequest, 'intervalMs' | 'stallRule' | 'parse'> {
   if (!monitoring) return {};

@@ -17,11 +17,6 @@ export function holdsCloudResources(snapshot: RunSnapshot): boolean {
   );
 }
 
-/** The live runs of `runs` (say, `RunService.list()`) that hold cloud resources. */
-export function runsHoldingCloudResources(runs: RunSnapshot[]): RunSnapshot[] {
-  return runs.filter((run) => run.state === 'running' && holdsCloudResources(run));
-}
-
 /** What {@link emergencyTeardown} did, in one sentence for the user. */
 export interface EmergencyTeardown {
   runId: string;

@@ -401,14 +401,6 @@ export class RunService {
     if (live?.snapshot.state === 'running') live.note(line);
   }
 
-  /** {@link RunService.wake} for one run; false when it is unknown or over. */
-  retryNow(runId: string): boolean {
-    const live = this.runs.get(runId);
-    if (!live || live.snapshot.state !== 'running') return false;
-    live.waker.wake();
-    return true;
-  }
-
   get(runId: string): RunSnapshot {
     const snapshot = this.runs.get(runId)?.snapshot ?? this.loadHistory().get(runId);
     if (!snapshot) {

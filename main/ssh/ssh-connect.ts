@@ -28,7 +28,7 @@ export interface ConnectPolicy {
 }
 
 /** How long a connect may take in all: a booting instance's sshd answers well within it. */
-export const CONNECT_LIMIT_MS = 5 * 60_000;
+const CONNECT_LIMIT_MS = 5 * 60_000;
 
 /** Defaults: tries for up to 5 minutes (enough for a booting instance), then says why it gave up. */
 export const DEFAULT_CONNECT_POLICY: ConnectPolicy = {

@@ -44,7 +44,7 @@ export interface DownloadFolder {
 }
 
 /** Marks the temp files of downloads in progress (they live only in the engine's temp folder). */
-export const PARTIAL_SUFFIX = '.partial';
+const PARTIAL_SUFFIX = '.partial';
 
 /** Ranged downloads write in batches of this size. */
 const WRITE_BATCH = 1024 * 1024;
@@ -53,7 +53,7 @@ const WRITE_BATCH = 1024 * 1024;
 const IN_MEMORY_MAX = 1024 * 1024;
 
 /** A downloaded file whose bytes do not match what S3 recorded for it. */
-export class IntegrityError extends Error {
+class IntegrityError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'IntegrityError';

@@ -6,7 +6,7 @@ import { printable } from '../../shared/sync/printable';
 import { STATE_DIR } from './sync-state';
 
 /** A write the engine refused because it would land outside the folder (or through a link). */
-export class OutsideFolderError extends Error {
+class OutsideFolderError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'OutsideFolderError';

@@ -16,7 +16,7 @@ export interface LocalScan {
 }
 
 /** Why a symbolic link inside a sync folder is not synced (the README's symlink policy). */
-export const SYMLINK_SKIPPED = 'symbolic link (not followed)';
+const SYMLINK_SKIPPED = 'symbolic link (not followed)';
 
 /**
  * A file's mtime in whole milliseconds. Rounded, not floored: an mtime set to a whole

@@ -6,7 +6,7 @@ import { syncRetry, withRetry } from './retry';
 import type { UploadJournal } from './upload-journal';
 
 /** An unfinished upload nobody recorded is another machine's live sync until it is this old. */
-export const FOREIGN_UPLOAD_MAX_AGE_MS = 24 * 3_600_000;
+const FOREIGN_UPLOAD_MAX_AGE_MS = 24 * 3_600_000;
 
 /** What {@link cleanOrphanUploads} needs. */
 export interface OrphanCleanup {

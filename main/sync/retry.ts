@@ -35,7 +35,7 @@ export interface RetryOptions {
  * a short network outage, a throttling burst), 250 ms doubling to at most 10 s, full jitter.
  * The attempt cap only bounds a pathological run of near-zero jitters.
  */
-export const SYNC_RETRY: Omit<RetryOptions, 'signal' | 'onRetry'> = {
+const SYNC_RETRY: Omit<RetryOptions, 'signal' | 'onRetry'> = {
   budgetMs: 60_000,
   attempts: 60,
   baseMs: 250,

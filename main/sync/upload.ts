@@ -58,7 +58,7 @@ interface UploadJob {
 }
 
 /** The error of an upload whose file was written to while it went up. */
-export function changedWhileUploading(file: LocalFile, key: string): StoreError {
+function changedWhileUploading(file: LocalFile, key: string): StoreError {
   return new StoreError(
     'changed-while-uploading',
     `${file.relPath} changed while uploading; it will go up on the next push.`,

@@ -11,7 +11,7 @@ import { bearerToken, createToken, tokensMatch } from './token';
 import { WsTransport } from './ws-transport';
 
 /** The browser host only ever listens here: other machines must not reach it. */
-export const LOOPBACK = '127.0.0.1';
+const LOOPBACK = '127.0.0.1';
 
 /** A running browser host. */
 export interface WebHost {

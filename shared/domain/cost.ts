@@ -74,8 +74,3 @@ export function totalHourly(resources: CostResource[]): { totalHourlyUsd: number
   }
   return { totalHourlyUsd: Math.round(total * 10_000) / 10_000, unpricedCount: unpriced };
 }
-
-/** Resources of one run. */
-export function resourcesOfRun(resources: CostResource[], runId: string): CostResource[] {
-  return resources.filter((resource) => resource.runId === runId);
-}

@@ -53,7 +53,7 @@ const GROUPS: Array<{ series: RegExp; onDemand: VcpuQuota; spot: VcpuQuota }> = 
 ];
 
 /** The series letters of an instance type: "g" for "g5.xlarge", "inf" for "inf2.xlarge". */
-export function seriesOf(instanceType: string): string {
+function seriesOf(instanceType: string): string {
   return /^[a-z]+/.exec(instanceType)?.[0] ?? '';
 }
 

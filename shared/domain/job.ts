@@ -34,9 +34,6 @@ export type JobEvent = JobEventBase &
     | { type: 'cancelled'; reason: string }
   );
 
-/** The type names of {@link JobEvent}. */
-export type JobEventType = JobEvent['type'];
-
 /** A job's lifecycle state derived from its events. */
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 

@@ -98,7 +98,7 @@ export interface RunSnapshot {
 }
 
 /** Lines of log kept in a snapshot. */
-export const SNAPSHOT_LOG_LINES = 200;
+const SNAPSHOT_LOG_LINES = 200;
 
 /** An empty snapshot for a run that has just been created. */
 export function emptyRunSnapshot(runId: string, name: string, backend: ComputeBackendKind, at: string): RunSnapshot {

@@ -42,7 +42,7 @@ export const DEFAULT_PROGRESS_PATTERNS: readonly ProgressPattern[] = BUILT_IN_PA
  * or `device = 8` too, so only names that look like training metrics count; metrics.jsonl
  * has no such filter (every numeric field is a metric there).
  */
-export const DEFAULT_METRIC_NAMES =
+const DEFAULT_METRIC_NAMES =
   /loss|acc|^lr$|learning_rate|perplexity|ppl|f1|auc|grad_norm|bleu|rouge|score|reward|mse|mae|precision|recall|error|top_?\d|iou|dice|wer|cer|per_second|throughput|tokens/i;
 
 // `name=value`, `name: value`, `'name': value` (Python dict repr of the HF Trainer). A value

@@ -34,7 +34,7 @@ const repoPath = z
   );
 
 /** A local file copied over the checked-out tree. */
-export const overrideSchema = z
+const overrideSchema = z
   .object({ source: z.string().min(1, 'an override needs its local source file'), target: repoPath })
   .strict();
 
@@ -71,9 +71,6 @@ export const codeSchema = z
     }
   });
 
-/** The code section. */
-export type CodeConfig = z.infer<typeof codeSchema>;
-
 /** The training command and how it is stopped. */
 export const trainingSchema = z
   .object({
@@ -96,6 +93,3 @@ export const trainingSchema = z
     maxRuntimeMinutes: z.number().int().min(1).max(10080).default(1440),
   })
   .strict();
-
-/** The training section. */
-export type TrainingConfig = z.infer<typeof trainingSchema>;

@@ -9,7 +9,7 @@ import { sshHostSchema } from './ssh-host-section';
  * launch wizard or by hand for the CLI (`--config run.json`). Paths are resolved against
  * the config file's folder. Secrets are never inline: only paths to key files.
  */
-export const RUN_CONFIG_VERSION = 1;
+const RUN_CONFIG_VERSION = 1;
 
 /** How a folder is synchronised (the product's sync rules). */
 export const SYNC_POLICIES = ['pull-only', 'local-wins', 'newest-wins'] as const;
@@ -103,7 +103,7 @@ export const storageSchema = z
 export type StorageConfig = z.infer<typeof storageSchema>;
 
 /** AWS account settings. */
-export const awsSchema = z
+const awsSchema = z
   .object({
     profile: z.string().min(1).optional(),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region looks like "eu-west-1"'),

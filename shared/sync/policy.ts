@@ -60,7 +60,7 @@ export function decide(policy: SyncPolicy, direction: SyncDirection, state: Path
 }
 
 /** Equal contents: said by the caller, else known from sizes and both SHA-256s; undefined when unknown. */
-export function sameContent({ local, remote, same }: PathState): boolean | undefined {
+function sameContent({ local, remote, same }: PathState): boolean | undefined {
   if (same !== undefined) return same;
   if (!local || !remote) return undefined;
   if (local.size !== remote.size) return false;

@@ -31,7 +31,7 @@ export interface StandInOptions {
 }
 
 /** A BrowserWindow's webContents, enough for main's code paths. */
-export class StandInWebContents extends EventEmitter {
+class StandInWebContents extends EventEmitter {
   private static nextId = 1;
   readonly id = StandInWebContents.nextId++;
   readonly mainFrame = {};

@@ -9,7 +9,7 @@ import { parseCommandArgs } from '../parse-args';
 const MARKS = { pass: '✓', warn: '!', fail: '✗', info: '·' } as const;
 
 /** Renders the doctor report as aligned lines, fixes indented under their check. */
-export function formatDoctorReport(report: DoctorReport): string {
+function formatDoctorReport(report: DoctorReport): string {
   const width = Math.max(...report.checks.map((check) => check.label.length));
   const lines = report.checks.flatMap((check) => {
     const line = `${MARKS[check.status]} ${check.label.padEnd(width)}  ${check.value}`;

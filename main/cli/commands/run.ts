@@ -26,7 +26,7 @@ const USAGE =
  * pushed and verified, then teardown). While the run may hold cloud resources, the process
  * guard (cli-process) tears them down before any unexpected exit.
  */
-export function createRunCommand(
+function createRunCommand(
   makeDeps: (io: CliIo) => LifecycleDeps = (io) => lifecycleWorld(io.env, appDataDir(io.env)),
 ): CliCommand {
   return {

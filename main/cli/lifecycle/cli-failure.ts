@@ -3,7 +3,7 @@ import { awsCallOf, awsFailureError } from '../../aws/aws-errors';
 import { CliError } from '../command';
 
 /** Turns a service error into the CLI's one line: message and fix; exit 2 for bad input, 1 otherwise. */
-export function cliFailure(error: unknown): CliError {
+function cliFailure(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof TypedError) {
     return new CliError(

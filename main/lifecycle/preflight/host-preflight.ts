@@ -21,7 +21,7 @@ const REMOTE_CHECKS: Array<[string, string]> = [
  * and bucket checks as an EC2 launch, then the machine itself instead of the EC2 checks.
  * Nothing is created in AWS; the machine's data stays its own.
  */
-export async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>): Promise<PreflightReport> {
+async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>): Promise<PreflightReport> {
   const { config } = input;
   const finish = (checks: PreflightCheck[]) => preflightReport(new Date(input.clock.now()).toISOString(), checks);
   const host = config.sshHost;
@@ -63,7 +63,7 @@ const LOCAL_CHECKS: Array<[string, string]> = [
 ];
 
 /** The preflight of a local dry run: the same local, identity, bucket and data checks; the machine is this one. */
-export async function runLocalPreflight(input: Omit<PreflightInput, 'publicIp'>): Promise<PreflightReport> {
+async function runLocalPreflight(input: Omit<PreflightInput, 'publicIp'>): Promise<PreflightReport> {
   const limit = input.config.training?.maxRuntimeMinutes ?? 1440;
   const ttl = check('ttl', 'Time to live', 'pass', `training stops after ${limit} min and the data is pushed`);
   const ready = await accountChecks(input, ttl, LOCAL_CHECKS, NOTHING_IN_AWS);

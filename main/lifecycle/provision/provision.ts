@@ -48,7 +48,7 @@ export interface ProvisionWait {
 }
 
 /** How often a wait reports its progress (the first report is at its start). */
-export const WAIT_REPORT_MS = 30_000;
+const WAIT_REPORT_MS = 30_000;
 
 /** One line for a wait: "waiting for sshd at 203.0.113.4:22: 45 s of 5 min". */
 export function formatWait(wait: ProvisionWait): string {

@@ -32,7 +32,7 @@ export interface ReconnectPolicy {
 }
 
 /** Three fast rounds ten polls apart (10 s at the default 1 s poll), then every 45 s. */
-export function defaultReconnectPolicy(pollMs: number): ReconnectPolicy {
+function defaultReconnectPolicy(pollMs: number): ReconnectPolicy {
   return { fastRounds: 3, fastPauseMs: Math.min(10_000, pollMs * 10), slowPauseMs: 45_000 };
 }
 

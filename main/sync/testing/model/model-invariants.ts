@@ -91,7 +91,7 @@ type Check = (o: SyncObservation) => string[];
 const show = (o: SyncObservation, path: string) => relative(o.sandbox, path);
 
 /** Objects the engine wrote in this step (new, or another version than before). */
-export function engineWritten(o: SyncObservation): RemoteEntry[] {
+function engineWritten(o: SyncObservation): RemoteEntry[] {
   return [...o.post.values()].filter((entry) => o.pre.get(entry.key)?.version !== entry.version);
 }
 
@@ -168,7 +168,7 @@ const completeVersion: Check = (o) => {
 };
 
 /** The key a newest-wins conflict copy was made from (`NAME.conflict-TAG-SHA8.EXT` → `NAME.EXT`). */
-export function conflictSource(key: string): string | undefined {
+function conflictSource(key: string): string | undefined {
   const match = /^(.*\/)?([^/]+)\.conflict-[A-Za-z0-9_-]+-[0-9a-f]{8}(\.[^./]*)?$/.exec(key);
   return match ? `${match[1] ?? ''}${match[2]}${match[3] ?? ''}` : undefined;
 }

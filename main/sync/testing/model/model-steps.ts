@@ -28,7 +28,7 @@ export type SyncFault = StoreFault | { kind: 'edit'; at: number; content: string
 const longName = (char: string, bytes: number) => char.repeat(Math.floor(bytes / Buffer.byteLength(char)));
 
 /** File-name components a user can create: unicode in both normal forms, URL-ish characters, long names. */
-export const LOCAL_SEGMENTS = [
+const LOCAL_SEGMENTS = [
   'a',
   'b',
   'x y',
@@ -51,10 +51,10 @@ export const LOCAL_SEGMENTS = [
 ];
 
 /** Object-key components beyond those: empty (`//`), dot segments, a backslash, a control character. */
-export const REMOTE_ONLY_SEGMENTS = ['', '.', '..', 'a\\b', 'bell\u0007', 'logs', 'checkpoints'];
+const REMOTE_ONLY_SEGMENTS = ['', '.', '..', 'a\\b', 'bell\u0007', 'logs', 'checkpoints'];
 
 /** How many `..` a key may hold: the sandbox nests the local root three folders deep, so none escapes it. */
-export const MAX_DOT_DOT = 3;
+const MAX_DOT_DOT = 3;
 
 /** Which names a scenario uses: adversarial ones everywhere, or plain ones. */
 export type NameSet = 'adversarial' | 'plain';
@@ -167,7 +167,7 @@ function remoteWrite(classes: ScenarioClasses) {
 }
 
 /** Any one step of the classes switched on, weighted towards what changes data and syncs it. */
-export function modelStep(classes: ScenarioClasses): fc.Arbitrary<ModelStep> {
+function modelStep(classes: ScenarioClasses): fc.Arbitrary<ModelStep> {
   const steps: Array<fc.WeightedArbitrary<ModelStep>> = [
     { weight: 5, arbitrary: localWrite(classes) },
     { weight: 3, arbitrary: fc.record({ t: fc.constant('local-delete' as const), pick: fc.nat() }) },

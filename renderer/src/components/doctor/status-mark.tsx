@@ -4,7 +4,7 @@ import { AlertIcon, CheckIcon, CloseIcon, InfoIcon } from '../icons/ui-icons';
 import './status-mark.css';
 
 /** Spoken names of the statuses (the mark itself is a colored glyph). */
-export const STATUS_LABELS: Record<CheckStatus, string> = {
+const STATUS_LABELS: Record<CheckStatus, string> = {
   pass: 'Passed',
   warn: 'Warning',
   fail: 'Failed',

@@ -57,7 +57,7 @@ export const STEP_META: Record<StepId, { title: string; detail: string }> = {
 };
 
 /** The four product folders, editable in the Data step. */
-export const DEFAULT_FOLDERS: SyncFolder[] = [
+const DEFAULT_FOLDERS: SyncFolder[] = [
   { name: 'cached_datasets', local: 'cached_datasets', remote: 'cached-datasets', policy: 'pull-only' },
   { name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' },
   { name: 'models', local: 'models', remote: 'models', policy: 'local-wins' },

@@ -2,7 +2,7 @@ import type { RunSnapshot } from '../../../../../shared/domain/run';
 import { Badge, type BadgeTone } from '../../../components/badge';
 
 /** How each run state reads as a badge, the same in the monitor, the report and the history. */
-export const RUN_STATE_BADGES: Record<RunSnapshot['state'], { label: string; tone: BadgeTone }> = {
+const RUN_STATE_BADGES: Record<RunSnapshot['state'], { label: string; tone: BadgeTone }> = {
   running: { label: 'Running', tone: 'info' },
   succeeded: { label: 'Succeeded', tone: 'success' },
   failed: { label: 'Failed', tone: 'danger' },
