@@ -108,7 +108,7 @@ export class MemoryBucket {
 }
 
 /** The ObjectStore port over a {@link MemoryBucket}, reading and writing with one SSE-C key. */
-class MemoryObjectStore implements ObjectStore {
+export class MemoryObjectStore implements ObjectStore {
   readonly bucket: string;
 
   constructor(
