@@ -153,6 +153,7 @@ export const MAIN_LAYERS = {
   core: [R.kernel],
   host: [R.aboveEngines],
   config: [R.aboveEngines],
+  trust: [R.aboveEngines],
   aws: [R.aboveEngines],
   ssh: [R.aboveEngines],
   sync: [R.aboveEngines],

@@ -61,13 +61,19 @@ test('scan lists every region, kill-all confirms exactly what it deletes and end
   await expectAccessible(page, 'the kill-all confirmation');
   await shot(page, 'costs-kill-confirm');
 
-  // Untracked resources need the box and the exact phrase.
+  // Untracked resources need the box and the phrase main printed on the host's terminal (the
+  // page cannot read it; this test plays the user who reads the terminal).
   await dialog.getByTestId('include-untracked').check();
   await expect(confirm).toHaveText('Delete 9 resources');
   await expect(confirm).toBeDisabled();
+  await dialog.getByTestId('untracked-ask').click();
+  await expect(dialog).toContainText('the terminal where the browser host runs');
+  await expect.poll(() => /type this phrase in the window: (.+)/.exec(host().stderr())?.[1]).toBeTruthy();
+  const phrase = /type this phrase in the window: (.+)/.exec(host().stderr())![1]!;
+  expect(phrase).toMatch(/^delete 3 untracked [a-z]+-\d\d$/);
   await dialog.getByTestId('untracked-phrase').fill('delete all');
   await expect(confirm).toBeDisabled();
-  await dialog.getByTestId('untracked-phrase').fill('delete 3 untracked');
+  await dialog.getByTestId('untracked-phrase').fill(phrase);
   await expect(confirm).toBeEnabled();
   await shot(page, 'costs-kill-untracked');
   await page.emulateMedia({ colorScheme: 'dark' });

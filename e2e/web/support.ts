@@ -43,13 +43,15 @@ export function nav(page: Page, title: string) {
 /**
  * Starts one browser host for the spec file (and the artifacts folder), stops it by PID
  * after the last test; returns a getter because the host exists only once beforeAll ran.
- * `env` adds variables, e.g. TRAINDECK_FAKE_AWS=1 for the in-memory AWS account.
+ * `env` adds variables, e.g. TRAINDECK_FAKE_AWS=1 for the in-memory AWS account. `args` adds
+ * host flags (read when the host starts, so a spec may fill the array in an earlier beforeAll),
+ * e.g. `--allow-dir` for the folders its files live in: the host reads nothing else for the page.
  */
-export function useWebHost(env?: NodeJS.ProcessEnv): () => RunningHost {
+export function useWebHost(env?: NodeJS.ProcessEnv, args: string[] = []): () => RunningHost {
   let host: RunningHost | undefined;
   test.beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    host = await startWebHost(env ? { env } : {});
+    host = await startWebHost({ ...(env ? { env } : {}), args });
   });
   test.afterAll(async () => {
     await host?.stop();

@@ -40,6 +40,8 @@ let bucket: string;
 const files = { userKey: '', deployKey: '', sseKey: '', override: '' };
 // Filled before the host starts (useWebHost reads it in its own beforeAll, registered after this one).
 const hostEnv: NodeJS.ProcessEnv = { TRAINDECK_FAKE_AWS: '1' };
+// The host reads the run's files only in this folder and reaches only this sshd (no terminal to ask on).
+const hostArgs: string[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -89,10 +91,13 @@ test.beforeAll(async () => {
     AWS_CONFIG_FILE: join(dir, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
     TRAINDECK_SSH_WORK_ROOT: join(dir, 'remote-work'),
+    // The wizard's data folder is "~/data": home is the test folder, which the host may use.
+    HOME: dir,
   });
+  hostArgs.push('--allow-dir', dir, '--allow-host', `${sshd.user}@127.0.0.1:${sshd.port}`);
 });
 
-const host = useWebHost(hostEnv);
+const host = useWebHost(hostEnv, hostArgs);
 
 test.afterAll(async () => {
   await sshd?.stop();

@@ -23,11 +23,16 @@ const deployKey = join(home, 'resnet_deploy_key');
 writeFileSync(deployKey, 'not a real key: only its existence is checked\n', { mode: 0o600 });
 const override = join(home, 'local.yaml');
 writeFileSync(override, 'batch_size: 64\n');
-const host = useWebHost({
-  TRAINDECK_FAKE_AWS: '1',
-  AWS_CONFIG_FILE: join(home, 'config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-});
+const host = useWebHost(
+  {
+    TRAINDECK_FAKE_AWS: '1',
+    AWS_CONFIG_FILE: join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+    // The wizard's data folder is "~/data"; the host reads and writes only in this test's home.
+    HOME: home,
+  },
+  ['--allow-dir', home],
+);
 
 const shot = screenshot;
 const error = (page: Page, key: string) => page.getByTestId(`error-${key}`);

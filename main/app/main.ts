@@ -20,9 +20,11 @@ import type { PageId } from '../../shared/domain/app-info';
 import { createCore } from '../composition/create-core';
 import { appDataDir } from '../core/app-paths';
 import { createLogger, type Logger } from '../core/logger';
+import { pathAllowlist } from '../trust/path-allowlist';
 import { appFiles, isRendererUrl } from './app-files';
 import { appMenuTemplate } from './app-menu';
 import { desktopNotificationSink } from './desktop-notifications';
+import { electronTrustGate } from './electron-trust';
 import { registerIpc } from './ipc';
 import { type LogFile, openLogFile } from './log-file';
 import { electronPdfPrinter } from './pdf-printer';
@@ -97,7 +99,24 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
   const files = appFiles(__dirname);
   const projectRoot = join(__dirname, '..', '..');
   const keyVault = safeStorageVault();
+  let window: BrowserWindow | undefined;
+  // Dialogs are modal to the window when it exists: the user sees which app asks.
+  const parent = () => (window && !window.isDestroyed() ? window : undefined);
+  const trust = electronTrustGate({
+    appData: pathAllowlist([app.getPath('userData')]),
+    dialogs: {
+      showMessageBox: (options) => {
+        const owner = parent();
+        return owner ? dialog.showMessageBox(owner, options) : dialog.showMessageBox(options);
+      },
+      showSaveDialog: (options) => {
+        const owner = parent();
+        return owner ? dialog.showSaveDialog(owner, options) : dialog.showSaveDialog(options);
+      },
+    },
+  });
   const core = createCore({
+    trust,
     transport: 'electron',
     log,
     projectRoot,
@@ -111,7 +130,6 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
   });
 
   await app.whenReady();
-  let window: BrowserWindow | undefined;
   hardenApp(
     log,
     (contents, isMainFrame) =>

@@ -17,6 +17,7 @@ import type { PdfPrinter } from '../runs/report/pdf-printer';
 import type { RunReports } from '../runs/report/run-reports';
 import type { RunService } from '../runs/run-service';
 import type { KeyVault } from '../sync/key-vault';
+import type { TrustGate } from '../trust/trust-gate';
 import { runDoctor } from './doctor';
 import { createHandlers } from './handlers';
 import { lifecycleWorld } from './lifecycle-world';
@@ -33,6 +34,11 @@ export interface CoreOptions {
   clock?: Clock;
   /** Prints saved run reports to PDF: the desktop app's hidden window. Without it (browser host, tests) reports have no PDF. */
   pdfPrinter?: PdfPrinter;
+  /**
+   * Decides what the untrusted window may do on this machine: the desktop app's native dialogs, or
+   * the browser host's allowlist, flags and terminal. Required: there is no safe default.
+   */
+  trust: TrustGate;
   /** Seals SSE-C keys at rest: the desktop app's OS keychain. Without it (browser host, tests) keys are plain 0600 files. */
   keyVault?: KeyVault;
 }
@@ -92,6 +98,7 @@ export function createCore(options: CoreOptions): Core {
     notifications,
     onScanned: (resources) => monitor.onScan(resources),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
+    trust: options.trust,
   });
   const runs = createRunService({
     env,
@@ -105,7 +112,17 @@ export function createCore(options: CoreOptions): Core {
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
   });
   const reports = createRunReports({ dataDir, runs, monitor, clock, log: options.log, pdf: options.pdfPrinter });
-  const handlers = createHandlers({ info, clock, jobs, doctor, dashboard, monitor, runs, reports });
+  const handlers = createHandlers({
+    info,
+    clock,
+    jobs,
+    doctor,
+    dashboard,
+    monitor,
+    runs,
+    reports,
+    trust: options.trust,
+  });
   const router = createRouter(handlers, { isTrusted: options.isTrusted, log: options.log });
   return { info, bus, jobs, notifications, monitor, runs, reports, router, dataDir };
 }

@@ -10,6 +10,7 @@ import { reportHandlers } from '../runs/report/report-handlers';
 import type { RunReports } from '../runs/report/run-reports';
 import { runHandlers } from '../runs/run-handlers';
 import type { RunService } from '../runs/run-service';
+import type { TrustGate } from '../trust/trust-gate';
 
 /** The services the handler table needs; the composition root provides them. */
 export interface HandlerServices {
@@ -25,6 +26,8 @@ export interface HandlerServices {
   runs: RunService;
   /** Run reports: build and save. */
   reports: RunReports;
+  /** Decides what the untrusted window may do on this machine (native dialogs, or the browser host's rules). */
+  trust: TrustGate;
 }
 
 /**
@@ -40,7 +43,7 @@ export function createHandlers(services: HandlerServices): Handlers {
     'jobs.cancel': ({ jobId }) => ({ cancelled: services.jobs.cancel(jobId) }),
     ...dashboardHandlers(services.dashboard),
     ...monitorHandlers(services.monitor),
-    ...runHandlers(services.runs),
+    ...runHandlers(services.runs, services.trust),
     ...reportHandlers(services.reports),
   };
 }

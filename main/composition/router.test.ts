@@ -7,12 +7,14 @@ import { TypedError } from '../../shared/ipc/result';
 import { VALID_REQUESTS } from '../../shared/ipc/testing/valid-requests';
 import { type Logger, silentLogger } from '../core/logger';
 import { createRouter, type Handlers, type Sender } from '../core/router';
+import { yesTrustGate } from '../trust/testing/yes-trust-gate';
 import { createCore } from './create-core';
 
 const trusted: Sender = { transport: 'in-process' };
 // TRAINDECK_FAKE_AWS: the dashboard's AWS commands answer from the in-memory account, never from AWS.
 const core = () =>
   createCore({
+    trust: yesTrustGate(),
     transport: 'web',
     isTrusted: (s) => s.transport === 'in-process',
     log: silentLogger,

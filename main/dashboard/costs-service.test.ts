@@ -75,7 +75,14 @@ describe('CostsService (kill-all from the cost panel)', () => {
     const { costs, jobs, deletions } = setup();
     const scan = await costs.scan();
     const ids = scan.resources.map((r) => r.id);
-    const { jobId } = costs.killAll({ resourceIds: ids, includeUntracked: true, confirmation: 'delete 3 untracked' });
+    // The old fixed phrase no longer works: only the one main issued (and showed outside the page).
+    expect(
+      code(() => costs.killAll({ resourceIds: ids, includeUntracked: true, confirmation: 'delete 3 untracked' })),
+    ).toBe('PRECONDITION_FAILED');
+    const { phrase, count } = costs.untrackedPhrase(ids);
+    expect(count).toBe(3);
+    expect(phrase).toMatch(/^delete 3 untracked [a-z]+-\d\d$/);
+    const { jobId } = costs.killAll({ resourceIds: ids, includeUntracked: true, confirmation: phrase });
     const snapshot = await new Promise<ReturnType<JobRunner['list']>[number]>((resolve) => {
       const poll = () => {
         const job = jobs.list().find((j) => j.jobId === jobId);

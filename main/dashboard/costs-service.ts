@@ -1,5 +1,5 @@
 import { type CostResource, isBillable, type ScanResult } from '../../shared/domain/cost';
-import { type DeletionEvent, type KillAllResult, untrackedPhrase } from '../../shared/domain/kill-all';
+import type { DeletionEvent, KillAllResult } from '../../shared/domain/kill-all';
 import { TypedError } from '../../shared/ipc/result';
 import { credentialsError } from '../aws/aws-errors';
 import type { EventBus } from '../core/event-bus';
@@ -10,6 +10,7 @@ import { type CleanupReport, executeCleanup } from '../lifecycle/cost/kill-all';
 import { scanAccount } from '../lifecycle/cost/scanner';
 import { homeTarget, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { teardownRun } from '../lifecycle/teardown';
+import { KillPhrases } from '../trust/kill-phrase';
 
 /** A kill-all request as the handler validated it. */
 export interface KillAllRequest {
@@ -29,6 +30,8 @@ const KILL_LIMIT_MS = 30 * 60_000;
 export class CostsService {
   private lastScan: ScanResult | undefined;
   private runningKill: string | undefined;
+  /** The phrase that allows deleting untracked resources, shown to the user only through the trust gate. */
+  private readonly phrases = new KillPhrases();
 
   constructor(
     private readonly deps: LifecycleDeps,
@@ -60,13 +63,36 @@ export class CostsService {
     return scan;
   }
 
-  killAll(request: KillAllRequest): { jobId: string } {
-    const scan = this.lastScan;
-    if (!scan) {
+  /**
+   * A new phrase for deleting the untracked resources among `resourceIds` (of the last scan): the
+   * caller shows it where the page cannot read it. Throws when none of them is untracked.
+   */
+  untrackedPhrase(resourceIds: readonly string[]): { phrase: string; count: number } {
+    const ids = this.untrackedAmong(this.scanOrFail(), resourceIds);
+    if (!ids.length) {
+      throw new TypedError('INVALID_REQUEST', 'None of these resources is untracked: no phrase is needed.', {
+        fix: 'Delete them without including untracked resources.',
+      });
+    }
+    return { phrase: this.phrases.issue(ids), count: ids.length };
+  }
+
+  private scanOrFail(): ScanResult {
+    if (!this.lastScan) {
       throw new TypedError('PRECONDITION_FAILED', 'There is no scan to delete from.', {
         fix: 'Scan all regions first.',
       });
     }
+    return this.lastScan;
+  }
+
+  private untrackedAmong(scan: ScanResult, resourceIds: readonly string[]): string[] {
+    const untracked = new Set(scan.resources.filter((resource) => !resource.ours).map((resource) => resource.id));
+    return [...new Set(resourceIds)].filter((id) => untracked.has(id));
+  }
+
+  killAll(request: KillAllRequest): { jobId: string } {
+    const scan = this.scanOrFail();
     if (this.runningKill) {
       throw new TypedError('CONFLICT', 'A kill-all is already running.', {
         fix: 'Wait for it to finish; its progress is on the Costs page.',
@@ -90,11 +116,12 @@ export class CostsService {
         fix: 'Include untracked resources explicitly, or leave them out.',
       });
     }
-    if (untracked && request.confirmation !== untrackedPhrase(untracked)) {
+    // Re-checked here, whatever the page says: the phrase was shown only outside the page.
+    if (untracked && !this.phrases.consume(request.confirmation, this.untrackedAmong(scan, request.resourceIds))) {
       throw new TypedError(
         'PRECONDITION_FAILED',
-        `Deleting ${untracked} untracked resource(s) needs the typed confirmation.`,
-        { fix: `Type "${untrackedPhrase(untracked)}" exactly.` },
+        `Deleting ${untracked} untracked resource(s) needs the phrase TrainDeck showed outside the window.`,
+        { fix: 'Ask for the phrase again (each phrase works once), then type it exactly as shown.' },
       );
     }
     const { jobId, done } = this.jobs.start(

@@ -5,6 +5,7 @@ import type { JobRunner } from '../core/jobs';
 import type { NotificationService } from '../core/notifications';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import type { KeyVault } from '../sync/key-vault';
+import type { TrustGate } from '../trust/trust-gate';
 import { AccountService } from './account-service';
 import { CostsService } from './costs-service';
 import type { DashboardServices } from './dashboard-handlers';
@@ -25,6 +26,7 @@ export function createDashboard(options: {
   notifications: NotificationService;
   onScanned?: (resources: readonly CostResource[]) => void;
   keyVault?: KeyVault;
+  trust: TrustGate;
 }): DashboardServices {
   const deps = options.world;
   return {
@@ -32,5 +34,6 @@ export function createDashboard(options: {
     costs: new CostsService(deps, options.jobs, options.bus, options.notifications, options.onScanned),
     templates: new TemplatesService(options.dataDir, options.clock),
     keys: createKeysService(options.keyVault),
+    trust: options.trust,
   };
 }

@@ -1,4 +1,10 @@
+import { homedir } from 'node:os';
+
+import { TypedError } from '../../shared/ipc/result';
+import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Handlers } from '../core/router';
+import { runExposure } from '../trust/run-exposure';
+import type { TrustGate } from '../trust/trust-gate';
 import type { AccountService } from './account-service';
 import { checkFiles } from './check-files';
 import type { CostsService } from './costs-service';
@@ -11,6 +17,8 @@ export interface DashboardServices {
   costs: CostsService;
   templates: TemplatesService;
   keys: KeysService;
+  /** Decides every path, plain export and untracked deletion the window asks for. */
+  trust: TrustGate;
 }
 
 type DashboardCommand =
@@ -19,6 +27,7 @@ type DashboardCommand =
   | 'aws.instanceTypes'
   | 'preflight.run'
   | 'costs.scan'
+  | 'costs.untrackedPhrase'
   | 'costs.killAll'
   | 'costs.teardownRun'
   | 'templates.list'
@@ -38,13 +47,37 @@ const target = (request: { profile?: string | undefined; region: string }) => ({
 
 /** Thin handlers of the dashboard's commands; handlers.ts spreads them into the table. */
 export function dashboardHandlers(services: DashboardServices): Pick<Handlers, DashboardCommand> {
-  const { account, costs, templates, keys } = services;
+  const { account, costs, templates, keys, trust } = services;
+  /** One path the window named, allowed by the gate, or a FORBIDDEN with the gate's fix. */
+  const readable = async (path: string, purpose: string) => {
+    const [allowed] = await trust.readable([path], purpose);
+    if (allowed === undefined) {
+      throw new TypedError('FORBIDDEN', `TrainDeck may not read ${path} for the window.`, { fix: trust.refusalHint });
+    }
+    return allowed;
+  };
   return {
     'aws.profiles': () => account.profiles(),
     'aws.identity': (request) => account.identity(target(request)),
     'aws.instanceTypes': (request) => account.instanceTypes(target(request)),
-    'preflight.run': ({ config }) => account.preflight(config),
+    'preflight.run': async ({ config }) => {
+      const backend = config.sshHost ? 'ssh-host' : 'aws-ec2';
+      const paths = runExposure(resolveConfigPaths(config, homedir()), backend).files.map((file) => file.path);
+      const allowed = await trust.readable(paths, 'check the run before launch');
+      const refused = paths.filter((_, i) => allowed[i] === undefined);
+      if (refused.length) {
+        throw new TypedError('FORBIDDEN', `Preflight may not read ${refused.join(', ')} for the window.`, {
+          fix: trust.refusalHint,
+        });
+      }
+      return account.preflight(config);
+    },
     'costs.scan': () => costs.scan(),
+    'costs.untrackedPhrase': async ({ resourceIds }) => {
+      const { phrase, count } = costs.untrackedPhrase(resourceIds);
+      const { shownIn } = await trust.showKillPhrase(phrase, count);
+      return { count, shownIn };
+    },
     'costs.killAll': ({ resourceIds, includeUntracked, confirmation }) =>
       costs.killAll({ resourceIds, includeUntracked, confirmation }),
     'costs.teardownRun': ({ runId }) => costs.teardownRun(runId),
@@ -52,10 +85,23 @@ export function dashboardHandlers(services: DashboardServices): Pick<Handlers, D
     'templates.save': ({ name, config }) => templates.save(name, config),
     'templates.delete': ({ name }) => templates.remove(name),
     'config.export': ({ config }) => templates.export(config),
-    'config.checkFiles': ({ paths }) => checkFiles(paths),
-    'keys.generate': ({ path }) => keys.generate(path),
-    'keys.inspect': ({ path }) => keys.inspect(path),
-    'keys.seal': ({ path }) => keys.seal(path),
-    'keys.export': ({ path, to }) => keys.export(path, to),
+    'config.checkFiles': async ({ paths }) => {
+      const allowed = await trust.readable(paths, "check that the run's files exist");
+      const checked = await checkFiles(allowed.filter((path) => path !== undefined));
+      const byPath = new Map(checked.map((check) => [check.path, check]));
+      return paths.map((path, i) => {
+        const absolute = allowed[i];
+        const check = absolute === undefined ? undefined : byPath.get(absolute);
+        return check ? { ...check, path } : { path, ok: false, problem: `not checked: ${trust.refusalHint}` };
+      });
+    },
+    'keys.generate': async ({ path }) => keys.generate(await trust.writable(path, 'new key file')),
+    'keys.inspect': async ({ path }) => keys.inspect(await readable(path, 'read a key fingerprint')),
+    'keys.seal': async ({ path }) => keys.seal(await readable(path, 'seal a key with the OS keychain')),
+    'keys.export': async ({ path, to }) => {
+      const from = await readable(path, 'copy a key');
+      const target = await trust.writable(to, 'key backup');
+      return keys.export(from, target, () => trust.confirmPlaintextExport(from, target));
+    },
   };
 }

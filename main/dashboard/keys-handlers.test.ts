@@ -10,6 +10,7 @@ import { createCore } from '../composition/create-core';
 import { silentLogger } from '../core/logger';
 import type { KeyVault } from '../sync/key-vault';
 import { fakeKeyVault } from '../sync/testing/fake-key-vault';
+import { yesTrustGate } from '../trust/testing/yes-trust-gate';
 
 let dir: string;
 beforeEach(async () => {
@@ -18,6 +19,7 @@ beforeEach(async () => {
 
 const core = (keyVault?: KeyVault) =>
   createCore({
+    trust: yesTrustGate(),
     transport: 'web',
     isTrusted: () => true,
     log: silentLogger,

@@ -16,8 +16,11 @@ export interface KeysService {
   inspect(path: string): Promise<KeyFileInfo>;
   /** A sealed copy of a plain key file at `<path>.sealed`; the original is left alone (it is the user's backup). */
   seal(path: string): Promise<KeyFileInfo>;
-  /** A plain 0600 copy of a key (sealed or not) at `to`, for a backup or the CLI. */
-  export(path: string, to: string): Promise<KeyFileInfo>;
+  /**
+   * A plain 0600 copy of a key (sealed or not) at `to`, for a backup or the CLI. `confirmPlainCopy`
+   * runs before a sealed key is written in the clear, and stops the export by throwing.
+   */
+  export(path: string, to: string, confirmPlainCopy?: () => Promise<void>): Promise<KeyFileInfo>;
 }
 
 /**
@@ -68,9 +71,10 @@ export function createKeysService(vault: KeyVault = plainFileVault()): KeysServi
       await writeNewKeyFile(copy, await sealKey(bytes, vault));
       return describe(copy, keyFingerprint(bytes), true, status);
     },
-    async export(path, to) {
+    async export(path, to, confirmPlainCopy) {
       const from = absoluteFromWindow(path, 'key file');
-      const { bytes } = await readKeyFile(from, vault);
+      const { bytes, sealed } = await readKeyFile(from, vault);
+      if (sealed && confirmPlainCopy) await confirmPlainCopy();
       const file = await newFile(to, 'export');
       await writeNewKeyFile(file, bytes);
       return describe(file, keyFingerprint(bytes), false, await vault.status());

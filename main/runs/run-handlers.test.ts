@@ -9,6 +9,7 @@ import type { RunConfig } from '../../shared/run-config/schema';
 import { createCore } from '../composition/create-core';
 import { silentLogger } from '../core/logger';
 import { createRouter } from '../core/router';
+import { yesTrustGate } from '../trust/testing/yes-trust-gate';
 import { runHandlers } from './run-handlers';
 import type { RunService, StartRunRequest } from './run-service';
 
@@ -21,6 +22,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('runs.* through the router (both transports use this)', () => {
   it('runs.start returns an id at once; runs.event streams; runs.get + newer events = the final snapshot; runs.list has it', async () => {
     const core = createCore({
+      trust: yesTrustGate(),
       transport: 'web',
       isTrusted: () => true,
       log: silentLogger,
@@ -62,6 +64,7 @@ describe('runs.* through the router (both transports use this)', () => {
 
   it('an ssh-host run without its host is refused by validation', async () => {
     const core = createCore({
+      trust: yesTrustGate(),
       transport: 'web',
       isTrusted: () => true,
       log: silentLogger,
@@ -87,7 +90,10 @@ describe('runs.* through the router (both transports use this)', () => {
     const runs = {
       start: (request: StartRunRequest) => (started.push(request), { runId: 'run-x' }),
     } as unknown as RunService;
-    const router = createRouter(runHandlers(runs) as never, { isTrusted: () => true, log: silentLogger });
+    const router = createRouter(runHandlers(runs, yesTrustGate()) as never, {
+      isTrusted: () => true,
+      log: silentLogger,
+    });
     const storage = { bucket: 'td-data', sseKeyFile: '/k' };
     const base = { version: 1, aws: { region: 'eu-west-1' }, storage };
     const sender = { transport: 'in-process' } as const;

@@ -2,6 +2,8 @@ import { homedir } from 'node:os';
 
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Handlers } from '../core/router';
+import { runExposure } from '../trust/run-exposure';
+import type { TrustGate } from '../trust/trust-gate';
 import type { RunService } from './run-service';
 
 type RunCommand = 'runs.start' | 'runs.list' | 'runs.get' | 'runs.cancel' | 'runs.unfinished' | 'runs.reattach';
@@ -9,13 +11,16 @@ type RunCommand = 'runs.start' | 'runs.list' | 'runs.get' | 'runs.cancel' | 'run
 /**
  * Thin handlers of the run commands; handlers.ts spreads them into the table. The UI sends
  * configs whose paths may start with "~/"; a relative one is taken from the user's home folder.
+ * Every start is confirmed by the trust gate first: the window is untrusted.
  */
-export function runHandlers(runs: RunService): Pick<Handlers, RunCommand> {
+export function runHandlers(runs: RunService, trust: TrustGate): Pick<Handlers, RunCommand> {
   return {
-    'runs.start': ({ config, backend, host }) => {
+    'runs.start': async ({ config, backend, host }) => {
       // config.sshHost is the one source of the machine (a `host` sent beside the config replaces
       // it), so the run reads the same identity file as preflight, resolved the same way.
       const resolved = resolveConfigPaths(host ? { ...config, sshHost: host } : config, homedir());
+      // Nothing starts before the user allowed it outside the window (see TrustGate.confirmRun).
+      await trust.confirmRun(runExposure(resolved, backend));
       return runs.start({
         config: resolved,
         baseDir: homedir(),

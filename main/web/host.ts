@@ -8,10 +8,15 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { sshAddressSchema } from '../../shared/run-config/ssh-host-section';
 import { createCore } from '../composition/create-core';
+import { appDataDir } from '../core/app-paths';
 import { bundlePaths } from '../core/bundle-paths';
 import { createLogger } from '../core/logger';
+import { pathAllowlist } from '../trust/path-allowlist';
+import { browserTrustGate } from './browser-trust';
 import { startWebHost } from './server';
+import { processTerminal } from './terminal-prompt';
 import { loadOrCreateTokenFile } from './token-file';
 
 async function main(): Promise<void> {
@@ -21,6 +26,9 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       renderer: { type: 'string' },
       'token-file': { type: 'string' },
+      'allow-dir': { type: 'string', multiple: true, default: [] },
+      'allow-host': { type: 'string', multiple: true, default: [] },
+      'allow-local-runs': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -39,8 +47,29 @@ async function main(): Promise<void> {
   const kept = tokenFile ? loadOrCreateTokenFile(tokenFile) : undefined;
 
   const log = createLogger({ name: 'web-host' });
+  const startedIn = process.env.INIT_CWD ?? process.cwd();
+  const allowedHosts = values['allow-host'];
+  for (const address of allowedHosts) {
+    if (!sshAddressSchema.safeParse(address).success) {
+      throw new Error(`--allow-host takes user@host or user@host:port (got "${address}")`);
+    }
+  }
+  // The window is untrusted: what it may do here is decided by these flags and this terminal.
+  const allowedFolders = pathAllowlist([
+    appDataDir(),
+    startedIn,
+    ...values['allow-dir'].map((dir) => resolve(startedIn, dir)),
+  ]);
+  const trust = browserTrustGate({
+    paths: allowedFolders,
+    allowLocalRuns: values['allow-local-runs'],
+    allowedHosts,
+    terminal: processTerminal(),
+    log,
+  });
   // Only the authenticated WebSocket reaches the router; the token check happened at upgrade.
   const core = createCore({
+    trust,
     transport: 'web',
     isTrusted: (sender) => sender.transport === 'web' && sender.authenticated,
     log,
@@ -55,6 +84,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nTrainDeck ${core.info.version} is running in browser mode.\n\n  Open: ${host.url}\n\n` +
         tokenNote(tokenFile, port) +
+        `\nThe page reads and writes files only under: ${allowedFolders.roots.join(', ')} (--allow-dir adds one).` +
+        `\nLocal runs: ${values['allow-local-runs'] ? 'on (--allow-local-runs)' : 'off (--allow-local-runs turns them on)'}.` +
+        `\nSSH hosts: ${allowedHosts.length ? allowedHosts.join(', ') : 'none given'}; others are asked here.\n` +
         '\nPress Ctrl+C to stop.\n',
     );
   }

@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import type { ServerFrame } from '../../shared/ipc/wire';
 import { type Core, createCore } from '../composition/create-core';
 import { silentLogger } from '../core/logger';
+import { yesTrustGate } from '../trust/testing/yes-trust-gate';
 import { startWebHost, type WebHost } from './server';
 
 let core: Core;
@@ -17,6 +18,7 @@ beforeEach(async () => {
   const rendererDir = mkdtempSync(join(tmpdir(), 'traindeck-renderer-'));
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>TrainDeck</title>');
   core = createCore({
+    trust: yesTrustGate(),
     transport: 'web',
     isTrusted: (s) => s.transport === 'web' && s.authenticated,
     log: silentLogger,

@@ -17,6 +17,7 @@ export const COMMAND_NAME_LIST = [
   'aws.instanceTypes',
   'preflight.run',
   'costs.scan',
+  'costs.untrackedPhrase',
   'costs.killAll',
   'costs.teardownRun',
   'templates.list',

@@ -14,7 +14,15 @@ export { EVENT_NAMES, type EventName, type EventPayload, events, isEventName } f
 /**
  * The one contract between renderer and main. Both transports (Electron IPC and the
  * browser host's WebSocket) carry exactly these commands and the events of ./events;
- * nothing else. Events live apart because they need no zod: the renderer imports them at
+ * nothing else.
+ *
+ * Trust model: the window is untrusted. A compromised page, or whoever holds the browser host's
+ * token, may send any of these commands with any payload; it can show and ask, but it cannot act
+ * on the machine beyond what the user confirmed through a channel the page does not control.
+ * Main validates every payload here, and its trust gate (main/trust) decides every path the
+ * page names, every run that executes code or sends files and credentials elsewhere, every plain
+ * copy of a sealed key and every deletion of untracked resources: a native dialog in the desktop
+ * app; the start flags and the terminal of the browser host. See SECURITY.md. Events live apart because they need no zod: the renderer imports them at
  * run time and so never loads schemas (whose JIT probe the CSP would report).
  * A command is declared in ./command-def.
  */

@@ -40,9 +40,18 @@ export const dashboardCommands = {
   /** Every cost resource in every enabled region, with $/h. */
   'costs.scan': command<ScanResult>()(emptyRequest),
   /**
+   * Shows the phrase that allows deleting the untracked resources among `resourceIds` where the
+   * window cannot read it (a native dialog, or the browser host's terminal) and says where. The
+   * phrase is "delete N untracked WORD-NN" with a random word: the page cannot compute it.
+   */
+  'costs.untrackedPhrase': command<{ count: number; shownIn: string }>()(
+    z.object({ resourceIds: z.array(z.string().min(1).max(2048)).min(1).max(1000) }).strict(),
+  ),
+  /**
    * Deletes exactly the listed resources of the last scan, then rescans: returns a job id at
    * once; `costs.deletion` and `jobs.event` report progress; the job's result is a KillAllResult.
-   * Untracked resources need `includeUntracked` and the typed phrase "delete N untracked".
+   * Untracked resources need `includeUntracked` and the phrase of `costs.untrackedPhrase`, typed
+   * by the user; main re-checks it (one use per phrase).
    */
   'costs.killAll': command<{ jobId: string }>()(
     z
@@ -71,13 +80,18 @@ export const dashboardCommands = {
    * (never a path the window chooses: the window is untrusted and must not overwrite files); returns where.
    */
   'config.export': command<{ path: string }>()(z.object({ config: runConfigSchema }).strict()),
-  /** Whether local files the run needs (deploy key, override sources) exist and are readable; never their content. */
+  /**
+   * Whether local files the run needs (deploy key, override sources) exist and are readable; never
+   * their content. Answers only for paths the trust gate allows (others: ok false, problem says why).
+   */
   'config.checkFiles': command<Array<{ path: string; ok: boolean; problem?: string }>>()(
     z.object({ paths: z.array(filePath).max(200) }).strict(),
   ),
   /**
    * Makes a new 32-byte SSE-C key file (0600, never overwriting): sealed with the OS keychain in the
    * desktop app where one is available, else plain (`storage` says which). Only the fingerprint comes back.
+   * `path` is a suggestion: the desktop app asks in a native save dialog (the answer's `path` is the
+   * user's choice); the browser host writes only under its allowed folders.
    */
   'keys.generate': command<KeyFileInfo>()(z.object({ path: filePath }).strict()),
   /** Reads an existing key file, plain or sealed, and returns its fingerprint and storage (the key never leaves main). */
@@ -87,6 +101,8 @@ export const dashboardCommands = {
   /**
    * Writes a plain copy of the key at `path` (sealed or not) to `to`, a new file the user chose
    * (0600, never overwriting): the backup that survives a lost keychain, and the file the CLI reads.
+   * `to` goes through the same save dialog / allowlist as keys.generate; a sealed key's plain copy
+   * is also confirmed outside the window (native dialog, or the browser host's terminal).
    */
   'keys.export': command<KeyFileInfo>()(z.object({ path: filePath, to: filePath }).strict()),
 } satisfies Record<string, CommandDef>;

@@ -33,7 +33,12 @@ const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'not a run id');
 
 /** Request schemas and response types of the run commands. */
 export const runCommands = {
-  /** Starts a run (config with absolute paths) on a backend; returns its id at once. */
+  /**
+   * Starts a run (config with absolute paths) on a backend; returns its id at once. Main confirms
+   * it first through the trust gate: in the desktop app a native dialog lists what goes where for
+   * local and ssh-host runs; the browser host refuses local runs without --allow-local-runs, asks
+   * on its terminal for ssh-host targets not given with --allow-host, and reads only allowed folders.
+   */
   'runs.start': command<{ runId: string }>()(
     z
       .object({ config: runConfigSchema, backend: z.enum(COMPUTE_BACKENDS), host: sshHostSchema.optional() })

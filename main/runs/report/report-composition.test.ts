@@ -10,6 +10,7 @@ import type { SavedRunReport } from '../../../shared/report/run-report';
 import { finishedRun, finishedRunEvents } from '../../../shared/report/testing/finished-run';
 import { createCore } from '../../composition/create-core';
 import { silentLogger } from '../../core/logger';
+import { yesTrustGate } from '../../trust/testing/yes-trust-gate';
 import type { PdfPrinter } from './pdf-printer';
 
 const RUN_ID = 'bert-20261124-100000-cd34';
@@ -48,6 +49,7 @@ describe('runs.saveReport in the composed core', () => {
       print: async (htmlPath) => (calls.push(htmlPath), new Uint8Array([0x25, 0x50, 0x44, 0x46])),
     };
     const core = createCore({
+      trust: yesTrustGate(),
       transport: 'electron',
       isTrusted: () => true,
       log: silentLogger,
@@ -67,6 +69,7 @@ describe('runs.saveReport in the composed core', () => {
 
   it('has no PDF in browser mode (no printer injected)', async () => {
     const core = createCore({
+      trust: yesTrustGate(),
       transport: 'web',
       isTrusted: () => true,
       log: silentLogger,

@@ -28,6 +28,7 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'aws.instanceTypes': { profile: 'ml', region: 'eu-west-1' },
   'preflight.run': { config: SAMPLE_CONFIG },
   'costs.scan': {},
+  'costs.untrackedPhrase': { resourceIds: ['i-0123456789abcdef0'] },
   'costs.killAll': { resourceIds: ['i-0123456789abcdef0'], includeUntracked: false },
   'costs.teardownRun': { runId: 'demo-20250601-120000-ab12' },
   'templates.list': {},

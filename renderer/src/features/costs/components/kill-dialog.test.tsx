@@ -13,6 +13,10 @@ function resource(id: string, ours: boolean, hourlyUsd: number | null = 1): Cost
 function setup(ours: CostResource[], untracked: CostResource[]) {
   const onConfirm = vi.fn();
   const onClose = vi.fn();
+  const requestPhrase = vi.fn(async () => ({
+    ok: true as const,
+    value: { count: untracked.length, shownIn: 'a TrainDeck dialog' },
+  }));
   render(
     <KillDialog
       ours={ours}
@@ -21,9 +25,10 @@ function setup(ours: CostResource[], untracked: CostResource[]) {
       busy={false}
       onConfirm={onConfirm}
       onClose={onClose}
+      requestPhrase={requestPhrase}
     />,
   );
-  return { onConfirm, onClose, confirm: () => screen.getByTestId('kill-confirm') };
+  return { onConfirm, onClose, requestPhrase, confirm: () => screen.getByTestId('kill-confirm') };
 }
 
 describe('KillDialog: deletes exactly what it lists, untracked only with the typed phrase', () => {
@@ -38,27 +43,32 @@ describe('KillDialog: deletes exactly what it lists, untracked only with the typ
     expect(onConfirm).toHaveBeenCalledWith({ resourceIds: ['i-ours1', 'i-ours2'], includeUntracked: false });
   });
 
-  it('untracked resources need the exact phrase: a wrong one keeps the button disabled and marks the field', async () => {
+  it('untracked resources need the phrase main showed outside the window: asked for, then typed; a wrong shape keeps the button disabled', async () => {
     const untracked = [resource('i-foreign1', false), resource('i-foreign2', false)];
-    const { onConfirm, confirm } = setup([resource('i-ours', true)], untracked);
+    const { onConfirm, requestPhrase, confirm } = setup([resource('i-ours', true)], untracked);
     await userEvent.click(screen.getByTestId('include-untracked'));
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Delete 3 cost resources?');
-    const phrase = screen.getByTestId('untracked-phrase');
+    // No field before the phrase was shown: the page does not know it, and says where to look.
+    expect(screen.queryByTestId('untracked-phrase')).toBeNull();
     expect((confirm() as HTMLButtonElement).disabled).toBe(true);
-    await userEvent.type(phrase, 'delete 3 untracked');
+    await userEvent.click(screen.getByTestId('untracked-ask'));
+    expect(requestPhrase).toHaveBeenCalledWith(['i-foreign1', 'i-foreign2']);
+    expect(screen.getByText(/shown in a TrainDeck dialog/)).toBeTruthy();
+    const phrase = screen.getByTestId('untracked-phrase');
+    await userEvent.type(phrase, 'delete 3 untracked maple-12');
     expect(phrase.getAttribute('aria-invalid')).toBe('true');
     expect((confirm() as HTMLButtonElement).disabled).toBe(true);
     await userEvent.click(confirm());
     expect(onConfirm).not.toHaveBeenCalled();
 
     await userEvent.clear(phrase);
-    await userEvent.type(phrase, `  ${untrackedPhrase(2)} `);
+    await userEvent.type(phrase, `  ${untrackedPhrase(2)} maple-12 `);
     expect((confirm() as HTMLButtonElement).disabled).toBe(false);
     await userEvent.click(confirm());
     expect(onConfirm).toHaveBeenCalledWith({
       resourceIds: ['i-ours', 'i-foreign1', 'i-foreign2'],
       includeUntracked: true,
-      confirmation: untrackedPhrase(2),
+      confirmation: `${untrackedPhrase(2)} maple-12`,
     });
   });
 

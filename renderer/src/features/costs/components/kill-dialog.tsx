@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 
 import type { CostResource } from '../../../../../shared/domain/cost';
 import { untrackedPhrase } from '../../../../../shared/domain/kill-all';
-import type { AppError } from '../../../../../shared/ipc/result';
+import type { AppError, Result } from '../../../../../shared/ipc/result';
 import { Button } from '../../../components/button';
 import { ErrorCallout } from '../../../components/error-callout';
 import { PowerIcon } from '../../../components/icons/ui-icons';
@@ -20,23 +20,42 @@ interface KillDialogProps {
   busy: boolean;
   onConfirm: (choice: KillAllChoice) => void;
   onClose: () => void;
+  /** Asks main to show the phrase for these untracked ids outside the window; says where it was shown. */
+  requestPhrase: (resourceIds: string[]) => Promise<Result<{ count: number; shownIn: string }>>;
 }
 
 /**
  * The confirmation of kill-all: exactly what will be deleted, TrainDeck's resources first;
- * untracked ones only when ticked and confirmed by typing "delete N untracked". Mount it to
- * show it; it starts fresh every time.
+ * untracked ones only when ticked and confirmed by typing the phrase main showed outside this
+ * window ("delete N untracked" and a random word): the page cannot know it, main re-checks it.
+ * Mount it to show it; it starts fresh every time.
  */
-export function KillDialog({ ours, untracked, error, busy, onConfirm, onClose }: KillDialogProps) {
+export function KillDialog({ ours, untracked, error, busy, onConfirm, onClose, requestPhrase }: KillDialogProps) {
   const ref = useShownModal();
   const titleId = useId();
   const phraseId = useId();
   const [includeUntracked, setIncludeUntracked] = useState(false);
   const [phrase, setPhrase] = useState('');
+  const [shownIn, setShownIn] = useState<string | undefined>();
+  const [asking, setAsking] = useState(false);
+  const [phraseError, setPhraseError] = useState<AppError | undefined>();
 
   const expected = untrackedPhrase(untracked.length);
   const targets = includeUntracked ? [...ours, ...untracked] : ours;
-  const phraseOk = !includeUntracked || phrase.trim() === expected;
+  // Only the shape is checked here; the word is known to main and to the user, not to this page.
+  const phraseOk = !includeUntracked || (shownIn !== undefined && phrase.trim().startsWith(`${expected} `));
+  const askPhrase = async () => {
+    setAsking(true);
+    setPhraseError(undefined);
+    const result = await requestPhrase(untracked.map((r) => r.id));
+    setAsking(false);
+    if (result.ok) {
+      setShownIn(result.value.shownIn);
+      setPhrase('');
+    } else {
+      setPhraseError(result.error);
+    }
+  };
   const total = targets.reduce((sum, r) => sum + (r.hourlyUsd ?? 0), 0);
   const confirm = () =>
     onConfirm({
@@ -95,19 +114,31 @@ export function KillDialog({ ours, untracked, error, busy, onConfirm, onClose }:
             <ResourceTable resources={untracked} compact caption="Untracked resources" testId="kill-list-untracked" />
             {includeUntracked && (
               <div className="kill-dialog__phrase">
-                <label htmlFor={phraseId}>
-                  Type <code className="code--short">{expected}</code> to confirm
-                </label>
-                <input
-                  id={phraseId}
-                  className="input"
-                  value={phrase}
-                  onChange={(e) => setPhrase(e.target.value)}
-                  autoComplete="off"
-                  spellCheck={false}
-                  data-testid="untracked-phrase"
-                  aria-invalid={phrase.length > 0 && !phraseOk}
-                />
+                <p className="kill-dialog__phrase-note">
+                  TrainDeck shows the confirmation phrase outside this window, where a page cannot read it.
+                  {shownIn ? ` It was shown in ${shownIn}; each phrase works once.` : ''}
+                </p>
+                <Button onClick={() => void askPhrase()} loading={asking} data-testid="untracked-ask">
+                  {shownIn ? 'Show a new phrase' : 'Show the phrase'}
+                </Button>
+                {shownIn && (
+                  <>
+                    <label htmlFor={phraseId}>
+                      Type the phrase (it starts with <code className="code--short">{expected}</code>) to confirm
+                    </label>
+                    <input
+                      id={phraseId}
+                      className="input"
+                      value={phrase}
+                      onChange={(e) => setPhrase(e.target.value)}
+                      autoComplete="off"
+                      spellCheck={false}
+                      data-testid="untracked-phrase"
+                      aria-invalid={phrase.length > 0 && !phraseOk}
+                    />
+                  </>
+                )}
+                {phraseError && <ErrorCallout error={phraseError} title="The phrase could not be shown" />}
               </div>
             )}
           </div>

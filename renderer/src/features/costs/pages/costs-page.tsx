@@ -34,7 +34,7 @@ export function CostsPage() {
       killResult: s.killResult,
     })),
   );
-  const { runScan, startKillAll, dismissKill } = useCosts.getState();
+  const { runScan, startKillAll, dismissKill, requestUntrackedPhrase } = useCosts.getState();
   const killJob = useJobs((s) => (costs.killJobId ? s.jobs[costs.killJobId] : undefined));
   const now = useNow(30_000);
   const [confirming, setConfirming] = useState(false);
@@ -153,6 +153,7 @@ export function CostsPage() {
           busy={starting}
           onConfirm={(choice) => void confirm(choice)}
           onClose={() => setConfirming(false)}
+          requestPhrase={requestUntrackedPhrase}
         />
       )}
     </div>

@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { ScanResult } from '../../../../../shared/domain/cost';
 import type { JobEvent } from '../../../../../shared/domain/job';
 import type { DeletionEvent, DeletionState, KillAllResult } from '../../../../../shared/domain/kill-all';
-import type { AppError } from '../../../../../shared/ipc/result';
+import type { AppError, Result } from '../../../../../shared/ipc/result';
 import { api } from '../../../bridge/api-ref';
 
 /** Where one resource is in the running (or last) kill-all. */
@@ -32,6 +32,8 @@ interface CostsStore {
   killResult: KillAllResult | undefined;
   runScan(): Promise<void>;
   startKillAll(choice: KillAllChoice): Promise<boolean>;
+  /** Asks main to show the untracked-deletion phrase outside the window (dialog or host terminal). */
+  requestUntrackedPhrase(resourceIds: string[]): Promise<Result<{ count: number; shownIn: string }>>;
   applyDeletion(event: DeletionEvent): void;
   applyJobEvent(event: JobEvent): void;
   dismissKill(): void;
@@ -59,6 +61,8 @@ export const useCosts = create<CostsStore>()((set, get) => ({
     const result = await api().invoke('costs.scan', {});
     set(result.ok ? { scan: result.value, scanning: false } : { scanError: result.error, scanning: false });
   },
+
+  requestUntrackedPhrase: (resourceIds) => api().invoke('costs.untrackedPhrase', { resourceIds }),
 
   startKillAll: async (choice) => {
     set({ killError: undefined, killResult: undefined, deletions: {}, killTargets: choice.resourceIds });
