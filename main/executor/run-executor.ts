@@ -148,6 +148,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
           cwd: layout.repoDir,
           env: trainingEnv(spec, layout),
           logFile: layout.trainLog,
+          liveBarFile: layout.liveBarFile,
           ...(run.now ? { now: run.now } : {}),
         });
         log.write('training', 'info', { detail: { pid: training.pid } });

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 
+import { LiveBarFile } from './live-bar-file';
+import { TrainOutput } from './train-output';
+
 /** How the training command ended. */
 export interface TrainingExit {
   code: number | null;
@@ -20,10 +23,12 @@ export interface Training {
  * Starts the user's command through `bash -c` (it is a shell command line by design) in its
  * own process group, so stopping it also stops what it spawned (data loader workers…).
  * Every output line is written to `logFile` prefixed with its time; stderr lines are marked.
+ * Progress bars redrawn with `\r` go to `liveBarFile` as they change (train-output.ts) and into
+ * the log once per close.
  */
 export function startTraining(
   command: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; now?: () => number },
+  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; liveBarFile?: string; now?: () => number },
 ): Training {
   const now = options.now ?? Date.now;
   const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -37,7 +42,11 @@ export function startTraining(
     detached: true,
   });
   const pid = child.pid ?? -1;
-  const pipes = [timestampLines(child.stdout, '', log, now), timestampLines(child.stderr, '[stderr] ', log, now)];
+  const live = options.liveBarFile ? new LiveBarFile(options.liveBarFile, now) : undefined;
+  const pipes = [
+    timestampLines(child.stdout, 'stdout', log, live, now),
+    timestampLines(child.stderr, 'stderr', log, live, now),
+  ];
   const exited = new Promise<TrainingExit>((resolve) => {
     child.on('error', (error) => {
       log.write(`${new Date(now()).toISOString()} [traindeck] cannot start the command: ${error.message}\n`);
@@ -47,6 +56,7 @@ export function startTraining(
     const end = (code: number | null, signal: NodeJS.Signals | null) => {
       if (ended) return;
       ended = true;
+      live?.close();
       log.end(() => resolve({ code, signal }));
     };
     child.on('close', (code, signal) => void Promise.all(pipes).then(() => end(code, signal)));
@@ -88,22 +98,41 @@ export function startTraining(
 // How long the output pipes may stay open after the command exited.
 const PIPES_GRACE_MS = 5_000;
 
-// A partial line is held until its newline (or the end of the stream), so no line is split in the log.
-function timestampLines(stream: Readable, mark: string, log: NodeJS.WritableStream, now: () => number): Promise<void> {
+// Lines (and bar redraws) are cut by TrainOutput; each log line gets the time it was written.
+function timestampLines(
+  stream: Readable,
+  name: 'stdout' | 'stderr',
+  log: NodeJS.WritableStream,
+  live: LiveBarFile | undefined,
+  now: () => number,
+): Promise<void> {
+  const mark = name === 'stderr' ? '[stderr] ' : '';
+  // The lines of one read go to the log in one write (1,000 lines/s stay cheap).
+  let batch = '';
+  const output = new TrainOutput(
+    {
+      line: (text) => (batch += `${new Date(now()).toISOString()} ${mark}${text}\n`),
+      bar: (text, open) => live?.update(text, open, name),
+    },
+    now,
+  );
+  const flush = () => {
+    if (batch) log.write(batch);
+    batch = '';
+  };
   return new Promise((resolve) => {
-    let pending = '';
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
-      const parts = (pending + chunk).split('\n');
-      pending = parts.pop() ?? '';
-      if (parts.length) log.write(parts.map((line) => `${new Date(now()).toISOString()} ${mark}${line}\n`).join(''));
+      output.push(chunk);
+      flush();
     });
     // 'close' and 'error' too: a pipe that breaks instead of ending must not hold the exit.
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      if (pending) log.write(`${new Date(now()).toISOString()} ${mark}${pending}\n`);
+      output.end();
+      flush();
       resolve();
     };
     stream.on('end', finish);

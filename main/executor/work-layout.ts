@@ -23,6 +23,8 @@ export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage' |
     stderrFile: join(workDir, 'executor.err'),
     // Sync figures live outside the pushed folders: a line appended to a file being uploaded fails its upload.
     syncFile: join(workDir, 'sync.jsonl'),
+    // The live progress bar, replaced twice a second: outside the pushed folders for the same reason.
+    liveBarFile: join(workDir, 'train-live.json'),
     repoDir: join(workDir, 'repo'),
     dataDir,
     /** The folders this run syncs (the logs folder narrowed to the run's own subfolder). */

@@ -1,3 +1,4 @@
+import type { LiveBarRecord } from '../../shared/executor/protocol';
 import type { CostBurn } from '../../shared/monitor/cost';
 import type { CloudHealth, HealthSample } from '../../shared/monitor/health';
 import { splitTimestamp } from '../../shared/monitor/log-line';
@@ -12,7 +13,7 @@ import type { Clock } from '../core/clock';
 import { Coalescer, type Timers } from './coalescer';
 import { addHealthSeries } from './health-series';
 import { LineRing } from './line-ring';
-import { ProgressTracker } from './progress-tracker';
+import { ProgressTracker, type UpdateOrigin } from './progress-tracker';
 import { SeriesStore } from './series-store';
 import { StallDetector } from './stall-detector';
 
@@ -86,9 +87,25 @@ export class RunMonitor {
     const now = this.options.clock.now();
     for (const line of lines) {
       const update = parseMetricsRecord(line);
-      if (update) this.applyProgress(update, now);
+      if (update) this.applyProgress(update, update.at ?? now, 'metrics');
     }
     if (lines.length) this.changed('progress');
+  }
+
+  /**
+   * The training's progress bar as last redrawn (`train-live.json`): shown as it is, and read as
+   * progress like a log line (rate and ETA follow the bar between its closes). Not a log line.
+   */
+  addLiveBar(record: LiveBarRecord): void {
+    const at = Date.parse(record.at);
+    if (!Number.isFinite(at)) return;
+    const previous = this.progress.snapshot().liveBar;
+    if (previous && previous.at === at && previous.text === record.text) return;
+    const text = redactUrlUserinfo(record.text);
+    this.progress.setLiveBar({ text, at, open: record.open });
+    const update = parseLogLine(text, this.options.parse);
+    if (update) this.applyProgress(update, at);
+    this.changed('progress');
   }
 
   /** Lines of `logs/<run-id>/executor.jsonl`: the executor's current phase. */
@@ -172,8 +189,8 @@ export class RunMonitor {
     this.coalescer.cancel();
   }
 
-  private applyProgress(update: ProgressUpdate, at: number): void {
-    const changed = this.progress.apply(update, at);
+  private applyProgress(update: ProgressUpdate, at: number, origin: UpdateOrigin = 'log'): void {
+    const changed = this.progress.apply(update, at, origin);
     for (const [name, value] of Object.entries(changed ?? {})) {
       this.series.add(`metric.${name}`, '', at, value, METRIC_SPACING_MS);
     }

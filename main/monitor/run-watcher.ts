@@ -1,3 +1,4 @@
+import type { LiveBarRecord } from '../../shared/executor/protocol';
 import { type BurnInput, computeBurn } from '../../shared/monitor/burn';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
@@ -9,6 +10,19 @@ import type { RunMonitor } from './run-monitor';
 import { checkSpotOverShell } from './spot-imds';
 import { shellTailSource, type TailSource } from './tail-source';
 
+const LIVE_BAR_MAX_BYTES = 16 * 1024;
+
+function parseLiveBar(text: string): LiveBarRecord | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LiveBarRecord>;
+    if (typeof value.text !== 'string' || typeof value.at !== 'string') return undefined;
+    return { at: value.at, text: value.text, open: value.open !== false, stream: value.stream ?? 'stderr' };
+  } catch {
+    // Half a file cannot happen (it is renamed into place); anything else is not a bar.
+    return undefined;
+  }
+}
+
 /** Default sampling period: fine enough for charts, cheap enough for hours (one command per tick). */
 const DEFAULT_SAMPLE_INTERVAL_MS = 5000;
 
@@ -19,6 +33,8 @@ export interface RunPaths {
   trainLog: string;
   metricsJsonl: string;
   executorJsonl: string;
+  /** `train-live.json`, the live progress bar (absent: the executor predates it). */
+  liveBar?: string;
 }
 
 /** Settings of a {@link RunWatcher}. */
@@ -50,6 +66,7 @@ export class RunWatcher {
   private readonly train: LogTail;
   private readonly metrics: LogTail;
   private readonly executor: LogTail;
+  private readonly liveBar: TailSource | undefined;
 
   constructor(private readonly options: WatchOptions) {
     this.shell = options.shell;
@@ -60,6 +77,7 @@ export class RunWatcher {
     this.train = new LogTail(source(options.paths.trainLog));
     this.metrics = new LogTail(source(options.paths.metricsJsonl));
     this.executor = new LogTail(source(options.paths.executorJsonl));
+    this.liveBar = options.paths.liveBar ? source(options.paths.liveBar) : undefined;
   }
 
   /** Starts pricing the run and/or asking IMDS for spot notices (facts known after the watch began). */
@@ -104,6 +122,15 @@ export class RunWatcher {
     await this.step('executor.jsonl', signal, async () =>
       monitor.addExecutorLines((await this.executor.poll(signal)).lines),
     );
+    const liveBar = this.liveBar;
+    if (liveBar) {
+      await this.step('train-live.json', signal, async () => {
+        // Replaced whole, small: read from its start every time.
+        const read = await liveBar.read(0, LIVE_BAR_MAX_BYTES, { signal, timeoutMs: 15_000 });
+        const record = read.size > 0 ? parseLiveBar(new TextDecoder().decode(read.bytes)) : undefined;
+        if (record) monitor.addLiveBar(record);
+      });
+    }
     if (this.options.checkSpot) {
       await this.step('spot notice', signal, async () => {
         const notice = await checkSpotOverShell(this.shell, signal);

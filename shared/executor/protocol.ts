@@ -90,6 +90,20 @@ export interface ExecutorEvent {
   sync?: RunSyncReport;
 }
 
+/**
+ * `WORK/train-live.json`: the training's progress bar as last redrawn (tqdm's `\r` redraws),
+ * replaced whole at most twice a second. Outside the pushed folders (a file rewritten while it
+ * uploads fails its upload); the log keeps one line per bar close.
+ */
+export interface LiveBarRecord {
+  /** ISO time of the redraw. */
+  at: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+  /** False once the bar closed (its last state is then a line of train.log). */
+  open: boolean;
+}
+
 /** `WORK/status.json`, written after the final push. */
 export interface ExecutorStatus {
   runId: string;

@@ -53,6 +53,9 @@ export function parseMetricsRecord(line: string): ProgressUpdate | undefined {
   if (totalSteps !== undefined) update.totalSteps = totalSteps;
   if (epoch !== undefined) update.epoch = epoch;
   if (totalEpochs !== undefined) update.totalEpochs = totalEpochs;
+  // The record's own time makes the rate exact though the file is read in batches.
+  const at = toMs(record.time ?? record.timestamp ?? record.wall_time ?? record.ts);
+  if (at !== undefined) update.at = at;
   const metrics: Record<string, number> = {};
   for (const [key, value] of Object.entries(record)) {
     if (NOT_METRICS.has(key)) continue;

@@ -6,6 +6,8 @@ export interface ProgressUpdate {
   totalEpochs?: number;
   /** Numeric metrics by name (loss, lr, accuracy…). */
   metrics?: Record<string, number>;
+  /** Epoch ms the record says it was written (metrics.jsonl `time`, `timestamp`, `wall_time`). */
+  at?: number;
 }
 
 /** The executor's phase as last reported in executor.jsonl. */
@@ -19,9 +21,24 @@ export interface ExecutorPhase {
   message?: string;
 }
 
+/** Which source the rate and ETA come from (precedence in main/monitor/progress-tracker.ts). */
+export type ProgressSource = 'metrics' | 'log' | 'epoch';
+
+/** The training's progress bar as last redrawn (tqdm's `\r` redraws, carried live by the executor). */
+export interface LiveBar {
+  /** The bar's text as the training drew it. */
+  text: string;
+  /** Epoch ms of the redraw (the instance's clock). */
+  at: number;
+  /** False once the bar closed (its last state is then a line of the log). */
+  open: boolean;
+}
+
 /** Training progress as the monitor understands it. */
 export interface TrainingProgress {
+  /** Steps done in units of the whole training (epochs × bar length for a per-epoch bar). */
   step?: number;
+  /** Steps of the whole training, when known. */
   totalSteps?: number;
   epoch?: number;
   totalEpochs?: number;
@@ -36,4 +53,8 @@ export interface TrainingProgress {
   phase?: ExecutorPhase;
   /** Epoch ms of the last log line (any line). */
   lastLineAt?: number;
+  /** What `itPerSec`, `etaSeconds` and `step` are measured from. */
+  source?: ProgressSource;
+  /** The live progress bar, when the training draws one. */
+  liveBar?: LiveBar;
 }

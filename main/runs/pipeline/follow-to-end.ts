@@ -108,6 +108,7 @@ export async function followToEnd(
         trainLog: layout.trainLog,
         metricsJsonl: layout.metricsFile,
         executorJsonl: layout.eventsFile,
+        liveBar: layout.liveBarFile,
       },
       {
         ...(input.aws ? { aws: input.aws } : {}),

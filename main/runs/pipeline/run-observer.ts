@@ -8,6 +8,8 @@ export interface TrainingPaths {
   trainLog: string;
   metricsJsonl: string;
   executorJsonl: string;
+  /** The live progress bar (`train-live.json`). */
+  liveBar?: string;
 }
 
 /**
