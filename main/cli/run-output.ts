@@ -23,7 +23,7 @@ export function formatRunEvent(event: RunEvent): string {
     case 'sync':
       // Only the final figures: the live ones arrive about once a second.
       if (event.folders.some((f) => f.state === 'running')) return '';
-      return `  ${event.direction}: ${event.folders.map((f) => `${f.folder} ${f.filesDone}/${f.filesTotal} files ${formatBytes(f.bytesDone)}${f.failures ? ` (${f.failures} failed)` : ''}`).join(', ')}\n`;
+      return `  ${event.direction}: ${event.folders.map((f) => `${f.folder} ${f.filesDone}/${f.filesTotal} files ${formatBytes(f.bytesDone)}${f.deletesTotal ? `, ${f.deletesDone ?? 0} deleted` : ''}${f.failures ? ` (${f.failures} failed)` : ''}`).join(', ')}\n`;
     case 'sync-verified':
       return `  ${event.direction} verified: ${event.folders.map((f) => `${f.folder} ${f.ok ? '✓' : '✗'} ${f.checked} checked${f.mismatches ? `, ${f.mismatches} mismatched` : ''}`).join(', ')}\n`;
     case 'cost':

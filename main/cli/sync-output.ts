@@ -1,4 +1,4 @@
-import { formatBytes } from '../../shared/report/format';
+import { formatBytes, formatDuration } from '../../shared/report/format';
 import type { SyncEvent } from '../../shared/sync/events';
 import { printable } from '../../shared/sync/printable';
 import type { SyncPlan, SyncSummary } from '../../shared/sync/types';
@@ -64,6 +64,7 @@ export function formatSummary(summary: SyncSummary): string {
 /** A one-line progress status for a terminal. */
 export function formatProgress(event: Extract<SyncEvent, { type: 'progress' }>): string {
   const p = event.progress;
-  const eta = p.etaSeconds !== undefined ? `, ETA ${p.etaSeconds} s` : '';
-  return `${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}, ${formatBytes(p.bytesPerSecond)}/s${eta}`;
+  const eta = p.etaSeconds !== undefined ? `, ETA ${formatDuration(p.etaSeconds)}` : '';
+  const deletes = p.deletesTotal ? `, ${p.deletesDone ?? 0}/${p.deletesTotal} deleted` : '';
+  return `${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}${deletes}, ${formatBytes(p.bytesPerSecond)}/s${eta}`;
 }

@@ -46,7 +46,7 @@ export class SyncFigures {
 
   /** Every folder with something to move has finished: the engine's last progress (the final line says the same). */
   get allFinished(): boolean {
-    return this.progress !== undefined && Object.values(this.progress).every((f) => f.filesDone >= f.filesTotal);
+    return this.progress !== undefined && Object.values(this.progress).every(finishedFigures);
   }
 
   /** Every folder of the direction, in the config's order. */
@@ -77,14 +77,13 @@ export class SyncFigures {
     const at = this.now();
     this.progress = folders;
     for (const [name, figures] of Object.entries(folders)) {
-      if (figures.filesDone >= figures.filesTotal && !this.doneAt.has(name)) this.doneAt.set(name, at);
+      if (finishedFigures(figures) && !this.doneAt.has(name)) this.doneAt.set(name, at);
     }
   }
 
-  private stateOf(figures: { filesDone: number; filesTotal: number }, failures: number): SyncFolderState {
+  private stateOf(figures: Figures, failures: number): SyncFolderState {
     // Before the first progress nothing is known of the totals: the folder is still being planned.
-    const finished =
-      this.ended !== undefined || (this.progress !== undefined && figures.filesDone >= figures.filesTotal);
+    const finished = this.ended !== undefined || (this.progress !== undefined && finishedFigures(figures));
     if (!finished) return 'running';
     return failures > 0 || (this.ended === 'failed' && figures.filesDone < figures.filesTotal) ? 'failed' : 'done';
   }
@@ -94,4 +93,11 @@ export class SyncFigures {
     const seconds = ((this.doneAt.get(name) ?? at) - this.startedAt) / 1000;
     return seconds > 0 ? Math.round(bytesDone / seconds) : 0;
   }
+}
+
+type Figures = { filesDone: number; filesTotal: number; deletesDone?: number; deletesTotal?: number };
+
+// Every transfer and every deletion of the folder is over.
+function finishedFigures(f: Figures): boolean {
+  return f.filesDone >= f.filesTotal && (f.deletesDone ?? 0) >= (f.deletesTotal ?? 0);
 }

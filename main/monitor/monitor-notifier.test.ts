@@ -77,7 +77,7 @@ describe('MonitorNotifier → the one NotificationService (page and OS sinks)', 
     notifier.notify({ kind: 'spot-interruption', runId: 'r1', action: 'terminate', time: '2026-11-24T10:02:00Z' });
     notifier.notify({ kind: 'spot-interruption', runId: 'r1', action: 'terminate', time: '2026-11-24T10:02:00Z' });
     expect(page.map(brief)).toEqual([
-      'warning|Training may be stalled|Run r1: no new log line and GPU idle for 10 min 00 s.',
+      'warning|Training may be stalled|Run r1: no new log line and GPU idle for 10 min.',
       'error|Spot instance interrupted|Run r1: AWS will terminate the instance at 2026-11-24T10:02:00Z. The executor is pushing now.',
     ]);
   });

@@ -4,7 +4,7 @@ import type { CloudHealth, HealthSample } from '../../shared/monitor/health';
 import { splitTimestamp } from '../../shared/monitor/log-line';
 import { type LogParseOptions, parseLogLine } from '../../shared/monitor/log-patterns';
 import { parseExecutorLine, parseMetricsRecord } from '../../shared/monitor/metrics-record';
-import type { MonitorNotice } from '../../shared/monitor/notices';
+import { formatDurationMs, type MonitorNotice } from '../../shared/monitor/notices';
 import type { ProgressUpdate, TrainingProgress } from '../../shared/monitor/progress';
 import type { StallRule } from '../../shared/monitor/stall';
 import type { MonitorAlert, MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
@@ -199,9 +199,8 @@ export class RunMonitor {
   private checkStall(sample: HealthSample): void {
     const verdict = this.stall.check();
     if (!verdict.stalled || !verdict.justNow) return;
-    const minutes = Math.round(verdict.quietMs / 60_000);
     const gpu = Boolean(sample.gpus?.length);
-    this.alert('stall', `No new log line and ${gpu ? 'GPU' : 'CPU'} idle for ${minutes} min.`);
+    this.alert('stall', `No new log line and ${gpu ? 'GPU' : 'CPU'} idle for ${formatDurationMs(verdict.quietMs)}.`);
     this.options.onNotice?.({ kind: 'stall', runId: this.options.runId, quietMs: verdict.quietMs, gpu });
   }
 

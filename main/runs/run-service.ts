@@ -266,7 +266,9 @@ export class RunService {
     };
     const emit = (body: RunEventBody) => {
       // One gate for everything a run says (journal, window, report): no URL credentials pass it.
-      const event = redactStrings({ ...body, runId, seq: ++seq, at: this.iso() } as RunEvent);
+      // An executor phase keeps the time it happened on the machine (events are read in batches).
+      const at = body.at !== undefined && Number.isFinite(Date.parse(body.at)) ? body.at : this.iso();
+      const event = redactStrings({ ...body, runId, seq: ++seq, at } as RunEvent);
       live.snapshot = applyRunEvent(live.snapshot, event);
       if (journaled(event)) appendFileSync(eventsFile, JSON.stringify(event) + '\n', { mode: 0o600 });
       this.deps.emit(event);

@@ -80,7 +80,7 @@ describe('progress', () => {
     const tracker = new ProgressTracker([...actions], () => now);
     now = 1000;
     tracker.addBytes('models', 1000);
-    tracker.fileDone('models');
+    tracker.fileDone({ folder: 'models', type: 'upload' });
     const p = tracker.snapshot();
     expect(p).toMatchObject({
       filesDone: 1,
@@ -119,5 +119,20 @@ describe('progress', () => {
     // logs started late: its window soon starts at its own first bytes, not at the sync's start.
     expect(p.folders.logs!.bytesPerSecond).toBe(2000);
     expect(p.bytesPerSecond).toBe(Math.round((34_000 - 9_000) / 5));
+  });
+});
+
+describe('progress: deletions are not files', () => {
+  it('a push of 3 files that deletes 2 remote objects says 3 files and 2 deletions, not 5 files', () => {
+    const file = (n: number) =>
+      ({ type: 'upload', folder: 'models', relPath: `f${n}`, key: `k/f${n}`, bytes: 10, reason: '' }) as const;
+    const gone = (n: number) =>
+      ({ type: 'delete-remote', folder: 'models', relPath: `d${n}`, key: `k/d${n}`, bytes: 0, reason: '' }) as const;
+    const actions = [file(1), file(2), file(3), gone(1), gone(2)];
+    const tracker = new ProgressTracker([...actions], () => 0);
+    for (const action of actions) tracker.fileDone(action);
+    const p = tracker.snapshot();
+    expect(p).toMatchObject({ filesDone: 3, filesTotal: 3, deletesDone: 2, deletesTotal: 2 });
+    expect(p.folders.models).toMatchObject({ filesDone: 3, filesTotal: 3, deletesDone: 2, deletesTotal: 2 });
   });
 });

@@ -116,7 +116,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     } catch (error) {
       if (!ctx.signal?.aborted) await fail(action, error);
     } finally {
-      tracker.fileDone(action.folder);
+      tracker.fileDone(action);
       emitProgress();
     }
   };
@@ -197,12 +197,12 @@ async function deleteRemote(
         const message = failed.get(action.key);
         if (message) await fail(action, new Error(message));
         else results.set(action, 'deleted');
-        tracker.fileDone(action.folder);
+        tracker.fileDone(action);
       }
     } catch (error) {
       for (const action of batch) {
         await fail(action, error);
-        tracker.fileDone(action.folder);
+        tracker.fileDone(action);
       }
     }
   }

@@ -27,9 +27,18 @@ class RateWindow {
 export class ProgressTracker {
   private readonly folders: Record<
     string,
-    { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }
+    {
+      filesDone: number;
+      filesTotal: number;
+      bytesDone: number;
+      bytesTotal: number;
+      deletesDone?: number;
+      deletesTotal?: number;
+    }
   > = {};
   private filesDone = 0;
+  private deletesDone = 0;
+  private readonly deletesTotal: number;
   private bytesDone = 0;
   private readonly filesTotal: number;
   private readonly bytesTotal: number;
@@ -41,13 +50,19 @@ export class ProgressTracker {
     private readonly now: () => number = Date.now,
   ) {
     const at = this.now();
-    const moving = actions.filter((a) => a.type !== 'skip');
+    // Files are what moves; deletions are counted apart ("3 files, 2 deleted", never "5 files").
+    const moving = actions.filter((a) => a.type === 'upload' || a.type === 'download');
+    const deleting = actions.filter((a) => a.type === 'delete-remote');
     this.filesTotal = moving.length;
+    this.deletesTotal = deleting.length;
     this.bytesTotal = moving.reduce((sum, a) => sum + a.bytes, 0);
-    for (const action of moving) {
+    for (const action of [...moving, ...deleting]) {
       const folder = (this.folders[action.folder] ??= { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
-      folder.filesTotal += 1;
-      folder.bytesTotal += action.bytes;
+      if (action.type === 'delete-remote') folder.deletesTotal = (folder.deletesTotal ?? 0) + 1;
+      else {
+        folder.filesTotal += 1;
+        folder.bytesTotal += action.bytes;
+      }
       if (!this.folderRates.has(action.folder)) this.folderRates.set(action.folder, new RateWindow(at));
     }
     this.rate = new RateWindow(at);
@@ -64,10 +79,15 @@ export class ProgressTracker {
     this.folderRates.get(folder)!.add(at, entry.bytesDone);
   }
 
-  /** One file finished (successfully or not). */
-  fileDone(folder: string): void {
+  /** One file (or a deletion) finished, successfully or not. */
+  fileDone(action: Pick<SyncAction, 'folder' | 'type'>): void {
+    const entry = this.folders[action.folder];
+    if (action.type === 'delete-remote') {
+      this.deletesDone += 1;
+      if (entry) entry.deletesDone = (entry.deletesDone ?? 0) + 1;
+      return;
+    }
     this.filesDone += 1;
-    const entry = this.folders[folder];
     if (entry) entry.filesDone += 1;
   }
 
@@ -88,6 +108,7 @@ export class ProgressTracker {
       bytesDone: this.bytesDone,
       bytesTotal: this.bytesTotal,
       bytesPerSecond: Math.round(bytesPerSecond),
+      ...(this.deletesTotal ? { deletesDone: this.deletesDone, deletesTotal: this.deletesTotal } : {}),
       ...(bytesPerSecond > 0 && remaining > 0 ? { etaSeconds: Math.ceil(remaining / bytesPerSecond) } : {}),
       folders,
     };

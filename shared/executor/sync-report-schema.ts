@@ -38,9 +38,12 @@ export const syncFolderStatusSchema = z.object({
   /** The folder's name in the run config (`cached_datasets`, `models`…). */
   folder: folderName,
   policy,
-  /** Files (and deletes) to carry out, and those finished (successfully or not). */
+  /** Files to transfer, and those finished (successfully or not); deletions are counted apart. */
   filesDone: count,
   filesTotal: count,
+  /** Remote deletions (`delete-remote` actions) finished and planned, when there are any. */
+  deletesDone: count.optional(),
+  deletesTotal: count.optional(),
   bytesDone: figure,
   bytesTotal: figure,
   /** Recent rate while running; the average over the transfer once done. */

@@ -1,3 +1,5 @@
+import { formatDuration } from '../report/format';
+
 /**
  * Things worth telling the user about a run or the account, as the monitor and the pipeline
  * report them. `MonitorNotifier` (main/monitor) turns each into one notification.
@@ -18,12 +20,7 @@ export type MonitorNotice =
   | { kind: 'spot-interruption'; runId: string; action: string; time: string }
   | { kind: 'untracked-resources'; count: number; hourlyUsd: number | null; regions: string[] };
 
-/** A readable duration from milliseconds: "2 h 05 min", "7 min 12 s", "45 s" (shared/report's `formatDuration` takes seconds). */
+/** {@link formatDuration} from milliseconds: "2 h 05 min", "7 min 12 s", "45 s". */
 export function formatDurationMs(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h) return `${h} h ${String(m).padStart(2, '0')} min`;
-  if (m) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${s} s`;
+  return formatDuration(ms / 1000);
 }

@@ -15,14 +15,21 @@ export function formatUsd(value: number | null | undefined): string {
   return `$${value.toFixed(digits)}`;
 }
 
-/** A duration in seconds as people say it: "45 s", "12 min", "3 h 05 min". */
+/**
+ * A duration in seconds as people say it, the one duration format of the app, the CLI and the
+ * reports: "45 s", "1 min 53 s", "12 min", "3 h 05 min". Under an hour the seconds are kept (never
+ * floored away: 113 s is not "1 min"); from an hour on, minutes are rounded to the nearest.
+ */
 export function formatDuration(totalSeconds: number): string {
+  if (!Number.isFinite(totalSeconds)) return '—';
   const seconds = Math.max(0, Math.round(totalSeconds));
   if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
+  if (seconds < 3600) {
+    const rest = seconds % 60;
+    return `${Math.floor(seconds / 60)} min${rest ? ` ${String(rest).padStart(2, '0')} s` : ''}`;
+  }
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 /**

@@ -107,10 +107,21 @@ export interface SyncProgress {
   bytesTotal: number;
   bytesPerSecond: number;
   etaSeconds?: number;
-  /** Per folder with something to move; `bytesPerSecond` over the same recent window as the total's. */
+  /** Remote deletions (`files` count transfers only), when there are any. */
+  deletesDone?: number;
+  deletesTotal?: number;
+  /** Per folder with something to move or delete; `bytesPerSecond` over the same recent window as the total's. */
   folders: Record<
     string,
-    { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; bytesPerSecond: number }
+    {
+      filesDone: number;
+      filesTotal: number;
+      bytesDone: number;
+      bytesTotal: number;
+      bytesPerSecond: number;
+      deletesDone?: number;
+      deletesTotal?: number;
+    }
   >;
 }
 

@@ -1,6 +1,7 @@
 import type { JournalResourceKind } from '../../../shared/domain/run-journal';
 import { runTags } from '../../../shared/domain/tags';
 import { TypedError } from '../../../shared/ipc/result';
+import { formatDurationMs } from '../../../shared/monitor/notices';
 import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import { waitFor, withRetry } from '../../aws/waiters';
@@ -52,15 +53,7 @@ const WAIT_REPORT_MS = 30_000;
 
 /** One line for a wait: "waiting for sshd at 203.0.113.4:22: 45 s of 5 min". */
 export function formatWait(wait: ProvisionWait): string {
-  return `waiting for ${wait.what}: ${duration(wait.elapsedMs)} of ${duration(wait.limitMs)}`;
-}
-
-function duration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = seconds % 60;
-  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+  return `waiting for ${wait.what}: ${formatDurationMs(wait.elapsedMs)} of ${formatDurationMs(wait.limitMs)}`;
 }
 
 /** A reachable instance. */

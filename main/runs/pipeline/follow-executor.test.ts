@@ -166,3 +166,44 @@ describe('followExecutor: a lost connection never fails a run that still trains'
     expect(offsets.at(-1)).toEqual({ events: m.files.get(layout.eventsFile)!.length, train: 18, sync: 0 });
   });
 });
+
+describe('followExecutor: the training’s last lines come before its end', () => {
+  it('lines written before "training succeeded" are handed out before it (and before pushing), in one poll', async () => {
+    const m = fakeMachine();
+    // Everything lands between two polls: the last lines, the training's end, the push and done.
+    m.event('training', 'started');
+    m.append(layout.trainLog, 'epoch 3/3 loss=0.1\nsaved model\n');
+    m.event('training', 'succeeded');
+    m.event('pushing', 'started');
+    m.event('pushing', 'succeeded');
+    m.event('done', 'succeeded');
+    const order: string[] = [];
+    await followExecutor(
+      {
+        layout,
+        connector: m.connector,
+        host: m.host(),
+        pollMs: 5,
+        deadline: Date.now() + 60_000,
+        now: Date.now,
+        signal: new AbortController().signal,
+        onCancel: async () => undefined,
+        pid: 42,
+      },
+      {
+        onExecutorEvent: (e) => order.push(`${e.phase}:${e.status}`),
+        onTrainLine: (line) => order.push(line),
+        onInfo: () => undefined,
+      },
+    );
+    expect(order).toEqual([
+      'training:started',
+      'epoch 3/3 loss=0.1',
+      'saved model',
+      'training:succeeded',
+      'pushing:started',
+      'pushing:succeeded',
+      'done:succeeded',
+    ]);
+  });
+});

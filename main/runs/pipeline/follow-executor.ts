@@ -1,4 +1,4 @@
-import type { ExecutorEvent } from '../../../shared/executor/protocol';
+import { EXECUTOR_PHASES, type ExecutorEvent } from '../../../shared/executor/protocol';
 import type { WorkLayout } from '../../executor/work-layout';
 import { ConnectionLost, type HostConnector, isConnectionLost, type RemoteHost } from '../../host/remote-host';
 import { LineReader } from './line-reader';
@@ -94,15 +94,22 @@ export async function followExecutor(options: FollowOptions, callbacks: FollowCa
         cancelSent = true;
       }
       const lines = await events.next(host);
-      for (const line of lines) {
-        const event = parseEvent(line);
-        if (!event) continue;
+      // The training log is read after the events, so it holds every line written before them; the
+      // events from the training's end on wait for those lines (the log is complete once training
+      // ended): "✓ training" and "→ pushing" come after the last training line, never before it.
+      const parsed = lines.map(parseEvent).filter((event): event is ExecutorEvent => event !== undefined);
+      const split = parsed.findIndex(endsTraining);
+      const before = split < 0 ? parsed : parsed.slice(0, split);
+      const after = split < 0 ? [] : parsed.slice(split);
+      const deliver = (event: ExecutorEvent) => {
         callbacks.onExecutorEvent(event);
         if (event.phase === 'done' && event.status !== 'info' && event.status !== 'started') done = true;
-      }
+      };
+      before.forEach(deliver);
       // After `done` one more read drains the training log's last lines and the final sync figures.
       const trainLines = await train.next(host);
       for (const line of trainLines) callbacks.onTrainLine(line);
+      after.forEach(deliver);
       const syncLines = await sync.next(host);
       for (const event of syncLines.map(parseEvent)) if (event) callbacks.onExecutorEvent(event);
       const moved = events.offset !== reported.events;
@@ -197,6 +204,14 @@ async function assertAlive(host: RemoteHost, options: FollowOptions, offset: num
   if (last && finished(last.toString('utf8'))) return finished(last.subarray(0, offset).toString('utf8'));
   const err = (await host.read(options.layout.stderrFile, 0, 64 * 1024))?.toString('utf8').trim().split('\n').pop();
   throw new Error(`the executor (pid ${options.pid}) stopped without finishing${err ? `: ${err}` : ''}`);
+}
+
+const AFTER_TRAINING = new Set<string>(EXECUTOR_PHASES.slice(EXECUTOR_PHASES.indexOf('training') + 1));
+
+// The training's end (it succeeded, failed or was stopped) or any phase after it.
+function endsTraining(event: ExecutorEvent): boolean {
+  if (event.phase === 'training') return event.status === 'succeeded' || event.status === 'failed';
+  return AFTER_TRAINING.has(event.phase);
 }
 
 function parseEvent(line: string): ExecutorEvent | undefined {

@@ -190,7 +190,7 @@ export async function followToEnd(
 function forwardExecutorEvent(
   event: ExecutorEvent,
   emit: FollowToEndInput['emit'],
-  fail: (phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>) => void,
+  fail: (phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>, at?: string) => void,
 ): void {
   // Sync figures come already throttled by the executor (about one line a second while moving data).
   const sync = event.sync === undefined ? undefined : parseSyncReport(event.sync);
@@ -200,8 +200,10 @@ function forwardExecutorEvent(
     if (event.reason) emit({ type: 'log', source: 'info', line: `${event.phase}: ${event.reason}` });
     return;
   }
-  if (event.status === 'started') emit({ type: 'phase', phase, status: 'running' });
+  // Each phase line keeps the time the executor wrote it (a poll reads several at once).
+  const at = event.at;
+  if (event.status === 'started') emit({ type: 'phase', phase, status: 'running', at });
   else if (event.status === 'succeeded') {
-    emit({ type: 'phase', phase, status: 'succeeded', ...(event.detail ? { detail: event.detail } : {}) });
-  } else fail(phase, event.reason ?? `${phase} failed`, event.fix, event.detail);
+    emit({ type: 'phase', phase, status: 'succeeded', at, ...(event.detail ? { detail: event.detail } : {}) });
+  } else fail(phase, event.reason ?? `${phase} failed`, event.fix, event.detail, at);
 }

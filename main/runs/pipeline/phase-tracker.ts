@@ -1,9 +1,12 @@
 import type { RunEvent, RunPhase } from '../../../shared/domain/run';
 
-/** What a pipeline step emits; the run service stamps runId, seq and time. */
+/**
+ * What a pipeline step emits; the run service stamps runId, seq and time. An event that happened
+ * elsewhere (an executor phase, read in a batch a second later) brings its own time in `at`.
+ */
 export type RunEventBody = RunEvent extends infer E
   ? E extends unknown
-    ? Omit<E, 'runId' | 'seq' | 'at'>
+    ? Omit<E, 'runId' | 'seq' | 'at'> & { at?: string }
     : never
   : never;
 
@@ -26,8 +29,16 @@ export function createPhaseRunner(emit: (event: RunEventBody) => void) {
     get failure() {
       return firstFailure;
     },
-    fail(phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>) {
-      emit({ type: 'phase', phase, status: 'failed', reason, ...(fix ? { fix } : {}), ...(detail ? { detail } : {}) });
+    fail(phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>, at?: string) {
+      emit({
+        type: 'phase',
+        phase,
+        status: 'failed',
+        reason,
+        ...(fix ? { fix } : {}),
+        ...(detail ? { detail } : {}),
+        ...(at ? { at } : {}),
+      });
       firstFailure ??= new PhaseFailure(phase, reason, fix);
     },
     async run<T>(

@@ -83,6 +83,23 @@ describe('run pipeline on a real SSH host (sshd + git over SSH + Ceph RGW)', () 
       expect(keys).toContain(`runs/test/${key}`);
     }
     expect(run.snapshot.phases['verifying-sync'].detail).toMatchObject({ rePushes: 0 });
+    // Executor phases carry the time the executor wrote them, not the time a poll read a batch of them.
+    const executorLog = listFiles(join(f.dir, 'remote-work')).find((file) =>
+      file.endsWith(`${run.snapshot.runId}/executor.jsonl`),
+    )!;
+    const written = readFileSync(executorLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { phase: string; status: string; at: string })
+      .filter((e) => e.phase === 'training' && e.status !== 'info');
+    const shown = run.events.filter((e) => e.type === 'phase' && e.phase === 'training');
+    expect(shown.map((e) => e.at)).toEqual(written.map((e) => e.at));
+    // The training's last line arrives before "training succeeded".
+    const lastLine = run.events.findLastIndex((e) => e.type === 'log' && e.source === 'train');
+    const trained = run.events.findIndex(
+      (e) => e.type === 'phase' && e.phase === 'training' && e.status === 'succeeded',
+    );
+    expect(lastLine).toBeLessThan(trained);
 
     // Per-folder sync figures of the pull and the push, each with its verification.
     const byFolder = (direction: 'pull' | 'push') =>

@@ -153,7 +153,8 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
         maxRePushes: options.maxRePushes ?? 2,
         signal: options.signal ?? new AbortController().signal,
         emit: (body) => {
-          const event = { ...body, runId, seq: ++seq, at: new Date().toISOString() } as RunEvent;
+          // As the run service stamps it: an executor phase keeps its own time.
+          const event = { ...body, runId, seq: ++seq, at: body.at ?? new Date().toISOString() } as RunEvent;
           events.push(event);
           snapshot = applyRunEvent(snapshot, event);
           options.onEvent?.(event);
