@@ -56,6 +56,8 @@ function follow(machine: ReturnType<typeof fakeMachine>, overrides: Partial<Foll
   const info: string[] = [];
   const train: string[] = [];
   const phases: string[] = [];
+  // Events and training lines in the order they were handed out.
+  const order: string[] = [];
   const done = followExecutor(
     {
       layout,
@@ -71,12 +73,18 @@ function follow(machine: ReturnType<typeof fakeMachine>, overrides: Partial<Foll
       ...overrides,
     },
     {
-      onExecutorEvent: (e) => phases.push(`${e.phase}:${e.status}`),
-      onTrainLine: (line) => train.push(line),
+      onExecutorEvent: (e) => {
+        phases.push(`${e.phase}:${e.status}`);
+        order.push(`${e.phase}:${e.status}`);
+      },
+      onTrainLine: (line) => {
+        train.push(line);
+        order.push(line);
+      },
       onInfo: (line) => info.push(line),
     },
   );
-  return { done, info, train, phases };
+  return { done, info, train, phases, order };
 }
 
 const until = async (condition: () => boolean) => {
@@ -177,26 +185,9 @@ describe('followExecutor: the training’s last lines come before its end', () =
     m.event('pushing', 'started');
     m.event('pushing', 'succeeded');
     m.event('done', 'succeeded');
-    const order: string[] = [];
-    await followExecutor(
-      {
-        layout,
-        connector: m.connector,
-        host: m.host(),
-        pollMs: 5,
-        deadline: Date.now() + 60_000,
-        now: Date.now,
-        signal: new AbortController().signal,
-        onCancel: async () => undefined,
-        pid: 42,
-      },
-      {
-        onExecutorEvent: (e) => order.push(`${e.phase}:${e.status}`),
-        onTrainLine: (line) => order.push(line),
-        onInfo: () => undefined,
-      },
-    );
-    expect(order).toEqual([
+    const f = follow(m);
+    await f.done;
+    expect(f.order).toEqual([
       'training:started',
       'epoch 3/3 loss=0.1',
       'saved model',
