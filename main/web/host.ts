@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { sshAddressSchema } from '../../shared/run-config/ssh-host-section';
+import { sshHostSchema } from '../../shared/run-config/ssh-host-section';
 import { createCore } from '../composition/create-core';
 import { appDataDir } from '../core/app-paths';
 import { bundlePaths } from '../core/bundle-paths';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const startedIn = process.env.INIT_CWD ?? process.cwd();
   const allowedHosts = values['allow-host'];
   for (const address of allowedHosts) {
-    if (!sshAddressSchema.safeParse(address).success) {
+    if (!sshHostSchema.shape.address.safeParse(address).success) {
       throw new Error(`--allow-host takes user@host or user@host:port (got "${address}")`);
     }
   }
