@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** `user@host:port` of an existing machine (ssh-host backend). */
-const sshAddressSchema = z
+export const sshAddressSchema = z
   .string()
   .regex(
     /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?$/,
