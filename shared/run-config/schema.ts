@@ -37,7 +37,9 @@ const s3Prefix = z
   .refine(
     (prefix) => !prefix.split('/').some((part) => part === '..' || part === '.'),
     'the prefix may not contain "." or ".." parts',
-  );
+  )
+  // IAM reads * and ? as wildcards and ${…} as a variable: in the instance role they would widen the grant.
+  .refine((prefix) => !/[*?$]/.test(prefix), 'the prefix may not contain *, ? or $ (IAM reads them as wildcards)');
 
 const relativeFolder = z
   .string()

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { sameQuotaGroup, vcpuQuotaFor } from '../../../shared/domain/instance-family';
 import type { Clock } from '../../core/clock';
+import { EC2_TRUST } from '../ec2-trust-policy';
 import type {
   BucketPort,
   IdentityPort,
@@ -66,7 +67,11 @@ export class FakeAws {
   readonly buckets = new Map<string, FakeBucket>();
   readonly quotas = new Map<string, number>();
   readonly parameters = new Map<string, string>();
-  readonly roles = new Map<string, { policies: Map<string, string>; tags: Record<string, string> }>();
+  /** IAM roles by name; a test may plant one with another trust policy or attached policies (a foreign role). */
+  readonly roles = new Map<
+    string,
+    { policies: Map<string, string>; tags: Record<string, string>; trustPolicy?: string; attached?: string[] }
+  >();
   readonly profiles = new Map<string, { roles: string[]; readyAt: number }>();
   /** Every call, in order: `region op`. */
   readonly calls: string[] = [];
@@ -308,6 +313,16 @@ export class FakeAws {
 
   private rolePort(): InstanceRolePort {
     return {
+      describeRole: async (roleName) => {
+        const role = this.roles.get(roleName);
+        if (!role) return undefined;
+        return {
+          trustPolicy: role.trustPolicy ?? EC2_TRUST,
+          attachedPolicies: [...(role.attached ?? [])],
+          inlinePolicies: [...role.policies.keys()],
+          tags: { ...role.tags },
+        };
+      },
       ensureInstanceProfile: async (spec) => {
         let created = false;
         if (!this.roles.has(spec.roleName)) {

@@ -51,8 +51,21 @@ export interface InstanceProfileSpec {
   tags: TagMap;
 }
 
+/** What IAM says about an existing role (checked before TrainDeck reuses a role with its name). */
+export interface RoleFacts {
+  /** The trust policy, as JSON text (decoded). */
+  trustPolicy: string;
+  /** ARNs of the managed policies attached to it. */
+  attachedPolicies: string[];
+  /** Names of its inline policies. */
+  inlinePolicies: string[];
+  tags: TagMap;
+}
+
 /** IAM, only for the instance profile: created once per bucket prefix, then reused. */
 export interface InstanceRolePort {
+  /** The role's trust policy, policies and tags; undefined when no role has that name. */
+  describeRole(roleName: string, options?: CallOptions): Promise<RoleFacts | undefined>;
   /** Creates what is missing, refreshes the inline policy, and returns whether anything was created. */
   ensureInstanceProfile(spec: InstanceProfileSpec, options?: CallOptions): Promise<{ created: boolean }>;
 }

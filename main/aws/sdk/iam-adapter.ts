@@ -5,17 +5,15 @@ import {
   GetInstanceProfileCommand,
   GetRoleCommand,
   type IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 
 import { awsErrorCode } from '../aws-errors';
+import { EC2_TRUST } from '../ec2-trust-policy';
 import type { InstanceRolePort } from '../ports/account-ports';
 import { sendOptions, toTagList } from './sdk-tags';
-
-const EC2_TRUST = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
 
 async function exists(call: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -34,6 +32,28 @@ async function exists(call: () => Promise<unknown>): Promise<boolean> {
  */
 export function createInstanceRoleAdapter(iam: IAMClient): InstanceRolePort {
   return {
+    async describeRole(roleName, { signal } = {}) {
+      const options = sendOptions(signal);
+      let role;
+      try {
+        role = (await iam.send(new GetRoleCommand({ RoleName: roleName }), options)).Role;
+      } catch (error) {
+        if (awsErrorCode(error) === 'NoSuchEntity' || awsErrorCode(error) === 'NoSuchEntityException') return undefined;
+        throw error;
+      }
+      // One page each: a TrainDeck role has no managed policy and one inline policy, so a full page is already wrong.
+      const [attached, inline] = await Promise.all([
+        iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, MaxItems: 100 }), options),
+        iam.send(new ListRolePoliciesCommand({ RoleName: roleName, MaxItems: 100 }), options),
+      ]);
+      return {
+        // IAM returns the trust policy URL-encoded.
+        trustPolicy: decodeURIComponent(role?.AssumeRolePolicyDocument ?? '{}'),
+        attachedPolicies: (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?'),
+        inlinePolicies: inline.PolicyNames ?? [],
+        tags: Object.fromEntries((role?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+      };
+    },
     async ensureInstanceProfile(spec, { signal } = {}) {
       const options = sendOptions(signal);
       let created = false;

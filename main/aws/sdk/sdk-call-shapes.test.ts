@@ -21,6 +21,8 @@ import {
   GetInstanceProfileCommand,
   GetRoleCommand,
   IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -82,8 +84,8 @@ function mockHappyAccount() {
   iam.on(AddRoleToInstanceProfileCommand).resolves({});
 }
 
-async function provisionThroughSdk(market: 'on-demand' | 'spot') {
-  mockHappyAccount();
+async function provisionThroughSdk(market: 'on-demand' | 'spot', happy = true) {
+  if (happy) mockHappyAccount();
   const clock = new FakeClock();
   const dataDir = await mkdtemp(join(tmpdir(), 'traindeck-shapes-'));
   const ports = createSdkAwsPorts({
@@ -192,6 +194,37 @@ describe('SDK call shapes of provisioning', () => {
     ]);
   });
 
+  it("reusing a role with TrainDeck's name reads its trust policy, managed and inline policies and tags first", async () => {
+    mockHappyAccount();
+    iam.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: 'x',
+        Path: '/',
+        RoleId: 'AROA',
+        Arn: 'arn:aws:iam::123456789012:role/x',
+        CreateDate: new Date(),
+        AssumeRolePolicyDocument: encodeURIComponent(
+          JSON.stringify({
+            Statement: [
+              { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' },
+            ],
+          }),
+        ),
+        Tags: [],
+      },
+    });
+    iam.on(ListAttachedRolePoliciesCommand).resolves({
+      AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    });
+    iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ['traindeck-run-prefix'] });
+    await expect(provisionThroughSdk('on-demand', false)).rejects.toThrow(
+      /exists but is not TrainDeck's own: its trust policy lets more than EC2 assume it; managed policies are attached to it \(arn:aws:iam::aws:policy\/AdministratorAccess\); it has no traindeck:created-by tag/,
+    );
+    expect(iam.commandCalls(ListAttachedRolePoliciesCommand)[0]?.args[0].input.RoleName).toMatch(/^TrainDeck-td-data-/);
+    expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(0);
+    expect(iam.commandCalls(AddRoleToInstanceProfileCommand)).toHaveLength(0);
+  });
+
   it('the instance role may only list, read and write the run prefix of its bucket', async () => {
     await provisionThroughSdk('on-demand');
     const trust = JSON.parse(
@@ -210,10 +243,17 @@ describe('SDK call shapes of provisioning', () => {
         Condition: { StringLike: { 's3:prefix': ['team/demo', 'team/demo/*'] } },
       },
       {
-        Sid: 'ReadWriteRunPrefix',
+        Sid: 'ReadDeleteRunPrefix',
         Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Action: ['s3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
         Resource: 'arn:aws:s3:::td-data/team/demo/*',
+      },
+      {
+        Sid: 'WriteRunPrefixSseC',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::td-data/team/demo/*',
+        Condition: { StringEquals: { 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' } },
       },
     ]);
     expect(iam.commandCalls(AddRoleToInstanceProfileCommand)[0]?.args[0].input).toMatchObject({

@@ -1,6 +1,6 @@
 import type { FakeAws } from '../fake/fake-aws';
 import { awsError } from '../fake/fake-error';
-import { el, type QueryAnswer, queryAnswer, type QueryRequest } from './query-protocol';
+import { el, memberTags, type QueryAnswer, queryAnswer, type QueryRequest } from './query-protocol';
 
 const STS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const IAM = 'https://iam.amazonaws.com/doc/2010-05-08/';
@@ -31,12 +31,33 @@ export async function accountAction(
     }
     case 'GetRole': {
       const name = params.get('RoleName') ?? '';
-      if (!fake.roles.has(name)) throw awsError('NoSuchEntity', `The role with name ${name} cannot be found.`);
-      return queryAnswer(action, IAM, `<Role>${el('RoleName', name)}${el('Arn', roleArn(fake, name))}</Role>`);
+      const role = fake.roles.get(name);
+      if (!role) throw awsError('NoSuchEntity', `The role with name ${name} cannot be found.`);
+      // As IAM: the trust policy URL-encoded, the tags as members (TrainDeck checks both before reusing a role).
+      const tags = Object.entries(role.tags).map(([k, v]) => `<member>${el('Key', k)}${el('Value', v)}</member>`);
+      return queryAnswer(
+        action,
+        IAM,
+        `<Role>${el('RoleName', name)}${el('Arn', roleArn(fake, name))}${el('AssumeRolePolicyDocument', encodeURIComponent(role.trustPolicy ?? ''))}<Tags>${tags.join('')}</Tags></Role>`,
+      );
+    }
+    case 'ListAttachedRolePolicies':
+    case 'ListRolePolicies': {
+      const role = fake.roles.get(params.get('RoleName') ?? '');
+      if (!role) throw awsError('NoSuchEntity', 'The role cannot be found.');
+      const members =
+        action === 'ListRolePolicies'
+          ? `<PolicyNames>${[...role.policies.keys()].map((n) => `<member>${n}</member>`).join('')}</PolicyNames>`
+          : `<AttachedPolicies>${(role.attached ?? []).map((arn) => `<member>${el('PolicyArn', arn)}</member>`).join('')}</AttachedPolicies>`;
+      return queryAnswer(action, IAM, `${members}${el('IsTruncated', false)}`);
     }
     case 'CreateRole': {
       const name = params.get('RoleName') ?? '';
-      fake.roles.set(name, { policies: new Map(), tags: {} });
+      fake.roles.set(name, {
+        policies: new Map(),
+        tags: memberTags(params),
+        trustPolicy: params.get('AssumeRolePolicyDocument') ?? '',
+      });
       return queryAnswer(action, IAM, `<Role>${el('RoleName', name)}${el('Arn', roleArn(fake, name))}</Role>`);
     }
     case 'PutRolePolicy': {

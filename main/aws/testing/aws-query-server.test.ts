@@ -91,6 +91,8 @@ async function scenario(ports: AwsPorts, clock: FakeClock): Promise<unknown[]> {
   const network = (await ec2.defaultNetwork())!;
   seen.push(network);
   seen.push(await ports.instanceRole.ensureInstanceProfile(profileSpec));
+  // Reuse reads the role back (trust policy, policies, tags): the same through IAM's XML as in memory.
+  seen.push(await ports.instanceRole.describeRole(profileSpec.roleName));
   const publicKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ0000000000000000000000000000000000000000 k';
   seen.push(await ec2.importKeyPair({ name: 'kp', publicKey, tags }));
   const group = await ec2.createSecurityGroup({ name: 'sg', description: 'd', vpcId: network.vpcId, tags });

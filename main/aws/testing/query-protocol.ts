@@ -87,6 +87,15 @@ export function specifiedTags(params: URLSearchParams, resourceType: string): Ta
   return tags;
 }
 
+/** IAM's tags: `Tags.member.N.Key` / `.Value`. */
+export function memberTags(params: URLSearchParams): TagMap {
+  const tags: TagMap = {};
+  for (const n of indexes(params, 'Tags.member')) {
+    tags[params.get(`Tags.member.${n}.Key`) ?? ''] = params.get(`Tags.member.${n}.Value`) ?? '';
+  }
+  return tags;
+}
+
 /** An EC2 success document. */
 export function ec2Answer(action: string, inner: string): QueryAnswer {
   return {

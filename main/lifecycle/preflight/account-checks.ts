@@ -23,7 +23,7 @@ export interface AccountReady {
  */
 export async function accountChecks(
   input: Omit<PreflightInput, 'publicIp'>,
-  ttl: PreflightCheck,
+  ttl: PreflightCheck | PreflightCheck[],
   remaining: ReadonlyArray<[string, string]>,
   /** Why the run needs no identity (ssh-host, local: nothing is created in AWS); a failed STS call is then a warning. */
   stsOptional?: string,
@@ -36,7 +36,7 @@ export async function accountChecks(
     ]),
   });
   const local = await localChecks(config, input.env, input.keyVault);
-  const checks = [...local.checks, ttl];
+  const checks = [...local.checks, ...[ttl].flat()];
   if (checks.some((c) => c.status === 'fail') || !local.sseKey) {
     return stop(checks, 'fix the problems above first', remaining);
   }

@@ -7,6 +7,8 @@ import type { ObjectStore } from '../../aws/ports/object-store';
 import type { Clock } from '../../core/clock';
 import type { KeyVault } from '../../sync/key-vault';
 import type { SseKey } from '../../sync/sse-key';
+import { instanceProfileSpec } from '../provision/instance-policy';
+import { checkInstanceRole } from '../provision/instance-role-check';
 import { accountChecks } from './account-checks';
 import { bucketChecks } from './bucket-checks';
 import { awsCallCheck, check, skipped } from './check';
@@ -54,6 +56,7 @@ const AWS_CHECKS: Array<[string, string]> = [
   ['quota', 'vCPU quota'],
   ['ami', 'AMI'],
   ['ssh-source', 'SSH source'],
+  ['instance-role', 'Instance role'],
 ];
 
 /**
@@ -87,13 +90,13 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
     'pass',
     `the instance powers itself off after ${compute.ttlMinutes} min${compute.shutdownAfterPush ? ', or right after the final push' : ''}`,
   );
-  const ready = await accountChecks(input, ttl, AWS_CHECKS);
+  const ready = await accountChecks(input, [ttl, prefixCheck(config.storage.prefix)], AWS_CHECKS);
   if ('report' in ready) return ready;
   const { checks, account } = ready;
 
   const region = config.aws.region;
   const ec2 = ports.ec2(region);
-  const [bucket, type, source] = await Promise.all([
+  const [bucket, type, source, role] = await Promise.all([
     bucketAndDataChecks(input, ready.sseKey, ready.probeName),
     instanceTypeChecks(compute, region, ec2, options).catch((error: unknown) => ({
       checks: [awsCallCheck('instance-type', 'Instance type', 'fail', error, options)],
@@ -101,6 +104,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
       placement: undefined,
     })),
     sshSource(compute, input.publicIp, options),
+    roleCheck(config.storage, ports, options),
   ]);
   checks.push(...bucket.checks, ...type.checks);
   let ami: Awaited<ReturnType<typeof amiCheck>> | undefined;
@@ -116,7 +120,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
     ami = resolved;
     checks.push(quota, resolved.check);
   } else checks.push(...computeSkipped(`${compute.instanceType} is not usable in ${region}`));
-  checks.push(source.check);
+  checks.push(source.check, role);
 
   const plan =
     type.placement && ami?.image && ami.sshUser && source.cidr
@@ -133,6 +137,45 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
         }
       : undefined;
   return finish(checks, plan);
+}
+
+/** An EC2 run's instance role covers its prefix: an empty one would be the whole bucket. */
+function prefixCheck(prefix: string): PreflightCheck {
+  return prefix
+    ? check('prefix', 'S3 prefix', 'pass', `the instance may reach ${prefix}/ only`)
+    : check(
+        'prefix',
+        'S3 prefix',
+        'fail',
+        'storage.prefix is empty: the instance role would read, write and delete every object of the bucket',
+        'Set storage.prefix to a folder of its own, e.g. "runs/my-run" (the wizard proposes one from the run name).',
+      );
+}
+
+/** A role with TrainDeck's name for this prefix is reused only if it is TrainDeck's own. */
+async function roleCheck(
+  storage: RunConfig['storage'],
+  ports: AwsPorts,
+  options: { signal?: AbortSignal },
+): Promise<PreflightCheck> {
+  const spec = instanceProfileSpec(storage.bucket, storage.prefix, 'traindeck/preflight');
+  try {
+    const foreign = await checkInstanceRole(ports.instanceRole, spec, options);
+    return foreign
+      ? check('instance-role', 'Instance role', 'fail', foreign.message, foreign.fix)
+      : check(
+          'instance-role',
+          'Instance role',
+          'pass',
+          `${spec.roleName}: s3://${storage.bucket}/${storage.prefix}/ only`,
+        );
+  } catch (error) {
+    return awsCallCheck('instance-role', 'Instance role', 'fail', error, {
+      ...options,
+      context: `could not read the role ${spec.roleName}`,
+      deniedFix: 'Allow iam:GetRole, iam:ListAttachedRolePolicies and iam:ListRolePolicies on roles named TrainDeck-*.',
+    });
+  }
 }
 
 async function sshSource(

@@ -34,6 +34,7 @@ describe('the instance policy', () => {
     expect(policy.Statement.map((s) => s.Resource)).toEqual([
       'arn:aws:s3:::td-data',
       'arn:aws:s3:::td-data/team/demo/*',
+      'arn:aws:s3:::td-data/team/demo/*',
     ]);
   });
 });

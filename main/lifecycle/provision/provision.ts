@@ -11,6 +11,7 @@ import { type JournalWriter, runKeyFile } from '../journal/run-journal';
 import type { LaunchPlan } from '../preflight/run-preflight';
 import { parseHostKeyFingerprints } from './host-keys';
 import { instanceProfileSpec } from './instance-policy';
+import { checkInstanceRole } from './instance-role-check';
 import { generateSshKeyPair, writePrivateKey } from './ssh-key';
 import type { SshProbe } from './ssh-probe';
 import { userDataScript } from './user-data';
@@ -148,6 +149,9 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     'instance-profile',
     `role ${profile.roleName} (s3://${plan.bucket}/${plan.prefix} only)`,
     async () => {
+      // Preflight checked it too; again here, right before the role is written to and used.
+      const foreign = await withRetry(() => checkInstanceRole(deps.ports.instanceRole, profile, options), retry);
+      if (foreign) throw new TypedError('PRECONDITION_FAILED', foreign.message, { fix: foreign.fix });
       await withRetry(() => deps.ports.instanceRole.ensureInstanceProfile(profile, options), retry);
       return profile.profileName;
     },

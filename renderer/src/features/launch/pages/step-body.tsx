@@ -12,7 +12,7 @@ import { useLaunch } from '../stores/launch';
 import { useWizard } from '../stores/wizard';
 import { useWizardAws } from '../stores/wizard-aws';
 import { useKeyBackup } from '../stores/wizard-key-backup';
-import type { StepId } from '../wizard/draft';
+import { proposedPrefix, type StepId } from '../wizard/draft';
 import type { FieldErrors } from '../wizard/validate';
 
 /** The current step's component, wired to the stores (the components themselves take props only). */
@@ -80,6 +80,7 @@ export function StepBody({
         <DataStep
           value={draft.data}
           errors={errors}
+          proposedPrefix={proposedPrefix(draft.account.name)}
           keyStatus={{ busy: aws.key.busy, error: aws.key.error, info: aws.key.info }}
           keyBackup={keyBackup}
           keyActions={{

@@ -64,6 +64,20 @@ const DEFAULT_FOLDERS: SyncFolder[] = [
   { name: 'checkpoints', local: 'checkpoints', remote: 'checkpoints', policy: 'newest-wins' },
 ];
 
+/**
+ * The S3 prefix the wizard proposes for a run named `name` ("ResNet 50 v2" → "runs/resnet-50-v2"):
+ * an EC2 run needs one (its instance role reaches that folder only), and only characters IAM reads
+ * literally are kept.
+ */
+export function proposedPrefix(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60);
+  return `runs/${slug || 'run'}`;
+}
+
 /** A fresh wizard. */
 export function emptyDraft(defaults: { profile?: string; region?: string } = {}): WizardDraft {
   return {

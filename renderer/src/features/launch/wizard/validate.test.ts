@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { emptyDraft } from './draft';
+import { storageSchema } from '../../../shared/run-config/schema';
+import { emptyDraft, proposedPrefix } from './draft';
 import { configToDraft } from './to-config';
 import { humanize, stepErrors, validateDraft } from './validate';
 
@@ -104,6 +106,25 @@ describe('wizard validation (the shared run config schema)', () => {
     );
     expect(humanize(['storage', 'bucket'], 'a bucket name has 3 to 63 characters')).toBe(
       'a bucket name has 3 to 63 characters',
+    );
+  });
+
+  it('an EC2 run needs a prefix, and the error proposes one from the run name', () => {
+    const draft = emptyDraft();
+    draft.account.name = 'ResNet 50 / v2*';
+    expect(validateDraft(draft).errors['storage.prefix']).toMatch(/^Required for an EC2 run: .*"runs\/resnet-50-v2"/);
+    draft.compute.target = 'ssh-host';
+    expect(validateDraft(draft).errors['storage.prefix']).toBeUndefined();
+  });
+
+  it('the proposed prefix passes the schema for any run name (no IAM wildcard or variable)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (name) => {
+        const prefix = proposedPrefix(name);
+        expect(storageSchema.safeParse({ bucket: 'td-data', prefix, sseKeyFile: 'k' }).success).toBe(true);
+        expect(prefix).not.toMatch(/[*?$]/);
+      }),
+      { seed: 42, numRuns: 300 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import { type RunConfig, runConfigSchema } from '../../../../../shared/run-config/schema';
-import type { StepId, WizardDraft } from './draft';
+import { proposedPrefix, type StepId, type WizardDraft } from './draft';
 import { draftToConfig } from './to-config';
 
 /** Messages by field key; keys are run config paths ("compute.ttlMinutes", "code.overrides.0.target"). */
@@ -39,6 +39,10 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
       const key = ALIASES[path] ?? (path || 'config');
       errors[key] ??= sentence(humanize(issue.path.map(String), issue.message));
     }
+  }
+  if (draft.compute.target === 'aws-ec2' && !draft.data.prefix.trim()) {
+    errors['storage.prefix'] ??=
+      `Required for an EC2 run: the instance may reach this folder of the bucket only (e.g. "${proposedPrefix(draft.account.name)}").`;
   }
   if (!draft.data.keyFingerprint) {
     errors['storage.key'] ??=

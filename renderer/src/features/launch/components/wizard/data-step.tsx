@@ -1,3 +1,4 @@
+import { Button } from '../../../../components/button';
 import { Field } from '../../../../components/forms/field';
 import { FolderTable } from './folder-table';
 import type { KeyBackupState } from './key-backup';
@@ -8,10 +9,12 @@ interface DataStepProps extends StepProps<'data'> {
   keyStatus: KeyStatus;
   keyBackup: KeyBackupState;
   keyActions: KeyActions;
+  /** The prefix proposed from the run name, offered while the prefix is empty. */
+  proposedPrefix: string;
 }
 
 /** Step 4: where the data lives in S3, how each folder syncs, and the key that encrypts it. */
-export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, onChange }: DataStepProps) {
+export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, proposedPrefix, onChange }: DataStepProps) {
   return (
     <div className="wizard-step-body">
       <div className="field-grid">
@@ -33,13 +36,22 @@ export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, onCh
           label="Prefix"
           name="storage.prefix"
           error={errors['storage.prefix']}
-          hint="The run's folder in the bucket; the instance may touch nothing else."
+          hint={
+            <>
+              The run&apos;s folder in the bucket; the instance may touch nothing else.{' '}
+              {value.prefix ? null : (
+                <Button variant="ghost" size="sm" onClick={() => onChange({ prefix: proposedPrefix })}>
+                  Use {proposedPrefix}
+                </Button>
+              )}
+            </>
+          }
         >
           <input
             className="input input--mono"
             value={value.prefix}
             onChange={(e) => onChange({ prefix: e.target.value })}
-            placeholder="projects/resnet"
+            placeholder={proposedPrefix}
             spellCheck={false}
           />
         </Field>
