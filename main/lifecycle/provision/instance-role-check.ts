@@ -18,9 +18,9 @@ export function roleMismatches(spec: InstanceProfileSpec, facts: RoleFacts): str
   }
   const foreign = facts.inlinePolicies.filter((name) => name !== spec.policyName);
   if (foreign.length > 0) problems.push(`it has other inline policies (${foreign.join(', ')})`);
-  if (!facts.tags[TAG_CREATED_BY]?.startsWith('traindeck/'))
-    {problems.push(`it has no ${TAG_CREATED_BY} tag of TrainDeck`);}
-  else if (facts.tags[TAG_BUCKET_PREFIX] !== spec.tags[TAG_BUCKET_PREFIX]) {
+  if (!facts.tags[TAG_CREATED_BY]?.startsWith('traindeck/')) {
+    problems.push(`it has no ${TAG_CREATED_BY} tag of TrainDeck`);
+  } else if (facts.tags[TAG_BUCKET_PREFIX] !== spec.tags[TAG_BUCKET_PREFIX]) {
     problems.push(`its ${TAG_BUCKET_PREFIX} tag is not ${spec.tags[TAG_BUCKET_PREFIX] ?? ''}`);
   }
   return problems;
