@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { storageSchema } from '../../../shared/run-config/schema';
+import { storageSchema } from '../../../../../shared/run-config/schema';
 import { emptyDraft, proposedPrefix } from './draft';
 import { configToDraft } from './to-config';
 import { humanize, stepErrors, validateDraft } from './validate';
