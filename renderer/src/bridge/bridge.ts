@@ -1,4 +1,5 @@
 import { useCosts } from '../features/costs/stores/costs';
+import { useLaunch } from '../features/launch/stores/launch';
 import { useMonitor } from '../features/runs/stores/monitor';
 import { useRuns } from '../features/runs/stores/runs';
 import { useApp } from '../stores/app';
@@ -78,6 +79,8 @@ function reloadSnapshots(): void {
   void useApp.getState().loadDoctor();
   void useJobs.getState().loadJobs();
   void useRuns.getState().loadRuns();
+  // The Launch page's templates: a load tried before the socket was open failed and is not retried by itself.
+  void useLaunch.getState().loadTemplates();
   // Runs a killed TrainDeck left (the banner): asked at start and after every reconnect.
   void useUnfinishedRuns.getState().load();
   const watched = useMonitor.getState().runId;

@@ -11,6 +11,7 @@ import { ErrorCallout } from '../../../components/error-callout';
 import { ArrowRightIcon } from '../../../components/icons/ui-icons';
 import { LaunchIllustration } from '../../../components/illustrations/launch-illustration';
 import { useApp } from '../../../stores/app';
+import { useConnection } from '../../../stores/connection';
 import { useNavigation } from '../../../stores/navigation';
 import { ReadinessList } from '../components/readiness-list';
 import { TemplateList } from '../components/template-list';
@@ -23,14 +24,19 @@ import { useWizardAws } from '../stores/wizard-aws';
 export function StartView() {
   const report = useApp((s) => s.doctor.report);
   const navigate = useNavigation((s) => s.navigate);
-  const { templates, templatesLoaded, templatesError } = useLaunch(
+  const { templates, templatesLoaded, templatesError, templatesLoading } = useLaunch(
     useShallow((s) => ({
       templates: s.templates,
       templatesLoaded: s.templatesLoaded,
       templatesError: s.templatesError,
+      templatesLoading: s.templatesLoading,
     })),
   );
-  useEffect(() => void useLaunch.getState().loadTemplates(), []);
+  // Fresh templates on every visit, but only over an open connection: before it opens (page load)
+  // or while it is down, the bridge loads them when it (re)connects.
+  useEffect(() => {
+    if (useConnection.getState().state.status === 'connected') void useLaunch.getState().loadTemplates();
+  }, []);
   const awsChecks = report?.checks.filter((check) => check.id.startsWith('aws-')) ?? [];
   // The doctor says e.g. "eu-west-1 (from profile …)": its first word is the region.
   const region = report?.checks.find((c) => c.id === 'aws-region' && c.status === 'pass')?.value.split(' ')[0];
@@ -64,6 +70,14 @@ export function StartView() {
           {templatesError && (
             <div className="card-error">
               <ErrorCallout error={templatesError} title="Templates could not be loaded" />
+              <Button
+                size="sm"
+                onClick={() => void useLaunch.getState().loadTemplates()}
+                disabled={templatesLoading}
+                data-testid="templates-retry"
+              >
+                Retry
+              </Button>
             </div>
           )}
           {!templatesLoaded ? (

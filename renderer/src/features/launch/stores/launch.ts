@@ -11,6 +11,8 @@ interface LaunchStore {
   templates: RunTemplate[];
   templatesLoaded: boolean;
   templatesError: AppError | undefined;
+  /** A templates load is in flight (Retry waits for it). */
+  templatesLoading: boolean;
   saving: boolean;
   savedAs: string | undefined;
   exported: { path: string; json: string } | undefined;
@@ -19,6 +21,7 @@ interface LaunchStore {
   launchError: AppError | undefined;
   /** The run the last Launch started. */
   launchedRunId: string | undefined;
+  /** Asks main for the saved templates; the bridge calls it on every (re)connect, Retry after a failure. */
   loadTemplates(): Promise<void>;
   saveTemplate(name: string, config: RunConfig): Promise<void>;
   deleteTemplate(name: string): Promise<void>;
@@ -27,11 +30,15 @@ interface LaunchStore {
   reset(): void;
 }
 
+/** Counts templates loads so an older answer never overwrites a newer one. */
+let latestTemplatesLoad = 0;
+
 /** Review's actions: templates, export for the CLI, and Launch (the run pipeline's `runs.start` on EC2 or the user's SSH machine). */
 export const useLaunch = create<LaunchStore>()((set, get) => ({
   templates: [],
   templatesLoaded: false,
   templatesError: undefined,
+  templatesLoading: false,
   saving: false,
   savedAs: undefined,
   exported: undefined,
@@ -41,11 +48,16 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
   launchedRunId: undefined,
 
   loadTemplates: async () => {
+    const load = ++latestTemplatesLoad;
+    set({ templatesLoading: true });
     const result = await api().invoke('templates.list', {});
+    // Loads overlap (a reconnect while one is in flight): only the newest may set what the card shows.
+    if (load !== latestTemplatesLoad) return;
+    // A failed load keeps the templates already shown: a dropped connection does not delete them.
     set(
       result.ok
-        ? { templates: result.value, templatesLoaded: true, templatesError: undefined }
-        : { templatesLoaded: true, templatesError: result.error },
+        ? { templates: result.value, templatesLoaded: true, templatesError: undefined, templatesLoading: false }
+        : { templatesLoaded: true, templatesError: result.error, templatesLoading: false },
     );
   },
 
