@@ -1,7 +1,9 @@
 import { app, session, shell, type WebContents } from 'electron';
 
 import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
+import { redactUrlUserinfo } from '../../shared/security/redact-url';
 import type { Logger } from '../core/logger';
+import { isDocumentationUrl } from './external-links';
 import { isPermissionGranted } from './permission-policy';
 
 /** Tells whether a web contents is the main window's top frame showing our renderer page. */
@@ -37,8 +39,11 @@ function lockDown(contents: WebContents, log: Logger): void {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Links to documentation open in the user's browser; nothing opens inside the app, and no
+    // other site or scheme is handed to the OS (see ./external-links).
+    if (isDocumentationUrl(url)) void shell.openExternal(url);
+    else
+      {log.warn('refused to open a link outside the documentation sites', { url: redactUrlUserinfo(url.slice(0, 200)) });}
     return { action: 'deny' };
   });
 }
