@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import type {} from '../../e2e/services/s3-global-setup';
@@ -71,6 +71,28 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('traindeck sync (the built CLI against real S3)', () => {
+  it('sync encrypt lists (--dry-run --json) then re-encrypts an object stored without SSE-C; the next pull flags nothing', async () => {
+    const s3 = inject('s3');
+    await createS3Client({
+      region: s3.region,
+      endpoints: { S3: s3.endpoint },
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    }).send(new PutObjectCommand({ Bucket: bucket, Key: 'enc/logs/plain.log', Body: 'no SSE-C\n' }));
+    const run = await config('enc.json', { prefix: 'enc', localRoot: 'enc' });
+    const dry = await cli(['sync', 'encrypt', '--config', run, '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    expect(dry.events).toContainEqual({ type: 'encrypt', key: 'enc/logs/plain.log', outcome: 'found' });
+    const done = await cli(['sync', 'encrypt', '--config', run, '--json']);
+    expect(done.stderr).toBe('');
+    expect(done.events).toContainEqual(
+      expect.objectContaining({ type: 'encrypt-summary', encrypted: ['enc/logs/plain.log'], failures: [] }),
+    );
+    const pull = await cli(['sync', 'pull', '--config', run, '--json']);
+    const summary = pull.events.find((e) => e.type === 'summary');
+    expect(summary).toMatchObject({ summary: { downloaded: 1, failures: [] } });
+    expect(summary?.type === 'summary' && summary.summary.unencrypted).toBeFalsy();
+  });
+
   it('pushes and pulls 2,000 small files, JSON lines ending with summary and resources', async () => {
     const local = join(dir, 'data', 'logs');
     await mkdir(local, { recursive: true });

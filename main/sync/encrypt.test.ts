@@ -4,12 +4,11 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import { META_SHA256, type ObjectStore, StoreError } from '../aws/ports/object-store';
 import { encryptPlainObjects } from './encrypt';
 import { sha256Buffer } from './hash-file';
-import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 import { MemoryBucket } from './testing/memory-object-store';
+import { memorySpec } from './testing/memory-spec';
 
 // Class 8 of issue 11: objects stored without SSE-C are re-encrypted on request, never lost.
 const KEY = 'sha256:ours';
@@ -21,16 +20,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
-// Small parts, so that a 100-byte object goes up in parts as a large one would.
-const spec = (): SyncSpec => ({
-  ...SYNC_DEFAULTS,
-  multipartThreshold: 48,
-  partSize: 16,
-  bucket: 'b',
-  prefix: 'p',
-  localRoot: root,
-  folders: DEFAULT_SYNC_FOLDERS,
-});
+const spec = () => memorySpec(root);
 /** A store whose `method` fails at once (S3 refusing it), after the first `okCalls` calls. */
 function failing(store: ObjectStore, method: keyof ObjectStore, okCalls = 0): ObjectStore {
   let calls = 0;

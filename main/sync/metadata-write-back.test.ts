@@ -4,14 +4,14 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { DEFAULT_SYNC_FOLDERS } from '../../shared/run-config/schema';
 import type { SyncEvent } from '../../shared/sync/events';
 import { META_MTIME, META_SHA256 } from '../aws/ports/object-store';
 import { runSync, type SyncRun } from './engine';
 import { sha256Buffer } from './hash-file';
-import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
+import { SYNC_DEFAULTS } from './sync-spec';
 import { loadSyncState } from './sync-state';
 import { MemoryBucket } from './testing/memory-object-store';
+import { memorySpec } from './testing/memory-spec';
 
 // Class 8 of issue 11: the hash learned on the first download of an object another tool wrote
 // is written back onto it (server-side copy) where the policy allows, else kept locally.
@@ -24,13 +24,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
-const spec = (): SyncSpec => ({
-  ...SYNC_DEFAULTS,
-  bucket: 'b',
-  prefix: 'p',
-  localRoot: root,
-  folders: DEFAULT_SYNC_FOLDERS,
-});
+const spec = () => memorySpec(root, { multipartThreshold: SYNC_DEFAULTS.multipartThreshold });
 /** What awscli leaves: the object under our SSE-C key, no TrainDeck metadata. */
 const awscli = (key: string, text: string) => bucket.putDirect(key, Buffer.from(text), { sseKey: KEY });
 async function pull(options: Partial<SyncRun> = {}) {

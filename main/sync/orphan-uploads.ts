@@ -8,6 +8,14 @@ import type { UploadJournal } from './upload-journal';
 /** An unfinished upload nobody recorded is another machine's live sync until it is this old. */
 const FOREIGN_UPLOAD_MAX_AGE_MS = 24 * 3_600_000;
 
+/**
+ * How S3's initiation time of an upload may differ from the journaled intent's start and still be
+ * that intent's upload: this computer's clock may be behind S3's (skew), and the create request may
+ * have been retried for a while after the intent was written.
+ */
+export const INTENT_CLOCK_SKEW_MS = 5 * 60_000;
+export const INTENT_WINDOW_MS = 15 * 60_000;
+
 /** What {@link cleanOrphanUploads} needs. */
 export interface OrphanCleanup {
   store: ObjectStore;
@@ -22,7 +30,8 @@ export interface OrphanCleanup {
 
 /**
  * Aborts the unfinished multipart uploads under the prefix that no sync will finish, and says
- * which. Ours (in this local root's journal) are kept when this push uploads the same key
+ * which. Ours (in this local root's journal, by id, or by key and initiation time for an upload
+ * whose id a killed sync never recorded: always aborted, nothing of it is known) are kept when this push uploads the same key
  * (it resumes them) or when pulling; otherwise aborted. Anybody else's are aborted once older
  * than a day (a sync on another machine may still be sending them) and otherwise left alone.
  * Journal entries S3 no longer lists are dropped. Never fails the sync: a refusal is a warning.
@@ -53,10 +62,18 @@ export async function cleanOrphanUploads(cleanup: OrphanCleanup): Promise<void> 
   const aborted: string[] = [];
   let leftAlone = 0;
   for (const upload of listed) {
-    const ours = journal.find(store.bucket, upload.key)?.uploadId === upload.uploadId;
+    const recorded = journal.find(store.bucket, upload.key);
+    // An intent (no id yet) claims the upload of its key that S3 initiated when it was written:
+    // the sync that wrote it was stopped between CreateMultipartUpload and recording the id.
+    const intended =
+      recorded?.uploadId === '' &&
+      upload.initiatedMs >= recorded.startedMs - INTENT_CLOCK_SKEW_MS &&
+      upload.initiatedMs <= recorded.startedMs + INTENT_WINDOW_MS;
+    const ours = intended || recorded?.uploadId === upload.uploadId;
     const hours = Math.round((now - upload.initiatedMs) / 3_600_000);
     let why: string | undefined;
-    if (ours && plan.direction === 'push' && !uploading.has(upload.key)) {
+    if (intended) why = 'created by an earlier sync here that was stopped before it could record it';
+    else if (ours && plan.direction === 'push' && !uploading.has(upload.key)) {
       why = 'started by an earlier sync here; its file changed or is gone';
     } else if (!ours && now - upload.initiatedMs >= maxAge) why = `started ${hours} h ago and never finished`;
     if (!why) {
@@ -65,7 +82,7 @@ export async function cleanOrphanUploads(cleanup: OrphanCleanup): Promise<void> 
     }
     try {
       await withRetry(() => store.abortMultipart(upload.key, upload.uploadId), syncRetry(signal));
-      if (ours) await journal.remove(store.bucket, upload.key, upload.uploadId);
+      if (ours) await journal.remove(store.bucket, upload.key, intended ? '' : upload.uploadId);
       aborted.push(`${upload.key} (${why})`);
     } catch (error) {
       cleanup.onEvent?.({

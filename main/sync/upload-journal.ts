@@ -16,6 +16,11 @@ export interface JournalPart {
 export interface JournalEntry {
   bucket: string;
   key: string;
+  /**
+   * Empty while the upload is only an intent: written before CreateMultipartUpload, so that an
+   * upload created by a process killed before it could record the id is still known as ours
+   * (by key and by S3's initiation time, not before `startedMs`).
+   */
   uploadId: string;
   /** The file version it uploads: resumable only while the file is still exactly this. */
   size: number;
@@ -27,8 +32,8 @@ export interface JournalEntry {
 }
 
 /**
- * The multipart uploads this local root has in flight (`.traindeck/uploads.json`): written as
- * soon as an upload is created and after every part, so that after a crash or kill -9 the next
+ * The multipart uploads this local root has in flight (`.traindeck/uploads.json`): written
+ * before an upload is created (its intent), once it is, and after every part, so that after a crash or kill -9 the next
  * sync can tell its own unfinished uploads from anybody else's, resume them from the parts
  * already in S3, or abort them. Writes are serialised and atomic.
  */

@@ -155,31 +155,38 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
   const hashes = await hashFileParts(job.path, file.size, partSize, ctx.signal);
   if (hashes === 'changed') throw changedWhileUploading(file, key);
   const resumed = await resumable(job, hashes, partSize);
+  const journal = ctx.journal;
+  const bucket = ctx.store.bucket;
+  const entry = {
+    bucket,
+    key,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    sha256: hashes.sha256,
+    partSize,
+    startedMs: Date.now(),
+    parts: {},
+  };
+  // The intent first: a kill between CreateMultipartUpload and the next journal write leaves an
+  // upload the next sync still knows as its own (cleanOrphanUploads), not a stranger's for 24 h.
+  if (!resumed) await journal?.put({ ...entry, uploadId: '' });
   const uploadId =
     resumed?.uploadId ??
     (await withRetry(
       () => ctx.store.createMultipart(key, metadata(hashes.sha256, file.mtimeMs), ctx.signal),
       retry(ctx),
     ));
-  const journal = ctx.journal;
-  const bucket = ctx.store.bucket;
-  if (!resumed) {
-    await journal?.put({
-      bucket,
-      key,
-      uploadId,
-      size: file.size,
-      mtimeMs: file.mtimeMs,
-      sha256: hashes.sha256,
-      partSize,
-      startedMs: Date.now(),
-      parts: {},
-    });
-  }
+  if (!resumed) await journal?.put({ ...entry, uploadId });
+  // One part that fails (its bytes changed, S3 refused it) cancels the parts still in flight.
+  const partsController = new AbortController();
+  const stopParts = () => partsController.abort(ctx.signal?.reason);
+  ctx.signal?.addEventListener('abort', stopParts, { once: true });
+  const partJob: UploadJob = { ...job, ctx: { ...ctx, signal: partsController.signal } };
   try {
     const parts = await Promise.all(
       hashes.parts.map((partSha256, index) =>
         ctx.requests(async () => {
+          partsController.signal.throwIfAborted();
           const start = index * partSize;
           const end = Math.min(file.size, start + partSize) - 1;
           const reused = resumed?.parts.get(index + 1);
@@ -189,11 +196,14 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
           }
           const etag = await withRetry(
             () =>
-              sendVerified(job, { start, end }, partSha256, (body, signal) =>
+              sendVerified(partJob, { start, end }, partSha256, (body, signal) =>
                 ctx.store.uploadPart(key, uploadId, index + 1, body, partSha256, signal),
               ),
-            retry(ctx),
-          );
+            syncRetry(partsController.signal),
+          ).catch((error: unknown) => {
+            partsController.abort(error);
+            throw error;
+          });
           await journal?.addPart(bucket, key, uploadId, index + 1, { sha256: partSha256, etag });
           ctx.onBytes(end - start + 1);
           return { partNumber: index + 1, etag };
@@ -204,7 +214,9 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
     // still the version they came from.
     if (!(await job.unchanged())) throw changedWhileUploading(file, key);
     await withRetry(() => ctx.store.completeMultipart(key, uploadId, parts, ctx.signal), retry(ctx));
-  } catch (error) {
+  } catch (caught) {
+    // The first part's failure is the cause; the parts it cancelled only echo it.
+    const error = partsController.signal.aborted && !ctx.signal?.aborted ? partsController.signal.reason : caught;
     // Kept for the next sync to resume only when nothing is wrong with the parts: a cancelled
     // sync or an outage that outlasted the retries. Anything else is billed storage nobody sees.
     if (!journal || !resumableAfter(error, ctx.signal)) {
@@ -212,6 +224,8 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
       await journal?.remove(bucket, key, uploadId);
     }
     throw error;
+  } finally {
+    ctx.signal?.removeEventListener('abort', stopParts);
   }
   await journal?.remove(bucket, key, uploadId);
   // Some servers (Ceph) return an empty ETag on completion; HEAD tells the real one.
@@ -236,7 +250,8 @@ async function resumable(
 ): Promise<{ uploadId: string; parts: Map<number, string> } | undefined> {
   const { ctx, file, key } = job;
   const entry = ctx.journal?.find(ctx.store.bucket, key);
-  if (!entry || !ctx.store.listParts) return undefined;
+  // An intent (no upload id) has nothing to resume: the orphan clean-up aborts its upload, if S3 made one.
+  if (!entry || !entry.uploadId || !ctx.store.listParts) return undefined;
   const sameVersion =
     entry.size === file.size &&
     entry.mtimeMs === file.mtimeMs &&
