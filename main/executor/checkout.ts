@@ -1,4 +1,4 @@
-import { copyFile, mkdir, realpath, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 
 import type { ExecutorSpec } from '../../shared/executor/protocol';
@@ -90,36 +90,40 @@ export function explainGitFailure(stderr: string, spec: ExecutorSpec): PhaseErro
   return new PhaseError(`git clone of ${url} failed: ${last}`);
 }
 
-// Resolves symlinks too: a target like "link/x" whose "link" points outside the repo is refused.
-async function applyOverride(workDir: string, repoDir: string, uploaded: string, target: string): Promise<void> {
+/**
+ * Copies one uploaded override into the repo at `target`. Resolves symlinks: a target like
+ * "link/x" whose "link" points outside the repo is refused, and so is a target that is itself a
+ * symlink pointing out of the repo or nowhere (copyFile would follow a dangling one and create
+ * its destination wherever it points).
+ */
+export async function applyOverride(workDir: string, repoDir: string, uploaded: string, target: string): Promise<void> {
   const root = await realpath(repoDir);
   const wanted = resolve(root, target);
   const parent = await deepestExisting(dirname(wanted));
-  const inside = (path: string) => path === root || path.startsWith(root + sep);
-  if (!inside(wanted) || !inside(await realpath(parent))) {
-    throw new PhaseError(
-      `override target "${target}" is outside the repo`,
-      'An override target is a path inside the repository (no "..", no symlink out of it).',
+  const inside = (path: string | undefined) => path !== undefined && (path === root || path.startsWith(root + sep));
+  const refuse = (why: string) =>
+    new PhaseError(
+      `override target "${target}" ${why}`,
+      'An override target is a path inside the repository (no "..", no symlink out of it or to nothing).',
     );
-  }
+  if (!inside(wanted) || !inside(await realpath(parent).catch(() => undefined))) throw refuse('is outside the repo');
   await mkdir(dirname(wanted), { recursive: true });
   const source = join(workDir, uploaded);
   if (!(await stat(source).catch(() => undefined))?.isFile()) {
     throw new PhaseError(`override source for "${target}" was not uploaded`);
   }
-  const existing = await realpath(wanted).catch(() => undefined);
-  if (existing && !inside(existing)) {
-    throw new PhaseError(
-      `override target "${target}" is outside the repo`,
-      'An override target is a path inside the repository (no symlink out of it).',
-    );
+  if ((await lstat(wanted).catch(() => undefined))?.isSymbolicLink()) {
+    const points = await realpath(wanted).catch(() => undefined);
+    if (points === undefined) throw refuse('is a symlink to nothing');
+    if (!inside(points)) throw refuse('is outside the repo');
   }
   await copyFile(source, wanted);
 }
 
+// lstat: a dangling symlink on the way exists too (its realpath then fails and the target is refused).
 async function deepestExisting(path: string): Promise<string> {
   for (let current = path; ; current = dirname(current)) {
-    if (await stat(current).catch(() => undefined)) return current;
+    if (await lstat(current).catch(() => undefined)) return current;
     if (dirname(current) === current) return current;
   }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { ExecutorSecrets } from '../../shared/executor/protocol';
@@ -35,6 +35,7 @@ export async function readSecrets(stdin: NodeJS.ReadableStream, timeoutMs = 30_0
  */
 export function createRamFolder(runId: string, fallbackParent: string): { dir: string; remove(): void } {
   const parent = existsSync('/dev/shm') ? '/dev/shm' : fallbackParent;
+  if (parent === '/dev/shm') removeStaleRamFolders(parent);
   const dir = join(parent, `traindeck-${runId}-${process.pid}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
@@ -45,4 +46,49 @@ export function createRamFolder(runId: string, fallbackParent: string): { dir: s
 export function writeSecretFile(path: string, content: string): void {
   writeFileSync(path, content.endsWith('\n') ? content : content + '\n', { mode: 0o600 });
   chmodSync(path, 0o600);
+}
+
+/**
+ * Removes the RAM folders earlier executors of this user left (killed before their cleanup ran),
+ * which may still hold a deploy key: only `traindeck-<run>-<pid>` folders (not symlinks) owned
+ * by this uid whose executor pid no longer runs. Another user's folder, or a live run's, is left.
+ */
+export function removeStaleRamFolders(parent: string, uid = process.getuid?.()): string[] {
+  const removed: string[] = [];
+  for (const name of safeReaddir(parent)) {
+    const match = /^traindeck-.+-(\d+)$/.exec(name);
+    if (!match || Number(match[1]) === process.pid) continue;
+    const path = join(parent, name);
+    const info = lstatOrUndefined(path);
+    if (!info?.isDirectory() || (uid !== undefined && info.uid !== uid) || alive(Number(match[1]))) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
+function safeReaddir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the pid runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
