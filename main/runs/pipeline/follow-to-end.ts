@@ -14,7 +14,7 @@ import type { HostConnector, RemoteHost } from '../../host/remote-host';
 import type { AwsMachine } from './compute-backend';
 import type { ExecutorIdentity } from './executor-identity';
 import { followExecutor, type FollowOffsets, type ReconnectPolicy } from './follow-executor';
-import { type createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
+import { PhaseFailure, type PhaseRunner, type RunEventBody } from './phase-tracker';
 import type { RunObserver } from './run-observer';
 import { parseSyncReport } from './sync-report';
 import { FINAL_STATUS_WAIT_MS, pushAgain, readFinalStatus, verifySync } from './verify-sync';
@@ -83,11 +83,7 @@ export interface FollowState {
  * the machine for a rescue. Throws on failure; the caller fails the phase, rescue-pushes and
  * tears down.
  */
-export async function followToEnd(
-  input: FollowToEndInput,
-  phases: ReturnType<typeof createPhaseRunner>,
-  state: FollowState,
-): Promise<void> {
+export async function followToEnd(input: FollowToEndInput, phases: PhaseRunner, state: FollowState): Promise<void> {
   const { layout, secrets } = input;
   const info = (line: string) => input.emit({ type: 'log', source: 'info', line });
   state.rescuePush = async () => {

@@ -63,3 +63,6 @@ export function createPhaseRunner(emit: (event: RunEventBody) => void) {
     },
   };
 }
+
+/** The phase runner of one run (see {@link createPhaseRunner}). */
+export type PhaseRunner = ReturnType<typeof createPhaseRunner>;

@@ -1,13 +1,15 @@
-import type { RunOutcome } from '../../../shared/domain/run';
-import type { ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../../shared/executor/protocol';
+import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
-import { workLayout } from '../../executor/work-layout';
+import { type WorkLayout, workLayout } from '../../executor/work-layout';
+import type { RemoteHost } from '../../host/remote-host';
 import type { AttachEntry } from '../reattach/attach-journal';
 import type { AcquiredHost, ComputeBackend } from './compute-backend';
+import type { ExecutorIdentity } from './executor-identity';
 import type { ReconnectPolicy } from './follow-executor';
-import { type FollowState, followToEnd } from './follow-to-end';
-import { createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
+import { type FollowState, followToEnd, type FollowToEndInput } from './follow-to-end';
+import { createPhaseRunner, type PhaseRunner, type RunEventBody } from './phase-tracker';
+import { type PipelineResult, runToEnd } from './run-ending';
 import type { RunObserver } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
 import type { Waker } from './waker';
@@ -53,187 +55,176 @@ export interface PipelineInput {
 /** The reattach facts the pipeline learns: the machine (before the executor starts), its pid, the read offsets. */
 export type AttachFacts = Exclude<AttachEntry, { type: 'run' } | { type: 'owner' }>;
 
-/** How the run ended. */
-export interface PipelineResult {
-  outcome: RunOutcome;
-  reason?: string;
-  exitCode?: number | null;
-  status?: ExecutorStatus;
-}
-
 /**
  * preflight → provisioning → connecting → bootstrapping → (executor: checkout → pulling →
  * verifying → training → pushing) → verifying-sync → tearing-down. Teardown runs whatever
- * happened before it; the executor pushes whatever happened before its push.
+ * happened before it; the executor pushes whatever happened before its push (see {@link runToEnd}).
  */
 export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
-  const now = input.now ?? Date.now;
   const phases = createPhaseRunner(input.emit);
-  const info = (line: string) => input.emit({ type: 'log', source: 'info', line });
-  const setup = AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)]);
-  let acquired: AcquiredHost | undefined;
   // Host, status, the phase an unexpected error belongs to, and (once the executor runs) its rescue push.
   const state: FollowState = { current: 'bootstrapping' };
-  // Host keys seen at first sight (an unpinned ssh-host): a reattach pins them.
-  const firstSight: string[] = [];
-  try {
-    await phases.run(
-      'preflight',
-      () => input.backend.preflight(setup),
-      (facts) => facts,
-    );
-    acquired = await phases.run(
-      'provisioning',
-      () =>
-        input.backend.acquire(
-          setup,
-          (fingerprint) => {
-            firstSight.push(fingerprint);
-            input.emit({ type: 'host-key', fingerprint, firstSight: true });
-          },
-          // Each step and wait of a provisioning: the phase's live detail (the monitor) and a line (the CLI).
-          ({ step, line, elapsedSeconds, limitSeconds }) =>
-            input.emit({
-              type: 'phase',
-              phase: 'provisioning',
-              status: 'running',
-              detail: {
-                step,
-                progress: line,
-                ...(elapsedSeconds !== undefined ? { elapsedSeconds } : {}),
-                ...(limitSeconds !== undefined ? { limitSeconds } : {}),
-              },
-            }),
-        ),
-      (a) => a.detail,
-    );
-    const machine = acquired;
-    const host = await phases.run(
-      'connecting',
-      () => machine.connector.connect(setup),
-      () => ({ host: machine.connector.label }),
-    );
-    state.host = host;
-    const spec: ExecutorSpec = {
-      ...input.spec,
-      storage: { ...input.spec.storage, ...(machine.s3Endpoint ? { endpoint: machine.s3Endpoint } : {}) },
-      ttlSeconds: machine.ttlSeconds,
-      powerOff: machine.powerOff,
-      powerOffAtEnd: machine.powerOffAtEnd,
-    };
-    const secrets: ExecutorSecrets = {
-      ...input.secrets,
-      ...(machine.sendS3Credentials && input.s3Credentials ? { s3: input.s3Credentials } : {}),
-    };
-    const layout = workLayout(machine.workDir, spec);
-    const deadline = now() + (machine.ttlSeconds + spec.training.graceSeconds) * 1000 + 75 * 60_000;
-    // Before the executor starts: a kill from here on leaves a run a later TrainDeck can find and follow.
-    if (machine.reattach) {
-      input.onAttach?.({
-        type: 'machine',
-        target:
-          machine.reattach.kind === 'ssh'
-            ? {
-                ...machine.reattach,
-                hostKeyFingerprints: [...new Set([...machine.reattach.hostKeyFingerprints, ...firstSight])],
-              }
-            : machine.reattach,
-        workDir: machine.workDir,
-        storage: spec.storage,
-        sendS3Credentials: machine.sendS3Credentials,
-        deadline,
-        ...(machine.aws ? { aws: machine.aws } : {}),
-      });
-    }
-    const started = await phases.run(
-      'bootstrapping',
-      () =>
-        startExecutor(host, {
-          layout,
-          bundleDir: input.bundleDir,
-          spec,
-          secrets,
-          uploads: input.uploads,
-          onInstance: machine.onInstance,
-          signal: setup,
-        }),
-      (r) => ({ pid: r.pid, workDir: layout.workDir }),
-    );
-    const { pid, ...identity } = started;
-    input.onAttach?.({ type: 'executor', pid, ...identity });
-    await followToEnd(
-      {
-        runId: input.runId,
-        layout,
-        connector: machine.connector,
-        pid,
-        identity,
-        deadline,
-        secrets,
-        storage: spec.storage,
-        store: input.store,
-        emit: input.emit,
-        signal: input.signal,
-        now,
-        ...(input.pollMs ? { pollMs: input.pollMs } : {}),
-        ...(input.maxRePushes !== undefined ? { maxRePushes: input.maxRePushes } : {}),
-        ...(input.keepOnVerifyFailureMs !== undefined ? { keepOnVerifyFailureMs: input.keepOnVerifyFailureMs } : {}),
-        ...(input.observer ? { observer: input.observer } : {}),
-        ...(input.monitoring ? { monitoring: input.monitoring } : {}),
-        ...(machine.aws ? { aws: machine.aws } : {}),
-        ...(input.reconnect ? { reconnect: input.reconnect } : {}),
-        ...(input.waker ? { waker: input.waker } : {}),
-        ...(input.onAttach ? { onOffsets: (offsets) => input.onAttach!({ type: 'offsets', ...offsets }) } : {}),
-      },
+  let acquired: AcquiredHost | undefined;
+  return runToEnd(
+    async () => {
+      const setup = AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)]);
+      // Host keys seen at first sight (an unpinned ssh-host): a reattach pins them.
+      const firstSight: string[] = [];
+      await phases.run(
+        'preflight',
+        () => input.backend.preflight(setup),
+        (facts) => facts,
+      );
+      const machine = (acquired = await provision(input, phases, setup, firstSight));
+      state.host = await phases.run(
+        'connecting',
+        () => machine.connector.connect(setup),
+        () => ({ host: machine.connector.label }),
+      );
+      const started = await bootstrap(input, phases, machine, state.host, setup, firstSight);
+      await followToEnd(followInput(input, machine, started), phases, state);
+    },
+    {
+      runId: input.runId,
       phases,
       state,
-    );
-  } catch (error) {
-    if (!(error instanceof PhaseFailure)) {
-      phases.fail(state.current, error instanceof Error ? error.message : String(error));
-    }
-    if (state.rescuePush && !state.status) {
-      info('the executor did not finish: pushing what exists before teardown');
-      await phases
-        .run('pushing', state.rescuePush, (r) => ({
-          files: (r as { manifest: unknown[] }).manifest.length,
-          rescue: true,
-        }))
-        .catch(() => undefined);
-    }
-  } finally {
-    await Promise.resolve(input.observer?.ended(input.runId)).catch(() => undefined);
-    await state.host?.close().catch(() => undefined);
-    if (acquired || phases.failure?.phase !== 'preflight') {
-      await phases
-        .run(
-          'tearing-down',
-          () => input.backend.release(AbortSignal.timeout(30 * 60_000)),
-          (facts) => facts,
-        )
-        .catch(() => undefined);
-    }
-  }
-  return resultOf(state.status, phases.failure, input.signal.aborted);
+      emit: input.emit,
+      signal: input.signal,
+      observer: input.observer,
+      release: (signal) => input.backend.release(signal),
+      // Nothing was created when preflight failed.
+      needsTeardown: () => acquired !== undefined || phases.failure?.phase !== 'preflight',
+    },
+  );
 }
 
-/** How a run ended, from the executor's status, the first failed phase and whether it was cancelled. */
-export function resultOf(
-  status: ExecutorStatus | undefined,
-  failure: PhaseFailure | undefined,
-  cancelled: boolean,
-): PipelineResult {
-  const exit = status && status.exitCode !== undefined ? { exitCode: status.exitCode } : {};
-  if (cancelled || status?.outcome === 'cancelled') {
-    return { outcome: 'cancelled', reason: 'stopped by request; data pushed', ...exit, ...(status ? { status } : {}) };
+// Acquires the machine; each step and wait of it is the phase's live detail (the monitor) and a line (the CLI).
+function provision(
+  input: PipelineInput,
+  phases: PhaseRunner,
+  setup: AbortSignal,
+  firstSight: string[],
+): Promise<AcquiredHost> {
+  return phases.run(
+    'provisioning',
+    () =>
+      input.backend.acquire(
+        setup,
+        (fingerprint) => {
+          firstSight.push(fingerprint);
+          input.emit({ type: 'host-key', fingerprint, firstSight: true });
+        },
+        ({ step, line, elapsedSeconds, limitSeconds }) =>
+          input.emit({
+            type: 'phase',
+            phase: 'provisioning',
+            status: 'running',
+            detail: {
+              step,
+              progress: line,
+              ...(elapsedSeconds !== undefined ? { elapsedSeconds } : {}),
+              ...(limitSeconds !== undefined ? { limitSeconds } : {}),
+            },
+          }),
+      ),
+    (a) => a.detail,
+  );
+}
+
+/** A started executor: what following it needs. */
+interface StartedExecutor {
+  pid: number;
+  /** What the executor's start reported (its Node, the executor.mjs hash): a re-push checks it. */
+  identity: ExecutorIdentity;
+  spec: ExecutorSpec;
+  secrets: ExecutorSecrets;
+  layout: WorkLayout;
+  deadline: number;
+}
+
+// The machine's spec and secrets, the attach journal's machine entry, then the executor started on it.
+async function bootstrap(
+  input: PipelineInput,
+  phases: PhaseRunner,
+  machine: AcquiredHost,
+  host: RemoteHost,
+  setup: AbortSignal,
+  firstSight: string[],
+): Promise<StartedExecutor> {
+  const now = input.now ?? Date.now;
+  const spec: ExecutorSpec = {
+    ...input.spec,
+    storage: { ...input.spec.storage, ...(machine.s3Endpoint ? { endpoint: machine.s3Endpoint } : {}) },
+    ttlSeconds: machine.ttlSeconds,
+    powerOff: machine.powerOff,
+    powerOffAtEnd: machine.powerOffAtEnd,
+  };
+  const secrets: ExecutorSecrets = {
+    ...input.secrets,
+    ...(machine.sendS3Credentials && input.s3Credentials ? { s3: input.s3Credentials } : {}),
+  };
+  const layout = workLayout(machine.workDir, spec);
+  const deadline = now() + (machine.ttlSeconds + spec.training.graceSeconds) * 1000 + 75 * 60_000;
+  // Before the executor starts: a kill from here on leaves a run a later TrainDeck can find and follow.
+  if (machine.reattach) {
+    input.onAttach?.({
+      type: 'machine',
+      target:
+        machine.reattach.kind === 'ssh'
+          ? {
+              ...machine.reattach,
+              hostKeyFingerprints: [...new Set([...machine.reattach.hostKeyFingerprints, ...firstSight])],
+            }
+          : machine.reattach,
+      workDir: machine.workDir,
+      storage: spec.storage,
+      sendS3Credentials: machine.sendS3Credentials,
+      deadline,
+      ...(machine.aws ? { aws: machine.aws } : {}),
+    });
   }
-  if (failure) {
-    return {
-      outcome: 'failed',
-      reason: `${failure.phase}: ${failure.message}`,
-      ...exit,
-      ...(status ? { status } : {}),
-    };
-  }
-  return { outcome: 'succeeded', ...exit, ...(status ? { status } : {}) };
+  const started = await phases.run(
+    'bootstrapping',
+    () =>
+      startExecutor(host, {
+        layout,
+        bundleDir: input.bundleDir,
+        spec,
+        secrets,
+        uploads: input.uploads,
+        onInstance: machine.onInstance,
+        signal: setup,
+      }),
+    (r) => ({ pid: r.pid, workDir: layout.workDir }),
+  );
+  const { pid, ...identity } = started;
+  input.onAttach?.({ type: 'executor', pid, ...identity });
+  return { pid, identity, spec, secrets, layout, deadline };
+}
+
+// The follow of a fresh run: the input's settings, the machine's monitoring facts, offsets journaled.
+function followInput(input: PipelineInput, machine: AcquiredHost, started: StartedExecutor): FollowToEndInput {
+  return {
+    runId: input.runId,
+    layout: started.layout,
+    connector: machine.connector,
+    pid: started.pid,
+    identity: started.identity,
+    deadline: started.deadline,
+    secrets: started.secrets,
+    storage: started.spec.storage,
+    store: input.store,
+    emit: input.emit,
+    signal: input.signal,
+    now: input.now ?? Date.now,
+    ...(input.pollMs ? { pollMs: input.pollMs } : {}),
+    ...(input.maxRePushes !== undefined ? { maxRePushes: input.maxRePushes } : {}),
+    ...(input.keepOnVerifyFailureMs !== undefined ? { keepOnVerifyFailureMs: input.keepOnVerifyFailureMs } : {}),
+    ...(input.observer ? { observer: input.observer } : {}),
+    ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+    ...(machine.aws ? { aws: machine.aws } : {}),
+    ...(input.reconnect ? { reconnect: input.reconnect } : {}),
+    ...(input.waker ? { waker: input.waker } : {}),
+    ...(input.onAttach ? { onOffsets: (offsets) => input.onAttach!({ type: 'offsets', ...offsets }) } : {}),
+  };
 }

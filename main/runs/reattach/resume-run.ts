@@ -7,9 +7,9 @@ import type { HostConnector } from '../../host/remote-host';
 import type { ExecutorIdentity } from '../pipeline/executor-identity';
 import type { FollowOffsets, ReconnectPolicy } from '../pipeline/follow-executor';
 import { type FollowState, followToEnd } from '../pipeline/follow-to-end';
-import { createPhaseRunner, PhaseFailure, type RunEventBody } from '../pipeline/phase-tracker';
+import { createPhaseRunner, PhaseFailure, type PhaseRunner, type RunEventBody } from '../pipeline/phase-tracker';
+import { type PipelineResult, runToEnd } from '../pipeline/run-ending';
 import type { RunObserver } from '../pipeline/run-observer';
-import { type PipelineResult, resultOf } from '../pipeline/run-pipeline';
 import type { Waker } from '../pipeline/waker';
 import type { AttachState } from './attach-journal';
 
@@ -46,80 +46,69 @@ export interface ResumeInput {
  * trains: the run fails and tears down at once.
  */
 export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
-  const now = input.now ?? Date.now;
   const phases = createPhaseRunner(input.emit);
-  const info = (line: string) => input.emit({ type: 'log', source: 'info', line });
+  const state: FollowState = { current: input.phase };
+  return runToEnd(() => followAgain(input, phases, state), {
+    runId: input.runId,
+    phases,
+    state,
+    emit: input.emit,
+    signal: input.signal,
+    observer: input.observer,
+    release: input.release,
+  });
+}
+
+// Reconnect, find the executor, follow it from the journaled offsets (runToEnd does the rest).
+async function followAgain(input: ResumeInput, phases: PhaseRunner, state: FollowState): Promise<void> {
   const { machine } = input.attach;
   const layout = workLayout(machine.workDir, { storage: machine.storage, runId: input.runId });
-  const state: FollowState = { current: input.phase };
-  try {
-    const host = await phases.run(
-      'connecting',
-      () => input.connector.connect(AbortSignal.any([input.signal, AbortSignal.timeout(10 * 60_000)])),
-      () => ({ host: input.connector.label, reattached: true }),
+  const host = await phases.run(
+    'connecting',
+    () => input.connector.connect(AbortSignal.any([input.signal, AbortSignal.timeout(10 * 60_000)])),
+    () => ({ host: input.connector.label, reattached: true }),
+  );
+  state.host = host;
+  const pid = input.attach.executor?.pid ?? (await pidFromFile(host, layout.pidFile));
+  if (!pid) {
+    throw new PhaseFailure(
+      'bootstrapping',
+      'the executor never started on the machine (TrainDeck stopped before it did): nothing trains there',
     );
-    state.host = host;
-    const pid = input.attach.executor?.pid ?? (await pidFromFile(host, layout.pidFile));
-    if (!pid) {
-      throw new PhaseFailure(
-        'bootstrapping',
-        'the executor never started on the machine (TrainDeck stopped before it did): nothing trains there',
-      );
-    }
-    info(`reattached to the executor (pid ${pid}) on ${input.connector.label}`);
-    await followToEnd(
-      {
-        runId: input.runId,
-        layout,
-        connector: input.connector,
-        pid,
-        identity: identityOf(input.attach.executor),
-        deadline: machine.deadline,
-        secrets: input.secrets,
-        storage: machine.storage,
-        store: input.store,
-        emit: input.emit,
-        signal: input.signal,
-        now,
-        ...(input.pollMs ? { pollMs: input.pollMs } : {}),
-        ...(input.reconnect ? { reconnect: input.reconnect } : {}),
-        ...(input.waker ? { waker: input.waker } : {}),
-        ...(input.attach.offsets ? { start: input.attach.offsets } : {}),
-        ...(input.onOffsets ? { onOffsets: input.onOffsets } : {}),
-        ...(input.observer ? { observer: input.observer } : {}),
-        ...(input.monitoring ? { monitoring: input.monitoring } : {}),
-        ...(machine.aws ? { aws: machine.aws } : {}),
-        // The executor's `training started` line was read before the kill: the monitor starts at once.
-        training: input.phase === 'training',
-      },
-      phases,
-      state,
-    );
-  } catch (error) {
-    if (!(error instanceof PhaseFailure)) {
-      phases.fail(state.current, error instanceof Error ? error.message : String(error));
-    } else if (!phases.failure) phases.fail(error.phase, error.message, error.fix);
-    if (state.rescuePush && !state.status) {
-      info('the executor did not finish: pushing what exists before teardown');
-      await phases
-        .run('pushing', state.rescuePush, (r) => ({
-          files: (r as { manifest: unknown[] }).manifest.length,
-          rescue: true,
-        }))
-        .catch(() => undefined);
-    }
-  } finally {
-    await Promise.resolve(input.observer?.ended(input.runId)).catch(() => undefined);
-    await state.host?.close().catch(() => undefined);
-    await phases
-      .run(
-        'tearing-down',
-        () => input.release(AbortSignal.timeout(30 * 60_000)),
-        (facts) => facts,
-      )
-      .catch(() => undefined);
   }
-  return resultOf(state.status, phases.failure, input.signal.aborted);
+  input.emit({
+    type: 'log',
+    source: 'info',
+    line: `reattached to the executor (pid ${pid}) on ${input.connector.label}`,
+  });
+  await followToEnd(
+    {
+      runId: input.runId,
+      layout,
+      connector: input.connector,
+      pid,
+      identity: identityOf(input.attach.executor),
+      deadline: machine.deadline,
+      secrets: input.secrets,
+      storage: machine.storage,
+      store: input.store,
+      emit: input.emit,
+      signal: input.signal,
+      now: input.now ?? Date.now,
+      ...(input.pollMs ? { pollMs: input.pollMs } : {}),
+      ...(input.reconnect ? { reconnect: input.reconnect } : {}),
+      ...(input.waker ? { waker: input.waker } : {}),
+      ...(input.attach.offsets ? { start: input.attach.offsets } : {}),
+      ...(input.onOffsets ? { onOffsets: input.onOffsets } : {}),
+      ...(input.observer ? { observer: input.observer } : {}),
+      ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+      ...(machine.aws ? { aws: machine.aws } : {}),
+      // The executor's `training started` line was read before the kill: the monitor starts at once.
+      training: input.phase === 'training',
+    },
+    phases,
+    state,
+  );
 }
 
 // Recorded when the executor started; a journal without it (a kill during bootstrapping) allows no re-push.

@@ -17,8 +17,9 @@ import { createSshHostBackend } from '../../backends/ssh-host-backend';
 import type { ComputeBackend } from '../compute-backend';
 import type { ReconnectPolicy } from '../follow-executor';
 import { prepareRun } from '../prepare-run';
+import type { PipelineResult } from '../run-ending';
 import type { RunObserver } from '../run-observer';
-import { type PipelineResult, runPipeline } from '../run-pipeline';
+import { runPipeline } from '../run-pipeline';
 import type { Waker } from '../waker';
 import { PARQUET_BYTES, TRAIN_SH } from './training-repo';
 

@@ -1,0 +1,101 @@
+import type { RunOutcome } from '../../../shared/domain/run';
+import type { ExecutorStatus } from '../../../shared/executor/protocol';
+import type { FollowState } from './follow-to-end';
+import { PhaseFailure, type PhaseRunner, type RunEventBody } from './phase-tracker';
+import type { RunObserver } from './run-observer';
+
+/** How the run ended. */
+export interface PipelineResult {
+  outcome: RunOutcome;
+  reason?: string;
+  exitCode?: number | null;
+  status?: ExecutorStatus;
+}
+
+/** What ending a run needs: a fresh run's (runPipeline) or a reattached one's (resumeRun). */
+export interface RunEnding {
+  runId: string;
+  phases: PhaseRunner;
+  /** Kept current by the work: the host to close, the executor's status, its rescue push. */
+  state: FollowState;
+  emit(event: RunEventBody): void;
+  /** The run's cancel signal: a cancelled run ends `cancelled`. */
+  signal: AbortSignal;
+  observer?: RunObserver | undefined;
+  /** The backend's teardown. */
+  release(signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** Asked once the work is over; false skips the teardown (a preflight failure before anything was created). */
+  needsTeardown?: () => boolean;
+}
+
+const TEARDOWN_LIMIT_MS = 30 * 60_000;
+
+/**
+ * Runs `work` (the phases up to the executor's end), then ends the run the one way every run
+ * ends, whatever happened: an error fails the phase it belongs to (unless a phase already
+ * failed for it), an executor that did not finish gets its data pushed by the desktop (rescue
+ * push), the monitor stops, the host closes, and the backend tears down. Never throws.
+ */
+export async function runToEnd(work: () => Promise<void>, ending: RunEnding): Promise<PipelineResult> {
+  const { phases, state } = ending;
+  try {
+    await work();
+  } catch (error) {
+    failPhaseOf(error, phases, state);
+    await rescuePush(ending);
+  } finally {
+    await Promise.resolve(ending.observer?.ended(ending.runId)).catch(() => undefined);
+    await state.host?.close().catch(() => undefined);
+    if (ending.needsTeardown?.() ?? true) {
+      await phases
+        .run(
+          'tearing-down',
+          () => ending.release(AbortSignal.timeout(TEARDOWN_LIMIT_MS)),
+          (facts) => facts,
+        )
+        .catch(() => undefined);
+    }
+  }
+  return resultOf(state.status, phases.failure, ending.signal.aborted);
+}
+
+// A PhaseFailure from `phases.run` has failed its phase already; one thrown directly ("the executor
+// ended without writing status.json") has not, and an unexpected error belongs to the current phase.
+function failPhaseOf(error: unknown, phases: PhaseRunner, state: FollowState): void {
+  if (!(error instanceof PhaseFailure)) {
+    phases.fail(state.current, error instanceof Error ? error.message : String(error));
+  } else if (!phases.failure) phases.fail(error.phase, error.message, error.fix);
+}
+
+// The executor died before its own push: the desktop pushes what exists before the teardown deletes it.
+async function rescuePush({ phases, state, emit }: RunEnding): Promise<void> {
+  if (!state.rescuePush || state.status) return;
+  emit({ type: 'log', source: 'info', line: 'the executor did not finish: pushing what exists before teardown' });
+  await phases
+    .run('pushing', state.rescuePush, (r) => ({
+      files: (r as { manifest: unknown[] }).manifest.length,
+      rescue: true,
+    }))
+    .catch(() => undefined);
+}
+
+/** How a run ended, from the executor's status, the first failed phase and whether it was cancelled. */
+export function resultOf(
+  status: ExecutorStatus | undefined,
+  failure: PhaseFailure | undefined,
+  cancelled: boolean,
+): PipelineResult {
+  const exit = status && status.exitCode !== undefined ? { exitCode: status.exitCode } : {};
+  if (cancelled || status?.outcome === 'cancelled') {
+    return { outcome: 'cancelled', reason: 'stopped by request; data pushed', ...exit, ...(status ? { status } : {}) };
+  }
+  if (failure) {
+    return {
+      outcome: 'failed',
+      reason: `${failure.phase}: ${failure.message}`,
+      ...exit,
+      ...(status ? { status } : {}),
+    };
+  }
+  return { outcome: 'succeeded', ...exit, ...(status ? { status } : {}) };
+}
