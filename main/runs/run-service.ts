@@ -221,30 +221,16 @@ export class RunService {
           ...resources,
           emit,
           signal: live.controller.signal,
-          ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}),
-          ...(this.deps.reconnect ? { reconnect: this.deps.reconnect } : {}),
+          ...this.followSettings(),
           waker: live.waker,
           onOffsets: (offsets) => appendAttach(dir, { type: 'offsets', ...offsets }),
           // The monitor follows a reattached run again (health, log tail, progress) as it did the first time.
-          ...(this.deps.observer ? { observer: this.deps.observer } : {}),
           ...(attachable.run.monitoring ? { monitoring: attachable.run.monitoring } : {}),
         });
-        ending = {
-          outcome: result.outcome,
-          ...(result.reason ? { reason: result.reason } : {}),
-          ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-        };
+        ending = endingOf(result);
       }
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
-      emit({
-        type: 'phase',
-        phase: 'connecting',
-        status: 'failed',
-        reason: message,
-        ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}),
-      });
-      ending = { outcome: 'failed', reason: `reattach: ${message}` };
+      ending = { outcome: 'failed', reason: `reattach: ${failedBefore('connecting', error, emit)}` };
     }
     emit({ type: 'finished', ...ending });
   }
@@ -297,28 +283,15 @@ export class RunService {
         ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}),
         emit,
         signal,
-        ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}),
-        ...(this.deps.reconnect ? { reconnect: this.deps.reconnect } : {}),
+        ...this.followSettings(),
         waker,
         onAttach: (entry) => appendAttach(runDir(this.deps.dataDir, runId), entry),
-        ...(this.deps.observer ? { observer: this.deps.observer } : {}),
         ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
       });
-      ending = {
-        outcome: result.outcome,
-        ...(result.reason ? { reason: result.reason } : {}),
-        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
-      };
+      ending = endingOf(result);
     } catch (error) {
       // Only preparation can throw here (bad key file, unreadable override): nothing was created yet.
-      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
-      emit({
-        type: 'phase',
-        phase: 'preflight',
-        status: 'failed',
-        reason: message,
-        ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}),
-      });
+      const message = failedBefore('preflight', error, emit);
       ending = { outcome: 'failed', reason: `preflight: ${message}` };
       this.deps.log.warn('run failed before provisioning', { runId, message });
     }
@@ -454,9 +427,40 @@ export class RunService {
     return this.history;
   }
 
+  // What a fresh run and a reattached one both follow with: the service's poll, reconnect and monitor.
+  private followSettings() {
+    return {
+      ...(this.deps.pollMs ? { pollMs: this.deps.pollMs } : {}),
+      ...(this.deps.reconnect ? { reconnect: this.deps.reconnect } : {}),
+      ...(this.deps.observer ? { observer: this.deps.observer } : {}),
+    };
+  }
+
   private iso(): string {
     return new Date(this.deps.now()).toISOString();
   }
+}
+
+/** The `finished` event's outcome, reason and exit code, from the pipeline's result. */
+function endingOf(result: PipelineResult): Omit<PipelineResult, 'status'> {
+  return {
+    outcome: result.outcome,
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+  };
+}
+
+/** A run that failed before its pipeline could: `phase` fails with the error's first line (and fix); returns that line. */
+function failedBefore(phase: RunPhase, error: unknown, emit: (body: RunEventBody) => void): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
+  emit({
+    type: 'phase',
+    phase,
+    status: 'failed',
+    reason: message,
+    ...(error instanceof TypedError && error.fix ? { fix: error.fix } : {}),
+  });
+  return message;
 }
 
 /**
