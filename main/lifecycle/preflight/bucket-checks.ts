@@ -6,6 +6,24 @@ import type { CallOptions } from '../../aws/ports/ec2-types';
 import type { SseKey } from '../../sync/sse-key';
 import { awsCallCheck, check, skipped } from './check';
 
+/** What the user can do about each bucket finding: the texts in one table, apart from the checks' logic. */
+const BUCKET_FIXES = {
+  create: (bucket: string, region: string) => `Create it: aws s3 mb s3://${bucket} --region ${region}`,
+  denied: 'Allow s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on the bucket for these credentials.',
+  setRegion: (actual: string) => `Set storage.region to "${actual}".`,
+  otherRegion: (runRegion: string, actual: string) =>
+    `Use a bucket in ${runRegion}, or set storage.region to "${actual}" to accept cross-region transfer ` +
+    '(about $0.02/GB each way).',
+  crossRegion: 'Cross-region transfer costs about $0.02/GB; a bucket in the run region is free to reach.',
+  versioning: (bucket: string) =>
+    `Suspend versioning (aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration ` +
+    'Status=Suspended) or add a lifecycle rule expiring noncurrent versions.',
+  versioningDenied: 'Allow s3:GetBucketVersioning to see whether old versions pile up.',
+  sseCRefused:
+    'Allow SSE-C on the bucket (S3 console → Properties → Default encryption → blocked encryption types) ' +
+    'and s3:PutObject/s3:DeleteObject on the prefix.',
+} as const;
+
 /** Bucket reachable and in the expected region, versioning state, SSE-C allowed (probe write + delete). */
 export async function bucketChecks(
   config: RunConfig,
@@ -24,21 +42,9 @@ export async function bucketChecks(
     const code = awsErrorCode(error);
     const fail =
       code === 'NotFound' || code === 'NoSuchBucket'
-        ? check(
-            'bucket',
-            'Bucket',
-            'fail',
-            `s3://${bucket} does not exist`,
-            `Create it: aws s3 mb s3://${bucket} --region ${expected}`,
-          )
+        ? check('bucket', 'Bucket', 'fail', `s3://${bucket} does not exist`, BUCKET_FIXES.create(bucket, expected))
         : code === 'Forbidden' || code.startsWith('AccessDenied')
-          ? check(
-              'bucket',
-              'Bucket',
-              'fail',
-              `no access to s3://${bucket} (${code})`,
-              'Allow s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on the bucket for these credentials.',
-            )
+          ? check('bucket', 'Bucket', 'fail', `no access to s3://${bucket} (${code})`, BUCKET_FIXES.denied)
           : awsCallCheck('bucket', 'Bucket', 'fail', error, { ...options, context: `s3://${bucket}` });
     return {
       checks: [
@@ -49,9 +55,7 @@ export async function bucketChecks(
     };
   }
   if (actual !== expected) {
-    const fix = config.storage.region
-      ? `Set storage.region to "${actual}".`
-      : `Use a bucket in ${runRegion}, or set storage.region to "${actual}" to accept cross-region transfer (about $0.02/GB each way).`;
+    const fix = config.storage.region ? BUCKET_FIXES.setRegion(actual) : BUCKET_FIXES.otherRegion(runRegion, actual);
     return {
       checks: [
         check('bucket', 'Bucket', 'fail', `s3://${bucket} is in ${actual}, not ${expected}`, fix),
@@ -68,7 +72,7 @@ export async function bucketChecks(
           'Bucket',
           'warn',
           `s3://${bucket} is in ${actual}, the instance in ${runRegion}`,
-          'Cross-region transfer costs about $0.02/GB; a bucket in the run region is free to reach.',
+          BUCKET_FIXES.crossRegion,
         ),
   ];
   const port = bucketAt(actual);
@@ -82,7 +86,7 @@ export async function bucketChecks(
             'Versioning',
             'warn',
             `${versioning}: overwritten checkpoints and logs keep old versions, and they cost`,
-            `Suspend versioning (aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Suspended) or add a lifecycle rule expiring noncurrent versions.`,
+            BUCKET_FIXES.versioning(bucket),
           ),
     );
   } catch (error) {
@@ -90,7 +94,7 @@ export async function bucketChecks(
       awsCallCheck('versioning', 'Versioning', 'warn', error, {
         ...options,
         context: 'could not read',
-        deniedFix: 'Allow s3:GetBucketVersioning to see whether old versions pile up.',
+        deniedFix: BUCKET_FIXES.versioningDenied,
       }),
     );
   }
@@ -109,9 +113,7 @@ export async function bucketChecks(
         refused
           ? `a write with your key was refused: ${failure.message}`
           : `the probe write failed: ${failure.message}`,
-        refused
-          ? 'Allow SSE-C on the bucket (S3 console → Properties → Default encryption → blocked encryption types) and s3:PutObject/s3:DeleteObject on the prefix.'
-          : failure.fix,
+        refused ? BUCKET_FIXES.sseCRefused : failure.fix,
       ),
     );
   }

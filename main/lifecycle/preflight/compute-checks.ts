@@ -13,6 +13,28 @@ import type { ImageInfo, InstanceTypeInfo } from '../../aws/ports/ec2-launch-por
 import type { CallOptions } from '../../aws/ports/ec2-types';
 import { awsCallCheck, check, skipped } from './check';
 
+/** What the user can do about each failed compute check: the texts in one table, apart from the checks' logic. */
+const COMPUTE_FIXES = {
+  unknownType: 'Check the name at https://aws.amazon.com/ec2/instance-types/ (e.g. "g5.xlarge").',
+  notOffered: (type: string) =>
+    'Choose another type or region; list where it is offered: aws ec2 describe-instance-type-offerings ' +
+    `--location-type region --filters Name=instance-type,Values=${type}`,
+  noDefaultVpc: (region: string) => `Create one: aws ec2 create-default-vpc --region ${region}`,
+  noDefaultSubnet: (zone: string) => `Create one: aws ec2 create-default-subnet --availability-zone ${zone}`,
+  unknownQuota: 'EC2 will tell at launch if a limit applies.',
+  quotaDenied: 'Allow servicequotas:GetServiceQuota to check before launch; EC2 refuses a launch over quota.',
+  raiseQuota: (needed: number, code: string, region: string) =>
+    `Request ${needed} or more in Service Quotas: ` +
+    `https://console.aws.amazon.com/servicequotas/home/services/ec2/quotas/${code} (region ${region}), or: ` +
+    `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code ${code} ` +
+    `--desired-value ${needed} --region ${region}`,
+  amiParameterDenied: 'Allow ssm:GetParameter on public parameters, or set compute.amiId.',
+  noDefaultAmi: 'Set compute.amiId to an AMI available in this region.',
+  amiNotFound: 'AMIs are regional: use one from this region, or omit compute.amiId for the default.',
+  amiArchitecture: 'Pick an AMI of the same architecture, or omit compute.amiId.',
+  diskTooSmall: (rootSizeGb: number) => `Set compute.diskGb to ${rootSizeGb} or more.`,
+} as const;
+
 /** Where the instance will go: a default subnet in a zone that offers the type. */
 export interface Placement {
   vpcId: string;
@@ -32,13 +54,7 @@ export async function instanceTypeChecks(
   if (!info) {
     return {
       checks: [
-        check(
-          'instance-type',
-          'Instance type',
-          'fail',
-          `EC2 does not know "${type}"`,
-          'Check the name at https://aws.amazon.com/ec2/instance-types/ (e.g. "g5.xlarge").',
-        ),
+        check('instance-type', 'Instance type', 'fail', `EC2 does not know "${type}"`, COMPUTE_FIXES.unknownType),
       ],
     };
   }
@@ -52,7 +68,7 @@ export async function instanceTypeChecks(
           'Instance type',
           'fail',
           `${type} is not offered in ${region}`,
-          `Choose another type or region; list where it is offered: aws ec2 describe-instance-type-offerings --location-type region --filters Name=instance-type,Values=${type}`,
+          COMPUTE_FIXES.notOffered(type),
         ),
       ],
       info,
@@ -63,13 +79,7 @@ export async function instanceTypeChecks(
     return {
       checks: [
         check('instance-type', 'Instance type', 'pass', described),
-        check(
-          'network',
-          'Network',
-          'fail',
-          `${region} has no default VPC`,
-          `Create one: aws ec2 create-default-vpc --region ${region}`,
-        ),
+        check('network', 'Network', 'fail', `${region} has no default VPC`, COMPUTE_FIXES.noDefaultVpc(region)),
       ],
       info,
     };
@@ -84,7 +94,7 @@ export async function instanceTypeChecks(
           'Network',
           'fail',
           `no default subnet in a zone offering ${type} (${zones.join(', ')})`,
-          `Create one: aws ec2 create-default-subnet --availability-zone ${zones[0]}`,
+          COMPUTE_FIXES.noDefaultSubnet(zones[0]!),
         ),
       ],
       info,
@@ -116,7 +126,7 @@ export async function quotaCheck(
       'vCPU quota',
       'warn',
       `no known vCPU quota for the family of ${compute.instanceType}`,
-      'EC2 will tell at launch if a limit applies.',
+      COMPUTE_FIXES.unknownQuota,
     );
   }
   let value: { value: number; source: string } | undefined;
@@ -125,7 +135,7 @@ export async function quotaCheck(
   } catch (error) {
     return awsCallCheck('quota', 'vCPU quota', 'warn', error, {
       context: `could not read "${quota.name}"`,
-      deniedFix: 'Allow servicequotas:GetServiceQuota to check before launch; EC2 refuses a launch over quota.',
+      deniedFix: COMPUTE_FIXES.quotaDenied,
     });
   }
   if (!value) return check('quota', 'vCPU quota', 'warn', `"${quota.name}" has no value in ${region}`);
@@ -140,8 +150,7 @@ export async function quotaCheck(
   const needed = inUse + info.vcpus;
   const line = `"${quota.name}" (${quota.code}) allows ${value.value} vCPU; ${inUse} in use, ${compute.instanceType} needs ${info.vcpus}`;
   if (needed <= value.value) return check('quota', 'vCPU quota', 'pass', line);
-  const raise = `Request ${needed} or more in Service Quotas: https://console.aws.amazon.com/servicequotas/home/services/ec2/quotas/${quota.code} (region ${region}), or: aws service-quotas request-service-quota-increase --service-code ec2 --quota-code ${quota.code} --desired-value ${needed} --region ${region}`;
-  return check('quota', 'vCPU quota', 'fail', line, raise);
+  return check('quota', 'vCPU quota', 'fail', line, COMPUTE_FIXES.raiseQuota(needed, quota.code, region));
 }
 
 /** The AMI resolves (given, or the default through its public SSM parameter), fits the architecture and the disk. */
@@ -163,7 +172,7 @@ export async function amiCheck(
       return {
         check: awsCallCheck('ami', 'AMI', 'fail', error, {
           context: `cannot read ${parameter}`,
-          deniedFix: 'Allow ssm:GetParameter on public parameters, or set compute.amiId.',
+          deniedFix: COMPUTE_FIXES.amiParameterDenied,
         }),
       };
     }
@@ -174,7 +183,7 @@ export async function amiCheck(
           'AMI',
           'fail',
           `the default AMI parameter ${parameter} does not exist in ${region}`,
-          'Set compute.amiId to an AMI available in this region.',
+          COMPUTE_FIXES.noDefaultAmi,
         ),
       };
     }
@@ -187,7 +196,7 @@ export async function amiCheck(
         'AMI',
         'fail',
         `AMI ${imageId} not found in ${region}${image ? ` (state ${image.state})` : ''}`,
-        'AMIs are regional: use one from this region, or omit compute.amiId for the default.',
+        COMPUTE_FIXES.amiNotFound,
       ),
     };
   }
@@ -198,7 +207,7 @@ export async function amiCheck(
         'AMI',
         'fail',
         `${imageId} is ${image.architecture}, ${compute.instanceType} runs ${info.architectures.join('/')}`,
-        'Pick an AMI of the same architecture, or omit compute.amiId.',
+        COMPUTE_FIXES.amiArchitecture,
       ),
     };
   }
@@ -209,7 +218,7 @@ export async function amiCheck(
         'AMI',
         'fail',
         `${imageId} needs a root disk of at least ${image.rootSizeGb} GB, diskGb is ${compute.diskGb}`,
-        `Set compute.diskGb to ${image.rootSizeGb} or more.`,
+        COMPUTE_FIXES.diskTooSmall(image.rootSizeGb),
       ),
     };
   }
