@@ -229,6 +229,13 @@ test('the banner offers the unfinished runs on every page; Reattach follows one 
   await shots(page, 'reattach-following');
   await expectAccessible(page, 'a reattached run');
 
+  // A page loaded meanwhile (a reload) still shows it under way: main lists it as taken over.
+  await page.reload();
+  await page.locator('html[data-app-ready="true"]').waitFor();
+  await expect(local).toHaveAttribute('data-status', 'working');
+  await nav(page, 'Runs').click();
+  await page.getByTestId('runs-history').getByRole('button', { name: 'mnist-local' }).click();
+
   finishExecutor();
   await expect(local).toHaveCount(0, { timeout: 60_000 });
   await expect(monitor).toHaveAttribute('data-state', 'succeeded');

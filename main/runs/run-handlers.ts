@@ -31,7 +31,7 @@ export function runHandlers(runs: RunService, trust: TrustGate): Pick<Handlers, 
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.get(runId),
     'runs.cancel': ({ runId }) => ({ cancelled: runs.cancel(runId) }),
-    'runs.unfinished': () => runs.unfinished(),
+    'runs.unfinished': () => [...runs.unfinished(), ...runs.underWay()],
     'runs.reattach': ({ runId, stop }) => runs.reattach(runId, { stop: stop ?? false }),
   };
 }

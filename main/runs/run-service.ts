@@ -98,6 +98,8 @@ interface LiveRun {
  */
 export class RunService {
   private readonly runs = new Map<string, LiveRun>();
+  /** Runs this service took over ({@link RunService.reattach}), as they were listed, and what was asked. */
+  private readonly takenOver = new Map<string, UnfinishedRunInfo>();
   private history: Map<string, RunSnapshot> | undefined;
 
   constructor(private readonly deps: RunServiceDeps) {}
@@ -151,6 +153,7 @@ export class RunService {
     const until = attach.machine ? new Date(attach.machine.deadline).toISOString() : this.iso();
     const { live, emit } = this.open(before, until);
     appendAttach(dir, { type: 'owner', pid: process.pid });
+    this.takenOver.set(runId, { ...found, takenOver: options.stop ? 'teardown' : 'reattach' });
     if (options.stop) live.controller.abort(new Error('teardown requested'));
     emit({
       type: 'log',
@@ -187,6 +190,14 @@ export class RunService {
       });
     }
     return found;
+  }
+
+  /**
+   * The runs {@link RunService.reattach} took over that are still going, as they were listed:
+   * the banner keeps showing them (with their progress) until their end, also after a reload.
+   */
+  underWay(): UnfinishedRunInfo[] {
+    return [...this.takenOver.values()].filter((run) => this.runs.get(run.runId)?.snapshot.state === 'running');
   }
 
   private async resume(

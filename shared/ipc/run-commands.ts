@@ -25,6 +25,11 @@ export interface UnfinishedRun {
   canFollow: boolean;
   /** aws-ec2: the instance type the run launched (or was to launch). */
   instanceType?: string;
+  /**
+   * This TrainDeck has taken the run over and it is still going (a page that reloads meanwhile
+   * keeps showing its progress): `reattach` follows it, `teardown` stops and tears it down.
+   */
+  takenOver?: 'reattach' | 'teardown';
   /** aws-ec2, once provisioning began: what its instance (public IPv4 and root disk when known) bills per hour at on-demand price. */
   hourlyUsd?: number;
 }
@@ -53,7 +58,7 @@ export const runCommands = {
   'runs.list': command<RunSnapshot[]>()(emptyRequest),
   /** One run's snapshot; apply `runs.event` events with a greater seq. */
   'runs.get': command<RunSnapshot>()(z.object({ runId }).strict()),
-  /** Runs a killed TrainDeck left unfinished (the banner's Reattach / Tear down). */
+  /** Runs a killed TrainDeck left unfinished (the banner's Reattach / Tear down), and those this one took over and still follows. */
   'runs.unfinished': command<UnfinishedRun[]>()(emptyRequest),
   /**
    * Takes over an unfinished run: follow its executor to the end, verify the push, tear down;

@@ -152,7 +152,11 @@ describe('reattach and the monitor', () => {
     ]);
     expect(g5).toBeGreaterThan(1);
     service.reattach(RUN);
+    // While it goes on, it is listed as taken over (a page loaded meanwhile keeps its banner), not as unfinished.
+    expect(service.unfinished()).toEqual([]);
+    expect(service.underWay()).toEqual([expect.objectContaining({ runId: RUN, takenOver: 'reattach' })]);
     const final = await service.wait(RUN);
+    expect(service.underWay()).toEqual([]);
     expect(seen.map((s) => s.call)).toEqual(['started', 'ended']);
     expect(seen[0]!.paths).toEqual({
       dataDir: layout.dataDir,

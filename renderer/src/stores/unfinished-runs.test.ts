@@ -62,6 +62,12 @@ describe('unfinished runs store', () => {
     expect(useUnfinishedRuns.getState().runs.map((r) => r.runId)).toEqual(['b-2']);
   });
 
+  it('a page loaded while this TrainDeck follows a run (main lists it as taken over) shows it under way', async () => {
+    listed = [{ ...run('a-1'), takenOver: 'teardown' }, run('b-2')];
+    await useUnfinishedRuns.getState().load();
+    expect(useUnfinishedRuns.getState().actions).toEqual({ 'a-1': { action: 'teardown' } });
+  });
+
   it('a refused action keeps its error (sentence and fix) for the retry; main restarting drops every action', async () => {
     const store = useUnfinishedRuns.getState();
     await store.load();

@@ -42,9 +42,14 @@ export const useUnfinishedRuns = create<UnfinishedRunsStore>()((set, get) => ({
     const result = await api().invoke('runs.unfinished', {});
     if (!result.ok) return set({ loadError: result.error });
     const listed = new Set(result.value.map((run) => run.runId));
-    // A run taken over by this TrainDeck is no longer "unfinished" to main; it stays until its end.
-    const underWay = get().runs.filter((run) => !listed.has(run.runId) && get().actions[run.runId]);
-    set({ runs: [...result.value, ...underWay], loadError: undefined });
+    // A run this TrainDeck took over stays until its end: main lists it as taken over while it
+    // goes on (also to a page loaded since), and one that ended meanwhile keeps its last state here.
+    const ended = get().runs.filter((run) => !listed.has(run.runId) && get().actions[run.runId]);
+    const actions = { ...get().actions };
+    for (const run of result.value) {
+      if (run.takenOver && !actions[run.runId]) actions[run.runId] = { action: run.takenOver };
+    }
+    set({ runs: [...result.value, ...ended], actions, loadError: undefined });
   },
 
   start: async (runId, action) => {
