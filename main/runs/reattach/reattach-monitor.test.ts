@@ -163,6 +163,7 @@ describe('reattach and the monitor', () => {
       trainLog: layout.trainLog,
       metricsJsonl: layout.metricsFile,
       executorJsonl: layout.eventsFile,
+      liveBar: layout.liveBarFile,
     });
     expect(seen[0]!.context).toEqual({ aws, monitoring });
     expect(final.state).toBe('succeeded');
