@@ -138,6 +138,13 @@ export function monitorSnapshot(): MonitorSnapshot {
       itPerSec: 3.21,
       etaSeconds: 2430,
       fraction: 0.4,
+      source: 'metrics',
+      // The tqdm bar between its closes, as the executor carries its \r redraws (train-live.json).
+      liveBar: {
+        text: 'Epoch 5/10:  42%|████▏     | 528/1300 [02:44<04:00,  3.21it/s, loss=0.412]',
+        at: NOW,
+        open: true,
+      },
     },
     health: {
       at: NOW,

@@ -56,6 +56,9 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await expect(page.getByTestId('phase-pulling')).toHaveAttribute('data-status', 'succeeded');
   await expect(page.getByTestId('run-stats')).toContainText('5200 / 13000');
   await expect(page.getByTestId('run-stats')).toContainText('3.21 it/s');
+  // Speed says where it is measured; the live tqdm bar shows between the log's lines.
+  await expect(page.getByTestId('run-stats')).toContainText('from metrics.jsonl');
+  await expect(page.getByTestId('live-bar')).toContainText('528/1300 [02:44<04:00,  3.21it/s, loss=0.412]');
   await expect(page.getByTestId('run-stats')).toContainText('$3.29');
   await expect(page.getByTestId('run-stats')).toContainText('$1.03/h');
   // Sync per folder: the finished pull, the datasets verified; no push yet.
@@ -95,6 +98,27 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   });
   await expect(tail).toContainText('step 5002 ');
   await expect(page.getByTestId('run-stats')).toContainText('5203 / 13000');
+
+  // The bar moves with the next redraw carried live (no newline from tqdm yet).
+  push('monitor.delta', {
+    runId: RUN_ID,
+    seq: 12,
+    at: Date.now(),
+    progress: {
+      step: 5210,
+      totalSteps: 13000,
+      metrics: { loss: 0.41 },
+      itPerSec: 3.3,
+      source: 'metrics',
+      liveBar: {
+        text: 'Epoch 5/10:  43%|████▎     | 560/1300 [02:54<03:50,  3.21it/s, loss=0.409]',
+        at: Date.now(),
+        open: true,
+      },
+    },
+  });
+  await expect(page.getByTestId('live-bar')).toContainText('560/1300');
+  await screenshot(page, 'runs-monitor-live-bar');
 
   // Search filters the log; clearing it brings everything back.
   await page.getByRole('searchbox', { name: 'Search the log' }).fill('step 4321 ');

@@ -12,6 +12,7 @@ import { LogBuffer } from '../log/log-buffer';
 import type { MonitorView } from '../stores/monitor';
 import { chartGroups } from './chart-groups';
 import { HealthChart } from './health-chart';
+import { LiveBar } from './live-bar';
 import { LogTail } from './log-tail';
 import { PhaseTimeline } from './phase-timeline';
 import { RunActions } from './run-actions';
@@ -103,6 +104,7 @@ export function RunMonitor({
         </p>
       ))}
       <RunStats progress={monitor?.progress} cost={monitor?.cost} ownMachine={ownMachine} />
+      <LiveBar bar={monitor?.progress.liveBar} />
       <SyncStatus sync={run.sync} ended={!running} />
       {monitorError && <ErrorCallout error={monitorError} title="Monitoring unavailable" />}
       {gpuError && <p className="run-monitor__note">{gpuError}</p>}

@@ -7,6 +7,13 @@ import { formatDuration } from '../../../format/time';
 
 import './run-stats.css';
 
+// Where speed and ETA are measured (main/monitor/progress-tracker.ts: metrics.jsonl, then the log's bar, then epochs).
+const SOURCE_LABELS: Record<NonNullable<TrainingProgress['source']>, string> = {
+  metrics: 'from metrics.jsonl',
+  log: 'from the progress bar',
+  epoch: 'from the epoch counter',
+};
+
 /** Training progress (step/epoch, metrics, it/s, ETA) and money (so far, burn rate, projected). */
 export function RunStats({
   progress,
@@ -43,6 +50,7 @@ export function RunStats({
         value={
           progress?.itPerSec === undefined ? '—' : `${progress.itPerSec.toFixed(progress.itPerSec < 10 ? 2 : 0)} it/s`
         }
+        detail={progress?.source ? SOURCE_LABELS[progress.source] : undefined}
       />
       <Stat
         label="ETA"
