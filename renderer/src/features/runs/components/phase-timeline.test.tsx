@@ -47,7 +47,8 @@ describe('the phase timeline during provisioning', () => {
     );
     render(<PhaseTimeline phases={run.phases} now={START + 120_000} />);
     const wait = screen.getByTestId('provisioning-wait');
-    expect(wait.textContent).toContain('Waiting: SSH server (sshd) · 1 min of 5 min');
+    // 90 s is "1 min 30 s" (one duration format, never floored: #15).
+    expect(wait.textContent).toContain('Waiting: SSH server (sshd) · 1 min 30 s of 5 min');
     expect(wait.textContent).toContain('waiting for sshd at 203.0.113.7:22: 1 min 30 s of 5 min');
     const bar = screen.getByRole('progressbar', { name: 'Provisioning wait: SSH server (sshd)' });
     expect(bar.getAttribute('aria-valuenow')).toBe('90');
