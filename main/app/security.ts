@@ -42,8 +42,9 @@ function lockDown(contents: WebContents, log: Logger): void {
     // Links to documentation open in the user's browser; nothing opens inside the app, and no
     // other site or scheme is handed to the OS (see ./external-links).
     if (isDocumentationUrl(url)) void shell.openExternal(url);
-    else
-      {log.warn('refused to open a link outside the documentation sites', { url: redactUrlUserinfo(url.slice(0, 200)) });}
+    else {
+      log.warn('refused to open a link outside the documentation sites', { url: redactUrlUserinfo(url.slice(0, 200)) });
+    }
     return { action: 'deny' };
   });
 }
