@@ -11,6 +11,12 @@ import { teardownRun } from './teardown';
 import { fakeWorld } from './testing/fake-lifecycle';
 
 describe('launch against the in-memory EC2', () => {
+  it('logs in as compute.sshUser when the config names one (a custom AMI), else as the image says', async () => {
+    const { deps, config } = await fakeWorld({ compute: { sshUser: 'admin' } });
+    const run = await launchRun(config, deps, { runId: 'custom-20250601-120000-ab12' });
+    expect(run.sshUser).toBe('admin');
+  });
+
   it('creates a tagged, reachable instance, journals every create, and teardown leaves $0/h', async () => {
     const { fake, deps, config, clock } = await fakeWorld();
     const steps: string[] = [];

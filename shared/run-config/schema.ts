@@ -154,6 +154,14 @@ export const computeSchema = z
       .string()
       .regex(/^ami-[0-9a-f]{8,17}$/, 'an AMI id looks like "ami-0123456789abcdef0"')
       .optional(),
+    /**
+     * The login user of the AMI; omit for the default ("ubuntu" on Ubuntu images, else "ec2-user").
+     * A custom AMI may have another (Debian's "admin", Rocky's "rocky").
+     */
+    sshUser: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'sshUser is a Linux user name such as "ubuntu" or "admin"')
+      .optional(),
     /** Hard maximum runtime, enforced on the instance itself from boot. */
     ttlMinutes: z
       .number({

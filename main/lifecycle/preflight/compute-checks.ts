@@ -222,7 +222,8 @@ export async function amiCheck(
       ),
     };
   }
-  return { check: check('ami', 'AMI', 'pass', `${imageId} ${image.name}`), image, sshUser: sshUserFor(image.name) };
+  const sshUser = compute.sshUser ?? sshUserFor(image.name);
+  return { check: check('ami', 'AMI', 'pass', `${imageId} ${image.name}, login ${sshUser}`), image, sshUser };
 }
 
 /** The checks of a failed type lookup. */
