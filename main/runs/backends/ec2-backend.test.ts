@@ -5,6 +5,16 @@ import { fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
 import { createEc2Backend } from './ec2-backend';
 
 describe('aws-ec2 backend (against the in-memory EC2)', () => {
+  it("sends the desktop's S3 endpoint to the executor: it syncs with the store the desktop verifies", async () => {
+    const { deps, config } = await fakeWorld();
+    deps.env = { ...deps.env, AWS_ENDPOINT_URL_S3: 'https://s3.example.test' };
+    const backend = createEc2Backend(config, 'ep-20250601-120000-ab12', deps);
+    await backend.preflight(new AbortController().signal);
+    const host = await backend.acquire(new AbortController().signal, () => undefined);
+    expect(host.s3Endpoint).toBe('https://s3.example.test');
+    await backend.release(new AbortController().signal);
+  });
+
   it('acquire launches a pinned, self-terminating instance; release tears it down to $0/h', async () => {
     const { fake, deps, config, clock } = await fakeWorld({ compute: { ttlMinutes: 120, shutdownAfterPush: true } });
     const backend = createEc2Backend(config, 'demo-20250601-120000-ab12', deps);

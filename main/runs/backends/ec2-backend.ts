@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { RunConfig } from '../../../shared/run-config/schema';
+import { s3EndpointFromEnv } from '../../aws/s3-credentials';
 import { confirmedDeleted } from '../../lifecycle/cost/kill-all';
 import { type LaunchCleanup, launchCleanupOf, launchRun } from '../../lifecycle/launch';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
@@ -84,6 +85,7 @@ export function createEc2Backend(
         throw error;
       }
       const ttlMinutes = compute!.ttlMinutes;
+      const s3Endpoint = s3EndpointFromEnv(deps.env);
       const elapsed = Math.round((deps.clock.now() - launchedAt) / 1000);
       const pin = { expected: [...run.hostKeyFingerprints], onFirstSight };
       const endpoint = deps.instanceSsh?.endpoint(run.publicIp) ?? { host: run.publicIp, port: 22 };
@@ -103,6 +105,9 @@ export function createEc2Backend(
         powerOff: { kind: 'system' },
         powerOffAtEnd: compute!.shutdownAfterPush,
         sendS3Credentials: false,
+        // The executor syncs with the store the desktop verifies: an S3-compatible one when the
+        // desktop has its endpoint set, never AWS's S3 behind its back.
+        ...(s3Endpoint ? { s3Endpoint } : {}),
         ttlSeconds: Math.max(60, ttlMinutes * 60 - elapsed - PUSH_MARGIN_SECONDS),
         detail: {
           instanceId: run.instanceId,
