@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { systemClock } from '../../core/clock';
 import { FakeAws } from '../fake/fake-aws';
-import type { FakeInstance } from '../fake/fake-ec2-region';
+import type { FakeEc2Region } from '../fake/fake-ec2-region';
 import type { Ec2Port } from '../ports/aws-ports';
 import { accountAction } from './account-query-actions';
 import { ec2Action } from './ec2-query-actions';
@@ -24,6 +24,8 @@ export interface InstanceSsh {
   /** A loopback address (127.x.y.z) whose port 22 is a real sshd or the SSH fault server. */
   address: string;
   hostKeyFingerprint: string;
+  /** That sshd's authorized_keys: a launch appends its key pair's public key, as cloud-init does. */
+  authorizedKeysFile?: string;
 }
 
 /** What the server answers. */
@@ -44,6 +46,11 @@ export interface AwsQueryServerOptions {
   timeScale?: number;
   /** Where launched instances answer SSH; without it they keep the fake's unreachable 203.0.113.x addresses. */
   instanceSsh?: InstanceSsh;
+  /**
+   * The instance role's keys, served by an IMDSv2 on this same endpoint (`/latest/…`): point
+   * the instance's `AWS_EC2_METADATA_SERVICE_ENDPOINT` here and its SDK finds them as on EC2.
+   */
+  instanceRoleCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** A running {@link startAwsQueryServer}. */
@@ -100,7 +107,7 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
             ? regionsAnswer(await ports.regions.listEnabledRegions())
             : await ec2Action(ec2Of(request.region), request);
       const launched = request.action === 'RunInstances' && /<instanceId>([^<]+)</.exec(served?.body ?? '')?.[1];
-      if (launched && instanceSsh) pointAtSsh(fake.region(request.region).instances.get(launched), instanceSsh);
+      if (launched && instanceSsh) pointAtSsh(fake.region(request.region), launched, instanceSsh);
       return served ?? errorAnswer(request.service, 'InvalidAction', `${request.action} is not served here`, isJson);
     } catch (error) {
       const code = error instanceof Error ? error.name : 'InternalError';
@@ -111,6 +118,11 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
   };
   const server: Server = createServer((req, res) => {
     void readBody(req).then(async (body) => {
+      if (req.url?.startsWith('/latest/')) {
+        const metadata = instanceMetadata(req.method ?? 'GET', req.url, options.instanceRoleCredentials);
+        res.writeHead(metadata.status, { 'content-type': 'text/plain' }).end(metadata.body);
+        return;
+      }
       const scope = signingScope(req.headers.authorization);
       const target = req.headers['x-amz-target'];
       const isJson = typeof target === 'string';
@@ -145,11 +157,37 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
   };
 }
 
-// A launched instance answers SSH where the test says, with the host key cloud-init would print.
-function pointAtSsh(instance: FakeInstance | undefined, ssh: InstanceSsh): void {
+// A launched instance answers SSH where the test says, with the host key cloud-init would print
+// and its key pair authorized.
+function pointAtSsh(region: FakeEc2Region, id: string, ssh: InstanceSsh): void {
+  const instance = region.instances.get(id);
   if (!instance) return;
   instance.publicIp = ssh.address;
   instance.hostKeyFingerprints = [ssh.hostKeyFingerprint];
+  const publicKey = instance.keyName ? region.keyPairs.get(instance.keyName)?.publicKey : undefined;
+  if (ssh.authorizedKeysFile && publicKey) appendFileSync(ssh.authorizedKeysFile, `${publicKey}\n`);
+}
+
+/** IMDSv2 as the SDK's instance credential provider reads it: a token, the role's name, its keys. */
+function instanceMetadata(
+  method: string,
+  path: string,
+  credentials: AwsQueryServerOptions['instanceRoleCredentials'],
+): { status: number; body: string } {
+  const base = '/latest/meta-data/iam/security-credentials/';
+  if (!credentials) return { status: 404, body: 'no instance role' };
+  if (method === 'PUT' && path === '/latest/api/token') return { status: 200, body: 'fake-imds-token' };
+  if (path === base) return { status: 200, body: 'traindeck-role' };
+  if (path === `${base}traindeck-role`) {
+    const expiration = new Date(Date.now() + 3_600_000).toISOString();
+    // Token is required by the SDK's parser; empty, so no session token is signed (the S3 store has long-term keys).
+    const keys = { AccessKeyId: credentials.accessKeyId, SecretAccessKey: credentials.secretAccessKey, Token: '' };
+    return {
+      status: 200,
+      body: JSON.stringify({ Code: 'Success', Type: 'AWS-HMAC', ...keys, Expiration: expiration }),
+    };
+  }
+  return { status: 404, body: 'not found' };
 }
 
 const regionsAnswer = (regions: string[]) =>

@@ -37,8 +37,14 @@ export interface SshFaultServer {
 // What a Debian 12 sshd says first.
 const BANNER = 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n';
 
-/** Starts a fault server on a free port of 127.0.0.1. */
-export function startSshFaultServer(initial: SshFault): Promise<SshFaultServer> {
+/**
+ * Starts a fault server on a free port of 127.0.0.1, or on `listen` (e.g. port 22 of another
+ * loopback address, where the HTTP fake's instances answer SSH).
+ */
+export function startSshFaultServer(
+  initial: SshFault,
+  listen: { host: string; port: number } = { host: '127.0.0.1', port: 0 },
+): Promise<SshFaultServer> {
   let fault = initial;
   let connections = 0;
   const open = new Set<Socket>();
@@ -56,10 +62,10 @@ export function startSshFaultServer(initial: SshFault): Promise<SshFaultServer> 
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(listen.port, listen.host, () => {
       const address = server.address();
       resolve({
-        host: '127.0.0.1',
+        host: listen.host,
         port: typeof address === 'object' && address ? address.port : 0,
         get connections() {
           return connections;
