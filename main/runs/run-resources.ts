@@ -5,7 +5,7 @@ import { resolveS3Credentials, s3EndpointFromEnv } from '../aws/s3-credentials';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { preflightFor } from '../lifecycle/preflight/host-preflight';
-import { parseSshAddress } from '../ssh/ssh-address';
+import { parseSshAddress, sshWorkRoot } from '../ssh/ssh-address';
 import type { KeyVault } from '../sync/key-vault';
 import { openSync } from '../sync/open-sync';
 import { createEc2Backend } from './backends/ec2-backend';
@@ -88,11 +88,7 @@ export function createRunResources(options: {
       target: { ...address, privateKey },
       identityFile: request.host.identityFile,
       pinnedFingerprints: request.host.hostKeyFingerprint ? [request.host.hostKeyFingerprint] : [],
-      // TRAINDECK_SSH_WORK_ROOT: where run folders go on the host (tests use a temp folder). Not /var/tmp:
-      // start-executor refuses any folder on the way that another user owns or can write.
-      workRoot:
-        options.env.TRAINDECK_SSH_WORK_ROOT ??
-        (address.username === 'root' ? '/var/lib/traindeck' : `/home/${address.username}/traindeck`),
+      workRoot: sshWorkRoot(options.env, address.username),
       ttlSeconds,
       preflight,
       ...(s3Endpoint ? { s3Endpoint } : {}),

@@ -7,7 +7,7 @@ import type { SyncPlan } from '../../shared/sync/types';
 import type { SyncSpec } from './sync-spec';
 
 /** Headroom kept free beyond what a pull downloads: file system metadata, logs written meanwhile. */
-const FREE_SPACE_MARGIN_BYTES = 64 * 1024 * 1024;
+export const FREE_SPACE_MARGIN_BYTES = 64 * 1024 * 1024;
 
 /** What a pull needs on the tightest disk it writes to, and what that disk has. */
 export interface FreeSpace {

@@ -2,8 +2,10 @@ import { type PreflightCheck, type PreflightReport, preflightReport } from '../.
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import { TypedError } from '../../../shared/ipc/result';
 import { joinSentences } from '../../../shared/text/sentences';
+import { parseSshAddress, sshWorkRoot } from '../../ssh/ssh-address';
 import { accountChecks } from './account-checks';
 import { check, skipped } from './check';
+import { bytesToPull } from './disk-room';
 import { bucketAndDataChecks, type PreflightInput, runPreflight } from './run-preflight';
 import { sshHostChecks } from './ssh-host-checks';
 
@@ -49,8 +51,15 @@ async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>): Promis
   const data = await bucketAndDataChecks(input, ready.sseKey, ready.probeName);
   const machine = data.checks.some((c) => c.status === 'fail')
     ? [skipped('ssh', 'Machine', 'fix the storage problems above first'), skipped('host-key', 'Host key', 'no login')]
-    : await sshHostChecks(host, input.signal);
+    : await sshHostChecks(host, input.signal, await hostRoom(input, host.address));
   return finish([...ready.checks, ...data.checks, ...machine]);
+}
+
+// The pull figures for the machine's disk-room check (only where the run's store is known).
+async function hostRoom(input: Omit<PreflightInput, 'publicIp'>, address: string) {
+  if (!input.objectStore) return undefined;
+  const figures = await bytesToPull(input.config, input.objectStore, input.signal).catch(() => undefined);
+  return figures ? { workRoot: sshWorkRoot(input.env, parseSshAddress(address).username), figures } : undefined;
 }
 
 const NOTHING_IN_AWS = 'this run creates nothing in AWS, and the bucket is checked below';

@@ -14,6 +14,7 @@ import { bucketChecks } from './bucket-checks';
 import { awsCallCheck, check, skipped } from './check';
 import { amiCheck, computeSkipped, instanceTypeChecks, type Placement, quotaCheck } from './compute-checks';
 import { dataChecks } from './data-checks';
+import { bytesToPull, ec2DiskRoom } from './disk-room';
 import type { PublicIpPort } from './public-ip';
 
 /** Everything provisioning needs, resolved by a preflight in which every check passed. */
@@ -121,6 +122,23 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
     checks.push(quota, resolved.check);
   } else checks.push(...computeSkipped(`${compute.instanceType} is not usable in ${region}`));
   checks.push(source.check, role);
+  // Disk room: what the run pulls (sizes from a listing) against the disk it asks for, before anything is created.
+  if (input.objectStore && ami?.image && !bucket.checks.some((c) => c.status === 'fail')) {
+    const imageGb = ami.image.rootSizeGb ?? 0;
+    checks.push(
+      await bytesToPull(config, input.objectStore, input.signal).then(
+        (figures) => ec2DiskRoom(config, imageGb, figures),
+        (error: unknown) =>
+          check(
+            'disk',
+            'Disk room',
+            'warn',
+            `could not list what the run pulls: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
+            'The executor checks the room again before it pulls; run the preflight again to see the figures now.',
+          ),
+      ),
+    );
+  }
 
   const plan =
     type.placement && ami?.image && ami.sshUser && source.cidr

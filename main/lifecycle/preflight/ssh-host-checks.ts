@@ -3,9 +3,11 @@ import { readFile } from 'node:fs/promises';
 import type { PreflightCheck } from '../../../shared/domain/preflight';
 import { TypedError } from '../../../shared/ipc/result';
 import type { SshHostConfig } from '../../../shared/run-config/ssh-host-section';
+import type { RemoteHost } from '../../host/remote-host';
 import { parseSshAddress } from '../../ssh/ssh-address';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import { check, skipped } from './check';
+import { diskRoomCheck, freeKibCommand } from './disk-room';
 
 // One try with a short handshake limit: a preflight answers in seconds, it does not wait for a boot.
 const PREFLIGHT_CONNECT = { attempts: 1, firstDelayMs: 0, maxDelayMs: 0, readyTimeoutMs: 10_000 };
@@ -15,7 +17,12 @@ const PREFLIGHT_CONNECT = { attempts: 1, firstDelayMs: 0, maxDelayMs: 0, readyTi
  * key is the pinned one (or, unpinned, is shown so the user can compare it before the run pins it).
  * Creates nothing on the machine.
  */
-export async function sshHostChecks(host: SshHostConfig, signal?: AbortSignal): Promise<PreflightCheck[]> {
+export async function sshHostChecks(
+  host: SshHostConfig,
+  signal?: AbortSignal,
+  /** With the run's pull figures: the free room of the work folder's file system (`df`) over the same login. */
+  room?: { workRoot: string; figures: { pullBytes: number; needBytes: number } },
+): Promise<PreflightCheck[]> {
   let privateKey: Buffer;
   try {
     privateKey = await readFile(host.identityFile);
@@ -57,7 +64,8 @@ export async function sshHostChecks(host: SshHostConfig, signal?: AbortSignal): 
             `${host.address} has no bash`,
             'The executor needs bash and a Linux user that can write its work folder.',
           );
-      return [login, hostKeyCheck(host, seen)];
+      const disk = room && login.status === 'pass' ? [await hostDiskRoom(remote, room, signal)] : [];
+      return [login, hostKeyCheck(host, seen), ...disk];
     } finally {
       await remote.close().catch(() => undefined);
     }
@@ -87,6 +95,28 @@ export async function sshHostChecks(host: SshHostConfig, signal?: AbortSignal): 
       skipped('host-key', 'Host key', 'no login'),
     ];
   }
+}
+
+async function hostDiskRoom(
+  remote: RemoteHost,
+  room: NonNullable<Parameters<typeof sshHostChecks>[2]>,
+  signal?: AbortSignal,
+): Promise<PreflightCheck> {
+  const df = await remote.exec(freeKibCommand(room.workRoot), { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+  const kib = Number(df.stdout.trim());
+  if (df.code !== 0 || !Number.isFinite(kib) || df.stdout.trim() === '') {
+    return check(
+      'disk',
+      'Disk room',
+      'warn',
+      `could not read the free room of ${room.workRoot} (df: ${df.stderr.trim().split('\n')[0] || `exit ${df.code}`})`,
+      'The executor checks the room again before it pulls.',
+    );
+  }
+  return diskRoomCheck(
+    { ...room.figures, freeBytes: kib * 1024, where: `on the file system of ${room.workRoot}` },
+    `Free room there, or set TRAINDECK_SSH_WORK_ROOT to a folder on a larger disk, or pull less (fewer datasets under the prefix, or a lower training.diskReserveMb).`,
+  );
 }
 
 function hostKeyCheck(host: SshHostConfig, seen: string | undefined): PreflightCheck {
