@@ -2,17 +2,15 @@ import { rm } from 'node:fs/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { generateKey, type Sshd, startSshd } from '../../../e2e/services/sshd';
 import type { ListedObject } from '../../aws/ports/object-store';
 import { MemoryBucket, MemoryObjectStore } from '../../sync/testing/memory-object-store';
 import { type FakeWorld, fakeWorld } from '../testing/fake-lifecycle';
 import { bytesToPull } from './disk-room';
 import { runPreflight } from './run-preflight';
-import { sshHostChecks } from './ssh-host-checks';
 
 // Disk room, before anything is created: what the run pulls (sizes from a listing of the prefix)
 // plus the reserve and margin, against the EC2 disk the config asks for (minus the image), or the
-// free room of the ssh-host machine's work folder (`df` over the login check).
+// free room of the ssh-host machine's work folder (`df` over the login check, in host-preflight.test.ts).
 
 const GIB = 1024 ** 3;
 
@@ -37,16 +35,10 @@ function storeWith(keys: string[], sizeBytes: number): SizedStore {
 }
 
 let world: FakeWorld;
-let sshd: Sshd;
-let userKey: string;
 beforeAll(async () => {
   world = await fakeWorld();
-  const key = generateKey(world.dir, 'user_key');
-  userKey = key.privateKeyFile;
-  sshd = await startSshd({ authorizedKeys: key.publicKey });
 });
 afterAll(async () => {
-  await sshd?.stop();
   await rm(world.dir, { recursive: true, force: true });
 });
 
@@ -98,28 +90,5 @@ describe('disk room', () => {
     });
     expect(fits.report.checks.find((c) => c.id === 'disk')).toMatchObject({ status: 'pass' });
     expect(fits.plan).toBeDefined();
-  });
-
-  it("ssh-host: `df` of the work folder's file system over the login (real sshd), the figures either way", async () => {
-    const host = { address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey };
-    // The work folder does not exist yet: its nearest existing parent's file system counts.
-    const workRoot = `${world.dir}/not/yet/made`;
-    const huge = await sshHostChecks(host, AbortSignal.timeout(30_000), {
-      workRoot,
-      figures: { pullBytes: 2 ** 50, needBytes: 2 ** 50 + GIB },
-    });
-    expect(huge.find((c) => c.id === 'disk')).toMatchObject({
-      status: 'fail',
-      value: expect.stringContaining(`free on the file system of ${workRoot}`),
-      fix: expect.stringContaining('TRAINDECK_SSH_WORK_ROOT'),
-    });
-    const small = await sshHostChecks(host, AbortSignal.timeout(30_000), {
-      workRoot,
-      figures: { pullBytes: 1024, needBytes: 1024 * 1024 },
-    });
-    expect(small.find((c) => c.id === 'disk')).toMatchObject({
-      status: 'pass',
-      value: expect.stringMatching(/fit in the .* free/),
-    });
   });
 });

@@ -8,8 +8,10 @@ import type { PreflightReport } from '../../../shared/domain/preflight';
 import { type RunConfig, runConfigSchema } from '../../../shared/run-config/schema';
 import { type FakeWorld, fakeWorld } from '../testing/fake-lifecycle';
 import { preflightFor } from './host-preflight';
+import { sshHostChecks } from './ssh-host-checks';
 
 // The machine is a real sshd on 127.0.0.1; the account and bucket are the in-memory fake.
+const GIB = 1024 ** 3;
 let world: FakeWorld;
 let sshd: Sshd;
 let userKey: string;
@@ -100,5 +102,28 @@ describe('preflight of an ssh-host run', () => {
     expect(checks['sse-key']?.status).toBe('fail');
     expect(checks.ssh).toMatchObject({ status: 'skipped' });
     expect(checks.identity).toMatchObject({ status: 'skipped' });
+  });
+
+  it("disk room: `df` of the work folder's file system over the login (real sshd), the figures either way", async () => {
+    const host = { address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey };
+    // The work folder does not exist yet: its nearest existing parent's file system counts.
+    const workRoot = `${world.dir}/not/yet/made`;
+    const huge = await sshHostChecks(host, AbortSignal.timeout(30_000), {
+      workRoot,
+      figures: { pullBytes: 2 ** 50, needBytes: 2 ** 50 + GIB },
+    });
+    expect(huge.find((c) => c.id === 'disk')).toMatchObject({
+      status: 'fail',
+      value: expect.stringContaining(`free on the file system of ${workRoot}`),
+      fix: expect.stringContaining('TRAINDECK_SSH_WORK_ROOT'),
+    });
+    const small = await sshHostChecks(host, AbortSignal.timeout(30_000), {
+      workRoot,
+      figures: { pullBytes: 1024, needBytes: 1024 * 1024 },
+    });
+    expect(small.find((c) => c.id === 'disk')).toMatchObject({
+      status: 'pass',
+      value: expect.stringMatching(/fit in the .* free/),
+    });
   });
 });

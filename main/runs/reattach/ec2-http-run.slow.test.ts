@@ -207,6 +207,14 @@ function leftInAccount(runId: string): string[] {
   return left;
 }
 
+/** Instances launched from now on answer SSH at `address` (the sshd itself, or the slow link to it). */
+const instancesAnswerAt = (address: string) =>
+  server.setInstanceSsh({
+    address,
+    hostKeyFingerprint: instance.hostKeyFingerprint,
+    authorizedKeysFile: join(instance.dir, 'authorized_keys'),
+  });
+
 /** What a failed assertion shows: stderr and every phase and error event. */
 const story = (ended: Ended) =>
   [ended.stderr, ...ended.events.filter((e) => e.type !== 'log').map((e) => JSON.stringify(e).slice(0, 400))].join(
@@ -221,11 +229,7 @@ describe.skipIf(refusal)(
   { timeout: 300_000 },
   () => {
     it('a whole run trains, pushes, verifies and tears down to $0/h with a true report', async () => {
-      server.setInstanceSsh({
-        address: direct,
-        hostKeyFingerprint: instance.hostKeyFingerprint,
-        authorizedKeysFile: join(instance.dir, 'authorized_keys'),
-      });
+      instancesAnswerAt(direct);
       const dataDir = join(f.dir, 'data-whole');
       const ended = await run(dataDir);
       expect(ended.code, story(ended)).toBe(0);
@@ -242,11 +246,7 @@ describe.skipIf(refusal)(
     });
 
     it('the same whole run over an SSH link that answers slowly (every chunk 150 ms late) ends the same way', async () => {
-      server.setInstanceSsh({
-        address: slow,
-        hostKeyFingerprint: instance.hostKeyFingerprint,
-        authorizedKeysFile: join(instance.dir, 'authorized_keys'),
-      });
+      instancesAnswerAt(slow);
       const dataDir = join(f.dir, 'data-slow');
       const before = slowLink.connections;
       const ended = await run(dataDir);
@@ -267,11 +267,7 @@ describe.skipIf(refusal)(
     ];
     for (const phase of KILL_PHASES) {
       it(`kill -9 in ${phase}, then one \`traindeck reattach RUN\`: the scan finds nothing, the run is finished`, async () => {
-        server.setInstanceSsh({
-          address: direct,
-          hostKeyFingerprint: instance.hostKeyFingerprint,
-          authorizedKeysFile: join(instance.dir, 'authorized_keys'),
-        });
+        instancesAnswerAt(direct);
         const dataDir = join(f.dir, `data-kill-${phase}`);
         const killed = await run(dataDir, phase);
         expect(killed.killedAt, killed.stderr).toBe(phase);
