@@ -27,13 +27,15 @@ let saved: RunTemplate[] = [];
 let listFailure: AppError | undefined;
 const fakeApi: TrainDeckApi = {
   invoke: (command) => {
-    if (connection.get().status !== 'connected')
-      {return Promise.resolve(
+    if (connection.get().status !== 'connected') {
+      return Promise.resolve(
         fail({ code: 'UNAVAILABLE', message: 'Not connected to TrainDeck right now; reconnecting.' }),
-      ) as never;}
+      ) as never;
+    }
     // The bridge reloads every snapshot on connect; only templates matter here.
-    if (command !== 'templates.list')
-      {return Promise.resolve(fail({ code: 'NOT_FOUND', message: `${command} is not part of this test.` })) as never;}
+    if (command !== 'templates.list') {
+      return Promise.resolve(fail({ code: 'NOT_FOUND', message: `${command} is not part of this test.` })) as never;
+    }
     return Promise.resolve(listFailure ? fail(listFailure) : ok(saved)) as never;
   },
   subscribe: () => () => {},
