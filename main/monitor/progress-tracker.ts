@@ -1,5 +1,5 @@
 import type {
-  ExecutorPhase,
+  ExecutorPhaseReport,
   LiveBar,
   ProgressSource,
   ProgressUpdate,
@@ -68,7 +68,7 @@ export class ProgressTracker {
     this.state.lastLineAt = at;
   }
 
-  setPhase(phase: ExecutorPhase): void {
+  setPhase(phase: ExecutorPhaseReport): void {
     this.state.phase = phase;
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { StoreError } from '../aws/ports/object-store';
 import { createLimiter } from './limiter';
-import { ProgressTracker } from './progress';
+import { SyncProgressTracker } from './progress';
 import { isRetryable, withRetry } from './retry';
 
 describe('limiter', () => {
@@ -77,7 +77,7 @@ describe('progress', () => {
       { type: 'download', folder: 'logs', relPath: 'b', key: 'k/b', bytes: 3000, reason: '' },
       { type: 'skip', folder: 'logs', relPath: 'c', key: 'k/c', bytes: 0, reason: '' },
     ] as const;
-    const tracker = new ProgressTracker([...actions], () => now);
+    const tracker = new SyncProgressTracker([...actions], () => now);
     now = 1000;
     tracker.addBytes('models', 1000);
     tracker.fileDone({ folder: 'models', type: 'upload' });
@@ -102,7 +102,7 @@ describe('progress', () => {
       { type: 'download', folder: 'models', relPath: 'a', key: 'k/a', bytes: 100_000, reason: '' },
       { type: 'download', folder: 'logs', relPath: 'b', key: 'k/b', bytes: 100_000, reason: '' },
     ] as const;
-    const tracker = new ProgressTracker([...actions], () => now);
+    const tracker = new SyncProgressTracker([...actions], () => now);
     // models: 1,000 B/s for 10 s, then 4,000 B/s for 4 s; logs starts late, at 2,000 B/s.
     for (let t = 1; t <= 10; t++) {
       now = t * 1000;
@@ -129,7 +129,7 @@ describe('progress: deletions are not files', () => {
     const gone = (n: number) =>
       ({ type: 'delete-remote', folder: 'models', relPath: `d${n}`, key: `k/d${n}`, bytes: 0, reason: '' }) as const;
     const actions = [file(1), file(2), file(3), gone(1), gone(2)];
-    const tracker = new ProgressTracker([...actions], () => 0);
+    const tracker = new SyncProgressTracker([...actions], () => 0);
     for (const action of actions) tracker.fileDone(action);
     const p = tracker.snapshot();
     expect(p).toMatchObject({ filesDone: 3, filesTotal: 3, deletesDone: 2, deletesTotal: 2 });

@@ -10,7 +10,7 @@ import { explainObjectError } from './explain';
 import { realFolderRoot, tempDirFor } from './inside-root';
 import { createLimiter } from './limiter';
 import { createMetadataWriteBack, writesBackMetadata } from './metadata-write-back';
-import { ProgressTracker } from './progress';
+import { SyncProgressTracker } from './progress';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
@@ -43,7 +43,7 @@ const DELETE_BATCH = 1000;
 export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<SyncSummary> {
   const started = Date.now();
   const actions = plan.folders.flatMap((f) => f.actions);
-  const tracker = new ProgressTracker(actions);
+  const tracker = new SyncProgressTracker(actions);
   const files = createLimiter(ctx.spec.concurrency);
   const requests = createLimiter(ctx.spec.concurrency);
   // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
@@ -177,7 +177,7 @@ async function prepareDownloadFolder(spec: SyncSpec, name: string): Promise<Down
 async function deleteRemote(
   deletes: SyncAction[],
   ctx: ExecuteContext,
-  tracker: ProgressTracker,
+  tracker: SyncProgressTracker,
   results: Map<SyncAction, BaselineEntry | 'deleted'>,
   fail: (a: SyncAction, e: unknown) => Promise<void>,
 ): Promise<void> {

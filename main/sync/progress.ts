@@ -24,7 +24,7 @@ class RateWindow {
 }
 
 /** Counts files and bytes, in total and per folder, and derives rates and ETA. */
-export class ProgressTracker {
+export class SyncProgressTracker {
   private readonly folders: Record<
     string,
     {

@@ -1,4 +1,4 @@
-import type { ExecutorPhase, ProgressUpdate } from './progress';
+import type { ExecutorPhaseReport, ProgressUpdate } from './progress';
 
 const STEP_KEYS = ['step', 'global_step', 'iteration', 'iter'];
 const TOTAL_STEP_KEYS = ['total_steps', 'max_steps', 'num_steps', 'total'];
@@ -85,11 +85,11 @@ function toMs(value: unknown): number | undefined {
  * leniently (`phase` or `event`, `status`, `at`/`time`, `exitCode` also under `detail`,
  * `reason`), since the executor's format may grow; a line without a phase is ignored.
  */
-export function parseExecutorLine(line: string): ExecutorPhase | undefined {
+export function parseExecutorLine(line: string): ExecutorPhaseReport | undefined {
   const record = parseObject(line);
   const phase = record?.phase ?? record?.event;
   if (!record || typeof phase !== 'string') return undefined;
-  const out: ExecutorPhase = { phase };
+  const out: ExecutorPhaseReport = { phase };
   const status = record.status ?? record.state;
   if (typeof status === 'string') out.status = status;
   const at = toMs(record.at ?? record.time ?? record.ts);

@@ -11,7 +11,7 @@ export interface ProgressUpdate {
 }
 
 /** The executor's phase as last reported in executor.jsonl. */
-export interface ExecutorPhase {
+export interface ExecutorPhaseReport {
   phase: string;
   /** started | succeeded | failed | … as the executor wrote it. */
   status?: string;
@@ -50,7 +50,7 @@ export interface TrainingProgress {
   etaSeconds?: number;
   /** Fraction done, 0..1, when known. */
   fraction?: number;
-  phase?: ExecutorPhase;
+  phase?: ExecutorPhaseReport;
   /** Epoch ms of the last log line (any line). */
   lastLineAt?: number;
   /** What `itPerSec`, `etaSeconds` and `step` are measured from. */
