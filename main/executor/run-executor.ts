@@ -48,34 +48,9 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
   const layout = workLayout(workDir, spec);
   await mkdir(layout.logsDir, { recursive: true });
   const log = new EventLog(layout.eventsFile, run.now);
-  const stop = new AbortController();
-  let stopReason: 'cancelled' | 'ttl-expired' | 'spot-interrupted' | undefined;
   let training: Training | undefined;
-  const requestStop = (reason: 'cancelled' | 'ttl-expired' | 'spot-interrupted') => {
-    if (stopReason) return;
-    stopReason = reason;
-    log.write('training', 'info', { reason: STOP_REASONS[reason] });
-    stop.abort(new PhaseError(STOP_REASONS[reason]));
-    void training?.stop(
-      reason === 'spot-interrupted' ? Math.min(spec.training.graceSeconds, 30) : spec.training.graceSeconds,
-    );
-  };
-  const ttl = setTimeout(() => requestStop('ttl-expired'), spec.ttlSeconds * 1000);
-  // A spot reclaim leaves about two minutes: stop at once and push (the outcome says why).
-  const spotWatch = new AbortController();
-  if (run.onInstance || run.imdsBase) {
-    void watchSpotInterruption({
-      signal: spotWatch.signal,
-      ...(run.imdsBase ? { imdsBase: run.imdsBase, intervalMs: 100 } : {}),
-      onInterruption: (notice) => {
-        log.write('training', 'info', {
-          reason: `spot interruption notice (${JSON.stringify(notice)}): stopping and pushing now`,
-        });
-        requestStop('spot-interrupted');
-      },
-    });
-  }
-  run.stopSignal.addEventListener('abort', () => requestStop('cancelled'), { once: true });
+  const stops = armStops(run, log, () => training);
+  const stop = stops.controller;
 
   let failure: { phase: ExecutorPhase; reason: string } | undefined;
   const phase = async <T>(
@@ -154,6 +129,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
         log.write('training', 'info', { detail: { pid: training.pid } });
         const ended = await training.exited;
         const outcome = { exitCode: ended.code, signal: ended.signal, durationMs: (run.now ?? Date.now)() - startedAt };
+        const stopReason = stops.reason();
         if (stopReason) {
           throw new PhaseError(`${STOP_REASONS[stopReason]}; training ${describeExit(ended)}`, undefined, {
             ...outcome,
@@ -183,8 +159,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
     : training
       ? await training.exited
       : undefined;
-  clearTimeout(ttl);
-  spotWatch.abort();
+  stops.disarm();
 
   let pushed: Awaited<ReturnType<typeof push>> | undefined;
   try {
@@ -196,30 +171,12 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
   } catch {
     // Recorded; status.json says pushed: false and the desktop's verification will say what is missing.
   }
-  const status: ExecutorStatus = {
-    runId: spec.runId,
-    outcome: stopReason ?? (failure ? 'failed' : 'succeeded'),
-    ...(failure ? { failedPhase: failure.phase, reason: failure.reason } : {}),
-    ...(exit ? { exitCode: exit.code, signal: exit.signal } : {}),
-    timings: log.timings,
-    pushed: Boolean(pushed && pushed.failures === 0),
-    manifest: pushed?.manifest ?? [],
-    prefixes: pushed?.prefixes ?? [],
-    finishedAt: new Date((run.now ?? Date.now)()).toISOString(),
-  };
-  log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', {
-    ...(status.reason ? { reason: status.reason } : {}),
-    detail: { outcome: status.outcome, exitCode: status.exitCode ?? null },
+  return finish(run, layout, storage, log, {
+    stopReason: stops.reason(),
+    failure,
+    exit,
+    pushed,
   });
-  // The S3 copy of the logs must end with `done`: one last small push of the logs folder, then
-  // status.json (the desktop waits for it after `done`) with the logs as they now are in S3.
-  const logs = await pushLogs(storage, AbortSignal.timeout(FINAL_LOGS_PUSH_LIMIT_MS)).catch(() => undefined);
-  if (logs) status.manifest = withLogs(status.manifest, logs, storage);
-  await writeFileAtomic(layout.statusFile, JSON.stringify(status, null, 2));
-  if (stopReason === 'ttl-expired' || spec.powerOffAtEnd) {
-    log.write('done', 'info', { reason: await powerOff(spec.powerOff, run.onInstance) });
-  }
-  return status;
 }
 
 function describeExit(exit: TrainingExit): string {
@@ -239,4 +196,96 @@ function trainingEnv(spec: ExecutorSpec, layout: WorkLayout): NodeJS.ProcessEnv 
     TRAINDECK_CHECKPOINTS_DIR: folder('checkpoints'),
     TRAINDECK_LOGS_DIR: layout.logsDir,
   };
+}
+
+type StopReason = keyof typeof STOP_REASONS;
+
+/**
+ * What stops the training early: the TTL, a spot interruption notice (on an instance, or with a
+ * test IMDS) and the desktop's cancel. The first one wins; it is logged, aborts the phases still
+ * to come and stops the training (a spot notice leaves two minutes: at most 30 s of grace).
+ */
+function armStops(run: ExecutorRun, log: EventLog, training: () => Training | undefined) {
+  const { spec } = run;
+  const controller = new AbortController();
+  let stopReason: StopReason | undefined;
+  const requestStop = (reason: StopReason) => {
+    if (stopReason) return;
+    stopReason = reason;
+    log.write('training', 'info', { reason: STOP_REASONS[reason] });
+    controller.abort(new PhaseError(STOP_REASONS[reason]));
+    void training()?.stop(
+      reason === 'spot-interrupted' ? Math.min(spec.training.graceSeconds, 30) : spec.training.graceSeconds,
+    );
+  };
+  const ttl = setTimeout(() => requestStop('ttl-expired'), spec.ttlSeconds * 1000);
+  // A spot reclaim leaves about two minutes: stop at once and push (the outcome says why).
+  const spotWatch = new AbortController();
+  if (run.onInstance || run.imdsBase) {
+    void watchSpotInterruption({
+      signal: spotWatch.signal,
+      ...(run.imdsBase ? { imdsBase: run.imdsBase, intervalMs: 100 } : {}),
+      onInterruption: (notice) => {
+        log.write('training', 'info', {
+          reason: `spot interruption notice (${JSON.stringify(notice)}): stopping and pushing now`,
+        });
+        requestStop('spot-interrupted');
+      },
+    });
+  }
+  run.stopSignal.addEventListener('abort', () => requestStop('cancelled'), { once: true });
+  return {
+    controller,
+    reason: () => stopReason,
+    /** Training is over: no TTL or spot notice stops anything any more. */
+    disarm() {
+      clearTimeout(ttl);
+      spotWatch.abort();
+    },
+  };
+}
+
+/** How the executor's work ended, for status.json. */
+interface Ending {
+  stopReason: StopReason | undefined;
+  failure: { phase: ExecutorPhase; reason: string } | undefined;
+  exit: TrainingExit | undefined;
+  pushed: Awaited<ReturnType<typeof push>> | undefined;
+}
+
+/**
+ * status.json and the `done` line: the outcome, the final logs push (so the S3 copy of the logs
+ * ends with `done`), status.json with the logs as they now are in S3, then the power-off if asked.
+ */
+async function finish(
+  run: ExecutorRun,
+  layout: WorkLayout,
+  storage: ReturnType<typeof openRunStorage>,
+  log: EventLog,
+  ending: Ending,
+): Promise<ExecutorStatus> {
+  const status: ExecutorStatus = {
+    runId: run.spec.runId,
+    outcome: ending.stopReason ?? (ending.failure ? 'failed' : 'succeeded'),
+    ...(ending.failure ? { failedPhase: ending.failure.phase, reason: ending.failure.reason } : {}),
+    ...(ending.exit ? { exitCode: ending.exit.code, signal: ending.exit.signal } : {}),
+    timings: log.timings,
+    pushed: Boolean(ending.pushed && ending.pushed.failures === 0),
+    manifest: ending.pushed?.manifest ?? [],
+    prefixes: ending.pushed?.prefixes ?? [],
+    finishedAt: new Date((run.now ?? Date.now)()).toISOString(),
+  };
+  log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', {
+    ...(status.reason ? { reason: status.reason } : {}),
+    detail: { outcome: status.outcome, exitCode: status.exitCode ?? null },
+  });
+  // The S3 copy of the logs must end with `done`: one last small push of the logs folder, then
+  // status.json (the desktop waits for it after `done`) with the logs as they now are in S3.
+  const logs = await pushLogs(storage, AbortSignal.timeout(FINAL_LOGS_PUSH_LIMIT_MS)).catch(() => undefined);
+  if (logs) status.manifest = withLogs(status.manifest, logs, storage);
+  await writeFileAtomic(layout.statusFile, JSON.stringify(status, null, 2));
+  if (ending.stopReason === 'ttl-expired' || run.spec.powerOffAtEnd) {
+    log.write('done', 'info', { reason: await powerOff(run.spec.powerOff, run.onInstance) });
+  }
+  return status;
 }
