@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { FakeClock } from './testing/fake-clock';
-import { waitFor, withRetry } from './waiters';
+import { waitFor } from './waiters';
 
 describe('bounded waits', () => {
   it('gives up with TIMEOUT after maxMs', async () => {
@@ -23,23 +23,5 @@ describe('bounded waits', () => {
     );
     await expect(waiting).rejects.toThrow('stop');
     expect(polls).toBe(3);
-  });
-
-  it('retries only retryable errors, at most `attempts` times', async () => {
-    const clock = new FakeClock();
-    let calls = 0;
-    const failing = () => {
-      calls++;
-      return Promise.reject(new Error('busy'));
-    };
-    await expect(
-      withRetry(failing, { attempts: 4, baseMs: 100, retryable: () => true, sleep: clock.sleep }),
-    ).rejects.toThrow('busy');
-    expect(calls).toBe(4);
-    calls = 0;
-    await expect(
-      withRetry(failing, { attempts: 4, baseMs: 100, retryable: () => false, sleep: clock.sleep }),
-    ).rejects.toThrow('busy');
-    expect(calls).toBe(1);
   });
 });

@@ -37,24 +37,3 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, options: W
     await options.sleep(Math.min(options.intervalMs, left), options.signal);
   }
 }
-
-/** Retry settings of {@link withRetry}. */
-export interface RetryOptions {
-  attempts: number;
-  baseMs: number;
-  retryable(error: unknown): boolean;
-  sleep: Sleep;
-  signal?: AbortSignal;
-}
-
-/** Runs `call`, retrying retryable errors with exponential backoff and full jitter. */
-export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt >= options.attempts || !options.retryable(error) || options.signal?.aborted) throw error;
-      await options.sleep(Math.random() * options.baseMs * 2 ** (attempt - 1), options.signal);
-    }
-  }
-}

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { StoreError } from '../aws/ports/object-store';
+import { retry, type RetryNotice } from '../core/retry';
 
 /** Time as retries see it; tests pass a fake one so a 60-s budget runs in milliseconds. */
 export interface RetryClock {
@@ -9,12 +10,7 @@ export interface RetryClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** What a retry is about to do: reported as the `retry` event and one stderr line. */
-export interface RetryNotice {
-  attempt: number;
-  error: unknown;
-  delayMs: number;
-}
+export type { RetryNotice } from '../core/retry';
 
 /** How hard to retry one request. The first limit reached (attempts or time) ends it. */
 export interface RetryOptions {
@@ -82,31 +78,19 @@ const realClock: RetryClock = {
 };
 
 /**
- * Runs `operation` until it succeeds, fails with a non-retryable error, runs out of attempts
- * or time, or the signal aborts. Backoff is capped exponential with full jitter, so many
- * parallel transfers that hit SlowDown together do not retry in lockstep. A store error that
- * ran out of retries says so (`details.attempts`, `details.retriedMs`) for the message.
+ * The kernel's {@link retry} with the sync engine's view of failures: store errors that are
+ * transient (or a bad digest) are retried, and one that ran out of retries says so
+ * (`details.attempts`, `details.retriedMs`) for the message.
  */
-export async function withRetry<T>(operation: () => Promise<T>, options: RetryOptions): Promise<T> {
+export function withRetry<T>(operation: () => Promise<T>, options: RetryOptions): Promise<T> {
   const clock = options.clock ?? realClock;
-  const started = clock.now();
-  for (let attempt = 1; ; attempt += 1) {
-    options.signal?.throwIfAborted();
-    try {
-      return await operation();
-    } catch (error) {
-      if (!isRetryable(error) || options.signal?.aborted) throw error;
-      const elapsed = clock.now() - started;
-      const outOfAttempts = options.attempts !== undefined && attempt >= options.attempts;
-      const outOfTime = options.budgetMs !== undefined && elapsed >= options.budgetMs;
-      if (outOfAttempts || outOfTime) throw gaveUp(error, attempt, elapsed);
-      const ceiling = Math.min(options.capMs, options.baseMs * 2 ** (attempt - 1));
-      const left = options.budgetMs === undefined ? ceiling : Math.max(0, options.budgetMs - elapsed);
-      const delayMs = Math.min(left, Math.random() * ceiling);
-      options.onRetry?.({ attempt, error, delayMs });
-      await clock.sleep(delayMs, options.signal);
-    }
-  }
+  return retry(operation, {
+    ...options,
+    retryable: isRetryable,
+    now: () => clock.now(),
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+    onGiveUp: gaveUp,
+  });
 }
 
 function gaveUp(error: unknown, attempts: number, retriedMs: number): unknown {

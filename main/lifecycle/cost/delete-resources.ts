@@ -4,8 +4,9 @@ import type { CostResource, ResourceKind } from '../../../shared/domain/cost';
 import { TypedError } from '../../../shared/ipc/result';
 import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-errors';
 import type { Ec2Port } from '../../aws/ports/aws-ports';
-import { waitFor, withRetry } from '../../aws/waiters';
+import { waitFor } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
+import { retry } from '../../core/retry';
 import { type Sleep } from '../../core/sleep';
 import { mapBounded } from './map-bounded';
 
@@ -81,7 +82,7 @@ async function deleteInRegion(
 ): Promise<DeletionOutcome[]> {
   const ec2 = options.ec2(region);
   const signalOption = options.signal ? { signal: options.signal } : {};
-  const retry = { attempts: 8, baseMs: 1_000, retryable, sleep: options.sleep, ...signalOption };
+  const deleteRetry = { attempts: 8, baseMs: 1_000, retryable, sleep: options.sleep, ...signalOption };
   const outcomes: DeletionOutcome[] = [];
   const record = (outcome: DeletionOutcome) => {
     outcomes.push(outcome);
@@ -93,13 +94,13 @@ async function deleteInRegion(
   if (instances.length > 0) {
     instances.forEach((resource) => options.onProgress?.({ resource, outcome: 'deleting' }));
     try {
-      await withRetry(
+      await retry(
         () =>
           ec2.terminateInstances(
             instances.map((i) => i.id),
             signalOption,
           ),
-        retry,
+        deleteRetry,
       );
       await waitFor(
         async () => {
@@ -141,7 +142,7 @@ async function deleteInRegion(
   const one = async (resource: CostResource, remove: () => Promise<void>) => {
     options.onProgress?.({ resource, outcome: 'deleting' });
     try {
-      await withRetry(remove, retry);
+      await retry(remove, deleteRetry);
       record({ resource, outcome: 'deleted' });
     } catch (error) {
       options.signal?.throwIfAborted();

@@ -5,8 +5,8 @@ import { totalHourly } from '../../../shared/domain/cost';
 import { PRICE_TABLE } from '../../../shared/pricing/price-table';
 import { describeAwsError, isThrottling, regionRefusal } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
-import { withRetry } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
+import { retry } from '../../core/retry';
 import { type Sleep } from '../../core/sleep';
 import { mapBounded } from './map-bounded';
 import { type RegionInventory, toCostResources } from './to-cost-resources';
@@ -53,7 +53,7 @@ async function scanRegion(
   options: ScanOptions,
 ): Promise<{ scan: RegionScan; resources: CostResource[] }> {
   const started = options.clock.now();
-  const retry = {
+  const throttleRetry = {
     attempts: options.attempts ?? 6,
     baseMs: 200,
     retryable: isThrottling,
@@ -61,9 +61,9 @@ async function scanRegion(
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const call = (list: (typeof LISTS)[number]) =>
-    withRetry(
+    retry(
       () => options.ports.ec2(region)[list](options.signal ? { signal: options.signal } : {}) as Promise<unknown[]>,
-      retry,
+      throttleRetry,
     );
   try {
     const results =
@@ -100,7 +100,7 @@ export async function scanAccount(options: ScanOptions): Promise<ScanResult> {
   if (options.signal) setMaxListeners(500, options.signal);
   const regions =
     options.regions ??
-    (await withRetry(() => options.ports.regions.listEnabledRegions(options.signal ? { signal: options.signal } : {}), {
+    (await retry(() => options.ports.regions.listEnabledRegions(options.signal ? { signal: options.signal } : {}), {
       attempts: 4,
       baseMs: 200,
       retryable: isThrottling,

@@ -4,8 +4,9 @@ import { TypedError } from '../../../shared/ipc/result';
 import { formatDurationMs } from '../../../shared/monitor/notices';
 import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
-import { waitFor, withRetry } from '../../aws/waiters';
+import { waitFor } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
+import { retry } from '../../core/retry';
 import { type Sleep } from '../../core/sleep';
 import { type JournalWriter, runKeyFile } from '../journal/run-journal';
 import type { LaunchPlan } from '../preflight/run-preflight';
@@ -88,7 +89,7 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
   const ec2 = deps.ports.ec2(plan.region);
   const name = `traindeck-${runId}`;
   const tags = runTags(runId, name, deps.createdBy);
-  const retry = { attempts: 5, baseMs: 500, retryable: isThrottling, sleep: deps.sleep, ...options };
+  const quickRetry = { attempts: 5, baseMs: 500, retryable: isThrottling, sleep: deps.sleep, ...options };
   const wait = { clock: deps.clock, sleep: deps.sleep, ...options };
   // Each wait reports at its start and then every WAIT_REPORT_MS, so a run is never silent for minutes.
   const progress = (step: ProvisionWait['step'], what: string, limitMs: number) => {
@@ -127,20 +128,20 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
   const keys = generateSshKeyPair(name);
   await writePrivateKey(keyFile, keys.privateKeyPem);
   await create('key-pair', 'key-pair', `importing ed25519 key ${name}`, () =>
-    withRetry(() => ec2.importKeyPair({ name, publicKey: keys.publicKey, tags }, options), retry),
+    retry(() => ec2.importKeyPair({ name, publicKey: keys.publicKey, tags }, options), quickRetry),
   );
   const groupId = await create('security-group', 'security-group', `security group ${name}`, () =>
-    withRetry(
+    retry(
       () =>
         ec2.createSecurityGroup(
           { name, description: `TrainDeck run ${runId}: SSH from one address`, vpcId: plan.placement.vpcId, tags },
           options,
         ),
-      retry,
+      quickRetry,
     ),
   );
   await create('ssh-rule', 'security-group', `22/tcp from ${plan.sshCidr} only`, async () => {
-    await withRetry(() => ec2.authorizeSsh({ groupId, cidr: plan.sshCidr, tags }, options), retry);
+    await retry(() => ec2.authorizeSsh({ groupId, cidr: plan.sshCidr, tags }, options), quickRetry);
     return groupId;
   });
   const profile = instanceProfileSpec(plan.bucket, plan.prefix, deps.createdBy);
@@ -150,9 +151,9 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     `role ${profile.roleName} (s3://${plan.bucket}/${plan.prefix} only)`,
     async () => {
       // Preflight checked it too; again here, right before the role is written to and used.
-      const foreign = await withRetry(() => checkInstanceRole(deps.ports.instanceRole, profile, options), retry);
+      const foreign = await retry(() => checkInstanceRole(deps.ports.instanceRole, profile, options), quickRetry);
       if (foreign) throw new TypedError('PRECONDITION_FAILED', foreign.message, { fix: foreign.fix });
-      await withRetry(() => deps.ports.instanceRole.ensureInstanceProfile(profile, options), retry);
+      await retry(() => deps.ports.instanceRole.ensureInstanceProfile(profile, options), quickRetry);
       return profile.profileName;
     },
   );
@@ -181,8 +182,8 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     'instance',
     `${plan.compute.market} ${plan.compute.instanceType} in ${plan.placement.zone}`,
     () =>
-      withRetry(() => ec2.runInstance(spec, options), {
-        ...retry,
+      retry(() => ec2.runInstance(spec, options), {
+        ...quickRetry,
         attempts: 8,
         baseMs: 2_000,
         retryable: profilePending,
