@@ -127,7 +127,7 @@ describe('bad input: one clear line, before any transfer', () => {
   it('usage errors exit 2', async () => {
     const { code, err } = await sync({}, 'sideways');
     expect(code).toBe(2);
-    expect(err).toMatch(/say pull, push, verify or lifecycle/);
+    expect(err).toMatch(/say pull, push, verify, encrypt or lifecycle/);
   });
 
   it('lifecycle applies the Intelligent-Tiering rule to the run prefix on the real server', async () => {
