@@ -4,6 +4,7 @@
  * STAND-IN that records every call (./testing/electron-stand-in). This checks the order and the
  * paths; the real Electron specs in e2e/electron check the rest where the binary exists.
  */
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ interface Launch {
   standIn: ElectronStandIn;
   stderr: string[];
   dataDir: string;
+  /** The bundle's `process.on` listeners land here, not on the test runner's own process. */
+  processEvents: EventEmitter;
 }
 
 /** Evaluates the main bundle under the stand-in, with its own environment and platform. */
@@ -56,9 +59,11 @@ function launch(options: StandInOptions & { env?: Record<string, string>; platfo
   const standIn = createElectronStandIn(options);
   const stderr: string[] = [];
   const fakeStderr = { write: (text: string) => void stderr.push(String(text)) };
+  const processEvents = new EventEmitter();
   const standInProcess = new Proxy(process, {
     get(target, key) {
       if (key === 'env') return env;
+      if (key === 'on') return processEvents.on.bind(processEvents);
       if (key === 'platform') return options.platform ?? 'linux';
       if (key === 'stderr') return fakeStderr;
       const value = Reflect.get(target, key) as unknown;
@@ -75,7 +80,7 @@ function launch(options: StandInOptions & { env?: Record<string, string>; platfo
     DIST_MAIN,
     standInProcess,
   );
-  return { standIn, stderr, dataDir: env.TRAINDECK_DATA_DIR };
+  return { standIn, stderr, dataDir: env.TRAINDECK_DATA_DIR, processEvents };
 }
 
 /** Lets promise callbacks run, until `done()` holds (bounded: 200 turns of the event loop). */
@@ -102,6 +107,18 @@ const trayMenu = (standIn: ElectronStandIn): MenuItem[] => {
 };
 
 describe('desktop startup under a stand-in electron module', () => {
+  it('an uncaught error in main is not carried on with: the user is told why and the app exits 1 (#12)', async () => {
+    const { standIn, processEvents } = await launchReady();
+    expect(processEvents.listenerCount('uncaughtException')).toBe(1);
+    expect(processEvents.listenerCount('unhandledRejection')).toBe(1);
+    processEvents.emit('unhandledRejection', new Error('a wait that failed nowhere'));
+    await settle(() => standIn.names().includes('app.exit'));
+    const box = standIn.calls.find(([name]) => name === 'dialog.showErrorBox');
+    expect(box?.[1]).toBe('TrainDeck hit an unexpected error');
+    expect(String(box?.[2])).toMatch(/^a wait that failed nowhere\./);
+    expect(standIn.calls.find(([name]) => name === 'app.exit')?.[1]).toBe(1);
+  });
+
   it('sets userData before the single-instance lock, so TRAINDECK_DATA_DIR isolates instances', () => {
     const { standIn, dataDir } = launch();
     const names = standIn.names();

@@ -57,6 +57,8 @@ export interface Core {
   reports: RunReports;
   router: Router;
   dataDir: string;
+  /** The verified teardown of one run by its tag, as a job (the Costs page's and the fatal guard's). */
+  teardownRun(runId: string): { jobId: string };
 }
 
 /**
@@ -124,5 +126,16 @@ export function createCore(options: CoreOptions): Core {
     trust: options.trust,
   });
   const router = createRouter(handlers, { isTrusted: options.isTrusted, log: options.log });
-  return { info, bus, jobs, notifications, monitor, runs, reports, router, dataDir };
+  return {
+    info,
+    bus,
+    jobs,
+    notifications,
+    monitor,
+    runs,
+    reports,
+    router,
+    dataDir,
+    teardownRun: (runId) => dashboard.costs.teardownRun(runId),
+  };
 }
