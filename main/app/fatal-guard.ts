@@ -8,6 +8,7 @@
  */
 import { raceAbort } from '../core/abort';
 import type { Logger } from '../core/logger';
+import { waitForJobs } from './quit-work';
 
 // The graceful stop (stop training, push, verify, tear down) gets this long in a process that just
 // failed; a run still holding resources after it is torn down by tag.
@@ -92,7 +93,7 @@ export async function teardownThroughJob(
   try {
     const { jobId } = startTeardown(runId);
     const ended = () => jobs.list().find((job) => job.jobId === jobId && job.state !== 'running');
-    while (!ended() && !signal.aborted) await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitForJobs(() => (ended() ? [] : [jobId]), signal);
     const state = ended()?.state;
     if (state === 'succeeded') return `Run ${runId}: its cloud resources were deleted, verified by a rescan.`;
     return `Run ${runId}: the teardown ${state ? `ended ${state}` : 'did not finish in time'}; run \`traindeck teardown ${runId}\` to finish it.`;

@@ -20,17 +20,14 @@ import type { PageId } from '../../shared/domain/app-info';
 import { createCore } from '../composition/create-core';
 import { appDataDir } from '../core/app-paths';
 import { createLogger, type Logger } from '../core/logger';
-import { holdsCloudResources } from '../runs/run-guard';
 import { pathAllowlist } from '../trust/path-allowlist';
 import { appFiles, isRendererUrl } from './app-files';
 import { appMenuTemplate } from './app-menu';
 import { desktopNotificationSink } from './desktop-notifications';
 import { electronTrustGate } from './electron-trust';
-import { fatalGuard, installFatalGuard, teardownThroughJob } from './fatal-guard';
 import { registerIpc } from './ipc';
 import { type LogFile, openLogFile } from './log-file';
 import { electronPdfPrinter } from './pdf-printer';
-import { quitWork } from './quit-work';
 import { recoverCrashedRenderer } from './renderer-recovery';
 import { installRunLifecycle } from './run-lifecycle';
 import { safeStorageVault } from './safe-storage-vault';
@@ -176,22 +173,9 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
   // Closing the window keeps TrainDeck in the tray: a run being watched must not lose its watcher.
   // Unless no tray icon can be seen (stock GNOME): then an invisible process would be left behind.
   app.on('window-all-closed', () => void quitWithoutTrayHost(log));
-  // Quit, logout and shutdown with runs or jobs going on ask first; wake and network return reconnect.
-  installRunLifecycle(core, showWindow);
-  // An error nobody caught: every run that may bill is stopped (or torn down by tag), the user is told, exit 1.
-  const work = quitWork(core.runs, core.jobs);
-  installFatalGuard(
-    process,
-    fatalGuard({
-      log,
-      activeRuns: () => core.runs.active().map(({ snapshot }) => snapshot.runId),
-      stopAll: (progress) => work.stopAll(progress),
-      holdsCloudResources: (runId) => holdsCloudResources(core.runs.get(runId)),
-      teardown: (runId, signal) => teardownThroughJob(core.teardownRun, core.jobs, runId, signal),
-      tell: (title, body) => dialog.showErrorBox(title, body),
-      exit: (code) => app.exit(code),
-    }),
-  );
+  // Quit, logout and shutdown with runs or jobs going on ask first; wake and network return reconnect;
+  // an error nobody caught stops every run that may bill, says why and exits 1.
+  installRunLifecycle(core, showWindow, log);
   app.on('will-quit', () => tray.destroy());
   app.on('will-quit', () => logFile?.close());
   log.info('started', { version: app.getVersion(), userData: app.getPath('userData'), log: logPath });

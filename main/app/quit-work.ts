@@ -88,6 +88,7 @@ function runningPhase(phases: Record<string, { status: string }>): string | unde
   return Object.entries(phases).find(([, state]) => state.status === 'running')?.[0];
 }
 
-async function waitForJobs(running: () => unknown[], signal: AbortSignal): Promise<void> {
+/** Waits until `running()` is empty or `signal` aborts (jobs report no promise, so they are polled every 500 ms). */
+export async function waitForJobs(running: () => unknown[], signal: AbortSignal): Promise<void> {
   while (running().length > 0 && !signal.aborted) await new Promise((resolve) => setTimeout(resolve, 500));
 }

@@ -1,13 +1,17 @@
 /**
  * The desktop's side of a run's life beyond the window: the quit guard on quit, logout and
  * shutdown; reconnecting at once on wake from sleep and when the network returns; optionally
- * keeping the computer awake while a run is active. The decisions live in electron-free modules
- * (quit-guard.ts, quit-work.ts, RunService.wake); this file only binds them to Electron.
+ * keeping the computer awake while a run is active; the fatal guard for an error nobody caught.
+ * The decisions live in electron-free modules (quit-guard.ts, quit-work.ts, fatal-guard.ts,
+ * RunService.wake); this file only binds them to Electron.
  */
 import { app, BrowserWindow, dialog, net, powerMonitor, powerSaveBlocker } from 'electron';
 
 import type { PageId } from '../../shared/domain/app-info';
 import type { Core } from '../composition/create-core';
+import type { Logger } from '../core/logger';
+import { holdsCloudResources } from '../runs/run-guard';
+import { fatalGuard, installFatalGuard, teardownThroughJob } from './fatal-guard';
 import { createQuitGuard, QUIT_CHOICES } from './quit-guard';
 import { quitWork } from './quit-work';
 
@@ -15,8 +19,21 @@ import { quitWork } from './quit-work';
 const NETWORK_CHECK_MS = 15_000;
 
 /** Installs the guard and the wake sources; `showWindow` brings the window up on a page (the runs, for progress). */
-export function installRunLifecycle(core: Core, showWindow: (page: PageId) => void): void {
+export function installRunLifecycle(core: Core, showWindow: (page: PageId) => void, log: Logger): void {
   const work = quitWork(core.runs, core.jobs);
+  // An error nobody caught: every run that may bill is stopped (or torn down by tag), the user is told, exit 1.
+  installFatalGuard(
+    process,
+    fatalGuard({
+      log,
+      activeRuns: () => core.runs.active().map(({ snapshot }) => snapshot.runId),
+      stopAll: (progress) => work.stopAll(progress),
+      holdsCloudResources: (runId) => holdsCloudResources(core.runs.get(runId)),
+      teardown: (runId, signal) => teardownThroughJob(core.teardownRun, core.jobs, runId, signal),
+      tell: (title, body) => dialog.showErrorBox(title, body),
+      exit: (code) => app.exit(code),
+    }),
+  );
   const guard = createQuitGuard({
     activeWork: () => work.activeWork(),
     ask: async (question) => {
