@@ -82,10 +82,15 @@ describe('local host exec is the merged, safer shell (shipped = tested)', () => 
     const controller = new AbortController();
     try {
       const running = host.exec(`sleep 30 & echo $! > ${shellQuote(pidFile)}; wait`, { signal: controller.signal });
-      for (let i = 0; i < 100 && !existsSync(pidFile); i += 1) await new Promise((r) => setTimeout(r, 20));
+      // The file exists as soon as the shell opens it for the redirection, before echo wrote the pid:
+      // wait for the pid itself (an empty read is pid 0, which names the test's own process group).
+      const pidWritten = () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')) > 0;
+      for (let i = 0; i < 100 && !pidWritten(); i += 1) await new Promise((r) => setTimeout(r, 20));
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(pid).toBeGreaterThan(0);
       controller.abort(new Error('cancelled by the user'));
       await expect(running).rejects.toThrow('cancelled by the user');
-      expect(await gone(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+      expect(await gone(pid)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
