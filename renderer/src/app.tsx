@@ -4,6 +4,7 @@ import type { PageId } from '../../shared/domain/app-info';
 import type { DoctorCheck } from '../../shared/domain/doctor';
 import { CostsIcon, LaunchIcon, RunsIcon, SettingsIcon } from './components/icons/nav-icons';
 import { ConnectionBanner } from './components/shell/connection-banner';
+import { PageBody } from './components/shell/page-body';
 import { PageHeader } from './components/shell/page-header';
 import { UnauthorizedGate } from './components/shell/unauthorized-gate';
 import type { NavEntry } from './components/sidebar/nav-list';
@@ -57,9 +58,9 @@ export function App() {
                 title="Not connected"
                 description="This tab needs the link the browser host prints when it starts."
               />
-              <div className="page-body">
+              <PageBody>
                 <UnauthorizedGate />
-              </div>
+              </PageBody>
             </>
           ) : (
             <>

@@ -1,4 +1,5 @@
 import type { PageId } from '../../../shared/domain/app-info';
+import { PageBody } from '../components/shell/page-body';
 import { CostsPage } from '../features/costs/pages/costs-page';
 import { LaunchPage } from '../features/launch/pages/launch-page';
 import { RunsPage } from '../features/runs/pages/runs-page';
@@ -13,12 +14,12 @@ const BODIES: Record<PageId, () => React.JSX.Element> = {
   settings: SettingsPage,
 };
 
-/** The body of the shown page, in the scrolling area under the top bar. */
+/** The body of the shown page, in the content column of the scrolling area under the top bar. */
 export function CurrentPage({ page }: { page: PageId }) {
   const Body = BODIES[page];
   return (
-    <div className="page-body" data-page={page}>
+    <PageBody page={page}>
       <Body />
-    </div>
+    </PageBody>
   );
 }

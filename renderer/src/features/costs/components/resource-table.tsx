@@ -49,7 +49,7 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
                 data-ours={resource.ours}
                 data-deletion={deletion?.state}
               >
-                <td className="mono">{resource.region}</td>
+                <td className="mono nowrap">{resource.region}</td>
                 <td>
                   <span className="resource-table__kind">{KIND_LABELS[resource.kind]}</span>
                   <span className="resource-table__type" title={resource.type}>
@@ -66,7 +66,7 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
                     <span className="resource-table__state">{resource.state}</span>
                   )}
                 </td>
-                <td className="num tabular">{formatAgeHours(resource.ageHours)}</td>
+                <td className="num tabular nowrap">{formatAgeHours(resource.ageHours)}</td>
                 <td className="num tabular">{formatHourly(resource.hourlyUsd)}</td>
                 {!compact && <OwnerCell resource={resource} />}
               </tr>

@@ -71,7 +71,7 @@ export function CostsPage() {
   );
 
   return (
-    <div className="page-content">
+    <>
       <section className="card costs-hero" aria-label="Spend rate and emergency stop" data-testid="costs-hero">
         <BurnRate
           dollarsPerHour={scan?.totalHourlyUsd}
@@ -156,6 +156,6 @@ export function CostsPage() {
           requestPhrase={requestUntrackedPhrase}
         />
       )}
-    </div>
+    </>
   );
 }

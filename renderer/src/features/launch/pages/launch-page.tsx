@@ -5,11 +5,5 @@ import { WizardView } from './wizard-view';
 /** Launch: the start screen (templates, readiness) or the open wizard. */
 export function LaunchPage() {
   const open = useWizard((s) => s.open);
-  return open ? (
-    <div className="page-content">
-      <WizardView />
-    </div>
-  ) : (
-    <StartView />
-  );
+  return open ? <WizardView /> : <StartView />;
 }

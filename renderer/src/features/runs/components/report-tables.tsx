@@ -46,8 +46,8 @@ export function ReportTimeline({ phases }: { phases: ReportPhase[] }) {
             <tr key={p.phase} data-status={p.status}>
               <th scope="row">{PHASE_LABELS[p.phase]}</th>
               <td className={`run-report__status run-report__status--${p.status}`}>{p.status}</td>
-              <td className="tabular">{p.startedAt ? formatClock(p.startedAt) : '—'}</td>
-              <td className="num tabular">
+              <td className="tabular nowrap">{p.startedAt ? formatClock(p.startedAt) : '—'}</td>
+              <td className="num tabular nowrap">
                 {p.durationSeconds === undefined ? '—' : formatDuration(p.durationSeconds)}
               </td>
               <td className="run-report__note">{[p.reason, p.fix].filter(Boolean).join(' — ')}</td>
@@ -109,9 +109,9 @@ export function ReportResourcesTable({ resources }: { resources: ReportResources
                 <td>
                   <code className="run-report__id">{r.id}</code>
                 </td>
-                <td>{r.region}</td>
-                <td className="tabular">{r.createdAt ? formatDateTime(r.createdAt) : '—'}</td>
-                <td className="tabular">{r.deletedAt ? formatDateTime(r.deletedAt) : '—'}</td>
+                <td className="nowrap">{r.region}</td>
+                <td className="tabular nowrap">{r.createdAt ? formatDateTime(r.createdAt) : '—'}</td>
+                <td className="tabular nowrap">{r.deletedAt ? formatDateTime(r.deletedAt) : '—'}</td>
                 <td>
                   <Badge tone={FATES[r.fate].tone} title={r.reason}>
                     {FATES[r.fate].label}

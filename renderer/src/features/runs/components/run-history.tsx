@@ -54,8 +54,8 @@ export function RunHistory({
               )}
             </td>
             <td>{run.backend}</td>
-            <td>{formatDateTime(run.startedAt)}</td>
-            <td className="num tabular">
+            <td className="tabular nowrap">{formatDateTime(run.startedAt)}</td>
+            <td className="num tabular nowrap">
               {formatDuration(((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) / 1000)}
             </td>
             <td className="num tabular" data-testid="run-history-cost" title={costTitle(run)}>

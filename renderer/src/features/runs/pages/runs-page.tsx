@@ -29,7 +29,7 @@ export function RunsPage() {
   ];
   const running = list.filter((job) => job.state === 'running').length;
   return (
-    <div className="page-content">
+    <>
       <CurrentRun />
       <RunReportCard />
       <RunHistoryCard />
@@ -53,6 +53,6 @@ export function RunsPage() {
           />
         )}
       </Card>
-    </div>
+    </>
   );
 }
