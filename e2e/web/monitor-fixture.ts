@@ -1,6 +1,9 @@
+import { ProgressTracker } from '../../main/monitor/progress-tracker';
 import type { RunSnapshot } from '../../shared/domain/run';
 import { RUN_PHASES } from '../../shared/domain/run';
 import type { SyncFolderStatus } from '../../shared/domain/run-sync';
+import { parseLogLine } from '../../shared/monitor/log-patterns';
+import type { TrainingProgress } from '../../shared/monitor/progress';
 import type { MonitorSnapshot, SeriesView } from '../../shared/monitor/view';
 
 /**
@@ -172,4 +175,21 @@ export function monitorSnapshot(): MonitorSnapshot {
     log: { first: 0, lines: logLines(5_000) },
     alerts: [],
   };
+}
+
+/**
+ * The progress main sends after a minute of metrics.jsonl steps at `itPerSec` up to `step` and the
+ * tqdm bar's latest redraw, computed by main's own progress model (not written by hand: a delta
+ * replaces the whole progress, and a hand-made one showed "Epoch —" beside a bar saying "Epoch 5/10").
+ */
+export function trainingProgress(step: number, bar: string, itPerSec = 3.3): TrainingProgress {
+  const tracker = new ProgressTracker();
+  const at = Date.now();
+  for (let ago = 60; ago >= 0; ago -= 5) {
+    tracker.apply({ step: Math.round(step - ago * itPerSec), metrics: { loss: 0.41 } }, at - ago * 1000, 'metrics');
+  }
+  const update = parseLogLine(bar);
+  if (update) tracker.apply(update, at);
+  tracker.setLiveBar({ text: bar, at, open: true });
+  return tracker.snapshot();
 }

@@ -5,7 +5,7 @@ import { expect, test, type WebSocketRoute } from '@playwright/test';
 
 import { formatCostTotal } from '../../shared/report/format';
 import { expectAccessible } from './axe';
-import { logLines, monitorSnapshot, RUN_ID, runSnapshot } from './monitor-fixture';
+import { logLines, monitorSnapshot, RUN_ID, runSnapshot, trainingProgress } from './monitor-fixture';
 import { PUSHED, useFinishedRunOnDisk } from './report-fixture';
 import { collectProblems, nav, screenshot, shotEveryWay, useWebHost } from './support';
 
@@ -23,6 +23,8 @@ const host = useWebHost(finished.env);
 test('the monitor shows phases, progress and cost, charts with units, a virtualized log that follows, and stops a run', async ({
   page,
 }) => {
+  // A long walk (monitor, stop, push, report, teardown, axe four times, a dozen screenshots) on a shared machine.
+  test.slow();
   const problems = await collectProblems(page);
   const sent: string[] = [];
   let client: WebSocketRoute | undefined;
@@ -94,7 +96,7 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
     seq: 11,
     at: Date.now(),
     log: { first: 5_000, lines: logLines(3, 5_000) },
-    progress: { step: 5203, totalSteps: 13000, metrics: { loss: 0.41 }, itPerSec: 3.3 },
+    progress: trainingProgress(5203, 'Epoch 5/10:  42%|████▏     | 553/1300 [02:52<03:52,  3.21it/s, loss=0.410]'),
   });
   await expect(tail).toContainText('step 5002 ');
   await expect(page.getByTestId('run-stats')).toContainText('5203 / 13000');
@@ -104,20 +106,12 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
     runId: RUN_ID,
     seq: 12,
     at: Date.now(),
-    progress: {
-      step: 5210,
-      totalSteps: 13000,
-      metrics: { loss: 0.41 },
-      itPerSec: 3.3,
-      source: 'metrics',
-      liveBar: {
-        text: 'Epoch 5/10:  43%|████▎     | 560/1300 [02:54<03:50,  3.21it/s, loss=0.409]',
-        at: Date.now(),
-        open: true,
-      },
-    },
+    progress: trainingProgress(5210, 'Epoch 5/10:  43%|████▎     | 560/1300 [02:54<03:50,  3.21it/s, loss=0.409]'),
   });
   await expect(page.getByTestId('live-bar')).toContainText('560/1300');
+  // What the bar knows (epoch 5 of 10, 1300 steps each) is in the figures: epoch and ETA beside it.
+  await expect(page.getByTestId('run-stats')).toContainText('5 / 10');
+  await expect(page.getByTestId('run-stats')).toContainText(/ETA\d+ min/);
   await screenshot(page, 'runs-monitor-live-bar');
 
   // Search filters the log; clearing it brings everything back.

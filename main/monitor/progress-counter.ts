@@ -25,6 +25,8 @@ export class ProgressCounter {
   lastAt: number | undefined;
   /** An integer epoch counter moved on while this counter kept growing: it counts over all epochs. */
   spansEpochs = false;
+  /** The bar names its epoch in its own text (Lightning's "Epoch 0: … 12/300"): it is that epoch's bar. */
+  labeledWithEpoch = false;
   /** The (integer) epoch counter when the current pass began. */
   epochAtPassStart: number | undefined;
   private work = 0;

@@ -177,3 +177,37 @@ describe('a restarted bar vs a new epoch', () => {
     expect(p.snapshot().etaSeconds).toBeCloseTo(746 / 30);
   });
 });
+
+describe('the live bar beside a global step', () => {
+  it('metrics.jsonl step 5210 (no total, no epoch) and the live bar "Epoch 5/10 … 560/1300": epoch 5/10, 13000 steps, an ETA', () => {
+    const p = new ProgressTracker();
+    for (let i = 0; i <= 30; i++) {
+      const at = i * 1000;
+      p.apply({ step: 5111 + Math.round(i * 3.3) }, at, 'metrics');
+      p.apply({ step: 461 + Math.round(i * 3.3), totalSteps: 1300, epoch: 5, totalEpochs: 10 }, at, 'log');
+    }
+    const s = p.snapshot();
+    expect(s).toMatchObject({ source: 'metrics', epoch: 5, totalEpochs: 10, step: 5210, totalSteps: 13000 });
+    expect(s.itPerSec).toBeCloseTo(3.3, 1);
+    expect(s.etaSeconds).toBeCloseTo((13000 - 5210) / 3.3, -2);
+  });
+
+  it('a bar that names its epoch but not how many ("Epoch 0: 300/300", Lightning) claims no end of the training', () => {
+    const p = new ProgressTracker();
+    p.apply({ step: 0, totalSteps: 300, epoch: 0 }, 0);
+    p.apply({ step: 300, totalSteps: 300, epoch: 0 }, 30_000);
+    p.apply({ step: 30, totalSteps: 300, epoch: 1 }, 33_000);
+    expect(p.snapshot().fraction).toBeUndefined();
+    expect(p.snapshot().etaSeconds).toBeUndefined();
+    expect(p.snapshot()).toMatchObject({ step: 330, itPerSec: 10 });
+  });
+
+  it('a bare bar that read 100 % and restarts: the length it claimed was wrong, so no "ETA 0 s" while it counts on', () => {
+    const p = new ProgressTracker();
+    p.apply({ step: 0, totalSteps: 100 }, 0);
+    p.apply({ step: 100, totalSteps: 100 }, 10_000);
+    expect(p.snapshot().etaSeconds).toBe(0);
+    p.apply({ step: 20, totalSteps: 100 }, 12_000);
+    expect(p.snapshot().etaSeconds).toBeUndefined();
+  });
+});

@@ -49,7 +49,11 @@ export class ProgressTracker {
     const epoch = s.epoch !== undefined && Number.isInteger(s.epoch) ? s.epoch : undefined;
     if (update.step !== undefined && update.step >= 0) {
       if (origin === 'metrics') this.metricsCounter.feed(update.step, update.totalSteps, at, epoch);
-      else this.logCounter(update.totalSteps)?.feed(update.step, update.totalSteps, at, epoch);
+      else {
+        const counter = this.logCounter(update.totalSteps);
+        counter?.feed(update.step, update.totalSteps, at, epoch);
+        if (counter && update.epoch !== undefined) counter.labeledWithEpoch = true;
+      }
     } else if (update.totalSteps !== undefined && origin === 'metrics' && update.totalSteps > 0) {
       this.metricsCounter.total = update.totalSteps;
     }
@@ -110,9 +114,16 @@ export class ProgressTracker {
   private position(counter: ProgressCounter, globalByDefault: boolean): { done: number; total?: number } {
     const value = counter.value ?? 0;
     const { totalEpochs, epoch } = this.state;
-    const epochBar = !globalByDefault && epoch !== undefined && Number.isInteger(epoch) && !!totalEpochs;
+    const besideEpochs = !globalByDefault && epoch !== undefined && Number.isInteger(epoch);
+    const epochBar = besideEpochs && !!totalEpochs;
     const perEpoch = !counter.spansEpochs && (counter.passes > 0 || epochBar);
     if (counter.total === undefined) return { done: value };
+    // Lightning's "Epoch 0: … 300/300" is the epoch's bar, and how many epochs follow is not said:
+    // its end is not the training's (claiming it made "100 % done, ETA 0 s" for the epochs after).
+    // (A bar beside HF's fractional epochs of its log dicts is a global one: only a bar that names its epoch.)
+    if (counter.labeledWithEpoch && besideEpochs && !totalEpochs && !counter.spansEpochs && counter.passes === 0) {
+      return { done: value };
+    }
     if (!perEpoch) return { done: value, total: counter.total };
     // "Epoch 3/10" is the third epoch: two are done. The epoch the bar began in counts (the counter
     // may move on before the bar restarts); without an epoch counter, the passes seen are.
@@ -169,7 +180,10 @@ export class ProgressTracker {
   private recomputeEta(at: number, rate: number | undefined, place: { done: number; total?: number } | undefined) {
     const s = this.state;
     if (s.fraction !== undefined && s.fraction >= 1) {
-      s.etaSeconds = 0;
+      // Done, unless the source counts on past the total it was measured against (a bar that read
+      // 100 % and restarted): then how long is left is not known, and 0 s would be a lie.
+      if (place && place.total === undefined) delete s.etaSeconds;
+      else s.etaSeconds = 0;
       return;
     }
     if (rate !== undefined && place?.total !== undefined) {

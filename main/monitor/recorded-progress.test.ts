@@ -115,6 +115,25 @@ describe('progress from recorded real trainings (rate and ETA against the record
     expect(ticks.filter((t) => t.progress.liveBar?.open).length).toBeGreaterThan(ticks.length / 2);
   });
 
+  it('PyTorch: what the live bar knows shows before any line of the log does: epoch i of N, the whole length and an ETA', () => {
+    const run = loadRecordedRun('torch-tqdm');
+    const ticks = watch(run);
+    let checked = 0;
+    for (const { progress } of ticks) {
+      const bar = progress.liveBar?.open ? /Epoch (\d+)\/(\d+)/.exec(progress.liveBar.text) : null;
+      if (!bar) continue;
+      expect(progress, progress.liveBar?.text).toMatchObject({ epoch: Number(bar[1]), totalEpochs: Number(bar[2]) });
+      if (progress.itPerSec === undefined) continue;
+      // metrics.jsonl has a global step and no total: the total is the bar's, epochs × bar length.
+      expect(progress.totalSteps, progress.liveBar?.text).toBe(900);
+      expect(progress.etaSeconds, progress.liveBar?.text).toBeGreaterThan(0);
+      checked++;
+    }
+    // Epoch 1 (its bar not closed yet, so nothing in train.log) is among them.
+    expect(ticks.some((t) => t.progress.liveBar?.open && t.progress.liveBar.text.startsWith('Epoch 1/3'))).toBe(true);
+    expect(checked).toBeGreaterThan(ticks.length / 2);
+  });
+
   it('HF Trainer format (one global bar over max_steps, log dicts through tqdm.write)', () => {
     check('hf-trainer', { totalSteps: 900 });
   });
@@ -135,5 +154,8 @@ describe('progress from recorded real trainings (rate and ETA against the record
       expect(Math.abs(tick.progress.itPerSec! - real) / real).toBeLessThan(0.2);
     }
     expect(ticks.at(-1)!.progress.step).toBe(900);
+    // "Epoch 0: 300/300" ended an epoch, not the training: never "100 % done, ETA 0 s" with two epochs to go.
+    const early = ticks.filter((t) => t.at < run.endedAt - 10_000);
+    expect(early.filter((t) => t.progress.etaSeconds === 0 || t.progress.fraction === 1)).toEqual([]);
   });
 });

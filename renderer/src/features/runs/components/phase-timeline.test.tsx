@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyRunEvent, emptyRunSnapshot, type RunEvent } from '../../../../../shared/domain/run';
 import { render, screen } from '../../../testing/render';
 import { PhaseTimeline } from './phase-timeline';
+import { lineAddition } from './provisioning-wait';
 
 const RUN = 'demo-20261205-150000-ab12';
 const START = Date.parse('2026-12-05T15:00:00.000Z');
@@ -28,6 +29,23 @@ function provisioning(...details: Array<Record<string, unknown>>) {
   return snapshot;
 }
 
+describe("main's provisioning line beside the heading", () => {
+  it('says only what the heading does not: nothing for a bare wait, the address or instance otherwise', () => {
+    expect(lineAddition('Status checks', 'waiting for the status checks: 2 min of 15 min')).toBeUndefined();
+    expect(lineAddition('Status checks', 'waiting for the status checks of i-0abc: 2 min of 15 min')).toBe(
+      'the status checks of i-0abc',
+    );
+    expect(lineAddition('SSH server (sshd)', 'waiting for sshd at 203.0.113.7:22: 1 min 30 s of 5 min')).toBe(
+      'sshd at 203.0.113.7:22',
+    );
+    expect(lineAddition('Instance running', 'waiting for i-0abc to be running: 10 s of 10 min')).toBe(
+      'i-0abc to be running',
+    );
+    expect(lineAddition('Key pair', 'creating key pair traindeck-demo')).toBe('creating key pair traindeck-demo');
+    expect(lineAddition('Key pair', undefined)).toBeUndefined();
+  });
+});
+
 describe('the phase timeline during provisioning', () => {
   it('shows the current wait: what, elapsed of its limit, a bar at that fraction, and the backend line', () => {
     const run = provisioning(
@@ -49,7 +67,9 @@ describe('the phase timeline during provisioning', () => {
     const wait = screen.getByTestId('provisioning-wait');
     // 90 s is "1 min 30 s" (one duration format, never floored: #15).
     expect(wait.textContent).toContain('Waiting: SSH server (sshd) · 1 min 30 s of 5 min');
-    expect(wait.textContent).toContain('waiting for sshd at 203.0.113.7:22: 1 min 30 s of 5 min');
+    // Main's line only for what it adds (the address), not a second "waiting … 1 min 30 s of 5 min".
+    expect(screen.getByText('sshd at 203.0.113.7:22')).toBeTruthy();
+    expect(wait.textContent).not.toContain('waiting for');
     const bar = screen.getByRole('progressbar', { name: 'Provisioning wait: SSH server (sshd)' });
     expect(bar.getAttribute('aria-valuenow')).toBe('90');
     expect(bar.getAttribute('aria-valuemax')).toBe('300');

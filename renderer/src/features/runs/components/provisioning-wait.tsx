@@ -25,6 +25,32 @@ export interface ProvisioningStep {
   wait?: { elapsedSeconds: number; limitSeconds: number };
 }
 
+// Words that say nothing on their own when comparing main's line with the heading.
+const FILLER = new Set(['the', 'a', 'an', 'of', 'to', 'be', 'for', 'is']);
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^a-z0-9.:-]+/)
+    .filter((w) => w && !FILLER.has(w));
+
+/**
+ * What main's line says beyond the heading ("Waiting: Status checks · 2 min of 15 min"): the line
+ * without its "waiting for" and its "2 min of 15 min", or undefined when every word left is
+ * already in the label ("waiting for the status checks: 2 min of 15 min" adds nothing; "sshd at
+ * 203.0.113.7:22" adds the address).
+ */
+export function lineAddition(label: string, line: string | undefined): string | undefined {
+  if (!line) return undefined;
+  const rest = line
+    .replace(/^\s*waiting for\s+/i, '')
+    // ": 1 min 30 s of 5 min" at the end: the heading says it already.
+    .replace(/:\s*\d[^:]*\bof\b[^:]*$/, '')
+    .trim();
+  const known = new Set(words(label));
+  if (!words(rest).some((w) => !known.has(w) && !known.has(w.replace(/s$/, '')))) return undefined;
+  return rest;
+}
+
 /** The current step or wait of a running provisioning phase, or undefined when it reported none. */
 export function provisioningStep(phase: PhaseState): ProvisioningStep | undefined {
   const detail = phase.detail;
@@ -46,6 +72,7 @@ export function ProvisioningWait({ step }: { step: ProvisioningStep }) {
   const { wait } = step;
   const of = wait ? `${formatDuration(wait.elapsedSeconds)} of ${formatDuration(wait.limitSeconds)}` : undefined;
   const fraction = wait ? Math.min(1, wait.elapsedSeconds / wait.limitSeconds) : undefined;
+  const addition = lineAddition(step.label, step.line);
   return (
     <div className="timeline__wait" data-testid="provisioning-wait">
       <p className="timeline__wait-head">
@@ -66,7 +93,7 @@ export function ProvisioningWait({ step }: { step: ProvisioningStep }) {
           <div className="progress__fill" style={{ width: `${((fraction ?? 0) * 100).toFixed(1)}%` }} />
         </div>
       )}
-      {step.line && <p className="timeline__wait-line selectable">{step.line}</p>}
+      {addition && <p className="timeline__wait-line selectable">{addition}</p>}
     </div>
   );
 }
