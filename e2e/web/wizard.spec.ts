@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { expect, type Page, test } from '@playwright/test';
 
+import { generateKey } from '../services/sshd';
 import { expectAccessible } from './axe';
 import { atStep, collectProblems, field, nav, next, screenshot, shotEveryWay, useWebHost } from './support';
 
@@ -19,8 +20,8 @@ writeFileSync(
   '[default]\nregion = eu-west-1\n\n[profile ml-research]\nregion = eu-west-1\n\n[profile expired-sso]\nsso_session = corp\nregion = eu-west-1\n',
 );
 const keyPath = join(home, 'keys', 'resnet.key');
-const deployKey = join(home, 'resnet_deploy_key');
-writeFileSync(deployKey, 'not a real key: only its existence is checked\n', { mode: 0o600 });
+// A real OpenSSH private key: the wizard checks that the deploy key is one (not its .pub).
+const deployKey = generateKey(home, 'resnet_deploy_key').privateKeyFile;
 const override = join(home, 'local.yaml');
 writeFileSync(override, 'batch_size: 64\n');
 const host = useWebHost(
@@ -98,7 +99,7 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   await page.getByRole('textbox', { name: 'Local file of override 1' }).fill(join(home, 'missing.yaml'));
   await page.getByRole('textbox', { name: 'Target path of override 1' }).fill('../../etc/cron.d/x');
   await next(page);
-  await expect(error(page, 'code.deployKeyFile')).toContainText('Required for an ssh repo URL');
+  await expect(error(page, 'code.deployKeyFile')).toContainText('Required for an ssh repository URL');
   await expect(error(page, 'code.overrides.0.target')).toContainText('must stay inside the repo');
   await expectAccessible(page, 'wizard: code with errors');
   await shotEveryWay(page, 'wizard-code-errors');

@@ -85,9 +85,13 @@ export function dashboardHandlers(services: DashboardServices): Pick<Handlers, D
     'templates.save': ({ name, config }) => templates.save(name, config),
     'templates.delete': ({ name }) => templates.remove(name),
     'config.export': ({ config }) => templates.export(config),
-    'config.checkFiles': async ({ paths }) => {
+    'config.checkFiles': async ({ paths, kinds = [] }) => {
       const allowed = await trust.readable(paths, "check that the run's files exist");
-      const checked = await checkFiles(allowed.filter((path) => path !== undefined));
+      const usable = allowed.flatMap((path, i) => (path === undefined ? [] : [{ path, kind: kinds[i] ?? 'file' }]));
+      const checked = await checkFiles(
+        usable.map((u) => u.path),
+        usable.map((u) => u.kind),
+      );
       const byPath = new Map(checked.map((check) => [check.path, check]));
       return paths.map((path, i) => {
         const absolute = allowed[i];

@@ -81,11 +81,20 @@ export const dashboardCommands = {
    */
   'config.export': command<{ path: string }>()(z.object({ config: runConfigSchema }).strict()),
   /**
-   * Whether local files the run needs (deploy key, override sources) exist and are readable; never
-   * their content. Answers only for paths the trust gate allows (others: ok false, problem says why).
+   * Whether local files the run needs (deploy key, override sources) exist and are readable, and
+   * for `kinds[i]` "ssh-private-key" whether the file is one (not its .pub); never their content.
+   * Answers only for paths the trust gate allows (others: ok false, problem says why).
    */
   'config.checkFiles': command<Array<{ path: string; ok: boolean; problem?: string }>>()(
-    z.object({ paths: z.array(filePath).max(200) }).strict(),
+    z
+      .object({
+        paths: z.array(filePath).max(200),
+        kinds: z
+          .array(z.enum(['file', 'ssh-private-key']))
+          .max(200)
+          .optional(),
+      })
+      .strict(),
   ),
   /**
    * Makes a new 32-byte SSE-C key file (0600, never overwriting): sealed with the OS keychain in the

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { hasUrlUserinfo } from '../security/redact-url';
+import { branchNameProblem } from './git-ref-name';
+import { knownHostsProblem } from './known-hosts';
 
 /**
  * The code and training sections of the run config: what the executor checks out and runs.
@@ -44,8 +46,10 @@ export const codeSchema = z
     repoUrl,
     branch: z
       .string()
-      .regex(/^[A-Za-z0-9._/-]{1,200}$/, 'code.branch is a branch name such as "main"')
-      .refine((b) => !b.startsWith('-'), 'code.branch may not start with "-"')
+      .superRefine((branch, ctx) => {
+        const problem = branchNameProblem(branch);
+        if (problem) ctx.addIssue({ code: 'custom', message: `code.branch is not a valid branch name: ${problem}` });
+      })
       .optional(),
     commit: z
       .string()
@@ -54,7 +58,14 @@ export const codeSchema = z
     /** OpenSSH private key with read access to the repo (a GitHub deploy key). Required for ssh URLs. */
     deployKeyFile: z.string().min(1).optional(),
     /** Extra known_hosts lines for a remote other than GitHub (GitHub's published keys are built in). */
-    knownHosts: z.string().max(20_000).optional(),
+    knownHosts: z
+      .string()
+      .max(20_000, 'code.knownHosts is at most 20000 characters')
+      .superRefine((text, ctx) => {
+        const problem = knownHostsProblem(text);
+        if (problem) ctx.addIssue({ code: 'custom', message: `code.knownHosts: ${problem}` });
+      })
+      .optional(),
     overrides: z.array(overrideSchema).max(100).default([]),
   })
   .strict()

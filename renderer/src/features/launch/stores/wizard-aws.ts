@@ -87,7 +87,9 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
     const files = localFiles(config);
     const [result, checked] = await Promise.all([
       api().invoke('preflight.run', { config }),
-      files.length ? api().invoke('config.checkFiles', { paths: files.map((f) => f.path) }) : undefined,
+      files.length
+        ? api().invoke('config.checkFiles', { paths: files.map((f) => f.path), kinds: files.map((f) => f.kind) })
+        : undefined,
     ]);
     if (get().preflight?.key !== key) return;
     if (!result.ok) return set({ preflight: { key, loading: false, error: result.error } });
@@ -133,11 +135,17 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
   },
 }));
 
-/** The local files a run config names that must exist on this machine. */
-function localFiles(config: RunConfig): Array<{ label: string; path: string }> {
-  const files = config.code?.deployKeyFile ? [{ label: 'Deploy key file', path: config.code.deployKeyFile }] : [];
+/** The local files a run config names that must exist on this machine (a deploy key must be a private key). */
+function localFiles(config: RunConfig): Array<{ label: string; path: string; kind: 'file' | 'ssh-private-key' }> {
+  const files = config.code?.deployKeyFile
+    ? [{ label: 'Deploy key file', path: config.code.deployKeyFile, kind: 'ssh-private-key' as const }]
+    : [];
   return [
     ...files,
-    ...(config.code?.overrides ?? []).map((o, i) => ({ label: `Override file ${i + 1}`, path: o.source })),
+    ...(config.code?.overrides ?? []).map((o, i) => ({
+      label: `Override file ${i + 1}`,
+      path: o.source,
+      kind: 'file' as const,
+    })),
   ];
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { storageSchema } from '../../../../../shared/run-config/schema';
 import { emptyDraft, proposedPrefix } from './draft';
 import { configToDraft } from './to-config';
-import { humanize, stepErrors, validateDraft } from './validate';
+import { stepErrors, validateDraft } from './validate';
 
 describe('wizard validation (the shared run config schema)', () => {
   it('reports a missing TTL and a bad bucket name on their fields, per step', () => {
@@ -91,22 +91,10 @@ describe('wizard validation (the shared run config schema)', () => {
     };
     const compute = stepErrors(validateDraft(draft).errors, 'compute');
     expect(compute['sshHost.address']).toMatch(/user@host/);
-    expect(compute['sshHost.identityFile']).toMatch(/identity file is required/i);
+    expect(compute['sshHost.identityFile']).toMatch(/^Required: the private key file that logs in/);
     expect(compute['sshHost.hostKeyFingerprint']).toMatch(/SHA256:/);
     expect(compute['compute.ttlMinutes']).toBeDefined();
     expect(compute['compute.instanceType']).toBeUndefined();
-  });
-
-  it('keeps messages that do not start with the key', () => {
-    expect(humanize(['compute', 'diskGb'], 'diskGb is at least 20 (the AMIs need it)')).toBe(
-      'At least 20 (the AMIs need it)',
-    );
-    expect(humanize(['training', 'command'], 'training.command is empty: give the command')).toBe(
-      'Required: give the command',
-    );
-    expect(humanize(['storage', 'bucket'], 'a bucket name has 3 to 63 characters')).toBe(
-      'a bucket name has 3 to 63 characters',
-    );
   });
 
   it('an EC2 run needs a prefix, and the error proposes one from the run name', () => {

@@ -1,5 +1,6 @@
 import { type RunConfig, runConfigSchema } from '../../../../../shared/run-config/schema';
 import { proposedPrefix, type StepId, type WizardDraft } from './draft';
+import { fieldMessage } from './field-messages';
 import { draftToConfig } from './to-config';
 
 /** Messages by field key; keys are run config paths ("compute.ttlMinutes", "code.overrides.0.target"). */
@@ -27,17 +28,19 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * Validates the whole draft with the shared run config schema (the CLI's own rules), plus the
  * few things only the wizard knows (the key must be generated or imported; env rows). Returns
- * every error by field and, when there is none, the config.
+ * every error by field, in the wizard's words (./field-messages.ts, never the schema's), and,
+ * when there is none, the config.
  */
 export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config?: RunConfig } {
   const errors: FieldErrors = {};
-  const parsed = runConfigSchema.safeParse(draftToConfig(draft));
+  const input = draftToConfig(draft);
+  const parsed = runConfigSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String).join('.');
       if (path.startsWith('training.env')) continue;
       const key = ALIASES[path] ?? (path || 'config');
-      errors[key] ??= sentence(humanize(issue.path.map(String), issue.message));
+      errors[key] ??= fieldMessage(key, { issue, path, value: valueAt(input, issue.path) });
     }
   }
   if (draft.compute.target === 'aws-ec2' && !draft.data.prefix.trim()) {
@@ -72,21 +75,10 @@ export function stepErrors(errors: FieldErrors, step: StepId): FieldErrors {
   );
 }
 
-/**
- * The schema speaks config keys for the CLI ("ttlMinutes is required: …"); next to a labelled
- * field the key is noise, so a leading "<key> is" becomes a plain sentence ("Required: …").
- */
-export function humanize(path: string[], message: string): string {
-  const keys = [path.join('.'), path.slice(-1)[0], path.slice(-2).join('.')]
-    .filter(Boolean)
-    .map((k) => (k as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const match = new RegExp(`^(?:${keys.join('|')}) (?:is|must be) (?:a |an )?(.*)$`).exec(message);
-  if (!match?.[1]) return message;
-  const rest = match[1].replace(/^empty\b/, 'required');
-  return rest.charAt(0).toUpperCase() + rest.slice(1);
-}
-
-/** Messages under fields read as sentences: a capital first letter. */
-function sentence(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
+/** The value at `path` of the config the draft made (undefined when a part is missing). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (node, part) => (node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[part] : undefined),
+    input,
+  );
 }

@@ -1,5 +1,8 @@
+import { useState } from 'react';
+
 import { Button } from '../../../../components/button';
 import { Field } from '../../../../components/forms/field';
+import { readBucketInput } from '../../wizard/bucket-input';
 import { FolderTable } from './folder-table';
 import type { KeyBackupState } from './key-backup';
 import { type KeyActions, KeyPanel, type KeyStatus } from './key-panel';
@@ -15,6 +18,13 @@ interface DataStepProps extends StepProps<'data'> {
 
 /** Step 4: where the data lives in S3, how each folder syncs, and the key that encrypts it. */
 export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, proposedPrefix, onChange }: DataStepProps) {
+  // Said once, where the user typed: what reading an s3:// URL changed.
+  const [bucketNote, setBucketNote] = useState<string | undefined>();
+  const typeBucket = (typed: string) => {
+    const read = readBucketInput(typed);
+    setBucketNote(read.note);
+    onChange({ bucket: read.bucket, ...(read.prefix && !value.prefix.trim() ? { prefix: read.prefix } : {}) });
+  };
   return (
     <div className="wizard-step-body">
       <div className="field-grid">
@@ -22,12 +32,18 @@ export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, prop
           label="Bucket"
           name="storage.bucket"
           error={errors['storage.bucket']}
-          hint="An existing S3 bucket; versioning off."
+          hint={
+            bucketNote ? (
+              <span data-testid="bucket-note">{bucketNote}</span>
+            ) : (
+              'The name of an existing S3 bucket, e.g. acme-ml-data; versioning off.'
+            )
+          }
         >
           <input
             className="input input--mono"
             value={value.bucket}
-            onChange={(e) => onChange({ bucket: e.target.value })}
+            onChange={(e) => typeBucket(e.target.value)}
             placeholder="acme-ml-data"
             spellCheck={false}
           />
