@@ -14,6 +14,9 @@ import { atStep, collectProblems, field, nav, next, screenshot, shotEveryWay, us
  * Next keeping input, the SSE-C key (fingerprint only), live preflight, templates, JSON export,
  * and Launch enabled only once preflight passes.
  */
+// Under a shared machine's load the whole walk through takes over a minute.
+test.describe.configure({ timeout: 180_000 });
+
 const home = mkdtempSync(join(tmpdir(), 'traindeck-wizard-'));
 writeFileSync(
   join(home, 'config'),
