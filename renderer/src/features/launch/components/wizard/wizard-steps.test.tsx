@@ -71,7 +71,7 @@ describe('wizard steps (components with props only)', () => {
     );
     const url = within(screen.getByTestId('field-code.repoUrl')).getByRole('textbox');
     await userEvent.type(url, 'https://x-access-token:ghp_abc@github.com/acme/train.git');
-    expect(errorOf('code.repoUrl')).toMatch(/credentials in it.*deploy key/i);
+    expect(errorOf('code.repoUrl')).toMatch(/password or token in it.*deploy key/i);
     await userEvent.clear(url);
     await userEvent.type(url, 'git@github.com:acme/train.git');
     expect(errorOf('code.repoUrl')).toBeUndefined();
