@@ -17,6 +17,8 @@ const QUIET = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 /** Connection pool options of the S3 client: sized to the sync engine's concurrency. */
 export interface S3PoolOptions {
   maxSockets?: number;
+  /** A connection silent this long (a stalled answer body too) is cut and its request fails; 30 s by default. */
+  idleTimeoutMs?: number;
 }
 
 /** True when S3 is served somewhere other than AWS (then bucket names go in the path). */
@@ -48,6 +50,8 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
       connectionTimeout: 10_000,
       requestTimeout: 120_000,
+      // The request timeout only warns; without an idle limit a stalled body would wait forever.
+      socketTimeout: pool.idleTimeoutMs ?? 30_000,
       // Its default logger is the console: a queue for sockets (expected at our concurrency) printed three lines each time.
       logger: QUIET,
     }),

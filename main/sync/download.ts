@@ -2,14 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import type { RemoteObject } from '../../shared/sync/types';
 import type { ObjectHead, ObjectStore } from '../aws/ports/object-store';
-import { sha256Buffer, sha256File } from './hash-file';
+import { sha256Buffer } from './hash-file';
 import { targetInside } from './inside-root';
 import type { Limiter } from './limiter';
+import { OrderedHash } from './ordered-hash';
 import { metadataDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';
@@ -48,6 +49,9 @@ const PARTIAL_SUFFIX = '.partial';
 
 /** Ranged downloads write in batches of this size. */
 const WRITE_BATCH = 1024 * 1024;
+
+/** A ranged download holds at most this many bytes ahead of its hash cursor (whole parts, at least one). */
+const HELD_MAX = 24 * 1024 * 1024;
 
 /** Objects up to this size are received into memory and written with one call. */
 const IN_MEMORY_MAX = 1024 * 1024;
@@ -159,7 +163,14 @@ async function singleDownload(
   );
 }
 
-/** Parallel ranged GETs written at their offsets, then one hashing pass over what is on disk. */
+/**
+ * Parallel ranged GETs written at their offsets and hashed in order as they arrive (no second
+ * pass over the file). A range starts only once the range `window` parts before it is hashed,
+ * so at most `window - 1` parts wait in memory for the gap before them. A part that fails
+ * resumes where its last written batch ended (same object version: the ETag is checked on every
+ * answer); a part that gives up cancels the others, and every part has stopped before the file
+ * is closed and removed.
+ */
 async function rangedDownload(
   temp: string,
   remote: RemoteObject,
@@ -167,58 +178,98 @@ async function rangedDownload(
 ): Promise<{ head: ObjectHead; sha256: string }> {
   const partSize = partSizeFor(remote.size, ctx.spec);
   const count = Math.ceil(remote.size / partSize);
+  const window = Math.max(2, Math.floor(HELD_MAX / partSize) + 1);
+  const hash = new OrderedHash(remote.size);
+  const parts = new AbortController();
+  const stopParts = () => parts.abort(ctx.signal?.reason);
+  ctx.signal?.addEventListener('abort', stopParts, { once: true });
   const handle = await open(temp, 'w');
   let head: ObjectHead | undefined;
   try {
-    await handle.truncate(remote.size);
-    await Promise.all(
-      Array.from({ length: count }, (_, index) =>
-        ctx.requests(() =>
-          withRetry(async () => {
-            const start = index * partSize;
-            const end = Math.min(remote.size, start + partSize) - 1;
-            const part = await ctx.store.get(remote.key, { start, end }, ctx.signal);
-            if (part.head.etag !== remote.etag) {
-              throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
-            }
-            head ??= part.head;
-            let position = start;
-            let pending: Buffer[] = [];
-            let pendingBytes = 0;
-            // Socket chunks are ~64 KiB; gathering them into larger writes saves thousands of
-            // thread-pool round trips per GiB (memory stays bounded: WRITE_BATCH per range in flight).
-            const flush = async () => {
-              if (pendingBytes === 0) return;
-              const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-              await handle.write(batch, 0, batch.length, position);
-              position += batch.length;
-              ctx.onBytes(batch.length);
-              pending = [];
-              pendingBytes = 0;
-            };
-            try {
-              for await (const chunk of part.body as AsyncIterable<Buffer>) {
-                pending.push(chunk);
-                pendingBytes += chunk.length;
-                if (pendingBytes >= WRITE_BATCH) await flush();
-              }
-              await flush();
-              if (position !== end + 1) {
-                throw Object.assign(new Error(`short read of ${remote.key} bytes ${start}-${end}`), {
-                  code: 'ECONNRESET',
-                });
-              }
-            } catch (error) {
-              ctx.onBytes(start - position); // the retry rewrites this range: keep progress exact
-              throw error;
-            }
-          }, retry(ctx)),
-        ),
-      ),
+    const fetchPart = async (index: number) => {
+      const start = index * partSize;
+      const end = Math.min(remote.size, start + partSize) - 1;
+      let position = start; // everything before it is written and hashed
+      await withRetry(async () => {
+        const part = await ctx.store.get(remote.key, { start: position, end }, parts.signal);
+        if (part.head.etag !== remote.etag) {
+          part.body.destroy();
+          throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
+        }
+        head ??= part.head;
+        let pending: Buffer[] = [];
+        let pendingBytes = 0;
+        // Socket chunks are ~64 KiB; gathering them into larger writes saves thousands of
+        // thread-pool round trips per GiB.
+        const flush = async () => {
+          if (pendingBytes === 0) return;
+          const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+          pending = [];
+          pendingBytes = 0;
+          await handle.write(batch, 0, batch.length, position);
+          hash.add(position, batch);
+          position += batch.length;
+          ctx.onBytes(batch.length);
+        };
+        await readBody(part.body, remote.key, async (chunk) => {
+          if (position + pendingBytes + chunk.length > end + 1) {
+            throw new IntegrityError(`S3 sent more than bytes ${start}-${end} of ${remote.key}`);
+          }
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes >= WRITE_BATCH) await flush();
+        });
+        await flush();
+        if (position !== end + 1) throw bodyStopped(remote.key, `it ended at byte ${position} of ${start}-${end}`);
+      }, syncRetry(parts.signal));
+    };
+    const settled = await Promise.allSettled(
+      Array.from({ length: count }, async (_, index) => {
+        try {
+          // Wait for the window before taking a request slot: the parts it waits for already hold theirs.
+          await hash.reached((index - window + 1) * partSize, parts.signal);
+          await ctx.requests(() => (parts.signal.throwIfAborted(), fetchPart(index)));
+        } catch (error) {
+          parts.abort(error);
+          throw error;
+        }
+      }),
     );
+    if (settled.some((s) => s.status === 'rejected')) {
+      throw ctx.signal?.aborted ? ctx.signal.reason : parts.signal.reason;
+    }
   } finally {
+    ctx.signal?.removeEventListener('abort', stopParts);
     await handle.close();
   }
-  const sha256 = await sha256File(temp, ctx.signal ? { signal: ctx.signal } : {});
-  return { head: { ...head!, size: remote.size }, sha256 };
+  return { head: { ...head!, size: remote.size }, sha256: hash.digest() };
+}
+
+/**
+ * Reads a response body chunk by chunk. The connection breaking mid-body (reset, the socket's
+ * idle timeout on a stalled answer) is worth a retry whatever its error looks like; what `use`
+ * throws (a disk error, too many bytes) is not.
+ */
+async function readBody(body: Readable, key: string, use: (chunk: Buffer) => Promise<void>): Promise<void> {
+  const chunks = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      throw bodyStopped(key, (error as Error).message, error);
+    }
+    if (next.done) return;
+    try {
+      await use(next.value);
+    } catch (error) {
+      body.destroy();
+      throw error;
+    }
+  }
+}
+
+/** A body that broke off: retryable like a reset connection. */
+function bodyStopped(key: string, why: string, cause?: unknown): Error {
+  return Object.assign(new Error(`the download of ${key} broke off (${why})`, { cause }), { code: 'ECONNRESET' });
 }

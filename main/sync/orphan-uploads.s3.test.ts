@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { SyncEvent } from '../../shared/sync/events';
 import type { ObjectStore } from '../aws/ports/object-store';
 import { cleanOrphanUploads } from './orphan-uploads';
+import { SYNC_DEFAULTS } from './sync-spec';
 import { startFaultProxy } from './testing/fault-proxy';
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 import { openUploadJournal } from './upload-journal';
@@ -136,7 +137,8 @@ describe('kill -9 of the CLI in the middle of an upload', () => {
   it('the rerun resumes (fewer bytes sent) and leaves no unfinished upload', async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
     const s3 = inject('s3');
-    const data = randomBytes(80 * MiB); // 5 parts of 16 MiB at the CLI's defaults
+    const part = SYNC_DEFAULTS.partSize;
+    const data = randomBytes(10 * part); // 10 parts at the CLI's defaults
     await fx.writeLocal('checkpoints', 'big.ckpt', data);
     await writeFile(join(fx.root, 'key.bin'), fx.keyBytes);
     const config = join(fx.root, 'run.json');
@@ -190,8 +192,8 @@ describe('kill -9 of the CLI in the middle of an upload', () => {
       const code = await new Promise((done) => second.on('exit', done));
       expect(stderr).toBe('');
       expect(code).toBe(0);
-      expect(partBytes).toBeLessThanOrEqual(data.length - 2 * 16 * MiB);
-      expect(sentBefore + partBytes).toBeLessThan(data.length + 2 * 16 * MiB);
+      expect(partBytes).toBeLessThanOrEqual(data.length - 2 * part);
+      expect(sentBefore + partBytes).toBeLessThan(data.length + 2 * part);
       expect(await openUploads()).toEqual([]);
       expect((await objectBytes('runs/test/checkpoints/big.ckpt')).equals(data)).toBe(true);
     } finally {

@@ -1,4 +1,11 @@
-import { createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request as httpRequest,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -8,14 +15,18 @@ import type { AddressInfo } from 'node:net';
  * - `{ status, code }`: answer with an AWS error in the protocol of the request (S3/EC2/query XML, JSON);
  * - `{ html: status }`: answer with an HTML page (a proxy's or a load balancer's error page);
  * - `{ hold: 'request' | 'response', ms? }`: hold the request before forwarding it, or the upstream's
- *   answer before sending it, for `ms` (or until the client gives up or the proxy closes).
+ *   answer before sending it, for `ms` (or until the client gives up or the proxy closes);
+ * - `{ body, after }`: forward the answer's head and its first `after` body bytes, then cut the
+ *   connection (`reset`), end the body early with a matching Content-Length (`short`: a clean but
+ *   truncated answer), or go silent with the connection open (`stall`, until the client gives up).
  */
 export type Fault =
   | 'pass'
   | 'reset'
   | { status: number; code: string; message?: string }
   | { html: number }
-  | { hold: 'request' | 'response'; ms?: number };
+  | { hold: 'request' | 'response'; ms?: number }
+  | { body: 'reset' | 'short' | 'stall'; after: number };
 
 /** One request as a fault plan sees it. */
 export interface FaultRequest {
@@ -96,14 +107,15 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
           .writeHead(fault.html, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) })
           .end(req.method === 'HEAD' ? undefined : page);
       }
-      const holdRequest = typeof fault === 'object' && fault.hold === 'request';
-      const holdResponse = typeof fault === 'object' && fault.hold === 'response';
+      const holdRequest = typeof fault === 'object' && 'hold' in fault && fault.hold === 'request';
+      const holdResponse = typeof fault === 'object' && 'hold' in fault && fault.hold === 'response';
       const ms = typeof fault === 'object' && 'hold' in fault ? fault.ms : undefined;
       const forward = () => {
         const outgoing = httpRequest(
           { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
           (upstreamRes) => {
             const send = () => {
+              if (typeof fault === 'object' && 'body' in fault) return cutBody(upstreamRes, res, fault);
               res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
               upstreamRes.pipe(res);
             };
@@ -132,6 +144,39 @@ export async function startFaultProxy(target: string, plan: FaultPlan): Promise<
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Forwards an answer's head and its first `fault.after` body bytes, then breaks it as `fault.body` says. */
+function cutBody(
+  upstreamRes: IncomingMessage,
+  res: ServerResponse,
+  fault: { body: 'reset' | 'short' | 'stall'; after: number },
+): void {
+  const headers = { ...upstreamRes.headers };
+  if (fault.body === 'short') headers['content-length'] = String(fault.after);
+  res.writeHead(upstreamRes.statusCode ?? 502, headers);
+  let sent = 0;
+  const stop = () => {
+    upstreamRes.off('data', onData);
+    upstreamRes.destroy();
+    if (fault.body === 'reset') res.socket?.destroy();
+    if (fault.body === 'short') res.end();
+    // 'stall': the connection stays open and silent until the client gives up or the proxy closes.
+  };
+  const onData = (chunk: Buffer) => {
+    const room = fault.after - sent;
+    if (chunk.length < room) {
+      sent += chunk.length;
+      res.write(chunk);
+      return;
+    }
+    res.write(chunk.subarray(0, room));
+    sent = fault.after;
+    stop();
+  };
+  if (fault.after === 0) return stop();
+  upstreamRes.on('data', onData);
+  upstreamRes.on('end', () => res.end());
 }
 
 function describe(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer | undefined): FaultRequest {

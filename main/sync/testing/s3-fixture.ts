@@ -20,7 +20,7 @@ import { DEFAULT_SYNC_FOLDERS } from '../../../shared/run-config/schema';
 import type { SyncEvent } from '../../../shared/sync/events';
 import type { SyncDirection } from '../../../shared/sync/types';
 import type { ObjectStore } from '../../aws/ports/object-store';
-import { createS3Client } from '../../aws/s3-client';
+import { createS3Client, type S3PoolOptions } from '../../aws/s3-client';
 import { createS3ObjectStore } from '../../aws/s3-object-store';
 import { runSync, type SyncOutcome, type SyncRun } from '../engine';
 import { SseKey } from '../sse-key';
@@ -57,21 +57,24 @@ export interface S3Fixture {
   seed(key: string, content: string | Buffer, mtimeMs?: number): Promise<void>;
   /** Every key in the bucket but the prefix's key marker (which every push writes). */
   keys(): Promise<string[]>;
-  /** A client for the same S3 with other settings (a proxy endpoint, say). */
-  clientFor(endpoint: string): S3Client;
+  /** A client for the same S3 with other settings (a proxy endpoint, say, or a short idle timeout). */
+  clientFor(endpoint: string, pool?: S3PoolOptions): S3Client;
   cleanup(): Promise<void>;
 }
 
 /** Creates the fixture: a unique bucket named after the test file. */
 export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFAULT_SYNC_FOLDERS): Promise<S3Fixture> {
   const env = inject('s3');
-  const clientFor = (endpoint: string) =>
-    createS3Client({
-      region: env.region,
-      endpoints: { S3: endpoint },
-      credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey },
-      maxAttempts: 1,
-    });
+  const clientFor = (endpoint: string, pool: S3PoolOptions = {}) =>
+    createS3Client(
+      {
+        region: env.region,
+        endpoints: { S3: endpoint },
+        credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey },
+        maxAttempts: 1,
+      },
+      pool,
+    );
   const client = clientFor(env.endpoint);
   const bucket = `td-${name}-${randomBytes(4).toString('hex')}`.toLowerCase().slice(0, 63);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
