@@ -15,7 +15,7 @@ function contentSecurityPolicy(): Plugin {
 
 export default defineConfig({
   root: 'renderer',
-  // Relative asset URLs: the same build loads from file:// (Electron) and from the browser host.
+  // Relative asset URLs: the same build loads from app://traindeck/ (Electron) and from the browser host.
   base: './',
   plugins: [react(), contentSecurityPolicy()],
   build: {

@@ -52,6 +52,12 @@ test.describe('TrainDeck desktop app', () => {
     await launched?.close();
   });
 
+  test('the page is served from app://traindeck/, and nothing outside the renderer folder is', async () => {
+    expect(page.url()).toMatch(/^app:\/\/traindeck\/index\.html/);
+    const status = await page.evaluate(async () => (await fetch('/%2e%2e/%2e%2e/package.json')).status);
+    expect(status).toBe(404);
+  });
+
   test('the page has no Node integration', async () => {
     expect(await page.evaluate(() => typeof (globalThis as unknown as PageGlobals).require)).toBe('undefined');
   });

@@ -5,7 +5,7 @@
  * paths; the real Electron specs in e2e/electron check the rest where the binary exists.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { eventChannel } from '../../shared/ipc/channels';
+import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
 import { createElectronStandIn, type ElectronStandIn, type StandInOptions } from './testing/electron-stand-in';
 
 const nodeRequire = createRequire(import.meta.url);
@@ -45,7 +46,14 @@ interface Launch {
 }
 
 /** Evaluates the main bundle under the stand-in, with its own environment and platform. */
-function launch(options: StandInOptions & { env?: Record<string, string>; platform?: NodeJS.Platform } = {}): Launch {
+function launch(
+  options: StandInOptions & {
+    env?: Record<string, string>;
+    platform?: NodeJS.Platform;
+    /** The main bundle's folder (`dist/main`); its `../renderer` is what app:// serves. */
+    mainDir?: string;
+  } = {},
+): Launch {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'traindeck-startup-')), 'data');
   const env = {
     TRAINDECK_DATA_DIR: dataDir,
@@ -76,8 +84,8 @@ function launch(options: StandInOptions & { env?: Record<string, string>; platfo
     requireWithStandIn,
     module,
     module.exports,
-    join(DIST_MAIN, 'main.cjs'),
-    DIST_MAIN,
+    join(options.mainDir ?? DIST_MAIN, 'main.cjs'),
+    options.mainDir ?? DIST_MAIN,
     standInProcess,
   );
   return { standIn, stderr, dataDir: env.TRAINDECK_DATA_DIR, processEvents };
@@ -206,7 +214,9 @@ describe('desktop startup under a stand-in electron module', () => {
     standIn.windows[0]!.destroy();
     trayMenu(standIn).find((item) => item.label === 'Kill all cost resources…')!.click!();
     expect(standIn.windows).toHaveLength(2);
-    expect(standIn.calls.filter(([name]) => name === 'window.loadFile').at(-1)?.[2]).toEqual({ hash: 'page=costs' });
+    expect(standIn.calls.filter(([name]) => name === 'window.loadURL').at(-1)?.[1]).toBe(
+      'app://traindeck/index.html#page=costs',
+    );
   });
 
   it('tray → Kill all cost resources… with the window open sends it to Costs', async () => {
@@ -216,16 +226,58 @@ describe('desktop startup under a stand-in electron module', () => {
     expect(standIn.calls).toContainEqual(['webContents.send', eventChannel('app.navigate'), { page: 'costs' }]);
   });
 
-  it("blocks navigation, reading the URL from Electron 45's details object", async () => {
+  it("blocks navigation off the app origin, reading the URL from Electron 45's details object", async () => {
     const { standIn, stderr } = await launchReady();
-    const preventDefault = vi.fn();
-    standIn.windows[0]!.webContents.emit(
-      'will-navigate',
-      { url: 'https://evil.example/', preventDefault },
-      'deprecated',
-    );
-    expect(preventDefault).toHaveBeenCalled();
+    const contents = standIn.windows[0]!.webContents;
+    const attempt = (event: string, url: string, isMainFrame = true) => {
+      const preventDefault = vi.fn();
+      contents.emit(event, { url, isMainFrame, preventDefault }, 'deprecated');
+      return preventDefault.mock.calls.length > 0;
+    };
+    expect(attempt('will-navigate', 'https://evil.example/')).toBe(true);
     expect(stderr.join('')).toContain('"url":"https://evil.example/"');
+    for (const url of ['file:///etc/passwd', 'app://evil/index.html', 'app://traindeck.evil/', 'data:text/html,x']) {
+      expect(attempt('will-navigate', url), url).toBe(true);
+    }
+    expect(attempt('will-redirect', 'https://evil.example/')).toBe(true);
+    expect(attempt('will-frame-navigate', 'https://evil.example/', false)).toBe(true);
+    // Within app://traindeck/ the page may move (a reload, its own index with another page).
+    expect(attempt('will-navigate', 'app://traindeck/index.html#page=costs')).toBe(false);
+    expect(attempt('will-frame-navigate', 'app://traindeck/index.html', false)).toBe(false);
+  });
+
+  it('registers app:// as privileged before ready, serves the renderer folder from it, and loads the window there', async () => {
+    const built = mkdtempSync(join(tmpdir(), 'traindeck-built-'));
+    mkdirSync(join(built, 'dist', 'main'), { recursive: true });
+    mkdirSync(join(built, 'dist', 'renderer'));
+    writeFileSync(join(built, 'dist', 'renderer', 'index.html'), '<!doctype html><title>TrainDeck</title>');
+    writeFileSync(join(built, 'dist', 'secret.txt'), 'SECRET');
+    const { standIn } = await launchReady({ mainDir: join(built, 'dist', 'main') });
+    const names = standIn.names();
+    expect(standIn.calls.find(([name]) => name === 'protocol.registerSchemesAsPrivileged')?.[1]).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    expect(names.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(names.indexOf('app.whenReady'));
+    expect(names.indexOf('protocol.handle')).toBeLessThan(names.indexOf('new BrowserWindow'));
+    expect(standIn.calls.filter(([name]) => name === 'window.loadURL')).toEqual([
+      ['window.loadURL', 'app://traindeck/index.html'],
+    ]);
+    expect(names).not.toContain('window.loadFile');
+
+    const handler = standIn.protocolHandlers.get('app')!;
+    const index = await handler(new Request('app://traindeck/index.html'));
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toBe(RENDERER_CSP_HEADER);
+    expect(await index.text()).toContain('<title>TrainDeck</title>');
+    for (const url of [
+      'app://traindeck/%2e%2e/secret.txt',
+      'app://traindeck/..%2fsecret.txt',
+      'app://evil/index.html',
+    ]) {
+      const response = await handler(new Request(url));
+      expect(response.status, url).toBe(404);
+      expect(await response.text(), url).not.toContain('SECRET');
+    }
   });
 
   it('grants the clipboard write to the main window only', async () => {
@@ -246,6 +298,9 @@ describe('desktop startup under a stand-in electron module', () => {
     expect(ask(main, 'clipboard-sanitized-write', false)).toBe(false);
     expect(ask(main, 'clipboard-read')).toBe(false);
     expect(ask({ getURL: () => main.getURL() }, 'clipboard-sanitized-write')).toBe(false);
+    // The renderer's own index.html opened from disk is not the app: only app://traindeck/ is.
+    main.url = `file://${join(DIST_MAIN, '..', 'renderer', 'index.html')}`;
+    expect(ask(main, 'clipboard-sanitized-write')).toBe(false);
   });
 
   it('reloads a crashed window at most three times a minute, then says so', async () => {

@@ -11,18 +11,21 @@
  * 3. the lock, then `second-instance` at once (a second launch during startup is not lost);
  * 4. `start()`, whose failure shows an error dialog and exits: never an invisible process
  *    holding the lock.
+ * The `app://` scheme is registered as privileged before ready (Electron refuses it later), and
+ * its handler is installed after ready, before the window loads `app://traindeck/`.
  */
 import { join } from 'node:path';
 
-import { app, type BrowserWindow, dialog, Menu, shell } from 'electron';
+import { app, type BrowserWindow, dialog, Menu, protocol, shell } from 'electron';
 
 import type { PageId } from '../../shared/domain/app-info';
 import { createCore } from '../composition/create-core';
 import { appDataDir } from '../core/app-paths';
 import { createLogger, type Logger } from '../core/logger';
 import { pathAllowlist } from '../trust/path-allowlist';
-import { appFiles, isRendererUrl } from './app-files';
+import { appFiles } from './app-files';
 import { appMenuTemplate } from './app-menu';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler, isRendererUrl } from './app-protocol';
 import { desktopNotificationSink } from './desktop-notifications';
 import { electronTrustGate } from './electron-trust';
 import { registerIpc } from './ipc';
@@ -52,6 +55,8 @@ try {
   app.setPath('userData', dataDir);
   if (process.env.TRAINDECK_DATA_DIR) app.setAppLogsPath(join(dataDir, 'logs'));
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+  // The renderer's own scheme (./app-protocol): Electron accepts privileges only before ready.
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
   // One TrainDeck per data folder: two would race on the journal and on teardown.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -125,16 +130,17 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
     pdfPrinter: electronPdfPrinter(),
     // SSE-C keys sealed with the OS keychain; the vault checks availability at use, after ready.
     keyVault,
-    isTrusted: (sender) =>
-      sender.transport === 'electron' && sender.isMainWindow && isRendererUrl(sender.frameUrl, files),
+    isTrusted: (sender) => sender.transport === 'electron' && sender.isMainWindow && isRendererUrl(sender.frameUrl),
   });
 
   await app.whenReady();
   hardenApp(
     log,
     (contents, isMainFrame) =>
-      isMainFrame && contents !== null && contents === window?.webContents && isRendererUrl(contents.getURL(), files),
+      isMainFrame && contents !== null && contents === window?.webContents && isRendererUrl(contents.getURL()),
   );
+  // The window loads app://traindeck/, served from the built renderer folder only (never file://).
+  protocol.handle(APP_SCHEME, appProtocolHandler(files.rendererRoot));
 
   /** Shows the window, on `page` when given; a new window is shown by itself once painted. */
   const showWindow = (page?: PageId) => {

@@ -10,6 +10,12 @@ const PARTITION = 'traindeck-report-pdf';
  * The desktop app's {@link PdfPrinter}: loads the saved report file in a hidden window that
  * runs no JavaScript (the report has none; its own CSP forbids scripts and loads), prints it
  * to A4 with its backgrounds, and destroys the window.
+ *
+ * It stays on `loadFile` (file://), not the `app://` scheme (./app-protocol): the report is a file
+ * main wrote in the app data folder, not part of the renderer, and the scheme must serve the
+ * renderer folder only. A file:// page is harmless here: it runs no JavaScript, lives in its own
+ * in-memory session (which has no app:// handler and no IPC preload), is never shown, and the
+ * fuses turn file:// extra privileges off; the IPC sender check never trusts a file:// page.
  */
 export function electronPdfPrinter(): PdfPrinter {
   return {

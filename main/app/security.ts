@@ -3,6 +3,7 @@ import { app, session, shell, type WebContents } from 'electron';
 import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
 import { redactUrlUserinfo } from '../../shared/security/redact-url';
 import type { Logger } from '../core/logger';
+import { isAppOrigin } from './app-protocol';
 import { isDocumentationUrl } from './external-links';
 import { isPermissionGranted } from './permission-policy';
 
@@ -10,8 +11,8 @@ import { isPermissionGranted } from './permission-policy';
 export type IsMainWindowRenderer = (contents: WebContents | null, isMainFrame: boolean) => boolean;
 
 /**
- * App-wide hardening, applied before any window exists: the renderer may not navigate,
- * open windows or attach webviews, gets no permission but the clipboard write of its Copy
+ * App-wide hardening, applied before any window exists: the renderer may not navigate or be
+ * redirected off the app's own origin (`app://traindeck/`), may not open windows or attach webviews, gets no permission but the clipboard write of its Copy
  * buttons (main window only, see ./permission-policy), and every response carries the CSP.
  */
 export function hardenApp(log: Logger, isMainWindowRenderer: IsMainWindowRenderer): void {
@@ -33,14 +34,22 @@ export function hardenApp(log: Logger, isMainWindowRenderer: IsMainWindowRendere
 
 function lockDown(contents: WebContents, log: Logger): void {
   // Electron 45 passes a details object; the positional URL argument is deprecated.
-  contents.on('will-navigate', (details) => {
+  // The page may move within app://traindeck/ (served only from the renderer folder), nowhere else.
+  const stayOnAppOrigin = (kind: string) => (details: { url: string; preventDefault(): void }) => {
+    if (isAppOrigin(details.url)) return;
     details.preventDefault();
-    log.warn('blocked a navigation', { url: details.url });
+    log.warn(`blocked a ${kind}`, { url: redactUrlUserinfo(details.url.slice(0, 200)) });
+  };
+  contents.on('will-navigate', stayOnAppOrigin('navigation'));
+  const guardFrame = stayOnAppOrigin('frame navigation');
+  contents.on('will-frame-navigate', (details) => {
+    if (!details.isMainFrame) guardFrame(details);
   });
+  contents.on('will-redirect', stayOnAppOrigin('redirect'));
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; nothing opens inside the app, and no
-    // other site or scheme is handed to the OS (see ./external-links).
+    // Links to documentation open in the user's browser; nothing opens inside the app, not even
+    // an app:// page, and no other site or scheme is handed to the OS (see ./external-links).
     if (isDocumentationUrl(url)) void shell.openExternal(url);
     else {
       log.warn('refused to open a link outside the documentation sites', { url: redactUrlUserinfo(url.slice(0, 200)) });

@@ -2,9 +2,11 @@ import { BrowserWindow, nativeTheme } from 'electron';
 
 import type { PageId } from '../../shared/domain/app-info';
 import type { AppFiles } from './app-files';
+import { appUrl } from './app-protocol';
 
 /**
- * The one window: isolated, sandboxed, no Node, shown once painted so it never flashes white.
+ * The one window: isolated, sandboxed, no Node, shown once painted so it never flashes white. It
+ * loads the renderer from the app's own scheme (`app://traindeck/`, ./app-protocol), not file://.
  * `page` opens it straight on that page (read by the renderer from the hash): an event sent
  * before the page has loaded would be lost.
  */
@@ -32,6 +34,6 @@ export function createMainWindow(files: AppFiles, page?: PageId): BrowserWindow 
     window.show();
     window.focus();
   });
-  void window.loadFile(files.rendererIndex, page ? { hash: `page=${page}` } : {});
+  void window.loadURL(appUrl(page));
   return window;
 }

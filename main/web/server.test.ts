@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,9 +13,10 @@ import { startWebHost, type WebHost } from './server';
 
 let core: Core;
 let host: WebHost;
+let rendererDir: string;
 
 beforeEach(async () => {
-  const rendererDir = mkdtempSync(join(tmpdir(), 'traindeck-renderer-'));
+  rendererDir = mkdtempSync(join(tmpdir(), 'traindeck-renderer-'));
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>TrainDeck</title>');
   core = createCore({
     trust: yesTrustGate(),
@@ -192,6 +193,18 @@ describe('browser host: static files', () => {
     for (const path of ['/../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd', '/%E0%A4%A']) {
       const response = await fetch(`http://127.0.0.1:${host.port}${path}`);
       expect(response.status, path).toBe(404);
+    }
+  });
+
+  it('never follows a symbolic link out of the renderer folder', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'traindeck-outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET');
+    symlinkSync(join(outside, 'secret.txt'), join(rendererDir, 'leak.txt'));
+    symlinkSync(outside, join(rendererDir, 'assets'));
+    for (const path of ['/leak.txt', '/assets/secret.txt']) {
+      const response = await fetch(`http://127.0.0.1:${host.port}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(await response.text(), path).not.toContain('SECRET');
     }
   });
 

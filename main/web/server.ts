@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 import { WIRE_PATH, WIRE_TOKEN_PARAM } from '../../shared/ipc/wire';
-import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
+import { RENDERER_SECURITY_HEADERS } from '../../shared/security/csp';
 import type { Core } from '../composition/create-core';
 import type { Logger } from '../core/logger';
 import { serveStatic } from './static-files';
@@ -34,14 +34,6 @@ export interface WebHostOptions {
   token?: string;
 }
 
-const SECURITY_HEADERS = {
-  'content-security-policy': RENDERER_CSP_HEADER,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-};
-
 /**
  * Serves the built renderer and the contract over a WebSocket on 127.0.0.1. Every
  * WebSocket must present the per-launch token and come from this host's own origin
@@ -55,18 +47,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server: Server = createServer((request, response) => {
     if (!isOwnHost(request.headers.host)) {
-      response.writeHead(421, SECURITY_HEADERS).end('Misdirected request');
+      response.writeHead(421, RENDERER_SECURITY_HEADERS).end('Misdirected request');
       return;
     }
     if (new URL(request.url ?? '/', 'http://host').pathname === '/session') {
       // Lets the page tell "wrong token" from "host not running" without a WebSocket.
       const authorized = tokensMatch(bearerToken(request.headers.authorization), token);
-      response.writeHead(authorized ? 204 : 401, SECURITY_HEADERS).end();
+      response.writeHead(authorized ? 204 : 401, RENDERER_SECURITY_HEADERS).end();
       return;
     }
-    serveStatic(options.rendererDir, request, response, SECURITY_HEADERS).catch((error: Error) => {
+    serveStatic(options.rendererDir, request, response, RENDERER_SECURITY_HEADERS).catch((error: Error) => {
       options.log.error('static file failed', { error: error.message });
-      if (!response.headersSent) response.writeHead(500, SECURITY_HEADERS);
+      if (!response.headersSent) response.writeHead(500, RENDERER_SECURITY_HEADERS);
       response.end();
     });
   });

@@ -18,3 +18,15 @@ export const RENDERER_CSP = [
 
 /** The same policy plus what only a response header can carry (a meta tag ignores frame-ancestors). */
 export const RENDERER_CSP_HEADER = `${RENDERER_CSP}; frame-ancestors 'none'`;
+
+/**
+ * The response headers of every renderer file, however it is served (the browser host over http,
+ * the desktop app's `app://` scheme): the CSP, no MIME sniffing, no referrer, no framing, no opener.
+ */
+export const RENDERER_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': RENDERER_CSP_HEADER,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};

@@ -1,8 +1,8 @@
 /**
  * A STAND-IN for the `electron` module, for tests that run main-process code in plain Node
  * (the Electron binary cannot be downloaded here). It is not Electron: it records each call in
- * order and enforces only the rules a real app would trip over — no windows, trays or sessions
- * before `ready`, an absolute `userData` — so that the startup order and paths can be checked.
+ * order and enforces only the rules a real app would trip over — no windows, trays, sessions or
+ * protocol handlers before `ready`, scheme privileges only before it, an absolute `userData` — so that the startup order and paths can be checked.
  * The real Electron specs (e2e/electron) remain the proof where the binary exists.
  */
 import { EventEmitter } from 'node:events';
@@ -130,6 +130,11 @@ export function createElectronStandIn(options: StandInOptions = {}) {
       recordedEmitter('window', this);
       app.emit('web-contents-created', {}, this.webContents);
     }
+    loadURL(url: string) {
+      record('window.loadURL', url);
+      this.webContents.url = url;
+      return Promise.resolve();
+    }
     loadFile(file: string, load: { hash?: string } = {}) {
       record('window.loadFile', file, load);
       this.webContents.url = pathToFileURL(file).href + (load.hash ? `#${load.hash}` : '');
@@ -177,6 +182,21 @@ export function createElectronStandIn(options: StandInOptions = {}) {
     webRequest: { onHeadersReceived: () => record('session.onHeadersReceived') },
   };
 
+  /** Handlers installed with `protocol.handle`, by scheme: a test can send them requests. */
+  const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
+  const protocol = {
+    registerSchemesAsPrivileged: (schemes: unknown[]) => {
+      // Electron: "can only be used before the ready event of the app module gets emitted".
+      if (ready) throw new Error('stand-in electron: protocol.registerSchemesAsPrivileged after the app is ready');
+      record('protocol.registerSchemesAsPrivileged', schemes);
+    },
+    handle: (scheme: string, handler: (request: Request) => Promise<Response>) => {
+      requireReady('protocol.handle');
+      record('protocol.handle', scheme);
+      protocolHandlers.set(scheme, handler);
+    },
+  };
+
   const encryptionWorks = options.encryptionWorks ?? true;
   const electron = {
     app,
@@ -194,6 +214,7 @@ export function createElectronStandIn(options: StandInOptions = {}) {
       },
     },
     nativeTheme: { shouldUseDarkColors: false },
+    protocol,
     session: {
       get defaultSession() {
         requireReady('session.defaultSession');
@@ -256,6 +277,7 @@ export function createElectronStandIn(options: StandInOptions = {}) {
     windows,
     notifications,
     permissionHandlers,
+    protocolHandlers,
     /** Names of the recorded calls, in order (`app.on` calls carry their event: `app.on second-instance`). */
     names: () =>
       calls.map(([name, ...args]) =>
