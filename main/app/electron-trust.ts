@@ -1,6 +1,6 @@
 import { TypedError } from '../../shared/ipc/result';
 import { absoluteWindowPath, type PathAllowlist } from '../trust/path-allowlist';
-import { describeExposure } from '../trust/run-exposure';
+import { describeExposure, describeStoreCredentials } from '../trust/run-exposure';
 import type { TrustGate } from '../trust/trust-gate';
 
 /** The two native dialogs the gate needs (Electron's `dialog`, bound to the main window by main.ts). */
@@ -103,6 +103,15 @@ export function electronTrustGate(options: { dialogs: NativeDialogs; appData: Pa
         const path = await absoluteWindowPath(file.path);
         if (path) granted.add(path);
       }
+    },
+    async confirmStoreCredentials(exposure) {
+      const yes = await ask(
+        "TrainDeck: send the store's own credentials?",
+        `Send the S3 store's own credentials to ${exposure.destination}?`,
+        describeStoreCredentials(exposure),
+        'Send credentials',
+      );
+      if (!yes) throw cancelled(`sending the credentials of ${exposure.endpoint} to ${exposure.destination}`);
     },
     async confirmPlaintextExport(from, to) {
       const yes = await ask(

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -35,12 +35,12 @@ afterAll(async () => {
   await f?.cleanup();
 });
 
-async function cli(args: string[]): Promise<{ code: number; events: RunEvent[]; err: string }> {
+async function cli(args: string[], dataDir = 'app-data'): Promise<{ code: number; events: RunEvent[]; err: string }> {
   const s3 = inject('s3');
   const env = {
     PATH: process.env.PATH,
     HOME: f.dir,
-    TRAINDECK_DATA_DIR: join(f.dir, 'app-data'),
+    TRAINDECK_DATA_DIR: join(f.dir, dataDir),
     TRAINDECK_SSH_WORK_ROOT: join(f.dir, 'ssh-work'),
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
@@ -66,14 +66,30 @@ async function writeConfig(name: string, patch?: Parameters<RunFixture['config']
   return path;
 }
 
+const reached = (events: RunEvent[]) =>
+  events.filter((e) => e.type === 'phase').map((e) => (e as { phase: string }).phase);
+
 describe('traindeck run', () => {
   it('--backend local: the same executor on this computer in a temp folder, events as JSON lines', async () => {
+    const config = await writeConfig('local.json', (raw) => (raw.training.env = { EPOCHS: '1' }));
+    // Ceph has no STS: the store's own key would go as it is, so the first run asks for the flag and sends nothing.
+    const refused = await cli(['run', '--config', config, '--backend', 'local', '--json']);
+    expect(refused.code).toBe(1);
+    expect(refused.events.at(-1)).toMatchObject({
+      type: 'finished',
+      outcome: 'failed',
+      reason: expect.stringMatching(
+        /has no STS, so its own credentials \(access key \S+\) would be sent as they are to this computer \(a local run\); nothing was sent or uploaded/,
+      ),
+    });
+    expect(reached(refused.events)).not.toContain('bootstrapping');
     const { code, events, err } = await cli([
       'run',
       '--config',
-      await writeConfig('local.json', (raw) => (raw.training.env = { EPOCHS: '1' })),
+      config,
       '--backend',
       'local',
+      '--send-store-credentials',
       '--json',
     ]);
     expect(err).toBe('');
@@ -99,7 +115,7 @@ describe('traindeck run', () => {
   });
 
   it('--backend ssh-host with --host/--identity/--host-key; the run is listed from its journal afterwards', async () => {
-    const { code, events } = await cli([
+    const args = [
       'run',
       '--config',
       await writeConfig('ssh.json', (raw) => (raw.training.env = { EPOCHS: '1' })),
@@ -112,7 +128,19 @@ describe('traindeck run', () => {
       '--host-key',
       f.sshd.hostKeyFingerprint,
       '--json',
-    ]);
+    ];
+    // Another app data folder (another user of this computer): not confirmed there, so nothing reaches the host.
+    const workRoot = join(f.dir, 'ssh-work');
+    const before = existsSync(workRoot) ? readdirSync(workRoot) : [];
+    const refused = await cli(args, 'app-data-unconfirmed');
+    expect(refused.code).toBe(1);
+    expect(refused.events.at(-1)?.type === 'finished' && refused.events.at(-1)).toMatchObject({
+      reason: expect.stringContaining(`would be sent as they are to ${f.sshd.user}@127.0.0.1:${f.sshd.port}`),
+    });
+    expect(reached(refused.events)).not.toContain('connecting');
+    expect(existsSync(workRoot) ? readdirSync(workRoot) : []).toEqual(before);
+    // Here the local run's --send-store-credentials confirmed this store and key once: not asked again.
+    const { code, events } = await cli(args);
     expect(code).toBe(0);
     expect(events.at(-1)).toMatchObject({ type: 'finished', outcome: 'succeeded' });
     // A new process (the desktop app, say) finds the finished run in <data>/runs/<id>/events.jsonl.

@@ -17,6 +17,7 @@ import type { PdfPrinter } from '../runs/report/pdf-printer';
 import type { RunReports } from '../runs/report/run-reports';
 import type { RunService } from '../runs/run-service';
 import type { KeyVault } from '../sync/key-vault';
+import { confirmStoreCredentialsOnce } from '../trust/store-credential-consent';
 import type { TrustGate } from '../trust/trust-gate';
 import { runDoctor } from './doctor';
 import { createHandlers } from './handlers';
@@ -112,6 +113,10 @@ export function createCore(options: CoreOptions): Core {
     lifecycle: world,
     observer: monitorObserver(monitor),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
+    // A store's own credentials go only after the gate's channel (dialog, terminal) said yes, once per store and key.
+    confirmStoreCredentials: confirmStoreCredentialsOnce(dataDir, (exposure) =>
+      options.trust.confirmStoreCredentials(exposure),
+    ),
   });
   const reports = createRunReports({ dataDir, runs, monitor, clock, log: options.log, pdf: options.pdfPrinter });
   const handlers = createHandlers({

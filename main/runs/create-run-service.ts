@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { priceSpotRun } from '../lifecycle/spot-cost';
 import type { KeyVault } from '../sync/key-vault';
+import type { StoreCredentialsConfirm } from '../trust/store-credential-consent';
 import type { RunObserver } from './pipeline/run-observer';
 import { createReattachPort } from './reattach/reattach-resources';
 import { createRunResources } from './run-resources';
@@ -28,6 +29,8 @@ export function createRunService(options: {
   bundleDir?: string;
   observer?: RunObserver;
   keyVault?: KeyVault;
+  /** Asks before an S3-compatible store's own credentials go to a run's machine (remembered per store and key). */
+  confirmStoreCredentials?: StoreCredentialsConfirm;
 }): RunService {
   return new RunService({
     dataDir: options.dataDir,
@@ -51,12 +54,14 @@ export function createRunService(options: {
       env: options.env,
       lifecycle: () => options.lifecycle,
       keyVault: options.keyVault,
+      confirmStoreCredentials: options.confirmStoreCredentials,
     }),
     resources: createRunResources({
       env: options.env,
       bundleDir: options.bundleDir ?? join(options.projectRoot, 'dist', 'executor'),
       lifecycle: () => options.lifecycle,
       keyVault: options.keyVault,
+      confirmStoreCredentials: options.confirmStoreCredentials,
     }),
   });
 }

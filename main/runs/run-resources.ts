@@ -1,27 +1,32 @@
 import { readFile } from 'node:fs/promises';
 
 import { TypedError } from '../../shared/ipc/result';
-import { resolveS3Credentials, s3EndpointFromEnv } from '../aws/s3-credentials';
+import { s3EndpointFromEnv } from '../aws/s3-credentials';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { preflightFor } from '../lifecycle/preflight/host-preflight';
 import { parseSshAddress, sshWorkRoot } from '../ssh/ssh-address';
 import type { KeyVault } from '../sync/key-vault';
 import { openSync } from '../sync/open-sync';
+import { sshTargetOf } from '../trust/run-exposure';
+import type { StoreCredentialsConfirm } from '../trust/store-credential-consent';
 import { createEc2Backend } from './backends/ec2-backend';
 import { createLocalBackend } from './backends/local-backend';
 import { createSshHostBackend } from './backends/ssh-host-backend';
+import { machineS3Credentials, PUSH_MARGIN_SECONDS } from './machine-credentials';
 import type { RunResources, StartRunRequest } from './run-service';
 
 /**
  * The real world's resources for a run: the backend asked for, the desktop's own S3 view (for
- * verification), credentials for machines without an instance role, and the executor bundle.
+ * verification), credentials for machines without an instance role (short-lived and scoped by STS,
+ * or a store's own once confirmed: see machineS3Credentials), and the executor bundle.
  */
 export function createRunResources(options: {
   env: NodeJS.ProcessEnv;
   bundleDir: string;
   lifecycle: () => LifecycleDeps;
   keyVault?: KeyVault | undefined;
+  confirmStoreCredentials?: StoreCredentialsConfirm | undefined;
 }) {
   return async (request: StartRunRequest, runId: string): Promise<RunResources> => {
     const { config } = request;
@@ -33,11 +38,26 @@ export function createRunResources(options: {
     const ttlSeconds = (config.training?.maxRuntimeMinutes ?? 1440) * 60;
     const s3Endpoint = s3EndpointFromEnv(options.env);
     const needsCredentials = request.backend !== 'aws-ec2';
+    // Before anything is uploaded: a refusal (STS, the TTL, the user) leaves the machine untouched.
     const s3Credentials = needsCredentials
-      ? await resolveS3Credentials({
-          region,
+      ? await machineS3Credentials({
           env: options.env,
-          ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+          region,
+          profile: config.aws.profile,
+          bucket: config.storage.bucket,
+          prefix: config.storage.prefix,
+          runId,
+          runName: config.name ?? runId,
+          destination:
+            request.backend === 'local' ? 'this computer (a local run)' : sshTargetOf(request.host?.address ?? '?'),
+          neededSeconds: ttlSeconds + (config.training?.graceSeconds ?? 60) + PUSH_MARGIN_SECONDS,
+          whenTooLong: 'refuse',
+          scoped: options.lifecycle().ports({
+            region: config.aws.region,
+            ...(config.aws.profile ? { profile: config.aws.profile } : {}),
+          }).scopedCredentials,
+          confirmStoreCredentials: options.confirmStoreCredentials,
+          signal: AbortSignal.timeout(60_000),
         })
       : undefined;
     const base = { store: opened.store, bundleDir: options.bundleDir, ...(s3Credentials ? { s3Credentials } : {}) };

@@ -1,6 +1,6 @@
 import type { ComputeBackendKind } from '../../shared/domain/run';
 import type { RunConfig } from '../../shared/run-config/schema';
-import type { RunExposure } from './trust-gate';
+import type { RunExposure, StoreCredentialsExposure } from './trust-gate';
 
 /**
  * What a run of `config` (paths already absolute) on `backend` reads on this computer and where
@@ -30,6 +30,7 @@ export function runExposure(config: RunConfig, backend: ComputeBackendKind): Run
     ...(sshTarget ? { sshTarget } : {}),
     files,
     sendsAwsCredentials: backend !== 'aws-ec2',
+    bucketPrefix: `s3://${config.storage.bucket}/${config.storage.prefix ? `${config.storage.prefix}/` : ''}`,
   };
 }
 
@@ -49,6 +50,19 @@ export function describeExposure(exposure: RunExposure): string {
         : 'These are used for the run:',
     ...exposure.files.map((file) => `  • ${file.what}: ${file.path}`),
   ];
-  if (exposure.sendsAwsCredentials) lines.push('  • your AWS credentials (the profile of the run config)');
+  if (exposure.sendsAwsCredentials) {
+    lines.push(
+      `  • AWS credentials for ${exposure.bucketPrefix} only: short-lived ones from STS, limited to that prefix and to the run's time (your own keys stay here); for an S3-compatible store without STS, the store's own keys, asked separately once`,
+    );
+  }
   return lines.join('\n');
+}
+
+/** The question before an S3-compatible store's own credentials go somewhere, as plain lines. */
+export function describeStoreCredentials(exposure: StoreCredentialsExposure): string {
+  return [
+    `Run "${exposure.runName}" stores its data at ${exposure.endpoint}, an S3-compatible store without STS: TrainDeck cannot narrow its credentials to the run's prefix or make them short-lived.`,
+    `The store's own credentials (access key ${exposure.accessKeyId}) are sent as they are to ${exposure.destination}; whoever controls that machine can use them as fully as you can, until you change the key.`,
+    'Asked once for this store and key; the answer is kept in the TrainDeck app data folder.',
+  ].join('\n');
 }

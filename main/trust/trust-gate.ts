@@ -15,6 +15,22 @@ export interface RunExposure {
   files: Array<{ path: string; what: string }>;
   /** True when the desktop's AWS credentials are handed to the destination (ssh-host and local runs). */
   sendsAwsCredentials: boolean;
+  /** `s3://bucket/prefix/`: all the credentials sent can reach (STS-scoped), or the store the store's own keys open. */
+  bucketPrefix: string;
+}
+
+/**
+ * An S3-compatible store's own credentials, about to be sent as they are: the store has no STS to
+ * narrow them, so whoever controls the destination can use them as fully as this computer can.
+ */
+export interface StoreCredentialsExposure {
+  runName: string;
+  /** Where they go (see {@link RunExposure.destination}). */
+  destination: string;
+  /** The store's S3 endpoint (the key of the remembered confirmation, with the access key id). */
+  endpoint: string;
+  /** Names the key pair (never its secret). */
+  accessKeyId: string;
 }
 
 /**
@@ -45,6 +61,12 @@ export interface TrustGate {
   writable(requested: string, purpose: string): Promise<string>;
   /** Confirms a run before anything starts; throws FORBIDDEN or CANCELLED when the user (or the policy) says no. */
   confirmRun(exposure: RunExposure): Promise<void>;
+  /**
+   * Confirms sending an S3-compatible store's own credentials as they are (no STS there); throws
+   * FORBIDDEN or CANCELLED otherwise. Asked once per endpoint and key: {@link confirmStoreCredentialsOnce}
+   * remembers the answer in the app data folder.
+   */
+  confirmStoreCredentials(exposure: StoreCredentialsExposure): Promise<void>;
   /** Confirms writing a sealed key as a plain file; throws FORBIDDEN or CANCELLED otherwise. */
   confirmPlaintextExport(from: string, to: string): Promise<void>;
   /**

@@ -1,7 +1,7 @@
 import { TypedError } from '../../shared/ipc/result';
 import type { Logger } from '../core/logger';
 import type { PathAllowlist } from '../trust/path-allowlist';
-import { describeExposure, sshTargetOf } from '../trust/run-exposure';
+import { describeExposure, describeStoreCredentials, sshTargetOf } from '../trust/run-exposure';
 import type { RunExposure, TrustGate } from '../trust/trust-gate';
 import type { TerminalPrompt } from './terminal-prompt';
 
@@ -13,6 +13,8 @@ export interface BrowserTrustOptions {
   allowLocalRuns: boolean;
   /** `--allow-host user@host[:port]`: ssh-host targets allowed without asking on the terminal. */
   allowedHosts: readonly string[];
+  /** `--allow-store-credentials`: an S3-compatible store's own credentials may go to a run's machine without asking. */
+  allowStoreCredentials?: boolean;
   terminal: TerminalPrompt;
   log: Logger;
 }
@@ -79,6 +81,14 @@ export function browserTrustGate(options: BrowserTrustOptions): TrustGate {
         });
       }
       if (exposure.backend === 'ssh-host') await confirmHost(exposure);
+    },
+    async confirmStoreCredentials(exposure) {
+      if (options.allowStoreCredentials) return;
+      await askOnTerminal(
+        `send the credentials of ${exposure.endpoint} to ${exposure.destination}`,
+        describeStoreCredentials(exposure),
+        '--allow-store-credentials',
+      );
     },
     async confirmPlaintextExport(from, to) {
       await askOnTerminal(

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       'allow-dir': { type: 'string', multiple: true, default: [] },
       'allow-host': { type: 'string', multiple: true, default: [] },
       'allow-local-runs': { type: 'boolean', default: false },
+      'allow-store-credentials': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     paths: allowedFolders,
     allowLocalRuns: values['allow-local-runs'],
     allowedHosts,
+    allowStoreCredentials: values['allow-store-credentials'],
     terminal: processTerminal(),
     log,
   });

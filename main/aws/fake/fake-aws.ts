@@ -12,6 +12,8 @@ import type {
   VersioningState,
 } from '../ports/account-ports';
 import type { AwsPorts, Ec2Port } from '../ports/aws-ports';
+import type { ScopedCredentialsPort, ScopedCredentialsRequest } from '../ports/scoped-credentials-port';
+import { planScopedCredentials } from '../scoped-credentials-plan';
 import { FAKE_IMAGES, FAKE_INSTANCE_TYPES } from './fake-catalog';
 import { fakeLaunch } from './fake-ec2-launch';
 import { fakeCleanup, fakeInventory } from './fake-ec2-ports';
@@ -75,6 +77,8 @@ export class FakeAws {
   readonly profiles = new Map<string, { roles: string[]; readyAt: number }>();
   /** Every call, in order: `region op`. */
   readonly calls: string[] = [];
+  /** What each scoped-credentials request asked for (policy, duration), in order. */
+  readonly scopedRequests: Array<Omit<ScopedCredentialsRequest, 'signal'> & { durationSeconds: number }> = [];
   /** Every write that succeeded, in order: proves "nothing was created". */
   readonly writes: string[] = [];
   identityFault: 'expired-sso' | 'unknown-profile' | 'no-credentials' | undefined;
@@ -187,6 +191,7 @@ export class FakeAws {
       identity: this.wrap('global', this.identityPort()),
       regions: this.wrap('global', { listEnabledRegions: async () => [...this.regions.keys()].sort() }),
       instanceRole: this.wrap('global', this.rolePort()),
+      scopedCredentials: this.wrap('global', this.scopedCredentialsPort()),
       ec2: (name) => {
         const region = this.region(name);
         const now = () => this.options.clock.now();
@@ -253,6 +258,24 @@ export class FakeAws {
         this.call(region, op, () => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
     }
     return wrapped as T;
+  }
+
+  // The fake's caller is an IAM user (long-term keys): GetFederationToken, as on AWS.
+  private scopedCredentialsPort(): ScopedCredentialsPort {
+    return {
+      issue: async ({ signal: _signal, ...request }) => {
+        const { call, durationSeconds } = planScopedCredentials({ hasSessionToken: false, ...request });
+        this.scopedRequests.push({ ...request, durationSeconds });
+        const n = this.scopedRequests.length;
+        return {
+          accessKeyId: `ASIAFAKESCOPED${String(n).padStart(6, '0')}`,
+          secretAccessKey: `fake-scoped-secret-${n}`,
+          sessionToken: `fake-session-token-${n}`,
+          expiresAt: new Date(this.options.clock.now() + durationSeconds * 1000).toISOString(),
+          call,
+        };
+      },
+    };
   }
 
   private identityPort(): IdentityPort {

@@ -3,6 +3,7 @@ import type { Ec2CleanupPort } from './ec2-cleanup-port';
 import type { Ec2InventoryPort, RegionListPort } from './ec2-inventory-port';
 import type { Ec2LaunchPort } from './ec2-launch-port';
 import type { Ec2SpotPricePort } from './ec2-spot-price-port';
+import type { ScopedCredentialsPort } from './scoped-credentials-port';
 
 /** Every EC2 call the lifecycle makes in one region. */
 export type Ec2Port = Ec2InventoryPort & Ec2CleanupPort & Ec2LaunchPort & Ec2SpotPricePort;
@@ -15,6 +16,8 @@ export interface AwsPorts {
   identity: IdentityPort;
   regions: RegionListPort;
   instanceRole: InstanceRolePort;
+  /** Short-lived, prefix-scoped credentials for machines without an instance role (ssh-host, local). */
+  scopedCredentials: ScopedCredentialsPort;
   ec2(region: string): Ec2Port;
   bucket(region: string): BucketPort;
   quotas(region: string): QuotaPort;

@@ -20,6 +20,7 @@ import { createEc2InventoryAdapter, createRegionListAdapter } from './ec2-invent
 import { createEc2LaunchAdapter } from './ec2-launch-adapter';
 import { createEc2SpotPriceAdapter } from './ec2-spot-price-adapter';
 import { createInstanceRoleAdapter } from './iam-adapter';
+import { createScopedCredentialsAdapter } from './sts-scoped-credentials-adapter';
 
 /** Caches one value per region: clients keep connection pools worth reusing. */
 function perRegion<T>(make: (region: string) => T): (region: string) => T {
@@ -41,6 +42,10 @@ export function createSdkAwsPorts(settings: AwsSettings): AwsPorts {
     identity: createIdentityAdapter(createStsClient(settings)),
     regions: createRegionListAdapter(createEc2Client(settings)),
     instanceRole: createInstanceRoleAdapter(createIamClient(settings)),
+    scopedCredentials: createScopedCredentialsAdapter(
+      createStsClient(settings),
+      settings.profile ? { profile: settings.profile } : {},
+    ),
     ec2: perRegion((region): Ec2Port => {
       const ec2 = createEc2Client(at(region));
       const elb = createElbv2Client(at(region));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { COMPUTE_BACKENDS, type ComputeBackendKind, type RunEvent } from '../../../shared/domain/run';
+import { TypedError } from '../../../shared/ipc/result';
 import { sshHostSchema } from '../../../shared/run-config/ssh-host-section';
 import { lifecycleWorld } from '../../composition/lifecycle-world';
 import { loadRunConfig } from '../../config/load-run-config';
@@ -12,13 +13,14 @@ import { silentLogger } from '../../core/logger';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { createRunService } from '../../runs/create-run-service';
 import { emergencyTeardown, holdsCloudResources } from '../../runs/run-guard';
+import { confirmStoreCredentialsOnce } from '../../trust/store-credential-consent';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { parseCommandArgs } from '../parse-args';
 import { formatRunEvent } from '../run-output';
 
 const USAGE =
-  'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--json] | traindeck run --reattach RUN';
+  'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--send-store-credentials] [--json] | traindeck run --reattach RUN';
 
 /**
  * `traindeck run`: the whole pipeline from the command line. Ctrl-C, SIGTERM and a closed
@@ -45,6 +47,7 @@ function createRunCommand(
             'host-key': { type: 'string' },
             json: { type: 'boolean', default: false },
             reattach: { type: 'string' },
+            'send-store-credentials': { type: 'boolean', default: false },
           },
         }),
       );
@@ -74,7 +77,7 @@ function createRunCommand(
           );
         }
         const lifecycle = makeDeps(io);
-        const service = createRunCliService(io, lifecycle);
+        const service = createRunCliService(io, lifecycle, { sendStoreCredentials: values['send-store-credentials'] });
         const print = (event: RunEvent) => {
           const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
           if (text) io.out(text);
@@ -123,10 +126,28 @@ function parseHost(address: string | undefined, identity: string | undefined, ho
   return parsed.data;
 }
 
-/** The run service as the CLI uses it (events on a bus it prints from); `reattach` uses it too. */
-export function createRunCliService(io: CliIo, lifecycle: LifecycleDeps) {
+/**
+ * The run service as the CLI uses it (events on a bus it prints from); `reattach` uses it too.
+ * `sendStoreCredentials` (`--send-store-credentials`) is the CLI's confirmation that an S3-compatible
+ * store's own credentials may go to the run's machine: remembered per store and key, like the app's.
+ */
+export function createRunCliService(
+  io: CliIo,
+  lifecycle: LifecycleDeps,
+  options: { sendStoreCredentials?: boolean } = {},
+) {
   const bus = new EventBus();
   const dataDir = appDataDir(io.env);
+  const confirmStoreCredentials = confirmStoreCredentialsOnce(dataDir, async (exposure) => {
+    if (options.sendStoreCredentials) return;
+    throw new TypedError(
+      'FORBIDDEN',
+      `The store at ${exposure.endpoint} has no STS, so its own credentials (access key ${exposure.accessKeyId}) would be sent as they are to ${exposure.destination}; nothing was sent or uploaded`,
+      {
+        fix: 'If that machine may hold them, run again with --send-store-credentials (asked once per store and key), or use a key limited to the bucket prefix.',
+      },
+    );
+  });
   return {
     bus,
     runs: createRunService({
@@ -138,6 +159,7 @@ export function createRunCliService(io: CliIo, lifecycle: LifecycleDeps) {
       projectRoot: io.projectRoot,
       lifecycle,
       bundleDir: join(io.projectRoot, 'dist', 'executor'),
+      confirmStoreCredentials,
     }),
   };
 }

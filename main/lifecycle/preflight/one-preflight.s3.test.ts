@@ -14,6 +14,8 @@ import { runPipeline, type SpecTemplate } from '../../runs/pipeline/run-pipeline
 import { createRunResources } from '../../runs/run-resources';
 import type { StartRunRequest } from '../../runs/run-service';
 import { createS3Fixture, type S3Fixture } from '../../sync/testing/s3-fixture';
+import type { StoreCredentialsConfirm } from '../../trust/store-credential-consent';
+import type { StoreCredentialsExposure } from '../../trust/trust-gate';
 import { defaultLifecycleDeps } from '../lifecycle-deps';
 import { preflightFor } from './host-preflight';
 
@@ -77,13 +79,40 @@ function config(keyFile: string): RunConfig {
   });
 }
 
-async function resourcesFor(keyFile: string) {
+const confirmed: StoreCredentialsExposure[] = [];
+async function resourcesFor(
+  keyFile: string,
+  confirm: StoreCredentialsConfirm | 'nothing to ask with' = async (exposure) => void confirmed.push(exposure),
+) {
   const cfg = config(keyFile);
   const request: StartRunRequest = { config: cfg, baseDir: dir, backend: 'ssh-host', host: cfg.sshHost! };
-  return createRunResources({ env, bundleDir: dir, lifecycle: () => defaultLifecycleDeps(env) })(request, 'pf-1');
+  return createRunResources({
+    env,
+    bundleDir: dir,
+    lifecycle: () => defaultLifecycleDeps(env),
+    ...(confirm === 'nothing to ask with' ? {} : { confirmStoreCredentials: confirm }),
+  })(request, 'pf-1');
 }
 
 describe('one preflight for an ssh-host run with only S3 served (Ceph RGW + real sshd)', () => {
+  it('no STS for the store: its own credentials go to the host only after a confirmation naming endpoint and key', async () => {
+    const s3 = inject('s3');
+    confirmed.length = 0;
+    const { s3Credentials } = await resourcesFor('sse.key');
+    expect(confirmed).toEqual([
+      {
+        runName: 'pf-1',
+        destination: `${sshd.user}@127.0.0.1:${sshd.port}`,
+        endpoint: s3.endpoint,
+        accessKeyId: s3.accessKeyId,
+      },
+    ]);
+    expect(s3Credentials?.accessKeyId).toBe(s3.accessKeyId);
+    const refusal = new Error('refused in the dialog');
+    await expect(resourcesFor('sse.key', () => Promise.reject(refusal))).rejects.toBe(refusal);
+    await expect(resourcesFor('sse.key', 'nothing to ask with')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('passes, with STS as a warning that says it is not needed, and checks bucket, key, dataset, login and host key', async () => {
     const { store } = await resourcesFor('sse.key');
     const report = await preflightFor(

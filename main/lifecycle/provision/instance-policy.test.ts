@@ -7,23 +7,13 @@ import { FakeAws } from '../../aws/fake/fake-aws';
 import { FakeClock } from '../../aws/testing/fake-clock';
 import { instancePolicyDocument, instanceProfileSpec, TAG_BUCKET_PREFIX } from './instance-policy';
 import { checkInstanceRole } from './instance-role-check';
+import { iamPatternMatches } from './testing/iam-pattern';
 
 interface Statement {
   Sid: string;
   Action: string | string[];
   Resource: string;
   Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-/** IAM's matching of a Resource or StringLike pattern: `*` any run, `?` one character, `${…}` a variable (any value). */
-function iamPatternMatches(pattern: string, value: string): boolean {
-  const regex = pattern
-    .split(/(\$\{[^}]*\}|\*|\?)/)
-    .map((part) =>
-      part === '*' || part.startsWith('${') ? '.*' : part === '?' ? '.' : part.replace(/[.+^()|[\]\\{}$]/g, '\\$&'),
-    )
-    .join('');
-  return new RegExp(`^${regex}$`, 's').test(value);
 }
 
 const statements = (prefix: string) =>

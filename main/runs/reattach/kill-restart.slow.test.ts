@@ -70,7 +70,10 @@ function env(dataDir: string): NodeJS.ProcessEnv {
 /** `traindeck run`, killed with SIGKILL as soon as it reports `phase` running; resolves with the run id. */
 function runAndKill(dataDir: string, phase: RunPhase): Promise<{ runId: string; killedAt: RunPhase | 'end' }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', '--config', config, '--json'], { env: env(dataDir) });
+    // Ceph has no STS: its own key goes to the host, confirmed once per data folder (the reattach finds it remembered).
+    const child = spawn(process.execPath, [cli, 'run', '--config', config, '--send-store-credentials', '--json'], {
+      env: env(dataDir),
+    });
     let runId = '';
     let buffer = '';
     let killedAt: RunPhase | 'end' = 'end';

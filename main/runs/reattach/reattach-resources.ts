@@ -4,7 +4,6 @@ import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import { runConfigSchema } from '../../../shared/run-config/schema';
 import type { ObjectStore } from '../../aws/ports/object-store';
-import { resolveS3Credentials } from '../../aws/s3-credentials';
 import { createLocalConnector } from '../../host/local-host';
 import type { HostConnector } from '../../host/remote-host';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
@@ -12,7 +11,9 @@ import { teardownRun } from '../../lifecycle/teardown';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
 import type { KeyVault } from '../../sync/key-vault';
 import { openSync } from '../../sync/open-sync';
+import type { StoreCredentialsConfirm } from '../../trust/store-credential-consent';
 import { findLocalTools } from '../backends/local-tools';
+import { machineS3Credentials, PUSH_MARGIN_SECONDS } from '../machine-credentials';
 import type { AttachState } from './attach-journal';
 
 /** What a reattach needs from the environment, rebuilt from the attach journal and the files it names. */
@@ -39,12 +40,16 @@ export interface ReattachPort {
 
 /**
  * The real {@link ReattachPort}. Secrets are read again from their files (the run's SSH key, the
- * SSE-C key file, the S3 credentials of the environment); none was ever written anywhere new.
+ * SSE-C key file); none was ever written anywhere new. S3 credentials are new short-lived ones
+ * from STS, scoped like the first (or the store's own, confirmed once), lasting until the run's
+ * deadline plus the push margin, as long as STS allows.
  */
 export function createReattachPort(options: {
   env: NodeJS.ProcessEnv;
   lifecycle: () => LifecycleDeps;
   keyVault?: KeyVault | undefined;
+  confirmStoreCredentials?: StoreCredentialsConfirm | undefined;
+  now?: () => number;
 }): ReattachPort {
   return {
     async resources(runId, attach) {
@@ -55,10 +60,29 @@ export function createReattachPort(options: {
         sseKey: Buffer.from(opened.key.params().SSECustomerKey, 'base64').toString('base64'),
       };
       if (machine.sendS3Credentials) {
-        secrets.s3 = await resolveS3Credentials({
-          region: opened.region,
+        const target = machine.target;
+        const now = (options.now ?? Date.now)();
+        secrets.s3 = await machineS3Credentials({
           env: options.env,
-          ...(run.aws.profile ? { profile: run.aws.profile } : {}),
+          region: opened.region,
+          profile: run.aws.profile,
+          bucket: run.storage.bucket,
+          prefix: run.storage.prefix,
+          runId,
+          runName: run.name,
+          destination:
+            target.kind === 'local'
+              ? 'this computer (a local run)'
+              : `${target.username}@${target.host}:${target.port}`,
+          neededSeconds: Math.max(0, (machine.deadline - now) / 1000) + PUSH_MARGIN_SECONDS,
+          // The run already runs: its data must go, with the longest credentials STS gives.
+          whenTooLong: 'clamp',
+          scoped: options.lifecycle().ports({
+            region: run.aws.region,
+            ...(run.aws.profile ? { profile: run.aws.profile } : {}),
+          }).scopedCredentials,
+          confirmStoreCredentials: options.confirmStoreCredentials,
+          signal: AbortSignal.timeout(60_000),
         });
       }
       return {

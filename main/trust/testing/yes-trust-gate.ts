@@ -16,6 +16,7 @@ export function yesTrustGate(): TrustGate {
     readable: async (paths) => paths.map(absolute),
     writable: async (path) => absolute(path),
     confirmRun: async () => {},
+    confirmStoreCredentials: async () => {},
     confirmPlaintextExport: async () => {},
     showKillPhrase: async () => ({ shownIn: 'nowhere (test)' }),
   };
