@@ -11,7 +11,7 @@ import { createScopedCredentialsAdapter } from '../aws/sdk/sts-scoped-credential
 import { FakeClock } from '../aws/testing/fake-clock';
 import { instancePolicyDocument } from '../lifecycle/provision/instance-policy';
 import { iamPatternMatches } from '../lifecycle/provision/testing/iam-pattern';
-import { type MachineCredentialsInput,machineS3Credentials } from './machine-credentials';
+import { type MachineCredentialsInput, machineS3Credentials } from './machine-credentials';
 
 // The desktop's own credentials: an IAM user's long-term keys, or a role (SSO) session.
 const LONG_TERM = { accessKeyId: 'AKIADESKTOPLONGTERM1', secretAccessKey: 'desktop-long-term-secret' };
