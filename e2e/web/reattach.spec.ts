@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
 import { workLayout } from '../../main/executor/work-layout';
 import type { AttachEntry } from '../../main/runs/reattach/attach-journal';
@@ -12,7 +12,7 @@ import type { RunEvent } from '../../shared/domain/run';
 import type { JournalEntry } from '../../shared/domain/run-journal';
 import type { ExecutorStatus } from '../../shared/executor/protocol';
 import { expectAccessible } from './axe';
-import { collectProblems, nav, screenshot, useWebHost } from './support';
+import { collectProblems, nav, screenshot, shotAtWidths, useWebHost } from './support';
 
 /**
  * The reattach banner through the real browser host and its real run service: the data folder
@@ -180,17 +180,6 @@ function finishExecutor(): void {
   executor?.kill('SIGTERM');
 }
 
-async function shots(page: Page, name: string): Promise<void> {
-  for (const width of [1280, 1920]) {
-    await page.setViewportSize({ width, height: 860 });
-    await screenshot(page, `${name}-${width}`);
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(page, `${name}-${width}-dark`);
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
-  await page.setViewportSize({ width: 1360, height: 860 });
-}
-
 test('the banner offers the unfinished runs on every page; Reattach follows one to a verified end, Tear down ends the other', async ({
   page,
 }) => {
@@ -214,7 +203,7 @@ test('the banner offers the unfinished runs on every page; Reattach follows one 
     await nav(page, title).click();
     await expect(banner).toBeVisible();
   }
-  await shots(page, 'reattach-banner');
+  await shotAtWidths(page, 'reattach-banner');
   await expectAccessible(page, 'the reattach banner');
 
   // Reattach, from the keyboard.
@@ -226,7 +215,7 @@ test('the banner offers the unfinished runs on every page; Reattach follows one 
   const monitor = page.getByTestId('run-monitor');
   await expect(monitor).toHaveAttribute('data-state', 'running');
   await expect(page.getByTestId('phase-training')).toHaveAttribute('data-status', 'running');
-  await shots(page, 'reattach-following');
+  await shotAtWidths(page, 'reattach-following');
   await expectAccessible(page, 'a reattached run');
 
   // A page loaded meanwhile (a reload) still shows it under way: main lists it as taken over.
@@ -249,7 +238,7 @@ test('the banner offers the unfinished runs on every page; Reattach follows one 
     'aria-valuenow',
     '120',
   );
-  await shots(page, 'reattach-provisioning-wait');
+  await shotAtWidths(page, 'reattach-provisioning-wait');
 
   // Tear down: asked first, saying what happens to the training.
   await ec2.getByRole('button', { name: 'Tear down bert-ft' }).click();

@@ -110,6 +110,21 @@ export async function shotEveryWay(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+/**
+ * Shots at 1280 and 1920 px, light and dark (`NAME-1280`, `NAME-1920-dark`…), then back to the
+ * projects' viewport.
+ */
+export async function shotAtWidths(page: Page, name: string): Promise<void> {
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 860 });
+    await screenshot(page, `${name}-${width}`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, `${name}-${width}-dark`);
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+  await page.setViewportSize({ width: 1360, height: 860 });
+}
+
 /** A wizard field by its key ("compute.ttlMinutes"): its label, control, hint and error. */
 export const field = (page: Page, key: string) => page.getByTestId(`field-${key}`);
 

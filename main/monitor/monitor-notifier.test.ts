@@ -99,8 +99,39 @@ describe('MonitorNotifier → the one NotificationService (page and OS sinks)', 
     expect(page).toEqual([]);
     notifier.onScan([r({}), r({ region: 'us-east-1', hourlyUsd: 0.005 }), r({ ours: true })]);
     expect(page.map(brief)).toEqual([
-      'warning|Untracked cost resources|The scan found 2 resource(s) not made by TrainDeck in eu-west-1, us-east-1, costing $0.015/h.',
+      'warning|Untracked cost resources|The scan found 2 resources not made by TrainDeck in eu-west-1, us-east-1, costing $0.015/h.',
     ]);
+  });
+
+  it('a run that failed says "Run failed" (page and OS) once, with its reason; a failed training is not said twice', () => {
+    const { page, os, notifier } = setup();
+    const finished = (runId: string, outcome: 'failed' | 'succeeded', reason?: string): RunEvent => ({
+      type: 'finished',
+      runId,
+      seq: 9,
+      at: new Date(T0).toISOString(),
+      outcome,
+      ...(reason ? { reason } : {}),
+    });
+    notifier.onRunEvent(finished('r1', 'failed', 'connecting: SSH to 203.0.113.7:22 did not answer.'));
+    notifier.onRunEvent(finished('r1', 'failed', 'connecting: SSH to 203.0.113.7:22 did not answer.'));
+    notifier.onRunEvent(finished('r2', 'succeeded'));
+    expect(page.map(brief)).toEqual([
+      'error|Run failed|Run r1 failed at connecting: SSH to 203.0.113.7:22 did not answer. Open Runs for the causes and Retry.',
+    ]);
+    expect(os).toEqual(page);
+    const trained = setup();
+    trained.notifier.onRunEvent(phase('training', 'failed', { exitCode: 1 }));
+    trained.notifier.onRunEvent(finished('r1', 'failed', 'training: exit code 1'));
+    expect(trained.page.map((n) => n.title)).toEqual(['Training failed']);
+  });
+
+  it('a verified sync of 0 files is no notification (nothing was checked); 1 file is singular', () => {
+    const { page, notifier } = setup();
+    notifier.onRunEvent(phase('verifying-sync', 'succeeded', { files: 0 }));
+    expect(page).toEqual([]);
+    notifier.notify({ kind: 'sync-verified', runId: 'r2', files: 1 });
+    expect(page.map(brief)).toEqual(['success|Sync verified|1 file of run r2 is in S3 with matching SHA-256.']);
   });
 
   it('running phases and other phases notify nothing', () => {

@@ -1,6 +1,8 @@
 import type { CostResource } from '../../shared/domain/cost';
 import type { RunEvent } from '../../shared/domain/run';
 import { formatDurationMs, type MonitorNotice } from '../../shared/monitor/notices';
+import { countOf } from '../../shared/text/plural';
+import { joinSentences } from '../../shared/text/sentences';
 import type { NotificationService } from '../core/notifications';
 import { noticeFromRunEvent } from './run-event-notices';
 
@@ -11,10 +13,18 @@ const ONCE = new Set<MonitorNotice['kind']>([
   'sync-verified',
   'teardown-complete',
   'spot-interruption',
+  'run-failed',
 ]);
 
 function usd(value: number): string {
   return `$${value.toFixed(value < 1 ? 3 : 2)}`;
+}
+
+// "Run r1 failed at connecting: SSH to … did not answer": the run's "phase: reason" read as a sentence.
+function failedAt(runId: string, reason: string | undefined): string {
+  if (!reason) return `Run ${runId} failed`;
+  const [, phase, why] = /^([a-z-]+): (.+)$/s.exec(reason) ?? [];
+  return phase && why ? `Run ${runId} failed at ${phase}: ${why}` : `Run ${runId} failed: ${reason}`;
 }
 
 /**
@@ -41,6 +51,8 @@ export class MonitorNotifier {
         } else if (notice.exitCode === 0) {
           n.notify('success', 'Training finished', `Run ${notice.runId} succeeded (exit code 0)${took}.`);
         } else {
+          // The run's end says no more than this: no second "Run failed" for the same exit code.
+          this.sent.add(`${notice.runId}:run-failed`);
           n.notify(
             'error',
             'Training failed',
@@ -50,10 +62,20 @@ export class MonitorNotifier {
         return;
       }
       case 'sync-verified': {
-        const what = notice.files !== undefined ? `${notice.files} files` : 'Every file';
-        n.notify('success', 'Sync verified', `${what} of run ${notice.runId} are in S3 with matching SHA-256.`);
+        // Nothing pushed is nothing verified: a toast saying "0 files … are in S3" would claim a check that did not happen.
+        if (notice.files === 0) return;
+        const what = notice.files !== undefined ? `${countOf(notice.files, 'file')} of run` : 'Every file of run';
+        const are = notice.files === 1 ? 'is' : 'are';
+        n.notify('success', 'Sync verified', `${what} ${notice.runId} ${are} in S3 with matching SHA-256.`);
         return;
       }
+      case 'run-failed':
+        n.notify(
+          'error',
+          'Run failed',
+          joinSentences(failedAt(notice.runId, notice.reason), 'Open Runs for the causes and Retry'),
+        );
+        return;
       case 'sync-failed':
         n.notify(
           'error',
@@ -100,7 +122,7 @@ export class MonitorNotifier {
         n.notify(
           'warning',
           'Untracked cost resources',
-          `The scan found ${notice.count} resource(s) not made by TrainDeck in ${notice.regions.join(', ')}, costing ${rate}.`,
+          `The scan found ${countOf(notice.count, 'resource')} not made by TrainDeck in ${notice.regions.join(', ')}, costing ${rate}.`,
         );
         return;
       }

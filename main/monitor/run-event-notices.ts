@@ -11,10 +11,14 @@ function num(detail: Record<string, unknown> | undefined, ...keys: string[]): nu
 
 /**
  * The notice a pipeline {@link RunEvent} deserves, if any: the end of training (exit code and
- * duration from the phase's detail or start), a verified sync, a finished teardown.
+ * duration from the phase's detail or start), a verified sync, a finished teardown, a failed run.
  * Read leniently: the detail fields are the pipeline's and may grow.
  */
 export function noticeFromRunEvent(event: RunEvent, runStartedAt?: number): MonitorNotice | undefined {
+  if (event.type === 'finished') {
+    if (event.outcome !== 'failed') return undefined;
+    return { kind: 'run-failed', runId: event.runId, ...(event.reason ? { reason: event.reason } : {}) };
+  }
   if (event.type !== 'phase' || event.status === 'running' || event.status === 'skipped') return undefined;
   const { runId, detail } = event;
   if (event.phase === 'training') {

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { applyRunEvent, type RunEvent, type RunSnapshot } from '../../shared/domain/run';
+import { TypedError } from '../../shared/ipc/result';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { createCore } from '../composition/create-core';
 import { silentLogger } from '../core/logger';
@@ -59,6 +61,78 @@ describe('runs.* through the router (both transports use this)', () => {
     expect(await core.router.handle('runs.cancel', { runId }, { transport: 'in-process' })).toEqual({
       ok: true,
       value: { cancelled: false },
+    });
+  });
+
+  it('runs.retry starts a new run with the recorded settings, asking the trust gate again; refused, nothing starts', async () => {
+    const asked: unknown[] = [];
+    let refuse = false;
+    const gate = {
+      ...yesTrustGate(),
+      confirmRun: async (exposure: unknown) => {
+        asked.push(exposure);
+        if (refuse) throw new TypedError('FORBIDDEN', 'The user said no.');
+      },
+    };
+    const dataDir = join(dir, 'data-retry');
+    const core = createCore({
+      trust: gate,
+      transport: 'web',
+      isTrusted: () => true,
+      log: silentLogger,
+      projectRoot: dir,
+      env: { TRAINDECK_DATA_DIR: dataDir },
+    });
+    const sender = { transport: 'in-process' } as const;
+    const config: RunConfig = {
+      version: 1,
+      name: 'resnet-retry',
+      aws: { region: 'eu-west-1' },
+      storage: {
+        bucket: 'td-data',
+        prefix: 'p',
+        sseKeyFile: '~/no-such-retry.key',
+        localRoot: join(dir, 'local'),
+        folders: [{ name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' }],
+      },
+      code: { repoUrl: 'https://github.com/acme/train.git', branch: 'main', overrides: [] },
+      training: { command: 'python train.py', env: {}, graceSeconds: 5, diskReserveMb: 0, maxRuntimeMinutes: 60 },
+    };
+    const first = await core.router.handle('runs.start', { config, backend: 'local' }, sender);
+    if (!first.ok) throw new Error(JSON.stringify(first.error));
+    const firstId = (first.value as { runId: string }).runId;
+    await core.runs.wait(firstId);
+
+    const again = await core.router.handle('runs.retry', { runId: firstId }, sender);
+    if (!again.ok) throw new Error(JSON.stringify(again.error));
+    const againId = (again.value as { runId: string }).runId;
+    expect(againId).not.toBe(firstId);
+    const retried = await core.runs.wait(againId);
+    expect(retried).toMatchObject({ name: 'resnet-retry', backend: 'local', state: 'failed' });
+    // The same question, about the same files and machine, as for the first start.
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toEqual(asked[0]);
+    // The recorded paths are the resolved ones: "~/" was expanded once, at the first start.
+    expect(retried.phases.preflight.reason).toContain(join(homedir(), 'no-such-retry.key'));
+
+    refuse = true;
+    const refused = await core.router.handle('runs.retry', { runId: firstId }, sender);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const listed = await core.router.handle('runs.list', {}, sender);
+    expect(listed.ok && (listed.value as RunSnapshot[]).length).toBe(2);
+
+    expect(await core.router.handle('runs.retry', { runId: 'no-such-run' }, sender)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', fix: expect.stringContaining('Launch') },
+    });
+    // A torn settings file is a clear refusal, not an exception.
+    writeFileSync(join(dataDir, 'runs', firstId, 'start.json'), '{"backend":"local","con');
+    expect(await core.router.handle('runs.retry', { runId: firstId }, sender)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'PRECONDITION_FAILED',
+        message: `The recorded settings of run ${firstId} are not a valid run config.`,
+      },
     });
   });
 

@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { z } from 'zod';
+
 import {
   applyRunEvent,
+  COMPUTE_BACKENDS,
   type ComputeBackendKind,
   emptyRunSnapshot,
   type RunEvent,
@@ -16,11 +19,12 @@ import { TypedError } from '../../shared/ipc/result';
 import type { UnfinishedRun } from '../../shared/ipc/run-commands';
 import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
-import type { RunConfig } from '../../shared/run-config/schema';
+import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
 import { redactStrings } from '../../shared/security/redact-url';
 import type { ObjectStore } from '../aws/ports/object-store';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Logger } from '../core/logger';
+import { writeFileAtomicSync } from '../core/write-file-atomic';
 import { runDir } from '../lifecycle/journal/run-journal';
 import { processAlive } from '../lifecycle/reconcile';
 import type { KeyVault } from '../sync/key-vault';
@@ -37,6 +41,10 @@ import { appendAttach, type AttachState, readAttach } from './reattach/attach-jo
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
 import { resumeRun } from './reattach/resume-run';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
+
+/** The file in a run's folder holding the settings it was started with (see {@link RunService.recordedStart}). */
+const START_FILE = 'start.json';
+const recordedStartSchema = z.object({ backend: z.enum(COMPUTE_BACKENDS), config: runConfigSchema });
 
 /** What the UI or the CLI asks for. */
 export interface StartRunRequest {
@@ -121,6 +129,8 @@ export class RunService {
       baseDir: request.baseDir,
       ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
     });
+    // The settings it was started with, for "Retry with the same settings" (paths only: keys never travel).
+    writeFileAtomicSync(join(dir, START_FILE), JSON.stringify({ backend: request.backend, config: request.config }));
     emit({
       type: 'started',
       name: live.snapshot.name,
@@ -131,6 +141,28 @@ export class RunService {
       () => live.snapshot,
     );
     return { runId };
+  }
+
+  /**
+   * The backend and config a run was started with, as {@link RunService.start} recorded them
+   * (absolute paths), for a retry; a clear error for a run that recorded none.
+   */
+  recordedStart(runId: string): { backend: ComputeBackendKind; config: RunConfig } {
+    let text: string;
+    try {
+      text = readFileSync(join(runDir(this.deps.dataDir, runId), START_FILE), 'utf8');
+    } catch {
+      throw new TypedError('NOT_FOUND', `Run ${runId} has no recorded settings to retry with.`, {
+        fix: 'Runs started by an older TrainDeck did not record them: start it again from Launch (a saved template keeps the settings).',
+      });
+    }
+    const parsed = recordedStartSchema.safeParse(parseJson(text));
+    if (!parsed.success) {
+      throw new TypedError('PRECONDITION_FAILED', `The recorded settings of run ${runId} are not a valid run config.`, {
+        fix: 'Start it again from Launch.',
+      });
+    }
+    return parsed.data;
   }
 
   /**
@@ -515,6 +547,15 @@ function billingOf(
   if (instance === null) return { instanceType };
   const disk = machine ? (hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: machine.diskGb }) ?? 0) : 0;
   return { instanceType, hourlyUsd: instance + disk };
+}
+
+// A torn or edited file is "not a valid run config", never an exception of its own.
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function journalClosed(dataDir: string, runId: string): boolean {

@@ -34,6 +34,7 @@ export const COMMAND_NAME_LIST = [
   'runs.get',
   'runs.unfinished',
   'runs.reattach',
+  'runs.retry',
   'runs.cancel',
   'runs.report',
   'runs.saveReport',

@@ -65,6 +65,11 @@ export const runCommands = {
    * with `stop`, stop the training first (push, verify, tear down). Returns at once.
    */
   'runs.reattach': command<{ runId: string }>()(z.object({ runId, stop: z.boolean().optional() }).strict()),
+  /**
+   * Starts a new run with the settings a finished run was started with (as main recorded them,
+   * never as the page sends them), through the same trust gate as `runs.start`; returns the new id.
+   */
+  'runs.retry': command<{ runId: string }>()(z.object({ runId }).strict()),
   /** Graceful stop: training gets SIGTERM and its grace period, data is pushed, then teardown. */
   'runs.cancel': command<{ cancelled: boolean }>()(z.object({ runId }).strict()),
   /** A run's report (timeline, outcome, data, resources from its journal, itemized cost); writes nothing. */

@@ -1,3 +1,4 @@
+import type { RunSnapshot } from '../domain/run';
 import { hourlyCost } from '../pricing/estimate';
 import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
 import type { CostBurn } from './cost';
@@ -44,4 +45,45 @@ export function computeBurn(input: BurnInput, table: PriceTable = PRICE_TABLE): 
     burn.projectedUsd = hourly * (hours + input.etaSeconds / 3600);
   }
   return burn;
+}
+
+// Provisioning steps before the instance exists: a key pair and a security group bill nothing.
+const BEFORE_INSTANCE = new Set(['key-pair', 'security-group']);
+
+/**
+ * The burn of an EC2 run whose instance exists but whose monitor has not started pricing yet
+ * (it does at training): from the instance's create on, not "—" while it boots and bills. The
+ * instance type and disk come from the preflight's detail; the start is the provisioning phase's
+ * (the launch begins there, so this errs high by the seconds of the key pair and security group).
+ * Undefined before the instance's create, after a teardown ended, and for other backends.
+ */
+export function provisioningBurn(
+  run: Pick<RunSnapshot, 'backend' | 'state' | 'phases'>,
+  now: number,
+  table: PriceTable = PRICE_TABLE,
+): CostBurn | undefined {
+  if (run.backend !== 'aws-ec2' || run.state !== 'running') return undefined;
+  const { preflight, provisioning } = run.phases;
+  const instanceType = preflight.detail?.instanceType;
+  const diskGb = preflight.detail?.diskGb;
+  if (typeof instanceType !== 'string' || !provisioning.startedAt) return undefined;
+  if (run.phases['tearing-down'].status === 'succeeded') return undefined;
+  const step = provisioning.detail?.step;
+  const created =
+    provisioning.status === 'succeeded' ||
+    // A failed launch keeps its last step: an instance that was created bills until the teardown verifies.
+    ((provisioning.status === 'running' || provisioning.status === 'failed') &&
+      typeof step === 'string' &&
+      !BEFORE_INSTANCE.has(step));
+  if (!created) return undefined;
+  return computeBurn(
+    {
+      instanceType,
+      volumes: typeof diskGb === 'number' ? [{ volumeType: 'gp3', sizeGb: diskGb }] : [],
+      startedAt: Date.parse(provisioning.startedAt),
+      now,
+      hasPublicIp: true,
+    },
+    table,
+  );
 }

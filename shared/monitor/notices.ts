@@ -8,6 +8,8 @@ export type MonitorNotice =
   | { kind: 'training-finished'; runId: string; exitCode: number | null; durationMs?: number; cancelled?: boolean }
   | { kind: 'sync-verified'; runId: string; files?: number; bytes?: number }
   | { kind: 'sync-failed'; runId: string; reason: string }
+  /** The run ended failed (not a training's own exit code: that is `training-finished`). */
+  | { kind: 'run-failed'; runId: string; reason?: string }
   | {
       kind: 'teardown-complete';
       runId: string;

@@ -58,6 +58,8 @@ export function createEc2Backend(
       if (!preflight.plan) throw preflightError(preflight.report);
       return {
         instanceType: compute.instanceType,
+        // With the type, what the monitor prices from the instance's create on (see provisioningBurn).
+        diskGb: compute.diskGb,
         ttlMinutes: compute.ttlMinutes,
         market: compute.market,
         ...preflightFacts(preflight.report),

@@ -52,6 +52,7 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'runs.cancel': { runId: 'run-1' },
   'runs.unfinished': {},
   'runs.reattach': { runId: 'run-1' },
+  'runs.retry': { runId: 'run-1' },
   'runs.report': { runId: 'run-1' },
   'runs.saveReport': { runId: 'run-1' },
 };

@@ -27,10 +27,13 @@ export function PhaseTimeline({
   phases,
   now,
   endedAt,
+  showFailure = true,
 }: {
   phases: Record<RunPhase, PhaseState>;
   now: number;
   endedAt?: string | undefined;
+  /** False where the run's failure summary says why (once), so the timeline does not say it again. */
+  showFailure?: boolean;
 }) {
   const failed = RUN_PHASES.map((p) => [p, phases[p]] as const).find(([, state]) => state.status === 'failed');
   const provisioning = endedAt ? undefined : provisioningStep(phases.provisioning);
@@ -70,7 +73,7 @@ export function PhaseTimeline({
         })}
       </ol>
       {provisioning && <ProvisioningWait step={provisioning} />}
-      {failed && (
+      {failed && showFailure && (
         <p className="timeline__failure" role="alert">
           <strong>{PHASE_LABELS[failed[0]]} failed:</strong> {failed[1].reason ?? 'no reason given'}
           {failed[1].fix && (

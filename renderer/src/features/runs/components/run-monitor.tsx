@@ -4,13 +4,17 @@ import type { JobSnapshot } from '../../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../../shared/domain/kill-all';
 import type { RunSnapshot } from '../../../../../shared/domain/run';
 import type { AppError } from '../../../../../shared/ipc/result';
+import { provisioningBurn } from '../../../../../shared/monitor/burn';
+import { failureSummary } from '../../../../../shared/report/failure-summary';
 import { isOwnMachine } from '../../../../../shared/report/format';
+import { countOf } from '../../../../../shared/text/plural';
 import { ErrorCallout } from '../../../components/error-callout';
 import { AlertIcon } from '../../../components/icons/ui-icons';
 import { KillProgress } from '../../costs/components/kill-progress';
 import { LogBuffer } from '../log/log-buffer';
 import type { MonitorView } from '../stores/monitor';
 import { chartGroups } from './chart-groups';
+import { FailureSummary } from './failure-summary';
 import { HealthChart } from './health-chart';
 import { LiveBar } from './live-bar';
 import { LogTail } from './log-tail';
@@ -35,6 +39,9 @@ interface RunMonitorProps {
     { job?: JobSnapshot | undefined; result?: KillAllResult | undefined; error?: AppError | undefined } | undefined;
   onTeardown: () => void;
   onDismissTeardown: () => void;
+  /** "Retry with the same settings" of a failed run: on its way, or why it did not start. */
+  retry: { busy: boolean; error: AppError | undefined };
+  onRetry: () => void;
 }
 
 /** "ssh -p 2222 ubuntu@10.0.0.5" from "ubuntu@10.0.0.5:2222". */
@@ -55,6 +62,8 @@ export function RunMonitor({
   teardown,
   onTeardown,
   onDismissTeardown,
+  retry,
+  onRetry,
 }: RunMonitorProps) {
   const running = run.state === 'running';
   const groups = chartGroups(monitor?.series ?? []);
@@ -63,8 +72,13 @@ export function RunMonitor({
   const log = monitor?.log ?? ownTail;
   const gpuError = monitor?.health?.gpuError;
   const ownMachine = isOwnMachine(run.backend);
+  const failure = useMemo(() => failureSummary(run), [run]);
+  // An ended run shows only the panels that hold something: a run that failed at Connect has no
+  // figures, samples, sync or log to show, and four "nothing recorded" panels would bury its cause.
+  const progress = monitor?.progress;
+  const hasStats = running || progress?.step !== undefined || progress?.epoch !== undefined || !!monitor?.cost;
   return (
-    <div className="run-monitor" data-testid="run-monitor" data-state={run.state}>
+    <div className="run-monitor" data-testid="run-monitor" data-state={run.state} data-run-id={run.runId}>
       <header className="run-monitor__head">
         <div className="run-monitor__title">
           <h2>{run.name}</h2>
@@ -96,16 +110,22 @@ export function RunMonitor({
           cleanTitle="Nothing of this run remains"
         />
       )}
-      {run.reason && !running && <p className="run-monitor__reason">{run.reason}</p>}
-      <PhaseTimeline phases={run.phases} now={now} endedAt={run.endedAt} />
+      {failure ? (
+        <FailureSummary summary={failure} retrying={retry.busy} retryError={retry.error} onRetry={onRetry} />
+      ) : (
+        run.reason && !running && <p className="run-monitor__reason">{run.reason}</p>
+      )}
+      <PhaseTimeline phases={run.phases} now={now} endedAt={run.endedAt} showFailure={!failure} />
       {(monitor?.alerts ?? []).slice(-3).map((alert) => (
         <p key={`${alert.kind}-${alert.at}`} className="run-monitor__alert" role="alert">
           <AlertIcon size={14} /> {alert.message}
         </p>
       ))}
-      <RunStats progress={monitor?.progress} cost={monitor?.cost} ownMachine={ownMachine} />
-      <LiveBar bar={monitor?.progress.liveBar} />
-      <SyncStatus sync={run.sync} ended={!running} />
+      {hasStats && (
+        <RunStats progress={progress} cost={monitor?.cost ?? provisioningBurn(run, now)} ownMachine={ownMachine} />
+      )}
+      <LiveBar bar={progress?.liveBar} />
+      {(running || run.sync) && <SyncStatus sync={run.sync} ended={!running} />}
       {monitorError && <ErrorCallout error={monitorError} title="Monitoring unavailable" />}
       {gpuError && <p className="run-monitor__note">{gpuError}</p>}
       {groups.length > 0 ? (
@@ -115,18 +135,26 @@ export function RunMonitor({
           ))}
         </div>
       ) : (
-        <p className="run-monitor__note">
-          {running
-            ? 'Health charts appear with the first sample from the instance (every 5 s).'
-            : 'No health samples were recorded for this run.'}
-        </p>
+        running && (
+          <p className="run-monitor__note">Health charts appear with the first sample from the instance (every 5 s).</p>
+        )
       )}
-      <section aria-labelledby="log-title" className="run-monitor__log">
-        <h3 id="log-title" className="wizard-subsection__title">
-          Training log
-        </h3>
-        <LogTail log={log} onCopy={onCopy} />
-      </section>
+      {running || run.phases.training.status !== 'pending' ? (
+        <section aria-labelledby="log-title" className="run-monitor__log">
+          <h3 id="log-title" className="wizard-subsection__title">
+            Training log
+          </h3>
+          <LogTail log={log} onCopy={onCopy} />
+        </section>
+      ) : (
+        // Ended before training: the log holds only the pipeline's notes, folded under the summary.
+        log.length > 0 && (
+          <details className="run-monitor__log run-monitor__log--folded" data-testid="pipeline-log">
+            <summary>Pipeline log · {countOf(log.length, 'line')}</summary>
+            <LogTail log={log} onCopy={onCopy} />
+          </details>
+        )
+      )}
     </div>
   );
 }

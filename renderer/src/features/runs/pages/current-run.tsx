@@ -24,6 +24,7 @@ export function CurrentRun() {
   const actionError = useRuns((s) => s.actionError);
   const teardown = useRuns((s) => (runId ? s.teardowns[runId] : undefined));
   const teardownJob = useJobs((s) => (teardown?.jobId ? s.jobs[teardown.jobId] : undefined));
+  const retry = useRuns((s) => (runId ? s.retries[runId] : undefined));
   const { snapshot, error } = useMonitor(useShallow((s) => ({ snapshot: s.snapshot, error: s.error })));
   const now = useNow(1_000);
   useEffect(() => void useMonitor.getState().watch(runId), [runId]);
@@ -58,6 +59,8 @@ export function CurrentRun() {
         teardown={teardown ? { ...teardown, job: teardownJob } : undefined}
         onTeardown={() => void useRuns.getState().teardownNow(run.runId)}
         onDismissTeardown={() => useRuns.getState().dismissTeardown(run.runId)}
+        retry={retry ?? { busy: false, error: undefined }}
+        onRetry={() => void useRuns.getState().retry(run.runId)}
       />
     </section>
   );

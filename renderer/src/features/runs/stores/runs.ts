@@ -15,10 +15,14 @@ interface RunsStore {
   actionError: AppError | undefined;
   /** "Tear down now" per run: its job (progress in the jobs store), its verified result or why it did not start. */
   teardowns: Record<string, { jobId?: string; result?: KillAllResult; error?: AppError }>;
+  /** "Retry with the same settings" per failed run: on its way, or why it did not start. */
+  retries: Record<string, { busy: boolean; error: AppError | undefined }>;
   loadRuns(): Promise<void>;
   applyEvent(event: RunEvent): void;
   select(runId: string | undefined): void;
   cancel(runId: string): Promise<void>;
+  /** Starts a new run with the settings `runId` was started with (main's record, its trust gate); shows the new run. */
+  retry(runId: string): Promise<void>;
   teardownNow(runId: string): Promise<void>;
   dismissTeardown(runId: string): void;
   applyJobEvent(event: JobEvent): void;
@@ -37,6 +41,7 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   selected: undefined,
   actionError: undefined,
   teardowns: {},
+  retries: {},
 
   loadRuns: async () => {
     const result = await api().invoke('runs.list', {});
@@ -67,6 +72,14 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   cancel: async (runId) => {
     const result = await api().invoke('runs.cancel', { runId });
     set({ actionError: result.ok ? undefined : result.error });
+  },
+
+  retry: async (runId) => {
+    set({ retries: { ...get().retries, [runId]: { busy: true, error: undefined } } });
+    const result = await api().invoke('runs.retry', { runId });
+    set({ retries: { ...get().retries, [runId]: { busy: false, error: result.ok ? undefined : result.error } } });
+    // The new run's `started` event may come before or after this answer: select it by id either way.
+    if (result.ok) get().select(result.value.runId);
   },
 
   teardownNow: async (runId) => {

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+
+import { emptyRunSnapshot, type PhaseState, type RunSnapshot } from '../domain/run';
+import { computeBurn, provisioningBurn } from './burn';
+
+const T0 = Date.parse('2026-12-05T10:00:00Z');
+
+function ec2Run(provisioning: PhaseState, over: Partial<RunSnapshot> = {}): RunSnapshot {
+  const run = emptyRunSnapshot('r1', 'resnet', 'aws-ec2', new Date(T0).toISOString());
+  run.phases.preflight = { status: 'succeeded', detail: { instanceType: 'g5.xlarge', diskGb: 150 } };
+  run.phases.provisioning = provisioning;
+  return { ...run, ...over };
+}
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+describe('provisioningBurn: the burn rate from the instance create on, before the monitor prices it', () => {
+  const expected = computeBurn({
+    instanceType: 'g5.xlarge',
+    volumes: [{ volumeType: 'gp3', sizeGb: 150 }],
+    startedAt: T0 + 60_000,
+    now: T0 + 11 * 60_000,
+    hasPublicIp: true,
+  });
+
+  it('instance created, booting (status checks, sshd wait): the instance and its disk bill from the launch', () => {
+    for (const step of ['instance', 'running', 'status-checks', 'ssh']) {
+      const burn = provisioningBurn(
+        ec2Run({ status: 'running', startedAt: at(1), detail: { step } }),
+        T0 + 11 * 60_000,
+      );
+      expect(burn).toEqual(expected);
+    }
+    expect(expected.hourlyUsd).toBeGreaterThan(1);
+    expect(expected.soFarUsd).toBeCloseTo(expected.hourlyUsd! / 6, 6);
+    // Connecting after provisioning, and a launch that failed after the create: it still bills.
+    const connecting = ec2Run({ status: 'succeeded', startedAt: at(1), endedAt: at(5) });
+    connecting.phases.connecting = { status: 'running', startedAt: at(5) };
+    expect(provisioningBurn(connecting, T0 + 11 * 60_000)).toEqual(expected);
+    const failed = ec2Run({ status: 'failed', startedAt: at(1), detail: { step: 'status-checks' } });
+    expect(provisioningBurn(failed, T0 + 11 * 60_000)).toEqual(expected);
+  });
+
+  it('nothing before the instance, after a verified teardown, once the run ended, or for a machine not rented', () => {
+    const now = T0 + 11 * 60_000;
+    expect(provisioningBurn(ec2Run({ status: 'pending' }), now)).toBeUndefined();
+    for (const step of ['key-pair', 'security-group']) {
+      expect(provisioningBurn(ec2Run({ status: 'running', startedAt: at(1), detail: { step } }), now)).toBeUndefined();
+    }
+    const tornDown = ec2Run({ status: 'succeeded', startedAt: at(1) });
+    tornDown.phases['tearing-down'] = { status: 'succeeded' };
+    expect(provisioningBurn(tornDown, now)).toBeUndefined();
+    expect(
+      provisioningBurn(ec2Run({ status: 'succeeded', startedAt: at(1) }, { state: 'failed' }), now),
+    ).toBeUndefined();
+    const own = { ...ec2Run({ status: 'succeeded', startedAt: at(1) }), backend: 'ssh-host' as const };
+    expect(provisioningBurn(own, now)).toBeUndefined();
+  });
+});
