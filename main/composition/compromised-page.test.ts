@@ -207,6 +207,28 @@ describe('a compromised page against the browser host (no terminal, default flag
     }
   });
 
+  it('a secret env file outside the allowed folders: the run and its preflight are refused, naming the file, before any question', async () => {
+    const asking = scriptedTerminal(true, true);
+    const { router } = core(browserGate(asking.terminal, { allowLocalRuns: true }), join(root, 'data-secret-env'));
+    const config = hostileConfig();
+    config.storage = { ...config.storage, sseKeyFile: join(data, 'k.key'), localRoot: join(project, 'data') };
+    config.training = { ...config.training!, secretEnv: { WANDB_API_KEY: join(project, 'escape', 'id_ed25519') } };
+    for (const backend of ['local', 'ssh-host'] as const) {
+      const host = { address: 'me@203.0.113.9', identityFile: join(data, 'id') };
+      const result = await router.handle(
+        'runs.start',
+        { config, backend, ...(backend === 'ssh-host' ? { host } : {}) },
+        page,
+      );
+      expect(failed(result), backend).toBe('FORBIDDEN');
+      expect(result.ok ? '' : result.error.message).toContain(join(project, 'escape', 'id_ed25519'));
+    }
+    const preflight = await router.handle('preflight.run', { config }, page);
+    expect(failed(preflight)).toBe('FORBIDDEN');
+    expect(asking.asked).toEqual([]);
+    expect(await router.handle('runs.list', {}, page)).toEqual({ ok: true, value: [] });
+  });
+
   it('preflight reads no file outside the allowed folders', async () => {
     const { router } = core(browserGate(scriptedTerminal(false).terminal));
     expect(failed(await router.handle('preflight.run', { config: hostileConfig() }, page))).toBe('FORBIDDEN');
@@ -357,6 +379,18 @@ describe('a compromised page against the desktop app (native dialogs run by main
     expect(user.shown[1]?.detail).toContain(join(outside, 'sealed.key'));
     expect(user.shown[1]?.detail).toContain('AWS credentials');
     expect(await router.handle('runs.list', {}, page)).toEqual({ ok: true, value: [] });
+  });
+
+  it("the run's confirmation lists each secret env file with its variable name (a path, never the value)", async () => {
+    const user = scriptedDialogs({ message: 0 });
+    const { router } = core(gate(user.dialogs), join(root, 'data-electron-secret-env'));
+    await writeFile(join(outside, 'wandb-key'), 'wandb-secret-value-123\n', { mode: 0o600 });
+    const config = hostileConfig();
+    config.training = { ...config.training!, secretEnv: { WANDB_API_KEY: join(outside, 'wandb-key') } };
+    expect(failed(await router.handle('runs.start', { config, backend: 'local' }, page))).toBe('CANCELLED');
+    const detail = user.shown[0]?.detail ?? '';
+    expect(detail).toContain(`secret env WANDB_API_KEY (given to the training): ${join(outside, 'wandb-key')}`);
+    expect(JSON.stringify(user.shown)).not.toContain('wandb-secret-value-123');
   });
 
   it("a sealed key's plain copy needs the dialog's yes", async () => {

@@ -19,6 +19,7 @@ const config = runConfigSchema.parse({
     ],
   },
   sshHost: { address: 'me@10.0.0.5:22', identityFile: '~/.ssh/id_ed25519' },
+  training: { command: 'python train.py', secretEnv: { WANDB_API_KEY: '~/.wandb-key', HF_TOKEN: 'tokens/hf' } },
 });
 
 describe('resolveConfigPaths', () => {
@@ -31,6 +32,11 @@ describe('resolveConfigPaths', () => {
     expect(resolved.code?.overrides.map((o) => o.target)).toEqual(['configs/params.yaml', 'o.txt']);
     expect(resolved.sshHost).toEqual({ address: 'me@10.0.0.5:22', identityFile: join(homedir(), '.ssh/id_ed25519') });
     expect(resolved.storage.bucket).toBe('td-data');
+    expect(resolved.training?.secretEnv).toEqual({
+      WANDB_API_KEY: join(homedir(), '.wandb-key'),
+      HF_TOKEN: '/base/tokens/hf',
+    });
+    expect(resolved.training?.command).toBe('python train.py');
   });
 
   it('leaves absent sections absent', () => {

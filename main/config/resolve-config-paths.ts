@@ -34,6 +34,16 @@ export function resolveConfigPaths(config: RunConfig, baseDir: string): RunConfi
           },
         }
       : {}),
+    ...(config.training?.secretEnv
+      ? {
+          training: {
+            ...config.training,
+            secretEnv: Object.fromEntries(
+              Object.entries(config.training.secretEnv).map(([name, path]) => [name, absolute(path)]),
+            ),
+          },
+        }
+      : {}),
     ...(config.sshHost ? { sshHost: { ...config.sshHost, identityFile: absolute(config.sshHost.identityFile) } } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { GITHUB_KNOWN_HOSTS } from './github-known-hosts';
 import { PhaseError } from './phase-error';
 import { runProcess } from './run-process';
 import { writeSecretFile } from './secrets';
+import { withoutAwsCredentials } from './step-secrets';
 
 /** Inputs of the checkout: where to clone, and the RAM folder holding the deploy key. */
 export interface CheckoutInput {
@@ -13,7 +14,8 @@ export interface CheckoutInput {
   workDir: string;
   repoDir: string;
   ramDir: string;
-  deployKey?: string;
+  /** The deploy key's bytes; the caller zeroes them after the checkout (step-secrets.ts). */
+  deployKey?: Buffer;
   signal?: AbortSignal;
 }
 
@@ -23,7 +25,8 @@ export interface CheckoutInput {
  */
 export async function checkout(input: CheckoutInput): Promise<{ commit: string }> {
   const { spec, repoDir, ramDir } = input;
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' } as NodeJS.ProcessEnv;
+  // The checkout's only secret is the deploy key: no AWS credential a local run inherited reaches git.
+  const env = { ...withoutAwsCredentials(process.env), GIT_TERMINAL_PROMPT: '0' } as NodeJS.ProcessEnv;
   if (input.deployKey) {
     const keyFile = join(ramDir, 'deploy_key');
     const knownHosts = join(ramDir, 'known_hosts');

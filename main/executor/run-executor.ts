@@ -8,8 +8,16 @@ import { checkDiskSpace, openRunStorage, pull, push, pushLogs, withLogs } from '
 import { EventLog } from './event-log';
 import { PhaseError, reasonOf } from './phase-error';
 import { powerOff } from './power-off';
+import { SecretRedactor } from './secret-redactor';
 import { createRamFolder } from './secrets';
 import { watchSpotInterruption } from './spot-watch';
+import {
+  assertTrainingEnvClean,
+  dropDeployKey,
+  splitSecrets,
+  withheldFromTraining,
+  withoutAwsCredentials,
+} from './step-secrets';
 import { syncReporter } from './sync-reporter';
 import { startTraining, type Training, type TrainingExit } from './train';
 import { verifyDatasets } from './verify-data';
@@ -73,8 +81,12 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
     }
   };
 
+  // Each step gets only its own secrets; the training's environment is built (and checked against
+  // every other secret, the deploy key included) before the checkout drops the deploy key.
+  const steps = splitSecrets(secrets);
+  const env = trainingEnv(spec, layout, steps.training);
   const ram = createRamFolder(spec.runId, workDir);
-  const storage = openRunStorage(spec, secrets, layout.dataDir);
+  const storage = openRunStorage(spec, steps.storage, layout.dataDir);
   // Per-folder figures as `info` lines in sync.jsonl, throttled (the desktop follows and journals them).
   const syncLog = new EventLog(layout.syncFile, run.now);
   const figures = (direction: 'pull' | 'push') =>
@@ -88,17 +100,23 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
   try {
     await phase(
       'checkout',
-      () =>
-        checkout({
+      () => {
+        assertTrainingEnvClean(env, withheldFromTraining(steps));
+        return checkout({
           spec,
           workDir,
           repoDir: layout.repoDir,
           ramDir: ram.dir,
           signal: stop.signal,
-          ...(secrets.deployKey ? { deployKey: secrets.deployKey } : {}),
-        }),
+          ...(steps.checkout.deployKey ? { deployKey: steps.checkout.deployKey } : {}),
+        });
+      },
       (r) => r,
-    ).finally(() => ram.remove());
+    ).finally(() => {
+      // The deploy key is needed by the clone only: its RAM file goes, its bytes are zeroed.
+      ram.remove();
+      dropDeployKey(steps);
+    });
     await phase(
       'pulling',
       async () => ({
@@ -121,7 +139,8 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
         const startedAt = (run.now ?? Date.now)();
         training = startTraining(spec.training.command, {
           cwd: layout.repoDir,
-          env: trainingEnv(spec, layout),
+          env,
+          redactor: new SecretRedactor(steps.training),
           logFile: layout.trainLog,
           liveBarFile: layout.liveBarFile,
           ...(run.now ? { now: run.now } : {}),
@@ -183,12 +202,17 @@ function describeExit(exit: TrainingExit): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
-/** The data folders in env vars, so a training script finds them without configuration (logs: the run's own). */
-function trainingEnv(spec: ExecutorSpec, layout: WorkLayout): NodeJS.ProcessEnv {
+/**
+ * The training's environment: the executor's own without AWS credentials, the config's env, the
+ * secret env, and the data folders, so a training script finds them without configuration (logs:
+ * the run's own).
+ */
+function trainingEnv(spec: ExecutorSpec, layout: WorkLayout, secretEnv: Record<string, string>): NodeJS.ProcessEnv {
   const folder = (name: string) => join(layout.dataDir, layout.folders.find((f) => f.name === name)?.local ?? name);
   return {
-    ...process.env,
+    ...withoutAwsCredentials(process.env),
     ...spec.training.env,
+    ...secretEnv,
     TRAINDECK_RUN_ID: spec.runId,
     TRAINDECK_DATA_DIR: layout.dataDir,
     TRAINDECK_DATASETS_DIR: folder('cached_datasets'),

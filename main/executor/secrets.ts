@@ -1,8 +1,20 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import type { ExecutorSecrets } from '../../shared/executor/protocol';
 import { PhaseError } from './phase-error';
+
+// Keys and credentials take a few KiB; the secret env files up to 32 × 8 KiB (secret-env-names.ts).
+const MAX_SECRETS_BYTES = 512 * 1024;
 
 /** Reads the secrets document from stdin (the SSH channel); bounded in size and time. */
 export async function readSecrets(stdin: NodeJS.ReadableStream, timeoutMs = 30_000): Promise<ExecutorSecrets> {
@@ -12,7 +24,7 @@ export async function readSecrets(stdin: NodeJS.ReadableStream, timeoutMs = 30_0
     const timer = setTimeout(() => reject(new PhaseError('no secrets arrived on stdin in time')), timeoutMs);
     stdin.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > 64 * 1024) reject(new PhaseError('the secrets document is too large'));
+      if (size > MAX_SECRETS_BYTES) reject(new PhaseError('the secrets document is too large'));
       chunks.push(chunk);
     });
     stdin.on('end', () => {
@@ -21,7 +33,11 @@ export async function readSecrets(stdin: NodeJS.ReadableStream, timeoutMs = 30_0
     });
     stdin.on('error', reject);
   });
-  const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExecutorSecrets;
+  const raw = Buffer.concat(chunks);
+  const parsed = JSON.parse(raw.toString('utf8')) as ExecutorSecrets;
+  // The bytes as they came are no longer needed: zeroed, so only the parsed document holds the secrets.
+  raw.fill(0);
+  for (const chunk of chunks) chunk.fill(0);
   if (typeof parsed.sseKey !== 'string' || Buffer.from(parsed.sseKey, 'base64').length !== 32) {
     throw new PhaseError('the SSE-C key sent on stdin is not 32 bytes');
   }
@@ -42,9 +58,11 @@ export function createRamFolder(runId: string, fallbackParent: string): { dir: s
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Writes a secret file readable by its owner only. */
-export function writeSecretFile(path: string, content: string): void {
-  writeFileSync(path, content.endsWith('\n') ? content : content + '\n', { mode: 0o600 });
+/** Writes a secret file readable by its owner only (ssh wants a key file to end with a newline). */
+export function writeSecretFile(path: string, content: string | Buffer): void {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  writeFileSync(path, bytes, { mode: 0o600 });
+  if (bytes[bytes.length - 1] !== 0x0a) appendFileSync(path, '\n');
   chmodSync(path, 0o600);
 }
 

@@ -1,3 +1,5 @@
+import type { SecretRedactor } from './secret-redactor';
+
 /** A line never ends before this many characters: past it, what came is logged and a new line begins. */
 export const MAX_SEGMENT_CHARS = 64 * 1024;
 /** While a bar is open, its state goes into the log at most this often (a 1 h epoch leaves 60 lines). */
@@ -24,6 +26,7 @@ export interface TrainOutputSink {
  * {@link MAX_SEGMENT_CHARS}.
  */
 export class TrainOutput {
+  private readonly sink: TrainOutputSink;
   private segment = '';
   /** A `\r` ended the last chunk: a `\n` first in the next one makes it a `\r\n` line end. */
   private carriageReturnPending = false;
@@ -35,10 +38,16 @@ export class TrainOutput {
   private lastSnapshotAt: number;
 
   constructor(
-    private readonly sink: TrainOutputSink,
+    private readonly out: TrainOutputSink,
     private readonly now: () => number = Date.now,
+    /** The secret env values: no line or bar leaves here with one in it. */
+    private readonly redactor?: SecretRedactor,
   ) {
     this.lastSnapshotAt = now();
+    this.sink =
+      redactor && !redactor.empty
+        ? { line: (text) => out.line(redactor.redact(text)), bar: (text, open) => out.bar(redactor.redact(text), open) }
+        : out;
   }
 
   push(chunk: string): void {
@@ -58,11 +67,7 @@ export class TrainOutput {
       else if (chunk.charCodeAt(i + 1) !== 0x0a) this.redraw();
     }
     this.segment += chunk.slice(from);
-    if (this.segment.length > MAX_SEGMENT_CHARS) {
-      // A line that never ends (a binary dump, a bar without `\r`) is logged in pieces.
-      this.sink.line(this.segment.slice(0, MAX_SEGMENT_CHARS));
-      this.segment = this.segment.slice(MAX_SEGMENT_CHARS);
-    }
+    if (this.segment.length > MAX_SEGMENT_CHARS) this.cutLongSegment();
     this.snapshot();
   }
 
@@ -76,6 +81,16 @@ export class TrainOutput {
     this.segment = '';
     if (PRINTABLE.test(rest)) this.closeWith(rest, this.afterCarriageReturn);
     else if (this.openBar !== undefined) this.closeWith(this.openBar, true);
+  }
+
+  // A line that never ends (a binary dump, a bar without `\r`) is logged in pieces; with secrets,
+  // redacted first and cut where no value that is still arriving can be split in two.
+  private cutLongSegment(): void {
+    const redactor = this.redactor && !this.redactor.empty ? this.redactor : undefined;
+    const text = redactor ? redactor.redact(this.segment) : this.segment;
+    const cut = redactor ? redactor.safeCut(text.length, MAX_SEGMENT_CHARS) : MAX_SEGMENT_CHARS;
+    this.out.line(text.slice(0, cut));
+    this.segment = text.slice(cut);
   }
 
   private redraw(): void {

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 import { LiveBarFile } from './live-bar-file';
+import type { SecretRedactor } from './secret-redactor';
 import { TrainOutput } from './train-output';
 
 /** How the training command ended. */
@@ -28,7 +29,15 @@ export interface Training {
  */
 export function startTraining(
   command: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; liveBarFile?: string; now?: () => number },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    logFile: string;
+    liveBarFile?: string;
+    now?: () => number;
+    /** The secret env values, replaced in every line and bar before it is written. */
+    redactor?: SecretRedactor;
+  },
 ): Training {
   const now = options.now ?? Date.now;
   const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -44,8 +53,8 @@ export function startTraining(
   const pid = child.pid ?? -1;
   const live = options.liveBarFile ? new LiveBarFile(options.liveBarFile, now) : undefined;
   const pipes = [
-    timestampLines(child.stdout, 'stdout', log, live, now),
-    timestampLines(child.stderr, 'stderr', log, live, now),
+    timestampLines(child.stdout, 'stdout', log, live, now, options.redactor),
+    timestampLines(child.stderr, 'stderr', log, live, now, options.redactor),
   ];
   const exited = new Promise<TrainingExit>((resolve) => {
     child.on('error', (error) => {
@@ -105,6 +114,7 @@ function timestampLines(
   log: NodeJS.WritableStream,
   live: LiveBarFile | undefined,
   now: () => number,
+  redactor: SecretRedactor | undefined,
 ): Promise<void> {
   const mark = name === 'stderr' ? '[stderr] ' : '';
   // The lines of one read go to the log in one write (1,000 lines/s stay cheap).
@@ -115,6 +125,7 @@ function timestampLines(
       bar: (text, open) => live?.update(text, open, name),
     },
     now,
+    redactor,
   );
   const flush = () => {
     if (batch) log.write(batch);

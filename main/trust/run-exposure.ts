@@ -14,6 +14,9 @@ export function runExposure(config: RunConfig, backend: ComputeBackendKind): Run
   ];
   if (config.code?.deployKeyFile) files.push({ path: config.code.deployKeyFile, what: 'deploy key' });
   for (const override of config.code?.overrides ?? []) files.push({ path: override.source, what: 'override source' });
+  for (const [name, path] of Object.entries(config.training?.secretEnv ?? {})) {
+    files.push({ path, what: `secret env ${name} (given to the training)` });
+  }
   if (backend === 'ssh-host' && config.sshHost) {
     files.push({ path: config.sshHost.identityFile, what: 'SSH login key (used here, not sent)' });
   }

@@ -69,6 +69,11 @@ export interface ExecutorSecrets {
   deployKey?: string;
   /** S3 credentials for hosts without an instance role (ssh-host backend). */
   s3?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * `training.secretEnv` with the values read from its files (name → value): exported into the
+   * training's environment only, and redacted from its output.
+   */
+  secretEnv?: Record<string, string>;
 }
 
 /** One line of `logs/<run-id>/executor.jsonl` (file names: run-folders.ts `RUN_LOG_FILES`). */

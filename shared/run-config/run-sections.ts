@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { hasUrlUserinfo } from '../security/redact-url';
 import { branchNameProblem } from './git-ref-name';
 import { knownHostsProblem } from './known-hosts';
+import { secretEnvSchema } from './secret-env';
 
 /**
  * The code and training sections of the run config: what the executor checks out and runs.
@@ -96,6 +97,11 @@ export const trainingSchema = z
         z.string().max(4000),
       )
       .default({}),
+    /**
+     * Env var name → local file holding its value (an API token): read at run start and sent with the
+     * other secrets, exported to the training only. See ./secret-env.ts.
+     */
+    secretEnv: secretEnvSchema.optional(),
     /** Seconds between SIGTERM and SIGKILL when training must stop (cancel, TTL). */
     graceSeconds: z.number().int().min(1).max(3600).default(60),
     /** Free disk to keep beyond the datasets, checked before pull. */
@@ -103,4 +109,15 @@ export const trainingSchema = z
     /** Hard limit for ssh-host and local runs (EC2 runs use compute.ttlMinutes). */
     maxRuntimeMinutes: z.number().int().min(1).max(10080).default(1440),
   })
-  .strict();
+  .strict()
+  .superRefine((training, ctx) => {
+    for (const name of Object.keys(training.secretEnv ?? {})) {
+      if (name in training.env) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secretEnv', name],
+          message: `"${name}" is in both env and secretEnv: keep it in secretEnv only, so its value stays out of the config`,
+        });
+      }
+    }
+  });

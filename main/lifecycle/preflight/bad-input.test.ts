@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -122,6 +123,27 @@ describe('bad input: a clear preflight error and no resource created', () => {
       fix: expect.stringContaining('traindeck key generate'),
     });
     expect(world.fake.calls).toEqual([]);
+  });
+
+  it('a secret env file that is missing fails preflight naming the variable and the file (before any AWS call); a good one passes without its value', async () => {
+    const world = await fakeWorld();
+    const training = { command: 'python train.py', env: {}, graceSeconds: 60, diskReserveMb: 0, maxRuntimeMinutes: 60 };
+    const missing = join(world.dir, 'missing-wandb-key');
+    const config = { ...world.config, training: { ...training, secretEnv: { WANDB_API_KEY: missing } } };
+    expect(await refused(world, config)).toMatchObject({
+      id: 'secret-env',
+      value: `The file for the secret env variable WANDB_API_KEY (${missing}) does not exist.`,
+      fix: expect.stringContaining('training.secretEnv.WANDB_API_KEY'),
+    });
+    expect(world.fake.calls).toEqual([]);
+
+    const good = join(world.dir, 'wandb-key');
+    await writeFile(good, 'wandb-secret-value-42\n');
+    let report: PreflightReport | undefined;
+    const ok = { ...world.config, training: { ...training, secretEnv: { WANDB_API_KEY: good } } };
+    await launchRun(ok, world.deps, { onPreflight: (r) => (report = r) }).catch(() => undefined);
+    expect(report?.checks.find((c) => c.id === 'secret-env')).toMatchObject({ status: 'pass' });
+    expect(JSON.stringify(report)).not.toContain('wandb-secret-value-42');
   });
 
   it('key file that is a folder says so, with a fix (was: no fix line)', async () => {

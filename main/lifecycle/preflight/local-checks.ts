@@ -4,11 +4,25 @@ import { TypedError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { inspectAwsSetup } from '../../aws/aws-config';
 import { endpointOverridesFromEnv } from '../../aws/endpoints';
+import { readSecretEnv } from '../../config/read-secret-env';
 import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey, type SseKey } from '../../sync/sse-key';
 import { check } from './check';
 
-/** The checks that need no network: profile, region name, key file. */
+/** The secret env files, read as the run's start reads them (one line, the values never shown). */
+async function secretEnvChecks(config: RunConfig): Promise<PreflightCheck[]> {
+  const names = Object.keys(config.training?.secretEnv ?? {});
+  if (!names.length) return [];
+  try {
+    await readSecretEnv(config.training?.secretEnv);
+    return [check('secret-env', 'Secret env files', 'pass', `${names.join(', ')}: readable, not empty`)];
+  } catch (error) {
+    if (!(error instanceof TypedError)) throw error;
+    return [check('secret-env', 'Secret env files', 'fail', error.message, error.fix)];
+  }
+}
+
+/** The checks that need no network: profile, region name, secret env files, key file. */
 export async function localChecks(
   config: RunConfig,
   env: NodeJS.ProcessEnv,
@@ -70,6 +84,7 @@ export async function localChecks(
     );
   }
 
+  checks.push(...(await secretEnvChecks(config)));
   try {
     // The sync engine's own loader: one definition of what a valid key file is.
     const key = await loadSseKey(config.storage.sseKeyFile, keyVault);

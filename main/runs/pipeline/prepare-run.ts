@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
+import { readSecretEnv } from '../../config/read-secret-env';
 import { resolveConfigPaths } from '../../config/resolve-config-paths';
 import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey } from '../../sync/sse-key';
@@ -18,7 +19,7 @@ export interface PreparedRun {
 }
 
 /**
- * Reads the files a run config names (SSE-C key, deploy key, override sources) and builds the
+ * Reads the files a run config names (SSE-C key, deploy key, secret env files, override sources) and builds the
  * executor's spec. Everything missing is a clear INVALID_REQUEST before any machine exists.
  * The SSE-C key goes into `secrets` only: it is sent over the SSH channel, never in the spec.
  * `keyVault` opens a key file sealed by the desktop app.
@@ -51,6 +52,9 @@ export async function prepareRun(
       });
     });
   }
+  // Values go into `secrets` only (the stdin channel); the spec below never names a secret env variable.
+  const secretEnv = await readSecretEnv(config.training.secretEnv);
+  if (Object.keys(secretEnv).length) secrets.secretEnv = secretEnv;
   const uploads: Upload[] = [];
   for (const [index, override] of config.code.overrides.entries()) {
     const file = override.source;
