@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { noticeFromRunEvent } from '../../monitor/run-event-notices';
-import { createRunFixture, type RunFixture } from './testing/run-fixture';
+import { createRunFixture, listFiles, type RunFixture } from './testing/run-fixture';
 import { PARQUET_BYTES } from './testing/training-repo';
 
 let f: RunFixture;
@@ -12,13 +12,6 @@ beforeAll(async () => {
   f = await createRunFixture('pipeline');
 }, 120_000);
 afterAll(() => f?.cleanup());
-
-// Walks without following symlinks (the test repo links to /tmp on purpose).
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
-  );
-}
 
 const phaseStatuses = (snapshot: { phases: Record<string, { status: string }> }) =>
   Object.fromEntries(Object.entries(snapshot.phases).map(([k, v]) => [k, v.status]));

@@ -14,19 +14,13 @@ import { reportHtml } from '../../../shared/report/report-html';
 import { reportMarkdown } from '../../../shared/report/report-markdown';
 import { buildRunReport } from '../../../shared/report/run-report';
 import { createLocalBackend } from '../backends/local-backend';
-import { createRunFixture, type RunFixture, type RunRecord } from './testing/run-fixture';
+import { createRunFixture, listFiles, type RunFixture, type RunRecord } from './testing/run-fixture';
 
 let f: RunFixture;
 beforeAll(async () => {
   f = await createRunFixture('secretenv');
 }, 120_000);
 afterAll(() => f?.cleanup());
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
-  );
-}
 
 /** A run whose training dumps its environment to `dump` (outside the work folder) and prints the token. */
 async function runWithSecretEnv(backend: 'ssh-host' | 'local', workRoot: (run: RunRecord) => string) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,13 @@ export interface RunFixture {
     },
   ): Promise<RunRecord>;
   cleanup(): Promise<void>;
+}
+
+/** Every file under `dir`, walked without following symlinks (the test repo links to /tmp on purpose). */
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
+  );
 }
 
 /** Starts the services once per test file. */
