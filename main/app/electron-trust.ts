@@ -20,6 +20,13 @@ export interface NativeDialogs {
     canceled: boolean;
     filePath?: string;
   }>;
+  /** A folder picker (Electron's open dialog with `openDirectory` and `createDirectory`). */
+  showOpenDialog(options: {
+    title: string;
+    defaultPath?: string;
+    buttonLabel: string;
+    properties: Array<'openDirectory' | 'createDirectory'>;
+  }): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
 
 /**
@@ -84,6 +91,20 @@ export function electronTrustGate(options: { dialogs: NativeDialogs; appData: Pa
       if (result.canceled || !result.filePath) throw cancelled(`saving the ${purpose}`);
       const chosen = await absoluteWindowPath(result.filePath);
       if (!chosen) throw cancelled(`saving the ${purpose} at ${result.filePath}`);
+      granted.add(chosen);
+      return chosen;
+    },
+    async chooseFolder(requested, purpose) {
+      const result = await dialogs.showOpenDialog({
+        title: `TrainDeck: choose the ${purpose}`,
+        ...(requested ? { defaultPath: requested } : {}),
+        buttonLabel: 'Choose',
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      const picked = result.filePaths[0];
+      if (result.canceled || !picked) throw cancelled(`choosing the ${purpose}`);
+      const chosen = await absoluteWindowPath(picked);
+      if (!chosen) throw cancelled(`choosing the ${purpose} at ${picked}`);
       granted.add(chosen);
       return chosen;
     },

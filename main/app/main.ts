@@ -118,6 +118,10 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
         const owner = parent();
         return owner ? dialog.showSaveDialog(owner, options) : dialog.showSaveDialog(options);
       },
+      showOpenDialog: (options) => {
+        const owner = parent();
+        return owner ? dialog.showOpenDialog(owner, options) : dialog.showOpenDialog(options);
+      },
     },
   });
   const core = createCore({

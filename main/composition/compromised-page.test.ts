@@ -283,6 +283,28 @@ describe('a compromised page against the browser host (no terminal, default flag
     expect(failed(await router.handle('app.ping', { echo: 'x'.repeat(10_000) }, page))).toBe('INVALID_REQUEST');
   });
 
+  it('the data folder is only one of the allowed folders; hostile settings are refused and change nothing', async () => {
+    const { router } = core(browserGate(scriptedTerminal(false).terminal), join(root, 'data-settings'));
+    for (const path of [outside, join(project, 'escape'), join(project, '..', 'outside')]) {
+      expect(failed(await router.handle('settings.chooseDataFolder', { path }, page)), path).toBe('FORBIDDEN');
+    }
+    for (const patch of [
+      { monitoring: { sampleIntervalSeconds: 0 } },
+      { monitoring: { stall: { minutes: 1e9 } } },
+      { aws: { profile: '../../etc/passwd' } },
+      { dataFolder: outside },
+    ]) {
+      expect(failed(await router.handle('settings.update', patch, page)), JSON.stringify(patch)).toBe(
+        'INVALID_REQUEST',
+      );
+    }
+    const got = await router.handle('settings.get', {}, page);
+    expect(got).toMatchObject({ ok: true, value: { settings: { theme: 'system' } } });
+    expect(JSON.stringify(got)).not.toContain('dataFolder');
+    const allowed = await router.handle('settings.chooseDataFolder', { path: join(project, 'run-data') }, page);
+    expect(allowed).toMatchObject({ ok: true, value: { settings: { dataFolder: join(project, 'run-data') } } });
+  });
+
   it('every command of the contract, sent with hostile paths, leaves this machine as it was', async () => {
     const shown = scriptedTerminal(true, false);
     const { router } = core(browserGate(shown.terminal), join(root, 'data-every'));
@@ -325,6 +347,7 @@ describe('a compromised page against the desktop app (native dialogs run by main
         shown.push({ message: options.message, detail: options.detail });
         return { response: answers.message };
       },
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
       showSaveDialog: async (options) => {
         saves.push(options.defaultPath);
         return answers.save ? { canceled: false, filePath: answers.save } : { canceled: true };
@@ -349,6 +372,27 @@ describe('a compromised page against the desktop app (native dialogs run by main
       'CANCELLED',
     );
     expect(await fingerprint(outside)).toEqual(before);
+  });
+
+  it('the data folder is the one chosen in the native folder dialog, never the path the page sent', async () => {
+    const chosen = join(data, 'chosen-folder');
+    const starts: Array<string | undefined> = [];
+    const dialogs: NativeDialogs = {
+      ...scriptedDialogs({ message: 0 }).dialogs,
+      showOpenDialog: async (options) => {
+        starts.push(options.defaultPath);
+        return { canceled: false, filePaths: [chosen] };
+      },
+    };
+    const { router } = core(gate(dialogs), join(root, 'data-electron-folder'));
+    const result = await router.handle('settings.chooseDataFolder', { path: outside }, page);
+    expect(result).toMatchObject({ ok: true, value: { settings: { dataFolder: chosen } } });
+    expect(starts).toEqual([outside]);
+    // Cancelled: nothing changes.
+    const cancelling = core(gate(scriptedDialogs({ message: 0 }).dialogs), join(root, 'data-electron-folder2'));
+    expect(failed(await cancelling.router.handle('settings.chooseDataFolder', { path: outside }, page))).toBe(
+      'CANCELLED',
+    );
   });
 
   it('checkFiles outside what the user allowed asks first; a refusal answers nothing about existence', async () => {

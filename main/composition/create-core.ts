@@ -8,6 +8,7 @@ import { NotificationService } from '../core/notifications';
 import { createRouter, type Router, type SenderPolicy } from '../core/router';
 import { APP_VERSION } from '../core/version';
 import { createDashboard } from '../dashboard/create-dashboard';
+import { SettingsStore } from '../dashboard/settings-store';
 import { MonitorNotifier } from '../monitor/monitor-notifier';
 import { MonitorService } from '../monitor/monitor-service';
 import { createRunService } from '../runs/create-run-service';
@@ -86,12 +87,16 @@ export function createCore(options: CoreOptions): Core {
       projectRoot: options.projectRoot,
       dataDir,
       nodeVersion: process.version,
+      transport: options.transport,
       clock,
       ...(options.electronVersion ? { electronVersion: options.electronVersion } : {}),
     });
   // One world for the cost panel and the runs: a run launched on the fake account shows up in its scans.
   const world = lifecycleWorld(env, dataDir);
-  const monitor = new MonitorService({ bus, clock, log: options.log, notifier: new MonitorNotifier(notifications) });
+  // One settings store (main's, in the data folder) for the page, the notifications and the monitor.
+  const settings = new SettingsStore(dataDir);
+  const notifier = new MonitorNotifier(notifications, (topic) => settings.current().notifications[topic]);
+  const monitor = new MonitorService({ bus, clock, log: options.log, notifier });
   const dashboard = createDashboard({
     world,
     dataDir,
@@ -102,6 +107,7 @@ export function createCore(options: CoreOptions): Core {
     onScanned: (resources) => monitor.onScan(resources),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     trust: options.trust,
+    settings,
   });
   const runs = createRunService({
     env,
@@ -111,7 +117,7 @@ export function createCore(options: CoreOptions): Core {
     log: options.log,
     projectRoot: options.projectRoot,
     lifecycle: world,
-    observer: monitorObserver(monitor),
+    observer: monitorObserver(monitor, undefined, () => settings.current().monitoring),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     // A store's own credentials go only after the gate's channel (dialog, terminal) said yes, once per store and key.
     confirmStoreCredentials: confirmStoreCredentialsOnce(dataDir, (exposure) =>

@@ -101,6 +101,18 @@ describe('doctor', () => {
       'not available: the Electron binary has not been downloaded yet (the electron package fetches it on first run, not at npm install); `npm run electron:fetch` (or the first `npm start`) downloads it where the network reaches github.com',
     );
     expect(check(notDownloaded, 'electron').value).not.toContain('ELECTRON_SKIP_BINARY_DOWNLOAD');
+    // In browser mode the page already runs without Electron: information, not a warning that never clears.
+    const web = await runDoctor({
+      ...base,
+      home: home(),
+      env: { ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent' },
+      transport: 'web',
+    });
+    expect(check(web, 'electron')).toMatchObject({
+      status: 'info',
+      value: expect.stringMatching(/^not needed in browser mode; for the desktop app: .*\/nonexistent/),
+    });
+    expect(check(web, 'electron').fix).toBeUndefined();
     const inside = await runDoctor({ ...base, home: home(), env: {}, electronVersion: '45.4.1' });
     expect(check(inside, 'electron')).toMatchObject({ status: 'pass', value: 'running in Electron 45.4.1' });
   });

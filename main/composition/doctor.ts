@@ -1,3 +1,4 @@
+import type { TransportKind } from '../../shared/domain/app-info';
 import type { DoctorCheck, DoctorReport } from '../../shared/domain/doctor';
 import { type AwsSetup, type CredentialSource, inspectAwsSetup } from '../aws/aws-config';
 import { endpointOverridesFromEnv } from '../aws/endpoints';
@@ -15,6 +16,8 @@ export interface DoctorInputs {
   dataDir: string;
   nodeVersion: string;
   electronVersion?: string;
+  /** Who asks: in browser mode a missing Electron is information (the page already runs without it), not a warning. */
+  transport?: TransportKind;
   clock?: Clock;
 }
 
@@ -55,6 +58,14 @@ function electronCheck(inputs: DoctorInputs): DoctorCheck {
     };
   }
   const binary = findElectronBinary(inputs.projectRoot, inputs.env);
+  if (!binary.found && inputs.transport === 'web') {
+    return {
+      id: 'electron',
+      label: 'Electron',
+      status: 'info',
+      value: `not needed in browser mode; for the desktop app: ${binary.reason}`,
+    };
+  }
   return binary.found
     ? { id: 'electron', label: 'Electron', status: 'pass', value: `binary present at ${binary.path}` }
     : {

@@ -5,6 +5,7 @@ import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 
 import type { AwsIdentity, AwsProfiles, InstanceTypeOption } from '../../shared/domain/account';
 import type { PreflightReport } from '../../shared/domain/preflight';
+import { type RegionChoice, regionChoices } from '../../shared/domain/regions';
 import { TypedError } from '../../shared/ipc/result';
 import { instanceSpec } from '../../shared/pricing/instance-specs';
 import { PRICE_TABLE } from '../../shared/pricing/price-table';
@@ -66,6 +67,28 @@ export class AccountService {
       cached.catch(() => this.offerings.delete(key));
     }
     return cached;
+  }
+
+  /**
+   * Every known region with the console's name, marked enabled or not for the account. The list is
+   * asked in `askIn` (any enabled region answers for all; absent: the AWS setup's region, else
+   * us-east-1, which every account has); when it cannot be read the regions come unmarked with
+   * the reason, so a picker still works without credentials.
+   */
+  async regions(target: { profile?: string; askIn?: string }): Promise<{ regions: RegionChoice[]; problem?: string }> {
+    const askIn = target.askIn ?? (await inspectAwsSetup(this.deps.env)).region ?? 'us-east-1';
+    const ports = this.deps.ports({ region: askIn, ...(target.profile ? { profile: target.profile } : {}) });
+    try {
+      const enabled = await ports.regions.listEnabledRegions({ signal: AbortSignal.timeout(20_000) });
+      return { regions: regionChoices(enabled) };
+    } catch (error) {
+      const known = credentialsError(error, target.profile ?? this.deps.env.AWS_PROFILE);
+      const why = known ? `${known.message} ${known.fix ?? ''}` : `${describeAwsError(error)}`;
+      return {
+        regions: regionChoices(undefined),
+        problem: `Which regions your account has enabled is not known: ${why.trim().replace(/\.?$/, '.')}`,
+      };
+    }
   }
 
   async preflight(config: RunConfig): Promise<PreflightReport> {

@@ -10,6 +10,7 @@ import { AccountService } from './account-service';
 import { CostsService } from './costs-service';
 import type { DashboardServices } from './dashboard-handlers';
 import { createKeysService } from './keys-service';
+import type { SettingsStore } from './settings-store';
 import { TemplatesService } from './templates-service';
 
 /**
@@ -27,6 +28,8 @@ export function createDashboard(options: {
   onScanned?: (resources: readonly CostResource[]) => void;
   keyVault?: KeyVault;
   trust: TrustGate;
+  /** The app's settings: one store for the dashboard, the monitor and the notifications (built by the composition). */
+  settings: SettingsStore;
 }): DashboardServices {
   const deps = options.world;
   return {
@@ -35,5 +38,6 @@ export function createDashboard(options: {
     templates: new TemplatesService(options.dataDir, options.clock),
     keys: createKeysService(options.keyVault),
     trust: options.trust,
+    settings: options.settings,
   };
 }

@@ -9,6 +9,8 @@ import type { AccountService } from './account-service';
 import { checkFiles } from './check-files';
 import type { CostsService } from './costs-service';
 import type { KeysService } from './keys-service';
+import { settingsHandlers } from './settings-handlers';
+import type { SettingsStore } from './settings-store';
 import type { TemplatesService } from './templates-service';
 
 /** The dashboard's services, built by {@link createDashboard}. */
@@ -17,6 +19,8 @@ export interface DashboardServices {
   costs: CostsService;
   templates: TemplatesService;
   keys: KeysService;
+  /** The app's settings (main validates and bounds every change). */
+  settings: SettingsStore;
   /** Decides every path, plain export and untracked deletion the window asks for. */
   trust: TrustGate;
 }
@@ -38,7 +42,11 @@ type DashboardCommand =
   | 'keys.generate'
   | 'keys.inspect'
   | 'keys.seal'
-  | 'keys.export';
+  | 'keys.export'
+  | 'settings.get'
+  | 'settings.update'
+  | 'settings.chooseDataFolder'
+  | 'aws.regions';
 
 const target = (request: { profile?: string | undefined; region: string }) => ({
   region: request.region,
@@ -47,7 +55,7 @@ const target = (request: { profile?: string | undefined; region: string }) => ({
 
 /** Thin handlers of the dashboard's commands; handlers.ts spreads them into the table. */
 export function dashboardHandlers(services: DashboardServices): Pick<Handlers, DashboardCommand> {
-  const { account, costs, templates, keys, trust } = services;
+  const { account, costs, templates, keys, trust, settings } = services;
   /** One path the window named, allowed by the gate, or a FORBIDDEN with the gate's fix. */
   const readable = async (path: string, purpose: string) => {
     const [allowed] = await trust.readable([path], purpose);
@@ -57,6 +65,7 @@ export function dashboardHandlers(services: DashboardServices): Pick<Handlers, D
     return allowed;
   };
   return {
+    ...settingsHandlers({ settings, account, trust }),
     'aws.profiles': () => account.profiles(),
     'aws.identity': (request) => account.identity(target(request)),
     'aws.instanceTypes': (request) => account.instanceTypes(target(request)),

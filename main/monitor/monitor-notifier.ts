@@ -1,9 +1,11 @@
 import type { CostResource } from '../../shared/domain/cost';
 import type { RunEvent } from '../../shared/domain/run';
+import type { NotificationTopic } from '../../shared/domain/settings';
 import { formatDurationMs, type MonitorNotice } from '../../shared/monitor/notices';
 import { countOf } from '../../shared/text/plural';
 import { joinSentences } from '../../shared/text/sentences';
 import type { NotificationService } from '../core/notifications';
+import { noticeTopic } from './notice-topic';
 import { noticeFromRunEvent } from './run-event-notices';
 
 // Notices that describe the end of something happen once per run; a repeat (replayed events
@@ -34,9 +36,15 @@ function failedAt(runId: string, reason: string | undefined): string {
 export class MonitorNotifier {
   private readonly sent = new Set<string>();
 
-  constructor(private readonly notifications: NotificationService) {}
+  /** `wants` says whether the user wants notifications of a topic (the Settings page's preferences); absent: all. */
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly wants: (topic: NotificationTopic) => boolean = () => true,
+  ) {}
 
   notify(notice: MonitorNotice): void {
+    const topic = noticeTopic(notice);
+    if (topic && !this.wants(topic)) return;
     const key = 'runId' in notice ? `${notice.runId}:${notice.kind}` : '';
     if (ONCE.has(notice.kind)) {
       if (this.sent.has(key)) return;

@@ -1,3 +1,4 @@
+import { DEFAULT_MONITORING } from '../../shared/domain/settings';
 import type { LiveBarRecord } from '../../shared/executor/protocol';
 import { type BurnInput, computeBurn } from '../../shared/monitor/burn';
 import type { Clock } from '../core/clock';
@@ -24,7 +25,7 @@ function parseLiveBar(text: string): LiveBarRecord | undefined {
 }
 
 /** Default sampling period: fine enough for charts, cheap enough for hours (one command per tick). */
-const DEFAULT_SAMPLE_INTERVAL_MS = 5000;
+const DEFAULT_SAMPLE_INTERVAL_MS = DEFAULT_MONITORING.sampleIntervalSeconds * 1000;
 
 /** Where the run's files are on the watched machine. */
 export interface RunPaths {

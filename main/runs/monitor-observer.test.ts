@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import type { ProgressPattern } from '../../shared/monitor/log-patterns';
+import { DEFAULT_STALL_RULE } from '../../shared/monitor/stall';
 import { monitoringSchema } from '../../shared/run-config/monitoring-section';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import type { RemoteHost } from '../host/remote-host';
@@ -26,7 +27,14 @@ describe('monitor observer', () => {
     observer.trainingStarted('r1', host, paths);
     observer.reconnected('r1', host);
     await observer.ended('r1');
-    expect(monitor.watch).toHaveBeenCalledWith({ runId: 'r1', shell: host, paths });
+    // No monitoring section: the app's default interval and stall rule.
+    expect(monitor.watch).toHaveBeenCalledWith({
+      runId: 'r1',
+      shell: host,
+      paths,
+      intervalMs: 5000,
+      stallRule: DEFAULT_STALL_RULE,
+    });
     expect(monitor.attachAws).not.toHaveBeenCalled(); // ssh-host and local runs have no instance to price
     expect(monitor.setShell).toHaveBeenCalledWith('r1', host);
     expect(monitor.finish).toHaveBeenCalledWith('r1');
@@ -76,6 +84,23 @@ describe('monitor observer', () => {
     expect(request.stallRule).toEqual({ windowMs: 30 * 60_000, gpuIdlePct: 2, cpuIdlePct: 10 });
     expect(request.parse.patterns[0]!.match('iter 12 of 100')).toEqual({ step: '12', total: '100' });
     expect(request.parse.patterns.length).toBeGreaterThan(1); // the built-in patterns still apply
+  });
+
+  it("a run without a monitoring section is watched with the Settings page's interval and stall rule, read at its start", () => {
+    const monitor = fakeMonitor();
+    let settings = { sampleIntervalSeconds: 60, stall: { minutes: 25, gpuIdlePct: 3, cpuIdlePct: 20 } };
+    const observer = monitorObserver(monitor as unknown as MonitorService, undefined, () => settings);
+    observer.trainingStarted('r4', host, paths);
+    settings = { sampleIntervalSeconds: 7, stall: { minutes: 2, gpuIdlePct: 1, cpuIdlePct: 1 } };
+    observer.trainingStarted('r5', host, paths);
+    // A run config's own section still wins over the settings.
+    observer.trainingStarted('r6', host, paths, { monitoring: monitoringSchema.parse({ sampleIntervalSeconds: 9 }) });
+    const requests = monitor.watch.mock.calls.map((call) => call[0] as { intervalMs: number; stallRule: unknown });
+    expect(requests.map((r) => [r.intervalMs, r.stallRule])).toEqual([
+      [60_000, { windowMs: 25 * 60_000, gpuIdlePct: 3, cpuIdlePct: 20 }],
+      [7_000, { windowMs: 2 * 60_000, gpuIdlePct: 1, cpuIdlePct: 1 }],
+      [9_000, { windowMs: 10 * 60_000, gpuIdlePct: 5, cpuIdlePct: 10 }],
+    ]);
   });
 
   it('refuses an invalid progress pattern in the run config', () => {

@@ -1,4 +1,6 @@
+import { type AppSettings, DEFAULT_MONITORING } from '../../shared/domain/settings';
 import { compilePatterns, DEFAULT_PROGRESS_PATTERNS } from '../../shared/monitor/log-patterns';
+import { stallRuleOf } from '../../shared/monitor/stall';
 import type { MonitoringConfig } from '../../shared/run-config/monitoring-section';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import { createSdkInstanceMetricsPort } from '../aws/sdk/cloudwatch-adapter';
@@ -22,10 +24,12 @@ const sdkMetricsPort: MetricsPortFactory = (machine) =>
 export function monitorObserver(
   monitor: MonitorService,
   metricsPort: MetricsPortFactory = sdkMetricsPort,
+  /** How a run whose config has no monitoring section is watched: the Settings page's values. */
+  monitoringDefaults: () => AppSettings['monitoring'] = () => DEFAULT_MONITORING,
 ): RunObserver {
   return {
     trainingStarted: (runId, host, paths, context = {}) => {
-      void monitor.watch({ runId, shell: host, paths, ...watchSettings(context.monitoring) });
+      void monitor.watch({ runId, shell: host, paths, ...watchSettings(context.monitoring, monitoringDefaults()) });
       const aws = context.aws;
       if (!aws) return;
       monitor.attachAws(runId, {
@@ -44,19 +48,21 @@ export function monitorObserver(
   };
 }
 
-/** The run config's monitoring section as watch options; user patterns are tried before the built-in ones. */
-function watchSettings(
+/**
+ * The run config's monitoring section as watch options (user patterns are tried before the built-in
+ * ones); without one, the app's monitoring settings.
+ */
+export function watchSettings(
   monitoring: MonitoringConfig | undefined,
+  defaults: AppSettings['monitoring'],
 ): Pick<WatchRequest, 'intervalMs' | 'stallRule' | 'parse'> {
-  if (!monitoring) return {};
+  if (!monitoring) {
+    return { intervalMs: defaults.sampleIntervalSeconds * 1000, stallRule: stallRuleOf(defaults.stall) };
+  }
   const { patterns } = compilePatterns(monitoring.progressPatterns); // validated by the schema already
   return {
     intervalMs: monitoring.sampleIntervalSeconds * 1000,
-    stallRule: {
-      windowMs: monitoring.stall.minutes * 60_000,
-      gpuIdlePct: monitoring.stall.gpuIdlePct,
-      cpuIdlePct: monitoring.stall.cpuIdlePct,
-    },
+    stallRule: stallRuleOf(monitoring.stall),
     ...(patterns.length ? { parse: { patterns: [...patterns, ...DEFAULT_PROGRESS_PATTERNS] } } : {}),
   };
 }

@@ -59,6 +59,12 @@ export interface TrustGate {
    * when it lies in the allowlist. Throws FORBIDDEN or CANCELLED otherwise.
    */
   writable(requested: string, purpose: string): Promise<string>;
+  /**
+   * The folder main may keep data in for `purpose` (the Settings page's data folder): Electron runs a
+   * native folder dialog (starting at `requested`) and returns the user's choice; the browser gate
+   * returns `requested` when it lies in the allowlist. Throws FORBIDDEN or CANCELLED otherwise.
+   */
+  chooseFolder(requested: string | undefined, purpose: string): Promise<string>;
   /** Confirms a run before anything starts; throws FORBIDDEN or CANCELLED when the user (or the policy) says no. */
   confirmRun(exposure: RunExposure): Promise<void>;
   /**

@@ -67,6 +67,24 @@ export function browserTrustGate(options: BrowserTrustOptions): TrustGate {
       }
       return allowed;
     },
+    async chooseFolder(requested, purpose) {
+      if (!requested?.trim()) {
+        throw new TypedError('INVALID_REQUEST', `Type the ${purpose} path first: browser mode has no folder dialog.`, {
+          fix: `Type an absolute path under ${folders}.`,
+        });
+      }
+      const allowed = await paths.resolve(requested);
+      if (!allowed) {
+        throw new TypedError(
+          'FORBIDDEN',
+          `The ${purpose} ${requested} is outside the folders this host may write to.`,
+          {
+            fix: refusalHint,
+          },
+        );
+      }
+      return allowed;
+    },
     async confirmRun(exposure) {
       const refused: string[] = [];
       for (const file of exposure.files) if (!(await paths.resolve(file.path))) refused.push(file.path);

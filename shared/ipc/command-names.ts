@@ -40,6 +40,10 @@ export const COMMAND_NAME_LIST = [
   'runs.saveReport',
   'monitor.list',
   'monitor.snapshot',
+  'settings.get',
+  'settings.update',
+  'settings.chooseDataFolder',
+  'aws.regions',
 ] as const satisfies readonly CommandName[];
 
 /** A command of the contract that is missing from {@link COMMAND_NAME_LIST} (must be `never`). */

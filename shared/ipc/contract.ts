@@ -7,6 +7,7 @@ import { command, type CommandDef, emptyRequest } from './command-def';
 import { dashboardCommands } from './dashboard-commands';
 import { monitorCommands } from './monitor-commands';
 import { runCommands } from './run-commands';
+import { settingsCommands } from './settings-commands';
 
 export type { CommandDef } from './command-def';
 export { EVENT_NAMES, type EventName, type EventPayload, events, isEventName } from './events';
@@ -45,6 +46,8 @@ export const commands = {
   ...runCommands,
   /** The run monitor: snapshot of series, progress, health, cost, log tail (see ./monitor-commands). */
   ...monitorCommands,
+  /** The Settings page: the app's settings, the data folder, the region list (see ./settings-commands). */
+  ...settingsCommands,
 } satisfies Record<string, CommandDef>;
 
 /** The name of a command. */

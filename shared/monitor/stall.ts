@@ -1,3 +1,5 @@
+import { DEFAULT_MONITORING } from '../domain/settings';
+
 /** When a run counts as stalled. */
 export interface StallRule {
   /** How long both conditions must hold. Default 10 minutes. */
@@ -8,8 +10,13 @@ export interface StallRule {
   cpuIdlePct: number;
 }
 
+/** The stall rule of monitoring settings (minutes and idle thresholds). */
+export function stallRuleOf(stall: { minutes: number; gpuIdlePct: number; cpuIdlePct: number }): StallRule {
+  return { windowMs: stall.minutes * 60_000, gpuIdlePct: stall.gpuIdlePct, cpuIdlePct: stall.cpuIdlePct };
+}
+
 /** Defaults: ten quiet minutes of an idle accelerator. */
-export const DEFAULT_STALL_RULE: StallRule = { windowMs: 10 * 60_000, gpuIdlePct: 5, cpuIdlePct: 10 };
+export const DEFAULT_STALL_RULE: StallRule = stallRuleOf(DEFAULT_MONITORING.stall);
 
 /**
  * Is the machine idle in this sample? The GPUs decide when there are any (a data loader can

@@ -1,21 +1,34 @@
 import { z } from 'zod';
 
+import { DEFAULT_MONITORING, MONITORING_BOUNDS } from '../domain/settings';
 import { userPatternError } from '../monitor/user-pattern';
+
+const idlePct = z.number().min(MONITORING_BOUNDS.idlePct.min).max(MONITORING_BOUNDS.idlePct.max);
 
 /** How closely a run is watched and when it counts as stalled (all optional, with defaults). */
 export const monitoringSchema = z
   .object({
     /** Seconds between two health samples over SSH. */
-    sampleIntervalSeconds: z.number().int('sampleIntervalSeconds is a whole number').min(1).max(300).default(5),
+    sampleIntervalSeconds: z
+      .number()
+      .int('sampleIntervalSeconds is a whole number')
+      .min(MONITORING_BOUNDS.sampleIntervalSeconds.min)
+      .max(MONITORING_BOUNDS.sampleIntervalSeconds.max)
+      .default(DEFAULT_MONITORING.sampleIntervalSeconds),
     /** A stall: no new log line AND the GPU (or, without GPUs, the CPU) at or under its threshold for this long. */
     stall: z
       .object({
-        minutes: z.number().int().min(1).max(1440).default(10),
-        gpuIdlePct: z.number().min(0).max(100).default(5),
-        cpuIdlePct: z.number().min(0).max(100).default(10),
+        minutes: z
+          .number()
+          .int()
+          .min(MONITORING_BOUNDS.stallMinutes.min)
+          .max(MONITORING_BOUNDS.stallMinutes.max)
+          .default(DEFAULT_MONITORING.stall.minutes),
+        gpuIdlePct: idlePct.default(DEFAULT_MONITORING.stall.gpuIdlePct),
+        cpuIdlePct: idlePct.default(DEFAULT_MONITORING.stall.cpuIdlePct),
       })
       .strict()
-      .default({ minutes: 10, gpuIdlePct: 5, cpuIdlePct: 10 }),
+      .default(DEFAULT_MONITORING.stall),
     /**
      * Extra regular expressions for plain logs, tried before the built-in ones (tqdm, epoch x/y,
      * step=, loss=…); named groups `step`, `totalSteps` (or `total`), `epoch`, `totalEpochs` (or `epochs`)

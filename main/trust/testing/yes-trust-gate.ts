@@ -15,6 +15,7 @@ export function yesTrustGate(): TrustGate {
     refusalHint: 'never refused in this test',
     readable: async (paths) => paths.map(absolute),
     writable: async (path) => absolute(path),
+    chooseFolder: async (path) => absolute(path ?? '.'),
     confirmRun: async () => {},
     confirmStoreCredentials: async () => {},
     confirmPlaintextExport: async () => {},

@@ -55,4 +55,8 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'runs.retry': { runId: 'run-1' },
   'runs.report': { runId: 'run-1' },
   'runs.saveReport': { runId: 'run-1' },
+  'settings.get': {},
+  'settings.update': { theme: 'dark', monitoring: { stall: { minutes: 20 } } },
+  'settings.chooseDataFolder': { reset: true },
+  'aws.regions': {},
 };

@@ -1,0 +1,25 @@
+import type { NotificationTopic } from '../../shared/domain/settings';
+import type { MonitorNotice } from '../../shared/monitor/notices';
+
+/**
+ * Which of the user's notification preferences a notice falls under. Undefined: always shown,
+ * whatever the preferences — a teardown that left resources billing and a spot interruption are
+ * costs or data at stake, which no setting may hide.
+ */
+export function noticeTopic(notice: MonitorNotice): NotificationTopic | undefined {
+  switch (notice.kind) {
+    case 'training-finished':
+      return notice.cancelled || notice.exitCode === 0 ? 'trainingEnded' : 'trainingFailed';
+    case 'sync-verified':
+      return 'trainingEnded';
+    case 'sync-failed':
+    case 'stall':
+      return 'trainingFailed';
+    case 'teardown-complete':
+      return notice.remainingHourlyUsd === 0 && !notice.survivors?.length ? 'teardown' : undefined;
+    case 'untracked-resources':
+      return 'ghostResources';
+    default:
+      return undefined;
+  }
+}
