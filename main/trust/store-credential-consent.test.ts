@@ -32,6 +32,7 @@ function dialogs(answers: number[]) {
       return { response: answers.shift() ?? 0 };
     },
     showSaveDialog: async () => ({ canceled: true }),
+    showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
   };
   return { native, shown };
 }
