@@ -21,6 +21,7 @@ const NOTICES: Record<string, MonitorNotice> = {
   stopped: { kind: 'training-finished', runId: 'r2', exitCode: 143, cancelled: true },
   failed: { kind: 'training-finished', runId: 'r3', exitCode: 1 },
   stall: { kind: 'stall', runId: 'r4', quietMs: 600_000, gpu: true },
+  runFailed: { kind: 'run-failed', runId: 'r8', reason: 'connecting: SSH did not answer' },
   clean: { kind: 'teardown-complete', runId: 'r5', remainingHourlyUsd: 0 },
   ghosts: { kind: 'untracked-resources', count: 2, hourlyUsd: 0.1, regions: ['us-west-2'] },
   leftBehind: { kind: 'teardown-complete', runId: 'r6', remainingHourlyUsd: 0.4, survivors: ['i-1'] },
@@ -37,7 +38,7 @@ describe('notification preferences', () => {
   it('each topic off silences exactly its notices', () => {
     const expected: Record<NotificationTopic, string[]> = {
       trainingEnded: ['Training finished', 'Training stopped'],
-      trainingFailed: ['Training failed', 'Training may be stalled'],
+      trainingFailed: ['Training failed', 'Training may be stalled', 'Run failed'],
       teardown: ['Teardown complete'],
       ghostResources: ['Untracked cost resources'],
     };

@@ -12,6 +12,7 @@ export function noticeTopic(notice: MonitorNotice): NotificationTopic | undefine
       return notice.cancelled || notice.exitCode === 0 ? 'trainingEnded' : 'trainingFailed';
     case 'sync-verified':
       return 'trainingEnded';
+    case 'run-failed':
     case 'sync-failed':
     case 'stall':
       return 'trainingFailed';
