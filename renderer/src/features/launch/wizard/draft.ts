@@ -35,7 +35,12 @@ export interface WizardDraft {
     keyPath: string;
     keyFingerprint: string;
   };
-  training: { command: string; env: Array<{ name: string; value: string }> };
+  training: {
+    command: string;
+    env: Array<{ name: string; value: string }>;
+    /** Secret env variables: a name and the local file holding its value (the value itself never enters the draft). */
+    secretEnv: Array<{ name: string; file: string }>;
+  };
 }
 
 /** Where the run trains: a new EC2 instance (created and deleted by the run) or an existing machine over SSH. */
@@ -103,6 +108,6 @@ export function emptyDraft(defaults: { profile?: string; region?: string } = {})
       keyPath: '~/.traindeck/keys/traindeck.key',
       keyFingerprint: '',
     },
-    training: { command: '', env: [] },
+    training: { command: '', env: [], secretEnv: [] },
   };
 }

@@ -77,6 +77,13 @@ const draftArb = fc
     folderLocal: sample,
     keyPath: sample,
     command: sample,
+    secretEnv: fc.array(
+      fc.record({
+        name: fc.oneof(sample, fc.constantFrom('WANDB_API_KEY', 'TRAINDECK_RUN_ID', 'AWS_SESSION_TOKEN')),
+        file: sample,
+      }),
+      { maxLength: 2 },
+    ),
   })
   .map((r): WizardDraft => {
     const draft = emptyDraft({ region: r.region });
@@ -105,6 +112,7 @@ const draftArb = fc
     draft.data.keyPath = r.keyPath;
     draft.data.folders[1] = { ...draft.data.folders[1]!, name: r.folderName, local: r.folderLocal };
     draft.training.command = r.command;
+    draft.training.secretEnv = r.secretEnv;
     return draft;
   });
 
@@ -115,7 +123,7 @@ describe('wizard field messages: plain words, never the schema’s', () => {
       fc.property(draftArb, (draft) => {
         for (const [key, message] of Object.entries(validateDraft(draft).errors)) {
           seen.add(key.replace(/\.\d+(?=\.|$)/g, '.*'));
-          if (!key.startsWith('training.env.')) expect(fieldEntry(key), `no entry for ${key}`).toBeDefined();
+          if (!/^training\.(?:env|secretEnv)\./.test(key)) expect(fieldEntry(key), `no entry for ${key}`).toBeDefined();
           for (const raw of RAW) expect(message, `${key}: ${message}`).not.toMatch(raw);
           expect(message, key).toMatch(/^[A-Z"“].*[.)]$/s);
           expect(message, key).not.toMatch(/\.\.$/);

@@ -12,6 +12,14 @@ const numberOrText = (text: string): number | string | undefined => {
 const optional = <K extends string>(key: K, text: string): Partial<Record<K, string>> =>
   text.trim() ? ({ [key]: text.trim() } as Record<K, string>) : {};
 
+// Rows with a name or a file become the map (the wizard's own checks name a half-filled row); none, no key.
+const secretEnvOf = (rows: WizardDraft['training']['secretEnv']) => {
+  const filled = rows.filter((row) => row.name.trim() || row.file.trim());
+  return filled.length
+    ? { secretEnv: Object.fromEntries(filled.map((row) => [row.name.trim(), row.file.trim()])) }
+    : {};
+};
+
 /** The run config the draft describes, unvalidated: the shared schema decides. */
 export function draftToConfig(draft: WizardDraft): unknown {
   const { account, compute, code, data, training } = draft;
@@ -56,6 +64,7 @@ export function draftToConfig(draft: WizardDraft): unknown {
     training: {
       command: training.command,
       env: Object.fromEntries(training.env.filter((e) => e.name.trim()).map((e) => [e.name.trim(), e.value])),
+      ...secretEnvOf(training.secretEnv),
       // On the user's own machine the wizard's time limit stops the training (nothing to power off).
       ...(compute.target === 'ssh-host' && ttl !== undefined ? { maxRuntimeMinutes: ttl } : {}),
     },
@@ -109,6 +118,7 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
       ? {
           command: config.training.command,
           env: Object.entries(config.training.env).map(([name, value]) => ({ name, value })),
+          secretEnv: Object.entries(config.training.secretEnv ?? {}).map(([name, file]) => ({ name, file })),
         }
       : base.training,
   };

@@ -116,3 +116,52 @@ describe('wizard validation (the shared run config schema)', () => {
     );
   });
 });
+
+describe('secret variables in the wizard (name → file)', () => {
+  const complete = () => {
+    const draft = emptyDraft({ region: 'eu-west-1' });
+    draft.compute.ttlMinutes = '240';
+    draft.code.repoUrl = 'https://github.com/acme/resnet.git';
+    draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:0123', keyPath: '/k' };
+    draft.training.command = 'python train.py';
+    return draft;
+  };
+
+  it('becomes training.secretEnv (paths only) and comes back from a template', () => {
+    const draft = complete();
+    draft.training.secretEnv = [
+      { name: 'WANDB_API_KEY', file: ' ~/.wandb-key ' },
+      { name: '', file: '' },
+    ];
+    const { errors, config } = validateDraft(draft);
+    expect(errors).toEqual({});
+    expect(config?.training?.secretEnv).toEqual({ WANDB_API_KEY: '~/.wandb-key' });
+    expect(configToDraft(config!).training.secretEnv).toEqual([{ name: 'WANDB_API_KEY', file: '~/.wandb-key' }]);
+    // No row, no key: a config without secrets stays as it was.
+    expect(validateDraft(complete()).config?.training).not.toHaveProperty('secretEnv');
+  });
+
+  it('names each row problem in plain words on its own cell', () => {
+    const draft = complete();
+    draft.training.env = [{ name: 'HF_TOKEN', value: 'x' }];
+    draft.training.secretEnv = [
+      { name: 'wandb_key', file: '~/.w' },
+      { name: 'TRAINDECK_RUN_ID', file: '~/.t' },
+      { name: 'A', file: '' },
+      { name: 'A', file: '~/.a' },
+      { name: 'HF_TOKEN', file: '~/.hf' },
+      { name: '', file: '~/.n' },
+    ];
+    const { errors, config } = validateDraft(draft);
+    expect(config).toBeUndefined();
+    expect(errors['training.secretEnv.0.name']).toMatch(/^"wandb_key" is not a usable name: use upper-case letters/);
+    expect(errors['training.secretEnv.1.name']).toMatch(/TrainDeck sets the TRAINDECK_… variables itself/);
+    expect(errors['training.secretEnv.2.file']).toBe(
+      'Give the file that holds the value, e.g. ~/.wandb-key (not the value itself).',
+    );
+    expect(errors['training.secretEnv.3.name']).toBe('"A" is set twice.');
+    expect(errors['training.secretEnv.4.name']).toBe('"HF_TOKEN" is also a plain variable above: keep it here only.');
+    expect(errors['training.secretEnv.5.name']).toBe('Give the variable a name, e.g. WANDB_API_KEY.');
+    expect(Object.keys(stepErrors(errors, 'training')).length).toBe(6);
+  });
+});

@@ -1,4 +1,5 @@
 import { type RunConfig, runConfigSchema } from '../../../../../shared/run-config/schema';
+import { secretEnvNameProblem } from '../../../../../shared/run-config/secret-env-names';
 import { proposedPrefix, type StepId, type WizardDraft } from './draft';
 import { fieldMessage } from './field-messages';
 import { draftToConfig } from './to-config';
@@ -38,7 +39,8 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String).join('.');
-      if (path.startsWith('training.env')) continue;
+      // Env rows (plain and secret) are checked below, by row: the schema keys them by name.
+      if (path.startsWith('training.env') || path.startsWith('training.secretEnv')) continue;
       const key = ALIASES[path] ?? (path || 'config');
       errors[key] ??= fieldMessage(key, { issue, path, value: valueAt(input, issue.path) });
     }
@@ -62,8 +64,33 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
     } else if (seen.has(name)) errors[`training.env.${index}.name`] = `"${name}" is set twice.`;
     seen.add(name);
   });
+  Object.assign(errors, secretEnvErrors(draft.training));
   const ok = Object.keys(errors).length === 0 && parsed.success;
   return ok ? { errors, config: parsed.data } : { errors };
+}
+
+/**
+ * The secret env rows in plain words: a usable name (the schema's rule), set once, not also a
+ * plain variable, and a file (its existence is checked through main with the other files).
+ */
+function secretEnvErrors(training: WizardDraft['training']): FieldErrors {
+  const errors: FieldErrors = {};
+  const plain = new Set(training.env.map((row) => row.name.trim()));
+  const seen = new Set<string>();
+  training.secretEnv.forEach((row, index) => {
+    const name = row.name.trim();
+    const key = `training.secretEnv.${index}`;
+    if (!name && !row.file.trim()) return;
+    const problem = name ? secretEnvNameProblem(name) : 'Give the variable a name, e.g. WANDB_API_KEY';
+    if (problem) errors[`${key}.name`] = `${problem}.`;
+    else if (seen.has(name)) errors[`${key}.name`] = `"${name}" is set twice.`;
+    else if (plain.has(name)) errors[`${key}.name`] = `"${name}" is also a plain variable above: keep it here only.`;
+    seen.add(name);
+    if (!row.file.trim()) {
+      errors[`${key}.file`] = 'Give the file that holds the value, e.g. ~/.wandb-key (not the value itself).';
+    }
+  });
+  return errors;
 }
 
 /** The errors that belong to one step. */

@@ -8,7 +8,19 @@ const ENV_COLUMNS: Array<RowColumn<WizardDraft['training']['env'][number]>> = [
   { kind: 'text', field: 'value', label: 'Value', mono: true, placeholder: 'offline' },
 ];
 
-/** Step 5: the command that trains, and its environment. */
+const SECRET_ENV_COLUMNS: Array<RowColumn<WizardDraft['training']['secretEnv'][number]>> = [
+  { kind: 'text', field: 'name', label: 'Name', mono: true, placeholder: 'WANDB_API_KEY', isName: true },
+  {
+    kind: 'text',
+    field: 'file',
+    label: 'File',
+    header: 'File on this computer holding the value',
+    mono: true,
+    placeholder: '~/.wandb-key',
+  },
+];
+
+/** Step 5: the command that trains, its environment, and the secrets it needs (by file). */
 export function TrainingStep({ value, errors, onChange }: StepProps<'training'>) {
   return (
     <div className="wizard-step-body">
@@ -38,10 +50,32 @@ export function TrainingStep({ value, errors, onChange }: StepProps<'training'>)
           errorKey="training.env"
           errors={errors}
           addLabel="Add variable"
-          empty="None. Secrets do not belong here: they would be visible on the instance."
+          empty="None. Tokens do not belong here (these values are kept in templates and on the machine): add them under Secret variables below."
           newRow={() => ({ name: '', value: '' })}
           onChange={(env) => onChange({ env })}
           testId="env"
+        />
+      </section>
+      <section className="wizard-subsection" aria-labelledby="secret-env-title">
+        <h3 id="secret-env-title" className="wizard-subsection__title">
+          Secret variables
+        </h3>
+        <p className="wizard-subsection__text">
+          API tokens such as WANDB_API_KEY or HF_TOKEN. Give the file on this computer that holds each value: it is read
+          when the run starts, sent over the encrypted SSH channel and given to the training only. Templates and
+          exported configs keep the file path, never the value; it is hidden in the training&apos;s log.
+        </p>
+        <EditableRows
+          rows={value.secretEnv}
+          columns={SECRET_ENV_COLUMNS}
+          item="secret variable"
+          errorKey="training.secretEnv"
+          errors={errors}
+          addLabel="Add secret variable"
+          empty="None."
+          newRow={() => ({ name: '', file: '' })}
+          onChange={(secretEnv) => onChange({ secretEnv })}
+          testId="secret-env"
         />
       </section>
     </div>

@@ -33,6 +33,20 @@ function errorOf(name: string): string | undefined {
   return screen.queryByTestId(`error-${name}`)?.textContent ?? undefined;
 }
 
+/** The Training step on a fresh draft; returns the mock that receives every draft. */
+function renderTrainingStep() {
+  const onDraft = vi.fn();
+  render(
+    <Stateful
+      step="training"
+      initial={emptyDraft()}
+      onDraft={onDraft}
+      render={(value, errors, onChange) => <TrainingStep value={value} errors={errors} onChange={onChange} />}
+    />,
+  );
+  return onDraft;
+}
+
 describe('wizard steps (components with props only)', () => {
   it('Compute: "My machine over SSH" swaps the EC2 fields for the SSH ones and reports a bad address under its field', async () => {
     const drafts: WizardDraft[] = [];
@@ -79,18 +93,25 @@ describe('wizard steps (components with props only)', () => {
   });
 
   it('Training: an empty command is an error; typing one clears it and reaches the draft', async () => {
-    const onDraft = vi.fn();
-    render(
-      <Stateful
-        step="training"
-        initial={emptyDraft()}
-        onDraft={onDraft}
-        render={(value, errors, onChange) => <TrainingStep value={value} errors={errors} onChange={onChange} />}
-      />,
-    );
+    const onDraft = renderTrainingStep();
     expect(errorOf('training.command')).toBeTruthy();
     await userEvent.type(screen.getByRole('textbox', { name: 'Command' }), 'python train.py');
     expect(errorOf('training.command')).toBeUndefined();
     expect((onDraft.mock.calls.at(-1)![0] as WizardDraft).training.command).toBe('python train.py');
+  });
+  it('Training: a secret variable is a name and a file; a lower-case name is an error under its cell until fixed', async () => {
+    const onDraft = renderTrainingStep();
+    await userEvent.click(screen.getByRole('button', { name: 'Add secret variable' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Name of secret variable 1' }), 'wandb');
+    expect(errorOf('training.secretEnv.0.name')).toMatch(/"wandb" is not a usable name: use upper-case letters/);
+    expect(errorOf('training.secretEnv.0.file')).toMatch(/Give the file that holds the value/);
+    await userEvent.clear(screen.getByRole('textbox', { name: 'Name of secret variable 1' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Name of secret variable 1' }), 'WANDB_API_KEY');
+    await userEvent.type(screen.getByRole('textbox', { name: 'File of WANDB_API_KEY' }), '~/.wandb-key');
+    expect(errorOf('training.secretEnv.0.name')).toBeUndefined();
+    expect(errorOf('training.secretEnv.0.file')).toBeUndefined();
+    expect((onDraft.mock.calls.at(-1)![0] as WizardDraft).training.secretEnv).toEqual([
+      { name: 'WANDB_API_KEY', file: '~/.wandb-key' },
+    ]);
   });
 });
