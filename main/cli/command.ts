@@ -6,6 +6,8 @@ export interface CliIo {
   projectRoot: string;
   /** The process around the command (the `traindeck` binary's); absent when a test calls runCli. */
   host?: CliHost;
+  /** What `out` writes to: a terminal gets live lines redrawn in place. Absent: not a terminal. */
+  terminal?: { isTTY: boolean; columns(): number | undefined };
 }
 
 /** Something a command holds that must be released before the process may end: a run's cloud resources. */

@@ -16,6 +16,7 @@ void runCli(process.argv.slice(2), {
   env: process.env,
   projectRoot,
   host,
+  terminal: { isTTY: Boolean(process.stdout.isTTY), columns: () => process.stdout.columns },
 }).then((exitCode) => {
   host.commandSettled();
   process.exitCode = exitCode;

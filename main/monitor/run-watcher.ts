@@ -1,28 +1,15 @@
 import { DEFAULT_MONITORING } from '../../shared/domain/settings';
-import type { LiveBarRecord } from '../../shared/executor/protocol';
 import { type BurnInput, computeBurn } from '../../shared/monitor/burn';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { realSleep, type Sleep } from '../core/sleep';
 import type { RemoteShell } from '../host/remote-host';
 import { HealthSampler } from './health-sampler';
+import { readLiveBar } from './live-bar-reader';
 import { LogTail } from './log-tail';
 import type { RunMonitor } from './run-monitor';
 import { checkSpotOverShell } from './spot-imds';
 import { shellTailSource, type TailSource } from './tail-source';
-
-const LIVE_BAR_MAX_BYTES = 16 * 1024;
-
-function parseLiveBar(text: string): LiveBarRecord | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<LiveBarRecord>;
-    if (typeof value.text !== 'string' || typeof value.at !== 'string') return undefined;
-    return { at: value.at, text: value.text, open: value.open !== false, stream: value.stream ?? 'stderr' };
-  } catch {
-    // Half a file cannot happen (it is renamed into place); anything else is not a bar.
-    return undefined;
-  }
-}
 
 /** Default sampling period: fine enough for charts, cheap enough for hours (one command per tick). */
 const DEFAULT_SAMPLE_INTERVAL_MS = DEFAULT_MONITORING.sampleIntervalSeconds * 1000;
@@ -126,9 +113,7 @@ export class RunWatcher {
     const liveBar = this.liveBar;
     if (liveBar) {
       await this.step('train-live.json', signal, async () => {
-        // Replaced whole, small: read from its start every time.
-        const read = await liveBar.read(0, LIVE_BAR_MAX_BYTES, { signal, timeoutMs: 15_000 });
-        const record = read.size > 0 ? parseLiveBar(new TextDecoder().decode(read.bytes)) : undefined;
+        const record = await readLiveBar(liveBar, signal);
         if (record) monitor.addLiveBar(record);
       });
     }

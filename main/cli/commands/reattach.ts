@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 
-import type { RunEvent } from '../../../shared/domain/run';
 import { lifecycleWorld } from '../../composition/lifecycle-world';
 import { appDataDir } from '../../core/app-paths';
 import { type CliCommand, CliError } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { parseCommandArgs } from '../parse-args';
-import { formatRunEvent } from '../run-output';
+import { runPrinter } from '../run-printer';
 import { createRunCliService } from './run';
 
 const USAGE = 'traindeck reattach RUN [--stop] [--json]';
@@ -33,11 +32,13 @@ export const reattachCommand: CliCommand = {
     const [runId, ...extra] = positionals;
     if (!runId || extra.length > 0) throw new CliError(`give exactly one run id. Usage: ${USAGE}`);
     return asCli(async () => {
-      const service = createRunCliService(io, lifecycleWorld(io.env, appDataDir(io.env)));
-      service.bus.on('runs.event', (event: RunEvent) => {
-        const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
-        if (text) io.out(text);
-      });
+      const printer = runPrinter(io, values.json);
+      const service = createRunCliService(
+        io,
+        lifecycleWorld(io.env, appDataDir(io.env)),
+        printer.observer ? { observer: printer.observer } : {},
+      );
+      service.bus.on('runs.event', printer.print);
       service.runs.reattach(runId, { stop: values.stop });
       const stopOnSignal = io.host?.onStopSignal((signal) => {
         if (service.runs.cancel(runId)) {
@@ -48,6 +49,7 @@ export const reattachCommand: CliCommand = {
         const snapshot = await service.runs.wait(runId);
         return snapshot.state === 'succeeded' || (values.stop && snapshot.state === 'cancelled') ? 0 : 1;
       } finally {
+        printer.close();
         stopOnSignal?.();
       }
     });

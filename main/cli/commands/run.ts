@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { COMPUTE_BACKENDS, type ComputeBackendKind, type RunEvent } from '../../../shared/domain/run';
+import { COMPUTE_BACKENDS, type ComputeBackendKind } from '../../../shared/domain/run';
 import { TypedError } from '../../../shared/ipc/result';
 import { sshHostSchema } from '../../../shared/run-config/ssh-host-section';
 import { lifecycleWorld } from '../../composition/lifecycle-world';
@@ -12,12 +12,13 @@ import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { createRunService } from '../../runs/create-run-service';
+import type { RunObserver } from '../../runs/pipeline/run-observer';
 import { emergencyTeardown, holdsCloudResources } from '../../runs/run-guard';
 import { confirmStoreCredentialsOnce } from '../../trust/store-credential-consent';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { parseCommandArgs } from '../parse-args';
-import { formatRunEvent } from '../run-output';
+import { runPrinter } from '../run-printer';
 
 const USAGE =
   'traindeck run --config run.json [--backend aws-ec2|ssh-host|local] [--host user@host:port --identity KEY [--host-key SHA256:…]] [--send-store-credentials] [--json] | traindeck run --reattach RUN';
@@ -77,12 +78,12 @@ function createRunCommand(
           );
         }
         const lifecycle = makeDeps(io);
-        const service = createRunCliService(io, lifecycle, { sendStoreCredentials: values['send-store-credentials'] });
-        const print = (event: RunEvent) => {
-          const text = values.json ? JSON.stringify(event) + '\n' : formatRunEvent(event);
-          if (text) io.out(text);
-        };
-        service.bus.on('runs.event', print);
+        const printer = runPrinter(io, values.json);
+        const service = createRunCliService(io, lifecycle, {
+          sendStoreCredentials: values['send-store-credentials'],
+          ...(printer.observer ? { observer: printer.observer } : {}),
+        });
+        service.bus.on('runs.event', printer.print);
         const { runId } = service.runs.start({ config, baseDir, backend, ...(host ? { host } : {}) });
         const stopOnSignal = io.host?.onStopSignal((signal, count) => {
           if (count === 1 && service.runs.cancel(runId)) {
@@ -102,6 +103,7 @@ function createRunCommand(
           const snapshot = await service.runs.wait(runId);
           return snapshot.state === 'succeeded' ? 0 : 1;
         } finally {
+          printer.close();
           stopOnSignal?.();
           release?.();
         }
@@ -130,11 +132,12 @@ function parseHost(address: string | undefined, identity: string | undefined, ho
  * The run service as the CLI uses it (events on a bus it prints from); `reattach` uses it too.
  * `sendStoreCredentials` (`--send-store-credentials`) is the CLI's confirmation that an S3-compatible
  * store's own credentials may go to the run's machine: remembered per store and key, like the app's.
+ * `observer` follows the training (the live progress bar).
  */
 export function createRunCliService(
   io: CliIo,
   lifecycle: LifecycleDeps,
-  options: { sendStoreCredentials?: boolean } = {},
+  options: { sendStoreCredentials?: boolean; observer?: RunObserver } = {},
 ) {
   const bus = new EventBus();
   const dataDir = appDataDir(io.env);
@@ -160,6 +163,7 @@ export function createRunCliService(
       lifecycle,
       bundleDir: join(io.projectRoot, 'dist', 'executor'),
       confirmStoreCredentials,
+      ...(options.observer ? { observer: options.observer } : {}),
     }),
   };
 }
