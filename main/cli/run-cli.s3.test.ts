@@ -1,52 +1,31 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import type { RunEvent } from '../../shared/domain/run';
 import { silentLogger } from '../core/logger';
-import { createRunFixture, type RunFixture } from '../runs/pipeline/testing/run-fixture';
+import type { RunFixture } from '../runs/pipeline/testing/run-fixture';
 import { RunService } from '../runs/run-service';
 import { runCli } from './cli';
+import { type CliRunFixture, createCliRunFixture } from './testing/cli-run-fixture';
 
+let fixture: CliRunFixture;
 let f: RunFixture;
 let projectRoot: string;
 beforeAll(async () => {
-  f = await createRunFixture('cli');
-  // The CLI finds the executor in <project>/dist/executor; point that at the test bundle.
-  projectRoot = join(f.dir, 'project');
-  await mkdir(join(projectRoot, 'dist'), { recursive: true });
-  await symlink(f.bundleDir, join(projectRoot, 'dist', 'executor'));
-  // The SDK's credential chain and endpoint settings read the process environment.
-  const s3 = inject('s3');
-  for (const [name, value] of Object.entries({
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
-  })) {
-    vi.stubEnv(name, value);
-  }
+  fixture = await createCliRunFixture('cli');
+  ({ f, projectRoot } = fixture);
 }, 120_000);
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await f?.cleanup();
-});
+afterAll(() => fixture?.cleanup());
 
 async function cli(args: string[], dataDir = 'app-data'): Promise<{ code: number; events: RunEvent[]; err: string }> {
-  const s3 = inject('s3');
-  const env = {
-    PATH: process.env.PATH,
-    HOME: f.dir,
+  const env = fixture.env({
     TRAINDECK_DATA_DIR: join(f.dir, dataDir),
     TRAINDECK_SSH_WORK_ROOT: join(f.dir, 'ssh-work'),
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
-  };
+  });
   let out = '';
   let err = '';
   const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env, projectRoot });

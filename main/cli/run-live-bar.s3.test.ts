@@ -6,14 +6,16 @@
  * Invariant: a bar state short of 100 % is printed before the training phase ends.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createRunFixture, type RunFixture } from '../runs/pipeline/testing/run-fixture';
+import type { RunFixture } from '../runs/pipeline/testing/run-fixture';
 import { runCli } from './cli';
+import { type CliRunFixture, createCliRunFixture } from './testing/cli-run-fixture';
 
+let fixture: CliRunFixture;
 let f: RunFixture;
 let projectRoot: string;
 let config: string;
@@ -39,19 +41,8 @@ function replayScript(): string {
 }
 
 beforeAll(async () => {
-  f = await createRunFixture('cli-live');
-  projectRoot = join(f.dir, 'project');
-  await mkdir(join(projectRoot, 'dist'), { recursive: true });
-  await symlink(f.bundleDir, join(projectRoot, 'dist', 'executor'));
-  const s3 = inject('s3');
-  for (const [name, value] of Object.entries({
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
-  })) {
-    vi.stubEnv(name, value);
-  }
+  fixture = await createCliRunFixture('cli-live');
+  ({ f, projectRoot } = fixture);
   await writeFile(join(f.dir, 'replay-bar.mjs'), replayScript());
   config = join(f.dir, 'live.json');
   await writeFile(
@@ -64,27 +55,16 @@ beforeAll(async () => {
     ),
   );
 }, 120_000);
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await f?.cleanup();
-});
+afterAll(() => fixture?.cleanup());
 
 async function run(terminal?: { isTTY: boolean; columns(): number | undefined }) {
-  const s3 = inject('s3');
   let out = '';
   let err = '';
-  const code = await runCli(['run', '--config', config, '--backend', 'local'], {
+  // Ceph serves no STS: the store's own credentials go to this computer's run, confirmed by the flag.
+  const code = await runCli(['run', '--config', config, '--backend', 'local', '--send-store-credentials'], {
     out: (text) => (out += text),
     err: (text) => (err += text),
-    env: {
-      PATH: process.env.PATH,
-      HOME: f.dir,
-      TRAINDECK_DATA_DIR: join(f.dir, 'app-data'),
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      AWS_REGION: s3.region,
-    },
+    env: fixture.env(),
     projectRoot,
     ...(terminal ? { terminal } : {}),
   });
