@@ -42,10 +42,19 @@ describe('the CLI follows the live bar file the executor writes', () => {
     expect(bars.map((bar) => bar.text)).toEqual([' 10%|█         | 10/100']);
 
     // The connection fails (SSH down): skipped; a reconnect brings the reads back.
-    const broken: RemoteHost = { ...localHost(), exec: () => Promise.reject(new Error('connection lost')) };
+    let failedReads = 0;
+    const broken: RemoteHost = {
+      ...localHost(),
+      exec: () => {
+        failedReads++;
+        return Promise.reject(new Error('connection lost'));
+      },
+    };
     follower.reconnected('run-1', broken);
+    // Reads are one at a time: once one failed, none through the old connection is in flight.
+    await until(() => failedReads >= 1);
     writeBar(file, ' 20%|██        | 20/100');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => failedReads >= 3);
     expect(bars).toHaveLength(1);
     follower.reconnected('run-1', localHost());
     await until(() => bars.length === 2);
