@@ -9,7 +9,11 @@
 #   PORT  S3 port on 127.0.0.1 (default: a free one).
 #
 # Env: S3_ACCESS_KEY / S3_SECRET_KEY override the test credentials;
-#      S3_MEMSTORE_BYTES caps the OSD's in-memory store (default 8 GiB).
+#      S3_MEMSTORE_BYTES caps the OSD's in-memory store (default 8 GiB);
+#      S3_TLS=1 also serves HTTPS on another port with a throw-away self-signed
+#      certificate (DIR/tls/ca.pem, for 127.0.0.1 and localhost): tools that refuse
+#      SSE-C over plain HTTP (rclone) can then use customer keys. Written to env as
+#      TRAINDECK_TEST_S3_TLS_ENDPOINT and TRAINDECK_TEST_S3_CA_FILE.
 #
 # Writes DIR/env (shell/dotenv), DIR/env.json, DIR/pids; prints the endpoint
 # on stdout (progress goes to stderr), so ENDPOINT=$(s3-up.sh DIR) works.
@@ -100,6 +104,13 @@ else
 fi
 PICKED=$PORT # the mon must not get the gateway's port
 MON_PORT=$(pick_port)
+TLS=${S3_TLS:-0}
+[[ $TLS == 0 || $TLS == 1 ]] || die "S3_TLS must be 0 or 1"
+TLS_PORT=
+if ((TLS)); then
+  PICKED="$PORT $MON_PORT"
+  TLS_PORT=$(pick_port)
+fi
 
 # --- cleanup on failure -------------------------------------------------------------
 PIDS=()
@@ -156,6 +167,17 @@ start_daemon() {
 
 # --- config -------------------------------------------------------------------------
 mkdir -p "$DIR"/{run,log,crash,mon,osd/0,rgw}
+FRONTEND="beast endpoint=127.0.0.1:$PORT tcp_nodelay=1"
+if ((TLS)); then
+  command -v openssl >/dev/null || apt_install openssl >&2
+  mkdir -p "$DIR/tls"
+  # Throw-away: a self-signed certificate for the loopback names only, made per cluster.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -addext "basicConstraints=critical,CA:TRUE" \
+    -keyout "$DIR/tls/key.pem" -out "$DIR/tls/ca.pem" 2>>"$DIR/log/openssl.out"
+  chmod 600 "$DIR/tls/key.pem"
+  FRONTEND+=" ssl_endpoint=127.0.0.1:$TLS_PORT ssl_certificate=$DIR/tls/ca.pem ssl_private_key=$DIR/tls/key.pem"
+fi
 : >"$DIR/pids"
 CONF=$DIR/ceph.conf
 FSID=$(cat /proc/sys/kernel/random/uuid)
@@ -208,7 +230,7 @@ paxos min wait = 0.01
 [client.rgw.gw]
 # Without tcp_nodelay, requests after the first on a keep-alive connection
 # wait ~40 ms (delayed ACK).
-rgw frontends = beast endpoint=127.0.0.1:$PORT tcp_nodelay=1
+rgw frontends = $FRONTEND
 rgw data = $DIR/rgw
 # SSE-C over plain HTTP.
 rgw crypt require ssl = false
@@ -266,6 +288,12 @@ while ((SECONDS < deadline)); do
   sleep 0.1
 done
 ((ok)) || die "radosgw did not answer on $ENDPOINT within 60 s"
+TLS_ENDPOINT=
+if ((TLS)); then
+  TLS_ENDPOINT=https://127.0.0.1:$TLS_PORT
+  code=$(curl -s -o /dev/null -m 5 --cacert "$DIR/tls/ca.pem" -w '%{http_code}' "$TLS_ENDPOINT/" || true)
+  [[ $code != 000 ]] || die "radosgw did not answer on $TLS_ENDPOINT"
+fi
 
 # --- outputs ------------------------------------------------------------------------
 cat >"$DIR/env" <<EOF
@@ -274,13 +302,20 @@ TRAINDECK_TEST_S3_ACCESS_KEY=$ACCESS_KEY
 TRAINDECK_TEST_S3_SECRET_KEY=$SECRET_KEY
 TRAINDECK_TEST_S3_REGION=us-east-1
 EOF
+if ((TLS)); then
+  printf 'TRAINDECK_TEST_S3_TLS_ENDPOINT=%s\nTRAINDECK_TEST_S3_CA_FILE=%s\n' "$TLS_ENDPOINT" "$DIR/tls/ca.pem" >>"$DIR/env"
+fi
+TLS_JSON=
+if ((TLS)); then
+  TLS_JSON=$(printf '\n  "TRAINDECK_TEST_S3_TLS_ENDPOINT": "%s",\n  "TRAINDECK_TEST_S3_CA_FILE": "%s",' "$TLS_ENDPOINT" "$DIR/tls/ca.pem")
+fi
 cat >"$DIR/env.json" <<EOF
 {
-  "TRAINDECK_TEST_S3_ENDPOINT": "$ENDPOINT",
+  "TRAINDECK_TEST_S3_ENDPOINT": "$ENDPOINT",$TLS_JSON
   "TRAINDECK_TEST_S3_ACCESS_KEY": "$ACCESS_KEY",
   "TRAINDECK_TEST_S3_SECRET_KEY": "$SECRET_KEY",
   "TRAINDECK_TEST_S3_REGION": "us-east-1"
 }
 EOF
-log "ready in $(elapsed "$T0") s: $ENDPOINT (pids: ${PIDS[*]}; env: $DIR/env)"
+log "ready in $(elapsed "$T0") s: $ENDPOINT${TLS_ENDPOINT:+ and $TLS_ENDPOINT} (pids: ${PIDS[*]}; env: $DIR/env)"
 echo "$ENDPOINT"

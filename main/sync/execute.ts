@@ -46,6 +46,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   const tracker = new SyncProgressTracker(actions);
   const files = createLimiter(ctx.spec.concurrency);
   const requests = createLimiter(ctx.spec.concurrency);
+  const staging: Buffer[] = [];
   // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
   const failures: SyncFailure[] = plan.folders.flatMap((f) => f.failures);
   const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
@@ -85,6 +86,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       requests,
       onBytes,
       createdDirs,
+      staging,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.journal ? { journal: ctx.journal } : {}),
     };

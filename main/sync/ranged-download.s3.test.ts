@@ -9,8 +9,8 @@ import { type Fault, type FaultPlan, type FaultRequest, startFaultProxy } from '
 import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 
 const MiB = 1024 * 1024;
-/** 1 MiB ranges from 2 MiB up: a 6.5 MiB object is 7 ranged GETs (4 in flight: 3 held ahead of the hash). */
-const spec = { concurrency: 4, multipartThreshold: 2 * MiB, partSize: MiB };
+/** 1 MiB ranges (4 parts of 256 KiB) from 2 MiB up: a 6.5 MiB object is 7 ranged GETs, 2 in flight. */
+const spec = { concurrency: 4, multipartThreshold: 2 * MiB, partSize: MiB / 4 };
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 let fx: S3Fixture;

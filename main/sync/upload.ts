@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 
 import type { LocalFile } from '../../shared/sync/types';
@@ -179,6 +180,8 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
   if (!resumed) await journal?.put({ ...entry, uploadId });
   // One part that fails (its bytes changed, S3 refused it) cancels the parts still in flight.
   const partsController = new AbortController();
+  // Every part in flight listens to it (through the SDK): more than Node's default 10 is expected.
+  setMaxListeners(ctx.spec.concurrency + 10, partsController.signal);
   const stopParts = () => partsController.abort(ctx.signal?.reason);
   ctx.signal?.addEventListener('abort', stopParts, { once: true });
   const partJob: UploadJob = { ...job, ctx: { ...ctx, signal: partsController.signal } };

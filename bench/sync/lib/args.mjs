@@ -3,9 +3,10 @@ import { TOOLS } from './tools.mjs';
 
 export const USAGE = `usage: npm run bench:sync -- [options]
   --quick            small datasets (200 files, 5 x 10 MiB, 1 x 100 MiB), 1 run
-  --tools LIST       comma-separated, from: ${Object.keys(TOOLS).join(', ')} (default: ours,aws,rclone)
+  --tools LIST       comma-separated, from: ${Object.keys(TOOLS).join(', ')} (default: ours,aws,rclone,curl)
   --runs N           runs per dataset x tool (default 3; 1 with --quick)
-  --datasets LIST    subset of small,medium,large (default: all)
+  --datasets LIST    subset of small,medium,large,seed (default: the first three; seed = 10 x 1 GiB
+                     + 2 GiB of models, slow: needs ~20 GiB of free RAM for the in-memory RGW)
   --seed N           seed of the file sizes and contents (default 1)
   --out FILE         results JSON (default bench/sync/results/latest.json)
   --ours-cli FILE    our CLI (default dist/cli/traindeck.mjs; build it with npm run build:node)
@@ -16,7 +17,7 @@ export const USAGE = `usage: npm run bench:sync -- [options]
 export function parseArgs(argv) {
   const opts = {
     quick: false,
-    tools: ['ours', 'aws', 'rclone'],
+    tools: ['ours', 'aws', 'rclone', 'curl'],
     runs: null,
     datasets: null,
     seed: 1,
@@ -56,7 +57,7 @@ export function parseArgs(argv) {
   }
   if (opts.tools.length === 0) throw new Error('--tools is empty');
   for (const d of opts.datasets ?? []) {
-    if (!['small', 'medium', 'large'].includes(d)) throw new Error(`unknown dataset "${d}"`);
+    if (!['small', 'medium', 'large', 'seed'].includes(d)) throw new Error(`unknown dataset "${d}"`);
   }
   if (opts.runs === null) opts.runs = opts.quick ? 1 : 3;
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--runs must be a positive integer');

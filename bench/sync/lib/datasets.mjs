@@ -11,8 +11,26 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
-/** Dataset definitions; `quick` shrinks them for a fast check. */
-export function datasetSpecs(quick) {
+/** The seed's sizes (issue 16): 10 x 1 GiB Parquet-like files and 2 GiB of models; only on request. */
+const SEED_SPEC = {
+  id: 'seed',
+  label: '10 x 1 GiB + 2 GiB models',
+  kind: 'list',
+  files: [
+    ...Array.from({ length: 10 }, (_, i) => ({
+      rel: `datasets/train-${String(i).padStart(2, '0')}.parquet`,
+      size: GiB,
+    })),
+    { rel: 'models/model.safetensors', size: 2 * GiB },
+  ],
+};
+
+/** Dataset definitions; `quick` shrinks them for a fast check; `wanted` may add the slow `seed` set. */
+export function datasetSpecs(quick, wanted = []) {
+  return [...defaultSpecs(quick), ...(wanted.includes('seed') ? [SEED_SPEC] : [])];
+}
+
+function defaultSpecs(quick) {
   return quick
     ? [
         { id: 'small', label: `200 x 4-64 KiB`, kind: 'small', count: 200, min: 4 * KiB, max: 64 * KiB },

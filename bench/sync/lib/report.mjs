@@ -71,16 +71,16 @@ export function targets(summary, tools) {
       ratio,
       min,
       vs: best.tool,
-      detail: `${ratio.toFixed(2)}x vs ${best.tool}, need >= ${min}${note(best.tool)}`,
+      detail: `${ratio.toFixed(2)}x vs ${best.tool}, need >= ${min.toFixed(2)}${note(best.tool)}`,
     });
   };
-  for (const dir of ['up', 'down']) {
-    judge(`small ${dir}: >= 1.5x aws s3 sync`, 'small', dir, ['aws'], 1.5);
-    judge(`small ${dir}: >= rclone`, 'small', dir, ['rclone'], 1.0);
-  }
-  for (const ds of ['medium', 'large']) {
+  for (const ds of ['small', 'medium', 'large', 'seed']) {
+    if (!summary.some((s) => s.dataset === ds)) continue;
     for (const dir of ['up', 'down']) {
-      judge(`${ds} ${dir}: >= 0.9x best peer (aws, rclone)`, ds, dir, ['aws', 'rclone'], 0.9);
+      judge(`${ds} ${dir}: >= 1.0x best peer (aws, rclone)`, ds, dir, ['aws', 'rclone'], 1.0);
+      if (ds === 'small') judge(`small ${dir}: >= 1.5x aws s3 sync`, 'small', dir, ['aws'], 1.5);
+      // curl s / our s >= 1/1.5: our time at most 1.5 x one curl stream's.
+      if (ds === 'large') judge(`large ${dir}: within 1.5x of one curl stream`, 'large', dir, ['curl'], 1 / 1.5);
     }
   }
   const rss = summary.filter((s) => s.tool === 'ours' && s.peakRssMiB != null).map((s) => s.peakRssMiB);

@@ -52,7 +52,12 @@ export async function transferPair(ctx, tool, mode, data, bucket, { inspect = fa
     );
     if (!up.ok) return { up, down: { ok: false, skipped: true, error: 'upload failed' } };
     const object = inspect ? await inspectSample(ctx, bucket, data.files) : undefined;
-    const down = await measure(ctx, tool, await tool.download(ctx, { bucket, prefix: PREFIX, dst, mode }), 'download');
+    const down = await measure(
+      ctx,
+      tool,
+      await tool.download(ctx, { bucket, prefix: PREFIX, dst, mode, files: data.files }),
+      'download',
+    );
     if (down.ok) {
       const problems = await verifyCopy(data.files, dst, { hashes: true });
       if (problems.length) Object.assign(down, { ok: false, error: `download verify: ${problems.join('; ')}` });

@@ -7,14 +7,20 @@ import { join } from 'node:path';
 
 import { lastLines, run } from './proc.mjs';
 
+/** Starts the RGW with a TLS endpoint too (S3_TLS=1): rclone sends SSE-C keys only over HTTPS. */
 export async function startServer(repo, dir, env) {
-  const r = await run(join(repo, 'e2e/services/s3-up.sh'), [dir], { env, timeoutMs: 15 * 60_000 });
+  const r = await run(join(repo, 'e2e/services/s3-up.sh'), [dir], {
+    env: { ...env, S3_TLS: '1' },
+    timeoutMs: 15 * 60_000,
+  });
   if (r.code !== 0) throw new Error(`s3-up.sh failed (exit ${r.code}):\n${lastLines(r.stderr, 20)}`);
   const cfg = JSON.parse(await readFile(join(dir, 'env.json'), 'utf8'));
   const pids = (await readFile(join(dir, 'pids'), 'utf8')).split(/\s+/).filter(Boolean).map(Number);
   return {
     dir,
     endpoint: cfg.TRAINDECK_TEST_S3_ENDPOINT,
+    tlsEndpoint: cfg.TRAINDECK_TEST_S3_TLS_ENDPOINT,
+    caFile: cfg.TRAINDECK_TEST_S3_CA_FILE,
     accessKey: cfg.TRAINDECK_TEST_S3_ACCESS_KEY,
     secretKey: cfg.TRAINDECK_TEST_S3_SECRET_KEY,
     region: cfg.TRAINDECK_TEST_S3_REGION,

@@ -1,9 +1,11 @@
 // The contenders. Each tool builds its own upload/download command for a bucket+prefix;
 // all of them get the same environment minus any AWS_*/RCLONE_* variables of the caller
 // (AWS_CA_BUNDLE breaks Debian's rclone; ~/.aws settings must not tune one tool only).
-import { stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
+import { presign } from './presign.mjs';
 import { lastLines, run } from './proc.mjs';
 
 export const AWS = '/usr/bin/aws';
@@ -48,7 +50,8 @@ export async function toolContext({ repo, tmp, server, keyFile, key, oursCli, rc
     RCLONE_CONFIG: join(tmp, 'rclone.conf'),
     RCLONE_CONFIG_BENCH_TYPE: 's3',
     RCLONE_CONFIG_BENCH_PROVIDER: 'Ceph',
-    RCLONE_CONFIG_BENCH_ENDPOINT: server.endpoint,
+    // HTTPS: rclone refuses to send SSE-C keys over plain HTTP.
+    RCLONE_CONFIG_BENCH_ENDPOINT: server.tlsEndpoint ?? server.endpoint,
     RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: server.accessKey,
     RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: server.secretKey,
   };
@@ -70,6 +73,7 @@ export async function toolContext({ repo, tmp, server, keyFile, key, oursCli, rc
     server,
     keyFile,
     keyB64: key.toString('base64'),
+    keyMd5: createHash('md5').update(key).digest('base64'),
     base,
     awsEnv,
     rcloneEnv,
@@ -151,6 +155,8 @@ function awsTool(name, withSse) {
   };
 }
 
+const rcloneTls = (ctx) => (ctx.server.tlsEndpoint ? ['--ca-cert', ctx.server.caFile] : []);
+
 const rcloneSse = (ctx, mode) =>
   mode.sse ? ['--s3-sse-customer-algorithm', 'AES256', '--s3-sse-customer-key-base64', ctx.keyB64] : [];
 
@@ -174,6 +180,7 @@ const rclone = {
       'copy',
       src,
       `bench:${bucket}/${prefix}/data`,
+      ...rcloneTls(ctx),
       ...ctx.rcloneFlags,
       '--s3-storage-class',
       'INTELLIGENT_TIERING',
@@ -183,7 +190,14 @@ const rclone = {
   }),
   download: async (ctx, { bucket, prefix, dst, mode }) => ({
     cmd: RCLONE,
-    args: ['copy', `bench:${bucket}/${prefix}/data`, dst, ...ctx.rcloneFlags, ...rcloneSse(ctx, mode)],
+    args: [
+      'copy',
+      `bench:${bucket}/${prefix}/data`,
+      dst,
+      ...rcloneTls(ctx),
+      ...ctx.rcloneFlags,
+      ...rcloneSse(ctx, mode),
+    ],
     env: ctx.rcloneEnv,
   }),
   outputError: () => null,
@@ -267,7 +281,70 @@ const ours = {
   },
 };
 
-export const TOOLS = { ours, aws: awsTool('aws', true), 'aws-nosse': awsTool('aws-nosse', false), rclone };
+async function listFiles(dir, base = dir, out = []) {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await listFiles(p, base, out);
+    else out.push(relative(base, p));
+  }
+  return out.sort();
+}
+
+/** One curl process per file, one after the other, over presigned URLs: the one-stream ceiling. */
+async function curlScript(ctx, method, bucket, prefix, rels, localDir) {
+  const sse = [
+    'x-amz-server-side-encryption-customer-algorithm: AES256',
+    `x-amz-server-side-encryption-customer-key: ${ctx.keyB64}`,
+    `x-amz-server-side-encryption-customer-key-md5: ${ctx.keyMd5}`,
+  ];
+  const lines = ['set -euo pipefail'];
+  for (const rel of rels) {
+    const url = await presign(ctx.server, method, bucket, `${prefix}/data/${rel}`);
+    const file = join(localDir, rel);
+    const common = `curl -sS --fail ${sse.map((h) => `-H '${h}'`).join(' ')}`;
+    lines.push(
+      method === 'PUT'
+        ? `${common} -H 'x-amz-storage-class: INTELLIGENT_TIERING' -T '${file}' '${url}' >/dev/null`
+        : `${common} --create-dirs -o '${file}' '${url}'`,
+    );
+  }
+  return { cmd: '/bin/bash', args: ['-c', lines.join('\n')], env: ctx.base };
+}
+
+const curl = {
+  name: 'curl',
+  peer: false,
+  ceiling: true,
+  modes: [{ sse: true }],
+  // One stream is a ceiling only for one big file; 2,000 sequential curls would measure process start-up.
+  datasets: ['large', 'probe'],
+  async check() {
+    const r = await run('curl', ['--version'], { env: cleanEnv() }).catch((e) => ({
+      code: -1,
+      stderr: e.message,
+      stdout: '',
+    }));
+    return r.code === 0
+      ? { ok: true, version: r.stdout.split('\n')[0].split(' ').slice(0, 2).join(' ') }
+      : { ok: false, reason: `curl --version failed: ${lastLines(r.stderr, 1)}` };
+  },
+  upload: async (ctx, { bucket, prefix, src }) => curlScript(ctx, 'PUT', bucket, prefix, await listFiles(src), src),
+  async download(ctx, { bucket, prefix, dst, files }) {
+    return curlScript(
+      ctx,
+      'GET',
+      bucket,
+      prefix,
+      files.map((f) => f.rel),
+      dst,
+    );
+  },
+  outputError: () => null,
+};
+
+export const TOOLS = { ours, aws: awsTool('aws', true), 'aws-nosse': awsTool('aws-nosse', false), rclone, curl };
 export const TOOL_NOTES = {
   'aws-nosse': 'aws s3 sync without SSE-C (reference: what SSE-C costs on this server)',
+  rclone: 'over HTTPS (the RGW TLS endpoint; rclone sends SSE-C keys only over TLS), the others over HTTP',
+  curl: 'one curl stream per file over presigned URLs with the SSE-C headers: the ceiling, 1 GiB only (not a peer)',
 };
