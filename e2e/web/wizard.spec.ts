@@ -159,8 +159,14 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   await expect(page.getByRole('textbox', { name: 'Name of variable 2' })).toBeFocused();
   await page.keyboard.type('WANDB_MODE');
   await page.getByRole('textbox', { name: 'Value of WANDB_MODE' }).fill('offline');
+  // A secret variable is a name and a file on this computer; a lower-case name is said under its cell.
+  await page.getByRole('button', { name: 'Add secret variable' }).click();
+  await page.getByRole('textbox', { name: 'Name of secret variable 1' }).fill('wandb_api_key');
+  await expect(error(page, 'training.secretEnv.0.name')).toContainText('is not a usable name: use upper-case');
+  await page.getByRole('textbox', { name: 'File of wandb_api_key' }).fill('~/.wandb-key');
   await expectAccessible(page, 'wizard: training');
   await shotEveryWay(page, 'wizard-training-errors');
+  await page.getByRole('button', { name: 'Remove secret variable wandb_api_key' }).click();
   // Removing a row focuses the remove button of the row that moves up; removing the last one, Add.
   await page.getByRole('button', { name: 'Remove variable 2FAST' }).click();
   await expect(page.getByRole('button', { name: 'Remove variable WANDB_MODE' })).toBeFocused();

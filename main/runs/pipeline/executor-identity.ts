@@ -20,7 +20,7 @@ export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The secrets a push needs (S3 and the SSE-C key): never the deploy key, dropped after checkout. */
+/** The secrets a push needs (S3 and the SSE-C key): never the deploy key (dropped after checkout) or the secret env (the training's only). */
 export function pushSecrets(secrets: ExecutorSecrets): ExecutorSecrets {
   return { sseKey: secrets.sseKey, ...(secrets.s3 ? { s3: secrets.s3 } : {}) };
 }

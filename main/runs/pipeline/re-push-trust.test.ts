@@ -22,6 +22,7 @@ const SECRETS: ExecutorSecrets = {
   sseKey: Buffer.alloc(32, 7).toString('base64'),
   deployKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n',
   s3: { accessKeyId: 'ASIATEST', secretAccessKey: 'secret', sessionToken: 'token' },
+  secretEnv: { WANDB_API_KEY: 'wandb-token' },
 };
 
 let work: string;
@@ -47,11 +48,12 @@ const repush = async (id: typeof identity | undefined) =>
   );
 
 describe('re-push trusts only what it started', () => {
-  it('runs the recorded Node on the uploaded executor and sends the push secrets only (no deploy key)', async () => {
+  it('runs the recorded Node on the uploaded executor and sends the push secrets only (no deploy key, no secret env)', async () => {
     await expect(repush(identity)).resolves.toEqual({ manifest: [], prefixes: [] });
     const sent = JSON.parse(readFileSync(received(), 'utf8')) as ExecutorSecrets;
     expect(sent).toEqual({ sseKey: SECRETS.sseKey, s3: SECRETS.s3 });
     expect(sent).not.toHaveProperty('deployKey');
+    expect(sent).not.toHaveProperty('secretEnv');
   });
 
   it('refuses an executor the training code rewrote, before any secret is written', async () => {

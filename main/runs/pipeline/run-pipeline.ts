@@ -5,7 +5,7 @@ import { type WorkLayout, workLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import type { AttachEntry } from '../reattach/attach-journal';
 import type { AcquiredHost, ComputeBackend } from './compute-backend';
-import type { ExecutorIdentity } from './executor-identity';
+import { type ExecutorIdentity, pushSecrets } from './executor-identity';
 import type { ReconnectPolicy } from './follow-executor';
 import { type FollowState, followToEnd, type FollowToEndInput } from './follow-to-end';
 import { createPhaseRunner, type PhaseRunner, type RunEventBody } from './phase-tracker';
@@ -199,7 +199,9 @@ async function bootstrap(
   );
   const { pid, ...identity } = started;
   input.onAttach?.({ type: 'executor', pid, ...identity });
-  return { pid, identity, spec, secrets, layout, deadline };
+  // From here on the desktop keeps only what a re-push sends: the deploy key and the secret env
+  // were needed by the executor's start, and are released now.
+  return { pid, identity, spec, secrets: pushSecrets(secrets), layout, deadline };
 }
 
 // The follow of a fresh run: the input's settings, the machine's monitoring facts, offsets journaled.

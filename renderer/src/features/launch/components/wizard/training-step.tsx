@@ -14,7 +14,7 @@ const SECRET_ENV_COLUMNS: Array<RowColumn<WizardDraft['training']['secretEnv'][n
     kind: 'text',
     field: 'file',
     label: 'File',
-    header: 'File on this computer holding the value',
+    header: 'File holding the value',
     mono: true,
     placeholder: '~/.wandb-key',
   },
