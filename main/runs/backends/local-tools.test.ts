@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { WITHHELD_AWS_ENV } from '../../../shared/run-config/secret-env-names';
 import { findLocalTools, readLoginShellPath } from './local-tools';
 
 const signal = () => new AbortController().signal;
@@ -30,6 +31,26 @@ describe('finding the local run tools (launched from a menu, Finder or a .deskto
     expect(tools.node).toBe(join(nvm, 'node'));
     expect(tools.env.PATH).toBe(`${nvm}:/usr/bin:/bin`);
     expect(tools.env.HOME).toBe('/home/me');
+  });
+
+  it("does not hand the desktop's AWS credential variables to the local executor (it gets scoped ones on stdin)", async () => {
+    const nvm = binDir(['node']);
+    const tools = await findLocalTools({
+      signal: signal(),
+      platform: 'linux',
+      env: {
+        PATH: '/usr/bin:/bin',
+        AWS_ACCESS_KEY_ID: 'AKIADESKTOPLONGTERM1',
+        AWS_SECRET_ACCESS_KEY: 'desktop-long-term-secret',
+        AWS_SESSION_TOKEN: 'desktop-session-token',
+        AWS_SECURITY_TOKEN: 'desktop-legacy-token',
+        AWS_REGION: 'eu-west-1',
+      },
+      loginShellPath: async () => nvm,
+    });
+    for (const name of WITHHELD_AWS_ENV) expect(tools.env[name], name).toBeUndefined();
+    expect(JSON.stringify(tools.env)).not.toMatch(/desktop-|AKIADESKTOP/);
+    expect(tools.env.AWS_REGION).toBe('eu-west-1');
   });
 
   it('says where Node was looked for, and that the login shell could not be read, instead of installing one', async () => {

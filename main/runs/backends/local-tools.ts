@@ -2,9 +2,15 @@ import { execFile, spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
+import { WITHHELD_AWS_ENV } from '../../../shared/run-config/secret-env-names';
+
 /** What a local run needs from this computer: a POSIX shell, Node ≥ 20, and the PATH that finds them. */
 export interface LocalTools {
-  /** The environment the local executor runs with: this process's, with the login shell's PATH first. */
+  /**
+   * The environment the local executor runs with: this process's without its AWS credential
+   * variables (the executor gets scoped ones on stdin; the desktop's own keys must not sit in its
+   * environment, readable by the training as /proc/PID/environ), with the login shell's PATH first.
+   */
   env: NodeJS.ProcessEnv;
   node: string;
 }
@@ -57,7 +63,9 @@ export async function findLocalTools(options: LocalToolsOptions): Promise<LocalT
       `A local run needs Node.js 20 or newer on this computer, and ${found}; looked in ${where}. Install Node.js 22 LTS, or start TrainDeck from a terminal where \`node -v\` shows 20 or newer.`,
     );
   }
-  return { env: { ...env, [pathKey]: dirs.join(separator) }, node };
+  const kept = { ...env, [pathKey]: dirs.join(separator) };
+  for (const name of WITHHELD_AWS_ENV) delete kept[name];
+  return { env: kept, node };
 }
 
 async function findExecutable(name: string, dirs: string[], extensions: string[]): Promise<string | undefined> {
