@@ -74,6 +74,16 @@ describe('secret env values never leave the training output unredacted', () => {
     ]);
   });
 
+  it('a value holding a lone \\r (a file saved with old Mac line ends) is redacted part by part: the log cuts at \\r too', () => {
+    const secret = 'user-0123456789\rpass-abcdefghij';
+    for (const sizes of [[], [1], [7]]) {
+      const out = run({ CREDS: secret }, `creds ${secret}\n`, sizes).join('\n');
+      expect(out, `chunks ${sizes.join(',')}`).not.toContain('user-0123456789');
+      expect(out, `chunks ${sizes.join(',')}`).not.toContain('pass-abcdefghij');
+      expect(out).toContain('«redacted CREDS»');
+    }
+  });
+
   it('no secret env: the output is what TrainOutput makes without a redactor', () => {
     const text = 'a\rb\rc\nd «redacted X» e\n';
     const plain: string[] = [];

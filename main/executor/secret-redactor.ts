@@ -1,7 +1,8 @@
 /**
  * Replaces the secret env values in the training's output with «redacted NAME» before a line
  * reaches train.log or the live bar (and so the desktop's logs, events and the report). A value
- * of several lines (a PEM key) is matched whole and line by line, since the log is cut into lines.
+ * of several lines (a PEM key) is matched whole and line by line, since the log is cut into lines
+ * (at `\r` too); a line shorter than 8 characters is not matched alone, or every `}` would go.
  */
 export class SecretRedactor {
   private readonly needles: Array<{ text: string; marker: string }>;
@@ -11,7 +12,8 @@ export class SecretRedactor {
   constructor(secrets: Record<string, string>) {
     const needles = Object.entries(secrets).flatMap(([name, value]) => {
       const marker = `«redacted ${name}»`;
-      const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim().length >= 8) : [];
+      // Cut where TrainOutput cuts (\n, \r\n, and a lone \r, which it reads as a redraw).
+      const lines = /[\r\n]/.test(value) ? value.split(/\r\n|\r|\n/).filter((line) => line.trim().length >= 8) : [];
       return [value, ...lines].filter((text) => text.length > 0).map((text) => ({ text, marker }));
     });
     // Longest first: a value that contains another is replaced whole, under its own name.
