@@ -96,6 +96,8 @@ test('every page: one content width, no wrapped dates or regions, whole phase la
 });
 
 test('a selected History row keeps every outcome badge readable (axe), light and dark', async ({ page }) => {
+  // Eight axe runs: on a busy machine they take longer than the default minute.
+  test.setTimeout(180_000);
   // One run of each state, as `runs.list` answers; the rest is the real host.
   const base = runSnapshot();
   const ended = new Date(Date.parse(base.startedAt) + 3_600_000).toISOString();

@@ -10,7 +10,10 @@ import './styles/forms.css';
 import { App } from './app';
 import { startBridge } from './bridge/bridge';
 import { syncDocumentMarkers } from './bridge/document-markers';
+import { applyCachedTheme } from './theme';
 
+// The last session's theme before the first paint; main's saved one follows with the settings.
+applyCachedTheme();
 // The bridge starts outside React so StrictMode's double effects cannot subscribe twice.
 startBridge();
 syncDocumentMarkers();

@@ -7,6 +7,7 @@ import { useConnection } from '../stores/connection';
 import { useJobs } from '../stores/jobs';
 import { useNavigation } from '../stores/navigation';
 import { useNotifications } from '../stores/notifications';
+import { useSettings } from '../stores/settings';
 import { useUnfinishedRuns } from '../stores/unfinished-runs';
 import { setApi } from './api-ref';
 import type { ConnectionState, Transport } from './connection';
@@ -77,6 +78,7 @@ function forgetOldHost(): void {
 function reloadSnapshots(): void {
   void useApp.getState().loadInfo();
   void useApp.getState().loadDoctor();
+  void useSettings.getState().load();
   void useJobs.getState().loadJobs();
   void useRuns.getState().loadRuns();
   // The Launch page's templates: a load tried before the socket was open failed and is not retried by itself.

@@ -13,6 +13,7 @@ import { LaunchIllustration } from '../../../components/illustrations/launch-ill
 import { useApp } from '../../../stores/app';
 import { useConnection } from '../../../stores/connection';
 import { useNavigation } from '../../../stores/navigation';
+import { useSettings } from '../../../stores/settings';
 import { ReadinessList } from '../components/readiness-list';
 import { TemplateList } from '../components/template-list';
 import { WIZARD_STEPS, WizardSteps } from '../components/wizard-steps';
@@ -42,7 +43,15 @@ export function StartView() {
   const region = report?.checks.find((c) => c.id === 'aws-region' && c.status === 'pass')?.value.split(' ')[0];
   const start = () => {
     useLaunch.getState().reset();
-    useWizard.getState().start(region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? { region } : {});
+    // The Settings page's defaults first, then what the AWS setup says.
+    const chosen = useSettings.getState().settings;
+    const fromSetup = region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
+    const startRegion = chosen?.aws.region ?? fromSetup;
+    useWizard.getState().start({
+      ...(startRegion ? { region: startRegion } : {}),
+      ...(chosen?.aws.profile ? { profile: chosen.aws.profile } : {}),
+      ...(chosen?.dataFolder ? { localRoot: chosen.dataFolder } : {}),
+    });
   };
   const open = (config: RunConfig) => {
     useLaunch.getState().reset();

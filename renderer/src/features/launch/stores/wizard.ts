@@ -16,7 +16,7 @@ interface WizardStore {
   draft: WizardDraft;
   /** Steps whose errors are shown (after a Next that failed, or once visited and left). */
   shown: Partial<Record<StepId, boolean>>;
-  start(defaults?: { profile?: string; region?: string }): void;
+  start(defaults?: { profile?: string; region?: string; localRoot?: string }): void;
   startFrom(config: RunConfig, fingerprint?: string): void;
   close(): void;
   update<S extends Section>(section: S, patch: Partial<WizardDraft[S]>): void;

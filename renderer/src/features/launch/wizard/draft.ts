@@ -34,6 +34,8 @@ export interface WizardDraft {
     keyMode: 'generate' | 'import';
     keyPath: string;
     keyFingerprint: string;
+    /** Where the run keeps its local copy of the folders: the Settings page's data folder; absent: `data` under home. */
+    localRoot?: string;
   };
   training: {
     command: string;
@@ -84,7 +86,7 @@ export function proposedPrefix(name: string): string {
 }
 
 /** A fresh wizard. */
-export function emptyDraft(defaults: { profile?: string; region?: string } = {}): WizardDraft {
+export function emptyDraft(defaults: { profile?: string; region?: string; localRoot?: string } = {}): WizardDraft {
   return {
     account: { name: '', profile: defaults.profile ?? '', region: defaults.region ?? 'eu-west-1' },
     compute: {
@@ -107,6 +109,7 @@ export function emptyDraft(defaults: { profile?: string; region?: string } = {})
       keyMode: 'generate',
       keyPath: '~/.traindeck/keys/traindeck.key',
       keyFingerprint: '',
+      ...(defaults.localRoot ? { localRoot: defaults.localRoot } : {}),
     },
     training: { command: '', env: [], secretEnv: [] },
   };

@@ -33,7 +33,7 @@ export function draftToConfig(draft: WizardDraft): unknown {
       bucket: data.bucket.trim(),
       prefix: data.prefix.trim(),
       sseKeyFile: data.keyPath.trim(),
-      localRoot: 'data',
+      localRoot: data.localRoot ?? 'data',
       folders: data.folders,
     },
     ...(compute.target === 'ssh-host'

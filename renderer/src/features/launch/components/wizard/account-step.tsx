@@ -1,7 +1,7 @@
 import type { AwsIdentity, AwsProfiles } from '../../../../../../shared/domain/account';
-import { KNOWN_REGIONS } from '../../../../../../shared/domain/regions';
 import { Button } from '../../../../components/button';
 import { Field } from '../../../../components/forms/field';
+import { RegionOptions } from '../../../../components/forms/region-options';
 import { RefreshIcon } from '../../../../components/icons/ui-icons';
 import type { Loaded } from '../../stores/wizard-aws';
 import { IdentityPanel } from './identity-panel';
@@ -51,14 +51,7 @@ export function AccountStep({ value, errors, profiles, identity, onChange, onChe
           hint="Where the instance runs; the bucket may be elsewhere (preflight says so)."
         >
           <select className="select" value={value.region} onChange={(e) => onChange({ region: e.target.value })}>
-            {(KNOWN_REGIONS as readonly string[]).includes(value.region) ? null : (
-              <option value={value.region}>{value.region}</option>
-            )}
-            {KNOWN_REGIONS.map((region) => (
-              <option key={region} value={region}>
-                {region}
-              </option>
-            ))}
+            <RegionOptions value={value.region} regions={undefined} />
           </select>
         </Field>
         <Field
