@@ -1,5 +1,6 @@
 import { TypedError } from '../../shared/ipc/result';
-import type { ScopedCredentialsCall } from './ports/scoped-credentials-port';
+import { formatDuration } from '../../shared/report/format';
+import type { ScopedCredentialsCall, ScopedCredentialsPlan } from './ports/scoped-credentials-port';
 
 /** The shortest credentials STS gives, whatever the call. */
 export const STS_MIN_SECONDS = 900;
@@ -8,14 +9,23 @@ export const FEDERATION_TOKEN_MAX_SECONDS = 36 * 3600;
 /** AssumeRole called with session credentials is role chaining, which AWS caps at one hour whatever the role's maximum. */
 export const ROLE_CHAIN_MAX_SECONDS = 3600;
 
+/**
+ * How long after the time-to-live and grace a run's credentials must still work: the bootstrap
+ * before the executor's clock starts, the final push, and the desktop's verification.
+ */
+export const PUSH_MARGIN_SECONDS = 30 * 60;
+
+/**
+ * How long an ssh-host or local run needs its credentials. They are not refreshed inside the
+ * detached executor (nothing could reach it), so they must outlast its whole life: the training's
+ * maximum runtime, its grace, and {@link PUSH_MARGIN_SECONDS}.
+ */
+export function runCredentialsSeconds(training: { maxRuntimeMinutes: number; graceSeconds: number }): number {
+  return training.maxRuntimeMinutes * 60 + training.graceSeconds + PUSH_MARGIN_SECONDS;
+}
+
 /** The environment variable naming the role session credentials assume for a run (default: the caller's own role). */
 export const RUN_ROLE_ENV = 'TRAINDECK_RUN_ROLE_ARN';
-
-/** Which STS call, and for how long. */
-export interface ScopedCredentialsPlan {
-  call: ScopedCredentialsCall;
-  durationSeconds: number;
-}
 
 /**
  * Picks the STS call the desktop's credentials allow. Long-term keys (an IAM user's: no session
@@ -37,7 +47,7 @@ export function planScopedCredentials(input: {
     const overMinutes = Math.ceil((needed - max) / 60);
     throw new TypedError(
       'PRECONDITION_FAILED',
-      `This run needs AWS credentials for ${minutes(needed)} (its time-to-live, grace and the final push), but STS gives ${call} credentials at most ${minutes(max)}`,
+      `This run needs AWS credentials for ${formatDuration(needed)} (its time-to-live, grace and the final push), but STS gives ${call} credentials at most ${formatDuration(max)}`,
       {
         fix:
           call === 'AssumeRole'
@@ -68,10 +78,4 @@ export function roleOfSession(callerArn: string): string | undefined {
   const [, partition, account, name] = match;
   const path = name!.startsWith('AWSReservedSSO_') ? '/aws-reserved/sso.amazonaws.com/' : '/';
   return `arn:${partition}:iam::${account}:role${path}${name}`;
-}
-
-function minutes(seconds: number): string {
-  const total = Math.ceil(seconds / 60);
-  const hours = Math.floor(total / 60);
-  return hours ? `${hours} h ${total % 60} min` : `${total} min`;
 }

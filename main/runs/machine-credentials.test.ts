@@ -117,7 +117,7 @@ describe('an ssh-host or local run gets short-lived STS credentials scoped to it
     const federation = machineS3Credentials(input(LONG_TERM, { neededSeconds: 37 * 3600 }));
     await expect(federation).rejects.toMatchObject({
       code: 'PRECONDITION_FAILED',
-      message: expect.stringMatching(/needs AWS credentials for 37 h 0 min .*at most 36 h 0 min$/),
+      message: expect.stringMatching(/needs AWS credentials for 37 h 00 min .*at most 36 h 00 min$/),
       fix: expect.stringMatching(/^Lower training\.maxRuntimeMinutes by at least 60 min/),
     });
     const chained = machineS3Credentials(input(SESSION, { neededSeconds: 2 * 3600 }));

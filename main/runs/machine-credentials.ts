@@ -6,12 +6,6 @@ import { RUN_ROLE_ENV, stsSessionName } from '../aws/scoped-credentials-plan';
 import { instancePolicyDocument } from '../lifecycle/provision/instance-policy';
 import type { StoreCredentialsConfirm } from '../trust/store-credential-consent';
 
-/**
- * How long after the time-to-live and grace a run's credentials must still work: the bootstrap
- * before the executor's clock starts, the final push, and the desktop's verification.
- */
-export const PUSH_MARGIN_SECONDS = 30 * 60;
-
 /** What a machine without an instance role (ssh-host, local) needs to get S3 credentials. */
 export interface MachineCredentialsInput {
   env: NodeJS.ProcessEnv;
@@ -24,7 +18,7 @@ export interface MachineCredentialsInput {
   runName: string;
   /** Where the credentials go, as the confirmations say it. */
   destination: string;
-  /** How long the credentials must work (see {@link PUSH_MARGIN_SECONDS}). */
+  /** How long the credentials must work (runCredentialsSeconds for a new run). */
   neededSeconds: number;
   /** A new run refuses a need beyond STS's maximum; a re-push or resume takes the maximum. */
   whenTooLong: 'refuse' | 'clamp';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 import { TypedError } from '../../shared/ipc/result';
 import { s3EndpointFromEnv } from '../aws/s3-credentials';
+import { runCredentialsSeconds } from '../aws/scoped-credentials-plan';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { preflightFor } from '../lifecycle/preflight/host-preflight';
@@ -13,7 +14,7 @@ import type { StoreCredentialsConfirm } from '../trust/store-credential-consent'
 import { createEc2Backend } from './backends/ec2-backend';
 import { createLocalBackend } from './backends/local-backend';
 import { createSshHostBackend } from './backends/ssh-host-backend';
-import { machineS3Credentials, PUSH_MARGIN_SECONDS } from './machine-credentials';
+import { machineS3Credentials } from './machine-credentials';
 import type { RunResources, StartRunRequest } from './run-service';
 
 /**
@@ -35,7 +36,8 @@ export function createRunResources(options: {
       { env: options.env, keyVault: options.keyVault },
     );
     const region = config.storage.region ?? config.aws.region;
-    const ttlSeconds = (config.training?.maxRuntimeMinutes ?? 1440) * 60;
+    const maxRuntimeMinutes = config.training?.maxRuntimeMinutes ?? 1440;
+    const ttlSeconds = maxRuntimeMinutes * 60;
     const s3Endpoint = s3EndpointFromEnv(options.env);
     const needsCredentials = request.backend !== 'aws-ec2';
     // Before anything is uploaded: a refusal (STS, the TTL, the user) leaves the machine untouched.
@@ -50,7 +52,10 @@ export function createRunResources(options: {
           runName: config.name ?? runId,
           destination:
             request.backend === 'local' ? 'this computer (a local run)' : sshTargetOf(request.host?.address ?? '?'),
-          neededSeconds: ttlSeconds + (config.training?.graceSeconds ?? 60) + PUSH_MARGIN_SECONDS,
+          neededSeconds: runCredentialsSeconds({
+            maxRuntimeMinutes,
+            graceSeconds: config.training?.graceSeconds ?? 60,
+          }),
           whenTooLong: 'refuse',
           scoped: options.lifecycle().ports({
             region: config.aws.region,

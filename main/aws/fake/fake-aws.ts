@@ -263,6 +263,7 @@ export class FakeAws {
   // The fake's caller is an IAM user (long-term keys): GetFederationToken, as on AWS.
   private scopedCredentialsPort(): ScopedCredentialsPort {
     return {
+      plan: async (request) => planScopedCredentials({ hasSessionToken: false, ...request }),
       issue: async ({ signal: _signal, ...request }) => {
         const { call, durationSeconds } = planScopedCredentials({ hasSessionToken: false, ...request });
         this.scopedRequests.push({ ...request, durationSeconds });

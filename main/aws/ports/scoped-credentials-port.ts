@@ -29,8 +29,19 @@ export interface ScopedCredentials {
   call: ScopedCredentialsCall;
 }
 
+/** Which call {@link ScopedCredentialsPort.issue} would make, and for how long. */
+export interface ScopedCredentialsPlan {
+  call: ScopedCredentialsCall;
+  durationSeconds: number;
+}
+
 /** STS, only to narrow the desktop's credentials before any leave it. */
 export interface ScopedCredentialsPort {
+  /**
+   * The call and duration {@link issue} would use for these credentials, without asking STS
+   * (preflight); throws the same sentence and fix as `issue` when the need is longer than STS gives.
+   */
+  plan(request: Pick<ScopedCredentialsRequest, 'neededSeconds' | 'whenTooLong'>): Promise<ScopedCredentialsPlan>;
   /** Throws a sentence with the fix (the IAM permission to add, the TTL to lower) when STS refuses. */
   issue(request: ScopedCredentialsRequest): Promise<ScopedCredentials>;
 }

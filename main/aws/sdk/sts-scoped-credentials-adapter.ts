@@ -24,6 +24,14 @@ export function createScopedCredentialsAdapter(
   options: { profile?: string } = {},
 ): ScopedCredentialsPort {
   return {
+    async plan(request) {
+      try {
+        const own = await sts.config.credentials();
+        return planScopedCredentials({ hasSessionToken: Boolean(own.sessionToken), ...request });
+      } catch (error) {
+        throw awsFailureError(error, { profile: options.profile });
+      }
+    },
     async issue(request) {
       try {
         const own = await sts.config.credentials();

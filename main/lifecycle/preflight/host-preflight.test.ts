@@ -127,3 +127,58 @@ describe('preflight of an ssh-host run', () => {
     });
   });
 });
+
+describe('what the machine of an ssh-host or local run will hold (run credentials)', () => {
+  const address = () => ({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey });
+  const withTraining = (config: RunConfig, maxRuntimeMinutes: number): RunConfig => ({
+    ...config,
+    training: { ...config.training!, maxRuntimeMinutes },
+  });
+
+  it('on AWS: short-lived credentials limited to the prefix for TTL + grace + push, never the own keys', async () => {
+    const report = await run(withTraining(onHost(address()), 120));
+    const prefix = world.config.storage.prefix;
+    expect(byId(report).credentials).toMatchObject({
+      status: 'pass',
+      value: `short-lived GetFederationToken credentials limited to s3://${world.config.storage.bucket}/${prefix}/ for 2 h 31 min; your own keys stay here`,
+    });
+  });
+
+  it('a run longer than STS gives fails before anything is sent, with the fix (also for a local run)', async () => {
+    const config = withTraining(onHost(address()), 36 * 60);
+    for (const backend of ['ssh-host', 'local'] as const) {
+      const report = await preflightFor(
+        {
+          config,
+          ports: world.fake.ports(),
+          publicIp: world.deps.publicIp,
+          env: world.deps.env,
+          clock: world.clock,
+          signal: AbortSignal.timeout(30_000),
+        },
+        backend,
+      );
+      expect(report.ok).toBe(false);
+      expect(byId(report).credentials).toMatchObject({
+        status: 'fail',
+        value: expect.stringMatching(/^This run needs AWS credentials for 36 h 31 min .* at most 36 h 00 min$/),
+        fix: expect.stringMatching(/^Lower training\.maxRuntimeMinutes by at least 31 min/),
+      });
+    }
+  });
+
+  it('an S3-compatible store: a warning that its own key goes as it is, after a confirmation', async () => {
+    const report = await preflightFor({
+      config: onHost(address()),
+      ports: world.fake.ports(),
+      publicIp: world.deps.publicIp,
+      env: { ...world.deps.env, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:7480' },
+      clock: world.clock,
+      signal: AbortSignal.timeout(30_000),
+    });
+    expect(byId(report).credentials).toMatchObject({
+      status: 'warn',
+      value: expect.stringContaining('the store at http://127.0.0.1:7480 has no STS, so its own key goes'),
+    });
+  });
+});

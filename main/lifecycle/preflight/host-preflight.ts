@@ -6,6 +6,7 @@ import { parseSshAddress, sshWorkRoot } from '../../ssh/ssh-address';
 import { accountChecks } from './account-checks';
 import { check, skipped } from './check';
 import { bytesToPull } from './disk-room';
+import { runCredentialsCheck } from './run-credentials-check';
 import { bucketAndDataChecks, type PreflightInput, runPreflight } from './run-preflight';
 import { sshHostChecks } from './ssh-host-checks';
 
@@ -49,10 +50,11 @@ async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>): Promis
   if ('report' in ready) return ready.report;
   // Data first: a wrong key or a bad bucket fails here, before the machine is logged in to.
   const data = await bucketAndDataChecks(input, ready.sseKey, ready.probeName);
+  const credentials = await runCredentialsCheck(input);
   const machine = data.checks.some((c) => c.status === 'fail')
     ? [skipped('ssh', 'Machine', 'fix the storage problems above first'), skipped('host-key', 'Host key', 'no login')]
     : await sshHostChecks(host, input.signal, await hostRoom(input, host.address));
-  return finish([...ready.checks, ...data.checks, ...machine]);
+  return finish([...ready.checks, ...data.checks, credentials, ...machine]);
 }
 
 // The pull figures for the machine's disk-room check (only where the run's store is known).
@@ -78,7 +80,8 @@ async function runLocalPreflight(input: Omit<PreflightInput, 'publicIp'>): Promi
   const ready = await accountChecks(input, ttl, LOCAL_CHECKS, NOTHING_IN_AWS);
   if ('report' in ready) return ready.report;
   const data = await bucketAndDataChecks(input, ready.sseKey, ready.probeName);
-  return preflightReport(new Date(input.clock.now()).toISOString(), [...ready.checks, ...data.checks]);
+  const credentials = await runCredentialsCheck(input);
+  return preflightReport(new Date(input.clock.now()).toISOString(), [...ready.checks, ...data.checks, credentials]);
 }
 
 /**

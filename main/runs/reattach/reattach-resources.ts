@@ -4,6 +4,7 @@ import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import { TypedError } from '../../../shared/ipc/result';
 import { runConfigSchema } from '../../../shared/run-config/schema';
 import type { ObjectStore } from '../../aws/ports/object-store';
+import { PUSH_MARGIN_SECONDS } from '../../aws/scoped-credentials-plan';
 import { createLocalConnector } from '../../host/local-host';
 import type { HostConnector } from '../../host/remote-host';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
@@ -13,7 +14,7 @@ import type { KeyVault } from '../../sync/key-vault';
 import { openSync } from '../../sync/open-sync';
 import type { StoreCredentialsConfirm } from '../../trust/store-credential-consent';
 import { findLocalTools } from '../backends/local-tools';
-import { machineS3Credentials, PUSH_MARGIN_SECONDS } from '../machine-credentials';
+import { machineS3Credentials } from '../machine-credentials';
 import type { AttachState } from './attach-journal';
 
 /** What a reattach needs from the environment, rebuilt from the attach journal and the files it names. */
