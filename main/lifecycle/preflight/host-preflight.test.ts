@@ -30,15 +30,18 @@ const onHost = (sshHost: Record<string, unknown>): RunConfig => {
   const { compute: _ec2, ...rest } = world.config;
   return runConfigSchema.parse({ ...rest, sshHost });
 };
-const run = (config: RunConfig) =>
-  preflightFor({
-    config,
-    ports: world.fake.ports(),
-    publicIp: world.deps.publicIp,
-    env: world.deps.env,
-    clock: world.clock,
-    signal: AbortSignal.timeout(30_000),
-  });
+const run = (config: RunConfig, options: { backend?: 'ssh-host' | 'local'; env?: NodeJS.ProcessEnv } = {}) =>
+  preflightFor(
+    {
+      config,
+      ports: world.fake.ports(),
+      publicIp: world.deps.publicIp,
+      env: options.env ?? world.deps.env,
+      clock: world.clock,
+      signal: AbortSignal.timeout(30_000),
+    },
+    options.backend,
+  );
 const byId = (report: PreflightReport) => Object.fromEntries(report.checks.map((c) => [c.id, c]));
 
 describe('preflight of an ssh-host run', () => {
@@ -147,17 +150,7 @@ describe('what the machine of an ssh-host or local run will hold (run credential
   it('a run longer than STS gives fails before anything is sent, with the fix (also for a local run)', async () => {
     const config = withTraining(onHost(address()), 36 * 60);
     for (const backend of ['ssh-host', 'local'] as const) {
-      const report = await preflightFor(
-        {
-          config,
-          ports: world.fake.ports(),
-          publicIp: world.deps.publicIp,
-          env: world.deps.env,
-          clock: world.clock,
-          signal: AbortSignal.timeout(30_000),
-        },
-        backend,
-      );
+      const report = await run(config, { backend });
       expect(report.ok).toBe(false);
       expect(byId(report).credentials).toMatchObject({
         status: 'fail',
@@ -168,13 +161,8 @@ describe('what the machine of an ssh-host or local run will hold (run credential
   });
 
   it('an S3-compatible store: a warning that its own key goes as it is, after a confirmation', async () => {
-    const report = await preflightFor({
-      config: onHost(address()),
-      ports: world.fake.ports(),
-      publicIp: world.deps.publicIp,
+    const report = await run(onHost(address()), {
       env: { ...world.deps.env, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:7480' },
-      clock: world.clock,
-      signal: AbortSignal.timeout(30_000),
     });
     expect(byId(report).credentials).toMatchObject({
       status: 'warn',
