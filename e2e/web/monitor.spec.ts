@@ -7,7 +7,7 @@ import { formatCostTotal } from '../../shared/report/format';
 import { expectAccessible } from './axe';
 import { logLines, monitorSnapshot, RUN_ID, runSnapshot, trainingProgress } from './monitor-fixture';
 import { PUSHED, useFinishedRunOnDisk } from './report-fixture';
-import { collectProblems, nav, screenshot, shotEveryWay, useWebHost } from './support';
+import { collectProblems, nav, screenshot, shotEveryWay, shotAtWidths, useWebHost } from './support';
 
 /**
  * The run monitor page against the contract's own frames: the real browser host answers
@@ -119,9 +119,19 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await expect(page.locator('.log-tail__count')).toHaveText('1 of 5003 lines');
   await page.getByRole('searchbox', { name: 'Search the log' }).fill('');
 
-  // Stop training sends runs.cancel; the run's events then move it on.
-  await page.getByRole('button', { name: 'Stop training' }).click();
+  // Stop training asks first, saying what follows; then sends runs.cancel and says "Stopping…" until main says the training ended.
+  await page.getByTestId('stop-training').click();
+  await expect(page.getByTestId('stop-consequence')).toContainText(
+    'its data is pushed to S3 and verified, then the instance is torn down',
+  );
+  expect(sent.includes('runs.cancel')).toBe(false);
+  await expectAccessible(page, 'stop confirmation');
+  await shotAtWidths(page, 'runs-stop-confirm');
+  await page.getByTestId('stop-confirm').click();
   await expect.poll(() => sent.includes('runs.cancel')).toBe(true);
+  await expect(page.getByTestId('stop-training')).toHaveText('Stopping…');
+  await expect(page.getByTestId('stop-training')).toBeDisabled();
+  await screenshot(page, 'runs-stopping');
   push('runs.event', {
     runId: RUN_ID,
     seq: 41,
@@ -130,6 +140,7 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
     phase: 'training',
     status: 'succeeded',
   });
+  await expect(page.getByTestId('stop-training')).toHaveCount(0);
   push('runs.event', {
     runId: RUN_ID,
     seq: 42,
@@ -252,6 +263,8 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await page.getByTestId('teardown-confirm').click();
   await expect(page.getByTestId('kill-verdict')).toContainText('Nothing of this run remains', { timeout: 30_000 });
   await expect(page.getByTestId('kill-verdict')).toContainText('4 deleted');
+  // Verified gone: nothing more to tear down.
+  await expect(page.getByTestId('teardown')).toHaveCount(0);
   // The report reads the journal again: every resource deleted, and the rescan verified it.
   await expect(page.getByTestId('report-summary')).toContainText('All gone, verified');
   await expect(page.getByTestId('report-resources').getByRole('row', { name: /i-0a1b2c3d4e5f60718/ })).toContainText(

@@ -10,6 +10,7 @@ import { UnauthorizedGate } from './components/shell/unauthorized-gate';
 import type { NavEntry } from './components/sidebar/nav-list';
 import { Sidebar } from './components/sidebar/sidebar';
 import { ToastStack } from './components/toasts/toast-stack';
+import { runningLabel, runningSummary, useRuns } from './features/runs/stores/runs';
 import { TRANSPORT_LABELS } from './format/labels';
 import { CurrentPage } from './pages/current-page';
 import { PAGES } from './pages/page-meta';
@@ -36,6 +37,7 @@ export function App() {
   const checks = useApp((s) => s.doctor.report?.checks);
   const { toasts, dismiss } = useNotifications(useShallow((s) => ({ toasts: s.toasts, dismiss: s.dismiss })));
   const unauthorized = state.status === 'unauthorized';
+  const liveLabel = useRuns((s) => runningLabel(runningSummary(s.runs, s.burn)));
 
   return (
     <div className="shell">
@@ -50,6 +52,17 @@ export function App() {
           retryAt={retryAt}
           version={info?.version}
           transportLabel={info ? TRANSPORT_LABELS[info.transport] : undefined}
+          live={
+            liveLabel && !unauthorized
+              ? {
+                  label: liveLabel,
+                  onOpen: () => {
+                    useRuns.getState().select(undefined);
+                    navigate('runs');
+                  },
+                }
+              : undefined
+          }
         />
         <main className="shell__main" aria-labelledby="page-title">
           {unauthorized ? (

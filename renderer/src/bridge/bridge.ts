@@ -38,7 +38,11 @@ export function startBridge(): Transport {
   });
   selected.api.subscribe('costs.deletion', (event) => useCosts.getState().applyDeletion(event));
   selected.api.subscribe('runs.event', (event) => useRuns.getState().applyEvent(event));
-  selected.api.subscribe('monitor.delta', (delta) => useMonitor.getState().applyDelta(delta));
+  selected.api.subscribe('monitor.delta', (delta) => {
+    useMonitor.getState().applyDelta(delta);
+    // Every watched run's price, not only the shown one's: the badge on every page sums them.
+    useRuns.getState().noteCost(delta.runId, delta.cost);
+  });
 
   const onState = (state: ConnectionState) => {
     useConnection.getState().setState(state);

@@ -18,7 +18,8 @@ const BODIES: Record<PageId, () => React.JSX.Element> = {
 export function CurrentPage({ page }: { page: PageId }) {
   const Body = BODIES[page];
   return (
-    <PageBody page={page}>
+    // Keyed by page: each page opens at its top (the Runs page after Launch opened scrolled to where Launch's button was).
+    <PageBody key={page} page={page}>
       <Body />
     </PageBody>
   );

@@ -16,10 +16,21 @@ interface SidebarProps {
   version: string | undefined;
   /** "Desktop" or "Browser mode". */
   transportLabel: string | undefined;
+  /** What is running and burning now ("1 running · $1.03/h"), seen from every page; opens the live run. */
+  live?: { label: string; onOpen: () => void } | undefined;
 }
 
 /** The left column: mark, page list, and a footer saying what is running and how it is connected. */
-export function Sidebar({ entries, current, onNavigate, connection, retryAt, version, transportLabel }: SidebarProps) {
+export function Sidebar({
+  entries,
+  current,
+  onNavigate,
+  connection,
+  retryAt,
+  version,
+  transportLabel,
+  live,
+}: SidebarProps) {
   return (
     <aside className="sidebar">
       <div className="sidebar__brand">
@@ -28,6 +39,18 @@ export function Sidebar({ entries, current, onNavigate, connection, retryAt, ver
       </div>
       <nav className="sidebar__nav" aria-label="Main">
         <NavList entries={entries} current={current} onNavigate={onNavigate} />
+        {live && (
+          <button
+            type="button"
+            className="sidebar__live"
+            onClick={live.onOpen}
+            title="Show the live run on the Runs page"
+            data-testid="sidebar-live"
+          >
+            <span className="sidebar__live-dot" aria-hidden="true" />
+            <span className="tabular">{live.label}</span>
+          </button>
+        )}
       </nav>
       <footer className="sidebar__footer">
         <ConnectionIndicator state={connection} retryAt={retryAt} />

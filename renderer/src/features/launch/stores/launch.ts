@@ -90,7 +90,7 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
     const result = await api().invoke('runs.start', { config, backend: config.sshHost ? 'ssh-host' : 'aws-ec2' });
     if (!result.ok) return set({ launching: false, launchError: result.error });
     set({ launching: false, launchedRunId: result.value.runId });
-    useRuns.getState().select(result.value.runId);
+    useRuns.getState().launched(result.value.runId);
     useNavigation.getState().navigate('runs');
   },
 

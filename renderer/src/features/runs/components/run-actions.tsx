@@ -5,7 +5,10 @@ import { Button } from '../../../components/button';
 import './run-monitor.css';
 
 interface RunActionsProps {
-  running: boolean;
+  /** The training can still be stopped (the run is running and its training has not ended). */
+  canStop: boolean;
+  /** A stop was asked and main has not said the training ended yet. */
+  stopping: boolean;
   sshCommand: string | undefined;
   tearingDown: boolean;
   /** Only an EC2 run has cloud resources to delete; a machine of the user's is left alone. */
@@ -16,9 +19,21 @@ interface RunActionsProps {
   onTeardown: () => void;
 }
 
-/** A run's actions: copy the SSH command, stop training, and tear down now (asked twice). The report has its own card. */
+/** What "Stop training" does, said before it is done: the data is kept, then (EC2) nothing bills any more. */
+export function stopConsequence(cloud: boolean): string {
+  return cloud
+    ? 'The training gets a stop signal and its grace period, its data is pushed to S3 and verified, then the instance is torn down.'
+    : 'The training gets a stop signal and its grace period, then its data is pushed to S3 and verified. Your machine is left as it is.';
+}
+
+/**
+ * A run's actions: copy the SSH command, stop training (asked once, with what follows: push, verify,
+ * teardown; "Stopping…" until main says the training ended), and tear down now (asked twice; gone
+ * once the teardown is verified). The report has its own card.
+ */
 export function RunActions({
-  running,
+  canStop,
+  stopping,
   sshCommand,
   tearingDown,
   canTearDown,
@@ -26,24 +41,47 @@ export function RunActions({
   onStop,
   onTeardown,
 }: RunActionsProps) {
-  const [confirming, setConfirming] = useState(false);
-  if (confirming) {
+  const [confirming, setConfirming] = useState<'stop' | 'teardown' | undefined>();
+  if (confirming === 'teardown') {
     return (
       <div className="run-actions run-actions--confirm" role="group" aria-label="Confirm teardown">
-        <span>Delete every resource of this run now{running ? ', without waiting for the push' : ''}?</span>
-        <Button size="sm" onClick={() => setConfirming(false)}>
+        <span>Delete every resource of this run now{canStop ? ', without waiting for the push' : ''}?</span>
+        <Button size="sm" onClick={() => setConfirming(undefined)}>
           Keep it
         </Button>
         <Button
           size="sm"
           variant="danger"
           onClick={() => {
-            setConfirming(false);
+            setConfirming(undefined);
             onTeardown();
           }}
           data-testid="teardown-confirm"
         >
           Tear down
+        </Button>
+      </div>
+    );
+  }
+  if (confirming === 'stop' && canStop && !stopping) {
+    return (
+      <div className="run-actions run-actions--confirm run-actions--stop" role="group" aria-label="Confirm stop">
+        <span data-testid="stop-consequence">
+          <strong>Stop training?</strong> {stopConsequence(canTearDown)}
+        </span>
+        <Button size="sm" onClick={() => setConfirming(undefined)}>
+          Keep training
+        </Button>
+        <Button
+          size="sm"
+          variant="primary"
+          onClick={() => {
+            setConfirming(undefined);
+            onStop();
+          }}
+          data-testid="stop-confirm"
+        >
+          Stop training
         </Button>
       </div>
     );
@@ -55,22 +93,16 @@ export function RunActions({
           Copy SSH command
         </Button>
       )}
-      {running && (
-        <Button
-          size="sm"
-          onClick={onStop}
-          title={
-            canTearDown ? 'Stops training, pushes the data, then tears down' : 'Stops training and pushes the data'
-          }
-        >
-          Stop training
+      {canStop && (
+        <Button size="sm" onClick={() => setConfirming('stop')} loading={stopping} data-testid="stop-training">
+          {stopping ? 'Stopping…' : 'Stop training'}
         </Button>
       )}
       {canTearDown && (
         <Button
           size="sm"
           variant="danger"
-          onClick={() => setConfirming(true)}
+          onClick={() => setConfirming('teardown')}
           loading={tearingDown}
           data-testid="teardown"
         >

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 
 import type { JobSnapshot } from '../../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../../shared/domain/kill-all';
@@ -33,6 +33,11 @@ interface RunMonitorProps {
   actionError: AppError | undefined;
   now: number;
   onStop: () => void;
+  /** A stop was asked; main has not said the training ended yet. */
+  stopping?: boolean;
+  /** The run was just launched: its header takes the focus (then `onTitleFocused`). */
+  focusTitle?: boolean;
+  onTitleFocused?: () => void;
   /** Copies `text`; `what` names it in the "Copied" toast or the error. */
   onCopy: (text: string, what: string) => void;
   teardown:
@@ -50,6 +55,14 @@ export function sshCommand(host: string): string {
   return match ? `ssh -p ${match[2]} ${match[1]}` : `ssh ${host}`;
 }
 
+/**
+ * The run's resources are verified gone: its own teardown succeeded (what main's exit guard asks
+ * too), or "Tear down now" ended with nothing left. Then there is nothing more to tear down.
+ */
+export function teardownVerified(run: RunSnapshot, result: KillAllResult | undefined): boolean {
+  return run.phases['tearing-down'].status === 'succeeded' || (result !== undefined && result.survivors.length === 0);
+}
+
 /** One run, live: phases, progress and cost, health charts, log tail, alerts, and its actions. */
 export function RunMonitor({
   run,
@@ -58,6 +71,9 @@ export function RunMonitor({
   actionError,
   now,
   onStop,
+  stopping = false,
+  focusTitle = false,
+  onTitleFocused,
   onCopy,
   teardown,
   onTeardown,
@@ -77,11 +93,23 @@ export function RunMonitor({
   // figures, samples, sync or log to show, and four "nothing recorded" panels would bury its cause.
   const progress = monitor?.progress;
   const hasStats = running || progress?.step !== undefined || progress?.epoch !== undefined || !!monitor?.cost;
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!focusTitle) return;
+    title.current?.focus();
+    onTitleFocused?.();
+  }, [focusTitle, onTitleFocused]);
+  // Stop means stop the training: once main says it ended (or the run did), the button goes.
+  const training = run.phases.training.status;
+  const canStop = running && (training === 'pending' || training === 'running');
   return (
     <div className="run-monitor" data-testid="run-monitor" data-state={run.state} data-run-id={run.runId}>
       <header className="run-monitor__head">
         <div className="run-monitor__title">
-          <h2>{run.name}</h2>
+          {/* Focusable by script only: after Launch the page lands here, and a screen reader says which run. */}
+          <h2 ref={title} tabIndex={-1} data-testid="run-title">
+            {run.name}
+          </h2>
           <RunStateBadge state={run.state} />
           <span className="run-monitor__meta">
             {run.backend}
@@ -90,10 +118,11 @@ export function RunMonitor({
           </span>
         </div>
         <RunActions
-          running={running}
+          canStop={canStop}
+          stopping={stopping}
           sshCommand={run.host ? sshCommand(run.host) : undefined}
           tearingDown={teardown?.job?.state === 'running'}
-          canTearDown={!ownMachine}
+          canTearDown={!ownMachine && !teardownVerified(run, teardown?.result)}
           onCopy={onCopy}
           onStop={onStop}
           onTeardown={onTeardown}

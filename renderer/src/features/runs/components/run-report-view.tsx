@@ -23,6 +23,8 @@ interface RunReportViewProps {
   saveError: AppError | undefined;
   onSave: () => void;
   onCopyMarkdown: () => void;
+  /** A run picked in History while another is live: said in the title, and it can be closed. */
+  fromHistory?: { onClose: () => void } | undefined;
 }
 
 /** A finished run's report: outcome, timeline, data, resources, itemized cost; save it or copy it. */
@@ -35,15 +37,25 @@ export function RunReportView({
   saveError,
   onSave,
   onCopyMarkdown,
+  fromHistory,
 }: RunReportViewProps) {
   const resources = report.resources;
   return (
     <Card
-      title="Run report"
-      subtitle={`${report.name} · timeline, data, resources and cost`}
-      testId="run-report"
+      title={fromHistory ? `Run report · ${report.name}` : 'Run report'}
+      subtitle={
+        fromHistory
+          ? 'Picked in History; the live run stays above'
+          : `${report.name} · timeline, data, resources and cost`
+      }
+      testId={fromHistory ? 'history-run-report' : 'run-report'}
       actions={
         <>
+          {fromHistory && (
+            <Button size="sm" onClick={fromHistory.onClose} data-testid="close-history-report">
+              Close
+            </Button>
+          )}
           <Button size="sm" onClick={onCopyMarkdown} data-testid="copy-report">
             Copy Markdown
           </Button>

@@ -14,7 +14,7 @@ import { useNavigation } from '../../../stores/navigation';
 import { RunHistory } from '../components/run-history';
 import { RunMonitor } from '../components/run-monitor';
 import { useMonitor } from '../stores/monitor';
-import { runsNewestFirst, useRuns, useShownRunId } from '../stores/runs';
+import { runsNewestFirst, useHistoryRunId, useRuns, useShownRunId } from '../stores/runs';
 
 /** The live monitor card (or what to do when there is no run). */
 export function CurrentRun() {
@@ -25,6 +25,8 @@ export function CurrentRun() {
   const teardown = useRuns((s) => (runId ? s.teardowns[runId] : undefined));
   const teardownJob = useJobs((s) => (teardown?.jobId ? s.jobs[teardown.jobId] : undefined));
   const retry = useRuns((s) => (runId ? s.retries[runId] : undefined));
+  const arriving = useRuns((s) => s.arriving);
+  const stopping = useRuns((s) => (runId ? s.stopping[runId] === true : false));
   const { snapshot, error } = useMonitor(useShallow((s) => ({ snapshot: s.snapshot, error: s.error })));
   const now = useNow(1_000);
   useEffect(() => void useMonitor.getState().watch(runId), [runId]);
@@ -55,6 +57,9 @@ export function CurrentRun() {
         actionError={actionError}
         now={now}
         onStop={() => void useRuns.getState().cancel(run.runId)}
+        stopping={stopping}
+        focusTitle={arriving === run.runId}
+        onTitleFocused={() => useRuns.getState().arrived()}
         onCopy={(text, what) => void copyText(text, what)}
         teardown={teardown ? { ...teardown, job: teardownJob } : undefined}
         onTeardown={() => void useRuns.getState().teardownNow(run.runId)}
@@ -70,6 +75,7 @@ export function CurrentRun() {
 export function RunHistoryCard() {
   const { runs, loaded, error } = useRuns(useShallow((s) => ({ runs: s.runs, loaded: s.loaded, error: s.error })));
   const shown = useShownRunId();
+  const fromHistory = useHistoryRunId();
   const now = useNow(30_000);
   const list = runsNewestFirst(runs);
   return (
@@ -80,7 +86,12 @@ export function RunHistoryCard() {
         </div>
       )}
       {list.length ? (
-        <RunHistory runs={list} selected={shown} now={now} onSelect={(id) => useRuns.getState().select(id)} />
+        <RunHistory
+          runs={list}
+          selected={fromHistory ?? shown}
+          now={now}
+          onSelect={(id) => useRuns.getState().select(id)}
+        />
       ) : (
         <EmptyState
           compact

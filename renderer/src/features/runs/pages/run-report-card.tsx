@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 
 import { reportMarkdown } from '../../../../../shared/report/report-markdown';
 import { localRunReport } from '../../../format/run-report';
@@ -6,11 +6,14 @@ import { copyText } from '../../../stores/copy-text';
 import { RunReportView } from '../components/run-report-view';
 import { useMonitor } from '../stores/monitor';
 import { useRunReports } from '../stores/run-reports';
-import { useRuns, useShownRunId } from '../stores/runs';
+import { useRuns } from '../stores/runs';
 
-/** The shown run's report, once it has finished: main's (with the journal's resources), else the page's own. */
-export function RunReportCard() {
-  const runId = useShownRunId();
+/**
+ * A finished run's report: main's (with the journal's resources), else the page's own. `fromHistory`:
+ * a run picked in History while another one is live (its own card, scrolled to; it never replaces the live one).
+ */
+export function RunReportCard({ runId, fromHistory = false }: { runId: string | undefined; fromHistory?: boolean }) {
+  const place = useRef<HTMLDivElement>(null);
   const run = useRuns((s) => (runId ? s.runs[runId] : undefined));
   const teardownResult = useRuns((s) => (runId ? s.teardowns[runId]?.result : undefined));
   const entry = useRunReports((s) => (runId ? s.reports[runId] : undefined));
@@ -21,6 +24,10 @@ export function RunReportCard() {
   useEffect(() => {
     if (runId && finished) void useRunReports.getState().load(runId);
   }, [runId, finished, run?.lastSeq, teardownResult]);
+  // Picked in History (below the live run's long monitor): brought into view where the click was.
+  useEffect(() => {
+    if (fromHistory && runId) place.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [fromHistory, runId]);
   const local = useMemo(
     () => (run && finished ? localRunReport(run, progress ? { progress } : undefined) : undefined),
     [run, finished, progress],
@@ -33,7 +40,7 @@ export function RunReportCard() {
     fromMain && fromMain.outcome !== 'running'
       ? { ...fromMain, ...(!fromMain.training && local.training ? { training: local.training } : {}) }
       : { ...local, ...(fromMain?.resources ? { resources: fromMain.resources } : {}) };
-  return (
+  const view = (
     <RunReportView
       report={report}
       loading={entry?.loading ?? true}
@@ -43,6 +50,8 @@ export function RunReportCard() {
       saveError={entry?.saveError}
       onSave={() => void useRunReports.getState().save(runId)}
       onCopyMarkdown={() => void copyText(reportMarkdown(report), 'The report (Markdown)')}
+      fromHistory={fromHistory ? { onClose: () => useRuns.getState().select(undefined) } : undefined}
     />
   );
+  return fromHistory ? <div ref={place}>{view}</div> : view;
 }

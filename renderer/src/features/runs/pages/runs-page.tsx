@@ -5,6 +5,7 @@ import { EmptyState } from '../../../components/empty-state';
 import { ErrorCallout } from '../../../components/error-callout';
 import { JobList } from '../../../components/jobs/job-list';
 import { useJobs } from '../../../stores/jobs';
+import { useHistoryRunId, useShownRunId } from '../stores/runs';
 import { CurrentRun, RunHistoryCard } from './current-run';
 import { RunReportCard } from './run-report-card';
 
@@ -28,11 +29,14 @@ export function RunsPage() {
     ...newestFirst.filter((job) => job.state !== 'running'),
   ];
   const running = list.filter((job) => job.state === 'running').length;
+  const shown = useShownRunId();
+  const fromHistory = useHistoryRunId();
   return (
     <>
       <CurrentRun />
-      <RunReportCard />
+      <RunReportCard runId={shown} />
       <RunHistoryCard />
+      <RunReportCard runId={fromHistory} fromHistory />
       <Card
         title="Background jobs"
         subtitle={running ? `${running} running` : 'Syncs, scans and provisioning'}

@@ -5,6 +5,7 @@ import { applyMonitorFields, type MonitorFields } from '../../../../../shared/mo
 import type { MonitorDelta, MonitorSnapshot } from '../../../../../shared/monitor/view';
 import { api } from '../../../bridge/api-ref';
 import { LogBuffer } from '../log/log-buffer';
+import { useRuns } from './runs';
 
 /** Log lines the page keeps for the shown run. */
 const LOG_LINES = 100_000;
@@ -46,6 +47,7 @@ export const useMonitor = create<MonitorStore>()((set, get) => ({
     });
     if (!runId) return;
     const result = await api().invoke('monitor.snapshot', { runId, points: 500 });
+    if (result.ok) useRuns.getState().noteCost(runId, result.value.cost);
     if (get().runId !== runId) return;
     // NOT_FOUND: the monitor starts with training; its first delta loads the snapshot (below).
     set(

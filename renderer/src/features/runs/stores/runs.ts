@@ -4,14 +4,23 @@ import type { JobEvent } from '../../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../../shared/domain/kill-all';
 import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../../../shared/domain/run';
 import type { AppError } from '../../../../../shared/ipc/result';
+import type { CostBurn } from '../../../../../shared/monitor/cost';
+import { isOwnMachine } from '../../../../../shared/report/format';
 import { api } from '../../../bridge/api-ref';
+import { formatHourly } from '../../../format/money';
 
 interface RunsStore {
   runs: Record<string, RunSnapshot>;
   loaded: boolean;
   error: AppError | undefined;
-  /** The run the page shows; by default the newest running one. */
+  /** The run picked in History (the live run stays in view beside it: {@link shownRunIds}). */
   selected: string | undefined;
+  /** $/h of each run main prices (its monitor's burn rate, from `monitor.delta` and snapshots); null: not priced. */
+  burn: Record<string, number | null>;
+  /** Runs asked to stop whose training has not ended yet: their Stop button says "Stopping…". */
+  stopping: Record<string, true>;
+  /** A run just launched: its header takes the focus once the Runs page shows it ({@link arrived} clears it). */
+  arriving: string | undefined;
   actionError: AppError | undefined;
   /** "Tear down now" per run: its job (progress in the jobs store), its verified result or why it did not start. */
   teardowns: Record<string, { jobId?: string; result?: KillAllResult; error?: AppError }>;
@@ -20,6 +29,11 @@ interface RunsStore {
   loadRuns(): Promise<void>;
   applyEvent(event: RunEvent): void;
   select(runId: string | undefined): void;
+  /** Shows a just-launched run: selected, and its header focused on arrival. */
+  launched(runId: string): void;
+  arrived(): void;
+  /** The run monitor's price of a run (the same figure the monitor shows). */
+  noteCost(runId: string, cost: CostBurn | undefined): void;
   cancel(runId: string): Promise<void>;
   /** Starts a new run with the settings `runId` was started with (main's record, its trust gate); shows the new run. */
   retry(runId: string): Promise<void>;
@@ -39,6 +53,9 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   loaded: false,
   error: undefined,
   selected: undefined,
+  burn: {},
+  stopping: {},
+  arriving: undefined,
   actionError: undefined,
   teardowns: {},
   retries: {},
@@ -69,9 +86,21 @@ export const useRuns = create<RunsStore>()((set, get) => ({
 
   select: (runId) => set({ selected: runId, actionError: undefined }),
 
+  launched: (runId) => set({ selected: runId, arriving: runId, actionError: undefined }),
+
+  arrived: () => set({ arriving: undefined }),
+
+  noteCost: (runId, cost) => {
+    if (!cost || get().burn[runId] === cost.hourlyUsd) return;
+    set({ burn: { ...get().burn, [runId]: cost.hourlyUsd } });
+  },
+
   cancel: async (runId) => {
+    set({ stopping: { ...get().stopping, [runId]: true } });
     const result = await api().invoke('runs.cancel', { runId });
-    set({ actionError: result.ok ? undefined : result.error });
+    if (result.ok) return set({ actionError: undefined });
+    const { [runId]: _failed, ...stopping } = get().stopping;
+    set({ actionError: result.error, stopping });
   },
 
   retry: async (runId) => {
@@ -107,6 +136,7 @@ export const useRuns = create<RunsStore>()((set, get) => ({
     set({
       runs: {},
       loaded: false,
+      burn: {},
       teardowns: Object.fromEntries(Object.entries(get().teardowns).filter(([, t]) => t.result || t.error)),
     }),
 }));
@@ -116,11 +146,60 @@ export function runsNewestFirst(runs: Record<string, RunSnapshot>): RunSnapshot[
   return Object.values(runs).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
-/** The shown run: the one picked in History, else the newest running one, else the newest. */
+/** Where the Runs page shows what: the live run's monitor, and a run picked in History beside it (never instead of it). */
+export interface ShownRuns {
+  /** The run in the monitor card: the live one (the picked one when it is running, else the newest running), else the picked one, else the newest. */
+  monitor: string | undefined;
+  /** A finished run picked in History while another one is live: shown in its own card under the live one. */
+  history: string | undefined;
+}
+
+/** Which runs the Runs page shows (pure: the store's runs and History selection). */
+export function shownRunIds(runs: Record<string, RunSnapshot>, selected: string | undefined): ShownRuns {
+  const all = runsNewestFirst(runs);
+  const picked = selected && runs[selected] ? runs[selected] : undefined;
+  const live = picked?.state === 'running' ? picked : all.find((r) => r.state === 'running');
+  if (live) return { monitor: live.runId, history: picked && picked !== live ? picked.runId : undefined };
+  return { monitor: (picked ?? all[0])?.runId, history: undefined };
+}
+
+/** The run in the monitor card (see {@link shownRunIds}). */
 export function useShownRunId(): string | undefined {
-  return useRuns((s) => {
-    if (s.selected && s.runs[s.selected]) return s.selected;
-    const all = runsNewestFirst(s.runs);
-    return (all.find((r) => r.state === 'running') ?? all[0])?.runId;
-  });
+  return useRuns((s) => shownRunIds(s.runs, s.selected).monitor);
+}
+
+/** The finished run picked in History while a run is live, shown under it. */
+export function useHistoryRunId(): string | undefined {
+  return useRuns((s) => shownRunIds(s.runs, s.selected).history);
+}
+
+/** The running runs and what they burn together, for the badge on every page. */
+export interface RunningSummary {
+  count: number;
+  /** $/h of the runs priced so far (runs on the user's own machine count $0). */
+  hourlyUsd: number;
+  /** Cloud runs without a price yet (before their monitor's first tick) or with an unpriced type. */
+  unpriced: number;
+}
+
+/** What the running runs burn, from the monitor's burn rate of each (pure). */
+export function runningSummary(runs: Record<string, RunSnapshot>, burn: Record<string, number | null>): RunningSummary {
+  const summary: RunningSummary = { count: 0, hourlyUsd: 0, unpriced: 0 };
+  for (const run of Object.values(runs)) {
+    if (run.state !== 'running') continue;
+    summary.count++;
+    if (isOwnMachine(run.backend)) continue;
+    const hourly = burn[run.runId];
+    if (hourly === undefined || hourly === null) summary.unpriced++;
+    else summary.hourlyUsd += hourly;
+  }
+  return summary;
+}
+
+/** "1 running · $1.03/h" ("≥ $1.03/h" while a cloud run has no price yet); undefined when nothing runs. */
+export function runningLabel(summary: RunningSummary): string | undefined {
+  if (!summary.count) return undefined;
+  const runs = `${summary.count} running`;
+  if (summary.unpriced && !summary.hourlyUsd) return runs;
+  return `${runs} · ${summary.unpriced ? '≥ ' : ''}${formatHourly(summary.hourlyUsd)}`;
 }

@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+import { emptyRunSnapshot, type RunSnapshot } from '../../../../../shared/domain/run';
+import { fail, ok } from '../../../../../shared/ipc/result';
+import { setApi } from '../../../bridge/api-ref';
+import { runningLabel, runningSummary, shownRunIds, useRuns } from './runs';
+
+/** A run started `minute` minutes after 15:00, in `state`. */
+function run(id: string, minute: number, state: RunSnapshot['state'], backend: RunSnapshot['backend'] = 'aws-ec2') {
+  const start = new Date(Date.UTC(2026, 11, 5, 15, minute)).toISOString();
+  return { ...emptyRunSnapshot(id, id, backend, start), state };
+}
+const byId = (...runs: RunSnapshot[]) => Object.fromEntries(runs.map((r) => [r.runId, r]));
+
+describe('which runs the Runs page shows', () => {
+  const live = run('live', 30, 'running');
+  const old = run('old', 10, 'succeeded');
+  const older = run('older', 0, 'failed');
+
+  it('a finished run picked in History opens beside the live run, never instead of it', () => {
+    expect(shownRunIds(byId(live, old, older), 'old')).toEqual({ monitor: 'live', history: 'old' });
+    expect(shownRunIds(byId(live, old, older), undefined)).toEqual({ monitor: 'live', history: undefined });
+    expect(shownRunIds(byId(live, old, older), 'live')).toEqual({ monitor: 'live', history: undefined });
+  });
+
+  it('nothing live: the picked run, else the newest, in the monitor card', () => {
+    expect(shownRunIds(byId(old, older), 'older')).toEqual({ monitor: 'older', history: undefined });
+    expect(shownRunIds(byId(old, older), undefined)).toEqual({ monitor: 'old', history: undefined });
+    expect(shownRunIds(byId(old, older), 'gone')).toEqual({ monitor: 'old', history: undefined });
+    expect(shownRunIds({}, undefined)).toEqual({ monitor: undefined, history: undefined });
+  });
+
+  it('two live runs: the picked one is in the monitor card', () => {
+    const second = run('second', 40, 'running');
+    expect(shownRunIds(byId(live, second, old), 'live')).toEqual({ monitor: 'live', history: undefined });
+    expect(shownRunIds(byId(live, second, old), undefined)).toEqual({ monitor: 'second', history: undefined });
+  });
+
+  it('property: whatever is picked, a running run is always in the monitor card, and the two cards never show one run', () => {
+    const states = fc.constantFrom<RunSnapshot['state']>('running', 'succeeded', 'failed', 'cancelled');
+    fc.assert(
+      fc.property(fc.array(states, { maxLength: 6 }), fc.integer({ min: -1, max: 6 }), (list, pick) => {
+        const runs = byId(...list.map((state, i) => run(`r${i}`, i, state)));
+        const shown = shownRunIds(runs, pick < 0 ? undefined : `r${pick}`);
+        if (list.includes('running')) expect(runs[shown.monitor!]?.state).toBe('running');
+        if (shown.history) expect(shown.history).not.toBe(shown.monitor);
+        if (list.length) expect(shown.monitor).toBeDefined();
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+});
+
+describe('the running badge', () => {
+  it('"1 running · $1.03/h" from the monitor burn rate; own machines count $0; a cloud run not priced yet makes it a floor', () => {
+    const ec2 = run('ec2', 0, 'running');
+    const local = run('local', 1, 'running', 'local');
+    const done = run('done', 2, 'succeeded');
+    expect(runningLabel(runningSummary(byId(ec2, done), { ec2: 1.0274, done: 3 }))).toBe('1 running · $1.03/h');
+    expect(runningLabel(runningSummary(byId(ec2, local), { ec2: 1.0274 }))).toBe('2 running · $1.03/h');
+    expect(runningLabel(runningSummary(byId(local), {}))).toBe('1 running · $0.00/h');
+    expect(runningLabel(runningSummary(byId(ec2), {}))).toBe('1 running');
+    expect(runningLabel(runningSummary(byId(ec2, run('ec3', 3, 'running')), { ec2: 1 }))).toBe('2 running · ≥ $1.00/h');
+    expect(runningLabel(runningSummary(byId(done), { done: 3 }))).toBeUndefined();
+  });
+
+  it("keeps each run's latest price from the monitor (deltas of every watched run), and forgets them when main restarts", () => {
+    useRuns.setState({ burn: {} });
+    const cost = { hourlyUsd: 1.0274, instanceHourlyUsd: 1, ebsHourlyUsd: 0.0274, soFarUsd: 1, pricesAsOf: 'x' };
+    useRuns.getState().noteCost('a', cost);
+    useRuns.getState().noteCost('b', undefined);
+    expect(useRuns.getState().burn).toEqual({ a: 1.0274 });
+    useRuns.getState().forgetAll();
+    expect(useRuns.getState().burn).toEqual({});
+  });
+});
+
+describe('stop and launch', () => {
+  beforeEach(() =>
+    useRuns.setState({ stopping: {}, actionError: undefined, selected: undefined, arriving: undefined }),
+  );
+
+  it('a stop asked is "stopping" at once; a refused one is not, and says why', async () => {
+    setApi({ invoke: () => Promise.resolve(ok({ cancelled: true })) as never, subscribe: () => () => {} });
+    const asked = useRuns.getState().cancel('r1');
+    expect(useRuns.getState().stopping).toEqual({ r1: true });
+    await asked;
+    expect(useRuns.getState().stopping).toEqual({ r1: true });
+
+    setApi({
+      invoke: () => Promise.resolve(fail({ code: 'NOT_FOUND', message: 'No run r2.' })) as never,
+      subscribe: () => () => {},
+    });
+    await useRuns.getState().cancel('r2');
+    expect(useRuns.getState().stopping).toEqual({ r1: true });
+    expect(useRuns.getState().actionError?.message).toBe('No run r2.');
+  });
+
+  it('a launched run is picked and its header asked to take the focus, once', () => {
+    useRuns.getState().launched('new');
+    expect(useRuns.getState()).toMatchObject({ selected: 'new', arriving: 'new' });
+    useRuns.getState().arrived();
+    expect(useRuns.getState().arriving).toBeUndefined();
+  });
+});
