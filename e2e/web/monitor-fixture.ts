@@ -107,8 +107,8 @@ export function logLines(count: number, from = 0): string[] {
   });
 }
 
-export function monitorSnapshot(): MonitorSnapshot {
-  const n = 240;
+/** The monitor of {@link runSnapshot}'s run: `n` samples 5 s apart (240: the last 20 minutes). */
+export function monitorSnapshot(n = 240): MonitorSnapshot {
   return {
     runId: RUN_ID,
     seq: 10,

@@ -7,7 +7,7 @@ import { formatCostTotal } from '../../shared/report/format';
 import { expectAccessible } from './axe';
 import { logLines, monitorSnapshot, RUN_ID, runSnapshot, trainingProgress } from './monitor-fixture';
 import { PUSHED, useFinishedRunOnDisk } from './report-fixture';
-import { collectProblems, nav, screenshot, shotEveryWay, shotAtWidths, useWebHost } from './support';
+import { collectProblems, nav, screenshot, shotAtWidths, shotEveryWay, useWebHost } from './support';
 
 /**
  * The run monitor page against the contract's own frames: the real browser host answers
@@ -63,7 +63,9 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await expect(page.getByTestId('live-bar')).toContainText('528/1300 [02:44<04:00,  3.21it/s, loss=0.412]');
   await expect(page.getByTestId('run-stats')).toContainText('$3.29');
   await expect(page.getByTestId('run-stats')).toContainText('$1.03/h');
-  // Sync per folder: the finished pull, the datasets verified; no push yet.
+  // Sync per folder: the finished pull, the datasets verified; no push yet. Done, it is folded to one line, which opens.
+  await expect(page.getByTestId('sync-summary')).toContainText(/Pull done · 130 files · [\d.]+ GiB · 128 verified/);
+  await page.getByTestId('sync-toggle').click();
   const pulled = page.getByTestId('sync-pull-cached_datasets');
   await expect(
     page

@@ -8,6 +8,13 @@ export interface ChartGroup {
   series: SeriesView[];
   /** Fixed axis maximum (e.g. 100 for %), else automatic. */
   max?: number;
+  /** The training's leading metric (the loss): first, and drawn larger. */
+  lead?: boolean;
+}
+
+/** The loss leads, as on W&B: "loss", "train_loss", "train/loss" (not "val_loss": the training's own). */
+export function isLeadMetric(name: string): boolean {
+  return /^(train[/_.-]?)?loss$/i.test(name);
 }
 
 const GPU = /^gpu(\d+)\.(util|mem|temp|power)$/;
@@ -23,7 +30,7 @@ const FIXED: Record<string, { title: string; order: number; max?: number }> = {
   disk: { title: 'Disk used', order: 6 },
 };
 
-/** Groups the monitor's series into charts: CPU, GPU (one line per GPU), memory, disk, network, then training metrics. */
+/** Groups the monitor's series into charts: training metrics first (the loss leads), then CPU, GPU (one line per GPU), memory, disk, network. */
 export function chartGroups(series: SeriesView[]): ChartGroup[] {
   const groups = new Map<string, ChartGroup & { order: number }>();
   const put = (id: string, title: string, order: number, s: SeriesView, max?: number) => {
@@ -54,10 +61,11 @@ export function chartGroups(series: SeriesView[]): ChartGroup[] {
     else {
       // main names training metrics "metric.<name>" (from metrics.jsonl or the log); the chart shows the name.
       const metric = s.name.replace(/^metric\./, '');
-      put(`metric.${metric}`, metric, 10, s);
+      put(`metric.${metric}`, metric, isLeadMetric(metric) ? -20 : -10, s);
     }
   }
-  return [...groups.values()].sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
+  const sorted = [...groups.values()].sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
+  return sorted.map(({ order, ...group }) => (order === -20 ? { ...group, lead: true } : group));
 }
 
 /** A value with its unit, short: "42 %", "3.1 GiB", "12 MB/s", "71 °C". */
@@ -84,4 +92,24 @@ export function seriesLabel(name: string): string {
   if (name === 'net.tx') return 'out';
   const gpu = /^gpu(\d+)\./.exec(name);
   return gpu ? `GPU ${gpu[1]}` : name;
+}
+
+/**
+ * The charts over the last `ms` before their newest point (the range picked: 15 min, 1 h), or
+ * everything without `ms`. A series with nothing to cut keeps its identity (the charts redraw only
+ * on change).
+ */
+export function lastSpan(groups: ChartGroup[], ms: number | undefined): ChartGroup[] {
+  if (ms === undefined) return groups;
+  let latest = -Infinity;
+  for (const group of groups) for (const s of group.series) latest = Math.max(latest, s.t.at(-1) ?? -Infinity);
+  const from = latest - ms;
+  return groups.map((group) => ({
+    ...group,
+    series: group.series.map((s) => {
+      const first = s.t.findIndex((t) => t >= from);
+      if (first === 0) return s;
+      return first < 0 ? { ...s, t: [], v: [] } : { ...s, t: s.t.slice(first), v: s.v.slice(first) };
+    }),
+  }));
 }

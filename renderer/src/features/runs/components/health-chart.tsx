@@ -4,6 +4,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { useThrottled } from '../../../hooks/use-throttled';
 import type { ChartGroup } from './chart-groups';
 import { formatValue, seriesLabel } from './chart-groups';
+import { tickLabel, timeTicks, valueTicks } from './chart-ticks';
 
 import './health-chart.css';
 
@@ -37,13 +38,13 @@ export const HealthChart = memo(function HealthChart({ group }: { group: ChartGr
     return v === undefined ? [] : [`${many ? `${seriesLabel(s.name)} ` : ''}${formatValue(v, group.unit)}`];
   });
   return (
-    <figure className="health-chart" data-testid={`chart-${group.id}`}>
+    <figure className={`health-chart${group.lead ? ' health-chart--lead' : ''}`} data-testid={`chart-${group.id}`}>
       <figcaption className="health-chart__head">
         <span className="health-chart__title">{group.title}</span>
         <span className="health-chart__value tabular">{last.length ? last.join(' · ') : '—'}</span>
       </figcaption>
       <div className="health-chart__plot">
-        <Plot group={plotted} />
+        <Plot group={plotted} height={group.lead ? LEAD_HEIGHT : HEIGHT} />
       </div>
     </figure>
   );
@@ -60,16 +61,23 @@ function sameSeries(a: { group: ChartGroup }, b: { group: ChartGroup }): boolean
     x.title === y.title &&
     x.unit === y.unit &&
     x.max === y.max &&
+    x.lead === y.lead &&
     x.series.length === y.series.length &&
     x.series.every((s, i) => s === y.series[i])
   );
 }
 
-/** Time on x, the group's unit on y, a line per series; no animation (it redraws often). */
-const Plot = memo(function Plot({ group }: { group: ChartGroup }) {
+const HEIGHT = 140;
+const LEAD_HEIGHT = 220;
+
+/** Time on x, the group's unit on y (round ticks in both), a line per series; no animation (it redraws often). */
+const Plot = memo(function Plot({ group, height }: { group: ChartGroup; height: number }) {
   const rows = merge(group);
+  const max = Math.max(0, ...group.series.flatMap((s) => s.v.filter(Number.isFinite)));
+  const y = valueTicks(max, group.unit, 4, group.max);
+  const x = rows.length ? timeTicks(rows[0]!.t as number, rows.at(-1)!.t as number) : [];
   return (
-    <ResponsiveContainer width="100%" height={140}>
+    <ResponsiveContainer width="100%" height={height}>
       <LineChart
         data={rows}
         margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
@@ -81,6 +89,7 @@ const Plot = memo(function Plot({ group }: { group: ChartGroup }) {
           dataKey="t"
           type="number"
           domain={['dataMin', 'dataMax']}
+          ticks={x}
           tickFormatter={clock}
           stroke="var(--text-subtle)"
           fontSize={11}
@@ -88,8 +97,10 @@ const Plot = memo(function Plot({ group }: { group: ChartGroup }) {
           minTickGap={40}
         />
         <YAxis
-          domain={[0, group.max ?? 'auto']}
-          tickFormatter={(v: number) => formatValue(v, group.unit)}
+          domain={[0, y.top]}
+          ticks={y.ticks}
+          interval={0}
+          tickFormatter={(v: number) => tickLabel(v, group.unit)}
           stroke="var(--text-subtle)"
           fontSize={11}
           tickLine={false}

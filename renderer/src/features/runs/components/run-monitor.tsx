@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
 import type { JobSnapshot } from '../../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../../shared/domain/kill-all';
@@ -13,7 +13,8 @@ import { AlertIcon } from '../../../components/icons/ui-icons';
 import { KillProgress } from '../../costs/components/kill-progress';
 import { LogBuffer } from '../log/log-buffer';
 import type { MonitorView } from '../stores/monitor';
-import { chartGroups } from './chart-groups';
+import { chartGroups, lastSpan } from './chart-groups';
+import { CHART_RANGES, type ChartRange } from './chart-ticks';
 import { FailureSummary } from './failure-summary';
 import { HealthChart } from './health-chart';
 import { LiveBar } from './live-bar';
@@ -82,7 +83,13 @@ export function RunMonitor({
   onRetry,
 }: RunMonitorProps) {
   const running = run.state === 'running';
-  const groups = chartGroups(monitor?.series ?? []);
+  const [range, setRange] = useState<ChartRange>('all');
+  const series = monitor?.series;
+  // Memoized on the series (they change with deltas, not with the page's 1-s clock): charts redraw only on change.
+  const groups = useMemo(
+    () => lastSpan(chartGroups(series ?? []), CHART_RANGES.find((r) => r.id === range)?.ms),
+    [series, range],
+  );
   // Before the monitor's snapshot (or without one), the run's own last lines.
   const ownTail = useMemo(() => LogBuffer.of({ first: 0, lines: run.logTail }), [run.logTail]);
   const log = monitor?.log ?? ownTail;
@@ -157,33 +164,64 @@ export function RunMonitor({
       {(running || run.sync) && <SyncStatus sync={run.sync} ended={!running} />}
       {monitorError && <ErrorCallout error={monitorError} title="Monitoring unavailable" />}
       {gpuError && <p className="run-monitor__note">{gpuError}</p>}
-      {groups.length > 0 ? (
-        <div className="health-grid">
-          {groups.map((group) => (
-            <HealthChart key={group.id} group={group} />
-          ))}
-        </div>
-      ) : (
-        running && (
-          <p className="run-monitor__note">Health charts appear with the first sample from the instance (every 5 s).</p>
-        )
-      )}
-      {running || run.phases.training.status !== 'pending' ? (
-        <section aria-labelledby="log-title" className="run-monitor__log">
-          <h3 id="log-title" className="wizard-subsection__title">
-            Training log
-          </h3>
-          <LogTail log={log} onCopy={onCopy} />
-        </section>
-      ) : (
-        // Ended before training: the log holds only the pipeline's notes, folded under the summary.
-        log.length > 0 && (
-          <details className="run-monitor__log run-monitor__log--folded" data-testid="pipeline-log">
-            <summary>Pipeline log · {countOf(log.length, 'line')}</summary>
+      {/* Charts and log side by side on a wide window (from 1440 px), one under the other below. */}
+      <div className="run-monitor__body">
+        {(groups.length > 0 || running) && (
+          <section aria-labelledby="charts-title" className="run-monitor__charts">
+            <div className="run-monitor__charts-head">
+              <h3 id="charts-title" className="wizard-subsection__title">
+                Charts
+              </h3>
+              {groups.length > 0 && <RangePicker range={range} onChange={setRange} />}
+            </div>
+            {groups.length > 0 ? (
+              <div className="health-grid">
+                {groups.map((group) => (
+                  <HealthChart key={group.id} group={group} />
+                ))}
+              </div>
+            ) : (
+              <p className="run-monitor__note">
+                Health charts appear with the first sample from the instance (every 5 s).
+              </p>
+            )}
+          </section>
+        )}
+        {(running || run.phases.training.status !== 'pending') && (
+          <section aria-labelledby="log-title" className="run-monitor__log">
+            <h3 id="log-title" className="wizard-subsection__title">
+              Training log
+            </h3>
             <LogTail log={log} onCopy={onCopy} />
-          </details>
-        )
+          </section>
+        )}
+      </div>
+      {/* Ended before training: the log holds only the pipeline's notes, folded under the summary. */}
+      {!running && run.phases.training.status === 'pending' && log.length > 0 && (
+        <details className="run-monitor__log run-monitor__log--folded" data-testid="pipeline-log">
+          <summary>Pipeline log · {countOf(log.length, 'line')}</summary>
+          <LogTail log={log} onCopy={onCopy} />
+        </details>
       )}
+    </div>
+  );
+}
+
+/** The charts' time range: the last 15 minutes, the last hour, or the whole run. */
+function RangePicker({ range, onChange }: { range: ChartRange; onChange: (range: ChartRange) => void }) {
+  return (
+    <div className="range-picker" role="group" aria-label="Chart range" data-testid="chart-range">
+      {CHART_RANGES.map((r) => (
+        <button
+          key={r.id}
+          type="button"
+          className="range-picker__option"
+          aria-pressed={r.id === range}
+          onClick={() => onChange(r.id)}
+        >
+          {r.label}
+        </button>
+      ))}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { CostBurn } from '../../../../../shared/monitor/cost';
 import type { TrainingProgress } from '../../../../../shared/monitor/progress';
 import { formatHourly, formatUsd } from '../../../format/money';
 import { formatDuration } from '../../../format/time';
+import { isLeadMetric } from './chart-groups';
 
 import './run-stats.css';
 
@@ -14,7 +15,15 @@ const SOURCE_LABELS: Record<NonNullable<TrainingProgress['source']>, string> = {
   epoch: 'from the epoch counter',
 };
 
-/** Training progress (step/epoch, metrics, it/s, ETA) and money (so far, burn rate, projected). */
+/** A metric's value, short: 4 decimals, or an exponent below 0.01. */
+function metricText(value: number): string {
+  return Math.abs(value) < 0.01 ? value.toExponential(2) : value.toFixed(4);
+}
+
+/**
+ * Training metrics first (the loss leads, large, as on W&B), then progress (step, epoch, it/s,
+ * ETA), then money (so far, burn rate, projected).
+ */
 export function RunStats({
   progress,
   cost,
@@ -26,9 +35,14 @@ export function RunStats({
 }) {
   const metrics = Object.entries(progress?.metrics ?? {})
     .filter(([name]) => name !== 'step' && name !== 'epoch')
+    // Stable: the loss first, the rest in the order the training wrote them.
+    .sort(([a], [b]) => Number(isLeadMetric(b)) - Number(isLeadMetric(a)))
     .slice(0, 6);
   return (
     <dl className="run-stats" data-testid="run-stats">
+      {metrics.map(([name, value], i) => (
+        <Stat key={name} label={name} value={metricText(value)} lead={i === 0 && isLeadMetric(name)} />
+      ))}
       <Stat
         label="Step"
         value={
@@ -57,9 +71,6 @@ export function RunStats({
         value={progress?.etaSeconds === undefined ? '—' : formatDuration(progress.etaSeconds)}
         detail={progress?.fraction === undefined ? undefined : `${Math.floor(progress.fraction * 100)} % done`}
       />
-      {metrics.map(([name, value]) => (
-        <Stat key={name} label={name} value={Math.abs(value) < 0.01 ? value.toExponential(2) : value.toFixed(4)} />
-      ))}
       {ownMachine ? (
         // Nothing rented: saying "—" would read as "unknown" when the answer is known.
         <Stat label="AWS compute" value={formatHourly(0)} detail="your own machine" />
@@ -82,9 +93,23 @@ export function RunStats({
 }
 
 /** One figure with its label and an optional muted line under it (the report's summary uses it too). */
-export function Stat({ label, value, detail }: { label: string; value: ReactNode; detail?: string | undefined }) {
+export function Stat({
+  label,
+  value,
+  detail,
+  lead = false,
+}: {
+  label: string;
+  value: ReactNode;
+  detail?: string | undefined;
+  /** The figure the eye looks for first (the loss): larger. */
+  lead?: boolean;
+}) {
   return (
-    <div className="run-stats__item">
+    <div
+      className={`run-stats__item${lead ? ' run-stats__item--lead' : ''}`}
+      data-testid={lead ? 'lead-metric' : undefined}
+    >
       <dt>{label}</dt>
       <dd className="tabular">{value}</dd>
       {detail && <dd className="run-stats__detail">{detail}</dd>}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { SyncFolderStatus } from '../../../../../shared/domain/run-sync';
-import { bytesParts, rateText, stateBadge, verifiedText } from './sync-cells';
+import { bytesParts, rateText, settledSummary, stateBadge, verifiedText } from './sync-cells';
 
 const folder = (patch: Partial<SyncFolderStatus> = {}): SyncFolderStatus => ({
   folder: 'models',
@@ -40,5 +40,43 @@ describe('sync table cells', () => {
     expect(verifiedText({ ok: true, checked: 3, mismatches: 0 })).toBe('3 verified');
     expect(verifiedText({ ok: true, checked: 0, mismatches: 0 })).toBe('nothing to check');
     expect(verifiedText({ ok: false, checked: 3, mismatches: 1 })).toBe('1 mismatch · 3 checked');
+  });
+});
+
+describe('the folded sync table', () => {
+  const done = (over: Partial<SyncFolderStatus>): SyncFolderStatus => ({
+    folder: 'data',
+    policy: 'pull-only',
+    filesDone: 2,
+    filesTotal: 2,
+    bytesDone: 3 * 1024 ** 3,
+    bytesTotal: 3 * 1024 ** 3,
+    bytesPerSecond: 1,
+    state: 'done',
+    failures: 0,
+    ...over,
+  });
+
+  it('folds once every folder is done: one line per direction with files, bytes and what was verified', () => {
+    expect(
+      settledSummary({
+        pull: [
+          done({ verified: { ok: true, checked: 2, mismatches: 0 } }),
+          done({ folder: 'logs', filesDone: 0, bytesDone: 0 }),
+        ],
+      }),
+    ).toEqual(['Pull done · 2 files · 3.0 GiB · 2 verified']);
+    expect(settledSummary({ pull: [done({})], push: [done({ filesDone: 1 })] })).toEqual([
+      'Pull done · 2 files · 3.0 GiB',
+      'Push done · 1 file · 3.0 GiB',
+    ]);
+  });
+
+  it('stays open while data moves, after a failure or a failed verification, and before any figure', () => {
+    expect(settledSummary(undefined)).toBeUndefined();
+    expect(settledSummary({ pull: [] })).toBeUndefined();
+    expect(settledSummary({ pull: [done({})], push: [done({ state: 'running' })] })).toBeUndefined();
+    expect(settledSummary({ pull: [done({ failures: 1 })] })).toBeUndefined();
+    expect(settledSummary({ pull: [done({ verified: { ok: false, checked: 2, mismatches: 1 } })] })).toBeUndefined();
   });
 });

@@ -33,3 +33,25 @@ export function verifiedText(v: SyncFolderVerified): string {
   if (!v.ok) return `${v.mismatches} ${v.mismatches === 1 ? 'mismatch' : 'mismatches'} · ${v.checked} checked`;
   return v.checked === 0 ? 'nothing to check' : `${v.checked} verified`;
 }
+
+/**
+ * One line per direction once every folder moved and nothing failed ("Pull done · 130 files ·
+ * 15.9 GiB · 128 verified"): the table is then folded to this. Undefined while data moves, after a
+ * failure, or before any figure.
+ */
+export function settledSummary(sync: Partial<Record<'pull' | 'push', SyncFolderStatus[]>> | undefined) {
+  const directions = (['pull', 'push'] as const).filter((d) => (sync?.[d]?.length ?? 0) > 0);
+  if (!directions.length) return undefined;
+  const lines: string[] = [];
+  for (const direction of directions) {
+    const folders = sync?.[direction] ?? [];
+    if (folders.some((f) => f.state !== 'done' || f.failures > 0 || f.verified?.ok === false)) return undefined;
+    const files = folders.reduce((n, f) => n + f.filesDone, 0);
+    const bytes = folders.reduce((n, f) => n + f.bytesDone, 0);
+    const verified = folders.reduce((n, f) => n + (f.verified?.checked ?? 0), 0);
+    lines.push(
+      `${direction === 'pull' ? 'Pull' : 'Push'} done · ${files} ${files === 1 ? 'file' : 'files'} · ${formatBytes(bytes)}${verified ? ` · ${verified} verified` : ''}`,
+    );
+  }
+  return lines;
+}

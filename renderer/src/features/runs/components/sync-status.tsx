@@ -1,8 +1,18 @@
+import { useId, useState } from 'react';
+
 import type { RunSyncState, SyncFolderStatus } from '../../../../../shared/domain/run-sync';
 import { Badge } from '../../../components/badge';
 import { AlertIcon, CheckIcon } from '../../../components/icons/ui-icons';
 import { Spinner } from '../../../components/spinner';
-import { bytesParts, DIRECTION_TITLES, filesText, rateText, stateBadge, verifiedText } from './sync-cells';
+import {
+  bytesParts,
+  DIRECTION_TITLES,
+  filesText,
+  rateText,
+  settledSummary,
+  stateBadge,
+  verifiedText,
+} from './sync-cells';
 
 import './sync-status.css';
 
@@ -11,23 +21,49 @@ const COLUMNS = 6;
 
 /**
  * Per-folder sync figures of a run: the pull and the push, each folder with files, bytes,
- * rate, state and what its verification found. Live while the data moves; kept afterwards.
+ * rate, state and what its verification found. Live while the data moves; once everything is
+ * done (training runs for hours after the pull) folded to one line per direction, which opens.
  */
 export function SyncStatus({ sync, ended }: { sync: RunSyncState | undefined; ended: boolean }) {
   const groups = DIRECTIONS.map((direction) => [direction, sync?.[direction] ?? []] as const).filter(
     ([, folders]) => folders.length > 0,
   );
+  const summary = settledSummary(sync);
+  const settled = summary !== undefined;
+  // The user's choice holds until the sync moves on (a push starts: shown again, whatever was chosen).
+  const [choice, setChoice] = useState<{ settled: boolean; open: boolean }>();
+  const open = choice?.settled === settled ? choice.open : !settled;
+  const tableId = useId();
   return (
     <section className="sync-status" aria-labelledby="sync-title">
-      <h3 id="sync-title" className="wizard-subsection__title">
-        Data sync
-      </h3>
+      <div className="sync-status__head">
+        <h3 id="sync-title" className="wizard-subsection__title">
+          Data sync
+        </h3>
+        {summary && (
+          <>
+            <span className="sync-status__summary tabular" data-testid="sync-summary">
+              <CheckIcon size={12} /> {summary.join(' · ')}
+            </span>
+            <button
+              type="button"
+              className="sync-status__toggle"
+              aria-expanded={open}
+              aria-controls={tableId}
+              onClick={() => setChoice({ settled, open: !open })}
+              data-testid="sync-toggle"
+            >
+              {open ? 'Hide folders' : 'Show folders'}
+            </button>
+          </>
+        )}
+      </div>
       {groups.length === 0 ? (
         <p className="sync-status__empty" data-testid="sync-status-empty">
           {ended ? 'No sync figures were recorded for this run.' : 'Sync figures appear when the pull starts.'}
         </p>
       ) : (
-        <div className="sync-status__scroll">
+        <div className="sync-status__scroll" id={tableId} hidden={!open}>
           <table className="sync-status__table table-head" data-testid="sync-status">
             <caption className="visually-hidden">Sync status per folder, pull then push</caption>
             <thead>
