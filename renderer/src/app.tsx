@@ -57,7 +57,7 @@ export function App() {
               ? {
                   label: liveLabel,
                   onOpen: () => {
-                    useRuns.getState().select(undefined);
+                    useRuns.getState().showLive();
                     navigate('runs');
                   },
                 }

@@ -19,31 +19,55 @@ describe('which runs the Runs page shows', () => {
   const older = run('older', 0, 'failed');
 
   it('a finished run picked in History opens beside the live run, never instead of it', () => {
-    expect(shownRunIds(byId(live, old, older), 'old')).toEqual({ monitor: 'live', history: 'old' });
-    expect(shownRunIds(byId(live, old, older), undefined)).toEqual({ monitor: 'live', history: undefined });
-    expect(shownRunIds(byId(live, old, older), 'live')).toEqual({ monitor: 'live', history: undefined });
+    expect(shownRunIds(byId(live, old, older), undefined, 'old')).toEqual({ monitor: 'live', history: 'old' });
+    expect(shownRunIds(byId(live, old, older), undefined, undefined)).toEqual({ monitor: 'live', history: undefined });
   });
 
   it('nothing live: the picked run, else the newest, in the monitor card', () => {
-    expect(shownRunIds(byId(old, older), 'older')).toEqual({ monitor: 'older', history: undefined });
-    expect(shownRunIds(byId(old, older), undefined)).toEqual({ monitor: 'old', history: undefined });
-    expect(shownRunIds(byId(old, older), 'gone')).toEqual({ monitor: 'old', history: undefined });
-    expect(shownRunIds({}, undefined)).toEqual({ monitor: undefined, history: undefined });
+    expect(shownRunIds(byId(old, older), undefined, 'older')).toEqual({ monitor: 'older', history: undefined });
+    expect(shownRunIds(byId(old, older), undefined, undefined)).toEqual({ monitor: 'old', history: undefined });
+    expect(shownRunIds(byId(old, older), undefined, 'gone')).toEqual({ monitor: 'old', history: undefined });
+    expect(shownRunIds({}, undefined, undefined)).toEqual({ monitor: undefined, history: undefined });
   });
 
-  it('two live runs: the picked one is in the monitor card', () => {
+  it('a run picked while it ran stays in the monitor to its end, even when another one runs meanwhile', () => {
     const second = run('second', 40, 'running');
-    expect(shownRunIds(byId(live, second, old), 'live')).toEqual({ monitor: 'live', history: undefined });
-    expect(shownRunIds(byId(live, second, old), undefined)).toEqual({ monitor: 'second', history: undefined });
+    expect(shownRunIds(byId(live, second, old), 'live', undefined)).toEqual({ monitor: 'live', history: undefined });
+    expect(shownRunIds(byId(live, second, old), undefined, undefined)).toEqual({
+      monitor: 'second',
+      history: undefined,
+    });
+    const ended = { ...live, state: 'succeeded' as const };
+    expect(shownRunIds(byId(ended, second, old), 'live', 'old')).toEqual({ monitor: 'live', history: 'old' });
   });
 
-  it('property: whatever is picked, a running run is always in the monitor card, and the two cards never show one run', () => {
+  it('select: a running run (or one about to appear) is watched; a finished one opens beside the live run', () => {
+    useRuns.setState({ runs: byId(live, old), watched: undefined, selected: undefined });
+    useRuns.getState().select('old');
+    expect(useRuns.getState()).toMatchObject({ watched: undefined, selected: 'old' });
+    useRuns.getState().select('live');
+    expect(useRuns.getState()).toMatchObject({ watched: 'live', selected: undefined });
+    useRuns.getState().select('retried-run-not-listed-yet');
+    expect(useRuns.getState()).toMatchObject({ watched: 'retried-run-not-listed-yet', selected: undefined });
+    useRuns.getState().select('old');
+    useRuns.getState().showLive();
+    expect(useRuns.getState()).toMatchObject({ watched: undefined, selected: undefined });
+  });
+
+  it('property: nothing watched, a running run is always in the monitor card; the two cards never show one run', () => {
     const states = fc.constantFrom<RunSnapshot['state']>('running', 'succeeded', 'failed', 'cancelled');
+    const pick = fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined });
     fc.assert(
-      fc.property(fc.array(states, { maxLength: 6 }), fc.integer({ min: -1, max: 6 }), (list, pick) => {
+      fc.property(fc.array(states, { maxLength: 6 }), pick, pick, (list, watched, selected) => {
         const runs = byId(...list.map((state, i) => run(`r${i}`, i, state)));
-        const shown = shownRunIds(runs, pick < 0 ? undefined : `r${pick}`);
-        if (list.includes('running')) expect(runs[shown.monitor!]?.state).toBe('running');
+        const shown = shownRunIds(
+          runs,
+          watched === undefined ? undefined : `r${watched}`,
+          selected === undefined ? undefined : `r${selected}`,
+        );
+        const watchedRun = watched === undefined ? undefined : runs[`r${watched}`];
+        if (list.includes('running') && !watchedRun) expect(runs[shown.monitor!]?.state).toBe('running');
+        if (watchedRun) expect(shown.monitor).toBe(watchedRun.runId);
         if (shown.history) expect(shown.history).not.toBe(shown.monitor);
         if (list.length) expect(shown.monitor).toBeDefined();
       }),
@@ -97,9 +121,9 @@ describe('stop and launch', () => {
     expect(useRuns.getState().actionError?.message).toBe('No run r2.');
   });
 
-  it('a launched run is picked and its header asked to take the focus, once', () => {
+  it('a launched run is watched and its header asked to take the focus, once', () => {
     useRuns.getState().launched('new');
-    expect(useRuns.getState()).toMatchObject({ selected: 'new', arriving: 'new' });
+    expect(useRuns.getState()).toMatchObject({ watched: 'new', selected: undefined, arriving: 'new' });
     useRuns.getState().arrived();
     expect(useRuns.getState().arriving).toBeUndefined();
   });

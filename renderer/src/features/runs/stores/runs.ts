@@ -13,7 +13,9 @@ interface RunsStore {
   runs: Record<string, RunSnapshot>;
   loaded: boolean;
   error: AppError | undefined;
-  /** The run picked in History (the live run stays in view beside it: {@link shownRunIds}). */
+  /** A run picked to watch while it ran (History, the banner's "Show on Runs", Launch): the monitor keeps it to its end. */
+  watched: string | undefined;
+  /** A finished run picked in History: its own card, beside the live run ({@link shownRunIds}). */
   selected: string | undefined;
   /** $/h of each run main prices (its monitor's burn rate, from `monitor.delta` and snapshots); null: not priced. */
   burn: Record<string, number | null>;
@@ -28,7 +30,10 @@ interface RunsStore {
   retries: Record<string, { busy: boolean; error: AppError | undefined }>;
   loadRuns(): Promise<void>;
   applyEvent(event: RunEvent): void;
+  /** Picks a run: one that runs (or is about to) is watched in the monitor, a finished one opens beside it; undefined closes the latter. */
   select(runId: string | undefined): void;
+  /** Back to the newest live run, nothing picked (the sidebar's running badge). */
+  showLive(): void;
   /** Shows a just-launched run: selected, and its header focused on arrival. */
   launched(runId: string): void;
   arrived(): void;
@@ -52,6 +57,7 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   runs: {},
   loaded: false,
   error: undefined,
+  watched: undefined,
   selected: undefined,
   burn: {},
   stopping: {},
@@ -84,9 +90,16 @@ export const useRuns = create<RunsStore>()((set, get) => ({
     if (after !== before || !get().runs[event.runId]) set({ runs: { ...get().runs, [event.runId]: after } });
   },
 
-  select: (runId) => set({ selected: runId, actionError: undefined }),
+  select: (runId) => {
+    const run = runId ? get().runs[runId] : undefined;
+    if (runId && (!run || run.state === 'running')) {
+      set({ watched: runId, selected: undefined, actionError: undefined });
+    } else set({ selected: runId, actionError: undefined });
+  },
 
-  launched: (runId) => set({ selected: runId, arriving: runId, actionError: undefined }),
+  showLive: () => set({ watched: undefined, selected: undefined, actionError: undefined }),
+
+  launched: (runId) => set({ watched: runId, selected: undefined, arriving: runId, actionError: undefined }),
 
   arrived: () => set({ arriving: undefined }),
 
@@ -146,31 +159,35 @@ export function runsNewestFirst(runs: Record<string, RunSnapshot>): RunSnapshot[
   return Object.values(runs).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
-/** Where the Runs page shows what: the live run's monitor, and a run picked in History beside it (never instead of it). */
+/** Where the Runs page shows what: the live run's monitor, and a finished run picked in History beside it (never instead of it). */
 export interface ShownRuns {
-  /** The run in the monitor card: the live one (the picked one when it is running, else the newest running), else the picked one, else the newest. */
+  /** The run in the monitor card: the watched one (picked while it ran: kept to its end), else the newest running, else the picked one, else the newest. */
   monitor: string | undefined;
-  /** A finished run picked in History while another one is live: shown in its own card under the live one. */
+  /** A finished run picked in History while the monitor card holds another: shown in its own card under the History list. */
   history: string | undefined;
 }
 
-/** Which runs the Runs page shows (pure: the store's runs and History selection). */
-export function shownRunIds(runs: Record<string, RunSnapshot>, selected: string | undefined): ShownRuns {
-  const all = runsNewestFirst(runs);
-  const picked = selected && runs[selected] ? runs[selected] : undefined;
-  const live = picked?.state === 'running' ? picked : all.find((r) => r.state === 'running');
-  if (live) return { monitor: live.runId, history: picked && picked !== live ? picked.runId : undefined };
-  return { monitor: (picked ?? all[0])?.runId, history: undefined };
+/** Which runs the Runs page shows (pure: the store's runs, watched and picked runs). */
+export function shownRunIds(
+  runs: Record<string, RunSnapshot>,
+  watched: string | undefined,
+  selected: string | undefined,
+): ShownRuns {
+  const picked = selected && runs[selected] ? selected : undefined;
+  const live =
+    (watched && runs[watched] ? watched : undefined) ?? runsNewestFirst(runs).find((r) => r.state === 'running')?.runId;
+  if (live) return { monitor: live, history: picked && picked !== live ? picked : undefined };
+  return { monitor: picked ?? runsNewestFirst(runs)[0]?.runId, history: undefined };
 }
 
 /** The run in the monitor card (see {@link shownRunIds}). */
 export function useShownRunId(): string | undefined {
-  return useRuns((s) => shownRunIds(s.runs, s.selected).monitor);
+  return useRuns((s) => shownRunIds(s.runs, s.watched, s.selected).monitor);
 }
 
-/** The finished run picked in History while a run is live, shown under it. */
+/** The finished run picked in History while the monitor card holds another, shown under the list. */
 export function useHistoryRunId(): string | undefined {
-  return useRuns((s) => shownRunIds(s.runs, s.selected).history);
+  return useRuns((s) => shownRunIds(s.runs, s.watched, s.selected).history);
 }
 
 /** The running runs and what they burn together, for the badge on every page. */
