@@ -12,13 +12,12 @@ test('kill-all of TrainDeck resources leaves untracked ones and does not claim t
   await page.goto(host().url);
   await page.locator('html[data-app-ready="true"]').waitFor();
   await nav(page, 'Costs').click();
-  await page.getByTestId('scan').click();
   await expect(page.getByTestId('resource-table').locator('tbody tr')).toHaveCount(9);
   await page.getByRole('button', { name: 'Kill all cost resources' }).click();
   await page.getByRole('dialog').getByTestId('kill-confirm').click();
   const verdict = page.getByTestId('kill-verdict');
   await expect(verdict).toContainText('None of the deleted resources remain', { timeout: 30_000 });
-  await expect(verdict).toContainText('3 other resource(s) in the account were left alone');
+  await expect(verdict).toContainText('3 other resources in the account were left alone');
   await expect(page.getByTestId('resource-table').locator('tbody tr[data-ours="false"]')).toHaveCount(3);
   await expect(page.getByTestId('resource-table').locator('tbody tr[data-ours="true"]')).toHaveCount(0);
   await expect(page.getByTestId('burn-rate')).toHaveText('$0.09/h');

@@ -1,6 +1,7 @@
 import { type CostResource, isBillable, type ScanResult } from '../../shared/domain/cost';
 import type { DeletionEvent, KillAllResult } from '../../shared/domain/kill-all';
 import { TypedError } from '../../shared/ipc/result';
+import { countOf } from '../../shared/text/plural';
 import { credentialsError } from '../aws/aws-errors';
 import type { EventBus } from '../core/event-bus';
 import type { JobRunner } from '../core/jobs';
@@ -49,6 +50,7 @@ export class CostsService {
       clock: this.deps.clock,
       sleep: this.deps.sleep,
       signal: AbortSignal.timeout(SCAN_LIMIT_MS),
+      onProgress: (progress) => this.bus.emit('costs.scanProgress', progress),
     }).catch((error: unknown) => {
       throw credentialsError(error, target.profile) ?? error;
     });
@@ -200,10 +202,29 @@ export class CostsService {
           },
         });
         this.lastScan = report.rescan;
-        return toResult(report);
+        const result = toResult(report);
+        this.announceTeardown(runId, result);
+        return result;
       },
     );
     return { jobId };
+  }
+
+  // "Tear down run" from the Costs page says how it ended, as a kill-all does.
+  private announceTeardown(runId: string, result: KillAllResult): void {
+    if (result.survivors.length > 0) {
+      this.notifications.notify(
+        'error',
+        'Teardown left resources',
+        `Run ${runId}: ${countOf(result.survivors.length, 'resource')} remain, $${result.remainingHourlyUsd.toFixed(2)}/h. See the Costs page for why.`,
+      );
+      return;
+    }
+    this.notifications.notify(
+      'success',
+      'Run torn down',
+      `Run ${runId}: ${countOf(result.deleted, 'resource')} deleted, verified by a rescan.`,
+    );
   }
 
   private announce(state: string, result: KillAllResult | undefined): void {
@@ -212,7 +233,7 @@ export class CostsService {
       this.notifications.notify(
         'error',
         'Kill-all left resources behind',
-        `${result.survivors.length} resource(s) remain, $${result.remainingHourlyUsd.toFixed(2)}/h. See the Costs page for why.`,
+        `${countOf(result.survivors.length, 'resource')} remain, $${result.remainingHourlyUsd.toFixed(2)}/h. See the Costs page for why.`,
       );
       return;
     }
@@ -231,7 +252,7 @@ export class CostsService {
       this.notifications.notify(
         'success',
         'Kill-all complete',
-        `Everything you confirmed is gone (verified by a rescan${unread}). ${others.length} other resource(s) still cost $${result.rescan.totalHourlyUsd.toFixed(2)}/h.`,
+        `Everything you confirmed is gone (verified by a rescan${unread}). ${countOf(others.length, 'other resource')} still cost $${result.rescan.totalHourlyUsd.toFixed(2)}/h.`,
       );
     }
   }

@@ -66,24 +66,24 @@ export function App() {
         />
         <main className="shell__main" aria-labelledby="page-title">
           {unauthorized ? (
-            <>
-              <PageHeader
-                title="Not connected"
-                description="This tab needs the link the browser host prints when it starts."
-              />
-              <PageBody>
-                <UnauthorizedGate />
-              </PageBody>
-            </>
+            <PageHeader
+              title="Not connected"
+              description="This tab needs the link the browser host prints when it starts."
+            />
           ) : (
-            <>
-              <PageHeader title={PAGES[page].title} description={PAGES[page].description} />
-              <CurrentPage page={page} />
-            </>
+            <PageHeader title={PAGES[page].title} description={PAGES[page].description} />
+          )}
+          {/* In the flow under the top bar, never floating over a table: a toast moves the page down instead. */}
+          <ToastStack toasts={toasts} onDismiss={dismiss} />
+          {unauthorized ? (
+            <PageBody>
+              <UnauthorizedGate />
+            </PageBody>
+          ) : (
+            <CurrentPage page={page} />
           )}
         </main>
       </div>
-      <ToastStack toasts={toasts} onDismiss={dismiss} />
     </div>
   );
 }

@@ -23,6 +23,8 @@ export const events = {
   'jobs.event': event<JobEvent>(),
   /** One resource's step in a running kill-all (deleting, deleted, failed with a reason). */
   'costs.deletion': event<DeletionEvent>(),
+  /** How far the running cost scan is: regions answered of all regions ("Scanning 3 / 17 regions"). */
+  'costs.scanProgress': event<{ done: number; total: number }>(),
   /** What changed in a watched run since the previous delta (coalesced to ≤ 10 per second). */
   'monitor.delta': event<MonitorDelta>(),
   /** One event of a run (phase, log line, host key, finished), with a growing seq per run. */

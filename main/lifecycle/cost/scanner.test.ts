@@ -94,6 +94,21 @@ describe('the cost scanner', () => {
     expect(scan.resources.some((r) => r.id === 'i-1')).toBe(true);
   });
 
+  it('reports its progress: 0 of N once the regions are known, then one more per region, refused ones included', async () => {
+    const { clock, fake } = seededAccount();
+    fake.refuseRegion('ap-south-2', 'OptInRequired');
+    const seen: { done: number; total: number }[] = [];
+    const scan = await scanAccount({
+      ports: fake.ports(),
+      clock,
+      sleep: clock.sleep,
+      onProgress: (progress) => seen.push(progress),
+    });
+    const total = scan.regions.length;
+    expect(total).toBeGreaterThan(1);
+    expect(seen).toEqual(Array.from({ length: total + 1 }, (_, done) => ({ done, total })));
+  });
+
   it('retries throttling with backoff and still lists everything', async () => {
     const { clock, fake } = seededAccount();
     fake.throttle('us-east-1', 5);

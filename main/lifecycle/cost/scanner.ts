@@ -25,6 +25,8 @@ export interface ScanOptions {
   clock: Clock;
   sleep: Sleep;
   signal?: AbortSignal;
+  /** Told once the regions are known (done 0) and after each region answered, refused or failed. */
+  onProgress?(progress: { done: number; total: number }): void;
 }
 
 const LISTS = [
@@ -107,7 +109,13 @@ export async function scanAccount(options: ScanOptions): Promise<ScanResult> {
       sleep: options.sleep,
     }));
   const limit = options.mode === 'sequential' ? 1 : (options.concurrency ?? 10);
-  const scanned = await mapBounded(regions, limit, (region) => scanRegion(region, options));
+  let done = 0;
+  options.onProgress?.({ done, total: regions.length });
+  const scanned = await mapBounded(regions, limit, async (region) => {
+    const entry = await scanRegion(region, options);
+    options.onProgress?.({ done: ++done, total: regions.length });
+    return entry;
+  });
   const resources = scanned.flatMap((entry) => entry.resources);
   return {
     scannedAt: new Date(options.clock.now()).toISOString(),

@@ -37,6 +37,7 @@ export function startBridge(): Transport {
     useRuns.getState().applyJobEvent(event);
   });
   selected.api.subscribe('costs.deletion', (event) => useCosts.getState().applyDeletion(event));
+  selected.api.subscribe('costs.scanProgress', (progress) => useCosts.getState().applyScanProgress(progress));
   selected.api.subscribe('runs.event', (event) => useRuns.getState().applyEvent(event));
   selected.api.subscribe('monitor.delta', (delta) => {
     useMonitor.getState().applyDelta(delta);
@@ -89,6 +90,8 @@ function reloadSnapshots(): void {
   void useLaunch.getState().loadTemplates();
   // Runs a killed TrainDeck left (the banner): asked at start and after every reconnect.
   void useUnfinishedRuns.getState().load();
+  // The cost scan at start (and after a reconnect without one): the Costs page and its burn rate are never empty for long.
+  if (!useCosts.getState().scan) void useCosts.getState().runScan();
   const watched = useMonitor.getState().runId;
   if (watched) void useMonitor.getState().watch(watched);
 }

@@ -17,7 +17,7 @@ interface ToastStackProps {
   onDismiss: (id: string) => void;
 }
 
-/** Notifications from main, bottom-right, newest at the bottom, each with its own dismiss button. */
+/** Notifications from main in a strip under the top bar, newest last, each with its own dismiss button. */
 export function ToastStack({ toasts, onDismiss }: ToastStackProps) {
   return (
     <section className="toasts" aria-label="Notifications">

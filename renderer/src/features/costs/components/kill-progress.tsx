@@ -1,6 +1,7 @@
 import type { JobSnapshot } from '../../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../../shared/domain/kill-all';
 import type { AppError } from '../../../../../shared/ipc/result';
+import { countOf } from '../../../../../shared/text/plural';
 import { Button } from '../../../components/button';
 import { ErrorCallout } from '../../../components/error-callout';
 import { AlertIcon, CheckIcon } from '../../../components/icons/ui-icons';
@@ -72,11 +73,11 @@ function Verdict({ result, cleanTitle }: { result: KillAllResult; cleanTitle: st
           <p className="kill-verdict__title">{cleanTitle}</p>
           <p className="kill-verdict__text">
             {result.deleted} deleted, verified by a rescan of{' '}
-            {result.rescan.regions.length - result.unverifiedRegions.length} readable region(s).
+            {countOf(result.rescan.regions.length - result.unverifiedRegions.length, 'readable region')}.
             {result.unverifiedRegions.length > 0 &&
               ` Not readable, so not verified: ${result.unverifiedRegions.map((r) => `${r.region} (${r.reason ?? r.status})`).join(', ')}.`}
             {result.rescan.resources.length > 0 &&
-              ` ${result.rescan.resources.length} other resource(s) in the account were left alone; they cost ${formatHourly(result.rescan.totalHourlyUsd)} (see Costs).`}
+              ` ${countOf(result.rescan.resources.length, 'other resource')} in the account ${result.rescan.resources.length === 1 ? 'was' : 'were'} left alone; ${result.rescan.resources.length === 1 ? 'it costs' : 'they cost'} ${formatHourly(result.rescan.totalHourlyUsd)} (see Costs).`}
           </p>
         </div>
       </div>

@@ -1,8 +1,10 @@
 import type { CostResource } from '../../../../../shared/domain/cost';
 import { Badge } from '../../../components/badge';
+import { Button } from '../../../components/button';
 import { formatAgeHours, formatHourly } from '../../../format/money';
 import { KIND_LABELS, shortId } from '../../../format/resources';
 import type { DeletionStatus } from '../stores/costs';
+import { nameTag, type ResourceOrder } from '../view/resource-view';
 import { DeletionMark } from './deletion-mark';
 
 import './resource-table.css';
@@ -12,13 +14,34 @@ interface ResourceTableProps {
   /** Per-resource kill-all progress, when one is running or just ended. */
   deletions?: Record<string, DeletionStatus>;
   caption: string;
-  /** Leave out the Owner column (the dialog groups by owner already). */
-  compact?: boolean;
   testId?: string;
+  /** The $/h column's order, and what a click on its header asks for (absent: not sortable). */
+  order?: ResourceOrder;
+  onOrderChange?: (order: ResourceOrder) => void;
+  /** A Delete button per row (the page; the dialog has none). */
+  onDelete?: (resource: CostResource) => void;
+  /** No Delete while a kill-all runs. */
+  deleteDisabled?: boolean;
 }
 
+const NEXT_ORDER: Record<ResourceOrder, ResourceOrder> = {
+  scan: 'hourly-desc',
+  'hourly-desc': 'hourly-asc',
+  'hourly-asc': 'scan',
+};
+const ARIA_SORT = { scan: 'none', 'hourly-desc': 'descending', 'hourly-asc': 'ascending' } as const;
+
 /** Every cost resource of a scan: where, what, since when, what it costs, and who made it. */
-export function ResourceTable({ resources, deletions, caption, compact = false, testId }: ResourceTableProps) {
+export function ResourceTable({
+  resources,
+  deletions,
+  caption,
+  testId,
+  order,
+  onOrderChange,
+  onDelete,
+  deleteDisabled = false,
+}: ResourceTableProps) {
   return (
     // Focusable so keyboard users can scroll it sideways on narrow windows.
     <div className="resource-table__scroll" role="region" aria-label={caption} tabIndex={0}>
@@ -33,15 +56,40 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
             <th scope="col" className="num">
               Age
             </th>
-            <th scope="col" className="num">
-              $/h
+            <th scope="col" className="num" aria-sort={order ? ARIA_SORT[order] : undefined}>
+              {order && onOrderChange ? (
+                <button
+                  type="button"
+                  className="resource-table__sort"
+                  onClick={() => onOrderChange(NEXT_ORDER[order])}
+                  data-testid="sort-hourly"
+                >
+                  $/h{order === 'hourly-desc' ? ' ↓' : order === 'hourly-asc' ? ' ↑' : ''}
+                  <span className="visually-hidden">
+                    {order === 'scan'
+                      ? ', sort dearest first'
+                      : order === 'hourly-desc'
+                        ? ', sort cheapest first'
+                        : ', sort by region'}
+                  </span>
+                </button>
+              ) : (
+                '$/h'
+              )}
             </th>
-            {!compact && <th scope="col">Owner</th>}
+            <th scope="col">Owner</th>
+            {onDelete && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
           {resources.map((resource) => {
             const deletion = deletions?.[resource.id];
+            // Ours are named after their run (shown in Owner); an untracked one is known by its Name tag.
+            const name = resource.ours ? undefined : nameTag(resource);
             return (
               <tr
                 key={`${resource.region}/${resource.id}`}
@@ -55,6 +103,11 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
                   <span className="resource-table__type" title={resource.type}>
                     {typeLabel(resource)}
                   </span>
+                  {name && (
+                    <span className="resource-table__name" title={`Name tag: ${name}`}>
+                      {name}
+                    </span>
+                  )}
                 </td>
                 <td className="mono selectable" title={resource.id}>
                   {shortId(resource.id)}
@@ -67,8 +120,22 @@ export function ResourceTable({ resources, deletions, caption, compact = false, 
                   )}
                 </td>
                 <td className="num tabular nowrap">{formatAgeHours(resource.ageHours)}</td>
-                <td className="num tabular">{formatHourly(resource.hourlyUsd)}</td>
-                {!compact && <OwnerCell resource={resource} />}
+                <td className="num tabular nowrap">{formatHourly(resource.hourlyUsd)}</td>
+                <OwnerCell resource={resource} />
+                {onDelete && (
+                  <td className="resource-table__actions">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => onDelete(resource)}
+                      unavailable={deleteDisabled || deletion !== undefined}
+                      aria-label={`Delete ${KIND_LABELS[resource.kind]} ${resource.id}`}
+                      data-testid={`delete-${resource.id}`}
+                    >
+                      Delete
+                    </Button>
+                  </td>
+                )}
               </tr>
             );
           })}

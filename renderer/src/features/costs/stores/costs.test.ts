@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+
+import type { KillAllResult } from '../../../../../shared/domain/kill-all';
+import { ok } from '../../../../../shared/ipc/result';
+import { setApi } from '../../../bridge/api-ref';
+import { useCosts } from './costs';
+
+describe('costs store: a kill-all whose events arrive before its job id', () => {
+  it('keeps the per-resource progress and the verdict that came before the answer to costs.killAll', async () => {
+    const rescan = {
+      scannedAt: '',
+      regions: [],
+      resources: [],
+      totalHourlyUsd: 0,
+      unpricedCount: 0,
+      priceTableDate: '',
+    };
+    const result = {
+      deleted: 1,
+      survivors: [],
+      unverifiedRegions: [],
+      remainingHourlyUsd: 0,
+      rescan,
+    } as unknown as KillAllResult;
+    setApi({
+      invoke: (command) => {
+        if (command !== 'costs.killAll') throw new Error(`unexpected ${command}`);
+        // Main deleted and finished before its answer reached the page (a fast account, a busy page).
+        useCosts.getState().applyDeletion({ jobId: 'job-1', resourceId: 'i-1', state: 'deleted' } as never);
+        useCosts.getState().applyDeletion({ jobId: 'job-0', resourceId: 'i-9', state: 'deleted' } as never);
+        useCosts.getState().applyJobEvent({ type: 'succeeded', jobId: 'job-1', result } as never);
+        return Promise.resolve(ok({ jobId: 'job-1' })) as never;
+      },
+      subscribe: () => () => {},
+    });
+    expect(await useCosts.getState().startKillAll({ resourceIds: ['i-1'], includeUntracked: false })).toBe(true);
+    expect(useCosts.getState().deletions).toEqual({ 'i-1': { state: 'deleted' } });
+    expect(useCosts.getState().killResult).toBe(result);
+    expect(useCosts.getState().scan).toBe(rescan);
+  });
+});
