@@ -22,7 +22,7 @@ import { confirmStoreCredentialsOnce } from '../trust/store-credential-consent';
 import type { TrustGate } from '../trust/trust-gate';
 import { runDoctor } from './doctor';
 import { createHandlers } from './handlers';
-import { lifecycleWorld } from './lifecycle-world';
+import { lifecycleWorld, usesFakeAws } from './lifecycle-world';
 
 /** What differs between the desktop app, the browser host and tests. */
 export interface CoreOptions {
@@ -74,14 +74,18 @@ export function createCore(options: CoreOptions): Core {
   const bus = new EventBus();
   const jobs = new JobRunner(bus, options.log, clock);
   const notifications = new NotificationService(bus, clock);
+  const demo = usesFakeAws(env);
   const info: AppInfo = {
     productName: PRODUCT_NAME,
     version: APP_VERSION,
     transport: options.transport,
     platform: `${process.platform}-${process.arch}`,
     startedAt: isoNow(clock),
+    ...(demo ? { demo: true } : {}),
   };
-  const doctor = () =>
+  // One world for the cost panel and the runs: a run launched on the fake account shows up in its scans.
+  const world = lifecycleWorld(env, dataDir);
+  const doctor = async () =>
     runDoctor({
       env,
       projectRoot: options.projectRoot,
@@ -90,9 +94,9 @@ export function createCore(options: CoreOptions): Core {
       transport: options.transport,
       clock,
       ...(options.electronVersion ? { electronVersion: options.electronVersion } : {}),
+      // The demo account answers in memory: the environment check reports who the wizard will see.
+      ...(demo ? { demoIdentity: await world.ports({ region: 'eu-west-1' }).identity.whoAmI() } : {}),
     });
-  // One world for the cost panel and the runs: a run launched on the fake account shows up in its scans.
-  const world = lifecycleWorld(env, dataDir);
   // One settings store (main's, in the data folder) for the page, the notifications and the monitor.
   const settings = new SettingsStore(dataDir);
   const notifier = new MonitorNotifier(notifications, (topic) => settings.current().notifications[topic]);

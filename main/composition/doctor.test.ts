@@ -69,14 +69,34 @@ describe('doctor', () => {
     expect(check(report, 'aws-endpoints').value).toBe('AWS public endpoints (no override)');
   });
 
-  it('warns with a fix when nothing is configured', async () => {
+  it('fails the credentials (red, not a warning) and warns profile and region with a fix when nothing is configured', async () => {
     const report = await runDoctor({ ...base, home: home(), env: {} });
     expect(check(report, 'aws-profile')).toMatchObject({
       status: 'warn',
       fix: expect.stringContaining('aws configure'),
     });
-    expect(check(report, 'aws-credentials').status).toBe('warn');
+    expect(check(report, 'aws-credentials')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('aws configure'),
+    });
     expect(check(report, 'aws-region')).toMatchObject({ status: 'warn', fix: expect.stringContaining('AWS_REGION') });
+  });
+
+  it('in demo mode reports the demo identity the wizard shows, not the missing ~/.aws setup', async () => {
+    const report = await runDoctor({
+      ...base,
+      home: home(),
+      env: {},
+      demoIdentity: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/ana' },
+    });
+    expect(check(report, 'aws-credentials')).toMatchObject({
+      status: 'pass',
+      value: expect.stringMatching(/^demo account 123456789012 .*nothing is real$/),
+    });
+    expect(report.checks.filter((c) => c.status === 'warn' || c.status === 'fail').map((c) => c.id)).not.toContain(
+      'aws-profile',
+    );
+    expect(check(report, 'aws-region').status).toBe('pass');
   });
 
   it('fails an old Node with the version to install', async () => {

@@ -19,6 +19,11 @@ export interface DoctorInputs {
   /** Who asks: in browser mode a missing Electron is information (the page already runs without it), not a warning. */
   transport?: TransportKind;
   clock?: Clock;
+  /**
+   * The in-memory demo account's identity (TRAINDECK_FAKE_AWS=1): the AWS lines report it, as the
+   * wizard does, instead of the real ~/.aws setup that the app does not use.
+   */
+  demoIdentity?: { account: string; arn: string };
 }
 
 /** Builds the report of `traindeck doctor` and the Settings page. Reads files, calls no network. */
@@ -28,12 +33,27 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     nodeCheck(inputs.nodeVersion),
     electronCheck(inputs),
     { id: 'data-dir', label: 'App data folder', status: 'info', value: inputs.dataDir },
-    profileCheck(aws),
-    credentialsCheck(aws),
-    regionCheck(aws),
-    endpointCheck(inputs.env, aws),
+    ...(inputs.demoIdentity
+      ? demoChecks(inputs.demoIdentity, aws)
+      : [profileCheck(aws), credentialsCheck(aws), regionCheck(aws), endpointCheck(inputs.env, aws)]),
   ];
   return { generatedAt: isoNow(inputs.clock ?? systemClock), checks };
+}
+
+/** The demo account's lines: what the app really talks to (an in-memory account), not ~/.aws. */
+function demoChecks(identity: { account: string; arn: string }, aws: AwsSetup): DoctorCheck[] {
+  return [
+    { id: 'aws-profile', label: 'AWS profile', status: 'info', value: 'not used: the demo account needs none' },
+    {
+      id: 'aws-credentials',
+      label: 'AWS credentials',
+      status: 'pass',
+      value: `demo account ${identity.account} (${identity.arn}), in memory: nothing is real`,
+      fix: 'Start TrainDeck without TRAINDECK_FAKE_AWS=1 to use your AWS account.',
+    },
+    { id: 'aws-region', label: 'AWS region', status: 'pass', value: `${aws.region ?? 'eu-west-1'} (demo account)` },
+    { id: 'aws-endpoints', label: 'AWS endpoints', status: 'info', value: 'none: the demo account is in memory' },
+  ];
 }
 
 function nodeCheck(version: string): DoctorCheck {
@@ -110,10 +130,11 @@ function credentialsCheck(aws: AwsSetup): DoctorCheck {
         : {};
     return { id: 'aws-credentials', label: 'AWS credentials', status: 'pass', value, ...fix };
   }
+  // Red: without credentials nothing in AWS can be checked or launched (an instance role is the rare exception).
   return {
     id: 'aws-credentials',
     label: 'AWS credentials',
-    status: 'warn',
+    status: 'fail',
     value,
     fix: `Configure credentials for profile "${aws.profile}" (\`aws configure\` or \`aws configure sso\`); instance or container roles are only seen when TrainDeck calls AWS.`,
   };

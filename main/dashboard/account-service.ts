@@ -11,7 +11,8 @@ import { instanceSpec } from '../../shared/pricing/instance-specs';
 import { PRICE_TABLE } from '../../shared/pricing/price-table';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { inspectAwsSetup } from '../aws/aws-config';
-import { credentialsError, describeAwsError } from '../aws/aws-errors';
+import { awsFailure, credentialsError, describeAwsError, regionRefusal } from '../aws/aws-errors';
+import type { AwsPorts } from '../aws/ports/aws-ports';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import { mapBounded } from '../lifecycle/cost/map-bounded';
 import type { AwsTarget, LifecycleDeps } from '../lifecycle/lifecycle-deps';
@@ -44,9 +45,12 @@ export class AccountService {
     return { profiles: names, defaultProfile: setup.profile, ...(setup.region ? { defaultRegion: setup.region } : {}) };
   }
 
+  /** Who the credentials are, and (on the wizard's first step) whether the region is enabled for that account. */
   async identity(target: AwsTarget): Promise<AwsIdentity> {
+    const signal = AbortSignal.timeout(20_000);
+    let identity: AwsIdentity;
     try {
-      return await this.deps.ports(target).identity.whoAmI({ signal: AbortSignal.timeout(20_000) });
+      identity = await this.deps.ports(target).identity.whoAmI({ signal });
     } catch (error) {
       throw (
         credentialsError(error, target.profile ?? this.deps.env.AWS_PROFILE) ??
@@ -55,6 +59,14 @@ export class AccountService {
         })
       );
     }
+    if (!(await regionEnabled(this.deps.ports(target), target.region, signal))) {
+      throw new TypedError('AWS', `${target.region} is not enabled for account ${identity.account}.`, {
+        fix:
+          'Enable it in the AWS console: account menu (top right) → Account → AWS Regions → ' +
+          `${target.region} → Enable (it takes a few minutes), or choose another region.`,
+      });
+    }
+    return identity;
   }
 
   /** Every priced type with its hardware; offerings are asked once per region and profile. */
@@ -119,10 +131,31 @@ export class AccountService {
     });
     return mapBounded(types, 8, async (option): Promise<InstanceTypeOption> => {
       const offered = await ec2.offeredZones(option.type, { signal }).then(
-        (zones) => zones.length > 0,
-        () => undefined,
+        (zones) => ({ offered: zones.length > 0 }),
+        // "unknown" always comes with why (no credentials, a denied call, the network).
+        (error: unknown) => ({ unknownBecause: awsFailure(error, { signal }).message }),
       );
-      return offered === undefined ? option : { ...option, offered };
+      return { ...option, ...offered };
     });
   }
+}
+
+/**
+ * False only when AWS says the region is not enabled for the account: missing from the enabled
+ * regions, or a call there refused as not opted in. Any other answer (a denied DescribeRegions,
+ * the network) is not evidence, so the region counts as enabled and preflight decides.
+ */
+async function regionEnabled(ports: AwsPorts, region: string, signal: AbortSignal): Promise<boolean> {
+  const [listed, probe] = await Promise.all([
+    ports.regions.listEnabledRegions({ signal }).then(
+      (regions) => regions.includes(region),
+      () => true,
+    ),
+    // async: a port that throws at once (an unknown region's endpoint) is an answer like any other.
+    (async () => ports.ec2(region).listOurKeyPairs({ signal }))().then(
+      () => true,
+      (error: unknown) => regionRefusal(error) !== 'not opted in',
+    ),
+  ]);
+  return listed && probe;
 }

@@ -63,6 +63,7 @@ export function App() {
                 }
               : undefined
           }
+          demo={info?.demo}
         />
         <main className="shell__main" aria-labelledby="page-title">
           {unauthorized ? (

@@ -20,8 +20,10 @@ export interface InstanceTypeOption {
   gpuModel?: string;
   /** On-demand $/hour from the bundled price table. */
   hourlyUsd: number;
-  /** Offered in at least one zone of the region; undefined when it could not be checked. */
+  /** Offered in at least one zone of the region; undefined when it could not be checked (then `unknownBecause` says why). */
   offered?: boolean;
+  /** Why `offered` is unknown, e.g. "no AWS credentials were found"; a sentence for the picker. */
+  unknownBecause?: string;
 }
 
 /** How a key file keeps the SSE-C key at rest: sealed with the OS keychain (Electron `safeStorage`), or plain bytes (mode 0600). */

@@ -9,6 +9,8 @@ export interface AppInfo {
   platform: string;
   /** ISO time the main process (or browser host) started. */
   startedAt: string;
+  /** The app talks to the in-memory demo account (TRAINDECK_FAKE_AWS=1): the shell says so on every page. */
+  demo?: boolean;
 }
 
 /** The pages of the renderer; main may ask the window to show one (tray menu). */

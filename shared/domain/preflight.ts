@@ -9,6 +9,8 @@ export interface PreflightCheck {
   /** The finding, e.g. "123456789012 (arn:aws:iam::…:user/ana)". Never a secret. */
   value: string;
   fix?: string;
+  /** The wizard field that fixes this check ("code.deployKeyFile"), when the check knows it better than its id does. */
+  field?: string;
 }
 
 /** Every check of one preflight run; `ok` is false when any check failed. */

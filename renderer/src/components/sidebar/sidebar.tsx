@@ -18,6 +18,8 @@ interface SidebarProps {
   transportLabel: string | undefined;
   /** What is running and burning now ("1 running · $1.03/h"), seen from every page; opens the live run. */
   live?: { label: string; onOpen: () => void } | undefined;
+  /** The app talks to the in-memory demo account: said on every page, under the mark. */
+  demo?: boolean | undefined;
 }
 
 /** The left column: mark, page list, and a footer saying what is running and how it is connected. */
@@ -30,6 +32,7 @@ export function Sidebar({
   version,
   transportLabel,
   live,
+  demo,
 }: SidebarProps) {
   return (
     <aside className="sidebar">
@@ -37,6 +40,11 @@ export function Sidebar({
         <LogoMark size={28} />
         <span className="sidebar__name">TrainDeck</span>
       </div>
+      {demo && (
+        <p className="sidebar__demo" data-testid="demo-badge">
+          Demo account — nothing is real
+        </p>
+      )}
       <nav className="sidebar__nav" aria-label="Main">
         <NavList entries={entries} current={current} onNavigate={onNavigate} />
         {live && (

@@ -12,14 +12,19 @@ import { ArrowRightIcon } from '../../../components/icons/ui-icons';
 import { LaunchIllustration } from '../../../components/illustrations/launch-illustration';
 import { useApp } from '../../../stores/app';
 import { useConnection } from '../../../stores/connection';
+import { copyText } from '../../../stores/copy-text';
 import { useNavigation } from '../../../stores/navigation';
 import { useSettings } from '../../../stores/settings';
+import { ConnectAccount } from '../components/connect-account';
 import { ReadinessList } from '../components/readiness-list';
 import { TemplateList } from '../components/template-list';
 import { WIZARD_STEPS, WizardSteps } from '../components/wizard-steps';
 import { useLaunch } from '../stores/launch';
 import { useWizard } from '../stores/wizard';
 import { useWizardAws } from '../stores/wizard-aws';
+import { DEFAULT_REGION, STEP_META } from '../wizard/draft';
+
+import './start-view.css';
 
 /** Before the wizard: start it, or open a saved template; and whether AWS looks ready. */
 export function StartView() {
@@ -39,19 +44,39 @@ export function StartView() {
     if (useConnection.getState().state.status === 'connected') void useLaunch.getState().loadTemplates();
   }, []);
   const awsChecks = report?.checks.filter((check) => check.id.startsWith('aws-')) ?? [];
+  const regionCheck = report?.checks.find((c) => c.id === 'aws-region');
   // The doctor says e.g. "eu-west-1 (from profile …)": its first word is the region.
-  const region = report?.checks.find((c) => c.id === 'aws-region' && c.status === 'pass')?.value.split(' ')[0];
+  const doctorRegion = regionCheck?.status === 'pass' ? regionCheck.value.split(' ')[0] : undefined;
+  const region = doctorRegion && /^[a-z]{2}(-[a-z]+)+-\d$/.test(doctorRegion) ? doctorRegion : undefined;
+  // Who the default credentials are decides the first screen: the wizard, or "Connect your AWS account".
+  const identity = useWizardAws((s) => s.identity);
+  const identityKey = `@${region ?? DEFAULT_REGION}`;
+  useEffect(() => {
+    if (useWizardAws.getState().identity?.key !== identityKey) {
+      void useWizardAws.getState().checkIdentity('', region ?? DEFAULT_REGION);
+    }
+  }, [identityKey, region]);
+  const ownIdentity = identity?.key === identityKey ? identity : undefined;
+  const connected = Boolean(ownIdentity?.value);
   const start = () => {
     useLaunch.getState().reset();
     // The Settings page's defaults first, then what the AWS setup says.
     const chosen = useSettings.getState().settings;
-    const fromSetup = region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
-    const startRegion = chosen?.aws.region ?? fromSetup;
+    const startRegion = chosen?.aws.region ?? region;
     useWizard.getState().start({
       ...(startRegion ? { region: startRegion } : {}),
       ...(chosen?.aws.profile ? { profile: chosen.aws.profile } : {}),
       ...(chosen?.dataFolder ? { localRoot: chosen.dataFolder } : {}),
     });
+  };
+  const saved = useWizard((s) => s.saved);
+  const resume = () => {
+    useLaunch.getState().reset();
+    useWizard.getState().resume();
+  };
+  const checkAgain = () => {
+    void useApp.getState().loadDoctor();
+    void useWizardAws.getState().checkIdentity('', region ?? DEFAULT_REGION);
   };
   const open = (config: RunConfig) => {
     useLaunch.getState().reset();
@@ -61,20 +86,59 @@ export function StartView() {
   return (
     <div className="page-grid">
       <div className="page-column">
-        <Card testId="launch-empty">
-          <EmptyState
-            headingLevel={2}
-            illustration={<LaunchIllustration />}
-            title="Configure a run"
-            body="Six steps, each checked as you go. Preflight verifies everything in AWS before anything is created; then one click starts your training."
-            action={
-              <Button variant="primary" size="lg" onClick={start} data-testid="start-wizard">
-                Start the launch wizard
-              </Button>
-            }
+        {saved && (
+          <Card
+            title="Unfinished run"
+            subtitle="Kept from your last visit; starting a new wizard replaces it."
+            testId="saved-draft"
+          >
+            <div className="card-footer">
+              <span>
+                {saved.draft.account.name || 'Unnamed run'} · stopped at {STEP_META[saved.step].title} · saved{' '}
+                {new Date(saved.savedAt).toLocaleString()}
+              </span>
+              <span className="card-footer__actions">
+                <Button size="sm" variant="ghost" onClick={() => useWizard.getState().discardSaved()}>
+                  Discard
+                </Button>
+                <Button size="sm" variant="primary" onClick={resume} data-testid="resume-draft">
+                  Resume
+                </Button>
+              </span>
+            </div>
+          </Card>
+        )}
+        {ownIdentity?.error ? (
+          <ConnectAccount
+            identity={ownIdentity}
+            region={regionCheck}
+            onCheckAgain={checkAgain}
+            onCopyPolicy={(text) => void copyText(text, 'The IAM policy')}
+            onChooseProfile={start}
           />
-          <WizardSteps steps={WIZARD_STEPS} />
-        </Card>
+        ) : (
+          <Card testId="launch-empty">
+            <EmptyState
+              headingLevel={2}
+              illustration={<LaunchIllustration />}
+              title="Configure a run"
+              body="Six steps, each checked as you go. Preflight verifies everything in AWS before anything is created; then one click starts your training."
+              action={
+                <Button
+                  variant="primary"
+                  size="lg"
+                  onClick={start}
+                  loading={!connected}
+                  disabled={!connected}
+                  data-testid="start-wizard"
+                >
+                  {connected ? 'Start the launch wizard' : 'Checking your AWS account…'}
+                </Button>
+              }
+            />
+            <WizardSteps steps={WIZARD_STEPS} />
+          </Card>
+        )}
         <Card title="Templates" subtitle="Finished wizards you saved, ready to launch again" testId="launch-templates">
           {templatesError && (
             <div className="card-error">

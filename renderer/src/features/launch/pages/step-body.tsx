@@ -45,7 +45,6 @@ export function StepBody({
       savedAs: s.savedAs,
       exported: s.exported,
       actionError: s.actionError,
-      launching: s.launching,
       launchError: s.launchError,
     })),
   );
@@ -88,6 +87,10 @@ export function StepBody({
             onSeal: () => void actions.sealKey(),
             onBackupPathChange: (path) => useKeyBackup.getState().setPath(path),
             onExport: () => void useKeyBackup.getState().exportKey(),
+            onUseExisting: () => {
+              update('data', { keyMode: 'import', keyFingerprint: '' });
+              void actions.prepareKey();
+            },
           }}
           onChange={(patch) => update('data', patch)}
         />
@@ -104,7 +107,7 @@ export function StepBody({
           onSave={(name) => config && void launchActions.saveTemplate(name, config)}
           onExport={() => config && void launchActions.exportConfig(config)}
           onCopy={(text) => void copyText(text, 'The run config (JSON)')}
-          onLaunch={() => config && void launchActions.launch(config)}
+          onFix={(home) => useWizard.getState().goTo(home.step, home.field)}
         />
       );
   }

@@ -1,31 +1,75 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
+import type { AwsIdentity } from '../../../../../shared/domain/account';
+import type { RunConfig } from '../../../../../shared/run-config/schema';
 import { Button } from '../../../components/button';
 import { ArrowRightIcon, CloseIcon } from '../../../components/icons/ui-icons';
-import { Stepper } from '../components/wizard/stepper';
-import { useWizard } from '../stores/wizard';
-import { useWizardAws } from '../stores/wizard-aws';
+import { formatUsd } from '../../../format/money';
+import { runEstimate } from '../components/wizard/cost-estimate';
+import { type StepMark, Stepper } from '../components/wizard/stepper';
+import { useLaunch } from '../stores/launch';
+import { FIRST_INVALID, useWizard } from '../stores/wizard';
+import { type Loaded, useWizardAws } from '../stores/wizard-aws';
 import { STEP_IDS, STEP_META, type StepId } from '../wizard/draft';
-import { stepErrors, validateDraft } from '../wizard/validate';
+import { failingSteps } from '../wizard/preflight-homes';
+import { type FieldErrors, stepErrors, validateDraft } from '../wizard/validate';
 import { StepBody } from './step-body';
 
 import '../components/wizard/wizard.css';
 
 /** The open wizard: stepper, the current step, Back/Next. Loads what each step needs as it is shown. */
 export function WizardView() {
-  const { step, reached, draft, shown } = useWizard(
-    useShallow((s) => ({ step: s.step, reached: s.reached, draft: s.draft, shown: s.shown })),
+  const { step, reached, draft, shown, focus } = useWizard(
+    useShallow((s) => ({ step: s.step, reached: s.reached, draft: s.draft, shown: s.shown, focus: s.focus })),
   );
+  const preflight = useWizardAws((s) => s.preflight);
+  const launch = useLaunch(useShallow((s) => ({ launching: s.launching })));
   const { next, back, goTo, close } = useWizard.getState();
-  const aws = useWizardAws.getState();
+  // The store's actions (stable across its updates; the effects below must not rerun on every answer).
+  const [aws] = useState(() => useWizardAws.getState());
+  const identity = useWizardAws((s) => s.identity);
   const validation = useMemo(() => validateDraft(draft), [draft]);
-  const invalid = Object.fromEntries(
-    STEP_IDS.map((s) => [s, Boolean(shown[s]) && Object.keys(stepErrors(validation.errors, s)).length > 0]),
-  ) as Partial<Record<StepId, boolean>>;
-  const errors = shown[step] ? stepErrors(validation.errors, step) : {};
   const { profile, region } = draft.account;
+  // Next cannot pass an identity that failed (or has not answered): nothing after it could work.
+  const identityProblem = identityBlocker(identity, `${profile}@${region}`);
+  const blockers: FieldErrors = step === 'account' && identityProblem ? { 'aws.identity': identityProblem } : {};
   const configKey = validation.config ? JSON.stringify(validation.config) : undefined;
+  // Preflight of this very config: its failures mark the steps that own them (red in the stepper).
+  const report = preflight?.key === configKey && !preflight?.loading ? preflight?.value : undefined;
+  const failing = report ? failingSteps(report.checks) : new Set<StepId>();
+  const marks = Object.fromEntries(
+    STEP_IDS.map((s) => {
+      const hasErrors = Object.keys(stepErrors(validation.errors, s)).length > 0;
+      if (failing.has(s) || (shown[s] && hasErrors)) return [s, 'invalid'];
+      // ✓ only for a step that is valid now (Review: once preflight passed for this config).
+      const valid = s === 'review' ? Boolean(report?.ok) : !hasErrors && (s !== 'account' || !identityProblem);
+      return [s, valid && STEP_IDS.indexOf(s) <= reached ? 'done' : 'todo'];
+    }),
+  ) as Record<StepId, StepMark>;
+  const errors = shown[step] ? { ...stepErrors(validation.errors, step), ...blockers } : {};
+  const canLaunch = Boolean(report?.ok) && !preflight?.error;
+
+  // Focus follows the wizard: the step's heading on each step, a Fix button's field, or the first
+  // invalid field after a blocked Next (so keyboard and screen reader users land where the work is).
+  const bodyRef = useRef<HTMLFormElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const lastStep = useRef(step);
+  useEffect(() => {
+    const stepChanged = lastStep.current !== step;
+    lastStep.current = step;
+    // Nothing asked (the first render, or the store clearing its request): focus stays where it is.
+    if (!stepChanged && !focus) return;
+    const body = bodyRef.current;
+    const target =
+      focus === FIRST_INVALID
+        ? body?.querySelector<HTMLElement>(INVALID_CONTROL)
+        : focus
+          ? body?.querySelector<HTMLElement>(`[data-testid="field-${CSS.escape(focus)}"] :is(${CONTROL})`)
+          : undefined;
+    (target ?? headingRef.current)?.focus();
+    if (focus) useWizard.getState().focused();
+  }, [step, focus]);
 
   useEffect(() => void aws.loadProfiles(), [aws]);
   useEffect(() => {
@@ -56,18 +100,19 @@ export function WizardView() {
         </Button>
       </header>
       <div className="wizard__stepper">
-        <Stepper current={step} reached={reached} invalid={invalid} onGo={goTo} />
+        <Stepper current={step} reached={reached} marks={marks} onGo={(s) => goTo(s)} />
       </div>
       {/* A form so that Enter in a field means Next, as in any desktop wizard. */}
       <form
+        ref={bodyRef}
         className="wizard__body"
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (step !== 'review') next();
+          if (step !== 'review') next(blockers);
         }}
       >
-        <h3 id="wizard-step-title" className="wizard__step-title">
+        <h3 id="wizard-step-title" className="wizard__step-title" tabIndex={-1} ref={headingRef}>
           {STEP_META[step].title}
         </h3>
         <StepBody step={step} errors={errors} config={validation.config} />
@@ -78,15 +123,36 @@ export function WizardView() {
           {errorCount
             ? `${errorCount} field${errorCount === 1 ? ' needs' : 's need'} attention before you continue.`
             : ''}
+          {step === 'review' && (
+            <span id="launch-note" className="wizard__launch-note">
+              {canLaunch
+                ? 'Every check passed: Launch creates the resources above and starts the run.'
+                : 'Launch is available once every preflight check passes.'}
+            </span>
+          )}
         </span>
+        {step === 'review' && validation.config && <FooterCost config={validation.config} />}
         <Button onClick={back} disabled={index === 0} data-testid="wizard-back">
           Back
         </Button>
+        {step === 'review' && (
+          <Button
+            variant="primary"
+            iconEnd={<ArrowRightIcon size={14} />}
+            disabled={!canLaunch}
+            loading={launch.launching}
+            onClick={() => validation.config && void useLaunch.getState().launch(validation.config)}
+            aria-describedby="launch-note"
+            data-testid="launch"
+          >
+            Launch
+          </Button>
+        )}
         {step !== 'review' && (
           <Button
             variant="primary"
             iconEnd={<ArrowRightIcon size={14} />}
-            onClick={() => next()}
+            onClick={() => next(blockers)}
             data-testid="wizard-next"
           >
             Next: {STEP_META[STEP_IDS[index + 1] ?? 'review'].title}
@@ -94,5 +160,30 @@ export function WizardView() {
         )}
       </footer>
     </section>
+  );
+}
+
+/** Why the Account step may not be left yet: the identity check failed, or has not answered for this profile and region. */
+function identityBlocker(identity: Loaded<AwsIdentity> | undefined, key: string): string | undefined {
+  if (identity?.key === key && identity.value) return undefined;
+  if (identity?.key === key && identity.error) {
+    return 'Next needs an AWS identity that works: fix the problem shown above, then Check again.';
+  }
+  return 'Wait until AWS says who this profile is.';
+}
+
+const CONTROL = 'input:not([type="hidden"]), select, textarea, button';
+/** The first control of an invalid field (or the identity's Check again), in screen order. */
+const INVALID_CONTROL = `[data-invalid] :is(${CONTROL}), [aria-invalid="true"]`;
+
+/** The run's cost in the sticky footer, next to Launch. */
+function FooterCost({ config }: { config: RunConfig }) {
+  const estimate = runEstimate(config);
+  return (
+    <span className="wizard__cost tabular" data-testid="footer-cost">
+      {estimate === null
+        ? 'Cost unknown'
+        : `≈ ${formatUsd(estimate.hourly)}/h${estimate.atMost === undefined ? '' : ` · at most ${formatUsd(estimate.atMost)}`}`}
+    </span>
   );
 }

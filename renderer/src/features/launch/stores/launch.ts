@@ -6,6 +6,7 @@ import type { RunConfig } from '../../../../../shared/run-config/schema';
 import { api } from '../../../bridge/api-ref';
 import { useNavigation } from '../../../stores/navigation';
 import { useRuns } from '../../runs/stores/runs';
+import { useWizard } from './wizard';
 
 interface LaunchStore {
   templates: RunTemplate[];
@@ -90,6 +91,8 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
     const result = await api().invoke('runs.start', { config, backend: config.sshHost ? 'ssh-host' : 'aws-ec2' });
     if (!result.ok) return set({ launching: false, launchError: result.error });
     set({ launching: false, launchedRunId: result.value.runId });
+    // The run exists now: its draft has done its job.
+    useWizard.getState().discardSaved();
     useRuns.getState().launched(result.value.runId);
     useNavigation.getState().navigate('runs');
   },

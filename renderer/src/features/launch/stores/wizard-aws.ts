@@ -100,7 +100,7 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
           label: files[i]?.label ?? 'File',
           status: c.ok ? 'pass' : 'fail',
           value: c.ok ? c.path : `${c.path}: ${c.problem ?? 'unusable'}`,
-          ...(c.ok ? {} : { fix: `Fix the path in the ${files[i]?.step ?? 'Code'} step.` }),
+          field: files[i]?.field ?? 'code.deployKeyFile',
         }))
       : [];
     const checks = [...result.value.checks, ...fileChecks];
@@ -135,17 +135,17 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
   },
 }));
 
-/** The local files a run config names that must exist on this machine (a deploy key must be a private key), and the step that names each. */
+/** The local files a run config names that must exist on this machine (a deploy key must be a private key), and the field that names each. */
 function localFiles(
   config: RunConfig,
-): Array<{ label: string; path: string; kind: 'file' | 'ssh-private-key'; step: 'Code' | 'Training' }> {
+): Array<{ label: string; path: string; kind: 'file' | 'ssh-private-key'; field: string }> {
   const files = config.code?.deployKeyFile
     ? [
         {
           label: 'Deploy key file',
           path: config.code.deployKeyFile,
           kind: 'ssh-private-key' as const,
-          step: 'Code' as const,
+          field: 'code.deployKeyFile',
         },
       ]
     : [];
@@ -155,14 +155,14 @@ function localFiles(
       label: `Override file ${i + 1}`,
       path: o.source,
       kind: 'file' as const,
-      step: 'Code' as const,
+      field: `code.overrides.${i}.source`,
     })),
     // Checked for existence only: main reads the value at preflight (its own check) and at launch, never for the window.
     ...Object.entries(config.training?.secretEnv ?? {}).map(([name, path]) => ({
       label: `Secret file of ${name}`,
       path,
       kind: 'file' as const,
-      step: 'Training' as const,
+      field: 'training.secretEnv',
     })),
   ];
 }

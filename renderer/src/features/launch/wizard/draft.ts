@@ -85,10 +85,25 @@ export function proposedPrefix(name: string): string {
   return `runs/${slug || 'run'}`;
 }
 
+/** Where the wizard starts when no profile or variable names a region. */
+export const DEFAULT_REGION = 'eu-west-1';
+
+/**
+ * The key file a new wizard proposes: one per wizard ("~/.traindeck/keys/run-20261205-1830.key"),
+ * so a second run's Generate key does not meet the first run's file (a key is never overwritten).
+ */
+export function proposedKeyPath(now: Date): string {
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  return `~/.traindeck/keys/run-${stamp}.key`;
+}
+
 /** A fresh wizard. */
-export function emptyDraft(defaults: { profile?: string; region?: string; localRoot?: string } = {}): WizardDraft {
+export function emptyDraft(
+  defaults: { profile?: string; region?: string; localRoot?: string } = {},
+  now = new Date(),
+): WizardDraft {
   return {
-    account: { name: '', profile: defaults.profile ?? '', region: defaults.region ?? 'eu-west-1' },
+    account: { name: '', profile: defaults.profile ?? '', region: defaults.region ?? DEFAULT_REGION },
     compute: {
       target: 'aws-ec2',
       instanceType: 'g5.xlarge',
@@ -107,7 +122,7 @@ export function emptyDraft(defaults: { profile?: string; region?: string; localR
       prefix: '',
       folders: DEFAULT_FOLDERS.map((folder) => ({ ...folder })),
       keyMode: 'generate',
-      keyPath: '~/.traindeck/keys/traindeck.key',
+      keyPath: proposedKeyPath(now),
       keyFingerprint: '',
       ...(defaults.localRoot ? { localRoot: defaults.localRoot } : {}),
     },

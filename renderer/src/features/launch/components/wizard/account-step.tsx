@@ -2,7 +2,7 @@ import type { AwsIdentity, AwsProfiles } from '../../../../../../shared/domain/a
 import { Button } from '../../../../components/button';
 import { Field } from '../../../../components/forms/field';
 import { RegionOptions } from '../../../../components/forms/region-options';
-import { RefreshIcon } from '../../../../components/icons/ui-icons';
+import { AlertIcon, RefreshIcon } from '../../../../components/icons/ui-icons';
 import type { Loaded } from '../../stores/wizard-aws';
 import { IdentityPanel } from './identity-panel';
 import type { StepProps } from './step-props';
@@ -70,12 +70,25 @@ export function AccountStep({ value, errors, profiles, identity, onChange, onChe
           />
         </Field>
       </div>
-      <div className="wizard-identity">
+      <div className="wizard-identity" data-invalid={errors['aws.identity'] ? true : undefined}>
         <IdentityPanel identity={identity} profile={value.profile || defaultProfile || 'default'} />
-        <Button size="sm" icon={<RefreshIcon size={13} />} loading={identity?.loading} onClick={onCheckIdentity}>
+        <Button
+          size="sm"
+          icon={<RefreshIcon size={13} />}
+          loading={identity?.loading}
+          onClick={onCheckIdentity}
+          aria-describedby={errors['aws.identity'] ? 'identity-error' : undefined}
+          data-testid="identity-check-again"
+        >
           Check again
         </Button>
       </div>
+      {errors['aws.identity'] && (
+        <p className="field__error" id="identity-error" data-testid="error-aws.identity">
+          <AlertIcon size={12} />
+          {errors['aws.identity']}
+        </p>
+      )}
     </div>
   );
 }

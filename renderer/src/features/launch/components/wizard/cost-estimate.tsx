@@ -5,6 +5,22 @@ import { formatDuration } from '../../../../format/time';
 
 import './cost-estimate.css';
 
+/** The run's $/h (instance with its public IPv4, plus the gp3 disk) and the most the TTL allows; null when not priced. */
+export function runEstimate(config: RunConfig): { hourly: number; atMost: number | undefined } | null {
+  if (config.sshHost) return { hourly: 0, atMost: undefined };
+  const compute = config.compute;
+  if (!compute) return null;
+  const instance = hourlyCost({
+    kind: 'instance',
+    instanceType: compute.instanceType,
+    state: 'running',
+    hasPublicIp: true,
+  });
+  if (instance === null) return null;
+  const hourly = instance + (hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: compute.diskGb }) ?? 0);
+  return { hourly, atMost: (hourly * compute.ttlMinutes) / 60 };
+}
+
 /** Estimated $/h of the run (instance with its public IPv4, plus the gp3 disk) and the most the TTL allows. */
 export function CostEstimate({ config }: { config: RunConfig }) {
   const compute = config.compute;

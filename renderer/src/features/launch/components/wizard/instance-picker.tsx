@@ -4,6 +4,7 @@ import type { InstanceTypeOption } from '../../../../../../shared/domain/account
 import type { AppError } from '../../../../../../shared/ipc/result';
 import { Badge } from '../../../../components/badge';
 import { ErrorCallout } from '../../../../components/error-callout';
+import { AlertIcon } from '../../../../components/icons/ui-icons';
 import { Spinner } from '../../../../components/spinner';
 import { formatHourly } from '../../../../format/money';
 
@@ -24,6 +25,9 @@ export function InstancePicker({ options, loading, error, value, region, onChang
   const [gpuOnly, setGpuOnly] = useState(true);
   // Offered types first, cheapest first: what can actually run here comes to the top.
   const rank = (o: InstanceTypeOption) => (o.offered === false ? 1 : 0);
+  const selected = options?.find((o) => o.type === value);
+  // "unknown" is never left unexplained: the reason main gave (the same for every row of one answer).
+  const unknownBecause = options?.find((o) => o.offered === undefined)?.unknownBecause;
   const rows = (options ?? [])
     .filter((o) => (!gpuOnly || o.gpus > 0 || o.type === value) && o.type.includes(filter.trim().toLowerCase()))
     .sort((a, b) => rank(a) - rank(b) || a.hourlyUsd - b.hourlyUsd);
@@ -44,6 +48,19 @@ export function InstancePicker({ options, loading, error, value, region, onChang
         </label>
       </div>
       {error && <ErrorCallout error={error} title="Could not list instance types" />}
+      {unknownBecause !== undefined && (
+        <p className="picker__note" data-testid="picker-unknown">
+          Whether {region} offers each type is unknown: {unknownBecause.replace(/\.$/, '')}. Preflight checks the type
+          you choose.
+        </p>
+      )}
+      {selected?.offered === false && (
+        <p className="picker__warning" role="status" data-testid="picker-not-offered">
+          <AlertIcon size={13} />
+          {selected.type} is not offered in {region}: a launch would fail. Choose a type marked “offered”, or another
+          region in the Account step.
+        </p>
+      )}
       <div
         className="picker__scroll"
         role="radiogroup"
@@ -101,7 +118,7 @@ export function InstancePicker({ options, loading, error, value, region, onChang
                   <td className="num tabular">{formatHourly(o.hourlyUsd)}</td>
                   <td>
                     {o.offered === undefined ? (
-                      <Badge>unknown</Badge>
+                      <Badge title={o.unknownBecause}>unknown</Badge>
                     ) : o.offered ? (
                       <Badge tone="success">offered</Badge>
                     ) : (

@@ -24,6 +24,8 @@ export interface KeyActions {
   onSeal: () => void;
   onBackupPathChange: (path: string) => void;
   onExport: () => void;
+  /** Generate key met a file already there: use that file as the key instead (checked like an import). */
+  onUseExisting: () => void;
 }
 
 interface KeyPanelProps {
@@ -109,6 +111,13 @@ export function KeyPanel({ value, error, status, backup, actions, onChange }: Ke
             info ? 'No sealed copy was made' : generate ? 'The key was not created' : 'The key file cannot be used'
           }
         />
+      )}
+      {status.error?.code === 'CONFLICT' && generate && !info && (
+        <div className="key-panel__row">
+          <Button onClick={actions.onUseExisting} data-testid="key-use-existing">
+            Use this existing key
+          </Button>
+        </div>
       )}
       {value.keyFingerprint && (
         <KeyBackup

@@ -4,44 +4,37 @@ import type { AppError } from '../../../../../../shared/ipc/result';
 import type { RunConfig } from '../../../../../../shared/run-config/schema';
 import { Button } from '../../../../components/button';
 import { ErrorCallout } from '../../../../components/error-callout';
-import { ArrowRightIcon, CheckIcon } from '../../../../components/icons/ui-icons';
+import { CheckIcon } from '../../../../components/icons/ui-icons';
 
 import './review-step.css';
 
 /** The Review step's actions and their outcomes. */
 export interface ReviewActionsProps {
   config: RunConfig;
-  canLaunch: boolean;
   saving: boolean;
   savedAs: string | undefined;
   exported: { path: string; json: string } | undefined;
   actionError: AppError | undefined;
-  launching: boolean;
   launchError: AppError | undefined;
   onSave: (name: string) => void;
   onExport: () => void;
   onCopy: (text: string) => void;
-  onLaunch: () => void;
 }
 
-/** Save as template, export JSON for the CLI, and Launch (disabled until preflight passed). */
+/** Save as template, export JSON for the CLI, and what Launch said (Launch itself is in the sticky footer). */
 export function ReviewActions({
   config,
-  canLaunch,
   saving,
   savedAs,
   exported,
   actionError,
-  launching,
   launchError,
   onSave,
   onExport,
   onCopy,
-  onLaunch,
 }: ReviewActionsProps) {
   const [name, setName] = useState(config.name ?? '');
   const nameId = useId();
-  const launchNote = useId();
   return (
     <section className="review__section review__actions" aria-label="Save, export and launch">
       <div className="review__row">
@@ -93,25 +86,6 @@ export function ReviewActions({
         </div>
       )}
       {actionError && <ErrorCallout error={actionError} />}
-      <div className="review__launch">
-        <p id={launchNote} className="review__launch-note">
-          {canLaunch
-            ? 'Every check passed. Launch creates the resources above and starts the run.'
-            : 'Launch is available once every preflight check passes.'}
-        </p>
-        <Button
-          variant="primary"
-          size="lg"
-          iconEnd={<ArrowRightIcon size={15} />}
-          disabled={!canLaunch}
-          loading={launching}
-          onClick={onLaunch}
-          aria-describedby={launchNote}
-          data-testid="launch"
-        >
-          Launch
-        </Button>
-      </div>
       {launchError && <ErrorCallout error={launchError} title="Not launched" />}
     </section>
   );

@@ -5,6 +5,7 @@ import { ErrorCallout } from '../../../../components/error-callout';
 import { RefreshIcon } from '../../../../components/icons/ui-icons';
 import { Spinner } from '../../../../components/spinner';
 import type { Loaded } from '../../stores/wizard-aws';
+import type { CheckHome } from '../../wizard/preflight-homes';
 import { CostEstimate } from './cost-estimate';
 import { PreflightList } from './preflight-list';
 import { ReviewActions, type ReviewActionsProps } from './review-actions';
@@ -12,14 +13,16 @@ import { WillCreate } from './will-create';
 
 import './review-step.css';
 
-interface ReviewStepProps extends Omit<ReviewActionsProps, 'config' | 'canLaunch'> {
+interface ReviewStepProps extends Omit<ReviewActionsProps, 'config'> {
   config: RunConfig | undefined;
   preflight: Loaded<PreflightReport> | undefined;
   onRerun: () => void;
+  /** Goes to the step and field that fix a finding. */
+  onFix: (home: CheckHome) => void;
 }
 
-/** Step 6: preflight (live), what will be created, the cost, and the actions — Launch only when preflight passed. */
-export function ReviewStep({ config, preflight, onRerun, ...actions }: ReviewStepProps) {
+/** Step 6: preflight (live, failures first), what will be created, the cost, and the actions; Launch is in the sticky footer. */
+export function ReviewStep({ config, preflight, onRerun, onFix, ...actions }: ReviewStepProps) {
   if (!config) {
     return (
       <ErrorCallout
@@ -32,7 +35,6 @@ export function ReviewStep({ config, preflight, onRerun, ...actions }: ReviewSte
     );
   }
   const report = preflight?.value;
-  const canLaunch = Boolean(report?.ok) && !preflight?.loading && !preflight?.error;
   return (
     <div className="wizard-step-body review">
       <section
@@ -52,7 +54,7 @@ export function ReviewStep({ config, preflight, onRerun, ...actions }: ReviewSte
         </header>
         {preflight?.error && <ErrorCallout error={preflight.error} title="Preflight could not run" />}
         {report ? (
-          <PreflightList checks={report.checks} />
+          <PreflightList checks={report.checks} onFix={onFix} />
         ) : (
           <p className="review__pending">
             {config.sshHost
@@ -74,7 +76,7 @@ export function ReviewStep({ config, preflight, onRerun, ...actions }: ReviewSte
         </h3>
         <CostEstimate config={config} />
       </section>
-      <ReviewActions config={config} canLaunch={canLaunch} {...actions} />
+      <ReviewActions config={config} {...actions} />
     </div>
   );
 }

@@ -3,32 +3,33 @@ import { STEP_IDS, STEP_META, type StepId } from '../../wizard/draft';
 
 import './stepper.css';
 
+/**
+ * What the stepper says about a step: valid now (✓), has a problem (errors shown, or a failing
+ * preflight check it owns: red), or neither yet (its number).
+ */
+export type StepMark = 'done' | 'invalid' | 'todo';
+
 interface StepperProps {
   current: StepId;
   reached: number;
-  /** Steps that have errors the user has been shown. */
-  invalid: Partial<Record<StepId, boolean>>;
+  marks: Record<StepId, StepMark>;
   onGo: (step: StepId) => void;
 }
 
-/** The wizard's steps: done ones are buttons back to them, the current one is marked, later ones wait. */
-export function Stepper({ current, reached, invalid, onGo }: StepperProps) {
-  const currentIndex = STEP_IDS.indexOf(current);
+/** The wizard's steps: reached ones are buttons back to them, each says whether it is valid, the current one is marked. */
+export function Stepper({ current, reached, marks, onGo }: StepperProps) {
   return (
     <nav aria-label="Launch wizard steps">
       <ol className="stepper">
         {STEP_IDS.map((step, index) => {
-          const state =
-            step === current
-              ? 'current'
-              : invalid[step]
-                ? 'invalid'
-                : index < currentIndex || index <= reached
-                  ? 'done'
-                  : 'todo';
+          // A problem shows even on the current step; otherwise the current step is marked as current.
+          const state = marks[step] === 'invalid' ? 'invalid' : step === current ? 'current' : marks[step];
           const reachable = index <= reached && step !== current;
           return (
-            <li key={step} className={`stepper__item stepper__item--${state}`}>
+            <li
+              key={step}
+              className={`stepper__item stepper__item--${state}${step === current && state !== 'current' ? ' stepper__item--current' : ''}`}
+            >
               <button
                 type="button"
                 className="stepper__button"
@@ -36,6 +37,7 @@ export function Stepper({ current, reached, invalid, onGo }: StepperProps) {
                 disabled={!reachable}
                 aria-current={step === current ? 'step' : undefined}
                 data-testid={`step-${step}`}
+                data-mark={marks[step]}
               >
                 <span className="stepper__number" aria-hidden="true">
                   {state === 'invalid' ? (
