@@ -4,7 +4,13 @@
  * text the first-start screen offers to copy; every action is one a port adapter of main/aws calls.
  */
 const STATEMENTS = [
-  { Sid: 'WhoAmI', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' },
+  // Who the credentials are, and the short-lived, prefix-scoped credentials a run's sync gets.
+  {
+    Sid: 'IdentityAndScopedCredentials',
+    Effect: 'Allow',
+    Action: ['sts:GetCallerIdentity', 'sts:GetFederationToken', 'sts:AssumeRole'],
+    Resource: '*',
+  },
   {
     Sid: 'Ec2RunAndCleanUp',
     Effect: 'Allow',
