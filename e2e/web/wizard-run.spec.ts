@@ -94,7 +94,7 @@ test.beforeAll(async () => {
     // The wizard's data folder is "~/data": home is the test folder, which the host may use.
     HOME: dir,
   });
-  hostArgs.push('--allow-dir', dir, '--allow-host', `${sshd.user}@127.0.0.1:${sshd.port}`);
+  hostArgs.push('--allow-dir', dir, '--allow-host', `${sshd.user}@127.0.0.1:${sshd.port}`, '--allow-store-credentials');
 });
 
 const host = useWebHost(hostEnv, hostArgs);

@@ -51,11 +51,16 @@ export function StartView() {
   // Who the default credentials are decides the first screen: the wizard, or "Connect your AWS account".
   const identity = useWizardAws((s) => s.identity);
   const identityKey = `@${region ?? DEFAULT_REGION}`;
+  // Checked over an open connection, and again when it opens: an answer given while the host was down
+  // ("not connected … reconnecting") is not an answer about the account, and must not stay on screen.
+  const connection = useConnection((s) => s.state.status);
   useEffect(() => {
-    if (useWizardAws.getState().identity?.key !== identityKey) {
+    if (connection !== 'connected') return;
+    const current = useWizardAws.getState().identity;
+    if (current?.key !== identityKey || current.error) {
       void useWizardAws.getState().checkIdentity('', region ?? DEFAULT_REGION);
     }
-  }, [identityKey, region]);
+  }, [identityKey, region, connection]);
   const ownIdentity = identity?.key === identityKey ? identity : undefined;
   const connected = Boolean(ownIdentity?.value);
   const start = () => {
