@@ -143,8 +143,11 @@ test('a newcomer in the demo account: honest first start, plain errors, a truthf
   await expect(field(page, 'storage.bucket').getByRole('textbox')).toHaveValue('acme-ml-data');
   await expect(page.getByTestId('key-fingerprint')).toContainText('sha256:');
   // A key file that exists already: Generate key says so and offers to use it.
-  await page.getByRole('radio', { name: 'Use an existing key file' }).check();
-  await page.getByRole('radio', { name: 'Generate a new key' }).check();
+  // The segmented control's radios are visually hidden under their labels: a user clicks the label.
+  await page.locator('label', { hasText: 'Use an existing key file' }).click();
+  await expect(page.getByRole('radio', { name: 'Use an existing key file' })).toBeChecked();
+  await page.locator('label', { hasText: 'Generate a new key' }).click();
+  await expect(page.getByRole('radio', { name: 'Generate a new key' })).toBeChecked();
   await page.getByTestId('key-prepare').click();
   await expect(page.getByTestId('key-panel')).toContainText('never overwrites a key');
   await page.getByTestId('key-use-existing').click();

@@ -10,6 +10,7 @@ import { startBridge } from '../../../bridge/bridge';
 import { type ConnectionState, StateCell, type Transport } from '../../../bridge/connection';
 import { render, screen, userEvent } from '../../../testing/render';
 import { useLaunch } from '../stores/launch';
+import { useWizardAws } from '../stores/wizard-aws';
 import { StartView } from './start-view';
 
 // Invariant: while connected, the Templates card shows what main has saved; a load that failed
@@ -32,7 +33,10 @@ const fakeApi: TrainDeckApi = {
         fail({ code: 'UNAVAILABLE', message: 'Not connected to TrainDeck right now; reconnecting.' }),
       ) as never;
     }
-    // The bridge reloads every snapshot on connect; only templates matter here.
+    if (command === 'aws.identity') {
+      return Promise.resolve(ok({ account: '123456789012', arn: 'arn:aws:iam::123456789012:user/ana' })) as never;
+    }
+    // The bridge reloads every snapshot on connect; only templates and the identity matter here.
     if (command !== 'templates.list') {
       return Promise.resolve(fail({ code: 'NOT_FOUND', message: `${command} is not part of this test.` })) as never;
     }
@@ -84,5 +88,19 @@ describe('Templates card and the connection', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByTestId('template-nightly')).toBeTruthy();
     expect(screen.queryByText('Templates could not be loaded')).toBeNull();
+  });
+});
+
+describe('Who the credentials are, and the connection', () => {
+  it('asks again once connected instead of keeping "not connected" as the verdict', async () => {
+    startBridge();
+    await act(async () => connection.set({ status: 'reconnecting', attempt: 1, retryInMs: 500 }));
+    useWizardAws.setState({ identity: undefined });
+    render(<StartView />);
+    expect(screen.queryByTestId('connect-account')).toBeNull();
+    await act(async () => connection.set({ status: 'connected', host: 'h1' }));
+    expect(await screen.findByTestId('launch-empty')).toBeTruthy();
+    expect(useWizardAws.getState().identity?.value?.account).toBe('123456789012');
+    expect(screen.queryByTestId('connect-account')).toBeNull();
   });
 });
