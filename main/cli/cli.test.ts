@@ -45,13 +45,15 @@ describe('traindeck CLI', () => {
     expect(err).toContain('Usage: traindeck doctor [--json]');
   });
 
-  it('doctor --json prints the report as JSON', async () => {
+  it('doctor --json prints the report as JSON, and exits 1 when a check fails (no credentials here)', async () => {
     const { code, out } = await cli('doctor', '--json');
-    expect(code).toBe(0);
     const report = JSON.parse(out) as { checks: Array<{ id: string; status: string }> };
     expect(report.checks.map((c) => c.id)).toEqual(
       expect.arrayContaining(['node', 'electron', 'aws-profile', 'aws-region', 'aws-endpoints']),
     );
+    // No credentials is a failure (#15 point 7), and a failed check is the exit code scripts read.
+    expect(report.checks.find((c) => c.id === 'aws-credentials')?.status).toBe('fail');
+    expect(code).toBe(1);
   });
 
   it('doctor prints one aligned line per check with fixes under them', async () => {
