@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 
 import { type RunningHost, startWebHost } from '../support/web-host';
+import { expectAccessible } from './axe';
 
 /** Shared by the web specs: where screenshots go, the app version, and a console watcher. */
 
@@ -123,6 +124,23 @@ export async function shotAtWidths(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme: 'light' });
   }
   await page.setViewportSize({ width: 1360, height: 860 });
+}
+
+/**
+ * Axe-checked shots at 1280 and 1920 px, light and dark (`NAME-1280`, `NAME-1920-dark`…), then
+ * light at 1280 × 800.
+ */
+export async function shotAccessibleAtWidths(page: Page, name: string): Promise<void> {
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectAccessible(page, `${name} at ${width} (${scheme})`);
+      await screenshot(page, `${name}-${width}${scheme === 'dark' ? '-dark' : ''}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 /** A wizard field by its key ("compute.ttlMinutes"): its label, control, hint and error. */

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
-import { expectAccessible } from './axe';
-import { atStep, collectProblems, nav, next, screenshot, useWebHost } from './support';
+import { atStep, collectProblems, nav, next, shotAccessibleAtWidths, useWebHost } from './support';
 
 /**
  * #15 point 7, a first start without AWS credentials (none in the environment, no ~/.aws, no
@@ -33,20 +32,6 @@ const host = useWebHost(
 );
 test.afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-/** The page at 1280 and 1920 px, light and dark: `NAME-1280`, `NAME-1920-dark`… */
-async function shotWidths(page: Page, name: string): Promise<void> {
-  for (const width of [1280, 1920]) {
-    await page.setViewportSize({ width, height: 900 });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expectAccessible(page, `${name} at ${width} (${scheme})`);
-      await screenshot(page, `${name}-${width}${scheme === 'dark' ? '-dark' : ''}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
 test('without credentials: Connect your AWS account first, red in the environment check, and Next stays on a failed identity', async ({
   page,
 }) => {
@@ -69,7 +54,7 @@ test('without credentials: Connect your AWS account first, red in the environmen
   await expect(page.getByTestId('iam-policy')).toContainText('"sts:GetCallerIdentity"');
   await expect(page.getByTestId('iam-policy')).toContainText('"ec2:RunInstances"');
   await expect(page.getByTestId('launch-readiness').getByTestId('readiness-aws-credentials')).toBeVisible();
-  await shotWidths(page, 'first-start-connect');
+  await shotAccessibleAtWidths(page, 'first-start-connect');
 
   // Settings' environment check: no credentials is a failure, not a warning.
   await nav(page, 'Settings').click();
@@ -87,7 +72,7 @@ test('without credentials: Connect your AWS account first, red in the environmen
   await expect(page.getByTestId('identity-check-again')).toBeFocused();
   await expect(page.getByTestId('step-account')).toHaveAttribute('aria-current', 'step');
   await expect(page.getByTestId('step-compute')).toBeDisabled();
-  await shotWidths(page, 'first-start-wizard-blocked');
+  await shotAccessibleAtWidths(page, 'first-start-wizard-blocked');
 
   expect(problems).toEqual([]);
 });

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 
 import { generateKey } from '../services/sshd';
-import { expectAccessible } from './axe';
-import { atStep, collectProblems, field, nav, next, screenshot, useWebHost } from './support';
+import { atStep, collectProblems, field, nav, next, shotAccessibleAtWidths, useWebHost } from './support';
 
 /**
  * #15 points 7–10 in demo mode (TRAINDECK_FAKE_AWS=1): the persistent demo badge and the
@@ -32,19 +31,6 @@ const host = useWebHost(
   ['--allow-dir', home],
 );
 test.afterAll(() => rmSync(home, { recursive: true, force: true }));
-
-async function shotWidths(page: Page, name: string): Promise<void> {
-  for (const width of [1280, 1920]) {
-    await page.setViewportSize({ width, height: 900 });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await expectAccessible(page, `${name} at ${width} (${scheme})`);
-      await screenshot(page, `${name}-${width}${scheme === 'dark' ? '-dark' : ''}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 const error = (page: Page, key: string) => page.getByTestId(`error-${key}`);
 const heading = (page: Page) => page.locator('#wizard-step-title');
@@ -80,7 +66,7 @@ test('a newcomer in the demo account: honest first start, plain errors, a truthf
   await expect(error(page, 'aws.identity')).toBeVisible();
   await expect(page.locator(':focus')).toHaveCount(1);
   expect(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-invalid]')))).toBe(true);
-  await shotWidths(page, 'newcomer-account-errors');
+  await shotAccessibleAtWidths(page, 'newcomer-account-errors');
   await field(page, 'aws.region').getByRole('combobox').selectOption('eu-west-1');
   await expect(page.getByTestId('identity')).toHaveAttribute('data-state', 'ok');
   await field(page, 'name').getByRole('textbox').fill('newcomer');
@@ -115,7 +101,7 @@ test('a newcomer in the demo account: honest first start, plain errors, a truthf
   await expect(error(page, 'code.ref')).toHaveText('A branch name cannot start with "-".');
   await expect(error(page, 'code.knownHosts')).toContainText('not a known_hosts line');
   await expect(page.getByTestId('wizard')).not.toContainText('code.branch');
-  await shotWidths(page, 'newcomer-code-errors');
+  await shotAccessibleAtWidths(page, 'newcomer-code-errors');
   await field(page, 'code.ref').getByRole('textbox').fill('main');
   await field(page, 'code.knownHosts').getByRole('textbox').fill('');
   await next(page);
@@ -168,7 +154,7 @@ test('a newcomer in the demo account: honest first start, plain errors, a truthf
   await expect(page.getByTestId('step-review')).not.toHaveAttribute('data-mark', 'done');
   await expect(page.getByTestId('launch')).toBeDisabled();
   await expect(page.getByTestId('footer-cost')).toContainText('/h');
-  await shotWidths(page, 'newcomer-review-fail');
+  await shotAccessibleAtWidths(page, 'newcomer-review-fail');
   await page.getByTestId('fix-file-0').click();
   await atStep(page, 'code');
   await expect(field(page, 'code.deployKeyFile').getByRole('textbox')).toBeFocused();
@@ -181,7 +167,7 @@ test('a newcomer in the demo account: honest first start, plain errors, a truthf
   // The footer (cost, Launch) stays in view while the step scrolls.
   await page.setViewportSize({ width: 1280, height: 700 });
   await expect(page.getByTestId('launch')).toBeInViewport();
-  await shotWidths(page, 'newcomer-review-pass');
+  await shotAccessibleAtWidths(page, 'newcomer-review-pass');
 
   expect(problems).toEqual([]);
 });
