@@ -6,16 +6,23 @@ import { expect, type Page } from '@playwright/test';
  * naming each rule and the first nodes it hit so the failure says what to fix.
  */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
-  // Colours fade between themes (a short CSS transition): axe must judge the settled colours, not a
-  // frame of the fade after a theme switch. Endless animations (spinners) are not waited for.
-  await page.evaluate(() =>
-    Promise.all(
-      document
+  // Colours fade between themes and buttons fade between states (short CSS transitions): axe must
+  // judge the settled colours, not a frame of a fade. A fade can also start while we wait (a button
+  // enabled by an answer that just arrived), so wait until a frame starts no new one (bounded).
+  // Endless animations (spinners) are not waited for.
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+    for (let round = 0; round < 20; round += 1) {
+      const fading = document
         .getAnimations()
         .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-        .map((animation) => animation.finished.catch(() => undefined)),
-    ),
-  );
+        .filter((animation) => animation.playState === 'running' || animation.playState === 'pending');
+      if (fading.length === 0) return;
+      await Promise.all(fading.map((animation) => animation.finished.catch(() => undefined)));
+      await frame();
+      await frame();
+    }
+  });
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
     .analyze();

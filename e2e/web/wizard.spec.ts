@@ -236,6 +236,9 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   // The template reopens the finished wizard at Review, preflight and all.
   await page.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('template-resnet nightly')).toContainText('g6.xlarge');
+  // The start page asks who the default credentials are again (the wizard asked for its own profile):
+  // judge it once answered, as a user reads it, not mid-fade from "Checking your AWS account…".
+  await expect(page.getByTestId('start-wizard')).toBeEnabled();
   await expectAccessible(page, 'launch start with a template');
   await shot(page, 'launch-templates');
   await page.getByRole('button', { name: 'Open template resnet nightly' }).click();
