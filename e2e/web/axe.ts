@@ -16,7 +16,7 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
       const fading = document
         .getAnimations()
         .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-        .filter((animation) => animation.playState === 'running' || animation.playState === 'pending');
+        .filter((animation) => animation.playState === 'running' || animation.pending);
       if (fading.length === 0) return;
       await Promise.all(fading.map((animation) => animation.finished.catch(() => undefined)));
       await frame();
