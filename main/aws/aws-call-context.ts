@@ -25,6 +25,7 @@ const SERVICE_NAMES: Record<AwsServiceId, string> = {
   CLOUDWATCH: 'CloudWatch',
   SERVICE_QUOTAS: 'Service Quotas',
   ELASTIC_LOAD_BALANCING_V2: 'Elastic Load Balancing',
+  PRICING: 'Price List',
 };
 
 // A symbol, not a field: the SDK's error objects stay as they are for every other reader.

@@ -2,6 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -37,3 +38,14 @@ export const createElbv2Client = (settings: AwsSettings) =>
     'ELASTIC_LOAD_BALANCING_V2',
     settings,
   );
+
+/**
+ * The Price List endpoint TrainDeck asks: AWS serves the API from us-east-1 (and eu-central-1,
+ * ap-south-1) whatever region the prices are for.
+ */
+export const PRICE_LIST_API_REGION = 'us-east-1';
+/** Price List client (GetProducts), always at {@link PRICE_LIST_API_REGION}. */
+export const createPricingClient = (settings: AwsSettings) => {
+  const at = { ...settings, region: PRICE_LIST_API_REGION };
+  return annotateAwsCalls(new PricingClient(baseConfig('PRICING', at)), 'PRICING', at);
+};

@@ -12,6 +12,7 @@ export const AWS_SERVICE_IDS = [
   'CLOUDWATCH',
   'SERVICE_QUOTAS',
   'ELASTIC_LOAD_BALANCING_V2',
+  'PRICING',
 ] as const;
 
 /** One of {@link AWS_SERVICE_IDS}. */

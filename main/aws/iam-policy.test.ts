@@ -15,6 +15,7 @@ const SERVICE: Record<string, string> = {
   cloudwatch: 'cloudwatch',
   'service-quotas': 'servicequotas',
   'elastic-load-balancing-v2': 'elasticloadbalancing',
+  pricing: 'pricing',
 };
 
 // S3 calls whose IAM action has another name (the S3 documentation's "permissions required" column).

@@ -52,6 +52,8 @@ const STATEMENTS = [
       'servicequotas:GetAWSDefaultServiceQuota',
       'ssm:GetParameter',
       'cloudwatch:GetMetricData',
+      // The Price List API (true prices of the chosen region before launch).
+      'pricing:GetProducts',
     ],
     Resource: '*',
   },

@@ -23,6 +23,37 @@ export interface PriceTable {
   loadBalancerHourly: Record<string, number>;
   /** S3 request prices per 1,000 (Standard and Intelligent-Tiering): PUT/COPY/POST/LIST and GET. */
   s3RequestsPer1000?: { put: number; get: number };
+  /** $/provisioned IOPS-month per EBS volume type (gp3: above its free 3,000; io1 and io2: every IOPS, io2's first tier). */
+  ebsIopsMonth?: Record<string, number>;
+  /** $/MiB/s-month of gp3 throughput above its free 125 MiB/s. */
+  gp3ThroughputMibpsMonth?: number;
+  /** Where these prices come from; absent on the bundled table itself. */
+  origin?: PriceOrigin;
+}
+
+/**
+ * Where a region's prices come from: AWS's Price List (fetched now or read from the disk cache),
+ * or the bundled table (us-east-1 figures) with why live prices were not used.
+ */
+export interface PriceOrigin {
+  source: 'live' | 'cache' | 'bundled';
+  /** The region asked for (the bundled table's prices are us-east-1's whatever this says). */
+  region: string;
+  /** ISO time the prices were fetched from AWS; for the bundled table, the day they were read. */
+  asOf: string;
+  /** Why live prices are not in use (bundled), or why a cached copy older than its TTL is (cache). */
+  problem?: string;
+}
+
+/** The sentence the UI shows under any price: which prices, of when, and why not live ones. */
+export function describePriceOrigin(origin: PriceOrigin | undefined, table: PriceTable = PRICE_TABLE): string {
+  if (!origin || origin.source === 'bundled') {
+    const why = origin?.problem ? `; live prices unavailable: ${origin.problem.replace(/\.$/, '')}` : '';
+    return `Bundled ${table.baseRegion} prices of ${table.asOf}${why}.`;
+  }
+  const day = origin.asOf.slice(0, 10);
+  const stale = origin.problem ? ` (${origin.problem.replace(/\.$/, '')})` : '';
+  return `AWS prices of ${origin.region}, fetched ${day}${stale}.`;
 }
 
 /** Hours in AWS's billing month, to turn $/GB-month into $/hour. */
@@ -118,4 +149,6 @@ export const PRICE_TABLE: PriceTable = {
   natGatewayHourly: 0.045,
   loadBalancerHourly: { application: 0.0225, network: 0.0225, gateway: 0.0125 },
   s3RequestsPer1000: { put: 0.005, get: 0.0004 },
+  ebsIopsMonth: { gp3: 0.005, io1: 0.065, io2: 0.065 },
+  gp3ThroughputMibpsMonth: 0.04,
 };

@@ -20,6 +20,7 @@ import { fakeCleanup, fakeInventory } from './fake-ec2-ports';
 import { FAKE_TIMING, FakeEc2Region } from './fake-ec2-region';
 import { fakeSpotPrices } from './fake-ec2-spot';
 import { awsError, ProcessKilled } from './fake-error';
+import { fakePriceList } from './fake-price-list';
 
 /** Which calls change the account: the crash injection counts these. */
 const WRITES = new Set([
@@ -192,6 +193,10 @@ export class FakeAws {
       regions: this.wrap('global', { listEnabledRegions: async () => [...this.regions.keys()].sort() }),
       instanceRole: this.wrap('global', this.rolePort()),
       scopedCredentials: this.wrap('global', this.scopedCredentialsPort()),
+      priceList: this.wrap(
+        'global',
+        fakePriceList(() => [...this.regions.keys()]),
+      ),
       ec2: (name) => {
         const region = this.region(name);
         const now = () => this.options.clock.now();

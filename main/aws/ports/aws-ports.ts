@@ -3,6 +3,7 @@ import type { Ec2CleanupPort } from './ec2-cleanup-port';
 import type { Ec2InventoryPort, RegionListPort } from './ec2-inventory-port';
 import type { Ec2LaunchPort } from './ec2-launch-port';
 import type { Ec2SpotPricePort } from './ec2-spot-price-port';
+import type { PriceListPort } from './price-list-port';
 import type { ScopedCredentialsPort } from './scoped-credentials-port';
 
 /** Every EC2 call the lifecycle makes in one region. */
@@ -18,6 +19,8 @@ export interface AwsPorts {
   instanceRole: InstanceRolePort;
   /** Short-lived, prefix-scoped credentials for machines without an instance role (ssh-host, local). */
   scopedCredentials: ScopedCredentialsPort;
+  /** AWS's published prices of a region (the Price List API). */
+  priceList: PriceListPort;
   ec2(region: string): Ec2Port;
   bucket(region: string): BucketPort;
   quotas(region: string): QuotaPort;

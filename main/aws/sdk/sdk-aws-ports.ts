@@ -3,6 +3,7 @@ import {
   createEc2Client,
   createElbv2Client,
   createIamClient,
+  createPricingClient,
   createS3Client,
   createServiceQuotasClient,
   createSsmClient,
@@ -20,6 +21,7 @@ import { createEc2InventoryAdapter, createRegionListAdapter } from './ec2-invent
 import { createEc2LaunchAdapter } from './ec2-launch-adapter';
 import { createEc2SpotPriceAdapter } from './ec2-spot-price-adapter';
 import { createInstanceRoleAdapter } from './iam-adapter';
+import { createPriceListAdapter } from './price-list-adapter';
 import { createScopedCredentialsAdapter } from './sts-scoped-credentials-adapter';
 
 /** Caches one value per region: clients keep connection pools worth reusing. */
@@ -46,6 +48,7 @@ export function createSdkAwsPorts(settings: AwsSettings): AwsPorts {
       createStsClient(settings),
       settings.profile ? { profile: settings.profile } : {},
     ),
+    priceList: createPriceListAdapter(createPricingClient(settings)),
     ec2: perRegion((region): Ec2Port => {
       const ec2 = createEc2Client(at(region));
       const elb = createElbv2Client(at(region));
