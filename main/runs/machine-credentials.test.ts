@@ -11,7 +11,7 @@ import { createScopedCredentialsAdapter } from '../aws/sdk/sts-scoped-credential
 import { FakeClock } from '../aws/testing/fake-clock';
 import { instancePolicyDocument } from '../lifecycle/provision/instance-policy';
 import { iamPatternMatches } from '../lifecycle/provision/testing/iam-pattern';
-import { type MachineCredentialsInput, machineS3Credentials } from './machine-credentials';
+import { credentialsDestination, type MachineCredentialsInput, machineS3Credentials } from './machine-credentials';
 
 // The desktop's own credentials: an IAM user's long-term keys, or a role (SSO) session.
 const LONG_TERM = { accessKeyId: 'AKIADESKTOPLONGTERM1', secretAccessKey: 'desktop-long-term-secret' };
@@ -264,5 +264,14 @@ describe('the demo account (TRAINDECK_FAKE_AWS) mints fake scoped credentials, n
       expect.objectContaining({ policy: instancePolicyDocument('td-data', 'team/demo'), durationSeconds: 3 * 3600 }),
     ]);
     expect(sts.calls()).toHaveLength(0);
+  });
+});
+
+describe('credentialsDestination', () => {
+  it('names one place for a new run and its re-push, whether or not the port is spelled out', () => {
+    expect(credentialsDestination({ kind: 'ssh', address: 'ml@gpu-box' })).toBe('ml@gpu-box:22');
+    expect(credentialsDestination({ kind: 'ssh', address: 'ml@gpu-box:22' })).toBe('ml@gpu-box:22');
+    expect(credentialsDestination({ kind: 'ssh', address: 'ml@gpu-box:2222' })).toBe('ml@gpu-box:2222');
+    expect(credentialsDestination({ kind: 'local' })).toBe('this computer (a local run)');
   });
 });

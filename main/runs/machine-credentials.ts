@@ -4,6 +4,7 @@ import type { ScopedCredentialsPort } from '../aws/ports/scoped-credentials-port
 import { resolveS3Credentials, s3EndpointFromEnv } from '../aws/s3-credentials';
 import { RUN_ROLE_ENV, stsSessionName } from '../aws/scoped-credentials-plan';
 import { instancePolicyDocument } from '../lifecycle/provision/instance-policy';
+import { sshTargetOf } from '../trust/run-exposure';
 import type { StoreCredentialsConfirm } from '../trust/store-credential-consent';
 
 /** What a machine without an instance role (ssh-host, local) needs to get S3 credentials. */
@@ -26,6 +27,14 @@ export interface MachineCredentialsInput {
   /** Asks before a store's own credentials go (remembered per endpoint and key); without it they never go. */
   confirmStoreCredentials: StoreCredentialsConfirm | undefined;
   signal: AbortSignal;
+}
+
+/**
+ * Where a run's credentials go, as every confirmation says it: "this computer" for a local run,
+ * else the SSH target with its port spelled out (so a new run and its re-push name one place).
+ */
+export function credentialsDestination(machine: { kind: 'local' } | { kind: 'ssh'; address: string }): string {
+  return machine.kind === 'local' ? 'this computer (a local run)' : sshTargetOf(machine.address);
 }
 
 /**

@@ -9,12 +9,11 @@ import { preflightFor } from '../lifecycle/preflight/host-preflight';
 import { parseSshAddress, sshWorkRoot } from '../ssh/ssh-address';
 import type { KeyVault } from '../sync/key-vault';
 import { openSync } from '../sync/open-sync';
-import { sshTargetOf } from '../trust/run-exposure';
 import type { StoreCredentialsConfirm } from '../trust/store-credential-consent';
 import { createEc2Backend } from './backends/ec2-backend';
 import { createLocalBackend } from './backends/local-backend';
 import { createSshHostBackend } from './backends/ssh-host-backend';
-import { machineS3Credentials } from './machine-credentials';
+import { credentialsDestination, machineS3Credentials } from './machine-credentials';
 import type { RunResources, StartRunRequest } from './run-service';
 
 /**
@@ -50,8 +49,9 @@ export function createRunResources(options: {
           prefix: config.storage.prefix,
           runId,
           runName: config.name ?? runId,
-          destination:
-            request.backend === 'local' ? 'this computer (a local run)' : sshTargetOf(request.host?.address ?? '?'),
+          destination: credentialsDestination(
+            request.backend === 'local' ? { kind: 'local' } : { kind: 'ssh', address: request.host?.address ?? '?' },
+          ),
           neededSeconds: runCredentialsSeconds({
             maxRuntimeMinutes,
             graceSeconds: config.training?.graceSeconds ?? 60,

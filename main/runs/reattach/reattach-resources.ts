@@ -14,7 +14,7 @@ import type { KeyVault } from '../../sync/key-vault';
 import { openSync } from '../../sync/open-sync';
 import type { StoreCredentialsConfirm } from '../../trust/store-credential-consent';
 import { findLocalTools } from '../backends/local-tools';
-import { machineS3Credentials } from '../machine-credentials';
+import { credentialsDestination, machineS3Credentials } from '../machine-credentials';
 import type { AttachState } from './attach-journal';
 
 /** What a reattach needs from the environment, rebuilt from the attach journal and the files it names. */
@@ -71,10 +71,11 @@ export function createReattachPort(options: {
           prefix: run.storage.prefix,
           runId,
           runName: run.name,
-          destination:
+          destination: credentialsDestination(
             target.kind === 'local'
-              ? 'this computer (a local run)'
-              : `${target.username}@${target.host}:${target.port}`,
+              ? { kind: 'local' }
+              : { kind: 'ssh', address: `${target.username}@${target.host}:${target.port}` },
+          ),
           neededSeconds: Math.max(0, (machine.deadline - now) / 1000) + PUSH_MARGIN_SECONDS,
           // The run already runs: its data must go, with the longest credentials STS gives.
           whenTooLong: 'clamp',
