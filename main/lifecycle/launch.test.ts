@@ -36,7 +36,8 @@ describe('launch against the in-memory EC2', () => {
       'security-group',
       'ssh-rule',
       'instance-profile',
-      'instance',
+      'instance', // "eu-west-1a: launching"
+      'instance', // "eu-west-1a: launched"
       'running',
       'status-checks',
       'host-key',

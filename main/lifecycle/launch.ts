@@ -85,7 +85,12 @@ export async function launchRun(
   } catch (error) {
     const reason = options.signal?.aborted ? 'cancelled' : provisionFailure(error);
     await journal.append({ type: 'failed', step, message: reason }).catch(() => undefined);
-    throw await cleanUpAfterFailure(runId, plan.region, `Launch failed at "${step}": ${reason}`, ports, deps, options);
+    // The failure's own fix (e.g. "add instance types to compute.alternatives") survives a clean cleanup.
+    const fix = error instanceof TypedError ? error.fix : undefined;
+    throw await cleanUpAfterFailure(runId, plan.region, `Launch failed at "${step}": ${reason}`, ports, deps, {
+      ...options,
+      ...(fix ? { fix } : {}),
+    });
   } finally {
     await journal.close().catch(() => undefined);
   }
@@ -120,7 +125,7 @@ async function cleanUpAfterFailure(
   headline: string,
   ports: AwsPorts,
   deps: LifecycleDeps,
-  options: LaunchOptions,
+  options: LaunchOptions & { fix?: string },
 ): Promise<TypedError> {
   options.onStep?.('cleanup', `deleting what run ${runId} created`);
   // Each resource once (the SSH rule is journaled as its security group), the shared instance profile aside.
@@ -151,7 +156,7 @@ async function cleanUpAfterFailure(
       return new TypedError(
         'AWS',
         joinSentences(headline, `Cleaned up: ${deleted.length} resource(s) deleted, nothing of run ${runId} is left`),
-        { details: { cleanup } },
+        { ...(options.fix ? { fix: options.fix } : {}), details: { cleanup } },
       );
     }
     const left = report.survivors.map((s) => `${s.resource.id} (${s.reason})`).join(', ');

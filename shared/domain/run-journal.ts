@@ -1,3 +1,4 @@
+import type { LaunchAttempt } from './capacity-failover';
 import type { ResourceKind } from './cost';
 
 /** A resource a run may create; the instance profile is shared between runs and never deleted by one. */
@@ -22,6 +23,12 @@ export type JournalEntry =
       keyFile: string;
       hostKeyFingerprints: string[];
     }
+  /**
+   * One placement tried by the launch (capacity failover). A `refused` attempt created nothing
+   * (EC2 answered with a capacity refusal), so it settles the instance's intent; a `launched`
+   * one names the instance and where it runs.
+   */
+  | ({ type: 'attempt'; at: string } & LaunchAttempt)
   | { type: 'failed'; at: string; step: string; message: string }
   | { type: 'cleanup'; at: string; reason: string }
   | { type: 'deleted'; at: string; kind: JournalResourceKind; id: string }
@@ -66,7 +73,8 @@ export function summarizeJournal(entries: JournalEntry[]): JournalSummary | unde
     else if (entry.type === 'created') {
       pending.delete(entry.step);
       summary.created.push({ kind: entry.kind, id: entry.id });
-    } else if (entry.type === 'failed') {
+    } else if (entry.type === 'attempt' && entry.outcome === 'refused') pending.delete('instance');
+    else if (entry.type === 'failed') {
       // A failed call may still have created something (a timeout after AWS acted): stays pending.
       summary.lastFailure = `${entry.step}: ${entry.message}`;
     } else if (entry.type === 'ready') summary.ready = entry;
@@ -95,6 +103,9 @@ export function journaledInstance(entries: JournalEntry[], now: number): Journal
   const opened = entries.find((e) => e.type === 'opened');
   const created = entries.find((e) => e.type === 'created' && e.kind === 'instance');
   if (opened?.type !== 'opened' || created?.type !== 'created') return undefined;
+  // After a capacity failover the instance is where the launched attempt put it, not where the run opened.
+  const launched = entries.find((e) => e.type === 'attempt' && e.outcome === 'launched');
+  const placed = launched?.type === 'attempt' ? launched : opened;
   const from = Date.parse(created.at);
   const after = entries.filter((e) => Date.parse(e.at) >= from);
   const deleted = after.find((e) => e.type === 'deleted' && e.kind === 'instance' && e.id === created.id);
@@ -105,9 +116,18 @@ export function journaledInstance(entries: JournalEntry[], now: number): Journal
   if (!Number.isFinite(from) || !Number.isFinite(to)) return undefined;
   return {
     region: opened.region,
-    ...(opened.zone ? { zone: opened.zone } : {}),
-    ...(opened.instanceType ? { instanceType: opened.instanceType } : {}),
+    ...(placed.zone ? { zone: placed.zone } : {}),
+    ...(placed.instanceType ? { instanceType: placed.instanceType } : {}),
     from,
     to,
   };
+}
+
+/** The launch attempts a journal records, in order (empty for journals from before capacity failover). */
+export function journaledAttempts(entries: JournalEntry[]): LaunchAttempt[] {
+  return entries.flatMap((e) => {
+    if (e.type !== 'attempt') return [];
+    const { type: _t, at: _a, ...attempt } = e;
+    return [attempt];
+  });
 }

@@ -137,10 +137,15 @@ const sshCidr = z
     'allowedSshCidr must be /24 to /32: SSH is never opened wider',
   );
 
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, 'an instance type looks like "g5.xlarge"');
+
+/** How many alternative instance types a run may list (the launch tries at most zones × (1 + this) × 2 placements). */
+export const MAX_ALTERNATIVES = 4;
+
 /** The one EC2 instance of a run: what it is, what it may cost, and when it must die. */
 export const computeSchema = z
   .object({
-    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, 'an instance type looks like "g5.xlarge"'),
+    instanceType,
     market: z.enum(COMPUTE_MARKETS, { error: 'market is "on-demand" or "spot"' }).default('on-demand'),
     /** Size of the gp3 root volume. */
     diskGb: z
@@ -177,8 +182,26 @@ export const computeSchema = z
     shutdownAfterPush: z.boolean().default(true),
     /** SSH source range; omitted means the desktop's public IP as a /32, detected at preflight. */
     allowedSshCidr: sshCidr.optional(),
+    /**
+     * Instance types to try, in order, when no zone of the region has capacity for `instanceType`
+     * (each checked by preflight: offered in the region, vCPU quota, AMI architecture).
+     */
+    alternatives: z
+      .array(instanceType)
+      .max(MAX_ALTERNATIVES, `alternatives lists at most ${MAX_ALTERNATIVES} instance types`)
+      .refine((types) => new Set(types).size === types.length, 'alternatives lists each instance type once')
+      .optional(),
+    /** Spot only: `fallbackOnDemand` launches on-demand when no spot placement (zone × type) has capacity. */
+    spot: z
+      .object({ fallbackOnDemand: z.boolean().default(false) })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((compute) => !compute.alternatives?.includes(compute.instanceType), {
+    message: 'alternatives repeats instanceType: list only the other types to try',
+    path: ['alternatives'],
+  });
 
 /** The compute section. */
 export type ComputeConfig = z.infer<typeof computeSchema>;

@@ -1,5 +1,6 @@
 import type { Ec2LaunchPort } from '../ports/ec2-launch-port';
 import { FAKE_INSTANCE_TYPES } from './fake-catalog';
+import { refuseLaunch } from './fake-ec2-capacity';
 import { duplicate } from './fake-ec2-ports';
 import { FAKE_TIMING, type FakeEc2Region } from './fake-ec2-region';
 import { awsError } from './fake-error';
@@ -93,6 +94,7 @@ export function fakeLaunch(region: FakeEc2Region, context: FakeLaunchContext): E
         );
       }
       context.checkQuota(region, spec.instanceType, spec.market);
+      refuseLaunch(region.launchRefusals, { zone, instanceType: spec.instanceType, market: spec.market });
       const id = context.nextId('i');
       const now = context.now();
       region.instances.set(id, {

@@ -11,6 +11,7 @@ import type {
   LoadBalancer,
 } from '../ports/ec2-types';
 import type { FakeImage } from './fake-catalog';
+import type { LaunchRefusal } from './fake-ec2-capacity';
 import { awsError } from './fake-error';
 
 /** How long each transition takes in the fake, roughly what EC2 shows. */
@@ -60,6 +61,8 @@ export class FakeEc2Region {
   spotPrices = new Map<string, SpotPricePoint[]>();
   /** Instance type → zones where it is offered. */
   offerings = new Map<string, string[]>();
+  /** Injected capacity refusals of RunInstances, per zone, type and market (capacity failover tests). */
+  launchRefusals: LaunchRefusal[] = [];
   zones: string[];
   vpcId: string | undefined;
 

@@ -219,7 +219,11 @@ describe('a failure after the first create cleans up and says so', () => {
       (e: unknown) => e as Error,
     );
     expect(error.message).toMatch(
-      /^Launch failed at "instance": InsufficientInstanceCapacity: .*Cleaned up: 2 resource\(s\) deleted, nothing of run nocap-20250601-000000-ffff is left\.$/,
+      /^Launch failed at "instance": No placement had capacity after 3 attempt\(s\)\. eu-west-1a: no capacity → eu-west-1b: no capacity → eu-west-1c: no capacity\. Cleaned up: 2 resource\(s\) deleted, nothing of run nocap-20250601-000000-ffff is left\.$/,
+    );
+    // Every zone was tried (capacity failover), and the fix says what the user can change.
+    expect((error as TypedError).fix).toBe(
+      'Try again later, or add instance types to compute.alternatives, or choose another region.',
     );
     const eu = world.fake.region('eu-west-1');
     expect(eu.keyPairs.size + eu.securityGroups.size + eu.instances.size).toBe(0);

@@ -9,7 +9,7 @@ import type { PreflightCheck } from '../../../shared/domain/preflight';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
 import type { ParameterPort, QuotaPort } from '../../aws/ports/account-ports';
 import type { Ec2Port } from '../../aws/ports/aws-ports';
-import type { ImageInfo, InstanceTypeInfo } from '../../aws/ports/ec2-launch-port';
+import type { DefaultNetwork, ImageInfo, InstanceTypeInfo } from '../../aws/ports/ec2-launch-port';
 import type { CallOptions } from '../../aws/ports/ec2-types';
 import { awsCallCheck, check, skipped } from './check';
 
@@ -48,7 +48,7 @@ export async function instanceTypeChecks(
   region: string,
   ec2: Ec2Port,
   options: CallOptions,
-): Promise<{ checks: PreflightCheck[]; info?: InstanceTypeInfo; placement?: Placement }> {
+): Promise<{ checks: PreflightCheck[]; info?: InstanceTypeInfo; placement?: Placement; placements?: Placement[] }> {
   const type = compute.instanceType;
   const info = await ec2.describeInstanceType(type, options);
   if (!info) {
@@ -107,7 +107,19 @@ export async function instanceTypeChecks(
     ],
     info,
     placement: { vpcId: network.vpcId, subnetId: subnet.subnetId, zone: subnet.zone },
+    // Every zone with a default subnet that offers the type: where capacity failover may go, in this order.
+    placements: offeredPlacements(network, zones),
   };
+}
+
+/** The default subnets whose zone offers the type, one per zone, in the network's order. */
+export function offeredPlacements(network: DefaultNetwork, zones: readonly string[]): Placement[] {
+  const seen = new Set<string>();
+  return network.subnets.flatMap((subnet) => {
+    if (!zones.includes(subnet.zone) || seen.has(subnet.zone)) return [];
+    seen.add(subnet.zone);
+    return [{ vpcId: network.vpcId, subnetId: subnet.subnetId, zone: subnet.zone }];
+  });
 }
 
 /** The family's on-demand or spot vCPU quota holds what is running plus this instance. */

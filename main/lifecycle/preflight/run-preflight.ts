@@ -1,3 +1,4 @@
+import { failoverOrder } from '../../../shared/domain/capacity-failover';
 import { type PreflightCheck, type PreflightReport, preflightReport } from '../../../shared/domain/preflight';
 import type { ComputeConfig, RunConfig } from '../../../shared/run-config/schema';
 import { describeAwsError } from '../../aws/aws-errors';
@@ -9,7 +10,9 @@ import type { KeyVault } from '../../sync/key-vault';
 import type { SseKey } from '../../sync/sse-key';
 import { instanceProfileSpec } from '../provision/instance-policy';
 import { checkInstanceRole } from '../provision/instance-role-check';
+import type { LaunchCandidate } from '../provision/launch-with-failover';
 import { accountChecks } from './account-checks';
+import { alternativeChecks, type ResolvedAlternative } from './alternative-checks';
 import { bucketChecks } from './bucket-checks';
 import { awsCallCheck, check, skipped } from './check';
 import { amiCheck, computeSkipped, instanceTypeChecks, type Placement, quotaCheck } from './compute-checks';
@@ -29,6 +32,11 @@ export interface LaunchPlan {
   sshCidr: string;
   bucket: string;
   prefix: string;
+  /**
+   * Every placement the launch may try, in the documented failover order (zones, then
+   * alternative types, then on-demand); absent in a plan built by hand: `placement` only.
+   */
+  candidates?: LaunchCandidate[];
 }
 
 /** Inputs of {@link runPreflight}. */
@@ -109,17 +117,25 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
   ]);
   checks.push(...bucket.checks, ...type.checks);
   let ami: Awaited<ReturnType<typeof amiCheck>> | undefined;
+  let alternatives: ResolvedAlternative[] = [];
   if (type.info) {
-    const [quota, resolved] = await Promise.all([
+    const [quota, resolved, others] = await Promise.all([
       quotaCheck(compute, region, type.info, ec2, ports.quotas(region), options).catch((error: unknown) =>
         awsCallCheck('quota', 'vCPU quota', 'warn', error, { ...options, context: 'could not check' }),
       ),
       amiCheck(compute, region, type.info, ec2, ports.parameters(region), options).catch((error: unknown) => ({
         check: awsCallCheck('ami', 'AMI', 'fail', error, options),
       })),
+      alternativeChecks(
+        compute,
+        region,
+        { ec2, quotas: ports.quotas(region), parameters: ports.parameters(region) },
+        options,
+      ),
     ]);
     ami = resolved;
-    checks.push(quota, resolved.check);
+    alternatives = others.resolved;
+    checks.push(quota, resolved.check, ...others.checks);
   } else checks.push(...computeSkipped(`${compute.instanceType} is not usable in ${region}`));
   checks.push(source.check, role);
   // Disk room: what the run pulls (sizes from a listing) against the disk it asks for, before anything is created.
@@ -149,12 +165,36 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
           placement: type.placement,
           image: ami.image,
           sshUser: ami.sshUser,
+          candidates: planCandidates(compute, [
+            {
+              instanceType: compute.instanceType,
+              placements: type.placements ?? [type.placement],
+              image: ami.image,
+              sshUser: ami.sshUser,
+            },
+            ...alternatives,
+          ]),
           sshCidr: source.cidr,
           bucket: config.storage.bucket,
           prefix: config.storage.prefix,
         }
       : undefined;
   return finish(checks, plan);
+}
+
+/** The launch's placements: {@link failoverOrder} over the types that passed their checks. */
+function planCandidates(compute: ComputeConfig, types: ResolvedAlternative[]): LaunchCandidate[] {
+  const byType = new Map(types.map((t) => [t.instanceType, t]));
+  const order = failoverOrder(
+    types.map((t) => ({ instanceType: t.instanceType, zones: t.placements.map((p) => p.zone) })),
+    compute.market,
+    compute.spot?.fallbackOnDemand ?? false,
+  );
+  return order.map((candidate) => {
+    const type = byType.get(candidate.instanceType)!;
+    const placement = type.placements.find((p) => p.zone === candidate.zone)!;
+    return { ...candidate, subnetId: placement.subnetId, image: type.image, sshUser: type.sshUser };
+  });
 }
 
 /** An EC2 run's instance role covers its prefix: an empty one would be the whole bucket. */

@@ -1,3 +1,4 @@
+import type { LaunchAttempt, LaunchMarket } from '../../../shared/domain/capacity-failover';
 import type { JournalResourceKind } from '../../../shared/domain/run-journal';
 import { runTags } from '../../../shared/domain/tags';
 import { TypedError } from '../../../shared/ipc/result';
@@ -13,6 +14,7 @@ import type { LaunchPlan } from '../preflight/run-preflight';
 import { parseHostKeyFingerprints } from './host-keys';
 import { instanceProfileSpec } from './instance-policy';
 import { checkInstanceRole } from './instance-role-check';
+import { launchCandidates, launchWithFailover } from './launch-with-failover';
 import { generateSshKeyPair, writePrivateKey } from './ssh-key';
 import type { SshProbe } from './ssh-probe';
 import { userDataScript } from './user-data';
@@ -67,6 +69,12 @@ export interface ProvisionedRun {
   sshUser: string;
   keyFile: string;
   hostKeyFingerprints: string[];
+  /** Where the instance runs: the placement that had capacity (capacity failover may move it). */
+  instanceType: string;
+  zone: string;
+  market: LaunchMarket;
+  /** Every placement tried, in order, the launched one last. */
+  attempts: LaunchAttempt[];
 }
 
 const DEFAULT_WAITS: ProvisionWaits = {
@@ -79,7 +87,8 @@ const DEFAULT_WAITS: ProvisionWaits = {
 /**
  * Creates the run's key pair, security group, instance profile and instance, each announced
  * in the journal (intent, fsync'd) before its create call and recorded after it, each tagged
- * by the call that creates it; then waits, bounded, until the instance runs, passes its
+ * by the call that creates it; the instance goes to the plan's first placement with capacity
+ * (capacity failover: zones, then alternative types, then on-demand); then waits, bounded, until the instance runs, passes its
  * status checks and sshd answers. Errors are thrown as they are: the caller cleans up.
  */
 export async function provisionRun(plan: LaunchPlan, runId: string, deps: ProvisionDeps): Promise<ProvisionedRun> {
@@ -158,37 +167,46 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     },
   );
 
-  const spec = {
-    clientToken: runId,
-    imageId: plan.image.id,
-    instanceType: plan.compute.instanceType,
-    keyName: name,
-    securityGroupId: groupId,
-    subnetId: plan.placement.subnetId,
-    instanceProfileName: profile.profileName,
-    rootDeviceName: plan.image.rootDeviceName,
-    extraEbsDeviceNames: plan.image.ebsDeviceNames,
-    diskGb: plan.compute.diskGb,
-    market: plan.compute.market,
-    userData: userDataScript(plan.compute.ttlMinutes, runId),
-    tags,
-  };
   // A new instance profile takes a few seconds to be visible to EC2: retry that error only, bounded.
   const profilePending = (error: unknown) =>
     isThrottling(error) ||
     (awsErrorCode(error) === 'InvalidParameterValue' && /iamInstanceProfile/i.test(String((error as Error).message)));
-  const instanceId = await create(
-    'instance',
-    'instance',
-    `${plan.compute.market} ${plan.compute.instanceType} in ${plan.placement.zone}`,
-    () =>
-      retry(() => ec2.runInstance(spec, options), {
-        ...quickRetry,
-        attempts: 8,
-        baseMs: 2_000,
-        retryable: profilePending,
-      }),
-  );
+  const launch = await launchWithFailover({
+    candidates: launchCandidates(plan),
+    name,
+    journal,
+    ...options,
+    // The first attempt keeps the run id as its token (a crash-resumed launch finds the same instance).
+    clientToken: (n) => (n === 1 ? runId : `${runId}.${n}`),
+    onAttempt: (line) => deps.onStep?.('instance', line),
+    run: (candidate, { clientToken }) =>
+      retry(
+        () =>
+          ec2.runInstance(
+            {
+              clientToken,
+              imageId: candidate.image.id,
+              instanceType: candidate.instanceType,
+              keyName: name,
+              securityGroupId: groupId,
+              subnetId: candidate.subnetId,
+              instanceProfileName: profile.profileName,
+              // The root volume (and the image's other EBS devices) are created by RunInstances itself,
+              // in the zone that gets the instance: a refused attempt leaves no volume behind.
+              rootDeviceName: candidate.image.rootDeviceName,
+              extraEbsDeviceNames: candidate.image.ebsDeviceNames,
+              diskGb: plan.compute.diskGb,
+              market: candidate.market,
+              userData: userDataScript(plan.compute.ttlMinutes, runId),
+              tags,
+            },
+            options,
+          ),
+        { ...quickRetry, attempts: 8, baseMs: 2_000, retryable: profilePending },
+      ),
+  });
+  const instanceId = launch.instanceId;
+  const sshUser = launch.candidate.sshUser;
 
   deps.onStep?.('running', `waiting for ${instanceId} to run`);
   const running = await waitFor(
@@ -254,8 +272,21 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     maxMs: waits.sshMs,
     intervalMs: 5_000,
   });
-  await journal.append({ type: 'ready', instanceId, publicIp, sshUser: plan.sshUser, keyFile, hostKeyFingerprints });
-  return { runId, region: plan.region, instanceId, publicIp, sshUser: plan.sshUser, keyFile, hostKeyFingerprints };
+  await journal.append({ type: 'ready', instanceId, publicIp, sshUser, keyFile, hostKeyFingerprints });
+  const { instanceType, zone, market } = launch.candidate;
+  return {
+    runId,
+    region: plan.region,
+    instanceId,
+    publicIp,
+    sshUser,
+    keyFile,
+    hostKeyFingerprints,
+    instanceType,
+    zone,
+    market,
+    attempts: launch.attempts,
+  };
 }
 
 /** One line for a provisioning failure. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
+import { formatAttempts } from '../../../shared/domain/capacity-failover';
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { s3EndpointFromEnv } from '../../aws/s3-credentials';
@@ -115,15 +116,21 @@ export function createEc2Backend(
           instanceId: run.instanceId,
           publicIp: run.publicIp,
           region: run.region,
+          zone: run.zone,
+          instanceType: run.instanceType,
+          market: run.market,
+          // "eu-west-1a: no capacity → eu-west-1b: launched" (one attempt: "eu-west-1a: launched").
+          placement: formatAttempts(run.attempts),
           hostKeys: run.hostKeyFingerprints.length ? 'from the console' : 'first sight',
         },
         aws: {
           instanceId: run.instanceId,
           region: run.region,
           ...(config.aws.profile ? { profile: config.aws.profile } : {}),
-          instanceType: compute!.instanceType,
+          // The placement that had capacity: failover may have changed the type and the market.
+          instanceType: run.instanceType,
           diskGb: compute!.diskGb,
-          spot: compute!.market === 'spot',
+          spot: run.market === 'spot',
           launchedAt,
         },
       };
