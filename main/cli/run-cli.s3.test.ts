@@ -181,12 +181,14 @@ describe('traindeck run', () => {
         f.userKeyFile,
         '--host-key',
         f.sshd.hostKeyFingerprint,
+        // Its own app data folder, so it does not lean on a consent an earlier case recorded.
+        '--send-store-credentials',
       ],
       {
         env: {
           PATH: process.env.PATH,
           HOME: f.dir,
-          TRAINDECK_DATA_DIR: join(f.dir, 'app-data'),
+          TRAINDECK_DATA_DIR: join(f.dir, 'built-app-data'),
           TRAINDECK_SSH_WORK_ROOT: join(f.dir, 'ssh-work'),
           AWS_ENDPOINT_URL_S3: s3.endpoint,
           AWS_ACCESS_KEY_ID: s3.accessKeyId,
