@@ -147,6 +147,16 @@ describe('what the machine of an ssh-host or local run will hold (run credential
     });
   });
 
+  it('on AWS without a prefix: a warning that the credentials cover the whole bucket, with the fix', async () => {
+    const base = withTraining(onHost(address()), 120);
+    const report = await run({ ...base, storage: { ...base.storage, prefix: '' } });
+    expect(byId(report).credentials).toMatchObject({
+      status: 'warn',
+      value: `short-lived GetFederationToken credentials for the whole bucket s3://${world.config.storage.bucket}/ (no prefix) for 2 h 31 min; the machine can read, overwrite and delete every object in it`,
+      fix: expect.stringContaining('Set a prefix (Data → Prefix'),
+    });
+  });
+
   it('a run longer than STS gives fails before anything is sent, with the fix (also for a local run)', async () => {
     const config = withTraining(onHost(address()), 36 * 60);
     for (const backend of ['ssh-host', 'local'] as const) {

@@ -34,6 +34,18 @@ export async function runCredentialsCheck(input: Omit<PreflightInput, 'publicIp'
   });
   try {
     const plan = await input.ports.scopedCredentials.plan({ neededSeconds, whenTooLong: 'refuse' });
+    if (!storage.prefix) {
+      // Short-lived, but limited to nothing narrower than the bucket: the training could read,
+      // overwrite or delete every object in it. EC2 runs refuse this (the instance role); here the
+      // user's own machine is trusted more, so it is a warning with the fix, not a refusal.
+      return check(
+        ID,
+        LABEL,
+        'warn',
+        `short-lived ${plan.call} credentials for the whole bucket ${where} (no prefix) for ${formatDuration(plan.durationSeconds)}; the machine can read, overwrite and delete every object in it`,
+        'Set a prefix (Data → Prefix, or storage.prefix) so the machine can touch only this run’s objects.',
+      );
+    }
     return check(
       ID,
       LABEL,
