@@ -7,6 +7,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { annotateAwsCalls } from './aws-call-context';
 import { type AwsSettings, baseConfig } from './client-config';
 import { endpointOverridesFromEnv } from './endpoints';
+import { registerLeanPool } from './s3-lean-requests';
 
 // Kept apart from the other clients so that code using S3 alone (sync, the executor) does not
 // load EC2, IAM, SSM… at startup.
@@ -39,6 +40,9 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
   // The SDK prints a multi-line Node-version notice once per process, on every CLI command: not
   // the user's concern here (the app pins its Node), and our own errors say what matters.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
+  const idleTimeoutMs = pool.idleTimeoutMs ?? 30_000;
   const client = new S3Client({
     ...baseConfig('S3', settings),
     logger: QUIET,
@@ -46,12 +50,12 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+      httpAgent,
+      httpsAgent,
       connectionTimeout: 10_000,
       requestTimeout: 120_000,
       // The request timeout only warns; without an idle limit a stalled body would wait forever.
-      socketTimeout: pool.idleTimeoutMs ?? 30_000,
+      socketTimeout: idleTimeoutMs,
       // Its default logger is the console: a queue for sockets (expected at our concurrency) printed three lines each time.
       logger: QUIET,
     }),
@@ -59,5 +63,12 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
   // Even with a silent logger the SDK's logger middleware filters every input and output through
   // its schema (sensitive-field redaction): ~0.1 ms of CPU per request on small-file syncs, for nothing.
   client.middlewareStack.remove('loggerMiddleware');
+  // The object store's lean small-object requests go over the same sockets, with the same idle limit.
+  registerLeanPool(client, {
+    httpAgent,
+    httpsAgent,
+    idleTimeoutMs,
+    ...(settings.endpoints?.S3 ? { endpoint: settings.endpoints.S3 } : {}),
+  });
   return annotateAwsCalls(client, 'S3', settings);
 }

@@ -25,22 +25,54 @@ import {
   type BucketFacts,
   type ListedObject,
   META_KEY_FINGERPRINT,
+  type ObjectHead,
   type ObjectStore,
   type SseCustomerKey,
   TAG_KEY_FINGERPRINT,
 } from './ports/object-store';
 import { type S3Operation, toStoreError } from './s3-errors';
+import { answerError, EMPTY_SHA256, type LeanAnswer, leanS3For } from './s3-lean-requests';
 import { sendOptions } from './sdk/sdk-tags';
 
 /** Every object is stored in the cheapest class that needs no decision: Intelligent-Tiering. */
 const STORAGE_CLASS = 'INTELLIGENT_TIERING';
 
+/** PUTs of buffers up to this size take the lean path (the engine reads files up to 1 MiB into memory). */
+const LEAN_PUT_MAX = 1024 * 1024;
+
+/** Options of {@link createS3ObjectStore}. */
+export interface S3ObjectStoreOptions {
+  /**
+   * Small-object PUTs (buffers), whole-object GETs and HEADs go over a lean signed request path
+   * (`s3-lean-requests.ts`) instead of the SDK's middleware stack: same pool, idle limit, abort,
+   * SSE-C headers, signed payload hash and error classification; one attempt per call, like the
+   * engine's clients (its own retries re-send). Ranged GETs, multipart and everything else stay on
+   * the SDK. On by default; always off for clients not made by `createS3Client` (a test's mocked
+   * client), and `false` keeps every request on the SDK.
+   */
+  leanSmallRequests?: boolean;
+}
+
 /**
  * The sync engine's ObjectStore on S3. SSE-C parameters go on every request that reads or
  * writes object data; every write carries INTELLIGENT_TIERING and the key-fingerprint tag.
  */
-export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCustomerKey): ObjectStore {
+export function createS3ObjectStore(
+  client: S3Client,
+  bucket: string,
+  key: SseCustomerKey,
+  options: S3ObjectStoreOptions = {},
+): ObjectStore {
+  const lean = options.leanSmallRequests === false ? undefined : leanS3For(client, bucket);
   const sse = () => key.params();
+  const sseHeaders = (): Record<string, string> => {
+    const { SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 } = sse();
+    return {
+      'x-amz-server-side-encryption-customer-algorithm': SSECustomerAlgorithm,
+      'x-amz-server-side-encryption-customer-key': SSECustomerKey,
+      'x-amz-server-side-encryption-customer-key-md5': SSECustomerKeyMD5,
+    };
+  };
   const call = async <T>(operation: S3Operation, objectKey: string | undefined, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
@@ -51,6 +83,44 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
   const body = (b: Body) =>
     'buffer' in b ? { Body: b.buffer, ContentLength: b.buffer.length } : { Body: b.stream(), ContentLength: b.length };
   const tagging = `${TAG_KEY_FINGERPRINT}=${encodeURIComponent(key.fingerprint)}`;
+
+  /**
+   * A whole-object GET or a HEAD on the lean path, with the SDK path's keyed-then-plain rule
+   * (orStoredPlain): a keyed read refused with 400 is made again without the key, and only an
+   * answer without SSE-C counts. Undefined when the lean path cannot send it (the SDK goes).
+   */
+  const leanRead = async (method: 'GET' | 'HEAD', objectKey: string, signal?: AbortSignal) => {
+    const send = (keyed: boolean) =>
+      lean!.send({ method, key: objectKey, headers: keyed ? sseHeaders() : {}, payloadSha256: EMPTY_SHA256 }, signal);
+    const keyed = await send(true);
+    if (!keyed) return undefined;
+    let answer = keyed;
+    if (keyed.status !== 200) {
+      const refused = await answerError(keyed);
+      if (keyed.status !== 400) throw refused;
+      const plain = await send(false).catch(() => undefined);
+      if (plain?.status !== 200 || headerOf(plain, 'x-amz-server-side-encryption-customer-algorithm')) {
+        plain?.body.destroy();
+        throw refused; // refused without the key too, or stored with SSE-C after all: a wrong key
+      }
+      answer = plain;
+    }
+    const metadata: Record<string, string> = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
+    }
+    const storageClass = headerOf(answer, 'x-amz-storage-class');
+    const lastModified = Date.parse(headerOf(answer, 'last-modified') ?? '');
+    const head: ObjectHead = {
+      size: Number(headerOf(answer, 'content-length') ?? 0),
+      etag: headerOf(answer, 'etag') ?? '',
+      lastModifiedMs: Number.isNaN(lastModified) ? 0 : lastModified,
+      ...(storageClass ? { storageClass } : {}),
+      metadata,
+      encrypted: headerOf(answer, 'x-amz-server-side-encryption-customer-algorithm') !== undefined,
+    };
+    return { body: answer.body as Readable, head };
+  };
 
   return {
     bucket,
@@ -88,6 +158,13 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
       });
     },
     async head(objectKey, signal) {
+      if (lean) {
+        const got = await call('head', objectKey, () => leanRead('HEAD', objectKey, signal));
+        if (got) {
+          got.body.resume(); // a HEAD's answer has no body: this returns the socket to the pool
+          return got.head;
+        }
+      }
       const send = (keyed: boolean) =>
         client.send(
           new HeadObjectCommand({ Bucket: bucket, Key: objectKey, ...(keyed ? sse() : {}) }),
@@ -116,6 +193,27 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
       return Object.fromEntries((out.TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
     },
     async put(request, signal) {
+      if (lean && 'buffer' in request.body && request.body.buffer.length <= LEAN_PUT_MAX) {
+        const bytes = request.body.buffer;
+        const metadata = { ...request.metadata, [META_KEY_FINGERPRINT]: key.fingerprint };
+        const headers: Record<string, string> = {
+          'x-amz-storage-class': STORAGE_CLASS,
+          'x-amz-tagging': tagging,
+          ...sseHeaders(),
+        };
+        for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
+        const etag = await call('put', request.key, async () => {
+          const answer = await lean.send(
+            { method: 'PUT', key: request.key, headers, body: bytes, payloadSha256: request.bodySha256 },
+            signal,
+          );
+          if (!answer) return undefined;
+          if (answer.status !== 200) throw await answerError(answer);
+          answer.body.resume();
+          return headerOf(answer, 'etag') ?? '';
+        });
+        if (etag !== undefined) return etag;
+      }
       const command = new PutObjectCommand({
         Bucket: bucket,
         Key: request.key,
@@ -255,6 +353,10 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
       return out.CopyObjectResult?.ETag ?? '';
     },
     async get(objectKey, range, signal) {
+      if (lean && !range) {
+        const got = await call('get', objectKey, () => leanRead('GET', objectKey, signal));
+        if (got) return got;
+      }
       const send = (keyed: boolean) =>
         client.send(
           new GetObjectCommand({
@@ -292,6 +394,11 @@ export function createS3ObjectStore(client: S3Client, bucket: string, key: SseCu
       return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', message: `${e.Code ?? 'Error'}: ${e.Message ?? ''}` }));
     },
   };
+}
+
+function headerOf(answer: LeanAnswer, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /**

@@ -1,0 +1,275 @@
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { request as httpsRequest } from 'node:https';
+
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Checksum, SourceData } from '@smithy/types';
+
+/** What a client made by `createS3Client` shares with its lean requests: the same pool and limits. */
+export interface LeanPool {
+  httpAgent: HttpAgent;
+  httpsAgent: HttpsAgent;
+  idleTimeoutMs: number;
+  /** `settings.endpoints.S3`, when the caller named one (the SDK's configured endpoints are asked for the rest). */
+  endpoint?: string;
+}
+
+const pools = new WeakMap<S3Client, LeanPool>();
+
+/** Records the pool of a client, so that its object store can send lean requests over the same sockets. */
+export function registerLeanPool(client: S3Client, pool: LeanPool): void {
+  pools.set(client, pool);
+}
+
+/** One signed request's answer: status, headers and the body stream (to read or destroy). */
+export interface LeanAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: IncomingMessage;
+}
+
+/** A signed request to one object of the bucket. */
+export interface LeanRequest {
+  method: 'GET' | 'HEAD' | 'PUT';
+  key: string;
+  /** Lower-case header names; values already valid header text. */
+  headers: Record<string, string>;
+  body?: Buffer;
+  /** Hex SHA-256 of `body` (of nothing for a GET): signed, so S3 refuses a body that differs. */
+  payloadSha256: string;
+}
+
+/** Sends signed requests for single objects of one bucket without the SDK's middleware stack. */
+export interface LeanS3 {
+  /** False when this bucket's endpoint needs more than plain SigV4 for S3 (then the SDK goes). */
+  usable(): Promise<boolean>;
+  /** Undefined when the key cannot go in a URL as is (the SDK goes). */
+  send(request: LeanRequest, signal?: AbortSignal): Promise<LeanAnswer | undefined>;
+}
+
+/** SHA-256 of no bytes: the signed payload hash of a GET. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/**
+ * A lean request path for small object GETs and PUTs: SigV4 (`@smithy/signature-v4`, which keeps
+ * derived signing keys per day, region and credentials) over the client's own keep-alive agents.
+ * The SDK's per-request work — a dozen middlewares, endpoint rules, schema (de)serialization, its
+ * stream mixins — cost ~1.5 ms of JavaScript per small object; here the endpoint is resolved once
+ * per bucket by the SDK's own rules (so AWS_ENDPOINT_URL_S3, a profile's endpoint_url, FIPS,
+ * dual-stack and path style are the SDK's answer), credentials, region and clock-skew correction
+ * come from the client, and only the signature and the socket write are per request.
+ * Undefined for a client not made by `createS3Client` (a test's mocked client): the SDK goes.
+ */
+export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined {
+  const pool = pools.get(client);
+  if (!pool) return undefined;
+  let target: Promise<{ base: URL; signer: SignatureV4 } | undefined> | undefined;
+  const resolve = () => (target ??= resolveTarget(client, bucket, pool).catch(() => undefined));
+  return {
+    async usable() {
+      return (await resolve()) !== undefined;
+    },
+    async send(request, signal) {
+      const resolved = await resolve();
+      const path = resolved && objectPath(resolved.base, request.key);
+      if (!resolved || path === undefined) return undefined;
+      const { base, signer } = resolved;
+      const headers: Record<string, string> = {
+        ...request.headers,
+        host: base.host,
+        'x-amz-content-sha256': request.payloadSha256,
+        ...(request.body ? { 'content-length': String(request.body.length) } : {}),
+      };
+      const offset = client.config.systemClockOffset ?? 0;
+      const signed = await signer.sign(
+        {
+          method: request.method,
+          protocol: base.protocol,
+          hostname: base.hostname,
+          path,
+          query: {},
+          headers,
+          ...(base.port ? { port: Number(base.port) } : {}),
+        },
+        { signingDate: new Date(Date.now() + offset) },
+      );
+      return exchange(base, path, request, signed.headers, pool, signal);
+    },
+  };
+}
+
+async function resolveTarget(
+  client: S3Client,
+  bucket: string,
+  pool: LeanPool,
+): Promise<{ base: URL; signer: SignatureV4 } | undefined> {
+  const config = client.config;
+  const endpoint = pool.endpoint ?? (await config.serviceConfiguredEndpoint?.());
+  const region = await config.region();
+  const resolved = config.endpointProvider({
+    Bucket: bucket,
+    Region: region,
+    UseFIPS: await config.useFipsEndpoint(),
+    UseDualStack: await config.useDualstackEndpoint(),
+    ForcePathStyle: config.forcePathStyle ?? false,
+    Accelerate: config.useAccelerateEndpoint ?? false,
+    ...(endpoint ? { Endpoint: endpoint } : {}),
+  });
+  const scheme = resolved.properties?.authSchemes as
+    Array<{ name?: string; signingName?: string; signingRegion?: string }> | undefined;
+  const sigv4 = scheme?.[0];
+  // Anything but plain SigV4 for "s3" (SigV4a, S3 Express sessions) or extra headers: the SDK knows how.
+  if (!sigv4 || sigv4.name !== 'sigv4' || (sigv4.signingName ?? 's3') !== 's3') return undefined;
+  if (Object.keys(resolved.headers ?? {}).length > 0) return undefined;
+  const base = new URL(resolved.url.toString());
+  if (base.search || (base.protocol !== 'http:' && base.protocol !== 'https:')) return undefined;
+  const signer = new SignatureV4({
+    credentials: config.credentials,
+    region: sigv4.signingRegion ?? region,
+    service: 's3',
+    sha256: NodeSha256,
+    // S3 signs the path as sent (no double encoding) and takes the payload hash from our header.
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
+  return { base, signer };
+}
+
+/** The object's path below the bucket's base URL, each segment percent-encoded as S3 expects (RFC 3986). */
+function objectPath(base: URL, key: string): string | undefined {
+  let encoded: string;
+  try {
+    encoded = key
+      .split('/')
+      .map((segment) =>
+        encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      )
+      .join('/');
+  } catch {
+    return undefined; // a lone surrogate: not a key this path can send
+  }
+  return `${base.pathname.replace(/\/$/, '')}/${encoded}`;
+}
+
+/**
+ * One HTTP exchange on the pool. Settles on every path: the answer's head, or the request's
+ * error (reset, refused, the idle limit on a silent connection, the caller's abort). The idle
+ * limit and the abort go on covering the body after the head has arrived.
+ */
+function exchange(
+  base: URL,
+  path: string,
+  request: LeanRequest,
+  headers: Record<string, string>,
+  pool: LeanPool,
+  signal: AbortSignal | undefined,
+): Promise<LeanAnswer> {
+  return new Promise((resolve, reject) => {
+    const https = base.protocol === 'https:';
+    const options = {
+      method: request.method,
+      hostname: base.hostname,
+      port: base.port,
+      path,
+      headers,
+      agent: https ? pool.httpsAgent : pool.httpAgent,
+      ...(signal ? { signal } : {}),
+    };
+    let req;
+    try {
+      req = (https ? httpsRequest : httpRequest)(options, (body) =>
+        resolve({ status: body.statusCode ?? 0, headers: body.headers, body }),
+      );
+    } catch (error) {
+      return reject(error as Error); // a header value Node refuses, an aborted signal
+    }
+    req.setTimeout(pool.idleTimeoutMs, () => req.destroy(idleTimeout(pool.idleTimeoutMs)));
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
+function idleTimeout(ms: number): Error {
+  return Object.assign(new Error(`the connection to S3 was silent for ${ms / 1000} s`), {
+    name: 'TimeoutError',
+    code: 'ETIMEDOUT',
+  });
+}
+
+/** `@smithy/types` Checksum over node:crypto (SHA-256, or HMAC-SHA-256 with a secret). */
+class NodeSha256 implements Checksum {
+  private hash: Hash | Hmac;
+
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.fresh();
+  }
+
+  update(data: Uint8Array): void {
+    this.hash.update(bytesOf(data));
+  }
+
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(this.hash.digest());
+  }
+
+  reset(): void {
+    this.hash = this.fresh();
+  }
+
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(this.secret));
+  }
+}
+
+function bytesOf(data: SourceData): Buffer | string {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
+}
+
+/** Longest error body read: S3's XML errors are a few hundred bytes; a proxy's page is cut here. */
+const ERROR_BODY_MAX = 64 * 1024;
+
+/**
+ * A failed answer as the SDK would have thrown it (`Code`/`name` and message from S3's XML error,
+ * the status in `$metadata`, the headers in `$response`), so that `toStoreError` classifies both
+ * paths alike. The body is read (bounded) and the stream is finished either way.
+ */
+export async function answerError(answer: LeanAnswer): Promise<Error> {
+  let text = '';
+  try {
+    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+      text += chunk.toString('utf8');
+      if (text.length > ERROR_BODY_MAX) {
+        answer.body.destroy();
+        break;
+      }
+    }
+  } catch (error) {
+    return error as Error; // the connection broke mid-answer: a network error, as it is
+  }
+  const code = xmlText(text, 'Code');
+  const message = xmlText(text, 'Message');
+  const headers = Object.fromEntries(
+    Object.entries(answer.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+  );
+  return Object.assign(new Error(message || code || 'UnknownError'), {
+    name: code ?? 'Unknown',
+    ...(code ? { Code: code } : {}),
+    $metadata: { httpStatusCode: answer.status },
+    $response: { statusCode: answer.status, headers },
+  });
+}
+
+function xmlText(xml: string, tag: string): string | undefined {
+  const found = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
+  return found
+    ?.replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
