@@ -185,3 +185,56 @@ test('point 5: metrics first (loss leads), sync folded once pulled, charts besid
   await shotAtWidths(page, 'runs-monitor-layout');
   expect(problems).toEqual([]);
 });
+
+test('the run header stacks cleanly at 960 px and keeps one line from 1280 px', async ({ page }) => {
+  test.slow();
+  const problems = await collectProblems(page);
+  await open(page);
+  await nav(page, 'Runs').click();
+  await expect(page.getByTestId('run-monitor')).toHaveAttribute('data-state', 'running');
+  const head = page.locator('.run-monitor__head');
+  const box = async (selector: string) => (await head.locator(selector).first().boundingBox())!;
+  const layout = async () => ({
+    head: (await head.boundingBox())!,
+    name: await box('h2'),
+    badge: await box('.badge'),
+    meta: await box('.run-monitor__meta'),
+    actions: await box('.run-actions'),
+    lineHeight: await head.locator('h2').evaluate((h2) => parseFloat(getComputedStyle(h2).lineHeight)),
+  });
+  const middle = (b: { y: number; height: number }) => b.y + b.height / 2;
+  const inside = (inner: { x: number; width: number }, outer: { x: number; width: number }) =>
+    inner.x >= outer.x - 0.5 && inner.x + inner.width <= outer.x + outer.width + 0.5;
+
+  // 960 px (Electron's smallest window): the name whole on one line beside its state, the actions on a row of their own.
+  await page.setViewportSize({ width: 960, height: 700 });
+  let b = await layout();
+  expect(b.name.height).toBeLessThan(b.lineHeight * 1.5);
+  expect(Math.abs(middle(b.badge) - middle(b.name))).toBeLessThan(4);
+  for (const part of [b.name, b.badge, b.meta, b.actions]) expect(inside(part, b.head)).toBe(true);
+  expect(b.actions.y).toBeGreaterThanOrEqual(b.name.y + b.name.height - 1);
+  expect(await head.locator('.run-monitor__meta').evaluate((meta) => meta.scrollWidth <= meta.clientWidth)).toBe(true);
+  await expectAccessible(page, 'run header at 960 px');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await head.screenshot({ path: `e2e/artifacts/run-head-960${scheme === 'dark' ? '-dark' : ''}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // From 1280 px: name, state, meta and actions on one line.
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 800 });
+    b = await layout();
+    for (const part of [b.badge, b.meta, b.actions]) expect(Math.abs(middle(part) - middle(b.name))).toBeLessThan(4);
+    expect(b.name.height).toBeLessThan(b.lineHeight * 1.5);
+    expect(b.head.height).toBeLessThan(b.lineHeight * 2);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await head.screenshot({ path: `e2e/artifacts/run-head-${width}${scheme === 'dark' ? '-dark' : ''}.png` });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+  await expectAccessible(page, 'run header at 1920 px');
+  await shotAtWidths(page, 'runs-live-header');
+  expect(problems).toEqual([]);
+});
