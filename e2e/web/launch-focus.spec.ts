@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { expect, test } from '@playwright/test';
 
 import { expectAccessible } from './axe';
-import { atStep, collectProblems, field, next, shotAtWidths, useWebHost } from './support';
+import { atStep, collectProblems, field, next, shotAtWidths, trainAndReview, useDemoHost } from './support';
 
 /**
  * After Launch (#15 point 4), through the browser host in demo mode (TRAINDECK_FAKE_AWS=1): the
@@ -14,18 +10,7 @@ import { atStep, collectProblems, field, next, shotAtWidths, useWebHost } from '
  */
 test.describe.configure({ timeout: 240_000 });
 
-const home = mkdtempSync(join(tmpdir(), 'traindeck-launch-focus-'));
-writeFileSync(join(home, 'aws-config'), '[default]\nregion = eu-west-1\n');
-const host = useWebHost(
-  {
-    TRAINDECK_FAKE_AWS: '1',
-    AWS_CONFIG_FILE: join(home, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-    HOME: home,
-  },
-  ['--allow-dir', home],
-);
-test.afterAll(() => rmSync(home, { recursive: true, force: true }));
+const { host } = useDemoHost('launch-focus');
 
 test('after Launch the Runs page opens at its top with the focus on the run header', async ({ page }) => {
   const problems = await collectProblems(page);
@@ -48,10 +33,7 @@ test('after Launch the Runs page opens at its top with the focus on the run head
   await page.getByTestId('key-prepare').click();
   await expect(page.getByTestId('key-fingerprint')).toContainText('sha256:');
   await next(page);
-  await atStep(page, 'training');
-  await field(page, 'training.command').getByRole('textbox').fill('python train.py');
-  await next(page);
-  await atStep(page, 'review');
+  await trainAndReview(page);
   await expect(page.getByTestId('preflight')).toHaveAttribute('data-state', 'pass', { timeout: 30_000 });
 
   // The Review step scrolled to its end (Launch sits in the sticky footer), and the focus on Launch.

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { expect, type Page, test } from '@playwright/test';
@@ -61,6 +62,28 @@ export function useWebHost(env?: NodeJS.ProcessEnv, args: string[] = []): () => 
     if (!host) throw new Error('the web host is not running');
     return host;
   };
+}
+
+/**
+ * A browser host on the in-memory demo account (TRAINDECK_FAKE_AWS=1) whose HOME is a new folder
+ * (`home`, removed after the file's last test) with a default profile in eu-west-1 and no
+ * credentials file; the host may read and write in that folder only. `home` exists at once, so a
+ * spec can put its files there before the host starts.
+ */
+export function useDemoHost(name: string): { home: string; host: () => RunningHost } {
+  const home = mkdtempSync(join(tmpdir(), `traindeck-${name}-`));
+  writeFileSync(join(home, 'aws-config'), '[default]\nregion = eu-west-1\n');
+  const host = useWebHost(
+    {
+      TRAINDECK_FAKE_AWS: '1',
+      AWS_CONFIG_FILE: join(home, 'aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+      HOME: home,
+    },
+    ['--allow-dir', home],
+  );
+  test.afterAll(() => rmSync(home, { recursive: true, force: true }));
+  return { home, host };
 }
 
 /**
@@ -152,3 +175,11 @@ export const next = (page: Page) => page.getByTestId('wizard-next').click();
 /** Waits until the wizard shows `step`. */
 export const atStep = (page: Page, step: string) =>
   expect(page.getByTestId('wizard')).toHaveAttribute('data-step', step);
+
+/** The Training step with `command` typed, then Next to Review. */
+export async function trainAndReview(page: Page, command = 'python train.py'): Promise<void> {
+  await atStep(page, 'training');
+  await field(page, 'training.command').getByRole('textbox').fill(command);
+  await next(page);
+  await atStep(page, 'review');
+}

@@ -1,11 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { expect, type Page, test } from '@playwright/test';
 
 import { generateKey } from '../services/sshd';
-import { atStep, collectProblems, field, nav, next, shotAccessibleAtWidths, useWebHost } from './support';
+import {
+  atStep,
+  collectProblems,
+  field,
+  nav,
+  next,
+  shotAccessibleAtWidths,
+  trainAndReview,
+  useDemoHost,
+} from './support';
 
 /**
  * #15 points 7–10 in demo mode (TRAINDECK_FAKE_AWS=1): the persistent demo badge and the
@@ -18,19 +23,8 @@ import { atStep, collectProblems, field, nav, next, shotAccessibleAtWidths, useW
  */
 test.describe.configure({ timeout: 240_000 });
 
-const home = mkdtempSync(join(tmpdir(), 'traindeck-newcomer-'));
-writeFileSync(join(home, 'aws-config'), '[default]\nregion = eu-west-1\n');
+const { home, host } = useDemoHost('newcomer');
 const deploy = generateKey(home, 'deploy_key');
-const host = useWebHost(
-  {
-    TRAINDECK_FAKE_AWS: '1',
-    AWS_CONFIG_FILE: join(home, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-    HOME: home,
-  },
-  ['--allow-dir', home],
-);
-test.afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 const error = (page: Page, key: string) => page.getByTestId(`error-${key}`);
 const heading = (page: Page) => page.locator('#wizard-step-title');
@@ -141,10 +135,7 @@ test('a newcomer in the demo account: honest first start, plain errors, a truthf
   await next(page);
 
   // Training, then Review: failures first, each with its Fix button; passed checks collapsed.
-  await atStep(page, 'training');
-  await field(page, 'training.command').getByRole('textbox').fill('python train.py');
-  await next(page);
-  await atStep(page, 'review');
+  await trainAndReview(page);
   await expect(page.getByTestId('preflight')).toHaveAttribute('data-state', 'fail', { timeout: 30_000 });
   const first = page.getByTestId('preflight-list').getByRole('listitem').first();
   await expect(first).toHaveAttribute('data-status', 'fail');
