@@ -120,6 +120,11 @@ test('a run still provisioning shows its burn rate from the instance create on',
   const hourly = provisioningBurn(run, Date.now())!.hourlyUsd!;
   await expect(page.getByTestId('run-stats')).toContainText(`${formatUsd(hourly)}/h`);
   await expect(page.getByTestId('run-stats')).not.toContainText('Burn rate—');
+  // The badge seen from every page says the same burn while the instance boots (not "1 running" without a price).
+  await expect(page.getByTestId('sidebar-live')).toHaveText(`1 running · ${formatUsd(hourly)}/h`);
+  await nav(page, 'Costs').click();
+  await expect(page.getByTestId('sidebar-live')).toHaveText(`1 running · ${formatUsd(hourly)}/h`);
+  await nav(page, 'Runs').click();
   await expectAccessible(page, 'a run provisioning');
   await shotAtWidths(page, 'provisioning-burn');
 });

@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { emptyRunSnapshot, type RunSnapshot } from '../../../../../shared/domain/run';
 import { fail, ok } from '../../../../../shared/ipc/result';
+import { provisioningBurn } from '../../../../../shared/monitor/burn';
 import { setApi } from '../../../bridge/api-ref';
+import { formatHourly } from '../../../format/money';
 import { runningLabel, runningSummary, shownRunIds, useRuns } from './runs';
 
 /** A run started `minute` minutes after 15:00, in `state`. */
@@ -11,6 +13,7 @@ function run(id: string, minute: number, state: RunSnapshot['state'], backend: R
   const start = new Date(Date.UTC(2026, 11, 5, 15, minute)).toISOString();
   return { ...emptyRunSnapshot(id, id, backend, start), state };
 }
+const NOW = Date.UTC(2026, 11, 5, 16, 0);
 const byId = (...runs: RunSnapshot[]) => Object.fromEntries(runs.map((r) => [r.runId, r]));
 
 describe('which runs the Runs page shows', () => {
@@ -81,12 +84,35 @@ describe('the running badge', () => {
     const ec2 = run('ec2', 0, 'running');
     const local = run('local', 1, 'running', 'local');
     const done = run('done', 2, 'succeeded');
-    expect(runningLabel(runningSummary(byId(ec2, done), { ec2: 1.0274, done: 3 }))).toBe('1 running · $1.03/h');
-    expect(runningLabel(runningSummary(byId(ec2, local), { ec2: 1.0274 }))).toBe('2 running · $1.03/h');
-    expect(runningLabel(runningSummary(byId(local), {}))).toBe('1 running · $0.00/h');
-    expect(runningLabel(runningSummary(byId(ec2), {}))).toBe('1 running');
-    expect(runningLabel(runningSummary(byId(ec2, run('ec3', 3, 'running')), { ec2: 1 }))).toBe('2 running · ≥ $1.00/h');
-    expect(runningLabel(runningSummary(byId(done), { done: 3 }))).toBeUndefined();
+    expect(runningLabel(runningSummary(byId(ec2, done), { ec2: 1.0274, done: 3 }, NOW))).toBe('1 running · $1.03/h');
+    expect(runningLabel(runningSummary(byId(ec2, local), { ec2: 1.0274 }, NOW))).toBe('2 running · $1.03/h');
+    expect(runningLabel(runningSummary(byId(local), {}, NOW))).toBe('1 running · $0.00/h');
+    expect(runningLabel(runningSummary(byId(ec2), {}, NOW))).toBe('1 running');
+    expect(runningLabel(runningSummary(byId(ec2, run('ec3', 3, 'running')), { ec2: 1 }, NOW))).toBe(
+      '2 running · ≥ $1.00/h',
+    );
+    expect(runningLabel(runningSummary(byId(done), { done: 3 }, NOW))).toBeUndefined();
+  });
+
+  it('a cloud run still provisioning burns from its instance create on: never $0 or no price while it bills', () => {
+    const booting = run('boot', 4, 'running');
+    booting.phases.preflight = { status: 'succeeded', detail: { instanceType: 'g5.xlarge', diskGb: 150 } };
+    booting.phases.provisioning = {
+      status: 'running',
+      startedAt: new Date(NOW - 5 * 60_000).toISOString(),
+      detail: { step: 'status-checks' },
+    };
+    const hourly = provisioningBurn(booting, NOW)!.hourlyUsd!;
+    expect(hourly).toBeGreaterThan(1);
+    expect(runningLabel(runningSummary(byId(booting), {}, NOW))).toBe(`1 running · ${formatHourly(hourly)}`);
+    // The monitor's own price wins once it has one.
+    expect(runningLabel(runningSummary(byId(booting), { boot: 2 }, NOW))).toBe('1 running · $2.00/h');
+    // Before the instance's create (key pair, security group) nothing bills yet: no price claimed.
+    const keyPair = {
+      ...booting,
+      phases: { ...booting.phases, provisioning: { status: 'running' as const, detail: { step: 'key-pair' } } },
+    };
+    expect(runningLabel(runningSummary(byId(keyPair), {}, NOW))).toBe('1 running');
   });
 
   it("keeps each run's latest price from the monitor (deltas of every watched run), and forgets them when main restarts", () => {

@@ -4,6 +4,7 @@ import type { JobEvent } from '../../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../../shared/domain/kill-all';
 import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../../../shared/domain/run';
 import type { AppError } from '../../../../../shared/ipc/result';
+import { provisioningBurn } from '../../../../../shared/monitor/burn';
 import type { CostBurn } from '../../../../../shared/monitor/cost';
 import { isOwnMachine } from '../../../../../shared/report/format';
 import { api } from '../../../bridge/api-ref';
@@ -199,14 +200,21 @@ export interface RunningSummary {
   unpriced: number;
 }
 
-/** What the running runs burn, from the monitor's burn rate of each (pure). */
-export function runningSummary(runs: Record<string, RunSnapshot>, burn: Record<string, number | null>): RunningSummary {
+/**
+ * What the running runs burn, from the monitor's burn rate of each, or, before the monitor prices
+ * a run (it does at training), its provisioning burn: an instance bills from its create on (pure).
+ */
+export function runningSummary(
+  runs: Record<string, RunSnapshot>,
+  burn: Record<string, number | null>,
+  now: number,
+): RunningSummary {
   const summary: RunningSummary = { count: 0, hourlyUsd: 0, unpriced: 0 };
   for (const run of Object.values(runs)) {
     if (run.state !== 'running') continue;
     summary.count++;
     if (isOwnMachine(run.backend)) continue;
-    const hourly = burn[run.runId];
+    const hourly = burn[run.runId] ?? provisioningBurn(run, now)?.hourlyUsd;
     if (hourly === undefined || hourly === null) summary.unpriced++;
     else summary.hourlyUsd += hourly;
   }
