@@ -121,11 +121,17 @@ test('Costs: scanned at start, sortable and filterable, per-run teardown and per
   await dialog.getByTestId('kill-confirm').click();
   await expect(page.getByTestId('kill-verdict')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId(`costs-run-${firstRunId}`)).toHaveCount(0);
+  // The card says what was done: that run's teardown, not a kill-all.
+  const card = page.getByTestId('kill-progress');
+  await expect(card.getByRole('heading', { level: 2 })).toHaveText(`Teardown of run ${firstRunId} finished`);
+  await expect(card.getByTestId('kill-verdict')).toContainText('Nothing of this run remains');
+  await expect(card).not.toContainText('Kill-all');
   // The notification of the teardown sits above the page: it covers no row of the table.
   const toast = page.getByTestId('toast').first();
   await expect(toast).toBeVisible();
   const [toastBox, tableBox] = [await toast.boundingBox(), await table.boundingBox()];
   expect(toastBox!.y + toastBox!.height).toBeLessThanOrEqual(tableBox!.y);
+  await expectAccessible(page, 'costs, a run torn down');
   await shotAtWidths(page, 'costs-page-teardown-run');
   expect(problems).toEqual([]);
 });

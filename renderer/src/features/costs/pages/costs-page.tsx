@@ -22,6 +22,7 @@ import { KillSwitch } from '../components/kill-switch';
 import { RegionStrip } from '../components/region-strip';
 import { ResourceTable } from '../components/resource-table';
 import { type KillAllChoice, useCosts } from '../stores/costs';
+import { killCardText } from '../view/kill-scope';
 import {
   arrangeResources,
   groupByRun,
@@ -33,11 +34,12 @@ import {
 
 import './costs-page.css';
 
-/** What the confirmation dialog lists; `runId` when it is one run's teardown. */
+/** What the confirmation dialog lists; `runId` when it is one run's teardown, `row` for a row's Delete. */
 interface Confirming {
   ours: CostResource[];
   untracked: CostResource[];
   runId?: string | undefined;
+  row?: boolean;
 }
 
 const FILTERS: [OwnerFilter, string][] = [
@@ -67,6 +69,7 @@ export function CostsPage() {
       scanProgress: s.scanProgress,
       scanError: s.scanError,
       killJobId: s.killJobId,
+      killScope: s.killScope,
       deletions: s.deletions,
       killError: s.killError,
       killResult: s.killResult,
@@ -102,7 +105,9 @@ export function CostsPage() {
   const confirm = async (choice: KillAllChoice) => {
     setStarting(true);
     const runId = confirming?.runId;
-    const started = runId ? await startTeardownRun(runId, choice.resourceIds) : await startKillAll(choice);
+    const started = runId
+      ? await startTeardownRun(runId, choice.resourceIds)
+      : await startKillAll(choice, confirming?.row ? { kind: 'rows', count: choice.resourceIds.length } : undefined);
     setStarting(false);
     if (started) setConfirming(undefined);
   };
@@ -137,12 +142,7 @@ export function CostsPage() {
           job={killJob}
           result={costs.killResult}
           onDismiss={dismissKill}
-          // "0 cost resources remain" only when it is true of the whole account, not just of the selection.
-          cleanTitle={
-            costs.killResult?.rescan.resources.some(isBillable)
-              ? 'None of the deleted resources remain'
-              : '0 cost resources remain'
-          }
+          {...killCardText(costs.killScope, costs.killResult)}
         />
       )}
       <Card
@@ -216,7 +216,9 @@ export function CostsPage() {
                   deleteDisabled={killing}
                   onDelete={(resource) =>
                     setConfirming(
-                      resource.ours ? { ours: [resource], untracked: [] } : { ours: [], untracked: [resource] },
+                      resource.ours
+                        ? { ours: [resource], untracked: [], row: true }
+                        : { ours: [], untracked: [resource], row: true },
                     )
                   }
                 />

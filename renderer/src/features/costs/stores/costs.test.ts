@@ -39,3 +39,20 @@ describe('costs store: a kill-all whose events arrive before its job id', () => 
     expect(useCosts.getState().scan).toBe(rescan);
   });
 });
+
+describe("costs store: what the running deletion was asked as (the card's words)", () => {
+  it('"Tear down run" is that run\'s teardown, a row\'s Delete is rows, the kill-all button the kill-all', async () => {
+    setApi({
+      invoke: () => Promise.resolve(ok({ jobId: 'job-2' })) as never,
+      subscribe: () => () => {},
+    });
+    await useCosts.getState().startTeardownRun('run-a', ['i-1']);
+    expect(useCosts.getState().killScope).toEqual({ kind: 'run', runId: 'run-a' });
+    await useCosts
+      .getState()
+      .startKillAll({ resourceIds: ['vol-1'], includeUntracked: false }, { kind: 'rows', count: 1 });
+    expect(useCosts.getState().killScope).toEqual({ kind: 'rows', count: 1 });
+    await useCosts.getState().startKillAll({ resourceIds: ['vol-1', 'i-1'], includeUntracked: false });
+    expect(useCosts.getState().killScope).toEqual({ kind: 'kill-all' });
+  });
+});

@@ -5,6 +5,7 @@ import type { JobEvent } from '../../../../../shared/domain/job';
 import type { DeletionEvent, DeletionState, KillAllResult } from '../../../../../shared/domain/kill-all';
 import type { AppError, Result } from '../../../../../shared/ipc/result';
 import { api } from '../../../bridge/api-ref';
+import type { KillScope } from '../view/kill-scope';
 
 /** Where one resource is in the running (or last) kill-all. */
 export interface DeletionStatus {
@@ -29,11 +30,14 @@ interface CostsStore {
   killJobId: string | undefined;
   /** The resources of that kill-all, as confirmed, for the progress list. */
   killTargets: string[];
+  /** What that deletion was asked to do (the kill-all, a run's teardown, rows), for its card's words. */
+  killScope: KillScope;
   deletions: Record<string, DeletionStatus>;
   killError: AppError | undefined;
   killResult: KillAllResult | undefined;
   runScan(): Promise<void>;
-  startKillAll(choice: KillAllChoice): Promise<boolean>;
+  /** Deletes what the user confirmed; `scope` says what it was asked as (the kill-all button by default). */
+  startKillAll(choice: KillAllChoice, scope?: KillScope): Promise<boolean>;
   /** "Tear down run": main's teardown of one run by its tags (`costs.teardownRun`), shown as the kill-all's progress. */
   startTeardownRun(runId: string, resourceIds: string[]): Promise<boolean>;
   /** Asks main to show the untracked-deletion phrase outside the window (dialog or host terminal). */
@@ -72,6 +76,7 @@ export const useCosts = create<CostsStore>()((set, get) => {
     scanError: undefined,
     killJobId: undefined,
     killTargets: [],
+    killScope: { kind: 'kill-all' },
     deletions: {},
     killError: undefined,
     killResult: undefined,
@@ -89,8 +94,14 @@ export const useCosts = create<CostsStore>()((set, get) => {
 
     requestUntrackedPhrase: (resourceIds) => api().invoke('costs.untrackedPhrase', { resourceIds }),
 
-    startKillAll: async (choice) => {
-      set({ killError: undefined, killResult: undefined, deletions: {}, killTargets: choice.resourceIds });
+    startKillAll: async (choice, scope = { kind: 'kill-all' }) => {
+      set({
+        killError: undefined,
+        killResult: undefined,
+        deletions: {},
+        killTargets: choice.resourceIds,
+        killScope: scope,
+      });
       const result = await api().invoke('costs.killAll', {
         resourceIds: choice.resourceIds,
         includeUntracked: choice.includeUntracked,
@@ -105,7 +116,13 @@ export const useCosts = create<CostsStore>()((set, get) => {
     },
 
     startTeardownRun: async (runId, resourceIds) => {
-      set({ killError: undefined, killResult: undefined, deletions: {}, killTargets: resourceIds });
+      set({
+        killError: undefined,
+        killResult: undefined,
+        deletions: {},
+        killTargets: resourceIds,
+        killScope: { kind: 'run', runId },
+      });
       const result = await api().invoke('costs.teardownRun', { runId });
       if (!result.ok) {
         set({ killError: result.error, killTargets: [] });
