@@ -19,6 +19,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<CliCommand>> = {
   key: async () => (await import('./commands/key')).keyCommand,
   run: async () => (await import('./commands/run')).runCommand,
   reattach: async () => (await import('./commands/reattach')).reattachCommand,
+  push: async () => (await import('./commands/push')).pushCommand,
 };
 
 async function helpText(): Promise<string> {

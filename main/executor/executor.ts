@@ -6,16 +6,19 @@
  *                                    SSH session (own session, survives a disconnect), prints its pid
  *   run --work DIR [--on-instance]   the phases; secrets on stdin; SIGTERM = stop training and push
  *   push --work DIR                  pushes again (the desktop's verification asks for it)
+ *   push --work DIR --folder NAME…   pushes those folders while the training runs (the user asks;
+ *                                    files still being written are skipped); SIGTERM stops it
  */
 import { spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import type { ExecutorSpec } from '../../shared/executor/protocol';
+import { type ExecutorSpec, PUSH_NOW_FOLDERS, type PushNowFolder } from '../../shared/executor/protocol';
 import { APP_VERSION } from '../core/version';
 import { openRunStorage, push } from './data-sync';
 import { reasonOf } from './phase-error';
+import { claimPushNow, pushNow } from './push-now';
 import { runExecutor } from './run-executor';
 import { readSecrets } from './secrets';
 import { workLayout } from './work-layout';
@@ -28,7 +31,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { work: { type: 'string' }, 'on-instance': { type: 'boolean', default: false } },
+    options: {
+      work: { type: 'string' },
+      'on-instance': { type: 'boolean', default: false },
+      folder: { type: 'string', multiple: true },
+    },
   });
   if (!values.work || !['start', 'run', 'push'].includes(command ?? '')) {
     process.stderr.write('usage: executor.mjs --version | start|run|push --work DIR [--on-instance]\n');
@@ -52,6 +59,22 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify({ pid: child.pid, node: process.execPath }) + '\n');
     return 0;
   }
+  if (command === 'push' && values.folder) {
+    const folders = values.folder.map(pushNowFolder);
+    const release = claimPushNow(layout);
+    const stop = new AbortController();
+    // The final push stops a push during training before it starts (stopPushNow).
+    process.on('SIGTERM', () => stop.abort(new Error('stopped: the run is ending and its final push takes over')));
+    try {
+      const result = await pushNow(openRunStorage(spec, secrets, layout.dataDir), folders, {
+        signal: AbortSignal.any([stop.signal, AbortSignal.timeout(60 * 60_000)]),
+      });
+      process.stdout.write(JSON.stringify(result) + '\n');
+      return result.failures.length ? 1 : 0;
+    } finally {
+      release();
+    }
+  }
   if (command === 'push') {
     const result = await push(openRunStorage(spec, secrets, layout.dataDir), AbortSignal.timeout(60 * 60_000));
     process.stdout.write(JSON.stringify(result) + '\n');
@@ -71,6 +94,11 @@ async function main(argv: string[]): Promise<number> {
     ...(spec.imdsBase ? { imdsBase: spec.imdsBase } : {}),
   });
   return status.outcome === 'succeeded' ? 0 : 1;
+}
+
+function pushNowFolder(name: string): PushNowFolder {
+  if ((PUSH_NOW_FOLDERS as readonly string[]).includes(name)) return name as PushNowFolder;
+  throw new Error(`--folder ${name} is not one of ${PUSH_NOW_FOLDERS.join(', ')}`);
 }
 
 main(process.argv.slice(2)).then(

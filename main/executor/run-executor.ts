@@ -8,6 +8,7 @@ import { checkDiskSpace, openRunStorage, pull, push, pushLogs, withLogs } from '
 import { EventLog } from './event-log';
 import { PhaseError, reasonOf } from './phase-error';
 import { powerOff } from './power-off';
+import { stopPushNow } from './push-now';
 import { SecretRedactor } from './secret-redactor';
 import { createRamFolder } from './secrets';
 import { watchSpotInterruption } from './spot-watch';
@@ -184,7 +185,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
   try {
     pushed = await phase(
       'pushing',
-      () => push(storage, AbortSignal.timeout(PUSH_LIMIT_MS), figures('push')),
+      () => finalPush(layout, log, () => push(storage, AbortSignal.timeout(PUSH_LIMIT_MS), figures('push'))),
       (r) => ({ files: r.manifest.length, failures: r.failures }),
     );
   } catch {
@@ -196,6 +197,25 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
     exit,
     pushed,
   });
+}
+
+/**
+ * The push after training: a push the user asked for during training gives way (stopped, then
+ * killed if it lingers); one that started in between holds the sync lock for a moment, so a
+ * locked start is tried again, a bounded number of times.
+ */
+async function finalPush<T>(layout: WorkLayout, log: EventLog, push: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const pushNow = await stopPushNow(layout);
+    if (pushNow !== 'none') {
+      log.write('pushing', 'info', { reason: `the push asked for during training was ${pushNow}` });
+    }
+    try {
+      return await push();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SYNC_LOCKED' || attempt >= 3) throw error;
+    }
+  }
 }
 
 function describeExit(exit: TrainingExit): string {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 
 import type { ExecutorSecrets } from '../../shared/executor/protocol';
 import { PhaseError } from './phase-error';
+import { processAlive as alive } from './process-alive';
 
 // Keys and credentials take a few KiB; the secret env files up to 32 × 8 KiB (secret-env-names.ts).
 const MAX_SECRETS_BYTES = 512 * 1024;
@@ -98,15 +99,5 @@ function lstatOrUndefined(path: string) {
     return lstatSync(path);
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the pid runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -20,6 +20,8 @@ export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage' |
     bootstrap: join(workDir, 'bootstrap.sh'),
     pidFile: join(workDir, 'executor.pid'),
     statusFile: join(workDir, 'status.json'),
+    /** The pid of a push asked for during training: the final push stops it before it starts. */
+    pushNowPidFile: join(workDir, 'push-now.pid'),
     stderrFile: join(workDir, 'executor.err'),
     // Sync figures live outside the pushed folders: a line appended to a file being uploaded fails its upload.
     syncFile: join(workDir, 'sync.jsonl'),

@@ -9,7 +9,15 @@ import type { RunService } from './run-service';
 type StartRequest = Parameters<Handlers['runs.start']>[0];
 
 type RunCommand =
-  'runs.start' | 'runs.retry' | 'runs.list' | 'runs.get' | 'runs.cancel' | 'runs.unfinished' | 'runs.reattach';
+  | 'runs.start'
+  | 'runs.retry'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.cancel'
+  | 'runs.pushNow'
+  | 'runs.newestCheckpoint'
+  | 'runs.unfinished'
+  | 'runs.reattach';
 
 /**
  * Thin handlers of the run commands; handlers.ts spreads them into the table. The UI sends
@@ -37,6 +45,11 @@ export function runHandlers(runs: RunService, trust: TrustGate): Pick<Handlers, 
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.get(runId),
     'runs.cancel': ({ runId }) => ({ cancelled: runs.cancel(runId) }),
+    'runs.pushNow': ({ runId, folders }) => runs.pushNow(runId, folders ?? ['checkpoints']),
+    'runs.newestCheckpoint': async ({ runId }) => {
+      const newest = await runs.newestCheckpoint(runId);
+      return newest ? { newest } : {};
+    },
     'runs.unfinished': () => [...runs.unfinished(), ...runs.underWay()],
     'runs.reattach': ({ runId, stop }) => runs.reattach(runId, { stop: stop ?? false }),
   };

@@ -14,7 +14,7 @@ import {
 } from '../../shared/domain/run';
 import { RUN_PHASES, type RunPhase } from '../../shared/domain/run';
 import { makeRunId } from '../../shared/domain/tags';
-import type { ExecutorSecrets } from '../../shared/executor/protocol';
+import type { ExecutorSecrets, PushNowFolder, PushNowReport } from '../../shared/executor/protocol';
 import { TypedError } from '../../shared/ipc/result';
 import type { UnfinishedRun } from '../../shared/ipc/run-commands';
 import { hourlyCost } from '../../shared/pricing/estimate';
@@ -33,6 +33,7 @@ import type { ReconnectPolicy } from './pipeline/follow-executor';
 import type { RunEventBody } from './pipeline/phase-tracker';
 import { createPhaseRunner } from './pipeline/phase-tracker';
 import { prepareRun } from './pipeline/prepare-run';
+import type { RunControls } from './pipeline/push-now';
 import type { PipelineResult } from './pipeline/run-ending';
 import type { RunObserver } from './pipeline/run-observer';
 import { runPipeline } from './pipeline/run-pipeline';
@@ -41,6 +42,7 @@ import { appendAttach, type AttachState, readAttach } from './reattach/attach-jo
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
 import { resumeRun } from './reattach/resume-run';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
+import { describePushNow, pushNowDetached, pushNowLive } from './run-push-now';
 
 /** The file in a run's folder holding the settings it was started with (see {@link RunService.recordedStart}). */
 const START_FILE = 'start.json';
@@ -97,6 +99,8 @@ interface LiveRun {
   waker: Waker;
   /** Appends an info line to the run's events. */
   note(line: string): void;
+  /** What the user may ask of it while its executor is followed (push now). */
+  controls: RunControls;
 }
 
 /**
@@ -137,7 +141,7 @@ export class RunService {
       backend: request.backend,
       ...(request.host ? { host: request.host.address } : {}),
     });
-    live.done = this.execute(runId, request, live.controller.signal, emit, () => live.snapshot, live.waker).then(
+    live.done = this.execute(runId, request, live.controller.signal, emit, () => live.snapshot, live).then(
       () => live.snapshot,
     );
     return { runId };
@@ -266,6 +270,7 @@ export class RunService {
           signal: live.controller.signal,
           ...this.followSettings(),
           waker: live.waker,
+          controls: live.controls,
           onOffsets: (offsets) => appendAttach(dir, { type: 'offsets', ...offsets }),
           // The monitor follows a reattached run again (health, log tail, progress) as it did the first time.
           ...(attachable.run.monitoring ? { monitoring: attachable.run.monitoring } : {}),
@@ -293,6 +298,7 @@ export class RunService {
       done: Promise.resolve(undefined as never),
       waker: new Waker(),
       note: (line) => emit({ type: 'log', source: 'info', line }),
+      controls: {},
     };
     const emit = (body: RunEventBody) => {
       // One gate for everything a run says (journal, window, report): no URL credentials pass it.
@@ -313,7 +319,7 @@ export class RunService {
     signal: AbortSignal,
     emit: (body: RunEventBody) => void,
     current: () => RunSnapshot,
-    waker: Waker,
+    { waker, controls }: Pick<LiveRun, 'waker' | 'controls'>,
   ): Promise<void> {
     let ending: Omit<PipelineResult, 'status'>;
     try {
@@ -328,6 +334,7 @@ export class RunService {
         signal,
         ...this.followSettings(),
         waker,
+        controls,
         onAttach: (entry) => appendAttach(runDir(this.deps.dataDir, runId), entry),
         ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
       });
@@ -378,6 +385,31 @@ export class RunService {
     const live = this.runs.get(runId);
     if (!live) throw new TypedError('NOT_FOUND', `No running run ${runId}.`);
     return live.done;
+  }
+
+  /**
+   * Pushes the chosen folders while the run trains (the training goes on; files still being
+   * written are skipped). A run of this TrainDeck goes through its follow; a run another
+   * TrainDeck runs is reached again from its attach journal. The run's events say what moved.
+   */
+  async pushNow(runId: string, folders: readonly PushNowFolder[]): Promise<PushNowReport> {
+    const live = this.runs.get(runId);
+    if (live?.snapshot.state === 'running') {
+      const report = await pushNowLive(runId, live.controls, folders);
+      live.note(describePushNow(report));
+      return report;
+    }
+    return pushNowDetached(
+      { dataDir: this.deps.dataDir, reattach: this.deps.reattach, snapshot: this.loadHistory().get(runId) },
+      runId,
+      folders,
+    );
+  }
+
+  /** The newest checkpoint of a run in training, in S3 (undefined: none, or the run is not followed here). */
+  async newestCheckpoint(runId: string): Promise<{ key: string; at: string } | undefined> {
+    const live = this.runs.get(runId);
+    return live?.controls.newestCheckpoint?.(AbortSignal.timeout(60_000));
   }
 
   /** Graceful stop; false when the run is unknown or already over. */

@@ -31,6 +31,12 @@ export interface SyncRun {
   reserveBytes?: number;
   /** Re-hash local files where the plan compares contents, instead of trusting the size+mtime hash cache. */
   deep?: boolean;
+  /**
+   * Push while files may still be written (a push during training): a file modified at or after
+   * this time (epoch ms) is skipped, not uploaded. The upload itself refuses a file that changes
+   * while it goes up, so what S3 gets was unchanged from this time until its upload ended.
+   */
+  quietSince?: number;
   /** Progress events at most this often (the engine's default otherwise; the last one always goes out). */
   progressIntervalMs?: number;
   /** Overrides of the engine's retry settings (a short budget or a fake clock in tests). */
@@ -84,6 +90,7 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
       state,
       limit: createLimiter(run.spec.concurrency),
       ...(run.deep ? { deep: true } : {}),
+      ...(run.quietSince !== undefined ? { quietSince: run.quietSince } : {}),
       ...(run.signal ? { signal: run.signal } : {}),
     });
     run.onEvent?.(planEvent(plan, run.dryRun ?? false));

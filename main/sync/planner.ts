@@ -36,6 +36,8 @@ export interface PlanContext {
   limit: Limiter;
   /** Re-hash compared local files instead of trusting the size+mtime hash cache. */
   deep?: boolean;
+  /** Push: a file modified at or after this time (epoch ms) may still be being written; it is skipped. */
+  quietSince?: number;
   signal?: AbortSignal;
 }
 
@@ -95,6 +97,11 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
           remote: named.remotes.get(relPath),
           baseline: baseline[relPath],
         };
+        const key = remotePrefix + relPath;
+        if (direction === 'push' && stillBeingWritten(state.local, ctx.quietSince)) {
+          // Not even hashed: S3 keeps what it has (an earlier complete version, or nothing); the next push takes it.
+          return [toAction(folder.name, key, relPath, 'skip', STILL_BEING_WRITTEN, state)];
+        }
         try {
           await fillDetails(folder, direction, state, localDir, hashes, ctx);
         } catch (error) {
@@ -111,7 +118,6 @@ async function planFolder(direction: SyncDirection, folder: SyncFolder, ctx: Pla
         }
         if (state.remote?.encrypted === false) unencrypted.push(state.remote.key);
         const decision = decide(folder.policy, direction, state);
-        const key = remotePrefix + relPath;
         if (decision.type !== 'keep-both') {
           return [toAction(folder.name, key, relPath, decision.type, decision.reason, state)];
         }
@@ -280,6 +286,14 @@ async function fillDetails(
     local.sha256 = await localSha256(join(localDir, local.relPath), local, hashes, ctx.signal, ctx.deep);
     state.same = state.remote?.sha256 !== undefined && state.remote.sha256 === local.sha256;
   }
+}
+
+/** The reason of a push's skip for a file modified too recently to be known complete. */
+export const STILL_BEING_WRITTEN =
+  'still being written (modified within the settle window); it goes up on the next push';
+
+function stillBeingWritten(local: { mtimeMs: number } | undefined, quietSince: number | undefined): boolean {
+  return local !== undefined && quietSince !== undefined && local.mtimeMs >= quietSince;
 }
 
 function toAction(

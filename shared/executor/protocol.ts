@@ -126,3 +126,29 @@ export interface ExecutorStatus {
   prefixes: string[];
   finishedAt: string;
 }
+
+/** The folders a push during training may be asked for (`executor.mjs push --folder NAME`). */
+export const PUSH_NOW_FOLDERS = ['checkpoints', 'models', 'logs'] as const;
+/** One of {@link PUSH_NOW_FOLDERS}. */
+export type PushNowFolder = (typeof PUSH_NOW_FOLDERS)[number];
+
+/** How long a file must have gone unmodified before a push during training takes it (ms). */
+export const PUSH_NOW_SETTLE_MS = 5_000;
+
+/**
+ * What a push during training did (the last line of `executor.mjs push --folder …`). A file
+ * modified within the settle window, or while it went up, is in `skipped`, never half in S3.
+ */
+export interface PushNowResult {
+  folders: PushNowFolder[];
+  uploaded: number;
+  bytes: number;
+  skipped: Array<{ folder: string; relPath: string; reason: string }>;
+  failures: Array<{ folder: string; relPath: string; message: string }>;
+}
+
+/** A push during training as the user sees it: what moved, and the newest checkpoint now in S3. */
+export interface PushNowReport extends PushNowResult {
+  /** The newest object of the checkpoints folder in S3 (its key and time there), if any. */
+  newestCheckpoint?: { key: string; at: string };
+}

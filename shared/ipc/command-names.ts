@@ -36,6 +36,8 @@ export const COMMAND_NAME_LIST = [
   'runs.reattach',
   'runs.retry',
   'runs.cancel',
+  'runs.pushNow',
+  'runs.newestCheckpoint',
   'runs.report',
   'runs.saveReport',
   'monitor.list',

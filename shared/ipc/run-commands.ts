@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { COMPUTE_BACKENDS, type RunPhase, type RunSnapshot } from '../domain/run';
+import { PUSH_NOW_FOLDERS, type PushNowReport } from '../executor/protocol';
 import type { RunReport, SavedRunReport } from '../report/run-report';
 import { runConfigSchema } from '../run-config/schema';
 import { sshHostSchema } from '../run-config/ssh-host-section';
@@ -72,6 +73,16 @@ export const runCommands = {
   'runs.retry': command<{ runId: string }>()(z.object({ runId }).strict()),
   /** Graceful stop: training gets SIGTERM and its grace period, data is pushed, then teardown. */
   'runs.cancel': command<{ cancelled: boolean }>()(z.object({ runId }).strict()),
+  /**
+   * Pushes the chosen folders (default: checkpoints) while the run trains, beside the training:
+   * files still being written are skipped, never half uploaded. Answers what moved and the
+   * newest checkpoint now in S3; refused with a sentence when the run is not training.
+   */
+  'runs.pushNow': command<PushNowReport>()(
+    z.object({ runId, folders: z.array(z.enum(PUSH_NOW_FOLDERS)).min(1).max(3).optional() }).strict(),
+  ),
+  /** The newest checkpoint of a run in training, in S3 (its key and time there); empty when none. */
+  'runs.newestCheckpoint': command<{ newest?: { key: string; at: string } }>()(z.object({ runId }).strict()),
   /** A run's report (timeline, outcome, data, resources from its journal, itemized cost); writes nothing. */
   'runs.report': command<RunReport>()(z.object({ runId }).strict()),
   /** Writes the report as `<app data>/runs/<id>/report.md` and `.html` (0600), and `.pdf` in the desktop app. */

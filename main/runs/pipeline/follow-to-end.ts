@@ -15,6 +15,7 @@ import type { AwsMachine } from './compute-backend';
 import type { ExecutorIdentity } from './executor-identity';
 import { followExecutor, type FollowOffsets, type ReconnectPolicy } from './follow-executor';
 import { PhaseFailure, type PhaseRunner, type RunEventBody } from './phase-tracker';
+import { newestCheckpoint, pushNowOnMachine, type RunControls } from './push-now';
 import type { RunObserver } from './run-observer';
 import { parseSyncReport } from './sync-report';
 import { FINAL_STATUS_WAIT_MS, pushAgain, readFinalStatus, verifySync } from './verify-sync';
@@ -65,6 +66,8 @@ export interface FollowToEndInput {
    * `training started` line): the observer is told at once, not on a line that will not come again.
    */
   training?: boolean;
+  /** Filled while the executor is followed: what the user may ask of the run meanwhile (push now). */
+  controls?: RunControls;
 }
 
 /** What the caller's error handling and teardown need, kept current while following. */
@@ -112,36 +115,48 @@ export async function followToEnd(input: FollowToEndInput, phases: PhaseRunner, 
       },
     );
   if (input.training) trainingStarted(state.host);
-  state.host = await followExecutor(
-    {
-      layout,
-      connector: input.connector,
-      host: state.host,
-      pid: input.pid,
-      pollMs: input.pollMs ?? 1000,
-      deadline: input.deadline,
-      now: input.now,
-      signal: input.signal,
-      onCancel: (h) => h.exec(`kill -TERM ${input.pid}`, { timeoutMs: 30_000 }).then(() => undefined),
-      ...(input.reconnect ? { reconnect: input.reconnect } : {}),
-      ...(input.waker ? { waker: input.waker } : {}),
-      ...(input.start ? { start: input.start } : {}),
-      ...(input.onOffsets ? { onOffsets: input.onOffsets } : {}),
-    },
-    {
-      onExecutorEvent: (event) => {
-        if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) state.current = EXECUTOR_TO_RUN[event.phase]!;
-        if (event.phase === 'training' && event.status === 'started' && state.host) trainingStarted(state.host);
-        forwardExecutorEvent(event, input.emit, phases.fail);
+  if (input.controls) {
+    // Over the connection the follow holds now (reconnects replace it), beside the training.
+    input.controls.pushNow = (folders, signal) =>
+      pushNowOnMachine(state.host ?? fail('not connected to the machine'), input, folders, signal);
+    input.controls.newestCheckpoint = (signal) => newestCheckpoint(input.store, input.storage, signal);
+  }
+  try {
+    state.host = await followExecutor(
+      {
+        layout,
+        connector: input.connector,
+        host: state.host,
+        pid: input.pid,
+        pollMs: input.pollMs ?? 1000,
+        deadline: input.deadline,
+        now: input.now,
+        signal: input.signal,
+        onCancel: (h) => h.exec(`kill -TERM ${input.pid}`, { timeoutMs: 30_000 }).then(() => undefined),
+        ...(input.reconnect ? { reconnect: input.reconnect } : {}),
+        ...(input.waker ? { waker: input.waker } : {}),
+        ...(input.start ? { start: input.start } : {}),
+        ...(input.onOffsets ? { onOffsets: input.onOffsets } : {}),
       },
-      onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),
-      onInfo: info,
-      onReconnect: (fresh) => {
-        state.host = fresh;
-        input.observer?.reconnected(input.runId, fresh);
+      {
+        onExecutorEvent: (event) => {
+          if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) state.current = EXECUTOR_TO_RUN[event.phase]!;
+          if (event.phase === 'training' && event.status === 'started' && state.host) trainingStarted(state.host);
+          forwardExecutorEvent(event, input.emit, phases.fail);
+        },
+        onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),
+        onInfo: info,
+        onReconnect: (fresh) => {
+          state.host = fresh;
+          input.observer?.reconnected(input.runId, fresh);
+        },
       },
-    },
-  );
+    );
+  } finally {
+    // The training is over (or the follow failed): the executor's own final push runs or ran.
+    delete input.controls?.pushNow;
+    delete input.controls?.newestCheckpoint;
+  }
   const statusHost = state.host;
   const status = await readFinalStatus(statusHost, layout, input.pid, AbortSignal.timeout(FINAL_STATUS_WAIT_MS));
   if (!status) throw new PhaseFailure('pushing', 'the executor ended without writing status.json');
@@ -181,6 +196,10 @@ export async function followToEnd(input: FollowToEndInput, phases: PhaseRunner, 
     // A cancel ends the wait early (and leaves no listener behind on the run's signal).
     await sleep(keepMs, input.signal).catch(() => undefined);
   }
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 function forwardExecutorEvent(

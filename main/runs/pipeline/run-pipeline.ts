@@ -9,6 +9,7 @@ import { type ExecutorIdentity, pushSecrets } from './executor-identity';
 import type { ReconnectPolicy } from './follow-executor';
 import { type FollowState, followToEnd, type FollowToEndInput } from './follow-to-end';
 import { createPhaseRunner, type PhaseRunner, type RunEventBody } from './phase-tracker';
+import type { RunControls } from './push-now';
 import { type PipelineResult, runToEnd } from './run-ending';
 import type { RunObserver } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
@@ -50,6 +51,8 @@ export interface PipelineInput {
   waker?: Waker;
   /** Journals what a later TrainDeck needs to reattach, the moment it is known (no secrets). */
   onAttach?(entry: AttachFacts): void;
+  /** Filled while the executor is followed: what the user may ask of the run meanwhile (push now). */
+  controls?: RunControls;
 }
 
 /** The reattach facts the pipeline learns: the machine (before the executor starts), its pid, the read offsets. */
@@ -227,6 +230,7 @@ function followInput(input: PipelineInput, machine: AcquiredHost, started: Start
     ...(machine.aws ? { aws: machine.aws } : {}),
     ...(input.reconnect ? { reconnect: input.reconnect } : {}),
     ...(input.waker ? { waker: input.waker } : {}),
+    ...(input.controls ? { controls: input.controls } : {}),
     ...(input.onAttach ? { onOffsets: (offsets) => input.onAttach!({ type: 'offsets', ...offsets }) } : {}),
   };
 }

@@ -7,12 +7,12 @@ import type { ManifestFile, VerifyMismatch } from '../../../shared/sync/types';
 import type { ObjectStore } from '../../aws/ports/object-store';
 import type { WorkLayout } from '../../executor/work-layout';
 import { readWhole, type RemoteHost } from '../../host/remote-host';
-import { shellQuote } from '../../host/shell-quote';
 import { metadataDetails } from '../../sync/remote-details';
 import { syncRetry, withRetry } from '../../sync/retry';
 import { verifyAgainst, type VerifyReport } from '../../sync/verify';
 import { verificationByFolder } from '../../sync/verify-by-folder';
-import { checkExecutorIdentity, type ExecutorIdentity, pushSecrets } from './executor-identity';
+import type { ExecutorIdentity } from './executor-identity';
+import { execExecutorPush } from './executor-push';
 
 /** How long the desktop waits for status.json after `done` (the executor's final logs push takes at most 5 min). */
 export const FINAL_STATUS_WAIT_MS = 6 * 60_000;
@@ -194,14 +194,13 @@ export async function pushAgain(
   identity: ExecutorIdentity | undefined,
   signal: AbortSignal,
 ): Promise<Pick<ExecutorStatus, 'manifest' | 'prefixes'>> {
-  const { node } = await checkExecutorIdentity(host, layout, identity);
-  const result = await host.exec(
-    `${shellQuote(node)} ${shellQuote(layout.bundle)} push --work ${shellQuote(layout.workDir)}`,
-    { stdin: JSON.stringify(pushSecrets(secrets)), timeoutMs: 60 * 60_000, signal },
+  const { result, code } = await execExecutorPush<Pick<ExecutorStatus, 'manifest' | 'prefixes'>>(
+    host,
+    layout,
+    secrets,
+    identity,
+    { signal },
   );
-  const line = result.stdout.trim().split('\n').pop();
-  if (result.code !== 0 || !line) {
-    throw new Error(`the push failed (exit ${result.code}): ${result.stderr.trim().split('\n').pop() ?? ''}`);
-  }
-  return JSON.parse(line) as Pick<ExecutorStatus, 'manifest' | 'prefixes'>;
+  if (code !== 0) throw new Error(`the push failed (exit ${code}): some files did not go up`);
+  return result;
 }

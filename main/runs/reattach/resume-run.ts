@@ -8,6 +8,7 @@ import type { ExecutorIdentity } from '../pipeline/executor-identity';
 import type { FollowOffsets, ReconnectPolicy } from '../pipeline/follow-executor';
 import { type FollowState, followToEnd } from '../pipeline/follow-to-end';
 import { createPhaseRunner, PhaseFailure, type PhaseRunner, type RunEventBody } from '../pipeline/phase-tracker';
+import type { RunControls } from '../pipeline/push-now';
 import { type PipelineResult, runToEnd } from '../pipeline/run-ending';
 import type { RunObserver } from '../pipeline/run-observer';
 import type { Waker } from '../pipeline/waker';
@@ -36,6 +37,8 @@ export interface ResumeInput {
   observer?: RunObserver;
   /** The run config's monitoring settings, handed to the observer. */
   monitoring?: MonitoringConfig;
+  /** Filled while the executor is followed: what the user may ask of the run meanwhile (push now). */
+  controls?: RunControls;
 }
 
 /**
@@ -102,6 +105,7 @@ async function followAgain(input: ResumeInput, phases: PhaseRunner, state: Follo
       ...(input.onOffsets ? { onOffsets: input.onOffsets } : {}),
       ...(input.observer ? { observer: input.observer } : {}),
       ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+      ...(input.controls ? { controls: input.controls } : {}),
       ...(machine.aws ? { aws: machine.aws } : {}),
       // The executor's `training started` line was read before the kill: the monitor starts at once.
       training: input.phase === 'training',

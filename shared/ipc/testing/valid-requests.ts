@@ -50,6 +50,8 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'runs.list': {},
   'runs.get': { runId: 'run-1' },
   'runs.cancel': { runId: 'run-1' },
+  'runs.pushNow': { runId: 'r1', folders: ['checkpoints'] },
+  'runs.newestCheckpoint': { runId: 'r1' },
   'runs.unfinished': {},
   'runs.reattach': { runId: 'run-1' },
   'runs.retry': { runId: 'run-1' },

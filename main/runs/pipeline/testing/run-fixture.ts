@@ -17,6 +17,7 @@ import { createSshHostBackend } from '../../backends/ssh-host-backend';
 import type { ComputeBackend } from '../compute-backend';
 import type { ReconnectPolicy } from '../follow-executor';
 import { prepareRun } from '../prepare-run';
+import type { RunControls } from '../push-now';
 import type { PipelineResult } from '../run-ending';
 import type { RunObserver } from '../run-observer';
 import { runPipeline } from '../run-pipeline';
@@ -64,6 +65,7 @@ export interface RunFixture {
       imdsBase?: string;
       reconnect?: ReconnectPolicy;
       waker?: Waker;
+      controls?: RunControls;
     },
   ): Promise<RunRecord>;
   cleanup(): Promise<void>;
@@ -156,6 +158,7 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
         ...(options.observer ? { observer: options.observer } : {}),
         ...(options.reconnect ? { reconnect: options.reconnect } : {}),
         ...(options.waker ? { waker: options.waker } : {}),
+        ...(options.controls ? { controls: options.controls } : {}),
         bundleDir,
         pollMs: 200,
         maxRePushes: options.maxRePushes ?? 2,

@@ -1,6 +1,7 @@
 /**
  * The tiny training repo of the end-to-end tests. `train.sh` behaves by env vars:
- * TRAIN_MODE=ok|fail|oom|hang, EPOCHS, LINES_PER_EPOCH, STEP_SLEEP, CKPT_MTIME (epoch seconds given to
+ * TRAIN_MODE=ok|fail|oom|hang|writer (WRITER_CHUNKS lines appended to checkpoints/racing.ckpt, 0.1 s
+ * apart, then AFTER_WRITER_SLEEP seconds), EPOCHS, LINES_PER_EPOCH, STEP_SLEEP, CKPT_MTIME (epoch seconds given to
  * every checkpoint, for newest-wins ties). It writes numbered log lines
  * ("line N …"), logs/metrics.jsonl, a checkpoint per epoch, a model pickle + JSON metadata,
  * and on SIGTERM saves an "interrupted" checkpoint before exiting.
@@ -28,6 +29,13 @@ for epoch in $(seq 1 "$EPOCHS"); do
   if [ "$MODE" = fail ] && [ "$epoch" = 2 ]; then echo "boom: failing on purpose at epoch 2" >&2; exit 3; fi
   if [ "$MODE" = oom ] && [ "$epoch" = 2 ]; then echo "allocating too much"; kill -KILL $$; fi
 done
+if [ "$MODE" = writer ]; then
+  # A checkpoint written slowly (a push during training races it), then time for it to settle.
+  echo "writer started"
+  for i in $(seq 1 "\${WRITER_CHUNKS:-30}"); do printf 'chunk-%04d\\n' "$i" >> "$TRAINDECK_CHECKPOINTS_DIR/racing.ckpt"; sleep 0.1; done
+  echo "writer done"
+  sleep "\${AFTER_WRITER_SLEEP:-0}"
+fi
 if [ "$MODE" = hang ]; then echo "hanging"; while true; do sleep 0.2; done; fi
 printf 'pickled-model-%s' "$n" > "$TRAINDECK_MODELS_DIR/model.pkl"
 echo "{\\"epochs\\":$EPOCHS,\\"steps\\":$n}" > "$TRAINDECK_MODELS_DIR/model.json"

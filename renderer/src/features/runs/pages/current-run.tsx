@@ -11,9 +11,11 @@ import { useNow } from '../../../hooks/use-now';
 import { copyText } from '../../../stores/copy-text';
 import { useJobs } from '../../../stores/jobs';
 import { useNavigation } from '../../../stores/navigation';
+import { PushNowPanel } from '../components/push-now-panel';
 import { RunHistory } from '../components/run-history';
 import { RunMonitor } from '../components/run-monitor';
 import { useMonitor } from '../stores/monitor';
+import { usePushNow } from '../stores/push-now';
 import { runsNewestFirst, useHistoryRunId, useRuns, useShownRunId } from '../stores/runs';
 
 /** The live monitor card (or what to do when there is no run). */
@@ -29,7 +31,16 @@ export function CurrentRun() {
   const stopping = useRuns((s) => (runId ? s.stopping[runId] === true : false));
   const { snapshot, error } = useMonitor(useShallow((s) => ({ snapshot: s.snapshot, error: s.error })));
   const now = useNow(1_000);
+  const pushNow = usePushNow((s) => (runId ? s.byRun[runId] : undefined));
+  const training = run?.state === 'running' && run.phases.training.status === 'running';
   useEffect(() => void useMonitor.getState().watch(runId), [runId]);
+  // The newest checkpoint's age, asked when the training starts and once a minute while it runs.
+  useEffect(() => {
+    if (!runId || !training) return;
+    void usePushNow.getState().refresh(runId);
+    const timer = setInterval(() => void usePushNow.getState().refresh(runId), 60_000);
+    return () => clearInterval(timer);
+  }, [runId, training]);
   if (!run) {
     return (
       <Card title="Current run" subtitle="Live monitor" testId="runs-current">
@@ -67,6 +78,7 @@ export function CurrentRun() {
         retry={retry ?? { busy: false, error: undefined }}
         onRetry={() => void useRuns.getState().retry(run.runId)}
       />
+      {training && <PushNowPanel state={pushNow} now={now} onPush={() => void usePushNow.getState().push(run.runId)} />}
     </section>
   );
 }
