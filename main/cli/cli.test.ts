@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { APP_VERSION } from '../core/version';
-import { runCli } from './cli';
+import { cliInMemory } from './testing/cli-in-memory';
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    env: {
-      TRAINDECK_DATA_DIR: '/tmp/td',
-      AWS_CONFIG_FILE: '/nonexistent/config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    },
-    projectRoot: process.cwd(),
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => cliInMemory('/tmp/td', ...argv);
 
 describe('traindeck CLI', () => {
   it('prints the version', async () => {

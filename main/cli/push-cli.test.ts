@@ -4,26 +4,12 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { runCli } from './cli';
+import { cliInMemory } from './testing/cli-in-memory';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'td-push-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    env: {
-      TRAINDECK_DATA_DIR: dataDir,
-      AWS_CONFIG_FILE: '/nonexistent/config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    },
-    projectRoot: process.cwd(),
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => cliInMemory(dataDir, ...argv);
 
 describe('traindeck push (bad input: one sentence with a fix, nothing contacted)', () => {
   it('refuses a folder a run does not push', async () => {
