@@ -2,7 +2,7 @@
 // `npm run bench:sync`: our sync engine vs `aws s3 sync` and `rclone copy` on the same
 // throw-away Ceph RGW and the same generated data. See bench/sync/README.md.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,8 +85,35 @@ async function ensureMemory(mem, bytes) {
   }
 }
 
+/**
+ * The seed set (12 GiB) needs the machine's RAM for the in-memory RGW and twice its size on disk
+ * (the source and the downloaded copy): said before anything is installed, started or generated.
+ */
+async function checkSeedRoom() {
+  const bytes = datasetSpecs(false, ['seed'])
+    .find((s) => s.id === 'seed')
+    .files.reduce((n, f) => n + f.size, 0);
+  const needRam = 1.6 * bytes + GiB; // as ensureMemory asks before each transfer pair
+  const availRam = Number(/MemAvailable:\s+(\d+)/.exec(await readFile('/proc/meminfo', 'utf8'))?.[1] ?? 0) * 1024;
+  const fs = await statfs(tmpdir());
+  const needDisk = 2 * bytes + GiB;
+  const availDisk = fs.bavail * fs.bsize;
+  const gib = (n) => (n / GiB).toFixed(1);
+  if (availRam < needRam) {
+    throw new Error(
+      `--datasets seed needs ${gib(needRam)} GiB of available memory for the in-memory RGW, and this machine has ${gib(availRam)} GiB. Run it on a machine with more free memory, or leave seed out of --datasets.`,
+    );
+  }
+  if (availDisk < needDisk) {
+    throw new Error(
+      `--datasets seed needs ${gib(needDisk)} GiB free in ${tmpdir()} (the files and their downloaded copy), and there are ${gib(availDisk)} GiB. Point TMPDIR at a larger disk, or leave seed out of --datasets.`,
+    );
+  }
+}
+
 async function main() {
   const started = new Date();
+  if (opts.datasets?.includes('seed')) await checkSeedRoom();
   const wanted = opts.tools.map((n) => TOOLS[n]);
   const bins = ['/usr/bin/time', AWS]; // aws also makes buckets and inspects objects
   if (opts.tools.includes('rclone')) bins.push(RCLONE);
