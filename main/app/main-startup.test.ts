@@ -13,7 +13,8 @@ import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { eventChannel } from '../../shared/ipc/channels';
+import { DEFAULT_SETTINGS } from '../../shared/domain/settings';
+import { commandChannel, eventChannel } from '../../shared/ipc/channels';
 import { RENDERER_CSP_HEADER } from '../../shared/security/csp';
 import { createElectronStandIn, type ElectronStandIn, type StandInOptions } from './testing/electron-stand-in';
 
@@ -313,6 +314,41 @@ describe('desktop startup under a stand-in electron module', () => {
     expect(standIn.names().filter((name) => name === 'webContents.reload')).toHaveLength(3);
     const dialog = standIn.calls.find(([name]) => name === 'dialog.showErrorBox');
     expect(dialog?.[1]).toBe('The TrainDeck window keeps crashing');
+  });
+
+  it("hands the Settings page's theme to Electron's nativeTheme: before the window paints, and at each change", async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'traindeck-theme-')), 'data');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, theme: 'dark' }));
+    const { standIn } = await launchReady({ env: { TRAINDECK_DATA_DIR: dataDir }, osDark: false });
+    const names = standIn.names();
+    expect(standIn.electron.nativeTheme.themeSource).toBe('dark');
+    // Set before the window exists: its background (shown until the page paints) is the dark one, on a light OS.
+    expect(names.indexOf('nativeTheme.themeSource')).toBeLessThan(names.indexOf('new BrowserWindow'));
+    const window = standIn.windows[0]!;
+    expect(window.options.backgroundColor).toBe('#0f1420');
+
+    // The page changes the theme through the contract, as the window would: main applies it at once.
+    const contents = window.webContents;
+    Object.assign(contents.mainFrame, { url: 'app://traindeck/index.html' });
+    const update = (theme: string) =>
+      standIn.ipcHandlers.get(commandChannel('settings.update'))!(
+        { sender: contents, senderFrame: contents.mainFrame },
+        { theme },
+      ) as Promise<{ ok: boolean }>;
+    expect(await update('light')).toMatchObject({ ok: true });
+    expect(standIn.electron.nativeTheme.themeSource).toBe('light');
+    expect(await update('system')).toMatchObject({ ok: true });
+    expect(standIn.electron.nativeTheme.themeSource).toBe('system');
+    // A refused value changes nothing.
+    expect(await update('sepia')).toMatchObject({ ok: false });
+    expect(standIn.electron.nativeTheme.themeSource).toBe('system');
+  });
+
+  it('a fresh install follows the OS (themeSource "system")', async () => {
+    const { standIn } = await launchReady({ osDark: true });
+    expect(standIn.calls).toContainEqual(['nativeTheme.themeSource', 'system']);
+    expect(standIn.windows[0]!.options.backgroundColor).toBe('#0f1420');
   });
 
   it('quits when the window closes on stock GNOME, where no tray icon can be seen', async () => {

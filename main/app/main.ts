@@ -30,6 +30,7 @@ import { desktopNotificationSink } from './desktop-notifications';
 import { electronTrustGate } from './electron-trust';
 import { registerIpc } from './ipc';
 import { type LogFile, openLogFile } from './log-file';
+import { followThemeSetting } from './native-theme';
 import { electronPdfPrinter } from './pdf-printer';
 import { recoverCrashedRenderer } from './renderer-recovery';
 import { installRunLifecycle } from './run-lifecycle';
@@ -138,6 +139,8 @@ async function start(log: Logger, logPath: string): Promise<DesktopShell> {
   });
 
   await app.whenReady();
+  // Before the window: its background colour is picked from the theme in force.
+  followThemeSetting(core.settings);
   hardenApp(
     log,
     (contents, isMainFrame) =>

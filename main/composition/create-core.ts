@@ -59,6 +59,8 @@ export interface Core {
   reports: RunReports;
   router: Router;
   dataDir: string;
+  /** The app's settings as main keeps them (the shell applies what concerns it, e.g. the theme). */
+  settings: Pick<SettingsStore, 'current' | 'onChange'>;
   /** The verified teardown of one run by its tag, as a job (the Costs page's and the fatal guard's). */
   teardownRun(runId: string): { jobId: string };
 }
@@ -151,6 +153,7 @@ export function createCore(options: CoreOptions): Core {
     reports,
     router,
     dataDir,
+    settings,
     teardownRun: (runId) => dashboard.costs.teardownRun(runId),
   };
 }

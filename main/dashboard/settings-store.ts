@@ -23,6 +23,7 @@ export class SettingsStore {
   private problem: string | undefined;
   // Writes run one after another: two quick changes must not interleave their files.
   private writing: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(settings: AppSettings) => void>();
 
   constructor(private readonly dataDir: string) {
     this.path = join(dataDir, 'settings.json');
@@ -34,6 +35,12 @@ export class SettingsStore {
   /** The settings now (read once at start, then kept in step with every change). */
   current(): AppSettings {
     return this.settings;
+  }
+
+  /** Calls `listener` with the settings after each saved change; returns the unsubscribe. */
+  onChange(listener: (settings: AppSettings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The settings and the load problem, for the page. */
@@ -76,6 +83,7 @@ export class SettingsStore {
     this.settings = settings;
     // A saved file is a good file: the load problem is behind us.
     this.problem = undefined;
+    for (const listener of this.listeners) listener(settings);
     return this.view();
   }
 }

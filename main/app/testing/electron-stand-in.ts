@@ -28,6 +28,8 @@ export interface StandInOptions {
   sealTag?: string;
   /** safeStorage: what decryptStringAsync says about a rotated key. */
   shouldReEncrypt?: boolean;
+  /** nativeTheme: whether the OS is in dark mode (what `themeSource = 'system'` follows). */
+  osDark?: boolean;
 }
 
 /** A BrowserWindow's webContents, enough for main's code paths. */
@@ -197,6 +199,25 @@ export function createElectronStandIn(options: StandInOptions = {}) {
     },
   };
 
+  /** Handlers installed with `ipcMain.handle`, by channel: a test can invoke them as the window would. */
+  const ipcHandlers = new Map<string, (event: unknown, payload: unknown) => unknown>();
+
+  // Electron's nativeTheme: `themeSource` is what the app asks for, `shouldUseDarkColors` what follows.
+  let themeSource: 'system' | 'light' | 'dark' = 'system';
+  const nativeTheme = {
+    get themeSource() {
+      return themeSource;
+    },
+    set themeSource(value: 'system' | 'light' | 'dark') {
+      if (!['system', 'light', 'dark'].includes(value)) throw new Error(`stand-in electron: themeSource ${value}`);
+      record('nativeTheme.themeSource', value);
+      themeSource = value;
+    },
+    get shouldUseDarkColors() {
+      return themeSource === 'dark' || (themeSource === 'system' && (options.osDark ?? false));
+    },
+  };
+
   const encryptionWorks = options.encryptionWorks ?? true;
   const electron = {
     app,
@@ -213,7 +234,7 @@ export function createElectronStandIn(options: StandInOptions = {}) {
         return image;
       },
     },
-    nativeTheme: { shouldUseDarkColors: false },
+    nativeTheme,
     protocol,
     session: {
       get defaultSession() {
@@ -223,7 +244,10 @@ export function createElectronStandIn(options: StandInOptions = {}) {
       fromPartition: () => defaultSession,
     },
     ipcMain: {
-      handle: (channel: string) => record('ipcMain.handle', channel),
+      handle: (channel: string, handler: (event: unknown, payload: unknown) => unknown) => {
+        record('ipcMain.handle', channel);
+        ipcHandlers.set(channel, handler);
+      },
       removeHandler: (channel: string) => record('ipcMain.removeHandler', channel),
     },
     dialog: {
@@ -278,6 +302,7 @@ export function createElectronStandIn(options: StandInOptions = {}) {
     notifications,
     permissionHandlers,
     protocolHandlers,
+    ipcHandlers,
     /** Names of the recorded calls, in order (`app.on` calls carry their event: `app.on second-instance`). */
     names: () =>
       calls.map(([name, ...args]) =>
