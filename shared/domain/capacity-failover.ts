@@ -104,3 +104,11 @@ export function formatAttempts(attempts: ReadonlyArray<Omit<LaunchAttempt, 'n'> 
     })
     .join(' → ');
 }
+
+/** One attempt on its own line (the report): "eu-west-1b g5.xlarge spot: no capacity (InsufficientInstanceCapacity)". */
+export function attemptLine(attempt: LaunchAttempt): string {
+  const where = `${attempt.zone} ${attempt.instanceType} ${attempt.market}`;
+  if (attempt.outcome === 'launched') return `${where}: launched${attempt.instanceId ? ` ${attempt.instanceId}` : ''}`;
+  const words = refusalWords(attempt.code ?? 'error');
+  return `${where}: ${words}${attempt.code && words !== attempt.code ? ` (${attempt.code})` : ''}`;
+}

@@ -1,3 +1,4 @@
+import { attemptLine, formatAttempts } from '../domain/capacity-failover';
 import type { CostItem } from '../domain/run-cost';
 import { formatDuration, formatRunTotal, formatUsd, formatUtc } from './format';
 import { REPORT_CSS } from './report-style';
@@ -169,8 +170,17 @@ function resourcesSection(report: RunReport): SafeHtml | string {
         </td>
       </tr>`,
   );
+  const attempts = r.attempts ?? [];
   return html`<h2>Resources</h2>
     <p class="${r.verified ? 'ok' : 'bad'}">${r.summary}</p>
+    ${
+      attempts.length
+        ? html`<p>Launch attempts: ${formatAttempts(attempts)}</p>
+            <ol class="attempts">
+              ${attempts.map((a) => html`<li>${attemptLine(a)}</li>`)}
+            </ol>`
+        : ''
+    }
     ${
       rows.length
         ? html`<table>

@@ -1,3 +1,4 @@
+import { attemptLine, formatAttempts } from '../domain/capacity-failover';
 import { formatDuration, formatRunTotal, formatUsd, formatUtc, isOwnMachine } from './format';
 import { dataLines, FATE_LABELS } from './report-text';
 import type { RunReport } from './run-report';
@@ -47,6 +48,11 @@ export function reportMarkdown(report: RunReport): string {
   }
   if (report.resources) {
     lines.push('', '## Resources', '', md(report.resources.summary));
+    const attempts = report.resources.attempts ?? [];
+    if (attempts.length) {
+      lines.push('', `Launch attempts (${md(formatAttempts(attempts))}):`, '');
+      for (const attempt of attempts) lines.push(`${attempt.n}. ${md(attemptLine(attempt))}`);
+    }
     if (report.resources.rows.length) {
       lines.push(
         '',

@@ -1,5 +1,6 @@
+import type { LaunchAttempt } from '../domain/capacity-failover';
 import type { ComputeBackendKind } from '../domain/run';
-import type { JournalEntry, JournalResourceKind } from '../domain/run-journal';
+import { journaledAttempts, type JournalEntry, type JournalResourceKind } from '../domain/run-journal';
 import { isOwnMachine } from './format';
 
 /** Where one created resource ended. */
@@ -37,6 +38,8 @@ export interface ReportResources {
   verified: boolean;
   /** One line for the report: what was created and whether it is all gone. */
   summary: string;
+  /** Where the launch tried to place the instance, in order (capacity failover); absent before any attempt. */
+  attempts?: LaunchAttempt[];
 }
 
 /**
@@ -89,5 +92,6 @@ export function reportResources(
   const summary = verified
     ? `${countOf(list.filter((r) => r.fate !== 'kept').length)} created; a rescan after the teardown found nothing of the run in ${opened.region}.`
     : `${countOf(left)} not confirmed deleted: use Tear down now, or run traindeck teardown ${runId}.`;
-  return { rows: list, verified, summary };
+  const attempts = journaledAttempts(entries);
+  return { rows: list, verified, summary, ...(attempts.length ? { attempts } : {}) };
 }

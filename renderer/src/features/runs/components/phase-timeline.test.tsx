@@ -115,3 +115,30 @@ describe('the phase timeline during provisioning', () => {
     expect(screen.queryByTestId('provisioning-wait')).toBeNull();
   });
 });
+
+describe('capacity failover in the timeline', () => {
+  it('while the instance is placed: every attempt so far; once provisioning is done: where it landed', () => {
+    const trying = provisioning({ step: 'instance', progress: 'eu-west-1a: no capacity → eu-west-1b: launching' });
+    const { unmount } = render(<PhaseTimeline phases={trying.phases} now={START} />);
+    const wait = screen.getByTestId('provisioning-wait');
+    expect(wait.textContent).toContain('Creating: Instance');
+    expect(wait.textContent).toContain('eu-west-1a: no capacity → eu-west-1b: launching');
+    expect(screen.queryByTestId('placement')).toBeNull();
+    unmount();
+
+    const done = applyRunEvent(trying, {
+      type: 'phase',
+      phase: 'provisioning',
+      status: 'succeeded',
+      runId: RUN,
+      seq: 99,
+      at: new Date(START + 60_000).toISOString(),
+      detail: { instanceId: 'i-0abc', placement: 'eu-west-1a: no capacity → eu-west-1b: launched' },
+    } as RunEvent);
+    render(<PhaseTimeline phases={done.phases} now={START + 60_000} />);
+    expect(screen.getByTestId('placement').textContent).toBe(
+      'Placement: eu-west-1a: no capacity → eu-west-1b: launched',
+    );
+    expect(screen.queryByTestId('provisioning-wait')).toBeNull();
+  });
+});

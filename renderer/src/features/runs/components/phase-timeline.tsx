@@ -37,6 +37,9 @@ export function PhaseTimeline({
 }) {
   const failed = RUN_PHASES.map((p) => [p, phases[p]] as const).find(([, state]) => state.status === 'failed');
   const provisioning = endedAt ? undefined : provisioningStep(phases.provisioning);
+  // Where the instance landed once provisioning is done, with any capacity failover on the way
+  // ("eu-west-1a: no capacity → eu-west-1b: launched").
+  const placement = phases.provisioning.status === 'succeeded' ? phases.provisioning.detail?.placement : undefined;
   return (
     <div className="timeline">
       <ol className="timeline__list" aria-label="Run phases">
@@ -73,6 +76,11 @@ export function PhaseTimeline({
         })}
       </ol>
       {provisioning && <ProvisioningWait step={provisioning} />}
+      {typeof placement === 'string' && (
+        <p className="timeline__placement selectable" data-testid="placement">
+          <strong>Placement:</strong> {placement}
+        </p>
+      )}
       {failed && showFailure && (
         <p className="timeline__failure" role="alert">
           <strong>{PHASE_LABELS[failed[0]]} failed:</strong> {failed[1].reason ?? 'no reason given'}

@@ -1,3 +1,4 @@
+import { attemptLine, formatAttempts } from '../../../../../shared/domain/capacity-failover';
 import type { RunCost } from '../../../../../shared/domain/run-cost';
 import { formatCostTotal, formatUsd } from '../../../../../shared/report/format';
 import type { ReportData } from '../../../../../shared/report/report-data';
@@ -89,6 +90,16 @@ export function ReportResourcesTable({ resources }: { resources: ReportResources
       <p className={resources.verified ? 'run-report__lead' : 'run-report__lead run-report__lead--bad'}>
         {resources.summary}
       </p>
+      {resources.attempts && resources.attempts.length > 0 && (
+        <div data-testid="report-attempts">
+          <p>Launch attempts: {formatAttempts(resources.attempts)}</p>
+          <ol className="run-report__attempts">
+            {resources.attempts.map((a) => (
+              <li key={a.n}>{attemptLine(a)}</li>
+            ))}
+          </ol>
+        </div>
+      )}
       {resources.rows.length > 0 && (
         <table className="run-report__table table-head" data-testid="report-resources">
           <caption className="visually-hidden">Resources of the run</caption>
