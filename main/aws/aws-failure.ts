@@ -53,6 +53,7 @@ const IAM_PREFIX: Record<string, string> = {
   CloudWatch: 'cloudwatch',
   'Service Quotas': 'servicequotas',
   'Elastic Load Balancing': 'elasticloadbalancing',
+  'Price List': 'pricing',
 };
 // S3 operations whose IAM action has another name.
 const S3_ACTIONS: Record<string, string> = {

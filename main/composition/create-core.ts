@@ -9,6 +9,7 @@ import { createRouter, type Router, type SenderPolicy } from '../core/router';
 import { APP_VERSION } from '../core/version';
 import { createDashboard } from '../dashboard/create-dashboard';
 import { SettingsStore } from '../dashboard/settings-store';
+import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import { MonitorNotifier } from '../monitor/monitor-notifier';
 import { MonitorService } from '../monitor/monitor-service';
 import { createRunService } from '../runs/create-run-service';
@@ -123,7 +124,12 @@ export function createCore(options: CoreOptions): Core {
     log: options.log,
     projectRoot: options.projectRoot,
     lifecycle: world,
-    observer: monitorObserver(monitor, undefined, () => settings.current().monitoring),
+    observer: monitorObserver(
+      monitor,
+      undefined,
+      () => settings.current().monitoring,
+      (target) => priceSourceOf(world).forRegion(target),
+    ),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     // A store's own credentials go only after the gate's channel (dialog, terminal) said yes, once per store and key.
     confirmStoreCredentials: confirmStoreCredentialsOnce(dataDir, (exposure) =>

@@ -51,7 +51,9 @@ describe('CostsService (kill-all from the cost panel)', () => {
     expect(scan.resources).toHaveLength(9);
     expect(scanned).toEqual([9]); // the monitor sees every finished scan (untracked-resource notice)
     expect(scan.regions.find((r) => r.region === 'ap-southeast-4')?.status).toBe('refused');
-    expect(scan.totalHourlyUsd).toBeCloseTo(1.1451, 3);
+    // Priced with each region's own prices from the (fake) Price List: 1.1451 at the bundled us-east-1 figures.
+    expect(scan.totalHourlyUsd).toBeCloseTo(1.2698, 3);
+    expect(scan.pricesNote).toBe('AWS prices of each region, fetched 2025-06-01 or later.');
   });
 
   it('refuses before a scan, ids not in the scan, and untracked resources without the exact phrase', async () => {

@@ -10,6 +10,7 @@ import { DELETION_ORDER } from '../lifecycle/cost/delete-resources';
 import { type CleanupReport, executeCleanup } from '../lifecycle/cost/kill-all';
 import { scanAccount } from '../lifecycle/cost/scanner';
 import { homeTarget, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
+import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import { teardownRun } from '../lifecycle/teardown';
 import { KillPhrases } from '../trust/kill-phrase';
 
@@ -50,6 +51,7 @@ export class CostsService {
       clock: this.deps.clock,
       sleep: this.deps.sleep,
       signal: AbortSignal.timeout(SCAN_LIMIT_MS),
+      prices: (region) => priceSourceOf(this.deps).forRegion({ ...target, region }),
       onProgress: (progress) => this.bus.emit('costs.scanProgress', progress),
     }).catch((error: unknown) => {
       throw credentialsError(error, target.profile) ?? error;

@@ -4,6 +4,7 @@ import { TypedError } from '../../shared/ipc/result';
 import type { MonitorNotice } from '../../shared/monitor/notices';
 import type { TrainingProgress } from '../../shared/monitor/progress';
 import type { MonitoredRun, MonitorSnapshot } from '../../shared/monitor/view';
+import type { PriceTable } from '../../shared/pricing/price-table';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import { raceAbort } from '../core/abort';
 import type { Clock } from '../core/clock';
@@ -99,6 +100,11 @@ export class MonitorService {
     run.watcher.setAws({ burn: aws.burn, checkSpot: aws.spot });
     if (aws.cloud) void this.cloudLoop(aws.cloud, run.monitor, run.abort.signal, this.deps.sleep ?? realSleep);
     return true;
+  }
+
+  /** The run region's prices arrived (main's price source): the burn rate uses them from now on. */
+  setPrices(runId: string, prices: PriceTable): void {
+    this.runs.get(runId)?.watcher.setPrices(prices);
   }
 
   /** The pipeline reconnected: keep watching through the new session, from the same offsets. */

@@ -1,5 +1,6 @@
 import { DEFAULT_MONITORING } from '../../shared/domain/settings';
 import { type BurnInput, computeBurn } from '../../shared/monitor/burn';
+import type { PriceTable } from '../../shared/pricing/price-table';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { realSleep, type Sleep } from '../core/sleep';
@@ -72,6 +73,13 @@ export class RunWatcher {
   setAws(aws: { burn?: WatchOptions['burn']; checkSpot?: boolean }): void {
     if (aws.burn) this.options.burn = aws.burn;
     if (aws.checkSpot !== undefined) this.options.checkSpot = aws.checkSpot;
+    this.price();
+  }
+
+  /** Prices the burn with the run region's prices from now on (they arrive after the instance is known). */
+  setPrices(prices: PriceTable): void {
+    if (!this.options.burn) return;
+    this.options.burn = { ...this.options.burn, prices };
     this.price();
   }
 

@@ -1,6 +1,7 @@
 import { type AppSettings, DEFAULT_MONITORING } from '../../shared/domain/settings';
 import { compilePatterns, DEFAULT_PROGRESS_PATTERNS } from '../../shared/monitor/log-patterns';
 import { stallRuleOf } from '../../shared/monitor/stall';
+import type { PriceTable } from '../../shared/pricing/price-table';
 import type { MonitoringConfig } from '../../shared/run-config/monitoring-section';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import { createSdkInstanceMetricsPort } from '../aws/sdk/cloudwatch-adapter';
@@ -26,6 +27,8 @@ export function monitorObserver(
   metricsPort: MetricsPortFactory = sdkMetricsPort,
   /** How a run whose config has no monitoring section is watched: the Settings page's values. */
   monitoringDefaults: () => AppSettings['monitoring'] = () => DEFAULT_MONITORING,
+  /** The run region's prices (main's one price source); absent: the burn uses the bundled table. */
+  prices?: (target: { region: string; profile?: string }) => Promise<PriceTable>,
 ): RunObserver {
   return {
     trainingStarted: (runId, host, paths, context = {}) => {
@@ -42,6 +45,12 @@ export function monitorObserver(
         spot: aws.spot,
         cloud: { port: metricsPort(aws), instanceId: aws.instanceId },
       });
+      // The burn starts on the bundled table and moves to the region's prices when they are read (never throws).
+      if (prices) {
+        void prices({ region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) }).then((table) =>
+          monitor.setPrices(runId, table),
+        );
+      }
     },
     reconnected: (runId, host) => monitor.setShell(runId, host),
     ended: (runId) => monitor.finish(runId),

@@ -55,8 +55,10 @@ export interface ScanResult {
   totalHourlyUsd: number;
   /** Resources whose price is unknown (not in the total). */
   unpricedCount: number;
-  /** The date of the price table used for the estimates. */
+  /** The date of the bundled price table (the fallback). */
   priceTableDate: string;
+  /** Which prices priced the scan: AWS's per region (dated), or the bundled table and why; absent from older scans. */
+  pricesNote?: string;
 }
 
 /** True for resources that bill while they exist; key pairs and security groups do not. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { emptyRunSnapshot, type PhaseState, type RunSnapshot } from '../domain/run';
+import { PRICE_TABLE } from '../pricing/price-table';
 import { computeBurn, provisioningBurn } from './burn';
 
 const T0 = Date.parse('2026-12-05T10:00:00Z');
@@ -54,5 +55,16 @@ describe('provisioningBurn: the burn rate from the instance create on, before th
     ).toBeUndefined();
     const own = { ...ec2Run({ status: 'succeeded', startedAt: at(1) }), backend: 'ssh-host' as const };
     expect(provisioningBurn(own, now)).toBeUndefined();
+  });
+});
+
+describe('computeBurn with the run region prices', () => {
+  it('prices from the given region table and carries its origin; a type that region does not price is unknown, not $0', () => {
+    const origin = { source: 'live' as const, region: 'eu-west-1', asOf: '2026-12-05T21:00:00.000Z' };
+    const prices = { ...PRICE_TABLE, instanceHourly: { 'g5.xlarge': 1.123 }, origin };
+    const base = { volumes: [], startedAt: 0, now: 3_600_000, prices };
+    const burn = computeBurn({ ...base, instanceType: 'g5.xlarge' });
+    expect(burn).toMatchObject({ hourlyUsd: 1.123, soFarUsd: 1.123, pricesOrigin: origin });
+    expect(computeBurn({ ...base, instanceType: 'p5.48xlarge' })).toMatchObject({ hourlyUsd: null, soFarUsd: null });
   });
 });

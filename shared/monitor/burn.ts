@@ -16,13 +16,16 @@ export interface BurnInput {
   etaSeconds?: number;
   /** A public IPv4 bills too. */
   hasPublicIp?: boolean;
+  /** The prices of the run's region (main's price source); absent: the table given to {@link computeBurn}. */
+  prices?: PriceTable;
 }
 
 /**
  * $/h of the instance (table price, on-demand: spot is cheaper, so this is an upper bound)
  * plus its EBS, the cost so far at that rate, and the projection at the ETA.
  */
-export function computeBurn(input: BurnInput, table: PriceTable = PRICE_TABLE): CostBurn {
+export function computeBurn(input: BurnInput, fallback: PriceTable = PRICE_TABLE): CostBurn {
+  const table = input.prices ?? fallback;
   const instance = hourlyCost(
     { kind: 'instance', instanceType: input.instanceType, state: 'running', hasPublicIp: input.hasPublicIp ?? false },
     table,
@@ -40,6 +43,7 @@ export function computeBurn(input: BurnInput, table: PriceTable = PRICE_TABLE): 
     ebsHourlyUsd: ebs,
     soFarUsd: hourly === null ? null : hourly * hours,
     pricesAsOf: table.asOf,
+    ...(table.origin ? { pricesOrigin: table.origin } : {}),
   };
   if (hourly !== null && input.etaSeconds !== undefined && Number.isFinite(input.etaSeconds)) {
     burn.projectedUsd = hourly * (hours + input.etaSeconds / 3600);

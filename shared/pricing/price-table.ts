@@ -1,3 +1,5 @@
+import { continuingSentence } from '../text/sentences';
+
 /**
  * A bundled, dated price table: estimates for the cost panel without a pricing API call.
  * Linux on-demand prices of us-east-1 (USD), rounded as AWS lists them. Other regions are
@@ -41,19 +43,41 @@ export interface PriceOrigin {
   region: string;
   /** ISO time the prices were fetched from AWS; for the bundled table, the day they were read. */
   asOf: string;
-  /** Why live prices are not in use (bundled), or why a cached copy older than its TTL is (cache). */
+  /** Why live prices are not in use (bundled), or why a cached copy older than its TTL is (cache): a sentence. */
   problem?: string;
+  /** What the user can do about `problem`: a sentence. */
+  fix?: string;
 }
 
 /** The sentence the UI shows under any price: which prices, of when, and why not live ones. */
 export function describePriceOrigin(origin: PriceOrigin | undefined, table: PriceTable = PRICE_TABLE): string {
   if (!origin || origin.source === 'bundled') {
-    const why = origin?.problem ? `; live prices unavailable: ${origin.problem.replace(/\.$/, '')}` : '';
-    return `Bundled ${table.baseRegion} prices of ${table.asOf}${why}.`;
+    return `Bundled ${table.baseRegion} prices of ${table.asOf}${whyNotLive(origin)}`;
   }
-  const day = origin.asOf.slice(0, 10);
-  const stale = origin.problem ? ` (${origin.problem.replace(/\.$/, '')})` : '';
-  return `AWS prices of ${origin.region}, fetched ${day}${stale}.`;
+  return `AWS prices of ${origin.region} fetched ${origin.asOf.slice(0, 10)}${whyNotLive(origin)}`;
+}
+
+/**
+ * One sentence for prices of several regions (the Costs page): AWS's when every region's are live or
+ * cached (dated by the oldest fetch), else which regions fell back to the bundled table and why.
+ */
+export function summarizePriceOrigins(origins: PriceOrigin[]): string {
+  if (origins.length <= 1) return describePriceOrigin(origins[0]);
+  const bundled = origins.filter((o) => o.source === 'bundled');
+  if (bundled.length === 0) {
+    const oldest = origins.map((o) => o.asOf).sort()[0]!;
+    return `AWS prices of each region, fetched ${oldest.slice(0, 10)} or later.`;
+  }
+  const regions = [...new Set(bundled.map((o) => o.region))].sort().join(', ');
+  return `Bundled ${PRICE_TABLE.baseRegion} prices of ${PRICE_TABLE.asOf} for ${regions}${whyNotLive(bundled[0])}`;
+}
+
+// The end of the sentence: "; live prices unavailable: why. Fix." or just ".".
+function whyNotLive(origin: PriceOrigin | undefined): string {
+  const why = origin?.problem
+    ? `; live prices unavailable: ${continuingSentence(origin.problem.replace(/\.$/, ''))}`
+    : '';
+  return `${why}.${origin?.fix ? ` ${origin.fix}` : ''}`;
 }
 
 /** Hours in AWS's billing month, to turn $/GB-month into $/hour. */

@@ -22,3 +22,8 @@ export function asSentence(part: string): string {
 export function hasDoubledPeriod(text: string): boolean {
   return /(?<!\.)\.\.(?!\.)/.test(text);
 }
+
+/** `part` to continue a sentence: an ordinary first word in lower case; "AWS …", "EC2 …", "IAM …" keep their capitals. */
+export function continuingSentence(part: string): string {
+  return /^[A-Z][a-z]/.test(part) ? part.charAt(0).toLowerCase() + part.slice(1) : part;
+}

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { TypedError } from '../../../shared/ipc/result';
 import { scanAccount } from '../../lifecycle/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { priceSourceOf } from '../../lifecycle/pricing/price-source';
 import type { CliCommand, CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatScan } from '../lifecycle/format';
@@ -37,6 +38,7 @@ export function createScanCommand(
           clock: deps.clock,
           sleep: deps.sleep,
           signal: AbortSignal.timeout(5 * 60_000),
+          prices: (region) => priceSourceOf(deps).forRegion({ ...target, region }),
           ...(values['all-regions'] ? {} : { regions: [target.region] }),
         });
         // A scan that read no region at all proves nothing: that is a failure, not "no cost".

@@ -50,7 +50,7 @@ export function formatScan(scan: ScanResult): string {
   const lines = [
     formatResources(scan.resources) || 'No cost resources found.\n',
     `Regions: ${scan.regions.length - refused.length} scanned${refused.length ? `, ${refused.length} not readable (${refused.map((r) => `${r.region}: ${r.reason}`).join('; ')})` : ''}`,
-    `Total: ${usd(scan.totalHourlyUsd)}/h${scan.unpricedCount ? ` + ${scan.unpricedCount} resource(s) without a price` : ''} (estimate: us-east-1 prices of ${scan.priceTableDate})`,
+    `Total: ${usd(scan.totalHourlyUsd)}/h${scan.unpricedCount ? ` + ${scan.unpricedCount} resource(s) without a price` : ''} (estimate: ${scan.pricesNote ?? `bundled us-east-1 prices of ${scan.priceTableDate}.`})`,
   ];
   return lines.join('\n') + '\n';
 }

@@ -98,8 +98,11 @@ describe('lifecycle commands over the in-memory EC2', () => {
     );
 
     const scan = await run(world, createScanCommand, '--all-regions');
-    expect(scan.out).toMatch(/^eu-west-1\s+instance\s+i-\w+\s+g5\.xlarge\s+running\s+\S+\s+\$1\.0110\s+ours demo-/m);
-    expect(scan.out).toMatch(/Regions: 3 scanned\nTotal: \$1\.0220\/h/);
+    // eu-west-1's own prices from the fake Price List (1.11 × us-east-1's): $1.0110 and $1.0220 at the bundled figures.
+    expect(scan.out).toMatch(/^eu-west-1\s+instance\s+i-\w+\s+g5\.xlarge\s+running\s+\S+\s+\$1\.1222\s+ours demo-/m);
+    expect(scan.out).toMatch(
+      /Regions: 3 scanned\nTotal: \$1\.1344\/h .*\(estimate: AWS prices of eu-west-1 fetched \d{4}-\d\d-\d\d\.\)/,
+    );
 
     const dry = await run(world, createKillAllCommand);
     expect(dry.code).toBe(0);

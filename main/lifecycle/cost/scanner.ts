@@ -2,7 +2,12 @@ import { setMaxListeners } from 'node:events';
 
 import type { CostResource, RegionScan, ScanResult } from '../../../shared/domain/cost';
 import { totalHourly } from '../../../shared/domain/cost';
-import { PRICE_TABLE } from '../../../shared/pricing/price-table';
+import {
+  PRICE_TABLE,
+  type PriceOrigin,
+  type PriceTable,
+  summarizePriceOrigins,
+} from '../../../shared/pricing/price-table';
 import { describeAwsError, isThrottling, regionRefusal } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { Clock } from '../../core/clock';
@@ -25,6 +30,8 @@ export interface ScanOptions {
   clock: Clock;
   sleep: Sleep;
   signal?: AbortSignal;
+  /** The prices of a region with resources (main's price source); absent: the bundled table for every region. */
+  prices?(region: string): Promise<PriceTable>;
   /** Told once the regions are known (done 0) and after each region answered, refused or failed. */
   onProgress?(progress: { done: number; total: number }): void;
 }
@@ -53,7 +60,7 @@ const KEYS: Record<(typeof LISTS)[number], keyof RegionInventory> = {
 async function scanRegion(
   region: string,
   options: ScanOptions,
-): Promise<{ scan: RegionScan; resources: CostResource[] }> {
+): Promise<{ scan: RegionScan; resources: CostResource[]; origin?: PriceOrigin }> {
   const started = options.clock.now();
   const throttleRetry = {
     attempts: options.attempts ?? 6,
@@ -73,10 +80,14 @@ async function scanRegion(
     const inventory = Object.fromEntries(
       LISTS.map((list, index) => [KEYS[list], results[index]]),
     ) as unknown as RegionInventory;
-    const resources = toCostResources(region, inventory, options.clock.now());
+    // Prices are asked only of regions with something to price (the Price List is slow the first time).
+    const anything = Object.values(inventory).some((list) => list.length > 0);
+    const table = anything && options.prices ? await options.prices(region) : PRICE_TABLE;
+    const resources = toCostResources(region, inventory, options.clock.now(), table);
     return {
       scan: { region, status: 'ok', resourceCount: resources.length, durationMs: options.clock.now() - started },
       resources,
+      ...(anything ? { origin: table.origin ?? { source: 'bundled', region, asOf: PRICE_TABLE.asOf } } : {}),
     };
   } catch (error) {
     options.signal?.throwIfAborted();
@@ -123,5 +134,6 @@ export async function scanAccount(options: ScanOptions): Promise<ScanResult> {
     resources,
     ...totalHourly(resources),
     priceTableDate: PRICE_TABLE.asOf,
+    pricesNote: summarizePriceOrigins(scanned.flatMap((entry) => (entry.origin ? [entry.origin] : []))),
   };
 }

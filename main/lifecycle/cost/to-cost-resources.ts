@@ -2,6 +2,7 @@ import type { CostResource } from '../../../shared/domain/cost';
 import { isOurs, runIdOf, type TagMap } from '../../../shared/domain/tags';
 import { defined } from '../../../shared/object/defined';
 import { hourlyCost } from '../../../shared/pricing/estimate';
+import { PRICE_TABLE, type PriceTable } from '../../../shared/pricing/price-table';
 import type {
   Ec2Address,
   Ec2Instance,
@@ -28,7 +29,12 @@ export interface RegionInventory {
 const round = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 10_000);
 
 /** Turns a region's inventory into priced, tagged, aged scan rows. */
-export function toCostResources(region: string, inventory: RegionInventory, now: number): CostResource[] {
+export function toCostResources(
+  region: string,
+  inventory: RegionInventory,
+  now: number,
+  table: PriceTable = PRICE_TABLE,
+): CostResource[] {
   const row = (
     kind: CostResource['kind'],
     id: string,
@@ -62,12 +68,15 @@ export function toCostResources(region: string, inventory: RegionInventory, now:
         i.state,
         i.tags,
         i.launchTime,
-        hourlyCost({
-          kind: 'instance',
-          instanceType: i.instanceType,
-          state: i.state,
-          hasPublicIp: Boolean(i.publicIp),
-        }),
+        hourlyCost(
+          {
+            kind: 'instance',
+            instanceType: i.instanceType,
+            state: i.state,
+            hasPublicIp: Boolean(i.publicIp),
+          },
+          table,
+        ),
       ),
     ),
     ...inventory.volumes.map((v) =>
@@ -78,7 +87,7 @@ export function toCostResources(region: string, inventory: RegionInventory, now:
         v.state,
         v.tags,
         v.createTime,
-        hourlyCost({ kind: 'volume', volumeType: v.volumeType, sizeGb: v.sizeGb }),
+        hourlyCost({ kind: 'volume', volumeType: v.volumeType, sizeGb: v.sizeGb }, table),
         v.attachedTo ? `attached to ${v.attachedTo}` : undefined,
       ),
     ),
@@ -90,7 +99,7 @@ export function toCostResources(region: string, inventory: RegionInventory, now:
         s.state,
         s.tags,
         s.startTime,
-        hourlyCost({ kind: 'snapshot', sizeGb: s.sizeGb }),
+        hourlyCost({ kind: 'snapshot', sizeGb: s.sizeGb }, table),
       ),
     ),
     ...inventory.addresses.map((a) =>
@@ -101,7 +110,7 @@ export function toCostResources(region: string, inventory: RegionInventory, now:
         a.associationId ? 'associated' : 'unassociated',
         a.tags,
         undefined,
-        hourlyCost({ kind: 'address' }),
+        hourlyCost({ kind: 'address' }, table),
         a.instanceId ? `associated with ${a.instanceId}` : undefined,
       ),
     ),
@@ -113,7 +122,7 @@ export function toCostResources(region: string, inventory: RegionInventory, now:
         g.state,
         g.tags,
         g.createTime,
-        hourlyCost({ kind: 'nat-gateway', state: g.state }),
+        hourlyCost({ kind: 'nat-gateway', state: g.state }, table),
       ),
     ),
     ...inventory.loadBalancers.map((lb) =>
@@ -124,7 +133,7 @@ export function toCostResources(region: string, inventory: RegionInventory, now:
         lb.state,
         lb.tags,
         lb.createdTime,
-        hourlyCost({ kind: 'load-balancer', lbType: lb.lbType }),
+        hourlyCost({ kind: 'load-balancer', lbType: lb.lbType }, table),
       ),
     ),
     ...inventory.keyPairs.map((k) => row('key-pair', k.id, `key pair ${k.name}`, 'available', k.tags, k.createTime, 0)),

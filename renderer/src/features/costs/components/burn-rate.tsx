@@ -1,3 +1,5 @@
+import { continuingSentence } from '../../../../../shared/text/sentences';
+
 import './burn-rate.css';
 
 interface BurnRateProps {
@@ -9,6 +11,8 @@ interface BurnRateProps {
   /** Resources the price table cannot price (left out of the total, and said so). */
   unpricedCount?: number | undefined;
   priceTableDate?: string | undefined;
+  /** Which prices priced the scan (AWS's, dated, or the bundled table and why). */
+  pricesNote?: string | undefined;
 }
 
 /** The spend rate right now, large, with the facts it rests on. */
@@ -19,6 +23,7 @@ export function BurnRate({
   lastScan,
   unpricedCount,
   priceTableDate,
+  pricesNote,
 }: BurnRateProps) {
   const dash = '—';
   return (
@@ -33,7 +38,7 @@ export function BurnRate({
       <p className="burn-rate__caption">
         {dollarsPerHour === undefined
           ? 'Unknown until the first all-region scan.'
-          : `Across every readable region; estimated from the price table of ${priceTableDate ?? 'this version'}.`}
+          : `Across every readable region; ${pricesNote ? continuingSentence(pricesNote) : `estimated from the price table of ${priceTableDate ?? 'this version'}.`}`}
         {unpricedCount
           ? ` ${unpricedCount} resource${unpricedCount === 1 ? ' has' : 's have'} no price and ${unpricedCount === 1 ? 'is' : 'are'} not in the total.`
           : ''}

@@ -134,6 +134,7 @@ export function CostsPage() {
           resourcesFound={scan?.resources.filter(isBillable).length}
           lastScan={scan ? formatAgo(scan.scannedAt, now) : undefined}
           priceTableDate={scan?.priceTableDate}
+          pricesNote={scan?.pricesNote}
         />
         <KillSwitch unavailableReason={unavailable} onKill={() => setConfirming({ ours, untracked })} />
       </section>
