@@ -136,10 +136,11 @@ describe('a compromised page against the browser host (no terminal, default flag
     const paths = [...HOSTILE_PATHS(), join(outside, 'no-such-file')];
     const result = await router.handle('config.checkFiles', { paths }, page);
     expect(result.ok).toBe(true);
-    const answers = (result as { value: Array<{ ok: boolean; problem?: string }> }).value;
+    const answers = (result as { value: Array<{ ok: boolean; reason?: string; problem?: string }> }).value;
     // Same answer for an existing and a missing file: no oracle.
-    expect(new Set(answers.map((a) => `${a.ok}:${a.problem}`)).size).toBe(1);
+    expect(new Set(answers.map((a) => `${a.ok}:${a.reason}:${a.problem}`)).size).toBe(1);
     expect(answers[0]?.ok).toBe(false);
+    expect(answers[0]?.reason).toBe('not-allowed');
     expect(answers[0]?.problem).toMatch(/^not checked: .*--allow-dir/);
     expect(await fingerprint(outside)).toEqual(before);
   });

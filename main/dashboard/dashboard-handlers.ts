@@ -105,7 +105,9 @@ export function dashboardHandlers(services: DashboardServices): Pick<Handlers, D
       return paths.map((path, i) => {
         const absolute = allowed[i];
         const check = absolute === undefined ? undefined : byPath.get(absolute);
-        return check ? { ...check, path } : { path, ok: false, problem: `not checked: ${trust.refusalHint}` };
+        return check
+          ? { ...check, path }
+          : { path, ok: false, reason: 'not-allowed' as const, problem: `not checked: ${trust.refusalHint}` };
       });
     },
     'keys.generate': async ({ path }) => keys.generate(await trust.writable(path, 'new key file')),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { AwsIdentity, AwsProfiles, InstanceTypeOption, KeyFileInfo, RunTemplate } from '../domain/account';
 import type { ScanResult } from '../domain/cost';
+import { FILE_KINDS, type FileCheck } from '../domain/file-check';
 import type { PreflightReport } from '../domain/preflight';
 import { runConfigSchema } from '../run-config/schema';
 import { command, type CommandDef, emptyRequest } from './command-def';
@@ -81,18 +82,16 @@ export const dashboardCommands = {
    */
   'config.export': command<{ path: string }>()(z.object({ config: runConfigSchema }).strict()),
   /**
-   * Whether local files the run needs (deploy key, override sources) exist and are readable, and
-   * for `kinds[i]` "ssh-private-key" whether the file is one (not its .pub); never their content.
-   * Answers only for paths the trust gate allows (others: ok false, problem says why).
+   * Whether local files the run needs (deploy key, override sources, secrets) exist and are readable,
+   * for `kinds[i]` "ssh-private-key" whether the file is one (not its .pub), and for a key or secret
+   * whether others may read it (a warning); never their content. Answers only for paths the trust
+   * gate allows (others: ok false, reason "not-allowed", problem says how to allow it).
    */
-  'config.checkFiles': command<Array<{ path: string; ok: boolean; problem?: string }>>()(
+  'config.checkFiles': command<FileCheck[]>()(
     z
       .object({
         paths: z.array(filePath).max(200),
-        kinds: z
-          .array(z.enum(['file', 'ssh-private-key']))
-          .max(200)
-          .optional(),
+        kinds: z.array(z.enum(FILE_KINDS)).max(200).optional(),
       })
       .strict(),
   ),

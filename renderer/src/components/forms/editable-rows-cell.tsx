@@ -45,13 +45,18 @@ interface RowCellProps<Row> {
   /** Wizard field key of this cell (`code.overrides.1.target`): the error's lookup and test id. */
   errorKey: string;
   error: string | undefined;
+  warning?: string | undefined;
   update: (patch: Partial<Row>) => void;
+  /** The text cell lost focus (the wizard checks a file path then). */
+  onBlur?: (() => void) | undefined;
 }
 
 /** One cell: its control, and its message right under it when invalid. */
-export function RowCell<Row>({ column, row, label, errorKey, error, update }: RowCellProps<Row>) {
+export function RowCell<Row>({ column, row, label, errorKey, error, warning, update, onBlur }: RowCellProps<Row>) {
   const errorId = error ? `error-${errorKey}` : undefined;
-  const aria = { 'aria-label': label, 'aria-invalid': error ? true : undefined, 'aria-describedby': errorId };
+  const warningId = warning ? `warning-${errorKey}` : undefined;
+  const describedBy = [errorId, warningId].filter(Boolean).join(' ') || undefined;
+  const aria = { 'aria-label': label, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy };
   return (
     <td>
       {column.kind === 'text' && (
@@ -62,6 +67,7 @@ export function RowCell<Row>({ column, row, label, errorKey, error, update }: Ro
           placeholder={column.placeholder}
           spellCheck={false}
           onChange={(e) => update({ [column.field]: e.target.value } as Partial<Row>)}
+          onBlur={onBlur}
         />
       )}
       {column.kind === 'select' && (
@@ -83,6 +89,12 @@ export function RowCell<Row>({ column, row, label, errorKey, error, update }: Ro
         <p className="field__error" id={errorId} data-testid={`error-${errorKey}`}>
           <AlertIcon size={12} />
           {error}
+        </p>
+      )}
+      {warning && (
+        <p className="field__warning" id={warningId} data-testid={`warning-${errorKey}`}>
+          <AlertIcon size={12} />
+          {warning}
         </p>
       )}
     </td>

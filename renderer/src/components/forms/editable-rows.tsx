@@ -17,6 +17,10 @@ interface EditableRowsProps<Row> {
   /** Field key of the list ("code.overrides"): a cell's error is `<key>.<index>.<field>`, the list's own is `<key>`. */
   errorKey: string;
   errors: Readonly<Record<string, string>>;
+  /** Notes that do not block, keyed like cell errors. */
+  warnings?: Readonly<Record<string, string>> | undefined;
+  /** A text cell lost focus, with its key (`code.overrides.1.source`). */
+  onCellBlur?: ((key: string) => void) | undefined;
   addLabel: string;
   /** Said in place of the table when there is no row. */
   empty: ReactNode;
@@ -43,6 +47,8 @@ export function EditableRows<Row extends object>({
   item,
   errorKey,
   errors,
+  warnings = {},
+  onCellBlur,
   addLabel,
   empty,
   newRow,
@@ -115,7 +121,9 @@ export function EditableRows<Row extends object>({
                         label={`${column.label} of ${of}`}
                         errorKey={key}
                         error={errors[key]}
+                        warning={warnings[key]}
                         update={(patch) => update(index, patch)}
+                        onBlur={onCellBlur && (() => onCellBlur(key))}
                       />
                     );
                   })}

@@ -15,6 +15,8 @@ interface FieldProps {
   }>;
   hint?: ReactNode;
   error?: string | undefined;
+  /** Worth saying but not blocking (a key other users can read), under the control like an error. */
+  warning?: string | undefined;
   /** Field key, for tests: `field-<key>` on the wrapper, `error-<key>` on the message. */
   name?: string;
   className?: string;
@@ -23,11 +25,12 @@ interface FieldProps {
 }
 
 /** A labelled control with its hint and, when invalid, its message right under it. */
-export function Field({ label, children, hint, error, name, className, group = false }: FieldProps) {
+export function Field({ label, children, hint, error, warning, name, className, group = false }: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
+  const warningId = warning ? `${id}-warning` : undefined;
+  const describedBy = [errorId, warningId, hintId].filter(Boolean).join(' ') || undefined;
   return (
     <div
       className={['field', className].filter(Boolean).join(' ')}
@@ -50,6 +53,12 @@ export function Field({ label, children, hint, error, name, className, group = f
         <p className="field__error" id={errorId} data-testid={name ? `error-${name}` : undefined}>
           <AlertIcon size={12} />
           {error}
+        </p>
+      )}
+      {warning && (
+        <p className="field__warning" id={warningId} data-testid={name ? `warning-${name}` : undefined}>
+          <AlertIcon size={12} />
+          {warning}
         </p>
       )}
       {hint && (

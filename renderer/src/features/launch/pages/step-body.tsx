@@ -8,6 +8,7 @@ import { ComputeStep } from '../components/wizard/compute-step';
 import { DataStep } from '../components/wizard/data-step';
 import { ReviewStep } from '../components/wizard/review-step';
 import { TrainingStep } from '../components/wizard/training-step';
+import { useFileChecks } from '../stores/file-checks';
 import { useLaunch } from '../stores/launch';
 import { useWizard } from '../stores/wizard';
 import { useWizardAws } from '../stores/wizard-aws';
@@ -19,10 +20,13 @@ import type { FieldErrors } from '../wizard/validate';
 export function StepBody({
   step,
   errors,
+  warnings,
   config,
 }: {
   step: StepId;
   errors: FieldErrors;
+  /** Notes that do not block (main's word on a file field), by field key. */
+  warnings: FieldErrors;
   config: RunConfig | undefined;
 }) {
   const draft = useWizard((s) => s.draft);
@@ -49,6 +53,8 @@ export function StepBody({
     })),
   );
   const actions = useWizardAws.getState();
+  // A field naming a file on this computer is checked through main as it loses focus.
+  const files = { warnings, onFileBlur: (key: string) => void useFileChecks.getState().checkField(key) };
   const launchActions = useLaunch.getState();
   switch (step) {
     case 'account':
@@ -68,17 +74,19 @@ export function StepBody({
           value={draft.compute}
           region={draft.account.region}
           errors={errors}
+          {...files}
           types={aws.instanceTypes}
           onChange={(patch) => update('compute', patch)}
         />
       );
     case 'code':
-      return <CodeStep value={draft.code} errors={errors} onChange={(patch) => update('code', patch)} />;
+      return <CodeStep value={draft.code} errors={errors} {...files} onChange={(patch) => update('code', patch)} />;
     case 'data':
       return (
         <DataStep
           value={draft.data}
           errors={errors}
+          {...files}
           proposedPrefix={proposedPrefix(draft.account.name)}
           keyStatus={{ busy: aws.key.busy, error: aws.key.error, info: aws.key.info }}
           keyBackup={keyBackup}
@@ -96,7 +104,14 @@ export function StepBody({
         />
       );
     case 'training':
-      return <TrainingStep value={draft.training} errors={errors} onChange={(patch) => update('training', patch)} />;
+      return (
+        <TrainingStep
+          value={draft.training}
+          errors={errors}
+          {...files}
+          onChange={(patch) => update('training', patch)}
+        />
+      );
     case 'review':
       return (
         <ReviewStep

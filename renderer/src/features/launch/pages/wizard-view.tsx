@@ -8,10 +8,12 @@ import { ArrowRightIcon, CloseIcon } from '../../../components/icons/ui-icons';
 import { formatUsd } from '../../../format/money';
 import { runEstimate } from '../components/wizard/cost-estimate';
 import { type StepMark, Stepper } from '../components/wizard/stepper';
+import { useFileChecks } from '../stores/file-checks';
 import { useLaunch } from '../stores/launch';
 import { FIRST_INVALID, useWizard } from '../stores/wizard';
 import { type Loaded, useWizardAws } from '../stores/wizard-aws';
 import { STEP_IDS, STEP_META, type StepId } from '../wizard/draft';
+import { fileNotes } from '../wizard/file-fields';
 import { failingSteps } from '../wizard/preflight-homes';
 import { type FieldErrors, stepErrors, validateDraft } from '../wizard/validate';
 import { StepBody } from './step-body';
@@ -47,14 +49,20 @@ export function WizardView() {
       return [s, valid && STEP_IDS.indexOf(s) <= reached ? 'done' : 'todo'];
     }),
   ) as Record<StepId, StepMark>;
-  const errors = shown[step] ? { ...stepErrors(validation.errors, step), ...blockers } : {};
+  const shownErrors = shown[step] ? { ...stepErrors(validation.errors, step), ...blockers } : {};
+  // Main's word on a file field, said as soon as the field is left (the schema's message comes first).
+  const fileAnswers = useFileChecks((s) => s.answers);
+  const files = useMemo(() => fileNotes(draft, fileAnswers), [draft, fileAnswers]);
+  const errors = { ...stepErrors(files.errors, step), ...shownErrors };
+  const warnings = stepErrors(files.warnings, step);
   const canLaunch = Boolean(report?.ok) && !preflight?.error;
 
   // Focus follows the wizard: the step's heading on each step, a Fix button's field, or the first
   // invalid field after a blocked Next (so keyboard and screen reader users land where the work is).
   const bodyRef = useRef<HTMLFormElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const lastStep = useRef(step);
+  // Undefined until the first render: opening the wizard counts as arriving at its step.
+  const lastStep = useRef<StepId | undefined>(undefined);
   useEffect(() => {
     const stepChanged = lastStep.current !== step;
     lastStep.current = step;
@@ -85,7 +93,8 @@ export function WizardView() {
   }, [aws, step, configKey, validation.config]);
 
   const index = STEP_IDS.indexOf(step);
-  const errorCount = Object.keys(errors).length;
+  // What blocks Next (a file's problem blocks Launch, through preflight, not Next).
+  const errorCount = Object.keys(shownErrors).length;
   return (
     <section className="card wizard" aria-labelledby="wizard-step-title" data-testid="wizard" data-step={step}>
       <header className="card__header">
@@ -115,7 +124,7 @@ export function WizardView() {
         <h3 id="wizard-step-title" className="wizard__step-title" tabIndex={-1} ref={headingRef}>
           {STEP_META[step].title}
         </h3>
-        <StepBody step={step} errors={errors} config={validation.config} />
+        <StepBody step={step} errors={errors} warnings={warnings} config={validation.config} />
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
       </form>
       <footer className="wizard__footer">

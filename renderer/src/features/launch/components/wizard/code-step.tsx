@@ -17,7 +17,7 @@ const OVERRIDE_COLUMNS: Array<RowColumn<WizardDraft['code']['overrides'][number]
 ];
 
 /** Step 3: the repository, the branch or commit, the deploy key, and local files copied over the checkout. */
-export function CodeStep({ value, errors, onChange }: StepProps<'code'>) {
+export function CodeStep({ value, errors, warnings = {}, onFileBlur, onChange }: StepProps<'code'>) {
   return (
     <div className="wizard-step-body">
       <div className="field-grid">
@@ -61,6 +61,7 @@ export function CodeStep({ value, errors, onChange }: StepProps<'code'>) {
           label="Deploy key file"
           name="code.deployKeyFile"
           error={errors['code.deployKeyFile']}
+          warning={warnings['code.deployKeyFile']}
           hint="A read-only deploy key (OpenSSH private key) on this machine; it goes to the instance's RAM only, never its disk."
           className="field--wide"
         >
@@ -68,6 +69,7 @@ export function CodeStep({ value, errors, onChange }: StepProps<'code'>) {
             className="input input--mono"
             value={value.deployKeyFile}
             onChange={(e) => onChange({ deployKeyFile: e.target.value })}
+            onBlur={() => onFileBlur?.('code.deployKeyFile')}
             placeholder="~/.ssh/resnet_deploy_key"
             spellCheck={false}
           />
@@ -102,6 +104,8 @@ export function CodeStep({ value, errors, onChange }: StepProps<'code'>) {
           item="override"
           errorKey="code.overrides"
           errors={errors}
+          warnings={warnings}
+          onCellBlur={onFileBlur}
           addLabel="Add override file"
           empty="No overrides: the repository is used as it is."
           newRow={() => ({ source: '', target: '' })}

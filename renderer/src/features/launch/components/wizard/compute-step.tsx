@@ -22,7 +22,7 @@ const TARGETS: Array<{ value: MachineTarget; label: string }> = [
  * Step 2: the machine. Usually the one EC2 instance — type, market, image, disk — and the hard
  * time limit that kills it; or a machine of the user's, reached over SSH, that nothing deletes.
  */
-export function ComputeStep({ value, region, errors, types, onChange }: ComputeStepProps) {
+export function ComputeStep({ value, region, errors, warnings, onFileBlur, types, onChange }: ComputeStepProps) {
   const target = (
     <Field
       group
@@ -47,7 +47,7 @@ export function ComputeStep({ value, region, errors, types, onChange }: ComputeS
     return (
       <div className="wizard-step-body">
         {target}
-        <SshHostFields value={value} errors={errors} onChange={onChange} />
+        <SshHostFields value={value} errors={errors} warnings={warnings} onFileBlur={onFileBlur} onChange={onChange} />
       </div>
     );
   }

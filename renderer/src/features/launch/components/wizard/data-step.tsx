@@ -17,7 +17,17 @@ interface DataStepProps extends StepProps<'data'> {
 }
 
 /** Step 4: where the data lives in S3, how each folder syncs, and the key that encrypts it. */
-export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, proposedPrefix, onChange }: DataStepProps) {
+export function DataStep({
+  value,
+  errors,
+  warnings = {},
+  onFileBlur,
+  keyStatus,
+  keyBackup,
+  keyActions,
+  proposedPrefix,
+  onChange,
+}: DataStepProps) {
   // Said once, where the user typed: what reading an s3:// URL changed.
   const [bucketNote, setBucketNote] = useState<string | undefined>();
   const typeBucket = (typed: string) => {
@@ -91,6 +101,8 @@ export function DataStep({ value, errors, keyStatus, keyBackup, keyActions, prop
       <KeyPanel
         value={value}
         error={errors['storage.key']}
+        warning={warnings['storage.key']}
+        onBlur={() => onFileBlur?.('storage.key')}
         status={keyStatus}
         backup={keyBackup}
         actions={keyActions}

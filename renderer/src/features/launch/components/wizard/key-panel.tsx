@@ -31,6 +31,9 @@ export interface KeyActions {
 interface KeyPanelProps {
   value: WizardDraft['data'];
   error: string | undefined;
+  warning: string | undefined;
+  /** The key file field lost focus (an imported key is checked through main then). */
+  onBlur: () => void;
   status: KeyStatus;
   backup: KeyBackupState;
   actions: KeyActions;
@@ -42,7 +45,7 @@ interface KeyPanelProps {
  * Once it is ready: how it is stored, a sealed copy where that is possible, and Export key,
  * because the warning below means it.
  */
-export function KeyPanel({ value, error, status, backup, actions, onChange }: KeyPanelProps) {
+export function KeyPanel({ value, error, warning, onBlur, status, backup, actions, onChange }: KeyPanelProps) {
   const generate = value.keyMode === 'generate';
   // Main's description belongs to the key in the draft only while path and fingerprint still match.
   const info =
@@ -73,12 +76,14 @@ export function KeyPanel({ value, error, status, backup, actions, onChange }: Ke
           label={generate ? 'Save the new key to' : 'Key file'}
           name="storage.key"
           error={error}
+          warning={warning}
           hint="A file on the machine that runs TrainDeck. The key itself is never shown, logged or stored on the instance's disk."
         >
           <input
             className="input input--mono"
             value={value.keyPath}
             onChange={(e) => onChange({ keyPath: e.target.value, keyFingerprint: '' })}
+            onBlur={onBlur}
             spellCheck={false}
           />
         </Field>

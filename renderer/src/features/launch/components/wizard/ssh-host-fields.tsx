@@ -2,7 +2,7 @@ import { Field } from '../../../../components/forms/field';
 import type { StepProps } from './step-props';
 
 /** The user's own machine: login, key, optional pinned host key, and the training's time limit (the Compute step's slice of the draft). */
-export function SshHostFields({ value, errors, onChange }: StepProps<'compute'>) {
+export function SshHostFields({ value, errors, warnings = {}, onFileBlur, onChange }: StepProps<'compute'>) {
   return (
     <div className="field-grid">
       <Field
@@ -24,12 +24,14 @@ export function SshHostFields({ value, errors, onChange }: StepProps<'compute'>)
         label="Identity file"
         name="sshHost.identityFile"
         error={errors['sshHost.identityFile']}
+        warning={warnings['sshHost.identityFile']}
         hint="Private key that logs in; it stays on this computer."
       >
         <input
           className="input input--mono"
           value={value.sshIdentityFile}
           onChange={(e) => onChange({ sshIdentityFile: e.target.value })}
+          onBlur={() => onFileBlur?.('sshHost.identityFile')}
           placeholder="~/.ssh/id_ed25519"
           spellCheck={false}
           autoComplete="off"

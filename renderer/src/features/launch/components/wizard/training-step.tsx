@@ -21,7 +21,7 @@ const SECRET_ENV_COLUMNS: Array<RowColumn<WizardDraft['training']['secretEnv'][n
 ];
 
 /** Step 5: the command that trains, its environment, and the secrets it needs (by file). */
-export function TrainingStep({ value, errors, onChange }: StepProps<'training'>) {
+export function TrainingStep({ value, errors, warnings = {}, onFileBlur, onChange }: StepProps<'training'>) {
   return (
     <div className="wizard-step-body">
       <Field
@@ -71,6 +71,8 @@ export function TrainingStep({ value, errors, onChange }: StepProps<'training'>)
           item="secret variable"
           errorKey="training.secretEnv"
           errors={errors}
+          warnings={warnings}
+          onCellBlur={onFileBlur}
           addLabel="Add secret variable"
           empty="None."
           newRow={() => ({ name: '', file: '' })}
