@@ -15,6 +15,8 @@ export interface Sshd {
   /** The user this server logs in (the one running the tests). */
   user: string;
   dir: string;
+  /** The listener's PID (sshd -D: it stays in the foreground). */
+  pid: number;
   /** Stops exactly this server (by its PID) and deletes its folder. */
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
     knownHostsLine: `[127.0.0.1]:${port} ${publicLine}`,
     user: execFileSync('id', ['-un'], { encoding: 'utf8' }).trim(),
     dir,
+    pid: child.pid!,
     async stop() {
       // -D keeps sshd in the foreground, so this PID is the listener; its per-connection children exit with it.
       if (child.exitCode === null) {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 import type { ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../shared/executor/protocol';
+import { imdsBaseOf } from '../../shared/monitor/spot-notice';
 import { writeFileAtomic } from '../core/write-file-atomic';
 import { checkout } from './checkout';
 import { checkDiskSpace, openRunStorage, pull, push, pushLogs, withLogs } from './data-sync';
@@ -268,7 +269,8 @@ function armStops(run: ExecutorRun, log: EventLog, training: () => Training | un
   if (run.onInstance || run.imdsBase) {
     void watchSpotInterruption({
       signal: spotWatch.signal,
-      ...(run.imdsBase ? { imdsBase: run.imdsBase, intervalMs: 100 } : {}),
+      // On an instance: where the SDK finds IMDS too (AWS_EC2_METADATA_SERVICE_ENDPOINT, else EC2's address).
+      ...(run.imdsBase ? { imdsBase: run.imdsBase, intervalMs: 100 } : { imdsBase: imdsBaseOf(process.env) }),
       onInterruption: (notice) => {
         log.write('training', 'info', {
           reason: `spot interruption notice (${JSON.stringify(notice)}): stopping and pushing now`,

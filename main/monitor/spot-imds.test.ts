@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseSpotAction } from '../../shared/monitor/spot-notice';
+import { IMDS_BASE, imdsBaseOf, parseSpotAction } from '../../shared/monitor/spot-notice';
 import type { RemoteShell } from '../host/remote-host';
 import { checkSpotOverShell, spotCheckCommand } from './spot-imds';
 
@@ -18,6 +18,12 @@ describe('spot interruption through IMDSv2', () => {
     expect(spotCheckCommand()).toMatch(
       /-X PUT .*ttl-seconds.*api\/token.*X-aws-ec2-metadata-token: \$t.*spot\/instance-action/,
     );
+  });
+
+  it("IMDS is where the instance's SDK finds it: AWS_EC2_METADATA_SERVICE_ENDPOINT when set, else EC2's address", () => {
+    expect(imdsBaseOf({})).toBe(IMDS_BASE);
+    expect(imdsBaseOf({ AWS_EC2_METADATA_SERVICE_ENDPOINT: ' ' })).toBe(IMDS_BASE);
+    expect(imdsBaseOf({ AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://[fd00:ec2::254]/' })).toBe('http://[fd00:ec2::254]');
   });
 
   it('garbage bodies are never a notice', () => {

@@ -1,5 +1,11 @@
 import type { SpotInterruption } from '../../shared/monitor/health';
-import { IMDS_BASE, IMDS_TOKEN_PATH, parseSpotAction, SPOT_ACTION_PATH } from '../../shared/monitor/spot-notice';
+import {
+  IMDS_BASE,
+  IMDS_ENDPOINT_ENV,
+  IMDS_TOKEN_PATH,
+  parseSpotAction,
+  SPOT_ACTION_PATH,
+} from '../../shared/monitor/spot-notice';
 import type { RemoteShell } from '../host/remote-host';
 
 const TOKEN_TTL_SECONDS = 21_600;
@@ -9,8 +15,10 @@ const TOKEN_TTL_SECONDS = 21_600;
  * status on the last line. Short curl timeouts: IMDS answers in milliseconds or not at all.
  */
 export function spotCheckCommand(): string {
-  const token = `curl -s -m 2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: ${TOKEN_TTL_SECONDS}' ${IMDS_BASE}${IMDS_TOKEN_PATH}`;
-  return `t=$(${token}) && curl -s -m 2 -w '\\n%{http_code}' -H "X-aws-ec2-metadata-token: $t" ${IMDS_BASE}${SPOT_ACTION_PATH}`;
+  // IMDS where the instance's SDK finds it (imdsBaseOf, in the shell): the variable when set, else EC2's address.
+  const base = `b=\${${IMDS_ENDPOINT_ENV}:-${IMDS_BASE}}; b=\${b%/}`;
+  const token = `curl -s -m 2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: ${TOKEN_TTL_SECONDS}' "$b${IMDS_TOKEN_PATH}"`;
+  return `${base}; t=$(${token}) && curl -s -m 2 -w '\\n%{http_code}' -H "X-aws-ec2-metadata-token: $t" "$b${SPOT_ACTION_PATH}"`;
 }
 
 /** Reads the notice through the run's shell; undefined when none is scheduled or IMDS is unreachable. */

@@ -17,7 +17,7 @@ import { planScopedCredentials } from '../scoped-credentials-plan';
 import { FAKE_IMAGES, FAKE_INSTANCE_TYPES } from './fake-catalog';
 import { fakeLaunch } from './fake-ec2-launch';
 import { fakeCleanup, fakeInventory } from './fake-ec2-ports';
-import { FAKE_TIMING, FakeEc2Region } from './fake-ec2-region';
+import { FAKE_TIMING, FakeEc2Region, type FakeInstance } from './fake-ec2-region';
 import { fakeSpotPrices } from './fake-ec2-spot';
 import { awsError, ProcessKilled } from './fake-error';
 import { fakePriceList } from './fake-price-list';
@@ -46,6 +46,17 @@ export interface FakeBucket {
   versioning: VersioningState;
   /** The bucket (or an SCP) refuses SSE-C writes. */
   blocksSseC?: boolean;
+}
+
+/**
+ * What a test bed does as the fake launches and terminates instances (main/aws/testing/ec2-test-bed.ts
+ * gives each a real sshd and IMDS). Never set in the shipped demo.
+ */
+export interface FakeInstanceHooks {
+  /** A new instance, before RunInstances answers; `publicKey` is its key pair's (cloud-init authorizes it). */
+  launched(region: string, instance: FakeInstance, publicKey: string | undefined): Promise<void>;
+  /** TerminateInstances began shutting it down (called again for an instance already shutting down is fine). */
+  terminating(region: string, instanceId: string): void;
 }
 
 /** Options of the fake account. */
@@ -83,6 +94,8 @@ export class FakeAws {
   /** Every write that succeeded, in order: proves "nothing was created". */
   readonly writes: string[] = [];
   identityFault: 'expired-sso' | 'unknown-profile' | 'no-credentials' | undefined;
+  /** Set by a test bed; see {@link FakeInstanceHooks}. */
+  instanceHooks: FakeInstanceHooks | undefined;
   account = '123456789012';
   latencyMs: number;
   private readonly throttles = new Map<string, number>();
@@ -205,10 +218,16 @@ export class FakeAws {
           nextId: (prefix: string) => this.nextId(prefix),
           profileReadyAt: (profile: string) => this.profiles.get(profile)?.readyAt,
           checkQuota: this.checkQuota,
+          launched: (instance: FakeInstance) =>
+            this.instanceHooks?.launched(
+              name,
+              instance,
+              instance.keyName ? region.keyPairs.get(instance.keyName)?.publicKey : undefined,
+            ) ?? Promise.resolve(),
         };
         return this.wrap(name, {
           ...fakeInventory(region),
-          ...fakeCleanup(region, now),
+          ...fakeCleanup(region, now, (id) => this.instanceHooks?.terminating(name, id)),
           ...fakeLaunch(region, context),
           ...fakeSpotPrices(region),
         } satisfies Ec2Port);

@@ -18,6 +18,9 @@ const MESSAGES: Record<string, (type: string, zone: string) => string> = {
   InsufficientInstanceCapacity: (type, zone) =>
     `We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${zone}). ` +
     'Our system will be working on provisioning additional capacity.',
+  Unsupported: (type, zone) =>
+    `Your requested instance type (${type}) is not supported in your requested Availability Zone (${zone}). ` +
+    'Please retry your request by not specifying an Availability Zone or choosing another zone.',
   InsufficientCapacity: (type, zone) => `There is not enough capacity for ${type} in ${zone}.`,
   UnfulfillableCapacity: (type, zone) =>
     `At this time there isn't enough spare capacity to fulfill your request for Spot Instances of ${type} in ${zone}.`,

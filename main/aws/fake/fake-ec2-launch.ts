@@ -2,7 +2,7 @@ import type { Ec2LaunchPort } from '../ports/ec2-launch-port';
 import { FAKE_INSTANCE_TYPES } from './fake-catalog';
 import { refuseLaunch } from './fake-ec2-capacity';
 import { duplicate } from './fake-ec2-ports';
-import { FAKE_TIMING, type FakeEc2Region } from './fake-ec2-region';
+import { FAKE_TIMING, type FakeEc2Region, type FakeInstance } from './fake-ec2-region';
 import { awsError } from './fake-error';
 
 /** What the launch calls need from the rest of the fake account. */
@@ -13,6 +13,8 @@ export interface FakeLaunchContext {
   profileReadyAt(name: string): number | undefined;
   /** Refuses a launch that would exceed the vCPU quota, as EC2 does. */
   checkQuota(region: FakeEc2Region, instanceType: string, market: 'on-demand' | 'spot'): void;
+  /** Called once per new instance, before RunInstances answers (a test bed gives it a real sshd). */
+  launched?(instance: FakeInstance): Promise<void>;
 }
 
 /** Preflight and provisioning calls over one fake region. */
@@ -127,6 +129,7 @@ export function fakeLaunch(region: FakeEc2Region, context: FakeLaunchContext): E
         });
       }
       tokens.set(spec.clientToken, id);
+      await context.launched?.(region.instances.get(id)!);
       return id;
     },
     describeInstance: async (id) => {

@@ -41,8 +41,15 @@ export function fakeInventory(region: FakeEc2Region): Ec2InventoryPort {
   };
 }
 
-/** Cleanup calls over one fake region; already-gone resources are success, as the SDK adapter treats them. */
-export function fakeCleanup(region: FakeEc2Region, now: () => number): Ec2CleanupPort {
+/**
+ * Cleanup calls over one fake region; already-gone resources are success, as the SDK adapter treats them.
+ * `terminating` hears each instance that starts shutting down (a test bed stops its sshd).
+ */
+export function fakeCleanup(
+  region: FakeEc2Region,
+  now: () => number,
+  terminating?: (instanceId: string) => void,
+): Ec2CleanupPort {
   const gone = (run: () => void) => {
     try {
       run();
@@ -54,7 +61,11 @@ export function fakeCleanup(region: FakeEc2Region, now: () => number): Ec2Cleanu
     terminateInstances: async (ids) => {
       const missing = ids.filter((id) => !region.instances.has(id));
       if (missing.length === ids.length && ids.length > 0) return;
-      for (const id of ids) if (region.instances.has(id)) region.terminate(id, now());
+      for (const id of ids) {
+        if (!region.instances.has(id)) continue;
+        region.terminate(id, now());
+        terminating?.(id);
+      }
     },
     deleteVolume: async (id) => gone(() => region.deleteVolume(id)),
     disassociateAddress: async (id) => gone(() => region.disassociateAddress(id)),

@@ -9,6 +9,7 @@ import type { Ec2Port } from '../ports/aws-ports';
 import { accountAction } from './account-query-actions';
 import { ec2Action } from './ec2-query-actions';
 import { loadFakeAws, persistFakeAws, scaledClock } from './fake-aws-state';
+import { imdsAnswer } from './fake-imds';
 import {
   ec2Answer,
   el,
@@ -98,6 +99,8 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
     return ec2Ports.get(region)!;
   };
   const calls: string[] = [];
+  const imds = { roleCredentials: options.instanceRoleCredentials };
+  const imdsTokens = new Set<string>();
   const answer = async (request: QueryRequest, isJson: boolean): Promise<QueryAnswer> => {
     try {
       const served =
@@ -119,7 +122,7 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
   const server: Server = createServer((req, res) => {
     void readBody(req).then(async (body) => {
       if (req.url?.startsWith('/latest/')) {
-        const metadata = instanceMetadata(req.method ?? 'GET', req.url, options.instanceRoleCredentials);
+        const metadata = imdsAnswer(req.method ?? 'GET', req.url, req.headers, imds, imdsTokens);
         res.writeHead(metadata.status, { 'content-type': 'text/plain' }).end(metadata.body);
         return;
       }
@@ -166,28 +169,6 @@ function pointAtSsh(region: FakeEc2Region, id: string, ssh: InstanceSsh): void {
   instance.hostKeyFingerprints = [ssh.hostKeyFingerprint];
   const publicKey = instance.keyName ? region.keyPairs.get(instance.keyName)?.publicKey : undefined;
   if (ssh.authorizedKeysFile && publicKey) appendFileSync(ssh.authorizedKeysFile, `${publicKey}\n`);
-}
-
-/** IMDSv2 as the SDK's instance credential provider reads it: a token, the role's name, its keys. */
-function instanceMetadata(
-  method: string,
-  path: string,
-  credentials: AwsQueryServerOptions['instanceRoleCredentials'],
-): { status: number; body: string } {
-  const base = '/latest/meta-data/iam/security-credentials/';
-  if (!credentials) return { status: 404, body: 'no instance role' };
-  if (method === 'PUT' && path === '/latest/api/token') return { status: 200, body: 'fake-imds-token' };
-  if (path === base) return { status: 200, body: 'traindeck-role' };
-  if (path === `${base}traindeck-role`) {
-    const expiration = new Date(Date.now() + 3_600_000).toISOString();
-    // Token is required by the SDK's parser; empty, so no session token is signed (the S3 store has long-term keys).
-    const keys = { AccessKeyId: credentials.accessKeyId, SecretAccessKey: credentials.secretAccessKey, Token: '' };
-    return {
-      status: 200,
-      body: JSON.stringify({ Code: 'Success', Type: 'AWS-HMAC', ...keys, Expiration: expiration }),
-    };
-  }
-  return { status: 404, body: 'not found' };
 }
 
 const regionsAnswer = (regions: string[]) =>

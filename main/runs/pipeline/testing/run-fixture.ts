@@ -22,7 +22,7 @@ import type { PipelineResult } from '../run-ending';
 import type { RunObserver } from '../run-observer';
 import { runPipeline } from '../run-pipeline';
 import type { Waker } from '../waker';
-import { PARQUET_BYTES, TRAIN_SH } from './training-repo';
+import { PARQUET_BYTES, TRAIN_MJS, TRAIN_SH } from './training-repo';
 
 /** The raw (unvalidated) config a test may patch. */
 export interface RawConfig {
@@ -52,9 +52,10 @@ export interface RunFixture {
   /** A valid run config for this fixture; `patch` edits it before validation. */
   config(patch?: (raw: RawConfig) => void): RunConfig;
   sshHost(options?: { port?: number; pinned?: string[]; ttlSeconds?: number; powerOff?: PowerOff }): ComputeBackend;
+  /** Runs the pipeline on `backend` (or the backend made for the run's id, e.g. aws-ec2's, which tags by it). */
   run(
     config: RunConfig,
-    backend: ComputeBackend,
+    backend: ComputeBackend | ((runId: string) => ComputeBackend),
     options?: {
       signal?: AbortSignal;
       onEvent?: (event: RunEvent) => void;
@@ -78,7 +79,7 @@ export function listFiles(dir: string): string[] {
   );
 }
 
-/** Starts the services once per test file. */
+/** Starts the services once per test file; `train.mjs` (Node) joins the repo's `train.sh`. */
 export async function createRunFixture(name: string): Promise<RunFixture> {
   const s3 = inject('s3');
   const dir = await mkdtemp(join(tmpdir(), `traindeck-run-${name}-`));
@@ -87,6 +88,7 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
   const sshd = await startSshd({ authorizedKeys: [user.publicKey, deployKeyLine(deploy.publicKey)].join('\n') });
   const remote = createGitRemote({
     'train.sh': { executable: TRAIN_SH },
+    'train.mjs': TRAIN_MJS,
     'README.md': 'tiny training repo\n',
     escape: { symlink: '/tmp' },
   });
@@ -144,15 +146,16 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
       // Unique across test files running at once (the RAM folder and S3 logs are named after it).
       const runId = `${name}-${++counter}`;
       const prepared = await prepareRun(runId, config, dir);
+      const compute = typeof backend === 'function' ? backend(runId) : backend;
       if (options.imdsBase) prepared.spec.imdsBase = options.imdsBase;
       const events: RunEvent[] = [];
       let seq = 0;
-      let snapshot = emptyRunSnapshot(runId, 'test', backend.kind, new Date().toISOString());
+      let snapshot = emptyRunSnapshot(runId, 'test', compute.kind, new Date().toISOString());
       const result = await runPipeline({
         runId,
         ...prepared,
         s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-        backend,
+        backend: compute,
         store: options.store ?? fx.store,
         ...(options.keepOnVerifyFailureMs ? { keepOnVerifyFailureMs: options.keepOnVerifyFailureMs } : {}),
         ...(options.observer ? { observer: options.observer } : {}),

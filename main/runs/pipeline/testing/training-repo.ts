@@ -44,3 +44,56 @@ echo "training finished"
 
 /** A minimal valid Parquet-looking file: PAR1 magic at both ends. */
 export const PARQUET_BYTES = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(2048, 7), Buffer.from('PAR1')]);
+
+/**
+ * The EC2 test bed's training, in Node (the executor needs Node on the machine anyway): EPOCHS epochs of
+ * STEPS steps (STEP_MS apart), a JSON checkpoint per epoch (`epoch-001.ckpt`: `{ epoch, step, attempt }`,
+ * written whole: temp file, then rename), logs/metrics.jsonl, models/model.json at the end. Resumes after
+ * the epoch of `TRAINDECK_RESUME_FROM` and records `TRAINDECK_ATTEMPT`; HANG_AFTER_EPOCH=N waits after
+ * epoch N until stopped; on SIGTERM it saves `interrupted.ckpt` and exits 143.
+ */
+export const TRAIN_MJS = `import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const env = process.env;
+const [checkpoints, models, logs] = [env.TRAINDECK_CHECKPOINTS_DIR, env.TRAINDECK_MODELS_DIR, env.TRAINDECK_LOGS_DIR];
+for (const dir of [checkpoints, models, logs]) mkdirSync(dir, { recursive: true });
+const epochs = Number(env.EPOCHS ?? 3);
+const steps = Number(env.STEPS ?? 4);
+const pauseMs = Number(env.STEP_MS ?? 50);
+const attempt = Number(env.TRAINDECK_ATTEMPT ?? 1);
+let state = { epoch: 0, step: 0, attempt };
+if (env.TRAINDECK_RESUME_FROM) {
+  state = { ...JSON.parse(readFileSync(env.TRAINDECK_RESUME_FROM, 'utf8')), attempt };
+  console.log(\`resumed from \${env.TRAINDECK_RESUME_FROM} after epoch \${state.epoch} (attempt \${attempt})\`);
+}
+const save = (name) => {
+  const temp = join(checkpoints, \`.\${name}.tmp\`);
+  writeFileSync(temp, JSON.stringify(state));
+  renameSync(temp, join(checkpoints, name));
+};
+process.on('SIGTERM', () => {
+  console.log('SIGTERM received, saving');
+  save('interrupted.ckpt');
+  process.exit(143);
+});
+console.log(\`dataset bytes: \${statSync(join(env.TRAINDECK_DATASETS_DIR, 'train.parquet')).size}\`);
+for (let epoch = state.epoch + 1; epoch <= epochs; epoch++) {
+  for (let i = 0; i < steps; i++) {
+    const step = state.step + 1;
+    const loss = 1 / step;
+    console.log(\`epoch \${epoch} step \${step} loss \${loss.toFixed(4)}\`);
+    appendFileSync(join(logs, 'metrics.jsonl'), JSON.stringify({ step, epoch, loss }) + '\\n');
+    state = { ...state, step };
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+  state = { ...state, epoch };
+  save(\`epoch-\${String(epoch).padStart(3, '0')}.ckpt\`);
+  if (Number(env.HANG_AFTER_EPOCH) === epoch) {
+    console.log('hanging');
+    await new Promise(() => setInterval(() => undefined, 1_000));
+  }
+}
+writeFileSync(join(models, 'model.json'), JSON.stringify({ epochs, steps: state.step, attempt }));
+console.log('training finished');
+`;

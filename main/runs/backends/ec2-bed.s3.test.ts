@@ -1,0 +1,238 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import type { RunEvent } from '../../../shared/domain/run';
+import { TAG_RUN_ID } from '../../../shared/domain/tags';
+import { AcceleratedClock } from '../../aws/fake/accelerated-clock';
+import { FakeAws } from '../../aws/fake/fake-aws';
+import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
+import { type AwsQueryServer, startAwsQueryServer } from '../../aws/testing/aws-query-server';
+import { type Ec2TestBed, startEc2TestBed } from '../../aws/testing/ec2-test-bed';
+import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { createRunFixture, type RawConfig, type RunFixture } from '../pipeline/testing/run-fixture';
+import { createEc2Backend } from './ec2-backend';
+
+// The aws-ec2 backend end to end on the EC2 test bed: the SDK's real clients over HTTP to the
+// stateful EC2 fake, each launched instance a real sshd on loopback (its host key pinned from the
+// fake's console output, the run's key pair authorized as cloud-init does) with its own IMDSv2 (the
+// instance role's keys: the Ceph store's), the executor on it, Ceph RGW for S3, the repo cloned over
+// SSH with a deploy key. Invariants: a run ends at $0/h with a true report and the fake holds nothing
+// of it but a terminated instance (no volume, security group, key pair; the prefix's instance role is
+// shared by design); a spot notice mid-training stops the training, the data is pushed, and the run
+// ends torn down, saying why.
+
+// SAFETY: the aws-ec2 executor runs with --on-instance; on a cloud-init machine (a CI runner on EC2)
+// its power-off would be armed for real.
+const refusal = existsSync('/var/lib/cloud/instance')
+  ? 'this machine was booted by cloud-init: the aws-ec2 executor could power it off'
+  : undefined;
+if (refusal) console.warn(`ec2-bed.s3.test.ts skipped: ${refusal}.`);
+
+let f: RunFixture;
+let fake: FakeAws;
+let bed: Ec2TestBed;
+let server: AwsQueryServer;
+let clock: AcceleratedClock;
+const runIds: string[] = [];
+
+beforeAll(async () => {
+  if (refusal) return;
+  const s3 = inject('s3');
+  f = await createRunFixture('ec2bed');
+  // Fake time jumps with every wait of the launch and teardown (a 20-s boot passes at once).
+  clock = new AcceleratedClock(5);
+  fake = new FakeAws({ clock, regions: [s3.region] });
+  bed = await startEc2TestBed({
+    fake,
+    instanceRoleCredentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  server = await startAwsQueryServer({ fake });
+}, 120_000);
+
+afterAll(async () => {
+  if (refusal) return;
+  await bed?.close();
+  await server?.close();
+  for (const runId of runIds) rmSync(join('/var/tmp/traindeck', runId), { recursive: true, force: true });
+  await f?.cleanup();
+});
+
+/** The desktop's world for an aws-ec2 run on the bed: SDK clients over HTTP (S3: Ceph), the bed's SSH. */
+function deps(name: string): LifecycleDeps {
+  const s3 = inject('s3');
+  const env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
+  const endpoint = server.endpoint;
+  return {
+    ports: (target) =>
+      createSdkAwsPorts({
+        region: target.region,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        env,
+        endpoints: {
+          EC2: endpoint,
+          STS: endpoint,
+          IAM: endpoint,
+          SSM: endpoint,
+          SERVICE_QUOTAS: endpoint,
+          ELASTIC_LOAD_BALANCING_V2: endpoint,
+          S3: s3.endpoint,
+        },
+      }),
+    publicIp: { publicIpv4: async () => '127.0.0.1' },
+    probe: bed.probe,
+    dataDir: join(f.dir, `data-${name}`),
+    clock,
+    sleep: clock.sleep,
+    env,
+    createdBy: 'traindeck/test',
+    instanceSsh: bed.instanceSsh,
+  };
+}
+
+function ec2Config(patch: (raw: RawConfig) => void) {
+  return f.config((raw) => {
+    raw.training = { ...raw.training, command: 'node train.mjs' };
+    raw.compute = {
+      instanceType: 't3.micro',
+      diskGb: 30,
+      ttlMinutes: 60,
+      sshUser: f.sshd.user,
+      allowedSshCidr: '127.0.0.1/32',
+      shutdownAfterPush: true,
+    };
+    patch(raw);
+  });
+}
+
+/** What the fake still holds of a run, other than terminated instances. */
+function leftInAccount(runId: string): string[] {
+  const left: string[] = [];
+  for (const region of fake.regions.values()) {
+    region.settle(clock.now());
+    for (const i of region.instances.values()) {
+      if (i.tags[TAG_RUN_ID] === runId && i.state !== 'terminated') left.push(`${i.id} ${i.state}`);
+    }
+    for (const group of [region.volumes, region.keyPairs, region.securityGroups] as Array<
+      Map<string, { id: string; tags: Record<string, string> }>
+    >) {
+      for (const r of group.values()) if (r.tags[TAG_RUN_ID] === runId) left.push(r.id);
+    }
+  }
+  return left;
+}
+
+const story = (events: RunEvent[]) =>
+  events
+    .filter((e) => e.type !== 'log')
+    .map((e) => JSON.stringify(e).slice(0, 300))
+    .join('\n');
+
+describe.skipIf(refusal)('the aws-ec2 backend on the EC2 test bed (SDK over HTTP, real sshd, Ceph RGW)', () => {
+  it('launch, connect, bootstrap, check out, pull, train, push, verify, teardown to $0/h with a true report', async () => {
+    let instanceId = '';
+    const config = ec2Config((raw) => (raw.training.env = { EPOCHS: '2', STEPS: '3' }));
+    const run = await f.run(
+      config,
+      (runId) => {
+        runIds.push(runId);
+        return createEc2Backend(config, runId, deps('whole'));
+      },
+      {
+        onEvent: (e) =>
+          e.type === 'phase' && e.phase === 'connecting' && (instanceId ||= bed.instances().at(-1)!.instanceId),
+      },
+    );
+    const { snapshot, events } = run;
+    expect(run.result.outcome, story(events)).toBe('succeeded');
+    for (const phase of [
+      'preflight',
+      'provisioning',
+      'connecting',
+      'bootstrapping',
+      'checkout',
+      'pulling',
+      'training',
+      'pushing',
+      'verifying-sync',
+      'tearing-down',
+    ] as const) {
+      expect(snapshot.phases[phase]?.status, `${phase}\n${story(events)}`).toBe('succeeded');
+    }
+    // The host key was pinned from the console output, not trusted at first sight.
+    expect(snapshot.phases.provisioning.detail).toMatchObject({ instanceId, hostKeys: 'from the console' });
+    expect(run.trainLines.at(-2)).toMatch(/ epoch 2 step 6 loss 0\.1667$/);
+    const keys = await f.fx.keys();
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'runs/test/checkpoints/epoch-001.ckpt',
+        'runs/test/checkpoints/epoch-002.ckpt',
+        'runs/test/models/model.json',
+        `runs/test/logs/${snapshot.runId}/train.log`,
+      ]),
+    );
+    // A true report: everything deleted and verified, nothing billing.
+    expect(snapshot.phases['tearing-down'].detail).toMatchObject({ remainingHourlyUsd: 0 });
+    expect(leftInAccount(snapshot.runId)).toEqual([]);
+    // IAM keeps one thing by design (README: the role is shared by the runs of one prefix, and free).
+    expect([...fake.roles.keys()]).toEqual([expect.stringMatching(/^TrainDeck-/)]);
+    expect(fake.region(inject('s3').region).instances.get(instanceId)?.state).toBe('terminated');
+    expect(bed.instance(instanceId).up).toBe(false);
+    expect(server.calls()).toEqual(expect.arrayContaining(['RunInstances', 'GetConsoleOutput', 'TerminateInstances']));
+    expect(bed.failures()).toEqual([]);
+  });
+
+  it('a spot notice mid-training: training stops, the data is pushed, the run ends torn down and says why', async () => {
+    let runId = '';
+    let notice: { action: string; time: string } | undefined;
+    const config = ec2Config((raw) => {
+      raw.training.env = { EPOCHS: '3', STEPS: '2', HANG_AFTER_EPOCH: '1' };
+      (raw.compute as Record<string, unknown>).market = 'spot';
+    });
+    const run = await f.run(
+      config,
+      (id) => {
+        runIds.push((runId = id));
+        return createEc2Backend(config, id, deps('spot'));
+      },
+      {
+        onEvent: (e) => {
+          // Epoch 1 is checkpointed and the training waits: AWS announces the reclaim now.
+          if (notice || e.type !== 'log' || !e.line.endsWith(' hanging')) return;
+          const instance = bed
+            .instances()
+            .find((i) => fake.region(i.region).instances.get(i.instanceId)?.tags[TAG_RUN_ID] === runId);
+          notice = bed.postSpotNotice(instance!.instanceId);
+        },
+      },
+    );
+    const { snapshot, events } = run;
+    expect(notice, story(events)).toBeDefined();
+    // The executor heard it (its watch reads the instance's IMDS, found as the SDK finds it) and said why.
+    expect(snapshot.phases.training, story(events)).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('spot interruption notice'),
+    });
+    expect(run.trainLines.some((l) => l.endsWith('SIGTERM received, saving'))).toBe(true);
+    expect(snapshot.phases.pushing.status).toBe('succeeded');
+    expect(snapshot.phases['verifying-sync'].status).toBe('succeeded');
+    const keys = await f.fx.keys();
+    expect(keys).toEqual(
+      expect.arrayContaining(['runs/test/checkpoints/interrupted.ckpt', `runs/test/logs/${runId}/train.log`]),
+    );
+    // The run's end says why.
+    expect(run.result).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('spot interruption notice'),
+    });
+    // Torn down to $0/h all the same, nothing of the run left.
+    expect(snapshot.phases['tearing-down']).toMatchObject({ status: 'succeeded', detail: { remainingHourlyUsd: 0 } });
+    expect(leftInAccount(runId)).toEqual([]);
+    const [instance] = [...fake.region(inject('s3').region).instances.values()].filter(
+      (i) => i.tags[TAG_RUN_ID] === runId,
+    );
+    expect(instance).toMatchObject({ market: 'spot', state: 'terminated' });
+    expect(bed.instance(instance!.id).up).toBe(false);
+  });
+});
