@@ -28,14 +28,13 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function sdkPorts(endpoint: string): AwsPorts {
-  const endpoints = { EC2: endpoint, STS: endpoint, IAM: endpoint, SSM: endpoint, SERVICE_QUOTAS: endpoint };
+function sdkPorts(server: AwsQueryServer): AwsPorts {
   return createSdkAwsPorts({
     region: 'eu-west-1',
     credentials,
     maxAttempts: 1,
     env: {},
-    endpoints: { ...endpoints, ELASTIC_LOAD_BALANCING_V2: endpoint },
+    endpoints: server.endpoints(),
   });
 }
 
@@ -135,7 +134,7 @@ describe('the HTTP fake (EC2 query protocol and friends over the stateful fake)'
     const direct = await scenario(new FakeAws({ clock: directClock, regions: ['eu-west-1'] }).ports(), directClock);
     const httpClock = new FakeClock(start);
     server = await startAwsQueryServer({ fake: new FakeAws({ clock: httpClock, regions: ['eu-west-1'] }) });
-    const overHttp = await scenario(sdkPorts(server.endpoint), httpClock);
+    const overHttp = await scenario(sdkPorts(server), httpClock);
     expect(overHttp).toEqual(direct);
     expect(server.calls()).toContain('RunInstances');
     expect(server.calls()).not.toContain('InvalidAction');
@@ -144,7 +143,7 @@ describe('the HTTP fake (EC2 query protocol and friends over the stateful fake)'
   it('keeps the account in its state file: a restarted server (a new process) sees the same instance', async () => {
     const stateFile = join(dir, 'account.json');
     server = await startAwsQueryServer({ regions: ['eu-west-1'], stateFile, timeScale: 100 });
-    const ports = sdkPorts(server.endpoint);
+    const ports = sdkPorts(server);
     const ec2 = ports.ec2('eu-west-1');
     const network = (await ec2.defaultNetwork())!;
     await ports.instanceRole.ensureInstanceProfile(profileSpec);
@@ -156,7 +155,7 @@ describe('the HTTP fake (EC2 query protocol and friends over the stateful fake)'
     await server.close();
 
     server = await startAwsQueryServer({ stateFile, timeScale: 100 });
-    const again = sdkPorts(server.endpoint).ec2('eu-west-1');
+    const again = sdkPorts(server).ec2('eu-west-1');
     expect((await again.listInstances()).map((i) => [i.id, i.tags[TAG_RUN_ID]])).toEqual([[id, 'r1']]);
     expect((await again.listOurSecurityGroups()).map((g) => g.id)).toEqual([group]);
     // New ids never reuse old ones.

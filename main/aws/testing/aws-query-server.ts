@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { systemClock } from '../../core/clock';
+import { AWS_SERVICE_IDS, type AwsServiceId } from '../endpoints';
 import { FakeAws } from '../fake/fake-aws';
 import type { FakeEc2Region } from '../fake/fake-ec2-region';
 import type { Ec2Port } from '../ports/aws-ports';
@@ -19,6 +20,9 @@ import {
   type QueryRequest,
   signingScope,
 } from './query-protocol';
+
+/** The services this server answers: all but S3 (a real store's: Ceph RGW in tests) and the Price List. */
+const SERVED = AWS_SERVICE_IDS.filter((id) => id !== 'S3' && id !== 'PRICING');
 
 /** Where the fake's instances answer SSH: their public IP (port 22 there) and the host key cloud-init prints. */
 export interface InstanceSsh {
@@ -63,7 +67,9 @@ export interface AwsQueryServer {
   calls(): string[];
   /** Where instances launched from now on answer SSH. */
   setInstanceSsh(ssh: InstanceSsh | undefined): void;
-  /** The `AWS_ENDPOINT_URL_*` variables (and test credentials) that send every client but S3 here. */
+  /** Every service it serves → its URL, for `AwsSettings.endpoints` (add `S3` for a real store). */
+  endpoints(): Partial<Record<AwsServiceId, string>>;
+  /** The `AWS_ENDPOINT_URL_*` variables that send every client it serves here (all but S3). */
   env(): Record<string, string>;
   close(): Promise<void>;
 }
@@ -145,14 +151,8 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
     fake,
     calls: () => [...calls],
     setInstanceSsh: (ssh) => void (instanceSsh = ssh),
-    env: () => ({
-      ...Object.fromEntries(
-        ['EC2', 'STS', 'IAM', 'SSM', 'CLOUDWATCH', 'SERVICE_QUOTAS', 'ELASTIC_LOAD_BALANCING_V2'].map((id) => [
-          `AWS_ENDPOINT_URL_${id}`,
-          endpoint,
-        ]),
-      ),
-    }),
+    endpoints: () => Object.fromEntries(SERVED.map((id) => [id, endpoint])),
+    env: () => Object.fromEntries(SERVED.map((id) => [`AWS_ENDPOINT_URL_${id}`, endpoint])),
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

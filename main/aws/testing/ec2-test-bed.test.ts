@@ -215,27 +215,20 @@ describe('the EC2 test bed: instances that answer SSH, IMDSv2 and power loss', (
 });
 
 describe('capacity refusals per zone (region.launchRefusals) reach the SDK as EC2 sends them', () => {
-  const sdkPorts = (endpoint: string) =>
+  const sdkPorts = (server: AwsQueryServer) =>
     createSdkAwsPorts({
       region: REGION,
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
       maxAttempts: 1,
       env: {},
-      endpoints: {
-        EC2: endpoint,
-        STS: endpoint,
-        IAM: endpoint,
-        SSM: endpoint,
-        SERVICE_QUOTAS: endpoint,
-        ELASTIC_LOAD_BALANCING_V2: endpoint,
-      },
+      endpoints: server.endpoints(),
     });
 
   for (const over of ['memory', 'the SDK over HTTP'] as const) {
     it(`a refused zone answers RunInstances with EC2's code and words; the others launch (${over})`, async () => {
       const fake = new FakeAws({ clock: new FakeClock(), regions: [REGION] });
       if (over !== 'memory') server = await startAwsQueryServer({ fake });
-      const ports = server ? sdkPorts(server.endpoint) : fake.ports();
+      const ports = server ? sdkPorts(server) : fake.ports();
       fake
         .region(REGION)
         .launchRefusals.push(

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 import { type Sshd, startSshd } from '../../../e2e/services/sshd';
+import { TAG_RUN_ID } from '../../../shared/domain/tags';
 import type { SpotInterruption } from '../../../shared/monitor/health';
 import { type SshProbe, tcpSshProbe } from '../../lifecycle/provision/ssh-probe';
 import type { ConnectPolicy } from '../../ssh/ssh-connect';
@@ -10,6 +11,17 @@ import { type FakeImds, startFakeImds } from './fake-imds';
 
 /** The variable every process of a bed instance carries (its sessions get it from sshd's SetEnv). */
 export const BED_INSTANCE_ENV = 'TRAINDECK_TEST_BED_INSTANCE';
+
+/**
+ * Why an aws-ec2 executor must not run on this machine, or undefined: it runs with --on-instance, and on
+ * a machine booted by cloud-init (a CI runner on EC2) that arms a real power-off (power-off.ts, bootstrap.sh).
+ * End-to-end tests of the aws-ec2 path skip with this sentence.
+ */
+export function onInstanceRefusal(): string | undefined {
+  return existsSync('/var/lib/cloud/instance')
+    ? 'this machine was booted by cloud-init: the aws-ec2 executor could power it off'
+    : undefined;
+}
 
 /** Options of {@link startEc2TestBed}. */
 export interface Ec2TestBedOptions {
@@ -199,6 +211,26 @@ export async function startEc2TestBed(options: Ec2TestBedOptions): Promise<Ec2Te
       if (fake.instanceHooks?.terminating) fake.instanceHooks = undefined;
     },
   };
+}
+
+/**
+ * What the fake account still holds of a run (tagged with its id), settled to now: instances not
+ * terminated (`id state`), volumes, key pairs and security groups (ids). Empty once a teardown is done.
+ */
+export function leftOfRun(fake: FakeAws, runId: string): string[] {
+  const left: string[] = [];
+  for (const region of fake.regions.values()) {
+    region.settle(fake.options.clock.now());
+    for (const i of region.instances.values()) {
+      if (i.tags[TAG_RUN_ID] === runId && i.state !== 'terminated') left.push(`${i.id} ${i.state}`);
+    }
+    for (const group of [region.volumes, region.keyPairs, region.securityGroups] as Array<
+      Map<string, { id: string; tags: Record<string, string> }>
+    >) {
+      for (const r of group.values()) if (r.tags[TAG_RUN_ID] === runId) left.push(r.id);
+    }
+  }
+  return left;
 }
 
 /**

@@ -1,15 +1,15 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import type { RunEvent } from '../../../shared/domain/run';
+import { RUN_PHASES, type RunEvent } from '../../../shared/domain/run';
 import { TAG_RUN_ID } from '../../../shared/domain/tags';
 import { AcceleratedClock } from '../../aws/fake/accelerated-clock';
 import { FakeAws } from '../../aws/fake/fake-aws';
 import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
 import { type AwsQueryServer, startAwsQueryServer } from '../../aws/testing/aws-query-server';
-import { type Ec2TestBed, startEc2TestBed } from '../../aws/testing/ec2-test-bed';
+import { type Ec2TestBed, leftOfRun, onInstanceRefusal, startEc2TestBed } from '../../aws/testing/ec2-test-bed';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { createRunFixture, type RawConfig, type RunFixture } from '../pipeline/testing/run-fixture';
 import { createEc2Backend } from './ec2-backend';
@@ -23,11 +23,8 @@ import { createEc2Backend } from './ec2-backend';
 // shared by design); a spot notice mid-training stops the training, the data is pushed, and the run
 // ends torn down, saying why.
 
-// SAFETY: the aws-ec2 executor runs with --on-instance; on a cloud-init machine (a CI runner on EC2)
-// its power-off would be armed for real.
-const refusal = existsSync('/var/lib/cloud/instance')
-  ? 'this machine was booted by cloud-init: the aws-ec2 executor could power it off'
-  : undefined;
+// SAFETY: never where the executor's power-off would be real (a CI runner on EC2).
+const refusal = onInstanceRefusal();
 if (refusal) console.warn(`ec2-bed.s3.test.ts skipped: ${refusal}.`);
 
 let f: RunFixture;
@@ -63,22 +60,13 @@ afterAll(async () => {
 function deps(name: string): LifecycleDeps {
   const s3 = inject('s3');
   const env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
-  const endpoint = server.endpoint;
   return {
     ports: (target) =>
       createSdkAwsPorts({
         region: target.region,
         credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
         env,
-        endpoints: {
-          EC2: endpoint,
-          STS: endpoint,
-          IAM: endpoint,
-          SSM: endpoint,
-          SERVICE_QUOTAS: endpoint,
-          ELASTIC_LOAD_BALANCING_V2: endpoint,
-          S3: s3.endpoint,
-        },
+        endpoints: { ...server.endpoints(), S3: s3.endpoint },
       }),
     publicIp: { publicIpv4: async () => '127.0.0.1' },
     probe: bed.probe,
@@ -106,23 +94,6 @@ function ec2Config(patch: (raw: RawConfig) => void) {
   });
 }
 
-/** What the fake still holds of a run, other than terminated instances. */
-function leftInAccount(runId: string): string[] {
-  const left: string[] = [];
-  for (const region of fake.regions.values()) {
-    region.settle(clock.now());
-    for (const i of region.instances.values()) {
-      if (i.tags[TAG_RUN_ID] === runId && i.state !== 'terminated') left.push(`${i.id} ${i.state}`);
-    }
-    for (const group of [region.volumes, region.keyPairs, region.securityGroups] as Array<
-      Map<string, { id: string; tags: Record<string, string> }>
-    >) {
-      for (const r of group.values()) if (r.tags[TAG_RUN_ID] === runId) left.push(r.id);
-    }
-  }
-  return left;
-}
-
 const story = (events: RunEvent[]) =>
   events
     .filter((e) => e.type !== 'log')
@@ -146,18 +117,7 @@ describe.skipIf(refusal)('the aws-ec2 backend on the EC2 test bed (SDK over HTTP
     );
     const { snapshot, events } = run;
     expect(run.result.outcome, story(events)).toBe('succeeded');
-    for (const phase of [
-      'preflight',
-      'provisioning',
-      'connecting',
-      'bootstrapping',
-      'checkout',
-      'pulling',
-      'training',
-      'pushing',
-      'verifying-sync',
-      'tearing-down',
-    ] as const) {
+    for (const phase of RUN_PHASES) {
       expect(snapshot.phases[phase]?.status, `${phase}\n${story(events)}`).toBe('succeeded');
     }
     // The host key was pinned from the console output, not trusted at first sight.
@@ -174,7 +134,7 @@ describe.skipIf(refusal)('the aws-ec2 backend on the EC2 test bed (SDK over HTTP
     );
     // A true report: everything deleted and verified, nothing billing.
     expect(snapshot.phases['tearing-down'].detail).toMatchObject({ remainingHourlyUsd: 0 });
-    expect(leftInAccount(snapshot.runId)).toEqual([]);
+    expect(leftOfRun(fake, snapshot.runId)).toEqual([]);
     // IAM keeps one thing by design (README: the role is shared by the runs of one prefix, and free).
     expect([...fake.roles.keys()]).toEqual([expect.stringMatching(/^TrainDeck-/)]);
     expect(fake.region(inject('s3').region).instances.get(instanceId)?.state).toBe('terminated');
@@ -228,7 +188,7 @@ describe.skipIf(refusal)('the aws-ec2 backend on the EC2 test bed (SDK over HTTP
     });
     // Torn down to $0/h all the same, nothing of the run left.
     expect(snapshot.phases['tearing-down']).toMatchObject({ status: 'succeeded', detail: { remainingHourlyUsd: 0 } });
-    expect(leftInAccount(runId)).toEqual([]);
+    expect(leftOfRun(fake, runId)).toEqual([]);
     const [instance] = [...fake.region(inject('s3').region).instances.values()].filter(
       (i) => i.tags[TAG_RUN_ID] === runId,
     );

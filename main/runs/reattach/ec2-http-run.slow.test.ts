@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -9,6 +9,7 @@ import { type Sshd, startSshd } from '../../../e2e/services/sshd';
 import type { RunEvent, RunPhase } from '../../../shared/domain/run';
 import { TAG_RUN_ID } from '../../../shared/domain/tags';
 import { type AwsQueryServer, startAwsQueryServer } from '../../aws/testing/aws-query-server';
+import { leftOfRun, onInstanceRefusal } from '../../aws/testing/ec2-test-bed';
 import { buildCli } from '../../cli/testing/build-cli';
 import { type SshFaultServer, startSshFaultServer } from '../../ssh/testing/ssh-fault-server';
 import { createRunFixture, type RunFixture } from '../pipeline/testing/run-fixture';
@@ -25,11 +26,8 @@ import { createRunFixture, type RunFixture } from '../pipeline/testing/run-fixtu
 const PROCESS_LIMIT_MS = 150_000;
 // SAFETY: the aws-ec2 executor is started with --on-instance; on a cloud-init machine (a CI runner
 // on EC2) its power-off would be armed for real. Port 22 of a loopback address needs root.
-const refusal = existsSync('/var/lib/cloud/instance')
-  ? 'this machine was booted by cloud-init: the aws-ec2 executor could power it off'
-  : process.getuid?.() !== 0
-    ? 'binding port 22 of a loopback address needs root'
-    : undefined;
+const refusal =
+  onInstanceRefusal() ?? (process.getuid?.() !== 0 ? 'binding port 22 of a loopback address needs root' : undefined);
 if (refusal) console.warn(`ec2-http-run.slow.test.ts skipped: ${refusal}.`);
 
 const octet = () => 2 + Math.floor(Math.random() * 250);
@@ -190,21 +188,8 @@ async function scanFor(dataDir: string, runId: string): Promise<{ regionsOk: boo
 
 /** The run's resources in the fake's saved state, other than terminated instances. */
 function leftInAccount(runId: string): string[] {
-  const state = readFileSync(join(f.dir, 'account.json'), 'utf8');
-  const left: string[] = [];
-  for (const region of server.fake.regions.values()) {
-    region.settle(server.fake.options.clock.now());
-    for (const i of region.instances.values()) {
-      if (i.tags[TAG_RUN_ID] === runId && i.state !== 'terminated') left.push(`${i.id} ${i.state}`);
-    }
-    for (const group of [region.volumes, region.keyPairs, region.securityGroups] as Array<
-      Map<string, { id: string; tags: Record<string, string> }>
-    >) {
-      for (const r of group.values()) if (r.tags[TAG_RUN_ID] === runId) left.push(r.id);
-    }
-  }
-  expect(state).toContain(runId);
-  return left;
+  expect(readFileSync(join(f.dir, 'account.json'), 'utf8')).toContain(runId);
+  return leftOfRun(server.fake, runId);
 }
 
 /** Instances launched from now on answer SSH at `address` (the sshd itself, or the slow link to it). */
