@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +11,7 @@ import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
 import { type AwsQueryServer, startAwsQueryServer } from '../../aws/testing/aws-query-server';
 import { type Ec2TestBed, leftOfRun, onInstanceRefusal, startEc2TestBed } from '../../aws/testing/ec2-test-bed';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
-import { createRunFixture, type RawConfig, type RunFixture } from '../pipeline/testing/run-fixture';
+import { createRunFixture, listFiles, type RawConfig, type RunFixture } from '../pipeline/testing/run-fixture';
 import { createEc2Backend } from './ec2-backend';
 
 // The aws-ec2 backend end to end on the EC2 test bed: the SDK's real clients over HTTP to the
@@ -141,6 +141,13 @@ describe.skipIf(refusal)('the aws-ec2 backend on the EC2 test bed (SDK over HTTP
     expect(bed.instance(instanceId).up).toBe(false);
     expect(server.calls()).toEqual(expect.arrayContaining(['RunInstances', 'GetConsoleOutput', 'TerminateInstances']));
     expect(bed.failures()).toEqual([]);
+    // The instance's disk (its work folder) holds neither the SSE-C key nor the deploy key: both went over stdin.
+    const secrets = [f.fx.keyBytes.toString('base64'), readFileSync(f.deployKeyFile, 'utf8').split('\n')[1]!];
+    const onDisk = listFiles(join('/var/tmp/traindeck', snapshot.runId));
+    expect(onDisk.some((file) => file.endsWith('spec.json'))).toBe(true);
+    for (const file of onDisk) {
+      for (const secret of secrets) expect(readFileSync(file, 'latin1').includes(secret), file).toBe(false);
+    }
   });
 
   it('a spot notice mid-training: training stops, the data is pushed, the run ends torn down and says why', async () => {
