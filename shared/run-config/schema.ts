@@ -201,6 +201,11 @@ export const computeSchema = z
   .refine((compute) => !compute.alternatives?.includes(compute.instanceType), {
     message: 'alternatives repeats instanceType: list only the other types to try',
     path: ['alternatives'],
+    // Said even while other fields still have issues (zod skips refinements of an object with issues).
+    when: ({ value }) => {
+      const compute = value as { instanceType?: unknown; alternatives?: unknown };
+      return typeof compute?.instanceType === 'string' && Array.isArray(compute.alternatives);
+    },
   });
 
 /** The compute section. */

@@ -39,7 +39,8 @@ export async function alternativeChecks(
         context: `could not check ${instanceType}`,
       }),
     }));
-    checks.push(line.check);
+    // The wizard's Fix button goes to the field of the list.
+    checks.push({ ...line.check, field: 'compute.alternatives' });
     if ('resolved' in line && line.resolved) resolved.push(line.resolved);
   }
   return { checks, resolved };

@@ -15,6 +15,10 @@ export interface WizardDraft {
     diskGb: string;
     ttlMinutes: string;
     shutdownAfterPush: boolean;
+    /** Capacity failover: other instance types, as typed ("g5.2xlarge, g6.xlarge"); absent in drafts saved before it. */
+    alternatives?: string;
+    /** Spot only: launch on-demand when no spot placement has capacity; absent in drafts saved before it. */
+    fallbackOnDemand?: boolean;
     sshAddress: string;
     sshIdentityFile: string;
     sshHostKey: string;
@@ -112,6 +116,8 @@ export function emptyDraft(
       diskGb: '100',
       ttlMinutes: '',
       shutdownAfterPush: true,
+      alternatives: '',
+      fallbackOnDemand: false,
       sshAddress: '',
       sshIdentityFile: '~/.ssh/id_ed25519',
       sshHostKey: '',

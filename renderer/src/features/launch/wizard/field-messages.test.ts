@@ -59,6 +59,10 @@ const draftArb = fc
     profile: sample,
     target: fc.constantFrom('aws-ec2', 'ssh-host'),
     instanceType: sample,
+    alternatives: fc.oneof(
+      sample,
+      fc.constantFrom('g5.xlarge', 'g6.xlarge, g6.xlarge', 'a.b c.d e.f g.h i.j', 'G6 XL', 'g5.2xlarge, g6.xlarge'),
+    ),
     amiId: sample,
     diskGb: sample,
     ttlMinutes: sample,
@@ -92,6 +96,7 @@ const draftArb = fc
       ...draft.compute,
       target: r.target as WizardDraft['compute']['target'],
       instanceType: r.instanceType,
+      alternatives: r.alternatives,
       amiId: r.amiId,
       diskGb: r.diskGb,
       ttlMinutes: r.ttlMinutes,
@@ -136,6 +141,8 @@ describe('wizard field messages: plain words, never the schema’s', () => {
       'name',
       'compute.diskGb',
       'compute.ttlMinutes',
+      'compute.alternatives',
+      'compute.alternatives.*',
       'code.ref',
       'storage.bucket',
       'code.knownHosts',
@@ -159,5 +166,22 @@ describe('wizard field messages: plain words, never the schema’s', () => {
       /^Required for an ssh repository URL: choose the read-only deploy key/,
     );
     expect(errors['storage.key']).toMatch(/^Generate the key/);
+  });
+
+  it('says what is wrong with the alternative instance types', () => {
+    const errorsWith = (alternatives: string) => {
+      const draft = emptyDraft();
+      draft.compute.alternatives = alternatives;
+      return validateDraft(draft).errors;
+    };
+    expect(errorsWith('g5.xlarge')['compute.alternatives']).toBe(
+      'Leave out the instance type chosen above: list only the other types to try.',
+    );
+    expect(errorsWith('g6.xlarge g6.xlarge')['compute.alternatives']).toBe('List each type once.');
+    expect(errorsWith('a.b, c.d, e.f, g.h, i.j')['compute.alternatives']).toBe('List at most 4 types.');
+    expect(errorsWith('G6 XL')['compute.alternatives.0']).toBe(
+      'Type instance type names separated by commas, e.g. g5.2xlarge, g6.xlarge.',
+    );
+    expect(errorsWith('g5.2xlarge, g6.xlarge')['compute.alternatives']).toBeUndefined();
   });
 });

@@ -70,6 +70,16 @@ export const FIELD_MESSAGES: Record<string, FieldMessages> = {
     big: ({ issue }) => `At most ${bound(issue, 'maximum')} minutes (7 days).`,
     otherwise: 'Type a whole number of minutes, e.g. 240.',
   },
+  'compute.alternatives': {
+    big: ({ issue }) => `List at most ${bound(issue, 'maximum')} types.`,
+    otherwise: ({ issue }) =>
+      issue.message.includes('repeats')
+        ? 'Leave out the instance type chosen above: list only the other types to try.'
+        : 'List each type once.',
+  },
+  'compute.alternatives.*': {
+    otherwise: 'Type instance type names separated by commas, e.g. g5.2xlarge, g6.xlarge.',
+  },
   'sshHost.address': { otherwise: 'Type user@host or user@host:port, e.g. ubuntu@10.0.0.5:22.' },
   'sshHost.identityFile': {
     big: 'This path is too long: choose the key file itself.',

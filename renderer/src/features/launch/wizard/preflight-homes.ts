@@ -14,6 +14,7 @@ const FIELD_LABELS: Record<string, string> = {
   'aws.region': 'Region',
   'compute.instanceType': 'Instance type',
   'compute.amiId': 'AMI',
+  'compute.alternatives': 'Alternative instance types',
   'compute.diskGb': 'Disk',
   'compute.ttlMinutes': 'Time limit',
   'sshHost.address': 'Address',

@@ -20,6 +20,12 @@ const secretEnvOf = (rows: WizardDraft['training']['secretEnv']) => {
     : {};
 };
 
+// "g5.2xlarge, g6.xlarge" (commas or spaces) → the list; empty: no key (the schema names a bad entry).
+const alternativesOf = (text = '') => {
+  const types = text.split(/[\s,]+/).filter(Boolean);
+  return types.length ? { alternatives: types } : {};
+};
+
 /** The run config the draft describes, unvalidated: the shared schema decides. */
 export function draftToConfig(draft: WizardDraft): unknown {
   const { account, compute, code, data, training } = draft;
@@ -52,6 +58,8 @@ export function draftToConfig(draft: WizardDraft): unknown {
             ...optional('amiId', compute.amiId),
             ...(ttl === undefined ? {} : { ttlMinutes: ttl }),
             shutdownAfterPush: compute.shutdownAfterPush,
+            ...alternativesOf(compute.alternatives),
+            ...(compute.market === 'spot' && compute.fallbackOnDemand ? { spot: { fallbackOnDemand: true } } : {}),
           },
         }),
     code: {
@@ -94,6 +102,8 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
             diskGb: String(config.compute.diskGb),
             ttlMinutes: String(config.compute.ttlMinutes),
             shutdownAfterPush: config.compute.shutdownAfterPush,
+            alternatives: (config.compute.alternatives ?? []).join(', '),
+            fallbackOnDemand: config.compute.spot?.fallbackOnDemand ?? false,
           }
         : base.compute,
     code: config.code

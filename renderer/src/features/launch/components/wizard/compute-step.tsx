@@ -139,6 +139,31 @@ export function ComputeStep({ value, region, errors, warnings, onFileBlur, types
           />
         </Field>
       </div>
+      <Field
+        label="Alternative instance types"
+        name="compute.alternatives"
+        error={errors['compute.alternatives']}
+        hint={`When no zone of ${region} has room for ${value.instanceType}, these are tried in order, each in every zone (preflight checks each: offered, quota, AMI).`}
+      >
+        <input
+          className="input input--mono"
+          value={value.alternatives ?? ''}
+          onChange={(e) => onChange({ alternatives: e.target.value })}
+          placeholder="e.g. g5.2xlarge, g6.xlarge (optional, at most 4)"
+          spellCheck={false}
+        />
+      </Field>
+      {value.market === 'spot' && (
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            name="compute.spot.fallbackOnDemand"
+            checked={value.fallbackOnDemand ?? false}
+            onChange={(e) => onChange({ fallbackOnDemand: e.target.checked })}
+          />
+          Launch on-demand when no spot placement has capacity (billed at the on-demand price)
+        </label>
+      )}
       <label className="checkbox">
         <input
           type="checkbox"

@@ -21,7 +21,9 @@ export function WillCreate({ config }: { config: RunConfig }) {
         ['Instance profile', `may read and write ${prefix}* only`],
         [
           'Instance',
-          compute ? `${compute.instanceType}, ${compute.market}, IMDSv2 required, terminates on shutdown` : '—',
+          compute
+            ? `${compute.instanceType}, ${compute.market}, IMDSv2 required, terminates on shutdown${failoverText(compute)}`
+            : '—',
         ],
         ['EBS volume', compute ? `gp3 ${compute.diskGb} GB, deleted with the instance` : '—'],
       ];
@@ -35,4 +37,11 @@ export function WillCreate({ config }: { config: RunConfig }) {
       ))}
     </dl>
   );
+}
+
+// Where a launch may go when the first zone has no room (capacity failover), in the order it tries.
+function failoverText(compute: NonNullable<RunConfig['compute']>): string {
+  const types = compute.alternatives?.length ? `, then ${compute.alternatives.join(', ')}` : '';
+  const onDemand = compute.market === 'spot' && compute.spot?.fallbackOnDemand ? ', then on-demand' : '';
+  return `; if a zone has no capacity: the other zones${types}${onDemand}; one instance only`;
 }
