@@ -7,6 +7,8 @@ import type { Logger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
 import { createRouter, type Router, type SenderPolicy } from '../core/router';
 import { APP_VERSION } from '../core/version';
+import { WebhookStore } from '../core/webhook-store';
+import { webhookTee } from '../core/webhook-tee';
 import { createDashboard } from '../dashboard/create-dashboard';
 import { SettingsStore } from '../dashboard/settings-store';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
@@ -102,7 +104,11 @@ export function createCore(options: CoreOptions): Core {
     });
   // One settings store (main's, in the data folder) for the page, the notifications and the monitor.
   const settings = new SettingsStore(dataDir);
-  const notifier = new MonitorNotifier(notifications, (topic) => settings.current().notifications[topic]);
+  const webhook = new WebhookStore(dataDir);
+  const notifier = new MonitorNotifier(
+    webhookTee(notifications, webhook, options.log),
+    (topic) => settings.current().notifications[topic],
+  );
   const monitor = new MonitorService({ bus, clock, log: options.log, notifier });
   const dashboard = createDashboard({
     world,
@@ -130,6 +136,8 @@ export function createCore(options: CoreOptions): Core {
       () => settings.current().monitoring,
       (target) => priceSourceOf(world).forRegion(target),
     ),
+    // The machine posts "finished/failed" itself too (a closed laptop still hears): the URL goes over stdin.
+    webhook: () => webhook.current(),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     // A store's own credentials go only after the gate's channel (dialog, terminal) said yes, once per store and key.
     confirmStoreCredentials: confirmStoreCredentialsOnce(dataDir, (exposure) =>
@@ -146,6 +154,7 @@ export function createCore(options: CoreOptions): Core {
     monitor,
     runs,
     reports,
+    webhook,
     trust: options.trust,
   });
   const router = createRouter(handlers, { isTrusted: options.isTrusted, log: options.log });

@@ -3,6 +3,7 @@ import type { DoctorReport } from '../../shared/domain/doctor';
 import { type Clock, isoNow } from '../core/clock';
 import type { JobRunner } from '../core/jobs';
 import type { Handlers } from '../core/router';
+import type { WebhookStore } from '../core/webhook-store';
 import { dashboardHandlers, type DashboardServices } from '../dashboard/dashboard-handlers';
 import { monitorHandlers } from '../monitor/monitor-handlers';
 import type { MonitorService } from '../monitor/monitor-service';
@@ -26,6 +27,8 @@ export interface HandlerServices {
   runs: RunService;
   /** Run reports: build and save. */
   reports: RunReports;
+  /** The notification webhook (a secret main keeps: the page sees set / not set). */
+  webhook: WebhookStore;
   /** Decides what the untrusted window may do on this machine (native dialogs, or the browser host's rules). */
   trust: TrustGate;
 }
@@ -45,5 +48,9 @@ export function createHandlers(services: HandlerServices): Handlers {
     ...monitorHandlers(services.monitor),
     ...runHandlers(services.runs, services.trust),
     ...reportHandlers(services.reports),
+    'webhook.get': () => services.webhook.view(),
+    'webhook.set': ({ url, format }) => services.webhook.set(url, format),
+    'webhook.clear': () => services.webhook.clear(),
+    'webhook.test': () => services.webhook.test(isoNow(services.clock)),
   };
 }

@@ -3,6 +3,8 @@ import { join, relative } from 'node:path';
 
 import type { ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../shared/executor/protocol';
 import { imdsBaseOf } from '../../shared/monitor/spot-notice';
+import type { WebhookMessage, WebhookTarget } from '../../shared/notify/webhook';
+import { postWebhook } from '../core/webhook-post';
 import { writeFileAtomic } from '../core/write-file-atomic';
 import { checkout } from './checkout';
 import { checkDiskSpace, openRunStorage, pull, push, pushLogs, withLogs } from './data-sync';
@@ -197,6 +199,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
     failure,
     exit,
     pushed,
+    ...(steps.notify.webhook ? { webhook: steps.notify.webhook } : {}),
   });
 }
 
@@ -217,6 +220,21 @@ async function finalPush<T>(layout: WorkLayout, log: EventLog, push: () => Promi
       if ((error as { code?: unknown }).code !== 'SYNC_LOCKED' || attempt >= 3) throw error;
     }
   }
+}
+
+/** "Training finished" / "Training failed" as the machine saw it (the desktop adds verify and teardown). */
+function endMessage(status: ExecutorStatus, now: (() => number) | undefined): WebhookMessage {
+  const ok = status.outcome === 'succeeded';
+  const pushed = status.pushed ? 'its data is pushed to S3' : 'its push did not complete';
+  return {
+    level: ok ? 'success' : 'error',
+    title: ok ? 'Training finished' : 'Training failed',
+    body: ok
+      ? `Run ${status.runId} finished on its machine; ${pushed}.`
+      : `Run ${status.runId} ended on its machine (${status.outcome}${status.reason ? `: ${status.reason}` : ''}); ${pushed}.`,
+    at: new Date((now ?? Date.now)()).toISOString(),
+    runId: status.runId,
+  };
 }
 
 function describeExit(exit: TrainingExit): string {
@@ -297,6 +315,8 @@ interface Ending {
   failure: { phase: ExecutorPhase; reason: string } | undefined;
   exit: TrainingExit | undefined;
   pushed: Awaited<ReturnType<typeof push>> | undefined;
+  /** Posted "finished/failed" from the machine itself, so a closed laptop still hears. */
+  webhook?: WebhookTarget;
 }
 
 /**
@@ -330,6 +350,13 @@ async function finish(
   const logs = await pushLogs(storage, AbortSignal.timeout(FINAL_LOGS_PUSH_LIMIT_MS)).catch(() => undefined);
   if (logs) status.manifest = withLogs(status.manifest, logs, storage);
   await writeFileAtomic(layout.statusFile, JSON.stringify(status, null, 2));
+  if (ending.webhook) {
+    // One bounded attempt; its outcome is logged without the URL, and never changes the run's.
+    const sent = await postWebhook(ending.webhook, endMessage(status, run.now));
+    log.write('done', 'info', {
+      reason: sent.ok ? 'notified the webhook' : `the webhook notification failed: ${sent.reason}`,
+    });
+  }
   if (ending.stopReason === 'ttl-expired' || run.spec.powerOffAtEnd) {
     log.write('done', 'info', { reason: await powerOff(run.spec.powerOff, run.onInstance) });
   }

@@ -1,10 +1,12 @@
 import type { ExecutorSecrets } from '../../shared/executor/protocol';
+import type { WebhookTarget } from '../../shared/notify/webhook';
 import { WITHHELD_AWS_ENV } from '../../shared/run-config/secret-env-names';
 import { PhaseError } from './phase-error';
 
 /**
  * The secrets document cut into what each step needs, and nothing more: the checkout gets the
- * deploy key, pull/verify/push the S3 credentials and the SSE-C key, the training its secret env.
+ * deploy key, pull/verify/push the S3 credentials and the SSE-C key, the training its secret env,
+ * the end of the run the webhook.
  */
 export interface StepSecrets {
   /** The deploy key as a Buffer, so that {@link dropDeployKey} can zero it once the checkout is done. */
@@ -12,6 +14,8 @@ export interface StepSecrets {
   storage: Pick<ExecutorSecrets, 'sseKey' | 's3'>;
   /** Name → value, exported into the training's environment only. */
   training: Record<string, string>;
+  /** The notification webhook: used once, by the executor itself, when the run ends. */
+  notify: { webhook?: WebhookTarget };
 }
 
 /**
@@ -23,9 +27,11 @@ export function splitSecrets(document: ExecutorSecrets): StepSecrets {
     checkout: document.deployKey ? { deployKey: Buffer.from(document.deployKey, 'utf8') } : {},
     storage: { sseKey: document.sseKey, ...(document.s3 ? { s3: document.s3 } : {}) },
     training: { ...document.secretEnv },
+    notify: document.webhook ? { webhook: document.webhook } : {},
   };
   delete document.deployKey;
   delete document.secretEnv;
+  delete document.webhook;
   return steps;
 }
 
@@ -47,7 +53,7 @@ export function withoutAwsCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
  * the S3 credentials and the deploy key. Taken before the checkout drops the key.
  */
 export function withheldFromTraining(steps: StepSecrets): Array<{ what: string; value: string }> {
-  const { storage, checkout } = steps;
+  const { storage, checkout, notify } = steps;
   const withheld = [
     { what: 'the SSE-C key', value: storage.sseKey },
     { what: 'the SSE-C key', value: Buffer.from(storage.sseKey, 'base64').toString('hex') },
@@ -58,6 +64,7 @@ export function withheldFromTraining(steps: StepSecrets): Array<{ what: string; 
         ]
       : []),
     ...(checkout.deployKey ? [{ what: 'the deploy key', value: checkout.deployKey.toString('utf8').trim() }] : []),
+    ...(notify.webhook ? [{ what: 'the notification webhook URL', value: notify.webhook.url }] : []),
   ];
   return withheld.filter((secret) => secret.value.length > 0);
 }

@@ -38,7 +38,7 @@ export class MonitorNotifier {
 
   /** `wants` says whether the user wants notifications of a topic (the Settings page's preferences); absent: all. */
   constructor(
-    private readonly notifications: NotificationService,
+    private readonly notifications: Pick<NotificationService, 'notify'>,
     private readonly wants: (topic: NotificationTopic) => boolean = () => true,
   ) {}
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import type { WebhookTarget } from '../../shared/notify/webhook';
 import type { Clock } from '../core/clock';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
@@ -31,6 +32,8 @@ export function createRunService(options: {
   keyVault?: KeyVault;
   /** Asks before an S3-compatible store's own credentials go to a run's machine (remembered per store and key). */
   confirmStoreCredentials?: StoreCredentialsConfirm;
+  /** The notification webhook, if set: the executor posts "finished/failed" itself (URL over stdin). */
+  webhook?: () => WebhookTarget | undefined;
 }): RunService {
   return new RunService({
     dataDir: options.dataDir,
@@ -39,6 +42,7 @@ export function createRunService(options: {
     log: options.log,
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
+    ...(options.webhook ? { webhook: options.webhook } : {}),
     // The same world as the launch: its journal folder, its clock, its EC2 (real or the fake account).
     spotPricing: (runId, request) =>
       priceSpotRun(

@@ -17,6 +17,7 @@ import { makeRunId } from '../../shared/domain/tags';
 import type { ExecutorSecrets, PushNowFolder, PushNowReport } from '../../shared/executor/protocol';
 import { TypedError } from '../../shared/ipc/result';
 import type { UnfinishedRun } from '../../shared/ipc/run-commands';
+import type { WebhookTarget } from '../../shared/notify/webhook';
 import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
 import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
@@ -88,6 +89,8 @@ export interface RunServiceDeps {
    * it, or when it has nothing, spot is priced at the on-demand upper bound.
    */
   spotPricing?(runId: string, request: StartRunRequest): Promise<SpotPricing | undefined>;
+  /** The notification webhook, if set: sent to the executor with the secrets, for its own "finished/failed". */
+  webhook?(): WebhookTarget | undefined;
 }
 
 interface LiveRun {
@@ -324,6 +327,8 @@ export class RunService {
     let ending: Omit<PipelineResult, 'status'>;
     try {
       const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
+      const webhook = this.deps.webhook?.();
+      if (webhook) prepared.secrets.webhook = webhook;
       const resources = await this.deps.resources(request, runId);
       const result = await runPipeline({
         runId,

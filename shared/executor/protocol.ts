@@ -1,4 +1,5 @@
 import type { RunSyncReport } from '../domain/run-sync';
+import type { WebhookTarget } from '../notify/webhook';
 import type { SyncFolder } from '../run-config/schema';
 import type { ManifestFile } from '../sync/types';
 
@@ -74,6 +75,8 @@ export interface ExecutorSecrets {
    * training's environment only, and redacted from its output.
    */
   secretEnv?: Record<string, string>;
+  /** The notification webhook: the executor posts "training finished/failed" itself (a closed laptop still hears). */
+  webhook?: WebhookTarget;
 }
 
 /** One line of `logs/<run-id>/executor.jsonl` (file names: run-folders.ts `RUN_LOG_FILES`). */

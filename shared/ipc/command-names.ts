@@ -45,6 +45,10 @@ export const COMMAND_NAME_LIST = [
   'settings.get',
   'settings.update',
   'settings.chooseDataFolder',
+  'webhook.get',
+  'webhook.set',
+  'webhook.clear',
+  'webhook.test',
   'aws.regions',
 ] as const satisfies readonly CommandName[];
 

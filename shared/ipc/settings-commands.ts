@@ -2,8 +2,15 @@ import { z } from 'zod';
 
 import type { RegionChoice } from '../domain/regions';
 import type { AppSettings } from '../domain/settings';
+import { WEBHOOK_FORMATS, WEBHOOK_URL_MAX, type WebhookFormat } from '../notify/webhook';
 import { profileNameSchema, settingsPatchSchema } from '../settings/app-settings-schema';
 import { command } from './command-def';
+
+/** What the page may know of the webhook: whether one is set, and its format. */
+export interface WebhookView {
+  set: boolean;
+  format?: WebhookFormat;
+}
 
 /** The settings as main answers them: the values, and why some were reset if the file was damaged. */
 export interface SettingsView {
@@ -28,6 +35,16 @@ export const settingsCommands = {
   'settings.chooseDataFolder': command<SettingsView>()(
     z.object({ path: z.string().min(1).max(4096).optional(), reset: z.literal(true).optional() }).strict(),
   ),
+  /** Whether a notification webhook is set, and its format; never its URL (a secret main keeps). */
+  'webhook.get': command<WebhookView>()(z.object({}).strict()),
+  /** Keeps a webhook URL (https, or http to localhost) and its format; a bad URL is refused with a fix. */
+  'webhook.set': command<WebhookView>()(
+    z.object({ url: z.string().max(WEBHOOK_URL_MAX), format: z.enum(WEBHOOK_FORMATS) }).strict(),
+  ),
+  /** Forgets the webhook. */
+  'webhook.clear': command<WebhookView>()(z.object({}).strict()),
+  /** Posts a test notification; a 4xx/5xx, timeout or reset answers a sentence with a fix. */
+  'webhook.test': command<{ delivered: true }>()(z.object({}).strict()),
   /** Every known region with the console's name and whether the account has it enabled (unknown when it could not be asked). */
   'aws.regions': command<{ regions: RegionChoice[]; problem?: string }>()(
     z.object({ profile: profileNameSchema.optional() }).strict(),

@@ -60,5 +60,9 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'settings.get': {},
   'settings.update': { theme: 'dark', monitoring: { stall: { minutes: 20 } } },
   'settings.chooseDataFolder': { reset: true },
+  'webhook.get': {},
+  'webhook.set': { url: 'https://hooks.slack.com/services/T/B/X', format: 'slack' },
+  'webhook.clear': {},
+  'webhook.test': {},
   'aws.regions': {},
 };

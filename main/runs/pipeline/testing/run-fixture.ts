@@ -9,6 +9,7 @@ import { createGitRemote, deployKeyLine, type GitRemote } from '../../../../e2e/
 import { generateKey, type Sshd, startSshd } from '../../../../e2e/services/sshd';
 import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../../shared/domain/run';
 import type { PowerOff } from '../../../../shared/executor/protocol';
+import type { WebhookTarget } from '../../../../shared/notify/webhook';
 import { type RunConfig, runConfigSchema } from '../../../../shared/run-config/schema';
 import type { ObjectStore } from '../../../aws/ports/object-store';
 import { buildExecutorBundle } from '../../../executor/testing/build-executor';
@@ -67,6 +68,7 @@ export interface RunFixture {
       reconnect?: ReconnectPolicy;
       waker?: Waker;
       controls?: RunControls;
+      webhook?: WebhookTarget;
     },
   ): Promise<RunRecord>;
   cleanup(): Promise<void>;
@@ -148,6 +150,7 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
       const prepared = await prepareRun(runId, config, dir);
       const compute = typeof backend === 'function' ? backend(runId) : backend;
       if (options.imdsBase) prepared.spec.imdsBase = options.imdsBase;
+      if (options.webhook) prepared.secrets.webhook = options.webhook;
       const events: RunEvent[] = [];
       let seq = 0;
       let snapshot = emptyRunSnapshot(runId, 'test', compute.kind, new Date().toISOString());

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startWebhookRecorder } from '../../core/testing/webhook-recorder';
+import { listFiles } from './testing/run-fixture';
+import { createRunFixture, type RunFixture } from './testing/run-fixture';
+
+// Issue 17 point 6 in a real run (sshd + git over SSH + Ceph RGW): the executor posts
+// "finished/failed" itself, with the URL sent over stdin; a failing webhook never fails a run.
+let f: RunFixture;
+let recorder: Awaited<ReturnType<typeof startWebhookRecorder>>;
+beforeAll(async () => {
+  f = await createRunFixture('webhook');
+  recorder = await startWebhookRecorder();
+}, 120_000);
+afterAll(async () => {
+  await recorder?.stop();
+  await f?.cleanup();
+});
+
+const SECRET = 'T0000-B0000-hook-secret-abcdef';
+
+/** Everything the run left where a URL must never be: its events, the machine's files, S3's objects' keys. */
+async function everywhereTheUrlMustNotBe(run: Awaited<ReturnType<RunFixture['run']>>): Promise<string> {
+  const machine = listFiles(join(f.dir, 'remote-work'))
+    .filter((p) => !p.endsWith('.mjs') && !p.includes('/repo/'))
+    .map((p) => readFileSync(p, 'utf8'));
+  return [JSON.stringify(run.events), JSON.stringify(run.snapshot), ...machine, (await f.fx.keys()).join('\n')].join(
+    '\n',
+  );
+}
+
+describe('the executor notifies the webhook itself', () => {
+  it('posts "Training finished" once the run ends on the machine; the URL is nowhere but in the POST', async () => {
+    const before = recorder.posted.length;
+    const url = `${recorder.base}/ok/${SECRET}`;
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '1' })),
+      f.sshHost(),
+      { webhook: { url, format: 'slack' } },
+    );
+    expect(run.result.outcome).toBe('succeeded');
+    const posts = recorder.posted.slice(before);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.path).toBe(`/ok/${SECRET}`);
+    expect(JSON.parse(posts[0]!.body).text).toMatch(
+      /\*Training finished\*\nRun webhook-\d+ finished on its machine; its data is pushed to S3\./,
+    );
+    expect(await everywhereTheUrlMustNotBe(run)).not.toContain(SECRET);
+  }, 180_000);
+
+  it('a failed training posts "Training failed" (ntfy); a webhook answering 500 or never answering fails no run', async () => {
+    const before = recorder.posted.length;
+    const failed = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '3', TRAIN_MODE: 'fail' })),
+      f.sshHost(),
+      { webhook: { url: `${recorder.base}/ntfy/${SECRET}`, format: 'ntfy' } },
+    );
+    expect(failed.result.outcome).toBe('failed');
+    const post = recorder.posted.slice(before)[0]!;
+    expect(post.headers).toMatchObject({ title: 'TrainDeck: Training failed', priority: 'high' });
+    expect(post.body).toMatch(
+      /ended on its machine \(failed: training exited with code 3\); its data is pushed to S3\./,
+    );
+
+    for (const path of ['status-500', 'hang']) {
+      const run = await f.run(
+        f.config((raw) => (raw.training.env = { EPOCHS: '1' })),
+        f.sshHost(),
+        { webhook: { url: `${recorder.base}/${path}/${SECRET}`, format: 'json' } },
+      );
+      expect(run.result.outcome, path).toBe('succeeded');
+      expect(await everywhereTheUrlMustNotBe(run)).not.toContain(SECRET);
+    }
+  }, 240_000);
+});
