@@ -7,7 +7,7 @@ import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { AccountService } from './account-service';
 
 function service(fake: FakeAws): AccountService {
-  const deps = { ports: () => fake.ports(), env: {} } as unknown as LifecycleDeps;
+  const deps = { ports: () => fake.ports(), env: {}, clock: fake.options.clock } as unknown as LifecycleDeps;
   return new AccountService(deps);
 }
 
@@ -39,5 +39,28 @@ describe('the wizard’s first step asks AWS the right questions', () => {
     fake.clearFault('offeredZones');
     const known = await service(fake).instanceTypes({ region: 'eu-west-1' });
     expect(known.every((t) => t.offered !== undefined && t.unknownBecause === undefined)).toBe(true);
+  });
+
+  it('prices the picker and the estimate with the region own prices, and the spot price of each zone now', async () => {
+    const fake = new FakeAws({ clock: new FakeClock(), regions: ['eu-west-1'] });
+    const types = await service(fake).instanceTypes({ region: 'eu-west-1' });
+    const prices = await service(fake).prices({ region: 'eu-west-1' }, 'g5.xlarge');
+    expect(prices.table.origin).toMatchObject({ source: 'live', region: 'eu-west-1' });
+    expect(types.find((t) => t.type === 'g5.xlarge')?.hourlyUsd).toBe(prices.table.instanceHourly['g5.xlarge']);
+    expect(prices.spotZones?.map((z) => z.zone).sort()).toEqual(fake.regions.get('eu-west-1')!.zones.slice().sort());
+    const spot = prices.spotZones!.map((z) => z.usdPerHour);
+    expect(spot).toEqual([...spot].sort((a, b) => a - b));
+    expect(spot.every((usd) => usd > 0 && usd < prices.table.instanceHourly['g5.xlarge']!)).toBe(true);
+  });
+
+  it('a refused Price List call prices with the bundled table and says why, and a type with no spot history says so', async () => {
+    const fake = new FakeAws({ clock: new FakeClock(), regions: ['eu-west-1'] });
+    fake.failOperation('regionProducts', 'AccessDeniedException');
+    const prices = await service(fake).prices({ region: 'eu-west-1' }, 'z9.unknown');
+    expect(prices.table.origin).toMatchObject({
+      source: 'bundled',
+      fix: expect.stringContaining('pricing:GetProducts'),
+    });
+    expect(prices.spotProblem).toBe('EC2 has no spot price of z9.unknown in eu-west-1 for the last day.');
   });
 });

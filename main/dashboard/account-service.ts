@@ -3,12 +3,13 @@ import { join } from 'node:path';
 
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 
-import type { AwsIdentity, AwsProfiles, InstanceTypeOption } from '../../shared/domain/account';
+import type { AwsIdentity, AwsProfiles, InstanceTypeOption, RegionPrices } from '../../shared/domain/account';
 import type { PreflightReport } from '../../shared/domain/preflight';
 import { type RegionChoice, regionChoices } from '../../shared/domain/regions';
 import { TypedError } from '../../shared/ipc/result';
 import { instanceSpec } from '../../shared/pricing/instance-specs';
 import { PRICE_TABLE } from '../../shared/pricing/price-table';
+import type { SpotPricePoint } from '../../shared/pricing/spot-history';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { inspectAwsSetup } from '../aws/aws-config';
 import { awsFailure, credentialsError, describeAwsError, regionRefusal } from '../aws/aws-errors';
@@ -17,6 +18,7 @@ import { resolveConfigPaths } from '../config/resolve-config-paths';
 import { mapBounded } from '../lifecycle/cost/map-bounded';
 import type { AwsTarget, LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { preflightRunConfig } from '../lifecycle/preflight/preflight-run-config';
+import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import type { KeyVault } from '../sync/key-vault';
 
 /**
@@ -122,12 +124,35 @@ export class AccountService {
     });
   }
 
+  /** The region's prices and the newest spot price per zone of `instanceType` (the last day's history). */
+  async prices(target: AwsTarget, instanceType: string): Promise<RegionPrices> {
+    const signal = AbortSignal.timeout(60_000);
+    const now = this.deps.clock.now();
+    const [table, spot] = await Promise.all([
+      priceSourceOf(this.deps).forRegion(target, signal),
+      this.deps
+        .ports(target)
+        .ec2(target.region)
+        .spotPriceHistory(instanceType, undefined, new Date(now - 86_400_000), new Date(now), { signal })
+        .then(
+          (points) => ({ spotZones: newestPerZone(points) }),
+          (error: unknown) => ({ spotProblem: awsFailure(error, { signal }).message }),
+        ),
+    ]);
+    if ('spotZones' in spot && spot.spotZones.length === 0) {
+      return { table, spotProblem: `EC2 has no spot price of ${instanceType} in ${target.region} for the last day.` };
+    }
+    return { table, ...spot };
+  }
+
   private async loadInstanceTypes(target: AwsTarget): Promise<InstanceTypeOption[]> {
     const ec2 = this.deps.ports(target).ec2(target.region);
     const signal = AbortSignal.timeout(60_000);
-    const types = Object.entries(PRICE_TABLE.instanceHourly).flatMap(([type, hourlyUsd]) => {
+    const prices = await priceSourceOf(this.deps).forRegion(target, signal);
+    // The catalog is the bundled table's types; each is priced by the region's own prices (null: not priced there).
+    const types = Object.keys(PRICE_TABLE.instanceHourly).flatMap((type) => {
       const spec = instanceSpec(type);
-      return spec ? [{ type, hourlyUsd, ...spec }] : [];
+      return spec ? [{ type, hourlyUsd: prices.instanceHourly[type] ?? null, ...spec }] : [];
     });
     return mapBounded(types, 8, async (option): Promise<InstanceTypeOption> => {
       const offered = await ec2.offeredZones(option.type, { signal }).then(
@@ -138,6 +163,18 @@ export class AccountService {
       return { ...option, ...offered };
     });
   }
+}
+
+/** The newest price of each zone, cheapest zone first. */
+function newestPerZone(points: SpotPricePoint[]): { zone: string; usdPerHour: number }[] {
+  const newest = new Map<string, SpotPricePoint>();
+  for (const point of points) {
+    const seen = newest.get(point.zone);
+    if (!seen || point.t > seen.t) newest.set(point.zone, point);
+  }
+  return [...newest.values()]
+    .map(({ zone, usdPerHour }) => ({ zone, usdPerHour }))
+    .sort((a, b) => a.usdPerHour - b.usdPerHour || a.zone.localeCompare(b.zone));
 }
 
 /**

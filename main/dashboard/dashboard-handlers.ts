@@ -29,6 +29,7 @@ type DashboardCommand =
   | 'aws.profiles'
   | 'aws.identity'
   | 'aws.instanceTypes'
+  | 'aws.prices'
   | 'preflight.run'
   | 'costs.scan'
   | 'costs.untrackedPhrase'
@@ -69,6 +70,7 @@ export function dashboardHandlers(services: DashboardServices): Pick<Handlers, D
     'aws.profiles': () => account.profiles(),
     'aws.identity': (request) => account.identity(target(request)),
     'aws.instanceTypes': (request) => account.instanceTypes(target(request)),
+    'aws.prices': ({ instanceType, ...request }) => account.prices(target(request), instanceType),
     'preflight.run': async ({ config }) => {
       const backend = config.sshHost ? 'ssh-host' : 'aws-ec2';
       const paths = runExposure(resolveConfigPaths(config, homedir()), backend).files.map((file) => file.path);

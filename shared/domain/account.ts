@@ -1,3 +1,5 @@
+import type { PriceTable } from '../pricing/price-table';
+
 /** The AWS profiles of `~/.aws` by name only (never a key), and the defaults the SDK would use. */
 export interface AwsProfiles {
   profiles: string[];
@@ -11,6 +13,14 @@ export interface AwsIdentity {
   arn: string;
 }
 
+/** A region's prices for the wizard: the table (with its origin) and the current spot price of one type per zone. */
+export interface RegionPrices {
+  table: PriceTable;
+  /** Newest spot price per zone of the type, cheapest first; absent when unknown (`spotProblem` says why). */
+  spotZones?: { zone: string; usdPerHour: number }[];
+  spotProblem?: string;
+}
+
 /** One row of the instance type picker. */
 export interface InstanceTypeOption {
   type: string;
@@ -18,8 +28,8 @@ export interface InstanceTypeOption {
   memoryGiB: number;
   gpus: number;
   gpuModel?: string;
-  /** On-demand $/hour from the bundled price table. */
-  hourlyUsd: number;
+  /** On-demand $/hour in the region (its Price List prices, else the bundled table: see `aws.prices`); null: not priced there. */
+  hourlyUsd: number | null;
   /** Offered in at least one zone of the region; undefined when it could not be checked (then `unknownBecause` says why). */
   offered?: boolean;
   /** Why `offered` is unknown, e.g. "no AWS credentials were found"; a sentence for the picker. */

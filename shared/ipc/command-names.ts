@@ -15,6 +15,7 @@ export const COMMAND_NAME_LIST = [
   'aws.profiles',
   'aws.identity',
   'aws.instanceTypes',
+  'aws.prices',
   'preflight.run',
   'costs.scan',
   'costs.untrackedPhrase',

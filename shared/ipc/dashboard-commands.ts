@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-import type { AwsIdentity, AwsProfiles, InstanceTypeOption, KeyFileInfo, RunTemplate } from '../domain/account';
+import type {
+  AwsIdentity,
+  AwsProfiles,
+  InstanceTypeOption,
+  KeyFileInfo,
+  RegionPrices,
+  RunTemplate,
+} from '../domain/account';
 import type { ScanResult } from '../domain/cost';
 import { FILE_KINDS, type FileCheck } from '../domain/file-check';
 import type { PreflightReport } from '../domain/preflight';
@@ -36,6 +43,15 @@ export const dashboardCommands = {
   'aws.identity': command<AwsIdentity>()(target),
   /** The picker's instance types: hardware, on-demand $/h, and whether the region offers each. */
   'aws.instanceTypes': command<InstanceTypeOption[]>()(target),
+  /**
+   * The region's prices (AWS's Price List, cached, or the bundled table with why) and, for
+   * `instanceType`, the current spot price per zone (or why it is unknown).
+   */
+  'aws.prices': command<RegionPrices>()(
+    z
+      .object({ profile, region, instanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'not an instance type') })
+      .strict(),
+  ),
   /** Every check a launch needs for this run config; creates nothing. */
   'preflight.run': command<PreflightReport>()(z.object({ config: runConfigSchema }).strict()),
   /** Every cost resource in every enabled region, with $/h. */

@@ -26,6 +26,7 @@ export const VALID_REQUESTS: { [C in CommandName]: CommandRequest<C> } = {
   'aws.profiles': {},
   'aws.identity': { region: 'eu-west-1' },
   'aws.instanceTypes': { profile: 'ml', region: 'eu-west-1' },
+  'aws.prices': { profile: 'ml', region: 'eu-west-1', instanceType: 'g5.xlarge' },
   'preflight.run': { config: SAMPLE_CONFIG },
   'costs.scan': {},
   'costs.untrackedPhrase': { resourceIds: ['i-0123456789abcdef0'] },

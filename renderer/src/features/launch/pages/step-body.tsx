@@ -37,6 +37,7 @@ export function StepBody({
       identity: s.identity,
       instanceTypes: s.instanceTypes,
       preflight: s.preflight,
+      prices: s.prices,
       key: s.key,
     })),
   );
@@ -117,6 +118,7 @@ export function StepBody({
         <ReviewStep
           config={config}
           preflight={aws.preflight}
+          prices={aws.prices}
           onRerun={() => config && void actions.runPreflight(config)}
           {...launch}
           onSave={(name) => config && void launchActions.saveTemplate(name, config)}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 
 import type { AwsIdentity } from '../../../../../shared/domain/account';
+import type { RegionPrices } from '../../../../../shared/domain/account';
 import type { RunConfig } from '../../../../../shared/run-config/schema';
 import { Button } from '../../../components/button';
 import { ArrowRightIcon, CloseIcon } from '../../../components/icons/ui-icons';
@@ -86,6 +87,11 @@ export function WizardView() {
   useEffect(() => {
     if (step === 'compute') void aws.loadInstanceTypes(profile, region);
   }, [aws, step, profile, region]);
+  const instanceType = validation.config?.compute?.instanceType;
+  useEffect(() => {
+    if ((step === 'compute' || step === 'review') && instanceType) void aws.loadPrices(profile, region, instanceType);
+  }, [aws, step, profile, region, instanceType]);
+  const prices = useWizardAws((s) => s.prices?.value);
   useEffect(() => {
     if (step === 'review' && validation.config && useWizardAws.getState().preflight?.key !== configKey) {
       void aws.runPreflight(validation.config);
@@ -140,7 +146,7 @@ export function WizardView() {
             </span>
           )}
         </span>
-        {step === 'review' && validation.config && <FooterCost config={validation.config} />}
+        {step === 'review' && validation.config && <FooterCost config={validation.config} prices={prices} />}
         <Button onClick={back} disabled={index === 0} data-testid="wizard-back">
           Back
         </Button>
@@ -186,8 +192,8 @@ const CONTROL = 'input:not([type="hidden"]), select, textarea, button';
 const INVALID_CONTROL = `[data-invalid] :is(${CONTROL}), [aria-invalid="true"]`;
 
 /** The run's cost in the sticky footer, next to Launch. */
-function FooterCost({ config }: { config: RunConfig }) {
-  const estimate = runEstimate(config);
+function FooterCost({ config, prices }: { config: RunConfig; prices: RegionPrices | undefined }) {
+  const estimate = runEstimate(config, prices);
   return (
     <span className="wizard__cost tabular" data-testid="footer-cost">
       {estimate === null

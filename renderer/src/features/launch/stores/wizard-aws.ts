@@ -1,6 +1,12 @@
 import { create } from 'zustand';
 
-import type { AwsIdentity, AwsProfiles, InstanceTypeOption, KeyFileInfo } from '../../../../../shared/domain/account';
+import type {
+  AwsIdentity,
+  AwsProfiles,
+  InstanceTypeOption,
+  KeyFileInfo,
+  RegionPrices,
+} from '../../../../../shared/domain/account';
 import type { PreflightCheck, PreflightReport } from '../../../../../shared/domain/preflight';
 import type { AppError } from '../../../../../shared/ipc/result';
 import type { RunConfig } from '../../../../../shared/run-config/schema';
@@ -20,11 +26,14 @@ interface WizardAwsStore {
   identity: Loaded<AwsIdentity> | undefined;
   instanceTypes: Loaded<InstanceTypeOption[]> | undefined;
   preflight: Loaded<PreflightReport> | undefined;
+  /** The region's prices and the chosen type's spot price per zone (the estimate's source). */
+  prices: Loaded<RegionPrices> | undefined;
   /** The SSE-C key as main last described it (how it is stored, whether it could be sealed); never its bytes. */
   key: { busy: boolean; error?: AppError; info?: KeyFileInfo };
   loadProfiles(): Promise<void>;
   checkIdentity(profile: string, region: string): Promise<void>;
   loadInstanceTypes(profile: string, region: string): Promise<void>;
+  loadPrices(profile: string, region: string, instanceType: string): Promise<void>;
   runPreflight(config: RunConfig): Promise<void>;
   /** Generates or imports the SSE-C key at the draft's path; only its fingerprint comes back. */
   prepareKey(): Promise<void>;
@@ -40,6 +49,7 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
   identity: undefined,
   instanceTypes: undefined,
   preflight: undefined,
+  prices: undefined,
   key: { busy: false },
 
   loadProfiles: async () => {
@@ -72,6 +82,17 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
       instanceTypes: result.ok
         ? { key, loading: false, value: result.value }
         : { key, loading: false, error: result.error },
+    });
+  },
+
+  loadPrices: async (profile, region, instanceType) => {
+    const key = `${profile}@${region}:${instanceType}`;
+    if (get().prices?.key === key && !get().prices?.error) return;
+    set({ prices: { key, loading: true } });
+    const result = await api().invoke('aws.prices', { ...target(profile, region), instanceType });
+    if (get().prices?.key !== key) return;
+    set({
+      prices: result.ok ? { key, loading: false, value: result.value } : { key, loading: false, error: result.error },
     });
   },
 

@@ -1,28 +1,54 @@
-import { hourlyCost } from '../../../../../../shared/pricing/estimate';
+import type { RegionPrices } from '../../../../../../shared/domain/account';
+import { describePriceOrigin, PRICE_TABLE } from '../../../../../../shared/pricing/price-table';
+import { quoteRun, type RunQuote } from '../../../../../../shared/pricing/run-quote';
 import type { RunConfig } from '../../../../../../shared/run-config/schema';
-import { formatUsd } from '../../../../format/money';
+import { formatHourly, formatUsd } from '../../../../format/money';
 import { formatDuration } from '../../../../format/time';
 
 import './cost-estimate.css';
 
-/** The run's $/h (instance with its public IPv4, plus the gp3 disk) and the most the TTL allows; null when not priced. */
-export function runEstimate(config: RunConfig): { hourly: number; atMost: number | undefined } | null {
-  if (config.sshHost) return { hourly: 0, atMost: undefined };
+/**
+ * The run's quote for its TTL (the most it can bill) from the region's prices, or the bundled table
+ * while they load; spot at the dearest zone's current price. null without compute.
+ */
+export function quoteFor(config: RunConfig, prices: RegionPrices | undefined): RunQuote | null {
   const compute = config.compute;
-  if (!compute) return null;
-  const instance = hourlyCost({
-    kind: 'instance',
-    instanceType: compute.instanceType,
-    state: 'running',
-    hasPublicIp: true,
-  });
-  if (instance === null) return null;
-  const hourly = instance + (hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: compute.diskGb }) ?? 0);
-  return { hourly, atMost: (hourly * compute.ttlMinutes) / 60 };
+  if (config.sshHost || !compute) return null;
+  // The zone is EC2's choice at launch: spot is quoted at the dearest zone's price now (an upper bound).
+  const zone = prices?.spotZones?.at(-1);
+  return quoteRun(
+    {
+      instanceType: compute.instanceType,
+      market: compute.market,
+      spotHourlyUsd: zone?.usdPerHour,
+      diskGb: compute.diskGb,
+      hours: compute.ttlMinutes / 60,
+    },
+    prices?.table ?? PRICE_TABLE,
+  );
 }
 
-/** Estimated $/h of the run (instance with its public IPv4, plus the gp3 disk) and the most the TTL allows. */
-export function CostEstimate({ config }: { config: RunConfig }) {
+/** The run's $/h and the most the TTL allows; null when not priced ($0/h for the user's own machine). */
+export function runEstimate(
+  config: RunConfig,
+  prices?: RegionPrices,
+): { hourly: number; atMost: number | undefined } | null {
+  if (config.sshHost) return { hourly: 0, atMost: undefined };
+  const quote = quoteFor(config, prices);
+  if (!quote || quote.hourlyUsd === null || quote.totalUsd === null) return null;
+  return { hourly: quote.hourlyUsd, atMost: quote.totalUsd };
+}
+
+/** Every billable line of the run for its TTL, on-demand vs spot per zone, and which prices, of when. */
+export function CostEstimate({
+  config,
+  prices,
+  pricesError,
+}: {
+  config: RunConfig;
+  prices?: RegionPrices | undefined;
+  pricesError?: string | undefined;
+}) {
   const compute = config.compute;
   if (config.sshHost) {
     return (
@@ -35,33 +61,64 @@ export function CostEstimate({ config }: { config: RunConfig }) {
       </div>
     );
   }
-  if (!compute) return null;
-  const instance = hourlyCost({
-    kind: 'instance',
-    instanceType: compute.instanceType,
-    state: 'running',
-    hasPublicIp: true,
-  });
-  const disk = hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: compute.diskGb }) ?? 0;
-  const hourly = instance === null ? null : instance + disk;
+  const quote = quoteFor(config, prices);
+  if (!compute || !quote) return null;
+  const source = prices
+    ? describePriceOrigin(prices.table.origin, prices.table)
+    : pricesError
+      ? `Bundled ${PRICE_TABLE.baseRegion} prices of ${PRICE_TABLE.asOf}; live prices unavailable: ${pricesError}`
+      : `Reading the prices of ${config.aws.region}… (bundled ${PRICE_TABLE.baseRegion} prices of ${PRICE_TABLE.asOf} meanwhile)`;
+  const onDemand = (prices?.table ?? PRICE_TABLE).instanceHourly[compute.instanceType];
   return (
-    <div className="estimate" data-testid="cost-estimate">
+    <div className="estimate estimate--quote" data-testid="cost-estimate">
       <div>
         <p className="estimate__label">Estimated cost per hour</p>
-        <p className="estimate__value tabular">{hourly === null ? 'unknown' : `${formatUsd(hourly)}/h`}</p>
-        <p className="estimate__detail">
-          {compute.instanceType} {instance === null ? '(not in the price table)' : formatUsd(instance)} +{' '}
-          {compute.diskGb} GB gp3 {formatUsd(disk)}
-          {compute.market === 'spot' ? '; spot is usually far cheaper' : ''}
-        </p>
+        <p className="estimate__value tabular">{formatHourly(quote.hourlyUsd)}</p>
       </div>
       <div>
         <p className="estimate__label">At most, for the TTL ({formatDuration(compute.ttlMinutes * 60)})</p>
         <p className="estimate__value tabular" data-testid="cost-ttl">
-          {hourly === null ? 'unknown' : formatUsd((hourly * compute.ttlMinutes) / 60)}
+          {quote.totalUsd === null ? 'unknown' : formatUsd(quote.totalUsd)}
         </p>
         <p className="estimate__detail">The instance powers itself off at the limit, whatever happens to this app.</p>
       </div>
+      <table className="estimate__lines" data-testid="cost-lines">
+        <caption className="estimate__detail">Every billable line</caption>
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col" className="num">
+              Per hour
+            </th>
+            <th scope="col" className="num">
+              For the TTL
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {quote.lines.map((line) => (
+            <tr key={line.label}>
+              <th scope="row">{line.label}</th>
+              <td className="num tabular">{formatHourly(line.hourlyUsd)}</td>
+              <td className="num tabular">{line.totalUsd === null ? 'unknown' : formatUsd(line.totalUsd)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div data-testid="spot-zones">
+        <p className="estimate__label">On-demand vs spot, {config.aws.region}</p>
+        <p className="estimate__detail tabular">
+          On-demand {formatHourly(onDemand ?? null)}
+          {prices?.spotZones
+            ? ` · spot now: ${prices.spotZones.map((z) => `${z.zone} ${formatHourly(z.usdPerHour)}`).join(', ')}`
+            : prices?.spotProblem
+              ? ` · spot unknown: ${prices.spotProblem}`
+              : ''}
+        </p>
+      </div>
+      <p className="estimate__detail estimate__source" data-testid="prices-source">
+        {source}
+      </p>
     </div>
   );
 }

@@ -30,7 +30,7 @@ export function InstancePicker({ options, loading, error, value, region, onChang
   const unknownBecause = options?.find((o) => o.offered === undefined)?.unknownBecause;
   const rows = (options ?? [])
     .filter((o) => (!gpuOnly || o.gpus > 0 || o.type === value) && o.type.includes(filter.trim().toLowerCase()))
-    .sort((a, b) => rank(a) - rank(b) || a.hourlyUsd - b.hourlyUsd);
+    .sort((a, b) => rank(a) - rank(b) || byPrice(a) - byPrice(b));
   return (
     <div className="picker">
       <div className="picker__tools">
@@ -134,3 +134,6 @@ export function InstancePicker({ options, loading, error, value, region, onChang
     </div>
   );
 }
+
+// Types the region does not price go last (their price reads "unknown").
+const byPrice = (option: InstanceTypeOption) => option.hourlyUsd ?? Number.MAX_VALUE;

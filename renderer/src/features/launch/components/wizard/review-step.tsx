@@ -1,3 +1,4 @@
+import type { RegionPrices } from '../../../../../../shared/domain/account';
 import type { PreflightReport } from '../../../../../../shared/domain/preflight';
 import type { RunConfig } from '../../../../../../shared/run-config/schema';
 import { Button } from '../../../../components/button';
@@ -15,6 +16,8 @@ import './review-step.css';
 
 interface ReviewStepProps extends Omit<ReviewActionsProps, 'config'> {
   config: RunConfig | undefined;
+  /** The region's prices for the estimate (loading or failed: the bundled table, said so). */
+  prices?: Loaded<RegionPrices> | undefined;
   preflight: Loaded<PreflightReport> | undefined;
   onRerun: () => void;
   /** Goes to the step and field that fix a finding. */
@@ -22,7 +25,7 @@ interface ReviewStepProps extends Omit<ReviewActionsProps, 'config'> {
 }
 
 /** Step 6: preflight (live, failures first), what will be created, the cost, and the actions; Launch is in the sticky footer. */
-export function ReviewStep({ config, preflight, onRerun, onFix, ...actions }: ReviewStepProps) {
+export function ReviewStep({ config, preflight, prices, onRerun, onFix, ...actions }: ReviewStepProps) {
   if (!config) {
     return (
       <ErrorCallout
@@ -74,7 +77,7 @@ export function ReviewStep({ config, preflight, onRerun, onFix, ...actions }: Re
         <h3 id="cost-title" className="wizard-subsection__title">
           Cost
         </h3>
-        <CostEstimate config={config} />
+        <CostEstimate config={config} prices={prices?.value} pricesError={prices?.error?.message} />
       </section>
       <ReviewActions config={config} {...actions} />
     </div>
