@@ -186,6 +186,17 @@ describe('the EC2 test bed: instances that answer SSH, IMDSv2 and power loss', (
     expect((await ec2.describeInstance(id))?.state).toBe('shutting-down');
   });
 
+  it('a notice with reclaimAfterMs: AWS takes the instance that long after the notice', async () => {
+    const fake = new FakeAws({ clock: new FakeClock(), regions: [REGION] });
+    bed = await startEc2TestBed({ fake });
+    const { ec2, spec } = await readyToLaunch(fake.ports(), `${REGION}c`, 'spot');
+    const id = await ec2.runInstance(spec);
+    bed.postSpotNotice(id, { reclaimAfterMs: 100 });
+    expect(bed.instance(id).up).toBe(true);
+    expect(await eventually(() => !bed!.instance(id).up && !alive(bed!.instance(id).sshdPid))).toBe(true);
+    expect((await ec2.describeInstance(id))?.state).toBe('shutting-down');
+  });
+
   it('IMDSv2 only: no token (or a made-up one) is 401, a token PUT needs its TTL header', async () => {
     const imds = await startFakeImds({
       instanceId: 'i-1',

@@ -68,7 +68,12 @@ export interface Ec2TestBed {
    */
   postSpotNotice(
     instanceId: string,
-    notice?: { action?: 'terminate' | 'stop' | 'hibernate'; inMs?: number },
+    notice?: {
+      action?: 'terminate' | 'stop' | 'hibernate';
+      inMs?: number;
+      /** AWS then takes the instance ({@link Ec2TestBed.reclaim}) after this many real milliseconds. */
+      reclaimAfterMs?: number;
+    },
   ): SpotInterruption;
   /** AWS reclaims the instance now: it goes shutting-down (then terminated) and its machine stops, as TerminateInstances does. */
   reclaim(instanceId: string): Promise<void>;
@@ -172,6 +177,14 @@ export async function startEc2TestBed(options: Ec2TestBedOptions): Promise<Ec2Te
     if (!machine) throw new Error(`the test bed launched no instance ${instanceId}`);
     return machine;
   };
+  // AWS takes the instance: shutting-down on the fake's clock, and a power loss of its machine.
+  const reclaim = async (instanceId: string) => {
+    const machine = find(instanceId);
+    fake.region(machine.info.region).terminate(instanceId, fake.options.clock.now());
+    powerLoss(instanceId);
+    await Promise.all([...stopping]);
+  };
+  const reclaims = new Set<NodeJS.Timeout>();
   const endpoint = (publicIp: string) => {
     const id = byIp.get(publicIp);
     return id ? { host: '127.0.0.1', port: machines.get(id)!.info.sshPort } : { host: publicIp, port: 22 };
@@ -196,16 +209,15 @@ export async function startEc2TestBed(options: Ec2TestBedOptions): Promise<Ec2Te
         time: new Date(fake.options.clock.now() + (notice.inMs ?? 120_000)).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       };
       machine.imds.state.spotAction = posted;
+      if (notice.reclaimAfterMs !== undefined) {
+        reclaims.add(setTimeout(() => void reclaim(instanceId), notice.reclaimAfterMs));
+      }
       return posted;
     },
-    async reclaim(instanceId) {
-      const machine = find(instanceId);
-      fake.region(machine.info.region).terminate(instanceId, fake.options.clock.now());
-      powerLoss(instanceId);
-      await Promise.all([...stopping]);
-    },
+    reclaim,
     failures: () => [...failures],
     async close() {
+      for (const timer of reclaims) clearTimeout(timer);
       for (const id of machines.keys()) powerLoss(id);
       await Promise.all([...stopping]);
       if (fake.instanceHooks?.terminating) fake.instanceHooks = undefined;
