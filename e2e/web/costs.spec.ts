@@ -5,8 +5,8 @@ import { ARTIFACTS, collectProblems, nav, screenshot, useWebHost } from './suppo
 
 /**
  * The cost panel against the in-memory AWS account (TRAINDECK_FAKE_AWS=1, seeded with a
- * TrainDeck run in eu-west-1, leftovers in us-east-1, untracked resources in us-west-2 and a
- * region that is not opted in): scan, total, confirmation, typed phrase, live progress, and
+ * TrainDeck run in eu-west-1, leftovers in us-east-1, untracked resources in us-west-2 and an
+ * enabled region whose calls are denied): scan, total, confirmation, typed phrase, live progress, and
  * the verified "0 cost resources remain".
  */
 const host = useWebHost({ TRAINDECK_FAKE_AWS: '1' });
@@ -17,6 +17,27 @@ test('scan lists every region, kill-all confirms exactly what it deletes and end
   page,
 }) => {
   const problems = await collectProblems(page);
+  // The demo account deletes everything in about a second: the kill-all's end (its job's
+  // `succeeded`, carrying the rescan) is held back until the live progress has been seen.
+  const held: string[] = [];
+  let holdTheEnd = true;
+  let sendToPage: (message: string) => void = () => undefined;
+  await page.routeWebSocket(/\/ipc/, (ws) => {
+    const server = ws.connectToServer();
+    sendToPage = (message) => ws.send(message);
+    ws.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      const text = String(message);
+      if (
+        holdTheEnd &&
+        text.includes('"event":"jobs.event"') &&
+        text.includes('"type":"succeeded"') &&
+        text.includes('"survivors"')
+      ) {
+        held.push(text);
+      } else ws.send(message);
+    });
+  });
   await page.goto(host().url);
   await page.locator('html[data-app-ready="true"]').waitFor();
   await nav(page, 'Costs').click();
@@ -25,8 +46,10 @@ test('scan lists every region, kill-all confirms exactly what it deletes and end
   await expect(table.locator('tbody tr')).toHaveCount(9);
   // g5.xlarge + its IPv4, gp3 150 GB, gp3 200 GB, an Elastic IP, t3.large, gp2 30 GB, a 50 GB snapshot.
   await expect(page.getByTestId('burn-rate')).toHaveText('$1.15/h');
-  await expect(page.getByTestId('region-strip')).toContainText('ap-southeast-4');
-  await expect(page.getByTestId('region-strip')).toContainText('not opted in');
+  // An enabled region whose calls are denied is reported; the region not opted in is not enabled, so not scanned.
+  await expect(page.getByTestId('region-strip')).toContainText('sa-east-1');
+  await expect(page.getByTestId('region-strip')).toContainText('no permission');
+  await expect(page.getByTestId('region-strip')).not.toContainText('ap-southeast-4');
   await expect(page.getByTestId('resource-i-0a1b2c3d4e5f60718')).toContainText('g5.xlarge');
   await expect(page.getByTestId('resource-i-0a1b2c3d4e5f60718')).toContainText('TrainDeck');
   await expect(page.getByTestId('resource-i-07e57e57e57e57e57')).toContainText('Untracked');
@@ -83,8 +106,11 @@ test('scan lists every region, kill-all confirms exactly what it deletes and end
   const progress = page.getByTestId('kill-progress');
   await expect(progress).toBeVisible();
   // Live per-resource progress: rows turn "Deleted" one after another.
-  await expect(page.locator('[data-testid="resource-table"] tr[data-deletion="deleted"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="resource-table"] tr[data-deletion="deleted"]')).toHaveCount(9);
+  await expectAccessible(page, 'costs, a kill-all deleting');
   await shot(page, 'costs-kill-progress');
+  holdTheEnd = false;
+  for (const message of held.splice(0)) sendToPage(message);
   await expect(page.getByTestId('kill-verdict')).toContainText('0 cost resources remain', { timeout: 30_000 });
   await expect(progress).toHaveAttribute('data-state', 'succeeded');
   await expect(page.getByTestId('burn-rate')).toHaveText('$0.00/h');

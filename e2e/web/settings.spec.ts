@@ -70,6 +70,11 @@ test('settings are main’s: bounded, kept across a restart, used by the wizard;
     'Africa (Cape Town) af-south-1 — not enabled for this account',
   );
   await expect(region.locator('option[value="eu-west-1"]')).toHaveText('Europe (Ireland) eu-west-1');
+  // The demo's region that is not opted in is marked (its calls are refused so); its enabled, SCP-denied one is not.
+  await expect(region.locator('option[value="ap-southeast-4"]')).toHaveText(
+    'Asia Pacific (Melbourne) ap-southeast-4 — not enabled for this account',
+  );
+  await expect(region.locator('option[value="sa-east-1"]')).toHaveText('South America (São Paulo) sa-east-1');
   await region.selectOption('us-east-1');
   const profile = field(page, 'settings.profile').getByRole('combobox');
   await expect(profile.locator('option[value="ml-research"]')).toHaveCount(1);

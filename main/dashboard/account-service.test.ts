@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { regionRefusal } from '../aws/aws-error-codes';
 import { demoAccount } from '../aws/fake/demo-account';
 import { FakeAws } from '../aws/fake/fake-aws';
 import { FakeClock } from '../aws/testing/fake-clock';
@@ -62,5 +63,31 @@ describe('the wizard’s first step asks AWS the right questions', () => {
       fix: expect.stringContaining('pricing:GetProducts'),
     });
     expect(prices.spotProblem).toBe('EC2 has no spot price of z9.unknown in eu-west-1 for the last day.');
+  });
+});
+
+describe('the demo account agrees with itself (TRAINDECK_FAKE_AWS=1)', () => {
+  it('a region it lists as enabled never refuses as not opted in; one that refuses so is marked not enabled', async () => {
+    const fake = demoAccount(new FakeClock(), 0);
+    const { regions, problem } = await service(fake).regions({ askIn: 'eu-west-1' });
+    expect(problem).toBeUndefined();
+    const marked = new Map(regions.map((r) => [r.code, r.enabled]));
+    expect(marked.get('ap-southeast-4')).toBe(false);
+    for (const code of ['eu-west-1', 'us-east-1', 'us-west-2', 'sa-east-1']) expect(marked.get(code), code).toBe(true);
+    const listed = await fake.ports().regions.listEnabledRegions();
+    for (const code of listed) {
+      const answer = await fake
+        .ports()
+        .ec2(code)
+        .listOurKeyPairs()
+        .then(
+          () => 'answers',
+          (error: unknown) => regionRefusal(error),
+        );
+      expect(answer, code).not.toBe('not opted in');
+    }
+    // The wizard's step 1 says the same of each: enabled ones pass, the not-enabled one says how to enable it.
+    await expect(service(fake).identity({ region: 'sa-east-1' })).resolves.toMatchObject({ account: '123456789012' });
+    await expect(service(fake).identity({ region: 'ap-southeast-4' })).rejects.toThrow(/not enabled for account/);
   });
 });

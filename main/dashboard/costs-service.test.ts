@@ -50,7 +50,12 @@ describe('CostsService (kill-all from the cost panel)', () => {
     const scan = await costs.scan();
     expect(scan.resources).toHaveLength(9);
     expect(scanned).toEqual([9]); // the monitor sees every finished scan (untracked-resource notice)
-    expect(scan.regions.find((r) => r.region === 'ap-southeast-4')?.status).toBe('refused');
+    // The enabled region an SCP denies is reported; the one not opted in is not scanned (not enabled).
+    expect(scan.regions.find((r) => r.region === 'sa-east-1')).toMatchObject({
+      status: 'refused',
+      reason: 'no permission (UnauthorizedOperation)',
+    });
+    expect(scan.regions.map((r) => r.region)).not.toContain('ap-southeast-4');
     // Priced with each region's own prices from the (fake) Price List: 1.1451 at the bundled us-east-1 figures.
     expect(scan.totalHourlyUsd).toBeCloseTo(1.2698, 3);
     expect(scan.pricesNote).toBe('AWS prices of each region, fetched 2025-06-01 or later.');

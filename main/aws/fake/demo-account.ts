@@ -15,12 +15,21 @@ const BERT = 'bert-ft-20261122-181544-9f3c';
 /**
  * A fake account that looks like a real one mid-project, for the browser host in tests and
  * demos (TRAINDECK_FAKE_AWS=1): a TrainDeck run training in eu-west-1, leftovers of an older
- * run in us-east-1, someone's untracked notebook box and snapshot in us-west-2, a region that
- * is not opted in, and the buckets the wizard's examples use.
+ * run in us-east-1, someone's untracked notebook box and snapshot in us-west-2, an enabled region
+ * whose calls an SCP denies (sa-east-1: the scan reports it not readable), a region that is not
+ * opted in (ap-southeast-4: not listed as enabled, its calls refused), and the buckets the
+ * wizard's examples use.
  */
 export function demoAccount(clock: Clock, latencyMs = 40): FakeAws {
-  const fake = new FakeAws({ clock, regions: ['eu-west-1', 'us-east-1', 'us-west-2', 'ap-southeast-4'], latencyMs });
+  const fake = new FakeAws({
+    clock,
+    regions: ['eu-west-1', 'us-east-1', 'us-west-2', 'sa-east-1', 'ap-southeast-4'],
+    latencyMs,
+  });
+  // As AWS has it: a region not opted in is not among the enabled regions and refuses every call;
+  // an enabled region an organization's SCP denies is listed, and its calls are refused.
   fake.refuseRegion('ap-southeast-4', 'OptInRequired');
+  fake.refuseRegion('sa-east-1', 'UnauthorizedOperation');
   fake.buckets.set('acme-ml-data', { region: 'eu-west-1', versioning: 'off' });
   fake.buckets.set('acme-versioned', { region: 'eu-west-1', versioning: 'enabled' });
   fake.buckets.set('acme-shared', { region: 'eu-west-1', versioning: 'off', blocksSseC: true });

@@ -199,11 +199,20 @@ export class FakeAws {
     return result;
   }
 
+  /**
+   * What DescribeRegions lists (without AllRegions): the regions enabled for the account, so not
+   * one refused as not opted in; a region refused for another reason (an SCP, a denied call) is
+   * enabled and listed.
+   */
+  enabledRegions(): string[] {
+    return [...this.regions.keys()].filter((region) => this.refusals.get(region) !== 'OptInRequired').sort();
+  }
+
   /** The fake as the lifecycle's ports. */
   ports(): AwsPorts {
     return {
       identity: this.wrap('global', this.identityPort()),
-      regions: this.wrap('global', { listEnabledRegions: async () => [...this.regions.keys()].sort() }),
+      regions: this.wrap('global', { listEnabledRegions: async () => this.enabledRegions() }),
       instanceRole: this.wrap('global', this.rolePort()),
       scopedCredentials: this.wrap('global', this.scopedCredentialsPort()),
       priceList: this.wrap(

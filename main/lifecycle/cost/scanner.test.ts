@@ -82,7 +82,15 @@ describe('the cost scanner', () => {
     const { clock, fake } = seededAccount();
     fake.refuseRegion('ap-south-2', 'OptInRequired');
     fake.refuseRegion('eu-west-1', 'UnauthorizedOperation');
-    const scan = await scanAccount({ ports: fake.ports(), clock, sleep: clock.sleep });
+    // A region not opted in is not among the enabled ones: it refuses when asked by name (`scan --region`).
+    const enabled = await fake.ports().regions.listEnabledRegions();
+    expect(enabled).not.toContain('ap-south-2');
+    const scan = await scanAccount({
+      ports: fake.ports(),
+      clock,
+      sleep: clock.sleep,
+      regions: [...enabled, 'ap-south-2'],
+    });
     expect(scan.regions.find((r) => r.region === 'ap-south-2')).toMatchObject({
       status: 'refused',
       reason: 'not opted in',
@@ -96,7 +104,7 @@ describe('the cost scanner', () => {
 
   it('reports its progress: 0 of N once the regions are known, then one more per region, refused ones included', async () => {
     const { clock, fake } = seededAccount();
-    fake.refuseRegion('ap-south-2', 'OptInRequired');
+    fake.refuseRegion('ap-south-2', 'UnauthorizedOperation');
     const seen: { done: number; total: number }[] = [];
     const scan = await scanAccount({
       ports: fake.ports(),
@@ -106,6 +114,7 @@ describe('the cost scanner', () => {
     });
     const total = scan.regions.length;
     expect(total).toBeGreaterThan(1);
+    expect(scan.regions.find((r) => r.region === 'ap-south-2')?.status).toBe('refused');
     expect(seen).toEqual(Array.from({ length: total + 1 }, (_, done) => ({ done, total })));
   });
 

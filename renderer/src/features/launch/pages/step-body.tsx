@@ -35,6 +35,7 @@ export function StepBody({
     useShallow((s) => ({
       profiles: s.profiles,
       identity: s.identity,
+      regions: s.regions,
       instanceTypes: s.instanceTypes,
       preflight: s.preflight,
       prices: s.prices,
@@ -65,6 +66,7 @@ export function StepBody({
           errors={errors}
           profiles={aws.profiles}
           identity={aws.identity}
+          regions={aws.regions?.value}
           onChange={(patch) => update('account', patch)}
           onCheckIdentity={() => void actions.checkIdentity(draft.account.profile, draft.account.region)}
         />

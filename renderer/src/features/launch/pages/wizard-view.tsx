@@ -85,6 +85,9 @@ export function WizardView() {
     if (step === 'account') void aws.checkIdentity(profile, region);
   }, [aws, step, profile, region]);
   useEffect(() => {
+    if (step === 'account') void aws.loadRegions(profile);
+  }, [aws, step, profile]);
+  useEffect(() => {
     if (step === 'compute') void aws.loadInstanceTypes(profile, region);
   }, [aws, step, profile, region]);
   const instanceType = validation.config?.compute?.instanceType;

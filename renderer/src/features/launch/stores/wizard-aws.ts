@@ -8,6 +8,7 @@ import type {
   RegionPrices,
 } from '../../../../../shared/domain/account';
 import type { PreflightCheck, PreflightReport } from '../../../../../shared/domain/preflight';
+import type { RegionChoice } from '../../../../../shared/domain/regions';
 import type { AppError } from '../../../../../shared/ipc/result';
 import type { RunConfig } from '../../../../../shared/run-config/schema';
 import { api } from '../../../bridge/api-ref';
@@ -24,6 +25,8 @@ export interface Loaded<T> {
 interface WizardAwsStore {
   profiles: Loaded<AwsProfiles> | undefined;
   identity: Loaded<AwsIdentity> | undefined;
+  /** The region picker's list for the chosen profile: the console's names, not-enabled regions marked. */
+  regions: Loaded<{ regions: RegionChoice[]; problem?: string }> | undefined;
   instanceTypes: Loaded<InstanceTypeOption[]> | undefined;
   preflight: Loaded<PreflightReport> | undefined;
   /** The region's prices and the chosen type's spot price per zone (the estimate's source). */
@@ -32,6 +35,8 @@ interface WizardAwsStore {
   key: { busy: boolean; error?: AppError; info?: KeyFileInfo };
   loadProfiles(): Promise<void>;
   checkIdentity(profile: string, region: string): Promise<void>;
+  /** Which regions the profile's account has enabled (asked once per profile). */
+  loadRegions(profile: string): Promise<void>;
   loadInstanceTypes(profile: string, region: string): Promise<void>;
   loadPrices(profile: string, region: string, instanceType: string): Promise<void>;
   runPreflight(config: RunConfig): Promise<void>;
@@ -47,6 +52,7 @@ const target = (profile: string, region: string) => ({ region, ...(profile ? { p
 export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
   profiles: undefined,
   identity: undefined,
+  regions: undefined,
   instanceTypes: undefined,
   preflight: undefined,
   prices: undefined,
@@ -69,6 +75,17 @@ export const useWizardAws = create<WizardAwsStore>()((set, get) => ({
     if (get().identity?.key !== key) return;
     set({
       identity: result.ok ? { key, loading: false, value: result.value } : { key, loading: false, error: result.error },
+    });
+  },
+
+  loadRegions: async (profile) => {
+    const key = profile;
+    if (get().regions?.key === key && !get().regions?.error) return;
+    set({ regions: { key, loading: true } });
+    const result = await api().invoke('aws.regions', profile ? { profile } : {});
+    if (get().regions?.key !== key) return;
+    set({
+      regions: result.ok ? { key, loading: false, value: result.value } : { key, loading: false, error: result.error },
     });
   },
 

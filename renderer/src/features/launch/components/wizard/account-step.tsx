@@ -1,4 +1,5 @@
 import type { AwsIdentity, AwsProfiles } from '../../../../../../shared/domain/account';
+import type { RegionChoice } from '../../../../../../shared/domain/regions';
 import { Button } from '../../../../components/button';
 import { Field } from '../../../../components/forms/field';
 import { RegionOptions } from '../../../../components/forms/region-options';
@@ -10,11 +11,21 @@ import type { StepProps } from './step-props';
 interface AccountStepProps extends StepProps<'account'> {
   profiles: Loaded<AwsProfiles> | undefined;
   identity: Loaded<AwsIdentity> | undefined;
+  /** The regions as the account has them (not-enabled ones marked); undefined until known. */
+  regions: { regions: RegionChoice[]; problem?: string } | undefined;
   onCheckIdentity: () => void;
 }
 
 /** Step 1: which AWS account (a profile of ~/.aws, by name only), which region, and who that is. */
-export function AccountStep({ value, errors, profiles, identity, onChange, onCheckIdentity }: AccountStepProps) {
+export function AccountStep({
+  value,
+  errors,
+  profiles,
+  identity,
+  regions,
+  onChange,
+  onCheckIdentity,
+}: AccountStepProps) {
   const names = profiles?.value?.profiles ?? [];
   const defaultProfile = profiles?.value?.defaultProfile;
   return (
@@ -51,7 +62,7 @@ export function AccountStep({ value, errors, profiles, identity, onChange, onChe
           hint="Where the instance runs; the bucket may be elsewhere (preflight says so)."
         >
           <select className="select" value={value.region} onChange={(e) => onChange({ region: e.target.value })}>
-            <RegionOptions value={value.region} regions={undefined} />
+            <RegionOptions value={value.region} regions={regions?.regions} />
           </select>
         </Field>
         <Field
