@@ -44,8 +44,8 @@ test('scan lists every region, kill-all confirms exactly what it deletes and end
   // The app scanned at start: the page opens on that scan, no click needed.
   const table = page.getByTestId('resource-table');
   await expect(table.locator('tbody tr')).toHaveCount(9);
-  // g5.xlarge + its IPv4, gp3 150 GB, gp3 200 GB, an Elastic IP, t3.large, gp2 30 GB, a 50 GB snapshot.
-  await expect(page.getByTestId('burn-rate')).toHaveText('$1.15/h');
+  // g5.xlarge + its IPv4, gp3 150 GB, gp3 200 GB, an Elastic IP, t3.large, gp2 30 GB, a 50 GB snapshot, at each region's own (fake Price List) prices.
+  await expect(page.getByTestId('burn-rate')).toHaveText('$1.27/h');
   // An enabled region whose calls are denied is reported; the region not opted in is not enabled, so not scanned.
   await expect(page.getByTestId('region-strip')).toContainText('sa-east-1');
   await expect(page.getByTestId('region-strip')).toContainText('no permission');
