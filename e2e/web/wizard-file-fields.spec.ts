@@ -54,6 +54,14 @@ test('file fields are checked through main when they lose focus, and the answer 
 
   await atStep(page, 'code');
   await expect(page.locator('#wizard-step-title')).toBeFocused();
+  // #15 point 14: one short sentence under a field, the rest behind Details (closed until asked).
+  const knownHosts = field(page, 'code.knownHosts');
+  await expect(knownHosts.locator('.field__hint')).toHaveText(
+    'Not needed for github.com: its published keys are built in.',
+  );
+  await expect(knownHosts.getByText('ssh-keyscan -p PORT HOST')).toBeHidden();
+  await knownHosts.getByText('Details').click();
+  await expect(knownHosts.getByText('ssh-keyscan -p PORT HOST', { exact: false })).toBeVisible();
   await field(page, 'code.repoUrl').getByRole('textbox').fill('git@github.com:acme/resnet.git');
   await typeAndLeave(page, 'code.deployKeyFile', join(home, 'keys'));
   await expect(error(page, 'code.deployKeyFile')).toHaveText(
@@ -104,6 +112,9 @@ test('file fields are checked through main when they lose focus, and the answer 
 
   // Training: a secret variable's file, the same way.
   await atStep(page, 'training');
+  await expect(page.getByText('given to the training only', { exact: false })).toBeHidden();
+  await page.getByText('Where the value goes').click();
+  await expect(page.getByText('given to the training only', { exact: false })).toBeVisible();
   await page.getByRole('button', { name: 'Add secret variable' }).click();
   await page.getByRole('textbox', { name: 'Name of secret variable 1' }).fill('WANDB_API_KEY');
   const file = page.getByRole('textbox', { name: 'File of WANDB_API_KEY' });

@@ -1,5 +1,6 @@
 import { cloneElement, type ReactElement, type ReactNode, useId } from 'react';
 
+import { Disclosure } from '../disclosure';
 import { AlertIcon } from '../icons/ui-icons';
 
 import './field.css';
@@ -14,6 +15,8 @@ interface FieldProps {
     'aria-describedby'?: string | undefined;
   }>;
   hint?: ReactNode;
+  /** The hint's details, on demand under a "Details" disclosure (the hint stays one short sentence). */
+  details?: ReactNode;
   error?: string | undefined;
   /** Worth saying but not blocking (a key other users can read), under the control like an error. */
   warning?: string | undefined;
@@ -25,7 +28,7 @@ interface FieldProps {
 }
 
 /** A labelled control with its hint and, when invalid, its message right under it. */
-export function Field({ label, children, hint, error, warning, name, className, group = false }: FieldProps) {
+export function Field({ label, children, hint, details, error, warning, name, className, group = false }: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -66,6 +69,7 @@ export function Field({ label, children, hint, error, warning, name, className, 
           {hint}
         </p>
       )}
+      {details && <Disclosure summary="Details">{details}</Disclosure>}
     </div>
   );
 }

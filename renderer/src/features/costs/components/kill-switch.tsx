@@ -1,4 +1,5 @@
 import { Button } from '../../../components/button';
+import { Disclosure } from '../../../components/disclosure';
 import { LockIcon, PowerIcon } from '../../../components/icons/ui-icons';
 
 import './kill-switch.css';
@@ -17,10 +18,11 @@ export function KillSwitch({ unavailableReason, onKill }: KillSwitchProps) {
   return (
     <div className="kill-switch">
       <h2 className="kill-switch__title">Emergency stop</h2>
-      <p className="kill-switch__text">
-        Terminates TrainDeck's instances and deletes everything they left, in every enabled region, then rescans to
-        prove it. Untracked resources only with a typed confirmation.
-      </p>
+      <p className="kill-switch__text">Stops everything TrainDeck made that bills, in every enabled region.</p>
+      <Disclosure summary="Details">
+        Terminates TrainDeck's instances and deletes everything they left, then rescans to prove it. Untracked resources
+        only with a typed confirmation.
+      </Disclosure>
       <span className="kill-switch__button" title={unavailableReason}>
         <Button
           variant="danger"

@@ -3,6 +3,7 @@ import type { DoctorCheck } from '../../../../../shared/domain/doctor';
 import { TRAINDECK_USER_POLICY } from '../../../../../shared/domain/iam-policy';
 import { Button } from '../../../components/button';
 import { Card } from '../../../components/card';
+import { Disclosure } from '../../../components/disclosure';
 import { StatusMark } from '../../../components/doctor/status-mark';
 import { RefreshIcon } from '../../../components/icons/ui-icons';
 import { RichText } from '../../../components/rich-text';
@@ -75,11 +76,11 @@ export function ConnectAccount({ identity, region, onCheckAgain, onCopyPolicy, o
           <StatusMark status="info" />
           <div className="connect__text">
             <h3 className="connect__title">3. Permissions</h3>
-            <p className="connect__detail">
-              Attach this IAM policy to the user or role of those credentials (IAM console → Policies → Create policy →
-              JSON). Replace YOUR-BUCKET with the bucket of your data; the instance itself gets a narrower role, made
-              per run folder.
-            </p>
+            <p className="connect__detail">Attach this IAM policy to the user or role of those credentials.</p>
+            <Disclosure summary="How">
+              In the IAM console: Policies → Create policy → JSON. Replace YOUR-BUCKET with the bucket of your data; the
+              instance itself gets a narrower role, made per run folder.
+            </Disclosure>
             <div className="connect__policy-actions">
               <Button size="sm" onClick={() => onCopyPolicy(TRAINDECK_USER_POLICY)} data-testid="copy-policy">
                 Copy the IAM policy

@@ -62,7 +62,8 @@ export function CodeStep({ value, errors, warnings = {}, onFileBlur, onChange }:
           name="code.deployKeyFile"
           error={errors['code.deployKeyFile']}
           warning={warnings['code.deployKeyFile']}
-          hint="A read-only deploy key (OpenSSH private key) on this machine; it goes to the instance's RAM only, never its disk."
+          hint="A read-only deploy key on this machine (the private key file, not the .pub)."
+          details="An OpenSSH private key. It goes to the instance's RAM only, never its disk."
           className="field--wide"
         >
           <input
@@ -78,7 +79,8 @@ export function CodeStep({ value, errors, warnings = {}, onFileBlur, onChange }:
           label="Git server host key (optional)"
           name="code.knownHosts"
           error={errors['code.knownHosts']}
-          hint="Not needed for github.com: its published keys are built in. For another git server over ssh, paste its known_hosts line (ssh-keyscan -p PORT HOST); the checkout refuses any other key."
+          hint="Not needed for github.com: its published keys are built in."
+          details="For another git server over ssh, paste its known_hosts line (ssh-keyscan -p PORT HOST); the checkout refuses any other key."
           className="field--wide"
         >
           <textarea

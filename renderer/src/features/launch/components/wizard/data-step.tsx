@@ -1,6 +1,7 @@
 import { useState } from 'react';
 
 import { Button } from '../../../../components/button';
+import { Disclosure } from '../../../../components/disclosure';
 import { Field } from '../../../../components/forms/field';
 import { readBucketInput } from '../../wizard/bucket-input';
 import { FolderTable } from './folder-table';
@@ -86,11 +87,11 @@ export function DataStep({
         <h3 id="folders-title" className="wizard-subsection__title">
           Folders
         </h3>
-        <p className="wizard-subsection__text">
-          Each folder of the instance's data directory and its S3 prefix. Pull only: S3 is the truth, never written.
-          Local wins: the push overwrites S3. Newest wins: the newer file, both ways. A push only deletes what the last
-          pull saw.
-        </p>
+        <p className="wizard-subsection__text">Each folder of the instance's data directory and its S3 prefix.</p>
+        <Disclosure summary="What the policies do">
+          Pull only: S3 is the truth, never written. Local wins: the push overwrites S3. Newest wins: the newer file,
+          both ways. A push only deletes what the last pull saw.
+        </Disclosure>
         <FolderTable
           folders={value.folders}
           prefix={value.prefix}

@@ -1,3 +1,4 @@
+import { Disclosure } from '../../../../components/disclosure';
 import { EditableRows, type RowColumn } from '../../../../components/forms/editable-rows';
 import { Field } from '../../../../components/forms/field';
 import type { WizardDraft } from '../../wizard/draft';
@@ -28,7 +29,8 @@ export function TrainingStep({ value, errors, warnings = {}, onFileBlur, onChang
         label="Command"
         name="training.command"
         error={errors['training.command']}
-        hint="Run from the repository root, detached from SSH; output goes to logs/RUN-ID/train.log. The data folders are in DATA_DIR, CHECKPOINT_DIR… env vars."
+        hint="Run from the repository root, detached from SSH."
+        details="Its output goes to logs/RUN-ID/train.log. The data folders are in the DATA_DIR, CHECKPOINT_DIR… environment variables."
       >
         <textarea
           className="textarea"
@@ -61,10 +63,13 @@ export function TrainingStep({ value, errors, warnings = {}, onFileBlur, onChang
           Secret variables
         </h3>
         <p className="wizard-subsection__text">
-          API tokens such as WANDB_API_KEY or HF_TOKEN. Give the file on this computer that holds each value: it is read
-          when the run starts, sent over the encrypted SSH channel and given to the training only. Templates and
-          exported configs keep the file path, never the value; it is hidden in the training&apos;s log.
+          API tokens such as WANDB_API_KEY or HF_TOKEN, each read from a file on this computer.
         </p>
+        <Disclosure summary="Where the value goes">
+          The file is read when the run starts; its value is sent over the encrypted SSH channel and given to the
+          training only. Templates and exported configs keep the file path, never the value; it is hidden in the
+          training&apos;s log.
+        </Disclosure>
         <EditableRows
           rows={value.secretEnv}
           columns={SECRET_ENV_COLUMNS}
