@@ -16,6 +16,8 @@ import { AwsDefaultsCard } from '../components/aws-defaults-card';
 import { DataFolderCard } from '../components/data-folder-card';
 import { MonitoringCard } from '../components/monitoring-card';
 import { NotificationsCard } from '../components/notifications-card';
+import { WebhookCard } from '../components/webhook-card';
+import { useWebhook } from '../stores/webhook';
 
 /** Settings: what the user chooses (main keeps it) beside the environment check and About. */
 export function SettingsPage() {
@@ -36,6 +38,8 @@ export function SettingsPage() {
     })),
   );
   const { settings, problem, loadError, errors, saving } = store;
+  const webhook = useWebhook(useShallow((s) => ({ view: s.view, busy: s.busy, error: s.error, tested: s.tested })));
+  useEffect(() => void useWebhook.getState().load(), []);
   const update = useSettings((s) => s.update);
   const profile = settings?.aws.profile;
   useEffect(() => {
@@ -71,6 +75,12 @@ export function SettingsPage() {
               notifications={settings.notifications}
               error={errors.notifications}
               onChange={(topic, on) => void update('notifications', { notifications: { [topic]: on } })}
+            />
+            <WebhookCard
+              {...webhook}
+              onSave={(url, format) => useWebhook.getState().save(url, format)}
+              onTest={() => void useWebhook.getState().test()}
+              onClear={() => void useWebhook.getState().clear()}
             />
             <AppearanceCard theme={settings.theme} onChange={(theme) => void update('theme', { theme })} />
             <DataFolderCard
