@@ -34,7 +34,8 @@ test('Costs: scanned at start, sortable and filterable, per-run teardown and per
   await nav(page, 'Costs').click();
   const table = page.getByTestId('resource-table');
   await expect(table.locator('tbody tr')).toHaveCount(9);
-  await expect(page.getByTestId('burn-rate')).toHaveText('$1.15/h');
+  // The demo account's regional prices (the Price List source), as costs.spec checks.
+  await expect(page.getByTestId('burn-rate')).toHaveText('$1.27/h');
   // One scan, at start (opening the page on a fresh scan asks for none), reported region by region.
   expect(scans).toHaveLength(1);
   const total = progress[0]!.split('/')[1];

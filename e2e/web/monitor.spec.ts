@@ -133,6 +133,7 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   await expect.poll(() => sent.includes('runs.cancel')).toBe(true);
   await expect(page.getByTestId('stop-training')).toHaveText('Stopping…');
   await expect(page.getByTestId('stop-training')).toBeDisabled();
+  await expectAccessible(page, 'stopping');
   await screenshot(page, 'runs-stopping');
   push('runs.event', {
     runId: RUN_ID,
