@@ -32,6 +32,8 @@ export function workLayout(workDir: string, spec: Pick<ExecutorSpec, 'storage' |
     /** The folders this run syncs (the logs folder narrowed to the run's own subfolder). */
     folders,
     logsDir,
+    /** The folders a push moves (every one but the pull-only ones): the budget measures them. */
+    pushDirs: folders.filter((folder) => folder.policy !== 'pull-only').map((folder) => join(dataDir, folder.local)),
     eventsFile: join(logsDir, RUN_LOG_FILES.events),
     trainLog: join(logsDir, RUN_LOG_FILES.train),
     metricsFile: join(logsDir, RUN_LOG_FILES.metrics),

@@ -1,7 +1,7 @@
 import type { CostResource } from '../../shared/domain/cost';
 import type { RunEvent } from '../../shared/domain/run';
 import type { NotificationTopic } from '../../shared/domain/settings';
-import { formatDurationMs, type MonitorNotice } from '../../shared/monitor/notices';
+import { type AutoStopCause, formatDurationMs, type MonitorNotice } from '../../shared/monitor/notices';
 import { countOf } from '../../shared/text/plural';
 import { joinSentences } from '../../shared/text/sentences';
 import type { NotificationService } from '../core/notifications';
@@ -16,7 +16,15 @@ const ONCE = new Set<MonitorNotice['kind']>([
   'teardown-complete',
   'spot-interruption',
   'run-failed',
+  'auto-stop',
+  'loss-not-finite',
 ]);
+
+const AUTO_STOP_TITLES: Record<AutoStopCause, string> = {
+  budget: 'Budget reached: stopping the run',
+  stall: 'Stalled: stopping the run',
+  loss: 'Loss is not a number: stopping the run',
+};
 
 function usd(value: number): string {
   return `$${value.toFixed(value < 1 ? 3 : 2)}`;
@@ -123,6 +131,23 @@ export class MonitorNotifier {
           'error',
           'Spot instance interrupted',
           `Run ${notice.runId}: AWS will ${notice.action} the instance at ${notice.time}. The executor is pushing now.`,
+        );
+        return;
+      case 'auto-stop':
+        n.notify(
+          'warning',
+          AUTO_STOP_TITLES[notice.cause],
+          joinSentences(
+            `Run ${notice.runId}: ${notice.reason}`,
+            'Training is stopping; its data is pushed and verified, then the machine is torn down',
+          ),
+        );
+        return;
+      case 'loss-not-finite':
+        n.notify(
+          'warning',
+          'Loss is not a number',
+          `Run ${notice.runId}: ${notice.name} is ${notice.value}; the training goes on but learns nothing. Stop it from Runs, or set monitoring.nonFiniteLoss to "stop".`,
         );
         return;
       case 'untracked-resources': {

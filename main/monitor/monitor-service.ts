@@ -23,11 +23,16 @@ import { RunWatcher, type WatchOptions } from './run-watcher';
 const DEFAULT_SNAPSHOT_POINTS = 500;
 
 /** What the pipeline passes when a run starts training. */
-export interface WatchRequest extends Pick<WatchOptions, 'paths' | 'burn' | 'intervalMs' | 'checkSpot' | 'source'> {
+export interface WatchRequest extends Pick<
+  WatchOptions,
+  'paths' | 'burn' | 'intervalMs' | 'checkSpot' | 'source' | 'measurePush'
+> {
   runId: string;
   shell: RemoteShell;
   stallRule?: RunMonitorOptions['stallRule'];
   parse?: RunMonitorOptions['parse'];
+  /** The run's budget, stall and NaN-loss actions, and its graceful stop. */
+  autoStop?: RunMonitorOptions['autoStop'];
   /** AWS runs: CloudWatch and EC2 state, which keep working when SSH does not. */
   cloud?: { port: InstanceMetricsPort; instanceId: string; intervalMs?: number };
 }
@@ -75,6 +80,7 @@ export class MonitorService {
       onDelta: (delta) => bus.emit('monitor.delta', delta),
       onNotice: (notice: MonitorNotice) => notifier.notify(notice),
       ...(request.stallRule ? { stallRule: request.stallRule } : {}),
+      ...(request.autoStop ? { autoStop: request.autoStop } : {}),
       ...(request.parse ? { parse: request.parse } : {}),
     });
     const sleep = this.deps.sleep ?? realSleep;

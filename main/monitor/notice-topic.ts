@@ -3,8 +3,8 @@ import type { MonitorNotice } from '../../shared/monitor/notices';
 
 /**
  * Which of the user's notification preferences a notice falls under. Undefined: always shown,
- * whatever the preferences — a teardown that left resources billing and a spot interruption are
- * costs or data at stake, which no setting may hide.
+ * whatever the preferences — a teardown that left resources billing, a spot interruption and a run
+ * the monitor stops (its budget, a stall, a NaN loss) are costs or data at stake, which no setting may hide.
  */
 export function noticeTopic(notice: MonitorNotice): NotificationTopic | undefined {
   switch (notice.kind) {
@@ -15,6 +15,7 @@ export function noticeTopic(notice: MonitorNotice): NotificationTopic | undefine
     case 'run-failed':
     case 'sync-failed':
     case 'stall':
+    case 'loss-not-finite':
       return 'trainingFailed';
     case 'teardown-complete':
       return notice.remainingHourlyUsd === 0 && !notice.survivors?.length ? 'teardown' : undefined;

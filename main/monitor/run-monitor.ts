@@ -10,6 +10,7 @@ import type { StallRule } from '../../shared/monitor/stall';
 import type { MonitorAlert, MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
 import { redactUrlUserinfo } from '../../shared/security/redact-url';
 import type { Clock } from '../core/clock';
+import { AutoStopper, type AutoStopSettings } from './auto-stop';
 import { Coalescer, type Timers } from './coalescer';
 import { addHealthSeries } from './health-series';
 import { LineRing } from './line-ring';
@@ -31,6 +32,8 @@ export interface RunMonitorOptions {
   /** Receives notices worth a notification (stall, spot interruption). */
   onNotice?: (notice: MonitorNotice) => void;
   stallRule?: StallRule;
+  /** What the monitor may stop the run for (budget, stall, NaN loss); absent: it only watches. */
+  autoStop?: AutoStopSettings;
   parse?: LogParseOptions;
   logLines?: number;
   seriesCapacity?: number;
@@ -47,6 +50,9 @@ export class RunMonitor {
   readonly log: LineRing;
   private readonly progress = new ProgressTracker();
   private readonly stall: StallDetector;
+  private readonly autoStop: AutoStopper;
+  /** What a graceful stop's push may move, as last measured on the machine (the pushed folders' size). */
+  private pushBytes: number | undefined;
   private readonly coalescer: Coalescer;
   private health: HealthSample | undefined;
   private cloud: CloudHealth = {};
@@ -60,6 +66,14 @@ export class RunMonitor {
     this.series = new SeriesStore(options.seriesCapacity);
     this.log = new LineRing(options.logLines);
     this.stall = new StallDetector(options.clock, options.stallRule);
+    this.autoStop = new AutoStopper(options.autoStop, (cause, reason) => {
+      this.alert(
+        'auto-stop',
+        `${reason[0]!.toUpperCase()}${reason.slice(1)}: stopping training, pushing, then tearing down.`,
+      );
+      this.options.onNotice?.({ kind: 'auto-stop', runId: this.options.runId, cause, reason });
+      this.changed('progress');
+    });
     this.coalescer = new Coalescer(() => this.flush(), options.clock, options.timers, options.minIntervalMs);
   }
 
@@ -76,6 +90,7 @@ export class RunMonitor {
       // Rates use the line's own time (a backlog read after a reconnect keeps its pace); the
       // stall detector and "last line" use arrival time, immune to a skewed instance clock.
       const { at = now, text } = splitTimestamp(raw);
+      this.checkLoss(text);
       const update = parseLogLine(text, this.options.parse);
       if (update) this.applyProgress(update, at);
     }
@@ -86,6 +101,7 @@ export class RunMonitor {
   addMetricsLines(lines: readonly string[]): void {
     const now = this.options.clock.now();
     for (const line of lines) {
+      this.checkLoss(line);
       const update = parseMetricsRecord(line);
       if (update) this.applyProgress(update, update.at ?? now, 'metrics');
     }
@@ -142,9 +158,17 @@ export class RunMonitor {
     this.changed('cloud');
   }
 
+  /** The burn rate and cost so far; with a budget, also the budget's check. */
   setCost(cost: CostBurn): void {
     this.cost = cost;
     this.changed('cost');
+    // Unmeasured push: the data disk's used bytes (an upper bound: the datasets are never pushed).
+    this.autoStop.onCost(cost, this.pushBytes ?? this.health?.disk?.usedBytes ?? 0);
+  }
+
+  /** The size of the folders a push would move, measured on the machine (the budget's stop model). */
+  setPushBytes(bytes: number): void {
+    if (Number.isFinite(bytes) && bytes >= 0) this.pushBytes = bytes;
   }
 
   /** The log was truncated or rotated: say so in the tail and as an alert. */
@@ -202,6 +226,17 @@ export class RunMonitor {
     const gpu = Boolean(sample.gpus?.length);
     this.alert('stall', `No new log line and ${gpu ? 'GPU' : 'CPU'} idle for ${formatDurationMs(verdict.quietMs)}.`);
     this.options.onNotice?.({ kind: 'stall', runId: this.options.runId, quietMs: verdict.quietMs, gpu });
+    this.autoStop.onStall(`no new log line and ${gpu ? 'GPU' : 'CPU'} idle for ${formatDurationMs(verdict.quietMs)}`);
+  }
+
+  // A NaN or infinite loss: one alert (and a notification unless the stop says it).
+  private checkLoss(text: string): void {
+    const loss = this.autoStop.onText(text);
+    if (!loss) return;
+    this.alert('loss-not-finite', `${loss.name} is ${loss.value}: the training learns nothing any more.`);
+    if (!this.autoStop.stopsOnLoss) {
+      this.options.onNotice?.({ kind: 'loss-not-finite', runId: this.options.runId, ...loss });
+    }
   }
 
   private alert(kind: MonitorAlert['kind'], message: string): void {

@@ -8,6 +8,7 @@ import type { RemoteShell } from '../host/remote-host';
 import { HealthSampler } from './health-sampler';
 import { readLiveBar } from './live-bar-reader';
 import { LogTail } from './log-tail';
+import { pushedBytes } from './pushed-bytes';
 import type { RunMonitor } from './run-monitor';
 import { checkSpotOverShell } from './spot-imds';
 import { shellTailSource, type TailSource } from './tail-source';
@@ -24,7 +25,12 @@ export interface RunPaths {
   executorJsonl: string;
   /** `train-live.json`, the live progress bar (absent: the executor predates it). */
   liveBar?: string;
+  /** The folders a push moves (models, checkpoints, logs): their size is the budget's stop model. */
+  pushDirs?: string[];
 }
+
+/** How often the pushed folders are measured (`du`): their size changes with each checkpoint, not each second. */
+const PUSH_SIZE_EVERY_MS = 60_000;
 
 /** Settings of a {@link RunWatcher}. */
 export interface WatchOptions {
@@ -41,6 +47,8 @@ export interface WatchOptions {
   source?: (path: string) => TailSource;
   /** A spot instance: ask IMDS for an interruption notice every tick. */
   checkSpot?: boolean;
+  /** Measure the pushed folders (`paths.pushDirs`) for the budget's stop model. */
+  measurePush?: boolean;
 }
 
 /**
@@ -56,6 +64,7 @@ export class RunWatcher {
   private readonly metrics: LogTail;
   private readonly executor: LogTail;
   private readonly liveBar: TailSource | undefined;
+  private pushSizedAt = -Infinity;
 
   constructor(private readonly options: WatchOptions) {
     this.shell = options.shell;
@@ -125,6 +134,7 @@ export class RunWatcher {
         if (record) monitor.addLiveBar(record);
       });
     }
+    await this.measurePush(signal);
     if (this.options.checkSpot) {
       await this.step('spot notice', signal, async () => {
         const notice = await checkSpotOverShell(this.shell, signal);
@@ -132,6 +142,18 @@ export class RunWatcher {
       });
     }
     this.price();
+  }
+
+  // Only a run with a budget needs it; once a minute at most, one bounded command.
+  private async measurePush(signal: AbortSignal): Promise<void> {
+    const dirs = this.options.paths.pushDirs;
+    const now = this.options.clock.now();
+    if (!dirs?.length || !this.options.measurePush || now - this.pushSizedAt < PUSH_SIZE_EVERY_MS) return;
+    this.pushSizedAt = now;
+    await this.step('push size', signal, async () => {
+      const bytes = await pushedBytes(this.shell, dirs, signal);
+      if (bytes !== undefined) this.options.monitor.setPushBytes(bytes);
+    });
   }
 
   private price(): void {

@@ -6,7 +6,7 @@ import { monitoringSchema } from '../../shared/run-config/monitoring-section';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import type { RemoteHost } from '../host/remote-host';
 import type { MonitorService } from '../monitor/monitor-service';
-import { monitorObserver } from './monitor-observer';
+import { autoStopOf, monitorObserver } from './monitor-observer';
 
 const paths = {
   dataDir: '/w/data',
@@ -111,5 +111,47 @@ describe('monitor observer', () => {
     expect(monitoringSchema.safeParse({ progressPatterns: ['(a)\\1'] }).error?.issues[0]?.message).toMatch(
       /without backreferences or lookaround/,
     );
+  });
+});
+
+describe('what the monitor may stop a run for (autoStopOf)', () => {
+  const requestStop = () => undefined;
+
+  it('nothing without a budget or a "stop"/"alert" action: the monitor only watches', () => {
+    expect(autoStopOf({ graceSeconds: 60, requestStop }, undefined, 5000)).toBeUndefined();
+    expect(autoStopOf(undefined, undefined, 5000)).toBeUndefined();
+  });
+
+  it('a budget checked with two intervals and a minute of slack, the stall and loss actions as configured', () => {
+    const monitoring = monitoringSchema.parse({ stall: { action: 'stop' }, nonFiniteLoss: 'alert' });
+    expect(autoStopOf({ maxCostUsd: 25, graceSeconds: 90, requestStop }, monitoring, 5000)).toEqual({
+      budget: { maxCostUsd: 25, graceSeconds: 90, checkEverySeconds: 70 },
+      stallAction: 'stop',
+      lossAction: 'alert',
+      requestStop,
+    });
+  });
+
+  it('the CLI (stopsOnly) watches only a run it may stop, and prices it without CloudWatch or IMDS', () => {
+    const monitor = fakeMonitor();
+    const factory = vi.fn(() => ({}) as InstanceMetricsPort);
+    const observer = monitorObserver(monitor as unknown as MonitorService, factory, undefined, undefined, {
+      stopsOnly: true,
+    });
+    observer.trainingStarted('r1', host, paths, { guard: { graceSeconds: 60, requestStop } });
+    expect(monitor.watch).not.toHaveBeenCalled();
+    const aws = {
+      instanceId: 'i-0abc',
+      region: 'eu-west-1',
+      instanceType: 'g5.xlarge',
+      diskGb: 100,
+      spot: true,
+      launchedAt: 1_700_000_000_000,
+    };
+    observer.trainingStarted('r2', host, paths, { aws, guard: { maxCostUsd: 10, graceSeconds: 60, requestStop } });
+    expect(monitor.watch).toHaveBeenCalledWith(expect.objectContaining({ runId: 'r2', measurePush: true }));
+    expect(factory).not.toHaveBeenCalled();
+    expect(monitor.attachAws).toHaveBeenCalledWith('r2', expect.objectContaining({ spot: false }));
+    expect(monitor.attachAws.mock.calls[0]![1]).not.toHaveProperty('cloud');
   });
 });

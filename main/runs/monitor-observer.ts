@@ -5,9 +5,10 @@ import type { PriceTable } from '../../shared/pricing/price-table';
 import type { MonitoringConfig } from '../../shared/run-config/monitoring-section';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import { createSdkInstanceMetricsPort } from '../aws/sdk/cloudwatch-adapter';
+import type { AutoStopSettings } from '../monitor/auto-stop';
 import type { MonitorService, WatchRequest } from '../monitor/monitor-service';
 import type { AwsMachine } from './pipeline/compute-backend';
-import type { RunObserver } from './pipeline/run-observer';
+import type { RunObserver, RunStopGuard } from './pipeline/run-observer';
 
 /** Builds the CloudWatch/EC2 metrics port of a region (injected in tests). */
 export type MetricsPortFactory = (machine: AwsMachine) => InstanceMetricsPort;
@@ -29,10 +30,25 @@ export function monitorObserver(
   monitoringDefaults: () => AppSettings['monitoring'] = () => DEFAULT_MONITORING,
   /** The run region's prices (main's one price source); absent: the burn uses the bundled table. */
   prices?: (target: { region: string; profile?: string }) => Promise<PriceTable>,
+  /**
+   * The CLI's use: watch only a run the monitor may stop (budget, stall or NaN-loss action), and
+   * without CloudWatch or the IMDS check (the executor watches spot notices itself).
+   */
+  options: { stopsOnly?: boolean } = {},
 ): RunObserver {
   return {
     trainingStarted: (runId, host, paths, context = {}) => {
-      void monitor.watch({ runId, shell: host, paths, ...watchSettings(context.monitoring, monitoringDefaults()) });
+      const settings = watchSettings(context.monitoring, monitoringDefaults());
+      const autoStop = autoStopOf(context.guard, context.monitoring, settings.intervalMs);
+      if (options.stopsOnly && !autoStop) return;
+      void monitor.watch({
+        runId,
+        shell: host,
+        paths,
+        ...settings,
+        // Only a budget needs the pushed folders' size.
+        ...(autoStop ? { autoStop, measurePush: autoStop.budget !== undefined } : {}),
+      });
       const aws = context.aws;
       if (!aws) return;
       monitor.attachAws(runId, {
@@ -42,8 +58,8 @@ export function monitorObserver(
           startedAt: aws.launchedAt,
           hasPublicIp: true,
         },
-        spot: aws.spot,
-        cloud: { port: metricsPort(aws), instanceId: aws.instanceId },
+        spot: aws.spot && !options.stopsOnly,
+        ...(options.stopsOnly ? {} : { cloud: { port: metricsPort(aws), instanceId: aws.instanceId } }),
       });
       // The burn starts on the bundled table and moves to the region's prices when they are read (never throws).
       if (prices) {
@@ -54,6 +70,37 @@ export function monitorObserver(
     },
     reconnected: (runId, host) => monitor.setShell(runId, host),
     ended: (runId) => monitor.finish(runId),
+  };
+}
+
+/**
+ * The monitor's stop settings of a run: its budget (checked at every cost update, with a round's
+ * slack for a slow SSH round: 2 intervals + 60 s), the stall and NaN-loss actions. Undefined when
+ * nothing may stop it.
+ */
+export function autoStopOf(
+  guard: RunStopGuard | undefined,
+  monitoring: MonitoringConfig | undefined,
+  intervalMs: number | undefined,
+): AutoStopSettings | undefined {
+  if (!guard) return undefined;
+  const stallAction = monitoring?.stall.action;
+  const lossAction = monitoring?.nonFiniteLoss;
+  if (guard.maxCostUsd === undefined && stallAction !== 'stop' && (lossAction ?? 'off') === 'off') return undefined;
+  const intervalSeconds = (intervalMs ?? DEFAULT_MONITORING.sampleIntervalSeconds * 1000) / 1000;
+  return {
+    ...(guard.maxCostUsd !== undefined
+      ? {
+          budget: {
+            maxCostUsd: guard.maxCostUsd,
+            graceSeconds: guard.graceSeconds,
+            checkEverySeconds: 2 * intervalSeconds + 60,
+          },
+        }
+      : {}),
+    ...(stallAction ? { stallAction } : {}),
+    ...(lossAction ? { lossAction } : {}),
+    requestStop: guard.requestStop,
   };
 }
 

@@ -17,6 +17,7 @@ import { makeRunId } from '../../shared/domain/tags';
 import type { ExecutorSecrets, PushNowFolder, PushNowReport } from '../../shared/executor/protocol';
 import { TypedError } from '../../shared/ipc/result';
 import type { UnfinishedRun } from '../../shared/ipc/run-commands';
+import type { AutoStopCause } from '../../shared/monitor/notices';
 import type { WebhookTarget } from '../../shared/notify/webhook';
 import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
@@ -35,8 +36,8 @@ import type { RunEventBody } from './pipeline/phase-tracker';
 import { createPhaseRunner } from './pipeline/phase-tracker';
 import { prepareRun } from './pipeline/prepare-run';
 import type { RunControls } from './pipeline/push-now';
-import type { PipelineResult } from './pipeline/run-ending';
-import type { RunObserver } from './pipeline/run-observer';
+import { type PipelineResult, RunStopRequest } from './pipeline/run-ending';
+import type { RunObserver, RunStopGuard } from './pipeline/run-observer';
 import { runPipeline } from './pipeline/run-pipeline';
 import { Waker } from './pipeline/waker';
 import { appendAttach, type AttachState, readAttach } from './reattach/attach-journal';
@@ -144,9 +145,17 @@ export class RunService {
       backend: request.backend,
       ...(request.host ? { host: request.host.address } : {}),
     });
-    live.done = this.execute(runId, request, live.controller.signal, emit, () => live.snapshot, live).then(
-      () => live.snapshot,
-    );
+    // The monitor's stop (budget, stall, NaN loss) takes the user's graceful path, with its reason.
+    const requestStop = (cause: AutoStopCause, reason: string) => {
+      if (live.snapshot.state !== 'running' || live.controller.signal.aborted) return;
+      live.note(`${reason}: stopping training, pushing, verifying, then tearing down`);
+      live.controller.abort(new RunStopRequest(cause, reason));
+    };
+    live.done = this.execute(runId, request, live.controller.signal, emit, () => live.snapshot, live, {
+      graceSeconds: request.config.training?.graceSeconds ?? 60,
+      ...(request.config.training?.maxCostUsd !== undefined ? { maxCostUsd: request.config.training.maxCostUsd } : {}),
+      requestStop,
+    }).then(() => live.snapshot);
     return { runId };
   }
 
@@ -323,6 +332,7 @@ export class RunService {
     emit: (body: RunEventBody) => void,
     current: () => RunSnapshot,
     { waker, controls }: Pick<LiveRun, 'waker' | 'controls'>,
+    guard: RunStopGuard,
   ): Promise<void> {
     let ending: Omit<PipelineResult, 'status'>;
     try {
@@ -342,6 +352,7 @@ export class RunService {
         controls,
         onAttach: (entry) => appendAttach(runDir(this.deps.dataDir, runId), entry),
         ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
+        guard,
       });
       ending = endingOf(result);
     } catch (error) {

@@ -21,11 +21,13 @@ export interface BurnInput {
 }
 
 /**
- * $/h of the instance (table price, on-demand: spot is cheaper, so this is an upper bound)
- * plus its EBS, the cost so far at that rate, and the projection at the ETA.
+ * $/h of an instance (table price, on-demand), its public IPv4 and its EBS volumes; null parts when
+ * the table has no price for them. The rate the burn, the budget and its check of the config use.
  */
-export function computeBurn(input: BurnInput, fallback: PriceTable = PRICE_TABLE): CostBurn {
-  const table = input.prices ?? fallback;
+export function hourlyBurn(
+  input: Pick<BurnInput, 'instanceType' | 'volumes' | 'hasPublicIp'>,
+  table: PriceTable = PRICE_TABLE,
+): { hourly: number | null; instance: number | null; ebs: number | null } {
   const instance = hourlyCost(
     { kind: 'instance', instanceType: input.instanceType, state: 'running', hasPublicIp: input.hasPublicIp ?? false },
     table,
@@ -35,7 +37,16 @@ export function computeBurn(input: BurnInput, fallback: PriceTable = PRICE_TABLE
     const price = hourlyCost({ kind: 'volume', volumeType: volume.volumeType, sizeGb: volume.sizeGb }, table);
     ebs = ebs === null || price === null ? null : ebs + price;
   }
-  const hourly = instance === null || ebs === null ? null : instance + ebs;
+  return { hourly: instance === null || ebs === null ? null : instance + ebs, instance, ebs };
+}
+
+/**
+ * $/h of the instance (table price, on-demand: spot is cheaper, so this is an upper bound)
+ * plus its EBS, the cost so far at that rate, and the projection at the ETA.
+ */
+export function computeBurn(input: BurnInput, fallback: PriceTable = PRICE_TABLE): CostBurn {
+  const table = input.prices ?? fallback;
+  const { hourly, instance, ebs } = hourlyBurn(input, table);
   const hours = Math.max(0, input.now - input.startedAt) / 3_600_000;
   const burn: CostBurn = {
     hourlyUsd: hourly,

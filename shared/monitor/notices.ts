@@ -20,7 +20,14 @@ export type MonitorNotice =
     }
   | { kind: 'stall'; runId: string; quietMs: number; gpu: boolean }
   | { kind: 'spot-interruption'; runId: string; action: string; time: string }
+  /** The monitor stopped the run (gracefully: push, verify, tear down): its budget, a stall or a NaN loss. */
+  | { kind: 'auto-stop'; runId: string; cause: AutoStopCause; reason: string }
+  /** The loss became NaN or infinite (the run goes on: `monitoring.nonFiniteLoss` is `alert`). */
+  | { kind: 'loss-not-finite'; runId: string; name: string; value: string }
   | { kind: 'untracked-resources'; count: number; hourlyUsd: number | null; regions: string[] };
+
+/** What made the monitor stop a run: `training.maxCostUsd`, `monitoring.stall.action`, `monitoring.nonFiniteLoss`. */
+export type AutoStopCause = 'budget' | 'stall' | 'loss';
 
 /** {@link formatDuration} from milliseconds: "2 h 05 min", "7 min 12 s", "45 s". */
 export function formatDurationMs(ms: number): string {

@@ -19,7 +19,15 @@ export interface LogLines {
 
 /** An alert the monitor raised for this run (also sent as a notification). */
 export interface MonitorAlert {
-  kind: 'stall' | 'spot-interruption' | 'gpu-unavailable' | 'log-rotated' | 'status-check';
+  kind:
+    | 'stall'
+    | 'spot-interruption'
+    | 'gpu-unavailable'
+    | 'log-rotated'
+    | 'status-check'
+    | 'loss-not-finite'
+    /** The monitor is stopping the run (budget, stall or NaN loss): the page shows it as the run's state. */
+    | 'auto-stop';
   message: string;
   at: number;
 }

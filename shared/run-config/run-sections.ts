@@ -108,6 +108,16 @@ export const trainingSchema = z
     diskReserveMb: z.number().int().min(0).default(1024),
     /** Hard limit for ssh-host and local runs (EC2 runs use compute.ttlMinutes). */
     maxRuntimeMinutes: z.number().int().min(1).max(10080).default(1440),
+    /**
+     * The run's budget in US dollars (EC2 runs): when its cost so far plus a graceful stop could pass
+     * it, training is stopped, the data pushed and verified, and the instance torn down. See
+     * shared/monitor/budget.ts.
+     */
+    maxCostUsd: z
+      .number({ error: 'training.maxCostUsd is a number of US dollars, such as 25' })
+      .positive('training.maxCostUsd is more than $0')
+      .max(1_000_000, 'training.maxCostUsd is at most 1000000')
+      .optional(),
   })
   .strict()
   .superRefine((training, ctx) => {

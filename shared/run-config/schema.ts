@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { budgetTooSmallProblem } from '../monitor/budget';
+import { hourlyBurn } from '../monitor/burn';
 import { monitoringSchema } from './monitoring-section';
 import { codeSchema, trainingSchema } from './run-sections';
 import { sshHostSchema } from './ssh-host-section';
@@ -236,7 +238,20 @@ export const runConfigSchema = z
     /** Sample interval, stall rule and extra progress patterns of the monitor. */
     monitoring: monitoringSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // A budget below one hour of the instance stops the run before it trains: said before anything is created.
+    const maxCostUsd = config.training?.maxCostUsd;
+    if (maxCostUsd === undefined || !config.compute) return;
+    const { instanceType, diskGb } = config.compute;
+    const { hourly } = hourlyBurn({
+      instanceType,
+      volumes: [{ volumeType: 'gp3', sizeGb: diskGb }],
+      hasPublicIp: true,
+    });
+    const problem = budgetTooSmallProblem(maxCostUsd, hourly, instanceType);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['training', 'maxCostUsd'], message: problem });
+  });
 
 /** A validated run config. */
 export type RunConfig = z.infer<typeof runConfigSchema>;

@@ -10,9 +10,13 @@ import { appDataDir } from '../../core/app-paths';
 import { systemClock } from '../../core/clock';
 import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
+import { NotificationService } from '../../core/notifications';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { MonitorNotifier } from '../../monitor/monitor-notifier';
+import { MonitorService } from '../../monitor/monitor-service';
 import { createRunService } from '../../runs/create-run-service';
-import type { RunObserver } from '../../runs/pipeline/run-observer';
+import { monitorObserver } from '../../runs/monitor-observer';
+import { allObservers, type RunObserver } from '../../runs/pipeline/run-observer';
 import { emergencyTeardown, holdsCloudResources } from '../../runs/run-guard';
 import { confirmStoreCredentialsOnce } from '../../trust/store-credential-consent';
 import { type CliCommand, CliError, type CliIo } from '../command';
@@ -141,6 +145,18 @@ export function createRunCliService(
 ) {
   const bus = new EventBus();
   const dataDir = appDataDir(io.env);
+  // The monitor watches a run only when it may stop it (training.maxCostUsd, stall or NaN-loss "stop"):
+  // its reason reaches the printed events (a note, then the outcome); its notifications have no reader here.
+  const monitor = new MonitorService({
+    bus,
+    clock: systemClock,
+    log: silentLogger,
+    notifier: new MonitorNotifier(new NotificationService(bus)),
+  });
+  const observer = allObservers(
+    options.observer,
+    monitorObserver(monitor, undefined, undefined, undefined, { stopsOnly: true }),
+  );
   const confirmStoreCredentials = confirmStoreCredentialsOnce(dataDir, async (exposure) => {
     if (options.sendStoreCredentials) return;
     throw new TypedError(
@@ -163,7 +179,7 @@ export function createRunCliService(
       lifecycle,
       bundleDir: join(io.projectRoot, 'dist', 'executor'),
       confirmStoreCredentials,
-      ...(options.observer ? { observer: options.observer } : {}),
+      observer,
     }),
   };
 }

@@ -16,7 +16,7 @@ import type { ExecutorIdentity } from './executor-identity';
 import { followExecutor, type FollowOffsets, type ReconnectPolicy } from './follow-executor';
 import { PhaseFailure, type PhaseRunner, type RunEventBody } from './phase-tracker';
 import { newestCheckpoint, pushNowOnMachine, type RunControls } from './push-now';
-import type { RunObserver } from './run-observer';
+import type { RunObserver, RunStopGuard } from './run-observer';
 import { parseSyncReport } from './sync-report';
 import { FINAL_STATUS_WAIT_MS, pushAgain, readFinalStatus, verifySync } from './verify-sync';
 import type { Waker } from './waker';
@@ -54,6 +54,8 @@ export interface FollowToEndInput {
   keepOnVerifyFailureMs?: number;
   observer?: RunObserver;
   monitoring?: MonitoringConfig;
+  /** What the monitor may stop the run for, handed to the observer. */
+  guard?: RunStopGuard;
   aws?: AwsMachine;
   reconnect?: ReconnectPolicy;
   waker?: Waker;
@@ -108,10 +110,12 @@ export async function followToEnd(input: FollowToEndInput, phases: PhaseRunner, 
         metricsJsonl: layout.metricsFile,
         executorJsonl: layout.eventsFile,
         liveBar: layout.liveBarFile,
+        pushDirs: layout.pushDirs,
       },
       {
         ...(input.aws ? { aws: input.aws } : {}),
         ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+        ...(input.guard ? { guard: input.guard } : {}),
       },
     );
   if (input.training) trainingStarted(state.host);

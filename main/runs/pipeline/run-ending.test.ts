@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RemoteHost } from '../../host/remote-host';
 import type { FollowState } from './follow-to-end';
 import { createPhaseRunner, PhaseFailure, type RunEventBody } from './phase-tracker';
-import { runToEnd } from './run-ending';
+import { resultOf, RunStopRequest, runToEnd } from './run-ending';
 
 function world(options: { rescue?: boolean; status?: boolean; releaseFails?: boolean; rescueFails?: boolean } = {}) {
   const events: RunEventBody[] = [];
@@ -136,5 +136,22 @@ describe('runToEnd: the one ending of a fresh and a reattached run', () => {
       ),
       { seed: 42, numRuns: 200 },
     );
+  });
+});
+
+describe('resultOf: a stop says who asked for it', () => {
+  const status = { runId: 'r', outcome: 'cancelled', exitCode: 143 } as never;
+
+  it('the monitor’s stop (budget, stall, NaN loss) is the outcome’s reason; the user’s cancel stays "by request"', () => {
+    const budget = new RunStopRequest('budget', 'stopped by the budget: $9.80 of $10.00');
+    expect(resultOf(status, undefined, true, budget)).toMatchObject({
+      outcome: 'cancelled',
+      reason: 'stopped by the budget: $9.80 of $10.00; data pushed',
+      exitCode: 143,
+    });
+    expect(resultOf(status, undefined, true, new Error('cancelled by the user')).reason).toBe(
+      'stopped by request; data pushed',
+    );
+    expect(resultOf(status, undefined, true).reason).toBe('stopped by request; data pushed');
   });
 });

@@ -1,8 +1,23 @@
 import type { RunOutcome } from '../../../shared/domain/run';
 import type { ExecutorStatus } from '../../../shared/executor/protocol';
+import type { AutoStopCause } from '../../../shared/monitor/notices';
 import type { FollowState } from './follow-to-end';
 import { PhaseFailure, type PhaseRunner, type RunEventBody } from './phase-tracker';
 import type { RunObserver } from './run-observer';
+
+/**
+ * A graceful stop the monitor asked for (the run's cancel signal aborts with it): the budget, a stall
+ * or a NaN loss. Its message is the run's outcome ("stopped by the budget: $9.80 of $10.00").
+ */
+export class RunStopRequest extends Error {
+  constructor(
+    readonly stopCause: AutoStopCause,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'RunStopRequest';
+  }
+}
 
 /** How the run ended. */
 export interface PipelineResult {
@@ -56,7 +71,7 @@ export async function runToEnd(work: () => Promise<void>, ending: RunEnding): Pr
         .catch(() => undefined);
     }
   }
-  return resultOf(state.status, phases.failure, ending.signal.aborted);
+  return resultOf(state.status, phases.failure, ending.signal.aborted, ending.signal.reason);
 }
 
 // A PhaseFailure from `phases.run` has failed its phase already; one thrown directly ("the executor
@@ -84,10 +99,13 @@ export function resultOf(
   status: ExecutorStatus | undefined,
   failure: PhaseFailure | undefined,
   cancelled: boolean,
+  /** The cancel's reason: a {@link RunStopRequest} (the budget, a stall, a NaN loss) says why in the outcome. */
+  why?: unknown,
 ): PipelineResult {
   const exit = status && status.exitCode !== undefined ? { exitCode: status.exitCode } : {};
   if (cancelled || status?.outcome === 'cancelled') {
-    return { outcome: 'cancelled', reason: 'stopped by request; data pushed', ...exit, ...(status ? { status } : {}) };
+    const stopped = why instanceof RunStopRequest ? why.message : 'stopped by request';
+    return { outcome: 'cancelled', reason: `${stopped}; data pushed`, ...exit, ...(status ? { status } : {}) };
   }
   if (failure) {
     return {

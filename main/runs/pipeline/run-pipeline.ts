@@ -11,7 +11,7 @@ import { type FollowState, followToEnd, type FollowToEndInput } from './follow-t
 import { createPhaseRunner, type PhaseRunner, type RunEventBody } from './phase-tracker';
 import type { RunControls } from './push-now';
 import { type PipelineResult, runToEnd } from './run-ending';
-import type { RunObserver } from './run-observer';
+import type { RunObserver, RunStopGuard } from './run-observer';
 import { startExecutor, type Upload } from './start-executor';
 import type { Waker } from './waker';
 
@@ -45,6 +45,8 @@ export interface PipelineInput {
   observer?: RunObserver;
   /** The run config's monitoring section, handed to the observer. */
   monitoring?: MonitoringConfig;
+  /** The budget and the graceful stop the monitor may ask for, handed to the observer. */
+  guard?: RunStopGuard;
   /** How a dropped connection is retried (fast rounds, then slow until the deadline). */
   reconnect?: ReconnectPolicy;
   /** Cuts a reconnect pause short: wake from sleep, network back, "retry now". */
@@ -227,6 +229,7 @@ function followInput(input: PipelineInput, machine: AcquiredHost, started: Start
     ...(input.keepOnVerifyFailureMs !== undefined ? { keepOnVerifyFailureMs: input.keepOnVerifyFailureMs } : {}),
     ...(input.observer ? { observer: input.observer } : {}),
     ...(input.monitoring ? { monitoring: input.monitoring } : {}),
+    ...(input.guard ? { guard: input.guard } : {}),
     ...(machine.aws ? { aws: machine.aws } : {}),
     ...(input.reconnect ? { reconnect: input.reconnect } : {}),
     ...(input.waker ? { waker: input.waker } : {}),

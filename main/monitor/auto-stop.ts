@@ -1,0 +1,87 @@
+import { budgetStopMessage, budgetVerdict, gracefulStopSeconds } from '../../shared/monitor/budget';
+import type { CostBurn } from '../../shared/monitor/cost';
+import { type NonFiniteLoss, nonFiniteLoss } from '../../shared/monitor/loss-check';
+import type { AutoStopCause } from '../../shared/monitor/notices';
+import type { LossAction, StallAction } from '../../shared/run-config/monitoring-section';
+
+/** What the monitor may stop a run for, and how it asks for the run's graceful stop. */
+export interface AutoStopSettings {
+  /** `training.maxCostUsd` and the figures of its stop model (EC2 runs: the only ones with a burn rate). */
+  budget?: {
+    maxCostUsd: number;
+    /** The training's `graceSeconds` (SIGTERM → SIGKILL). */
+    graceSeconds: number;
+    /** The longest time between two cost checks (the watcher's interval with slack for a slow round). */
+    checkEverySeconds: number;
+  };
+  /** `monitoring.stall.action`; absent: alert only. */
+  stallAction?: StallAction;
+  /** `monitoring.nonFiniteLoss`; absent: off. */
+  lossAction?: LossAction;
+  /** The run's graceful stop (stop training, push, verify, tear down); called at most once. */
+  requestStop(cause: AutoStopCause, reason: string): void;
+}
+
+/**
+ * The monitor's three reasons to end a run early, each off unless its setting asks: the budget
+ * (shared/monitor/budget.ts, checked at every cost update), a stall (when the stall detector fires)
+ * and a NaN or infinite loss (each train.log line and metrics record). A stop is asked for once:
+ * `onStop` (the monitor's alert and notification), then the run's graceful stop.
+ */
+export class AutoStopper {
+  private stopped = false;
+  private lossSeen = false;
+
+  constructor(
+    private readonly settings: AutoStopSettings | undefined,
+    private readonly onStop: (cause: AutoStopCause, reason: string) => void,
+  ) {}
+
+  /** A new cost figure; `pushBytes` is what the graceful stop's push may move. */
+  onCost(cost: CostBurn, pushBytes: number): void {
+    const budget = this.settings?.budget;
+    if (!budget || this.stopped || cost.hourlyUsd === null || cost.soFarUsd === null) return;
+    const verdict = budgetVerdict({
+      maxCostUsd: budget.maxCostUsd,
+      soFarUsd: cost.soFarUsd,
+      hourlyUsd: cost.hourlyUsd,
+      stopSeconds: gracefulStopSeconds({ graceSeconds: budget.graceSeconds, pushBytes }),
+      checkEverySeconds: budget.checkEverySeconds,
+    });
+    // What it had cost when stopped; the report prices the whole run, stop included.
+    if (verdict.stop) this.stop('budget', budgetStopMessage(cost.soFarUsd, budget.maxCostUsd));
+  }
+
+  /** The stall detector fired (its alert is the monitor's own). */
+  onStall(description: string): void {
+    if (this.settings?.stallAction === 'stop') {
+      this.stop('stall', `stopped because the training stalled: ${description}`);
+    }
+  }
+
+  /**
+   * A line of train.log or a metrics record, as written. The first NaN or infinite loss is returned
+   * (the monitor alerts) and, with `nonFiniteLoss: "stop"`, stops the run.
+   */
+  onText(text: string): NonFiniteLoss | undefined {
+    const action = this.settings?.lossAction ?? 'off';
+    if (action === 'off' || this.lossSeen) return undefined;
+    const loss = nonFiniteLoss(text);
+    if (!loss) return undefined;
+    this.lossSeen = true;
+    if (action === 'stop') this.stop('loss', `stopped because ${loss.name} became ${loss.value}`);
+    return loss;
+  }
+
+  /** Whether the loss check stops the run (so its own notice is the stop's). */
+  get stopsOnLoss(): boolean {
+    return this.settings?.lossAction === 'stop';
+  }
+
+  private stop(cause: AutoStopCause, reason: string): void {
+    if (this.stopped || !this.settings) return;
+    this.stopped = true;
+    this.onStop(cause, reason);
+    this.settings.requestStop(cause, reason);
+  }
+}

@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { runConfigSchema } from '../run-config/schema';
+import {
+  budgetStopMessage,
+  budgetTooSmallProblem,
+  budgetVerdict,
+  GRACEFUL_STOP_FIGURES,
+  gracefulStopSeconds,
+} from './budget';
+import { hourlyBurn } from './burn';
+
+const RUNS = { seed: 42, numRuns: 400 };
+const usd = (max: number) => fc.double({ min: 0, max, noNaN: true, noDefaultInfinity: true });
+const seconds = (max: number) => fc.integer({ min: 0, max });
+
+describe('budgetVerdict: stop when the run, stopped at the next check, could end above the budget', () => {
+  it('never stops a run under its budget with the margin of a stop and one check to spare', () => {
+    fc.assert(
+      fc.property(usd(1000), usd(50), seconds(7200), seconds(300), usd(100), (soFar, rate, stop, every, spare) => {
+        const max = soFar + (rate * (stop + every)) / 3600 + spare + 0.01;
+        expect(
+          budgetVerdict({
+            maxCostUsd: max,
+            soFarUsd: soFar,
+            hourlyUsd: rate,
+            stopSeconds: stop,
+            checkEverySeconds: every,
+          }).stop,
+        ).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it('always stops in time: checked at most every interval, the run stopped ends at or under the budget', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 50, noNaN: true }),
+        seconds(7200),
+        fc.integer({ min: 10, max: 300 }),
+        fc.array(fc.double({ min: 0.5, max: 1, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (rate, stop, every, jitter, extraHours) => {
+          // A feasible budget: the stop and one check fit in it, plus up to 3 hours of training
+          // (bounded: at most ~2,200 checks per case).
+          const max = (rate * (stop + every)) / 3600 + rate * extraHours;
+          const costAt = (t: number) => (rate * t) / 3600;
+          let t = 0;
+          for (let i = 0; ; i++) {
+            const verdict = budgetVerdict({
+              maxCostUsd: max,
+              soFarUsd: costAt(t),
+              hourlyUsd: rate,
+              stopSeconds: stop,
+              checkEverySeconds: every,
+            });
+            if (verdict.stop) {
+              expect(costAt(t) + verdict.stopCostUsd).toBeLessThanOrEqual(max + 1e-9);
+              return;
+            }
+            // The next check comes within `every` seconds (earlier when the watcher is quick).
+            t += every * jitter[i % jitter.length]!;
+            expect(costAt(t)).toBeLessThan(max);
+          }
+        },
+      ),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+
+  it('is monotone: more spent, a higher rate, a slower stop or a smaller budget never turn a stop into "go on"', () => {
+    fc.assert(
+      fc.property(
+        usd(1000),
+        usd(50),
+        seconds(7200),
+        seconds(300),
+        usd(2000),
+        fc.record({ spent: usd(100), rate: usd(10), stop: seconds(600), less: usd(100) }),
+        (soFar, rate, stop, every, max, more) => {
+          const base = {
+            maxCostUsd: max,
+            soFarUsd: soFar,
+            hourlyUsd: rate,
+            stopSeconds: stop,
+            checkEverySeconds: every,
+          };
+          if (!budgetVerdict(base).stop) return;
+          expect(budgetVerdict({ ...base, soFarUsd: soFar + more.spent }).stop).toBe(true);
+          expect(budgetVerdict({ ...base, hourlyUsd: rate + more.rate }).stop).toBe(true);
+          expect(budgetVerdict({ ...base, stopSeconds: stop + more.stop }).stop).toBe(true);
+          expect(budgetVerdict({ ...base, maxCostUsd: Math.max(0, max - more.less) }).stop).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('g5.xlarge, $10 budget: goes on at $8, stops at $9.80 (a 10 GB push, 60 s grace, 5 s checks)', () => {
+    const { hourly } = hourlyBurn({
+      instanceType: 'g5.xlarge',
+      volumes: [{ volumeType: 'gp3', sizeGb: 100 }],
+      hasPublicIp: true,
+    });
+    const stopSeconds = gracefulStopSeconds({ graceSeconds: 60, pushBytes: 10e9 });
+    expect(stopSeconds).toBe(60 + GRACEFUL_STOP_FIGURES.pushFixedSeconds + 500 + 120 + 300);
+    const ask = (soFar: number) =>
+      budgetVerdict({ maxCostUsd: 10, soFarUsd: soFar, hourlyUsd: hourly!, stopSeconds, checkEverySeconds: 5 });
+    expect(ask(8).stop).toBe(false);
+    expect(ask(9.8).stop).toBe(true);
+    expect(budgetStopMessage(9.8, 10)).toBe('stopped by the budget: $9.80 of $10.00');
+  });
+});
+
+describe('a budget below one hour of the instance is refused with the fix', () => {
+  const config = (maxCostUsd: number, instanceType = 'g5.xlarge') => ({
+    version: 1,
+    aws: { region: 'us-east-1' },
+    storage: { bucket: 'acme-ml', prefix: 'runs/a', sseKeyFile: 'k.key' },
+    compute: { instanceType, ttlMinutes: 120 },
+    training: { command: 'python train.py', maxCostUsd },
+  });
+
+  it('says the hourly price and the least budget, on training.maxCostUsd', () => {
+    const parsed = runConfigSchema.safeParse(config(0.5));
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error!.issues.find((i) => i.path.join('.') === 'training.maxCostUsd');
+    expect(issue?.message).toMatch(
+      /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$1\.\d\d\/h with its disk and public IPv4\), so the run would be stopped before it trains: raise training\.maxCostUsd to at least \$1\.\d\d, or pick a cheaper instance type$/,
+    );
+  });
+
+  it('accepts one hour or more, and an instance type the table cannot price (never refused on an unknown)', () => {
+    expect(runConfigSchema.safeParse(config(25)).success).toBe(true);
+    expect(runConfigSchema.safeParse(config(0.5, 'zz9.mega')).success).toBe(true);
+    expect(budgetTooSmallProblem(0.5, null, 'zz9.mega')).toBeUndefined();
+  });
+
+  it('refuses a budget of $0 or less, or not a number, in words', () => {
+    const issues = (value: unknown) =>
+      runConfigSchema.safeParse({ ...config(1), training: { command: 'x', maxCostUsd: value } }).error?.issues[0]
+        ?.message;
+    expect(issues(0)).toBe('training.maxCostUsd is more than $0');
+    expect(issues('ten')).toBe('training.maxCostUsd is a number of US dollars, such as 25');
+  });
+});

@@ -1,0 +1,97 @@
+import { formatUsd } from '../report/format';
+
+/**
+ * The run's budget (`training.maxCostUsd`): when what the run has cost so far plus what a graceful
+ * stop would still cost (stop the training, push, verify, tear down, all billed at the run's rate)
+ * could pass the budget before the next check, the run is stopped. The one home of the rule: the
+ * desktop's monitor decides with it (main/monitor/run-monitor.ts), the run config refuses a budget
+ * below one hour of the instance with it, and a live price source only changes the rate it is given.
+ */
+
+/**
+ * The figures a graceful stop is modelled with. Conservative on purpose (a slow stop stops the run
+ * earlier, never later): EC2 ↔ S3 in one region moves 100+ MB/s on most types; a push here is counted at
+ * 20 MB/s. Verify lists the prefix and compares the manifest; a teardown terminates and rescans
+ * every region (1–3 min measured against the EC2 fake; 5 min counted).
+ */
+export const GRACEFUL_STOP_FIGURES = {
+  pushBytesPerSecond: 20_000_000,
+  /** Connecting, listing and the final logs push, whatever the data size. */
+  pushFixedSeconds: 60,
+  verifySeconds: 120,
+  teardownSeconds: 300,
+} as const;
+
+/** How long a graceful stop is modelled to take, in seconds. */
+export function gracefulStopSeconds(input: {
+  /** The training's `graceSeconds` (SIGTERM → SIGKILL). */
+  graceSeconds: number;
+  /** What the push may move: the pushed folders' size on the machine (an upper bound: unchanged files do not move). */
+  pushBytes: number;
+}): number {
+  const { pushBytesPerSecond, pushFixedSeconds, verifySeconds, teardownSeconds } = GRACEFUL_STOP_FIGURES;
+  const pushBytes = Math.max(0, input.pushBytes);
+  return (
+    Math.max(0, input.graceSeconds) +
+    pushFixedSeconds +
+    pushBytes / pushBytesPerSecond +
+    verifySeconds +
+    teardownSeconds
+  );
+}
+
+/** What {@link budgetVerdict} is asked about. */
+export interface BudgetInput {
+  /** The budget, US dollars. */
+  maxCostUsd: number;
+  /** What the run has cost so far (instance since its create, EBS, public IPv4). */
+  soFarUsd: number;
+  /** What it costs per hour now. */
+  hourlyUsd: number;
+  /** {@link gracefulStopSeconds}. */
+  stopSeconds: number;
+  /** The longest time until the next check: a stop decided then must still fit. */
+  checkEverySeconds: number;
+}
+
+/** The decision, with the figures it was made on. */
+export interface BudgetVerdict {
+  stop: boolean;
+  /** What the stop would cost at the current rate. */
+  stopCostUsd: number;
+  /** So far + the stop + one check interval: the highest the run can reach if stopped now or at the next check. */
+  worstUsd: number;
+}
+
+/**
+ * Stop when the run, stopped at the next check, could end above the budget:
+ * `soFar + rate × (next check + graceful stop) ≥ budget`. Monotone: more spent, a higher rate, a
+ * slower stop or a smaller budget never turn a stop into "go on".
+ */
+export function budgetVerdict(input: BudgetInput): BudgetVerdict {
+  const rate = Math.max(0, input.hourlyUsd);
+  const stopCostUsd = (rate * Math.max(0, input.stopSeconds)) / 3600;
+  const worstUsd = Math.max(0, input.soFarUsd) + stopCostUsd + (rate * Math.max(0, input.checkEverySeconds)) / 3600;
+  return { stop: worstUsd >= input.maxCostUsd, stopCostUsd, worstUsd };
+}
+
+/** "stopped by the budget: $12.40 of $15.00": what the run had cost when the stop was decided, and the budget. */
+export function budgetStopMessage(spentUsd: number, maxCostUsd: number): string {
+  return `stopped by the budget: ${formatUsd(spentUsd)} of ${formatUsd(maxCostUsd)}`;
+}
+
+/**
+ * A budget below one hour of the instance (with its disk and public IPv4) stops the run before it can
+ * do any work: the sentence and its fix, or undefined when the budget is enough or the price is unknown.
+ */
+export function budgetTooSmallProblem(
+  maxCostUsd: number,
+  hourlyUsd: number | null,
+  instanceType: string,
+): string | undefined {
+  if (hourlyUsd === null || maxCostUsd >= hourlyUsd) return undefined;
+  return (
+    `The budget of ${formatUsd(maxCostUsd)} is less than one hour of ${instanceType} (${formatUsd(hourlyUsd)}/h with its disk and public IPv4), ` +
+    `so the run would be stopped before it trains: raise training.maxCostUsd to at least ${formatUsd(Math.ceil(hourlyUsd * 100) / 100)}, or pick a cheaper instance type`
+  );
+}
