@@ -152,6 +152,6 @@ describe('what the monitor may stop a run for (autoStopOf)', () => {
     expect(monitor.watch).toHaveBeenCalledWith(expect.objectContaining({ runId: 'r2', measurePush: true }));
     expect(factory).not.toHaveBeenCalled();
     expect(monitor.attachAws).toHaveBeenCalledWith('r2', expect.objectContaining({ spot: false }));
-    expect(monitor.attachAws.mock.calls[0]![1]).not.toHaveProperty('cloud');
+    expect((monitor.attachAws.mock.calls[0] as unknown[])[1]).not.toHaveProperty('cloud');
   });
 });
