@@ -1,3 +1,4 @@
+import type { LossAction, StallAction } from '../../../../../shared/run-config/monitoring-section';
 import type { SyncFolder, SyncPolicy } from '../../../../../shared/run-config/schema';
 
 /**
@@ -46,6 +47,12 @@ export interface WizardDraft {
     env: Array<{ name: string; value: string }>;
     /** Secret env variables: a name and the local file holding its value (the value itself never enters the draft). */
     secretEnv: Array<{ name: string; file: string }>;
+    /** `training.maxCostUsd` as typed; "" is no budget. */
+    maxCostUsd: string;
+    /** `monitoring.stall.action`. */
+    stallAction: StallAction;
+    /** `monitoring.nonFiniteLoss`. */
+    lossAction: LossAction;
   };
 }
 
@@ -132,6 +139,6 @@ export function emptyDraft(
       keyFingerprint: '',
       ...(defaults.localRoot ? { localRoot: defaults.localRoot } : {}),
     },
-    training: { command: '', env: [], secretEnv: [] },
+    training: { command: '', env: [], secretEnv: [], maxCostUsd: '', stallAction: 'alert', lossAction: 'off' },
   };
 }

@@ -147,6 +147,16 @@ export const FIELD_MESSAGES: Record<string, FieldMessages> = {
     otherwise: 'Required: a folder under the prefix, e.g. checkpoints.',
   },
   'storage.folders.*.policy': { otherwise: 'Choose Pull only, Local wins or Newest wins.' },
+  'training.maxCostUsd': {
+    small: 'More than $0, or leave the field empty for no budget.',
+    big: 'At most $1,000,000.',
+    type: 'Type an amount in US dollars, e.g. 25, or leave the field empty for no budget.',
+    custom: ({ issue }) =>
+      issue.message.replace(/raise training\.maxCostUsd to/, 'raise it to').replace(/([^.])$/, '$1.'),
+    otherwise: 'Type an amount in US dollars, e.g. 25, or leave the field empty for no budget.',
+  },
+  'monitoring.stall.action': { otherwise: 'Choose Alert or Stop the run.' },
+  'monitoring.nonFiniteLoss': { otherwise: 'Choose Off, Alert or Stop the run.' },
   'training.command': {
     big: 'At most 4000 characters: put a longer command in a script of the repository.',
     otherwise: 'Required: give the command that trains, e.g. python train.py.',

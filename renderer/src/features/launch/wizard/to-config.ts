@@ -26,11 +26,24 @@ const alternativesOf = (text = '') => {
   return types.length ? { alternatives: types } : {};
 };
 
+// The stall and NaN-loss actions; a section only when one differs from the default (alert, off), since
+// a config's monitoring section replaces the Settings page's monitoring values for the run.
+const monitoringOf = ({ stallAction, lossAction }: WizardDraft['training']) =>
+  stallAction === 'alert' && lossAction === 'off'
+    ? {}
+    : {
+        monitoring: {
+          ...(stallAction === 'alert' ? {} : { stall: { action: stallAction } }),
+          ...(lossAction === 'off' ? {} : { nonFiniteLoss: lossAction }),
+        },
+      };
+
 /** The run config the draft describes, unvalidated: the shared schema decides. */
 export function draftToConfig(draft: WizardDraft): unknown {
   const { account, compute, code, data, training } = draft;
   const ttl = numberOrText(compute.ttlMinutes);
   const disk = numberOrText(compute.diskGb);
+  const budget = numberOrText(training.maxCostUsd);
   return {
     version: 1,
     ...optional('name', account.name),
@@ -75,7 +88,9 @@ export function draftToConfig(draft: WizardDraft): unknown {
       ...secretEnvOf(training.secretEnv),
       // On the user's own machine the wizard's time limit stops the training (nothing to power off).
       ...(compute.target === 'ssh-host' && ttl !== undefined ? { maxRuntimeMinutes: ttl } : {}),
+      ...(budget === undefined ? {} : { maxCostUsd: budget }),
     },
+    ...monitoringOf(training),
   };
 }
 
@@ -129,6 +144,9 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
           command: config.training.command,
           env: Object.entries(config.training.env).map(([name, value]) => ({ name, value })),
           secretEnv: Object.entries(config.training.secretEnv ?? {}).map(([name, file]) => ({ name, file })),
+          maxCostUsd: config.training.maxCostUsd === undefined ? '' : String(config.training.maxCostUsd),
+          stallAction: config.monitoring?.stall.action ?? 'alert',
+          lossAction: config.monitoring?.nonFiniteLoss ?? 'off',
         }
       : base.training,
   };

@@ -54,6 +54,40 @@ describe('wizard validation (the shared run config schema)', () => {
     expect(config?.compute).toMatchObject({ ttlMinutes: 240, diskGb: 100, instanceType: 'g5.xlarge' });
   });
 
+  it('the stop rules: a budget below one hour of the instance in plain words on its field, the actions round-trip', () => {
+    const draft = emptyDraft({ region: 'eu-west-1' });
+    draft.compute.ttlMinutes = '240';
+    draft.code.repoUrl = 'https://github.com/acme/resnet.git';
+    draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:01', keyPath: '/k' };
+    draft.training.command = 'python train.py';
+    draft.training.maxCostUsd = '0.5';
+    const small = validateDraft(draft).errors;
+    expect(stepErrors(small, 'training')['training.maxCostUsd']).toMatch(
+      /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$1\.\d\d\/h with its disk and public IPv4\), so the run would be stopped before it trains: raise it to at least \$1\.\d\d, or pick a cheaper instance type\.$/,
+    );
+    draft.training.maxCostUsd = 'ten';
+    expect(validateDraft(draft).errors['training.maxCostUsd']).toBe(
+      'Type an amount in US dollars, e.g. 25, or leave the field empty for no budget.',
+    );
+    draft.training.maxCostUsd = '0';
+    expect(validateDraft(draft).errors['training.maxCostUsd']).toBe(
+      'More than $0, or leave the field empty for no budget.',
+    );
+    // Defaults write no monitoring section (the Settings page's stall rule stays in force).
+    draft.training.maxCostUsd = '';
+    expect(validateDraft(draft).config?.monitoring).toBeUndefined();
+    draft.training = { ...draft.training, maxCostUsd: '25', stallAction: 'stop', lossAction: 'alert' };
+    const { errors, config } = validateDraft(draft);
+    expect(errors).toEqual({});
+    expect(config?.training?.maxCostUsd).toBe(25);
+    expect(config?.monitoring).toMatchObject({ stall: { action: 'stop', minutes: 10 }, nonFiniteLoss: 'alert' });
+    expect(configToDraft(config!).training).toMatchObject({
+      maxCostUsd: '25',
+      stallAction: 'stop',
+      lossAction: 'alert',
+    });
+  });
+
   it('an ssh-host draft becomes an sshHost section (no compute), its time limit the training limit, and round-trips as a template', () => {
     const draft = emptyDraft({ region: 'eu-west-1' });
     draft.compute = {

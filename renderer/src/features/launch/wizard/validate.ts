@@ -13,7 +13,7 @@ const STEP_ROOTS: Record<Exclude<StepId, 'review'>, string[]> = {
   compute: ['compute', 'sshHost'],
   code: ['code'],
   data: ['storage'],
-  training: ['training'],
+  training: ['training', 'monitoring'],
 };
 
 // Schema paths that the wizard shows on a differently named control (an ssh-host run's time limit is typed in the Compute step).

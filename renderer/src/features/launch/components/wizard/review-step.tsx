@@ -10,6 +10,7 @@ import type { CheckHome } from '../../wizard/preflight-homes';
 import { CostEstimate } from './cost-estimate';
 import { PreflightList } from './preflight-list';
 import { ReviewActions, type ReviewActionsProps } from './review-actions';
+import { StopRules } from './stop-rules';
 import { WillCreate } from './will-create';
 
 import './review-step.css';
@@ -78,6 +79,12 @@ export function ReviewStep({ config, preflight, prices, onRerun, onFix, ...actio
           Cost
         </h3>
         <CostEstimate config={config} prices={prices?.value} pricesError={prices?.error?.message} />
+      </section>
+      <section className="review__section" aria-labelledby="stops-title">
+        <h3 id="stops-title" className="wizard-subsection__title">
+          Stops early
+        </h3>
+        <StopRules config={config} />
       </section>
       <ReviewActions config={config} {...actions} />
     </div>

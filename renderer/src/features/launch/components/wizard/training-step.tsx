@@ -1,6 +1,7 @@
 import { Disclosure } from '../../../../components/disclosure';
 import { EditableRows, type RowColumn } from '../../../../components/forms/editable-rows';
 import { Field } from '../../../../components/forms/field';
+import { Segmented } from '../../../../components/forms/segmented';
 import type { WizardDraft } from '../../wizard/draft';
 import type { StepProps } from './step-props';
 
@@ -21,7 +22,7 @@ const SECRET_ENV_COLUMNS: Array<RowColumn<WizardDraft['training']['secretEnv'][n
   },
 ];
 
-/** Step 5: the command that trains, its environment, and the secrets it needs (by file). */
+/** Step 5: the command that trains, its environment, when to stop it early, and the secrets it needs (by file). */
 export function TrainingStep({ value, errors, warnings = {}, onFileBlur, onChange }: StepProps<'training'>) {
   return (
     <div className="wizard-step-body">
@@ -57,6 +58,68 @@ export function TrainingStep({ value, errors, warnings = {}, onFileBlur, onChang
           onChange={(env) => onChange({ env })}
           testId="env"
         />
+      </section>
+      <section className="wizard-subsection" aria-labelledby="stop-rules-title">
+        <h3 id="stop-rules-title" className="wizard-subsection__title">
+          When to stop early
+        </h3>
+        <p className="wizard-subsection__text">
+          A stop is the same as Stop training: the training gets SIGTERM, its data is pushed and verified, then the
+          machine is torn down. The app checks these while it runs; with it closed, the time limit still ends the run.
+        </p>
+        <div className="field-grid field-grid--3">
+          <Field
+            label="Budget (US dollars)"
+            name="training.maxCostUsd"
+            error={errors['training.maxCostUsd']}
+            hint="EC2 runs: stopped when the cost so far plus a graceful stop would pass it. Empty: no budget."
+          >
+            <input
+              className="input tabular"
+              inputMode="decimal"
+              value={value.maxCostUsd}
+              onChange={(e) => onChange({ maxCostUsd: e.target.value })}
+              placeholder="e.g. 25"
+            />
+          </Field>
+          <Field
+            group
+            label="When the training stalls"
+            name="monitoring.stall.action"
+            error={errors['monitoring.stall.action']}
+            hint="No new log line and an idle GPU (or CPU) for the stall time (10 minutes by default)."
+          >
+            <Segmented
+              label="When the training stalls"
+              name="stall-action"
+              value={value.stallAction}
+              options={[
+                { value: 'alert', label: 'Alert' },
+                { value: 'stop', label: 'Stop the run' },
+              ]}
+              onChange={(stallAction) => onChange({ stallAction })}
+            />
+          </Field>
+          <Field
+            group
+            label="When the loss is NaN or infinite"
+            name="monitoring.nonFiniteLoss"
+            error={errors['monitoring.nonFiniteLoss']}
+            hint="Read from the training's log and metrics.jsonl."
+          >
+            <Segmented
+              label="When the loss is NaN or infinite"
+              name="loss-action"
+              value={value.lossAction}
+              options={[
+                { value: 'off', label: 'Off' },
+                { value: 'alert', label: 'Alert' },
+                { value: 'stop', label: 'Stop the run' },
+              ]}
+              onChange={(lossAction) => onChange({ lossAction })}
+            />
+          </Field>
+        </div>
       </section>
       <section className="wizard-subsection" aria-labelledby="secret-env-title">
         <h3 id="secret-env-title" className="wizard-subsection__title">
