@@ -52,6 +52,7 @@ test('Costs while a rescan runs: the progress line over the last table, axe clea
     await page.emulateMedia({ colorScheme: theme });
     await expectAccessible(page, `costs while scanning (${theme})`);
   }
+  await page.emulateMedia({ colorScheme: 'light' });
   await shotAtWidths(page, 'costs-scanning');
 
   holdScans = false;
