@@ -57,22 +57,14 @@ describe('a budget stops a run on a real SSH host (sshd + git over SSH + Ceph RG
           },
         }),
     };
-    const since = Date.now();
-    let hanging = false;
     const run = await f.run(
       f.config((raw) => (raw.training.env = { TRAIN_MODE: 'hang' })),
       f.sshHost(),
       {
         signal: controller.signal,
         observer,
-        onEvent: (event) => {
-          if (event.type === 'log' && event.line.endsWith('hanging') && Date.parse(event.line.slice(0, 24)) >= since) {
-            hanging = true;
-          }
-        },
       },
     );
-    expect(hanging).toBe(true);
     expect(run.result.outcome).toBe('cancelled');
     expect(run.result.reason).toMatch(/^stopped by the budget: \$\d+\.\d\d of \$10\.00; data pushed$/);
     const spent = Number(/\$(\d+\.\d\d) of/.exec(run.result.reason!)![1]);
@@ -83,6 +75,8 @@ describe('a budget stops a run on a real SSH host (sshd + git over SSH + Ceph RG
       status: 'failed',
       detail: { cancelled: true, exitCode: 143 },
     });
+    // The training was running when the budget stopped it (its first cost check may come before
+    // or after the epochs end and it hangs: the stop does not wait for either), and it was told so.
     expect(run.trainLines.some((l) => l.endsWith('SIGTERM received, saving'))).toBe(true);
     expect(run.snapshot.phases.pushing.status).toBe('succeeded');
     expect(run.snapshot.phases['verifying-sync'].status).toBe('succeeded');

@@ -164,6 +164,8 @@ describe('reattach and the monitor', () => {
       metricsJsonl: layout.metricsFile,
       executorJsonl: layout.eventsFile,
       liveBar: layout.liveBarFile,
+      // The folders a push moves (sized for the budget's stop model), as the run's layout names them.
+      pushDirs: layout.pushDirs,
     });
     expect(seen[0]!.context).toEqual({ aws, monitoring });
     expect(final.state).toBe('succeeded');
