@@ -1,6 +1,7 @@
 import type { RunEvent } from '../../shared/domain/run';
 import { formatCostTotal } from '../../shared/report/format';
 import { formatBytes } from '../../shared/report/format';
+import { attemptEndWords } from '../../shared/report/run-attempts';
 
 /** One run event as the CLI prints it (empty for events not worth a line). */
 export function formatRunEvent(event: RunEvent): string {
@@ -26,6 +27,12 @@ export function formatRunEvent(event: RunEvent): string {
       return `  ${event.direction}: ${event.folders.map((f) => `${f.folder} ${f.filesDone}/${f.filesTotal} files ${formatBytes(f.bytesDone)}${f.deletesTotal ? `, ${f.deletesDone ?? 0} deleted` : ''}${f.failures ? ` (${f.failures} failed)` : ''}`).join(', ')}\n`;
     case 'sync-verified':
       return `  ${event.direction} verified: ${event.folders.map((f) => `${f.folder} ${f.ok ? '✓' : '✗'} ${f.checked} checked${f.mismatches ? `, ${f.mismatches} mismatched` : ''}`).join(', ')}\n`;
+    case 'attempts': {
+      // The newest attempt is the news: a relaunch adds one, an interruption ends one.
+      const latest = event.attempts.at(-1);
+      if (!latest) return '';
+      return `  attempt ${latest.attempt}: ${latest.instanceId} ${latest.instanceType} ${latest.market} in ${latest.zone}, ${attemptEndWords(latest)}\n`;
+    }
     case 'cost':
       return `  cost: ${formatCostTotal(event)} (estimate, prices as of ${event.pricesAsOf}; itemized in the run report)\n`;
     case 'finished':

@@ -3,6 +3,7 @@
  * {@link RunEvent}s with a growing `seq`. A renderer that connects late loads a
  * {@link RunSnapshot} and applies only the events whose seq is newer ({@link applyRunEvent}).
  */
+import type { RunAttempt } from '../report/run-attempts';
 import type { RunCost } from './run-cost';
 import { applySyncReport, type RunSyncReport, type RunSyncState } from './run-sync';
 
@@ -72,6 +73,11 @@ export type RunEvent = RunEventBase &
     | ({ type: 'cost' } & RunCost)
     /** Per-folder figures of the pull or push, or a folder's verification result. */
     | RunSyncReport
+    /**
+     * Every launch of the run's instance so far, the whole list each time (a spot relaunch adds
+     * one, an interruption ends one): it replaces the snapshot's `attempts`.
+     */
+    | { type: 'attempts'; attempts: RunAttempt[] }
   );
 
 /** The state of a run folded from its events. */
@@ -95,6 +101,8 @@ export interface RunSnapshot {
   cost?: RunCost;
   /** Per-folder sync figures and verification, per direction (absent until the pull reports). */
   sync?: RunSyncState;
+  /** Each launch of the run's instance, in launch order (absent until the engine reports one). */
+  attempts?: RunAttempt[];
 }
 
 /** Lines of log kept in a snapshot. */
@@ -143,6 +151,8 @@ export function applyRunEvent(snapshot: RunSnapshot, event: RunEvent): RunSnapsh
     case 'sync':
     case 'sync-verified':
       return { ...next, sync: applySyncReport(snapshot.sync, event) };
+    case 'attempts':
+      return { ...next, attempts: event.attempts };
     case 'cost': {
       const { runId: _runId, seq: _seq, at: _at, type: _type, ...cost } = event;
       return { ...next, cost };

@@ -3,6 +3,7 @@ import type { RunCost } from '../domain/run-cost';
 import type { TrainingProgress } from '../monitor/progress';
 import { type ReportData, reportData } from './report-data';
 import { type ReportResources, reportResources } from './report-resources';
+import { attemptsInOrder, type RunAttempt } from './run-attempts';
 
 /** One phase in the report's timeline. */
 export interface ReportPhase {
@@ -46,6 +47,8 @@ export interface RunReport {
   resources?: ReportResources;
   /** Absent for runs recorded before costs were, or still running. */
   cost?: RunCost;
+  /** Each launch of the run's instance, in launch order (absent when the run recorded none). */
+  attempts?: RunAttempt[];
   generatedAt: string;
 }
 
@@ -107,6 +110,7 @@ export function buildRunReport(run: RunSnapshot, inputs: RunReportInputs): RunRe
       ? { resources: reportResources(inputs.journal ?? undefined, run.backend, run.runId) }
       : {}),
     ...(run.cost ? { cost: run.cost } : {}),
+    ...(run.attempts?.length ? { attempts: attemptsInOrder(run.attempts) } : {}),
     generatedAt: inputs.generatedAt,
   };
 }
