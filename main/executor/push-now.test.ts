@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { processStartTicks } from '../core/process-identity';
 import { claimPushNow, stopPushNow } from './push-now';
 import { workLayout } from './work-layout';
 
@@ -39,6 +40,25 @@ describe('push during training: the final push comes first', () => {
     expect(await stopPushNow(l, 300)).toBe('killed');
     await new Promise((r) => proc.once('exit', r));
     expect(proc.signalCode).toBe('SIGKILL');
+  });
+
+  it('never signals a process that got the PID of a killed push later (PID + start time)', async () => {
+    const l = layout();
+    const proc = await child(false);
+    // A push killed with -9 left its file; the kernel then gave its PID to this unrelated child.
+    writeFileSync(l.pushNowPidFile, `${proc.pid} 1\n`);
+    expect(await stopPushNow(l, 300)).toBe('none');
+    expect(proc.exitCode ?? proc.signalCode).toBeNull();
+    // The same PID with its own start time is the push: stopped.
+    writeFileSync(l.pushNowPidFile, `${proc.pid} ${processStartTicks(proc.pid!)}\n`);
+    expect(await stopPushNow(l)).toBe('stopped');
+  });
+
+  it('records its own start time with its PID', () => {
+    const l = layout();
+    const release = claimPushNow(l);
+    expect(readFileSync(l.pushNowPidFile, 'utf8')).toBe(`${process.pid} ${processStartTicks(process.pid)}\n`);
+    release();
   });
 
   it('has nothing to stop without a live push (no file, a dead pid, garbage)', async () => {

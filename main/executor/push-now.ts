@@ -3,11 +3,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PUSH_NOW_SETTLE_MS, type PushNowFolder, type PushNowResult } from '../../shared/executor/protocol';
 import { logsFolderOf } from '../../shared/executor/run-folders';
 import { sleep } from '../core/abort';
+import { processAlive as alive, processStartTicks, sameProcessAlive } from '../core/process-identity';
 import { runSync } from '../sync/engine';
 import { STILL_BEING_WRITTEN } from '../sync/planner';
 import type { RunStorage } from './data-sync';
 import { PhaseError } from './phase-error';
-import { processAlive as alive } from './process-alive';
 import type { WorkLayout } from './work-layout';
 
 /**
@@ -78,9 +78,12 @@ export function claimPushNow(layout: WorkLayout): () => void {
       'Nothing to push now: the run pushes everything when it ends.',
     );
   }
-  writeFileSync(layout.pushNowPidFile, `${process.pid}\n`, { mode: 0o600 });
+  // PID and start time: a file left by a killed push must never make the final push signal
+  // whichever process got that PID next.
+  const ticks = processStartTicks(process.pid);
+  writeFileSync(layout.pushNowPidFile, `${process.pid}${ticks ? ` ${ticks}` : ''}\n`, { mode: 0o600 });
   return () => {
-    if (readPid(layout.pushNowPidFile) === process.pid) rmSync(layout.pushNowPidFile, { force: true });
+    if (readPushNow(layout.pushNowPidFile)?.pid === process.pid) rmSync(layout.pushNowPidFile, { force: true });
   };
 }
 
@@ -90,8 +93,9 @@ export function claimPushNow(layout: WorkLayout): () => void {
  * at most `limitMs`, then killed. The final push has the whole data to move, and a spot notice leaves two minutes.
  */
 export async function stopPushNow(layout: WorkLayout, limitMs = 20_000): Promise<'none' | 'stopped' | 'killed'> {
-  const pid = readPid(layout.pushNowPidFile);
-  if (pid === undefined || !alive(pid)) return 'none';
+  const recorded = readPushNow(layout.pushNowPidFile);
+  if (!recorded || !sameProcessAlive(recorded.pid, recorded.startTicks)) return 'none';
+  const { pid } = recorded;
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
@@ -106,10 +110,12 @@ export async function stopPushNow(layout: WorkLayout, limitMs = 20_000): Promise
   return 'killed';
 }
 
-function readPid(path: string): number | undefined {
+/** `push-now.pid`: "PID" or "PID START_TICKS" (where the machine has /proc). */
+function readPushNow(path: string): { pid: number; startTicks?: string } | undefined {
   try {
-    const text = readFileSync(path, 'utf8').trim();
-    return /^\d+$/.test(text) ? Number(text) : undefined;
+    const match = /^(\d+)(?: (\d+))?$/.exec(readFileSync(path, 'utf8').trim());
+    if (!match) return undefined;
+    return { pid: Number(match[1]), ...(match[2] ? { startTicks: match[2] } : {}) };
   } catch {
     return undefined;
   }

@@ -11,8 +11,8 @@ import {
 import { join } from 'node:path';
 
 import type { ExecutorSecrets } from '../../shared/executor/protocol';
+import { processAlive as alive } from '../core/process-identity';
 import { PhaseError } from './phase-error';
-import { processAlive as alive } from './process-alive';
 
 // Keys and credentials take a few KiB; the secret env files up to 32 × 8 KiB (secret-env-names.ts).
 const MAX_SECRETS_BYTES = 512 * 1024;

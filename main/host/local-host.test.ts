@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { processAlive } from '../lifecycle/reconcile';
+import { processAlive } from '../core/process-identity';
 import { localConnector } from './local-host';
 import { shellQuote } from './shell-quote';
 

@@ -2,6 +2,7 @@ import type { CostResource } from '../../shared/domain/cost';
 import type { JournalSummary } from '../../shared/domain/run-journal';
 import type { AwsPorts } from '../aws/ports/aws-ports';
 import type { Clock } from '../core/clock';
+import { processAlive } from '../core/process-identity';
 import type { Sleep } from '../core/sleep';
 import { scanAccount } from './cost/scanner';
 import { closeRunJournal, listJournals } from './journal/run-journal';
@@ -29,17 +30,6 @@ export interface ReconcileOptions {
   signal?: AbortSignal;
   /** True when the process that opened the journal still runs (then its run is not ours to judge). */
   isAlive?(pid: number): boolean;
-}
-
-/** True when a process with that id exists (signal 0 only checks). */
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

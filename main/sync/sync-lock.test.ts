@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { processStartTicks } from '../core/process-identity';
 import { rejection } from '../core/testing/rejection';
 import { acquireSyncLock } from './sync-lock';
 import { bundleTestScript } from './testing/bundle-script';
@@ -53,11 +54,27 @@ describe('sync lock', () => {
       'a live PID of another boot',
       () => JSON.stringify({ id: 'x', pid: process.pid, host: hostname(), bootId: 'another-boot', since: '?' }),
     ],
+    [
+      // A holder killed with -9 whose PID the kernel gave to a later process (here: this one).
+      'a PID reused by a process that started later',
+      () =>
+        JSON.stringify({ id: 'z', pid: process.pid, host: hostname(), bootId: BOOT_ID, startTicks: '1', since: '?' }),
+    ],
   ])('takes over a stale lock: %s', async (_name, content) => {
     await plant(content());
     const release = await acquireSyncLock(root);
     expect(JSON.parse(await readFile(lockPath(), 'utf8'))).toMatchObject({ pid: process.pid });
     await release();
+  });
+
+  it('keeps a lock whose holder runs with the start time it recorded', async () => {
+    const startTicks = processStartTicks(process.pid);
+    expect(startTicks).toMatch(/^\d+$/);
+    await plant(
+      JSON.stringify({ id: 'w', pid: process.pid, host: hostname(), bootId: BOOT_ID, startTicks, since: '?' }),
+    );
+    expect(await rejection(acquireSyncLock(root))).toMatchObject({ code: 'SYNC_LOCKED' });
+    await rm(lockPath());
   });
 
   it('never takes over a lock held on another host, and says which', async () => {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { TypedError } from '../../shared/ipc/result';
+import { processStartTicks, sameProcessAlive } from '../core/process-identity';
 import { STATE_DIR } from './sync-state';
 
 /** Who holds a lock file (its whole content, JSON). `id` tells two holders apart, even with one PID. */
@@ -15,6 +16,8 @@ export interface LockHolder {
   host: string;
   /** Linux boot id: a PID from another boot is not the same process. */
   bootId?: string;
+  /** Linux start time of the holder (`processStartTicks`): a PID reused by a later process is not the holder. */
+  startTicks?: string;
   since: string;
 }
 
@@ -22,6 +25,12 @@ export interface LockHolder {
 const MAX_ROUNDS = 200;
 /** Guards of guards: one level per process that crashed in the middle of a takeover. */
 const MAX_DEPTH = 4;
+
+let cachedStartTicks: string | undefined | null = null;
+function myStartTicks(): string | undefined {
+  if (cachedStartTicks === null) cachedStartTicks = processStartTicks(process.pid);
+  return cachedStartTicks;
+}
 
 let cachedBootId: string | undefined | null = null;
 function bootId(): string | undefined {
@@ -40,8 +49,8 @@ function bootId(): string | undefined {
  *
  * The lock file is created whole and exclusively: its content is written to a temp file that is
  * then hard-linked to `sync.lock` (link fails if the name exists), so nobody ever reads a
- * half-written lock. A lock whose holder is gone (no such PID, or another boot of this host) is
- * stale. Taking a stale lock over is atomic: only the process that creates the guard
+ * half-written lock. A lock whose holder is gone (no such PID, a PID now naming a process that
+ * started later, or another boot of this host) is stale. Taking a stale lock over is atomic: only the process that creates the guard
  * `sync.lock.takeover-<stale id>` (again by link) may replace it, and it does so with one
  * rename, after checking that the lock still holds that same stale id. Everyone else waits for
  * the guard and looks again, and then finds a live holder. A guard whose holder died mid-takeover
@@ -57,6 +66,7 @@ export async function acquireSyncLock(localRoot: string): Promise<() => Promise<
     pid: process.pid,
     host: hostname(),
     ...(bootId() ? { bootId: bootId()! } : {}),
+    ...(myStartTicks() ? { startTicks: myStartTicks()! } : {}),
     since: new Date().toISOString(),
   };
   const outcome = await claim(path, me, 0);
@@ -137,6 +147,7 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
         pid: parsed.pid,
         host: parsed.host ?? hostname(),
         ...(parsed.bootId ? { bootId: parsed.bootId } : {}),
+        ...(typeof parsed.startTicks === 'string' ? { startTicks: parsed.startTicks } : {}),
         since: parsed.since ?? '?',
       };
     }
@@ -149,13 +160,7 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
 function isAlive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true; // cannot be checked from here
   if (holder.bootId && bootId() && holder.bootId !== bootId()) return false;
-  if (!Number.isInteger(holder.pid) || holder.pid <= 0) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return sameProcessAlive(holder.pid, holder.startTicks);
 }
 
 /** Guards and temp files left by processes that died mid-acquisition (never a live one's temp). */
