@@ -55,7 +55,7 @@ async function launchIn(s: Scenario) {
     compute: {
       market: s.market,
       ...(s.alternatives.length ? { alternatives: s.alternatives } : {}),
-      ...(s.fallbackOnDemand ? { spot: { fallbackOnDemand: true } } : {}),
+      ...(s.fallbackOnDemand ? { spot: { fallbackOnDemand: true, maxRelaunches: 0 } } : {}),
     },
   });
   world.fake.region(REGION).launchRefusals = s.refusals;

@@ -40,8 +40,39 @@ describe('the compute section', () => {
       'allowedSshCidr: allowedSshCidr has an octet above 255',
     ],
     [{ instanceType: 'g5.xlarge', ttlMinutes: 60, sshPort: 2222 }, ': Unrecognized key: "sshPort"'],
+    [
+      { instanceType: 'g5.xlarge', ttlMinutes: 60, market: 'spot', spot: { maxRelaunches: 1.5 } },
+      'spot.maxRelaunches: spot.maxRelaunches is a whole number, such as 2',
+    ],
+    [
+      { instanceType: 'g5.xlarge', ttlMinutes: 60, market: 'spot', spot: { maxRelaunches: -1 } },
+      'spot.maxRelaunches: spot.maxRelaunches is 0 (off) or more',
+    ],
+    [
+      { instanceType: 'g5.xlarge', ttlMinutes: 60, market: 'spot', spot: { maxRelaunches: 11 } },
+      'spot.maxRelaunches: spot.maxRelaunches is at most 10: a run interrupted that often needs another zone, type or the on-demand market',
+    ],
+    [
+      { instanceType: 'g5.xlarge', ttlMinutes: 60, market: 'spot', spot: { maxRelaunches: '2' } },
+      'spot.maxRelaunches: spot.maxRelaunches is a number of relaunches, such as 2',
+    ],
+    [
+      { instanceType: 'g5.xlarge', ttlMinutes: 60, spot: { maxRelaunches: 2 } },
+      'spot.maxRelaunches: spot.maxRelaunches applies to spot runs only: set market to "spot", or remove spot.maxRelaunches',
+    ],
   ])('rejects %j', (input, message) => {
     expect(first(input)).toBe(message);
+  });
+
+  it('spot relaunch is off by default and takes 0 to 10 relaunches on spot', () => {
+    const spot = { instanceType: 'g5.xlarge', ttlMinutes: 60, market: 'spot' };
+    expect(computeSchema.parse({ ...spot, spot: {} }).spot).toEqual({ fallbackOnDemand: false, maxRelaunches: 0 });
+    expect(computeSchema.parse({ ...spot, spot: { maxRelaunches: 3, fallbackOnDemand: true } }).spot).toEqual({
+      fallbackOnDemand: true,
+      maxRelaunches: 3,
+    });
+    // 0 is "off", so an on-demand run may say it.
+    expect(computeSchema.safeParse({ ...spot, market: 'on-demand', spot: { maxRelaunches: 0 } }).success).toBe(true);
   });
 
   it('is optional in the run config (storage-only tools), strict when present', () => {

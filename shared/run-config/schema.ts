@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { MAX_SPOT_RELAUNCHES } from '../domain/spot-relaunch';
 import { budgetTooSmallProblem } from '../monitor/budget';
 import { hourlyBurn } from '../monitor/burn';
 import { monitoringSchema } from './monitoring-section';
@@ -193,13 +194,32 @@ export const computeSchema = z
       .max(MAX_ALTERNATIVES, `alternatives lists at most ${MAX_ALTERNATIVES} instance types`)
       .refine((types) => new Set(types).size === types.length, 'alternatives lists each instance type once')
       .optional(),
-    /** Spot only: `fallbackOnDemand` launches on-demand when no spot placement (zone × type) has capacity. */
+    /**
+     * Spot only: `fallbackOnDemand` launches on-demand when no spot placement (zone × type) has
+     * capacity, and after `maxRelaunches` spot relaunches; `maxRelaunches` is how many times a run
+     * interrupted by AWS is launched again on spot, resuming from its newest checkpoint (0: off).
+     */
     spot: z
-      .object({ fallbackOnDemand: z.boolean().default(false) })
+      .object({
+        fallbackOnDemand: z.boolean().default(false),
+        maxRelaunches: z
+          .number({ error: 'spot.maxRelaunches is a number of relaunches, such as 2' })
+          .int('spot.maxRelaunches is a whole number, such as 2')
+          .min(0, 'spot.maxRelaunches is 0 (off) or more')
+          .max(
+            MAX_SPOT_RELAUNCHES,
+            `spot.maxRelaunches is at most ${MAX_SPOT_RELAUNCHES}: a run interrupted that often needs another zone, type or the on-demand market`,
+          )
+          .default(0),
+      })
       .strict()
       .optional(),
   })
   .strict()
+  .refine((compute) => compute.market === 'spot' || !compute.spot?.maxRelaunches, {
+    message: 'spot.maxRelaunches applies to spot runs only: set market to "spot", or remove spot.maxRelaunches',
+    path: ['spot', 'maxRelaunches'],
+  })
   .refine((compute) => !compute.alternatives?.includes(compute.instanceType), {
     message: 'alternatives repeats instanceType: list only the other types to try',
     path: ['alternatives'],

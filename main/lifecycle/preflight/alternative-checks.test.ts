@@ -74,7 +74,7 @@ describe('preflight of compute.alternatives', () => {
 
   it('alternatives that pass: one line each, and the plan lists every placement in the documented order with its own AMI', async () => {
     const { report, plan } = await preflight(
-      { market: 'spot', alternatives: ['t3.large', 'g5.2xlarge'], spot: { fallbackOnDemand: true } },
+      { market: 'spot', alternatives: ['t3.large', 'g5.2xlarge'], spot: { fallbackOnDemand: true, maxRelaunches: 0 } },
       (world) => world.fake.region('eu-west-1').offerings.set('g5.2xlarge', ['eu-west-1b']),
     );
     expect(report.checks.filter((c) => c.id.startsWith('alternative:'))).toEqual([
@@ -102,7 +102,7 @@ describe('preflight of compute.alternatives', () => {
   });
 
   it('on-demand ignores fallbackOnDemand: each placement once', async () => {
-    const { plan } = await preflight({ market: 'on-demand', spot: { fallbackOnDemand: true } });
+    const { plan } = await preflight({ market: 'on-demand', spot: { fallbackOnDemand: true, maxRelaunches: 0 } });
     expect(plan!.candidates!.map((c) => `${c.market} ${c.zone}`)).toEqual([
       'on-demand eu-west-1a',
       'on-demand eu-west-1b',
