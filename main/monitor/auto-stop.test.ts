@@ -180,6 +180,22 @@ describe('the budget, as the monitor checks it at every cost update', () => {
     expect(run.notices).toEqual([{ kind: 'auto-stop', runId: 'r1', cause: 'budget', reason: run.stops[0]!.reason }]);
   });
 
+  it('an instance it cannot price: the budget cannot stop the run, and the monitor says so once', () => {
+    const run = watched({ budget: { maxCostUsd: 2, graceSeconds: 60, checkEverySeconds: 70 } });
+    const start = run.clock.now();
+    const unpriced = (now: number) =>
+      computeBurn({ instanceType: 'zz9.mega', volumes: [{ volumeType: 'gp3', sizeGb: 100 }], startedAt: start, now });
+    for (let t = 0; t <= 2 * 3600_000; t += 60_000) run.monitor.setCost(unpriced(start + t));
+    expect(run.stops).toEqual([]);
+    expect(run.alerts()).toEqual([
+      expect.objectContaining({
+        kind: 'budget-unpriced',
+        message:
+          'TrainDeck has no price for this instance, so the budget of $2.00 cannot stop the run: it runs until its time limit or until you stop it.',
+      }),
+    ]);
+  });
+
   it('without a measured push, the data disk’s used bytes price the stop (an upper bound): it stops sooner', () => {
     const stopAt = (measured: boolean) => {
       const run = watched({ budget: { maxCostUsd: 2, graceSeconds: 60, checkEverySeconds: 70 } });

@@ -31,16 +31,24 @@ export interface AutoStopSettings {
 export class AutoStopper {
   private stopped = false;
   private lossSeen = false;
+  private unpricedSaid = false;
 
   constructor(
     private readonly settings: AutoStopSettings | undefined,
     private readonly onStop: (cause: AutoStopCause, reason: string) => void,
+    /** Once, when a run with a budget gets a cost it cannot price: the budget cannot stop it, and the user must hear so. */
+    private readonly onBudgetUnpriced?: (maxCostUsd: number) => void,
   ) {}
 
   /** A new cost figure; `pushBytes` is what the graceful stop's push may move. */
   onCost(cost: CostBurn, pushBytes: number): void {
     const budget = this.settings?.budget;
-    if (!budget || this.stopped || cost.hourlyUsd === null || cost.soFarUsd === null) return;
+    if (!budget || this.stopped) return;
+    if (cost.hourlyUsd === null || cost.soFarUsd === null) {
+      if (!this.unpricedSaid) this.onBudgetUnpriced?.(budget.maxCostUsd);
+      this.unpricedSaid = true;
+      return;
+    }
     const verdict = budgetVerdict({
       maxCostUsd: budget.maxCostUsd,
       soFarUsd: cost.soFarUsd,

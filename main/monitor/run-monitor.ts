@@ -8,6 +8,7 @@ import { formatDurationMs, type MonitorNotice } from '../../shared/monitor/notic
 import type { ProgressUpdate, TrainingProgress } from '../../shared/monitor/progress';
 import type { StallRule } from '../../shared/monitor/stall';
 import type { MonitorAlert, MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
+import { formatUsd } from '../../shared/report/format';
 import { redactUrlUserinfo } from '../../shared/security/redact-url';
 import type { Clock } from '../core/clock';
 import { AutoStopper, type AutoStopSettings } from './auto-stop';
@@ -66,14 +67,22 @@ export class RunMonitor {
     this.series = new SeriesStore(options.seriesCapacity);
     this.log = new LineRing(options.logLines);
     this.stall = new StallDetector(options.clock, options.stallRule);
-    this.autoStop = new AutoStopper(options.autoStop, (cause, reason) => {
-      this.alert(
-        'auto-stop',
-        `${reason[0]!.toUpperCase()}${reason.slice(1)}: stopping training, pushing, then tearing down.`,
-      );
-      this.options.onNotice?.({ kind: 'auto-stop', runId: this.options.runId, cause, reason });
-      this.changed('progress');
-    });
+    this.autoStop = new AutoStopper(
+      options.autoStop,
+      (cause, reason) => {
+        this.alert(
+          'auto-stop',
+          `${reason[0]!.toUpperCase()}${reason.slice(1)}: stopping training, pushing, then tearing down.`,
+        );
+        this.options.onNotice?.({ kind: 'auto-stop', runId: this.options.runId, cause, reason });
+        this.changed('progress');
+      },
+      (maxCostUsd) =>
+        this.alert(
+          'budget-unpriced',
+          `TrainDeck has no price for this instance, so the budget of ${formatUsd(maxCostUsd)} cannot stop the run: it runs until its time limit or until you stop it.`,
+        ),
+    );
     this.coalescer = new Coalescer(() => this.flush(), options.clock, options.timers, options.minIntervalMs);
   }
 

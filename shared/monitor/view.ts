@@ -27,7 +27,9 @@ export interface MonitorAlert {
     | 'status-check'
     | 'loss-not-finite'
     /** The monitor is stopping the run (budget, stall or NaN loss): the page shows it as the run's state. */
-    | 'auto-stop';
+    | 'auto-stop'
+    /** A run with a budget whose instance has no price: the budget cannot stop it. */
+    | 'budget-unpriced';
   message: string;
   at: number;
 }

@@ -180,3 +180,21 @@ describe('what the machine of an ssh-host or local run will hold (run credential
     });
   });
 });
+
+describe('a budget on a machine TrainDeck does not bill', () => {
+  it('ssh-host and local: training.maxCostUsd is said to have no effect, with what limits the run instead', async () => {
+    const base = onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey });
+    const config = { ...base, training: { ...base.training!, maxCostUsd: 25 } };
+    for (const backend of ['ssh-host', 'local'] as const) {
+      expect(byId(await run(config, { backend })).budget).toEqual({
+        id: 'budget',
+        label: 'Budget',
+        status: 'warn',
+        value:
+          'training.maxCostUsd ($25.00) has no effect here: this machine is not billed through TrainDeck, so the run has no cost to stop at',
+        fix: 'Limit the run with training.maxRuntimeMinutes instead, or remove training.maxCostUsd.',
+      });
+      expect(byId(await run(base, { backend })).budget).toBeUndefined();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { type PreflightCheck, type PreflightReport, preflightReport } from '../../../shared/domain/preflight';
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import { TypedError } from '../../../shared/ipc/result';
+import { formatUsd } from '../../../shared/report/format';
 import { joinSentences } from '../../../shared/text/sentences';
 import { parseSshAddress, sshWorkRoot } from '../../ssh/ssh-address';
 import { accountChecks } from './account-checks';
@@ -54,7 +55,25 @@ async function runHostPreflight(input: Omit<PreflightInput, 'publicIp'>): Promis
   const machine = data.checks.some((c) => c.status === 'fail')
     ? [skipped('ssh', 'Machine', 'fix the storage problems above first'), skipped('host-key', 'Host key', 'no login')]
     : await sshHostChecks(host, input.signal, await hostRoom(input, host.address));
-  return finish([...ready.checks, ...data.checks, credentials, ...machine]);
+  return finish([...ready.checks, ...data.checks, credentials, ...machine, ...budgetOnOwnMachine(config)]);
+}
+
+/**
+ * `training.maxCostUsd` prices an EC2 instance; a machine TrainDeck does not bill has no burn
+ * rate, so a budget would silently never stop it. Said, with what does limit such a run.
+ */
+function budgetOnOwnMachine(config: PreflightInput['config']): PreflightCheck[] {
+  const budget = config.training?.maxCostUsd;
+  if (budget === undefined) return [];
+  return [
+    check(
+      'budget',
+      'Budget',
+      'warn',
+      `training.maxCostUsd (${formatUsd(budget)}) has no effect here: this machine is not billed through TrainDeck, so the run has no cost to stop at`,
+      'Limit the run with training.maxRuntimeMinutes instead, or remove training.maxCostUsd.',
+    ),
+  ];
 }
 
 // The pull figures for the machine's disk-room check (only where the run's store is known).
@@ -81,7 +100,12 @@ async function runLocalPreflight(input: Omit<PreflightInput, 'publicIp'>): Promi
   if ('report' in ready) return ready.report;
   const data = await bucketAndDataChecks(input, ready.sseKey, ready.probeName);
   const credentials = await runCredentialsCheck(input);
-  return preflightReport(new Date(input.clock.now()).toISOString(), [...ready.checks, ...data.checks, credentials]);
+  return preflightReport(new Date(input.clock.now()).toISOString(), [
+    ...ready.checks,
+    ...data.checks,
+    credentials,
+    ...budgetOnOwnMachine(input.config),
+  ]);
 }
 
 /**
