@@ -2,7 +2,8 @@ import { attemptLine, formatAttempts } from '../domain/capacity-failover';
 import type { CostItem } from '../domain/run-cost';
 import { formatDuration, formatRunTotal, formatUsd, formatUtc } from './format';
 import { REPORT_CSS } from './report-style';
-import { dataLines, FATE_LABELS, outcomeText } from './report-text';
+import { ATTEMPT_COLUMNS, attemptCells, attemptsLead, dataLines, FATE_LABELS, outcomeText } from './report-text';
+import { attemptsWorthListing } from './run-attempts';
 import type { RunReport } from './run-report';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -108,6 +109,7 @@ export function reportHtml(report: RunReport): string {
             )}
           </tbody>
         </table>
+        ${attemptsSection(report)}
         <h2>Data</h2>
         <dl class="data">
           ${dataLines(report.data).map(
@@ -121,6 +123,37 @@ export function reportHtml(report: RunReport): string {
       </body>
     </html> `;
   return page.html;
+}
+
+// Each launch of the instance, when there is more than one or one did not simply finish.
+function attemptsSection(report: RunReport): SafeHtml | string {
+  const attempts = report.attempts;
+  if (!attempts || !attemptsWorthListing(attempts)) return '';
+  const now = Date.parse(report.generatedAt);
+  const numeric = (column: string) => column === 'Cost' || column === 'Duration';
+  return html`<h2>Attempts</h2>
+    <p>${attemptsLead(attempts)}</p>
+    <table class="attempts">
+      <thead>
+        <tr>
+          ${ATTEMPT_COLUMNS.map((c) => html`<th class="${numeric(c) ? 'num' : ''}">${c}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${attempts.map(
+          (a) =>
+            html`<tr>
+              ${attemptCells(a, now).map((cell, i) =>
+                i === 1
+                  ? html`<td><code>${cell}</code></td>`
+                  : i === 7
+                    ? html`<td class="${a.end === 'finished' ? 'ok' : a.end ? 'bad' : 'note'}">${cell}</td>`
+                    : html`<td class="${numeric(ATTEMPT_COLUMNS[i]!) ? 'num' : ''}">${cell}</td>`,
+              )}
+            </tr>`,
+        )}
+      </tbody>
+    </table> `;
 }
 
 function trainingSection(report: RunReport): SafeHtml | string {

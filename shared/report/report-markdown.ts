@@ -1,6 +1,7 @@
 import { attemptLine, formatAttempts } from '../domain/capacity-failover';
 import { formatDuration, formatRunTotal, formatUsd, formatUtc, isOwnMachine } from './format';
-import { dataLines, FATE_LABELS } from './report-text';
+import { ATTEMPT_COLUMNS, attemptCells, attemptsLead, dataLines, FATE_LABELS } from './report-text';
+import { attemptsWorthListing } from './run-attempts';
 import type { RunReport } from './run-report';
 
 // Backslash-escapes what Markdown (or the HTML a viewer lets through) would read as markup;
@@ -31,6 +32,7 @@ export function reportMarkdown(report: RunReport): string {
         md([p.reason, p.fix].filter(Boolean).join(' — ')),
       ]),
     ),
+    ...attemptsMarkdown(report),
     '',
     '## Data',
     '',
@@ -96,4 +98,23 @@ export function reportMarkdown(report: RunReport): string {
   }
   lines.push('', `_Report generated ${formatUtc(report.generatedAt)} by TrainDeck._`);
   return lines.join('\n') + '\n';
+}
+
+// Each launch of the instance, when there is more than one or one did not simply finish.
+function attemptsMarkdown(report: RunReport): string[] {
+  const attempts = report.attempts;
+  if (!attempts || !attemptsWorthListing(attempts)) return [];
+  const now = Date.parse(report.generatedAt);
+  return [
+    '',
+    '## Attempts',
+    '',
+    md(attemptsLead(attempts)),
+    '',
+    row([...ATTEMPT_COLUMNS]),
+    row(ATTEMPT_COLUMNS.map((c) => (c === 'Cost' ? '---:' : '---'))),
+    ...attempts.map((a) =>
+      row(attemptCells(a, now).map((cell, i) => (i === 1 && cell !== '—' ? `\`${md(cell)}\`` : md(cell)))),
+    ),
+  ];
 }

@@ -1,7 +1,8 @@
 import type { PhaseStatus } from '../domain/run';
-import { formatBytes } from './format';
+import { formatBytes, formatDuration, formatUsd, formatUtc } from './format';
 import type { ReportData } from './report-data';
 import type { ResourceFate } from './report-resources';
+import { attemptDurationSeconds, attemptEndWords, attemptsTotalCostUsd, type RunAttempt } from './run-attempts';
 
 /**
  * The wording both renderers share (Markdown and HTML say the same things): data lines,
@@ -68,4 +69,54 @@ export const FATE_LABELS: Record<ResourceFate, string> = {
 /** How the outcome reads, with its exit code. */
 export function outcomeText(outcome: string, exitCode: number | null | undefined): string {
   return `${outcome}${exitCode !== undefined && exitCode !== null ? ` (exit code ${exitCode})` : ''}`;
+}
+
+/** The columns of the attempts table, in order (the cells of {@link attemptCells}). */
+export const ATTEMPT_COLUMNS = [
+  'Attempt',
+  'Instance',
+  'Type',
+  'Zone',
+  'Market',
+  'Started',
+  'Duration',
+  'Ended by',
+  'Cost',
+] as const;
+
+/**
+ * One attempt as text cells, in {@link ATTEMPT_COLUMNS} order. A running attempt's duration is
+ * counted to `now` and says "so far"; a cost that cannot be priced is "unknown", never $0.
+ */
+export function attemptCells(attempt: RunAttempt, now: number): string[] {
+  const seconds = attemptDurationSeconds(attempt, now);
+  const duration = seconds === undefined ? '—' : `${formatDuration(seconds)}${attempt.end ? '' : ' so far'}`;
+  return [
+    String(attempt.attempt),
+    attempt.instanceId || '—',
+    attempt.instanceType,
+    attempt.zone,
+    attempt.market,
+    formatUtc(attempt.startedAt),
+    duration,
+    attemptEndWords(attempt),
+    formatUsd(attempt.costUsd),
+  ];
+}
+
+/**
+ * The sentence over the attempts table: how many launches, how many spot interruptions, and
+ * what they cost together ("unknown" naming the attempts that could not be priced).
+ */
+export function attemptsLead(attempts: readonly RunAttempt[]): string {
+  const launches = attempts.length === 1 ? 'One launch' : `${attempts.length} launches`;
+  const interrupted = attempts.filter((a) => a.end === 'interrupted').length;
+  const interruptions = interrupted ? `, ${interrupted} ended by a spot interruption` : '';
+  const total = attemptsTotalCostUsd(attempts);
+  const unpriced = attempts.filter((a) => a.costUsd === undefined || !Number.isFinite(a.costUsd));
+  const cost =
+    total === null
+      ? `unknown (attempt${unpriced.length === 1 ? '' : 's'} ${unpriced.map((a) => a.attempt).join(', ')} ${unpriced.length === 1 ? 'has' : 'have'} no price${unpriced.some((a) => !a.end) ? ' yet' : ''})`
+      : formatUsd(total);
+  return `${launches} of the instance${interruptions}; together ${cost}.`;
 }
