@@ -61,6 +61,22 @@ describe('push during training: the final push comes first', () => {
     release();
   });
 
+  it('one push now at a time: a second is refused while the first runs, a stale file is taken over', () => {
+    const l = layout();
+    const release = claimPushNow(l);
+    // Before: the second overwrote the file, lost the sync lock, removed "its" file, and the first
+    // ran on unseen by the final push, which then gave up on the lock.
+    expect(() => claimPushNow(l)).toThrow(`a push asked for earlier is still running (PID ${process.pid})`);
+    expect(readFileSync(l.pushNowPidFile, 'utf8')).toBe(`${process.pid} ${processStartTicks(process.pid)}\n`);
+    release();
+    for (const stale of ['999999999\n', `${process.pid} 1\n`, 'garbage']) {
+      writeFileSync(l.pushNowPidFile, stale);
+      const again = claimPushNow(l);
+      expect(readFileSync(l.pushNowPidFile, 'utf8')).toBe(`${process.pid} ${processStartTicks(process.pid)}\n`);
+      again();
+    }
+  });
+
   it('has nothing to stop without a live push (no file, a dead pid, garbage)', async () => {
     const l = layout();
     expect(await stopPushNow(l)).toBe('none');

@@ -69,7 +69,12 @@ function folderOf(storage: RunStorage, name: PushNowFolder) {
 
 /**
  * Marks this process as the push during training (its pid in `push-now.pid`), refusing when the
- * run has ended (its final push ran or runs: status.json is written after it). Returns the release.
+ * run has ended (its final push ran or runs: status.json is written after it) or while an earlier
+ * push now still runs. Returns the release.
+ *
+ * Exclusive on purpose: the file is how the final push finds a push now to stop. Overwritten by a
+ * second push (which then loses the sync lock and removes "its" file), it would leave the first
+ * running unseen, holding the sync lock while the final push gives up.
  */
 export function claimPushNow(layout: WorkLayout): () => void {
   if (existsSync(layout.statusFile)) {
@@ -81,10 +86,25 @@ export function claimPushNow(layout: WorkLayout): () => void {
   // PID and start time: a file left by a killed push must never make the final push signal
   // whichever process got that PID next.
   const ticks = processStartTicks(process.pid);
-  writeFileSync(layout.pushNowPidFile, `${process.pid}${ticks ? ` ${ticks}` : ''}\n`, { mode: 0o600 });
-  return () => {
-    if (readPushNow(layout.pushNowPidFile)?.pid === process.pid) rmSync(layout.pushNowPidFile, { force: true });
-  };
+  const mine = `${process.pid}${ticks ? ` ${ticks}` : ''}\n`;
+  for (let round = 0; round < 3; round++) {
+    try {
+      writeFileSync(layout.pushNowPidFile, mine, { mode: 0o600, flag: 'wx' });
+      return () => {
+        if (readPushNow(layout.pushNowPidFile)?.pid === process.pid) rmSync(layout.pushNowPidFile, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = readPushNow(layout.pushNowPidFile);
+    if (holder && sameProcessAlive(holder.pid, holder.startTicks)) break;
+    rmSync(layout.pushNowPidFile, { force: true }); // left by a push that was killed: stale
+  }
+  const holder = readPushNow(layout.pushNowPidFile);
+  throw new PhaseError(
+    `a push asked for earlier is still running${holder ? ` (PID ${holder.pid})` : ''}`,
+    'Wait for it to finish; the run’s events say what it moved.',
+  );
 }
 
 /**
