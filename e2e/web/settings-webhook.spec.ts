@@ -11,8 +11,8 @@ import { ARTIFACTS, collectProblems, nav, shotAccessibleAtWidths } from './suppo
 /**
  * The Settings page's webhook (#17 point 6) through the browser host: a bad URL is refused with
  * a sentence at the card, a webhook answering 404 fails its Test with the reason, a working one
- * gets the test message; the page never holds the URL once saved (it knows only "set" and the
- * format). Shots at 1280 and 1920 px, light and dark, each checked with axe.
+ * gets the test message; the page never holds the URL once saved (it knows its host and the
+ * format, and how main keeps it). Shots at 1280 and 1920 px, light and dark, each checked with axe.
  */
 const home = mkdtempSync(join(tmpdir(), 'traindeck-webhook-'));
 const dataDir = join(home, 'app-data');
@@ -56,7 +56,10 @@ test('the webhook is kept like a secret: refused when not https, tested, never s
   await page.getByTestId('webhook-url').fill(`${recorder!.base}/status-404/${SECRET}`);
   await page.getByTestId('webhook-format').selectOption('json');
   await page.getByTestId('webhook-save').click();
-  await expect(page.getByTestId('webhook-status')).toHaveText('Webhook: Set (Plain JSON POST)');
+  const shown = `Webhook: ${recorder!.base.replace('http://', '')}/… (Plain JSON POST)`;
+  await expect(page.getByTestId('webhook-status')).toHaveText(shown);
+  // The browser host has no OS keychain: the card says how the URL is kept instead of pretending.
+  await expect(page.getByTestId('webhook-storage')).toHaveText(/^Kept as a file only you can read \(mode 0600\)\./);
   await expect(page.getByTestId('webhook-url')).toHaveValue('');
   await page.getByTestId('webhook-test').click();
   await expect(card).toContainText('answered 404 Not Found');
@@ -75,7 +78,9 @@ test('the webhook is kept like a secret: refused when not https, tested, never s
   await page.reload();
   await page.locator('html[data-app-ready="true"]').waitFor();
   await nav(page, 'Settings').click();
-  await expect(page.getByTestId('webhook-status')).toHaveText('Webhook: Set (Plain JSON POST)');
+  await expect(page.getByTestId('webhook-status')).toHaveText(shown);
   expect(await page.content()).not.toContain(SECRET);
+  await page.getByTestId('webhook-clear').click();
+  await expect(page.getByTestId('webhook-status')).toHaveText('Webhook: Not set');
   expect(problems).toEqual([]);
 });

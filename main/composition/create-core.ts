@@ -7,10 +7,10 @@ import type { Logger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
 import { createRouter, type Router, type SenderPolicy } from '../core/router';
 import { APP_VERSION } from '../core/version';
-import { WebhookStore } from '../core/webhook-store';
 import { webhookTee } from '../core/webhook-tee';
 import { createDashboard } from '../dashboard/create-dashboard';
 import { SettingsStore } from '../dashboard/settings-store';
+import { WebhookStore } from '../dashboard/webhook-store';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import { MonitorNotifier } from '../monitor/monitor-notifier';
 import { MonitorService } from '../monitor/monitor-service';
@@ -104,7 +104,8 @@ export function createCore(options: CoreOptions): Core {
     });
   // One settings store (main's, in the data folder) for the page, the notifications and the monitor.
   const settings = new SettingsStore(dataDir);
-  const webhook = new WebhookStore(dataDir);
+  // Sealed by the OS keychain like the SSE-C keys (the desktop); a plain 0600 file where there is none.
+  const webhook = new WebhookStore(dataDir, options.keyVault);
   const notifier = new MonitorNotifier(
     webhookTee(notifications, webhook, options.log),
     (topic) => settings.current().notifications[topic],
@@ -137,7 +138,7 @@ export function createCore(options: CoreOptions): Core {
       (target) => priceSourceOf(world).forRegion(target),
     ),
     // The machine posts "finished/failed" itself too (a closed laptop still hears): the URL goes over stdin.
-    webhook: () => webhook.current(),
+    webhook: () => webhook.current().catch(() => undefined),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     // A store's own credentials go only after the gate's channel (dialog, terminal) said yes, once per store and key.
     confirmStoreCredentials: confirmStoreCredentialsOnce(dataDir, (exposure) =>

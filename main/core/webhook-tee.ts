@@ -1,7 +1,8 @@
 import type { AppNotification, NotificationLevel } from '../../shared/domain/notification';
+import type { WebhookMessage } from '../../shared/notify/webhook';
 import type { Logger } from './logger';
 import type { NotificationService } from './notifications';
-import type { WebhookStore } from './webhook-store';
+import type { WebhookOutcome } from './webhook-post';
 
 /**
  * The run notifications (finished or failed, stall, spot interruption, teardown verified or not,
@@ -10,7 +11,7 @@ import type { WebhookStore } from './webhook-store';
  */
 export function webhookTee(
   notifications: Pick<NotificationService, 'notify'>,
-  webhook: Pick<WebhookStore, 'send'>,
+  webhook: { send(message: WebhookMessage): Promise<WebhookOutcome | undefined> },
   log: Pick<Logger, 'warn'>,
 ): Pick<NotificationService, 'notify'> {
   return {

@@ -33,7 +33,7 @@ export function createRunService(options: {
   /** Asks before an S3-compatible store's own credentials go to a run's machine (remembered per store and key). */
   confirmStoreCredentials?: StoreCredentialsConfirm;
   /** The notification webhook, if set: the executor posts "finished/failed" itself (URL over stdin). */
-  webhook?: () => WebhookTarget | undefined;
+  webhook?: () => Promise<WebhookTarget | undefined>;
 }): RunService {
   return new RunService({
     dataDir: options.dataDir,

@@ -91,7 +91,7 @@ export interface RunServiceDeps {
    */
   spotPricing?(runId: string, request: StartRunRequest): Promise<SpotPricing | undefined>;
   /** The notification webhook, if set: sent to the executor with the secrets, for its own "finished/failed". */
-  webhook?(): WebhookTarget | undefined;
+  webhook?(): Promise<WebhookTarget | undefined>;
 }
 
 interface LiveRun {
@@ -337,7 +337,7 @@ export class RunService {
     let ending: Omit<PipelineResult, 'status'>;
     try {
       const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
-      const webhook = this.deps.webhook?.();
+      const webhook = await this.deps.webhook?.();
       if (webhook) prepared.secrets.webhook = webhook;
       const resources = await this.deps.resources(request, runId);
       const result = await runPipeline({

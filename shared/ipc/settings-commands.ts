@@ -1,15 +1,24 @@
 import { z } from 'zod';
 
+import type { KeyStorage } from '../domain/account';
 import type { RegionChoice } from '../domain/regions';
 import type { AppSettings } from '../domain/settings';
 import { WEBHOOK_FORMATS, WEBHOOK_URL_MAX, type WebhookFormat } from '../notify/webhook';
 import { profileNameSchema, settingsPatchSchema } from '../settings/app-settings-schema';
 import { command } from './command-def';
 
-/** What the page may know of the webhook: whether one is set, and its format. */
+/** What the page may know of the webhook: whether one is set, its format and host; never the URL (a secret). */
 export interface WebhookView {
   set: boolean;
   format?: WebhookFormat;
+  /** The host and an ellipsis ("hooks.slack.com/…"): enough to recognise it, not to use it. */
+  shown?: string;
+  /** Sealed by the OS keychain, or a plain owner-only file where there is none (as the SSE-C keys). */
+  storage?: KeyStorage;
+  /** Why it is a plain file where a keychain was expected. */
+  note?: string;
+  /** One sentence when the kept URL cannot be used (sealed on another computer). */
+  problem?: string;
 }
 
 /** The settings as main answers them: the values, and why some were reset if the file was damaged. */
@@ -35,7 +44,7 @@ export const settingsCommands = {
   'settings.chooseDataFolder': command<SettingsView>()(
     z.object({ path: z.string().min(1).max(4096).optional(), reset: z.literal(true).optional() }).strict(),
   ),
-  /** Whether a notification webhook is set, and its format; never its URL (a secret main keeps). */
+  /** Whether a notification webhook is set, its format and host; never its URL (a secret main keeps). */
   'webhook.get': command<WebhookView>()(z.object({}).strict()),
   /** Keeps a webhook URL (https, or http to localhost) and its format; a bad URL is refused with a fix. */
   'webhook.set': command<WebhookView>()(

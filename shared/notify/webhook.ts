@@ -63,6 +63,16 @@ export function webhookUrlProblem(url: string): { message: string; fix: string }
 }
 
 /**
+ * What the page shows of a kept URL: its host and an ellipsis ("hooks.slack.com/…"). Slack and
+ * ntfy keep the secret in the path, so the host says which service without giving the key away.
+ */
+export function webhookUrlShown(url: string): string {
+  // A user name or password before '@' (refused when kept, but never shown either).
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]+)/i.exec(url.trim())?.[1]?.split('@').pop();
+  return authority ? `${authority.toLowerCase()}/…` : '…';
+}
+
+/**
  * The request for a format: Slack gets `{ text }`, ntfy the body as text with Title, Priority and
  * Tags headers, JSON the message as it is, under `traindeck`.
  */

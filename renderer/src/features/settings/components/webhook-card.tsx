@@ -27,14 +27,18 @@ interface WebhookCardProps {
 }
 
 /**
- * The notification webhook: a URL kept by main like a secret (this page never reads it back, it
- * only knows whether one is set), its format, and a Test that posts one message.
+ * The notification webhook: a URL kept by main like a secret (this page never reads it back: it
+ * shows the host and how it is kept), its format, and a Test that posts one message.
  */
 export function WebhookCard({ view, busy, error, tested, onSave, onTest, onClear }: WebhookCardProps) {
   const [url, setUrl] = useState('');
   const [format, setFormat] = useState<WebhookFormat>(view?.format ?? 'slack');
   const status =
-    view === undefined ? 'Loading…' : view.set ? `Set (${FORMAT_LABELS[view.format ?? 'json']})` : 'Not set';
+    view === undefined
+      ? 'Loading…'
+      : view.set
+        ? `${view.shown ?? 'Set'} (${FORMAT_LABELS[view.format ?? 'json']})`
+        : 'Not set';
   return (
     <Card title="Webhook" subtitle="Notifications away from the desk" testId="settings-webhook">
       <form
@@ -45,8 +49,16 @@ export function WebhookCard({ view, busy, error, tested, onSave, onTest, onClear
         }}
       >
         <p data-testid="webhook-status">
-          <strong>Webhook:</strong> {status}
+          <strong>Webhook:</strong> <span className="settings-path">{status}</span>
         </p>
+        {view?.set && (
+          <p className="card-meta" data-testid="webhook-storage">
+            {view.problem ??
+              (view.storage === 'os-keychain'
+                ? 'Sealed with the OS keychain, like the SSE-C keys: only this computer and user can read it.'
+                : `Kept as a file only you can read (mode 0600).${view.note ? ` ${view.note}` : ''}`)}
+          </p>
+        )}
         <Field
           label={view?.set ? 'Replace the URL' : 'Webhook URL'}
           name="webhook-url"
@@ -65,6 +77,7 @@ export function WebhookCard({ view, busy, error, tested, onSave, onTest, onClear
         </Field>
         <Field label="Format" name="webhook-format">
           <select
+            className="select"
             value={format}
             onChange={(e) => setFormat(e.target.value as WebhookFormat)}
             data-testid="webhook-format"
