@@ -2,7 +2,7 @@ import type { PreflightCheck } from '../../../shared/domain/preflight';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
 import type { ParameterPort, QuotaPort } from '../../aws/ports/account-ports';
 import type { Ec2Port } from '../../aws/ports/aws-ports';
-import type { ImageInfo } from '../../aws/ports/ec2-launch-port';
+import type { ImageInfo, InstanceTypeInfo } from '../../aws/ports/ec2-launch-port';
 import type { CallOptions } from '../../aws/ports/ec2-types';
 import { awsCallCheck, check } from './check';
 import { amiCheck, offeredPlacements, type Placement, quotaCheck } from './compute-checks';
@@ -10,6 +10,8 @@ import { amiCheck, offeredPlacements, type Placement, quotaCheck } from './compu
 /** An alternative instance type that passed its checks: where it may go and what it boots. */
 export interface ResolvedAlternative {
   instanceType: string;
+  /** What EC2 says of the type (vCPUs: what the on-demand fallback's quota check needs). */
+  info: InstanceTypeInfo;
   placements: Placement[];
   image: ImageInfo;
   sshUser: string;
@@ -103,7 +105,7 @@ async function alternativeCheck(
       quota.status === 'warn' ? `${summary}; quota: ${quota.value}` : summary,
       quota.status === 'warn' ? quota.fix : undefined,
     ),
-    resolved: { instanceType, placements, image: ami.image, sshUser: ami.sshUser },
+    resolved: { instanceType, info, placements, image: ami.image, sshUser: ami.sshUser },
   };
 }
 

@@ -18,6 +18,7 @@ import { awsCallCheck, check, skipped } from './check';
 import { amiCheck, computeSkipped, instanceTypeChecks, type Placement, quotaCheck } from './compute-checks';
 import { dataChecks } from './data-checks';
 import { bytesToPull, ec2DiskRoom } from './disk-room';
+import { onDemandFallbackCheck } from './fallback-checks';
 import type { PublicIpPort } from './public-ip';
 
 /** Everything provisioning needs, resolved by a preflight in which every check passed. */
@@ -136,6 +137,15 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
     ami = resolved;
     alternatives = others.resolved;
     checks.push(quota, resolved.check, ...others.checks);
+    // Spot with fallbackOnDemand: the same types on-demand, within the on-demand quotas.
+    const fallback = await onDemandFallbackCheck(
+      compute,
+      region,
+      [{ instanceType: compute.instanceType, info: type.info }, ...alternatives],
+      { ec2, quotas: ports.quotas(region) },
+      options,
+    );
+    if (fallback) checks.push(fallback);
   } else checks.push(...computeSkipped(`${compute.instanceType} is not usable in ${region}`));
   checks.push(source.check, role);
   // Disk room: what the run pulls (sizes from a listing) against the disk it asks for, before anything is created.
@@ -157,7 +167,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
   }
 
   const plan =
-    type.placement && ami?.image && ami.sshUser && source.cidr
+    type.placement && type.info && ami?.image && ami.sshUser && source.cidr
       ? {
           region,
           account,
@@ -168,6 +178,7 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
           candidates: planCandidates(compute, [
             {
               instanceType: compute.instanceType,
+              info: type.info,
               placements: type.placements ?? [type.placement],
               image: ami.image,
               sshUser: ami.sshUser,

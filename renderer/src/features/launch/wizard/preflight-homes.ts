@@ -15,6 +15,7 @@ const FIELD_LABELS: Record<string, string> = {
   'compute.instanceType': 'Instance type',
   'compute.amiId': 'AMI',
   'compute.alternatives': 'Alternative instance types',
+  'compute.spot.fallbackOnDemand': 'On-demand fallback',
   'compute.diskGb': 'Disk',
   'compute.ttlMinutes': 'Time limit',
   'sshHost.address': 'Address',
