@@ -4,25 +4,13 @@ import type { RunConfig } from '../../../shared/run-config/schema';
 import { computeSchema } from '../../../shared/run-config/schema';
 import { hasDoubledPeriod } from '../../../shared/text/sentences';
 import { launchRun } from '../launch';
-import { fakeWorld } from '../testing/fake-lifecycle';
-import { runPreflight } from './run-preflight';
+import { fakePreflight, type FakePreflightWorld } from '../testing/fake-preflight';
 
 type Compute = Partial<NonNullable<RunConfig['compute']>>;
 
-async function preflight(compute: Compute, seed?: (world: Awaited<ReturnType<typeof fakeWorld>>) => void) {
-  const world = await fakeWorld({ compute });
-  seed?.(world);
-  const result = await runPreflight({
-    config: world.config,
-    ports: world.fake.ports(),
-    publicIp: world.deps.publicIp,
-    env: world.deps.env,
-    clock: world.clock,
-  });
-  return { world, ...result };
-}
+const preflight = fakePreflight;
 
-async function failedAlternative(compute: Compute, seed?: (world: Awaited<ReturnType<typeof fakeWorld>>) => void) {
+async function failedAlternative(compute: Compute, seed?: (world: FakePreflightWorld) => void) {
   const { world, report, plan } = await preflight(compute, seed);
   expect(plan).toBeUndefined();
   const failed = report.checks.filter((c) => c.status === 'fail');

@@ -4,8 +4,7 @@ import { vcpuQuotaFor } from '../../../shared/domain/instance-family';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { hasDoubledPeriod } from '../../../shared/text/sentences';
 import { launchRun } from '../launch';
-import { fakeWorld } from '../testing/fake-lifecycle';
-import { runPreflight } from './run-preflight';
+import { fakePreflight, type FakePreflightWorld } from '../testing/fake-preflight';
 
 // Issue 17 point 2: spot with compute.spot.fallbackOnDemand ends on-demand, and on-demand has
 // its own vCPU quota (the spot one says nothing of it). Invariant: a preflight that passes with
@@ -13,24 +12,16 @@ import { runPreflight } from './run-preflight';
 // when one would not, the preflight fails with a sentence and a fix before anything is created.
 
 type Compute = Partial<NonNullable<RunConfig['compute']>>;
-type World = Awaited<ReturnType<typeof fakeWorld>>;
+type World = FakePreflightWorld;
 
 const G_ON_DEMAND = vcpuQuotaFor('g5.xlarge', 'on-demand')!.code;
 const G_SPOT = vcpuQuotaFor('g5.xlarge', 'spot')!.code;
 const STANDARD_ON_DEMAND = vcpuQuotaFor('t3.large', 'on-demand')!.code;
-const SPOT_WITH_FALLBACK: Compute = { market: 'spot', spot: { fallbackOnDemand: true } };
+const SPOT_WITH_FALLBACK: Compute = { market: 'spot', spot: { fallbackOnDemand: true, maxRelaunches: 0 } };
 
 async function preflight(compute: Compute, seed?: (world: World) => void) {
-  const world = await fakeWorld({ compute });
-  seed?.(world);
-  const result = await runPreflight({
-    config: world.config,
-    ports: world.fake.ports(),
-    publicIp: world.deps.publicIp,
-    env: world.deps.env,
-    clock: world.clock,
-  });
-  return { world, ...result, fallback: result.report.checks.find((c) => c.id === 'on-demand-fallback') };
+  const result = await fakePreflight(compute, seed);
+  return { ...result, fallback: result.report.checks.find((c) => c.id === 'on-demand-fallback') };
 }
 
 /** The one failed check of a refused preflight; a launch with that config creates nothing. */
@@ -127,7 +118,7 @@ describe('preflight of the on-demand fallback (spot with compute.spot.fallbackOn
 
   it('no fallback, no line: on-demand runs, and spot without fallbackOnDemand (whose on-demand quota may be 0)', async () => {
     for (const compute of [
-      { market: 'on-demand', spot: { fallbackOnDemand: true } },
+      { market: 'on-demand', spot: { fallbackOnDemand: true, maxRelaunches: 0 } },
       { market: 'spot' },
     ] as Compute[]) {
       const { report, fallback } = await preflight(compute, (world) => world.fake.quotas.set(G_ON_DEMAND, 0));
