@@ -54,6 +54,21 @@ describe('the wizard’s first step asks AWS the right questions', () => {
     expect(spot.every((usd) => usd > 0 && usd < prices.table.instanceHourly['g5.xlarge']!)).toBe(true);
   });
 
+  it('the picker has each type’s newest spot price per zone, the same as the estimate’s, or says why not', async () => {
+    const fake = new FakeAws({ clock: new FakeClock(), regions: ['eu-west-1'] });
+    const types = await service(fake).instanceTypes({ region: 'eu-west-1' });
+    const g5 = types.find((t) => t.type === 'g5.xlarge')!;
+    const prices = await service(fake).prices({ region: 'eu-west-1' }, 'g5.xlarge');
+    expect(g5.spotZones).toEqual(prices.spotZones);
+    expect(types.every((t) => (t.spotZones?.length ?? 0) > 0 && t.spotUnknownBecause === undefined)).toBe(true);
+    fake.failOperation('spotPriceHistory', 'UnauthorizedOperation');
+    const denied = await service(fake).instanceTypes({ region: 'eu-west-1' });
+    for (const type of denied) {
+      expect(type.spotZones, type.type).toBeUndefined();
+      expect(type.spotUnknownBecause, type.type).toMatch(/\S\.$/);
+    }
+  });
+
   it('a refused Price List call prices with the bundled table and says why, and a type with no spot history says so', async () => {
     const fake = new FakeAws({ clock: new FakeClock(), regions: ['eu-west-1'] });
     fake.failOperation('regionProducts', 'AccessDeniedException');

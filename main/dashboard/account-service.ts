@@ -3,7 +3,13 @@ import { join } from 'node:path';
 
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 
-import type { AwsIdentity, AwsProfiles, InstanceTypeOption, RegionPrices } from '../../shared/domain/account';
+import type {
+  AwsIdentity,
+  AwsProfiles,
+  InstanceTypeOption,
+  RegionPrices,
+  SpotZonePrice,
+} from '../../shared/domain/account';
 import type { PreflightReport } from '../../shared/domain/preflight';
 import { type RegionChoice, regionChoices } from '../../shared/domain/regions';
 import { TypedError } from '../../shared/ipc/result';
@@ -127,22 +133,33 @@ export class AccountService {
   /** The region's prices and the newest spot price per zone of `instanceType` (the last day's history). */
   async prices(target: AwsTarget, instanceType: string): Promise<RegionPrices> {
     const signal = AbortSignal.timeout(60_000);
-    const now = this.deps.clock.now();
     const [table, spot] = await Promise.all([
       priceSourceOf(this.deps).forRegion(target, signal),
-      this.deps
-        .ports(target)
-        .ec2(target.region)
-        .spotPriceHistory(instanceType, undefined, new Date(now - 86_400_000), new Date(now), { signal })
-        .then(
-          (points) => ({ spotZones: newestPerZone(points) }),
-          (error: unknown) => ({ spotProblem: awsFailure(error, { signal }).message }),
-        ),
+      this.spotNow(target, instanceType, signal),
     ]);
-    if ('spotZones' in spot && spot.spotZones.length === 0) {
-      return { table, spotProblem: `EC2 has no spot price of ${instanceType} in ${target.region} for the last day.` };
-    }
-    return { table, ...spot };
+    return 'spotZones' in spot ? { table, spotZones: spot.spotZones } : { table, spotProblem: spot.spotUnknownBecause };
+  }
+
+  // The newest spot price per zone of one type from EC2's last day of history; unknown comes with why.
+  private spotNow(
+    target: AwsTarget,
+    instanceType: string,
+    signal: AbortSignal,
+  ): Promise<{ spotZones: SpotZonePrice[] } | { spotUnknownBecause: string }> {
+    const now = this.deps.clock.now();
+    return this.deps
+      .ports(target)
+      .ec2(target.region)
+      .spotPriceHistory(instanceType, undefined, new Date(now - 86_400_000), new Date(now), { signal })
+      .then(
+        (points) => {
+          const spotZones = newestPerZone(points);
+          return spotZones.length > 0
+            ? { spotZones }
+            : { spotUnknownBecause: `EC2 has no spot price of ${instanceType} in ${target.region} for the last day.` };
+        },
+        (error: unknown) => ({ spotUnknownBecause: awsFailure(error, { signal }).message }),
+      );
   }
 
   private async loadInstanceTypes(target: AwsTarget): Promise<InstanceTypeOption[]> {
@@ -155,18 +172,21 @@ export class AccountService {
       return spec ? [{ type, hourlyUsd: prices.instanceHourly[type] ?? null, ...spec }] : [];
     });
     return mapBounded(types, 8, async (option): Promise<InstanceTypeOption> => {
-      const offered = await ec2.offeredZones(option.type, { signal }).then(
-        (zones) => ({ offered: zones.length > 0 }),
-        // "unknown" always comes with why (no credentials, a denied call, the network).
-        (error: unknown) => ({ unknownBecause: awsFailure(error, { signal }).message }),
-      );
-      return { ...option, ...offered };
+      const [offered, spot] = await Promise.all([
+        ec2.offeredZones(option.type, { signal }).then(
+          (zones) => ({ offered: zones.length > 0 }),
+          // "unknown" always comes with why (no credentials, a denied call, the network).
+          (error: unknown) => ({ unknownBecause: awsFailure(error, { signal }).message }),
+        ),
+        this.spotNow(target, option.type, signal),
+      ]);
+      return { ...option, ...offered, ...spot };
     });
   }
 }
 
 /** The newest price of each zone, cheapest zone first. */
-function newestPerZone(points: SpotPricePoint[]): { zone: string; usdPerHour: number }[] {
+function newestPerZone(points: SpotPricePoint[]): SpotZonePrice[] {
   const newest = new Map<string, SpotPricePoint>();
   for (const point of points) {
     const seen = newest.get(point.zone);

@@ -17,7 +17,7 @@ export interface AwsIdentity {
 export interface RegionPrices {
   table: PriceTable;
   /** Newest spot price per zone of the type, cheapest first; absent when unknown (`spotProblem` says why). */
-  spotZones?: { zone: string; usdPerHour: number }[];
+  spotZones?: SpotZonePrice[];
   spotProblem?: string;
 }
 
@@ -34,6 +34,16 @@ export interface InstanceTypeOption {
   offered?: boolean;
   /** Why `offered` is unknown, e.g. "no AWS credentials were found"; a sentence for the picker. */
   unknownBecause?: string;
+  /** Newest spot price per zone (EC2's price history of the last day), cheapest first; absent: `spotUnknownBecause`. */
+  spotZones?: SpotZonePrice[];
+  /** Why the type's spot prices are unknown (no history, a denied call): a sentence. */
+  spotUnknownBecause?: string;
+}
+
+/** The newest spot price of one type in one availability zone. */
+export interface SpotZonePrice {
+  zone: string;
+  usdPerHour: number;
 }
 
 /** How a key file keeps the SSE-C key at rest: sealed with the OS keychain (Electron `safeStorage`), or plain bytes (mode 0600). */

@@ -2,16 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { PRICE_TABLE } from './price-table';
-import { quoteRun } from './run-quote';
+import { quoteRun, s3RequestsNote } from './run-quote';
 
 const input = fc.record({
   instanceType: fc.constantFrom('g5.xlarge', 't3.micro', 'z9.unknown'),
   market: fc.constantFrom('on-demand' as const, 'spot' as const),
-  spotHourlyUsd: fc.option(fc.oneof(fc.double({ min: 0, max: 50, noNaN: true }), fc.constant(Number.NaN)), {
-    nil: undefined,
-  }),
+  spotHourlyUsd: fc.option(
+    fc.oneof(fc.double({ min: 0, max: 50, noNaN: true }), fc.constant(Number.NaN), fc.double({ min: -5, max: -1e-9 })),
+    { nil: undefined },
+  ),
   diskGb: fc.integer({ min: 20, max: 16384 }),
   hours: fc.oneof(fc.double({ min: 0, max: 168, noNaN: true }), fc.constant(Number.NaN), fc.constant(-1)),
+  region: fc.option(fc.constantFrom('eu-west-1', 'us-east-1'), { nil: undefined }),
+  bucketRegion: fc.option(fc.constantFrom('eu-west-1', 'us-east-1'), { nil: undefined }),
 });
 
 describe('quoteRun', () => {
@@ -21,8 +24,10 @@ describe('quoteRun', () => {
         const quote = quoteRun(q);
         for (const line of quote.lines) {
           for (const value of [line.hourlyUsd, line.totalUsd]) {
-            expect(value === null || Number.isFinite(value)).toBe(true);
+            expect(value === null || (Number.isFinite(value) && value >= 0)).toBe(true);
           }
+          // A line is unknown as a whole: never a known rate with an unknown total, or the reverse.
+          expect(line.hourlyUsd === null).toBe(line.totalUsd === null);
         }
         const unknown = quote.lines.some((l) => l.hourlyUsd === null);
         expect(quote.hourlyUsd === null).toBe(unknown);
@@ -36,6 +41,37 @@ describe('quoteRun', () => {
       }),
       { seed: 42, numRuns: 500 },
     );
+  });
+
+  it('a negative or NaN spot price is unknown, never a discount (shrunk from the property)', () => {
+    const base = { instanceType: 'g5.xlarge', market: 'spot' as const, diskGb: 20, hours: 1 };
+    expect(quoteRun({ ...base, spotHourlyUsd: -1e-9 }).totalUsd).toBeNull();
+    expect(quoteRun({ ...base, spotHourlyUsd: Number.NaN }).lines[0]!.hourlyUsd).toBeNull();
+  });
+
+  it('EC2 ↔ S3 transfer is $0 in one region and unknown across regions (per GB), which makes the total unknown', () => {
+    const base = { instanceType: 'g5.xlarge', market: 'on-demand' as const, diskGb: 100, hours: 3 };
+    const same = quoteRun({ ...base, region: 'eu-west-1', bucketRegion: 'eu-west-1' });
+    expect(same.lines.at(-1)).toEqual({
+      label: 'Data transfer EC2 ↔ S3 (both in eu-west-1)',
+      hourlyUsd: 0,
+      totalUsd: 0,
+    });
+    expect(same.totalUsd).toBeCloseTo(quoteRun(base).totalUsd!, 12);
+    const across = quoteRun({ ...base, region: 'eu-west-1', bucketRegion: 'us-east-1' });
+    expect(across.lines.at(-1)?.label).toBe(
+      'Data transfer EC2 ↔ S3 (bucket in us-east-1, instance in eu-west-1: per GB)',
+    );
+    expect(across.totalUsd).toBeNull();
+    expect(across.hourlyUsd).toBeNull();
+  });
+
+  it('says what it leaves out: S3 requests at their prices and the bucket storage', () => {
+    expect(s3RequestsNote()).toBe(
+      "Not in the total: S3 requests, $0.005 per 1,000 PUT and $0.0004 per 1,000 GET (10,000 files pushed: $0.05; pulled: $0.004), counted by the run report once the files are moved, and the bucket's storage, billed by the month whether a run goes or not.",
+    );
+    const { s3RequestsPer1000: _, ...withoutS3 } = PRICE_TABLE;
+    expect(s3RequestsNote(withoutS3)).toContain('S3 requests (billed per file moved; their price is unknown here)');
   });
 
   it('quotes spot only at a spot price it was given', () => {

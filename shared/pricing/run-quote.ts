@@ -25,6 +25,9 @@ export interface QuoteInput {
   diskGb: number;
   /** Hours the quote covers: the TTL (the most the run can bill) or the expected duration. */
   hours: number;
+  /** The instance's region and the bucket's: EC2 ↔ S3 transfer is free within one region, billed per GB across. */
+  region?: string | undefined;
+  bucketRegion?: string | undefined;
 }
 
 // gp3's baseline is free: 3,000 IOPS and 125 MiB/s come with every volume (TrainDeck provisions no more).
@@ -39,11 +42,12 @@ const GP3_FREE_MIBPS = 125;
 export function quoteRun(input: QuoteInput, table: PriceTable = PRICE_TABLE): RunQuote {
   const hours = Number.isFinite(input.hours) && input.hours > 0 ? input.hours : 0;
   const onDemand = table.instanceHourly[input.instanceType];
-  const spot = input.spotHourlyUsd !== undefined && Number.isFinite(input.spotHourlyUsd) ? input.spotHourlyUsd : null;
+  // A price that is not a finite amount of at least $0 is not a price: unknown, never a discount.
+  const spot = input.spotHourlyUsd !== undefined && isPrice(input.spotHourlyUsd) ? input.spotHourlyUsd : null;
   const instance = input.market === 'spot' ? spot : (onDemand ?? null);
   const gp3 = table.ebsGbMonth.gp3;
   const line = (label: string, hourly: number | null | undefined): QuoteLine => {
-    const known = hourly === undefined || hourly === null || !Number.isFinite(hourly) ? null : hourly;
+    const known = hourly === undefined || hourly === null || !isPrice(hourly) ? null : hourly;
     return { label, hourlyUsd: known, totalUsd: known === null ? null : known * hours };
   };
   const lines = [
@@ -51,6 +55,7 @@ export function quoteRun(input: QuoteInput, table: PriceTable = PRICE_TABLE): Ru
     line(`${input.diskGb} GB gp3 storage`, gp3 === undefined ? null : (gp3 * input.diskGb) / HOURS_PER_MONTH),
     line(`gp3 ${GP3_FREE_IOPS.toLocaleString('en-US')} IOPS and ${GP3_FREE_MIBPS} MiB/s (included)`, 0),
     line('Public IPv4 address', table.publicIpv4Hourly),
+    ...transferLines(input),
   ];
   const unknown = lines.some((l) => l.hourlyUsd === null);
   const sum = (pick: (l: QuoteLine) => number | null) => lines.reduce((total, l) => total + (pick(l) ?? 0), 0);
@@ -60,4 +65,34 @@ export function quoteRun(input: QuoteInput, table: PriceTable = PRICE_TABLE): Ru
     totalUsd: unknown ? null : sum((l) => l.totalUsd),
     hours,
   };
+}
+
+const isPrice = (usd: number) => Number.isFinite(usd) && usd >= 0;
+
+// Same region: free (a known $0). Across regions: billed per GB moved, which no estimate knows: unknown.
+function transferLines({ region, bucketRegion }: QuoteInput): QuoteLine[] {
+  if (!region || !bucketRegion) return [];
+  return region === bucketRegion
+    ? [{ label: `Data transfer EC2 ↔ S3 (both in ${region})`, hourlyUsd: 0, totalUsd: 0 }]
+    : [
+        {
+          label: `Data transfer EC2 ↔ S3 (bucket in ${bucketRegion}, instance in ${region}: per GB)`,
+          hourlyUsd: null,
+          totalUsd: null,
+        },
+      ];
+}
+
+/**
+ * What a quote leaves out, in one sentence: S3 requests are billed per file moved (the pull and the
+ * pushes), which is known only once the run has moved them (the run report counts them), and the
+ * bucket's storage is billed by the month whether a run goes or not.
+ */
+export function s3RequestsNote(table: PriceTable = PRICE_TABLE): string {
+  const prices = table.s3RequestsPer1000;
+  const requests = prices
+    ? `S3 requests, $${prices.put} per 1,000 PUT and $${prices.get} per 1,000 GET (10,000 files pushed: ` +
+      `$${Number((prices.put * 10).toFixed(4))}; pulled: $${Number((prices.get * 10).toFixed(4))})`
+    : 'S3 requests (billed per file moved; their price is unknown here)';
+  return `Not in the total: ${requests}, counted by the run report once the files are moved, and the bucket's storage, billed by the month whether a run goes or not.`;
 }

@@ -79,6 +79,7 @@ export function StepBody({
           errors={errors}
           {...files}
           types={aws.instanceTypes}
+          prices={aws.prices}
           onChange={(patch) => update('compute', patch)}
         />
       );

@@ -1,4 +1,4 @@
-import type { InstanceTypeOption } from '../../../../../../shared/domain/account';
+import type { InstanceTypeOption, RegionPrices } from '../../../../../../shared/domain/account';
 import { isGpuType } from '../../../../../../shared/domain/instance-family';
 import { Field } from '../../../../components/forms/field';
 import { Segmented } from '../../../../components/forms/segmented';
@@ -11,6 +11,8 @@ import type { StepProps } from './step-props';
 interface ComputeStepProps extends StepProps<'compute'> {
   region: string;
   types: Loaded<InstanceTypeOption[]> | undefined;
+  /** The region's prices (their source and date for the picker). */
+  prices?: Loaded<RegionPrices> | undefined;
 }
 
 const TARGETS: Array<{ value: MachineTarget; label: string }> = [
@@ -22,7 +24,16 @@ const TARGETS: Array<{ value: MachineTarget; label: string }> = [
  * Step 2: the machine. Usually the one EC2 instance — type, market, image, disk — and the hard
  * time limit that kills it; or a machine of the user's, reached over SSH, that nothing deletes.
  */
-export function ComputeStep({ value, region, errors, warnings, onFileBlur, types, onChange }: ComputeStepProps) {
+export function ComputeStep({
+  value,
+  region,
+  errors,
+  warnings,
+  onFileBlur,
+  types,
+  prices,
+  onChange,
+}: ComputeStepProps) {
   const target = (
     <Field
       group
@@ -62,7 +73,7 @@ export function ComputeStep({ value, region, errors, warnings, onFileBlur, types
         label="Instance type"
         name="compute.instanceType"
         error={errors['compute.instanceType']}
-        hint={`Selected: ${value.instanceType}. Prices are us-east-1 on-demand from the bundled table; other regions are typically 0–30 % dearer.`}
+        hint={`Selected: ${value.instanceType}. Prices are ${region}'s: on-demand, and spot in the cheapest zone now.`}
       >
         <InstancePicker
           options={types?.value}
@@ -70,6 +81,8 @@ export function ComputeStep({ value, region, errors, warnings, onFileBlur, types
           error={types?.error}
           value={value.instanceType}
           region={region}
+          prices={prices?.value}
+          pricesError={prices?.error?.message}
           onChange={(instanceType) => onChange({ instanceType })}
         />
       </Field>

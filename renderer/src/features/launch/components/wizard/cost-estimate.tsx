@@ -1,9 +1,10 @@
 import type { RegionPrices } from '../../../../../../shared/domain/account';
-import { describePriceOrigin, PRICE_TABLE } from '../../../../../../shared/pricing/price-table';
+import { PRICE_TABLE } from '../../../../../../shared/pricing/price-table';
 import { quoteRun, type RunQuote } from '../../../../../../shared/pricing/run-quote';
 import type { RunConfig } from '../../../../../../shared/run-config/schema';
 import { formatHourly, formatUsd } from '../../../../format/money';
 import { formatDuration } from '../../../../format/time';
+import { onDemandVsSpot, pricesSourceText } from './price-compare';
 
 import './cost-estimate.css';
 
@@ -63,11 +64,7 @@ export function CostEstimate({
   }
   const quote = quoteFor(config, prices);
   if (!compute || !quote) return null;
-  const source = prices
-    ? describePriceOrigin(prices.table.origin, prices.table)
-    : pricesError
-      ? `Bundled ${PRICE_TABLE.baseRegion} prices of ${PRICE_TABLE.asOf}; live prices unavailable: ${pricesError}`
-      : `Reading the prices of ${config.aws.region}… (bundled ${PRICE_TABLE.baseRegion} prices of ${PRICE_TABLE.asOf} meanwhile)`;
+  const source = pricesSourceText(config.aws.region, prices, pricesError);
   const onDemand = (prices?.table ?? PRICE_TABLE).instanceHourly[compute.instanceType];
   return (
     <div className="estimate estimate--quote" data-testid="cost-estimate">
@@ -107,14 +104,7 @@ export function CostEstimate({
       </table>
       <div data-testid="spot-zones">
         <p className="estimate__label">On-demand vs spot, {config.aws.region}</p>
-        <p className="estimate__detail tabular">
-          On-demand {formatHourly(onDemand ?? null)}
-          {prices?.spotZones
-            ? ` · spot now: ${prices.spotZones.map((z) => `${z.zone} ${formatHourly(z.usdPerHour)}`).join(', ')}`
-            : prices?.spotProblem
-              ? ` · spot unknown: ${prices.spotProblem}`
-              : ''}
-        </p>
+        <p className="estimate__detail tabular">{onDemandVsSpot(onDemand, prices?.spotZones, prices?.spotProblem)}</p>
       </div>
       <p className="estimate__detail estimate__source" data-testid="prices-source">
         {source}

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 
-import type { InstanceTypeOption } from '../../../../../../shared/domain/account';
+import type { InstanceTypeOption, RegionPrices } from '../../../../../../shared/domain/account';
 import type { AppError } from '../../../../../../shared/ipc/result';
 import { Badge } from '../../../../components/badge';
 import { ErrorCallout } from '../../../../components/error-callout';
 import { AlertIcon } from '../../../../components/icons/ui-icons';
 import { Spinner } from '../../../../components/spinner';
 import { formatHourly } from '../../../../format/money';
+import { onDemandVsSpot, pricesSourceText } from './price-compare';
 
 import './instance-picker.css';
 
@@ -16,11 +17,27 @@ interface InstancePickerProps {
   error: AppError | undefined;
   value: string;
   region: string;
+  /** The region's prices as `aws.prices` gave them (their source and date; the chosen type's spot per zone). */
+  prices?: RegionPrices | undefined;
+  pricesError?: string | undefined;
   onChange: (type: string) => void;
 }
 
-/** A filterable table of instance types (radio rows): hardware, $/h, and whether the region offers it. */
-export function InstancePicker({ options, loading, error, value, region, onChange }: InstancePickerProps) {
+/**
+ * A filterable table of instance types (radio rows): hardware, on-demand and spot $/h (the cheapest
+ * zone's spot price now), whether the region offers it; under it, the chosen type's spot price in
+ * every zone and which prices these are, of when.
+ */
+export function InstancePicker({
+  options,
+  loading,
+  error,
+  value,
+  region,
+  prices,
+  pricesError,
+  onChange,
+}: InstancePickerProps) {
   const [filter, setFilter] = useState('');
   const [gpuOnly, setGpuOnly] = useState(true);
   // Offered types first, cheapest first: what can actually run here comes to the top.
@@ -90,6 +107,9 @@ export function InstancePicker({ options, loading, error, value, region, onChang
                 <th scope="col" className="num">
                   On-demand
                 </th>
+                <th scope="col" className="num">
+                  Spot, cheapest zone
+                </th>
                 <th scope="col">In {region}</th>
               </tr>
             </thead>
@@ -116,6 +136,16 @@ export function InstancePicker({ options, loading, error, value, region, onChang
                   <td className="num tabular">{o.memoryGiB} GiB</td>
                   <td>{o.gpus ? `${o.gpus} × ${o.gpuModel ?? 'GPU'}` : '—'}</td>
                   <td className="num tabular">{formatHourly(o.hourlyUsd)}</td>
+                  <td className="num tabular" title={o.spotUnknownBecause}>
+                    {o.spotZones?.[0] ? (
+                      <>
+                        {formatHourly(o.spotZones[0].usdPerHour)}{' '}
+                        <span className="picker__zone">{o.spotZones[0].zone}</span>
+                      </>
+                    ) : (
+                      'unknown'
+                    )}
+                  </td>
                   <td>
                     {o.offered === undefined ? (
                       <Badge title={o.unknownBecause}>unknown</Badge>
@@ -131,6 +161,15 @@ export function InstancePicker({ options, loading, error, value, region, onChang
           </table>
         )}
       </div>
+      {selected && (
+        <p className="picker__note tabular" data-testid="picker-spot-zones">
+          <span className="mono">{selected.type}</span> in {region}:{' '}
+          {onDemandVsSpot(selected.hourlyUsd, selected.spotZones, selected.spotUnknownBecause)}
+        </p>
+      )}
+      <p className="picker__note" data-testid="picker-prices-source">
+        {pricesSourceText(region, prices, pricesError)} Spot: EC2&apos;s price history, the newest price of each zone.
+      </p>
     </div>
   );
 }
