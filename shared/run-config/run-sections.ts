@@ -118,6 +118,15 @@ export const trainingSchema = z
       .positive('training.maxCostUsd is more than $0')
       .max(1_000_000, 'training.maxCostUsd is at most 1000000')
       .optional(),
+    /**
+     * Hours the training is expected to take: the wizard's Review prices them next to the time to live
+     * (the most the run can bill). An estimate only: nothing stops the run at it.
+     */
+    expectedHours: z
+      .number({ error: 'training.expectedHours is a number of hours, such as 6' })
+      .positive('training.expectedHours is more than 0')
+      .max(168, 'training.expectedHours is at most 168 (7 days, the longest time to live)')
+      .optional(),
   })
   .strict()
   .superRefine((training, ctx) => {

@@ -271,7 +271,29 @@ export const runConfigSchema = z
     });
     const problem = budgetTooSmallProblem(maxCostUsd, hourly, instanceType);
     if (problem) ctx.addIssue({ code: 'custom', path: ['training', 'maxCostUsd'], message: problem });
+  })
+  .superRefine((config, ctx) => {
+    const problem = expectedHoursProblem(config);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['training', 'expectedHours'], message: problem });
   });
+
+/**
+ * An expected duration longer than the run may live would price hours that are never billed: the
+ * instance powers itself off at its TTL (EC2), the training is stopped at its time limit (own machine).
+ */
+export function expectedHoursProblem(config: {
+  compute?: { ttlMinutes: number } | undefined;
+  training?: { expectedHours?: number | undefined; maxRuntimeMinutes: number } | undefined;
+}): string | undefined {
+  const expected = config.training?.expectedHours;
+  if (expected === undefined) return undefined;
+  const [limitMinutes, limitKey] = config.compute
+    ? [config.compute.ttlMinutes, 'compute.ttlMinutes']
+    : [config.training!.maxRuntimeMinutes, 'training.maxRuntimeMinutes'];
+  if (expected * 60 <= limitMinutes) return undefined;
+  const hours = (minutes: number) => `${Number((minutes / 60).toFixed(2))} h`;
+  return `training.expectedHours (${hours(expected * 60)}) is longer than the run may live (${limitKey}: ${hours(limitMinutes)}); raise ${limitKey} or lower training.expectedHours`;
+}
 
 /** A validated run config. */
 export type RunConfig = z.infer<typeof runConfigSchema>;

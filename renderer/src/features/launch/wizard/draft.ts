@@ -49,6 +49,8 @@ export interface WizardDraft {
     secretEnv: Array<{ name: string; file: string }>;
     /** `training.maxCostUsd` as typed; "" is no budget. */
     maxCostUsd: string;
+    /** `training.expectedHours` as typed; "" is none (Review prices the TTL only). */
+    expectedHours: string;
     /** `monitoring.stall.action`. */
     stallAction: StallAction;
     /** `monitoring.nonFiniteLoss`. */
@@ -139,6 +141,14 @@ export function emptyDraft(
       keyFingerprint: '',
       ...(defaults.localRoot ? { localRoot: defaults.localRoot } : {}),
     },
-    training: { command: '', env: [], secretEnv: [], maxCostUsd: '', stallAction: 'alert', lossAction: 'off' },
+    training: {
+      command: '',
+      env: [],
+      secretEnv: [],
+      maxCostUsd: '',
+      expectedHours: '',
+      stallAction: 'alert',
+      lossAction: 'off',
+    },
   };
 }

@@ -155,6 +155,17 @@ export const FIELD_MESSAGES: Record<string, FieldMessages> = {
       issue.message.replace(/raise training\.maxCostUsd to/, 'raise it to').replace(/([^.])$/, '$1.'),
     otherwise: 'Type an amount in US dollars, e.g. 25, or leave the field empty for no budget.',
   },
+  'training.expectedHours': {
+    small: 'More than 0 hours, or leave the field empty.',
+    big: 'At most 168 hours (7 days, the longest time limit).',
+    type: 'Type a number of hours, e.g. 6, or leave the field empty.',
+    // The schema names config keys; here the limit is the Compute step's time limit.
+    custom: ({ issue }) => {
+      const limit = /: ([\d.]+ h)\)/.exec(issue.message)?.[1];
+      return `Longer than the run may live${limit ? ` (its time limit is ${limit})` : ''}: raise the time limit in the Compute step, or lower this.`;
+    },
+    otherwise: 'Type a number of hours, e.g. 6, or leave the field empty.',
+  },
   'monitoring.stall.action': { otherwise: 'Choose Alert or Stop the run.' },
   'monitoring.nonFiniteLoss': { otherwise: 'Choose Off, Alert or Stop the run.' },
   'training.command': {

@@ -44,6 +44,7 @@ export function draftToConfig(draft: WizardDraft): unknown {
   const ttl = numberOrText(compute.ttlMinutes);
   const disk = numberOrText(compute.diskGb);
   const budget = numberOrText(training.maxCostUsd);
+  const expectedHours = numberOrText(training.expectedHours);
   return {
     version: 1,
     ...optional('name', account.name),
@@ -89,6 +90,7 @@ export function draftToConfig(draft: WizardDraft): unknown {
       // On the user's own machine the wizard's time limit stops the training (nothing to power off).
       ...(compute.target === 'ssh-host' && ttl !== undefined ? { maxRuntimeMinutes: ttl } : {}),
       ...(budget === undefined ? {} : { maxCostUsd: budget }),
+      ...(expectedHours === undefined ? {} : { expectedHours }),
     },
     ...monitoringOf(training),
   };
@@ -145,6 +147,7 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
           env: Object.entries(config.training.env).map(([name, value]) => ({ name, value })),
           secretEnv: Object.entries(config.training.secretEnv ?? {}).map(([name, file]) => ({ name, file })),
           maxCostUsd: config.training.maxCostUsd === undefined ? '' : String(config.training.maxCostUsd),
+          expectedHours: config.training.expectedHours === undefined ? '' : String(config.training.expectedHours),
           stallAction: config.monitoring?.stall.action ?? 'alert',
           lossAction: config.monitoring?.nonFiniteLoss ?? 'off',
         }

@@ -88,6 +88,29 @@ describe('wizard validation (the shared run config schema)', () => {
     });
   });
 
+  it('the expected training time: plain-word errors on its field (never a config key), and it round-trips', () => {
+    const draft = emptyDraft({ region: 'eu-west-1' });
+    draft.compute.ttlMinutes = '240';
+    draft.code.repoUrl = 'https://github.com/acme/resnet.git';
+    draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:01', keyPath: '/k' };
+    draft.training.command = 'python train.py';
+    const said = (typed: string) => {
+      draft.training.expectedHours = typed;
+      return stepErrors(validateDraft(draft).errors, 'training')['training.expectedHours'];
+    };
+    expect(said('5')).toBe(
+      'Longer than the run may live (its time limit is 4 h): raise the time limit in the Compute step, or lower this.',
+    );
+    expect(said('six')).toBe('Type a number of hours, e.g. 6, or leave the field empty.');
+    expect(said('0')).toBe('More than 0 hours, or leave the field empty.');
+    expect(said('200')).toBe('At most 168 hours (7 days, the longest time limit).');
+    expect(said('')).toBeUndefined();
+    expect(said('3.5')).toBeUndefined();
+    const { config } = validateDraft(draft);
+    expect(config?.training?.expectedHours).toBe(3.5);
+    expect(configToDraft(config!).training.expectedHours).toBe('3.5');
+  });
+
   it('an ssh-host draft becomes an sshHost section (no compute), its time limit the training limit, and round-trips as a template', () => {
     const draft = emptyDraft({ region: 'eu-west-1' });
     draft.compute = {

@@ -1,6 +1,6 @@
 import type { RegionPrices } from '../../../../../../shared/domain/account';
 import { PRICE_TABLE } from '../../../../../../shared/pricing/price-table';
-import { quoteRun, type RunQuote } from '../../../../../../shared/pricing/run-quote';
+import { quoteRun, type RunQuote, s3RequestsNote } from '../../../../../../shared/pricing/run-quote';
 import type { RunConfig } from '../../../../../../shared/run-config/schema';
 import { formatHourly, formatUsd } from '../../../../format/money';
 import { formatDuration } from '../../../../format/time';
@@ -9,10 +9,10 @@ import { onDemandVsSpot, pricesSourceText } from './price-compare';
 import './cost-estimate.css';
 
 /**
- * The run's quote for its TTL (the most it can bill) from the region's prices, or the bundled table
- * while they load; spot at the dearest zone's current price. null without compute.
+ * The run's quote for `hours` (default: its TTL, the most it can bill) from the region's prices, or the
+ * bundled table while they load; spot at the dearest zone's current price. null without compute.
  */
-export function quoteFor(config: RunConfig, prices: RegionPrices | undefined): RunQuote | null {
+export function quoteFor(config: RunConfig, prices: RegionPrices | undefined, hours?: number): RunQuote | null {
   const compute = config.compute;
   if (config.sshHost || !compute) return null;
   // The zone is EC2's choice at launch: spot is quoted at the dearest zone's price now (an upper bound).
@@ -23,7 +23,9 @@ export function quoteFor(config: RunConfig, prices: RegionPrices | undefined): R
       market: compute.market,
       spotHourlyUsd: zone?.usdPerHour,
       diskGb: compute.diskGb,
-      hours: compute.ttlMinutes / 60,
+      hours: hours ?? compute.ttlMinutes / 60,
+      region: config.aws.region,
+      bucketRegion: config.storage.region ?? config.aws.region,
     },
     prices?.table ?? PRICE_TABLE,
   );
@@ -64,18 +66,31 @@ export function CostEstimate({
   }
   const quote = quoteFor(config, prices);
   if (!compute || !quote) return null;
+  const expectedHours = config.training?.expectedHours;
+  const expected = expectedHours === undefined ? null : quoteFor(config, prices, expectedHours);
   const source = pricesSourceText(config.aws.region, prices, pricesError);
-  const onDemand = (prices?.table ?? PRICE_TABLE).instanceHourly[compute.instanceType];
+  const table = prices?.table ?? PRICE_TABLE;
+  const onDemand = table.instanceHourly[compute.instanceType];
+  const total = (usd: number | null) => (usd === null ? 'unknown' : formatUsd(usd));
   return (
-    <div className="estimate estimate--quote" data-testid="cost-estimate">
+    <div className={`estimate estimate--quote${expected ? ' estimate--expected' : ''}`} data-testid="cost-estimate">
       <div>
         <p className="estimate__label">Estimated cost per hour</p>
         <p className="estimate__value tabular">{formatHourly(quote.hourlyUsd)}</p>
       </div>
+      {expected && (
+        <div>
+          <p className="estimate__label">Expected, for {formatDuration(expected.hours * 3600)}</p>
+          <p className="estimate__value tabular" data-testid="cost-expected">
+            {total(expected.totalUsd)}
+          </p>
+          <p className="estimate__detail">The training time you expect (Training step).</p>
+        </div>
+      )}
       <div>
         <p className="estimate__label">At most, for the TTL ({formatDuration(compute.ttlMinutes * 60)})</p>
         <p className="estimate__value tabular" data-testid="cost-ttl">
-          {quote.totalUsd === null ? 'unknown' : formatUsd(quote.totalUsd)}
+          {total(quote.totalUsd)}
         </p>
         <p className="estimate__detail">The instance powers itself off at the limit, whatever happens to this app.</p>
       </div>
@@ -87,21 +102,41 @@ export function CostEstimate({
             <th scope="col" className="num">
               Per hour
             </th>
+            {expected && (
+              <th scope="col" className="num">
+                Expected ({formatDuration(expected.hours * 3600)})
+              </th>
+            )}
             <th scope="col" className="num">
               For the TTL
             </th>
           </tr>
         </thead>
         <tbody>
-          {quote.lines.map((line) => (
+          {quote.lines.map((line, index) => (
             <tr key={line.label}>
               <th scope="row">{line.label}</th>
               <td className="num tabular">{formatHourly(line.hourlyUsd)}</td>
-              <td className="num tabular">{line.totalUsd === null ? 'unknown' : formatUsd(line.totalUsd)}</td>
+              {expected && <td className="num tabular">{total(expected.lines[index]?.totalUsd ?? null)}</td>}
+              <td className="num tabular">{total(line.totalUsd)}</td>
             </tr>
           ))}
         </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td className="num tabular">{formatHourly(quote.hourlyUsd)}</td>
+            {expected && <td className="num tabular">{total(expected.totalUsd)}</td>}
+            <td className="num tabular">{total(quote.totalUsd)}</td>
+          </tr>
+        </tfoot>
       </table>
+      <p className="estimate__detail estimate__wide" data-testid="cost-left-out">
+        {compute.market === 'spot'
+          ? 'Spot is quoted at the dearest zone’s price now: EC2 picks the zone, and the market moves. '
+          : ''}
+        {s3RequestsNote(table)}
+      </p>
       <div data-testid="spot-zones">
         <p className="estimate__label">On-demand vs spot, {config.aws.region}</p>
         <p className="estimate__detail tabular">{onDemandVsSpot(onDemand, prices?.spotZones, prices?.spotProblem)}</p>

@@ -42,6 +42,20 @@ export function TrainingStep({ value, errors, warnings = {}, onFileBlur, onChang
           spellCheck={false}
         />
       </Field>
+      <Field
+        label="Expected training time (hours)"
+        name="training.expectedHours"
+        error={errors['training.expectedHours']}
+        hint="Review prices it next to the time limit. An estimate only: nothing stops the run at it. Empty: the time limit only."
+      >
+        <input
+          className="input tabular"
+          inputMode="decimal"
+          value={value.expectedHours}
+          onChange={(e) => onChange({ expectedHours: e.target.value })}
+          placeholder="e.g. 6"
+        />
+      </Field>
       <section className="wizard-subsection" aria-labelledby="env-title">
         <h3 id="env-title" className="wizard-subsection__title">
           Environment variables
