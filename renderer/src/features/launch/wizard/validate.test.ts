@@ -6,6 +6,16 @@ import { emptyDraft, proposedPrefix } from './draft';
 import { configToDraft } from './to-config';
 import { stepErrors, validateDraft } from './validate';
 
+// An EC2 draft that passes (4 h TTL, eu-west-1), for the tests of one field.
+function validEc2Draft() {
+  const draft = emptyDraft({ region: 'eu-west-1' });
+  draft.compute.ttlMinutes = '240';
+  draft.code.repoUrl = 'https://github.com/acme/resnet.git';
+  draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:01', keyPath: '/k' };
+  draft.training.command = 'python train.py';
+  return draft;
+}
+
 describe('wizard validation (the shared run config schema)', () => {
   it('reports a missing TTL and a bad bucket name on their fields, per step', () => {
     const draft = emptyDraft();
@@ -55,11 +65,7 @@ describe('wizard validation (the shared run config schema)', () => {
   });
 
   it('the stop rules: a budget below one hour of the instance in plain words on its field, the actions round-trip', () => {
-    const draft = emptyDraft({ region: 'eu-west-1' });
-    draft.compute.ttlMinutes = '240';
-    draft.code.repoUrl = 'https://github.com/acme/resnet.git';
-    draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:01', keyPath: '/k' };
-    draft.training.command = 'python train.py';
+    const draft = validEc2Draft();
     draft.training.maxCostUsd = '0.5';
     const small = validateDraft(draft).errors;
     expect(stepErrors(small, 'training')['training.maxCostUsd']).toMatch(
@@ -89,11 +95,7 @@ describe('wizard validation (the shared run config schema)', () => {
   });
 
   it('the expected training time: plain-word errors on its field (never a config key), and it round-trips', () => {
-    const draft = emptyDraft({ region: 'eu-west-1' });
-    draft.compute.ttlMinutes = '240';
-    draft.code.repoUrl = 'https://github.com/acme/resnet.git';
-    draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:01', keyPath: '/k' };
-    draft.training.command = 'python train.py';
+    const draft = validEc2Draft();
     const said = (typed: string) => {
       draft.training.expectedHours = typed;
       return stepErrors(validateDraft(draft).errors, 'training')['training.expectedHours'];
