@@ -85,7 +85,9 @@ describe('objects stored without SSE-C, as AWS answers a keyed read of them', ()
     try {
       const store = createS3ObjectStore(fx.clientFor(proxy.endpoint), fx.bucket, fx.key);
       const pull = await fx.sync('pull', { store, spec: datasetsOnly() });
-      expect(proxy.faults()).toBeGreaterThanOrEqual(2); // the HEAD and the GET were refused with the key
+      // The GET was refused with the key (a fresh pull sends no HEAD for what it downloads; the key
+      // check's HEAD, when it samples this object, is refused too).
+      expect(proxy.faults()).toBeGreaterThanOrEqual(1);
       expect(pull.summary).toMatchObject({ downloaded: 1, failures: [] });
       expect(pull.summary?.unencrypted).toContain(`${DS}plain/aws.csv`);
       expect(await readFile(fx.localPath('cached_datasets', 'plain/aws.csv'), 'utf8')).toBe('plain bytes\n');

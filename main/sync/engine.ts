@@ -6,7 +6,7 @@ import type { SyncDirection, SyncPlan, SyncSummary } from '../../shared/sync/typ
 import type { ObjectStore } from '../aws/ports/object-store';
 import { StoreError } from '../aws/ports/object-store';
 import { executePlan } from './execute';
-import { describeFailure, explainBucketError, explainSyncError, sseCBlockedError } from './explain';
+import { describeFailure, explainBucketError, explainSyncError, sseCBlockedError, unencryptedWarning } from './explain';
 import { checkFreeSpace } from './free-space';
 import { cleanStaleTemp } from './inside-root';
 import { checkKeyIdentity, writeKeyMarker } from './key-identity';
@@ -91,6 +91,7 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
       limit: createLimiter(run.spec.concurrency),
       ...(run.deep ? { deep: true } : {}),
       ...(run.quietSince !== undefined ? { quietSince: run.quietSince } : {}),
+      ...(run.dryRun ? { dryRun: true } : {}),
       ...(run.signal ? { signal: run.signal } : {}),
     });
     run.onEvent?.(planEvent(plan, run.dryRun ?? false));
@@ -160,7 +161,10 @@ async function forgetBaselines(state: SyncState, spec: SyncSpec): Promise<void> 
   await saveSyncState(spec.localRoot, state);
 }
 
-/** What the user must hear about before anything moves: conflicts kept both ways. */
+/**
+ * What the user must hear about before anything moves: conflicts kept both ways, and objects
+ * known to be stored without SSE-C (those a pull first meets are said after their GETs, by executePlan).
+ */
 function planWarnings(plan: SyncPlan): SyncEvent[] {
   return plan.folders.flatMap((folder) => [
     ...(folder.conflicts ?? []).map((c) => ({
@@ -168,15 +172,7 @@ function planWarnings(plan: SyncPlan): SyncEvent[] {
       message: `Conflict in ${folder.folder}/${c.relPath}: ${c.reason}; ${plan.direction === 'push' ? 'the local copy goes' : 'the next push puts the local copy'} to ${c.conflictKey}.`,
       fix: 'Compare the two copies, keep the right one under the original name and delete the other.',
     })),
-    ...(folder.unencrypted?.length
-      ? [
-          {
-            type: 'warning' as const,
-            message: `${folder.unencrypted.length} object(s) in ${folder.folder} are stored without SSE-C (not encrypted with your key): ${folder.unencrypted.slice(0, 5).join(', ')}${folder.unencrypted.length > 5 ? ', …' : ''}.`,
-            fix: 'Encrypt them with your key where they are: traindeck sync encrypt --config run.json (add --dry-run to list them first).',
-          },
-        ]
-      : []),
+    ...(folder.unencrypted?.length ? [unencryptedWarning(folder.folder, folder.unencrypted)] : []),
   ]);
 }
 

@@ -6,7 +6,7 @@ import type { SyncEvent } from '../../shared/sync/events';
 import type { BaselineEntry, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
 import type { ObjectStore } from '../aws/ports/object-store';
 import { type Downloaded, downloadFile, type DownloadFolder } from './download';
-import { explainObjectError } from './explain';
+import { explainObjectError, unencryptedWarning } from './explain';
 import { realFolderRoot, tempDirFor } from './inside-root';
 import { createLimiter } from './limiter';
 import { createMetadataWriteBack, writesBackMetadata } from './metadata-write-back';
@@ -50,6 +50,9 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
   const failures: SyncFailure[] = plan.folders.flatMap((f) => f.failures);
   const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
+  // Objects stored without SSE-C that the plan did not know of (a pull learns it from their GETs), by folder.
+  const planUnencrypted = new Set(plan.folders.flatMap((f) => f.unencrypted ?? []));
+  const learnedUnencrypted = new Map<string, string[]>();
   const createdDirs = new Set<string>();
   let lastProgress = 0;
   const emitProgress = (force = false) => {
@@ -96,6 +99,9 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
           ? await uploadFile(local, action.key, action.local!, shared)
           : await downloadFile(await downloadFolder(action.folder), action.relPath, action.remote!, shared);
       const downloaded = action.type === 'download' ? (done as Downloaded) : undefined;
+      if (downloaded?.encrypted === false && !planUnencrypted.has(action.key)) {
+        learnedUnencrypted.set(action.folder, [...(learnedUnencrypted.get(action.folder) ?? []), action.key]);
+      }
       // An object another tool wrote (SSE-C, no TrainDeck hash) gets the hash this download learned.
       const rewritten =
         downloaded?.learned &&
@@ -136,10 +142,13 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     );
   }
   emitProgress(true);
+  for (const [folder, keys] of learnedUnencrypted) ctx.onEvent?.(unencryptedWarning(folder, keys.sort()));
 
   updateBaselines(plan, ctx, results);
   const conflicts = plan.folders.flatMap((f) => f.conflicts ?? []);
-  const unencrypted = plan.folders.flatMap((f) => f.unencrypted ?? []);
+  const unencrypted = plan.folders.flatMap((f) =>
+    [...(f.unencrypted ?? []), ...(learnedUnencrypted.get(f.folder) ?? [])].sort(),
+  );
   const count = (type: SyncAction['type']) =>
     [...results.entries()].filter(
       ([a, r]) => a.type === type && (type === 'delete-remote' ? r === 'deleted' : r !== 'deleted'),

@@ -1,4 +1,5 @@
 import { TypedError } from '../../shared/ipc/result';
+import type { SyncEvent } from '../../shared/sync/events';
 import { type ObjectStore, StoreError, TAG_KEY_FINGERPRINT } from '../aws/ports/object-store';
 
 /**
@@ -122,6 +123,15 @@ function transientCause(error: StoreError): string {
   if (/Timeout/i.test(code) || code === 'ETIMEDOUT') return `no answer in time (${code})`;
   if (status && status >= 500) return `S3 answered with a server error (${codeOf(error)})`;
   return `the connection failed (${code || error.message})`;
+}
+
+/** The warning for objects of one folder stored without SSE-C (written by another tool). */
+export function unencryptedWarning(folder: string, keys: string[]): Extract<SyncEvent, { type: 'warning' }> {
+  return {
+    type: 'warning',
+    message: `${keys.length} object(s) in ${folder} are stored without SSE-C (not encrypted with your key): ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}.`,
+    fix: 'Encrypt them with your key where they are: traindeck sync encrypt --config run.json (add --dry-run to list them first).',
+  };
 }
 
 /** The bucket refuses SSE-C uploads (the AWS default for new buckets since April 2026). */

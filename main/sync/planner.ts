@@ -22,7 +22,7 @@ import type { ListedObject, ObjectStore } from '../aws/ports/object-store';
 import type { Limiter } from './limiter';
 import { folderKind, type LocalScan, scanLocalFolder } from './local-files';
 import { localSha256 } from './local-hash';
-import { remoteDetails } from './remote-details';
+import { knownToBaseline, remoteDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, type CachedHash, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
@@ -38,6 +38,12 @@ export interface PlanContext {
   deep?: boolean;
   /** Push: a file modified at or after this time (epoch ms) may still be being written; it is skipped. */
   quietSince?: number;
+  /**
+   * The plan is only shown, not carried out: a pull HEADs the objects it would download too
+   * (a real pull learns their details from each GET), so that the plan alone names those
+   * stored without SSE-C.
+   */
+  dryRun?: boolean;
   signal?: AbortSignal;
 }
 
@@ -264,23 +270,28 @@ async function fillDetails(
   ctx: PlanContext,
 ): Promise<void> {
   const { local, remote } = state;
-  // An object no sync has seen is HEADed once: its hash and mtime, and whether it is stored with SSE-C.
+  if (!remote) return;
+  // An object no sync has seen is HEADed at most once: its hash and mtime, and whether it is stored with SSE-C.
   // One the baseline knows (same ETag and size) takes them from there, without a request, so that
   // they reach the next baseline too: a pull that rebuilt its baseline without them would make
   // the next push upload an object written by another tool again (it has no hash of its own).
+  let detailed: RemoteObject | undefined;
+  const details = async () => (detailed ??= await remoteDetails(ctx.store, remote, state.baseline, ctx.signal));
+  if (!local && direction === 'pull' && !ctx.dryRun) {
+    // Downloaded whatever its metadata says: its GET answers with the same headers (hash, mtime,
+    // SSE-C or not), and the download checks and records them there. A HEAD would double the
+    // requests of a fresh pull. Known to the baseline: its details cost nothing.
+    state.remote = knownToBaseline(remote, state.baseline) ? await details() : remote;
+    return;
+  }
   // Best effort: an object that cannot be read here (wrong key…) fails later, by name, where it is used.
-  if (remote) {
-    state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal).catch(() => remote);
-  }
-  if (!local || !remote) return;
-  // Newest-wins needs the recorded mtime before it can tell whether contents matter.
-  if (folder.policy === 'newest-wins') {
-    state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
-  }
+  state.remote = await details().catch(() => remote);
+  if (!local) return;
+  // Newest-wins needs the recorded mtime before it can tell whether contents matter; a HEAD
+  // that failed above is tried again here, and its error stands (the decision needs it).
+  if (folder.policy === 'newest-wins') state.remote = await details();
   const needsContent = outcomeDependsOnContent(folder.policy, direction, state);
-  if (needsContent && folder.policy !== 'newest-wins') {
-    state.remote = await remoteDetails(ctx.store, remote, state.baseline, ctx.signal);
-  }
+  if (needsContent && folder.policy !== 'newest-wins') state.remote = await details();
   if (local.size !== remote.size) state.same = false;
   else if (needsContent) {
     local.sha256 = await localSha256(join(localDir, local.relPath), local, hashes, ctx.signal, ctx.deep);
