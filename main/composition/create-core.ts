@@ -11,6 +11,7 @@ import { webhookTee } from '../core/webhook-tee';
 import { createDashboard } from '../dashboard/create-dashboard';
 import { SettingsStore } from '../dashboard/settings-store';
 import { WebhookStore } from '../dashboard/webhook-store';
+import { homeTarget } from '../lifecycle/lifecycle-deps';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import { MonitorNotifier } from '../monitor/monitor-notifier';
 import { MonitorService } from '../monitor/monitor-service';
@@ -101,6 +102,8 @@ export function createCore(options: CoreOptions): Core {
       ...(options.electronVersion ? { electronVersion: options.electronVersion } : {}),
       // The demo account answers in memory: the environment check reports who the wizard will see.
       ...(demo ? { demoIdentity: await world.ports({ region: 'eu-west-1' }).identity.whoAmI() } : {}),
+      // The wizard's, the monitor's and the Costs page's one price source: which prices they use now.
+      prices: async (region, signal) => priceSourceOf(world).forRegion(await homeTarget(env, region), signal),
     });
   // One settings store (main's, in the data folder) for the page, the notifications and the monitor.
   const settings = new SettingsStore(dataDir);

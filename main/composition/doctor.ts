@@ -1,5 +1,7 @@
 import type { TransportKind } from '../../shared/domain/app-info';
 import type { DoctorCheck, DoctorReport } from '../../shared/domain/doctor';
+import { PRICE_TABLE, type PriceTable } from '../../shared/pricing/price-table';
+import { continuingSentence } from '../../shared/text/sentences';
 import { type AwsSetup, type CredentialSource, inspectAwsSetup } from '../aws/aws-config';
 import { endpointOverridesFromEnv } from '../aws/endpoints';
 import { type Clock, isoNow, systemClock } from '../core/clock';
@@ -24,9 +26,20 @@ export interface DoctorInputs {
    * wizard does, instead of the real ~/.aws setup that the app does not use.
    */
   demoIdentity?: { account: string; arn: string };
+  /**
+   * The one price source's answer for a region (main/lifecycle/pricing/price-source.ts): from its disk
+   * cache, else one Price List call. Asked only with credentials and a region; absent: no price line.
+   */
+  prices?: (region: string, signal: AbortSignal) => Promise<PriceTable>;
 }
 
-/** Builds the report of `traindeck doctor` and the Settings page. Reads files, calls no network. */
+/** How long the doctor waits for the Price List before it reports what it has (the bundled table, and why). */
+const PRICES_LIMIT_MS = 15_000;
+
+/**
+ * Builds the report of `traindeck doctor` and the Settings page. Reads files; the only call is the
+ * price source's, when its disk cache has no fresh prices (one Price List query, bounded).
+ */
 export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
   const aws = await inspectAwsSetup(inputs.env, inputs.home);
   const checks: DoctorCheck[] = [
@@ -36,6 +49,7 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     ...(inputs.demoIdentity
       ? demoChecks(inputs.demoIdentity, aws)
       : [profileCheck(aws), credentialsCheck(aws), regionCheck(aws), endpointCheck(inputs.env, aws)]),
+    ...(inputs.prices ? [await pricesCheck(inputs, aws)] : []),
   ];
   return { generatedAt: isoNow(inputs.clock ?? systemClock), checks };
 }
@@ -165,5 +179,38 @@ function endpointCheck(env: NodeJS.ProcessEnv, aws: AwsSetup): DoctorCheck {
     label: 'AWS endpoints',
     status: 'info',
     value: overrides.length ? overrides.join('; ') : 'AWS public endpoints (no override)',
+  };
+}
+
+/**
+ * Which prices the wizard, the monitor and the Costs page use now, of when: the Price List's (fresh
+ * from AWS or the disk cache), a stale copy, or the bundled table with why (a refused
+ * pricing:GetProducts says the IAM fix). Not asked without credentials or a region: no call is made.
+ */
+async function pricesCheck(inputs: DoctorInputs, aws: AwsSetup): Promise<DoctorCheck> {
+  const label = 'Prices';
+  const region = inputs.demoIdentity ? (aws.region ?? 'eu-west-1') : aws.region;
+  const bundled = `bundled ${PRICE_TABLE.baseRegion} table of ${PRICE_TABLE.asOf}`;
+  if (!region || (!inputs.demoIdentity && aws.credentialSource === 'none-found')) {
+    const why = region ? 'no credentials' : 'no region';
+    return { id: 'prices', label, status: 'info', value: `${bundled} (${why}: the Price List is not asked)` };
+  }
+  const table = await inputs.prices!(region, AbortSignal.timeout(PRICES_LIMIT_MS));
+  const origin = table.origin;
+  const fix = origin?.fix ? { fix: origin.fix } : {};
+  if (!origin || origin.source === 'bundled') {
+    const why = origin?.problem ? `: ${continuingSentence(origin.problem)}` : '';
+    return { id: 'prices', label, status: 'warn', value: `${bundled}, offline${why.replace(/\.$/, '')}`, ...fix };
+  }
+  const fetched = `AWS Price List of ${region}, fetched ${origin.asOf.slice(0, 10)}`;
+  if (origin.problem) {
+    const stale = `${fetched} (a stale copy: ${continuingSentence(origin.problem).replace(/\.$/, '')})`;
+    return { id: 'prices', label, status: 'warn', value: stale, ...fix };
+  }
+  return {
+    id: 'prices',
+    label,
+    status: 'pass',
+    value: `${fetched} (${origin.source === 'live' ? 'just now' : 'from the disk cache, kept 24 h'})`,
   };
 }

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import type { DoctorReport } from '../../../shared/domain/doctor';
 import { runDoctor } from '../../composition/doctor';
 import { appDataDir } from '../../core/app-paths';
+import { defaultLifecycleDeps, homeTarget } from '../../lifecycle/lifecycle-deps';
+import { priceSourceOf } from '../../lifecycle/pricing/price-source';
 import type { CliCommand } from '../command';
 import { parseCommandArgs } from '../parse-args';
 
@@ -32,6 +34,11 @@ export const doctorCommand: CliCommand = {
       projectRoot: io.projectRoot,
       dataDir: appDataDir(io.env),
       nodeVersion: process.version,
+      // The one price source (its disk cache in the data folder, else one Price List call).
+      prices: async (region, signal) => {
+        const deps = defaultLifecycleDeps(io.env);
+        return priceSourceOf(deps).forRegion(await homeTarget(io.env, region), signal);
+      },
     });
     io.out(json ? JSON.stringify(report, null, 2) + '\n' : formatDoctorReport(report));
     return report.checks.some((check) => check.status === 'fail') ? 1 : 0;
