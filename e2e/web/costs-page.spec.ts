@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 import { expectAccessible } from './axe';
-import { collectProblems, nav, shotAtWidths, useWebHost } from './support';
+import { collectProblems, nav, openApp, shotAtWidths, useWebHost } from './support';
 
 /**
  * The Costs page as a user of the demo account (TRAINDECK_FAKE_AWS=1) meets it: scanned at app
@@ -28,10 +28,8 @@ test('Costs: scanned at start, sortable and filterable, per-run teardown and per
       if (frame.event === 'costs.scanProgress') progress.push(`${frame.payload!.done}/${frame.payload!.total}`);
     });
   });
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
   // Scanned at start: the burn rate is known on another page already.
-  await nav(page, 'Costs').click();
+  await openApp(page, host().url, 'Costs');
   const table = page.getByTestId('resource-table');
   await expect(table.locator('tbody tr')).toHaveCount(9);
   // The demo account's regional prices (the Price List source), as costs.spec checks.

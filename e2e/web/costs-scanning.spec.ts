@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 import { expectAccessible } from './axe';
-import { collectProblems, nav, shotAtWidths, useWebHost } from './support';
+import { collectProblems, openApp, shotAtWidths, useWebHost } from './support';
 
 /**
  * The Costs page while a rescan runs (#15 point 13, and axe on every state): the demo account
@@ -31,9 +31,7 @@ test('Costs while a rescan runs: the progress line over the last table, axe clea
       else ws.send(message);
     });
   });
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Costs').click();
+  await openApp(page, host().url, 'Costs');
   const table = page.getByTestId('resource-table');
   await expect(table.locator('tbody tr').first()).toBeVisible();
   const rows = await table.locator('tbody tr').count();

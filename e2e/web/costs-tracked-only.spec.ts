@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { collectProblems, nav, screenshot, useWebHost } from './support';
+import { collectProblems, openApp, screenshot, useWebHost } from './support';
 
 /** Kill-all without the untracked box: TrainDeck's resources go, everyone else's stay, and the verdict says only what is true. */
 const host = useWebHost({ TRAINDECK_FAKE_AWS: '1' });
@@ -9,9 +9,7 @@ test('kill-all of TrainDeck resources leaves untracked ones and does not claim t
   page,
 }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Costs').click();
+  await openApp(page, host().url, 'Costs');
   await expect(page.getByTestId('resource-table').locator('tbody tr')).toHaveCount(9);
   await page.getByRole('button', { name: 'Kill all cost resources' }).click();
   await page.getByRole('dialog').getByTestId('kill-confirm').click();

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 import { expectAccessible } from './axe';
-import { ARTIFACTS, collectProblems, nav, screenshot, useWebHost } from './support';
+import { ARTIFACTS, collectProblems, openApp, screenshot, useWebHost } from './support';
 
 /**
  * The cost panel against the in-memory AWS account (TRAINDECK_FAKE_AWS=1, seeded with a
@@ -38,9 +38,7 @@ test('scan lists every region, kill-all confirms exactly what it deletes and end
       } else ws.send(message);
     });
   });
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Costs').click();
+  await openApp(page, host().url, 'Costs');
   // The app scanned at start: the page opens on that scan, no click needed.
   const table = page.getByTestId('resource-table');
   await expect(table.locator('tbody tr')).toHaveCount(9);

@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 
 import { useFinishedRunOnDisk } from './report-fixture';
-import { ARTIFACTS, nav, screenshot, useWebHost } from './support';
+import { ARTIFACTS, nav, openApp, screenshot, useWebHost } from './support';
 
 const finished = useFinishedRunOnDisk(Date.now());
 const host = useWebHost(finished.env);
 
 test('opens straight on the page named in the address (the tray opening Costs with no window)', async ({ page }) => {
-  await page.goto(`${host().url}&page=costs`);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, `${host().url}&page=costs`);
   await expect(nav(page, 'Costs')).toHaveAttribute('aria-current', 'page');
 });
 
@@ -28,9 +27,7 @@ test('a Copy button says "Copied", or why the clipboard refused and what to do i
     navigator.clipboard.writeText = (text: string) =>
       refusals-- > 0 ? Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) : write(text);
   });
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Runs').click();
+  await openApp(page, host().url, 'Runs');
   const copy = page.getByTestId('copy-report');
 
   await copy.click();

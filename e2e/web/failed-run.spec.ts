@@ -9,7 +9,7 @@ import { provisioningBurn } from '../../shared/monitor/burn';
 import { formatUsd } from '../../shared/report/format';
 import { expectAccessible } from './axe';
 import { FAILED_RUN_ID, INSTANCE_ID, SSH_ERROR, writeFailedRun } from './failed-run-fixture';
-import { collectProblems, nav, shotAtWidths, useWebHost } from './support';
+import { collectProblems, nav, openApp, shotAtWidths, useWebHost } from './support';
 
 /**
  * A failed run, as a user meets it: one failure summary (the SSH error once, though the run's
@@ -36,9 +36,7 @@ test('a failed run: one summary with EC2 causes, no empty panels, Retry with the
   page,
 }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Runs').click();
+  await openApp(page, host().url, 'Runs');
   const monitor = page.getByTestId('run-monitor');
   await expect(monitor).toHaveAttribute('data-state', 'failed');
   const summary = page.getByTestId('failure-summary');
@@ -113,9 +111,7 @@ test('a run still provisioning shows its burn rate from the instance create on',
     });
     server.onMessage((message) => ws.send(message));
   });
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Runs').click();
+  await openApp(page, host().url, 'Runs');
   await expect(page.getByTestId('phase-provisioning')).toHaveAttribute('data-status', 'running');
   const hourly = provisioningBurn(run, Date.now())!.hourlyUsd!;
   await expect(page.getByTestId('run-stats')).toContainText(`${formatUsd(hourly)}/h`);

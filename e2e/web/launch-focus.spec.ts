@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 import { expectAccessible } from './axe';
-import { atStep, collectProblems, field, next, shotAtWidths, trainAndReview, useDemoHost } from './support';
+import { atStep, collectProblems, field, next, openApp, shotAtWidths, trainAndReview, useDemoHost } from './support';
 
 /**
  * After Launch (#15 point 4), through the browser host in demo mode (TRAINDECK_FAKE_AWS=1): the
@@ -14,8 +14,7 @@ const { host } = useDemoHost('launch-focus');
 
 test('after Launch the Runs page opens at its top with the focus on the run header', async ({ page }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, host().url);
   await page.getByTestId('start-wizard').click();
 
   await atStep(page, 'account');

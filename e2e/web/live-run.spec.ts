@@ -4,7 +4,7 @@ import { RUN_PHASES } from '../../shared/domain/run';
 import { expectAccessible } from './axe';
 import { monitorSnapshot, runSnapshot } from './monitor-fixture';
 import { useFinishedRunOnDisk } from './report-fixture';
-import { collectProblems, nav, shotAtWidths, useWebHost } from './support';
+import { collectProblems, nav, openApp, shotAtWidths, useWebHost } from './support';
 
 /**
  * The live run stays in view (#15 points 4 and 5) through the real browser host, with `runs.list`
@@ -49,8 +49,7 @@ async function open(page: Page) {
     });
     server.onMessage((message) => ws.send(message));
   });
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, host().url);
   return (event: string, payload: unknown) => client?.send(JSON.stringify({ type: 'event', event, payload }));
 }
 

@@ -3,7 +3,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
 import { monitorSnapshot, runSnapshot } from './monitor-fixture';
 import { useFinishedRunOnDisk } from './report-fixture';
-import { collectProblems, nav, PAGES, screenshot, useWebHost } from './support';
+import { collectProblems, nav, openApp, PAGES, screenshot, useWebHost } from './support';
 
 /**
  * The look of every page (#15 point 14) at 1280 and 1920 px, light and dark, against the demo
@@ -64,8 +64,7 @@ test('every page: one content width, no wrapped dates or regions, whole phase la
 }) => {
   test.setTimeout(180_000);
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, host().url);
 
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
@@ -119,9 +118,7 @@ test('a selected History row keeps every outcome badge readable (axe), light and
     });
     server.onMessage((message) => ws.send(message));
   });
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Runs').click();
+  await openApp(page, host().url, 'Runs');
   const history = page.getByTestId('run-history');
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });

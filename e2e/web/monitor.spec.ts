@@ -7,7 +7,7 @@ import { formatCostTotal } from '../../shared/report/format';
 import { expectAccessible } from './axe';
 import { logLines, monitorSnapshot, RUN_ID, runSnapshot, trainingProgress } from './monitor-fixture';
 import { PUSHED, useFinishedRunOnDisk } from './report-fixture';
-import { collectProblems, nav, screenshot, shotAtWidths, shotEveryWay, useWebHost } from './support';
+import { collectProblems, openApp, screenshot, shotAtWidths, shotEveryWay, useWebHost } from './support';
 
 /**
  * The run monitor page against the contract's own frames: the real browser host answers
@@ -49,9 +49,7 @@ test('the monitor shows phases, progress and cost, charts with units, a virtuali
   });
   const push = (event: string, payload: unknown) => client?.send(JSON.stringify({ type: 'event', event, payload }));
 
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Runs').click();
+  await openApp(page, host().url, 'Runs');
   const monitor = page.getByTestId('run-monitor');
   await expect(monitor).toHaveAttribute('data-state', 'running');
   await expect(page.getByTestId('phase-training')).toHaveAttribute('data-status', 'running');

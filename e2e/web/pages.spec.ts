@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 
 import { expectAccessible } from './axe';
-import { ARTIFACTS, collectProblems, nav, PAGES, useWebHost, VERSION } from './support';
+import { ARTIFACTS, collectProblems, nav, openApp, PAGES, useWebHost, VERSION } from './support';
 
 /**
  * The renderer shell through the browser host: every page, the doctor round trip, the
@@ -25,8 +25,7 @@ const FIRST_START_TEXT: Record<string, readonly string[]> = {
 
 test('every page renders, Settings shows the real doctor report, no console errors', async ({ page }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, host().url);
 
   // The token moved to sessionStorage and left the address bar.
   expect(page.url()).not.toContain('token');

@@ -12,7 +12,7 @@ import type { RunEvent } from '../../shared/domain/run';
 import type { JournalEntry } from '../../shared/domain/run-journal';
 import type { ExecutorStatus } from '../../shared/executor/protocol';
 import { expectAccessible } from './axe';
-import { collectProblems, nav, screenshot, shotAtWidths, useWebHost } from './support';
+import { collectProblems, nav, openApp, reloadApp, screenshot, shotAtWidths, useWebHost } from './support';
 
 /**
  * The reattach banner through the real browser host and its real run service: the data folder
@@ -184,8 +184,7 @@ test('the banner offers the unfinished runs on every page; Reattach follows one 
   page,
 }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, host().url);
 
   const banner = page.getByRole('region', { name: '2 unfinished runs' });
   await expect(banner).toBeVisible();
@@ -219,8 +218,7 @@ test('the banner offers the unfinished runs on every page; Reattach follows one 
   await expectAccessible(page, 'a reattached run');
 
   // A page loaded meanwhile (a reload) still shows it under way: main lists it as taken over.
-  await page.reload();
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await reloadApp(page);
   await expect(local).toHaveAttribute('data-status', 'working');
   await nav(page, 'Runs').click();
   await page.getByTestId('runs-history').getByRole('button', { name: 'mnist-local' }).click();
@@ -262,8 +260,7 @@ test('the banner offers the unfinished runs on every page; Reattach follows one 
   await screenshot(page, 'reattach-all-done');
 
   // The next start (a reload asks main again) finds nothing unfinished.
-  await page.reload();
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await reloadApp(page);
   await expect(page.getByTestId('reattach-banner')).toHaveCount(0);
   expect(problems).toEqual([]);
 });

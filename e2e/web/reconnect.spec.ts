@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 
 import { type RunningHost, startWebHost } from '../support/web-host';
-import { ARTIFACTS, collectProblems, nav, screenshot, VERSION } from './support';
+import { appReady, ARTIFACTS, collectProblems, nav, openApp, screenshot, VERSION } from './support';
 
 /**
  * Reconnect after the host process restarts: with `--token-file` and the same port an open tab
@@ -49,9 +49,7 @@ async function stopAndSeeBanner(page: Page, host: RunningHost): Promise<void> {
 test('reconnect after the host process restarts', async ({ page }) => {
   const problems = await collectProblems(page);
   const first = await start();
-  await page.goto(first.url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Settings').click();
+  await openApp(page, first.url, 'Settings');
   await expect(page.getByTestId('doctor-check-node')).toContainText(process.version);
 
   await stopAndSeeBanner(page, first);
@@ -61,7 +59,7 @@ test('reconnect after the host process restarts', async ({ page }) => {
   const second = await start({ port: first.port });
   expect(second.token).toBe(first.token);
   expect(second.pid).not.toBe(first.pid);
-  await page.locator('html[data-app-ready="true"]').waitFor({ timeout: BACK_WITHIN_MS });
+  await appReady(page, BACK_WITHIN_MS);
   await expect(page.getByTestId('connection-banner')).toHaveCount(0);
   await expect(page.getByTestId('connection-indicator')).not.toContainText('Reconnecting');
 
@@ -86,8 +84,7 @@ test('a host restarted with a new token sends the tab to the gate, which says wh
   // Three host starts and two waits of up to BACK_WITHIN_MS each: more than the default minute.
   test.setTimeout(120_000);
   const first = await start();
-  await page.goto(first.url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, first.url);
 
   await stopAndSeeBanner(page, first);
   // Same port, but a per-launch token: this tab's token no longer opens it.
@@ -106,6 +103,6 @@ test('a host restarted with a new token sends the tab to the gate, which says wh
   // Restarted again with the kept token, the same tab gets back in without a reload.
   await other.stop();
   await start({ port: first.port });
-  await page.locator('html[data-app-ready="true"]').waitFor({ timeout: BACK_WITHIN_MS });
+  await appReady(page, BACK_WITHIN_MS);
   await expect(page.getByTestId('unauthorized-gate')).toHaveCount(0);
 });

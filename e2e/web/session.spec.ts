@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 
 import { startWebHost } from '../support/web-host';
-import { ARTIFACTS, useWebHost, VERSION } from './support';
+import { ARTIFACTS, openApp, useWebHost, VERSION } from './support';
 
 /** How the page behaves without a valid session: no token, a wrong token, a host that went away. */
 const host = useWebHost();
@@ -36,8 +36,7 @@ test('a wrong token says the link is not valid', async ({ page }) => {
 test('losing the host shows the reconnecting banner and countdown', async ({ page }) => {
   const ownHost = await startWebHost();
   try {
-    await page.goto(ownHost.url);
-    await page.locator('html[data-app-ready="true"]').waitFor();
+    await openApp(page, ownHost.url);
     await ownHost.stop();
     await page.locator('html[data-connection="reconnecting"]').waitFor();
     await expect(page.getByTestId('connection-banner')).toContainText('Lost the connection to TrainDeck.');

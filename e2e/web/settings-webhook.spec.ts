@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 
 import { startWebhookRecorder } from '../../main/core/testing/webhook-recorder';
 import { type RunningHost, startWebHost } from '../support/web-host';
-import { ARTIFACTS, collectProblems, nav, shotAccessibleAtWidths } from './support';
+import { ARTIFACTS, collectProblems, openApp, reloadApp, shotAccessibleAtWidths } from './support';
 
 /**
  * The Settings page's webhook (#17 point 6) through the browser host: a bad URL is refused with
@@ -42,9 +42,7 @@ test.afterAll(async () => {
 test('the webhook is kept like a secret: refused when not https, tested, never shown again', async ({ page }) => {
   test.setTimeout(180_000);
   const problems = await collectProblems(page);
-  await page.goto(host!.url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Settings').click();
+  await openApp(page, host!.url, 'Settings');
   const card = page.getByTestId('settings-webhook');
   await expect(page.getByTestId('webhook-status')).toHaveText('Webhook: Not set');
 
@@ -75,9 +73,7 @@ test('the webhook is kept like a secret: refused when not https, tested, never s
   await shotAccessibleAtWidths(page, 'settings-webhook-set');
 
   // After a reload the page learns only that one is set: the URL is nowhere in it.
-  await page.reload();
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Settings').click();
+  await reloadApp(page, 'Settings');
   await expect(page.getByTestId('webhook-status')).toHaveText(shown);
   expect(await page.content()).not.toContain(SECRET);
   await page.getByTestId('webhook-clear').click();

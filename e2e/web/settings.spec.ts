@@ -6,7 +6,7 @@ import { expect, type Page, test } from '@playwright/test';
 
 import { type RunningHost, startWebHost } from '../support/web-host';
 import { expectAccessible } from './axe';
-import { ARTIFACTS, collectProblems, field, nav, screenshot } from './support';
+import { ARTIFACTS, collectProblems, field, nav, openApp, screenshot } from './support';
 
 /**
  * The Settings page (#15 point 12) through the browser host and the demo account: main keeps
@@ -41,9 +41,7 @@ test.afterAll(async () => {
 });
 
 async function openSettings(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Settings').click();
+  await openApp(page, url, 'Settings');
   await page.getByTestId('settings-aws').waitFor();
   await page.getByTestId('doctor-check-node').waitFor();
 }

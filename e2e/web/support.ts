@@ -43,6 +43,31 @@ export function nav(page: Page, title: string) {
 }
 
 /**
+ * Waits for the app's ready signal (`data-app-ready` on <html>: the first state from main has
+ * arrived); `timeout` for a wait longer than Playwright's default, e.g. a host coming back.
+ */
+export async function appReady(page: Page, timeout?: number): Promise<void> {
+  await page.locator('html[data-app-ready="true"]').waitFor(timeout === undefined ? {} : { timeout });
+}
+
+/**
+ * Opens the app at `url` (a host's address with its token), waits until it is ready, then opens
+ * the sidebar page `title` if one is named.
+ */
+export async function openApp(page: Page, url: string, title?: string): Promise<void> {
+  await page.goto(url);
+  await appReady(page);
+  if (title) await nav(page, title).click();
+}
+
+/** Reloads the app, waits until it is ready, then opens the sidebar page `title` if one is named. */
+export async function reloadApp(page: Page, title?: string): Promise<void> {
+  await page.reload();
+  await appReady(page);
+  if (title) await nav(page, title).click();
+}
+
+/**
  * Starts one browser host for the spec file (and the artifacts folder), stops it by PID
  * after the last test; returns a getter because the host exists only once beforeAll ran.
  * `env` adds variables, e.g. TRAINDECK_FAKE_AWS=1 for the in-memory AWS account. `args` adds

@@ -2,7 +2,7 @@ import { expect, type Page, test } from '@playwright/test';
 
 import { VALID_REQUESTS } from '../../shared/ipc/testing/valid-requests';
 import { WIRE_PATH, WIRE_TOKEN_PARAM } from '../../shared/ipc/wire';
-import { collectProblems, nav, screenshot, useWebHost } from './support';
+import { collectProblems, nav, openApp, screenshot, useWebHost } from './support';
 
 /**
  * Issue #15 point 11: the Templates card loaded once on mount, often before the page's socket was
@@ -37,8 +37,7 @@ async function saveTemplate(page: Page): Promise<void> {
 
 test('a saved template shows on every page load', async ({ page }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, host().url);
   await saveTemplate(page);
 
   const card = page.getByTestId('launch-templates');

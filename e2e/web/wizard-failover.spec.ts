@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { atStep, field, nav, next, shotAccessibleAtWidths, useWebHost } from './support';
+import { atStep, field, next, openApp, shotAccessibleAtWidths, useWebHost } from './support';
 
 /**
  * The Compute step's capacity failover settings in the browser host against the in-memory AWS
@@ -12,9 +12,7 @@ test.describe.configure({ timeout: 180_000 });
 const host = useWebHost({ TRAINDECK_FAKE_AWS: '1' });
 
 test('Compute shows alternative instance types and, for spot, the on-demand fallback', async ({ page }) => {
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Launch').click();
+  await openApp(page, host().url, 'Launch');
   await page.getByTestId('start-wizard').click();
   await field(page, 'name').getByRole('textbox').fill('failover-demo');
   await field(page, 'name').getByRole('textbox').press('Enter');

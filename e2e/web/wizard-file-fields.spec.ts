@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 
 import { generateKey } from '../services/sshd';
-import { atStep, collectProblems, field, next, shotAccessibleAtWidths, useDemoHost } from './support';
+import { atStep, collectProblems, field, next, openApp, shotAccessibleAtWidths, useDemoHost } from './support';
 
 /**
  * #15 point 9, "paths on blur", through the browser host in demo mode: each wizard field that names
@@ -39,8 +39,7 @@ test('file fields are checked through main when they lose focus, and the answer 
   page,
 }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, host().url);
   await page.getByTestId('start-wizard').click();
 
   // The first step's heading takes the focus as the wizard opens, like every later step's.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { expect, test } from '@playwright/test';
 
-import { atStep, collectProblems, nav, next, shotAccessibleAtWidths, useWebHost } from './support';
+import { atStep, collectProblems, nav, next, openApp, shotAccessibleAtWidths, useWebHost } from './support';
 
 /**
  * #15 point 7, a first start without AWS credentials (none in the environment, no ~/.aws, no
@@ -36,9 +36,7 @@ test('without credentials: Connect your AWS account first, red in the environmen
   page,
 }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Launch').click();
+  await openApp(page, host().url, 'Launch');
 
   // The first screen: credentials (failed, with the fix), region, permissions; no wizard call to action.
   const connect = page.getByTestId('connect-account');

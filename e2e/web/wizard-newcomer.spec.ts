@@ -7,6 +7,8 @@ import {
   field,
   nav,
   next,
+  openApp,
+  reloadApp,
   shotAccessibleAtWidths,
   trainAndReview,
   useDemoHost,
@@ -33,8 +35,7 @@ test('a newcomer in the demo account: honest first start, plain errors, a truthf
   page,
 }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
+  await openApp(page, host().url);
 
   // 7: the badge on every page; the environment check reports the demo identity the wizard sees.
   await expect(page.getByTestId('demo-badge')).toHaveText('Demo account — nothing is real');
@@ -119,9 +120,7 @@ test('a newcomer in the demo account: honest first start, plain errors, a truthf
   // 10: Close keeps the draft; a reload too; Resume goes back to where the user was.
   await page.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('saved-draft')).toContainText('newcomer · stopped at Data');
-  await page.reload();
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Launch').click();
+  await reloadApp(page, 'Launch');
   await expect(page.getByTestId('saved-draft')).toBeVisible();
   await page.getByTestId('resume-draft').click();
   await atStep(page, 'data');

@@ -18,7 +18,7 @@ import { createGitRemote, deployKeyLine, type GitRemote } from '../services/git-
 import { type S3Cluster, startS3Cluster } from '../services/s3-cluster';
 import { generateKey, type Sshd, startSshd } from '../services/sshd';
 import { expectAccessible } from './axe';
-import { atStep, collectProblems, field, nav, next, screenshot, useWebHost } from './support';
+import { atStep, collectProblems, field, next, openApp, screenshot, useWebHost } from './support';
 
 /**
  * The whole product path a user clicks through, against real parts: the wizard launches a run
@@ -110,9 +110,7 @@ test('launch from the wizard on my machine over SSH → monitor with progress an
   page,
 }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Launch').click();
+  await openApp(page, host().url, 'Launch');
   await page.getByTestId('start-wizard').click();
 
   // Account: the test's profile and region (the bucket's region); identity from the in-memory STS.

@@ -6,7 +6,7 @@ import { expect, type Page, test } from '@playwright/test';
 
 import { generateKey } from '../services/sshd';
 import { expectAccessible } from './axe';
-import { atStep, collectProblems, field, nav, next, screenshot, shotEveryWay, useWebHost } from './support';
+import { atStep, collectProblems, field, next, openApp, screenshot, shotEveryWay, useWebHost } from './support';
 
 /**
  * The launch wizard against the in-memory AWS account: profiles from a test ~/.aws/config
@@ -45,9 +45,7 @@ test('the wizard validates each step next to its fields, keeps input on Back, sa
   page,
 }) => {
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Launch').click();
+  await openApp(page, host().url, 'Launch');
   await page.getByTestId('start-wizard').click();
 
   // Account: profile names from ~/.aws, identity, and the SSO hint for an expired session.
