@@ -1,18 +1,16 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { RUN_PHASES, type RunEvent } from '../../../shared/domain/run';
+import { RUN_PHASES } from '../../../shared/domain/run';
 import { TAG_RUN_ID } from '../../../shared/domain/tags';
-import { AcceleratedClock } from '../../aws/fake/accelerated-clock';
-import { FakeAws } from '../../aws/fake/fake-aws';
-import { createSdkAwsPorts } from '../../aws/sdk/sdk-aws-ports';
-import { type AwsQueryServer, startAwsQueryServer } from '../../aws/testing/aws-query-server';
-import { type Ec2TestBed, leftOfRun, onInstanceRefusal, startEc2TestBed } from '../../aws/testing/ec2-test-bed';
-import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
-import { createRunFixture, listFiles, type RawConfig, type RunFixture } from '../pipeline/testing/run-fixture';
+import type { FakeAws } from '../../aws/fake/fake-aws';
+import type { AwsQueryServer } from '../../aws/testing/aws-query-server';
+import { type Ec2TestBed, leftOfRun, onInstanceRefusal } from '../../aws/testing/ec2-test-bed';
+import { listFiles, type RawConfig, type RunFixture } from '../pipeline/testing/run-fixture';
 import { createEc2Backend } from './ec2-backend';
+import { type Ec2BedWorld, startEc2BedWorld, story } from './testing/ec2-bed-world';
 
 // The aws-ec2 backend end to end on the EC2 test bed: the SDK's real clients over HTTP to the
 // stateful EC2 fake, each launched instance a real sshd on loopback (its host key pinned from the
@@ -27,78 +25,25 @@ import { createEc2Backend } from './ec2-backend';
 const refusal = onInstanceRefusal();
 if (refusal) console.warn(`ec2-bed.s3.test.ts skipped: ${refusal}.`);
 
+let world: Ec2BedWorld;
 let f: RunFixture;
 let fake: FakeAws;
 let bed: Ec2TestBed;
 let server: AwsQueryServer;
-let clock: AcceleratedClock;
-const runIds: string[] = [];
 
 beforeAll(async () => {
   if (refusal) return;
-  const s3 = inject('s3');
-  f = await createRunFixture('ec2bed');
-  // Fake time jumps with every wait of the launch and teardown (a 20-s boot passes at once).
-  clock = new AcceleratedClock(5);
-  fake = new FakeAws({ clock, regions: [s3.region] });
-  bed = await startEc2TestBed({
-    fake,
-    instanceRoleCredentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  server = await startAwsQueryServer({ fake });
+  world = await startEc2BedWorld('ec2bed');
+  ({ f, fake, bed, server } = world);
 }, 120_000);
 
 afterAll(async () => {
   if (refusal) return;
-  await bed?.close();
-  await server?.close();
-  for (const runId of runIds) rmSync(join('/var/tmp/traindeck', runId), { recursive: true, force: true });
-  await f?.cleanup();
+  await world?.close();
 });
 
-/** The desktop's world for an aws-ec2 run on the bed: SDK clients over HTTP (S3: Ceph), the bed's SSH. */
-function deps(name: string): LifecycleDeps {
-  const s3 = inject('s3');
-  const env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
-  return {
-    ports: (target) =>
-      createSdkAwsPorts({
-        region: target.region,
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-        env,
-        endpoints: { ...server.endpoints(), S3: s3.endpoint },
-      }),
-    publicIp: { publicIpv4: async () => '127.0.0.1' },
-    probe: bed.probe,
-    dataDir: join(f.dir, `data-${name}`),
-    clock,
-    sleep: clock.sleep,
-    env,
-    createdBy: 'traindeck/test',
-    instanceSsh: bed.instanceSsh,
-  };
-}
-
-function ec2Config(patch: (raw: RawConfig) => void) {
-  return f.config((raw) => {
-    raw.training = { ...raw.training, command: 'node train.mjs' };
-    raw.compute = {
-      instanceType: 't3.micro',
-      diskGb: 30,
-      ttlMinutes: 60,
-      sshUser: f.sshd.user,
-      allowedSshCidr: '127.0.0.1/32',
-      shutdownAfterPush: true,
-    };
-    patch(raw);
-  });
-}
-
-const story = (events: RunEvent[]) =>
-  events
-    .filter((e) => e.type !== 'log')
-    .map((e) => JSON.stringify(e).slice(0, 300))
-    .join('\n');
+const deps = (name: string) => world.deps(name);
+const ec2Config = (patch: (raw: RawConfig) => void) => world.config(patch);
 
 describe.skipIf(refusal)('the aws-ec2 backend on the EC2 test bed (SDK over HTTP, real sshd, Ceph RGW)', () => {
   it('launch, connect, bootstrap, check out, pull, train, push, verify, teardown to $0/h with a true report', async () => {
@@ -107,7 +52,7 @@ describe.skipIf(refusal)('the aws-ec2 backend on the EC2 test bed (SDK over HTTP
     const run = await f.run(
       config,
       (runId) => {
-        runIds.push(runId);
+        world.runIds.push(runId);
         return createEc2Backend(config, runId, deps('whole'));
       },
       {
@@ -160,7 +105,7 @@ describe.skipIf(refusal)('the aws-ec2 backend on the EC2 test bed (SDK over HTTP
     const run = await f.run(
       config,
       (id) => {
-        runIds.push((runId = id));
+        world.runIds.push((runId = id));
         return createEc2Backend(config, id, deps('spot'));
       },
       {
