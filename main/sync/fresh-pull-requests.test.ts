@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { SyncEvent } from '../../shared/sync/events';
@@ -159,5 +160,72 @@ describe('where a HEAD stays: a local file exists and the decision needs the rem
     const out = await pull();
     expect(out.perObject('p/cached-datasets/a.csv')).toEqual(['head']);
     expect(out.summary).toMatchObject({ downloaded: 0, skipped: 1 });
+  });
+});
+
+describe('property: a fresh pull of any mix of objects', () => {
+  type Kind = 'ours' | 'awscli' | 'plain' | 'corrupt';
+  const objects = fc.uniqueArray(
+    fc.record({
+      name: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+      kind: fc.constantFrom<Kind>('ours', 'awscli', 'plain', 'corrupt'),
+      bytes: fc.uint8Array({ maxLength: 300 }),
+    }),
+    { selector: (o) => o.name, minLength: 1, maxLength: 12 },
+  );
+
+  it('one GET per object; each file is its object or absent (corrupt); unencrypted ones said; baseline SHA-256 = the bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(objects, async (mix) => {
+        await rm(root, { recursive: true, force: true });
+        await mkdir(root);
+        bucket = new MemoryBucket('b');
+        await writeKeyMarker(bucket.store(KEY), 'p');
+        for (const { name, kind, bytes } of mix) {
+          const body = Buffer.from(bytes);
+          const key = `p/logs/${name}.bin`;
+          if (kind === 'ours' || kind === 'corrupt') {
+            bucket.putDirect(key, body, {
+              sseKey: KEY,
+              metadata: {
+                [META_SHA256]: sha256Buffer(kind === 'corrupt' ? Buffer.concat([body, Buffer.from('x')]) : body),
+                [META_MTIME]: String(MTIME),
+              },
+            });
+          }
+          if (kind === 'awscli') bucket.putDirect(key, body, { sseKey: KEY });
+          if (kind === 'plain') bucket.putDirect(key, body);
+        }
+        const out = await pull();
+        const state = await loadSyncState(root);
+        for (const { name, kind, bytes } of mix) {
+          const key = `p/logs/${name}.bin`;
+          expect(out.perObject(key).filter((m) => m !== 'head' && m !== 'tags')).toEqual(
+            kind === 'awscli' ? ['get', 'copyWithMetadata'] : ['get'],
+          );
+          // A HEAD of a corrupt object may only come after its GET failed (to explain it).
+          if (kind !== 'corrupt') expect(out.perObject(key)).not.toContain('head');
+          const file = join(root, 'logs', `${name}.bin`);
+          if (kind === 'corrupt') {
+            await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+            expect(state.folders.logs?.baseline[`${name}.bin`]).toBeUndefined();
+          } else {
+            expect(await readFile(file)).toEqual(Buffer.from(bytes));
+            expect(state.folders.logs!.baseline[`${name}.bin`]).toMatchObject({
+              sha256: sha256Buffer(Buffer.from(bytes)),
+            });
+          }
+        }
+        const plain = mix.filter((o) => o.kind === 'plain').map((o) => `p/logs/${o.name}.bin`);
+        expect(out.summary?.unencrypted ?? []).toEqual(plain.sort());
+        expect(out.summary?.failures.map((f) => f.relPath).sort()).toEqual(
+          mix
+            .filter((o) => o.kind === 'corrupt')
+            .map((o) => `${o.name}.bin`)
+            .sort(),
+        );
+      }),
+      { seed: 42, numRuns: 25 },
+    );
   });
 });
