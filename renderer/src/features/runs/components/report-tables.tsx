@@ -3,7 +3,8 @@ import type { RunCost } from '../../../../../shared/domain/run-cost';
 import { formatCostTotal, formatUsd } from '../../../../../shared/report/format';
 import type { ReportData } from '../../../../../shared/report/report-data';
 import type { ReportResources, ResourceFate } from '../../../../../shared/report/report-resources';
-import { dataLines } from '../../../../../shared/report/report-text';
+import { attemptCells, attemptsLead, dataLines } from '../../../../../shared/report/report-text';
+import type { RunAttempt } from '../../../../../shared/report/run-attempts';
 import type { ReportPhase } from '../../../../../shared/report/run-report';
 import { Badge, type BadgeTone } from '../../../components/badge';
 import { KIND_LABELS } from '../../../format/resources';
@@ -54,6 +55,59 @@ export function ReportTimeline({ phases }: { phases: ReportPhase[] }) {
               <td className="run-report__note">{[p.reason, p.fix].filter(Boolean).join(' — ')}</td>
             </tr>
           ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/**
+ * Each launch of the run's instance: where, how long, why it ended, what it cost ("unknown", never
+ * $0). The saved report's columns, folded to fit the smallest window: the type under the instance,
+ * the market beside the zone, the start as a clock time like the timeline above.
+ */
+export function ReportAttemptsTable({ attempts, generatedAt }: { attempts: RunAttempt[]; generatedAt: string }) {
+  const now = Date.parse(generatedAt);
+  return (
+    <>
+      <p className="run-report__lead">{attemptsLead(attempts)}</p>
+      <table className="run-report__table table-head" data-testid="report-run-attempts">
+        <caption className="visually-hidden">Attempts of the run</caption>
+        <thead>
+          <tr>
+            <th scope="col">Attempt</th>
+            <th scope="col">Instance</th>
+            <th scope="col">Zone · market</th>
+            <th scope="col">Started</th>
+            <th scope="col" className="num">
+              Duration
+            </th>
+            <th scope="col">Ended by</th>
+            <th scope="col" className="num">
+              Cost
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {attempts.map((a) => {
+            const [attempt, instance, type, zone, market, , duration, end, cost] = attemptCells(a, now);
+            return (
+              <tr key={a.attempt} data-end={a.end ?? 'running'}>
+                <th scope="row">{attempt}</th>
+                <td>
+                  <code className="run-report__id">{instance}</code>
+                  <div className="run-report__note">{type}</div>
+                </td>
+                <td>
+                  {zone} · {market}
+                </td>
+                <td className="tabular nowrap">{formatClock(a.startedAt)}</td>
+                <td className="num tabular nowrap">{duration}</td>
+                <td>{end}</td>
+                <td className="num tabular nowrap">{cost}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </>

@@ -13,6 +13,7 @@ import { AlertIcon } from '../../../components/icons/ui-icons';
 import { KillProgress } from '../../costs/components/kill-progress';
 import { LogBuffer } from '../log/log-buffer';
 import type { MonitorView } from '../stores/monitor';
+import { AttemptsTimeline } from './attempts-timeline';
 import { chartGroups, lastSpan } from './chart-groups';
 import { CHART_RANGES, type ChartRange } from './chart-ticks';
 import { FailureSummary } from './failure-summary';
@@ -152,6 +153,7 @@ export function RunMonitor({
         run.reason && !running && <p className="run-monitor__reason">{run.reason}</p>
       )}
       <PhaseTimeline phases={run.phases} now={now} endedAt={run.endedAt} showFailure={!failure} />
+      <AttemptsTimeline attempts={run.attempts} now={now} />
       {(monitor?.alerts ?? []).slice(-3).map((alert) => (
         <p key={`${alert.kind}-${alert.at}`} className="run-monitor__alert" role="alert">
           <AlertIcon size={14} /> {alert.message}

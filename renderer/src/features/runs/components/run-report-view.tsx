@@ -2,12 +2,19 @@ import type { ReactNode } from 'react';
 
 import type { AppError } from '../../../../../shared/ipc/result';
 import { formatRunTotal } from '../../../../../shared/report/format';
+import { attemptsWorthListing } from '../../../../../shared/report/run-attempts';
 import type { RunReport, SavedRunReport } from '../../../../../shared/report/run-report';
 import { Button } from '../../../components/button';
 import { Card } from '../../../components/card';
 import { ErrorCallout } from '../../../components/error-callout';
 import { formatDuration } from '../../../format/time';
-import { ReportCostTable, ReportDataList, ReportResourcesTable, ReportTimeline } from './report-tables';
+import {
+  ReportAttemptsTable,
+  ReportCostTable,
+  ReportDataList,
+  ReportResourcesTable,
+  ReportTimeline,
+} from './report-tables';
 import { RunStateBadge } from './run-state-badge';
 import { Stat } from './run-stats';
 
@@ -105,6 +112,11 @@ export function RunReportView({
         <Section title="Timeline">
           <ReportTimeline phases={report.phases} />
         </Section>
+        {report.attempts && attemptsWorthListing(report.attempts) && (
+          <Section title="Attempts">
+            <ReportAttemptsTable attempts={report.attempts} generatedAt={report.generatedAt} />
+          </Section>
+        )}
         <Section title="Data">
           <ReportDataList data={report.data} />
         </Section>
