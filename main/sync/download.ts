@@ -8,13 +8,14 @@ import { pipeline } from 'node:stream/promises';
 
 import type { RemoteObject } from '../../shared/sync/types';
 import type { ObjectHead, ObjectStore } from '../aws/ports/object-store';
+import { DownloadBuffers } from './download-buffers';
 import { sha256Buffer } from './hash-file';
 import { targetInside } from './inside-root';
 import type { Limiter } from './limiter';
 import { OrderedHash } from './ordered-hash';
 import { metadataDetails } from './remote-details';
 import { syncRetry, withRetry } from './retry';
-import { partSizeFor, type SyncSpec } from './sync-spec';
+import { partSizeFor, SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 
 /** What a download leaves behind. */
 export interface Downloaded {
@@ -37,11 +38,8 @@ export interface DownloadContext {
   onBytes: (bytes: number) => void;
   /** Folders already created and checked in this execution (saves syscalls per file). */
   createdDirs?: Set<string>;
-  /**
-   * Free part-sized buffers for ranges that arrive ahead of their file's hash cursor, shared by
-   * the execution's downloads (at most one per request in flight is ever in use).
-   */
-  staging?: Buffer[];
+  /** The memory budget shared by the execution's ranged downloads (else one per download). */
+  buffers?: DownloadBuffers;
 }
 
 /** Where one folder's downloads go: its real root, and the temp folder for their partial files. */
@@ -52,9 +50,6 @@ export interface DownloadFolder {
 
 /** Marks the temp files of downloads in progress (they live only in the engine's temp folder). */
 const PARTIAL_SUFFIX = '.partial';
-
-/** Ranged downloads write in batches of this size. */
-const WRITE_BATCH = 1024 * 1024;
 
 /**
  * Downloads from the multipart threshold come in ranges of this many upload parts (32 MiB at the
@@ -182,11 +177,13 @@ async function singleDownload(
 
 /**
  * Parallel ranged GETs written at their offsets and hashed in order as they arrive (no second
- * pass over the file). A range starts only once the range `window` parts before it is hashed,
- * so at most `window - 1` parts wait in memory for the gap before them. A part that fails
- * resumes where its last written batch ended (same object version: the ETag is checked on every
- * answer); a part that gives up cancels the others, and every part has stopped before the file
- * is closed and removed.
+ * pass over the file). A range starts only once the range `window` parts before it is hashed.
+ * Every byte passes through a slab of the sync's {@link DownloadBuffers}: one write per slab,
+ * then hashed at once at the hash cursor, or held by the hash until the gap before it is filled,
+ * so the bytes of all ranged downloads together stay within the one budget. A part that fails
+ * resumes where its last written slab ended (same object version: the ETag is checked on every
+ * answer); a part that gives up cancels the others, and every part has stopped and given its
+ * slabs back before the file is closed and removed.
  */
 async function rangedDownload(
   temp: string,
@@ -197,74 +194,64 @@ async function rangedDownload(
   const partSize = Math.max(rangeSize, partSizeFor(remote.size, ctx.spec));
   const count = Math.ceil(remote.size / partSize);
   const window = count >= PARALLEL_FROM_RANGES ? 2 : 1;
-  const hash = new OrderedHash(remote.size);
+  const buffers = ctx.buffers ?? new DownloadBuffers(ctx.spec.downloadBufferBytes ?? SYNC_DEFAULTS.downloadBufferBytes);
+  const hash = new OrderedHash(remote.size, (held) => buffers.give(held));
+  // Opened before anything listens to the caller's signal: a failed open leaves nothing behind.
+  const handle = await open(temp, 'w');
   const parts = new AbortController();
-  // Every range listens to it (waiting for the window or in flight): more than Node's default 10 is expected.
+  // Every range listens to it (waiting for the window or a buffer, or in flight): more than Node's default 10 is expected.
   setMaxListeners(count + 10, parts.signal);
   const stopParts = () => parts.abort(ctx.signal?.reason);
   ctx.signal?.addEventListener('abort', stopParts, { once: true });
-  const handle = await open(temp, 'w');
-  // Buffers of the usual range size are shared; a huge file's larger ranges get their own.
-  const staged = partSize === rangeSize && ctx.staging ? ctx.staging : [];
+  if (ctx.signal?.aborted) stopParts();
   let head: ObjectHead | undefined;
   try {
     const fetchPart = async (index: number) => {
       const start = index * partSize;
       const end = Math.min(remote.size, start + partSize) - 1;
-      let position = start; // everything before it is written and hashed
-      let staging: Buffer | undefined;
-      await withRetry(async () => {
-        const part = await ctx.store.get(remote.key, { start: position, end }, parts.signal);
-        if (part.head.etag !== remote.etag) {
-          part.body.destroy();
-          throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
-        }
-        head ??= part.head;
-        let pending: Buffer[] = [];
-        let pendingBytes = 0;
-        // Socket chunks are ~64 KiB; one writev per MiB saves thousands of thread-pool round
-        // trips per GiB without copying them into one buffer.
-        const flush = async () => {
-          if (pendingBytes === 0) return;
-          const batch = pending;
-          const bytes = pendingBytes;
-          pending = [];
-          pendingBytes = 0;
-          await writeAllAt(handle, batch, bytes, position);
-          if (position === hash.hashed) {
-            for (const chunk of batch) {
-              hash.add(position, chunk);
-              position += chunk.length;
+      let position = start; // everything before it is written and hashed (or held by the hash)
+      let slab: Buffer | undefined;
+      let filled = 0; // bytes of `slab` received, not yet written
+      const atCursor = () => position === hash.hashed;
+      const flush = async () => {
+        if (filled === 0) return;
+        const bytes = slab!.subarray(0, filled);
+        await writeAllAt(handle, bytes, position);
+        const ahead = !atCursor();
+        hash.add(position, bytes);
+        // Ahead of the cursor the hash holds the slab (and gives it back once hashed).
+        if (ahead) slab = undefined;
+        position += filled;
+        filled = 0;
+        ctx.onBytes(bytes.length);
+      };
+      try {
+        await withRetry(async () => {
+          filled = 0; // a retry asks again from the end of the last written slab
+          const part = await ctx.store.get(remote.key, { start: position, end }, parts.signal);
+          if (part.head.etag !== remote.etag) {
+            part.body.destroy();
+            throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
+          }
+          head ??= part.head;
+          await readBody(part.body, remote.key, async (chunk) => {
+            if (position + filled + chunk.length > end + 1) {
+              throw new IntegrityError(`S3 sent more than bytes ${start}-${end} of ${remote.key}`);
             }
-          } else {
-            // Ahead of the cursor: copied into one part-sized buffer, so that the socket's small
-            // chunks die young instead of being promoted and swept by the old generation's GC.
-            staging ??= staged.pop() ?? Buffer.allocUnsafeSlow(partSize);
-            const into = staging.subarray(position - start, position - start + bytes);
-            let at = 0;
-            for (const chunk of batch) at += chunk.copy(into, at);
-            hash.add(position, into);
-            position += bytes;
-          }
-          ctx.onBytes(bytes);
-        };
-        await readBody(part.body, remote.key, async (chunk) => {
-          if (position + pendingBytes + chunk.length > end + 1) {
-            throw new IntegrityError(`S3 sent more than bytes ${start}-${end} of ${remote.key}`);
-          }
-          pending.push(chunk);
-          pendingBytes += chunk.length;
-          if (pendingBytes >= WRITE_BATCH) await flush();
-        });
-        await flush();
-        if (position !== end + 1) throw bodyStopped(remote.key, `it ended at byte ${position} of ${start}-${end}`);
-      }, syncRetry(parts.signal));
-      const held = staging;
-      if (held) {
-        void hash.reached(end + 1, parts.signal).then(
-          () => staged.push(held),
-          () => undefined,
-        );
+            // Copied, so the socket's chunks die young; the slab is written once it is full.
+            for (let at = 0; at < chunk.length;) {
+              slab ??= await buffers.take(parts.signal, atCursor);
+              const copied = chunk.copy(slab, filled, at);
+              filled += copied;
+              at += copied;
+              if (filled === slab.length) await flush();
+            }
+          });
+          await flush();
+          if (position !== end + 1) throw bodyStopped(remote.key, `it ended at byte ${position} of ${start}-${end}`);
+        }, syncRetry(parts.signal));
+      } finally {
+        if (slab) buffers.give(slab);
       }
     };
     const settled = await Promise.allSettled(
@@ -284,18 +271,16 @@ async function rangedDownload(
     }
   } finally {
     ctx.signal?.removeEventListener('abort', stopParts);
+    hash.discard(); // what a failed download still holds goes back to the budget
     await handle.close();
   }
   return { head: { ...head!, size: remote.size }, sha256: hash.digest() };
 }
 
-/** Writes `buffers` (`bytes` in all) at `position`, going on after a partial write. */
-async function writeAllAt(handle: FileHandle, buffers: Buffer[], bytes: number, position: number): Promise<void> {
-  let written = (await handle.writev(buffers, position)).bytesWritten;
-  if (written === bytes) return;
-  const all = Buffer.concat(buffers, bytes);
-  while (written < bytes) {
-    written += (await handle.write(all, written, bytes - written, position + written)).bytesWritten;
+/** Writes `bytes` at `position`, going on after a partial write. */
+async function writeAllAt(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let written = 0; written < bytes.length;) {
+    written += (await handle.write(bytes, written, bytes.length - written, position + written)).bytesWritten;
   }
 }
 

@@ -6,13 +6,14 @@ import type { SyncEvent } from '../../shared/sync/events';
 import type { BaselineEntry, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
 import type { ObjectStore } from '../aws/ports/object-store';
 import { type Downloaded, downloadFile, type DownloadFolder } from './download';
+import { DownloadBuffers } from './download-buffers';
 import { explainObjectError, unencryptedWarning } from './explain';
 import { realFolderRoot, tempDirFor } from './inside-root';
 import { createLimiter } from './limiter';
 import { createMetadataWriteBack, writesBackMetadata } from './metadata-write-back';
 import { SyncProgressTracker } from './progress';
 import { syncRetry, withRetry } from './retry';
-import type { SyncSpec } from './sync-spec';
+import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 import { baselineFor, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
 import { type Uploaded, uploadFile } from './upload';
 import type { UploadJournal } from './upload-journal';
@@ -46,7 +47,8 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   const tracker = new SyncProgressTracker(actions);
   const files = createLimiter(ctx.spec.concurrency);
   const requests = createLimiter(ctx.spec.concurrency);
-  const staging: Buffer[] = [];
+  // One memory budget for all ranged downloads of this sync, however many files run at once.
+  const buffers = new DownloadBuffers(ctx.spec.downloadBufferBytes ?? SYNC_DEFAULTS.downloadBufferBytes);
   // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
   const failures: SyncFailure[] = plan.folders.flatMap((f) => f.failures);
   const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
@@ -89,7 +91,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       requests,
       onBytes,
       createdDirs,
-      staging,
+      buffers,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.journal ? { journal: ctx.journal } : {}),
     };

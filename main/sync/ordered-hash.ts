@@ -19,7 +19,11 @@ export class OrderedHash {
   private heldTotal = 0;
   private waiters: Array<{ offset: number; resolve: () => void }> = [];
 
-  constructor(private readonly size: number) {}
+  /** `release` gets back every held buffer once it is hashed (the caller's buffer pool). */
+  constructor(
+    private readonly size: number,
+    private readonly release?: (held: Buffer) => void,
+  ) {}
 
   /** Bytes hashed so far (every byte before this offset). */
   get hashed(): number {
@@ -44,16 +48,28 @@ export class OrderedHash {
     }
     this.hash.update(bytes);
     this.hashedBytes += bytes.length;
+    let drained: Buffer[] | undefined;
     for (let next = this.held.get(this.hashedBytes); next; next = this.held.get(this.hashedBytes)) {
       this.held.delete(this.hashedBytes);
       this.heldTotal -= next.length;
       this.hash.update(next);
       this.hashedBytes += next.length;
+      (drained ??= []).push(next);
     }
+    // Released only now, with the cursor final: whoever gets them back sees where it stands.
+    if (drained && this.release) for (const held of drained) this.release(held);
     if (this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => w.offset <= this.hashedBytes);
     this.waiters = this.waiters.filter((w) => w.offset > this.hashedBytes);
     for (const waiter of ready) waiter.resolve();
+  }
+
+  /** Drops every held buffer (the download failed), giving each to `release`. */
+  discard(): void {
+    const held = [...this.held.values()];
+    this.held.clear();
+    this.heldTotal = 0;
+    if (this.release) for (const bytes of held) this.release(bytes);
   }
 
   /** Resolves once every byte before `offset` is hashed; rejects when `signal` aborts first. */

@@ -15,6 +15,11 @@ export interface SyncSpec {
   multipartThreshold: number;
   partSize: number;
   /**
+   * Memory budget of all ranged downloads of one sync together: bytes in flight plus bytes that
+   * arrived ahead of their file's hash cursor (see `DownloadBuffers`); {@link SYNC_DEFAULTS} when unset.
+   */
+  downloadBufferBytes?: number;
+  /**
    * Names this machine or run in conflict copies (`NAME.conflict-<tag>-<sha8>.EXT`); the
    * host name when unset.
    */
@@ -23,15 +28,23 @@ export interface SyncSpec {
 
 /**
  * Defaults measured on 2 cores against Ceph RGW (see bench/sync): from 16 MiB a file goes up in
- * 8 MiB parts (as aws does: a 50 MiB file is 7 parts in parallel) and comes down in 8 MiB ranges.
+ * 8 MiB parts (as aws does: a 50 MiB file is 7 parts in parallel) and comes down in 32 MiB ranges.
+ * 64 MiB of download buffers hold one 32 MiB range ahead of a file's hash cursor plus a buffer
+ * per request in flight: a single large file runs as fast as without a budget, and a sync of
+ * many large files stays near 200 MiB of RSS (issue 16: under 300 MiB).
  */
-export const SYNC_DEFAULTS = { concurrency: 16, multipartThreshold: 16 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
+export const SYNC_DEFAULTS = {
+  concurrency: 16,
+  multipartThreshold: 16 * 1024 * 1024,
+  partSize: 8 * 1024 * 1024,
+  downloadBufferBytes: 64 * 1024 * 1024,
+};
 
 /** Builds the spec from the storage section of a run config (paths relative to `baseDir`). */
 export function syncSpecFrom(
   storage: StorageConfig,
   baseDir: string,
-  overrides: Partial<Pick<SyncSpec, 'concurrency' | 'multipartThreshold' | 'partSize'>> = {},
+  overrides: Partial<Pick<SyncSpec, 'concurrency' | 'multipartThreshold' | 'partSize' | 'downloadBufferBytes'>> = {},
 ): SyncSpec {
   return {
     bucket: storage.bucket,
