@@ -82,6 +82,49 @@ describe('MonitorNotifier → the one NotificationService (page and OS sinks)', 
     ]);
   });
 
+  it('a relaunched spot run: each interruption and each relaunch said once, the first attempt and an ended one not', () => {
+    const { page, notifier } = setup();
+    const attempt = (n: number, zone: string, end?: 'interrupted') => ({
+      attempt: n,
+      instanceId: `i-${n}`,
+      instanceType: 'g5.xlarge',
+      zone,
+      market: 'spot' as const,
+      startedAt: '2026-11-24T10:00:00Z',
+      ...(end ? { endedAt: '2026-11-24T10:40:00Z', end } : {}),
+    });
+    const attempts = (seq: number, list: ReturnType<typeof attempt>[]): RunEvent => ({
+      type: 'attempts',
+      runId: 'r1',
+      seq,
+      at: '2026-11-24T10:45:00Z',
+      attempts: list,
+    });
+    notifier.onRunEvent(attempts(1, [attempt(1, 'eu-west-1a')]));
+    notifier.notify({ kind: 'spot-interruption', runId: 'r1', action: 'terminate', time: '2026-11-24T10:40:00Z' });
+    notifier.onRunEvent(attempts(2, [attempt(1, 'eu-west-1a', 'interrupted')]));
+    notifier.onRunEvent(attempts(3, [attempt(1, 'eu-west-1a', 'interrupted'), attempt(2, 'eu-west-1b')]));
+    // Replayed after a reconnect: not said again.
+    notifier.onRunEvent(attempts(3, [attempt(1, 'eu-west-1a', 'interrupted'), attempt(2, 'eu-west-1b')]));
+    notifier.notify({ kind: 'spot-interruption', runId: 'r1', action: 'terminate', time: '2026-11-24T11:30:00Z' });
+    notifier.onRunEvent(
+      attempts(4, [
+        attempt(1, 'eu-west-1a', 'interrupted'),
+        attempt(2, 'eu-west-1b', 'interrupted'),
+        attempt(3, 'eu-west-1c'),
+      ]),
+    );
+    expect(page.map((n) => n.title)).toEqual([
+      'Spot instance interrupted',
+      'Spot run relaunched (attempt 2 in eu-west-1b)',
+      'Spot instance interrupted',
+      'Spot run relaunched (attempt 3 in eu-west-1c)',
+    ]);
+    expect(page[1]!.body).toBe(
+      'Run r1: attempt 2 is a g5.xlarge spot instance in eu-west-1b, after a spot interruption; training resumes from the newest checkpoint in S3. Each attempt bills its own instance.',
+    );
+  });
+
   it('a scan with untracked billable resources notifies with count, regions and $/h; ours or free ones do not', () => {
     const { page, notifier } = setup();
     const r = (over: Partial<CostResource>): CostResource => ({

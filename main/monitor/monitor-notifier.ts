@@ -15,6 +15,7 @@ const ONCE = new Set<MonitorNotice['kind']>([
   'sync-verified',
   'teardown-complete',
   'spot-interruption',
+  'relaunched',
   'run-failed',
   'auto-stop',
   'loss-not-finite',
@@ -37,6 +38,15 @@ function failedAt(runId: string, reason: string | undefined): string {
   return phase && why ? `Run ${runId} failed at ${phase}: ${why}` : `Run ${runId} failed: ${reason}`;
 }
 
+// A relaunched spot run can be interrupted and relaunched again: each interruption (its own
+// notice time) and each attempt is said once, not only the first of the run.
+function onceKey(notice: MonitorNotice): string {
+  if (!('runId' in notice)) return '';
+  if (notice.kind === 'spot-interruption') return `${notice.runId}:${notice.kind}:${notice.time}`;
+  if (notice.kind === 'relaunched') return `${notice.runId}:${notice.kind}:${notice.attempt}`;
+  return `${notice.runId}:${notice.kind}`;
+}
+
 /**
  * Turns monitor and run notices into notifications of the one {@link NotificationService}
  * (page + tray + OS). Wording says what happened and what the user may need to do.
@@ -53,7 +63,7 @@ export class MonitorNotifier {
   notify(notice: MonitorNotice): void {
     const topic = noticeTopic(notice);
     if (topic && !this.wants(topic)) return;
-    const key = 'runId' in notice ? `${notice.runId}:${notice.kind}` : '';
+    const key = onceKey(notice);
     if (ONCE.has(notice.kind)) {
       if (this.sent.has(key)) return;
       this.sent.add(key);
@@ -131,6 +141,13 @@ export class MonitorNotifier {
           'error',
           'Spot instance interrupted',
           `Run ${notice.runId}: AWS will ${notice.action} the instance at ${notice.time}. The executor is pushing now.`,
+        );
+        return;
+      case 'relaunched':
+        n.notify(
+          'warning',
+          `Spot run relaunched (attempt ${notice.attempt} in ${notice.zone})`,
+          `Run ${notice.runId}: attempt ${notice.attempt} is a ${notice.instanceType} ${notice.market === 'spot' ? 'spot' : 'on-demand'} instance in ${notice.zone}, after a spot interruption; training resumes from the newest checkpoint in S3. Each attempt bills its own instance.`,
         );
         return;
       case 'auto-stop':

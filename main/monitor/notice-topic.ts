@@ -3,7 +3,7 @@ import type { MonitorNotice } from '../../shared/monitor/notices';
 
 /**
  * Which of the user's notification preferences a notice falls under. Undefined: always shown,
- * whatever the preferences — a teardown that left resources billing, a spot interruption and a run
+ * whatever the preferences — a teardown that left resources billing, a spot interruption, a relaunch (a new instance billing) and a run
  * the monitor stops (its budget, a stall, a NaN loss) are costs or data at stake, which no setting may hide.
  */
 export function noticeTopic(notice: MonitorNotice): NotificationTopic | undefined {

@@ -11,10 +11,12 @@ function num(detail: Record<string, unknown> | undefined, ...keys: string[]): nu
 
 /**
  * The notice a pipeline {@link RunEvent} deserves, if any: the end of training (exit code and
- * duration from the phase's detail or start), a verified sync, a finished teardown, a failed run.
+ * duration from the phase's detail or start), a verified sync, a finished teardown, a failed run,
+ * a relaunch (the `attempts` event whose newest attempt, 2 or later, is running).
  * Read leniently: the detail fields are the pipeline's and may grow.
  */
 export function noticeFromRunEvent(event: RunEvent, runStartedAt?: number): MonitorNotice | undefined {
+  if (event.type === 'attempts') return relaunchNotice(event);
   if (event.type === 'finished') {
     if (event.outcome !== 'failed') return undefined;
     return { kind: 'run-failed', runId: event.runId, ...(event.reason ? { reason: event.reason } : {}) };
@@ -55,4 +57,22 @@ export function noticeFromRunEvent(event: RunEvent, runStartedAt?: number): Moni
     };
   }
   return undefined;
+}
+
+// The relaunch engine emits the whole list of attempts whenever one starts or ends: a newest
+// attempt after the first that is still running is a relaunch (said once per attempt by the notifier).
+function relaunchNotice(event: Extract<RunEvent, { type: 'attempts' }>): MonitorNotice | undefined {
+  const newest = event.attempts.reduce<(typeof event.attempts)[number] | undefined>(
+    (a, b) => (a && a.attempt >= b.attempt ? a : b),
+    undefined,
+  );
+  if (!newest || newest.attempt < 2 || newest.end !== undefined) return undefined;
+  return {
+    kind: 'relaunched',
+    runId: event.runId,
+    attempt: newest.attempt,
+    zone: newest.zone,
+    instanceType: newest.instanceType,
+    market: newest.market,
+  };
 }

@@ -20,6 +20,18 @@ export type MonitorNotice =
     }
   | { kind: 'stall'; runId: string; quietMs: number; gpu: boolean }
   | { kind: 'spot-interruption'; runId: string; action: string; time: string }
+  /**
+   * A spot run was launched again after an interruption: its newest attempt (2 and up) is
+   * running. Raised from the relaunch engine's `attempts` run event (see run-event-notices).
+   */
+  | {
+      kind: 'relaunched';
+      runId: string;
+      attempt: number;
+      zone: string;
+      instanceType: string;
+      market: 'spot' | 'on-demand';
+    }
   /** The monitor stopped the run (gracefully: push, verify, tear down): its budget, a stall or a NaN loss. */
   | { kind: 'auto-stop'; runId: string; cause: AutoStopCause; reason: string }
   /** The loss became NaN or infinite (the run goes on: `monitoring.nonFiniteLoss` is `alert`). */
