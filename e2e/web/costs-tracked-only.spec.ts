@@ -16,6 +16,9 @@ test('kill-all of TrainDeck resources leaves untracked ones and does not claim t
   const verdict = page.getByTestId('kill-verdict');
   await expect(verdict).toContainText('None of the deleted resources remain', { timeout: 30_000 });
   await expect(verdict).toContainText('3 other resources in the account were left alone');
+  // On the Costs page itself the verdict does not send the reader to "(see Costs)".
+  await expect(verdict).toContainText(/they cost \$[\d.]+\/h\.$/);
+  await expect(verdict).not.toContainText('see Costs');
   await expect(page.getByTestId('resource-table').locator('tbody tr[data-ours="false"]')).toHaveCount(3);
   await expect(page.getByTestId('resource-table').locator('tbody tr[data-ours="true"]')).toHaveCount(0);
   await expect(page.getByTestId('burn-rate')).toHaveText('$0.09/h');

@@ -20,6 +20,8 @@ interface KillProgressProps {
   label?: string;
   /** The verdict when nothing in scope survived. */
   cleanTitle?: string;
+  /** Whether the verdict sends the reader to the Costs page for what was left alone: not on that page itself. */
+  pointToCosts?: boolean;
 }
 
 /** The running kill-all: overall progress, then the verdict of the rescan, with survivors and why. */
@@ -29,6 +31,7 @@ export function KillProgress({
   onDismiss,
   label = 'Kill-all',
   cleanTitle = '0 cost resources remain',
+  pointToCosts = true,
 }: KillProgressProps) {
   const running = !job || job.state === 'running';
   return (
@@ -51,7 +54,7 @@ export function KillProgress({
         )}
       </header>
       {running && job?.progress && <ProgressBar progress={job.progress} label="Resources deleted" />}
-      {result && <Verdict result={result} cleanTitle={cleanTitle} />}
+      {result && <Verdict result={result} cleanTitle={cleanTitle} pointToCosts={pointToCosts} />}
       {job?.state === 'failed' && job.error && <ErrorCallout error={job.error} title={`${label} stopped`} />}
       {job?.state === 'cancelled' && (
         <ErrorCallout
@@ -64,7 +67,15 @@ export function KillProgress({
   );
 }
 
-function Verdict({ result, cleanTitle }: { result: KillAllResult; cleanTitle: string }) {
+function Verdict({
+  result,
+  cleanTitle,
+  pointToCosts,
+}: {
+  result: KillAllResult;
+  cleanTitle: string;
+  pointToCosts: boolean;
+}) {
   if (result.survivors.length === 0) {
     return (
       <div className="kill-verdict kill-verdict--clean" data-testid="kill-verdict">
@@ -77,7 +88,7 @@ function Verdict({ result, cleanTitle }: { result: KillAllResult; cleanTitle: st
             {result.unverifiedRegions.length > 0 &&
               ` Not readable, so not verified: ${result.unverifiedRegions.map((r) => `${r.region} (${r.reason ?? r.status})`).join(', ')}.`}
             {result.rescan.resources.length > 0 &&
-              ` ${countOf(result.rescan.resources.length, 'other resource')} in the account ${result.rescan.resources.length === 1 ? 'was' : 'were'} left alone; ${result.rescan.resources.length === 1 ? 'it costs' : 'they cost'} ${formatHourly(result.rescan.totalHourlyUsd)} (see Costs).`}
+              ` ${countOf(result.rescan.resources.length, 'other resource')} in the account ${result.rescan.resources.length === 1 ? 'was' : 'were'} left alone; ${result.rescan.resources.length === 1 ? 'it costs' : 'they cost'} ${formatHourly(result.rescan.totalHourlyUsd)}${pointToCosts ? ' (see Costs)' : ''}.`}
           </p>
         </div>
       </div>

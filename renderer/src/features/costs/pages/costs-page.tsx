@@ -144,6 +144,7 @@ export function CostsPage() {
           result={costs.killResult}
           onDismiss={dismissKill}
           {...killCardText(costs.killScope, costs.killResult)}
+          pointToCosts={false}
         />
       )}
       <Card
