@@ -89,7 +89,7 @@ export function ConnectAccount({ identity, region, onCheckAgain, onCopyPolicy, o
             <details className="connect__policy">
               <summary>Show the policy</summary>
               <pre
-                className="connect__json selectable"
+                className="code-block connect__json selectable"
                 tabIndex={0}
                 aria-label="IAM policy for TrainDeck"
                 data-testid="iam-policy"

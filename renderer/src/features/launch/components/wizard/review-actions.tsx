@@ -76,7 +76,7 @@ export function ReviewActions({
             Copy JSON
           </Button>
           <pre
-            className="review__json selectable"
+            className="code-block review__json selectable"
             data-testid="exported-json"
             tabIndex={0}
             aria-label="Exported run config"
