@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 
 import { type RunningHost, startWebHost } from '../support/web-host';
 import { expectAccessible } from './axe';
@@ -189,6 +189,18 @@ export async function shotAccessibleAtWidths(page: Page, name: string): Promise<
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/**
+ * How many lines the text of a block element takes: its content height over its line height
+ * (what a reader sees as wrapping, whatever the font and the markup inside).
+ */
+export async function lineCount(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const style = getComputedStyle(element);
+    const content = element.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    return Math.round(content / parseFloat(style.lineHeight));
+  });
 }
 
 /** A wizard field by its key ("compute.ttlMinutes"): its label, control, hint and error. */

@@ -42,7 +42,7 @@ export function Sidebar({
       </div>
       {demo && (
         <p className="sidebar__demo" data-testid="demo-badge">
-          Demo account — nothing is real
+          <strong>Demo account</strong> — nothing is real
         </p>
       )}
       <nav className="sidebar__nav" aria-label="Main">

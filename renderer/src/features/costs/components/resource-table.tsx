@@ -2,7 +2,7 @@ import type { CostResource } from '../../../../../shared/domain/cost';
 import { Badge } from '../../../components/badge';
 import { Button } from '../../../components/button';
 import { formatAgeHours, formatHourly } from '../../../format/money';
-import { KIND_LABELS, shortId } from '../../../format/resources';
+import { compactRunId, KIND_LABELS, shortId } from '../../../format/resources';
 import type { DeletionStatus } from '../stores/costs';
 import { nameTag, type ResourceOrder } from '../view/resource-view';
 import { DeletionMark } from './deletion-mark';
@@ -165,8 +165,10 @@ function OwnerCell({ resource }: { resource: CostResource }) {
         </Badge>
       )}
       {resource.runId && (
+        // One line: the compact form to see, the whole id in the tooltip and for screen readers.
         <span className="resource-table__run mono" title={resource.runId}>
-          {resource.runId}
+          <span aria-hidden="true">{compactRunId(resource.runId)}</span>
+          <span className="visually-hidden">{resource.runId}</span>
         </span>
       )}
     </td>
