@@ -177,17 +177,8 @@ describe('wizard validation (the shared run config schema)', () => {
 });
 
 describe('secret variables in the wizard (name → file)', () => {
-  const complete = () => {
-    const draft = emptyDraft({ region: 'eu-west-1' });
-    draft.compute.ttlMinutes = '240';
-    draft.code.repoUrl = 'https://github.com/acme/resnet.git';
-    draft.data = { ...draft.data, bucket: 'acme-ml-data', prefix: 'p', keyFingerprint: 'sha256:0123', keyPath: '/k' };
-    draft.training.command = 'python train.py';
-    return draft;
-  };
-
   it('becomes training.secretEnv (paths only) and comes back from a template', () => {
-    const draft = complete();
+    const draft = validEc2Draft();
     draft.training.secretEnv = [
       { name: 'WANDB_API_KEY', file: ' ~/.wandb-key ' },
       { name: '', file: '' },
@@ -197,11 +188,11 @@ describe('secret variables in the wizard (name → file)', () => {
     expect(config?.training?.secretEnv).toEqual({ WANDB_API_KEY: '~/.wandb-key' });
     expect(configToDraft(config!).training.secretEnv).toEqual([{ name: 'WANDB_API_KEY', file: '~/.wandb-key' }]);
     // No row, no key: a config without secrets stays as it was.
-    expect(validateDraft(complete()).config?.training).not.toHaveProperty('secretEnv');
+    expect(validateDraft(validEc2Draft()).config?.training).not.toHaveProperty('secretEnv');
   });
 
   it('names each row problem in plain words on its own cell', () => {
-    const draft = complete();
+    const draft = validEc2Draft();
     draft.training.env = [{ name: 'HF_TOKEN', value: 'x' }];
     draft.training.secretEnv = [
       { name: 'wandb_key', file: '~/.w' },
