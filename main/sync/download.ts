@@ -138,6 +138,9 @@ async function smallDownload(
       const chunks: Buffer[] = [];
       for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
       const bytes = Buffer.concat(chunks);
+      // A body that ended before the size S3 announced is a broken transfer, not the object:
+      // without a recorded SHA-256 nothing else would tell.
+      if (bytes.length !== head.size) throw shortBody(remote.key, bytes.length, head.size);
       await writeFile(temp, bytes, ctx.signal ? { signal: ctx.signal } : {});
       ctx.onBytes(bytes.length);
       return { head, sha256: sha256Buffer(bytes) };
@@ -166,6 +169,7 @@ async function singleDownload(
       });
       try {
         await pipeline(body, meter, createWriteStream(temp), ctx.signal ? { signal: ctx.signal } : {});
+        if (counted !== head.size) throw shortBody(remote.key, counted, head.size);
       } catch (error) {
         ctx.onBytes(-counted); // the retry starts over: keep progress exact
         throw error;
@@ -311,4 +315,9 @@ async function readBody(body: Readable, key: string, use: (chunk: Buffer) => Pro
 /** A body that broke off: retryable like a reset connection. */
 function bodyStopped(key: string, why: string, cause?: unknown): Error {
   return Object.assign(new Error(`the download of ${key} broke off (${why})`, { cause }), { code: 'ECONNRESET' });
+}
+
+/** A body that ended cleanly short of (or beyond) the size its answer announced: retried like a reset. */
+function shortBody(key: string, received: number, announced: number): Error {
+  return bodyStopped(key, `S3 sent ${received} of the ${announced} bytes it announced`);
 }

@@ -5,11 +5,18 @@ import { syncRetry, withRetry } from './retry';
 import type { SyncSpec } from './sync-spec';
 import { baselineFor, folderIdentity, type SyncState } from './sync-state';
 
-/** The SHA-256 and file mtime recorded on an object, from its metadata. */
+/**
+ * Recorded mtimes after this are not a file's (another tool's or a hostile value): utimes refuses
+ * those beyond what a Date holds, and ext4 keeps none after 2446, so the file would not carry it.
+ */
+const LATEST_RECORDED_MTIME_MS = Date.UTC(2400, 0, 1);
+
+/** The SHA-256 and file mtime recorded on an object, from its metadata (an mtime no file can have is left out). */
 export function metadataDetails(head: Pick<ObjectHead, 'metadata'>): { sha256?: string; mtimeMs?: number } {
   const sha256 = head.metadata[META_SHA256];
   const mtime = Number(head.metadata[META_MTIME]);
-  return { ...(sha256 ? { sha256 } : {}), ...(Number.isFinite(mtime) && mtime > 0 ? { mtimeMs: mtime } : {}) };
+  const plausible = Number.isFinite(mtime) && mtime > 0 && mtime <= LATEST_RECORDED_MTIME_MS;
+  return { ...(sha256 ? { sha256 } : {}), ...(plausible ? { mtimeMs: mtime } : {}) };
 }
 
 /**
