@@ -109,10 +109,10 @@ export function createCore(options: CoreOptions): Core {
   const settings = new SettingsStore(dataDir);
   // Sealed by the OS keychain like the SSE-C keys (the desktop); a plain 0600 file where there is none.
   const webhook = new WebhookStore(dataDir, options.keyVault);
-  const notifier = new MonitorNotifier(
-    webhookTee(notifications, webhook, options.log),
-    (topic) => settings.current().notifications[topic],
-  );
+  const tee = webhookTee(notifications, webhook, options.log);
+  // The run's events tell the tee whether the machine already posted a run's end to the webhook.
+  bus.on('runs.event', (event) => tee.onRunEvent(event));
+  const notifier = new MonitorNotifier(tee, (topic) => settings.current().notifications[topic]);
   const monitor = new MonitorService({ bus, clock, log: options.log, notifier });
   const dashboard = createDashboard({
     world,

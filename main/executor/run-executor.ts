@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 
 import type { ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../shared/executor/protocol';
 import { imdsBaseOf } from '../../shared/monitor/spot-notice';
+import { machineNotDeliveredReason, machineNotifiedReason } from '../../shared/notify/machine-webhook';
 import type { WebhookMessage, WebhookTarget } from '../../shared/notify/webhook';
 import { postWebhook } from '../core/webhook-post';
 import { writeFileAtomic } from '../core/write-file-atomic';
@@ -341,6 +342,15 @@ async function finish(
     prefixes: ending.pushed?.prefixes ?? [],
     finishedAt: new Date((run.now ?? Date.now)()).toISOString(),
   };
+  if (ending.webhook) {
+    // One bounded attempt, before `done` so the desktop reads its outcome in the run's events (and
+    // stays quiet when it arrived); logged without the URL, and never changes the run's outcome.
+    const message = endMessage(status, run.now);
+    const sent = await postWebhook(ending.webhook, message);
+    log.write('done', 'info', {
+      reason: sent.ok ? machineNotifiedReason(message.title) : machineNotDeliveredReason(sent.reason),
+    });
+  }
   log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', {
     ...(status.reason ? { reason: status.reason } : {}),
     detail: { outcome: status.outcome, exitCode: status.exitCode ?? null },
@@ -350,13 +360,6 @@ async function finish(
   const logs = await pushLogs(storage, AbortSignal.timeout(FINAL_LOGS_PUSH_LIMIT_MS)).catch(() => undefined);
   if (logs) status.manifest = withLogs(status.manifest, logs, storage);
   await writeFileAtomic(layout.statusFile, JSON.stringify(status, null, 2));
-  if (ending.webhook) {
-    // One bounded attempt; its outcome is logged without the URL, and never changes the run's.
-    const sent = await postWebhook(ending.webhook, endMessage(status, run.now));
-    log.write('done', 'info', {
-      reason: sent.ok ? 'notified the webhook' : `the webhook notification failed: ${sent.reason}`,
-    });
-  }
   if (ending.stopReason === 'ttl-expired' || run.spec.powerOffAtEnd) {
     log.write('done', 'info', { reason: await powerOff(run.spec.powerOff, run.onInstance) });
   }

@@ -4,7 +4,7 @@ import type { NotificationTopic } from '../../shared/domain/settings';
 import { type AutoStopCause, formatDurationMs, type MonitorNotice } from '../../shared/monitor/notices';
 import { countOf } from '../../shared/text/plural';
 import { joinSentences } from '../../shared/text/sentences';
-import type { NotificationService } from '../core/notifications';
+import type { Notify } from '../core/webhook-tee';
 import { noticeTopic } from './notice-topic';
 import { noticeFromRunEvent } from './run-event-notices';
 
@@ -54,9 +54,12 @@ function onceKey(notice: MonitorNotice): string {
 export class MonitorNotifier {
   private readonly sent = new Set<string>();
 
-  /** `wants` says whether the user wants notifications of a topic (the Settings page's preferences); absent: all. */
+  /**
+   * `wants` says whether the user wants notifications of a topic (the Settings page's preferences); absent: all.
+   * A run's end is notified with its `RunEnd`, so the webhook's copy is not a second one of the machine's own.
+   */
   constructor(
-    private readonly notifications: Pick<NotificationService, 'notify'>,
+    private readonly notifications: { notify: Notify },
     private readonly wants: (topic: NotificationTopic) => boolean = () => true,
   ) {}
 
@@ -71,11 +74,12 @@ export class MonitorNotifier {
     const n = this.notifications;
     switch (notice.kind) {
       case 'training-finished': {
+        const end = { runId: notice.runId, end: 'training' as const };
         const took = notice.durationMs !== undefined ? ` after ${formatDurationMs(notice.durationMs)}` : '';
         if (notice.cancelled) {
-          n.notify('warning', 'Training stopped', `Run ${notice.runId} was stopped${took}; pushing its data.`);
+          n.notify('warning', 'Training stopped', `Run ${notice.runId} was stopped${took}; pushing its data.`, end);
         } else if (notice.exitCode === 0) {
-          n.notify('success', 'Training finished', `Run ${notice.runId} succeeded (exit code 0)${took}.`);
+          n.notify('success', 'Training finished', `Run ${notice.runId} succeeded (exit code 0)${took}.`, end);
         } else {
           // The run's end says no more than this: no second "Run failed" for the same exit code.
           this.sent.add(`${notice.runId}:run-failed`);
@@ -83,6 +87,7 @@ export class MonitorNotifier {
             'error',
             'Training failed',
             `Run ${notice.runId} ended with exit code ${notice.exitCode ?? 'none (killed by a signal)'}${took}; its data is pushed anyway.`,
+            end,
           );
         }
         return;
@@ -100,6 +105,7 @@ export class MonitorNotifier {
           'error',
           'Run failed',
           joinSentences(failedAt(notice.runId, notice.reason), 'Open Runs for the causes and Retry'),
+          { runId: notice.runId, end: 'run-failed' },
         );
         return;
       case 'sync-failed':

@@ -18,6 +18,7 @@ import type { ExecutorSecrets, PushNowFolder, PushNowReport } from '../../shared
 import { TypedError } from '../../shared/ipc/result';
 import type { UnfinishedRun } from '../../shared/ipc/run-commands';
 import type { AutoStopCause } from '../../shared/monitor/notices';
+import { MACHINE_WILL_NOTIFY } from '../../shared/notify/machine-webhook';
 import type { WebhookTarget } from '../../shared/notify/webhook';
 import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
@@ -338,7 +339,11 @@ export class RunService {
     try {
       const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
       const webhook = await this.deps.webhook?.();
-      if (webhook) prepared.secrets.webhook = webhook;
+      if (webhook) {
+        prepared.secrets.webhook = webhook;
+        // Said in the run's events: the desktop's copy of the run's end then waits for the machine's word.
+        emit({ type: 'log', source: 'info', line: MACHINE_WILL_NOTIFY });
+      }
       const resources = await this.deps.resources(request, runId);
       const result = await runPipeline({
         runId,

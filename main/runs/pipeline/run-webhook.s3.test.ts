@@ -3,7 +3,11 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { MACHINE_WILL_NOTIFY } from '../../../shared/notify/machine-webhook';
 import { startWebhookRecorder } from '../../core/testing/webhook-recorder';
+import { postWebhook } from '../../core/webhook-post';
+import { webhookTee } from '../../core/webhook-tee';
+import { MonitorNotifier } from '../../monitor/monitor-notifier';
 import { listFiles } from './testing/run-fixture';
 import { createRunFixture, type RunFixture } from './testing/run-fixture';
 
@@ -21,6 +25,41 @@ afterAll(async () => {
 });
 
 const SECRET = 'T0000-B0000-hook-secret-abcdef';
+
+/**
+ * The desktop's side of the same run, as create-core wires it (the notifier through the webhook
+ * tee, the run's events to both), with the pipeline's launch note that the machine has the
+ * webhook. Returns the run-end titles ("Training …", "Run failed") the desktop posted to `path`
+ * (sync verified, teardown… are the desktop's own news, posted as ever).
+ */
+async function desktopPosts(run: Awaited<ReturnType<RunFixture['run']>>, path: string): Promise<string[]> {
+  const before = recorder.posted.length;
+  const sends: Promise<unknown>[] = [];
+  const target = { url: `${recorder.base}${path}`, format: 'json' as const };
+  const tee = webhookTee(
+    { notify: (level, title, body) => ({ id: '1', level, title, body, at: new Date().toISOString() }) },
+    { send: (message) => (sends.push(postWebhook(target, message)), sends.at(-1) as never) },
+    { warn: () => undefined },
+  );
+  const notifier = new MonitorNotifier(tee);
+  const launch = {
+    type: 'log',
+    source: 'info',
+    line: MACHINE_WILL_NOTIFY,
+    runId: run.events[0]!.runId,
+    seq: 0,
+    at: '',
+  } as const;
+  for (const event of [launch, ...run.events]) {
+    notifier.onRunEvent(event);
+    tee.onRunEvent(event);
+  }
+  await Promise.all(sends);
+  return recorder.posted
+    .slice(before)
+    .map((p) => (JSON.parse(p.body) as { title: string }).title)
+    .filter((title) => title.startsWith('Training') || title === 'Run failed');
+}
 
 /** Everything the run left where a URL must never be: its events, the machine's files, S3's objects' keys. */
 async function everywhereTheUrlMustNotBe(run: Awaited<ReturnType<RunFixture['run']>>): Promise<string> {
@@ -49,6 +88,11 @@ describe('the executor notifies the webhook itself', () => {
       /\*Training finished\*\nRun webhook-\d+ finished on its machine; its data is pushed to S3\./,
     );
     expect(await everywhereTheUrlMustNotBe(run)).not.toContain(SECRET);
+    // The machine's post arrived and said so in the run's events: the desktop (laptop open) stays quiet.
+    expect(run.events).toContainEqual(
+      expect.objectContaining({ type: 'log', line: 'done: notified the webhook: Training finished' }),
+    );
+    expect(await desktopPosts(run, '/desktop')).toEqual([]);
   }, 180_000);
 
   it('a failed training posts "Training failed" (ntfy); a webhook answering 500 or never answering fails no run', async () => {
@@ -73,6 +117,8 @@ describe('the executor notifies the webhook itself', () => {
       );
       expect(run.result.outcome, path).toBe('succeeded');
       expect(await everywhereTheUrlMustNotBe(run)).not.toContain(SECRET);
+      // The machine's post did not arrive: the desktop posts the run's end itself, once.
+      expect(await desktopPosts(run, '/desktop'), path).toEqual(['Training finished']);
     }
   }, 240_000);
 });
