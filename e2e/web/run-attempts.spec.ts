@@ -10,7 +10,7 @@ import { RELAUNCHED_RUN_ID, relaunchingRunSnapshot, writeRelaunchedRun } from '.
 import {
   collectProblems,
   expectFitsSmallestWindow,
-  nav,
+  openApp,
   shotAccessibleAtWidths,
   shotAtWidths,
   useWebHost,
@@ -39,9 +39,7 @@ const host = useWebHost(env);
 test('a relaunched spot run: its attempts on one timeline in the monitor, and each in the report', async ({ page }) => {
   test.slow();
   const problems = await collectProblems(page);
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Runs').click();
+  await openApp(page, host().url, 'Runs');
   const monitor = page.getByTestId('run-monitor');
   await expect(monitor).toHaveAttribute('data-run-id', RELAUNCHED_RUN_ID);
   const attempts = page.getByTestId('run-attempts');
@@ -93,9 +91,7 @@ test('the same run live in its second attempt: the first interrupted, the second
     });
     server.onMessage((message) => ws.send(message));
   });
-  await page.goto(host().url);
-  await page.locator('html[data-app-ready="true"]').waitFor();
-  await nav(page, 'Runs').click();
+  await openApp(page, host().url, 'Runs');
   await expect(page.getByTestId('run-monitor')).toHaveAttribute('data-state', 'running');
   await expect(page.getByTestId('attempt-1')).toContainText('spot interruption');
   await expect(page.getByTestId('attempt-2')).toHaveAttribute('data-end', 'running');
