@@ -13,6 +13,7 @@ import { EventLog } from './event-log';
 import { PhaseError, reasonOf } from './phase-error';
 import { powerOff } from './power-off';
 import { stopPushNow } from './push-now';
+import { resumeEnv } from './resume-checkpoint';
 import { SecretRedactor } from './secret-redactor';
 import { createRamFolder } from './secrets';
 import { watchSpotInterruption } from './spot-watch';
@@ -142,9 +143,17 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
       'training',
       async () => {
         const startedAt = (run.now ?? Date.now)();
+        // After the pull: a relaunch resumes from the newest checkpoint it brought back.
+        const resume = await resumeEnv(spec.attempt ?? 1, env.TRAINDECK_CHECKPOINTS_DIR!);
+        if ((spec.attempt ?? 1) > 1) {
+          const from = resume.TRAINDECK_RESUME_FROM;
+          log.write('training', 'info', {
+            reason: `attempt ${spec.attempt}: ${from ? `TRAINDECK_RESUME_FROM=${from}` : 'no checkpoint was pulled, so TRAINDECK_RESUME_FROM is not set'}`,
+          });
+        }
         training = startTraining(spec.training.command, {
           cwd: layout.repoDir,
-          env,
+          env: { ...env, ...resume },
           redactor: new SecretRedactor(steps.training),
           logFile: layout.trainLog,
           liveBarFile: layout.liveBarFile,

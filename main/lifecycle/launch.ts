@@ -34,6 +34,8 @@ export interface LaunchOptions {
   runId?: string;
   /** A preflight just run for this launch (a run's preflight phase): not repeated. */
   preflight?: { report: PreflightReport; plan?: LaunchPlan };
+  /** Which launch of the run this is (a spot relaunch: 2 on). */
+  attempt?: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function launchRun(
       createdBy: deps.createdBy,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.waits ? { waits: options.waits } : {}),
+      ...(options.attempt ? { attempt: options.attempt } : {}),
       ...(options.onWait ? { onWait: options.onWait } : {}),
       onStep: (name, detail) => {
         step = name;

@@ -33,6 +33,15 @@ export async function priceSpotRun(
   const entries = await readJournal(deps.dataDir, runId).catch((): JournalEntry[] => []);
   const instance = journaledInstance(entries, deps.now());
   if (!instance) return undefined;
+  // A relaunched run had several instances (zones, types, maybe on-demand): the history of the
+  // first would price only part of it, so the whole window is priced on-demand, an upper bound.
+  if (entries.filter((e) => e.type === 'created' && e.kind === 'instance').length > 1) {
+    return {
+      source: 'unavailable',
+      reason:
+        'the run was relaunched after a spot interruption, so its instances are priced on-demand as an upper bound',
+    };
+  }
   const instanceType = instance.instanceType ?? setup.instanceType;
   const limitMs = deps.limitMs ?? SPOT_HISTORY_LIMIT_MS;
   try {

@@ -33,7 +33,12 @@ export type JournalEntry =
   | { type: 'cleanup'; at: string; reason: string }
   | { type: 'deleted'; at: string; kind: JournalResourceKind; id: string }
   | { type: 'survivor'; at: string; kind: JournalResourceKind; id: string; reason: string }
-  | { type: 'closed'; at: string; outcome: 'torn-down' | 'nothing-created' | 'nothing-left' };
+  | { type: 'closed'; at: string; outcome: 'torn-down' | 'nothing-created' | 'nothing-left' }
+  /**
+   * A spot relaunch (written after the interrupted attempt's verified teardown closed the journal,
+   * before the next launch opens it again): attempt `attempt` (1-based) goes to `market`.
+   */
+  | { type: 'relaunch'; at: string; attempt: number; market: 'spot' | 'on-demand'; reason: string };
 
 /** What a journal says about its run, folded from its lines. */
 export interface JournalSummary {
@@ -67,9 +72,13 @@ export function summarizeJournal(entries: JournalEntry[]): JournalSummary | unde
     lastAt: first.at,
   };
   const pending = new Set<string>();
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
     summary.lastAt = entry.at;
-    if (entry.type === 'intent') pending.add(entry.step);
+    // A later `opened` is a spot relaunch's launch: the journal, closed by the last teardown, is open again.
+    if (entry.type === 'opened' && index > 0) {
+      summary.closed = false;
+      delete summary.ready;
+    } else if (entry.type === 'intent') pending.add(entry.step);
     else if (entry.type === 'created') {
       pending.delete(entry.step);
       summary.created.push({ kind: entry.kind, id: entry.id });

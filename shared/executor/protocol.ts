@@ -60,6 +60,11 @@ export interface ExecutorSpec {
   powerOffAtEnd: boolean;
   /** Watch this IMDS for spot notices even off an instance (tests; EC2's is watched on instances). */
   imdsBase?: string;
+  /**
+   * Which launch of the run this is (1-based; absent: 1). From 2 on (a spot relaunch) the training
+   * gets `TRAINDECK_RESUME_FROM`, the newest checkpoint pulled; every attempt gets `TRAINDECK_ATTEMPT`.
+   */
+  attempt?: number;
 }
 
 /** Secrets sent on stdin as one JSON document; they live in memory (and /dev/shm for git's ssh). */

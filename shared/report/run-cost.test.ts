@@ -42,6 +42,30 @@ describe('computeRunCost', () => {
     expect(formatRunTotal('aws-ec2', cost)).toBe(`$${cost.totalUsd!.toFixed(2)}`);
   });
 
+  it('bills a relaunched run from its first attempt, not from the last provisioning', () => {
+    // The relaunch's provisioning started 2 h into the run; the first attempt began with the run's.
+    const relaunched = {
+      ...run,
+      phases: {
+        ...run.phases,
+        provisioning: { ...run.phases.provisioning, startedAt: new Date(START + 2 * 3_600_000).toISOString() },
+      },
+      attempts: [
+        {
+          attempt: 1,
+          instanceId: 'i-1',
+          instanceType: 'g5.xlarge',
+          zone: 'eu-west-1a',
+          market: 'spot' as const,
+          startedAt: run.phases.provisioning.startedAt!,
+        },
+      ],
+    };
+    const instance = (r: typeof run) =>
+      computeRunCost(r, ec2('on-demand'), START).items.find((i) => i.kind === 'instance');
+    expect(instance(relaunched)!.usd).toBeCloseTo(instance(run)!.usd!, 9);
+  });
+
   it('prices spot at the on-demand price and says the total is an upper bound', () => {
     const cost = computeRunCost(run, ec2('spot'), START);
     expect(cost.items[0]).toMatchObject({

@@ -77,8 +77,12 @@ function ownMachineItem(backend: ComputeBackendKind): CostItem {
 }
 
 // The billed window of the instance: provisioning start → teardown end (now if teardown never ended).
+// A spot relaunch provisions again: the window starts with the first attempt (the gaps between
+// attempts are counted, an upper bound, never less than what was billed).
 function billedHours(run: RunSnapshot, now: number): number {
-  const from = run.phases.provisioning.startedAt;
+  const first = run.attempts?.[0]?.startedAt;
+  const provisioning = run.phases.provisioning.startedAt;
+  const from = first && provisioning && Date.parse(first) < Date.parse(provisioning) ? first : provisioning;
   if (!from) return 0;
   const to = run.phases['tearing-down'].endedAt ?? run.endedAt;
   return Math.max(0, (to ? Date.parse(to) : now) - Date.parse(from)) / HOUR_MS;

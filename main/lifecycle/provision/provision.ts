@@ -38,6 +38,8 @@ export interface ProvisionDeps {
   createdBy: string;
   signal?: AbortSignal;
   waits?: Partial<ProvisionWaits>;
+  /** Which launch of the run this is (a spot relaunch: 2 on); its RunInstances tokens are its own. */
+  attempt?: number;
   onStep?(step: string, detail: string): void;
   /** Progress of each wait: at its start, then about every {@link WAIT_REPORT_MS}. */
   onWait?(wait: ProvisionWait): void;
@@ -176,8 +178,12 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     name,
     journal,
     ...options,
-    // The first attempt keeps the run id as its token (a crash-resumed launch finds the same instance).
-    clientToken: (n) => (n === 1 ? runId : `${runId}.${n}`),
+    // The first attempt keeps the run id as its token (a crash-resumed launch finds the same instance);
+    // a relaunch has tokens of its own, or EC2 would answer with the interrupted instance again.
+    clientToken: (n) => {
+      const launch = (deps.attempt ?? 1) > 1 ? `${runId}.r${deps.attempt}` : runId;
+      return n === 1 ? launch : `${launch}.${n}`;
+    },
     onAttempt: (line) => deps.onStep?.('instance', line),
     run: (candidate, { clientToken }) =>
       retry(

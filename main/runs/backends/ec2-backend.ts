@@ -2,17 +2,20 @@ import { readFile } from 'node:fs/promises';
 
 import { formatAttempts } from '../../../shared/domain/capacity-failover';
 import type { PreflightReport } from '../../../shared/domain/preflight';
+import { relaunchOrder } from '../../../shared/domain/spot-relaunch';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { s3EndpointFromEnv } from '../../aws/s3-credentials';
 import { confirmedDeleted } from '../../lifecycle/cost/kill-all';
+import { appendToJournal } from '../../lifecycle/journal/run-journal';
 import { type LaunchCleanup, launchCleanupOf, launchRun } from '../../lifecycle/launch';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { preflightError, preflightFacts } from '../../lifecycle/preflight/host-preflight';
 import { type LaunchPlan, type PreflightInput, runPreflight } from '../../lifecycle/preflight/run-preflight';
+import { launchCandidates } from '../../lifecycle/provision/launch-with-failover';
 import { formatWait, type ProvisionedRun } from '../../lifecycle/provision/provision';
 import { teardownRun } from '../../lifecycle/teardown';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
-import type { ComputeBackend } from '../pipeline/compute-backend';
+import type { ComputeBackend, MachineRelaunch } from '../pipeline/compute-backend';
 
 // Time kept back from the instance's own TTL for the executor's final push (and its power-off).
 const PUSH_MARGIN_SECONDS = 10 * 60;
@@ -36,8 +39,36 @@ export function createEc2Backend(
   // What a failed launch's own cleanup did: the tearing-down phase reports it, never "nothing was launched".
   let launchCleanup: LaunchCleanup | undefined;
   let launchedAt = 0;
+  // A spot relaunch (set by `relaunch.prepare`): the next acquire's attempt and its placements.
+  let relaunch: { attempt: number; plan: LaunchPlan } | undefined;
+  // Attempts torn down before this one: a release then always verifies, whatever this one left.
+  let relaunched = false;
+  // Spot runs say on an interruption why they were not relaunched, "off" (0) included.
+  const spot = compute?.market === 'spot' ? (compute.spot ?? { fallbackOnDemand: false, maxRelaunches: 0 }) : undefined;
   return {
     kind: 'aws-ec2',
+    ...(spot && compute
+      ? {
+          relaunch: {
+            maxRelaunches: spot.maxRelaunches,
+            fallbackOnDemand: spot.fallbackOnDemand,
+            async prepare(next) {
+              const plan = preflight?.plan;
+              if (!plan) throw new Error('a relaunch needs the launch plan of the run preflight');
+              const candidates = relaunchOrder(launchCandidates(plan), next.market, next.interruptedZone);
+              relaunch = { attempt: next.attempt, plan: { ...plan, candidates } };
+              relaunched = true;
+              run = undefined;
+              launchCleanup = undefined;
+              // After the teardown closed the journal, before the launch opens it again.
+              await appendToJournal(deps.dataDir, runId, () => deps.clock.now(), [
+                { type: 'relaunch', attempt: next.attempt, market: next.market, reason: next.reason },
+              ]);
+              return candidates[0];
+            },
+          } satisfies MachineRelaunch,
+        }
+      : {}),
     async preflight(signal) {
       if (!compute) {
         throw Object.assign(new Error('the run config has no "compute" section (instanceType, ttlMinutes)'), {
@@ -73,7 +104,11 @@ export function createEc2Backend(
         run = await launchRun(config, deps, {
           runId,
           signal,
-          ...(preflight ? { preflight } : {}),
+          ...(relaunch
+            ? { preflight: { report: preflight!.report, plan: relaunch.plan }, attempt: relaunch.attempt }
+            : preflight
+              ? { preflight }
+              : {}),
           onStep: (step, line) => onProgress?.({ step, line }),
           onWait: (wait) =>
             onProgress?.({
@@ -131,12 +166,13 @@ export function createEc2Backend(
           instanceType: run.instanceType,
           diskGb: compute!.diskGb,
           spot: run.market === 'spot',
+          zone: run.zone,
           launchedAt,
         },
       };
     },
     async release(signal) {
-      if (!run && !launchCleanup) return { deleted: 'nothing was launched' };
+      if (!run && !launchCleanup && !relaunched) return { deleted: 'nothing was launched' };
       if (!run && launchCleanup?.closed) {
         return {
           created: launchCleanup.created.length,

@@ -1,3 +1,4 @@
+import type { LaunchMarket, PlacementCandidate } from '../../../shared/domain/capacity-failover';
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import type { PowerOff } from '../../../shared/executor/protocol';
 import type { HostConnector } from '../../host/remote-host';
@@ -59,8 +60,36 @@ export interface AwsMachine {
   /** Root gp3 volume size. */
   diskGb: number;
   spot: boolean;
+  /** The availability zone it runs in (absent in attach journals from before spot relaunch). */
+  zone?: string;
   /** Epoch ms the instance was launched (billing start). */
   launchedAt: number;
+}
+
+/** The next launch of a relaunched run: which attempt, on which market, and why. */
+export interface RelaunchRequest {
+  /** 1-based: the first relaunch is attempt 2. */
+  attempt: number;
+  market: LaunchMarket;
+  /** The zone AWS just took the instance back in: tried last. */
+  interruptedZone?: string;
+  reason: string;
+}
+
+/**
+ * What a backend that can launch its machine again after a spot interruption offers the run
+ * (aws-ec2 spot runs): its settings, and the step that makes the next `acquire` that launch.
+ */
+export interface MachineRelaunch {
+  /** `compute.spot.maxRelaunches` (0: off). */
+  maxRelaunches: number;
+  /** `compute.spot.fallbackOnDemand`. */
+  fallbackOnDemand: boolean;
+  /**
+   * Called after `release` tore the interrupted machine down (verified): journals the relaunch and
+   * makes the next `acquire` launch `next`. Returns the first placement that launch tries.
+   */
+  prepare(next: RelaunchRequest): Promise<PlacementCandidate | undefined>;
 }
 
 /**
@@ -83,4 +112,6 @@ export interface ComputeBackend {
   ): Promise<AcquiredHost>;
   /** Deletes what `acquire` created and proves it (aws-ec2); nothing for the others. */
   release(signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** Present when the machine may be launched again after a spot interruption. */
+  readonly relaunch?: MachineRelaunch;
 }

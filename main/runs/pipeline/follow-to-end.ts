@@ -88,7 +88,11 @@ export interface FollowState {
  * the machine for a rescue. Throws on failure; the caller fails the phase, rescue-pushes and
  * tears down.
  */
-export async function followToEnd(input: FollowToEndInput, phases: PhaseRunner, state: FollowState): Promise<void> {
+export async function followToEnd(
+  input: FollowToEndInput,
+  phases: PhaseRunner,
+  state: FollowState,
+): Promise<{ pushVerified: boolean }> {
   const { layout, secrets } = input;
   const info = (line: string) => input.emit({ type: 'log', source: 'info', line });
   state.rescuePush = async () => {
@@ -200,6 +204,7 @@ export async function followToEnd(input: FollowToEndInput, phases: PhaseRunner, 
     // A cancel ends the wait early (and leaves no listener behind on the run's signal).
     await sleep(keepMs, input.signal).catch(() => undefined);
   }
+  return { pushVerified: verification !== undefined };
 }
 
 function fail(message: string): never {

@@ -29,6 +29,10 @@ export function createPhaseRunner(emit: (event: RunEventBody) => void) {
     get failure() {
       return firstFailure;
     },
+    /** A spot relaunch: the interrupted attempt's failure is not the run's; the next attempt has its own chance. */
+    forgetFailure() {
+      firstFailure = undefined;
+    },
     fail(phase: RunPhase, reason: string, fix?: string, detail?: Record<string, unknown>, at?: string) {
       emit({
         type: 'phase',

@@ -1,10 +1,14 @@
+import type { PlacementCandidate } from '../../../shared/domain/capacity-failover';
+import { type AttemptEnding, decideRelaunch } from '../../../shared/domain/spot-relaunch';
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
+import type { AttemptEnd } from '../../../shared/report/run-attempts';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
 import { type WorkLayout, workLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import type { AttachEntry } from '../reattach/attach-journal';
-import type { AcquiredHost, ComputeBackend } from './compute-backend';
+import { attemptEnding, type AttemptLog, createAttemptLog } from './attempt-log';
+import type { AcquiredHost, ComputeBackend, RelaunchRequest } from './compute-backend';
 import { type ExecutorIdentity, pushSecrets } from './executor-identity';
 import type { ReconnectPolicy } from './follow-executor';
 import { type FollowState, followToEnd, type FollowToEndInput } from './follow-to-end';
@@ -67,27 +71,67 @@ export type AttachFacts = Exclude<AttachEntry, { type: 'run' } | { type: 'owner'
  */
 export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
   const phases = createPhaseRunner(input.emit);
+  const now = input.now ?? Date.now;
   // Host, status, the phase an unexpected error belongs to, and (once the executor runs) its rescue push.
   const state: FollowState = { current: 'bootstrapping' };
+  const attempts = createAttemptLog(input.emit, now);
   let acquired: AcquiredHost | undefined;
-  return runToEnd(
+  // Why a spot interruption was not followed by a relaunch: the run's reason says it too.
+  let withheld: string | undefined;
+  const result = await runToEnd(
     async () => {
-      const setup = AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)]);
       // Host keys seen at first sight (an unpinned ssh-host): a reattach pins them.
       const firstSight: string[] = [];
       await phases.run(
         'preflight',
-        () => input.backend.preflight(setup),
+        () => input.backend.preflight(AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)])),
         (facts) => facts,
       );
-      const machine = (acquired = await provision(input, phases, setup, firstSight));
-      state.host = await phases.run(
-        'connecting',
-        () => machine.connector.connect(setup),
-        () => ({ host: machine.connector.label }),
-      );
-      const started = await bootstrap(input, phases, machine, state.host, setup, firstSight);
-      await followToEnd(followInput(input, machine, started), phases, state);
+      let next: RelaunchRequest | undefined;
+      let trainShown = 0;
+      for (let attempt = 1; ; attempt++) {
+        // Each launch has its own hour to set up (a relaunch may come hours into the run).
+        const setup = AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)]);
+        const startedAt = now();
+        const machine = (acquired = await provisionAttempt(input, phases, setup, firstSight, attempts, next));
+        // The market the capacity failover got (a spot relaunch may have fallen back on-demand).
+        if (machine.aws) attempts.started(attempt, machine.aws, machine.aws.spot ? 'spot' : 'on-demand', startedAt);
+        state.host = await phases.run(
+          'connecting',
+          () => machine.connector.connect(setup),
+          () => ({ host: machine.connector.label }),
+        );
+        const started = await bootstrap(input, phases, machine, state.host, setup, firstSight, attempt);
+        // A relaunch pulls the train.log the last attempt pushed, and the training appends to it: the
+        // lines already shown are not shown again.
+        const read = { train: trainShown };
+        const { pushVerified } = await followToEnd(followInput(input, machine, started, read), phases, state);
+        trainShown = read.train;
+        const relaunch = input.backend.relaunch;
+        if (!relaunch || !machine.aws) return;
+        const decision = decideRelaunch({
+          ending: attemptEnding(state.status, input.signal.aborted),
+          pushVerified,
+          cancelled: input.signal.aborted,
+          markets: attempts.markets(),
+          maxRelaunches: relaunch.maxRelaunches,
+          fallbackOnDemand: relaunch.fallbackOnDemand,
+        });
+        if (!decision.relaunch) {
+          if (decision.why) {
+            withheld = decision.why;
+            input.emit({ type: 'log', source: 'info', line: `not relaunched: ${decision.why}` });
+          }
+          return;
+        }
+        next = {
+          attempt: decision.attempt,
+          market: decision.market,
+          ...(machine.aws.zone ? { interruptedZone: machine.aws.zone } : {}),
+          reason: decision.why,
+        };
+        if (!(await tearDownForRelaunch(input, phases, state, attempts, next))) return;
+      }
     },
     {
       runId: input.runId,
@@ -101,6 +145,78 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       needsTeardown: () => acquired !== undefined || phases.failure?.phase !== 'preflight',
     },
   );
+  // The last attempt's instance is gone with the run's teardown (or the run ended without one).
+  attempts.ended(attemptEnd(attemptEnding(state.status, input.signal.aborted), result));
+  return withheld && result.reason ? { ...result, reason: `${result.reason}; ${withheld}` } : result;
+}
+
+// A relaunch's provisioning that fails is an attempt of its own ("launch failed"), then the run's failure.
+async function provisionAttempt(
+  input: PipelineInput,
+  phases: PhaseRunner,
+  setup: AbortSignal,
+  firstSight: string[],
+  attempts: AttemptLog,
+  next: (RelaunchRequest & { first?: PlacementCandidate }) | undefined,
+): Promise<AcquiredHost> {
+  const startedAt = (input.now ?? Date.now)();
+  try {
+    return await provision(input, phases, setup, firstSight);
+  } catch (error) {
+    if (next) attempts.launchFailed(next.attempt, startedAt, next.first, next.market);
+    throw error;
+  }
+}
+
+/**
+ * Between two attempts: the monitor lets go of the interrupted machine, the connection closes,
+ * and the backend tears it down and proves it (a failed or unverified teardown ends the run
+ * there: its own teardown tries again). One instance at a time: the next launch starts only
+ * after this. A Stop meanwhile lets the teardown finish (it is what stops the meter), then ends
+ * the run without a launch. True when the relaunch goes ahead.
+ */
+async function tearDownForRelaunch(
+  input: PipelineInput,
+  phases: PhaseRunner,
+  state: FollowState,
+  attempts: AttemptLog,
+  next: RelaunchRequest & { first?: PlacementCandidate },
+): Promise<boolean> {
+  const info = (line: string) => input.emit({ type: 'log', source: 'info', line });
+  const current = attempts.current();
+  info(
+    `${next.reason}: tearing down ${current?.instanceId ?? 'the interrupted instance'} first, then launching attempt ${next.attempt}`,
+  );
+  await Promise.resolve(input.observer?.ended(input.runId)).catch(() => undefined);
+  await state.host?.close().catch(() => undefined);
+  delete state.host;
+  delete state.status;
+  delete state.rescuePush;
+  state.current = 'bootstrapping';
+  await phases.run(
+    'tearing-down',
+    () => input.backend.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
+    (facts) => ({ ...facts, relaunch: next.attempt }),
+  );
+  attempts.ended('interrupted');
+  if (input.signal.aborted) {
+    info('stopped during the relaunch: the interrupted instance is torn down and nothing new is launched');
+    return false;
+  }
+  const first = await input.backend.relaunch!.prepare(next);
+  if (first) next.first = first;
+  // The interrupted attempt's failure (its training phase) is not the run's.
+  phases.forgetFailure();
+  return true;
+}
+
+const RELAUNCH_TEARDOWN_LIMIT_MS = 30 * 60_000;
+
+// The last attempt's end in the attempts' words.
+function attemptEnd(ending: AttemptEnding, result: PipelineResult): AttemptEnd {
+  if (ending === 'interrupted') return 'interrupted';
+  if (ending === 'stopped' || result.outcome === 'cancelled') return 'stopped';
+  return result.outcome === 'succeeded' ? 'finished' : 'failed';
 }
 
 // Acquires the machine; each step and wait of it is the phase's live detail (the monitor) and a line (the CLI).
@@ -155,10 +271,12 @@ async function bootstrap(
   host: RemoteHost,
   setup: AbortSignal,
   firstSight: string[],
+  attempt: number,
 ): Promise<StartedExecutor> {
   const now = input.now ?? Date.now;
   const spec: ExecutorSpec = {
     ...input.spec,
+    attempt,
     storage: { ...input.spec.storage, ...(machine.s3Endpoint ? { endpoint: machine.s3Endpoint } : {}) },
     ttlSeconds: machine.ttlSeconds,
     powerOff: machine.powerOff,
@@ -210,7 +328,13 @@ async function bootstrap(
 }
 
 // The follow of a fresh run: the input's settings, the machine's monitoring facts, offsets journaled.
-function followInput(input: PipelineInput, machine: AcquiredHost, started: StartedExecutor): FollowToEndInput {
+function followInput(
+  input: PipelineInput,
+  machine: AcquiredHost,
+  started: StartedExecutor,
+  /** Bytes of train.log shown by earlier attempts (where this one starts reading), kept current. */
+  read: { train: number },
+): FollowToEndInput {
   return {
     runId: input.runId,
     layout: started.layout,
@@ -234,6 +358,10 @@ function followInput(input: PipelineInput, machine: AcquiredHost, started: Start
     ...(input.reconnect ? { reconnect: input.reconnect } : {}),
     ...(input.waker ? { waker: input.waker } : {}),
     ...(input.controls ? { controls: input.controls } : {}),
-    ...(input.onAttach ? { onOffsets: (offsets) => input.onAttach!({ type: 'offsets', ...offsets }) } : {}),
+    ...(read.train > 0 ? { start: { events: 0, train: read.train, sync: 0 } } : {}),
+    onOffsets: (offsets) => {
+      read.train = offsets.train;
+      input.onAttach?.({ type: 'offsets', ...offsets });
+    },
   };
 }

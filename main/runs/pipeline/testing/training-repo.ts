@@ -49,8 +49,9 @@ export const PARQUET_BYTES = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(20
  * The EC2 test bed's training, in Node (the executor needs Node on the machine anyway): EPOCHS epochs of
  * STEPS steps (STEP_MS apart), a JSON checkpoint per epoch (`epoch-001.ckpt`: `{ epoch, step, attempt }`,
  * written whole: temp file, then rename), logs/metrics.jsonl, models/model.json at the end. Resumes after
- * the epoch of `TRAINDECK_RESUME_FROM` and records `TRAINDECK_ATTEMPT`; HANG_AFTER_EPOCH=N waits after
- * epoch N until stopped; on SIGTERM it saves `interrupted.ckpt` and exits 143.
+ * the epoch of `TRAINDECK_RESUME_FROM` and records `TRAINDECK_ATTEMPT`; HANG_AFTER_EPOCH=N (or a list,
+ * "1,2": one hang per spot attempt) waits after epoch N until stopped; on SIGTERM it saves `interrupted.ckpt`
+ * and exits 143.
  */
 export const TRAIN_MJS = `import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,7 +90,7 @@ for (let epoch = state.epoch + 1; epoch <= epochs; epoch++) {
   }
   state = { ...state, epoch };
   save(\`epoch-\${String(epoch).padStart(3, '0')}.ckpt\`);
-  if (Number(env.HANG_AFTER_EPOCH) === epoch) {
+  if (String(env.HANG_AFTER_EPOCH ?? '').split(',').map(Number).includes(epoch)) {
     console.log('hanging');
     await new Promise(() => setInterval(() => undefined, 1_000));
   }

@@ -1,0 +1,208 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import type { RunEvent } from '../../../shared/domain/run';
+import { TAG_RUN_ID } from '../../../shared/domain/tags';
+import type { RunAttempt } from '../../../shared/report/run-attempts';
+import { leftOfRun, onInstanceRefusal } from '../../aws/testing/ec2-test-bed';
+import { readJournal } from '../../lifecycle/journal/run-journal';
+import type { RunRecord } from '../pipeline/testing/run-fixture';
+import { PARQUET_BYTES } from '../pipeline/testing/training-repo';
+import { createEc2Backend } from './ec2-backend';
+import { type Ec2BedWorld, startEc2BedWorld, story } from './testing/ec2-bed-world';
+
+// Spot relaunch end to end on the EC2 test bed (SDK over HTTP, a real sshd and IMDSv2 per instance,
+// Ceph RGW). Each test's training hangs after chosen epochs; the test then posts a spot notice on
+// that attempt's instance. Invariants: one instance of the run at a time (the interrupted one is
+// terminated, verified, before the next is launched); the relaunched training resumes from the newest
+// checkpoint pulled (TRAINDECK_RESUME_FROM: its steps continue, none repeated); every attempt is
+// recorded (instance, zone, market, times, why it ended) and journaled; the run ends with a verified
+// sync, at $0/h, with nothing of it left in the fake, whatever ends it (finished, relaunches used
+// up, the user's Stop during a relaunch).
+
+// SAFETY: never where the executor's power-off would be real (a CI runner on EC2).
+const refusal = onInstanceRefusal();
+if (refusal) console.warn(`spot-relaunch-bed.s3.test.ts skipped: ${refusal}.`);
+
+let world: Ec2BedWorld;
+
+beforeAll(async () => {
+  if (refusal) return;
+  world = await startEc2BedWorld('relaunch');
+}, 120_000);
+
+afterAll(async () => {
+  if (refusal) return;
+  await world?.close();
+});
+
+/** The bed instances of one run (tagged with its id), in launch order. */
+const instancesOf = (runId: string) =>
+  world.bed
+    .instances()
+    .filter((i) => world.fake.region(i.region).instances.get(i.instanceId)?.tags[TAG_RUN_ID] === runId);
+
+interface SpotRun extends RunRecord {
+  runId: string;
+  attempts: RunAttempt[];
+  /** How many of the run's instances were up when each instance was launched (one at a time: 0). */
+  upAtLaunch: number[];
+}
+
+/**
+ * A spot run on the bed whose training hangs after the epochs of `hangAfter` (one per attempt), each
+ * answered by a spot notice on the instance; its own S3 prefix. `onEvent` may stop it.
+ */
+async function spotRun(
+  name: string,
+  spot: { maxRelaunches: number; fallbackOnDemand?: boolean },
+  hangAfter: string,
+  options: { onEvent?: (event: RunEvent, runId: string) => void; signal?: AbortSignal } = {},
+): Promise<SpotRun> {
+  let runId = '';
+  const noticed = new Set<string>();
+  const upAtLaunch: number[] = [];
+  await world.f.fx.seed(`runs/${name}/cached-datasets/train.parquet`, PARQUET_BYTES);
+  const config = world.config((raw) => {
+    raw.storage.prefix = `runs/${name}`;
+    raw.training.env = { EPOCHS: '3', STEPS: '2', HANG_AFTER_EPOCH: hangAfter };
+    Object.assign(raw.compute as Record<string, unknown>, { market: 'spot', spot });
+  });
+  const run = await world.f.run(
+    config,
+    (id) => {
+      world.runIds.push((runId = id));
+      return createEc2Backend(config, id, world.deps(name));
+    },
+    {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEvent: (e) => {
+        if (e.type === 'phase' && e.phase === 'provisioning' && e.status === 'succeeded') {
+          const mine = instancesOf(runId);
+          upAtLaunch.push(mine.slice(0, -1).filter((i) => i.up).length);
+        }
+        // The training checkpointed and waits: AWS announces the reclaim of this attempt's instance.
+        if (e.type === 'log' && e.line.endsWith(' hanging')) {
+          const live = instancesOf(runId).find((i) => i.up && !noticed.has(i.instanceId));
+          if (live) {
+            noticed.add(live.instanceId);
+            world.bed.postSpotNotice(live.instanceId);
+          }
+        }
+        // AWS took the instance back: its disk went with it (the bed's instances share this machine's).
+        if (e.type === 'attempts' && e.attempts.at(-1)?.end === 'interrupted') {
+          rmSync(join('/var/tmp/traindeck', runId), { recursive: true, force: true });
+        }
+        options.onEvent?.(e, runId);
+      },
+    },
+  );
+  return { ...run, runId, attempts: run.snapshot.attempts ?? [], upAtLaunch };
+}
+
+// Every attempt of a torn-down run: numbered 1..N, its own instance (terminated), zone and times.
+function expectAttemptsRecorded(run: SpotRun, ends: Array<RunAttempt['end']>, markets: Array<RunAttempt['market']>) {
+  const { attempts } = run;
+  expect(
+    attempts.map((a) => a.end),
+    story(run.events),
+  ).toEqual(ends);
+  expect(attempts.map((a) => a.attempt)).toEqual(ends.map((_, i) => i + 1));
+  expect(attempts.map((a) => a.market)).toEqual(markets);
+  const region = world.fake.region(inject('s3').region);
+  for (const a of attempts) {
+    expect(a.instanceId).toMatch(/^i-/);
+    expect(region.zones).toContain(a.zone);
+    expect(Date.parse(a.endedAt!)).toBeGreaterThanOrEqual(Date.parse(a.startedAt));
+    expect(region.instances.get(a.instanceId)).toMatchObject({ state: 'terminated', instanceType: a.instanceType });
+    expect(world.bed.instance(a.instanceId).up).toBe(false);
+  }
+  expect(new Set(attempts.map((a) => a.instanceId)).size).toBe(attempts.length);
+  // One at a time: no earlier instance of the run was up when the next one launched.
+  expect(run.upAtLaunch.every((n) => n === 0)).toBe(true);
+}
+
+// The run ends at $0/h: the teardown verified, nothing of the run left in the fake.
+function expectNothingLeft(run: SpotRun) {
+  expect(run.snapshot.phases['tearing-down'], story(run.events)).toMatchObject({
+    status: 'succeeded',
+    detail: { remainingHourlyUsd: 0 },
+  });
+  expect(leftOfRun(world.fake, run.runId)).toEqual([]);
+  expect(instancesOf(run.runId).filter((i) => i.up)).toEqual([]);
+}
+
+// Training lines are "<time> [stdout] epoch 1 step 2 loss 0.5000".
+const steps = (lines: string[]) => lines.flatMap((l) => / epoch \d+ step (\d+) /.exec(l)?.[1] ?? []).map(Number);
+
+describe.skipIf(refusal)('spot relaunch on the EC2 test bed (SDK over HTTP, real sshd + IMDSv2, Ceph RGW)', () => {
+  it('interrupted twice, relaunched twice: the training resumes from TRAINDECK_RESUME_FROM and finishes', async () => {
+    const run = await spotRun('resume', { maxRelaunches: 2 }, '1,2');
+    expect(run.result.outcome, story(run.events)).toBe('succeeded');
+    expectAttemptsRecorded(run, ['interrupted', 'interrupted', 'finished'], ['spot', 'spot', 'spot']);
+    // The relaunch tried the other zones first: AWS had just reclaimed capacity in the last one.
+    const [a1, a2, a3] = run.attempts;
+    expect(a2!.zone).not.toBe(a1!.zone);
+    expect(a3!.zone).not.toBe(a2!.zone);
+    // Resumed, not restarted: each step once, in order, across the three instances.
+    expect(run.trainLines.filter((l) => l.includes(' resumed from '))).toEqual([
+      expect.stringMatching(/checkpoints\/interrupted\.ckpt after epoch 1 \(attempt 2\)$/),
+      expect.stringMatching(/checkpoints\/interrupted\.ckpt after epoch 2 \(attempt 3\)$/),
+    ]);
+    expect(steps(run.trainLines)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(run.snapshot.phases['verifying-sync'].status).toBe('succeeded');
+    expect(await world.f.fx.keys()).toEqual(
+      expect.arrayContaining(['runs/resume/models/model.json', 'runs/resume/checkpoints/epoch-003.ckpt']),
+    );
+    expectNothingLeft(run);
+    // Every attempt journaled: a relaunch line each, and each launch's own placement attempts.
+    const journal = await readJournal(join(world.f.dir, 'data-resume'), run.runId);
+    expect(journal.filter((e) => e.type === 'relaunch').map((e) => e.type === 'relaunch' && e.market)).toEqual([
+      'spot',
+      'spot',
+    ]);
+    const launched = journal.flatMap((e) => (e.type === 'attempt' && e.outcome === 'launched' ? [e.instanceId] : []));
+    expect(launched).toEqual(run.attempts.map((a) => a.instanceId));
+    expect(journal.at(-1)).toMatchObject({ type: 'closed' });
+  });
+
+  it('relaunches used up: the next one is on-demand (fallbackOnDemand), and the run finishes', async () => {
+    const run = await spotRun('fallback', { maxRelaunches: 1, fallbackOnDemand: true }, '1,2');
+    expect(run.result.outcome, story(run.events)).toBe('succeeded');
+    expectAttemptsRecorded(run, ['interrupted', 'interrupted', 'finished'], ['spot', 'spot', 'on-demand']);
+    expect(steps(run.trainLines)).toEqual([1, 2, 3, 4, 5, 6]);
+    expectNothingLeft(run);
+  });
+
+  it('relaunches used up without fallbackOnDemand: the run ends with a true report at $0/h', async () => {
+    const run = await spotRun('used-up', { maxRelaunches: 1 }, '1,2');
+    expect(run.result).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('interrupted again after 1 spot relaunch(es)'),
+    });
+    expect(run.result.reason).toContain('spot interruption notice');
+    expectAttemptsRecorded(run, ['interrupted', 'interrupted'], ['spot', 'spot']);
+    expect(steps(run.trainLines)).toEqual([1, 2, 3, 4]);
+    expect(run.snapshot.phases['verifying-sync'].status).toBe('succeeded');
+    expectNothingLeft(run);
+  });
+
+  it('the user stops the run while it relaunches: nothing is left running, $0/h', async () => {
+    const stop = new AbortController();
+    const run = await spotRun('stopped', { maxRelaunches: 2 }, '1,2', {
+      signal: stop.signal,
+      // The interrupted instance is torn down and the relaunch is provisioning: Stop.
+      onEvent: (e) => {
+        if (e.type === 'log' && /^spot relaunch 1 of 2: tearing down/.test(e.line)) stop.abort();
+      },
+    });
+    expect(run.result.outcome, story(run.events)).toBe('cancelled');
+    // The interrupted attempt ended; the relaunch never launched an instance.
+    expect(run.attempts[0]).toMatchObject({ attempt: 1, end: 'interrupted' });
+    expect(run.attempts.every((a) => a.end !== undefined)).toBe(true);
+    expect(run.attempts.filter((a) => a.instanceId)).toHaveLength(1);
+    expectNothingLeft(run);
+  });
+});
