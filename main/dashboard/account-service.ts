@@ -15,7 +15,6 @@ import { type RegionChoice, regionChoices } from '../../shared/domain/regions';
 import { TypedError } from '../../shared/ipc/result';
 import { instanceSpec } from '../../shared/pricing/instance-specs';
 import { PRICE_TABLE } from '../../shared/pricing/price-table';
-import type { SpotPricePoint } from '../../shared/pricing/spot-history';
 import type { RunConfig } from '../../shared/run-config/schema';
 import { inspectAwsSetup } from '../aws/aws-config';
 import { awsFailure, credentialsError, describeAwsError, regionRefusal } from '../aws/aws-errors';
@@ -25,6 +24,7 @@ import { mapBounded } from '../lifecycle/cost/map-bounded';
 import type { AwsTarget, LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { preflightRunConfig } from '../lifecycle/preflight/preflight-run-config';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
+import { spotNow } from '../lifecycle/pricing/spot-now';
 import type { KeyVault } from '../sync/key-vault';
 
 /**
@@ -140,26 +140,15 @@ export class AccountService {
     return 'spotZones' in spot ? { table, spotZones: spot.spotZones } : { table, spotProblem: spot.spotUnknownBecause };
   }
 
-  // The newest spot price per zone of one type from EC2's last day of history; unknown comes with why.
-  private spotNow(
+  // The newest spot price per zone of one type (the one home: spot-now.ts), as the picker's fields.
+  private async spotNow(
     target: AwsTarget,
     instanceType: string,
     signal: AbortSignal,
   ): Promise<{ spotZones: SpotZonePrice[] } | { spotUnknownBecause: string }> {
-    const now = this.deps.clock.now();
-    return this.deps
-      .ports(target)
-      .ec2(target.region)
-      .spotPriceHistory(instanceType, undefined, new Date(now - 86_400_000), new Date(now), { signal })
-      .then(
-        (points) => {
-          const spotZones = newestPerZone(points);
-          return spotZones.length > 0
-            ? { spotZones }
-            : { spotUnknownBecause: `EC2 has no spot price of ${instanceType} in ${target.region} for the last day.` };
-        },
-        (error: unknown) => ({ spotUnknownBecause: awsFailure(error, { signal }).message }),
-      );
+    const where = { region: target.region, now: this.deps.clock.now() };
+    const spot = await spotNow(this.deps.ports(target).ec2(target.region), instanceType, where, signal);
+    return 'zones' in spot ? { spotZones: spot.zones } : { spotUnknownBecause: spot.problem };
   }
 
   private async loadInstanceTypes(target: AwsTarget): Promise<InstanceTypeOption[]> {
@@ -183,18 +172,6 @@ export class AccountService {
       return { ...option, ...offered, ...spot };
     });
   }
-}
-
-/** The newest price of each zone, cheapest zone first. */
-function newestPerZone(points: SpotPricePoint[]): SpotZonePrice[] {
-  const newest = new Map<string, SpotPricePoint>();
-  for (const point of points) {
-    const seen = newest.get(point.zone);
-    if (!seen || point.t > seen.t) newest.set(point.zone, point);
-  }
-  return [...newest.values()]
-    .map(({ zone, usdPerHour }) => ({ zone, usdPerHour }))
-    .sort((a, b) => a.usdPerHour - b.usdPerHour || a.zone.localeCompare(b.zone));
 }
 
 /**

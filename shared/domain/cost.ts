@@ -33,8 +33,10 @@ export interface CostResource {
   runId?: string;
   /** Estimated $/hour; null when the price table has no entry (shown as unknown, never as 0). */
   hourlyUsd: number | null;
-  /** Why it still exists or what blocks it (e.g. "used by AMI ami-…"). */
+  /** Why it still exists or what blocks it (e.g. "used by AMI ami-…"); for a spot instance, which price. */
   note?: string;
+  /** `hourlyUsd` is at most this, not this (a spot instance priced on-demand or at the dearest zone). */
+  upperBound?: boolean;
 }
 
 /** How one region answered. A refused region is reported, never fatal. */

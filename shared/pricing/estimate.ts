@@ -13,6 +13,9 @@ export type PricedThing =
 // Instances bill from pending to the start of shutting-down/stopping (EBS bills separately).
 const BILLED_INSTANCE_STATES = new Set(['pending', 'running']);
 
+/** Whether an instance in this EC2 state bills its hourly price (pending or running). */
+export const instanceBills = (state: string): boolean => BILLED_INSTANCE_STATES.has(state);
+
 /**
  * Estimated $/hour, or null when the table has no price for it. Snapshots are priced on their
  * full size (an upper bound: incremental snapshots store less). A public IPv4 address bills

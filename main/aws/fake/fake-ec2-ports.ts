@@ -23,6 +23,7 @@ export function fakeInventory(region: FakeEc2Region): Ec2InventoryPort {
             securityGroupIds: i.securityGroupIds,
             ...(i.keyName ? { keyName: i.keyName } : {}),
             market: i.market,
+            zone: i.zone,
           }),
         ),
     listVolumes: async () =>

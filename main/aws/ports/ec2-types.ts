@@ -17,6 +17,8 @@ export interface Ec2Instance {
   securityGroupIds: string[];
   keyName?: string;
   market: 'on-demand' | 'spot';
+  /** Its availability zone, when EC2 says (spot is priced per zone). */
+  zone?: string;
 }
 
 /** An EBS volume. */

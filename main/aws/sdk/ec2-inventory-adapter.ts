@@ -52,6 +52,7 @@ export function createEc2InventoryAdapter(ec2: EC2Client, elb: ElasticLoadBalanc
         securityGroupIds: (i.SecurityGroups ?? []).flatMap((group) => (group.GroupId ? [group.GroupId] : [])),
         ...(i.KeyName ? { keyName: i.KeyName } : {}),
         market: i.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+        ...(i.Placement?.AvailabilityZone ? { zone: i.Placement.AvailabilityZone } : {}),
       }));
     },
     async listVolumes({ signal } = {}) {

@@ -166,3 +166,51 @@ describe('the cost scanner', () => {
     expect(peak).toBeGreaterThan(1);
   });
 });
+
+describe('the cost scanner prices spot instances at spot prices', () => {
+  function withSpot(zone: string | undefined) {
+    const clock = new FakeClock(Date.parse('2026-12-05T21:00:00Z'));
+    const fake = new FakeAws({ clock, regions: ['us-east-1'] });
+    const region = fake.region('us-east-1');
+    const t = clock.now() - 3_600_000;
+    region.spotPrices.set('g5.xlarge', [
+      { zone: 'us-east-1a', t, usdPerHour: 0.31 },
+      { zone: 'us-east-1b', t, usdPerHour: 0.45 },
+    ]);
+    region.instances.set('i-spot', {
+      id: 'i-spot',
+      instanceType: 'g5.xlarge',
+      state: 'running',
+      since: 0,
+      tags: {},
+      publicIp: '203.0.113.10',
+      securityGroupIds: [],
+      market: 'spot',
+      zone: zone ?? 'us-east-1a',
+      hostKeyFingerprints: [],
+    });
+    const scan = () =>
+      scanAccount({ ports: fake.ports(), clock, sleep: clock.sleep, regions: ['us-east-1'] }).then((result) =>
+        result.resources.find((r) => r.id === 'i-spot')!,
+      );
+    return { fake, scan };
+  }
+
+  it('its zone’s newest price plus its IPv4, as the wizard quotes spot: not a bound', async () => {
+    const row = await withSpot('us-east-1a').scan();
+    expect(row).toMatchObject({
+      type: 'g5.xlarge (spot)',
+      hourlyUsd: 0.315,
+      note: "Spot price now in us-east-1a (EC2's price history).",
+    });
+    expect(row.upperBound).toBeUndefined();
+  });
+
+  it('no spot price history (a denied call): the on-demand price, said as an upper bound with why', async () => {
+    const { fake, scan } = withSpot('us-east-1a');
+    fake.failOperation('spotPriceHistory', 'UnauthorizedOperation');
+    const row = await scan();
+    expect(row).toMatchObject({ type: 'g5.xlarge (spot)', hourlyUsd: 1.011, upperBound: true });
+    expect(row.note).toMatch(/^At most: priced on-demand, as the spot price history is unavailable \(.+\)\.$/);
+  });
+});

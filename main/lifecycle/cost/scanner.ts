@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 
 import type { CostResource, RegionScan, ScanResult } from '../../../shared/domain/cost';
 import { totalHourly } from '../../../shared/domain/cost';
+import { instanceBills } from '../../../shared/pricing/estimate';
 import {
   PRICE_TABLE,
   type PriceOrigin,
@@ -13,6 +14,7 @@ import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { Clock } from '../../core/clock';
 import { retry } from '../../core/retry';
 import { type Sleep } from '../../core/sleep';
+import { type SpotNow, spotNow } from '../pricing/spot-now';
 import { mapBounded } from './map-bounded';
 import { type RegionInventory, toCostResources } from './to-cost-resources';
 
@@ -83,7 +85,13 @@ async function scanRegion(
     // Prices are asked only of regions with something to price (the Price List is slow the first time).
     const anything = Object.values(inventory).some((list) => list.length > 0);
     const table = anything && options.prices ? await options.prices(region) : PRICE_TABLE;
-    const resources = toCostResources(region, inventory, options.clock.now(), table);
+    const resources = toCostResources(
+      region,
+      inventory,
+      options.clock.now(),
+      table,
+      await spotOf(region, inventory, options),
+    );
     return {
       scan: { region, status: 'ok', resourceCount: resources.length, durationMs: options.clock.now() - started },
       resources,
@@ -136,4 +144,16 @@ export async function scanAccount(options: ScanOptions): Promise<ScanResult> {
     priceTableDate: PRICE_TABLE.asOf,
     pricesNote: summarizePriceOrigins(scanned.flatMap((entry) => (entry.origin ? [entry.origin] : []))),
   };
+}
+
+// The newest spot price per zone of each type a billing spot instance of the region runs (one call per type).
+async function spotOf(region: string, inventory: RegionInventory, options: ScanOptions): Promise<Map<string, SpotNow>> {
+  const types = [
+    ...new Set(
+      inventory.instances.filter((i) => i.market === 'spot' && instanceBills(i.state)).map((i) => i.instanceType),
+    ),
+  ];
+  const where = { region, now: options.clock.now() };
+  const answers = await mapBounded(types, 4, (type) => spotNow(options.ports.ec2(region), type, where, options.signal));
+  return new Map(types.map((type, index) => [type, answers[index]!]));
 }

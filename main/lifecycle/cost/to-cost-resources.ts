@@ -3,6 +3,7 @@ import { isOurs, runIdOf, type TagMap } from '../../../shared/domain/tags';
 import { defined } from '../../../shared/object/defined';
 import { hourlyCost } from '../../../shared/pricing/estimate';
 import { PRICE_TABLE, type PriceTable } from '../../../shared/pricing/price-table';
+import { spotNowPrice } from '../../../shared/pricing/spot-now-price';
 import type {
   Ec2Address,
   Ec2Instance,
@@ -13,6 +14,7 @@ import type {
   Ec2Volume,
   LoadBalancer,
 } from '../../aws/ports/ec2-types';
+import type { SpotNow } from '../pricing/spot-now';
 
 /** Everything one region holds, as the inventory port lists it. */
 export interface RegionInventory {
@@ -28,12 +30,16 @@ export interface RegionInventory {
 
 const round = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 10_000);
 
-/** Turns a region's inventory into priced, tagged, aged scan rows. */
+/**
+ * Turns a region's inventory into priced, tagged, aged scan rows. A spot instance is priced by
+ * `spot` (its type's newest spot price per zone, see spot-now.ts); without it, on-demand, at most.
+ */
 export function toCostResources(
   region: string,
   inventory: RegionInventory,
   now: number,
   table: PriceTable = PRICE_TABLE,
+  spot: ReadonlyMap<string, SpotNow> = new Map(),
 ): CostResource[] {
   const row = (
     kind: CostResource['kind'],
@@ -60,25 +66,27 @@ export function toCostResources(
     ...(note ? { note } : {}),
   });
   return [
-    ...inventory.instances.map((i) =>
-      row(
-        'instance',
-        i.id,
-        i.market === 'spot' ? `${i.instanceType} (spot, priced on-demand)` : i.instanceType,
-        i.state,
-        i.tags,
-        i.launchTime,
-        hourlyCost(
-          {
-            kind: 'instance',
-            instanceType: i.instanceType,
-            state: i.state,
-            hasPublicIp: Boolean(i.publicIp),
-          },
-          table,
-        ),
-      ),
-    ),
+    ...inventory.instances.map((i) => {
+      const onDemand = hourlyCost(
+        { kind: 'instance', instanceType: i.instanceType, state: i.state, hasPublicIp: Boolean(i.publicIp) },
+        table,
+      );
+      if (i.market !== 'spot') return row('instance', i.id, i.instanceType, i.state, i.tags, i.launchTime, onDemand);
+      const type = `${i.instanceType} (spot)`;
+      // Not billing (stopped, terminated): $0 whatever the market.
+      if (onDemand === 0) return row('instance', i.id, type, i.state, i.tags, i.launchTime, 0);
+      const price = spotNowPrice({
+        instanceType: i.instanceType,
+        zone: i.zone,
+        spot: spot.get(i.instanceType) ?? { problem: 'it was not read' },
+        onDemandHourly: table.instanceHourly[i.instanceType] ?? null,
+        ipv4Hourly: i.publicIp ? table.publicIpv4Hourly : 0,
+      });
+      return {
+        ...row('instance', i.id, type, i.state, i.tags, i.launchTime, price.hourlyUsd, price.note),
+        ...(price.upperBound ? { upperBound: true } : {}),
+      };
+    }),
     ...inventory.volumes.map((v) =>
       row(
         'volume',

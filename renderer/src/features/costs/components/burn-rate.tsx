@@ -13,6 +13,8 @@ interface BurnRateProps {
   priceTableDate?: string | undefined;
   /** Which prices priced the scan (AWS's, dated, or the bundled table and why). */
   pricesNote?: string | undefined;
+  /** Resources priced at most (spot priced on-demand or at the dearest zone): the total is then at most too. */
+  upperBoundCount?: number | undefined;
 }
 
 /** The spend rate right now, large, with the facts it rests on. */
@@ -24,6 +26,7 @@ export function BurnRate({
   unpricedCount,
   priceTableDate,
   pricesNote,
+  upperBoundCount,
 }: BurnRateProps) {
   const dash = '—';
   return (
@@ -41,6 +44,9 @@ export function BurnRate({
           : `Across every readable region; ${pricesNote ? continuingSentence(pricesNote) : `estimated from the price table of ${priceTableDate ?? 'this version'}.`}`}
         {unpricedCount
           ? ` ${unpricedCount} resource${unpricedCount === 1 ? ' has' : 's have'} no price and ${unpricedCount === 1 ? 'is' : 'are'} not in the total.`
+          : ''}
+        {upperBoundCount
+          ? ` ${upperBoundCount === 1 ? 'One figure is an upper bound' : `${upperBoundCount} figures are upper bounds`} (≤ in the table: a spot instance priced on-demand or at its region's dearest zone), so the total is at most this.`
           : ''}
       </p>
       <dl className="burn-rate__facts">

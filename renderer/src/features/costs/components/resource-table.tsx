@@ -120,7 +120,16 @@ export function ResourceTable({
                   )}
                 </td>
                 <td className="num tabular nowrap">{formatAgeHours(resource.ageHours)}</td>
-                <td className="num tabular nowrap">{formatHourly(resource.hourlyUsd)}</td>
+                <td className="num tabular nowrap" title={resource.note}>
+                  {/* A spot instance priced on-demand (or at the dearest zone) costs at most this: said, not hidden. */}
+                  {resource.upperBound && resource.hourlyUsd !== null && (
+                    <>
+                      <span aria-hidden="true">≤ </span>
+                      <span className="visually-hidden">at most </span>
+                    </>
+                  )}
+                  {formatHourly(resource.hourlyUsd)}
+                </td>
                 <OwnerCell resource={resource} />
                 {onDelete && (
                   <td className="resource-table__actions">

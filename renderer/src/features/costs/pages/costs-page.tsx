@@ -135,6 +135,7 @@ export function CostsPage() {
           lastScan={scan ? formatAgo(scan.scannedAt, now) : undefined}
           priceTableDate={scan?.priceTableDate}
           pricesNote={scan?.pricesNote}
+          upperBoundCount={scan?.resources.filter((r) => r.upperBound).length}
         />
         <KillSwitch unavailableReason={unavailable} onKill={() => setConfirming({ ours, untracked })} />
       </section>
