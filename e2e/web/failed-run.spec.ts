@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { expect, test } from '@playwright/test';
 
 import { emptyRunSnapshot, type RunSnapshot } from '../../shared/domain/run';
@@ -9,7 +5,7 @@ import { provisioningBurn } from '../../shared/monitor/burn';
 import { formatUsd } from '../../shared/report/format';
 import { expectAccessible } from './axe';
 import { FAILED_RUN_ID, INSTANCE_ID, SSH_ERROR, writeFailedRun } from './failed-run-fixture';
-import { collectProblems, nav, openApp, shotAtWidths, useWebHost } from './support';
+import { collectProblems, nav, openApp, shotAtWidths, useDataDirOnDisk, useWebHost } from './support';
 
 /**
  * A failed run, as a user meets it: one failure summary (the SSH error once, though the run's
@@ -20,16 +16,7 @@ import { collectProblems, nav, openApp, shotAtWidths, useWebHost } from './suppo
  * burn rate from the instance's create on, not "—".
  */
 const STARTED = Date.now() - 2 * 3_600_000;
-const env: NodeJS.ProcessEnv = { TRAINDECK_FAKE_AWS: '1' };
-let dataDir: string | undefined;
-test.beforeAll(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'traindeck-e2e-failed-'));
-  writeFailedRun(dataDir, STARTED);
-  env.TRAINDECK_DATA_DIR = dataDir;
-});
-test.afterAll(() => {
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const { env } = useDataDirOnDisk('failed', (dataDir) => writeFailedRun(dataDir, STARTED));
 const host = useWebHost(env);
 
 test('a failed run: one summary with EC2 causes, no empty panels, Retry with the same settings, "Run failed"', async ({

@@ -1,8 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-import { test } from '@playwright/test';
 
 import { applyRunEvent, emptyRunSnapshot, RUN_PHASES, type RunEvent } from '../../shared/domain/run';
 import type { RunCost } from '../../shared/domain/run-cost';
@@ -10,6 +7,7 @@ import type { JournalEntry } from '../../shared/domain/run-journal';
 import type { SyncFolderStatus } from '../../shared/domain/run-sync';
 import { computeRunCost } from '../../shared/report/run-cost';
 import { PULLED, RUN_ID, runSnapshot } from './monitor-fixture';
+import { useDataDirOnDisk } from './support';
 
 /** The push's final figures, as the page's `sync` events carry them. */
 export const PUSHED: SyncFolderStatus[] = [
@@ -147,24 +145,6 @@ export function useFinishedRunOnDisk(finishedAt: number): {
   dataDir: () => string;
   cost: RunCost;
 } {
-  const env: NodeJS.ProcessEnv = { TRAINDECK_FAKE_AWS: '1' };
   const { cost } = finishedRunFiles(finishedAt);
-  let dir: string | undefined;
-  test.beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'traindeck-e2e-report-'));
-    writeFinishedRun(dir, finishedAt);
-    // Read by startWebHost when the host starts, after this hook.
-    env.TRAINDECK_DATA_DIR = dir;
-  });
-  test.afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  return {
-    env,
-    cost,
-    dataDir: () => {
-      if (!dir) throw new Error('the finished run is not on disk yet');
-      return dir;
-    },
-  };
+  return { ...useDataDirOnDisk('report', (dir) => writeFinishedRun(dir, finishedAt)), cost };
 }

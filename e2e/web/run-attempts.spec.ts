@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { expect, test } from '@playwright/test';
 
 import { expectAccessible } from './axe';
@@ -13,6 +9,7 @@ import {
   openApp,
   shotAccessibleAtWidths,
   shotAtWidths,
+  useDataDirOnDisk,
   useWebHost,
 } from './support';
 
@@ -24,16 +21,7 @@ import {
  * then the same run live in its second attempt (runs.list answered by a route).
  */
 const STARTED = Date.now() - 4 * 3_600_000;
-const env: NodeJS.ProcessEnv = { TRAINDECK_FAKE_AWS: '1' };
-let dataDir: string | undefined;
-test.beforeAll(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'traindeck-e2e-attempts-'));
-  writeRelaunchedRun(dataDir, STARTED);
-  env.TRAINDECK_DATA_DIR = dataDir;
-});
-test.afterAll(() => {
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const { env } = useDataDirOnDisk('attempts', (dataDir) => writeRelaunchedRun(dataDir, STARTED));
 const host = useWebHost(env);
 
 test('a relaunched spot run: its attempts on one timeline in the monitor, and each in the report', async ({ page }) => {

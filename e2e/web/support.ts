@@ -90,6 +90,36 @@ export function useWebHost(env?: NodeJS.ProcessEnv, args: string[] = []): () => 
 }
 
 /**
+ * A data folder for the spec's browser host on the demo account (TRAINDECK_FAKE_AWS=1), filled by
+ * `write` (runs a user had before, say) and removed after the file's last test. Hand `env` to
+ * `useWebHost`, called after this: this beforeAll must fill the folder before the host starts.
+ * `name` names the temporary folder; `dataDir()` is the folder once written.
+ */
+export function useDataDirOnDisk(
+  name: string,
+  write: (dataDir: string) => void,
+): { env: NodeJS.ProcessEnv; dataDir: () => string } {
+  const env: NodeJS.ProcessEnv = { TRAINDECK_FAKE_AWS: '1' };
+  let dir: string | undefined;
+  test.beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), `traindeck-e2e-${name}-`));
+    write(dir);
+    // Read by startWebHost when the host starts, after this hook.
+    env.TRAINDECK_DATA_DIR = dir;
+  });
+  test.afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    env,
+    dataDir: () => {
+      if (!dir) throw new Error('the data folder is not written yet');
+      return dir;
+    },
+  };
+}
+
+/**
  * A browser host on the in-memory demo account (TRAINDECK_FAKE_AWS=1) whose HOME is a new folder
  * (`home`, removed after the file's last test) with a default profile in eu-west-1 and no
  * credentials file; the host may read and write in that folder only. `home` exists at once, so a
