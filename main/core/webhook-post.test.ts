@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { webhookUrlProblem } from '../../shared/notify/webhook';
+import { webhookUrlProblem, webhookUrlShown } from '../../shared/notify/webhook';
 import { startWebhookRecorder } from './testing/webhook-recorder';
 import { postWebhook } from './webhook-post';
 
@@ -119,4 +119,17 @@ describe('webhookUrlProblem: bad input is a sentence with a fix, before anything
     expect(problem?.message).not.toMatch(/\.\.$/);
     expect(problem?.fix.length).toBeGreaterThan(10);
   });
+});
+
+describe('webhookUrlShown: what the page may see of a kept URL', () => {
+  it.each([
+    ['https://hooks.slack.com/services/T/B/X', 'hooks.slack.com/…'],
+    ['https://NTFY.sh/my-topic?auth=tok', 'ntfy.sh/…'],
+    ['http://127.0.0.1:8080/hook#frag', '127.0.0.1:8080/…'],
+    ['http://[::1]:9/x', '[::1]:9/…'],
+    ['https://user:pw@example.com/x', 'example.com/…'],
+    ['not a url', '…'],
+  ])('%s shows as %s: the host, never the path, query or a password', (url, shown) =>
+    expect(webhookUrlShown(url)).toBe(shown),
+  );
 });
