@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 import { PUSH_NOW_SETTLE_MS, type PushNowFolder, type PushNowResult } from '../../shared/executor/protocol';
 import { logsFolderOf } from '../../shared/executor/run-folders';
@@ -96,9 +97,11 @@ export function claimPushNow(layout: WorkLayout): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = readPushNow(layout.pushNowPidFile);
+    const seen = readText(layout.pushNowPidFile);
+    const holder = seen === undefined ? undefined : parsePushNow(seen);
     if (holder && sameProcessAlive(holder.pid, holder.startTicks)) break;
-    rmSync(layout.pushNowPidFile, { force: true }); // left by a push that was killed: stale
+    // Left by a push that was killed: stale, removed only if it still is the file just judged.
+    if (seen !== undefined && !removeIfUnchanged(layout.pushNowPidFile, seen)) break;
   }
   const holder = readPushNow(layout.pushNowPidFile);
   throw new PhaseError(
@@ -130,13 +133,49 @@ export async function stopPushNow(layout: WorkLayout, limitMs = 20_000): Promise
   return 'killed';
 }
 
-/** `push-now.pid`: "PID" or "PID START_TICKS" (where the machine has /proc). */
-function readPushNow(path: string): { pid: number; startTicks?: string } | undefined {
+/**
+ * Removes a stale `push-now.pid` only if it still holds `stale`. Between our read and a plain
+ * remove, another push may have taken the stale file over and written its own claim: removing
+ * that would let two pushes run. The file is moved aside (atomic), checked, and a fresh claim
+ * moved aside by mistake is put back. False when the file was someone else's claim.
+ */
+function removeIfUnchanged(path: string, stale: string): boolean {
+  const aside = `${path}.stale-${process.pid}-${randomUUID().slice(0, 8)}`;
   try {
-    const match = /^(\d+)(?: (\d+))?$/.exec(readFileSync(path, 'utf8').trim());
-    if (!match) return undefined;
-    return { pid: Number(match[1]), ...(match[2] ? { startTicks: match[2] } : {}) };
+    renameSync(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true; // already removed: claim again
+    throw error;
+  }
+  try {
+    if (readText(aside) === stale) return true;
+    try {
+      linkSync(aside, path); // no-clobber: a third claim made meanwhile stands
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return false;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/** `push-now.pid`: "PID" or "PID START_TICKS" (where the machine has /proc). */
+function readPushNow(path: string): { pid: number; startTicks?: string } | undefined {
+  const text = readText(path);
+  return text === undefined ? undefined : parsePushNow(text);
+}
+
+function parsePushNow(text: string): { pid: number; startTicks?: string } | undefined {
+  const match = /^(\d+)(?: (\d+))?$/.exec(text.trim());
+  if (!match) return undefined;
+  return { pid: Number(match[1]), ...(match[2] ? { startTicks: match[2] } : {}) };
 }

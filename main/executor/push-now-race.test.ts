@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, expect, it, vi } from 'vitest';
+
+import { processStartTicks } from '../core/process-identity';
+import { claimPushNow } from './push-now';
+import { workLayout } from './work-layout';
+
+// The interleaving of two claims in two processes, made exact: `afterRead` runs right after the
+// claim under test has read the pid file (the other process acting between that read and what follows).
+let afterRead: { path: string; act: () => void } | undefined;
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof fs>();
+  const readFileSync = ((...args: Parameters<typeof real.readFileSync>) => {
+    const text = real.readFileSync(...args);
+    const hook = afterRead;
+    if (hook && String(args[0]) === hook.path) {
+      afterRead = undefined;
+      hook.act();
+    }
+    return text;
+  }) as typeof real.readFileSync;
+  return { ...real, default: { ...real, readFileSync }, readFileSync };
+});
+
+const dirs: string[] = [];
+const children: Array<{ kill: () => void }> = [];
+afterEach(() => {
+  children.splice(0).forEach((c) => c.kill());
+  dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+});
+
+it('two claims over one stale file: the slower never removes the faster one’s fresh claim (only one push now runs)', async () => {
+  const dir = fs.mkdtempSync(join(tmpdir(), 'push-now-race-'));
+  dirs.push(dir);
+  const l = workLayout(dir, { runId: 'r1', storage: { bucket: 'b', prefix: 'p', region: 'r', folders: [] } });
+  // The other push now: a live process.
+  const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+  children.push(other);
+  await new Promise((resolve) => other.once('spawn', resolve));
+  const otherLine = `${other.pid} ${processStartTicks(other.pid!)}\n`;
+  // Left by a push killed with -9.
+  fs.writeFileSync(l.pushNowPidFile, '999999999\n');
+  // This claim reads the stale file; the other claim then removes it and writes its own.
+  afterRead = {
+    path: l.pushNowPidFile,
+    act: () => {
+      fs.rmSync(l.pushNowPidFile);
+      fs.writeFileSync(l.pushNowPidFile, otherLine, { flag: 'wx' });
+    },
+  };
+  expect(() => claimPushNow(l)).toThrow(`a push asked for earlier is still running (PID ${other.pid})`);
+  expect(fs.readFileSync(l.pushNowPidFile, 'utf8')).toBe(otherLine);
+});
