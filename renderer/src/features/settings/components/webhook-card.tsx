@@ -32,7 +32,10 @@ interface WebhookCardProps {
  */
 export function WebhookCard({ view, busy, error, tested, onSave, onTest, onClear }: WebhookCardProps) {
   const [url, setUrl] = useState('');
-  const [format, setFormat] = useState<WebhookFormat>(view?.format ?? 'slack');
+  // The saved format until the user picks one: the view arrives after the first render (a
+  // reload showed "Slack" over a saved JSON webhook), so it cannot be the state's initial value.
+  const [picked, setFormat] = useState<WebhookFormat | undefined>(undefined);
+  const format = picked ?? view?.format ?? 'slack';
   const status =
     view === undefined
       ? 'Loading…'
@@ -45,7 +48,11 @@ export function WebhookCard({ view, busy, error, tested, onSave, onTest, onClear
         className="settings-card__body"
         onSubmit={(e) => {
           e.preventDefault();
-          void onSave(url, format).then((saved) => saved && setUrl(''));
+          void onSave(url, format).then((saved) => {
+            if (!saved) return;
+            setUrl('');
+            setFormat(undefined);
+          });
         }}
       >
         <p data-testid="webhook-status">
