@@ -191,7 +191,7 @@ describe('the budget, as the monitor checks it at every cost update', () => {
       expect.objectContaining({
         kind: 'budget-unpriced',
         message:
-          'TrainDeck has no price for this instance, so the budget of $2.00 cannot stop the run: it runs until its time limit or until you stop it.',
+          'TrainDeck has no price for this instance or its disk, so the budget of $2.00 cannot stop the run: it runs until its time limit or until you stop it.',
       }),
     ]);
   });

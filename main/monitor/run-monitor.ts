@@ -80,7 +80,7 @@ export class RunMonitor {
       (maxCostUsd) =>
         this.alert(
           'budget-unpriced',
-          `TrainDeck has no price for this instance, so the budget of ${formatUsd(maxCostUsd)} cannot stop the run: it runs until its time limit or until you stop it.`,
+          `TrainDeck has no price for this instance or its disk, so the budget of ${formatUsd(maxCostUsd)} cannot stop the run: it runs until its time limit or until you stop it.`,
         ),
     );
     this.coalescer = new Coalescer(() => this.flush(), options.clock, options.timers, options.minIntervalMs);
