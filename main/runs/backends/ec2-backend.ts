@@ -130,10 +130,11 @@ export function createEc2Backend(
       const target = { ...endpoint, username: run.sshUser, privateKey: await readFile(run.keyFile) };
       return {
         connector: createSshConnector(target, pin, deps.instanceSsh?.policy),
+        // Where this run reached the machine: a push or reattach from another process goes the same way
+        // (the public IP's port 22 on EC2; the test bed's or the demo's mapping where deps have one).
         reattach: {
           kind: 'ssh',
-          host: run.publicIp,
-          port: 22,
+          ...endpoint,
           username: run.sshUser,
           identityFile: run.keyFile,
           hostKeyFingerprints: [...run.hostKeyFingerprints],
