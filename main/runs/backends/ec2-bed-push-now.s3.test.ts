@@ -9,6 +9,7 @@ import type { RunEvent } from '../../../shared/domain/run';
 import type { PushNowReport } from '../../../shared/executor/protocol';
 import { leftOfRun, onInstanceRefusal } from '../../aws/testing/ec2-test-bed';
 import { buildCli } from '../../cli/testing/build-cli';
+import { fakeAwsCliEnv } from '../../cli/testing/fake-aws-cli-env';
 import { systemClock } from '../../core/clock';
 import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
@@ -46,20 +47,7 @@ afterAll(async () => {
 });
 
 /** The environment of a terminal next to the app: its data folder, the S3 store, EC2 only over HTTP to the fake. */
-function cliEnv(dataDir: string): NodeJS.ProcessEnv {
-  const s3 = inject('s3');
-  return {
-    PATH: process.env.PATH,
-    HOME: world.f.dir,
-    TRAINDECK_DATA_DIR: dataDir,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...world.server.env(),
-  };
-}
+const cliEnv = (dataDir: string) => fakeAwsCliEnv({ home: world.f.dir, dataDir, server: world.server });
 
 /** `traindeck push RUN --json` in its own process, bounded (never spawnSync: the HTTP fake answers from this event loop). */
 function push(

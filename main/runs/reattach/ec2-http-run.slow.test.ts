@@ -11,6 +11,7 @@ import { TAG_RUN_ID } from '../../../shared/domain/tags';
 import { type AwsQueryServer, startAwsQueryServer } from '../../aws/testing/aws-query-server';
 import { leftOfRun, onInstanceRefusal } from '../../aws/testing/ec2-test-bed';
 import { buildCli } from '../../cli/testing/build-cli';
+import { fakeAwsCliEnv } from '../../cli/testing/fake-aws-cli-env';
 import { type SshFaultServer, startSshFaultServer } from '../../ssh/testing/ssh-fault-server';
 import { createRunFixture, type RunFixture } from '../pipeline/testing/run-fixture';
 
@@ -88,20 +89,7 @@ afterAll(async () => {
   await f?.cleanup();
 });
 
-function env(dataDir: string): NodeJS.ProcessEnv {
-  const s3 = inject('s3');
-  return {
-    PATH: process.env.PATH,
-    HOME: f.dir,
-    TRAINDECK_DATA_DIR: dataDir,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...server.env(),
-  };
-}
+const env = (dataDir: string) => fakeAwsCliEnv({ home: f.dir, dataDir, server });
 
 interface Ended {
   code: number | null;
