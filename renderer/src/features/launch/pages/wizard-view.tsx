@@ -90,7 +90,8 @@ export function WizardView() {
   useEffect(() => {
     if (step === 'compute') void aws.loadInstanceTypes(profile, region);
   }, [aws, step, profile, region]);
-  const instanceType = validation.config?.compute?.instanceType;
+  // The draft's type, not the validated config's: the Compute step's picker needs the prices before the draft is whole.
+  const instanceType = draft.compute.target === 'aws-ec2' ? draft.compute.instanceType : undefined;
   useEffect(() => {
     if ((step === 'compute' || step === 'review') && instanceType) void aws.loadPrices(profile, region, instanceType);
   }, [aws, step, profile, region, instanceType]);
