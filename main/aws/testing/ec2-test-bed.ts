@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 import { type Sshd, startSshd } from '../../../e2e/services/sshd';
@@ -109,6 +110,10 @@ export async function startEc2TestBed(options: Ec2TestBedOptions): Promise<Ec2Te
   const stopping = new Set<Promise<void>>();
   const failures: string[] = [];
   let addresses = 0;
+  // Every fake account numbers its instances alike (i-…03 in each), and test files run beside one
+  // another: the marker of a power loss must name this bed's instance, never another file's.
+  const bedToken = randomUUID().slice(0, 8);
+  const markerOf = (instanceId: string) => `${bedToken}/${instanceId}`;
 
   const launched = async (region: string, instance: FakeInstance, publicKey: string | undefined) => {
     let imds: FakeImds | undefined;
@@ -122,7 +127,7 @@ export async function startEc2TestBed(options: Ec2TestBedOptions): Promise<Ec2Te
       const env = {
         ...options.instanceEnv,
         AWS_EC2_METADATA_SERVICE_ENDPOINT: `${imds.base}/`,
-        [BED_INSTANCE_ENV]: instance.id,
+        [BED_INSTANCE_ENV]: markerOf(instance.id),
       };
       const sshd = await startSshd({
         authorizedKeys: publicKey ?? '# launched without a key pair',
@@ -162,7 +167,7 @@ export async function startEc2TestBed(options: Ec2TestBedOptions): Promise<Ec2Te
     if (!machine?.info.up) return;
     machine.info.up = false;
     const done = (async () => {
-      killInstanceProcesses(instanceId, machine.sshd.pid);
+      killInstanceProcesses(markerOf(instanceId), machine.sshd.pid);
       await machine.sshd.stop();
       await machine.imds.close();
     })();
@@ -250,8 +255,8 @@ export function leftOfRun(fake: FakeAws, runId: string): string[] {
  * every process carrying the instance's {@link BED_INSTANCE_ENV} (what a session left detached: the
  * executor, the training), found in /proc by PID. Nothing else on the machine is touched.
  */
-function killInstanceProcesses(instanceId: string, sshdPid: number): void {
-  const marker = Buffer.from(`${BED_INSTANCE_ENV}=${instanceId}\0`);
+function killInstanceProcesses(instanceMarker: string, sshdPid: number): void {
+  const marker = Buffer.from(`${BED_INSTANCE_ENV}=${instanceMarker}\0`);
   const parents = new Map<number, number>();
   const marked: number[] = [];
   for (const name of readdirSync('/proc')) {
