@@ -20,6 +20,8 @@ export interface WizardDraft {
     alternatives?: string;
     /** Spot only: launch on-demand when no spot placement has capacity; absent in drafts saved before it. */
     fallbackOnDemand?: boolean;
+    /** Spot only: relaunches after an interruption, as typed ("" = off); absent in drafts saved before it. */
+    maxRelaunches?: string;
     sshAddress: string;
     sshIdentityFile: string;
     sshHostKey: string;
@@ -127,6 +129,7 @@ export function emptyDraft(
       shutdownAfterPush: true,
       alternatives: '',
       fallbackOnDemand: false,
+      maxRelaunches: '',
       sshAddress: '',
       sshIdentityFile: '~/.ssh/id_ed25519',
       sshHostKey: '',

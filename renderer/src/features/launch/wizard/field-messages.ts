@@ -77,6 +77,11 @@ export const FIELD_MESSAGES: Record<string, FieldMessages> = {
         ? 'Leave out the instance type chosen above: list only the other types to try.'
         : 'List each type once.',
   },
+  'compute.spot.maxRelaunches': {
+    small: 'Type 0 (off) or more.',
+    big: ({ issue }) => `At most ${bound(issue, 'maximum')} relaunches.`,
+    otherwise: 'Type a whole number of relaunches, e.g. 2, or leave the field empty for none.',
+  },
   'compute.alternatives.*': {
     otherwise: 'Type instance type names separated by commas, e.g. g5.2xlarge, g6.xlarge.',
   },

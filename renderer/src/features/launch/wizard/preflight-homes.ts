@@ -16,6 +16,7 @@ const FIELD_LABELS: Record<string, string> = {
   'compute.amiId': 'AMI',
   'compute.alternatives': 'Alternative instance types',
   'compute.spot.fallbackOnDemand': 'On-demand fallback',
+  'compute.spot.maxRelaunches': 'Relaunches after a spot interruption',
   'compute.diskGb': 'Disk',
   'compute.ttlMinutes': 'Time limit',
   'sshHost.address': 'Address',

@@ -26,6 +26,18 @@ const alternativesOf = (text = '') => {
   return types.length ? { alternatives: types } : {};
 };
 
+// A spot run's section: the on-demand fallback and the relaunches after an interruption ("" = off,
+// left to the schema's default); none on-demand, and none when both are at their defaults.
+const spotOf = ({ market, fallbackOnDemand, maxRelaunches = '' }: WizardDraft['compute']) => {
+  if (market !== 'spot') return {};
+  const relaunches = numberOrText(maxRelaunches);
+  const spot = {
+    ...(fallbackOnDemand ? { fallbackOnDemand: true } : {}),
+    ...(relaunches === undefined ? {} : { maxRelaunches: relaunches }),
+  };
+  return Object.keys(spot).length ? { spot } : {};
+};
+
 // The stall and NaN-loss actions; a section only when one differs from the default (alert, off), since
 // a config's monitoring section replaces the Settings page's monitoring values for the run.
 const monitoringOf = ({ stallAction, lossAction }: WizardDraft['training']) =>
@@ -73,7 +85,7 @@ export function draftToConfig(draft: WizardDraft): unknown {
             ...(ttl === undefined ? {} : { ttlMinutes: ttl }),
             shutdownAfterPush: compute.shutdownAfterPush,
             ...alternativesOf(compute.alternatives),
-            ...(compute.market === 'spot' && compute.fallbackOnDemand ? { spot: { fallbackOnDemand: true } } : {}),
+            ...spotOf(compute),
           },
         }),
     code: {
@@ -121,6 +133,7 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
             shutdownAfterPush: config.compute.shutdownAfterPush,
             alternatives: (config.compute.alternatives ?? []).join(', '),
             fallbackOnDemand: config.compute.spot?.fallbackOnDemand ?? false,
+            maxRelaunches: config.compute.spot?.maxRelaunches ? String(config.compute.spot.maxRelaunches) : '',
           }
         : base.compute,
     code: config.code

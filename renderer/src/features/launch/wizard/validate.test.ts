@@ -94,6 +94,25 @@ describe('wizard validation (the shared run config schema)', () => {
     });
   });
 
+  it('spot relaunches: in plain words on their field, on spot only, and they round-trip (a template kept them)', () => {
+    const draft = validEc2Draft();
+    draft.compute.market = 'spot';
+    draft.compute.maxRelaunches = '-1';
+    expect(validateDraft(draft).errors['compute.spot.maxRelaunches']).toBe('Type 0 (off) or more.');
+    draft.compute.maxRelaunches = 'two';
+    expect(validateDraft(draft).errors['compute.spot.maxRelaunches']).toBe(
+      'Type a whole number of relaunches, e.g. 2, or leave the field empty for none.',
+    );
+    draft.compute.maxRelaunches = '2';
+    draft.compute.fallbackOnDemand = true;
+    const { config } = validateDraft(draft);
+    expect(config?.compute?.spot).toEqual({ fallbackOnDemand: true, maxRelaunches: 2 });
+    // Before: a saved config's maxRelaunches was dropped when the wizard opened it.
+    expect(configToDraft(config!).compute).toMatchObject({ maxRelaunches: '2', fallbackOnDemand: true });
+    draft.compute.market = 'on-demand';
+    expect(validateDraft(draft).config?.compute?.spot?.maxRelaunches ?? 0).toBe(0);
+  });
+
   it('the expected training time: plain-word errors on its field (never a config key), and it round-trips', () => {
     const draft = validEc2Draft();
     const said = (typed: string) => {

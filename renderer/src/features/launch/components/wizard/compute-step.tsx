@@ -177,6 +177,22 @@ export function ComputeStep({
           Launch on-demand when no spot placement has capacity (billed at the on-demand price)
         </label>
       )}
+      {value.market === 'spot' && (
+        <Field
+          label="Relaunches after a spot interruption"
+          name="compute.spot.maxRelaunches"
+          error={errors['compute.spot.maxRelaunches']}
+          hint="After AWS reclaims the instance and its data is pushed, TrainDeck launches another and your training starts again with TRAINDECK_RESUME_FROM (the newest checkpoint). Needs this app open. Empty or 0: the run ends."
+        >
+          <input
+            className="input tabular"
+            inputMode="numeric"
+            value={value.maxRelaunches ?? ''}
+            onChange={(e) => onChange({ maxRelaunches: e.target.value })}
+            placeholder="0"
+          />
+        </Field>
+      )}
       <label className="checkbox">
         <input
           type="checkbox"

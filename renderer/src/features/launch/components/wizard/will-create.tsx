@@ -43,5 +43,9 @@ export function WillCreate({ config }: { config: RunConfig }) {
 function failoverText(compute: NonNullable<RunConfig['compute']>): string {
   const types = compute.alternatives?.length ? `, then ${compute.alternatives.join(', ')}` : '';
   const onDemand = compute.market === 'spot' && compute.spot?.fallbackOnDemand ? ', then on-demand' : '';
-  return `; if a zone has no capacity: the other zones${types}${onDemand}; one instance only`;
+  const relaunches = compute.market === 'spot' ? (compute.spot?.maxRelaunches ?? 0) : 0;
+  const relaunch = relaunches
+    ? `; after a spot interruption, relaunched up to ${relaunches} time${relaunches === 1 ? '' : 's'} (resuming from the newest checkpoint)`
+    : '';
+  return `; if a zone has no capacity: the other zones${types}${onDemand}${relaunch}; one instance only`;
 }
