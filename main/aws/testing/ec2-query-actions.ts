@@ -36,6 +36,7 @@ function instanceXml(i: Ec2Instance): string {
       i.securityGroupIds.map((id) => el('groupId', id)),
     ) +
     el('keyName', i.keyName) +
+    (i.zone ? `<placement>${el('availabilityZone', i.zone)}</placement>` : '') +
     (i.market === 'spot' ? el('instanceLifecycle', 'spot') : '') +
     tagSet(i.tags)
   );
