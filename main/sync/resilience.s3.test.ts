@@ -80,7 +80,14 @@ describe('interruptions', () => {
     expect(already).toBeLessThan(120);
 
     const second = await fx.sync('push');
-    expect(second.summary).toMatchObject({ uploaded: 120 - already, failures: [], cancelled: false });
+    expect(second.summary).toMatchObject({ failures: [], cancelled: false });
+    // Finished files are not sent again. The one other PUT in flight at the abort (concurrency 2)
+    // may still be committed by the server after the client gave up on it and after `keys()` was
+    // listed: that file is then found whole with its SHA-256 and not sent again either (seen in CI:
+    // 89 uploaded of 90 missing).
+    const uploaded = second.summary?.uploaded ?? -1;
+    expect(uploaded).toBeLessThanOrEqual(120 - already);
+    expect(uploaded).toBeGreaterThanOrEqual(120 - already - 1);
     expect(await fx.keys()).toHaveLength(120);
   });
 
