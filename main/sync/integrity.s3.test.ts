@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -72,6 +73,24 @@ describe('integrity', () => {
       }),
     );
     expect(error).toMatchObject({ kind: 'bad-digest' });
+    expect(await fx.keys()).toEqual([]);
+  });
+
+  it('S3 refuses a streamed part or PUT whose bytes are not what its signed SHA-256 says (the uploader relies on it)', async () => {
+    const bytes = randomBytes(5 * 1024 * 1024);
+    const streamed = () => ({ stream: () => Readable.from([bytes]), length: bytes.length });
+    const key = 'runs/test/models/streamed.bin';
+    const uploadId = await fx.store.createMultipart(key, {});
+    try {
+      expect(await rejection(fx.store.uploadPart(key, uploadId, 1, streamed(), sha('other bytes')))).toMatchObject({
+        kind: 'bad-digest',
+      });
+      expect(await fx.store.listParts!(key, uploadId)).toEqual([]);
+    } finally {
+      await fx.store.abortMultipart(key, uploadId);
+    }
+    const put = fx.store.put({ key, body: streamed(), bodySha256: sha('other bytes'), metadata: {} });
+    expect(await rejection(put)).toMatchObject({ kind: 'bad-digest' });
     expect(await fx.keys()).toEqual([]);
   });
 

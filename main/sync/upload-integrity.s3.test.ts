@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 
 import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -118,5 +119,57 @@ describe('an upload is one version of the file or nothing', () => {
     ]);
     expect((await objectBytes('runs/test/models/weights.bin')).equals(v1)).toBe(true);
     expect((await readFile(path)).equals(v1)).toBe(false);
+  });
+
+  it('a part rewritten in place with its mtime put back (only its bytes differ): S3 refuses it, nothing completes', async () => {
+    const v1 = randomBytes(16 * MiB);
+    const path = await fx.writeLocal('checkpoints', 'quiet.ckpt', v1, Date.now() - 60_000);
+    await fx.sync('push', { spec });
+    await fx.writeLocal('checkpoints', 'quiet.ckpt', randomBytes(16 * MiB), Date.now() + 5_000);
+    const planned = await stat(path);
+    // Same size, same mtime: the size-and-mtime check cannot see it, only the signed part hashes can.
+    const rewriteQuietly = async () => {
+      await writeFile(path, randomBytes(16 * MiB));
+      await utimes(path, planned.atime, planned.mtime);
+    };
+
+    const out = await fx.sync('push', { spec, store: after('uploadPart', 1, rewriteQuietly) });
+    expect(out.summary?.failures.map((f) => f.message)).toEqual([
+      'quiet.ckpt changed while uploading; it will go up on the next push.',
+    ]);
+    expect((await objectBytes('runs/test/checkpoints/quiet.ckpt')).equals(v1)).toBe(true);
+    expect(await openUploads()).toBe(0);
+  });
+
+  it('a part damaged in transit is refused by S3 and sent again (the file did not change): the upload completes', async () => {
+    const data = randomBytes(11 * MiB);
+    await fx.writeLocal('checkpoints', 'damaged.ckpt', data);
+    let damaged = 0;
+    const store: ObjectStore = {
+      ...fx.store,
+      uploadPart: (key, uploadId, partNumber, body, sha256, signal) => {
+        if (partNumber !== 2 || damaged > 0 || !('stream' in body)) {
+          return fx.store.uploadPart(key, uploadId, partNumber, body, sha256, signal);
+        }
+        damaged += 1;
+        let flipped = false;
+        const flipFirstByte = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            if (flipped) return done(null, chunk);
+            flipped = true;
+            const copy = Buffer.from(chunk);
+            copy[0] = copy[0]! ^ 0xff;
+            done(null, copy);
+          },
+        });
+        const stream = () => body.stream().pipe(flipFirstByte);
+        return fx.store.uploadPart(key, uploadId, partNumber, { stream, length: body.length }, sha256, signal);
+      },
+    };
+    const out = await fx.sync('push', { spec, store });
+    expect(damaged).toBe(1);
+    expect(out.summary).toMatchObject({ uploaded: 1, failures: [] });
+    expect((await objectBytes('runs/test/checkpoints/damaged.ckpt')).equals(data)).toBe(true);
+    expect(await openUploads()).toBe(0);
   });
 });

@@ -3,13 +3,13 @@ import { readFile, stat } from 'node:fs/promises';
 
 import type { LocalFile } from '../../shared/sync/types';
 import { type Body, META_MTIME, META_SHA256, type ObjectStore, StoreError } from '../aws/ports/object-store';
-import { sha256Buffer } from './hash-file';
+import { sha256Buffer, sha256File } from './hash-file';
 import type { Limiter } from './limiter';
 import { mtimeOf } from './local-files';
 import { syncRetry, withRetry } from './retry';
 import { partSizeFor, type SyncSpec } from './sync-spec';
 import type { UploadJournal } from './upload-journal';
-import { hashFileParts, type PartHashes, verifiedFileStream } from './verified-body';
+import { fileRangeStream, hashFileParts, type PartHashes } from './verified-body';
 
 /** Files up to this size are read into memory once: one read for hashes and body, trivial retries. */
 const IN_MEMORY_MAX = 1024 * 1024;
@@ -37,12 +37,14 @@ export interface UploadContext {
 /**
  * Uploads one file with its SHA-256 and mtime recorded as metadata, so that the object is
  * exactly one version of the file or is left as it was:
- * - the bytes sent are hashed while they are read, and the last chunk of every body is held
- *   back until its hash matches the one in the metadata and the file still has the size and
- *   mtime the plan saw (every write changes the mtime); otherwise the request is aborted;
- * - a multipart upload is completed only after every part matched and the file is unchanged,
- *   and is aborted otherwise (the old object stays).
- * Every request is also signed with its body's SHA-256, so S3 rejects bytes altered in transit.
+ * - the file is hashed first (whole and per part: the metadata needs the whole hash before the
+ *   upload starts), and every request is signed with its body's SHA-256, so S3 refuses bytes
+ *   that differ from the hashed ones, whether the file changed on disk since or they were
+ *   damaged in transit; a refused body whose range hashes differently now failed because the
+ *   file changed (not retried), else it is retried;
+ * - a multipart upload is completed only after every part was accepted and the file still has
+ *   the size and mtime the plan saw, and is aborted otherwise (the old object stays).
+ * Each byte is read twice (hash, send) and hashed twice (whole file, its part) on this side.
  */
 export async function uploadFile(path: string, key: string, file: LocalFile, ctx: UploadContext): Promise<Uploaded> {
   const job: UploadJob = { path, key, file, ctx, unchanged: () => unchanged(path, file) };
@@ -96,11 +98,12 @@ async function uploadSingle(job: UploadJob): Promise<Uploaded> {
     return { etag, sha256, size: buffer.length, mtimeMs: file.mtimeMs };
   }
   const hashes = await hashFileParts(path, file.size, file.size, ctx.signal);
-  if (hashes === 'changed') throw changedWhileUploading(file, key);
+  // The hash is of the plan's version only if no write touched the file since the plan (as for a file read whole).
+  if (hashes === 'changed' || !(await job.unchanged())) throw changedWhileUploading(file, key);
   const etag = await ctx.requests(() =>
     withRetry(
       () =>
-        sendVerified(job, { start: 0, end: file.size - 1 }, hashes.sha256, (body, signal) =>
+        sendFromFile(job, { start: 0, end: file.size - 1 }, hashes.sha256, (body, signal) =>
           ctx.store.put(
             { key, body, bodySha256: hashes.sha256, metadata: metadata(hashes.sha256, file.mtimeMs) },
             signal,
@@ -114,10 +117,11 @@ async function uploadSingle(job: UploadJob): Promise<Uploaded> {
 }
 
 /**
- * Sends one body from the file through {@link verifiedFileStream}: a mismatch aborts this
- * request (not the sync) and fails it as changed, never retried.
+ * Sends one body read from the file ({@link fileRangeStream}), signed with `sha256`. A body the
+ * file can no longer fill, or one S3 refused whose range now hashes to something else, fails
+ * this request as changed (never retried); other failures are left to the caller's retries.
  */
-async function sendVerified<T>(
+async function sendFromFile<T>(
   job: UploadJob,
   range: { start: number; end: number },
   sha256: string,
@@ -127,34 +131,42 @@ async function sendVerified<T>(
   const outer = job.ctx.signal;
   const cancel = () => request.abort(outer?.reason);
   outer?.addEventListener('abort', cancel, { once: true });
-  let mismatch: { readError?: Error } | undefined;
+  let short: { readError?: Error } | undefined;
   const body: Body = {
     stream: () =>
-      verifiedFileStream(job.path, range, sha256, {
-        // Only the body's last chunk checks the file: for a part, the whole file is checked before completion.
-        ...(range.end === job.file.size - 1 ? { beforeLastChunk: job.unchanged } : {}),
-        onMismatch: (readError) => {
-          mismatch = readError ? { readError } : {};
-          request.abort();
-        },
+      fileRangeStream(job.path, range, (readError) => {
+        short = readError ? { readError } : {};
+        request.abort();
       }),
     length: range.end - range.start + 1,
   };
   try {
     return await send(body, request.signal);
   } catch (error) {
-    if (!mismatch || outer?.aborted) throw error;
-    throw mismatch.readError ?? changedWhileUploading(job.file, job.key);
+    if (outer?.aborted) throw error;
+    if (short) throw short.readError ?? changedWhileUploading(job.file, job.key);
+    if (error instanceof StoreError && error.kind === 'bad-digest' && (await rangeChanged(job, range, sha256))) {
+      throw changedWhileUploading(job.file, job.key);
+    }
+    throw error;
   } finally {
     outer?.removeEventListener('abort', cancel);
   }
+}
+
+/** True when the file's bytes in `range` no longer hash to `sha256` (or can no longer be read). */
+async function rangeChanged(job: UploadJob, range: { start: number; end: number }, sha256: string): Promise<boolean> {
+  const now = await sha256File(job.path, { ...range, ...(job.ctx.signal ? { signal: job.ctx.signal } : {}) }).catch(
+    () => undefined,
+  );
+  return now !== sha256;
 }
 
 async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
   const { key, file, ctx } = job;
   const partSize = partSizeFor(file.size, ctx.spec);
   const hashes = await hashFileParts(job.path, file.size, partSize, ctx.signal);
-  if (hashes === 'changed') throw changedWhileUploading(file, key);
+  if (hashes === 'changed' || !(await job.unchanged())) throw changedWhileUploading(file, key);
   const resumed = await resumable(job, hashes, partSize);
   const journal = ctx.journal;
   const bucket = ctx.store.bucket;
@@ -187,31 +199,34 @@ async function uploadMultipart(job: UploadJob): Promise<Uploaded> {
   const partJob: UploadJob = { ...job, ctx: { ...ctx, signal: partsController.signal } };
   try {
     const parts = await Promise.all(
-      hashes.parts.map((partSha256, index) =>
-        ctx.requests(async () => {
-          partsController.signal.throwIfAborted();
-          const start = index * partSize;
-          const end = Math.min(file.size, start + partSize) - 1;
-          const reused = resumed?.parts.get(index + 1);
-          if (reused) {
-            ctx.onBytes(end - start + 1);
-            return { partNumber: index + 1, etag: reused };
-          }
-          const etag = await withRetry(
-            () =>
-              sendVerified(partJob, { start, end }, partSha256, (body, signal) =>
-                ctx.store.uploadPart(key, uploadId, index + 1, body, partSha256, signal),
-              ),
-            syncRetry(partsController.signal),
-          ).catch((error: unknown) => {
+      hashes.parts.map(async (partSha256, index) => {
+        const start = index * partSize;
+        const end = Math.min(file.size, start + partSize) - 1;
+        const reused = resumed?.parts.get(index + 1);
+        if (reused) {
+          ctx.onBytes(end - start + 1);
+          return { partNumber: index + 1, etag: reused };
+        }
+        const etag = await ctx
+          .requests(() => {
+            partsController.signal.throwIfAborted();
+            return withRetry(
+              () =>
+                sendFromFile(partJob, { start, end }, partSha256, (body, signal) =>
+                  ctx.store.uploadPart(key, uploadId, index + 1, body, partSha256, signal),
+                ),
+              syncRetry(partsController.signal),
+            );
+          })
+          .catch((error: unknown) => {
             partsController.abort(error);
             throw error;
           });
-          await journal?.addPart(bucket, key, uploadId, index + 1, { sha256: partSha256, etag });
-          ctx.onBytes(end - start + 1);
-          return { partNumber: index + 1, etag };
-        }),
-      ),
+        // Outside the request slot: the journal's write (fsynced) need not keep the next part waiting.
+        await journal?.addPart(bucket, key, uploadId, index + 1, { sha256: partSha256, etag });
+        ctx.onBytes(end - start + 1);
+        return { partNumber: index + 1, etag };
+      }),
     );
     // Every part is the bytes hashed into the metadata; completing is safe only if the file is
     // still the version they came from.
