@@ -40,6 +40,11 @@ export interface DownloadContext {
   createdDirs?: Set<string>;
   /** The memory budget shared by the execution's ranged downloads (else one per download). */
   buffers?: DownloadBuffers;
+  /**
+   * Told the key of an object whose GET S3 answered without SSE-C, whether its download then
+   * succeeds or fails (a fresh pull makes no HEAD: the GET is the only one to see it).
+   */
+  onStoredPlain?: (key: string) => void;
 }
 
 /** Where one folder's downloads go: its real root, and the temp folder for their partial files. */
@@ -134,7 +139,7 @@ async function smallDownload(
 ): Promise<{ head: ObjectHead; sha256: string }> {
   return ctx.requests(() =>
     withRetry(async () => {
-      const { body, head } = await ctx.store.get(remote.key, undefined, ctx.signal);
+      const { body, head } = await getObject(ctx, remote.key, undefined, ctx.signal);
       const chunks: Buffer[] = [];
       for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
       const bytes = Buffer.concat(chunks);
@@ -156,7 +161,7 @@ async function singleDownload(
 ): Promise<{ head: ObjectHead; sha256: string }> {
   return ctx.requests(() =>
     withRetry(async () => {
-      const { body, head } = await ctx.store.get(remote.key, undefined, ctx.signal);
+      const { body, head } = await getObject(ctx, remote.key, undefined, ctx.signal);
       const hash = createHash('sha256');
       let counted = 0;
       const meter = new Transform({
@@ -232,7 +237,7 @@ async function rangedDownload(
       try {
         await withRetry(async () => {
           filled = 0; // a retry asks again from the end of the last written slab
-          const part = await ctx.store.get(remote.key, { start: position, end }, parts.signal);
+          const part = await getObject(ctx, remote.key, { start: position, end }, parts.signal);
           if (part.head.etag !== remote.etag) {
             part.body.destroy();
             throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
@@ -279,6 +284,18 @@ async function rangedDownload(
     await handle.close();
   }
   return { head: { ...head!, size: remote.size }, sha256: hash.digest() };
+}
+
+/** A GET of the object or a range of it; an answer without SSE-C is told to the context at once. */
+async function getObject(
+  ctx: DownloadContext,
+  key: string,
+  range: { start: number; end: number } | undefined,
+  signal: AbortSignal | undefined,
+): ReturnType<ObjectStore['get']> {
+  const got = await ctx.store.get(key, range, signal);
+  if (got.head.encrypted === false) ctx.onStoredPlain?.(key);
+  return got;
 }
 
 /** Writes `bytes` at `position`, going on after a partial write. */

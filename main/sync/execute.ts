@@ -52,9 +52,14 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
   const failures: SyncFailure[] = plan.folders.flatMap((f) => f.failures);
   const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
-  // Objects stored without SSE-C that the plan did not know of (a pull learns it from their GETs), by folder.
+  // Objects stored without SSE-C that the plan did not know of (a pull learns it from their GETs,
+  // also of those whose download then fails), by folder.
   const planUnencrypted = new Set(plan.folders.flatMap((f) => f.unencrypted ?? []));
-  const learnedUnencrypted = new Map<string, string[]>();
+  const learnedUnencrypted = new Map<string, Set<string>>();
+  const learnUnencrypted = (folder: string, key: string) => {
+    if (planUnencrypted.has(key)) return;
+    learnedUnencrypted.set(folder, (learnedUnencrypted.get(folder) ?? new Set()).add(key));
+  };
   const createdDirs = new Set<string>();
   let lastProgress = 0;
   const emitProgress = (force = false) => {
@@ -92,6 +97,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       onBytes,
       createdDirs,
       buffers,
+      onStoredPlain: (key: string) => learnUnencrypted(action.folder, key),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.journal ? { journal: ctx.journal } : {}),
     };
@@ -101,9 +107,6 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
           ? await uploadFile(local, action.key, action.local!, shared)
           : await downloadFile(await downloadFolder(action.folder), action.relPath, action.remote!, shared);
       const downloaded = action.type === 'download' ? (done as Downloaded) : undefined;
-      if (downloaded?.encrypted === false && !planUnencrypted.has(action.key)) {
-        learnedUnencrypted.set(action.folder, [...(learnedUnencrypted.get(action.folder) ?? []), action.key]);
-      }
       // An object another tool wrote (SSE-C, no TrainDeck hash) gets the hash this download learned.
       const rewritten =
         downloaded?.learned &&
@@ -144,7 +147,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     );
   }
   emitProgress(true);
-  for (const [folder, keys] of learnedUnencrypted) ctx.onEvent?.(unencryptedWarning(folder, keys.sort()));
+  for (const [folder, keys] of learnedUnencrypted) ctx.onEvent?.(unencryptedWarning(folder, [...keys].sort()));
 
   updateBaselines(plan, ctx, results);
   const conflicts = plan.folders.flatMap((f) => f.conflicts ?? []);

@@ -131,6 +131,23 @@ describe('a fresh pull of small objects', () => {
     expect(warnings(again.events)).toHaveLength(1);
   });
 
+  it('an object stored without SSE-C whose download fails (bad SHA-256) is said as unencrypted too, from its GET', async () => {
+    bucket.putDirect('p/logs/plain-bad.log', Buffer.from('tampered'), {
+      metadata: { [META_SHA256]: sha256Buffer(Buffer.from('original')), [META_MTIME]: String(MTIME) },
+    });
+    const out = await pull();
+    expect(out.perObject('p/logs/plain-bad.log').filter((m) => m !== 'head')).toEqual(['get']);
+    expect(out.summary?.failures).toEqual([
+      expect.objectContaining({ relPath: 'plain-bad.log', message: expect.stringContaining('is corrupt') }),
+    ]);
+    expect(out.summary?.unencrypted).toEqual(['p/logs/plain-bad.log']);
+    expect(warnings(out.events)).toEqual([
+      expect.stringContaining(
+        '1 object(s) in logs are stored without SSE-C (not encrypted with your key): p/logs/plain-bad.log',
+      ),
+    ]);
+  });
+
   it('a dry run has no GET to learn from: it HEADs what it would download, and names unencrypted objects', async () => {
     bucket.putDirect('p/logs/plain.log', Buffer.from('plain'));
     const out = await pull({ dryRun: true });
@@ -164,17 +181,17 @@ describe('where a HEAD stays: a local file exists and the decision needs the rem
 });
 
 describe('property: a fresh pull of any mix of objects', () => {
-  type Kind = 'ours' | 'awscli' | 'plain' | 'corrupt';
+  type Kind = 'ours' | 'awscli' | 'plain' | 'corrupt' | 'plain-corrupt';
   const objects = fc.uniqueArray(
     fc.record({
       name: fc.stringMatching(/^[a-z0-9]{1,8}$/),
-      kind: fc.constantFrom<Kind>('ours', 'awscli', 'plain', 'corrupt'),
+      kind: fc.constantFrom<Kind>('ours', 'awscli', 'plain', 'corrupt', 'plain-corrupt'),
       bytes: fc.uint8Array({ maxLength: 300 }),
     }),
     { selector: (o) => o.name, minLength: 1, maxLength: 12 },
   );
 
-  it('one GET per object; each file is its object or absent (corrupt); unencrypted ones said; baseline SHA-256 = the bytes', async () => {
+  it('one GET per object; each file is its object or absent (corrupt); unencrypted ones said (failed or not); baseline SHA-256 = the bytes', async () => {
     await fc.assert(
       fc.asyncProperty(objects, async (mix) => {
         await rm(root, { recursive: true, force: true });
@@ -195,6 +212,10 @@ describe('property: a fresh pull of any mix of objects', () => {
           }
           if (kind === 'awscli') bucket.putDirect(key, body, { sseKey: KEY });
           if (kind === 'plain') bucket.putDirect(key, body);
+          if (kind === 'plain-corrupt') {
+            const recorded = sha256Buffer(Buffer.concat([body, Buffer.from('x')]));
+            bucket.putDirect(key, body, { metadata: { [META_SHA256]: recorded, [META_MTIME]: String(MTIME) } });
+          }
         }
         const out = await pull();
         const state = await loadSyncState(root);
@@ -204,9 +225,10 @@ describe('property: a fresh pull of any mix of objects', () => {
             kind === 'awscli' ? ['get', 'copyWithMetadata'] : ['get'],
           );
           // A HEAD of a corrupt object may only come after its GET failed (to explain it).
-          if (kind !== 'corrupt') expect(out.perObject(key)).not.toContain('head');
+          const corrupt = kind === 'corrupt' || kind === 'plain-corrupt';
+          if (!corrupt) expect(out.perObject(key)).not.toContain('head');
           const file = join(root, 'logs', `${name}.bin`);
-          if (kind === 'corrupt') {
+          if (corrupt) {
             await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
             expect(state.folders.logs?.baseline[`${name}.bin`]).toBeUndefined();
           } else {
@@ -216,11 +238,14 @@ describe('property: a fresh pull of any mix of objects', () => {
             });
           }
         }
-        const plain = mix.filter((o) => o.kind === 'plain').map((o) => `p/logs/${o.name}.bin`);
+        // Stored without SSE-C is said whether or not the download then failed.
+        const plain = mix
+          .filter((o) => o.kind === 'plain' || o.kind === 'plain-corrupt')
+          .map((o) => `p/logs/${o.name}.bin`);
         expect(out.summary?.unencrypted ?? []).toEqual(plain.sort());
         expect(out.summary?.failures.map((f) => f.relPath).sort()).toEqual(
           mix
-            .filter((o) => o.kind === 'corrupt')
+            .filter((o) => o.kind === 'corrupt' || o.kind === 'plain-corrupt')
             .map((o) => `${o.name}.bin`)
             .sort(),
         );
