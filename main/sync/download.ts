@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { type FileHandle, open, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,7 @@ import type { ObjectHead, ObjectStore } from '../aws/ports/object-store';
 import { DownloadBuffers } from './download-buffers';
 import { sha256Buffer } from './hash-file';
 import { targetInside } from './inside-root';
+import { landWholeFile } from './land-whole-file';
 import type { Limiter } from './limiter';
 import { OrderedHash } from './ordered-hash';
 import { metadataDetails } from './remote-details';
@@ -96,59 +97,78 @@ export async function downloadFile(
 ): Promise<Downloaded> {
   const temp = join(folder.tempDir, `${randomUUID()}${PARTIAL_SUFFIX}`);
   try {
-    const download =
-      remote.size >= ctx.spec.multipartThreshold
-        ? rangedDownload
-        : remote.size <= IN_MEMORY_MAX
-          ? smallDownload
-          : singleDownload;
+    if (remote.size < ctx.spec.multipartThreshold && remote.size <= IN_MEMORY_MAX) {
+      // Checked in memory before a byte is written: a corrupt object never touches the disk.
+      const { head, sha256, bytes } = await smallDownload(remote, ctx);
+      const done = checked(remote, head, sha256);
+      const target = await targetInside(folder.realRoot, relPath, ctx.createdDirs);
+      await landWholeFile(temp, bytes, done.mtimeMs, target, ctx.signal);
+      return done;
+    }
+    const download = remote.size >= ctx.spec.multipartThreshold ? rangedDownload : singleDownload;
     const { head, sha256 } = await download(temp, remote, ctx);
-    const recorded = metadataDetails(head);
-    if (head.size !== remote.size && remote.size > 0) {
-      throw new IntegrityError(`${remote.key}: S3 sent ${head.size} bytes, the listing said ${remote.size}`);
-    }
-    if (recorded.sha256 && recorded.sha256 !== sha256) {
-      throw new IntegrityError(
-        `${remote.key} is corrupt: its SHA-256 is ${sha256.slice(0, 12)}…, S3 recorded ${recorded.sha256.slice(0, 12)}… (the object was changed outside TrainDeck or damaged)`,
-      );
-    }
-    const mtimeMs = recorded.mtimeMs ?? head.lastModifiedMs;
-    await utimes(temp, new Date(), new Date(mtimeMs));
+    const done = checked(remote, head, sha256);
+    await utimes(temp, new Date(), new Date(done.mtimeMs));
     await rename(temp, await targetInside(folder.realRoot, relPath, ctx.createdDirs));
-    return {
-      etag: head.etag,
-      sha256,
-      size: head.size,
-      mtimeMs,
-      ...(head.encrypted === false || remote.encrypted === false ? { encrypted: false as const } : {}),
-      ...(recorded.sha256 ? {} : { learned: true as const }),
-    };
+    return done;
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
 }
 
+/** What a download of `remote` leaves behind once its size and SHA-256 match what S3 recorded; else throws. */
+function checked(remote: RemoteObject, head: ObjectHead, sha256: string): Downloaded {
+  const recorded = metadataDetails(head);
+  if (head.size !== remote.size && remote.size > 0) throw sizeChanged(remote, head.size);
+  if (recorded.sha256 && recorded.sha256 !== sha256) {
+    throw new IntegrityError(
+      `${remote.key} is corrupt: its SHA-256 is ${sha256.slice(0, 12)}…, S3 recorded ${recorded.sha256.slice(0, 12)}… (the object was changed outside TrainDeck or damaged)`,
+    );
+  }
+  return {
+    etag: head.etag,
+    sha256,
+    size: head.size,
+    mtimeMs: recorded.mtimeMs ?? head.lastModifiedMs,
+    ...(head.encrypted === false || remote.encrypted === false ? { encrypted: false as const } : {}),
+    ...(recorded.sha256 ? {} : { learned: true as const }),
+  };
+}
+
+function sizeChanged(remote: RemoteObject, size: number): IntegrityError {
+  return new IntegrityError(`${remote.key}: S3 sent ${size} bytes, the listing said ${remote.size}`);
+}
+
 const retry = (ctx: DownloadContext) => syncRetry(ctx.signal);
 
-/** One GET of a small object into memory, hashed, then written with one call. */
+/**
+ * One GET of a small object into one buffer of its announced size, hashed. An answer whose size
+ * is not the listing's fails before its body is read (the object changed: no unbounded buffer).
+ */
 async function smallDownload(
-  temp: string,
   remote: RemoteObject,
   ctx: DownloadContext,
-): Promise<{ head: ObjectHead; sha256: string }> {
+): Promise<{ head: ObjectHead; sha256: string; bytes: Buffer }> {
   return ctx.requests(() =>
     withRetry(async () => {
       const { body, head } = await getObject(ctx, remote.key, undefined, ctx.signal);
-      const chunks: Buffer[] = [];
-      for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
-      const bytes = Buffer.concat(chunks);
+      if ((head.size !== remote.size && remote.size > 0) || head.size > IN_MEMORY_MAX) {
+        body.destroy();
+        throw sizeChanged(remote, head.size);
+      }
+      const bytes = Buffer.allocUnsafe(head.size);
+      let received = 0;
+      await readBody(body, remote.key, (chunk) => {
+        // More than announced: a broken answer, retried like a short one.
+        if (received + chunk.length > bytes.length) throw shortBody(remote.key, received + chunk.length, head.size);
+        received += chunk.copy(bytes, received);
+      });
       // A body that ended before the size S3 announced is a broken transfer, not the object:
       // without a recorded SHA-256 nothing else would tell.
-      if (bytes.length !== head.size) throw shortBody(remote.key, bytes.length, head.size);
-      await writeFile(temp, bytes, ctx.signal ? { signal: ctx.signal } : {});
-      ctx.onBytes(bytes.length);
-      return { head, sha256: sha256Buffer(bytes) };
+      if (received !== head.size) throw shortBody(remote.key, received, head.size);
+      ctx.onBytes(received);
+      return { head, sha256: sha256Buffer(bytes), bytes };
     }, retry(ctx)),
   );
 }
@@ -310,7 +330,7 @@ async function writeAllAt(handle: FileHandle, bytes: Buffer, position: number): 
  * idle timeout on a stalled answer) is worth a retry whatever its error looks like; what `use`
  * throws (a disk error, too many bytes) is not.
  */
-async function readBody(body: Readable, key: string, use: (chunk: Buffer) => Promise<void>): Promise<void> {
+async function readBody(body: Readable, key: string, use: (chunk: Buffer) => Promise<void> | void): Promise<void> {
   const chunks = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<Buffer>;
