@@ -31,10 +31,12 @@ export interface LeanAnswer {
   body: IncomingMessage;
 }
 
-/** A signed request to one object of the bucket. */
+/** A signed request to one object of the bucket, or to the bucket itself (key ''). */
 export interface LeanRequest {
   method: 'GET' | 'HEAD' | 'PUT';
   key: string;
+  /** Query parameters (signed), e.g. a listing's; none for an object. */
+  query?: Record<string, string>;
   /** Lower-case header names; values already valid header text. */
   headers: Record<string, string>;
   body?: Buffer;
@@ -75,7 +77,9 @@ export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined 
     async send(request, signal) {
       const resolved = await resolve();
       const path = resolved && objectPath(resolved.base, request.key);
-      if (!resolved || path === undefined) return undefined;
+      const query = request.query ?? {};
+      const search = queryString(query);
+      if (!resolved || path === undefined || search === undefined) return undefined;
       const { base, signer } = resolved;
       const headers: Record<string, string> = {
         ...request.headers,
@@ -90,13 +94,13 @@ export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined 
           protocol: base.protocol,
           hostname: base.hostname,
           path,
-          query: {},
+          query,
           headers,
           ...(base.port ? { port: Number(base.port) } : {}),
         },
         { signingDate: new Date(Date.now() + offset) },
       );
-      return exchange(base, path, request, signed.headers, pool, signal);
+      return exchange(base, path + search, request, signed.headers, pool, signal);
     },
   };
 }
@@ -138,20 +142,34 @@ async function resolveTarget(
   return { base, signer };
 }
 
-/** The object's path below the bucket's base URL, each segment percent-encoded as S3 expects (RFC 3986). */
+/**
+ * The object's path below the bucket's base URL, each segment percent-encoded as S3 expects (RFC 3986);
+ * the bucket's own path for the key ''.
+ */
 function objectPath(base: URL, key: string): string | undefined {
+  if (key === '') return base.pathname || '/';
   let encoded: string;
   try {
-    encoded = key
-      .split('/')
-      .map((segment) =>
-        encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
-      )
-      .join('/');
+    encoded = key.split('/').map(uriEscape).join('/');
   } catch {
     return undefined; // a lone surrogate: not a key this path can send
   }
   return `${base.pathname.replace(/\/$/, '')}/${encoded}`;
+}
+
+/** RFC 3986 percent-encoding, as SigV4 canonicalizes paths and queries. */
+function uriEscape(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** `?name=value&…`, encoded as the signature canonicalizes it ('' for no query; undefined if it cannot be sent). */
+function queryString(query: Record<string, string>): string | undefined {
+  try {
+    const pairs = Object.entries(query).map(([name, value]) => `${uriEscape(name)}=${uriEscape(value)}`);
+    return pairs.length ? `?${pairs.join('&')}` : '';
+  } catch {
+    return undefined; // a lone surrogate
+  }
 }
 
 /**
@@ -264,12 +282,36 @@ export async function answerError(answer: LeanAnswer): Promise<Error> {
   });
 }
 
-function xmlText(xml: string, tag: string): string | undefined {
-  const found = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
-  return found
-    ?.replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+/** The whole text of a successful answer (a listing's XML). */
+export async function answerText(answer: LeanAnswer): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of answer.body as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Compiled once per tag name (a listing asks five per object). */
+const TAG_PATTERNS = new Map<string, RegExp>();
+
+/** The decoded text of the first `<tag>…</tag>` (or `<tag/>`, '') in an S3 XML answer, if any. */
+export function xmlText(xml: string, tag: string): string | undefined {
+  let pattern = TAG_PATTERNS.get(tag);
+  if (!pattern) TAG_PATTERNS.set(tag, (pattern = new RegExp(`<${tag}>([^<]*)</${tag}>|<${tag}\\s*/>`)));
+  const found = pattern.exec(xml);
+  return found ? decodeXmlText(found[1] ?? '') : undefined;
+}
+
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** XML character and entity references (`&amp;`, `&#13;`, `&#x1F;`) to their characters, in one pass. */
+function decodeXmlText(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, ref: string) => {
+    const code = ref.startsWith('#x')
+      ? Number.parseInt(ref.slice(2), 16)
+      : ref.startsWith('#')
+        ? Number(ref.slice(1))
+        : NaN;
+    if (Number.isNaN(code)) return NAMED_ENTITIES[ref] ?? whole;
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }

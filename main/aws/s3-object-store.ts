@@ -30,8 +30,10 @@ import {
   type SseCustomerKey,
   TAG_KEY_FINGERPRINT,
 } from './ports/object-store';
+import { blocksSseC } from './s3-bucket-encryption';
 import { type S3Operation, toStoreError } from './s3-errors';
-import { answerError, EMPTY_SHA256, type LeanAnswer, leanS3For } from './s3-lean-requests';
+import { answerError, answerText, EMPTY_SHA256, type LeanAnswer, leanS3For } from './s3-lean-requests';
+import { parseListPage } from './s3-list-page';
 import { sendOptions } from './sdk/sdk-tags';
 
 /** Every object is stored in the cheapest class that needs no decision: Intelligent-Tiering. */
@@ -43,7 +45,7 @@ const LEAN_PUT_MAX = 1024 * 1024;
 /** Options of {@link createS3ObjectStore}. */
 export interface S3ObjectStoreOptions {
   /**
-   * Small-object PUTs (buffers), whole-object GETs and HEADs go over a lean signed request path
+   * Small-object PUTs (buffers), whole-object GETs, HEADs and listings go over a lean signed request path
    * (`s3-lean-requests.ts`) instead of the SDK's middleware stack: same pool, idle limit, abort,
    * SSE-C headers, signed payload hash and error classification; one attempt per call, like the
    * engine's clients (its own retries re-send). Ranged GETs, multipart and everything else stay on
@@ -51,6 +53,8 @@ export interface S3ObjectStoreOptions {
    * client), and `false` keeps every request on the SDK.
    */
   leanSmallRequests?: boolean;
+  /** Objects per listing page (S3's most, 1,000, unless a test wants several pages of a few objects). */
+  listPageSize?: number;
 }
 
 /**
@@ -64,6 +68,7 @@ export function createS3ObjectStore(
   options: S3ObjectStoreOptions = {},
 ): ObjectStore {
   const lean = options.leanSmallRequests === false ? undefined : leanS3For(client, bucket);
+  const listPageSize = options.listPageSize ?? 1000;
   const sse = () => key.params();
   const sseHeaders = (): Record<string, string> => {
     const { SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 } = sse();
@@ -122,6 +127,50 @@ export function createS3ObjectStore(
     return { body: answer.body as Readable, head };
   };
 
+  /**
+   * Every object under `prefix` over the lean path (ListObjectsV2 pages, parsed by `parseListPage`,
+   * not the SDK's XML parser); undefined when the lean path cannot send it (the SDK goes).
+   */
+  const leanList = async (prefix: string, signal?: AbortSignal): Promise<ListedObject[] | undefined> => {
+    const objects: ListedObject[] = [];
+    let token: string | undefined;
+    do {
+      const query = { 'list-type': '2', 'max-keys': String(listPageSize), prefix };
+      const answer = await lean!.send(
+        {
+          method: 'GET',
+          key: '',
+          query: token === undefined ? query : { ...query, 'continuation-token': token },
+          headers: {},
+          payloadSha256: EMPTY_SHA256,
+        },
+        signal,
+      );
+      if (!answer) return undefined;
+      if (answer.status !== 200) throw await answerError(answer);
+      const page = parseListPage(await answerText(answer));
+      for (const object of page.objects) objects.push(object);
+      token = page.next;
+    } while (token !== undefined);
+    return objects;
+  };
+
+  /** {@link sseCBlocked} over the lean path; undefined when the lean path cannot send it (the SDK goes). */
+  const leanSseCBlocked = async (signal?: AbortSignal): Promise<boolean | undefined> => {
+    const answer = await call('bucket', undefined, () =>
+      lean!.send(
+        { method: 'GET', key: '', query: { encryption: '' }, headers: {}, payloadSha256: EMPTY_SHA256 },
+        signal,
+      ),
+    );
+    if (!answer) return undefined;
+    if (answer.status === 200) return blocksSseC(await call('bucket', undefined, () => answerText(answer)));
+    const error = await answerError(answer);
+    // No configuration, or a server without the API: nothing is blocked.
+    if (NOTHING_BLOCKED.has(answer.status)) return false;
+    throw toStoreError(error, 'bucket');
+  };
+
   return {
     bucket,
     keyFingerprint: key.fingerprint,
@@ -132,13 +181,16 @@ export function createS3ObjectStore(
       const versioning = await call('bucket', undefined, () =>
         client.send(new GetBucketVersioningCommand({ Bucket: bucket }), sendOptions(signal)),
       );
-      return { versioning: versioningState(versioning.Status), sseCBlocked: await sseCBlocked(client, bucket, signal) };
+      const blocked = (lean ? await leanSseCBlocked(signal) : undefined) ?? (await sseCBlocked(client, bucket, signal));
+      return { versioning: versioningState(versioning.Status), sseCBlocked: blocked };
     },
     async list(prefix, signal) {
       return call('list', prefix, async () => {
+        const listed = lean ? await leanList(prefix, signal) : undefined;
+        if (listed) return listed;
         const objects: ListedObject[] = [];
         for await (const page of paginateListObjectsV2(
-          { client, pageSize: 1000 },
+          { client, pageSize: listPageSize },
           { Bucket: bucket, Prefix: prefix },
           sendOptions(signal),
         )) {
@@ -455,6 +507,9 @@ function versioningState(status: string | undefined): BucketFacts['versioning'] 
 }
 
 /** True when the bucket's encryption configuration blocks SSE-C uploads (AWS default for new buckets since April 2026). */
+/** GetBucketEncryption's answers that mean no configuration (404) or no such API on this server (Ceph). */
+const NOTHING_BLOCKED = new Set([404, 501, 400]);
+
 async function sseCBlocked(client: S3Client, bucket: string, signal?: AbortSignal): Promise<boolean> {
   try {
     const out = await client.send(new GetBucketEncryptionCommand({ Bucket: bucket }), sendOptions(signal));
@@ -464,7 +519,7 @@ async function sseCBlocked(client: S3Client, bucket: string, signal?: AbortSigna
   } catch (error) {
     // No configuration, or a server without the API (Ceph): nothing is blocked.
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || status === 501 || status === 400) return false;
+    if (status !== undefined && NOTHING_BLOCKED.has(status)) return false;
     throw toStoreError(error, 'bucket');
   }
 }

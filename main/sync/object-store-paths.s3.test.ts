@@ -1,6 +1,6 @@
 /**
  * The ObjectStore contract on real Ceph RGW, on both request paths of the S3 adapter: the SDK's
- * and the lean signed path for small PUTs, whole-object GETs and HEADs (main/aws/s3-lean-requests.ts).
+ * and the lean signed path for small PUTs, whole-object GETs, HEADs and listings (main/aws/s3-lean-requests.ts).
  * Invariants: an object written by either path is stored with SSE-C under our key, with
  * Intelligent-Tiering, our metadata and the key-fingerprint tag, and reads back byte for byte with
  * the same head on either path; a body that does not match its signed SHA-256 is refused by S3;
@@ -113,6 +113,38 @@ describe.each(PATHS)('object store on the %s path (Ceph RGW)', (path) => {
     expect(await store.head(plainKey)).toMatchObject({ size: 700, encrypted: false });
   });
 
+  it('lists every object under a prefix across pages, exactly as written (XML-special characters, spaces at the ends), on both paths alike', async () => {
+    const prefix = `list-${path}/`;
+    const keys = [
+      ...AWKWARD_KEYS,
+      't/<tag>&amp;"quoted" \'apos\'.bin',
+      't/ lead and trail .bin ',
+      't/tab\there.bin',
+      't/folder-marker/',
+    ].map((k) => prefix + k);
+    const written = new Map<string, string>();
+    for (const key of keys)
+      written.set(key, await storeOn('sdk').put(putRequest(key, randomBytes(keys.indexOf(key) * 7))));
+    // Two objects a page: the continuation token is followed, whatever it holds.
+    const paged = createS3ObjectStore(fx.clientFor(inject('s3').endpoint), fx.bucket, fx.key, {
+      leanSmallRequests: path === 'lean',
+      listPageSize: 2,
+    });
+    const listed = await paged.list(prefix);
+    expect(listed.map((o) => o.key).sort()).toEqual([...keys].sort());
+    for (const object of listed) {
+      expect(object).toMatchObject({ etag: written.get(object.key), storageClass: 'INTELLIGENT_TIERING' });
+      expect(object.size).toBe(keys.indexOf(object.key) * 7);
+      expect(Math.abs(object.lastModifiedMs - Date.now())).toBeLessThan(3_600_000);
+    }
+    expect(await storeOn(path).list(prefix)).toEqual(listed);
+    expect(await storeOn(path).list(`${prefix}none/`)).toEqual([]);
+  });
+
+  it("checks the bucket alike on both paths: Ceph's answer to GetBucketEncryption (a listing) blocks nothing", async () => {
+    expect(await storeOn(path).checkBucket()).toEqual({ versioning: 'never', sseCBlocked: false });
+  });
+
   it('an aborted call rejects with the abort, not a store error', async () => {
     const store = storeOn(path);
     const aborted = AbortSignal.abort();
@@ -120,6 +152,7 @@ describe.each(PATHS)('object store on the %s path (Ceph RGW)', (path) => {
       store.get(`${path}/any.bin`, undefined, aborted),
       store.head(`${path}/any.bin`, aborted),
       store.put(putRequest(`${path}/any.bin`, randomBytes(10)), aborted),
+      store.list(`${path}/`, aborted),
     ]) {
       const error = await rejection(call);
       expect(error).not.toBeInstanceOf(StoreError);
@@ -138,7 +171,7 @@ describe('faults: both paths settle and classify alike', () => {
   );
 
   /** The call's outcome, reduced to what the engine acts on. */
-  async function outcome(path: Path, op: 'put' | 'get' | 'head', fault: Fault, pool?: S3PoolOptions) {
+  async function outcome(path: Path, op: 'put' | 'get' | 'head' | 'list', fault: Fault, pool?: S3PoolOptions) {
     const proxy = await startFaultProxy(inject('s3').endpoint, (() => fault) satisfies FaultPlan);
     try {
       const store = storeOn(path, proxy.endpoint, pool);
@@ -147,7 +180,9 @@ describe('faults: both paths settle and classify alike', () => {
           ? store.put(putRequest(`faults/${path}-put.bin`, randomBytes(3000)))
           : op === 'get'
             ? store.get(seeded).then(({ body }) => readAll(body))
-            : store.head(seeded);
+            : op === 'list'
+              ? store.list('faults/')
+              : store.head(seeded);
       const error = await rejection(call);
       expect(proxy.requests()).toBeGreaterThan(0);
       return error instanceof StoreError
@@ -166,8 +201,8 @@ describe('faults: both paths settle and classify alike', () => {
     ['connection reset', 'reset', { kind: 'transient' }],
   ];
   for (const [name, fault, expected] of FAULTS) {
-    it(`${name}: the same outcome on the SDK and the lean path (put, get, head)`, async () => {
-      for (const op of ['put', 'get', 'head'] as const) {
+    it(`${name}: the same outcome on the SDK and the lean path (put, get, head, list)`, async () => {
+      for (const op of ['put', 'get', 'head', 'list'] as const) {
         const sdk = await outcome('sdk', op, fault);
         const lean = await outcome('lean', op, fault);
         expect({ op, ...lean }).toEqual({ op, ...sdk });
@@ -193,7 +228,7 @@ describe('faults: both paths settle and classify alike', () => {
     ];
     for (const path of PATHS) {
       for (const fault of faults) {
-        for (const op of ['put', 'get', 'head'] as const) {
+        for (const op of ['put', 'get', 'head', 'list'] as const) {
           if ('body' in (fault as object) && op !== 'get') continue;
           const out = await outcome(path, op, fault, pool);
           expect({ path, op, fault, out, retryable: retryable(out) }).toMatchObject({ retryable: true });
