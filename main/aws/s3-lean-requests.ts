@@ -1,12 +1,11 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
 
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { Checksum, SourceData } from '@smithy/types';
+
+import { S3RequestSigner, uriEscape } from './sigv4-signer';
 
 /** What a client made by `createS3Client` shares with its lean requests: the same pool and limits. */
 export interface LeanPool {
@@ -56,8 +55,8 @@ export interface LeanS3 {
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
- * A lean request path for small object GETs and PUTs: SigV4 (`@smithy/signature-v4`, which keeps
- * derived signing keys per day, region and credentials) over the client's own keep-alive agents.
+ * A lean request path for small object GETs and PUTs, HEADs and listings: SigV4 (`S3RequestSigner`,
+ * which keeps the day's signing key) over the client's own keep-alive agents.
  * The SDK's per-request work — a dozen middlewares, endpoint rules, schema (de)serialization, its
  * stream mixins — cost ~1.5 ms of JavaScript per small object; here the endpoint is resolved once
  * per bucket by the SDK's own rules (so AWS_ENDPOINT_URL_S3, a profile's endpoint_url, FIPS,
@@ -68,7 +67,7 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined {
   const pool = pools.get(client);
   if (!pool) return undefined;
-  let target: Promise<{ base: URL; signer: SignatureV4 } | undefined> | undefined;
+  let target: Promise<{ base: URL; signer: S3RequestSigner } | undefined> | undefined;
   const resolve = () => (target ??= resolveTarget(client, bucket, pool).catch(() => undefined));
   return {
     async usable() {
@@ -88,19 +87,8 @@ export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined 
         ...(request.body ? { 'content-length': String(request.body.length) } : {}),
       };
       const offset = client.config.systemClockOffset ?? 0;
-      const signed = await signer.sign(
-        {
-          method: request.method,
-          protocol: base.protocol,
-          hostname: base.hostname,
-          path,
-          query,
-          headers,
-          ...(base.port ? { port: Number(base.port) } : {}),
-        },
-        { signingDate: new Date(Date.now() + offset) },
-      );
-      return exchange(base, path + search, request, signed.headers, pool, signal);
+      const signed = await signer.sign({ method: request.method, path, query, headers }, Date.now() + offset);
+      return exchange(base, path + search, request, signed, pool, signal);
     },
   };
 }
@@ -109,7 +97,7 @@ async function resolveTarget(
   client: S3Client,
   bucket: string,
   pool: LeanPool,
-): Promise<{ base: URL; signer: SignatureV4 } | undefined> {
+): Promise<{ base: URL; signer: S3RequestSigner } | undefined> {
   const config = client.config;
   const endpoint = pool.endpoint ?? (await config.serviceConfiguredEndpoint?.());
   const region = await config.region();
@@ -130,15 +118,8 @@ async function resolveTarget(
   if (Object.keys(resolved.headers ?? {}).length > 0) return undefined;
   const base = new URL(resolved.url.toString());
   if (base.search || (base.protocol !== 'http:' && base.protocol !== 'https:')) return undefined;
-  const signer = new SignatureV4({
-    credentials: config.credentials,
-    region: sigv4.signingRegion ?? region,
-    service: 's3',
-    sha256: NodeSha256,
-    // S3 signs the path as sent (no double encoding) and takes the payload hash from our header.
-    uriEscapePath: false,
-    applyChecksum: false,
-  });
+  // S3 signs the path as sent (no double encoding) and takes the payload hash from our header.
+  const signer = new S3RequestSigner(config.credentials, sigv4.signingRegion ?? region);
   return { base, signer };
 }
 
@@ -155,11 +136,6 @@ function objectPath(base: URL, key: string): string | undefined {
     return undefined; // a lone surrogate: not a key this path can send
   }
   return `${base.pathname.replace(/\/$/, '')}/${encoded}`;
-}
-
-/** RFC 3986 percent-encoding, as SigV4 canonicalizes paths and queries. */
-function uriEscape(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** `?name=value&…`, encoded as the signature canonicalizes it ('' for no query; undefined if it cannot be sent). */
@@ -215,37 +191,6 @@ function idleTimeout(ms: number): Error {
     name: 'TimeoutError',
     code: 'ETIMEDOUT',
   });
-}
-
-/** `@smithy/types` Checksum over node:crypto (SHA-256, or HMAC-SHA-256 with a secret). */
-class NodeSha256 implements Checksum {
-  private hash: Hash | Hmac;
-
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-
-  update(data: Uint8Array): void {
-    this.hash.update(bytesOf(data));
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.fresh();
-  }
-
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(this.secret));
-  }
-}
-
-function bytesOf(data: SourceData): Buffer | string {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
 }
 
 /** Longest error body read: S3's XML errors are a few hundred bytes; a proxy's page is cut here. */

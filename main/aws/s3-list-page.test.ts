@@ -43,7 +43,7 @@ const object = fc.record(
     // Any key S3 can list in XML: non-empty, no lone surrogates, no control characters XML 1.0 forbids.
     key: fc
       .string({ unit: 'grapheme', minLength: 1, maxLength: 30 })
-      .filter((k) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(k)),
+      .filter((k) => ![...k].some((c) => c < ' ' && !'\t\n\r'.includes(c))),
     size: fc.nat(),
     etag: fc.stringMatching(/^"[0-9a-f]{32}(-[0-9]{1,4})?"$/),
     lastModifiedMs: fc.integer({ min: 0, max: Date.UTC(2100, 0) }).map((ms) => Math.floor(ms / 1000) * 1000),
@@ -59,7 +59,7 @@ describe('parseListPage', () => {
       fc.property(
         fc.array(object, { maxLength: 8 }),
         fc.option(
-          fc.string({ minLength: 1, maxLength: 40 }).filter((t) => !/[\u0000-\u001f]/.test(t)),
+          fc.string({ minLength: 1, maxLength: 40 }).filter((t) => ![...t].some((c) => c < ' ')),
           { nil: undefined },
         ),
         fc.boolean(),

@@ -123,8 +123,9 @@ describe.each(PATHS)('object store on the %s path (Ceph RGW)', (path) => {
       't/folder-marker/',
     ].map((k) => prefix + k);
     const written = new Map<string, string>();
-    for (const key of keys)
+    for (const key of keys) {
       written.set(key, await storeOn('sdk').put(putRequest(key, randomBytes(keys.indexOf(key) * 7))));
+    }
     // Two objects a page: the continuation token is followed, whatever it holds.
     const paged = createS3ObjectStore(fx.clientFor(inject('s3').endpoint), fx.bucket, fx.key, {
       leanSmallRequests: path === 'lean',
