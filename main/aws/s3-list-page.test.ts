@@ -38,8 +38,8 @@ function page(objects: ListedObject[], options: { numeric?: boolean; next?: stri
   );
 }
 
-const object = fc.record(
-  {
+const object: fc.Arbitrary<ListedObject> = fc
+  .record({
     // Any key S3 can list in XML: non-empty, no lone surrogates, no control characters XML 1.0 forbids.
     key: fc
       .string({ unit: 'grapheme', minLength: 1, maxLength: 30 })
@@ -47,11 +47,9 @@ const object = fc.record(
     size: fc.nat(),
     etag: fc.stringMatching(/^"[0-9a-f]{32}(-[0-9]{1,4})?"$/),
     lastModifiedMs: fc.integer({ min: 0, max: Date.UTC(2100, 0) }).map((ms) => Math.floor(ms / 1000) * 1000),
-    storageClass: fc.constantFrom('INTELLIGENT_TIERING', 'STANDARD', undefined),
-  },
-  { requiredKeys: ['key', 'size', 'etag', 'lastModifiedMs'] },
-);
-const clean = (o: ListedObject) => (o.storageClass === undefined ? { ...o, storageClass: undefined } : o);
+    storageClass: fc.constantFrom('INTELLIGENT_TIERING', 'STANDARD', ''),
+  })
+  .map(({ storageClass, ...rest }) => (storageClass ? { ...rest, storageClass } : rest));
 
 describe('parseListPage', () => {
   it('reads back exactly the objects and token S3 escaped into a page (named or numeric references)', () => {
@@ -65,7 +63,7 @@ describe('parseListPage', () => {
         fc.boolean(),
         (objects, next, numeric) => {
           const parsed = parseListPage(page(objects, { numeric, ...(next !== undefined ? { next } : {}) }));
-          expect(parsed.objects.map(clean)).toEqual(objects.map(clean));
+          expect(parsed.objects).toEqual(objects);
           expect(parsed.next).toBe(next);
         },
       ),
