@@ -47,7 +47,7 @@ export interface EncryptOutcome {
  */
 export async function encryptPlainObjects(input: EncryptInput): Promise<EncryptOutcome> {
   const { store, spec, signal } = input;
-  const release = await acquireSyncLock(spec.localRoot);
+  const release = await acquireSyncLock(spec.localRoot, signal);
   try {
     await checkKeyIdentity(store, spec.prefix, signal);
     const retry = syncRetry(signal);

@@ -78,7 +78,7 @@ function retryEvent({ attempt, error, delayMs }: RetryNotice): SyncEvent {
 }
 
 async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncOutcome> {
-  const release = await acquireSyncLock(run.spec.localRoot);
+  const release = await acquireSyncLock(run.spec.localRoot, run.signal);
   try {
     await checkBucket(direction, run);
     // Before anything is read or written: a key that is not the prefix's is refused here.
