@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 
 import { PUSH_NOW_SETTLE_MS, type PushNowFolder, type PushNowResult } from '../../shared/executor/protocol';
 import { logsFolderOf } from '../../shared/executor/run-folders';
 import { sleep } from '../core/abort';
-import { processAlive as alive, processStartTicks, sameProcessAlive } from '../core/process-identity';
+import { claimPidFileSync, holderAlive, readPidFileHolder } from '../core/exclusive-pid-file';
+import { processAlive as alive } from '../core/process-identity';
 import { runSync } from '../sync/engine';
 import { STILL_BEING_WRITTEN } from '../sync/planner';
 import type { RunStorage } from './data-sync';
@@ -69,9 +69,10 @@ function folderOf(storage: RunStorage, name: PushNowFolder) {
 }
 
 /**
- * Marks this process as the push during training (its pid in `push-now.pid`), refusing when the
- * run has ended (its final push ran or runs: status.json is written after it) or while an earlier
- * push now still runs. Returns the release.
+ * Marks this process as the push during training (its PID and start time in `push-now.pid`, an
+ * exclusive PID file: `claimPidFileSync`), refusing when the run has ended (its final push ran or
+ * runs: status.json is written after it) or while an earlier push now still runs. A file left by a
+ * killed push is taken over, by exactly one of several pushes racing for it. Returns the release.
  *
  * Exclusive on purpose: the file is how the final push finds a push now to stop. Overwritten by a
  * second push (which then loses the sync lock and removes "its" file), it would leave the first
@@ -84,28 +85,12 @@ export function claimPushNow(layout: WorkLayout): () => void {
       'Nothing to push now: the run pushes everything when it ends.',
     );
   }
-  // PID and start time: a file left by a killed push must never make the final push signal
-  // whichever process got that PID next.
-  const ticks = processStartTicks(process.pid);
-  const mine = `${process.pid}${ticks ? ` ${ticks}` : ''}\n`;
-  for (let round = 0; round < 3; round++) {
-    try {
-      writeFileSync(layout.pushNowPidFile, mine, { mode: 0o600, flag: 'wx' });
-      return () => {
-        if (readPushNow(layout.pushNowPidFile)?.pid === process.pid) rmSync(layout.pushNowPidFile, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const seen = readText(layout.pushNowPidFile);
-    const holder = seen === undefined ? undefined : parsePushNow(seen);
-    if (holder && sameProcessAlive(holder.pid, holder.startTicks)) break;
-    // Left by a push that was killed: stale, removed only if it still is the file just judged.
-    if (seen !== undefined && !removeIfUnchanged(layout.pushNowPidFile, seen)) break;
-  }
-  const holder = readPushNow(layout.pushNowPidFile);
+  // PID and start time ("PID START_TICKS"): a file left by a killed push must never make the final
+  // push signal whichever process got that PID next.
+  const claim = claimPidFileSync(layout.pushNowPidFile, 'pid-line');
+  if (claim.held) return claim.release;
   throw new PhaseError(
-    `a push asked for earlier is still running${holder ? ` (PID ${holder.pid})` : ''}`,
+    `a push asked for earlier is still running (PID ${claim.holder.pid})`,
     'Wait for it to finish; the run’s events say what it moved.',
   );
 }
@@ -116,8 +101,8 @@ export function claimPushNow(layout: WorkLayout): () => void {
  * at most `limitMs`, then killed. The final push has the whole data to move, and a spot notice leaves two minutes.
  */
 export async function stopPushNow(layout: WorkLayout, limitMs = 20_000): Promise<'none' | 'stopped' | 'killed'> {
-  const recorded = readPushNow(layout.pushNowPidFile);
-  if (!recorded || !sameProcessAlive(recorded.pid, recorded.startTicks)) return 'none';
+  const recorded = readPidFileHolder(layout.pushNowPidFile);
+  if (!recorded || !holderAlive(recorded)) return 'none';
   const { pid } = recorded;
   try {
     process.kill(pid, 'SIGTERM');
@@ -131,51 +116,4 @@ export async function stopPushNow(layout: WorkLayout, limitMs = 20_000): Promise
   // Its sync lock then names a dead process: the final push takes it over.
   process.kill(pid, 'SIGKILL');
   return 'killed';
-}
-
-/**
- * Removes a stale `push-now.pid` only if it still holds `stale`. Between our read and a plain
- * remove, another push may have taken the stale file over and written its own claim: removing
- * that would let two pushes run. The file is moved aside (atomic), checked, and a fresh claim
- * moved aside by mistake is put back. False when the file was someone else's claim.
- */
-function removeIfUnchanged(path: string, stale: string): boolean {
-  const aside = `${path}.stale-${process.pid}-${randomUUID().slice(0, 8)}`;
-  try {
-    renameSync(path, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true; // already removed: claim again
-    throw error;
-  }
-  try {
-    if (readText(aside) === stale) return true;
-    try {
-      linkSync(aside, path); // no-clobber: a third claim made meanwhile stands
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    return false;
-  } finally {
-    rmSync(aside, { force: true });
-  }
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** `push-now.pid`: "PID" or "PID START_TICKS" (where the machine has /proc). */
-function readPushNow(path: string): { pid: number; startTicks?: string } | undefined {
-  const text = readText(path);
-  return text === undefined ? undefined : parsePushNow(text);
-}
-
-function parsePushNow(text: string): { pid: number; startTicks?: string } | undefined {
-  const match = /^(\d+)(?: (\d+))?$/.exec(text.trim());
-  if (!match) return undefined;
-  return { pid: Number(match[1]), ...(match[2] ? { startTicks: match[2] } : {}) };
 }

@@ -1,14 +1,13 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { processStartTicks } from '../core/process-identity';
 import { rejection } from '../core/testing/rejection';
+import { raceOnce, type Racer, releaseWinners, startRacers } from '../core/testing/start-racers';
 import { acquireSyncLock } from './sync-lock';
 import { bundleTestScript } from './testing/bundle-script';
 
@@ -88,35 +87,17 @@ describe('sync lock', () => {
   });
 });
 
-describe('sync lock, raced by separate processes', () => {
+describe.each([
+  ['', []],
+  // Every file call delayed up to 2 ms, a file created a moment before it is filled (race-on-command.ts).
+  [', on a slow disk', ['--slow-disk', '2', '--split-writes']],
+])('sync lock, raced by separate processes%s', (_disk, diskArgs) => {
   const RACERS = 3;
   const TRIALS = 48;
-  let racers: Array<{ child: ChildProcessWithoutNullStreams; next: () => Promise<string> }> = [];
+  let racers: Racer[] = [];
 
   beforeAll(async () => {
-    const script = await bundleTestScript('lock-racer');
-    racers = Array.from({ length: RACERS }, () => {
-      const child = spawn(process.execPath, [script, root], { stdio: ['pipe', 'pipe', 'pipe'] });
-      const lines: string[] = [];
-      const waiting: Array<(line: string) => void> = [];
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const waiter = waiting.shift();
-        if (waiter) waiter(line);
-        else lines.push(line);
-      });
-      const next = () =>
-        new Promise<string>((done, fail) => {
-          const line = lines.shift();
-          if (line !== undefined) return done(line);
-          const timer = setTimeout(() => fail(new Error('racer did not answer in 10 s')), 10_000);
-          waiting.push((l) => {
-            clearTimeout(timer);
-            done(l);
-          });
-        });
-      return { child, next };
-    });
-    for (const racer of racers) expect(await racer.next()).toBe('ready');
+    racers = await startRacers(await bundleTestScript('lock-racer'), [root, ...diskArgs], RACERS);
   }, 60_000);
   afterAll(() => {
     for (const { child } of racers) child.kill();
@@ -127,18 +108,14 @@ describe('sync lock, raced by separate processes', () => {
     const losers: string[] = [];
     for (let trial = 0; trial < TRIALS; trial += 1) {
       await plant(trial % 2 ? staleJson() : String(DEAD_PID));
-      for (const { child } of racers) child.stdin.write('go\n');
-      const answers = await Promise.all(racers.map((r) => r.next()));
+      const answers = await raceOnce(racers);
       const won = answers.flatMap((a, i) => (a === 'won' ? [i] : []));
       winners.push(won.length);
       if (won.length === 1) {
         const pid = racers[won[0]!]!.child.pid;
         losers.push(...answers.filter((a) => a !== 'won').map((a) => a.replace(String(pid), 'WINNER')));
       }
-      for (const i of won) {
-        racers[i]!.child.stdin.write('release\n');
-        expect(await racers[i]!.next()).toBe('released');
-      }
+      await releaseWinners(racers, answers);
       await rm(lockPath(), { force: true });
     }
     expect(winners).toEqual(Array.from({ length: TRIALS }, () => 1));

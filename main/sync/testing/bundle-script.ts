@@ -4,11 +4,11 @@ import { join, resolve } from 'node:path';
 
 import { build } from 'esbuild';
 
-/** Bundles a TypeScript script of this folder into one .mjs in a temp folder, to run as its own process. */
-export async function bundleTestScript(name: string): Promise<string> {
+/** Bundles a TypeScript script (of this folder, or of `dir`) into one .mjs in a temp folder, to run as its own process. */
+export async function bundleTestScript(name: string, dir = import.meta.dirname): Promise<string> {
   const outfile = join(await mkdtemp(join(tmpdir(), 'traindeck-script-')), `${name}.mjs`);
   await build({
-    entryPoints: [resolve(import.meta.dirname, `${name}.ts`)],
+    entryPoints: [resolve(dir, `${name}.ts`)],
     outfile,
     bundle: true,
     platform: 'node',

@@ -1,28 +1,10 @@
-import { createInterface } from 'node:readline';
-
+import { raceOnCommand, slowDisk } from '../../core/testing/race-on-command';
 import { acquireSyncLock } from '../sync-lock';
 
 /**
- * A separate process that races for the sync lock of the root in argv[2] on command (stdin lines
- * `go`, `release`, `exit`), answering `ready`, `won`, `lost <message>`, `released` on stdout.
+ * A separate process that races for the sync lock of the root in argv[2] on command (`raceOnCommand`);
+ * `--slow-disk MS [--split-writes]` delays each of its file calls by up to MS ms (`slowDisk`).
  */
-const root = process.argv[2]!;
-let release: (() => Promise<void>) | undefined;
-const say = (line: string) => process.stdout.write(`${line.replace(/\n/g, ' ')}\n`);
-createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'go') {
-    acquireSyncLock(root).then(
-      (done) => {
-        release = done;
-        say('won');
-      },
-      (error: Error) => say(`lost ${error.message}`),
-    );
-  } else if (line === 'release') {
-    void (release ?? (() => Promise.resolve()))().then(() => {
-      release = undefined;
-      say('released');
-    });
-  } else if (line === 'exit') process.exit(0);
-});
-say('ready');
+const [root, option, ms, split] = process.argv.slice(2);
+if (option === '--slow-disk') slowDisk(Number(ms), split === '--split-writes');
+raceOnCommand(() => acquireSyncLock(root!));
