@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,15 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { RunEvent } from '../../../shared/domain/run';
 import type { JournalEntry } from '../../../shared/domain/run-journal';
-import type { ExecutorStatus } from '../../../shared/executor/protocol';
-import { silentLogger } from '../../core/logger';
 import { workLayout } from '../../executor/work-layout';
-import { createLocalConnector } from '../../host/local-host';
 import { runDir } from '../../lifecycle/journal/run-journal';
-import { MemoryBucket, MemoryObjectStore } from '../../sync/testing/memory-object-store';
 import type { AwsMachine } from '../pipeline/compute-backend';
-import { RunService } from '../run-service';
 import { appendAttach } from './attach-journal';
+import { finishExecutor, reattachingService } from './testing/reattach-fixture';
 
 // Invariant: a spot-relaunched run whose desktop is killed during a later attempt is found at the
 // next start (its run journal, closed by the interrupted attempt's teardown, was opened again by the
@@ -133,49 +129,18 @@ function seedRelaunchedRun(): { layout: ReturnType<typeof workLayout>; attempt2:
   return { layout, attempt2 };
 }
 
-function service(): RunService {
-  return new RunService({
-    dataDir: dir,
-    emit: () => {},
-    now: Date.now,
-    log: silentLogger,
-    pollMs: 50,
-    resources: () => Promise.reject(new Error('not a new run')),
-    reattach: {
-      resources: async () => ({
-        connector: createLocalConnector(),
-        secrets: { sseKey: 'AAAA' },
-        store: new MemoryObjectStore(new MemoryBucket('td-data'), 'fp'),
-        release: async () => ({ remainingHourlyUsd: 0 }),
-      }),
-      release: async () => ({}),
-    },
-  });
-}
-
 describe('reattach after a spot relaunch', () => {
   it('a relaunched run killed in its second attempt is unfinished (its journal was opened again)', () => {
     seedRelaunchedRun();
-    expect(service().unfinished()).toEqual([expect.objectContaining({ runId: RUN, canFollow: true })]);
+    expect(reattachingService(dir).unfinished()).toEqual([expect.objectContaining({ runId: RUN, canFollow: true })]);
   });
 
   it('follows the second attempt’s executor from the start of its files, not the first attempt’s pid and offsets', async () => {
     const { layout, attempt2 } = seedRelaunchedRun();
-    const runs = service();
+    const runs = reattachingService(dir);
     runs.reattach(RUN);
-    // Attempt 2's executor ends its training: its done line and status, then it exits.
-    appendFileSync(layout.eventsFile, JSON.stringify({ seq: 2, at, phase: 'done', status: 'succeeded' }) + '\n');
-    const status: ExecutorStatus = {
-      runId: RUN,
-      outcome: 'succeeded',
-      exitCode: 0,
-      timings: {},
-      pushed: true,
-      manifest: [],
-      prefixes: [],
-      finishedAt: at,
-    };
-    writeFileSync(layout.statusFile, JSON.stringify(status));
+    // Attempt 2's executor ends its training, then exits.
+    finishExecutor(layout, RUN, 2);
     attempt2.kill('SIGTERM');
     const final = await runs.wait(RUN);
     expect(final.logTail.join('\n')).toContain(`reattached to the executor (pid ${attempt2.pid})`);
