@@ -60,8 +60,9 @@ function statusWords(status: number): string {
 
 function fixFor(status: number): string {
   if (status >= 500) return 'The service is failing; try Test again later.';
-  if (status === 404 || status === 410)
-    {return 'The webhook no longer exists: create a new one and paste its URL in Settings.';}
+  if (status === 404 || status === 410) {
+    return 'The webhook no longer exists: create a new one and paste its URL in Settings.';
+  }
   if (status >= 300 && status < 400) {
     return 'The webhook has moved: paste the https address your service gives now in Settings, then Test.';
   }
