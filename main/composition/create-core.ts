@@ -13,6 +13,7 @@ import { SettingsStore } from '../dashboard/settings-store';
 import { WebhookStore } from '../dashboard/webhook-store';
 import { homeTarget } from '../lifecycle/lifecycle-deps';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
+import { spotNowOf } from '../lifecycle/pricing/spot-now';
 import { MonitorNotifier } from '../monitor/monitor-notifier';
 import { MonitorService } from '../monitor/monitor-service';
 import { createRunService } from '../runs/create-run-service';
@@ -139,6 +140,7 @@ export function createCore(options: CoreOptions): Core {
       undefined,
       () => settings.current().monitoring,
       (target) => priceSourceOf(world).forRegion(target),
+      { spotNow: spotNowOf(world) },
     ),
     // The machine posts "finished/failed" itself too (a closed laptop still hears): the URL goes over stdin.
     webhook: () => webhook.current().catch(() => undefined),

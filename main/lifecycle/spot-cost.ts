@@ -42,20 +42,41 @@ export async function priceSpotRun(
         'the run was relaunched after a spot interruption, so its instances are priced on-demand as an upper bound',
     };
   }
-  const instanceType = instance.instanceType ?? setup.instanceType;
+  return priceSpotWindow(
+    {
+      instanceType: instance.instanceType ?? setup.instanceType,
+      ...(instance.zone ? { zone: instance.zone } : {}),
+      from: instance.from,
+      to: instance.to,
+    },
+    { region: instance.region, ...(setup.profile ? { profile: setup.profile } : {}) },
+    deps,
+  );
+}
+
+/**
+ * Prices one spot instance's window (a run's, or one attempt's of a relaunched run) from EC2's
+ * price history of its zone (without it, the dearest zone of the region, at most). Never throws:
+ * an unreadable or empty history, or none within {@link SPOT_HISTORY_LIMIT_MS}, is `unavailable` with why.
+ */
+export async function priceSpotWindow(
+  window: { instanceType: string; zone?: string; from: number; to: number },
+  target: AwsTarget,
+  deps: Pick<SpotCostDeps, 'spotPrices' | 'limitMs'>,
+): Promise<SpotPricing> {
+  const { instanceType, zone, from, to } = window;
   const limitMs = deps.limitMs ?? SPOT_HISTORY_LIMIT_MS;
   try {
-    const port = deps.spotPrices({ region: instance.region, ...(setup.profile ? { profile: setup.profile } : {}) });
+    const port = deps.spotPrices(target);
     const points = await bounded(
-      (signal) =>
-        port.spotPriceHistory(instanceType, instance.zone, new Date(instance.from), new Date(instance.to), { signal }),
+      (signal) => port.spotPriceHistory(instanceType, zone, new Date(from), new Date(to), { signal }),
       limitMs,
     );
-    const charge = priceSpotInterval(points, instance.from, instance.to, instance.zone);
+    const charge = priceSpotInterval(points, from, to, zone);
     if (!charge) {
       return {
         source: 'unavailable',
-        reason: `EC2 has no spot price history for ${instanceType} in ${instance.zone ?? instance.region}`,
+        reason: `EC2 has no spot price history for ${instanceType} in ${zone ?? target.region}`,
       };
     }
     return { source: 'history', charge };

@@ -32,22 +32,35 @@ export class AutoStopper {
   private stopped = false;
   private lossSeen = false;
   private unpricedSaid = false;
+  private boundSaid = false;
 
   constructor(
     private readonly settings: AutoStopSettings | undefined,
     private readonly onStop: (cause: AutoStopCause, reason: string) => void,
     /** Once, when a run with a budget gets a cost it cannot price: the budget cannot stop it, and the user must hear so. */
     private readonly onBudgetUnpriced?: (maxCostUsd: number) => void,
+    /**
+     * Once, when a run with a budget is priced at an upper bound (a spot instance whose spot price is
+     * unknown: on-demand): the budget stays safe (it stops sooner, never later), and the user hears why.
+     */
+    private readonly onBudgetUpperBound?: (maxCostUsd: number, why: string) => void,
   ) {}
 
   /** A new cost figure; `pushBytes` is what the graceful stop's push may move. */
   onCost(cost: CostBurn, pushBytes: number): void {
     const budget = this.settings?.budget;
     if (!budget || this.stopped) return;
+    // A spot price being read (at most spot-now.ts's 20 s): the on-demand stand-in would stop a run
+    // its spot price keeps within budget (a relaunch hours in); the next cost, with the price, decides.
+    if (cost.spotPending) return;
     if (cost.hourlyUsd === null || cost.soFarUsd === null) {
       if (!this.unpricedSaid) this.onBudgetUnpriced?.(budget.maxCostUsd);
       this.unpricedSaid = true;
       return;
+    }
+    if (cost.upperBound && !this.boundSaid) {
+      this.boundSaid = true;
+      this.onBudgetUpperBound?.(budget.maxCostUsd, cost.instanceNote ?? 'the instance is priced at most');
     }
     const verdict = budgetVerdict({
       maxCostUsd: budget.maxCostUsd,

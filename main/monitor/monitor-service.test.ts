@@ -12,27 +12,12 @@ import { EventBus } from '../core/event-bus';
 import { createLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
 import { createRouter } from '../core/router';
-import type { Sleep } from '../core/sleep';
 import { localHost } from '../host/local-host';
 import { monitorHandlers } from './monitor-handlers';
 import { MonitorNotifier } from './monitor-notifier';
 import { MonitorService } from './monitor-service';
 import { ManualTimers } from './testing/manual-timers';
-
-// Sleeps until aborted: each watch runs exactly one tick, then waits for `stop`.
-const parked: Sleep = (_ms, signal) =>
-  new Promise((_resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
-  });
-/** Waits (bounded) until the first tick's real I/O has landed; a loaded machine may take a while. */
-async function until(done: () => boolean, limitMs = 10_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { parked, until } from './testing/parked-sleep';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

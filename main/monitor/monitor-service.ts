@@ -5,6 +5,7 @@ import type { MonitorNotice } from '../../shared/monitor/notices';
 import type { TrainingProgress } from '../../shared/monitor/progress';
 import type { MonitoredRun, MonitorSnapshot } from '../../shared/monitor/view';
 import type { PriceTable } from '../../shared/pricing/price-table';
+import type { SpotNowAnswer } from '../../shared/pricing/spot-now-price';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import { raceAbort } from '../core/abort';
 import type { Clock } from '../core/clock';
@@ -106,6 +107,11 @@ export class MonitorService {
     run.watcher.setAws({ burn: aws.burn, checkSpot: aws.spot });
     if (aws.cloud) void this.cloudLoop(aws.cloud, run.monitor, run.abort.signal, this.deps.sleep ?? realSleep);
     return true;
+  }
+
+  /** A spot instance's spot price arrived (main's spot-now.ts, as the Costs page reads it): the burn uses it from now on. */
+  setSpot(runId: string, spot: SpotNowAnswer): void {
+    this.runs.get(runId)?.watcher.setSpot(spot);
   }
 
   /** The run region's prices arrived (main's price source): the burn rate uses them from now on. */

@@ -10,6 +10,7 @@ import type { StallRule } from '../../shared/monitor/stall';
 import type { MonitorAlert, MonitorDelta, MonitorSnapshot } from '../../shared/monitor/view';
 import { formatUsd } from '../../shared/report/format';
 import { redactUrlUserinfo } from '../../shared/security/redact-url';
+import { asSentence } from '../../shared/text/sentences';
 import type { Clock } from '../core/clock';
 import { AutoStopper, type AutoStopSettings } from './auto-stop';
 import { Coalescer, type Timers } from './coalescer';
@@ -81,6 +82,11 @@ export class RunMonitor {
         this.alert(
           'budget-unpriced',
           `TrainDeck has no price for this instance or its disk, so the budget of ${formatUsd(maxCostUsd)} cannot stop the run: it runs until its time limit or until you stop it.`,
+        ),
+      (maxCostUsd, why) =>
+        this.alert(
+          'budget-upper-bound',
+          `The budget of ${formatUsd(maxCostUsd)} counts this spot instance at an upper bound: ${asSentence(why.replace(/^At most: /, ''))} It may stop the run sooner than the spot price would need, never later.`,
         ),
     );
     this.coalescer = new Coalescer(() => this.flush(), options.clock, options.timers, options.minIntervalMs);

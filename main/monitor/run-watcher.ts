@@ -1,6 +1,7 @@
 import { DEFAULT_MONITORING } from '../../shared/domain/settings';
 import { type BurnInput, computeBurn } from '../../shared/monitor/burn';
 import type { PriceTable } from '../../shared/pricing/price-table';
+import type { SpotNowAnswer } from '../../shared/pricing/spot-now-price';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { realSleep, type Sleep } from '../core/sleep';
@@ -89,6 +90,13 @@ export class RunWatcher {
   setPrices(prices: PriceTable): void {
     if (!this.options.burn) return;
     this.options.burn = { ...this.options.burn, prices };
+    this.price();
+  }
+
+  /** Prices a spot instance at its type's newest spot price per zone from now on (or the on-demand bound, with why). */
+  setSpot(spot: SpotNowAnswer): void {
+    if (!this.options.burn) return;
+    this.options.burn = { ...this.options.burn, spot };
     this.price();
   }
 

@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
-import { priceSpotRun } from '../lifecycle/spot-cost';
+import { priceSpotRun, priceSpotWindow } from '../lifecycle/spot-cost';
 import type { KeyVault } from '../sync/key-vault';
 import type { StoreCredentialsConfirm } from '../trust/store-credential-consent';
 import type { RunObserver } from './pipeline/run-observer';
@@ -53,6 +53,15 @@ export function createRunService(options: {
           spotPrices: (target) => options.lifecycle.ports(target).ec2(target.region),
           now: () => options.lifecycle.clock.now(),
         },
+      ),
+    spotHistory: (request, window) =>
+      priceSpotWindow(
+        window,
+        {
+          region: request.config.aws.region,
+          ...(request.config.aws.profile ? { profile: request.config.aws.profile } : {}),
+        },
+        { spotPrices: (target) => options.lifecycle.ports(target).ec2(target.region) },
       ),
     reattach: createReattachPort({
       env: options.env,

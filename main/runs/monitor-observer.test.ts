@@ -61,10 +61,40 @@ describe('monitor observer', () => {
         volumes: [{ volumeType: 'gp3', sizeGb: 200 }],
         startedAt: 1_700_000_000_000,
         hasPublicIp: true,
+        // A spot instance with no spot price reader: priced on-demand, said as an upper bound with why.
+        market: 'spot',
+        spot: { problem: 'This TrainDeck does not read spot prices.' },
       },
       spot: true,
       cloud: { port, instanceId: 'i-0abc' },
     });
+  });
+
+  it('a spot instance: its spot price now is read for its region and type and handed to the burn', async () => {
+    const monitor = { ...fakeMonitor(), setSpot: vi.fn() };
+    const answer = { zones: [{ zone: 'eu-west-1b', usdPerHour: 0.4 }] };
+    const spotNow = vi.fn(async () => answer);
+    const machine = {
+      instanceId: 'i-0abc',
+      region: 'eu-west-1',
+      instanceType: 'g5.xlarge',
+      diskGb: 200,
+      spot: true,
+      zone: 'eu-west-1b',
+      launchedAt: 1_700_000_000_000,
+    };
+    const earlierAttempts = { usd: 0.8, attempts: 1, upperBound: false };
+    monitorObserver(monitor as unknown as MonitorService, () => ({}) as InstanceMetricsPort, undefined, undefined, {
+      spotNow,
+    }).trainingStarted('r7', host, paths, { aws: machine, earlierAttempts });
+    expect(spotNow).toHaveBeenCalledWith({ region: 'eu-west-1' }, 'g5.xlarge');
+    expect(monitor.attachAws).toHaveBeenCalledWith(
+      'r7',
+      expect.objectContaining({
+        burn: expect.objectContaining({ market: 'spot', zone: 'eu-west-1b', earlier: earlierAttempts }),
+      }),
+    );
+    await vi.waitFor(() => expect(monitor.setSpot).toHaveBeenCalledWith('r7', answer));
   });
 
   it("passes the run config's sample interval, stall rule and extra progress patterns to the monitor", () => {

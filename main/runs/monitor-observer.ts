@@ -2,6 +2,7 @@ import { type AppSettings, DEFAULT_MONITORING } from '../../shared/domain/settin
 import { compilePatterns, DEFAULT_PROGRESS_PATTERNS } from '../../shared/monitor/log-patterns';
 import { stallRuleOf } from '../../shared/monitor/stall';
 import type { PriceTable } from '../../shared/pricing/price-table';
+import type { SpotNowAnswer } from '../../shared/pricing/spot-now-price';
 import type { MonitoringConfig } from '../../shared/run-config/monitoring-section';
 import type { InstanceMetricsPort } from '../aws/ports/metrics-port';
 import { createSdkInstanceMetricsPort } from '../aws/sdk/cloudwatch-adapter';
@@ -9,6 +10,12 @@ import type { AutoStopSettings } from '../monitor/auto-stop';
 import type { MonitorService, WatchRequest } from '../monitor/monitor-service';
 import type { AwsMachine } from './pipeline/compute-backend';
 import type { RunObserver, RunStopGuard } from './pipeline/run-observer';
+
+/** The newest spot price per zone of a type in a region (main's spot-now.ts, as the Costs page reads it; never throws). */
+export type SpotNowReader = (
+  target: { region: string; profile?: string },
+  instanceType: string,
+) => Promise<SpotNowAnswer>;
 
 /** Builds the CloudWatch/EC2 metrics port of a region (injected in tests). */
 export type MetricsPortFactory = (machine: AwsMachine) => InstanceMetricsPort;
@@ -20,8 +27,9 @@ const sdkMetricsPort: MetricsPortFactory = (machine) =>
  * Hands a training run to the monitor: it samples health and tails the logs through the
  * pipeline's own SSH connection (or this computer for local runs), follows reconnects, and
  * stops when the run ends (its data stays for the page). On EC2 it also prices the instance
- * (burn rate), watches for a spot notice, and polls CloudWatch, which keeps working when SSH
- * does not.
+ * (burn rate: a spot instance at its zone's spot price now, as the Costs page prices it, and the
+ * earlier attempts of a relaunched run), watches for a spot notice, and polls CloudWatch, which
+ * keeps working when SSH does not.
  */
 export function monitorObserver(
   monitor: MonitorService,
@@ -34,7 +42,11 @@ export function monitorObserver(
    * The CLI's use: watch only a run the monitor may stop (budget, stall or NaN-loss action), and
    * without CloudWatch or the IMDS check (the executor watches spot notices itself).
    */
-  options: { stopsOnly?: boolean } = {},
+  options: {
+    stopsOnly?: boolean;
+    /** A spot instance's price now; absent: it is budgeted and shown at the on-demand upper bound. */
+    spotNow?: SpotNowReader;
+  } = {},
 ): RunObserver {
   return {
     trainingStarted: (runId, host, paths, context = {}) => {
@@ -57,15 +69,21 @@ export function monitorObserver(
           volumes: [{ volumeType: 'gp3', sizeGb: aws.diskGb }],
           startedAt: aws.launchedAt,
           hasPublicIp: true,
+          ...(aws.spot ? { market: 'spot' as const, ...(aws.zone ? { zone: aws.zone } : {}) } : {}),
+          ...(aws.spot && !options.spotNow ? { spot: { problem: 'This TrainDeck does not read spot prices.' } } : {}),
+          ...(context.earlierAttempts ? { earlier: context.earlierAttempts } : {}),
         },
         spot: aws.spot && !options.stopsOnly,
         ...(options.stopsOnly ? {} : { cloud: { port: metricsPort(aws), instanceId: aws.instanceId } }),
       });
+      const target = { region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) };
+      // Spot: on-demand (at most) for the seconds until its price now is read (never throws).
+      if (aws.spot && options.spotNow) {
+        void options.spotNow(target, aws.instanceType).then((spot) => monitor.setSpot(runId, spot));
+      }
       // The burn starts on the bundled table and moves to the region's prices when they are read (never throws).
       if (prices) {
-        void prices({ region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) }).then((table) =>
-          monitor.setPrices(runId, table),
-        );
+        void prices(target).then((table) => monitor.setPrices(runId, table));
       }
     },
     reconnected: (runId, host) => monitor.setShell(runId, host),

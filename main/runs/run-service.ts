@@ -29,8 +29,9 @@ import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Logger } from '../core/logger';
 import { processAlive } from '../core/process-identity';
 import { writeFileAtomicSync } from '../core/write-file-atomic';
-import { journalClosedSync, runDir } from '../lifecycle/journal/run-journal';
+import { runDir } from '../lifecycle/journal/run-journal';
 import type { KeyVault } from '../sync/key-vault';
+import type { SpotWindow, SpotWindowPricing } from './pipeline/attempt-log';
 import type { ComputeBackend } from './pipeline/compute-backend';
 import type { ReconnectPolicy } from './pipeline/follow-executor';
 import type { RunEventBody } from './pipeline/phase-tracker';
@@ -91,6 +92,8 @@ export interface RunServiceDeps {
    * it, or when it has nothing, spot is priced at the on-demand upper bound.
    */
   spotPricing?(runId: string, request: StartRunRequest): Promise<SpotPricing | undefined>;
+  /** Prices one spot attempt's window from EC2's price history as it ends (each attempt its own zone and times). */
+  spotHistory?(request: StartRunRequest, window: SpotWindow): Promise<SpotPricing>;
   /** The notification webhook, if set: sent to the executor with the secrets, for its own "finished/failed". */
   webhook?(): Promise<WebhookTarget | undefined>;
 }
@@ -225,7 +228,7 @@ export class RunService {
       const attach = readAttach(runDir(this.deps.dataDir, runId));
       if (!attach?.run || (attach.owner !== undefined && alive(attach.owner))) continue;
       // An EC2 run torn down meanwhile (`traindeck teardown`): its journal is closed, nothing is left.
-      if (snapshot.backend === 'aws-ec2' && journalClosedSync(this.deps.dataDir, runId)) continue;
+      if (snapshot.backend === 'aws-ec2' && journalClosed(this.deps.dataDir, runId)) continue;
       const phase = RUN_PHASES.filter((p) => snapshot.phases[p].status !== 'pending').at(-1);
       found.push({
         runId,
@@ -358,6 +361,7 @@ export class RunService {
         onAttach: (entry) => appendAttach(runDir(this.deps.dataDir, runId), entry),
         ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
         guard,
+        ...this.spotHistoryOf(request),
       });
       ending = endingOf(result);
     } catch (error) {
@@ -384,6 +388,13 @@ export class RunService {
     current: () => RunSnapshot,
   ): Promise<void> {
     emit(runCostEvent(current(), request, this.deps.now(), await this.spotPricing(runId, request)));
+  }
+
+  // A spot run's attempts are priced from the price history as each ends (absent: on-demand, at most).
+  private spotHistoryOf(request: StartRunRequest): { spotHistory?: SpotWindowPricing } {
+    const read = this.deps.spotHistory;
+    if (!read || !needsSpotPricing(request)) return {};
+    return { spotHistory: (window) => read(request, window) };
   }
 
   // The one guard around the lookup (priceSpotRun never throws; an injected pricing might): a
@@ -608,6 +619,14 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+function journalClosed(dataDir: string, runId: string): boolean {
+  try {
+    return readFileSync(join(runDir(dataDir, runId), 'journal.jsonl'), 'utf8').includes('"type":"closed"');
+  } catch {
+    return false;
   }
 }
 

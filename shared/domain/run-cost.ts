@@ -19,6 +19,8 @@ export interface CostItem {
   usd: number | null;
   /** Why the line is what it is (spot from the price history or an upper bound, same-region transfer is free…). */
   note?: string;
+  /** `usd` is at most this (a spot attempt priced on-demand or at the dearest zone): see `note`. */
+  upperBound?: boolean;
 }
 
 /** A run's cost as recorded at its end. */
@@ -31,8 +33,8 @@ export interface RunCost {
   /** The compute was the user's own machine (ssh-host, local): nothing was rented. */
   ownMachine: boolean;
   /**
-   * The total is an upper bound: a spot instance priced at the on-demand price (its price
-   * history was not available), or at the dearest zone's history (its zone was not recorded).
+   * The total is an upper bound: a spot instance (or attempt) priced at the on-demand price (its
+   * price history was not available), or at the dearest zone's history (its zone was not recorded).
    */
   upperBound: boolean;
   /** Caveats that apply to the whole estimate (region of the prices, unconfirmed teardown). */

@@ -1,7 +1,8 @@
 import type { RunSnapshot } from '../domain/run';
 import { hourlyCost } from '../pricing/estimate';
 import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
-import type { CostBurn } from './cost';
+import { type SpotNowAnswer, spotNowPrice } from '../pricing/spot-now-price';
+import type { CostBurn, EarlierAttemptsCost } from './cost';
 
 /** What the burn rate is computed from: the run's instance and its volumes. */
 export interface BurnInput {
@@ -18,46 +19,94 @@ export interface BurnInput {
   hasPublicIp?: boolean;
   /** The prices of the run's region (main's price source); absent: the table given to {@link computeBurn}. */
   prices?: PriceTable;
+  /** A spot instance is priced as the Costs page prices it (spot-now-price.ts); absent: on-demand. */
+  market?: 'spot' | 'on-demand';
+  /** The instance's availability zone (its spot price). */
+  zone?: string;
+  /** The type's newest spot price per zone (main's spot-now.ts); absent for spot: being read, on-demand at most meanwhile. */
+  spot?: SpotNowAnswer;
+  /** What the run's earlier attempts cost (a relaunched spot run): the run's cost so far includes them. */
+  earlier?: EarlierAttemptsCost;
+}
+
+// Said in the note for the few seconds before the spot price arrives (the budget waits for the real answer to say so).
+const SPOT_BEING_READ = 'The spot price is being read.';
+
+/** What {@link hourlyBurn} found: $/h in parts (null: not priced) and, for spot, how its price was found. */
+export interface HourlyBurn {
+  hourly: number | null;
+  instance: number | null;
+  ebs: number | null;
+  /** The instance's $/h is at most this (a spot instance priced on-demand or at the dearest zone). */
+  upperBound: boolean;
+  /** For a spot instance: which price, or why the on-demand price stands in (spot-now-price.ts). */
+  note?: string;
 }
 
 /**
- * $/h of an instance (table price, on-demand), its public IPv4 and its EBS volumes; null parts when
- * the table has no price for them. The rate the burn, the budget and its check of the config use.
+ * $/h of an instance with its public IPv4, and of its EBS volumes; null parts when the table has no
+ * price for them. On-demand at the table's price; spot as the Costs page prices a running spot
+ * instance (its zone's price now, else at most the dearest zone's or the on-demand price, with why).
+ * The rate the burn, the budget and its check of the config use.
  */
 export function hourlyBurn(
-  input: Pick<BurnInput, 'instanceType' | 'volumes' | 'hasPublicIp'>,
+  input: Pick<BurnInput, 'instanceType' | 'volumes' | 'hasPublicIp' | 'market' | 'zone' | 'spot'>,
   table: PriceTable = PRICE_TABLE,
-): { hourly: number | null; instance: number | null; ebs: number | null } {
-  const instance = hourlyCost(
+): HourlyBurn {
+  const onDemand = hourlyCost(
     { kind: 'instance', instanceType: input.instanceType, state: 'running', hasPublicIp: input.hasPublicIp ?? false },
     table,
   );
+  const spot =
+    input.market === 'spot'
+      ? spotNowPrice({
+          instanceType: input.instanceType,
+          zone: input.zone,
+          spot: input.spot ?? { problem: SPOT_BEING_READ },
+          onDemandHourly: table.instanceHourly[input.instanceType] ?? null,
+          ipv4Hourly: input.hasPublicIp ? table.publicIpv4Hourly : 0,
+        })
+      : undefined;
+  const instance = spot ? spot.hourlyUsd : onDemand;
   let ebs: number | null = 0;
   for (const volume of input.volumes) {
     const price = hourlyCost({ kind: 'volume', volumeType: volume.volumeType, sizeGb: volume.sizeGb }, table);
     ebs = ebs === null || price === null ? null : ebs + price;
   }
-  return { hourly: instance === null || ebs === null ? null : instance + ebs, instance, ebs };
+  return {
+    hourly: instance === null || ebs === null ? null : instance + ebs,
+    instance,
+    ebs,
+    upperBound: spot?.upperBound ?? false,
+    ...(spot ? { note: spot.note } : {}),
+  };
 }
 
 /**
- * $/h of the instance (table price, on-demand: spot is cheaper, so this is an upper bound)
- * plus its EBS, the cost so far at that rate, and the projection at the ETA.
+ * $/h of the instance ({@link hourlyBurn}: spot at the Costs page's price) plus its EBS, the cost so
+ * far at that rate (with the earlier attempts' of a relaunched run), and the projection at the ETA.
+ * `upperBound` when a part is at most its figure; `soFarUsd` is null when an earlier attempt is unpriced.
  */
 export function computeBurn(input: BurnInput, fallback: PriceTable = PRICE_TABLE): CostBurn {
   const table = input.prices ?? fallback;
-  const { hourly, instance, ebs } = hourlyBurn(input, table);
+  const { hourly, instance, ebs, upperBound, note } = hourlyBurn(input, table);
   const hours = Math.max(0, input.now - input.startedAt) / 3_600_000;
+  const earlier = input.earlier;
+  const earlierUsd = earlier ? earlier.usd : 0;
   const burn: CostBurn = {
     hourlyUsd: hourly,
     instanceHourlyUsd: instance,
     ebsHourlyUsd: ebs,
-    soFarUsd: hourly === null ? null : hourly * hours,
+    soFarUsd: hourly === null || earlierUsd === null ? null : earlierUsd + hourly * hours,
     pricesAsOf: table.asOf,
     ...(table.origin ? { pricesOrigin: table.origin } : {}),
+    ...(upperBound ? { upperBound: true } : {}),
+    ...(note ? { instanceNote: note } : {}),
+    ...(input.market === 'spot' && !input.spot ? { spotPending: true } : {}),
+    ...(earlier ? { earlier } : {}),
   };
   if (hourly !== null && input.etaSeconds !== undefined && Number.isFinite(input.etaSeconds)) {
-    burn.projectedUsd = hourly * (hours + input.etaSeconds / 3600);
+    if (burn.soFarUsd !== null) burn.projectedUsd = burn.soFarUsd + (hourly * input.etaSeconds) / 3600;
   }
   return burn;
 }

@@ -29,7 +29,9 @@ export interface MonitorAlert {
     /** The monitor is stopping the run (budget, stall or NaN loss): the page shows it as the run's state. */
     | 'auto-stop'
     /** A run with a budget whose instance has no price: the budget cannot stop it. */
-    | 'budget-unpriced';
+    | 'budget-unpriced'
+    /** A run with a budget priced at an upper bound (spot price unknown: on-demand): it stops sooner, never later. */
+    | 'budget-upper-bound';
   message: string;
   at: number;
 }

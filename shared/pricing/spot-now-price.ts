@@ -1,6 +1,9 @@
 import type { SpotZonePrice } from '../domain/account';
 import { continuingSentence } from '../text/sentences';
 
+/** The newest spot price per zone of one type (main's spot-now.ts reads it), or why it is unknown (a sentence). */
+export type SpotNowAnswer = { zones: SpotZonePrice[] } | { problem: string };
+
 /** A spot instance's $/h now and how it was found; `upperBound` when it is at most that, not that. */
 export interface SpotNowPrice {
   hourlyUsd: number | null;
@@ -17,7 +20,7 @@ export interface SpotNowPrice {
 export function spotNowPrice(input: {
   instanceType: string;
   zone?: string | undefined;
-  spot: { zones: SpotZonePrice[] } | { problem: string };
+  spot: SpotNowAnswer;
   onDemandHourly: number | null;
   /** The public IPv4's $/h, 0 without one. */
   ipv4Hourly: number;

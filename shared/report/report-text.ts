@@ -1,8 +1,15 @@
 import type { PhaseStatus } from '../domain/run';
-import { formatBytes, formatDuration, formatUsd, formatUtc } from './format';
+import { formatBytes, formatDuration, formatUtc } from './format';
 import type { ReportData } from './report-data';
 import type { ResourceFate } from './report-resources';
-import { attemptDurationSeconds, attemptEndWords, attemptsTotalCostUsd, type RunAttempt } from './run-attempts';
+import {
+  attemptCostWords,
+  attemptDurationSeconds,
+  attemptEndWords,
+  attemptsTotalCost,
+  attemptsTotalWords,
+  type RunAttempt,
+} from './run-attempts';
 
 /**
  * The wording both renderers share (Markdown and HTML say the same things): data lines,
@@ -100,7 +107,7 @@ export function attemptCells(attempt: RunAttempt, now: number): string[] {
     formatUtc(attempt.startedAt),
     duration,
     attemptEndWords(attempt),
-    formatUsd(attempt.costUsd),
+    attemptCostWords(attempt),
   ];
 }
 
@@ -112,11 +119,11 @@ export function attemptsLead(attempts: readonly RunAttempt[]): string {
   const launches = attempts.length === 1 ? 'One launch' : `${attempts.length} launches`;
   const interrupted = attempts.filter((a) => a.end === 'interrupted').length;
   const interruptions = interrupted ? `, ${interrupted} ended by a spot interruption` : '';
-  const total = attemptsTotalCostUsd(attempts);
-  const unpriced = attempts.filter((a) => a.costUsd === undefined || !Number.isFinite(a.costUsd));
+  const total = attemptsTotalCost(attempts);
+  const unpriced = attempts.filter((a) => total.unpriced.includes(a.attempt));
   const cost =
-    total === null
+    total.usd === null
       ? `unknown (attempt${unpriced.length === 1 ? '' : 's'} ${unpriced.map((a) => a.attempt).join(', ')} ${unpriced.length === 1 ? 'has' : 'have'} no price${unpriced.some((a) => !a.end) ? ' yet' : ''})`
-      : formatUsd(total);
+      : attemptsTotalWords(total);
   return `${launches} of the instance${interruptions}; together ${cost}.`;
 }

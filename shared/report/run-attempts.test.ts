@@ -7,7 +7,7 @@ import {
   attemptDurationSeconds,
   attemptEndWords,
   attemptsInOrder,
-  attemptsTotalCostUsd,
+  attemptsTotalCost,
   attemptsWorthListing,
   type RunAttempt,
 } from './run-attempts';
@@ -22,9 +22,9 @@ const attempt = (over: Partial<RunAttempt> = {}): RunAttempt => ({
   ...over,
 });
 
-describe('attemptsTotalCostUsd (unknown is never $0)', () => {
+describe('attemptsTotalCost (unknown is never $0)', () => {
   it('sums priced attempts', () => {
-    expect(attemptsTotalCostUsd([attempt({ costUsd: 0.5 }), attempt({ attempt: 2, costUsd: 0.25 })])).toBe(0.75);
+    expect(attemptsTotalCost([attempt({ costUsd: 0.5 }), attempt({ attempt: 2, costUsd: 0.25 })]).usd).toBe(0.75);
   });
 
   it('is null when any attempt is unpriced, a running one included, wherever it is in the list', () => {
@@ -33,9 +33,9 @@ describe('attemptsTotalCostUsd (unknown is never $0)', () => {
         const priced = costs.map((costUsd, i) => attempt({ attempt: i + 1, costUsd }));
         const withUnknown = [...priced];
         withUnknown.splice(Math.min(at, priced.length), 0, attempt({ attempt: 99 }));
-        expect(attemptsTotalCostUsd(withUnknown)).toBeNull();
+        expect(attemptsTotalCost(withUnknown)).toMatchObject({ usd: null, unpriced: [99] });
         // Without the unknown one the total is the sum, and never negative.
-        const total = attemptsTotalCostUsd(priced);
+        const total = attemptsTotalCost(priced).usd;
         expect(total).not.toBeNull();
         expect(total).toBeCloseTo(
           costs.reduce((a, b) => a + b, 0),
@@ -47,12 +47,14 @@ describe('attemptsTotalCostUsd (unknown is never $0)', () => {
   });
 
   it('a NaN or infinite cost is unknown too, not a figure', () => {
-    expect(attemptsTotalCostUsd([attempt({ costUsd: Number.NaN })])).toBeNull();
-    expect(attemptsTotalCostUsd([attempt({ costUsd: Number.POSITIVE_INFINITY })])).toBeNull();
+    expect(attemptsTotalCost([attempt({ costUsd: Number.NaN })]).usd).toBeNull();
+    expect(attemptsTotalCost([attempt({ costUsd: Number.POSITIVE_INFINITY })]).usd).toBeNull();
+    // A negative figure is no price either: a total is never lowered by one.
+    expect(attemptsTotalCost([attempt({ costUsd: -1 })]).usd).toBeNull();
   });
 
   it('no attempts cost nothing', () => {
-    expect(attemptsTotalCostUsd([])).toBe(0);
+    expect(attemptsTotalCost([])).toEqual({ usd: 0, upperBound: false, unpriced: [] });
   });
 });
 

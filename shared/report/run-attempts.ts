@@ -1,3 +1,6 @@
+import type { EarlierAttemptsCost } from '../monitor/cost';
+import { formatUsd } from './format';
+
 /**
  * The attempts of a run: each launch of its instance. A spot run that was interrupted and
  * relaunched has several, in launch order; every other run has one (or none before launch).
@@ -23,9 +26,16 @@ export interface RunAttempt {
   endedAt?: string;
   /** Why it ended; absent while it runs. */
   end?: 'interrupted' | 'finished' | 'failed' | 'stopped' | 'launch-failed';
-  /** Dollars; undefined when it cannot be priced ("unknown", never $0). */
+  /** Dollars: its instance, root volume and public IPv4 for its own duration; undefined when it cannot be priced ("unknown", never $0). */
   costUsd?: number;
+  /** `costUsd` is at most this (a spot attempt priced on-demand, or at the dearest zone): see `costNote`. */
+  costUpperBound?: boolean;
+  /** How it was priced, or why it cannot be (shared/pricing/attempt-cost.ts). */
+  costNote?: string;
 }
+
+/** An attempt's price: the cost fields of {@link RunAttempt}. */
+export type AttemptCost = Pick<RunAttempt, 'costUsd' | 'costUpperBound' | 'costNote'>;
 
 /** How each end reads, in words (never a colour alone). */
 export const ATTEMPT_END_WORDS: Record<AttemptEnd, string> = {
@@ -55,17 +65,57 @@ export function attemptDurationSeconds(
   return Math.max(0, to - from) / 1000;
 }
 
+/** What attempts cost together (see {@link attemptsTotalCost}). */
+export interface AttemptsTotal {
+  /** Dollars; null ("unknown", never $0) when an attempt has no price. */
+  usd: number | null;
+  /** `usd` is at most this: an attempt's is an upper bound. */
+  upperBound: boolean;
+  /** The attempts (numbers) without a price: the reason `usd` is null. */
+  unpriced: number[];
+}
+
+/** True when an attempt has a usable price (a finite, non-negative number). */
+export function attemptPriced<T extends Pick<RunAttempt, 'costUsd'>>(attempt: T): attempt is T & { costUsd: number } {
+  return attempt.costUsd !== undefined && Number.isFinite(attempt.costUsd) && attempt.costUsd >= 0;
+}
+
 /**
- * The cost of all attempts together: null ("unknown", never $0) when any attempt cannot be
- * priced, including one still running; 0 only for no attempts at all.
+ * The cost of all attempts together: the sum, an upper bound when one of them is; null (unknown,
+ * never a silent partial sum, never $0) when any attempt cannot be priced, including one still
+ * running, with which ones; 0 only for no attempts at all.
  */
-export function attemptsTotalCostUsd(attempts: ReadonlyArray<Pick<RunAttempt, 'costUsd'>>): number | null {
-  let total = 0;
-  for (const attempt of attempts) {
-    if (attempt.costUsd === undefined || !Number.isFinite(attempt.costUsd)) return null;
-    total += attempt.costUsd;
-  }
-  return total;
+export function attemptsTotalCost(
+  attempts: ReadonlyArray<Pick<RunAttempt, 'attempt' | 'costUsd' | 'costUpperBound'>>,
+): AttemptsTotal {
+  const unpriced = attempts.filter((a) => !attemptPriced(a)).map((a) => a.attempt);
+  const usd = unpriced.length ? null : attempts.reduce((sum, a) => sum + (a.costUsd ?? 0), 0);
+  return { usd, upperBound: attempts.some((a) => a.costUpperBound === true), unpriced };
+}
+
+/** The total's amount in words: "$2.06", "at most $2.06", or "unknown". */
+export function attemptsTotalWords(total: Pick<AttemptsTotal, 'usd' | 'upperBound'>): string {
+  if (total.usd === null) return 'unknown';
+  return `${total.upperBound ? 'at most ' : ''}${formatUsd(total.usd)}`;
+}
+
+/** An attempt's cost in a cell: "$0.391", "≤ $1.03" (an upper bound), or "unknown". */
+export function attemptCostWords(attempt: Pick<RunAttempt, 'costUsd' | 'costUpperBound'>): string {
+  if (!attemptPriced(attempt)) return 'unknown';
+  return `${attempt.costUpperBound ? '≤ ' : ''}${formatUsd(attempt.costUsd)}`;
+}
+
+/**
+ * What the attempts before the running one cost, for the monitor's cost so far and the budget of
+ * a relaunched run; undefined before a first attempt ended.
+ */
+export function earlierAttemptsCost(
+  attempts: ReadonlyArray<Pick<RunAttempt, 'attempt' | 'costUsd' | 'costUpperBound' | 'end'>>,
+): EarlierAttemptsCost | undefined {
+  const ended = attempts.filter((a) => a.end !== undefined);
+  if (!ended.length) return undefined;
+  const total = attemptsTotalCost(ended);
+  return { usd: total.usd, attempts: ended.length, upperBound: total.upperBound };
 }
 
 /**

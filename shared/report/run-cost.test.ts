@@ -42,28 +42,33 @@ describe('computeRunCost', () => {
     expect(formatRunTotal('aws-ec2', cost)).toBe(`$${cost.totalUsd!.toFixed(2)}`);
   });
 
-  it('bills a relaunched run from its first attempt, not from the last provisioning', () => {
-    // The relaunch's provisioning started 2 h into the run; the first attempt began with the run's.
+  it('attempts recorded without a price (before attempts were priced) are priced here, spot at the on-demand upper bound', () => {
+    // The relaunch's provisioning started 2 h into the run; each attempt is billed for its own window only.
     const relaunched = {
       ...run,
       phases: {
         ...run.phases,
         provisioning: { ...run.phases.provisioning, startedAt: new Date(START + 2 * 3_600_000).toISOString() },
       },
-      attempts: [
-        {
-          attempt: 1,
-          instanceId: 'i-1',
-          instanceType: 'g5.xlarge',
-          zone: 'eu-west-1a',
-          market: 'spot' as const,
-          startedAt: run.phases.provisioning.startedAt!,
-        },
-      ],
+      attempts: [1, 2].map((n) => ({
+        attempt: n,
+        instanceId: `i-${n}`,
+        instanceType: 'g5.xlarge',
+        zone: 'eu-west-1a',
+        market: 'spot' as const,
+        startedAt: new Date(START + (n - 1) * 2 * 3_600_000).toISOString(),
+        endedAt: new Date(START + ((n - 1) * 2 + 1) * 3_600_000).toISOString(),
+        end: n === 1 ? ('interrupted' as const) : ('finished' as const),
+      })),
     };
-    const instance = (r: typeof run) =>
-      computeRunCost(r, ec2('on-demand'), START).items.find((i) => i.kind === 'instance');
-    expect(instance(relaunched)!.usd).toBeCloseTo(instance(run)!.usd!, 9);
+    const cost = computeRunCost(relaunched, ec2('spot'), START);
+    const line = cost.items.find((i) => i.kind === 'instance')!;
+    expect(line).toMatchObject({ quantity: '1.00 h', upperBound: true });
+    expect(line.usd).toBeCloseTo(1.006 + (100 * 0.08) / 730 + 0.005, 9);
+    expect(line.note).toMatch(
+      /^At most: 1\.00 h priced on-demand at \$1\.006\/h, as the spot price history was not read for it/,
+    );
+    expect(cost.upperBound).toBe(true);
   });
 
   it('prices spot at the on-demand price and says the total is an upper bound', () => {

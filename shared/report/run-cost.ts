@@ -1,12 +1,14 @@
 import type { ComputeBackendKind, RunSnapshot } from '../domain/run';
 import type { CostItem, RunCost } from '../domain/run-cost';
 import { computeBurn } from '../monitor/burn';
+import { priceAttempt } from '../pricing/attempt-cost';
 import { hourlyCost } from '../pricing/estimate';
 import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
 import type { SpotCharge, SpotPricing } from '../pricing/spot-history';
 import { isOwnMachine } from './format';
 import { reportData } from './report-data';
 import { withBytes } from './report-text';
+import { attemptDurationSeconds, attemptPriced, attemptsInOrder, type RunAttempt } from './run-attempts';
 
 /** What the run was set up with: the compute section (aws-ec2) and where the bucket is. */
 export interface RunCostSetup {
@@ -46,7 +48,14 @@ export function computeRunCost(
   const moved = `pulled ${withBytes(pulled.files, pulled.bytes)}; pushed ${withBytes(pushed.files, pushed.bytes)}`;
   const own = isOwnMachine(setup.backend);
   const notes: string[] = [];
-  const items: CostItem[] = own ? [ownMachineItem(setup.backend)] : ec2Items(run, setup, now, table, notes);
+  // A relaunched run is priced per attempt; a run launched once keeps its instance, disk and IPv4 lines.
+  const launched = own ? [] : launchedAttempts(run);
+  const perAttempt = launched.length > 1 && setup.compute !== undefined;
+  const items: CostItem[] = own
+    ? [ownMachineItem(setup.backend)]
+    : perAttempt && setup.compute
+      ? attemptItems(launched, setup.compute.diskGb, now, table, notes)
+      : ec2Items(run, setup, now, table, notes);
   items.push(own ? egressItem(pulled.bytes, moved) : transferItem(setup, moved));
   const requests = requestsItem(pulled.files, data.pushed?.uploaded ?? pushed.files, table);
   if (requests) items.push(requests);
@@ -61,9 +70,48 @@ export function computeRunCost(
     totalUsd,
     pricesAsOf: table.asOf,
     ownMachine: own,
-    upperBound: !own && setup.compute?.market === 'spot' && !exactSpot(setup.spot),
+    upperBound: perAttempt
+      ? items.some((item) => item.upperBound === true)
+      : !own && setup.compute?.market === 'spot' && !exactSpot(setup.spot),
     notes,
   };
+}
+
+// The attempts that launched an instance (a failed launch created nothing that bills).
+function launchedAttempts(run: RunSnapshot): RunAttempt[] {
+  return attemptsInOrder(run.attempts ?? []).filter((a) => a.instanceId && a.end !== 'launch-failed');
+}
+
+/**
+ * One line per attempt: its instance at its own market and zone, with its root volume and public
+ * IPv4 (each launch has its own, deleted with its instance), for its own duration, as priced when
+ * it ended (the attempts event); an attempt not priced then is priced here, spot at the on-demand
+ * upper bound. The run's instance cost is their sum; the gaps between attempts bill nothing.
+ */
+function attemptItems(
+  attempts: RunAttempt[],
+  diskGb: number,
+  now: number,
+  table: PriceTable,
+  notes: string[],
+): CostItem[] {
+  notes.push(
+    'Each attempt is billed for its own duration at its own market and zone, with the root volume and public IPv4 that lived and were deleted with its instance.',
+  );
+  return attempts.map((attempt) => {
+    const cost =
+      attempt.costUsd === undefined && !attempt.costNote ? priceAttempt(attempt, { diskGb, now, table }) : attempt;
+    const seconds = attemptDurationSeconds(attempt, now);
+    const where = attempt.zone ? `, ${attempt.zone}` : '';
+    return {
+      kind: 'instance',
+      label: `Attempt ${attempt.attempt}: instance ${attempt.instanceType} (${attempt.market}${where}), disk and IPv4`,
+      quantity: seconds === undefined ? 'duration unknown' : `${(seconds / 3600).toFixed(2)} h`,
+      usd: attemptPriced(cost) ? cost.costUsd : null,
+      ...(cost.costNote ? { note: cost.costNote } : {}),
+      ...(cost.costUpperBound ? { upperBound: true } : {}),
+    };
+  });
 }
 
 function ownMachineItem(backend: ComputeBackendKind): CostItem {

@@ -12,6 +12,7 @@ import { EventBus } from '../../core/event-bus';
 import { silentLogger } from '../../core/logger';
 import { NotificationService } from '../../core/notifications';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import { spotNowOf } from '../../lifecycle/pricing/spot-now';
 import { MonitorNotifier } from '../../monitor/monitor-notifier';
 import { MonitorService } from '../../monitor/monitor-service';
 import { createRunService } from '../../runs/create-run-service';
@@ -155,7 +156,8 @@ export function createRunCliService(
   });
   const observer = allObservers(
     options.observer,
-    monitorObserver(monitor, undefined, undefined, undefined, { stopsOnly: true }),
+    // A spot run's budget counts its spot price now, as the app's does (on-demand, at most, when unknown).
+    monitorObserver(monitor, undefined, undefined, undefined, { stopsOnly: true, spotNow: spotNowOf(lifecycle) }),
   );
   const confirmStoreCredentials = confirmStoreCredentialsOnce(dataDir, async (exposure) => {
     if (options.sendStoreCredentials) return;

@@ -1,16 +1,19 @@
 import type { SpotZonePrice } from '../../../shared/domain/account';
 import type { SpotPricePoint } from '../../../shared/pricing/spot-history';
+import type { SpotNowAnswer } from '../../../shared/pricing/spot-now-price';
 import { awsFailure } from '../../aws/aws-failure';
 import type { Ec2SpotPricePort } from '../../aws/ports/ec2-spot-price-port';
+import type { AwsTarget, LifecycleDeps } from '../lifecycle-deps';
 
 /** The newest spot price per zone of one type, cheapest first; or why it is unknown (a sentence). */
-export type SpotNow = { zones: SpotZonePrice[] } | { problem: string };
+export type SpotNow = SpotNowAnswer;
 
 const DAY_MS = 86_400_000;
 
 /**
  * The one home of "what does spot cost now": the newest price of each zone of `instanceType` in
- * EC2's last day of price history (the wizard's picker and Review, the Costs page). Never throws:
+ * EC2's last day of price history (the wizard's picker and Review, the Costs page, the monitor's
+ * burn rate and budget). Never throws:
  * a denied call, a timeout or an empty history comes back as `problem`.
  */
 export async function spotNow(
@@ -34,6 +37,26 @@ export async function spotNow(
   } catch (error) {
     return { problem: awsFailure(error, signal ? { signal } : {}).message };
   }
+}
+
+/** How long the monitor waits for a spot price before it keeps the on-demand upper bound (said with why). */
+const SPOT_NOW_LIMIT_MS = 20_000;
+
+/**
+ * {@link spotNow} of a world (its EC2, its clock) for the monitor's burn rate and budget: asked per
+ * region and type, given up after {@link SPOT_NOW_LIMIT_MS} (the problem then says so).
+ */
+export function spotNowOf(
+  world: Pick<LifecycleDeps, 'ports' | 'clock'>,
+  limitMs = SPOT_NOW_LIMIT_MS,
+): (target: AwsTarget, instanceType: string) => Promise<SpotNow> {
+  return (target, instanceType) =>
+    spotNow(
+      world.ports(target).ec2(target.region),
+      instanceType,
+      { region: target.region, now: world.clock.now() },
+      AbortSignal.timeout(limitMs),
+    );
 }
 
 /** The newest price of each zone, cheapest zone first. */

@@ -1,18 +1,41 @@
 import type { LaunchMarket, PlacementCandidate } from '../../../shared/domain/capacity-failover';
 import type { AttemptEnding } from '../../../shared/domain/spot-relaunch';
 import type { ExecutorStatus } from '../../../shared/executor/protocol';
+import { priceAttempt } from '../../../shared/pricing/attempt-cost';
+import type { SpotPricing } from '../../../shared/pricing/spot-history';
 import type { AttemptEnd, RunAttempt } from '../../../shared/report/run-attempts';
 import type { AwsMachine } from './compute-backend';
 import type { RunEventBody } from './phase-tracker';
+
+/** One spot attempt's window, to be priced from EC2's price history (its own type, zone and times). */
+export interface SpotWindow {
+  instanceType: string;
+  /** Absent: the zone was not recorded (the dearest zone of the region prices it, at most). */
+  zone?: string;
+  /** Epoch ms. */
+  from: number;
+  to: number;
+}
+
+/** Reads a spot attempt's price history over its window (main/lifecycle/spot-cost.ts: bounded, never throws). */
+export type SpotWindowPricing = (window: SpotWindow) => Promise<SpotPricing>;
 
 /**
  * The attempts of an EC2 run (each launch of its instance), kept by the pipeline and published
  * whole as an `attempts` run event at each change: an attempt starts when its instance is
  * provisioned, and ends when its instance is gone (an interruption: after the relaunch's verified
- * teardown; the last one: after the run's teardown) or its relaunch could not launch.
+ * teardown; the last one: after the run's teardown) or its relaunch could not launch. An ended
+ * attempt is then priced for its own duration (shared/pricing/attempt-cost.ts; a spot one from
+ * `spotHistory`, else on-demand, at most) and published again with its cost.
  */
-export function createAttemptLog(emit: (event: RunEventBody) => void, now: () => number) {
+export function createAttemptLog(
+  emit: (event: RunEventBody) => void,
+  now: () => number,
+  spotHistory?: SpotWindowPricing,
+) {
   const attempts: RunAttempt[] = [];
+  // Each attempt's root volume size (not part of the attempt's public record).
+  const disks = new Map<number, number>();
   const iso = (ms: number) => new Date(ms).toISOString();
   const publish = () => emit({ type: 'attempts', attempts: attempts.map((a) => ({ ...a })) });
   return {
@@ -35,15 +58,31 @@ export function createAttemptLog(emit: (event: RunEventBody) => void, now: () =>
         market,
         startedAt: iso(startedAt),
       });
+      disks.set(attempt, machine.diskGb);
       publish();
     },
-    /** The running attempt ended (nothing when none runs). */
-    ended(end: AttemptEnd): void {
+    /** The running attempt ended (nothing when none runs): published, then priced and published with its cost. */
+    async ended(end: AttemptEnd): Promise<void> {
       const last = attempts.at(-1);
       if (!last || last.end) return;
       last.end = end;
       last.endedAt = iso(now());
       publish();
+      const spot =
+        last.market === 'spot' && spotHistory
+          ? await spotHistory({
+              instanceType: last.instanceType,
+              ...(last.zone ? { zone: last.zone } : {}),
+              from: Date.parse(last.startedAt),
+              to: Date.parse(last.endedAt),
+            }).catch((): SpotPricing => ({ source: 'unavailable', reason: 'the spot price history could not be read' }))
+          : undefined;
+      Object.assign(last, priceAttempt(last, { diskGb: disks.get(last.attempt) ?? 0, spot }));
+      publish();
+    },
+    /** The attempts so far (copies). */
+    list(): RunAttempt[] {
+      return attempts.map((a) => ({ ...a }));
     },
     /** A relaunch that found no placement (or failed to launch): no instance, where it tried first. */
     launchFailed(
@@ -52,7 +91,7 @@ export function createAttemptLog(emit: (event: RunEventBody) => void, now: () =>
       where: PlacementCandidate | undefined,
       market: LaunchMarket,
     ): void {
-      attempts.push({
+      const failed: RunAttempt = {
         attempt,
         instanceId: '',
         instanceType: where?.instanceType ?? '',
@@ -61,7 +100,8 @@ export function createAttemptLog(emit: (event: RunEventBody) => void, now: () =>
         startedAt: iso(startedAt),
         endedAt: iso(now()),
         end: 'launch-failed',
-      });
+      };
+      attempts.push({ ...failed, ...priceAttempt(failed, { diskGb: 0 }) });
       publish();
     },
   };

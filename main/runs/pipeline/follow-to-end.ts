@@ -6,6 +6,7 @@ import type {
   ExecutorSpec,
   ExecutorStatus,
 } from '../../../shared/executor/protocol';
+import type { EarlierAttemptsCost } from '../../../shared/monitor/cost';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
 import { sleep } from '../../core/abort';
@@ -56,6 +57,8 @@ export interface FollowToEndInput {
   monitoring?: MonitoringConfig;
   /** What the monitor may stop the run for, handed to the observer. */
   guard?: RunStopGuard;
+  /** What a relaunched run's earlier attempts cost, handed to the observer (the budget counts them). */
+  earlierAttempts?: EarlierAttemptsCost;
   aws?: AwsMachine;
   reconnect?: ReconnectPolicy;
   waker?: Waker;
@@ -120,6 +123,7 @@ export async function followToEnd(
         ...(input.aws ? { aws: input.aws } : {}),
         ...(input.monitoring ? { monitoring: input.monitoring } : {}),
         ...(input.guard ? { guard: input.guard } : {}),
+        ...(input.earlierAttempts ? { earlierAttempts: input.earlierAttempts } : {}),
       },
     );
   if (input.training) trainingStarted(state.host);

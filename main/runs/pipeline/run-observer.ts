@@ -1,3 +1,4 @@
+import type { EarlierAttemptsCost } from '../../../shared/monitor/cost';
 import type { AutoStopCause } from '../../../shared/monitor/notices';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { RemoteHost } from '../../host/remote-host';
@@ -30,12 +31,20 @@ export interface RunStopGuard {
  * The pipeline shares its live connection and tells when it changed.
  */
 export interface RunObserver {
-  /** Training began on `host`; `context` names the EC2 instance (if any) and the run's monitoring settings. */
+  /**
+   * Training began on `host`; `context` names the EC2 instance (if any), the run's monitoring
+   * settings, and for a relaunched run what its earlier attempts cost (the budget counts them).
+   */
   trainingStarted(
     runId: string,
     host: RemoteHost,
     paths: TrainingPaths,
-    context?: { aws?: AwsMachine; monitoring?: MonitoringConfig; guard?: RunStopGuard },
+    context?: {
+      aws?: AwsMachine;
+      monitoring?: MonitoringConfig;
+      guard?: RunStopGuard;
+      earlierAttempts?: EarlierAttemptsCost;
+    },
   ): void;
   /** The connection dropped and was re-established: use this one from now on. */
   reconnected(runId: string, host: RemoteHost): void;

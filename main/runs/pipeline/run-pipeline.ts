@@ -1,13 +1,13 @@
 import type { PlacementCandidate } from '../../../shared/domain/capacity-failover';
 import { type AttemptEnding, decideRelaunch } from '../../../shared/domain/spot-relaunch';
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
-import type { AttemptEnd } from '../../../shared/report/run-attempts';
+import { type AttemptEnd, earlierAttemptsCost } from '../../../shared/report/run-attempts';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
 import { type WorkLayout, workLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import type { AttachEntry } from '../reattach/attach-journal';
-import { attemptEnding, type AttemptLog, createAttemptLog } from './attempt-log';
+import { attemptEnding, type AttemptLog, createAttemptLog, type SpotWindowPricing } from './attempt-log';
 import type { AcquiredHost, ComputeBackend, RelaunchRequest } from './compute-backend';
 import { type ExecutorIdentity, pushSecrets } from './executor-identity';
 import type { ReconnectPolicy } from './follow-executor';
@@ -51,6 +51,8 @@ export interface PipelineInput {
   monitoring?: MonitoringConfig;
   /** The budget and the graceful stop the monitor may ask for, handed to the observer. */
   guard?: RunStopGuard;
+  /** Prices a spot attempt from EC2's price history when it ends (absent: on-demand, an upper bound). */
+  spotHistory?: SpotWindowPricing;
   /** How a dropped connection is retried (fast rounds, then slow until the deadline). */
   reconnect?: ReconnectPolicy;
   /** Cuts a reconnect pause short: wake from sleep, network back, "retry now". */
@@ -74,7 +76,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   const now = input.now ?? Date.now;
   // Host, status, the phase an unexpected error belongs to, and (once the executor runs) its rescue push.
   const state: FollowState = { current: 'bootstrapping' };
-  const attempts = createAttemptLog(input.emit, now);
+  const attempts = createAttemptLog(input.emit, now, input.spotHistory);
   let acquired: AcquiredHost | undefined;
   // Why a spot interruption was not followed by a relaunch: the run's reason says it too.
   let withheld: string | undefined;
@@ -105,7 +107,13 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         // A relaunch pulls the train.log the last attempt pushed, and the training appends to it: the
         // lines already shown are not shown again.
         const read = { train: trainShown };
-        const { pushVerified } = await followToEnd(followInput(input, machine, started, read), phases, state);
+        // A relaunched run's budget and cost so far count what the earlier attempts cost.
+        const earlier = earlierAttemptsCost(attempts.list());
+        const follow = {
+          ...followInput(input, machine, started, read),
+          ...(earlier ? { earlierAttempts: earlier } : {}),
+        };
+        const { pushVerified } = await followToEnd(follow, phases, state);
         trainShown = read.train;
         const relaunch = input.backend.relaunch;
         if (!relaunch || !machine.aws) return;
@@ -146,7 +154,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     },
   );
   // The last attempt's instance is gone with the run's teardown (or the run ended without one).
-  attempts.ended(attemptEnd(attemptEnding(state.status, input.signal.aborted), result));
+  await attempts.ended(attemptEnd(attemptEnding(state.status, input.signal.aborted), result));
   return withheld && result.reason ? { ...result, reason: `${result.reason}; ${withheld}` } : result;
 }
 
@@ -198,7 +206,7 @@ async function tearDownForRelaunch(
     () => input.backend.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
     (facts) => ({ ...facts, relaunch: next.attempt }),
   );
-  attempts.ended('interrupted');
+  await attempts.ended('interrupted');
   if (input.signal.aborted) {
     info('stopped during the relaunch: the interrupted instance is torn down and nothing new is launched');
     return false;

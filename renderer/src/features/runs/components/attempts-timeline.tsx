@@ -1,9 +1,10 @@
-import { formatUsd } from '../../../../../shared/report/format';
 import {
+  attemptCostWords,
   attemptDurationSeconds,
   attemptEndWords,
   attemptsInOrder,
-  attemptsTotalCostUsd,
+  attemptsTotalCost,
+  attemptsTotalWords,
   attemptsWorthListing,
   type RunAttempt,
 } from '../../../../../shared/report/run-attempts';
@@ -84,7 +85,9 @@ export function AttemptsTimeline({ attempts, now }: { attempts: RunAttempt[] | u
               </span>
               <span className="attempts__line attempts__meta">
                 {a.instanceType} · <code>{a.instanceId || '—'}</code> ·{' '}
-                {a.costUsd === undefined ? (a.end ? 'cost unknown' : 'cost when it ends') : formatUsd(a.costUsd)}
+                <span title={a.costNote}>
+                  {a.costUsd === undefined ? (a.end ? 'cost unknown' : 'cost when it ends') : attemptCostWords(a)}
+                </span>
               </span>
             </li>
           );
@@ -96,12 +99,12 @@ export function AttemptsTimeline({ attempts, now }: { attempts: RunAttempt[] | u
 
 // The attempts' cost together; while one runs, what the ended ones cost (it is priced when it ends).
 function costWords(attempts: RunAttempt[]): string {
-  const total = attemptsTotalCostUsd(attempts);
-  if (total !== null) return `together ${formatUsd(total)}`;
+  const total = attemptsTotalCost(attempts);
+  if (total.usd !== null) return `together ${attemptsTotalWords(total)}`;
   const ended = attempts.filter((a) => a.end);
-  const endedTotal = attemptsTotalCostUsd(ended);
-  if (ended.length < attempts.length && endedTotal !== null && ended.length > 0) {
-    return `ended attempts ${formatUsd(endedTotal)}, the running one priced when it ends`;
+  const endedTotal = attemptsTotalCost(ended);
+  if (ended.length < attempts.length && endedTotal.usd !== null && ended.length > 0) {
+    return `ended attempts ${attemptsTotalWords(endedTotal)}, the running one priced when it ends`;
   }
   return 'cost together unknown';
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-import type { CostBurn } from '../../../../../shared/monitor/cost';
+import { type CostBurn, soFarIsUpperBound } from '../../../../../shared/monitor/cost';
 import type { TrainingProgress } from '../../../../../shared/monitor/progress';
 import { formatHourly, formatUsd } from '../../../format/money';
 import { formatDuration } from '../../../format/time';
@@ -78,18 +78,47 @@ export function RunStats({
         <>
           <Stat
             label="Cost so far"
-            value={cost?.soFarUsd === undefined || cost.soFarUsd === null ? '—' : formatUsd(cost.soFarUsd)}
-            detail={cost?.projectedUsd === undefined ? undefined : `${formatUsd(cost.projectedUsd)} projected`}
+            value={
+              cost?.soFarUsd === undefined || cost.soFarUsd === null
+                ? '—'
+                : `${soFarIsUpperBound(cost) ? '≤ ' : ''}${formatUsd(cost.soFarUsd)}`
+            }
+            detail={soFarDetail(cost)}
           />
           <Stat
             label="Burn rate"
-            value={cost ? formatHourly(cost.hourlyUsd) : '—'}
-            detail={cost ? `prices as of ${cost.pricesAsOf}` : undefined}
+            value={
+              cost ? `${cost.upperBound && cost.hourlyUsd !== null ? '≤ ' : ''}${formatHourly(cost.hourlyUsd)}` : '—'
+            }
+            detail={cost ? burnDetail(cost) : undefined}
+            title={cost?.instanceNote}
           />
         </>
       )}
     </dl>
   );
+}
+
+// The projection, and what a relaunched run's earlier attempts put in the figure.
+function soFarDetail(cost: CostBurn | undefined): string | undefined {
+  const parts = [
+    cost?.earlier
+      ? `incl. ${cost.earlier.usd === null ? 'unknown' : formatUsd(cost.earlier.usd)} of ${cost.earlier.attempts === 1 ? 'the earlier attempt' : `${cost.earlier.attempts} earlier attempts`}`
+      : undefined,
+    cost?.projectedUsd === undefined ? undefined : `${formatUsd(cost.projectedUsd)} projected`,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+// Which prices: spot now, or (its title says why) at most on-demand or the dearest zone's; then the prices' date.
+function burnDetail(cost: CostBurn): string {
+  if (cost.spotPending) return 'reading the spot price…';
+  if (cost.upperBound) {
+    return /on-demand/.test(cost.instanceNote ?? '')
+      ? 'at most: on-demand, spot price unknown'
+      : "at most: the dearest zone's spot price";
+  }
+  return `${cost.instanceNote ? 'spot now · ' : ''}prices as of ${cost.pricesAsOf}`;
 }
 
 /** One figure with its label and an optional muted line under it (the report's summary uses it too). */
@@ -98,17 +127,21 @@ export function Stat({
   value,
   detail,
   lead = false,
+  title,
 }: {
   label: string;
   value: ReactNode;
   detail?: string | undefined;
   /** The figure the eye looks for first (the loss): larger. */
   lead?: boolean;
+  /** How the figure was found (a spot price's zone, or why it is an upper bound). */
+  title?: string | undefined;
 }) {
   return (
     <div
       className={`run-stats__item${lead ? ' run-stats__item--lead' : ''}`}
       data-testid={lead ? 'lead-metric' : undefined}
+      title={title}
     >
       <dt>{label}</dt>
       <dd className="tabular">{value}</dd>

@@ -1,0 +1,47 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+
+import type { CostBurn } from '../../../../../shared/monitor/cost';
+import { render, screen } from '../../../testing/render';
+import { RunStats } from './run-stats';
+
+const spotNow: CostBurn = {
+  hourlyUsd: 0.326,
+  instanceHourlyUsd: 0.315,
+  ebsHourlyUsd: 0.011,
+  soFarUsd: 0.978,
+  pricesAsOf: '2025-06-15',
+  instanceNote: "Spot price now in us-east-1a (EC2's price history).",
+};
+const stat = (label: string) => screen.getByText(label).closest('div')!;
+
+describe('RunStats: the burn rate of a spot run', () => {
+  it('at its spot price now: the figure as it is, said to be spot, the zone in its title', () => {
+    render(<RunStats progress={undefined} cost={spotNow} />);
+    expect(stat('Burn rate').textContent).toBe('Burn rate$0.326/hspot now · prices as of 2025-06-15');
+    expect(stat('Burn rate').getAttribute('title')).toBe(spotNow.instanceNote);
+    expect(stat('Cost so far').textContent).toBe('Cost so far$0.978');
+  });
+
+  it('its spot price unknown: "≤" on the rate and the cost so far, on-demand said, why in the title', () => {
+    const note = 'At most: priced on-demand, as the spot price history is unavailable (access denied).';
+    render(
+      <RunStats progress={undefined} cost={{ ...spotNow, hourlyUsd: 1.022, upperBound: true, instanceNote: note }} />,
+    );
+    expect(stat('Burn rate').textContent).toBe('Burn rate≤ $1.02/hat most: on-demand, spot price unknown');
+    expect(stat('Burn rate').getAttribute('title')).toBe(note);
+    expect(stat('Cost so far').textContent).toBe('Cost so far≤ $0.978');
+  });
+
+  it('a relaunched run: the cost so far says what the earlier attempts put in it', () => {
+    render(
+      <RunStats
+        progress={undefined}
+        cost={{ ...spotNow, soFarUsd: 1.4, earlier: { usd: 0.42, attempts: 1, upperBound: true }, projectedUsd: 2 }}
+      />,
+    );
+    expect(stat('Cost so far').textContent).toBe(
+      'Cost so far≤ $1.40incl. $0.420 of the earlier attempt · $2.00 projected',
+    );
+  });
+});
