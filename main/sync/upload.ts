@@ -48,7 +48,8 @@ export interface UploadContext {
  */
 export async function uploadFile(path: string, key: string, file: LocalFile, ctx: UploadContext): Promise<Uploaded> {
   const job: UploadJob = { path, key, file, ctx, unchanged: () => unchanged(path, file) };
-  return file.size >= ctx.spec.multipartThreshold ? uploadMultipart(job) : uploadSingle(job);
+  const threshold = ctx.spec.uploadMultipartThreshold ?? ctx.spec.multipartThreshold;
+  return file.size >= threshold ? uploadMultipart(job) : uploadSingle(job);
 }
 
 interface UploadJob {

@@ -24,7 +24,8 @@ import { createS3Client, type S3PoolOptions } from '../../aws/s3-client';
 import { createS3ObjectStore } from '../../aws/s3-object-store';
 import { runSync, type SyncOutcome, type SyncRun } from '../engine';
 import { SseKey } from '../sse-key';
-import { SYNC_DEFAULTS, type SyncSpec } from '../sync-spec';
+import type { SyncSpec } from '../sync-spec';
+import { TEST_SYNC_DEFAULTS } from './memory-spec';
 
 /** A bucket, a key and a local root of one's own on the test S3, plus helpers. */
 export interface S3Fixture {
@@ -81,7 +82,7 @@ export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFA
   const keyBytes = randomBytes(32);
   const key = new SseKey(keyBytes);
   const root = await mkdtemp(join(tmpdir(), `traindeck-${name}-`));
-  const spec: SyncSpec = { bucket, prefix: 'runs/test', localRoot: root, folders, ...SYNC_DEFAULTS };
+  const spec: SyncSpec = { bucket, prefix: 'runs/test', localRoot: root, folders, ...TEST_SYNC_DEFAULTS };
   const store = createS3ObjectStore(client, bucket, key);
   const localPath = (folder: string, relPath: string) =>
     join(root, folders.find((f) => f.name === folder)!.local, relPath);
