@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 import { type WebhookMessage, webhookRequest, type WebhookTarget } from '../../shared/notify/webhook';
 
 /** One attempt, this long at most: a notification never holds a run (or the app) up. */
@@ -26,20 +28,16 @@ export async function postWebhook(
       headers,
       body,
       signal,
-      redirect: 'error',
+      // Never followed (it would take the notification elsewhere, maybe in the clear), but said as a redirect.
+      redirect: 'manual',
     });
-    // The answer is not needed: drained so the connection is released.
-    await response.arrayBuffer().catch(() => undefined);
+    // The answer's body is not needed, and a hostile one may be endless: cancelled, never read.
+    await response.body?.cancel().catch(() => undefined);
     if (response.ok) return { ok: true };
     return {
       ok: false,
-      reason: `the webhook at ${host} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-      fix:
-        response.status >= 500
-          ? 'The service is failing; try Test again later.'
-          : response.status === 404 || response.status === 410
-            ? 'The webhook no longer exists: create a new one and paste its URL in Settings.'
-            : 'Check the URL and the format (Slack, ntfy or JSON) in Settings, then Test.',
+      reason: `the webhook at ${host} answered ${statusWords(response.status)}`,
+      fix: fixFor(response.status),
     };
   } catch (error) {
     const timedOut = timeout.aborted;
@@ -51,6 +49,24 @@ export async function postWebhook(
       fix: 'Check the network and the URL in Settings, then Test.',
     };
   }
+}
+
+// The status in the standard words, never the server's own (its status line may quote the URL's path back).
+function statusWords(status: number): string {
+  const words = STATUS_CODES[status];
+  const redirect = status >= 300 && status < 400 ? ' (a redirect, not followed)' : '';
+  return `${status}${words ? ` ${words}` : ''}${redirect}`;
+}
+
+function fixFor(status: number): string {
+  if (status >= 500) return 'The service is failing; try Test again later.';
+  if (status === 404 || status === 410) {
+    return 'The webhook no longer exists: create a new one and paste its URL in Settings.';
+  }
+  if (status >= 300 && status < 400) {
+    return 'The webhook has moved: paste the https address your service gives now in Settings, then Test.';
+  }
+  return 'Check the URL and the format (Slack, ntfy or JSON) in Settings, then Test.';
 }
 
 function hostOf(url: string): string {

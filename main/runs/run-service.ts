@@ -29,7 +29,7 @@ import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Logger } from '../core/logger';
 import { processAlive } from '../core/process-identity';
 import { writeFileAtomicSync } from '../core/write-file-atomic';
-import { runDir } from '../lifecycle/journal/run-journal';
+import { journalClosedSync, runDir } from '../lifecycle/journal/run-journal';
 import type { KeyVault } from '../sync/key-vault';
 import type { SpotWindow, SpotWindowPricing } from './pipeline/attempt-log';
 import type { ComputeBackend } from './pipeline/compute-backend';
@@ -228,7 +228,7 @@ export class RunService {
       const attach = readAttach(runDir(this.deps.dataDir, runId));
       if (!attach?.run || (attach.owner !== undefined && alive(attach.owner))) continue;
       // An EC2 run torn down meanwhile (`traindeck teardown`): its journal is closed, nothing is left.
-      if (snapshot.backend === 'aws-ec2' && journalClosed(this.deps.dataDir, runId)) continue;
+      if (snapshot.backend === 'aws-ec2' && journalClosedSync(this.deps.dataDir, runId)) continue;
       const phase = RUN_PHASES.filter((p) => snapshot.phases[p].status !== 'pending').at(-1);
       found.push({
         runId,
@@ -619,14 +619,6 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
-  }
-}
-
-function journalClosed(dataDir: string, runId: string): boolean {
-  try {
-    return readFileSync(join(runDir(dataDir, runId), 'journal.jsonl'), 'utf8').includes('"type":"closed"');
-  } catch {
-    return false;
   }
 }
 

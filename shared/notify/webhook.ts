@@ -38,7 +38,8 @@ export function webhookUrlProblem(url: string): { message: string; fix: string }
     return { message: `The webhook URL is longer than ${WEBHOOK_URL_MAX} characters.`, fix: 'Paste the URL itself.' };
   }
   // No URL class here (shared/ runs without DOM or Node types): scheme and authority by hand.
-  const parsed = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\s]+)([^\s]*)$/i.exec(url.trim());
+  // A backslash ends the authority too: the URL parser reads it as a slash in http(s) URLs.
+  const parsed = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\s\\]+)([^\s]*)$/i.exec(url.trim());
   if (!parsed) {
     return {
       message: 'The webhook URL is not a URL.',
@@ -68,7 +69,8 @@ export function webhookUrlProblem(url: string): { message: string; fix: string }
  */
 export function webhookUrlShown(url: string): string {
   // A user name or password before '@' (refused when kept, but never shown either).
-  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]+)/i.exec(url.trim())?.[1]?.split('@').pop();
+  // A backslash ends it as a slash does (the URL parser reads one as the other): the path is the secret.
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s\\]+)/i.exec(url.trim())?.[1]?.split('@').pop();
   return authority ? `${authority.toLowerCase()}/…` : '…';
 }
 

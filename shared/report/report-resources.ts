@@ -76,8 +76,9 @@ export function reportResources(
     } else if (entry.type === 'survivor') {
       Object.assign(row(entry.kind, entry.id), { fate: 'survivor', reason: entry.reason });
     }
-    // A teardown after a close (a second one) reopens the question until it closes again.
-    else if (entry.type === 'cleanup') closedAt = undefined;
+    // A teardown after a close (a second one), or a spot relaunch's launch (a later `opened`), reopens
+    // the question until the journal closes again.
+    else if (entry.type === 'cleanup' || entry.type === 'opened') closedAt = undefined;
     else if (entry.type === 'closed') closedAt = entry.at;
   }
   const verified = closedAt !== undefined;

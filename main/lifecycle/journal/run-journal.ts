@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -71,7 +72,20 @@ async function syncFolder(dir: string): Promise<void> {
  * held was not fsync'd, so its call was never made).
  */
 export async function readJournal(dataDir: string, runId: string): Promise<JournalEntry[]> {
-  const text = await readFile(join(runDir(dataDir, runId), JOURNAL), 'utf8');
+  return parseJournal(await readFile(join(runDir(dataDir, runId), JOURNAL), 'utf8'));
+}
+
+/** Whether a run's journal is closed now (a spot relaunch's launch opens a closed one again); false when unreadable. */
+export function journalClosedSync(dataDir: string, runId: string): boolean {
+  try {
+    return summarizeJournal(parseJournal(readFileSync(join(runDir(dataDir, runId), JOURNAL), 'utf8')))?.closed ?? false;
+  } catch {
+    return false;
+  }
+}
+
+// The lines of a journal, up to a torn last line.
+function parseJournal(text: string): JournalEntry[] {
   const entries: JournalEntry[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;

@@ -39,4 +39,26 @@ describe('attach journal', () => {
     expect(state.offsets).toEqual({ events: 30, train: 40, sync: 5 });
     expect(state.machine).toBeUndefined();
   });
+
+  it('a later machine (a spot relaunch) clears the executor and offsets of the machine before it', () => {
+    const dir = runDir();
+    const machine = (id: string) =>
+      appendAttach(dir, {
+        type: 'machine',
+        target: { kind: 'local' },
+        workDir: '/w',
+        storage: { bucket: 'b', prefix: 'p', region: 'eu-west-1', folders: [] },
+        sendS3Credentials: false,
+        deadline: 1,
+        aws: { instanceId: id, region: 'eu-west-1', instanceType: 'g5.xlarge', diskGb: 100, spot: true, launchedAt: 0 },
+      });
+    machine('i-1');
+    appendAttach(dir, { type: 'executor', pid: 42 });
+    appendAttach(dir, { type: 'offsets', events: 30, train: 40, sync: 5 });
+    machine('i-2');
+    const state = readAttach(dir)!;
+    expect(state.machine?.aws?.instanceId).toBe('i-2');
+    expect(state.executor).toBeUndefined();
+    expect(state.offsets).toBeUndefined();
+  });
 });

@@ -48,7 +48,7 @@ export type AttachEntry =
   /** How far the desktop read the executor's files. */
   | ({ type: 'offsets' } & FollowOffsets);
 
-/** What the attach journal says, folded: the last of each kind wins. */
+/** What the attach journal says, folded: the last of each kind wins (a `machine` clears the executor and offsets before it). */
 export interface AttachState {
   run?: Extract<AttachEntry, { type: 'run' }>;
   owner?: number;
@@ -89,8 +89,13 @@ export function readAttach(runDir: string): AttachState | undefined {
       state.run = entry;
       state.owner = entry.pid;
     } else if (entry.type === 'owner') state.owner = entry.pid;
-    else if (entry.type === 'machine') state.machine = entry;
-    else if (entry.type === 'executor') state.executor = entry;
+    else if (entry.type === 'machine') {
+      // A new machine (a spot relaunch's next attempt): the last one's executor and read offsets
+      // mean nothing there (its pid may be another process; its offsets run past the new files).
+      state.machine = entry;
+      delete state.executor;
+      delete state.offsets;
+    } else if (entry.type === 'executor') state.executor = entry;
     else if (entry.type === 'offsets') state.offsets = { events: entry.events, train: entry.train, sync: entry.sync };
   }
   return state;

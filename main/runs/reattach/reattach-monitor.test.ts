@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,18 +7,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { RunEvent } from '../../../shared/domain/run';
-import type { ExecutorStatus } from '../../../shared/executor/protocol';
 import { hourlyCost } from '../../../shared/pricing/estimate';
 import { monitoringSchema } from '../../../shared/run-config/monitoring-section';
-import { silentLogger } from '../../core/logger';
 import { workLayout } from '../../executor/work-layout';
-import { createLocalConnector } from '../../host/local-host';
 import { runDir } from '../../lifecycle/journal/run-journal';
-import { MemoryBucket, MemoryObjectStore } from '../../sync/testing/memory-object-store';
 import type { AwsMachine } from '../pipeline/compute-backend';
 import type { RunObserver, TrainingPaths } from '../pipeline/run-observer';
-import { RunService } from '../run-service';
 import { appendAttach } from './attach-journal';
+import { finishExecutor, reattachingService } from './testing/reattach-fixture';
 
 // Invariant: a run reattached while it trains is watched by the monitor again (health, log tail,
 // progress) from the reconnect to its end, with the EC2 instance and the monitoring settings the
@@ -104,18 +100,7 @@ describe('reattach and the monitor', () => {
     const seen: Array<{ call: string; paths?: TrainingPaths; context?: unknown }> = [];
     const finish = () => {
       // The executor ends its training: its done line and status, then it exits.
-      appendFileSync(layout.eventsFile, JSON.stringify({ seq: 2, at: '', phase: 'done', status: 'succeeded' }) + '\n');
-      const status: ExecutorStatus = {
-        runId: RUN,
-        outcome: 'succeeded',
-        exitCode: 0,
-        timings: {},
-        pushed: true,
-        manifest: [],
-        prefixes: [],
-        finishedAt: '2026-12-05T15:10:00.000Z',
-      };
-      writeFileSync(layout.statusFile, JSON.stringify(status));
+      finishExecutor(layout, RUN, 2);
       executor?.kill('SIGTERM');
     };
     const observer: RunObserver = {
@@ -126,24 +111,7 @@ describe('reattach and the monitor', () => {
       reconnected: () => void seen.push({ call: 'reconnected' }),
       ended: () => void seen.push({ call: 'ended' }),
     };
-    const service = new RunService({
-      dataDir: dir,
-      emit: () => {},
-      now: Date.now,
-      log: silentLogger,
-      pollMs: 50,
-      observer,
-      resources: () => Promise.reject(new Error('not a new run')),
-      reattach: {
-        resources: async () => ({
-          connector: createLocalConnector(),
-          secrets: { sseKey: 'AAAA' },
-          store: new MemoryObjectStore(new MemoryBucket('td-data'), 'fp'),
-          release: async () => ({ remainingHourlyUsd: 0 }),
-        }),
-        release: async () => ({}),
-      },
-    });
+    const service = reattachingService(dir, observer);
     // What the banner shows as still billing: the instance with its public IPv4 and its root disk.
     const g5 = hourlyCost({ kind: 'instance', instanceType: 'g5.xlarge', state: 'running', hasPublicIp: true })!;
     const disk = hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: 100 })!;
