@@ -19,20 +19,36 @@ export function parseListPage(xml: string): ListPage {
   const objects: ListedObject[] = [];
   for (const [, block] of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
     const key = xmlText(block!, 'Key');
+    // An object left out would read as deleted remotely: a key this parser cannot read (CDATA, markup) fails the listing.
+    if (key === undefined) throw new Error(UNREADABLE('an object whose key is not plain XML text'));
     // Folder markers ("dir/") are listed too: the engine's key↔path mapping decides (shared/sync/key-path).
     if (!key) continue;
     const lastModified = Date.parse(xmlText(block!, 'LastModified') ?? '');
     const storageClass = xmlText(block!, 'StorageClass');
     objects.push({
       key,
-      size: Number(xmlText(block!, 'Size') ?? 0),
+      size: byteCount(xmlText(block!, 'Size')),
       etag: xmlText(block!, 'ETag') ?? '',
       lastModifiedMs: Number.isNaN(lastModified) ? 0 : lastModified,
       ...(storageClass ? { storageClass } : {}),
     });
   }
-  if (xmlText(xml, 'IsTruncated') !== 'true') return { objects };
+  // Whitespace around a value is allowed (pretty-printed XML); anything but true/false would end a listing early.
+  const truncated = xmlText(xml, 'IsTruncated')?.trim() ?? 'false';
+  if (truncated !== 'true' && truncated !== 'false') throw new Error(UNREADABLE(`IsTruncated '${truncated}'`));
+  if (truncated === 'false') return { objects };
   const next = xmlText(xml, 'NextContinuationToken');
   if (!next) throw new Error('S3 said the listing goes on but gave no token for the next page');
   return { objects, next };
+}
+
+const UNREADABLE = (what: string) =>
+  `S3 answered a listing with ${what}, which no S3 sends: check that the S3 endpoint is S3 or an S3-compatible server, and that no proxy rewrites its answers`;
+
+/** A listed object's size: absent is 0 (as the SDK reads it); anything but a whole number of bytes is refused. */
+function byteCount(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const size = Number(text.trim());
+  if (!/^\s*[0-9]+\s*$/.test(text) || !Number.isSafeInteger(size)) throw new Error(UNREADABLE(`the size '${text}'`));
+  return size;
 }

@@ -150,7 +150,7 @@ export function createS3ObjectStore(
       if (answer.status !== 200) throw await answerError(answer);
       const page = parseListPage(await answerText(answer));
       for (const object of page.objects) objects.push(object);
-      token = page.next;
+      token = nextToken(page.next, token);
     } while (token !== undefined);
     return objects;
   };
@@ -189,11 +189,17 @@ export function createS3ObjectStore(
         const listed = lean ? await leanList(prefix, signal) : undefined;
         if (listed) return listed;
         const objects: ListedObject[] = [];
+        let token: string | undefined;
         for await (const page of paginateListObjectsV2(
           { client, pageSize: listPageSize },
           { Bucket: bucket, Prefix: prefix },
           sendOptions(signal),
         )) {
+          // The SDK's paginator ends quietly at a truncated page without a token, and loops on a repeated one.
+          if (page.IsTruncated) token = nextToken(page.NextContinuationToken, token);
+          if (page.IsTruncated && !token) {
+            throw new Error('S3 said the listing goes on but gave no token for the next page');
+          }
           for (const o of page.Contents ?? []) {
             // Folder markers ("dir/") are listed too: the engine's key↔path mapping decides (shared/sync/key-path).
             if (!o.Key) continue;
@@ -446,6 +452,19 @@ export function createS3ObjectStore(
       return (out.Errors ?? []).map((e) => ({ key: e.Key ?? '', message: `${e.Code ?? 'Error'}: ${e.Message ?? ''}` }));
     },
   };
+}
+
+/**
+ * A listing's next continuation token, refused when it is the one just followed: a server that
+ * answers every page with the same token would otherwise be listed for ever.
+ */
+function nextToken(next: string | undefined, followed: string | undefined): string | undefined {
+  if (next !== undefined && next === followed) {
+    throw new Error(
+      'S3 answered the next page of a listing with the same continuation token again, so the listing would never end: check that the S3 endpoint is S3 or an S3-compatible server, and that no proxy caches its answers',
+    );
+  }
+  return next;
 }
 
 function headerOf(answer: LeanAnswer, name: string): string | undefined {
