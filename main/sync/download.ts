@@ -182,10 +182,21 @@ async function singleDownload(
   return ctx.requests(() =>
     withRetry(async () => {
       const { body, head } = await getObject(ctx, remote.key, undefined, ctx.signal);
+      // As for a small object: an answer of another size fails before its body reaches the disk.
+      if (head.size !== remote.size) {
+        body.destroy();
+        throw sizeChanged(remote, head.size);
+      }
       const hash = createHash('sha256');
       let counted = 0;
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
+          // More than announced (a body running past its Content-Length): a broken server, not a flaky one.
+          if (counted + chunk.length > head.size) {
+            return callback(
+              new IntegrityError(`S3 sent more than the ${head.size} bytes it announced for ${remote.key}`),
+            );
+          }
           hash.update(chunk);
           counted += chunk.length;
           ctx.onBytes(chunk.length);
