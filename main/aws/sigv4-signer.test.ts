@@ -85,6 +85,39 @@ describe('S3RequestSigner', () => {
     );
   });
 
+  it('one signer over a sequence of times (across seconds and midnight, back and forth) signs each as smithy does', async () => {
+    const midnight = Date.UTC(2026, 11, 7);
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+    const smithy = new SignatureV4({
+      credentials,
+      region: 'eu-west-1',
+      service: 's3',
+      sha256: Sha256,
+      uriEscapePath: false,
+      applyChecksum: false,
+    });
+    const headers = { host: 'h', 'x-amz-content-sha256': 'e', 'x-amz-meta-a': ' \t folded \t  value ' };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -2500, max: 2500 }), { minLength: 1, maxLength: 12 }),
+        async (offsets) => {
+          const ours = new S3RequestSigner(credentials, 'eu-west-1');
+          for (const offset of offsets) {
+            const nowMs = midnight + offset;
+            const expected = await smithy.sign(
+              { method: 'GET', protocol: 'http:', hostname: 'h', path: '/b/k', query: {}, headers },
+              { signingDate: new Date(nowMs) },
+            );
+            expect(await ours.sign({ method: 'GET', path: '/b/k', query: {}, headers }, nowMs)).toEqual(
+              expected.headers,
+            );
+          }
+        },
+      ),
+      { seed: 42, numRuns: 100 },
+    );
+  });
+
   it('keeps the signing key for the day and makes a new one for the next day or another secret', async () => {
     let secret = 'first-secret';
     const signer = new S3RequestSigner(async () => ({ accessKeyId: 'A', secretAccessKey: secret }), 'us-east-1');
