@@ -219,8 +219,10 @@ async function singleDownload(
  * Parallel ranged GETs written at their offsets and hashed in order as they arrive (no second
  * pass over the file). A range starts only once the range `window` parts before it is hashed.
  * Every byte passes through a slab of the sync's {@link DownloadBuffers}: one write per slab,
- * then hashed at once at the hash cursor, or held by the hash until the gap before it is filled,
- * so the bytes of all ranged downloads together stay within the one budget. A part that fails
+ * made while the socket is read into the next slab (at most one write in flight per range), its
+ * bytes hashed during the write at the hash cursor, or held by the hash once written until the
+ * gap before them is filled, so the bytes of all ranged downloads together stay within the one
+ * budget; a failed write fails the download for good (its bytes may be hashed). A part that fails
  * resumes where its last written slab ended (same object version: the ETag is checked on every
  * answer); a part that gives up cancels the others, and every part has stopped and given its
  * slabs back before the file is closed and removed.
@@ -250,47 +252,85 @@ async function rangedDownload(
       const start = index * partSize;
       const end = Math.min(remote.size, start + partSize) - 1;
       let position = start; // everything before it is written and hashed (or held by the hash)
+      let received = start; // where the slab being filled starts: `position` plus the slab being written
       let slab: Buffer | undefined;
       let filled = 0; // bytes of `slab` received, not yet written
-      const atCursor = () => position === hash.hashed;
+      let writing: Promise<void> | undefined; // the one slab of this range being written (never rejects)
+      let writeFailed: unknown;
+      const atCursor = () => received === hash.hashed;
+      const written = async () => {
+        await writing;
+        writing = undefined;
+        if (writeFailed) throw writeFailed;
+      };
+      // Write-behind: the full slab is written while the socket is read into the next one (at most
+      // one write in flight per range: disk back-pressure). At the hash cursor its bytes are hashed
+      // during the write and the slab comes back once written; ahead of the cursor the hash gets the
+      // slab only once it is written, as the hash gives it back to the budget when the gap fills.
       const flush = async () => {
         if (filled === 0) return;
+        await written();
         const bytes = slab!.subarray(0, filled);
-        await writeAllAt(handle, bytes, position);
-        const ahead = !atCursor();
-        hash.add(position, bytes);
-        // Ahead of the cursor the hash holds the slab (and gives it back once hashed).
-        if (ahead) slab = undefined;
-        position += filled;
+        const at = received;
+        slab = undefined;
         filled = 0;
-        ctx.onBytes(bytes.length);
+        received += bytes.length;
+        const hashedFirst = at === hash.hashed;
+        if (hashedFirst) hash.add(at, bytes);
+        writing = writeAllAt(handle, bytes, at).then(
+          () => {
+            const held = !hashedFirst && at !== hash.hashed;
+            try {
+              if (!hashedFirst) hash.add(at, bytes);
+            } catch (error) {
+              buffers.give(bytes);
+              writeFailed ??= error;
+              return;
+            }
+            if (!held) buffers.give(bytes);
+            position = at + bytes.length;
+            ctx.onBytes(bytes.length);
+          },
+          (error: unknown) => {
+            buffers.give(bytes);
+            writeFailed ??= error; // a disk error: the download fails for good (bytes may be hashed already)
+          },
+        );
       };
       try {
         await withRetry(async () => {
           filled = 0; // a retry asks again from the end of the last written slab
+          received = position;
           const part = await getObject(ctx, remote.key, { start: position, end }, parts.signal);
           if (part.head.etag !== remote.etag) {
             part.body.destroy();
             throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
           }
           head ??= part.head;
-          await readBody(part.body, remote.key, async (chunk) => {
-            if (position + filled + chunk.length > end + 1) {
-              throw new IntegrityError(`S3 sent more than bytes ${start}-${end} of ${remote.key}`);
-            }
-            // Copied, so the socket's chunks die young; the slab is written once it is full.
-            for (let at = 0; at < chunk.length;) {
-              slab ??= await buffers.take(parts.signal, atCursor);
-              const copied = chunk.copy(slab, filled, at);
-              filled += copied;
-              at += copied;
-              if (filled === slab.length) await flush();
-            }
-          });
-          await flush();
+          try {
+            await readBody(part.body, remote.key, async (chunk) => {
+              if (received + filled + chunk.length > end + 1) {
+                throw new IntegrityError(`S3 sent more than bytes ${start}-${end} of ${remote.key}`);
+              }
+              // Copied, so the socket's chunks die young; the slab is written once it is full.
+              for (let at = 0; at < chunk.length;) {
+                slab ??= await buffers.take(parts.signal, atCursor);
+                const copied = chunk.copy(slab, filled, at);
+                filled += copied;
+                at += copied;
+                if (filled === slab.length) await flush();
+              }
+            });
+            await flush();
+            await written();
+          } catch (error) {
+            await writing; // the retry (or the caller's cleanup) starts from what is on disk
+            throw writeFailed ?? error;
+          }
           if (position !== end + 1) throw bodyStopped(remote.key, `it ended at byte ${position} of ${start}-${end}`);
         }, syncRetry(parts.signal));
       } finally {
+        await writing;
         if (slab) buffers.give(slab);
       }
     };
