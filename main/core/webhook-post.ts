@@ -44,7 +44,7 @@ export async function postWebhook(
     return {
       ok: false,
       reason: timedOut
-        ? `the webhook at ${host} did not answer within ${Math.round((options.timeoutMs ?? WEBHOOK_TIMEOUT_MS) / 1000)} s`
+        ? `the webhook at ${host} did not answer within ${Math.round((options.timeoutMs ?? WEBHOOK_TIMEOUT_MS) / 100) / 10} s`
         : `the webhook at ${host} could not be reached (${causeCode(error)})`,
       fix: 'Check the network and the URL in Settings, then Test.',
     };
