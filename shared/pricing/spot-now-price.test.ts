@@ -56,3 +56,34 @@ describe('a spot instance priced now (Costs page)', () => {
     );
   });
 });
+
+describe('a hostile or broken price history (break-it)', () => {
+  it('shrunk counterexample: a negative price in its own zone is never a negative cost (no discount)', () => {
+    const priced = spotNowPrice({
+      ...base,
+      zone: 'eu-west-1a',
+      spot: { zones: [{ zone: 'eu-west-1a', usdPerHour: -1 }] },
+    });
+    expect(priced.hourlyUsd).toBe(1.128);
+    expect(priced.upperBound).toBe(true);
+  });
+
+  it('property: any prices (negative, NaN, infinite) give a cost that is unknown or finite and not below the IPv4 (seed 42)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ zone: fc.constantFrom('eu-west-1a', 'eu-west-1b'), usdPerHour: fc.double() }), {
+          maxLength: 3,
+        }),
+        fc.option(fc.constantFrom('eu-west-1a', 'eu-west-1b'), { nil: undefined }),
+        (zones, zone) => {
+          const { hourlyUsd } = spotNowPrice({ ...base, zone, spot: { zones } });
+          if (hourlyUsd !== null) {
+            expect(Number.isFinite(hourlyUsd)).toBe(true);
+            expect(hourlyUsd).toBeGreaterThanOrEqual(base.ipv4Hourly);
+          }
+        },
+      ),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+});

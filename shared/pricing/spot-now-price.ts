@@ -26,15 +26,20 @@ export function spotNowPrice(input: {
   ipv4Hourly: number;
 }): SpotNowPrice {
   const plusIp = (usd: number | null) => (usd === null ? null : usd + input.ipv4Hourly);
-  if ('problem' in input.spot || input.spot.zones.length === 0) {
-    const why = 'problem' in input.spot ? input.spot.problem : 'EC2 has no spot price for it.';
+  // A price no instance bills (negative, NaN, infinite: a broken or hostile answer) is no price.
+  const spot: SpotNowAnswer =
+    'problem' in input.spot
+      ? input.spot
+      : { zones: input.spot.zones.filter((z) => Number.isFinite(z.usdPerHour) && z.usdPerHour >= 0) };
+  if ('problem' in spot || spot.zones.length === 0) {
+    const why = 'problem' in spot ? spot.problem : 'EC2 has no spot price for it.';
     return {
       hourlyUsd: plusIp(input.onDemandHourly),
       upperBound: true,
       note: `At most: priced on-demand, as the spot price history is unavailable (${continuingSentence(why.replace(/\.$/, ''))}).`,
     };
   }
-  const own = input.spot.zones.find((z) => z.zone === input.zone);
+  const own = spot.zones.find((z) => z.zone === input.zone);
   if (own) {
     return {
       hourlyUsd: plusIp(own.usdPerHour),
@@ -42,7 +47,7 @@ export function spotNowPrice(input: {
       note: `Spot price now in ${own.zone} (EC2's price history).`,
     };
   }
-  const dearest = input.spot.zones.reduce((a, b) => (b.usdPerHour > a.usdPerHour ? b : a));
+  const dearest = spot.zones.reduce((a, b) => (b.usdPerHour > a.usdPerHour ? b : a));
   return {
     hourlyUsd: plusIp(dearest.usdPerHour),
     upperBound: true,
