@@ -23,6 +23,15 @@ describe('parseListPage on answers S3 never sends', () => {
     expect(() => parseListPage(xml)).toThrow(/key/);
   });
 
+  it('refuses a Contents element it cannot read (attributes, a space in its tag) instead of leaving the object out', () => {
+    for (const open of ['<Contents xmlns="">', '<Contents >']) {
+      const xml = listing(
+        `<IsTruncated>false</IsTruncated>${contents('a')}${contents('b').replace('<Contents>', open)}`,
+      );
+      expect(() => parseListPage(xml), open).toThrow(/Contents/);
+    }
+  });
+
   it('refuses a size that is not a whole number of bytes', () => {
     for (const size of ['abc', '-5', '1.5', '1e3', '0x10', '']) {
       expect(() => parseListPage(listing(`<IsTruncated>false</IsTruncated>${contents('a', size)}`)), size).toThrow(

@@ -17,7 +17,12 @@ export interface ListPage {
 export function parseListPage(xml: string): ListPage {
   if (!/<ListBucketResult[\s>]/.test(xml)) throw new Error('S3 answered a listing with something that is not one');
   const objects: ListedObject[] = [];
-  for (const [, block] of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+  const blocks = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)];
+  // Keys are escaped, so every '<Contents' is markup: one not read as a block would be an object left out.
+  if ((xml.match(/<Contents[\s/>]/g)?.length ?? 0) !== blocks.length) {
+    throw new Error(UNREADABLE('a Contents element that is not plain <Contents>…</Contents>'));
+  }
+  for (const [, block] of blocks) {
     const key = xmlText(block!, 'Key');
     // An object left out would read as deleted remotely: a key this parser cannot read (CDATA, markup) fails the listing.
     if (key === undefined) throw new Error(UNREADABLE('an object whose key is not plain XML text'));
