@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -115,11 +116,19 @@ describe.skipIf(refusal)('traindeck push RUN against an aws-ec2 run on the EC2 t
       bundleDir: f.bundleDir,
       lifecycle: deps,
     });
+    const gate = join(f.dir, 'writer-gate');
     const config = world.config((raw) => {
       raw.training = {
         ...raw.training,
         command: './train.sh',
-        env: { TRAIN_MODE: 'writer', EPOCHS: '1', WRITER_CHUNKS: String(CHUNKS), AFTER_WRITER_SLEEP: '14' },
+        env: {
+          TRAIN_MODE: 'writer',
+          EPOCHS: '1',
+          WRITER_CHUNKS: String(CHUNKS),
+          AFTER_WRITER_SLEEP: '14',
+          // The bed's instance is this machine: the writer waits half-way for the push below to end.
+          WRITER_GATE: gate,
+        },
       };
     });
     const { runId } = service.start({ config, baseDir: f.dir, backend: 'aws-ec2' });
@@ -134,6 +143,7 @@ describe.skipIf(refusal)('traindeck push RUN against an aws-ec2 run on the EC2 t
       lines.some((l) => l.endsWith('writer done')),
       'the push ran while the file was written',
     ).toBe(false);
+    await writeFile(gate, '');
     expect(during.report!.skipped.find((s) => s.relPath === 'racing.ckpt')?.reason).toMatch(
       /being written|changed while uploading/,
     );

@@ -1,7 +1,8 @@
 /**
  * The tiny training repo of the end-to-end tests. `train.sh` behaves by env vars:
  * TRAIN_MODE=ok|fail|oom|hang|writer (WRITER_CHUNKS lines appended to checkpoints/racing.ckpt, 0.1 s
- * apart, then AFTER_WRITER_SLEEP seconds), EPOCHS, LINES_PER_EPOCH, STEP_SLEEP, CKPT_MTIME (epoch seconds given to
+ * apart, then AFTER_WRITER_SLEEP seconds; with WRITER_GATE, a path, it stops half-way until that file
+ * exists, at most 120 s), EPOCHS, LINES_PER_EPOCH, STEP_SLEEP, CKPT_MTIME (epoch seconds given to
  * every checkpoint, for newest-wins ties). It writes numbered log lines
  * ("line N …"), logs/metrics.jsonl, a checkpoint per epoch, a model pickle + JSON metadata,
  * and on SIGTERM saves an "interrupted" checkpoint before exiting.
@@ -32,7 +33,15 @@ done
 if [ "$MODE" = writer ]; then
   # A checkpoint written slowly (a push during training races it), then time for it to settle.
   echo "writer started"
-  for i in $(seq 1 "\${WRITER_CHUNKS:-30}"); do printf 'chunk-%04d\\n' "$i" >> "$TRAINDECK_CHECKPOINTS_DIR/racing.ckpt"; sleep 0.1; done
+  half=$(( \${WRITER_CHUNKS:-30} / 2 ))
+  for i in $(seq 1 "\${WRITER_CHUNKS:-30}"); do
+    printf 'chunk-%04d\\n' "$i" >> "$TRAINDECK_CHECKPOINTS_DIR/racing.ckpt"; sleep 0.1
+    # Half written, it waits (at most 120 s) for the test to say its push is done: a loaded machine
+    # cannot let the writer finish before the push it races.
+    if [ "$i" = "$half" ] && [ -n "\${WRITER_GATE:-}" ]; then
+      n=0; while [ ! -e "$WRITER_GATE" ] && [ "$n" -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
+    fi
+  done
   echo "writer done"
   sleep "\${AFTER_WRITER_SLEEP:-0}"
 fi
