@@ -10,7 +10,10 @@ import {
   type RunSnapshot,
 } from '../../shared/domain/run';
 import type { JournalEntry } from '../../shared/domain/run-journal';
+import { priceAttempt } from '../../shared/pricing/attempt-cost';
+import type { SpotPricing } from '../../shared/pricing/spot-history';
 import type { RunAttempt } from '../../shared/report/run-attempts';
+import { computeRunCost } from '../../shared/report/run-cost';
 import { finishedRunEvents } from '../../shared/report/testing/finished-run';
 
 /**
@@ -22,10 +25,19 @@ import { finishedRunEvents } from '../../shared/report/testing/finished-run';
 export const RELAUNCHED_RUN_ID = 'llama-lora-20261205-061500-5907';
 const NAME = 'llama-lora-spot';
 
-/** The three attempts of the finished run (`start`: epoch ms of the run's start). */
+// The fixture's spot prices (EC2's price history as main would read it for each attempt's zone and window).
+const SPOT_AVG = { 'eu-west-1a': 0.3912, 'eu-west-1b': 0.4176 } as const;
+const DISK_GB = 100;
+
+/**
+ * The three attempts of the finished run (`start`: epoch ms of the run's start), each priced as
+ * the relaunch engine prices it when it ends (shared/pricing/attempt-cost.ts): the spot ones from
+ * their zone's history over their own window, the on-demand one at the table's price, each with
+ * its own root volume and public IPv4.
+ */
 export function relaunchedAttempts(start: number): RunAttempt[] {
   const iso = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
-  return [
+  const unpriced: RunAttempt[] = [
     {
       attempt: 1,
       instanceId: 'i-0a11b22c33d44e551',
@@ -35,7 +47,6 @@ export function relaunchedAttempts(start: number): RunAttempt[] {
       startedAt: iso(1),
       endedAt: iso(49),
       end: 'interrupted',
-      costUsd: 0.3912,
     },
     {
       attempt: 2,
@@ -46,7 +57,6 @@ export function relaunchedAttempts(start: number): RunAttempt[] {
       startedAt: iso(53),
       endedAt: iso(131),
       end: 'interrupted',
-      costUsd: 0.6384,
     },
     {
       attempt: 3,
@@ -57,23 +67,41 @@ export function relaunchedAttempts(start: number): RunAttempt[] {
       startedAt: iso(135),
       endedAt: iso(190),
       end: 'finished',
-      costUsd: 1.0257,
     },
   ];
+  return unpriced.map((a) => ({ ...a, ...priceAttempt(a, { diskGb: DISK_GB, spot: spotHistoryOf(a) }) }));
 }
 
-/** The finished run's events: phases, the attempts, `finished`. */
+function spotHistoryOf(attempt: RunAttempt): SpotPricing | undefined {
+  if (attempt.market !== 'spot') return undefined;
+  const avg = SPOT_AVG[attempt.zone as keyof typeof SPOT_AVG];
+  const hours = (Date.parse(attempt.endedAt!) - Date.parse(attempt.startedAt)) / 3_600_000;
+  return { source: 'history', charge: { usd: avg * hours, hours, avgHourlyUsd: avg, points: 3, zone: attempt.zone } };
+}
+
+/** The finished run's events: phases, the attempts, the `cost` main computes from them, `finished`. */
 export function relaunchedRunEvents(start: number): RunEvent[] {
   const events = finishedRunEvents({ runId: RELAUNCHED_RUN_ID, name: NAME, backend: 'aws-ec2', start, exitCode: 0 });
   const finished = events.pop()!;
-  const attempts: RunEvent = {
-    runId: RELAUNCHED_RUN_ID,
-    seq: finished.seq,
-    at: finished.at,
-    type: 'attempts',
-    attempts: relaunchedAttempts(start),
+  const base = { runId: RELAUNCHED_RUN_ID, at: finished.at };
+  const attempts: RunEvent = { ...base, seq: finished.seq, type: 'attempts', attempts: relaunchedAttempts(start) };
+  const before = [...events, attempts].reduce(
+    applyRunEvent,
+    emptyRunSnapshot(RELAUNCHED_RUN_ID, NAME, 'aws-ec2', new Date(start).toISOString()),
+  );
+  const setup = {
+    backend: 'aws-ec2' as const,
+    compute: { instanceType: 'g5.xlarge', diskGb: DISK_GB, market: 'spot' as const },
+    instanceRegion: 'eu-west-1',
+    bucketRegion: 'eu-west-1',
   };
-  return [...events, attempts, { ...finished, seq: finished.seq + 1 }];
+  const cost: RunEvent = {
+    ...base,
+    seq: finished.seq + 1,
+    type: 'cost',
+    ...computeRunCost(before, setup, Date.parse(finished.at)),
+  };
+  return [...events, attempts, cost, { ...finished, seq: finished.seq + 2 }];
 }
 
 /** The run live in its second attempt, the first ended by a spot interruption (`now`: epoch ms). */

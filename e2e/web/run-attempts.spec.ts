@@ -32,7 +32,7 @@ test('a relaunched spot run: its attempts on one timeline in the monitor, and ea
   await expect(monitor).toHaveAttribute('data-run-id', RELAUNCHED_RUN_ID);
   const attempts = page.getByTestId('run-attempts');
   await expect(attempts.getByRole('listitem')).toHaveCount(3);
-  await expect(page.getByTestId('attempts-lead')).toHaveText('3 launches · 2 spot interruptions · together $2.06');
+  await expect(page.getByTestId('attempts-lead')).toHaveText('3 launches · 2 spot interruptions · together $1.83');
   await expect(page.getByTestId('attempt-1')).toContainText('Attempt 1 · eu-west-1a · spot');
   await expect(page.getByTestId('attempt-1')).toContainText('48 min · spot interruption');
   await expect(page.getByTestId('attempt-2')).toContainText('Attempt 2 · eu-west-1b · spot');
@@ -48,11 +48,17 @@ test('a relaunched spot run: its attempts on one timeline in the monitor, and ea
   await expect(table.locator('tbody tr')).toHaveCount(3);
   await expect(table.locator('tbody tr').nth(0)).toContainText('i-0a11b22c33d44e551');
   await expect(table.locator('tbody tr').nth(0)).toContainText('spot interruption');
-  await expect(table.locator('tbody tr').nth(0)).toContainText('$0.391');
+  await expect(table.locator('tbody tr').nth(0)).toContainText('$0.326');
+  await expect(table.locator('tbody tr').nth(2)).toContainText('$0.937');
   await expect(table.locator('tbody tr').nth(2)).toContainText('on-demand');
   await expect(page.getByTestId('run-report')).toContainText(
-    '3 launches of the instance, 2 ended by a spot interruption; together $2.06.',
+    '3 launches of the instance, 2 ended by a spot interruption; together $1.83.',
   );
+  // The run's cost record: one line per attempt (its own market and zone, disk and IPv4), the total their sum plus S3.
+  const report = page.getByTestId('run-report');
+  await expect(report).toContainText('Attempt 2: instance g5.xlarge (spot, eu-west-1b), disk and IPv4');
+  await expect(report).not.toContainText('No cost was recorded');
+  await expect(page.getByTestId('run-history')).toContainText('$1.83');
   await attempts.scrollIntoViewIfNeeded();
   await shotAccessibleAtWidths(page, 'run-attempts');
   // (The smallest window is checked on the live run below: this page's report has the resources
@@ -86,7 +92,7 @@ test('the same run live in its second attempt: the first interrupted, the second
   await expect(page.getByTestId('attempt-2')).toContainText(/\d+ min( \d+ s)? · running/);
   await expect(page.getByTestId('attempt-2')).toContainText('cost when it ends');
   await expect(page.getByTestId('attempts-lead')).toHaveText(
-    '2 launches · 1 spot interruption · ended attempts $0.391, the running one priced when it ends',
+    '2 launches · 1 spot interruption · ended attempts $0.326, the running one priced when it ends',
   );
   await expectAccessible(page, 'a run in its second attempt');
   await shotAtWidths(page, 'run-attempts-live');
