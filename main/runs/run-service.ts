@@ -18,7 +18,7 @@ import type { ExecutorSecrets, PushNowFolder, PushNowReport } from '../../shared
 import { TypedError } from '../../shared/ipc/result';
 import type { UnfinishedRun } from '../../shared/ipc/run-commands';
 import type { AutoStopCause } from '../../shared/monitor/notices';
-import { MACHINE_WILL_NOTIFY } from '../../shared/notify/machine-webhook';
+import { MACHINE_WILL_NOTIFY, machineWebhookFacts } from '../../shared/notify/machine-webhook';
 import type { WebhookTarget } from '../../shared/notify/webhook';
 import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
@@ -200,6 +200,7 @@ export class RunService {
     }
     const dir = runDir(this.deps.dataDir, runId);
     const attach = readAttach(dir) ?? {};
+    const pastEvents = readRunEvents(dir);
     const before = this.loadHistory().get(runId)!;
     this.history?.delete(runId);
     const until = attach.machine ? new Date(attach.machine.deadline).toISOString() : this.iso();
@@ -212,6 +213,11 @@ export class RunService {
       source: 'info',
       line: `reattaching: the TrainDeck that ran this (pid ${attach.owner ?? '?'}) stopped during ${found.phase ?? 'the run'}${options.stop ? '; stopping it: training is stopped, data pushed, then torn down' : ''}`,
     });
+    // The webhook tee decides the desktop's copy of the run's end from the run's events, and a restarted
+    // app has forgotten them: said again, what the machine was given and what it said of its own post.
+    for (const line of machineWebhookFacts(pastEvents.flatMap((e) => (e.type === 'log' ? [e.line] : [])))) {
+      emit({ type: 'log', source: 'info', line });
+    }
     live.done = this.resume(runId, attach, found.phase ?? 'training', live, emit).then(() => live.snapshot);
     return { runId };
   }
@@ -511,23 +517,10 @@ export class RunService {
     }
     for (const name of names) {
       if (this.runs.has(name)) continue;
-      let lines: string[];
-      try {
-        lines = readFileSync(join(root, name, 'events.jsonl'), 'utf8')
-          .split('\n')
-          .filter(Boolean);
-      } catch {
-        continue;
-      }
       let snapshot: RunSnapshot | undefined;
-      for (const line of lines) {
-        try {
-          const event = JSON.parse(line) as RunEvent;
-          snapshot ??= emptyRunSnapshot(event.runId, event.runId, 'local', event.at);
-          snapshot = applyRunEvent(snapshot, event);
-        } catch {
-          // A torn last line from a crash: the lines before it still count.
-        }
+      for (const event of readRunEvents(join(root, name))) {
+        snapshot ??= emptyRunSnapshot(event.runId, event.runId, 'local', event.at);
+        snapshot = applyRunEvent(snapshot, event);
       }
       if (snapshot) this.history.set(name, snapshot);
     }
@@ -620,6 +613,23 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+// A run's journaled events (events.jsonl); a torn last line from a crash is skipped, the lines before it count.
+function readRunEvents(dir: string): RunEvent[] {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+  return lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as RunEvent];
+    } catch {
+      return [];
+    }
+  });
 }
 
 // A kill mid-write leaves a last line without its newline: end it, so the next event is a line of its own.

@@ -26,3 +26,14 @@ export function readMachineWebhookLine(line: string): MachineWebhookLine | undef
   if (delivered) return { delivered: true, title: delivered[1]! };
   return line.startsWith('done: the webhook notification failed: ') ? { delivered: false } : undefined;
 }
+
+/**
+ * What a run's past info lines told of the machine's webhook, to say again when another desktop
+ * takes the run over: the launch note that the machine has the webhook, and the machine's last word
+ * on its own post. Empty when the machine was never given the webhook.
+ */
+export function machineWebhookFacts(lines: readonly string[]): string[] {
+  if (!lines.includes(MACHINE_WILL_NOTIFY)) return [];
+  const said = lines.filter((line) => readMachineWebhookLine(line)).at(-1);
+  return said ? [MACHINE_WILL_NOTIFY, said] : [MACHINE_WILL_NOTIFY];
+}

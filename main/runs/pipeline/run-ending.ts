@@ -94,6 +94,8 @@ async function rescuePush({ phases, state, emit }: RunEnding): Promise<void> {
     .catch(() => undefined);
 }
 
+const MACHINE_FAILED = new Set<ExecutorStatus['outcome']>(['failed', 'ttl-expired', 'spot-interrupted']);
+
 /** How a run ended, from the executor's status, the first failed phase and whether it was cancelled. */
 export function resultOf(
   status: ExecutorStatus | undefined,
@@ -107,10 +109,17 @@ export function resultOf(
     const stopped = why instanceof RunStopRequest ? why.message : 'stopped by request';
     return { outcome: 'cancelled', reason: `${stopped}; data pushed`, ...exit, ...(status ? { status } : {}) };
   }
-  if (failure) {
+  // The machine's own word when this process saw no failure: a reattached run whose training failed
+  // before the restart learns it only from status.json (its failed phase was read by the killed desktop).
+  const machineFailure =
+    !failure && status && MACHINE_FAILED.has(status.outcome)
+      ? { phase: status.failedPhase ?? 'training', message: status.reason ?? status.outcome }
+      : undefined;
+  const failed = failure ?? machineFailure;
+  if (failed) {
     return {
       outcome: 'failed',
-      reason: `${failure.phase}: ${failure.message}`,
+      reason: `${failed.phase}: ${failed.message}`,
       ...exit,
       ...(status ? { status } : {}),
     };
