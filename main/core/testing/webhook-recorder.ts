@@ -10,7 +10,8 @@ export interface RecordedPost {
 
 /**
  * A webhook endpoint on loopback that records what is posted to it. The path picks the answer:
- * `/status-NNN…` answers NNN, `/hang…` never answers, `/reset…` drops the connection; else 200.
+ * `/status-NNN…` answers NNN, `/echo-NNN…` answers NNN with the request's path as its reason phrase (a
+ * server quoting the URL, where the secret is), `/hang…` never answers, `/reset…` drops the connection; else 200.
  */
 export async function startWebhookRecorder(): Promise<{
   base: string;
@@ -25,6 +26,8 @@ export async function startWebhookRecorder(): Promise<{
       posted.push({ path: req.url ?? '', headers: req.headers, body });
       if (req.url?.startsWith('/hang')) return;
       if (req.url?.startsWith('/reset')) return void req.socket.destroy();
+      const echo = /^\/echo-(\d{3})/.exec(req.url ?? '')?.[1];
+      if (echo) return void res.writeHead(Number(echo), `No hook at ${req.url}`).end(req.url);
       const status = /^\/status-(\d{3})/.exec(req.url ?? '')?.[1];
       res.writeHead(status ? Number(status) : 200, { 'content-type': 'text/plain' }).end('ok');
     });

@@ -121,4 +121,26 @@ describe('the executor notifies the webhook itself', () => {
       expect(await desktopPosts(run, '/desktop'), path).toEqual(['Training finished']);
     }
   }, 240_000);
+
+  it('a webhook answering 4xx to the machine (its reason phrase quoting the URL): the run succeeds, the log says why, the desktop posts once', async () => {
+    const run = await f.run(
+      f.config((raw) => (raw.training.env = { EPOCHS: '1' })),
+      f.sshHost(),
+      { webhook: { url: `${recorder.base}/echo-404/${SECRET}`, format: 'slack' } },
+    );
+    expect(run.result.outcome).toBe('succeeded');
+    // Why the machine's post failed, in the run's log: the host and the status, not the URL nor the server's words.
+    expect(run.events).toContainEqual(
+      expect.objectContaining({
+        type: 'log',
+        source: 'info',
+        line: expect.stringMatching(
+          /^done: the webhook notification failed: the webhook at 127\.0\.0\.1:\d+ answered 404 Not Found$/,
+        ),
+      }),
+    );
+    expect(await everywhereTheUrlMustNotBe(run)).not.toContain(SECRET);
+    expect(await everywhereTheUrlMustNotBe(run)).not.toContain('echo-404');
+    expect(await desktopPosts(run, '/desktop')).toEqual(['Training finished']);
+  }, 180_000);
 });
