@@ -9,15 +9,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../shared/domain/run';
 import type { ExecutorStatus } from '../../../shared/executor/protocol';
 import { MACHINE_WILL_NOTIFY, machineNotifiedReason } from '../../../shared/notify/machine-webhook';
-import { silentLogger } from '../../core/logger';
 import { webhookTee } from '../../core/webhook-tee';
 import { workLayout } from '../../executor/work-layout';
-import { createLocalConnector } from '../../host/local-host';
 import { runDir } from '../../lifecycle/journal/run-journal';
 import { MonitorNotifier } from '../../monitor/monitor-notifier';
-import { MemoryBucket, MemoryObjectStore } from '../../sync/testing/memory-object-store';
-import { RunService } from '../run-service';
-import { appendAttach } from './attach-journal';
+import { reattachingService } from './testing/reattach-fixture';
+import { seedUnfinishedRun } from './testing/unfinished-run';
 
 // Invariant (issue 17 point 6, 492a53a): a run's end is heard once on the webhook. The machine posts
 // "finished/failed" itself and says in the run's events whether it arrived; the desktop's copy waits
@@ -52,37 +49,19 @@ function seedRun(past: Array<Partial<RunEvent>>, read: Line[]) {
   writeFileSync(layout.eventsFile, read.map((l, i) => JSON.stringify({ seq: i + 1, at, ...l }) + '\n').join(''));
   writeFileSync(layout.trainLog, '');
   executor = spawn('sleep', ['60'], { stdio: 'ignore' });
-  const events: Array<Partial<RunEvent>> = [
-    { type: 'started', name: 'demo', backend: 'aws-ec2' },
-    { type: 'log', source: 'info', line: MACHINE_WILL_NOTIFY },
-    { type: 'phase', phase: 'preflight', status: 'succeeded' },
-    ...past,
-  ];
-  const runFolder = runDir(dir, RUN);
-  mkdirSync(runFolder, { recursive: true });
-  writeFileSync(
-    join(runFolder, 'events.jsonl'),
-    events.map((e, i) => JSON.stringify({ ...e, runId: RUN, seq: i + 1, at }) + '\n').join(''),
-  );
-  appendAttach(runFolder, {
-    type: 'run',
-    pid: 999_999_999,
-    backend: 'aws-ec2',
-    name: 'demo',
-    aws: { region: 'eu-west-1' },
-    storage: { bucket: 'td-data', prefix: 'runs/demo', sseKeyFile: 'k' } as never,
-    baseDir: dir,
-  });
-  appendAttach(runFolder, {
-    type: 'machine',
-    target: { kind: 'local' },
-    workDir: layout.workDir,
+  seedUnfinishedRun(dir, RUN, {
+    events: [
+      { type: 'started', name: 'demo', backend: 'aws-ec2' },
+      { type: 'log', source: 'info', line: MACHINE_WILL_NOTIFY },
+      { type: 'phase', phase: 'preflight', status: 'succeeded' },
+      ...past,
+    ],
+    at,
     storage,
-    sendS3Credentials: false,
-    deadline: Date.now() + 60_000,
+    workDir: layout.workDir,
+    executorPid: executor.pid!,
+    offsets: { events: statSync(layout.eventsFile).size, train: 0, sync: 0 },
   });
-  appendAttach(runFolder, { type: 'executor', pid: executor.pid! });
-  appendAttach(runFolder, { type: 'offsets', events: statSync(layout.eventsFile).size, train: 0, sync: 0 });
   /** The machine goes on: these executor lines, then its status and exit. */
   const machineWrites = (lines: Line[], outcome: ExecutorStatus['outcome']) => {
     const from = read.length;
@@ -118,26 +97,10 @@ async function reattachAndCollectPosts(onReattached: () => void): Promise<{ post
     { warn: () => undefined },
   );
   const notifier = new MonitorNotifier(tee);
-  const service = new RunService({
-    dataDir: dir,
-    emit: (event) => {
-      events.push(event);
-      notifier.onRunEvent(event);
-      tee.onRunEvent(event);
-    },
-    now: Date.now,
-    log: silentLogger,
-    pollMs: 50,
-    resources: () => Promise.reject(new Error('not a new run')),
-    reattach: {
-      resources: async () => ({
-        connector: createLocalConnector(),
-        secrets: { sseKey: 'AAAA' },
-        store: new MemoryObjectStore(new MemoryBucket('td-data'), 'fp'),
-        release: async () => ({ remainingHourlyUsd: 0 }),
-      }),
-      release: async () => ({}),
-    },
+  const service = reattachingService(dir, undefined, (event) => {
+    events.push(event);
+    notifier.onRunEvent(event);
+    tee.onRunEvent(event);
   });
   service.reattach(RUN);
   onReattached();

@@ -1,5 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 
+import type { RunEvent } from '../../../../shared/domain/run';
 import type { ExecutorStatus } from '../../../../shared/executor/protocol';
 import { silentLogger } from '../../../core/logger';
 import type { workLayout } from '../../../executor/work-layout';
@@ -12,10 +13,14 @@ import { RunService } from '../../run-service';
  * A run service that can only reattach (a new run is refused): the machine is this computer, the
  * store an empty in-memory bucket, the teardown a no-op that reports $0/h.
  */
-export function reattachingService(dataDir: string, observer?: RunObserver): RunService {
+export function reattachingService(
+  dataDir: string,
+  observer?: RunObserver,
+  emit: (event: RunEvent) => void = () => {},
+): RunService {
   return new RunService({
     dataDir,
-    emit: () => {},
+    emit,
     now: Date.now,
     log: silentLogger,
     pollMs: 50,
