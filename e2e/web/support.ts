@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 
 import { expect, type Locator, type Page, test } from '@playwright/test';
 
+import { WIRE_PATH, WIRE_TOKEN_PARAM } from '../../shared/ipc/wire';
 import { type RunningHost, startWebHost } from '../support/web-host';
 import { expectAccessible } from './axe';
 
@@ -58,6 +59,30 @@ export async function openApp(page: Page, url: string, title?: string): Promise<
   await page.goto(url);
   await appReady(page);
   if (title) await nav(page, title).click();
+}
+
+/**
+ * Sends one command to the host over a command socket of its own (opened from the page, with the
+ * host's `token`), as the app would; returns the result frame's `result` (`{ ok, value | error }`).
+ * For a spec's setup, e.g. a template saved before the page opens it.
+ */
+export async function invokeOnHost(page: Page, token: string, command: string, payload: unknown): Promise<unknown> {
+  const result = await page.evaluate(
+    ({ path, param, token, command, payload }) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(`ws://${location.host}${path}?${param}=${encodeURIComponent(token)}`);
+        ws.onmessage = (message) => {
+          const frame = JSON.parse(String(message.data)) as { type: string; result?: unknown };
+          if (frame.type !== 'result') return;
+          ws.close();
+          resolve(JSON.stringify(frame.result));
+        };
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'invoke', id: 1, command, payload }));
+        ws.onerror = () => resolve(JSON.stringify({ ok: false, error: 'socket error' }));
+      }),
+    { path: WIRE_PATH, param: WIRE_TOKEN_PARAM, token, command, payload },
+  );
+  return JSON.parse(result) as unknown;
 }
 
 /** Reloads the app, waits until it is ready, then opens the sidebar page `title` if one is named. */

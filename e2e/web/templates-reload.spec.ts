@@ -1,8 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 
 import { VALID_REQUESTS } from '../../shared/ipc/testing/valid-requests';
-import { WIRE_PATH, WIRE_TOKEN_PARAM } from '../../shared/ipc/wire';
-import { collectProblems, nav, openApp, screenshot, useWebHost } from './support';
+import { collectProblems, invokeOnHost, nav, openApp, screenshot, useWebHost } from './support';
 
 /**
  * Issue #15 point 11: the Templates card loaded once on mount, often before the page's socket was
@@ -16,23 +15,7 @@ const { name, config } = VALID_REQUESTS['templates.save'];
 
 /** Saves a template through the host's own command socket, as the wizard's Review step does. */
 async function saveTemplate(page: Page): Promise<void> {
-  const result = await page.evaluate(
-    ({ path, param, token, request }) =>
-      new Promise<string>((resolve) => {
-        const ws = new WebSocket(`ws://${location.host}${path}?${param}=${encodeURIComponent(token)}`);
-        ws.onmessage = (message) => {
-          const frame = JSON.parse(String(message.data)) as { type: string; result?: { ok: boolean } };
-          if (frame.type !== 'result') return;
-          ws.close();
-          resolve(JSON.stringify(frame.result));
-        };
-        ws.onopen = () =>
-          ws.send(JSON.stringify({ type: 'invoke', id: 1, command: 'templates.save', payload: request }));
-        ws.onerror = () => resolve('socket error');
-      }),
-    { path: WIRE_PATH, param: WIRE_TOKEN_PARAM, token: host().token, request: { name, config } },
-  );
-  expect(JSON.parse(result)).toMatchObject({ ok: true });
+  expect(await invokeOnHost(page, host().token, 'templates.save', { name, config })).toMatchObject({ ok: true });
 }
 
 test('a saved template shows on every page load', async ({ page }) => {

@@ -43,6 +43,11 @@ export interface WizardDraft {
     keyFingerprint: string;
     /** Where the run keeps its local copy of the folders: the Settings page's data folder; absent: `data` under home. */
     localRoot?: string;
+    /**
+     * The bucket's region when a saved config names one (`storage.region`, written for the CLI): the
+     * wizard has no field for it, and keeps it so a template opened and launched moves its data where it did.
+     */
+    region?: string;
   };
   training: {
     command: string;

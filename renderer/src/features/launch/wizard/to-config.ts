@@ -65,6 +65,7 @@ export function draftToConfig(draft: WizardDraft): unknown {
       bucket: data.bucket.trim(),
       prefix: data.prefix.trim(),
       sseKeyFile: data.keyPath.trim(),
+      ...(data.region ? { region: data.region } : {}),
       localRoot: data.localRoot ?? 'data',
       folders: data.folders,
     },
@@ -153,6 +154,9 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
       keyMode: 'import',
       keyPath: config.storage.sseKeyFile,
       keyFingerprint: fingerprint,
+      // Not shown by the wizard, kept all the same: the template's data folder and bucket region.
+      localRoot: config.storage.localRoot,
+      ...(config.storage.region ? { region: config.storage.region } : {}),
     },
     training: config.training
       ? {

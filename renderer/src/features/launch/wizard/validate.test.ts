@@ -157,6 +157,19 @@ describe('wizard validation (the shared run config schema)', () => {
     });
   });
 
+  it('a template keeps the bucket region and data folder it was saved with (the wizard shows neither)', () => {
+    const { config } = validateDraft(validEc2Draft());
+    const saved = { ...config!, storage: { ...config!.storage, region: 'us-east-1', localRoot: '/srv/td-data' } };
+    // Before: both were dropped when the wizard opened the template, so Review priced a cross-region
+    // bucket as free transfer and the run synced under "data" instead of the template's folder.
+    const reopened = validateDraft({
+      ...configToDraft(saved),
+      data: { ...configToDraft(saved).data, keyFingerprint: 'sha256:01' },
+    });
+    expect(reopened.config?.storage).toMatchObject({ region: 'us-east-1', localRoot: '/srv/td-data' });
+    expect(validateDraft(validEc2Draft()).config?.storage.region).toBeUndefined();
+  });
+
   it('shows ssh-host mistakes on the Compute step fields', () => {
     const draft = emptyDraft();
     draft.compute = {
