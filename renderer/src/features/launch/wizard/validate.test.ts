@@ -157,6 +157,16 @@ describe('wizard validation (the shared run config schema)', () => {
     });
   });
 
+  it('an emptied disk size is said at its field (it was launched as the schema default, 100 GB, with the field empty)', () => {
+    const draft = validEc2Draft();
+    draft.compute.diskGb = ' ';
+    expect(stepErrors(validateDraft(draft).errors, 'compute')).toEqual({
+      'compute.diskGb': 'Required: the size of the root volume in GB, e.g. 100.',
+    });
+    draft.compute.target = 'ssh-host';
+    expect(validateDraft(draft).errors['compute.diskGb']).toBeUndefined();
+  });
+
   it('a template keeps the bucket region and data folder it was saved with (the wizard shows neither)', () => {
     const { config } = validateDraft(validEc2Draft());
     const saved = { ...config!, storage: { ...config!.storage, region: 'us-east-1', localRoot: '/srv/td-data' } };

@@ -45,6 +45,10 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
       errors[key] ??= fieldMessage(key, { issue, path, value: valueAt(input, issue.path) });
     }
   }
+  // The schema gives a config without diskGb 100 GB; in the wizard an emptied field is a question, not 100.
+  if (draft.compute.target === 'aws-ec2' && !draft.compute.diskGb.trim()) {
+    errors['compute.diskGb'] ??= 'Required: the size of the root volume in GB, e.g. 100.';
+  }
   if (draft.compute.target === 'aws-ec2' && !draft.data.prefix.trim()) {
     errors['storage.prefix'] ??=
       `Required for an EC2 run: the instance may reach this folder of the bucket only (e.g. "${proposedPrefix(draft.account.name)}").`;

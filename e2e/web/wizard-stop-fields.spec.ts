@@ -1,0 +1,193 @@
+import { expect, type Page, test } from '@playwright/test';
+
+import { expectAccessible } from './axe';
+import {
+  atStep,
+  collectProblems,
+  field,
+  next,
+  openApp,
+  reloadApp,
+  screenshot,
+  shotAccessibleAtWidths,
+  shotEveryWay,
+  useDemoHost,
+} from './support';
+import { demoRunConfig, openTemplate, saveTemplate } from './wizard-template-fixture';
+
+/**
+ * The wizard's budget (`training.maxCostUsd`), stall and NaN-loss actions and its numeric fields
+ * (#17 point 4) in the browser host on the demo account: not a number, negative, empty and huge
+ * values each get a sentence at their field and Next stays on the step; valid values show on
+ * Review's "Stops early", and survive Back, Next, a saved template and a reload. Axe-checked shots.
+ */
+const { home, host } = useDemoHost('stop-fields');
+
+const error = (page: Page, key: string) => page.getByTestId(`error-${key}`);
+const input = (page: Page, key: string) => field(page, key).getByRole('textbox');
+
+/** Types `typed` into the field `key`, tries Next, and expects `said` at the field and the step unchanged. */
+async function refused(page: Page, step: string, key: string, typed: string, said: string): Promise<void> {
+  await input(page, key).fill(typed);
+  await next(page);
+  await atStep(page, step);
+  await expect(error(page, key), `${key} = "${typed}"`).toHaveText(said);
+  await expect(input(page, key)).toHaveAttribute('aria-invalid', 'true');
+}
+
+/** The Launch page with the demo run saved as a template (a finished wizard: every step reachable). */
+async function openDemoTemplate(page: Page): Promise<void> {
+  await openApp(page, host().url);
+  await saveTemplate(page, host().token, 'stops', demoRunConfig(home));
+  await reloadApp(page, 'Launch');
+  await openTemplate(page, 'stops');
+}
+
+test('the budget refuses what is not an amount, with a sentence at the field; Next stays on Training', async ({
+  page,
+}) => {
+  const problems = await collectProblems(page);
+  await openDemoTemplate(page);
+  await page.getByTestId('step-training').click();
+  await atStep(page, 'training');
+  const budget = 'training.maxCostUsd';
+  const noAmount = 'Type an amount in US dollars, e.g. 25, or leave the field empty for no budget.';
+  await refused(page, 'training', budget, 'NaN', noAmount);
+  await refused(page, 'training', budget, 'twenty', noAmount);
+  await refused(page, 'training', budget, 'Infinity', noAmount);
+  await refused(page, 'training', budget, '-5', 'More than $0, or leave the field empty for no budget.');
+  await refused(page, 'training', budget, '0', 'More than $0, or leave the field empty for no budget.');
+  await refused(page, 'training', budget, '1e12', 'At most $1,000,000.');
+  // Less than one hour of the instance: it would stop the run before it trains.
+  await input(page, budget).fill('0.5');
+  await next(page);
+  await atStep(page, 'training');
+  await expect(error(page, budget)).toHaveText(
+    /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$\d+\.\d\d\/h with its disk and public IPv4\), so the run would be stopped before it trains: raise it to at least \$\d+\.\d\d, or pick a cheaper instance type\.$/,
+  );
+  await expect(page.getByTestId('wizard-status')).toContainText('1 field needs attention');
+  await input(page, budget).scrollIntoViewIfNeeded();
+  await expectAccessible(page, 'Training with a budget error');
+  await shotEveryWay(page, 'wizard-stop-fields-budget-error');
+  // At the smallest window the actions keep each label on one line, inside their field ("Stop the run" broke in two).
+  await page.setViewportSize({ width: 960, height: 620 });
+  const broken = await page.locator('.wizard-step-body .segmented').evaluateAll((groups) =>
+    groups.flatMap((group) => {
+      const field = group.closest('.field')!.getBoundingClientRect();
+      const labels = [...group.querySelectorAll('label')];
+      return [
+        ...(group.getBoundingClientRect().right > field.right + 0.5
+          ? [`${group.textContent} overflows its field`]
+          : []),
+        ...labels.filter((l) => l.scrollHeight > l.clientHeight + 1).map((l) => `"${l.textContent}" wraps`),
+      ];
+    }),
+  );
+  expect(broken).toEqual([]);
+  await page.setViewportSize({ width: 1360, height: 860 });
+  // Empty is no budget: Review says so.
+  await input(page, budget).fill('');
+  await expect(error(page, budget)).toBeHidden();
+  await next(page);
+  await atStep(page, 'review');
+  await expect(page.getByTestId('stop-rules')).toContainText('Budgetnone: only the time limit ends the run');
+  expect(problems).toEqual([]);
+});
+
+test('the numeric fields of Compute: not a number, negative, empty, huge, each said at the field', async ({ page }) => {
+  const problems = await collectProblems(page);
+  await openDemoTemplate(page);
+  await page.getByTestId('step-compute').click();
+  await atStep(page, 'compute');
+  const ttl = 'compute.ttlMinutes';
+  await refused(
+    page,
+    'compute',
+    ttl,
+    '',
+    'Required: the hard limit after which the instance powers itself off, in minutes (e.g. 240).',
+  );
+  await refused(page, 'compute', ttl, 'NaN', 'Type a whole number of minutes, e.g. 240.');
+  await refused(page, 'compute', ttl, '-5', 'At least 15 minutes.');
+  await refused(page, 'compute', ttl, '90.5', 'Type a whole number of minutes, e.g. 240.');
+  await refused(page, 'compute', ttl, '1e9', 'At most 10080 minutes (7 days).');
+  await input(page, ttl).fill('240');
+  const disk = 'compute.diskGb';
+  await refused(page, 'compute', disk, 'NaN', 'Type a whole number of GB, e.g. 100.');
+  await refused(page, 'compute', disk, '-1', 'At least 20 GB: the machine images need it.');
+  await refused(page, 'compute', disk, '99999', 'At most 16384 GB (the largest gp3 volume).');
+  await refused(page, 'compute', disk, '', 'Required: the size of the root volume in GB, e.g. 100.');
+  await input(page, disk).scrollIntoViewIfNeeded();
+  await expectAccessible(page, 'Compute with a disk error');
+  await screenshot(page, 'wizard-stop-fields-compute-error');
+  await input(page, disk).fill('150');
+  await next(page);
+  await atStep(page, 'code');
+  expect(problems).toEqual([]);
+});
+
+/** Sets a $25 budget, Stop on a stall and Alert on a NaN loss on the Training step, then Next to Review. */
+async function chooseStops(page: Page): Promise<void> {
+  await page.getByTestId('step-training').click();
+  await input(page, 'training.maxCostUsd').fill('25');
+  await field(page, 'monitoring.stall.action').locator('label', { hasText: 'Stop the run' }).click();
+  await field(page, 'monitoring.nonFiniteLoss').locator('label', { hasText: 'Alert' }).click();
+  await next(page);
+  await atStep(page, 'review');
+}
+
+const CHOSEN = [
+  'Budget$25.00: stopped when the cost so far plus a graceful stop would pass it',
+  'Stallstop the run (push, verify, tear down)',
+  'NaN or infinite lossalert and notify',
+];
+
+/** The Training step shows the choices of {@link chooseStops}. */
+async function trainingKeeps(page: Page, when: string): Promise<void> {
+  await atStep(page, 'training');
+  await expect(input(page, 'training.maxCostUsd'), when).toHaveValue('25');
+  await expect(field(page, 'monitoring.stall.action').getByRole('radio', { name: 'Stop the run' }), when).toBeChecked();
+  await expect(field(page, 'monitoring.nonFiniteLoss').getByRole('radio', { name: 'Alert' }), when).toBeChecked();
+}
+
+test('a valid budget and actions show on Review and survive Back and Next', async ({ page }) => {
+  const problems = await collectProblems(page);
+  await openDemoTemplate(page);
+  await chooseStops(page);
+  const rules = page.getByTestId('stop-rules');
+  await expect(rules.locator('.will-create__row')).toHaveText(CHOSEN);
+  await rules.scrollIntoViewIfNeeded();
+  await shotAccessibleAtWidths(page, 'wizard-stop-fields-review');
+  await page.getByTestId('wizard-back').click();
+  await trainingKeeps(page, 'after Back');
+  await page.getByTestId('wizard-back').click();
+  await atStep(page, 'data');
+  await next(page);
+  await trainingKeeps(page, 'after Back and Next');
+  await next(page);
+  await expect(rules.locator('.will-create__row')).toHaveText(CHOSEN);
+  expect(problems).toEqual([]);
+});
+
+test('a valid budget and actions survive a saved template and a reload', async ({ page }) => {
+  const problems = await collectProblems(page);
+  await openDemoTemplate(page);
+  await chooseStops(page);
+  await page.getByTestId('template-name').fill('stops-kept');
+  await page.getByTestId('template-save').click();
+  await expect(page.getByTestId('template-saved')).toContainText('stops-kept');
+  await reloadApp(page, 'Launch');
+  await openTemplate(page, 'stops-kept');
+  await expect(page.getByTestId('stop-rules').locator('.will-create__row')).toHaveText(CHOSEN);
+  await page.getByTestId('step-training').click();
+  await trainingKeeps(page, 'in the reopened template');
+
+  // The unfinished wizard is kept across a reload too (Resume).
+  await input(page, 'training.maxCostUsd').fill('40');
+  await reloadApp(page, 'Launch');
+  await page.getByTestId('resume-draft').click();
+  await atStep(page, 'training');
+  await expect(input(page, 'training.maxCostUsd')).toHaveValue('40');
+  await expect(field(page, 'monitoring.stall.action').getByRole('radio', { name: 'Stop the run' })).toBeChecked();
+  expect(problems).toEqual([]);
+});
