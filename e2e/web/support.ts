@@ -230,6 +230,21 @@ export async function shotAtWidths(page: Page, name: string): Promise<void> {
 }
 
 /**
+ * Axe on the page as it is now, in light and in dark (then back to light): for a long page whose
+ * layout does not change between widths, where {@link shotAccessibleAtWidths}' four axe runs take a
+ * minute on a loaded machine; pair it with {@link shotAtWidths}.
+ */
+export async function expectAccessibleLightAndDark(page: Page, where: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    // Two frames: the new scheme's styles are computed, so its colour fades exist for axe.ts to wait for.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await expectAccessible(page, `${where} (${scheme})`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/**
  * Axe-checked shots at 1280 and 1920 px, light and dark (`NAME-1280`, `NAME-1920-dark`…), then
  * light at 1280 × 800.
  */

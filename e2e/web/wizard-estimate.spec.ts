@@ -4,16 +4,17 @@ import { expectAccessible } from './axe';
 import {
   atStep,
   collectProblems,
+  expectAccessibleLightAndDark,
   expectFitsSmallestWindow,
   field,
   next,
   openApp,
   reloadApp,
-  shotAccessibleAtWidths,
+  shotAtWidths,
   shotEveryWay,
   useDemoHost,
 } from './support';
-import { demoRunConfig, openTemplate, saveTemplate } from './wizard-template-fixture';
+import { demoRunConfig, openTemplate, preflightAnswered, saveTemplate } from './wizard-template-fixture';
 
 /**
  * Review's whole-run estimate (#17 point 1) in the browser host on the demo account: with
@@ -22,6 +23,9 @@ import { demoRunConfig, openTemplate, saveTemplate } from './wizard-template-fix
  * line unknown, and so the totals (never $0). The expected hours are refused above 168 and above the
  * time limit, in words at the field, and Next stays. Axe-checked shots at 1280 and 1920, light and dark.
  */
+// Each test takes 10–30 s on a quiet machine; this one is shared by a dozen engineers.
+test.describe.configure({ timeout: 120_000 });
+
 const { home, host } = useDemoHost('estimate');
 
 /** The dollar figure of a cell ("$1.234/h" → 1.234); NaN for "unknown". */
@@ -86,8 +90,10 @@ test('Review prices the expected hours line by line, with a Total that is their 
   expect(await dollars(total.locator('td').nth(1))).toBeCloseTo(expectedSum, 1);
   await expect(page.getByTestId('cost-expected')).toHaveText(await total.locator('td').nth(1).innerText());
   await expect(page.getByTestId('cost-ttl')).toHaveText(await total.locator('td').nth(2).innerText());
+  await preflightAnswered(page);
   await page.getByTestId('cost-estimate').scrollIntoViewIfNeeded();
-  await shotAccessibleAtWidths(page, 'wizard-estimate-expected');
+  await expectAccessibleLightAndDark(page, 'wizard-estimate-expected');
+  await shotAtWidths(page, 'wizard-estimate-expected');
   await expectFitsSmallestWindow(page, 'wizard-estimate-expected-narrow');
   expect(problems).toEqual([]);
 });
@@ -140,6 +146,7 @@ test('a bucket in another region: the transfer line is unknown, and so every tot
   // The headline too: a partial sum would read as the price.
   await expect(page.getByTestId('cost-estimate').locator('.estimate__value').first()).toHaveText('unknown');
   await expect(page.getByTestId('footer-cost')).not.toContainText('$');
+  await preflightAnswered(page);
   await page.getByTestId('cost-estimate').scrollIntoViewIfNeeded();
   await expectAccessible(page, 'Review of a cross-region run');
   await shotEveryWay(page, 'wizard-estimate-cross-region');

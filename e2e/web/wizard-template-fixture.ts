@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { expect, type Page } from '@playwright/test';
 
-import type { RunConfig } from '../../shared/run-config/schema';
+import { DEFAULT_SYNC_FOLDERS, type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
 import { atStep, invokeOnHost } from './support';
 
 /**
@@ -25,16 +25,12 @@ export function demoRunConfig(home: string, change: (config: RunConfig) => void 
       prefix: 'runs/demo-run',
       sseKeyFile: keyFile,
       localRoot: join(home, 'data'),
-      folders: [
-        { name: 'cached_datasets', local: 'cached_datasets', remote: 'cached-datasets', policy: 'pull-only' },
-        { name: 'logs', local: 'logs', remote: 'logs', policy: 'local-wins' },
-        { name: 'models', local: 'models', remote: 'models', policy: 'local-wins' },
-        { name: 'checkpoints', local: 'checkpoints', remote: 'checkpoints', policy: 'newest-wins' },
-      ],
+      folders: DEFAULT_SYNC_FOLDERS,
     },
     compute: { instanceType: 'g5.xlarge', market: 'on-demand', diskGb: 100, ttlMinutes: 240, shutdownAfterPush: true },
     code: { repoUrl: 'https://github.com/acme/resnet.git', branch: 'main', overrides: [] },
-    training: { command: 'python train.py', env: {}, graceSeconds: 60, maxRuntimeMinutes: 1440 },
+    // The rest of the section (grace, time limit, disk reserve…) is the schema's defaults.
+    training: runConfigSchema.shape.training.parse({ command: 'python train.py' }),
   };
   change(config);
   return config;
@@ -49,4 +45,12 @@ export async function saveTemplate(page: Page, token: string, name: string, conf
 export async function openTemplate(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: `Open template ${name}` }).click();
   await atStep(page, 'review');
+}
+
+/**
+ * Waits until Review's preflight has answered: Launch is enabled (or not) then, and its button's
+ * colour fade must be over before axe judges the contrast.
+ */
+export async function preflightAnswered(page: Page): Promise<void> {
+  await expect(page.getByTestId('preflight')).toHaveAttribute('data-state', /^(pass|fail)$/, { timeout: 30_000 });
 }
