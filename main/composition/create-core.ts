@@ -123,6 +123,8 @@ export function createCore(options: CoreOptions): Core {
     bus,
     notifications,
     onScanned: (resources) => monitor.onScan(resources),
+    // `runs` is built below; a kill-all (long after) stops the live runs it kills the resources of.
+    stopRuns: (runIds) => runIds.filter((runId) => runs.cancel(runId, 'stopped by kill-all')),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     trust: options.trust,
     settings,

@@ -11,7 +11,7 @@ import { NotificationService } from '../core/notifications';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { CostsService } from './costs-service';
 
-function setup() {
+function setup(stopRuns?: (runIds: readonly string[]) => string[]) {
   const clock = new FakeClock();
   const fake = demoAccount(clock, 0);
   const bus = new EventBus();
@@ -26,13 +26,31 @@ function setup() {
   const jobs = new JobRunner(bus, silentLogger, clock);
   const scanned: number[] = [];
   return {
-    costs: new CostsService(deps, jobs, bus, new NotificationService(bus, clock), (resources) =>
-      scanned.push(resources.length),
+    costs: new CostsService(
+      deps,
+      jobs,
+      bus,
+      new NotificationService(bus, clock),
+      (resources) => scanned.push(resources.length),
+      stopRuns,
     ),
     jobs,
+    bus,
     deletions,
     scanned,
   };
+}
+
+/** The job's snapshot once it has ended (polled: the fake clock does not drive the job's own awaits). */
+function jobEnd(jobs: JobRunner, jobId: string): Promise<ReturnType<JobRunner['list']>[number]> {
+  return new Promise((resolve) => {
+    const poll = () => {
+      const job = jobs.list().find((j) => j.jobId === jobId);
+      if (job && job.state !== 'running') resolve(job);
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
 }
 
 const code = (run: () => unknown) => {
@@ -78,6 +96,40 @@ describe('CostsService (kill-all from the cost panel)', () => {
     ).toBe('PRECONDITION_FAILED');
   });
 
+  it('stops the live runs whose resources it kills before the first deletion (a relaunch must not launch again)', async () => {
+    // What the stop saw when it was called: the deletions so far must be none.
+    const calls: Array<{ runIds: readonly string[]; deletionsBefore: number }> = [];
+    const { costs, jobs, bus, deletions } = setup((runIds) => {
+      calls.push({ runIds, deletionsBefore: deletions.length });
+      return runIds.filter((id) => id.startsWith('resnet50'));
+    });
+    const logged: string[] = [];
+    bus.on('jobs.event', (event) => {
+      if (event.type === 'log') logged.push(event.line);
+    });
+    const scan = await costs.scan();
+    const ours = scan.resources.filter((r) => r.ours);
+    const runIds = [...new Set(ours.map((r) => r.runId))];
+    expect(runIds.length).toBeGreaterThanOrEqual(2);
+    const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
+    expect((await jobEnd(jobs, jobId)).state).toBe('succeeded');
+    expect(calls).toEqual([{ runIds: expect.arrayContaining(runIds), deletionsBefore: 0 }]);
+    expect(calls[0]!.runIds).toHaveLength(runIds.length);
+    expect(logged[0]).toMatch(/^stopped 1 live run first: resnet50-/);
+
+    // A kill-all of untagged resources only stops no run.
+    const other = setup((runIds) => {
+      calls.push({ runIds, deletionsBefore: -1 });
+      return [...runIds];
+    });
+    const again = await other.costs.scan();
+    const foreign = again.resources.filter((r) => !r.ours).map((r) => r.id);
+    const { phrase } = other.costs.untrackedPhrase(foreign);
+    const second = other.costs.killAll({ resourceIds: foreign, includeUntracked: true, confirmation: phrase });
+    await jobEnd(other.jobs, second.jobId);
+    expect(calls.at(-1)).toEqual({ runIds: [], deletionsBefore: -1 });
+  });
+
   it('deletes exactly what was confirmed, reports each resource, and verifies by rescan', async () => {
     const { costs, jobs, deletions } = setup();
     const scan = await costs.scan();
@@ -90,14 +142,7 @@ describe('CostsService (kill-all from the cost panel)', () => {
     expect(count).toBe(3);
     expect(phrase).toMatch(/^delete 3 untracked [a-z]+-\d\d$/);
     const { jobId } = costs.killAll({ resourceIds: ids, includeUntracked: true, confirmation: phrase });
-    const snapshot = await new Promise<ReturnType<JobRunner['list']>[number]>((resolve) => {
-      const poll = () => {
-        const job = jobs.list().find((j) => j.jobId === jobId);
-        if (job && job.state !== 'running') resolve(job);
-        else setTimeout(poll, 5);
-      };
-      poll();
-    });
+    const snapshot = await jobEnd(jobs, jobId);
     expect(snapshot.state).toBe('succeeded');
     const result = snapshot.result as KillAllResult;
     expect(result.survivors).toEqual([]);

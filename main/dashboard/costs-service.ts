@@ -42,6 +42,12 @@ export class CostsService {
     private readonly notifications: NotificationService,
     /** Sees every finished scan (the monitor notifies untracked billable resources). */
     private readonly onScanned: (resources: readonly CostResource[]) => void = () => {},
+    /**
+     * Stops this app's live runs among `runIds` (returns the ones it stopped). Called before a
+     * kill-all deletes anything: a run whose resources are being killed must not carry on, e.g.
+     * a spot relaunch launching its next instance after the scan.
+     */
+    private readonly stopRuns: (runIds: readonly string[]) => string[] = () => [],
   ) {}
 
   async scan(): Promise<ScanResult> {
@@ -137,6 +143,9 @@ export class CostsService {
           `${targets.length} resource(s) in ${new Set(targets.map((t) => t.region)).size} region(s)`,
         );
         context.progress({ done: 0, total: targets.length, unit: 'resources' });
+        const runIds = [...new Set(targets.flatMap((target) => (target.runId ? [target.runId] : [])))];
+        const stopped = this.stopRuns(runIds);
+        if (stopped.length) context.log(`stopped ${countOf(stopped.length, 'live run')} first: ${stopped.join(', ')}`);
         const ports = this.deps.ports(await homeTarget(this.deps.env));
         const report = await executeCleanup(targets, (resource) => resource.ours || request.includeUntracked, {
           ports,

@@ -26,6 +26,8 @@ export function createDashboard(options: {
   bus: EventBus;
   notifications: NotificationService;
   onScanned?: (resources: readonly CostResource[]) => void;
+  /** Stops this app's live runs among these ids (a kill-all's, before it deletes); returns the stopped ones. */
+  stopRuns?: (runIds: readonly string[]) => string[];
   keyVault?: KeyVault;
   trust: TrustGate;
   /** The app's settings: one store for the dashboard, the monitor and the notifications (built by the composition). */
@@ -34,7 +36,14 @@ export function createDashboard(options: {
   const deps = options.world;
   return {
     account: new AccountService(deps, options.keyVault),
-    costs: new CostsService(deps, options.jobs, options.bus, options.notifications, options.onScanned),
+    costs: new CostsService(
+      deps,
+      options.jobs,
+      options.bus,
+      options.notifications,
+      options.onScanned,
+      options.stopRuns,
+    ),
     templates: new TemplatesService(options.dataDir, options.clock),
     keys: createKeysService(options.keyVault),
     trust: options.trust,

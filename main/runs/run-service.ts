@@ -450,11 +450,11 @@ export class RunService {
     return live?.controls.newestCheckpoint?.(AbortSignal.timeout(60_000));
   }
 
-  /** Graceful stop; false when the run is unknown or already over. */
-  cancel(runId: string): boolean {
+  /** Graceful stop (`why` goes to the run's story); false when the run is unknown or already over. */
+  cancel(runId: string, why = 'cancelled by the user'): boolean {
     const live = this.runs.get(runId);
     if (!live || live.snapshot.state !== 'running' || live.controller.signal.aborted) return false;
-    live.controller.abort(new Error('cancelled by the user'));
+    live.controller.abort(new Error(why));
     return true;
   }
 
