@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { type ExecutorSpec, PUSH_NOW_FOLDERS, type PushNowFolder } from '../../shared/executor/protocol';
 import { APP_VERSION } from '../core/version';
 import { openRunStorage, push } from './data-sync';
-import { reasonOf } from './phase-error';
+import { failureLines } from './phase-error';
 import { claimPushNow, pushNow } from './push-now';
 import { runExecutor } from './run-executor';
 import { readSecrets } from './secrets';
@@ -104,7 +104,7 @@ function pushNowFolder(name: string): PushNowFolder {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`traindeck-executor: ${reasonOf(error).reason}\n`);
+    process.stderr.write(failureLines(error));
     process.exit(1);
   },
 );

@@ -18,3 +18,17 @@ export function reasonOf(error: unknown): { reason: string; fix?: string; detail
   const detail = error instanceof PhaseError ? error.detail : undefined;
   return { reason, ...(fix ? { fix } : {}), ...(detail ? { detail } : {}) };
 }
+
+/** The prefix of the line before an executor failure's last stderr line that holds the failure's fix. */
+export const FIX_LINE_PREFIX = 'traindeck-executor fix: ';
+
+/**
+ * What the executor writes to stderr when it fails: the fix first (when there is one), then the
+ * reason on the last line, which callers already read as the reason. The desktop reads both back
+ * (`executorFailure`), so a refusal reaches the user with its own fix, not a generic one.
+ */
+export function failureLines(error: unknown): string {
+  const { reason, fix } = reasonOf(error);
+  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+  return `${fix ? `${FIX_LINE_PREFIX}${oneLine(fix)}\n` : ''}traindeck-executor: ${reason}\n`;
+}

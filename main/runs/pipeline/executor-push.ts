@@ -1,4 +1,6 @@
 import type { ExecutorSecrets, PushNowFolder } from '../../../shared/executor/protocol';
+import { TypedError } from '../../../shared/ipc/result';
+import { FIX_LINE_PREFIX } from '../../executor/phase-error';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import { shellQuote } from '../../host/shell-quote';
@@ -25,16 +27,23 @@ export async function execExecutorPush<T>(
   );
   const line = run.stdout.trim().split('\n').pop();
   const parsed = line ? parseJson<T>(line) : undefined;
-  if (parsed === undefined || (run.code !== 0 && run.code !== 1)) {
-    const why =
-      run.stderr
-        .trim()
-        .split('\n')
-        .pop()
-        ?.replace(/^traindeck-executor: /, '') ?? '';
-    throw new Error(`the push failed (exit ${run.code})${why ? `: ${why}` : ''}`);
-  }
+  if (parsed === undefined || (run.code !== 0 && run.code !== 1)) throw pushFailure(run.code, run.stderr);
   return { result: parsed, code: run.code };
+}
+
+/**
+ * A push the executor refused or failed, from its exit code and stderr (`failureLines`): its
+ * reason, and its own fix when it said one (e.g. "Wait for it to finish…" for a push already running).
+ */
+export function pushFailure(code: number | null, stderr: string): Error {
+  const lines = stderr.trim().split('\n');
+  const why = lines.at(-1)?.replace(/^traindeck-executor: /, '') ?? '';
+  const said = lines.at(-2);
+  const message = `the push failed (exit ${code})${why ? `: ${why}` : ''}`;
+  if (!said?.startsWith(FIX_LINE_PREFIX)) return new Error(message);
+  return new TypedError('PRECONDITION_FAILED', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, {
+    fix: said.slice(FIX_LINE_PREFIX.length),
+  });
 }
 
 function parseJson<T>(line: string): T | undefined {
