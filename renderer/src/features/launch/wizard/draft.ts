@@ -1,5 +1,6 @@
 import type { LossAction, StallAction } from '../../../../../shared/run-config/monitoring-section';
 import type { SyncFolder, SyncPolicy } from '../../../../../shared/run-config/schema';
+import type { KeptSettings } from './kept-settings';
 
 /**
  * What the launch wizard holds while the user types: strings as typed (so "12a" stays on
@@ -63,6 +64,8 @@ export interface WizardDraft {
     /** `monitoring.nonFiniteLoss`. */
     lossAction: LossAction;
   };
+  /** A template's settings without a field here, launched as they were (./kept-settings.ts); absent in a new wizard. */
+  kept?: KeptSettings;
 }
 
 /** Where the run trains: a new EC2 instance (created and deleted by the run) or an existing machine over SSH. */

@@ -1,5 +1,6 @@
 import type { RunConfig } from '../../../../../shared/run-config/schema';
 import { emptyDraft, type WizardDraft } from './draft';
+import { keptSettings, withKept } from './kept-settings';
 
 // "" means "not given" (so the schema's required/default rules apply); anything else is passed on,
 // and a non-number stays a string so the schema names the problem.
@@ -50,8 +51,12 @@ const monitoringOf = ({ stallAction, lossAction }: WizardDraft['training']) =>
         },
       };
 
-/** The run config the draft describes, unvalidated: the shared schema decides. */
+/** The run config the draft describes (with a template's kept settings), unvalidated: the shared schema decides. */
 export function draftToConfig(draft: WizardDraft): unknown {
+  return withKept(editedConfig(draft), draft.kept, draft.compute.target);
+}
+
+function editedConfig(draft: WizardDraft): Record<string, unknown> {
   const { account, compute, code, data, training } = draft;
   const ttl = numberOrText(compute.ttlMinutes);
   const disk = numberOrText(compute.diskGb);
@@ -65,7 +70,7 @@ export function draftToConfig(draft: WizardDraft): unknown {
       bucket: data.bucket.trim(),
       prefix: data.prefix.trim(),
       sseKeyFile: data.keyPath.trim(),
-      ...(data.region ? { region: data.region } : {}),
+      ...(data.region === undefined ? {} : { region: data.region }),
       localRoot: data.localRoot ?? 'data',
       folders: data.folders,
     },
@@ -112,7 +117,9 @@ export function draftToConfig(draft: WizardDraft): unknown {
 /** A draft from a saved config (a template), so the wizard can show and edit it. */
 export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft {
   const base = emptyDraft();
+  const target = config.sshHost ? 'ssh-host' : 'aws-ec2';
   return {
+    kept: keptSettings(config, target),
     account: { name: config.name ?? '', profile: config.aws.profile ?? '', region: config.aws.region },
     compute: config.sshHost
       ? {
@@ -156,7 +163,7 @@ export function configToDraft(config: RunConfig, fingerprint = ''): WizardDraft 
       keyFingerprint: fingerprint,
       // Not shown by the wizard, kept all the same: the template's data folder and bucket region.
       localRoot: config.storage.localRoot,
-      ...(config.storage.region ? { region: config.storage.region } : {}),
+      ...(config.storage.region === undefined ? {} : { region: config.storage.region }),
     },
     training: config.training
       ? {
