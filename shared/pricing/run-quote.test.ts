@@ -17,7 +17,48 @@ const input = fc.record({
   bucketRegion: fc.option(fc.constantFrom('eu-west-1', 'us-east-1'), { nil: undefined }),
 });
 
+const INSTANCE_TYPES = ['g5.xlarge', 'g5.2xlarge', 't3.micro', 'p4d.24xlarge', 'z9.unknown'];
+
 describe('quoteRun', () => {
+  it('"at most" is never below any instance the launch may end on, and unknown when one of them is unpriced', () => {
+    const mayLaunch = fc.record({
+      alternatives: fc.uniqueArray(fc.constantFrom(...INSTANCE_TYPES), { maxLength: 4 }),
+      fallbackOnDemand: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(input, mayLaunch, (q, may) => {
+        const alternatives = may.alternatives.filter((t) => t !== q.instanceType);
+        const planned = quoteRun(q);
+        const atMost = quoteRun({ ...q, mayLaunch: { alternatives, fallbackOnDemand: may.fallbackOnDemand } });
+        const candidates = [
+          ...alternatives,
+          ...(q.market === 'spot' && may.fallbackOnDemand ? [q.instanceType] : []),
+        ].map((t) => PRICE_TABLE.instanceHourly[t]);
+        const instance = atMost.lines[0]!.hourlyUsd;
+        if (candidates.some((price) => price === undefined) || planned.lines[0]!.hourlyUsd === null) {
+          expect(instance).toBeNull();
+          expect(atMost.totalUsd).toBeNull();
+          return;
+        }
+        for (const price of [planned.lines[0]!.hourlyUsd, ...candidates])
+          {expect(instance!).toBeGreaterThanOrEqual(price!);}
+        // Nothing else is dearer: the same quote as planned.
+        if (candidates.every((price) => price! <= planned.lines[0]!.hourlyUsd!)) expect(atMost).toEqual(planned);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('a spot run with the on-demand fallback is at most on-demand for its TTL (named)', () => {
+    const q = { instanceType: 'g5.xlarge', market: 'spot' as const, spotHourlyUsd: 0.4, diskGb: 100, hours: 10 };
+    const quote = quoteRun({ ...q, mayLaunch: { fallbackOnDemand: true } });
+    expect(quote.lines[0]).toEqual({
+      label: 'g5.xlarge (spot), at most g5.xlarge on-demand (the on-demand fallback)',
+      hourlyUsd: PRICE_TABLE.instanceHourly['g5.xlarge'],
+      totalUsd: PRICE_TABLE.instanceHourly['g5.xlarge']! * 10,
+    });
+  });
+
   it('never yields NaN; unknown lines make the totals unknown, never $0; the totals are the sums of the lines', () => {
     fc.assert(
       fc.property(input, (q) => {

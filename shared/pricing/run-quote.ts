@@ -28,6 +28,12 @@ export interface QuoteInput {
   /** The instance's region and the bucket's: EC2 ↔ S3 transfer is free within one region, billed per GB across. */
   region?: string | undefined;
   bucketRegion?: string | undefined;
+  /**
+   * What else the launch may end on (the TTL quote is "at most"): the alternative types tried when
+   * the chosen one has no room, and for spot the on-demand fallback. The instance line is then
+   * the dearest of them (an alternative's spot price is not known here: its on-demand bounds it).
+   */
+  mayLaunch?: { alternatives?: readonly string[] | undefined; fallbackOnDemand?: boolean | undefined } | undefined;
 }
 
 // gp3's baseline is free: 3,000 IOPS and 125 MiB/s come with every volume (TrainDeck provisions no more).
@@ -44,14 +50,16 @@ export function quoteRun(input: QuoteInput, table: PriceTable = PRICE_TABLE): Ru
   const onDemand = table.instanceHourly[input.instanceType];
   // A price that is not a finite amount of at least $0 is not a price: unknown, never a discount.
   const spot = input.spotHourlyUsd !== undefined && isPrice(input.spotHourlyUsd) ? input.spotHourlyUsd : null;
-  const instance = input.market === 'spot' ? spot : (onDemand ?? null);
+  const planned = input.market === 'spot' ? spot : (onDemand ?? null);
+  const ceiling = instanceCeiling(input, planned, table);
+  const instance = ceiling ? ceiling.hourlyUsd : planned;
   const gp3 = table.ebsGbMonth.gp3;
   const line = (label: string, hourly: number | null | undefined): QuoteLine => {
     const known = hourly === undefined || hourly === null || !isPrice(hourly) ? null : hourly;
     return { label, hourlyUsd: known, totalUsd: known === null ? null : known * hours };
   };
   const lines = [
-    line(`${input.instanceType} (${input.market})`, instance),
+    line(ceiling ? ceiling.label : `${input.instanceType} (${input.market})`, instance),
     line(`${input.diskGb} GB gp3 storage`, gp3 === undefined ? null : (gp3 * input.diskGb) / HOURS_PER_MONTH),
     line(`gp3 ${GP3_FREE_IOPS.toLocaleString('en-US')} IOPS and ${GP3_FREE_MIBPS} MiB/s (included)`, 0),
     line('Public IPv4 address', table.publicIpv4Hourly),
@@ -68,6 +76,36 @@ export function quoteRun(input: QuoteInput, table: PriceTable = PRICE_TABLE): Ru
 }
 
 const isPrice = (usd: number) => Number.isFinite(usd) && usd >= 0;
+
+/**
+ * The dearest instance the launch may end on, when that is not the planned one: every alternative
+ * type at on-demand, and the chosen type at on-demand for spot with the fallback. Unknown (null)
+ * when one of them has no price. Undefined when nothing else may launch, or nothing else is dearer.
+ */
+function instanceCeiling(
+  input: QuoteInput,
+  planned: number | null,
+  table: PriceTable,
+): { label: string; hourlyUsd: number | null } | undefined {
+  const alternatives = input.mayLaunch?.alternatives ?? [];
+  const fallback = input.market === 'spot' && input.mayLaunch?.fallbackOnDemand === true;
+  const others = [...(fallback ? [input.instanceType] : []), ...alternatives];
+  if (!others.length) return undefined;
+  let dearest: { type: string; hourlyUsd: number | null } = { type: input.instanceType, hourlyUsd: planned };
+  for (const type of others) {
+    const price = table.instanceHourly[type];
+    const hourly = price !== undefined && isPrice(price) ? price : null;
+    if (hourly === null)
+      {return { label: `${input.instanceType} (${input.market}; ${type} may launch, unpriced)`, hourlyUsd: null };}
+    if (dearest.hourlyUsd !== null && hourly > dearest.hourlyUsd) dearest = { type, hourlyUsd: hourly };
+  }
+  if (dearest.type === input.instanceType && dearest.hourlyUsd === planned) return undefined;
+  const why = dearest.type === input.instanceType ? 'the on-demand fallback' : 'an alternative type';
+  return {
+    label: `${input.instanceType} (${input.market}), at most ${dearest.type} on-demand (${why})`,
+    hourlyUsd: dearest.hourlyUsd,
+  };
+}
 
 // Same region: free (a known $0). Across regions: billed per GB moved, which no estimate knows: unknown.
 function transferLines({ region, bucketRegion }: QuoteInput): QuoteLine[] {

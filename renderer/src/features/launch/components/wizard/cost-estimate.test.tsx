@@ -46,6 +46,19 @@ describe('Review’s cost', () => {
     expect(screen.getByTestId('cost-ttl').textContent).toBe('unknown');
   });
 
+  it('"At most" counts the on-demand fallback of a spot run; the lines stay as planned (spot)', () => {
+    const spot = config();
+    spot.compute = { ...spot.compute!, market: 'spot', spot: { fallbackOnDemand: true, maxRelaunches: 0 } };
+    render(<CostEstimate config={spot} prices={prices} />);
+    const planned = [...cells('Total')][1]!.textContent;
+    const onDemandGap = (PRICE_TABLE.instanceHourly['g5.xlarge']! - 0.35) * 8;
+    const ttl = Number(screen.getByTestId('cost-ttl').textContent!.replace('$', ''));
+    expect(ttl).toBeCloseTo(Number(planned!.replace('$', '')) + onDemandGap, 1);
+    expect(screen.getByTestId('cost-ttl').parentElement!.textContent).toContain(
+      `g5.xlarge (spot), at most g5.xlarge on-demand (the on-demand fallback); as planned: ${planned}.`,
+    );
+  });
+
   it('without an expected time, only the TTL column', () => {
     render(<CostEstimate config={config()} prices={prices} />);
     expect(screen.queryByTestId('cost-expected')).toBeNull();

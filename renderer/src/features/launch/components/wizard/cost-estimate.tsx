@@ -12,7 +12,12 @@ import './cost-estimate.css';
  * The run's quote for `hours` (default: its TTL, the most it can bill) from the region's prices, or the
  * bundled table while they load; spot at the dearest zone's current price. null without compute.
  */
-export function quoteFor(config: RunConfig, prices: RegionPrices | undefined, hours?: number): RunQuote | null {
+export function quoteFor(
+  config: RunConfig,
+  prices: RegionPrices | undefined,
+  hours?: number,
+  atMost = false,
+): RunQuote | null {
   const compute = config.compute;
   if (config.sshHost || !compute) return null;
   // The zone is EC2's choice at launch: spot is quoted at the dearest zone's price now (an upper bound).
@@ -26,6 +31,15 @@ export function quoteFor(config: RunConfig, prices: RegionPrices | undefined, ho
       hours: hours ?? compute.ttlMinutes / 60,
       region: config.aws.region,
       bucketRegion: config.storage.region ?? config.aws.region,
+      // "At most" counts whatever else the launch may end on (alternatives, the on-demand fallback).
+      ...(atMost
+        ? {
+            mayLaunch: {
+              alternatives: compute.alternatives,
+              fallbackOnDemand: compute.market === 'spot' && compute.spot?.fallbackOnDemand === true,
+            },
+          }
+        : {}),
     },
     prices?.table ?? PRICE_TABLE,
   );
@@ -38,8 +52,9 @@ export function runEstimate(
 ): { hourly: number; atMost: number | undefined } | null {
   if (config.sshHost) return { hourly: 0, atMost: undefined };
   const quote = quoteFor(config, prices);
-  if (!quote || quote.hourlyUsd === null || quote.totalUsd === null) return null;
-  return { hourly: quote.hourlyUsd, atMost: quote.totalUsd };
+  const ceiling = quoteFor(config, prices, undefined, true);
+  if (!quote || quote.hourlyUsd === null || ceiling?.totalUsd == null) return null;
+  return { hourly: quote.hourlyUsd, atMost: ceiling.totalUsd };
 }
 
 /** Every billable line of the run for its TTL, on-demand vs spot per zone, and which prices, of when. */
@@ -65,7 +80,10 @@ export function CostEstimate({
     );
   }
   const quote = quoteFor(config, prices);
+  // The most the TTL allows if the launch ends on a dearer alternative or the on-demand fallback.
+  const ceiling = quoteFor(config, prices, undefined, true);
   if (!compute || !quote) return null;
+  const dearer = ceiling && ceiling.totalUsd !== quote.totalUsd ? ceiling : null;
   const expectedHours = config.training?.expectedHours;
   const expected = expectedHours === undefined ? null : quoteFor(config, prices, expectedHours);
   const source = pricesSourceText(config.aws.region, prices, pricesError);
@@ -90,9 +108,12 @@ export function CostEstimate({
       <div>
         <p className="estimate__label">At most, for the TTL ({formatDuration(compute.ttlMinutes * 60)})</p>
         <p className="estimate__value tabular" data-testid="cost-ttl">
-          {total(quote.totalUsd)}
+          {total((dearer ?? quote).totalUsd)}
         </p>
-        <p className="estimate__detail">The instance powers itself off at the limit, whatever happens to this app.</p>
+        <p className="estimate__detail">
+          {dearer ? `${dearer.lines[0]?.label}; as planned: ${total(quote.totalUsd)}. ` : ''}
+          The instance powers itself off at the limit, whatever happens to this app.
+        </p>
       </div>
       <table className="estimate__lines" data-testid="cost-lines">
         <caption className="estimate__detail">Every billable line</caption>
