@@ -23,6 +23,7 @@ import { resolveConfigPaths } from '../config/resolve-config-paths';
 import { mapBounded } from '../lifecycle/cost/map-bounded';
 import type { AwsTarget, LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { preflightRunConfig } from '../lifecycle/preflight/preflight-run-config';
+import { runConfigPrices } from '../lifecycle/pricing/price-source';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import { spotNow } from '../lifecycle/pricing/spot-now';
 import type { KeyVault } from '../sync/key-vault';
@@ -127,6 +128,7 @@ export class AccountService {
       clock: this.deps.clock,
       signal: AbortSignal.timeout(120_000),
       keyVault: this.keyVault,
+      prices: runConfigPrices(this.deps, config.aws),
     });
   }
 

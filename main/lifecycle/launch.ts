@@ -13,6 +13,7 @@ import { readJournal } from './journal/run-journal';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { preflightError } from './preflight/host-preflight';
 import { type LaunchPlan, runPreflight } from './preflight/run-preflight';
+import { runConfigPrices } from './pricing/price-source';
 import {
   type ProvisionedRun,
   provisionFailure,
@@ -61,6 +62,7 @@ export async function launchRun(
       env: deps.env,
       clock: deps.clock,
       ...(options.signal ? { signal: options.signal } : {}),
+      prices: runConfigPrices(deps, config.aws),
     }));
   options.onPreflight?.(report);
   if (!plan) throw preflightError(report);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadRunConfig } from '../../config/load-run-config';
 import { defaultLifecycleDeps, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { preflightRunConfig } from '../../lifecycle/preflight/preflight-run-config';
+import { runConfigPrices } from '../../lifecycle/pricing/price-source';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatPreflight } from '../lifecycle/format';
@@ -41,6 +42,7 @@ export function createPreflightCommand(
           env: deps.env,
           clock: deps.clock,
           signal: AbortSignal.timeout(120_000),
+          prices: runConfigPrices(deps, config.aws),
         });
         io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : formatPreflight(report));
         return report.ok ? 0 : 1;

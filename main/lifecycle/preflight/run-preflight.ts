@@ -1,5 +1,6 @@
 import { failoverOrder } from '../../../shared/domain/capacity-failover';
 import { type PreflightCheck, type PreflightReport, preflightReport } from '../../../shared/domain/preflight';
+import type { PriceTable } from '../../../shared/pricing/price-table';
 import type { ComputeConfig, RunConfig } from '../../../shared/run-config/schema';
 import { describeAwsError } from '../../aws/aws-errors';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
@@ -14,6 +15,7 @@ import type { LaunchCandidate } from '../provision/launch-with-failover';
 import { accountChecks } from './account-checks';
 import { alternativeChecks, type ResolvedAlternative } from './alternative-checks';
 import { bucketChecks } from './bucket-checks';
+import { budgetPriceCheck } from './budget-price-check';
 import { awsCallCheck, check, skipped } from './check';
 import { amiCheck, computeSkipped, instanceTypeChecks, type Placement, quotaCheck } from './compute-checks';
 import { dataChecks } from './data-checks';
@@ -55,6 +57,11 @@ export interface PreflightInput {
    * identity and the datasets the run will pull (the same checks every sync makes).
    */
   objectStore?: ObjectStore | undefined;
+  /**
+   * The region's prices (the Price List, else the bundled table): with them and a
+   * `training.maxCostUsd`, the preflight says whether the budget can stop the run.
+   */
+  prices?: ((signal?: AbortSignal) => Promise<PriceTable>) | undefined;
 }
 
 const AWS_CHECKS: Array<[string, string]> = [
@@ -148,6 +155,8 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
     if (fallback) checks.push(fallback);
   } else checks.push(...computeSkipped(`${compute.instanceType} is not usable in ${region}`));
   checks.push(source.check, role);
+  const budget = await budgetCheck(input, compute);
+  if (budget) checks.push(budget);
   // Disk room: what the run pulls (sizes from a listing) against the disk it asks for, before anything is created.
   if (input.objectStore && ami?.image && !bucket.checks.some((c) => c.status === 'fail')) {
     const imageGb = ami.image.rootSizeGb ?? 0;
@@ -191,6 +200,20 @@ export async function runPreflight(input: PreflightInput): Promise<{ report: Pre
         }
       : undefined;
   return finish(checks, plan);
+}
+
+// Only with a budget and a price source; prices that cannot be read are a warning, never a failure.
+async function budgetCheck(input: PreflightInput, compute: ComputeConfig): Promise<PreflightCheck | undefined> {
+  const maxCostUsd = input.config.training?.maxCostUsd;
+  if (maxCostUsd === undefined || !input.prices) return undefined;
+  return input.prices(input.signal).then(
+    (table) => budgetPriceCheck(maxCostUsd, compute, table),
+    (error: unknown) =>
+      awsCallCheck('budget', 'Budget', 'warn', error, {
+        context: 'could not read the prices the budget is counted in',
+        signal: input.signal,
+      }),
+  );
 }
 
 /** The launch's placements: {@link failoverOrder} over the types that passed their checks. */

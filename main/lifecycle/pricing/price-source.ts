@@ -179,3 +179,15 @@ export function priceSourceOf(deps: Pick<LifecycleDeps, 'dataDir' | 'clock' | 'p
   }
   return source;
 }
+
+/**
+ * The prices of a run config's region (its profile's Price List, else the bundled table), as a
+ * preflight reads them: the budget check's one source, the same the monitor prices the run with.
+ */
+export function runConfigPrices(
+  deps: Pick<LifecycleDeps, 'dataDir' | 'clock' | 'ports'>,
+  aws: { region: string; profile?: string | undefined },
+): (signal?: AbortSignal) => Promise<PriceTable> {
+  const target = { region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) };
+  return (signal) => priceSourceOf(deps).forRegion(target, signal);
+}

@@ -11,6 +11,7 @@ import { type LaunchCleanup, launchCleanupOf, launchRun } from '../../lifecycle/
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { preflightError, preflightFacts } from '../../lifecycle/preflight/host-preflight';
 import { type LaunchPlan, type PreflightInput, runPreflight } from '../../lifecycle/preflight/run-preflight';
+import { runConfigPrices } from '../../lifecycle/pricing/price-source';
 import { launchCandidates } from '../../lifecycle/provision/launch-with-failover';
 import { formatWait, type ProvisionedRun } from '../../lifecycle/provision/provision';
 import { teardownRun } from '../../lifecycle/teardown';
@@ -85,6 +86,7 @@ export function createEc2Backend(
         env: deps.env,
         clock: deps.clock,
         signal,
+        prices: runConfigPrices(deps, config.aws),
         ...extras,
       });
       if (!preflight.plan) throw preflightError(preflight.report);

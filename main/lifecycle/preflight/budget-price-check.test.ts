@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+
+import { PRICE_TABLE, type PriceTable } from '../../../shared/pricing/price-table';
+import type { RunConfig } from '../../../shared/run-config/schema';
+import { hasDoubledPeriod } from '../../../shared/text/sentences';
+import { fakeWorld } from '../testing/fake-lifecycle';
+import { budgetPriceCheck } from './budget-price-check';
+import { runPreflight } from './run-preflight';
+
+// Issue 17 point 4: a budget (training.maxCostUsd) stops a run by its cost, so it can only stop
+// a run whose every possible instance and disk has a price. Invariant: when one has none, the
+// preflight says so before anything is created (it used to be said only by the monitor, after
+// launch); the launch is not refused (the type may be worth running with a time limit).
+
+const compute = (more: Partial<NonNullable<RunConfig['compute']>> = {}) =>
+  ({ instanceType: 'g5.xlarge', ttlMinutes: 240, diskGb: 100, market: 'on-demand', ...more }) as NonNullable<
+    RunConfig['compute']
+  >;
+const without = (types: string[], table: PriceTable = PRICE_TABLE): PriceTable => ({
+  ...table,
+  instanceHourly: Object.fromEntries(Object.entries(table.instanceHourly).filter(([type]) => !types.includes(type))),
+});
+
+describe('whether the budget can stop the run', () => {
+  it('passes when the type, each alternative and the disk are priced, naming the prices used', () => {
+    const line = budgetPriceCheck(25, compute({ alternatives: ['g5.2xlarge'] }), PRICE_TABLE);
+    expect(line).toMatchObject({ id: 'budget', status: 'pass' });
+    expect(line.value).toMatch(/^\$25, priced from Bundled us-east-1 prices of /);
+  });
+
+  it('warns, naming every instance type or disk with no price, with a fix', () => {
+    const table = {
+      ...without(['g5.2xlarge']),
+      instanceHourly: { ...without(['g5.2xlarge']).instanceHourly, 'g5.xlarge': Number.NaN },
+    };
+    const noDisk = { ...table, ebsGbMonth: {} };
+    const line = budgetPriceCheck(25, compute({ alternatives: ['g5.2xlarge', 't3.large'] }), noDisk);
+    expect(line.status).toBe('warn');
+    expect(line.value).toMatch(
+      /^the \$25 budget cannot stop this run: no price for g5\.xlarge, g5\.2xlarge, gp3 storage \(/,
+    );
+    expect(line.fix).toMatch(/training\.maxRuntimeMinutes/);
+    expect(hasDoubledPeriod(`${line.value}. ${line.fix}`)).toBe(false);
+  });
+
+  it('in the preflight: a warning before launch, the plan still made; none without a budget; unreadable prices warn', async () => {
+    const world = await fakeWorld({ compute: {} });
+    const config = (maxCostUsd?: number): RunConfig => ({
+      ...world.config,
+      training: { ...world.config.training!, ...(maxCostUsd === undefined ? {} : { maxCostUsd }) },
+    });
+    const preflight = (cfg: RunConfig, prices: () => Promise<PriceTable>) =>
+      runPreflight({
+        config: cfg,
+        ports: world.fake.ports(),
+        publicIp: world.deps.publicIp,
+        env: world.deps.env,
+        clock: world.clock,
+        prices,
+      });
+    const type = world.config.compute!.instanceType;
+    const unpriced = await preflight(config(40), async () => without([type]));
+    expect(unpriced.plan).toBeDefined();
+    expect(unpriced.report.checks.find((c) => c.id === 'budget')).toMatchObject({
+      status: 'warn',
+      value: expect.stringContaining(`no price for ${type}`),
+    });
+    expect(world.fake.writes).toEqual([]);
+
+    const noBudget = await preflight(config(), async () => without([type]));
+    expect(noBudget.report.checks.find((c) => c.id === 'budget')).toBeUndefined();
+
+    const refused = await preflight(config(40), async () => {
+      throw Object.assign(new Error('User is not authorized to perform: pricing:GetProducts'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+    expect(refused.plan).toBeDefined();
+    expect(refused.report.checks.find((c) => c.id === 'budget')).toMatchObject({
+      status: 'warn',
+      value: expect.stringMatching(/^could not read the prices the budget is counted in: /),
+    });
+  });
+});
