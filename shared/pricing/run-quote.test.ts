@@ -40,8 +40,9 @@ describe('quoteRun', () => {
           expect(atMost.totalUsd).toBeNull();
           return;
         }
-        for (const price of [planned.lines[0]!.hourlyUsd, ...candidates])
-          {expect(instance!).toBeGreaterThanOrEqual(price!);}
+        for (const price of [planned.lines[0]!.hourlyUsd, ...candidates]) {
+          expect(instance!).toBeGreaterThanOrEqual(price!);
+        }
         // Nothing else is dearer: the same quote as planned.
         if (candidates.every((price) => price! <= planned.lines[0]!.hourlyUsd!)) expect(atMost).toEqual(planned);
       }),

@@ -95,8 +95,9 @@ function instanceCeiling(
   for (const type of others) {
     const price = table.instanceHourly[type];
     const hourly = price !== undefined && isPrice(price) ? price : null;
-    if (hourly === null)
-      {return { label: `${input.instanceType} (${input.market}; ${type} may launch, unpriced)`, hourlyUsd: null };}
+    if (hourly === null) {
+      return { label: `${input.instanceType} (${input.market}; ${type} may launch, unpriced)`, hourlyUsd: null };
+    }
     if (dearest.hourlyUsd !== null && hourly > dearest.hourlyUsd) dearest = { type, hourlyUsd: hourly };
   }
   if (dearest.type === input.instanceType && dearest.hourlyUsd === planned) return undefined;
