@@ -1,4 +1,4 @@
-import { PRICE_TABLE, type PriceTable } from './price-table';
+import { isPrice, PRICE_TABLE, type PriceTable } from './price-table';
 
 /**
  * AWS Price List products (GetProducts answers one JSON document per product, as a string)
@@ -40,7 +40,7 @@ export function parsePriceListItem(text: string): PriceListProduct | undefined {
       if (!isRecord(dimension) || !isRecord(dimension.pricePerUnit)) continue;
       const raw = dimension.pricePerUnit.USD;
       const usd = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-      if (!Number.isFinite(usd) || usd < 0) continue;
+      if (!isPrice(usd)) continue;
       const begin = Number(dimension.beginRange ?? 0);
       onDemand.push({
         unit: typeof dimension.unit === 'string' ? dimension.unit : '',

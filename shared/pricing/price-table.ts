@@ -176,3 +176,8 @@ export const PRICE_TABLE: PriceTable = {
   ebsIopsMonth: { gp3: 0.005, io1: 0.065, io2: 0.065 },
   gp3ThroughputMibpsMonth: 0.04,
 };
+
+/** A usable price: a finite amount of at least $0. Anything else (NaN, Infinity, negative, absent) is no price, never a discount. */
+export function isPrice(usd: number | undefined): usd is number {
+  return usd !== undefined && Number.isFinite(usd) && usd >= 0;
+}

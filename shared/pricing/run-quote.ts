@@ -1,4 +1,4 @@
-import { HOURS_PER_MONTH, PRICE_TABLE, type PriceTable } from './price-table';
+import { HOURS_PER_MONTH, isPrice, PRICE_TABLE, type PriceTable } from './price-table';
 
 /** One billable line of a run's estimate; null prices are unknown (never $0). */
 export interface QuoteLine {
@@ -74,8 +74,6 @@ export function quoteRun(input: QuoteInput, table: PriceTable = PRICE_TABLE): Ru
     hours,
   };
 }
-
-const isPrice = (usd: number) => Number.isFinite(usd) && usd >= 0;
 
 /**
  * The dearest instance the launch may end on, when that is not the planned one: every alternative

@@ -4,6 +4,8 @@
  * from its time until the zone's next point.
  */
 
+import { isPrice } from './price-table';
+
 /** One price change of one instance type in one zone. */
 export interface SpotPricePoint {
   zone: string;
@@ -87,7 +89,7 @@ export function priceSpotInterval(
 // Ascending by time; one price per instant (the highest, when a zone reports two).
 function distinctSteps(points: SpotPricePoint[]): SpotPricePoint[] {
   const valid = points
-    .filter((p) => Number.isFinite(p.t) && Number.isFinite(p.usdPerHour) && p.usdPerHour >= 0)
+    .filter((p) => Number.isFinite(p.t) && isPrice(p.usdPerHour))
     .sort((a, b) => a.t - b.t || a.usdPerHour - b.usdPerHour);
   const steps: SpotPricePoint[] = [];
   for (const point of valid) {

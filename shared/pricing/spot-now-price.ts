@@ -1,5 +1,6 @@
 import type { SpotZonePrice } from '../domain/account';
 import { continuingSentence } from '../text/sentences';
+import { isPrice } from './price-table';
 
 /** The newest spot price per zone of one type (main's spot-now.ts reads it), or why it is unknown (a sentence). */
 export type SpotNowAnswer = { zones: SpotZonePrice[] } | { problem: string };
@@ -28,9 +29,7 @@ export function spotNowPrice(input: {
   const plusIp = (usd: number | null) => (usd === null ? null : usd + input.ipv4Hourly);
   // A price no instance bills (negative, NaN, infinite: a broken or hostile answer) is no price.
   const spot: SpotNowAnswer =
-    'problem' in input.spot
-      ? input.spot
-      : { zones: input.spot.zones.filter((z) => Number.isFinite(z.usdPerHour) && z.usdPerHour >= 0) };
+    'problem' in input.spot ? input.spot : { zones: input.spot.zones.filter((z) => isPrice(z.usdPerHour)) };
   if ('problem' in spot || spot.zones.length === 0) {
     const why = 'problem' in spot ? spot.problem : 'EC2 has no spot price for it.';
     return {

@@ -1,5 +1,5 @@
 import type { PreflightCheck } from '../../../shared/domain/preflight';
-import { describePriceOrigin, type PriceTable } from '../../../shared/pricing/price-table';
+import { describePriceOrigin, isPrice, type PriceTable } from '../../../shared/pricing/price-table';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
 import { check } from './check';
 
@@ -14,10 +14,9 @@ const LABEL = 'Budget';
  */
 export function budgetPriceCheck(maxCostUsd: number, compute: ComputeConfig, table: PriceTable): PreflightCheck {
   const types = [compute.instanceType, ...(compute.alternatives ?? [])];
-  const priced = (usd: number | undefined) => usd !== undefined && Number.isFinite(usd) && usd >= 0;
   const unpriced = [
-    ...types.filter((type) => !priced(table.instanceHourly[type])),
-    ...(priced(table.ebsGbMonth.gp3) ? [] : ['gp3 storage']),
+    ...types.filter((type) => !isPrice(table.instanceHourly[type])),
+    ...(isPrice(table.ebsGbMonth.gp3) ? [] : ['gp3 storage']),
   ];
   const source = describePriceOrigin(table.origin, table);
   if (unpriced.length) {
