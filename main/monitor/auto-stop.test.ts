@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { computeBurn } from '../../shared/monitor/burn';
 import { nonFiniteLoss } from '../../shared/monitor/loss-check';
 import type { MonitorNotice } from '../../shared/monitor/notices';
+import type { MonitorDelta } from '../../shared/monitor/view';
 import { FakeClock } from '../aws/testing/fake-clock';
 import type { AutoStopSettings } from './auto-stop';
 import { RunMonitor } from './run-monitor';
@@ -31,15 +32,16 @@ function watched(autoStop: Partial<AutoStopSettings> | undefined, stallMinutes =
   const clock = new FakeClock(Date.parse('2026-12-05T10:00:00Z'));
   const stops: Array<{ cause: string; reason: string }> = [];
   const notices: MonitorNotice[] = [];
+  const deltas: MonitorDelta[] = [];
   const monitor = new RunMonitor({
     runId: 'r1',
     clock,
-    onDelta: () => undefined,
+    onDelta: (delta) => deltas.push(delta),
     onNotice: (notice) => notices.push(notice),
     stallRule: { windowMs: stallMinutes * 60_000, gpuIdlePct: 5, cpuIdlePct: 10 },
     ...(autoStop ? { autoStop: { ...autoStop, requestStop: (cause, reason) => stops.push({ cause, reason }) } } : {}),
   });
-  return { clock, monitor, stops, notices, alerts: () => monitor.snapshot(10).alerts };
+  return { clock, monitor, stops, notices, deltas, alerts: () => monitor.snapshot(10).alerts };
 }
 
 describe('the NaN/inf loss check on recorded real trainings', () => {
@@ -209,5 +211,83 @@ describe('the budget, as the monitor checks it at every cost update', () => {
       return Infinity;
     };
     expect(stopAt(false)).toBeLessThan(stopAt(true));
+  });
+
+  // The page's view of the budget (#17): what crosses to the renderer, in the snapshot and in the deltas.
+  describe('what the page is sent', () => {
+    const budget = { maxCostUsd: 2, graceSeconds: 60, checkEverySeconds: 70 };
+    // The delta of everything since the last flush (a snapshot flushes what is pending first).
+    const flushed = (run: ReturnType<typeof watched>) => {
+      const snapshot = run.monitor.snapshot(10);
+      return { snapshot, delta: run.deltas.at(-1) };
+    };
+
+    it('a run without a budget sends none', () => {
+      const run = watched({ stallAction: 'stop' });
+      run.monitor.setCost(burnAt(run.clock.now(), run.clock.now() + 60_000));
+      const { snapshot, delta } = flushed(run);
+      expect(snapshot).not.toHaveProperty('budget');
+      expect(delta).not.toHaveProperty('budget');
+    });
+
+    it('waiting before the first cost, then under, near (worst case at 80 %), then stopped with the stop’s words', () => {
+      const run = watched({ budget });
+      const start = run.clock.now();
+      run.monitor.setPushBytes(2e9);
+      expect(run.monitor.snapshot(10).budget).toEqual({ maxCostUsd: 2, state: 'waiting' });
+      const seen: string[] = [];
+      for (let t = 0; t <= 3 * 3600_000 && !run.stops.length; t += 5000) {
+        const cost = burnAt(start, start + t);
+        run.monitor.setCost(cost);
+        const { snapshot, delta } = flushed(run);
+        expect(delta?.budget).toEqual(snapshot.budget);
+        const view = snapshot.budget!;
+        if (seen.at(-1) !== view.state) seen.push(view.state);
+        // The stop's cost is the rule's own: the budget's graceful stop at the run's rate.
+        const stopSeconds = 60 + 60 + 100 + 120 + 300;
+        expect(view.stopCostUsd).toBeCloseTo((cost.hourlyUsd! * stopSeconds) / 3600, 10);
+        const worst = cost.soFarUsd! + view.stopCostUsd! + (cost.hourlyUsd! * 70) / 3600;
+        expect(view.state).toBe(worst >= 2 ? 'stopped' : worst >= 1.6 ? 'near' : 'under');
+      }
+      expect(seen).toEqual(['under', 'near', 'stopped']);
+      expect(run.monitor.snapshot(10).budget).toMatchObject({ state: 'stopped', stopReason: run.stops[0]!.reason });
+      // Stopped stays stopped while the stop itself still costs.
+      run.monitor.setCost(burnAt(start, start + 4 * 3600_000));
+      expect(flushed(run).snapshot.budget?.state).toBe('stopped');
+    });
+
+    it('unknown (never $0) when the instance has no price', () => {
+      const run = watched({ budget });
+      const start = run.clock.now();
+      run.monitor.setCost(
+        computeBurn({
+          instanceType: 'zz9.mega',
+          volumes: [{ volumeType: 'gp3', sizeGb: 100 }],
+          startedAt: start,
+          now: start,
+        }),
+      );
+      const { snapshot, delta } = flushed(run);
+      expect(snapshot.budget).toEqual({ maxCostUsd: 2, state: 'unknown' });
+      expect(delta?.budget).toEqual({ maxCostUsd: 2, state: 'unknown' });
+    });
+
+    it('waits while the spot price is read (the stand-in is not the run’s price)', () => {
+      const run = watched({ budget });
+      const start = run.clock.now();
+      run.monitor.setCost({ ...burnAt(start, start + 60_000), spotPending: true });
+      expect(flushed(run).snapshot.budget).toEqual({ maxCostUsd: 2, state: 'waiting' });
+    });
+
+    it('a delta already sent keeps its figures when the next cost changes the view', () => {
+      const run = watched({ budget });
+      const start = run.clock.now();
+      run.monitor.setCost(burnAt(start, start + 60_000));
+      const first = flushed(run).delta!;
+      const before = structuredClone(first.budget);
+      run.monitor.setCost(burnAt(start, start + 3 * 3600_000));
+      flushed(run);
+      expect(first.budget).toEqual(before);
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { budgetStopMessage, budgetVerdict, gracefulStopSeconds } from '../../shared/monitor/budget';
+import {
+  budgetStopMessage,
+  budgetVerdict,
+  type BudgetView,
+  budgetViewOf,
+  gracefulStopSeconds,
+} from '../../shared/monitor/budget';
 import type { CostBurn } from '../../shared/monitor/cost';
 import { type NonFiniteLoss, nonFiniteLoss } from '../../shared/monitor/loss-check';
 import type { AutoStopCause } from '../../shared/monitor/notices';
@@ -33,6 +39,8 @@ export class AutoStopper {
   private lossSeen = false;
   private unpricedSaid = false;
   private boundSaid = false;
+  /** What the page shows of the budget, as of the last cost; undefined without a budget. */
+  private view: BudgetView | undefined;
 
   constructor(
     private readonly settings: AutoStopSettings | undefined,
@@ -44,7 +52,15 @@ export class AutoStopper {
      * unknown: on-demand): the budget stays safe (it stops sooner, never later), and the user hears why.
      */
     private readonly onBudgetUpperBound?: (maxCostUsd: number, why: string) => void,
-  ) {}
+  ) {
+    const budget = settings?.budget;
+    if (budget) this.view = { maxCostUsd: budget.maxCostUsd, state: 'waiting' };
+  }
+
+  /** The budget as the page shows it (spent is the cost's own figure); undefined when the run has none. */
+  budgetView(): BudgetView | undefined {
+    return this.view;
+  }
 
   /** A new cost figure; `pushBytes` is what the graceful stop's push may move. */
   onCost(cost: CostBurn, pushBytes: number): void {
@@ -54,6 +70,7 @@ export class AutoStopper {
     // its spot price keeps within budget (a relaunch hours in); the next cost, with the price, decides.
     if (cost.spotPending) return;
     if (cost.hourlyUsd === null || cost.soFarUsd === null) {
+      this.view = { maxCostUsd: budget.maxCostUsd, state: 'unknown' };
       if (!this.unpricedSaid) this.onBudgetUnpriced?.(budget.maxCostUsd);
       this.unpricedSaid = true;
       return;
@@ -69,8 +86,12 @@ export class AutoStopper {
       stopSeconds: gracefulStopSeconds({ graceSeconds: budget.graceSeconds, pushBytes }),
       checkEverySeconds: budget.checkEverySeconds,
     });
+    this.view = budgetViewOf(budget.maxCostUsd, verdict);
+    if (!verdict.stop) return;
     // What it had cost when stopped; the report prices the whole run, stop included.
-    if (verdict.stop) this.stop('budget', budgetStopMessage(cost.soFarUsd, budget.maxCostUsd));
+    const reason = budgetStopMessage(cost.soFarUsd, budget.maxCostUsd);
+    this.view.stopReason = reason;
+    this.stop('budget', reason);
   }
 
   /** The stall detector fired (its alert is the monitor's own). */

@@ -1,4 +1,5 @@
 import type { LiveBarRecord } from '../../shared/executor/protocol';
+import type { BudgetView } from '../../shared/monitor/budget';
 import type { CostBurn } from '../../shared/monitor/cost';
 import type { CloudHealth, HealthSample } from '../../shared/monitor/health';
 import { splitTimestamp } from '../../shared/monitor/log-line';
@@ -23,6 +24,11 @@ import { StallDetector } from './stall-detector';
 /** Metric series keep one point per this many ms (the health cadence), whatever the log rate. */
 const METRIC_SPACING_MS = 5000;
 const MAX_ALERTS = 50;
+
+// A copy: the stopper keeps changing its own view, a delta already sent must not change with it.
+function budgetField(view: BudgetView | undefined): { budget?: BudgetView } {
+  return view ? { budget: { ...view } } : {};
+}
 
 /** Settings of one run's monitor. */
 export interface RunMonitorOptions {
@@ -61,7 +67,7 @@ export class RunMonitor {
   private cost: CostBurn | undefined;
   private readonly alerts: MonitorAlert[] = [];
   private newAlerts: MonitorAlert[] = [];
-  private dirty = { progress: false, health: false, cloud: false, cost: false };
+  private dirty = { progress: false, health: false, cloud: false, cost: false, budget: false };
   private seq = 0;
 
   constructor(private readonly options: RunMonitorOptions) {
@@ -179,6 +185,7 @@ export class RunMonitor {
     this.changed('cost');
     // Unmeasured push: the data disk's used bytes (an upper bound: the datasets are never pushed).
     this.autoStop.onCost(cost, this.pushBytes ?? this.health?.disk?.usedBytes ?? 0);
+    if (this.autoStop.budgetView()) this.changed('budget');
   }
 
   /** The size of the folders a push would move, measured on the machine (the budget's stop model). */
@@ -218,6 +225,7 @@ export class RunMonitor {
       ...(this.health ? { health: this.health } : {}),
       cloud: this.cloud,
       ...(this.cost ? { cost: this.cost } : {}),
+      ...budgetField(this.autoStop.budgetView()),
       log: this.log.tail(),
       alerts: [...this.alerts],
     };
@@ -276,9 +284,10 @@ export class RunMonitor {
     if (this.dirty.health && this.health) delta.health = this.health;
     if (this.dirty.cloud) delta.cloud = this.cloud;
     if (this.dirty.cost && this.cost) delta.cost = this.cost;
+    if (this.dirty.budget) Object.assign(delta, budgetField(this.autoStop.budgetView()));
     if (this.newAlerts.length) delta.alerts = this.newAlerts;
     this.newAlerts = [];
-    this.dirty = { progress: false, health: false, cloud: false, cost: false };
+    this.dirty = { progress: false, health: false, cloud: false, cost: false, budget: false };
     this.options.onDelta(delta);
   }
 }

@@ -31,6 +31,16 @@ describe('applyMonitorFields (the renderer folds deltas into its snapshot)', () 
     expect(base.series[0]?.t).toHaveLength(2);
   });
 
+  it('replaces the budget with the delta’s, and keeps it when a delta has none', () => {
+    const under = { maxCostUsd: 15, state: 'under' as const, stopCostUsd: 0.2 };
+    const first = applyMonitorFields(base, { runId: 'r1', seq: 4, at: 1, budget: under }).snapshot;
+    expect(first.budget).toEqual(under);
+    const stopped = { ...under, state: 'stopped' as const, stopReason: 'stopped by the budget: $14.70 of $15.00' };
+    const second = applyMonitorFields(first, { runId: 'r1', seq: 5, at: 2, budget: stopped }).snapshot;
+    expect(second.budget).toEqual(stopped);
+    expect(applyMonitorFields(second, { runId: 'r1', seq: 6, at: 3 }).snapshot.budget).toEqual(stopped);
+  });
+
   it('a re-sent point of the same time bucket replaces the value instead of adding a point', () => {
     const { snapshot } = applyMonitorFields(base, {
       runId: 'r1',

@@ -56,6 +56,7 @@ export function applyMonitorFields<S extends MonitorFields>(
   if (delta.health) next.health = delta.health;
   if (delta.cloud) next.cloud = delta.cloud;
   if (delta.cost) next.cost = delta.cost;
+  if (delta.budget) next.budget = delta.budget;
   if (delta.alerts) next.alerts = [...snapshot.alerts, ...delta.alerts].slice(-50);
   return { snapshot: next, reload: false };
 }

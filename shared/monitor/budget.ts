@@ -75,6 +75,37 @@ export function budgetVerdict(input: BudgetInput): BudgetVerdict {
   return { stop: worstUsd >= input.maxCostUsd, stopCostUsd, worstUsd };
 }
 
+/**
+ * How the run stands against its budget, said in words on the page (never colour alone):
+ * `waiting` until the first priced cost (or while a spot price is read), `under`, `near` once the
+ * worst case ({@link BudgetVerdict.worstUsd}) reaches {@link BUDGET_NEAR_SHARE} of the budget,
+ * `stopped` once the budget stopped the run, `unknown` when the instance or its disk has no price.
+ */
+export type BudgetState = 'waiting' | 'under' | 'near' | 'stopped' | 'unknown';
+
+/** The share of the budget the worst case must reach for the run to be "near" it. */
+export const BUDGET_NEAR_SHARE = 0.8;
+
+/**
+ * What the monitor page shows of the run's budget, and nothing more: the renderer is untrusted, so
+ * the run config stays in main and only these figures cross (in the monitor's snapshot and deltas).
+ */
+export interface BudgetView {
+  /** `training.maxCostUsd`, US dollars. */
+  maxCostUsd: number;
+  state: BudgetState;
+  /** What a graceful stop would still add at the current rate (the rule the stop uses); absent until priced. */
+  stopCostUsd?: number;
+  /** The stop's own words ("stopped by the budget: $12.40 of $15.00") once the budget fired. */
+  stopReason?: string;
+}
+
+/** The page's view of one budget check: `under`, `near` or `stopped`, with what a stop would add. */
+export function budgetViewOf(maxCostUsd: number, verdict: BudgetVerdict): BudgetView {
+  const state = verdict.stop ? 'stopped' : verdict.worstUsd >= maxCostUsd * BUDGET_NEAR_SHARE ? 'near' : 'under';
+  return { maxCostUsd, state, stopCostUsd: verdict.stopCostUsd };
+}
+
 /** "stopped by the budget: $12.40 of $15.00": what the run had cost when the stop was decided, and the budget. */
 export function budgetStopMessage(spentUsd: number, maxCostUsd: number): string {
   return `stopped by the budget: ${formatUsd(spentUsd)} of ${formatUsd(maxCostUsd)}`;

@@ -1,3 +1,4 @@
+import type { BudgetView } from './budget';
 import type { CostBurn } from './cost';
 import type { CloudHealth, HealthSample } from './health';
 import type { TrainingProgress } from './progress';
@@ -47,6 +48,8 @@ export interface MonitorSnapshot {
   health?: HealthSample;
   cloud?: CloudHealth;
   cost?: CostBurn;
+  /** The run's budget (`training.maxCostUsd`) as the page shows it; absent when the run has none. */
+  budget?: BudgetView;
   log: LogLines;
   alerts: MonitorAlert[];
 }
@@ -65,6 +68,7 @@ export interface MonitorDelta {
   health?: HealthSample;
   cloud?: CloudHealth;
   cost?: CostBurn;
+  budget?: BudgetView;
   log?: LogLines;
   alerts?: MonitorAlert[];
 }

@@ -14,6 +14,7 @@ import { KillProgress } from '../../costs/components/kill-progress';
 import { LogBuffer } from '../log/log-buffer';
 import type { MonitorView } from '../stores/monitor';
 import { AttemptsTimeline } from './attempts-timeline';
+import { BudgetStatus } from './budget-status';
 import { chartGroups, lastSpan } from './chart-groups';
 import { CHART_RANGES, type ChartRange } from './chart-ticks';
 import { FailureSummary } from './failure-summary';
@@ -162,6 +163,8 @@ export function RunMonitor({
       {hasStats && (
         <RunStats progress={progress} cost={monitor?.cost ?? provisioningBurn(run, now)} ownMachine={ownMachine} />
       )}
+      {/* Own machines cost nothing: their budget has nothing to stop (preflight said so). */}
+      {monitor?.budget && !ownMachine && <BudgetStatus budget={monitor.budget} cost={monitor.cost} />}
       <LiveBar bar={progress?.liveBar} />
       {(running || run.sync) && <SyncStatus sync={run.sync} ended={!running} />}
       {monitorError && <ErrorCallout error={monitorError} title="Monitoring unavailable" />}
