@@ -10,7 +10,7 @@ import type { RemoteObject } from '../../shared/sync/types';
 import type { ObjectHead, ObjectStore } from '../aws/ports/object-store';
 import { DownloadBuffers } from './download-buffers';
 import { sha256Buffer } from './hash-file';
-import { targetInside } from './inside-root';
+import { writeInside } from './inside-root';
 import { landWholeFile } from './land-whole-file';
 import type { Limiter } from './limiter';
 import { OrderedHash } from './ordered-hash';
@@ -37,8 +37,6 @@ export interface DownloadContext {
   requests: Limiter;
   signal?: AbortSignal;
   onBytes: (bytes: number) => void;
-  /** Folders already created and checked in this execution (saves syscalls per file). */
-  createdDirs?: Set<string>;
   /** The memory budget shared by the execution's ranged downloads (else one per download). */
   buffers?: DownloadBuffers;
   /**
@@ -101,15 +99,16 @@ export async function downloadFile(
       // Checked in memory before a byte is written: a corrupt object never touches the disk.
       const { head, sha256, bytes } = await smallDownload(remote, ctx);
       const done = checked(remote, head, sha256);
-      const target = await targetInside(folder.realRoot, relPath, ctx.createdDirs);
-      await landWholeFile(temp, bytes, done.mtimeMs, target, ctx.signal);
+      await writeInside(folder.realRoot, relPath, (target) =>
+        landWholeFile(temp, bytes, done.mtimeMs, target, ctx.signal),
+      );
       return done;
     }
     const download = remote.size >= ctx.spec.multipartThreshold ? rangedDownload : singleDownload;
     const { head, sha256 } = await download(temp, remote, ctx);
     const done = checked(remote, head, sha256);
     await utimes(temp, new Date(), new Date(done.mtimeMs));
-    await rename(temp, await targetInside(folder.realRoot, relPath, ctx.createdDirs));
+    await writeInside(folder.realRoot, relPath, (target) => rename(temp, target));
     return done;
   } catch (error) {
     await rm(temp, { force: true });

@@ -60,7 +60,6 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     if (planUnencrypted.has(key)) return;
     learnedUnencrypted.set(folder, (learnedUnencrypted.get(folder) ?? new Set()).add(key));
   };
-  const createdDirs = new Set<string>();
   let lastProgress = 0;
   const emitProgress = (force = false) => {
     if (!force && Date.now() - lastProgress < (ctx.progressIntervalMs ?? 250)) return;
@@ -95,7 +94,6 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       spec: ctx.spec,
       requests,
       onBytes,
-      createdDirs,
       buffers,
       onStoredPlain: (key: string) => learnUnencrypted(action.folder, key),
       ...(ctx.signal ? { signal: ctx.signal } : {}),

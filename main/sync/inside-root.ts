@@ -1,4 +1,5 @@
-import { lstat, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 import { pathProblem } from '../../shared/sync/key-path';
@@ -21,21 +22,79 @@ export async function realFolderRoot(dir: string): Promise<string> {
   return realpath(dir);
 }
 
+/** Linux names an open folder by its descriptor: a path through it never follows a link again. */
+const ANCHORED = process.platform === 'linux';
+/** A folder, never a symbolic link at the last step (`O_NOFOLLOW`). */
+const FOLDER_ONLY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+
+/** Test hooks of {@link writeInside}: a swap of the folders between its steps. */
+export interface WriteInsideSteps {
+  /** Called once folder `depth` of the path (0: the root) is open and checked, before the next step. */
+  afterStep?: (depth: number) => Promise<void>;
+}
+
 /**
- * The one gate of every write below a sync folder: returns the absolute path of `relPath` under
- * `realRoot` after creating its parent folders one at a time, never through a symbolic link or
- * anything but a real folder, and after checking that the parent's real path is inside the
- * root. Whatever planted a link (a key, another program), nothing is written outside the
- * folder. `verified` remembers checked folders within one execution (saves syscalls per file).
+ * The one gate of every write below a sync folder: calls `write` with a path of `relPath` under
+ * `realRoot` whose folders can no longer be swapped for a symbolic link. On Linux each folder is
+ * opened from the one above it through its descriptor (`/proc/self/fd/N/name`), created if
+ * missing, and refused if it is a link or not a folder; `write` gets a path through the last
+ * descriptor, so a folder replaced by a link at any moment, even between this check and the
+ * rename, is never followed: nothing is written outside the folder, whatever planted the link (a
+ * key, another program). The open folder's real path is checked right before `write` (a folder
+ * moved, not linked, out of the root). Elsewhere the folders are checked by path right before
+ * `write`. Nothing is remembered between calls: a check made earlier in the sync proves nothing now.
  */
-export async function targetInside(realRoot: string, relPath: string, verified?: Set<string>): Promise<string> {
+export async function writeInside<T>(
+  realRoot: string,
+  relPath: string,
+  write: (target: string) => Promise<T>,
+  steps: WriteInsideSteps = {},
+): Promise<T> {
   const problem = pathProblem(relPath);
   if (problem) throw new OutsideFolderError(`"${printable(relPath)}" is not a safe local path: ${problem}.`);
   const parts = relPath.split('/');
+  const name = parts.pop()!;
+  if (!ANCHORED) return write(join(await checkedFolder(realRoot, relPath, parts), name));
+  let folder = await open(realRoot, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await steps.afterStep?.(0);
+    for (const [index, part] of parts.entries()) {
+      const inner = await openFolder(`/proc/self/fd/${folder.fd}/${part}`, relPath, parts.slice(0, index + 1));
+      await folder.close();
+      folder = inner;
+      await steps.afterStep?.(index + 1);
+    }
+    const real = await readlink(`/proc/self/fd/${folder.fd}`);
+    if (!(real + sep).startsWith(realRoot + sep)) throw resolvesOutside(relPath, realRoot);
+    return await write(`/proc/self/fd/${folder.fd}/${name}`);
+  } finally {
+    await folder.close();
+  }
+}
+
+/** Opens (creating it if missing) the folder at `path`, refused if it is a symbolic link or not a folder. */
+async function openFolder(path: string, relPath: string, folderParts: string[]): Promise<FileHandle> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await open(path, FOLDER_ONLY);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && attempt === 0) {
+        await mkdir(path).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)));
+        continue;
+      }
+      if (code !== 'ELOOP' && code !== 'ENOTDIR') throw error;
+      const info = await lstat(path);
+      throw notAFolder(relPath, folderParts.join('/'), info.isSymbolicLink());
+    }
+  }
+}
+
+/** Without descriptors to anchor on: each folder created and checked by path, right before the write. */
+async function checkedFolder(realRoot: string, relPath: string, parts: string[]): Promise<string> {
   let dir = realRoot;
-  for (const part of parts.slice(0, -1)) {
+  for (const [index, part] of parts.entries()) {
     dir = join(dir, part);
-    if (verified?.has(dir)) continue;
     let info = await lstat(dir).catch((error: NodeJS.ErrnoException) =>
       error.code === 'ENOENT' ? undefined : Promise.reject(error),
     );
@@ -46,17 +105,24 @@ export async function targetInside(realRoot: string, relPath: string, verified?:
       info = await lstat(dir);
     }
     if (info.isSymbolicLink() || !info.isDirectory()) {
-      throw new OutsideFolderError(
-        `"${printable(relPath)}" was not written: "${printable(dir.slice(realRoot.length + 1))}" is ${info.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, and TrainDeck never writes through one. Move it away, then pull again.`,
-      );
+      throw notAFolder(relPath, parts.slice(0, index + 1).join('/'), info.isSymbolicLink());
     }
     const real = await realpath(dir);
-    if (real !== dir || !(real + sep).startsWith(realRoot + sep)) {
-      throw new OutsideFolderError(`"${printable(relPath)}" was not written: its folder resolves outside ${realRoot}.`);
-    }
-    verified?.add(dir);
+    if (real !== dir || !(real + sep).startsWith(realRoot + sep)) throw resolvesOutside(relPath, realRoot);
   }
-  return join(realRoot, ...parts);
+  return dir;
+}
+
+function notAFolder(relPath: string, folder: string, link: boolean): OutsideFolderError {
+  return new OutsideFolderError(
+    `"${printable(relPath)}" was not written: "${printable(folder)}" is ${link ? 'a symbolic link' : 'not a folder'}, and TrainDeck never writes through one. Move it away, then pull again.`,
+  );
+}
+
+function resolvesOutside(relPath: string, realRoot: string): OutsideFolderError {
+  return new OutsideFolderError(
+    `"${printable(relPath)}" was not written: its folder is now outside ${realRoot}. Move the folder back (or away), then pull again.`,
+  );
 }
 
 /**
