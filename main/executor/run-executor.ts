@@ -4,11 +4,12 @@ import { join, relative } from 'node:path';
 import type { ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } from '../../shared/executor/protocol';
 import { imdsBaseOf } from '../../shared/monitor/spot-notice';
 import { machineNotDeliveredReason, machineNotifiedReason } from '../../shared/notify/machine-webhook';
-import type { WebhookMessage, WebhookTarget } from '../../shared/notify/webhook';
+import type { WebhookTarget } from '../../shared/notify/webhook';
 import { postWebhook } from '../core/webhook-post';
 import { writeFileAtomic } from '../core/write-file-atomic';
 import { checkout } from './checkout';
 import { checkDiskSpace, openRunStorage, pull, push, pushLogs, withLogs } from './data-sync';
+import { trainingEndMessage } from './end-message';
 import { EventLog } from './event-log';
 import { PhaseError, reasonOf } from './phase-error';
 import { powerOff } from './power-off';
@@ -232,21 +233,6 @@ async function finalPush<T>(layout: WorkLayout, log: EventLog, push: () => Promi
   }
 }
 
-/** "Training finished" / "Training failed" as the machine saw it (the desktop adds verify and teardown). */
-function endMessage(status: ExecutorStatus, now: (() => number) | undefined): WebhookMessage {
-  const ok = status.outcome === 'succeeded';
-  const pushed = status.pushed ? 'its data is pushed to S3' : 'its push did not complete';
-  return {
-    level: ok ? 'success' : 'error',
-    title: ok ? 'Training finished' : 'Training failed',
-    body: ok
-      ? `Run ${status.runId} finished on its machine; ${pushed}.`
-      : `Run ${status.runId} ended on its machine (${status.outcome}${status.reason ? `: ${status.reason}` : ''}); ${pushed}.`,
-    at: new Date((now ?? Date.now)()).toISOString(),
-    runId: status.runId,
-  };
-}
-
 function describeExit(exit: TrainingExit): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
@@ -354,7 +340,7 @@ async function finish(
   if (ending.webhook) {
     // One bounded attempt, before `done` so the desktop reads its outcome in the run's events (and
     // stays quiet when it arrived); logged without the URL, and never changes the run's outcome.
-    const message = endMessage(status, run.now);
+    const message = trainingEndMessage(status, run.now);
     const sent = await postWebhook(ending.webhook, message);
     log.write('done', 'info', {
       reason: sent.ok ? machineNotifiedReason(message.title) : machineNotDeliveredReason(sent.reason),
