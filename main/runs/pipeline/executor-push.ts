@@ -5,6 +5,7 @@ import type { WorkLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import { shellQuote } from '../../host/shell-quote';
 import { checkExecutorIdentity, type ExecutorIdentity, pushSecrets } from './executor-identity';
+import { remoteLine } from './remote-line';
 
 /**
  * Runs `executor.mjs push` on the machine beside whatever runs there (secrets on stdin again,
@@ -27,23 +28,41 @@ export async function execExecutorPush<T>(
   );
   const line = run.stdout.trim().split('\n').pop();
   const parsed = line ? parseJson<T>(line) : undefined;
-  if (parsed === undefined || (run.code !== 0 && run.code !== 1)) throw pushFailure(run.code, run.stderr);
+  if (parsed === undefined || (run.code !== 0 && run.code !== 1)) throw pushFailure(run.code, run.stderr, secrets);
   return { result: parsed, code: run.code };
 }
 
 /**
  * A push the executor refused or failed, from its exit code and stderr (`failureLines`): its
- * reason, and its own fix when it said one (e.g. "Wait for it to finish…" for a push already running).
+ * reason (the last line), and its own fix when the line before says one (e.g. "Wait for it to
+ * finish…" for a push already running). Both are the machine's words, so each is cleaned by
+ * {@link remoteLine} (the secrets the push was sent among what it replaces).
  */
-export function pushFailure(code: number | null, stderr: string): Error {
-  const lines = stderr.trim().split('\n');
-  const why = lines.at(-1)?.replace(/^traindeck-executor: /, '') ?? '';
-  const said = lines.at(-2);
+export function pushFailure(code: number | null, stderr: string, secrets?: ExecutorSecrets): Error {
+  const sent = secrets ? secretValues(secrets) : {};
+  const lines = stderr.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const last = lines.at(-1) ?? '';
+  const reasonSaid = last.startsWith(REASON_PREFIX);
+  const why = remoteLine(reasonSaid ? last.slice(REASON_PREFIX.length) : last, sent).replace(/[.\s]+$/, '');
+  const before = lines.at(-2);
+  // A fix counts only in the executor's own order: the fix line, then the reason line.
+  const fix =
+    reasonSaid && before?.startsWith(FIX_LINE_PREFIX) ? remoteLine(before.slice(FIX_LINE_PREFIX.length), sent) : '';
   const message = `the push failed (exit ${code})${why ? `: ${why}` : ''}`;
-  if (!said?.startsWith(FIX_LINE_PREFIX)) return new Error(message);
-  return new TypedError('PRECONDITION_FAILED', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, {
-    fix: said.slice(FIX_LINE_PREFIX.length),
-  });
+  if (!fix) return new Error(message);
+  return new TypedError('PRECONDITION_FAILED', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, { fix });
+}
+
+const REASON_PREFIX = 'traindeck-executor: ';
+
+// What a push is sent, by name, for the redaction of what it answers.
+function secretValues(secrets: ExecutorSecrets): Record<string, string> {
+  const { sseKey, s3 } = pushSecrets(secrets);
+  return {
+    sseKey,
+    ...(s3 ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : {}),
+    ...(s3?.sessionToken ? { sessionToken: s3.sessionToken } : {}),
+  };
 }
 
 function parseJson<T>(line: string): T | undefined {
