@@ -124,7 +124,10 @@ export function createCore(options: CoreOptions): Core {
     notifications,
     onScanned: (resources) => monitor.onScan(resources),
     // `runs` is built below; a kill-all (long after) stops the live runs it kills the resources of.
-    stopRuns: (runIds) => runIds.filter((runId) => runs.cancel(runId, 'stopped by kill-all')),
+    stopRuns: (runIds) => {
+      const stopped = runIds.filter((runId) => runs.cancel(runId, 'stopped by kill-all'));
+      return { runIds: stopped, ended: Promise.allSettled(stopped.map(async (runId) => runs.wait(runId))) };
+    },
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     trust: options.trust,
     settings,

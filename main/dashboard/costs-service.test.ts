@@ -9,9 +9,9 @@ import { JobRunner } from '../core/jobs';
 import { silentLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
-import { CostsService } from './costs-service';
+import { CostsService, type StoppedRuns } from './costs-service';
 
-function setup(stopRuns?: (runIds: readonly string[]) => string[]) {
+function setup(stopRuns?: (runIds: readonly string[]) => StoppedRuns, runsEndLimitMs?: number) {
   const clock = new FakeClock();
   const fake = demoAccount(clock, 0);
   const bus = new EventBus();
@@ -33,9 +33,11 @@ function setup(stopRuns?: (runIds: readonly string[]) => string[]) {
       new NotificationService(bus, clock),
       (resources) => scanned.push(resources.length),
       stopRuns,
+      runsEndLimitMs,
     ),
     jobs,
     bus,
+    fake,
     deletions,
     scanned,
   };
@@ -101,7 +103,7 @@ describe('CostsService (kill-all from the cost panel)', () => {
     const calls: Array<{ runIds: readonly string[]; deletionsBefore: number }> = [];
     const { costs, jobs, bus, deletions } = setup((runIds) => {
       calls.push({ runIds, deletionsBefore: deletions.length });
-      return runIds.filter((id) => id.startsWith('resnet50'));
+      return { runIds: runIds.filter((id) => id.startsWith('resnet50')), ended: Promise.resolve() };
     });
     const logged: string[] = [];
     bus.on('jobs.event', (event) => {
@@ -120,7 +122,7 @@ describe('CostsService (kill-all from the cost panel)', () => {
     // A kill-all of untagged resources only stops no run.
     const other = setup((runIds) => {
       calls.push({ runIds, deletionsBefore: -1 });
-      return [...runIds];
+      return { runIds: [...runIds], ended: Promise.resolve() };
     });
     const again = await other.costs.scan();
     const foreign = again.resources.filter((r) => !r.ours).map((r) => r.id);
@@ -128,6 +130,83 @@ describe('CostsService (kill-all from the cost panel)', () => {
     const second = other.costs.killAll({ resourceIds: foreign, includeUntracked: true, confirmation: phrase });
     await jobEnd(other.jobs, second.jobId);
     expect(calls.at(-1)).toEqual({ runIds: [], deletionsBefore: -1 });
+  });
+
+  // Breaks 0fa231a: the stop was only asked, and the kill-all deleted at once, racing the run's own teardown.
+  it('a spot relaunch that launched after the scan is torn down by its run before the kill-all deletes: nothing survives', async () => {
+    const RESNET_INSTANCE = 'i-0a1b2c3d4e5f60718';
+    const RELAUNCHED = 'i-0relaunch0after0scan';
+    let runEnded: () => void = () => {};
+    const ended = new Promise<void>((resolve) => (runEnded = resolve));
+    const { costs, jobs, bus, fake } = setup((runIds) => ({
+      runIds: runIds.filter((id) => id.startsWith('resnet50')),
+      ended,
+    }));
+    const eu = fake.region('eu-west-1');
+    // The stopped run's own teardown: its instances (the relaunched one too) and their root volume.
+    const tearDownTheRun = () => {
+      for (const id of [RESNET_INSTANCE, RELAUNCHED]) eu.instances.get(id)!.state = 'terminated';
+      eu.volumes.delete('vol-0aa11bb22cc33dd44');
+      runEnded();
+    };
+    const steps: string[] = [];
+    bus.on('jobs.event', (event) => {
+      if (event.type !== 'step') return;
+      steps.push(event.step);
+      if (event.step === 'Waiting') setTimeout(tearDownTheRun, 0);
+    });
+    const scan = await costs.scan();
+    // The relaunch lands after the scan: same run, same security group, not among the targets.
+    eu.instances.set(RELAUNCHED, { ...structuredClone(eu.instances.get(RESNET_INSTANCE)!), id: RELAUNCHED });
+    const ours = scan.resources.filter((r) => r.ours);
+    const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
+    const snapshot = await jobEnd(jobs, jobId);
+    tearDownTheRun(); // the old code never waited: the run's teardown comes after the kill-all
+    expect(snapshot.state).toBe('succeeded');
+    const result = snapshot.result as KillAllResult;
+    expect(result.survivors).toEqual([]);
+    expect(result.failed).toBe(0);
+    expect(steps.indexOf('Waiting')).toBeGreaterThanOrEqual(0);
+    expect(steps.indexOf('Waiting')).toBeLessThan(steps.indexOf('Verifying'));
+  });
+
+  it('a stop that fails does not keep the kill-all from deleting, and says so', async () => {
+    const { costs, jobs, bus, deletions } = setup(() => {
+      throw new Error('the run service is not ready');
+    });
+    const logged: string[] = [];
+    bus.on('jobs.event', (event) => {
+      if (event.type === 'log') logged.push(event.line);
+    });
+    const scan = await costs.scan();
+    const ours = scan.resources.filter((r) => r.ours);
+    const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
+    const snapshot = await jobEnd(jobs, jobId);
+    expect(snapshot.state).toBe('succeeded');
+    expect(deletions.filter((d) => d.state === 'deleted')).toHaveLength(ours.length);
+    expect(logged[0]).toMatch(
+      /^could not stop .*resnet50-.* first \(the run service is not ready\); their resources are deleted anyway\. Stop each run/,
+    );
+  });
+
+  it('a run whose stop hangs holds the kill-all only up to the limit, then its resources are deleted anyway', async () => {
+    const { costs, jobs, bus, deletions } = setup(
+      (runIds) => ({ runIds: [...runIds], ended: new Promise<never>(() => {}) }),
+      20,
+    );
+    const logged: string[] = [];
+    bus.on('jobs.event', (event) => {
+      if (event.type === 'log') logged.push(event.line);
+    });
+    const scan = await costs.scan();
+    const ours = scan.resources.filter((r) => r.ours);
+    const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
+    const snapshot = await jobEnd(jobs, jobId);
+    expect(snapshot.state).toBe('succeeded');
+    expect(deletions.filter((d) => d.state === 'deleted')).toHaveLength(ours.length);
+    expect(logged.some((line) => /had not ended .* after the stop; deleting its resources anyway\./.test(line))).toBe(
+      true,
+    );
   });
 
   it('deletes exactly what was confirmed, reports each resource, and verifies by rescan', async () => {

@@ -1,10 +1,12 @@
 import { type CostResource, isBillable, type ScanResult } from '../../shared/domain/cost';
 import type { DeletionEvent, KillAllResult } from '../../shared/domain/kill-all';
 import { TypedError } from '../../shared/ipc/result';
+import { formatDurationMs } from '../../shared/monitor/notices';
 import { countOf } from '../../shared/text/plural';
 import { credentialsError } from '../aws/aws-errors';
+import { raceAbort } from '../core/abort';
 import type { EventBus } from '../core/event-bus';
-import type { JobRunner } from '../core/jobs';
+import type { JobContext, JobRunner } from '../core/jobs';
 import type { NotificationService } from '../core/notifications';
 import { DELETION_ORDER } from '../lifecycle/cost/delete-resources';
 import { type CleanupReport, executeCleanup } from '../lifecycle/cost/kill-all';
@@ -23,6 +25,17 @@ export interface KillAllRequest {
 
 const SCAN_LIMIT_MS = 3 * 60_000;
 const KILL_LIMIT_MS = 30 * 60_000;
+/**
+ * How long a kill-all waits, before it deletes, for the runs it stopped to end: their graceful stop
+ * (60 s by default) and push, then their own teardown. Past it the kill-all deletes anyway.
+ */
+export const RUNS_END_LIMIT_MS = 5 * 60_000;
+
+/** The live runs a kill-all stopped (their ids), and a promise that settles once every one of them has ended. */
+export interface StoppedRuns {
+  runIds: string[];
+  ended: Promise<unknown>;
+}
 
 /**
  * The cost panel's backend: an all-region scan (the last one is kept), and kill-all of exactly
@@ -43,11 +56,15 @@ export class CostsService {
     /** Sees every finished scan (the monitor notifies untracked billable resources). */
     private readonly onScanned: (resources: readonly CostResource[]) => void = () => {},
     /**
-     * Stops this app's live runs among `runIds` (returns the ones it stopped). Called before a
-     * kill-all deletes anything: a run whose resources are being killed must not carry on, e.g.
-     * a spot relaunch launching its next instance after the scan.
+     * Stops this app's live runs among `runIds` (says which, and when they have ended). Called
+     * before a kill-all deletes anything: a run whose resources are being killed must not carry
+     * on, e.g. a spot relaunch launching its next instance after the scan.
      */
-    private readonly stopRuns: (runIds: readonly string[]) => string[] = () => [],
+    private readonly stopRuns: (runIds: readonly string[]) => StoppedRuns = () => ({
+      runIds: [],
+      ended: Promise.resolve(),
+    }),
+    private readonly runsEndLimitMs = RUNS_END_LIMIT_MS,
   ) {}
 
   async scan(): Promise<ScanResult> {
@@ -138,14 +155,15 @@ export class CostsService {
       { kind: 'costs.kill-all', title: 'Kill all cost resources', timeoutMs: KILL_LIMIT_MS },
       async (context) => {
         let finished = 0;
+        context.progress({ done: 0, total: targets.length, unit: 'resources' });
+        const runIds = [...new Set(targets.flatMap((target) => (target.runId ? [target.runId] : [])))];
+        // Their own teardowns go first: a relaunch that launched after the scan is theirs to delete (a kill-all
+        // racing them finds its security group still in use by that instance).
+        await this.untilEnded(this.stopFirst(runIds, context), context);
         context.step(
           'Deleting',
           `${targets.length} resource(s) in ${new Set(targets.map((t) => t.region)).size} region(s)`,
         );
-        context.progress({ done: 0, total: targets.length, unit: 'resources' });
-        const runIds = [...new Set(targets.flatMap((target) => (target.runId ? [target.runId] : [])))];
-        const stopped = this.stopRuns(runIds);
-        if (stopped.length) context.log(`stopped ${countOf(stopped.length, 'live run')} first: ${stopped.join(', ')}`);
         const ports = this.deps.ports(await homeTarget(this.deps.env));
         const report = await executeCleanup(targets, (resource) => resource.ours || request.includeUntracked, {
           ports,
@@ -173,6 +191,38 @@ export class CostsService {
       this.announce(snapshot.state, snapshot.result as KillAllResult | undefined);
     });
     return { jobId };
+  }
+
+  // A stop that fails must not keep the kill-all from deleting: the user asked for the meter to stop.
+  private stopFirst(runIds: readonly string[], context: JobContext): StoppedRuns | undefined {
+    try {
+      const stopped = this.stopRuns(runIds);
+      if (stopped.runIds.length) {
+        context.log(`stopped ${countOf(stopped.runIds.length, 'live run')} first: ${stopped.runIds.join(', ')}`);
+      }
+      return stopped;
+    } catch (error) {
+      context.log(
+        `could not stop ${runIds.join(', ')} first (${error instanceof Error ? error.message : String(error)}); their resources are deleted anyway. Stop each run on its page, or a spot run may launch again.`,
+      );
+      return undefined;
+    }
+  }
+
+  // Bounded: a run whose stop hangs holds the kill-all at most this long; its resources are deleted all the same.
+  private async untilEnded(stopped: StoppedRuns | undefined, context: JobContext): Promise<void> {
+    if (!stopped?.runIds.length) return;
+    context.step('Waiting', `for ${countOf(stopped.runIds.length, 'stopped run')} to end`);
+    const limit = AbortSignal.any([context.signal, AbortSignal.timeout(this.runsEndLimitMs)]);
+    const ended = await raceAbort(stopped.ended, limit).then(
+      () => true,
+      () => false,
+    );
+    if (!ended && !context.signal.aborted) {
+      context.log(
+        `${stopped.runIds.join(', ')} had not ended ${formatDurationMs(this.runsEndLimitMs)} after the stop; deleting its resources anyway. If it is still shown as running, stop it on its run page, then scan again.`,
+      );
+    }
   }
 
   /** Tells the window how one resource's deletion went (`costs.deletion`); returns the failure reason, if any. */
