@@ -4,6 +4,7 @@ import { expectAccessible } from './axe';
 import {
   atStep,
   collectProblems,
+  expectAccessibleLightAndDark,
   field,
   next,
   openApp,
@@ -161,9 +162,11 @@ test('a valid budget and actions show on Review and survive Back and Next', asyn
   await expect(rules.locator('.will-create__row')).toHaveText(CHOSEN);
   await preflightAnswered(page);
   await rules.scrollIntoViewIfNeeded();
-  // Light only here: in dark, axe finds the footer's primary button label below 4.5:1 on this page
-  // (and not on the same Review in wizard-estimate.spec); reported, not yet understood.
-  await expectAccessible(page, 'Review with a budget and actions');
+  // Light and dark with the mouse where Next left it, on Launch (hovered): its dark hover colour was
+  // below 4.5:1 (tokens-contrast.test), which no spec opening Review from a template met.
+  await expect(page.getByTestId('launch')).toBeVisible();
+  await page.getByTestId('launch').hover();
+  await expectAccessibleLightAndDark(page, 'Review with a budget and actions');
   await shotAtWidths(page, 'wizard-stop-fields-review');
   await page.getByTestId('wizard-back').click();
   await trainingKeeps(page, 'after Back');

@@ -21,6 +21,20 @@ export interface ReviewActionsProps {
   onCopy: (text: string) => void;
 }
 
+/**
+ * What the template name field suggests while empty: the repo and its branch (or commit), what a
+ * template is usually told apart by, e.g. "e.g. resnet-train on main".
+ */
+export function templateNameHint(config: Pick<RunConfig, 'code'>): string {
+  const repo = (config.code?.repoUrl ?? '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split(/[/:]/)
+    .pop();
+  const ref = config.code?.branch ?? config.code?.commit?.slice(0, 7);
+  return repo ? `e.g. ${repo}${ref ? ` on ${ref}` : ''}` : 'e.g. resnet nightly';
+}
+
 /** Save as template, export JSON for the CLI, and what Launch said (Launch itself is in the sticky footer). */
 export function ReviewActions({
   config,
@@ -33,7 +47,8 @@ export function ReviewActions({
   onExport,
   onCopy,
 }: ReviewActionsProps) {
-  const [name, setName] = useState(config.name ?? '');
+  // A template is what many runs start from: it is named by the user, never after one run (the run's name).
+  const [name, setName] = useState('');
   const nameId = useId();
   return (
     <section className="review__section review__actions" aria-label="Save, export and launch">
@@ -46,7 +61,7 @@ export function ReviewActions({
           className="input"
           value={name}
           onChange={(e) => setName(e.target.value)}
-          placeholder="resnet nightly"
+          placeholder={templateNameHint(config)}
           data-testid="template-name"
         />
         <Button
