@@ -215,7 +215,7 @@ export class RunService {
     });
     // The webhook tee decides the desktop's copy of the run's end from the run's events, and a restarted
     // app has forgotten them: said again, what the machine was given and what it said of its own post.
-    for (const line of machineWebhookFacts(pastEvents.flatMap((e) => (e.type === 'log' ? [e.line] : [])))) {
+    for (const line of machineWebhookFacts(pastEvents)) {
       emit({ type: 'log', source: 'info', line });
     }
     live.done = this.resume(runId, attach, found.phase ?? 'training', live, emit).then(() => live.snapshot);

@@ -1,3 +1,5 @@
+import type { RunEvent } from '../domain/run';
+
 /**
  * "Finished/failed" is posted by the machine itself (a closed laptop still hears) and said by the
  * desktop too: these lines let the desktop see, in the run's own events, that the machine was
@@ -28,11 +30,13 @@ export function readMachineWebhookLine(line: string): MachineWebhookLine | undef
 }
 
 /**
- * What a run's past info lines told of the machine's webhook, to say again when another desktop
- * takes the run over: the launch note that the machine has the webhook, and the machine's last word
- * on its own post. Empty when the machine was never given the webhook.
+ * What a run's past events told of the machine's webhook, to say again when another desktop takes
+ * the run over: the launch note that the machine has the webhook, and the machine's last word on its
+ * own post. Only info lines count, as for the live tee (a training that prints the same words is not
+ * the machine's executor). Empty when the machine was never given the webhook.
  */
-export function machineWebhookFacts(lines: readonly string[]): string[] {
+export function machineWebhookFacts(events: readonly RunEvent[]): string[] {
+  const lines = events.flatMap((event) => (event.type === 'log' && event.source === 'info' ? [event.line] : []));
   if (!lines.includes(MACHINE_WILL_NOTIFY)) return [];
   const said = lines.filter((line) => readMachineWebhookLine(line)).at(-1);
   return said ? [MACHINE_WILL_NOTIFY, said] : [MACHINE_WILL_NOTIFY];
