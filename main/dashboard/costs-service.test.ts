@@ -55,6 +55,19 @@ function jobEnd(jobs: JobRunner, jobId: string): Promise<ReturnType<JobRunner['l
   });
 }
 
+/** Kill-all of every resource of ours from a fresh scan: it succeeds and deletes each one; returns the job's log lines. */
+async function killAllOursDeletesEach({ costs, jobs, bus, deletions }: ReturnType<typeof setup>) {
+  const logged: string[] = [];
+  bus.on('jobs.event', (event) => {
+    if (event.type === 'log') logged.push(event.line);
+  });
+  const ours = (await costs.scan()).resources.filter((r) => r.ours);
+  const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
+  expect((await jobEnd(jobs, jobId)).state).toBe('succeeded');
+  expect(deletions.filter((d) => d.state === 'deleted')).toHaveLength(ours.length);
+  return { logged };
+}
+
 const code = (run: () => unknown) => {
   try {
     run();
@@ -171,39 +184,20 @@ describe('CostsService (kill-all from the cost panel)', () => {
   });
 
   it('a stop that fails does not keep the kill-all from deleting, and says so', async () => {
-    const { costs, jobs, bus, deletions } = setup(() => {
-      throw new Error('the run service is not ready');
-    });
-    const logged: string[] = [];
-    bus.on('jobs.event', (event) => {
-      if (event.type === 'log') logged.push(event.line);
-    });
-    const scan = await costs.scan();
-    const ours = scan.resources.filter((r) => r.ours);
-    const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
-    const snapshot = await jobEnd(jobs, jobId);
-    expect(snapshot.state).toBe('succeeded');
-    expect(deletions.filter((d) => d.state === 'deleted')).toHaveLength(ours.length);
+    const { logged } = await killAllOursDeletesEach(
+      setup(() => {
+        throw new Error('the run service is not ready');
+      }),
+    );
     expect(logged[0]).toMatch(
       /^could not stop .*resnet50-.* first \(the run service is not ready\); their resources are deleted anyway\. Stop each run/,
     );
   });
 
   it('a run whose stop hangs holds the kill-all only up to the limit, then its resources are deleted anyway', async () => {
-    const { costs, jobs, bus, deletions } = setup(
-      (runIds) => ({ runIds: [...runIds], ended: new Promise<never>(() => {}) }),
-      20,
+    const { logged } = await killAllOursDeletesEach(
+      setup((runIds) => ({ runIds: [...runIds], ended: new Promise<never>(() => {}) }), 20),
     );
-    const logged: string[] = [];
-    bus.on('jobs.event', (event) => {
-      if (event.type === 'log') logged.push(event.line);
-    });
-    const scan = await costs.scan();
-    const ours = scan.resources.filter((r) => r.ours);
-    const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
-    const snapshot = await jobEnd(jobs, jobId);
-    expect(snapshot.state).toBe('succeeded');
-    expect(deletions.filter((d) => d.state === 'deleted')).toHaveLength(ours.length);
     expect(logged.some((line) => /had not ended .* after the stop; deleting its resources anyway\./.test(line))).toBe(
       true,
     );
