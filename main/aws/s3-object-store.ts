@@ -31,6 +31,7 @@ import {
   TAG_KEY_FINGERPRINT,
 } from './ports/object-store';
 import { blocksSseC } from './s3-bucket-encryption';
+import { checkRangeAnswer } from './s3-content-range';
 import { type S3Operation, toStoreError } from './s3-errors';
 import { answerError, answerText, EMPTY_SHA256, type LeanAnswer, leanS3For } from './s3-lean-requests';
 import { parseListPage } from './s3-list-page';
@@ -431,6 +432,14 @@ export function createS3ObjectStore(
           () => send(false),
         ),
       );
+      if (range) {
+        try {
+          checkRangeAnswer(objectKey, range, out.ContentRange, out.ContentLength);
+        } catch (error) {
+          (out.Body as Readable | undefined)?.destroy();
+          throw error;
+        }
+      }
       const head = {
         size: out.ContentLength ?? 0,
         etag: out.ETag ?? '',

@@ -162,7 +162,10 @@ export interface ObjectStore {
    * `not-implemented` (Ceph RGW 16: 501). Absent on stores that cannot copy.
    */
   copyWithMetadata?(key: string, etag: string, metadata: Record<string, string>, signal?: AbortSignal): Promise<string>;
-  /** The object's bytes, or a byte range of them (inclusive end), with its head. */
+  /**
+   * The object's bytes, or a byte range of them (inclusive end), with its head. A ranged answer is
+   * exactly that range (its Content-Range is checked), else a StoreError before its body is read.
+   */
   get(
     key: string,
     range?: { start: number; end: number },
