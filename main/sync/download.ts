@@ -69,6 +69,23 @@ const PARTS_PER_RANGE = 4;
  */
 const PARALLEL_FROM_RANGES = 4;
 
+/**
+ * Slab writes end this many bytes before each multiple of the slab size in the file, never on it.
+ * A write that covers a whole slab-aligned MiB of the file gets a 1 MiB page-cache folio from Linux
+ * (6.x, ext4's large folios), and where free memory is fragmented the kernel splits 2-4 MiB blocks
+ * for it that a VM guest has handed back to its host (virtio-balloon free page reporting): every page
+ * is then faulted in by the host inside the write's copy. Measured on the 2-core VM, 1 GiB pulled:
+ * 1.8-3.0 s of system time with aligned slabs, 0.9-1.5 s with this shift (its folios are at most
+ * 512 KiB, from the guest's own free memory). Issue 16's regression of 461748a (before it, writes
+ * were batches of socket chunks, unaligned by chance); bench/sync/README.md has the figures.
+ */
+const SLAB_GRID_SHIFT = 4096;
+
+/** Bytes from `offset` to the slab grid's next line (see {@link SLAB_GRID_SHIFT}): what one slab there holds. */
+function slabRoom(offset: number, slabBytes: number): number {
+  return slabBytes - ((offset + SLAB_GRID_SHIFT) % slabBytes);
+}
+
 /** Objects up to this size are received into memory and written with one call. */
 const IN_MEMORY_MAX = 1024 * 1024;
 
@@ -311,13 +328,14 @@ async function rangedDownload(
               if (received + filled + chunk.length > end + 1) {
                 throw new IntegrityError(`S3 sent more than bytes ${start}-${end} of ${remote.key}`);
               }
-              // Copied, so the socket's chunks die young; the slab is written once it is full.
+              // Copied, so the socket's chunks die young; the slab is written once it reaches the grid.
               for (let at = 0; at < chunk.length;) {
                 slab ??= await buffers.take(parts.signal, atCursor);
-                const copied = chunk.copy(slab, filled, at);
+                const room = slabRoom(received, slab.length);
+                const copied = chunk.copy(slab, filled, at, Math.min(chunk.length, at + room - filled));
                 filled += copied;
                 at += copied;
-                if (filled === slab.length) await flush();
+                if (filled === room) await flush();
               }
             });
             await flush();

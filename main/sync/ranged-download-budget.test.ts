@@ -12,9 +12,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RemoteObject } from '../../shared/sync/types';
 import { META_SHA256, type ObjectHead, type ObjectStore, StoreError } from '../aws/ports/object-store';
 import { downloadFile, type DownloadFolder } from './download';
-import { DownloadBuffers } from './download-buffers';
+import { DownloadBuffers, SLAB_BYTES } from './download-buffers';
 import { createLimiter } from './limiter';
 import { withSyncRetryScope } from './retry';
+import type { SyncSpec } from './sync-spec';
 import { memorySpec } from './testing/memory-spec';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -93,7 +94,7 @@ async function hookWrites(hook: WriteHook) {
   await probe.close();
   const original = proto.write as (...args: unknown[]) => Promise<unknown>;
   const inFlight = new Map<string, number>();
-  const seen = { writes: 0, maxPerRange: 0, maxPerFile: 0 };
+  const seen = { writes: 0, maxPerRange: 0, maxPerFile: 0, written: [] as Array<{ position: number; length: number }> };
   const enter = (key: string, by: number) => {
     const now = (inFlight.get(key) ?? 0) + by;
     inFlight.set(key, now);
@@ -102,6 +103,7 @@ async function hookWrites(hook: WriteHook) {
   vi.spyOn(proto, 'write').mockImplementation(async function (this: FileHandle, ...args: unknown[]) {
     const nth = (seen.writes += 1);
     const position = args[3] as number;
+    seen.written.push({ position, length: args[2] as number });
     const range = `${this.fd}:${Math.floor(position / RANGE_BYTES)}`;
     seen.maxPerRange = Math.max(seen.maxPerRange, enter(range, 1));
     seen.maxPerFile = Math.max(seen.maxPerFile, enter(`${this.fd}`, 1));
@@ -129,7 +131,7 @@ async function folder(): Promise<DownloadFolder> {
 async function downloadAll(
   objects: Map<string, Buffer>,
   script: Script,
-  options: { budget: number; slab: number; concurrency: number; signal?: AbortSignal },
+  options: { budget: number; slab: number; concurrency: number; signal?: AbortSignal; spec?: Partial<SyncSpec> },
 ) {
   const into = await folder();
   const buffers = new DownloadBuffers(options.budget, options.slab);
@@ -143,7 +145,7 @@ async function downloadAll(
   };
   const ctx = {
     store: scriptedStore(objects, sampled),
-    spec: spec(into.realRoot),
+    spec: { ...spec(into.realRoot), ...options.spec },
     requests: createLimiter(options.concurrency),
     onBytes: () => undefined,
     buffers,
@@ -352,5 +354,36 @@ describe('ranged downloads under one memory budget', () => {
     expect(buffers.waiting).toBe(0);
     expect(await readdir(into.tempDir)).toEqual([]);
     expect(await readdir(into.realRoot)).toEqual([]);
+  });
+
+  // Issue 16's regression (461748a): every 1 MiB slab was written at a 1 MiB multiple of the file,
+  // which Linux caches in 1 MiB page-cache folios; on the benchmark VM those cost twice the kernel
+  // time of the whole pull (see SLAB_GRID_SHIFT in download.ts).
+  it('never writes a whole slab-aligned MiB of the file in one call, and the file stays exact', async () => {
+    const seen = await hookWrites({});
+    const size = 20 * SLAB_BYTES + 123;
+    const bytes = Buffer.alloc(size);
+    for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + (i >> 12)) & 0xff;
+    const objects = new Map([['a.bin', bytes]]);
+    const { results, buffers, into } = await downloadAll(
+      objects,
+      { chunks: [65_536, 40_000], turns: [0] },
+      // 8 MiB ranges at 8 MiB multiples, as the defaults' 32 MiB ranges are at 32 MiB multiples.
+      {
+        budget: 8 * SLAB_BYTES,
+        slab: SLAB_BYTES,
+        concurrency: 4,
+        spec: { multipartThreshold: SLAB_BYTES, partSize: 2 * SLAB_BYTES },
+      },
+    );
+    expect(results[0]).toMatchObject({ status: 'fulfilled', value: { sha256: sha(bytes) } });
+    expect((await readFile(join(into.realRoot, 'a.bin'))).equals(bytes)).toBe(true);
+    const coversAlignedMiB = ({ position, length }: { position: number; length: number }) =>
+      Math.ceil(position / SLAB_BYTES) * SLAB_BYTES + SLAB_BYTES <= position + length;
+    expect(seen.written.length).toBeGreaterThanOrEqual(20);
+    expect(seen.written.filter(coversAlignedMiB)).toEqual([]);
+    // Still one write per slab: the 3 ranges' grid lines add one short write each.
+    expect(seen.written.length).toBeLessThanOrEqual(21 + 3);
+    expect(buffers.heldBytes).toBe(0);
   });
 });
