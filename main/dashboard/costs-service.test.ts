@@ -128,8 +128,9 @@ describe('CostsService (kill-all from the cost panel)', () => {
     expect(runIds.length).toBeGreaterThanOrEqual(2);
     const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
     expect((await jobEnd(jobs, jobId)).state).toBe('succeeded');
-    expect(calls).toEqual([{ runIds: expect.arrayContaining(runIds), deletionsBefore: 0 }]);
-    expect(calls[0]!.runIds).toHaveLength(runIds.length);
+    // The runs holding what a run needs to go on (an instance, its security group or key pair); bert's leftovers stop none.
+    const needing = ours.filter((r) => ['instance', 'security-group', 'key-pair'].includes(r.kind)).map((r) => r.runId);
+    expect(calls).toEqual([{ runIds: [...new Set(needing)], deletionsBefore: 0 }]);
     expect(logged[0]).toMatch(/^stopped 1 live run first: resnet50-/);
 
     // A kill-all of untagged resources only stops no run.
@@ -143,6 +144,25 @@ describe('CostsService (kill-all from the cost panel)', () => {
     const second = other.costs.killAll({ resourceIds: foreign, includeUntracked: true, confirmation: phrase });
     await jobEnd(other.jobs, second.jobId);
     expect(calls.at(-1)).toEqual({ runIds: [], deletionsBefore: -1 });
+  });
+
+  // Breaks 0fa231a: a row's Delete is a kill-all of one resource, and any resource tagged with a live run
+  // stopped the run, even its root volume (whose delete fails while attached) or a stray snapshot.
+  it('deleting what a run does not need to go on (a volume) stops no run; its instance does', async () => {
+    const asked: Array<readonly string[]> = [];
+    const { costs, jobs } = setup((runIds) => {
+      asked.push(runIds);
+      return { runIds: [], ended: Promise.resolve() };
+    });
+    const scan = await costs.scan();
+    const ofResnet = (kind: string) =>
+      scan.resources.filter((r) => r.runId?.startsWith('resnet50') && r.kind === kind).map((r) => r.id);
+    expect(ofResnet('volume')).toHaveLength(1);
+    const volume = costs.killAll({ resourceIds: ofResnet('volume'), includeUntracked: false });
+    await jobEnd(jobs, volume.jobId);
+    const instance = costs.killAll({ resourceIds: ofResnet('instance'), includeUntracked: false });
+    await jobEnd(jobs, instance.jobId);
+    expect(asked).toEqual([[], [expect.stringMatching(/^resnet50-/)]]);
   });
 
   // Breaks 0fa231a: the stop was only asked, and the kill-all deleted at once, racing the run's own teardown.

@@ -1,4 +1,4 @@
-import { type CostResource, isBillable, type ScanResult } from '../../shared/domain/cost';
+import { type CostResource, isBillable, type ResourceKind, type ScanResult } from '../../shared/domain/cost';
 import type { DeletionEvent, KillAllResult } from '../../shared/domain/kill-all';
 import { TypedError } from '../../shared/ipc/result';
 import { formatDurationMs } from '../../shared/monitor/notices';
@@ -30,6 +30,12 @@ const KILL_LIMIT_MS = 30 * 60_000;
  * (60 s by default) and push, then their own teardown. Past it the kill-all deletes anyway.
  */
 export const RUNS_END_LIMIT_MS = 5 * 60_000;
+
+/**
+ * What a live run needs to go on or to launch again (a spot relaunch): deleting one of these stops the
+ * run first. A row's Delete of its stray snapshot, a leftover volume or its in-use root volume does not.
+ */
+const RUN_NEEDS: ReadonlySet<ResourceKind> = new Set(['instance', 'security-group', 'key-pair']);
 
 /** The live runs a kill-all stopped (their ids), and a promise that settles once every one of them has ended. */
 export interface StoppedRuns {
@@ -156,7 +162,9 @@ export class CostsService {
       async (context) => {
         let finished = 0;
         context.progress({ done: 0, total: targets.length, unit: 'resources' });
-        const runIds = [...new Set(targets.flatMap((target) => (target.runId ? [target.runId] : [])))];
+        const runIds = [
+          ...new Set(targets.flatMap((target) => (target.runId && RUN_NEEDS.has(target.kind) ? [target.runId] : []))),
+        ];
         // Their own teardowns go first: a relaunch that launched after the scan is theirs to delete (a kill-all
         // racing them finds its security group still in use by that instance).
         await this.untilEnded(this.stopFirst(runIds, context), context);
