@@ -32,7 +32,8 @@ describe('quoteRun', () => {
         const atMost = quoteRun({ ...q, mayLaunch: { alternatives, fallbackOnDemand: may.fallbackOnDemand } });
         const candidates = [
           ...alternatives,
-          ...(q.market === 'spot' && may.fallbackOnDemand ? [q.instanceType] : []),
+          // Spot bills up to on-demand (no maximum price is set), fallback or not.
+          ...(q.market === 'spot' ? [q.instanceType] : []),
         ].map((t) => PRICE_TABLE.instanceHourly[t]);
         const instance = atMost.lines[0]!.hourlyUsd;
         if (candidates.some((price) => price === undefined) || planned.lines[0]!.hourlyUsd === null) {
@@ -58,6 +59,20 @@ describe('quoteRun', () => {
       hourlyUsd: PRICE_TABLE.instanceHourly['g5.xlarge'],
       totalUsd: PRICE_TABLE.instanceHourly['g5.xlarge']! * 10,
     });
+  });
+
+  // Breaks 3b81af5: without the fallback, "at most" was today's dearest spot price for the whole TTL; the
+  // spot price may rise up to on-demand meanwhile (TrainDeck sets no maximum price), so that is the bound.
+  it('a spot run without the fallback is still at most on-demand for its TTL (named)', () => {
+    const q = { instanceType: 'g5.xlarge', market: 'spot' as const, spotHourlyUsd: 0.4, diskGb: 100, hours: 10 };
+    const quote = quoteRun({ ...q, mayLaunch: { fallbackOnDemand: false } });
+    expect(quote.lines[0]).toEqual({
+      label: 'g5.xlarge (spot), at most g5.xlarge on-demand (spot prices may rise to it)',
+      hourlyUsd: PRICE_TABLE.instanceHourly['g5.xlarge'],
+      totalUsd: PRICE_TABLE.instanceHourly['g5.xlarge']! * 10,
+    });
+    // The planned quote (no mayLaunch) stays at the spot price.
+    expect(quoteRun(q).lines[0]!.hourlyUsd).toBe(0.4);
   });
 
   it('never yields NaN; unknown lines make the totals unknown, never $0; the totals are the sums of the lines', () => {

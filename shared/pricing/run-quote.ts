@@ -32,6 +32,8 @@ export interface QuoteInput {
    * What else the launch may end on (the TTL quote is "at most"): the alternative types tried when
    * the chosen one has no room, and for spot the on-demand fallback. The instance line is then
    * the dearest of them (an alternative's spot price is not known here: its on-demand bounds it).
+   * Given at all, a spot run's own type counts at on-demand too: TrainDeck sets no maximum price, so
+   * AWS bills spot up to the on-demand price, and today's price may rise within the TTL.
    */
   mayLaunch?: { alternatives?: readonly string[] | undefined; fallbackOnDemand?: boolean | undefined } | undefined;
 }
@@ -77,7 +79,7 @@ export function quoteRun(input: QuoteInput, table: PriceTable = PRICE_TABLE): Ru
 
 /**
  * The dearest instance the launch may end on, when that is not the planned one: every alternative
- * type at on-demand, and the chosen type at on-demand for spot with the fallback. Unknown (null)
+ * type at on-demand, and the chosen type at on-demand for spot (its fallback, or its price's ceiling). Unknown (null)
  * when one of them has no price. Undefined when nothing else may launch, or nothing else is dearer.
  */
 function instanceCeiling(
@@ -86,8 +88,9 @@ function instanceCeiling(
   table: PriceTable,
 ): { label: string; hourlyUsd: number | null } | undefined {
   const alternatives = input.mayLaunch?.alternatives ?? [];
-  const fallback = input.market === 'spot' && input.mayLaunch?.fallbackOnDemand === true;
-  const others = [...(fallback ? [input.instanceType] : []), ...alternatives];
+  const spot = input.market === 'spot' && input.mayLaunch !== undefined;
+  const fallback = spot && input.mayLaunch?.fallbackOnDemand === true;
+  const others = [...(spot ? [input.instanceType] : []), ...alternatives];
   if (!others.length) return undefined;
   let dearest: { type: string; hourlyUsd: number | null } = { type: input.instanceType, hourlyUsd: planned };
   for (const type of others) {
@@ -99,7 +102,12 @@ function instanceCeiling(
     if (dearest.hourlyUsd !== null && hourly > dearest.hourlyUsd) dearest = { type, hourlyUsd: hourly };
   }
   if (dearest.type === input.instanceType && dearest.hourlyUsd === planned) return undefined;
-  const why = dearest.type === input.instanceType ? 'the on-demand fallback' : 'an alternative type';
+  const why =
+    dearest.type !== input.instanceType
+      ? 'an alternative type'
+      : fallback
+        ? 'the on-demand fallback'
+        : 'spot prices may rise to it';
   return {
     label: `${input.instanceType} (${input.market}), at most ${dearest.type} on-demand (${why})`,
     hourlyUsd: dearest.hourlyUsd,
