@@ -25,7 +25,13 @@ describe('whether the budget can stop the run', () => {
   it('passes when the type, each alternative and the disk are priced, naming the prices used', () => {
     const line = budgetPriceCheck(25, compute({ alternatives: ['g5.2xlarge'] }), PRICE_TABLE);
     expect(line).toMatchObject({ id: 'budget', status: 'pass' });
-    expect(line.value).toMatch(/^\$25, priced from Bundled us-east-1 prices of /);
+    expect(line.value).toMatch(/^\$25\.00, priced from Bundled us-east-1 prices of /);
+  });
+
+  // Breaks d7adeb2: the budget was printed raw ('$12.5', '$0.30000000000000004') where Review says '$12.50'.
+  it('says the budget as money, as Review does', () => {
+    expect(budgetPriceCheck(12.5, compute(), PRICE_TABLE).value).toMatch(/^\$12\.50, priced/);
+    expect(budgetPriceCheck(0.1 + 0.2, compute(), PRICE_TABLE).value).toMatch(/^\$0\.300, priced/);
   });
 
   it('warns, naming every instance type or disk with no price, with a fix', () => {
@@ -37,7 +43,7 @@ describe('whether the budget can stop the run', () => {
     const line = budgetPriceCheck(25, compute({ alternatives: ['g5.2xlarge', 't3.large'] }), noDisk);
     expect(line.status).toBe('warn');
     expect(line.value).toMatch(
-      /^the \$25 budget cannot stop this run: no price for g5\.xlarge, g5\.2xlarge, gp3 storage \(/,
+      /^the \$25\.00 budget cannot stop this run: no price for g5\.xlarge, g5\.2xlarge, gp3 storage \(/,
     );
     expect(line.fix).toMatch(/training\.maxRuntimeMinutes/);
     expect(hasDoubledPeriod(`${line.value}. ${line.fix}`)).toBe(false);

@@ -1,5 +1,6 @@
 import type { PreflightCheck } from '../../../shared/domain/preflight';
 import { describePriceOrigin, isPrice, type PriceTable } from '../../../shared/pricing/price-table';
+import { formatUsd } from '../../../shared/report/format';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
 import { check } from './check';
 
@@ -24,9 +25,9 @@ export function budgetPriceCheck(maxCostUsd: number, compute: ComputeConfig, tab
       'budget',
       LABEL,
       'warn',
-      `the $${maxCostUsd} budget cannot stop this run: no price for ${unpriced.join(', ')} (${source})`,
+      `the ${formatUsd(maxCostUsd)} budget cannot stop this run: no price for ${unpriced.join(', ')} (${source})`,
       'Set training.maxRuntimeMinutes (or a shorter compute.ttlMinutes) to bound the run, or choose a priced instance type.',
     );
   }
-  return check('budget', LABEL, 'pass', `$${maxCostUsd}, priced from ${source}`);
+  return check('budget', LABEL, 'pass', `${formatUsd(maxCostUsd)}, priced from ${source}`);
 }
