@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https';
 
 import type { S3Client } from '@aws-sdk/client-s3';
 
+import { type AnswerRules, type Http1Answer, Http1Client } from './http1-client';
 import { S3RequestSigner, uriEscape } from './sigv4-signer';
 
 /** What a client made by `createS3Client` shares with its lean requests: the same pool and limits. */
@@ -49,6 +50,11 @@ export interface LeanS3 {
   usable(): Promise<boolean>;
   /** Undefined when the key cannot go in a URL as is (the SDK goes). */
   send(request: LeanRequest, signal?: AbortSignal): Promise<LeanAnswer | undefined>;
+  /**
+   * A GET or HEAD without a body over the lean HTTP/1.1 client (`http1-client.ts`), its answer read
+   * whole into memory within `rules`; for small whole objects. Undefined as for `send`.
+   */
+  sendWhole(request: LeanRequest, rules: AnswerRules, signal?: AbortSignal): Promise<Http1Answer | undefined>;
 }
 
 /** SHA-256 of no bytes: the signed payload hash of a GET. */
@@ -67,37 +73,57 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined {
   const pool = pools.get(client);
   if (!pool) return undefined;
-  let target: Promise<{ base: URL; signer: S3RequestSigner } | undefined> | undefined;
+  let target: Promise<LeanTarget | undefined> | undefined;
   const resolve = () => (target ??= resolveTarget(client, bucket, pool).catch(() => undefined));
+  /** The target, the path and query as sent, and the signed headers; undefined when the lean path cannot send it. */
+  const signed = async (request: LeanRequest) => {
+    const resolved = await resolve();
+    const path = resolved && objectPath(resolved.base, request.key);
+    const query = request.query ?? {};
+    const search = queryString(query);
+    if (!resolved || path === undefined || search === undefined) return undefined;
+    const { base, signer } = resolved;
+    const headers: Record<string, string> = {
+      ...request.headers,
+      host: base.host,
+      'x-amz-content-sha256': request.payloadSha256,
+      ...(request.body ? { 'content-length': String(request.body.length) } : {}),
+    };
+    const offset = client.config.systemClockOffset ?? 0;
+    const signedHeaders = await signer.sign({ method: request.method, path, query, headers }, Date.now() + offset);
+    return { resolved, target: path + search, headers: signedHeaders };
+  };
   return {
     async usable() {
       return (await resolve()) !== undefined;
     },
     async send(request, signal) {
-      const resolved = await resolve();
-      const path = resolved && objectPath(resolved.base, request.key);
-      const query = request.query ?? {};
-      const search = queryString(query);
-      if (!resolved || path === undefined || search === undefined) return undefined;
-      const { base, signer } = resolved;
-      const headers: Record<string, string> = {
-        ...request.headers,
-        host: base.host,
-        'x-amz-content-sha256': request.payloadSha256,
-        ...(request.body ? { 'content-length': String(request.body.length) } : {}),
-      };
-      const offset = client.config.systemClockOffset ?? 0;
-      const signed = await signer.sign({ method: request.method, path, query, headers }, Date.now() + offset);
-      return exchange(base, path + search, request, signed, pool, signal);
+      const ready = await signed(request);
+      return ready && exchange(ready.resolved.base, ready.target, request, ready.headers, pool, signal);
+    },
+    async sendWhole(request, rules, signal) {
+      if (request.body) throw new Error('sendWhole sends no body');
+      const ready = await signed(request);
+      if (!ready) return undefined;
+      let head = `${request.method} ${ready.target} HTTP/1.1\r\n`;
+      for (const [name, value] of Object.entries(ready.headers)) {
+        // Signed values are header text already; a line break would split the request (never sent).
+        if (/[\r\n]/.test(value)) throw new Error(`the header ${name} holds a line break`);
+        head += `${name}: ${value}\r\n`;
+      }
+      return ready.resolved.http1.request(`${head}\r\n`, rules, signal);
     },
   };
 }
 
-async function resolveTarget(
-  client: S3Client,
-  bucket: string,
-  pool: LeanPool,
-): Promise<{ base: URL; signer: S3RequestSigner } | undefined> {
+interface LeanTarget {
+  base: URL;
+  signer: S3RequestSigner;
+  /** The lean HTTP/1.1 client's connections to `base` (see `sendWhole`). */
+  http1: Http1Client;
+}
+
+async function resolveTarget(client: S3Client, bucket: string, pool: LeanPool): Promise<LeanTarget | undefined> {
   const config = client.config;
   const endpoint = pool.endpoint ?? (await config.serviceConfiguredEndpoint?.());
   const region = await config.region();
@@ -120,7 +146,13 @@ async function resolveTarget(
   if (base.search || (base.protocol !== 'http:' && base.protocol !== 'https:')) return undefined;
   // S3 signs the path as sent (no double encoding) and takes the payload hash from our header.
   const signer = new S3RequestSigner(config.credentials, sigv4.signingRegion ?? region);
-  return { base, signer };
+  const port = Number(base.port) || (base.protocol === 'https:' ? 443 : 80);
+  const host = base.hostname.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal without its brackets
+  const http1 = new Http1Client(
+    { protocol: base.protocol as 'http:' | 'https:', host, port },
+    { idleTimeoutMs: pool.idleTimeoutMs },
+  );
+  return { base, signer, http1 };
 }
 
 /**
@@ -194,7 +226,7 @@ function idleTimeout(ms: number): Error {
 }
 
 /** Longest error body read: S3's XML errors are a few hundred bytes; a proxy's page is cut here. */
-const ERROR_BODY_MAX = 64 * 1024;
+export const ERROR_BODY_MAX = 64 * 1024;
 
 /**
  * A failed answer as the SDK would have thrown it (`Code`/`name` and message from S3's XML error,
@@ -214,16 +246,25 @@ export async function answerError(answer: LeanAnswer): Promise<Error> {
   } catch (error) {
     return error as Error; // the connection broke mid-answer: a network error, as it is
   }
-  const code = xmlText(text, 'Code');
-  const message = xmlText(text, 'Message');
   const headers = Object.fromEntries(
     Object.entries(answer.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
   );
+  return errorOf(answer.status, headers, text);
+}
+
+/** {@link answerError} of an answer read whole (`sendWhole`: its body read within {@link ERROR_BODY_MAX}). */
+export function wholeAnswerError(answer: Http1Answer): Error {
+  return errorOf(answer.status, answer.headers, answer.body?.toString('utf8') ?? '');
+}
+
+function errorOf(status: number, headers: Record<string, string | undefined>, text: string): Error {
+  const code = xmlText(text, 'Code');
+  const message = xmlText(text, 'Message');
   return Object.assign(new Error(message || code || 'UnknownError'), {
     name: code ?? 'Unknown',
     ...(code ? { Code: code } : {}),
-    $metadata: { httpStatusCode: answer.status },
-    $response: { statusCode: answer.status, headers },
+    $metadata: { httpStatusCode: status },
+    $response: { statusCode: status, headers },
   });
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 
 import {
@@ -29,11 +30,20 @@ import {
   type ObjectStore,
   type SseCustomerKey,
   TAG_KEY_FINGERPRINT,
+  type WholeObject,
 } from './ports/object-store';
 import { blocksSseC } from './s3-bucket-encryption';
 import { checkRangeAnswer } from './s3-content-range';
 import { type S3Operation, toStoreError } from './s3-errors';
-import { answerError, answerText, EMPTY_SHA256, type LeanAnswer, leanS3For } from './s3-lean-requests';
+import {
+  answerError,
+  answerText,
+  EMPTY_SHA256,
+  ERROR_BODY_MAX,
+  type LeanAnswer,
+  leanS3For,
+  wholeAnswerError,
+} from './s3-lean-requests';
 import { parseListPage } from './s3-list-page';
 import { sendOptions } from './sdk/sdk-tags';
 
@@ -105,27 +115,40 @@ export function createS3ObjectStore(
       const refused = await answerError(keyed);
       if (keyed.status !== 400) throw refused;
       const plain = await send(false).catch(() => undefined);
-      if (plain?.status !== 200 || headerOf(plain, 'x-amz-server-side-encryption-customer-algorithm')) {
+      if (plain?.status !== 200 || storedWithSseC(plain.headers)) {
         plain?.body.destroy();
         throw refused; // refused without the key too, or stored with SSE-C after all: a wrong key
       }
       answer = plain;
     }
-    const metadata: Record<string, string> = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
+    return { body: answer.body as Readable, head: headOf(answer.headers) };
+  };
+
+  /**
+   * {@link ObjectStore.getWhole} on the lean HTTP/1.1 client, with the keyed-then-plain rule of
+   * {@link leanRead}. The body is read only when it is `size` bytes (an error's within ERROR_BODY_MAX).
+   */
+  const leanWhole = async (objectKey: string, size: number, signal?: AbortSignal): Promise<WholeObject | undefined> => {
+    const rules = { bodyLimit: (status: number) => (status === 200 ? size : ERROR_BODY_MAX) };
+    const send = (keyed: boolean) =>
+      lean!.sendWhole(
+        { method: 'GET', key: objectKey, headers: keyed ? sseHeaders() : {}, payloadSha256: EMPTY_SHA256 },
+        rules,
+        signal,
+      );
+    let answer = await send(true);
+    if (!answer) return undefined;
+    if (answer.status !== 200) {
+      const refused = wholeAnswerError(answer);
+      if (answer.status !== 400) throw refused;
+      const plain = await send(false).catch(() => undefined);
+      if (plain?.status !== 200 || storedWithSseC(plain.headers)) throw refused;
+      answer = plain;
     }
-    const storageClass = headerOf(answer, 'x-amz-storage-class');
-    const lastModified = Date.parse(headerOf(answer, 'last-modified') ?? '');
-    const head: ObjectHead = {
-      size: Number(headerOf(answer, 'content-length') ?? 0),
-      etag: headerOf(answer, 'etag') ?? '',
-      lastModifiedMs: Number.isNaN(lastModified) ? 0 : lastModified,
-      ...(storageClass ? { storageClass } : {}),
-      metadata,
-      encrypted: headerOf(answer, 'x-amz-server-side-encryption-customer-algorithm') !== undefined,
-    };
-    return { body: answer.body as Readable, head };
+    const head = headOf(answer.headers);
+    // Announced by chunks or the connection's end, not a Content-Length: the size is what came.
+    if (answer.headers['content-length'] === undefined && answer.body) head.size = answer.body.length;
+    return { head, bytes: answer.body?.length === size ? answer.body : undefined };
   };
 
   /**
@@ -411,6 +434,9 @@ export function createS3ObjectStore(
       );
       return out.CopyObjectResult?.ETag ?? '';
     },
+    async getWhole(objectKey, size, signal) {
+      return lean ? call('get', objectKey, () => leanWhole(objectKey, size, signal)) : undefined;
+    },
     async get(objectKey, range, signal) {
       if (lean && !range) {
         const got = await call('get', objectKey, () => leanRead('GET', objectKey, signal));
@@ -477,8 +503,35 @@ function nextToken(next: string | undefined, followed: string | undefined): stri
 }
 
 function headerOf(answer: LeanAnswer, name: string): string | undefined {
-  const value = answer.headers[name];
+  return headerIn(answer.headers, name);
+}
+
+function headerIn(headers: IncomingHttpHeaders | Record<string, string>, name: string): string | undefined {
+  const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** SSE-C was sent: an object stored with it answers with the algorithm, one stored without does not. */
+function storedWithSseC(headers: IncomingHttpHeaders | Record<string, string>): boolean {
+  return headerIn(headers, 'x-amz-server-side-encryption-customer-algorithm') !== undefined;
+}
+
+/** An object's head from a GET's or HEAD's answer headers. */
+function headOf(headers: IncomingHttpHeaders | Record<string, string>): ObjectHead {
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
+  }
+  const storageClass = headerIn(headers, 'x-amz-storage-class');
+  const lastModified = Date.parse(headerIn(headers, 'last-modified') ?? '');
+  return {
+    size: Number(headerIn(headers, 'content-length') ?? 0),
+    etag: headerIn(headers, 'etag') ?? '',
+    lastModifiedMs: Number.isNaN(lastModified) ? 0 : lastModified,
+    ...(storageClass ? { storageClass } : {}),
+    metadata,
+    encrypted: storedWithSseC(headers),
+  };
 }
 
 /**

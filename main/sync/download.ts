@@ -161,6 +161,7 @@ const retry = (ctx: DownloadContext) => syncRetry(ctx.signal);
 /**
  * One GET of a small object into one buffer of its announced size, hashed. An answer whose size
  * is not the listing's fails before its body is read (the object changed: no unbounded buffer).
+ * Read whole by the store where it can (`getWhole`: no stream per object), else from `get`'s body.
  */
 async function smallDownload(
   remote: RemoteObject,
@@ -168,6 +169,15 @@ async function smallDownload(
 ): Promise<{ head: ObjectHead; sha256: string; bytes: Buffer }> {
   return ctx.requests(() =>
     withRetry(async () => {
+      const whole = remote.size > 0 ? await ctx.store.getWhole?.(remote.key, remote.size, ctx.signal) : undefined;
+      if (whole) {
+        const { head, bytes } = whole;
+        if (head.encrypted === false) ctx.onStoredPlain?.(remote.key);
+        // Another size than listed: the store did not read its body.
+        if (!bytes || head.size !== remote.size) throw sizeChanged(remote, head.size);
+        ctx.onBytes(bytes.length);
+        return { head, sha256: sha256Buffer(bytes), bytes };
+      }
       const { body, head } = await getObject(ctx, remote.key, undefined, ctx.signal);
       if ((head.size !== remote.size && remote.size > 0) || head.size > IN_MEMORY_MAX) {
         body.destroy();

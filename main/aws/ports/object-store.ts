@@ -40,6 +40,13 @@ export const TAG_KEY_FINGERPRINT = 'traindeck-key';
 /** The same fingerprint as metadata on every object (the adapter adds it to every write). */
 export const META_KEY_FINGERPRINT = 'traindeck-key';
 
+/** A small object read whole ({@link ObjectStore.getWhole}). */
+export interface WholeObject {
+  head: ObjectHead;
+  /** Undefined when the answer's size was not the one asked for (its body was not read). */
+  bytes: Buffer | undefined;
+}
+
 /** A body for a PUT or a part: bytes in memory, or a stream factory (called again on retry). */
 export type Body = { buffer: Buffer } | { stream: () => Readable; length: number };
 
@@ -171,6 +178,13 @@ export interface ObjectStore {
     range?: { start: number; end: number },
     signal?: AbortSignal,
   ): Promise<{ body: Readable; head: ObjectHead }>;
+  /**
+   * A whole small object in one request, read into memory, where the store has a cheaper way than
+   * `get` (S3: the lean HTTP/1.1 client). `bytes` is there only when the answer announced exactly
+   * `size` bytes (the listed size); an answer of another size comes with its head alone, its body
+   * not read. Undefined when the store cannot this time (then `get`). Absent on other stores.
+   */
+  getWhole?(key: string, size: number, signal?: AbortSignal): Promise<WholeObject | undefined>;
   /** Deletes up to 1,000 keys; returns the keys that failed with their messages. */
   deleteMany(keys: string[], signal?: AbortSignal): Promise<Array<{ key: string; message: string }>>;
 }
