@@ -49,7 +49,7 @@ async function serve(script: Script): Promise<{ client: Http1Client; connections
   }) as Server['close'];
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  client = new Http1Client({ protocol: 'http:', host: '127.0.0.1', port }, { idleTimeoutMs: 300 });
+  client = new Http1Client({ host: '127.0.0.1', port }, { idleTimeoutMs: 300 });
   return { client, connections: () => connections };
 }
 
@@ -217,7 +217,7 @@ describe('Http1Client against a loopback server', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as { port: number };
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    client = new Http1Client({ protocol: 'http:', host: '127.0.0.1', port }, { idleTimeoutMs: 300 });
+    client = new Http1Client({ host: '127.0.0.1', port }, { idleTimeoutMs: 300 });
     await expect(client.request(GET, upTo(100))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

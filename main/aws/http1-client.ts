@@ -1,5 +1,4 @@
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect, type Socket } from 'node:net';
 
 /**
  * A minimal keep-alive HTTP/1.1 client for the lean S3 path's small whole-object GETs. Node's
@@ -49,11 +48,7 @@ export class Http1Client {
   }
 
   private connect(): Socket {
-    const { protocol, host, port } = this.target;
-    const socket =
-      protocol === 'https:'
-        ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }) })
-        : netConnect({ host, port });
+    const socket = connect({ host: this.target.host, port: this.target.port });
     socket.setNoDelay(true);
     return socket;
   }
@@ -133,9 +128,8 @@ export class Http1Client {
   }
 }
 
-/** Where requests go. */
+/** Where requests go (plain HTTP: an S3-compatible server's endpoint; TLS is not done here yet). */
 export interface Http1Target {
-  protocol: 'http:' | 'https:';
   host: string;
   port: number;
 }
