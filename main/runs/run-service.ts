@@ -47,6 +47,7 @@ import type { AttachableState, ReattachPort } from './reattach/reattach-resource
 import { resumeRun } from './reattach/resume-run';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
 import { describePushNow, pushNowDetached, pushNowLive } from './run-push-now';
+import { STOP_REQUEST_POLL_MS, takeStopRequest } from './stop-request';
 
 /** The file in a run's folder holding the settings it was started with (see {@link RunService.recordedStart}). */
 const START_FILE = 'start.json';
@@ -96,6 +97,8 @@ export interface RunServiceDeps {
   spotHistory?(request: StartRunRequest, window: SpotWindow): Promise<SpotPricing>;
   /** The notification webhook, if set: sent to the executor with the secrets, for its own "finished/failed". */
   webhook?(): Promise<WebhookTarget | undefined>;
+  /** How often stop requests of other TrainDeck processes are looked for (tests shorten it). */
+  stopRequestPollMs?: number;
 }
 
 interface LiveRun {
@@ -121,6 +124,7 @@ export class RunService {
   /** Runs this service took over ({@link RunService.reattach}), as they were listed, and what was asked. */
   private readonly takenOver = new Map<string, UnfinishedRunInfo>();
   private history: Map<string, RunSnapshot> | undefined;
+  private stopRequests: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: RunServiceDeps) {}
 
@@ -332,7 +336,31 @@ export class RunService {
       this.deps.emit(event);
     };
     this.runs.set(runId, live);
+    this.watchStopRequests();
     return { live, emit, dir };
+  }
+
+  /**
+   * Looks for stop requests another TrainDeck process wrote for this service's running runs
+   * (`traindeck kill-all` in a terminal while the app runs the run; stop-request.ts) while any runs.
+   */
+  private watchStopRequests(): void {
+    if (this.stopRequests) return;
+    this.stopRequests = setInterval(() => {
+      const running = [...this.runs.values()].filter((live) => live.snapshot.state === 'running');
+      if (!running.length) {
+        clearInterval(this.stopRequests);
+        this.stopRequests = undefined;
+        return;
+      }
+      for (const live of running) {
+        const reason = takeStopRequest(this.deps.dataDir, live.snapshot.runId);
+        if (reason && this.cancel(live.snapshot.runId, reason)) {
+          live.note(`${reason}: stopping training, pushing, verifying, then tearing down; nothing new is launched`);
+        }
+      }
+    }, this.deps.stopRequestPollMs ?? STOP_REQUEST_POLL_MS);
+    this.stopRequests.unref();
   }
 
   private async execute(

@@ -5,6 +5,7 @@ import { executeCleanup, planKillAll } from '../../lifecycle/cost/kill-all';
 import { scanAccount } from '../../lifecycle/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { closeCleanedRuns } from '../../lifecycle/teardown';
+import { askOwnersToStop } from '../../runs/stop-request';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatCleanup, formatResources } from '../lifecycle/format';
@@ -18,6 +19,8 @@ import { parseCommandArgs } from '../parse-args';
  */
 export function createKillAllCommand(
   makeDeps: (io: CliIo) => LifecycleDeps = (io) => defaultLifecycleDeps(io.env),
+  /** How long another TrainDeck is given to take the stop request of its run (its run service looks every second). */
+  stopWaitMs = 15_000,
 ): CliCommand {
   return {
     name: 'kill-all',
@@ -64,6 +67,25 @@ export function createKillAllCommand(
         if (untracked > 0 && values.confirm !== untrackedPhrase(untracked)) {
           throw new CliError(
             `deleting ${untracked} untracked resource(s) needs --confirm "${untrackedPhrase(untracked)}".`,
+          );
+        }
+        // A run another TrainDeck runs (the app, another terminal) could launch again after the deletions
+        // (a spot relaunch between attempts): that process is asked to stop it first, as the app's kill-all does.
+        const runIds = plan.targets.flatMap((r) => (r.runId ? [r.runId] : []));
+        const asked = await askOwnersToStop(
+          deps.dataDir,
+          runIds,
+          `stopped by traindeck kill-all (pid ${process.pid})`,
+          {
+            timeoutMs: stopWaitMs,
+          },
+        );
+        if (asked.heard.length) {
+          io.out(`Stopped ${asked.heard.length} live run(s) of another TrainDeck first: ${asked.heard.join(', ')}.\n`);
+        }
+        for (const { runId, pid } of asked.unheard) {
+          io.err(
+            `! run ${runId} is run by another TrainDeck (pid ${pid}), which did not take the stop request within ${stopWaitMs / 1000} s: stop it there, or it may launch again after this kill-all.\n`,
           );
         }
         const report = await executeCleanup(plan.targets, (r) => r.ours || values['include-untracked'], {

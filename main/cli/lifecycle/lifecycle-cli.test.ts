@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 
 import { summarizeJournal } from '../../../shared/domain/run-journal';
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
-import { readJournal, runKeyFile } from '../../lifecycle/journal/run-journal';
+import { readJournal, runDir, runKeyFile } from '../../lifecycle/journal/run-journal';
 import { appendToJournal } from '../../lifecycle/journal/run-journal';
 import { type FakeWorld, fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
+import { appendAttach } from '../../runs/reattach/attach-journal';
+import { STOP_REQUEST_FILE, takeStopRequest } from '../../runs/stop-request';
 import { runCli } from '../cli';
 import type { CliCommand } from '../command';
 import { createKillAllCommand } from '../commands/kill-all';
@@ -120,6 +123,46 @@ describe('lifecycle commands over the in-memory EC2', () => {
     await expect(access(runKeyFile(world.deps.dataDir, runId))).rejects.toThrow(/ENOENT/);
     const after = await run(world, createScanCommand, '--all-regions', '--json');
     expect(JSON.parse(after.out)).toMatchObject({ totalHourlyUsd: 0, resources: [] });
+  });
+
+  it('kill-all --yes first asks another TrainDeck that runs a targeted run to stop it (a relaunch would launch again)', async () => {
+    const world = await fakeWorld();
+    const launched = await run(world, createLaunchCommand, '--config', await writeConfig(world));
+    const runId = /Run (demo-\d{8}-\d{6}-[0-9a-f]{4})/.exec(launched.out)![1]!;
+    // The app (another live process) runs the run: its run service takes stop requests as they come.
+    const app = spawn('sleep', ['60'], { stdio: 'ignore' });
+    appendAttach(runDir(world.deps.dataDir, runId), { type: 'owner', pid: app.pid! });
+    const taken: string[] = [];
+    const service = setInterval(() => {
+      const reason = takeStopRequest(world.deps.dataDir, runId);
+      if (reason) taken.push(reason);
+    }, 50);
+    try {
+      const dry = await run(world, createKillAllCommand);
+      expect(taken, 'a dry run asks nothing').toEqual([]);
+      expect(dry.out).toMatch(/Dry run: nothing deleted\./);
+      const real = await run(world, createKillAllCommand, '--yes');
+      expect(real.code).toBe(0);
+      expect(taken).toEqual([`stopped by traindeck kill-all (pid ${process.pid})`]);
+      // Asked before the first deletion.
+      expect(real.out.indexOf(`Stopped 1 live run(s) of another TrainDeck first: ${runId}.`)).toBeGreaterThanOrEqual(0);
+      expect(real.out.indexOf('Stopped 1 live run')).toBeLessThan(real.out.indexOf('✓'));
+      expect(real.out).toMatch(/Rescan: 0 cost resources remain\.\n/);
+    } finally {
+      clearInterval(service);
+    }
+
+    // Another run whose TrainDeck does not answer: said, with its pid, and the request withdrawn.
+    const second = await run(world, createLaunchCommand, '--config', await writeConfig(world));
+    const deafRun = /Run (demo-\d{8}-\d{6}-[0-9a-f]{4})/.exec(second.out)![1]!;
+    appendAttach(runDir(world.deps.dataDir, deafRun), { type: 'owner', pid: app.pid! });
+    const deaf = await run(world, (d) => createKillAllCommand(d, 300), '--yes');
+    app.kill();
+    expect(deaf.err).toContain(
+      `! run ${deafRun} is run by another TrainDeck (pid ${app.pid}), which did not take the stop request within 0.3 s: stop it there, or it may launch again after this kill-all.`,
+    );
+    expect(deaf.out).toMatch(/Rescan: 0 cost resources remain\.\n/);
+    await expect(access(join(runDir(world.deps.dataDir, deafRun), STOP_REQUEST_FILE))).rejects.toThrow(/ENOENT/);
   });
 
   it('untracked resources need --include-untracked and the typed phrase', async () => {
