@@ -15,6 +15,7 @@ import { FIRST_INVALID, useWizard } from '../stores/wizard';
 import { type Loaded, useWizardAws } from '../stores/wizard-aws';
 import { STEP_IDS, STEP_META, type StepId } from '../wizard/draft';
 import { fileNotes } from '../wizard/file-fields';
+import { launchNote } from '../wizard/launch-note';
 import { failingSteps } from '../wizard/preflight-homes';
 import { type FieldErrors, stepErrors, validateDraft } from '../wizard/validate';
 import { StepBody } from './step-body';
@@ -144,9 +145,7 @@ export function WizardView() {
             : ''}
           {step === 'review' && (
             <span id="launch-note" className="wizard__launch-note">
-              {canLaunch
-                ? 'Every check passed: Launch creates the resources above and starts the run.'
-                : 'Launch is available once every preflight check passes.'}
+              {launchNote(report, canLaunch)}
             </span>
           )}
         </span>
