@@ -155,6 +155,8 @@ async function trainingKeeps(page: Page, when: string): Promise<void> {
 }
 
 test('a valid budget and actions show on Review and survive Back and Next', async ({ page }) => {
+  // Two axe runs on the long Review (light and dark): past 120 s at load 37.
+  test.setTimeout(240_000);
   const problems = await collectProblems(page);
   await openDemoTemplate(page);
   await chooseStops(page);

@@ -9,6 +9,6 @@ export function launchNote(report: Pick<PreflightReport, 'checks'> | undefined, 
   if (!canLaunch) return 'Launch is available once every preflight check passes.';
   const warnings = report?.checks.filter((check) => check.status === 'warn').length ?? 0;
   return warnings
-    ? `Preflight passed with ${countOf(warnings, 'warning')} (above): Launch creates the resources above and starts the run.`
+    ? `${countOf(warnings, 'warning')} above: Launch creates the resources above and starts the run.`
     : 'Every check passed: Launch creates the resources above and starts the run.';
 }
