@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE } from './lib/args.mjs';
 import { datasetSpecs, generate, PROBE_SPEC } from './lib/datasets.mjs';
 import { ensurePackages } from './lib/deps.mjs';
-import { stopAll } from './lib/proc.mjs';
+import { runFirst, stopAll } from './lib/proc.mjs';
 import { formatTable, formatTargets, ratios, summarize, targets } from './lib/report.mjs';
 import { PREFIX, probeTool, transferPair } from './lib/runner.mjs';
 import { memoryWatch, startServer, stopServer } from './lib/server.mjs';
@@ -135,6 +135,7 @@ async function main() {
     : cleanEnv();
   const server = await startServer(REPO, state.serverDir, serverEnv);
   state.serverUp = true;
+  if (opts.first) runFirst(server.pids); // the daemons are sessions of their own; every tool from now on too
   log(`S3 endpoint ${server.endpoint}`);
   const ctx = await toolContext({
     repo: REPO,
@@ -248,6 +249,7 @@ async function main() {
   console.log(
     `server ${server.endpoint} (Ceph RGW, memstore); warm page cache; every download verified byte for byte (SHA-256)`,
   );
+  if (opts.first) console.log('--first: the RGW and every tool ran at autogroup nice -15 (ahead of other sessions)');
   for (const [name, info] of Object.entries(tools)) {
     const how = info.available
       ? `SSE-C ${info.sseC ? 'yes' : info.sseWanted ? 'NO (failed, see probe)' : 'off'}, storage class ${info.storageClass}`

@@ -12,6 +12,7 @@ export const USAGE = `usage: npm run bench:sync -- [options]
   --ours-cli FILE    our CLI (default dist/cli/traindeck.mjs; build it with npm run build:node)
   --rclone-flags S   rclone's concurrency flags (default "--transfers 16 --checkers 32"; "" = its defaults)
   --keep-server      leave the Ceph RGW running at the end (default: stop it)
+  --first            give the RGW and every tool autogroup nice -15 (root): near-quiet figures on a busy machine
   -h, --help`;
 
 export function parseArgs(argv) {
@@ -25,6 +26,7 @@ export function parseArgs(argv) {
     oursCli: null,
     rcloneFlags: null,
     keepServer: false,
+    first: false,
   };
   const value = (i, name) => {
     if (i + 1 >= argv.length) throw new Error(`${name} needs a value`);
@@ -34,6 +36,7 @@ export function parseArgs(argv) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--keep-server') opts.keepServer = true;
+    else if (a === '--first') opts.first = true;
     else if (a === '-h' || a === '--help') opts.help = true;
     else if (a === '--tools') {
       opts.tools = value(i++, a)
