@@ -82,3 +82,70 @@ describe('listing from a server that repeats its continuation token', () => {
     });
   }
 });
+
+// Invariant: an object's time is what S3 said or the answer is refused; never 0 (the oldest time,
+// which a downloaded file without a recorded mtime would carry into newest-wins).
+describe('answers without a readable LastModified', () => {
+  const withTime = (time: string | undefined) =>
+    listing(
+      `<IsTruncated>false</IsTruncated>${contents('a')}` +
+        `<Contents><Key>b</Key>${time === undefined ? '' : `<LastModified>${time}</LastModified>`}<ETag>"e"</ETag><Size>1</Size></Contents>`,
+    );
+
+  it('parseListPage refuses a missing or unreadable one with a sentence naming the object', () => {
+    for (const time of [undefined, '', 'yesterday', '2026-13-45T99:00:00Z']) {
+      expect(() => parseListPage(withTime(time)), String(time)).toThrow(
+        /^S3 answered for b with .*Last-Modified.*, then sync again\.$/,
+      );
+    }
+    expect(parseListPage(withTime('2026-01-02T03:04:05.000Z')).objects[1]!.lastModifiedMs).toBe(
+      Date.UTC(2026, 0, 2, 3, 4, 5),
+    );
+  });
+
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  /** A loopback S3 whose listing, GET and HEAD say `time` as the object's Last-Modified (undefined: none). */
+  async function storeAnswering(time: string | undefined, lean: boolean) {
+    server = createServer((req, res) => {
+      if (req.url?.includes('list-type=2')) {
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        return res.end(withTime(time));
+      }
+      res.writeHead(200, {
+        'content-length': '1',
+        etag: '"e"',
+        ...(time === undefined ? {} : { 'last-modified': time }),
+        'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+      });
+      res.end(req.method === 'HEAD' ? undefined : 'x');
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const client = createS3Client({
+      region: 'us-east-1',
+      endpoints: { S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    return {
+      client,
+      store: createS3ObjectStore(client, 'b', new SseKey(randomBytes(32)), { leanSmallRequests: lean }),
+    };
+  }
+
+  for (const lean of [true, false]) {
+    for (const time of [undefined, 'yesterday']) {
+      it(`a listing, a GET and a HEAD with ${time === undefined ? 'none' : `'${time}'`} are refused, not read as 0 (${lean ? 'lean' : 'SDK'} path)`, async () => {
+        const { client, store } = await storeAnswering(time, lean);
+        const signal = AbortSignal.timeout(20_000);
+        // Ours says it as a sentence; the SDK's own parser refuses an unreadable date first ('Invalid RFC3339 timestamp', 'Invalid RFC7231 date-time').
+        const refused =
+          time === undefined || lean ? /^S3 answered for b with .*Last-Modified/ : /Last-Modified|timestamp|date-time/i;
+        await expect(store.list('', signal)).rejects.toThrow(refused);
+        await expect(store.get('b', undefined, signal)).rejects.toThrow(refused);
+        await expect(store.head('b', signal)).rejects.toThrow(refused);
+        client.destroy();
+      });
+    }
+  }
+});

@@ -1,4 +1,5 @@
 import type { ListedObject } from './ports/object-store';
+import { lastModifiedMs } from './s3-last-modified';
 import { xmlText } from './s3-lean-requests';
 
 /** One page of a ListObjectsV2 answer: its objects and, when truncated, the token of the next page. */
@@ -28,13 +29,12 @@ export function parseListPage(xml: string): ListPage {
     if (key === undefined) throw new Error(UNREADABLE('an object whose key is not plain XML text'));
     // Folder markers ("dir/") are listed too: the engine's key↔path mapping decides (shared/sync/key-path).
     if (!key) continue;
-    const lastModified = Date.parse(xmlText(block!, 'LastModified') ?? '');
     const storageClass = xmlText(block!, 'StorageClass');
     objects.push({
       key,
       size: byteCount(xmlText(block!, 'Size')),
       etag: xmlText(block!, 'ETag') ?? '',
-      lastModifiedMs: Number.isNaN(lastModified) ? 0 : lastModified,
+      lastModifiedMs: lastModifiedMs(xmlText(block!, 'LastModified'), key),
       ...(storageClass ? { storageClass } : {}),
     });
   }

@@ -94,7 +94,7 @@ describe('S3 object store (call shapes and AWS-only answers)', () => {
   it('HEAD of an object stored without SSE-C: AWS answers the keyed HEAD 400, the plain one 200: not encrypted, not a wrong key', async () => {
     s3.on(HeadObjectCommand).callsFake((input: { SSECustomerKey?: string }) => {
       if (input.SSECustomerKey) throw s3Error('BadRequest', 400);
-      return { ContentLength: 3, ETag: '"p"', Metadata: {} };
+      return { ContentLength: 3, ETag: '"p"', LastModified: new Date(0), Metadata: {} };
     });
     const head = await createS3ObjectStore(client(), 'b', key).head('plain.csv');
     expect(head).toMatchObject({ size: 3, etag: '"p"', encrypted: false });

@@ -35,6 +35,7 @@ import {
 import { blocksSseC } from './s3-bucket-encryption';
 import { checkRangeAnswer } from './s3-content-range';
 import { type S3Operation, toStoreError } from './s3-errors';
+import { lastModifiedMs } from './s3-last-modified';
 import {
   answerError,
   answerText,
@@ -121,7 +122,8 @@ export function createS3ObjectStore(
       }
       answer = plain;
     }
-    return { body: answer.body as Readable, head: headOf(answer.headers) };
+    const body = answer.body as Readable;
+    return { body, head: unlessRead(body, () => headOf(answer.headers, objectKey)) };
   };
 
   /**
@@ -145,7 +147,7 @@ export function createS3ObjectStore(
       if (plain?.status !== 200 || storedWithSseC(plain.headers)) throw refused;
       answer = plain;
     }
-    const head = headOf(answer.headers);
+    const head = headOf(answer.headers, objectKey);
     // Announced by chunks or the connection's end, not a Content-Length: the size is what came.
     if (answer.headers['content-length'] === undefined && answer.body) head.size = answer.body.length;
     return { head, bytes: answer.body?.length === size ? answer.body : undefined };
@@ -231,7 +233,7 @@ export function createS3ObjectStore(
               key: o.Key,
               size: o.Size ?? 0,
               etag: o.ETag ?? '',
-              lastModifiedMs: o.LastModified?.getTime() ?? 0,
+              lastModifiedMs: lastModifiedMs(o.LastModified, o.Key),
               ...(o.StorageClass ? { storageClass: o.StorageClass } : {}),
             });
           }
@@ -261,7 +263,7 @@ export function createS3ObjectStore(
       return {
         size: head.ContentLength ?? 0,
         etag: head.ETag ?? '',
-        lastModifiedMs: head.LastModified?.getTime() ?? 0,
+        lastModifiedMs: lastModifiedMs(head.LastModified, objectKey),
         ...(head.StorageClass ? { storageClass: head.StorageClass } : {}),
         metadata: head.Metadata ?? {},
         // SSE-C was sent: an object stored with it answers with the algorithm, one stored without does not.
@@ -458,23 +460,17 @@ export function createS3ObjectStore(
           () => send(false),
         ),
       );
-      if (range) {
-        try {
-          checkRangeAnswer(objectKey, range, out.ContentRange, out.ContentLength);
-        } catch (error) {
-          (out.Body as Readable | undefined)?.destroy();
-          throw error;
-        }
-      }
+      const body = out.Body as Readable;
+      if (range) unlessRead(body, () => checkRangeAnswer(objectKey, range, out.ContentRange, out.ContentLength));
       const head = {
         size: out.ContentLength ?? 0,
         etag: out.ETag ?? '',
-        lastModifiedMs: out.LastModified?.getTime() ?? 0,
+        lastModifiedMs: unlessRead(body, () => lastModifiedMs(out.LastModified, objectKey)),
         ...(out.StorageClass ? { storageClass: out.StorageClass } : {}),
         metadata: out.Metadata ?? {},
         encrypted: out.SSECustomerAlgorithm !== undefined,
       };
-      return { body: out.Body as Readable, head };
+      return { body, head };
     },
     async deleteMany(keys, signal) {
       if (keys.length === 0) return [];
@@ -517,21 +513,30 @@ function storedWithSseC(headers: IncomingHttpHeaders | Record<string, string>): 
 }
 
 /** An object's head from a GET's or HEAD's answer headers. */
-function headOf(headers: IncomingHttpHeaders | Record<string, string>): ObjectHead {
+function headOf(headers: IncomingHttpHeaders | Record<string, string>, objectKey: string): ObjectHead {
   const metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
   }
   const storageClass = headerIn(headers, 'x-amz-storage-class');
-  const lastModified = Date.parse(headerIn(headers, 'last-modified') ?? '');
   return {
     size: Number(headerIn(headers, 'content-length') ?? 0),
     etag: headerIn(headers, 'etag') ?? '',
-    lastModifiedMs: Number.isNaN(lastModified) ? 0 : lastModified,
+    lastModifiedMs: lastModifiedMs(headerIn(headers, 'last-modified'), objectKey),
     ...(storageClass ? { storageClass } : {}),
     metadata,
     encrypted: storedWithSseC(headers),
   };
+}
+
+/** `check()`, or, when it throws (an answer refused by its head), `body` destroyed unread: its socket goes. */
+function unlessRead<T>(body: { destroy(): unknown } | undefined, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    body?.destroy();
+    throw error;
+  }
 }
 
 /**
