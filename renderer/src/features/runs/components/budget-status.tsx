@@ -45,8 +45,7 @@ function stopText(budget: BudgetView): string {
  */
 export function BudgetStatus({ budget, cost }: { budget: BudgetView; cost: CostBurn | undefined }) {
   const spent = cost?.soFarUsd;
-  const share =
-    budget.state === 'unknown' || spent === undefined || spent === null ? 0 : Math.min(1, spent / budget.maxCostUsd);
+  const share = spent === undefined || spent === null ? 0 : Math.min(1, spent / budget.maxCostUsd);
   const stopShare = budget.stopCostUsd === undefined ? 0 : Math.min(1 - share, budget.stopCostUsd / budget.maxCostUsd);
   const state = budget.stopReason
     ? `${budget.stopReason[0]!.toUpperCase()}${budget.stopReason.slice(1)}`
@@ -64,11 +63,13 @@ export function BudgetStatus({ budget, cost }: { budget: BudgetView; cost: CostB
           {STATE_ICON[budget.state]} {state}
         </p>
       </div>
-      {/* The figures are in the words above; the bar only shows them at a glance. */}
-      <div className="budget__bar" aria-hidden="true">
-        <span className={`budget__spent budget__spent--${budget.state}`} style={{ width: `${share * 100}%` }} />
-        <span className="budget__stop" style={{ width: `${stopShare * 100}%` }} />
-      </div>
+      {/* The figures are in the words above; the bar only shows them at a glance (none without a figure). */}
+      {budget.state !== 'unknown' && budget.state !== 'waiting' && (
+        <div className="budget__bar" aria-hidden="true" data-testid="budget-bar">
+          <span className={`budget__spent budget__spent--${budget.state}`} style={{ width: `${share * 100}%` }} />
+          <span className="budget__stop" style={{ width: `${stopShare * 100}%` }} />
+        </div>
+      )}
       <p className="budget__note" data-testid="budget-stop">
         {stopText(budget)}
       </p>

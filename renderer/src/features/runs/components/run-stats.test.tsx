@@ -45,3 +45,13 @@ describe('RunStats: the burn rate of a spot run', () => {
     );
   });
 });
+
+describe('RunStats: an instance without a price', () => {
+  it('says "unknown" for the cost so far and the burn rate, never — or $0', () => {
+    render(
+      <RunStats progress={undefined} cost={{ ...spotNow, hourlyUsd: null, instanceHourlyUsd: null, soFarUsd: null }} />,
+    );
+    expect(stat('Cost so far').textContent).toBe('Cost so farunknown');
+    expect(stat('Burn rate').textContent).toMatch(/^Burn rateunknown/);
+  });
+});

@@ -79,9 +79,12 @@ export function RunStats({
           <Stat
             label="Cost so far"
             value={
-              cost?.soFarUsd === undefined || cost.soFarUsd === null
+              // No cost yet is "—"; a cost without a price is "unknown" (never a blank or $0).
+              cost?.soFarUsd === undefined
                 ? '—'
-                : `${soFarIsUpperBound(cost) ? '≤ ' : ''}${formatUsd(cost.soFarUsd)}`
+                : cost.soFarUsd === null
+                  ? 'unknown'
+                  : `${soFarIsUpperBound(cost) ? '≤ ' : ''}${formatUsd(cost.soFarUsd)}`
             }
             detail={soFarDetail(cost)}
           />
