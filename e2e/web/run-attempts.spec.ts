@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Locator, test } from '@playwright/test';
 
 import { expectAccessible } from './axe';
 import { monitorSnapshot } from './monitor-fixture';
@@ -59,6 +59,18 @@ test('a relaunched spot run: its attempts on one timeline in the monitor, and ea
   await expect(report).toContainText('Attempt 2: instance g5.xlarge (spot, eu-west-1b), disk and IPv4');
   await expect(report).not.toContainText('No cost was recorded');
   await expect(page.getByTestId('run-history')).toContainText('$1.83');
+  // At 1280 px each attempt's cost label is on one line, in the timeline and in the report's cost
+  // table (both broke in two: the timeline's "$0.326" fell under its instance id, the report's
+  // "Attempt 2: instance g5.xlarge (spot, eu-west-1b), disk and IPv4" took two lines).
+  await page.setViewportSize({ width: 1280, height: 900 });
+  for (const n of [1, 2, 3]) {
+    const meta = page.getByTestId(`attempt-${n}`).locator('.attempts__meta');
+    await expect(meta).toContainText(/\$\d/);
+    expect(await textLines(meta), `attempt ${n}'s cost label`).toBe(1);
+    const item = page.getByTestId('report-cost').getByRole('rowheader', { name: new RegExp(`^Attempt ${n}: `) });
+    expect(await textLines(item), `the report's attempt ${n} cost item`).toBe(1);
+  }
+  await page.setViewportSize({ width: 1360, height: 860 });
   await attempts.scrollIntoViewIfNeeded();
   await shotAccessibleAtWidths(page, 'run-attempts');
   // (The smallest window is checked on the live run below: this page's report has the resources
@@ -99,3 +111,17 @@ test('the same run live in its second attempt: the first interrupted, the second
   await expectFitsSmallestWindow(page, 'run-attempts-live-narrow');
   expect(problems).toEqual([]);
 });
+
+/** How many lines a text takes as laid out: the distinct tops of its line boxes (a table cell's own height is its row's). */
+function textLines(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    // Boxes of one line differ by a few pixels (a <code> with padding beside text): a new line starts 8 px lower.
+    const tops = [...range.getClientRects()]
+      .filter((r) => r.width > 0)
+      .map((r) => r.top)
+      .sort((a, b) => a - b);
+    return tops.filter((top, i) => i === 0 || top - tops[i - 1]! > 8).length;
+  });
+}

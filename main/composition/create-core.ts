@@ -122,7 +122,9 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     bus,
     notifications,
-    onScanned: (resources) => monitor.onScan(resources),
+    // The demo account's untracked resources are staged (demo-account.ts), and nothing its user does makes
+    // another (TrainDeck tags all it creates): warning of them at every start put a toast over the wizard.
+    onScanned: (resources) => (demo ? undefined : monitor.onScan(resources)),
     // `runs` is built below; a kill-all (long after) stops the live runs it kills the resources of.
     stopRuns: (runIds) => {
       const stopped = runIds.filter((runId) => runs.cancel(runId, 'stopped by kill-all'));

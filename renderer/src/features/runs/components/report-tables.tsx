@@ -195,7 +195,7 @@ export function ReportResourcesTable({ resources }: { resources: ReportResources
 export function ReportCostTable({ cost }: { cost: RunCost }) {
   return (
     <>
-      <table className="run-report__table table-head" data-testid="report-cost">
+      <table className="run-report__table run-report__table--cost table-head" data-testid="report-cost">
         <caption className="visually-hidden">Itemized cost</caption>
         <thead>
           <tr>
