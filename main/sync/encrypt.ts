@@ -130,7 +130,7 @@ async function encryptOne(
   const now = await withRetry(() => store.head(object.key, signal), retry);
   if (now.etag !== object.etag || now.encrypted !== false) throw changed(object.key);
   const file = { relPath: object.key, size: read.size, mtimeMs: read.mtimeMs, sha256: read.sha256 };
-  await uploadFile(join(realDir, name), object.key, file, { ...common, journal });
+  await uploadFile(join(realDir, name), object.key, file, { ...common, hashing: createLimiter(1), journal });
   // Reported only once S3 answers the key with the new object: SSE-C, same size, the recorded hash.
   const after = await withRetry(() => store.head(object.key, signal), retry);
   if (after.encrypted !== true || after.size !== read.size || after.metadata[META_SHA256] !== read.sha256) {

@@ -15,7 +15,7 @@ import { SyncProgressTracker } from './progress';
 import { syncRetry, withRetry } from './retry';
 import { SYNC_DEFAULTS, type SyncSpec } from './sync-spec';
 import { baselineFor, folderIdentity, hashCacheFor, type SyncState } from './sync-state';
-import { type Uploaded, uploadFile } from './upload';
+import { HASHING_PASSES, type Uploaded, uploadFile } from './upload';
 import type { UploadJournal } from './upload-journal';
 
 /** What execution needs besides the plan. */
@@ -47,6 +47,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   const tracker = new SyncProgressTracker(actions);
   const files = createLimiter(ctx.spec.concurrency);
   const requests = createLimiter(ctx.spec.concurrency);
+  const hashing = createLimiter(HASHING_PASSES);
   // One memory budget for all ranged downloads of this sync, however many files run at once.
   const buffers = new DownloadBuffers(ctx.spec.downloadBufferBytes ?? SYNC_DEFAULTS.downloadBufferBytes);
   // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
@@ -93,6 +94,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       store: ctx.store,
       spec: ctx.spec,
       requests,
+      hashing,
       onBytes,
       buffers,
       onStoredPlain: (key: string) => learnUnencrypted(action.folder, key),
