@@ -23,11 +23,14 @@ export class EventLog {
     phase: ExecutorPhase,
     status: ExecutorEvent['status'],
     extra: Pick<ExecutorEvent, 'reason' | 'fix' | 'detail' | 'sync'> = {},
+    /** Seals the line (its seq and time included) so the desktop can tell it from one the training wrote. */
+    seal?: (event: ExecutorEvent) => string,
   ): void {
     const at = new Date(this.now()).toISOString();
     if (status === 'started') this.timings[phase] = { startedAt: at };
     else if (status !== 'info' && this.timings[phase]) this.timings[phase].endedAt = at;
     const event: ExecutorEvent = { seq: ++this.seq, at, phase, status, ...extra };
+    if (seal) event.seal = seal(event);
     appendFileSync(this.path, JSON.stringify(event) + '\n');
   }
 }

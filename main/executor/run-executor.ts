@@ -5,6 +5,7 @@ import type { ExecutorPhase, ExecutorSecrets, ExecutorSpec, ExecutorStatus } fro
 import { imdsBaseOf } from '../../shared/monitor/spot-notice';
 import { machineNotDeliveredReason, machineNotifiedReason } from '../../shared/notify/machine-webhook';
 import type { WebhookTarget } from '../../shared/notify/webhook';
+import { sealLine } from '../core/line-seal';
 import { postWebhook } from '../core/webhook-post';
 import { writeFileAtomic } from '../core/write-file-atomic';
 import { checkout } from './checkout';
@@ -211,6 +212,7 @@ export async function runExecutor(run: ExecutorRun): Promise<ExecutorStatus> {
     exit,
     pushed,
     ...(steps.notify.webhook ? { webhook: steps.notify.webhook } : {}),
+    ...(steps.notify.lineKey ? { lineKey: steps.notify.lineKey } : {}),
   });
 }
 
@@ -313,6 +315,8 @@ interface Ending {
   pushed: Awaited<ReturnType<typeof push>> | undefined;
   /** Posted "finished/failed" from the machine itself, so a closed laptop still hears. */
   webhook?: WebhookTarget;
+  /** Seals the line saying how that post went: the desktop believes only a sealed one. */
+  lineKey?: string;
 }
 
 /**
@@ -342,9 +346,13 @@ async function finish(
     // stays quiet when it arrived); logged without the URL, and never changes the run's outcome.
     const message = trainingEndMessage(status, run.now);
     const sent = await postWebhook(ending.webhook, message);
-    log.write('done', 'info', {
-      reason: sent.ok ? machineNotifiedReason(message.title) : machineNotDeliveredReason(sent.reason),
-    });
+    const { lineKey } = ending;
+    log.write(
+      'done',
+      'info',
+      { reason: sent.ok ? machineNotifiedReason(message.title) : machineNotDeliveredReason(sent.reason) },
+      lineKey ? (event) => sealLine(lineKey, run.spec.runId, event) : undefined,
+    );
   }
   log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', {
     ...(status.reason ? { reason: status.reason } : {}),

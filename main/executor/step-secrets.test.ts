@@ -14,12 +14,15 @@ import {
 const SSE_KEY = Buffer.alloc(32, 7).toString('base64');
 const DEPLOY_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
 
+const LINE_KEY = Buffer.alloc(32, 9).toString('base64');
+
 function document(): ExecutorSecrets {
   return {
     sseKey: SSE_KEY,
     deployKey: DEPLOY_KEY,
     s3: { accessKeyId: 'AKIATEST', secretAccessKey: 's3-secret-key-value', sessionToken: 's3-session-token' },
     secretEnv: { WANDB_API_KEY: 'wandb-token-value' },
+    lineKey: LINE_KEY,
   };
 }
 
@@ -31,6 +34,8 @@ describe('each executor step gets only its own secrets', () => {
     expect(Object.keys(steps.checkout)).toEqual(['deployKey']);
     expect(steps.storage).toEqual({ sseKey: SSE_KEY, s3: document().s3 });
     expect(steps.training).toEqual({ WANDB_API_KEY: 'wandb-token-value' });
+    // The line key seals the executor's word on its webhook post: the end of the run's only.
+    expect(steps.notify).toEqual({ lineKey: LINE_KEY });
     // No other reference to the deploy key or the secret env stays in the document main() holds.
     expect(doc).toEqual({ sseKey: SSE_KEY, s3: document().s3 });
   });
@@ -65,6 +70,7 @@ describe('each executor step gets only its own secrets', () => {
       'the S3 secret access key',
       'the S3 session token',
       'the deploy key',
+      "the executor's line key",
     ]);
     fc.assert(
       fc.property(

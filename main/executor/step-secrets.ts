@@ -14,8 +14,11 @@ export interface StepSecrets {
   storage: Pick<ExecutorSecrets, 'sseKey' | 's3'>;
   /** Name → value, exported into the training's environment only. */
   training: Record<string, string>;
-  /** The notification webhook: used once, by the executor itself, when the run ends. */
-  notify: { webhook?: WebhookTarget };
+  /**
+   * The notification webhook, used once by the executor itself when the run ends, and the key that
+   * seals what it says of that post (the desktop then believes it; the training cannot forge it).
+   */
+  notify: { webhook?: WebhookTarget; lineKey?: string };
 }
 
 /**
@@ -27,11 +30,15 @@ export function splitSecrets(document: ExecutorSecrets): StepSecrets {
     checkout: document.deployKey ? { deployKey: Buffer.from(document.deployKey, 'utf8') } : {},
     storage: { sseKey: document.sseKey, ...(document.s3 ? { s3: document.s3 } : {}) },
     training: { ...document.secretEnv },
-    notify: document.webhook ? { webhook: document.webhook } : {},
+    notify: {
+      ...(document.webhook ? { webhook: document.webhook } : {}),
+      ...(document.lineKey ? { lineKey: document.lineKey } : {}),
+    },
   };
   delete document.deployKey;
   delete document.secretEnv;
   delete document.webhook;
+  delete document.lineKey;
   return steps;
 }
 
@@ -65,6 +72,7 @@ export function withheldFromTraining(steps: StepSecrets): Array<{ what: string; 
       : []),
     ...(checkout.deployKey ? [{ what: 'the deploy key', value: checkout.deployKey.toString('utf8').trim() }] : []),
     ...(notify.webhook ? [{ what: 'the notification webhook URL', value: notify.webhook.url }] : []),
+    ...(notify.lineKey ? [{ what: "the executor's line key", value: notify.lineKey }] : []),
   ];
   return withheld.filter((secret) => secret.value.length > 0);
 }

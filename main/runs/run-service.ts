@@ -222,7 +222,9 @@ export class RunService {
     for (const line of machineWebhookFacts(pastEvents)) {
       emit({ type: 'log', source: 'info', line });
     }
-    live.done = this.resume(runId, attach, found.phase ?? 'training', live, emit).then(() => live.snapshot);
+    // The attempt whose executor runs, from this desktop's own record (never from the machine).
+    const attempt = before.attempts?.at(-1)?.attempt ?? 1;
+    live.done = this.resume(runId, attach, found.phase ?? 'training', attempt, live, emit).then(() => live.snapshot);
     return { runId };
   }
 
@@ -266,6 +268,7 @@ export class RunService {
     runId: string,
     attach: AttachState,
     phase: RunPhase,
+    attempt: number,
     live: LiveRun,
     emit: (body: RunEventBody) => void,
   ): Promise<void> {
@@ -291,6 +294,7 @@ export class RunService {
           runId,
           attach: attachable,
           phase,
+          attempt,
           ...resources,
           emit,
           signal: live.controller.signal,

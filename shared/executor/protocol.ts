@@ -82,6 +82,12 @@ export interface ExecutorSecrets {
   secretEnv?: Record<string, string>;
   /** The notification webhook: the executor posts "training finished/failed" itself (a closed laptop still hears). */
   webhook?: WebhookTarget;
+  /**
+   * This attempt's key for sealing the lines the desktop must be able to believe (the machine's word
+   * on its own webhook post): base64 of 32 random bytes the desktop made. Kept in the executor's
+   * memory only, never given to the training (main/core/line-seal.ts).
+   */
+  lineKey?: string;
 }
 
 /** One line of `logs/<run-id>/executor.jsonl` (file names: run-folders.ts `RUN_LOG_FILES`). */
@@ -101,6 +107,8 @@ export interface ExecutorEvent {
    * it uploads fails). The desktop forwards it as a run event.
    */
   sync?: RunSyncReport;
+  /** The executor's seal on a line the desktop must be able to believe (main/core/line-seal.ts). */
+  seal?: string;
 }
 
 /**

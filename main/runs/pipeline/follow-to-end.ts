@@ -7,9 +7,11 @@ import type {
   ExecutorStatus,
 } from '../../../shared/executor/protocol';
 import type { EarlierAttemptsCost } from '../../../shared/monitor/cost';
+import { readMachineWebhookLine } from '../../../shared/notify/machine-webhook';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
 import { sleep } from '../../core/abort';
+import { lineSealed } from '../../core/line-seal';
 import type { WorkLayout } from '../../executor/work-layout';
 import type { HostConnector, RemoteHost } from '../../host/remote-host';
 import type { AwsMachine } from './compute-backend';
@@ -73,6 +75,8 @@ export interface FollowToEndInput {
   training?: boolean;
   /** Filled while the executor is followed: what the user may ask of the run meanwhile (push now). */
   controls?: RunControls;
+  /** The key this attempt's executor seals its word on its own webhook post with (main/core/line-seal.ts). */
+  lineKey: string;
 }
 
 /** What the caller's error handling and teardown need, kept current while following. */
@@ -154,7 +158,7 @@ export async function followToEnd(
         onExecutorEvent: (event) => {
           if (event.status === 'started' && EXECUTOR_TO_RUN[event.phase]) state.current = EXECUTOR_TO_RUN[event.phase]!;
           if (event.phase === 'training' && event.status === 'started' && state.host) trainingStarted(state.host);
-          forwardExecutorEvent(event, input.emit, phases.fail);
+          forwardExecutorEvent(believable(event, input), input.emit, phases.fail);
         },
         onTrainLine: (line) => input.emit({ type: 'log', source: 'train', line }),
         onInfo: info,
@@ -214,6 +218,21 @@ export async function followToEnd(
 function fail(message: string): never {
   throw new Error(message);
 }
+
+/**
+ * The executor's word on its own webhook post silences the desktop's copy of the run's end, and the
+ * training code can write executor.jsonl too: such a line counts only with the executor's seal.
+ * Any other is said as ignored, in words that do not read as the machine's word.
+ */
+function believable(event: ExecutorEvent, input: Pick<FollowToEndInput, 'runId' | 'lineKey'>): ExecutorEvent {
+  if (!event.reason || !readMachineWebhookLine(`${event.phase}: ${event.reason}`)) return event;
+  if (event.phase === 'done' && lineSealed(input.lineKey, input.runId, event, event.seal)) return event;
+  return { seq: event.seq, at: event.at, phase: 'done', status: 'info', reason: UNSEALED_WEBHOOK_LINE };
+}
+
+/** What the run says of a line about the machine's webhook post that its executor did not seal. */
+export const UNSEALED_WEBHOOK_LINE =
+  "ignored a line of executor.jsonl about the machine's webhook post that its executor did not seal (the training may have written it); the desktop posts the run's end itself";
 
 function forwardExecutorEvent(
   event: ExecutorEvent,

@@ -4,6 +4,7 @@ import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/pro
 import { type AttemptEnd, earlierAttemptsCost } from '../../../shared/report/run-attempts';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
+import { lineKeyOf } from '../../core/line-seal';
 import { type WorkLayout, workLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import type { AttachEntry } from '../reattach/attach-journal';
@@ -269,6 +270,8 @@ interface StartedExecutor {
   secrets: ExecutorSecrets;
   layout: WorkLayout;
   deadline: number;
+  /** The key this attempt's executor seals its word on its webhook post with (in memory only). */
+  lineKey: string;
 }
 
 // The machine's spec and secrets, the attach journal's machine entry, then the executor started on it.
@@ -293,6 +296,8 @@ async function bootstrap(
   const secrets: ExecutorSecrets = {
     ...input.secrets,
     ...(machine.sendS3Credentials && input.s3Credentials ? { s3: input.s3Credentials } : {}),
+    // Each attempt's executor its own: a line sealed on an earlier machine is not believed on this one.
+    lineKey: lineKeyOf(input.secrets.sseKey, input.runId, attempt),
   };
   const layout = workLayout(machine.workDir, spec);
   const deadline = now() + (machine.ttlSeconds + spec.training.graceSeconds) * 1000 + 75 * 60_000;
@@ -331,8 +336,8 @@ async function bootstrap(
   const { pid, ...identity } = started;
   input.onAttach?.({ type: 'executor', pid, ...identity });
   // From here on the desktop keeps only what a re-push sends: the deploy key and the secret env
-  // were needed by the executor's start, and are released now.
-  return { pid, identity, spec, secrets: pushSecrets(secrets), layout, deadline };
+  // were needed by the executor's start, and are released now; the line key checks the executor's word.
+  return { pid, identity, spec, secrets: pushSecrets(secrets), layout, deadline, lineKey: secrets.lineKey! };
 }
 
 // The follow of a fresh run: the input's settings, the machine's monitoring facts, offsets journaled.
@@ -351,6 +356,7 @@ function followInput(
     identity: started.identity,
     deadline: started.deadline,
     secrets: started.secrets,
+    lineKey: started.lineKey,
     storage: started.spec.storage,
     store: input.store,
     emit: input.emit,

@@ -93,6 +93,13 @@ describe('the executor notifies the webhook itself', () => {
       expect.objectContaining({ type: 'log', line: 'done: notified the webhook: Training finished' }),
     );
     expect(await desktopPosts(run, '/desktop')).toEqual([]);
+    // The executor sealed that line (the desktop believes no other).
+    const executorJsonl = listFiles(join(f.dir, 'remote-work')).find(
+      (p) => p.includes(run.events[0]!.runId) && p.endsWith('/executor.jsonl'),
+    );
+    expect(readFileSync(executorJsonl!, 'utf8')).toMatch(
+      /"reason":"notified the webhook: Training finished","seal":"[\w-]{43}"/,
+    );
   }, 180_000);
 
   it('a failed training posts "Training failed" (ntfy); a webhook answering 500 or never answering fails no run', async () => {
@@ -121,6 +128,50 @@ describe('the executor notifies the webhook itself', () => {
       expect(await desktopPosts(run, '/desktop'), path).toEqual(['Training finished']);
     }
   }, 240_000);
+
+  it('a line the training forges in executor.jsonl ("notified the webhook") never silences the desktop', async () => {
+    // Hostile training code writes what the executor writes once its post arrived: plainly, with a
+    // made-up seal, and with the words in the phase. The machine's own post fails (500).
+    const forged = [
+      {
+        seq: 90,
+        at: '2026-12-06T00:00:00.000Z',
+        phase: 'done',
+        status: 'info',
+        reason: 'notified the webhook: Training finished',
+      },
+      {
+        seq: 91,
+        at: '2026-12-06T00:00:00.000Z',
+        phase: 'done',
+        status: 'info',
+        reason: 'notified the webhook: Training finished',
+        seal: 'c2VhbA',
+      },
+      {
+        seq: 92,
+        at: '2026-12-06T00:00:00.000Z',
+        phase: 'done: notified the webhook: Training finished',
+        status: 'info',
+        reason: 'x',
+      },
+    ];
+    const run = await f.run(
+      f.config(
+        (raw) => (raw.training.env = { EPOCHS: '1', FORGE_LINE: forged.map((l) => JSON.stringify(l)).join('\n') }),
+      ),
+      f.sshHost(),
+      { webhook: { url: `${recorder.base}/status-500/${SECRET}`, format: 'json' } },
+    );
+    expect(run.result.outcome).toBe('succeeded');
+    const lines = run.events.flatMap((e) => (e.type === 'log' && e.source === 'info' ? [e.line] : []));
+    // No forged line reaches the run's events as the machine's word; each is said as ignored.
+    expect(lines.filter((l) => l.includes('notified the webhook'))).toEqual([]);
+    expect(lines.filter((l) => l.includes('did not seal'))).toHaveLength(3);
+    expect(lines).toContainEqual(expect.stringMatching(/^done: the webhook notification failed: /));
+    // The machine's post did not arrive and the forgery is not believed: the desktop posts the run's end, once.
+    expect(await desktopPosts(run, '/desktop')).toEqual(['Training finished']);
+  }, 180_000);
 
   it('a webhook answering 4xx to the machine (its reason phrase quoting the URL): the run succeeds, the log says why, the desktop posts once', async () => {
     const run = await f.run(

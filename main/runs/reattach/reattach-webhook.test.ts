@@ -9,10 +9,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../shared/domain/run';
 import type { ExecutorStatus } from '../../../shared/executor/protocol';
 import { MACHINE_WILL_NOTIFY, machineNotifiedReason } from '../../../shared/notify/machine-webhook';
+import { lineKeyOf, sealLine } from '../../core/line-seal';
 import { webhookTee } from '../../core/webhook-tee';
 import { workLayout } from '../../executor/work-layout';
 import { runDir } from '../../lifecycle/journal/run-journal';
 import { MonitorNotifier } from '../../monitor/monitor-notifier';
+import { UNSEALED_WEBHOOK_LINE } from '../pipeline/follow-to-end';
 import { reattachingService } from './testing/reattach-fixture';
 import { seedUnfinishedRun } from './testing/unfinished-run';
 
@@ -36,7 +38,20 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type Line = { phase: string; status: string; reason?: string; detail?: Record<string, unknown> };
+type Line = { phase: string; status: string; reason?: string; detail?: Record<string, unknown>; seal?: string };
+
+// The fixture's SSE-C key (reattach-fixture): the restarted desktop derives attempt 1's line key from it.
+const LINE_KEY = lineKeyOf('AAAA', RUN, 1);
+
+/** Executor line `seq`: the machine's word on its webhook post carries the executor's seal, unless it is `forged`. */
+const lineAt = (l: Line & { forged?: boolean }, seq: number): string => {
+  const { forged, ...line } = l;
+  const sealed = !forged && line.phase === 'done' && line.status === 'info';
+  return (
+    JSON.stringify({ seq, at, ...line, ...(sealed ? { seal: sealLine(LINE_KEY, RUN, { seq, at, ...line }) } : {}) }) +
+    '\n'
+  );
+};
 
 /**
  * A run a killed TrainDeck left: the desktop's events so far (`past`, after `started` and the launch
@@ -46,7 +61,7 @@ type Line = { phase: string; status: string; reason?: string; detail?: Record<st
 function seedRun(past: Array<Partial<RunEvent>>, read: Line[]) {
   const layout = workLayout(join(dir, 'work'), { storage, runId: RUN });
   mkdirSync(layout.logsDir, { recursive: true });
-  writeFileSync(layout.eventsFile, read.map((l, i) => JSON.stringify({ seq: i + 1, at, ...l }) + '\n').join(''));
+  writeFileSync(layout.eventsFile, read.map((l, i) => lineAt(l, i + 1)).join(''));
   writeFileSync(layout.trainLog, '');
   executor = spawn('sleep', ['60'], { stdio: 'ignore' });
   seedUnfinishedRun(dir, RUN, {
@@ -63,12 +78,9 @@ function seedRun(past: Array<Partial<RunEvent>>, read: Line[]) {
     offsets: { events: statSync(layout.eventsFile).size, train: 0, sync: 0 },
   });
   /** The machine goes on: these executor lines, then its status and exit. */
-  const machineWrites = (lines: Line[], outcome: ExecutorStatus['outcome']) => {
+  const machineWrites = (lines: Array<Line & { forged?: boolean }>, outcome: ExecutorStatus['outcome']) => {
     const from = read.length;
-    appendFileSync(
-      layout.eventsFile,
-      lines.map((l, i) => JSON.stringify({ seq: from + i + 1, at, ...l }) + '\n').join(''),
-    );
+    appendFileSync(layout.eventsFile, lines.map((l, i) => lineAt(l, from + i + 1)).join(''));
     const status: ExecutorStatus = {
       runId: RUN,
       outcome,
@@ -126,6 +138,45 @@ describe('a reattached run: the machine post, when it arrived, is the only one',
     );
     expect(events.at(-1)).toMatchObject({ type: 'finished', outcome: 'succeeded' });
     expect(posts).toEqual([]);
+  });
+
+  it('after the restart a line the training forged ("notified the webhook", unsealed) silences nothing: the desktop posts', async () => {
+    const { machineWrites } = seedRun([{ type: 'phase', phase: 'training', status: 'running' }], [trainingStarted]);
+    const { posts, events } = await reattachAndCollectPosts(() =>
+      machineWrites(
+        [
+          { ...notified('Training finished'), forged: true },
+          { phase: 'training', status: 'succeeded', detail: { exitCode: 0 } },
+          { phase: 'done', status: 'succeeded' },
+        ],
+        'succeeded',
+      ),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'finished', outcome: 'succeeded' });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'log', line: `done: ${UNSEALED_WEBHOOK_LINE}` }));
+    expect(posts).toEqual(['Training finished']);
+  });
+
+  it('a line attempt 1 sealed, replayed in attempt 2 by its training, is not believed', async () => {
+    const { machineWrites } = seedRun(
+      [
+        { type: 'attempts', attempts: [{ attempt: 1, end: 'interrupted' }, { attempt: 2 }] as never },
+        { type: 'phase', phase: 'training', status: 'running' },
+      ],
+      [trainingStarted],
+    );
+    const { posts } = await reattachAndCollectPosts(() =>
+      machineWrites(
+        [
+          // Sealed with attempt 1's key (LINE_KEY), as the pulled logs of attempt 1 hold it.
+          notified('Training finished'),
+          { phase: 'training', status: 'succeeded', detail: { exitCode: 0 } },
+          { phase: 'done', status: 'succeeded' },
+        ],
+        'succeeded',
+      ),
+    );
+    expect(posts).toEqual(['Training finished']);
   });
 
   it('the machine posted "Training failed" before the restart: the run failing after the reattach posts nothing more', async () => {

@@ -2,6 +2,7 @@ import type { RunPhase } from '../../../shared/domain/run';
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
+import { lineKeyOf } from '../../core/line-seal';
 import { workLayout } from '../../executor/work-layout';
 import type { HostConnector } from '../../host/remote-host';
 import type { ExecutorIdentity } from '../pipeline/executor-identity';
@@ -21,6 +22,8 @@ export interface ResumeInput {
   attach: AttachState & { machine: NonNullable<AttachState['machine']> };
   /** The phase the run was in (what an unexpected error fails). */
   phase: RunPhase;
+  /** The attempt whose executor runs (1-based; a spot relaunch's later ones): its line key checks the executor's word. */
+  attempt: number;
   connector: HostConnector;
   secrets: ExecutorSecrets;
   store: ObjectStore;
@@ -93,6 +96,7 @@ async function followAgain(input: ResumeInput, phases: PhaseRunner, state: Follo
       identity: identityOf(input.attach.executor),
       deadline: machine.deadline,
       secrets: input.secrets,
+      lineKey: lineKeyOf(input.secrets.sseKey, input.runId, input.attempt),
       storage: machine.storage,
       store: input.store,
       emit: input.emit,

@@ -3,7 +3,8 @@
  * TRAIN_MODE=ok|fail|oom|hang|writer (WRITER_CHUNKS lines appended to checkpoints/racing.ckpt, 0.1 s
  * apart, then AFTER_WRITER_SLEEP seconds; with WRITER_GATE, a path, it stops half-way until that file
  * exists, at most 120 s), EPOCHS, LINES_PER_EPOCH, STEP_SLEEP, CKPT_MTIME (epoch seconds given to
- * every checkpoint, for newest-wins ties). It writes numbered log lines
+ * every checkpoint, for newest-wins ties), FORGE_LINE (a line the training appends to the executor's
+ * executor.jsonl, as hostile training code could). It writes numbered log lines
  * ("line N …"), logs/metrics.jsonl, a checkpoint per epoch, a model pickle + JSON metadata,
  * and on SIGTERM saves an "interrupted" checkpoint before exiting.
  */
@@ -16,6 +17,7 @@ STEP_SLEEP=\${STEP_SLEEP:-0.02}
 mkdir -p "$TRAINDECK_CHECKPOINTS_DIR" "$TRAINDECK_MODELS_DIR" "$TRAINDECK_LOGS_DIR"
 trap 'echo "SIGTERM received, saving"; echo interrupted > "$TRAINDECK_CHECKPOINTS_DIR/interrupted.ckpt"; exit 143' TERM
 [ -f config/override.txt ] && echo "override: $(cat config/override.txt)"
+[ -n "\${FORGE_LINE:-}" ] && printf '%s\\n' "$FORGE_LINE" >> "$TRAINDECK_LOGS_DIR/executor.jsonl"
 echo "dataset bytes: $(wc -c < "$TRAINDECK_DATASETS_DIR/train.parquet")"
 n=0
 for epoch in $(seq 1 "$EPOCHS"); do
