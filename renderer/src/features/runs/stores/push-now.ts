@@ -7,7 +7,8 @@ import { api } from '../../../bridge/api-ref';
 /** One run's "Push checkpoints now": on its way, its last answer, and the newest checkpoint in S3. */
 export interface PushNowState {
   busy: boolean;
-  report?: PushNowReport;
+  /** What the last push that ran moved; cleared when another is asked for (its answer replaces it). */
+  report?: PushNowReport | undefined;
   error?: AppError | undefined;
   /** ISO time of the newest checkpoint in S3; null when there is none yet, undefined when not asked. */
   newestAt?: string | null;
@@ -28,7 +29,8 @@ export const usePushNow = create<PushNowStore>()((set, get) => {
   return {
     byRun: {},
     push: async (runId) => {
-      patch(runId, { busy: true, error: undefined });
+      // The earlier push's result beside this one's refusal would read as this push's.
+      patch(runId, { busy: true, error: undefined, report: undefined });
       const result = await api().invoke('runs.pushNow', { runId, folders: ['checkpoints'] });
       if (!result.ok) return patch(runId, { busy: false, error: result.error });
       patch(runId, { busy: false, report: result.value, newestAt: result.value.newestCheckpoint?.at ?? null });
