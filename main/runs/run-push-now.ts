@@ -1,14 +1,12 @@
 import type { RunSnapshot } from '../../shared/domain/run';
 import type { PushNowFolder, PushNowReport, PushNowResult } from '../../shared/executor/protocol';
+import { PUSH_NOW_LIMIT_MS } from '../../shared/ipc/answer-limits';
 import { TypedError } from '../../shared/ipc/result';
 import { workLayout } from '../executor/work-layout';
 import { runDir } from '../lifecycle/journal/run-journal';
 import { newestCheckpoint, pushNowOnMachine, type RunControls } from './pipeline/push-now';
 import { readAttach } from './reattach/attach-journal';
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
-
-/** A push during training may move a large checkpoint; it is bounded all the same. */
-const PUSH_NOW_LIMIT_MS = 60 * 60_000;
 
 const notTraining = (runId: string) =>
   new TypedError('PRECONDITION_FAILED', `Run ${runId} is not training now, so there is nothing to push early.`, {

@@ -104,3 +104,19 @@ describe('web transport across a host restart', () => {
     expect(FakeSocket.all).toHaveLength(1);
   });
 });
+
+describe('web transport: how long a command may take', () => {
+  // A push of a large checkpoint ran past the page's 30 s: the page said it did not run while it ran.
+  it('waits for a push during training as long as main bounds it, and 30 s for the rest', async () => {
+    const transport = webTransport({ protocol: 'http:', host: '127.0.0.1:7000' }, 'tok');
+    latest().open('first');
+    const push = transport.api.invoke('runs.pushNow', { runId: 'r1', folders: ['checkpoints'] });
+    const list = transport.api.invoke('runs.list', {});
+    await vi.advanceTimersByTimeAsync(30_001);
+    expect(await list).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    const report = { folders: ['checkpoints'], uploaded: 1, bytes: 1, skipped: [], failures: [] };
+    latest().frame({ type: 'result', id: 1, result: { ok: true, value: report } } as never);
+    expect(await push).toEqual({ ok: true, value: report });
+  });
+});

@@ -1,11 +1,10 @@
+import { answerLimitMs } from '../../../shared/ipc/answer-limits';
 import type { TrainDeckApi } from '../../../shared/ipc/api';
 import { isEventName } from '../../../shared/ipc/events';
 import { fail, type Result } from '../../../shared/ipc/result';
 import { type ServerFrame, WIRE_PATH, WIRE_PROTOCOL, WIRE_TOKEN_PARAM } from '../../../shared/ipc/wire';
 import { type ConnectionState, StateCell, type Transport } from './connection';
 
-/** A command with no answer after this long fails with TIMEOUT instead of hanging the UI. */
-const COMMAND_TIMEOUT_MS = 30_000;
 /** Reconnect backoff: 0.5 s doubling to 10 s, with jitter. */
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 10_000;
@@ -143,13 +142,13 @@ export function webTransport(location: { protocol: string; host: string }, token
       }
       const id = nextId++;
       const ws = socket;
+      // A command with no answer after its limit fails with TIMEOUT instead of hanging the UI.
+      const limitMs = answerLimitMs(command);
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          resolve(
-            fail({ code: 'TIMEOUT', message: `"${command}" got no answer within ${COMMAND_TIMEOUT_MS / 1000} s.` }),
-          );
-        }, COMMAND_TIMEOUT_MS);
+          resolve(fail({ code: 'TIMEOUT', message: `"${command}" got no answer within ${limitMs / 1000} s.` }));
+        }, limitMs);
         pending.set(id, { resolve: resolve as Pending['resolve'], timer });
         ws.send(JSON.stringify({ type: 'invoke', id, command, payload: request }));
       });
