@@ -42,7 +42,7 @@ export function PushNowPanel({ state, now, onPush }: PushNowPanelProps) {
         <Button size="sm" onClick={onPush} loading={state?.busy === true} data-testid="push-now-button">
           {state?.busy ? 'Pushing…' : 'Push checkpoints now'}
         </Button>
-        <span className="push-now__age" data-testid="push-now-age">
+        <span className="push-now__age" data-testid="push-now-age" data-newest-at={state?.newestAt ?? undefined}>
           {newest}
         </span>
       </div>
