@@ -37,7 +37,7 @@ export function App() {
   const checks = useApp((s) => s.doctor.report?.checks);
   const { toasts, dismiss } = useNotifications(useShallow((s) => ({ toasts: s.toasts, dismiss: s.dismiss })));
   const unauthorized = state.status === 'unauthorized';
-  const liveLabel = useRuns((s) => runningLabel(runningSummary(s.runs, s.burn, Date.now())));
+  const liveLabel = useRuns((s) => runningLabel(runningSummary(s.runs, s.burn, Date.now(), s.burnAtMost)));
 
   return (
     <div className="shell">

@@ -41,6 +41,22 @@ describe('provisioningBurn: the burn rate from the instance create on, before th
     expect(provisioningBurn(failed, T0 + 11 * 60_000)).toEqual(expected);
   });
 
+  // #17 point 2: a spot instance was priced at the on-demand price as if that were what it bills.
+  it('a spot instance is priced at most on-demand, marked an upper bound with why', () => {
+    const spot = ec2Run({ status: 'running', startedAt: at(1), detail: { step: 'ssh' } });
+    spot.phases.preflight = { status: 'succeeded', detail: { instanceType: 'g5.xlarge', diskGb: 150, market: 'spot' } };
+    const burn = provisioningBurn(spot, T0 + 11 * 60_000)!;
+    expect(burn.upperBound).toBe(true);
+    expect(burn.hourlyUsd).toBeCloseTo(expected.hourlyUsd!, 9);
+    expect(burn.instanceNote).toBe(
+      'At most: priced on-demand, as the spot price history is unavailable (its spot price is read once the instance trains).',
+    );
+    expect(burn.spotPending).toBeUndefined();
+    // On-demand stays exact: no bound, no note.
+    expect(expected.upperBound).toBeUndefined();
+    expect(expected.instanceNote).toBeUndefined();
+  });
+
   it('nothing before the instance, after a verified teardown, once the run ended, or for a machine not rented', () => {
     const now = T0 + 11 * 60_000;
     expect(provisioningBurn(ec2Run({ status: 'pending' }), now)).toBeUndefined();

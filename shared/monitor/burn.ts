@@ -29,6 +29,9 @@ export interface BurnInput {
   earlier?: EarlierAttemptsCost;
 }
 
+// Why a spot instance that is still starting is priced at most on-demand (provisioningBurn).
+const SPOT_READ_AT_TRAINING = 'Its spot price is read once the instance trains.';
+
 // Said in the note for the few seconds before the spot price arrives (the budget waits for the real answer to say so).
 const SPOT_BEING_READ = 'The spot price is being read.';
 
@@ -119,7 +122,9 @@ const BEFORE_INSTANCE = new Set(['key-pair', 'security-group']);
  * (it does at training): from the instance's create on, not "—" while it boots and bills. The
  * instance type and disk come from the preflight's detail; the start is the provisioning phase's
  * (the launch begins there, so this errs high by the seconds of the key pair and security group).
- * Undefined before the instance's create, after a teardown ended, and for other backends.
+ * A spot instance is priced at its on-demand price, marked an upper bound with why (its spot price
+ * is read by the monitor). Undefined before the instance's create, after a teardown ended, and for
+ * other backends.
  */
 export function provisioningBurn(
   run: Pick<RunSnapshot, 'backend' | 'state' | 'phases'>,
@@ -140,6 +145,9 @@ export function provisioningBurn(
       typeof step === 'string' &&
       !BEFORE_INSTANCE.has(step));
   if (!created) return undefined;
+  // A spot instance is not priced at its spot price until the monitor reads it (at training): until
+  // then its on-demand price stands in, an upper bound ("≤", with why), never as what it bills.
+  const spot = preflight.detail?.market === 'spot';
   return computeBurn(
     {
       instanceType,
@@ -147,6 +155,7 @@ export function provisioningBurn(
       startedAt: Date.parse(provisioning.startedAt),
       now,
       hasPublicIp: true,
+      ...(spot ? { market: 'spot' as const, spot: { problem: SPOT_READ_AT_TRAINING } } : {}),
     },
     table,
   );

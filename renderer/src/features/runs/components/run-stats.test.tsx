@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 
+import { emptyRunSnapshot } from '../../../../../shared/domain/run';
+import { provisioningBurn } from '../../../../../shared/monitor/burn';
 import type { CostBurn } from '../../../../../shared/monitor/cost';
 import { render, screen } from '../../../testing/render';
 import { RunStats } from './run-stats';
@@ -31,6 +33,16 @@ describe('RunStats: the burn rate of a spot run', () => {
     expect(stat('Burn rate').textContent).toBe('Burn rate≤ $1.02/hat most: on-demand, spot price unknown');
     expect(stat('Burn rate').getAttribute('title')).toBe(note);
     expect(stat('Cost so far').textContent).toBe('Cost so far≤ $0.978');
+  });
+
+  // #17 point 2: the monitor shows provisioningBurn until the monitor prices the run; a spot run's was exact-looking.
+  it('a spot run still starting (provisioningBurn): "≤" on the rate and the cost so far, on-demand said', () => {
+    const run = emptyRunSnapshot('r1', 'resnet', 'aws-ec2', '2026-12-06T06:00:00.000Z');
+    run.phases.preflight = { status: 'succeeded', detail: { instanceType: 'g5.xlarge', diskGb: 100, market: 'spot' } };
+    run.phases.provisioning = { status: 'running', startedAt: '2026-12-06T06:00:00.000Z', detail: { step: 'ssh' } };
+    render(<RunStats progress={undefined} cost={provisioningBurn(run, Date.parse('2026-12-06T07:00:00.000Z'))} />);
+    expect(stat('Burn rate').textContent).toBe('Burn rate≤ $1.02/hat most: on-demand, spot price unknown');
+    expect(stat('Cost so far').textContent).toBe('Cost so far≤ $1.02');
   });
 
   it('a relaunched run: the cost so far says what the earlier attempts put in it', () => {

@@ -115,6 +115,32 @@ describe('the running badge', () => {
     expect(runningLabel(runningSummary(byId(keyPair), {}, NOW))).toBe('1 running');
   });
 
+  // #17 point 2: a spot run still provisioning was counted at its on-demand price as if exact.
+  it('a spot run is counted at most (≤) until its spot price is read, from its provisioning or the monitor', () => {
+    const spot = run('spot', 5, 'running');
+    spot.phases.preflight = { status: 'succeeded', detail: { instanceType: 'g5.xlarge', diskGb: 150, market: 'spot' } };
+    spot.phases.provisioning = {
+      status: 'running',
+      startedAt: new Date(NOW - 5 * 60_000).toISOString(),
+      detail: { step: 'status-checks' },
+    };
+    const hourly = provisioningBurn(spot, NOW)!.hourlyUsd!;
+    expect(runningLabel(runningSummary(byId(spot), {}, NOW))).toBe(`1 running · ≤ ${formatHourly(hourly)}`);
+    // The monitor's price: exact once it reads the spot price, "≤" while it is an upper bound.
+    expect(runningLabel(runningSummary(byId(spot), { spot: 0.4 }, NOW))).toBe('1 running · $0.400/h');
+    expect(runningLabel(runningSummary(byId(spot), { spot: 1 }, NOW, { spot: true }))).toBe('1 running · ≤ $1.00/h');
+    // With a run not priced yet as well: neither bound holds.
+    expect(runningLabel(runningSummary(byId(spot, run('ec3', 3, 'running')), {}, NOW))).toBe(
+      `2 running · ≈ ${formatHourly(hourly)}`,
+    );
+    useRuns.setState({ burn: {}, burnAtMost: {} });
+    const cost = { hourlyUsd: 1, instanceHourlyUsd: 1, ebsHourlyUsd: 0, soFarUsd: 1, pricesAsOf: 'x' };
+    useRuns.getState().noteCost('spot', { ...cost, upperBound: true });
+    expect(useRuns.getState().burnAtMost).toEqual({ spot: true });
+    useRuns.getState().noteCost('spot', { ...cost, hourlyUsd: 0.4 });
+    expect(useRuns.getState().burnAtMost).toEqual({});
+  });
+
   it("keeps each run's latest price from the monitor (deltas of every watched run), and forgets them when main restarts", () => {
     useRuns.setState({ burn: {} });
     const cost = { hourlyUsd: 1.0274, instanceHourlyUsd: 1, ebsHourlyUsd: 0.0274, soFarUsd: 1, pricesAsOf: 'x' };

@@ -20,6 +20,8 @@ interface RunsStore {
   selected: string | undefined;
   /** $/h of each run main prices (its monitor's burn rate, from `monitor.delta` and snapshots); null: not priced. */
   burn: Record<string, number | null>;
+  /** Runs whose `burn` is at most that figure (a spot instance priced on-demand or at the dearest zone's price). */
+  burnAtMost: Record<string, true>;
   /** Runs asked to stop whose training has not ended yet: their Stop button says "Stopping…". */
   stopping: Record<string, true>;
   /** A run just launched: its header takes the focus once the Runs page shows it ({@link arrived} clears it). */
@@ -61,6 +63,7 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   watched: undefined,
   selected: undefined,
   burn: {},
+  burnAtMost: {},
   stopping: {},
   arriving: undefined,
   actionError: undefined,
@@ -105,8 +108,14 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   arrived: () => set({ arriving: undefined }),
 
   noteCost: (runId, cost) => {
-    if (!cost || get().burn[runId] === cost.hourlyUsd) return;
-    set({ burn: { ...get().burn, [runId]: cost.hourlyUsd } });
+    if (!cost) return;
+    const atMost = cost.upperBound === true;
+    if (get().burn[runId] === cost.hourlyUsd && (get().burnAtMost[runId] === true) === atMost) return;
+    const { [runId]: _was, ...others } = get().burnAtMost;
+    set({
+      burn: { ...get().burn, [runId]: cost.hourlyUsd },
+      burnAtMost: atMost ? { ...others, [runId]: true } : others,
+    });
   },
 
   cancel: async (runId) => {
@@ -151,6 +160,7 @@ export const useRuns = create<RunsStore>()((set, get) => ({
       runs: {},
       loaded: false,
       burn: {},
+      burnAtMost: {},
       teardowns: Object.fromEntries(Object.entries(get().teardowns).filter(([, t]) => t.result || t.error)),
     }),
 }));
@@ -198,6 +208,8 @@ export interface RunningSummary {
   hourlyUsd: number;
   /** Cloud runs without a price yet (before their monitor's first tick) or with an unpriced type. */
   unpriced: number;
+  /** Priced runs whose price is at most their figure (spot at on-demand or at the dearest zone's price). */
+  atMost: number;
 }
 
 /**
@@ -208,23 +220,33 @@ export function runningSummary(
   runs: Record<string, RunSnapshot>,
   burn: Record<string, number | null>,
   now: number,
+  burnAtMost: Record<string, true> = {},
 ): RunningSummary {
-  const summary: RunningSummary = { count: 0, hourlyUsd: 0, unpriced: 0 };
+  const summary: RunningSummary = { count: 0, hourlyUsd: 0, unpriced: 0, atMost: 0 };
   for (const run of Object.values(runs)) {
     if (run.state !== 'running') continue;
     summary.count++;
     if (isOwnMachine(run.backend)) continue;
-    const hourly = burn[run.runId] ?? provisioningBurn(run, now)?.hourlyUsd;
+    const monitored = burn[run.runId];
+    const provisioning = monitored === undefined || monitored === null ? provisioningBurn(run, now) : undefined;
+    const hourly = monitored ?? provisioning?.hourlyUsd;
     if (hourly === undefined || hourly === null) summary.unpriced++;
-    else summary.hourlyUsd += hourly;
+    else {
+      summary.hourlyUsd += hourly;
+      if (provisioning ? provisioning.upperBound : burnAtMost[run.runId]) summary.atMost++;
+    }
   }
   return summary;
 }
 
-/** "1 running · $1.03/h" ("≥ $1.03/h" while a cloud run has no price yet); undefined when nothing runs. */
+/**
+ * "1 running · $1.03/h": "≥ $1.03/h" while a cloud run has no price yet, "≤ $1.03/h" when a spot
+ * run is priced at most (on-demand), "≈" when both; undefined when nothing runs.
+ */
 export function runningLabel(summary: RunningSummary): string | undefined {
   if (!summary.count) return undefined;
   const runs = `${summary.count} running`;
   if (summary.unpriced && !summary.hourlyUsd) return runs;
-  return `${runs} · ${summary.unpriced ? '≥ ' : ''}${formatHourly(summary.hourlyUsd)}`;
+  const sign = summary.unpriced ? (summary.atMost ? '≈ ' : '≥ ') : summary.atMost ? '≤ ' : '';
+  return `${runs} · ${sign}${formatHourly(summary.hourlyUsd)}`;
 }
