@@ -62,12 +62,20 @@ test('the budget refuses what is not an amount, with a sentence at the field; Ne
   await refused(page, 'training', budget, '-5', 'More than $0, or leave the field empty for no budget.');
   await refused(page, 'training', budget, '0', 'More than $0, or leave the field empty for no budget.');
   await refused(page, 'training', budget, '1e12', 'At most $1,000,000.');
-  // Less than one hour of the instance: it would stop the run before it trains.
+  // Less than one hour of the instance: it would stop the run before it trains. Judged at the region's
+  // prices, Review's (#17): $1.10 passed at the bundled us-east-1 hour ($1.02) and is below eu-west-1's
+  // ($1.13 on the demo account's Price List).
+  await input(page, budget).fill('1.10');
+  await next(page);
+  await atStep(page, 'training');
+  await expect(error(page, budget)).toHaveText(
+    /^The budget of \$1\.10 is less than one hour of g5\.xlarge \(\$1\.13\/h with its disk and public IPv4, AWS prices of eu-west-1 of \d{4}-\d\d-\d\d\), so the run would be stopped before it trains: raise it to at least \$1\.14, or pick a cheaper instance type\.$/,
+  );
   await input(page, budget).fill('0.5');
   await next(page);
   await atStep(page, 'training');
   await expect(error(page, budget)).toHaveText(
-    /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$\d+\.\d\d\/h with its disk and public IPv4\), so the run would be stopped before it trains: raise it to at least \$\d+\.\d\d, or pick a cheaper instance type\.$/,
+    /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$1\.13\/h with its disk and public IPv4, AWS prices of eu-west-1 of \d{4}-\d\d-\d\d\), so the run would be stopped before it trains: raise it to at least \$1\.14, or pick a cheaper instance type\.$/,
   );
   await expect(page.getByTestId('wizard-status')).toContainText('1 field needs attention');
   await input(page, budget).scrollIntoViewIfNeeded();
@@ -95,6 +103,8 @@ test('the budget refuses what is not an amount, with a sentence at the field; Ne
   await next(page);
   await atStep(page, 'review');
   await expect(page.getByTestId('stop-rules')).toContainText('Budgetnone: only the time limit ends the run');
+  // The hour the budget was judged at is Review's.
+  await expect(page.getByTestId('footer-cost')).toContainText('≈ $1.13/h');
   expect(problems).toEqual([]);
 });
 

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
 import { runConfigSchema } from '../run-config/schema';
 import {
+  budgetBelowOneHour,
   budgetStopMessage,
-  budgetTooSmallProblem,
   budgetVerdict,
   GRACEFUL_STOP_FIGURES,
   gracefulStopSeconds,
@@ -114,28 +115,99 @@ describe('budgetVerdict: stop when the run, stopped at the next check, could end
   });
 });
 
-describe('a budget below one hour of the instance is refused with the fix', () => {
+// #17: the check used the bundled us-east-1 table while Review priced the region ($1.02 vs $1.13/h for
+// g5.xlarge in eu-west-1). Invariant: one hour is priced at the prices it is given (the region's, as
+// Review and the monitor price it), and the sentence names them; the schema, which has no region
+// prices, no longer judges it.
+describe('a budget below one hour of the instance is refused with the fix, at the region prices', () => {
   const config = (maxCostUsd: number, instanceType = 'g5.xlarge') => ({
     version: 1,
-    aws: { region: 'us-east-1' },
+    aws: { region: 'eu-west-1' },
     storage: { bucket: 'acme-ml', prefix: 'runs/a', sseKeyFile: 'k.key' },
     compute: { instanceType, ttlMinutes: 120 },
     training: { command: 'python train.py', maxCostUsd },
   });
+  // eu-west-1 as the Price List answers it: 1.12 × us-east-1's figures.
+  const scaled = (factor: number, source: 'live' | 'bundled' = 'live'): PriceTable => ({
+    ...PRICE_TABLE,
+    instanceHourly: Object.fromEntries(Object.entries(PRICE_TABLE.instanceHourly).map(([t, p]) => [t, p * factor])),
+    ebsGbMonth: Object.fromEntries(Object.entries(PRICE_TABLE.ebsGbMonth).map(([t, p]) => [t, p * factor])),
+    origin: { source, region: 'eu-west-1', asOf: '2026-12-06T05:00:00.000Z' },
+  });
+  const compute = { instanceType: 'g5.xlarge', diskGb: 100 };
+  const hourAt = (table: PriceTable) =>
+    hourlyBurn({ ...compute, volumes: [{ volumeType: 'gp3', sizeGb: 100 }], hasPublicIp: true }, table).hourly!;
 
-  it('says the hourly price and the least budget, on training.maxCostUsd', () => {
-    const parsed = runConfigSchema.safeParse(config(0.5));
-    expect(parsed.success).toBe(false);
-    const issue = parsed.error!.issues.find((i) => i.path.join('.') === 'training.maxCostUsd');
-    expect(issue?.message).toMatch(
-      /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$1\.\d\d\/h with its disk and public IPv4\), so the run would be stopped before it trains: raise training\.maxCostUsd to at least \$1\.\d\d, or pick a cheaper instance type$/,
+  it('says the hourly price, which prices and the least budget', () => {
+    const said = budgetBelowOneHour({ maxCostUsd: 0.5, compute, table: scaled(1.12) });
+    expect(said?.message).toMatch(
+      /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$1\.1\d\/h with its disk and public IPv4, AWS prices of eu-west-1 of 2026-12-06\), so the run would be stopped before it trains: raise training\.maxCostUsd to at least \$1\.\d\d, or pick a cheaper instance type$/,
+    );
+    expect(said?.upperBound).toBe(false);
+    expect(said?.message).toBe(`${said?.problem}: ${said?.fix}`);
+  });
+
+  it('a budget between the bundled hour and the region hour: refused at the region prices (the bundled table let it pass)', () => {
+    const region = scaled(1.12);
+    const between = (hourAt(PRICE_TABLE) + hourAt(region)) / 2;
+    expect(budgetBelowOneHour({ maxCostUsd: between, compute, table: region })).toBeDefined();
+    // A region cheaper than the bundled us-east-1 figures: not refused for the bundled price.
+    const cheaper = scaled(0.9);
+    const justAbove = (hourAt(cheaper) + hourAt(PRICE_TABLE)) / 2;
+    expect(budgetBelowOneHour({ maxCostUsd: justAbove, compute, table: cheaper })).toBeUndefined();
+    // The schema no longer judges it at all (it has no region prices): the wizard and the preflight do.
+    expect(runConfigSchema.safeParse(config(between)).success).toBe(true);
+    expect(runConfigSchema.safeParse(config(0.5)).success).toBe(true);
+  });
+
+  it('property: refused exactly when the budget is below the hour at the given prices', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.5, max: 1.5, noNaN: true }), usd(3), (factor, budget) => {
+        const table = scaled(factor);
+        const said = budgetBelowOneHour({ maxCostUsd: budget, compute, table });
+        expect(said !== undefined).toBe(budget < hourAt(table));
+      }),
+      RUNS,
     );
   });
 
-  it('accepts one hour or more, and an instance type the table cannot price (never refused on an unknown)', () => {
-    expect(runConfigSchema.safeParse(config(25)).success).toBe(true);
-    expect(runConfigSchema.safeParse(config(0.5, 'zz9.mega')).success).toBe(true);
-    expect(budgetTooSmallProblem(0.5, null, 'zz9.mega')).toBeUndefined();
+  it('bundled prices say so; a spot hour without its spot price is at most on-demand, said', () => {
+    const bundled = budgetBelowOneHour({
+      maxCostUsd: 0.5,
+      compute,
+      table: { ...PRICE_TABLE, origin: { source: 'bundled', region: 'eu-west-1', asOf: PRICE_TABLE.asOf } },
+    });
+    expect(bundled?.problem).toContain(
+      'the bundled us-east-1 prices of 2025-06-15 (live prices of eu-west-1 unavailable)',
+    );
+    const spot = budgetBelowOneHour({
+      maxCostUsd: 0.5,
+      compute: { ...compute, market: 'spot' },
+      table: scaled(1.12),
+      spot: { problem: 'No spot price was read.' },
+    });
+    expect(spot).toMatchObject({ upperBound: true, problem: expect.stringContaining('(at most $1.1') });
+    // With the zones' prices: Review's figure, the dearest zone's (still at most: the zone is EC2's choice).
+    const zones = {
+      zones: [
+        { zone: 'eu-west-1a', usdPerHour: 0.3 },
+        { zone: 'eu-west-1b', usdPerHour: 0.4 },
+      ],
+    };
+    const spotTable = scaled(1.12);
+    expect(
+      budgetBelowOneHour({ maxCostUsd: 0.5, compute: { ...compute, market: 'spot' }, table: spotTable, spot: zones }),
+    ).toBeUndefined();
+    expect(
+      budgetBelowOneHour({ maxCostUsd: 0.39, compute: { ...compute, market: 'spot' }, table: spotTable, spot: zones })
+        ?.problem,
+    ).toMatch(/at most \$0\.4\d\d\/h/);
+  });
+
+  it('never refused on an unknown price', () => {
+    expect(
+      budgetBelowOneHour({ maxCostUsd: 0.5, compute: { ...compute, instanceType: 'zz9.mega' }, table: PRICE_TABLE }),
+    ).toBeUndefined();
   });
 
   it('refuses a budget of $0 or less, or not a number, in words', () => {

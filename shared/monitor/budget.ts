@@ -1,11 +1,15 @@
+import { priceOriginPhrase, type PriceTable } from '../pricing/price-table';
+import type { SpotNowAnswer } from '../pricing/spot-now-price';
 import { formatUsd } from '../report/format';
+import { hourlyBurn } from './burn';
 
 /**
  * The run's budget (`training.maxCostUsd`): when what the run has cost so far plus what a graceful
  * stop would still cost (stop the training, push, verify, tear down, all billed at the run's rate)
  * could pass the budget before the next check, the run is stopped. The one home of the rule: the
- * desktop's monitor decides with it (main/monitor/run-monitor.ts), the run config refuses a budget
- * below one hour of the instance with it, and a live price source only changes the rate it is given.
+ * desktop's monitor decides with it (main/monitor/run-monitor.ts), the wizard and the preflight refuse a
+ * budget below one hour of the instance with it (at the region's prices), and a live price source only
+ * changes the rate it is given.
  */
 
 /**
@@ -111,18 +115,53 @@ export function budgetStopMessage(spentUsd: number, maxCostUsd: number): string 
   return `stopped by the budget: ${formatUsd(spentUsd)} of ${formatUsd(maxCostUsd)}`;
 }
 
+/** What {@link budgetBelowOneHour} prices one hour of the instance with. */
+export interface OneHourInput {
+  /** The budget, US dollars. */
+  maxCostUsd: number;
+  compute: { instanceType: string; diskGb: number; market?: 'spot' | 'on-demand' | undefined };
+  /**
+   * The region's prices (main's price source: AWS's Price List, a cached copy, or the bundled table
+   * only when neither can be had, its `origin` saying so): the prices Review and the monitor use.
+   */
+  table: PriceTable;
+  /** A spot instance's price per zone now (absent or a problem: at most its on-demand price). */
+  spot?: SpotNowAnswer | undefined;
+}
+
+/** A budget that one hour of the instance passes: the sentence (with its fix), and whether the hour is an upper bound. */
+export interface BudgetHourProblem {
+  /** What is wrong, with the hour's price and which prices: "The budget of $0.500 is less than one hour of …". */
+  problem: string;
+  /** "raise training.maxCostUsd to at least $1.17, or pick a cheaper instance type". */
+  fix: string;
+  /** The two as one sentence (no final period): the wizard's field message. */
+  message: string;
+  /** The hour was priced at most (a spot instance at on-demand or the dearest zone): the budget may yet be enough. */
+  upperBound: boolean;
+}
+
 /**
  * A budget below one hour of the instance (with its disk and public IPv4) stops the run before it can
- * do any work: the sentence and its fix, or undefined when the budget is enough or the price is unknown.
+ * do any work: said with the hour's price, which prices (region, date, bundled or live), and the least
+ * budget that works. Priced as the monitor prices the run ({@link hourlyBurn}: spot at its price now,
+ * at most the dearest zone's or on-demand). Undefined when the budget is enough or the hour is unpriced.
  */
-export function budgetTooSmallProblem(
-  maxCostUsd: number,
-  hourlyUsd: number | null,
-  instanceType: string,
-): string | undefined {
-  if (hourlyUsd === null || maxCostUsd >= hourlyUsd) return undefined;
-  return (
-    `The budget of ${formatUsd(maxCostUsd)} is less than one hour of ${instanceType} (${formatUsd(hourlyUsd)}/h with its disk and public IPv4), ` +
-    `so the run would be stopped before it trains: raise training.maxCostUsd to at least ${formatUsd(Math.ceil(hourlyUsd * 100) / 100)}, or pick a cheaper instance type`
+export function budgetBelowOneHour(input: OneHourInput): BudgetHourProblem | undefined {
+  const { instanceType, diskGb, market } = input.compute;
+  const { hourly, upperBound } = hourlyBurn(
+    {
+      instanceType,
+      volumes: [{ volumeType: 'gp3', sizeGb: diskGb }],
+      hasPublicIp: true,
+      ...(market ? { market } : {}),
+      ...(input.spot ? { spot: input.spot } : {}),
+    },
+    input.table,
   );
+  if (hourly === null || input.maxCostUsd >= hourly) return undefined;
+  const rate = `${upperBound ? 'at most ' : ''}${formatUsd(hourly)}/h with its disk and public IPv4`;
+  const problem = `The budget of ${formatUsd(input.maxCostUsd)} is less than one hour of ${instanceType} (${rate}, ${priceOriginPhrase(input.table)}), so the run would be stopped before it trains`;
+  const fix = `raise training.maxCostUsd to at least ${formatUsd(Math.ceil(hourly * 100) / 100)}, or pick a cheaper instance type`;
+  return { upperBound, problem, fix, message: `${problem}: ${fix}` };
 }

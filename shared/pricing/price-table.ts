@@ -58,6 +58,19 @@ export function describePriceOrigin(origin: PriceOrigin | undefined, table: Pric
 }
 
 /**
+ * Which prices a figure is of, as a phrase inside a sentence: "AWS prices of eu-west-1 of 2026-12-06",
+ * or "the bundled us-east-1 prices of 2025-06-15 (live prices of eu-west-1 unavailable)".
+ */
+export function priceOriginPhrase(table: PriceTable): string {
+  const origin = table.origin;
+  if (!origin || origin.source === 'bundled') {
+    const live = origin ? ` (live prices of ${origin.region} unavailable)` : '';
+    return `the bundled ${table.baseRegion} prices of ${table.asOf}${live}`;
+  }
+  return `AWS prices of ${origin.region} of ${origin.asOf.slice(0, 10)}`;
+}
+
+/**
  * One sentence for prices of several regions (the Costs page): AWS's when every region's are live or
  * cached (dated by the oldest fetch), else which regions fell back to the bundled table and why.
  */

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
 import { MAX_SPOT_RELAUNCHES } from '../domain/spot-relaunch';
-import { budgetTooSmallProblem } from '../monitor/budget';
-import { hourlyBurn } from '../monitor/burn';
 import { monitoringSchema } from './monitoring-section';
 import { codeSchema, trainingSchema } from './run-sections';
 import { sshHostSchema } from './ssh-host-section';
@@ -259,19 +257,8 @@ export const runConfigSchema = z
     monitoring: monitoringSchema.optional(),
   })
   .strict()
-  .superRefine((config, ctx) => {
-    // A budget below one hour of the instance stops the run before it trains: said before anything is created.
-    const maxCostUsd = config.training?.maxCostUsd;
-    if (maxCostUsd === undefined || !config.compute) return;
-    const { instanceType, diskGb } = config.compute;
-    const { hourly } = hourlyBurn({
-      instanceType,
-      volumes: [{ volumeType: 'gp3', sizeGb: diskGb }],
-      hasPublicIp: true,
-    });
-    const problem = budgetTooSmallProblem(maxCostUsd, hourly, instanceType);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['training', 'maxCostUsd'], message: problem });
-  })
+  // A budget below one hour of the instance is not judged here: the schema has no prices of the region.
+  // The wizard (with the region's prices) and the preflight refuse it (shared/monitor/budget.ts).
   .superRefine((config, ctx) => {
     const problem = expectedHoursProblem(config);
     if (problem) ctx.addIssue({ code: 'custom', path: ['training', 'expectedHours'], message: problem });

@@ -49,6 +49,27 @@ describe('whether the budget can stop the run', () => {
     expect(hasDoubledPeriod(`${line.value}. ${line.fix}`)).toBe(false);
   });
 
+  // #17: the schema refused a budget below one hour at the bundled us-east-1 prices; the launch now
+  // refuses it at the region's (the prices the monitor stops the run by), naming them.
+  it('a budget below one hour of the instance at the region prices fails (on-demand), warns for spot (at most on-demand)', () => {
+    const region: PriceTable = {
+      ...PRICE_TABLE,
+      instanceHourly: { ...PRICE_TABLE.instanceHourly, 'g5.xlarge': 1.123 },
+      origin: { source: 'live', region: 'eu-west-1', asOf: '2026-12-06T05:00:00.000Z' },
+    };
+    // $1.10 passed the bundled hour ($1.02) and is below the region's ($1.14).
+    const line = budgetPriceCheck(1.1, compute(), region);
+    expect(line).toMatchObject({ id: 'budget', status: 'fail' });
+    expect(line.value).toMatch(
+      /^The budget of \$1\.10 is less than one hour of g5\.xlarge \(\$1\.14\/h with its disk and public IPv4, AWS prices of eu-west-1 of 2026-12-06\), so the run would be stopped before it trains$/,
+    );
+    expect(line.fix).toBe('Raise training.maxCostUsd to at least $1.14, or pick a cheaper instance type.');
+    expect(hasDoubledPeriod(`${line.value}. ${line.fix}`)).toBe(false);
+    const spot = budgetPriceCheck(1.1, compute({ market: 'spot' }), region);
+    expect(spot).toMatchObject({ status: 'warn', value: expect.stringContaining('(at most $1.14/h') });
+    expect(budgetPriceCheck(1.2, compute(), region).status).toBe('pass');
+  });
+
   it('in the preflight: a warning before launch, the plan still made; none without a budget; unreadable prices warn', async () => {
     const world = await fakeWorld({ compute: {} });
     const config = (maxCostUsd?: number): RunConfig => ({

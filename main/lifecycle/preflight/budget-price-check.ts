@@ -1,4 +1,5 @@
 import type { PreflightCheck } from '../../../shared/domain/preflight';
+import { budgetBelowOneHour } from '../../../shared/monitor/budget';
 import { describePriceOrigin, isPrice, type PriceTable } from '../../../shared/pricing/price-table';
 import { formatUsd } from '../../../shared/report/format';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
@@ -7,13 +8,30 @@ import { check } from './check';
 const LABEL = 'Budget';
 
 /**
- * Whether `training.maxCostUsd` can stop the run: the monitor stops a run by its cost, so every
- * instance type the launch may end on (the chosen one and each alternative) and its gp3 disk must
- * have a price in the region's prices. One without a price is a warning before anything is
- * created: the run would go on to its time limit whatever it costs (the monitor says so too, but
- * only after launch). Not a failure: the type may still be worth running, with a time limit.
+ * Whether `training.maxCostUsd` can stop the run, at the region's prices (the monitor's and
+ * Review's). A budget below one hour of the instance would stop it before it trains: a failure,
+ * before anything is created (a warning for spot, whose hour is priced here at most its on-demand
+ * price: the preflight does not read spot prices). Every instance type the launch may end on (the
+ * chosen one and each alternative) and its gp3 disk must have a price: one without is a warning
+ * (the run would go on to its time limit whatever it costs), not a failure: the type may still be
+ * worth running, with a time limit.
  */
 export function budgetPriceCheck(maxCostUsd: number, compute: ComputeConfig, table: PriceTable): PreflightCheck {
+  const tooSmall = budgetBelowOneHour({
+    maxCostUsd,
+    compute,
+    table,
+    ...(compute.market === 'spot' ? { spot: { problem: 'The preflight does not read spot prices.' } } : {}),
+  });
+  if (tooSmall) {
+    return check(
+      'budget',
+      LABEL,
+      tooSmall.upperBound ? 'warn' : 'fail',
+      tooSmall.problem,
+      `${tooSmall.fix.charAt(0).toUpperCase()}${tooSmall.fix.slice(1)}.`,
+    );
+  }
   const types = [compute.instanceType, ...(compute.alternatives ?? [])];
   const unpriced = [
     ...types.filter((type) => !isPrice(table.instanceHourly[type])),

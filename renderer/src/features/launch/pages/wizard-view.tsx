@@ -33,11 +33,19 @@ export function WizardView() {
   // The store's actions (stable across its updates; the effects below must not rerun on every answer).
   const [aws] = useState(() => useWizardAws.getState());
   const identity = useWizardAws((s) => s.identity);
-  const validation = useMemo(() => validateDraft(draft), [draft]);
+  // The region's prices judge the budget as Review quotes it (validateDraft's prices).
+  const loadedPrices = useWizardAws((s) => s.prices);
+  const validation = useMemo(() => validateDraft(draft, loadedPrices), [draft, loadedPrices]);
   const { profile, region } = draft.account;
   // Next cannot pass an identity that failed (or has not answered): nothing after it could work.
   const identityProblem = identityBlocker(identity, `${profile}@${region}`);
-  const blockers: FieldErrors = step === 'account' && identityProblem ? { 'aws.identity': identityProblem } : {};
+  // The store's Next validates without prices: the budget's price-based error is handed to it here.
+  const blockers: FieldErrors = {
+    ...(step === 'account' && identityProblem ? { 'aws.identity': identityProblem } : {}),
+    ...(step === 'training' && validation.errors['training.maxCostUsd']
+      ? { 'training.maxCostUsd': validation.errors['training.maxCostUsd'] }
+      : {}),
+  };
   const configKey = validation.config ? JSON.stringify(validation.config) : undefined;
   // Preflight of this very config: its failures mark the steps that own them (red in the stepper).
   const report = preflight?.key === configKey && !preflight?.loading ? preflight?.value : undefined;
@@ -94,9 +102,12 @@ export function WizardView() {
   // The draft's type, not the validated config's: the Compute step's picker needs the prices before the draft is whole.
   const instanceType = draft.compute.target === 'aws-ec2' ? draft.compute.instanceType : undefined;
   useEffect(() => {
-    if ((step === 'compute' || step === 'review') && instanceType) void aws.loadPrices(profile, region, instanceType);
+    // The Training step too: its budget is checked at these prices.
+    if ((step === 'compute' || step === 'training' || step === 'review') && instanceType) {
+      void aws.loadPrices(profile, region, instanceType);
+    }
   }, [aws, step, profile, region, instanceType]);
-  const prices = useWizardAws((s) => s.prices?.value);
+  const prices = loadedPrices?.value;
   useEffect(() => {
     if (step === 'review' && validation.config && useWizardAws.getState().preflight?.key !== configKey) {
       void aws.runPreflight(validation.config);

@@ -156,8 +156,6 @@ export const FIELD_MESSAGES: Record<string, FieldMessages> = {
     small: 'More than $0, or leave the field empty for no budget.',
     big: 'At most $1,000,000.',
     type: 'Type an amount in US dollars, e.g. 25, or leave the field empty for no budget.',
-    custom: ({ issue }) =>
-      issue.message.replace(/raise training\.maxCostUsd to/, 'raise it to').replace(/([^.])$/, '$1.'),
     otherwise: 'Type an amount in US dollars, e.g. 25, or leave the field empty for no budget.',
   },
   'training.expectedHours': {

@@ -27,6 +27,7 @@ const FIELD_LABELS: Record<string, string> = {
   'storage.bucket': 'Bucket',
   'storage.prefix': 'Prefix',
   'storage.key': 'Encryption key',
+  'training.maxCostUsd': 'Budget (US dollars)',
 };
 
 /** Each preflight check (main's ids) and the field that fixes it. */
@@ -50,6 +51,7 @@ const HOMES: Record<string, CheckHome> = {
   ttl: { step: 'compute', field: 'compute.ttlMinutes' },
   ssh: { step: 'compute', field: 'sshHost.address' },
   'host-key': { step: 'compute', field: 'sshHost.hostKeyFingerprint' },
+  budget: { step: 'training', field: 'training.maxCostUsd' },
 };
 
 const STEP_OF_ROOT: Record<string, CheckHome['step']> = {

@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import type { RegionPrices } from '../../../../../shared/domain/account';
+import { PRICE_TABLE } from '../../../../../shared/pricing/price-table';
 import { storageSchema } from '../../../../../shared/run-config/schema';
-import { emptyDraft, proposedPrefix } from './draft';
+import { quoteFor } from '../components/wizard/cost-estimate';
+import type { Loaded } from '../stores/wizard-aws';
+import { emptyDraft, proposedPrefix, type WizardDraft } from './draft';
 import { configToDraft } from './to-config';
-import { stepErrors, validateDraft } from './validate';
+import { pricesKey, stepErrors, validateDraft } from './validate';
 
 // An EC2 draft that passes (4 h TTL, eu-west-1), for the tests of one field.
 function validEc2Draft() {
@@ -15,6 +19,25 @@ function validEc2Draft() {
   draft.training.command = 'python train.py';
   return draft;
 }
+
+// The region's prices as aws.prices answers them (live, eu-west-1), `factor` × the bundled us-east-1 figures.
+function regionPrices(factor: number): RegionPrices {
+  const scale = (prices: Record<string, number>) =>
+    Object.fromEntries(Object.entries(prices).map(([key, usd]) => [key, usd * factor]));
+  return {
+    table: {
+      ...PRICE_TABLE,
+      instanceHourly: scale(PRICE_TABLE.instanceHourly),
+      ebsGbMonth: scale(PRICE_TABLE.ebsGbMonth),
+      origin: { source: 'live', region: 'eu-west-1', asOf: '2026-12-06T05:00:00.000Z' },
+    },
+  };
+}
+const loaded = (draft: WizardDraft, value: RegionPrices): Loaded<RegionPrices> => ({
+  key: pricesKey(draft),
+  loading: false,
+  value,
+});
 
 describe('wizard validation (the shared run config schema)', () => {
   it('reports a missing TTL and a bad bucket name on their fields, per step', () => {
@@ -64,12 +87,12 @@ describe('wizard validation (the shared run config schema)', () => {
     expect(config?.compute).toMatchObject({ ttlMinutes: 240, diskGb: 100, instanceType: 'g5.xlarge' });
   });
 
-  it('the stop rules: a budget below one hour of the instance in plain words on its field, the actions round-trip', () => {
+  it('the stop rules: a budget below one hour of the instance (at the region prices) in plain words on its field, the actions round-trip', () => {
     const draft = validEc2Draft();
     draft.training.maxCostUsd = '0.5';
-    const small = validateDraft(draft).errors;
+    const small = validateDraft(draft, loaded(draft, regionPrices(1.12))).errors;
     expect(stepErrors(small, 'training')['training.maxCostUsd']).toMatch(
-      /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$1\.\d\d\/h with its disk and public IPv4\), so the run would be stopped before it trains: raise it to at least \$1\.\d\d, or pick a cheaper instance type\.$/,
+      /^The budget of \$0\.500 is less than one hour of g5\.xlarge \(\$1\.\d\d\/h with its disk and public IPv4, AWS prices of eu-west-1 of 2026-12-06\), so the run would be stopped before it trains: raise it to at least \$1\.\d\d, or pick a cheaper instance type\.$/,
     );
     draft.training.maxCostUsd = 'ten';
     expect(validateDraft(draft).errors['training.maxCostUsd']).toBe(
@@ -92,6 +115,40 @@ describe('wizard validation (the shared run config schema)', () => {
       stallAction: 'stop',
       lossAction: 'alert',
     });
+  });
+
+  // #17: the wizard judged the budget at the bundled us-east-1 prices while Review quoted the region's
+  // ($1.02 vs $1.13/h for g5.xlarge in eu-west-1): a $1.10 budget passed the Training step, then the
+  // run was stopped before it trained. One source now: the region's prices Review quotes.
+  it('a budget between the bundled hour and the region hour is refused at the region prices Review quotes', () => {
+    const draft = validEc2Draft();
+    draft.training.maxCostUsd = '1.10';
+    const region = regionPrices(1.12);
+    const error = validateDraft(draft, loaded(draft, region)).errors['training.maxCostUsd'];
+    expect(error).toMatch(
+      /^The budget of \$1\.10 is less than one hour of g5\.xlarge \(\$1\.1\d\/h .*AWS prices of eu-west-1 of 2026-12-06/,
+    );
+    expect(validateDraft(draft, loaded(draft, region)).config).toBeUndefined();
+    // Review's figure for the same draft is that hour: the wizard and Review agree.
+    const hourly = quoteFor(validateDraft(draft).config!, region, 1)!.hourlyUsd!;
+    expect(error).toContain(`($${hourly.toFixed(2)}/h`);
+    // A region cheaper than the bundled figures does not refuse a budget above its own hour.
+    draft.training.maxCostUsd = '1.00';
+    expect(validateDraft(draft, loaded(draft, regionPrices(0.9))).errors['training.maxCostUsd']).toBeUndefined();
+  });
+
+  it('prices of another region or type, or still loading: no verdict (preflight judges); failed: the bundled table, said so', () => {
+    const draft = validEc2Draft();
+    draft.training.maxCostUsd = '0.5';
+    const region = regionPrices(1.12);
+    expect(validateDraft(draft, { ...loaded(draft, region), key: 'other@us-east-1:g5.xlarge' }).errors).toEqual({});
+    expect(validateDraft(draft, { key: pricesKey(draft), loading: true }).errors).toEqual({});
+    const failed = validateDraft(draft, {
+      key: pricesKey(draft),
+      loading: false,
+      error: { code: 'aws', message: 'The Price List could not be reached.' },
+    } as Loaded<RegionPrices>).errors['training.maxCostUsd'];
+    expect(failed).toContain('the bundled us-east-1 prices of 2025-06-15 (live prices of eu-west-1 unavailable)');
   });
 
   it('spot relaunches: in plain words on their field, on spot only, and they round-trip (a template kept them)', () => {

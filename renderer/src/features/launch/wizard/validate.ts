@@ -1,5 +1,9 @@
+import type { RegionPrices } from '../../../../../shared/domain/account';
+import { budgetBelowOneHour } from '../../../../../shared/monitor/budget';
+import { PRICE_TABLE } from '../../../../../shared/pricing/price-table';
 import { type RunConfig, runConfigSchema } from '../../../../../shared/run-config/schema';
 import { secretEnvNameProblem } from '../../../../../shared/run-config/secret-env-names';
+import type { Loaded } from '../stores/wizard-aws';
 import { proposedPrefix, type StepId, type WizardDraft } from './draft';
 import { fieldMessage } from './field-messages';
 import { draftToConfig } from './to-config';
@@ -30,12 +34,20 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Validates the whole draft with the shared run config schema (the CLI's own rules), plus the
  * few things only the wizard knows (the key must be generated or imported; env rows). Returns
  * every error by field, in the wizard's words (./field-messages.ts, never the schema's), and,
- * when there is none, the config.
+ * when there is none, the config. With `prices` (the region's, as Review quotes them), a budget
+ * below one hour of the instance is an error at its field.
  */
-export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config?: RunConfig } {
+export function validateDraft(
+  draft: WizardDraft,
+  prices?: Loaded<RegionPrices>,
+): { errors: FieldErrors; config?: RunConfig } {
   const errors: FieldErrors = {};
   const input = draftToConfig(draft);
   const parsed = runConfigSchema.safeParse(input);
+  if (parsed.success) {
+    const budget = budgetHourError(parsed.data, pricesOfDraft(draft, prices));
+    if (budget) errors['training.maxCostUsd'] = budget;
+  }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String).join('.');
@@ -71,6 +83,40 @@ export function validateDraft(draft: WizardDraft): { errors: FieldErrors; config
   Object.assign(errors, secretEnvErrors(draft.training));
   const ok = Object.keys(errors).length === 0 && parsed.success;
   return ok ? { errors, config: parsed.data } : { errors };
+}
+
+/** The key of the wizard's prices for the draft's profile, region and instance type (wizard-aws.ts's loadPrices). */
+export function pricesKey(draft: WizardDraft): string {
+  return `${draft.account.profile}@${draft.account.region}:${draft.compute.instanceType}`;
+}
+
+/**
+ * The prices the budget is checked at: the region's as Review quotes them once loaded for this very
+ * region and type; the bundled table (said so) when they could not be loaded; none while they load
+ * (the preflight judges the budget again at the region's prices before Launch).
+ */
+function pricesOfDraft(draft: WizardDraft, prices: Loaded<RegionPrices> | undefined): RegionPrices | undefined {
+  if (!prices || prices.key !== pricesKey(draft) || prices.loading) return undefined;
+  if (prices.value) return prices.value;
+  const problem = prices.error?.message ?? 'they could not be read';
+  return {
+    table: {
+      ...PRICE_TABLE,
+      origin: { source: 'bundled', region: draft.account.region, asOf: PRICE_TABLE.asOf, problem },
+    },
+  };
+}
+
+/** A budget below one hour of the instance at the region's prices (Review's figure: spot at the dearest zone's price now). */
+function budgetHourError(config: RunConfig, prices: RegionPrices | undefined): string | undefined {
+  const maxCostUsd = config.training?.maxCostUsd;
+  if (maxCostUsd === undefined || !config.compute || !prices) return undefined;
+  const spot = prices.spotZones?.length
+    ? { zones: prices.spotZones }
+    : { problem: prices.spotProblem ?? 'No spot price was read.' };
+  const tooSmall = budgetBelowOneHour({ maxCostUsd, compute: config.compute, table: prices.table, spot });
+  // The field is the budget: "raise it to", as a sentence.
+  return tooSmall ? `${tooSmall.message.replace('raise training.maxCostUsd to', 'raise it to')}.` : undefined;
 }
 
 /**
