@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { computeBurn } from '../../shared/monitor/burn';
+import type { CostBurn } from '../../shared/monitor/cost';
 import { nonFiniteLoss } from '../../shared/monitor/loss-check';
 import type { MonitorNotice } from '../../shared/monitor/notices';
 import type { MonitorDelta } from '../../shared/monitor/view';
+import { earlierAttemptsCost } from '../../shared/report/run-attempts';
+import { hasDoubledPeriod } from '../../shared/text/sentences';
 import { FakeClock } from '../aws/testing/fake-clock';
 import type { AutoStopSettings } from './auto-stop';
-import { RunMonitor } from './run-monitor';
+import { budgetUnpricedMessage, RunMonitor } from './run-monitor';
 
 const RECORDED = join(import.meta.dirname, 'testing', 'fixtures', 'recorded');
 const PLAIN = join(import.meta.dirname, 'testing', 'fixtures');
@@ -193,9 +196,49 @@ describe('the budget, as the monitor checks it at every cost update', () => {
       expect.objectContaining({
         kind: 'budget-unpriced',
         message:
-          'TrainDeck has no price for this instance or its disk, so the budget of $2.00 cannot stop the run: it runs until its time limit or until you stop it.',
+          'TrainDeck has no price for this instance, so the budget of $2.00 cannot stop the run: it runs until its time limit or until you stop it.',
       }),
     ]);
+  });
+
+  // #17 point 4: an earlier attempt without a price was said as "this instance or its disk" (both priced).
+  it('an earlier attempt it cannot price: the alert names the attempt and why, not this instance', () => {
+    const run = watched({ budget: { maxCostUsd: 2, graceSeconds: 60, checkEverySeconds: 70 } });
+    const start = run.clock.now();
+    const earlier = earlierAttemptsCost([
+      {
+        attempt: 1,
+        instanceType: 'zz9.mega',
+        end: 'interrupted',
+        costNote: 'zz9.mega has no price in the price table, so attempt 1 cannot be priced.',
+      },
+      { attempt: 2, instanceType: 'g5.xlarge', end: 'interrupted', costUsd: 0.4 },
+    ])!;
+    expect(earlier.usd).toBeNull();
+    run.monitor.setCost(
+      computeBurn({
+        instanceType: 'g5.xlarge',
+        volumes: [{ volumeType: 'gp3', sizeGb: 100 }],
+        startedAt: start,
+        now: start + 60_000,
+        earlier,
+      }),
+    );
+    expect(run.stops).toEqual([]);
+    expect(run.alerts()).toEqual([
+      expect.objectContaining({
+        kind: 'budget-unpriced',
+        message:
+          'TrainDeck has no price for attempt 1 of zz9.mega (zz9.mega has no price in the price table, so attempt 1 cannot be priced), so the budget of $2.00 cannot stop the run: it runs until its time limit or until you stop it.',
+      }),
+    ]);
+    // The disk alone, and both with an earlier attempt: each named.
+    const both = budgetUnpricedMessage(2, { instanceHourlyUsd: null, ebsHourlyUsd: null, earlier } as CostBurn);
+    expect(both).toMatch(/^TrainDeck has no price for this instance; its disk; attempt 1 of zz9\.mega \(zz9/);
+    expect(budgetUnpricedMessage(2, { instanceHourlyUsd: 1, ebsHourlyUsd: null } as CostBurn)).toMatch(
+      /^TrainDeck has no price for this instance's disk, so /,
+    );
+    expect(hasDoubledPeriod(both)).toBe(false);
   });
 
   it('without a measured push, the data disk’s used bytes price the stop (an upper bound): it stops sooner', () => {

@@ -46,7 +46,7 @@ export class AutoStopper {
     private readonly settings: AutoStopSettings | undefined,
     private readonly onStop: (cause: AutoStopCause, reason: string) => void,
     /** Once, when a run with a budget gets a cost it cannot price: the budget cannot stop it, and the user must hear so. */
-    private readonly onBudgetUnpriced?: (maxCostUsd: number) => void,
+    private readonly onBudgetUnpriced?: (maxCostUsd: number, cost: CostBurn) => void,
     /**
      * Once, when a run with a budget is priced at an upper bound (a spot instance whose spot price is
      * unknown: on-demand): the budget stays safe (it stops sooner, never later), and the user hears why.
@@ -71,7 +71,7 @@ export class AutoStopper {
     if (cost.spotPending) return;
     if (cost.hourlyUsd === null || cost.soFarUsd === null) {
       this.view = { maxCostUsd: budget.maxCostUsd, state: 'unknown' };
-      if (!this.unpricedSaid) this.onBudgetUnpriced?.(budget.maxCostUsd);
+      if (!this.unpricedSaid) this.onBudgetUnpriced?.(budget.maxCostUsd, cost);
       this.unpricedSaid = true;
       return;
     }

@@ -1,6 +1,6 @@
 import type { LiveBarRecord } from '../../shared/executor/protocol';
 import type { BudgetView } from '../../shared/monitor/budget';
-import type { CostBurn } from '../../shared/monitor/cost';
+import { type CostBurn, unpricedParts } from '../../shared/monitor/cost';
 import type { CloudHealth, HealthSample } from '../../shared/monitor/health';
 import { splitTimestamp } from '../../shared/monitor/log-line';
 import { type LogParseOptions, parseLogLine } from '../../shared/monitor/log-patterns';
@@ -84,11 +84,7 @@ export class RunMonitor {
         this.options.onNotice?.({ kind: 'auto-stop', runId: this.options.runId, cause, reason });
         this.changed('progress');
       },
-      (maxCostUsd) =>
-        this.alert(
-          'budget-unpriced',
-          `TrainDeck has no price for this instance or its disk, so the budget of ${formatUsd(maxCostUsd)} cannot stop the run: it runs until its time limit or until you stop it.`,
-        ),
+      (maxCostUsd, cost) => this.alert('budget-unpriced', budgetUnpricedMessage(maxCostUsd, cost)),
       (maxCostUsd, why) =>
         this.alert(
           'budget-upper-bound',
@@ -290,4 +286,14 @@ export class RunMonitor {
     this.dirty = { progress: false, health: false, cloud: false, cost: false, budget: false };
     this.options.onDelta(delta);
   }
+}
+
+/**
+ * The budget cannot stop a run TrainDeck cannot price: which part has no price (this instance, its
+ * disk, or an earlier attempt, named with why), and what still ends the run.
+ */
+export function budgetUnpricedMessage(maxCostUsd: number, cost: CostBurn): string {
+  const parts = unpricedParts(cost);
+  const what = parts.length ? parts.join('; ') : 'this run';
+  return `TrainDeck has no price for ${what}, so the budget of ${formatUsd(maxCostUsd)} cannot stop the run: it runs until its time limit or until you stop it.`;
 }

@@ -8,6 +8,8 @@ export interface EarlierAttemptsCost {
   attempts: number;
   /** `usd` is at most this (one of them priced at an upper bound). */
   upperBound: boolean;
+  /** The ones without a price (why `usd` is null): their number, type and why (the attempt's cost note). */
+  unpriced?: Array<{ attempt: number; instanceType: string; why?: string }>;
 }
 
 /** What a run costs while it runs. */
@@ -38,3 +40,25 @@ export interface CostBurn {
 export function soFarIsUpperBound(cost: Pick<CostBurn, 'upperBound' | 'earlier'>): boolean {
   return Boolean(cost.upperBound || cost.earlier?.upperBound);
 }
+
+/**
+ * What of a run TrainDeck cannot price, named: "this instance", "its disk", "attempt 1 of zz9.mega
+ * (zz9.mega has no price in the price table, …)". Empty when everything is priced.
+ */
+export function unpricedParts(cost: Pick<CostBurn, 'instanceHourlyUsd' | 'ebsHourlyUsd' | 'earlier'>): string[] {
+  const parts: string[] = [];
+  if (cost.instanceHourlyUsd === null) parts.push('this instance');
+  if (cost.ebsHourlyUsd === null) parts.push(parts.length ? 'its disk' : "this instance's disk");
+  if (cost.earlier && cost.earlier.usd === null) {
+    const unpriced = cost.earlier.unpriced ?? [];
+    if (!unpriced.length) parts.push('an earlier attempt');
+    for (const a of unpriced) {
+      parts.push(
+        `attempt ${a.attempt} of ${a.instanceType}${a.why ? ` (${lowerFirst(a.why.replace(/\.$/, ''))})` : ''}`,
+      );
+    }
+  }
+  return parts;
+}
+
+const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text);

@@ -110,12 +110,28 @@ export function attemptCostWords(attempt: Pick<RunAttempt, 'costUsd' | 'costUppe
  * a relaunched run; undefined before a first attempt ended.
  */
 export function earlierAttemptsCost(
-  attempts: ReadonlyArray<Pick<RunAttempt, 'attempt' | 'costUsd' | 'costUpperBound' | 'end'>>,
+  attempts: ReadonlyArray<
+    Pick<RunAttempt, 'attempt' | 'costUsd' | 'costUpperBound' | 'end'> &
+      Partial<Pick<RunAttempt, 'instanceType' | 'costNote'>>
+  >,
 ): EarlierAttemptsCost | undefined {
   const ended = attempts.filter((a) => a.end !== undefined);
   if (!ended.length) return undefined;
   const total = attemptsTotalCost(ended);
-  return { usd: total.usd, attempts: ended.length, upperBound: total.upperBound };
+  // Which ones have no price, and why: the monitor's alert names them (never "this instance" for an earlier one).
+  const unpriced = ended
+    .filter((a) => total.unpriced.includes(a.attempt))
+    .map((a) => ({
+      attempt: a.attempt,
+      instanceType: a.instanceType ?? 'its instance',
+      ...(a.costNote ? { why: a.costNote } : {}),
+    }));
+  return {
+    usd: total.usd,
+    attempts: ended.length,
+    upperBound: total.upperBound,
+    ...(unpriced.length ? { unpriced } : {}),
+  };
 }
 
 /**
