@@ -1,4 +1,5 @@
 import type { AppInfo, TransportKind } from '../../shared/domain/app-info';
+import { usesFakeAws } from '../aws/fake/demo-mode';
 import { appDataDir, PRODUCT_NAME } from '../core/app-paths';
 import { type Clock, isoNow, systemClock } from '../core/clock';
 import { EventBus } from '../core/event-bus';
@@ -27,7 +28,7 @@ import { confirmStoreCredentialsOnce } from '../trust/store-credential-consent';
 import type { TrustGate } from '../trust/trust-gate';
 import { runDoctor } from './doctor';
 import { createHandlers } from './handlers';
-import { lifecycleWorld, usesFakeAws } from './lifecycle-world';
+import { lifecycleWorld } from './lifecycle-world';
 
 /** What differs between the desktop app, the browser host and tests. */
 export interface CoreOptions {

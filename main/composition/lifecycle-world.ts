@@ -1,19 +1,12 @@
 import { AcceleratedClock } from '../aws/fake/accelerated-clock';
 import { demoAccount } from '../aws/fake/demo-account';
+import { usesFakeAws } from '../aws/fake/demo-mode';
 import { FakeAws } from '../aws/fake/fake-aws';
 import type { AwsPorts } from '../aws/ports/aws-ports';
 import { s3EndpointFromEnv } from '../aws/s3-credentials';
 import { createSdkAwsPorts } from '../aws/sdk/sdk-aws-ports';
 import { APP_VERSION } from '../core/version';
 import { type AwsTarget, defaultLifecycleDeps, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
-
-/** Set to "1" by the end-to-end tests (and for demos): the app talks to an in-memory AWS account. Never in a release path. */
-const FAKE_AWS_ENV = 'TRAINDECK_FAKE_AWS';
-
-/** True when the in-memory AWS account was asked for (the demo: the window shows a "nothing is real" badge). */
-export function usesFakeAws(env: NodeJS.ProcessEnv): boolean {
-  return env[FAKE_AWS_ENV] === '1';
-}
 
 /**
  * The lifecycle's outside world for the app: the real SDK clients, or (with

@@ -4,6 +4,7 @@ import { TypedError } from '../../../shared/ipc/result';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { inspectAwsSetup } from '../../aws/aws-config';
 import { endpointOverridesFromEnv } from '../../aws/endpoints';
+import { usesFakeAws } from '../../aws/fake/demo-mode';
 import { readSecretEnv } from '../../config/read-secret-env';
 import type { KeyVault } from '../../sync/key-vault';
 import { loadSseKey, type SseKey } from '../../sync/sse-key';
@@ -34,6 +35,11 @@ export async function localChecks(
   const explicit = Boolean(config.aws.profile || env.AWS_PROFILE);
   if (setup.credentialSource === 'environment') {
     checks.push(check('aws-profile', 'AWS credentials', 'pass', 'from environment variables'));
+  } else if (usesFakeAws(env)) {
+    // The demo account answers in memory and needs none: "none found" beside its passing identity was a contradiction.
+    checks.push(
+      check('aws-profile', 'AWS credentials', 'pass', 'not used: the demo account is in memory, nothing is real'),
+    );
   } else if (!setup.profileFound && explicit) {
     checks.push(
       check(
