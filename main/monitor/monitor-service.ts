@@ -19,6 +19,7 @@ import type { MonitorNotifier } from './monitor-notifier';
 import { notifyRunEvents } from './run-event-bridge';
 import { RunMonitor, type RunMonitorOptions } from './run-monitor';
 import { RunWatcher, type WatchOptions } from './run-watcher';
+import type { SpotRead } from './spot-reread';
 
 /** Points per series in a snapshot unless the page asks otherwise: a chart's width in pixels. */
 const DEFAULT_SNAPSHOT_POINTS = 500;
@@ -100,11 +101,23 @@ export class MonitorService {
    */
   attachAws(
     runId: string,
-    aws: { burn: NonNullable<WatchRequest['burn']>; spot: boolean; cloud?: WatchRequest['cloud'] },
+    aws: {
+      burn: NonNullable<WatchRequest['burn']>;
+      spot: boolean;
+      cloud?: WatchRequest['cloud'];
+      /** A spot instance's price reader: read now, then every `spotEveryMs` while the watch lasts. */
+      readSpot?: SpotRead;
+      spotEveryMs?: number;
+    },
   ): boolean {
     const run = this.runs.get(runId);
     if (!run || run.abort.signal.aborted) return false;
-    run.watcher.setAws({ burn: aws.burn, checkSpot: aws.spot });
+    run.watcher.setAws({
+      burn: aws.burn,
+      checkSpot: aws.spot,
+      ...(aws.readSpot ? { readSpot: aws.readSpot, signal: run.abort.signal } : {}),
+      ...(aws.spotEveryMs !== undefined ? { spotEveryMs: aws.spotEveryMs } : {}),
+    });
     if (aws.cloud) void this.cloudLoop(aws.cloud, run.monitor, run.abort.signal, this.deps.sleep ?? realSleep);
     return true;
   }

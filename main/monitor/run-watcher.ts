@@ -12,6 +12,7 @@ import { LogTail } from './log-tail';
 import { pushedBytes } from './pushed-bytes';
 import type { RunMonitor } from './run-monitor';
 import { checkSpotOverShell } from './spot-imds';
+import { type SpotRead, SpotRereader } from './spot-reread';
 import { shellTailSource, type TailSource } from './tail-source';
 
 /** Default sampling period: fine enough for charts, cheap enough for hours (one command per tick). */
@@ -66,6 +67,8 @@ export class RunWatcher {
   private readonly executor: LogTail;
   private readonly liveBar: TailSource | undefined;
   private pushSizedAt = -Infinity;
+  private spotReader: SpotRereader | undefined;
+  private watchSignal: AbortSignal | undefined;
 
   constructor(private readonly options: WatchOptions) {
     this.shell = options.shell;
@@ -79,11 +82,31 @@ export class RunWatcher {
     this.liveBar = options.paths.liveBar ? source(options.paths.liveBar) : undefined;
   }
 
-  /** Starts pricing the run and/or asking IMDS for spot notices (facts known after the watch began). */
-  setAws(aws: { burn?: WatchOptions['burn']; checkSpot?: boolean }): void {
+  /**
+   * Starts pricing the run and/or asking IMDS for spot notices (facts known after the watch began).
+   * With `readSpot`, a spot instance's price is read now and again every `spotEveryMs` until `signal`
+   * (the watch's) aborts; each period is priced at the price in force ({@link setSpot}).
+   */
+  setAws(aws: {
+    burn?: WatchOptions['burn'];
+    checkSpot?: boolean;
+    readSpot?: SpotRead;
+    spotEveryMs?: number;
+    signal?: AbortSignal;
+  }): void {
     if (aws.burn) this.options.burn = aws.burn;
     if (aws.checkSpot !== undefined) this.options.checkSpot = aws.checkSpot;
     this.price();
+    if (aws.readSpot && aws.signal) {
+      this.watchSignal = aws.signal;
+      this.spotReader = new SpotRereader(
+        aws.readSpot,
+        this.options.clock,
+        (spot) => this.setSpot(spot),
+        aws.spotEveryMs,
+      );
+      this.spotReader.maybeRead(aws.signal);
+    }
   }
 
   /** Prices the burn with the run region's prices from now on (they arrive after the instance is known). */
@@ -93,10 +116,21 @@ export class RunWatcher {
     this.price();
   }
 
-  /** Prices a spot instance at its type's newest spot price per zone from now on (or the on-demand bound, with why). */
+  /**
+   * Prices a spot instance at its type's newest spot price per zone from now on (or the on-demand
+   * bound, with why); the time before stays at the price that was in force then (`spotBefore`). A
+   * failed read after a good one keeps the good one in force: a denied or slow call is not a price.
+   */
   setSpot(spot: SpotNowAnswer): void {
-    if (!this.options.burn) return;
-    this.options.burn = { ...this.options.burn, spot };
+    const burn = this.options.burn;
+    if (!burn) return;
+    const previous = burn.spot;
+    if (previous && 'zones' in previous && 'problem' in spot) return;
+    if (previous && JSON.stringify(previous) === JSON.stringify(spot)) return;
+    const spotBefore = previous
+      ? [...(burn.spotBefore ?? []), { until: this.options.clock.now(), spot: previous }]
+      : burn.spotBefore;
+    this.options.burn = { ...burn, spot, ...(spotBefore ? { spotBefore } : {}) };
     this.price();
   }
 
@@ -111,6 +145,8 @@ export class RunWatcher {
     // on the signal they get, and on one signal living for days those would pile up by the
     // hundred thousand. A tick's signal is garbage once the tick is over.
     if (watchSignal.aborted) return;
+    // The spot price is read beside the round, on the watch's signal (a read may outlive a tick).
+    this.spotReader?.maybeRead(this.watchSignal ?? watchSignal);
     const tick = new AbortController();
     const forward = () => tick.abort(watchSignal.reason);
     watchSignal.addEventListener('abort', forward, { once: true });

@@ -87,14 +87,18 @@ describe('monitor observer', () => {
     monitorObserver(monitor as unknown as MonitorService, () => ({}) as InstanceMetricsPort, undefined, undefined, {
       spotNow,
     }).trainingStarted('r7', host, paths, { aws: machine, earlierAttempts });
-    expect(spotNow).toHaveBeenCalledWith({ region: 'eu-west-1' }, 'g5.xlarge');
     expect(monitor.attachAws).toHaveBeenCalledWith(
       'r7',
       expect.objectContaining({
         burn: expect.objectContaining({ market: 'spot', zone: 'eu-west-1b', earlier: earlierAttempts }),
+        readSpot: expect.any(Function),
       }),
     );
-    await vi.waitFor(() => expect(monitor.setSpot).toHaveBeenCalledWith('r7', answer));
+    // The monitor reads (and re-reads) the price through it, on the watch's signal.
+    const { readSpot } = monitor.attachAws.mock.calls[0]![1] as { readSpot: (signal: AbortSignal) => Promise<unknown> };
+    const signal = new AbortController().signal;
+    await expect(readSpot(signal)).resolves.toEqual(answer);
+    expect(spotNow).toHaveBeenCalledWith({ region: 'eu-west-1' }, 'g5.xlarge', signal);
   });
 
   it("passes the run config's sample interval, stall rule and extra progress patterns to the monitor", () => {

@@ -15,6 +15,7 @@ import type { RunObserver, RunStopGuard } from './pipeline/run-observer';
 export type SpotNowReader = (
   target: { region: string; profile?: string },
   instanceType: string,
+  signal?: AbortSignal,
 ) => Promise<SpotNowAnswer>;
 
 /** Builds the CloudWatch/EC2 metrics port of a region (injected in tests). */
@@ -46,6 +47,8 @@ export function monitorObserver(
     stopsOnly?: boolean;
     /** A spot instance's price now; absent: it is budgeted and shown at the on-demand upper bound. */
     spotNow?: SpotNowReader;
+    /** How often a spot price is read again while the run trains (default: spot-reread.ts's SPOT_REREAD_MS). */
+    spotEveryMs?: number;
   } = {},
 ): RunObserver {
   return {
@@ -63,6 +66,8 @@ export function monitorObserver(
       });
       const aws = context.aws;
       if (!aws) return;
+      const target = { region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) };
+      const spotNow = options.spotNow;
       monitor.attachAws(runId, {
         burn: {
           instanceType: aws.instanceType,
@@ -75,12 +80,13 @@ export function monitorObserver(
         },
         spot: aws.spot && !options.stopsOnly,
         ...(options.stopsOnly ? {} : { cloud: { port: metricsPort(aws), instanceId: aws.instanceId } }),
+        // Spot: on-demand (at most) for the seconds until its price now is read, then read again at
+        // a bounded interval while it trains (spot prices move); never throws.
+        ...(aws.spot && spotNow
+          ? { readSpot: (signal: AbortSignal) => spotNow(target, aws.instanceType, signal) }
+          : {}),
+        ...(options.spotEveryMs !== undefined ? { spotEveryMs: options.spotEveryMs } : {}),
       });
-      const target = { region: aws.region, ...(aws.profile ? { profile: aws.profile } : {}) };
-      // Spot: on-demand (at most) for the seconds until its price now is read (never throws).
-      if (aws.spot && options.spotNow) {
-        void options.spotNow(target, aws.instanceType).then((spot) => monitor.setSpot(runId, spot));
-      }
       // The burn starts on the bundled table and moves to the region's prices when they are read (never throws).
       if (prices) {
         void prices(target).then((table) => monitor.setPrices(runId, table));

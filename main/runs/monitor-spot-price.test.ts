@@ -11,6 +11,7 @@ import { FakeClock } from '../aws/testing/fake-clock';
 import { EventBus } from '../core/event-bus';
 import { createLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
+import type { Sleep } from '../core/sleep';
 import { localHost } from '../host/local-host';
 import { scanAccount } from '../lifecycle/cost/scanner';
 import { spotNowOf } from '../lifecycle/pricing/spot-now';
@@ -32,7 +33,7 @@ const LAUNCHED = NOW - 3 * 3_600_000;
  * us-east-1b, on-demand $1.006/h), watched by the app's monitor (its observer, service and
  * spot-now reader over the same account) and scanned by the Costs page's scanner.
  */
-function spotRun(options: { zone?: string; denyHistory?: boolean; maxCostUsd?: number } = {}) {
+function spotRun(options: { zone?: string; denyHistory?: boolean; maxCostUsd?: number; sleep?: Sleep } = {}) {
   const clock = new FakeClock(NOW);
   const fake = new FakeAws({ clock, regions: ['us-east-1'] });
   const region = fake.region('us-east-1');
@@ -63,7 +64,7 @@ function spotRun(options: { zone?: string; denyHistory?: boolean; maxCostUsd?: n
     clock,
     log,
     timers: new ManualTimers(clock),
-    sleep: parked,
+    sleep: options.sleep ?? parked,
     notifier: new MonitorNotifier(new NotificationService(bus, clock)),
   });
   const world = { ports: () => fake.ports(), clock } as unknown as Parameters<typeof spotNowOf>[0];
@@ -104,7 +105,7 @@ function spotRun(options: { zone?: string; denyHistory?: boolean; maxCostUsd?: n
     });
     return service.snapshot('r-spot').cost!;
   };
-  return { service, scanRow, cost, stops, alerts: () => service.snapshot('r-spot').alerts };
+  return { service, scanRow, cost, stops, alerts: () => service.snapshot('r-spot').alerts, clock, fake, region };
 }
 
 describe('the monitor prices a spot run as the Costs page does (one home: spot-now.ts)', () => {
@@ -212,5 +213,93 @@ describe('the budget of a spot run stops it at the right time with spot prices',
     expect(
       computeBurn({ ...base, spot, now: 0, earlier: { usd: null, attempts: 1, upperBound: false } }).soFarUsd,
     ).toBe(null);
+  });
+});
+
+/** A sleep the test ends by hand: each `tick()` lets every parked watch loop run one more round. */
+function steppedSleep() {
+  const waiting: Array<() => void> = [];
+  const sleep: Sleep = (_ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new Error('aborted'));
+      waiting.push(resolve);
+      signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+    });
+  // Two loops sleep on it: the watch's rounds and CloudWatch's. A round is over once both are parked again.
+  const parked = () => waiting.length >= 2;
+  const round = async () => {
+    await until(parked);
+    waiting.splice(0).forEach((resolve) => resolve());
+    await until(parked);
+  };
+  return { sleep, round, tick: () => waiting.splice(0).forEach((resolve) => resolve()) };
+}
+
+// #17 point 3: the monitor read the spot price once per attempt, and priced the whole attempt at it.
+// Invariant: the cost so far is the sum, over the periods between reads, of each period's hours at
+// the price in force then; a re-read never fails the run, and a failed one keeps the price in force.
+describe('the monitor re-reads a spot price while the run trains, and prices each period at its price', () => {
+  const disk = (100 * 0.08) / 730;
+  const HOUR = 3_600_000;
+
+  it('a price change: the hours before the re-read at the old price, the hours after at the new one', async () => {
+    const step = steppedSleep();
+    const run = spotRun({ sleep: step.sleep });
+    const first = await run.cost();
+    const before = 0.315 + disk;
+    expect(first.hourlyUsd).toBeCloseTo(before, 9);
+    expect(first.soFarUsd).toBeCloseTo(3 * before, 9);
+    // The price in us-east-1a doubles; an hour later (past the re-read interval) the next round reads it.
+    run.region.spotPrices.get('g5.xlarge')!.push({ zone: 'us-east-1a', t: NOW + 30 * 60_000, usdPerHour: 0.62 });
+    run.clock.advance(HOUR);
+    await step.round();
+    const after = 0.625 + disk;
+    await until(() => Math.abs((run.service.snapshot('r-spot').cost?.hourlyUsd ?? 0) - after) < 1e-9);
+    // Read at NOW + 1 h: the 4 h before it at the old price.
+    expect(run.service.snapshot('r-spot').cost!.soFarUsd).toBeCloseTo(4 * before, 9);
+    run.clock.advance(HOUR);
+    await step.round();
+    await until(() => (run.service.snapshot('r-spot').cost?.soFarUsd ?? 0) > 4 * before + 1e-6);
+    const cost = run.service.snapshot('r-spot').cost!;
+    expect(cost.soFarUsd).toBeCloseTo(4 * before + after, 9);
+    expect(cost.upperBound).toBeUndefined();
+    expect(cost.soFarUpperBound).toBeUndefined();
+    run.service.stopAll();
+  });
+
+  it('a re-read refused (or an answer with no price) keeps the price in force: no jump to on-demand, no failure', async () => {
+    const step = steppedSleep();
+    const run = spotRun({ sleep: step.sleep });
+    await run.cost();
+    run.fake.failOperation('spotPriceHistory', 'UnauthorizedOperation');
+    const reads = () => run.fake.calls.filter((c) => c.endsWith(' spotPriceHistory')).length;
+    const readsBefore = reads();
+    run.clock.advance(HOUR);
+    await step.round();
+    await until(() => reads() > readsBefore);
+    await step.round();
+    const cost = run.service.snapshot('r-spot').cost!;
+    expect(cost.hourlyUsd).toBeCloseTo(0.315 + disk, 9);
+    expect(cost.soFarUsd).toBeCloseTo(4 * (0.315 + disk), 9);
+    expect(cost.upperBound).toBeUndefined();
+    expect(run.alerts().map((a) => a.kind)).not.toContain('budget-upper-bound');
+    run.service.stopAll();
+  });
+
+  it('bounded: rounds closer than the interval do not read again; a stopped watch reads no more', async () => {
+    const step = steppedSleep();
+    const run = spotRun({ sleep: step.sleep });
+    await run.cost();
+    const reads = () => run.fake.calls.filter((c) => c.endsWith(' spotPriceHistory')).length;
+    const readsAfterFirst = reads();
+    for (let round = 0; round < 5; round++) {
+      run.clock.advance(60_000);
+      await step.round();
+    }
+    expect(reads()).toBe(readsAfterFirst);
+    run.service.stopAll();
+    run.clock.advance(HOUR);
+    step.tick();
+    expect(reads()).toBe(readsAfterFirst);
   });
 });

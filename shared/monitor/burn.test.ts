@@ -84,3 +84,61 @@ describe('computeBurn with the run region prices', () => {
     expect(computeBurn({ ...base, instanceType: 'p5.48xlarge' })).toMatchObject({ hourlyUsd: null, soFarUsd: null });
   });
 });
+
+// #17 point 3: each spot period is priced at the price in force then, not the whole attempt at the last.
+describe('computeBurn over spot price changes', () => {
+  const base = {
+    instanceType: 'g5.xlarge',
+    volumes: [] as { volumeType: string; sizeGb: number }[],
+    startedAt: T0,
+    market: 'spot' as const,
+    zone: 'us-east-1a',
+  };
+  const zone = (usdPerHour: number) => ({ zones: [{ zone: 'us-east-1a', usdPerHour }] });
+  const HOUR = 3_600_000;
+
+  it('sums each period at its own price: 2 h at $0.30, 1 h at $0.60, then 0.5 h at $0.45', () => {
+    const burn = computeBurn({
+      ...base,
+      now: T0 + 3.5 * HOUR,
+      spotBefore: [
+        { until: T0 + 2 * HOUR, spot: zone(0.3) },
+        { until: T0 + 3 * HOUR, spot: zone(0.6) },
+      ],
+      spot: zone(0.45),
+    });
+    expect(burn.hourlyUsd).toBeCloseTo(0.45, 9);
+    expect(burn.soFarUsd).toBeCloseTo(2 * 0.3 + 0.6 + 0.5 * 0.45, 9);
+    expect(burn.upperBound).toBeUndefined();
+    expect(burn.soFarUpperBound).toBeUndefined();
+  });
+
+  it('a period priced at most (its read failed: on-demand) makes the cost so far an upper bound, not the rate', () => {
+    const burn = computeBurn({
+      ...base,
+      now: T0 + 2 * HOUR,
+      spotBefore: [{ until: T0 + HOUR, spot: { problem: 'Denied.' } }],
+      spot: zone(0.3),
+    });
+    expect(burn.soFarUsd).toBeCloseTo(PRICE_TABLE.instanceHourly['g5.xlarge']! + 0.3, 9);
+    expect(burn.upperBound).toBeUndefined();
+    expect(burn.soFarUpperBound).toBe(true);
+  });
+
+  it('on-demand ignores spot periods; periods past now count only to now', () => {
+    const onDemand = computeBurn({
+      ...base,
+      market: 'on-demand',
+      now: T0 + HOUR,
+      spotBefore: [{ until: T0 + HOUR / 2, spot: zone(0.1) }],
+    });
+    expect(onDemand.soFarUsd).toBeCloseTo(PRICE_TABLE.instanceHourly['g5.xlarge']!, 9);
+    const early = computeBurn({
+      ...base,
+      now: T0 + HOUR,
+      spotBefore: [{ until: T0 + 5 * HOUR, spot: zone(0.3) }],
+      spot: zone(0.6),
+    });
+    expect(early.soFarUsd).toBeCloseTo(0.3, 9);
+  });
+});

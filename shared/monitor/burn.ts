@@ -27,6 +27,17 @@ export interface BurnInput {
   spot?: SpotNowAnswer;
   /** What the run's earlier attempts cost (a relaunched spot run): the run's cost so far includes them. */
   earlier?: EarlierAttemptsCost;
+  /**
+   * Spot prices read before `spot`, oldest first, each in force until `until` (epoch ms): the cost so
+   * far prices each period at the price in force then (the first from `startedAt`), `spot` after the last.
+   */
+  spotBefore?: SpotPeriod[];
+}
+
+/** A spot price read, in force until a newer read replaced it. */
+export interface SpotPeriod {
+  until: number;
+  spot: SpotNowAnswer;
 }
 
 // Why a spot instance that is still starting is priced at most on-demand (provisioningBurn).
@@ -93,14 +104,15 @@ export function hourlyBurn(
 export function computeBurn(input: BurnInput, fallback: PriceTable = PRICE_TABLE): CostBurn {
   const table = input.prices ?? fallback;
   const { hourly, instance, ebs, upperBound, note } = hourlyBurn(input, table);
-  const hours = Math.max(0, input.now - input.startedAt) / 3_600_000;
+  const spent = spentSoFar(input, table, hourly);
   const earlier = input.earlier;
   const earlierUsd = earlier ? earlier.usd : 0;
   const burn: CostBurn = {
     hourlyUsd: hourly,
     instanceHourlyUsd: instance,
     ebsHourlyUsd: ebs,
-    soFarUsd: hourly === null || earlierUsd === null ? null : earlierUsd + hourly * hours,
+    soFarUsd: spent.usd === null || earlierUsd === null ? null : earlierUsd + spent.usd,
+    ...(spent.upperBound && !upperBound ? { soFarUpperBound: true } : {}),
     pricesAsOf: table.asOf,
     ...(table.origin ? { pricesOrigin: table.origin } : {}),
     ...(upperBound ? { upperBound: true } : {}),
@@ -112,6 +124,31 @@ export function computeBurn(input: BurnInput, fallback: PriceTable = PRICE_TABLE
     if (burn.soFarUsd !== null) burn.projectedUsd = burn.soFarUsd + (hourly * input.etaSeconds) / 3600;
   }
   return burn;
+}
+
+/**
+ * This attempt's cost since its start: each spot period at the price in force then (`spotBefore`),
+ * the time since the last read at `hourly`. Null when a period has no price; an upper bound when one
+ * was priced at most (a read that failed: on-demand).
+ */
+function spentSoFar(
+  input: BurnInput,
+  table: PriceTable,
+  hourly: number | null,
+): { usd: number | null; upperBound: boolean } {
+  let from = input.startedAt;
+  let usd: number | null = 0;
+  let upperBound = false;
+  for (const period of input.market === 'spot' ? (input.spotBefore ?? []) : []) {
+    const until = Math.min(Math.max(period.until, from), input.now);
+    const rate = hourlyBurn({ ...input, spot: period.spot }, table);
+    if (rate.hourly === null) return { usd: null, upperBound };
+    usd += (rate.hourly * (until - from)) / 3_600_000;
+    upperBound ||= rate.upperBound;
+    from = until;
+  }
+  if (hourly === null) return { usd: null, upperBound };
+  return { usd: usd + (hourly * Math.max(0, input.now - from)) / 3_600_000, upperBound };
 }
 
 // Provisioning steps before the instance exists: a key pair and a security group bill nothing.

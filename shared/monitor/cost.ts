@@ -34,11 +34,13 @@ export interface CostBurn {
   spotPending?: boolean;
   /** A relaunched run: what its earlier attempts cost (in `soFarUsd`). */
   earlier?: EarlierAttemptsCost;
+  /** `soFarUsd` is at most its figure though the rate now is exact: an earlier spot period was priced at most. */
+  soFarUpperBound?: boolean;
 }
 
 /** True when the cost so far is at most its figure: the rate or an earlier attempt is an upper bound. */
-export function soFarIsUpperBound(cost: Pick<CostBurn, 'upperBound' | 'earlier'>): boolean {
-  return Boolean(cost.upperBound || cost.earlier?.upperBound);
+export function soFarIsUpperBound(cost: Pick<CostBurn, 'upperBound' | 'earlier' | 'soFarUpperBound'>): boolean {
+  return Boolean(cost.upperBound || cost.soFarUpperBound || cost.earlier?.upperBound);
 }
 
 /**

@@ -41,22 +41,35 @@ export async function spotNow(
 
 /** How long the monitor waits for a spot price before it keeps the on-demand upper bound (said with why). */
 const SPOT_NOW_LIMIT_MS = 20_000;
+/** How long a read price is answered from memory: runs of one type share a read; shorter than the monitor's re-read. */
+const SPOT_NOW_CACHE_MS = 5 * 60_000;
 
 /**
  * {@link spotNow} of a world (its EC2, its clock) for the monitor's burn rate and budget: asked per
- * region and type, given up after {@link SPOT_NOW_LIMIT_MS} (the problem then says so).
+ * region and type, given up after {@link SPOT_NOW_LIMIT_MS} or when `signal` aborts (the problem then
+ * says so). A price read is kept {@link SPOT_NOW_CACHE_MS} per profile, region and type (a problem
+ * is not kept: the next ask tries again).
  */
 export function spotNowOf(
   world: Pick<LifecycleDeps, 'ports' | 'clock'>,
   limitMs = SPOT_NOW_LIMIT_MS,
-): (target: AwsTarget, instanceType: string) => Promise<SpotNow> {
-  return (target, instanceType) =>
-    spotNow(
+  cacheMs = SPOT_NOW_CACHE_MS,
+): (target: AwsTarget, instanceType: string, signal?: AbortSignal) => Promise<SpotNow> {
+  const cache = new Map<string, { at: number; answer: SpotNow }>();
+  return async (target, instanceType, signal) => {
+    const key = `${target.profile ?? ''}@${target.region}:${instanceType}`;
+    const hit = cache.get(key);
+    if (hit && world.clock.now() - hit.at < cacheMs) return hit.answer;
+    const limit = AbortSignal.timeout(limitMs);
+    const answer = await spotNow(
       world.ports(target).ec2(target.region),
       instanceType,
       { region: target.region, now: world.clock.now() },
-      AbortSignal.timeout(limitMs),
+      signal ? AbortSignal.any([signal, limit]) : limit,
     );
+    if ('zones' in answer) cache.set(key, { at: world.clock.now(), answer });
+    return answer;
+  };
 }
 
 /** The newest price of each zone, cheapest zone first. */
