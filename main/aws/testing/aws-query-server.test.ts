@@ -200,3 +200,32 @@ describe('the HTTP fake (EC2 query protocol and friends over the stateful fake)'
     );
   });
 });
+
+// #17 point 5: the EC2 test bed's runs price a spot attempt from DescribeSpotPriceHistory; through the
+// SDK over HTTP it answers what the fake holds, in AWS's documented shape (spotPriceHistorySet items
+// with instanceType, productDescription, spotPrice, timestamp, availabilityZone), zone and window honoured.
+describe('DescribeSpotPriceHistory over HTTP', () => {
+  it('answers the fake’s points per zone, the one in force at the window’s start included, newest first', async () => {
+    const clock = new FakeClock(Date.parse('2026-12-06T06:00:00Z'));
+    const fake = new FakeAws({ clock, regions: ['eu-west-1'] });
+    const t0 = clock.now();
+    fake.region('eu-west-1').spotPrices.set('g5.xlarge', [
+      { zone: 'eu-west-1a', t: t0 - 7_200_000, usdPerHour: 0.31 },
+      { zone: 'eu-west-1a', t: t0 - 1_800_000, usdPerHour: 0.62 },
+      { zone: 'eu-west-1b', t: t0 - 3_600_000, usdPerHour: 0.45 },
+    ]);
+    server = await startAwsQueryServer({ fake });
+    const from = new Date(t0 - 3_600_000);
+    const to = new Date(t0);
+    const direct = await fake.ports().ec2('eu-west-1').spotPriceHistory('g5.xlarge', undefined, from, to);
+    const overHttp = await sdkPorts(server).ec2('eu-west-1').spotPriceHistory('g5.xlarge', undefined, from, to);
+    expect(overHttp).toEqual(direct);
+    expect(overHttp).toEqual([
+      { zone: 'eu-west-1a', t: t0 - 1_800_000, usdPerHour: 0.62 },
+      { zone: 'eu-west-1b', t: t0 - 3_600_000, usdPerHour: 0.45 },
+      { zone: 'eu-west-1a', t: t0 - 7_200_000, usdPerHour: 0.31 },
+    ]);
+    const oneZone = await sdkPorts(server).ec2('eu-west-1').spotPriceHistory('g5.xlarge', 'eu-west-1b', from, to);
+    expect(oneZone).toEqual([{ zone: 'eu-west-1b', t: t0 - 3_600_000, usdPerHour: 0.45 }]);
+  });
+});

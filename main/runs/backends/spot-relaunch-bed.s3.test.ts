@@ -78,6 +78,8 @@ async function spotRun(
     },
     {
       ...(options.signal ? { signal: options.signal } : {}),
+      // As the run service prices an attempt when it ends: the fake account's DescribeSpotPriceHistory over HTTP.
+      spotHistory: world.spotHistory,
       onEvent: (e) => {
         if (e.type === 'phase' && e.phase === 'provisioning' && e.status === 'succeeded') {
           const mine = instancesOf(runId);
@@ -152,6 +154,17 @@ describe.skipIf(refusal)('spot relaunch on the EC2 test bed (SDK over HTTP, real
       expect.stringMatching(/checkpoints\/interrupted\.ckpt after epoch 2 \(attempt 3\)$/),
     ]);
     expect(steps(run.trainLines)).toEqual([1, 2, 3, 4, 5, 6]);
+    // #17 point 5: each spot attempt priced from its zone's price history (DescribeSpotPriceHistory of
+    // the fake, through the SDK over HTTP), not at the on-demand upper bound.
+    for (const a of run.attempts) {
+      expect(a, `attempt ${a.attempt}`).toMatchObject({
+        costUsd: expect.any(Number),
+        costNote: expect.stringMatching(
+          new RegExp(`^\\d+\\.\\d\\d h of spot in ${a.zone} at avg \\$[\\d.]+/h \\(EC2's price history\\), `),
+        ),
+      });
+      expect(a.costUpperBound, a.costNote).toBeUndefined();
+    }
     expect(run.snapshot.phases['verifying-sync'].status).toBe('succeeded');
     expect(await world.f.fx.keys()).toEqual(
       expect.arrayContaining(['runs/resume/models/model.json', 'runs/resume/checkpoints/epoch-003.ckpt']),

@@ -11,6 +11,8 @@ import { createSdkAwsPorts } from '../../../aws/sdk/sdk-aws-ports';
 import { type AwsQueryServer, startAwsQueryServer } from '../../../aws/testing/aws-query-server';
 import { type Ec2TestBed, startEc2TestBed } from '../../../aws/testing/ec2-test-bed';
 import type { LifecycleDeps } from '../../../lifecycle/lifecycle-deps';
+import { priceSpotWindow } from '../../../lifecycle/spot-cost';
+import type { SpotWindowPricing } from '../../pipeline/attempt-log';
 import { createRunFixture, type RawConfig, type RunFixture } from '../../pipeline/testing/run-fixture';
 
 /** An aws-ec2 run's world on the EC2 test bed: the run fixture (sshd for git, Ceph RGW), the fake account and its bed. */
@@ -24,6 +26,11 @@ export interface Ec2BedWorld {
   runIds: string[];
   /** The desktop's world for a run: SDK clients over HTTP (S3: Ceph), the bed's SSH; `name` keeps each run's data folder apart. */
   deps(name: string): LifecycleDeps;
+  /**
+   * How the run service prices a spot attempt when it ends (create-run-service.ts's `spotHistory`):
+   * DescribeSpotPriceHistory through the SDK, over HTTP, answered by the fake account.
+   */
+  spotHistory: SpotWindowPricing;
   /** A config of the fixture for an aws-ec2 run of `node train.mjs` on a t3.micro (60 min TTL), then `patch`. */
   config(patch: (raw: RawConfig) => void): RunConfig;
   close(): Promise<void>;
@@ -42,6 +49,13 @@ export async function startEc2BedWorld(name: string): Promise<Ec2BedWorld> {
   const server = await startAwsQueryServer({ fake });
   const runIds: string[] = [];
   const env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
+  const ports: LifecycleDeps['ports'] = (target) =>
+    createSdkAwsPorts({
+      region: target.region,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      env,
+      endpoints: { ...server.endpoints(), S3: s3.endpoint },
+    });
   return {
     f,
     fake,
@@ -49,14 +63,10 @@ export async function startEc2BedWorld(name: string): Promise<Ec2BedWorld> {
     server,
     clock,
     runIds,
+    spotHistory: (window) =>
+      priceSpotWindow(window, { region: s3.region }, { spotPrices: (target) => ports(target).ec2(target.region) }),
     deps: (dataName) => ({
-      ports: (target) =>
-        createSdkAwsPorts({
-          region: target.region,
-          credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-          env,
-          endpoints: { ...server.endpoints(), S3: s3.endpoint },
-        }),
+      ports,
       publicIp: { publicIpv4: async () => '127.0.0.1' },
       probe: bed.probe,
       dataDir: join(f.dir, `data-${dataName}`),

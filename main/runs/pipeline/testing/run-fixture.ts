@@ -15,6 +15,7 @@ import type { ObjectStore } from '../../../aws/ports/object-store';
 import { buildExecutorBundle } from '../../../executor/testing/build-executor';
 import { createS3Fixture, type S3Fixture } from '../../../sync/testing/s3-fixture';
 import { createSshHostBackend } from '../../backends/ssh-host-backend';
+import type { SpotWindowPricing } from '../attempt-log';
 import type { ComputeBackend } from '../compute-backend';
 import type { ReconnectPolicy } from '../follow-executor';
 import { prepareRun } from '../prepare-run';
@@ -69,6 +70,8 @@ export interface RunFixture {
       waker?: Waker;
       controls?: RunControls;
       webhook?: WebhookTarget;
+      /** How a spot attempt is priced when it ends (the run service's: EC2's price history); absent: at most on-demand. */
+      spotHistory?: SpotWindowPricing;
     },
   ): Promise<RunRecord>;
   cleanup(): Promise<void>;
@@ -165,6 +168,7 @@ export async function createRunFixture(name: string): Promise<RunFixture> {
         ...(options.reconnect ? { reconnect: options.reconnect } : {}),
         ...(options.waker ? { waker: options.waker } : {}),
         ...(options.controls ? { controls: options.controls } : {}),
+        ...(options.spotHistory ? { spotHistory: options.spotHistory } : {}),
         bundleDir,
         pollMs: 200,
         maxRePushes: options.maxRePushes ?? 2,
