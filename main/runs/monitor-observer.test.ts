@@ -95,7 +95,11 @@ describe('monitor observer', () => {
       }),
     );
     // The monitor reads (and re-reads) the price through it, on the watch's signal.
-    const { readSpot } = monitor.attachAws.mock.calls[0]![1] as { readSpot: (signal: AbortSignal) => Promise<unknown> };
+    const { readSpot } = (
+      monitor.attachAws.mock.calls as unknown as Array<
+        [string, { readSpot: (signal: AbortSignal) => Promise<unknown> }]
+      >
+    )[0]![1];
     const signal = new AbortController().signal;
     await expect(readSpot(signal)).resolves.toEqual(answer);
     expect(spotNow).toHaveBeenCalledWith({ region: 'eu-west-1' }, 'g5.xlarge', signal);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import type { PreflightReport } from '../../../shared/domain/preflight';
 import type { RunConfig } from '../../../shared/run-config/schema';
 import { createCore } from '../../composition/create-core';
 import { silentLogger } from '../../core/logger';
@@ -76,7 +77,7 @@ describe('the demo account needs no AWS credentials, and the preflight says so',
     const result = await core.router.handle('preflight.run', { config: config(keyFile) }, { transport: 'in-process' });
     expect(result.ok, JSON.stringify(result)).toBe(true);
     if (!result.ok) return;
-    const checks = result.value.checks;
+    const checks = (result.value as PreflightReport).checks;
     expect(checks.find((c) => c.id === 'aws-profile')).toMatchObject({
       status: 'pass',
       value: expect.stringContaining('demo'),
