@@ -23,6 +23,7 @@ import { createRunReports } from '../runs/report/create-run-reports';
 import type { PdfPrinter } from '../runs/report/pdf-printer';
 import type { RunReports } from '../runs/report/run-reports';
 import type { RunService } from '../runs/run-service';
+import { askOwnersToStop } from '../runs/stop-request';
 import type { KeyVault } from '../sync/key-vault';
 import { confirmStoreCredentialsOnce } from '../trust/store-credential-consent';
 import type { TrustGate } from '../trust/trust-gate';
@@ -129,7 +130,13 @@ export function createCore(options: CoreOptions): Core {
     // `runs` is built below; a kill-all (long after) stops the live runs it kills the resources of.
     stopRuns: (runIds) => {
       const stopped = runIds.filter((runId) => runs.cancel(runId, 'stopped by kill-all'));
-      return { runIds: stopped, ended: Promise.allSettled(stopped.map(async (runId) => runs.wait(runId))) };
+      // The others may be run by another TrainDeck (a `traindeck run` in a terminal): asked through their folder.
+      const others = runIds.filter((runId) => !stopped.includes(runId));
+      return {
+        runIds: stopped,
+        ended: Promise.allSettled(stopped.map(async (runId) => runs.wait(runId))),
+        asked: askOwnersToStop(dataDir, others, `stopped by kill-all in the TrainDeck app (pid ${process.pid})`),
+      };
     },
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     trust: options.trust,

@@ -1,3 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import type { DeletionEvent, KillAllResult } from '../../shared/domain/kill-all';
@@ -8,6 +12,7 @@ import { EventBus } from '../core/event-bus';
 import { JobRunner } from '../core/jobs';
 import { silentLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
+import { runDir } from '../lifecycle/journal/run-journal';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { CostsService, type StoppedRuns } from './costs-service';
 
@@ -221,6 +226,31 @@ describe('CostsService (kill-all from the cost panel)', () => {
     expect(logged.some((line) => /had not ended .* after the stop; deleting its resources anyway\./.test(line))).toBe(
       true,
     );
+  });
+
+  it("another TrainDeck's runs (a terminal's traindeck run) are asked through their folder; kill-all waits for the ones that took it to end", async () => {
+    const world = setup((runIds) => ({
+      runIds: [],
+      ended: Promise.resolve(),
+      asked: Promise.resolve({ heard: [runIds[0]!], unheard: [{ runId: 'run-deaf', pid: 4242 }] }),
+    }));
+    const dataDir = mkdtempSync(join(tmpdir(), 'traindeck-costs-asked-'));
+    try {
+      (world.costs as unknown as { deps: LifecycleDeps }).deps.dataDir = dataDir;
+      const ours = (await world.costs.scan()).resources.filter((r) => r.ours && r.runId && r.kind === 'instance');
+      const heard = ours[0]!.runId!;
+      // The other process's run ends (its events' last line) while the kill-all waits.
+      mkdirSync(runDir(dataDir, heard), { recursive: true });
+      setTimeout(() => writeFileSync(join(runDir(dataDir, heard), 'events.jsonl'), '{"type":"finished"}\n'), 50);
+      const { logged } = await killAllOursDeletesEach(world);
+      expect(logged).toContain(`stopped 1 live run of another TrainDeck first: ${heard}`);
+      expect(logged).toContain(
+        'run-deaf is run by another TrainDeck (pid 4242), which did not take the stop request; its resources are deleted anyway. Stop the run there, or a spot run may launch again.',
+      );
+      expect(logged.some((line) => line.includes('had not ended'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('deletes exactly what was confirmed, reports each resource, and verifies by rescan', async () => {

@@ -1,4 +1,4 @@
-import { type CostResource, isBillable, type ResourceKind, type ScanResult } from '../../shared/domain/cost';
+import { type CostResource, isBillable, type ScanResult } from '../../shared/domain/cost';
 import type { DeletionEvent, KillAllResult } from '../../shared/domain/kill-all';
 import { TypedError } from '../../shared/ipc/result';
 import { formatDurationMs } from '../../shared/monitor/notices';
@@ -9,11 +9,12 @@ import type { EventBus } from '../core/event-bus';
 import type { JobContext, JobRunner } from '../core/jobs';
 import type { NotificationService } from '../core/notifications';
 import { DELETION_ORDER } from '../lifecycle/cost/delete-resources';
-import { type CleanupReport, executeCleanup } from '../lifecycle/cost/kill-all';
+import { type CleanupReport, executeCleanup, runsToStopFirst } from '../lifecycle/cost/kill-all';
 import { scanAccount } from '../lifecycle/cost/scanner';
 import { homeTarget, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import { teardownRun } from '../lifecycle/teardown';
+import { type StopAsked, waitRunsEnded } from '../runs/stop-request';
 import { KillPhrases } from '../trust/kill-phrase';
 
 /** A kill-all request as the handler validated it. */
@@ -31,16 +32,12 @@ const KILL_LIMIT_MS = 30 * 60_000;
  */
 export const RUNS_END_LIMIT_MS = 5 * 60_000;
 
-/**
- * What a live run needs to go on or to launch again (a spot relaunch): deleting one of these stops the
- * run first. A row's Delete of its stray snapshot, a leftover volume or its in-use root volume does not.
- */
-const RUN_NEEDS: ReadonlySet<ResourceKind> = new Set(['instance', 'security-group', 'key-pair']);
-
 /** The live runs a kill-all stopped (their ids), and a promise that settles once every one of them has ended. */
 export interface StoppedRuns {
   runIds: string[];
   ended: Promise<unknown>;
+  /** Runs another TrainDeck process runs (a `traindeck run` in a terminal), asked to stop through their folder. */
+  asked?: Promise<StopAsked>;
 }
 
 /**
@@ -162,9 +159,7 @@ export class CostsService {
       async (context) => {
         let finished = 0;
         context.progress({ done: 0, total: targets.length, unit: 'resources' });
-        const runIds = [
-          ...new Set(targets.flatMap((target) => (target.runId && RUN_NEEDS.has(target.kind) ? [target.runId] : []))),
-        ];
+        const runIds = runsToStopFirst(targets);
         // Their own teardowns go first: a relaunch that launched after the scan is theirs to delete (a kill-all
         // racing them finds its security group still in use by that instance).
         await this.untilEnded(this.stopFirst(runIds, context), context);
@@ -219,16 +214,30 @@ export class CostsService {
 
   // Bounded: a run whose stop hangs holds the kill-all at most this long; its resources are deleted all the same.
   private async untilEnded(stopped: StoppedRuns | undefined, context: JobContext): Promise<void> {
-    if (!stopped?.runIds.length) return;
-    context.step('Waiting', `for ${countOf(stopped.runIds.length, 'stopped run')} to end`);
+    const asked = await stopped?.asked?.catch(() => undefined);
+    if (asked?.heard.length) {
+      context.log(
+        `stopped ${countOf(asked.heard.length, 'live run')} of another TrainDeck first: ${asked.heard.join(', ')}`,
+      );
+    }
+    for (const { runId, pid } of asked?.unheard ?? []) {
+      context.log(
+        `${runId} is run by another TrainDeck (pid ${pid}), which did not take the stop request; its resources are deleted anyway. Stop the run there, or a spot run may launch again.`,
+      );
+    }
+    // Another TrainDeck's run that took the request ends by its own teardown too: its events say when.
+    const waiting = [...(stopped?.runIds ?? []), ...(asked?.heard ?? [])];
+    if (!stopped || !waiting.length) return;
+    context.step('Waiting', `for ${countOf(waiting.length, 'stopped run')} to end`);
     const limit = AbortSignal.any([context.signal, AbortSignal.timeout(this.runsEndLimitMs)]);
-    const ended = await raceAbort(stopped.ended, limit).then(
+    const othersEnded = asked?.heard.length ? [waitRunsEnded(this.deps.dataDir, asked.heard, limit)] : [];
+    const ended = await raceAbort(Promise.all([stopped.ended, ...othersEnded]), limit).then(
       () => true,
       () => false,
     );
     if (!ended && !context.signal.aborted) {
       context.log(
-        `${stopped.runIds.join(', ')} had not ended ${formatDurationMs(this.runsEndLimitMs)} after the stop; deleting its resources anyway. If it is still shown as running, stop it on its run page, then scan again.`,
+        `${waiting.join(', ')} had not ended ${formatDurationMs(this.runsEndLimitMs)} after the stop; deleting its resources anyway. If it is still shown as running, stop it on its run page, then scan again.`,
       );
     }
   }

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync } from '
 import { join } from 'node:path';
 
 import { processAlive } from '../core/process-identity';
+import { realSleep } from '../core/sleep';
 import { writeFileAtomicSync } from '../core/write-file-atomic';
 import { runDir } from '../lifecycle/journal/run-journal';
 import { readAttach } from './reattach/attach-journal';
@@ -95,6 +96,22 @@ export async function askOwnersToStop(
     heard: asked.filter((a) => !pending.has(a.runId)).map((a) => a.runId),
     unheard: asked.filter((a) => pending.has(a.runId)),
   };
+}
+
+/**
+ * Waits until every run of `runIds` has ended (its events end with `finished`), looking every second,
+ * until `signal` aborts (it then rejects). Another process's run that took a stop request ends by its own
+ * teardown: a kill-all waits for it before deleting, so a relaunch that launched after the scan is the
+ * run's to delete.
+ */
+export async function waitRunsEnded(dataDir: string, runIds: readonly string[], signal: AbortSignal): Promise<void> {
+  const pending = new Set(runIds);
+  for (;;) {
+    for (const runId of [...pending]) if (runEnded(runDir(dataDir, runId))) pending.delete(runId);
+    if (!pending.size) return;
+    signal.throwIfAborted();
+    await realSleep(1_000, signal);
+  }
 }
 
 function requestWaiting(dataDir: string, runId: string): boolean {

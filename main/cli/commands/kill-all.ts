@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 
 import { untrackedPhrase } from '../../../shared/domain/kill-all';
-import { executeCleanup, planKillAll } from '../../lifecycle/cost/kill-all';
+import { formatDurationMs } from '../../../shared/monitor/notices';
+import { RUNS_END_LIMIT_MS } from '../../dashboard/costs-service';
+import { executeCleanup, planKillAll, runsToStopFirst } from '../../lifecycle/cost/kill-all';
 import { scanAccount } from '../../lifecycle/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { closeCleanedRuns } from '../../lifecycle/teardown';
-import { askOwnersToStop } from '../../runs/stop-request';
+import { askOwnersToStop, waitRunsEnded } from '../../runs/stop-request';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatCleanup, formatResources } from '../lifecycle/format';
@@ -21,6 +23,8 @@ export function createKillAllCommand(
   makeDeps: (io: CliIo) => LifecycleDeps = (io) => defaultLifecycleDeps(io.env),
   /** How long another TrainDeck is given to take the stop request of its run (its run service looks every second). */
   stopWaitMs = 15_000,
+  /** How long those stopped runs are given to end (their own teardown) before the deletions go ahead. */
+  runsEndLimitMs = RUNS_END_LIMIT_MS,
 ): CliCommand {
   return {
     name: 'kill-all',
@@ -71,7 +75,7 @@ export function createKillAllCommand(
         }
         // A run another TrainDeck runs (the app, another terminal) could launch again after the deletions
         // (a spot relaunch between attempts): that process is asked to stop it first, as the app's kill-all does.
-        const runIds = plan.targets.flatMap((r) => (r.runId ? [r.runId] : []));
+        const runIds = runsToStopFirst(plan.targets);
         const asked = await askOwnersToStop(
           deps.dataDir,
           runIds,
@@ -80,13 +84,25 @@ export function createKillAllCommand(
             timeoutMs: stopWaitMs,
           },
         );
-        if (asked.heard.length) {
-          io.out(`Stopped ${asked.heard.length} live run(s) of another TrainDeck first: ${asked.heard.join(', ')}.\n`);
-        }
         for (const { runId, pid } of asked.unheard) {
           io.err(
             `! run ${runId} is run by another TrainDeck (pid ${pid}), which did not take the stop request within ${stopWaitMs / 1000} s: stop it there, or it may launch again after this kill-all.\n`,
           );
+        }
+        if (asked.heard.length) {
+          // Their own teardowns go first: a relaunch that launched after the scan is theirs to delete.
+          io.out(
+            `Stopped ${asked.heard.length} live run(s) of another TrainDeck first: ${asked.heard.join(', ')}; waiting (at most ${formatDurationMs(runsEndLimitMs)}) for them to end.\n`,
+          );
+          const ended = await waitRunsEnded(deps.dataDir, asked.heard, AbortSignal.timeout(runsEndLimitMs)).then(
+            () => true,
+            () => false,
+          );
+          if (!ended) {
+            io.err(
+              `! ${asked.heard.join(', ')} had not ended ${formatDurationMs(runsEndLimitMs)} after the stop; deleting its resources anyway.\n`,
+            );
+          }
         }
         const report = await executeCleanup(plan.targets, (r) => r.ours || values['include-untracked'], {
           ports,

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -135,7 +136,10 @@ describe('lifecycle commands over the in-memory EC2', () => {
     const taken: string[] = [];
     const service = setInterval(() => {
       const reason = takeStopRequest(world.deps.dataDir, runId);
-      if (reason) taken.push(reason);
+      if (!reason) return;
+      taken.push(reason);
+      // Its own teardown, then its end: the kill-all waits for it before deleting.
+      appendFileSync(join(runDir(world.deps.dataDir, runId), 'events.jsonl'), '{"type":"finished"}\n');
     }, 50);
     try {
       const dry = await run(world, createKillAllCommand);
@@ -145,7 +149,10 @@ describe('lifecycle commands over the in-memory EC2', () => {
       expect(real.code).toBe(0);
       expect(taken).toEqual([`stopped by traindeck kill-all (pid ${process.pid})`]);
       // Asked before the first deletion.
-      expect(real.out.indexOf(`Stopped 1 live run(s) of another TrainDeck first: ${runId}.`)).toBeGreaterThanOrEqual(0);
+      expect(real.out).toContain(
+        `Stopped 1 live run(s) of another TrainDeck first: ${runId}; waiting (at most 5 min) for them to end.`,
+      );
+      expect(real.err).not.toContain('had not ended');
       expect(real.out.indexOf('Stopped 1 live run')).toBeLessThan(real.out.indexOf('✓'));
       expect(real.out).toMatch(/Rescan: 0 cost resources remain\.\n/);
     } finally {

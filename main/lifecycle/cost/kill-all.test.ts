@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+import type { CostResource } from '../../../shared/domain/cost';
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
 import { FakeAws } from '../../aws/fake/fake-aws';
 import type { FakeInstance } from '../../aws/fake/fake-ec2-region';
 import { FakeClock } from '../../aws/testing/fake-clock';
 import { formatCleanup } from '../../cli/lifecycle/format';
-import { confirmedDeleted, executeCleanup, planKillAll } from './kill-all';
+import { confirmedDeleted, executeCleanup, planKillAll, runsToStopFirst } from './kill-all';
 import { scanAccount } from './scanner';
 
 const OURS = { [TAG_RUN_ID]: 'r1-20250601-000000-aaaa', [TAG_CREATED_BY]: 'traindeck/test', Name: 'traindeck-r1' };
@@ -171,5 +172,29 @@ describe('kill-all', () => {
     expect(report.survivors.map((s) => [s.resource.id, s.reason])).toEqual([
       ['snap-theirs', expect.stringMatching(/in use by ami-mine.*deregister that AMI first/)],
     ]);
+  });
+});
+
+describe('runsToStopFirst', () => {
+  const resource = (kind: CostResource['kind'], runId?: string) =>
+    ({
+      kind,
+      id: `${kind}-${runId ?? 'x'}`,
+      region: 'eu-west-1',
+      ours: true,
+      ...(runId ? { runId } : {}),
+    }) as CostResource;
+
+  it('only the runs whose instance, security group or key pair goes, each once', () => {
+    expect(
+      runsToStopFirst([
+        resource('instance', 'run-a'),
+        resource('security-group', 'run-a'),
+        resource('volume', 'run-b'),
+        resource('snapshot', 'run-c'),
+        resource('key-pair', 'run-d'),
+        resource('instance'),
+      ]),
+    ).toEqual(['run-a', 'run-d']);
   });
 });

@@ -1,4 +1,4 @@
-import { type CostResource, isBillable, type RegionScan, type ScanResult } from '../../../shared/domain/cost';
+import { type CostResource, isBillable, type RegionScan, type ResourceKind, type ScanResult } from '../../../shared/domain/cost';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { Clock } from '../../core/clock';
 import type { Sleep } from '../../core/sleep';
@@ -104,4 +104,15 @@ export async function executeCleanup(
     unverifiedRegions,
     remainingHourlyUsd: Math.round(remainingHourlyUsd * 10_000) / 10_000,
   };
+}
+
+/**
+ * What a live run needs to go on or to launch again (a spot relaunch): deleting one of these stops the
+ * run first. A row's Delete of its stray snapshot, a leftover volume or its in-use root volume does not.
+ */
+const RUN_NEEDS: ReadonlySet<ResourceKind> = new Set(['instance', 'security-group', 'key-pair']);
+
+/** The runs a kill-all of `targets` must stop (and let end) before it deletes: those whose instance, security group or key pair goes. */
+export function runsToStopFirst(targets: readonly CostResource[]): string[] {
+  return [...new Set(targets.flatMap((target) => (target.runId && RUN_NEEDS.has(target.kind) ? [target.runId] : [])))];
 }
