@@ -1,4 +1,10 @@
-import { type CostResource, isBillable, type RegionScan, type ResourceKind, type ScanResult } from '../../../shared/domain/cost';
+import {
+  type CostResource,
+  isBillable,
+  type RegionScan,
+  type ResourceKind,
+  type ScanResult,
+} from '../../../shared/domain/cost';
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import type { Clock } from '../../core/clock';
 import type { Sleep } from '../../core/sleep';
