@@ -202,6 +202,38 @@ describe.skipIf(refusal)('spot relaunch on the EC2 test bed (SDK over HTTP, real
     expectNothingLeft(run);
   });
 
+  it('the relaunch teardown fails: the attempt is recorded interrupted, the failure said, nothing left, nothing relaunched', async () => {
+    let faulted = false;
+    const run = await spotRun('teardown-fails', { maxRelaunches: 2 }, '1,2', {
+      onEvent: (e) => {
+        // AWS's notice is posted: the interrupted instance's teardown will fail to delete its key pair.
+        if (e.type === 'log' && e.line.endsWith(' hanging') && !faulted) {
+          faulted = true;
+          world.fake.failOperation('deleteKeyPair', 'InternalError');
+        }
+        // The relaunch's teardown failed: the run's own teardown (the next layer) may now succeed.
+        if (e.type === 'phase' && e.phase === 'tearing-down' && e.status === 'failed') {
+          world.fake.clearFault('deleteKeyPair');
+        }
+      },
+    });
+    world.fake.clearFault('deleteKeyPair');
+    expect(run.result.outcome, story(run.events)).toBe('failed');
+    // The relaunch's teardown failure is said (its phase), then the run's own teardown cleaned up.
+    expect(run.events).toContainEqual(
+      expect.objectContaining({
+        type: 'phase',
+        phase: 'tearing-down',
+        status: 'failed',
+        reason: expect.stringMatching(/teardown/),
+      }),
+    );
+    expect(run.attempts.map((a) => a.end)).toEqual(['interrupted']);
+    expect(instancesOf(run.runId)).toHaveLength(1);
+    expect(leftOfRun(world.fake, run.runId)).toEqual([]);
+    expect(instancesOf(run.runId).filter((i) => i.up)).toEqual([]);
+  });
+
   it('the user stops the run while it relaunches: nothing is left running, $0/h', async () => {
     const stop = new AbortController();
     const run = await spotRun('stopped', { maxRelaunches: 2 }, '1,2', {

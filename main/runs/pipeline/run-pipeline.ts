@@ -202,12 +202,15 @@ async function tearDownForRelaunch(
   delete state.status;
   delete state.rescuePush;
   state.current = 'bootstrapping';
-  await phases.run(
-    'tearing-down',
-    () => input.backend.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
-    (facts) => ({ ...facts, relaunch: next.attempt }),
-  );
-  await attempts.ended('interrupted');
+  // The attempt ended by the interruption whether or not its teardown succeeds: a failed one is the
+  // run's failure (said by its phase), and the run's own teardown tries again.
+  await phases
+    .run(
+      'tearing-down',
+      () => input.backend.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
+      (facts) => ({ ...facts, relaunch: next.attempt }),
+    )
+    .finally(() => attempts.ended('interrupted'));
   if (input.signal.aborted) {
     info('stopped during the relaunch: the interrupted instance is torn down and nothing new is launched');
     return false;
