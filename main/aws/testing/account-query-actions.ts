@@ -1,5 +1,6 @@
 import type { FakeAws } from '../fake/fake-aws';
 import { awsError } from '../fake/fake-error';
+import { priceListItem } from './price-list-items';
 import { el, memberTags, type QueryAnswer, queryAnswer, type QueryRequest } from './query-protocol';
 
 const STS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -118,6 +119,36 @@ export async function accountAction(
     }
     case 'DescribeTags':
       return queryAnswer(action, ELB, '<TagDescriptions/>');
+    case 'GetProducts': {
+      // The Price List (JSON 1.1, us-east-1's endpoint): the fake account's products, TERM_MATCH filters applied
+      // (an attribute the fake's product lacks, e.g. licenseModel, is not held against it), one page.
+      const filters = (Array.isArray(request.json.Filters) ? request.json.Filters : []) as Array<{
+        Field?: string;
+        Value?: string;
+      }>;
+      const regionCode = filters.find((f) => f.Field === 'regionCode')?.Value ?? '';
+      const serviceCode = String(request.json.ServiceCode ?? '');
+      const products = (await fake.ports().priceList.regionProducts(regionCode)).filter((product) => {
+        const code = product.family === 'IP Address' ? 'AmazonVPC' : 'AmazonEC2';
+        return (
+          code === serviceCode &&
+          filters.every((f) => {
+            const value = f.Field === 'productFamily' ? product.family : product.attributes[f.Field ?? ''];
+            return value === undefined || value === f.Value;
+          })
+        );
+      });
+      return json({
+        FormatVersion: 'aws_v1',
+        PriceList: products.map((p) =>
+          priceListItem(
+            p.family,
+            { ...p.attributes, servicecode: p.family === 'IP Address' ? 'AmazonVPC' : 'AmazonEC2' },
+            p.onDemand.map((d) => ({ unit: d.unit, usd: String(d.usd), beginRange: String(d.beginRange) })),
+          ),
+        ),
+      });
+    }
     case 'GetMetricData':
       // CloudWatch speaks JSON 1.0 in this SDK.
       return json({ MetricDataResults: [] });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
+import type { PriceListProduct } from '../../../shared/pricing/price-list';
 import { FakeAws } from '../fake/fake-aws';
 import { FAKE_TIMING } from '../fake/fake-ec2-region';
 import type { AwsPorts } from '../ports/aws-ports';
@@ -180,6 +181,7 @@ describe('the HTTP fake (EC2 query protocol and friends over the stateful fake)'
     const end = new Date();
     const start = new Date(end.getTime() - 600_000);
     await metrics.getInstanceMetrics({ instanceId: 'i-0000000000000dead', start, end, periodSeconds: 60 });
+    await ports.priceList.regionProducts('eu-west-1');
     expect(new Set(server.calls())).toEqual(
       new Set([
         'GetCallerIdentity',
@@ -196,8 +198,26 @@ describe('the HTTP fake (EC2 query protocol and friends over the stateful fake)'
         'DescribeLoadBalancers',
         'DescribeInstances',
         'GetMetricData',
+        'GetProducts',
       ]),
     );
+  });
+
+  // No test's price lookup may reach AWS's real Price List endpoint (the bed's preflight and monitor read prices).
+  it('serves the Price List: through the SDK, the same region prices as the in-memory fake, each query filtered', async () => {
+    server = await startAwsQueryServer({ regions: ['eu-west-1'] });
+    const overHttp = await sdkPorts(server).priceList.regionProducts('eu-west-1');
+    const inMemory = await server.fake.ports().priceList.regionProducts('eu-west-1');
+    const key = (p: PriceListProduct) =>
+      JSON.stringify([
+        p.family,
+        p.attributes.instanceType ?? p.attributes.volumeApiName ?? p.attributes.usagetype,
+        p.onDemand,
+      ]);
+    expect(overHttp.map(key).sort()).toEqual(inMemory.map(key).sort());
+    expect(overHttp.length).toBeGreaterThan(10);
+    expect(server.calls().filter((c) => c === 'GetProducts')).toHaveLength(6);
+    expect(await sdkPorts(server).priceList.regionProducts('xx-nowhere-1')).toEqual([]);
   });
 });
 

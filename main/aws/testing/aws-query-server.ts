@@ -21,8 +21,11 @@ import {
   signingScope,
 } from './query-protocol';
 
-/** The services this server answers: all but S3 (a real store's: Ceph RGW in tests) and the Price List. */
-const SERVED = AWS_SERVICE_IDS.filter((id) => id !== 'S3' && id !== 'PRICING');
+/**
+ * The services this server answers: all but S3 (a real store's: Ceph RGW in tests). The Price List too, so no
+ * test's price lookup leaves this machine for AWS's real endpoint.
+ */
+const SERVED = AWS_SERVICE_IDS.filter((id) => id !== 'S3');
 
 /** Where the fake's instances answer SSH: their public IP (port 22 there) and the host key cloud-init prints. */
 export interface InstanceSsh {
