@@ -14,9 +14,9 @@ import { silentLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
 import { runDir } from '../lifecycle/journal/run-journal';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
-import { CostsService, type StoppedRuns } from './costs-service';
+import { CostsService, type StopRuns } from './costs-service';
 
-function setup(stopRuns?: (runIds: readonly string[]) => StoppedRuns, runsEndLimitMs?: number) {
+function setup(stopRuns?: StopRuns, runsEndLimitMs?: number) {
   const clock = new FakeClock();
   const fake = demoAccount(clock, 0);
   const bus = new EventBus();
@@ -155,8 +155,10 @@ describe('CostsService (kill-all from the cost panel)', () => {
   // stopped the run, even its root volume (whose delete fails while attached) or a stray snapshot.
   it('deleting what a run does not need to go on (a volume) stops no run; its instance does', async () => {
     const asked: Array<readonly string[]> = [];
-    const { costs, jobs } = setup((runIds) => {
+    const everyLiveRun: Array<boolean | undefined> = [];
+    const { costs, jobs } = setup((runIds, options) => {
       asked.push(runIds);
+      everyLiveRun.push(options?.everyLiveRun);
       return { runIds: [], ended: Promise.resolve() };
     });
     const scan = await costs.scan();
@@ -168,6 +170,15 @@ describe('CostsService (kill-all from the cost panel)', () => {
     const instance = costs.killAll({ resourceIds: ofResnet('instance'), includeUntracked: false });
     await jobEnd(jobs, instance.jobId);
     expect(asked).toEqual([[], [expect.stringMatching(/^resnet50-/)]]);
+    // A row's Delete is not "Kill all": it stops no run beyond its own.
+    expect(everyLiveRun).toEqual([false, false]);
+    // "Kill all" (every resource of ours) stops every live EC2 run, also one with nothing in the scan (a relaunch between attempts).
+    const all = costs.killAll({
+      resourceIds: (await costs.scan()).resources.filter((r) => r.ours).map((r) => r.id),
+      includeUntracked: false,
+    });
+    await jobEnd(jobs, all.jobId);
+    expect(everyLiveRun.at(-1)).toBe(true);
   });
 
   // Breaks 0fa231a: the stop was only asked, and the kill-all deleted at once, racing the run's own teardown.

@@ -32,6 +32,12 @@ const KILL_LIMIT_MS = 30 * 60_000;
  */
 export const RUNS_END_LIMIT_MS = 5 * 60_000;
 
+/**
+ * Stops this app's live runs among `runIds` (with `everyLiveRun`, every live EC2 run) and asks other
+ * TrainDeck processes to stop theirs.
+ */
+export type StopRuns = (runIds: readonly string[], options?: { everyLiveRun?: boolean }) => StoppedRuns;
+
 /** The live runs a kill-all stopped (their ids), and a promise that settles once every one of them has ended. */
 export interface StoppedRuns {
   runIds: string[];
@@ -63,7 +69,7 @@ export class CostsService {
      * before a kill-all deletes anything: a run whose resources are being killed must not carry
      * on, e.g. a spot relaunch launching its next instance after the scan.
      */
-    private readonly stopRuns: (runIds: readonly string[]) => StoppedRuns = () => ({
+    private readonly stopRuns: StopRuns = () => ({
       runIds: [],
       ended: Promise.resolve(),
     }),
@@ -160,9 +166,14 @@ export class CostsService {
         let finished = 0;
         context.progress({ done: 0, total: targets.length, unit: 'resources' });
         const runIds = runsToStopFirst(targets);
+        // "Kill all" (every resource of ours in the scan) stops every live EC2 run, also one with nothing in the
+        // scan: a spot relaunch between its teardown and its next launch, which would launch after this.
+        const everyLiveRun = scan.resources.every(
+          (resource) => !resource.ours || request.resourceIds.includes(resource.id),
+        );
         // Their own teardowns go first: a relaunch that launched after the scan is theirs to delete (a kill-all
         // racing them finds its security group still in use by that instance).
-        await this.untilEnded(this.stopFirst(runIds, context), context);
+        await this.untilEnded(this.stopFirst(runIds, everyLiveRun, context), context);
         context.step(
           'Deleting',
           `${targets.length} resource(s) in ${new Set(targets.map((t) => t.region)).size} region(s)`,
@@ -197,9 +208,9 @@ export class CostsService {
   }
 
   // A stop that fails must not keep the kill-all from deleting: the user asked for the meter to stop.
-  private stopFirst(runIds: readonly string[], context: JobContext): StoppedRuns | undefined {
+  private stopFirst(runIds: readonly string[], everyLiveRun: boolean, context: JobContext): StoppedRuns | undefined {
     try {
-      const stopped = this.stopRuns(runIds);
+      const stopped = this.stopRuns(runIds, { everyLiveRun });
       if (stopped.runIds.length) {
         context.log(`stopped ${countOf(stopped.runIds.length, 'live run')} first: ${stopped.runIds.join(', ')}`);
       }

@@ -7,7 +7,7 @@ import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import type { KeyVault } from '../sync/key-vault';
 import type { TrustGate } from '../trust/trust-gate';
 import { AccountService } from './account-service';
-import { CostsService, type StoppedRuns } from './costs-service';
+import { CostsService, type StopRuns } from './costs-service';
 import type { DashboardServices } from './dashboard-handlers';
 import { createKeysService } from './keys-service';
 import type { SettingsStore } from './settings-store';
@@ -27,7 +27,7 @@ export function createDashboard(options: {
   notifications: NotificationService;
   onScanned?: (resources: readonly CostResource[]) => void;
   /** Stops this app's live runs among these ids (a kill-all's, before it deletes): which, and when they have ended. */
-  stopRuns?: (runIds: readonly string[]) => StoppedRuns;
+  stopRuns?: StopRuns;
   keyVault?: KeyVault;
   trust: TrustGate;
   /** The app's settings: one store for the dashboard, the monitor and the notifications (built by the composition). */

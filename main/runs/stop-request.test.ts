@@ -14,7 +14,13 @@ import { prepareRun } from './pipeline/prepare-run';
 import { runPipeline } from './pipeline/run-pipeline';
 import { appendAttach } from './reattach/attach-journal';
 import { type RunResources, RunService } from './run-service';
-import { askOwnersToStop, STOP_REQUEST_FILE, takeStopRequest, writeStopRequest } from './stop-request';
+import {
+  askOwnersToStop,
+  liveRunsOfOthers,
+  STOP_REQUEST_FILE,
+  takeStopRequest,
+  writeStopRequest,
+} from './stop-request';
 
 // Invariants: a run another TrainDeck process runs is stopped when kill-all from this process asks
 // (its run service takes the request and stops the run the user's way); a request is asked only of a
@@ -44,10 +50,11 @@ const config = runConfigSchema.parse({
 });
 
 /** A run folder as another process's run service leaves it: owned by `pid`, its events ended or not. */
-function runOf(runId: string, pid: number, ended = false): void {
+function runOf(runId: string, pid: number, ended = false, backend: 'aws-ec2' | 'ssh-host' = 'aws-ec2'): void {
   const folder = runDir(dir, runId);
   mkdirSync(folder, { recursive: true });
-  appendAttach(folder, { type: 'owner', pid });
+  const storage = { bucket: 'b', prefix: 'p', sseKeyFile: '/k', localRoot: '/l', folders: [] };
+  appendAttach(folder, { type: 'run', pid, backend, name: runId, aws: { region: 'eu-west-1' }, storage, baseDir: '/' });
   const events = [{ type: 'started', runId, seq: 1 }, ...(ended ? [{ type: 'finished', runId, seq: 2 }] : [])];
   writeFileSync(join(folder, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
 }
@@ -103,6 +110,17 @@ describe('stop requests between TrainDeck processes', () => {
       clearInterval(taking);
     }
     for (const runId of ['gone', 'ended', 'mine']) expect(existsSync(requestFile(runId)), runId).toBe(false);
+  });
+
+  it('"kill all" finds the live EC2 runs of other processes, also one with nothing in AWS now (a relaunch between attempts)', () => {
+    const other = process.pid + 100_000;
+    runOf('relaunching', other);
+    runOf('own-machine', other, false, 'ssh-host');
+    runOf('gone', other + 1);
+    runOf('ended', other, true);
+    runOf('mine', process.pid);
+    expect(liveRunsOfOthers(dir, (pid) => pid === other || pid === process.pid)).toEqual(['relaunching']);
+    expect(liveRunsOfOthers(join(dir, 'nowhere'))).toEqual([]);
   });
 
   it('a request not taken in time is withdrawn and said, with the pid to stop it at', async () => {

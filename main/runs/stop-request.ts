@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { processAlive } from '../core/process-identity';
@@ -112,6 +112,32 @@ export async function waitRunsEnded(dataDir: string, runIds: readonly string[], 
     signal.throwIfAborted();
     await realSleep(1_000, signal);
   }
+}
+
+/**
+ * The EC2 runs another live TrainDeck process is running now (its run folder's owner is alive and the
+ * run has not ended). "Kill all" asks each to stop, not only those with a resource in its scan: a spot
+ * relaunch between its teardown and its next launch has none, and would launch after the kill-all.
+ */
+export function liveRunsOfOthers(dataDir: string, isAlive: (pid: number) => boolean = processAlive): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(dataDir, 'runs'));
+  } catch {
+    return [];
+  }
+  return names.filter((runId) => {
+    const dir = runDir(dataDir, runId);
+    const attach = readAttach(dir);
+    const owner = attach?.owner;
+    return (
+      attach?.run?.backend === 'aws-ec2' &&
+      owner !== undefined &&
+      owner !== process.pid &&
+      isAlive(owner) &&
+      !runEnded(dir)
+    );
+  });
 }
 
 function requestWaiting(dataDir: string, runId: string): boolean {

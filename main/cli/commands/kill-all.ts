@@ -7,7 +7,7 @@ import { executeCleanup, planKillAll, runsToStopFirst } from '../../lifecycle/co
 import { scanAccount } from '../../lifecycle/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { closeCleanedRuns } from '../../lifecycle/teardown';
-import { askOwnersToStop, waitRunsEnded } from '../../runs/stop-request';
+import { askOwnersToStop, liveRunsOfOthers, waitRunsEnded } from '../../runs/stop-request';
 import { type CliCommand, CliError, type CliIo } from '../command';
 import { asCli } from '../lifecycle/cli-failure';
 import { formatCleanup, formatResources } from '../lifecycle/format';
@@ -49,6 +49,9 @@ export function createKillAllCommand(
         const plan = planKillAll(await scanAccount({ ports, ...common }), values['include-untracked']);
         const untracked = plan.targets.filter((r) => !r.ours).length;
         if (plan.targets.length === 0) {
+          // Nothing bills now, but another TrainDeck's run between two spot attempts would launch again.
+          if (values.yes)
+            {await stopOthersFirst(deps.dataDir, liveRunsOfOthers(deps.dataDir), io, { stopWaitMs, runsEndLimitMs });}
           io.out(
             `Nothing to delete.${plan.untouchedUntracked.length ? ` ${plan.untouchedUntracked.length} untracked resource(s) exist; see \`traindeck scan --all-regions\`.` : ''}\n`,
           );
@@ -73,37 +76,10 @@ export function createKillAllCommand(
             `deleting ${untracked} untracked resource(s) needs --confirm "${untrackedPhrase(untracked)}".`,
           );
         }
-        // A run another TrainDeck runs (the app, another terminal) could launch again after the deletions
-        // (a spot relaunch between attempts): that process is asked to stop it first, as the app's kill-all does.
-        const runIds = runsToStopFirst(plan.targets);
-        const asked = await askOwnersToStop(
-          deps.dataDir,
-          runIds,
-          `stopped by traindeck kill-all (pid ${process.pid})`,
-          {
-            timeoutMs: stopWaitMs,
-          },
-        );
-        for (const { runId, pid } of asked.unheard) {
-          io.err(
-            `! run ${runId} is run by another TrainDeck (pid ${pid}), which did not take the stop request within ${stopWaitMs / 1000} s: stop it there, or it may launch again after this kill-all.\n`,
-          );
-        }
-        if (asked.heard.length) {
-          // Their own teardowns go first: a relaunch that launched after the scan is theirs to delete.
-          io.out(
-            `Stopped ${asked.heard.length} live run(s) of another TrainDeck first: ${asked.heard.join(', ')}; waiting (at most ${formatDurationMs(runsEndLimitMs)}) for them to end.\n`,
-          );
-          const ended = await waitRunsEnded(deps.dataDir, asked.heard, AbortSignal.timeout(runsEndLimitMs)).then(
-            () => true,
-            () => false,
-          );
-          if (!ended) {
-            io.err(
-              `! ${asked.heard.join(', ')} had not ended ${formatDurationMs(runsEndLimitMs)} after the stop; deleting its resources anyway.\n`,
-            );
-          }
-        }
+        await stopOthersFirst(deps.dataDir, [...runsToStopFirst(plan.targets), ...liveRunsOfOthers(deps.dataDir)], io, {
+          stopWaitMs,
+          runsEndLimitMs,
+        });
         const report = await executeCleanup(plan.targets, (r) => r.ours || values['include-untracked'], {
           ports,
           ...common,
@@ -126,3 +102,38 @@ export function createKillAllCommand(
 
 /** The real command. */
 export const killAllCommand = createKillAllCommand();
+
+/**
+ * A run another TrainDeck runs (the app, another terminal) could launch again after the deletions (a
+ * spot relaunch between attempts): that process is asked to stop it first, as the app's kill-all does,
+ * and its own teardown goes first.
+ */
+async function stopOthersFirst(
+  dataDir: string,
+  runIds: readonly string[],
+  io: CliIo,
+  { stopWaitMs, runsEndLimitMs }: { stopWaitMs: number; runsEndLimitMs: number },
+): Promise<void> {
+  const asked = await askOwnersToStop(dataDir, runIds, `stopped by traindeck kill-all (pid ${process.pid})`, {
+    timeoutMs: stopWaitMs,
+  });
+  for (const { runId, pid } of asked.unheard) {
+    io.err(
+      `! run ${runId} is run by another TrainDeck (pid ${pid}), which did not take the stop request within ${stopWaitMs / 1000} s: stop it there, or it may launch again after this kill-all.\n`,
+    );
+  }
+  if (asked.heard.length) {
+    io.out(
+      `Stopped ${asked.heard.length} live run(s) of another TrainDeck first: ${asked.heard.join(', ')}; waiting (at most ${formatDurationMs(runsEndLimitMs)}) for them to end.\n`,
+    );
+    const ended = await waitRunsEnded(dataDir, asked.heard, AbortSignal.timeout(runsEndLimitMs)).then(
+      () => true,
+      () => false,
+    );
+    if (!ended) {
+      io.err(
+        `! ${asked.heard.join(', ')} had not ended ${formatDurationMs(runsEndLimitMs)} after the stop; deleting its resources anyway.\n`,
+      );
+    }
+  }
+}

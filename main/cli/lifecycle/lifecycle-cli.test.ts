@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -170,6 +170,33 @@ describe('lifecycle commands over the in-memory EC2', () => {
     );
     expect(deaf.out).toMatch(/Rescan: 0 cost resources remain\.\n/);
     await expect(access(join(runDir(world.deps.dataDir, deafRun), STOP_REQUEST_FILE))).rejects.toThrow(/ENOENT/);
+
+    // Nothing bills now, but the app's run is between two spot attempts (nothing of it in AWS): asked all the same.
+    const relaunching = 'demo-20261206-000000-beef';
+    const app2 = spawn('sleep', ['60'], { stdio: 'ignore' });
+    mkdirSync(runDir(world.deps.dataDir, relaunching), { recursive: true });
+    const storage = { bucket: 'b', prefix: 'p', sseKeyFile: '/k', localRoot: '/l', folders: [] };
+    appendAttach(runDir(world.deps.dataDir, relaunching), {
+      type: 'run',
+      pid: app2.pid!,
+      backend: 'aws-ec2',
+      name: relaunching,
+      aws: { region: 'eu-west-1' },
+      storage,
+      baseDir: '/',
+    });
+    const took = setInterval(() => {
+      if (!takeStopRequest(world.deps.dataDir, relaunching)) return;
+      appendFileSync(join(runDir(world.deps.dataDir, relaunching), 'events.jsonl'), '{"type":"finished"}\n');
+    }, 50);
+    try {
+      const nothing = await run(world, createKillAllCommand, '--yes');
+      expect(nothing.out).toContain(`Stopped 1 live run(s) of another TrainDeck first: ${relaunching};`);
+      expect(nothing.out).toMatch(/Nothing to delete\./);
+    } finally {
+      clearInterval(took);
+      app2.kill();
+    }
   });
 
   it('untracked resources need --include-untracked and the typed phrase', async () => {
