@@ -50,8 +50,9 @@ export function createKillAllCommand(
         const untracked = plan.targets.filter((r) => !r.ours).length;
         if (plan.targets.length === 0) {
           // Nothing bills now, but another TrainDeck's run between two spot attempts would launch again.
-          if (values.yes)
-            {await stopOthersFirst(deps.dataDir, liveRunsOfOthers(deps.dataDir), io, { stopWaitMs, runsEndLimitMs });}
+          if (values.yes) {
+            await stopOthersFirst(deps.dataDir, liveRunsOfOthers(deps.dataDir), io, { stopWaitMs, runsEndLimitMs });
+          }
           io.out(
             `Nothing to delete.${plan.untouchedUntracked.length ? ` ${plan.untouchedUntracked.length} untracked resource(s) exist; see \`traindeck scan --all-regions\`.` : ''}\n`,
           );
