@@ -43,7 +43,7 @@ export default defineConfig({
         test: {
           // Slow fault scenarios (kill -9 and restart, real processes): `npm test` runs them too.
           name: 'slow',
-          include: ['main/**/*.slow.test.ts'],
+          include: ['main/**/*.slow.test.ts', 'e2e/services/**/*.slow.test.ts'],
           globalSetup: ['e2e/services/s3-global-setup.ts'],
           testTimeout: 120_000,
         },

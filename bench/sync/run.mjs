@@ -133,7 +133,7 @@ async function main() {
   const serverEnv = opts.datasets?.includes('seed')
     ? { ...cleanEnv(), S3_MEMSTORE_BYTES: String(seedBytes + 4 * GiB) }
     : cleanEnv();
-  const server = await startServer(REPO, state.serverDir, serverEnv);
+  const server = await startServer(REPO, state.serverDir, serverEnv, { outliveHarness: opts.keepServer });
   state.serverUp = true;
   if (opts.first) runFirst(server.pids); // the daemons are sessions of their own; every tool from now on too
   log(`S3 endpoint ${server.endpoint}`);

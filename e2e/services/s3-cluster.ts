@@ -14,6 +14,8 @@ export interface S3TestEnv {
 /** A running S3 for tests and how to stop it. */
 export interface S3Cluster {
   env: S3TestEnv;
+  /** The cluster's folder (s3-up.sh DIR); absent for an external S3. */
+  dir?: string;
   /** Stops exactly the processes it started (by PID) and deletes its folder; a no-op for an external S3. */
   stop(): void;
 }
@@ -39,7 +41,13 @@ export function startS3Cluster(env: NodeJS.ProcessEnv = process.env): S3Cluster 
   }
   const parent = mkdtempSync(join(tmpdir(), 'traindeck-s3-'));
   const dir = join(parent, 'cluster');
-  execFileSync('bash', [join(SCRIPTS, 's3-up.sh'), dir], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  // S3_WATCH_PID: if this process dies without stop() (vitest or a Playwright worker killed with
+  // SIGKILL), a watchdog stops the cluster; after stop() the watchdog exits by itself.
+  execFileSync('bash', [join(SCRIPTS, 's3-up.sh'), dir], {
+    env: { ...process.env, S3_WATCH_PID: String(process.pid) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 300_000,
+  });
   const started = JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8')) as Record<string, string>;
   return {
     env: {
@@ -48,6 +56,7 @@ export function startS3Cluster(env: NodeJS.ProcessEnv = process.env): S3Cluster 
       secretAccessKey: started.TRAINDECK_TEST_S3_SECRET_KEY!,
       region: started.TRAINDECK_TEST_S3_REGION!,
     },
+    dir,
     stop() {
       execFileSync('bash', [join(SCRIPTS, 's3-down.sh'), dir], { stdio: 'inherit', timeout: 60_000 });
       rmSync(parent, { recursive: true, force: true });

@@ -13,7 +13,11 @@
 #      S3_TLS=1 also serves HTTPS on another port with a throw-away self-signed
 #      certificate (DIR/tls/ca.pem, for 127.0.0.1 and localhost): tools that refuse
 #      SSE-C over plain HTTP (rclone) can then use customer keys. Written to env as
-#      TRAINDECK_TEST_S3_TLS_ENDPOINT and TRAINDECK_TEST_S3_CA_FILE.
+#      TRAINDECK_TEST_S3_TLS_ENDPOINT and TRAINDECK_TEST_S3_CA_FILE;
+#      S3_WATCH_PID=PID ties the cluster to that process (the harness, e.g. Node's
+#      process.pid): a watchdog (s3-watchdog.sh, in a session of its own, pid in
+#      DIR/watchdog.pid) runs s3-down.sh DIR once that process is gone, even if it was
+#      killed with SIGKILL, and exits by itself after a normal s3-down.sh DIR.
 #
 # Writes DIR/env (shell/dotenv), DIR/env.json, DIR/pids; prints the endpoint
 # on stdout (progress goes to stderr), so ENDPOINT=$(s3-up.sh DIR) works.
@@ -35,6 +39,20 @@ MEMSTORE_BYTES=${S3_MEMSTORE_BYTES:-$((8 << 30))}
 # allow only characters that need no escaping anywhere.
 [[ $ACCESS_KEY =~ ^[A-Za-z0-9._+/=-]+$ ]] || die "S3_ACCESS_KEY has unsupported characters"
 [[ $SECRET_KEY =~ ^[A-Za-z0-9._+/=-]+$ ]] || die "S3_SECRET_KEY has unsupported characters"
+
+# The owner's identity is its PID plus its start time (field 22 of /proc/PID/stat), read now:
+# a process that later gets the same PID is not the owner.
+WATCH_PID=${S3_WATCH_PID:-}
+WATCH_START=
+if [[ -n $WATCH_PID ]]; then
+  not_running="S3_WATCH_PID=$WATCH_PID is not a running process: set it to the PID of the process that owns the cluster (in Node, process.pid), or leave it unset"
+  [[ $WATCH_PID =~ ^[0-9]+$ ]] || die "$not_running"
+  st=$(cat "/proc/$WATCH_PID/stat" 2>/dev/null) || die "$not_running"
+  st=${st##*) } # fields from 3 (state) on; the name in parentheses may hold spaces
+  read -r -a fields <<<"$st"
+  [[ ${fields[0]} != Z && ${fields[19]:-} =~ ^[0-9]+$ ]] || die "$not_running"
+  WATCH_START=${fields[19]}
+fi
 
 # ceph.conf values cannot hold arbitrary characters; keep the path plain.
 DIR=$(realpath -m -- "$1")
@@ -318,4 +336,14 @@ cat >"$DIR/env.json" <<EOF
 }
 EOF
 log "ready in $(elapsed "$T0") s: $ENDPOINT${TLS_ENDPOINT:+ and $TLS_ENDPOINT} (pids: ${PIDS[*]}; env: $DIR/env)"
+if [[ -n $WATCH_PID ]]; then
+  # Last, once the cluster is complete: a failed start stops its own daemons (on_exit), and an
+  # owner already gone by now is noticed at the watchdog's first look. Its own session and files
+  # for stdio, like the daemons; stopped by on_exit if anything below fails.
+  setsid "$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")/s3-watchdog.sh" "$WATCH_PID" "$WATCH_START" "$DIR" \
+    </dev/null >>"$DIR/log/watchdog.out" 2>&1 &
+  PIDS+=("$!")
+  echo "$!" >"$DIR/watchdog.pid"
+  log "watchdog $! stops the cluster once pid $WATCH_PID is gone"
+fi
 echo "$ENDPOINT"

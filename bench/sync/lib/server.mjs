@@ -7,10 +7,15 @@ import { join } from 'node:path';
 
 import { lastLines, run } from './proc.mjs';
 
-/** Starts the RGW with a TLS endpoint too (S3_TLS=1): rclone sends SSE-C keys only over HTTPS. */
-export async function startServer(repo, dir, env) {
+/**
+ * Starts the RGW with a TLS endpoint too (S3_TLS=1): rclone sends SSE-C keys only over HTTPS.
+ * Tied to this process (S3_WATCH_PID): a harness killed with SIGKILL, or whose terminal closed,
+ * takes the server down with it; `outliveHarness` (--keep-server) leaves it running on purpose.
+ */
+export async function startServer(repo, dir, env, { outliveHarness = false } = {}) {
+  const watch = outliveHarness ? {} : { S3_WATCH_PID: String(process.pid) };
   const r = await run(join(repo, 'e2e/services/s3-up.sh'), [dir], {
-    env: { ...env, S3_TLS: '1' },
+    env: { ...env, S3_TLS: '1', ...watch },
     timeoutMs: 15 * 60_000,
   });
   if (r.code !== 0) throw new Error(`s3-up.sh failed (exit ${r.code}):\n${lastLines(r.stderr, 20)}`);
