@@ -42,16 +42,12 @@ MEMSTORE_BYTES=${S3_MEMSTORE_BYTES:-$((8 << 30))}
 
 # The owner's identity is its PID plus its start time (field 22 of /proc/PID/stat), read now:
 # a process that later gets the same PID is not the owner.
+WATCHDOG=$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")/s3-watchdog.sh
 WATCH_PID=${S3_WATCH_PID:-}
 WATCH_START=
 if [[ -n $WATCH_PID ]]; then
-  not_running="S3_WATCH_PID=$WATCH_PID is not a running process: set it to the PID of the process that owns the cluster (in Node, process.pid), or leave it unset"
-  [[ $WATCH_PID =~ ^[0-9]+$ ]] || die "$not_running"
-  st=$(cat "/proc/$WATCH_PID/stat" 2>/dev/null) || die "$not_running"
-  st=${st##*) } # fields from 3 (state) on; the name in parentheses may hold spaces
-  read -r -a fields <<<"$st"
-  [[ ${fields[0]} != Z && ${fields[19]:-} =~ ^[0-9]+$ ]] || die "$not_running"
-  WATCH_START=${fields[19]}
+  [[ $WATCH_PID =~ ^[0-9]+$ ]] && WATCH_START=$("$WATCHDOG" --start-time "$WATCH_PID") ||
+    die "S3_WATCH_PID=$WATCH_PID is not a running process: set it to the PID of the process that owns the cluster (in Node, process.pid), or leave it unset"
 fi
 
 # ceph.conf values cannot hold arbitrary characters; keep the path plain.
@@ -340,8 +336,7 @@ if [[ -n $WATCH_PID ]]; then
   # Last, once the cluster is complete: a failed start stops its own daemons (on_exit), and an
   # owner already gone by now is noticed at the watchdog's first look. Its own session and files
   # for stdio, like the daemons; stopped by on_exit if anything below fails.
-  setsid "$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")/s3-watchdog.sh" "$WATCH_PID" "$WATCH_START" "$DIR" \
-    </dev/null >>"$DIR/log/watchdog.out" 2>&1 &
+  setsid "$WATCHDOG" "$WATCH_PID" "$WATCH_START" "$DIR" </dev/null >>"$DIR/log/watchdog.out" 2>&1 &
   PIDS+=("$!")
   echo "$!" >"$DIR/watchdog.pid"
   log "watchdog $! stops the cluster once pid $WATCH_PID is gone"
