@@ -25,5 +25,12 @@ export function abortAfter(
     put: (request, signal) => (method === 'put' ? counted(store.put(request, signal)) : store.put(request, signal)),
     get: (key, range, signal) =>
       method === 'get' ? counted(store.get(key, range, signal)) : store.get(key, range, signal),
+    // A small object is read whole where the store can (getWhole): that is a GET too, counted as one.
+    ...(store.getWhole
+      ? {
+          getWhole: (key: string, size: number, signal?: AbortSignal) =>
+            method === 'get' ? counted(store.getWhole!(key, size, signal)) : store.getWhole!(key, size, signal),
+        }
+      : {}),
   };
 }

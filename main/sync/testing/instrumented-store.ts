@@ -69,7 +69,8 @@ export function instrumentStore(
     (method: string, original: (...args: unknown[]) => Promise<unknown>) =>
     async (...args: unknown[]): Promise<unknown> => {
       if (crashedFlag) return hang();
-      const call = describeCall(calls.length + 1, method, args);
+      // A small object read whole (getWhole) is a GET: recorded, counted and crashed as one.
+      const call = describeCall(calls.length + 1, method === 'getWhole' ? 'get' : method, args);
       calls.push(call);
       await beforeCall?.(call);
       if (crashedFlag) return hang();
@@ -92,8 +93,9 @@ export function instrumentStore(
       if (crashedFlag) return hang();
       call.ok = true;
       await afterCall?.(call);
-      if (method === 'get') call.bytes = (result as { head: { size: number } }).head.size;
+      if (call.method === 'get') call.bytes = (result as { head: { size: number } } | undefined)?.head.size ?? 0;
       if (fault.kind === 'crash' && call.n === fault.at) {
+        // A whole read has no body left to cut: its crash mid-body is a crash before the answer is used.
         if (fault.mode === 'mid-body' && method === 'get') {
           const got = result as { body: Readable; head: unknown };
           return { ...got, body: halfThenHang(got.body, crash) };
