@@ -134,8 +134,17 @@ async function cleanUpAfterFailure(
 ): Promise<TypedError> {
   options.onStep?.('cleanup', `deleting what run ${runId} created`);
   // Each resource once (the SSH rule is journaled as its security group), the shared instance profile aside.
+  // This launch's own: a spot relaunch's journal also holds the earlier launches' creates, torn down (verified)
+  // before it opened again, which this cleanup neither created nor deleted.
   const created = async () => {
-    const journaled = summarizeJournal(await readJournal(deps.dataDir, runId).catch(() => []))?.created ?? [];
+    const entries = await readJournal(deps.dataDir, runId).catch(() => []);
+    const thisLaunch = entries.slice(
+      Math.max(
+        0,
+        entries.findLastIndex((entry) => entry.type === 'opened'),
+      ),
+    );
+    const journaled = summarizeJournal(thisLaunch)?.created ?? [];
     const byId = new Map(journaled.filter((r) => r.kind !== 'instance-profile').map((r) => [r.id, r]));
     return [...byId.values()];
   };

@@ -1,17 +1,17 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import type { RunEvent } from '../../../shared/domain/run';
-import { TAG_RUN_ID } from '../../../shared/domain/tags';
 import type { RunAttempt } from '../../../shared/report/run-attempts';
 import { leftOfRun, onInstanceRefusal } from '../../aws/testing/ec2-test-bed';
 import { readJournal } from '../../lifecycle/journal/run-journal';
-import type { RunRecord } from '../pipeline/testing/run-fixture';
-import { PARQUET_BYTES } from '../pipeline/testing/training-repo';
-import { createEc2Backend } from './ec2-backend';
 import { type Ec2BedWorld, startEc2BedWorld, story } from './testing/ec2-bed-world';
+import {
+  instancesOf as instancesOfRun,
+  type SpotRun,
+  spotRun as spotRunOf,
+  type SpotRunArgs,
+} from './testing/spot-run';
 
 // Spot relaunch end to end on the EC2 test bed (SDK over HTTP, a real sshd and IMDSv2 per instance,
 // Ceph RGW). Each test's training hangs after chosen epochs; the test then posts a spot notice on
@@ -38,71 +38,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** The bed instances of one run (tagged with its id), in launch order. */
-const instancesOf = (runId: string) =>
-  world.bed
-    .instances()
-    .filter((i) => world.fake.region(i.region).instances.get(i.instanceId)?.tags[TAG_RUN_ID] === runId);
-
-interface SpotRun extends RunRecord {
-  runId: string;
-  attempts: RunAttempt[];
-  /** How many of the run's instances were up when each instance was launched (one at a time: 0). */
-  upAtLaunch: number[];
-}
-
-/**
- * A spot run on the bed whose training hangs after the epochs of `hangAfter` (one per attempt), each
- * answered by a spot notice on the instance; its own S3 prefix. `onEvent` may stop it.
- */
-async function spotRun(
-  name: string,
-  spot: { maxRelaunches: number; fallbackOnDemand?: boolean },
-  hangAfter: string,
-  options: { onEvent?: (event: RunEvent, runId: string) => void; signal?: AbortSignal } = {},
-): Promise<SpotRun> {
-  let runId = '';
-  const noticed = new Set<string>();
-  const upAtLaunch: number[] = [];
-  await world.f.fx.seed(`runs/${name}/cached-datasets/train.parquet`, PARQUET_BYTES);
-  const config = world.config((raw) => {
-    raw.storage.prefix = `runs/${name}`;
-    raw.training.env = { EPOCHS: '3', STEPS: '2', HANG_AFTER_EPOCH: hangAfter };
-    Object.assign(raw.compute as Record<string, unknown>, { market: 'spot', spot });
-  });
-  const run = await world.f.run(
-    config,
-    (id) => {
-      world.runIds.push((runId = id));
-      return createEc2Backend(config, id, world.deps(name));
-    },
-    {
-      ...(options.signal ? { signal: options.signal } : {}),
-      // As the run service prices an attempt when it ends: the fake account's DescribeSpotPriceHistory over HTTP.
-      spotHistory: world.spotHistory,
-      onEvent: (e) => {
-        if (e.type === 'phase' && e.phase === 'provisioning' && e.status === 'succeeded') {
-          const mine = instancesOf(runId);
-          upAtLaunch.push(mine.slice(0, -1).filter((i) => i.up).length);
-        }
-        // The training checkpointed and waits: AWS announces the reclaim of this attempt's instance.
-        if (e.type === 'log' && e.line.endsWith(' hanging')) {
-          const live = instancesOf(runId).find((i) => i.up && !noticed.has(i.instanceId));
-          if (live) {
-            noticed.add(live.instanceId);
-            world.bed.postSpotNotice(live.instanceId);
-          }
-        }
-        // AWS took the instance back: its disk went with it (the bed's instances share this machine's).
-        if (e.type === 'attempts' && e.attempts.at(-1)?.end === 'interrupted') {
-          rmSync(join('/var/tmp/traindeck', runId), { recursive: true, force: true });
-        }
-        options.onEvent?.(e, runId);
-      },
-    },
-  );
-  return { ...run, runId, attempts: run.snapshot.attempts ?? [], upAtLaunch };
-}
+const instancesOf = (runId: string) => instancesOfRun(world, runId);
+const spotRun = (...args: SpotRunArgs) => spotRunOf(world, ...args);
 
 // Every attempt of a torn-down run: numbered 1..N, its own instance (terminated), zone and times.
 function expectAttemptsRecorded(run: SpotRun, ends: Array<RunAttempt['end']>, markets: Array<RunAttempt['market']>) {

@@ -84,12 +84,16 @@ export function createAttemptLog(
     list(): RunAttempt[] {
       return attempts.map((a) => ({ ...a }));
     },
-    /** A relaunch that found no placement (or failed to launch): no instance, where it tried first. */
+    /**
+     * A relaunch that found no placement (or failed to launch): no instance, where it tried first; `end`
+     * 'stopped' when the user stopped it while it launched.
+     */
     launchFailed(
       attempt: number,
       startedAt: number,
       where: PlacementCandidate | undefined,
       market: LaunchMarket,
+      end: Extract<AttemptEnd, 'launch-failed' | 'stopped'> = 'launch-failed',
     ): void {
       const failed: RunAttempt = {
         attempt,
@@ -99,7 +103,7 @@ export function createAttemptLog(
         market: where?.market ?? market,
         startedAt: iso(startedAt),
         endedAt: iso(now()),
-        end: 'launch-failed',
+        end,
       };
       attempts.push({ ...failed, ...priceAttempt(failed, { diskGb: 0 }) });
       publish();

@@ -159,7 +159,8 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   return withheld && result.reason ? { ...result, reason: `${result.reason}; ${withheld}` } : result;
 }
 
-// A relaunch's provisioning that fails is an attempt of its own ("launch failed"), then the run's failure.
+// A relaunch's provisioning that fails is an attempt of its own ("launch failed"), then the run's failure; one the
+// user stopped (Stop, a kill-all) ended "stopped", as the run did.
 async function provisionAttempt(
   input: PipelineInput,
   phases: PhaseRunner,
@@ -172,7 +173,15 @@ async function provisionAttempt(
   try {
     return await provision(input, phases, setup, firstSight);
   } catch (error) {
-    if (next) attempts.launchFailed(next.attempt, startedAt, next.first, next.market);
+    if (next) {
+      attempts.launchFailed(
+        next.attempt,
+        startedAt,
+        next.first,
+        next.market,
+        input.signal.aborted ? 'stopped' : undefined,
+      );
+    }
     throw error;
   }
 }
