@@ -24,7 +24,7 @@
 set -euo pipefail
 
 usage() { echo "usage: $0 DIR [PORT]" >&2; exit 2; }
-log() { echo "s3-up: $*" >&2; }
+log() { echo "s3-up: $*" >&2 || true; }
 die() { log "error: $*"; exit 1; }
 
 [[ $# -ge 1 && $# -le 2 ]] || usage
@@ -150,11 +150,19 @@ stop_started() {
     wait "$p" 2>/dev/null || true
   done
 }
+# True if S3_WATCH_PID was given and that process (same start time) no longer runs.
+owner_gone() { [[ -n $WATCH_PID && $("$WATCHDOG" --start-time "$WATCH_PID") != "$WATCH_START" ]]; }
 on_exit() {
   local rc=$?
   ((rc == 0)) && return 0
-  log "startup failed (exit $rc); stopping what this script started: ${PIDS[*]:-none}"
+  # Stop first, then talk: a caller that died closed the pipe our stderr goes to.
   stop_started
+  log "startup failed (exit $rc); stopped what this script started: ${PIDS[*]:-none}"
+  if owner_gone; then
+    rm -rf -- "$DIR"
+    log "removed $DIR: pid $WATCH_PID, its owner, is gone"
+    exit "$rc"
+  fi
   local f
   for f in "$DIR"/log/*; do
     [[ -s $f ]] || continue
@@ -167,6 +175,10 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# A caller killed while we start (a harness killed with SIGKILL) leaves our stdout/stderr pipes
+# without a reader: the next write must fail (EPIPE, ignored by log) instead of killing this script
+# before on_exit stops the daemons it started. The daemons get the default back (start_daemon).
+trap '' PIPE
 
 # Run a daemon in the foreground as our own child (so $! is its exact PID),
 # in its own session (a Ctrl-C aimed at the caller's terminal must not kill
@@ -174,7 +186,7 @@ trap 'exit 143' TERM
 # not wait for the daemons to close it).
 start_daemon() {
   local name=$1; shift
-  setsid "$@" -c "$CONF" -f </dev/null >>"$DIR/log/$name.out" 2>&1 &
+  (trap - PIPE && exec setsid "$@" -c "$CONF" -f </dev/null >>"$DIR/log/$name.out" 2>&1) &
   PIDS+=("$!")
   echo "$!" >>"$DIR/pids"
 }
@@ -336,7 +348,7 @@ if [[ -n $WATCH_PID ]]; then
   # Last, once the cluster is complete: a failed start stops its own daemons (on_exit), and an
   # owner already gone by now is noticed at the watchdog's first look. Its own session and files
   # for stdio, like the daemons; stopped by on_exit if anything below fails.
-  setsid "$WATCHDOG" "$WATCH_PID" "$WATCH_START" "$DIR" </dev/null >>"$DIR/log/watchdog.out" 2>&1 &
+  (trap - PIPE && exec setsid "$WATCHDOG" "$WATCH_PID" "$WATCH_START" "$DIR" </dev/null >>"$DIR/log/watchdog.out" 2>&1) &
   PIDS+=("$!")
   echo "$!" >"$DIR/watchdog.pid"
   log "watchdog $! stops the cluster once pid $WATCH_PID is gone"

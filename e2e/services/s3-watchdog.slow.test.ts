@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -70,20 +70,33 @@ function killed(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The benchmark's own start (TLS too), in a process of its own that then idles like a running bench. */
+function startHarness(dir: string): ChildProcess {
+  const harnessCode = [
+    `const { startServer } = await import(${JSON.stringify(join(REPO, 'bench/sync/lib/server.mjs'))});`,
+    `await startServer(${JSON.stringify(REPO)}, ${JSON.stringify(dir)}, process.env);`,
+    `console.log('up');`,
+    `setInterval(() => {}, 60_000);`,
+  ].join('\n');
+  const harness = spawn(process.execPath, ['--input-type=module', '-e', harnessCode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  cleanups.push(() => harness.kill('SIGKILL'));
+  return harness;
+}
+
+/** Every process whose command line names `dir`: s3-up.sh, the daemons, the watchdog. */
+function processesNaming(dir: string): number[] {
+  const pids = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+  return stillRunning(pids, dir).filter((pid) => pid !== process.pid);
+}
+
 describe('S3_WATCH_PID: the cluster dies with its harness', () => {
   it('a harness killed with SIGKILL takes its Ceph daemons down (bench/sync/lib/server.mjs)', async () => {
     const dir = join(tempParent('traindeck-s3-watch-'), 'cluster');
-    // The benchmark's own start (TLS too), in a process of its own that then idles like a running bench.
-    const harnessCode = [
-      `const { startServer } = await import(${JSON.stringify(join(REPO, 'bench/sync/lib/server.mjs'))});`,
-      `await startServer(${JSON.stringify(REPO)}, ${JSON.stringify(dir)}, process.env);`,
-      `console.log('up');`,
-      `setInterval(() => {}, 60_000);`,
-    ].join('\n');
-    const harness = spawn(process.execPath, ['--input-type=module', '-e', harnessCode], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    cleanups.push(() => harness.kill('SIGKILL'));
+    const harness = startHarness(dir);
     const firstLine = await new Promise<string>((done) => {
       const lines = createInterface({ input: harness.stdout! });
       lines.once('line', done);
@@ -99,6 +112,20 @@ describe('S3_WATCH_PID: the cluster dies with its harness', () => {
     expect(existsSync(dir)).toBe(false);
     expect(pids).toHaveLength(4); // mon, OSD, gateway, and the watchdog, gone too
   });
+
+  it('a harness killed with SIGKILL while s3-up.sh is still starting leaves nothing running', async () => {
+    const dir = join(tempParent('traindeck-s3-watch-early-'), 'cluster');
+    const harness = startHarness(dir);
+    // s3-up.sh has begun (its config is written), the cluster is not up yet (or only just).
+    await vi.waitFor(() => expect(existsSync(join(dir, 'ceph.conf'))).toBe(true), GONE);
+
+    await killed(harness);
+
+    // s3-up.sh finishes the start (its owner's death does not reach it), then the watchdog's first
+    // look finds the owner gone. Bounded: a start (up to ~20 s on this loaded machine) plus a stop.
+    await vi.waitFor(() => expect(processesNaming(dir)).toEqual([]), { timeout: 100_000, interval: 250 });
+    expect(existsSync(dir)).toBe(false);
+  }, 150_000);
 
   it('a normal start and stop leaves no watchdog behind (e2e/services/s3-cluster.ts)', async () => {
     const cluster = startS3Cluster({});
