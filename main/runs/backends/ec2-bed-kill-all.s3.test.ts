@@ -47,10 +47,10 @@ function gate(): { opened: Promise<void>; open(): void } {
   return { opened, open };
 }
 
-// While `holding()`, the run's EC2 creates wait at the door (`arrived` says so) for `held` to open: the relaunch
-// has created nothing yet, its first create is about to be sent.
-function holdCreates(
+// While `holding()`, the run's EC2 calls of `methods` wait at the door (`arrived` says so) for `held` to open.
+function holdCalls(
   ports: LifecycleDeps['ports'],
+  methods: readonly string[],
   holding: () => boolean,
   arrived: (method: string) => void,
   held: Promise<void>,
@@ -66,7 +66,7 @@ function holdCreates(
             get(ec2Target, method, ec2Receiver) {
               const value: unknown = Reflect.get(ec2Target, method, ec2Receiver);
               if (typeof value !== 'function') return value;
-              if (!LAUNCH_CREATES.includes(String(method))) return value.bind(ec2Target);
+              if (!methods.includes(String(method))) return value.bind(ec2Target);
               return async (...args: unknown[]) => {
                 if (holding()) {
                   arrived(String(method));
@@ -99,10 +99,10 @@ interface KillAllDuringRelaunch {
 /**
  * A spot run on the bed, interrupted once (maxRelaunches 1); when its interrupted attempt has ended (the
  * attempts event: torn down, the relaunch next), the user scans and presses "Kill all" on every resource of
- * ours the scan shows. With `holdRelaunch`, the user does so once the relaunch's first create is about to be
- * sent, and that create waits until the kill-all has stopped the run.
+ * ours the scan shows. With `holdAt` (EC2 calls of the relaunch), the user does so once the relaunch is about
+ * to make the first of them, which waits until the kill-all has stopped the run.
  */
-async function killAllDuringRelaunch(name: string, holdRelaunch: boolean): Promise<KillAllDuringRelaunch> {
+async function killAllDuringRelaunch(name: string, holdAt?: readonly string[]): Promise<KillAllDuringRelaunch> {
   const s3 = inject('s3');
   const controller = new AbortController();
   const bus = new EventBus();
@@ -154,12 +154,13 @@ async function killAllDuringRelaunch(name: string, holdRelaunch: boolean): Promi
   const running = spotRun(world, name, { maxRelaunches: 1 }, '1,2', {
     signal: controller.signal,
     onStart: (id) => (runId = id),
-    ...(holdRelaunch
+    ...(holdAt
       ? {
           deps: (d: LifecycleDeps) => ({
             ...d,
-            ports: holdCreates(
+            ports: holdCalls(
               d.ports,
+              holdAt,
               () => holding,
               (method) => {
                 heldCalls.push(method);
@@ -172,7 +173,7 @@ async function killAllDuringRelaunch(name: string, holdRelaunch: boolean): Promi
       : {}),
     onEvent: (e) => {
       if (e.type !== 'attempts' || e.attempts[0]?.end !== 'interrupted' || e.attempts.length > 1) return;
-      if (holdRelaunch) holding = !controller.signal.aborted;
+      if (holdAt) holding = !controller.signal.aborted;
       else pressKillAll();
     },
   });
@@ -241,7 +242,7 @@ function expectKilledClean(k: KillAllDuringRelaunch) {
 
 describe.skipIf(refusal)('Kill all during a spot relaunch on the EC2 test bed (SDK over HTTP, real sshd, Ceph)', () => {
   it('the scan finds nothing of the run (the relaunch has created nothing yet): the run is stopped, nothing is launched after', async () => {
-    const k = await killAllDuringRelaunch('kill-held', true);
+    const k = await killAllDuringRelaunch('kill-held', LAUNCH_CREATES);
     // The relaunch's first create was about to be sent when the user pressed Kill all.
     expect(k.heldCalls).toEqual(['importKeyPair']);
     expect(
@@ -262,8 +263,23 @@ describe.skipIf(refusal)('Kill all during a spot relaunch on the EC2 test bed (S
   });
 
   it('the relaunch races the kill-all (nothing held): whatever the scan found, the invariants hold', async () => {
-    const k = await killAllDuringRelaunch('kill-race', false);
+    const k = await killAllDuringRelaunch('kill-race');
     expectKilledClean(k);
     expect(instancesOf(world, k.run.runId).length).toBeLessThanOrEqual(2);
+  });
+
+  it("the scan finds the relaunch's instance (launched, not yet checked): the kill-all waits for the run's own cleanup", async () => {
+    const k = await killAllDuringRelaunch('kill-launched', ['statusChecks']);
+    const why = story(k.run.events);
+    expect(k.heldCalls).toEqual(['statusChecks']);
+    // The scan saw the relaunch's instance (with its key pair and security group) and confirmed it.
+    expect(
+      k.scan.resources.filter((r) => r.runId === k.run.runId).map((r) => r.kind),
+      why,
+    ).toEqual(expect.arrayContaining(['instance', 'key-pair', 'security-group']));
+    expectKilledClean(k);
+    expect(instancesOf(world, k.run.runId)).toHaveLength(2);
+    // Known, not fixed here: the stopped attempt says "No instance was launched" (instanceId '', $0) although
+    // its instance was launched and terminated by the launch cleanup (reported in the #17 bedkill report).
   });
 });
