@@ -6,14 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { RunEvent } from '../../shared/domain/run';
 import type { SyncFolderStatus } from '../../shared/domain/run-sync';
-import { runConfigSchema } from '../../shared/run-config/schema';
-import { silentLogger } from '../core/logger';
 import type { PreparedRun } from './pipeline/prepare-run';
 import { prepareRun } from './pipeline/prepare-run';
 import { runPipeline } from './pipeline/run-pipeline';
 import type * as RunCostEventModule from './run-cost-event';
 import { runCostEvent } from './run-cost-event';
-import { type RunResources, RunService } from './run-service';
+import type { RunService } from './run-service';
+import { STUB_RUN_CONFIG, stubbedRunService } from './testing/stubbed-run-service';
 
 // The pipeline itself is covered by the S3 tests; here it only emits what a run would and ends.
 vi.mock('./pipeline/prepare-run', () => ({ prepareRun: vi.fn() }));
@@ -33,23 +32,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const config = runConfigSchema.parse({
-  version: 1,
-  aws: { region: 'eu-west-1' },
-  storage: { bucket: 'td-data', sseKeyFile: '/k' },
-  code: { repoUrl: 'https://github.com/acme/train.git', branch: 'main' },
-  training: { command: 'python train.py' },
-});
-
-function service(events: RunEvent[] = []): RunService {
-  return new RunService({
-    dataDir: dir,
-    emit: (e) => events.push(e),
-    now: Date.now,
-    log: silentLogger,
-    resources: async () => ({}) as RunResources,
-  });
-}
+const config = STUB_RUN_CONFIG;
+const service = (events: RunEvent[] = []): RunService => stubbedRunService(dir, events);
 
 const models = (state: SyncFolderStatus['state'], bytesDone: number): SyncFolderStatus => ({
   folder: 'models',

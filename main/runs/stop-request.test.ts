@@ -6,14 +6,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { RunEvent } from '../../shared/domain/run';
-import { runConfigSchema } from '../../shared/run-config/schema';
-import { silentLogger } from '../core/logger';
 import { runDir } from '../lifecycle/journal/run-journal';
 import type { PreparedRun } from './pipeline/prepare-run';
 import { prepareRun } from './pipeline/prepare-run';
 import { runPipeline } from './pipeline/run-pipeline';
 import { appendAttach } from './reattach/attach-journal';
-import { type RunResources, RunService } from './run-service';
 import {
   askOwnersToStop,
   liveRunsOfOthers,
@@ -21,6 +18,7 @@ import {
   takeStopRequest,
   writeStopRequest,
 } from './stop-request';
+import { STUB_RUN_CONFIG, stubbedRunService } from './testing/stubbed-run-service';
 
 // Invariants: a run another TrainDeck process runs is stopped when kill-all from this process asks
 // (its run service takes the request and stops the run the user's way); a request is asked only of a
@@ -41,13 +39,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const config = runConfigSchema.parse({
-  version: 1,
-  aws: { region: 'eu-west-1' },
-  storage: { bucket: 'td-data', sseKeyFile: '/k' },
-  code: { repoUrl: 'https://github.com/acme/train.git', branch: 'main' },
-  training: { command: 'python train.py' },
-});
+const config = STUB_RUN_CONFIG;
 
 /** A run folder as another process's run service leaves it: owned by `pid`, its events ended or not. */
 function runOf(runId: string, pid: number, ended = false, backend: 'aws-ec2' | 'ssh-host' = 'aws-ec2'): void {
@@ -70,14 +62,7 @@ describe('stop requests between TrainDeck processes', () => {
         ),
     );
     const events: RunEvent[] = [];
-    const service = new RunService({
-      dataDir: dir,
-      emit: (e) => events.push(e),
-      now: Date.now,
-      log: silentLogger,
-      resources: async () => ({}) as RunResources,
-      stopRequestPollMs: 20,
-    });
+    const service = stubbedRunService(dir, events, { stopRequestPollMs: 20 });
     const { runId } = service.start({ config, baseDir: dir, backend: 'aws-ec2' });
     // A terminal's kill-all asks (askOwnersToStop writes this for a run of another live process).
     writeStopRequest(dir, runId, 'stopped by traindeck kill-all (pid 4242)');
