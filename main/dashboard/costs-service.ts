@@ -9,7 +9,7 @@ import type { EventBus } from '../core/event-bus';
 import type { JobContext, JobRunner } from '../core/jobs';
 import type { NotificationService } from '../core/notifications';
 import { DELETION_ORDER } from '../lifecycle/cost/delete-resources';
-import { type CleanupReport, executeCleanup, runsToStopFirst } from '../lifecycle/cost/kill-all';
+import { type CleanupReport, executeCleanup, RUNS_END_LIMIT_MS, runsToStopFirst } from '../lifecycle/cost/kill-all';
 import { scanAccount } from '../lifecycle/cost/scanner';
 import { homeTarget, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
@@ -26,11 +26,6 @@ export interface KillAllRequest {
 
 const SCAN_LIMIT_MS = 3 * 60_000;
 const KILL_LIMIT_MS = 30 * 60_000;
-/**
- * How long a kill-all waits, before it deletes, for the runs it stopped to end: their graceful stop
- * (60 s by default) and push, then their own teardown. Past it the kill-all deletes anyway.
- */
-export const RUNS_END_LIMIT_MS = 5 * 60_000;
 
 /**
  * Stops this app's live runs among `runIds` (with `everyLiveRun`, every live EC2 run) and asks other

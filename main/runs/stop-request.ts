@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { processAlive } from '../core/process-identity';
@@ -141,12 +141,7 @@ export function liveRunsOfOthers(dataDir: string, isAlive: (pid: number) => bool
 }
 
 function requestWaiting(dataDir: string, runId: string): boolean {
-  try {
-    readFileSync(join(runDir(dataDir, runId), STOP_REQUEST_FILE));
-    return true;
-  } catch {
-    return false;
-  }
+  return existsSync(join(runDir(dataDir, runId), STOP_REQUEST_FILE));
 }
 
 // A run's last event is `finished` once it ended (the run service writes it last); read from the end only.

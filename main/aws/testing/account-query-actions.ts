@@ -129,9 +129,8 @@ export async function accountAction(
       const regionCode = filters.find((f) => f.Field === 'regionCode')?.Value ?? '';
       const serviceCode = String(request.json.ServiceCode ?? '');
       const products = (await fake.ports().priceList.regionProducts(regionCode)).filter((product) => {
-        const code = product.family === 'IP Address' ? 'AmazonVPC' : 'AmazonEC2';
         return (
-          code === serviceCode &&
+          serviceCodeOf(product.family) === serviceCode &&
           filters.every((f) => {
             const value = f.Field === 'productFamily' ? product.family : product.attributes[f.Field ?? ''];
             return value === undefined || value === f.Value;
@@ -143,7 +142,7 @@ export async function accountAction(
         PriceList: products.map((p) =>
           priceListItem(
             p.family,
-            { ...p.attributes, servicecode: p.family === 'IP Address' ? 'AmazonVPC' : 'AmazonEC2' },
+            { ...p.attributes, servicecode: serviceCodeOf(p.family) },
             p.onDemand.map((d) => ({ unit: d.unit, usd: String(d.usd), beginRange: String(d.beginRange) })),
           ),
         ),
@@ -156,5 +155,8 @@ export async function accountAction(
       return undefined;
   }
 }
+
+// The public IPv4 charge is priced under AmazonVPC; everything else TrainDeck prices under AmazonEC2.
+const serviceCodeOf = (family: string) => (family === 'IP Address' ? 'AmazonVPC' : 'AmazonEC2');
 
 const roleArn = (fake: FakeAws, name: string) => `arn:aws:iam::${fake.account}:role/${name}`;

@@ -2,8 +2,7 @@ import { parseArgs } from 'node:util';
 
 import { untrackedPhrase } from '../../../shared/domain/kill-all';
 import { formatDurationMs } from '../../../shared/monitor/notices';
-import { RUNS_END_LIMIT_MS } from '../../dashboard/costs-service';
-import { executeCleanup, planKillAll, runsToStopFirst } from '../../lifecycle/cost/kill-all';
+import { executeCleanup, planKillAll, RUNS_END_LIMIT_MS, runsToStopFirst } from '../../lifecycle/cost/kill-all';
 import { scanAccount } from '../../lifecycle/cost/scanner';
 import { defaultLifecycleDeps, homeTarget, type LifecycleDeps } from '../../lifecycle/lifecycle-deps';
 import { closeCleanedRuns } from '../../lifecycle/teardown';

@@ -113,6 +113,12 @@ export async function executeCleanup(
 }
 
 /**
+ * How long a kill-all waits, before it deletes, for the runs it stopped to end: their graceful stop
+ * (60 s by default) and push, then their own teardown. Past it the kill-all deletes anyway.
+ */
+export const RUNS_END_LIMIT_MS = 5 * 60_000;
+
+/**
  * What a live run needs to go on or to launch again (a spot relaunch): deleting one of these stops the
  * run first. A row's Delete of its stray snapshot, a leftover volume or its in-use root volume does not.
  */
