@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { parseArgs, USAGE } from './lib/args.mjs';
+import { buildOurs, checkoutState } from './lib/build.mjs';
 import { datasetSpecs, generate, PROBE_SPEC } from './lib/datasets.mjs';
 import { ensurePackages } from './lib/deps.mjs';
 import { runFirst, stopAll } from './lib/proc.mjs';
@@ -118,6 +119,11 @@ async function main() {
   const bins = ['/usr/bin/time', AWS]; // aws also makes buckets and inspects objects
   if (opts.tools.includes('rclone')) bins.push(RCLONE);
   await ensurePackages(bins, log);
+  state.code = await checkoutState(REPO);
+  if (opts.tools.includes('ours') && !opts.oursCli) {
+    log('building our CLI from this checkout (npm run build:node; --ours-cli FILE measures another build) ...');
+    await buildOurs(REPO);
+  }
 
   state.tmp = await mkdtemp(join(tmpdir(), 'traindeck-bench-'));
   state.serverDir = join(state.tmp, 's3');
@@ -249,6 +255,10 @@ async function main() {
   console.log(
     `server ${server.endpoint} (Ceph RGW, memstore); warm page cache; every download verified byte for byte (SHA-256)`,
   );
+  const code = state.code.commit
+    ? `${state.code.commit}${state.code.dirty ? ' with uncommitted changes' : ''}`
+    : 'unknown (not a git checkout)';
+  console.log(`code: ${opts.oursCli ? `ours from ${opts.oursCli}; checkout ${code}` : `ours built from ${code}`}`);
   if (opts.first) console.log('--first: the RGW and every tool ran at autogroup nice -15 (ahead of other sessions)');
   for (const [name, info] of Object.entries(tools)) {
     const how = info.available
@@ -286,6 +296,7 @@ async function main() {
     started: started.toISOString(),
     finished: new Date().toISOString(),
     options: { ...opts, out },
+    code: { ...state.code, oursBuiltFromCheckout: opts.tools.includes('ours') && !opts.oursCli },
     machine: {
       cpus: cpus().length,
       totalMemGiB: totalmem() / GiB,

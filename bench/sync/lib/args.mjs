@@ -9,7 +9,7 @@ export const USAGE = `usage: npm run bench:sync -- [options]
                      + 2 GiB of models, slow: needs ~20 GiB of free RAM for the in-memory RGW)
   --seed N           seed of the file sizes and contents (default 1)
   --out FILE         results JSON (default bench/sync/results/latest.json)
-  --ours-cli FILE    our CLI (default dist/cli/traindeck.mjs; build it with npm run build:node)
+  --ours-cli FILE    our CLI to measure (default: dist/cli/traindeck.mjs, built from this checkout first)
   --rclone-flags S   rclone's concurrency flags (default "--transfers 16 --checkers 32"; "" = its defaults)
   --keep-server      leave the Ceph RGW running at the end (default: stop it)
   --first            give the RGW and every tool autogroup nice -15 (root): near-quiet figures on a busy machine
