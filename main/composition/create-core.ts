@@ -128,7 +128,7 @@ export function createCore(options: CoreOptions): Core {
     // another (TrainDeck tags all it creates): warning of them at every start put a toast over the wizard.
     onScanned: (resources) => (demo ? undefined : monitor.onScan(resources)),
     // `runs` is built below; a kill-all (long after) stops the live runs it kills the resources of.
-    stopRuns: (runIds, { everyLiveRun = false } = {}) => {
+    stopRuns: (runIds, { everyLiveRun = false, signal } = {}) => {
       // "Kill all" also stops the live EC2 runs with nothing in its scan (a relaunch between two attempts).
       const wanted = everyLiveRun
         ? [
@@ -152,7 +152,9 @@ export function createCore(options: CoreOptions): Core {
       return {
         runIds: stopped,
         ended: Promise.allSettled(stopped.map(async (runId) => runs.wait(runId))),
-        asked: askOwnersToStop(dataDir, others, `stopped by kill-all in the TrainDeck app (pid ${process.pid})`),
+        asked: askOwnersToStop(dataDir, others, `stopped by kill-all in the TrainDeck app (pid ${process.pid})`, {
+          ...(signal ? { signal } : {}),
+        }),
       };
     },
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),

@@ -31,7 +31,10 @@ const KILL_LIMIT_MS = 30 * 60_000;
  * Stops this app's live runs among `runIds` (with `everyLiveRun`, every live EC2 run) and asks other
  * TrainDeck processes to stop theirs.
  */
-export type StopRuns = (runIds: readonly string[], options?: { everyLiveRun?: boolean }) => StoppedRuns;
+export type StopRuns = (
+  runIds: readonly string[],
+  options?: { everyLiveRun?: boolean; signal?: AbortSignal },
+) => StoppedRuns;
 
 /** The live runs a kill-all stopped (their ids), and a promise that settles once every one of them has ended. */
 export interface StoppedRuns {
@@ -205,7 +208,7 @@ export class CostsService {
   // A stop that fails must not keep the kill-all from deleting: the user asked for the meter to stop.
   private stopFirst(runIds: readonly string[], everyLiveRun: boolean, context: JobContext): StoppedRuns | undefined {
     try {
-      const stopped = this.stopRuns(runIds, { everyLiveRun });
+      const stopped = this.stopRuns(runIds, { everyLiveRun, signal: context.signal });
       if (stopped.runIds.length) {
         context.log(`stopped ${countOf(stopped.runIds.length, 'live run')} first: ${stopped.runIds.join(', ')}`);
       }
@@ -226,18 +229,27 @@ export class CostsService {
         `stopped ${countOf(asked.heard.length, 'live run')} of another TrainDeck first: ${asked.heard.join(', ')}`,
       );
     }
-    for (const { runId, pid } of asked?.unheard ?? []) {
+    for (const { runId, pid, why } of asked?.unheard ?? []) {
       context.log(
-        `${runId} is run by another TrainDeck (pid ${pid}), which did not take the stop request; its resources are deleted anyway. Stop the run there, or a spot run may launch again.`,
+        `${runId} is run by another TrainDeck (pid ${pid}), which ${why ? `was not asked (${why})` : 'did not take the stop request'}; its resources are deleted anyway. Stop the run there, or a spot run may launch again.`,
       );
     }
+    if (asked?.ended?.length) context.log(`${asked.ended.join(', ')} ended on its own while asked to stop`);
     // Another TrainDeck's run that took the request ends by its own teardown too: its events say when.
     const waiting = [...(stopped?.runIds ?? []), ...(asked?.heard ?? [])];
     if (!stopped || !waiting.length) return;
     context.step('Waiting', `for ${countOf(waiting.length, 'stopped run')} to end`);
     const limit = AbortSignal.any([context.signal, AbortSignal.timeout(this.runsEndLimitMs)]);
-    const othersEnded = asked?.heard.length ? [waitRunsEnded(this.deps.dataDir, asked.heard, limit)] : [];
-    const ended = await raceAbort(Promise.all([stopped.ended, ...othersEnded]), limit).then(
+    const othersEnded = asked?.heard.length
+      ? waitRunsEnded(this.deps.dataDir, asked.heard, limit).then((ownerGone) => {
+          if (ownerGone.length) {
+            context.log(
+              `the TrainDeck running ${ownerGone.join(', ')} exited before the run ended, so nobody will end it: deleting its resources without waiting`,
+            );
+          }
+        })
+      : undefined;
+    const ended = await raceAbort(Promise.all([stopped.ended, othersEnded]), limit).then(
       () => true,
       () => false,
     );

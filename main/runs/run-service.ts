@@ -27,7 +27,7 @@ import { redactStrings } from '../../shared/security/redact-url';
 import type { ObjectStore } from '../aws/ports/object-store';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Logger } from '../core/logger';
-import { processAlive } from '../core/process-identity';
+import { processAlive, processStartTicks } from '../core/process-identity';
 import { writeFileAtomicSync } from '../core/write-file-atomic';
 import { journalClosedSync, runDir } from '../lifecycle/journal/run-journal';
 import type { KeyVault } from '../sync/key-vault';
@@ -138,6 +138,7 @@ export class RunService {
     appendAttach(dir, {
       type: 'run',
       pid: process.pid,
+      ...ownTicks(),
       backend: request.backend,
       name: snapshot.name,
       aws,
@@ -209,7 +210,7 @@ export class RunService {
     this.history?.delete(runId);
     const until = attach.machine ? new Date(attach.machine.deadline).toISOString() : this.iso();
     const { live, emit } = this.open(before, until);
-    appendAttach(dir, { type: 'owner', pid: process.pid });
+    appendAttach(dir, { type: 'owner', pid: process.pid, ...ownTicks() });
     this.takenOver.set(runId, { ...found, takenOver: options.stop ? 'teardown' : 'reattach' });
     if (options.stop) live.controller.abort(new Error('teardown requested'));
     emit({
@@ -358,9 +359,14 @@ export class RunService {
         return;
       }
       for (const live of running) {
-        const reason = takeStopRequest(this.deps.dataDir, live.snapshot.runId);
-        if (reason && this.cancel(live.snapshot.runId, reason)) {
-          live.note(`${reason}: stopping training, pushing, verifying, then tearing down; nothing new is launched`);
+        // Never thrown out of a timer (it would end the app): a request that cannot be taken waits for the next look.
+        try {
+          const reason = takeStopRequest(this.deps.dataDir, live.snapshot.runId);
+          if (reason && this.cancel(live.snapshot.runId, reason)) {
+            live.note(`${reason}: stopping training, pushing, verifying, then tearing down; nothing new is launched`);
+          }
+        } catch (error) {
+          this.deps.log.warn(`stop requests of ${live.snapshot.runId} not read: ${String(error)}`);
         }
       }
     }, this.deps.stopRequestPollMs ?? STOP_REQUEST_POLL_MS);
@@ -672,4 +678,10 @@ function endTornLine(file: string): void {
   } catch {
     // No events yet.
   }
+}
+
+// This process's start time beside its pid in the attach journal: a kill-all never takes a later process given the pid for the owner.
+function ownTicks(): { ticks?: string } {
+  const ticks = processStartTicks(process.pid);
+  return ticks === undefined ? {} : { ticks };
 }

@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +21,7 @@ import type { PreparedRun } from './pipeline/prepare-run';
 import { prepareRun } from './pipeline/prepare-run';
 import { runPipeline } from './pipeline/run-pipeline';
 import { appendAttach } from './reattach/attach-journal';
-import {
-  askOwnersToStop,
-  liveRunsOfOthers,
-  STOP_REQUEST_FILE,
-  takeStopRequest,
-  writeStopRequest,
-} from './stop-request';
+import { askOwnersToStop, liveRunsOfOthers, takeStopRequest, waitRunsEnded, writeStopRequest } from './stop-request';
 import { STUB_RUN_CONFIG, stubbedRunService } from './testing/stubbed-run-service';
 
 // Invariants: a run another TrainDeck process runs is stopped when kill-all from this process asks
@@ -51,7 +55,9 @@ function runOf(runId: string, pid: number, ended = false, backend: 'aws-ec2' | '
   writeFileSync(join(folder, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
 }
 
-const requestFile = (runId: string) => join(runDir(dir, runId), STOP_REQUEST_FILE);
+/** The run's waiting request files (old and new names alike: a test of the old code finds its file too). */
+const requestFiles = (runId: string) =>
+  readdirSync(runDir(dir, runId)).filter((name) => name.startsWith('stop-request'));
 
 describe('stop requests between TrainDeck processes', () => {
   it("a running run's service takes the request and stops the run the user's way, with the reason in its story", async () => {
@@ -74,7 +80,7 @@ describe('stop requests between TrainDeck processes', () => {
         line: 'stopped by traindeck kill-all (pid 4242): stopping training, pushing, verifying, then tearing down; nothing new is launched',
       }),
     );
-    expect(existsSync(requestFile(runId))).toBe(false);
+    expect(requestFiles(runId)).toEqual([]);
   });
 
   it('asks only a live other process, for a run not ended; waits for it to take the request', async () => {
@@ -94,7 +100,7 @@ describe('stop requests between TrainDeck processes', () => {
     } finally {
       clearInterval(taking);
     }
-    for (const runId of ['gone', 'ended', 'mine']) expect(existsSync(requestFile(runId)), runId).toBe(false);
+    for (const runId of ['gone', 'ended', 'mine']) expect(requestFiles(runId), runId).toEqual([]);
   });
 
   it('"kill all" finds the live EC2 runs of other processes, also one with nothing in AWS now (a relaunch between attempts)', () => {
@@ -113,7 +119,7 @@ describe('stop requests between TrainDeck processes', () => {
     runOf('deaf', other);
     const asked = await askOwnersToStop(dir, ['deaf'], 'why', { isAlive: () => true, timeoutMs: 300 });
     expect(asked).toEqual({ heard: [], unheard: [{ runId: 'deaf', pid: other }] });
-    expect(existsSync(requestFile('deaf'))).toBe(false);
+    expect(requestFiles('deaf')).toEqual([]);
   });
 
   it('the reason reaches the story as one bounded line; an unreadable request still stops', () => {
@@ -124,9 +130,172 @@ describe('stop requests between TrainDeck processes', () => {
     expect(reason).not.toMatch(/[\p{Cc}\p{Cf}]/u);
     expect(reason.startsWith('kill-all [2J forged line x')).toBe(true);
     expect(reason.length).toBeLessThanOrEqual(200);
-    expect(existsSync(requestFile('r'))).toBe(false);
-    writeFileSync(requestFile('r'), '{not json');
+    expect(requestFiles('r')).toEqual([]);
+    writeStopRequest(dir, 'r', 'unread');
+    writeFileSync(join(runDir(dir, 'r'), requestFiles('r')[0]!), '{not json');
     expect(takeStopRequest(dir, 'r')).toBe('stopped by another TrainDeck');
     expect(takeStopRequest(dir, 'r')).toBeUndefined();
+  });
+});
+
+// Break-it review of 12410ae/df1d5cf: each case below failed on the code before it (said where).
+describe('stop requests against hostile files, races and dead processes', () => {
+  /** The pid of a process that has exited (its number is free). */
+  const deadPid = () => spawnSync('true').pid;
+  const folderOf = (runId: string) => runDir(dir, runId);
+
+  it('a request under a link is not believed and not followed', () => {
+    runOf('linked', process.pid);
+    // Before: the link was followed (an outside file's words stopped the run).
+    const outside = join(dir, 'outside.json');
+    writeFileSync(outside, JSON.stringify({ reason: 'forged through a link', pid: process.pid }));
+    writeStopRequest(dir, 'linked', 'real');
+    const [name] = requestFiles('linked');
+    rmSync(join(folderOf('linked'), name!));
+    symlinkSync(outside, join(folderOf('linked'), name!));
+    expect(takeStopRequest(dir, 'linked')).toBeUndefined();
+    expect(requestFiles('linked')).toEqual([]);
+    expect(readFileSync(outside, 'utf8')).toContain('forged through a link');
+  });
+
+  it("a request that is a FIFO is not believed and never blocks the owner's loop", () => {
+    runOf('piped', process.pid);
+    // Before: readFileSync of a FIFO waited for its writer (the app's main loop with it).
+    writeStopRequest(dir, 'piped', 'real');
+    const [fifoName] = requestFiles('piped');
+    const fifo = join(folderOf('piped'), fifoName!);
+    rmSync(fifo);
+    execFileSync('mkfifo', [fifo]);
+    // A writer that holds the FIFO open and says nothing for 3 s: the old read returned only then.
+    const writer = spawn('sh', ['-c', `exec 3>"${fifo}"; sleep 3`], { stdio: 'ignore' });
+    try {
+      expect(takeStopRequest(dir, 'piped')).toBeUndefined();
+    } finally {
+      writer.kill();
+    }
+    expect(requestFiles('piped')).toEqual([]);
+  });
+
+  it('the request of an asker that is gone (killed while it waited) is stale: removed, the run not stopped', () => {
+    runOf('stale', process.pid);
+    writeStopRequest(dir, 'stale', 'an old word');
+    const [name] = requestFiles('stale');
+    const dead = deadPid();
+    const file = join(folderOf('stale'), name!);
+    const request = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    rmSync(file);
+    writeFileSync(
+      join(folderOf('stale'), name!.replace(`-${process.pid}-`, `-${dead}-`)),
+      JSON.stringify({ ...request, pid: dead }),
+    );
+    expect(takeStopRequest(dir, 'stale')).toBeUndefined();
+    expect(requestFiles('stale')).toEqual([]);
+  });
+
+  it("two kill-alls at once: one withdrawing its unheard request never makes the other's look taken", async () => {
+    const other = process.pid + 100_000;
+    runOf('busy', other);
+    let first = true;
+    // While B waits, A asks the same run and gives up at once (nobody takes either request).
+    const asked = await askOwnersToStop(dir, ['busy'], 'B', {
+      isAlive: () => true,
+      timeoutMs: 200,
+      sleep: async () => {
+        if (!first) return;
+        first = false;
+        const a = await askOwnersToStop(dir, ['busy'], 'A', { isAlive: () => true, timeoutMs: 0 });
+        expect(a.heard).toEqual([]);
+      },
+    });
+    // Before: A's withdrawal removed B's request too, and B said the run had taken it.
+    expect(asked).toEqual({ heard: [], unheard: [{ runId: 'busy', pid: other }] });
+    expect(requestFiles('busy')).toEqual([]);
+  });
+
+  it('a run that ends while asked is withdrawn at once, not reported as a TrainDeck that did not answer', async () => {
+    const other = process.pid + 100_000;
+    runOf('ending', other);
+    let looks = 0;
+    const asked = await askOwnersToStop(dir, ['ending'], 'why', {
+      isAlive: () => true,
+      timeoutMs: 60_000,
+      sleep: async () => {
+        looks += 1;
+        if (looks === 1) appendFileSync(join(folderOf('ending'), 'events.jsonl'), '{"type":"finished"}\n');
+        // Before: the ended run was waited for until the limit, then said as unheard.
+        if (looks > 5) throw new Error('still waiting for a run that ended');
+      },
+    });
+    expect(asked).toEqual({ heard: [], unheard: [], ended: ['ending'] });
+    expect(requestFiles('ending')).toEqual([]);
+  });
+
+  it('a run folder swapped for a link, or an id that is not a run id, gets no request', async () => {
+    const other = process.pid + 100_000;
+    runOf('elsewhere', other);
+    renameSync(folderOf('elsewhere'), join(dir, 'moved'));
+    symlinkSync(join(dir, 'moved'), folderOf('elsewhere'));
+    runOf('../../escape', other);
+    const asked = await askOwnersToStop(dir, ['elsewhere', '../../escape'], 'why', {
+      isAlive: () => true,
+      timeoutMs: 0,
+    });
+    expect(asked).toEqual({ heard: [], unheard: [] });
+    // Before: both were asked, through the link and outside the runs folder.
+    expect(readdirSync(join(dir, 'moved')).filter((n) => n.startsWith('stop-request'))).toEqual([]);
+    expect(readdirSync(join(dir, '..', 'escape')).filter((n) => n.startsWith('stop-request'))).toEqual([]);
+    expect(liveRunsOfOthers(dir, () => true)).toEqual([]);
+    rmSync(join(dir, '..', 'escape'), { recursive: true, force: true });
+  });
+
+  it('a pid the kernel gave to another process is not the owner (its start time differs)', async () => {
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      runOf('reused', process.pid + 100_000);
+      // The owner recorded its start time; the pid now names a process started at another time.
+      appendAttach(folderOf('reused'), { type: 'owner', pid: stranger.pid!, ticks: '1' });
+      // Before: the stranger was taken for the owner, asked, and waited for.
+      expect(liveRunsOfOthers(dir)).toEqual([]);
+      expect(await askOwnersToStop(dir, ['reused'], 'why', { timeoutMs: 0 })).toEqual({ heard: [], unheard: [] });
+      expect(requestFiles('reused')).toEqual([]);
+    } finally {
+      stranger.kill();
+    }
+  });
+
+  it('the end of a run whose TrainDeck exited is not waited for (nobody will write it)', async () => {
+    runOf('orphan', deadPid());
+    // Before: waited until the limit (here, the abort) for a "finished" nobody could write.
+    expect(await waitRunsEnded(dir, ['orphan'], AbortSignal.timeout(20_000))).toEqual(['orphan']);
+  });
+
+  it('a cancelled kill-all withdraws its requests at once', async () => {
+    const other = process.pid + 100_000;
+    runOf('asked', other);
+    const cancel = new AbortController();
+    let looks = 0;
+    const asked = await askOwnersToStop(dir, ['asked'], 'why', {
+      isAlive: () => true,
+      timeoutMs: 60_000,
+      signal: cancel.signal,
+      sleep: async () => {
+        looks += 1;
+        if (looks === 1) cancel.abort();
+        // Before: there was no cancel; the ask went on to its limit.
+        if (looks > 5) throw new Error('still asking after the cancel');
+      },
+    });
+    expect(asked).toEqual({ heard: [], unheard: [{ runId: 'asked', pid: other }] });
+    expect(requestFiles('asked')).toEqual([]);
+  });
+
+  it('the reason is one line with no separator of lines or paragraphs, and is not cut inside a character', () => {
+    runOf('lines', process.pid);
+    writeStopRequest(dir, 'lines', `one\u2028two\u2029three${'😀'.repeat(300)}`);
+    const reason = takeStopRequest(dir, 'lines')!;
+    // Before: U+2028 and U+2029 went through, and the cut at 200 UTF-16 units could split a pair.
+    expect(reason).not.toMatch(/[\u2028\u2029]/);
+    expect(reason.startsWith('one two three😀')).toBe(true);
+    expect(reason).not.toMatch(/\p{Cs}/u);
   });
 });

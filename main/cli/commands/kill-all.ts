@@ -117,22 +117,24 @@ async function stopOthersFirst(
   const asked = await askOwnersToStop(dataDir, runIds, `stopped by traindeck kill-all (pid ${process.pid})`, {
     timeoutMs: stopWaitMs,
   });
-  for (const { runId, pid } of asked.unheard) {
+  for (const { runId, pid, why } of asked.unheard) {
     io.err(
-      `! run ${runId} is run by another TrainDeck (pid ${pid}), which did not take the stop request within ${stopWaitMs / 1000} s: stop it there, or it may launch again after this kill-all.\n`,
+      `! run ${runId} is run by another TrainDeck (pid ${pid}), which ${why ? `was not asked: ${why}` : `did not take the stop request within ${stopWaitMs / 1000} s`}: stop it there, or it may launch again after this kill-all.\n`,
     );
   }
+  if (asked.ended?.length) io.out(`${asked.ended.join(', ')} ended on its own while asked to stop.\n`);
   if (asked.heard.length) {
     io.out(
       `Stopped ${asked.heard.length} live run(s) of another TrainDeck first: ${asked.heard.join(', ')}; waiting (at most ${formatDurationMs(runsEndLimitMs)}) for them to end.\n`,
     );
-    const ended = await waitRunsEnded(dataDir, asked.heard, AbortSignal.timeout(runsEndLimitMs)).then(
-      () => true,
-      () => false,
-    );
+    const ended = await waitRunsEnded(dataDir, asked.heard, AbortSignal.timeout(runsEndLimitMs)).catch(() => undefined);
     if (!ended) {
       io.err(
         `! ${asked.heard.join(', ')} had not ended ${formatDurationMs(runsEndLimitMs)} after the stop; deleting its resources anyway.\n`,
+      );
+    } else if (ended.length) {
+      io.err(
+        `! the TrainDeck running ${ended.join(', ')} exited before the run ended, so nobody will end it: deleting its resources now, without waiting.\n`,
       );
     }
   }

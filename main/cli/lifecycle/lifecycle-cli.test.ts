@@ -12,7 +12,7 @@ import { readJournal, runDir, runKeyFile } from '../../lifecycle/journal/run-jou
 import { appendToJournal } from '../../lifecycle/journal/run-journal';
 import { type FakeWorld, fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
 import { appendAttach } from '../../runs/reattach/attach-journal';
-import { STOP_REQUEST_FILE, takeStopRequest } from '../../runs/stop-request';
+import { stopRequestsWaiting, takeStopRequest } from '../../runs/stop-request';
 import { runCli } from '../cli';
 import type { CliCommand } from '../command';
 import { createKillAllCommand } from '../commands/kill-all';
@@ -169,7 +169,7 @@ describe('lifecycle commands over the in-memory EC2', () => {
       `! run ${deafRun} is run by another TrainDeck (pid ${app.pid}), which did not take the stop request within 0.3 s: stop it there, or it may launch again after this kill-all.`,
     );
     expect(deaf.out).toMatch(/Rescan: 0 cost resources remain\.\n/);
-    await expect(access(join(runDir(world.deps.dataDir, deafRun), STOP_REQUEST_FILE))).rejects.toThrow(/ENOENT/);
+    expect(stopRequestsWaiting(world.deps.dataDir, deafRun)).toEqual([]);
 
     // Nothing bills now, but the app's run is between two spot attempts (nothing of it in AWS): asked all the same.
     const relaunching = 'demo-20261206-000000-beef';

@@ -21,6 +21,8 @@ export type AttachEntry =
   | {
       type: 'run';
       pid: number;
+      /** The process's start time (`processStartTicks`): a later process given the same pid is not the owner. */
+      ticks?: string;
       backend: ComputeBackendKind;
       name: string;
       aws: { region: string; profile?: string | undefined };
@@ -30,7 +32,7 @@ export type AttachEntry =
       monitoring?: MonitoringConfig;
     }
   /** A later TrainDeck took the run over (its pid now decides whether the run is orphaned). */
-  | { type: 'owner'; pid: number }
+  | { type: 'owner'; pid: number; ticks?: string }
   /** Once connected (the host key is known): how to reach the machine and where the run lives on it. */
   | {
       type: 'machine';
@@ -52,6 +54,8 @@ export type AttachEntry =
 export interface AttachState {
   run?: Extract<AttachEntry, { type: 'run' }>;
   owner?: number;
+  /** The owner's start time, when it recorded one (`processStartTicks`). */
+  ownerTicks?: string;
   machine?: Extract<AttachEntry, { type: 'machine' }>;
   executor?: Extract<AttachEntry, { type: 'executor' }>;
   offsets?: FollowOffsets;
@@ -87,8 +91,8 @@ export function readAttach(runDir: string): AttachState | undefined {
     }
     if (entry.type === 'run') {
       state.run = entry;
-      state.owner = entry.pid;
-    } else if (entry.type === 'owner') state.owner = entry.pid;
+      setOwner(state, entry);
+    } else if (entry.type === 'owner') setOwner(state, entry);
     else if (entry.type === 'machine') {
       // A new machine (a spot relaunch's next attempt): the last one's executor and read offsets
       // mean nothing there (its pid may be another process; its offsets run past the new files).
@@ -99,4 +103,10 @@ export function readAttach(runDir: string): AttachState | undefined {
     else if (entry.type === 'offsets') state.offsets = { events: entry.events, train: entry.train, sync: entry.sync };
   }
   return state;
+}
+
+function setOwner(state: AttachState, entry: { pid: number; ticks?: string }): void {
+  state.owner = entry.pid;
+  if (entry.ticks === undefined) delete state.ownerTicks;
+  else state.ownerTicks = entry.ticks;
 }
