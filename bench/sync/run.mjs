@@ -70,8 +70,11 @@ for (const [sig, code] of [
 }
 
 /** Wait (bounded) until the machine has room for one more copy of a dataset in the OSD. */
-async function ensureMemory(mem, bytes) {
-  const need = 1.6 * bytes + GiB; // memstore used ~1.4 bytes of RSS per stored byte here
+/** Memory an RGW needs to store `bytes`: memstore holds every object in RAM, bluestore on disk. */
+const serverRamFor = (bytes, store) => (store === 'memstore' ? 1.6 * bytes + GiB : 2 * GiB); // memstore: ~1.4 bytes of RSS per stored byte here
+
+async function ensureMemory(mem, bytes, store) {
+  const need = serverRamFor(bytes, store);
   for (let waited = 0; ; waited += 5) {
     await mem.sample();
     const avail = mem.now().availKiB * 1024;
@@ -86,28 +89,33 @@ async function ensureMemory(mem, bytes) {
   }
 }
 
-/**
- * The seed set (12 GiB) needs the machine's RAM for the in-memory RGW and twice its size on disk
- * (the source and the downloaded copy): said before anything is installed, started or generated.
- */
-async function checkSeedRoom() {
-  const bytes = datasetSpecs(false, ['seed'])
+const seedBytes = () =>
+  datasetSpecs(false, ['seed'])
     .find((s) => s.id === 'seed')
     .files.reduce((n, f) => n + f.size, 0);
-  const needRam = 1.6 * bytes + GiB; // as ensureMemory asks before each transfer pair
+
+/**
+ * The seed set (12 GiB) is stored on disk (bluestore: no machine here has the RAM for it in
+ * memstore while other work runs) and needs three times its size free in $TMPDIR: the files,
+ * their downloaded copy and the RGW's block file. Said before anything is installed, started or
+ * generated.
+ */
+async function checkSeedRoom() {
+  const bytes = seedBytes();
+  const needRam = serverRamFor(bytes, 'bluestore');
   const availRam = Number(/MemAvailable:\s+(\d+)/.exec(await readFile('/proc/meminfo', 'utf8'))?.[1] ?? 0) * 1024;
   const fs = await statfs(tmpdir());
-  const needDisk = 2 * bytes + GiB;
+  const needDisk = 3 * bytes + 4 * GiB;
   const availDisk = fs.bavail * fs.bsize;
   const gib = (n) => (n / GiB).toFixed(1);
   if (availRam < needRam) {
     throw new Error(
-      `--datasets seed needs ${gib(needRam)} GiB of available memory for the in-memory RGW, and this machine has ${gib(availRam)} GiB. Run it on a machine with more free memory, or leave seed out of --datasets.`,
+      `--datasets seed needs ${gib(needRam)} GiB of available memory, and this machine has ${gib(availRam)} GiB. Stop other work, or leave seed out of --datasets.`,
     );
   }
   if (availDisk < needDisk) {
     throw new Error(
-      `--datasets seed needs ${gib(needDisk)} GiB free in ${tmpdir()} (the files and their downloaded copy), and there are ${gib(availDisk)} GiB. Point TMPDIR at a larger disk, or leave seed out of --datasets.`,
+      `--datasets seed needs ${gib(needDisk)} GiB free in ${tmpdir()} (the files, their downloaded copy and the RGW's block file), and there are ${gib(availDisk)} GiB. Point TMPDIR at a larger disk, or leave seed out of --datasets.`,
     );
   }
 }
@@ -132,13 +140,10 @@ async function main() {
   await writeFile(keyFile, key, { mode: 0o600 });
 
   log(`starting Ceph RGW in ${state.serverDir} ...`);
-  const seedBytes = datasetSpecs(false, ['seed'])
-    .find((s) => s.id === 'seed')
-    .files.reduce((n, f) => n + f.size, 0);
-  // memstore keeps every object in RAM: the seed set needs more than the default 8 GiB.
-  const serverEnv = opts.datasets?.includes('seed')
-    ? { ...cleanEnv(), S3_MEMSTORE_BYTES: String(seedBytes + 4 * GiB) }
-    : cleanEnv();
+  // With the seed set every row of the run is measured on an RGW that keeps objects on disk.
+  state.store = opts.datasets?.includes('seed') ? 'bluestore' : 'memstore';
+  const serverEnv =
+    state.store === 'bluestore' ? { ...cleanEnv(), S3_BLUESTORE_BYTES: String(seedBytes() + 8 * GiB) } : cleanEnv();
   const server = await startServer(REPO, state.serverDir, serverEnv, { outliveHarness: opts.keepServer });
   state.serverUp = true;
   if (opts.first) runFirst(server.pids); // the daemons are sessions of their own; every tool from now on too
@@ -220,7 +225,7 @@ async function main() {
       const order = active.map((_, i) => active[(i + run) % active.length]);
       for (const tool of order) {
         if (tool.datasets && !tool.datasets.includes(ds.id)) continue;
-        await ensureMemory(mem, ds.bytes);
+        await ensureMemory(mem, ds.bytes, state.store);
         const bucket = `bench-${ds.id}-${tool.name}-${run + 1}`;
         const res = await transferPair(ctx, tool, tools[tool.name].mode, ds, bucket, { inspect: run === 0 });
         row(ds.id, 'up', tool.name).runs.push(res.up);
@@ -253,7 +258,7 @@ async function main() {
     );
   }
   console.log(
-    `server ${server.endpoint} (Ceph RGW, memstore); warm page cache; every download verified byte for byte (SHA-256)`,
+    `server ${server.endpoint} (Ceph RGW, ${state.store === 'memstore' ? 'memstore: objects in RAM' : 'bluestore: objects on disk, as --datasets seed asks'}); warm page cache; every download verified byte for byte (SHA-256)`,
   );
   const code = state.code.commit
     ? `${state.code.commit}${state.code.dirty ? ' with uncommitted changes' : ''}`
@@ -304,7 +309,7 @@ async function main() {
       loadAtStart: state.load,
       loadAtEnd: loadavg(),
     },
-    server: { endpoint: server.endpoint, kind: 'Ceph RGW (e2e/services/s3-up.sh), memstore', memoryPeaks: peaks },
+    server: { endpoint: server.endpoint, kind: `Ceph RGW (e2e/services/s3-up.sh), ${state.store}`, memoryPeaks: peaks },
     method: {
       prefix: PREFIX,
       rss: 'GNU time %M (wait4 ru_maxrss of the tool process), KiB',

@@ -10,6 +10,9 @@
 #
 # Env: S3_ACCESS_KEY / S3_SECRET_KEY override the test credentials;
 #      S3_MEMSTORE_BYTES caps the OSD's in-memory store (default 8 GiB);
+#      S3_BLUESTORE_BYTES=N keeps objects on disk instead (bluestore in a sparse
+#      file DIR/osd/0/block of N bytes): for data larger than the RAM can hold
+#      (the benchmark's seed-sized set); slower for small files;
 #      S3_TLS=1 also serves HTTPS on another port with a throw-away self-signed
 #      certificate (DIR/tls/ca.pem, for 127.0.0.1 and localhost): tools that refuse
 #      SSE-C over plain HTTP (rclone) can then use customer keys. Written to env as
@@ -35,6 +38,20 @@ ACCESS_KEY=${S3_ACCESS_KEY:-TRAINDECKTESTACCESSKEY}
 SECRET_KEY=${S3_SECRET_KEY:-traindeck-test-secret-key-0123456789abcdef}
 MEMSTORE_BYTES=${S3_MEMSTORE_BYTES:-$((8 << 30))}
 [[ $MEMSTORE_BYTES =~ ^[0-9]+$ ]] || die "S3_MEMSTORE_BYTES must be a number of bytes"
+BLUESTORE_BYTES=${S3_BLUESTORE_BYTES:-}
+[[ -z $BLUESTORE_BYTES || $BLUESTORE_BYTES =~ ^[0-9]+$ ]] || die "S3_BLUESTORE_BYTES must be a number of bytes"
+if [[ -n $BLUESTORE_BYTES ]]; then
+  # Objects on disk: a sparse file, its bluestore cache kept small (the OSD's default target is 4 GiB).
+  OBJECTSTORE="osd objectstore = bluestore
+bluestore block create = true
+bluestore block size = $BLUESTORE_BYTES
+bluestore fsck on mount = false
+osd memory target = 1073741824"
+else
+  # Objects live in the OSD's RAM; the size is what the OSD reports as capacity.
+  OBJECTSTORE="osd objectstore = memstore
+memstore device bytes = $MEMSTORE_BYTES"
+fi
 # Keys end up unquoted in env/env.json and on radosgw-admin's command line:
 # allow only characters that need no escaping anywhere.
 [[ $ACCESS_KEY =~ ^[A-Za-z0-9._+/=-]+$ ]] || die "S3_ACCESS_KEY has unsupported characters"
@@ -233,9 +250,7 @@ crash dir = $DIR/crash
 keyring = $DIR/keyring
 mon data = $DIR/mon/\$id
 osd data = $DIR/osd/\$id
-# Objects live in the OSD's RAM; the size is what the OSD reports as capacity.
-osd objectstore = memstore
-memstore device bytes = $MEMSTORE_BYTES
+$OBJECTSTORE
 # A tiny OSD would get CRUSH weight ~0 and no PGs mapped to it.
 osd crush initial weight = 1
 osd crush chooseleaf type = 0

@@ -6,7 +6,8 @@ export const USAGE = `usage: npm run bench:sync -- [options]
   --tools LIST       comma-separated, from: ${Object.keys(TOOLS).join(', ')} (default: ours,aws,rclone,curl)
   --runs N           runs per dataset x tool (default 3; 1 with --quick)
   --datasets LIST    subset of small,medium,large,seed (default: the first three; seed = 10 x 1 GiB
-                     + 2 GiB of models, slow: needs ~20 GiB of free RAM for the in-memory RGW)
+                     + 2 GiB of models, slow: the RGW then keeps objects on disk (bluestore), for
+                     every row of that run; needs 3 x 12 GiB free in $TMPDIR)
   --seed N           seed of the file sizes and contents (default 1)
   --out FILE         results JSON (default bench/sync/results/latest.json)
   --ours-cli FILE    our CLI to measure (default: dist/cli/traindeck.mjs, built from this checkout first)
