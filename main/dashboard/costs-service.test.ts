@@ -181,6 +181,26 @@ describe('CostsService (kill-all from the cost panel)', () => {
     expect(everyLiveRun.at(-1)).toBe(true);
   });
 
+  // Breaks d85876e: "Kill all" was told from a row's Delete only by whether every resource of ours was selected, so
+  // a row's Delete when the scan had nothing of ours left (or that row was all of it) stopped every live EC2 run.
+  it("a row's Delete stops no run beyond its own, even when the scan has nothing else of ours", async () => {
+    const everyLiveRun: Array<boolean | undefined> = [];
+    const { costs, jobs } = setup((_runIds, options) => {
+      everyLiveRun.push(options?.everyLiveRun);
+      return { runIds: [], ended: Promise.resolve() };
+    });
+    const ours = (await costs.scan()).resources.filter((r) => r.ours).map((r) => r.id);
+    await jobEnd(jobs, costs.killAll({ resourceIds: ours, includeUntracked: false, scope: 'kill-all' }).jobId);
+    // What is left is not ours: one untracked row, deleted with its phrase.
+    const left = (await costs.scan()).resources;
+    expect(left.filter((r) => r.ours)).toEqual([]);
+    const row = left[0]!.id;
+    const { phrase } = costs.untrackedPhrase([row]);
+    const deleted = costs.killAll({ resourceIds: [row], includeUntracked: true, confirmation: phrase, scope: 'rows' });
+    await jobEnd(jobs, deleted.jobId);
+    expect(everyLiveRun).toEqual([true, false]);
+  });
+
   // Breaks 0fa231a: the stop was only asked, and the kill-all deleted at once, racing the run's own teardown.
   it('a spot relaunch that launched after the scan is torn down by its run before the kill-all deletes: nothing survives', async () => {
     const RESNET_INSTANCE = 'i-0a1b2c3d4e5f60718';

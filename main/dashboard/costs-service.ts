@@ -22,6 +22,8 @@ export interface KillAllRequest {
   resourceIds: string[];
   includeUntracked: boolean;
   confirmation?: string | undefined;
+  /** Which button asked: a row's Delete ('rows') stops only the runs it deletes what they need of; see {@link CostsService.killAll}. */
+  scope?: 'kill-all' | 'rows';
 }
 
 const SCAN_LIMIT_MS = 3 * 60_000;
@@ -165,10 +167,11 @@ export class CostsService {
         context.progress({ done: 0, total: targets.length, unit: 'resources' });
         const runIds = runsToStopFirst(targets);
         // "Kill all" (every resource of ours in the scan) stops every live EC2 run, also one with nothing in the
-        // scan: a spot relaunch between its teardown and its next launch, which would launch after this.
-        const everyLiveRun = scan.resources.every(
-          (resource) => !resource.ours || request.resourceIds.includes(resource.id),
-        );
+        // scan: a spot relaunch between its teardown and its next launch, which would launch after this. A row's
+        // Delete never does, even when its row is all the scan has of ours (or the scan has nothing of ours).
+        const everyLiveRun =
+          request.scope !== 'rows' &&
+          scan.resources.every((resource) => !resource.ours || request.resourceIds.includes(resource.id));
         // Their own teardowns go first: a relaunch that launched after the scan is theirs to delete (a kill-all
         // racing them finds its security group still in use by that instance).
         await this.untilEnded(this.stopFirst(runIds, everyLiveRun, context), context);

@@ -89,8 +89,8 @@ export function dashboardHandlers(services: DashboardServices): Pick<Handlers, D
       const { shownIn } = await trust.showKillPhrase(phrase, count);
       return { count, shownIn };
     },
-    'costs.killAll': ({ resourceIds, includeUntracked, confirmation }) =>
-      costs.killAll({ resourceIds, includeUntracked, confirmation }),
+    'costs.killAll': ({ resourceIds, includeUntracked, confirmation, scope }) =>
+      costs.killAll({ resourceIds, includeUntracked, confirmation, ...(scope ? { scope } : {}) }),
     'costs.teardownRun': ({ runId }) => costs.teardownRun(runId),
     'templates.list': () => templates.list(),
     'templates.save': ({ name, config }) => templates.save(name, config),

@@ -68,7 +68,9 @@ export const dashboardCommands = {
    * Deletes exactly the listed resources of the last scan, then rescans: returns a job id at
    * once; `costs.deletion` and `jobs.event` report progress; the job's result is a KillAllResult.
    * Untracked resources need `includeUntracked` and the phrase of `costs.untrackedPhrase`, typed
-   * by the user; main re-checks it (one use per phrase).
+   * by the user; main re-checks it (one use per phrase). `scope` says which button asked: 'kill-all'
+   * (the default) also stops every live EC2 run, 'rows' (a row's Delete, selected rows) only the runs
+   * whose instance, security group or key pair it deletes.
    */
   'costs.killAll': command<{ jobId: string }>()(
     z
@@ -76,6 +78,7 @@ export const dashboardCommands = {
         resourceIds: z.array(z.string().min(1).max(2048)).min(1).max(1000),
         includeUntracked: z.boolean(),
         confirmation: z.string().max(100).optional(),
+        scope: z.enum(['kill-all', 'rows']).optional(),
       })
       .strict(),
   ),

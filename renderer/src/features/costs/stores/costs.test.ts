@@ -42,8 +42,12 @@ describe('costs store: a kill-all whose events arrive before its job id', () => 
 
 describe("costs store: what the running deletion was asked as (the card's words)", () => {
   it('"Tear down run" is that run\'s teardown, a row\'s Delete is rows, the kill-all button the kill-all', async () => {
+    const sent: unknown[] = [];
     setApi({
-      invoke: () => Promise.resolve(ok({ jobId: 'job-2' })) as never,
+      invoke: (command, request) => {
+        if (command === 'costs.killAll') sent.push((request as { scope?: unknown }).scope);
+        return Promise.resolve(ok({ jobId: 'job-2' })) as never;
+      },
       subscribe: () => () => {},
     });
     await useCosts.getState().startTeardownRun('run-a', ['i-1']);
@@ -54,5 +58,7 @@ describe("costs store: what the running deletion was asked as (the card's words)
     expect(useCosts.getState().killScope).toEqual({ kind: 'rows', count: 1 });
     await useCosts.getState().startKillAll({ resourceIds: ['vol-1', 'i-1'], includeUntracked: false });
     expect(useCosts.getState().killScope).toEqual({ kind: 'kill-all' });
+    // Main is told which button asked: a row's Delete stops only its own run, "Kill all" every live EC2 run.
+    expect(sent).toEqual(['rows', 'kill-all']);
   });
 });

@@ -106,6 +106,8 @@ export const useCosts = create<CostsStore>()((set, get) => {
         resourceIds: choice.resourceIds,
         includeUntracked: choice.includeUntracked,
         ...(choice.confirmation ? { confirmation: choice.confirmation } : {}),
+        // A row's Delete stops only its own run; "Kill all" every live EC2 run (main decides which).
+        scope: scope.kind === 'rows' ? 'rows' : 'kill-all',
       });
       if (!result.ok) {
         set({ killError: result.error, killTargets: [] });
