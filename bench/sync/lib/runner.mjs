@@ -33,14 +33,21 @@ async function inspectSample(ctx, bucket, files) {
   return { sseC: seen.every((o) => o.sseC), storageClass: classes.join(','), objects: seen };
 }
 
+/** The local root that the pair of `bucket` downloads into (`data/` in it is the tool's to create). */
+export function downloadRoot(ctx, bucket) {
+  return join(ctx.tmp, 'dl', bucket);
+}
+
 /**
  * Upload `data` (a generated dataset) with `tool` into a fresh bucket and download it again.
  * Returns { up, down, object } (object: what HEAD says about the first file, if `inspect`).
+ * `keepDownload`: the download goes into its pre-made empty root and stays there (the caller removes
+ * it); else the root is made here and removed at the end.
  */
-export async function transferPair(ctx, tool, mode, data, bucket, { inspect = false } = {}) {
-  const dlRoot = join(ctx.tmp, 'dl', bucket);
+export async function transferPair(ctx, tool, mode, data, bucket, { inspect = false, keepDownload = false } = {}) {
+  const dlRoot = downloadRoot(ctx, bucket);
   const dst = join(dlRoot, 'data');
-  await rm(dlRoot, { recursive: true, force: true });
+  if (!keepDownload) await rm(dlRoot, { recursive: true, force: true });
   await mkdir(dlRoot, { recursive: true }); // empty local root; `data/` is the tool's to create
   await ctx.createBucket(bucket);
   try {
@@ -64,7 +71,7 @@ export async function transferPair(ctx, tool, mode, data, bucket, { inspect = fa
     }
     return { up, down, object };
   } finally {
-    await rm(dlRoot, { recursive: true, force: true });
+    if (!keepDownload) await rm(dlRoot, { recursive: true, force: true });
     await removeBucket(ctx.server, bucket, ctx.base);
   }
 }
