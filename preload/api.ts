@@ -1,3 +1,4 @@
+import { withinAnswerLimit } from '../shared/ipc/answer-limits';
 import type { TrainDeckApi } from '../shared/ipc/api';
 import { COMMAND_CHANNELS, commandChannel, EVENT_CHANNELS, eventChannel } from '../shared/ipc/channels';
 import { fail, type Result } from '../shared/ipc/result';
@@ -22,7 +23,8 @@ export function createPreloadApi(ipc: IpcRendererLike): TrainDeckApi {
         return fail({ code: 'UNKNOWN_COMMAND', message: `Unknown command "${String(command).slice(0, 100)}".` });
       }
       try {
-        return (await ipc.invoke(channel, request)) as Result<never>;
+        // The same per-command limits as the browser page: a long push waits, a silent main does not hang the UI.
+        return await withinAnswerLimit(command, ipc.invoke(channel, request) as Promise<Result<never>>);
       } catch (error) {
         // Main never throws across the bridge; this is Electron failing to deliver.
         return fail({

@@ -1,4 +1,4 @@
-import { answerLimitMs } from '../../../shared/ipc/answer-limits';
+import { withinAnswerLimit } from '../../../shared/ipc/answer-limits';
 import type { TrainDeckApi } from '../../../shared/ipc/api';
 import { isEventName } from '../../../shared/ipc/events';
 import { fail, type Result } from '../../../shared/ipc/result';
@@ -17,7 +17,6 @@ const RESTARTED_WITH_NEW_TOKEN =
 
 interface Pending {
   resolve: (result: Result<never>) => void;
-  timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -37,7 +36,6 @@ export function webTransport(location: { protocol: string; host: string }, token
 
   const failAll = (message: string) => {
     for (const [id, entry] of pending) {
-      clearTimeout(entry.timer);
       entry.resolve(fail({ code: 'UNAVAILABLE', message }) as Result<never>);
       pending.delete(id);
     }
@@ -60,7 +58,6 @@ export function webTransport(location: { protocol: string; host: string }, token
     if (frame.type === 'result') {
       const entry = pending.get(frame.id);
       if (!entry) return;
-      clearTimeout(entry.timer);
       pending.delete(frame.id);
       entry.resolve(frame.result as Result<never>);
       return;
@@ -143,15 +140,14 @@ export function webTransport(location: { protocol: string; host: string }, token
       const id = nextId++;
       const ws = socket;
       // A command with no answer after its limit fails with TIMEOUT instead of hanging the UI.
-      const limitMs = answerLimitMs(command);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          resolve(fail({ code: 'TIMEOUT', message: `"${command}" got no answer within ${limitMs / 1000} s.` }));
-        }, limitMs);
-        pending.set(id, { resolve: resolve as Pending['resolve'], timer });
-        ws.send(JSON.stringify({ type: 'invoke', id, command, payload: request }));
-      });
+      return withinAnswerLimit(
+        command,
+        new Promise((resolve) => {
+          pending.set(id, { resolve: resolve as Pending['resolve'] });
+          ws.send(JSON.stringify({ type: 'invoke', id, command, payload: request }));
+        }),
+        () => pending.delete(id),
+      );
     },
     subscribe(event, listener) {
       if (!isEventName(event)) throw new TypeError(`Unknown event "${String(event)}".`);
