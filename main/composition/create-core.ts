@@ -23,7 +23,6 @@ import { createRunReports } from '../runs/report/create-run-reports';
 import type { PdfPrinter } from '../runs/report/pdf-printer';
 import type { RunReports } from '../runs/report/run-reports';
 import type { RunService } from '../runs/run-service';
-import { askOwnersToStop, liveRunsOfOthers } from '../runs/stop-request';
 import type { KeyVault } from '../sync/key-vault';
 import { confirmStoreCredentialsOnce } from '../trust/store-credential-consent';
 import type { TrustGate } from '../trust/trust-gate';
@@ -128,35 +127,7 @@ export function createCore(options: CoreOptions): Core {
     // another (TrainDeck tags all it creates): warning of them at every start put a toast over the wizard.
     onScanned: (resources) => (demo ? undefined : monitor.onScan(resources)),
     // `runs` is built below; a kill-all (long after) stops the live runs it kills the resources of.
-    stopRuns: (runIds, { everyLiveRun = false, signal } = {}) => {
-      // "Kill all" also stops the live EC2 runs with nothing in its scan (a relaunch between two attempts).
-      const wanted = everyLiveRun
-        ? [
-            ...new Set([
-              ...runIds,
-              ...runs
-                .active()
-                .filter(({ snapshot }) => snapshot.backend === 'aws-ec2')
-                .map(({ snapshot }) => snapshot.runId),
-            ]),
-          ]
-        : runIds;
-      const stopped = wanted.filter((runId) => runs.cancel(runId, 'stopped by kill-all'));
-      // The others may be run by another TrainDeck (a `traindeck run` in a terminal): asked through their folder.
-      const others = [
-        ...new Set([
-          ...wanted.filter((runId) => !stopped.includes(runId)),
-          ...(everyLiveRun ? liveRunsOfOthers(dataDir) : []),
-        ]),
-      ];
-      return {
-        runIds: stopped,
-        ended: Promise.allSettled(stopped.map(async (runId) => runs.wait(runId))),
-        asked: askOwnersToStop(dataDir, others, `stopped by kill-all in the TrainDeck app (pid ${process.pid})`, {
-          ...(signal ? { signal } : {}),
-        }),
-      };
-    },
+    stopRuns: (runIds, options) => runs.stopRuns(runIds, options),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     trust: options.trust,
     settings,

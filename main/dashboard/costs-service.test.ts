@@ -14,7 +14,8 @@ import { silentLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
 import { runDir } from '../lifecycle/journal/run-journal';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
-import { CostsService, type StopRuns } from './costs-service';
+import type { StopRuns } from '../runs/stop-request';
+import { CostsService } from './costs-service';
 
 function setup(stopRuns?: StopRuns, runsEndLimitMs?: number) {
   const clock = new FakeClock();

@@ -14,7 +14,7 @@ import { scanAccount } from '../lifecycle/cost/scanner';
 import { homeTarget, type LifecycleDeps } from '../lifecycle/lifecycle-deps';
 import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import { teardownRun } from '../lifecycle/teardown';
-import { type StopAsked, waitRunsEnded } from '../runs/stop-request';
+import { type StoppedRuns, type StopRuns, waitRunsEnded } from '../runs/stop-request';
 import { KillPhrases } from '../trust/kill-phrase';
 
 /** A kill-all request as the handler validated it. */
@@ -28,23 +28,6 @@ export interface KillAllRequest {
 
 const SCAN_LIMIT_MS = 3 * 60_000;
 const KILL_LIMIT_MS = 30 * 60_000;
-
-/**
- * Stops this app's live runs among `runIds` (with `everyLiveRun`, every live EC2 run) and asks other
- * TrainDeck processes to stop theirs.
- */
-export type StopRuns = (
-  runIds: readonly string[],
-  options?: { everyLiveRun?: boolean; signal?: AbortSignal },
-) => StoppedRuns;
-
-/** The live runs a kill-all stopped (their ids), and a promise that settles once every one of them has ended. */
-export interface StoppedRuns {
-  runIds: string[];
-  ended: Promise<unknown>;
-  /** Runs another TrainDeck process runs (a `traindeck run` in a terminal), asked to stop through their folder. */
-  asked?: Promise<StopAsked>;
-}
 
 /**
  * The cost panel's backend: an all-region scan (the last one is kept), and kill-all of exactly

@@ -47,7 +47,13 @@ import type { AttachableState, ReattachPort } from './reattach/reattach-resource
 import { resumeRun } from './reattach/resume-run';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
 import { describePushNow, pushNowDetached, pushNowLive } from './run-push-now';
-import { STOP_REQUEST_POLL_MS, takeStopRequest } from './stop-request';
+import {
+  askOwnersToStop,
+  liveRunsOfOthers,
+  STOP_REQUEST_POLL_MS,
+  type StoppedRuns,
+  takeStopRequest,
+} from './stop-request';
 
 /** The file in a run's folder holding the settings it was started with (see {@link RunService.recordedStart}). */
 const START_FILE = 'start.json';
@@ -494,6 +500,41 @@ export class RunService {
     if (!live || live.snapshot.state !== 'running' || live.controller.signal.aborted) return false;
     live.controller.abort(new Error(why));
     return true;
+  }
+
+  /**
+   * A kill-all's first step: stops this app's live runs among `runIds` (with `everyLiveRun`, also every
+   * live EC2 run of this app with nothing in the kill-all's scan, e.g. a relaunch between two attempts)
+   * and asks the other TrainDeck processes (a `traindeck run` in a terminal) to stop the rest, and, with
+   * `everyLiveRun`, every live EC2 run they own; `signal` (the kill-all's cancel) ends the asking. Says
+   * which runs it stopped, when they have ended, and which other processes took the request.
+   */
+  stopRuns(
+    runIds: readonly string[],
+    { everyLiveRun = false, signal }: { everyLiveRun?: boolean; signal?: AbortSignal } = {},
+  ): StoppedRuns {
+    const ownEc2Runs = everyLiveRun
+      ? this.active()
+          .filter(({ snapshot }) => snapshot.backend === 'aws-ec2')
+          .map(({ snapshot }) => snapshot.runId)
+      : [];
+    const wanted = [...new Set([...runIds, ...ownEc2Runs])];
+    const stopped = wanted.filter((runId) => this.cancel(runId, 'stopped by kill-all'));
+    const others = new Set([
+      ...wanted.filter((runId) => !stopped.includes(runId)),
+      ...(everyLiveRun ? liveRunsOfOthers(this.deps.dataDir) : []),
+    ]);
+    return {
+      runIds: stopped,
+      ended: Promise.allSettled(stopped.map(async (runId) => this.wait(runId))),
+      // The kill-all's cancel ends the asking too.
+      asked: askOwnersToStop(
+        this.deps.dataDir,
+        [...others],
+        `stopped by kill-all in the TrainDeck app (pid ${process.pid})`,
+        signal ? { signal } : {},
+      ),
+    };
   }
 
   /**

@@ -299,3 +299,71 @@ describe('stop requests against hostile files, races and dead processes', () => 
     expect(reason).not.toMatch(/\p{Cs}/u);
   });
 });
+
+// Invariant of RunService.stopRuns (a kill-all's first step): every live run it is asked for stops, this
+// app's the user's way and another process's through its folder; with `everyLiveRun`, every live EC2 run
+// too (ours and theirs) but no run on the user's own machine; it says which it stopped and when they ended.
+describe('RunService.stopRuns', () => {
+  // Stopped as soon as asked, also before the pipeline began (the kill-all comes right after the start here).
+  const trainUntilStopped = () =>
+    vi.mocked(runPipeline).mockImplementation(
+      ({ signal }) =>
+        new Promise((resolve) => {
+          const stop = () => resolve({ outcome: 'cancelled', reason: String(signal.reason) });
+          if (signal.aborted) stop();
+          else signal.addEventListener('abort', stop);
+        }),
+    );
+  /** Another process's run service, taking every stop request of `runIds` as its poll does. */
+  const otherProcessTakes = (runIds: string[]) =>
+    setInterval(() => runIds.forEach((runId) => takeStopRequest(dir, runId)), 50);
+
+  it('stops the named runs of this app and asks the owner of the others; says which and when they ended', async () => {
+    trainUntilStopped();
+    const service = stubbedRunService(dir, [], { stopRequestPollMs: 60_000 });
+    const named = service.start({ config, baseDir: dir, backend: 'aws-ec2' }).runId;
+    const notNamed = service.start({ config, baseDir: dir, backend: 'aws-ec2' }).runId;
+    // The vitest process that started this worker: alive, and not this process.
+    runOf('theirs', process.ppid);
+    const taking = otherProcessTakes(['theirs']);
+    try {
+      const stopped = service.stopRuns([named, 'theirs', 'unknown']);
+      expect(stopped.runIds).toEqual([named]);
+      await stopped.ended;
+      expect(service.get(named).state).toBe('cancelled');
+      expect(service.get(notNamed).state).toBe('running');
+      expect(await stopped.asked).toEqual({ heard: ['theirs'], unheard: [] });
+    } finally {
+      clearInterval(taking);
+      service.cancel(notNamed);
+      await service.wait(notNamed);
+    }
+  });
+
+  it('with everyLiveRun, also every live EC2 run of this app and of other processes, never a run on an own machine', async () => {
+    trainUntilStopped();
+    const events: RunEvent[] = [];
+    const service = stubbedRunService(dir, events, { stopRequestPollMs: 60_000 });
+    const ec2 = service.start({ config, baseDir: dir, backend: 'aws-ec2' }).runId;
+    const ownMachine = service.start({ config, baseDir: dir, backend: 'ssh-host' }).runId;
+    runOf('their-relaunch', process.ppid);
+    runOf('their-own-machine', process.ppid, false, 'ssh-host');
+    const taking = otherProcessTakes(['their-relaunch', 'their-own-machine']);
+    try {
+      const stopped = service.stopRuns([], { everyLiveRun: true });
+      expect(stopped.runIds).toEqual([ec2]);
+      await stopped.ended;
+      expect(service.get(ec2).state).toBe('cancelled');
+      expect(events).toContainEqual(
+        expect.objectContaining({ runId: ec2, reason: expect.stringContaining('stopped by kill-all') }),
+      );
+      expect(service.get(ownMachine).state).toBe('running');
+      expect(await stopped.asked).toEqual({ heard: ['their-relaunch'], unheard: [] });
+      expect(requestFiles('their-own-machine')).toEqual([]);
+    } finally {
+      clearInterval(taking);
+      service.cancel(ownMachine);
+      await service.wait(ownMachine);
+    }
+  });
+});

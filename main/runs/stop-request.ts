@@ -146,6 +146,23 @@ export interface StopAsked {
 export type OwnerAlive = (pid: number, ticks?: string) => boolean;
 
 /**
+ * Stops this app's live runs among `runIds` (with `everyLiveRun`, every live EC2 run) and asks other
+ * TrainDeck processes to stop theirs: a kill-all's first step (`RunService.stopRuns`).
+ */
+export type StopRuns = (
+  runIds: readonly string[],
+  options?: { everyLiveRun?: boolean; signal?: AbortSignal },
+) => StoppedRuns;
+
+/** The live runs a kill-all stopped (their ids), and a promise that settles once every one of them has ended. */
+export interface StoppedRuns {
+  runIds: string[];
+  ended: Promise<unknown>;
+  /** Runs another TrainDeck process runs (a `traindeck run` in a terminal), asked to stop through their folder. */
+  asked?: Promise<StopAsked>;
+}
+
+/**
  * Asks every other live TrainDeck process that runs one of `runIds` to stop it, and waits (at most
  * `timeoutMs`, and until `signal` aborts) until each took its request. Runs of this process, of a
  * process that is gone, finished runs and ids that are not run ids are not asked. A request not taken

@@ -8,8 +8,9 @@ import { EventBus } from '../../core/event-bus';
 import { JobRunner, type JobRunner as Jobs } from '../../core/jobs';
 import { silentLogger } from '../../core/logger';
 import { NotificationService } from '../../core/notifications';
-import { CostsService, type StopRuns } from '../../dashboard/costs-service';
+import { CostsService } from '../../dashboard/costs-service';
 import type { LifecycleDeps } from '../../lifecycle/lifecycle-deps';
+import type { StopRuns } from '../stop-request';
 import { type Ec2BedWorld, startEc2BedWorld, story } from './testing/ec2-bed-world';
 import { instancesOf, type SpotRun, spotRun } from './testing/spot-run';
 
