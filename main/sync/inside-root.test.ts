@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { META_SHA256, type ObjectStore } from '../aws/ports/object-store';
 import { runSync } from './engine';
 import { sha256Buffer } from './hash-file';
-import { writeInside } from './inside-root';
+import { cleanStaleTemp, tempDirFor, writeInside } from './inside-root';
 import { writeKeyMarker } from './key-identity';
 import { MemoryBucket } from './testing/memory-object-store';
 import { memorySpec } from './testing/memory-spec';
@@ -145,5 +145,39 @@ describe.runIf(process.platform === 'linux')('writes below a sync folder whose f
     await expect(writeInside(root, 'a/b.txt', (target) => writeFile(target, 'y'))).rejects.toThrow(
       '"a/b.txt" was not written: "a" is not a folder, and TrainDeck never writes through one. Move it away, then pull again.',
     );
+  });
+});
+
+// Break-it review of 96ff3c9: the temp folder `.traindeck/tmp` is a folder of the root too.
+describe('the temp folder of a sync folder swapped for a link', () => {
+  it('the clean of stale temp files never removes anything where a `.traindeck` or `tmp` link points', async () => {
+    await mkdir(join(outside, 'tmp'), { recursive: true });
+    await writeFile(join(outside, 'tmp', 'precious.txt'), 'not ours');
+    await symlink(outside, join(root, '.traindeck'));
+    const other = join(dir, 'other');
+    await mkdir(join(other, '.traindeck'), { recursive: true });
+    await symlink(join(outside, 'tmp'), join(other, '.traindeck', 'tmp'));
+    // Before: both links were followed, and what they point at was emptied.
+    await cleanStaleTemp(root, [other]);
+    expect(await readdir(join(outside, 'tmp'))).toEqual(['precious.txt']);
+  });
+
+  it("the clean still removes an interrupted download's temp files (a temp folder that is a link inside is removed, not followed)", async () => {
+    await mkdir(join(root, '.traindeck', 'tmp', 'part-dir'), { recursive: true });
+    await writeFile(join(root, '.traindeck', 'tmp', 'stale.tmp'), 'half');
+    await writeFile(join(outside, 'kept'), 'not ours');
+    await symlink(outside, join(root, '.traindeck', 'tmp', 'link'));
+    await cleanStaleTemp(root, []);
+    expect(await readdir(join(root, '.traindeck', 'tmp'))).toEqual([]);
+    expect(await readdir(outside)).toEqual(['kept']);
+  });
+
+  it('temp files are never written through a `.traindeck` link: refused with a sentence that says what to do', async () => {
+    await symlink(outside, join(root, '.traindeck'));
+    // Before: the temp folder was made where the link points, and downloads wrote there.
+    await expect(tempDirFor(root, root)).rejects.toThrow(
+      /\.traindeck is a symbolic link: TrainDeck keeps its temp files there and never writes through one\. Remove it/,
+    );
+    expect(await readdir(outside)).toEqual([]);
   });
 });

@@ -129,26 +129,71 @@ function resolvesOutside(relPath: string, realRoot: string): OutsideFolderError 
  * Where downloads of a folder write their temp files: `LOCALROOT/.traindeck/tmp/`, never beside
  * user files. A rename cannot cross file systems, so a folder whose root is elsewhere (a
  * symbolic link to another disk) gets `ROOT/.traindeck/tmp/` of its own (the name `.traindeck`
- * at the top of a folder is reserved for this).
+ * at the top of a folder is reserved for this). A `.traindeck` or `tmp` that is a symbolic link
+ * (another program planted it) is refused: temp files would be written where it points.
  */
 export async function tempDirFor(localRoot: string, realRoot: string): Promise<string> {
-  const shared = join(localRoot, STATE_DIR, 'tmp');
-  await mkdir(shared, { recursive: true });
+  const shared = await ownTempDir(localRoot);
   if ((await stat(shared)).dev === (await stat(realRoot)).dev) return shared;
-  const own = join(realRoot, STATE_DIR, 'tmp');
-  await mkdir(own, { recursive: true });
-  return own;
+  return ownTempDir(realRoot);
+}
+
+// `BASE/.traindeck/tmp`, created if missing, each of the two a real folder (never a link).
+async function ownTempDir(base: string): Promise<string> {
+  await mkdir(base, { recursive: true });
+  let dir = base;
+  for (const part of [STATE_DIR, 'tmp']) {
+    dir = join(dir, part);
+    await mkdir(dir).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'EEXIST' ? undefined : Promise.reject(error),
+    );
+    const info = await lstat(dir);
+    if (info.isSymbolicLink() || !info.isDirectory()) throw stateDirNotAFolder(dir, info.isSymbolicLink());
+  }
+  return dir;
 }
 
 /**
  * Removes what interrupted downloads left in the temp folders of a local root (its own and those
  * of folders on other disks), and only there. Called while holding the sync lock of the local
- * root (no other sync of it can be writing there) and never in a dry run.
+ * root (no other sync of it can be writing there) and never in a dry run. A `.traindeck` or `tmp`
+ * that is a symbolic link is never followed (on Linux, each is opened without following and the
+ * removals go through its descriptor): nothing outside the folder is ever removed.
  */
 export async function cleanStaleTemp(localRoot: string, folderDirs: string[]): Promise<void> {
-  const dirs = new Set([join(localRoot, STATE_DIR, 'tmp'), ...folderDirs.map((dir) => join(dir, STATE_DIR, 'tmp'))]);
-  for (const dir of dirs) {
-    const names = await readdir(dir).catch(() => [] as string[]);
-    await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+  for (const base of new Set([localRoot, ...folderDirs])) {
+    if (!ANCHORED) {
+      const dir = join(base, STATE_DIR, 'tmp');
+      const real = await Promise.all([lstat(join(base, STATE_DIR)), lstat(dir)]).then(
+        (infos) => infos.every((info) => info.isDirectory() && !info.isSymbolicLink()),
+        () => false,
+      );
+      if (real) await removeEntries(dir);
+      continue;
+    }
+    const state = await open(join(base, STATE_DIR), FOLDER_ONLY).catch(() => undefined);
+    if (!state) continue; // none yet, or a link: nothing of ours to clean there
+    try {
+      const tmp = await open(`/proc/self/fd/${state.fd}/tmp`, FOLDER_ONLY).catch(() => undefined);
+      if (!tmp) continue;
+      try {
+        await removeEntries(`/proc/self/fd/${tmp.fd}`);
+      } finally {
+        await tmp.close();
+      }
+    } finally {
+      await state.close();
+    }
   }
+}
+
+async function removeEntries(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+}
+
+function stateDirNotAFolder(path: string, link: boolean): OutsideFolderError {
+  return new OutsideFolderError(
+    `${path} is ${link ? 'a symbolic link' : 'not a folder'}: TrainDeck keeps its temp files there and never writes through one. Remove it (TrainDeck makes the folder again), then sync again.`,
+  );
 }
