@@ -15,7 +15,7 @@ import { runFirst, stopAll } from './lib/proc.mjs';
 import { formatTable, formatTargets, ratios, summarize, targets } from './lib/report.mjs';
 import { downloadRoot, PREFIX, probeTool, transferPair } from './lib/runner.mjs';
 import { memoryWatch, startServer, stopServer } from './lib/server.mjs';
-import { AWS, cleanEnv, RCLONE, TOOL_NOTES, toolContext, TOOLS } from './lib/tools.mjs';
+import { AWS, cleanEnv, RCLONE, toolContext, toolNotes, TOOLS } from './lib/tools.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -165,7 +165,9 @@ async function main() {
     key,
     oursCli: opts.oursCli && resolve(opts.oursCli),
     rcloneFlags: opts.rcloneFlags,
+    tls: opts.tls,
   });
+  const notes = toolNotes(opts.tls);
 
   const tools = {};
   for (const tool of wanted) {
@@ -174,7 +176,7 @@ async function main() {
       available: c.ok,
       reason: c.reason ?? null,
       version: c.version ?? null,
-      note: TOOL_NOTES[tool.name] ?? null,
+      note: notes[tool.name] ?? null,
     };
     if (!c.ok) log(`SKIP ${tool.name}: ${c.reason}`);
   }
@@ -279,7 +281,7 @@ async function main() {
     );
   }
   console.log(
-    `server ${server.endpoint} (Ceph RGW, ${state.store === 'memstore' ? 'memstore: objects in RAM' : 'bluestore: objects on disk, as --datasets seed asks'}); warm page cache; every download verified byte for byte (SHA-256)`,
+    `server ${ctx.transferEndpoint}${opts.tls ? ' (HTTPS, throw-away CA)' : ' (plain HTTP)'} (Ceph RGW, ${state.store === 'memstore' ? 'memstore: objects in RAM' : 'bluestore: objects on disk, as --datasets seed asks'}); warm page cache; every download verified byte for byte (SHA-256)`,
   );
   const code = state.code.commit
     ? `${state.code.commit}${state.code.dirty ? ' with uncommitted changes' : ''}`
@@ -330,7 +332,12 @@ async function main() {
       loadAtStart: state.load,
       loadAtEnd: loadavg(),
     },
-    server: { endpoint: server.endpoint, kind: `Ceph RGW (e2e/services/s3-up.sh), ${state.store}`, memoryPeaks: peaks },
+    server: {
+      endpoint: ctx.transferEndpoint,
+      httpEndpoint: server.endpoint,
+      kind: `Ceph RGW (e2e/services/s3-up.sh), ${state.store}`,
+      memoryPeaks: peaks,
+    },
     method: {
       prefix: PREFIX,
       rss: 'GNU time %M (wait4 ru_maxrss of the tool process), KiB',

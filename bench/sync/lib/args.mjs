@@ -12,6 +12,8 @@ export const USAGE = `usage: npm run bench:sync -- [options]
   --out FILE         results JSON (default bench/sync/results/latest.json)
   --ours-cli FILE    our CLI to measure (default: dist/cli/traindeck.mjs, built from this checkout first)
   --rclone-flags S   rclone's concurrency flags (default "--transfers 16 --checkers 32"; "" = its defaults)
+  --tls              ours, aws and curl over the RGW's HTTPS endpoint (its throw-away CA trusted), as users
+                     run (real S3 takes SSE-C over HTTPS only); rclone always is; ours-http stays on HTTP
   --keep-server      leave the Ceph RGW running at the end (default: stop it)
   --first            give the RGW and every tool autogroup nice -15 (root): near-quiet figures on a busy machine
   -h, --help`;
@@ -28,6 +30,7 @@ export function parseArgs(argv) {
     rcloneFlags: null,
     keepServer: false,
     first: false,
+    tls: false,
   };
   const value = (i, name) => {
     if (i + 1 >= argv.length) throw new Error(`${name} needs a value`);
@@ -38,6 +41,7 @@ export function parseArgs(argv) {
     if (a === '--quick') opts.quick = true;
     else if (a === '--keep-server') opts.keepServer = true;
     else if (a === '--first') opts.first = true;
+    else if (a === '--tls') opts.tls = true;
     else if (a === '-h' || a === '--help') opts.help = true;
     else if (a === '--tools') {
       opts.tools = value(i++, a)

@@ -17,9 +17,9 @@ class Sha256 {
   }
 }
 
-/** A presigned URL (valid 1 h) for METHOD on s3://bucket/key at a path-style endpoint. */
-export async function presign(server, method, bucket, key) {
-  const url = new URL(server.endpoint);
+/** A presigned URL (valid 1 h) for METHOD on s3://bucket/key at a path-style endpoint (the server's HTTP one by default). */
+export async function presign(server, method, bucket, key, endpoint = server.endpoint) {
+  const url = new URL(endpoint);
   const signer = new SignatureV4({
     service: 's3',
     region: server.region,

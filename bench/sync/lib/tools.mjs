@@ -29,8 +29,13 @@ export function cleanEnv() {
   return env;
 }
 
-/** Shared plumbing: env per tool, and aws-CLI admin calls (bucket, head-object). */
-export async function toolContext({ repo, tmp, server, keyFile, key, oursCli, rcloneFlags }) {
+/**
+ * Shared plumbing: env per tool, and aws-CLI admin calls (bucket, head-object). `tls`: ours, aws and
+ * curl transfer over the RGW's HTTPS endpoint with its throw-away CA trusted (rclone always does).
+ */
+export async function toolContext({ repo, tmp, server, keyFile, key, oursCli, rcloneFlags, tls = false }) {
+  if (tls && !server.tlsEndpoint)
+    throw new Error('--tls: the RGW has no HTTPS endpoint (s3-up.sh ran without S3_TLS=1)');
   await writeFile(join(tmp, 'aws-config'), AWS_CONFIG);
   await writeFile(join(tmp, 'aws-config-empty'), '');
   await writeFile(join(tmp, 'rclone.conf'), '');
@@ -55,15 +60,19 @@ export async function toolContext({ repo, tmp, server, keyFile, key, oursCli, rc
     RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: server.accessKey,
     RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: server.secretKey,
   };
-  const oursEnv = {
+  // NODE_EXTRA_CA_CERTS (read by Node at start-up) trusts the throw-away CA in every HTTPS client of the
+  // process, whichever build of ours runs (--ours-cli A/B against an older one).
+  const oursEnvOver = (endpoint) => ({
     ...base,
-    AWS_ENDPOINT_URL_S3: server.endpoint,
+    AWS_ENDPOINT_URL_S3: endpoint,
     AWS_ACCESS_KEY_ID: server.accessKey,
     AWS_SECRET_ACCESS_KEY: server.secretKey,
     AWS_REGION: server.region,
     AWS_CONFIG_FILE: join(tmp, 'aws-config-empty'),
     AWS_SHARED_CREDENTIALS_FILE: noCreds,
-  };
+    ...(endpoint.startsWith('https:') ? { NODE_EXTRA_CA_CERTS: server.caFile } : {}),
+  });
+  const transferEndpoint = tls ? server.tlsEndpoint : server.endpoint;
   const aws = (args) => run(AWS, ['--endpoint-url', server.endpoint, ...args], { env: awsEnv, timeoutMs: 120_000 });
   return {
     repo,
@@ -71,13 +80,20 @@ export async function toolContext({ repo, tmp, server, keyFile, key, oursCli, rc
     rcloneFlags: rcloneFlags ?? RCLONE_TUNING,
     tmp,
     server,
+    tls,
+    /** Where ours, aws and curl send their transfers (the bench's transport). */
+    transferEndpoint,
+    /** aws CLI arguments that pick the transfer endpoint (and trust its CA over HTTPS). */
+    awsEndpointArgs: ['--endpoint-url', transferEndpoint, ...(tls ? ['--ca-bundle', server.caFile] : [])],
     keyFile,
     keyB64: key.toString('base64'),
     keyMd5: createHash('md5').update(key).digest('base64'),
     base,
     awsEnv,
     rcloneEnv,
-    oursEnv,
+    oursEnv: oursEnvOver(transferEndpoint),
+    /** ours over plain HTTP whatever the transport: the `ours-http` reference row. */
+    oursHttpEnv: oursEnvOver(server.endpoint),
     async createBucket(bucket) {
       const r = await aws(['s3api', 'create-bucket', '--bucket', bucket]);
       if (r.code !== 0) throw new Error(`create-bucket ${bucket} failed: ${lastLines(r.stderr, 3)}`);
@@ -124,8 +140,7 @@ function awsTool(name, withSse) {
     upload: async (ctx, { bucket, prefix, src, mode }) => ({
       cmd: AWS,
       args: [
-        '--endpoint-url',
-        ctx.server.endpoint,
+        ...ctx.awsEndpointArgs,
         's3',
         'sync',
         src,
@@ -140,8 +155,7 @@ function awsTool(name, withSse) {
     download: async (ctx, { bucket, prefix, dst, mode }) => ({
       cmd: AWS,
       args: [
-        '--endpoint-url',
-        ctx.server.endpoint,
+        ...ctx.awsEndpointArgs,
         's3',
         'sync',
         `s3://${bucket}/${prefix}/data/`,
@@ -217,15 +231,16 @@ function oursConfig(ctx, { bucket, prefix, localRoot, policy }) {
   };
 }
 
-const ours = {
-  name: 'ours',
+/** Our CLI; `ours-http` is the same over plain HTTP whatever the transport (what TLS costs us). */
+const oursTool = (name, envOf) => ({
+  name,
   peer: false,
   modes: [{ sse: true }], // the engine always does SSE-C + Intelligent-Tiering + SHA-256
   cli: (ctx) => ctx.oursCli,
   async check(ctx) {
     const cli = this.cli(ctx);
     const r = await run(process.execPath, [cli, 'sync', '--help'], {
-      env: ctx.oursEnv,
+      env: envOf(ctx),
       cwd: ctx.repo,
       timeoutMs: 60_000,
     }).catch((e) => ({ code: -1, stderr: e.message, stdout: '' }));
@@ -248,7 +263,7 @@ const ours = {
     return {
       cmd: process.execPath,
       args: [this.cli(ctx), 'sync', verb, '--config', path, '--json'],
-      env: ctx.oursEnv,
+      env: envOf(ctx),
       cwd: ctx.repo,
     };
   },
@@ -279,7 +294,7 @@ const ours = {
     }
     return null;
   },
-};
+});
 
 async function listFiles(dir, base = dir, out = []) {
   for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -299,9 +314,10 @@ async function curlScript(ctx, method, bucket, prefix, rels, localDir) {
   ];
   const lines = ['set -euo pipefail'];
   for (const rel of rels) {
-    const url = await presign(ctx.server, method, bucket, `${prefix}/data/${rel}`);
+    const url = await presign(ctx.server, method, bucket, `${prefix}/data/${rel}`, ctx.transferEndpoint);
     const file = join(localDir, rel);
-    const common = `curl -sS --fail ${sse.map((h) => `-H '${h}'`).join(' ')}`;
+    const ca = ctx.tls ? ` --cacert '${ctx.server.caFile}'` : '';
+    const common = `curl -sS --fail${ca} ${sse.map((h) => `-H '${h}'`).join(' ')}`;
     lines.push(
       method === 'PUT'
         ? `${common} -H 'x-amz-storage-class: INTELLIGENT_TIERING' -T '${file}' '${url}' >/dev/null`
@@ -342,9 +358,24 @@ const curl = {
   outputError: () => null,
 };
 
-export const TOOLS = { ours, aws: awsTool('aws', true), 'aws-nosse': awsTool('aws-nosse', false), rclone, curl };
-export const TOOL_NOTES = {
-  'aws-nosse': 'aws s3 sync without SSE-C (reference: what SSE-C costs on this server)',
-  rclone: 'over HTTPS (the RGW TLS endpoint; rclone sends SSE-C keys only over TLS), the others over HTTP',
-  curl: 'one curl stream per file over presigned URLs with the SSE-C headers: the ceiling, 1 GiB only (not a peer)',
+export const TOOLS = {
+  ours: oursTool('ours', (ctx) => ctx.oursEnv),
+  'ours-http': oursTool('ours-http', (ctx) => ctx.oursHttpEnv),
+  aws: awsTool('aws', true),
+  'aws-nosse': awsTool('aws-nosse', false),
+  rclone,
+  curl,
 };
+
+/** What each tool's row measured, said beside it (`tls`: the bench's --tls). */
+export function toolNotes(tls) {
+  const others = tls ? 'ours, aws and curl over HTTPS too' : 'ours, aws and curl over plain HTTP';
+  return {
+    ours: `over ${tls ? 'HTTPS (the RGW TLS endpoint)' : 'plain HTTP'}`,
+    'ours-http': 'ours over plain HTTP (reference: what TLS costs us)',
+    aws: `over ${tls ? 'HTTPS (the RGW TLS endpoint, --ca-bundle)' : 'plain HTTP'}`,
+    'aws-nosse': 'aws s3 sync without SSE-C (reference: what SSE-C costs on this server)',
+    rclone: `over HTTPS (the RGW TLS endpoint; rclone sends SSE-C keys only over TLS); ${others}`,
+    curl: `one curl stream per file over presigned URLs with the SSE-C headers, over ${tls ? 'HTTPS' : 'plain HTTP'}: the ceiling, 1 GiB only (not a peer)`,
+  };
+}
