@@ -1,19 +1,32 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, TLSSocket } from 'node:tls';
 
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { AnswerReader, type AnswerRules, Http1Client } from './http1-client';
+import { isCertificateError } from './certificate-errors';
+import { AnswerReader, type AnswerRules, Http1Client, type Http1Tls } from './http1-client';
+import { makeTestCertificates, type TestCertificate, type TestCertificates } from './testing/test-certificates';
 
 // Invariant: a request either resolves with the whole answer the server sent (status, headers, and
 // its body exactly, when the caller's limit allows its size) or fails with an error whose code the
 // engine retries (ECONNRESET, ETIMEDOUT) or an AbortError; a connection is reused only after a whole
 // answer with nothing after it, and a kept-alive connection the server closed in between costs no
 // failed request. Faults: cut body, reset, stall, 500/503/HTML, chunked errors, a connection closed
-// between requests, wrong Content-Length both ways, bytes after the answer, an abort mid-answer.
+// between requests, wrong Content-Length both ways, bytes after the answer, an abort mid-answer; all
+// of them over plain HTTP and over TLS.
+// Over TLS also: no answer is ever read from a server whose certificate is not trusted for the name
+// (wrong host name, unknown CA, expired), and such a failure is not a network one (never retried);
+// a handshake cut, refused, reset or stalled fails as a network error (retried); a new connection
+// resumes the last TLS session.
 
 /** What the server does with the n-th request (over all connections): writes, then maybe closes. */
 type Script = (socket: Socket, request: number) => void;
+
+let certs: TestCertificates;
+beforeAll(() => {
+  certs = makeTestCertificates();
+});
 
 let server: Server | undefined;
 let client: Http1Client | undefined;
@@ -23,18 +36,42 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A loopback server answering each request (one per empty-line-ended head) by `script`; counts connections. */
-async function serve(script: Script): Promise<{ client: Http1Client; connections: () => number }> {
+type Transport = 'http' | 'https';
+
+/** What the client trusts over TLS: the test CA, for the name 127.0.0.1. */
+const tlsTarget = (): Http1Tls => ({ servername: '127.0.0.1', ca: [certs.ca] });
+
+/**
+ * A loopback server answering each request (one per empty-line-ended head) by `script`; counts
+ * connections. Over https it presents `certificate` (the valid one by default); the script's socket
+ * is then the TLS socket, its `resetAndDestroy` resetting the TCP connection below it.
+ */
+async function serve(
+  script: Script,
+  transport: Transport = 'http',
+  certificate?: TestCertificate,
+): Promise<{ client: Http1Client; connections: () => number; resumed: () => boolean[] }> {
   let requests = 0;
   let connections = 0;
+  const resumed: boolean[] = [];
   const sockets = new Set<Socket>();
-  server = createServer((socket) => {
+  // One context for the server's life: its session tickets are then good on its next connection.
+  const secureContext = transport === 'https' ? createSecureContext(certificate ?? certs.valid) : undefined;
+  server = createServer((raw) => {
     connections += 1;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+    sockets.add(raw);
+    raw.on('close', () => sockets.delete(raw));
+    raw.on('error', () => {});
+    let socket: Socket = raw;
+    if (transport === 'https') {
+      const secure = new TLSSocket(raw, { isServer: true, secureContext: secureContext! });
+      secure.on('error', () => {});
+      secure.on('secure', () => resumed.push(secure.isSessionReused()));
+      secure.resetAndDestroy = () => (raw.resetAndDestroy(), secure);
+      socket = secure;
+    }
     let text = '';
-    socket.on('data', (chunk) => {
+    socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
       for (let end = text.indexOf('\r\n\r\n'); end >= 0; end = text.indexOf('\r\n\r\n')) {
         text = text.slice(end + 4);
@@ -49,8 +86,9 @@ async function serve(script: Script): Promise<{ client: Http1Client; connections
   }) as Server['close'];
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  client = new Http1Client({ host: '127.0.0.1', port }, { idleTimeoutMs: 300 });
-  return { client, connections: () => connections };
+  const tls = transport === 'https' ? { tls: tlsTarget() } : {};
+  client = new Http1Client({ host: '127.0.0.1', port, ...tls }, { idleTimeoutMs: 300 });
+  return { client, connections: () => connections, resumed: () => resumed };
 }
 
 const GET = 'GET /b/k HTTP/1.1\r\nhost: x\r\n\r\n';
@@ -58,9 +96,13 @@ const upTo = (size: number): AnswerRules => ({ bodyLimit: () => size });
 const ok = (body: string, extra = '') =>
   `HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\nETag: "e"\r\n${extra}\r\n${body}`;
 
-describe('Http1Client against a loopback server', () => {
+describe.each<Transport>(['http', 'https'])('Http1Client against a loopback server over %s', (transport) => {
+  const serveOver = (script: Script) => serve(script, transport);
+
   it('reads whole answers and reuses the connection for the next request', async () => {
-    const { client, connections } = await serve((socket, n) => socket.write(ok(`body ${n}`, 'x-amz-meta-a: 1\r\n')));
+    const { client, connections } = await serveOver((socket, n) =>
+      socket.write(ok(`body ${n}`, 'x-amz-meta-a: 1\r\n')),
+    );
     for (const n of [0, 1, 2]) {
       const answer = await client.request(GET, upTo(1024));
       expect(answer.status).toBe(200);
@@ -71,7 +113,7 @@ describe('Http1Client against a loopback server', () => {
   });
 
   it('a body cut by the server fails with ECONNRESET, and the next request gets a new connection', async () => {
-    const { client, connections } = await serve((socket, n) => {
+    const { client, connections } = await serveOver((socket, n) => {
       if (n === 0) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345');
       else socket.write(ok('whole'));
     });
@@ -81,7 +123,7 @@ describe('Http1Client against a loopback server', () => {
   });
 
   it('a reset connection fails with ECONNRESET', async () => {
-    const { client } = await serve((socket) => {
+    const { client } = await serveOver((socket) => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n123');
       setImmediate(() => socket.resetAndDestroy());
     });
@@ -93,7 +135,7 @@ describe('Http1Client against a loopback server', () => {
     ['after the head', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n'],
     ['mid-body (a Content-Length above what comes)', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n1234'],
   ])('a server that stalls %s fails with ETIMEDOUT (idle limit)', async (_when, sent) => {
-    const { client } = await serve((socket) => sent && socket.write(sent));
+    const { client } = await serveOver((socket) => sent && socket.write(sent));
     await expect(client.request(GET, upTo(1024))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
   });
 
@@ -106,7 +148,7 @@ describe('Http1Client against a loopback server', () => {
     [503, 'application/xml', '<Error><Code>SlowDown</Code><Message>Reduce your request rate</Message></Error>'],
     [403, 'text/html', '<html><body>Captive portal: sign in</body></html>'],
   ])('a %i answer comes back with its body (%s)', async (status, type, body) => {
-    const { client, connections } = await serve((socket) =>
+    const { client, connections } = await serveOver((socket) =>
       socket.write(`HTTP/1.1 ${status} X\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n${body}`),
     );
     for (let i = 0; i < 2; i++) {
@@ -118,7 +160,7 @@ describe('Http1Client against a loopback server', () => {
   });
 
   it('a chunked error body is decoded, and the connection is reused', async () => {
-    const { client, connections } = await serve((socket) =>
+    const { client, connections } = await serveOver((socket) =>
       socket.write(
         'HTTP/1.1 503 Slow Down\r\nTransfer-Encoding: chunked\r\n\r\n7;ext=1\r\n<Error>\r\n8\r\n</Error>\r\n0\r\nX-Trailer: t\r\n\r\n',
       ),
@@ -130,7 +172,7 @@ describe('Http1Client against a loopback server', () => {
   });
 
   it('a kept-alive connection the server closed between requests costs no failed request', async () => {
-    const { client, connections } = await serve((socket, n) => {
+    const { client, connections } = await serveOver((socket, n) => {
       socket.write(ok(`answer ${n}`));
       if (n % 2 === 0) setTimeout(() => socket.end(), 20); // closes after the answer, before the next request
     });
@@ -142,7 +184,7 @@ describe('Http1Client against a loopback server', () => {
   });
 
   it('a reused connection closed as the request goes out: once more on a new one; a new one closed: ECONNRESET', async () => {
-    const { client, connections } = await serve((socket, n) => {
+    const { client, connections } = await serveOver((socket, n) => {
       if (n === 1 || n === 3) {
         socket.destroy();
       } // the request met a connection the server was closing
@@ -157,7 +199,7 @@ describe('Http1Client against a loopback server', () => {
 
   it('a Content-Length above the limit: the head alone, the body not read, the connection closed', async () => {
     let closed = false;
-    const { client, connections } = await serve((socket, n) => {
+    const { client, connections } = await serveOver((socket, n) => {
       socket.on('close', () => (closed = true));
       if (n === 0) socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\n${'x'.repeat(1000)}`);
       else socket.write(ok('next'));
@@ -171,7 +213,7 @@ describe('Http1Client against a loopback server', () => {
   });
 
   it('a body longer than its Content-Length: the announced bytes, and the connection is not reused', async () => {
-    const { client, connections } = await serve((socket, n) =>
+    const { client, connections } = await serveOver((socket, n) =>
       socket.write(n === 0 ? 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef' : ok('next')),
     );
     expect((await client.request(GET, upTo(100))).body?.toString()).toBe('abc');
@@ -185,12 +227,12 @@ describe('Http1Client against a loopback server', () => {
     ['an interim answer', 'HTTP/1.1 100 Continue\r\n\r\n'],
     ['a head without its end past 64 KiB', `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(70_000)}`],
   ])('%s fails with ECONNRESET (retried), never an answer', async (_what, sent) => {
-    const { client } = await serve((socket) => socket.write(sent));
+    const { client } = await serveOver((socket) => socket.write(sent));
     await expect(client.request(GET, upTo(100))).rejects.toMatchObject({ code: 'ECONNRESET' });
   });
 
   it('an answer framed by the connection end is whole only on a clean end', async () => {
-    const { client } = await serve((socket, n) => {
+    const { client } = await serveOver((socket, n) => {
       socket.write('HTTP/1.1 200 OK\r\n\r\nsome bytes');
       if (n === 0) socket.end();
       else setTimeout(() => socket.resetAndDestroy(), 30);
@@ -200,7 +242,7 @@ describe('Http1Client against a loopback server', () => {
   });
 
   it('an abort mid-answer rejects with AbortError and drops the connection', async () => {
-    const { client, connections } = await serve((socket, n) => {
+    const { client, connections } = await serveOver((socket, n) => {
       if (n === 0) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12');
       else socket.write(ok('after'));
     });
@@ -217,8 +259,122 @@ describe('Http1Client against a loopback server', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as { port: number };
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    client = new Http1Client({ host: '127.0.0.1', port }, { idleTimeoutMs: 300 });
+    const tls = transport === 'https' ? { tls: tlsTarget() } : {};
+    client = new Http1Client({ host: '127.0.0.1', port, ...tls }, { idleTimeoutMs: 300 });
     await expect(client.request(GET, upTo(100))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('Http1Client over TLS: certificates and handshakes', () => {
+  const extra: Server[] = [];
+  afterEach(async () => {
+    for (const s of extra.splice(0)) await new Promise<void>((resolve) => s.close(() => resolve()));
+  });
+
+  /** A loopback TCP server doing `onConnection` with each raw connection (no TLS of its own). */
+  async function rawServer(onConnection: (socket: Socket) => void): Promise<number> {
+    const sockets = new Set<Socket>();
+    const raw = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      onConnection(socket);
+    });
+    const closeAll = raw.close.bind(raw);
+    raw.close = ((done?: () => void) => {
+      for (const s of sockets) s.destroy();
+      return closeAll(done);
+    }) as Server['close'];
+    extra.push(raw);
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    return (raw.address() as { port: number }).port;
+  }
+
+  const clientOn = (port: number, tls = tlsTarget()) =>
+    (client = new Http1Client({ host: '127.0.0.1', port, tls }, { idleTimeoutMs: 300 }));
+
+  it.each([
+    ['for another host name', 'wrongName', 'ERR_TLS_CERT_ALTNAME_INVALID'],
+    ['issued by a CA the client does not trust', 'untrusted', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+    ['expired', 'expired', 'CERT_HAS_EXPIRED'],
+  ] as const)(
+    'a certificate %s is refused before a request is sent, and not as a network failure',
+    async (_what, which, code) => {
+      let requests = 0;
+      const { client } = await serve(() => (requests += 1), 'https', certs[which]);
+      const error = await client.request(GET, upTo(100)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code });
+      expect(isCertificateError(error)).toBe(true);
+      expect(requests).toBe(0);
+    },
+  );
+
+  it('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn verification off', async () => {
+    const { client } = await serve((socket) => socket.write(ok('never')), 'https', certs.untrusted);
+    const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    try {
+      await expect(client.request(GET, upTo(100))).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    } finally {
+      if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;
+    }
+  });
+
+  it("without a CA of its own the client trusts Node's roots only: the test CA's certificate is refused", async () => {
+    const { client: trusting } = await serve((socket) => socket.write(ok('x')), 'https');
+    expect((await trusting.request(GET, upTo(100))).body?.toString()).toBe('x');
+    const { port } = server!.address() as { port: number };
+    await expect(clientOn(port, { servername: '127.0.0.1' }).request(GET, upTo(100))).rejects.toMatchObject({
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    });
+  });
+
+  it('a connection closed before the handshake fails with ECONNRESET (retried)', async () => {
+    const port = await rawServer((socket) => socket.destroy());
+    await expect(clientOn(port).request(GET, upTo(100))).rejects.toMatchObject({ code: 'ECONNRESET' });
+  });
+
+  it('a server silent in the handshake fails with ETIMEDOUT (idle limit), and an abort there with AbortError', async () => {
+    const port = await rawServer(() => {});
+    await expect(clientOn(port).request(GET, upTo(100))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    const controller = new AbortController();
+    const pending = client!.request(GET, upTo(100), controller.signal);
+    setTimeout(() => controller.abort(new Error('stop')), 30);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it.each(['closed', 'reset'] as const)(
+    'a handshake %s partway (after the first bytes of the server hello) fails with ECONNRESET',
+    async (how) => {
+      await serve((socket) => socket.write(ok('never')), 'https');
+      const { port: backend } = server!.address() as { port: number };
+      const port = await rawServer((socket) => {
+        const upstream = connect({ host: '127.0.0.1', port: backend });
+        upstream.on('error', () => {});
+        socket.on('close', () => upstream.destroy());
+        socket.pipe(upstream);
+        upstream.once('data', (chunk: Buffer) => {
+          socket.write(chunk.subarray(0, Math.min(40, chunk.length - 1)));
+          if (how === 'reset') socket.resetAndDestroy();
+          else socket.end();
+          upstream.destroy();
+        });
+      });
+      await expect(clientOn(port).request(GET, upTo(100))).rejects.toMatchObject({ code: 'ECONNRESET' });
+    },
+  );
+
+  it('a new connection resumes the last TLS session', async () => {
+    const { client, connections, resumed } = await serve((socket, n) => socket.write(ok(`answer ${n}`)), 'https');
+    expect((await client.request(GET, upTo(100))).body?.toString()).toBe('answer 0');
+    client.close(); // no idle connection left: the next request connects again
+    expect((await client.request(GET, upTo(100))).body?.toString()).toBe('answer 1');
+    expect(connections()).toBe(2);
+    expect(resumed()).toEqual([false, true]);
   });
 });
 

@@ -1,4 +1,7 @@
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
+
+import { isCertificateError } from './certificate-errors';
 
 /**
  * A minimal keep-alive HTTP/1.1 client for the lean S3 path's small whole-object GETs. Node's
@@ -18,45 +21,73 @@ import { connect, type Socket } from 'node:net';
  * byte of the answer) goes once more on a new connection, as GETs and HEADs are idempotent.
  */
 export class Http1Client {
-  private readonly idle: Socket[] = [];
+  private readonly idle: Parked[] = [];
   private closed = false;
+  /** HTTPS: built once (parsing a CA bundle per connection would cost more than the handshake). */
+  private readonly secureContext: SecureContext | undefined;
+  /** The last TLS session the server offered: a new connection resumes it (no full handshake). */
+  private session: Buffer | undefined;
 
   constructor(
     private readonly target: Http1Target,
     private readonly options: { idleTimeoutMs: number; maxIdleSockets?: number },
-  ) {}
+  ) {
+    const tls = target.tls;
+    this.secureContext = tls && createSecureContext(tls.ca ? { ca: tls.ca } : {});
+  }
 
   /** Sends `head` (the request line and headers, ending in an empty line) and reads the answer. */
   async request(head: string, rules: AnswerRules, signal?: AbortSignal): Promise<Http1Answer> {
     signal?.throwIfAborted();
     const reused = this.idle.pop();
     if (reused) {
+      reused.unpark();
       try {
-        return await this.exchange(reused, head, rules, signal);
+        return await this.exchange(reused.socket, true, head, rules, signal);
       } catch (error) {
         // The server closed a kept-alive connection as the request went out: once more on a new one.
         if (!(error instanceof StaleConnection)) throw error;
       }
     }
-    return this.exchange(this.connect(), head, rules, signal);
+    return this.exchange(this.connect(), false, head, rules, signal);
   }
 
   /** Closes every idle connection (a request in flight finishes on its own). */
   close(): void {
     this.closed = true;
-    for (const socket of this.idle.splice(0)) socket.destroy();
+    for (const parked of this.idle.splice(0)) parked.socket.destroy();
   }
 
   private connect(): Socket {
-    const socket = connect({ host: this.target.host, port: this.target.port });
-    socket.setNoDelay(true);
-    return socket;
+    const { host, port, tls } = this.target;
+    if (!tls) return connect({ host, port }).setNoDelay(true);
+    const socket = tlsConnect({
+      host,
+      port,
+      // SNI names a host, never an address (RFC 6066); the certificate is checked against either.
+      ...(isIP(tls.servername) ? {} : { servername: tls.servername }),
+      secureContext: this.secureContext!,
+      // Always on, whatever NODE_TLS_REJECT_UNAUTHORIZED says: the chain and the name are verified.
+      rejectUnauthorized: true,
+      ALPNProtocols: ['http/1.1'],
+      ...(this.session ? { session: this.session } : {}),
+    });
+    socket.on('session', (session: Buffer) => (this.session = session));
+    return socket.setNoDelay(true);
   }
 
-  private exchange(socket: Socket, head: string, rules: AnswerRules, signal?: AbortSignal): Promise<Http1Answer> {
-    const wasIdle = socket.listenerCount('data') > 0;
-    socket.removeAllListeners('data').removeAllListeners('close').removeAllListeners('error');
-    socket.removeAllListeners('timeout');
+  /**
+   * One request on `socket` (`reused`: a parked connection, so a close before any answer byte is a
+   * stale connection, not a failure). Only this exchange's own listeners are added and removed: a TLS
+   * socket has listeners of its own (freeing its TLS state on close) that must stay.
+   */
+  private exchange(
+    socket: Socket,
+    reused: boolean,
+    head: string,
+    rules: AnswerRules,
+    signal?: AbortSignal,
+  ): Promise<Http1Answer> {
     socket.ref();
     return new Promise<Http1Answer>((resolve, reject) => {
       const reader = new AnswerReader(rules);
@@ -67,18 +98,23 @@ export class Http1Client {
         settled = true;
         signal?.removeEventListener('abort', onAbort);
         socket.setTimeout(0);
-        socket.removeAllListeners('data').removeAllListeners('close').removeAllListeners('timeout');
-        if (reusable && !this.closed) this.park(socket);
-        else socket.destroy();
+        socket.off('timeout', onTimeout).off('data', onData).off('close', ended);
+        if (reusable && !this.closed) {
+          socket.off('error', onError);
+          this.park(socket);
+        } else {
+          // Its error listener stays: a destroyed socket may still report one, which must not go unhandled.
+          socket.destroy();
+        }
         if (error) reject(error);
         else resolve(answer!);
       };
       const onAbort = () => finish(abortError(signal!.reason));
       signal?.addEventListener('abort', onAbort, { once: true });
-      socket.setTimeout(this.options.idleTimeoutMs, () =>
-        finish(networkError('ETIMEDOUT', `the connection to S3 was silent for ${this.options.idleTimeoutMs / 1000} s`)),
-      );
-      socket.on('data', (chunk: Buffer) => {
+      const onTimeout = () =>
+        finish(networkError('ETIMEDOUT', `the connection to S3 was silent for ${this.options.idleTimeoutMs / 1000} s`));
+      socket.setTimeout(this.options.idleTimeoutMs, onTimeout);
+      const onData = (chunk: Buffer) => {
         received = true;
         let done: ReturnType<AnswerReader['push']>;
         try {
@@ -87,25 +123,29 @@ export class Http1Client {
           return finish(error as Error);
         }
         if (done) finish(undefined, done.answer, done.reusable);
-      });
+      };
+      socket.on('data', onData);
       let failure: (Error & { code?: string }) | undefined;
       const ended = () => {
         if (settled) return;
         // Only a clean end completes a body framed by the connection's end; a reset never does.
         const answer = failure ? undefined : reader.end();
         if (answer) return finish(undefined, answer);
-        if (wasIdle && !received) {
+        if (reused && !received) {
           return finish(new StaleConnection('the server closed a kept-alive connection', { cause: failure }));
         }
+        // A certificate refused (chain, dates, name) is no network failure: Node's own error, as the SDK's path gets it.
+        if (failure && isCertificateError(failure)) return finish(failure);
         const why = received
           ? 'the connection closed before the whole answer'
           : 'the connection closed before an answer';
         finish(networkError(failure?.code ?? 'ECONNRESET', failure ? `${why} (${failure.message})` : why, failure));
       };
-      socket.on('error', (error) => {
+      const onError = (error: Error) => {
         failure ??= error;
         ended();
-      });
+      };
+      socket.on('error', onError);
       socket.on('close', ended);
       socket.write(head, 'latin1');
     });
@@ -116,22 +156,49 @@ export class Http1Client {
     if (this.idle.length >= (this.options.maxIdleSockets ?? 64)) return void socket.destroy();
     socket.unref(); // an idle connection keeps no process alive
     const drop = () => {
-      const at = this.idle.indexOf(socket);
+      const at = this.idle.indexOf(parked);
       if (at >= 0) this.idle.splice(at, 1);
+      parked.unpark();
+      socket.on('error', () => {}); // a late error of a dropped connection has nobody to tell
       socket.destroy();
+    };
+    const parked: Parked = {
+      socket,
+      unpark: () => {
+        socket.setTimeout(0);
+        socket.off('data', drop).off('close', drop).off('error', drop).off('timeout', drop);
+      },
     };
     // Bytes nobody asked for, an end or an error while idle: the connection is not reused.
     socket.on('data', drop).on('close', drop).on('error', drop);
     // Not kept for ever: servers close idle connections after a few seconds (AWS ~20 s, RGW 30 s).
     socket.setTimeout(PARKED_MS, drop);
-    this.idle.push(socket);
+    this.idle.push(parked);
   }
 }
 
-/** Where requests go (plain HTTP: an S3-compatible server's endpoint; TLS is not done here yet). */
+/** An idle connection and how to take it back from its idle watch. */
+interface Parked {
+  socket: Socket;
+  unpark(): void;
+}
+
+/**
+ * Where requests go: an S3 endpoint's host and port, and for HTTPS how its certificate is checked
+ * (chain and name always; against `ca`, or Node's trusted roots plus NODE_EXTRA_CA_CERTS).
+ */
 export interface Http1Target {
   host: string;
   port: number;
+  tls?: Http1Tls;
+}
+
+/** How an HTTPS server's certificate is checked. */
+export interface Http1Tls {
+  /** The name the certificate must carry (the endpoint URL's host); sent as SNI unless an IP address. */
+  servername: string;
+  /** PEM certificates trusted instead of Node's roots (AWS_CA_BUNDLE). */
+  ca?: string[];
 }
 
 /** What the caller accepts of an answer's body. */
