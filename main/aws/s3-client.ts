@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+import { TypedError } from '../../shared/ipc/result';
 import { annotateAwsCalls } from './aws-call-context';
 import { type AwsSettings, baseConfig } from './client-config';
 import { endpointOverridesFromEnv } from './endpoints';
@@ -40,8 +42,10 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
   // The SDK prints a multi-line Node-version notice once per process, on every CLI command: not
   // the user's concern here (the app pins its Node), and our own errors say what matters.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const ca = caBundle(settings.env ?? process.env);
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
-  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets });
+  // The certificate's chain and name are always verified (NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn it off).
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, rejectUnauthorized: true, ...(ca ? { ca } : {}) });
   const idleTimeoutMs = pool.idleTimeoutMs ?? 30_000;
   const client = new S3Client({
     ...baseConfig('S3', settings),
@@ -69,6 +73,33 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
     httpsAgent,
     idleTimeoutMs,
     ...(settings.endpoints?.S3 ? { endpoint: settings.endpoints.S3 } : {}),
+    ...(ca ? { ca } : {}),
   });
   return annotateAwsCalls(client, 'S3', settings);
+}
+
+/**
+ * The certificates of AWS_CA_BUNDLE (the AWS CLI's setting: a PEM file trusted instead of the usual
+ * roots, for an S3 endpoint behind a private certificate authority), or undefined when unset; the
+ * SDK for JavaScript does not read it. NODE_EXTRA_CA_CERTS (Node's own, added to the roots) works too.
+ */
+function caBundle(env: NodeJS.ProcessEnv): string[] | undefined {
+  const path = env.AWS_CA_BUNDLE;
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const why = (error as { code?: string }).code ?? (error as Error).message;
+    throw new TypedError('INVALID_REQUEST', `AWS_CA_BUNDLE names ${path}, which cannot be read (${why}).`, {
+      fix: "Point AWS_CA_BUNDLE at the PEM file of your S3 endpoint's certificate authority, or unset it.",
+    });
+  }
+  const certificates = text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g);
+  if (!certificates) {
+    throw new TypedError('INVALID_REQUEST', `AWS_CA_BUNDLE names ${path}, which holds no PEM certificate.`, {
+      fix: "Point AWS_CA_BUNDLE at the PEM file (-----BEGIN CERTIFICATE-----) of your S3 endpoint's certificate authority, or unset it.",
+    });
+  }
+  return certificates;
 }

@@ -1,3 +1,4 @@
+import { isCertificateError } from './certificate-errors';
 import { StoreError, type StoreErrorKind } from './ports/object-store';
 
 interface SdkError {
@@ -55,6 +56,7 @@ export function toStoreError(error: unknown, operation: S3Operation, key?: strin
     ...(region ? { region } : {}),
     ...(key ? { key } : {}),
     ...(notS3 ? { notS3 } : {}),
+    ...(isCertificateError(e) ? { certificate: true } : {}),
   };
   return new StoreError(classify(e, operation, status, code, region), e.message || code || `HTTP ${status}`, details);
 }

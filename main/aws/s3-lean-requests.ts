@@ -15,6 +15,8 @@ export interface LeanPool {
   idleTimeoutMs: number;
   /** `settings.endpoints.S3`, when the caller named one (the SDK's configured endpoints are asked for the rest). */
   endpoint?: string;
+  /** PEM certificates HTTPS trusts instead of Node's roots (AWS_CA_BUNDLE), as `httpsAgent` does. */
+  ca?: string[];
 }
 
 const pools = new WeakMap<S3Client, LeanPool>();
@@ -52,8 +54,8 @@ export interface LeanS3 {
   send(request: LeanRequest, signal?: AbortSignal): Promise<LeanAnswer | undefined>;
   /**
    * A GET or HEAD without a body over the lean HTTP/1.1 client (`http1-client.ts`), its answer read
-   * whole into memory within `rules`; for small whole objects. Undefined as for `send`, and for an
-   * HTTPS endpoint (then `send`).
+   * whole into memory within `rules`; for small whole objects, over HTTP or HTTPS (the certificate
+   * checked as `httpsAgent` checks it). Undefined as for `send`.
    */
   sendWhole(request: LeanRequest, rules: AnswerRules, signal?: AbortSignal): Promise<Http1Answer | undefined>;
 }
@@ -105,7 +107,7 @@ export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined 
     async sendWhole(request, rules, signal) {
       if (request.body) throw new Error('sendWhole sends no body');
       const ready = await signed(request);
-      if (!ready?.resolved.http1) return undefined;
+      if (!ready) return undefined;
       let head = `${request.method} ${ready.target} HTTP/1.1\r\n`;
       for (const [name, value] of Object.entries(ready.headers)) {
         // Signed values are header text already; a line break would split the request (never sent).
@@ -120,8 +122,8 @@ export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined 
 interface LeanTarget {
   base: URL;
   signer: S3RequestSigner;
-  /** The lean HTTP/1.1 client's connections to `base` (see `sendWhole`); plain HTTP only for now. */
-  http1?: Http1Client;
+  /** The lean HTTP/1.1 client's connections to `base` (see `sendWhole`). */
+  http1: Http1Client;
 }
 
 async function resolveTarget(client: S3Client, bucket: string, pool: LeanPool): Promise<LeanTarget | undefined> {
@@ -147,15 +149,15 @@ async function resolveTarget(client: S3Client, bucket: string, pool: LeanPool): 
   if (base.search || (base.protocol !== 'http:' && base.protocol !== 'https:')) return undefined;
   // S3 signs the path as sent (no double encoding) and takes the payload hash from our header.
   const signer = new S3RequestSigner(config.credentials, sigv4.signingRegion ?? region);
-  // TLS endpoints (AWS itself) keep node:https until the client's TLS is tested against one.
-  const http1 =
-    base.protocol === 'http:'
-      ? new Http1Client(
-          { host: base.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(base.port) || 80 },
-          { idleTimeoutMs: pool.idleTimeoutMs },
-        )
-      : undefined;
-  return { base, signer, ...(http1 ? { http1 } : {}) };
+  const host = base.hostname.replace(/^\[(.*)\]$/, '$1');
+  const https = base.protocol === 'https:';
+  // HTTPS (AWS itself): the name of the endpoint's URL is the one its certificate must carry.
+  const tls = https ? { tls: { servername: host, ...(pool.ca ? { ca: pool.ca } : {}) } } : {};
+  const http1 = new Http1Client(
+    { host, port: Number(base.port) || (https ? 443 : 80), ...tls },
+    { idleTimeoutMs: pool.idleTimeoutMs },
+  );
+  return { base, signer, http1 };
 }
 
 /**

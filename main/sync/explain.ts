@@ -53,6 +53,7 @@ export function describeFailure(error: unknown): string {
 
 function explainByKind(error: StoreError, where: string, bucket: string): TypedError {
   const code = codeOf(error);
+  if (error.details.certificate) return certificateRefused(error, where);
   if (error.details.notS3 && error.kind !== 'transient') {
     return new TypedError('AWS', `The answer for ${where} was not from S3 (${code}, a web page).`, {
       fix: 'Something between you and S3 answers instead (a proxy or captive portal): check the network, HTTPS_PROXY and AWS_ENDPOINT_URL_S3.',
@@ -148,6 +149,7 @@ export function sseCBlockedError(bucket: string): TypedError {
 /** Bucket-level failures, before any transfer. */
 export function explainBucketError(error: unknown, bucket: string, region: string): Error {
   if (!(error instanceof StoreError)) return error instanceof Error ? error : new Error(String(error));
+  if (error.details.certificate) return certificateRefused(error, `bucket ${bucket}`);
   switch (error.kind) {
     case 'no-bucket':
       return new TypedError('NOT_FOUND', `Bucket ${bucket} does not exist (looked in ${region}).`, {
@@ -166,4 +168,16 @@ export function explainBucketError(error: unknown, bucket: string, region: strin
     default:
       return new TypedError(error.kind === 'transient' ? 'UNAVAILABLE' : 'AWS', `Bucket ${bucket}: ${error.message}`);
   }
+}
+
+/** The S3 endpoint's TLS certificate was refused: nothing was asked of S3; the trust store, the name or the clock is wrong. */
+function certificateRefused(error: StoreError, where: string): TypedError {
+  const why = error.message.replace(/\.$/, '');
+  return new TypedError(
+    'AWS',
+    `The S3 endpoint's certificate was refused for ${where} (${error.details.code}: ${why}), so nothing was sent.`,
+    {
+      fix: "If the endpoint uses a private certificate authority, point AWS_CA_BUNDLE at its PEM file; check that AWS_ENDPOINT_URL_S3 names the host its certificate is for, and this machine's clock.",
+    },
+  );
 }

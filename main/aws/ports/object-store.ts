@@ -86,6 +86,8 @@ export interface StoreErrorDetails {
   key?: string;
   /** The answer was not S3's XML (an HTML page from a proxy or captive portal). */
   notS3?: boolean;
+  /** The endpoint's TLS certificate was refused (unknown issuer, expired, another host name): no answer at all. */
+  certificate?: boolean;
   /** Set when retries ran out: how many attempts, over how long. */
   attempts?: number;
   retriedMs?: number;
