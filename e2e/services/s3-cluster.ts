@@ -9,6 +9,12 @@ export interface S3TestEnv {
   accessKeyId: string;
   secretAccessKey: string;
   region: string;
+  /**
+   * The same S3 over HTTPS, with a throw-away certificate for 127.0.0.1 signed by `caFile` (PEM):
+   * always there for the cluster started here; for an external S3 when TRAINDECK_TEST_S3_TLS_ENDPOINT
+   * and TRAINDECK_TEST_S3_CA_FILE name one.
+   */
+  tls?: { endpoint: string; caFile: string };
 }
 
 /** A running S3 for tests and how to stop it. */
@@ -35,6 +41,9 @@ export function startS3Cluster(env: NodeJS.ProcessEnv = process.env): S3Cluster 
         accessKeyId: env.TRAINDECK_TEST_S3_ACCESS_KEY ?? '',
         secretAccessKey: env.TRAINDECK_TEST_S3_SECRET_KEY ?? '',
         region: env.TRAINDECK_TEST_S3_REGION ?? 'us-east-1',
+        ...(env.TRAINDECK_TEST_S3_TLS_ENDPOINT && env.TRAINDECK_TEST_S3_CA_FILE
+          ? { tls: { endpoint: env.TRAINDECK_TEST_S3_TLS_ENDPOINT, caFile: env.TRAINDECK_TEST_S3_CA_FILE } }
+          : {}),
       },
       stop: () => {},
     };
@@ -42,9 +51,10 @@ export function startS3Cluster(env: NodeJS.ProcessEnv = process.env): S3Cluster 
   const parent = mkdtempSync(join(tmpdir(), 'traindeck-s3-'));
   const dir = join(parent, 'cluster');
   // S3_WATCH_PID: if this process dies without stop() (vitest or a Playwright worker killed with
-  // SIGKILL), a watchdog stops the cluster; after stop() the watchdog exits by itself.
+  // SIGKILL), a watchdog stops the cluster; after stop() the watchdog exits by itself. S3_TLS: an
+  // HTTPS endpoint too, where users' syncs run (AWS takes SSE-C over HTTPS only).
   execFileSync('bash', [join(SCRIPTS, 's3-up.sh'), dir], {
-    env: { ...process.env, S3_WATCH_PID: String(process.pid) },
+    env: { ...process.env, S3_WATCH_PID: String(process.pid), S3_TLS: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
     timeout: 300_000,
   });
@@ -55,6 +65,7 @@ export function startS3Cluster(env: NodeJS.ProcessEnv = process.env): S3Cluster 
       accessKeyId: started.TRAINDECK_TEST_S3_ACCESS_KEY!,
       secretAccessKey: started.TRAINDECK_TEST_S3_SECRET_KEY!,
       region: started.TRAINDECK_TEST_S3_REGION!,
+      tls: { endpoint: started.TRAINDECK_TEST_S3_TLS_ENDPOINT!, caFile: started.TRAINDECK_TEST_S3_CA_FILE! },
     },
     dir,
     stop() {

@@ -58,21 +58,25 @@ export interface S3Fixture {
   seed(key: string, content: string | Buffer, mtimeMs?: number): Promise<void>;
   /** Every key in the bucket but the prefix's key marker (which every push writes). */
   keys(): Promise<string[]>;
-  /** A client for the same S3 with other settings (a proxy endpoint, say, or a short idle timeout). */
-  clientFor(endpoint: string, pool?: S3PoolOptions): S3Client;
+  /**
+   * A client for the same S3 with other settings (a proxy endpoint, say, or a short idle timeout;
+   * `env`: the environment it reads, e.g. AWS_CA_BUNDLE for the HTTPS endpoint).
+   */
+  clientFor(endpoint: string, pool?: S3PoolOptions, env?: NodeJS.ProcessEnv): S3Client;
   cleanup(): Promise<void>;
 }
 
 /** Creates the fixture: a unique bucket named after the test file. */
 export async function createS3Fixture(name: string, folders: SyncFolder[] = DEFAULT_SYNC_FOLDERS): Promise<S3Fixture> {
   const env = inject('s3');
-  const clientFor = (endpoint: string, pool: S3PoolOptions = {}) =>
+  const clientFor = (endpoint: string, pool: S3PoolOptions = {}, clientEnv?: NodeJS.ProcessEnv) =>
     createS3Client(
       {
         region: env.region,
         endpoints: { S3: endpoint },
         credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey },
         maxAttempts: 1,
+        ...(clientEnv ? { env: clientEnv } : {}),
       },
       pool,
     );
