@@ -34,8 +34,9 @@ export function cleanEnv() {
  * curl transfer over the RGW's HTTPS endpoint with its throw-away CA trusted (rclone always does).
  */
 export async function toolContext({ repo, tmp, server, keyFile, key, oursCli, rcloneFlags, tls = false }) {
-  if (tls && !server.tlsEndpoint)
+  if (tls && !server.tlsEndpoint) {
     throw new Error('--tls: the RGW has no HTTPS endpoint (s3-up.sh ran without S3_TLS=1)');
+  }
   await writeFile(join(tmp, 'aws-config'), AWS_CONFIG);
   await writeFile(join(tmp, 'aws-config-empty'), '');
   await writeFile(join(tmp, 'rclone.conf'), '');
