@@ -251,9 +251,11 @@ describe.each<Transport>(['http', 'https'])('Http1Client against a loopback serv
     const controller = new AbortController();
     const { client, connections } = await serveOver((socket, n) => {
       // The abort comes once part of the answer is on its way, not after a guessed delay.
-      if (n === 0)
-        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12', () => controller.abort(new Error('stop')));
-      else socket.write(ok('after'));
+      const stop = () => controller.abort(new Error('stop'));
+      socket.write(
+        n === 0 ? 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12' : ok('after'),
+        n === 0 ? stop : undefined,
+      );
     });
     const pending = client.request(GET, upTo(100), controller.signal);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
