@@ -12,8 +12,10 @@ export const USAGE = `usage: npm run bench:sync -- [options]
   --out FILE         results JSON (default bench/sync/results/latest.json)
   --ours-cli FILE    our CLI to measure (default: dist/cli/traindeck.mjs, built from this checkout first)
   --rclone-flags S   rclone's concurrency flags (default "--transfers 16 --checkers 32"; "" = its defaults)
-  --tls              ours, aws and curl over the RGW's HTTPS endpoint (its throw-away CA trusted), as users
-                     run (real S3 takes SSE-C over HTTPS only); rclone always is; ours-http stays on HTTP
+  --tls              the default: ours, aws and curl over the RGW's HTTPS endpoint (its throw-away CA
+                     trusted), as users run (real S3 takes SSE-C over HTTPS only); rclone always is
+  --http             ours, aws and curl over plain HTTP instead (rclone stays on HTTPS: it sends SSE-C
+                     keys over TLS only); ours-http is on plain HTTP either way
   --keep-server      leave the Ceph RGW running at the end (default: stop it)
   --first            give the RGW and every tool autogroup nice -15 (root): near-quiet figures on a busy machine
   -h, --help`;
@@ -30,7 +32,7 @@ export function parseArgs(argv) {
     rcloneFlags: null,
     keepServer: false,
     first: false,
-    tls: false,
+    tls: true,
   };
   const value = (i, name) => {
     if (i + 1 >= argv.length) throw new Error(`${name} needs a value`);
@@ -42,6 +44,7 @@ export function parseArgs(argv) {
     else if (a === '--keep-server') opts.keepServer = true;
     else if (a === '--first') opts.first = true;
     else if (a === '--tls') opts.tls = true;
+    else if (a === '--http') opts.tls = false;
     else if (a === '-h' || a === '--help') opts.help = true;
     else if (a === '--tools') {
       opts.tools = value(i++, a)
