@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import type { PlacementCandidate } from '../../shared/domain/capacity-failover';
 import type { PreflightReport } from '../../shared/domain/preflight';
 import { summarizeJournal } from '../../shared/domain/run-journal';
 import { makeRunId } from '../../shared/domain/tags';
@@ -29,6 +30,8 @@ export interface LaunchOptions {
   onStep?(step: string, detail: string): void;
   /** Progress of the waits after the instance is created (elapsed and limit of each). */
   onWait?(wait: ProvisionWait): void;
+  /** The placement the launch got (after any capacity failover), as soon as its instance exists. */
+  onLaunched?(placement: PlacementCandidate): void;
   onPreflight?(report: PreflightReport): void;
   waits?: Partial<ProvisionWaits>;
   /** Fixed run id (tests); otherwise from the run name and the time. */
@@ -82,6 +85,7 @@ export async function launchRun(
       ...(options.waits ? { waits: options.waits } : {}),
       ...(options.attempt ? { attempt: options.attempt } : {}),
       ...(options.onWait ? { onWait: options.onWait } : {}),
+      ...(options.onLaunched ? { onLaunched: options.onLaunched } : {}),
       onStep: (name, detail) => {
         step = name;
         options.onStep?.(name, detail);

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/domain/run';
 import { runConfigSchema } from '../../shared/run-config/schema';
 import { silentLogger } from '../core/logger';
+import { needsSpotPricing } from './run-cost-event';
 import { RunService } from './run-service';
 
 let dir: string;
@@ -123,5 +124,25 @@ describe('the cost event of a run', () => {
         }),
       ]),
     });
+  });
+});
+
+// Issue #17 (prices-ui, point 1): a spot run whose launch fell back to on-demand had its spot history read and used.
+describe('needsSpotPricing', () => {
+  const attempt = (market: 'spot' | 'on-demand') => ({
+    attempt: 1,
+    instanceId: 'i-1',
+    instanceType: 'g5.xlarge',
+    zone: 'eu-west-1a',
+    market,
+    startedAt: '2026-12-06T09:00:00.000Z',
+  });
+  it('reads the spot history only for an instance that launched spot', () => {
+    const request = { config, backend: 'aws-ec2' as const };
+    expect(needsSpotPricing(request)).toBe(true);
+    expect(needsSpotPricing(request, { attempts: [attempt('spot')] })).toBe(true);
+    expect(needsSpotPricing(request, { attempts: [attempt('on-demand')] })).toBe(false);
+    expect(needsSpotPricing(request, { attempts: [attempt('spot'), attempt('on-demand')] })).toBe(true);
+    expect(needsSpotPricing({ config, backend: 'ssh-host' })).toBe(false);
   });
 });

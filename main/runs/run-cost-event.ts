@@ -39,7 +39,15 @@ export function runCostEvent(
   return { type: 'cost', ...cost };
 }
 
-/** True when the run's instance is spot and its price history is worth reading. */
-export function needsSpotPricing(request: Pick<StartRunRequest, 'config' | 'backend'>): boolean {
-  return request.backend === 'aws-ec2' && request.config.compute?.market === 'spot';
+/**
+ * True when the run's instance is spot and its price history is worth reading: a spot config, and
+ * (given the run so far) an instance that launched spot: a fallback to on-demand has no spot price.
+ */
+export function needsSpotPricing(
+  request: Pick<StartRunRequest, 'config' | 'backend'>,
+  snapshot?: Pick<RunSnapshot, 'attempts'>,
+): boolean {
+  if (request.backend !== 'aws-ec2' || request.config.compute?.market !== 'spot') return false;
+  const attempts = snapshot?.attempts ?? [];
+  return attempts.length === 0 || attempts.some((attempt) => attempt.market === 'spot');
 }

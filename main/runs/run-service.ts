@@ -437,7 +437,8 @@ export class RunService {
     emit: (body: RunEventBody) => void,
     current: () => RunSnapshot,
   ): Promise<void> {
-    emit(runCostEvent(current(), request, this.deps.now(), await this.spotPricing(runId, request)));
+    const spot = await this.spotPricing(runId, request, current());
+    emit(runCostEvent(current(), request, this.deps.now(), spot));
   }
 
   // A spot run's attempts are priced from the price history as each ends (absent: on-demand, at most).
@@ -449,8 +450,12 @@ export class RunService {
 
   // The one guard around the lookup (priceSpotRun never throws; an injected pricing might): a
   // lookup that fails anyway (a bug, not AWS) costs the run its exact spot figure, never its cost line.
-  private async spotPricing(runId: string, request: StartRunRequest): Promise<SpotPricing | undefined> {
-    if (!this.deps.spotPricing || !needsSpotPricing(request)) return undefined;
+  private async spotPricing(
+    runId: string,
+    request: StartRunRequest,
+    snapshot: RunSnapshot,
+  ): Promise<SpotPricing | undefined> {
+    if (!this.deps.spotPricing || !needsSpotPricing(request, snapshot)) return undefined;
     try {
       return await this.deps.spotPricing(runId, request);
     } catch (error) {

@@ -139,6 +139,8 @@ export interface BudgetHourProblem {
   message: string;
   /** The hour was priced at most (a spot instance at on-demand or the dearest zone): the budget may yet be enough. */
   upperBound: boolean;
+  /** The least budget that works: the hour's price rounded up to the cent. */
+  leastUsd: number;
 }
 
 /**
@@ -162,6 +164,7 @@ export function budgetBelowOneHour(input: OneHourInput): BudgetHourProblem | und
   if (hourly === null || input.maxCostUsd >= hourly) return undefined;
   const rate = `${upperBound ? 'at most ' : ''}${formatUsd(hourly)}/h with its disk and public IPv4`;
   const problem = `The budget of ${formatUsd(input.maxCostUsd)} is less than one hour of ${instanceType} (${rate}, ${priceOriginPhrase(input.table)}), so the run would be stopped before it trains`;
-  const fix = `raise training.maxCostUsd to at least ${formatUsd(Math.ceil(hourly * 100) / 100)}, or pick a cheaper instance type`;
-  return { upperBound, problem, fix, message: `${problem}: ${fix}` };
+  const leastUsd = Math.ceil(hourly * 100) / 100;
+  const fix = `raise training.maxCostUsd to at least ${formatUsd(leastUsd)}, or pick a cheaper instance type`;
+  return { upperBound, problem, fix, message: `${problem}: ${fix}`, leastUsd };
 }

@@ -74,6 +74,109 @@ describe('provisioningBurn: the burn rate from the instance create on, before th
   });
 });
 
+// Issue #17 (prices-ui, point 1): the burn priced the configured type and market, not what a capacity failover landed on.
+describe('provisioningBurn prices what runs: the type, market and zone the launch got', () => {
+  const now = T0 + 11 * 60_000;
+  const onDemand = (instanceType: string) =>
+    computeBurn({
+      instanceType,
+      volumes: [{ volumeType: 'gp3', sizeGb: 150 }],
+      startedAt: T0 + 60_000,
+      now,
+      hasPublicIp: true,
+    });
+  const spotConfigured = (provisioning: PhaseState) => {
+    const run = ec2Run(provisioning);
+    run.phases.preflight = { status: 'succeeded', detail: { instanceType: 'g5.xlarge', diskGb: 150, market: 'spot' } };
+    return run;
+  };
+
+  it('a failover to an alternative type, while the instance boots: the alternative', () => {
+    const booting = ec2Run({
+      status: 'running',
+      startedAt: at(1),
+      detail: { step: 'status-checks', instanceType: 'g5.2xlarge', market: 'on-demand', zone: 'us-east-1b' },
+    });
+    expect(provisioningBurn(booting, now)).toEqual(onDemand('g5.2xlarge'));
+    expect(onDemand('g5.2xlarge').hourlyUsd).not.toBeCloseTo(onDemand('g5.xlarge').hourlyUsd!, 3);
+  });
+
+  it('spot that fell back to on-demand: exact on-demand, no "at most", once the launch says so', () => {
+    const fellBack = spotConfigured({
+      status: 'running',
+      startedAt: at(1),
+      detail: { step: 'ssh', instanceType: 'g5.xlarge', market: 'on-demand', zone: 'us-east-1a' },
+    });
+    const burn = provisioningBurn(fellBack, now)!;
+    expect(burn).toEqual(onDemand('g5.xlarge'));
+    expect(burn.upperBound).toBeUndefined();
+  });
+
+  it('after provisioning (connecting, bootstrapping): the running attempt, then the acquire detail', () => {
+    const connecting = ec2Run({
+      status: 'succeeded',
+      startedAt: at(1),
+      endedAt: at(5),
+      detail: { instanceType: 'g6.xlarge', market: 'on-demand', zone: 'us-east-1c' },
+    });
+    connecting.phases.connecting = { status: 'running', startedAt: at(5) };
+    expect(provisioningBurn(connecting, now)).toEqual(onDemand('g6.xlarge'));
+    connecting.attempts = [
+      {
+        attempt: 1,
+        instanceId: 'i-1',
+        instanceType: 'g4dn.xlarge',
+        zone: 'us-east-1d',
+        market: 'on-demand',
+        startedAt: at(1),
+      },
+    ];
+    expect(provisioningBurn(connecting, now)).toEqual(onDemand('g4dn.xlarge'));
+  });
+
+  it('a spot attempt in another zone keeps that zone (and the on-demand bound until the monitor reads its price)', () => {
+    const run = spotConfigured({
+      status: 'running',
+      startedAt: at(1),
+      detail: { step: 'ssh', instanceType: 'g5.xlarge', market: 'spot', zone: 'us-east-1f' },
+    });
+    const burn = provisioningBurn(run, now)!;
+    expect(burn.upperBound).toBe(true);
+    expect(burn.hourlyUsd).toBeCloseTo(onDemand('g5.xlarge').hourlyUsd!, 9);
+  });
+
+  it('a relaunch provisioning after its verified teardown bills again, with the earlier attempt in the cost so far', () => {
+    const run = ec2Run({ status: 'running', startedAt: at(3), detail: { step: 'status-checks' } });
+    run.phases['tearing-down'] = { status: 'succeeded', startedAt: at(2), endedAt: at(3), detail: { relaunch: 2 } };
+    run.attempts = [
+      {
+        attempt: 1,
+        instanceId: 'i-1',
+        instanceType: 'g5.xlarge',
+        zone: 'us-east-1a',
+        market: 'spot',
+        startedAt: at(0),
+        endedAt: at(3),
+        end: 'interrupted',
+        costUsd: 0.25,
+      },
+    ];
+    const burn = provisioningBurn(run, now)!;
+    expect(burn).toBeDefined();
+    const alone = computeBurn({
+      instanceType: 'g5.xlarge',
+      volumes: [{ volumeType: 'gp3', sizeGb: 150 }],
+      startedAt: T0 + 3 * 60_000,
+      now,
+      hasPublicIp: true,
+    });
+    expect(burn.soFarUsd).toBeCloseTo(0.25 + alone.soFarUsd!, 9);
+    // The run's own teardown, after this provisioning began, still ends the burn.
+    run.phases['tearing-down'] = { status: 'succeeded', startedAt: at(9), endedAt: at(10) };
+    expect(provisioningBurn(run, now)).toBeUndefined();
+  });
+});
+
 describe('computeBurn with the run region prices', () => {
   it('prices from the given region table and carries its origin; a type that region does not price is unknown, not $0', () => {
     const origin = { source: 'live' as const, region: 'eu-west-1', asOf: '2026-12-05T21:00:00.000Z' };

@@ -2,6 +2,7 @@ import type { RunSnapshot } from '../domain/run';
 import { hourlyCost } from '../pricing/estimate';
 import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
 import { type SpotNowAnswer, spotNowPrice } from '../pricing/spot-now-price';
+import { earlierAttemptsCost } from '../report/run-attempts';
 import type { CostBurn, EarlierAttemptsCost } from './cost';
 
 /** What the burn rate is computed from: the run's instance and its volumes. */
@@ -151,29 +152,72 @@ function spentSoFar(
   return { usd: usd + (hourly * Math.max(0, input.now - from)) / 3_600_000, upperBound };
 }
 
+// A verified teardown that ended before this provisioning began was a spot relaunch's (of the
+// interrupted instance): the new attempt's instance bills again.
+function tornDown(teardown: RunSnapshot['phases']['tearing-down'], provisioningStartedAt: string): boolean {
+  if (teardown.status !== 'succeeded') return false;
+  return !(teardown.endedAt && Date.parse(teardown.endedAt) <= Date.parse(provisioningStartedAt));
+}
+
 // Provisioning steps before the instance exists: a key pair and a security group bill nothing.
 const BEFORE_INSTANCE = new Set(['key-pair', 'security-group']);
+
+/** Where a run's instance runs: its type, market and zone (a capacity failover may have changed all three). */
+export interface RunPlacement {
+  instanceType: string;
+  market?: 'spot' | 'on-demand';
+  zone?: string;
+}
+
+/**
+ * What a run's instance is, as best known now: the running attempt's placement (what the launch got),
+ * else what the provisioning reported once it launched (detail `instanceType`, `market`, `zone`), else
+ * the configured type and market of the preflight (before the launch says where it landed). A failover
+ * to an alternative type, a spot capacity error that fell back to on-demand, or another zone is then
+ * priced as what runs, never as what was asked for. Undefined when none of them names a type.
+ */
+export function runPlacement(run: Pick<RunSnapshot, 'phases' | 'attempts'>): RunPlacement | undefined {
+  const running = run.attempts?.at(-1);
+  if (running && running.end === undefined && running.instanceType) {
+    return {
+      instanceType: running.instanceType,
+      market: running.market,
+      ...(running.zone ? { zone: running.zone } : {}),
+    };
+  }
+  for (const detail of [run.phases.provisioning.detail, run.phases.preflight.detail]) {
+    if (typeof detail?.instanceType !== 'string') continue;
+    const market = detail.market === 'spot' || detail.market === 'on-demand' ? detail.market : undefined;
+    return {
+      instanceType: detail.instanceType,
+      ...(market ? { market } : {}),
+      ...(typeof detail.zone === 'string' && detail.zone ? { zone: detail.zone } : {}),
+    };
+  }
+  return undefined;
+}
 
 /**
  * The burn of an EC2 run whose instance exists but whose monitor has not started pricing yet
  * (it does at training): from the instance's create on, not "—" while it boots and bills. The
- * instance type and disk come from the preflight's detail; the start is the provisioning phase's
- * (the launch begins there, so this errs high by the seconds of the key pair and security group).
- * A spot instance is priced at its on-demand price, marked an upper bound with why (its spot price
- * is read by the monitor). Undefined before the instance's create, after a teardown ended, and for
- * other backends.
+ * instance is what runs ({@link runPlacement}: the attempt's type, market and zone once the launch
+ * landed, the configured ones before), the disk the preflight's; the start is the provisioning
+ * phase's (the launch begins there, so this errs high by the seconds of the key pair and security
+ * group). A spot instance is priced at its on-demand price, marked an upper bound with why (its spot
+ * price is read by the monitor). A relaunched run's cost so far counts its earlier attempts.
+ * Undefined before the instance's create, after a teardown ended, and for other backends.
  */
 export function provisioningBurn(
-  run: Pick<RunSnapshot, 'backend' | 'state' | 'phases'>,
+  run: Pick<RunSnapshot, 'backend' | 'state' | 'phases'> & Partial<Pick<RunSnapshot, 'attempts'>>,
   now: number,
   table: PriceTable = PRICE_TABLE,
 ): CostBurn | undefined {
   if (run.backend !== 'aws-ec2' || run.state !== 'running') return undefined;
   const { preflight, provisioning } = run.phases;
-  const instanceType = preflight.detail?.instanceType;
+  const placement = runPlacement(run);
   const diskGb = preflight.detail?.diskGb;
-  if (typeof instanceType !== 'string' || !provisioning.startedAt) return undefined;
-  if (run.phases['tearing-down'].status === 'succeeded') return undefined;
+  if (!placement || !provisioning.startedAt) return undefined;
+  if (tornDown(run.phases['tearing-down'], provisioning.startedAt)) return undefined;
   const step = provisioning.detail?.step;
   const created =
     provisioning.status === 'succeeded' ||
@@ -184,15 +228,23 @@ export function provisioningBurn(
   if (!created) return undefined;
   // A spot instance is not priced at its spot price until the monitor reads it (at training): until
   // then its on-demand price stands in, an upper bound ("≤", with why), never as what it bills.
-  const spot = preflight.detail?.market === 'spot';
+  const spot = placement.market === 'spot';
+  const earlier = earlierAttemptsCost(run.attempts ?? []);
   return computeBurn(
     {
-      instanceType,
+      instanceType: placement.instanceType,
       volumes: typeof diskGb === 'number' ? [{ volumeType: 'gp3', sizeGb: diskGb }] : [],
       startedAt: Date.parse(provisioning.startedAt),
       now,
       hasPublicIp: true,
-      ...(spot ? { market: 'spot' as const, spot: { problem: SPOT_READ_AT_TRAINING } } : {}),
+      ...(spot
+        ? {
+            market: 'spot' as const,
+            ...(placement.zone ? { zone: placement.zone } : {}),
+            spot: { problem: SPOT_READ_AT_TRAINING },
+          }
+        : {}),
+      ...(earlier ? { earlier } : {}),
     },
     table,
   );

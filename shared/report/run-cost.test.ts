@@ -143,6 +143,49 @@ describe('computeRunCost', () => {
     ).toBeCloseTo(HOURS * 1.006, 6);
   });
 
+  // Issue #17 (prices-ui, point 1): a run launched once was priced as configured, whatever the failover launched.
+  describe('a run launched once is priced as what ran (its attempt), not as configured', () => {
+    const once = (instanceType: string, market: 'spot' | 'on-demand', zone = 'eu-west-1b') => ({
+      ...run,
+      attempts: [
+        {
+          attempt: 1,
+          instanceId: 'i-1',
+          instanceType,
+          zone,
+          market,
+          startedAt: run.phases.provisioning.startedAt!,
+          endedAt: run.phases['tearing-down'].endedAt!,
+          end: 'finished' as const,
+        },
+      ],
+    });
+    const history = {
+      source: 'history' as const,
+      charge: { usd: 0.3, hours: 3, avgHourlyUsd: 0.1, points: 2, zone: 'eu-west-1b' },
+    };
+
+    it('a failover to an alternative type: the alternative at its price', () => {
+      const cost = computeRunCost(once('g5.2xlarge', 'on-demand'), ec2('on-demand'), START);
+      expect(cost.items[0]).toMatchObject({ label: 'Instance g5.2xlarge (on-demand)', quantity: '3.15 h × $1.212/h' });
+      expect(cost.items[0]!.usd).toBeCloseTo(HOURS * 1.212, 6);
+    });
+
+    it('spot that fell back to on-demand: on-demand, exact, a spot history read for the run ignored', () => {
+      const cost = computeRunCost(once('g5.xlarge', 'on-demand'), { ...ec2('spot'), spot: history }, START);
+      expect(cost.items[0]).toMatchObject({ label: 'Instance g5.xlarge (on-demand)' });
+      expect(cost.items[0]!.usd).toBeCloseTo(HOURS * 1.006, 6);
+      expect(cost.items[0]!.note).toBeUndefined();
+      expect(cost.upperBound).toBe(false);
+    });
+
+    it("spot in another zone: that zone's history prices it (the attempt's type in the label)", () => {
+      const cost = computeRunCost(once('g5.2xlarge', 'spot'), { ...ec2('spot'), spot: history }, START);
+      expect(cost.items[0]).toMatchObject({ label: 'Instance g5.2xlarge (spot)', usd: 0.3 });
+      expect(cost.upperBound).toBe(false);
+    });
+  });
+
   it('costs $0 of compute on ssh-host and local, and says so', () => {
     for (const backend of ['ssh-host', 'local'] as const) {
       const own = finishedRun({ runId: 'r-2', name: 'own', backend, start: START });

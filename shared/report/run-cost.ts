@@ -51,6 +51,8 @@ export function computeRunCost(
   // A relaunched run is priced per attempt; a run launched once keeps its instance, disk and IPv4 lines.
   const launched = own ? [] : launchedAttempts(run);
   const perAttempt = launched.length > 1 && setup.compute !== undefined;
+  // Launched once: priced as what ran (a capacity failover may have landed on another type or on-demand).
+  setup = launched.length === 1 ? ranAs(setup, launched[0]!) : setup;
   const items: CostItem[] = own
     ? [ownMachineItem(setup.backend)]
     : perAttempt && setup.compute
@@ -74,6 +76,21 @@ export function computeRunCost(
       ? items.some((item) => item.upperBound === true)
       : !own && setup.compute?.market === 'spot' && !exactSpot(setup.spot),
     notes,
+  };
+}
+
+/**
+ * The run's setup with the compute that ran: the attempt's instance type and market instead of the
+ * configured ones. A spot price history read for the run prices only a spot instance: an on-demand
+ * fallback is billed on-demand, never at a spot price.
+ */
+function ranAs(setup: RunCostSetup, attempt: RunAttempt): RunCostSetup {
+  if (!setup.compute || !attempt.instanceType) return setup;
+  const { spot, ...rest } = setup;
+  return {
+    ...rest,
+    compute: { ...setup.compute, instanceType: attempt.instanceType, market: attempt.market },
+    ...(attempt.market === 'spot' && spot ? { spot } : {}),
   };
 }
 

@@ -73,6 +73,25 @@ describe('whether the budget can stop the run', () => {
     expect(budgetPriceCheck(1.2, compute(), region).status).toBe('pass');
   });
 
+  // Issue #17 (prices-ui, point 1): only the chosen type's hour was checked; a failover to a dearer
+  // alternative then launched an instance the budget stopped before it trained.
+  it('an alternative whose hour the budget does not cover fails (on-demand), warns (spot), naming it and the fix', () => {
+    // g5.xlarge $1.006/h + disk + IPv4 ≈ $1.12; g5.12xlarge is far dearer.
+    const line = budgetPriceCheck(2, compute({ alternatives: ['g4dn.xlarge', 'g5.12xlarge'] }), PRICE_TABLE);
+    expect(line).toMatchObject({ id: 'budget', status: 'fail' });
+    expect(line.value).toMatch(
+      /^A capacity failover may launch g5\.12xlarge \(compute\.alternatives\), and the budget of \$2\.00 is less than one hour of g5\.12xlarge \(\$\d+\.\d+\/h with its disk and public IPv4, the bundled us-east-1 prices of [^)]+\), so the run would be stopped before it trains$/,
+    );
+    expect(line.fix).toMatch(
+      /^Raise training\.maxCostUsd to at least \$\d+\.\d\d, or remove g5\.12xlarge from compute\.alternatives\.$/,
+    );
+    expect(hasDoubledPeriod(`${line.value}. ${line.fix}`)).toBe(false);
+    expect(budgetPriceCheck(2, compute({ alternatives: ['g5.12xlarge'], market: 'spot' }), PRICE_TABLE).status).toBe(
+      'warn',
+    );
+    expect(budgetPriceCheck(2, compute({ alternatives: ['g4dn.xlarge'] }), PRICE_TABLE).status).toBe('pass');
+  });
+
   it('in the preflight: a warning before launch, the plan still made; none without a budget; unreadable prices warn', async () => {
     const world = await fakeWorld({ compute: {} });
     const config = (maxCostUsd?: number): RunConfig => ({

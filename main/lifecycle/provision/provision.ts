@@ -1,4 +1,4 @@
-import type { LaunchAttempt, LaunchMarket } from '../../../shared/domain/capacity-failover';
+import type { LaunchAttempt, LaunchMarket, PlacementCandidate } from '../../../shared/domain/capacity-failover';
 import type { JournalResourceKind } from '../../../shared/domain/run-journal';
 import { runTags } from '../../../shared/domain/tags';
 import { TypedError } from '../../../shared/ipc/result';
@@ -43,6 +43,8 @@ export interface ProvisionDeps {
   onStep?(step: string, detail: string): void;
   /** Progress of each wait: at its start, then about every {@link WAIT_REPORT_MS}. */
   onWait?(wait: ProvisionWait): void;
+  /** The placement RunInstances took (after any capacity failover), before the waits: what bills from now on. */
+  onLaunched?(placement: PlacementCandidate): void;
 }
 
 /** Where one of the waits after RunInstances stands. */
@@ -213,6 +215,8 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
   });
   const instanceId = launch.instanceId;
   const sshUser = launch.candidate.sshUser;
+  const { instanceType, zone, market } = launch.candidate;
+  deps.onLaunched?.({ instanceType, zone, market });
 
   deps.onStep?.('running', `waiting for ${instanceId} to run`);
   const running = await waitFor(
@@ -279,7 +283,6 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     intervalMs: 5_000,
   });
   await journal.append({ type: 'ready', instanceId, publicIp, sshUser, keyFile, hostKeyFingerprints });
-  const { instanceType, zone, market } = launch.candidate;
   return {
     runId,
     region: plan.region,

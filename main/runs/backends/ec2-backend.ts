@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-import { formatAttempts } from '../../../shared/domain/capacity-failover';
+import { formatAttempts, type PlacementCandidate } from '../../../shared/domain/capacity-failover';
 import type { PreflightReport } from '../../../shared/domain/preflight';
 import { relaunchOrder } from '../../../shared/domain/spot-relaunch';
 import type { RunConfig } from '../../../shared/run-config/schema';
@@ -16,7 +16,7 @@ import { launchCandidates } from '../../lifecycle/provision/launch-with-failover
 import { formatWait, type ProvisionedRun } from '../../lifecycle/provision/provision';
 import { teardownRun } from '../../lifecycle/teardown';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
-import type { ComputeBackend, MachineRelaunch } from '../pipeline/compute-backend';
+import type { AcquireProgress, ComputeBackend, MachineRelaunch } from '../pipeline/compute-backend';
 
 // Time kept back from the instance's own TTL for the executor's final push (and its power-off).
 const PUSH_MARGIN_SECONDS = 10 * 60;
@@ -101,6 +101,9 @@ export function createEc2Backend(
     },
     async acquire(signal, onFirstSight, onProgress) {
       launchedAt = deps.clock.now();
+      // Once RunInstances took a placement, every later step says it: the monitor prices what bills.
+      let placement: PlacementCandidate | undefined;
+      const progress = (step: AcquireProgress) => onProgress?.({ ...step, ...(placement ? { placement } : {}) });
       // launchRun runs its own full preflight before any create, and cleans up after a failed launch.
       try {
         run = await launchRun(config, deps, {
@@ -111,9 +114,12 @@ export function createEc2Backend(
             : preflight
               ? { preflight }
               : {}),
-          onStep: (step, line) => onProgress?.({ step, line }),
+          onStep: (step, line) => progress({ step, line }),
+          onLaunched: (landed) => {
+            placement = landed;
+          },
           onWait: (wait) =>
-            onProgress?.({
+            progress({
               step: wait.step,
               line: formatWait(wait),
               elapsedSeconds: Math.round(wait.elapsedMs / 1000),

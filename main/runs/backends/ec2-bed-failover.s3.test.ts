@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { attemptLine, type LaunchAttempt } from '../../../shared/domain/capacity-failover';
-import { RUN_PHASES } from '../../../shared/domain/run';
+import { applyRunEvent, emptyRunSnapshot, RUN_PHASES } from '../../../shared/domain/run';
 import { TAG_RUN_ID } from '../../../shared/domain/tags';
+import { hourlyBurn, provisioningBurn } from '../../../shared/monitor/burn';
 import { reportMarkdown } from '../../../shared/report/report-markdown';
 import { buildRunReport } from '../../../shared/report/run-report';
 import type { LaunchRefusal } from '../../aws/fake/fake-ec2-capacity';
@@ -10,6 +11,7 @@ import { leftOfRun, onInstanceRefusal } from '../../aws/testing/ec2-test-bed';
 import { formatRunEvent } from '../../cli/run-output';
 import { readJournal } from '../../lifecycle/journal/run-journal';
 import type { RawConfig } from '../pipeline/testing/run-fixture';
+import { runCostEvent } from '../run-cost-event';
 import { createEc2Backend } from './ec2-backend';
 import { type Ec2BedWorld, startEc2BedWorld, story } from './testing/ec2-bed-world';
 
@@ -93,7 +95,19 @@ async function failoverRun(name: string, refusals: LaunchRefusal[], patch: (raw:
   expect(instances.map((i) => i.state)).toEqual(['terminated']);
   expect([...account.instances.values()].every((i) => i.state === 'terminated')).toBe(true);
 
+  // What the monitor showed while the instance booted, and what the report billed: the launched
+  // placement's price, not the configured one's (issue #17, prices-ui point 1).
+  let booting = emptyRunSnapshot(runId, snapshot.name, 'aws-ec2', snapshot.startedAt);
+  for (const event of events) {
+    if (event.type === 'phase' && event.phase === 'connecting') break;
+    booting = applyRunEvent(booting, event);
+  }
+  const bootBurn = provisioningBurn(booting, Date.parse(snapshot.startedAt) + 3_600_000);
+  const cost = runCostEvent(snapshot, { config, backend: 'aws-ec2' }, Date.now());
+
   return {
+    bootBurn,
+    costInstance: cost.type === 'cost' ? cost.items.find((item) => item.kind === 'instance') : undefined,
     attempts: attempts.map((a) => `${a.zone} ${a.instanceType} ${a.market} ${a.outcome} ${a.code ?? ''}`.trim()),
     instance: instances[0]!,
     placement: (snapshot.phases.provisioning.detail as { placement?: string }).placement,
@@ -147,6 +161,10 @@ describe.skipIf(refusal)('capacity failover on the EC2 test bed (SDK over HTTP, 
       `${z('a')} t3.micro: no capacity → ${z('b')} t3.micro: no capacity → ${z('c')} t3.micro: no capacity → ${z('a')} t3.large: launched`,
     );
     expect(run.markdown).toContain(`4. ${z('a')} t3.large on-demand: launched ${run.instance.id}`);
+    // The monitor while it booted and the run's cost price the t3.large that ran, not the t3.micro asked for.
+    expect(run.bootBurn?.hourlyUsd).toBe(hourlyOf('t3.large', 'on-demand'));
+    expect(run.bootBurn?.hourlyUsd).not.toBe(hourlyOf('t3.micro', 'on-demand'));
+    expect(run.costInstance?.label).toBe('Instance t3.large (on-demand)');
   });
 
   it('spot refused everywhere (SpotMaxPriceTooLow) with fallbackOnDemand: launched on-demand, trained, torn down', async () => {
@@ -168,5 +186,17 @@ describe.skipIf(refusal)('capacity failover on the EC2 test bed (SDK over HTTP, 
     );
     expect(run.markdown).toContain(`1. ${z('a')} t3.micro spot: spot price above the maximum (SpotMaxPriceTooLow)`);
     expect(run.markdown).toContain(`4. ${z('a')} t3.micro on-demand: launched ${run.instance.id}`);
+    // Priced on-demand, exact: not as spot "at most" (the monitor) nor at a spot price (the cost).
+    expect(run.bootBurn).toMatchObject({ hourlyUsd: hourlyOf('t3.micro', 'on-demand') });
+    expect(run.bootBurn?.upperBound).toBeUndefined();
+    expect(run.costInstance?.label).toBe('Instance t3.micro (on-demand)');
+    expect(run.costInstance?.upperBound).toBeUndefined();
   });
 });
+
+// The burn's $/h of a type on a market with the bed's disk, at the bundled prices (as provisioningBurn prices it).
+function hourlyOf(instanceType: string, market: 'on-demand' | 'spot'): number | null {
+  const diskGb = world.config(() => undefined).compute!.diskGb;
+  return hourlyBurn({ instanceType, market, volumes: [{ volumeType: 'gp3', sizeGb: diskGb }], hasPublicIp: true })
+    .hourly;
+}

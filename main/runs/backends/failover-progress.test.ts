@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { applyRunEvent, emptyRunSnapshot, type RunEvent } from '../../../shared/domain/run';
+import { computeBurn, provisioningBurn } from '../../../shared/monitor/burn';
 import { reportMarkdown } from '../../../shared/report/report-markdown';
 import { buildRunReport } from '../../../shared/report/run-report';
 import { formatRunEvent } from '../../cli/run-output';
 import { readJournal } from '../../lifecycle/journal/run-journal';
 import { fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
+import { provisioningDetail } from '../pipeline/run-pipeline';
 import { createEc2Backend } from './ec2-backend';
 
 const RUN = 'demo-20250601-120000-ab12';
@@ -21,7 +23,7 @@ describe('capacity failover as the user sees it (CLI lines, monitor detail, repo
     const acquired = await backend.acquire(
       new AbortController().signal,
       () => undefined,
-      ({ step, line }) => progress.push({ step, progress: line }),
+      (step) => progress.push(provisioningDetail(step)),
     );
     const events = [
       { type: 'phase', phase: 'provisioning', status: 'running' },
@@ -58,5 +60,49 @@ describe('capacity failover as the user sees it (CLI lines, monitor detail, repo
     expect(markdown).toMatch(/2\. eu-west-1b g5\.xlarge on-demand: launched i-\w+/);
     // The teardown closed the journal: nothing of the run is left.
     expect(report.resources?.verified).toBe(true);
+  });
+
+  // Issue #17 (prices-ui, point 1): the monitor priced the configured type until training, whatever launched.
+  it('after a failover to an alternative type, every step after the launch says the placement, and the burn prices it', async () => {
+    const world = await fakeWorld({ compute: { alternatives: ['g5.2xlarge'] } });
+    world.fake.region('eu-west-1').launchRefusals = [
+      { instanceType: 'g5.xlarge', code: 'InsufficientInstanceCapacity' },
+    ];
+    const backend = createEc2Backend(world.config, RUN, world.deps);
+    const facts = await backend.preflight(new AbortController().signal);
+    const details: Array<Record<string, unknown>> = [];
+    const acquired = await backend.acquire(
+      new AbortController().signal,
+      () => undefined,
+      (step) => details.push(provisioningDetail(step)),
+    );
+    await backend.release(new AbortController().signal);
+    expect(acquired.aws).toMatchObject({ instanceType: 'g5.2xlarge' });
+    const waits = details.filter((d) => ['running', 'status-checks', 'host-key', 'ssh'].includes(d.step as string));
+    expect(waits.length).toBeGreaterThan(0);
+    for (const detail of waits) expect(detail).toMatchObject({ instanceType: 'g5.2xlarge', market: 'on-demand' });
+    // Before the launch got a placement, nothing claims one.
+    expect(details.find((d) => d.step === 'key-pair')).not.toHaveProperty('instanceType');
+
+    const at = (s: number) => new Date(Date.parse('2026-12-06T09:00:00Z') + s * 1000).toISOString();
+    const events = [
+      { type: 'phase', phase: 'preflight', status: 'succeeded', detail: facts },
+      { type: 'phase', phase: 'provisioning', status: 'running' },
+      { type: 'phase', phase: 'provisioning', status: 'running', detail: waits.at(-1) },
+    ].map((e, i) => ({ ...e, runId: RUN, seq: i + 1, at: at(i) }) as RunEvent);
+    let snapshot = emptyRunSnapshot(RUN, 'demo', 'aws-ec2', at(0));
+    for (const event of events) snapshot = applyRunEvent(snapshot, event);
+    const burn = provisioningBurn(snapshot, Date.parse(at(3600)))!;
+    const priced = (instanceType: string) =>
+      computeBurn({
+        instanceType,
+        volumes: [{ volumeType: 'gp3', sizeGb: world.config.compute!.diskGb }],
+        startedAt: 0,
+        now: 1,
+        hasPublicIp: true,
+      });
+    expect(facts).toMatchObject({ instanceType: 'g5.xlarge' });
+    expect(burn.hourlyUsd).toBe(priced('g5.2xlarge').hourlyUsd);
+    expect(burn.hourlyUsd).not.toBe(priced('g5.xlarge').hourlyUsd);
   });
 });

@@ -11,6 +11,8 @@ export interface AcquireProgress {
   /** For waits: seconds waited and the wait's limit. */
   elapsedSeconds?: number;
   limitSeconds?: number;
+  /** Where the instance landed (aws-ec2, once RunInstances took it): what the run's burn prices from then on. */
+  placement?: PlacementCandidate;
 }
 
 /**

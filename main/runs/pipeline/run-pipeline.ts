@@ -9,7 +9,7 @@ import { type WorkLayout, workLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import type { AttachEntry } from '../reattach/attach-journal';
 import { attemptEnding, type AttemptLog, createAttemptLog, type SpotWindowPricing } from './attempt-log';
-import type { AcquiredHost, ComputeBackend, RelaunchRequest } from './compute-backend';
+import type { AcquiredHost, AcquireProgress, ComputeBackend, RelaunchRequest } from './compute-backend';
 import { type ExecutorIdentity, pushSecrets } from './executor-identity';
 import type { ReconnectPolicy } from './follow-executor';
 import { type FollowState, followToEnd, type FollowToEndInput } from './follow-to-end';
@@ -256,21 +256,27 @@ function provision(
           firstSight.push(fingerprint);
           input.emit({ type: 'host-key', fingerprint, firstSight: true });
         },
-        ({ step, line, elapsedSeconds, limitSeconds }) =>
-          input.emit({
-            type: 'phase',
-            phase: 'provisioning',
-            status: 'running',
-            detail: {
-              step,
-              progress: line,
-              ...(elapsedSeconds !== undefined ? { elapsedSeconds } : {}),
-              ...(limitSeconds !== undefined ? { limitSeconds } : {}),
-            },
-          }),
+        (progress) =>
+          input.emit({ type: 'phase', phase: 'provisioning', status: 'running', detail: provisioningDetail(progress) }),
       ),
     (a) => a.detail,
   );
+}
+
+/**
+ * The provisioning phase's live detail for one step or wait: the step, its line, the wait's figures,
+ * and once RunInstances took a placement its `instanceType`, `market` and `zone` (what bills: the
+ * monitor's burn prices them, not the configured ones, until it prices the run itself).
+ */
+export function provisioningDetail(progress: AcquireProgress): Record<string, unknown> {
+  const { step, line, elapsedSeconds, limitSeconds, placement } = progress;
+  return {
+    step,
+    progress: line,
+    ...(elapsedSeconds !== undefined ? { elapsedSeconds } : {}),
+    ...(limitSeconds !== undefined ? { limitSeconds } : {}),
+    ...(placement ?? {}),
+  };
 }
 
 /** A started executor: what following it needs. */
