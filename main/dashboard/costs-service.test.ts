@@ -240,6 +240,64 @@ describe('CostsService (kill-all from the cost panel)', () => {
     expect(steps.indexOf('Waiting')).toBeLessThan(steps.indexOf('Verifying'));
   });
 
+  // Issue #17 (prices-ui, point 2): the kill-all waited for the run's own teardown, then "deleted" what that
+  // teardown had already deleted, so the run and the kill-all both logged the same deletions as theirs.
+  it("what a stopped run's own teardown deleted is said as the run's (already gone), not deleted and counted again", async () => {
+    let runEnded: () => void = () => {};
+    const ended = new Promise<void>((resolve) => (runEnded = resolve));
+    const { costs, jobs, bus, fake, deletions } = setup((runIds) => ({
+      runIds: runIds.filter((id) => id.startsWith('resnet50')),
+      ended,
+    }));
+    const scan = await costs.scan();
+    const ours = scan.resources.filter((r) => r.ours);
+    const theRuns = ours.filter((r) => r.runId?.startsWith('resnet50'));
+    const others = ours.filter((r) => !theRuns.includes(r));
+    expect(theRuns.map((r) => r.kind)).toEqual(expect.arrayContaining(['instance', 'volume']));
+    expect(others.length).toBeGreaterThan(0);
+    // The stopped run's own teardown deletes everything of its own while the kill-all waits.
+    const tearDownTheRun = () => {
+      for (const r of theRuns) {
+        const region = fake.region(r.region);
+        if (r.kind === 'instance') region.instances.get(r.id)!.state = 'terminated';
+        else if (r.kind === 'volume') region.volumes.delete(r.id);
+        else if (r.kind === 'snapshot') region.snapshots.delete(r.id);
+        else if (r.kind === 'security-group') region.securityGroups.delete(r.id);
+        else if (r.kind === 'key-pair') {
+          for (const [name, pair] of region.keyPairs) if (pair.id === r.id) region.keyPairs.delete(name);
+        } else throw new Error(`no teardown for a ${r.kind} in this test`);
+      }
+      runEnded();
+    };
+    const logged: string[] = [];
+    bus.on('jobs.event', (event) => {
+      if (event.type === 'log') logged.push(event.line);
+      if (event.type === 'step' && event.step === 'Waiting') setTimeout(tearDownTheRun, 0);
+    });
+    const { jobId } = costs.killAll({ resourceIds: ours.map((r) => r.id), includeUntracked: false });
+    const snapshot = await jobEnd(jobs, jobId);
+    expect(snapshot.state).toBe('succeeded');
+    const result = snapshot.result as KillAllResult;
+
+    // Each deletion once, by whoever made it.
+    const final = new Map(deletions.map((d) => [d.resourceId, d]));
+    for (const r of theRuns) {
+      expect(final.get(r.id)).toMatchObject({
+        state: 'gone',
+        reason: `already deleted by run ${r.runId}'s own teardown`,
+      });
+      expect(logged).toContain(
+        `already gone: ${r.kind} ${r.id} (${r.region}): already deleted by run ${r.runId}'s own teardown`,
+      );
+      expect(logged.some((line) => line.startsWith(`deleted ${r.kind} ${r.id} `))).toBe(false);
+    }
+    for (const r of others) expect(final.get(r.id)?.state).toBe('deleted');
+    expect(result).toMatchObject({ deleted: others.length, alreadyGone: theRuns.length, failed: 0 });
+    // The final rescan still proves the meter stopped.
+    expect(result.survivors).toEqual([]);
+    expect(result.remainingHourlyUsd).toBe(0);
+  });
+
   it('a stop that fails does not keep the kill-all from deleting, and says so', async () => {
     const { logged } = await killAllOursDeletesEach(
       setup(() => {

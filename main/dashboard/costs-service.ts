@@ -157,7 +157,7 @@ export class CostsService {
           scan.resources.every((resource) => !resource.ours || request.resourceIds.includes(resource.id));
         // Their own teardowns go first: a relaunch that launched after the scan is theirs to delete (a kill-all
         // racing them finds its security group still in use by that instance).
-        await this.untilEnded(this.stopFirst(runIds, everyLiveRun, context), context);
+        const tornDownBy = await this.untilEnded(this.stopFirst(runIds, everyLiveRun, context), context);
         context.step(
           'Deleting',
           `${targets.length} resource(s) in ${new Set(targets.map((t) => t.region)).size} region(s)`,
@@ -168,12 +168,14 @@ export class CostsService {
           clock: this.deps.clock,
           sleep: this.deps.sleep,
           signal: context.signal,
+          // Each deletion is logged once, by whoever made it: what a stopped run's teardown deleted is its.
+          tornDownBy,
           onProgress: (event) => {
             const reason = this.forwardDeletion(jobId, event);
             if (event.outcome === 'deleting') return;
             finished += 1;
             context.log(
-              `${event.outcome === 'deleted' ? 'deleted' : 'failed'} ${event.resource.kind} ${event.resource.id} (${event.resource.region})${reason ? `: ${reason}` : ''}`,
+              `${event.outcome === 'gone' ? 'already gone:' : event.outcome} ${event.resource.kind} ${event.resource.id} (${event.resource.region})${reason ? `: ${reason}` : ''}`,
             );
             context.progress({ done: finished, total: targets.length, unit: 'resources' });
             if (finished === targets.length) context.step('Verifying', 'rescanning every region');
@@ -208,7 +210,8 @@ export class CostsService {
   }
 
   // Bounded: a run whose stop hangs holds the kill-all at most this long; its resources are deleted all the same.
-  private async untilEnded(stopped: StoppedRuns | undefined, context: JobContext): Promise<void> {
+  // Returns the runs waited for: their own teardowns may have deleted some targets meanwhile.
+  private async untilEnded(stopped: StoppedRuns | undefined, context: JobContext): Promise<string[]> {
     const asked = await stopped?.asked?.catch(() => undefined);
     if (asked?.heard.length) {
       context.log(
@@ -223,7 +226,7 @@ export class CostsService {
     if (asked?.ended?.length) context.log(`${asked.ended.join(', ')} ended on its own while asked to stop`);
     // Another TrainDeck's run that took the request ends by its own teardown too: its events say when.
     const waiting = [...(stopped?.runIds ?? []), ...(asked?.heard ?? [])];
-    if (!stopped || !waiting.length) return;
+    if (!stopped || !waiting.length) return [];
     context.step('Waiting', `for ${countOf(waiting.length, 'stopped run')} to end`);
     const limit = AbortSignal.any([context.signal, AbortSignal.timeout(this.runsEndLimitMs)]);
     const othersEnded = asked?.heard.length
@@ -244,6 +247,7 @@ export class CostsService {
         `${waiting.join(', ')} had not ended ${formatDurationMs(this.runsEndLimitMs)} after the stop; deleting its resources anyway. If it is still shown as running, stop it on its run page, then scan again.`,
       );
     }
+    return waiting;
   }
 
   /** Tells the window how one resource's deletion went (`costs.deletion`); returns the failure reason, if any. */
@@ -341,9 +345,11 @@ export class CostsService {
 }
 
 function toResult(report: CleanupReport): KillAllResult {
+  const alreadyGone = report.outcomes.filter((o) => o.outcome === 'gone').length;
   return {
     deleted: report.outcomes.filter((o) => o.outcome === 'deleted').length,
     failed: report.outcomes.filter((o) => o.outcome === 'failed').length,
+    ...(alreadyGone ? { alreadyGone } : {}),
     survivors: report.survivors,
     unverifiedRegions: report.unverifiedRegions,
     remainingHourlyUsd: report.remainingHourlyUsd,

@@ -8,8 +8,11 @@ export function untrackedPhrase(count: number): string {
   return `delete ${count} untracked`;
 }
 
-/** What happens to one resource during a kill-all, as it happens. */
-export type DeletionState = 'deleting' | 'deleted' | 'failed';
+/**
+ * What happens to one resource during a kill-all, as it happens; `gone`: already deleted by a stopped
+ * run's own teardown (the reason says which), so not this kill-all's deletion.
+ */
+export type DeletionState = 'deleting' | 'deleted' | 'failed' | 'gone';
 
 /** One per-resource step of a running kill-all (the `costs.deletion` event). */
 export interface DeletionEvent {
@@ -17,7 +20,7 @@ export interface DeletionEvent {
   resourceId: string;
   region: string;
   state: DeletionState;
-  /** Why it failed; never a secret. */
+  /** Why it failed, or who deleted it (`gone`); never a secret. */
   reason?: string;
 }
 
@@ -29,7 +32,10 @@ export interface KillAllSurvivor {
 
 /** The verified end of a kill-all: the job's `succeeded` result. */
 export interface KillAllResult {
+  /** What this kill-all (or teardown) deleted itself. */
   deleted: number;
+  /** What a stopped run's own teardown had deleted before this kill-all came to it (absent: none). */
+  alreadyGone?: number;
   failed: number;
   survivors: KillAllSurvivor[];
   /** Regions the rescan could not read: nothing is claimed about them. */

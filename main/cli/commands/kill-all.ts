@@ -76,17 +76,21 @@ export function createKillAllCommand(
             `deleting ${untracked} untracked resource(s) needs --confirm "${untrackedPhrase(untracked)}".`,
           );
         }
-        await stopOthersFirst(deps.dataDir, [...runsToStopFirst(plan.targets), ...liveRunsOfOthers(deps.dataDir)], io, {
-          stopWaitMs,
-          runsEndLimitMs,
-        });
+        const tornDownBy = await stopOthersFirst(
+          deps.dataDir,
+          [...runsToStopFirst(plan.targets), ...liveRunsOfOthers(deps.dataDir)],
+          io,
+          { stopWaitMs, runsEndLimitMs },
+        );
         const report = await executeCleanup(plan.targets, (r) => r.ours || values['include-untracked'], {
           ports,
           ...common,
+          // What a stopped run's own teardown deleted is said as its ("already deleted by run …"), not as ours.
+          tornDownBy,
           onProgress: (event) =>
             event.outcome !== 'deleting' &&
             io.out(
-              `  ${event.outcome === 'deleted' ? '✓' : '✗'} ${event.resource.kind} ${event.resource.id}${event.reason ? `: ${event.reason}` : ''}\n`,
+              `  ${DELETION_MARKS[event.outcome]} ${event.resource.kind} ${event.resource.id}${event.reason ? `: ${event.reason}` : ''}\n`,
             ),
         });
         io.out(formatCleanup(report));
@@ -99,6 +103,9 @@ export function createKillAllCommand(
     },
   };
 }
+
+// ✓ deleted by this kill-all, – already gone (a stopped run's teardown deleted it), ✗ failed.
+const DELETION_MARKS = { deleted: '✓', gone: '–', failed: '✗' } as const;
 
 /** The real command. */
 export const killAllCommand = createKillAllCommand();
@@ -113,7 +120,7 @@ async function stopOthersFirst(
   runIds: readonly string[],
   io: CliIo,
   { stopWaitMs, runsEndLimitMs }: { stopWaitMs: number; runsEndLimitMs: number },
-): Promise<void> {
+): Promise<string[]> {
   const asked = await askOwnersToStop(dataDir, runIds, `stopped by traindeck kill-all (pid ${process.pid})`, {
     timeoutMs: stopWaitMs,
   });
@@ -138,4 +145,6 @@ async function stopOthersFirst(
       );
     }
   }
+  // The runs waited for: their own teardowns may have deleted some of the targets meanwhile.
+  return asked.heard;
 }

@@ -58,17 +58,20 @@ export function formatScan(scan: ScanResult): string {
 /** The verified end of a kill-all or teardown. */
 export function formatCleanup(report: CleanupReport): string {
   const deleted = confirmedDeleted(report).length;
+  const gone = report.outcomes.filter((o) => o.outcome === 'gone').length;
+  // What a stopped run's own teardown deleted is its deletion, said apart (never counted twice).
+  const theirs = gone ? ` (${gone} more already deleted by their run's own teardown)` : '';
   const unverified = report.unverifiedRegions.length
     ? ` (not verified: ${report.unverifiedRegions.map((r) => `${r.region}: ${r.reason}`).join('; ')})`
     : '';
   if (report.survivors.length === 0) {
-    return `Deleted ${deleted} resource(s). Rescan: 0 cost resources remain${unverified}.\n`;
+    return `Deleted ${deleted} resource(s)${theirs}. Rescan: 0 cost resources remain${unverified}.\n`;
   }
   const survivors = report.survivors.map(
     (s) => `  ${s.resource.region}  ${s.resource.kind} ${s.resource.id}: ${s.reason}`,
   );
   return [
-    `Deleted ${deleted} resource(s). Rescan: ${report.survivors.length} remain (${usd(report.remainingHourlyUsd)}/h)${unverified}:`,
+    `Deleted ${deleted} resource(s)${theirs}. Rescan: ${report.survivors.length} remain (${usd(report.remainingHourlyUsd)}/h)${unverified}:`,
     ...survivors,
     '',
   ].join('\n');

@@ -10,6 +10,7 @@ import { summarizeJournal } from '../../../shared/domain/run-journal';
 import { TAG_CREATED_BY, TAG_RUN_ID } from '../../../shared/domain/tags';
 import { readJournal, runDir, runKeyFile } from '../../lifecycle/journal/run-journal';
 import { appendToJournal } from '../../lifecycle/journal/run-journal';
+import { teardownRun } from '../../lifecycle/teardown';
 import { type FakeWorld, fakeWorld } from '../../lifecycle/testing/fake-lifecycle';
 import { appendAttach } from '../../runs/reattach/attach-journal';
 import { stopRequestsWaiting, takeStopRequest } from '../../runs/stop-request';
@@ -196,6 +197,43 @@ describe('lifecycle commands over the in-memory EC2', () => {
     } finally {
       clearInterval(took);
       app2.kill();
+    }
+  });
+
+  // Issue #17 (prices-ui, point 2): after waiting for the run's own teardown the kill-all printed "✓" and
+  // "Deleted 4" for what that teardown had deleted: the run and the kill-all both claimed each deletion.
+  it("kill-all --yes says what the stopped run's own teardown deleted as the run's, and deletes and counts only the rest", async () => {
+    const world = await fakeWorld();
+    const launched = await run(world, createLaunchCommand, '--config', await writeConfig(world));
+    const runId = /Run (demo-\d{8}-\d{6}-[0-9a-f]{4})/.exec(launched.out)![1]!;
+    const app = spawn('sleep', ['60'], { stdio: 'ignore' });
+    appendAttach(runDir(world.deps.dataDir, runId), { type: 'owner', pid: app.pid! });
+    let ownTeardown: Promise<unknown> | undefined;
+    const service = setInterval(() => {
+      if (ownTeardown || !takeStopRequest(world.deps.dataDir, runId)) return;
+      // The app's run tears itself down (verified), then ends.
+      ownTeardown = teardownRun(runId, {
+        dataDir: world.deps.dataDir,
+        ports: world.fake.ports(),
+        clock: world.deps.clock,
+        sleep: world.deps.sleep,
+        regions: ['eu-west-1'],
+      }).then(() => appendFileSync(join(runDir(world.deps.dataDir, runId), 'events.jsonl'), '{"type":"finished"}\n'));
+    }, 50);
+    try {
+      const real = await run(world, createKillAllCommand, '--yes');
+      expect(real.code).toBe(0);
+      expect(real.out).toMatch(/^Deleting 4 resource\(s\):/);
+      const gone = real.out.split('\n').filter((line) => line.startsWith('  – '));
+      expect(gone).toHaveLength(4);
+      for (const line of gone) expect(line).toMatch(new RegExp(`: already deleted by run ${runId}'s own teardown$`));
+      expect(real.out).not.toContain('✓');
+      expect(real.out).toContain(
+        "Deleted 0 resource(s) (4 more already deleted by their run's own teardown). Rescan: 0 cost resources remain.\n",
+      );
+    } finally {
+      clearInterval(service);
+      app.kill();
     }
   });
 

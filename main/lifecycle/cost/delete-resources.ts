@@ -10,10 +10,14 @@ import { retry } from '../../core/retry';
 import { type Sleep } from '../../core/sleep';
 import { mapBounded } from './map-bounded';
 
-/** What happened to one resource. */
+/**
+ * What happened to one resource: deleted by this call, failed (with why), or `gone`: already deleted
+ * by someone else before this call came to it (a stopped run's own teardown; the reason says whose),
+ * so this call neither deleted it nor counts it.
+ */
 export interface DeletionOutcome {
   resource: CostResource;
-  outcome: 'deleted' | 'failed';
+  outcome: 'deleted' | 'failed' | 'gone';
   reason?: string;
 }
 

@@ -64,6 +64,12 @@ export interface CleanupOptions {
   regions?: string[];
   onProgress?: Parameters<typeof deleteResources>[1]['onProgress'];
   instanceWaitMs?: number;
+  /**
+   * Runs whose own teardown the caller waited for (a kill-all stops a run first): their targets are
+   * looked for again before the deletions, and one already gone is reported `gone` (that run deleted it),
+   * not deleted a second time and counted as this cleanup's.
+   */
+  tornDownBy?: readonly string[];
 }
 
 /**
@@ -76,7 +82,9 @@ export async function executeCleanup(
   stillInScope: (resource: CostResource) => boolean,
   options: CleanupOptions,
 ): Promise<CleanupReport> {
-  const outcomes = await deleteResources(targets, {
+  const { gone, remaining } = await goneSincePlan(targets, options);
+  for (const outcome of gone) options.onProgress?.(outcome);
+  const deleted = await deleteResources(remaining, {
     ec2: options.ports.ec2,
     clock: options.clock,
     sleep: options.sleep,
@@ -84,6 +92,7 @@ export async function executeCleanup(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.instanceWaitMs ? { instanceWaitMs: options.instanceWaitMs } : {}),
   });
+  const outcomes = [...gone, ...deleted];
   const rescan = await scanAccount({
     ports: options.ports,
     clock: options.clock,
@@ -109,6 +118,39 @@ export async function executeCleanup(
     survivors,
     unverifiedRegions,
     remainingHourlyUsd: Math.round(remainingHourlyUsd * 10_000) / 10_000,
+  };
+}
+
+/**
+ * The targets of the runs in `tornDownBy` that a scan of their regions no longer finds: their run's
+ * own teardown deleted them while the caller waited. A region the scan cannot read keeps its targets
+ * (deleting twice is harmless; claiming a deletion that did not happen is not).
+ */
+async function goneSincePlan(
+  targets: CostResource[],
+  options: CleanupOptions,
+): Promise<{ gone: DeletionOutcome[]; remaining: CostResource[] }> {
+  const runs = new Set(options.tornDownBy ?? []);
+  const ofRuns = targets.filter((target) => target.runId !== undefined && runs.has(target.runId));
+  if (!ofRuns.length) return { gone: [], remaining: targets };
+  const scan = await scanAccount({
+    ports: options.ports,
+    clock: options.clock,
+    sleep: options.sleep,
+    regions: [...new Set(ofRuns.map((target) => target.region))],
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const read = new Set(scan.regions.filter((region) => region.status === 'ok').map((region) => region.region));
+  const present = new Set(scan.resources.map((resource) => resource.id));
+  const isGone = (target: CostResource) =>
+    ofRuns.includes(target) && read.has(target.region) && !present.has(target.id);
+  return {
+    gone: targets.filter(isGone).map((resource) => ({
+      resource,
+      outcome: 'gone' as const,
+      reason: `already deleted by run ${resource.runId}'s own teardown`,
+    })),
+    remaining: targets.filter((target) => !isGone(target)),
   };
 }
 

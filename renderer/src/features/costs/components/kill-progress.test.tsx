@@ -59,3 +59,18 @@ describe('KillProgress: the verdict names what was left alone, and where to see 
     expect(verdictText()).not.toContain('see Costs');
   });
 });
+
+// Issue #17 (prices-ui, point 2): what a stopped run's own teardown deleted is not this kill-all's deletion.
+describe("KillProgress: the deletions a stopped run's own teardown made are said apart", () => {
+  it('"1 deleted, 3 already deleted by their run\'s own teardown, verified …"', () => {
+    render(<KillProgress job={job} result={{ ...result, deleted: 1, alreadyGone: 3 }} onDismiss={() => {}} />);
+    expect(verdictText()).toContain(
+      "1 deleted, 3 already deleted by their run's own teardown, verified by a rescan of",
+    );
+  });
+
+  it('without any, the words are as before', () => {
+    render(<KillProgress job={job} result={result} onDismiss={() => {}} />);
+    expect(verdictText()).toContain('4 deleted, verified by a rescan of 1 readable region.');
+  });
+});

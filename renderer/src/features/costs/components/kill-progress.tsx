@@ -83,8 +83,9 @@ function Verdict({
         <div>
           <p className="kill-verdict__title">{cleanTitle}</p>
           <p className="kill-verdict__text">
-            {result.deleted} deleted, verified by a rescan of{' '}
-            {countOf(result.rescan.regions.length - result.unverifiedRegions.length, 'readable region')}.
+            {result.deleted} deleted
+            {result.alreadyGone ? `, ${result.alreadyGone} already deleted by their run's own teardown` : ''}, verified
+            by a rescan of {countOf(result.rescan.regions.length - result.unverifiedRegions.length, 'readable region')}.
             {result.unverifiedRegions.length > 0 &&
               ` Not readable, so not verified: ${result.unverifiedRegions.map((r) => `${r.region} (${r.reason ?? r.status})`).join(', ')}.`}
             {result.rescan.resources.length > 0 &&
