@@ -225,7 +225,8 @@ export class CostsService {
     }
     if (asked?.ended?.length) context.log(`${asked.ended.join(', ')} ended on its own while asked to stop`);
     // Another TrainDeck's run that took the request ends by its own teardown too: its events say when.
-    const waiting = [...(stopped?.runIds ?? []), ...(asked?.heard ?? [])];
+    if (stopped?.stopping?.length) context.log(`waiting for ${stopped.stopping.join(', ')}, already stopping, to end`);
+    const waiting = [...(stopped?.runIds ?? []), ...(stopped?.stopping ?? []), ...(asked?.heard ?? [])];
     if (!stopped || !waiting.length) return [];
     context.step('Waiting', `for ${countOf(waiting.length, 'stopped run')} to end`);
     const limit = AbortSignal.any([context.signal, AbortSignal.timeout(this.runsEndLimitMs)]);

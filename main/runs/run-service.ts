@@ -525,13 +525,19 @@ export class RunService {
       : [];
     const wanted = [...new Set([...runIds, ...ownEc2Runs])];
     const stopped = wanted.filter((runId) => this.cancel(runId, 'stopped by kill-all'));
+    // Already stopping (a Stop, the budget): its teardown is under way, and goes first as a stopped run's does.
+    const stopping = wanted.filter((runId) => {
+      const live = this.runs.get(runId);
+      return !stopped.includes(runId) && live?.snapshot.state === 'running' && live.controller.signal.aborted;
+    });
     const others = new Set([
-      ...wanted.filter((runId) => !stopped.includes(runId)),
+      ...wanted.filter((runId) => !stopped.includes(runId) && !stopping.includes(runId)),
       ...(everyLiveRun ? liveRunsOfOthers(this.deps.dataDir) : []),
     ]);
     return {
       runIds: stopped,
-      ended: Promise.allSettled(stopped.map(async (runId) => this.wait(runId))),
+      ...(stopping.length ? { stopping } : {}),
+      ended: Promise.allSettled([...stopped, ...stopping].map(async (runId) => this.wait(runId))),
       // The kill-all's cancel ends the asking too.
       asked: askOwnersToStop(
         this.deps.dataDir,

@@ -340,6 +340,36 @@ describe('RunService.stopRuns', () => {
     }
   });
 
+  // Break-it: a run of this app already stopping (the user's Stop) was neither stopped again nor waited for, so the
+  // kill-all deleted while that run's own teardown was still under way.
+  it('a run of this app that is already stopping is waited for: its own teardown goes first', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    vi.mocked(runPipeline).mockImplementation(
+      ({ signal }) =>
+        new Promise((resolve) =>
+          signal.addEventListener(
+            'abort',
+            () => void held.then(() => resolve({ outcome: 'cancelled', reason: 'stop' })),
+          ),
+        ),
+    );
+    const service = stubbedRunService(dir, [], { stopRequestPollMs: 60_000 });
+    const { runId } = service.start({ config, baseDir: dir, backend: 'aws-ec2' });
+    await vi.waitFor(() => expect(vi.mocked(runPipeline)).toHaveBeenCalled());
+    expect(service.cancel(runId)).toBe(true); // the user's Stop: its teardown is under way
+    const stopped = service.stopRuns([runId], { everyLiveRun: true });
+    expect(stopped.stopping).toEqual([runId]);
+    let ended = false;
+    void stopped.ended.then(() => (ended = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended, 'ended before the run did').toBe(false);
+    release();
+    await stopped.ended;
+    expect(service.get(runId).state).toBe('cancelled');
+    expect(await stopped.asked).toEqual({ heard: [], unheard: [] });
+  });
+
   it('with everyLiveRun, also every live EC2 run of this app and of other processes, never a run on an own machine', async () => {
     trainUntilStopped();
     const events: RunEvent[] = [];

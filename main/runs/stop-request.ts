@@ -157,6 +157,11 @@ export type StopRuns = (
 /** The live runs a kill-all stopped (their ids), and a promise that settles once every one of them has ended. */
 export interface StoppedRuns {
   runIds: string[];
+  /**
+   * This app's runs among those asked for that were stopping already (the user's Stop, the budget): not
+   * stopped again, but their own teardown goes first all the same; `ended` waits for them too.
+   */
+  stopping?: string[];
   ended: Promise<unknown>;
   /** Runs another TrainDeck process runs (a `traindeck run` in a terminal), asked to stop through their folder. */
   asked?: Promise<StopAsked>;
