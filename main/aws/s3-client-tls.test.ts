@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'traindeck-ca-bundle-'));
   writeFileSync(join(dir, 'ca.pem'), certs.ca);
   writeFileSync(join(dir, 'not-pem.txt'), 'not a certificate\n');
+  // Break-it review: garbage (and a block that only looks like a certificate) around the one real CA.
+  const fake = '-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n';
+  writeFileSync(join(dir, 'garbage-and-ca.pem'), `# comment\n\u0000binary junk\n${fake}${certs.ca}trailing junk`);
+  symlinkSync(join(dir, 'ca.pem'), join(dir, 'link-to-ca.pem'));
+  execFileSync('mkfifo', [join(dir, 'pipe.pem')]);
+  writeFileSync(join(dir, 'huge.pem'), certs.ca);
+  truncateSync(join(dir, 'huge.pem'), 64 * 2 ** 20); // sparse: costs no disk
   // S3 as far as these requests go: every object is missing (404 NoSuchKey), said in S3's XML.
   server = createServer(certs.valid, (req, res) => {
     requests += 1;
@@ -71,6 +79,17 @@ describe.each(['sdk', 'lean'] as const)('HTTPS on the %s path', (path) => {
     expect(requests).toBeGreaterThan(before);
   });
 
+  it.each(['garbage-and-ca.pem', 'link-to-ca.pem'])(
+    'trusts the CA in %s (junk around it skipped, a link followed)',
+    async (file) => {
+      const before = requests;
+      const store = storeOver(path, { AWS_CA_BUNDLE: join(dir, file) });
+      expect(await rejection(store.head('k'))).toMatchObject({ kind: 'not-found' });
+      if (path === 'lean') expect(await rejection(store.getWhole!('k', 10))).toMatchObject({ kind: 'not-found' });
+      expect(requests).toBeGreaterThan(before);
+    },
+  );
+
   it('without it, a certificate of an unknown CA is refused before anything is sent, and said with the fix', async () => {
     const before = requests;
     const store = storeOver(path, {});
@@ -94,6 +113,10 @@ describe('AWS_CA_BUNDLE that cannot be used', () => {
   it.each([
     ['a missing file', 'missing.pem', /cannot be read \(ENOENT\)/],
     ['a file without a PEM certificate', 'not-pem.txt', /holds no PEM certificate/],
+    ['a folder', '.', /which is not a regular file\./],
+    // Read synchronously as the client is built: the old code waited here for ever for a writer.
+    ['a named pipe', 'pipe.pem', /which is not a regular file\./],
+    ['a file far larger than a bundle', 'huge.pem', /which is 64 MiB: far larger than a certificate bundle/],
   ])('%s: a sentence with its fix when the client is made', (_what, file, message) => {
     const make = () =>
       createS3Client({

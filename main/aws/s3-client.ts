@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
@@ -80,20 +80,40 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
 
 /**
  * The certificates of AWS_CA_BUNDLE (the AWS CLI's setting: a PEM file trusted instead of the usual
- * roots, for an S3 endpoint behind a private certificate authority), or undefined when unset; the
- * SDK for JavaScript does not read it. NODE_EXTRA_CA_CERTS (Node's own, added to the roots) works too.
+ * roots, as botocore hands it to OpenSSL alone, for an S3 endpoint behind a private certificate
+ * authority), or undefined when unset; the SDK for JavaScript does not read it. NODE_EXTRA_CA_CERTS
+ * (Node's own, added to the roots) works too when AWS_CA_BUNDLE is unset. A link is followed (as the
+ * CLI does); only a regular file of at most CA_BUNDLE_MAX is read: a pipe or a device (/dev/zero)
+ * would hold this synchronous read, made as the client is built, for ever.
  */
 function caBundle(env: NodeJS.ProcessEnv): string[] | undefined {
   const path = env.AWS_CA_BUNDLE;
   if (!path) return undefined;
+  const fix = "Point AWS_CA_BUNDLE at the PEM file of your S3 endpoint's certificate authority, or unset it.";
   let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    // Non-blocking: opening a pipe without a writer must not wait; it is refused just below.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      throw new TypedError('INVALID_REQUEST', `AWS_CA_BUNDLE names ${path}, which is not a regular file.`, { fix });
+    }
+    if (stat.size > CA_BUNDLE_MAX) {
+      const size = `${Math.round(stat.size / 2 ** 20)} MiB`;
+      throw new TypedError(
+        'INVALID_REQUEST',
+        `AWS_CA_BUNDLE names ${path}, which is ${size}: far larger than a certificate bundle (at most ${CA_BUNDLE_MAX / 2 ** 20} MiB).`,
+        { fix },
+      );
+    }
+    text = readFileSync(fd, 'utf8');
   } catch (error) {
+    if (error instanceof TypedError) throw error;
     const why = (error as { code?: string }).code ?? (error as Error).message;
-    throw new TypedError('INVALID_REQUEST', `AWS_CA_BUNDLE names ${path}, which cannot be read (${why}).`, {
-      fix: "Point AWS_CA_BUNDLE at the PEM file of your S3 endpoint's certificate authority, or unset it.",
-    });
+    throw new TypedError('INVALID_REQUEST', `AWS_CA_BUNDLE names ${path}, which cannot be read (${why}).`, { fix });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const certificates = text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g);
   if (!certificates) {
@@ -103,3 +123,6 @@ function caBundle(env: NodeJS.ProcessEnv): string[] | undefined {
   }
   return certificates;
 }
+
+/** The largest AWS_CA_BUNDLE read: every public root together is ~0.2 MiB. */
+const CA_BUNDLE_MAX = 16 * 2 ** 20;

@@ -21,12 +21,14 @@ export interface TestCertificates {
   expired: TestCertificate;
   /** For 127.0.0.1 and localhost, valid now, issued by another CA the client does not trust. */
   untrusted: TestCertificate;
+  /** Valid now, issued by `ca`, for the wildcard *.s3.test only (as AWS's *.s3.amazonaws.com). */
+  wildcard: TestCertificate;
 }
 
 const LOOPBACK = 'IP:127.0.0.1,DNS:localhost';
 
 /**
- * Makes a CA and four server certificates in a temporary folder (removed before returning): EC
+ * Makes a CA and five server certificates in a temporary folder (removed before returning): EC
  * P-256 keys, so the whole set takes well under a second. `openssl ca` is used because it alone
  * can set a validity in the past (the expired certificate).
  */
@@ -116,6 +118,7 @@ export function makeTestCertificates(): TestCertificates {
       wrongName: issue('ca', 'wrong-name', 'DNS:s3.elsewhere.test', now),
       expired: issue('ca', 'expired', LOOPBACK, ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z']),
       untrusted: issue('other-ca', 'untrusted', LOOPBACK, now),
+      wildcard: issue('ca', 'wildcard', 'DNS:*.s3.test', now),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
