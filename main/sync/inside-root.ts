@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { type FileHandle, lstat, mkdir, open, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { closeSync, constants, openSync, readlinkSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 import { pathProblem } from '../../shared/sync/key-path';
@@ -55,28 +55,33 @@ export async function writeInside<T>(
   const parts = relPath.split('/');
   const name = parts.pop()!;
   if (!ANCHORED) return write(join(await checkedFolder(realRoot, relPath, parts), name));
-  let folder = await open(realRoot, constants.O_RDONLY | constants.O_DIRECTORY);
+  let folder = openSync(realRoot, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await steps.afterStep?.(0);
     for (const [index, part] of parts.entries()) {
-      const inner = await openFolder(`/proc/self/fd/${folder.fd}/${part}`, relPath, parts.slice(0, index + 1));
-      await folder.close();
+      const inner = await openFolder(`/proc/self/fd/${folder}/${part}`, relPath, parts.slice(0, index + 1));
+      closeSync(folder);
       folder = inner;
       await steps.afterStep?.(index + 1);
     }
-    const real = await readlink(`/proc/self/fd/${folder.fd}`);
+    const real = readlinkSync(`/proc/self/fd/${folder}`);
     if (!(real + sep).startsWith(realRoot + sep)) throw resolvesOutside(relPath, realRoot);
-    return await write(`/proc/self/fd/${folder.fd}/${name}`);
+    return await write(`/proc/self/fd/${folder}/${name}`);
   } finally {
-    await folder.close();
+    closeSync(folder);
   }
 }
 
-/** Opens (creating it if missing) the folder at `path`, refused if it is a symbolic link or not a folder. */
-async function openFolder(path: string, relPath: string, folderParts: string[]): Promise<FileHandle> {
+/**
+ * Opens (creating it if missing) the folder at `path`, refused if it is a symbolic link or not a folder.
+ * The opens, closes and the readlink of the walk are synchronous: lookups in folders just opened, no
+ * disk I/O once cached, where a thread-pool round trip cost the main thread more than the call (the
+ * walk runs for every file a pull writes); only a missing folder's mkdir goes through the pool.
+ */
+async function openFolder(path: string, relPath: string, folderParts: string[]): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await open(path, FOLDER_ONLY);
+      return openSync(path, FOLDER_ONLY);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && attempt === 0) {
