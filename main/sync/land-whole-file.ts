@@ -9,12 +9,14 @@ import { rename } from 'node:fs/promises';
  *
  * Two calls go through libuv's thread pool, the two that can wait on the file system: the create
  * (`O_CREAT`: on ext4 without a journal a create after many deletes scans the recently deleted
- * inodes) and the rename (directory locks). The rest works on the open descriptor on this thread:
- * the write (at most 1 MiB, into the page cache), the mtime (`futimes`, no path lookup) and the
- * close. Each pool hand-off cost the main thread a wake-up of a pool thread and of itself (~0.1 ms
- * of its time under load, the largest item of a 2,000-file pull's profile); made synchronously,
- * create and rename were measured slower (they wait, and every socket with them). No fsync: a
- * process that dies leaves no partial file under a name either way, and, like aws and rclone, a pull
+ * inodes) and the rename (directory locks); made synchronously, the event loop and every socket
+ * would wait with them (an all-synchronous landing was measured ~1.8x slower on a loaded machine).
+ * The rest works on the open descriptor on this thread: the write (at most 1 MiB, into the page
+ * cache), the mtime (`futimes`, no path lookup) and the close (on NFS a close flushes: a slow network
+ * share then holds the main thread for one file's bytes). Each pool call cost the main thread
+ * the wake-up of a pool thread and its own (~0.05 ms under load; ten per file were the largest item
+ * of a 2,000-file pull's profile: bench/sync/README.md). No fsync: a process that dies leaves no
+ * partial file under a name either way, and, like aws and rclone, a pull
  * pays no disk flush per file for power loss (the state file, written last, is fsynced).
  */
 export async function landWholeFile(
@@ -32,7 +34,8 @@ export async function landWholeFile(
   try {
     for (let written = 0; written < bytes.length;) {
       const wrote = writeSync(fd, bytes, written, bytes.length - written, written);
-      if (wrote === 0) throw new Error(`writing ${temp} made no progress (the disk took no bytes)`);
+      if (wrote === 0)
+        throw new Error(`Writing ${temp} stopped: the disk took no more bytes. Free some space, then pull again.`);
       written += wrote;
     }
     futimesSync(fd, new Date(), new Date(mtimeMs));
