@@ -34,8 +34,9 @@ export async function landWholeFile(
   try {
     for (let written = 0; written < bytes.length;) {
       const wrote = writeSync(fd, bytes, written, bytes.length - written, written);
-      if (wrote === 0)
+      if (wrote === 0) {
         throw new Error(`Writing ${temp} stopped: the disk took no more bytes. Free some space, then pull again.`);
+      }
       written += wrote;
     }
     futimesSync(fd, new Date(), new Date(mtimeMs));
