@@ -14,6 +14,8 @@ export default defineConfig({
     // Two cores: more workers only contend with the servers the tests start.
     maxWorkers: 2,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Every project: no test talks to a host that is not loopback (AWS itself, the internet).
+    setupFiles: ['main/aws/testing/loopback-only.setup.ts'],
     // CSS is empty in tests, except the design tokens: tokens-contrast.test reads them (`?raw`).
     css: { include: [/\/renderer\/src\/styles\/tokens\.css/] },
     projects: [

@@ -2,6 +2,7 @@ import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 
 import type { AwsSettings } from './client-config';
 import { type AwsServiceId, endpointOverridesFromEnv } from './endpoints';
+import { checkOutboundRequests } from './outbound-check';
 
 /** Which call failed: what an error message needs that the SDK's errors do not carry. */
 export interface AwsCall {
@@ -60,6 +61,8 @@ function endpointOverride(
 /**
  * Adds a middleware, outermost (around retries), that records on every error which service,
  * operation, region and endpoint it came from, so {@link awsFailure} can say so in a sentence.
+ * Every client the factories make passes here, so it also gets the outbound check
+ * (`outbound-check.ts`: in tests, no request leaves for a host that is not loopback).
  */
 export function annotateAwsCalls<
   I extends object,
@@ -82,5 +85,5 @@ export function annotateAwsCalls<
     },
     { step: 'initialize', name: 'traindeckAwsCallContext', priority: 'high' },
   );
-  return client;
+  return checkOutboundRequests<I, O, C>(client, SERVICE_NAMES[service]);
 }

@@ -2,6 +2,7 @@ import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
 
 import { isCertificateError } from './certificate-errors';
+import { checkOutbound } from './outbound-check';
 
 /**
  * A minimal keep-alive HTTP/1.1 client for the lean S3 path's small whole-object GETs. Node's
@@ -59,6 +60,7 @@ export class Http1Client {
   }
 
   private connect(): Socket {
+    checkOutbound('the lean HTTP/1.1 client (http1-client.ts)', this.target.host);
     const { host, port, tls } = this.target;
     if (!tls) return connect({ host, port }).setNoDelay(true);
     const socket = tlsConnect({

@@ -6,6 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 import { type AnswerRules, type Http1Answer, Http1Client } from './http1-client';
+import { checkOutbound } from './outbound-check';
 import { S3RequestSigner, uriEscape } from './sigv4-signer';
 
 /** What a client made by `createS3Client` shares with its lean requests: the same pool and limits. */
@@ -147,6 +148,7 @@ async function resolveTarget(client: S3Client, bucket: string, pool: LeanPool): 
   if (Object.keys(resolved.headers ?? {}).length > 0) return undefined;
   const base = new URL(resolved.url.toString());
   if (base.search || (base.protocol !== 'http:' && base.protocol !== 'https:')) return undefined;
+  checkOutbound('the lean S3 request path (s3-lean-requests.ts)', base.hostname.replace(/^\[(.*)\]$/, '$1'));
   // S3 signs the path as sent (no double encoding) and takes the payload hash from our header.
   const signer = new S3RequestSigner(config.credentials, sigv4.signingRegion ?? region);
   const host = base.hostname.replace(/^\[(.*)\]$/, '$1');
