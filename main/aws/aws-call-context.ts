@@ -1,7 +1,7 @@
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 
 import type { AwsSettings } from './client-config';
-import { type AwsServiceId, endpointOverridesFromEnv } from './endpoints';
+import { type AwsServiceId, endpointOverrideFromEnv } from './endpoints';
 import { checkOutboundRequests } from './outbound-check';
 
 /** Which call failed: what an error message needs that the SDK's errors do not carry. */
@@ -53,8 +53,7 @@ function endpointOverride(
 ): { url: string; source: string } | undefined {
   const explicit = settings.endpoints?.[service];
   if (explicit) return { url: explicit, source: 'the endpoint setting' };
-  const overrides = endpointOverridesFromEnv(settings.env ?? process.env);
-  const found = overrides.find((o) => o.service === service) ?? overrides.find((o) => o.service === 'ALL');
+  const found = endpointOverrideFromEnv(service, settings.env ?? process.env);
   return found ? { url: found.url, source: found.source } : undefined;
 }
 

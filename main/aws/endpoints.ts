@@ -37,3 +37,9 @@ export function endpointOverridesFromEnv(env: NodeJS.ProcessEnv): EndpointOverri
   }
   return overrides;
 }
+
+/** The endpoint override in force for `service`: its own variable first, then AWS_ENDPOINT_URL; none when neither is set. */
+export function endpointOverrideFromEnv(service: AwsServiceId, env: NodeJS.ProcessEnv): EndpointOverride | undefined {
+  const overrides = endpointOverridesFromEnv(env);
+  return overrides.find((o) => o.service === service) ?? overrides.find((o) => o.service === 'ALL');
+}

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { freePort, generateKey, type Sshd, startSshd } from '../../../e2e/services/sshd';
 import type { PreflightReport } from '../../../shared/domain/preflight';
@@ -178,6 +178,55 @@ describe('what the machine of an ssh-host or local run will hold (run credential
       status: 'warn',
       value: expect.stringContaining('the store at http://127.0.0.1:7480 has no STS, so its own key goes'),
     });
+  });
+});
+
+// Invariant: the store's own key never goes to AWS. With an S3-compatible store and no STS named, AWS's STS is
+// not asked who the key is (before, it was: the key went to sts.amazonaws.com, which answered "unknown key",
+// read as "no valid credentials" wherever AWS was reachable; here it failed only for want of internet).
+describe('identity of an ssh-host or local run with an S3-compatible store', () => {
+  const S3_ONLY = { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:7480' };
+  const identityOf = async (backend: 'ssh-host' | 'local', env: NodeJS.ProcessEnv) => {
+    const ports = world.fake.ports();
+    const whoAmI = vi.spyOn(ports.identity, 'whoAmI');
+    const report = await preflightFor(
+      {
+        config: onHost({ address: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: userKey }),
+        ports,
+        publicIp: world.deps.publicIp,
+        env: { ...world.deps.env, ...env },
+        clock: world.clock,
+        signal: AbortSignal.timeout(30_000),
+      },
+      backend,
+    );
+    return { asked: whoAmI.mock.calls.length, identity: byId(report).identity };
+  };
+
+  it("no STS named: AWS's STS is not asked, and the check says why it is not needed", async () => {
+    for (const backend of ['ssh-host', 'local'] as const) {
+      expect(await identityOf(backend, S3_ONLY)).toEqual({
+        asked: 0,
+        identity: {
+          id: 'identity',
+          label: 'Identity',
+          status: 'warn',
+          value:
+            "Not asked: S3 is served at http://127.0.0.1:7480, not by AWS, and no STS endpoint is set, so the store's key is not sent to AWS; not needed: this run creates nothing in AWS, and the bucket is checked below",
+          fix: 'Set AWS_ENDPOINT_URL_STS if this store has an STS of its own.',
+        },
+      });
+    }
+  });
+
+  it('an STS named (its own variable or AWS_ENDPOINT_URL), or S3 on AWS: asked as before', async () => {
+    for (const env of [
+      { ...S3_ONLY, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:7481' },
+      { AWS_ENDPOINT_URL: 'http://127.0.0.1:7480' },
+      {},
+    ]) {
+      expect((await identityOf('ssh-host', env)).asked, JSON.stringify(env)).toBe(1);
+    }
   });
 });
 
