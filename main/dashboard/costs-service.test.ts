@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,7 @@ import { silentLogger } from '../core/logger';
 import { NotificationService } from '../core/notifications';
 import { runDir } from '../lifecycle/journal/run-journal';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
+import { appendAttach } from '../runs/reattach/attach-journal';
 import type { StopRuns } from '../runs/stop-request';
 import { CostsService } from './costs-service';
 
@@ -329,10 +330,15 @@ describe('CostsService (kill-all from the cost panel)', () => {
       (world.costs as unknown as { deps: LifecycleDeps }).deps.dataDir = dataDir;
       const ours = (await world.costs.scan()).resources.filter((r) => r.ours && r.runId && r.kind === 'instance');
       const heard = ours[0]!.runId!;
-      // The other process's run ends (its events' last line) while the kill-all waits.
-      mkdirSync(runDir(dataDir, heard), { recursive: true });
-      setTimeout(() => writeFileSync(join(runDir(dataDir, heard), 'events.jsonl'), '{"type":"finished"}\n'), 50);
-      const { logged } = await killAllOursDeletesEach(world);
+      // The other process (played by this one: alive) runs it; its run ends (its events' last line)
+      // while the kill-all waits. Without a live owner the kill-all would not wait at all.
+      const heardDir = runDir(dataDir, heard);
+      mkdirSync(heardDir, { recursive: true });
+      appendAttach(heardDir, { type: 'owner', pid: process.pid });
+      const ends = setTimeout(() => writeFileSync(join(heardDir, 'events.jsonl'), '{"type":"finished"}\n'), 50);
+      const { logged } = await killAllOursDeletesEach(world).finally(() => clearTimeout(ends));
+      expect(existsSync(join(heardDir, 'events.jsonl'))).toBe(true); // it waited for the end
+      expect(logged.some((line) => line.includes('exited before the run ended'))).toBe(false);
       expect(logged).toContain(`stopped 1 live run of another TrainDeck first: ${heard}`);
       expect(logged).toContain(
         'run-deaf is run by another TrainDeck (pid 4242), which did not take the stop request; its resources are deleted anyway. Stop the run there, or a spot run may launch again.',
