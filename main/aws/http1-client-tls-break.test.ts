@@ -117,3 +117,44 @@ describe('Http1Client TLS, broken on purpose', () => {
     expect(received()).toBe('');
   });
 });
+
+describe('Http1Client TLS: what the server asks after the handshake', () => {
+  /** A TLS 1.2 server (1.3 has no renegotiation) that asks to renegotiate before answering each request. */
+  async function renegotiating() {
+    let renegotiated = false;
+    server = createServer({ ...certs.valid, maxVersion: 'TLSv1.2' }, (socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        socket.renegotiate({}, (error) => {
+          if (error) return void socket.destroy();
+          renegotiated = true;
+          socket.write(ok('after renegotiation'));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { port, renegotiated: () => renegotiated };
+  }
+
+  it('a renegotiation (whose certificate Node would not check again) is refused: no answer comes over it', async () => {
+    const { port, renegotiated } = await renegotiating();
+    const error = await failure(clientOn(port, { servername: '127.0.0.1', ca: [certs.ca] }).request(GET, upTo(100)));
+    expect(renegotiated()).toBe(false);
+    expect(error?.code).toMatch(/^(ECONNRESET|ETIMEDOUT|EPROTO|ERR_SSL_.*)$/);
+  });
+
+  it.each([
+    ['offers only h2', { ALPNProtocols: ['h2'] }],
+    ['picks h2, which the client did not offer', { ALPNCallback: () => 'h2' }],
+  ])('a server that %s: the handshake fails, nothing is read as HTTP/1.1', async (_what, alpn) => {
+    server = createServer({ ...certs.valid, ...alpn }, (socket) => {
+      socket.on('error', () => {});
+      socket.on('data', () => socket.write(ok('never')));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const error = await failure(clientOn(port, { servername: '127.0.0.1', ca: [certs.ca] }).request(GET, upTo(100)));
+    expect(error?.code).toMatch(/^(ECONNRESET|EPROTO)$/);
+  });
+});

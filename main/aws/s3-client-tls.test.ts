@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -106,6 +107,39 @@ describe.each(['sdk', 'lean'] as const)('HTTPS on the %s path', (path) => {
       expect(explainBucketError(error, 'bucket', 'us-east-1').message).toMatch(/certificate was refused for bucket/);
     }
     expect(requests).toBe(before);
+  });
+
+  it('a server asking to renegotiate (TLS 1.2) before it answers gets no renegotiation and sends no answer', async () => {
+    let renegotiated = false;
+    const renegotiating = createServer({ ...certs.valid, maxVersion: 'TLSv1.2' }, (req, res) => {
+      req.socket.on('error', () => {});
+      (req.socket as TLSSocket).renegotiate({}, (error) => {
+        if (error) return void req.socket.destroy();
+        renegotiated = true;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => renegotiating.listen(0, '127.0.0.1', resolve));
+    try {
+      const store = createS3ObjectStore(
+        createS3Client({
+          region: 'us-east-1',
+          endpoints: { S3: `https://127.0.0.1:${(renegotiating.address() as AddressInfo).port}` },
+          credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+          maxAttempts: 1,
+          env: { AWS_CA_BUNDLE: join(dir, 'ca.pem') },
+        }),
+        'bucket',
+        new SseKey(Buffer.alloc(32, 7)),
+        { leanSmallRequests: path === 'lean' },
+      );
+      const reads = [store.head('k'), ...(path === 'lean' ? [store.getWhole!('k', 10)] : [])];
+      for (const read of reads) expect(await rejection(read)).toBeInstanceOf(StoreError);
+      expect(renegotiated).toBe(false);
+    } finally {
+      renegotiating.closeAllConnections();
+      await new Promise<void>((resolve) => renegotiating.close(() => resolve()));
+    }
   });
 });
 

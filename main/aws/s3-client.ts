@@ -1,3 +1,4 @@
+import { constants as cryptoConstants } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -44,8 +45,15 @@ export function createS3Client(settings: AwsSettings, pool: S3PoolOptions = {}):
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const ca = caBundle(settings.env ?? process.env);
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
-  // The certificate's chain and name are always verified (NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn it off).
-  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, rejectUnauthorized: true, ...(ca ? { ca } : {}) });
+  // The certificate's chain and name are always verified (NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn it off),
+  // and no renegotiation is accepted (Node would not verify the certificate of a second handshake).
+  const httpsAgent = new HttpsAgent({
+    keepAlive: true,
+    maxSockets,
+    rejectUnauthorized: true,
+    secureOptions: cryptoConstants.SSL_OP_NO_RENEGOTIATION,
+    ...(ca ? { ca } : {}),
+  });
   const idleTimeoutMs = pool.idleTimeoutMs ?? 30_000;
   const client = new S3Client({
     ...baseConfig('S3', settings),
