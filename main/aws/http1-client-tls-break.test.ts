@@ -158,3 +158,29 @@ describe('Http1Client TLS: what the server asks after the handshake', () => {
     expect(error?.code).toMatch(/^(ECONNRESET|EPROTO)$/);
   });
 });
+
+describe('Http1Client TLS sessions', () => {
+  it("a client for another name (another endpoint) on the same server never resumes the first client's session", async () => {
+    const resumed: boolean[] = [];
+    server = createServer(certs.valid, (socket) => {
+      resumed.push(socket.isSessionReused());
+      socket.on('error', () => {});
+      socket.on('data', () => socket.write(ok('answer')));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const first = clientOn(port, { servername: '127.0.0.1', ca: [certs.ca] });
+    await first.request(GET, upTo(100));
+    first.close();
+    await first.request(GET, upTo(100)); // the same client resumes its own session
+    first.close();
+    // 'localhost' is on the same certificate: only a session shared across clients could resume here.
+    const other = new Http1Client(
+      { host: '127.0.0.1', port, tls: { servername: 'localhost', ca: [certs.ca] } },
+      { idleTimeoutMs: 2_000 },
+    );
+    await other.request(GET, upTo(100));
+    other.close();
+    expect(resumed).toEqual([false, true, false]);
+  });
+});
