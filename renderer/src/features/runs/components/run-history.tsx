@@ -1,6 +1,7 @@
 import type { RunSnapshot } from '../../../../../shared/domain/run';
 import { formatRunTotal, isOwnMachine } from '../../../../../shared/report/format';
 import { formatDateTime, formatDuration } from '../../../format/time';
+import { type RunningCost, runningCostCell } from '../view/running-cost';
 import { RunStateBadge } from './run-state-badge';
 
 import './run-history.css';
@@ -10,11 +11,14 @@ export function RunHistory({
   runs,
   selected,
   now,
+  soFar = {},
   onSelect,
 }: {
   runs: RunSnapshot[];
   selected: string | undefined;
   now: number;
+  /** What each running run has cost so far, as its monitor priced it (the runs store's `soFar`). */
+  soFar?: Record<string, RunningCost>;
   onSelect: (runId: string) => void;
 }) {
   return (
@@ -58,11 +62,7 @@ export function RunHistory({
             <td className="num tabular nowrap">
               {formatDuration(((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) / 1000)}
             </td>
-            <td className="num tabular" data-testid="run-history-cost" title={costTitle(run)}>
-              {run.state === 'running' && !run.cost && !isOwnMachine(run.backend)
-                ? '…'
-                : formatRunTotal(run.backend, run.cost)}
-            </td>
+            <CostCell run={run} now={now} monitored={soFar[run.runId]} />
           </tr>
         ))}
       </tbody>
@@ -70,10 +70,21 @@ export function RunHistory({
   );
 }
 
-// The total is an estimate: say from which prices, and when it is still to come.
-function costTitle(run: RunSnapshot): string | undefined {
-  if (run.cost) {
-    return `Estimate at the bundled prices of ${run.cost.pricesAsOf}${run.cost.upperBound ? '; spot: an upper bound' : ''}`;
-  }
-  return run.state === 'running' && !isOwnMachine(run.backend) ? 'Computed when the run ends' : undefined;
+// A cloud run still running shows its cost so far (as the monitor does); an ended one its total, an estimate
+// whose title says from which prices.
+function CostCell({ run, now, monitored }: { run: RunSnapshot; now: number; monitored: RunningCost | undefined }) {
+  const running = run.state === 'running' && !run.cost && !isOwnMachine(run.backend);
+  const { text, title } = running
+    ? runningCostCell(run, monitored, now)
+    : { text: formatRunTotal(run.backend, run.cost), title: totalTitle(run) };
+  return (
+    <td className="num tabular" data-testid="run-history-cost" title={title}>
+      {text}
+    </td>
+  );
+}
+
+function totalTitle(run: RunSnapshot): string | undefined {
+  if (!run.cost) return undefined;
+  return `Estimate at the bundled prices of ${run.cost.pricesAsOf}${run.cost.upperBound ? '; spot: an upper bound' : ''}`;
 }

@@ -85,7 +85,9 @@ export function CurrentRun() {
 
 /** Every run this app knows, newest first. */
 export function RunHistoryCard() {
-  const { runs, loaded, error } = useRuns(useShallow((s) => ({ runs: s.runs, loaded: s.loaded, error: s.error })));
+  const { runs, loaded, error, soFar } = useRuns(
+    useShallow((s) => ({ runs: s.runs, loaded: s.loaded, error: s.error, soFar: s.soFar })),
+  );
   const shown = useShownRunId();
   const fromHistory = useHistoryRunId();
   const now = useNow(30_000);
@@ -102,6 +104,7 @@ export function RunHistoryCard() {
           runs={list}
           selected={fromHistory ?? shown}
           now={now}
+          soFar={soFar}
           onSelect={(id) => useRuns.getState().select(id)}
         />
       ) : (

@@ -142,13 +142,18 @@ describe('the running badge', () => {
   });
 
   it("keeps each run's latest price from the monitor (deltas of every watched run), and forgets them when main restarts", () => {
-    useRuns.setState({ burn: {} });
+    useRuns.setState({ burn: {}, soFar: {} });
     const cost = { hourlyUsd: 1.0274, instanceHourlyUsd: 1, ebsHourlyUsd: 0.0274, soFarUsd: 1, pricesAsOf: 'x' };
     useRuns.getState().noteCost('a', cost);
     useRuns.getState().noteCost('b', undefined);
     expect(useRuns.getState().burn).toEqual({ a: 1.0274 });
+    // History's running cost (#17, prices-ui point 4): the monitor's cost so far, "at most" as the monitor says it.
+    expect(useRuns.getState().soFar).toEqual({ a: { usd: 1, upperBound: false } });
+    useRuns.getState().noteCost('a', { ...cost, soFarUsd: 2.5, soFarUpperBound: true });
+    expect(useRuns.getState().soFar).toEqual({ a: { usd: 2.5, upperBound: true } });
     useRuns.getState().forgetAll();
     expect(useRuns.getState().burn).toEqual({});
+    expect(useRuns.getState().soFar).toEqual({});
   });
 });
 

@@ -9,6 +9,7 @@ import type { CostBurn } from '../../../../../shared/monitor/cost';
 import { isOwnMachine } from '../../../../../shared/report/format';
 import { api } from '../../../bridge/api-ref';
 import { formatHourly } from '../../../format/money';
+import { type RunningCost, runningCostOf } from '../view/running-cost';
 
 interface RunsStore {
   runs: Record<string, RunSnapshot>;
@@ -22,6 +23,8 @@ interface RunsStore {
   burn: Record<string, number | null>;
   /** Runs whose `burn` is at most that figure (a spot instance priced on-demand or at the dearest zone's price). */
   burnAtMost: Record<string, true>;
+  /** What each run main prices has cost so far (its monitor's figure, as the monitor shows it); History's running cost. */
+  soFar: Record<string, RunningCost>;
   /** Runs asked to stop whose training has not ended yet: their Stop button says "Stopping…". */
   stopping: Record<string, true>;
   /** A run just launched: its header takes the focus once the Runs page shows it ({@link arrived} clears it). */
@@ -64,6 +67,7 @@ export const useRuns = create<RunsStore>()((set, get) => ({
   selected: undefined,
   burn: {},
   burnAtMost: {},
+  soFar: {},
   stopping: {},
   arriving: undefined,
   actionError: undefined,
@@ -109,6 +113,11 @@ export const useRuns = create<RunsStore>()((set, get) => ({
 
   noteCost: (runId, cost) => {
     if (!cost) return;
+    const spent = runningCostOf(cost);
+    const was = get().soFar[runId];
+    if (was?.usd !== spent.usd || was.upperBound !== spent.upperBound) {
+      set({ soFar: { ...get().soFar, [runId]: spent } });
+    }
     const atMost = cost.upperBound === true;
     if (get().burn[runId] === cost.hourlyUsd && (get().burnAtMost[runId] === true) === atMost) return;
     const { [runId]: _was, ...others } = get().burnAtMost;
@@ -161,6 +170,7 @@ export const useRuns = create<RunsStore>()((set, get) => ({
       loaded: false,
       burn: {},
       burnAtMost: {},
+      soFar: {},
       teardowns: Object.fromEntries(Object.entries(get().teardowns).filter(([, t]) => t.result || t.error)),
     }),
 }));
