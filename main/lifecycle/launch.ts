@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
-import type { PlacementCandidate } from '../../shared/domain/capacity-failover';
+import type { LaunchMarket, PlacementCandidate } from '../../shared/domain/capacity-failover';
 import type { PreflightReport } from '../../shared/domain/preflight';
-import { summarizeJournal } from '../../shared/domain/run-journal';
+import { type JournalEntry, summarizeJournal } from '../../shared/domain/run-journal';
 import { makeRunId } from '../../shared/domain/tags';
 import { TypedError } from '../../shared/ipc/result';
 import type { RunConfig } from '../../shared/run-config/schema';
@@ -121,6 +121,20 @@ export interface LaunchCleanup {
   closed: boolean;
   /** Why the cleanup itself failed, when it did (then nothing is known about what is left). */
   error?: string;
+  /** The instance this launch created before it failed (RunInstances answered): it ran, so it billed. */
+  launched?: LaunchedInstance;
+}
+
+/** The instance a failed launch created before its cleanup terminated it (see {@link LaunchCleanup}). */
+export interface LaunchedInstance {
+  instanceId: string;
+  instanceType: string;
+  zone: string;
+  market: LaunchMarket;
+  /** ISO 8601: when RunInstances answered (its journal line). */
+  launchedAt: string;
+  /** ISO 8601: when the cleanup's rescan confirmed it gone; absent when it did not (it may still run). */
+  endedAt?: string;
 }
 
 /** The cleanup result a failed {@link launchRun} carries, if its failure came after the journal opened. */
@@ -137,18 +151,20 @@ async function cleanUpAfterFailure(
   options: LaunchOptions & { fix?: string },
 ): Promise<TypedError> {
   options.onStep?.('cleanup', `deleting what run ${runId} created`);
-  // Each resource once (the SSH rule is journaled as its security group), the shared instance profile aside.
-  // This launch's own: a spot relaunch's journal also holds the earlier launches' creates, torn down (verified)
-  // before it opened again, which this cleanup neither created nor deleted.
-  const created = async () => {
+  // This launch's own journal lines: a spot relaunch's journal also holds the earlier launches' creates, torn
+  // down (verified) before it opened again, which this cleanup neither created nor deleted.
+  const thisLaunch = async () => {
     const entries = await readJournal(deps.dataDir, runId).catch(() => []);
-    const thisLaunch = entries.slice(
+    return entries.slice(
       Math.max(
         0,
         entries.findLastIndex((entry) => entry.type === 'opened'),
       ),
     );
-    const journaled = summarizeJournal(thisLaunch)?.created ?? [];
+  };
+  // Each resource once (the SSH rule is journaled as its security group), the shared instance profile aside.
+  const created = async () => {
+    const journaled = summarizeJournal(await thisLaunch())?.created ?? [];
     const byId = new Map(journaled.filter((r) => r.kind !== 'instance-profile').map((r) => [r.id, r]));
     return [...byId.values()];
   };
@@ -163,12 +179,17 @@ async function cleanUpAfterFailure(
       signal: AbortSignal.timeout(20 * 60_000),
     });
     const deleted = confirmedDeleted(report).map((o) => ({ kind: o.resource.kind, id: o.resource.id }));
+    const launched = launchedBy(await thisLaunch());
+    const gone = report.closed || deleted.some((d) => d.kind === 'instance' && d.id === launched?.instanceId);
     const cleanup: LaunchCleanup = {
       runId,
       created: await created(),
       deleted,
       survivors: report.survivors.map((s) => ({ kind: s.resource.kind, id: s.resource.id, reason: s.reason })),
       closed: report.closed,
+      ...(launched
+        ? { launched: gone ? { ...launched, endedAt: new Date(deps.clock.now()).toISOString() } : launched }
+        : {}),
     };
     if (report.closed) {
       return new TypedError(
@@ -185,6 +206,7 @@ async function cleanUpAfterFailure(
     );
   } catch (error) {
     const reason = provisionFailure(error);
+    const launched = launchedBy(await thisLaunch());
     const cleanup: LaunchCleanup = {
       runId,
       created: await created(),
@@ -192,10 +214,19 @@ async function cleanUpAfterFailure(
       survivors: [],
       closed: false,
       error: reason,
+      ...(launched ? { launched } : {}),
     };
     return new TypedError('AWS', joinSentences(headline, `Cleanup failed too (${reason})`), {
       fix: `Run \`traindeck teardown ${runId}\`; its resources are tagged traindeck:run-id=${runId}.`,
       details: { cleanup },
     });
   }
+}
+
+// The instance RunInstances gave this launch (its journaled placement attempt that launched), if any.
+function launchedBy(entries: JournalEntry[]): LaunchedInstance | undefined {
+  const launched = entries.findLast((entry) => entry.type === 'attempt' && entry.outcome === 'launched');
+  if (launched?.type !== 'attempt' || !launched.instanceId) return undefined;
+  const { instanceId, instanceType, zone, market, at } = launched;
+  return { instanceId, instanceType, zone, market, launchedAt: at };
 }

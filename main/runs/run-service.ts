@@ -22,6 +22,7 @@ import { MACHINE_WILL_NOTIFY, machineWebhookFacts } from '../../shared/notify/ma
 import type { WebhookTarget } from '../../shared/notify/webhook';
 import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
+import type { RunAttempt } from '../../shared/report/run-attempts';
 import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
 import { redactStrings } from '../../shared/security/redact-url';
 import type { ObjectStore } from '../aws/ports/object-store';
@@ -40,7 +41,7 @@ import { prepareRun } from './pipeline/prepare-run';
 import type { RunControls } from './pipeline/push-now';
 import { type PipelineResult, RunStopRequest } from './pipeline/run-ending';
 import type { RunObserver, RunStopGuard } from './pipeline/run-observer';
-import { runPipeline } from './pipeline/run-pipeline';
+import { type PipelineInput, runPipeline } from './pipeline/run-pipeline';
 import { Waker } from './pipeline/waker';
 import { appendAttach, type AttachState, readAttach } from './reattach/attach-journal';
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
@@ -160,17 +161,7 @@ export class RunService {
       backend: request.backend,
       ...(request.host ? { host: request.host.address } : {}),
     });
-    // The monitor's stop (budget, stall, NaN loss) takes the user's graceful path, with its reason.
-    const requestStop = (cause: AutoStopCause, reason: string) => {
-      if (live.snapshot.state !== 'running' || live.controller.signal.aborted) return;
-      live.note(`${reason}: stopping training, pushing, verifying, then tearing down`);
-      live.controller.abort(new RunStopRequest(cause, reason));
-    };
-    live.done = this.execute(runId, request, live.controller.signal, emit, () => live.snapshot, live, {
-      graceSeconds: request.config.training?.graceSeconds ?? 60,
-      ...(request.config.training?.maxCostUsd !== undefined ? { maxCostUsd: request.config.training.maxCostUsd } : {}),
-      requestStop,
-    }).then(() => live.snapshot);
+    live.done = this.execute(runId, request, emit, live).then(() => live.snapshot);
     return { runId };
   }
 
@@ -231,7 +222,9 @@ export class RunService {
     }
     // The attempt whose executor runs, from this desktop's own record (never from the machine).
     const attempt = before.attempts?.at(-1)?.attempt ?? 1;
-    live.done = this.resume(runId, attach, found.phase ?? 'training', attempt, live, emit).then(() => live.snapshot);
+    live.done = this.resume(runId, attach, found.phase ?? 'training', attempt, live, emit, before.attempts ?? []).then(
+      () => live.snapshot,
+    );
     return { runId };
   }
 
@@ -278,8 +271,11 @@ export class RunService {
     attempt: number,
     live: LiveRun,
     emit: (body: RunEventBody) => void,
+    attempts: RunAttempt[],
   ): Promise<void> {
     const dir = runDir(this.deps.dataDir, runId);
+    // The settings it was started with: its budget, its relaunch and its cost, as before the restart.
+    const request = this.recordedRequest(runId, attach);
     let ending: Omit<PipelineResult, 'status'>;
     try {
       const port = this.deps.reattach;
@@ -297,6 +293,7 @@ export class RunService {
       } else {
         const attachable = attach as AttachableState;
         const resources = await port.resources(runId, attachable);
+        const relaunch = request && (await this.relaunchOf(runId, request, attachable, attempts, live, emit));
         const result = await resumeRun({
           runId,
           attach: attachable,
@@ -311,13 +308,53 @@ export class RunService {
           onOffsets: (offsets) => appendAttach(dir, { type: 'offsets', ...offsets }),
           // The monitor follows a reattached run again (health, log tail, progress) as it did the first time.
           ...(attachable.run.monitoring ? { monitoring: attachable.run.monitoring } : {}),
+          ...(request ? { guard: this.guardOf(live, request.config) } : {}),
+          ...(relaunch ? { relaunch } : {}),
         });
         ending = endingOf(result);
       }
     } catch (error) {
       ending = { outcome: 'failed', reason: `reattach: ${failedBefore('connecting', error, emit)}` };
     }
+    if (request) await this.emitCostOf(runId, request, emit, live);
     emit({ type: 'finished', ...ending });
+  }
+
+  // The recorded start of a reattached run (start.json), its paths resolved against its folder; none: older runs.
+  private recordedRequest(runId: string, attach: AttachState): StartRunRequest | undefined {
+    if (!attach.run) return undefined;
+    try {
+      return { ...this.recordedStart(runId), baseDir: attach.run.baseDir };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * What relaunches a reattached EC2 spot run after this restart: its pipeline rebuilt from the
+   * recorded config as a fresh run builds it (a fresh plan at the relaunch), and its attempts so far.
+   * None when it cannot be rebuilt (a key file gone): said, and the run then ends with its attempt.
+   */
+  private async relaunchOf(
+    runId: string,
+    request: StartRunRequest,
+    attach: AttachableState,
+    attempts: RunAttempt[],
+    live: LiveRun,
+    emit: (body: RunEventBody) => void,
+  ): Promise<{ pipeline: PipelineInput; attempts: RunAttempt[] } | undefined> {
+    if (request.backend !== 'aws-ec2' || !attach.machine.aws) return undefined;
+    try {
+      return { pipeline: await this.pipelineInput(runId, request, emit, live, false), attempts };
+    } catch (error) {
+      const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      emit({
+        type: 'log',
+        source: 'info',
+        line: `after this restart the run cannot be launched again (a spot interruption ends it): ${why}`,
+      });
+      return undefined;
+    }
   }
 
   // A live run: its snapshot, controls, and the one emit that journals and publishes its events.
@@ -382,53 +419,87 @@ export class RunService {
   private async execute(
     runId: string,
     request: StartRunRequest,
-    signal: AbortSignal,
     emit: (body: RunEventBody) => void,
-    current: () => RunSnapshot,
-    { waker, controls }: Pick<LiveRun, 'waker' | 'controls'>,
-    guard: RunStopGuard,
+    live: LiveRun,
   ): Promise<void> {
     let ending: Omit<PipelineResult, 'status'>;
     try {
-      const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
-      const webhook = await this.deps.webhook?.();
-      if (webhook) {
-        prepared.secrets.webhook = webhook;
-        // Said in the run's events: the desktop's copy of the run's end then waits for the machine's word.
-        emit({ type: 'log', source: 'info', line: MACHINE_WILL_NOTIFY });
-      }
-      const resources = await this.deps.resources(request, runId);
-      const result = await runPipeline({
-        runId,
-        ...prepared,
-        ...resources,
-        ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}),
-        emit,
-        signal,
-        ...this.followSettings(),
-        waker,
-        controls,
-        onAttach: (entry) => appendAttach(runDir(this.deps.dataDir, runId), entry),
-        ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
-        guard,
-        ...this.spotHistoryOf(request),
-      });
-      ending = endingOf(result);
+      ending = endingOf(await runPipeline(await this.pipelineInput(runId, request, emit, live, true)));
     } catch (error) {
       // Only preparation can throw here (bad key file, unreadable override): nothing was created yet.
       const message = failedBefore('preflight', error, emit);
       ending = { outcome: 'failed', reason: `preflight: ${message}` };
       this.deps.log.warn('run failed before provisioning', { runId, message });
     }
-    // The itemized cost goes out (and into events.jsonl) just before `finished`, however the run
-    // ended; a cost that cannot be computed costs the run its cost line, never its outcome or finish.
-    await this.emitCost(runId, request, emit, current).catch((error: unknown) =>
+    await this.emitCostOf(runId, request, emit, live);
+    emit({ type: 'finished', ...ending });
+  }
+
+  /**
+   * Everything a run's pipeline needs, from its config: what a fresh run starts with, and what a
+   * restarted desktop relaunches a reattached run with (secrets read again from their files, never
+   * from disk of ours; the webhook from Settings).
+   */
+  private async pipelineInput(
+    runId: string,
+    request: StartRunRequest,
+    emit: (body: RunEventBody) => void,
+    live: LiveRun,
+    /** A fresh run says it (a reattached one said it at its start, and its past events say it again). */
+    sayWebhook: boolean,
+  ): Promise<PipelineInput> {
+    const prepared = await prepareRun(runId, request.config, request.baseDir, this.deps.keyVault);
+    const webhook = await this.deps.webhook?.();
+    if (webhook) {
+      prepared.secrets.webhook = webhook;
+      // Said in the run's events: the desktop's copy of the run's end then waits for the machine's word.
+      if (sayWebhook) emit({ type: 'log', source: 'info', line: MACHINE_WILL_NOTIFY });
+    }
+    const resources = await this.deps.resources(request, runId);
+    return {
+      runId,
+      ...prepared,
+      ...resources,
+      ...(resources.s3Credentials ? { s3Credentials: resources.s3Credentials } : {}),
+      emit,
+      signal: live.controller.signal,
+      ...this.followSettings(),
+      waker: live.waker,
+      controls: live.controls,
+      onAttach: (entry) => appendAttach(runDir(this.deps.dataDir, runId), entry),
+      ...(request.config.monitoring ? { monitoring: request.config.monitoring } : {}),
+      guard: this.guardOf(live, request.config),
+      ...this.spotHistoryOf(request),
+    };
+  }
+
+  // The monitor's stop (budget, stall, NaN loss) takes the user's graceful path, with its reason.
+  private guardOf(live: LiveRun, config: RunConfig): RunStopGuard {
+    return {
+      graceSeconds: config.training?.graceSeconds ?? 60,
+      ...(config.training?.maxCostUsd !== undefined ? { maxCostUsd: config.training.maxCostUsd } : {}),
+      requestStop: (cause: AutoStopCause, reason: string) => {
+        if (live.snapshot.state !== 'running' || live.controller.signal.aborted) return;
+        live.note(`${reason}: stopping training, pushing, verifying, then tearing down`);
+        live.controller.abort(new RunStopRequest(cause, reason));
+      },
+    };
+  }
+
+  // The itemized cost goes out (and into events.jsonl) just before `finished`, however the run
+  // ended; a cost that cannot be computed costs the run its cost line, never its outcome or finish.
+  private async emitCostOf(
+    runId: string,
+    request: StartRunRequest,
+    emit: (body: RunEventBody) => void,
+    live: LiveRun,
+  ): Promise<void> {
+    await this.emitCost(runId, request, emit, () => live.snapshot).catch((error: unknown) =>
       this.deps.log.warn('run cost not computed', {
         runId,
         message: error instanceof Error ? error.message : String(error),
       }),
     );
-    emit({ type: 'finished', ...ending });
   }
 
   private async emitCost(

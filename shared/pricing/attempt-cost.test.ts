@@ -77,6 +77,20 @@ describe('priceAttempt: each attempt for its own duration at its own market and 
     });
   });
 
+  it('a launch that failed (or was stopped) after its instance was created is billed: AWS’s 60 s minimum at least', () => {
+    // Stopped 20 s after RunInstances answered; the launch cleanup terminated the instance.
+    const stopped = attempt({ market: 'on-demand', end: 'stopped', endedAt: new Date(START + 20_000).toISOString() });
+    const cost = priceAttempt(stopped, { diskGb: 100 });
+    expect(cost.costUsd).toBeCloseTo((60 / 3600) * (1.006 + DISK_AND_IP), 9);
+    expect(cost.costNote).toMatch(/^0\.02 h on-demand at \$1\.006\/h, .*, AWS's 60 s minimum\.$/);
+    const failed = attempt({ end: 'launch-failed', endedAt: new Date(START + 5_000).toISOString() });
+    expect(priceAttempt(failed, { diskGb: 100 })).toMatchObject({ costUsd: expect.any(Number), costUpperBound: true });
+    expect(priceAttempt(failed, { diskGb: 100 }).costUsd).toBeGreaterThan(0);
+    // Spot from its history: the minimum at the price then in effect.
+    const spot = priceAttempt(failed, { diskGb: 100, spot: history(0.0005, 5 / 3600) });
+    expect(spot.costUsd).toBeCloseTo((60 / 3600) * (0.0005 / (5 / 3600) + DISK_AND_IP), 9);
+  });
+
   it('unknown, never $0: a type the table has no price for, unreadable times; a running attempt waits for its end', () => {
     const unknown = priceAttempt(attempt({ instanceType: 'zz9.mega', market: 'on-demand' }), { diskGb: 100 });
     expect(unknown).toEqual({ costNote: 'zz9.mega has no price in the price table, so attempt 1 cannot be priced.' });
@@ -136,6 +150,26 @@ describe('a relaunched run’s cost is the sum of its attempts (computeRunCost)'
     expect(cost.upperBound).toBe(false);
     const bounded = [{ ...attempts[0]!, costUpperBound: true }, attempts[1]!];
     expect(computeRunCost(runWith(bounded), setup, START).upperBound).toBe(true);
+  });
+
+  it('a relaunch stopped after its instance was created has its line (it billed), a launch with none has not', () => {
+    const first = attempt({ ...priceAttempt(attempt(), { diskGb: 100, spot: history(0.62, 2) }) });
+    const stopped = attempt({
+      attempt: 2,
+      instanceId: 'i-0b2',
+      startedAt: iso(125),
+      endedAt: iso(127),
+      end: 'stopped',
+    });
+    const none = attempt({ attempt: 3, instanceId: '', startedAt: iso(130), endedAt: iso(131), end: 'launch-failed' });
+    const attempts = [first, stopped, none].map((a) => ({ ...a, ...priceAttempt(a, { diskGb: 100 }) }));
+    attempts[0] = first;
+    const lines = computeRunCost(runWith(attempts), setup, START).items.filter((i) => i.kind === 'instance');
+    expect(lines.map((l) => l.label)).toEqual([
+      'Attempt 1: instance g5.xlarge (spot, eu-west-1a), disk and IPv4',
+      'Attempt 2: instance g5.xlarge (spot, eu-west-1a), disk and IPv4',
+    ]);
+    expect(lines[1]!.usd).toBeGreaterThan(0);
   });
 
   it('property (seed 42): never negative, the total at least each attempt, an unknown attempt makes it unknown or a stated bound', () => {

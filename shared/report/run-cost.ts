@@ -94,9 +94,9 @@ function ranAs(setup: RunCostSetup, attempt: RunAttempt): RunCostSetup {
   };
 }
 
-// The attempts that launched an instance (a failed launch created nothing that bills).
+// The attempts that launched an instance (also a launch that failed after its instance was created: it billed).
 function launchedAttempts(run: RunSnapshot): RunAttempt[] {
-  return attemptsInOrder(run.attempts ?? []).filter((a) => a.instanceId && a.end !== 'launch-failed');
+  return attemptsInOrder(run.attempts ?? []).filter((a) => a.instanceId);
 }
 
 /**

@@ -16,7 +16,7 @@ import { launchCandidates } from '../../lifecycle/provision/launch-with-failover
 import { formatWait, type ProvisionedRun } from '../../lifecycle/provision/provision';
 import { teardownRun } from '../../lifecycle/teardown';
 import { createSshConnector } from '../../ssh/ssh-remote-host';
-import type { AcquireProgress, ComputeBackend, MachineRelaunch } from '../pipeline/compute-backend';
+import type { AcquireProgress, ComputeBackend, LaunchedInstance, MachineRelaunch } from '../pipeline/compute-backend';
 
 // Time kept back from the instance's own TTL for the executor's final push (and its power-off).
 const PUSH_MARGIN_SECONDS = 10 * 60;
@@ -128,6 +128,11 @@ export function createEc2Backend(
         });
       } catch (error) {
         launchCleanup = launchCleanupOf(error);
+        // The instance it launched before failing ran: the attempt shows it and its cost.
+        const launched = launchCleanup?.launched;
+        if (launched && error instanceof Error) {
+          Object.assign(error, { launched: { ...launched, diskGb: compute!.diskGb } satisfies LaunchedInstance });
+        }
         throw error;
       }
       const ttlMinutes = compute!.ttlMinutes;

@@ -187,4 +187,66 @@ describe.skipIf(refusal)('spot relaunch on the EC2 test bed (SDK over HTTP, real
     expect(run.attempts.filter((a) => a.instanceId)).toHaveLength(1);
     expectNothingLeft(run);
   });
+
+  // #17 point 3: a relaunch whose instance was created before a Stop or a failure ended its launch. The launch
+  // cleanup terminated that instance, but it ran: its attempt row names it and bills it (AWS's 60 s minimum at least).
+  const relaunchCut = async (name: string, cut: (stop: AbortController) => void, undo = () => {}) => {
+    const stop = new AbortController();
+    let relaunching = false;
+    let cutDone = false;
+    const run = await spotRun(name, { maxRelaunches: 2 }, '1,2', {
+      signal: stop.signal,
+      onEvent: (e) => {
+        if (e.type === 'log' && /^spot relaunch 1 of 2: tearing down/.test(e.line)) relaunching = true;
+        // The relaunch's RunInstances answered: provisioning now waits for the instance to run.
+        if (
+          relaunching &&
+          !cutDone &&
+          e.type === 'phase' &&
+          e.phase === 'provisioning' &&
+          e.detail?.step === 'running'
+        ) {
+          cutDone = true;
+          cut(stop);
+        }
+      },
+    }).finally(undo);
+    expect(cutDone, story(run.events)).toBe(true);
+    const launched = instancesOf(run.runId);
+    expect(launched).toHaveLength(2);
+    const region = world.fake.region(inject('s3').region);
+    const second = region.instances.get(launched[1]!.instanceId)!;
+    expect(second.state).toBe('terminated');
+    expect(run.attempts[1], story(run.events)).toMatchObject({
+      attempt: 2,
+      instanceId: launched[1]!.instanceId,
+      instanceType: second.instanceType,
+      market: 'spot',
+      costUsd: expect.any(Number),
+    });
+    expect(region.zones).toContain(run.attempts[1]!.zone);
+    expect(run.attempts[1]!.costUsd).toBeGreaterThan(0);
+    expect(run.attempts[1]!.costNote).not.toContain('No instance was launched');
+    // The run's cost counts it (its own line), and the teardown says what the launch cleanup deleted.
+    expect(run.snapshot.phases['tearing-down'].detail).toMatchObject({ created: expect.any(Number) });
+    expect(Number(run.snapshot.phases['tearing-down'].detail?.created)).toBeGreaterThanOrEqual(3);
+    expectNothingLeft(run);
+    return run;
+  };
+
+  it('a Stop right after the relaunch’s RunInstances answered: the attempt shows its instance and bills it', async () => {
+    const run = await relaunchCut('stop-launched', (stop) => stop.abort());
+    expect(run.result.outcome, story(run.events)).toBe('cancelled');
+    expect(run.attempts.map((a) => a.end)).toEqual(['interrupted', 'stopped']);
+  });
+
+  it('a relaunch failing after RunInstances answered (its status checks refused): the attempt shows its instance and bills it', async () => {
+    const run = await relaunchCut(
+      'fail-launched',
+      () => world.fake.failOperation('statusChecks', 'UnauthorizedOperation'),
+      () => world.fake.clearFault('statusChecks'),
+    );
+    expect(run.result.outcome, story(run.events)).toBe('failed');
+    expect(run.attempts.map((a) => a.end)).toEqual(['interrupted', 'launch-failed']);
+  });
 });

@@ -4,7 +4,7 @@ import type { ExecutorStatus } from '../../../shared/executor/protocol';
 import { priceAttempt } from '../../../shared/pricing/attempt-cost';
 import type { SpotPricing } from '../../../shared/pricing/spot-history';
 import type { AttemptEnd, RunAttempt } from '../../../shared/report/run-attempts';
-import type { AwsMachine } from './compute-backend';
+import type { AwsMachine, LaunchedInstance } from './compute-backend';
 import type { RunEventBody } from './phase-tracker';
 
 /** One spot attempt's window, to be priced from EC2's price history (its own type, zone and times). */
@@ -20,22 +20,32 @@ export interface SpotWindow {
 /** Reads a spot attempt's price history over its window (main/lifecycle/spot-cost.ts: bounded, never throws). */
 export type SpotWindowPricing = (window: SpotWindow) => Promise<SpotPricing>;
 
+/** A reattached run's attempts so far (its events'), the followed one last, and that one's root volume size. */
+export interface SeedAttempts {
+  attempts: RunAttempt[];
+  diskGb: number;
+}
+
 /**
  * The attempts of an EC2 run (each launch of its instance), kept by the pipeline and published
  * whole as an `attempts` run event at each change: an attempt starts when its instance is
  * provisioned, and ends when its instance is gone (an interruption: after the relaunch's verified
  * teardown; the last one: after the run's teardown) or its relaunch could not launch. An ended
  * attempt is then priced for its own duration (shared/pricing/attempt-cost.ts; a spot one from
- * `spotHistory`, else on-demand, at most) and published again with its cost.
+ * `spotHistory`, else on-demand, at most) and published again with its cost. A restarted desktop's
+ * log starts from the run's recorded attempts (`seed`): they count as if this process had made them.
  */
 export function createAttemptLog(
   emit: (event: RunEventBody) => void,
   now: () => number,
   spotHistory?: SpotWindowPricing,
+  seed?: SeedAttempts,
 ) {
-  const attempts: RunAttempt[] = [];
-  // Each attempt's root volume size (not part of the attempt's public record).
+  const attempts: RunAttempt[] = seed?.attempts.map((a) => ({ ...a })) ?? [];
+  // Each attempt's root volume size (not part of the attempt's public record); the ended ones are priced already.
   const disks = new Map<number, number>();
+  const followed = attempts.at(-1);
+  if (seed && followed) disks.set(followed.attempt, seed.diskGb);
   const iso = (ms: number) => new Date(ms).toISOString();
   const publish = () => emit({ type: 'attempts', attempts: attempts.map((a) => ({ ...a })) });
   return {
@@ -85,8 +95,9 @@ export function createAttemptLog(
       return attempts.map((a) => ({ ...a }));
     },
     /**
-     * A relaunch that found no placement (or failed to launch): no instance, where it tried first; `end`
-     * 'stopped' when the user stopped it while it launched.
+     * A relaunch that failed to launch (or found no placement); `end` 'stopped' when the user stopped it
+     * while it launched. With the instance it had launched before (its cleanup terminated it): that
+     * instance, priced (it billed); without: no instance, where it tried first, $0.
      */
     launchFailed(
       attempt: number,
@@ -94,18 +105,19 @@ export function createAttemptLog(
       where: PlacementCandidate | undefined,
       market: LaunchMarket,
       end: Extract<AttemptEnd, 'launch-failed' | 'stopped'> = 'launch-failed',
+      launched?: LaunchedInstance,
     ): void {
       const failed: RunAttempt = {
         attempt,
-        instanceId: '',
-        instanceType: where?.instanceType ?? '',
-        zone: where?.zone ?? '',
-        market: where?.market ?? market,
+        instanceId: launched?.instanceId ?? '',
+        instanceType: launched?.instanceType ?? where?.instanceType ?? '',
+        zone: launched?.zone ?? where?.zone ?? '',
+        market: launched?.market ?? where?.market ?? market,
         startedAt: iso(startedAt),
         endedAt: iso(now()),
         end,
       };
-      attempts.push({ ...failed, ...priceAttempt(failed, { diskGb: 0 }) });
+      attempts.push({ ...failed, ...priceAttempt(failed, { diskGb: launched?.diskGb ?? 0 }) });
       publish();
     },
   };

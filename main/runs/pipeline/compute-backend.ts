@@ -68,6 +68,29 @@ export interface AwsMachine {
   launchedAt: number;
 }
 
+/**
+ * The instance a failed `acquire` had launched (RunInstances answered) before the failure or a Stop, and
+ * its launch cleanup terminated: it ran, so it billed. Carried by the acquire's error ({@link launchedBefore}).
+ */
+export interface LaunchedInstance {
+  instanceId: string;
+  instanceType: string;
+  zone: string;
+  market: LaunchMarket;
+  /** Its root volume (created and deleted with it). */
+  diskGb: number;
+  /** ISO 8601: when RunInstances answered. */
+  launchedAt: string;
+  /** ISO 8601: when its termination was confirmed; absent when it was not (the run's teardown tries again). */
+  endedAt?: string;
+}
+
+/** The instance a failed `acquire` launched, as its error (or the phase failure it caused) carries it; undefined: none. */
+export function launchedBefore(error: unknown): LaunchedInstance | undefined {
+  if (!(error instanceof Error)) return undefined;
+  return (error as Error & { launched?: LaunchedInstance }).launched ?? launchedBefore(error.cause);
+}
+
 /** The next launch of a relaunched run: which attempt, on which market, and why. */
 export interface RelaunchRequest {
   /** 1-based: the first relaunch is attempt 2. */

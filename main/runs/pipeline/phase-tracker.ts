@@ -16,8 +16,10 @@ export class PhaseFailure extends Error {
     readonly phase: RunPhase,
     message: string,
     readonly fix?: string,
+    /** The error it stands for (what a backend's failure carries, e.g. the instance a failed launch created). */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'PhaseFailure';
   }
 }
@@ -62,7 +64,7 @@ export function createPhaseRunner(emit: (event: RunEventBody) => void) {
         // A failure may carry figures for the phase (e.g. a teardown's survivors).
         const detail = (error as { detail?: Record<string, unknown> }).detail;
         this.fail(phase, message, fix, detail);
-        throw new PhaseFailure(phase, message, fix);
+        throw new PhaseFailure(phase, message, fix, { cause: error });
       }
     },
   };

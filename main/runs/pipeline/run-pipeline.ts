@@ -1,15 +1,28 @@
 import type { PlacementCandidate } from '../../../shared/domain/capacity-failover';
 import { type AttemptEnding, decideRelaunch } from '../../../shared/domain/spot-relaunch';
 import type { ExecutorSecrets, ExecutorSpec } from '../../../shared/executor/protocol';
-import { type AttemptEnd, earlierAttemptsCost } from '../../../shared/report/run-attempts';
+import { type AttemptEnd, earlierAttemptsCost, type RunAttempt } from '../../../shared/report/run-attempts';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
 import { lineKeyOf } from '../../core/line-seal';
 import { type WorkLayout, workLayout } from '../../executor/work-layout';
 import type { RemoteHost } from '../../host/remote-host';
 import type { AttachEntry } from '../reattach/attach-journal';
-import { attemptEnding, type AttemptLog, createAttemptLog, type SpotWindowPricing } from './attempt-log';
-import type { AcquiredHost, AcquireProgress, ComputeBackend, RelaunchRequest } from './compute-backend';
+import {
+  attemptEnding,
+  type AttemptLog,
+  createAttemptLog,
+  type SeedAttempts,
+  type SpotWindowPricing,
+} from './attempt-log';
+import {
+  type AcquiredHost,
+  type AcquireProgress,
+  type AwsMachine,
+  type ComputeBackend,
+  launchedBefore,
+  type RelaunchRequest,
+} from './compute-backend';
 import { type ExecutorIdentity, pushSecrets } from './executor-identity';
 import type { ReconnectPolicy } from './follow-executor';
 import { type FollowState, followToEnd, type FollowToEndInput } from './follow-to-end';
@@ -71,96 +84,195 @@ export type AttachFacts = Exclude<AttachEntry, { type: 'run' } | { type: 'owner'
  * preflight → provisioning → connecting → bootstrapping → (executor: checkout → pulling →
  * verifying → training → pushing) → verifying-sync → tearing-down. Teardown runs whatever
  * happened before it; the executor pushes whatever happened before its push (see {@link runToEnd}).
+ * A spot interruption is relaunched (see {@link relaunchAfter}).
  */
-export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
-  const phases = createPhaseRunner(input.emit);
+export function runPipeline(input: PipelineInput): Promise<PipelineResult> {
+  return driveAttempts(input);
+}
+
+/**
+ * The attempt a restarted desktop took over (resume-run.ts): its executor is followed again by
+ * `follow`, then the run goes on exactly as one that never restarted: a spot interruption is
+ * relaunched by the same rule, counting `earlier` (the run's recorded attempts) toward
+ * `compute.spot.maxRelaunches` and its on-demand fallback.
+ */
+export interface ResumedAttempt {
+  phases: PhaseRunner;
+  state: FollowState;
+  /** The run's attempts as its events recorded them; the last one is the followed attempt (still running). */
+  earlier: RunAttempt[];
+  /** The followed attempt's instance. */
+  machine: AwsMachine;
+  follow(): Promise<{ pushVerified: boolean }>;
+  /** Bytes of train.log shown so far (where a relaunch's follow starts reading), kept current by `follow`. */
+  trainShown(): number;
+  /** The teardown of the followed attempt (by run tag, verified): the backend has not launched it. */
+  release(signal: AbortSignal): Promise<Record<string, unknown>>;
+}
+
+/** Follows a reattached attempt, then relaunches it like any run (see {@link ResumedAttempt}). */
+export function resumeAttempts(input: PipelineInput, resumed: ResumedAttempt): Promise<PipelineResult> {
+  return driveAttempts(input, resumed);
+}
+
+/** What one run's attempts share, from one launch to the next. */
+interface AttemptsRun {
+  phases: PhaseRunner;
+  state: FollowState;
+  attempts: AttemptLog;
+  /** Host keys seen at first sight (an unpinned ssh-host): a reattach pins them. */
+  firstSight: string[];
+  /** Bytes of train.log shown by earlier attempts. */
+  trainShown: number;
+  acquired?: AcquiredHost;
+  /** Why a spot interruption was not followed by a relaunch: the run's reason says it too. */
+  withheld?: string;
+  /** The run's preflight ran in this process (its plan is the relaunch's). */
+  preflighted: boolean;
+  /** Tears the current machine down: the backend's, or a reattached attempt's until the first relaunch. */
+  release(signal: AbortSignal): Promise<Record<string, unknown>>;
+}
+
+async function driveAttempts(input: PipelineInput, resumed?: ResumedAttempt): Promise<PipelineResult> {
+  const phases = resumed?.phases ?? createPhaseRunner(input.emit);
   const now = input.now ?? Date.now;
-  // Host, status, the phase an unexpected error belongs to, and (once the executor runs) its rescue push.
-  const state: FollowState = { current: 'bootstrapping' };
-  const attempts = createAttemptLog(input.emit, now, input.spotHistory);
-  let acquired: AcquiredHost | undefined;
-  // Why a spot interruption was not followed by a relaunch: the run's reason says it too.
-  let withheld: string | undefined;
+  const run: AttemptsRun = {
+    phases,
+    // Host, status, the phase an unexpected error belongs to, and (once the executor runs) its rescue push.
+    state: resumed?.state ?? { current: 'bootstrapping' },
+    attempts: createAttemptLog(input.emit, now, input.spotHistory, resumed && seededAttempts(resumed)),
+    firstSight: [],
+    trainShown: 0,
+    preflighted: !resumed,
+    release: resumed ? (signal) => resumed.release(signal) : (signal) => input.backend.release(signal),
+  };
   const result = await runToEnd(
     async () => {
-      // Host keys seen at first sight (an unpinned ssh-host): a reattach pins them.
-      const firstSight: string[] = [];
+      if (resumed) {
+        const { pushVerified } = await resumed.follow();
+        run.trainShown = resumed.trainShown();
+        const next = await relaunchAfter(input, run, resumed.machine, pushVerified);
+        if (next) await launchAttempts(input, run, next);
+        return;
+      }
       await phases.run(
         'preflight',
         () => input.backend.preflight(AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)])),
         (facts) => facts,
       );
-      let next: RelaunchRequest | undefined;
-      let trainShown = 0;
-      for (let attempt = 1; ; attempt++) {
-        // Each launch has its own hour to set up (a relaunch may come hours into the run).
-        const setup = AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)]);
-        const startedAt = now();
-        const machine = (acquired = await provisionAttempt(input, phases, setup, firstSight, attempts, next));
-        // The market the capacity failover got (a spot relaunch may have fallen back on-demand).
-        if (machine.aws) attempts.started(attempt, machine.aws, machine.aws.spot ? 'spot' : 'on-demand', startedAt);
-        state.host = await phases.run(
-          'connecting',
-          () => machine.connector.connect(setup),
-          () => ({ host: machine.connector.label }),
-        );
-        const started = await bootstrap(input, phases, machine, state.host, setup, firstSight, attempt);
-        // A relaunch pulls the train.log the last attempt pushed, and the training appends to it: the
-        // lines already shown are not shown again.
-        const read = { train: trainShown };
-        // A relaunched run's budget and cost so far count what the earlier attempts cost.
-        const earlier = earlierAttemptsCost(attempts.list());
-        const follow = {
-          ...followInput(input, machine, started, read),
-          ...(earlier ? { earlierAttempts: earlier } : {}),
-        };
-        const { pushVerified } = await followToEnd(follow, phases, state);
-        trainShown = read.train;
-        const relaunch = input.backend.relaunch;
-        if (!relaunch || !machine.aws) return;
-        const decision = decideRelaunch({
-          ending: attemptEnding(state.status, input.signal.aborted),
-          pushVerified,
-          cancelled: input.signal.aborted,
-          markets: attempts.markets(),
-          maxRelaunches: relaunch.maxRelaunches,
-          fallbackOnDemand: relaunch.fallbackOnDemand,
-        });
-        if (!decision.relaunch) {
-          if (decision.why) {
-            withheld = decision.why;
-            input.emit({ type: 'log', source: 'info', line: `not relaunched: ${decision.why}` });
-          }
-          return;
-        }
-        next = {
-          attempt: decision.attempt,
-          market: decision.market,
-          ...(machine.aws.zone ? { interruptedZone: machine.aws.zone } : {}),
-          reason: decision.why,
-        };
-        if (!(await tearDownForRelaunch(input, phases, state, attempts, next))) return;
-      }
+      await launchAttempts(input, run);
     },
     {
       runId: input.runId,
       phases,
-      state,
+      state: run.state,
       emit: input.emit,
       signal: input.signal,
       observer: input.observer,
-      release: (signal) => input.backend.release(signal),
+      release: (signal) => run.release(signal),
       // Nothing was created when preflight failed.
-      needsTeardown: () => acquired !== undefined || phases.failure?.phase !== 'preflight',
+      needsTeardown: () => resumed !== undefined || run.acquired !== undefined || phases.failure?.phase !== 'preflight',
     },
   );
   // The last attempt's instance is gone with the run's teardown (or the run ended without one).
-  await attempts.ended(attemptEnd(attemptEnding(state.status, input.signal.aborted), result));
-  return withheld && result.reason ? { ...result, reason: `${result.reason}; ${withheld}` } : result;
+  await run.attempts.ended(attemptEnd(attemptEnding(run.state.status, input.signal.aborted), result));
+  return run.withheld && result.reason ? { ...result, reason: `${result.reason}; ${run.withheld}` } : result;
+}
+
+// The attempts a reattached run recorded, the followed one last and running (one from its machine when
+// its events have none: a run started before attempts were recorded).
+function seededAttempts({ earlier, machine }: ResumedAttempt): SeedAttempts {
+  const running = earlier.at(-1);
+  if (running && !running.end && running.instanceId === machine.instanceId) {
+    return { attempts: earlier, diskGb: machine.diskGb };
+  }
+  const followed: RunAttempt = {
+    attempt: earlier.length + 1,
+    instanceId: machine.instanceId,
+    instanceType: machine.instanceType,
+    zone: machine.zone ?? '',
+    market: machine.spot ? 'spot' : 'on-demand',
+    startedAt: new Date(machine.launchedAt).toISOString(),
+  };
+  return { attempts: [...earlier, followed], diskGb: machine.diskGb };
+}
+
+/**
+ * Launches attempt after attempt (the first, or the relaunch `next`): provision, connect, bootstrap,
+ * follow the executor to its end, then relaunch when {@link relaunchAfter} says so.
+ */
+async function launchAttempts(input: PipelineInput, run: AttemptsRun, next?: RelaunchRequest): Promise<void> {
+  const { phases, state, attempts } = run;
+  const now = input.now ?? Date.now;
+  for (let attempt = next?.attempt ?? 1; ; attempt++) {
+    // Each launch has its own hour to set up (a relaunch may come hours into the run).
+    const setup = AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)]);
+    const startedAt = now();
+    const machine = (run.acquired = await provisionAttempt(input, phases, setup, run.firstSight, attempts, next));
+    // The market the capacity failover got (a spot relaunch may have fallen back on-demand).
+    if (machine.aws) attempts.started(attempt, machine.aws, machine.aws.spot ? 'spot' : 'on-demand', startedAt);
+    state.host = await phases.run(
+      'connecting',
+      () => machine.connector.connect(setup),
+      () => ({ host: machine.connector.label }),
+    );
+    const started = await bootstrap(input, phases, machine, state.host, setup, run.firstSight, attempt);
+    // A relaunch pulls the train.log the last attempt pushed, and the training appends to it: the
+    // lines already shown are not shown again.
+    const read = { train: run.trainShown };
+    // A relaunched run's budget and cost so far count what the earlier attempts cost.
+    const earlier = earlierAttemptsCost(attempts.list());
+    const follow = {
+      ...followInput(input, machine, started, read),
+      ...(earlier ? { earlierAttempts: earlier } : {}),
+    };
+    const { pushVerified } = await followToEnd(follow, phases, state);
+    run.trainShown = read.train;
+    if (!machine.aws) return;
+    next = await relaunchAfter(input, run, machine.aws, pushVerified);
+    if (!next) return;
+  }
+}
+
+/**
+ * The one home of the relaunch after an attempt's executor ended (a fresh run's and a reattached
+ * one's): decide ({@link decideRelaunch}), say why not, or tear the machine down and prepare the
+ * next launch (a reattached run first plans it afresh: its preflight). The next launch, or none.
+ */
+async function relaunchAfter(
+  input: PipelineInput,
+  run: AttemptsRun,
+  machine: AwsMachine,
+  pushVerified: boolean,
+): Promise<(RelaunchRequest & { first?: PlacementCandidate }) | undefined> {
+  const relaunch = input.backend.relaunch;
+  if (!relaunch) return undefined;
+  const decision = decideRelaunch({
+    ending: attemptEnding(run.state.status, input.signal.aborted),
+    pushVerified,
+    cancelled: input.signal.aborted,
+    markets: run.attempts.markets(),
+    maxRelaunches: relaunch.maxRelaunches,
+    fallbackOnDemand: relaunch.fallbackOnDemand,
+  });
+  if (!decision.relaunch) {
+    if (decision.why) {
+      run.withheld = decision.why;
+      input.emit({ type: 'log', source: 'info', line: `not relaunched: ${decision.why}` });
+    }
+    return undefined;
+  }
+  const next = {
+    attempt: decision.attempt,
+    market: decision.market,
+    ...(machine.zone ? { interruptedZone: machine.zone } : {}),
+    reason: decision.why,
+  };
+  return (await tearDownForRelaunch(input, run, next)) ? next : undefined;
 }
 
 // A relaunch's provisioning that fails is an attempt of its own ("launch failed"), then the run's failure; one the
-// user stopped (Stop, a kill-all) ended "stopped", as the run did.
+// user stopped (Stop, a kill-all) ended "stopped", as the run did. An instance it launched before is its row's.
 async function provisionAttempt(
   input: PipelineInput,
   phases: PhaseRunner,
@@ -180,6 +292,7 @@ async function provisionAttempt(
         next.first,
         next.market,
         input.signal.aborted ? 'stopped' : undefined,
+        launchedBefore(error),
       );
     }
     throw error;
@@ -195,11 +308,10 @@ async function provisionAttempt(
  */
 async function tearDownForRelaunch(
   input: PipelineInput,
-  phases: PhaseRunner,
-  state: FollowState,
-  attempts: AttemptLog,
+  run: AttemptsRun,
   next: RelaunchRequest & { first?: PlacementCandidate },
 ): Promise<boolean> {
+  const { phases, state, attempts } = run;
   const info = (line: string) => input.emit({ type: 'log', source: 'info', line });
   const current = attempts.current();
   info(
@@ -216,7 +328,7 @@ async function tearDownForRelaunch(
   await phases
     .run(
       'tearing-down',
-      () => input.backend.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
+      () => run.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
       (facts) => ({ ...facts, relaunch: next.attempt }),
     )
     .finally(() => attempts.ended('interrupted'));
@@ -224,10 +336,23 @@ async function tearDownForRelaunch(
     info('stopped during the relaunch: the interrupted instance is torn down and nothing new is launched');
     return false;
   }
-  const first = await input.backend.relaunch!.prepare(next);
-  if (first) next.first = first;
   // The interrupted attempt's failure (its training phase) is not the run's.
   phases.forgetFailure();
+  // A restarted desktop plans the relaunch afresh (quotas, images and subnets as they are now).
+  if (!run.preflighted) {
+    state.current = 'preflight';
+    await phases.run(
+      'preflight',
+      () => input.backend.preflight(AbortSignal.any([input.signal, AbortSignal.timeout(60 * 60_000)])),
+      (facts) => facts,
+    );
+    run.preflighted = true;
+    state.current = 'bootstrapping';
+  }
+  const first = await input.backend.relaunch!.prepare(next);
+  if (first) next.first = first;
+  // From here on the backend launched the machine and tears it down.
+  run.release = (signal) => input.backend.release(signal);
   return true;
 }
 

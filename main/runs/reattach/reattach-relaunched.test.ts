@@ -13,6 +13,7 @@ import { runDir } from '../../lifecycle/journal/run-journal';
 import type { AwsMachine } from '../pipeline/compute-backend';
 import { appendAttach } from './attach-journal';
 import { finishExecutor, reattachingService } from './testing/reattach-fixture';
+import { spotMachine } from './testing/unfinished-run';
 
 // Invariant: a spot-relaunched run whose desktop is killed during a later attempt is found at the
 // next start (its run journal, closed by the interrupted attempt's teardown, was opened again by the
@@ -23,15 +24,7 @@ import { finishExecutor, reattachingService } from './testing/reattach-fixture';
 const RUN = 'relaunched-20261206-030000-cd34';
 const storage = { bucket: 'td-data', prefix: 'runs/demo', region: 'eu-west-1', folders: [] };
 const at = '2026-12-06T03:00:00.000Z';
-const machineOf = (instanceId: string, zone: string): AwsMachine => ({
-  instanceId,
-  region: 'eu-west-1',
-  instanceType: 'g5.xlarge',
-  diskGb: 100,
-  spot: true,
-  zone,
-  launchedAt: Date.parse(at),
-});
+const machineOf = (instanceId: string, zone: string) => spotMachine(instanceId, zone, at);
 
 let dir: string;
 const processes: ChildProcess[] = [];

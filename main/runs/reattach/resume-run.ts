@@ -1,5 +1,8 @@
 import type { RunPhase } from '../../../shared/domain/run';
 import type { ExecutorSecrets } from '../../../shared/executor/protocol';
+import type { EarlierAttemptsCost } from '../../../shared/monitor/cost';
+import type { RunAttempt } from '../../../shared/report/run-attempts';
+import { earlierAttemptsCost } from '../../../shared/report/run-attempts';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { ObjectStore } from '../../aws/ports/object-store';
 import { lineKeyOf } from '../../core/line-seal';
@@ -11,7 +14,8 @@ import { type FollowState, followToEnd } from '../pipeline/follow-to-end';
 import { createPhaseRunner, PhaseFailure, type PhaseRunner, type RunEventBody } from '../pipeline/phase-tracker';
 import type { RunControls } from '../pipeline/push-now';
 import { type PipelineResult, runToEnd } from '../pipeline/run-ending';
-import type { RunObserver } from '../pipeline/run-observer';
+import type { RunObserver, RunStopGuard } from '../pipeline/run-observer';
+import { type PipelineInput, resumeAttempts } from '../pipeline/run-pipeline';
 import type { Waker } from '../pipeline/waker';
 import type { AttachState } from './attach-journal';
 
@@ -42,6 +46,13 @@ export interface ResumeInput {
   monitoring?: MonitoringConfig;
   /** Filled while the executor is followed: what the user may ask of the run meanwhile (push now). */
   controls?: RunControls;
+  /** The budget and the graceful stop the monitor may ask for (the run config's, as a fresh run has them). */
+  guard?: RunStopGuard;
+  /**
+   * An EC2 run's relaunch after this restart: the pipeline rebuilt from the run's recorded config (its
+   * secrets read again from their files, as a fresh run reads them), and the run's attempts from its events.
+   */
+  relaunch?: { pipeline: PipelineInput; attempts: RunAttempt[] };
 }
 
 /**
@@ -49,24 +60,55 @@ export interface ResumeInput {
  * pinned host key, find the executor (its pid from the journal, else from its pid file: a kill
  * during bootstrapping), follow executor.jsonl and train.log from the journaled offsets to the
  * `done` line, verify the push in S3, tear down. An executor that never started means nothing
- * trains: the run fails and tears down at once.
+ * trains: the run fails and tears down at once. With `relaunch` (an EC2 run), a spot interruption
+ * of the followed attempt is then relaunched by the pipeline itself (run-pipeline.ts's resumeAttempts).
  */
 export async function resumeRun(input: ResumeInput): Promise<PipelineResult> {
   const phases = createPhaseRunner(input.emit);
   const state: FollowState = { current: input.phase };
-  return runToEnd(() => followAgain(input, phases, state), {
-    runId: input.runId,
-    phases,
-    state,
-    emit: input.emit,
-    signal: input.signal,
-    observer: input.observer,
-    release: input.release,
-  });
+  const aws = input.attach.machine.aws;
+  if (input.relaunch && aws) {
+    // Then on as a run that never restarted: a spot interruption is relaunched by the pipeline's own rule.
+    const { pipeline, attempts } = input.relaunch;
+    let trainShown = input.attach.offsets?.train ?? 0;
+    const onOffsets = (offsets: FollowOffsets) => {
+      trainShown = offsets.train;
+      input.onOffsets?.(offsets);
+    };
+    const earlier = earlierAttemptsCost(attempts.filter((a) => a.instanceId !== aws.instanceId));
+    return resumeAttempts(pipeline, {
+      phases,
+      state,
+      earlier: attempts,
+      machine: aws,
+      follow: () =>
+        followAgain({ ...input, onOffsets, ...(earlier ? { earlierAttempts: earlier } : {}) }, phases, state),
+      trainShown: () => trainShown,
+      release: input.release,
+    });
+  }
+  return runToEnd(
+    async () => {
+      await followAgain(input, phases, state);
+    },
+    {
+      runId: input.runId,
+      phases,
+      state,
+      emit: input.emit,
+      signal: input.signal,
+      observer: input.observer,
+      release: input.release,
+    },
+  );
 }
 
 // Reconnect, find the executor, follow it from the journaled offsets (runToEnd does the rest).
-async function followAgain(input: ResumeInput, phases: PhaseRunner, state: FollowState): Promise<void> {
+async function followAgain(
+  input: ResumeInput & { earlierAttempts?: EarlierAttemptsCost },
+  phases: PhaseRunner,
+  state: FollowState,
+): Promise<{ pushVerified: boolean }> {
   const { machine } = input.attach;
   const layout = workLayout(machine.workDir, { storage: machine.storage, runId: input.runId });
   const host = await phases.run(
@@ -87,7 +129,7 @@ async function followAgain(input: ResumeInput, phases: PhaseRunner, state: Follo
     source: 'info',
     line: `reattached to the executor (pid ${pid}) on ${input.connector.label}`,
   });
-  await followToEnd(
+  return followToEnd(
     {
       runId: input.runId,
       layout,
@@ -110,6 +152,8 @@ async function followAgain(input: ResumeInput, phases: PhaseRunner, state: Follo
       ...(input.observer ? { observer: input.observer } : {}),
       ...(input.monitoring ? { monitoring: input.monitoring } : {}),
       ...(input.controls ? { controls: input.controls } : {}),
+      ...(input.guard ? { guard: input.guard } : {}),
+      ...(input.earlierAttempts ? { earlierAttempts: input.earlierAttempts } : {}),
       ...(machine.aws ? { aws: machine.aws } : {}),
       // The executor's `training started` line was read before the kill: the monitor starts at once.
       training: input.phase === 'training',

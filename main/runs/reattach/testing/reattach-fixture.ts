@@ -38,8 +38,16 @@ export function reattachingService(
   });
 }
 
-/** The executor of `runId` ends its training well: its `done` line and a status with nothing pushed. */
-export function finishExecutor(layout: ReturnType<typeof workLayout>, runId: string, seq: number): void {
+/**
+ * The executor of `runId` ends: its `done` line and a status with nothing pushed, by default a training
+ * that ended well (`ending` changes it: a spot interruption).
+ */
+export function finishExecutor(
+  layout: ReturnType<typeof workLayout>,
+  runId: string,
+  seq: number,
+  ending: Partial<ExecutorStatus> = {},
+): void {
   appendFileSync(layout.eventsFile, JSON.stringify({ seq, at: '', phase: 'done', status: 'succeeded' }) + '\n');
   const status: ExecutorStatus = {
     runId,
@@ -50,6 +58,7 @@ export function finishExecutor(layout: ReturnType<typeof workLayout>, runId: str
     manifest: [],
     prefixes: [],
     finishedAt: '2026-12-06T03:10:00.000Z',
+    ...ending,
   };
   writeFileSync(layout.statusFile, JSON.stringify(status));
 }

@@ -7,6 +7,17 @@ import { runDir } from '../../../lifecycle/journal/run-journal';
 import type { AwsMachine } from '../../pipeline/compute-backend';
 import { appendAttach } from '../attach-journal';
 
+/** A g5.xlarge spot instance in eu-west-1 (100 GB root volume) launched at `at` (ISO 8601). */
+export const spotMachine = (instanceId: string, zone: string, at: string): AwsMachine => ({
+  instanceId,
+  region: 'eu-west-1',
+  instanceType: 'g5.xlarge',
+  diskGb: 100,
+  spot: true,
+  zone,
+  launchedAt: Date.parse(at),
+});
+
 /** What a killed TrainDeck left of an aws-ec2 run whose executor still runs on this computer (a local machine). */
 export interface UnfinishedRunSeed {
   /** The desktop's events so far, in order (runId, seq and time are added). */
