@@ -228,11 +228,11 @@ export interface Http1Answer {
 }
 
 /** How long an idle connection is kept for the next request. */
-const PARKED_MS = 4_000;
+export const PARKED_MS = 4_000;
 
 /** Longest answer head accepted: S3's are ~1 KiB with metadata (2 KiB of user metadata at most). */
-const HEAD_MAX = 64 * 1024;
-const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+export const HEAD_MAX = 64 * 1024;
+export const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /**
  * Reads one answer from the bytes of a connection, fed as they arrive. `push` gives the answer
@@ -291,25 +291,10 @@ export class AnswerReader {
 
   /** Reads the head; returns the answer at once when no body is to be read. */
   private readHead(text: string): Http1Answer | undefined {
-    const lines = text.split('\r\n');
-    const status = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? '');
-    if (!status) {
-      throw protocolError(`an answer that is not HTTP/1.x (${JSON.stringify((lines[0] ?? '').slice(0, 40))})`);
-    }
-    this.status = Number(status[2]);
-    if (this.status < 200) throw protocolError(`an interim answer (${this.status}) to a request that asked for none`);
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) {
-        throw protocolError(`a header line it cannot read (${JSON.stringify(line.slice(0, 40))})`);
-      }
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      this.headers[name] = name in this.headers ? `${this.headers[name]}, ${value}` : value;
-    }
-    const connection = (this.headers.connection ?? '').toLowerCase();
-    this.keepAlive = status[1] === '1' ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    const head = parseAnswerHead(text);
+    this.status = head.status;
+    this.headers = head.headers;
+    this.keepAlive = head.keepAlive;
     if (this.rules.noBody || this.status === 204 || this.status === 304) {
       this.framing = 'length';
       this.body = Buffer.alloc(0);
@@ -350,6 +335,35 @@ export class AnswerReader {
   private answer(body: Buffer | undefined): Http1Answer {
     return { status: this.status, headers: this.headers, body };
   }
+}
+
+/**
+ * An answer's status line and headers (the text before the empty line): lower-case names, repeated
+ * ones joined by ', ', and whether the connection may carry another request. Throws a network
+ * error (retried) for what is not an HTTP/1.x final answer.
+ */
+export function parseAnswerHead(text: string): { status: number; headers: Record<string, string>; keepAlive: boolean } {
+  const lines = text.split('\r\n');
+  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? '');
+  if (!statusLine) {
+    throw protocolError(`an answer that is not HTTP/1.x (${JSON.stringify((lines[0] ?? '').slice(0, 40))})`);
+  }
+  const status = Number(statusLine[2]);
+  if (status < 200) throw protocolError(`an interim answer (${status}) to a request that asked for none`);
+  const headers: Record<string, string> = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) {
+      throw protocolError(`a header line it cannot read (${JSON.stringify(line.slice(0, 40))})`);
+    }
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  const connection = (headers.connection ?? '').toLowerCase();
+  const keepAlive = statusLine[1] === '1' ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+  return { status, headers, keepAlive };
 }
 
 /** Chunked transfer coding (RFC 9112 §7.1): sizes in hex, extensions and trailers skipped, bounded. */
@@ -399,18 +413,18 @@ class ChunkedDecoder {
 }
 
 /** A reused connection the server had closed: the request goes again on a new one. */
-class StaleConnection extends Error {}
+export class StaleConnection extends Error {}
 
-function networkError(code: string, message: string, cause?: unknown): Error {
+export function networkError(code: string, message: string, cause?: unknown): Error {
   return Object.assign(new Error(message, cause === undefined ? {} : { cause }), { code });
 }
 
 /** An answer this client cannot read: the connection is dropped and the request may be retried. */
-function protocolError(what: string): Error {
+export function protocolError(what: string): Error {
   return networkError('ECONNRESET', `S3 sent ${what}`);
 }
 
-function abortError(reason: unknown): Error {
+export function abortError(reason: unknown): Error {
   return Object.assign(new Error('The operation was aborted', { cause: reason }), {
     name: 'AbortError',
     code: 'ABORT_ERR',

@@ -4,7 +4,7 @@ import { StoreError } from './ports/object-store';
  * Throws unless a ranged GET's answer is the range asked for: its Content-Range must name
  * exactly bytes `start`-`end` (a server or proxy that answers another range of the same length
  * would otherwise go unnoticed for objects without a recorded SHA-256, and be written at the
- * wrong offset). An answer without Content-Range is accepted only as the whole object, when the
+ * wrong offset), and its Content-Length, when known, must be the range's length. An answer without Content-Range is accepted only as the whole object, when the
  * range asked for starts at 0 and the answer has exactly the range's length (a 200 to a range
  * that covers the object).
  */
@@ -22,8 +22,18 @@ export function checkRangeAnswer(
   const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange.trim());
   const answered = match ? `bytes ${Number(match[1])}-${Number(match[2])}` : undefined;
   const total = match?.[3] === '*' ? undefined : Number(match?.[3]);
-  if (answered === asked && (total === undefined || range.end < total)) return;
-  throw wrongRange(objectKey, asked, `Content-Range '${contentRange}'`);
+  if (answered !== asked || (total !== undefined && range.end >= total)) {
+    throw wrongRange(objectKey, asked, `Content-Range '${contentRange}'`);
+  }
+  // The range named, but a body of another length announced: its bytes would not be that range.
+  const length = range.end - range.start + 1;
+  if (contentLength !== undefined && contentLength !== length) {
+    throw wrongRange(
+      objectKey,
+      asked,
+      `Content-Range '${contentRange}' and a Content-Length of ${contentLength} bytes`,
+    );
+  }
 }
 
 function wrongRange(objectKey: string, asked: string, answered: string): StoreError {

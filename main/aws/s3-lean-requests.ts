@@ -6,6 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 import { type AnswerRules, type Http1Answer, Http1Client } from './http1-client';
+import { type DirectAnswer, type DirectRules, Http1DirectClient } from './http1-direct-client';
 import { checkOutbound } from './outbound-check';
 import { S3RequestSigner, uriEscape } from './sigv4-signer';
 
@@ -59,6 +60,13 @@ export interface LeanS3 {
    * checked as `httpsAgent` checks it). Undefined as for `send`.
    */
   sendWhole(request: LeanRequest, rules: AnswerRules, signal?: AbortSignal): Promise<Http1Answer | undefined>;
+  /**
+   * A GET without a body over the HTTP/1.1 client that reads bodies straight into the caller's memory
+   * (`http1-direct-client.ts`): the answers `rules.direct` takes come with their body pending, for a
+   * sink (a ranged GET's, into the download's slabs); the others read whole within the rules. Undefined
+   * as for `sendWhole`.
+   */
+  sendDirect(request: LeanRequest, rules: DirectRules, signal?: AbortSignal): Promise<DirectAnswer | undefined>;
 }
 
 /** SHA-256 of no bytes: the signed payload hash of a GET. */
@@ -97,6 +105,19 @@ export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined 
     const signedHeaders = await signer.sign({ method: request.method, path, query, headers }, Date.now() + offset);
     return { resolved, target: path + search, headers: signedHeaders };
   };
+  /** The request's head as the lean HTTP/1.1 clients send it (undefined when the lean path cannot send it). */
+  const signedHead = async (request: LeanRequest) => {
+    if (request.body) throw new Error('the lean HTTP/1.1 clients send no body');
+    const ready = await signed(request);
+    if (!ready) return undefined;
+    let head = `${request.method} ${ready.target} HTTP/1.1\r\n`;
+    for (const [name, value] of Object.entries(ready.headers)) {
+      // Signed values are header text already; a line break would split the request (never sent).
+      if (/[\r\n]/.test(value)) throw new Error(`the header ${name} holds a line break`);
+      head += `${name}: ${value}\r\n`;
+    }
+    return { resolved: ready.resolved, head: `${head}\r\n` };
+  };
   return {
     async usable() {
       return (await resolve()) !== undefined;
@@ -106,16 +127,12 @@ export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined 
       return ready && exchange(ready.resolved.base, ready.target, request, ready.headers, pool, signal);
     },
     async sendWhole(request, rules, signal) {
-      if (request.body) throw new Error('sendWhole sends no body');
-      const ready = await signed(request);
-      if (!ready) return undefined;
-      let head = `${request.method} ${ready.target} HTTP/1.1\r\n`;
-      for (const [name, value] of Object.entries(ready.headers)) {
-        // Signed values are header text already; a line break would split the request (never sent).
-        if (/[\r\n]/.test(value)) throw new Error(`the header ${name} holds a line break`);
-        head += `${name}: ${value}\r\n`;
-      }
-      return ready.resolved.http1.request(`${head}\r\n`, rules, signal);
+      const ready = await signedHead(request);
+      return ready?.resolved.http1.request(ready.head, rules, signal);
+    },
+    async sendDirect(request, rules, signal) {
+      const ready = await signedHead(request);
+      return ready?.resolved.http1Direct?.request(ready.head, rules, signal);
     },
   };
 }
@@ -125,6 +142,8 @@ interface LeanTarget {
   signer: S3RequestSigner;
   /** The lean HTTP/1.1 client's connections to `base` (see `sendWhole`). */
   http1: Http1Client;
+  /** Its twin for bodies read straight into the caller's memory (see `sendDirect`): plain HTTP only (`onread` reads a TCP socket, not TLS). */
+  http1Direct?: Http1DirectClient;
 }
 
 async function resolveTarget(client: S3Client, bucket: string, pool: LeanPool): Promise<LeanTarget | undefined> {
@@ -159,7 +178,15 @@ async function resolveTarget(client: S3Client, bucket: string, pool: LeanPool): 
     { host, port: Number(base.port) || (https ? 443 : 80), ...tls },
     { idleTimeoutMs: pool.idleTimeoutMs },
   );
-  return { base, signer, http1 };
+  const direct = https
+    ? {}
+    : {
+        http1Direct: new Http1DirectClient(
+          { host, port: Number(base.port) || 80 },
+          { idleTimeoutMs: pool.idleTimeoutMs },
+        ),
+      };
+  return { base, signer, http1, ...direct };
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   META_KEY_FINGERPRINT,
   type ObjectHead,
   type ObjectStore,
+  type RangeAnswer,
   type SseCustomerKey,
   TAG_KEY_FINGERPRINT,
   type WholeObject,
@@ -151,6 +152,48 @@ export function createS3ObjectStore(
     // Announced by chunks or the connection's end, not a Content-Length: the size is what came.
     if (answer.headers['content-length'] === undefined && answer.body) head.size = answer.body.length;
     return { head, bytes: answer.body?.length === size ? answer.body : undefined };
+  };
+
+  /**
+   * {@link ObjectStore.getRange} on the lean client whose reads land in the caller's memory, with the
+   * keyed-then-plain rule of {@link leanRead}; the answer checked as `get` checks a ranged one before
+   * it is returned (its body is dropped unread when the check fails).
+   */
+  const leanRange = async (
+    objectKey: string,
+    range: { start: number; end: number },
+    signal?: AbortSignal,
+  ): Promise<RangeAnswer | undefined> => {
+    const rules = { direct: (status: number) => status === 200 || status === 206, bodyLimit: () => ERROR_BODY_MAX };
+    const send = (keyed: boolean) =>
+      lean!.sendDirect(
+        {
+          method: 'GET',
+          key: objectKey,
+          headers: { range: `bytes=${range.start}-${range.end}`, ...(keyed ? sseHeaders() : {}) },
+          payloadSha256: EMPTY_SHA256,
+        },
+        rules,
+        signal,
+      );
+    let answer = await send(true);
+    if (!answer) return undefined;
+    if (!answer.pending) {
+      const refused = wholeAnswerError({ ...answer, body: answer.body });
+      if (answer.status !== 400) throw refused;
+      const plain = await send(false).catch(() => undefined);
+      if (!plain?.pending || storedWithSseC(plain.headers)) {
+        plain?.pending?.discard();
+        throw refused; // refused without the key too, or stored with SSE-C after all: a wrong key
+      }
+      answer = plain;
+    }
+    const { headers, pending } = answer as Required<Pick<typeof answer, 'pending'>> & typeof answer;
+    const head = unlessRead({ destroy: () => pending.discard() }, () => {
+      checkRangeAnswer(objectKey, range, headers['content-range'], pending.length);
+      return headOf(headers, objectKey);
+    });
+    return { head, readInto: (sink) => pending.readInto(sink), discard: () => pending.discard() };
   };
 
   /**
@@ -438,6 +481,9 @@ export function createS3ObjectStore(
     },
     async getWhole(objectKey, size, signal) {
       return lean ? call('get', objectKey, () => leanWhole(objectKey, size, signal)) : undefined;
+    },
+    async getRange(objectKey, range, signal) {
+      return lean ? call('get', objectKey, () => leanRange(objectKey, range, signal)) : undefined;
     },
     async get(objectKey, range, signal) {
       if (lean && !range) {

@@ -95,6 +95,17 @@ export class DownloadBuffers {
     });
   }
 
+  /**
+   * The slab {@link take} would lend at once, handed over now (the caller reads into it without a
+   * wait), or undefined when `take` would wait: same rules, so nobody waiting is passed over.
+   */
+  takeNow(atCursor: () => boolean): Buffer | undefined {
+    if (this.waiters.length > 0) return undefined;
+    const available = this.free.length + this.limit - this.made;
+    if (available >= 2 || (available >= 1 && atCursor())) return this.lend(this.free.pop() ?? this.make());
+    return undefined;
+  }
+
   /** Gives back the slab that `bytes` is (part of); serves the next waiter. */
   give(bytes: Uint8Array): void {
     const slab = bytes.buffer as ArrayBuffer;

@@ -7,7 +7,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import type { RemoteObject } from '../../shared/sync/types';
-import type { ObjectHead, ObjectStore } from '../aws/ports/object-store';
+import type { BodySink, ObjectHead, ObjectStore, RangeAnswer } from '../aws/ports/object-store';
 import { DownloadBuffers } from './download-buffers';
 import { sha256Buffer } from './hash-file';
 import { writeInside } from './inside-root';
@@ -293,9 +293,7 @@ async function rangedDownload(
       // one write in flight per range: disk back-pressure). At the hash cursor its bytes are hashed
       // during the write and the slab comes back once written; ahead of the cursor the hash gets the
       // slab only once it is written, as the hash gives it back to the budget when the gap fills.
-      const flush = async () => {
-        if (filled === 0) return;
-        await written();
+      const startWrite = () => {
         const bytes = slab!.subarray(0, filled);
         const at = received;
         slab = undefined;
@@ -303,8 +301,9 @@ async function rangedDownload(
         received += bytes.length;
         const hashedFirst = at === hash.hashed;
         if (hashedFirst) hash.add(at, bytes);
-        writing = writeAllAt(handle, bytes, at).then(
+        const write: Promise<void> = writeAllAt(handle, bytes, at).then(
           () => {
+            if (writing === write) writing = undefined;
             const held = !hashedFirst && at !== hash.hashed;
             try {
               if (!hashedFirst) hash.add(at, bytes);
@@ -318,36 +317,86 @@ async function rangedDownload(
             ctx.onBytes(bytes.length);
           },
           (error: unknown) => {
+            if (writing === write) writing = undefined;
             buffers.give(bytes);
             writeFailed ??= error; // a disk error: the download fails for good (bytes may be hashed already)
           },
         );
+        writing = write;
+      };
+      const flush = async () => {
+        if (filled === 0) return;
+        await written();
+        startWrite();
+      };
+      /** {@link flush}, at once when no write is in flight (a body read into slabs goes on without a wait). */
+      const flushSoon = (): Promise<void> | undefined => {
+        if (filled === 0) return undefined;
+        if (writing) return flush();
+        if (writeFailed) throw writeFailed;
+        startWrite();
+        return undefined;
+      };
+      /** The slab's room up to the grid line (see SLAB_GRID_SHIFT) not yet filled. */
+      const roomOf = (taken: Buffer) => {
+        slab = taken;
+        return taken.subarray(filled, slabRoom(received, taken.length));
+      };
+      // The body of a lean ranged answer is read straight into the slabs: rooms up to the grid line.
+      const sink: BodySink = {
+        room: () => {
+          if (slab) return roomOf(slab);
+          const now = buffers.takeNow(atCursor);
+          return now ? roomOf(now) : buffers.take(parts.signal, atCursor).then(roomOf);
+        },
+        filled: (bytes) => {
+          filled += bytes;
+          try {
+            return filled === slabRoom(received, slab!.length) ? flushSoon() : undefined;
+          } catch (error) {
+            writeFailed ??= error; // the hash refused the bytes, or a write failed: for good, as above
+            throw error;
+          }
+        },
+      };
+      /** Reads a ranged answer from `store.getRange` into the slabs; a broken connection is retried, the sink's failure not. */
+      const readDirect = async (answer: RangeAnswer) => {
+        try {
+          await answer.readInto(sink);
+        } catch (error) {
+          if (parts.signal.aborted || error === writeFailed) throw error;
+          throw bodyStopped(remote.key, (error as Error).message, error);
+        }
       };
       try {
         await withRetry(async () => {
           filled = 0; // a retry asks again from the end of the last written slab
           received = position;
-          const part = await getObject(ctx, remote.key, { start: position, end }, parts.signal);
+          const range = { start: position, end };
+          const part = await rangeAnswer(ctx, remote.key, range, parts.signal);
           if (part.head.etag !== remote.etag) {
-            part.body.destroy();
+            part.drop();
             throw new IntegrityError(`${remote.key} changed in S3 while it was downloading; pull again`);
           }
           head ??= part.head;
           try {
-            await readBody(part.body, remote.key, async (chunk) => {
-              if (received + filled + chunk.length > end + 1) {
-                throw new IntegrityError(`S3 sent more than bytes ${start}-${end} of ${remote.key}`);
-              }
-              // Copied, so the socket's chunks die young; the slab is written once it reaches the grid.
-              for (let at = 0; at < chunk.length;) {
-                slab ??= await buffers.take(parts.signal, atCursor);
-                const room = slabRoom(received, slab.length);
-                const copied = chunk.copy(slab, filled, at, Math.min(chunk.length, at + room - filled));
-                filled += copied;
-                at += copied;
-                if (filled === room) await flush();
-              }
-            });
+            if ('readInto' in part) await readDirect(part);
+            else {
+              await readBody(part.body, remote.key, async (chunk) => {
+                if (received + filled + chunk.length > end + 1) {
+                  throw new IntegrityError(`S3 sent more than bytes ${start}-${end} of ${remote.key}`);
+                }
+                // Copied, so the socket's chunks die young; the slab is written once it reaches the grid.
+                for (let at = 0; at < chunk.length;) {
+                  slab ??= await buffers.take(parts.signal, atCursor);
+                  const room = slabRoom(received, slab.length);
+                  const copied = chunk.copy(slab, filled, at, Math.min(chunk.length, at + room - filled));
+                  filled += copied;
+                  at += copied;
+                  if (filled === room) await flush();
+                }
+              });
+            }
             await flush();
             await written();
           } catch (error) {
@@ -394,6 +443,25 @@ async function getObject(
   const got = await ctx.store.get(key, range, signal);
   if (got.head.encrypted === false) ctx.onStoredPlain?.(key);
   return got;
+}
+
+/**
+ * A ranged GET: read straight into memory where the store can (`getRange`), else as a stream (`get`).
+ * `drop` gives the answer up unread. An answer without SSE-C is told to the context at once.
+ */
+async function rangeAnswer(
+  ctx: DownloadContext,
+  key: string,
+  range: { start: number; end: number },
+  signal: AbortSignal,
+): Promise<(RangeAnswer | { head: ObjectHead; body: Readable }) & { drop: () => void }> {
+  const direct = await ctx.store.getRange?.(key, range, signal);
+  if (!direct) {
+    const got = await getObject(ctx, key, range, signal);
+    return { ...got, drop: () => got.body.destroy() };
+  }
+  if (direct.head.encrypted === false) ctx.onStoredPlain?.(key);
+  return Object.assign(direct, { drop: () => direct.discard() });
 }
 
 /** Writes `bytes` at `position`, going on after a partial write. */

@@ -7,10 +7,10 @@ import { Readable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
 
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { RemoteObject } from '../../shared/sync/types';
-import { META_SHA256, type ObjectHead, type ObjectStore, StoreError } from '../aws/ports/object-store';
+import { type BodySink, META_SHA256, type ObjectHead, type ObjectStore, StoreError } from '../aws/ports/object-store';
 import { downloadFile, type DownloadFolder } from './download';
 import { DownloadBuffers, SLAB_BYTES } from './download-buffers';
 import { createLimiter } from './limiter';
@@ -33,15 +33,42 @@ interface Script {
   onChunk?: (key: string, at: number) => void;
 }
 
+/** Whether the scripted store reads ranges into the download's memory (`getRange`, as the lean S3 path does) or streams them (`get`). */
+let directReads = false;
+
 /**
  * An S3 of ranged GETs only, whose bodies come in the script's chunk sizes with the script's
- * pauses, so that parts of several files arrive interleaved in many orders.
+ * pauses, so that parts of several files arrive interleaved in many orders. With
+ * {@link directReads}, ranges are read into the sink's rooms (`getRange`), each piece no longer
+ * than the room, as the lean client's socket reads are.
  */
 function scriptedStore(objects: Map<string, Buffer>, script: Script): ObjectStore {
   let gets = 0;
   let cursor = 0;
   const next = (list: number[]) => list[cursor++ % list.length]!;
+  const getRange = async (key: string, range: { start: number; end: number }, signal?: AbortSignal) => {
+    signal?.throwIfAborted();
+    script.onGet?.(key, range, (gets += 1));
+    const bytes = objects.get(key)!;
+    return {
+      head: headOf(key, bytes),
+      discard: () => undefined,
+      async readInto(sink: BodySink) {
+        for (let at = range.start; at <= range.end;) {
+          for (let turns = next(script.turns); turns > 0; turns -= 1) await tick();
+          signal?.throwIfAborted();
+          script.onChunk?.(key, at);
+          const room = await sink.room();
+          const size = Math.min(next(script.chunks), range.end + 1 - at, room.length);
+          bytes.copy(room, 0, at, at + size);
+          at += size;
+          await sink.filled(size);
+        }
+      },
+    };
+  };
   return {
+    ...(directReads ? { getRange } : {}),
     async get(key: string, range: { start: number; end: number }, signal?: AbortSignal) {
       signal?.throwIfAborted();
       script.onGet?.(key, range, (gets += 1));
@@ -160,7 +187,14 @@ async function downloadAll(
 const bytesOf = (seed: number, size: number) =>
   Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + (i >> 8)) & 0xff));
 
-describe('ranged downloads under one memory budget', () => {
+describe.each([
+  ['streamed (get)', false],
+  ['read into the slabs (getRange)', true],
+])('ranged downloads under one memory budget, %s', (_how, direct) => {
+  beforeEach(() => {
+    directReads = direct;
+  });
+
   it('never hold more than the budget across all files, and write every file byte for byte with its hash, whatever the order in which writes finish', async () => {
     let pressed = 0;
     let delays: number[] = [0];

@@ -47,6 +47,32 @@ export interface WholeObject {
   bytes: Buffer | undefined;
 }
 
+/**
+ * Memory a ranged answer's body is read into, piece by piece, in order ({@link RangeAnswer.readInto}).
+ * Either call may return a promise: the store then reads nothing more (TCP back-pressure) until it
+ * settles, and a rejection ends the read with that error.
+ */
+export interface BodySink {
+  /** Where the body's next bytes go: at most its length of them are read into it. */
+  room(): Buffer | Promise<Buffer>;
+  /** The first `bytes` of the last room now hold the body's next bytes (the room is used up). */
+  filled(bytes: number): void | Promise<void>;
+}
+
+/** A ranged GET's answer whose head has arrived and was checked, its body not read yet ({@link ObjectStore.getRange}). */
+export interface RangeAnswer {
+  /** The head; `size` is the range's length. */
+  head: ObjectHead;
+  /**
+   * Reads the range's bytes into `sink`, all of them in order, never a byte more. Rejects with a
+   * network error (a `code` the engine retries) when the connection breaks or falls silent, and with
+   * the sink's own error when a sink call throws or rejects; never while a sink call is pending.
+   */
+  readInto(sink: BodySink): Promise<void>;
+  /** Drops the body unread (its connection closes). */
+  discard(): void;
+}
+
 /** A body for a PUT or a part: bytes in memory, or a stream factory (called again on retry). */
 export type Body = { buffer: Buffer } | { stream: () => Readable; length: number };
 
@@ -187,6 +213,14 @@ export interface ObjectStore {
    * not read. Undefined when the store cannot this time (then `get`). Absent on other stores.
    */
   getWhole?(key: string, size: number, signal?: AbortSignal): Promise<WholeObject | undefined>;
+  /**
+   * A byte range of the object (inclusive end) whose body is read straight into the caller's memory
+   * (`readInto`), where the store has such a way (S3 over plain HTTP: the lean client's reads land in
+   * the sink's buffers, no copy). The answer is checked as `get` checks a ranged one (exactly that range,
+   * its Content-Length the range's length, SSE-C as for `get`) before it is returned. Undefined when the
+   * store cannot this time (then `get`). Absent on other stores.
+   */
+  getRange?(key: string, range: { start: number; end: number }, signal?: AbortSignal): Promise<RangeAnswer | undefined>;
   /** Deletes up to 1,000 keys; returns the keys that failed with their messages. */
   deleteMany(keys: string[], signal?: AbortSignal): Promise<Array<{ key: string; message: string }>>;
 }

@@ -18,6 +18,11 @@ export function abortAfter(
     if (done >= count) controller.abort();
     return value;
   };
+  /** Counted only when the store answered (undefined: it could not, and `get` follows, counted then). */
+  const countedIfAnswered = async <T>(result: Promise<T | undefined>): Promise<T | undefined> => {
+    const value = await result;
+    return value === undefined ? value : counted(Promise.resolve(value));
+  };
   return {
     ...store,
     bucket: store.bucket,
@@ -30,6 +35,15 @@ export function abortAfter(
       ? {
           getWhole: (key: string, size: number, signal?: AbortSignal) =>
             method === 'get' ? counted(store.getWhole!(key, size, signal)) : store.getWhole!(key, size, signal),
+        }
+      : {}),
+    // So is a range read into memory (getRange).
+    ...(store.getRange
+      ? {
+          getRange: (key: string, range: { start: number; end: number }, signal?: AbortSignal) =>
+            method === 'get'
+              ? countedIfAnswered(store.getRange!(key, range, signal))
+              : store.getRange!(key, range, signal),
         }
       : {}),
   };

@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 
-import { type Body, type ObjectStore, StoreError } from '../../aws/ports/object-store';
+import { type Body, type ObjectStore, type RangeAnswer, StoreError } from '../../aws/ports/object-store';
 
 /** One call the engine made on the store (numbered from 1 per instrumented store). */
 export interface StoreCall {
@@ -69,8 +69,13 @@ export function instrumentStore(
     (method: string, original: (...args: unknown[]) => Promise<unknown>) =>
     async (...args: unknown[]): Promise<unknown> => {
       if (crashedFlag) return hang();
-      // A small object read whole (getWhole) is a GET: recorded, counted and crashed as one.
-      const call = describeCall(calls.length + 1, method === 'getWhole' ? 'get' : method, args);
+      // A small object read whole (getWhole) and a range read into memory (getRange) are GETs:
+      // recorded, counted and crashed as one.
+      const call = describeCall(
+        calls.length + 1,
+        method === 'getWhole' || method === 'getRange' ? 'get' : method,
+        args,
+      );
       calls.push(call);
       await beforeCall?.(call);
       if (crashedFlag) return hang();
@@ -100,6 +105,8 @@ export function instrumentStore(
           const got = result as { body: Readable; head: unknown };
           return { ...got, body: halfThenHang(got.body, crash) };
         }
+        if (fault.mode === 'mid-body' && method === 'getRange' && result)
+          return halfThenHangInto(result as RangeAnswer, crash);
         crash();
         return hang();
       }
@@ -133,6 +140,26 @@ function describeCall(n: number, method: string, args: unknown[]): StoreCall {
 
 function bodyLength(body: Body): number {
   return 'buffer' in body ? body.buffer.length : body.length;
+}
+
+/** {@link halfThenHang} for a range read into the caller's memory (getRange). */
+function halfThenHangInto(answer: RangeAnswer, crash: () => void): RangeAnswer {
+  return {
+    ...answer,
+    readInto: async (sink) => {
+      const bytes = Buffer.alloc(answer.head.size);
+      let read = 0;
+      await answer.readInto({ room: () => bytes.subarray(read), filled: (n) => void (read += n) });
+      for (let given = 0, half = Math.floor(read / 2); given < half;) {
+        const room = await sink.room();
+        const n = bytes.copy(room, 0, given, half);
+        given += n;
+        await sink.filled(n);
+      }
+      crash();
+      return new Promise<void>(() => undefined);
+    },
+  };
 }
 
 /** Passes the first half of a body on, then crashes: the reader waits forever, as a killed process would. */
