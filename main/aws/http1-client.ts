@@ -412,6 +412,27 @@ class ChunkedDecoder {
   }
 }
 
+/**
+ * `exchange` on an idle connection of `idle` if there is one, else on a `fresh` one. A reused
+ * connection the server had closed (StaleConnection: before a byte of the answer) costs no failed
+ * request: once more on a new one, as GETs and HEADs are idempotent.
+ */
+export async function onPooledConnection<C, T>(
+  idle: C[],
+  fresh: () => C,
+  exchange: (connection: C) => Promise<T>,
+): Promise<T> {
+  const reused = idle.pop();
+  if (reused) {
+    try {
+      return await exchange(reused);
+    } catch (error) {
+      if (!(error instanceof StaleConnection)) throw error;
+    }
+  }
+  return exchange(fresh());
+}
+
 /** A reused connection the server had closed: the request goes again on a new one. */
 export class StaleConnection extends Error {}
 

@@ -1,10 +1,11 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { type DirectRules, Http1DirectClient } from './http1-direct-client';
 import type { BodySink } from './ports/object-store';
+import { type Script, type ScriptedServer, scriptedServer } from './testing/scripted-http-server';
 
 // Invariant: `readInto` hands the sink exactly the body's bytes in order and resolves, or rejects
 // (a network code the engine retries: ECONNRESET, ETIMEDOUT; an AbortError; the sink's own error);
@@ -14,45 +15,22 @@ import type { BodySink } from './ports/object-store';
 // HTML bodies, a Content-Length too long or too short, no Content-Length, bytes after the body, a
 // throwing sink, an abort at every point.
 
-type Script = (socket: Socket, request: number) => void;
-
-let server: Server | undefined;
+let server: ScriptedServer | undefined;
 let client: Http1DirectClient | undefined;
 afterEach(async () => {
   client?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await server?.close();
   server = undefined;
 });
 
-/** A loopback server answering each request (one per empty-line-ended head) by `script`; counts connections. */
-/** `idleTimeoutMs`: the silence limit, short only where a test is about it (a loaded machine stalls longer). */
+/**
+ * A loopback server answering each request by `script` (see scriptedServer), and a client to it;
+ * `idleTimeoutMs`: the silence limit, short only where a test is about it (a loaded machine stalls longer).
+ */
 async function serve(script: Script, idleTimeoutMs = 10_000) {
-  let requests = 0;
-  let connections = 0;
-  const sockets = new Set<Socket>();
-  server = createServer((socket) => {
-    connections += 1;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let text = '';
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      for (let end = text.indexOf('\r\n\r\n'); end >= 0; end = text.indexOf('\r\n\r\n')) {
-        text = text.slice(end + 4);
-        script(socket, requests++);
-      }
-    });
-  });
-  const closeAll = server.close.bind(server);
-  server.close = ((done?: () => void) => {
-    for (const s of sockets) s.destroy();
-    return closeAll(done);
-  }) as Server['close'];
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  client = new Http1DirectClient({ host: '127.0.0.1', port }, { idleTimeoutMs });
-  return { client, connections: () => connections };
+  server = await scriptedServer(script);
+  client = new Http1DirectClient({ host: '127.0.0.1', port: server.port }, { idleTimeoutMs });
+  return { client, connections: server.connections };
 }
 
 const GET = 'GET /b/k HTTP/1.1\r\nhost: x\r\nrange: bytes=0-9\r\n\r\n';

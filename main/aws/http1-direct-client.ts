@@ -8,6 +8,7 @@ import {
   HEAD_MAX,
   type Http1Target,
   networkError,
+  onPooledConnection,
   PARKED_MS,
   parseAnswerHead,
   protocolError,
@@ -79,16 +80,11 @@ export class Http1DirectClient {
    */
   async request(head: string, rules: DirectRules, signal?: AbortSignal): Promise<DirectAnswer> {
     signal?.throwIfAborted();
-    const reused = this.idle.pop();
-    if (reused) {
-      try {
-        return await this.exchange(reused, head, rules, signal);
-      } catch (error) {
-        // The server closed a kept-alive connection as the request went out: once more on a new one.
-        if (!(error instanceof StaleConnection)) throw error;
-      }
-    }
-    return this.exchange(new DirectConnection(this.target, this.reads), head, rules, signal);
+    return onPooledConnection(
+      this.idle,
+      () => new DirectConnection(this.target, this.reads),
+      (connection) => this.exchange(connection, head, rules, signal),
+    );
   }
 
   /** Closes every idle connection (a request in flight finishes on its own). */

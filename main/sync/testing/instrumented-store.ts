@@ -105,8 +105,9 @@ export function instrumentStore(
           const got = result as { body: Readable; head: unknown };
           return { ...got, body: halfThenHang(got.body, crash) };
         }
-        if (fault.mode === 'mid-body' && method === 'getRange' && result)
+        if (fault.mode === 'mid-body' && method === 'getRange' && result) {
           return halfThenHangInto(result as RangeAnswer, crash);
+        }
         crash();
         return hang();
       }
