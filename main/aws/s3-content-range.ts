@@ -4,7 +4,7 @@ import { StoreError } from './ports/object-store';
  * Throws unless a ranged GET's answer is the range asked for: its Content-Range must name
  * exactly bytes `start`-`end` (a server or proxy that answers another range of the same length
  * would otherwise go unnoticed for objects without a recorded SHA-256, and be written at the
- * wrong offset), and its Content-Length, when known, must be the range's length. An answer without Content-Range is accepted only as the whole object, when the
+ * wrong offset), and its Content-Length, when known, must not be longer than the range. An answer without Content-Range is accepted only as the whole object, when the
  * range asked for starts at 0 and the answer has exactly the range's length (a 200 to a range
  * that covers the object).
  */
@@ -25,9 +25,11 @@ export function checkRangeAnswer(
   if (answered !== asked || (total !== undefined && range.end >= total)) {
     throw wrongRange(objectKey, asked, `Content-Range '${contentRange}'`);
   }
-  // The range named, but a body of another length announced: its bytes would not be that range.
+  // The range named, but a longer body announced: its bytes past the range would land on the next
+  // range's. A shorter one is a body cut short (a proxy's doing): its bytes are the range's first, and
+  // the download resumes after them.
   const length = range.end - range.start + 1;
-  if (contentLength !== undefined && contentLength !== length) {
+  if (contentLength !== undefined && contentLength > length) {
     throw wrongRange(
       objectKey,
       asked,
