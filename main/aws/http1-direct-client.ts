@@ -82,7 +82,10 @@ export class Http1DirectClient {
     signal?.throwIfAborted();
     return onPooledConnection(
       this.idle,
-      () => new DirectConnection(this.target, this.reads),
+      () => {
+        checkOutbound('the lean HTTP/1.1 direct client (http1-direct-client.ts)', this.target.host);
+        return new DirectConnection(this.target, this.reads);
+      },
       (connection) => this.exchange(connection, head, rules, signal),
     );
   }
