@@ -178,13 +178,22 @@ describe.each<Transport>(['http', 'https'])('Http1Client against a loopback serv
   });
 
   it('a kept-alive connection the server closed between requests costs no failed request', async () => {
+    let closed: Promise<void> | undefined;
     const { client, connections } = await serveOver((socket, n) => {
       socket.write(ok(`answer ${n}`));
-      if (n % 2 === 0) setTimeout(() => socket.end(), 20); // closes after the answer, before the next request
+      if (n % 2 === 0) {
+        // Closes after the answer, while the connection waits in the client's pool for the next request.
+        closed = new Promise((resolve) => socket.once('close', () => resolve()));
+        setTimeout(() => socket.end(), 20);
+      }
     });
     for (const n of [0, 1, 2, 3]) {
       expect((await client.request(GET, upTo(1024))).body?.toString()).toBe(`answer ${n}`);
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      // The next request goes out once the close has reached the client (closed on both sides means
+      // the client answered the server's end), not after a guessed delay: at load 40 a request sent
+      // 60 ms after the close could still meet the closing connection and take the next answer's number.
+      await closed;
+      closed = undefined;
     }
     expect(connections()).toBe(3);
   });
