@@ -15,7 +15,9 @@ const { name, config } = VALID_REQUESTS['templates.save'];
 
 /** Saves a template through the host's own command socket, as the wizard's Review step does. */
 async function saveTemplate(page: Page): Promise<void> {
-  expect(await invokeOnHost(page, host().token, 'templates.save', { name, config })).toMatchObject({ ok: true });
+  expect(await invokeOnHost(page, host().token, 'templates.save', { name, config, replace: true })).toMatchObject({
+    ok: true,
+  });
 }
 
 test('a saved template shows on every page load', async ({ page }) => {

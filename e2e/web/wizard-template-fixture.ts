@@ -36,9 +36,14 @@ export function demoRunConfig(home: string, change: (config: RunConfig) => void 
   return config;
 }
 
-/** Saves `config` as the template `name` through the host's command socket (as Review's Save does). */
+/**
+ * Saves `config` as the template `name` through the host's command socket (as Review's Save does),
+ * replacing one of that name: the specs of a file share a host, and each sets up its own templates.
+ */
 export async function saveTemplate(page: Page, token: string, name: string, config: RunConfig): Promise<void> {
-  expect(await invokeOnHost(page, token, 'templates.save', { name, config })).toMatchObject({ ok: true });
+  expect(await invokeOnHost(page, token, 'templates.save', { name, config, replace: true })).toMatchObject({
+    ok: true,
+  });
 }
 
 /** Opens the template `name` from the Launch page: the wizard shows it at Review. */

@@ -93,7 +93,7 @@ export function dashboardHandlers(services: DashboardServices): Pick<Handlers, D
       costs.killAll({ resourceIds, includeUntracked, confirmation, ...(scope ? { scope } : {}) }),
     'costs.teardownRun': ({ runId }) => costs.teardownRun(runId),
     'templates.list': () => templates.list(),
-    'templates.save': ({ name, config }) => templates.save(name, config),
+    'templates.save': ({ name, config, replace }) => templates.save(name, config, { replace: replace === true }),
     'templates.delete': ({ name }) => templates.remove(name),
     'config.export': ({ config }) => templates.export(config),
     'config.checkFiles': async ({ paths, kinds = [] }) => {

@@ -2,15 +2,13 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import type { RunTemplate } from '../../shared/domain/account';
+import { templateKey } from '../../shared/domain/template-name';
+import { TypedError } from '../../shared/ipc/result';
 import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
 import { type Clock, isoNow } from '../core/clock';
 
 // A file name per template: readable, and never a path (the name's charset is checked by the contract too).
-const fileOf = (name: string) =>
-  `${name
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')}.json`;
+const fileOf = (name: string) => `${templateKey(name)}.json`;
 
 /** Saved wizard templates (one JSON file each in `<data>/templates`) and run config export. */
 export class TemplatesService {
@@ -33,10 +31,29 @@ export class TemplatesService {
       .sort((a, b) => b.savedAt.localeCompare(a.savedAt));
   }
 
-  async save(name: string, config: RunConfig): Promise<RunTemplate> {
+  /**
+   * Saves `config` as the template `name`. A name already taken (names that differ only in case or
+   * punctuation share a file) is refused with CONFLICT unless `replace` says the user chose to
+   * replace it: a template is never overwritten silently, even by a window whose list is stale.
+   */
+  async save(name: string, config: RunConfig, { replace = false }: { replace?: boolean } = {}): Promise<RunTemplate> {
     const template: RunTemplate = { name: name.trim(), savedAt: isoNow(this.clock), config };
     await mkdir(this.dir, { recursive: true });
-    await writeFile(join(this.dir, fileOf(name)), JSON.stringify(template, null, 2) + '\n', { mode: 0o600 });
+    const path = join(this.dir, fileOf(name));
+    const body = JSON.stringify(template, null, 2) + '\n';
+    try {
+      // 'wx' makes "is the name free" and "take it" one step.
+      await writeFile(path, body, { mode: 0o600, flag: replace ? 'w' : 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const existing = await this.read(path);
+      const taken = existing?.name ?? template.name;
+      throw new TypedError(
+        'CONFLICT',
+        `A template named “${taken}” already exists${existing ? ` (saved ${existing.savedAt.slice(0, 10)})` : ''}.`,
+        { fix: `Replace it, or save under another name.`, details: { existing: taken } },
+      );
+    }
     return template;
   }
 

@@ -91,8 +91,10 @@ export const dashboardCommands = {
   ),
   /** Saved wizard templates, newest first. */
   'templates.list': command<RunTemplate[]>()(emptyRequest),
-  /** Saves (or replaces) a template under a name. */
-  'templates.save': command<RunTemplate>()(z.object({ name: templateName, config: runConfigSchema }).strict()),
+  /** Saves a template under a name; a name already taken is refused (CONFLICT) unless `replace` is true. */
+  'templates.save': command<RunTemplate>()(
+    z.object({ name: templateName, config: runConfigSchema, replace: z.boolean().optional() }).strict(),
+  ),
   /** Deletes a template. */
   'templates.delete': command<{ deleted: boolean }>()(z.object({ name: templateName }).strict()),
   /**

@@ -83,8 +83,9 @@ export function StartView() {
     void useApp.getState().loadDoctor();
     void useWizardAws.getState().checkIdentity('', region ?? DEFAULT_REGION);
   };
-  const open = (config: RunConfig) => {
+  const open = (config: RunConfig, template: string) => {
     useLaunch.getState().reset();
+    useLaunch.getState().openedFrom(template);
     useWizard.getState().startFrom(config);
     void useWizardAws.getState().prepareKey();
   };
@@ -163,7 +164,7 @@ export function StartView() {
           ) : templates.length ? (
             <TemplateList
               templates={templates}
-              onOpen={(t) => open(t.config as RunConfig)}
+              onOpen={(t) => open(t.config as RunConfig, t.name)}
               onDelete={(name) => void useLaunch.getState().deleteTemplate(name)}
             />
           ) : (

@@ -49,6 +49,8 @@ export function StepBody({
     useShallow((s) => ({
       saving: s.saving,
       savedAs: s.savedAs,
+      openedTemplate: s.openedTemplate,
+      nameTaken: s.nameTaken,
       exported: s.exported,
       actionError: s.actionError,
       launchError: s.launchError,
@@ -124,7 +126,8 @@ export function StepBody({
           prices={aws.prices}
           onRerun={() => config && void actions.runPreflight(config)}
           {...launch}
-          onSave={(name) => config && void launchActions.saveTemplate(name, config)}
+          onSave={(name, replace) => config && void launchActions.saveTemplate(name, config, replace)}
+          onKeepTaken={() => launchActions.keepTaken()}
           onExport={() => config && void launchActions.exportConfig(config)}
           onCopy={(text) => void copyText(text, 'The run config (JSON)')}
           onFix={(home) => useWizard.getState().goTo(home.step, home.field)}

@@ -16,6 +16,10 @@ interface LaunchStore {
   templatesLoading: boolean;
   saving: boolean;
   savedAs: string | undefined;
+  /** The template the wizard was opened from: Review proposes its name, and saving under it updates it. */
+  openedTemplate: string | undefined;
+  /** A save refused because the name is taken: Review asks whether to replace that template. */
+  nameTaken: { name: string; existing: string } | undefined;
   exported: { path: string; json: string } | undefined;
   actionError: AppError | undefined;
   launching: boolean;
@@ -24,7 +28,12 @@ interface LaunchStore {
   launchedRunId: string | undefined;
   /** Asks main for the saved templates; the bridge calls it on every (re)connect, Retry after a failure. */
   loadTemplates(): Promise<void>;
-  saveTemplate(name: string, config: RunConfig): Promise<void>;
+  /** Saves under `name`; a taken name is refused (`nameTaken`) unless `replace` (the user chose to). */
+  saveTemplate(name: string, config: RunConfig, replace?: boolean): Promise<void>;
+  /** The wizard now shows template `name` (or a fresh draft: undefined). */
+  openedFrom(name: string | undefined): void;
+  /** The user kept the taken template: nothing is saved. */
+  keepTaken(): void;
   deleteTemplate(name: string): Promise<void>;
   exportConfig(config: RunConfig): Promise<void>;
   launch(config: RunConfig): Promise<void>;
@@ -42,6 +51,8 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
   templatesLoading: false,
   saving: false,
   savedAs: undefined,
+  openedTemplate: undefined,
+  nameTaken: undefined,
   exported: undefined,
   actionError: undefined,
   launching: false,
@@ -62,12 +73,24 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
     );
   },
 
-  saveTemplate: async (name, config) => {
-    set({ saving: true, actionError: undefined, savedAs: undefined });
-    const result = await api().invoke('templates.save', { name, config });
-    set(result.ok ? { saving: false, savedAs: result.value.name } : { saving: false, actionError: result.error });
-    if (result.ok) await get().loadTemplates();
+  saveTemplate: async (name, config, replace = false) => {
+    set({ saving: true, actionError: undefined, savedAs: undefined, nameTaken: undefined });
+    const result = await api().invoke('templates.save', { name, config, replace });
+    if (!result.ok) {
+      const existing = result.error.details?.['existing'];
+      // Main refused to overwrite: the user decides (replace, or another name), not the click that got here.
+      if (result.error.code === 'CONFLICT' && typeof existing === 'string') {
+        return set({ saving: false, nameTaken: { name, existing } });
+      }
+      return set({ saving: false, actionError: result.error });
+    }
+    set({ saving: false, savedAs: result.value.name, openedTemplate: result.value.name });
+    await get().loadTemplates();
   },
+
+  openedFrom: (name) => set({ openedTemplate: name, nameTaken: undefined }),
+
+  keepTaken: () => set({ nameTaken: undefined }),
 
   deleteTemplate: async (name) => {
     const result = await api().invoke('templates.delete', { name });
@@ -97,5 +120,13 @@ export const useLaunch = create<LaunchStore>()((set, get) => ({
     useNavigation.getState().navigate('runs');
   },
 
-  reset: () => set({ savedAs: undefined, exported: undefined, actionError: undefined, launchError: undefined }),
+  reset: () =>
+    set({
+      savedAs: undefined,
+      exported: undefined,
+      actionError: undefined,
+      launchError: undefined,
+      openedTemplate: undefined,
+      nameTaken: undefined,
+    }),
 }));

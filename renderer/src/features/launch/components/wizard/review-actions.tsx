@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 
+import { sameTemplateName } from '../../../../../../shared/domain/template-name';
 import type { AppError } from '../../../../../../shared/ipc/result';
 import type { RunConfig } from '../../../../../../shared/run-config/schema';
 import { Button } from '../../../../components/button';
@@ -13,10 +14,16 @@ export interface ReviewActionsProps {
   config: RunConfig;
   saving: boolean;
   savedAs: string | undefined;
+  /** The template the wizard was opened from: its name is proposed, and saving under it updates it. */
+  openedTemplate?: string | undefined;
+  /** A save refused because the name is taken by `existing`: replace it, or keep it (and pick another name). */
+  nameTaken?: { name: string; existing: string } | undefined;
   exported: { path: string; json: string } | undefined;
   actionError: AppError | undefined;
   launchError: AppError | undefined;
-  onSave: (name: string) => void;
+  /** Saves under `name`; `replace` only when the user chose to replace the template of that name. */
+  onSave: (name: string, replace: boolean) => void;
+  onKeepTaken?: () => void;
   onExport: () => void;
   onCopy: (text: string) => void;
 }
@@ -40,16 +47,21 @@ export function ReviewActions({
   config,
   saving,
   savedAs,
+  openedTemplate,
+  nameTaken,
   exported,
   actionError,
   launchError,
   onSave,
+  onKeepTaken,
   onExport,
   onCopy,
 }: ReviewActionsProps) {
-  // A template is what many runs start from: it is named by the user, never after one run (the run's name).
-  const [name, setName] = useState('');
+  // A template is what many runs start from: it is named by the user, never after one run (the run's
+  // name); opened from a template, the wizard proposes that template's name, so Save updates it knowingly.
+  const [name, setName] = useState(openedTemplate ?? '');
   const nameId = useId();
+  const updating = openedTemplate !== undefined && sameTemplateName(name, openedTemplate);
   return (
     <section className="review__section review__actions" aria-label="Save, export and launch">
       <div className="review__row">
@@ -65,17 +77,38 @@ export function ReviewActions({
           data-testid="template-name"
         />
         <Button
-          onClick={() => onSave(name.trim())}
+          onClick={() => onSave(name.trim(), updating)}
           loading={saving}
           disabled={!name.trim()}
           data-testid="template-save"
         >
-          Save as template
+          {updating ? 'Update template' : 'Save as template'}
         </Button>
         <Button onClick={onExport} data-testid="export-json">
           Export JSON
         </Button>
       </div>
+      {nameTaken && (
+        <div className="review__taken" role="alert" data-testid="template-taken">
+          <p>
+            A template named “{nameTaken.existing}” already exists. Replace it with this wizard, or keep it and save
+            under another name.
+          </p>
+          <div className="review__taken-actions">
+            <Button
+              variant="danger"
+              size="sm"
+              onClick={() => onSave(nameTaken.name, true)}
+              data-testid="template-replace"
+            >
+              Replace “{nameTaken.existing}”
+            </Button>
+            <Button size="sm" onClick={() => onKeepTaken?.()} data-testid="template-keep">
+              Keep it
+            </Button>
+          </div>
+        </div>
+      )}
       {savedAs && (
         <p className="review__ok" data-testid="template-saved">
           <CheckIcon size={13} /> Saved as template “{savedAs}”.
