@@ -158,7 +158,7 @@ describe('stop requests against hostile files, races and dead processes', () => 
     expect(readFileSync(outside, 'utf8')).toContain('forged through a link');
   });
 
-  it("a request that is a FIFO is not believed and never blocks the owner's loop", () => {
+  it("a request that is a FIFO is not believed and never blocks the owner's loop", async () => {
     runOf('piped', process.pid);
     // Before: readFileSync of a FIFO waited for its writer (the app's main loop with it).
     writeStopRequest(dir, 'piped', 'real');
@@ -167,8 +167,15 @@ describe('stop requests against hostile files, races and dead processes', () => 
     rmSync(fifo);
     execFileSync('mkfifo', [fifo]);
     // A writer that holds the FIFO open and says nothing for 3 s: the old read returned only then.
-    const writer = spawn('sh', ['-c', `exec 3>"${fifo}"; sleep 3`], { stdio: 'ignore' });
+    // It opens without creating (a shell's `3>` made a regular file of that name when it ran after the
+    // FIFO was taken, at load), and the request is taken only once it holds the FIFO.
+    const holdOpen = `const fs = require('node:fs'); fs.openSync(process.argv[1], fs.constants.O_RDWR); console.log('open'); setTimeout(() => {}, 3000);`;
+    const writer = spawn(process.execPath, ['-e', holdOpen, fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
+      await new Promise<void>((resolve, reject) => {
+        writer.stdout.once('data', () => resolve());
+        writer.once('exit', () => reject(new Error('the FIFO writer exited before it held the FIFO open')));
+      });
       expect(takeStopRequest(dir, 'piped')).toBeUndefined();
     } finally {
       writer.kill();
