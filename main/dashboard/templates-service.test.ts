@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { TypedError } from '../../shared/ipc/result';
-import { runConfigSchema } from '../../shared/run-config/schema';
+import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
 import { FakeClock } from '../aws/testing/fake-clock';
 import { TemplatesService } from './templates-service';
 
@@ -39,7 +39,7 @@ describe('saving a template under a name already taken', () => {
       details: { existing: 'resnet nightly' },
     });
     const [kept] = await templates.list();
-    expect(kept?.config.name).toBe('first');
+    expect((kept?.config as RunConfig | undefined)?.name).toBe('first');
   });
 
   it('names differing only in case or punctuation are one template, and the refusal names the one kept', async () => {
@@ -48,14 +48,16 @@ describe('saving a template under a name already taken', () => {
       code: 'CONFLICT',
       details: { existing: 'ResNet Nightly' },
     });
-    expect((await templates.list()).map((t) => t.config.name)).toEqual(['first']);
+    expect((await templates.list()).map((t) => (t.config as RunConfig).name)).toEqual(['first']);
   });
 
   it('replaces it when asked to, under the new spelling, as one file', async () => {
     await templates.save('ResNet Nightly', configNamed('first'));
     const saved = await templates.save('resnet nightly', configNamed('second'), { replace: true });
     expect(saved.name).toBe('resnet nightly');
-    expect((await templates.list()).map((t) => [t.name, t.config.name])).toEqual([['resnet nightly', 'second']]);
+    expect((await templates.list()).map((t) => [t.name, (t.config as RunConfig).name])).toEqual([
+      ['resnet nightly', 'second'],
+    ]);
     expect(await readdir(join(dir, 'templates'))).toEqual(['resnet-nightly.json']);
   });
 
