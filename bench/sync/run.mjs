@@ -78,10 +78,10 @@ for (const [sig, code] of [
   });
 }
 
-/** Wait (bounded) until the machine has room for one more copy of a dataset in the OSD. */
 /** Memory an RGW needs to store `bytes`: memstore holds every object in RAM, bluestore on disk. */
 const serverRamFor = (bytes, store) => (store === 'memstore' ? 1.6 * bytes + GiB : 2 * GiB); // memstore: ~1.4 bytes of RSS per stored byte here
 
+/** Wait (bounded) until the machine has room for one more copy of a dataset in the OSD. */
 async function ensureMemory(mem, bytes, store) {
   const need = serverRamFor(bytes, store);
   for (let waited = 0; ; waited += 5) {
