@@ -133,6 +133,17 @@ describe('S3 object store (call shapes and AWS-only answers)', () => {
     expect((error as { fix?: string }).fix).toMatch(/s3:ListBucket/);
   });
 
+  it('asks whether SSE-C uploads are blocked only when told to (a pull does not)', async () => {
+    s3.on(HeadBucketCommand).resolves({});
+    s3.on(GetBucketVersioningCommand).resolves({});
+    s3.on(GetBucketEncryptionCommand).resolves({});
+    const store = createS3ObjectStore(client(), 'b', key);
+    expect(await store.checkBucket(undefined, { sseCUploads: false })).toEqual({ versioning: 'never' });
+    expect(s3.commandCalls(GetBucketEncryptionCommand)).toHaveLength(0);
+    expect(await store.checkBucket()).toEqual({ versioning: 'never', sseCBlocked: false });
+    expect(s3.commandCalls(GetBucketEncryptionCommand)).toHaveLength(1);
+  });
+
   it('refuses to push to a bucket that blocks SSE-C, saying exactly how to allow it, before any upload', async () => {
     s3.on(HeadBucketCommand).resolves({});
     s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });

@@ -243,15 +243,17 @@ export function createS3ObjectStore(
   return {
     bucket,
     keyFingerprint: key.fingerprint,
-    async checkBucket(signal) {
+    async checkBucket(signal, check = {}) {
       await call('bucket', undefined, () =>
         client.send(new HeadBucketCommand({ Bucket: bucket }), sendOptions(signal)),
       );
       const versioning = await call('bucket', undefined, () =>
         client.send(new GetBucketVersioningCommand({ Bucket: bucket }), sendOptions(signal)),
       );
+      const state = versioningState(versioning.Status);
+      if (check.sseCUploads === false) return { versioning: state };
       const blocked = (lean ? await leanSseCBlocked(signal) : undefined) ?? (await sseCBlocked(client, bucket, signal));
-      return { versioning: versioningState(versioning.Status), sseCBlocked: blocked };
+      return { versioning: state, sseCBlocked: blocked };
     },
     async list(prefix, signal) {
       return call('list', prefix, async () => {

@@ -141,7 +141,9 @@ async function syncLocked(direction: SyncDirection, run: SyncRun): Promise<SyncO
 }
 
 async function checkBucket(direction: SyncDirection, run: SyncRun): Promise<void> {
-  const facts = await withRetry(() => run.store.checkBucket(run.signal), syncRetry(run.signal)).catch(
+  // Only a push uploads: a pull does not ask whether SSE-C uploads are blocked.
+  const check = { sseCUploads: direction === 'push' };
+  const facts = await withRetry(() => run.store.checkBucket(run.signal, check), syncRetry(run.signal)).catch(
     (error: unknown) => {
       throw explainBucketError(error, run.spec.bucket, run.region);
     },

@@ -14,9 +14,15 @@ import { createS3Fixture, type S3Fixture } from './testing/s3-fixture';
 // answer carries the recorded SHA-256 and mtime, the size and the SSE-C headers a HEAD would.
 let fx: S3Fixture;
 let proxy: FaultProxy;
+/** Method, path and query of every request the proxy passed. */
+let urls: string[];
 beforeEach(async () => {
   fx = await createS3Fixture('fresh-pull');
-  proxy = await startFaultProxy(inject('s3').endpoint, () => 'pass');
+  urls = [];
+  proxy = await startFaultProxy(
+    inject('s3').endpoint,
+    (request) => (urls.push(`${request.method} ${request.url}`), 'pass'),
+  );
 });
 afterEach(async () => {
   await proxy.close();
@@ -51,6 +57,13 @@ describe('a fresh pull on Ceph RGW', () => {
     for (const name of names.slice(0, 3)) {
       expect(await readFile(`${copy}/logs/${name}`)).toEqual(await readFile(fx.localPath('logs', name)));
     }
+    // Whether the bucket blocks SSE-C uploads is a push's question: Ceph answers it with a listing of the
+    // bucket's first 1,000 objects, a round trip and ~0.3 MB before the first download.
+    expect(urls.filter((url) => /[?&]encryption(=|&|$)/.test(url))).toEqual([]);
+    const pushStore = createS3ObjectStore(fx.clientFor(proxy.endpoint), fx.bucket, fx.key);
+    await fx.writeLocal('logs', 'one-more.log', 'more');
+    expect((await fx.sync('push', { store: pushStore })).summary).toMatchObject({ uploaded: 1, failures: [] });
+    expect(urls.filter((url) => /[?&]encryption(=|&|$)/.test(url))).toHaveLength(1);
   });
 
   it('Ceph answers a keyed GET of an object stored without SSE-C with the object (one request, no SSE-C header): the pull downloads it in one request and says it is unencrypted', async () => {

@@ -78,6 +78,19 @@ describe('a fresh pull of small objects', () => {
     expect(out.calls.filter((c) => c.method === 'head').map((c) => c.key)).toEqual([keyMarkerKey('p')]);
   });
 
+  it("does not ask whether the bucket blocks SSE-C uploads (a push's question); a push does", async () => {
+    seed('p/logs/a.log', 'a');
+    const asked: unknown[] = [];
+    const store = bucket.store(KEY);
+    const checked = Object.assign(Object.create(store) as typeof store, {
+      checkBucket: (signal?: AbortSignal, check?: unknown) => (asked.push(check), store.checkBucket()),
+    });
+    const spec = memorySpec(root);
+    await runSync('pull', { spec, store: checked, region: 'eu-west-1' });
+    await runSync('push', { spec, store: checked, region: 'eu-west-1' });
+    expect(asked).toEqual([{ sseCUploads: false }, { sseCUploads: true }]);
+  });
+
   it('still restores the recorded mtime and records SHA-256 and mtime in the baseline, from the GET alone', async () => {
     seed('p/checkpoints/step-1.pt', 'weights');
     const out = await pull();

@@ -148,7 +148,18 @@ export interface UploadedPart {
 /** Bucket-level facts checked before any transfer. */
 export interface BucketFacts {
   versioning: 'enabled' | 'suspended' | 'never';
-  sseCBlocked: boolean;
+  /** Whether the bucket refuses SSE-C uploads; undefined when not asked ({@link BucketCheck}). */
+  sseCBlocked?: boolean;
+}
+
+/** What {@link ObjectStore.checkBucket} asks besides the bucket itself and its versioning. */
+export interface BucketCheck {
+  /**
+   * Whether the bucket blocks SSE-C uploads (true when omitted). Only a push uploads, so a pull does
+   * not ask: on Ceph RGW the question (GetBucketEncryption) is answered with a listing of the
+   * bucket's first 1,000 objects, a round trip and ~0.3 MB of TLS before the first download.
+   */
+  sseCUploads?: boolean;
 }
 
 /**
@@ -160,7 +171,7 @@ export interface ObjectStore {
   /** Fingerprint of the SSE-C key this store reads and writes with (safe to show). */
   readonly keyFingerprint: string;
   /** Fails with `no-bucket`, `wrong-region` or `access-denied` when the bucket cannot be used. */
-  checkBucket(signal?: AbortSignal): Promise<BucketFacts>;
+  checkBucket(signal?: AbortSignal, check?: BucketCheck): Promise<BucketFacts>;
   /** Every object under `prefix`, all pages. */
   list(prefix: string, signal?: AbortSignal): Promise<ListedObject[]>;
   head(key: string, signal?: AbortSignal): Promise<ObjectHead>;
