@@ -29,15 +29,20 @@ interface Waiter {
 export class DownloadBuffers {
   /** At most this many slabs exist. */
   private readonly limit: number;
-  private readonly free: ArrayBuffer[] = [];
-  private readonly inUse = new Set<ArrayBuffer>();
+  private readonly free: ArrayBufferLike[] = [];
+  private readonly inUse = new Set<ArrayBufferLike>();
   private made = 0;
   private peak = 0;
   private waiters: Waiter[] = [];
 
+  /**
+   * `shared`: slabs in SharedArrayBuffers, which another thread (the sync's `HashThread`) reads in
+   * place while this one writes them to disk.
+   */
   constructor(
     budgetBytes: number,
     readonly slabBytes: number = SLAB_BYTES,
+    private readonly shared = false,
   ) {
     if (!Number.isInteger(slabBytes) || slabBytes < 1) {
       throw new RangeError(`the download buffer size must be a positive whole number of bytes (got ${slabBytes})`);
@@ -108,7 +113,7 @@ export class DownloadBuffers {
 
   /** Gives back the slab that `bytes` is (part of); serves the next waiter. */
   give(bytes: Uint8Array): void {
-    const slab = bytes.buffer as ArrayBuffer;
+    const slab = bytes.buffer;
     if (!this.inUse.delete(slab)) throw new Error('a buffer was given back that was not taken (or given back twice)');
     this.free.push(slab);
     this.serve();
@@ -132,12 +137,12 @@ export class DownloadBuffers {
     }
   }
 
-  private make(): ArrayBuffer {
+  private make(): ArrayBufferLike {
     this.made += 1;
-    return Buffer.allocUnsafeSlow(this.slabBytes).buffer as ArrayBuffer;
+    return this.shared ? new SharedArrayBuffer(this.slabBytes) : Buffer.allocUnsafeSlow(this.slabBytes).buffer;
   }
 
-  private lend(slab: ArrayBuffer): Buffer {
+  private lend(slab: ArrayBufferLike): Buffer {
     this.inUse.add(slab);
     this.peak = Math.max(this.peak, this.inUse.size);
     return Buffer.from(slab, 0, this.slabBytes);

@@ -10,6 +10,7 @@ import type { RemoteObject } from '../../shared/sync/types';
 import type { BodySink, ObjectHead, ObjectStore, RangeAnswer } from '../aws/ports/object-store';
 import { DownloadBuffers } from './download-buffers';
 import { sha256Buffer } from './hash-file';
+import type { HashThread } from './hash-thread';
 import { writeInside } from './inside-root';
 import { landWholeFile } from './land-whole-file';
 import type { Limiter } from './limiter';
@@ -39,6 +40,8 @@ export interface DownloadContext {
   onBytes: (bytes: number) => void;
   /** The memory budget shared by the execution's ranged downloads (else one per download). */
   buffers?: DownloadBuffers;
+  /** Where ranged downloads are hashed, if not on this thread (see {@link HashThread}). */
+  hashThread?: HashThread;
   /**
    * Told the key of an object whose GET S3 answered without SSE-C, whether its download then
    * succeeds or fails (a fresh pull makes no HEAD: the GET is the only one to see it).
@@ -263,7 +266,7 @@ async function rangedDownload(
   const count = Math.ceil(remote.size / partSize);
   const window = count >= PARALLEL_FROM_RANGES ? 2 : 1;
   const buffers = ctx.buffers ?? new DownloadBuffers(ctx.spec.downloadBufferBytes ?? SYNC_DEFAULTS.downloadBufferBytes);
-  const hash = new OrderedHash(remote.size, (held) => buffers.give(held));
+  const hash = new OrderedHash(remote.size, (held) => buffers.give(held), ctx.hashThread?.job());
   // Opened before anything listens to the caller's signal: a failed open leaves nothing behind.
   const handle = await open(temp, 'w');
   const parts = new AbortController();
@@ -300,25 +303,35 @@ async function rangedDownload(
         filled = 0;
         received += bytes.length;
         const hashedFirst = at === hash.hashed;
-        if (hashedFirst) hash.add(at, bytes);
+        let hashing: Promise<void> | undefined; // the hash (on another thread) still reads the slab
+        // The slab goes back once written and hashed (a hash on another thread reads it in place).
+        const giveBack = () => (hashing ? void hashing.then(() => buffers.give(bytes)) : buffers.give(bytes));
+        if (hashedFirst) {
+          try {
+            hashing = hash.add(at, bytes);
+          } catch (error) {
+            buffers.give(bytes);
+            throw error;
+          }
+        }
         const write: Promise<void> = writeAllAt(handle, bytes, at).then(
           () => {
             if (writing === write) writing = undefined;
             const held = !hashedFirst && at !== hash.hashed;
             try {
-              if (!hashedFirst) hash.add(at, bytes);
+              if (!hashedFirst) hashing = hash.add(at, bytes);
             } catch (error) {
-              buffers.give(bytes);
+              giveBack();
               writeFailed ??= error;
               return;
             }
-            if (!held) buffers.give(bytes);
+            if (!held) giveBack();
             position = at + bytes.length;
             ctx.onBytes(bytes.length);
           },
           (error: unknown) => {
             if (writing === write) writing = undefined;
-            buffers.give(bytes);
+            giveBack();
             writeFailed ??= error; // a disk error: the download fails for good (bytes may be hashed already)
           },
         );
@@ -425,12 +438,13 @@ async function rangedDownload(
     if (settled.some((s) => s.status === 'rejected')) {
       throw ctx.signal?.aborted ? ctx.signal.reason : parts.signal.reason;
     }
+    return { head: { ...head!, size: remote.size }, sha256: await hash.digest() };
   } finally {
     ctx.signal?.removeEventListener('abort', stopParts);
-    hash.discard(); // what a failed download still holds goes back to the budget
+    // What a failed download still holds goes back to the budget, once no other thread reads it.
+    await hash.discard();
     await handle.close();
   }
-  return { head: { ...head!, size: remote.size }, sha256: hash.digest() };
 }
 
 /** A GET of the object or a range of it; an answer without SSE-C is told to the context at once. */

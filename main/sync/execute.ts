@@ -6,8 +6,9 @@ import type { SyncEvent } from '../../shared/sync/events';
 import type { BaselineEntry, SyncAction, SyncFailure, SyncPlan, SyncSummary } from '../../shared/sync/types';
 import type { ObjectStore } from '../aws/ports/object-store';
 import { type Downloaded, downloadFile, type DownloadFolder } from './download';
-import { DownloadBuffers } from './download-buffers';
+import { DownloadBuffers, SLAB_BYTES } from './download-buffers';
 import { explainObjectError, unencryptedWarning } from './explain';
+import { HashThread } from './hash-thread';
 import { realFolderRoot, tempDirFor } from './inside-root';
 import { createLimiter } from './limiter';
 import { createMetadataWriteBack, writesBackMetadata } from './metadata-write-back';
@@ -48,8 +49,14 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
   const files = createLimiter(ctx.spec.concurrency);
   const requests = createLimiter(ctx.spec.concurrency);
   const hashing = createLimiter(HASHING_PASSES);
-  // One memory budget for all ranged downloads of this sync, however many files run at once.
-  const buffers = new DownloadBuffers(ctx.spec.downloadBufferBytes ?? SYNC_DEFAULTS.downloadBufferBytes);
+  // One memory budget for all ranged downloads of this sync, however many files run at once; their
+  // slabs are hashed where they lie by one thread beside this one (started on first use).
+  const buffers = new DownloadBuffers(
+    ctx.spec.downloadBufferBytes ?? SYNC_DEFAULTS.downloadBufferBytes,
+    SLAB_BYTES,
+    true,
+  );
+  const hashThread = new HashThread();
   // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
   const failures: SyncFailure[] = plan.folders.flatMap((f) => f.failures);
   const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
@@ -97,6 +104,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       hashing,
       onBytes,
       buffers,
+      hashThread,
       onStoredPlain: (key: string) => learnUnencrypted(action.folder, key),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.journal ? { journal: ctx.journal } : {}),
@@ -134,9 +142,13 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     }
   };
 
-  await Promise.all(
-    actions.filter((a) => a.type === 'upload' || a.type === 'download').map((a) => files(() => transfer(a))),
-  );
+  try {
+    await Promise.all(
+      actions.filter((a) => a.type === 'upload' || a.type === 'download').map((a) => files(() => transfer(a))),
+    );
+  } finally {
+    await hashThread.close();
+  }
   if (!ctx.signal?.aborted) {
     await deleteRemote(
       actions.filter((a) => a.type === 'delete-remote'),

@@ -13,9 +13,11 @@ import type { RemoteObject } from '../../shared/sync/types';
 import { type BodySink, META_SHA256, type ObjectHead, type ObjectStore, StoreError } from '../aws/ports/object-store';
 import { downloadFile, type DownloadFolder } from './download';
 import { DownloadBuffers, SLAB_BYTES } from './download-buffers';
+import { HashThread } from './hash-thread';
 import { createLimiter } from './limiter';
 import { withSyncRetryScope } from './retry';
 import type { SyncSpec } from './sync-spec';
+import { exitsAfter, hashesWrongBytes } from './testing/hash-thread-programs';
 import { memorySpec } from './testing/memory-spec';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -35,6 +37,8 @@ interface Script {
 
 /** Whether the scripted store reads ranges into the download's memory (`getRange`, as the lean S3 path does) or streams them (`get`). */
 let directReads = false;
+/** Whether the downloads hash on a {@link HashThread} from shared slabs (as a sync does) or on this thread. */
+let onHashThread = false;
 
 /**
  * An S3 of ranged GETs only, whose bodies come in the script's chunk sizes with the script's
@@ -158,10 +162,20 @@ async function folder(): Promise<DownloadFolder> {
 async function downloadAll(
   objects: Map<string, Buffer>,
   script: Script,
-  options: { budget: number; slab: number; concurrency: number; signal?: AbortSignal; spec?: Partial<SyncSpec> },
+  options: {
+    budget: number;
+    slab: number;
+    concurrency: number;
+    signal?: AbortSignal;
+    spec?: Partial<SyncSpec>;
+    /** The hash thread's program (a fault); implies {@link onHashThread}. */
+    hashProgram?: string;
+  },
 ) {
   const into = await folder();
-  const buffers = new DownloadBuffers(options.budget, options.slab);
+  const threaded = onHashThread || options.hashProgram !== undefined;
+  const buffers = new DownloadBuffers(options.budget, options.slab, threaded);
+  const hashThread = threaded ? new HashThread(options.hashProgram) : undefined;
   let heldMax = 0;
   const sampled: Script = {
     ...script,
@@ -176,11 +190,13 @@ async function downloadAll(
     requests: createLimiter(options.concurrency),
     onBytes: () => undefined,
     buffers,
+    ...(hashThread ? { hashThread } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const results = await withSyncRetryScope({ overrides: { baseMs: 1, capMs: 2 } }, () =>
     Promise.allSettled([...objects].map(([key, bytes]) => downloadFile(into, key, remoteOf(key, bytes), ctx))),
   );
+  await hashThread?.close();
   return { results, buffers, heldMax, into };
 }
 
@@ -188,11 +204,13 @@ const bytesOf = (seed: number, size: number) =>
   Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + (i >> 8)) & 0xff));
 
 describe.each([
-  ['streamed (get)', false],
-  ['read into the slabs (getRange)', true],
-])('ranged downloads under one memory budget, %s', (_how, direct) => {
+  ['streamed (get)', false, false],
+  ['read into the slabs (getRange)', true, false],
+  ['read into shared slabs hashed on a second thread', true, true],
+])('ranged downloads under one memory budget, %s', (_how, direct, hashThread) => {
   beforeEach(() => {
     directReads = direct;
+    onHashThread = hashThread;
   });
 
   it('never hold more than the budget across all files, and write every file byte for byte with its hash, whatever the order in which writes finish', async () => {
@@ -418,6 +436,51 @@ describe.each([
     expect(seen.written.filter(coversAlignedMiB)).toEqual([]);
     // Still one write per slab: the 3 ranges' grid lines add one short write each.
     expect(seen.written.length).toBeLessThanOrEqual(21 + 3);
+    expect(buffers.heldBytes).toBe(0);
+  });
+});
+
+describe('ranged downloads hashed on a second thread, when that thread fails', () => {
+  beforeEach(() => {
+    directReads = true;
+    onHashThread = true;
+  });
+
+  it('a thread that dies mid-download fails it with a sentence: no file lands, every slab comes back', async () => {
+    const objects = new Map([
+      ['a.bin', bytesOf(10, 1500)],
+      ['b.bin', bytesOf(11, 1200)],
+    ]);
+    const { results, buffers, into } = await downloadAll(
+      objects,
+      { chunks: [7, 13], turns: [0, 1] },
+      { budget: 6 * 32, slab: 32, concurrency: 4, hashProgram: exitsAfter(20) },
+    );
+    for (const result of results) {
+      expect(result).toMatchObject({
+        status: 'rejected',
+        reason: { message: expect.stringMatching(/SHA-256 thread stopped/) },
+      });
+    }
+    expect(await readdir(into.realRoot)).toEqual([]);
+    expect(await readdir(into.tempDir)).toEqual([]);
+    expect(buffers.heldBytes).toBe(0);
+    expect(buffers.waiting).toBe(0);
+  });
+
+  it('a thread that hashes the wrong bytes fails the download as corrupt: the file never lands', async () => {
+    const objects = new Map([['a.bin', bytesOf(12, 1500)]]);
+    const { results, buffers, into } = await downloadAll(
+      objects,
+      { chunks: [7, 13], turns: [0, 1] },
+      { budget: 6 * 32, slab: 32, concurrency: 4, hashProgram: hashesWrongBytes },
+    );
+    expect(results[0]).toMatchObject({
+      status: 'rejected',
+      reason: { message: expect.stringMatching(/a\.bin is corrupt/) },
+    });
+    expect(await readdir(into.realRoot)).toEqual([]);
+    expect(await readdir(into.tempDir)).toEqual([]);
     expect(buffers.heldBytes).toBe(0);
   });
 });

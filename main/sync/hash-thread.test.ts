@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { HashThread } from './hash-thread';
+import { exitsAfter } from './testing/hash-thread-programs';
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Bytes in a SharedArrayBuffer at an offset inside it, as a download slab lends them. */
+function sharedBytes(size: number, seed: number, offset = 16): Buffer {
+  const bytes = Buffer.from(new SharedArrayBuffer(size + offset + 8), offset, size);
+  for (let i = 0; i < size; i += 1) bytes[i] = (i * 13 + seed) & 0xff;
+  return bytes;
+}
+
+const threads: HashThread[] = [];
+const thread = (source?: string) => {
+  const made = new HashThread(source);
+  threads.push(made);
+  return made;
+};
+afterEach(async () => {
+  await Promise.all(threads.splice(0).map((t) => t.close()));
+});
+
+describe('HashThread', () => {
+  it('hashes shared bytes in place and other bytes by copy, each job in its own order, interleaved', async () => {
+    const hashes = thread();
+    const a = hashes.job();
+    const b = hashes.job();
+    const pieces = [sharedBytes(100_000, 1), sharedBytes(3, 2, 0), Buffer.from('plain, not shared')];
+    const reversed = [...pieces].reverse();
+    const updates: Array<Promise<void> | void> = [];
+    for (let i = 0; i < pieces.length; i += 1) updates.push(a.update(pieces[i]!), b.update(reversed[i]!));
+    await Promise.all(updates);
+    expect(await a.digest()).toBe(sha(Buffer.concat(pieces)));
+    expect(await b.digest()).toBe(sha(Buffer.concat(reversed)));
+    expect(await hashes.job().digest()).toBe(sha(Buffer.alloc(0)));
+  });
+
+  // The download reuses a slab as soon as its update settles: by then the thread must be done with it.
+  it('has read the bytes when an update settles: memory overwritten then changes no hash', async () => {
+    const hashes = thread();
+    const job = hashes.job();
+    const slab = sharedBytes(1 << 20, 0, 0);
+    const whole: Buffer[] = [];
+    for (let round = 0; round < 20; round += 1) {
+      slab.fill(round * 11);
+      whole.push(Buffer.from(slab));
+      await job.update(slab);
+    }
+    expect(await job.digest()).toBe(sha(Buffer.concat(whole)));
+  });
+
+  it('a thread that dies fails every pending and later call with a sentence, and never hangs', async () => {
+    const hashes = thread(exitsAfter(2));
+    const job = hashes.job();
+    await job.update(sharedBytes(10, 1));
+    await job.update(sharedBytes(10, 2));
+    const pending = job.update(sharedBytes(10, 3));
+    await expect(pending).rejects.toThrow(/the SHA-256 thread stopped \(it exited with code 7\).*Run the sync again/);
+    await expect(job.digest()).rejects.toThrow(/SHA-256 thread stopped/);
+    await expect(hashes.job().update(sharedBytes(4, 4))).rejects.toThrow(/SHA-256 thread stopped/);
+  });
+
+  it('close ends the thread: what was pending fails, nothing keeps the process alive', async () => {
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+    const hashes = thread();
+    const job = hashes.job();
+    await job.update(sharedBytes(10, 1));
+    const pending = expect(job.update(sharedBytes(1 << 20, 2))).rejects.toThrow(/ended before the hash was complete/);
+    await hashes.close();
+    await pending;
+    await expect(job.digest()).rejects.toThrow(/ended before the hash was complete/);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length).toBe(before);
+  });
+
+  it('a job dropped unread leaves the thread serving the others', async () => {
+    const hashes = thread();
+    const dropped = hashes.job();
+    await dropped.update(sharedBytes(10, 1));
+    dropped.drop?.();
+    const kept = hashes.job();
+    const bytes = sharedBytes(1000, 5);
+    await kept.update(bytes);
+    expect(await kept.digest()).toBe(sha(bytes));
+  });
+});
