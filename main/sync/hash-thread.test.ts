@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { HashThread } from './hash-thread';
+import { bundleTestScript } from './testing/bundle-script';
 import { exitsAfter } from './testing/hash-thread-programs';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -86,4 +89,16 @@ describe('HashThread', () => {
     await kept.update(bytes);
     expect(await kept.digest()).toBe(sha(bytes));
   });
+
+  // With the thread unref'd throughout, a process whose only pending work was an awaited hash
+  // exited before the answer came (Node's exit code 13: an unsettled top-level await).
+  it.each(['close', 'leave'])(
+    'a process waiting only for the thread gets its answer, then exits by itself (%s)',
+    async (ending) => {
+      const script = await bundleTestScript('hash-thread-alone');
+      const { stdout } = await promisify(execFile)(process.execPath, [script, ending], { timeout: 30_000 });
+      expect(stdout.trim()).toBe(sha(Buffer.alloc(64 << 20, 7)));
+    },
+    60_000,
+  );
 });

@@ -36,7 +36,8 @@ interface Waiting {
  * others are copied once into a transferred buffer. A job's bytes are hashed in the order given;
  * each update's promise settles once the thread is done reading them (then they may be reused).
  *
- * The thread never keeps the process alive (unref'd) and is ended by {@link close}. If it dies
+ * The thread keeps the process alive only while an answer is awaited (an awaited hash with nothing
+ * else pending must not let Node exit with the promise unsettled), and is ended by {@link close}. If it dies
  * (an exit, an error, out of memory) every pending and later call fails with a sentence, so the
  * download fails (no file lands) instead of waiting for ever.
  */
@@ -90,6 +91,7 @@ export class HashThread {
     if (this.failure) return Promise.reject(this.failure);
     const worker = (this.worker ??= this.start());
     return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) worker.ref();
       this.waiting.push({ resolve, reject });
       worker.postMessage(message, transfer);
     });
@@ -98,7 +100,10 @@ export class HashThread {
   private start(): Worker {
     const worker = new Worker(this.source, { eval: true });
     worker.unref();
-    worker.on('message', (answer: string | null) => this.waiting.shift()?.resolve(answer));
+    worker.on('message', (answer: string | null) => {
+      this.waiting.shift()?.resolve(answer);
+      if (this.waiting.length === 0) worker.unref();
+    });
     worker.on('error', (error) => this.fail(stopped(error.message)));
     worker.on('exit', (code) => this.fail(stopped(`it exited with code ${code}`)));
     return worker;
