@@ -11,7 +11,7 @@ import type { BodySink, ObjectHead, ObjectStore, RangeAnswer } from '../aws/port
 import { DownloadBuffers } from './download-buffers';
 import { sha256Buffer } from './hash-file';
 import type { HashThread } from './hash-thread';
-import { writeInside } from './inside-root';
+import { inTempFolder, writeInside } from './inside-root';
 import { landWholeFile } from './land-whole-file';
 import type { Limiter } from './limiter';
 import { OrderedHash } from './ordered-hash';
@@ -113,7 +113,18 @@ export async function downloadFile(
   remote: RemoteObject,
   ctx: DownloadContext,
 ): Promise<Downloaded> {
-  const temp = join(folder.tempDir, `${randomUUID()}${PARTIAL_SUFFIX}`);
+  // The temp folder is held open: checked once, then never reached through a link (inTempFolder).
+  return inTempFolder(folder.tempDir, (tempDir) => downloadThrough(tempDir, folder, relPath, remote, ctx));
+}
+
+async function downloadThrough(
+  tempDir: string,
+  folder: DownloadFolder,
+  relPath: string,
+  remote: RemoteObject,
+  ctx: DownloadContext,
+): Promise<Downloaded> {
+  const temp = join(tempDir, `${randomUUID()}${PARTIAL_SUFFIX}`);
   try {
     if (remote.size < ctx.spec.multipartThreshold && remote.size <= IN_MEMORY_MAX) {
       // Checked in memory before a byte is written: a corrupt object never touches the disk.

@@ -143,7 +143,8 @@ export async function tempDirFor(localRoot: string, realRoot: string): Promise<s
   return ownTempDir(realRoot);
 }
 
-// `BASE/.traindeck/tmp`, created if missing, each of the two a real folder (never a link).
+// `BASE/.traindeck/tmp`, created if missing, each of the two a real folder (never a link); named by
+// the real path of BASE (a link there is the symlink policy's), so that no link is followed below it.
 async function ownTempDir(base: string): Promise<string> {
   await mkdir(base, { recursive: true });
   let dir = base;
@@ -155,7 +156,29 @@ async function ownTempDir(base: string): Promise<string> {
     const info = await lstat(dir);
     if (info.isSymbolicLink() || !info.isDirectory()) throw stateDirNotAFolder(dir, info.isSymbolicLink());
   }
-  return dir;
+  return join(await realpath(base), STATE_DIR, 'tmp');
+}
+
+/**
+ * Calls `use` with a path of the temp folder `tempDir` (a real path, as {@link tempDirFor} gives)
+ * that no later swap can redirect: on Linux the folder is opened, refused unless it is still
+ * `tempDir` itself (a `.traindeck` or `tmp` replaced by a link, or moved, after the sync checked it
+ * at its start), and `use` gets `/proc/self/fd/N`, which follows no link again while the download's
+ * temp file is created, written, renamed or removed.
+ */
+export async function inTempFolder<T>(tempDir: string, use: (dir: string) => Promise<T>): Promise<T> {
+  if (!ANCHORED) return use(tempDir);
+  const folder = openSync(tempDir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    if (readlinkSync(`/proc/self/fd/${folder}`) !== tempDir) {
+      throw new OutsideFolderError(
+        `${tempDir} was replaced by a symbolic link or moved while the sync ran: TrainDeck keeps its temp files there and never writes through one, so nothing was written. Remove it (TrainDeck makes the folder again), then sync again.`,
+      );
+    }
+    return await use(`/proc/self/fd/${folder}`);
+  } finally {
+    closeSync(folder);
+  }
 }
 
 /**
