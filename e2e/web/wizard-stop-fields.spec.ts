@@ -108,6 +108,38 @@ test('the budget refuses what is not an amount, with a sentence at the field; Ne
   expect(problems).toEqual([]);
 });
 
+// #17: the preflight refused a budget below one hour of any compute.alternatives type (a capacity
+// failover may launch it); the wizard checked only the chosen type, so $1.30 passed Training for
+// g5.xlarge ($1.13/h) with g5.2xlarge as an alternative and the preflight failed it later. One rule now.
+test('a budget below one hour of a dearer alternative is refused at the budget field, naming the alternative', async ({
+  page,
+}) => {
+  const problems = await collectProblems(page);
+  await openDemoTemplate(page);
+  await page.getByTestId('step-compute').click();
+  await atStep(page, 'compute');
+  await input(page, 'compute.alternatives').fill('g4dn.xlarge, g5.2xlarge');
+  await page.getByTestId('step-training').click();
+  await atStep(page, 'training');
+  const budget = 'training.maxCostUsd';
+  await input(page, budget).fill('1.30');
+  await next(page);
+  await atStep(page, 'training');
+  await expect(error(page, budget)).toHaveText(
+    /^A capacity failover may launch g5\.2xlarge \(one of the alternative instance types\), and the budget of \$1\.30 is less than one hour of g5\.2xlarge \(\$1\.3\d\/h with its disk and public IPv4, AWS prices of eu-west-1 of \d{4}-\d\d-\d\d\), so the run would be stopped before it trains: raise it to at least \$1\.\d\d, or remove g5\.2xlarge from the alternative instance types\.$/,
+  );
+  await expect(input(page, budget)).toHaveAttribute('aria-invalid', 'true');
+  await input(page, budget).scrollIntoViewIfNeeded();
+  await expectAccessible(page, 'Training with a budget below an alternative');
+  await shotEveryWay(page, 'wizard-stop-fields-budget-alternative');
+  // The least budget it names is enough for every type: Next goes on to Review.
+  const least = /at least \$(\d+\.\d\d)/.exec((await error(page, budget).textContent()) ?? '')![1]!;
+  await input(page, budget).fill(least);
+  await next(page);
+  await atStep(page, 'review');
+  expect(problems).toEqual([]);
+});
+
 test('the numeric fields of Compute: not a number, negative, empty, huge, each said at the field', async ({ page }) => {
   const problems = await collectProblems(page);
   await openDemoTemplate(page);

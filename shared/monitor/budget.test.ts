@@ -5,6 +5,7 @@ import { PRICE_TABLE, type PriceTable } from '../pricing/price-table';
 import { runConfigSchema } from '../run-config/schema';
 import {
   budgetBelowOneHour,
+  budgetBelowOneHourOfLaunch,
   budgetStopMessage,
   budgetVerdict,
   GRACEFUL_STOP_FIGURES,
@@ -216,5 +217,71 @@ describe('a budget below one hour of the instance is refused with the fix, at th
         ?.message;
     expect(issues(0)).toBe('training.maxCostUsd is more than $0');
     expect(issues('ten')).toBe('training.maxCostUsd is a number of US dollars, such as 25');
+  });
+});
+
+// #17: the preflight checked each compute.alternatives type, the wizard only the chosen one, each with
+// its own code. Invariant of the one rule: a budget is refused exactly when it is below the hour of the
+// dearest priced type the launch may end on, and that type is the one named (so its fix covers all).
+describe('a budget below one hour of the dearest type a launch may end on (chosen or alternative)', () => {
+  const TYPES = ['t3.micro', 'g4dn.xlarge', 'g5.xlarge', 'g5.2xlarge', 'g5.12xlarge', 'zz9.mega'];
+  const hour = (instanceType: string) =>
+    hourlyBurn({ instanceType, volumes: [{ volumeType: 'gp3', sizeGb: 100 }], hasPublicIp: true }).hourly;
+
+  it('property: refused exactly below the dearest priced hour, naming that type; unpriced types never decide', () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(TYPES, { minLength: 1 }), usd(12), (types, budget) => {
+        const [instanceType, ...alternatives] = types as [string, ...string[]];
+        const said = budgetBelowOneHourOfLaunch({
+          maxCostUsd: budget,
+          compute: { instanceType, diskGb: 100, alternatives },
+          table: PRICE_TABLE,
+        });
+        const priced = types.map((type) => ({ type, usd: hour(type) })).filter((t) => t.usd !== null);
+        const dearest = Math.max(...priced.map((t) => t.usd!));
+        expect(said !== undefined).toBe(priced.length > 0 && budget < dearest);
+        if (!said) return;
+        expect(hour(said.instanceType)).toBe(dearest);
+        expect(said.alternative).toBe(said.instanceType !== instanceType);
+        expect(said.leastUsd).toBeGreaterThanOrEqual(dearest);
+        expect(said.message).toBe(`${said.problem}: ${said.fix}`);
+      }),
+      RUNS,
+    );
+  });
+
+  it('an alternative is named with the failover that may launch it and a fix that offers to drop it', () => {
+    const said = budgetBelowOneHourOfLaunch({
+      maxCostUsd: 0.5,
+      compute: { instanceType: 'g5.xlarge', diskGb: 100, alternatives: ['g5.2xlarge', 'g4dn.xlarge'] },
+      table: PRICE_TABLE,
+    });
+    expect(said?.problem).toMatch(
+      /^A capacity failover may launch g5\.2xlarge \(compute\.alternatives\), and the budget of \$0\.500 is less than one hour of g5\.2xlarge \(\$1\.\d\d\/h with its disk and public IPv4, the bundled us-east-1 prices of 2025-06-15\), so the run would be stopped before it trains$/,
+    );
+    expect(said?.fix).toMatch(
+      /^raise training\.maxCostUsd to at least \$1\.\d\d, or remove g5\.2xlarge from compute\.alternatives$/,
+    );
+    // The chosen type alone: its own sentence, as before.
+    expect(
+      budgetBelowOneHourOfLaunch({
+        maxCostUsd: 0.5,
+        compute: { instanceType: 'g5.xlarge', diskGb: 100 },
+        table: PRICE_TABLE,
+      }),
+    ).toMatchObject({ instanceType: 'g5.xlarge', alternative: false, fix: expect.stringContaining('pick a cheaper') });
+  });
+
+  it("spot: the chosen type's zones price only the chosen type; an alternative is at most its on-demand hour", () => {
+    const zones = { zones: [{ zone: 'eu-west-1a', usdPerHour: 0.1 }] };
+    // The chosen g5.2xlarge at $0.10 spot; the alternative g5.xlarge is not priced at g5.2xlarge's zones.
+    const said = budgetBelowOneHourOfLaunch({
+      maxCostUsd: 0.5,
+      compute: { instanceType: 'g5.2xlarge', diskGb: 100, market: 'spot', alternatives: ['g5.xlarge'] },
+      table: PRICE_TABLE,
+      spot: zones,
+    });
+    expect(said).toMatchObject({ instanceType: 'g5.xlarge', alternative: true, upperBound: true });
+    expect(said?.hourlyUsd).toBeCloseTo(hour('g5.xlarge')!, 9);
   });
 });

@@ -141,6 +141,8 @@ export interface BudgetHourProblem {
   upperBound: boolean;
   /** The least budget that works: the hour's price rounded up to the cent. */
   leastUsd: number;
+  /** The hour's price, with its disk and public IPv4. */
+  hourlyUsd: number;
 }
 
 /**
@@ -166,5 +168,46 @@ export function budgetBelowOneHour(input: OneHourInput): BudgetHourProblem | und
   const problem = `The budget of ${formatUsd(input.maxCostUsd)} is less than one hour of ${instanceType} (${rate}, ${priceOriginPhrase(input.table)}), so the run would be stopped before it trains`;
   const leastUsd = Math.ceil(hourly * 100) / 100;
   const fix = `raise training.maxCostUsd to at least ${formatUsd(leastUsd)}, or pick a cheaper instance type`;
-  return { upperBound, problem, fix, message: `${problem}: ${fix}`, leastUsd };
+  return { upperBound, problem, fix, message: `${problem}: ${fix}`, leastUsd, hourlyUsd: hourly };
 }
+
+/** {@link budgetBelowOneHourOfLaunch}'s answer: the problem of the type it is about. */
+export interface LaunchHourProblem extends BudgetHourProblem {
+  /** The type whose hour the budget does not cover: the dearest the launch may end on. */
+  instanceType: string;
+  /** It is one of `compute.alternatives` (a capacity failover may launch it), not the chosen type. */
+  alternative: boolean;
+}
+
+/**
+ * A budget below one hour of the dearest instance type the launch may end on: the chosen one or any of
+ * `compute.alternatives`, which a capacity failover may launch instead. The one rule of the preflight
+ * and the wizard's budget field. Each type is priced as {@link budgetBelowOneHour} prices it; `spot` is
+ * the chosen type's price now only (an alternative's is not read: at most its on-demand price). The
+ * dearest is named, so its fix ("at least …") covers every type; an alternative's also offers to drop it.
+ */
+export function budgetBelowOneHourOfLaunch(
+  input: OneHourInput & { compute: OneHourInput['compute'] & { alternatives?: readonly string[] | undefined } },
+): LaunchHourProblem | undefined {
+  const { alternatives = [], ...chosen } = input.compute;
+  let dearest: LaunchHourProblem | undefined;
+  for (const [index, instanceType] of [chosen.instanceType, ...alternatives].entries()) {
+    const alternative = index > 0;
+    const tooSmall = budgetBelowOneHour({
+      ...input,
+      compute: { ...chosen, instanceType },
+      spot: alternative ? undefined : input.spot,
+    });
+    // Ties keep the chosen type (named first): its sentence needs no failover to explain it.
+    if (tooSmall && (!dearest || tooSmall.hourlyUsd > dearest.hourlyUsd)) {
+      dearest = { ...tooSmall, instanceType, alternative };
+    }
+  }
+  if (!dearest?.alternative) return dearest;
+  const { instanceType, leastUsd } = dearest;
+  const problem = `A capacity failover may launch ${instanceType} (compute.alternatives), and ${lowerFirst(dearest.problem)}`;
+  const fix = `raise training.maxCostUsd to at least ${formatUsd(leastUsd)}, or remove ${instanceType} from compute.alternatives`;
+  return { ...dearest, problem, fix, message: `${problem}: ${fix}` };
+}
+
+const lowerFirst = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;

@@ -92,6 +92,20 @@ describe('whether the budget can stop the run', () => {
     expect(budgetPriceCheck(2, compute({ alternatives: ['g4dn.xlarge'] }), PRICE_TABLE).status).toBe('pass');
   });
 
+  // #17: the first type whose hour the budget missed was named (the chosen one), with a fix ("at least
+  // its hour") that a dearer alternative still failed. Now the dearest is named: one fix covers all.
+  it('a chosen type and a dearer alternative both above the budget: the dearer is named, its hour the least budget', () => {
+    const line = budgetPriceCheck(0.5, compute({ alternatives: ['g4dn.xlarge', 'g5.2xlarge'] }), PRICE_TABLE);
+    expect(line).toMatchObject({ id: 'budget', status: 'fail' });
+    expect(line.value).toMatch(
+      /^A capacity failover may launch g5\.2xlarge \(compute\.alternatives\), and the budget of \$0\.500/,
+    );
+    const least = Number(/at least \$(\d+\.\d\d)/.exec(line.fix!)![1]);
+    expect(budgetPriceCheck(least, compute({ alternatives: ['g4dn.xlarge', 'g5.2xlarge'] }), PRICE_TABLE).status).toBe(
+      'pass',
+    );
+  });
+
   it('in the preflight: a warning before launch, the plan still made; none without a budget; unreadable prices warn', async () => {
     const world = await fakeWorld({ compute: {} });
     const config = (maxCostUsd?: number): RunConfig => ({

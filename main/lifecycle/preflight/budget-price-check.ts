@@ -1,5 +1,5 @@
 import type { PreflightCheck } from '../../../shared/domain/preflight';
-import { budgetBelowOneHour } from '../../../shared/monitor/budget';
+import { budgetBelowOneHourOfLaunch } from '../../../shared/monitor/budget';
 import { describePriceOrigin, isPrice, type PriceTable } from '../../../shared/pricing/price-table';
 import { formatUsd } from '../../../shared/report/format';
 import type { ComputeConfig } from '../../../shared/run-config/schema';
@@ -17,7 +17,8 @@ const LABEL = 'Budget';
  * worth running, with a time limit.
  */
 export function budgetPriceCheck(maxCostUsd: number, compute: ComputeConfig, table: PriceTable): PreflightCheck {
-  const tooSmall = budgetBelowOneHour({
+  // The dearest of the chosen type and compute.alternatives (a capacity failover may launch one): the wizard's rule too.
+  const tooSmall = budgetBelowOneHourOfLaunch({
     maxCostUsd,
     compute,
     table,
@@ -32,9 +33,6 @@ export function budgetPriceCheck(maxCostUsd: number, compute: ComputeConfig, tab
       `${tooSmall.fix.charAt(0).toUpperCase()}${tooSmall.fix.slice(1)}.`,
     );
   }
-  // A capacity failover may launch an alternative instead: the budget must let it train too.
-  const alternative = alternativeBelowOneHour(maxCostUsd, compute, table);
-  if (alternative) return alternative;
   const types = [compute.instanceType, ...(compute.alternatives ?? [])];
   const unpriced = [
     ...types.filter((type) => !isPrice(table.instanceHourly[type])),
@@ -51,30 +49,4 @@ export function budgetPriceCheck(maxCostUsd: number, compute: ComputeConfig, tab
     );
   }
   return check('budget', LABEL, 'pass', `${formatUsd(maxCostUsd)}, priced from ${source}`);
-}
-
-// The first of compute.alternatives whose hour the budget does not cover, said as the chosen type's is
-// (a failure on-demand, a warning for spot, whose hour is at most this), with the fix that fits it.
-function alternativeBelowOneHour(
-  maxCostUsd: number,
-  compute: ComputeConfig,
-  table: PriceTable,
-): PreflightCheck | undefined {
-  for (const instanceType of compute.alternatives ?? []) {
-    const tooSmall = budgetBelowOneHour({
-      maxCostUsd,
-      compute: { ...compute, instanceType },
-      table,
-      ...(compute.market === 'spot' ? { spot: { problem: 'The preflight does not read spot prices.' } } : {}),
-    });
-    if (!tooSmall) continue;
-    return check(
-      'budget',
-      LABEL,
-      tooSmall.upperBound ? 'warn' : 'fail',
-      `A capacity failover may launch ${instanceType} (compute.alternatives), and ${tooSmall.problem.charAt(0).toLowerCase()}${tooSmall.problem.slice(1)}`,
-      `Raise training.maxCostUsd to at least ${formatUsd(tooSmall.leastUsd)}, or remove ${instanceType} from compute.alternatives.`,
-    );
-  }
-  return undefined;
 }

@@ -137,6 +137,40 @@ describe('wizard validation (the shared run config schema)', () => {
     expect(validateDraft(draft, loaded(draft, regionPrices(0.9))).errors['training.maxCostUsd']).toBeUndefined();
   });
 
+  // #17: the preflight refused a budget below one hour of any alternative a capacity failover may launch,
+  // while the wizard checked only the chosen type: $1.30 passed the Training step for g5.xlarge ($1.14/h)
+  // with g5.2xlarge as an alternative, and the preflight then failed it. One rule now (shared/monitor/budget.ts).
+  it('a budget that covers the chosen type but not a dearer alternative is refused at its field, naming the alternative', () => {
+    const draft = validEc2Draft();
+    draft.compute.alternatives = 'g4dn.xlarge, g5.2xlarge';
+    draft.training.maxCostUsd = '1.30';
+    const region = regionPrices(1.12);
+    const error = validateDraft(draft, loaded(draft, region)).errors['training.maxCostUsd'];
+    // Review's hour of the alternative, were it the chosen type.
+    const config = validateDraft(draft).config!;
+    const g52 = quoteFor(
+      { ...config, compute: { ...config.compute!, instanceType: 'g5.2xlarge' } },
+      region,
+      1,
+    )!.hourlyUsd!;
+    expect(g52).toBeGreaterThan(1.3);
+    expect(error).toBe(
+      `A capacity failover may launch g5.2xlarge (one of the alternative instance types), and the budget of $1.30 is less than one hour of g5.2xlarge ($${g52.toFixed(2)}/h with its disk and public IPv4, AWS prices of eu-west-1 of 2026-12-06), so the run would be stopped before it trains: raise it to at least $${(Math.ceil(g52 * 100) / 100).toFixed(2)}, or remove g5.2xlarge from the alternative instance types.`,
+    );
+    // The dearest is named whichever comes first, and its least budget covers every type.
+    draft.compute.alternatives = 'g5.2xlarge, g4dn.xlarge';
+    draft.training.maxCostUsd = '0.5';
+    expect(validateDraft(draft, loaded(draft, region)).errors['training.maxCostUsd']).toMatch(
+      /^A capacity failover may launch g5\.2xlarge .* less than one hour of g5\.2xlarge /,
+    );
+    // Enough for the dearest: no error; without alternatives, the chosen type's hour alone decides.
+    draft.training.maxCostUsd = (Math.ceil(g52 * 100) / 100).toFixed(2);
+    expect(validateDraft(draft, loaded(draft, region)).errors).toEqual({});
+    draft.compute.alternatives = '';
+    draft.training.maxCostUsd = '1.30';
+    expect(validateDraft(draft, loaded(draft, region)).errors).toEqual({});
+  });
+
   it('prices of another region or type, or still loading: no verdict (preflight judges); failed: the bundled table, said so', () => {
     const draft = validEc2Draft();
     draft.training.maxCostUsd = '0.5';

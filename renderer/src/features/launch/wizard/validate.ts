@@ -1,5 +1,5 @@
 import type { RegionPrices } from '../../../../../shared/domain/account';
-import { budgetBelowOneHour } from '../../../../../shared/monitor/budget';
+import { budgetBelowOneHourOfLaunch } from '../../../../../shared/monitor/budget';
 import { PRICE_TABLE } from '../../../../../shared/pricing/price-table';
 import { type RunConfig, runConfigSchema } from '../../../../../shared/run-config/schema';
 import { secretEnvNameProblem } from '../../../../../shared/run-config/secret-env-names';
@@ -107,16 +107,26 @@ function pricesOfDraft(draft: WizardDraft, prices: Loaded<RegionPrices> | undefi
   };
 }
 
-/** A budget below one hour of the instance at the region's prices (Review's figure: spot at the dearest zone's price now). */
+/**
+ * A budget below one hour of the dearest type the launch may end on (the chosen one or an alternative a
+ * capacity failover may launch: the preflight's rule) at the region's prices (Review's figure: the
+ * chosen type's spot at the dearest zone's price now, an alternative's at most on-demand), in the
+ * wizard's words: its fields by their labels.
+ */
 function budgetHourError(config: RunConfig, prices: RegionPrices | undefined): string | undefined {
   const maxCostUsd = config.training?.maxCostUsd;
   if (maxCostUsd === undefined || !config.compute || !prices) return undefined;
   const spot = prices.spotZones?.length
     ? { zones: prices.spotZones }
     : { problem: prices.spotProblem ?? 'No spot price was read.' };
-  const tooSmall = budgetBelowOneHour({ maxCostUsd, compute: config.compute, table: prices.table, spot });
-  // The field is the budget: "raise it to", as a sentence.
-  return tooSmall ? `${tooSmall.message.replace('raise training.maxCostUsd to', 'raise it to')}.` : undefined;
+  const tooSmall = budgetBelowOneHourOfLaunch({ maxCostUsd, compute: config.compute, table: prices.table, spot });
+  if (!tooSmall) return undefined;
+  // The field is the budget ("raise it to"); the alternatives are the Compute step's field of that label.
+  const message = tooSmall.message
+    .replace('raise training.maxCostUsd to', 'raise it to')
+    .replace('(compute.alternatives)', '(one of the alternative instance types)')
+    .replace('from compute.alternatives', 'from the alternative instance types');
+  return `${message}.`;
 }
 
 /**
