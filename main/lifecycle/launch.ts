@@ -230,3 +230,21 @@ function launchedBy(entries: JournalEntry[]): LaunchedInstance | undefined {
   const { instanceId, instanceType, zone, market, at } = launched;
   return { instanceId, instanceType, zone, market, launchedAt: at };
 }
+
+/**
+ * The instance that launch `attempt` of a spot relaunch got from RunInstances, as the run's journal
+ * records it (its lines after that attempt's `relaunch` line), with the time a teardown deleted it:
+ * what a TrainDeck killed during that launch left, for the next one to bill once its verified
+ * teardown (by run tag) terminated it. Undefined: that launch got no instance (or never began).
+ */
+export function relaunchLaunched(entries: JournalEntry[], attempt: number): LaunchedInstance | undefined {
+  const from = entries.findLastIndex((entry) => entry.type === 'relaunch' && entry.attempt === attempt);
+  if (from < 0) return undefined;
+  const after = entries.slice(from);
+  const launched = launchedBy(after);
+  if (!launched) return undefined;
+  const deleted = after.find(
+    (entry) => entry.type === 'deleted' && entry.kind === 'instance' && entry.id === launched.instanceId,
+  );
+  return deleted ? { ...launched, endedAt: deleted.at } : launched;
+}

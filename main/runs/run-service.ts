@@ -45,6 +45,7 @@ import { type PipelineInput, runPipeline } from './pipeline/run-pipeline';
 import { Waker } from './pipeline/waker';
 import { appendAttach, type AttachState, readAttach } from './reattach/attach-journal';
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
+import { isBetweenAttempts, resumeBetween } from './reattach/resume-between';
 import { resumeRun } from './reattach/resume-run';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
 import { describePushNow, pushNowDetached, pushNowLive } from './run-push-now';
@@ -239,8 +240,11 @@ export class RunService {
       if (snapshot.state !== 'running' || this.runs.has(runId)) continue;
       const attach = readAttach(runDir(this.deps.dataDir, runId));
       if (!attach?.run || (attach.owner !== undefined && alive(attach.owner))) continue;
-      // An EC2 run torn down meanwhile (`traindeck teardown`): its journal is closed, nothing is left.
-      if (snapshot.backend === 'aws-ec2' && journalClosedSync(this.deps.dataDir, runId)) continue;
+      // An EC2 run torn down meanwhile (`traindeck teardown`): its journal is closed, nothing is left. Between
+      // two attempts of a spot relaunch the journal is closed too (the interrupted machine's verified
+      // teardown), yet the run is not over: its relaunch waits for a TrainDeck.
+      const closed = snapshot.backend === 'aws-ec2' && journalClosedSync(this.deps.dataDir, runId);
+      if (closed && !attach.relaunch) continue;
       const phase = RUN_PHASES.filter((p) => snapshot.phases[p].status !== 'pending').at(-1);
       found.push({
         runId,
@@ -251,6 +255,9 @@ export class RunService {
         ...(phase ? { phase } : {}),
         canFollow: attach.machine !== undefined,
         ...billingOf(snapshot, attach, phase),
+        ...(attach.relaunch ? { betweenAttempts: attach.relaunch.attempt } : {}),
+        // Between attempts with its journal closed, nothing of it is left to bill.
+        ...(attach.relaunch && closed ? { hourlyUsd: 0 } : {}),
       });
     }
     return found;
@@ -290,6 +297,21 @@ export class RunService {
           )
           .catch(() => undefined);
         ending = { outcome: 'failed', reason: `${phase}: TrainDeck stopped before the executor started` };
+      } else if (isBetweenAttempts(attach)) {
+        // AWS took the machine back and the next attempt never got one: nothing to follow, the relaunch goes on.
+        const rebuilt = request && (await this.rebuiltPipeline(runId, request, live, emit));
+        const result = await resumeBetween({
+          runId,
+          dataDir: this.deps.dataDir,
+          attach,
+          attempts,
+          ...(rebuilt && 'pipeline' in rebuilt ? { pipeline: rebuilt.pipeline } : {}),
+          ...(rebuilt && 'why' in rebuilt ? { unavailable: rebuilt.why } : {}),
+          release: (signal) => port.release(runId, attach, signal),
+          emit,
+          signal: live.controller.signal,
+        });
+        ending = endingOf(result);
       } else {
         const attachable = attach as AttachableState;
         const resources = await port.resources(runId, attachable);
@@ -344,16 +366,27 @@ export class RunService {
     emit: (body: RunEventBody) => void,
   ): Promise<{ pipeline: PipelineInput; attempts: RunAttempt[] } | undefined> {
     if (request.backend !== 'aws-ec2' || !attach.machine.aws) return undefined;
+    const rebuilt = await this.rebuiltPipeline(runId, request, live, emit);
+    if ('pipeline' in rebuilt) return { pipeline: rebuilt.pipeline, attempts };
+    emit({
+      type: 'log',
+      source: 'info',
+      line: `after this restart the run cannot be launched again (a spot interruption ends it): ${rebuilt.why}`,
+    });
+    return undefined;
+  }
+
+  // The run's pipeline as a fresh run builds it from its recorded config, or why it cannot be (a key file gone).
+  private async rebuiltPipeline(
+    runId: string,
+    request: StartRunRequest,
+    live: LiveRun,
+    emit: (body: RunEventBody) => void,
+  ): Promise<{ pipeline: PipelineInput } | { why: string }> {
     try {
-      return { pipeline: await this.pipelineInput(runId, request, emit, live, false), attempts };
+      return { pipeline: await this.pipelineInput(runId, request, emit, live, false) };
     } catch (error) {
-      const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-      emit({
-        type: 'log',
-        source: 'info',
-        line: `after this restart the run cannot be launched again (a spot interruption ends it): ${why}`,
-      });
-      return undefined;
+      return { why: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown' };
     }
   }
 

@@ -41,6 +41,24 @@ describe('decideRelaunch', () => {
     expect(decideRelaunch({ ...facts, markets: ['spot', 'spot', 'on-demand'] }).relaunch).toBe(false);
   });
 
+  it('a half-launched attempt (a killed TrainDeck left it, terminated after the restart) numbers the next, not counted as a relaunch', () => {
+    // Attempt 1 interrupted, attempt 2's launch abandoned by the killed desktop: attempt 3 is still relaunch 1 of 1.
+    expect(decideRelaunch({ ...base, markets: ['spot'], launched: 2, maxRelaunches: 1 })).toEqual({
+      relaunch: true,
+      attempt: 3,
+      market: 'spot',
+      why: 'spot relaunch 1 of 1',
+    });
+    // The on-demand fallback never trained: it is still the fallback's turn, under the next number.
+    expect(
+      decideRelaunch({ ...base, fallbackOnDemand: true, markets: ['spot', 'spot'], launched: 3, maxRelaunches: 1 }),
+    ).toMatchObject({ relaunch: true, attempt: 4, market: 'on-demand' });
+    // Fewer launches than markets (a caller's slip) never numbers an attempt twice.
+    expect(decideRelaunch({ ...base, markets: ['spot', 'spot'], launched: 1, maxRelaunches: 3 })).toMatchObject({
+      attempt: 3,
+    });
+  });
+
   it('is off with maxRelaunches 0, the on-demand fallback included', () => {
     const decision = decideRelaunch({ ...base, fallbackOnDemand: true, markets: ['spot'], maxRelaunches: 0 });
     expect(decision).toMatchObject({ relaunch: false, why: 'spot relaunch is off (compute.spot.maxRelaunches is 0)' });

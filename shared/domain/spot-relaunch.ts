@@ -19,8 +19,14 @@ export interface RelaunchFacts {
   pushVerified: boolean;
   /** The run's Stop (the user, kill-all, the budget): never relaunched. */
   cancelled: boolean;
-  /** The market of every attempt so far, in launch order (at least the one that just ended). */
+  /** The market of every attempt so far that got to train, in launch order (at least the one that just ended). */
   markets: readonly LaunchMarket[];
+  /**
+   * Every attempt so far, a launch that never trained included (default: `markets.length`): it numbers the
+   * next. A relaunch a killed TrainDeck left half-launched (its instance terminated and billed after the
+   * restart) is such a launch: it takes an attempt number (EC2's idempotency token is per number), not a relaunch.
+   */
+  launched?: number;
   /** `compute.spot.maxRelaunches`. */
   maxRelaunches: number;
   /** `compute.spot.fallbackOnDemand`. */
@@ -37,7 +43,7 @@ export type RelaunchDecision =
  * relaunched; on spot while fewer than `maxRelaunches` relaunches were made, then once on-demand
  * when `fallbackOnDemand` (an on-demand instance is not interrupted, so that is the last). With
  * `maxRelaunches` 0 the feature is off, the on-demand fallback included. So a run has at most
- * 1 + maxRelaunches + 1 attempts.
+ * 1 + maxRelaunches + 1 attempts that train (and one half-launched attempt per restart of a killed TrainDeck).
  */
 export function decideRelaunch(facts: RelaunchFacts): RelaunchDecision {
   if (facts.ending !== 'interrupted') return { relaunch: false };
@@ -56,7 +62,7 @@ export function decideRelaunch(facts: RelaunchFacts): RelaunchDecision {
       fix: 'Set compute.spot.maxRelaunches (1 to 10) to relaunch after an interruption, or use the on-demand market.',
     };
   }
-  const attempt = facts.markets.length + 1;
+  const attempt = Math.max(facts.launched ?? 0, facts.markets.length) + 1;
   const relaunches = facts.markets.length - 1;
   // An on-demand attempt is the fallback's last word: it is never followed by another launch.
   if (facts.markets.includes('on-demand')) {

@@ -33,6 +33,11 @@ export interface UnfinishedRun {
   takenOver?: 'reattach' | 'teardown';
   /** aws-ec2, once provisioning began: what its instance (public IPv4 and root disk when known) bills per hour at on-demand price. */
   hourlyUsd?: number;
+  /**
+   * aws-ec2 spot: TrainDeck stopped between two attempts (the last one interrupted and torn down or
+   * being torn down, this attempt not yet given its machine): a reattach launches it.
+   */
+  betweenAttempts?: number;
 }
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'not a run id');

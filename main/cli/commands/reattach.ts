@@ -15,7 +15,8 @@ const USAGE = 'traindeck reattach RUN [--stop] [--json]';
  * TrainDeck left unfinished. Its executor trains and pushes on its own; this reconnects with the
  * pinned host key and the run's key, follows it from where the last one stopped reading, verifies
  * the push in S3 and tears down. `--stop` (or Ctrl-C) stops the training first: push, verify,
- * tear down. A run killed before its machine was reached is torn down at once.
+ * tear down. A run killed before its machine was reached is torn down at once; one killed between
+ * two attempts of a spot relaunch goes on with the relaunch (`--stop`: torn down, nothing launched).
  */
 export const reattachCommand: CliCommand = {
   name: 'reattach',

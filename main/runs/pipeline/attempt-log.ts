@@ -49,10 +49,6 @@ export function createAttemptLog(
   const iso = (ms: number) => new Date(ms).toISOString();
   const publish = () => emit({ type: 'attempts', attempts: attempts.map((a) => ({ ...a })) });
   return {
-    /** Every attempt's market, in launch order. */
-    markets(): LaunchMarket[] {
-      return attempts.map((a) => a.market);
-    },
     /** The running attempt, if any. */
     current(): RunAttempt | undefined {
       const last = attempts.at(-1);
@@ -71,20 +67,25 @@ export function createAttemptLog(
       disks.set(attempt, machine.diskGb);
       publish();
     },
-    /** The running attempt ended (nothing when none runs): published, then priced and published with its cost. */
+    /**
+     * The running attempt ended: published, then priced and published with its cost. Nothing when none runs,
+     * unless the last one ended unpriced (a kill between the two): then it is priced now, its end as it was.
+     */
     async ended(end: AttemptEnd): Promise<void> {
       const last = attempts.at(-1);
-      if (!last || last.end) return;
-      last.end = end;
-      last.endedAt = iso(now());
-      publish();
+      if (!last || (last.end && last.costNote !== undefined)) return;
+      if (!last.end) {
+        last.end = end;
+        last.endedAt = iso(now());
+        publish();
+      }
       const spot =
         last.market === 'spot' && spotHistory
           ? await spotHistory({
               instanceType: last.instanceType,
               ...(last.zone ? { zone: last.zone } : {}),
               from: Date.parse(last.startedAt),
-              to: Date.parse(last.endedAt),
+              to: Date.parse(last.endedAt ?? iso(now())),
             }).catch((): SpotPricing => ({ source: 'unavailable', reason: 'the spot price history could not be read' }))
           : undefined;
       Object.assign(last, priceAttempt(last, { diskGb: disks.get(last.attempt) ?? 0, spot }));
@@ -125,6 +126,27 @@ export function createAttemptLog(
 
 /** The attempt log of one run (see {@link createAttemptLog}). */
 export type AttemptLog = ReturnType<typeof createAttemptLog>;
+
+/**
+ * The rows of a run a killed desktop left between attempts, made true once its teardown is verified: the
+ * interrupted attempt ended and priced (if the kill came before its row was), the pending attempt's row ended
+ * `launch-failed` if it had started (provisioned, never given its machine entry: it never trained), or,
+ * if it had none, a `launch-failed` row for the instance that launch got (`abandoned`: terminated by
+ * the teardown, so billed); nothing when that launch got none.
+ */
+export async function settleAttemptsBetween(
+  log: AttemptLog,
+  pending: number,
+  abandoned: () => Promise<LaunchedInstance | undefined>,
+): Promise<void> {
+  const last = log.list().at(-1);
+  if (last) await log.ended(last.attempt < pending ? 'interrupted' : 'launch-failed');
+  if (log.list().some((a) => a.attempt >= pending)) return;
+  const launched = await abandoned();
+  if (launched) {
+    log.launchFailed(pending, Date.parse(launched.launchedAt), undefined, launched.market, 'launch-failed', launched);
+  }
+}
 
 /** How an attempt's training ended, from the executor's status and the run's cancel. */
 export function attemptEnding(status: ExecutorStatus | undefined, cancelled: boolean): AttemptEnding {

@@ -13,6 +13,7 @@ import {
   type AttemptLog,
   createAttemptLog,
   type SeedAttempts,
+  settleAttemptsBetween,
   type SpotWindowPricing,
 } from './attempt-log';
 import {
@@ -21,6 +22,7 @@ import {
   type AwsMachine,
   type ComputeBackend,
   launchedBefore,
+  type LaunchedInstance,
   type RelaunchRequest,
 } from './compute-backend';
 import { type ExecutorIdentity, pushSecrets } from './executor-identity';
@@ -115,6 +117,31 @@ export function resumeAttempts(input: PipelineInput, resumed: ResumedAttempt): P
   return driveAttempts(input, resumed);
 }
 
+/**
+ * A run a killed desktop left between two attempts (resume-between.ts): it had decided the relaunch
+ * of attempt `pending` after an interruption, and its next machine entry never came. Nothing is
+ * followed (AWS took the machine back); the run goes on from the decision, as one that never restarted.
+ */
+export interface BetweenAttempts {
+  /** The run's attempts as its events recorded them: the interrupted one, ended or not (a kill may precede its row's end). */
+  earlier: RunAttempt[];
+  /** The interrupted attempt's instance (the attach journal's last machine). */
+  interrupted: AwsMachine;
+  /** The attempt the killed desktop was launching. */
+  pending: number;
+  /** Bytes of train.log the killed desktop had shown (the next attempt's log goes on from the pushed one). */
+  trainShown: number;
+  /** The verified teardown by run tag: the interrupted instance, and whatever the killed desktop's relaunch launched. */
+  release(signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** The instance the killed desktop's relaunch got from RunInstances (its journal's), once torn down; undefined: none. */
+  abandoned(): Promise<LaunchedInstance | undefined>;
+}
+
+/** Goes on with the relaunch a killed desktop had decided (see {@link BetweenAttempts}). */
+export function resumeBetweenAttempts(input: PipelineInput, between: BetweenAttempts): Promise<PipelineResult> {
+  return driveAttempts(input, undefined, between);
+}
+
 /** What one run's attempts share, from one launch to the next. */
 interface AttemptsRun {
   phases: PhaseRunner;
@@ -133,25 +160,39 @@ interface AttemptsRun {
   release(signal: AbortSignal): Promise<Record<string, unknown>>;
 }
 
-async function driveAttempts(input: PipelineInput, resumed?: ResumedAttempt): Promise<PipelineResult> {
+async function driveAttempts(
+  input: PipelineInput,
+  resumed?: ResumedAttempt,
+  between?: BetweenAttempts,
+): Promise<PipelineResult> {
   const phases = resumed?.phases ?? createPhaseRunner(input.emit);
   const now = input.now ?? Date.now;
+  const seed = resumed
+    ? seededAttempts(resumed)
+    : between && { attempts: between.earlier, diskGb: between.interrupted.diskGb };
+  const release = resumed?.release ?? between?.release;
   const run: AttemptsRun = {
     phases,
     // Host, status, the phase an unexpected error belongs to, and (once the executor runs) its rescue push.
-    state: resumed?.state ?? { current: 'bootstrapping' },
-    attempts: createAttemptLog(input.emit, now, input.spotHistory, resumed && seededAttempts(resumed)),
+    state: resumed?.state ?? { current: between ? 'tearing-down' : 'bootstrapping' },
+    attempts: createAttemptLog(input.emit, now, input.spotHistory, seed),
     firstSight: [],
-    trainShown: 0,
-    preflighted: !resumed,
-    release: resumed ? (signal) => resumed.release(signal) : (signal) => input.backend.release(signal),
+    trainShown: between?.trainShown ?? 0,
+    preflighted: !resumed && !between,
+    release: release ?? ((signal) => input.backend.release(signal)),
   };
   const result = await runToEnd(
     async () => {
+      if (between) {
+        const next = await relaunchBetween(input, run, between);
+        if (next) await launchAttempts(input, run, next);
+        return;
+      }
       if (resumed) {
         const { pushVerified } = await resumed.follow();
         run.trainShown = resumed.trainShown();
-        const next = await relaunchAfter(input, run, resumed.machine, pushVerified);
+        const ending = attemptEnding(run.state.status, input.signal.aborted);
+        const next = await relaunchAfter(input, run, resumed.machine, { ending, pushVerified });
         if (next) await launchAttempts(input, run, next);
         return;
       }
@@ -171,7 +212,11 @@ async function driveAttempts(input: PipelineInput, resumed?: ResumedAttempt): Pr
       observer: input.observer,
       release: (signal) => run.release(signal),
       // Nothing was created when preflight failed.
-      needsTeardown: () => resumed !== undefined || run.acquired !== undefined || phases.failure?.phase !== 'preflight',
+      needsTeardown: () =>
+        resumed !== undefined ||
+        between !== undefined ||
+        run.acquired !== undefined ||
+        phases.failure?.phase !== 'preflight',
     },
   );
   // The last attempt's instance is gone with the run's teardown (or the run ended without one).
@@ -229,29 +274,35 @@ async function launchAttempts(input: PipelineInput, run: AttemptsRun, next?: Rel
     const { pushVerified } = await followToEnd(follow, phases, state);
     run.trainShown = read.train;
     if (!machine.aws) return;
-    next = await relaunchAfter(input, run, machine.aws, pushVerified);
+    const ending = attemptEnding(state.status, input.signal.aborted);
+    next = await relaunchAfter(input, run, machine.aws, { ending, pushVerified });
     if (!next) return;
   }
 }
 
 /**
- * The one home of the relaunch after an attempt's executor ended (a fresh run's and a reattached
- * one's): decide ({@link decideRelaunch}), say why not, or tear the machine down and prepare the
- * next launch (a reattached run first plans it afresh: its preflight). The next launch, or none.
+ * The one home of the relaunch after an attempt's executor ended (a fresh run's, a reattached one's, and
+ * one a killed desktop left between attempts): decide ({@link decideRelaunch}), say why not, or journal
+ * the decision (a kill from here on leaves a run between attempts), tear the machine down (unless
+ * `tornDown`: already done, verified) and prepare the next launch (a restarted desktop first plans it
+ * afresh: its preflight). The next launch, or none.
  */
 async function relaunchAfter(
   input: PipelineInput,
   run: AttemptsRun,
   machine: AwsMachine,
-  pushVerified: boolean,
+  ended: { ending: AttemptEnding; pushVerified: boolean; tornDown?: boolean },
 ): Promise<(RelaunchRequest & { first?: PlacementCandidate }) | undefined> {
   const relaunch = input.backend.relaunch;
   if (!relaunch) return undefined;
+  const attempts = run.attempts.list();
   const decision = decideRelaunch({
-    ending: attemptEnding(run.state.status, input.signal.aborted),
-    pushVerified,
+    ending: ended.ending,
+    pushVerified: ended.pushVerified,
     cancelled: input.signal.aborted,
-    markets: run.attempts.markets(),
+    // A launch that never trained (one a killed desktop left half-done) numbers the next, and uses no relaunch.
+    markets: attempts.filter((a) => a.end !== 'launch-failed').map((a) => a.market),
+    launched: attempts.length,
     maxRelaunches: relaunch.maxRelaunches,
     fallbackOnDemand: relaunch.fallbackOnDemand,
   });
@@ -268,7 +319,45 @@ async function relaunchAfter(
     ...(machine.zone ? { interruptedZone: machine.zone } : {}),
     reason: decision.why,
   };
+  input.onAttach?.({ type: 'relaunch', attempt: next.attempt, market: next.market, reason: next.reason });
+  if (ended.tornDown) return (await readyForRelaunch(input, run, next)) ? next : undefined;
   return (await tearDownForRelaunch(input, run, next)) ? next : undefined;
+}
+
+/**
+ * A run a killed desktop left between attempts: first the verified teardown by run tag (the interrupted
+ * instance may be half torn down; a relaunch the killed desktop had launched is terminated: one
+ * instance at a time), then each attempt's row true (the interrupted one ended, an abandoned launch
+ * billed in its own row), then the relaunch decided again by the one rule, attempts counted.
+ */
+async function relaunchBetween(
+  input: PipelineInput,
+  run: AttemptsRun,
+  between: BetweenAttempts,
+): Promise<(RelaunchRequest & { first?: PlacementCandidate }) | undefined> {
+  const { phases, attempts } = run;
+  input.emit({
+    type: 'log',
+    source: 'info',
+    line: `reattached between two attempts: ${between.interrupted.instanceId} was interrupted and attempt ${between.pending} was not running yet; whatever is left of the run is torn down (verified), then the relaunch goes on`,
+  });
+  await phases.run(
+    'tearing-down',
+    () => run.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
+    (facts) => ({ ...facts, afterRestart: true }),
+  );
+  await settleAttemptsBetween(attempts, between.pending, between.abandoned);
+  // The killed desktop decided only once the interruption's push was verified.
+  const next = await relaunchAfter(input, run, between.interrupted, {
+    ending: 'interrupted',
+    pushVerified: true,
+    tornDown: true,
+  });
+  // Not relaunched after all (a stop): the run ends as its interrupted attempt did, never "succeeded".
+  if (!next && !input.signal.aborted) {
+    phases.fail('training', `spot interruption of ${between.interrupted.instanceId}`);
+  }
+  return next;
 }
 
 // A relaunch's provisioning that fails is an attempt of its own ("launch failed"), then the run's failure; one the
@@ -332,8 +421,25 @@ async function tearDownForRelaunch(
       (facts) => ({ ...facts, relaunch: next.attempt }),
     )
     .finally(() => attempts.ended('interrupted'));
+  return readyForRelaunch(input, run, next);
+}
+
+/**
+ * The interrupted machine is gone (verified): unless the run was stopped meanwhile, plan the relaunch
+ * (afresh after a restart: its preflight) and make the backend's next acquire launch it. True when it goes ahead.
+ */
+async function readyForRelaunch(
+  input: PipelineInput,
+  run: AttemptsRun,
+  next: RelaunchRequest & { first?: PlacementCandidate },
+): Promise<boolean> {
+  const { phases, state } = run;
   if (input.signal.aborted) {
-    info('stopped during the relaunch: the interrupted instance is torn down and nothing new is launched');
+    input.emit({
+      type: 'log',
+      source: 'info',
+      line: 'stopped during the relaunch: the interrupted instance is torn down and nothing new is launched',
+    });
     return false;
   }
   // The interrupted attempt's failure (its training phase) is not the run's.

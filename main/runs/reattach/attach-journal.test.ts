@@ -61,4 +61,22 @@ describe('attach journal', () => {
     expect(state.executor).toBeUndefined();
     expect(state.offsets).toBeUndefined();
   });
+
+  it('a relaunch decided after the last machine means between attempts; the next machine ends that', () => {
+    const dir = runDir();
+    const machine = () =>
+      appendAttach(dir, {
+        type: 'machine',
+        target: { kind: 'local' },
+        workDir: '/w',
+        storage: { bucket: 'b', prefix: 'p', region: 'eu-west-1', folders: [] },
+        sendS3Credentials: false,
+        deadline: 1,
+      });
+    machine();
+    appendAttach(dir, { type: 'relaunch', attempt: 2, market: 'spot', reason: 'spot relaunch 1 of 2' });
+    expect(readAttach(dir)!.relaunch).toMatchObject({ attempt: 2, market: 'spot' });
+    machine();
+    expect(readAttach(dir)!.relaunch).toBeUndefined();
+  });
 });

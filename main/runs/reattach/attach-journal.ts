@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { LaunchMarket } from '../../../shared/domain/capacity-failover';
 import type { ComputeBackendKind } from '../../../shared/domain/run';
 import type { ExecutorSpec } from '../../../shared/executor/protocol';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
@@ -48,7 +49,14 @@ export type AttachEntry =
   /** The executor runs (detached: it trains and pushes without the desktop); a re-push runs only this Node and executor. */
   | ({ type: 'executor'; pid: number } & Partial<ExecutorIdentity>)
   /** How far the desktop read the executor's files. */
-  | ({ type: 'offsets' } & FollowOffsets);
+  | ({ type: 'offsets' } & FollowOffsets)
+  /**
+   * A spot relaunch was decided (the interruption seen, its push verified, nobody stopped the run),
+   * written before the interrupted machine's teardown: until the next `machine` entry the run is
+   * between two attempts, and a later TrainDeck goes on with the relaunch instead of following a
+   * machine AWS took back (see resume-between.ts).
+   */
+  | { type: 'relaunch'; attempt: number; market: LaunchMarket; reason: string };
 
 /** What the attach journal says, folded: the last of each kind wins (a `machine` clears the executor and offsets before it). */
 export interface AttachState {
@@ -59,6 +67,8 @@ export interface AttachState {
   machine?: Extract<AttachEntry, { type: 'machine' }>;
   executor?: Extract<AttachEntry, { type: 'executor' }>;
   offsets?: FollowOffsets;
+  /** A relaunch decided after the last machine's interruption, whose machine entry never came (between attempts). */
+  relaunch?: Extract<AttachEntry, { type: 'relaunch' }>;
 }
 
 /** Appends one line and fsyncs it before returning (a kill right after leaves it on disk). */
@@ -99,8 +109,10 @@ export function readAttach(runDir: string): AttachState | undefined {
       state.machine = entry;
       delete state.executor;
       delete state.offsets;
+      delete state.relaunch;
     } else if (entry.type === 'executor') state.executor = entry;
     else if (entry.type === 'offsets') state.offsets = { events: entry.events, train: entry.train, sync: entry.sync };
+    else if (entry.type === 'relaunch') state.relaunch = entry;
   }
   return state;
 }

@@ -6,18 +6,13 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import type { RunEvent } from '../../../shared/domain/run';
 import type { RunAttempt } from '../../../shared/report/run-attempts';
-import { silentLogger } from '../../core/logger';
 import { workLayout } from '../../executor/work-layout';
-import { createLocalConnector } from '../../host/local-host';
 import { runDir } from '../../lifecycle/journal/run-journal';
-import { MemoryBucket, MemoryObjectStore } from '../../sync/testing/memory-object-store';
-import type { ComputeBackend, RelaunchRequest } from '../pipeline/compute-backend';
 import { type PreparedRun, prepareRun } from '../pipeline/prepare-run';
-import { RunService } from '../run-service';
 import { STUB_RUN_CONFIG } from '../testing/stubbed-run-service';
 import { finishExecutor } from './testing/reattach-fixture';
+import { restartedDesktop } from './testing/restarted-desktop';
 import { seedUnfinishedRun, spotMachine } from './testing/unfinished-run';
 
 // Invariant: a spot run whose desktop restarted during attempt 2 is relaunched after a further
@@ -110,55 +105,11 @@ function interruptExecutor(layout: ReturnType<typeof workLayout>): void {
   executor?.kill('SIGTERM');
 }
 
-/** The restarted desktop: its EC2 world is a stub that records what the relaunch asks, in order. */
-function restartedDesktop(spot: { maxRelaunches: number; fallbackOnDemand?: boolean }) {
-  const calls: string[] = [];
-  const prepared: RelaunchRequest[] = [];
-  const events: RunEvent[] = [];
-  const backend: ComputeBackend = {
-    kind: 'aws-ec2',
-    preflight: async () => (calls.push('preflight'), { plan: 'fresh' }),
-    acquire: async () => {
-      calls.push('acquire');
-      throw new Error('RunInstances refused by the test');
-    },
-    release: async () => (calls.push('backend release'), { remainingHourlyUsd: 0 }),
-    relaunch: {
-      maxRelaunches: spot.maxRelaunches,
-      fallbackOnDemand: spot.fallbackOnDemand ?? false,
-      prepare: async (next) => {
-        calls.push('prepare');
-        prepared.push(next);
-        return { instanceType: 'g5.xlarge', zone: 'eu-west-1c', market: next.market };
-      },
-    },
-  };
-  const store = new MemoryObjectStore(new MemoryBucket('td-data'), 'fp');
-  const runs = new RunService({
-    dataDir: dir,
-    emit: (e) => events.push(e),
-    now: Date.now,
-    log: silentLogger,
-    pollMs: 50,
-    resources: async () => (calls.push('resources'), { backend, store, bundleDir: dir }),
-    reattach: {
-      resources: async () => ({
-        connector: createLocalConnector(),
-        secrets: { sseKey: 'AAAA' },
-        store,
-        release: async () => (calls.push('reattach release'), { remainingHourlyUsd: 0 }),
-      }),
-      release: async () => ({}),
-    },
-  });
-  return { runs, calls, prepared, events };
-}
-
 describe('a spot run reattached by a restarted desktop is relaunched like one that never restarted', () => {
   it('interrupted in attempt 2 after the restart: torn down, planned afresh, attempt 3 launched (counted across the restart)', async () => {
     const spot = { maxRelaunches: 2 };
     const layout = seedRestartedRun(spot);
-    const desktop = restartedDesktop(spot);
+    const desktop = restartedDesktop(dir, spot);
     desktop.runs.reattach(RUN);
     interruptExecutor(layout);
     const final = await desktop.runs.wait(RUN);
@@ -195,7 +146,7 @@ describe('a spot run reattached by a restarted desktop is relaunched like one th
   it('interrupted with its relaunches used up before the restart: nothing is launched, the report is true', async () => {
     const spot = { maxRelaunches: 1 };
     const layout = seedRestartedRun(spot);
-    const desktop = restartedDesktop(spot);
+    const desktop = restartedDesktop(dir, spot);
     desktop.runs.reattach(RUN);
     interruptExecutor(layout);
     const final = await desktop.runs.wait(RUN);
@@ -219,7 +170,7 @@ describe('a spot run reattached by a restarted desktop is relaunched like one th
   it('fallbackOnDemand after the restart: the relaunch past maxRelaunches (counted across it) is on-demand', async () => {
     const spot = { maxRelaunches: 1, fallbackOnDemand: true };
     const layout = seedRestartedRun(spot);
-    const desktop = restartedDesktop(spot);
+    const desktop = restartedDesktop(dir, spot);
     desktop.runs.reattach(RUN);
     interruptExecutor(layout);
     await desktop.runs.wait(RUN);

@@ -11,6 +11,9 @@ export function whereLabel(run: UnfinishedRun): string {
 /** What the run may still cost per hour, as far as it is known. */
 export function billingLabel(run: UnfinishedRun): string {
   if (run.backend !== 'aws-ec2') return 'no cloud cost (your machine)';
+  if (run.betweenAttempts !== undefined && run.hourlyUsd === 0) {
+    return `nothing bills: stopped between two attempts, Reattach launches attempt ${run.betweenAttempts}`;
+  }
   if (run.hourlyUsd !== undefined) return `still billing about ${formatHourly(run.hourlyUsd)}`;
   if (!run.phase || run.phase === 'preflight') return 'nothing launched yet';
   return 'may still bill (rate unknown)';

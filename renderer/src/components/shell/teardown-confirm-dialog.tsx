@@ -63,6 +63,9 @@ export function TeardownConfirmDialog({
 }
 
 function trainingFate(run: UnfinishedRun): string {
+  if (run.betweenAttempts !== undefined) {
+    return `AWS took the last machine back after a spot interruption and attempt ${run.betweenAttempts} was not launched yet, so nothing trains: tearing down ends the run without relaunching it.`;
+  }
   if (!run.canFollow) {
     return 'TrainDeck stopped before it reached the machine, so nothing trains there: there is no training to stop.';
   }
