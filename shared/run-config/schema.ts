@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { MAX_SPOT_RELAUNCHES } from '../domain/spot-relaunch';
+import { RESERVED_NAME } from '../sync/key-path';
 import { monitoringSchema } from './monitoring-section';
 import { codeSchema, trainingSchema } from './run-sections';
 import { sshHostSchema } from './ssh-host-section';
@@ -48,7 +49,23 @@ const relativeFolder = z
   .refine(
     (path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'),
     'a sync folder is a path inside the data folder (no leading "/", no "..")',
+  )
+  // `.traindeck` holds the engine's own files (sync state, journal, temp files; in S3 the key marker):
+  // a folder there would pull over them, or push and delete them.
+  .refine(
+    (path) => folderParts(path)[0] !== RESERVED_NAME,
+    `a sync folder may not be "${RESERVED_NAME}" or inside it: TrainDeck keeps its own files there. Pick another folder`,
   );
+
+/** A folder path's parts as the file system reads it: "a/./b/" is a/b, "." the data folder itself. */
+function folderParts(path: string): string[] {
+  return path.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
+}
+
+/** True when folder `inner` is `outer` or inside it. */
+function within(outer: string[], inner: string[]): boolean {
+  return outer.length <= inner.length && outer.every((part, index) => inner[index] === part);
+}
 
 /** One folder mapping: local folder ↔ S3 prefix, with its policy. */
 export const syncFolderSchema = z
@@ -98,6 +115,21 @@ export const storageSchema = z
           });
         }
         seen.add(id);
+      }
+    }
+    // Two folders of which one holds the other (or the same folder spelt twice) would both own its
+    // files: one file pulled by two policies, pushed to two prefixes, deleted by either.
+    for (const [index, folder] of storage.folders.entries()) {
+      for (const other of storage.folders.slice(0, index)) {
+        for (const key of ['local', 'remote'] as const) {
+          const [mine, theirs] = [folderParts(folder[key]), folderParts(other[key])];
+          if (folder[key] === other[key] || !(within(mine, theirs) || within(theirs, mine))) continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['folders', index, key],
+            message: `folders "${other.name}" and "${folder.name}" overlap: ${key} "${folder[key]}" and "${other[key]}" are the same folder or one holds the other, so their files would belong to both. Give each folder its own ${key} path, side by side`,
+          });
+        }
       }
     }
   });
