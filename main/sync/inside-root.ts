@@ -1,10 +1,11 @@
-import { closeSync, constants, openSync, readlinkSync } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { close, closeSync, constants, open as openFd, openSync, readlinkSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, readlink as readlinkAsync, realpath, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 import { pathProblem } from '../../shared/sync/key-path';
 import { printable } from '../../shared/sync/printable';
 import { STATE_DIR } from './sync-state';
+import { walkMayBlock } from './walk-may-block';
 
 /** A write the engine refused because it would land outside the folder (or through a link). */
 class OutsideFolderError extends Error {
@@ -55,33 +56,61 @@ export async function writeInside<T>(
   const parts = relPath.split('/');
   const name = parts.pop()!;
   if (!ANCHORED) return write(join(await checkedFolder(realRoot, relPath, parts), name));
-  let folder = openSync(realRoot, constants.O_RDONLY | constants.O_DIRECTORY);
+  const calls = walkCalls(realRoot);
+  let folder = await calls.open(realRoot, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await steps.afterStep?.(0);
     for (const [index, part] of parts.entries()) {
-      const inner = await openFolder(`/proc/self/fd/${folder}/${part}`, relPath, parts.slice(0, index + 1));
-      closeSync(folder);
+      const inner = await openFolder(calls, `/proc/self/fd/${folder}/${part}`, relPath, parts.slice(0, index + 1));
+      await calls.close(folder);
       folder = inner;
       await steps.afterStep?.(index + 1);
     }
-    const real = readlinkSync(`/proc/self/fd/${folder}`);
+    const real = await calls.readlink(`/proc/self/fd/${folder}`);
     if (!(real + sep).startsWith(realRoot + sep)) throw resolvesOutside(relPath, realRoot);
     return await write(`/proc/self/fd/${folder}/${name}`);
   } finally {
-    closeSync(folder);
+    await calls.close(folder);
   }
+}
+
+/** The opens, closes and readlink of a walk: made at once, or through the thread pool. */
+interface WalkCalls {
+  open(path: string, flags: number): Promise<number>;
+  close(fd: number): Promise<void>;
+  readlink(path: string): Promise<string>;
+}
+
+/**
+ * Synchronous calls (lookups in folders just opened, no disk I/O once cached, where a thread-pool
+ * round trip cost the main thread more than the call: the walk runs for every file a pull writes),
+ * unless the folder's file system may keep a call waiting (walkMayBlock: a network or FUSE file
+ * system, or a mount below the root), where a synchronous call would freeze the whole process.
+ */
+function walkCalls(realRoot: string): WalkCalls {
+  if (walkMayBlock(realRoot)) {
+    return {
+      open: (path, flags) =>
+        new Promise((resolve, reject) => openFd(path, flags, (e, fd) => (e ? reject(e) : resolve(fd)))),
+      close: (fd) => new Promise((resolve, reject) => close(fd, (e) => (e ? reject(e) : resolve()))),
+      readlink: (path) => readlinkAsync(path),
+    };
+  }
+  return {
+    open: async (path, flags) => openSync(path, flags),
+    close: async (fd) => closeSync(fd),
+    readlink: async (path) => readlinkSync(path),
+  };
 }
 
 /**
  * Opens (creating it if missing) the folder at `path`, refused if it is a symbolic link or not a folder.
- * The opens, closes and the readlink of the walk are synchronous: lookups in folders just opened, no
- * disk I/O once cached, where a thread-pool round trip cost the main thread more than the call (the
- * walk runs for every file a pull writes); only a missing folder's mkdir goes through the pool.
+ * A missing folder's mkdir always goes through the pool.
  */
-async function openFolder(path: string, relPath: string, folderParts: string[]): Promise<number> {
+async function openFolder(calls: WalkCalls, path: string, relPath: string, folderParts: string[]): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return openSync(path, FOLDER_ONLY);
+      return await calls.open(path, FOLDER_ONLY);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && attempt === 0) {
@@ -168,16 +197,17 @@ async function ownTempDir(base: string): Promise<string> {
  */
 export async function inTempFolder<T>(tempDir: string, use: (dir: string) => Promise<T>): Promise<T> {
   if (!ANCHORED) return use(tempDir);
-  const folder = openSync(tempDir, constants.O_RDONLY | constants.O_DIRECTORY);
+  const calls = walkCalls(tempDir);
+  const folder = await calls.open(tempDir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
-    if (readlinkSync(`/proc/self/fd/${folder}`) !== tempDir) {
+    if ((await calls.readlink(`/proc/self/fd/${folder}`)) !== tempDir) {
       throw new OutsideFolderError(
         `${tempDir} was replaced by a symbolic link or moved while the sync ran: TrainDeck keeps its temp files there and never writes through one, so nothing was written. Remove it (TrainDeck makes the folder again), then sync again.`,
       );
     }
     return await use(`/proc/self/fd/${folder}`);
   } finally {
-    closeSync(folder);
+    await calls.close(folder);
   }
 }
 
