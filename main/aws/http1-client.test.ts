@@ -1,12 +1,11 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, TLSSocket } from 'node:tls';
+import { createServer } from 'node:net';
 
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { isCertificateError } from './certificate-errors';
 import { AnswerReader, type AnswerRules, Http1Client, type Http1Tls } from './http1-client';
-import { makeTestCertificates, type TestCertificate, type TestCertificates } from './testing/test-certificates';
+import { type Script, type ScriptedServer, scriptedServer } from './testing/scripted-http-server';
+import { makeTestCertificates, type TestCertificates } from './testing/test-certificates';
 
 // Invariant: a request either resolves with the whole answer the server sent (status, headers, and
 // its body exactly, when the caller's limit allows its size) or fails with an error whose code the
@@ -15,24 +14,18 @@ import { makeTestCertificates, type TestCertificate, type TestCertificates } fro
 // failed request. Faults: cut body, reset, stall, 500/503/HTML, chunked errors, a connection closed
 // between requests, wrong Content-Length both ways, bytes after the answer, an abort mid-answer; all
 // of them over plain HTTP and over TLS.
-// Over TLS also: no answer is ever read from a server whose certificate is not trusted for the name
-// (wrong host name, unknown CA, expired), and such a failure is not a network one (never retried);
-// a handshake cut, refused, reset or stalled fails as a network error (retried); a new connection
-// resumes the last TLS session.
-
-/** What the server does with the n-th request (over all connections): writes, then maybe closes. */
-type Script = (socket: Socket, request: number) => void;
+// Certificates, handshakes and sessions over TLS: http1-client-tls-break.test.ts (both lean clients).
 
 let certs: TestCertificates;
 beforeAll(() => {
   certs = makeTestCertificates();
 });
 
-let server: Server | undefined;
+let server: ScriptedServer | undefined;
 let client: Http1Client | undefined;
 afterEach(async () => {
   client?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await server?.close();
   server = undefined;
 });
 
@@ -48,53 +41,17 @@ const idleLimit = (transport: Transport) => (transport === 'https' ? 1_000 : 300
 const tlsTarget = (): Http1Tls => ({ servername: '127.0.0.1', ca: [certs.ca] });
 
 /**
- * A loopback server answering each request (one per empty-line-ended head) by `script`; counts
- * connections. Over https it presents `certificate` (the valid one by default); the script's socket
- * is then the TLS socket, its `resetAndDestroy` resetting the TCP connection below it.
+ * A loopback server answering each request by `script` (see scriptedServer; over https with the valid
+ * test certificate), and a client to it.
  */
 async function serve(
   script: Script,
   transport: Transport = 'http',
-  certificate?: TestCertificate,
-): Promise<{ client: Http1Client; connections: () => number; resumed: () => boolean[] }> {
-  let requests = 0;
-  let connections = 0;
-  const resumed: boolean[] = [];
-  const sockets = new Set<Socket>();
-  // One context for the server's life: its session tickets are then good on its next connection.
-  const secureContext = transport === 'https' ? createSecureContext(certificate ?? certs.valid) : undefined;
-  server = createServer((raw) => {
-    connections += 1;
-    sockets.add(raw);
-    raw.on('close', () => sockets.delete(raw));
-    raw.on('error', () => {});
-    let socket: Socket = raw;
-    if (transport === 'https') {
-      const secure = new TLSSocket(raw, { isServer: true, secureContext: secureContext! });
-      secure.on('error', () => {});
-      secure.on('secure', () => resumed.push(secure.isSessionReused()));
-      secure.resetAndDestroy = () => (raw.resetAndDestroy(), secure);
-      socket = secure;
-    }
-    let text = '';
-    socket.on('data', (chunk: Buffer) => {
-      text += chunk.toString('latin1');
-      for (let end = text.indexOf('\r\n\r\n'); end >= 0; end = text.indexOf('\r\n\r\n')) {
-        text = text.slice(end + 4);
-        script(socket, requests++);
-      }
-    });
-  });
-  const closeAll = server.close.bind(server);
-  server.close = ((done?: () => void) => {
-    for (const s of sockets) s.destroy();
-    return closeAll(done);
-  }) as Server['close'];
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+): Promise<{ client: Http1Client; connections: () => number }> {
+  server = await scriptedServer(script, transport === 'https' ? certs.valid : undefined);
   const tls = transport === 'https' ? { tls: tlsTarget() } : {};
-  client = new Http1Client({ host: '127.0.0.1', port, ...tls }, { idleTimeoutMs: idleLimit(transport) });
-  return { client, connections: () => connections, resumed: () => resumed };
+  client = new Http1Client({ host: '127.0.0.1', port: server.port, ...tls }, { idleTimeoutMs: idleLimit(transport) });
+  return { client, connections: server.connections };
 }
 
 const GET = 'GET /b/k HTTP/1.1\r\nhost: x\r\n\r\n';
@@ -280,119 +237,6 @@ describe.each<Transport>(['http', 'https'])('Http1Client against a loopback serv
     const tls = transport === 'https' ? { tls: tlsTarget() } : {};
     client = new Http1Client({ host: '127.0.0.1', port, ...tls }, { idleTimeoutMs: idleLimit(transport) });
     await expect(client.request(GET, upTo(100))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-  });
-});
-
-describe('Http1Client over TLS: certificates and handshakes', () => {
-  const extra: Server[] = [];
-  afterEach(async () => {
-    for (const s of extra.splice(0)) await new Promise<void>((resolve) => s.close(() => resolve()));
-  });
-
-  /** A loopback TCP server doing `onConnection` with each raw connection (no TLS of its own). */
-  async function rawServer(onConnection: (socket: Socket) => void): Promise<number> {
-    const sockets = new Set<Socket>();
-    const raw = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => {});
-      onConnection(socket);
-    });
-    const closeAll = raw.close.bind(raw);
-    raw.close = ((done?: () => void) => {
-      for (const s of sockets) s.destroy();
-      return closeAll(done);
-    }) as Server['close'];
-    extra.push(raw);
-    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
-    return (raw.address() as { port: number }).port;
-  }
-
-  const clientOn = (port: number, tls = tlsTarget()) =>
-    (client = new Http1Client({ host: '127.0.0.1', port, tls }, { idleTimeoutMs: idleLimit('https') }));
-
-  it.each([
-    ['for another host name', 'wrongName', 'ERR_TLS_CERT_ALTNAME_INVALID'],
-    ['issued by a CA the client does not trust', 'untrusted', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
-    ['expired', 'expired', 'CERT_HAS_EXPIRED'],
-  ] as const)(
-    'a certificate %s is refused before a request is sent, and not as a network failure',
-    async (_what, which, code) => {
-      let requests = 0;
-      const { client } = await serve(() => (requests += 1), 'https', certs[which]);
-      const error = await client.request(GET, upTo(100)).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toMatchObject({ code });
-      expect(isCertificateError(error)).toBe(true);
-      expect(requests).toBe(0);
-    },
-  );
-
-  it('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn verification off', async () => {
-    const { client } = await serve((socket) => socket.write(ok('never')), 'https', certs.untrusted);
-    const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    try {
-      await expect(client.request(GET, upTo(100))).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
-    } finally {
-      if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;
-    }
-  });
-
-  it("without a CA of its own the client trusts Node's roots only: the test CA's certificate is refused", async () => {
-    const { client: trusting } = await serve((socket) => socket.write(ok('x')), 'https');
-    expect((await trusting.request(GET, upTo(100))).body?.toString()).toBe('x');
-    const { port } = server!.address() as { port: number };
-    await expect(clientOn(port, { servername: '127.0.0.1' }).request(GET, upTo(100))).rejects.toMatchObject({
-      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    });
-  });
-
-  it('a connection closed before the handshake fails with ECONNRESET (retried)', async () => {
-    const port = await rawServer((socket) => socket.destroy());
-    await expect(clientOn(port).request(GET, upTo(100))).rejects.toMatchObject({ code: 'ECONNRESET' });
-  });
-
-  it('a server silent in the handshake fails with ETIMEDOUT (idle limit), and an abort there with AbortError', async () => {
-    const port = await rawServer(() => {});
-    await expect(clientOn(port).request(GET, upTo(100))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
-    const controller = new AbortController();
-    const pending = client!.request(GET, upTo(100), controller.signal);
-    setTimeout(() => controller.abort(new Error('stop')), 30);
-    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-  });
-
-  it.each(['closed', 'reset'] as const)(
-    'a handshake %s partway (after the first bytes of the server hello) fails with ECONNRESET',
-    async (how) => {
-      await serve((socket) => socket.write(ok('never')), 'https');
-      const { port: backend } = server!.address() as { port: number };
-      const port = await rawServer((socket) => {
-        const upstream = connect({ host: '127.0.0.1', port: backend });
-        upstream.on('error', () => {});
-        socket.on('close', () => upstream.destroy());
-        socket.pipe(upstream);
-        upstream.once('data', (chunk: Buffer) => {
-          socket.write(chunk.subarray(0, Math.min(40, chunk.length - 1)));
-          if (how === 'reset') socket.resetAndDestroy();
-          else socket.end();
-          upstream.destroy();
-        });
-      });
-      await expect(clientOn(port).request(GET, upTo(100))).rejects.toMatchObject({ code: 'ECONNRESET' });
-    },
-  );
-
-  it('a new connection resumes the last TLS session', async () => {
-    const { client, connections, resumed } = await serve((socket, n) => socket.write(ok(`answer ${n}`)), 'https');
-    expect((await client.request(GET, upTo(100))).body?.toString()).toBe('answer 0');
-    client.close(); // no idle connection left: the next request connects again
-    expect((await client.request(GET, upTo(100))).body?.toString()).toBe('answer 1');
-    expect(connections()).toBe(2);
-    expect(resumed()).toEqual([false, true]);
   });
 });
 

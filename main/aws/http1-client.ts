@@ -1,9 +1,10 @@
-import { constants } from 'node:crypto';
-import { connect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
+import type { Socket } from 'node:net';
 
 import { isCertificateError } from './certificate-errors';
+import { Http1Connector, type Http1Target } from './http1-connector';
 import { checkOutbound } from './outbound-check';
+
+export type { Http1Target, Http1Tls } from './http1-connector';
 
 /**
  * A minimal keep-alive HTTP/1.1 client for the lean S3 path's small whole-object GETs. Node's
@@ -25,20 +26,14 @@ import { checkOutbound } from './outbound-check';
 export class Http1Client {
   private readonly idle: Parked[] = [];
   private closed = false;
-  /** HTTPS: built once (parsing a CA bundle per connection would cost more than the handshake). */
-  private readonly secureContext: SecureContext | undefined;
-  /** The last TLS session the server offered: a new connection resumes it (no full handshake). */
-  private session: Buffer | undefined;
+  /** TCP or TLS connections to the target (TLS: one secure context, sessions of this client only). */
+  private readonly connector: Http1Connector;
 
   constructor(
     private readonly target: Http1Target,
     private readonly options: { idleTimeoutMs: number; maxIdleSockets?: number },
   ) {
-    const tls = target.tls;
-    // No renegotiation (TLS 1.2; 1.3 has none): Node verifies the certificate of the first handshake
-    // only, so one the server presents in a renegotiation would go unchecked. S3 never asks for one.
-    const secureOptions = constants.SSL_OP_NO_RENEGOTIATION;
-    this.secureContext = tls && createSecureContext({ secureOptions, ...(tls.ca ? { ca: tls.ca } : {}) });
+    this.connector = new Http1Connector(target);
   }
 
   /** Sends `head` (the request line and headers, ending in an empty line) and reads the answer. */
@@ -65,21 +60,7 @@ export class Http1Client {
 
   private connect(): Socket {
     checkOutbound('the lean HTTP/1.1 client (http1-client.ts)', this.target.host);
-    const { host, port, tls } = this.target;
-    if (!tls) return connect({ host, port }).setNoDelay(true);
-    const socket = tlsConnect({
-      host,
-      port,
-      // SNI names a host, never an address (RFC 6066); the certificate is checked against either.
-      ...(isIP(tls.servername) ? {} : { servername: tls.servername }),
-      secureContext: this.secureContext!,
-      // Always on, whatever NODE_TLS_REJECT_UNAUTHORIZED says: the chain and the name are verified.
-      rejectUnauthorized: true,
-      ALPNProtocols: ['http/1.1'],
-      ...(this.session ? { session: this.session } : {}),
-    });
-    socket.on('session', (session: Buffer) => (this.session = session));
-    return socket.setNoDelay(true);
+    return this.connector.connect();
   }
 
   /**
@@ -187,24 +168,6 @@ export class Http1Client {
 interface Parked {
   socket: Socket;
   unpark(): void;
-}
-
-/**
- * Where requests go: an S3 endpoint's host and port, and for HTTPS how its certificate is checked
- * (chain and name always; against `ca`, or Node's trusted roots plus NODE_EXTRA_CA_CERTS).
- */
-export interface Http1Target {
-  host: string;
-  port: number;
-  tls?: Http1Tls;
-}
-
-/** How an HTTPS server's certificate is checked. */
-export interface Http1Tls {
-  /** The name the certificate must carry (the endpoint URL's host); sent as SNI unless an IP address. */
-  servername: string;
-  /** PEM certificates trusted instead of Node's roots (AWS_CA_BUNDLE). */
-  ca?: string[];
 }
 
 /** What the caller accepts of an answer's body. */

@@ -1,12 +1,10 @@
-import { connect, type Socket } from 'node:net';
-
+import { isCertificateError } from './certificate-errors';
 import {
   abortError,
   AnswerReader,
   type AnswerRules,
   HEAD_END,
   HEAD_MAX,
-  type Http1Target,
   networkError,
   onPooledConnection,
   PARKED_MS,
@@ -14,6 +12,8 @@ import {
   protocolError,
   StaleConnection,
 } from './http1-client';
+import { Http1Connector, type Http1Target } from './http1-connector';
+import { DirectConnection, type ReadCounts } from './http1-direct-connection';
 import { checkOutbound } from './outbound-check';
 import type { BodySink } from './ports/object-store';
 
@@ -48,15 +48,14 @@ export interface DirectRules extends Omit<AnswerRules, 'noBody'> {
   direct: (status: number, headers: Record<string, string>) => boolean;
 }
 
-/** Reads of the head, and of a body's bytes while no sink memory is at hand, land here (then are copied). */
-const SCRATCH_BYTES = 64 * 1024;
-
 /**
- * A keep-alive HTTP/1.1 client whose answer bodies are read by the kernel straight into the caller's
- * memory (a socket with `onread`: each read lands in the buffer the sink gave, no copy by an HTTP
- * parser or by the caller). For the lean path's ranged GETs, whose bodies go into the download's
+ * A keep-alive HTTP/1.1 client whose answer bodies are read straight into the caller's memory (a
+ * socket with `onread`: each read lands in the buffer the sink gave, no copy by an HTTP parser or by
+ * the caller; over TCP the kernel reads into it, over TLS OpenSSL's cleartext is copied into it by
+ * Node, one record at a time). For the lean path's ranged GETs, whose bodies go into the download's
  * slabs. Requests are fixed by the caller (a GET without a body, headers signed), as for
- * {@link import('./http1-client').Http1Client}, whose head parsing and error codes it shares.
+ * {@link import('./http1-client').Http1Client}, whose head parsing, error codes and connections
+ * (`http1-connector.ts`: TLS verified as there, sessions of this client only) it shares.
  *
  * Invariant: `readInto` hands the sink exactly the body's bytes, in order, or fails; never a byte
  * past the answer's Content-Length (no read is given more room than the bytes left), and bytes read
@@ -68,11 +67,15 @@ export class Http1DirectClient {
   private closed = false;
   /** Bytes read straight into callers' memory, and bytes read into the scratch buffer (then copied), over all requests. */
   readonly reads: ReadCounts = { direct: 0, scratch: 0 };
+  /** TCP or TLS connections to the target (TLS: one secure context, sessions of this client only). */
+  private readonly connector: Http1Connector;
 
   constructor(
     private readonly target: Http1Target,
     private readonly options: { idleTimeoutMs: number; maxIdleSockets?: number },
-  ) {}
+  ) {
+    this.connector = new Http1Connector(target);
+  }
 
   /**
    * Sends `head` (the request line and headers, ending in an empty line) and resolves with the
@@ -84,7 +87,7 @@ export class Http1DirectClient {
       this.idle,
       () => {
         checkOutbound('the lean HTTP/1.1 direct client (http1-direct-client.ts)', this.target.host);
-        return new DirectConnection(this.target, this.reads);
+        return new DirectConnection(this.connector, this.reads);
       },
       (connection) => this.exchange(connection, head, rules, signal),
     );
@@ -93,9 +96,13 @@ export class Http1DirectClient {
   /** Closes every idle connection (a request in flight finishes on its own). */
   close(): void {
     this.closed = true;
-    for (const connection of this.idle.splice(0)) connection.socket.destroy();
+    for (const connection of this.idle.splice(0)) connection.close();
   }
 
+  /**
+   * One request on `connection`. Only this exchange's own listeners are added and removed: a TLS
+   * socket has listeners of its own (freeing its TLS state on close) that must stay.
+   */
   private exchange(
     connection: DirectConnection,
     requestHead: string,
@@ -105,7 +112,7 @@ export class Http1DirectClient {
     const { socket } = connection;
     const wasIdle = connection.used;
     connection.used = true;
-    socket.removeAllListeners('close').removeAllListeners('error').removeAllListeners('timeout');
+    connection.unpark?.();
     socket.ref();
     const idleMs = this.options.idleTimeoutMs;
     return new Promise<DirectAnswer>((resolveHead, rejectHead) => {
@@ -120,9 +127,14 @@ export class Http1DirectClient {
         done = true;
         signal?.removeEventListener('abort', onAbort);
         socket.setTimeout(0);
+        socket.off('timeout', onTimeout).off('close', ended);
         connection.onBytes = undefined;
-        if (reusable && !this.closed) this.park(connection);
-        else socket.destroy();
+        if (reusable && !this.closed) {
+          socket.off('error', onError);
+          this.park(connection);
+        } else {
+          connection.close();
+        }
         if (error) {
           if (waiter) waiter.reject(error);
           else broken = error;
@@ -131,9 +143,9 @@ export class Http1DirectClient {
       };
       const onAbort = () => end(abortError(signal!.reason), false);
       signal?.addEventListener('abort', onAbort, { once: true });
-      socket.on('timeout', () =>
-        end(networkError('ETIMEDOUT', `the connection to S3 was silent for ${idleMs / 1000} s`), false),
-      );
+      const onTimeout = () =>
+        end(networkError('ETIMEDOUT', `the connection to S3 was silent for ${idleMs / 1000} s`), false);
+      socket.on('timeout', onTimeout);
       let failure: (Error & { code?: string }) | undefined;
       let closeFramed: AnswerReader | undefined; // an error body framed by the connection's end
       const ended = () => {
@@ -147,21 +159,23 @@ export class Http1DirectClient {
         if (wasIdle && !received) {
           return end(new StaleConnection('the server closed a kept-alive connection', { cause: failure }), false);
         }
+        // A certificate refused (chain, dates, name) is no network failure: Node's own error, as the SDK's path gets it.
+        if (failure && isCertificateError(failure)) return end(failure, false);
         const why = received
           ? 'the connection closed before the whole answer'
           : 'the connection closed before an answer';
         end(networkError(failure?.code ?? 'ECONNRESET', failure ? `${why} (${failure.message})` : why, failure), false);
       };
-      socket.on('error', (error) => {
+      const onError = (error: Error) => {
         failure ??= error;
         ended();
-      });
+      };
+      socket.on('error', onError);
       socket.on('close', ended);
 
       // The head: reads land in the scratch buffer and are gathered until the empty line.
       let pending: Buffer | undefined;
       connection.into(connection.scratch);
-      connection.resume(); // a parked connection reads (to see a close); one paused by a body's end too
       connection.onBytes = (bytes) => {
         received = true;
         pending = Buffer.concat(pending ? [pending, bytes] : [bytes]); // a copy: the scratch is read into again
@@ -237,21 +251,28 @@ export class Http1DirectClient {
   /** Keeps a connection that ended a whole answer cleanly, for the next request. */
   private park(connection: DirectConnection): void {
     const { socket } = connection;
-    if (this.idle.length >= (this.options.maxIdleSockets ?? 64)) return void socket.destroy();
+    if (this.idle.length >= (this.options.maxIdleSockets ?? 64)) return void connection.close();
     socket.unref(); // an idle connection keeps no process alive
     const drop = () => {
       const at = this.idle.indexOf(connection);
       if (at >= 0) this.idle.splice(at, 1);
-      socket.destroy();
+      connection.unpark?.();
+      connection.close();
+    };
+    connection.unpark = () => {
+      connection.unpark = undefined;
+      connection.onBytes = undefined;
+      socket.setTimeout(0);
+      socket.off('close', drop).off('error', drop).off('timeout', drop);
     };
     // Bytes nobody asked for, an end or an error while idle: the connection is not reused.
     connection.into(connection.scratch);
     connection.onBytes = drop;
-    connection.resume();
     socket.on('close', drop).on('error', drop);
     // Not kept for ever: servers close idle connections after a few seconds (AWS ~20 s, RGW 30 s).
     socket.setTimeout(PARKED_MS, drop);
     this.idle.push(connection);
+    connection.resume(); // it reads, to see a close (and tells what it held: bytes after the body drop it)
   }
 }
 
@@ -381,59 +402,4 @@ class BodyReader {
 function usable(memory: Buffer): Buffer {
   if (memory.length === 0) throw new RangeError('the body sink gave a room of 0 bytes');
   return memory;
-}
-
-/** Where a client's reads landed, in bytes. */
-export interface ReadCounts {
-  direct: number;
-  scratch: number;
-}
-
-/** One socket whose reads land in the buffer last set with `into`. */
-class DirectConnection {
-  readonly socket: Socket;
-  readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
-  /** Told of each read: the bytes, and the buffer they were read into. */
-  onBytes: ((bytes: Buffer, into: Buffer) => void) | undefined;
-  /** True once it carried a request (a reused connection may have been closed by the server since). */
-  used = false;
-  private next: Buffer;
-  private paused = false;
-
-  constructor(target: Http1Target, reads: ReadCounts) {
-    this.next = this.scratch;
-    this.socket = connect({
-      host: target.host,
-      port: target.port,
-      onread: {
-        // Asked after every read (and once at the start): where the next read lands.
-        buffer: () => this.next,
-        callback: (bytes, into) => {
-          const buffer = into as Buffer;
-          if (buffer.buffer === this.scratch.buffer) reads.scratch += bytes;
-          else reads.direct += bytes;
-          this.onBytes?.(buffer.subarray(0, bytes), buffer);
-          return !this.paused;
-        },
-      },
-    });
-    this.socket.setNoDelay(true);
-  }
-
-  /** Where the next read lands (the next one after the read in progress, if any). */
-  into(memory: Buffer): void {
-    this.next = memory;
-  }
-
-  pause(): void {
-    if (this.paused) return;
-    this.paused = true;
-    this.socket.pause();
-  }
-
-  resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    this.socket.resume();
-  }
 }

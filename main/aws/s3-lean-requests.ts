@@ -62,9 +62,9 @@ export interface LeanS3 {
   sendWhole(request: LeanRequest, rules: AnswerRules, signal?: AbortSignal): Promise<Http1Answer | undefined>;
   /**
    * A GET without a body over the HTTP/1.1 client that reads bodies straight into the caller's memory
-   * (`http1-direct-client.ts`): the answers `rules.direct` takes come with their body pending, for a
-   * sink (a ranged GET's, into the download's slabs); the others read whole within the rules. Undefined
-   * as for `sendWhole`.
+   * (`http1-direct-client.ts`, over HTTP or HTTPS, the certificate checked as for `sendWhole`): the
+   * answers `rules.direct` takes come with their body pending, for a sink (a ranged GET's, into the
+   * download's slabs); the others read whole within the rules. Undefined as for `sendWhole`.
    */
   sendDirect(request: LeanRequest, rules: DirectRules, signal?: AbortSignal): Promise<DirectAnswer | undefined>;
 }
@@ -132,7 +132,7 @@ export function leanS3For(client: S3Client, bucket: string): LeanS3 | undefined 
     },
     async sendDirect(request, rules, signal) {
       const ready = await signedHead(request);
-      return ready?.resolved.http1Direct?.request(ready.head, rules, signal);
+      return ready?.resolved.http1Direct.request(ready.head, rules, signal);
     },
   };
 }
@@ -142,8 +142,8 @@ interface LeanTarget {
   signer: S3RequestSigner;
   /** The lean HTTP/1.1 client's connections to `base` (see `sendWhole`). */
   http1: Http1Client;
-  /** Its twin for bodies read straight into the caller's memory (see `sendDirect`): plain HTTP only (`onread` reads a TCP socket, not TLS). */
-  http1Direct?: Http1DirectClient;
+  /** Its twin for bodies read straight into the caller's memory (see `sendDirect`), over HTTP or HTTPS alike. */
+  http1Direct: Http1DirectClient;
 }
 
 async function resolveTarget(client: S3Client, bucket: string, pool: LeanPool): Promise<LeanTarget | undefined> {
@@ -174,19 +174,10 @@ async function resolveTarget(client: S3Client, bucket: string, pool: LeanPool): 
   const https = base.protocol === 'https:';
   // HTTPS (AWS itself): the name of the endpoint's URL is the one its certificate must carry.
   const tls = https ? { tls: { servername: host, ...(pool.ca ? { ca: pool.ca } : {}) } } : {};
-  const http1 = new Http1Client(
-    { host, port: Number(base.port) || (https ? 443 : 80), ...tls },
-    { idleTimeoutMs: pool.idleTimeoutMs },
-  );
-  const direct = https
-    ? {}
-    : {
-        http1Direct: new Http1DirectClient(
-          { host, port: Number(base.port) || 80 },
-          { idleTimeoutMs: pool.idleTimeoutMs },
-        ),
-      };
-  return { base, signer, http1, ...direct };
+  const target = { host, port: Number(base.port) || (https ? 443 : 80), ...tls };
+  const http1 = new Http1Client(target, { idleTimeoutMs: pool.idleTimeoutMs });
+  const http1Direct = new Http1DirectClient(target, { idleTimeoutMs: pool.idleTimeoutMs });
+  return { base, signer, http1, http1Direct };
 }
 
 /**

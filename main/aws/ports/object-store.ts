@@ -50,7 +50,8 @@ export interface WholeObject {
 /**
  * Memory a ranged answer's body is read into, piece by piece, in order ({@link RangeAnswer.readInto}).
  * Either call may return a promise: the store then reads nothing more (TCP back-pressure) until it
- * settles, and a rejection ends the read with that error.
+ * settles, and a rejection ends the read with that error. The store writes into a room only before
+ * the `filled` call that tells of it: once told (or once the read has ended), the memory is the sink's.
  */
 export interface BodySink {
   /** Where the body's next bytes go: at most its length of them are read into it. */
