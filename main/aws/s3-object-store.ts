@@ -26,6 +26,7 @@ import {
   type BucketFacts,
   type ListedObject,
   META_KEY_FINGERPRINT,
+  type MultipartUploadInfo,
   type ObjectHead,
   type ObjectStore,
   type RangeAnswer,
@@ -33,6 +34,7 @@ import {
   TAG_KEY_FINGERPRINT,
   type WholeObject,
 } from './ports/object-store';
+import { parseUploadsPage, parseVersioning, type UploadsPage } from './s3-bucket-answers';
 import { blocksSseC } from './s3-bucket-encryption';
 import { checkRangeAnswer } from './s3-content-range';
 import { type S3Operation, toStoreError } from './s3-errors';
@@ -224,6 +226,56 @@ export function createS3ObjectStore(
     return objects;
   };
 
+  /**
+   * HeadBucket then GetBucketVersioning over the lean path (a pull then sends no request through the
+   * SDK); undefined when the lean path cannot send them (the SDK goes).
+   */
+  const leanVersioning = async (signal?: AbortSignal): Promise<BucketFacts['versioning'] | undefined> => {
+    const bucketRequest = (query: Record<string, string>, method: 'GET' | 'HEAD') =>
+      lean!.send({ method, key: '', query, headers: {}, payloadSha256: EMPTY_SHA256 }, signal);
+    const exists = await bucketRequest({}, 'HEAD');
+    if (!exists) return undefined;
+    if (exists.status !== 200) throw await answerError(exists);
+    exists.body.resume(); // a HEAD's answer has no body: this returns the socket to the pool
+    const versioning = await bucketRequest({ versioning: '' }, 'GET');
+    if (!versioning) return undefined;
+    if (versioning.status !== 200) throw await answerError(versioning);
+    return parseVersioning(await answerText(versioning));
+  };
+
+  /** Unfinished uploads under `prefix` over the lean path; undefined when it cannot send them (the SDK goes). */
+  const leanUploads = async (prefix: string, signal?: AbortSignal): Promise<MultipartUploadInfo[] | undefined> => {
+    const uploads: MultipartUploadInfo[] = [];
+    let next: UploadsPage['next'];
+    do {
+      const markers = next ? { 'key-marker': next.keyMarker, 'upload-id-marker': next.uploadIdMarker } : {};
+      const answer = await lean!.send(
+        {
+          method: 'GET',
+          key: '',
+          query: { uploads: '', prefix, ...markers },
+          headers: {},
+          payloadSha256: EMPTY_SHA256,
+        },
+        signal,
+      );
+      if (!answer) return undefined;
+      if (answer.status !== 200) throw await answerError(answer);
+      const page = parseUploadsPage(await answerText(answer));
+      uploads.push(...page.uploads);
+      if (
+        page.next &&
+        next &&
+        page.next.keyMarker === next.keyMarker &&
+        page.next.uploadIdMarker === next.uploadIdMarker
+      ) {
+        throw new Error(SAME_MARKERS);
+      }
+      next = page.next;
+    } while (next);
+    return uploads;
+  };
+
   /** {@link sseCBlocked} over the lean path; undefined when the lean path cannot send it (the SDK goes). */
   const leanSseCBlocked = async (signal?: AbortSignal): Promise<boolean | undefined> => {
     const answer = await call('bucket', undefined, () =>
@@ -244,6 +296,12 @@ export function createS3ObjectStore(
     bucket,
     keyFingerprint: key.fingerprint,
     async checkBucket(signal, check = {}) {
+      const leanState = lean ? await call('bucket', undefined, () => leanVersioning(signal)) : undefined;
+      if (leanState !== undefined) {
+        if (check.sseCUploads === false) return { versioning: leanState };
+        const blocked = (await leanSseCBlocked(signal)) ?? (await sseCBlocked(client, bucket, signal));
+        return { versioning: leanState, sseCBlocked: blocked };
+      }
       await call('bucket', undefined, () =>
         client.send(new HeadBucketCommand({ Bucket: bucket }), sendOptions(signal)),
       );
@@ -409,6 +467,8 @@ export function createS3ObjectStore(
     },
     async listMultipartUploads(prefix, signal) {
       return call('list', prefix, async () => {
+        const listed = lean ? await leanUploads(prefix, signal) : undefined;
+        if (listed) return listed;
         const uploads = [];
         let keyMarker: string | undefined;
         let uploadIdMarker: string | undefined;
@@ -428,6 +488,9 @@ export function createS3ObjectStore(
             }
           }
           if (!page.IsTruncated) return uploads;
+          if (page.NextKeyMarker === keyMarker && page.NextUploadIdMarker === uploadIdMarker) {
+            throw new Error(SAME_MARKERS);
+          }
           keyMarker = page.NextKeyMarker;
           uploadIdMarker = page.NextUploadIdMarker;
         }
@@ -532,6 +595,9 @@ export function createS3ObjectStore(
     },
   };
 }
+
+const SAME_MARKERS =
+  'S3 answered the next page of a listing of unfinished uploads with the same markers again, so the listing would never end: check that the S3 endpoint is S3 or an S3-compatible server, and that no proxy caches its answers';
 
 /**
  * A listing's next continuation token, refused when it is the one just followed: a server that
