@@ -341,11 +341,18 @@ async function relaunchBetween(
     source: 'info',
     line: `reattached between two attempts: ${between.interrupted.instanceId} was interrupted and attempt ${between.pending} was not running yet; whatever is left of the run is torn down (verified), then the relaunch goes on`,
   });
-  await phases.run(
-    'tearing-down',
-    () => run.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
-    (facts) => ({ ...facts, afterRestart: true }),
-  );
+  await phases
+    .run(
+      'tearing-down',
+      () => run.release(AbortSignal.timeout(RELAUNCH_TEARDOWN_LIMIT_MS)),
+      (facts) => ({ ...facts, afterRestart: true }),
+    )
+    .catch(async (error: unknown) => {
+      // Not verified: nothing is launched (the run's own teardown tries again), and the interrupted attempt
+      // still ended by its interruption, as a fresh run's does; anything else may still run, so stays open.
+      if ((attempts.current()?.attempt ?? between.pending) < between.pending) await attempts.ended('interrupted');
+      throw error;
+    });
   await settleAttemptsBetween(attempts, between.pending, between.abandoned);
   // The killed desktop decided only once the interruption's push was verified.
   const next = await relaunchAfter(input, run, between.interrupted, {

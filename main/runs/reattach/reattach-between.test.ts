@@ -219,6 +219,21 @@ describe('a spot run whose TrainDeck was killed between two attempts', () => {
     expect(final.phases['tearing-down']).toMatchObject({ status: 'succeeded', detail: { remainingHourlyUsd: 0 } });
   }, 30_000);
 
+  it('its teardown after the restart is not verified: nothing launched, the interrupted row ended as such, the failure said', async () => {
+    const spot = { maxRelaunches: 2 };
+    seedBetween(spot, ATTEMPT_1, LAUNCH_1);
+    const desktop = restartedDesktop(dir, spot, () => Promise.reject(new Error('teardown left 1 resource(s) of run')));
+    desktop.runs.reattach(RUN);
+    const final = await desktop.runs.wait(RUN);
+    expect(desktop.calls.filter((c) => ['preflight', 'prepare', 'acquire'].includes(c))).toEqual([]);
+    expect(final.state).toBe('failed');
+    expect(desktop.events.find((e) => e.type === 'finished')).toMatchObject({
+      reason: expect.stringContaining('tearing-down: teardown left 1 resource(s) of run'),
+    });
+    expect(final.phases['tearing-down']).toMatchObject({ status: 'failed' });
+    expect(final.attempts?.map((a) => a.end)).toEqual(['interrupted']);
+  }, 30_000);
+
   it('its pipeline cannot be rebuilt (a key file gone): torn down, and the report says why it was not relaunched', async () => {
     const spot = { maxRelaunches: 2 };
     seedBetween(spot, ATTEMPT_1, LAUNCH_1);
