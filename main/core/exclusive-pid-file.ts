@@ -1,5 +1,5 @@
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -14,8 +14,12 @@ import {
   type PidFileSteps,
   releaseSteps,
 } from './exclusive-pid-file-steps';
+import { readRegularFile, readRegularFileSync } from './regular-file';
 
 export type { PidFileFormat, PidFileHolder } from './exclusive-pid-file-steps';
+
+// A holder is ~250 bytes; anything at the file's name that is not a regular file is refused, never followed or waited on.
+const PID_FILE_LIMIT = { what: 'a PID file', maxBytes: 64 * 1024 };
 export { holderAlive } from './exclusive-pid-file-steps';
 
 /** A claim's outcome: held (with its release), or refused with the live holder that keeps the file. */
@@ -128,12 +132,7 @@ async function perform(step: PidFileStep, signal?: AbortSignal): Promise<unknown
     case 'rename':
       return rename(step.from, step.to);
     case 'read':
-      try {
-        return await readFile(step.path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
+      return readRegularFile(step.path, PID_FILE_LIMIT);
     case 'remove':
       return rm(step.path, { force: true });
     case 'list':
@@ -145,11 +144,7 @@ async function perform(step: PidFileStep, signal?: AbortSignal): Promise<unknown
   }
 }
 
+// Synchronous callers run on the main loop: a FIFO there must not block it.
 function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  return readRegularFileSync(path, PID_FILE_LIMIT);
 }

@@ -44,3 +44,12 @@ export function sameProcessAlive(pid: number, startTicks: string | undefined): b
   const now = processStartTicks(pid);
   return now === undefined || now === startTicks;
 }
+
+/**
+ * This process's start time as the optional `ticks` field of a journal line that names it by pid
+ * (attach journal, run journal): empty where this machine cannot tell (no /proc).
+ */
+export function ownTicks(): { ticks?: string } {
+  const ticks = processStartTicks(process.pid);
+  return ticks === undefined ? {} : { ticks };
+}

@@ -2,7 +2,7 @@ import type { CostResource } from '../../shared/domain/cost';
 import type { JournalSummary } from '../../shared/domain/run-journal';
 import type { AwsPorts } from '../aws/ports/aws-ports';
 import type { Clock } from '../core/clock';
-import { processAlive } from '../core/process-identity';
+import { sameProcessAlive } from '../core/process-identity';
 import type { Sleep } from '../core/sleep';
 import { scanAccount } from './cost/scanner';
 import { closeRunJournal, listJournals } from './journal/run-journal';
@@ -28,8 +28,11 @@ export interface ReconcileOptions {
   clock: Clock;
   sleep: Sleep;
   signal?: AbortSignal;
-  /** True when the process that opened the journal still runs (then its run is not ours to judge). */
-  isAlive?(pid: number): boolean;
+  /**
+   * True when the TrainDeck that launched the run still runs (then its run is not ours to judge): its
+   * pid and, when journaled, its start time (a journal without one is judged by the pid alone, as then).
+   */
+  isAlive?(pid: number, ticks?: string): boolean;
 }
 
 /**
@@ -38,9 +41,9 @@ export interface ReconcileOptions {
  * or (when nothing of it exists any more) closes the journal as "nothing-left".
  */
 export async function reconcileOpenRuns(options: ReconcileOptions): Promise<UnfinishedRun[]> {
-  const alive = options.isAlive ?? processAlive;
+  const alive = options.isAlive ?? sameProcessAlive;
   const open = (await listJournals(options.dataDir)).filter(
-    (summary) => !summary.closed && !(summary.pid !== undefined && alive(summary.pid)),
+    (summary) => !summary.closed && !(summary.pid !== undefined && alive(summary.pid, summary.pidTicks)),
   );
   if (open.length === 0) return [];
   const regions = [...new Set(open.map((summary) => summary.region))];

@@ -47,6 +47,11 @@ export async function pushNowDetached(
     throw notTraining(runId);
   }
   const attach = readAttach(runDir(input.dataDir, runId));
+  if (attach?.unreadable) {
+    throw new TypedError('PRECONDITION_FAILED', attach.unreadable.message, {
+      ...(attach.unreadable.fix ? { fix: attach.unreadable.fix } : {}),
+    });
+  }
   const identity = attach?.executor;
   if (!input.reattach || !attach?.run || !attach.machine || !identity?.node || !identity.bundleSha256) {
     throw new TypedError('PRECONDITION_FAILED', `Run ${runId} recorded no way to reach its executor again.`, {

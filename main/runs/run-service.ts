@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { z } from 'zod';
@@ -28,7 +28,8 @@ import { redactStrings } from '../../shared/security/redact-url';
 import type { ObjectStore } from '../aws/ports/object-store';
 import { resolveConfigPaths } from '../config/resolve-config-paths';
 import type { Logger } from '../core/logger';
-import { processAlive, processStartTicks } from '../core/process-identity';
+import { ownTicks } from '../core/process-identity';
+import { appendRegularFileSync, openRegularFileSync, readRegularFileSync } from '../core/regular-file';
 import { writeFileAtomicSync } from '../core/write-file-atomic';
 import { journalClosedSync, runDir } from '../lifecycle/journal/run-journal';
 import type { KeyVault } from '../sync/key-vault';
@@ -43,7 +44,7 @@ import { type PipelineResult, RunStopRequest } from './pipeline/run-ending';
 import type { RunObserver, RunStopGuard } from './pipeline/run-observer';
 import { type PipelineInput, runPipeline } from './pipeline/run-pipeline';
 import { Waker } from './pipeline/waker';
-import { appendAttach, type AttachState, readAttach } from './reattach/attach-journal';
+import { appendAttach, type AttachState, type OwnerAlive, ownerAlive, readAttach } from './reattach/attach-journal';
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
 import { isBetweenAttempts, resumeBetween } from './reattach/resume-between';
 import { resumeRun } from './reattach/resume-run';
@@ -60,6 +61,9 @@ import {
 /** The file in a run's folder holding the settings it was started with (see {@link RunService.recordedStart}). */
 const START_FILE = 'start.json';
 const recordedStartSchema = z.object({ backend: z.enum(COMPUTE_BACKENDS), config: runConfigSchema });
+// A run config is a few KiB; the events of a week-long run a few MiB (training log lines are not journaled).
+const MAX_START_BYTES = 1024 * 1024;
+const MAX_EVENTS_BYTES = 64 * 1024 * 1024;
 
 /** What the UI or the CLI asks for. */
 export interface StartRunRequest {
@@ -90,8 +94,8 @@ export interface RunServiceDeps {
   reconnect?: ReconnectPolicy;
   /** Rebuilds connection, secrets, S3 view and teardown of a run a killed TrainDeck left (reattach). */
   reattach?: ReattachPort;
-  /** Whether the process that ran a run still runs (its run is then not ours to take over). */
-  isAlive?(pid: number): boolean;
+  /** Whether the process that ran a run still runs (its run is then not ours to take over); pid and start time. */
+  isAlive?: OwnerAlive;
   /** Follows each run's machine while it trains (the monitor). */
   observer?: RunObserver;
   /** Opens SSE-C key files sealed by the desktop app. */
@@ -171,10 +175,17 @@ export class RunService {
    * (absolute paths), for a retry; a clear error for a run that recorded none.
    */
   recordedStart(runId: string): { backend: ComputeBackendKind; config: RunConfig } {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(join(runDir(this.deps.dataDir, runId), START_FILE), 'utf8');
-    } catch {
+      text = readRegularFileSync(join(runDir(this.deps.dataDir, runId), START_FILE), {
+        what: 'the settings of a run',
+        maxBytes: MAX_START_BYTES,
+      });
+    } catch (error) {
+      // A link, a FIFO or a huge file there is said as such (RefusedFileError); an unreadable one as missing.
+      if (error instanceof TypedError) throw error;
+    }
+    if (text === undefined) {
       throw new TypedError('NOT_FOUND', `Run ${runId} has no recorded settings to retry with.`, {
         fix: 'Runs started by an older TrainDeck did not record them: start it again from Launch (a saved template keeps the settings).',
       });
@@ -200,6 +211,10 @@ export class RunService {
       throw new TypedError('NOT_FOUND', `No unfinished run ${runId} to reattach.`, {
         fix: 'The runs a killed TrainDeck left are listed at start; a finished run needs nothing more.',
       });
+    }
+    if (found.unreadable) {
+      const { message, fix } = found.unreadable;
+      throw new TypedError('PRECONDITION_FAILED', message, fix ? { fix } : {});
     }
     const dir = runDir(this.deps.dataDir, runId);
     const attach = readAttach(dir) ?? {};
@@ -234,25 +249,25 @@ export class RunService {
    * process that ran them is gone. `canFollow` when the machine was reached (an executor may run).
    */
   unfinished(): UnfinishedRunInfo[] {
-    const alive = this.deps.isAlive ?? processAlive;
     const found: UnfinishedRunInfo[] = [];
     for (const [runId, snapshot] of this.loadHistory()) {
       if (snapshot.state !== 'running' || this.runs.has(runId)) continue;
       const attach = readAttach(runDir(this.deps.dataDir, runId));
-      if (!attach?.run || (attach.owner !== undefined && alive(attach.owner))) continue;
+      if (attach?.unreadable) {
+        // Who owns it and where its machine is cannot be known: said, never guessed (nor followed through a link).
+        found.push({ ...listedOf(runId, snapshot), canFollow: false, unreadable: attach.unreadable });
+        continue;
+      }
+      // The owner is the same process, not a later one given its pid (old journals without start times: the pid alone).
+      if (!attach?.run || ownerAlive(attach, this.deps.isAlive)) continue;
       // An EC2 run torn down meanwhile (`traindeck teardown`): its journal is closed, nothing is left. Between
       // two attempts of a spot relaunch the journal is closed too (the interrupted machine's verified
       // teardown), yet the run is not over: its relaunch waits for a TrainDeck.
       const closed = snapshot.backend === 'aws-ec2' && journalClosedSync(this.deps.dataDir, runId);
       if (closed && !attach.relaunch) continue;
-      const phase = RUN_PHASES.filter((p) => snapshot.phases[p].status !== 'pending').at(-1);
+      const phase = lastPhaseOf(snapshot);
       found.push({
-        runId,
-        name: snapshot.name,
-        backend: snapshot.backend,
-        ...(snapshot.host ? { host: snapshot.host } : {}),
-        startedAt: snapshot.startedAt,
-        ...(phase ? { phase } : {}),
+        ...listedOf(runId, snapshot),
         canFollow: attach.machine !== undefined,
         ...billingOf(snapshot, attach, phase),
         ...(attach.relaunch ? { betweenAttempts: attach.relaunch.attempt } : {}),
@@ -397,6 +412,17 @@ export class RunService {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const eventsFile = join(dir, 'events.jsonl');
     endTornLine(eventsFile);
+    // Never through a link or into a FIFO at its name; refused, the run goes on unjournaled (said once):
+    // an emit that threw could cost the run its teardown.
+    let refused = false;
+    const journal = (line: string) => {
+      try {
+        appendRegularFileSync(eventsFile, line);
+      } catch (error) {
+        if (!refused) this.deps.log.warn(`run ${runId}: events not journaled: ${String(error)}`);
+        refused = true;
+      }
+    };
     let seq = snapshot.lastSeq;
     const live: LiveRun = {
       snapshot,
@@ -413,7 +439,7 @@ export class RunService {
       const at = body.at !== undefined && Number.isFinite(Date.parse(body.at)) ? body.at : this.iso();
       const event = redactStrings({ ...body, runId, seq: ++seq, at } as RunEvent);
       live.snapshot = applyRunEvent(live.snapshot, event);
-      if (journaled(event)) appendFileSync(eventsFile, JSON.stringify(event) + '\n', { mode: 0o600 });
+      if (journaled(event)) journal(JSON.stringify(event) + '\n');
       this.deps.emit(event);
     };
     this.runs.set(runId, live);
@@ -712,7 +738,17 @@ export class RunService {
     for (const name of names) {
       if (this.runs.has(name)) continue;
       let snapshot: RunSnapshot | undefined;
-      for (const event of readRunEvents(join(root, name))) {
+      let events: RunEvent[];
+      try {
+        events = readRunEventsOrThrow(join(root, name));
+      } catch (error) {
+        // Not a run this app can know (a link, a FIFO, a huge file): said in the log, and the list goes on.
+        this.deps.log.warn(
+          `run ${name} left out of the runs list: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        continue;
+      }
+      for (const event of events) {
         snapshot ??= emptyRunSnapshot(event.runId, event.runId, 'local', event.at);
         snapshot = applyRunEvent(snapshot, event);
       }
@@ -782,6 +818,23 @@ function untilOf(request: StartRunRequest, startedAt: string): string {
   return new Date(Date.parse(startedAt) + minutes * 60_000).toISOString();
 }
 
+// An unfinished run as the list shows it, from its events alone.
+function listedOf(runId: string, snapshot: RunSnapshot): Omit<UnfinishedRun, 'canFollow'> {
+  const phase = lastPhaseOf(snapshot);
+  return {
+    runId,
+    name: snapshot.name,
+    backend: snapshot.backend,
+    ...(snapshot.host ? { host: snapshot.host } : {}),
+    startedAt: snapshot.startedAt,
+    ...(phase ? { phase } : {}),
+  };
+}
+
+function lastPhaseOf(snapshot: RunSnapshot): RunPhase | undefined {
+  return RUN_PHASES.filter((p) => snapshot.phases[p].status !== 'pending').at(-1);
+}
+
 // What an unfinished EC2 run may still bill: its instance (once provisioning began), priced on demand.
 function billingOf(
   snapshot: RunSnapshot,
@@ -809,14 +862,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-// A run's journaled events (events.jsonl); a torn last line from a crash is skipped, the lines before it count.
-function readRunEvents(dir: string): RunEvent[] {
-  let lines: string[];
-  try {
-    lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
+/**
+ * A run's journaled events (events.jsonl); a torn last line from a crash is skipped, the lines before
+ * it count. Only a regular file of a sane size is read (readRegularFileSync: a link is not followed, a
+ * FIFO does not block the main loop); anything else throws its sentence.
+ */
+function readRunEventsOrThrow(dir: string): RunEvent[] {
+  const text = readRegularFileSync(join(dir, 'events.jsonl'), { what: "a run's events", maxBytes: MAX_EVENTS_BYTES });
+  const lines = (text ?? '').split('\n').filter(Boolean);
   return lines.flatMap((line) => {
     try {
       return [JSON.parse(line) as RunEvent];
@@ -826,18 +879,30 @@ function readRunEvents(dir: string): RunEvent[] {
   });
 }
 
-// A kill mid-write leaves a last line without its newline: end it, so the next event is a line of its own.
-function endTornLine(file: string): void {
+// The events of a run, [] when they cannot be read (a reattach's past events are a courtesy).
+function readRunEvents(dir: string): RunEvent[] {
   try {
-    const text = readFileSync(file);
-    if (text.length > 0 && text[text.length - 1] !== 0x0a) appendFileSync(file, '\n');
+    return readRunEventsOrThrow(dir);
   } catch {
-    // No events yet.
+    return [];
   }
 }
 
-// This process's start time beside its pid in the attach journal: a kill-all never takes a later process given the pid for the owner.
-function ownTicks(): { ticks?: string } {
-  const ticks = processStartTicks(process.pid);
-  return ticks === undefined ? {} : { ticks };
+// A kill mid-write leaves a last line without its newline: end it, so the next event is a line of its own.
+function endTornLine(file: string): void {
+  let opened: { fd: number; size: number } | undefined;
+  try {
+    opened = openRegularFileSync(file);
+  } catch {
+    return; // not a file of ours: the first append says so
+  }
+  if (!opened) return; // no events yet
+  try {
+    const last = Buffer.alloc(1);
+    if (opened.size > 0 && readSync(opened.fd, last, 0, 1, opened.size - 1) === 1 && last[0] !== 0x0a) {
+      appendRegularFileSync(file, '\n');
+    }
+  } finally {
+    closeSync(opened.fd);
+  }
 }

@@ -1,24 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  renameSync,
-  rmSync,
-  unlinkSync,
-} from 'node:fs';
+import { closeSync, lstatSync, readdirSync, readSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { RUN_ID_PATTERN } from '../../shared/domain/tags';
 import { processStartTicks, sameProcessAlive } from '../core/process-identity';
+import { openRegularFileSync } from '../core/regular-file';
 import { realSleep } from '../core/sleep';
 import { writeFileAtomicSync } from '../core/write-file-atomic';
 import { runDir } from '../lifecycle/journal/run-journal';
-import { readAttach } from './reattach/attach-journal';
+import { type OwnerAlive, ownerAlive, readAttach } from './reattach/attach-journal';
 
 /**
  * A Stop asked of a run by another TrainDeck process. Kill-all deletes a run's resources, but only
@@ -44,8 +34,6 @@ const MAX_REASON_CHARS = 200;
 const MAX_REQUEST_BYTES = 4096;
 // Control, format (bidi), line and paragraph separators, and lone surrogates: none reaches the story.
 const NOT_ONE_LINE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]+/gu;
-// A request is read with these: a link at its name is not followed, a FIFO does not block the open.
-const REQUEST_OPEN = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /**
  * Writes a stop request of this process for the run (owner-only, atomic: never read half-written);
@@ -108,16 +96,16 @@ export function takeStopRequest(dataDir: string, runId: string): string | undefi
 function readRequest(path: string, namedPid: number): string | undefined {
   let text: string;
   try {
-    const fd = openSync(path, REQUEST_OPEN);
+    const opened = openRegularFileSync(path);
+    if (!opened) return undefined;
     try {
-      if (!fstatSync(fd).isFile()) return undefined;
       const bytes = Buffer.alloc(MAX_REQUEST_BYTES);
-      text = bytes.toString('utf8', 0, readSync(fd, bytes, 0, bytes.length, 0));
+      text = bytes.toString('utf8', 0, readSync(opened.fd, bytes, 0, bytes.length, 0));
     } finally {
-      closeSync(fd);
+      closeSync(opened.fd);
     }
   } catch {
-    return undefined; // a link (ELOOP), or gone
+    return undefined; // a link, a FIFO, or gone
   }
   let request: { reason?: unknown; pid?: unknown; ticks?: unknown } = {};
   try {
@@ -141,9 +129,6 @@ export interface StopAsked {
   /** Runs that ended while asked, before their owner took the request: nothing is left to stop. */
   ended?: string[];
 }
-
-/** Whether the owner recorded in a run's attach journal still runs (its pid and, where recorded, its start time). */
-export type OwnerAlive = (pid: number, ticks?: string) => boolean;
 
 /**
  * Stops this app's live runs among `runIds` (with `everyLiveRun`, every live EC2 run) and asks other
@@ -195,7 +180,7 @@ export async function askOwnersToStop(
     const dir = runDir(dataDir, runId);
     const attach = readAttach(dir);
     const owner = attach?.owner;
-    if (owner === undefined || owner === process.pid || !alive(owner, attach?.ownerTicks) || runEnded(dir)) continue;
+    if (owner === undefined || owner === process.pid || !ownerAlive(attach, alive) || runEnded(dir)) continue;
     try {
       asked.push({ runId, pid: owner, file: writeStopRequest(dataDir, runId, reason) });
     } catch (error) {
@@ -252,7 +237,7 @@ export async function waitRunsEnded(
     for (const runId of [...pending]) {
       const dir = runDir(dataDir, runId);
       if (runEnded(dir)) pending.delete(runId);
-      else if (!ownerAlive(dir, isAlive)) {
+      else if (!ownerAlive(readAttach(dir), isAlive)) {
         pending.delete(runId);
         if (!runEnded(dir)) ownerGone.push(runId);
       }
@@ -284,7 +269,7 @@ export function liveRunsOfOthers(dataDir: string, isAlive: OwnerAlive = sameProc
       attach?.run?.backend === 'aws-ec2' &&
       owner !== undefined &&
       owner !== process.pid &&
-      isAlive(owner, attach.ownerTicks) &&
+      ownerAlive(attach, isAlive) &&
       !runEnded(dir)
     );
   });
@@ -308,24 +293,19 @@ function isRealFolder(dir: string): boolean {
   }
 }
 
-function ownerAlive(dir: string, isAlive: OwnerAlive): boolean {
-  const attach = readAttach(dir);
-  return attach?.owner !== undefined && isAlive(attach.owner, attach.ownerTicks);
-}
-
 // A run's last event is `finished` once it ended (the run service writes it last); read from the end only.
 function runEnded(dir: string): boolean {
-  let fd: number;
+  let opened: { fd: number; size: number } | undefined;
   try {
-    fd = openSync(join(dir, 'events.jsonl'), REQUEST_OPEN);
+    opened = openRegularFileSync(join(dir, 'events.jsonl'));
   } catch {
     return false;
   }
+  if (!opened) return false;
+  const { fd, size } = opened;
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return false;
-    const tail = Buffer.alloc(Math.min(stat.size, 64 * 1024));
-    readSync(fd, tail, 0, tail.length, stat.size - tail.length);
+    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
     const last = tail.toString('utf8').trimEnd().split('\n').at(-1) ?? '';
     try {
       return (JSON.parse(last) as { type?: unknown }).type === 'finished';

@@ -176,7 +176,7 @@ describe('the temp folder of a sync folder swapped for a link', () => {
     await symlink(outside, join(root, '.traindeck'));
     // Before: the temp folder was made where the link points, and downloads wrote there.
     await expect(tempDirFor(root, root)).rejects.toThrow(
-      /\.traindeck is a symbolic link: TrainDeck keeps its temp files there and never writes through one\. Remove it/,
+      /\.traindeck is a symbolic link: TrainDeck keeps its sync lock, state and temp files there and never writes through one\. Remove it/,
     );
     expect(await readdir(outside)).toEqual([]);
   });

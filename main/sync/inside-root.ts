@@ -4,7 +4,7 @@ import { join, sep } from 'node:path';
 
 import { pathProblem } from '../../shared/sync/key-path';
 import { printable } from '../../shared/sync/printable';
-import { STATE_DIR } from './sync-state';
+import { STATE_DIR, stateDirNotAFolder } from './state-dir';
 import { walkMayBlock } from './walk-may-block';
 
 /** A write the engine refused because it would land outside the folder (or through a link). */
@@ -248,10 +248,4 @@ export async function cleanStaleTemp(localRoot: string, folderDirs: string[]): P
 async function removeEntries(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true })));
-}
-
-function stateDirNotAFolder(path: string, link: boolean): OutsideFolderError {
-  return new OutsideFolderError(
-    `${path} is ${link ? 'a symbolic link' : 'not a folder'}: TrainDeck keeps its temp files there and never writes through one. Remove it (TrainDeck makes the folder again), then sync again.`,
-  );
 }

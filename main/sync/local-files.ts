@@ -2,7 +2,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
 
 import type { LocalFile } from '../../shared/sync/types';
-import { STATE_DIR } from './sync-state';
+import { STATE_DIR } from './state-dir';
 
 /** A local folder's files, and what was left out and why. */
 export interface LocalScan {

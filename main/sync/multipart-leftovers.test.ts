@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { type Body, type ObjectStore, StoreError } from '../aws/ports/object-store';
 import { runSync } from './engine';
-import { STATE_DIR } from './sync-state';
+import { STATE_DIR } from './state-dir';
 import { instrumentStore } from './testing/instrumented-store';
 import { MemoryBucket } from './testing/memory-object-store';
 import { memorySpec } from './testing/memory-spec';

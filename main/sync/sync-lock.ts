@@ -3,19 +3,27 @@ import { join } from 'node:path';
 
 import { TypedError } from '../../shared/ipc/result';
 import { claimPidFile, type PidFileHolder } from '../core/exclusive-pid-file';
-import { STATE_DIR } from './sync-state';
+import { openStateDir, shownAt } from './state-dir';
 
 /**
  * One sync at a time per local root, across processes and within one: `sync.lock` is an exclusive
  * PID file (`claimPidFile`: created whole, a stale one taken over by exactly one claimant, PID and
  * start time so a reused PID is not the holder). A lock held on another host (a shared disk) is
- * never taken over: its liveness cannot be checked from here.
+ * never taken over: its liveness cannot be checked from here. The lock lives in the real
+ * `.traindeck`, held open until it is released (`openStateDir`): a `.traindeck` swapped for a link,
+ * before or during the sync, never takes the lock, its temp files or its removal elsewhere.
  */
 export async function acquireSyncLock(localRoot: string, signal?: AbortSignal): Promise<() => Promise<void>> {
-  const path = join(localRoot, STATE_DIR, 'sync.lock');
-  const claim = await claimPidFile(path, 'json', signal);
-  if (!claim.held) throw lockedError(localRoot, path, claim.holder);
-  return claim.release;
+  const dir = (await openStateDir(localRoot, { create: true }))!;
+  const shown = join(dir.shown, 'sync.lock');
+  try {
+    const claim = await claimPidFile(join(dir.path, 'sync.lock'), 'json', signal);
+    if (!claim.held) throw lockedError(localRoot, shown, claim.holder);
+    return () => claim.release().finally(() => dir.close());
+  } catch (error) {
+    await dir.close();
+    throw shownAt(error, dir);
+  }
 }
 
 function lockedError(localRoot: string, path: string, holder: PidFileHolder): TypedError {

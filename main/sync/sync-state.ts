@@ -1,15 +1,16 @@
-import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import type { SyncFolder } from '../../shared/run-config/schema';
-import { RESERVED_NAME } from '../../shared/sync/key-path';
 import { folderPrefix } from '../../shared/sync/keys';
 import type { BaselineEntry } from '../../shared/sync/types';
+import { readRegularFile } from '../core/regular-file';
 import { writeFileAtomic } from '../core/write-file-atomic';
+import { withStateDir } from './state-dir';
 import type { SyncSpec } from './sync-spec';
 
-/** Kept beside the sync folders, never inside one, so it is never synced itself (a reserved name of the key↔path mapping). */
-export const STATE_DIR = RESERVED_NAME;
+const FILE = 'sync-state.json';
+// A baseline entry and a cached hash are ~300 bytes per file: a million files fit.
+const STATE_LIMIT = { what: 'a sync state', maxBytes: 512 * 1024 * 1024 };
 
 /** A remembered SHA-256, valid while size and mtime are unchanged. */
 export interface CachedHash {
@@ -34,10 +35,18 @@ export interface SyncState {
 
 const EMPTY: SyncState = { version: 1, folders: {}, hashes: {} };
 
-/** Reads the state of a local root; a missing or unreadable file is an empty state (never a crash, never a delete). */
+/**
+ * Reads the state of a local root; a missing or unreadable file is an empty state (never a crash,
+ * never a delete). Only a regular file in a real `.traindeck` is read: a baseline read through a
+ * planted link could name files to delete, and a FIFO would hang the sync.
+ */
 export async function loadSyncState(localRoot: string): Promise<SyncState> {
   try {
-    const parsed = JSON.parse(await readFile(join(localRoot, STATE_DIR, 'sync-state.json'), 'utf8')) as SyncState;
+    const text = await withStateDir(localRoot, { create: false }, (dir) =>
+      readRegularFile(join(dir, FILE), STATE_LIMIT),
+    );
+    if (text === undefined) return structuredClone(EMPTY);
+    const parsed = JSON.parse(text) as SyncState;
     return parsed.version === 1
       ? { version: 1, folders: parsed.folders ?? {}, hashes: parsed.hashes ?? {} }
       : structuredClone(EMPTY);
@@ -46,11 +55,12 @@ export async function loadSyncState(localRoot: string): Promise<SyncState> {
   }
 }
 
-/** Writes the state atomically (temp file, fsync, rename), mode 0600: a crash leaves the old or the new state. */
+/**
+ * Writes the state atomically (temp file, fsync, rename), mode 0600: a crash leaves the old or the new
+ * state. Inside the real `.traindeck` only (`withStateDir`): a link planted there is replaced, never written through.
+ */
 export async function saveSyncState(localRoot: string, state: SyncState): Promise<void> {
-  const dir = join(localRoot, STATE_DIR);
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, 'sync-state.json'), JSON.stringify(state));
+  await withStateDir(localRoot, { create: true }, (dir) => writeFileAtomic(join(dir, FILE), JSON.stringify(state)));
 }
 
 /**

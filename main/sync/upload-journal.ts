@@ -1,8 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { readRegularFile } from '../core/regular-file';
 import { writeFileAtomic } from '../core/write-file-atomic';
-import { STATE_DIR } from './sync-state';
+import { withStateDir } from './state-dir';
 
 /** A part this machine sent, as it was when S3 accepted it. */
 export interface JournalPart {
@@ -46,13 +46,16 @@ export interface UploadJournal {
 }
 
 const FILE = 'uploads.json';
+// An entry is ~100 bytes per part (10,000 parts at most per upload); a handful of uploads are in flight.
+const LIMIT = { what: 'an upload journal', maxBytes: 64 * 1024 * 1024 };
 
 /** Reads the journal of a local root; a missing or unreadable one is empty (its uploads then count as foreign). */
 export async function openUploadJournal(localRoot: string): Promise<UploadJournal> {
-  const path = join(localRoot, STATE_DIR, FILE);
   let entries: JournalEntry[] = [];
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as { version?: number; uploads?: JournalEntry[] };
+    // Only a regular file in a real `.traindeck` (withStateDir, readRegularFile): never through a link, never a FIFO.
+    const text = await withStateDir(localRoot, { create: false }, (dir) => readRegularFile(join(dir, FILE), LIMIT));
+    const parsed = JSON.parse(text ?? '{}') as { version?: number; uploads?: JournalEntry[] };
     if (parsed.version === 1 && Array.isArray(parsed.uploads)) entries = parsed.uploads;
   } catch {
     entries = [];
@@ -67,8 +70,8 @@ export async function openUploadJournal(localRoot: string): Promise<UploadJourna
       .then(async () => {
         next = undefined;
         const snapshot = JSON.stringify({ version: 1, uploads: entries });
-        await mkdir(join(localRoot, STATE_DIR), { recursive: true });
-        await writeFileAtomic(path, snapshot);
+        // Opened again for each write: nothing checked earlier in the sync proves anything now.
+        await withStateDir(localRoot, { create: true }, (dir) => writeFileAtomic(join(dir, FILE), snapshot));
       });
     writing = next;
     return next;

@@ -10,8 +10,20 @@ export type JournalResourceKind = ResourceKind | 'instance-profile';
  * means "look for it in AWS by tag".
  */
 export type JournalEntry =
-  /** `zone`: the instance's availability zone (prices its spot history; absent in older journals). */
-  | { type: 'opened'; at: string; runId: string; region: string; instanceType?: string; zone?: string; pid: number }
+  /**
+   * `zone`: the instance's availability zone (prices its spot history; absent in older journals).
+   * `pid` and `ticks` (its start time, absent in older journals): the TrainDeck that launched.
+   */
+  | {
+      type: 'opened';
+      at: string;
+      runId: string;
+      region: string;
+      instanceType?: string;
+      zone?: string;
+      pid: number;
+      ticks?: string;
+    }
   | { type: 'intent'; at: string; step: string; kind: JournalResourceKind; name: string }
   | { type: 'created'; at: string; step: string; kind: JournalResourceKind; id: string }
   | {
@@ -52,7 +64,10 @@ export interface JournalSummary {
   pendingIntents: string[];
   ready?: Extract<JournalEntry, { type: 'ready' }>;
   lastFailure?: string;
+  /** The TrainDeck that launched last (a spot relaunch by a TrainDeck that took the run over is its own). */
   pid?: number;
+  /** That TrainDeck's start time, when journaled: a later process given its pid is not it. */
+  pidTicks?: string;
   /** Time of the last line: recent journals may describe resources EC2 does not list yet. */
   lastAt: string;
 }
@@ -69,6 +84,7 @@ export function summarizeJournal(entries: JournalEntry[]): JournalSummary | unde
     created: [],
     pendingIntents: [],
     pid: first.pid,
+    ...(first.ticks ? { pidTicks: first.ticks } : {}),
     lastAt: first.at,
   };
   const pending = new Set<string>();
@@ -78,6 +94,9 @@ export function summarizeJournal(entries: JournalEntry[]): JournalSummary | unde
     if (entry.type === 'opened' && index > 0) {
       summary.closed = false;
       delete summary.ready;
+      summary.pid = entry.pid;
+      if (entry.ticks) summary.pidTicks = entry.ticks;
+      else delete summary.pidTicks;
     } else if (entry.type === 'intent') pending.add(entry.step);
     else if (entry.type === 'created') {
       pending.delete(entry.step);

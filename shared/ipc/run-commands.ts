@@ -38,6 +38,11 @@ export interface UnfinishedRun {
    * being torn down, this attempt not yet given its machine): a reattach launches it.
    */
   betweenAttempts?: number;
+  /**
+   * Its attach journal (who ran it, where its machine is) could not be read: why, in one sentence with
+   * a fix. Such a run can be neither reattached nor torn down from here until the file is fixed.
+   */
+  unreadable?: { message: string; fix?: string };
 }
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'not a run id');

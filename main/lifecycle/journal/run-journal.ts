@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { type JournalEntry, type JournalSummary, summarizeJournal } from '../../../shared/domain/run-journal';
+import { openRegularFileToAppend, readRegularFile, readRegularFileSync } from '../../core/regular-file';
 
 /** Where runs live: `<app data>/runs/<run id>/` holds the journal and the run's SSH key. */
 export function runDir(dataDir: string, runId: string): string {
@@ -15,6 +15,8 @@ export function runKeyFile(dataDir: string, runId: string): string {
 }
 
 const JOURNAL = 'journal.jsonl';
+// Only a regular file is read (never through a link, never blocking on a FIFO); a journal is a few KiB per launch.
+const JOURNAL_LIMIT = { what: 'a run journal', maxBytes: 16 * 1024 * 1024 };
 
 // Entries are written without their time by callers; the journal stamps them.
 type Unstamped = JournalEntry extends infer E ? (E extends unknown ? Omit<E, 'at'> : never) : never;
@@ -41,7 +43,8 @@ export class RunJournal implements JournalWriter {
     const dir = runDir(dataDir, runId);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, JOURNAL);
-    const file = await open(path, 'a', 0o600);
+    // Never through a link, nor into a FIFO, planted at its name: the intents would land elsewhere.
+    const file = await openRegularFileToAppend(path);
     await syncFolder(dir);
     return new RunJournal(path, file, now);
   }
@@ -72,13 +75,17 @@ async function syncFolder(dir: string): Promise<void> {
  * held was not fsync'd, so its call was never made).
  */
 export async function readJournal(dataDir: string, runId: string): Promise<JournalEntry[]> {
-  return parseJournal(await readFile(join(runDir(dataDir, runId), JOURNAL), 'utf8'));
+  const path = join(runDir(dataDir, runId), JOURNAL);
+  const text = await readRegularFile(path, JOURNAL_LIMIT);
+  if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, '${path}'`), { code: 'ENOENT' });
+  return parseJournal(text);
 }
 
 /** Whether a run's journal is closed now (a spot relaunch's launch opens a closed one again); false when unreadable. */
 export function journalClosedSync(dataDir: string, runId: string): boolean {
   try {
-    return summarizeJournal(parseJournal(readFileSync(join(runDir(dataDir, runId), JOURNAL), 'utf8')))?.closed ?? false;
+    const text = readRegularFileSync(join(runDir(dataDir, runId), JOURNAL), JOURNAL_LIMIT);
+    return text !== undefined && (summarizeJournal(parseJournal(text))?.closed ?? false);
   } catch {
     return false;
   }

@@ -7,6 +7,7 @@ import { awsErrorCode, describeAwsError, isThrottling } from '../../aws/aws-erro
 import type { AwsPorts } from '../../aws/ports/aws-ports';
 import { waitFor } from '../../aws/waiters';
 import type { Clock } from '../../core/clock';
+import { ownTicks } from '../../core/process-identity';
 import { retry } from '../../core/retry';
 import { type Sleep } from '../../core/sleep';
 import { type JournalWriter, runKeyFile } from '../journal/run-journal';
@@ -136,6 +137,8 @@ export async function provisionRun(plan: LaunchPlan, runId: string, deps: Provis
     instanceType: plan.compute.instanceType,
     zone: plan.placement.zone,
     pid: process.pid,
+    // Beside the pid, its start time: a later process given the pid is never taken for this one (reconcile).
+    ...ownTicks(),
   });
   const keyFile = runKeyFile(deps.dataDir, runId);
   const keys = generateSshKeyPair(name);

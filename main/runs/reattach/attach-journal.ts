@@ -1,4 +1,3 @@
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { LaunchMarket } from '../../../shared/domain/capacity-failover';
@@ -6,11 +5,15 @@ import type { ComputeBackendKind } from '../../../shared/domain/run';
 import type { ExecutorSpec } from '../../../shared/executor/protocol';
 import type { MonitoringConfig } from '../../../shared/run-config/monitoring-section';
 import type { StorageConfig } from '../../../shared/run-config/schema';
+import { sameProcessAlive } from '../../core/process-identity';
+import { appendRegularFileSync, readRegularFileSync, RefusedFileError } from '../../core/regular-file';
 import type { AwsMachine, ReattachTarget } from '../pipeline/compute-backend';
 import type { ExecutorIdentity } from '../pipeline/executor-identity';
 import type { FollowOffsets } from '../pipeline/follow-executor';
 
 const FILE = 'attach.jsonl';
+// An offsets line comes at most every 10 s (~150 bytes): a week of following is ~10 MiB.
+const MAX_ATTACH_BYTES = 32 * 1024 * 1024;
 
 /**
  * One line of `<app data>/runs/RUN/attach.jsonl`: what a later TrainDeck needs to reach the
@@ -69,27 +72,48 @@ export interface AttachState {
   offsets?: FollowOffsets;
   /** A relaunch decided after the last machine's interruption, whose machine entry never came (between attempts). */
   relaunch?: Extract<AttachEntry, { type: 'relaunch' }>;
+  /**
+   * Why the journal could not be read (a link, a FIFO, a folder, or too large; one sentence with a
+   * fix): nothing else is known of the run, and nothing is done with it on the strength of this file.
+   */
+  unreadable?: { message: string; fix?: string };
 }
 
-/** Appends one line and fsyncs it before returning (a kill right after leaves it on disk). */
+/** Whether the owner recorded in a run's attach journal still runs (its pid and, where recorded, its start time). */
+export type OwnerAlive = (pid: number, ticks?: string) => boolean;
+
+/**
+ * Whether the run's owner (the TrainDeck that started it, or the last one that took it over) still
+ * runs: the same process, not whoever the kernel gave its pid to later (`sameProcessAlive`). An owner
+ * journaled by a TrainDeck older than the start times (no `ticks`) is judged by its pid alone, as then.
+ */
+export function ownerAlive(attach: AttachState | undefined, isAlive: OwnerAlive = sameProcessAlive): boolean {
+  return attach?.owner !== undefined && isAlive(attach.owner, attach.ownerTicks);
+}
+
+/**
+ * Appends one line and fsyncs it before returning (a kill right after leaves it on disk); never
+ * through a link or into a FIFO planted at its name (`appendRegularFileSync`).
+ */
 export function appendAttach(runDir: string, entry: AttachEntry): void {
-  const fd = openSync(join(runDir, FILE), 'a', 0o600);
-  try {
-    writeSync(fd, JSON.stringify({ ...entry, at: new Date().toISOString() }) + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  appendRegularFileSync(join(runDir, FILE), JSON.stringify({ ...entry, at: new Date().toISOString() }) + '\n', {
+    fsync: true,
+  });
 }
 
-/** Reads and folds the attach journal; a torn last line (a kill mid-write) is ignored. */
+/**
+ * Reads and folds the attach journal; a torn last line (a kill mid-write) is ignored. Undefined when
+ * there is none; `unreadable` when what is there is not a regular file of a sane size (never followed
+ * through a link, never blocking on a FIFO: this runs on the main loop). Never throws.
+ */
 export function readAttach(runDir: string): AttachState | undefined {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(join(runDir, FILE), 'utf8');
-  } catch {
-    return undefined;
+    text = readRegularFileSync(join(runDir, FILE), { what: 'an attach journal', maxBytes: MAX_ATTACH_BYTES });
+  } catch (error) {
+    return { unreadable: unreadableBecause(join(runDir, FILE), error) };
   }
+  if (text === undefined) return undefined;
   const state: AttachState = {};
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -121,4 +145,13 @@ function setOwner(state: AttachState, entry: { pid: number; ticks?: string }): v
   state.owner = entry.pid;
   if (entry.ticks === undefined) delete state.ownerTicks;
   else state.ownerTicks = entry.ticks;
+}
+
+function unreadableBecause(path: string, error: unknown): NonNullable<AttachState['unreadable']> {
+  if (error instanceof RefusedFileError) return { message: error.message, ...(error.fix ? { fix: error.fix } : {}) };
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return {
+    message: `${path} could not be read (${code}).`,
+    fix: 'Give your user read access to it (TrainDeck wrote it owner-only), then look for unfinished runs again.',
+  };
 }

@@ -5,7 +5,7 @@ import type { SyncFolder } from '../../../../shared/run-config/schema';
 import { folderPrefix } from '../../../../shared/sync/keys';
 import { sha256Buffer } from '../../hash-file';
 import { mtimeOf } from '../../local-files';
-import { STATE_DIR } from '../../sync-state';
+import { STATE_DIR } from '../../state-dir';
 
 /** A local file as the model sees it. */
 export interface LocalEntry {

@@ -6,8 +6,8 @@ import { DEFAULT_SYNC_FOLDERS, type SyncFolder } from '../../../../shared/run-co
 import { META_MTIME, META_SHA256 } from '../../../aws/ports/object-store';
 import { runSync, type SyncOutcome } from '../../engine';
 import { sha256Buffer } from '../../hash-file';
+import { STATE_DIR } from '../../state-dir';
 import type { SyncSpec } from '../../sync-spec';
-import { STATE_DIR } from '../../sync-state';
 import { instrumentStore, type StoreCall, type StoreFault } from '../instrumented-store';
 import type { ModelBackend, RemoteEntry } from './model-backend';
 import { CHECKS, type InvariantName, INVARIANTS, InvariantViolation, type SyncObservation } from './model-invariants';

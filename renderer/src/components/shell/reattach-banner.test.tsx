@@ -206,4 +206,21 @@ describe('the reattach banner', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Check again' }));
     expect(onReload).toHaveBeenCalled();
   });
+
+  it('a run whose attach journal cannot be read: says why and how to fix it, and offers neither Reattach nor Tear down', () => {
+    const unreadable: UnfinishedRun = {
+      ...box,
+      unreadable: {
+        message:
+          '/data/runs/bert/attach.jsonl is a FIFO (named pipe), not a regular file, so TrainDeck did not read it.',
+        fix: 'TrainDeck writes this file itself and reads only a regular file there: move it away, then try again.',
+      },
+    };
+    setup(reattachItems([unreadable], {}, {}, {}));
+    const item = screen.getByTestId(`unfinished-${box.runId}`);
+    expect(item.textContent).toContain('bert was left unfinished, but its attach journal cannot be read:');
+    expect(item.textContent).toContain('attach.jsonl is a FIFO (named pipe), not a regular file');
+    expect(item.textContent).toContain('move it away, then try again. Until then, Costs lists and deletes');
+    expect(within(item).queryAllByRole('button')).toEqual([]);
+  });
 });

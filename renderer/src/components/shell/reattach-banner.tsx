@@ -126,6 +126,22 @@ function ItemBody({ item }: { item: ReattachItem }) {
       </div>
     );
   }
+  if (run.unreadable) {
+    // Who ran it and where its machine is cannot be read: said with the fix; its resources stay on Costs.
+    return (
+      <div className="reattach-banner__body" role="alert">
+        <AlertIcon size={15} className="reattach-banner__icon reattach-banner__icon--danger" />
+        <p>
+          <strong>{run.name}</strong> was left unfinished, but its attach journal cannot be read:{' '}
+          <RichText text={run.unreadable.message} />{' '}
+          <span className="reattach-banner__hint">
+            {run.unreadable.fix && <RichText text={run.unreadable.fix} />} Until then, Costs lists and deletes what it
+            may still bill.
+          </span>
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="reattach-banner__body">
       <AlertIcon size={15} className="reattach-banner__icon" />
@@ -184,6 +200,8 @@ function ItemActions({
       </div>
     );
   }
+  // Neither follows nor tears down without its journal: main refuses both, so neither is offered.
+  if (run.unreadable) return null;
   return (
     <div className="reattach-banner__actions">
       {run.canFollow && (
