@@ -222,6 +222,28 @@ describe('bucket-level calls on the lean path, against a loopback S3', () => {
     });
   }
 
+  it('a versioning answer that streams on without end is dropped past the bound, not held in memory', async () => {
+    let sent = 0;
+    const { client, store } = await storeOn((req, res) => {
+      if (req.method === 'HEAD') return res.writeHead(200).end();
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      const chunk = Buffer.alloc(1 << 20, 'x');
+      // Bounded so that code without a limit fails this test (a 'never' or a parse error) instead of filling memory.
+      const more = () => {
+        while (sent < 64 && res.write(chunk)) sent += 1;
+        if (sent >= 64) return res.end();
+        res.once('drain', () => ((sent += 1), more()));
+      };
+      res.on('error', () => {});
+      more();
+    });
+    await expect(store.checkBucket(AbortSignal.timeout(20_000), { sseCUploads: false })).rejects.toThrow(
+      /more than 32 MiB/,
+    );
+    expect(sent).toBeLessThan(64);
+    client.destroy();
+  });
+
   it('ListMultipartUploads answered 500 fails the call as transient (the engine retries, then warns)', async () => {
     const { client, store } = await storeOn((req, res) => xml(res, '<Error><Code>InternalError</Code></Error>', 500));
     expect(await kindOf(store.listMultipartUploads!('', AbortSignal.timeout(20_000)))).toBe('transient');

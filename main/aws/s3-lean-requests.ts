@@ -293,10 +293,27 @@ function errorOf(status: number, headers: Record<string, string | undefined>, te
   });
 }
 
-/** The whole text of a successful answer (a listing's XML). */
+/**
+ * Longest successful XML answer read (a listing page, a bucket's versioning or encryption): a page of
+ * 1,000 keys of 1 KiB each, every character escaped, stays below 8 MiB. A server that streams on
+ * without end would otherwise fill the memory while the idle limit never fires.
+ */
+export const ANSWER_TEXT_MAX = 32 * 2 ** 20;
+
+/** The whole text of a successful answer (a listing's XML), refused past {@link ANSWER_TEXT_MAX}. */
 export async function answerText(answer: LeanAnswer): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of answer.body as AsyncIterable<Buffer>) chunks.push(chunk);
+  let length = 0;
+  for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > ANSWER_TEXT_MAX) {
+      answer.body.destroy();
+      throw new Error(
+        `S3 answered with more than ${ANSWER_TEXT_MAX / 2 ** 20} MiB where a few KiB of XML were expected, so the answer was dropped: check that the S3 endpoint is S3 or an S3-compatible server, and that no proxy rewrites its answers`,
+      );
+    }
+    chunks.push(chunk);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
