@@ -57,6 +57,10 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
     true,
   );
   const hashThread = new HashThread();
+  // A cancel ends the thread at once: a download waiting for its answer (a thread slow or stuck)
+  // then fails instead of holding the sync, which would close the thread only once it ended.
+  const endHashThread = () => void hashThread.close();
+  ctx.signal?.addEventListener('abort', endHashThread, { once: true });
   // Names that failed while planning (rejected keys, unreadable files) are failures of this sync too.
   const failures: SyncFailure[] = plan.folders.flatMap((f) => f.failures);
   const results = new Map<SyncAction, BaselineEntry | 'deleted'>();
@@ -147,6 +151,7 @@ export async function executePlan(plan: SyncPlan, ctx: ExecuteContext): Promise<
       actions.filter((a) => a.type === 'upload' || a.type === 'download').map((a) => files(() => transfer(a))),
     );
   } finally {
+    ctx.signal?.removeEventListener('abort', endHashThread);
     await hashThread.close();
   }
   if (!ctx.signal?.aborted) {

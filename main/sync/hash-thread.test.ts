@@ -87,6 +87,30 @@ describe('HashThread', () => {
     expect(process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length).toBeLessThanOrEqual(before);
   });
 
+  // The download gives a slab back to the budget when its update settles, rejected or not; a sync
+  // that ends with a hash pending (close) must not lend memory the thread still reads.
+  it('close fails a pending update only once the thread has stopped reading its bytes', async () => {
+    // Reads the update's bytes for ever, counting its passes in the 4 bytes before them.
+    const readsForEver = `
+      require('node:worker_threads').parentPort.on('message', (m) => {
+        const passes = new Int32Array(m.memory, 0, 1);
+        for (;;) Atomics.add(passes, 0, new Uint8Array(m.memory, m.offset, m.length)[0] | 1);
+      });`;
+    const hashes = thread(readsForEver);
+    const slab = sharedBytes(64, 1);
+    const passes = new Int32Array(slab.buffer, 0, 1);
+    const pending = hashes.job().update(slab);
+    while (Atomics.load(passes, 0) === 0) await new Promise((r) => setTimeout(r, 5));
+    const closed = hashes.close();
+    const atFailure = await Promise.resolve(pending).then(
+      () => 'settled without an answer',
+      () => Atomics.load(passes, 0),
+    );
+    await closed;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(Atomics.load(passes, 0)).toBe(atFailure);
+  });
+
   it('a job dropped unread leaves the thread serving the others', async () => {
     const hashes = thread();
     const dropped = hashes.job();

@@ -76,11 +76,15 @@ export class HashThread {
     };
   }
 
-  /** Ends the thread; a call still pending then fails. */
+  /** Ends the thread; a call still pending then fails, once the thread has stopped. */
   async close(): Promise<void> {
     const worker = this.worker;
-    this.fail(new Error('the SHA-256 thread was ended before the hash was complete (the sync ended)'));
+    const ended = new Error('the SHA-256 thread was ended before the hash was complete (the sync ended)');
+    this.failure ??= ended; // later calls fail at once
+    this.worker = undefined;
+    // A pending update's bytes go back to the budget when it fails: only once the thread no longer reads them.
     if (worker) await worker.terminate();
+    this.fail(ended);
   }
 
   private handOver(job: number, memory: ArrayBuffer): Promise<string | null> {

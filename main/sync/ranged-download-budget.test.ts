@@ -468,6 +468,46 @@ describe('ranged downloads hashed on a second thread, when that thread fails', (
     expect(buffers.waiting).toBe(0);
   });
 
+  // Wherever the thread dies (before, during or after a file's hash), a file lands only with its exact
+  // bytes and hash, a file that does not land leaves nothing behind, and every slab comes back once.
+  it('a thread that dies at any message: each file lands exact or not at all, every slab comes back', async () => {
+    const outcomes = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 48, max: 900 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 }),
+        async (sizes, dieAt, slabs, chunks, turns) => {
+          const objects = new Map(sizes.map((size, i) => [`f${i}.bin`, bytesOf(i + 20, size)]));
+          const { results, buffers, into } = await downloadAll(
+            objects,
+            { chunks, turns },
+            { budget: slabs * 32, slab: 32, concurrency: 4, hashProgram: exitsAfter(dieAt) },
+          );
+          const landed = new Set(await readdir(into.realRoot));
+          for (const [i, result] of results.entries()) {
+            const key = `f${i}.bin`;
+            outcomes.add(result.status);
+            if (result.status === 'fulfilled') {
+              expect(result.value.sha256).toBe(sha(objects.get(key)!));
+              expect((await readFile(join(into.realRoot, key))).equals(objects.get(key)!)).toBe(true);
+            } else {
+              expect(result.reason).toMatchObject({ message: expect.stringMatching(/SHA-256 thread stopped/) });
+              expect(landed.has(key)).toBe(false);
+            }
+          }
+          expect(await readdir(into.tempDir)).toEqual([]);
+          expect(buffers.heldBytes).toBe(0);
+          expect(buffers.waiting).toBe(0);
+        },
+      ),
+      { seed: 16, numRuns: 40 },
+    );
+    expect([...outcomes].sort()).toEqual(['fulfilled', 'rejected']); // the thread died before, and after, some files
+  }, 120_000);
+
   it('a thread that hashes the wrong bytes fails the download as corrupt: the file never lands', async () => {
     const objects = new Map([['a.bin', bytesOf(12, 1500)]]);
     const { results, buffers, into } = await downloadAll(

@@ -34,3 +34,18 @@ parentPort.on('message', (m) => {
   parentPort.postMessage(m.op === 'digest' ? hash.digest('hex') : null);
 });
 `;
+
+/** Hashes like the real thread for `messages` messages, then reads no more and answers nothing: a thread that stalls. */
+export const answersFirst = (messages: number) => `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const hashes = new Map();
+let seen = 0;
+parentPort.on('message', (m) => {
+  if ((seen += 1) > ${messages}) return;
+  let hash = hashes.get(m.job);
+  if (!hash) hashes.set(m.job, (hash = createHash('sha256')));
+  if (m.op === 'update') hash.update(new Uint8Array(m.memory, m.offset, m.length));
+  parentPort.postMessage(m.op === 'digest' ? hash.digest('hex') : null);
+});
+`;
