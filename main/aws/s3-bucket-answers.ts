@@ -64,7 +64,8 @@ export function parseUploadsPage(xml: string): UploadsPage {
   if (truncated === 'false') return { uploads };
   const keyMarker = xmlText(xml, 'NextKeyMarker') ?? '';
   const uploadIdMarker = xmlText(xml, 'NextUploadIdMarker') ?? '';
-  if (!keyMarker)
-    {throw new Error('S3 said the listing of unfinished uploads goes on but gave no marker for the next page');}
+  if (!keyMarker) {
+    throw new Error('S3 said the listing of unfinished uploads goes on but gave no marker for the next page');
+  }
   return { uploads, next: { keyMarker, uploadIdMarker } };
 }

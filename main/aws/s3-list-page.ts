@@ -19,8 +19,9 @@ export function parseListPage(xml: string): ListPage {
   if (!/<ListBucketResult[\s>]/.test(xml)) throw new Error('S3 answered a listing with something that is not one');
   // A body cut short between two objects (a connection closed mid-answer, without a length to tell)
   // would otherwise read as a whole page: the objects after the cut would be taken for deleted.
-  if (!/<\/ListBucketResult>\s*$/.test(xml))
-    {throw new Error(UNREADABLE('a page cut short (no closing ListBucketResult)'));}
+  if (!/<\/ListBucketResult>\s*$/.test(xml)) {
+    throw new Error(UNREADABLE('a page cut short (no closing ListBucketResult)'));
+  }
   const objects: ListedObject[] = [];
   const blocks = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)];
   // Keys are escaped, so every '<Contents' is markup: one not read as a block would be an object left out.
