@@ -53,6 +53,29 @@ describe('awsFailure', () => {
     expect(awsFailureError(error).code).toBe('FORBIDDEN');
   });
 
+  it.each([
+    // Was a network failure ("could not reach … Check the network connection"): its code looks like one.
+    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"],
+    // Was "EC2 DescribeInstances in eu-west-1 failed (Error)".
+    ['CERT_HAS_EXPIRED', 'certificate has expired'],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain'],
+  ])('a refused certificate (%s) is said as one, with AWS_CA_BUNDLE in its fix', (code, message) => {
+    const error = withAwsCall(Object.assign(new Error(message), { code }), {
+      ...call,
+      endpoint: 'https://ec2.internal.example',
+      endpointSource: 'AWS_ENDPOINT_URL_EC2',
+    });
+    expect(awsFailure(error)).toEqual({
+      kind: 'certificate',
+      ...call,
+      endpoint: 'https://ec2.internal.example',
+      code,
+      message: `The EC2 endpoint https://ec2.internal.example presented a TLS certificate this machine does not accept (${code}: ${message}), so DescribeInstances was not sent.`,
+      fix: "If the endpoint, or a proxy that inspects TLS, uses a private certificate authority, point AWS_CA_BUNDLE at its PEM file; otherwise check that AWS_ENDPOINT_URL_EC2 (https://ec2.internal.example) names the host its certificate is for, and this machine's clock.",
+    });
+    expect(awsFailureError(error).code).toBe('PRECONDITION_FAILED');
+  });
+
   it('a quota call answering 500 is a server failure, not a permission to grant (was "(SyntaxError) → Allow servicequotas:GetServiceQuota")', () => {
     const error = withAwsCall(
       Object.assign(new SyntaxError(`Unexpected token '<', "<html><bod"... is not valid JSON`), {

@@ -2,11 +2,13 @@ import { type ErrorCode, TypedError } from '../../shared/ipc/result';
 import { asSentence } from '../../shared/text/sentences';
 import { type AwsCall, awsCallOf } from './aws-call-context';
 import { awsErrorCode, credentialsError, isNotFound, isThrottling, networkErrorCode } from './aws-error-codes';
+import { isCertificateError } from './certificate-errors';
 
 /** What kind of failure a call met; decides the sentence and the fix. */
 export type AwsFailureKind =
   | 'cancelled'
   | 'credentials'
+  | 'certificate'
   | 'dns'
   | 'refused'
   | 'reset'
@@ -84,8 +86,10 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
   const call = awsCallOf(error);
   const e = (error ?? {}) as SdkErrorShape;
   const status = e.$metadata?.httpStatusCode;
-  const network = networkErrorCode(error);
-  const code = network ?? awsErrorCode(error);
+  // A refused certificate carries OpenSSL's reason as its code (some look like network codes: ERR_TLS_…).
+  const certificate = isCertificateError(error) ? (error as { code: string }).code : undefined;
+  const network = certificate ? undefined : networkErrorCode(error);
+  const code = certificate ?? network ?? awsErrorCode(error);
   const base = {
     ...(call ? { service: call.service, operation: call.operation, region: call.region } : {}),
     ...(call?.endpoint ? { endpoint: call.endpoint } : {}),
@@ -115,6 +119,14 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
     const reason = options.signal?.reason as { name?: string } | undefined;
     if (reason?.name === 'TimeoutError') return timedOut();
     return make('cancelled', `${what} was cancelled`, 'Nothing to fix: it was stopped on request');
+  }
+  if (certificate) {
+    // Never retried (the SDK does not either): asking again meets the same certificate.
+    return make(
+      'certificate',
+      `${capitalize(endpoint)} presented a TLS certificate this machine does not accept (${certificate}: ${rawMessage}), so ${call?.operation ?? 'the call'} was not sent`,
+      `If the endpoint, or a proxy that inspects TLS, uses a private certificate authority, point AWS_CA_BUNDLE at its PEM file; otherwise check that ${call?.endpoint ? `${call.endpointSource ?? 'the endpoint setting'} (${call.endpoint}) names the host its certificate is for` : 'no proxy stands between this machine and AWS'}, and this machine's clock`,
+    );
   }
   const credentials = credentialsError(error, options.profile);
   if (credentials) return make('credentials', credentials.message, credentials.fix ?? 'Check the AWS credentials');
@@ -228,6 +240,7 @@ export function awsFailure(error: unknown, options: AwsFailureOptions = {}): Aws
 const FAILURE_CODES: Record<AwsFailureKind, ErrorCode> = {
   cancelled: 'CANCELLED',
   credentials: 'UNAUTHORIZED',
+  certificate: 'PRECONDITION_FAILED',
   denied: 'FORBIDDEN',
   'not-found': 'NOT_FOUND',
   timeout: 'TIMEOUT',

@@ -2,6 +2,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 
 import { APP_VERSION } from '../core/version';
 import type { AwsServiceId } from './endpoints';
+import { trustedTls } from './trusted-cas';
 
 /** Everything that decides how a client talks to AWS (or an AWS-compatible endpoint). */
 export interface AwsSettings {
@@ -19,10 +20,17 @@ export interface AwsSettings {
 
 const DEFAULT_ATTEMPTS = 5;
 
-/** Settings every client shares: region, retries, user agent, credentials, endpoint override. */
+/**
+ * Settings every client shares: region, retries, user agent, credentials, endpoint override, and how
+ * HTTPS is checked (`trusted-cas.ts`: AWS_CA_BUNDLE, as the AWS CLI applies it to every service). The
+ * handler is given as options, not built: the SDK then makes its usual keep-alive agent (50 sockets)
+ * with these added, and sets no timeout of its own, as before. Throws a sentence with its fix for an
+ * unusable bundle.
+ */
 export function baseConfig(service: AwsServiceId, settings: AwsSettings) {
   const endpoint = settings.endpoints?.[service];
   return {
+    requestHandler: { httpsAgent: trustedTls(settings.env ?? process.env) },
     region: settings.region,
     maxAttempts: settings.maxAttempts ?? DEFAULT_ATTEMPTS,
     retryMode: 'standard',

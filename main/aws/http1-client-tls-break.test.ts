@@ -1,5 +1,5 @@
 import { connect, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -7,8 +7,9 @@ import { isCertificateError } from './certificate-errors';
 import { type AnswerRules, Http1Client } from './http1-client';
 import type { Http1Target, Http1Tls } from './http1-connector';
 import { Http1DirectClient } from './http1-direct-client';
-import { type ScriptedServer, scriptedServer } from './testing/scripted-http-server';
-import { makeTestCertificates, type TestCertificate, type TestCertificates } from './testing/test-certificates';
+import { isProtocolMismatch, looksLikeHttp2 } from './protocol-mismatch';
+import { type ScriptedServer, scriptedServer, type ScriptedTls } from './testing/scripted-http-server';
+import { makeTestCertificates, type TestCertificates } from './testing/test-certificates';
 
 // Break-it review of the lean HTTP/1.1 clients' TLS (5d53267, e42c940; the direct client's since it
 // speaks TLS too, issue 16). Both clients open their connections through `http1-connector.ts`; every
@@ -65,48 +66,24 @@ function leanClient(kind: Kind, target: Http1Target, idleTimeoutMs = 2_000): Lea
   };
 }
 
-let server: Server | undefined;
 let scripted: ScriptedServer | undefined;
 const raws: TcpServer[] = [];
 const clients: LeanClient[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
   await scripted?.close();
   scripted = undefined;
   for (const raw of raws.splice(0)) await new Promise<void>((resolve) => raw.close(() => resolve()));
 });
 
 /**
- * A TLS server presenting `certificate`, answering every request head with `answer(n)`; records every
- * byte it decrypts and every connection (a client that refuses the certificate must leave `received` empty).
+ * A TLS server (see scriptedServer) presenting `tls`, answering every request head with `answer(n)`;
+ * records every byte it decrypts and every connection (a client that refuses the certificate must
+ * leave `received` empty).
  */
-async function tlsServer(certificate: TestCertificate, answer: (n: number) => string = (n) => ok(`answer ${n}`)) {
-  let received = '';
-  let requests = 0;
-  const connections: TLSSocket[] = [];
-  server = createServer(certificate, (socket) => {
-    connections.push(socket);
-    socket.on('error', () => {});
-    let text = '';
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      text += chunk.toString('latin1');
-      for (let end = text.indexOf('\r\n\r\n'); end >= 0; end = text.indexOf('\r\n\r\n')) {
-        text = text.slice(end + 4);
-        socket.write(answer(requests++));
-      }
-    });
-  });
-  const closeAll = server.close.bind(server);
-  server.close = ((done?: () => void) => {
-    for (const s of connections) s.destroy();
-    return closeAll(done);
-  }) as Server['close'];
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { port, received: () => received, connections: () => connections.length };
+async function tlsServer(tls: ScriptedTls, answer: (n: number) => string | Buffer = (n) => ok(`answer ${n}`)) {
+  scripted = await scriptedServer((socket, n) => socket.write(answer(n)), tls);
+  return scripted;
 }
 
 /** A loopback TCP server doing `onConnection` with each raw connection (no TLS of its own). */
@@ -259,19 +236,16 @@ describe.each<Kind>(['Http1Client', 'Http1DirectClient'])(
     /** A TLS 1.2 server (1.3 has no renegotiation) that asks to renegotiate before answering each request. */
     async function renegotiating() {
       let renegotiated = false;
-      server = createServer({ ...certs.valid, maxVersion: 'TLSv1.2' }, (socket) => {
-        socket.on('error', () => {});
-        socket.once('data', () => {
-          socket.renegotiate({}, (error) => {
+      scripted = await scriptedServer(
+        (socket) =>
+          (socket as TLSSocket).renegotiate({}, (error) => {
             if (error) return void socket.destroy();
             renegotiated = true;
             socket.write(ok('after renegotiation'));
-          });
-        });
-      });
-      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as { port: number };
-      return { port, renegotiated: () => renegotiated };
+          }),
+        { ...certs.valid, maxVersion: 'TLSv1.2' },
+      );
+      return { port: scripted.port, renegotiated: () => renegotiated };
     }
 
     it('a renegotiation (whose certificate Node would not check again) is refused: no answer comes over it', async () => {
@@ -281,20 +255,41 @@ describe.each<Kind>(['Http1Client', 'Http1DirectClient'])(
       expect(error?.code).toMatch(/^(ECONNRESET|ETIMEDOUT|EPROTO|ERR_SSL_.*)$/);
     });
 
+    // A server that will not speak HTTP/1.1 fails the request as a protocol mismatch, which nothing
+    // retries (the sync's retry: s3-client-tls.test.ts), never as a network failure (was ECONNRESET or
+    // EPROTO: "S3 refused a request … check the bucket policy"); with ALPN refused, nothing is sent.
     it.each([
-      ['offers only h2', { ALPNProtocols: ['h2'] }],
-      ['picks h2, which the client did not offer', { ALPNCallback: () => 'h2' }],
-    ])('a server that %s: the handshake fails, nothing is read as HTTP/1.1', async (_what, alpn) => {
-      server = createServer({ ...certs.valid, ...alpn }, (socket) => {
-        socket.on('error', () => {});
-        socket.on('data', () => socket.write(ok('never')));
+      ['offers only h2 in ALPN', { ALPNProtocols: ['h2'] }],
+      ['rejects every protocol the client offers', { ALPNCallback: () => undefined }],
+    ])('a server that %s: a protocol mismatch, said as such, and nothing sent', async (_what, alpn) => {
+      const { port, received } = await tlsServer({ ...certs.valid, ...alpn });
+      const error = await failure(clientOn(port).request());
+      expect(error).toMatchObject({
+        code: 'PROTOCOL_MISMATCH',
+        message:
+          'the endpoint will not speak HTTP/1.1 (it sent the TLS alert no_application_protocol: no HTTP/1.1 in its ALPN list)',
       });
-      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as { port: number };
-      expect((await failure(clientOn(port).request()))?.code).toMatch(/^(ECONNRESET|EPROTO)$/);
+      expect(isProtocolMismatch(error)).toBe(true);
+      expect(received()).toBe('');
+    });
+
+    it('a server answering in HTTP/2 frames (no ALPN: HTTP/2 with prior knowledge): a protocol mismatch', async () => {
+      // An empty SETTINGS frame, then GOAWAY (PROTOCOL_ERROR): what an HTTP/2 server says to an HTTP/1.1 request.
+      const frames = Buffer.from('000000040000000000' + '000008070000000000' + '0000000000000001', 'hex');
+      const { port } = await tlsServer(certs.valid, () => frames);
+      const error = await failure(clientOn(port).request());
+      expect(error).toMatchObject({ code: 'PROTOCOL_MISMATCH', message: expect.stringContaining('HTTP/2 frames') });
     });
   },
 );
+
+describe('an HTTP/2 frame header', () => {
+  it('is never read in an HTTP/1.x answer', () => {
+    for (const line of ['HTTP/1.1 200 OK\r\n', 'HTTP/1.0 404 Not Found\r\n', 'HTTP/1.1 100 Continue\r\n']) {
+      expect(looksLikeHttp2(Buffer.from(line, 'latin1'))).toBe(false);
+    }
+  });
+});
 
 describe.each<Kind>(['Http1Client', 'Http1DirectClient'])('%s TLS sessions', (kind) => {
   it('a new connection resumes the last session; a client for another name on the same server never does', async () => {

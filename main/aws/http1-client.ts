@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 
-import { isCertificateError } from './certificate-errors';
 import { Http1Connector, type Http1Target } from './http1-connector';
 import { checkOutbound } from './outbound-check';
+import { looksLikeHttp2, permanentFailure, protocolMismatch } from './protocol-mismatch';
 
 export type { Http1Target, Http1Tls } from './http1-connector';
 
@@ -19,7 +19,9 @@ export type { Http1Target, Http1Tls } from './http1-connector';
  * (bounded by `bodyLimit`) or, without either, by the connection's end. Every way an answer can go
  * wrong ends the request with an error carrying a network `code` (ECONNRESET, ETIMEDOUT), which the
  * sync engine retries: a connection closed or reset before the whole body, a silent connection
- * (`idleTimeoutMs`), a head it cannot read. A socket goes back to the pool only after a whole answer
+ * (`idleTimeoutMs`), a head it cannot read. Two failures are not the network's and are never retried:
+ * a refused certificate (Node's own error, `certificate-errors.ts`) and a server that will not speak
+ * HTTP/1.1 (ALPN refused or another protocol chosen, HTTP/2 frames: `protocol-mismatch.ts`). A socket goes back to the pool only after a whole answer
  * with nothing after it; a request on a reused socket that the server closed in between (before a
  * byte of the answer) goes once more on a new connection, as GETs and HEADs are idempotent.
  */
@@ -121,8 +123,9 @@ export class Http1Client {
         if (reused && !received) {
           return finish(new StaleConnection('the server closed a kept-alive connection', { cause: failure }));
         }
-        // A certificate refused (chain, dates, name) is no network failure: Node's own error, as the SDK's path gets it.
-        if (failure && isCertificateError(failure)) return finish(failure);
+        // A refused certificate, a server that will not speak HTTP/1.1: no network failure, never retried.
+        const permanent = permanentFailure(failure);
+        if (permanent) return finish(permanent);
         const why = received
           ? 'the connection closed before the whole answer'
           : 'the connection closed before an answer';
@@ -220,6 +223,7 @@ export class AnswerReader {
     let rest = chunk;
     if (this.framing === undefined) {
       const bytes = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+      if (looksLikeHttp2(bytes)) throw protocolMismatch('it answered in HTTP/2 frames');
       const end = bytes.indexOf(HEAD_END);
       if (end < 0) {
         if (bytes.length > HEAD_MAX) throw protocolError('an answer head longer than 64 KiB');

@@ -2,6 +2,8 @@ import { constants } from 'node:crypto';
 import { connect, type ConnectOpts, isIP, type OnReadOpts, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, createSecureContext, type SecureContext } from 'node:tls';
 
+import { protocolMismatch } from './protocol-mismatch';
+
 /**
  * Where requests go: an S3 endpoint's host and port, and for HTTPS how its certificate is checked
  * (chain and name always; against `ca`, or Node's trusted roots plus NODE_EXTRA_CA_CERTS).
@@ -64,6 +66,13 @@ export class Http1Connector {
     };
     const socket = tlsConnect(options);
     socket.on('session', (session: Buffer) => (this.session = session));
+    // OpenSSL refuses a protocol we did not offer; this holds whatever a server or a library does.
+    socket.once('secureConnect', () => {
+      const chosen = socket.alpnProtocol;
+      if (chosen && chosen !== 'http/1.1') {
+        socket.destroy(protocolMismatch(`it chose ${chosen} in the TLS handshake, ALPN`));
+      }
+    });
     return socket.setNoDelay(true);
   }
 }

@@ -1,4 +1,3 @@
-import { isCertificateError } from './certificate-errors';
 import {
   abortError,
   AnswerReader,
@@ -16,6 +15,7 @@ import { Http1Connector, type Http1Target } from './http1-connector';
 import { DirectConnection, type ReadCounts } from './http1-direct-connection';
 import { checkOutbound } from './outbound-check';
 import type { BodySink } from './ports/object-store';
+import { looksLikeHttp2, permanentFailure, protocolMismatch } from './protocol-mismatch';
 
 /** A body framed by its Content-Length, not read yet: read it into a sink, or drop it. */
 export interface PendingBody {
@@ -159,8 +159,9 @@ export class Http1DirectClient {
         if (wasIdle && !received) {
           return end(new StaleConnection('the server closed a kept-alive connection', { cause: failure }), false);
         }
-        // A certificate refused (chain, dates, name) is no network failure: Node's own error, as the SDK's path gets it.
-        if (failure && isCertificateError(failure)) return end(failure, false);
+        // A refused certificate, a server that will not speak HTTP/1.1: no network failure, never retried.
+        const permanent = permanentFailure(failure);
+        if (permanent) return end(permanent, false);
         const why = received
           ? 'the connection closed before the whole answer'
           : 'the connection closed before an answer';
@@ -179,6 +180,7 @@ export class Http1DirectClient {
       connection.onBytes = (bytes) => {
         received = true;
         pending = Buffer.concat(pending ? [pending, bytes] : [bytes]); // a copy: the scratch is read into again
+        if (looksLikeHttp2(pending)) return end(protocolMismatch('it answered in HTTP/2 frames'), false);
         const at = pending.indexOf(HEAD_END);
         if (at < 0) {
           if (pending.length > HEAD_MAX) end(protocolError('an answer head longer than 64 KiB'), false);

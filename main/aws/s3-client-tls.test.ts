@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,10 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { rejection } from '../core/testing/rejection';
 import { explainBucketError, explainSyncError } from '../sync/explain';
+import { syncRetry, withRetry } from '../sync/retry';
 import { SseKey } from '../sync/sse-key';
 import { StoreError } from './ports/object-store';
 import { createS3Client } from './s3-client';
 import { createS3ObjectStore } from './s3-object-store';
+import { scriptedServer } from './testing/scripted-http-server';
 import { makeTestCertificates, type TestCertificates } from './testing/test-certificates';
 
 // Invariant: on both request paths of the S3 adapter (the SDK's and the lean one: node:https and the
@@ -30,14 +31,10 @@ beforeAll(async () => {
   certs = makeTestCertificates();
   dir = mkdtempSync(join(tmpdir(), 'traindeck-ca-bundle-'));
   writeFileSync(join(dir, 'ca.pem'), certs.ca);
-  writeFileSync(join(dir, 'not-pem.txt'), 'not a certificate\n');
-  // Break-it review: garbage (and a block that only looks like a certificate) around the one real CA.
-  const fake = '-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n';
-  writeFileSync(join(dir, 'garbage-and-ca.pem'), `# comment\n\u0000binary junk\n${fake}${certs.ca}trailing junk`);
+  // Break-it review: garbage around the one real CA (a block that only looks like a certificate is
+  // refused as the client is made: trusted-cas.test.ts, with every other unusable bundle).
+  writeFileSync(join(dir, 'garbage-and-ca.pem'), `# comment\n\u0000binary junk\n${certs.ca}trailing junk`);
   symlinkSync(join(dir, 'ca.pem'), join(dir, 'link-to-ca.pem'));
-  execFileSync('mkfifo', [join(dir, 'pipe.pem')]);
-  writeFileSync(join(dir, 'huge.pem'), certs.ca);
-  truncateSync(join(dir, 'huge.pem'), 64 * 2 ** 20); // sparse: costs no disk
   // S3 as far as these requests go: every object is missing (404 NoSuchKey), said in S3's XML.
   server = createServer(certs.valid, (req, res) => {
     requests += 1;
@@ -143,22 +140,59 @@ describe.each(['sdk', 'lean'] as const)('HTTPS on the %s path', (path) => {
   });
 });
 
-describe('AWS_CA_BUNDLE that cannot be used', () => {
+// Invariant: an endpoint that will not speak HTTP/1.1 (ALPN, HTTP/2 frames) is no network failure: the
+// sync asks it once, whatever its retry budget, and says what is wrong and what to do.
+describe('an S3 endpoint that will not speak HTTP/1.1, on the lean path', () => {
+  // An empty SETTINGS frame, then GOAWAY (PROTOCOL_ERROR): what an HTTP/2 server says to an HTTP/1.1 request.
+  const frames = Buffer.from('000000040000000000' + '000008070000000000' + '0000000000000001', 'hex');
   it.each([
-    ['a missing file', 'missing.pem', /cannot be read \(ENOENT\)/],
-    ['a file without a PEM certificate', 'not-pem.txt', /holds no PEM certificate/],
-    ['a folder', '.', /which is not a regular file\./],
-    // Read synchronously as the client is built: the old code waited here for ever for a writer.
-    ['a named pipe', 'pipe.pem', /which is not a regular file\./],
-    ['a file far larger than a bundle', 'huge.pem', /which is 64 MiB: far larger than a certificate bundle/],
-  ])('%s: a sentence with its fix when the client is made', (_what, file, message) => {
-    const make = () =>
-      createS3Client({
-        region: 'us-east-1',
-        env: { AWS_CA_BUNDLE: join(dir, file) },
-        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      });
-    expect(make).toThrow(message);
-    expect(make).toThrow(expect.objectContaining({ fix: expect.stringMatching(/AWS_CA_BUNDLE/) }));
+    [
+      'offers only h2 in ALPN (HTTPS)',
+      () =>
+        scriptedServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), {
+          ...certs.valid,
+          ALPNProtocols: ['h2'],
+        }),
+      'https',
+      'it sent the TLS alert no_application_protocol: no HTTP/1.1 in its ALPN list',
+    ],
+    [
+      'answers in HTTP/2 frames (plain HTTP; the old client waited for its idle limit, then retried)',
+      () => scriptedServer((socket) => socket.write(frames)),
+      'http',
+      'it answered in HTTP/2 frames',
+    ],
+  ] as const)('one that %s is asked once, not retried, and said with its fix', async (_what, start, scheme, why) => {
+    const server = await start();
+    try {
+      const client = createS3Client(
+        {
+          region: 'us-east-1',
+          endpoints: { S3: `${scheme}://127.0.0.1:${server.port}` },
+          credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+          maxAttempts: 1,
+          env: { AWS_CA_BUNDLE: join(dir, 'ca.pem') },
+        },
+        { idleTimeoutMs: 500 },
+      );
+      const store = createS3ObjectStore(client, 'bucket', new SseKey(Buffer.alloc(32, 7)), { leanSmallRequests: true });
+      let now = 0;
+      const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+      let attempts = 0;
+      const read = () => ((attempts += 1), store.getWhole!('k', 10));
+      const error = await rejection(withRetry(read, { ...syncRetry(undefined), clock }));
+      expect(attempts).toBe(1);
+      expect(server.connections()).toBe(1);
+      if (scheme === 'https') expect(server.received()).toBe('');
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({ kind: 'other', details: { protocol: true } });
+      const explained = (await explainSyncError(error, store)) as Error & { fix?: string };
+      expect(explained.message).toBe(
+        `The S3 endpoint refused the request for s3://bucket/k: the endpoint will not speak HTTP/1.1 (${why}).`,
+      );
+      expect(explained.fix).toMatch(/^Point AWS_ENDPOINT_URL_S3 at an endpoint that speaks HTTP\/1\.1/);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { isCertificateError } from './certificate-errors';
 import { StoreError, type StoreErrorKind } from './ports/object-store';
+import { isProtocolMismatch } from './protocol-mismatch';
 
 interface SdkError {
   name?: string;
@@ -57,6 +58,7 @@ export function toStoreError(error: unknown, operation: S3Operation, key?: strin
     ...(key ? { key } : {}),
     ...(notS3 ? { notS3 } : {}),
     ...(isCertificateError(e) ? { certificate: true } : {}),
+    ...(isProtocolMismatch(e) ? { protocol: true } : {}),
   };
   return new StoreError(classify(e, operation, status, code, region), e.message || code || `HTTP ${status}`, details);
 }

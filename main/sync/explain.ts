@@ -54,6 +54,7 @@ export function describeFailure(error: unknown): string {
 function explainByKind(error: StoreError, where: string, bucket: string): TypedError {
   const code = codeOf(error);
   if (error.details.certificate) return certificateRefused(error, where);
+  if (error.details.protocol) return protocolRefused(error, where);
   if (error.details.notS3 && error.kind !== 'transient') {
     return new TypedError('AWS', `The answer for ${where} was not from S3 (${code}, a web page).`, {
       fix: 'Something between you and S3 answers instead (a proxy or captive portal): check the network, HTTPS_PROXY and AWS_ENDPOINT_URL_S3.',
@@ -146,10 +147,19 @@ export function sseCBlockedError(bucket: string): TypedError {
   );
 }
 
+/** The S3 endpoint will not speak HTTP/1.1 (ALPN, HTTP/2 only): asking again meets the same refusal. */
+function protocolRefused(error: StoreError, where: string): TypedError {
+  const why = error.message.replace(/\.$/, '');
+  return new TypedError('AWS', `The S3 endpoint refused the request for ${where}: ${why}.`, {
+    fix: 'Point AWS_ENDPOINT_URL_S3 at an endpoint that speaks HTTP/1.1 (S3 and S3-compatible stores do), not at an HTTP/2-only proxy or gateway in front of it.',
+  });
+}
+
 /** Bucket-level failures, before any transfer. */
 export function explainBucketError(error: unknown, bucket: string, region: string): Error {
   if (!(error instanceof StoreError)) return error instanceof Error ? error : new Error(String(error));
   if (error.details.certificate) return certificateRefused(error, `bucket ${bucket}`);
+  if (error.details.protocol) return protocolRefused(error, `bucket ${bucket}`);
   switch (error.kind) {
     case 'no-bucket':
       return new TypedError('NOT_FOUND', `Bucket ${bucket} does not exist (looked in ${region}).`, {

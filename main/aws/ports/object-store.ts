@@ -115,6 +115,8 @@ export interface StoreErrorDetails {
   notS3?: boolean;
   /** The endpoint's TLS certificate was refused (unknown issuer, expired, another host name): no answer at all. */
   certificate?: boolean;
+  /** The endpoint will not speak HTTP/1.1 (ALPN refused, HTTP/2 only): no answer at all, never retried. */
+  protocol?: boolean;
   /** Set when retries ran out: how many attempts, over how long. */
   attempts?: number;
   retriedMs?: number;

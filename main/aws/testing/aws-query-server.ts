@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 
 import { systemClock } from '../../core/clock';
 import { AWS_SERVICE_IDS, type AwsServiceId } from '../endpoints';
@@ -59,6 +60,8 @@ export interface AwsQueryServerOptions {
    * the instance's `AWS_EC2_METADATA_SERVICE_ENDPOINT` here and its SDK finds them as on EC2.
    */
   instanceRoleCredentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Serve HTTPS with this certificate (e.g. one of a private CA: `test-certificates.ts`); plain HTTP without. */
+  tls?: { cert: string; key: string };
 }
 
 /** A running {@link startAwsQueryServer}. */
@@ -68,6 +71,8 @@ export interface AwsQueryServer {
   fake: FakeAws;
   /** Operations served, in order. */
   calls(): string[];
+  /** TCP connections accepted so far (over HTTPS, a handshake the client refused counts too). */
+  connections(): number;
   /** Where instances launched from now on answer SSH. */
   setInstanceSsh(ssh: InstanceSsh | undefined): void;
   /** Every service it serves → its URL, for `AwsSettings.endpoints` (add `S3` for a real store). */
@@ -128,7 +133,7 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
       persist();
     }
   };
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void readBody(req).then(async (body) => {
       if (req.url?.startsWith('/latest/')) {
         const metadata = imdsAnswer(req.method ?? 'GET', req.url, req.headers, imds, imdsTokens);
@@ -146,13 +151,20 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions = {}): 
       const reply = await answer({ ...scope, action, params, json }, isJson);
       res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.body);
     });
-  });
+  };
+  const server: NetServer & Pick<HttpServer, 'closeAllConnections'> = options.tls
+    ? createHttpsServer(options.tls, listener)
+    : createServer(listener);
+  let connections = 0;
+  server.on('connection', () => void (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const scheme = options.tls ? 'https' : 'http';
+  const endpoint = `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
     fake,
     calls: () => [...calls],
+    connections: () => connections,
     setInstanceSsh: (ssh) => void (instanceSsh = ssh),
     endpoints: () => Object.fromEntries(SERVED.map((id) => [id, endpoint])),
     env: () => Object.fromEntries(SERVED.map((id) => [`AWS_ENDPOINT_URL_${id}`, endpoint])),

@@ -4,32 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 
-import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ListRolesCommand } from '@aws-sdk/client-iam';
-import { DescribeServicesCommand } from '@aws-sdk/client-pricing';
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
-import { ListServicesCommand } from '@aws-sdk/client-service-quotas';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import {
-  type AwsSettings,
-  createCloudWatchClient,
-  createEc2Client,
-  createElbv2Client,
-  createIamClient,
-  createPricingClient,
-  createS3Client,
-  createServiceQuotasClient,
-  createSsmClient,
-  createStsClient,
-} from '../client-factory';
-import type { AwsServiceId } from '../endpoints';
+import { type AwsSettings, createPricingClient, createS3Client, createStsClient } from '../client-factory';
 import { EMPTY_SHA256, leanS3For } from '../s3-lean-requests';
 import { createPriceListAdapter } from '../sdk/price-list-adapter';
+import { EVERY_CLIENT_FACTORY } from './every-client-factory';
 import { connectTarget, isLoopbackHost, takeLoopbackViolations, throwIfLoopbackViolations } from './loopback-only';
 
 // Invariant: while tests run (this file runs under the setup like every other), no request of an AWS
@@ -39,33 +20,7 @@ import { connectTarget, isLoopbackHost, takeLoopbackViolations, throwIfLoopbackV
 const credentials = { accessKeyId: 'AKIDLOOPBACKTEST', secretAccessKey: 'loopback-test-secret' };
 
 /** One client per factory, and a harmless call of it (the service name AWS signs for, to tell them apart). */
-const FACTORIES: Array<{
-  id: AwsServiceId;
-  signingName: string;
-  call: (settings: AwsSettings) => Promise<unknown>;
-}> = [
-  { id: 'EC2', signingName: 'ec2', call: (s) => createEc2Client(s).send(new DescribeRegionsCommand({})) },
-  { id: 'S3', signingName: 's3', call: (s) => createS3Client(s).send(new ListBucketsCommand({})) },
-  { id: 'STS', signingName: 'sts', call: (s) => createStsClient(s).send(new GetCallerIdentityCommand({})) },
-  { id: 'IAM', signingName: 'iam', call: (s) => createIamClient(s).send(new ListRolesCommand({})) },
-  { id: 'SSM', signingName: 'ssm', call: (s) => createSsmClient(s).send(new GetParameterCommand({ Name: '/a' })) },
-  {
-    id: 'CLOUDWATCH',
-    signingName: 'monitoring',
-    call: (s) => createCloudWatchClient(s).send(new ListMetricsCommand({})),
-  },
-  {
-    id: 'SERVICE_QUOTAS',
-    signingName: 'servicequotas',
-    call: (s) => createServiceQuotasClient(s).send(new ListServicesCommand({})),
-  },
-  {
-    id: 'ELASTIC_LOAD_BALANCING_V2',
-    signingName: 'elasticloadbalancing',
-    call: (s) => createElbv2Client(s).send(new DescribeLoadBalancersCommand({})),
-  },
-  { id: 'PRICING', signingName: 'pricing', call: (s) => createPricingClient(s).send(new DescribeServicesCommand({})) },
-];
+const FACTORIES = EVERY_CLIENT_FACTORY;
 
 const settings: AwsSettings = { region: 'eu-west-1', credentials, maxAttempts: 1 };
 
