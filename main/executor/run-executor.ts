@@ -356,7 +356,9 @@ async function finish(
   }
   log.write('done', status.outcome === 'succeeded' ? 'succeeded' : 'failed', {
     ...(status.reason ? { reason: status.reason } : {}),
-    detail: { outcome: status.outcome, exitCode: status.exitCode ?? null },
+    // The attempt: a later TrainDeck that finds the machine gone reads the S3 copy of this line (its push
+    // done, after an interruption), and every attempt appends to the same log (main/runs/reattach/interrupted-away.ts).
+    detail: { outcome: status.outcome, exitCode: status.exitCode ?? null, attempt: run.spec.attempt ?? 1 },
   });
   // The S3 copy of the logs must end with `done`: one last small push of the logs folder, then
   // status.json (the desktop waits for it after `done`) with the logs as they now are in S3.

@@ -46,6 +46,7 @@ import { type PipelineInput, runPipeline } from './pipeline/run-pipeline';
 import { Waker } from './pipeline/waker';
 import { appendAttach, type AttachState, type OwnerAlive, ownerAlive, readAttach } from './reattach/attach-journal';
 import type { AttachableState, ReattachPort } from './reattach/reattach-resources';
+import { interruptedAway } from './reattach/interrupted-away';
 import { isBetweenAttempts, resumeBetween } from './reattach/resume-between';
 import { resumeRun } from './reattach/resume-run';
 import { needsSpotPricing, runCostEvent } from './run-cost-event';
@@ -331,24 +332,49 @@ export class RunService {
         const attachable = attach as AttachableState;
         const resources = await port.resources(runId, attachable);
         const relaunch = request && (await this.relaunchOf(runId, request, attachable, attempts, live, emit));
-        const result = await resumeRun({
+        // Killed before it read the interruption: AWS took the followed machine back meanwhile.
+        const away = await interruptedAway({
           runId,
           attach: attachable,
-          phase,
-          attempt,
-          ...resources,
-          emit,
-          signal: live.controller.signal,
-          ...this.followSettings(),
-          waker: live.waker,
-          controls: live.controls,
-          onOffsets: (offsets) => appendAttach(dir, { type: 'offsets', ...offsets }),
-          // The monitor follows a reattached run again (health, log tail, progress) as it did the first time.
-          ...(attachable.run.monitoring ? { monitoring: attachable.run.monitoring } : {}),
-          ...(request ? { guard: this.guardOf(live, request.config) } : {}),
-          ...(relaunch ? { relaunch } : {}),
+          lastAttempt: attempt,
+          end: await port.instanceEnd?.(attachable, AbortSignal.timeout(60_000)).catch(() => undefined),
+          store: resources.store,
+          signal: AbortSignal.any([live.controller.signal, AbortSignal.timeout(10 * 60_000)]),
         });
-        ending = endingOf(result);
+        if (away) {
+          emit({ type: 'log', source: 'info', line: away.said });
+          const result = await resumeBetween({
+            runId,
+            dataDir: this.deps.dataDir,
+            attach: away.between,
+            attempts,
+            ...(relaunch ? { pipeline: relaunch.pipeline } : { unavailable: 'its pipeline could not be rebuilt' }),
+            pushVerified: away.pushVerified,
+            release: resources.release,
+            emit,
+            signal: live.controller.signal,
+          });
+          ending = endingOf(result);
+        } else {
+          const result = await resumeRun({
+            runId,
+            attach: attachable,
+            phase,
+            attempt,
+            ...resources,
+            emit,
+            signal: live.controller.signal,
+            ...this.followSettings(),
+            waker: live.waker,
+            controls: live.controls,
+            onOffsets: (offsets) => appendAttach(dir, { type: 'offsets', ...offsets }),
+            // The monitor follows a reattached run again (health, log tail, progress) as it did the first time.
+            ...(attachable.run.monitoring ? { monitoring: attachable.run.monitoring } : {}),
+            ...(request ? { guard: this.guardOf(live, request.config) } : {}),
+            ...(relaunch ? { relaunch } : {}),
+          });
+          ending = endingOf(result);
+        }
       }
     } catch (error) {
       ending = { outcome: 'failed', reason: `reattach: ${failedBefore('connecting', error, emit)}` };

@@ -10,6 +10,7 @@ import type {
   Ec2Volume,
   LoadBalancer,
 } from '../ports/ec2-types';
+import { USER_TERMINATION } from '../ports/ec2-types';
 import type { FakeImage } from './fake-catalog';
 import type { LaunchRefusal } from './fake-ec2-capacity';
 import { awsError } from './fake-error';
@@ -117,11 +118,13 @@ export class FakeEc2Region {
   }
 
   /** Starts termination (idempotent, as EC2 is). */
-  terminate(id: string, now: number): void {
+  /** TerminateInstances (`reason` the user's), or AWS taking a spot instance back (`Server.SpotInstanceTermination`). */
+  terminate(id: string, now: number, reason = USER_TERMINATION): void {
     const instance = this.instances.get(id);
     if (!instance) throw awsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     if (instance.state === 'terminated' || instance.state === 'shutting-down') return;
     instance.state = 'shutting-down';
+    instance.stateReason = reason;
     instance.since = now;
   }
 

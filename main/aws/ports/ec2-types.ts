@@ -19,7 +19,14 @@ export interface Ec2Instance {
   market: 'on-demand' | 'spot';
   /** Its availability zone, when EC2 says (spot is priced per zone). */
   zone?: string;
+  /** Why it left running, when EC2 says (StateReason.Code): {@link SPOT_TERMINATION} when AWS took a spot instance back. */
+  stateReason?: string;
 }
+
+/** The StateReason code of a spot instance AWS took back (an interruption), as DescribeInstances gives it. */
+export const SPOT_TERMINATION = 'Server.SpotInstanceTermination';
+/** The StateReason code of an instance terminated by an API call (a teardown, the user). */
+export const USER_TERMINATION = 'Client.UserInitiatedShutdown';
 
 /** An EBS volume. */
 export interface Ec2Volume {

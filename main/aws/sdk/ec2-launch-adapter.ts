@@ -160,6 +160,7 @@ export function createEc2LaunchAdapter(ec2: EC2Client): Ec2LaunchPort {
         securityGroupIds: (i.SecurityGroups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : [])),
         ...(i.KeyName ? { keyName: i.KeyName } : {}),
         market: i.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+        ...(i.StateReason?.Code ? { stateReason: i.StateReason.Code } : {}),
       };
     },
     async statusChecks(instanceId, { signal } = {}) {

@@ -29,6 +29,7 @@ function instanceXml(i: Ec2Instance): string {
     el('instanceId', i.id) +
     el('instanceType', i.instanceType) +
     `<instanceState>${el('code', STATE_CODES[i.state] ?? 0)}${el('name', i.state)}</instanceState>` +
+    (i.stateReason ? `<stateReason>${el('code', i.stateReason)}${el('message', i.stateReason)}</stateReason>` : '') +
     el('launchTime', i.launchTime) +
     el('ipAddress', i.publicIp) +
     itemSet(

@@ -8,6 +8,7 @@ import { type SshProbe, tcpSshProbe } from '../../lifecycle/provision/ssh-probe'
 import type { ConnectPolicy } from '../../ssh/ssh-connect';
 import type { FakeAws } from '../fake/fake-aws';
 import type { FakeInstance } from '../fake/fake-ec2-region';
+import { SPOT_TERMINATION } from '../ports/ec2-types';
 import { type FakeImds, startFakeImds } from './fake-imds';
 
 /** The variable every process of a bed instance carries (its sessions get it from sshd's SetEnv). */
@@ -185,7 +186,7 @@ export async function startEc2TestBed(options: Ec2TestBedOptions): Promise<Ec2Te
   // AWS takes the instance: shutting-down on the fake's clock, and a power loss of its machine.
   const reclaim = async (instanceId: string) => {
     const machine = find(instanceId);
-    fake.region(machine.info.region).terminate(instanceId, fake.options.clock.now());
+    fake.region(machine.info.region).terminate(instanceId, fake.options.clock.now(), SPOT_TERMINATION);
     powerLoss(instanceId);
     await Promise.all([...stopping]);
   };

@@ -129,6 +129,8 @@ export interface BetweenAttempts {
   interrupted: AwsMachine;
   /** The attempt the killed desktop was launching. */
   pending: number;
+  /** The interrupted attempt's push verified (a killed desktop decided only then; one killed earlier: what S3 says). */
+  pushVerified: boolean;
   /** Bytes of train.log the killed desktop had shown (the next attempt's log goes on from the pushed one). */
   trainShown: number;
   /** The verified teardown by run tag: the interrupted instance, and whatever the killed desktop's relaunch launched. */
@@ -354,10 +356,9 @@ async function relaunchBetween(
       throw error;
     });
   await settleAttemptsBetween(attempts, between.pending, between.abandoned);
-  // The killed desktop decided only once the interruption's push was verified.
   const next = await relaunchAfter(input, run, between.interrupted, {
     ending: 'interrupted',
-    pushVerified: true,
+    pushVerified: between.pushVerified,
     tornDown: true,
   });
   // Not relaunched after all (a stop): the run ends as its interrupted attempt did, never "succeeded".

@@ -31,12 +31,21 @@ export type AttachableState = AttachState & {
   machine: NonNullable<AttachState['machine']>;
 };
 
+/** How an instance left running (DescribeInstances): its state, and why when EC2 says (StateReason.Code). */
+export interface InstanceEnd {
+  state: string;
+  /** `Server.SpotInstanceTermination` when AWS took a spot instance back. */
+  reason?: string;
+}
+
 /** What the run service needs to take over a run a killed TrainDeck left. */
 export interface ReattachPort {
   /** Connection, secrets, S3 view and teardown, rebuilt from the attach journal and the files it names. */
   resources(runId: string, attach: AttachableState): Promise<ReattachResources>;
   /** Only the teardown: for a run killed before its machine was reached. */
   release(runId: string, attach: AttachState, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** How an EC2 run's instance left running (DescribeInstances), or undefined: still there, or not EC2. */
+  instanceEnd?(attach: AttachableState, signal: AbortSignal): Promise<InstanceEnd | undefined>;
 }
 
 /**
@@ -95,6 +104,16 @@ export function createReattachPort(options: {
       };
     },
     release: (runId, attach, signal) => releaseFor(runId, attach, options.lifecycle, signal),
+    async instanceEnd({ run, machine }, signal) {
+      if (run.backend !== 'aws-ec2' || !machine.aws) return undefined;
+      const region = machine.aws.region;
+      const ports = options.lifecycle().ports({ region, ...(run.aws.profile ? { profile: run.aws.profile } : {}) });
+      const instance = await ports.ec2(region).describeInstance(machine.aws.instanceId, { signal });
+      // Gone from DescribeInstances altogether (an hour after its termination): it left, why is no longer said.
+      if (!instance) return { state: 'terminated' };
+      if (instance.state !== 'terminated' && instance.state !== 'shutting-down') return undefined;
+      return { state: instance.state, ...(instance.stateReason ? { reason: instance.stateReason } : {}) };
+    },
   };
 }
 

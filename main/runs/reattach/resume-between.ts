@@ -33,6 +33,11 @@ export interface ResumeBetweenInput {
   /** The run's pipeline rebuilt from its recorded config; absent when it could not be (why: `unavailable`). */
   pipeline?: PipelineInput;
   unavailable?: string;
+  /**
+   * Whether the interrupted attempt's push was verified: true when the killed TrainDeck had decided (it
+   * decides only then); for one killed before it read the interruption, what S3 says (interrupted-away.ts).
+   */
+  pushVerified?: boolean;
   /** The verified teardown by run tag (the reattach port's). */
   release(signal: AbortSignal): Promise<Record<string, unknown>>;
   emit(event: RunEventBody): void;
@@ -58,6 +63,7 @@ export async function resumeBetween(input: ResumeBetweenInput): Promise<Pipeline
       earlier: input.attempts,
       interrupted: attach.machine.aws,
       pending,
+      pushVerified: input.pushVerified ?? true,
       trainShown: attach.offsets?.train ?? 0,
       release: input.release,
       abandoned,

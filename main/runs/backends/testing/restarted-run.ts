@@ -41,6 +41,7 @@ function reattachPort(world: Ec2BedWorld, deps: LifecycleDeps): ReattachPort {
   const real = createReattachPort({ env: deps.env, lifecycle: () => deps });
   return {
     release: real.release,
+    ...(real.instanceEnd ? { instanceEnd: real.instanceEnd } : {}),
     async resources(runId, attach) {
       const target = attach.machine.target;
       if (target.kind !== 'ssh') throw new Error('an EC2 run is reached over SSH');
@@ -103,6 +104,8 @@ export interface RestartPlan {
   hangAfter: string;
   /** The first desktop dies at the event this is true for (it sees every event, with its service). */
   dieAt(event: RunEvent, first: RunService): boolean;
+  /** What happens while no desktop runs (AWS takes an instance back), before the second one starts. */
+  whileDead?(runId: string, deadDir: string): Promise<void>;
 }
 
 /**
@@ -161,6 +164,7 @@ export async function restartedRun(world: Ec2BedWorld, name: string, plan: Resta
       throw new Error(`the run ended before its desktop was killed: ${s.state} ${s.reason ?? ''}`);
     }),
   ]);
+  await plan.whileDead?.(runId, secondDir);
   const events: RunEvent[] = [];
   const second = desktop(world, secondDir, world.deps(name).ports, (e) => {
     events.push(e);

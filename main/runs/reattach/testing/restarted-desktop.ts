@@ -4,6 +4,7 @@ import { createLocalConnector } from '../../../host/local-host';
 import { MemoryBucket, MemoryObjectStore } from '../../../sync/testing/memory-object-store';
 import type { ComputeBackend, RelaunchRequest } from '../../pipeline/compute-backend';
 import { RunService } from '../../run-service';
+import type { InstanceEnd } from '../reattach-resources';
 
 /** What {@link restartedDesktop} records and runs. */
 export interface RestartedDesktop {
@@ -13,6 +14,8 @@ export interface RestartedDesktop {
   /** Every relaunch the backend was asked to prepare. */
   prepared: RelaunchRequest[];
   events: RunEvent[];
+  /** The run's bucket as the desktop's S3 view reads it (SSE-C key fingerprint `fp`). */
+  bucket: MemoryBucket;
 }
 
 /**
@@ -24,6 +27,8 @@ export function restartedDesktop(
   dataDir: string,
   spot: { maxRelaunches: number; fallbackOnDemand?: boolean },
   onRelease: () => Promise<void> = async () => {},
+  /** What DescribeInstances says of the followed instance (undefined: still running). */
+  instanceEnd?: InstanceEnd,
 ): RestartedDesktop {
   const calls: string[] = [];
   const prepared: RelaunchRequest[] = [];
@@ -46,7 +51,8 @@ export function restartedDesktop(
       },
     },
   };
-  const store = new MemoryObjectStore(new MemoryBucket('td-data'), 'fp');
+  const bucket = new MemoryBucket('td-data');
+  const store = new MemoryObjectStore(bucket, 'fp');
   const reattachRelease = async () => {
     calls.push('reattach release');
     await onRelease();
@@ -67,7 +73,8 @@ export function restartedDesktop(
         release: reattachRelease,
       }),
       release: reattachRelease,
+      instanceEnd: async () => instanceEnd,
     },
   });
-  return { runs, calls, prepared, events };
+  return { runs, calls, prepared, events, bucket };
 }

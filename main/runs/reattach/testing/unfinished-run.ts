@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import type { RunEvent } from '../../../../shared/domain/run';
 import type { MonitoringConfig } from '../../../../shared/run-config/monitoring-section';
+import type { SyncFolder } from '../../../../shared/run-config/schema';
 import { runDir } from '../../../lifecycle/journal/run-journal';
 import type { AwsMachine } from '../../pipeline/compute-backend';
 import { appendAttach } from '../attach-journal';
@@ -23,7 +24,7 @@ export interface UnfinishedRunSeed {
   /** The desktop's events so far, in order (runId, seq and time are added). */
   events: Array<Partial<RunEvent>>;
   at: string;
-  storage: { bucket: string; prefix: string; region: string; folders: never[] };
+  storage: { bucket: string; prefix: string; region: string; folders: SyncFolder[] };
   workDir: string;
   executorPid: number;
   /** Where the killed desktop had read the executor's files to. */
