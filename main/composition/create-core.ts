@@ -132,6 +132,8 @@ export function createCore(options: CoreOptions): Core {
     trust: options.trust,
     settings,
   });
+  // One reader of spot prices now for the monitor and the unfinished runs' banner: they share its reads.
+  const spotNow = spotNowOf(world);
   const runs = createRunService({
     env,
     dataDir,
@@ -145,8 +147,9 @@ export function createCore(options: CoreOptions): Core {
       undefined,
       () => settings.current().monitoring,
       (target) => priceSourceOf(world).forRegion(target),
-      { spotNow: spotNowOf(world) },
+      { spotNow },
     ),
+    spotNow,
     // The machine posts "finished/failed" itself too (a closed laptop still hears): the URL goes over stdin.
     webhook: () => webhook.current().catch(() => undefined),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),

@@ -5,9 +5,11 @@ import type { Clock } from '../core/clock';
 import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
 import type { LifecycleDeps } from '../lifecycle/lifecycle-deps';
+import { priceSourceOf } from '../lifecycle/pricing/price-source';
 import { priceSpotRun, priceSpotWindow } from '../lifecycle/spot-cost';
 import type { KeyVault } from '../sync/key-vault';
 import type { StoreCredentialsConfirm } from '../trust/store-credential-consent';
+import type { SpotNowReader } from './monitor-observer';
 import type { RunObserver } from './pipeline/run-observer';
 import { createReattachPort } from './reattach/reattach-resources';
 import { createRunResources } from './run-resources';
@@ -34,6 +36,8 @@ export function createRunService(options: {
   confirmStoreCredentials?: StoreCredentialsConfirm;
   /** The notification webhook, if set: the executor posts "finished/failed" itself (URL over stdin). */
   webhook?: () => Promise<WebhookTarget | undefined>;
+  /** A type's spot price now (the monitor's reader, to share its reads): an unfinished spot run is priced with it. */
+  spotNow?: SpotNowReader;
 }): RunService {
   return new RunService({
     dataDir: options.dataDir,
@@ -43,6 +47,11 @@ export function createRunService(options: {
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.keyVault ? { keyVault: options.keyVault } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
+    // What an unfinished run still bills: the monitor's prices (the world's one price source, spot now).
+    billing: {
+      prices: (target) => priceSourceOf(options.lifecycle).forRegion(target),
+      ...(options.spotNow ? { spotNow: options.spotNow } : {}),
+    },
     // The same world as the launch: its journal folder, its clock, its EC2 (real or the fake account).
     spotPricing: (runId, request) =>
       priceSpotRun(

@@ -50,7 +50,8 @@ export function runHandlers(runs: RunService, trust: TrustGate): Pick<Handlers, 
       const newest = await runs.newestCheckpoint(runId);
       return newest ? { newest } : {};
     },
-    'runs.unfinished': () => [...runs.unfinished(), ...runs.underWay()],
+    // Priced as the monitor prices a running instance, within a bounded wait ("being read" past it).
+    'runs.unfinished': async () => [...(await runs.unfinishedPriced()), ...runs.underWay()],
     'runs.reattach': ({ runId, stop }) => runs.reattach(runId, { stop: stop ?? false }),
   };
 }

@@ -20,7 +20,6 @@ import type { UnfinishedRun } from '../../shared/ipc/run-commands';
 import type { AutoStopCause } from '../../shared/monitor/notices';
 import { MACHINE_WILL_NOTIFY, machineWebhookFacts } from '../../shared/notify/machine-webhook';
 import type { WebhookTarget } from '../../shared/notify/webhook';
-import { hourlyCost } from '../../shared/pricing/estimate';
 import type { SpotPricing } from '../../shared/pricing/spot-history';
 import type { RunAttempt } from '../../shared/report/run-attempts';
 import { type RunConfig, runConfigSchema } from '../../shared/run-config/schema';
@@ -58,6 +57,12 @@ import {
   type StoppedRuns,
   takeStopRequest,
 } from './stop-request';
+import {
+  type BillingSources,
+  UnfinishedBillings,
+  type UnfinishedPlacement,
+  unfinishedPlacement,
+} from './unfinished-billing';
 
 /** The file in a run's folder holding the settings it was started with (see {@link RunService.recordedStart}). */
 const START_FILE = 'start.json';
@@ -112,6 +117,13 @@ export interface RunServiceDeps {
   webhook?(): Promise<WebhookTarget | undefined>;
   /** How often stop requests of other TrainDeck processes are looked for (tests shorten it). */
   stopRequestPollMs?: number;
+  /**
+   * The monitor's prices (the region's, spot now): what an unfinished run still bills is priced with
+   * them; absent, the bundled table (said so) and spot at most on-demand.
+   */
+  billing?: BillingSources;
+  /** How long the unfinished runs' answer waits for their prices (tests shorten it). */
+  billingWaitMs?: number;
 }
 
 interface LiveRun {
@@ -138,8 +150,11 @@ export class RunService {
   private readonly takenOver = new Map<string, UnfinishedRunInfo>();
   private history: Map<string, RunSnapshot> | undefined;
   private stopRequests: NodeJS.Timeout | undefined;
+  private readonly billings: UnfinishedBillings;
 
-  constructor(private readonly deps: RunServiceDeps) {}
+  constructor(private readonly deps: RunServiceDeps) {
+    this.billings = new UnfinishedBillings(deps.billing ?? {}, deps.now, deps.billingWaitMs);
+  }
 
   /** Returns the run id at once; the work continues in the background. */
   start(request: StartRunRequest): { runId: string } {
@@ -246,17 +261,40 @@ export class RunService {
   }
 
   /**
-   * Runs that a killed TrainDeck left unfinished: their events have no `finished` and the
-   * process that ran them is gone. `canFollow` when the machine was reached (an executor may run).
+   * Runs that a killed TrainDeck left unfinished: their events have no `finished` and the process
+   * that ran them is gone. `canFollow` when the machine was reached (an executor may run). An EC2
+   * run's billing is the last that {@link RunService.unfinishedPriced} found (none before it asked).
    */
   unfinished(): UnfinishedRunInfo[] {
-    const found: UnfinishedRunInfo[] = [];
+    return this.listUnfinished().map(({ run, placement }) => {
+      const billing = placement && this.billings.known(run.runId, placement);
+      return billing ? { ...run, billing } : run;
+    });
+  }
+
+  /**
+   * {@link RunService.unfinished}, each EC2 run priced as the monitor prices its instance (its region,
+   * market, zone, type and disk): within a bounded wait, "being read" past it (asked again, it has it).
+   */
+  async unfinishedPriced(): Promise<UnfinishedRunInfo[]> {
+    const listed = this.listUnfinished();
+    this.billings.keepOnly(new Set(listed.map(({ run }) => run.runId)));
+    return Promise.all(
+      listed.map(async ({ run, placement }) =>
+        placement ? { ...run, billing: await this.billings.price(run.runId, placement) } : run,
+      ),
+    );
+  }
+
+  // The unfinished runs, each EC2 one with where its instance runs once it may bill (provisioning began).
+  private listUnfinished(): Array<{ run: UnfinishedRunInfo; placement?: UnfinishedPlacement }> {
+    const found: Array<{ run: UnfinishedRunInfo; placement?: UnfinishedPlacement }> = [];
     for (const [runId, snapshot] of this.loadHistory()) {
       if (snapshot.state !== 'running' || this.runs.has(runId)) continue;
       const attach = readAttach(runDir(this.deps.dataDir, runId));
       if (attach?.unreadable) {
         // Who owns it and where its machine is cannot be known: said, never guessed (nor followed through a link).
-        found.push({ ...listedOf(runId, snapshot), canFollow: false, unreadable: attach.unreadable });
+        found.push({ run: { ...listedOf(runId, snapshot), canFollow: false, unreadable: attach.unreadable } });
         continue;
       }
       // The owner is the same process, not a later one given its pid (old journals without start times: the pid alone).
@@ -267,13 +305,23 @@ export class RunService {
       const closed = snapshot.backend === 'aws-ec2' && journalClosedSync(this.deps.dataDir, runId);
       if (closed && !attach.relaunch) continue;
       const phase = lastPhaseOf(snapshot);
+      const placement = snapshot.backend === 'aws-ec2' ? unfinishedPlacement(snapshot, attach) : undefined;
+      const planned = snapshot.phases.preflight.detail?.instanceType;
+      const instanceType = placement?.instanceType ?? (typeof planned === 'string' ? planned : undefined);
+      // Before provisioning nothing was launched: nothing bills.
+      const mayBill = phase !== undefined && RUN_PHASES.indexOf(phase) >= RUN_PHASES.indexOf('provisioning');
       found.push({
-        ...listedOf(runId, snapshot),
-        canFollow: attach.machine !== undefined,
-        ...billingOf(snapshot, attach, phase),
-        ...(attach.relaunch ? { betweenAttempts: attach.relaunch.attempt } : {}),
-        // Between attempts with its journal closed, nothing of it is left to bill.
-        ...(attach.relaunch && closed ? { hourlyUsd: 0 } : {}),
+        run: {
+          ...listedOf(runId, snapshot),
+          canFollow: attach.machine !== undefined,
+          ...(snapshot.backend === 'aws-ec2' && instanceType ? { instanceType } : {}),
+          ...(attach.relaunch ? { betweenAttempts: attach.relaunch.attempt } : {}),
+          // Between attempts with its journal closed, nothing of it is left to bill: a true $0, no price to read.
+          ...(attach.relaunch && closed
+            ? { billing: { hourlyUsd: 0, region: attach.run.aws.region, market: 'spot' as const } }
+            : {}),
+        },
+        ...(mayBill && placement && !(attach.relaunch && closed) ? { placement } : {}),
       });
     }
     return found;
@@ -859,24 +907,6 @@ function listedOf(runId: string, snapshot: RunSnapshot): Omit<UnfinishedRun, 'ca
 
 function lastPhaseOf(snapshot: RunSnapshot): RunPhase | undefined {
   return RUN_PHASES.filter((p) => snapshot.phases[p].status !== 'pending').at(-1);
-}
-
-// What an unfinished EC2 run may still bill: its instance (once provisioning began), priced on demand.
-function billingOf(
-  snapshot: RunSnapshot,
-  attach: AttachState,
-  phase: RunPhase | undefined,
-): Pick<UnfinishedRun, 'instanceType' | 'hourlyUsd'> {
-  if (snapshot.backend !== 'aws-ec2') return {};
-  const machine = attach.machine?.aws;
-  const planned = snapshot.phases.preflight.detail?.instanceType;
-  const instanceType = machine?.instanceType ?? (typeof planned === 'string' ? planned : undefined);
-  if (!instanceType) return {};
-  if (!phase || RUN_PHASES.indexOf(phase) < RUN_PHASES.indexOf('provisioning')) return { instanceType };
-  const instance = hourlyCost({ kind: 'instance', instanceType, state: 'running', hasPublicIp: true });
-  if (instance === null) return { instanceType };
-  const disk = machine ? (hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: machine.diskGb }) ?? 0) : 0;
-  return { instanceType, hourlyUsd: instance + disk };
 }
 
 // A torn or edited file is "not a valid run config", never an exception of its own.

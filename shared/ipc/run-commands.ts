@@ -31,8 +31,8 @@ export interface UnfinishedRun {
    * keeps showing its progress): `reattach` follows it, `teardown` stops and tears it down.
    */
   takenOver?: 'reattach' | 'teardown';
-  /** aws-ec2, once provisioning began: what its instance (public IPv4 and root disk when known) bills per hour at on-demand price. */
-  hourlyUsd?: number;
+  /** aws-ec2, once provisioning began: what its instance still bills per hour, priced as the monitor prices a running one. */
+  billing?: UnfinishedBilling;
   /**
    * aws-ec2 spot: TrainDeck stopped between two attempts (the last one interrupted and torn down or
    * being torn down, this attempt not yet given its machine): a reattach launches it.
@@ -43,6 +43,29 @@ export interface UnfinishedRun {
    * a fix. Such a run can be neither reattached nor torn down from here until the file is fixed.
    */
   unreadable?: { message: string; fix?: string };
+}
+
+/**
+ * What an unfinished EC2 run's instance bills per hour: the attempt that runs (its region, market, zone
+ * and type, as the launch got them), its root disk and public IPv4, at the prices of the monitor's burn
+ * rate and the Costs page (its region's, dated; spot at its zone's price now). Never $0 for "not known"
+ * ($0 only when nothing of it is left: between two attempts, the last one's teardown verified).
+ */
+export interface UnfinishedBilling {
+  /** $/h; null when it cannot be priced ("unknown", never $0): `note` says why. */
+  hourlyUsd: number | null;
+  /** The figure is at most this (a spot instance priced at on-demand or at the dearest zone): `note` says why. */
+  upperBound?: boolean;
+  region: string;
+  market: 'spot' | 'on-demand';
+  /** The availability zone it runs in, when recorded. */
+  zone?: string;
+  /** Which prices, dated: "AWS prices of eu-west-1 of 2026-12-06", or the bundled table and why not live ones. */
+  prices?: string;
+  /** A sentence: which spot price, what is left out, or why there is no figure. */
+  note?: string;
+  /** The prices were still being read when main answered (the read goes on): ask again shortly. */
+  pending?: boolean;
 }
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'not a run id');

@@ -137,7 +137,7 @@ describe('a spot run whose TrainDeck was killed between two attempts', () => {
     seedBetween(spot, INTERRUPTED_1, TORN_DOWN_1);
     const desktop = restartedDesktop(dir, spot);
     // Nothing of it bills, yet it is not over: the relaunch waits for a TrainDeck.
-    expect(desktop.runs.unfinished()).toMatchObject([{ runId: RUN, betweenAttempts: 2, hourlyUsd: 0 }]);
+    expect(desktop.runs.unfinished()).toMatchObject([{ runId: RUN, betweenAttempts: 2, billing: { hourlyUsd: 0 } }]);
     desktop.runs.reattach(RUN);
     const final = await desktop.runs.wait(RUN);
     // Never a follow of the machine AWS took back: teardown (verified), a fresh plan, then the launch.

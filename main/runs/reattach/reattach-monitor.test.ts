@@ -115,8 +115,14 @@ describe('reattach and the monitor', () => {
     // What the banner shows as still billing: the instance with its public IPv4 and its root disk.
     const g5 = hourlyCost({ kind: 'instance', instanceType: 'g5.xlarge', state: 'running', hasPublicIp: true })!;
     const disk = hourlyCost({ kind: 'volume', volumeType: 'gp3', sizeGb: 100 })!;
-    expect(service.unfinished()).toEqual([
-      expect.objectContaining({ runId: RUN, canFollow: true, instanceType: 'g5.xlarge', hourlyUsd: g5 + disk }),
+    // Without the monitor's prices (this service has none): the bundled table, said so.
+    expect(await service.unfinishedPriced()).toEqual([
+      expect.objectContaining({
+        runId: RUN,
+        canFollow: true,
+        instanceType: 'g5.xlarge',
+        billing: expect.objectContaining({ hourlyUsd: g5 + disk, market: 'on-demand', region: 'eu-west-1' }),
+      }),
     ]);
     expect(g5).toBeGreaterThan(1);
     service.reattach(RUN);

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { fail, ok } from '../../../shared/ipc/result';
 import type { UnfinishedRun } from '../../../shared/ipc/run-commands';
@@ -94,5 +94,42 @@ describe('unfinished runs store', () => {
     await useUnfinishedRuns.getState().load();
     expect(useUnfinishedRuns.getState().loadError).toBeUndefined();
     expect(useUnfinishedRuns.getState().runs).toHaveLength(2);
+  });
+
+  // A run's prices still being read when main answered (its wait is bounded): the banner asks again
+  // until they come, and a bounded number of times (main's read itself gives up within a minute).
+  describe('prices still being read', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => {
+      useUnfinishedRuns.getState().forgetAll();
+      vi.useRealTimers();
+    });
+    const pending = (r: UnfinishedRun): UnfinishedRun => ({
+      ...r,
+      billing: { hourlyUsd: null, pending: true, region: 'eu-west-1', market: 'spot' },
+    });
+    const asks = () => calls.filter(([c]) => c === 'runs.unfinished').length;
+
+    it('asks again until the figure comes, then stops asking', async () => {
+      listed = [pending(run('a-1')), run('b-2')];
+      await useUnfinishedRuns.getState().load();
+      expect(asks()).toBe(1);
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(asks()).toBe(2);
+      listed = [{ ...run('a-1'), billing: { hourlyUsd: 0.42, region: 'eu-west-1', market: 'spot' } }, run('b-2')];
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(asks()).toBe(3);
+      expect(useUnfinishedRuns.getState().runs[0]!.billing?.hourlyUsd).toBe(0.42);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(asks()).toBe(3);
+    });
+
+    it('never asks more than 15 times for prices that never come', async () => {
+      listed = [pending(run('a-1'))];
+      await useUnfinishedRuns.getState().load();
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(asks()).toBe(16);
+      expect(useUnfinishedRuns.getState().runs[0]!.billing?.pending).toBe(true);
+    });
   });
 });

@@ -32,6 +32,14 @@ interface UnfinishedRunsStore {
   forgetAll(): void;
 }
 
+/**
+ * While main still reads a run's prices (its answer waits a few seconds, the read goes on), the banner
+ * asks again this often, at most this many times: main's read itself gives up within a minute.
+ */
+const REPRICE_EVERY_MS = 4_000;
+const REPRICE_ASKS = 15;
+const reprice: { timer?: ReturnType<typeof setTimeout>; asks: number } = { asks: 0 };
+
 /** Unfinished runs and what is being done about them (the reattach banner on every page). */
 export const useUnfinishedRuns = create<UnfinishedRunsStore>()((set, get) => ({
   runs: [],
@@ -50,6 +58,12 @@ export const useUnfinishedRuns = create<UnfinishedRunsStore>()((set, get) => ({
       if (run.takenOver && !actions[run.runId]) actions[run.runId] = { action: run.takenOver };
     }
     set({ runs: [...result.value, ...ended], actions, loadError: undefined });
+    clearTimeout(reprice.timer);
+    if (!result.value.some((run) => run.billing?.pending)) reprice.asks = 0;
+    else if (reprice.asks < REPRICE_ASKS) {
+      reprice.asks += 1;
+      reprice.timer = setTimeout(() => void get().load(), REPRICE_EVERY_MS);
+    }
   },
 
   start: async (runId, action) => {
@@ -63,7 +77,11 @@ export const useUnfinishedRuns = create<UnfinishedRunsStore>()((set, get) => ({
     set({ runs: get().runs.filter((run) => run.runId !== runId), actions });
   },
 
-  forgetAll: () => set({ runs: [], actions: {}, loadError: undefined }),
+  forgetAll: () => {
+    clearTimeout(reprice.timer);
+    reprice.asks = 0;
+    set({ runs: [], actions: {}, loadError: undefined });
+  },
 }));
 
 /** Where one unfinished run stands, as the banner shows it. */

@@ -15,7 +15,13 @@ const ec2: UnfinishedRun = {
   phase: 'training',
   canFollow: true,
   instanceType: 'g5.xlarge',
-  hourlyUsd: 1.0197,
+  billing: {
+    hourlyUsd: 1.0197,
+    region: 'us-east-1',
+    market: 'on-demand',
+    zone: 'us-east-1a',
+    prices: 'AWS prices of us-east-1 of 2026-12-06',
+  },
 };
 const box: UnfinishedRun = {
   runId: 'bert-20261205-141000-cd34',
@@ -53,12 +59,65 @@ describe('the reattach banner', () => {
     const banner = screen.getByRole('region', { name: 'An unfinished run' });
     const item = within(banner).getByTestId(`unfinished-${ec2.runId}`);
     expect(item.textContent).toContain('resnet was left unfinished when TrainDeck stopped during training.');
-    expect(item.textContent).toContain('AWS EC2 g5.xlarge');
-    expect(item.textContent).toContain('still billing about $1.02/h');
+    expect(item.textContent).toContain('AWS EC2 g5.xlarge (on-demand, us-east-1a) · still billing about $1.02/h');
+    expect(within(item).getByTestId(`unfinished-basis-${ec2.runId}`).textContent).toBe(
+      'Priced at AWS prices of us-east-1 of 2026-12-06.',
+    );
     await userEvent.tab();
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Reattach resnet' }));
     await userEvent.keyboard('{Enter}');
     expect(onAction).toHaveBeenCalledWith(ec2.runId, 'reattach');
+  });
+
+  // #17: the figure was the bundled us-east-1 on-demand hour whatever ran; now it is the monitor's rate
+  // of what runs, and the banner says which: market, zone, which prices and of when, or why none.
+  it('what it still bills: spot at its zone price, at most, being read, or unknown with why (never $0)', () => {
+    const spot: UnfinishedRun = {
+      ...ec2,
+      billing: {
+        hourlyUsd: 0.4213,
+        region: 'eu-west-1',
+        market: 'spot',
+        zone: 'eu-west-1b',
+        prices: 'AWS prices of eu-west-1 of 2026-12-06',
+        note: "Spot price now in eu-west-1b (EC2's price history).",
+      },
+    };
+    const { unmount } = setup(reattachItems([spot], {}, {}, {}));
+    const row = screen.getByTestId(`unfinished-${ec2.runId}`);
+    expect(row.textContent).toContain('AWS EC2 g5.xlarge (spot, eu-west-1b) · still billing about $0.421/h');
+    expect(row.textContent).toContain(
+      "still billing about $0.421/h. Spot price now in eu-west-1b (EC2's price history). Priced at AWS prices of eu-west-1 of 2026-12-06.",
+    );
+    unmount();
+    const shown = (billing: UnfinishedRun['billing']) => {
+      const view = setup(reattachItems([{ ...spot, billing }], {}, {}, {}));
+      const text = screen.getByTestId(`unfinished-${ec2.runId}`).textContent;
+      view.unmount();
+      return text;
+    };
+    expect(
+      shown({ ...spot.billing!, hourlyUsd: 1.14, upperBound: true, note: 'At most: priced on-demand.' }),
+    ).toContain('still billing at most $1.14/h');
+    const reading = shown({
+      hourlyUsd: null,
+      pending: true,
+      region: 'eu-west-1',
+      market: 'spot',
+      note: 'The prices of eu-west-1 are being read.',
+    });
+    expect(reading).toContain('may still bill (reading its prices…)');
+    expect(reading).not.toContain('$0');
+    const unknown = shown({
+      hourlyUsd: null,
+      region: 'eu-west-1',
+      market: 'on-demand',
+      prices: 'AWS prices of eu-west-1 of 2026-12-06',
+      note: 'zz9.mega has no price in AWS prices of eu-west-1 of 2026-12-06.',
+    });
+    expect(unknown).toContain('may still bill (rate unknown)');
+    expect(unknown).toContain('zz9.mega has no price in AWS prices of eu-west-1 of 2026-12-06.');
+    expect(unknown).not.toContain('$0');
   });
 
   it('several: one row each; a run whose machine was never reached offers only Tear down and says it costs nothing in the cloud', () => {

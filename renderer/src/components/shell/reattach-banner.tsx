@@ -8,7 +8,7 @@ import { Button } from '../button';
 import { AlertIcon, ArrowRightIcon, PowerIcon, RefreshIcon } from '../icons/ui-icons';
 import { RichText } from '../rich-text';
 import { Spinner } from '../spinner';
-import { billingLabel, whereLabel } from './reattach-banner-labels';
+import { billingBasis, billingLabel, whereLabel } from './reattach-banner-labels';
 import { TeardownConfirmDialog } from './teardown-confirm-dialog';
 
 import './reattach-banner.css';
@@ -142,6 +142,8 @@ function ItemBody({ item }: { item: ReattachItem }) {
       </div>
     );
   }
+  // Which prices the figure is of (their region and date) and how a spot instance was priced.
+  const basis = billingBasis(run);
   return (
     <div className="reattach-banner__body">
       <AlertIcon size={15} className="reattach-banner__icon" />
@@ -150,6 +152,14 @@ function ItemBody({ item }: { item: ReattachItem }) {
         <span className="reattach-banner__facts">
           {whereLabel(run)} · <span className="tabular">{billingLabel(run)}</span>
         </span>
+        {basis && (
+          <>
+            .{' '}
+            <span className="reattach-banner__hint" data-testid={`unfinished-basis-${run.runId}`}>
+              {basis}
+            </span>
+          </>
+        )}
       </p>
     </div>
   );
