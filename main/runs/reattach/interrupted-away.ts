@@ -83,7 +83,8 @@ async function pushedAfterInterruption(
   }
   const lines = text.split('\n').flatMap(eventOf);
   const ends = lines.flatMap((e, i) => (e.phase === 'done' && e.status !== 'info' ? [i] : []));
-  const own = ends.find((i) => lines[i]!.detail?.['attempt'] === attempt);
+  // The executor writes its end last; the training can write to this log too, so an earlier line claiming it is not believed.
+  const own = ends.findLast((i) => lines[i]!.detail?.['attempt'] === attempt);
   if (own === undefined) {
     return { verified: false, said: `its executor's log in S3 has no end of attempt ${attempt}` };
   }

@@ -165,6 +165,24 @@ describe('a spot run whose TrainDeck was closed when AWS took its machine back',
     expect(final.phases['tearing-down']).toMatchObject({ status: 'succeeded', detail: { remainingHourlyUsd: 0 } });
   }, 60_000);
 
+  it("an earlier line claiming the attempt's end (the training writes to the same log) is not its end", async () => {
+    const spot = { maxRelaunches: 1 };
+    seedAwayRun(spot);
+    const desktop = restartedDesktop(dir, spot, undefined, SPOT_TAKEN);
+    const log = [
+      PUSHED,
+      doneOf(1, 'spot-interrupted'),
+      { phase: 'pushing', status: 'failed' },
+      doneOf(1, 'spot-interrupted'),
+    ];
+    desktop.bucket.putDirect(LOG_KEY, executorLog(log), { sseKey: 'fp' });
+    desktop.runs.reattach(RUN);
+    const final = await desktop.runs.wait(RUN);
+    expect(desktop.prepared).toEqual([]);
+    expect(final.state).toBe('failed');
+    expect(final.attempts?.map((a) => [a.attempt, a.end])).toEqual([[1, 'interrupted']]);
+  }, 60_000);
+
   it('gone by a user termination: not relaunched, followed as before (and failing to connect)', async () => {
     const spot = { maxRelaunches: 1 };
     seedAwayRun(spot);
