@@ -11,19 +11,20 @@ import { workLayout } from './work-layout';
 
 // The interleaving of two claims in two processes, made exact: `afterRead` runs right after the
 // claim under test has read the pid file (the other process acting between that read and what follows).
+// The pid file is read through the regular-file reader (never a link or a FIFO), so the hook sits there.
 let afterRead: { path: string; act: () => void } | undefined;
-vi.mock('node:fs', async (importOriginal) => {
-  const real = await importOriginal<typeof fs>();
-  const readFileSync = ((...args: Parameters<typeof real.readFileSync>) => {
-    const text = real.readFileSync(...args);
+vi.mock('../core/regular-file', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../core/regular-file')>();
+  const readRegularFileSync: typeof real.readRegularFileSync = (path, limit) => {
+    const text = real.readRegularFileSync(path, limit);
     const hook = afterRead;
-    if (hook && String(args[0]) === hook.path) {
+    if (hook && path === hook.path) {
       afterRead = undefined;
       hook.act();
     }
     return text;
-  }) as typeof real.readFileSync;
-  return { ...real, default: { ...real, readFileSync }, readFileSync };
+  };
+  return { ...real, readRegularFileSync };
 });
 
 const dirs: string[] = [];
@@ -53,5 +54,6 @@ it('two claims over one stale file: the slower never removes the faster one’s 
     },
   };
   expect(() => claimPushNow(l)).toThrow(`a push asked for earlier is still running (PID ${other.pid})`);
+  expect(afterRead, 'the claim read the pid file through the hooked reader').toBeUndefined();
   expect(fs.readFileSync(l.pushNowPidFile, 'utf8')).toBe(otherLine);
 });
