@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { makeTestCertificates } from '../aws/testing/test-certificates';
 import { runDoctor } from './doctor';
 
 function home(files: { config?: string; credentials?: string } = {}): string {
@@ -58,6 +59,23 @@ describe('doctor', () => {
     const endpoints = check(report, 'aws-endpoints').value;
     for (const url of ['http://emu:1', 'http://emu:2', 'http://emu:3']) expect(endpoints).toContain(url);
     expect(endpoints).toContain('EC2');
+  });
+
+  it('names the certificate authorities every AWS call trusts, and fails a bundle of junk with its fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'traindeck-doctor-ca-'));
+    writeFileSync(join(dir, 'ca.pem'), makeTestCertificates().ca);
+    writeFileSync(join(dir, 'junk.pem'), '-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n');
+    const trust = async (env: NodeJS.ProcessEnv) => check(await runDoctor({ ...base, home: home(), env }), 'aws-trust');
+    expect(await trust({})).toMatchObject({ status: 'info', value: "Node's bundled roots (AWS_CA_BUNDLE not set)" });
+    expect(await trust({ AWS_CA_BUNDLE: join(dir, 'ca.pem') })).toMatchObject({
+      status: 'pass',
+      value: `1 certificate of AWS_CA_BUNDLE (${join(dir, 'ca.pem')}), for every AWS call`,
+    });
+    expect(await trust({ AWS_CA_BUNDLE: join(dir, 'junk.pem') })).toMatchObject({
+      status: 'fail',
+      value: expect.stringMatching(/whose certificate block 1 \(line 1\) is not a certificate/),
+      fix: expect.stringContaining('AWS_CA_BUNDLE'),
+    });
   });
 
   it('ignores endpoint overrides when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true', async () => {

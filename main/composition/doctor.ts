@@ -4,6 +4,7 @@ import { PRICE_TABLE, type PriceTable } from '../../shared/pricing/price-table';
 import { continuingSentence } from '../../shared/text/sentences';
 import { type AwsSetup, type CredentialSource, inspectAwsSetup } from '../aws/aws-config';
 import { endpointOverridesFromEnv } from '../aws/endpoints';
+import { trustedTls } from '../aws/trusted-cas';
 import { type Clock, isoNow, systemClock } from '../core/clock';
 import { findElectronBinary } from './electron-binary';
 
@@ -48,7 +49,13 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     { id: 'data-dir', label: 'App data folder', status: 'info', value: inputs.dataDir },
     ...(inputs.demoIdentity
       ? demoChecks(inputs.demoIdentity, aws)
-      : [profileCheck(aws), credentialsCheck(aws), regionCheck(aws), endpointCheck(inputs.env, aws)]),
+      : [
+          profileCheck(aws),
+          credentialsCheck(aws),
+          regionCheck(aws),
+          endpointCheck(inputs.env, aws),
+          trustCheck(inputs.env),
+        ]),
     ...(inputs.prices ? [await pricesCheck(inputs, aws)] : []),
   ];
   return { generatedAt: isoNow(inputs.clock ?? systemClock), checks };
@@ -180,6 +187,27 @@ function endpointCheck(env: NodeJS.ProcessEnv, aws: AwsSetup): DoctorCheck {
     status: 'info',
     value: overrides.length ? overrides.join('; ') : 'AWS public endpoints (no override)',
   };
+}
+
+/**
+ * Which certificate authorities every AWS call trusts over HTTPS (`trusted-cas.ts`): AWS_CA_BUNDLE's, or
+ * Node's roots; a bundle that cannot be used fails here with its fix before any run meets it.
+ */
+function trustCheck(env: NodeJS.ProcessEnv): DoctorCheck {
+  const line = { id: 'aws-trust', label: 'AWS certificate authorities' };
+  let ca: string[] | undefined;
+  try {
+    ca = trustedTls(env).ca;
+  } catch (error) {
+    const fix = (error as { fix?: string }).fix;
+    return { ...line, status: 'fail', value: (error as Error).message, ...(fix ? { fix } : {}) };
+  }
+  if (ca) {
+    const count = `${ca.length} certificate${ca.length === 1 ? '' : 's'}`;
+    return { ...line, status: 'pass', value: `${count} of AWS_CA_BUNDLE (${env.AWS_CA_BUNDLE}), for every AWS call` };
+  }
+  const extra = env.NODE_EXTRA_CA_CERTS ? `, plus NODE_EXTRA_CA_CERTS (${env.NODE_EXTRA_CA_CERTS})` : '';
+  return { ...line, status: 'info', value: `Node's bundled roots${extra} (AWS_CA_BUNDLE not set)` };
 }
 
 /**
