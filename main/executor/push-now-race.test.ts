@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 
 import { processStartTicks } from '../core/process-identity';
+import type * as RegularFile from '../core/regular-file';
 import { claimPushNow } from './push-now';
 import { workLayout } from './work-layout';
 
@@ -14,7 +15,7 @@ import { workLayout } from './work-layout';
 // The pid file is read through the regular-file reader (never a link or a FIFO), so the hook sits there.
 let afterRead: { path: string; act: () => void } | undefined;
 vi.mock('../core/regular-file', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../core/regular-file')>();
+  const real = await importOriginal<typeof RegularFile>();
   const readRegularFileSync: typeof real.readRegularFileSync = (path, limit) => {
     const text = real.readRegularFileSync(path, limit);
     const hook = afterRead;
