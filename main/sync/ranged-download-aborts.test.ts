@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,7 @@ import { HashThread } from './hash-thread';
 import { createLimiter } from './limiter';
 import { withSyncRetryScope } from './retry';
 import { SseKey } from './sse-key';
+import { type HeadAnswerServer, headAnswerServer } from './testing/head-answer-server';
 import { memorySpec } from './testing/memory-spec';
 
 // Break-it review of the ranged GETs read into the slabs (b5f6134) and hashed on a second thread
@@ -29,12 +30,11 @@ const SIZE = 5000; // at 128-byte parts, ranges of 512 bytes: 10 per file, two i
 const SLAB = 256;
 const objects = Array.from({ length: FILES }, () => randomBytes(SIZE));
 let dir: string;
-let server: Server;
+let server: HeadAnswerServer;
 let answers: Answer[] = [];
 let abortAt = -1;
 let requests = 0;
 let abort: () => void = () => undefined;
-const sockets = new Set<Socket>();
 
 function answer(socket: Socket, head: string): void {
   const n = requests++;
@@ -66,25 +66,10 @@ function answer(socket: Socket, head: string): void {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'traindeck-rangeaborts-'));
-  server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let text = '';
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      for (let at = text.indexOf('\r\n\r\n'); at >= 0; at = text.indexOf('\r\n\r\n')) {
-        const head = text.slice(0, at);
-        text = text.slice(at + 4);
-        answer(socket, head);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = await headAnswerServer(answer);
 });
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -107,7 +92,7 @@ describe('ranged downloads sharing a small budget, with a hash thread, under dri
           if (drawn.includes('silent') && abortAt === 0) abortAt = 1;
           const client = createS3Client({
             region: 'us-east-1',
-            endpoints: { S3: `http://127.0.0.1:${(server.address() as { port: number }).port}` },
+            endpoints: { S3: server.endpoint },
             credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
           });
           const store = createS3ObjectStore(client, 'b', new SseKey(randomBytes(32)));
@@ -160,7 +145,7 @@ describe('ranged downloads sharing a small budget, with a hash thread, under dri
       ),
       { seed: 42, numRuns: 20 },
     );
-    for (let i = 0; i < 100 && sockets.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sockets.size).toBe(0);
+    for (let i = 0; i < 100 && server.sockets.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.sockets.size).toBe(0);
   }, 120_000);
 });

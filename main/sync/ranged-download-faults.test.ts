@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,6 +13,7 @@ import { downloadFile } from './download';
 import { createLimiter } from './limiter';
 import { withSyncRetryScope } from './retry';
 import { SseKey } from './sse-key';
+import { type HeadAnswerServer, headAnswerServer } from './testing/head-answer-server';
 import { memorySpec } from './testing/memory-spec';
 
 // Break-it review of the ranged GETs read straight into the slabs (b5f6134 … b4fe71e), end to end:
@@ -42,10 +43,9 @@ const FOR_GOOD: Fault[] = ['long-length', 'other-etag'];
 const SIZE = 200; // 4 ranges of 64 bytes at memorySpec's 16-byte parts, two in flight
 const object = randomBytes(SIZE);
 let dir: string;
-let server: Server;
+let server: HeadAnswerServer;
 let faults: Fault[] = [];
 let requests = 0;
-const sockets = new Set<Socket>();
 
 /** Answers the n-th ranged GET (over all connections) as `faults[n]` says, honestly once they run out. */
 function answer(socket: Socket, head: string): void {
@@ -88,25 +88,10 @@ function answer(socket: Socket, head: string): void {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'traindeck-rangefaults-'));
-  server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let text = '';
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      for (let at = text.indexOf('\r\n\r\n'); at >= 0; at = text.indexOf('\r\n\r\n')) {
-        const head = text.slice(0, at);
-        text = text.slice(at + 4);
-        answer(socket, head);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = await headAnswerServer(answer);
 });
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -120,7 +105,7 @@ describe('ranged downloads over the direct client from a server that breaks its 
         requests = 0;
         const client = createS3Client({
           region: 'us-east-1',
-          endpoints: { S3: `http://127.0.0.1:${(server.address() as { port: number }).port}` },
+          endpoints: { S3: server.endpoint },
           credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
         });
         const store = createS3ObjectStore(client, 'b', new SseKey(randomBytes(32)));
@@ -151,7 +136,7 @@ describe('ranged downloads over the direct client from a server that breaks its 
     );
     // No connection is left open: a kept-alive one closes once idle for 4 s (PARKED_MS), a broken or
     // unread one at once. A body left paused and never read or dropped would stay open for ever.
-    for (let i = 0; i < 100 && sockets.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sockets.size).toBe(0);
+    for (let i = 0; i < 100 && server.sockets.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.sockets.size).toBe(0);
   }, 120_000);
 });
