@@ -10,6 +10,7 @@ import { UnauthorizedGate } from './components/shell/unauthorized-gate';
 import type { NavEntry } from './components/sidebar/nav-list';
 import { Sidebar } from './components/sidebar/sidebar';
 import { ToastStack } from './components/toasts/toast-stack';
+import { priceTargetsKey, usePriceTables } from './features/runs/stores/region-prices';
 import { runningLabel, runningSummary, useRuns } from './features/runs/stores/runs';
 import { TRANSPORT_LABELS } from './format/labels';
 import { CurrentPage } from './pages/current-page';
@@ -19,6 +20,7 @@ import { useApp } from './stores/app';
 import { useConnection } from './stores/connection';
 import { useNavigation } from './stores/navigation';
 import { useNotifications } from './stores/notifications';
+import { useUnfinishedRuns } from './stores/unfinished-runs';
 
 import './app.css';
 
@@ -37,7 +39,12 @@ export function App() {
   const checks = useApp((s) => s.doctor.report?.checks);
   const { toasts, dismiss } = useNotifications(useShallow((s) => ({ toasts: s.toasts, dismiss: s.dismiss })));
   const unauthorized = state.status === 'unauthorized';
-  const liveLabel = useRuns((s) => runningLabel(runningSummary(s.runs, s.burn, Date.now(), s.burnAtMost)));
+  // The badge re-renders when a run's region or type changes, not on every run event.
+  const tables = usePriceTables(useRuns((s) => priceTargetsKey(Object.values(s.runs))));
+  const unfinished = useUnfinishedRuns((s) => s.runs);
+  const liveLabel = useRuns((s) =>
+    runningLabel(runningSummary(s.runs, s.burn, Date.now(), s.burnAtMost, { tables, unfinished })),
+  );
 
   return (
     <div className="shell">

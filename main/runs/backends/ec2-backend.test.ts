@@ -21,6 +21,8 @@ describe('aws-ec2 backend (against the in-memory EC2)', () => {
     // The run's preflight phase is the one preflight (the launch then uses its plan, not a second one).
     expect(await backend.preflight(new AbortController().signal)).toMatchObject({
       instanceType: 'g5.xlarge',
+      // The region it bills in: the renderer prices the booting instance at this region's prices.
+      region: config.aws.region,
       ttlMinutes: 120,
       market: 'on-demand',
       checks: expect.any(Number),

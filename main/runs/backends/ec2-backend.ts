@@ -94,6 +94,9 @@ export function createEc2Backend(
         instanceType: compute.instanceType,
         // With the type, what the monitor prices from the instance's create on (see provisioningBurn).
         diskGb: compute.diskGb,
+        // Where it bills: the renderer asks main for this region's prices before the monitor prices it.
+        region: config.aws.region,
+        ...(config.aws.profile ? { profile: config.aws.profile } : {}),
         ttlMinutes: compute.ttlMinutes,
         market: compute.market,
         ...preflightFacts(preflight.report),

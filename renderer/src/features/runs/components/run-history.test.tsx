@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyRunSnapshot, type RunSnapshot } from '../../../../../shared/domain/run';
 import { provisioningBurn } from '../../../../../shared/monitor/burn';
 import { formatUsd } from '../../../../../shared/report/format';
+import { EU_WEST_1_PRICES } from '../../../testing/region-prices';
 import { render, screen } from '../../../testing/render';
 import { RunHistory } from './run-history';
 
@@ -41,6 +42,26 @@ describe('History: the cost of a run still running', () => {
     });
     show(run);
     expect(cell().textContent).toBe(`${formatUsd(provisioningBurn(run, T0 + 60 * 60_000)!.soFarUsd)} so far`);
+  });
+
+  // #17 point 1: the cell priced a booting run at the bundled us-east-1 table whatever its region.
+  it("a booting run in eu-west-1: its cost so far at eu-west-1's prices (main's), as the monitor shows it", () => {
+    const run = ec2Run((r) => {
+      r.phases.preflight.detail = { ...r.phases.preflight.detail, region: 'eu-west-1' };
+      r.phases.provisioning = { status: 'running', startedAt: at(10), detail: { step: 'ssh' } };
+    });
+    render(
+      <RunHistory
+        runs={[run]}
+        selected={undefined}
+        now={T0 + 60 * 60_000}
+        prices={{ 'r-1': EU_WEST_1_PRICES }}
+        onSelect={() => {}}
+      />,
+    );
+    const eu = formatUsd(provisioningBurn(run, T0 + 60 * 60_000, EU_WEST_1_PRICES)!.soFarUsd);
+    expect(eu).not.toBe(formatUsd(provisioningBurn(run, T0 + 60 * 60_000)!.soFarUsd));
+    expect(cell().textContent).toBe(`${eu} so far`);
   });
 
   it('before the instance exists: nothing bills yet, said in words; no price: "unknown", said why', () => {

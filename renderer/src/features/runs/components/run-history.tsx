@@ -1,4 +1,5 @@
 import type { RunSnapshot } from '../../../../../shared/domain/run';
+import type { PriceTable } from '../../../../../shared/pricing/price-table';
 import { formatRunTotal, isOwnMachine } from '../../../../../shared/report/format';
 import { formatDateTime, formatDuration } from '../../../format/time';
 import { type RunningCost, runningCostCell } from '../view/running-cost';
@@ -12,6 +13,7 @@ export function RunHistory({
   selected,
   now,
   soFar = {},
+  prices = {},
   onSelect,
 }: {
   runs: RunSnapshot[];
@@ -19,6 +21,8 @@ export function RunHistory({
   now: number;
   /** What each running run has cost so far, as its monitor priced it (the runs store's `soFar`). */
   soFar?: Record<string, RunningCost>;
+  /** The prices of each running run's region (main's), by run id: what a booting run is priced at; absent: bundled. */
+  prices?: Record<string, PriceTable>;
   onSelect: (runId: string) => void;
 }) {
   return (
@@ -62,7 +66,7 @@ export function RunHistory({
             <td className="num tabular nowrap">
               {formatDuration(((run.endedAt ? Date.parse(run.endedAt) : now) - Date.parse(run.startedAt)) / 1000)}
             </td>
-            <CostCell run={run} now={now} monitored={soFar[run.runId]} />
+            <CostCell run={run} now={now} monitored={soFar[run.runId]} prices={prices[run.runId]} />
           </tr>
         ))}
       </tbody>
@@ -72,10 +76,20 @@ export function RunHistory({
 
 // A cloud run still running shows its cost so far (as the monitor does); an ended one its total, an estimate
 // whose title says from which prices.
-function CostCell({ run, now, monitored }: { run: RunSnapshot; now: number; monitored: RunningCost | undefined }) {
+function CostCell({
+  run,
+  now,
+  monitored,
+  prices,
+}: {
+  run: RunSnapshot;
+  now: number;
+  monitored: RunningCost | undefined;
+  prices: PriceTable | undefined;
+}) {
   const running = run.state === 'running' && !run.cost && !isOwnMachine(run.backend);
   const { text, title } = running
-    ? runningCostCell(run, monitored, now)
+    ? runningCostCell(run, monitored, now, prices)
     : { text: formatRunTotal(run.backend, run.cost), title: totalTitle(run) };
   return (
     <td className="num tabular" data-testid="run-history-cost" title={title}>

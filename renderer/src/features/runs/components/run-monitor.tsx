@@ -5,6 +5,7 @@ import type { KillAllResult } from '../../../../../shared/domain/kill-all';
 import type { RunSnapshot } from '../../../../../shared/domain/run';
 import type { AppError } from '../../../../../shared/ipc/result';
 import { provisioningBurn } from '../../../../../shared/monitor/burn';
+import type { PriceTable } from '../../../../../shared/pricing/price-table';
 import { failureSummary } from '../../../../../shared/report/failure-summary';
 import { isOwnMachine } from '../../../../../shared/report/format';
 import { countOf } from '../../../../../shared/text/plural';
@@ -31,6 +32,8 @@ import './run-monitor.css';
 
 interface RunMonitorProps {
   run: RunSnapshot;
+  /** The prices of the run's region (main's), to price it before its monitor does; absent: the bundled table. */
+  prices?: PriceTable | undefined;
   monitor: MonitorView | undefined;
   monitorError: AppError | undefined;
   actionError: AppError | undefined;
@@ -69,6 +72,7 @@ export function teardownVerified(run: RunSnapshot, result: KillAllResult | undef
 /** One run, live: phases, progress and cost, health charts, log tail, alerts, and its actions. */
 export function RunMonitor({
   run,
+  prices,
   monitor,
   monitorError,
   actionError,
@@ -161,7 +165,11 @@ export function RunMonitor({
         </p>
       ))}
       {hasStats && (
-        <RunStats progress={progress} cost={monitor?.cost ?? provisioningBurn(run, now)} ownMachine={ownMachine} />
+        <RunStats
+          progress={progress}
+          cost={monitor?.cost ?? provisioningBurn(run, now, prices)}
+          ownMachine={ownMachine}
+        />
       )}
       {/* Own machines cost nothing: their budget has nothing to stop (preflight said so). */}
       {monitor?.budget && !ownMachine && <BudgetStatus budget={monitor.budget} cost={monitor.cost} />}

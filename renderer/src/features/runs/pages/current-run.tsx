@@ -16,6 +16,7 @@ import { RunHistory } from '../components/run-history';
 import { RunMonitor } from '../components/run-monitor';
 import { useMonitor } from '../stores/monitor';
 import { usePushNow } from '../stores/push-now';
+import { runPriceTable, runPriceTables, useRunPriceTables } from '../stores/region-prices';
 import { runsNewestFirst, useHistoryRunId, useRuns, useShownRunId } from '../stores/runs';
 
 /** The live monitor card (or what to do when there is no run). */
@@ -33,6 +34,8 @@ export function CurrentRun() {
   const now = useNow(1_000);
   const pushNow = usePushNow((s) => (runId ? s.byRun[runId] : undefined));
   const training = run?.state === 'running' && run.phases.training.status === 'running';
+  // Before the monitor prices the run, its region's prices (main's), never the bundled us-east-1 ones.
+  const priceTables = useRunPriceTables(run ? [run] : []);
   useEffect(() => void useMonitor.getState().watch(runId), [runId]);
   // The newest checkpoint's age, asked when the training starts and once a minute while it runs.
   useEffect(() => {
@@ -63,6 +66,7 @@ export function CurrentRun() {
     <section className="card" aria-label={`Run ${run.name}`} data-testid="runs-current">
       <RunMonitor
         run={run}
+        prices={runPriceTable(run, priceTables)}
         monitor={monitor}
         monitorError={error}
         actionError={actionError}
@@ -92,6 +96,7 @@ export function RunHistoryCard() {
   const fromHistory = useHistoryRunId();
   const now = useNow(30_000);
   const list = runsNewestFirst(runs);
+  const priceTables = useRunPriceTables(list);
   return (
     <Card title="History" subtitle="Every run, newest first" testId="runs-history">
       {error && (
@@ -105,6 +110,7 @@ export function RunHistoryCard() {
           selected={fromHistory ?? shown}
           now={now}
           soFar={soFar}
+          prices={runPriceTables(list, priceTables)}
           onSelect={(id) => useRuns.getState().select(id)}
         />
       ) : (

@@ -3,9 +3,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { emptyRunSnapshot, type RunSnapshot } from '../../../../../shared/domain/run';
 import { fail, ok } from '../../../../../shared/ipc/result';
+import type { UnfinishedBilling, UnfinishedRun } from '../../../../../shared/ipc/run-commands';
 import { provisioningBurn } from '../../../../../shared/monitor/burn';
 import { setApi } from '../../../bridge/api-ref';
 import { formatHourly } from '../../../format/money';
+import { EU_WEST_1_PRICES } from '../../../testing/region-prices';
 import { runningLabel, runningSummary, shownRunIds, useRuns } from './runs';
 
 /** A run started `minute` minutes after 15:00, in `state`. */
@@ -113,6 +115,51 @@ describe('the running badge', () => {
       phases: { ...booting.phases, provisioning: { status: 'running' as const, detail: { step: 'key-pair' } } },
     };
     expect(runningLabel(runningSummary(byId(keyPair), {}, NOW))).toBe('1 running');
+  });
+
+  // #17 point 1: a booting run was priced at the bundled us-east-1 table whatever its region.
+  it("a booting run in eu-west-1 is counted at eu-west-1's prices (main's), not the bundled us-east-1 ones", () => {
+    const booting = run('boot', 4, 'running');
+    booting.phases.preflight = {
+      status: 'succeeded',
+      detail: { instanceType: 'g5.xlarge', diskGb: 150, region: 'eu-west-1' },
+    };
+    booting.phases.provisioning = {
+      status: 'running',
+      startedAt: new Date(NOW - 5 * 60_000).toISOString(),
+      detail: { step: 'status-checks' },
+    };
+    const eu = provisioningBurn(booting, NOW, EU_WEST_1_PRICES)!.hourlyUsd!;
+    expect(formatHourly(eu)).not.toBe(formatHourly(provisioningBurn(booting, NOW)!.hourlyUsd!));
+    const tables = { '@eu-west-1': EU_WEST_1_PRICES };
+    expect(runningLabel(runningSummary(byId(booting), {}, NOW, {}, { tables }))).toBe(
+      `1 running · ${formatHourly(eu)}`,
+    );
+  });
+
+  // The badge and the reattach banner price a run a killed TrainDeck left the same way: main's `billing`.
+  it('a run a killed TrainDeck left counts what the banner says it bills; while main reads its prices, "≥"', () => {
+    const left = run('left', 4, 'running');
+    left.phases.preflight = { status: 'succeeded', detail: { instanceType: 'g5.xlarge', diskGb: 150 } };
+    left.phases.provisioning = { status: 'succeeded', startedAt: new Date(NOW - 60 * 60_000).toISOString() };
+    const unfinished = (billing: Partial<UnfinishedBilling>): UnfinishedRun[] => [
+      {
+        runId: 'left',
+        name: 'left',
+        backend: 'aws-ec2',
+        startedAt: left.startedAt,
+        canFollow: true,
+        billing: { hourlyUsd: 1.7, region: 'eu-west-1', market: 'on-demand', ...billing } as UnfinishedBilling,
+      },
+    ];
+    const label = (u: UnfinishedRun[]) => runningLabel(runningSummary(byId(left), {}, NOW, {}, { unfinished: u }));
+    expect(label(unfinished({}))).toBe('1 running · $1.70/h');
+    expect(label(unfinished({ upperBound: true }))).toBe('1 running · ≤ $1.70/h');
+    expect(label(unfinished({ pending: true }))).toBe('1 running');
+    expect(label(unfinished({ hourlyUsd: null }))).toBe('1 running');
+    // Taken over again: its monitor prices it (here not yet: its provisioning burn).
+    const takenOver = unfinished({}).map((u) => ({ ...u, takenOver: 'reattach' as const }));
+    expect(label(takenOver)).toBe(`1 running · ${formatHourly(provisioningBurn(left, NOW)!.hourlyUsd!)}`);
   });
 
   // #17 point 2: a spot run still provisioning was counted at its on-demand price as if exact.

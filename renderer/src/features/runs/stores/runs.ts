@@ -4,12 +4,15 @@ import type { JobEvent } from '../../../../../shared/domain/job';
 import type { KillAllResult } from '../../../../../shared/domain/kill-all';
 import { applyRunEvent, emptyRunSnapshot, type RunEvent, type RunSnapshot } from '../../../../../shared/domain/run';
 import type { AppError } from '../../../../../shared/ipc/result';
+import type { UnfinishedRun } from '../../../../../shared/ipc/run-commands';
 import { provisioningBurn } from '../../../../../shared/monitor/burn';
 import type { CostBurn } from '../../../../../shared/monitor/cost';
+import type { PriceTable } from '../../../../../shared/pricing/price-table';
 import { isOwnMachine } from '../../../../../shared/report/format';
 import { api } from '../../../bridge/api-ref';
 import { formatHourly } from '../../../format/money';
 import { type RunningCost, runningCostOf } from '../view/running-cost';
+import { runPriceTable } from './region-prices';
 
 interface RunsStore {
   runs: Record<string, RunSnapshot>;
@@ -222,23 +225,49 @@ export interface RunningSummary {
   atMost: number;
 }
 
+/** What the badge prices runs with besides the monitor's burn: the regions' tables, the banner's runs. */
+export interface RunningPrices {
+  /** Price tables by region (region-prices.ts): a booting run is priced at its region's prices. */
+  tables?: Record<string, PriceTable>;
+  /** Runs a killed TrainDeck left (the reattach banner), with what main says they still bill. */
+  unfinished?: readonly UnfinishedRun[];
+}
+
 /**
  * What the running runs burn, from the monitor's burn rate of each, or, before the monitor prices
- * a run (it does at training), its provisioning burn: an instance bills from its create on (pure).
+ * a run (it does at training), its provisioning burn at its region's prices: an instance bills from
+ * its create on (pure). A run a killed TrainDeck left (not taken over: no monitor) counts what the
+ * reattach banner says it bills (main's `billing`, the monitor's prices of its region, dated), so the
+ * badge and the banner never differ; while main still reads its prices, or cannot price it, it counts
+ * as unpriced ("≥"), never at prices the banner does not show.
  */
 export function runningSummary(
   runs: Record<string, RunSnapshot>,
   burn: Record<string, number | null>,
   now: number,
   burnAtMost: Record<string, true> = {},
+  prices: RunningPrices = {},
 ): RunningSummary {
   const summary: RunningSummary = { count: 0, hourlyUsd: 0, unpriced: 0, atMost: 0 };
+  const left = new Map((prices.unfinished ?? []).filter((u) => !u.takenOver).map((u) => [u.runId, u.billing]));
   for (const run of Object.values(runs)) {
     if (run.state !== 'running') continue;
     summary.count++;
     if (isOwnMachine(run.backend)) continue;
     const monitored = burn[run.runId];
-    const provisioning = monitored === undefined || monitored === null ? provisioningBurn(run, now) : undefined;
+    const billing = monitored === undefined || monitored === null ? left.get(run.runId) : undefined;
+    if (billing) {
+      if (billing.pending || billing.hourlyUsd === null) summary.unpriced++;
+      else {
+        summary.hourlyUsd += billing.hourlyUsd;
+        if (billing.upperBound) summary.atMost++;
+      }
+      continue;
+    }
+    const provisioning =
+      monitored === undefined || monitored === null
+        ? provisioningBurn(run, now, runPriceTable(run, prices.tables ?? {}))
+        : undefined;
     const hourly = monitored ?? provisioning?.hourlyUsd;
     if (hourly === undefined || hourly === null) summary.unpriced++;
     else {

@@ -1,6 +1,7 @@
 import type { RunSnapshot } from '../../../../../shared/domain/run';
 import { provisioningBurn } from '../../../../../shared/monitor/burn';
 import { type CostBurn, soFarIsUpperBound } from '../../../../../shared/monitor/cost';
+import type { PriceTable } from '../../../../../shared/pricing/price-table';
 import { formatUsd } from '../../../../../shared/report/format';
 
 /** What a running run has cost so far, as its monitor prices it: dollars (null: no price), and whether at most. */
@@ -26,8 +27,10 @@ export function runningCostCell(
   run: RunSnapshot,
   monitored: RunningCost | undefined,
   now: number,
+  /** The run's region's prices (region-prices.ts); absent: the bundled table. */
+  prices?: PriceTable,
 ): { text: string; title: string } {
-  const burn = provisioningBurn(run, now);
+  const burn = provisioningBurn(run, now, prices);
   const spent = monitored ?? (burn ? runningCostOf(burn) : undefined);
   if (!spent) {
     return {
