@@ -1,15 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { SseKey } from '../sync/sse-key';
 import { StoreError } from './ports/object-store';
 import { parseUploadsPage, parseVersioning } from './s3-bucket-answers';
-import { createS3Client } from './s3-client';
 import { parseListPage } from './s3-list-page';
-import { createS3ObjectStore } from './s3-object-store';
+import { loopbackS3Store } from './testing/loopback-s3-store';
 
 // Invariant: the bucket-level calls of a sync (HeadBucket, GetBucketVersioning, ListMultipartUploads)
 // go over the lean path, with the SDK path's error kinds; an answer that is not the one asked for, or
@@ -95,15 +91,7 @@ describe('bucket-level calls on the lean path, against a loopback S3', () => {
       handler(req, res);
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const client = createS3Client({
-      region: 'us-east-1',
-      endpoints: { S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    });
-    return {
-      client,
-      store: createS3ObjectStore(client, 'b', new SseKey(randomBytes(32)), { leanSmallRequests: lean }),
-    };
+    return loopbackS3Store(server, lean);
   }
 
   const xml = (res: ServerResponse, body: string, status = 200) =>

@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { SseKey } from '../sync/sse-key';
-import { createS3Client } from './s3-client';
 import { parseListPage } from './s3-list-page';
-import { createS3ObjectStore } from './s3-object-store';
+import { loopbackS3Store } from './testing/loopback-s3-store';
 
 // Invariant: a listing is all of the prefix's objects or an error; never a part of them taken
 // for the whole (the engine would read a missing object as deleted remotely), never endless.
@@ -70,12 +66,7 @@ describe('listing from a server that repeats its continuation token', () => {
         );
       });
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-      const client = createS3Client({
-        region: 'us-east-1',
-        endpoints: { S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      });
-      const store = createS3ObjectStore(client, 'b', new SseKey(randomBytes(32)), { leanSmallRequests: lean });
+      const { client, store } = loopbackS3Store(server, lean);
       await expect(store.list('', AbortSignal.timeout(20_000))).rejects.toThrow(/same continuation token/);
       expect(requests).toBe(2);
       client.destroy();
@@ -122,15 +113,7 @@ describe('answers without a readable LastModified', () => {
       res.end(req.method === 'HEAD' ? undefined : 'x');
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const client = createS3Client({
-      region: 'us-east-1',
-      endpoints: { S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    });
-    return {
-      client,
-      store: createS3ObjectStore(client, 'b', new SseKey(randomBytes(32)), { leanSmallRequests: lean }),
-    };
+    return loopbackS3Store(server, lean);
   }
 
   for (const lean of [true, false]) {
