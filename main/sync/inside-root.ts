@@ -4,16 +4,9 @@ import { join, sep } from 'node:path';
 
 import { pathProblem } from '../../shared/sync/key-path';
 import { printable } from '../../shared/sync/printable';
-import { STATE_DIR, stateDirNotAFolder } from './state-dir';
+import { OutsideFolderError } from './outside-folder-error';
+import { ANCHORED, FOLDER_ONLY, STATE_DIR, stateDirNotAFolder } from './state-dir';
 import { walkMayBlock } from './walk-may-block';
-
-/** A write the engine refused because it would land outside the folder (or through a link). */
-class OutsideFolderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutsideFolderError';
-  }
-}
 
 /**
  * The real path of a sync folder's root: a symbolic link at the root itself is followed (the
@@ -22,11 +15,6 @@ class OutsideFolderError extends Error {
 export async function realFolderRoot(dir: string): Promise<string> {
   return realpath(dir);
 }
-
-/** Linux names an open folder by its descriptor: a path through it never follows a link again. */
-const ANCHORED = process.platform === 'linux';
-/** A folder, never a symbolic link at the last step (`O_NOFOLLOW`). */
-const FOLDER_ONLY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 /** Test hooks of {@link writeInside}: a swap of the folders between its steps. */
 export interface WriteInsideSteps {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { RESERVED_NAME } from '../../shared/sync/key-path';
 import { RefusedFileError } from '../core/regular-file';
+import { OutsideFolderError } from './outside-folder-error';
 
 /**
  * `LOCALROOT/.traindeck`: the sync's lock, state, upload journal and temp files. Kept beside the sync
@@ -12,9 +13,9 @@ import { RefusedFileError } from '../core/regular-file';
 export const STATE_DIR = RESERVED_NAME;
 
 /** Linux names an open folder by its descriptor: a path through it never follows a link again. */
-const ANCHORED = process.platform === 'linux';
+export const ANCHORED = process.platform === 'linux';
 /** A folder, never a symbolic link at the last step. */
-const FOLDER_ONLY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+export const FOLDER_ONLY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 /** An open `.traindeck`: `path` names that very folder until `close`, whatever is renamed or linked meanwhile. */
 export interface StateDir {
@@ -103,10 +104,7 @@ async function notAFolder(shown: string): Promise<Error> {
 
 /** The sentence for a `.traindeck` (or its `tmp`) that another program made a link or a file. */
 export function stateDirNotAFolder(path: string, link: boolean): Error {
-  return Object.assign(
-    new Error(
-      `${path} is ${link ? 'a symbolic link' : 'not a folder'}: TrainDeck keeps its sync lock, state and temp files there and never writes through one. Remove it (TrainDeck makes the folder again), then sync again.`,
-    ),
-    { name: 'OutsideFolderError' },
+  return new OutsideFolderError(
+    `${path} is ${link ? 'a symbolic link' : 'not a folder'}: TrainDeck keeps its sync lock, state and temp files there and never writes through one. Remove it (TrainDeck makes the folder again), then sync again.`,
   );
 }
