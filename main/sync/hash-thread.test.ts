@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { HashThread } from './hash-thread';
 import { bundleTestScript } from './testing/bundle-script';
-import { exitsAfter } from './testing/hash-thread-programs';
+import { answersFirst, exitsAfter } from './testing/hash-thread-programs';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -77,7 +77,9 @@ describe('HashThread', () => {
 
   it('close ends the thread: what was pending fails, nothing keeps the process alive', async () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
-    const hashes = thread();
+    // A thread that answers its first update only: the second is surely pending when close comes (a real
+    // thread could finish its MiB first on an idle machine, and the update would then rightly resolve).
+    const hashes = thread(answersFirst(1));
     const job = hashes.job();
     await job.update(sharedBytes(10, 1));
     const pending = expect(job.update(sharedBytes(1 << 20, 2))).rejects.toThrow(/ended before the hash was complete/);
